@@ -1,0 +1,52 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Depot } from '../../domain/depot.ts';
+import { isConditionFailure, withoutKeys } from './conditional.ts';
+import type { TableNames } from './dynamo-client.ts';
+
+export function createDepotStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  return {
+    /** Adds a depot unless one with this id exists; returns false when it was already there. */
+    async createIfAbsent(depot: Depot): Promise<boolean> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: { pk: depot.gardenId, sk: `DEPOT#${depot.id}`, entity: 'depot', ...depot },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async get(gardenId: string, id: string): Promise<Depot | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk: `DEPOT#${id}` } }),
+      );
+      return Item ? withoutKeys<Depot>(Item) : undefined;
+    },
+
+    /** All depots of a garden (a few dozen at most), by name. */
+    async list(gardenId: string): Promise<Depot[]> {
+      const depots: Depot[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tables.gardens,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'DEPOT#' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        depots.push(...(page.Items ?? []).map((item) => withoutKeys<Depot>(item)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return depots.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    },
+  };
+}
+export type DepotStore = ReturnType<typeof createDepotStore>;

@@ -1,0 +1,23 @@
+import { createDocumentClient, tableNames, type DynamoConfig } from './dynamo-client.ts';
+import { createDepotStore } from './depot-store.ts';
+import { createGardenRegistry } from './garden-registry.ts';
+import { createMemberStore } from './member-store.ts';
+import { createSubscriptionStore } from './subscription-store.ts';
+
+export type { DynamoConfig } from './dynamo-client.ts';
+
+/** Every store of the application over one DynamoDB client. */
+export function createStore(config: DynamoConfig) {
+  const db = createDocumentClient(config);
+  const tables = tableNames(config.tablePrefix);
+  return {
+    db,
+    tables,
+    gardens: createGardenRegistry(db, tables),
+    members: createMemberStore(db, tables),
+    depots: createDepotStore(db, tables),
+    subscriptions: createSubscriptionStore(db, tables),
+    close: () => db.destroy(),
+  };
+}
+export type Store = ReturnType<typeof createStore>;

@@ -1,0 +1,139 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
+import { memberSearchText, memberSortName, type Member, type MemberInput } from '../../domain/member.ts';
+import { foldForSearch } from '../../domain/text.ts';
+import { isConditionFailure, withoutKeys } from './conditional.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { TableNames } from './dynamo-client.ts';
+
+const memberLabel = { fr: 'Adhérent', en: 'Member' };
+
+export interface MemberPage {
+  members: Member[];
+  nextCursor?: string | undefined;
+}
+
+function memberItem(member: Member) {
+  return {
+    pk: member.gardenId,
+    sk: `MEMBER#${member.id}`,
+    gsi1pk: `${member.gardenId}#MEMBER`,
+    gsi1sk: `${memberSortName(member)}#${member.id}`,
+    searchText: memberSearchText(member),
+    entity: 'member',
+    ...member,
+  };
+}
+
+export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  return {
+    /** Creates a member with the given id; refuses to overwrite an existing one. */
+    async create(gardenId: string, id: string, input: MemberInput, now: string): Promise<Member> {
+      const member: Member = { ...input, id, gardenId, createdAt: now, updatedAt: now, version: 1 };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: memberItem(member),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) {
+          throw new CocagneError('duplicate', {
+            fr: 'Un adhérent existe déjà avec cet identifiant.',
+            en: 'A member already exists with this id.',
+          });
+        }
+        throw error;
+      }
+      return member;
+    },
+
+    async get(gardenId: string, id: string): Promise<Member | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk: `MEMBER#${id}` }, ConsistentRead: true }),
+      );
+      return Item ? withoutKeys<Member>(Item) : undefined;
+    },
+
+    async getMany(gardenId: string, ids: readonly string[]): Promise<Map<string, Member>> {
+      const found = new Map<string, Member>();
+      // A handful of ids per screen: parallel gets are simpler than batching and as fast here.
+      const members = await Promise.all([...new Set(ids)].map((id) => this.get(gardenId, id)));
+      for (const member of members) if (member) found.set(member.id, member);
+      return found;
+    },
+
+    /**
+     * Replaces a member's details, provided nobody changed them since `expectedVersion`.
+     * A concurrent edit is refused (conflict) rather than silently overwritten.
+     */
+    async update(
+      gardenId: string,
+      id: string,
+      expectedVersion: number,
+      input: MemberInput,
+      now: string,
+    ): Promise<Member> {
+      const current = await this.get(gardenId, id);
+      if (!current) throw notFound(memberLabel);
+      if (current.version !== expectedVersion) throw conflict();
+      const member: Member = {
+        ...input,
+        id,
+        gardenId,
+        createdAt: current.createdAt,
+        updatedAt: now,
+        version: expectedVersion + 1,
+      };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: memberItem(member),
+            ConditionExpression: 'version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw conflict();
+        throw error;
+      }
+      return member;
+    },
+
+    /** Members in alphabetical order, a page at a time, optionally filtered by a search text. */
+    async list(gardenId: string, options: { search?: string; limit: number; cursor?: string }): Promise<MemberPage> {
+      const partition = `${gardenId}#MEMBER`;
+      const wanted = foldForSearch(options.search ?? '');
+      const members: Member[] = [];
+      let start = decodeCursor(options.cursor, { name: 'gsi1pk', value: partition });
+      let lastTaken: Record<string, unknown> | undefined;
+      for (;;) {
+        const remaining = options.limit - members.length;
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tables.gardens,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk',
+            FilterExpression: wanted ? 'contains(searchText, :search)' : undefined,
+            ExpressionAttributeValues: wanted ? { ':pk': partition, ':search': wanted } : { ':pk': partition },
+            ExclusiveStartKey: start,
+            // One more than needed tells whether another page exists; a search reads wider.
+            Limit: wanted ? Math.max(remaining * 4, 100) : remaining + 1,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          // An item beyond the page proves there is a next page, starting after the last one taken.
+          if (members.length === options.limit) return { members, nextCursor: encodeCursor(lastTaken) };
+          members.push(withoutKeys<Member>(item));
+          lastTaken = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
+        }
+        if (!page.LastEvaluatedKey) return { members };
+        start = page.LastEvaluatedKey;
+      }
+    },
+  };
+}
+export type MemberStore = ReturnType<typeof createMemberStore>;

@@ -1,0 +1,85 @@
+import { existsSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import fastifyStatic from '@fastify/static';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TokenVerifier } from './auth/token-verifier.ts';
+import { authPlugin } from './plugins/auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { localePlugin } from './plugins/locale.ts';
+import { servicesPlugin, type ApiServices } from './plugins/services.ts';
+import { gardenRoutes } from './routes/gardens.ts';
+import { healthRoutes } from './routes/health.ts';
+import { memberRoutes } from './routes/members.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
+
+export interface AppOptions {
+  services: ApiServices;
+  verifyToken: TokenVerifier;
+  oidcIssuer: string;
+  webClientId: string;
+  /** The built web app (web/dist), served at / when given. */
+  webDist?: string | undefined;
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** The whole HTTP application, built from its dependencies (tests build it the same way). */
+export async function buildApp(options: AppOptions) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    genReqId: () => randomUUID(),
+    ajv: { customOptions: { allErrors: true } },
+  })
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  await app.register(localePlugin);
+  await app.register(errorsPlugin);
+  await app.register(servicesPlugin, { services: options.services });
+  await app.register(authPlugin, { verifyToken: options.verifyToken });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Cocagne API',
+        description: 'Back office of the Jardins de Cocagne: members, subscriptions, baskets, deliveries.',
+        version: '0.1.0',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, { oidcIssuer: options.oidcIssuer, webClientId: options.webClientId });
+      await api.register(gardenRoutes);
+      await api.register(memberRoutes);
+      await api.register(subscriptionRoutes);
+    },
+    { prefix: '/api' },
+  );
+
+  const webDist = options.webDist;
+  const serveWeb = webDist !== undefined && existsSync(`${webDist}/index.html`);
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    // The web app routes in the browser: any other page gets index.html.
+    if (serveWeb && request.method === 'GET' && !request.url.startsWith('/api/')) {
+      return reply.type('text/html').sendFile('index.html');
+    }
+    return reply.status(404).send({
+      error: 'not_found',
+      message: request.locale === 'fr' ? "Cette adresse n'existe pas." : 'This address does not exist.',
+      requestId: request.id,
+    });
+  });
+
+  return app;
+}
+export type App = Awaited<ReturnType<typeof buildApp>>;

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { notFound } from '../../domain/errors.ts';
+import { callerOf, requireGarden } from '../plugins/auth.ts';
+import { Depot, errorAnswers, Garden, GardenParams, Identity } from '../schemas.ts';
+
+const gardenLabel = { fr: 'Jardin', en: 'Garden' };
+
+export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.services;
+
+  app.get(
+    '/me',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['account'],
+        summary: 'The signed-in account: roles, garden, member record.',
+        security: [{ bearer: [] }],
+        response: { 200: Identity, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const caller = callerOf(request);
+      const garden = caller.gardenId ? await store.gardens.get(caller.gardenId) : undefined;
+      return { ...caller, ...(garden ? { garden } : {}) };
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['gardens'],
+        summary: 'A garden.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: Garden, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      requireGarden(request, request.params.gardenId);
+      const garden = await store.gardens.get(request.params.gardenId);
+      if (!garden) throw notFound(gardenLabel);
+      return garden;
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/depots',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['depots'],
+        summary: "The garden's pick-up points.",
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: Type.Array(Depot), ...errorAnswers },
+      },
+    },
+    async (request) => {
+      requireGarden(request, request.params.gardenId);
+      return store.depots.list(request.params.gardenId);
+    },
+  );
+};

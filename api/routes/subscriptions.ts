@@ -1,0 +1,180 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { gardenDay } from '../../domain/calendar.ts';
+import { CocagneError, notFound } from '../../domain/errors.ts';
+import { memberDisplayName } from '../../domain/member.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import {
+  SubscriptionDecisionInput,
+  SubscriptionRequest,
+  subscriptionRequestRefusal,
+  subscriptionStatuses,
+  type Subscription,
+} from '../../domain/subscription.ts';
+import { actorOf } from '../auth/identity.ts';
+import { requireGarden, requireRole } from '../plugins/auth.ts';
+import { errorAnswers, GardenParams, MemberParams, SubscriptionParams, SubscriptionView } from '../schemas.ts';
+import { requireMemberAccess } from './members.ts';
+
+const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
+
+export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, subscriptions: commands } = app.services;
+
+  /** Adds member and depot names, read in one go for the whole list. */
+  async function withNames(gardenId: string, subscriptions: Subscription[]) {
+    const [members, depots] = await Promise.all([
+      store.members.getMany(
+        gardenId,
+        subscriptions.map((subscription) => subscription.memberId),
+      ),
+      store.depots.list(gardenId),
+    ]);
+    const depotNames = new Map(depots.map((depot) => [depot.id, depot.name]));
+    return subscriptions.map((subscription) => {
+      const member = members.get(subscription.memberId);
+      const depotName = depotNames.get(subscription.depotId);
+      return {
+        ...subscription,
+        ...(member ? { memberName: memberDisplayName(member) } : {}),
+        ...(depotName ? { depotName } : {}),
+      };
+    });
+  }
+
+  async function oneWithNames(gardenId: string, subscription: Subscription) {
+    const [view] = await withNames(gardenId, [subscription]);
+    return view ?? subscription;
+  }
+
+  /** Reads a subscription from the store, waiting briefly for its workflow's first write. */
+  async function readBack(gardenId: string, id: string, minimumRevision: number): Promise<Subscription | undefined> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const stored = await store.subscriptions.get(gardenId, id);
+      if (stored && stored.revision >= minimumRevision) return stored;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    return undefined;
+  }
+
+  app.get(
+    '/gardens/:gardenId/subscriptions',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['subscriptions'],
+        summary: "The garden's subscriptions, oldest application first, optionally of one status.",
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        querystring: Type.Object({ status: Type.Optional(Type.Enum([...subscriptionStatuses])) }),
+        response: { 200: Type.Array(SubscriptionView), ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId } = request.params;
+      requireGarden(request, gardenId);
+      requireRole(request, staffRoles);
+      return withNames(gardenId, await store.subscriptions.list(gardenId, request.query.status));
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/subscriptions',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['subscriptions'],
+        summary:
+          'Applies for a subscription on behalf of a member: starts its workflow, which waits for staff approval. ' +
+          'Answers 201 once recorded, or 202 if the processing has not recorded it yet.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        body: SubscriptionRequest,
+        response: { 201: SubscriptionView, 202: SubscriptionView, ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId } = request.params;
+      requireGarden(request, gardenId);
+      const caller = requireRole(request, staffRoles);
+      const body = request.body;
+      const now = app.services.now();
+      const refusal = subscriptionRequestRefusal(body, gardenDay(now));
+      if (refusal) throw new CocagneError('invalid_input', refusal);
+      const [member, depot] = await Promise.all([
+        store.members.get(gardenId, body.memberId),
+        store.depots.get(gardenId, body.depotId),
+      ]);
+      if (!member) throw notFound({ fr: 'Adhérent', en: 'Member' });
+      if (!depot) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
+      const started = await commands.apply(gardenId, body, actorOf(caller), now.toISOString());
+      const recorded = await readBack(gardenId, started.id, started.revision);
+      return reply.status(recorded ? 201 : 202).send(await oneWithNames(gardenId, recorded ?? started));
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/subscriptions/:subscriptionId',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'One subscription (staff, or the member it belongs to).',
+        security: [{ bearer: [] }],
+        params: SubscriptionParams,
+        response: { 200: SubscriptionView, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, subscriptionId } = request.params;
+      requireGarden(request, gardenId);
+      const subscription = await store.subscriptions.get(gardenId, subscriptionId);
+      if (!subscription) throw notFound(subscriptionLabel);
+      requireMemberAccess(request, gardenId, subscription.memberId);
+      return oneWithNames(gardenId, subscription);
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/members/:memberId/subscriptions',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['subscriptions'],
+        summary: "A member's subscriptions (staff, or that member).",
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        response: { 200: Type.Array(SubscriptionView), ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      requireMemberAccess(request, gardenId, memberId);
+      return withNames(gardenId, await store.subscriptions.listForMember(gardenId, memberId));
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/subscriptions/:subscriptionId/decision',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'Approves or rejects a pending application (staff). A rejection needs a reason.',
+        security: [{ bearer: [] }],
+        params: SubscriptionParams,
+        body: SubscriptionDecisionInput,
+        response: { 200: SubscriptionView, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, subscriptionId } = request.params;
+      requireGarden(request, gardenId);
+      const caller = requireRole(request, staffRoles);
+      const known = await store.subscriptions.get(gardenId, subscriptionId);
+      if (!known) throw notFound(subscriptionLabel);
+      const decided = await commands.decide(gardenId, subscriptionId, request.body, actorOf(caller));
+      return oneWithNames(gardenId, decided);
+    },
+  );
+};

@@ -1,0 +1,46 @@
+// The API process.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { createStore } from '../activities/store/index.ts';
+import { readConfiguration } from '../domain/configuration.ts';
+import { newId } from '../domain/ids.ts';
+import { connectionOptions } from '../temporal/settings.ts';
+import { createSubscriptionCommands } from '../temporal/subscription-client.ts';
+import { buildApp } from './app.ts';
+import { createTokenVerifier } from './auth/token-verifier.ts';
+import { ApiSettings } from './settings.ts';
+
+const settings = readConfiguration(ApiSettings, process.env);
+
+const store = createStore({
+  region: settings.AWS_REGION,
+  endpoint: settings.DYNAMODB_ENDPOINT,
+  tablePrefix: settings.DYNAMODB_TABLE_PREFIX,
+});
+const connection = await Connection.connect(connectionOptions(settings));
+const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+
+const app = await buildApp({
+  services: {
+    store,
+    subscriptions: createSubscriptionCommands(client),
+    now: () => new Date(),
+    newId: () => newId('m', randomUUID),
+  },
+  verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
+  oidcIssuer: settings.OIDC_ISSUER,
+  webClientId: settings.OIDC_WEB_CLIENT_ID,
+  webDist: settings.WEB_DIST,
+  logger: { level: settings.LOG_LEVEL },
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void app.close().then(async () => {
+      await connection.close();
+      store.close();
+    });
+  });
+}
+
+await app.listen({ host: settings.HTTP_HOST, port: settings.HTTP_PORT });

@@ -1,0 +1,22 @@
+import Type from 'typebox';
+import { TemporalSettings } from '../temporal/settings.ts';
+
+/** Everything the API process needs, from its environment, checked at boot. */
+export const ApiSettings = Type.Object({
+  ...TemporalSettings.properties,
+  HTTP_HOST: Type.String({ default: '0.0.0.0' }),
+  HTTP_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
+  /** The address people use to reach the app (links in emails, OIDC redirects). */
+  PUBLIC_URL: Type.String({ pattern: '^https?://' }),
+  AWS_REGION: Type.String({ minLength: 1 }),
+  DYNAMODB_ENDPOINT: Type.Optional(Type.String()),
+  DYNAMODB_TABLE_PREFIX: Type.String({ minLength: 1 }),
+  /** Keycloak realm URL, e.g. https://id.example.org/realms/cocagne. */
+  OIDC_ISSUER: Type.String({ pattern: '^https?://' }),
+  OIDC_AUDIENCE: Type.String({ minLength: 1 }),
+  OIDC_WEB_CLIENT_ID: Type.String({ minLength: 1 }),
+  /** The built web app to serve, if any. */
+  WEB_DIST: Type.Optional(Type.String()),
+  LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+});
+export type ApiSettings = Type.Static<typeof ApiSettings>;

@@ -1,0 +1,65 @@
+/**
+ * Dates of the garden's life are calendar days in Europe/Paris, written as ISO dates
+ * ("2026-11-24"). Instants (who did what when) are ISO timestamps in UTC.
+ */
+export const gardenTimeZone = 'Europe/Paris';
+export const isoDatePattern = '^\\d{4}-\\d{2}-\\d{2}$';
+
+export type IsoDate = string;
+
+export function isIsoDate(value: string): boolean {
+  if (!new RegExp(isoDatePattern).test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
+}
+
+/** The calendar day it is in the garden's time zone at the given instant. */
+export function gardenDay(instant: Date, timeZone = gardenTimeZone): IsoDate {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+  return parts;
+}
+
+export function addDays(day: IsoDate, count: number): IsoDate {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + count);
+  return date.toISOString().slice(0, 10);
+}
+
+/** ISO 8601 weekday, 1 = Monday … 7 = Sunday. */
+export function isoWeekday(day: IsoDate): number {
+  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return weekday === 0 ? 7 : weekday;
+}
+
+/** ISO week label of a day, e.g. "2026-W48". */
+export function isoWeek(day: IsoDate): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  const thursday = new Date(date);
+  thursday.setUTCDate(date.getUTCDate() + 4 - (date.getUTCDay() || 7));
+  const yearStart = new Date(Date.UTC(thursday.getUTCFullYear(), 0, 1));
+  const week = Math.ceil(((thursday.getTime() - yearStart.getTime()) / 86_400_000 + 1) / 7);
+  return `${thursday.getUTCFullYear()}-W${String(week).padStart(2, '0')}`;
+}
+
+const dayFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "mardi 1 décembre 2026" / "Tuesday 1 December 2026". */
+export function formatDay(day: IsoDate, locale: 'fr' | 'en' = 'fr'): string {
+  let formatter = dayFormatters.get(locale);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    dayFormatters.set(locale, formatter);
+  }
+  return formatter.format(new Date(`${day}T00:00:00Z`));
+}

@@ -1,0 +1,26 @@
+import Type from 'typebox';
+import { entityIdPattern } from './ids.ts';
+import { PostalAddress } from './member.ts';
+
+/** A pick-up point ("point de dépôt") where members collect their baskets. */
+export const Depot = Type.Object({
+  id: Type.String({ pattern: entityIdPattern }),
+  gardenId: Type.String(),
+  name: Type.String(),
+  address: PostalAddress,
+  location: Type.Object({ lat: Type.Number(), lng: Type.Number() }),
+  /** ISO weekday of deliveries, 1 = Monday. */
+  deliveryWeekday: Type.Integer({ minimum: 1, maximum: 7 }),
+  openingHours: Type.String(),
+  /** How many baskets the depot can hold on a delivery day. */
+  capacity: Type.Integer({ minimum: 0 }),
+  contact: Type.Optional(Type.String()),
+  notes: Type.Optional(Type.String()),
+  version: Type.Integer(),
+});
+export type Depot = Type.Static<typeof Depot>;
+
+export const weekdayLabels = {
+  fr: ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'],
+  en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
+} as const;

@@ -1,0 +1,16 @@
+/** The product speaks French first; English is available everywhere French is. */
+export type Locale = 'fr' | 'en';
+
+export const locales: readonly Locale[] = ['fr', 'en'];
+
+export type Localized = Readonly<Record<Locale, string>>;
+
+/** Picks the best supported locale from an Accept-Language header or a browser list. */
+export function pickLocale(preferences: string | readonly string[] | undefined): Locale {
+  const list = typeof preferences === 'string' ? preferences.split(',') : (preferences ?? []);
+  for (const entry of list) {
+    const tag = entry.split(';')[0]?.trim().toLowerCase().slice(0, 2);
+    if (tag === 'fr' || tag === 'en') return tag;
+  }
+  return 'fr';
+}

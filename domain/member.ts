@@ -1,0 +1,108 @@
+import Type from 'typebox';
+import { entityIdPattern } from './ids.ts';
+import { phoneInputPattern, toE164 } from './phone.ts';
+import { foldForSearch } from './text.ts';
+import type { InputIssue } from './validation.ts';
+import type { Locale } from './locale.ts';
+
+const requiredText = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
+export const emailPattern = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
+
+export const PostalAddress = Type.Object(
+  {
+    street: requiredText(200),
+    postalCode: Type.String({ pattern: '^\\d{5}$' }),
+    city: requiredText(80),
+  },
+  { additionalProperties: false },
+);
+export type PostalAddress = Type.Static<typeof PostalAddress>;
+
+/** What staff (or the member) types to create or change a member. */
+export const MemberInput = Type.Object(
+  {
+    firstName: requiredText(80),
+    lastName: requiredText(80),
+    email: Type.Optional(Type.String({ maxLength: 254, pattern: emailPattern })),
+    phone: Type.Optional(Type.String({ maxLength: 30, pattern: phoneInputPattern })),
+    address: Type.Optional(PostalAddress),
+    householdSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
+    notes: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type MemberInput = Type.Static<typeof MemberInput>;
+
+export const Member = Type.Object({
+  id: Type.String({ pattern: entityIdPattern }),
+  gardenId: Type.String(),
+  firstName: Type.String(),
+  lastName: Type.String(),
+  email: Type.Optional(Type.String()),
+  /** E.164. */
+  phone: Type.Optional(Type.String()),
+  address: Type.Optional(PostalAddress),
+  householdSize: Type.Optional(Type.Integer()),
+  notes: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+  /** Optimistic-locking counter: a change must name the version it was made from. */
+  version: Type.Integer(),
+});
+export type Member = Type.Static<typeof Member>;
+
+/** The member input made ready to store (trimmed, phone in E.164), or what is wrong with it. */
+export function normalizeMemberInput(
+  input: MemberInput,
+  locale: Locale,
+): { ok: true; value: MemberInput } | { ok: false; issues: InputIssue[] } {
+  const value: MemberInput = {
+    ...input,
+    firstName: input.firstName.trim(),
+    lastName: input.lastName.trim(),
+  };
+  if (input.email !== undefined) value.email = input.email.trim().toLowerCase();
+  if (input.notes !== undefined) value.notes = input.notes.trim();
+  if (input.address) {
+    value.address = {
+      street: input.address.street.trim(),
+      postalCode: input.address.postalCode,
+      city: input.address.city.trim(),
+    };
+  }
+  if (input.phone !== undefined) {
+    const e164 = toE164(input.phone);
+    if (!e164) {
+      return {
+        ok: false,
+        issues: [
+          {
+            field: 'phone',
+            message:
+              locale === 'fr'
+                ? '« Téléphone » n’est pas un numéro valide (exemple : 06 12 34 56 78).'
+                : '« Phone » is not a valid number (for example +33 6 12 34 56 78).',
+          },
+        ],
+      };
+    }
+    value.phone = e164;
+  }
+  return { ok: true, value };
+}
+
+/** "Dupont Marie": how members are sorted in lists. */
+export function memberSortName(member: Pick<Member, 'firstName' | 'lastName'>): string {
+  return foldForSearch(`${member.lastName} ${member.firstName}`);
+}
+
+/** Text a staff search matches against: names, email, town. */
+export function memberSearchText(member: Pick<Member, 'firstName' | 'lastName' | 'email' | 'address'>): string {
+  return foldForSearch(
+    [member.lastName, member.firstName, member.email ?? '', member.address?.city ?? ''].join(' '),
+  );
+}
+
+export function memberDisplayName(member: Pick<Member, 'firstName' | 'lastName'>): string {
+  return `${member.firstName} ${member.lastName}`;
+}

@@ -1,0 +1,52 @@
+// The worker process: runs every garden's workflows and activities.
+import Type from 'typebox';
+import { NativeConnection } from '@temporalio/worker';
+import { createActivities } from '../activities/index.ts';
+import { createStore } from '../activities/store/index.ts';
+import { readConfiguration } from '../domain/configuration.ts';
+import { createGardenWorkers } from './garden-workers.ts';
+import { connectionOptions, TemporalSettings } from './settings.ts';
+import { workflowSource } from './workflow-source.ts';
+
+const WorkerSettings = Type.Object({
+  ...TemporalSettings.properties,
+  AWS_REGION: Type.String({ minLength: 1 }),
+  DYNAMODB_ENDPOINT: Type.Optional(Type.String()),
+  DYNAMODB_TABLE_PREFIX: Type.String({ minLength: 1 }),
+  WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String()),
+  GARDEN_REFRESH_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
+});
+
+const settings = readConfiguration(WorkerSettings, process.env);
+const log = (message: string) => console.log(`[worker] ${message}`);
+
+const store = createStore({
+  region: settings.AWS_REGION,
+  endpoint: settings.DYNAMODB_ENDPOINT,
+  tablePrefix: settings.DYNAMODB_TABLE_PREFIX,
+});
+const connection = await NativeConnection.connect(connectionOptions(settings));
+const workers = createGardenWorkers({
+  connection,
+  namespace: settings.TEMPORAL_NAMESPACE,
+  activities: createActivities({ store }),
+  workflows: await workflowSource(settings.WORKFLOW_BUNDLE_PATH),
+  gardens: store.gardens,
+  refreshIntervalMs: settings.GARDEN_REFRESH_SECONDS * 1000,
+  log,
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal} received, finishing current tasks…`);
+    void workers.stop();
+  });
+}
+
+try {
+  await workers.run();
+  log('stopped');
+} finally {
+  await connection.close();
+  store.close();
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createStore, type Store } from '../../activities/store/index.ts';
+import { ensureTables } from '../../activities/store/tables.ts';
+import type { Garden } from '../../domain/garden.ts';
+import { localEnvironment } from '../../infra/local/environment.ts';
+
+/**
+ * Settings of the local stack for tests: what `npm test` passed in, else the local defaults
+ * (so one test file can also be run directly with vitest while the stack is up).
+ * Tests use their own tables (prefix cocagne-test) and their own gardens, never the demo data.
+ */
+export function testEnvironment(): Record<string, string> {
+  const defaults = { ...localEnvironment(), DYNAMODB_TABLE_PREFIX: 'cocagne-test' };
+  const merged: Record<string, string> = { ...defaults };
+  for (const name of Object.keys(defaults)) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') merged[name] = value;
+  }
+  return merged;
+}
+
+function required(env: Record<string, string>, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts the local stack.`);
+  return value;
+}
+
+export async function testStore(): Promise<Store> {
+  const env = testEnvironment();
+  const config = {
+    region: required(env, 'AWS_REGION'),
+    endpoint: required(env, 'DYNAMODB_ENDPOINT'),
+    tablePrefix: required(env, 'DYNAMODB_TABLE_PREFIX'),
+  };
+  const store = createStore(config);
+  const client = new DynamoDBClient({ region: config.region, endpoint: config.endpoint });
+  await ensureTables(client, store.tables);
+  client.destroy();
+  return store;
+}
+
+/** A garden id no other test uses. */
+export function uniqueGardenId(purpose: string): string {
+  return `t-${purpose}-${randomUUID().slice(0, 8)}`;
+}
+
+export function testGarden(id: string): Garden {
+  return {
+    id,
+    name: `Jardin de test ${id}`,
+    city: 'Besançon',
+    contactEmail: 'contact@example.org',
+    timeZone: 'Europe/Paris',
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** Registers a fresh garden with one depot; returns its id and the depot's. */
+export async function createTestGarden(store: Store, purpose: string) {
+  const gardenId = uniqueGardenId(purpose);
+  await store.gardens.register(testGarden(gardenId));
+  const depotId = 'd-centre';
+  await store.depots.createIfAbsent({
+    id: depotId,
+    gardenId,
+    name: 'Dépôt du centre',
+    address: { street: '1 place Pasteur', postalCode: '25000', city: 'Besançon' },
+    location: { lat: 47.2378, lng: 6.0241 },
+    deliveryWeekday: 2,
+    openingHours: '17 h – 19 h',
+    capacity: 40,
+    version: 1,
+  });
+  return { gardenId, depotId };
+}

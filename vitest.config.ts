@@ -1,0 +1,53 @@
+import { defineConfig } from 'vitest/config';
+import vue from '@vitejs/plugin-vue';
+
+// Three kinds of tests, all run by `npm test`:
+// - unit: pure code (domain rules, web stores and components);
+// - integration: against the real local stack (DynamoDB Local, Temporal, Keycloak, moto…);
+// - browser: the built app in headless Chromium.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['domain/**/*.test.ts', 'extensions/**/*.test.ts'],
+          environment: 'node',
+        },
+      },
+      {
+        plugins: [vue()],
+        test: {
+          name: 'web',
+          include: ['web/src/**/*.test.ts'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: [
+            'activities/**/*.test.ts',
+            'workflows/**/*.test.ts',
+            'temporal/**/*.test.ts',
+            'api/**/*.test.ts',
+            'infra/**/*.test.ts',
+          ],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
