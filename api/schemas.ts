@@ -7,7 +7,9 @@ import { Subscription } from '../domain/subscription.ts';
 
 /** The body of every error answer. */
 export const ErrorAnswer = Type.Object({
-  error: Type.String({ description: 'Stable code: invalid_input, unauthenticated, forbidden, not_found, conflict…' }),
+  error: Type.String({
+    description: 'Stable code: invalid_input, unauthenticated, forbidden, not_found, conflict…',
+  }),
   message: Type.String({ description: "A sentence for people, in the caller's language." }),
   issues: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
   requestId: Type.Optional(Type.String()),
@@ -24,7 +26,10 @@ export const errorAnswers = {
 };
 
 export const GardenParams = Type.Object({ gardenId: Type.String({ minLength: 3, maxLength: 40 }) });
-export const MemberParams = Type.Object({ ...GardenParams.properties, memberId: Type.String({ maxLength: 80 }) });
+export const MemberParams = Type.Object({
+  ...GardenParams.properties,
+  memberId: Type.String({ maxLength: 80 }),
+});
 export const SubscriptionParams = Type.Object({
   ...GardenParams.properties,
   subscriptionId: Type.String({ maxLength: 120 }),

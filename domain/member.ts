@@ -97,7 +97,9 @@ export function memberSortName(member: Pick<Member, 'firstName' | 'lastName'>): 
 }
 
 /** Text a staff search matches against: names, email, town. */
-export function memberSearchText(member: Pick<Member, 'firstName' | 'lastName' | 'email' | 'address'>): string {
+export function memberSearchText(
+  member: Pick<Member, 'firstName' | 'lastName' | 'email' | 'address'>,
+): string {
   return foldForSearch(
     [member.lastName, member.firstName, member.email ?? '', member.address?.city ?? ''].join(' '),
   );

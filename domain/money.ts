@@ -40,7 +40,10 @@ const formatters = new Map<string, Intl.NumberFormat>();
 export function formatEuros(amount: Cents, locale: 'fr' | 'en' = 'fr'): string {
   let formatter = formatters.get(locale);
   if (!formatter) {
-    formatter = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { style: 'currency', currency: 'EUR' });
+    formatter = new Intl.NumberFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      style: 'currency',
+      currency: 'EUR',
+    });
     formatters.set(locale, formatter);
   }
   return formatter.format(amount / 100);

@@ -11,7 +11,8 @@ export function toE164(input: string, defaultCountryCode = '33'): string | undef
   let international: string;
   if (digits.startsWith('+')) international = digits.slice(1);
   else if (digits.startsWith('00')) international = digits.slice(2);
-  else if (digits.startsWith('0') && digits.length === 10) international = defaultCountryCode + digits.slice(1);
+  else if (digits.startsWith('0') && digits.length === 10)
+    international = defaultCountryCode + digits.slice(1);
   else return undefined;
   if (!/^[1-9]\d{7,14}$/.test(international)) return undefined;
   // French numbers have exactly nine digits after the country code.

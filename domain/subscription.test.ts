@@ -17,8 +17,12 @@ describe('subscription rules', () => {
   it('accepts a start date from today to eighteen months ahead', () => {
     expect(subscriptionRequestRefusal(request, '2026-11-24')).toBeUndefined();
     expect(subscriptionRequestRefusal({ ...request, startDate: '2026-11-24' }, '2026-11-24')).toBeUndefined();
-    expect(subscriptionRequestRefusal({ ...request, startDate: '2026-11-23' }, '2026-11-24')?.fr).toMatch(/passé/);
-    expect(subscriptionRequestRefusal({ ...request, startDate: '2028-12-01' }, '2026-11-24')?.fr).toMatch(/lointaine/);
+    expect(subscriptionRequestRefusal({ ...request, startDate: '2026-11-23' }, '2026-11-24')?.fr).toMatch(
+      /passé/,
+    );
+    expect(subscriptionRequestRefusal({ ...request, startDate: '2028-12-01' }, '2026-11-24')?.fr).toMatch(
+      /lointaine/,
+    );
     expect(subscriptionRequestRefusal({ ...request, startDate: '2026-02-30' }, '2026-01-01')?.fr).toMatch(
       /n'existe pas/,
     );
@@ -26,7 +30,9 @@ describe('subscription rules', () => {
 
   it('lets staff decide once, and only with a reason when rejecting', () => {
     expect(decisionRefusal('pending', false, { decision: 'approve' })).toBeUndefined();
-    expect(decisionRefusal('pending', false, { decision: 'reject', reason: 'Dépôt complet' })).toBeUndefined();
+    expect(
+      decisionRefusal('pending', false, { decision: 'reject', reason: 'Dépôt complet' }),
+    ).toBeUndefined();
     expect(decisionRefusal('pending', false, { decision: 'reject' })?.fr).toMatch(/motif/);
     expect(decisionRefusal('pending', false, { decision: 'reject', reason: '  ' })?.fr).toMatch(/motif/);
     expect(decisionRefusal('active', false, { decision: 'approve' })?.fr).toMatch(/n'attend plus.*actif/);

@@ -92,7 +92,10 @@ export function subscriptionId(memberId: string, startDate: IsoDate): string {
 }
 
 /** Why a request cannot be accepted as it is, or undefined when it can. */
-export function subscriptionRequestRefusal(request: SubscriptionRequest, today: IsoDate): Localized | undefined {
+export function subscriptionRequestRefusal(
+  request: SubscriptionRequest,
+  today: IsoDate,
+): Localized | undefined {
   if (!isIsoDate(request.startDate)) {
     return { fr: "La date de début n'existe pas dans le calendrier.", en: 'The start date does not exist.' };
   }

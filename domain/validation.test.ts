@@ -9,14 +9,21 @@ function issuesFor(value: unknown, locale: 'fr' | 'en' = 'fr') {
 
 describe('validation messages', () => {
   it('names missing fields the way people call them', () => {
-    expect(issuesFor({ firstName: 'Marie' })).toEqual([{ field: 'lastName', message: '« Nom » est obligatoire.' }]);
+    expect(issuesFor({ firstName: 'Marie' })).toEqual([
+      { field: 'lastName', message: '« Nom » est obligatoire.' },
+    ]);
     expect(issuesFor({ firstName: 'Marie' }, 'en')).toEqual([
       { field: 'lastName', message: '« Last name » is required.' },
     ]);
   });
 
   it('says which field has the wrong format, once per field', () => {
-    const issues = issuesFor({ firstName: 'Marie', lastName: ' ', email: 'marie@', address: { street: 'x' } });
+    const issues = issuesFor({
+      firstName: 'Marie',
+      lastName: ' ',
+      email: 'marie@',
+      address: { street: 'x' },
+    });
     expect(issues.map((issue) => issue.field)).toEqual(['lastName', 'email', 'postalCode', 'city']);
     expect(issues[1]?.message).toBe("« Courriel » n'a pas le bon format.");
   });

@@ -40,12 +40,15 @@ const phrases = {
   fr: {
     required: (label: string) => `${label} est obligatoire.`,
     minLengthEmpty: (label: string) => `${label} est obligatoire.`,
-    minLength: (label: string, limit: unknown) => `${label} doit contenir au moins ${String(limit)} caractères.`,
-    maxLength: (label: string, limit: unknown) => `${label} ne peut pas dépasser ${String(limit)} caractères.`,
+    minLength: (label: string, limit: unknown) =>
+      `${label} doit contenir au moins ${String(limit)} caractères.`,
+    maxLength: (label: string, limit: unknown) =>
+      `${label} ne peut pas dépasser ${String(limit)} caractères.`,
     minimum: (label: string, limit: unknown) => `${label} doit être au moins ${String(limit)}.`,
     maximum: (label: string, limit: unknown) => `${label} ne peut pas dépasser ${String(limit)}.`,
     pattern: (label: string) => `${label} n'a pas le bon format.`,
-    enum: (label: string, allowed: unknown[]) => `${label} doit être l'une de ces valeurs : ${allowed.join(', ')}.`,
+    enum: (label: string, allowed: unknown[]) =>
+      `${label} doit être l'une de ces valeurs : ${allowed.join(', ')}.`,
     type: (label: string) => `${label} n'est pas du bon type.`,
     unknownField: (fields: string) => `Champ inconnu : ${fields}.`,
     invalid: (label: string) => `${label} n'est pas valide.`,
@@ -53,8 +56,10 @@ const phrases = {
   en: {
     required: (label: string) => `${label} is required.`,
     minLengthEmpty: (label: string) => `${label} is required.`,
-    minLength: (label: string, limit: unknown) => `${label} must be at least ${String(limit)} characters long.`,
-    maxLength: (label: string, limit: unknown) => `${label} must be at most ${String(limit)} characters long.`,
+    minLength: (label: string, limit: unknown) =>
+      `${label} must be at least ${String(limit)} characters long.`,
+    maxLength: (label: string, limit: unknown) =>
+      `${label} must be at most ${String(limit)} characters long.`,
     minimum: (label: string, limit: unknown) => `${label} must be at least ${String(limit)}.`,
     maximum: (label: string, limit: unknown) => `${label} must be at most ${String(limit)}.`,
     pattern: (label: string) => `${label} is not in the expected format.`,
@@ -77,7 +82,8 @@ export function describeSchemaErrors(errors: readonly SchemaError[], locale: Loc
     let message: string;
     switch (error.keyword) {
       case 'required': {
-        const missing = (error.params.requiredProperties ?? error.params.missingProperty) as string[] | string;
+        const missing = (error.params.requiredProperties ?? error.params.missingProperty) as
+          string[] | string;
         for (const property of Array.isArray(missing) ? missing : [missing]) {
           if (seen.has(property)) continue;
           seen.add(property);
@@ -116,7 +122,8 @@ export function describeSchemaErrors(errors: readonly SchemaError[], locale: Loc
         message = say.type(labelOf(field, locale));
         break;
       case 'additionalProperties': {
-        const extra = (error.params.additionalProperties ?? error.params.additionalProperty) as string[] | string;
+        const extra = (error.params.additionalProperties ?? error.params.additionalProperty) as
+          string[] | string;
         message = say.unknownField(Array.isArray(extra) ? extra.join(', ') : String(extra));
         break;
       }

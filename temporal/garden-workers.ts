@@ -1,4 +1,4 @@
-import type { NativeConnection} from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
 import type { GardenRegistry } from '../activities/store/garden-registry.ts';
@@ -12,6 +12,8 @@ export interface GardenWorkersOptions {
   gardens: GardenRegistry;
   /** How often to look for gardens provisioned since start. */
   refreshIntervalMs: number;
+  /** Serve only these gardens (one deployment per garden); all registered gardens when absent. */
+  only?: readonly string[] | undefined;
   log: (message: string) => void;
 }
 
@@ -28,6 +30,7 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
     const gardens = await options.gardens.list();
     for (const garden of gardens) {
       if (running.has(garden.id) || stopping) continue;
+      if (options.only && !options.only.includes(garden.id)) continue;
       const worker = await Worker.create({
         connection: options.connection,
         namespace: options.namespace,
@@ -51,7 +54,10 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
       await addMissingGardens();
       while (!stopping && failure === undefined) {
         await new Promise((resolve) => setTimeout(resolve, options.refreshIntervalMs));
-        if (!stopping) await addMissingGardens().catch((error: unknown) => options.log(`garden refresh failed: ${String(error)}`));
+        if (!stopping)
+          await addMissingGardens().catch((error: unknown) =>
+            options.log(`garden refresh failed: ${String(error)}`),
+          );
       }
       await Promise.all([...running.values()].map((entry) => entry.done));
       if (failure instanceof Error) throw failure;

@@ -16,7 +16,12 @@ import {
   type SubscriptionDecisionInput,
   type SubscriptionRequest,
 } from '../domain/subscription.ts';
-import { gardenIdKey, subscriptionStatusKey, waitingOn, waitingOnKey } from '../workflows/search-attributes.ts';
+import {
+  gardenIdKey,
+  subscriptionStatusKey,
+  waitingOn,
+  waitingOnKey,
+} from '../workflows/search-attributes.ts';
 import {
   decideUpdate,
   refusedFailureType,
@@ -47,14 +52,20 @@ function refusalOf(error: WorkflowUpdateFailedError): CocagneError | undefined {
 
 /** The subscription process as the API sees it: start one, decide on one, ask one. */
 export function createSubscriptionCommands(client: Client) {
-  const handleOf = (gardenId: string, id: string) => client.workflow.getHandle(subscriptionWorkflowId(gardenId, id));
+  const handleOf = (gardenId: string, id: string) =>
+    client.workflow.getHandle(subscriptionWorkflowId(gardenId, id));
 
   return {
     /**
      * Starts the workflow of a new subscription. The same application twice is refused: the
      * workflow id is the business key and duplicates are rejected by Temporal itself.
      */
-    async apply(gardenId: string, request: SubscriptionRequest, actor: Actor, at: string): Promise<Subscription> {
+    async apply(
+      gardenId: string,
+      request: SubscriptionRequest,
+      actor: Actor,
+      at: string,
+    ): Promise<Subscription> {
       const id = subscriptionIdOf(request.memberId, request.startDate);
       const requested: Act = { by: actor, at };
       const input: SubscriptionWorkflowInput = { gardenId, subscriptionId: id, request, requested };
@@ -92,7 +103,12 @@ export function createSubscriptionCommands(client: Client) {
     },
 
     /** A staff decision on an application; refused (with the reason) when it cannot be taken. */
-    async decide(gardenId: string, id: string, input: SubscriptionDecisionInput, actor: Actor): Promise<Subscription> {
+    async decide(
+      gardenId: string,
+      id: string,
+      input: SubscriptionDecisionInput,
+      actor: Actor,
+    ): Promise<Subscription> {
       try {
         return await client.withDeadline(Date.now() + actionDeadlineMs, () =>
           handleOf(gardenId, id).executeUpdate(decideUpdate, { args: [{ input, actor }] }),
@@ -100,7 +116,10 @@ export function createSubscriptionCommands(client: Client) {
       } catch (error) {
         if (error instanceof WorkflowUpdateFailedError) throw refusalOf(error) ?? error;
         if (error instanceof WorkflowNotFoundError) {
-          throw new CocagneError('not_found', { fr: 'Abonnement introuvable.', en: 'Subscription not found.' });
+          throw new CocagneError('not_found', {
+            fr: 'Abonnement introuvable.',
+            en: 'Subscription not found.',
+          });
         }
         if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw unavailable();
         throw error;

@@ -15,6 +15,8 @@ const WorkerSettings = Type.Object({
   DYNAMODB_TABLE_PREFIX: Type.String({ minLength: 1 }),
   WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String()),
   GARDEN_REFRESH_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
+  /** Comma-separated garden ids this process serves; every registered garden when unset. */
+  WORKER_GARDENS: Type.Optional(Type.String()),
 });
 
 const settings = readConfiguration(WorkerSettings, process.env);
@@ -33,6 +35,9 @@ const workers = createGardenWorkers({
   workflows: await workflowSource(settings.WORKFLOW_BUNDLE_PATH),
   gardens: store.gardens,
   refreshIntervalMs: settings.GARDEN_REFRESH_SECONDS * 1000,
+  only: settings.WORKER_GARDENS?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
   log,
 });
 

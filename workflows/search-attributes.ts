@@ -7,10 +7,18 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 export const gardenIdKey = defineSearchAttributeKey('GardenId', SearchAttributeType.KEYWORD);
 /** Who the workflow waits on now ("staff-approval"…), unset when it waits on nobody. */
 export const waitingOnKey = defineSearchAttributeKey('WaitingOn', SearchAttributeType.KEYWORD);
-export const subscriptionStatusKey = defineSearchAttributeKey('SubscriptionStatus', SearchAttributeType.KEYWORD);
+export const subscriptionStatusKey = defineSearchAttributeKey(
+  'SubscriptionStatus',
+  SearchAttributeType.KEYWORD,
+);
 export const deliveryWeekKey = defineSearchAttributeKey('DeliveryWeek', SearchAttributeType.KEYWORD);
 
-export const searchAttributeKeys = [gardenIdKey, waitingOnKey, subscriptionStatusKey, deliveryWeekKey] as const;
+export const searchAttributeKeys = [
+  gardenIdKey,
+  waitingOnKey,
+  subscriptionStatusKey,
+  deliveryWeekKey,
+] as const;
 
 /** The things a workflow can wait on a person for. */
 export const waitingOn = {

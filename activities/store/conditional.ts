@@ -4,7 +4,8 @@ export function isConditionFailure(error: unknown): boolean {
   if (error.name === 'ConditionalCheckFailedException') return true;
   // Inside a transaction the reason is in the cancellation list.
   if (error.name === 'TransactionCanceledException') {
-    const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
+    const reasons =
+      (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons ?? [];
     return reasons.some((reason) => reason.Code === 'ConditionalCheckFailed');
   }
   return false;

@@ -52,7 +52,11 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
 
     async get(gardenId: string, id: string): Promise<Member | undefined> {
       const { Item } = await db.send(
-        new GetCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk: `MEMBER#${id}` }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: tables.gardens,
+          Key: { pk: gardenId, sk: `MEMBER#${id}` },
+          ConsistentRead: true,
+        }),
       );
       return Item ? withoutKeys<Member>(Item) : undefined;
     },
@@ -104,7 +108,10 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
     },
 
     /** Members in alphabetical order, a page at a time, optionally filtered by a search text. */
-    async list(gardenId: string, options: { search?: string; limit: number; cursor?: string }): Promise<MemberPage> {
+    async list(
+      gardenId: string,
+      options: { search?: string; limit: number; cursor?: string },
+    ): Promise<MemberPage> {
       const partition = `${gardenId}#MEMBER`;
       const wanted = foldForSearch(options.search ?? '');
       const members: Member[] = [];
@@ -118,7 +125,9 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
             FilterExpression: wanted ? 'contains(searchText, :search)' : undefined,
-            ExpressionAttributeValues: wanted ? { ':pk': partition, ':search': wanted } : { ':pk': partition },
+            ExpressionAttributeValues: wanted
+              ? { ':pk': partition, ':search': wanted }
+              : { ':pk': partition },
             ExclusiveStartKey: start,
             // One more than needed tells whether another page exists; a search reads wider.
             Limit: wanted ? Math.max(remaining * 4, 100) : remaining + 1,

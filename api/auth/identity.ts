@@ -16,7 +16,8 @@ export interface CallerIdentity {
 
 export function identityFromClaims(claims: Record<string, unknown>): CallerIdentity {
   const realmRoles = ((claims.realm_access as { roles?: unknown } | undefined)?.roles ?? []) as unknown[];
-  const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : String(claims.sub);
+  const username =
+    typeof claims.preferred_username === 'string' ? claims.preferred_username : String(claims.sub);
   const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
   return {
     userId: String(claims.sub),

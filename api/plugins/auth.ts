@@ -13,6 +13,12 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** onRequest hook: requires a valid bearer token. */
     authenticate: (request: FastifyRequest) => Promise<void>;
+    /**
+     * onRequest hook: requires a valid bearer token, membership of the garden named in the
+     * URL (`:gardenId`) and, when given, one of the roles. It runs before the request is
+     * validated, so a caller without the right never learns more than "forbidden".
+     */
+    guard: (options?: { roles?: readonly Role[] }) => (request: FastifyRequest) => Promise<void>;
   }
 }
 
@@ -67,6 +73,16 @@ export const authPlugin = fp<{ verifyToken: TokenVerifier }>(
       }
       request.identity = await options.verifyToken(match[1]);
     });
+    app.decorate(
+      'guard',
+      (guardOptions: { roles?: readonly Role[] } = {}) =>
+        async (request: FastifyRequest) => {
+          await app.authenticate(request);
+          const gardenId = (request.params as { gardenId?: unknown } | undefined)?.gardenId;
+          if (typeof gardenId === 'string') requireGarden(request, gardenId);
+          if (guardOptions.roles) requireRole(request, guardOptions.roles);
+        },
+    );
   },
   { name: 'auth' },
 );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { notFound } from '../../domain/errors.ts';
-import { callerOf, requireGarden } from '../plugins/auth.ts';
+import { callerOf } from '../plugins/auth.ts';
 import { Depot, errorAnswers, Garden, GardenParams, Identity } from '../schemas.ts';
 
 const gardenLabel = { fr: 'Jardin', en: 'Garden' };
@@ -30,7 +30,7 @@ export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens/:gardenId',
     {
-      onRequest: app.authenticate,
+      onRequest: app.guard(),
       schema: {
         tags: ['gardens'],
         summary: 'A garden.',
@@ -40,7 +40,6 @@ export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireGarden(request, request.params.gardenId);
       const garden = await store.gardens.get(request.params.gardenId);
       if (!garden) throw notFound(gardenLabel);
       return garden;
@@ -50,7 +49,7 @@ export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens/:gardenId/depots',
     {
-      onRequest: app.authenticate,
+      onRequest: app.guard(),
       schema: {
         tags: ['depots'],
         summary: "The garden's pick-up points.",
@@ -60,7 +59,6 @@ export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      requireGarden(request, request.params.gardenId);
       return store.depots.list(request.params.gardenId);
     },
   );

@@ -25,7 +25,9 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ oidcIssuer: string; webCl
         tags: ['system'],
         summary: 'Settings the web app needs before sign-in.',
         response: {
-          200: Type.Object({ oidc: Type.Object({ url: Type.String(), realm: Type.String(), clientId: Type.String() }) }),
+          200: Type.Object({
+            oidc: Type.Object({ url: Type.String(), realm: Type.String(), clientId: Type.String() }),
+          }),
         },
       },
     },

@@ -4,7 +4,7 @@ import { invalidInput, notFound } from '../../domain/errors.ts';
 import { Member, MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { FastifyRequest } from 'fastify';
-import { forbidden, requireGarden, requireRole } from '../plugins/auth.ts';
+import { callerOf, forbidden } from '../plugins/auth.ts';
 import { errorAnswers, GardenParams, MemberPage, MemberParams } from '../schemas.ts';
 
 const memberLabel = { fr: 'Adhérent', en: 'Member' };
@@ -15,23 +15,20 @@ export const MemberUpdate = Type.Object(
 );
 
 /** Staff see every member of their garden; a member sees their own record only. */
-export function requireMemberAccess(request: FastifyRequest, gardenId: string, memberId: string): void {
-  const caller = requireGarden(request, gardenId);
+export function requireMemberAccess(request: FastifyRequest, memberId: string): void {
+  const caller = callerOf(request);
   const isStaff = caller.roles.some((role) => staffRoles.includes(role));
   if (!isStaff && caller.memberId !== memberId) throw forbidden();
 }
 
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.services;
-  const staffOnly = (request: FastifyRequest, gardenId: string) => {
-    requireGarden(request, gardenId);
-    return requireRole(request, staffRoles);
-  };
+  const staffOnly = app.guard({ roles: staffRoles });
 
   app.get(
     '/gardens/:gardenId/members',
     {
-      onRequest: app.authenticate,
+      onRequest: staffOnly,
       schema: {
         tags: ['members'],
         summary: 'Members in alphabetical order, a page at a time, with an optional search.',
@@ -46,7 +43,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      staffOnly(request, request.params.gardenId);
       const { search, limit, cursor } = request.query;
       return store.members.list(request.params.gardenId, {
         limit,
@@ -59,7 +55,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/gardens/:gardenId/members',
     {
-      onRequest: app.authenticate,
+      onRequest: staffOnly,
       schema: {
         tags: ['members'],
         summary: 'Registers a new member household.',
@@ -71,7 +67,6 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { gardenId } = request.params;
-      staffOnly(request, gardenId);
       const normalized = normalizeMemberInput(request.body, request.locale);
       if (!normalized.ok) throw invalidInput(normalized.issues);
       const now = app.services.now().toISOString();
@@ -83,7 +78,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens/:gardenId/members/:memberId',
     {
-      onRequest: app.authenticate,
+      onRequest: app.guard(),
       schema: {
         tags: ['members'],
         summary: 'One member.',
@@ -94,7 +89,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, gardenId, memberId);
+      requireMemberAccess(request, memberId);
       const member = await store.members.get(gardenId, memberId);
       if (!member) throw notFound(memberLabel);
       return member;
@@ -104,7 +99,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/gardens/:gardenId/members/:memberId',
     {
-      onRequest: app.authenticate,
+      onRequest: staffOnly,
       schema: {
         tags: ['members'],
         summary: "Changes a member's details. `version` must be the one read: a concurrent change gives 409.",
@@ -116,11 +111,16 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      staffOnly(request, gardenId);
       const { version, ...input } = request.body;
       const normalized = normalizeMemberInput(input, request.locale);
       if (!normalized.ok) throw invalidInput(normalized.issues);
-      return store.members.update(gardenId, memberId, version, normalized.value, app.services.now().toISOString());
+      return store.members.update(
+        gardenId,
+        memberId,
+        version,
+        normalized.value,
+        app.services.now().toISOString(),
+      );
     },
   );
 };

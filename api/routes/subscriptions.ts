@@ -12,14 +12,21 @@ import {
   type Subscription,
 } from '../../domain/subscription.ts';
 import { actorOf } from '../auth/identity.ts';
-import { requireGarden, requireRole } from '../plugins/auth.ts';
-import { errorAnswers, GardenParams, MemberParams, SubscriptionParams, SubscriptionView } from '../schemas.ts';
+import { callerOf } from '../plugins/auth.ts';
+import {
+  errorAnswers,
+  GardenParams,
+  MemberParams,
+  SubscriptionParams,
+  SubscriptionView,
+} from '../schemas.ts';
 import { requireMemberAccess } from './members.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
 
 export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, subscriptions: commands } = app.services;
+  const staffOnly = app.guard({ roles: staffRoles });
 
   /** Adds member and depot names, read in one go for the whole list. */
   async function withNames(gardenId: string, subscriptions: Subscription[]) {
@@ -48,7 +55,11 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   /** Reads a subscription from the store, waiting briefly for its workflow's first write. */
-  async function readBack(gardenId: string, id: string, minimumRevision: number): Promise<Subscription | undefined> {
+  async function readBack(
+    gardenId: string,
+    id: string,
+    minimumRevision: number,
+  ): Promise<Subscription | undefined> {
     for (let attempt = 0; attempt < 20; attempt++) {
       const stored = await store.subscriptions.get(gardenId, id);
       if (stored && stored.revision >= minimumRevision) return stored;
@@ -60,7 +71,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens/:gardenId/subscriptions',
     {
-      onRequest: app.authenticate,
+      onRequest: staffOnly,
       schema: {
         tags: ['subscriptions'],
         summary: "The garden's subscriptions, oldest application first, optionally of one status.",
@@ -72,8 +83,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId } = request.params;
-      requireGarden(request, gardenId);
-      requireRole(request, staffRoles);
       return withNames(gardenId, await store.subscriptions.list(gardenId, request.query.status));
     },
   );
@@ -81,7 +90,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/gardens/:gardenId/subscriptions',
     {
-      onRequest: app.authenticate,
+      onRequest: staffOnly,
       schema: {
         tags: ['subscriptions'],
         summary:
@@ -95,8 +104,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { gardenId } = request.params;
-      requireGarden(request, gardenId);
-      const caller = requireRole(request, staffRoles);
+      const caller = callerOf(request);
       const body = request.body;
       const now = app.services.now();
       const refusal = subscriptionRequestRefusal(body, gardenDay(now));
@@ -116,7 +124,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens/:gardenId/subscriptions/:subscriptionId',
     {
-      onRequest: app.authenticate,
+      onRequest: app.guard(),
       schema: {
         tags: ['subscriptions'],
         summary: 'One subscription (staff, or the member it belongs to).',
@@ -127,10 +135,9 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, subscriptionId } = request.params;
-      requireGarden(request, gardenId);
       const subscription = await store.subscriptions.get(gardenId, subscriptionId);
       if (!subscription) throw notFound(subscriptionLabel);
-      requireMemberAccess(request, gardenId, subscription.memberId);
+      requireMemberAccess(request, subscription.memberId);
       return oneWithNames(gardenId, subscription);
     },
   );
@@ -138,7 +145,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens/:gardenId/members/:memberId/subscriptions',
     {
-      onRequest: app.authenticate,
+      onRequest: app.guard(),
       schema: {
         tags: ['subscriptions'],
         summary: "A member's subscriptions (staff, or that member).",
@@ -149,7 +156,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, gardenId, memberId);
+      requireMemberAccess(request, memberId);
       return withNames(gardenId, await store.subscriptions.listForMember(gardenId, memberId));
     },
   );
@@ -157,7 +164,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/gardens/:gardenId/subscriptions/:subscriptionId/decision',
     {
-      onRequest: app.authenticate,
+      onRequest: staffOnly,
       schema: {
         tags: ['subscriptions'],
         summary: 'Approves or rejects a pending application (staff). A rejection needs a reason.',
@@ -169,8 +176,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, subscriptionId } = request.params;
-      requireGarden(request, gardenId);
-      const caller = requireRole(request, staffRoles);
+      const caller = callerOf(request);
       const known = await store.subscriptions.get(gardenId, subscriptionId);
       if (!known) throw notFound(subscriptionLabel);
       const decided = await commands.decide(gardenId, subscriptionId, request.body, actorOf(caller));

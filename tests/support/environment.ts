@@ -20,9 +20,15 @@ export function testEnvironment(): Record<string, string> {
   return merged;
 }
 
+// AWS SDK clients read credentials from the environment: make the local ones visible to them.
+for (const [name, value] of Object.entries(testEnvironment())) {
+  if (name.startsWith('AWS_') && !process.env[name]) process.env[name] = value;
+}
+
 function required(env: Record<string, string>, name: string): string {
   const value = env[name];
-  if (!value) throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts the local stack.`);
+  if (!value)
+    throw new Error(`${name} is not set: run the tests with \`npm test\`, which starts the local stack.`);
   return value;
 }
 

@@ -1,6 +1,11 @@
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  DefaultLogger,
+  Runtime,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { searchAttributeKeys } from '../../workflows/search-attributes.ts';
 import { testEnvironment } from './environment.ts';
@@ -26,11 +31,15 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
     server: { executable: { type: 'existing-path', path } },
   });
   // The test server knows no custom search attributes until told, like a fresh namespace.
-  const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  const searchAttributes: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {};
   for (const key of searchAttributeKeys) {
-    searchAttributes[key.name] = temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`];
+    searchAttributes[key.name] =
+      proto.temporal.api.enums.v1.IndexedValueType[`INDEXED_VALUE_TYPE_${key.type}`];
   }
-  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes,
+  });
   return env;
 }
 

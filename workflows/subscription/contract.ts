@@ -1,6 +1,10 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Act } from '../../domain/actor.ts';
-import type { Subscription, SubscriptionDecisionInput, SubscriptionRequest } from '../../domain/subscription.ts';
+import type {
+  Subscription,
+  SubscriptionDecisionInput,
+  SubscriptionRequest,
+} from '../../domain/subscription.ts';
 
 /**
  * The contract of the subscription process: how to name, start and talk to the workflow.

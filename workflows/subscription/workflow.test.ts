@@ -67,12 +67,16 @@ describe('subscription workflow', () => {
     const input = application('m-approve');
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
-      await expect.poll(() => store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
-        status: 'pending',
-        revision: 1,
-      });
+      await expect
+        .poll(() => store.subscriptions.get(gardenId, input.subscriptionId))
+        .toMatchObject({
+          status: 'pending',
+          revision: 1,
+        });
 
-      const approved = await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
+      const approved = await handle.executeUpdate(decideUpdate, {
+        args: [{ input: { decision: 'approve' }, actor: staff }],
+      });
       expect(approved.status).toBe('active');
       expect(approved.decision).toMatchObject({ outcome: 'approved', by: staff });
       expect(Date.parse(approved.decision?.at ?? '')).not.toBeNaN();
@@ -91,17 +95,22 @@ describe('subscription workflow', () => {
     const input = application('m-refuse');
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
-      const noReason = handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'reject' }, actor: staff }] });
+      const noReason = handle.executeUpdate(decideUpdate, {
+        args: [{ input: { decision: 'reject' }, actor: staff }],
+      });
       await expect(noReason).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       await noReason.catch((error: WorkflowUpdateFailedError) => {
         expect(error.cause).toMatchObject({ type: refusedFailureType });
-        expect((error.cause as { details?: unknown[] }).details?.[0]).toMatchObject({ fr: expect.stringMatching(/motif/) });
+        expect((error.cause as { details?: unknown[] }).details?.[0]).toMatchObject({
+          fr: expect.stringMatching(/motif/),
+        });
       });
       expect(await handle.query(subscriptionQuery)).toMatchObject({ status: 'pending', revision: 1 });
 
       // A refused update leaves no trace in the history: validators run before it is accepted.
       const history = await handle.fetchHistory();
-      const accepted = history.events?.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
+      const accepted =
+        history.events?.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes) ?? [];
       expect(accepted).toHaveLength(0);
 
       await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
@@ -119,9 +128,14 @@ describe('subscription workflow', () => {
       const rejected = await handle.executeUpdate(decideUpdate, {
         args: [{ input: { decision: 'reject', reason: '  Dépôt complet  ' }, actor: staff }],
       });
-      expect(rejected).toMatchObject({ status: 'rejected', decision: { outcome: 'rejected', reason: 'Dépôt complet' } });
+      expect(rejected).toMatchObject({
+        status: 'rejected',
+        decision: { outcome: 'rejected', reason: 'Dépôt complet' },
+      });
       expect(await handle.result()).toMatchObject({ status: 'rejected' });
-      expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({ status: 'rejected' });
+      expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+        status: 'rejected',
+      });
     });
   });
 
@@ -129,11 +143,15 @@ describe('subscription workflow', () => {
     const input = application('m-order');
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
-      const approved = await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
+      const approved = await handle.executeUpdate(decideUpdate, {
+        args: [{ input: { decision: 'approve' }, actor: staff }],
+      });
       // A retried first write arriving late is ignored.
       const stale = { ...approved, status: 'pending' as const, revision: 1 };
       expect(await store.subscriptions.record(stale)).toBe(false);
-      expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({ status: 'active' });
+      expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+        status: 'active',
+      });
     });
   });
 });

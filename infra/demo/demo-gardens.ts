@@ -1,0 +1,108 @@
+import type { Depot } from '../../domain/depot.ts';
+import type { Garden } from '../../domain/garden.ts';
+
+/**
+ * Two demo gardens in Franche-Comté, with depots at real places (coordinates from the map).
+ * The Keycloak demo realm (infra/keycloak/realm-cocagne.json) has accounts in both.
+ */
+export const demoGardens: Garden[] = [
+  {
+    id: 'val-du-doubs',
+    name: 'Jardin de Cocagne du Val du Doubs',
+    city: 'Chalezeule',
+    contactEmail: 'contact@val-du-doubs.cocagne.local',
+    timeZone: 'Europe/Paris',
+    createdAt: '2026-06-01T08:00:00.000Z',
+  },
+  {
+    id: 'pays-de-vesoul',
+    name: 'Jardin de Cocagne du Pays de Vesoul',
+    city: 'Vesoul',
+    contactEmail: 'contact@pays-de-vesoul.cocagne.local',
+    timeZone: 'Europe/Paris',
+    createdAt: '2026-06-01T08:00:00.000Z',
+  },
+];
+
+type DemoDepot = Omit<Depot, 'gardenId' | 'version'>;
+
+export const demoDepots: Record<string, DemoDepot[]> = {
+  'val-du-doubs': [
+    {
+      id: 'd-chalezeule',
+      name: 'Chalezeule – Au jardin',
+      address: { street: '2 chemin des Vergers', postalCode: '25220', city: 'Chalezeule' },
+      location: { lat: 47.2636, lng: 6.071 },
+      deliveryWeekday: 2,
+      openingHours: '16 h – 19 h',
+      capacity: 60,
+      contact: 'Accueil du jardin, 03 81 00 00 01',
+      notes: 'Paniers dans la chambre froide à gauche de la serre.',
+    },
+    {
+      id: 'd-besancon-beaux-arts',
+      name: 'Besançon – Marché Beaux-Arts',
+      address: { street: 'Place de la Révolution', postalCode: '25000', city: 'Besançon' },
+      location: { lat: 47.2402, lng: 6.0218 },
+      deliveryWeekday: 2,
+      openingHours: '17 h – 19 h',
+      capacity: 40,
+    },
+    {
+      id: 'd-planoise',
+      name: 'Besançon – Planoise, maison de quartier',
+      address: { street: '6 rue de Cologne', postalCode: '25000', city: 'Besançon' },
+      location: { lat: 47.2231, lng: 5.9702 },
+      deliveryWeekday: 3,
+      openingHours: '17 h – 19 h',
+      capacity: 30,
+    },
+    {
+      id: 'd-ecole-valentin',
+      name: 'École-Valentin – Mairie',
+      address: { street: '1 rue de la Mairie', postalCode: '25480', city: 'École-Valentin' },
+      location: { lat: 47.265, lng: 5.989 },
+      deliveryWeekday: 3,
+      openingHours: '16 h 30 – 18 h 30',
+      capacity: 25,
+    },
+    {
+      id: 'd-saint-vit',
+      name: 'Saint-Vit – Salle des fêtes',
+      address: { street: '3 rue de la Fontaine', postalCode: '25410', city: 'Saint-Vit' },
+      location: { lat: 47.1832, lng: 5.8107 },
+      deliveryWeekday: 4,
+      openingHours: '17 h – 19 h',
+      capacity: 25,
+    },
+    {
+      id: 'd-ornans',
+      name: 'Ornans – Place Courbet',
+      address: { street: 'Place Gustave-Courbet', postalCode: '25290', city: 'Ornans' },
+      location: { lat: 47.105, lng: 6.1444 },
+      deliveryWeekday: 4,
+      openingHours: '16 h – 18 h',
+      capacity: 20,
+    },
+  ],
+  'pays-de-vesoul': [
+    {
+      id: 'd-vesoul-republique',
+      name: 'Vesoul – Place de la République',
+      address: { street: 'Place de la République', postalCode: '70000', city: 'Vesoul' },
+      location: { lat: 47.6227, lng: 6.1553 },
+      deliveryWeekday: 5,
+      openingHours: '16 h – 19 h',
+      capacity: 40,
+    },
+    {
+      id: 'd-noidans',
+      name: 'Noidans-lès-Vesoul – Mairie',
+      address: { street: '1 rue de la Mairie', postalCode: '70000', city: 'Noidans-lès-Vesoul' },
+      location: { lat: 47.6135, lng: 6.1263 },
+      deliveryWeekday: 5,
+      openingHours: '17 h – 19 h',
+      capacity: 25,
+    },
+  ],
+};

@@ -1,0 +1,220 @@
+import { addDays, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
+import type { MemberInput } from '../../domain/member.ts';
+import type { BasketSize, Frequency } from '../../domain/subscription.ts';
+import { demoDepots } from './demo-gardens.ts';
+
+/**
+ * Demo members and their subscriptions, generated deterministically (the same every time,
+ * so seeding twice finds them already there). Phone numbers are in the range ARCEP keeps for
+ * fiction (06 39 98 xx xx); emails use the reserved exemple.fr domain.
+ */
+const firstNames = [
+  'Sophie',
+  'Lucas',
+  'Emma',
+  'Hugo',
+  'Léa',
+  'Louis',
+  'Chloé',
+  'Gabriel',
+  'Manon',
+  'Jules',
+  'Camille',
+  'Arthur',
+  'Inès',
+  'Nathan',
+  'Jade',
+  'Paul',
+  'Louise',
+  'Théo',
+  'Alice',
+  'Raphaël',
+  'Lina',
+  'Tom',
+  'Zoé',
+  'Sacha',
+  'Anna',
+  'Noé',
+  'Rose',
+  'Martin',
+  'Margaux',
+  'Mathis',
+];
+const lastNames = [
+  'Girardot',
+  'Vuillemin',
+  'Jeannin',
+  'Grosjean',
+  'Bourgeois',
+  'Faivre',
+  'Mougin',
+  'Chopard',
+  'Vernier',
+  'Perrin',
+  'Bailly',
+  'Boillot',
+  'Pourcelot',
+  'Guyon',
+  'Cattin',
+  'Jacquot',
+  'Tissot',
+  'Prost',
+  'Billot',
+  'Courvoisier',
+  'Donzé',
+  'Humbert',
+  'Maire',
+  'Monnier',
+  'Nicolet',
+  'Parrenin',
+  'Pernot',
+  'Racine',
+  'Sauget',
+  'Tournier',
+  'Viennet',
+  'Besson',
+  'Maréchal',
+  'Gauthier',
+  'Cuenot',
+  'Belot',
+  'Bouveret',
+  'Chapuis',
+  'Droz',
+  'Fleury',
+  'Genevard',
+  'Journot',
+  'Lhomme',
+  'Magnin',
+  'Ménétrier',
+  'Oudot',
+  'Petetin',
+  'Quenot',
+  'Roy',
+  'Simonin',
+  'Thiébaud',
+  'Vauthier',
+  'Amiot',
+  'Barthod',
+  'Cretin',
+  'Demougeot',
+  'Étienne',
+  'Frésard',
+  'Guillemin',
+  'Hennequin',
+];
+const streets = [
+  'rue des Tilleuls',
+  'rue de la Gare',
+  'chemin des Vignes',
+  'rue Pasteur',
+  'avenue Victor-Hugo',
+  'rue du Stade',
+  'impasse des Lilas',
+  'rue de l’Église',
+  'rue des Écoles',
+  'chemin du Moulin',
+];
+const basketCycle: BasketSize[] = ['medium', 'small', 'large', 'medium', 'small'];
+const frequencyCycle: Frequency[] = ['weekly', 'weekly', 'fortnightly'];
+
+const rejectionReasons = [
+  'Le dépôt d’Ornans est complet pour cette saison ; nous vous proposons Saint-Vit.',
+  'Adhésion en double : un abonnement existe déjà pour ce foyer.',
+  'Adresse hors de la zone desservie par nos tournées.',
+];
+
+export type DemoSubscriptionPlan =
+  | { state: 'active'; startDate: IsoDate }
+  | { state: 'pending'; startDate: IsoDate }
+  | { state: 'rejected'; startDate: IsoDate; reason: string }
+  | { state: 'none' };
+
+export interface DemoMember {
+  id: string;
+  input: MemberInput;
+  depotId: string;
+  basketSize: BasketSize;
+  frequency: Frequency;
+  plan: DemoSubscriptionPlan;
+}
+
+function fold(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z]/g, '');
+}
+
+/** The next day with the given ISO weekday on or after `from`. */
+function nextWeekday(from: IsoDate, weekday: number): IsoDate {
+  let day = from;
+  while (isoWeekday(day) !== weekday) day = addDays(day, 1);
+  return day;
+}
+
+/**
+ * `count` members of a garden. The first one is the demo member account's own record
+ * (its name is given so it matches the Keycloak account).
+ */
+export function demoMembers(
+  gardenId: string,
+  count: number,
+  today: IsoDate,
+  idPrefix: string,
+  firstMember: { firstName: string; lastName: string },
+): DemoMember[] {
+  const depots = demoDepots[gardenId] ?? [];
+  const members: DemoMember[] = [];
+  for (let index = 0; index < count; index++) {
+    const depot = depots[index % depots.length];
+    if (!depot) break;
+    const firstName =
+      index === 0 ? firstMember.firstName : (firstNames[(index * 7) % firstNames.length] ?? 'Alex');
+    const lastName = index === 0 ? firstMember.lastName : (lastNames[index % lastNames.length] ?? 'Martin');
+    const input: MemberInput = {
+      firstName,
+      lastName,
+      email: `${fold(firstName)}.${fold(lastName)}@exemple.fr`,
+      phone: `+3363998${String(index).padStart(4, '0')}`,
+      address: {
+        street: `${(index % 40) + 1} ${streets[index % streets.length] ?? 'rue Principale'}`,
+        postalCode: depot.address.postalCode,
+        city: depot.address.city,
+      },
+      householdSize: (index % 4) + 1,
+    };
+    const share = index / count;
+    let plan: DemoSubscriptionPlan;
+    if (share < 0.72) {
+      // Active since a delivery day some weeks ago.
+      const weeksAgo = 2 + (index % 12);
+      plan = {
+        state: 'active',
+        startDate: nextWeekday(addDays(today, -7 * weeksAgo), depot.deliveryWeekday),
+      };
+    } else if (share < 0.86) {
+      plan = {
+        state: 'pending',
+        startDate: nextWeekday(addDays(today, 7 + 7 * (index % 3)), depot.deliveryWeekday),
+      };
+    } else if (share < 0.92) {
+      plan = {
+        state: 'rejected',
+        startDate: nextWeekday(addDays(today, 7), depot.deliveryWeekday),
+        reason: rejectionReasons[index % rejectionReasons.length] ?? 'Dépôt complet.',
+      };
+    } else {
+      plan = { state: 'none' };
+    }
+    members.push({
+      id: `${idPrefix}-${String(index + 1).padStart(4, '0')}`,
+      input,
+      depotId: depot.id,
+      basketSize: basketCycle[index % basketCycle.length] ?? 'medium',
+      frequency: frequencyCycle[index % frequencyCycle.length] ?? 'weekly',
+      plan,
+    });
+  }
+  return members;
+}

@@ -1,0 +1,61 @@
+import { chromiumPath } from './chromium.ts';
+import { venvBin } from './paths.ts';
+import { localPorts, type LocalPorts } from './ports.ts';
+
+/**
+ * Credentials of the local stack: versitygw's root user; moto accepts any; DynamoDB Local
+ * accepts any made of letters and digits only (it rejects "-" or "_").
+ */
+export const localCredentials = {
+  accessKeyId: 'cocagnelocal',
+  secretAccessKey: 'cocagnelocalsecret',
+} as const;
+
+export const localRegion = 'eu-west-3';
+export const localNamespace = 'cocagne';
+export const keycloakRealm = 'cocagne';
+export const keycloakAdmin = { username: 'admin', password: 'admin' } as const;
+/** stripe-mock accepts any key that looks like a test key. */
+const stripeMockKey = 'sk_test_123';
+
+/**
+ * The environment variables the application processes (API, worker, tests) need to talk to
+ * the local stack. Merge it over process.env when starting them.
+ */
+export function localEnvironment(
+  ports: LocalPorts = localPorts(),
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  const ownStripeKey = env.STRIPE_SECRET_KEY?.trim();
+  return {
+    TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
+    TEMPORAL_NAMESPACE: localNamespace,
+    TEMPORAL_UI_URL: `http://127.0.0.1:${ports.temporalUi}`,
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    DYNAMODB_ENDPOINT: `http://127.0.0.1:${ports.dynamodb}`,
+    DYNAMODB_TABLE_PREFIX: 'cocagne',
+    S3_ENDPOINT: `http://127.0.0.1:${ports.s3}`,
+    S3_FORCE_PATH_STYLE: 'true',
+    S3_BUCKET: 'cocagne-documents',
+    SES_ENDPOINT: `http://127.0.0.1:${ports.moto}`,
+    SNS_ENDPOINT: `http://127.0.0.1:${ports.moto}`,
+    MAIL_FROM: 'Jardin de Cocagne <ne-pas-repondre@cocagne.local>',
+    STRIPE_API_BASE: ownStripeKey ? '' : `http://127.0.0.1:${ports.stripe}`,
+    STRIPE_SECRET_KEY: ownStripeKey || stripeMockKey,
+    OIDC_ISSUER: `http://localhost:${ports.keycloak}/realms/${keycloakRealm}`,
+    OIDC_AUDIENCE: 'cocagne-api',
+    OIDC_WEB_CLIENT_ID: 'cocagne-web',
+    HTTP_HOST: '127.0.0.1',
+    HTTP_PORT: String(ports.app),
+    PUBLIC_URL: `http://localhost:${ports.app}`,
+    TEMPORAL_TEST_SERVER_PATH: venvBin('temporal-test-server'),
+    CHROMIUM_PATH: chromiumPath(env),
+    KEYCLOAK_ADMIN_URL: `http://localhost:${ports.keycloak}`,
+    KEYCLOAK_ADMIN_USERNAME: keycloakAdmin.username,
+    KEYCLOAK_ADMIN_PASSWORD: keycloakAdmin.password,
+    MOTO_URL: `http://127.0.0.1:${ports.moto}`,
+    LOG_LEVEL: 'info',
+  };
+}

@@ -1,0 +1,20 @@
+import { join, resolve } from 'node:path';
+
+/** The repository root: infra/local/ is two levels below it. */
+export const rootDir = resolve(import.meta.dirname, '..', '..');
+
+/** Where everything is installed (git-ignored) and where everything is stored (git-ignored). */
+export const toolsDir = join(rootDir, '.tools');
+export const dataDir = join(rootDir, '.data');
+export const logsDir = join(dataDir, 'logs');
+export const venvDir = join(toolsDir, 'venv');
+export const goBinDir = join(toolsDir, 'bin');
+export const goHomeDir = join(toolsDir, 'go');
+export const downloadsDir = join(toolsDir, 'downloads');
+
+/** The state file listing the processes this project started (see state.ts). */
+export const stackStateFile = join(dataDir, 'stack.json');
+
+export const logFile = (service: string): string => join(logsDir, `${service}.log`);
+export const venvBin = (name: string): string => join(venvDir, 'bin', name);
+export const goBin = (name: string): string => join(goBinDir, name);

@@ -1,0 +1,89 @@
+// Creates what the application needs in the local stack, idempotently: DynamoDB tables, the
+// documents bucket, the sender identity in the email service and the namespace's search
+// attributes. The same definitions serve production (see infra/README.md).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import { Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
+import { tableNames } from '../../activities/store/dynamo-client.ts';
+import { ensureTables } from '../../activities/store/tables.ts';
+import { searchAttributes } from '../../temporal/search-attributes.ts';
+
+/** AWS SDK clients read credentials from process.env: give them the local stack's. */
+export function useLocalCredentials(env: Record<string, string>): void {
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_REGION']) {
+    const value = env[name];
+    if (value) process.env[name] = value;
+  }
+}
+
+function need(env: Record<string, string>, name: string): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is missing from the local environment`);
+  return value;
+}
+
+async function ensureBucket(env: Record<string, string>): Promise<void> {
+  const s3 = new S3Client({
+    region: need(env, 'AWS_REGION'),
+    endpoint: need(env, 'S3_ENDPOINT'),
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true',
+  });
+  const Bucket = need(env, 'S3_BUCKET');
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket }));
+  } catch {
+    await s3.send(new CreateBucketCommand({ Bucket }));
+  } finally {
+    s3.destroy();
+  }
+}
+
+async function ensureSenderIdentity(env: Record<string, string>): Promise<void> {
+  const ses = new SESv2Client({ region: need(env, 'AWS_REGION'), endpoint: need(env, 'SES_ENDPOINT') });
+  const address = /<([^>]+)>/.exec(need(env, 'MAIL_FROM'))?.[1] ?? need(env, 'MAIL_FROM');
+  try {
+    await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: address }));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'AlreadyExistsException')) throw error;
+  } finally {
+    ses.destroy();
+  }
+}
+
+async function ensureSearchAttributes(env: Record<string, string>): Promise<void> {
+  const connection = await Connection.connect({ address: need(env, 'TEMPORAL_ADDRESS') });
+  try {
+    const namespace = need(env, 'TEMPORAL_NAMESPACE');
+    const existing = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {};
+    for (const attribute of searchAttributes) {
+      if (existing.customAttributes?.[attribute.name] !== undefined) continue;
+      const type = attribute.type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+      missing[attribute.name] =
+        proto.temporal.api.enums.v1.IndexedValueType[
+          `INDEXED_VALUE_TYPE_${type}` as keyof typeof proto.temporal.api.enums.v1.IndexedValueType
+        ];
+    }
+    if (Object.keys(missing).length > 0) {
+      await connection.operatorService.addSearchAttributes({ namespace, searchAttributes: missing });
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function provisionLocalStack(env: Record<string, string>): Promise<void> {
+  useLocalCredentials(env);
+  const dynamo = new DynamoDBClient({
+    region: need(env, 'AWS_REGION'),
+    endpoint: need(env, 'DYNAMODB_ENDPOINT'),
+  });
+  try {
+    await ensureTables(dynamo, tableNames(need(env, 'DYNAMODB_TABLE_PREFIX')));
+  } finally {
+    dynamo.destroy();
+  }
+  await Promise.all([ensureBucket(env), ensureSenderIdentity(env), ensureSearchAttributes(env)]);
+}

@@ -1,0 +1,155 @@
+// Demo data for `npm start`: two gardens with depots, members and subscriptions in every
+// state, created through the application's own code (store and subscription workflows).
+// Seeding twice changes nothing: every record has a fixed id and every write is conditional.
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.ts';
+import { createStore, type Store } from '../../activities/store/index.ts';
+import { gardenDay } from '../../domain/calendar.ts';
+import { isCocagneError } from '../../domain/errors.ts';
+import { gardenTaskQueue } from '../../domain/garden.ts';
+import { normalizeMemberInput } from '../../domain/member.ts';
+import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { workflowsPath } from '../../temporal/workflow-source.ts';
+import { demoDepots, demoGardens } from '../demo/demo-gardens.ts';
+import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
+import { say } from './log.ts';
+import { useLocalCredentials } from './provision.ts';
+
+const seedMarker = { pk: 'DEMO', sk: 'seed-v1' };
+const demoStaff = { userId: 'demo-equipe-doubs', name: 'Julien Cuenot' };
+
+const membersByGarden: Record<
+  string,
+  { count: number; prefix: string; first: { firstName: string; lastName: string } }
+> = {
+  'val-du-doubs': { count: 60, prefix: 'm-demo', first: { firstName: 'Sophie', lastName: 'Girardot' } },
+  'pays-de-vesoul': { count: 8, prefix: 'm-vesoul', first: { firstName: 'Marc', lastName: 'Petitjean' } },
+};
+
+async function alreadySeeded(store: Store): Promise<boolean> {
+  const { Item } = await store.db.send(new GetCommand({ TableName: store.tables.control, Key: seedMarker }));
+  return Item !== undefined;
+}
+
+async function seedRecords(store: Store, plans: Map<string, DemoMember[]>, now: string): Promise<void> {
+  for (const garden of demoGardens) {
+    await store.gardens.register(garden);
+    for (const depot of demoDepots[garden.id] ?? []) {
+      await store.depots.createIfAbsent({ ...depot, gardenId: garden.id, version: 1 });
+    }
+    for (const member of plans.get(garden.id) ?? []) {
+      if (await store.members.get(garden.id, member.id)) continue;
+      const normalized = normalizeMemberInput(member.input, 'en');
+      if (!normalized.ok)
+        throw new Error(`Demo member ${member.id} is invalid: ${normalized.issues[0]?.message}`);
+      await store.members.create(garden.id, member.id, normalized.value, now);
+    }
+  }
+}
+
+async function seedSubscriptions(
+  env: Record<string, string>,
+  store: Store,
+  plans: Map<string, DemoMember[]>,
+) {
+  // The seeding worker's state changes are not news to the person starting the app.
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const address = env.TEMPORAL_ADDRESS ?? '';
+  const namespace = env.TEMPORAL_NAMESPACE ?? '';
+  const connection = await Connection.connect({ address });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const commands = createSubscriptionCommands(new Client({ connection, namespace }));
+  // Decisions need a worker: run one for the demo gardens while seeding.
+  const { code } = await bundleWorkflowCode({ workflowsPath, logger: silent });
+  const workers = await Promise.all(
+    demoGardens.map((garden) =>
+      Worker.create({
+        connection: nativeConnection,
+        namespace,
+        taskQueue: gardenTaskQueue(garden.id),
+        workflowBundle: { code },
+        activities: createActivities({ store }),
+      }),
+    ),
+  );
+  const running = workers.map((worker) => worker.run());
+  try {
+    for (const garden of demoGardens) {
+      let started = 0;
+      for (const member of plans.get(garden.id) ?? []) {
+        if (member.plan.state === 'none') continue;
+        const request = {
+          memberId: member.id,
+          basketSize: member.basketSize,
+          frequency: member.frequency,
+          depotId: member.depotId,
+          startDate: member.plan.startDate,
+        };
+        try {
+          await commands.apply(garden.id, request, demoStaff, new Date().toISOString());
+          started++;
+        } catch (error) {
+          if (isCocagneError(error) && error.code === 'duplicate') continue;
+          throw error;
+        }
+        const id = `${member.id}.${member.plan.startDate}`;
+        if (member.plan.state === 'active') {
+          await commands.decide(garden.id, id, { decision: 'approve' }, demoStaff);
+        } else if (member.plan.state === 'rejected') {
+          await commands.decide(garden.id, id, { decision: 'reject', reason: member.plan.reason }, demoStaff);
+        }
+      }
+      say(`demo data: ${garden.name}: ${started} subscriptions started`);
+    }
+  } finally {
+    for (const worker of workers) worker.shutdown();
+    await Promise.all(running);
+    await nativeConnection.close();
+    await connection.close();
+  }
+}
+
+/** Loads the demo gardens, members and subscriptions into the local stack, once. */
+export async function seedDemoData(env: Record<string, string>): Promise<void> {
+  useLocalCredentials(env);
+  const store = createStore({
+    region: env.AWS_REGION ?? 'eu-west-3',
+    endpoint: env.DYNAMODB_ENDPOINT,
+    tablePrefix: env.DYNAMODB_TABLE_PREFIX ?? 'cocagne',
+  });
+  try {
+    if (await alreadySeeded(store)) {
+      say('demo data: already loaded');
+      return;
+    }
+    const today = gardenDay(new Date());
+    const plans = new Map(
+      Object.entries(membersByGarden).map(([gardenId, plan]) => [
+        gardenId,
+        demoMembers(gardenId, plan.count, today, plan.prefix, plan.first),
+      ]),
+    );
+    await seedRecords(store, plans, new Date().toISOString());
+    await seedSubscriptions(env, store, plans);
+    await store.db.send(
+      new PutCommand({
+        TableName: store.tables.control,
+        Item: { ...seedMarker, seededAt: new Date().toISOString() },
+      }),
+    );
+    say('demo data: loaded');
+  } finally {
+    store.close();
+  }
+}
+
+const silent = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (message: string) => console.error(message),
+};

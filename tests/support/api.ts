@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities/index.ts';
+import { buildApp, type App } from '../../api/app.ts';
+import { createTokenVerifier } from '../../api/auth/token-verifier.ts';
+import { gardenTaskQueue } from '../../domain/garden.ts';
+import { newId } from '../../domain/ids.ts';
+import type { MemberInput } from '../../domain/member.ts';
+import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { createTestGarden, testEnvironment, testStore } from './environment.ts';
+import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
+import { workflowBundle } from './temporal.ts';
+
+/**
+ * The real API app, built as the server builds it, over the real local stack: DynamoDB Local
+ * (test tables), the Temporal dev server with a worker for the test's own garden, and
+ * Keycloak accounts made for the test.
+ */
+export async function startTestApi(purpose: string, options: { webDist?: string } = {}) {
+  const env = testEnvironment();
+  const store = await testStore();
+  const { gardenId, depotId } = await createTestGarden(store, purpose);
+  const otherGarden = await createTestGarden(store, `${purpose}-other`);
+
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: gardenTaskQueue(gardenId),
+    workflowBundle: await workflowBundle(),
+    activities: createActivities({ store }),
+  });
+  const workerRun = worker.run();
+
+  const app: App = await buildApp({
+    services: {
+      store,
+      subscriptions: createSubscriptionCommands(client),
+      now: () => new Date(),
+      newId: () => newId('m', randomUUID),
+    },
+    verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
+    oidcIssuer: env.OIDC_ISSUER ?? '',
+    webClientId: env.OIDC_WEB_CLIENT_ID ?? '',
+    webDist: options.webDist,
+  });
+
+  const member = await store.members.create(
+    gardenId,
+    `m-${randomUUID().slice(0, 8)}`,
+    { firstName: 'Louise', lastName: 'Michel', email: 'louise@example.org' },
+    new Date().toISOString(),
+  );
+  const [staff, memberAccount, driver, otherStaff] = await Promise.all([
+    createAccount({ role: 'staff', gardenId, firstName: 'Camille', lastName: 'Martin' }),
+    createAccount({ role: 'member', gardenId, memberId: member.id, firstName: 'Louise', lastName: 'Michel' }),
+    createAccount({ role: 'driver', gardenId }),
+    createAccount({ role: 'staff', gardenId: otherGarden.gardenId }),
+  ]);
+  const accounts: TestAccount[] = [staff, memberAccount, driver, otherStaff];
+
+  /** Calls the app as an account (or anonymously) with a JSON body. */
+  async function call(
+    account: TestAccount | undefined,
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) {
+    const authorization = account ? { authorization: `Bearer ${await account.token()}` } : {};
+    return app.inject({
+      method,
+      url,
+      headers: { ...authorization, ...headers },
+      ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+    });
+  }
+
+  async function createMember(input: MemberInput) {
+    const response = await call(staff, 'POST', `/api/gardens/${gardenId}/members`, input);
+    if (response.statusCode !== 201)
+      throw new Error(`member creation answered ${response.statusCode}: ${response.body}`);
+    return response.json<{ id: string; version: number }>();
+  }
+
+  return {
+    app,
+    store,
+    client,
+    gardenId,
+    depotId,
+    otherGardenId: otherGarden.gardenId,
+    member,
+    accounts: { staff, member: memberAccount, driver, otherStaff },
+    call,
+    createMember,
+    async close() {
+      await app.close();
+      worker.shutdown();
+      await workerRun;
+      await nativeConnection.close();
+      await connection.close();
+      store.close();
+      await deleteAccounts(accounts);
+    },
+  };
+}
+export type TestApi = Awaited<ReturnType<typeof startTestApi>>;

@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../../domain/roles.ts';
+import { testEnvironment } from './environment.ts';
+
+/**
+ * Accounts for tests, made in the real local Keycloak through its admin API, in the test's
+ * own garden; tokens come from the local-only `cocagne-local-tests` client (password grant).
+ */
+const realm = 'cocagne';
+const testPassword = 'test-password-1';
+
+function keycloakUrl(): string {
+  const url = testEnvironment().KEYCLOAK_ADMIN_URL;
+  if (!url) throw new Error('KEYCLOAK_ADMIN_URL is not set: run the tests with `npm test`.');
+  return url;
+}
+
+async function form(url: string, fields: Record<string, string>): Promise<Record<string, unknown>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields),
+  });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
+async function adminToken(): Promise<string> {
+  const env = testEnvironment();
+  const body = await form(`${keycloakUrl()}/realms/master/protocol/openid-connect/token`, {
+    grant_type: 'password',
+    client_id: 'admin-cli',
+    username: env.KEYCLOAK_ADMIN_USERNAME ?? 'admin',
+    password: env.KEYCLOAK_ADMIN_PASSWORD ?? 'admin',
+  });
+  return String(body.access_token);
+}
+
+async function admin(path: string, init: RequestInit = {}): Promise<Response> {
+  const response = await fetch(`${keycloakUrl()}/admin/realms/${realm}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${await adminToken()}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
+  });
+  if (!response.ok)
+    throw new Error(`Keycloak admin ${path} answered ${response.status}: ${await response.text()}`);
+  return response;
+}
+
+export interface TestAccount {
+  username: string;
+  password: string;
+  userId: string;
+  token: () => Promise<string>;
+}
+
+/** Password grant on the local test client: a real access token, signed by Keycloak. */
+export async function tokenFor(username: string, password: string): Promise<string> {
+  const body = await form(`${keycloakUrl()}/realms/${realm}/protocol/openid-connect/token`, {
+    grant_type: 'password',
+    client_id: 'cocagne-local-tests',
+    username,
+    password,
+    scope: 'openid',
+  });
+  return String(body.access_token);
+}
+
+/** Creates an account with the given role in a garden (and member record, for members). */
+export async function createAccount(options: {
+  role: Role;
+  gardenId?: string;
+  memberId?: string;
+  firstName?: string;
+  lastName?: string;
+}): Promise<TestAccount> {
+  const username = `test-${options.role}-${randomUUID().slice(0, 8)}`;
+  const attributes: Record<string, string[]> = {};
+  if (options.gardenId) attributes.garden = [options.gardenId];
+  if (options.memberId) attributes.member = [options.memberId];
+  const created = await admin('/users', {
+    method: 'POST',
+    body: JSON.stringify({
+      username,
+      enabled: true,
+      emailVerified: true,
+      email: `${username}@example.org`,
+      firstName: options.firstName ?? 'Test',
+      lastName: options.lastName ?? options.role,
+      attributes,
+      credentials: [{ type: 'password', value: testPassword, temporary: false }],
+    }),
+  });
+  const userId = created.headers.get('location')?.split('/').pop() ?? '';
+  const role = (await (await admin(`/roles/${options.role}`)).json()) as { id: string; name: string };
+  await admin(`/users/${userId}/role-mappings/realm`, { method: 'POST', body: JSON.stringify([role]) });
+  let cached: { token: string; until: number } | undefined;
+  return {
+    username,
+    password: testPassword,
+    userId,
+    token: async () => {
+      if (!cached || cached.until < Date.now()) {
+        cached = { token: await tokenFor(username, testPassword), until: Date.now() + 60_000 };
+      }
+      return cached.token;
+    },
+  };
+}
+
+/** Removes test accounts (best effort: a leftover account in the local realm harms nothing). */
+export async function deleteAccounts(accounts: readonly TestAccount[]): Promise<void> {
+  await Promise.all(
+    accounts.map((account) => admin(`/users/${account.userId}`, { method: 'DELETE' }).catch(() => undefined)),
+  );
+}
