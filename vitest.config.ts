@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'extensions/**/*.test.ts'],
+          include: ['domain/**/*.test.ts', 'extensions/**/*.test.ts', 'tests/lint/**/*.test.ts'],
           environment: 'node',
         },
       },
