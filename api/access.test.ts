@@ -97,10 +97,16 @@ describe('who may call what', () => {
   });
 
   it('publishes its OpenAPI description and the docs page', async () => {
-    const spec = (await api.call(undefined, 'GET', '/docs/json')).json<{ openapi: string; paths: Record<string, unknown> }>();
+    const spec = (await api.call(undefined, 'GET', '/docs/json')).json<{
+      openapi: string;
+      paths: Record<string, unknown>;
+    }>();
     expect(spec.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.paths)).toEqual(
-      expect.arrayContaining(['/api/gardens/{gardenId}/members', '/api/gardens/{gardenId}/subscriptions/{subscriptionId}/decision']),
+      expect.arrayContaining([
+        '/api/gardens/{gardenId}/members',
+        '/api/gardens/{gardenId}/subscriptions/{subscriptionId}/decision',
+      ]),
     );
     const page = await api.call(undefined, 'GET', '/docs/');
     expect(page.statusCode).toBe(200);

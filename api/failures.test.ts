@@ -8,7 +8,13 @@ import type { CallerIdentity } from './auth/identity.ts';
 // where no database answers (as when DynamoDB is down).
 describe('when the database does not answer', () => {
   let app: App;
-  const staff: CallerIdentity = { userId: 'u1', username: 'equipe', name: 'Équipe', roles: ['staff'], gardenId: 'g-test' };
+  const staff: CallerIdentity = {
+    userId: 'u1',
+    username: 'equipe',
+    name: 'Équipe',
+    roles: ['staff'],
+    gardenId: 'g-test',
+  };
 
   beforeAll(async () => {
     app = await buildApp({

@@ -28,7 +28,9 @@ describe('replay of recorded workflow histories', () => {
   it('replays every committed history with the current workflow code', async () => {
     const { files, results } = await replayAll(await workflowBundle());
     expect(files.length).toBeGreaterThan(0);
-    expect(results).toEqual(files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), error: undefined })));
+    expect(results).toEqual(
+      files.map((file) => ({ workflowId: file.replace(/\.json$/, ''), error: undefined })),
+    );
   });
 
   it('replays them with the prebuilt production bundle too', async () => {

@@ -18,42 +18,86 @@ async function restrictedImports(filePath: string, code: string): Promise<string
 
 describe('layer directions enforced by lint', () => {
   it('keeps workflows deterministic: no Node built-ins, no I/O, activity types only', async () => {
-    expect(await restrictedImports('workflows/probe.ts', "import { readFile } from 'node:fs/promises';\nvoid readFile;\n")).toEqual([
-      expect.stringMatching(/deterministic/),
-    ]);
-    expect(await restrictedImports('workflows/probe.ts', "import { S3Client } from '@aws-sdk/client-s3';\nvoid S3Client;\n")).toEqual([
-      expect.stringMatching(/must not do I\/O/),
-    ]);
     expect(
-      await restrictedImports('workflows/probe.ts', "import { createActivities } from '../activities/index.ts';\nvoid createActivities;\n"),
+      await restrictedImports(
+        'workflows/probe.ts',
+        "import { readFile } from 'node:fs/promises';\nvoid readFile;\n",
+      ),
+    ).toEqual([expect.stringMatching(/deterministic/)]);
+    expect(
+      await restrictedImports(
+        'workflows/probe.ts',
+        "import { S3Client } from '@aws-sdk/client-s3';\nvoid S3Client;\n",
+      ),
+    ).toEqual([expect.stringMatching(/must not do I\/O/)]);
+    expect(
+      await restrictedImports(
+        'workflows/probe.ts',
+        "import { createActivities } from '../activities/index.ts';\nvoid createActivities;\n",
+      ),
     ).toEqual([expect.stringMatching(/activity \*types\* only/)]);
     expect(
-      await restrictedImports('workflows/probe.ts', "import type { Activities } from '../activities/index.ts';\nexport type A = Activities;\n"),
+      await restrictedImports(
+        'workflows/probe.ts',
+        "import type { Activities } from '../activities/index.ts';\nexport type A = Activities;\n",
+      ),
     ).toEqual([]);
   });
 
   it('keeps domain pure and lower layers from importing upper ones', async () => {
-    expect(await restrictedImports('domain/probe.ts', "import { createServer } from 'node:http';\nvoid createServer;\n")).toHaveLength(1);
-    expect(await restrictedImports('domain/probe.ts', "import { buildApp } from '../api/app.ts';\nvoid buildApp;\n")).toHaveLength(1);
     expect(
-      await restrictedImports('activities/probe.ts', "import { buildApp } from '../api/app.ts';\nvoid buildApp;\n"),
+      await restrictedImports(
+        'domain/probe.ts',
+        "import { createServer } from 'node:http';\nvoid createServer;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        'domain/probe.ts',
+        "import { buildApp } from '../api/app.ts';\nvoid buildApp;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        'activities/probe.ts',
+        "import { buildApp } from '../api/app.ts';\nvoid buildApp;\n",
+      ),
     ).toHaveLength(1);
   });
 
   it('lets the API read stores but not reach other activities or workflows directly', async () => {
     expect(
-      await restrictedImports('api/routes/probe.ts', "import { createStore } from '../../activities/store/index.ts';\nvoid createStore;\n"),
+      await restrictedImports(
+        'api/routes/probe.ts',
+        "import { createStore } from '../../activities/store/index.ts';\nvoid createStore;\n",
+      ),
     ).toEqual([]);
     expect(
-      await restrictedImports('api/routes/probe.ts', "import { createActivities } from '../../activities/index.ts';\nvoid createActivities;\n"),
+      await restrictedImports(
+        'api/routes/probe.ts',
+        "import { createActivities } from '../../activities/index.ts';\nvoid createActivities;\n",
+      ),
     ).toHaveLength(1);
     expect(
-      await restrictedImports('api/probe.ts', "import { subscriptionWorkflow } from '../workflows/index.ts';\nvoid subscriptionWorkflow;\n"),
+      await restrictedImports(
+        'api/probe.ts',
+        "import { subscriptionWorkflow } from '../workflows/index.ts';\nvoid subscriptionWorkflow;\n",
+      ),
     ).toHaveLength(1);
   });
 
   it('lets the web app import domain only', async () => {
-    expect(await restrictedImports('web/src/probe.ts', "import { cents } from '../../domain/money.ts';\nvoid cents;\n")).toEqual([]);
-    expect(await restrictedImports('web/src/probe.ts', "import { buildApp } from '../../api/app.ts';\nvoid buildApp;\n")).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        'web/src/probe.ts',
+        "import { cents } from '../../domain/money.ts';\nvoid cents;\n",
+      ),
+    ).toEqual([]);
+    expect(
+      await restrictedImports(
+        'web/src/probe.ts',
+        "import { buildApp } from '../../api/app.ts';\nvoid buildApp;\n",
+      ),
+    ).toHaveLength(1);
   });
 });
