@@ -6,18 +6,7 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
-
-const layers = ['domain', 'extensions', 'activities', 'workflows', 'temporal', 'api', 'web', 'infra'];
-
-/** A regular expression matching relative imports that reach into the given top-level layers. */
-const into = (...names) => `^(\\.{1,2}/)+(${names.join('|')})(/|$)`;
-
-/** A no-restricted-imports rule forbidding the given layers to the files it applies to. */
-function forbidLayers(message, names) {
-  return {
-    'no-restricted-imports': ['error', { patterns: [{ regex: into(...names), message }] }],
-  };
-}
+import layerImports from './eslint-rules/layer-imports.js';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const ioPackages = [
@@ -82,6 +71,11 @@ export default tseslint.config(
   },
   // ---- Layer directions (ARCHITECTURE.md, "Layers") ----
   {
+    files: ['**/*.ts', '**/*.vue'],
+    plugins: { cocagne: { rules: { 'layer-imports': layerImports } } },
+    rules: { 'cocagne/layer-imports': 'error' },
+  },
+  {
     files: ['domain/**'],
     rules: {
       'no-restricted-imports': [
@@ -92,10 +86,6 @@ export default tseslint.config(
             message: 'domain/ is pure: no I/O, no Node built-ins.',
           })),
           patterns: [
-            {
-              regex: into(...layers.filter((l) => l !== 'domain')),
-              message: 'domain/ imports nothing from other layers.',
-            },
             { group: ioPackages, message: 'domain/ is pure: no I/O libraries.' },
             { group: ['vue', 'pinia', 'vue-router'], message: 'domain/ is pure TypeScript.' },
           ],
@@ -104,73 +94,16 @@ export default tseslint.config(
     },
   },
   {
-    files: ['extensions/**'],
-    rules: forbidLayers('extensions/ may import domain/ only.', [
-      'activities',
-      'workflows',
-      'temporal',
-      'api',
-      'web',
-      'infra',
-    ]),
-  },
-  {
-    files: ['activities/**'],
-    rules: forbidLayers('activities/ may import domain/ and extensions/ only.', [
-      'workflows',
-      'temporal',
-      'api',
-      'web',
-      'infra',
-    ]),
-  },
-  {
     files: ['workflows/**'],
     rules: {
-      'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': [
+      'no-restricted-imports': [
         'error',
         {
           paths: nodeBuiltins.map((name) => ({
             name,
             message: 'Workflows must be deterministic: no Node built-ins. Do I/O in an activity.',
           })),
-          patterns: [
-            {
-              regex: into('activities'),
-              allowTypeImports: true,
-              message: 'Workflows import activity *types* only (import type …).',
-            },
-            {
-              regex: into('temporal', 'api', 'web', 'infra', 'extensions'),
-              message: 'workflows/ may import domain/ and activity types only.',
-            },
-            { group: ioPackages, message: 'Workflows must not do I/O: call an activity.' },
-          ],
-        },
-      ],
-    },
-  },
-  {
-    files: ['temporal/**'],
-    rules: forbidLayers('temporal/ must not import the API or the web app.', ['api', 'web']),
-  },
-  {
-    files: ['api/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              regex: '^(\\.{1,2}/)+activities/(?!store/)',
-              message: 'api/ reads through activities/store only; side effects go through workflows.',
-            },
-            {
-              regex: into('workflows', 'web', 'infra', 'extensions'),
-              message: 'api/ talks to workflows through temporal/ (client) only.',
-            },
-          ],
+          patterns: [{ group: ioPackages, message: 'Workflows must not do I/O: call an activity.' }],
         },
       ],
     },
@@ -178,20 +111,11 @@ export default tseslint.config(
   {
     files: ['web/**'],
     languageOptions: { globals: { ...globals.browser } },
-    rules: forbidLayers('web/ may import domain/ only, and talks to the API over HTTP.', [
-      'activities',
-      'workflows',
-      'temporal',
-      'api',
-      'infra',
-      'extensions',
-    ]),
   },
   {
     files: ['**/*.test.ts', 'tests/**', 'bench/**'],
     rules: {
       'no-restricted-imports': 'off',
-      '@typescript-eslint/no-restricted-imports': 'off',
       // Asymmetric matchers (expect.stringMatching…) are typed `any` by vitest.
       '@typescript-eslint/no-unsafe-assignment': 'off',
     },

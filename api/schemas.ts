@@ -2,8 +2,6 @@ import Type from 'typebox';
 import { Depot } from '../domain/depot.ts';
 import { Garden } from '../domain/garden.ts';
 import { Member } from '../domain/member.ts';
-import { roles } from '../domain/roles.ts';
-import { Subscription } from '../domain/subscription.ts';
 
 /** The body of every error answer. */
 export const ErrorAnswer = Type.Object({
@@ -35,27 +33,5 @@ export const SubscriptionParams = Type.Object({
   subscriptionId: Type.String({ maxLength: 120 }),
 });
 
-export const Identity = Type.Object({
-  userId: Type.String(),
-  username: Type.String(),
-  name: Type.String(),
-  email: Type.Optional(Type.String()),
-  roles: Type.Array(Type.Enum([...roles])),
-  gardenId: Type.Optional(Type.String()),
-  memberId: Type.Optional(Type.String()),
-  garden: Type.Optional(Garden),
-});
-
-export const MemberPage = Type.Object({
-  members: Type.Array(Member),
-  nextCursor: Type.Optional(Type.String()),
-});
-
-/** A subscription with the names people read beside it. */
-export const SubscriptionView = Type.Object({
-  ...Subscription.properties,
-  memberName: Type.Optional(Type.String()),
-  depotName: Type.Optional(Type.String()),
-});
-
 export { Depot, Garden, Member };
+export { Identity, MemberPage, SubscriptionView } from '../domain/views.ts';

@@ -64,6 +64,7 @@ describe('subscriptions', () => {
     expect(duplicate.json()).toMatchObject({
       error: 'duplicate',
       message: expect.stringMatching(/déjà un abonnement/),
+      issues: [{ field: 'startDate', message: expect.stringMatching(/déjà un abonnement/) }],
     });
 
     const unknown = await apply('m-unknown');

@@ -2,6 +2,8 @@ import type { FastifySchemaCompiler, FastifySchemaValidationError } from 'fastif
 import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Value } from 'typebox/value';
+// Importing the domain's validation raises TypeBox's error limit, so every field is named.
+import '../domain/validation.ts';
 
 /**
  * Request validation with TypeBox, the same checker the web app uses, so both report the

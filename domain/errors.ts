@@ -23,17 +23,30 @@ export class CocagneError extends Error {
   readonly messages: Localized;
   /** For refused input: what is wrong with each field, already in the caller's language. */
   readonly issues: InputIssue[] | undefined;
+  /** The one field this error is about, so a form can show the message beside it. */
+  readonly field: string | undefined;
 
-  constructor(code: ErrorCode, messages: Localized, options?: { cause?: unknown; issues?: InputIssue[] }) {
+  constructor(
+    code: ErrorCode,
+    messages: Localized,
+    options?: { cause?: unknown; issues?: InputIssue[]; field?: string },
+  ) {
     super(messages.en, options);
     this.name = 'CocagneError';
     this.code = code;
     this.messages = messages;
     this.issues = options?.issues;
+    this.field = options?.field;
   }
 
   say(locale: Locale): string {
     return this.messages[locale];
+  }
+
+  /** Field by field, in the reader's language. */
+  issuesIn(locale: Locale): InputIssue[] | undefined {
+    if (this.issues) return this.issues;
+    return this.field === undefined ? undefined : [{ field: this.field, message: this.say(locale) }];
   }
 }
 

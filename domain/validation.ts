@@ -1,5 +1,13 @@
+import type { TSchema } from 'typebox';
+import { Settings } from 'typebox/system';
+import { Value } from 'typebox/value';
 import type { Locale } from './locale.ts';
 import { fieldLabels } from './field-labels.ts';
+
+// TypeBox stops at 8 errors by default, and an empty required text already makes two
+// (minLength and pattern): a blank form would name only its first fields. A person fixing a
+// form wants every problem at once, from the browser and from the API alike.
+Settings.Set({ maxErrors: 100 });
 
 /**
  * A validation error as produced by TypeBox (and Ajv): the same shape on the server, where
@@ -135,4 +143,9 @@ export function describeSchemaErrors(errors: readonly SchemaError[], locale: Loc
     issues.push({ field, message });
   }
   return issues;
+}
+
+/** What is wrong with a value for a schema, one sentence per field, in the reader's language. */
+export function schemaIssues(schema: TSchema, value: unknown, locale: Locale): InputIssue[] {
+  return describeSchemaErrors(Value.Errors(schema, value), locale);
 }

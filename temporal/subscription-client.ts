@@ -84,10 +84,11 @@ export function createSubscriptionCommands(client: Client) {
         });
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
-          throw new CocagneError('duplicate', {
+          const messages = {
             fr: `Cet adhérent a déjà un abonnement qui commence le ${request.startDate}.`,
             en: `This member already has a subscription starting on ${request.startDate}.`,
-          });
+          };
+          throw new CocagneError('duplicate', messages, { field: 'startDate' });
         }
         throw error;
       }

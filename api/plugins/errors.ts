@@ -41,7 +41,7 @@ export const errorsPlugin = fp(
         return reply.status(status).send({
           error: error.code,
           message: error.say(locale),
-          ...(error.issues ? { issues: error.issues } : {}),
+          ...(error.issuesIn(locale) ? { issues: error.issuesIn(locale) } : {}),
           requestId: request.id,
         });
       }

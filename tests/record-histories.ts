@@ -1,7 +1,7 @@
 // Records the histories that temporal/replay.test.ts replays, by running each scenario on the
 // time-skipping test server with the current workflow code. Run it when a workflow gains a
 // new path worth guarding, then commit the files:
-//   npm run stack up && sh infra/local/bin/cocagne exec node temporal/record-histories.ts
+//   npm run stack up && sh infra/local/bin/cocagne exec node tests/record-histories.ts
 // Never re-record an existing history to make a replay failure go away: that failure means
 // running workflows would break.
 import { randomUUID } from 'node:crypto';
@@ -9,8 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
-import { createTestGarden, testStore } from '../tests/support/environment.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../tests/support/temporal.ts';
+import { createTestGarden, testStore } from './support/environment.ts';
+import { timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
 import {
   decideUpdate,
   subscriptionWorkflowId,
@@ -38,7 +38,7 @@ async function scenario(
   const handle = await start(memberId);
   await steps(handle);
   const history = await handle.fetchHistory();
-  const target = new URL(`./histories/${name}.json`, import.meta.url);
+  const target = new URL(`../temporal/histories/${name}.json`, import.meta.url);
   await writeFile(target, historyToJSON(history));
   console.log(`recorded ${target.pathname}`);
 }

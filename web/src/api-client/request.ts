@@ -1,0 +1,158 @@
+import type { InputIssue } from '../../../domain/validation.ts';
+import { endLocalSession, freshToken, SessionLostError } from '../auth/keycloak.ts';
+import { currentLocale, translate } from '../i18n/index.ts';
+import { useToastStore } from '../stores/toasts.ts';
+
+/**
+ * The one way the app talks to the API. Every call goes through `send`, which:
+ * 1. refreshes the access token if it expires within 30 s (a failed refresh ends the session),
+ * 2. sends it as a bearer token, with Accept-Language set to the language chosen in the app,
+ * 3. turns any failure into an `ApiError` with a sentence for people (the API's own message
+ *    when it gave one, in the caller's language; a French or English one otherwise),
+ * 4. shows that sentence in a toast, unless the screen shows it itself (`toast: false`).
+ */
+
+export const apiBase = '/api';
+
+/** A refused or failed call. `status` is 0 when the API could not be reached. */
+export class ApiError extends Error {
+  readonly status: number;
+  /** The API's stable code (invalid_input, conflict, refused, unavailable…), or network/unexpected/session_lost. */
+  readonly code: string;
+  /** For refused input: one message per field. */
+  readonly issues: InputIssue[];
+  readonly requestId: string | undefined;
+
+  constructor(status: number, code: string, message: string, issues: InputIssue[] = [], requestId?: string) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code;
+    this.issues = issues;
+    this.requestId = requestId;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+export function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+export interface RequestOptions {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** false when the screen shows the error itself (a form, beside each field). */
+  toast?: boolean;
+  /** false for calls made before sign-in, such as GET /api/config. */
+  signedIn?: boolean;
+}
+
+export interface Answer<T> {
+  status: number;
+  data: T;
+}
+
+interface ErrorBody {
+  error: string;
+  message: string;
+  issues?: InputIssue[];
+  requestId?: string;
+}
+
+function isErrorBody(value: unknown): value is ErrorBody {
+  if (typeof value !== 'object' || value === null) return false;
+  const body = value as Record<string, unknown>;
+  return typeof body.error === 'string' && typeof body.message === 'string';
+}
+
+function urlOf(path: string, query: RequestOptions['query']): string {
+  const parameters = new URLSearchParams();
+  for (const [name, value] of Object.entries(query ?? {})) {
+    if (value !== undefined && value !== '') parameters.set(name, String(value));
+  }
+  const search = parameters.toString();
+  return `${apiBase}${path}${search ? `?${search}` : ''}`;
+}
+
+async function errorOf(response: Response): Promise<ApiError> {
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  if (isErrorBody(body)) {
+    const issues = Array.isArray(body.issues) ? body.issues : [];
+    return new ApiError(response.status, body.error, body.message, issues, body.requestId);
+  }
+  // Not the API speaking (a proxy, a gateway): say what we know.
+  return new ApiError(
+    response.status,
+    'unexpected',
+    translate('errors.unexpected', { status: response.status }),
+  );
+}
+
+function tell(error: ApiError, options: RequestOptions): void {
+  if (options.toast === false) return;
+  useToastStore().error(error.message);
+}
+
+export async function send<T>(
+  method: Method,
+  path: string,
+  options: RequestOptions = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = {
+    Accept: 'application/json',
+    'Accept-Language': currentLocale(),
+  };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+
+  if (options.signedIn !== false) {
+    try {
+      const token = await freshToken();
+      if (token) headers.Authorization = `Bearer ${token}`;
+    } catch (error) {
+      if (!(error instanceof SessionLostError)) throw error;
+      const lost = new ApiError(401, 'session_lost', translate('errors.sessionExpired'));
+      tell(lost, {});
+      throw lost;
+    }
+  }
+
+  let response: Response;
+  try {
+    response = await fetch(urlOf(path, options.query), {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    const unreachable = new ApiError(0, 'network', translate('errors.network'));
+    tell(unreachable, options);
+    throw unreachable;
+  }
+
+  if (!response.ok) {
+    const error = await errorOf(response);
+    // The API no longer accepts our token: start again from the sign-in page.
+    if (response.status === 401 && options.signedIn !== false) endLocalSession();
+    tell(error, options);
+    throw error;
+  }
+  const data = (response.status === 204 ? undefined : await response.json()) as T;
+  return { status: response.status, data };
+}
+
+export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await send<T>(method, path, options)).data;
+}

@@ -1,0 +1,70 @@
+import Keycloak from 'keycloak-js';
+import type { Locale } from '../../../domain/locale.ts';
+
+export interface OidcSettings {
+  url: string;
+  realm: string;
+  clientId: string;
+}
+
+/**
+ * The one Keycloak client of the page. Kept outside Pinia: it is not state to render, and
+ * making it reactive would wrap its internals.
+ */
+let keycloak: Keycloak | undefined;
+const sessionLostListeners = new Set<() => void>();
+
+/** Starts Keycloak and says whether someone is signed in (without forcing a sign-in). */
+export async function startKeycloak(settings: OidcSettings): Promise<boolean> {
+  keycloak = new Keycloak({ url: settings.url, realm: settings.realm, clientId: settings.clientId });
+  keycloak.onTokenExpired = () => {
+    // Refreshed ahead of the next call anyway; this keeps an idle page's session alive.
+    void keycloak?.updateToken(30).catch(() => undefined);
+  };
+  return keycloak.init({ onLoad: 'check-sso', pkceMethod: 'S256', checkLoginIframe: false });
+}
+
+export function isSignedIn(): boolean {
+  return keycloak?.authenticated === true;
+}
+
+/**
+ * A token valid for at least 30 more seconds, or undefined when nobody is signed in.
+ * A failed refresh ends the session: listeners send the person back to the sign-in page.
+ */
+export async function freshToken(): Promise<string | undefined> {
+  if (!keycloak?.authenticated) return undefined;
+  try {
+    await keycloak.updateToken(30);
+  } catch {
+    endLocalSession();
+    throw new SessionLostError();
+  }
+  return keycloak.token;
+}
+
+/** Forgets the tokens and tells the listeners (refresh failed, or the API refused the token). */
+export function endLocalSession(): void {
+  keycloak?.clearToken();
+  for (const listener of sessionLostListeners) listener();
+}
+
+export function onSessionLost(listener: () => void): () => void {
+  sessionLostListeners.add(listener);
+  return () => sessionLostListeners.delete(listener);
+}
+
+export async function signIn(locale: Locale, returnPath = '/'): Promise<void> {
+  await keycloak?.login({ locale, redirectUri: `${location.origin}${returnPath}` });
+}
+
+export async function signOut(): Promise<void> {
+  await keycloak?.logout({ redirectUri: location.origin });
+}
+
+export class SessionLostError extends Error {
+  constructor() {
+    super('The session could not be refreshed.');
+    this.name = 'SessionLostError';
+  }
+}

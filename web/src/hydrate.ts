@@ -1,0 +1,65 @@
+import { fetchConfig } from './api-client/config.ts';
+import { fetchMe } from './api-client/me.ts';
+import { isApiError } from './api-client/request.ts';
+import { onSessionLost, startKeycloak } from './auth/keycloak.ts';
+import { currentLocale, setLocale } from './i18n/index.ts';
+import { useDepotStore } from './stores/depots.ts';
+import { useSessionStore } from './stores/session.ts';
+import { useSubscriptionStore } from './stores/subscriptions.ts';
+
+/**
+ * Start-up, in one place and in this order (each step needs the one before):
+ * 1. language: the stored choice, French by default, also on <html lang>;
+ * 2. runtime configuration: GET /api/config says where to sign in;
+ * 3. Keycloak: check-sso, which finds an existing session without forcing a sign-in;
+ * 4. identity: GET /api/me (roles, garden, member record), which decides the person's area;
+ * 5. for staff, the garden's shared data: depots, and pending applications (the nav badge),
+ *    not awaited, so the first page shows meanwhile.
+ * Members and drivers read their own data from their pages.
+ * A failure at 2–4 leaves the session store saying which step failed; it never throws.
+ */
+export async function hydrate(): Promise<void> {
+  setLocale(currentLocale());
+  const session = useSessionStore();
+  // The router, created after hydration, adds its own listener: back to the welcome page.
+  onSessionLost(() => session.signedOut());
+
+  let config;
+  try {
+    config = await fetchConfig();
+  } catch {
+    session.failed('config');
+    return;
+  }
+
+  let signedIn: boolean;
+  try {
+    signedIn = await startKeycloak(config.oidc);
+  } catch {
+    session.failed('signIn');
+    return;
+  }
+  if (!signedIn) {
+    session.signedOut();
+    return;
+  }
+
+  try {
+    session.signedIn(await fetchMe());
+  } catch (error) {
+    // 401: the token was refused and the session already ended (back to the welcome page).
+    if (isApiError(error) && error.status === 401) session.signedOut();
+    else session.failed('identity');
+    return;
+  }
+
+  hydrateGarden();
+}
+
+/** Step 5, also run when a network admin opens a garden. */
+export function hydrateGarden(): void {
+  const session = useSessionStore();
+  if (!session.isStaff || !session.gardenId) return;
+  void useDepotStore().load();
+  void useSubscriptionStore().fetchPending();
+}

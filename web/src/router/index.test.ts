@@ -1,0 +1,59 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { useSessionStore } from '../stores/session.ts';
+import { signedIn, staffIdentity } from '../testing/api-stub.ts';
+import { redirectFor, routes } from './index.ts';
+
+function routerAt() {
+  const router = createRouter({ history: createMemoryHistory(), routes });
+  router.beforeEach((to) => redirectFor(to) ?? true);
+  return router;
+}
+
+async function landing(path: string): Promise<string> {
+  const router = routerAt();
+  await router.push(path);
+  return router.currentRoute.value.fullPath;
+}
+
+describe('routing by role', () => {
+  beforeEach(() => setActivePinia(createPinia()));
+
+  it('sends anonymous visitors to the welcome page, remembering where they were going', async () => {
+    useSessionStore().signedOut();
+    expect(await landing('/')).toBe('/connexion');
+    expect(await landing('/equipe/a-valider')).toBe('/connexion?retour=/equipe/a-valider');
+  });
+
+  it('takes staff to the members, and keeps them out of the member portal', async () => {
+    signedIn();
+    expect(await landing('/')).toBe('/equipe/adherents');
+    expect(await landing('/connexion')).toBe('/equipe/adherents');
+    expect(await landing('/adherent')).toBe('/equipe/adherents');
+    expect(await landing('/equipe/abonnements?statut=pending')).toBe('/equipe/abonnements?statut=pending');
+  });
+
+  it('keeps members in their portal', async () => {
+    signedIn({ ...staffIdentity, roles: ['member'], memberId: 'm-demo-0001' });
+    expect(await landing('/')).toBe('/adherent');
+    expect(await landing('/equipe/adherents')).toBe('/adherent');
+  });
+
+  it('gives drivers their page', async () => {
+    signedIn({ ...staffIdentity, roles: ['driver'] });
+    expect(await landing('/equipe/a-valider')).toBe('/chauffeur');
+  });
+
+  it('tells an account without a garden so', async () => {
+    signedIn({ ...staffIdentity, roles: ['staff'], gardenId: undefined, garden: undefined });
+    expect(await landing('/equipe/adherents')).toBe('/compte-sans-jardin');
+  });
+
+  it('shows the not-found page for unknown addresses', async () => {
+    signedIn();
+    const router = routerAt();
+    await router.push('/nulle-part');
+    expect(router.currentRoute.value.name).toBe('not-found');
+  });
+});

@@ -1,0 +1,152 @@
+import {
+  createRouter,
+  createWebHistory,
+  type RouteLocationNormalized,
+  type RouteLocationRaw,
+  type RouteRecordRaw,
+} from 'vue-router';
+import { onSessionLost } from '../auth/keycloak.ts';
+import { useSessionStore } from '../stores/session.ts';
+
+/** Who may open a page: anyone, signed-in people, or one area's roles. */
+export type Area = 'public' | 'signed-in' | 'staff' | 'member' | 'driver' | 'network';
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    area: Area;
+  }
+}
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', redirect: () => useSessionStore().homePath },
+  {
+    path: '/connexion',
+    name: 'welcome',
+    component: () => import('../views/WelcomePage.vue'),
+    meta: { area: 'public' },
+  },
+  {
+    path: '/equipe',
+    component: () => import('../layouts/StaffLayout.vue'),
+    meta: { area: 'staff' },
+    children: [
+      { path: '', redirect: '/equipe/adherents' },
+      {
+        path: 'adherents',
+        name: 'members',
+        component: () => import('../views/staff/MemberListPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'adherents/nouveau',
+        name: 'member-new',
+        component: () => import('../views/staff/MemberCreatePage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'adherents/:id',
+        name: 'member',
+        component: () => import('../views/staff/MemberPage.vue'),
+        props: true,
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'abonnements',
+        name: 'subscriptions',
+        component: () => import('../views/staff/SubscriptionListPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'abonnements/:id',
+        name: 'subscription',
+        component: () => import('../views/staff/SubscriptionPage.vue'),
+        props: true,
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'a-valider',
+        name: 'pending',
+        component: () => import('../views/staff/PendingPage.vue'),
+        meta: { area: 'staff' },
+      },
+    ],
+  },
+  {
+    path: '/adherent',
+    name: 'portal',
+    component: () => import('../views/member/MemberPortal.vue'),
+    meta: { area: 'member' },
+  },
+  {
+    path: '/chauffeur',
+    name: 'driver',
+    component: () => import('../views/DriverPage.vue'),
+    meta: { area: 'driver' },
+  },
+  {
+    path: '/reseau',
+    name: 'network',
+    component: () => import('../views/NetworkPage.vue'),
+    meta: { area: 'network' },
+  },
+  {
+    path: '/compte-sans-jardin',
+    name: 'no-garden',
+    component: () => import('../views/NoGardenPage.vue'),
+    meta: { area: 'signed-in' },
+  },
+  {
+    path: '/:pathMatch(.*)*',
+    name: 'not-found',
+    component: () => import('../views/NotFoundPage.vue'),
+    meta: { area: 'public' },
+  },
+];
+
+/** Where a person may not go, the page they are sent to instead; undefined when they may. */
+export function redirectFor(
+  to: Pick<RouteLocationNormalized, 'meta' | 'name' | 'fullPath'>,
+): RouteLocationRaw | undefined {
+  const session = useSessionStore();
+  const signedIn = session.status === 'signed-in';
+  const area = to.meta.area;
+  if (area === 'public') {
+    return to.name === 'welcome' && signedIn ? session.homePath : undefined;
+  }
+  if (!signedIn) {
+    return to.fullPath === '/' ? '/connexion' : { path: '/connexion', query: { retour: to.fullPath } };
+  }
+  const allowed =
+    area === 'signed-in' ||
+    (area === 'staff' && session.isStaff && session.gardenId !== undefined) ||
+    (area === 'member' && session.isMember && session.gardenId !== undefined) ||
+    (area === 'driver' && session.isDriver && session.gardenId !== undefined) ||
+    (area === 'network' && session.isNetworkAdmin);
+  return allowed ? undefined : session.homePath;
+}
+
+/**
+ * Created after hydration: the web history reads the address when it is created, and Keycloak
+ * removes its sign-in answer (#state=…&code=…) from the address during hydration.
+ */
+export function createAppRouter() {
+  const router = createRouter({
+    history: createWebHistory(),
+    routes,
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  });
+  router.beforeEach((to) => redirectFor(to) ?? true);
+  // A refresh failed or the API refused the token: sign in again, then come back here.
+  onSessionLost(() => {
+    const here = router.currentRoute.value;
+    if (here.meta.area !== 'public')
+      void router.replace({ path: '/connexion', query: { retour: here.fullPath } });
+  });
+  router.afterEach((to, from) => {
+    // A new page: keyboard and screen-reader users start from its content, as after a page load.
+    if (from.matched.length > 0 && to.path !== from.path) {
+      requestAnimationFrame(() => document.getElementById('main')?.focus({ preventScroll: true }));
+    }
+  });
+  return router;
+}

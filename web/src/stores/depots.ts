@@ -1,0 +1,41 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { Depot } from '../../../domain/depot.ts';
+import { listDepots } from '../api-client/depots.ts';
+import { isApiError } from '../api-client/request.ts';
+import { requireGardenId } from './session.ts';
+
+/** The garden's pick-up points: few and rarely changed, read once per visit. */
+export const useDepotStore = defineStore('depots', () => {
+  const depots = ref<Depot[]>([]);
+  const loaded = ref(false);
+  const loading = ref(false);
+  /** The last failure's sentence (already shown in a toast). */
+  const error = ref<string>();
+  let inFlight: Promise<void> | undefined;
+
+  const sorted = computed(() => [...depots.value].sort((a, b) => a.name.localeCompare(b.name, 'fr')));
+  const byId = computed(() => new Map(depots.value.map((depot) => [depot.id, depot])));
+
+  /** Reads the depots unless already read; concurrent callers share one request. Never rejects on an API error. */
+  function load(options: { force?: boolean } = {}): Promise<void> {
+    if (loaded.value && !options.force) return Promise.resolve();
+    inFlight ??= (async () => {
+      loading.value = true;
+      error.value = undefined;
+      try {
+        depots.value = await listDepots(requireGardenId());
+        loaded.value = true;
+      } catch (failure) {
+        if (!isApiError(failure)) throw failure;
+        error.value = failure.message;
+      } finally {
+        loading.value = false;
+        inFlight = undefined;
+      }
+    })();
+    return inFlight;
+  }
+
+  return { depots, sorted, byId, loaded, loading, error, load };
+});

@@ -1,0 +1,181 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type {
+  SubscriptionDecisionInput,
+  SubscriptionRequest,
+  SubscriptionStatus,
+} from '../../../domain/subscription.ts';
+import * as api from '../api-client/subscriptions.ts';
+import type { SubscriptionView } from '../api-client/subscriptions.ts';
+import { isApiError } from '../api-client/request.ts';
+import { translate } from '../i18n/index.ts';
+import { requireGardenId, useSessionStore } from './session.ts';
+import { useToastStore } from './toasts.ts';
+
+const oldestFirst = (a: SubscriptionView, b: SubscriptionView) =>
+  a.requested.at.localeCompare(b.requested.at);
+
+/**
+ * Subscriptions, one copy of each whatever screen read it, so a decision taken on one screen
+ * shows on all of them (and in the pending count of the navigation).
+ *
+ * The API's reads come from a store that the subscription workflow writes a moment after it
+ * acts: a read can be older than what a decision just returned. Each copy carries the
+ * workflow's `revision`, and an older copy never replaces a newer one.
+ */
+export const useSubscriptionStore = defineStore('subscriptions', () => {
+  const byId = ref<Record<string, SubscriptionView>>({});
+  /** Subscriptions with a decision on its way: reads do not overwrite their optimistic state. */
+  const deciding = ref<Record<string, true>>({});
+  /** Ids of each member's subscriptions, most recent start first. */
+  const memberIds = ref<Record<string, string[]>>({});
+  const pendingLoaded = ref(false);
+
+  const pending = computed(() =>
+    Object.values(byId.value)
+      .filter((subscription) => subscription.status === 'pending')
+      .sort(oldestFirst),
+  );
+  const pendingCount = computed(() => pending.value.length);
+
+  function remember(view: SubscriptionView): SubscriptionView {
+    const known = byId.value[view.id];
+    if (known && (deciding.value[view.id] || known.revision > view.revision)) return known;
+    const merged: SubscriptionView = { ...view };
+    // A freshly started subscription may come back without names; keep those already known.
+    if (!merged.memberName && known?.memberName) merged.memberName = known.memberName;
+    if (!merged.depotName && known?.depotName) merged.depotName = known.depotName;
+    byId.value[view.id] = merged;
+    return merged;
+  }
+
+  function isDeciding(id: string): boolean {
+    return deciding.value[id] === true;
+  }
+
+  /** The garden's subscriptions, oldest application first; undefined when the read failed (already toasted). */
+  async function fetchList(status?: SubscriptionStatus): Promise<string[] | undefined> {
+    const gardenId = requireGardenId();
+    let views: SubscriptionView[];
+    try {
+      views = await api.listSubscriptions(gardenId, status);
+    } catch (error) {
+      if (isApiError(error)) return undefined;
+      throw error;
+    }
+    views.forEach(remember);
+    if (status === undefined || status === 'pending') {
+      // Decided elsewhere since we read them: ask each one where it stands now.
+      const listed = new Set(views.map((view) => view.id));
+      const gone = pending.value.filter((known) => !listed.has(known.id) && !isDeciding(known.id));
+      await Promise.all(
+        gone.map(async (known) => {
+          try {
+            remember(await api.getSubscription(gardenId, known.id, { toast: false }));
+          } catch {
+            // Not written yet (answered 202): it stays as we know it.
+          }
+        }),
+      );
+      pendingLoaded.value = true;
+    }
+    return [...views].sort(oldestFirst).map((view) => view.id);
+  }
+
+  function fetchPending(): Promise<string[] | undefined> {
+    return fetchList('pending');
+  }
+
+  /** One subscription; throws the ApiError for the page to show (404: not found). */
+  async function fetchOne(id: string): Promise<SubscriptionView> {
+    return remember(await api.getSubscription(requireGardenId(), id, { toast: false }));
+  }
+
+  /** A member's subscriptions; undefined when the read failed (already toasted). */
+  async function fetchForMember(memberId: string): Promise<SubscriptionView[] | undefined> {
+    let views: SubscriptionView[];
+    try {
+      views = await api.listMemberSubscriptions(requireGardenId(), memberId);
+    } catch (error) {
+      if (isApiError(error)) return undefined;
+      throw error;
+    }
+    const kept = views.map(remember).sort((a, b) => b.startDate.localeCompare(a.startDate));
+    memberIds.value[memberId] = kept.map((view) => view.id);
+    return kept;
+  }
+
+  function forMember(memberId: string): SubscriptionView[] {
+    return (memberIds.value[memberId] ?? []).map((id) => byId.value[id]).filter((view) => view !== undefined);
+  }
+
+  /** Applies for a subscription; throws the ApiError for the form to show. */
+  async function apply(
+    application: SubscriptionRequest,
+  ): Promise<{ subscription: SubscriptionView; recorded: boolean }> {
+    const answer = await api.applyForSubscription(requireGardenId(), application);
+    const subscription = remember(answer.subscription);
+    const ids = memberIds.value[application.memberId] ?? [];
+    if (!ids.includes(subscription.id)) memberIds.value[application.memberId] = [subscription.id, ...ids];
+    return { subscription, recorded: answer.recorded };
+  }
+
+  /**
+   * Approves or rejects, showing the outcome at once. When the API refuses (already decided,
+   * processing unavailable…) the subscription goes back to what it was and the request chain
+   * shows the API's sentence. Returns the decided subscription, or undefined when refused.
+   */
+  async function decide(
+    id: string,
+    decision: SubscriptionDecisionInput,
+  ): Promise<SubscriptionView | undefined> {
+    const before = byId.value[id];
+    if (!before || isDeciding(id)) return undefined;
+    const session = useSessionStore();
+    const approve = decision.decision === 'approve';
+    const reason = decision.reason?.trim();
+    deciding.value[id] = true;
+    byId.value[id] = {
+      ...before,
+      status: approve ? 'active' : 'rejected',
+      decision: {
+        by: { userId: session.identity?.userId ?? '', name: session.displayName },
+        at: new Date().toISOString(),
+        outcome: approve ? 'approved' : 'rejected',
+        ...(reason ? { reason } : {}),
+      },
+    };
+    try {
+      const decided = await api.decideOnSubscription(requireGardenId(), id, {
+        decision: decision.decision,
+        ...(reason ? { reason } : {}),
+      });
+      delete deciding.value[id];
+      const kept = remember(decided);
+      const name = kept.memberName ?? '';
+      useToastStore().success(translate(approve ? 'decision.approved' : 'decision.rejected', { name }));
+      return kept;
+    } catch (error) {
+      delete deciding.value[id];
+      byId.value[id] = before;
+      if (isApiError(error)) return undefined;
+      throw error;
+    }
+  }
+
+  return {
+    byId,
+    pending,
+    pendingCount,
+    pendingLoaded,
+    remember,
+    isDeciding,
+    fetchList,
+    fetchPending,
+    fetchOne,
+    fetchForMember,
+    forMember,
+    apply,
+    decide,
+  };
+});
