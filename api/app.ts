@@ -65,12 +65,16 @@ export async function buildApp(options: AppOptions) {
   const webDist = options.webDist;
   const serveWeb = webDist !== undefined && existsSync(`${webDist}/index.html`);
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: webDist, wildcard: false, index: 'index.html' });
+    // Wildcard serving looks files up per request, so a rebuilt web app is served without a restart.
+    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: 'index.html' });
   }
 
   app.setNotFoundHandler((request, reply) => {
-    // The web app routes in the browser: any other page gets index.html.
-    if (serveWeb && request.method === 'GET' && !request.url.startsWith('/api/')) {
+    // The web app routes in the browser: any other page gets index.html. A missing file
+    // (a name with an extension) stays a 404, so a browser never runs HTML as a script.
+    const path = request.url.split('?')[0] ?? '';
+    const isPage = !/\.[a-z0-9]+$/i.test(path);
+    if (serveWeb && request.method === 'GET' && isPage && !path.startsWith('/api/')) {
       return reply.type('text/html').sendFile('index.html');
     }
     return reply.status(404).send({

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { chromiumPath } from './chromium.ts';
-import { venvBin } from './paths.ts';
+import { rootDir, venvBin } from './paths.ts';
 import { localPorts, type LocalPorts } from './ports.ts';
 
 /**
@@ -50,6 +51,7 @@ export function localEnvironment(
     HTTP_HOST: '127.0.0.1',
     HTTP_PORT: String(ports.app),
     PUBLIC_URL: `http://localhost:${ports.app}`,
+    WEB_DIST: join(rootDir, 'web', 'dist'),
     TEMPORAL_TEST_SERVER_PATH: venvBin('temporal-test-server'),
     CHROMIUM_PATH: chromiumPath(env),
     KEYCLOAK_ADMIN_URL: `http://localhost:${ports.keycloak}`,

@@ -113,6 +113,8 @@ export async function start(): Promise<void> {
         ports: app.name === 'api' ? [ports.app] : [],
         stopGraceSeconds: 10,
         echoPrefix: `[${app.name}]`,
+        // The terminal keeps the addresses readable: problems only; everything is in the log.
+        echoOnly: /"level":[456]0|\b(WARN|ERROR|Error|error)\b/,
       },
       'start',
     );

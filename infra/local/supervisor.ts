@@ -25,6 +25,8 @@ export interface ProcessSpec {
   stopGraceSeconds: number;
   /** When set, output also goes to this terminal, each line prefixed with it. */
   echoPrefix?: string;
+  /** When set with echoPrefix, only matching lines reach the terminal (all go to the log). */
+  echoOnly?: RegExp;
 }
 
 /** A process started by this command. */
@@ -78,7 +80,7 @@ export async function startProcess(spec: ProcessSpec, owner: Owner): Promise<Sup
       if (!stream) continue;
       createInterface({ input: stream }).on('line', (line) => {
         log.write(`${line}\n`);
-        console.log(`${dim(echo)} ${line}`);
+        if (!spec.echoOnly || spec.echoOnly.test(line)) console.log(`${dim(echo)} ${line}`);
       });
     }
     child.once('close', () => log.end());

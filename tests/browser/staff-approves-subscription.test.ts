@@ -94,7 +94,7 @@ describe('staff approve a subscription in the browser', () => {
     expect(await page.getByTestId('subscription-status').getAttribute('data-status')).toBe('pending');
     expect(await page.getByTestId('my-subscription').textContent()).toContain('Dépôt du centre');
     // Nothing wider than the phone's screen.
-    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
     await context.close();
   });
 });
