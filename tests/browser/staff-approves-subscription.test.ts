@@ -84,7 +84,7 @@ describe('staff approve a subscription in the browser', () => {
       startDate: addDays(gardenDay(new Date()), 14),
     });
     const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
+      viewport: { width: 360, height: 780 },
       isMobile: true,
       hasTouch: true,
     });
