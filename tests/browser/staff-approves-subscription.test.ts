@@ -39,12 +39,13 @@ describe('staff approve a subscription in the browser', () => {
 
     const page = await browser.newPage();
     await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible()).toBe(true);
+    // The first visit checks for a session with Keycloak first: give a cold server time.
+    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
 
     await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
     await page.getByTestId('nav-members').click();
     await expect
-      .poll(() => page.getByTestId('member-row').allTextContents())
+      .poll(() => page.getByTestId('member-row').allTextContents(), { timeout: 20_000 })
       .toEqual(expect.arrayContaining([expect.stringContaining('Morisot')]));
 
     await page.getByTestId('nav-pending').click();
@@ -59,7 +60,7 @@ describe('staff approve a subscription in the browser', () => {
     // The subscription's page shows the new status…
     await page.goto(`${baseUrl}/equipe/abonnements/${encodeURIComponent(subscriptionId)}`);
     await expect
-      .poll(() => page.getByTestId('subscription-status').getAttribute('data-status'))
+      .poll(() => page.getByTestId('subscription-status').getAttribute('data-status'), { timeout: 20_000 })
       .toBe('active');
 
     // …and the workflow history holds the staff decision as an accepted Update.
