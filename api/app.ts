@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
@@ -10,10 +10,14 @@ import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { localePlugin } from './plugins/locale.ts';
 import { servicesPlugin, type ApiServices } from './plugins/services.ts';
+import { calendarFeedRoutes } from './routes/calendar-feed.ts';
 import { gardenRoutes } from './routes/gardens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberRoutes } from './routes/members.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { subscriptionActionRoutes } from './routes/subscription-actions.ts';
+import { gardenSettingsRoutes } from './routes/garden-settings.ts';
+import { inboxRoutes } from './routes/inbox.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -23,13 +27,28 @@ export interface AppOptions {
   webClientId: string;
   /** The built web app (web/dist), served at / when given. */
   webDist?: string | undefined;
-  logger?: FastifyServerOptions['logger'];
+  /** The address members reach the app at, for links they keep (calendar feeds). */
+  publicUrl?: string;
+  /** Log level; no logging when absent (tests). */
+  logLevel?: string | undefined;
 }
 
 /** The whole HTTP application, built from its dependencies (tests build it the same way). */
 export async function buildApp(options: AppOptions) {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logLevel
+      ? {
+          level: options.logLevel,
+          serializers: {
+            // Calendar feed addresses carry a secret token: logs show the address without it.
+            req: (request: { method: string; url: string; id: string }) => ({
+              method: request.method,
+              url: request.url.replace(/\/api\/calendar\/[^/?]+/, '/api/calendar/<secret>.ics'),
+              id: request.id,
+            }),
+          },
+        }
+      : false,
     genReqId: () => randomUUID(),
   })
     .withTypeProvider<TypeBoxTypeProvider>()
@@ -58,6 +77,10 @@ export async function buildApp(options: AppOptions) {
       await api.register(gardenRoutes);
       await api.register(memberRoutes);
       await api.register(subscriptionRoutes);
+      await api.register(calendarFeedRoutes, { publicUrl: options.publicUrl ?? 'http://localhost:8080' });
+      await api.register(subscriptionActionRoutes);
+      await api.register(gardenSettingsRoutes);
+      await api.register(inboxRoutes);
     },
     { prefix: '/api' },
   );

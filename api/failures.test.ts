@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from './app.ts';
 import { createStore } from '../activities/store/index.ts';
-import type { SubscriptionCommands } from '../temporal/subscription-client.ts';
+import { Client, Connection } from '@temporalio/client';
+import { createApiServices } from './plugins/services.ts';
 import type { CallerIdentity } from './auth/identity.ts';
 
 // What a person sees when a dependency fails: the real app, with its store pointed at a port
@@ -18,12 +19,11 @@ describe('when the database does not answer', () => {
 
   beforeAll(async () => {
     app = await buildApp({
-      services: {
-        store: createStore({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9', tablePrefix: 'nowhere' }),
-        subscriptions: {} as SubscriptionCommands,
-        now: () => new Date(),
-        newId: () => 'm-x',
-      },
+      services: createApiServices(
+        createStore({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9', tablePrefix: 'nowhere' }),
+        // No Temporal call happens before the store fails.
+        new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
+      ),
       verifyToken: async () => staff,
       oidcIssuer: 'http://localhost:1/realms/x',
       webClientId: 'web',

@@ -1,13 +1,11 @@
 // The API process.
-import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { createStore } from '../activities/store/index.ts';
 import { readConfiguration } from '../domain/configuration.ts';
-import { newId } from '../domain/ids.ts';
 import { connectionOptions } from '../temporal/settings.ts';
-import { createSubscriptionCommands } from '../temporal/subscription-client.ts';
 import { buildApp } from './app.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
+import { createApiServices } from './plugins/services.ts';
 import { ApiSettings } from './settings.ts';
 
 const settings = readConfiguration(ApiSettings, process.env);
@@ -21,17 +19,13 @@ const connection = await Connection.connect(connectionOptions(settings));
 const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 
 const app = await buildApp({
-  services: {
-    store,
-    subscriptions: createSubscriptionCommands(client),
-    now: () => new Date(),
-    newId: () => newId('m', randomUUID),
-  },
+  services: createApiServices(store, client),
   verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
   oidcIssuer: settings.OIDC_ISSUER,
   webClientId: settings.OIDC_WEB_CLIENT_ID,
   webDist: settings.WEB_DIST,
-  logger: { level: settings.LOG_LEVEL },
+  publicUrl: settings.PUBLIC_URL,
+  logLevel: settings.LOG_LEVEL,
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -12,6 +12,13 @@ export const Depot = Type.Object({
   /** ISO weekday of deliveries, 1 = Monday. */
   deliveryWeekday: Type.Integer({ minimum: 1, maximum: 7 }),
   openingHours: Type.String(),
+  /** The pick-up window as times of day (garden time), for calendars: "17:00" to "19:00". */
+  pickupWindow: Type.Optional(
+    Type.Object({
+      start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+      end: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+    }),
+  ),
   /** How many baskets the depot can hold on a delivery day. */
   capacity: Type.Integer({ minimum: 0 }),
   contact: Type.Optional(Type.String()),

@@ -18,6 +18,18 @@ export const PostalAddress = Type.Object(
 );
 export type PostalAddress = Type.Static<typeof PostalAddress>;
 
+/**
+ * How a member wants to hear from the garden. Email by default; SMS only when they opt in
+ * (and have a mobile number); both off means no reminders at all.
+ */
+export const ContactPreferences = Type.Object(
+  { email: Type.Boolean(), sms: Type.Boolean() },
+  { additionalProperties: false },
+);
+export type ContactPreferences = Type.Static<typeof ContactPreferences>;
+
+export const defaultContactPreferences: ContactPreferences = { email: true, sms: false };
+
 /** What staff (or the member) types to create or change a member. */
 export const MemberInput = Type.Object(
   {
@@ -28,6 +40,7 @@ export const MemberInput = Type.Object(
     address: Type.Optional(PostalAddress),
     householdSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    contactPreferences: Type.Optional(ContactPreferences),
   },
   { additionalProperties: false },
 );
@@ -44,6 +57,7 @@ export const Member = Type.Object({
   address: Type.Optional(PostalAddress),
   householdSize: Type.Optional(Type.Integer()),
   notes: Type.Optional(Type.String()),
+  contactPreferences: Type.Optional(ContactPreferences),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   /** Optimistic-locking counter: a change must name the version it was made from. */
@@ -87,6 +101,20 @@ export function normalizeMemberInput(
       };
     }
     value.phone = e164;
+  }
+  if (input.contactPreferences?.sms && !value.phone) {
+    return {
+      ok: false,
+      issues: [
+        {
+          field: 'contactPreferences',
+          message:
+            locale === 'fr'
+              ? 'Pour recevoir des SMS, indiquez un numéro de téléphone portable.'
+              : 'To receive text messages, give a mobile phone number.',
+        },
+      ],
+    };
   }
   return { ok: true, value };
 }

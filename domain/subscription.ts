@@ -22,20 +22,34 @@ export const frequencyLabels: Readonly<Record<Frequency, Localized>> = {
 };
 
 /**
- * Where a subscription stands. `pending` waits for a staff decision; `active` receives
- * baskets; `rejected` was refused at application. Later stages of the lifecycle (pause,
- * cancellation, end of season) extend this list.
+ * Where a subscription stands. `pending` waits for a staff decision (`waitlisted` too, until a
+ * place frees up at the depot); `active` receives baskets; `paused` receives none until a set
+ * day; `rejected` was refused at application; `cancelled` was ended early by the member or
+ * staff; `ended` reached the end of its season without renewal.
  */
-export const subscriptionStatuses = ['pending', 'active', 'rejected', 'cancelled', 'ended'] as const;
+export const subscriptionStatuses = [
+  'pending',
+  'waitlisted',
+  'active',
+  'paused',
+  'rejected',
+  'cancelled',
+  'ended',
+] as const;
 export type SubscriptionStatus = (typeof subscriptionStatuses)[number];
 
 export const subscriptionStatusLabels: Readonly<Record<SubscriptionStatus, Localized>> = {
   pending: { fr: 'En attente de validation', en: 'Awaiting approval' },
+  waitlisted: { fr: "Sur liste d'attente", en: 'On the waiting list' },
   active: { fr: 'Actif', en: 'Active' },
+  paused: { fr: 'En pause', en: 'Paused' },
   rejected: { fr: 'Refusé', en: 'Rejected' },
   cancelled: { fr: 'Résilié', en: 'Cancelled' },
   ended: { fr: 'Terminé', en: 'Ended' },
 };
+
+/** Statuses after which nothing more happens to a subscription. */
+export const finalStatuses: readonly SubscriptionStatus[] = ['rejected', 'cancelled', 'ended'];
 
 /** An application for a subscription, as typed by staff or the member. */
 export const SubscriptionRequest = Type.Object(
@@ -52,7 +66,7 @@ export type SubscriptionRequest = Type.Static<typeof SubscriptionRequest>;
 
 export const SubscriptionDecisionInput = Type.Object(
   {
-    decision: Type.Enum(['approve', 'reject']),
+    decision: Type.Enum(['approve', 'reject', 'waitlist']),
     reason: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
@@ -61,10 +75,35 @@ export type SubscriptionDecisionInput = Type.Static<typeof SubscriptionDecisionI
 
 export const SubscriptionDecision = Type.Object({
   ...Act.properties,
-  outcome: Type.Enum(['approved', 'rejected']),
+  outcome: Type.Enum(['approved', 'rejected', 'waitlisted']),
   reason: Type.Optional(Type.String()),
 });
 export type SubscriptionDecision = Type.Static<typeof SubscriptionDecision>;
+
+/** A change of depot or basket size, effective from a delivery day on. */
+export const TermsChange = Type.Object({
+  effectiveFrom: Type.String(),
+  depotId: Type.Optional(Type.String()),
+  basketSize: Type.Optional(Type.Enum([...basketSizes])),
+  requested: Act,
+});
+export type TermsChange = Type.Static<typeof TermsChange>;
+
+export const Absence = Type.Object({ date: Type.String(), reported: Act });
+export type Absence = Type.Static<typeof Absence>;
+
+/** No deliveries from `from` until the day before `until`; deliveries resume on `until`. */
+export const Pause = Type.Object({ from: Type.String(), until: Type.String(), requested: Act });
+export type Pause = Type.Static<typeof Pause>;
+
+export const Cancellation = Type.Object({
+  ...Act.properties,
+  origin: Type.Enum(['member', 'staff']),
+  reason: Type.Optional(Type.String()),
+  /** The last day the subscription runs: deliveries up to and including it still happen. */
+  effectiveDate: Type.String(),
+});
+export type Cancellation = Type.Static<typeof Cancellation>;
 
 export const Subscription = Type.Object({
   id: Type.String(),
@@ -77,6 +116,15 @@ export const Subscription = Type.Object({
   status: Type.Enum([...subscriptionStatuses]),
   requested: Act,
   decision: Type.Optional(SubscriptionDecision),
+  /** Depot and basket changes, oldest first. */
+  changes: Type.Optional(Type.Array(TermsChange)),
+  absences: Type.Optional(Type.Array(Absence)),
+  pause: Type.Optional(Pause),
+  /** Last day deliveries may happen (inclusive): the season's end, or a cancellation's date. */
+  endDate: Type.Optional(Type.String()),
+  /** The season a season subscription runs in (absent for rolling subscriptions). */
+  seasonId: Type.Optional(Type.String()),
+  cancellation: Type.Optional(Cancellation),
   updatedAt: Type.String(),
   /** Grows with every change the subscription's workflow records; older writes never win. */
   revision: Type.Integer(),
@@ -114,17 +162,27 @@ export function subscriptionRequestRefusal(
   return undefined;
 }
 
-/** Why a staff decision cannot be taken now, or undefined when it can. */
+/**
+ * Why a staff decision cannot be taken now, or undefined when it can. `deciding` is true while
+ * another decision is being applied.
+ */
 export function decisionRefusal(
   status: SubscriptionStatus,
   alreadyDecided: boolean,
   input: SubscriptionDecisionInput,
 ): Localized | undefined {
-  if (status !== 'pending' || alreadyDecided) {
+  const awaiting = status === 'pending' || status === 'waitlisted';
+  if (!awaiting || alreadyDecided) {
     const label = subscriptionStatusLabels[status];
     return {
       fr: `Cet abonnement n'attend plus de décision (statut : ${label.fr.toLowerCase()}).`,
       en: `This subscription no longer awaits a decision (status: ${label.en.toLowerCase()}).`,
+    };
+  }
+  if (input.decision === 'waitlist' && status === 'waitlisted') {
+    return {
+      fr: "Cet abonnement est déjà sur liste d'attente.",
+      en: 'This subscription is already on the waiting list.',
     };
   }
   if (input.decision === 'reject' && (input.reason ?? '').trim().length < 3) {

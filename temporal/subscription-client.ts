@@ -5,13 +5,16 @@ import {
   WorkflowUpdateRPCTimeoutOrCancelledError,
   type Client,
 } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { IsoDate } from '../domain/calendar.ts';
+import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import type { Act, Actor } from '../domain/actor.ts';
 import { CocagneError } from '../domain/errors.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import type { Localized } from '../domain/locale.ts';
 import {
   subscriptionId as subscriptionIdOf,
+  type BasketSize,
   type Subscription,
   type SubscriptionDecisionInput,
   type SubscriptionRequest,
@@ -23,8 +26,14 @@ import {
   waitingOnKey,
 } from '../workflows/search-attributes.ts';
 import {
+  cancelUpdate,
+  changeTermsUpdate,
   decideUpdate,
+  nextDeliveriesQuery,
+  pauseUpdate,
   refusedFailureType,
+  renewUpdate,
+  reportAbsencesUpdate,
   subscriptionQuery,
   subscriptionWorkflowId,
   subscriptionWorkflowType,
@@ -34,6 +43,14 @@ import type { subscriptionWorkflow } from '../workflows/subscription/workflow.ts
 
 /** How long a person waits for a workflow to take their action before being told to retry. */
 const actionDeadlineMs = 20_000;
+
+const queryDeadlineMs = 5_000;
+
+const finished = () =>
+  new CocagneError('refused', {
+    fr: "Cet abonnement n'est plus en cours : cette action n'est plus possible.",
+    en: 'This subscription is no longer running: this action is no longer possible.',
+  });
 
 const unavailable = () =>
   new CocagneError('unavailable', {
@@ -50,10 +67,33 @@ function refusalOf(error: WorkflowUpdateFailedError): CocagneError | undefined {
   return undefined;
 }
 
-/** The subscription process as the API sees it: start one, decide on one, ask one. */
+/** The subscription process as the API sees it: start one, act on one, ask one. */
 export function createSubscriptionCommands(client: Client) {
   const handleOf = (gardenId: string, id: string) =>
     client.workflow.getHandle(subscriptionWorkflowId(gardenId, id));
+
+  /**
+   * Sends an action to a subscription's workflow and waits for its answer: the new state, or
+   * a refusal that says why (nothing changed then).
+   */
+  async function act<Args>(
+    gardenId: string,
+    id: string,
+    update: UpdateDefinition<Subscription, [Args]>,
+    args: Args,
+  ): Promise<Subscription> {
+    try {
+      return await client.withDeadline(Date.now() + actionDeadlineMs, () =>
+        handleOf(gardenId, id).executeUpdate(update, { args: [args] }),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError) throw refusalOf(error) ?? error;
+      // Updates cannot reach a workflow that has ended (rejected, cancelled, ended).
+      if (error instanceof WorkflowNotFoundError) throw finished();
+      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw unavailable();
+      throw error;
+    }
+  }
 
   return {
     /**
@@ -104,32 +144,42 @@ export function createSubscriptionCommands(client: Client) {
     },
 
     /** A staff decision on an application; refused (with the reason) when it cannot be taken. */
-    async decide(
+    decide: (gardenId: string, id: string, input: SubscriptionDecisionInput, actor: Actor) =>
+      act(gardenId, id, decideUpdate, { input, actor }),
+
+    reportAbsences: (gardenId: string, id: string, dates: IsoDate[], actor: Actor) =>
+      act(gardenId, id, reportAbsencesUpdate, { dates, actor }),
+
+    pause: (gardenId: string, id: string, from: IsoDate, until: IsoDate, actor: Actor) =>
+      act(gardenId, id, pauseUpdate, { from, until, actor }),
+
+    changeTerms: (
       gardenId: string,
       id: string,
-      input: SubscriptionDecisionInput,
+      terms: { depotId?: string; basketSize?: BasketSize },
       actor: Actor,
-    ): Promise<Subscription> {
-      try {
-        return await client.withDeadline(Date.now() + actionDeadlineMs, () =>
-          handleOf(gardenId, id).executeUpdate(decideUpdate, { args: [{ input, actor }] }),
-        );
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) throw refusalOf(error) ?? error;
-        if (error instanceof WorkflowNotFoundError) {
-          throw new CocagneError('not_found', {
-            fr: 'Abonnement introuvable.',
-            en: 'Subscription not found.',
-          });
-        }
-        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw unavailable();
-        throw error;
-      }
-    },
+    ) => act(gardenId, id, changeTermsUpdate, { ...terms, actor }),
+
+    renew: (gardenId: string, id: string, actor: Actor) => act(gardenId, id, renewUpdate, { actor }),
+
+    cancel: (
+      gardenId: string,
+      id: string,
+      origin: 'member' | 'staff',
+      reason: string | undefined,
+      actor: Actor,
+    ) => act(gardenId, id, cancelUpdate, { origin, ...(reason ? { reason } : {}), actor }),
 
     /** The live state of a subscription, straight from its workflow. */
     async current(gardenId: string, id: string): Promise<Subscription> {
       return handleOf(gardenId, id).query(subscriptionQuery);
+    },
+
+    /** What happens next, as the workflow sees it (absences, pause and changes applied). */
+    async nextDeliveries(gardenId: string, id: string, count: number): Promise<ScheduledDelivery[]> {
+      return client.withDeadline(Date.now() + queryDeadlineMs, () =>
+        handleOf(gardenId, id).query(nextDeliveriesQuery, count),
+      );
     },
   };
 }

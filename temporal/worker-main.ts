@@ -2,17 +2,15 @@
 import Type from 'typebox';
 import { NativeConnection } from '@temporalio/worker';
 import { createActivities } from '../activities/index.ts';
-import { createStore } from '../activities/store/index.ts';
 import { readConfiguration } from '../domain/configuration.ts';
+import { ActivitySettings, activityDepsFrom, closeActivityDeps } from './activity-deps.ts';
 import { createGardenWorkers } from './garden-workers.ts';
 import { connectionOptions, TemporalSettings } from './settings.ts';
 import { workflowSource } from './workflow-source.ts';
 
 const WorkerSettings = Type.Object({
   ...TemporalSettings.properties,
-  AWS_REGION: Type.String({ minLength: 1 }),
-  DYNAMODB_ENDPOINT: Type.Optional(Type.String()),
-  DYNAMODB_TABLE_PREFIX: Type.String({ minLength: 1 }),
+  ...ActivitySettings.properties,
   WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String()),
   GARDEN_REFRESH_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
   /** Comma-separated garden ids this process serves; every registered garden when unset. */
@@ -22,18 +20,14 @@ const WorkerSettings = Type.Object({
 const settings = readConfiguration(WorkerSettings, process.env);
 const log = (message: string) => console.log(`[worker] ${message}`);
 
-const store = createStore({
-  region: settings.AWS_REGION,
-  endpoint: settings.DYNAMODB_ENDPOINT,
-  tablePrefix: settings.DYNAMODB_TABLE_PREFIX,
-});
+const deps = activityDepsFrom(settings);
 const connection = await NativeConnection.connect(connectionOptions(settings));
 const workers = createGardenWorkers({
   connection,
   namespace: settings.TEMPORAL_NAMESPACE,
-  activities: createActivities({ store }),
+  activities: createActivities(deps),
   workflows: await workflowSource(settings.WORKFLOW_BUNDLE_PATH),
-  gardens: store.gardens,
+  gardens: deps.store.gardens,
   refreshIntervalMs: settings.GARDEN_REFRESH_SECONDS * 1000,
   only: settings.WORKER_GARDENS?.split(',')
     .map((id) => id.trim())
@@ -53,5 +47,5 @@ try {
   log('stopped');
 } finally {
   await connection.close();
-  store.close();
+  closeActivityDeps(deps);
 }

@@ -1,2 +1,3 @@
-// Every workflow the worker runs, one file per process.
+// Every workflow the worker runs, one folder per process.
 export { subscriptionWorkflow } from './subscription/workflow.ts';
+export { gardenSettingsBroadcast } from './garden-settings/workflow.ts';

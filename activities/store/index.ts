@@ -1,7 +1,10 @@
 import { createDocumentClient, tableNames, type DynamoConfig } from './dynamo-client.ts';
+import { createCalendarLinks } from './calendar-links.ts';
 import { createDepotStore } from './depot-store.ts';
 import { createGardenRegistry } from './garden-registry.ts';
+import { createGardenSettingsStore } from './garden-settings.ts';
 import { createMemberStore } from './member-store.ts';
+import { createNotificationLog } from './notification-log.ts';
 import { createSubscriptionStore } from './subscription-store.ts';
 
 export type { DynamoConfig } from './dynamo-client.ts';
@@ -14,9 +17,12 @@ export function createStore(config: DynamoConfig) {
     db,
     tables,
     gardens: createGardenRegistry(db, tables),
+    settings: createGardenSettingsStore(db, tables),
     members: createMemberStore(db, tables),
     depots: createDepotStore(db, tables),
     subscriptions: createSubscriptionStore(db, tables),
+    notifications: createNotificationLog(db, tables),
+    calendarLinks: createCalendarLinks(db, tables),
     close: () => db.destroy(),
   };
 }

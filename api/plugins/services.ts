@@ -1,14 +1,36 @@
 import fp from 'fastify-plugin';
 import type { Store } from '../../activities/store/index.ts';
-import type { SubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { newId } from '../../domain/ids.ts';
+import {
+  createGardenSettingsCommands,
+  type GardenSettingsCommands,
+} from '../../temporal/garden-settings-client.ts';
+import { createInbox, type Inbox } from '../../temporal/inbox.ts';
+import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
 
 /** What routes use to read (the store) and to act (the workflows), given by the process that builds the app. */
 export interface ApiServices {
   store: Store;
   subscriptions: SubscriptionCommands;
+  gardenSettings: GardenSettingsCommands;
+  inbox: Inbox;
   /** The current instant; tests may fix it. */
   now: () => Date;
   newId: () => string;
+}
+
+/** The services of the API over one store and one Temporal client (the server's and the tests'). */
+export function createApiServices(store: Store, client: Client): ApiServices {
+  return {
+    store,
+    subscriptions: createSubscriptionCommands(client),
+    gardenSettings: createGardenSettingsCommands(client),
+    inbox: createInbox(client),
+    now: () => new Date(),
+    newId: () => newId('m', randomUUID),
+  };
 }
 
 declare module 'fastify' {

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
-import { memberDisplayName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import {
   SubscriptionDecisionInput,
@@ -21,6 +20,7 @@ import {
   SubscriptionView,
 } from '../schemas.ts';
 import { requireMemberAccess } from './members.ts';
+import { withNames } from './subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
 
@@ -28,29 +28,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, subscriptions: commands } = app.services;
   const staffOnly = app.guard({ roles: staffRoles });
 
-  /** Adds member and depot names, read in one go for the whole list. */
-  async function withNames(gardenId: string, subscriptions: Subscription[]) {
-    const [members, depots] = await Promise.all([
-      store.members.getMany(
-        gardenId,
-        subscriptions.map((subscription) => subscription.memberId),
-      ),
-      store.depots.list(gardenId),
-    ]);
-    const depotNames = new Map(depots.map((depot) => [depot.id, depot.name]));
-    return subscriptions.map((subscription) => {
-      const member = members.get(subscription.memberId);
-      const depotName = depotNames.get(subscription.depotId);
-      return {
-        ...subscription,
-        ...(member ? { memberName: memberDisplayName(member) } : {}),
-        ...(depotName ? { depotName } : {}),
-      };
-    });
-  }
-
   async function oneWithNames(gardenId: string, subscription: Subscription) {
-    const [view] = await withNames(gardenId, [subscription]);
+    const [view] = await withNames(store, gardenId, [subscription]);
     return view ?? subscription;
   }
 
@@ -83,7 +62,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId } = request.params;
-      return withNames(gardenId, await store.subscriptions.list(gardenId, request.query.status));
+      return withNames(store, gardenId, await store.subscriptions.list(gardenId, request.query.status));
     },
   );
 
@@ -157,7 +136,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId, memberId } = request.params;
       requireMemberAccess(request, memberId);
-      return withNames(gardenId, await store.subscriptions.listForMember(gardenId, memberId));
+      return withNames(store, gardenId, await store.subscriptions.listForMember(gardenId, memberId));
     },
   );
 

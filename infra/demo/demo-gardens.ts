@@ -35,6 +35,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.2636, lng: 6.071 },
       deliveryWeekday: 2,
       openingHours: '16 h – 19 h',
+      pickupWindow: { start: '16:00', end: '19:00' },
       capacity: 60,
       contact: 'Accueil du jardin, 03 81 00 00 01',
       notes: 'Paniers dans la chambre froide à gauche de la serre.',
@@ -46,6 +47,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.2402, lng: 6.0218 },
       deliveryWeekday: 2,
       openingHours: '17 h – 19 h',
+      pickupWindow: { start: '17:00', end: '19:00' },
       capacity: 40,
     },
     {
@@ -55,6 +57,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.2231, lng: 5.9702 },
       deliveryWeekday: 3,
       openingHours: '17 h – 19 h',
+      pickupWindow: { start: '17:00', end: '19:00' },
       capacity: 30,
     },
     {
@@ -64,6 +67,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.265, lng: 5.989 },
       deliveryWeekday: 3,
       openingHours: '16 h 30 – 18 h 30',
+      pickupWindow: { start: '16:30', end: '18:30' },
       capacity: 25,
     },
     {
@@ -73,6 +77,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.1832, lng: 5.8107 },
       deliveryWeekday: 4,
       openingHours: '17 h – 19 h',
+      pickupWindow: { start: '17:00', end: '19:00' },
       capacity: 25,
     },
     {
@@ -82,6 +87,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.105, lng: 6.1444 },
       deliveryWeekday: 4,
       openingHours: '16 h – 18 h',
+      pickupWindow: { start: '16:00', end: '18:00' },
       capacity: 20,
     },
   ],
@@ -93,6 +99,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.6227, lng: 6.1553 },
       deliveryWeekday: 5,
       openingHours: '16 h – 19 h',
+      pickupWindow: { start: '16:00', end: '19:00' },
       capacity: 40,
     },
     {
@@ -102,6 +109,7 @@ export const demoDepots: Record<string, DemoDepot[]> = {
       location: { lat: 47.6135, lng: 6.1263 },
       deliveryWeekday: 5,
       openingHours: '17 h – 19 h',
+      pickupWindow: { start: '17:00', end: '19:00' },
       capacity: 25,
     },
   ],

@@ -54,6 +54,7 @@ export function localEnvironment(
     WEB_DIST: join(rootDir, 'web', 'dist'),
     TEMPORAL_TEST_SERVER_PATH: venvBin('temporal-test-server'),
     CHROMIUM_PATH: chromiumPath(env),
+    KEYCLOAK_REALM: keycloakRealm,
     KEYCLOAK_ADMIN_URL: `http://localhost:${ports.keycloak}`,
     KEYCLOAK_ADMIN_USERNAME: keycloakAdmin.username,
     KEYCLOAK_ADMIN_PASSWORD: keycloakAdmin.password,

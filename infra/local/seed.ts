@@ -5,6 +5,8 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities/index.ts';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { ActivitySettings, activityDepsFrom } from '../../temporal/activity-deps.ts';
 import { createStore, type Store } from '../../activities/store/index.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { isCocagneError } from '../../domain/errors.ts';
@@ -70,7 +72,10 @@ async function seedSubscriptions(
         namespace,
         taskQueue: gardenTaskQueue(garden.id),
         workflowBundle: { code },
-        activities: createActivities({ store }),
+        activities: createActivities({
+          ...activityDepsFrom(readConfiguration(ActivitySettings, env)),
+          store,
+        }),
       }),
     ),
   );

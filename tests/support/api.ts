@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities } from '../../activities/index.ts';
 import { buildApp, type App } from '../../api/app.ts';
 import { createTokenVerifier } from '../../api/auth/token-verifier.ts';
+import { createApiServices } from '../../api/plugins/services.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';
-import { newId } from '../../domain/ids.ts';
 import type { MemberInput } from '../../domain/member.ts';
-import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
-import { createTestGarden, testEnvironment, testStore } from './environment.ts';
+import { createTestGarden, testActivities, testEnvironment, testStore } from './environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
 import { workflowBundle } from './temporal.ts';
 
@@ -31,17 +29,12 @@ export async function startTestApi(purpose: string, options: { webDist?: string 
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: gardenTaskQueue(gardenId),
     workflowBundle: await workflowBundle(),
-    activities: createActivities({ store }),
+    activities: testActivities(store),
   });
   const workerRun = worker.run();
 
   const app: App = await buildApp({
-    services: {
-      store,
-      subscriptions: createSubscriptionCommands(client),
-      now: () => new Date(),
-      newId: () => newId('m', randomUUID),
-    },
+    services: createApiServices(store, client),
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createActivities } from '../../activities/index.ts';
 import { createStore, type Store } from '../../activities/store/index.ts';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { ActivitySettings, activityDepsFrom } from '../../temporal/activity-deps.ts';
 import { ensureTables } from '../../activities/store/tables.ts';
 import type { Garden } from '../../domain/garden.ts';
 import { localEnvironment } from '../../infra/local/environment.ts';
@@ -79,4 +82,11 @@ export async function createTestGarden(store: Store, purpose: string) {
     version: 1,
   });
   return { gardenId, depotId };
+}
+
+/** The worker's activities over the local stack, sharing the test's store. */
+export function testActivities(store: Store) {
+  const deps = activityDepsFrom(readConfiguration(ActivitySettings, testEnvironment()));
+  deps.store.close();
+  return createActivities({ ...deps, store });
 }

@@ -1,6 +1,9 @@
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Act } from '../../domain/actor.ts';
+import type { IsoDate } from '../../domain/calendar.ts';
+import type { ScheduledDelivery } from '../../domain/delivery-schedule.ts';
 import type {
+  BasketSize,
   Subscription,
   SubscriptionDecisionInput,
   SubscriptionRequest,
@@ -13,8 +16,14 @@ import type {
 export const subscriptionWorkflowType = 'subscriptionWorkflow';
 
 /** Business-key workflow id: one workflow per subscription, never two. */
-export function subscriptionWorkflowId(gardenId: string, subscriptionId: string): string {
-  return `${gardenId}/subscription/${subscriptionId}`;
+export { subscriptionProcessId as subscriptionWorkflowId } from '../../domain/process-ids.ts';
+
+/** What a run carries over to the next one when it continues as new. */
+export interface CarriedState {
+  subscription: Subscription;
+  /** Delivery days already reminded (the last one), and notices already sent, by key. */
+  remindedThrough?: IsoDate;
+  sentNotices: string[];
 }
 
 export interface SubscriptionWorkflowInput {
@@ -22,6 +31,12 @@ export interface SubscriptionWorkflowInput {
   subscriptionId: string;
   request: SubscriptionRequest;
   requested: Act;
+  /** For an application made by a newly registered person: their account, to link to the member. */
+  linkAccount?: { userId: string };
+  /** Set when a run continues as new: the state so far. */
+  carried?: CarriedState;
+  /** History events after which a run continues as new (tests lower it). */
+  historyLimit?: number;
 }
 
 export interface DecideArgs {
@@ -29,11 +44,53 @@ export interface DecideArgs {
   actor: Actor;
 }
 
-/** A staff member approves or rejects the application. Validated before anything changes. */
+export interface AbsenceArgs {
+  dates: IsoDate[];
+  actor: Actor;
+}
+
+export interface PauseArgs {
+  from: IsoDate;
+  until: IsoDate;
+  actor: Actor;
+}
+
+export interface ChangeArgs {
+  depotId?: string;
+  basketSize?: BasketSize;
+  actor: Actor;
+}
+
+export interface CancelArgs {
+  origin: 'member' | 'staff';
+  reason?: string;
+  actor: Actor;
+}
+
+export interface RenewArgs {
+  actor: Actor;
+}
+
+/** A staff member approves, rejects or waitlists the application. Validated before anything changes. */
 export const decideUpdate = defineUpdate<Subscription, [DecideArgs]>('decide');
+/** The member (or staff) reports days they will not collect their basket. */
+export const reportAbsencesUpdate = defineUpdate<Subscription, [AbsenceArgs]>('reportAbsences');
+/** No deliveries from a day until another, when deliveries resume by themselves. */
+export const pauseUpdate = defineUpdate<Subscription, [PauseArgs]>('pause');
+/** Another depot or basket size, from the first delivery that can still be changed. */
+export const changeTermsUpdate = defineUpdate<Subscription, [ChangeArgs]>('changeTerms');
+/** Continue into the next season. */
+export const renewUpdate = defineUpdate<Subscription, [RenewArgs]>('renew');
+/** Cancellation by the member (online, "résilier") or by staff (with a reason). */
+export const cancelUpdate = defineUpdate<Subscription, [CancelArgs]>('cancel');
+
+/** The garden's calendar, rules or depots changed: read them again. */
+export const gardenSettingsChangedSignal = defineSignal('gardenSettingsChanged');
 
 /** The subscription as the workflow knows it now. */
 export const subscriptionQuery = defineQuery<Subscription>('subscription');
+/** What happens next: the coming delivery days, with absences, pause and changes applied. */
+export const nextDeliveriesQuery = defineQuery<ScheduledDelivery[], [number]>('nextDeliveries');
 
 /** The error type of a refused action: the details hold its message in every locale. */
 export const refusedFailureType = 'refused';

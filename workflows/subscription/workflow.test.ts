@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { createActivities } from '../../activities/index.ts';
 import type { Store } from '../../activities/store/index.ts';
-import { createTestGarden, testStore } from '../../tests/support/environment.ts';
+import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
+import { uniqueEmail } from '../../tests/support/moto.ts';
 import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
 import {
   decideUpdate,
@@ -41,12 +41,19 @@ describe('subscription workflow', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createActivities({ store }),
+      activities: testActivities(store),
     });
     return worker.runUntil(body(taskQueue));
   }
 
-  function application(memberId: string): SubscriptionWorkflowInput {
+  /** A member of the test garden and their application. */
+  async function application(memberId: string): Promise<SubscriptionWorkflowInput> {
+    await store.members.create(
+      gardenId,
+      memberId,
+      { firstName: 'Test', lastName: memberId, email: uniqueEmail(memberId) },
+      new Date().toISOString(),
+    );
     return {
       gardenId,
       subscriptionId: `${memberId}.2026-12-01`,
@@ -64,7 +71,7 @@ describe('subscription workflow', () => {
   }
 
   it('records the application, then the approval with who and when', async () => {
-    const input = application('m-approve');
+    const input = await application('m-approve');
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
       await expect
@@ -92,7 +99,7 @@ describe('subscription workflow', () => {
   });
 
   it('refuses a decision that cannot be taken, and changes nothing', async () => {
-    const input = application('m-refuse');
+    const input = await application('m-refuse');
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
       const noReason = handle.executeUpdate(decideUpdate, {
@@ -122,7 +129,7 @@ describe('subscription workflow', () => {
   });
 
   it('ends with the reason when staff rejects the application', async () => {
-    const input = application('m-reject');
+    const input = await application('m-reject');
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
       const rejected = await handle.executeUpdate(decideUpdate, {
@@ -140,7 +147,7 @@ describe('subscription workflow', () => {
   });
 
   it('never lets an older state overwrite a newer one in the store', async () => {
-    const input = application('m-order');
+    const input = await application('m-order');
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
       const approved = await handle.executeUpdate(decideUpdate, {

@@ -2,80 +2,380 @@ import {
   ApplicationFailure,
   allHandlersFinished,
   condition,
+  continueAsNew,
+  log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
-import { decisionRefusal, type Subscription } from '../../domain/subscription.ts';
-import type { SubscriptionActivities } from '../../activities/subscription-activities.ts';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { atHour, seasonAfter, startOfDayIn } from '../../domain/delivery-calendar.ts';
+import {
+  absenceRefusal,
+  firstChangeableDelivery,
+  upcomingDeliveries,
+  type ScheduleContext,
+  type ScheduledDelivery,
+} from '../../domain/delivery-schedule.ts';
+import type { Localized } from '../../domain/locale.ts';
+import type { NotificationRequest } from '../../domain/notifications.ts';
+import {
+  cancellationEffectiveDate,
+  cancellationRefusal,
+  changeRefusal,
+  isRunning,
+  pauseRefusal,
+  renewalRefusal,
+  seasonTerms,
+} from '../../domain/subscription-actions.ts';
+import { decisionRefusal, finalStatuses, type Subscription } from '../../domain/subscription.ts';
+import type { KeycloakAccounts } from '../../activities/identity/keycloak-accounts.ts';
+import type { NotificationActivities } from '../../activities/notifications.ts';
+import type { GardenSnapshot, SubscriptionActivities } from '../../activities/subscription-activities.ts';
 import { gardenIdKey, subscriptionStatusKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import {
+  cancelUpdate,
+  changeTermsUpdate,
   decideUpdate,
+  gardenSettingsChangedSignal,
+  nextDeliveriesQuery,
+  pauseUpdate,
   refusedFailureType,
+  renewUpdate,
+  reportAbsencesUpdate,
   subscriptionQuery,
+  type AbsenceArgs,
+  type CancelArgs,
+  type ChangeArgs,
   type DecideArgs,
+  type PauseArgs,
+  type RenewArgs,
   type SubscriptionWorkflowInput,
 } from './contract.ts';
+import { legacySubscriptionFlow } from './legacy-v1.ts';
 
-const { recordSubscription } = proxyActivities<SubscriptionActivities>({
+const { recordSubscription, loadGardenSnapshot } = proxyActivities<SubscriptionActivities>({
   startToCloseTimeout: '30 seconds',
   // The store may be down for a while: keep trying, the subscription waits.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
+const { linkMemberAccount } = proxyActivities<KeycloakAccounts>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: ['account_not_found'],
+  },
+});
+
+const { notifyMember } = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '1 minute',
+  // A notice still failing after two days is no use any more (tomorrow's delivery…).
+  scheduleToCloseTimeout: '2 days',
+  retry: {
+    initialInterval: '5 seconds',
+    maximumInterval: '10 minutes',
+    backoffCoefficient: 2,
+    nonRetryableErrorTypes: ['member_not_found'],
+  },
+});
+
+/** Hour (garden time) of reminders that are not tied to a delivery. */
+const noticeHour = 10;
+const defaultHistoryLimit = 2_000;
+
+function refuse(refusal: Localized | undefined): void {
+  if (!refusal) return;
+  throw ApplicationFailure.create({
+    type: refusedFailureType,
+    message: refusal.en,
+    details: [refusal],
+    nonRetryable: true,
+  });
+}
+
+const preparing: Localized = {
+  fr: "L'abonnement se prépare encore : réessayez dans un instant.",
+  en: 'The subscription is still getting ready: try again in a moment.',
+};
+
 /**
- * The life of one subscription: application → staff decision → active (or rejected).
- * Every state is written to the store by an activity; the workflow history is the audit trail.
+ * The whole life of one subscription: application → staff decision (or waiting list) →
+ * active, with absences, pauses, depot or basket changes, reminders before each delivery,
+ * renewal at the end of the season or online cancellation. Every state is written to the
+ * store; every notice is sent once. The workflow history is the audit trail; it continues as
+ * new when it grows long, carrying its state.
  */
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<Subscription> {
-  let subscription: Subscription = {
+  // Runs started before the full lifecycle keep their first path (see legacy-v1.ts).
+  if (!input.carried && !patched('subscription-lifecycle')) return legacySubscriptionFlow(input);
+
+  const workflowId = workflowInfo().workflowId;
+  let subscription: Subscription = input.carried?.subscription ?? {
     id: input.subscriptionId,
     gardenId: input.gardenId,
     ...input.request,
     status: 'pending',
     requested: input.requested,
+    changes: [],
+    absences: [],
     updatedAt: input.requested.at,
     revision: 1,
   };
-  let recordedRevision = 0;
+  let recordedRevision = input.carried ? subscription.revision : 0;
+  let remindedThrough = input.carried?.remindedThrough;
+  const sentNotices = new Set(input.carried?.sentNotices ?? []);
+  const notices: Array<{ key: string; request: NotificationRequest }> = [];
+  const inFlight = new Set<Promise<void>>();
+  let garden: GardenSnapshot | undefined;
+  let settingsChanged = false;
+  /** Set while a decision is being applied, so a second one is refused. */
+  let deciding = false;
+
+  const now = () => new Date();
+  const timeZone = () => garden?.timeZone ?? 'Europe/Paris';
+  const today = () => gardenDay(now(), timeZone());
+  const scheduleContext = (): ScheduleContext | undefined =>
+    garden && {
+      calendar: garden.calendar,
+      depotWeekdays: garden.depotWeekdays,
+      absencePolicy: garden.rules.absencePolicy,
+      timeZone: garden.timeZone,
+    };
+  const depotOf = (depotId: string) => garden?.depots[depotId];
+
+  /** A new state of the subscription, to be recorded by the main loop. */
+  function change(update: Partial<Subscription>): number {
+    subscription = {
+      ...subscription,
+      ...update,
+      updatedAt: now().toISOString(),
+      revision: subscription.revision + 1,
+    };
+    return subscription.revision;
+  }
+  const recorded = (revision: number) => condition(() => recordedRevision >= revision);
+  function notice(key: string, request: NotificationRequest): void {
+    if (!sentNotices.has(key) && !notices.some((queued) => queued.key === key))
+      notices.push({ key, request });
+  }
+  function requireContext(): ScheduleContext {
+    const context = scheduleContext();
+    if (!context) refuse(preparing);
+    return context as ScheduleContext;
+  }
 
   setHandler(subscriptionQuery, () => subscription);
+  setHandler(nextDeliveriesQuery, (count: number) => {
+    const context = scheduleContext();
+    return context && isRunning(subscription) ? upcomingDeliveries(subscription, context, now(), count) : [];
+  });
+  setHandler(gardenSettingsChangedSignal, () => {
+    settingsChanged = true;
+  });
 
   setHandler(
     decideUpdate,
-    async ({ input: decision, actor }) => {
-      const at = new Date().toISOString();
-      const approved = decision.decision === 'approve';
+    async ({ input: decision, actor }: DecideArgs) => {
+      deciding = true;
+      const at = now().toISOString();
       const reason = decision.reason?.trim();
-      subscription = {
-        ...subscription,
-        status: approved ? 'active' : 'rejected',
-        decision: {
-          outcome: approved ? 'approved' : 'rejected',
-          by: actor,
-          at,
-          ...(reason ? { reason } : {}),
+      const decided = { by: actor, at, ...(reason ? { reason } : {}) };
+      // Mark the decision at once, so a second one arriving meanwhile is refused.
+      if (decision.decision === 'waitlist') {
+        const revision = change({ status: 'waitlisted', decision: { ...decided, outcome: 'waitlisted' } });
+        notice('waitlisted', {
+          kind: 'subscription-waitlisted',
+          data: { depotName: depotOf(subscription.depotId)?.name ?? '' },
+        });
+        await recorded(revision);
+        deciding = false;
+        return subscription;
+      }
+      if (decision.decision === 'reject') {
+        const revision = change({ status: 'rejected', decision: { ...decided, outcome: 'rejected' } });
+        notice('rejected', { kind: 'subscription-rejected', data: { reason: reason ?? '' } });
+        await recorded(revision);
+        return subscription;
+      }
+      await condition(() => garden !== undefined);
+      const terms = garden ? seasonTerms(garden.calendar, garden.rules, subscription.startDate) : {};
+      const revision = change({ status: 'active', decision: { ...decided, outcome: 'approved' }, ...terms });
+      const depot = depotOf(subscription.depotId);
+      notice('approved', {
+        kind: 'subscription-approved',
+        data: {
+          startDate: subscription.startDate,
+          depotName: depot?.name ?? '',
+          depotAddress: depot?.address ?? '',
+          openingHours: depot?.openingHours ?? '',
+          basketSize: subscription.basketSize,
+          frequency: subscription.frequency,
         },
-        updatedAt: at,
-        revision: subscription.revision + 1,
-      };
-      // Answer once the new state is in the store, so the caller reads what it just did.
-      const revision = subscription.revision;
-      await condition(() => recordedRevision >= revision);
+      });
+      await recorded(revision);
+      deciding = false;
       return subscription;
     },
     {
-      validator: ({ input: decision }: DecideArgs) => {
-        const refusal = decisionRefusal(subscription.status, subscription.decision !== undefined, decision);
-        if (refusal) {
-          throw ApplicationFailure.create({
-            type: refusedFailureType,
-            message: refusal.en,
-            details: [refusal],
-            nonRetryable: true,
-          });
+      validator: ({ input: decision }: DecideArgs) =>
+        refuse(decisionRefusal(subscription.status, deciding, decision)),
+    },
+  );
+
+  setHandler(
+    reportAbsencesUpdate,
+    async ({ dates, actor }: AbsenceArgs) => {
+      const reported = { by: actor, at: now().toISOString() };
+      const unique = [...new Set(dates)].sort();
+      const revision = change({
+        absences: [...(subscription.absences ?? []), ...unique.map((date) => ({ date, reported }))].sort(
+          (a, b) => a.date.localeCompare(b.date),
+        ),
+      });
+      notice(`absence/${unique.join('+')}`, {
+        kind: 'absence-confirmed',
+        data: { dates: unique, absencePolicy: garden?.rules.absencePolicy ?? 'donated' },
+      });
+      await recorded(revision);
+      return subscription;
+    },
+    {
+      validator: ({ dates }: AbsenceArgs) => {
+        const context = requireContext();
+        const rules = garden?.rules ?? { maxAbsencesPerSeason: 0 };
+        if (dates.length === 0 || dates.length > 20) {
+          refuse({ fr: 'Choisissez entre 1 et 20 dates.', en: 'Choose between 1 and 20 dates.' });
+        }
+        // Each date is checked as if the earlier ones were already noted, so the season's
+        // maximum counts them all.
+        let candidate = subscription;
+        for (const date of [...new Set(dates)].sort()) {
+          refuse(absenceRefusal(candidate, context, rules, date, now()));
+          candidate = {
+            ...candidate,
+            absences: [
+              ...(candidate.absences ?? []),
+              { date, reported: { by: { userId: '', name: '' }, at: '' } },
+            ],
+          };
         }
       },
+    },
+  );
+
+  setHandler(
+    pauseUpdate,
+    async ({ from, until, actor }: PauseArgs) => {
+      const revision = change({ pause: { from, until, requested: { by: actor, at: now().toISOString() } } });
+      notice(`pause/${from}/${until}`, { kind: 'pause-confirmed', data: { from, until } });
+      await recorded(revision);
+      return subscription;
+    },
+    {
+      validator: ({ from, until }: PauseArgs) =>
+        refuse(pauseRefusal(subscription, requireContext(), from, until, now())),
+    },
+  );
+
+  setHandler(
+    changeTermsUpdate,
+    async ({ depotId, basketSize, actor }: ChangeArgs) => {
+      const context = requireContext();
+      const effectiveFrom = firstChangeableDelivery(subscription, context, now())?.date ?? today();
+      const revision = change({
+        changes: [
+          ...(subscription.changes ?? []),
+          {
+            effectiveFrom,
+            ...(depotId ? { depotId } : {}),
+            ...(basketSize ? { basketSize } : {}),
+            requested: { by: actor, at: now().toISOString() },
+          },
+        ],
+      });
+      notice(`change/${revision}`, {
+        kind: 'terms-changed',
+        data: {
+          effectiveFrom,
+          ...(depotId ? { depotName: depotOf(depotId)?.name ?? depotId } : {}),
+          ...(basketSize ? { basketSize } : {}),
+        },
+      });
+      await recorded(revision);
+      return subscription;
+    },
+    {
+      validator: ({ depotId, basketSize }: ChangeArgs) =>
+        refuse(
+          changeRefusal(
+            subscription,
+            requireContext(),
+            { ...(depotId ? { depotId } : {}), ...(basketSize ? { basketSize } : {}) },
+            now(),
+          ),
+        ),
+    },
+  );
+
+  setHandler(
+    renewUpdate,
+    async (_renewal: RenewArgs) => {
+      const current = garden?.calendar.seasons.find((season) => season.id === subscription.seasonId);
+      const next = garden && current ? seasonAfter(garden.calendar, current) : undefined;
+      if (!next) return subscription;
+      const revision = change({ seasonId: next.id, endDate: next.end });
+      notice(`renewed/${next.id}`, { kind: 'subscription-renewed', data: { endDate: next.end } });
+      await recorded(revision);
+      return subscription;
+    },
+    {
+      validator: (_renewal: RenewArgs) => {
+        requireContext();
+        refuse(renewalRefusal(subscription, garden?.calendar ?? { seasons: [] }));
+      },
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    async ({ origin, reason, actor }: CancelArgs) => {
+      const at = now().toISOString();
+      const trimmed = reason?.trim();
+      const notStarted = subscription.status === 'pending' || subscription.status === 'waitlisted';
+      const effectiveDate = notStarted
+        ? today()
+        : cancellationEffectiveDate(
+            subscription,
+            garden?.rules ?? { cancellationNoticeDays: 0 },
+            now(),
+            timeZone(),
+          );
+      const cancellation = { by: actor, at, origin, effectiveDate, ...(trimmed ? { reason: trimmed } : {}) };
+      const revision = change({
+        cancellation,
+        ...(notStarted
+          ? { status: 'cancelled' as const }
+          : {
+              endDate:
+                subscription.endDate && subscription.endDate < effectiveDate
+                  ? subscription.endDate
+                  : effectiveDate,
+            }),
+      });
+      notice('cancellation', {
+        kind: 'cancellation-acknowledged',
+        data: { requestedAt: at, effectiveDate, origin, ...(trimmed ? { reason: trimmed } : {}) },
+      });
+      await recorded(revision);
+      return subscription;
+    },
+    {
+      validator: ({ origin, reason }: CancelArgs) =>
+        refuse(cancellationRefusal(subscription, origin, reason)),
     },
   );
 
@@ -83,10 +383,131 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     upsertSearchAttributes([
       { key: gardenIdKey, value: subscription.gardenId },
       { key: subscriptionStatusKey, value: subscription.status },
-      { key: waitingOnKey, value: subscription.status === 'pending' ? waitingOn.staffApproval : null },
+      {
+        key: waitingOnKey,
+        value:
+          subscription.status === 'pending' || subscription.status === 'waitlisted'
+            ? waitingOn.staffApproval
+            : null,
+      },
     ]);
 
-  // Record every new state, in order, until the subscription reaches an end.
+  /** The next thing time brings to a running subscription, if any. */
+  function nextEvent(): { at: number; run: () => void } | undefined {
+    const context = scheduleContext();
+    if (!garden || !context || !isRunning(subscription)) return undefined;
+    const zone = timeZone();
+    const events: Array<{ at: number; run: () => void }> = [];
+    const pause = subscription.pause;
+    if (pause) {
+      if (subscription.status === 'active' && today() < pause.until) {
+        events.push({
+          at: startOfDayIn(pause.from, zone).getTime(),
+          run: () => void change({ status: 'paused' }),
+        });
+      }
+      if (subscription.status === 'paused') {
+        events.push({
+          at: startOfDayIn(pause.until, zone).getTime(),
+          run: () => void change({ status: 'active' }),
+        });
+      }
+      const key = `resume-reminder/${pause.until}`;
+      const remindAt = atHour(
+        addDays(pause.until, -garden.rules.resumeReminderDays),
+        noticeHour,
+        zone,
+      ).getTime();
+      if (!sentNotices.has(key) && remindAt < startOfDayIn(pause.until, zone).getTime()) {
+        events.push({
+          at: remindAt,
+          run: () => {
+            const next = upcomingDeliveries(
+              { ...subscription, pause: undefined },
+              context,
+              new Date(startOfDayIn(pause.until, zone)),
+              1,
+            )[0];
+            notice(key, {
+              kind: 'resume-reminder',
+              data: {
+                resumeDate: next?.date ?? pause.until,
+                depotName: depotOf(next?.depotId ?? subscription.depotId)?.name ?? '',
+              },
+            });
+            sentNotices.add(key);
+          },
+        });
+      }
+    }
+    const hour = garden.rules.dayBeforeReminderHour;
+    if (hour !== undefined) {
+      const next = upcomingDeliveries(subscription, context, now(), 12).find(
+        (delivery: ScheduledDelivery) =>
+          delivery.state === 'delivery' && (!remindedThrough || delivery.date > remindedThrough),
+      );
+      if (next) {
+        events.push({
+          at: atHour(addDays(next.date, -1), hour, zone).getTime(),
+          run: () => {
+            remindedThrough = next.date;
+            // Too late to be useful once the delivery day has begun.
+            if (now().getTime() >= startOfDayIn(next.date, zone).getTime()) return;
+            const depot = depotOf(next.depotId);
+            notice(`delivery-reminder/${next.date}`, {
+              kind: 'delivery-reminder',
+              data: {
+                date: next.date,
+                depotName: depot?.name ?? '',
+                depotAddress: depot?.address ?? '',
+                openingHours: depot?.openingHours ?? '',
+                basketSize: next.basketSize,
+                baskets: next.baskets,
+              },
+            });
+          },
+        });
+      }
+    }
+    const endDate = subscription.endDate;
+    if (endDate) {
+      const renewalKey = `renewal-reminder/${endDate}`;
+      if (subscription.seasonId && !subscription.cancellation && !sentNotices.has(renewalKey)) {
+        events.push({
+          at: atHour(addDays(endDate, -garden.rules.renewalReminderDays), noticeHour, zone).getTime(),
+          run: () => {
+            notice(renewalKey, { kind: 'renewal-reminder', data: { endDate } });
+            sentNotices.add(renewalKey);
+          },
+        });
+      }
+      events.push({
+        at: startOfDayIn(addDays(endDate, 1), zone).getTime(),
+        run: () => {
+          if (subscription.cancellation) {
+            change({ status: 'cancelled' });
+          } else {
+            change({ status: 'ended' });
+            notice(`ended/${endDate}`, { kind: 'subscription-ended', data: { endDate } });
+          }
+        },
+      });
+    }
+    return events.sort((a, b) => a.at - b.at)[0];
+  }
+
+  if (input.linkAccount && !input.carried) {
+    // The person who applied gets their member space as soon as the application is recorded.
+    await linkMemberAccount({
+      userId: input.linkAccount.userId,
+      gardenId: subscription.gardenId,
+      memberId: subscription.memberId,
+    });
+  }
+  garden = await loadGardenSnapshot(subscription.gardenId);
+  let contextFresh = true;
+  const historyLimit = input.historyLimit ?? defaultHistoryLimit;
+
   for (;;) {
     if (recordedRevision < subscription.revision) {
       const snapshot = subscription;
@@ -95,11 +516,71 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       showState();
       continue;
     }
-    if (subscription.status === 'rejected') break;
-    // Active subscriptions live on; the next stages of their life attach here.
-    await condition(() => recordedRevision < subscription.revision);
+    const queued = notices.shift();
+    if (queued) {
+      // Notices go out beside the subscription's life, never in its way: an email service
+      // that is down delays a reminder, not a pause or the end of a season.
+      sentNotices.add(queued.key);
+      const sending = notifyMember({
+        gardenId: subscription.gardenId,
+        memberId: subscription.memberId,
+        notification: queued.request,
+        idempotencyKey: `${workflowId}/${queued.key}`,
+      })
+        .then(() => undefined)
+        .catch((error: unknown) => {
+          log.warn('notice not sent', {
+            notice: queued.key,
+            error: error instanceof Error ? error.message : String(error),
+          });
+        })
+        .finally(() => inFlight.delete(sending));
+      inFlight.add(sending);
+      continue;
+    }
+    if (finalStatuses.includes(subscription.status)) break;
+    if (settingsChanged) {
+      settingsChanged = false;
+      garden = await loadGardenSnapshot(subscription.gardenId);
+      continue;
+    }
+    const due = nextEvent();
+    if (due && due.at <= now().getTime()) {
+      // Read the garden's settings again before acting on them (a week may have closed).
+      if (!contextFresh) {
+        garden = await loadGardenSnapshot(subscription.gardenId);
+        contextFresh = true;
+        continue;
+      }
+      due.run();
+      continue;
+    }
+    const info = workflowInfo();
+    if (info.historyLength > historyLimit || info.continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await Promise.all(inFlight);
+      if (recordedRevision === subscription.revision && notices.length === 0) {
+        return continueAsNew<typeof subscriptionWorkflow>({
+          ...input,
+          carried: {
+            subscription,
+            ...(remindedThrough ? { remindedThrough } : {}),
+            sentNotices: [...sentNotices],
+          },
+        });
+      }
+      continue;
+    }
+    const woken = () => recordedRevision < subscription.revision || notices.length > 0 || settingsChanged;
+    if (due) {
+      const timedOut = !(await condition(woken, due.at - now().getTime()));
+      if (timedOut) contextFresh = false;
+    } else {
+      await condition(woken);
+    }
   }
 
   await condition(allHandlersFinished);
+  await Promise.all(inFlight);
   return subscription;
 }

@@ -1,0 +1,203 @@
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { ApplicationFailure } from '@temporalio/common';
+import { defaultContactPreferences, type Member } from '../domain/member.ts';
+import {
+  completeNotification,
+  renderNotification,
+  type NotificationChannel,
+  type NotificationChannelResult,
+  type NotificationRequest,
+  type NotificationSkipReason,
+  type RenderedNotification,
+} from '../domain/notifications.ts';
+import type { GardenRegistry } from './store/garden-registry.ts';
+import type { MemberStore } from './store/member-store.ts';
+import type { NotificationLog } from './store/notification-log.ts';
+
+export interface NotifyMemberInput {
+  gardenId: string;
+  memberId: string;
+  /** The kind and its own data; the member's first name, the garden's name and the portal link are added here. */
+  notification: NotificationRequest;
+  /**
+   * Derived by the workflow from what the message is about (e.g.
+   * `<subscription id>/delivery-reminder/2026-12-16`): one message per key, ever.
+   */
+  idempotencyKey: string;
+}
+
+export interface NotifyMemberResult {
+  /** `duplicate`: the key was already sent or skipped; nothing was done this time. */
+  status: 'sent' | 'skipped' | 'duplicate';
+  /** The channels the message went out on (for a duplicate, those of the first time). */
+  channels: NotificationChannel[];
+}
+
+export interface NotificationActivityDeps {
+  members: MemberStore;
+  gardens: GardenRegistry;
+  log: NotificationLog;
+  ses: SESv2Client;
+  sns: SNSClient;
+  /** The sender, e.g. "Jardin de Cocagne <ne-pas-repondre@example.org>": a verified SES identity. */
+  mailFrom: string;
+  /** The app's public address; the member area is `${publicUrl}/adherent`. */
+  publicUrl: string;
+  now?: () => Date;
+}
+
+const e164 = /^\+[1-9]\d{7,14}$/;
+
+interface Target {
+  channel: NotificationChannel;
+  to: string;
+}
+
+/** Where a member may be reached, by their preferences and the details on file. */
+function targetsOf(member: Member): Target[] | NotificationSkipReason {
+  const preferences = member.contactPreferences ?? defaultContactPreferences;
+  if (!preferences.email && !preferences.sms) return 'contact-preferences-off';
+  const targets: Target[] = [];
+  if (preferences.email && member.email) targets.push({ channel: 'email', to: member.email });
+  if (preferences.sms && member.phone && e164.test(member.phone))
+    targets.push({ channel: 'sms', to: member.phone });
+  return targets.length > 0 ? targets : 'no-contact-details';
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Telling members what happens to their subscription, by email (SES) and SMS (SNS), with a log. */
+export function createNotificationActivities(deps: NotificationActivityDeps) {
+  const now = deps.now ?? (() => new Date());
+  const portalUrl = `${deps.publicUrl.replace(/\/+$/, '')}/adherent`;
+
+  async function sendEmail(to: string, message: RenderedNotification, replyTo: string | undefined) {
+    const { MessageId } = await deps.ses.send(
+      new SendEmailCommand({
+        FromEmailAddress: deps.mailFrom,
+        Destination: { ToAddresses: [to] },
+        // Answers go to the garden, not to the no-reply sender.
+        ...(replyTo ? { ReplyToAddresses: [replyTo] } : {}),
+        Content: {
+          Simple: {
+            Subject: { Data: message.subject, Charset: 'UTF-8' },
+            Body: {
+              Text: { Data: message.text, Charset: 'UTF-8' },
+              Html: { Data: message.html, Charset: 'UTF-8' },
+            },
+          },
+        },
+      }),
+    );
+    return MessageId;
+  }
+
+  async function sendSms(to: string, message: RenderedNotification) {
+    const { MessageId } = await deps.sns.send(
+      new PublishCommand({
+        PhoneNumber: to,
+        Message: message.sms,
+        MessageAttributes: {
+          'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'COCAGNE' },
+          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
+        },
+      }),
+    );
+    return MessageId;
+  }
+
+  return {
+    /**
+     * Sends a message to a member on the channels they accept, once per idempotency key.
+     * A member that no longer exists is a non-retryable failure (`member_not_found`); provider
+     * errors are thrown as they are, for Temporal to retry.
+     */
+    async notifyMember(input: NotifyMemberInput): Promise<NotifyMemberResult> {
+      const { gardenId, memberId, idempotencyKey } = input;
+      const member = await deps.members.get(gardenId, memberId);
+      if (!member) {
+        throw ApplicationFailure.create({
+          type: 'member_not_found',
+          message: `Member ${memberId} of garden ${gardenId} no longer exists: nothing to send.`,
+          nonRetryable: true,
+        });
+      }
+      const garden = await deps.gardens.get(gardenId);
+      if (!garden) {
+        throw ApplicationFailure.create({
+          type: 'garden_not_found',
+          message: `Garden ${gardenId} is not registered.`,
+          nonRetryable: true,
+        });
+      }
+      const notification = completeNotification(input.notification, {
+        memberFirstName: member.firstName,
+        gardenName: garden.name,
+        portalUrl,
+      });
+      // Members have no language setting yet: the gardens speak French.
+      const message = renderNotification(notification, 'fr');
+
+      const { claimed, entry } = await deps.log.claim({
+        idempotencyKey,
+        gardenId,
+        memberId,
+        kind: notification.kind,
+        subject: message.subject,
+        now: now().toISOString(),
+      });
+      const alreadySent = entry.channels.filter((result) => result.status === 'sent');
+      if (!claimed && (entry.status === 'sent' || entry.status === 'skipped')) {
+        return { status: 'duplicate', channels: alreadySent.map((result) => result.channel) };
+      }
+      // Claimed earlier but not finished: either a provider error (`failed`, with what each
+      // channel did) or a crash between sending and marking (`sending`). We send again the
+      // channels not recorded as sent. In the crash window that may deliver a message twice:
+      // at-least-once is preferred because a lost acknowledgement (a cancellation's, which the
+      // law requires) or reminder costs far more than a rare repeated one, and no provider
+      // call can be made atomic with our write.
+
+      const targets = targetsOf(member);
+      if (typeof targets === 'string' && alreadySent.length === 0) {
+        await deps.log.markSkipped(gardenId, idempotencyKey, targets, now().toISOString());
+        return { status: 'skipped', channels: [] };
+      }
+      const results: NotificationChannelResult[] = [...alreadySent];
+      const errors: unknown[] = [];
+      for (const target of typeof targets === 'string' ? [] : targets) {
+        if (alreadySent.some((result) => result.channel === target.channel)) continue;
+        try {
+          const providerMessageId =
+            target.channel === 'email'
+              ? await sendEmail(target.to, message, garden.contactEmail || undefined)
+              : await sendSms(target.to, message);
+          results.push({
+            ...target,
+            status: 'sent',
+            ...(providerMessageId ? { providerMessageId } : {}),
+            at: now().toISOString(),
+          });
+        } catch (error) {
+          results.push({ ...target, status: 'failed', error: describeError(error), at: now().toISOString() });
+          errors.push(error);
+        }
+      }
+      if (errors.length > 0) {
+        // What went out is recorded, so the retry sends only what failed.
+        await deps.log.markFailed(
+          gardenId,
+          idempotencyKey,
+          { channels: results, error: describeError(errors[0]) },
+          now().toISOString(),
+        );
+        throw errors[0];
+      }
+      await deps.log.markSent(gardenId, idempotencyKey, results, now().toISOString());
+      return { status: 'sent', channels: results.map((result) => result.channel) };
+    },
+  };
+}
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;

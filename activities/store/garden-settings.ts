@@ -1,0 +1,84 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { gardenDay } from '../../domain/calendar.ts';
+import {
+  defaultDeliveryCalendar,
+  type DeliveryCalendar,
+  type DeliveryCalendarInput,
+} from '../../domain/delivery-calendar.ts';
+import { conflict } from '../../domain/errors.ts';
+import { defaultGardenRules, type GardenRules, type GardenRulesInput } from '../../domain/garden-rules.ts';
+import { isConditionFailure, withoutKeys } from './conditional.ts';
+import type { TableNames } from './dynamo-client.ts';
+
+/**
+ * A garden's own settings: its delivery calendar and its subscription rules, each one item
+ * with a version (a change made from an outdated copy is a conflict).
+ */
+export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  async function read<T>(gardenId: string, sk: string): Promise<T | undefined> {
+    const { Item } = await db.send(
+      new GetCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk }, ConsistentRead: true }),
+    );
+    return Item ? withoutKeys<T>(Item) : undefined;
+  }
+
+  async function write(gardenId: string, sk: string, item: Record<string, unknown>, expectedVersion: number) {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: tables.gardens,
+          Item: { pk: gardenId, sk, ...item, version: expectedVersion + 1 },
+          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+        }),
+      );
+    } catch (error) {
+      if (isConditionFailure(error)) throw conflict();
+      throw error;
+    }
+  }
+
+  return {
+    /** The garden's calendar, or the default one (version 0) when it has not set its own. */
+    async calendar(gardenId: string, now = new Date()): Promise<DeliveryCalendar> {
+      return (
+        (await read<DeliveryCalendar>(gardenId, 'SETTINGS#CALENDAR')) ??
+        defaultDeliveryCalendar(gardenId, gardenDay(now))
+      );
+    },
+
+    async saveCalendar(
+      gardenId: string,
+      input: DeliveryCalendarInput,
+      expectedVersion: number,
+      now: string,
+    ): Promise<DeliveryCalendar> {
+      const calendar: DeliveryCalendar = {
+        ...input,
+        closedWeeks: [...new Set(input.closedWeeks)].sort(),
+        seasons: [...input.seasons].sort((a, b) => a.start.localeCompare(b.start)),
+        gardenId,
+        updatedAt: now,
+        version: expectedVersion + 1,
+      };
+      await write(gardenId, 'SETTINGS#CALENDAR', calendar, expectedVersion);
+      return calendar;
+    },
+
+    /** The garden's subscription rules, or the defaults (version 0). */
+    async rules(gardenId: string): Promise<GardenRules> {
+      return (await read<GardenRules>(gardenId, 'SETTINGS#RULES')) ?? defaultGardenRules;
+    },
+
+    async saveRules(
+      gardenId: string,
+      input: GardenRulesInput,
+      expectedVersion: number,
+    ): Promise<GardenRules> {
+      const rules: GardenRules = { ...input, version: expectedVersion + 1 };
+      await write(gardenId, 'SETTINGS#RULES', rules, expectedVersion);
+      return rules;
+    },
+  };
+}
+export type GardenSettingsStore = ReturnType<typeof createGardenSettingsStore>;

@@ -1,0 +1,162 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { readGardenContext, scheduleContextOf } from '../../activities/store/garden-context.ts';
+import { addDays, gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
+import { deliverySchedule } from '../../domain/delivery-schedule.ts';
+import type { Depot } from '../../domain/depot.ts';
+import { CocagneError, notFound } from '../../domain/errors.ts';
+import { deliveriesCalendar, type FeedDelivery, type FeedDepot } from '../../domain/ical-feed.ts';
+import type { SubscriptionStatus } from '../../domain/subscription.ts';
+import { errorAnswers, MemberParams } from '../schemas.ts';
+import { requireMemberAccess } from './members.ts';
+
+export interface CalendarFeedOptions {
+  /** The address members reach the app at ("https://cocagne.example.org"), for the feed URL. */
+  publicUrl: string;
+}
+
+/** How far ahead the feed looks. */
+const feedWeeks = 26;
+const runningStatuses: readonly SubscriptionStatus[] = ['active', 'paused'];
+
+const CalendarLink = Type.Object({
+  url: Type.String({
+    description:
+      'The secret address of the feed, to paste in a calendar app. Anyone with it can read the feed.',
+  }),
+});
+
+const unknownFeed = () =>
+  new CocagneError('not_found', {
+    fr: "Ce calendrier n'existe pas, ou son adresse a été renouvelée : copiez la nouvelle adresse depuis votre espace adhérent.",
+    en: 'This calendar does not exist, or its address was renewed: copy the new address from your member page.',
+  });
+
+function feedDepotOf(depot: Depot): FeedDepot {
+  return {
+    name: depot.name,
+    address: `${depot.address.street}, ${depot.address.postalCode} ${depot.address.city}`,
+    location: depot.location,
+    pickupWindow: depot.pickupWindow,
+    openingHours: depot.openingHours,
+  };
+}
+
+/**
+ * Each member's iCal feed of upcoming deliveries, at a secret address (the token is the only
+ * credential: calendar apps cannot sign in), and the member's page to read or renew it.
+ */
+export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> = async (app, options) => {
+  const { store } = app.services;
+  // Until the store index builds it, the links live over the store's own client and tables.
+  const links = store.calendarLinks;
+  const publicUrl = options.publicUrl.replace(/\/+$/, '');
+  const feedUrlOf = (token: string) => `${publicUrl}/api/calendar/${token}.ics`;
+
+  app.get(
+    '/calendar/:token.ics',
+    {
+      schema: {
+        tags: ['calendar'],
+        summary:
+          "Flux iCal des prochaines livraisons d'un adhérent. / A member's iCal feed of upcoming deliveries " +
+          `(${feedWeeks} weeks). Public: the token in the address is the secret.`,
+        params: Type.Object({ token: Type.String({ maxLength: 200 }) }),
+        response: {
+          200: {
+            description: 'An iCalendar (RFC 5545) document, in UTF-8.',
+            content: { 'text/calendar': { schema: Type.String() } },
+          },
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { token } = request.params;
+      const owner = await links.resolve(token);
+      if (!owner) throw unknownFeed();
+      const { gardenId, memberId } = owner;
+      const now = app.services.now();
+      const [garden, member, subscriptions, depots, context] = await Promise.all([
+        store.gardens.get(gardenId),
+        store.members.get(gardenId, memberId),
+        store.subscriptions.listForMember(gardenId, memberId),
+        store.depots.list(gardenId),
+        readGardenContext(store, gardenId, now),
+      ]);
+      if (!garden || !member) throw unknownFeed();
+
+      const timeZone = garden.timeZone || gardenTimeZone;
+      const schedule = { ...scheduleContextOf(context), timeZone };
+      const today = gardenDay(now, timeZone);
+      const until = addDays(today, feedWeeks * 7 - 1);
+      const depotsById = new Map(depots.map((depot) => [depot.id, feedDepotOf(depot)]));
+      const deliveries: FeedDelivery[] = subscriptions
+        .filter((subscription) => runningStatuses.includes(subscription.status))
+        .flatMap((subscription) =>
+          deliverySchedule(subscription, schedule, today, until).flatMap((delivery) => {
+            const depot = depotsById.get(delivery.depotId);
+            return depot ? [{ ...delivery, subscriptionId: subscription.id, depot }] : [];
+          }),
+        );
+
+      const calendar = deliveriesCalendar({
+        gardenName: garden.name,
+        memberFirstName: member.firstName,
+        deliveries,
+        timeZone,
+        generatedAt: now,
+        feedUrl: feedUrlOf(token),
+      });
+      return reply
+        .header('cache-control', 'private, max-age=900')
+        .header('content-disposition', 'inline; filename="mes-paniers.ics"')
+        .type('text/calendar; charset=utf-8')
+        .send(calendar);
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/members/:memberId/calendar-link',
+    {
+      onRequest: app.guard(),
+      schema: {
+        tags: ['calendar'],
+        summary:
+          "Adresse secrète du calendrier des livraisons de l'adhérent, créée au premier appel. / " +
+          "The secret address of the member's delivery calendar, made on first call (staff, or that member).",
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        response: { 200: CalendarLink, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      requireMemberAccess(request, memberId);
+      if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
+      return { url: feedUrlOf(await links.current(gardenId, memberId, app.services.now())) };
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/members/:memberId/calendar-link',
+    {
+      onRequest: app.guard(),
+      schema: {
+        tags: ['calendar'],
+        summary:
+          "Renouvelle l'adresse du calendrier : l'ancienne cesse aussitôt de fonctionner. / " +
+          'Renews the calendar address: the previous one stops working at once (staff, or that member).',
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        response: { 200: CalendarLink, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      requireMemberAccess(request, memberId);
+      if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
+      return { url: feedUrlOf(await links.regenerate(gardenId, memberId, app.services.now())) };
+    },
+  );
+};

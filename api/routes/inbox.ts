@@ -1,0 +1,94 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { staffRoles } from '../../domain/roles.ts';
+import { termsOn } from '../../domain/delivery-schedule.ts';
+import { gardenDay } from '../../domain/calendar.ts';
+import { SubscriptionView } from '../../domain/views.ts';
+import { errorAnswers, GardenParams } from '../schemas.ts';
+import { withNames } from './subscription-views.ts';
+
+export const InboxItem = Type.Object({
+  kind: Type.Enum(['subscription-approval']),
+  since: Type.String(),
+  subscription: SubscriptionView,
+  /** For an application: how full its depot is (active subscriptions out of its capacity). */
+  depotLoad: Type.Optional(Type.Object({ active: Type.Integer(), capacity: Type.Integer() })),
+});
+
+/**
+ * The staff inbox: everything in the garden that waits on a person, oldest first, from the
+ * `WaitingOn` search attribute of the workflows (one list, whatever the process).
+ */
+export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, inbox } = app.services;
+
+  app.get(
+    '/gardens/:gardenId/inbox',
+    {
+      onRequest: app.guard({ roles: staffRoles }),
+      schema: {
+        tags: ['inbox'],
+        summary: 'What waits on staff, oldest first, with what they need to decide.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: Type.Object({ items: Type.Array(InboxItem) }), ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId } = request.params;
+      const [waiting, all, depots] = await Promise.all([
+        inbox.waiting(gardenId),
+        store.subscriptions.list(gardenId),
+        store.depots.list(gardenId),
+      ]);
+      const byId = new Map(all.map((subscription) => [subscription.id, subscription]));
+      const today = gardenDay(app.services.now());
+      const activeAt = new Map<string, number>();
+      for (const subscription of all) {
+        if (subscription.status !== 'active' && subscription.status !== 'paused') continue;
+        const { depotId } = termsOn(subscription, today);
+        activeAt.set(depotId, (activeAt.get(depotId) ?? 0) + 1);
+      }
+      const capacity = new Map(depots.map((depot) => [depot.id, depot.capacity]));
+      // A workflow may be listed before its first write reaches the store: it shows next time.
+      const found = waiting.flatMap((item) => {
+        const subscription = byId.get(item.entityId);
+        return subscription ? [{ item, subscription }] : [];
+      });
+      const views = await withNames(
+        store,
+        gardenId,
+        found.map(({ subscription }) => subscription),
+      );
+      return {
+        items: found.map(({ item }, index) => {
+          const subscription = views[index] ?? found[index]!.subscription;
+          const depotCapacity = capacity.get(subscription.depotId);
+          return {
+            kind: item.kind,
+            since: item.since,
+            subscription,
+            ...(depotCapacity === undefined
+              ? {}
+              : { depotLoad: { active: activeAt.get(subscription.depotId) ?? 0, capacity: depotCapacity } }),
+          };
+        }),
+      };
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/inbox/count',
+    {
+      onRequest: app.guard({ roles: staffRoles }),
+      schema: {
+        tags: ['inbox'],
+        summary: 'How many things wait on staff (for the dashboard badge).',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: Type.Object({ count: Type.Integer() }), ...errorAnswers },
+      },
+    },
+    async (request) => ({ count: await inbox.count(request.params.gardenId) }),
+  );
+};

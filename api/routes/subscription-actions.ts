@@ -1,0 +1,179 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import Type, { type TSchema } from 'typebox';
+import { isoDatePattern } from '../../domain/calendar.ts';
+import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
+import { notFound } from '../../domain/errors.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import { basketSizes, type Subscription } from '../../domain/subscription.ts';
+import { readGardenContext, scheduleContextOf } from '../../activities/store/garden-context.ts';
+import { actorOf } from '../auth/identity.ts';
+import { callerOf } from '../plugins/auth.ts';
+import { errorAnswers, SubscriptionParams, SubscriptionView } from '../schemas.ts';
+import { requireMemberAccess } from './members.ts';
+import { withNames } from './subscription-views.ts';
+
+const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
+const day = Type.String({ pattern: isoDatePattern });
+
+export const ScheduledDelivery = Type.Object({
+  date: Type.String(),
+  depotId: Type.String(),
+  depotName: Type.Optional(Type.String()),
+  basketSize: Type.Enum([...basketSizes]),
+  baskets: Type.Integer(),
+  state: Type.Enum(['delivery', 'absent', 'paused']),
+  changeableUntil: Type.String(),
+});
+
+/**
+ * What members and staff do to a running subscription. Each action is an Update of the
+ * subscription's workflow: it is checked there before anything changes, and a refusal says why.
+ */
+export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, subscriptions: commands } = app.services;
+
+  /** The subscription, if the caller may act on it (staff, or the member it belongs to). */
+  async function mine(request: FastifyRequest<{ Params: { gardenId: string; subscriptionId: string } }>) {
+    const { gardenId, subscriptionId } = request.params;
+    const subscription = await store.subscriptions.get(gardenId, subscriptionId);
+    if (!subscription) throw notFound(subscriptionLabel);
+    requireMemberAccess(request, subscription.memberId);
+    return { gardenId, subscription, actor: actorOf(callerOf(request)) };
+  }
+
+  const view = async (subscription: Subscription) =>
+    (await withNames(store, subscription.gardenId, [subscription]))[0] ?? subscription;
+
+  const action = <Body extends TSchema>(summary: string, body: Body) => ({
+    onRequest: app.guard(),
+    schema: {
+      tags: ['subscriptions'],
+      summary,
+      security: [{ bearer: [] }],
+      params: SubscriptionParams,
+      body,
+      response: { 200: SubscriptionView, ...errorAnswers },
+    },
+  });
+
+  app.post(
+    '/gardens/:gardenId/subscriptions/:subscriptionId/absences',
+    action(
+      'Reports days the member will not collect their basket (before the cutoff of each).',
+      Type.Object({ dates: Type.Array(day, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false }),
+    ),
+    async (request) => {
+      const { gardenId, subscription, actor } = await mine(request);
+      return view(await commands.reportAbsences(gardenId, subscription.id, request.body.dates, actor));
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/subscriptions/:subscriptionId/pause',
+    action(
+      'No deliveries from `from` until `until`, when deliveries resume by themselves.',
+      Type.Object({ from: day, until: day }, { additionalProperties: false }),
+    ),
+    async (request) => {
+      const { gardenId, subscription, actor } = await mine(request);
+      return view(
+        await commands.pause(gardenId, subscription.id, request.body.from, request.body.until, actor),
+      );
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/subscriptions/:subscriptionId/changes',
+    action(
+      'Another depot or basket size, from the first delivery that can still be changed.',
+      Type.Object(
+        {
+          depotId: Type.Optional(Type.String({ maxLength: 80 })),
+          basketSize: Type.Optional(Type.Enum([...basketSizes])),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    async (request) => {
+      const { gardenId, subscription, actor } = await mine(request);
+      const { depotId, basketSize } = request.body;
+      return view(
+        await commands.changeTerms(
+          gardenId,
+          subscription.id,
+          { ...(depotId ? { depotId } : {}), ...(basketSize ? { basketSize } : {}) },
+          actor,
+        ),
+      );
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/subscriptions/:subscriptionId/renewal',
+    action(
+      'Renews a season subscription into the next season.',
+      Type.Object({}, { additionalProperties: false }),
+    ),
+    async (request) => {
+      const { gardenId, subscription, actor } = await mine(request);
+      return view(await commands.renew(gardenId, subscription.id, actor));
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/subscriptions/:subscriptionId/cancellation',
+    action(
+      'Cancels ("résilier"): online by the member, or by staff with a reason. It takes effect after the ' +
+        "garden's notice; an acknowledgement is sent with the date and time it was received.",
+      Type.Object(
+        { reason: Type.Optional(Type.String({ maxLength: 500 })) },
+        { additionalProperties: false },
+      ),
+    ),
+    async (request) => {
+      const { gardenId, subscription, actor } = await mine(request);
+      const caller = callerOf(request);
+      const isStaff = caller.roles.some((role) => staffRoles.includes(role));
+      const origin = isStaff && caller.memberId !== subscription.memberId ? 'staff' : 'member';
+      return view(await commands.cancel(gardenId, subscription.id, origin, request.body.reason, actor));
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/subscriptions/:subscriptionId/next-deliveries',
+    {
+      onRequest: app.guard(),
+      schema: {
+        tags: ['subscriptions'],
+        summary: 'What happens next: the coming delivery days, with absences, pause and changes applied.',
+        security: [{ bearer: [] }],
+        params: SubscriptionParams,
+        querystring: Type.Object({ count: Type.Integer({ minimum: 1, maximum: 52, default: 8 }) }),
+        response: { 200: Type.Array(ScheduledDelivery), ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, subscription } = await mine(request);
+      const { count } = request.query;
+      const [context, depots] = await Promise.all([
+        readGardenContext(store, gardenId, app.services.now()),
+        store.depots.list(gardenId),
+      ]);
+      let deliveries;
+      try {
+        // The workflow's own answer, with everything it knows…
+        deliveries = await commands.nextDeliveries(gardenId, subscription.id, count);
+      } catch (error) {
+        // …or, when it cannot answer now, the same rules over the stored subscription.
+        request.log.warn({ err: error }, 'next deliveries computed from the store');
+        const running = subscription.status === 'active' || subscription.status === 'paused';
+        deliveries = running
+          ? upcomingDeliveries(subscription, scheduleContextOf(context), app.services.now(), count)
+          : [];
+      }
+      const names = new Map(depots.map((depot) => [depot.id, depot.name]));
+      return deliveries.map((delivery) => ({ ...delivery, depotName: names.get(delivery.depotId) }));
+    },
+  );
+};

@@ -1,0 +1,150 @@
+import Type from 'typebox';
+import { addDays, isoDatePattern, isoWeek, isoWeekday, type IsoDate } from './calendar.ts';
+
+export const isoWeekPattern = '^\\d{4}-W\\d{2}$';
+
+/** A season of deliveries (e.g. from March to the end of February). */
+export const Season = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 40 }),
+    start: Type.String({ pattern: isoDatePattern }),
+    end: Type.String({ pattern: isoDatePattern }),
+  },
+  { additionalProperties: false },
+);
+export type Season = Type.Static<typeof Season>;
+
+/**
+ * A garden's delivery calendar: its seasons, the weeks without deliveries (holidays, winter
+ * break, August…), and how long before a delivery day members may still change it. Each
+ * depot delivers on its own weekday (`Depot.deliveryWeekday`).
+ */
+export const DeliveryCalendarInput = Type.Object(
+  {
+    seasons: Type.Array(Season, { maxItems: 10 }),
+    closedWeeks: Type.Array(Type.String({ pattern: isoWeekPattern }), { maxItems: 200 }),
+    /** Hours before the delivery day starts (midnight, garden time) after which it is fixed. */
+    cutoffHours: Type.Integer({ minimum: 0, maximum: 336 }),
+  },
+  { additionalProperties: false },
+);
+export type DeliveryCalendarInput = Type.Static<typeof DeliveryCalendarInput>;
+
+export const DeliveryCalendar = Type.Object({
+  ...DeliveryCalendarInput.properties,
+  gardenId: Type.String(),
+  version: Type.Integer(),
+  updatedAt: Type.String(),
+});
+export type DeliveryCalendar = Type.Static<typeof DeliveryCalendar>;
+
+/** A calendar for a garden that has not set one yet: this season and the next, 48 h cutoff. */
+export function defaultDeliveryCalendar(gardenId: string, today: IsoDate): DeliveryCalendar {
+  const year = Number(today.slice(0, 4));
+  const startYear = Number(today.slice(5, 7)) >= 3 ? year : year - 1;
+  return {
+    gardenId,
+    seasons: [0, 1].map((offset) => ({
+      id: `${startYear + offset}-${startYear + offset + 1}`,
+      start: `${startYear + offset}-03-01`,
+      end: addDays(`${startYear + offset + 1}-03-01`, -1),
+    })),
+    closedWeeks: [],
+    cutoffHours: 48,
+    version: 0,
+    updatedAt: `${today}T00:00:00.000Z`,
+  };
+}
+
+/** Why a calendar cannot be saved as typed, or undefined. */
+export function calendarRefusal(input: DeliveryCalendarInput): { fr: string; en: string } | undefined {
+  const seasons = [...input.seasons].sort((a, b) => a.start.localeCompare(b.start));
+  for (const [index, season] of seasons.entries()) {
+    if (season.end < season.start) {
+      return {
+        fr: `La saison « ${season.id} » finit avant de commencer.`,
+        en: `Season "${season.id}" ends before it starts.`,
+      };
+    }
+    const next = seasons[index + 1];
+    if (next && next.start <= season.end) {
+      return {
+        fr: `Les saisons « ${season.id} » et « ${next.id} » se chevauchent.`,
+        en: `Seasons "${season.id}" and "${next.id}" overlap.`,
+      };
+    }
+  }
+  if (new Set(input.seasons.map((season) => season.id)).size !== input.seasons.length) {
+    return { fr: 'Deux saisons portent le même nom.', en: 'Two seasons have the same name.' };
+  }
+  return undefined;
+}
+
+export function seasonOf(calendar: Pick<DeliveryCalendar, 'seasons'>, day: IsoDate): Season | undefined {
+  return calendar.seasons.find((season) => season.start <= day && day <= season.end);
+}
+
+/** The season that starts after the given one ends, if the garden has opened it. */
+export function seasonAfter(calendar: Pick<DeliveryCalendar, 'seasons'>, season: Season): Season | undefined {
+  return [...calendar.seasons]
+    .filter((candidate) => candidate.start > season.end)
+    .sort((a, b) => a.start.localeCompare(b.start))[0];
+}
+
+export function isClosedDay(calendar: Pick<DeliveryCalendar, 'closedWeeks'>, day: IsoDate): boolean {
+  return calendar.closedWeeks.includes(isoWeek(day));
+}
+
+/** Whether a depot with this weekday delivers on that day: in a season, not in a closed week. */
+export function isDeliveryDay(
+  calendar: Pick<DeliveryCalendar, 'seasons' | 'closedWeeks'>,
+  weekday: number,
+  day: IsoDate,
+): boolean {
+  return isoWeekday(day) === weekday && seasonOf(calendar, day) !== undefined && !isClosedDay(calendar, day);
+}
+
+/** The instant (UTC ISO) at which midnight starts the given day in the time zone. */
+export function startOfDayIn(day: IsoDate, timeZone: string): Date {
+  const utcMidnight = Date.parse(`${day}T00:00:00Z`);
+  // Two passes settle the offset across a daylight-saving change.
+  let instant = utcMidnight;
+  for (let pass = 0; pass < 2; pass++) {
+    instant = utcMidnight - offsetMinutes(new Date(instant), timeZone) * 60_000;
+  }
+  return new Date(instant);
+}
+
+/** Minutes the time zone is ahead of UTC at that instant (Paris: 60 in winter, 120 in summer). */
+export function offsetMinutes(instant: Date, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(instant);
+  const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
+  const local = Date.UTC(
+    value('year'),
+    value('month') - 1,
+    value('day'),
+    value('hour'),
+    value('minute'),
+    value('second'),
+  );
+  return Math.round((local - instant.getTime()) / 60_000);
+}
+
+/** After this instant, a delivery on that day can no longer be changed (absence, depot…). */
+export function cutoffOf(day: IsoDate, cutoffHours: number, timeZone: string): Date {
+  return new Date(startOfDayIn(day, timeZone).getTime() - cutoffHours * 3_600_000);
+}
+
+/** The instant, in garden time, of an hour of a day ("the day before at 17:00"). */
+export function atHour(day: IsoDate, hour: number, timeZone: string): Date {
+  return new Date(startOfDayIn(day, timeZone).getTime() + hour * 3_600_000);
+}

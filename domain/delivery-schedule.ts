@@ -1,0 +1,201 @@
+import { addDays, formatDay, gardenDay, gardenTimeZone, isoWeekday, type IsoDate } from './calendar.ts';
+import { cutoffOf, isDeliveryDay, seasonOf, type DeliveryCalendar } from './delivery-calendar.ts';
+import type { GardenRules } from './garden-rules.ts';
+import type { Localized } from './locale.ts';
+import type { BasketSize, Subscription } from './subscription.ts';
+
+/** What the schedule of a subscription depends on besides the subscription itself. */
+export interface ScheduleContext {
+  calendar: Pick<DeliveryCalendar, 'seasons' | 'closedWeeks' | 'cutoffHours'>;
+  /** Delivery weekday of each depot, by id. */
+  depotWeekdays: Readonly<Record<string, number>>;
+  absencePolicy: GardenRules['absencePolicy'];
+  timeZone?: string;
+}
+
+/** One delivery day of a subscription, as the member and staff see it ahead. */
+export interface ScheduledDelivery {
+  date: IsoDate;
+  depotId: string;
+  basketSize: BasketSize;
+  /** Baskets handed over: two when an absence is made up for (compensated absences). */
+  baskets: number;
+  state: 'delivery' | 'absent' | 'paused';
+  /** Until this instant (ISO, UTC) the member may still change this delivery. */
+  changeableUntil: string;
+}
+
+type ScheduledSubscription = Pick<
+  Subscription,
+  'startDate' | 'depotId' | 'basketSize' | 'frequency' | 'changes' | 'absences' | 'pause' | 'endDate'
+>;
+
+/** Depot and basket size in force on a day, after the changes effective by then. */
+export function termsOn(
+  subscription: ScheduledSubscription,
+  day: IsoDate,
+): { depotId: string; basketSize: BasketSize } {
+  let depotId = subscription.depotId;
+  let basketSize = subscription.basketSize;
+  for (const change of subscription.changes ?? []) {
+    if (change.effectiveFrom > day) continue;
+    depotId = change.depotId ?? depotId;
+    basketSize = change.basketSize ?? basketSize;
+  }
+  return { depotId, basketSize };
+}
+
+function mondayOf(day: IsoDate): IsoDate {
+  return addDays(day, 1 - isoWeekday(day));
+}
+
+/** Fortnightly subscriptions deliver every other ISO week, counted from their start week. */
+function inRhythm(subscription: ScheduledSubscription, day: IsoDate): boolean {
+  if (subscription.frequency === 'weekly') return true;
+  const weeks = Math.round(
+    (Date.parse(mondayOf(day)) - Date.parse(mondayOf(subscription.startDate))) / (7 * 86_400_000),
+  );
+  return weeks % 2 === 0;
+}
+
+/**
+ * The delivery days of a subscription between two days (inclusive), following the garden's
+ * calendar (seasons, closed weeks), the depot's weekday, the frequency, depot and basket
+ * changes, the pause and reported absences.
+ */
+export function deliverySchedule(
+  subscription: ScheduledSubscription,
+  context: ScheduleContext,
+  from: IsoDate,
+  until: IsoDate,
+): ScheduledDelivery[] {
+  const timeZone = context.timeZone ?? gardenTimeZone;
+  const absent = new Set((subscription.absences ?? []).map((absence) => absence.date));
+  const last = subscription.endDate && subscription.endDate < until ? subscription.endDate : until;
+  const schedule: ScheduledDelivery[] = [];
+  // Absences owed as extra baskets, counted from the start so a window shows them right.
+  let owed = 0;
+  for (let day = subscription.startDate; day <= last; day = addDays(day, 1)) {
+    const terms = termsOn(subscription, day);
+    const weekday = context.depotWeekdays[terms.depotId];
+    if (
+      weekday === undefined ||
+      !isDeliveryDay(context.calendar, weekday, day) ||
+      !inRhythm(subscription, day)
+    ) {
+      continue;
+    }
+    const pause = subscription.pause;
+    let state: ScheduledDelivery['state'] = 'delivery';
+    let baskets = 1;
+    if (pause && pause.from <= day && day < pause.until) {
+      state = 'paused';
+      baskets = 0;
+    } else if (absent.has(day)) {
+      state = 'absent';
+      baskets = 0;
+      if (context.absencePolicy === 'compensated') owed++;
+    } else if (owed > 0) {
+      baskets += 1;
+      owed--;
+    }
+    if (day >= from) {
+      schedule.push({
+        date: day,
+        ...terms,
+        baskets,
+        state,
+        changeableUntil: cutoffOf(day, context.calendar.cutoffHours, timeZone).toISOString(),
+      });
+    }
+  }
+  return schedule;
+}
+
+/** The next delivery days from now on (a year ahead at most), including absent and paused ones. */
+export function upcomingDeliveries(
+  subscription: ScheduledSubscription,
+  context: ScheduleContext,
+  now: Date,
+  count: number,
+): ScheduledDelivery[] {
+  const today = gardenDay(now, context.timeZone ?? gardenTimeZone);
+  return deliverySchedule(subscription, context, today, addDays(today, 370)).slice(0, count);
+}
+
+/** The first delivery day that can still be changed: changes take effect from it. */
+export function firstChangeableDelivery(
+  subscription: ScheduledSubscription,
+  context: ScheduleContext,
+  now: Date,
+): ScheduledDelivery | undefined {
+  const today = gardenDay(now, context.timeZone ?? gardenTimeZone);
+  return deliverySchedule(subscription, context, today, addDays(today, 370)).find(
+    (delivery) => Date.parse(delivery.changeableUntil) > now.getTime(),
+  );
+}
+
+const timeFormatters = new Map<string, Intl.DateTimeFormat>();
+function formatInstant(instant: string, locale: 'fr' | 'en', timeZone: string): string {
+  const key = `${locale}/${timeZone}`;
+  let formatter = timeFormatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone,
+    });
+    timeFormatters.set(key, formatter);
+  }
+  return formatter.format(new Date(instant));
+}
+
+/** Why this absence cannot be reported, or undefined when it can. */
+export function absenceRefusal(
+  subscription: ScheduledSubscription & Pick<Subscription, 'status'>,
+  context: ScheduleContext,
+  rules: Pick<GardenRules, 'maxAbsencesPerSeason'>,
+  day: IsoDate,
+  now: Date,
+): Localized | undefined {
+  const timeZone = context.timeZone ?? gardenTimeZone;
+  if (subscription.status !== 'active' && subscription.status !== 'paused') {
+    return { fr: "Cet abonnement n'est pas actif.", en: 'This subscription is not active.' };
+  }
+  const [delivery] = deliverySchedule(subscription, context, day, day);
+  if (!delivery) {
+    return {
+      fr: `Aucune livraison n'est prévue pour vous le ${formatDay(day, 'fr')}.`,
+      en: `No delivery is planned for you on ${formatDay(day, 'en')}.`,
+    };
+  }
+  if (delivery.state === 'absent') {
+    return { fr: 'Cette absence est déjà notée.', en: 'This absence is already noted.' };
+  }
+  if (delivery.state === 'paused') {
+    return {
+      fr: 'Votre abonnement est en pause ce jour-là : rien à signaler.',
+      en: 'Your subscription is paused that day: nothing to report.',
+    };
+  }
+  if (Date.parse(delivery.changeableUntil) <= now.getTime()) {
+    return {
+      fr: `Trop tard : une absence pour cette livraison devait être signalée avant le ${formatInstant(delivery.changeableUntil, 'fr', timeZone)}.`,
+      en: `Too late: an absence for this delivery had to be reported before ${formatInstant(delivery.changeableUntil, 'en', timeZone)}.`,
+    };
+  }
+  const season = seasonOf(context.calendar, day);
+  const taken = (subscription.absences ?? []).filter(
+    (absence) => season && season.start <= absence.date && absence.date <= season.end,
+  ).length;
+  if (taken >= rules.maxAbsencesPerSeason) {
+    return {
+      fr: `Vous avez déjà signalé ${taken} absence${taken > 1 ? 's' : ''} cette saison : c'est le maximum prévu par le jardin.`,
+      en: `You have already reported ${taken} absence${taken > 1 ? 's' : ''} this season: that is the garden's maximum.`,
+    };
+  }
+  return undefined;
+}

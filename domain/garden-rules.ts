@@ -1,0 +1,55 @@
+import Type from 'typebox';
+import type { Localized } from './locale.ts';
+
+/**
+ * How a garden runs its subscriptions. Each garden sets its own; these are the defaults a new
+ * garden starts with.
+ */
+export const GardenRulesInput = Type.Object(
+  {
+    /** Absences a member may report per season. */
+    maxAbsencesPerSeason: Type.Integer({ minimum: 0, maximum: 52 }),
+    /** What becomes of an absent member's basket. */
+    absencePolicy: Type.Enum(['donated', 'compensated']),
+    /** Days between an online cancellation and the day it takes effect. */
+    cancellationNoticeDays: Type.Integer({ minimum: 0, maximum: 90 }),
+    /** Season subscriptions end with the season unless renewed; rolling ones go on. */
+    renewal: Type.Enum(['season', 'rolling']),
+    /** Days before the end of a season subscription when the member is reminded to renew. */
+    renewalReminderDays: Type.Integer({ minimum: 1, maximum: 90 }),
+    /** Days before a pause ends when the member is reminded that deliveries resume. */
+    resumeReminderDays: Type.Integer({ minimum: 1, maximum: 30 }),
+    /** New applications for a full depot go on a waiting list instead of being refused. */
+    waitingList: Type.Boolean(),
+    /** Hour (garden time) of the reminder sent the day before each delivery; none when absent. */
+    dayBeforeReminderHour: Type.Optional(Type.Integer({ minimum: 0, maximum: 23 })),
+  },
+  { additionalProperties: false },
+);
+export type GardenRulesInput = Type.Static<typeof GardenRulesInput>;
+
+export const GardenRules = Type.Object({ ...GardenRulesInput.properties, version: Type.Integer() });
+export type GardenRules = Type.Static<typeof GardenRules>;
+
+export const defaultGardenRules: GardenRules = {
+  maxAbsencesPerSeason: 4,
+  absencePolicy: 'donated',
+  cancellationNoticeDays: 14,
+  renewal: 'season',
+  renewalReminderDays: 21,
+  resumeReminderDays: 3,
+  waitingList: true,
+  dayBeforeReminderHour: 17,
+  version: 0,
+};
+
+export const absencePolicyLabels: Readonly<Record<GardenRules['absencePolicy'], Localized>> = {
+  donated: {
+    fr: 'Le panier d’un adhérent absent est donné à une association partenaire.',
+    en: "An absent member's basket is given to a partner charity.",
+  },
+  compensated: {
+    fr: 'Le panier d’un adhérent absent est ajouté à sa livraison suivante.',
+    en: "An absent member's basket is added to their next delivery.",
+  },
+};

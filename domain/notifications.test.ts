@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import { formatDay } from './calendar.ts';
+import { locales } from './locale.ts';
+import {
+  completeNotification,
+  notificationKindLabels,
+  notificationKinds,
+  renderNotification,
+  smsLength,
+  toSmsText,
+  type Notification,
+  type NotificationCommon,
+  type NotificationRequest,
+  type NotificationKind,
+} from './notifications.ts';
+
+// Long but real names from the demo gardens: the SMS must still fit in one.
+const common: NotificationCommon = {
+  memberFirstName: 'Marie-Hélène',
+  gardenName: 'Jardin de Cocagne du Pays de Vesoul',
+  portalUrl: 'https://pays-de-vesoul.cocagne.org/adherent',
+};
+const depot = {
+  depotName: 'Besançon – Planoise, maison de quartier',
+  depotAddress: '6 rue de Cologne, 25000 Besançon',
+  openingHours: '16 h 30 – 18 h 30',
+};
+
+const examples: { [K in NotificationKind]: Extract<NotificationRequest, { kind: K }>['data'] } = {
+  'subscription-approved': { ...depot, startDate: '2026-12-02', basketSize: 'medium', frequency: 'weekly' },
+  'subscription-rejected': { reason: 'Le dépôt choisi ferme en janvier.' },
+  'subscription-waitlisted': { depotName: depot.depotName },
+  'delivery-reminder': { ...depot, date: '2026-12-16', basketSize: 'large', baskets: 1 },
+  'absence-confirmed': { dates: ['2026-12-16'], absencePolicy: 'donated' },
+  'pause-confirmed': { from: '2026-12-23', until: '2027-01-13' },
+  'resume-reminder': { resumeDate: '2027-01-13', depotName: depot.depotName },
+  'terms-changed': { effectiveFrom: '2027-01-06', depotName: depot.depotName, basketSize: 'small' },
+  'renewal-reminder': { endDate: '2027-03-31' },
+  'subscription-renewed': { endDate: '2028-03-31' },
+  'subscription-ended': { endDate: '2027-03-31' },
+  'cancellation-acknowledged': {
+    requestedAt: '2026-11-24T21:47:12.000Z',
+    effectiveDate: '2026-12-31',
+    origin: 'member',
+    reason: 'Déménagement',
+  },
+};
+
+function notificationOf(kind: NotificationKind, data: object = examples[kind]): Notification {
+  return completeNotification({ kind, data } as NotificationRequest, common);
+}
+
+const severalAbsences = notificationOf('absence-confirmed', {
+  dates: ['2027-01-06', '2026-12-16', '2026-12-23'],
+  absencePolicy: 'compensated',
+});
+const cancelledByStaff = notificationOf('cancellation-acknowledged', {
+  requestedAt: '2026-11-24T09:05:00.000Z',
+  effectiveDate: '2026-12-31',
+  origin: 'staff',
+});
+
+const variants: Notification[] = [
+  ...notificationKinds.map((kind) => notificationOf(kind)),
+  notificationOf('delivery-reminder', { ...examples['delivery-reminder'], baskets: 2 }),
+  notificationOf('delivery-reminder', { ...examples['delivery-reminder'], baskets: 3 }),
+  notificationOf('subscription-rejected', { reason: '  ' }),
+  severalAbsences,
+  notificationOf('absence-confirmed', { dates: ['2026-12-16'], absencePolicy: 'compensated' }),
+  notificationOf('terms-changed', { effectiveFrom: '2027-01-06' }),
+  notificationOf('terms-changed', { effectiveFrom: '2027-01-06', basketSize: 'large' }),
+  cancelledByStaff,
+];
+
+describe('member notifications', () => {
+  it('renders every kind in French and English, with no missing value', () => {
+    for (const notification of variants) {
+      for (const locale of locales) {
+        const rendered = renderNotification(notification, locale);
+        for (const [part, value] of Object.entries(rendered) as Array<[string, string]>) {
+          expect(value, `${notification.kind} ${locale} ${part}`).not.toMatch(/undefined|NaN|null|\[object/);
+          expect(value.trim(), `${notification.kind} ${locale} ${part}`).not.toBe('');
+        }
+        expect(
+          rendered.text.startsWith(locale === 'fr' ? 'Bonjour Marie-Hélène,' : 'Hello Marie-Hélène,'),
+        ).toBe(true);
+        expect(rendered.text).toContain(common.gardenName);
+      }
+    }
+    expect(Object.keys(notificationKindLabels).sort()).toEqual([...notificationKinds].sort());
+  });
+
+  it('ends every message with the member portal link', () => {
+    for (const notification of variants) {
+      for (const locale of locales) {
+        const rendered = renderNotification(notification, locale);
+        expect(rendered.text.endsWith(common.portalUrl)).toBe(true);
+        expect(rendered.sms.endsWith(common.portalUrl)).toBe(true);
+        expect(rendered.html).toMatch(
+          new RegExp(
+            `<a href="${common.portalUrl}"[^>]*>${common.portalUrl}</a></p>\\s*</div></body></html>$`,
+          ),
+        );
+      }
+    }
+  });
+
+  it('keeps each SMS to one GSM message with realistic data', () => {
+    for (const notification of variants) {
+      for (const locale of locales) {
+        const { sms } = renderNotification(notification, locale);
+        expect(smsLength(sms), `${notification.kind} ${locale}: ${sms}`).toMatchObject({
+          encoding: 'gsm7',
+          segments: 1,
+        });
+        expect(sms.length).toBeLessThanOrEqual(160);
+      }
+    }
+  });
+
+  it('keeps the richest SMS that fits: garden and first name when room allows', () => {
+    const short = completeNotification(
+      { kind: 'renewal-reminder', data: { endDate: '2027-03-31' } },
+      { memberFirstName: 'Léa', gardenName: 'Jardin de Cocagne', portalUrl: 'https://c.org/adherent' },
+    );
+    expect(renderNotification(short).sms).toBe(
+      'Jardin de Cocagne : Léa, votre abonnement se termine le mercredi 31 mars 2027. ' +
+        'Pour garder vos paniers, renouvelez-le ici : https://c.org/adherent',
+    );
+  });
+
+  it('writes SMS in the GSM alphabet, keeping characters that have no plain form', () => {
+    expect(toSmsText('L’été « bio » – crème brûlée, Noël, cœur')).toBe(
+      'L\'été "bio" - crème brulée, Noel, coeur',
+    );
+    expect(smsLength('é'.repeat(160))).toEqual({ encoding: 'gsm7', units: 160, segments: 1 });
+    expect(smsLength('€'.repeat(81))).toMatchObject({ encoding: 'gsm7', units: 162, segments: 2 });
+    expect(toSmsText('Zhāng 张')).toBe('Zhang 张');
+    expect(smsLength('Zhang 张')).toMatchObject({ encoding: 'ucs2', segments: 1 });
+  });
+
+  it('leaves out a blank rejection reason', () => {
+    const rendered = renderNotification(notificationOf('subscription-rejected', { reason: '  ' }), 'fr');
+    expect(rendered.text).not.toContain('Motif');
+    expect(rendered.sms).not.toContain('Motif');
+  });
+
+  it('sends a rejection reason too long for one SMS over several rather than dropping it', () => {
+    const reason = 'Nous ne livrons pas encore votre commune. '.repeat(4).trim();
+    const rendered = renderNotification(notificationOf('subscription-rejected', { reason }), 'fr');
+    expect(rendered.sms).toContain(`Motif : ${reason}`);
+    expect(smsLength(rendered.sms)).toMatchObject({ encoding: 'gsm7', segments: 2 });
+  });
+
+  it('escapes member data in HTML', () => {
+    const notification = completeNotification(
+      { kind: 'subscription-rejected', data: { reason: '<script>alert("x")</script> & co' } },
+      { ...common, memberFirstName: 'Jo <b>"Le Grand"</b>', gardenName: "L'Atelier & <i>Jardin</i>" },
+    );
+    for (const locale of locales) {
+      const { html, text, subject } = renderNotification(notification, locale);
+      expect(html).not.toContain('<script>');
+      expect(html).not.toContain('<b>');
+      expect(html).not.toContain('<i>');
+      expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');
+      expect(html).toContain('Jo &lt;b&gt;&quot;Le Grand&quot;&lt;/b&gt;');
+      expect(html).toContain('L&#39;Atelier &amp; &lt;i&gt;Jardin&lt;/i&gt;');
+      // Plain text stays plain.
+      expect(text).toContain('<script>alert("x")</script> & co');
+      expect(subject).not.toContain('&amp;');
+    }
+  });
+
+  it('says when a cancellation was received (day and time in Paris) and when it takes effect', () => {
+    const notification = notificationOf('cancellation-acknowledged');
+    const fr = renderNotification(notification, 'fr');
+    // 21:47 UTC on 24 November is 22:47 in Paris (winter time).
+    expect(fr.text).toContain(
+      'Nous avons bien reçu votre demande de résiliation le mardi 24 novembre 2026 à 22 h 47 (heure de Paris).',
+    );
+    expect(fr.text).toContain('La résiliation prend effet le jeudi 31 décembre 2026');
+    expect(fr.text).toContain('Motif : Déménagement');
+    expect(fr.html).toContain('mardi 24 novembre 2026 à 22 h 47');
+    expect(fr.sms).toContain('24 novembre');
+    expect(fr.sms).toContain('22 h 47');
+    expect(fr.sms).toContain('31 décembre');
+    expect(fr.sms).toContain('résiliation recue');
+    const en = renderNotification(notification, 'en');
+    expect(en.text).toContain(`on ${formatDay('2026-11-24', 'en')} at 22:47 (Paris time)`);
+    expect(en.text).toContain(`takes effect on ${formatDay('2026-12-31', 'en')}`);
+
+    // Near midnight in Paris, the day is Paris's, not UTC's.
+    const lateNight = notificationOf('cancellation-acknowledged', {
+      requestedAt: '2026-06-30T22:30:00.000Z',
+      effectiveDate: '2026-07-31',
+      origin: 'member',
+    });
+    expect(renderNotification(lateNight, 'fr').text).toContain('le mercredi 1 juillet 2026 à 00 h 30');
+    const byStaff = renderNotification(cancelledByStaff, 'fr');
+    expect(byStaff.text).toContain("L'équipe du jardin a enregistré la résiliation");
+    expect(byStaff.text).not.toContain('Motif');
+  });
+
+  it('names the basket, the depot and the pick-up hours in a delivery reminder', () => {
+    const fr = renderNotification(notificationOf('delivery-reminder'), 'fr');
+    expect(fr.subject).toBe('Votre panier du mercredi 16 décembre 2026');
+    expect(fr.text).toContain('Panier : Grand panier');
+    expect(fr.text).toContain('Adresse : 6 rue de Cologne, 25000 Besançon');
+    expect(fr.text).toContain('Horaires de retrait : 16 h 30 – 18 h 30');
+    const two = renderNotification(
+      notificationOf('delivery-reminder', { ...examples['delivery-reminder'], baskets: 2 }),
+      'en',
+    );
+    expect(two.subject).toBe(`Your 2 baskets on ${formatDay('2026-12-16', 'en')}`);
+    expect(two.text).toContain('Basket: Large basket × 2');
+    expect(two.text).toContain('your usual basket, and another one to make up for an absence');
+    const three = renderNotification(
+      notificationOf('delivery-reminder', { ...examples['delivery-reminder'], baskets: 3 }),
+      'fr',
+    );
+    expect(three.text).toContain('votre panier habituel, et 2 autres pour compenser des absences');
+    expect(three.sms).toContain('3 paniers');
+  });
+
+  it('lists several absences in date order and says what happens to the baskets', () => {
+    const several = renderNotification(severalAbsences, 'fr');
+    expect(several.text).toContain(
+      '- mercredi 16 décembre 2026\n- mercredi 23 décembre 2026\n- mercredi 6 janvier 2027',
+    );
+    expect(several.text).toContain('un panier en plus');
+    expect(several.html).toContain('<li>mercredi 16 décembre 2026</li>');
+    const donated = renderNotification(notificationOf('absence-confirmed'), 'fr');
+    expect(donated.text).toContain('sera donné');
+  });
+
+  it('says when deliveries stop and resume for a pause', () => {
+    const fr = renderNotification(notificationOf('pause-confirmed'), 'fr');
+    expect(fr.text).toContain('pas de panier à partir du mercredi 23 décembre 2026');
+    expect(fr.text).toContain('reprennent le mercredi 13 janvier 2027');
+  });
+});

@@ -1,0 +1,12 @@
+/**
+ * Ids of the garden's processes (Temporal workflow ids), built from business keys as
+ * `<garden>/<process>/<entity>`: the same business fact never starts two processes, and an id
+ * says what it is about without any personal data.
+ */
+export function subscriptionProcessId(gardenId: string, subscriptionId: string): string {
+  return `${gardenId}/subscription/${subscriptionId}`;
+}
+
+export function settingsBroadcastProcessId(gardenId: string, change: string): string {
+  return `${gardenId}/settings-broadcast/${change}`;
+}
