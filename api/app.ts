@@ -13,11 +13,12 @@ import { servicesPlugin, type ApiServices } from './plugins/services.ts';
 import { calendarFeedRoutes } from './routes/calendar-feed.ts';
 import { gardenRoutes } from './routes/gardens.ts';
 import { healthRoutes } from './routes/health.ts';
-import { memberRoutes } from './routes/members.ts';
+import { memberContactRoutes, memberRoutes } from './routes/members.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { subscriptionActionRoutes } from './routes/subscription-actions.ts';
 import { gardenSettingsRoutes } from './routes/garden-settings.ts';
 import { inboxRoutes } from './routes/inbox.ts';
+import { applicationRoutes } from './routes/applications.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -76,11 +77,13 @@ export async function buildApp(options: AppOptions) {
       await api.register(healthRoutes, { oidcIssuer: options.oidcIssuer, webClientId: options.webClientId });
       await api.register(gardenRoutes);
       await api.register(memberRoutes);
+      await api.register(memberContactRoutes);
       await api.register(subscriptionRoutes);
       await api.register(calendarFeedRoutes, { publicUrl: options.publicUrl ?? 'http://localhost:8080' });
       await api.register(subscriptionActionRoutes);
       await api.register(gardenSettingsRoutes);
       await api.register(inboxRoutes);
+      await api.register(applicationRoutes);
     },
     { prefix: '/api' },
   );

@@ -58,6 +58,8 @@ export const Member = Type.Object({
   householdSize: Type.Optional(Type.Integer()),
   notes: Type.Optional(Type.String()),
   contactPreferences: Type.Optional(ContactPreferences),
+  /** When the member accepted the garden's terms (self sign-up). */
+  termsAcceptedAt: Type.Optional(Type.String()),
   createdAt: Type.String(),
   updatedAt: Type.String(),
   /** Optimistic-locking counter: a change must name the version it was made from. */

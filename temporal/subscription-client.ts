@@ -105,10 +105,17 @@ export function createSubscriptionCommands(client: Client) {
       request: SubscriptionRequest,
       actor: Actor,
       at: string,
+      options: { linkAccount?: { userId: string } } = {},
     ): Promise<Subscription> {
       const id = subscriptionIdOf(request.memberId, request.startDate);
       const requested: Act = { by: actor, at };
-      const input: SubscriptionWorkflowInput = { gardenId, subscriptionId: id, request, requested };
+      const input: SubscriptionWorkflowInput = {
+        gardenId,
+        subscriptionId: id,
+        request,
+        requested,
+        ...(options.linkAccount ? { linkAccount: options.linkAccount } : {}),
+      };
       try {
         await client.workflow.start<typeof subscriptionWorkflow>(subscriptionWorkflowType, {
           taskQueue: gardenTaskQueue(gardenId),

@@ -1,6 +1,18 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
-import { memberSearchText, memberSortName, type Member, type MemberInput } from '../../domain/member.ts';
+import {
+  memberSearchText,
+  memberSortName,
+  type ContactPreferences,
+  type Member,
+  type MemberInput,
+} from '../../domain/member.ts';
 import { foldForSearch } from '../../domain/text.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -28,7 +40,12 @@ function memberItem(member: Member) {
 export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames) {
   return {
     /** Creates a member with the given id; refuses to overwrite an existing one. */
-    async create(gardenId: string, id: string, input: MemberInput, now: string): Promise<Member> {
+    async create(
+      gardenId: string,
+      id: string,
+      input: MemberInput & Pick<Member, 'termsAcceptedAt'>,
+      now: string,
+    ): Promise<Member> {
       const member: Member = { ...input, id, gardenId, createdAt: now, updatedAt: now, version: 1 };
       try {
         await db.send(
@@ -105,6 +122,63 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
         throw error;
       }
       return member;
+    },
+
+    /**
+     * Sets how a member wants to hear from the garden, whatever else changed meanwhile (the
+     * preferences are theirs alone); the version still moves on, so staff editing the record
+     * reload it before saving.
+     */
+    async setContactPreferences(
+      gardenId: string,
+      id: string,
+      preferences: ContactPreferences,
+      now: string,
+    ): Promise<Member> {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tables.gardens,
+            Key: { pk: gardenId, sk: `MEMBER#${id}` },
+            UpdateExpression: 'SET contactPreferences = :preferences, updatedAt = :now, version = version + :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':preferences': preferences, ':now': now, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return withoutKeys<Member>(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) throw notFound(memberLabel);
+        throw error;
+      }
+    },
+
+    /** The member record an identity-provider account applied with, if any. */
+    async memberOfAccount(gardenId: string, userId: string): Promise<string | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk: `ACCOUNT#${userId}` }, ConsistentRead: true }),
+      );
+      return Item ? String(Item.memberId) : undefined;
+    },
+
+    /**
+     * Binds an account to a member record, once: returns the member it is bound to (an earlier
+     * binding wins, so an application sent twice never makes two members).
+     */
+    async bindAccount(gardenId: string, userId: string, memberId: string, now: string): Promise<string> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: { pk: gardenId, sk: `ACCOUNT#${userId}`, entity: 'account', userId, memberId, boundAt: now },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return memberId;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return (await this.memberOfAccount(gardenId, userId)) ?? memberId;
+      }
     },
 
     /** Members in alphabetical order, a page at a time, optionally filtered by a search text. */

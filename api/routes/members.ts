@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { invalidInput, notFound } from '../../domain/errors.ts';
-import { Member, MemberInput, normalizeMemberInput } from '../../domain/member.ts';
+import { CocagneError, invalidInput, notFound } from '../../domain/errors.ts';
+import { ContactPreferences, Member, MemberInput, normalizeMemberInput } from '../../domain/member.ts';
+import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { FastifyRequest } from 'fastify';
 import { callerOf, forbidden } from '../plugins/auth.ts';
@@ -20,6 +21,25 @@ export function requireMemberAccess(request: FastifyRequest, memberId: string): 
   const isStaff = caller.roles.some((role) => staffRoles.includes(role));
   if (!isStaff && caller.memberId !== memberId) throw forbidden();
 }
+
+const NotificationLogEntry = Type.Object({
+  kind: Type.Enum([...notificationKinds]),
+  subject: Type.String(),
+  status: Type.Enum([...notificationStatuses]),
+  channels: Type.Array(
+    Type.Object({
+      channel: Type.Enum([...notificationChannels]),
+      to: Type.String(),
+      status: Type.String(),
+      providerMessageId: Type.Optional(Type.String()),
+      error: Type.Optional(Type.String()),
+    }),
+  ),
+  skippedReason: Type.Optional(Type.String()),
+  error: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  sentAt: Type.Optional(Type.String()),
+});
 
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app.services;
@@ -121,6 +141,71 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         normalized.value,
         app.services.now().toISOString(),
       );
+    },
+  );
+};
+
+export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.services;
+
+  app.put(
+    '/gardens/:gardenId/members/:memberId/contact-preferences',
+    {
+      onRequest: app.guard(),
+      schema: {
+        tags: ['members'],
+        summary: 'How the member wants to hear from the garden (the member, or staff).',
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        body: ContactPreferences,
+        response: { 200: Member, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      requireMemberAccess(request, memberId);
+      const member = await store.members.get(gardenId, memberId);
+      if (!member) throw notFound(memberLabel);
+      if (request.body.sms && !member.phone) {
+        throw new CocagneError(
+          'invalid_input',
+          {
+            fr: 'Pour recevoir des SMS, un numéro de téléphone portable doit figurer sur votre fiche : demandez-le à l’équipe du jardin.',
+            en: 'To receive text messages, your record needs a mobile phone number: ask the garden staff.',
+          },
+          { field: 'sms' },
+        );
+      }
+      return store.members.setContactPreferences(gardenId, memberId, request.body, app.services.now().toISOString());
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/members/:memberId/notifications',
+    {
+      onRequest: app.guard(),
+      schema: {
+        tags: ['members'],
+        summary: 'Messages sent to the member (or skipped, and why), newest first.',
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        querystring: Type.Object({
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 30 }),
+          cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+        }),
+        response: {
+          200: Type.Object({ entries: Type.Array(NotificationLogEntry), nextCursor: Type.Optional(Type.String()) }),
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      requireMemberAccess(request, memberId);
+      return store.notifications.listForMember(gardenId, memberId, {
+        limit: request.query.limit,
+        ...(request.query.cursor ? { cursor: request.query.cursor } : {}),
+      });
     },
   );
 };

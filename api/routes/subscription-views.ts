@@ -27,3 +27,21 @@ export async function withNames(
     };
   });
 }
+
+/**
+ * Reads a subscription back from the store, waiting briefly for its workflow's write: an
+ * answer right after an application shows what was recorded.
+ */
+export async function readBack(
+  store: Pick<Store, 'subscriptions'>,
+  gardenId: string,
+  id: string,
+  minimumRevision: number,
+): Promise<Subscription | undefined> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const stored = await store.subscriptions.get(gardenId, id);
+    if (stored && stored.revision >= minimumRevision) return stored;
+    await new Promise((resolve) => setTimeout(resolve, 150));
+  }
+  return undefined;
+}

@@ -20,7 +20,7 @@ import {
   SubscriptionView,
 } from '../schemas.ts';
 import { requireMemberAccess } from './members.ts';
-import { withNames } from './subscription-views.ts';
+import { readBack, withNames } from './subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
 
@@ -33,19 +33,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return view ?? subscription;
   }
 
-  /** Reads a subscription from the store, waiting briefly for its workflow's first write. */
-  async function readBack(
-    gardenId: string,
-    id: string,
-    minimumRevision: number,
-  ): Promise<Subscription | undefined> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const stored = await store.subscriptions.get(gardenId, id);
-      if (stored && stored.revision >= minimumRevision) return stored;
-      await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-    return undefined;
-  }
 
   app.get(
     '/gardens/:gardenId/subscriptions',
@@ -95,7 +82,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!member) throw notFound({ fr: 'Adhérent', en: 'Member' });
       if (!depot) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
       const started = await commands.apply(gardenId, body, actorOf(caller), now.toISOString());
-      const recorded = await readBack(gardenId, started.id, started.revision);
+      const recorded = await readBack(store, gardenId, started.id, started.revision);
       return reply.status(recorded ? 201 : 202).send(await oneWithNames(gardenId, recorded ?? started));
     },
   );

@@ -74,6 +74,32 @@ async function ensureSearchAttributes(env: Record<string, string>): Promise<void
   }
 }
 
+/**
+ * Realm settings that came after a local realm was first imported (imports only happen into a
+ * new database): people may create their own account.
+ */
+async function ensureRealmSettings(env: Record<string, string>): Promise<void> {
+  const base = need(env, 'KEYCLOAK_ADMIN_URL');
+  const tokenAnswer = await fetch(`${base}/realms/master/protocol/openid-connect/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'password',
+      client_id: 'admin-cli',
+      username: need(env, 'KEYCLOAK_ADMIN_USERNAME'),
+      password: need(env, 'KEYCLOAK_ADMIN_PASSWORD'),
+    }),
+  });
+  if (!tokenAnswer.ok) throw new Error(`Keycloak admin login answered ${tokenAnswer.status}`);
+  const { access_token: token } = (await tokenAnswer.json()) as { access_token: string };
+  const realm = await fetch(`${base}/admin/realms/${need(env, 'KEYCLOAK_REALM')}`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ registrationAllowed: true, loginWithEmailAllowed: true }),
+  });
+  if (!realm.ok) throw new Error(`Keycloak realm update answered ${realm.status}`);
+}
+
 export async function provisionLocalStack(env: Record<string, string>): Promise<void> {
   useLocalCredentials(env);
   const dynamo = new DynamoDBClient({
@@ -85,5 +111,10 @@ export async function provisionLocalStack(env: Record<string, string>): Promise<
   } finally {
     dynamo.destroy();
   }
-  await Promise.all([ensureBucket(env), ensureSenderIdentity(env), ensureSearchAttributes(env)]);
+  await Promise.all([
+    ensureBucket(env),
+    ensureSenderIdentity(env),
+    ensureSearchAttributes(env),
+    ensureRealmSettings(env),
+  ]);
 }

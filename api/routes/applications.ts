@@ -1,0 +1,216 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { gardenDay } from '../../domain/calendar.ts';
+import { Season } from '../../domain/delivery-calendar.ts';
+import { CocagneError, invalidInput, notFound } from '../../domain/errors.ts';
+import { MemberInput, normalizeMemberInput } from '../../domain/member.ts';
+import { basketSizes, frequencies, subscriptionRequestRefusal } from '../../domain/subscription.ts';
+import { SubscriptionView } from '../../domain/views.ts';
+import { actorOf } from '../auth/identity.ts';
+import { callerOf } from '../plugins/auth.ts';
+import { errorAnswers, GardenParams } from '../schemas.ts';
+import { readBack, withNames } from './subscription-views.ts';
+
+const gardenLabel = { fr: 'Jardin', en: 'Garden' };
+
+const PublicGarden = Type.Object({ id: Type.String(), name: Type.String(), city: Type.String() });
+
+/** What a garden offers, as anyone may read it before joining. */
+const GardenOffer = Type.Object({
+  garden: PublicGarden,
+  depots: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      address: Type.Object({ street: Type.String(), postalCode: Type.String(), city: Type.String() }),
+      location: Type.Object({ lat: Type.Number(), lng: Type.Number() }),
+      deliveryWeekday: Type.Integer(),
+      openingHours: Type.String(),
+    }),
+  ),
+  seasons: Type.Array(Season),
+  closedWeeks: Type.Array(Type.String()),
+  rules: Type.Object({
+    maxAbsencesPerSeason: Type.Integer(),
+    absencePolicy: Type.Enum(['donated', 'compensated']),
+    cancellationNoticeDays: Type.Integer(),
+    renewal: Type.Enum(['season', 'rolling']),
+  }),
+});
+
+export const ApplicationInput = Type.Object(
+  {
+    /** The household's details; not needed from someone who is already a member. */
+    household: Type.Optional(MemberInput),
+    subscription: Type.Object(
+      {
+        basketSize: Type.Enum([...basketSizes]),
+        frequency: Type.Enum([...frequencies]),
+        depotId: Type.String({ maxLength: 80 }),
+        startDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+      },
+      { additionalProperties: false },
+    ),
+    /** The garden's terms, accepted by ticking the box. */
+    consent: Type.Boolean(),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Joining a garden from the web: anyone can read what a garden offers; a signed-in person
+ * (a newly registered account, or a member) applies for a subscription, which staff then
+ * approve from their inbox.
+ */
+export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, subscriptions: commands } = app.services;
+
+  app.get(
+    '/gardens',
+    {
+      schema: {
+        tags: ['joining'],
+        summary: 'The gardens of the network (public).',
+        response: { 200: Type.Array(PublicGarden) },
+      },
+    },
+    async () =>
+      (await store.gardens.list())
+        .map(({ id, name, city }) => ({ id, name, city }))
+        .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+  );
+
+  app.get(
+    '/gardens/:gardenId/offer',
+    {
+      schema: {
+        tags: ['joining'],
+        summary: "A garden's depots, seasons and rules, for people who want to join (public).",
+        params: GardenParams,
+        response: { 200: GardenOffer, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId } = request.params;
+      const garden = await store.gardens.get(gardenId);
+      if (!garden) throw notFound(gardenLabel);
+      const [depots, calendar, rules] = await Promise.all([
+        store.depots.list(gardenId),
+        store.settings.calendar(gardenId, app.services.now()),
+        store.settings.rules(gardenId),
+      ]);
+      const today = gardenDay(app.services.now());
+      return {
+        garden: { id: garden.id, name: garden.name, city: garden.city },
+        depots: depots.map(({ id, name, address, location, deliveryWeekday, openingHours }) => ({
+          id,
+          name,
+          address,
+          location,
+          deliveryWeekday,
+          openingHours,
+        })),
+        seasons: calendar.seasons.filter((season) => season.end >= today),
+        closedWeeks: calendar.closedWeeks,
+        rules: {
+          maxAbsencesPerSeason: rules.maxAbsencesPerSeason,
+          absencePolicy: rules.absencePolicy,
+          cancellationNoticeDays: rules.cancellationNoticeDays,
+          renewal: rules.renewal,
+        },
+      };
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/applications',
+    {
+      onRequest: app.authenticate,
+      schema: {
+        tags: ['joining'],
+        summary:
+          'Applies for a subscription from the web (signed in). A new person gives their household; their ' +
+          'account becomes a member account of the garden once the application is recorded.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        body: ApplicationInput,
+        response: {
+          201: Type.Object({ subscription: SubscriptionView, accountLinked: Type.Boolean() }),
+          202: Type.Object({ subscription: SubscriptionView, accountLinked: Type.Boolean() }),
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId } = request.params;
+      const caller = callerOf(request);
+      const { household, subscription: wanted, consent } = request.body;
+      if (caller.gardenId && caller.gardenId !== gardenId) {
+        throw new CocagneError('forbidden', {
+          fr: 'Votre compte appartient à un autre jardin.',
+          en: 'Your account belongs to another garden.',
+        });
+      }
+      if (caller.gardenId === gardenId && !caller.memberId) {
+        throw new CocagneError('forbidden', {
+          fr: "Les comptes de l'équipe inscrivent les adhérents depuis leur espace.",
+          en: 'Staff accounts enrol members from their own area.',
+        });
+      }
+      if (!consent) {
+        throw new CocagneError(
+          'invalid_input',
+          {
+            fr: 'Pour adhérer, acceptez les conditions du jardin.',
+            en: "To join, accept the garden's terms.",
+          },
+          { field: 'consent' },
+        );
+      }
+      const garden = await store.gardens.get(gardenId);
+      if (!garden) throw notFound(gardenLabel);
+      const now = app.services.now();
+      const depot = await store.depots.get(gardenId, wanted.depotId);
+      if (!depot) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
+      // Everything is checked before the first write: a refused application leaves nothing behind.
+      const refusal = subscriptionRequestRefusal({ memberId: 'm-check', ...wanted }, gardenDay(now));
+      if (refusal) throw new CocagneError('invalid_input', refusal, { field: 'startDate' });
+
+      let memberId = caller.memberId ?? (await store.members.memberOfAccount(gardenId, caller.userId));
+      if (!memberId) {
+        if (!household) {
+          throw new CocagneError(
+            'invalid_input',
+            { fr: 'Indiquez les coordonnées de votre foyer.', en: "Give your household's details." },
+            { field: 'household' },
+          );
+        }
+        const normalized = normalizeMemberInput(
+          { ...household, ...(household.email || !caller.email ? {} : { email: caller.email }) },
+          request.locale,
+        );
+        if (!normalized.ok) throw invalidInput(normalized.issues);
+        const newMemberId = app.services.newId();
+        memberId = await store.members.bindAccount(gardenId, caller.userId, newMemberId, now.toISOString());
+        if (memberId === newMemberId) {
+          await store.members.create(
+            gardenId,
+            memberId,
+            { ...normalized.value, termsAcceptedAt: now.toISOString() },
+            now.toISOString(),
+          );
+        }
+      }
+      const application = { memberId, ...wanted };
+      const linkAccount = caller.memberId ? undefined : { userId: caller.userId };
+      const started = await commands.apply(gardenId, application, actorOf(caller), now.toISOString(), {
+        ...(linkAccount ? { linkAccount } : {}),
+      });
+      const recorded = await readBack(store, gardenId, started.id, started.revision);
+      const [view] = await withNames(store, gardenId, [recorded ?? started]);
+      return reply
+        .status(recorded ? 201 : 202)
+        .send({ subscription: view ?? started, accountLinked: Boolean(linkAccount && recorded) });
+    },
+  );
+};
