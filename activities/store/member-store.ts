@@ -140,7 +140,8 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
           new UpdateCommand({
             TableName: tables.gardens,
             Key: { pk: gardenId, sk: `MEMBER#${id}` },
-            UpdateExpression: 'SET contactPreferences = :preferences, updatedAt = :now, version = version + :one',
+            UpdateExpression:
+              'SET contactPreferences = :preferences, updatedAt = :now, version = version + :one',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':preferences': preferences, ':now': now, ':one': 1 },
             ReturnValues: 'ALL_NEW',
@@ -156,7 +157,11 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
     /** The member record an identity-provider account applied with, if any. */
     async memberOfAccount(gardenId: string, userId: string): Promise<string | undefined> {
       const { Item } = await db.send(
-        new GetCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk: `ACCOUNT#${userId}` }, ConsistentRead: true }),
+        new GetCommand({
+          TableName: tables.gardens,
+          Key: { pk: gardenId, sk: `ACCOUNT#${userId}` },
+          ConsistentRead: true,
+        }),
       );
       return Item ? String(Item.memberId) : undefined;
     },
@@ -170,7 +175,14 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
         await db.send(
           new PutCommand({
             TableName: tables.gardens,
-            Item: { pk: gardenId, sk: `ACCOUNT#${userId}`, entity: 'account', userId, memberId, boundAt: now },
+            Item: {
+              pk: gardenId,
+              sk: `ACCOUNT#${userId}`,
+              entity: 'account',
+              userId,
+              memberId,
+              boundAt: now,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
         );

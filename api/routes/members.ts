@@ -176,7 +176,12 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { field: 'sms' },
         );
       }
-      return store.members.setContactPreferences(gardenId, memberId, request.body, app.services.now().toISOString());
+      return store.members.setContactPreferences(
+        gardenId,
+        memberId,
+        request.body,
+        app.services.now().toISOString(),
+      );
     },
   );
 
@@ -194,7 +199,10 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
           cursor: Type.Optional(Type.String({ maxLength: 2000 })),
         }),
         response: {
-          200: Type.Object({ entries: Type.Array(NotificationLogEntry), nextCursor: Type.Optional(Type.String()) }),
+          200: Type.Object({
+            entries: Type.Array(NotificationLogEntry),
+            nextCursor: Type.Optional(Type.String()),
+          }),
           ...errorAnswers,
         },
       },

@@ -33,7 +33,6 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     return view ?? subscription;
   }
 
-
   app.get(
     '/gardens/:gardenId/subscriptions',
     {
