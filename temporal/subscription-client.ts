@@ -185,7 +185,7 @@ export function createSubscriptionCommands(client: Client) {
     /** What happens next, as the workflow sees it (absences, pause and changes applied). */
     async nextDeliveries(gardenId: string, id: string, count: number): Promise<ScheduledDelivery[]> {
       return client.withDeadline(Date.now() + queryDeadlineMs, () =>
-        handleOf(gardenId, id).query(nextDeliveriesQuery, count),
+        handleOf(gardenId, id).query(nextDeliveriesQuery, count, new Date().toISOString()),
       );
     },
   };

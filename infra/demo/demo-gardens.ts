@@ -1,3 +1,5 @@
+import { addDays, isoWeek, type IsoDate } from '../../domain/calendar.ts';
+import type { DeliveryCalendarInput } from '../../domain/delivery-calendar.ts';
 import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';
 
@@ -114,3 +116,25 @@ export const demoDepots: Record<string, DemoDepot[]> = {
     },
   ],
 };
+
+/**
+ * The demo gardens' calendar around today: last season, this one and the next (March to
+ * February), closed at Christmas, on New Year's week and for two weeks in August.
+ */
+export function demoCalendar(today: IsoDate): DeliveryCalendarInput {
+  const year = Number(today.slice(0, 4));
+  const first = Number(today.slice(5, 7)) >= 3 ? year - 1 : year - 2;
+  const seasons = [0, 1, 2].map((offset) => ({
+    id: `${first + offset}-${first + offset + 1}`,
+    start: `${first + offset}-03-01`,
+    end: addDays(`${first + offset + 1}-03-01`, -1),
+  }));
+  const current = first + 1;
+  const closedWeeks = [
+    `${current}-12-25`,
+    `${current + 1}-01-01`,
+    `${current + 1}-08-10`,
+    `${current + 1}-08-17`,
+  ].map(isoWeek);
+  return { seasons, closedWeeks: [...new Set(closedWeeks)], cutoffHours: 48 };
+}

@@ -123,9 +123,15 @@ const rejectionReasons = [
   'Adresse hors de la zone desservie par nos tournées.',
 ];
 
+/** What happens to a demo member's subscription once it is approved. */
+export type DemoAftermath = 'absences' | 'pause' | 'cancellation';
+
 export type DemoSubscriptionPlan =
-  | { state: 'active'; startDate: IsoDate }
+  | { state: 'active'; startDate: IsoDate; then?: DemoAftermath }
+  /** Approved in a past season, never renewed: it has ended. */
+  | { state: 'ended'; startDate: IsoDate }
   | { state: 'pending'; startDate: IsoDate }
+  | { state: 'waitlisted'; startDate: IsoDate }
   | { state: 'rejected'; startDate: IsoDate; reason: string }
   | { state: 'none' };
 
@@ -185,23 +191,34 @@ export function demoMembers(
       householdSize: (index % 4) + 1,
     };
     const share = index / count;
+    const coming = (weeks: number) => nextWeekday(addDays(today, 7 * weeks), depot.deliveryWeekday);
     let plan: DemoSubscriptionPlan;
-    if (share < 0.72) {
-      // Active since a delivery day some weeks ago.
+    if (index === Math.floor(count * 0.3)) {
+      plan = { state: 'ended', startDate: nextWeekday(addDays(today, -420), depot.deliveryWeekday) };
+    } else if (share < 0.68) {
+      // Active since a delivery day some weeks ago; a few have absences, a pause or a notice.
       const weeksAgo = 2 + (index % 12);
+      const then: DemoAftermath | undefined =
+        index === 0 || index % 10 === 6
+          ? 'absences'
+          : index % 10 === 3
+            ? 'pause'
+            : index === Math.floor(count * 0.2)
+              ? 'cancellation'
+              : undefined;
       plan = {
         state: 'active',
         startDate: nextWeekday(addDays(today, -7 * weeksAgo), depot.deliveryWeekday),
+        ...(then ? { then } : {}),
       };
+    } else if (share < 0.82) {
+      plan = { state: 'pending', startDate: coming(1 + (index % 3)) };
     } else if (share < 0.86) {
-      plan = {
-        state: 'pending',
-        startDate: nextWeekday(addDays(today, 7 + 7 * (index % 3)), depot.deliveryWeekday),
-      };
-    } else if (share < 0.92) {
+      plan = { state: 'waitlisted', startDate: coming(2) };
+    } else if (share < 0.91) {
       plan = {
         state: 'rejected',
-        startDate: nextWeekday(addDays(today, 7), depot.deliveryWeekday),
+        startDate: coming(1),
         reason: rejectionReasons[index % rejectionReasons.length] ?? 'Dépôt complet.',
       };
     } else {

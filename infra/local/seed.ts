@@ -8,18 +8,18 @@ import { createActivities } from '../../activities/index.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
 import { ActivitySettings, activityDepsFrom } from '../../temporal/activity-deps.ts';
 import { createStore, type Store } from '../../activities/store/index.ts';
-import { gardenDay } from '../../domain/calendar.ts';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { isCocagneError } from '../../domain/errors.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';
 import { normalizeMemberInput } from '../../domain/member.ts';
-import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
-import { demoDepots, demoGardens } from '../demo/demo-gardens.ts';
+import { demoCalendar, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
 import { say } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
 
-const seedMarker = { pk: 'DEMO', sk: 'seed-v1' };
+const seedMarker = { pk: 'DEMO', sk: 'seed-v2' };
 const demoStaff = { userId: 'demo-equipe-doubs', name: 'Julien Cuenot' };
 
 const membersByGarden: Record<
@@ -38,6 +38,10 @@ async function alreadySeeded(store: Store): Promise<boolean> {
 async function seedRecords(store: Store, plans: Map<string, DemoMember[]>, now: string): Promise<void> {
   for (const garden of demoGardens) {
     await store.gardens.register(garden);
+    const calendar = await store.settings.calendar(garden.id);
+    if (calendar.version === 0) {
+      await store.settings.saveCalendar(garden.id, demoCalendar(gardenDay(new Date())), 0, now);
+    }
     for (const depot of demoDepots[garden.id] ?? []) {
       await store.depots.createIfAbsent({ ...depot, gardenId: garden.id, version: 1 });
     }
@@ -99,12 +103,7 @@ async function seedSubscriptions(
           if (isCocagneError(error) && error.code === 'duplicate') continue;
           throw error;
         }
-        const id = `${member.id}.${member.plan.startDate}`;
-        if (member.plan.state === 'active') {
-          await commands.decide(garden.id, id, { decision: 'approve' }, demoStaff);
-        } else if (member.plan.state === 'rejected') {
-          await commands.decide(garden.id, id, { decision: 'reject', reason: member.plan.reason }, demoStaff);
-        }
+        await bringToPlan(commands, garden.id, member);
       }
       say(`demo data: ${garden.name}: ${started} subscriptions started`);
     }
@@ -113,6 +112,43 @@ async function seedSubscriptions(
     await Promise.all(running);
     await nativeConnection.close();
     await connection.close();
+  }
+}
+
+/** Takes a just-started demo subscription to the state its plan says, as people would. */
+async function bringToPlan(
+  commands: SubscriptionCommands,
+  gardenId: string,
+  member: DemoMember,
+): Promise<void> {
+  const plan = member.plan;
+  if (plan.state === 'none' || plan.state === 'pending') return;
+  const id = `${member.id}.${plan.startDate}`;
+  const memberActor = {
+    userId: `demo-${member.id}`,
+    name: `${member.input.firstName} ${member.input.lastName}`,
+  };
+  if (plan.state === 'rejected') {
+    await commands.decide(gardenId, id, { decision: 'reject', reason: plan.reason }, demoStaff);
+    return;
+  }
+  if (plan.state === 'waitlisted') {
+    await commands.decide(gardenId, id, { decision: 'waitlist' }, demoStaff);
+    return;
+  }
+  await commands.decide(gardenId, id, { decision: 'approve' }, demoStaff);
+  if (plan.state !== 'active' || !plan.then) return;
+  const today = gardenDay(new Date());
+  if (plan.then === 'absences') {
+    const coming = (await commands.nextDeliveries(gardenId, id, 6)).filter(
+      (delivery) => delivery.state === 'delivery' && Date.parse(delivery.changeableUntil) > Date.now(),
+    );
+    const second = coming[1];
+    if (second) await commands.reportAbsences(gardenId, id, [second.date], memberActor);
+  } else if (plan.then === 'pause') {
+    await commands.pause(gardenId, id, addDays(today, 10), addDays(today, 38), memberActor);
+  } else {
+    await commands.cancel(gardenId, id, 'member', undefined, memberActor);
   }
 }
 

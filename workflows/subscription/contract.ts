@@ -89,8 +89,13 @@ export const gardenSettingsChangedSignal = defineSignal('gardenSettingsChanged')
 
 /** The subscription as the workflow knows it now. */
 export const subscriptionQuery = defineQuery<Subscription>('subscription');
-/** What happens next: the coming delivery days, with absences, pause and changes applied. */
-export const nextDeliveriesQuery = defineQuery<ScheduledDelivery[], [number]>('nextDeliveries');
+/**
+ * What happens next: the coming delivery days, with absences, pause and changes applied.
+ * The caller says what time it is: a workflow's own clock stands still between its tasks.
+ */
+export const nextDeliveriesQuery = defineQuery<ScheduledDelivery[], [count: number, at?: string]>(
+  'nextDeliveries',
+);
 
 /** The error type of a refused action: the details hold its message in every locale. */
 export const refusedFailureType = 'refused';

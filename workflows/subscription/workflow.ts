@@ -169,9 +169,10 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   }
 
   setHandler(subscriptionQuery, () => subscription);
-  setHandler(nextDeliveriesQuery, (count: number) => {
+  setHandler(nextDeliveriesQuery, (count: number, at?: string) => {
     const context = scheduleContext();
-    return context && isRunning(subscription) ? upcomingDeliveries(subscription, context, now(), count) : [];
+    const asOf = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : now();
+    return context && isRunning(subscription) ? upcomingDeliveries(subscription, context, asOf, count) : [];
   });
   setHandler(gardenSettingsChangedSignal, () => {
     settingsChanged = true;
