@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { addDays, isoDatePattern, isoWeek, isoWeekday, type IsoDate } from './calendar.ts';
+import { addDays, isIsoDate, isoDatePattern, isoWeek, isoWeekday, type IsoDate } from './calendar.ts';
 
 export const isoWeekPattern = '^\\d{4}-W\\d{2}$';
 
@@ -58,6 +58,23 @@ export function defaultDeliveryCalendar(gardenId: string, today: IsoDate): Deliv
 
 /** Why a calendar cannot be saved as typed, or undefined. */
 export function calendarRefusal(input: DeliveryCalendarInput): { fr: string; en: string } | undefined {
+  for (const season of input.seasons) {
+    for (const day of [season.start, season.end]) {
+      if (!isIsoDate(day)) {
+        return {
+          fr: `La saison « ${season.id} » a une date qui n'existe pas (${day}).`,
+          en: `Season "${season.id}" has a date that does not exist (${day}).`,
+        };
+      }
+    }
+  }
+  const impossibleWeek = input.closedWeeks.find((week) => !isIsoWeek(week));
+  if (impossibleWeek) {
+    return {
+      fr: `La semaine ${impossibleWeek} n'existe pas.`,
+      en: `Week ${impossibleWeek} does not exist.`,
+    };
+  }
   const seasons = [...input.seasons].sort((a, b) => a.start.localeCompare(b.start));
   for (const [index, season] of seasons.entries()) {
     if (season.end < season.start) {
@@ -78,6 +95,15 @@ export function calendarRefusal(input: DeliveryCalendarInput): { fr: string; en:
     return { fr: 'Deux saisons portent le même nom.', en: 'Two seasons have the same name.' };
   }
   return undefined;
+}
+
+/** Whether "2026-W53" names a real ISO week (years have 52 or 53). */
+export function isIsoWeek(week: string): boolean {
+  const match = /^(\d{4})-W(\d{2})$/.exec(week);
+  if (!match) return false;
+  const number = Number(match[2]);
+  // The 28th of December is always in a year's last week.
+  return number >= 1 && number <= Number(isoWeek(`${match[1]}-12-28`).slice(6));
 }
 
 export function seasonOf(calendar: Pick<DeliveryCalendar, 'seasons'>, day: IsoDate): Season | undefined {
@@ -144,7 +170,15 @@ export function cutoffOf(day: IsoDate, cutoffHours: number, timeZone: string): D
   return new Date(startOfDayIn(day, timeZone).getTime() - cutoffHours * 3_600_000);
 }
 
-/** The instant, in garden time, of an hour of a day ("the day before at 17:00"). */
+/**
+ * The instant of an hour of a day in garden time ("the day before at 17:00"), read on the
+ * wall clock: right on the 23- and 25-hour days when the clocks change.
+ */
 export function atHour(day: IsoDate, hour: number, timeZone: string): Date {
-  return new Date(startOfDayIn(day, timeZone).getTime() + hour * 3_600_000);
+  const wallClock = Date.parse(`${day}T${String(hour).padStart(2, '0')}:00:00Z`);
+  let instant = wallClock;
+  for (let pass = 0; pass < 2; pass++) {
+    instant = wallClock - offsetMinutes(new Date(instant), timeZone) * 60_000;
+  }
+  return new Date(instant);
 }

@@ -1,4 +1,12 @@
-import { addDays, formatDay, gardenDay, gardenTimeZone, isoWeekday, type IsoDate } from './calendar.ts';
+import {
+  addDays,
+  formatDay,
+  gardenDay,
+  gardenTimeZone,
+  isIsoDate,
+  isoWeekday,
+  type IsoDate,
+} from './calendar.ts';
 import { cutoffOf, isDeliveryDay, seasonOf, type DeliveryCalendar } from './delivery-calendar.ts';
 import type { GardenRules } from './garden-rules.ts';
 import type { Localized } from './locale.ts';
@@ -59,6 +67,34 @@ function inRhythm(subscription: ScheduledSubscription, day: IsoDate): boolean {
 }
 
 /**
+ * Changes as they take effect: a move to a depot that delivers earlier in the week than the
+ * change's first day would leave that week without a basket (the new depot's day is past,
+ * the old one's no longer applies), so that week stays at the old depot and the move starts
+ * the week after.
+ */
+function settledChanges(
+  subscription: ScheduledSubscription,
+  depotWeekdays: Readonly<Record<string, number>>,
+): ScheduledSubscription['changes'] {
+  let depotId = subscription.depotId;
+  return (subscription.changes ?? []).map((change) => {
+    const previous = depotId;
+    if (!change.depotId) return change;
+    depotId = change.depotId;
+    const before = depotWeekdays[previous];
+    const after = depotWeekdays[change.depotId];
+    if (before === undefined || after === undefined) return change;
+    const monday = mondayOf(change.effectiveFrom);
+    const newDay = addDays(monday, after - 1);
+    const oldDay = addDays(monday, before - 1);
+    if (newDay < change.effectiveFrom && oldDay >= change.effectiveFrom) {
+      return { ...change, effectiveFrom: addDays(monday, 7) };
+    }
+    return change;
+  });
+}
+
+/**
  * The delivery days of a subscription between two days (inclusive), following the garden's
  * calendar (seasons, closed weeks), the depot's weekday, the frequency, depot and basket
  * changes, the pause and reported absences.
@@ -70,13 +106,14 @@ export function deliverySchedule(
   until: IsoDate,
 ): ScheduledDelivery[] {
   const timeZone = context.timeZone ?? gardenTimeZone;
+  const settled = { ...subscription, changes: settledChanges(subscription, context.depotWeekdays) };
   const absent = new Set((subscription.absences ?? []).map((absence) => absence.date));
   const last = subscription.endDate && subscription.endDate < until ? subscription.endDate : until;
   const schedule: ScheduledDelivery[] = [];
   // Absences owed as extra baskets, counted from the start so a window shows them right.
   let owed = 0;
   for (let day = subscription.startDate; day <= last; day = addDays(day, 1)) {
-    const terms = termsOn(subscription, day);
+    const terms = termsOn(settled, day);
     const weekday = context.depotWeekdays[terms.depotId];
     if (
       weekday === undefined ||
@@ -162,6 +199,9 @@ export function absenceRefusal(
   now: Date,
 ): Localized | undefined {
   const timeZone = context.timeZone ?? gardenTimeZone;
+  if (!isIsoDate(day)) {
+    return { fr: `Le ${day} n'existe pas dans le calendrier.`, en: `${day} does not exist.` };
+  }
   if (subscription.status !== 'active' && subscription.status !== 'paused') {
     return { fr: "Cet abonnement n'est pas actif.", en: 'This subscription is not active.' };
   }
@@ -191,6 +231,12 @@ export function absenceRefusal(
   const taken = (subscription.absences ?? []).filter(
     (absence) => season && season.start <= absence.date && absence.date <= season.end,
   ).length;
+  if (rules.maxAbsencesPerSeason === 0) {
+    return {
+      fr: "Le jardin ne prévoit pas d'absences : parlez-en à l'équipe du jardin.",
+      en: 'The garden does not take absences: talk to the garden staff.',
+    };
+  }
   if (taken >= rules.maxAbsencesPerSeason) {
     return {
       fr: `Vous avez déjà signalé ${taken} absence${taken > 1 ? 's' : ''} cette saison : c'est le maximum prévu par le jardin.`,

@@ -37,6 +37,7 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   seasons: { fr: 'Saisons', en: 'Seasons' },
   closedWeeks: { fr: 'Semaines fermées', en: 'Closed weeks' },
   cutoffHours: { fr: 'Délai avant livraison (heures)', en: 'Cutoff before delivery (hours)' },
+  count: { fr: 'Nombre de livraisons', en: 'Number of deliveries' },
   consent: { fr: 'Acceptation des conditions', en: 'Acceptance of the terms' },
   household: { fr: 'Foyer', en: 'Household' },
 };

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type, { type TSchema } from 'typebox';
-import { isoDatePattern } from '../../domain/calendar.ts';
+import { isIsoDate, isoDatePattern } from '../../domain/calendar.ts';
 import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
-import { notFound } from '../../domain/errors.ts';
+import { CocagneError, notFound } from '../../domain/errors.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { basketSizes, type Subscription } from '../../domain/subscription.ts';
 import { readGardenContext, scheduleContextOf } from '../../activities/store/garden-context.ts';
@@ -14,6 +14,18 @@ import { requireMemberAccess } from './members.ts';
 import { withNames } from './subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
+
+/** A date may have the right shape and still not exist (30 February): say so before acting. */
+function requireRealDays(days: readonly string[]): void {
+  const impossible = days.find((day) => !isIsoDate(day));
+  if (impossible) {
+    throw new CocagneError(
+      'invalid_input',
+      { fr: `Le ${impossible} n'existe pas dans le calendrier.`, en: `${impossible} does not exist.` },
+      { field: 'dates' },
+    );
+  }
+}
 const day = Type.String({ pattern: isoDatePattern });
 
 export const ScheduledDelivery = Type.Object({
@@ -65,6 +77,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
     ),
     async (request) => {
       const { gardenId, subscription, actor } = await mine(request);
+      requireRealDays(request.body.dates);
       return view(await commands.reportAbsences(gardenId, subscription.id, request.body.dates, actor));
     },
   );

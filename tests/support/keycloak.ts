@@ -69,15 +69,18 @@ export async function tokenFor(username: string, password: string): Promise<stri
   return String(body.access_token);
 }
 
-/** Creates an account with the given role in a garden (and member record, for members). */
+/**
+ * Creates an account with the given role in a garden (and member record, for members). Without
+ * a role nor a garden, it is a person who has just registered and belongs to no garden yet.
+ */
 export async function createAccount(options: {
-  role: Role;
+  role?: Role;
   gardenId?: string;
   memberId?: string;
   firstName?: string;
   lastName?: string;
 }): Promise<TestAccount> {
-  const username = `test-${options.role}-${randomUUID().slice(0, 8)}`;
+  const username = `test-${options.role ?? 'newcomer'}-${randomUUID().slice(0, 8)}`;
   const attributes: Record<string, string[]> = {};
   if (options.gardenId) attributes.garden = [options.gardenId];
   if (options.memberId) attributes.member = [options.memberId];
@@ -89,14 +92,16 @@ export async function createAccount(options: {
       emailVerified: true,
       email: `${username}@example.org`,
       firstName: options.firstName ?? 'Test',
-      lastName: options.lastName ?? options.role,
+      lastName: options.lastName ?? options.role ?? 'Newcomer',
       attributes,
       credentials: [{ type: 'password', value: testPassword, temporary: false }],
     }),
   });
   const userId = created.headers.get('location')?.split('/').pop() ?? '';
-  const role = (await (await admin(`/roles/${options.role}`)).json()) as { id: string; name: string };
-  await admin(`/users/${userId}/role-mappings/realm`, { method: 'POST', body: JSON.stringify([role]) });
+  if (options.role) {
+    const role = (await (await admin(`/roles/${options.role}`)).json()) as { id: string; name: string };
+    await admin(`/users/${userId}/role-mappings/realm`, { method: 'POST', body: JSON.stringify([role]) });
+  }
   let cached: { token: string; until: number } | undefined;
   return {
     username,
@@ -109,6 +114,12 @@ export async function createAccount(options: {
       return cached.token;
     },
   };
+}
+
+/** The claims of an access token (read, not verified: the API verifies them). */
+export function claimsOf(token: string): Record<string, unknown> {
+  const payload = token.split('.')[1] ?? '';
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
 }
 
 /** Removes test accounts (best effort: a leftover account in the local realm harms nothing). */

@@ -1,0 +1,342 @@
+import { describe, expect, it } from 'vitest';
+import type { ScheduleContext } from './delivery-schedule.ts';
+import {
+  cancellationEffectiveDate,
+  cancellationRefusal,
+  changeRefusal,
+  isRunning,
+  maxPauseDays,
+  pauseRefusal,
+  renewalRefusal,
+  seasonTerms,
+} from './subscription-actions.ts';
+import type { Subscription } from './subscription.ts';
+
+const someone = { by: { userId: 'u-1', name: 'Sophie Girardot' }, at: '2026-10-01T10:00:00.000Z' };
+
+/** An active weekly season subscription at the Tuesday depot, from Tuesday 3 November 2026. */
+function subscription(overrides: Partial<Subscription> = {}): Subscription {
+  return {
+    id: 'm-1.2026-11-03',
+    gardenId: 'g-1',
+    memberId: 'm-1',
+    basketSize: 'medium',
+    frequency: 'weekly',
+    depotId: 'd-mardi',
+    startDate: '2026-11-03',
+    status: 'active',
+    requested: someone,
+    changes: [],
+    absences: [],
+    endDate: '2027-02-28',
+    seasonId: '2026-2027',
+    updatedAt: someone.at,
+    revision: 2,
+    ...overrides,
+  };
+}
+
+const seasons = [
+  { id: '2026-2027', start: '2026-03-01', end: '2027-02-28' },
+  { id: '2027-2028', start: '2027-03-01', end: '2028-02-29' },
+];
+
+const context: ScheduleContext = {
+  calendar: { seasons, closedWeeks: [], cutoffHours: 48 },
+  depotWeekdays: { 'd-mardi': 2, 'd-jeudi': 4 },
+  absencePolicy: 'donated',
+};
+
+// Tuesday 24 November 2026 at 13:00 in Paris: today's delivery is fixed; the first one that
+// can still be changed is Tuesday 1 December (until Sunday 29 November at midnight).
+const now = new Date('2026-11-24T12:00:00.000Z');
+const notRunning = {
+  fr: "Cet abonnement n'est pas en cours : cette action n'est plus possible.",
+  en: 'This subscription is not running: this action is no longer possible.',
+};
+
+describe('pausing', () => {
+  it('accepts a pause from the first delivery that can still be changed', () => {
+    expect(pauseRefusal(subscription(), context, '2026-12-01', '2026-12-15', now)).toBeUndefined();
+    // From a day without delivery, and for exactly the longest pause.
+    expect(pauseRefusal(subscription(), context, '2026-12-02', '2027-01-05', now)).toBeUndefined();
+    expect(maxPauseDays).toBe(182);
+    expect(pauseRefusal(subscription(), context, '2026-12-01', '2027-06-01', now)).toBeUndefined();
+    // A paused subscription may change its pause.
+    expect(
+      pauseRefusal(
+        subscription({
+          status: 'paused',
+          pause: { from: '2026-11-17', until: '2026-12-08', requested: someone },
+        }),
+        context,
+        '2026-12-01',
+        '2026-12-15',
+        now,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('refuses a resume day on or before the first day', () => {
+    const refusal = {
+      fr: 'La reprise doit être après le début de la pause.',
+      en: 'Deliveries must resume after the pause starts.',
+    };
+    expect(pauseRefusal(subscription(), context, '2026-12-08', '2026-12-08', now)).toEqual(refusal);
+    expect(pauseRefusal(subscription(), context, '2026-12-08', '2026-12-01', now)).toEqual(refusal);
+  });
+
+  it('refuses a pause longer than 26 weeks', () => {
+    expect(pauseRefusal(subscription(), context, '2026-12-01', '2027-06-02', now)).toEqual({
+      fr: "Une pause dure au plus 26 semaines ; au-delà, parlez-en à l'équipe du jardin.",
+      en: "A pause lasts 26 weeks at most; beyond that, talk to the garden's staff.",
+    });
+  });
+
+  it('refuses a pause that starts before the first delivery that can still be changed', () => {
+    expect(pauseRefusal(subscription(), context, '2026-11-30', '2026-12-15', now)).toEqual({
+      fr: "La pause peut commencer au plus tôt le mardi 1 décembre 2026 : les livraisons d'ici là sont déjà préparées.",
+      en: 'The pause can start on Tuesday, 1 December 2026 at the earliest: deliveries before then are already being prepared.',
+    });
+    expect(pauseRefusal(subscription(), context, '2026-11-24', '2026-12-15', now)?.fr).toMatch(
+      /au plus tôt le mardi 1 décembre 2026/,
+    );
+    // Right at the cutoff of 1 December, the earliest becomes 8 December.
+    expect(
+      pauseRefusal(subscription(), context, '2026-12-01', '2026-12-15', new Date('2026-11-28T23:00:00.000Z'))
+        ?.fr,
+    ).toMatch(/au plus tôt le mardi 8 décembre 2026/);
+  });
+
+  it('refuses a pause when no coming delivery can be changed any more', () => {
+    const ending = subscription({ endDate: '2026-12-01' });
+    expect(
+      pauseRefusal(ending, context, '2026-12-01', '2026-12-15', new Date('2026-11-30T12:00:00.000Z')),
+    ).toEqual({
+      fr: 'Aucune livraison à venir ne peut plus être changée.',
+      en: 'No upcoming delivery can be changed any more.',
+    });
+  });
+
+  it('refuses a pause that starts after the end of the subscription', () => {
+    expect(
+      pauseRefusal(subscription({ endDate: '2026-12-08' }), context, '2026-12-09', '2026-12-22', now),
+    ).toEqual({
+      fr: "La pause commencerait après la fin de l'abonnement.",
+      en: 'The pause would start after the subscription ends.',
+    });
+    // On the last day itself, it may.
+    expect(
+      pauseRefusal(subscription({ endDate: '2026-12-08' }), context, '2026-12-08', '2026-12-22', now),
+    ).toBeUndefined();
+  });
+
+  it('refuses dates that do not exist, and subscriptions that are not running', () => {
+    expect(pauseRefusal(subscription(), context, '2026-02-30', '2026-12-15', now)?.fr).toBe(
+      "Une des dates n'existe pas.",
+    );
+    expect(pauseRefusal(subscription(), context, '2026-12-01', '2026-13-01', now)?.fr).toBe(
+      "Une des dates n'existe pas.",
+    );
+    for (const status of ['pending', 'waitlisted', 'rejected', 'cancelled', 'ended'] as const) {
+      expect(pauseRefusal(subscription({ status }), context, '2026-12-01', '2026-12-15', now)).toEqual(
+        notRunning,
+      );
+    }
+  });
+});
+
+describe('changing depot or basket', () => {
+  it('accepts another depot, another basket size, or both', () => {
+    expect(changeRefusal(subscription(), context, { depotId: 'd-jeudi' }, now)).toBeUndefined();
+    expect(changeRefusal(subscription(), context, { basketSize: 'large' }, now)).toBeUndefined();
+    expect(
+      changeRefusal(subscription(), context, { depotId: 'd-jeudi', basketSize: 'small' }, now),
+    ).toBeUndefined();
+    expect(
+      changeRefusal(subscription({ status: 'paused' }), context, { basketSize: 'small' }, now),
+    ).toBeUndefined();
+  });
+
+  it('refuses nothing to change, an unknown depot, and no delivery left to change', () => {
+    expect(changeRefusal(subscription(), context, {}, now)).toEqual({
+      fr: 'Rien à changer.',
+      en: 'Nothing to change.',
+    });
+    expect(changeRefusal(subscription(), context, { depotId: 'd-nulle-part' }, now)).toEqual({
+      fr: "Ce point de dépôt n'existe pas.",
+      en: 'This pick-up point does not exist.',
+    });
+    expect(
+      changeRefusal(
+        subscription({ endDate: '2026-12-01' }),
+        context,
+        { basketSize: 'large' },
+        new Date('2026-11-30T12:00:00.000Z'),
+      ),
+    ).toEqual({
+      fr: 'Aucune livraison à venir ne peut plus être changée.',
+      en: 'No upcoming delivery can be changed any more.',
+    });
+  });
+
+  it('refuses subscriptions that are not running', () => {
+    for (const status of ['pending', 'waitlisted', 'rejected', 'cancelled', 'ended'] as const) {
+      expect(changeRefusal(subscription({ status }), context, { basketSize: 'large' }, now)).toEqual(
+        notRunning,
+      );
+    }
+    expect(isRunning({ status: 'active' })).toBe(true);
+    expect(isRunning({ status: 'paused' })).toBe(true);
+    expect(isRunning({ status: 'pending' })).toBe(false);
+  });
+});
+
+describe('cancelling', () => {
+  it('takes effect after the garden’s notice, counted in garden days', () => {
+    expect(cancellationEffectiveDate(subscription(), { cancellationNoticeDays: 14 }, now)).toBe('2026-12-08');
+    expect(cancellationEffectiveDate(subscription(), { cancellationNoticeDays: 0 }, now)).toBe('2026-11-24');
+    // At 00:30 on Wednesday in Paris it is still Tuesday in UTC: Paris's day counts.
+    expect(
+      cancellationEffectiveDate(
+        subscription(),
+        { cancellationNoticeDays: 14 },
+        new Date('2026-11-24T23:30:00.000Z'),
+      ),
+    ).toBe('2026-12-09');
+    // A rolling subscription has no end to stop at.
+    expect(
+      cancellationEffectiveDate(subscription({ endDate: undefined }), { cancellationNoticeDays: 90 }, now),
+    ).toBe('2027-02-22');
+  });
+
+  it('never takes effect after the subscription would have ended anyway', () => {
+    expect(
+      cancellationEffectiveDate(subscription({ endDate: '2026-12-01' }), { cancellationNoticeDays: 14 }, now),
+    ).toBe('2026-12-01');
+    expect(
+      cancellationEffectiveDate(subscription({ endDate: '2026-12-08' }), { cancellationNoticeDays: 14 }, now),
+    ).toBe('2026-12-08');
+  });
+
+  it('lets the member cancel without a reason, and staff with one', () => {
+    expect(cancellationRefusal(subscription(), 'member', undefined)).toBeUndefined();
+    expect(cancellationRefusal(subscription(), 'staff', 'Déménagement hors du secteur')).toBeUndefined();
+    expect(cancellationRefusal(subscription({ status: 'paused' }), 'member', undefined)).toBeUndefined();
+  });
+
+  it('asks staff for a reason of at least three characters', () => {
+    const refusal = {
+      fr: 'Indiquez le motif de la résiliation : il sera communiqué à l’adhérent.',
+      en: 'Give the reason for the cancellation: the member will be told.',
+    };
+    expect(cancellationRefusal(subscription(), 'staff', undefined)).toEqual(refusal);
+    expect(cancellationRefusal(subscription(), 'staff', '   ')).toEqual(refusal);
+    expect(cancellationRefusal(subscription(), 'staff', ' ok ')).toEqual(refusal);
+  });
+
+  it('lets an application waiting for a decision be withdrawn', () => {
+    expect(cancellationRefusal(subscription({ status: 'pending' }), 'member', undefined)).toBeUndefined();
+    expect(cancellationRefusal(subscription({ status: 'waitlisted' }), 'member', undefined)).toBeUndefined();
+  });
+
+  it('refuses a second cancellation, saying when the first takes effect', () => {
+    const cancelled = subscription({
+      endDate: '2026-12-08',
+      cancellation: { ...someone, origin: 'member', effectiveDate: '2026-12-08' },
+    });
+    expect(cancellationRefusal(cancelled, 'member', undefined)).toEqual({
+      fr: 'Cet abonnement est déjà résilié : il prend fin le mardi 8 décembre 2026.',
+      en: 'This subscription is already cancelled: it ends on Tuesday, 8 December 2026.',
+    });
+    expect(cancellationRefusal(cancelled, 'staff', 'Erreur de saisie')?.fr).toMatch(/déjà résilié/);
+  });
+
+  it('refuses subscriptions that have ended or were rejected', () => {
+    for (const status of ['rejected', 'cancelled', 'ended'] as const) {
+      expect(cancellationRefusal(subscription({ status }), 'member', undefined)).toEqual(notRunning);
+    }
+  });
+});
+
+describe('renewing', () => {
+  const calendar = { seasons };
+
+  it('renews a season subscription when the garden has opened the next season', () => {
+    expect(renewalRefusal(subscription(), calendar)).toBeUndefined();
+    expect(renewalRefusal(subscription({ status: 'paused' }), calendar)).toBeUndefined();
+  });
+
+  it('refuses when the next season is not open yet', () => {
+    const refusal = {
+      fr: "La saison suivante n'est pas encore ouverte par le jardin : réessayez un peu plus tard.",
+      en: 'The garden has not opened the next season yet: try again a little later.',
+    };
+    expect(renewalRefusal(subscription({ seasonId: '2027-2028', endDate: '2028-02-29' }), calendar)).toEqual(
+      refusal,
+    );
+    // A season the garden has removed since.
+    expect(renewalRefusal(subscription({ seasonId: '2019-2020' }), calendar)).toEqual(refusal);
+  });
+
+  it('has nothing to renew for a rolling subscription', () => {
+    const refusal = {
+      fr: 'Cet abonnement continue sans date de fin : rien à renouveler.',
+      en: 'This subscription goes on without an end date: nothing to renew.',
+    };
+    expect(renewalRefusal(subscription({ endDate: undefined, seasonId: undefined }), calendar)).toEqual(
+      refusal,
+    );
+    expect(renewalRefusal(subscription({ seasonId: undefined }), calendar)).toEqual(refusal);
+  });
+
+  it('refuses a cancelled subscription, and one that is not running', () => {
+    const cancelled = subscription({
+      cancellation: { ...someone, origin: 'member', effectiveDate: '2026-12-08' },
+    });
+    expect(renewalRefusal(cancelled, calendar)).toEqual({
+      fr: 'Cet abonnement est résilié : il ne peut pas être renouvelé.',
+      en: 'This subscription is cancelled: it cannot be renewed.',
+    });
+    for (const status of ['pending', 'waitlisted', 'rejected', 'cancelled', 'ended'] as const) {
+      expect(renewalRefusal(subscription({ status }), calendar)).toEqual(notRunning);
+    }
+  });
+});
+
+describe('the terms of a new subscription', () => {
+  const calendar = {
+    seasons: [
+      { id: 'été', start: '2027-06-01', end: '2027-09-30' },
+      { id: 'printemps', start: '2027-03-01', end: '2027-05-15' },
+    ],
+  };
+
+  it('runs to the end of the season it starts in, when the garden renews by season', () => {
+    expect(seasonTerms(calendar, { renewal: 'season' }, '2027-03-01')).toEqual({
+      endDate: '2027-05-15',
+      seasonId: 'printemps',
+    });
+    expect(seasonTerms(calendar, { renewal: 'season' }, '2027-09-30')).toEqual({
+      endDate: '2027-09-30',
+      seasonId: 'été',
+    });
+  });
+
+  it('joins the next season when it starts before any season or between two', () => {
+    expect(seasonTerms(calendar, { renewal: 'season' }, '2026-11-24')).toEqual({
+      endDate: '2027-05-15',
+      seasonId: 'printemps',
+    });
+    expect(seasonTerms(calendar, { renewal: 'season' }, '2027-05-20')).toEqual({
+      endDate: '2027-09-30',
+      seasonId: 'été',
+    });
+  });
+
+  it('has no end and no season when rolling, or when no season is open for it', () => {
+    expect(seasonTerms(calendar, { renewal: 'rolling' }, '2027-03-01')).toEqual({});
+    expect(seasonTerms(calendar, { renewal: 'season' }, '2027-10-01')).toEqual({});
+    expect(seasonTerms({ seasons: [] }, { renewal: 'season' }, '2027-03-01')).toEqual({});
+  });
+});
