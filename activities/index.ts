@@ -1,14 +1,20 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { createKeycloakAccounts, type KeycloakAdminSettings } from './identity/keycloak-accounts.ts';
 import { createNotificationActivities } from './notifications.ts';
 import type { Store } from './store/index.ts';
 import { createSubscriptionActivities } from './subscription-activities.ts';
+import { createDocumentStore } from './store/documents.ts';
+import { createWeekActivities } from './week-activities.ts';
 
 export interface ActivityDeps {
   store: Store;
   ses: SESv2Client;
   sns: SNSClient;
+  s3: S3Client;
+  /** The bucket of the garden's printable documents. */
+  documentsBucket: string;
   /** The sender of emails: a verified SES identity. */
   mailFrom: string;
   /** The app's public address, for links in messages. */
@@ -36,6 +42,13 @@ export function createActivities(deps: ActivityDeps) {
       publicUrl: deps.publicUrl,
     }),
     ...createKeycloakAccounts(deps.keycloak),
+    ...createWeekActivities({
+      store,
+      documents: createDocumentStore(deps.s3, deps.documentsBucket),
+      ses: deps.ses,
+      mailFrom: deps.mailFrom,
+      publicUrl: deps.publicUrl,
+    }),
   };
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -19,6 +19,9 @@ import { subscriptionActionRoutes } from './routes/subscription-actions.ts';
 import { gardenSettingsRoutes } from './routes/garden-settings.ts';
 import { inboxRoutes } from './routes/inbox.ts';
 import { applicationRoutes } from './routes/applications.ts';
+import { productRoutes } from './routes/products.ts';
+import { weekRoutes } from './routes/weeks.ts';
+import { depotRoutes } from './routes/depots.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -84,6 +87,9 @@ export async function buildApp(options: AppOptions) {
       await api.register(gardenSettingsRoutes);
       await api.register(inboxRoutes);
       await api.register(applicationRoutes);
+      await api.register(productRoutes);
+      await api.register(weekRoutes);
+      await api.register(depotRoutes);
     },
     { prefix: '/api' },
   );

@@ -3,6 +3,8 @@ import { buildApp, type App } from './app.ts';
 import { createStore } from '../activities/store/index.ts';
 import { Client, Connection } from '@temporalio/client';
 import { createApiServices } from './plugins/services.ts';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDocumentStore } from '../activities/store/documents.ts';
 import type { CallerIdentity } from './auth/identity.ts';
 
 // What a person sees when a dependency fails: the real app, with its store pointed at a port
@@ -23,6 +25,7 @@ describe('when the database does not answer', () => {
         createStore({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9', tablePrefix: 'nowhere' }),
         // No Temporal call happens before the store fails.
         new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
+        createDocumentStore(new S3Client({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9' }), 'nowhere'),
       ),
       verifyToken: async () => staff,
       oidcIssuer: 'http://localhost:1/realms/x',

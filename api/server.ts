@@ -1,5 +1,7 @@
 // The API process.
 import { Client, Connection } from '@temporalio/client';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDocumentStore } from '../activities/store/documents.ts';
 import { createStore } from '../activities/store/index.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { connectionOptions } from '../temporal/settings.ts';
@@ -19,7 +21,18 @@ const connection = await Connection.connect(connectionOptions(settings));
 const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 
 const app = await buildApp({
-  services: createApiServices(store, client),
+  services: createApiServices(
+    store,
+    client,
+    createDocumentStore(
+      new S3Client({
+        region: settings.AWS_REGION,
+        ...(settings.S3_ENDPOINT ? { endpoint: settings.S3_ENDPOINT } : {}),
+        forcePathStyle: settings.S3_FORCE_PATH_STYLE,
+      }),
+      settings.S3_BUCKET,
+    ),
+  ),
   verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
   oidcIssuer: settings.OIDC_ISSUER,
   webClientId: settings.OIDC_WEB_CLIENT_ID,

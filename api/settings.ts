@@ -11,6 +11,9 @@ export const ApiSettings = Type.Object({
   AWS_REGION: Type.String({ minLength: 1 }),
   DYNAMODB_ENDPOINT: Type.Optional(Type.String()),
   DYNAMODB_TABLE_PREFIX: Type.String({ minLength: 1 }),
+  S3_ENDPOINT: Type.Optional(Type.String()),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
+  S3_BUCKET: Type.String({ minLength: 3 }),
   /** Keycloak realm URL, e.g. https://id.example.org/realms/cocagne. */
   OIDC_ISSUER: Type.String({ pattern: '^https?://' }),
   OIDC_AUDIENCE: Type.String({ minLength: 1 }),

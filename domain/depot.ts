@@ -21,6 +21,8 @@ export const Depot = Type.Object({
   ),
   /** How many baskets the depot can hold on a delivery day. */
   capacity: Type.Integer({ minimum: 0 }),
+  /** A round that takes baskets to members' homes rather than a place they come to. */
+  homeDelivery: Type.Optional(Type.Boolean()),
   contact: Type.Optional(Type.String()),
   notes: Type.Optional(Type.String()),
   version: Type.Integer(),
@@ -31,3 +33,32 @@ export const weekdayLabels = {
   fr: ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'],
   en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
 } as const;
+
+/** What staff type to create or change a depot. */
+export const DepotInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
+    address: PostalAddress,
+    location: Type.Object(
+      { lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }) },
+      { additionalProperties: false },
+    ),
+    deliveryWeekday: Type.Integer({ minimum: 1, maximum: 7 }),
+    openingHours: Type.String({ minLength: 1, maxLength: 80 }),
+    pickupWindow: Type.Optional(
+      Type.Object(
+        {
+          start: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+          end: Type.String({ pattern: '^\\d{2}:\\d{2}$' }),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    capacity: Type.Integer({ minimum: 0, maximum: 10_000 }),
+    homeDelivery: Type.Optional(Type.Boolean()),
+    contact: Type.Optional(Type.String({ maxLength: 200 })),
+    notes: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  { additionalProperties: false },
+);
+export type DepotInput = Type.Static<typeof DepotInput>;

@@ -23,6 +23,9 @@ export const GardenRulesInput = Type.Object(
     waitingList: Type.Boolean(),
     /** Hour (garden time) of the reminder sent the day before each delivery; none when absent. */
     dayBeforeReminderHour: Type.Optional(Type.Integer({ minimum: 0, maximum: 23 })),
+    /** When next week's baskets are prepared: ISO weekday (1 = Monday) and hour, garden time. */
+    weekPreparationDay: Type.Integer({ minimum: 1, maximum: 7 }),
+    weekPreparationHour: Type.Integer({ minimum: 0, maximum: 23 }),
   },
   { additionalProperties: false },
 );
@@ -40,6 +43,8 @@ export const defaultGardenRules: GardenRules = {
   resumeReminderDays: 3,
   waitingList: true,
   dayBeforeReminderHour: 17,
+  weekPreparationDay: 4,
+  weekPreparationHour: 8,
   version: 0,
 };
 

@@ -55,6 +55,8 @@ export const Member = Type.Object({
   /** E.164. */
   phone: Type.Optional(Type.String()),
   address: Type.Optional(PostalAddress),
+  /** Where the household lives on the map (for home deliveries), placed by staff. */
+  location: Type.Optional(Type.Object({ lat: Type.Number(), lng: Type.Number() })),
   householdSize: Type.Optional(Type.Integer()),
   notes: Type.Optional(Type.String()),
   contactPreferences: Type.Optional(ContactPreferences),

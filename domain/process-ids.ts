@@ -10,3 +10,7 @@ export function subscriptionProcessId(gardenId: string, subscriptionId: string):
 export function settingsBroadcastProcessId(gardenId: string, change: string): string {
   return `${gardenId}/settings-broadcast/${change}`;
 }
+
+export function weekProcessId(gardenId: string, week: string): string {
+  return `${gardenId}/week/${week}`;
+}

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ActivityDeps } from '../activities/index.ts';
@@ -9,6 +10,9 @@ export const ActivitySettings = Type.Object({
   AWS_REGION: Type.String({ minLength: 1 }),
   DYNAMODB_ENDPOINT: Type.Optional(Type.String()),
   DYNAMODB_TABLE_PREFIX: Type.String({ minLength: 1 }),
+  S3_ENDPOINT: Type.Optional(Type.String()),
+  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
+  S3_BUCKET: Type.String({ minLength: 3 }),
   SES_ENDPOINT: Type.Optional(Type.String()),
   SNS_ENDPOINT: Type.Optional(Type.String()),
   MAIL_FROM: Type.String({ minLength: 3 }),
@@ -35,6 +39,12 @@ export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
       tablePrefix: settings.DYNAMODB_TABLE_PREFIX,
     }),
     ses: new SESv2Client({ region: settings.AWS_REGION, ...endpoint(settings.SES_ENDPOINT) }),
+    s3: new S3Client({
+      region: settings.AWS_REGION,
+      ...endpoint(settings.S3_ENDPOINT),
+      forcePathStyle: settings.S3_FORCE_PATH_STYLE,
+    }),
+    documentsBucket: settings.S3_BUCKET,
     sns: new SNSClient({ region: settings.AWS_REGION, ...endpoint(settings.SNS_ENDPOINT) }),
     mailFrom: settings.MAIL_FROM,
     publicUrl: settings.PUBLIC_URL,
@@ -52,5 +62,6 @@ export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
 export function closeActivityDeps(deps: ActivityDeps): void {
   deps.store.close();
   deps.ses.destroy();
+  deps.s3.destroy();
   deps.sns.destroy();
 }

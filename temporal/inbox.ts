@@ -3,15 +3,18 @@ import { waitingOn, waitingOnKey } from '../workflows/search-attributes.ts';
 
 /** Something in a garden that waits on a person, as Temporal's visibility knows it. */
 export interface WaitingItem {
-  kind: 'subscription-approval';
+  kind: 'subscription-approval' | 'week-composition';
   workflowId: string;
-  /** The entity the process is about (here, the subscription id). */
+  /** The entity the process is about: the subscription id, or the ISO week. */
   entityId: string;
   /** Since when the process has been running. */
   since: string;
 }
 
-const kindOf: Record<string, WaitingItem['kind']> = { [waitingOn.staffApproval]: 'subscription-approval' };
+const kindOf: Record<string, WaitingItem['kind']> = {
+  [waitingOn.staffApproval]: 'subscription-approval',
+  [waitingOn.weekComposition]: 'week-composition',
+};
 
 /**
  * The staff inbox comes from the `WaitingOn` search attribute that workflows set while they

@@ -1,3 +1,4 @@
 // Every workflow the worker runs, one folder per process.
 export { subscriptionWorkflow } from './subscription/workflow.ts';
 export { gardenSettingsBroadcast } from './garden-settings/workflow.ts';
+export { weekPreparation, weekPreparationTrigger } from './week/workflow.ts';

@@ -23,4 +23,5 @@ export const searchAttributeKeys = [
 /** The things a workflow can wait on a person for. */
 export const waitingOn = {
   staffApproval: 'staff-approval',
+  weekComposition: 'week-composition',
 } as const;

@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Depot } from '../../domain/depot.ts';
+import type { Depot, DepotInput } from '../../domain/depot.ts';
+import { conflict, notFound } from '../../domain/errors.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
@@ -20,6 +21,26 @@ export function createDepotStore(db: DynamoDBDocumentClient, tables: TableNames)
         if (isConditionFailure(error)) return false;
         throw error;
       }
+    },
+
+    /** Replaces a depot's details, provided nobody changed them since `expectedVersion`. */
+    async update(gardenId: string, id: string, expectedVersion: number, input: DepotInput): Promise<Depot> {
+      const depot: Depot = { ...input, id, gardenId, version: expectedVersion + 1 };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: { pk: gardenId, sk: `DEPOT#${id}`, entity: 'depot', ...depot },
+            ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        if (!(await this.get(gardenId, id))) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
+        throw conflict();
+      }
+      return depot;
     },
 
     async get(gardenId: string, id: string): Promise<Depot | undefined> {

@@ -6,6 +6,8 @@ import { createGardenSettingsStore } from './garden-settings.ts';
 import { createMemberStore } from './member-store.ts';
 import { createNotificationLog } from './notification-log.ts';
 import { createSubscriptionStore } from './subscription-store.ts';
+import { createProductStore } from './product-store.ts';
+import { createWeekStore } from './week-store.ts';
 
 export type { DynamoConfig } from './dynamo-client.ts';
 
@@ -23,6 +25,8 @@ export function createStore(config: DynamoConfig) {
     subscriptions: createSubscriptionStore(db, tables),
     notifications: createNotificationLog(db, tables),
     calendarLinks: createCalendarLinks(db, tables),
+    products: createProductStore(db, tables),
+    weeks: createWeekStore(db, tables),
     close: () => db.destroy(),
   };
 }

@@ -100,7 +100,15 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       const current = await this.get(gardenId, id);
       if (!current) throw notFound(memberLabel);
       if (current.version !== expectedVersion) throw conflict();
+      // What the form does not carry stays as it was: the member's own contact preferences,
+      // their acceptance of the terms, their place on the map.
+      const kept = {
+        ...(current.contactPreferences ? { contactPreferences: current.contactPreferences } : {}),
+        ...(current.termsAcceptedAt ? { termsAcceptedAt: current.termsAcceptedAt } : {}),
+        ...(current.location ? { location: current.location } : {}),
+      };
       const member: Member = {
+        ...kept,
         ...input,
         id,
         gardenId,
@@ -144,6 +152,32 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
               'SET contactPreferences = :preferences, updatedAt = :now, version = version + :one',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':preferences': preferences, ':now': now, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return withoutKeys<Member>(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) throw notFound(memberLabel);
+        throw error;
+      }
+    },
+
+    /** Places the member's home on the map; the version moves on. */
+    async setLocation(
+      gardenId: string,
+      id: string,
+      location: { lat: number; lng: number },
+      now: string,
+    ): Promise<Member> {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tables.gardens,
+            Key: { pk: gardenId, sk: `MEMBER#${id}` },
+            UpdateExpression: 'SET #location = :location, updatedAt = :now, version = version + :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#location': 'location' },
+            ExpressionAttributeValues: { ':location': location, ':now': now, ':one': 1 },
             ReturnValues: 'ALL_NEW',
           }),
         );

@@ -9,6 +9,9 @@ import {
 } from '../../temporal/garden-settings-client.ts';
 import { createInbox, type Inbox } from '../../temporal/inbox.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
+import { createWeekSchedules, type WeekSchedules } from '../../temporal/week-schedules.ts';
+import type { DocumentStore } from '../../activities/store/documents.ts';
 
 /** What routes use to read (the store) and to act (the workflows), given by the process that builds the app. */
 export interface ApiServices {
@@ -16,18 +19,25 @@ export interface ApiServices {
   subscriptions: SubscriptionCommands;
   gardenSettings: GardenSettingsCommands;
   inbox: Inbox;
+  weeks: WeekCommands;
+  weekSchedules: WeekSchedules;
+  /** The garden's printed documents (S3). */
+  documents: DocumentStore;
   /** The current instant; tests may fix it. */
   now: () => Date;
   newId: () => string;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */
-export function createApiServices(store: Store, client: Client): ApiServices {
+export function createApiServices(store: Store, client: Client, documents: DocumentStore): ApiServices {
   return {
     store,
     subscriptions: createSubscriptionCommands(client),
     gardenSettings: createGardenSettingsCommands(client),
     inbox: createInbox(client),
+    weeks: createWeekCommands(client),
+    weekSchedules: createWeekSchedules(client),
+    documents,
     now: () => new Date(),
     newId: () => newId('m', randomUUID),
   };

@@ -12,7 +12,7 @@ const version = {
 
 /** A garden's delivery calendar and subscription rules. */
 export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, gardenSettings } = app.services;
+  const { store, gardenSettings, weekSchedules } = app.services;
 
   app.get(
     '/gardens/:gardenId/calendar',
@@ -96,6 +96,8 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: expected, ...input } = request.body;
       const saved = await store.settings.saveRules(gardenId, input, expected);
       await gardenSettings.announce(gardenId, `rules-v${saved.version}`);
+      const garden = await store.gardens.get(gardenId);
+      await weekSchedules.ensure(gardenId, saved, garden?.timeZone);
       return saved;
     },
   );

@@ -7,10 +7,21 @@ import { SubscriptionView } from '../../domain/views.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
 import { withNames } from './subscription-views.ts';
 
+const Counts = Type.Object({ small: Type.Integer(), medium: Type.Integer(), large: Type.Integer() });
+
 export const InboxItem = Type.Object({
-  kind: Type.Enum(['subscription-approval']),
+  kind: Type.Enum(['subscription-approval', 'week-composition']),
   since: Type.String(),
-  subscription: SubscriptionView,
+  /** For an application: the subscription to approve. */
+  subscription: Type.Optional(SubscriptionView),
+  /** For a week: which one, when its composition is due, how many baskets. */
+  week: Type.Optional(
+    Type.Object({
+      week: Type.String(),
+      deadline: Type.Optional(Type.String()),
+      total: Type.Optional(Counts),
+    }),
+  ),
   /** For an application: how full its depot is (active subscriptions out of its capacity). */
   depotLoad: Type.Optional(Type.Object({ active: Type.Integer(), capacity: Type.Integer() })),
 });
@@ -20,7 +31,7 @@ export const InboxItem = Type.Object({
  * `WaitingOn` search attribute of the workflows (one list, whatever the process).
  */
 export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, inbox } = app.services;
+  const { store, inbox, weeks } = app.services;
 
   app.get(
     '/gardens/:gardenId/inbox',
@@ -51,18 +62,32 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const capacity = new Map(depots.map((depot) => [depot.id, depot.capacity]));
       // A workflow may be listed before its first write reaches the store: it shows next time.
-      const found = waiting.flatMap((item) => {
-        const subscription = byId.get(item.entityId);
+      const applications = waiting.flatMap((item) => {
+        const subscription = item.kind === 'subscription-approval' ? byId.get(item.entityId) : undefined;
         return subscription ? [{ item, subscription }] : [];
       });
       const views = await withNames(
         store,
         gardenId,
-        found.map(({ subscription }) => subscription),
+        applications.map(({ subscription }) => subscription),
       );
-      return {
-        items: found.map(({ item }, index) => {
-          const subscription = views[index] ?? found[index]!.subscription;
+      const named = new Map(views.map((view) => [view.id, view]));
+      const items = await Promise.all(
+        waiting.map(async (item) => {
+          if (item.kind === 'week-composition') {
+            const progress = await weeks.progress(gardenId, item.entityId).catch(() => undefined);
+            return {
+              kind: item.kind,
+              since: item.since,
+              week: {
+                week: item.entityId,
+                ...(progress?.deadline ? { deadline: progress.deadline } : {}),
+                ...(progress?.counts ? { total: progress.counts.total } : {}),
+              },
+            };
+          }
+          const subscription = named.get(item.entityId);
+          if (!subscription) return undefined;
           const depotCapacity = capacity.get(subscription.depotId);
           return {
             kind: item.kind,
@@ -73,7 +98,8 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
               : { depotLoad: { active: activeAt.get(subscription.depotId) ?? 0, capacity: depotCapacity } }),
           };
         }),
-      };
+      );
+      return { items: items.filter((item) => item !== undefined) };
     },
   );
 

@@ -13,6 +13,7 @@ import { isCocagneError } from '../../domain/errors.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';
 import { normalizeMemberInput } from '../../domain/member.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { createWeekSchedules } from '../../temporal/week-schedules.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
@@ -66,7 +67,13 @@ async function seedSubscriptions(
   const namespace = env.TEMPORAL_NAMESPACE ?? '';
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const commands = createSubscriptionCommands(new Client({ connection, namespace }));
+  const client = new Client({ connection, namespace });
+  const commands = createSubscriptionCommands(client);
+  // Every garden prepares next week's baskets on its own schedule.
+  const schedules = createWeekSchedules(client);
+  for (const garden of demoGardens) {
+    await schedules.ensure(garden.id, await store.settings.rules(garden.id), garden.timeZone);
+  }
   // Decisions need a worker: run one for the demo gardens while seeding.
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: silent });
   const workers = await Promise.all(

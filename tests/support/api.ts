@@ -6,7 +6,13 @@ import { createTokenVerifier } from '../../api/auth/token-verifier.ts';
 import { createApiServices } from '../../api/plugins/services.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';
 import type { MemberInput } from '../../domain/member.ts';
-import { createTestGarden, testActivities, testEnvironment, testStore } from './environment.ts';
+import {
+  createTestGarden,
+  testActivities,
+  testDocuments,
+  testEnvironment,
+  testStore,
+} from './environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
 import { workflowBundle } from './temporal.ts';
 
@@ -34,7 +40,7 @@ export async function startTestApi(purpose: string, options: { webDist?: string 
   const workerRun = worker.run();
 
   const app: App = await buildApp({
-    services: createApiServices(store, client),
+    services: createApiServices(store, client, testDocuments()),
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDocumentStore } from '../../activities/store/documents.ts';
 import { createActivities } from '../../activities/index.ts';
 import { createStore, type Store } from '../../activities/store/index.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
@@ -59,7 +61,7 @@ export function testGarden(id: string): Garden {
     id,
     name: `Jardin de test ${id}`,
     city: 'Besançon',
-    contactEmail: 'contact@example.org',
+    contactEmail: `contact-${id}@example.org`,
     timeZone: 'Europe/Paris',
     createdAt: new Date().toISOString(),
   };
@@ -89,4 +91,13 @@ export function testActivities(store: Store) {
   const deps = activityDepsFrom(readConfiguration(ActivitySettings, testEnvironment()));
   deps.store.close();
   return createActivities({ ...deps, store });
+}
+
+/** The documents bucket of the local stack (S3 on versitygw). */
+export function testDocuments() {
+  const env = testEnvironment();
+  return createDocumentStore(
+    new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true }),
+    env.S3_BUCKET ?? 'cocagne-documents',
+  );
 }

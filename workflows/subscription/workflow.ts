@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  getExternalWorkflowHandle,
   log,
   patched,
   proxyActivities,
@@ -10,7 +11,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
+import { weekProcessId } from '../../domain/process-ids.ts';
 import { atHour, seasonAfter, startOfDayIn } from '../../domain/delivery-calendar.ts';
 import {
   absenceRefusal,
@@ -55,6 +57,7 @@ import {
   type SubscriptionWorkflowInput,
 } from './contract.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
+import { basketsChangedSignal } from '../week/contract.ts';
 
 const { recordSubscription, loadGardenSnapshot } = proxyActivities<SubscriptionActivities>({
   startToCloseTimeout: '30 seconds',
@@ -505,6 +508,20 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       memberId: subscription.memberId,
     });
   }
+  /**
+   * The weeks that may already be prepared (this one and the next) plan this subscription's
+   * baskets again: a late absence or change reaches the depot sheets without a new run.
+   */
+  async function tellPreparedWeeks(): Promise<void> {
+    const thisWeek = isoWeek(today());
+    for (const week of [thisWeek, isoWeek(addDays(today(), 7))]) {
+      await getExternalWorkflowHandle(weekProcessId(subscription.gardenId, week))
+        .signal(basketsChangedSignal, subscription.id)
+        // A week not prepared yet plans everyone when it starts: nothing to tell it.
+        .catch(() => undefined);
+    }
+  }
+
   garden = await loadGardenSnapshot(subscription.gardenId);
   let contextFresh = true;
   const historyLimit = input.historyLimit ?? defaultHistoryLimit;
@@ -515,6 +532,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       await recordSubscription(snapshot);
       recordedRevision = snapshot.revision;
       showState();
+      if (patched('tell-prepared-weeks')) await tellPreparedWeeks();
       continue;
     }
     const queued = notices.shift();

@@ -1,0 +1,35 @@
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { notFound } from '../../domain/errors.ts';
+
+/**
+ * The garden's printable documents in S3 (depot sheets, harvest lists…), under the garden's
+ * own prefix so a garden's files can be exported or deleted together.
+ */
+export function createDocumentStore(s3: S3Client, bucket: string) {
+  return {
+    async put(key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+      await s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }),
+      );
+    },
+
+    async get(key: string): Promise<{ bytes: Uint8Array; contentType: string }> {
+      try {
+        const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return {
+          bytes: await (answer.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array())),
+          contentType: answer.ContentType ?? 'application/octet-stream',
+        };
+      } catch (error) {
+        if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound')) {
+          throw notFound({ fr: 'Document', en: 'Document' });
+        }
+        throw error;
+      }
+    },
+  };
+}
+export type DocumentStore = ReturnType<typeof createDocumentStore>;
+
+export const weekDocumentKey = (gardenId: string, week: string, name: string) =>
+  `${gardenId}/weeks/${week}/${name}`;

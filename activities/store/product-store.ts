@@ -1,0 +1,85 @@
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
+import type { Product, ProductInput } from '../../domain/products.ts';
+import { isConditionFailure, withoutKeys } from './conditional.ts';
+import type { TableNames } from './dynamo-client.ts';
+
+const productLabel = { fr: 'Produit', en: 'Product' };
+
+/** The garden's catalogue of vegetables and products. */
+export function createProductStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  const key = (gardenId: string, id: string) => ({ pk: gardenId, sk: `PRODUCT#${id}` });
+
+  return {
+    async create(gardenId: string, id: string, input: ProductInput): Promise<Product> {
+      const product: Product = { ...input, id, gardenId, version: 1 };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: { ...key(gardenId, id), entity: 'product', ...product },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) {
+          throw new CocagneError('duplicate', {
+            fr: 'Ce produit existe déjà.',
+            en: 'This product already exists.',
+          });
+        }
+        throw error;
+      }
+      return product;
+    },
+
+    async get(gardenId: string, id: string): Promise<Product | undefined> {
+      const { Item } = await db.send(new GetCommand({ TableName: tables.gardens, Key: key(gardenId, id) }));
+      return Item ? withoutKeys<Product>(Item) : undefined;
+    },
+
+    async update(
+      gardenId: string,
+      id: string,
+      expectedVersion: number,
+      input: ProductInput,
+    ): Promise<Product> {
+      const product: Product = { ...input, id, gardenId, version: expectedVersion + 1 };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: { ...key(gardenId, id), entity: 'product', ...product },
+            ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+            ExpressionAttributeValues: { ':expected': expectedVersion },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        if (!(await this.get(gardenId, id))) throw notFound(productLabel);
+        throw conflict();
+      }
+      return product;
+    },
+
+    /** The whole catalogue, by name. */
+    async list(gardenId: string): Promise<Product[]> {
+      const products: Product[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tables.gardens,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'PRODUCT#' },
+            ExclusiveStartKey: start,
+          }),
+        );
+        products.push(...(page.Items ?? []).map((item) => withoutKeys<Product>(item)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return products.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+    },
+  };
+}
+export type ProductStore = ReturnType<typeof createProductStore>;

@@ -1,0 +1,190 @@
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { Actor } from '../../domain/actor.ts';
+import type {
+  BasketCounts,
+  CompositionInput,
+  PlannedBasket,
+  WeekComposition,
+} from '../../domain/delivery-week.ts';
+import { conflict } from '../../domain/errors.ts';
+import { isConditionFailure, withoutKeys } from './conditional.ts';
+import type { TableNames } from './dynamo-client.ts';
+
+/** What a week looks like once planned: counts, depots over capacity, documents. */
+export interface WeekSummary {
+  gardenId: string;
+  week: string;
+  counts: { byDepot: Record<string, BasketCounts>; total: BasketCounts };
+  overCapacity: Array<{ depotId: string; baskets: number; capacity: number }>;
+  /** Members whose basket is set aside this week (absences), for the record. */
+  absences: number;
+  documents: Array<{ name: string; key: string; depotId?: string; title: string }>;
+  updatedAt: string;
+}
+
+const basketKey = (week: string, basket: Pick<PlannedBasket, 'subscriptionId' | 'date'>) =>
+  `BASKET#${week}#${basket.subscriptionId}#${basket.date}`;
+
+/** A garden's delivery weeks: the composition, one basket record per delivery, the summary. */
+export function createWeekStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  async function queryPrefix(gardenId: string, prefix: string): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tables.gardens,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': gardenId, ':prefix': prefix },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /** Writes and deletes in batches of 25, retrying what DynamoDB leaves unprocessed. */
+  async function batchWrite(
+    requests: Array<
+      { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } }
+    >,
+  ): Promise<void> {
+    for (let index = 0; index < requests.length; index += 25) {
+      let pending: typeof requests | undefined = requests.slice(index, index + 25);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** attempt, 2000)));
+        const answer = await db.send(new BatchWriteCommand({ RequestItems: { [tables.gardens]: pending } }));
+        pending = answer.UnprocessedItems?.[tables.gardens] as typeof requests | undefined;
+      }
+    }
+  }
+
+  return {
+    async composition(gardenId: string, week: string): Promise<WeekComposition | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tables.gardens,
+          Key: { pk: gardenId, sk: `WEEK#${week}#COMPOSITION` },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? withoutKeys<WeekComposition>(Item) : undefined;
+    },
+
+    /** Saves a composition made from version `expectedVersion` (0 for a new one); a stale one is a conflict. */
+    async saveComposition(
+      gardenId: string,
+      week: string,
+      baskets: CompositionInput,
+      expectedVersion: number,
+      by: Actor,
+      now: string,
+    ): Promise<WeekComposition> {
+      const composition: WeekComposition = {
+        gardenId,
+        week,
+        baskets,
+        updatedAt: now,
+        updatedBy: by,
+        version: expectedVersion + 1,
+      };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: {
+              pk: gardenId,
+              sk: `WEEK#${week}#COMPOSITION`,
+              entity: 'week-composition',
+              ...composition,
+            },
+            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw conflict();
+        throw error;
+      }
+      return composition;
+    },
+
+    async baskets(gardenId: string, week: string): Promise<PlannedBasket[]> {
+      return (await queryPrefix(gardenId, `BASKET#${week}#`)).map((item) => withoutKeys<PlannedBasket>(item));
+    },
+
+    /**
+     * Makes the stored baskets of these subscriptions for the week exactly `baskets`: new ones
+     * written, gone ones deleted, the same ones rewritten unchanged. Running it twice leaves
+     * the same records.
+     */
+    async replaceBaskets(
+      gardenId: string,
+      week: string,
+      subscriptionIds: readonly string[],
+      baskets: readonly PlannedBasket[],
+      existing?: readonly PlannedBasket[],
+    ): Promise<void> {
+      const concerned = new Set(subscriptionIds);
+      const before = (existing ?? (await this.baskets(gardenId, week))).filter((basket) =>
+        concerned.has(basket.subscriptionId),
+      );
+      const wanted = new Set(baskets.map((basket) => basketKey(week, basket)));
+      await batchWrite([
+        ...before
+          .filter((basket) => !wanted.has(basketKey(week, basket)))
+          .map((basket) => ({ DeleteRequest: { Key: { pk: gardenId, sk: basketKey(week, basket) } } })),
+        ...baskets.map((basket) => ({
+          PutRequest: {
+            Item: { pk: gardenId, sk: basketKey(week, basket), entity: 'basket', gardenId, ...basket },
+          },
+        })),
+      ]);
+    },
+
+    async summary(gardenId: string, week: string): Promise<WeekSummary | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tables.gardens,
+          Key: { pk: gardenId, sk: `WEEK#${week}#SUMMARY` },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? withoutKeys<WeekSummary>(Item) : undefined;
+    },
+
+    async saveSummary(summary: WeekSummary): Promise<void> {
+      await db.send(
+        new PutCommand({
+          TableName: tables.gardens,
+          Item: {
+            pk: summary.gardenId,
+            sk: `WEEK#${summary.week}#SUMMARY`,
+            entity: 'week-summary',
+            ...summary,
+          },
+        }),
+      );
+    },
+
+    /** Summaries of the garden's weeks, most recent first. */
+    async summaries(gardenId: string, limit: number): Promise<WeekSummary[]> {
+      const items = await queryPrefix(gardenId, 'WEEK#');
+      return items
+        .filter((item) => item.entity === 'week-summary')
+        .map((item) => withoutKeys<WeekSummary>(item))
+        .sort((a, b) => b.week.localeCompare(a.week))
+        .slice(0, limit);
+    },
+  };
+}
+export type WeekStore = ReturnType<typeof createWeekStore>;

@@ -1,0 +1,225 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
+import { ApplicationFailure } from '@temporalio/common';
+import { formatDay, type IsoDate } from '../domain/calendar.ts';
+import { cutoffOf, isDeliveryDay } from '../domain/delivery-calendar.ts';
+import {
+  basketsOfWeek,
+  compositionRefusal,
+  countBaskets,
+  depotsOverCapacity,
+  emptyComposition,
+  weekDays,
+  type PlannedBasket,
+} from '../domain/delivery-week.ts';
+import type { Localized } from '../domain/locale.ts';
+import { basketSizes, type BasketSize } from '../domain/subscription.ts';
+import { weekDocuments } from './documents/week-documents.ts';
+import { weekDocumentKey, type DocumentStore } from './store/documents.ts';
+import { readGardenContext, scheduleContextOf } from './store/garden-context.ts';
+import type { Store } from './store/index.ts';
+import type { WeekSummary } from './store/week-store.ts';
+
+/** Side effects of preparing a delivery week. */
+export function createWeekActivities(deps: {
+  store: Store;
+  documents: DocumentStore;
+  ses: SESv2Client;
+  mailFrom: string;
+  publicUrl: string;
+}) {
+  const { store } = deps;
+
+  return {
+    /** Ids of the garden's subscriptions that may have baskets (active or paused). */
+    async runningSubscriptionIds(gardenId: string): Promise<string[]> {
+      const subscriptions = await store.subscriptions.list(gardenId);
+      return subscriptions
+        .filter((subscription) => subscription.status === 'active' || subscription.status === 'paused')
+        .map((subscription) => subscription.id)
+        .sort();
+    },
+
+    /**
+     * Writes the week's baskets of these subscriptions, as their schedules say now. The same
+     * input twice gives the same records.
+     */
+    async planWeekBaskets(input: {
+      gardenId: string;
+      week: string;
+      subscriptionIds: string[];
+    }): Promise<number> {
+      const [context, subscriptions, existing] = await Promise.all([
+        readGardenContext(store, input.gardenId),
+        store.subscriptions.list(input.gardenId),
+        store.weeks.baskets(input.gardenId, input.week),
+      ]);
+      const wanted = new Set(input.subscriptionIds);
+      const baskets: PlannedBasket[] = subscriptions
+        .filter((subscription) => wanted.has(subscription.id))
+        .flatMap((subscription) => basketsOfWeek(subscription, scheduleContextOf(context), input.week));
+      await store.weeks.replaceBaskets(input.gardenId, input.week, input.subscriptionIds, baskets, existing);
+      return baskets.length;
+    },
+
+    /** Counts the week's baskets by depot and size, flags full depots, says when the composition is due. */
+    async summarizeWeek(input: {
+      gardenId: string;
+      week: string;
+    }): Promise<
+      Pick<WeekSummary, 'counts' | 'overCapacity' | 'absences'> & { deadline?: string; sizes: BasketSize[] }
+    > {
+      const [baskets, depots, context, garden, previous] = await Promise.all([
+        store.weeks.baskets(input.gardenId, input.week),
+        store.depots.list(input.gardenId),
+        readGardenContext(store, input.gardenId),
+        store.gardens.get(input.gardenId),
+        store.weeks.summary(input.gardenId, input.week),
+      ]);
+      const counts = countBaskets(baskets);
+      const overCapacity = depotsOverCapacity(
+        counts.byDepot,
+        Object.fromEntries(depots.map((depot) => [depot.id, depot.capacity])),
+      );
+      const absences = baskets.filter((basket) => basket.state === 'absent').length;
+      await store.weeks.saveSummary({
+        gardenId: input.gardenId,
+        week: input.week,
+        counts,
+        overCapacity,
+        absences,
+        documents: previous?.documents ?? [],
+        updatedAt: new Date().toISOString(),
+      });
+      // The composition is due when the week's first delivery is fixed (its cutoff).
+      const firstDay = weekDays(input.week).find((day) =>
+        depots.some((depot) => isDeliveryDay(context.calendar, depot.deliveryWeekday, day)),
+      );
+      const timeZone = garden?.timeZone ?? 'Europe/Paris';
+      return {
+        counts,
+        overCapacity,
+        absences,
+        sizes: basketSizes.filter((size) => counts.total[size] > 0),
+        ...(firstDay
+          ? { deadline: cutoffOf(firstDay, context.calendar.cutoffHours, timeZone).toISOString() }
+          : {}),
+      };
+    },
+
+    /** Why the week's composition cannot be approved yet, or undefined. */
+    async compositionProblem(input: {
+      gardenId: string;
+      week: string;
+      sizes: BasketSize[];
+    }): Promise<Localized | undefined> {
+      const [composition, products] = await Promise.all([
+        store.weeks.composition(input.gardenId, input.week),
+        store.products.list(input.gardenId),
+      ]);
+      return compositionRefusal(
+        composition?.baskets,
+        new Map(products.map((product) => [product.id, product])),
+        input.sizes,
+      );
+    },
+
+    /** Prints the harvest list and the depot sheets, stores them, and lists them in the summary. */
+    async printWeekDocuments(input: { gardenId: string; week: string }): Promise<WeekSummary['documents']> {
+      const { gardenId, week } = input;
+      const [garden, composition, products, baskets, depots, summary] = await Promise.all([
+        store.gardens.get(gardenId),
+        store.weeks.composition(gardenId, week),
+        store.products.list(gardenId),
+        store.weeks.baskets(gardenId, week),
+        store.depots.list(gardenId),
+        store.weeks.summary(gardenId, week),
+      ]);
+      if (!garden)
+        throw ApplicationFailure.nonRetryable(`Garden ${gardenId} is not registered`, 'garden_not_found');
+      const members = await store.members.getMany(
+        gardenId,
+        baskets.map((basket) => basket.memberId),
+      );
+      const documents = await weekDocuments({
+        gardenName: garden.name,
+        week,
+        composition: composition?.baskets ?? emptyComposition(),
+        products: new Map(products.map((product) => [product.id, product])),
+        baskets,
+        members,
+        depots,
+        generatedAt: new Date(),
+      });
+      const listed = await Promise.all(
+        documents.map(async (document) => {
+          const key = weekDocumentKey(gardenId, week, document.name);
+          await deps.documents.put(key, document.bytes, 'application/pdf');
+          return {
+            name: document.name,
+            title: document.title,
+            key,
+            ...(document.depotId ? { depotId: document.depotId } : {}),
+          };
+        }),
+      );
+      if (summary)
+        await store.weeks.saveSummary({ ...summary, documents: listed, updatedAt: new Date().toISOString() });
+      return listed;
+    },
+
+    /** Tells the garden's staff, once, that the week's composition still awaits approval. */
+    async remindStaffOfComposition(input: {
+      gardenId: string;
+      week: string;
+      deadline: string;
+    }): Promise<boolean> {
+      const garden = await store.gardens.get(input.gardenId);
+      if (!garden) return false;
+      try {
+        await store.db.send(
+          new PutCommand({
+            TableName: store.tables.gardens,
+            Item: { pk: input.gardenId, sk: `WEEK#${input.week}#REMINDED`, at: new Date().toISOString() },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
+        throw error;
+      }
+      const due = new Intl.DateTimeFormat('fr-FR', {
+        dateStyle: 'full',
+        timeStyle: 'short',
+        timeZone: garden.timeZone,
+      }).format(new Date(input.deadline));
+      const weekPage = `${deps.publicUrl.replace(/\/+$/, '')}/equipe/semaines/${input.week}`;
+      await deps.ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: deps.mailFrom,
+          Destination: { ToAddresses: [garden.contactEmail] },
+          Content: {
+            Simple: {
+              Subject: {
+                Data: `Composition de la semaine ${input.week.slice(6)} à valider`,
+                Charset: 'UTF-8',
+              },
+              Body: {
+                Text: {
+                  Data:
+                    `Bonjour,\n\nLa composition des paniers de la semaine ${input.week.slice(6)} ` +
+                    `(à partir du ${formatDay(weekDays(input.week)[0] as IsoDate)}) n'est pas encore validée. ` +
+                    `Elle doit l'être avant le ${due}, pour que les feuilles d'émargement et la liste de récolte soient prêtes.\n\n` +
+                    `${weekPage}\n\n— Cocagne, ${garden.name}`,
+                  Charset: 'UTF-8',
+                },
+              },
+            },
+          },
+        }),
+      );
+      return true;
+    },
+  };
+}
+export type WeekActivities = ReturnType<typeof createWeekActivities>;

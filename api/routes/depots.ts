@@ -1,0 +1,98 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { Depot, DepotInput } from '../../domain/depot.ts';
+import { notFound } from '../../domain/errors.ts';
+import { Member } from '../../domain/member.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import { errorAnswers, GardenParams, MemberParams } from '../schemas.ts';
+
+const DepotParams = Type.Object({ ...GardenParams.properties, depotId: Type.String({ maxLength: 80 }) });
+
+/** Depots, placed on the map; members' homes placed on the map for home deliveries. */
+export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, gardenSettings } = app.services;
+  const staffOnly = app.guard({ roles: staffRoles });
+
+  app.post(
+    '/gardens/:gardenId/depots',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['depots'],
+        summary: 'Adds a pick-up point (or a home-delivery round).',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        body: DepotInput,
+        response: { 201: Depot, ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId } = request.params;
+      const depot: Depot = {
+        ...request.body,
+        name: request.body.name.trim(),
+        id: `d-${app.services.newId().slice(2)}`,
+        gardenId,
+        version: 1,
+      };
+      await store.depots.createIfAbsent(depot);
+      return reply.status(201).send(depot);
+    },
+  );
+
+  app.put(
+    '/gardens/:gardenId/depots/:depotId',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['depots'],
+        summary:
+          'Changes a depot (place on the map, hours, capacity…). `version` must be the one read. Running ' +
+          'subscriptions follow a new delivery day at once.',
+        security: [{ bearer: [] }],
+        params: DepotParams,
+        body: Type.Object(
+          { ...DepotInput.properties, version: Type.Integer({ minimum: 1 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Depot, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, depotId } = request.params;
+      const { version, ...input } = request.body;
+      const depot = await store.depots.update(gardenId, depotId, version, {
+        ...input,
+        name: input.name.trim(),
+      });
+      await gardenSettings.announce(gardenId, `depot-${depotId}-v${depot.version}`);
+      return depot;
+    },
+  );
+
+  app.put(
+    '/gardens/:gardenId/members/:memberId/location',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['depots'],
+        summary: "Places a member's home on the map (for home deliveries).",
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        body: Type.Object(
+          {
+            lat: Type.Number({ minimum: -90, maximum: 90 }),
+            lng: Type.Number({ minimum: -180, maximum: 180 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Member, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
+      return store.members.setLocation(gardenId, memberId, request.body, app.services.now().toISOString());
+    },
+  );
+};

@@ -1,0 +1,77 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { Product, ProductInput } from '../../domain/products.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import { errorAnswers, GardenParams } from '../schemas.ts';
+
+/** The garden's catalogue of vegetables and products. */
+export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.services;
+  const staffOnly = app.guard({ roles: staffRoles });
+
+  app.get(
+    '/gardens/:gardenId/products',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: "The garden's products, by name.",
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: Type.Array(Product), ...errorAnswers },
+      },
+    },
+    async (request) => store.products.list(request.params.gardenId),
+  );
+
+  app.post(
+    '/gardens/:gardenId/products',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: 'Adds a product to the catalogue.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        body: ProductInput,
+        response: { 201: Product, ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      const product = await store.products.create(
+        request.params.gardenId,
+        `p-${app.services.newId().slice(2)}`,
+        {
+          ...request.body,
+          name: request.body.name.trim(),
+        },
+      );
+      return reply.status(201).send(product);
+    },
+  );
+
+  app.put(
+    '/gardens/:gardenId/products/:productId',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: 'Changes a product (name, unit, still grown). `version` must be the one read.',
+        security: [{ bearer: [] }],
+        params: Type.Object({ ...GardenParams.properties, productId: Type.String({ maxLength: 80 }) }),
+        body: Type.Object(
+          { ...ProductInput.properties, version: Type.Integer({ minimum: 1 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Product, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { version, ...input } = request.body;
+      return store.products.update(request.params.gardenId, request.params.productId, version, {
+        ...input,
+        name: input.name.trim(),
+      });
+    },
+  );
+};

@@ -1,0 +1,343 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { isIsoWeek, isoWeekPattern } from '../../domain/delivery-calendar.ts';
+import { CompositionInput, mondayOfWeek, WeekComposition } from '../../domain/delivery-week.ts';
+import { CocagneError, notFound } from '../../domain/errors.ts';
+import { memberDisplayName } from '../../domain/member.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import { basketSizes } from '../../domain/subscription.ts';
+import { isoWeek, addDays } from '../../domain/calendar.ts';
+import { actorOf } from '../auth/identity.ts';
+import { callerOf } from '../plugins/auth.ts';
+import { errorAnswers, GardenParams } from '../schemas.ts';
+
+const WeekParams = Type.Object({
+  ...GardenParams.properties,
+  week: Type.String({ pattern: isoWeekPattern }),
+});
+const Counts = Type.Object({ small: Type.Integer(), medium: Type.Integer(), large: Type.Integer() });
+
+const WeekView = Type.Object({
+  week: Type.String(),
+  /** From the week's workflow while it runs; absent before it starts. */
+  progress: Type.Optional(
+    Type.Object({
+      phase: Type.Enum(['planning', 'awaiting-composition', 'printing', 'ready', 'done']),
+      planned: Type.Integer(),
+      total: Type.Integer(),
+      deadline: Type.Optional(Type.String()),
+      approval: Type.Optional(
+        Type.Object({ by: Type.Object({ userId: Type.String(), name: Type.String() }), at: Type.String() }),
+      ),
+    }),
+  ),
+  counts: Type.Optional(Type.Object({ total: Counts, byDepot: Type.Record(Type.String(), Counts) })),
+  overCapacity: Type.Array(
+    Type.Object({ depotId: Type.String(), baskets: Type.Integer(), capacity: Type.Integer() }),
+  ),
+  absences: Type.Integer(),
+  composition: Type.Optional(WeekComposition),
+  documents: Type.Array(
+    Type.Object({ name: Type.String(), title: Type.String(), depotId: Type.Optional(Type.String()) }),
+  ),
+});
+
+function requireWeek(week: string): void {
+  if (!isIsoWeek(week)) {
+    throw new CocagneError('invalid_input', {
+      fr: `La semaine ${week} n'existe pas.`,
+      en: `Week ${week} does not exist.`,
+    });
+  }
+}
+
+/** Delivery weeks: composition, preparation, approval, baskets and printed documents. */
+export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, weeks, documents } = app.services;
+  const staffOnly = app.guard({ roles: staffRoles });
+
+  app.get(
+    '/gardens/:gardenId/weeks',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: 'The last prepared weeks, most recent first (for the dashboard).',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 52, default: 12 }) }),
+        response: {
+          200: Type.Array(
+            Type.Object({
+              week: Type.String(),
+              total: Counts,
+              byDepot: Type.Record(Type.String(), Counts),
+              absences: Type.Integer(),
+            }),
+          ),
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request) =>
+      (await store.weeks.summaries(request.params.gardenId, request.query.limit)).map((summary) => ({
+        week: summary.week,
+        total: summary.counts.total,
+        byDepot: summary.counts.byDepot,
+        absences: summary.absences,
+      })),
+  );
+
+  app.get(
+    '/gardens/:gardenId/weeks/:week',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: 'A delivery week: progress, counts by depot and size, full depots, composition, documents.',
+        security: [{ bearer: [] }],
+        params: WeekParams,
+        response: { 200: WeekView, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, week } = request.params;
+      requireWeek(week);
+      const [progress, summary, composition] = await Promise.all([
+        weeks.progress(gardenId, week),
+        store.weeks.summary(gardenId, week),
+        store.weeks.composition(gardenId, week),
+      ]);
+      const counts = progress?.counts ?? summary?.counts;
+      return {
+        week,
+        ...(progress
+          ? {
+              progress: {
+                phase: progress.phase,
+                planned: progress.planned,
+                total: progress.total,
+                ...(progress.deadline ? { deadline: progress.deadline } : {}),
+                ...(progress.approval ? { approval: progress.approval } : {}),
+              },
+            }
+          : {}),
+        ...(counts ? { counts } : {}),
+        overCapacity: progress?.overCapacity ?? summary?.overCapacity ?? [],
+        absences: summary?.absences ?? 0,
+        ...(composition ? { composition } : {}),
+        documents: (summary?.documents ?? []).map(({ name, title, depotId }) => ({
+          name,
+          title,
+          ...(depotId ? { depotId } : {}),
+        })),
+      };
+    },
+  );
+
+  app.put(
+    '/gardens/:gardenId/weeks/:week/composition',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary:
+          "Saves the week's composition of each basket size. `version` must be the one read (0 for a new one).",
+        security: [{ bearer: [] }],
+        params: WeekParams,
+        body: Type.Object(
+          { ...CompositionInput.properties, version: Type.Integer({ minimum: 0 }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: WeekComposition, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, week } = request.params;
+      requireWeek(week);
+      const { version, ...baskets } = request.body;
+      const progress = await weeks.progress(gardenId, week);
+      if (progress?.approval) {
+        throw new CocagneError('refused', {
+          fr: 'La composition de cette semaine est déjà validée : les documents sont imprimés.',
+          en: "This week's composition is already approved: the documents are printed.",
+        });
+      }
+      const products = new Set((await store.products.list(gardenId)).map((product) => product.id));
+      const unknown = basketSizes
+        .flatMap((size) => baskets[size])
+        .find((line) => !products.has(line.productId));
+      if (unknown) throw notFound({ fr: `Produit ${unknown.productId}`, en: `Product ${unknown.productId}` });
+      return store.weeks.saveComposition(
+        gardenId,
+        week,
+        baskets,
+        version,
+        actorOf(callerOf(request)),
+        app.services.now().toISOString(),
+      );
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/weeks/:week/composition/copy-previous',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: "Starts this week's composition from last week's (only while this week has none).",
+        security: [{ bearer: [] }],
+        params: WeekParams,
+        response: { 200: WeekComposition, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, week } = request.params;
+      requireWeek(week);
+      const previousWeek = isoWeek(addDays(mondayOfWeek(week), -7));
+      const previous = await store.weeks.composition(gardenId, previousWeek);
+      if (!previous) {
+        throw new CocagneError('not_found', {
+          fr: "La semaine précédente n'a pas de composition à reprendre.",
+          en: 'Last week has no composition to copy.',
+        });
+      }
+      return store.weeks.saveComposition(
+        gardenId,
+        week,
+        previous.baskets,
+        0,
+        actorOf(callerOf(request)),
+        app.services.now().toISOString(),
+      );
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/weeks/:week/preparation',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: "Prepares the week now, without waiting for the garden's schedule (twice is once).",
+        security: [{ bearer: [] }],
+        params: WeekParams,
+        response: { 202: Type.Object({ started: Type.Boolean() }), ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId, week } = request.params;
+      requireWeek(week);
+      return reply.status(202).send({ started: await weeks.prepare(gardenId, week) });
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/weeks/:week/approval',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: "Approves the week's composition; the harvest list and depot sheets are printed.",
+        security: [{ bearer: [] }],
+        params: WeekParams,
+        response: {
+          200: Type.Object({
+            phase: Type.String(),
+            documents: Type.Array(Type.Object({ name: Type.String(), title: Type.String() })),
+          }),
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request) => {
+      const { gardenId, week } = request.params;
+      requireWeek(week);
+      const progress = await weeks.approve(gardenId, week, actorOf(callerOf(request)));
+      return {
+        phase: progress.phase,
+        documents: progress.documents.map(({ name, title }) => ({ name, title })),
+      };
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/weeks/:week/baskets',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: "The week's baskets, by depot, with members' names (the depot sheets on screen).",
+        security: [{ bearer: [] }],
+        params: WeekParams,
+        response: {
+          200: Type.Array(
+            Type.Object({
+              date: Type.String(),
+              depotId: Type.String(),
+              memberId: Type.String(),
+              memberName: Type.String(),
+              basketSize: Type.Enum([...basketSizes]),
+              baskets: Type.Integer(),
+              state: Type.Enum(['planned', 'absent']),
+              notes: Type.Optional(Type.String()),
+            }),
+          ),
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request) => {
+      const { gardenId, week } = request.params;
+      requireWeek(week);
+      const baskets = await store.weeks.baskets(gardenId, week);
+      const members = await store.members.getMany(
+        gardenId,
+        baskets.map((basket) => basket.memberId),
+      );
+      return baskets
+        .map((basket) => {
+          const member = members.get(basket.memberId);
+          return {
+            date: basket.date,
+            depotId: basket.depotId,
+            memberId: basket.memberId,
+            memberName: member ? memberDisplayName(member) : basket.memberId,
+            basketSize: basket.basketSize,
+            baskets: basket.baskets,
+            state: basket.state,
+            ...(member?.notes ? { notes: member.notes } : {}),
+          };
+        })
+        .sort((a, b) => a.depotId.localeCompare(b.depotId) || a.memberName.localeCompare(b.memberName, 'fr'));
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/weeks/:week/documents/:name',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['baskets'],
+        summary: 'A printed document of the week (PDF).',
+        security: [{ bearer: [] }],
+        params: Type.Object({
+          ...WeekParams.properties,
+          name: Type.String({ pattern: '^[a-z0-9.-]+\\.pdf$' }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { gardenId, week, name } = request.params;
+      const summary = await store.weeks.summary(gardenId, week);
+      const document = summary?.documents.find((entry) => entry.name === name);
+      if (!document) throw notFound({ fr: 'Document', en: 'Document' });
+      const file = await documents.get(document.key);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `inline; filename="${name}"`)
+        .header('cache-control', 'private, no-store')
+        .send(Buffer.from(file.bytes));
+    },
+  );
+};

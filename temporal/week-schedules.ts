@@ -1,0 +1,81 @@
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  type Client,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import { gardenTaskQueue } from '../domain/garden.ts';
+import type { GardenRules } from '../domain/garden-rules.ts';
+import { gardenIdKey } from '../workflows/search-attributes.ts';
+import {
+  weekPreparationTriggerType,
+  weekScheduleId,
+  type WeekTriggerInput,
+} from '../workflows/week/contract.ts';
+
+const weekdays = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
+
+/**
+ * Each garden's Temporal Schedule that prepares next week's baskets, every week, on the day
+ * and at the hour the garden chose (garden time).
+ */
+export function createWeekSchedules(client: Client) {
+  function options(
+    gardenId: string,
+    rules: Pick<GardenRules, 'weekPreparationDay' | 'weekPreparationHour'>,
+    timeZone: string,
+  ) {
+    const input: WeekTriggerInput = { gardenId, weeksAhead: 1 };
+    return {
+      scheduleId: weekScheduleId(gardenId),
+      spec: {
+        calendars: [
+          {
+            dayOfWeek: weekdays[rules.weekPreparationDay - 1] ?? 'THURSDAY',
+            hour: rules.weekPreparationHour,
+            minute: 0,
+          },
+        ],
+        timezone: timeZone,
+      },
+      action: {
+        type: 'startWorkflow' as const,
+        workflowType: weekPreparationTriggerType,
+        args: [input],
+        taskQueue: gardenTaskQueue(gardenId),
+        typedSearchAttributes: [{ key: gardenIdKey, value: gardenId }],
+      },
+      policies: { overlap: 'SKIP' as const, catchupWindow: '1 day' },
+    } satisfies ScheduleOptions;
+  }
+
+  return {
+    /** Creates the garden's schedule, or brings it to the garden's rules. */
+    async ensure(
+      gardenId: string,
+      rules: Pick<GardenRules, 'weekPreparationDay' | 'weekPreparationHour'>,
+      timeZone = 'Europe/Paris',
+    ): Promise<void> {
+      const wanted = options(gardenId, rules, timeZone);
+      try {
+        await client.schedule.create(wanted);
+      } catch (error) {
+        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
+        await client.schedule.getHandle(wanted.scheduleId).update((previous) => ({
+          ...previous,
+          spec: wanted.spec,
+        }));
+      }
+    },
+
+    async describe(gardenId: string) {
+      try {
+        return await client.schedule.getHandle(weekScheduleId(gardenId)).describe();
+      } catch (error) {
+        if (error instanceof ScheduleNotFoundError) return undefined;
+        throw error;
+      }
+    },
+  };
+}
+export type WeekSchedules = ReturnType<typeof createWeekSchedules>;

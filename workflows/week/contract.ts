@@ -1,0 +1,60 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Act, Actor } from '../../domain/actor.ts';
+import type { BasketCounts } from '../../domain/delivery-week.ts';
+
+/**
+ * The preparation of a garden's delivery week: baskets planned from the subscriptions, the
+ * composition approved by staff, the documents printed. Started by the garden's schedule (or
+ * by staff), once per week.
+ */
+export const weekPreparationType = 'weekPreparation';
+export const weekPreparationTriggerType = 'weekPreparationTrigger';
+
+export { weekProcessId as weekPreparationId } from '../../domain/process-ids.ts';
+
+/** The garden's schedule, which starts the trigger every week at the garden's chosen time. */
+export function weekScheduleId(gardenId: string): string {
+  return `${gardenId}/week-schedule`;
+}
+
+export interface WeekPreparationInput {
+  gardenId: string;
+  /** ISO week, e.g. "2026-W49". */
+  week: string;
+}
+
+export interface WeekTriggerInput {
+  gardenId: string;
+  /** How many weeks ahead of the run's week to prepare (1: next week). */
+  weeksAhead: number;
+}
+
+export type WeekPhase = 'planning' | 'awaiting-composition' | 'printing' | 'ready' | 'done';
+
+/** What the week's page shows while it runs, progress bar included. */
+export interface WeekProgress {
+  gardenId: string;
+  week: string;
+  phase: WeekPhase;
+  /** Subscriptions planned so far, out of all. */
+  planned: number;
+  total: number;
+  counts?: { total: BasketCounts; byDepot: Record<string, BasketCounts> };
+  overCapacity: Array<{ depotId: string; baskets: number; capacity: number }>;
+  approval?: Act;
+  /** When the composition is due (ISO instant); staff are reminded the day before. */
+  deadline?: string;
+  documents: Array<{ name: string; title: string; depotId?: string }>;
+}
+
+export interface ApproveCompositionArgs {
+  actor: Actor;
+}
+
+export const weekProgressQuery = defineQuery<WeekProgress>('progress');
+/** Staff approve the week's composition: the documents are printed next. */
+export const approveCompositionUpdate = defineUpdate<WeekProgress, [ApproveCompositionArgs]>(
+  'approveComposition',
+);
+/** A subscription changed (absence, pause, depot…) in a way that touches this week. */
+export const basketsChangedSignal = defineSignal<[subscriptionId: string]>('basketsChanged');

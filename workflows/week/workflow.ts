@@ -1,0 +1,210 @@
+import {
+  ApplicationFailure,
+  ParentClosePolicy,
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
+import { startOfDayIn } from '../../domain/delivery-calendar.ts';
+import { weekDays } from '../../domain/delivery-week.ts';
+import type { Localized } from '../../domain/locale.ts';
+import type { BasketSize } from '../../domain/subscription.ts';
+import type { WeekActivities } from '../../activities/week-activities.ts';
+import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
+import {
+  approveCompositionUpdate,
+  basketsChangedSignal,
+  weekPreparationId,
+  weekProgressQuery,
+  type ApproveCompositionArgs,
+  type WeekPreparationInput,
+  type WeekProgress,
+  type WeekTriggerInput,
+} from './contract.ts';
+
+const activities = proxyActivities<WeekActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** Subscriptions planned per activity: the progress bar moves, and no activity runs long. */
+const planningChunk = 200;
+const paris = 'Europe/Paris';
+
+function refuse(refusal: Localized): never {
+  throw ApplicationFailure.create({
+    type: 'refused',
+    message: refusal.en,
+    details: [refusal],
+    nonRetryable: true,
+  });
+}
+
+/**
+ * One garden's delivery week: plan one basket per subscription and delivery day, count them
+ * by depot and size, wait for staff to approve the composition (reminding them the day before
+ * it is due), print the harvest list and depot sheets, and keep all of it up to date with
+ * the absences and changes that still come in before each cutoff.
+ */
+export async function weekPreparation(input: WeekPreparationInput): Promise<WeekProgress> {
+  const { gardenId, week } = input;
+  let progress: WeekProgress = {
+    gardenId,
+    week,
+    phase: 'planning',
+    planned: 0,
+    total: 0,
+    overCapacity: [],
+    documents: [],
+  };
+  let sizes: BasketSize[] = [];
+  const changed = new Set<string>();
+  let approving = false;
+  let approved = false;
+
+  setHandler(weekProgressQuery, () => progress);
+  setHandler(basketsChangedSignal, (subscriptionId: string) => {
+    changed.add(subscriptionId);
+  });
+  setHandler(
+    approveCompositionUpdate,
+    async ({ actor }: ApproveCompositionArgs) => {
+      approving = true;
+      try {
+        const problem = await activities.compositionProblem({ gardenId, week, sizes });
+        if (problem) refuse(problem);
+        progress = { ...progress, approval: { by: actor, at: new Date().toISOString() } };
+        approved = true;
+      } finally {
+        approving = false;
+      }
+      // Answer once the documents exist, so the person can open them at once.
+      await condition(() => progress.phase === 'ready' || progress.phase === 'done');
+      return progress;
+    },
+    {
+      validator: (_args: ApproveCompositionArgs) => {
+        if (progress.phase !== 'awaiting-composition' || approving || approved) {
+          refuse({
+            fr:
+              progress.phase === 'planning'
+                ? 'Les paniers de la semaine sont encore en cours de calcul : réessayez dans un instant.'
+                : 'La composition de cette semaine est déjà validée.',
+            en:
+              progress.phase === 'planning'
+                ? "The week's baskets are still being planned: try again in a moment."
+                : "This week's composition is already approved.",
+          });
+        }
+      },
+    },
+  );
+
+  upsertSearchAttributes([
+    { key: gardenIdKey, value: gardenId },
+    { key: deliveryWeekKey, value: week },
+  ]);
+
+  async function summarize() {
+    const summary = await activities.summarizeWeek({ gardenId, week });
+    sizes = summary.sizes;
+    progress = {
+      ...progress,
+      counts: summary.counts,
+      overCapacity: summary.overCapacity,
+      ...(summary.deadline ? { deadline: summary.deadline } : {}),
+    };
+  }
+
+  /** Plans again the subscriptions that changed since; prints again if already printed. */
+  async function absorbChanges() {
+    const ids = [...changed];
+    changed.clear();
+    await activities.planWeekBaskets({ gardenId, week, subscriptionIds: ids });
+    await summarize();
+    if (progress.phase === 'ready') {
+      progress = { ...progress, documents: await activities.printWeekDocuments({ gardenId, week }) };
+    }
+  }
+
+  // 1. Plan every running subscription's baskets, a chunk at a time.
+  const ids = await activities.runningSubscriptionIds(gardenId);
+  progress = { ...progress, total: ids.length };
+  for (let index = 0; index < ids.length; index += planningChunk) {
+    const chunk = ids.slice(index, index + planningChunk);
+    await activities.planWeekBaskets({ gardenId, week, subscriptionIds: chunk });
+    progress = { ...progress, planned: progress.planned + chunk.length };
+  }
+  await summarize();
+
+  // 2. Wait for staff to approve the composition, absorbing changes meanwhile.
+  progress = { ...progress, phase: 'awaiting-composition' };
+  upsertSearchAttributes([{ key: waitingOnKey, value: waitingOn.weekComposition }]);
+  let reminded = false;
+  while (!approved) {
+    if (changed.size > 0) {
+      await absorbChanges();
+      continue;
+    }
+    const remindAt = progress.deadline ? Date.parse(progress.deadline) - 24 * 3_600_000 : undefined;
+    if (!reminded && remindAt !== undefined && Date.now() >= remindAt && progress.deadline) {
+      reminded = true;
+      await activities.remindStaffOfComposition({ gardenId, week, deadline: progress.deadline });
+      continue;
+    }
+    const wake = () => approved || changed.size > 0;
+    if (!reminded && remindAt !== undefined) await condition(wake, Math.max(remindAt - Date.now(), 1));
+    else await condition(wake);
+  }
+
+  // 3. Print the documents.
+  progress = { ...progress, phase: 'printing' };
+  upsertSearchAttributes([{ key: waitingOnKey, value: null }]);
+  progress = {
+    ...progress,
+    documents: await activities.printWeekDocuments({ gardenId, week }),
+    phase: 'ready',
+  };
+
+  // 4. Until the week is over, late absences and changes update baskets, counts and sheets.
+  const endOfWeek = startOfDayIn(addDays(weekDays(week)[6] ?? week, 1), paris).getTime();
+  for (;;) {
+    if (changed.size > 0) {
+      await absorbChanges();
+      continue;
+    }
+    const remaining = endOfWeek - Date.now();
+    if (remaining <= 0) break;
+    await condition(() => changed.size > 0, remaining);
+  }
+  progress = { ...progress, phase: 'done' };
+  await condition(allHandlersFinished);
+  return progress;
+}
+
+/**
+ * Started every week by the garden's schedule: prepares the week `weeksAhead` after the
+ * current one, under its business id, so a second start (or a manual one) does nothing.
+ */
+export async function weekPreparationTrigger(input: WeekTriggerInput): Promise<string> {
+  const today = gardenDay(new Date(), paris);
+  const week = isoWeek(addDays(today, 7 * input.weeksAhead));
+  try {
+    await startChild(weekPreparation, {
+      workflowId: weekPreparationId(input.gardenId, week),
+      args: [{ gardenId: input.gardenId, week }],
+      taskQueue: workflowInfo().taskQueue,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return week;
+}
