@@ -58,7 +58,16 @@ describe('joining a garden', () => {
     address: { street: '4 rue Battant', postalCode: '25000', city: 'Besançon' },
     householdSize: 2,
   });
-  const application = (overrides: Record<string, unknown> = {}, startDate = addDays(today, 10)) => ({
+  /** The first Tuesday (the test depot's delivery day) on or after a day. */
+  const tuesdayFrom = (day: string) => {
+    let current = day;
+    while (new Date(`${current}T00:00:00Z`).getUTCDay() !== 2) current = addDays(current, 1);
+    return current;
+  };
+  const application = (
+    overrides: Record<string, unknown> = {},
+    startDate = tuesdayFrom(addDays(today, 10)),
+  ) => ({
     household: household(uniqueEmail('joining')),
     subscription: { basketSize: 'small', frequency: 'weekly', depotId: api.depotId, startDate },
     consent: true,
@@ -182,17 +191,27 @@ describe('joining a garden', () => {
       const newcomer = await account();
       const oldToken = await tokenFor(newcomer.username, newcomer.password);
       const caller = withToken(newcomer, oldToken);
-      const first = await api.call(caller, 'POST', applicationsUrl(), application({}, addDays(today, 10)));
+      const first = await api.call(
+        caller,
+        'POST',
+        applicationsUrl(),
+        application({}, tuesdayFrom(addDays(today, 10))),
+      );
       expect(first.statusCode, first.body).toBe(201);
       const memberId = first.json<ApplicationAnswer>().subscription.memberId;
       const count = (await members()).length;
 
-      const second = await api.call(caller, 'POST', applicationsUrl(), application({}, addDays(today, 17)));
+      const second = await api.call(
+        caller,
+        'POST',
+        applicationsUrl(),
+        application({}, tuesdayFrom(addDays(today, 17))),
+      );
       expect(second.statusCode, second.body).toBe(201);
       expect(second.json<ApplicationAnswer>().subscription.memberId).toBe(memberId);
       // Without the household this time: they are known already.
       const third = await api.call(caller, 'POST', applicationsUrl(), {
-        ...application({}, addDays(today, 24)),
+        ...application({}, tuesdayFrom(addDays(today, 24))),
         household: undefined,
       });
       expect(third.statusCode, third.body).toBe(201);
@@ -295,7 +314,7 @@ describe('joining a garden', () => {
           basketSize: 'large',
           frequency: 'fortnightly',
           depotId: api.depotId,
-          startDate: addDays(today, 3),
+          startDate: tuesdayFrom(addDays(today, 3)),
         },
         consent: true,
       });

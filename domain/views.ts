@@ -12,6 +12,8 @@ export const Identity = Type.Object({
   userId: Type.String(),
   username: Type.String(),
   name: Type.String(),
+  firstName: Type.Optional(Type.String()),
+  lastName: Type.Optional(Type.String()),
   email: Type.Optional(Type.String()),
   roles: Type.Array(Type.Enum([...roles])),
   gardenId: Type.Optional(Type.String()),

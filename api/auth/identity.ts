@@ -6,6 +6,8 @@ export interface CallerIdentity {
   userId: string;
   username: string;
   name: string;
+  firstName?: string | undefined;
+  lastName?: string | undefined;
   email?: string | undefined;
   roles: Role[];
   /** The garden the account belongs to; network admins have none. */
@@ -23,6 +25,8 @@ export function identityFromClaims(claims: Record<string, unknown>): CallerIdent
     userId: String(claims.sub),
     username,
     name: text(claims.name) ?? username,
+    firstName: text(claims.given_name),
+    lastName: text(claims.family_name),
     email: text(claims.email),
     roles: realmRoles.filter((role): role is Role => roles.includes(role as Role)),
     gardenId: text(claims.garden),

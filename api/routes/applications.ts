@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { gardenDay } from '../../domain/calendar.ts';
-import { Season } from '../../domain/delivery-calendar.ts';
+import { isDeliveryDay, Season } from '../../domain/delivery-calendar.ts';
+import { weekdayLabels } from '../../domain/depot.ts';
 import { CocagneError, invalidInput, notFound } from '../../domain/errors.ts';
 import { MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import { basketSizes, frequencies, subscriptionRequestRefusal } from '../../domain/subscription.ts';
@@ -30,6 +31,8 @@ const GardenOffer = Type.Object({
   ),
   seasons: Type.Array(Season),
   closedWeeks: Type.Array(Type.String()),
+  /** Hours before a delivery day after which it is fixed (the first start day must be after it). */
+  cutoffHours: Type.Integer(),
   rules: Type.Object({
     maxAbsencesPerSeason: Type.Integer(),
     absencePolicy: Type.Enum(['donated', 'compensated']),
@@ -112,6 +115,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         })),
         seasons: calendar.seasons.filter((season) => season.end >= today),
         closedWeeks: calendar.closedWeeks,
+        cutoffHours: calendar.cutoffHours,
         rules: {
           maxAbsencesPerSeason: rules.maxAbsencesPerSeason,
           absencePolicy: rules.absencePolicy,
@@ -151,7 +155,10 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           en: 'Your account belongs to another garden.',
         });
       }
-      if (caller.gardenId === gardenId && !caller.memberId) {
+      if (
+        (caller.gardenId === gardenId && !caller.memberId) ||
+        caller.roles.some((role) => role !== 'member')
+      ) {
         throw new CocagneError('forbidden', {
           fr: "Les comptes de l'équipe inscrivent les adhérents depuis leur espace.",
           en: 'Staff accounts enrol members from their own area.',
@@ -173,7 +180,15 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const depot = await store.depots.get(gardenId, wanted.depotId);
       if (!depot) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
       // Everything is checked before the first write: a refused application leaves nothing behind.
-      const refusal = subscriptionRequestRefusal({ memberId: 'm-check', ...wanted }, gardenDay(now));
+      const calendar = await store.settings.calendar(gardenId, now);
+      const refusal =
+        subscriptionRequestRefusal({ memberId: 'm-check', ...wanted }, gardenDay(now)) ??
+        (isDeliveryDay(calendar, depot.deliveryWeekday, wanted.startDate)
+          ? undefined
+          : {
+              fr: `Le dépôt « ${depot.name} » ne livre pas ce jour-là : choisissez un ${weekdayLabels.fr[depot.deliveryWeekday - 1]} pendant une saison, hors semaine fermée.`,
+              en: `The pick-up point "${depot.name}" has no delivery that day: choose a ${weekdayLabels.en[depot.deliveryWeekday - 1]} within a season, outside closed weeks.`,
+            });
       if (refusal) throw new CocagneError('invalid_input', refusal, { field: 'startDate' });
 
       let memberId = caller.memberId ?? (await store.members.memberOfAccount(gardenId, caller.userId));

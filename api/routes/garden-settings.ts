@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { calendarRefusal, DeliveryCalendar, DeliveryCalendarInput } from '../../domain/delivery-calendar.ts';
+import {
+  calendarRefusal,
+  DeliveryCalendar,
+  DeliveryCalendarInput,
+  isIsoWeek,
+  isoWeekPattern,
+} from '../../domain/delivery-calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { GardenRules, GardenRulesInput } from '../../domain/garden-rules.ts';
 import { staffRoles } from '../../domain/roles.ts';
@@ -61,6 +67,71 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       await gardenSettings.announce(gardenId, `calendar-v${saved.version}`);
       return saved;
     },
+  );
+
+  /** Closes or reopens one week, whatever else changed in the calendar meanwhile. */
+  async function setWeek(gardenId: string, week: string, closed: boolean) {
+    if (!isIsoWeek(week)) {
+      throw new CocagneError('invalid_input', {
+        fr: `La semaine ${week} n'existe pas.`,
+        en: `Week ${week} does not exist.`,
+      });
+    }
+    for (let attempt = 0; ; attempt++) {
+      const calendar = await store.settings.calendar(gardenId, app.services.now());
+      const weeks = new Set(calendar.closedWeeks);
+      if (weeks.has(week) === closed) return calendar;
+      if (closed) weeks.add(week);
+      else weeks.delete(week);
+      try {
+        const saved = await store.settings.saveCalendar(
+          gardenId,
+          { seasons: calendar.seasons, cutoffHours: calendar.cutoffHours, closedWeeks: [...weeks] },
+          calendar.version,
+          app.services.now().toISOString(),
+        );
+        await gardenSettings.announce(gardenId, `calendar-v${saved.version}`);
+        return saved;
+      } catch (error) {
+        // Someone saved the calendar in between: apply the same toggle to their version.
+        if (!(error instanceof CocagneError && error.code === 'conflict') || attempt >= 4) throw error;
+      }
+    }
+  }
+
+  const weekParams = Type.Object({
+    ...GardenParams.properties,
+    week: Type.String({ pattern: isoWeekPattern }),
+  });
+
+  app.put(
+    '/gardens/:gardenId/calendar/closed-weeks/:week',
+    {
+      onRequest: app.guard({ roles: staffRoles }),
+      schema: {
+        tags: ['calendar'],
+        summary: 'Closes a week: no deliveries that week (staff). Closing it twice is once.',
+        security: [{ bearer: [] }],
+        params: weekParams,
+        response: { 200: DeliveryCalendar, ...errorAnswers },
+      },
+    },
+    async (request) => setWeek(request.params.gardenId, request.params.week, true),
+  );
+
+  app.delete(
+    '/gardens/:gardenId/calendar/closed-weeks/:week',
+    {
+      onRequest: app.guard({ roles: staffRoles }),
+      schema: {
+        tags: ['calendar'],
+        summary: 'Reopens a closed week (staff).',
+        security: [{ bearer: [] }],
+        params: weekParams,
+        response: { 200: DeliveryCalendar, ...errorAnswers },
+      },
+    },
+    async (request) => setWeek(request.params.gardenId, request.params.week, false),
   );
 
   app.get(

@@ -8,19 +8,21 @@ import { createActivities } from '../../activities/index.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
 import { ActivitySettings, activityDepsFrom } from '../../temporal/activity-deps.ts';
 import { createStore, type Store } from '../../activities/store/index.ts';
-import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
 import { isCocagneError } from '../../domain/errors.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';
 import { normalizeMemberInput } from '../../domain/member.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { createWeekSchedules } from '../../temporal/week-schedules.ts';
+import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
+import { demoCompositions, demoProducts } from '../demo/demo-products.ts';
 import { say } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
 
-const seedMarker = { pk: 'DEMO', sk: 'seed-v2' };
+const seedMarker = { pk: 'DEMO', sk: 'seed-v3' };
 const demoStaff = { userId: 'demo-equipe-doubs', name: 'Julien Cuenot' };
 
 const membersByGarden: Record<
@@ -39,6 +41,9 @@ async function alreadySeeded(store: Store): Promise<boolean> {
 async function seedRecords(store: Store, plans: Map<string, DemoMember[]>, now: string): Promise<void> {
   for (const garden of demoGardens) {
     await store.gardens.register(garden);
+    for (const { id, ...product } of demoProducts) {
+      if (!(await store.products.get(garden.id, id))) await store.products.create(garden.id, id, product);
+    }
     const calendar = await store.settings.calendar(garden.id);
     if (calendar.version === 0) {
       await store.settings.saveCalendar(garden.id, demoCalendar(gardenDay(new Date())), 0, now);
@@ -76,6 +81,10 @@ async function seedSubscriptions(
   }
   // Decisions need a worker: run one for the demo gardens while seeding.
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: silent });
+  const activities = createActivities({
+    ...activityDepsFrom(readConfiguration(ActivitySettings, env)),
+    store,
+  });
   const workers = await Promise.all(
     demoGardens.map((garden) =>
       Worker.create({
@@ -83,10 +92,7 @@ async function seedSubscriptions(
         namespace,
         taskQueue: gardenTaskQueue(garden.id),
         workflowBundle: { code },
-        activities: createActivities({
-          ...activityDepsFrom(readConfiguration(ActivitySettings, env)),
-          store,
-        }),
+        activities,
       }),
     ),
   );
@@ -113,12 +119,50 @@ async function seedSubscriptions(
         await bringToPlan(commands, garden.id, member);
       }
       say(`demo data: ${garden.name}: ${started} subscriptions started`);
+      await seedWeeks(garden.id, activities, createWeekCommands(client), store);
     }
   } finally {
     for (const worker of workers) worker.shutdown();
     await Promise.all(running);
     await nativeConnection.close();
     await connection.close();
+  }
+}
+
+/**
+ * Baskets of the last six weeks (for the dashboard), this week prepared and approved (its
+ * documents printed), next week prepared and waiting for its composition in the inbox.
+ */
+async function seedWeeks(
+  gardenId: string,
+  activities: ReturnType<typeof createActivities>,
+  weeks: WeekCommands,
+  store: Store,
+): Promise<void> {
+  const today = gardenDay(new Date());
+  const ids = await activities.runningSubscriptionIds(gardenId);
+  for (let offset = -6; offset <= 1; offset++) {
+    const week = isoWeek(addDays(today, 7 * offset));
+    const composition = demoCompositions[(offset + 12) % demoCompositions.length];
+    if (composition && !(await store.weeks.composition(gardenId, week))) {
+      await store.weeks.saveComposition(gardenId, week, composition, 0, demoStaff, new Date().toISOString());
+    }
+    if (offset < 0) {
+      await activities.planWeekBaskets({ gardenId, week, subscriptionIds: ids });
+      await activities.summarizeWeek({ gardenId, week });
+    }
+  }
+  const thisWeek = isoWeek(today);
+  await weeks.prepare(gardenId, thisWeek);
+  await weeks.prepare(gardenId, isoWeek(addDays(today, 7)));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const progress = await weeks.progress(gardenId, thisWeek);
+    if (progress?.phase === 'awaiting-composition') {
+      await weeks.approve(gardenId, thisWeek, demoStaff);
+      return;
+    }
+    if (progress?.phase === 'ready' || progress?.phase === 'done') return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 

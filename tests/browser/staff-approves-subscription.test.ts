@@ -49,7 +49,17 @@ describe('staff approve a subscription in the browser', () => {
       .toEqual(expect.arrayContaining([expect.stringContaining('Morisot')]));
 
     await page.getByTestId('nav-pending').click();
-    const row = page.getByTestId('subscription-row').filter({ hasText: 'Morisot' });
+    const row = page.getByTestId('inbox-item').filter({ hasText: 'Morisot' });
+    // The inbox lists from Temporal's visibility, which follows a moment after the application.
+    await expect
+      .poll(
+        async () => {
+          if ((await row.count()) === 0) await page.getByTestId('refresh-inbox').click();
+          return row.count();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe(1);
     await row.getByTestId('approve-button').click();
     await expect
       .poll(async () => (await api.store.subscriptions.get(api.gardenId, subscriptionId))?.status, {

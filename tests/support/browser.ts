@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { addDays, gardenDay, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
+import type { TestApi } from './api.ts';
 import { testEnvironment } from './environment.ts';
 
 /** The built web app; `npm test` builds it before the browser tests. */
@@ -43,4 +45,60 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   await page.waitForURL(
     (url) => url.origin === new URL(baseUrl).origin && !url.pathname.startsWith('/realms'),
   );
+}
+
+/** A phone-sized page (360 × 780, touch), as most members use the portal. */
+export async function phoneContext(browser: Browser): Promise<BrowserContext> {
+  return browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
+}
+
+/** Whether the page is wider than the screen (something sticks out sideways). */
+export async function scrollWidth(page: Page): Promise<number> {
+  return page.evaluate<number>('document.documentElement.scrollWidth');
+}
+
+/**
+ * The first day with this ISO weekday at least `daysAhead` days from today: far enough for the
+ * garden's cutoff (48 h by default) to leave its delivery open to changes.
+ */
+export function comingWeekday(weekday: number, daysAhead = 3): IsoDate {
+  let day = addDays(gardenDay(new Date()), daysAhead);
+  while (isoWeekday(day) !== weekday) day = addDays(day, 1);
+  return day;
+}
+
+/** Applies for a subscription as staff and approves it, through the API; waits until it is active. */
+export async function activeSubscription(
+  api: TestApi,
+  memberId: string,
+  startDate: IsoDate,
+): Promise<{ id: string }> {
+  const { gardenId } = api;
+  const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${gardenId}/subscriptions`, {
+    memberId,
+    basketSize: 'medium',
+    frequency: 'weekly',
+    depotId: api.depotId,
+    startDate,
+  });
+  if (applied.statusCode !== 201 && applied.statusCode !== 202)
+    throw new Error(`application answered ${applied.statusCode}: ${applied.body}`);
+  const { id } = applied.json<{ id: string }>();
+  // The workflow may not have recorded it yet (202): the decision waits for it.
+  for (let attempt = 0; ; attempt++) {
+    const decided = await api.call(
+      api.accounts.staff,
+      'POST',
+      `/api/gardens/${gardenId}/subscriptions/${encodeURIComponent(id)}/decision`,
+      { decision: 'approve' },
+    );
+    if (decided.statusCode === 200) break;
+    if (attempt >= 20) throw new Error(`approval answered ${decided.statusCode}: ${decided.body}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+  for (let attempt = 0; attempt < 40; attempt++) {
+    if ((await api.store.subscriptions.get(gardenId, id))?.status === 'active') return { id };
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`subscription ${id} did not become active`);
 }

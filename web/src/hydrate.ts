@@ -4,8 +4,8 @@ import { isApiError } from './api-client/request.ts';
 import { onSessionLost, startKeycloak } from './auth/keycloak.ts';
 import { currentLocale, setLocale } from './i18n/index.ts';
 import { useDepotStore } from './stores/depots.ts';
+import { useInboxStore } from './stores/inbox.ts';
 import { useSessionStore } from './stores/session.ts';
-import { useSubscriptionStore } from './stores/subscriptions.ts';
 
 /**
  * Start-up, in one place and in this order (each step needs the one before):
@@ -13,8 +13,8 @@ import { useSubscriptionStore } from './stores/subscriptions.ts';
  * 2. runtime configuration: GET /api/config says where to sign in;
  * 3. Keycloak: check-sso, which finds an existing session without forcing a sign-in;
  * 4. identity: GET /api/me (roles, garden, member record), which decides the person's area;
- * 5. for staff, the garden's shared data: depots, and pending applications (the nav badge),
- *    not awaited, so the first page shows meanwhile.
+ * 5. for staff, the garden's shared data: depots, and how many things wait in the inbox (the
+ *    nav badge), not awaited, so the first page shows meanwhile.
  * Members and drivers read their own data from their pages.
  * A failure at 2–4 leaves the session store saying which step failed; it never throws.
  */
@@ -61,5 +61,5 @@ export function hydrateGarden(): void {
   const session = useSessionStore();
   if (!session.isStaff || !session.gardenId) return;
   void useDepotStore().load();
-  void useSubscriptionStore().fetchPending();
+  void useInboxStore().loadCount();
 }

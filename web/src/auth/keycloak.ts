@@ -58,6 +58,20 @@ export async function signIn(locale: Locale, returnPath = '/'): Promise<void> {
   await keycloak?.login({ locale, redirectUri: `${location.origin}${returnPath}` });
 }
 
+/** Keycloak's own registration page (self-registration is on in the realm), then back here. */
+export async function register(locale: Locale, returnPath = '/'): Promise<void> {
+  await keycloak?.register({ locale, redirectUri: `${location.origin}${returnPath}` });
+}
+
+/**
+ * A new token now, whatever the current one's age: after the account was given a garden
+ * and a member record, the next token carries them.
+ */
+export async function refreshNow(): Promise<void> {
+  if (!keycloak?.authenticated) return;
+  await keycloak.updateToken(-1);
+}
+
 export async function signOut(): Promise<void> {
   await keycloak?.logout({ redirectUri: location.origin });
 }

@@ -1,4 +1,15 @@
 import { weekdayLabels, type Depot } from '../../../domain/depot.ts';
+import { absencePolicyLabels, type GardenRules } from '../../../domain/garden-rules.ts';
+import {
+  notificationChannelLabels,
+  notificationKindLabels,
+  notificationSkipReasonLabels,
+  notificationStatusLabels,
+  type NotificationChannel,
+  type NotificationKind,
+  type NotificationSkipReason,
+  type NotificationStatus,
+} from '../../../domain/notifications.ts';
 import { roleLabels, type Role } from '../../../domain/roles.ts';
 import {
   basketSizeLabels,
@@ -19,4 +30,12 @@ export const labels = {
   weekday: (isoWeekday: number) => weekdayLabels[currentLocale()][isoWeekday - 1] ?? '',
   depotSchedule: (depot: Pick<Depot, 'deliveryWeekday' | 'openingHours'>) =>
     `${weekdayLabels[currentLocale()][depot.deliveryWeekday - 1] ?? ''}, ${depot.openingHours}`,
+  absencePolicy: (policy: GardenRules['absencePolicy']) => absencePolicyLabels[policy][currentLocale()],
+  notificationKind: (kind: NotificationKind) => notificationKindLabels[kind]?.[currentLocale()] ?? kind,
+  notificationStatus: (status: NotificationStatus) =>
+    notificationStatusLabels[status]?.[currentLocale()] ?? status,
+  notificationChannel: (channel: NotificationChannel) =>
+    notificationChannelLabels[channel]?.[currentLocale()] ?? channel,
+  skipReason: (reason: string) =>
+    notificationSkipReasonLabels[reason as NotificationSkipReason]?.[currentLocale()] ?? reason,
 };

@@ -26,11 +26,13 @@ describe('routing by role', () => {
     expect(await landing('/equipe/a-valider')).toBe('/connexion?retour=/equipe/a-valider');
   });
 
-  it('takes staff to the members, and keeps them out of the member portal', async () => {
+  it('takes staff to their home page, and keeps them out of the member portal', async () => {
     signedIn();
-    expect(await landing('/')).toBe('/equipe/adherents');
-    expect(await landing('/connexion')).toBe('/equipe/adherents');
-    expect(await landing('/adherent')).toBe('/equipe/adherents');
+    expect(await landing('/')).toBe('/equipe');
+    expect(await landing('/connexion')).toBe('/equipe');
+    expect(await landing('/adherent')).toBe('/equipe');
+    expect(await landing('/adhesion')).toBe('/equipe');
+    expect(await landing('/equipe/calendrier')).toBe('/equipe/calendrier');
     expect(await landing('/equipe/abonnements?statut=pending')).toBe('/equipe/abonnements?statut=pending');
   });
 
@@ -38,6 +40,15 @@ describe('routing by role', () => {
     signedIn({ ...staffIdentity, roles: ['member'], memberId: 'm-demo-0001' });
     expect(await landing('/')).toBe('/adherent');
     expect(await landing('/equipe/adherents')).toBe('/adherent');
+    expect(await landing('/adherent/resiliation/s-1')).toBe('/adherent/resiliation/s-1');
+    expect(await landing('/adhesion')).toBe('/adherent');
+  });
+
+  it('takes a newly registered account, with no garden, to joining one', async () => {
+    signedIn({ ...staffIdentity, roles: [], gardenId: undefined, garden: undefined });
+    expect(await landing('/')).toBe('/adhesion');
+    expect(await landing('/adherent')).toBe('/adhesion');
+    expect(await landing('/equipe/a-valider')).toBe('/adhesion');
   });
 
   it('gives drivers their page', async () => {

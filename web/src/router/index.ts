@@ -8,8 +8,11 @@ import {
 import { onSessionLost } from '../auth/keycloak.ts';
 import { useSessionStore } from '../stores/session.ts';
 
-/** Who may open a page: anyone, signed-in people, or one area's roles. */
-export type Area = 'public' | 'signed-in' | 'staff' | 'member' | 'driver' | 'network';
+/**
+ * Who may open a page: anyone, signed-in people, one area's roles, or (`joining`) a signed-in
+ * person who belongs to no garden yet.
+ */
+export type Area = 'public' | 'signed-in' | 'joining' | 'staff' | 'member' | 'driver' | 'network';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -30,7 +33,12 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('../layouts/StaffLayout.vue'),
     meta: { area: 'staff' },
     children: [
-      { path: '', redirect: '/equipe/adherents' },
+      {
+        path: '',
+        name: 'dashboard',
+        component: () => import('../views/staff/DashboardPage.vue'),
+        meta: { area: 'staff' },
+      },
       {
         path: 'adherents',
         name: 'members',
@@ -69,6 +77,12 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../views/staff/PendingPage.vue'),
         meta: { area: 'staff' },
       },
+      {
+        path: 'calendrier',
+        name: 'calendar',
+        component: () => import('../views/staff/CalendarPage.vue'),
+        meta: { area: 'staff' },
+      },
     ],
   },
   {
@@ -76,6 +90,25 @@ export const routes: RouteRecordRaw[] = [
     name: 'portal',
     component: () => import('../views/member/MemberPortal.vue'),
     meta: { area: 'member' },
+  },
+  {
+    path: '/adherent/resiliation/:id',
+    name: 'cancellation',
+    component: () => import('../views/member/CancellationPage.vue'),
+    props: true,
+    meta: { area: 'member' },
+  },
+  {
+    path: '/adherent/nouvel-abonnement',
+    name: 'new-subscription',
+    component: () => import('../views/member/NewSubscriptionPage.vue'),
+    meta: { area: 'member' },
+  },
+  {
+    path: '/adhesion',
+    name: 'join',
+    component: () => import('../views/joining/JoinPage.vue'),
+    meta: { area: 'joining' },
   },
   {
     path: '/chauffeur',
@@ -118,6 +151,7 @@ export function redirectFor(
   }
   const allowed =
     area === 'signed-in' ||
+    (area === 'joining' && session.mayJoin) ||
     (area === 'staff' && session.isStaff && session.gardenId !== undefined) ||
     (area === 'member' && session.isMember && session.gardenId !== undefined) ||
     (area === 'driver' && session.isDriver && session.gardenId !== undefined) ||

@@ -114,4 +114,33 @@ describe('member store', () => {
     });
     expect(members.byId['m-0001']?.firstName).toBe('Élodie');
   });
+
+  it('shows contact preferences at once, and puts them back with the reason when refused', async () => {
+    const refusal =
+      'Pour recevoir des SMS, un numéro de téléphone portable doit figurer sur votre fiche : demandez-le à l’équipe du jardin.';
+    const api = stubApi((call) =>
+      (call.body as { sms: boolean }).sms
+        ? {
+            status: 400,
+            body: { error: 'invalid_input', message: refusal, issues: [{ field: 'sms', message: refusal }] },
+          }
+        : { body: aMember({ contactPreferences: { email: false, sms: false }, version: 2 }) },
+    );
+    const members = useMemberStore();
+    members.byId['m-0001'] = aMember({ phone: undefined });
+    expect(members.contactPreferencesOf('m-0001')).toEqual({ email: true, sms: false });
+
+    const refused = members.setContactPreferences('m-0001', { email: true, sms: true });
+    expect(members.contactPreferencesOf('m-0001')).toEqual({ email: true, sms: true });
+    await expect(refused).rejects.toMatchObject({ message: refusal });
+    expect(members.contactPreferencesOf('m-0001')).toEqual({ email: true, sms: false });
+
+    await members.setContactPreferences('m-0001', { email: false, sms: false });
+    expect(api.calls[1]).toMatchObject({
+      method: 'PUT',
+      path: '/api/gardens/val-du-doubs/members/m-0001/contact-preferences',
+      body: { email: false, sms: false },
+    });
+    expect(members.byId['m-0001']?.version).toBe(2);
+  });
 });

@@ -1,6 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
-import type { Member, MemberInput } from '../../../domain/member.ts';
+import {
+  defaultContactPreferences,
+  type ContactPreferences,
+  type Member,
+  type MemberInput,
+} from '../../../domain/member.ts';
 import * as api from '../api-client/members.ts';
 import { isAbort, isApiError } from '../api-client/request.ts';
 import { requireGardenId } from './session.ts';
@@ -110,6 +115,26 @@ export const useMemberStore = defineStore('members', () => {
     return member;
   }
 
+  /** The member's choice, or the garden's default (email only) when they never chose. */
+  function contactPreferencesOf(memberId: string): ContactPreferences {
+    return byId.value[memberId]?.contactPreferences ?? defaultContactPreferences;
+  }
+
+  /**
+   * How the member wants to hear from the garden: shown at once, put back when refused (an
+   * SMS without a phone on file); the refusal is thrown for the screen to show.
+   */
+  async function setContactPreferences(memberId: string, preferences: ContactPreferences): Promise<Member> {
+    const before = byId.value[memberId];
+    if (before) byId.value[memberId] = { ...before, contactPreferences: preferences };
+    try {
+      return remember(await api.setContactPreferences(requireGardenId(), memberId, preferences));
+    } catch (error) {
+      if (before) byId.value[memberId] = before;
+      throw error;
+    }
+  }
+
   return {
     byId,
     list,
@@ -124,5 +149,7 @@ export const useMemberStore = defineStore('members', () => {
     fetchMember,
     createMember,
     updateMember,
+    contactPreferencesOf,
+    setContactPreferences,
   };
 });

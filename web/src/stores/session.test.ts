@@ -24,13 +24,15 @@ describe('session store', () => {
   });
 
   it.each([
-    [someone(['staff'], { gardenId: 'g-1' }), '/equipe/adherents'],
-    [someone(['garden-admin', 'staff'], { gardenId: 'g-1' }), '/equipe/adherents'],
+    [someone(['staff'], { gardenId: 'g-1' }), '/equipe'],
+    [someone(['garden-admin', 'staff'], { gardenId: 'g-1' }), '/equipe'],
     [someone(['member'], { gardenId: 'g-1', memberId: 'm-1' }), '/adherent'],
     [someone(['driver'], { gardenId: 'g-1' }), '/chauffeur'],
     [someone(['network-admin']), '/reseau'],
     [someone(['staff']), '/compte-sans-jardin'],
-    [someone(['member']), '/compte-sans-jardin'],
+    [someone(['driver']), '/compte-sans-jardin'],
+    [someone([]), '/adhesion'],
+    [someone(['member']), '/adhesion'],
     [someone([], { gardenId: 'g-1' }), '/compte-sans-jardin'],
   ])('routes by role: %o → %s', (identity, path) => {
     const session = useSessionStore();
@@ -50,7 +52,20 @@ describe('session store', () => {
     expect(session.gardenId).toBeUndefined();
     await session.openGarden('val-du-doubs');
     expect(session.gardenId).toBe('val-du-doubs');
-    expect(session.homePath).toBe('/equipe/adherents');
+    expect(session.homePath).toBe('/equipe');
+  });
+
+  it('lets a newly registered account join a garden, and reads it again once it has joined', async () => {
+    const joined = someone(['member'], { gardenId: 'val-du-doubs', memberId: 'm-new' });
+    const api = stubApi(() => ({ body: joined }));
+    const session = useSessionStore();
+    session.signedIn(someone([]));
+    expect(session.mayJoin).toBe(true);
+    await session.refreshIdentity();
+    expect(api.calls.map((call) => call.path)).toEqual(['/api/me']);
+    expect(session.memberId).toBe('m-new');
+    expect(session.mayJoin).toBe(false);
+    expect(session.homePath).toBe('/adherent');
   });
 
   it('records which start-up step failed', () => {

@@ -2,7 +2,8 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Garden } from '../../../domain/garden.ts';
 import { hasAnyRole, staffRoles } from '../../../domain/roles.ts';
-import { fetchGarden, type Identity } from '../api-client/me.ts';
+import { fetchGarden, fetchMe, type Identity } from '../api-client/me.ts';
+import { refreshNow } from '../auth/keycloak.ts';
 
 export type SessionStatus = 'starting' | 'anonymous' | 'signed-in' | 'failed';
 /** Which start-up step failed: reading the configuration, the sign-in service, or /api/me. */
@@ -26,13 +27,27 @@ export const useSessionStore = defineStore('session', () => {
   const memberId = computed(() => identity.value?.memberId);
   const displayName = computed(() => identity.value?.name ?? '');
 
+  /**
+   * An account that belongs to no garden and acts for none (a person who just registered,
+   * or a member whose garden let them go): it may join a garden from the web.
+   */
+  const mayJoin = computed(
+    () =>
+      status.value === 'signed-in' &&
+      !identity.value?.gardenId &&
+      !isStaff.value &&
+      !isDriver.value &&
+      !isNetworkAdmin.value,
+  );
+
   /** Where a person lands: their area, by role (staff first, then member, then driver). */
   const homePath = computed(() => {
     if (status.value !== 'signed-in' || !identity.value) return '/connexion';
     if (isStaff.value) {
-      if (gardenId.value) return '/equipe/adherents';
+      if (gardenId.value) return '/equipe';
       return isNetworkAdmin.value ? '/reseau' : '/compte-sans-jardin';
     }
+    if (mayJoin.value) return '/adhesion';
     if (!identity.value.gardenId) return '/compte-sans-jardin';
     if (isMember.value) return '/adherent';
     if (isDriver.value) return '/chauffeur';
@@ -56,6 +71,17 @@ export const useSessionStore = defineStore('session', () => {
     status.value = 'failed';
   }
 
+  /**
+   * Reads the account again with a new token: after joining a garden, the account's garden,
+   * member record and role are in the next token, not in the one held. Throws the ApiError.
+   */
+  async function refreshIdentity(): Promise<Identity> {
+    await refreshNow();
+    const who = await fetchMe();
+    signedIn(who);
+    return who;
+  }
+
   /** Opens a garden for a network admin; throws the API's error when it does not exist. */
   async function openGarden(id: string): Promise<Garden> {
     const found = await fetchGarden(id);
@@ -77,7 +103,9 @@ export const useSessionStore = defineStore('session', () => {
     memberId,
     displayName,
     homePath,
+    mayJoin,
     signedIn,
+    refreshIdentity,
     signedOut,
     failed,
     openGarden,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deferred, signedIn, stubApi, type StubAnswer } from '../testing/api-stub.ts';
 import { aSubscription } from '../testing/fixtures.ts';
+import { useDeliveryStore } from './deliveries.ts';
 import { useSubscriptionStore } from './subscriptions.ts';
 import { useToastStore } from './toasts.ts';
 
@@ -160,5 +161,157 @@ describe('subscription store', () => {
     const subscriptions = useSubscriptionStore();
     await subscriptions.fetchForMember('m-0001');
     expect(subscriptions.forMember('m-0001').map((subscription) => subscription.id)).toEqual(['b', 'a']);
+  });
+
+  it('shows reported absences at once on the coming deliveries, and keeps what the workflow answered', async () => {
+    const api = stubApi((call) => {
+      if (call.path.endsWith('/next-deliveries'))
+        return {
+          body: [
+            {
+              date: '2026-12-01',
+              depotId: 'd-centre',
+              basketSize: 'medium',
+              baskets: 1,
+              state: 'delivery',
+              changeableUntil: '2026-11-28T23:00:00.000Z',
+            },
+            {
+              date: '2026-12-08',
+              depotId: 'd-centre',
+              basketSize: 'medium',
+              baskets: 1,
+              state: 'delivery',
+              changeableUntil: '2026-12-05T23:00:00.000Z',
+            },
+          ],
+        };
+      return {
+        body: aSubscription({
+          status: 'active',
+          revision: 3,
+          absences: [
+            {
+              date: '2026-12-08',
+              reported: { by: { userId: 'u-1', name: 'Élodie Bérard' }, at: '2026-11-24T10:00:00Z' },
+            },
+          ],
+        }),
+      };
+    });
+    const subscriptions = useSubscriptionStore();
+    const deliveries = useDeliveryStore();
+    subscriptions.remember(aSubscription({ status: 'active', revision: 2 }));
+    await deliveries.load(aSubscription().id);
+    const reporting = subscriptions.reportAbsences(aSubscription().id, ['2026-12-08']);
+    expect(deliveries.of(aSubscription().id).map((delivery) => delivery.state)).toEqual([
+      'delivery',
+      'absent',
+    ]);
+    const reported = await reporting;
+    expect(api.calls.find((call) => call.method === 'POST')).toMatchObject({
+      path: `/api/gardens/val-du-doubs/subscriptions/${aSubscription().id}/absences`,
+      body: { dates: ['2026-12-08'] },
+    });
+    expect(reported.absences?.map((absence) => absence.date)).toEqual(['2026-12-08']);
+    expect(subscriptions.byId[aSubscription().id]?.revision).toBe(3);
+  });
+
+  it('puts the deliveries back and throws the refusal when an absence is refused', async () => {
+    const refusal =
+      'Trop tard : une absence pour cette livraison devait être signalée avant le samedi 28 novembre à 00:00.';
+    stubApi((call) =>
+      call.method === 'POST'
+        ? { status: 422, body: { error: 'refused', message: refusal } }
+        : {
+            body: [
+              {
+                date: '2026-12-01',
+                depotId: 'd-centre',
+                basketSize: 'medium',
+                baskets: 1,
+                state: 'delivery',
+                changeableUntil: '2026-11-28T23:00:00.000Z',
+              },
+            ],
+          },
+    );
+    const subscriptions = useSubscriptionStore();
+    const deliveries = useDeliveryStore();
+    subscriptions.remember(aSubscription({ status: 'active' }));
+    await deliveries.load(aSubscription().id);
+    await expect(subscriptions.reportAbsences(aSubscription().id, ['2026-12-01'])).rejects.toMatchObject({
+      status: 422,
+      message: refusal,
+    });
+    expect(deliveries.of(aSubscription().id)[0]?.state).toBe('delivery');
+    // The screen says it beside the list: no toast.
+    expect(useToastStore().toasts).toEqual([]);
+  });
+
+  it('cancels as a member with an empty body, and as staff with the reason', async () => {
+    const api = stubApi((call) =>
+      call.path.endsWith('/next-deliveries')
+        ? { body: [] }
+        : {
+            body: aSubscription({
+              status: 'active',
+              revision: 4,
+              cancellation: {
+                by: { userId: 'u-1', name: 'Élodie Bérard' },
+                at: '2026-11-24T10:00:00Z',
+                origin: 'member',
+                effectiveDate: '2026-12-08',
+              },
+            }),
+          },
+    );
+    const subscriptions = useSubscriptionStore();
+    const cancelled = await subscriptions.cancel('s-1');
+    expect(cancelled.cancellation?.effectiveDate).toBe('2026-12-08');
+    await subscriptions.cancel('s-2', 'Déménagement');
+    const posts = api.calls.filter((call) => call.method === 'POST');
+    expect(posts.map((call) => [call.path, call.body])).toEqual([
+      ['/api/gardens/val-du-doubs/subscriptions/s-1/cancellation', {}],
+      ['/api/gardens/val-du-doubs/subscriptions/s-2/cancellation', { reason: 'Déménagement' }],
+    ]);
+  });
+
+  it('sends only what changes, and keeps the change the workflow dated', async () => {
+    const api = stubApi((call) =>
+      call.path.endsWith('/next-deliveries')
+        ? { body: [] }
+        : {
+            body: aSubscription({
+              status: 'active',
+              revision: 5,
+              changes: [
+                {
+                  effectiveFrom: '2026-12-08',
+                  depotId: 'd-nord',
+                  requested: { by: { userId: 'u', name: 'É' }, at: '2026-11-24T10:00:00Z' },
+                },
+              ],
+            }),
+          },
+    );
+    const changed = await useSubscriptionStore().changeTerms('s-1', { depotId: 'd-nord' });
+    expect(api.calls[0]?.body).toEqual({ depotId: 'd-nord' });
+    expect(changed.changes?.at(-1)?.effectiveFrom).toBe('2026-12-08');
+  });
+
+  it('puts an application on the waiting list at once', async () => {
+    const answer = deferred<StubAnswer>();
+    stubApi((call) => (call.method === 'POST' ? answer.promise : { body: [aSubscription()] }));
+    const subscriptions = useSubscriptionStore();
+    await subscriptions.fetchPending();
+    const deciding = subscriptions.decide(aSubscription().id, { decision: 'waitlist' });
+    expect(subscriptions.byId[aSubscription().id]).toMatchObject({
+      status: 'waitlisted',
+      decision: { outcome: 'waitlisted' },
+    });
+    answer.resolve({ body: aSubscription({ status: 'waitlisted', revision: 2 }) });
+    await deciding;
+    expect(useToastStore().toasts[0]?.text).toBe('Demande mise sur liste d’attente : Élodie Bérard.');
   });
 });

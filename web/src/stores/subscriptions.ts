@@ -1,16 +1,25 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
+import type { IsoDate } from '../../../domain/calendar.ts';
 import type {
   SubscriptionDecisionInput,
   SubscriptionRequest,
   SubscriptionStatus,
 } from '../../../domain/subscription.ts';
 import * as api from '../api-client/subscriptions.ts';
-import type { SubscriptionView } from '../api-client/subscriptions.ts';
+import type { SubscriptionView, TermsChangeInput } from '../api-client/subscriptions.ts';
 import { isApiError } from '../api-client/request.ts';
 import { translate } from '../i18n/index.ts';
+import { useDeliveryStore } from './deliveries.ts';
+import { useInboxStore } from './inbox.ts';
 import { requireGardenId, useSessionStore } from './session.ts';
 import { useToastStore } from './toasts.ts';
+
+const outcomes = {
+  approve: { status: 'active', outcome: 'approved', toast: 'decision.approved' },
+  reject: { status: 'rejected', outcome: 'rejected', toast: 'decision.rejected' },
+  waitlist: { status: 'waitlisted', outcome: 'waitlisted', toast: 'decision.waitlisted' },
+} as const;
 
 const oldestFirst = (a: SubscriptionView, b: SubscriptionView) =>
   a.requested.at.localeCompare(b.requested.at);
@@ -109,21 +118,27 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     return (memberIds.value[memberId] ?? []).map((id) => byId.value[id]).filter((view) => view !== undefined);
   }
 
+  /** A subscription just applied for: kept, and listed first among its member's. */
+  function adopt(view: SubscriptionView): SubscriptionView {
+    const subscription = remember(view);
+    const ids = memberIds.value[subscription.memberId] ?? [];
+    if (!ids.includes(subscription.id)) memberIds.value[subscription.memberId] = [subscription.id, ...ids];
+    return subscription;
+  }
+
   /** Applies for a subscription; throws the ApiError for the form to show. */
   async function apply(
     application: SubscriptionRequest,
   ): Promise<{ subscription: SubscriptionView; recorded: boolean }> {
     const answer = await api.applyForSubscription(requireGardenId(), application);
-    const subscription = remember(answer.subscription);
-    const ids = memberIds.value[application.memberId] ?? [];
-    if (!ids.includes(subscription.id)) memberIds.value[application.memberId] = [subscription.id, ...ids];
-    return { subscription, recorded: answer.recorded };
+    return { subscription: adopt(answer.subscription), recorded: answer.recorded };
   }
 
   /**
-   * Approves or rejects, showing the outcome at once. When the API refuses (already decided,
-   * processing unavailable…) the subscription goes back to what it was and the request chain
-   * shows the API's sentence. Returns the decided subscription, or undefined when refused.
+   * Approves, rejects or puts on the waiting list, showing the outcome at once. When the API
+   * refuses (already decided, processing unavailable…) the subscription goes back to what it
+   * was and the request chain shows the API's sentence. Returns the decided subscription, or
+   * undefined when refused.
    */
   async function decide(
     id: string,
@@ -132,16 +147,16 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     const before = byId.value[id];
     if (!before || isDeciding(id)) return undefined;
     const session = useSessionStore();
-    const approve = decision.decision === 'approve';
+    const effect = outcomes[decision.decision];
     const reason = decision.reason?.trim();
     deciding.value[id] = true;
     byId.value[id] = {
       ...before,
-      status: approve ? 'active' : 'rejected',
+      status: effect.status,
       decision: {
         by: { userId: session.identity?.userId ?? '', name: session.displayName },
         at: new Date().toISOString(),
-        outcome: approve ? 'approved' : 'rejected',
+        outcome: effect.outcome,
         ...(reason ? { reason } : {}),
       },
     };
@@ -152,8 +167,9 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
       });
       delete deciding.value[id];
       const kept = remember(decided);
+      useInboxStore().decided(id, kept.status);
       const name = kept.memberName ?? '';
-      useToastStore().success(translate(approve ? 'decision.approved' : 'decision.rejected', { name }));
+      useToastStore().success(translate(effect.toast, { name }));
       return kept;
     } catch (error) {
       delete deciding.value[id];
@@ -161,6 +177,46 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
       if (isApiError(error)) return undefined;
       throw error;
     }
+  }
+
+  /** After an action: the subscription as the workflow left it, and its coming deliveries read again. */
+  function acted(view: SubscriptionView): SubscriptionView {
+    const kept = remember(view);
+    void useDeliveryStore().load(kept.id);
+    return kept;
+  }
+
+  /**
+   * Reports absences, showing them at once on the coming deliveries; a refusal puts them back
+   * and is thrown (its sentence says why) for the screen to show.
+   */
+  async function reportAbsences(id: string, dates: IsoDate[]): Promise<SubscriptionView> {
+    const restore = useDeliveryStore().markAbsent(id, dates);
+    try {
+      return acted(await api.reportAbsences(requireGardenId(), id, dates));
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
+  /** No deliveries from `from`; they resume on `until`. Throws the refusal. */
+  async function pause(id: string, from: IsoDate, until: IsoDate): Promise<SubscriptionView> {
+    return acted(await api.pauseSubscription(requireGardenId(), id, from, until));
+  }
+
+  /** Another depot or basket size; the answer's last change says from which delivery. Throws the refusal. */
+  async function changeTerms(id: string, change: TermsChangeInput): Promise<SubscriptionView> {
+    return acted(await api.changeTerms(requireGardenId(), id, change));
+  }
+
+  async function renew(id: string): Promise<SubscriptionView> {
+    return acted(await api.renewSubscription(requireGardenId(), id));
+  }
+
+  /** Cancels: by the member without a reason, by staff with one. Throws the refusal. */
+  async function cancel(id: string, reason?: string): Promise<SubscriptionView> {
+    return acted(await api.cancelSubscription(requireGardenId(), id, reason));
   }
 
   return {
@@ -175,7 +231,13 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     fetchOne,
     fetchForMember,
     forMember,
+    adopt,
     apply,
     decide,
+    reportAbsences,
+    pause,
+    changeTerms,
+    renew,
+    cancel,
   };
 });

@@ -3,39 +3,77 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { i18n, setLocale } from '../../i18n/index.ts';
 import { routes } from '../../router/index.ts';
+import { useInboxStore } from '../../stores/inbox.ts';
 import { useToastStore } from '../../stores/toasts.ts';
-import { deferred, signedIn, stubApi, type StubAnswer } from '../../testing/api-stub.ts';
+import { deferred, signedIn, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
 import { aSubscription } from '../../testing/fixtures.ts';
 import PendingPage from './PendingPage.vue';
 
-async function mountPage() {
+const inboxOf = (...subscriptions: ReturnType<typeof aSubscription>[]): StubAnswer => ({
+  body: {
+    items: subscriptions.map((subscription) => ({
+      kind: 'subscription-approval',
+      since: subscription.requested.at,
+      subscription,
+      depotLoad: { active: 38, capacity: 40 },
+    })),
+  },
+});
+
+async function mountPage(handler: (call: ApiCall) => StubAnswer | Promise<StubAnswer>) {
   setLocale('fr');
   const pinia = signedIn();
+  const api = stubApi(handler);
   const router = createRouter({ history: createMemoryHistory(), routes });
   await router.push('/equipe/a-valider');
   const wrapper = mount(PendingPage, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
   await flushPromises();
-  return wrapper;
+  return { wrapper, api };
 }
 
-const status = (wrapper: Awaited<ReturnType<typeof mountPage>>) =>
+type Wrapper = Awaited<ReturnType<typeof mountPage>>['wrapper'];
+const status = (wrapper: Wrapper) =>
   wrapper.get('[data-testid="subscription-status"]').attributes('data-status');
 
-describe('applications to approve', () => {
+describe('the staff inbox', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
   });
 
+  it('lists what waits, oldest first, with how full each depot is', async () => {
+    const { wrapper, api } = await mountPage(() =>
+      inboxOf(
+        aSubscription({
+          id: 's-old',
+          memberName: 'Ancienne',
+          requested: { by: { userId: 'u', name: 'A' }, at: '2026-11-01T08:00:00Z' },
+        }),
+        aSubscription({
+          id: 's-new',
+          memberName: 'Récente',
+          requested: { by: { userId: 'u', name: 'A' }, at: '2026-11-20T08:00:00Z' },
+        }),
+      ),
+    );
+    expect(api.calls[0]?.path).toBe('/api/gardens/val-du-doubs/inbox');
+    const items = wrapper.findAll('[data-testid="inbox-item"]');
+    expect(items.map((item) => item.attributes('data-subscription-id'))).toEqual(['s-old', 's-new']);
+    expect(items[0]?.get('[data-testid="depot-load"]').text()).toBe('Dépôt : 38 / 40');
+    expect(wrapper.find('[data-testid="depot-full"]').exists()).toBe(false);
+    expect(useInboxStore().awaitingCount).toBe(2);
+  });
+
   it('approves at once, then rolls back and says why when the API refuses', async () => {
     const answer = deferred<StubAnswer>();
-    stubApi((call) => (call.method === 'POST' ? answer.promise : { body: [aSubscription()] }));
-    const wrapper = await mountPage();
-    expect(wrapper.findAll('[data-testid="subscription-row"]')).toHaveLength(1);
+    const { wrapper } = await mountPage((call) =>
+      call.method === 'POST' ? answer.promise : inboxOf(aSubscription()),
+    );
     expect(status(wrapper)).toBe('pending');
 
     await wrapper.get('[data-testid="approve-button"]').trigger('click');
     expect(status(wrapper)).toBe('active');
+    expect(useInboxStore().awaitingCount).toBe(0);
 
     answer.resolve({
       status: 503,
@@ -43,18 +81,18 @@ describe('applications to approve', () => {
     });
     await flushPromises();
     expect(status(wrapper)).toBe('pending');
+    expect(useInboxStore().awaitingCount).toBe(1);
     expect(useToastStore().toasts).toMatchObject([
       { kind: 'error', text: 'Le traitement ne répond pas pour l’instant.' },
     ]);
   });
 
   it('asks for a reason before rejecting', async () => {
-    const api = stubApi((call) =>
+    const { wrapper, api } = await mountPage((call) =>
       call.method === 'POST'
         ? { body: aSubscription({ status: 'rejected', revision: 2 }) }
-        : { body: [aSubscription()] },
+        : inboxOf(aSubscription()),
     );
-    const wrapper = await mountPage();
     await wrapper.get('[data-testid="reject-button"]').trigger('click');
     await wrapper.get('[data-testid="reject-reason"]').setValue('no');
     await wrapper.get('[data-testid="confirm-reject"]').trigger('submit');
@@ -75,9 +113,42 @@ describe('applications to approve', () => {
     expect(wrapper.find('[data-testid="approve-button"]').exists()).toBe(false);
   });
 
+  it('warns when the depot is full, and puts the application on the waiting list', async () => {
+    const { wrapper, api } = await mountPage((call) =>
+      call.method === 'POST'
+        ? { body: aSubscription({ status: 'waitlisted', revision: 2 }) }
+        : {
+            body: {
+              items: [
+                {
+                  kind: 'subscription-approval',
+                  since: '2026-11-20T10:00:00.000Z',
+                  subscription: aSubscription(),
+                  depotLoad: { active: 40, capacity: 40 },
+                },
+              ],
+            },
+          },
+    );
+    expect(wrapper.get('[data-testid="depot-load"]').text()).toBe('Dépôt : 40 / 40');
+    expect(wrapper.get('[data-testid="depot-full"]').text()).toContain('Ce point de dépôt est complet');
+    await wrapper.get('[data-testid="waitlist-button"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.find((call) => call.method === 'POST')).toMatchObject({
+      path: '/api/gardens/val-du-doubs/subscriptions/m-0001.2026-12-01/decision',
+      body: { decision: 'waitlist' },
+    });
+    // Still waiting on staff, now to be approved or rejected when a place frees up.
+    expect(status(wrapper)).toBe('waitlisted');
+    expect(wrapper.find('[data-testid="waitlist-button"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="approve-button"]').exists()).toBe(true);
+    expect(useToastStore().toasts).toMatchObject([
+      { kind: 'success', text: 'Demande mise sur liste d’attente : Élodie Bérard.' },
+    ]);
+  });
+
   it('says when nothing waits', async () => {
-    stubApi(() => ({ body: [] }));
-    const wrapper = await mountPage();
+    const { wrapper } = await mountPage(() => ({ body: { items: [] } }));
     expect(wrapper.get('[data-testid="empty-state"]').text()).toBe(
       'Aucune demande en attente. Tout est à jour.',
     );

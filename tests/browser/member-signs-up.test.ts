@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestApi, type TestApi } from '../support/api.ts';
+import {
+  assertWebBuilt,
+  browserTestPort,
+  launchBrowser,
+  phoneContext,
+  scrollWidth,
+  signIn,
+  webDist,
+} from '../support/browser.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+
+/** Waits for the inbox to list an application (Temporal's visibility follows a moment later). */
+async function inboxItem(page: Page, text: string) {
+  const item = page.getByTestId('inbox-item').filter({ hasText: text });
+  await expect
+    .poll(
+      async () => {
+        if (await item.count()) return true;
+        await page.getByTestId('refresh-inbox').click();
+        await page.waitForTimeout(1000);
+        return (await item.count()) > 0;
+      },
+      { timeout: 45_000, interval: 500 },
+    )
+    .toBe(true);
+  return item;
+}
+
+describe('a person joins a garden online', () => {
+  let api: TestApi;
+  let browser: Browser;
+  const accounts: TestAccount[] = [];
+  const baseUrl = `http://localhost:${browserTestPort}`;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    api = await startTestApi('signup', { webDist });
+    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await deleteAccounts(accounts);
+    await api?.close();
+  });
+
+  it('offers to create an account on the welcome page, with Keycloak’s registration form', async () => {
+    const page = await browser.newPage();
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId('register-button').isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByTestId('register-button').textContent()).toContain('Créer un compte');
+    await page.getByTestId('register-button').click();
+    await page.waitForURL((url) => url.pathname.includes('/protocol/openid-connect/registrations'), {
+      timeout: 30_000,
+    });
+    expect(await page.locator('#kc-register-form').isVisible()).toBe(true);
+    await page.close();
+  });
+
+  it('applies through /adhesion, then staff approve it from the inbox and the member sees it active', async () => {
+    // A freshly registered account: no garden, no role.
+    const newcomer = await createAccount({ firstName: 'Rosa', lastName: 'Bonheur' });
+    accounts.push(newcomer);
+
+    const memberContext = await phoneContext(browser);
+    const page = await memberContext.newPage();
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
+    await signIn(page, baseUrl, newcomer.username, newcomer.password);
+    await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
+
+    // Every test garden is listed: the search narrows the list to ours.
+    await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
+    await expect.poll(() => page.locator('[data-testid^="signup-garden-t-"]').count()).toBe(1);
+    await page.getByTestId(`signup-garden-${api.gardenId}`).click();
+    await expect
+      .poll(() => page.getByTestId('offer-title').textContent(), { timeout: 20_000 })
+      .toContain(api.gardenId);
+    expect(await page.getByTestId('garden-offer').textContent()).toContain('Dépôt du centre');
+    // The email comes from the account.
+    expect(await page.getByTestId('signup-email').inputValue()).toBe(`${newcomer.username}@example.org`);
+
+    await page.getByTestId('signup-firstName').fill('Rosa');
+    await page.getByTestId('signup-lastName').fill('Bonheur');
+    await page.getByTestId('signup-phone').fill('06 39 90 00 01');
+    await page.getByTestId('signup-basketSize').selectOption('small');
+    await page.getByTestId('signup-depotId').selectOption(api.depotId);
+    // The start date offers the depot's next delivery days (Tuesdays); the first is chosen.
+    const startDate = await page.getByTestId('signup-startDate').inputValue();
+    expect(new Date(`${startDate}T00:00:00Z`).getUTCDay()).toBe(2);
+    // Nothing is sent without the consent.
+    await page.getByTestId('submit-application').click();
+    await expect
+      .poll(() => page.getByTestId('field-error-consent').textContent())
+      .toContain('acceptez les conditions');
+    await page.getByTestId('signup-consent').check();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    await page.getByTestId('submit-application').click();
+
+    // The account is now a member account: the portal shows the application, pending.
+    await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
+    await expect
+      .poll(() => page.getByTestId('subscription-status').getAttribute('data-status'), { timeout: 20_000 })
+      .toBe('pending');
+    expect(await page.getByTestId('status-explanation').textContent()).toContain('en attente');
+    const subscriptionId =
+      (await page.getByTestId('my-subscription').getAttribute('data-subscription-id')) ?? '';
+    expect(subscriptionId).toContain(startDate);
+
+    // Staff, in their own browser, approve it from the inbox.
+    const staffContext = await browser.newContext();
+    const staffPage = await staffContext.newPage();
+    await signIn(staffPage, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await staffPage.getByTestId('nav-pending').click();
+    const item = await inboxItem(staffPage, 'Rosa Bonheur');
+    expect(await item.getByTestId('depot-load').textContent()).toMatch(/Dépôt : \d+ \/ 40/);
+    await item.getByTestId('approve-button').click();
+    await expect
+      .poll(async () => (await api.store.subscriptions.get(api.gardenId, subscriptionId))?.status, {
+        timeout: 30_000,
+      })
+      .toBe('active');
+    await staffContext.close();
+
+    // The member reloads: active.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByTestId('subscription-status').waitFor({ timeout: 20_000 });
+          return page.getByTestId('subscription-status').getAttribute('data-status');
+        },
+        { timeout: 45_000, interval: 1000 },
+      )
+      .toBe('active');
+    const member = await api.store.members.get(api.gardenId, subscriptionId.split('.')[0] ?? '');
+    expect(member).toMatchObject({ firstName: 'Rosa', lastName: 'Bonheur', phone: '+33639900001' });
+    expect(member?.termsAcceptedAt).toBeDefined();
+    await memberContext.close();
+  });
+});

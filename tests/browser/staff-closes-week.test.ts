@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestApi, type TestApi } from '../support/api.ts';
+import {
+  assertWebBuilt,
+  browserTestPort,
+  launchBrowser,
+  phoneContext,
+  signIn,
+  webDist,
+} from '../support/browser.ts';
+
+describe('staff close and reopen a week of the delivery calendar', () => {
+  let api: TestApi;
+  let browser: Browser;
+  const baseUrl = `http://localhost:${browserTestPort}`;
+  const closedWeeks = async () => (await api.store.settings.calendar(api.gardenId, new Date())).closedWeeks;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    api = await startTestApi('calendar', { webDist });
+    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('closes a week in one action from a day of the month view, then reopens it', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
+    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await page.getByTestId('nav-calendar').click();
+    await page.getByTestId('staff-calendar').waitFor({ timeout: 20_000 });
+    // The depot's Tuesdays show as deliveries.
+    await expect
+      .poll(() => page.locator('.cal-delivery').count(), { timeout: 20_000 })
+      .toBeGreaterThanOrEqual(4);
+
+    await page.getByRole('button', { name: 'Mois suivant' }).click();
+    await page.locator('.ec-day').nth(16).click();
+    const panel = page.getByTestId('week-panel');
+    const week = (await panel.getAttribute('data-week')) ?? '';
+    expect(week).toMatch(/^\d{4}-W\d{2}$/);
+    const number = Number(week.slice(6));
+    expect(await page.getByTestId('close-week').textContent()).toContain(`Fermer la semaine ${number}`);
+
+    await page.getByTestId('close-week').click();
+    // Shown at once, saved right after.
+    await page.getByTestId('reopen-week').waitFor({ timeout: 5_000 });
+    await expect.poll(closedWeeks, { timeout: 20_000 }).toContain(week);
+    expect(await page.locator('.cal-closed-label').first().textContent()).toContain(
+      `Semaine ${number} fermée`,
+    );
+
+    await page.getByTestId('reopen-week').click();
+    await page.getByTestId('close-week').waitFor({ timeout: 5_000 });
+    await expect.poll(closedWeeks, { timeout: 20_000 }).not.toContain(week);
+    await page.close();
+  });
+
+  it('lists the weeks with a toggle each on a phone', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await page.goto(`${baseUrl}/equipe/calendrier`);
+    const row = page.getByTestId('week-row').nth(3);
+    await row.waitFor({ timeout: 20_000 });
+    const week = (await row.getAttribute('data-week')) ?? '';
+    await page.getByTestId(`week-toggle-${week}`).click();
+    await expect.poll(() => row.getAttribute('data-closed')).toBe('true');
+    await expect.poll(closedWeeks, { timeout: 20_000 }).toContain(week);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await context.close();
+  });
+});

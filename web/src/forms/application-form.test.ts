@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { checkApplicationForm, eligibleStartDates, emptyApplicationForm } from './application-form.ts';
+
+const today = '2026-11-24'; // a Tuesday
+const offer = {
+  seasons: [{ id: '2026-2027', start: '2026-03-01', end: '2027-01-10' }],
+  closedWeeks: ['2026-W49'],
+};
+
+describe('application form', () => {
+  it('proposes the depot’s next delivery days: in a season, not in a closed week, from tomorrow', () => {
+    // Week 49 (30 November – 6 December) is closed.
+    expect(eligibleStartDates(offer, 2, today, 5)).toEqual([
+      '2026-12-08',
+      '2026-12-15',
+      '2026-12-22',
+      '2026-12-29',
+      '2027-01-05',
+    ]);
+    // The same for the Friday depot; the season ends on 10 January.
+    expect(eligibleStartDates(offer, 5, today)).toEqual([
+      '2026-11-27',
+      '2026-12-11',
+      '2026-12-18',
+      '2026-12-25',
+      '2027-01-01',
+      '2027-01-08',
+    ]);
+  });
+
+  it('names every problem at once, in the API’s words', () => {
+    const check = checkApplicationForm(emptyApplicationForm('rosa@example.org'), true, today, 'fr');
+    expect(check.ok ? [] : check.issues).toEqual([
+      { field: 'firstName', message: '« Prénom » est obligatoire.' },
+      { field: 'lastName', message: '« Nom » est obligatoire.' },
+      { field: 'basketSize', message: '« Taille de panier » est obligatoire.' },
+      { field: 'depotId', message: '« Point de dépôt » est obligatoire.' },
+      { field: 'startDate', message: '« Date de début » est obligatoire.' },
+      { field: 'consent', message: 'Pour adhérer, acceptez les conditions du jardin.' },
+    ]);
+  });
+
+  it('gives the application to send, household included for a new person only', () => {
+    const form = emptyApplicationForm(' Rosa@Example.org ');
+    form.household.firstName = 'Rosa';
+    form.household.lastName = 'Bonheur';
+    form.household.phone = '06 12 34 56 78';
+    form.subscription = {
+      basketSize: 'small',
+      frequency: 'fortnightly',
+      depotId: 'd-centre',
+      startDate: '2026-12-01',
+    };
+    form.consent = true;
+    expect(checkApplicationForm(form, true, today, 'fr')).toEqual({
+      ok: true,
+      input: {
+        household: {
+          firstName: 'Rosa',
+          lastName: 'Bonheur',
+          email: 'rosa@example.org',
+          phone: '+33612345678',
+        },
+        subscription: {
+          basketSize: 'small',
+          frequency: 'fortnightly',
+          depotId: 'd-centre',
+          startDate: '2026-12-01',
+        },
+        consent: true,
+      },
+    });
+    const member = checkApplicationForm(
+      { ...form, household: emptyApplicationForm().household },
+      false,
+      today,
+      'en',
+    );
+    expect(member.ok && member.input).toEqual({
+      subscription: {
+        basketSize: 'small',
+        frequency: 'fortnightly',
+        depotId: 'd-centre',
+        startDate: '2026-12-01',
+      },
+      consent: true,
+    });
+  });
+});

@@ -1,0 +1,69 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { signedIn, stubApi } from '../testing/api-stub.ts';
+import { aSubscription } from '../testing/fixtures.ts';
+import { useInboxStore } from './inbox.ts';
+import { useSubscriptionStore } from './subscriptions.ts';
+
+describe('inbox store', () => {
+  beforeEach(() => signedIn());
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('reads the count alone for the badge, quietly when it fails', async () => {
+    let fail = false;
+    const api = stubApi(() =>
+      fail
+        ? { status: 503, body: { error: 'unavailable', message: 'Indisponible.' } }
+        : { body: { count: 3 } },
+    );
+    const inbox = useInboxStore();
+    expect(inbox.awaitingCount).toBeUndefined();
+    await inbox.loadCount();
+    expect(api.calls[0]?.path).toBe('/api/gardens/val-du-doubs/inbox/count');
+    expect(inbox.awaitingCount).toBe(3);
+    fail = true;
+    await inbox.loadCount();
+    expect(inbox.awaitingCount).toBe(3);
+  });
+
+  it('keeps the subscriptions of its items with the others, and counts what still awaits', async () => {
+    stubApi(() => ({
+      body: {
+        items: [
+          {
+            kind: 'subscription-approval',
+            since: '2026-11-01T08:00:00Z',
+            subscription: aSubscription({ id: 's-1' }),
+          },
+          {
+            kind: 'subscription-approval',
+            since: '2026-11-02T08:00:00Z',
+            subscription: aSubscription({ id: 's-2', status: 'waitlisted' }),
+            depotLoad: { active: 40, capacity: 40 },
+          },
+        ],
+      },
+    }));
+    const inbox = useInboxStore();
+    await inbox.load();
+    const subscriptions = useSubscriptionStore();
+    expect(subscriptions.byId['s-2']?.status).toBe('waitlisted');
+    expect(inbox.entries.map((entry) => [entry.subscriptionId, entry.depotLoad?.active])).toEqual([
+      ['s-1', undefined],
+      ['s-2', 40],
+    ]);
+    expect(inbox.awaitingCount).toBe(2);
+    // Decided elsewhere; the inbox, read again, may still list it for a moment: it is not counted.
+    subscriptions.remember(aSubscription({ id: 's-1', status: 'active', revision: 2 }));
+    expect(inbox.awaitingCount).toBe(1);
+  });
+
+  it('counts a decision out at once when only the count was read', async () => {
+    stubApi(() => ({ body: { count: 2 } }));
+    const inbox = useInboxStore();
+    await inbox.loadCount();
+    inbox.decided('s-1', 'active');
+    inbox.decided('s-1', 'active');
+    inbox.decided('s-2', 'waitlisted');
+    expect(inbox.awaitingCount).toBe(1);
+  });
+});
