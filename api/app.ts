@@ -33,6 +33,8 @@ export interface AppOptions {
   webDist?: string | undefined;
   /** The address members reach the app at, for links they keep (calendar feeds). */
   publicUrl?: string;
+  /** Where the web app's maps get their tiles. */
+  map?: { tileUrl: string; attribution: string } | undefined;
   /** Log level; no logging when absent (tests). */
   logLevel?: string | undefined;
 }
@@ -77,7 +79,11 @@ export async function buildApp(options: AppOptions) {
 
   await app.register(
     async (api) => {
-      await api.register(healthRoutes, { oidcIssuer: options.oidcIssuer, webClientId: options.webClientId });
+      await api.register(healthRoutes, {
+        oidcIssuer: options.oidcIssuer,
+        webClientId: options.webClientId,
+        map: options.map,
+      });
       await api.register(gardenRoutes);
       await api.register(memberRoutes);
       await api.register(memberContactRoutes);

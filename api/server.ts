@@ -38,6 +38,7 @@ const app = await buildApp({
   webClientId: settings.OIDC_WEB_CLIENT_ID,
   webDist: settings.WEB_DIST,
   publicUrl: settings.PUBLIC_URL,
+  map: { tileUrl: settings.MAP_TILE_URL, attribution: settings.MAP_ATTRIBUTION },
   logLevel: settings.LOG_LEVEL,
 });
 

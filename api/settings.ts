@@ -18,6 +18,9 @@ export const ApiSettings = Type.Object({
   OIDC_ISSUER: Type.String({ pattern: '^https?://' }),
   OIDC_AUDIENCE: Type.String({ minLength: 1 }),
   OIDC_WEB_CLIENT_ID: Type.String({ minLength: 1 }),
+  /** Map tiles for the web app's maps (Leaflet URL template) and their credit line. */
+  MAP_TILE_URL: Type.String({ default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' }),
+  MAP_ATTRIBUTION: Type.String({ default: '© contributeurs OpenStreetMap' }),
   /** The built web app to serve, if any. */
   WEB_DIST: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),

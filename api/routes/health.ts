@@ -1,7 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 
-export const healthRoutes: FastifyPluginAsyncTypebox<{ oidcIssuer: string; webClientId: string }> = async (
+export const healthRoutes: FastifyPluginAsyncTypebox<{
+  oidcIssuer: string;
+  webClientId: string;
+  map?: { tileUrl: string; attribution: string } | undefined;
+}> = async (
   app,
   options,
 ) => {
@@ -33,7 +37,13 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ oidcIssuer: string; webCl
     },
     async () => {
       const [url = '', realm = ''] = options.oidcIssuer.split('/realms/');
-      return { oidc: { url, realm, clientId: options.webClientId } };
+      return {
+        oidc: { url, realm, clientId: options.webClientId },
+        map: options.map ?? {
+          tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+          attribution: '© contributeurs OpenStreetMap',
+        },
+      };
     },
   );
 };
