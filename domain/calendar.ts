@@ -36,6 +36,12 @@ export function isoWeekday(day: IsoDate): number {
   return weekday === 0 ? 7 : weekday;
 }
 
+/** The first day on or after `day` that falls on the ISO weekday (1 = Monday … 7 = Sunday). */
+export function nextWeekday(day: IsoDate, weekday: number): IsoDate {
+  const ahead = (weekday - isoWeekday(day) + 7) % 7;
+  return addDays(day, ahead);
+}
+
 /** ISO week label of a day, e.g. "2026-W48". */
 export function isoWeek(day: IsoDate): string {
   const date = new Date(`${day}T00:00:00Z`);

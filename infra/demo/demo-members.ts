@@ -1,4 +1,4 @@
-import { addDays, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
+import { addDays, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
 import type { MemberInput } from '../../domain/member.ts';
 import type { BasketSize, Frequency } from '../../domain/subscription.ts';
 import { demoDepots } from './demo-gardens.ts';
@@ -150,13 +150,6 @@ function fold(text: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z]/g, '');
-}
-
-/** The next day with the given ISO weekday on or after `from`. */
-function nextWeekday(from: IsoDate, weekday: number): IsoDate {
-  let day = from;
-  while (isoWeekday(day) !== weekday) day = addDays(day, 1);
-  return day;
 }
 
 /**

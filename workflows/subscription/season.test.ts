@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Store } from '../../activities/store/index.ts';
-import { addDays, formatDay, gardenDay, isoWeek, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
+import { addDays, formatDay, gardenDay, isoWeek, nextWeekday } from '../../domain/calendar.ts';
 import { atHour, cutoffOf } from '../../domain/delivery-calendar.ts';
 import { deliverySchedule } from '../../domain/delivery-schedule.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
@@ -29,13 +29,6 @@ import type { subscriptionWorkflow } from './workflow.ts';
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 const member = { userId: 'u-member', name: 'Sophie Girardot' };
 const paris = 'Europe/Paris';
-
-/** The first day on or after `day` with that ISO weekday. */
-function nextWeekday(day: IsoDate, weekday: number): IsoDate {
-  let current = day;
-  while (isoWeekday(current) !== weekday) current = addDays(current, 1);
-  return current;
-}
 
 /**
  * A whole season of one subscription on the time-skipping server: weeks pass in seconds, and

@@ -5,7 +5,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { weekDocumentModels } from '../../activities/documents/week-documents.ts';
 import type { Store } from '../../activities/store/index.ts';
-import { addDays, gardenDay, isoWeek, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
+import { addDays, gardenDay, isoWeek, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
 import { cutoffOf } from '../../domain/delivery-calendar.ts';
 import { weekDays, type PlannedBasket } from '../../domain/delivery-week.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
@@ -25,12 +25,6 @@ import type { weekPreparation } from './workflow.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 const paris = 'Europe/Paris';
-
-function nextWeekday(day: IsoDate, weekday: number): IsoDate {
-  let current = day;
-  while (isoWeekday(current) !== weekday) current = addDays(current, 1);
-  return current;
-}
 
 /**
  * Weeks of baskets on the time-skipping server, over the real store and S3: plans match the

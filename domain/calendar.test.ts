@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { isoWeek, nextWeekday } from './calendar.ts';
+
+describe('calendar days', () => {
+  it('finds the next day with a given weekday, the day itself included', () => {
+    expect(nextWeekday('2026-11-24', 2)).toBe('2026-11-24');
+    expect(nextWeekday('2026-11-24', 1)).toBe('2026-11-30');
+    expect(nextWeekday('2026-11-29', 7)).toBe('2026-11-29');
+    expect(nextWeekday('2026-12-31', 5)).toBe('2027-01-01');
+  });
+
+  it('names ISO weeks across the new year', () => {
+    expect(isoWeek('2026-12-31')).toBe('2026-W53');
+    expect(isoWeek('2027-01-04')).toBe('2027-W01');
+  });
+});
