@@ -27,6 +27,14 @@ export function weekAfter(week: string): string {
   return isoWeek(addDays(mondayOfWeek(week), 7));
 }
 
+/**
+ * The weeks whose baskets may be prepared on `today`: the current one and the next. Later
+ * weeks wait, as their absences and changes are still coming; they are told of no change.
+ */
+export function preparableWeeks(today: IsoDate): [string, string] {
+  return [isoWeek(today), isoWeek(addDays(today, 7))];
+}
+
 // ---- Composition: what goes in each basket size this week ----
 
 export const CompositionLine = Type.Object(

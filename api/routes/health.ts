@@ -5,10 +5,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{
   oidcIssuer: string;
   webClientId: string;
   map?: { tileUrl: string; attribution: string } | undefined;
-}> = async (
-  app,
-  options,
-) => {
+}> = async (app, options) => {
   app.get(
     '/health',
     {

@@ -1,12 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { isIsoWeek, isoWeekPattern } from '../../domain/delivery-calendar.ts';
-import { CompositionInput, mondayOfWeek, WeekComposition } from '../../domain/delivery-week.ts';
+import {
+  CompositionInput,
+  mondayOfWeek,
+  preparableWeeks,
+  WeekComposition,
+} from '../../domain/delivery-week.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { basketSizes } from '../../domain/subscription.ts';
-import { isoWeek, addDays } from '../../domain/calendar.ts';
+import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
@@ -228,6 +233,13 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId, week } = request.params;
       requireWeek(week);
+      const [thisWeek, nextWeek] = preparableWeeks(gardenDay(app.services.now()));
+      if (week !== thisWeek && week !== nextWeek) {
+        throw new CocagneError('refused', {
+          fr: `Seules la semaine en cours (${thisWeek}) et la suivante (${nextWeek}) peuvent être préparées : les absences et changements des autres semaines ne sont pas encore connus.`,
+          en: `Only the current week (${thisWeek}) and the next (${nextWeek}) can be prepared: absences and changes for other weeks are not known yet.`,
+        });
+      }
       return reply.status(202).send({ started: await weeks.prepare(gardenId, week) });
     },
   );

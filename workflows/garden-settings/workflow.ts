@@ -1,6 +1,16 @@
-import { continueAsNew, getExternalWorkflowHandle, log, proxyActivities } from '@temporalio/workflow';
+import {
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  proxyActivities,
+} from '@temporalio/workflow';
+import { gardenDay } from '../../domain/calendar.ts';
+import { preparableWeeks } from '../../domain/delivery-week.ts';
+import { weekProcessId } from '../../domain/process-ids.ts';
 import type { SubscriptionActivities } from '../../activities/subscription-activities.ts';
 import { gardenSettingsChangedSignal } from '../subscription/contract.ts';
+import { gardenChangedSignal } from '../week/contract.ts';
 import type { GardenSettingsBroadcastInput } from './contract.ts';
 
 const { runningSubscriptionWorkflowIds } = proxyActivities<SubscriptionActivities>({
@@ -12,6 +22,15 @@ const { runningSubscriptionWorkflowIds } = proxyActivities<SubscriptionActivitie
 const signalsPerRun = 300;
 
 export async function gardenSettingsBroadcast(input: GardenSettingsBroadcastInput): Promise<number> {
+  if (input.remaining === undefined && patched('tell-prepared-weeks')) {
+    // The weeks already prepared plan their baskets again (a depot now delivers another day…).
+    for (const week of preparableWeeks(gardenDay(new Date()))) {
+      await getExternalWorkflowHandle(weekProcessId(input.gardenId, week))
+        .signal(gardenChangedSignal)
+        // A week not prepared yet reads the new settings when it starts.
+        .catch(() => undefined);
+    }
+  }
   const targets = input.remaining ?? (await runningSubscriptionWorkflowIds(input.gardenId));
   const now = targets.slice(0, signalsPerRun);
   const results = await Promise.allSettled(

@@ -11,7 +11,8 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { preparableWeeks } from '../../domain/delivery-week.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
 import { atHour, seasonAfter, startOfDayIn } from '../../domain/delivery-calendar.ts';
 import {
@@ -513,8 +514,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
    * baskets again: a late absence or change reaches the depot sheets without a new run.
    */
   async function tellPreparedWeeks(): Promise<void> {
-    const thisWeek = isoWeek(today());
-    for (const week of [thisWeek, isoWeek(addDays(today(), 7))]) {
+    for (const week of preparableWeeks(today())) {
       await getExternalWorkflowHandle(weekProcessId(subscription.gardenId, week))
         .signal(basketsChangedSignal, subscription.id)
         // A week not prepared yet plans everyone when it starts: nothing to tell it.

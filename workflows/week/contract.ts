@@ -58,3 +58,8 @@ export const approveCompositionUpdate = defineUpdate<WeekProgress, [ApproveCompo
 );
 /** A subscription changed (absence, pause, depot…) in a way that touches this week. */
 export const basketsChangedSignal = defineSignal<[subscriptionId: string]>('basketsChanged');
+/**
+ * The garden's calendar, rules or depots changed (a depot's delivery day…): the week plans
+ * every running subscription's baskets again.
+ */
+export const gardenChangedSignal = defineSignal('gardenChanged');

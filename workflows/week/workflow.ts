@@ -20,6 +20,7 @@ import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search
 import {
   approveCompositionUpdate,
   basketsChangedSignal,
+  gardenChangedSignal,
   weekPreparationId,
   weekProgressQuery,
   type ApproveCompositionArgs,
@@ -72,6 +73,11 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
   setHandler(basketsChangedSignal, (subscriptionId: string) => {
     changed.add(subscriptionId);
   });
+  let gardenChanged = false;
+  setHandler(gardenChangedSignal, () => {
+    gardenChanged = true;
+  });
+  const hasChanges = () => changed.size > 0 || gardenChanged;
   setHandler(
     approveCompositionUpdate,
     async ({ actor }: ApproveCompositionArgs) => {
@@ -124,9 +130,19 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
 
   /** Plans again the subscriptions that changed since; prints again if already printed. */
   async function absorbChanges() {
+    if (gardenChanged) {
+      gardenChanged = false;
+      for (const id of await activities.runningSubscriptionIds(gardenId)) changed.add(id);
+    }
     const ids = [...changed];
     changed.clear();
-    await activities.planWeekBaskets({ gardenId, week, subscriptionIds: ids });
+    for (let index = 0; index < ids.length; index += planningChunk) {
+      await activities.planWeekBaskets({
+        gardenId,
+        week,
+        subscriptionIds: ids.slice(index, index + planningChunk),
+      });
+    }
     await summarize();
     if (progress.phase === 'ready') {
       progress = { ...progress, documents: await activities.printWeekDocuments({ gardenId, week }) };
@@ -148,7 +164,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
   upsertSearchAttributes([{ key: waitingOnKey, value: waitingOn.weekComposition }]);
   let reminded = false;
   while (!approved) {
-    if (changed.size > 0) {
+    if (hasChanges()) {
       await absorbChanges();
       continue;
     }
@@ -158,7 +174,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
       await activities.remindStaffOfComposition({ gardenId, week, deadline: progress.deadline });
       continue;
     }
-    const wake = () => approved || changed.size > 0;
+    const wake = () => approved || hasChanges();
     if (!reminded && remindAt !== undefined) await condition(wake, Math.max(remindAt - Date.now(), 1));
     else await condition(wake);
   }
@@ -175,13 +191,13 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
   // 4. Until the week is over, late absences and changes update baskets, counts and sheets.
   const endOfWeek = startOfDayIn(addDays(weekDays(week)[6] ?? week, 1), paris).getTime();
   for (;;) {
-    if (changed.size > 0) {
+    if (hasChanges()) {
       await absorbChanges();
       continue;
     }
     const remaining = endOfWeek - Date.now();
     if (remaining <= 0) break;
-    await condition(() => changed.size > 0, remaining);
+    await condition(hasChanges, remaining);
   }
   progress = { ...progress, phase: 'done' };
   await condition(allHandlersFinished);
