@@ -48,7 +48,7 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   pickupWindow: { fr: 'Heures de retrait', en: 'Pick-up hours' },
   start: { fr: 'Début', en: 'Start' },
   end: { fr: 'Fin', en: 'End' },
-  capacity: { fr: 'Capacité (paniers)', en: 'Capacity (baskets)' },
+  capacity: { fr: 'Capacité', en: 'Capacity' },
   homeDelivery: { fr: 'Livraison à domicile', en: 'Home delivery' },
   contact: { fr: 'Contact', en: 'Contact' },
   unit: { fr: 'Unité', en: 'Unit' },

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addDays, gardenDay, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
+import type { BasketSize } from '../../domain/subscription.ts';
 import type { TestApi } from './api.ts';
 import { testEnvironment } from './environment.ts';
 
@@ -72,11 +73,12 @@ export async function activeSubscription(
   api: TestApi,
   memberId: string,
   startDate: IsoDate,
+  basketSize: BasketSize = 'medium',
 ): Promise<{ id: string }> {
   const { gardenId } = api;
   const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${gardenId}/subscriptions`, {
     memberId,
-    basketSize: 'medium',
+    basketSize,
     frequency: 'weekly',
     depotId: api.depotId,
     startDate,

@@ -3,6 +3,7 @@ import { fetchMe } from './api-client/me.ts';
 import { isApiError } from './api-client/request.ts';
 import { onSessionLost, startKeycloak } from './auth/keycloak.ts';
 import { currentLocale, setLocale } from './i18n/index.ts';
+import { setMapTiles } from './maps/tiles.ts';
 import { useDepotStore } from './stores/depots.ts';
 import { useInboxStore } from './stores/inbox.ts';
 import { useSessionStore } from './stores/session.ts';
@@ -10,7 +11,7 @@ import { useSessionStore } from './stores/session.ts';
 /**
  * Start-up, in one place and in this order (each step needs the one before):
  * 1. language: the stored choice, French by default, also on <html lang>;
- * 2. runtime configuration: GET /api/config says where to sign in;
+ * 2. runtime configuration: GET /api/config says where to sign in, and where maps get their tiles;
  * 3. Keycloak: check-sso, which finds an existing session without forcing a sign-in;
  * 4. identity: GET /api/me (roles, garden, member record), which decides the person's area;
  * 5. for staff, the garden's shared data: depots, and how many things wait in the inbox (the
@@ -31,6 +32,7 @@ export async function hydrate(): Promise<void> {
     session.failed('config');
     return;
   }
+  setMapTiles(config.map);
 
   let signedIn: boolean;
   try {

@@ -16,5 +16,16 @@ export const saveCalendar = (gardenId: string, input: DeliveryCalendarInput, ver
     toast: false,
   });
 
+/**
+ * Closes or reopens one week, whatever else changed in the calendar meanwhile (no version):
+ * the answer is the calendar as it now stands. The store says the outcome itself: no toast.
+ */
+export const setWeekClosed = (gardenId: string, week: string, closed: boolean) =>
+  request<DeliveryCalendar>(
+    closed ? 'PUT' : 'DELETE',
+    `${garden(gardenId)}/calendar/closed-weeks/${encodeURIComponent(week)}`,
+    { toast: false },
+  );
+
 export const getRules = (gardenId: string) =>
   request<GardenRules>('GET', `${garden(gardenId)}/rules`, { toast: false });

@@ -79,3 +79,15 @@ export const renewCalendarLink = (gardenId: string, memberId: string) =>
   request<{ url: string }>('POST', `${base(gardenId)}/${encodeURIComponent(memberId)}/calendar-link`, {
     toast: false,
   });
+
+export interface MapPoint {
+  lat: number;
+  lng: number;
+}
+
+/** Places a member's home on the map (home deliveries); the screen says a refusal itself. */
+export const placeMemberHome = (gardenId: string, memberId: string, point: MapPoint) =>
+  request<Member>('PUT', `${base(gardenId)}/${encodeURIComponent(memberId)}/location`, {
+    body: { lat: point.lat, lng: point.lng },
+    toast: false,
+  });

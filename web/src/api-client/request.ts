@@ -51,6 +51,8 @@ export interface RequestOptions {
   toast?: boolean;
   /** false for calls made before sign-in, such as GET /api/config. */
   signedIn?: boolean;
+  /** 'blob' for a file (a PDF): its bytes rather than JSON. Errors still come as JSON. */
+  responseType?: 'json' | 'blob';
 }
 
 export interface Answer<T> {
@@ -110,7 +112,7 @@ export async function send<T>(
   options: RequestOptions = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = {
-    Accept: 'application/json',
+    Accept: options.responseType === 'blob' ? 'application/pdf, application/json' : 'application/json',
     'Accept-Language': currentLocale(),
   };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
@@ -149,8 +151,16 @@ export async function send<T>(
     tell(error, options);
     throw error;
   }
-  const data = (response.status === 204 ? undefined : await response.json()) as T;
-  return { status: response.status, data };
+  let data: unknown;
+  if (response.status === 204) data = undefined;
+  else if (options.responseType === 'blob') data = await response.blob();
+  else data = await response.json();
+  return { status: response.status, data: data as T };
+}
+
+/** A file the API serves (a week's PDF), with the bearer token: a blob for an object URL. */
+export function requestBlob(path: string, options: Omit<RequestOptions, 'responseType' | 'body'> = {}) {
+  return request<Blob>('GET', path, { ...options, responseType: 'blob' });
 }
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {

@@ -16,3 +16,23 @@ export function placeIssues(issues: readonly InputIssue[], fields: readonly stri
   }
   return { byField, general };
 }
+
+/**
+ * The domain names some fields after their property (« capacity »): says them with the
+ * form's own label instead, so the sentence reads as the person sees the form.
+ */
+export function relabel(
+  issues: readonly InputIssue[],
+  labels: Readonly<Record<string, string>>,
+): InputIssue[] {
+  return issues.map((issue) => {
+    const label = labels[issue.field];
+    return label ? { ...issue, message: issue.message.replace(`« ${issue.field} »`, `« ${label} »`) } : issue;
+  });
+}
+
+/** A number as people type it: "1,5" or "1.5"; anything else is kept as text for the schema to refuse. */
+export function numberOf(text: string): number | string {
+  const trimmed = text.trim().replace(/\s/g, '').replace(',', '.');
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : text.trim();
+}

@@ -34,6 +34,8 @@ describe('routing by role', () => {
     expect(await landing('/adhesion')).toBe('/equipe');
     expect(await landing('/equipe/calendrier')).toBe('/equipe/calendrier');
     expect(await landing('/equipe/abonnements?statut=pending')).toBe('/equipe/abonnements?statut=pending');
+    expect(await landing('/equipe/semaines')).toMatch(/^\/equipe\/semaines\/\d{4}-W\d{2}$/);
+    expect(await landing('/equipe/depots/nouveau')).toBe('/equipe/depots/nouveau');
   });
 
   it('keeps members in their portal', async () => {

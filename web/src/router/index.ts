@@ -7,6 +7,7 @@ import {
 } from 'vue-router';
 import { onSessionLost } from '../auth/keycloak.ts';
 import { useSessionStore } from '../stores/session.ts';
+import { currentWeek } from '../weeks/week-dates.ts';
 
 /**
  * Who may open a page: anyone, signed-in people, one area's roles, or (`joining`) a signed-in
@@ -81,6 +82,50 @@ export const routes: RouteRecordRaw[] = [
         path: 'calendrier',
         name: 'calendar',
         component: () => import('../views/staff/CalendarPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'semaines',
+        name: 'this-week',
+        redirect: () => `/equipe/semaines/${currentWeek()}`,
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'semaines/:week',
+        name: 'week',
+        component: () => import('../views/staff/WeekPage.vue'),
+        props: true,
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'depots',
+        name: 'depots',
+        component: () => import('../views/staff/DepotListPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'depots/nouveau',
+        name: 'depot-new',
+        component: () => import('../views/staff/DepotEditPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'depots/:id',
+        name: 'depot',
+        component: () => import('../views/staff/DepotEditPage.vue'),
+        props: true,
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'carte',
+        name: 'staff-map',
+        component: () => import('../views/staff/StaffMapPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'produits',
+        name: 'products',
+        component: () => import('../views/staff/ProductsPage.vue'),
         meta: { area: 'staff' },
       },
     ],

@@ -32,4 +32,48 @@ describe('depot store', () => {
     expect(depots.loaded).toBe(true);
     expect(depots.error).toBeUndefined();
   });
+
+  it('adds a depot and changes one from the version read; a conflict leaves it as it was', async () => {
+    const input = {
+      name: 'Tournée des villages',
+      address: { street: '1 rue Haute', postalCode: '25410', city: 'Saint-Vit' },
+      location: { lat: 47.18, lng: 5.81 },
+      deliveryWeekday: 4,
+      openingHours: '9 h – 12 h',
+      capacity: 30,
+      homeDelivery: true,
+    };
+    let version = 1;
+    const api = stubApi((call) => {
+      if (call.method === 'POST')
+        return { status: 201, body: aDepot({ ...input, id: 'd-tournee', version: 1 }) };
+      if (call.method === 'PUT') {
+        if ((call.body as { version: number }).version !== version)
+          return { status: 409, body: { error: 'conflict', message: 'Modifié entre-temps.' } };
+        version += 1;
+        return { body: aDepot({ ...input, id: 'd-tournee', capacity: 35, version }) };
+      }
+      return { body: [aDepot()] };
+    });
+    const depots = useDepotStore();
+    await depots.load();
+    await depots.create(input);
+    expect(api.calls[1]).toMatchObject({
+      method: 'POST',
+      path: '/api/gardens/val-du-doubs/depots',
+      body: input,
+    });
+    await depots.update('d-tournee', { ...input, capacity: 35 }, 1);
+    expect(api.calls[2]).toMatchObject({
+      method: 'PUT',
+      path: '/api/gardens/val-du-doubs/depots/d-tournee',
+      body: { ...input, capacity: 35, version: 1 },
+    });
+    expect(depots.byId.get('d-tournee')).toMatchObject({ capacity: 35, version: 2, homeDelivery: true });
+    await expect(depots.update('d-tournee', { ...input, capacity: 50 }, 1)).rejects.toMatchObject({
+      status: 409,
+    });
+    expect(depots.byId.get('d-tournee')?.capacity).toBe(35);
+    expect(depots.sorted.map((depot) => depot.id)).toEqual(['d-centre', 'd-tournee']);
+  });
 });

@@ -1,11 +1,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { Depot } from '../../../domain/depot.ts';
-import { listDepots } from '../api-client/depots.ts';
+import type { Depot, DepotInput } from '../../../domain/depot.ts';
+import * as api from '../api-client/depots.ts';
 import { isApiError } from '../api-client/request.ts';
 import { requireGardenId } from './session.ts';
 
-/** The garden's pick-up points: few and rarely changed, read once per visit. */
+/** The garden's pick-up points (and home-delivery rounds): few and rarely changed, read once per visit. */
 export const useDepotStore = defineStore('depots', () => {
   const depots = ref<Depot[]>([]);
   const loaded = ref(false);
@@ -24,7 +24,7 @@ export const useDepotStore = defineStore('depots', () => {
       loading.value = true;
       error.value = undefined;
       try {
-        depots.value = await listDepots(requireGardenId());
+        depots.value = await api.listDepots(requireGardenId());
         loaded.value = true;
       } catch (failure) {
         if (!isApiError(failure)) throw failure;
@@ -37,5 +37,21 @@ export const useDepotStore = defineStore('depots', () => {
     return inFlight;
   }
 
-  return { depots, sorted, byId, loaded, loading, error, load };
+  function remember(depot: Depot): Depot {
+    const others = depots.value.filter((known) => known.id !== depot.id);
+    depots.value = [...others, depot];
+    return depot;
+  }
+
+  /** Adds a depot; throws the ApiError for the form to show beside its fields. */
+  async function create(input: DepotInput): Promise<Depot> {
+    return remember(await api.createDepot(requireGardenId(), input));
+  }
+
+  /** Changes a depot from the `version` read; throws the ApiError (409: changed meanwhile). */
+  async function update(depotId: string, input: DepotInput, version: number): Promise<Depot> {
+    return remember(await api.updateDepot(requireGardenId(), depotId, input, version));
+  }
+
+  return { depots, sorted, byId, loaded, loading, error, load, create, update };
 });

@@ -18,16 +18,32 @@ const aCalendar = (overrides: Partial<DeliveryCalendar> = {}): DeliveryCalendar 
   ...overrides,
 });
 
-/** The API's calendar: saved only with the version it holds. */
+/**
+ * The API's calendar: seasons and cutoff saved only with the version it holds; a week closed
+ * or reopened on its own endpoint, whatever the version.
+ */
 function calendarApi(start = aCalendar()) {
   let current = start;
-  return (call: ApiCall): StubAnswer => {
-    if (call.method === 'GET') return { body: current };
-    const { version, ...input } = call.body as DeliveryCalendar;
-    if (version !== current.version) return { status: 409, body: { error: 'conflict', message: 'Modifié.' } };
-    current = { ...current, ...input, version: version + 1 };
+  const save = (changes: Partial<DeliveryCalendar>) => {
+    current = { ...current, ...changes, version: current.version + 1 };
     return { body: current };
   };
+  return Object.assign(
+    (call: ApiCall): StubAnswer => {
+      if (call.method === 'GET') return { body: current };
+      const week = /\/closed-weeks\/(.+)$/.exec(call.path)?.[1];
+      if (week) {
+        const others = current.closedWeeks.filter((closed) => closed !== week);
+        return save({ closedWeeks: call.method === 'PUT' ? [...others, week].sort() : others });
+      }
+      const { version, ...input } = call.body as DeliveryCalendar;
+      if (version !== current.version)
+        return { status: 409, body: { error: 'conflict', message: 'Modifié.' } };
+      return save(input);
+    },
+    /** Someone else changes the calendar. */
+    { elsewhere: (changes: Partial<DeliveryCalendar>) => save(changes) },
+  );
 }
 
 describe('garden settings store', () => {
@@ -37,7 +53,7 @@ describe('garden settings store', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
-  it('closes a week at once, then saves it with the version it read', async () => {
+  it('closes a week at once, then saves it on its own endpoint', async () => {
     const api = stubApi(calendarApi());
     const settings = useGardenSettingsStore();
     await settings.loadCalendar();
@@ -46,14 +62,15 @@ describe('garden settings store', () => {
     await saving;
     expect(api.calls[1]).toMatchObject({
       method: 'PUT',
-      path: '/api/gardens/val-du-doubs/calendar',
-      body: { closedWeeks: ['2026-W50', '2026-W52'], cutoffHours: 48, version: 3 },
+      path: '/api/gardens/val-du-doubs/calendar/closed-weeks/2026-W50',
+      body: undefined,
     });
     expect(settings.saved?.version).toBe(4);
+    expect(settings.saved?.closedWeeks).toEqual(['2026-W50', '2026-W52']);
     expect(useToastStore().toasts[0]?.text).toBe('Semaine 50 fermée : aucune livraison cette semaine-là.');
   });
 
-  it('saves quick toggles one after the other, each with the version the previous one returned', async () => {
+  it('saves quick toggles one after the other, and reopens with DELETE', async () => {
     const api = stubApi(calendarApi());
     const settings = useGardenSettingsStore();
     await settings.loadCalendar();
@@ -61,12 +78,23 @@ describe('garden settings store', () => {
     const last = settings.setWeekClosed('2026-W52', false);
     expect(settings.calendar?.closedWeeks).toEqual(['2026-W50']);
     await last;
-    const puts = api.calls.filter((call) => call.method === 'PUT').map((call) => call.body);
-    expect(puts).toMatchObject([
-      { closedWeeks: ['2026-W50', '2026-W52'], version: 3 },
-      { closedWeeks: ['2026-W50'], version: 4 },
+    expect(api.calls.slice(1).map((call) => `${call.method} ${call.path}`)).toEqual([
+      'PUT /api/gardens/val-du-doubs/calendar/closed-weeks/2026-W50',
+      'DELETE /api/gardens/val-du-doubs/calendar/closed-weeks/2026-W52',
     ]);
     expect(settings.saved?.closedWeeks).toEqual(['2026-W50']);
+  });
+
+  it('keeps what someone else changed meanwhile: no conflict on a week toggle', async () => {
+    const calendar = calendarApi();
+    stubApi(calendar);
+    const settings = useGardenSettingsStore();
+    await settings.loadCalendar();
+    calendar.elsewhere({ closedWeeks: ['2026-W51', '2026-W52'], cutoffHours: 72 });
+    await settings.setWeekClosed('2026-W50', true);
+    expect(settings.conflict).toBe(false);
+    expect(settings.calendar?.closedWeeks).toEqual(['2026-W50', '2026-W51', '2026-W52']);
+    expect(settings.saved).toMatchObject({ cutoffHours: 72, version: 5 });
   });
 
   it('puts a refused week back and says why', async () => {
@@ -83,7 +111,7 @@ describe('garden settings store', () => {
     expect(useToastStore().toasts).toMatchObject([{ kind: 'error', text: 'Indisponible.' }]);
   });
 
-  it('stops on a change made elsewhere until the calendar is read again', async () => {
+  it('stops saving seasons over a change made elsewhere until the calendar is read again', async () => {
     const slow = deferred<StubAnswer>();
     let reads = 0;
     stubApi((call) => {
@@ -92,14 +120,10 @@ describe('garden settings store', () => {
     });
     const settings = useGardenSettingsStore();
     await settings.loadCalendar();
-    const saving = settings.setWeekClosed('2026-W50', true);
+    const saving = settings.saveCalendar({ seasons: aCalendar().seasons, cutoffHours: 24 });
     slow.resolve({ status: 409, body: { error: 'conflict', message: 'Modifié.' } });
-    await saving;
+    await expect(saving).rejects.toMatchObject({ status: 409 });
     expect(settings.conflict).toBe(true);
-    expect(settings.isClosed('2026-W50')).toBe(false);
-    expect(useToastStore().toasts[0]?.text).toMatch(/^Le calendrier a été modifié par quelqu’un d’autre/);
-    await settings.setWeekClosed('2026-W51', true);
-    expect(settings.isClosed('2026-W51')).toBe(false);
     await settings.loadCalendar({ force: true });
     expect(settings.conflict).toBe(false);
     expect(settings.saved?.version).toBe(4);

@@ -28,9 +28,9 @@ function inputOf(calendar: DeliveryCalendar): DeliveryCalendarInput {
  * The garden's delivery calendar (seasons, closed weeks, cutoff) and subscription rules: read
  * by staff screens and by the member portal, which runs the domain's rules before sending.
  *
- * Closing or reopening a week shows at once and saves in the background, one save after the
- * other (each needs the version the previous one returned); a refused save undoes that week
- * only, and says why.
+ * Closing or reopening a week shows at once and saves in the background with the week's own
+ * endpoint (no version: a change made elsewhere meanwhile is kept, not refused); a refused
+ * save undoes that week only, and says why. Seasons and cutoff are saved with the version read.
  */
 export const useGardenSettingsStore = defineStore('gardenSettings', () => {
   /** The calendar as last read or saved. */
@@ -40,7 +40,7 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
   const calendarError = ref<string>();
   const rulesError = ref<string>();
   const loadingCalendar = ref(false);
-  /** Someone else saved the calendar meanwhile: it must be read again before any change. */
+  /** Someone else saved the calendar meanwhile: read it again before saving seasons or cutoff. */
   const conflict = ref(false);
   /** The saves under way, one after the other. */
   let queue: Promise<void> | undefined;
@@ -97,18 +97,17 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     return calendar.value?.closedWeeks.includes(week) ?? false;
   }
 
-  /** Saves the toggles one after the other, until none is left. */
+  /**
+   * Saves the toggles one after the other, until none is left. Each answer is the calendar as
+   * it stands (with what others changed meanwhile); one after the other, so that an older
+   * answer never replaces a newer one.
+   */
   async function drain(): Promise<void> {
     saving.value = true;
     try {
       for (let toggle = pending.value[0]; toggle && saved.value; toggle = pending.value[0]) {
-        const base = saved.value;
         try {
-          saved.value = await api.saveCalendar(
-            requireGardenId(),
-            { ...inputOf(base), closedWeeks: withToggle(base.closedWeeks, toggle) },
-            base.version,
-          );
+          saved.value = await api.setWeekClosed(requireGardenId(), toggle.week, toggle.closed);
           pending.value = pending.value.slice(1);
           useToastStore().success(
             translate(toggle.closed ? 'calendar.weekClosed' : 'calendar.weekReopened', {
@@ -117,15 +116,8 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
           );
         } catch (error) {
           if (!isApiError(error)) throw error;
-          if (error.status === 409) {
-            // Nothing more can be saved over a calendar we have not seen: undo all, say so.
-            conflict.value = true;
-            pending.value = [];
-            useToastStore().error(translate('calendar.conflict'));
-          } else {
-            pending.value = pending.value.slice(1);
-            useToastStore().error(error.message);
-          }
+          pending.value = pending.value.slice(1);
+          useToastStore().error(error.message);
         }
       }
     } finally {
@@ -135,7 +127,7 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
 
   /** Closes or reopens a week: shown at once, saved right after. */
   function setWeekClosed(week: string, closed: boolean): Promise<void> {
-    if (!saved.value || conflict.value || isClosed(week) === closed) return queue ?? Promise.resolve();
+    if (!saved.value || isClosed(week) === closed) return queue ?? Promise.resolve();
     pending.value = [...pending.value, { week, closed }];
     queue ??= drain().finally(() => {
       queue = undefined;

@@ -66,4 +66,50 @@ describe('inbox store', () => {
     inbox.decided('s-2', 'waitlisted');
     expect(inbox.awaitingCount).toBe(1);
   });
+
+  it('keeps weeks to approve too, mixed with applications, oldest first', async () => {
+    stubApi(() => ({
+      body: {
+        items: [
+          {
+            kind: 'subscription-approval',
+            since: '2026-11-20T08:00:00Z',
+            subscription: aSubscription({ id: 's-1' }),
+          },
+          {
+            kind: 'week-composition',
+            since: '2026-11-19T08:00:00Z',
+            week: {
+              week: '2026-W49',
+              deadline: '2026-11-28T23:00:00Z',
+              total: { small: 12, medium: 20, large: 8 },
+            },
+          },
+        ],
+      },
+    }));
+    const inbox = useInboxStore();
+    await inbox.load();
+    expect(inbox.all.map((entry) => entry.kind)).toEqual(['week-composition', 'subscription-approval']);
+    expect(inbox.weekEntries[0]).toEqual({
+      kind: 'week-composition',
+      since: '2026-11-19T08:00:00Z',
+      week: '2026-W49',
+      deadline: '2026-11-28T23:00:00Z',
+      total: { small: 12, medium: 20, large: 8 },
+    });
+    expect(inbox.awaitingCount).toBe(2);
+    inbox.weekApproved('2026-W49');
+    expect(inbox.isWeekApproved('2026-W49')).toBe(true);
+    expect(inbox.awaitingCount).toBe(1);
+  });
+
+  it('counts an approved week out at once when only the count was read', async () => {
+    stubApi(() => ({ body: { count: 2 } }));
+    const inbox = useInboxStore();
+    await inbox.loadCount();
+    inbox.weekApproved('2026-W49');
+    inbox.weekApproved('2026-W49');
+    expect(inbox.awaitingCount).toBe(1);
+  });
 });

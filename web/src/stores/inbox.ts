@@ -6,32 +6,50 @@ import { isApiError } from '../api-client/request.ts';
 import { requireGardenId } from './session.ts';
 import { useSubscriptionStore } from './subscriptions.ts';
 
-/** An item of the inbox, its subscription kept in the subscription store. */
+/** An application of the inbox, its subscription kept in the subscription store. */
 export interface InboxEntry {
-  kind: api.InboxItem['kind'];
+  kind: 'subscription-approval';
   since: string;
   subscriptionId: string;
   depotLoad?: { active: number; capacity: number };
 }
 
+/** A week whose composition waits for approval. */
+export interface WeekInboxEntry {
+  kind: 'week-composition';
+  since: string;
+  week: string;
+  /** When the composition is due (ISO instant). */
+  deadline?: string;
+  /** Baskets to prepare that week, by size. */
+  total?: { small: number; medium: number; large: number };
+}
+
+export type AnyInboxEntry = InboxEntry | WeekInboxEntry;
+
 const awaiting: readonly SubscriptionStatus[] = ['pending', 'waitlisted'];
 
 /**
- * What waits on staff (applications to approve, and the waiting list), oldest first, and
- * how many: the navigation badge and the dashboard read `awaitingCount`.
+ * What waits on staff (applications to approve, the waiting list, and weeks whose composition
+ * is to approve), oldest first, and how many: the navigation badge and the dashboard read
+ * `awaitingCount`.
  *
  * The API lists from Temporal's visibility, which follows decisions with a short delay: an
  * item decided here may still be listed for a moment. The subscription store knows better
- * (it holds what the decision answered), so the count leaves out what is no longer awaiting.
+ * (it holds what the decision answered), and weeks approved here are remembered, so the count
+ * leaves out what is no longer awaiting.
  */
 export const useInboxStore = defineStore('inbox', () => {
   const entries = ref<InboxEntry[]>([]);
+  const weekEntries = ref<WeekInboxEntry[]>([]);
   const loaded = ref(false);
   const loading = ref(false);
   const error = ref<string>();
   /** The API's count, when the list itself has not been read. */
   const serverCount = ref<number>();
   const countedOut = new Set<string>();
+  /** Weeks approved on this visit (visibility may still list them for a moment). */
+  const approvedWeeks = ref<string[]>([]);
 
   const stillAwaiting = (entry: InboxEntry) => {
     const status = useSubscriptionStore().byId[entry.subscriptionId]?.status;
@@ -39,7 +57,15 @@ export const useInboxStore = defineStore('inbox', () => {
   };
 
   const awaitingCount = computed<number | undefined>(() =>
-    loaded.value ? entries.value.filter(stillAwaiting).length : serverCount.value,
+    loaded.value
+      ? entries.value.filter(stillAwaiting).length +
+        weekEntries.value.filter((entry) => !approvedWeeks.value.includes(entry.week)).length
+      : serverCount.value,
+  );
+
+  /** Everything listed, oldest first: applications and weeks mixed. */
+  const all = computed<AnyInboxEntry[]>(() =>
+    [...entries.value, ...weekEntries.value].sort((a, b) => a.since.localeCompare(b.since)),
   );
 
   /** Reads the inbox; never rejects on an API error (kept in `error`, already toasted). */
@@ -49,19 +75,31 @@ export const useInboxStore = defineStore('inbox', () => {
     try {
       const { items } = await api.listInbox(requireGardenId());
       const subscriptions = useSubscriptionStore();
-      // Weeks to compose have their own page; the inbox list here shows applications.
-      const applications = items.flatMap((item) => (item.kind === 'subscription-approval' ? [item] : []));
-      entries.value = applications.map((item) => {
-        subscriptions.remember(item.subscription);
-        return {
-          kind: item.kind,
-          since: item.since,
-          subscriptionId: item.subscription.id,
-          ...(item.depotLoad ? { depotLoad: item.depotLoad } : {}),
-        };
-      });
+      const applications: InboxEntry[] = [];
+      const weeks: WeekInboxEntry[] = [];
+      for (const item of items) {
+        if (item.kind === 'subscription-approval') {
+          subscriptions.remember(item.subscription);
+          applications.push({
+            kind: item.kind,
+            since: item.since,
+            subscriptionId: item.subscription.id,
+            ...(item.depotLoad ? { depotLoad: item.depotLoad } : {}),
+          });
+        } else {
+          weeks.push({
+            kind: item.kind,
+            since: item.since,
+            week: item.week.week,
+            ...(item.week.deadline ? { deadline: item.week.deadline } : {}),
+            ...(item.week.total ? { total: item.week.total } : {}),
+          });
+        }
+      }
+      entries.value = applications;
+      weekEntries.value = weeks;
       loaded.value = true;
-      serverCount.value = entries.value.length;
+      serverCount.value = applications.length + weeks.length;
     } catch (failure) {
       if (!isApiError(failure)) throw failure;
       error.value = failure.message;
@@ -80,15 +118,41 @@ export const useInboxStore = defineStore('inbox', () => {
     }
   }
 
-  /** A decision was taken (here or on another screen): the count follows at once. */
-  function decided(subscriptionId: string, status: SubscriptionStatus): void {
-    if (loaded.value || awaiting.includes(status) || serverCount.value === undefined) return;
+  function countOut(key: string): void {
+    if (loaded.value || serverCount.value === undefined || countedOut.has(key)) return;
     // Read again, the count could still include it (visibility lags): count it out here.
-    if (!countedOut.has(subscriptionId)) {
-      countedOut.add(subscriptionId);
-      serverCount.value = Math.max(0, serverCount.value - 1);
-    }
+    countedOut.add(key);
+    serverCount.value = Math.max(0, serverCount.value - 1);
   }
 
-  return { entries, loaded, loading, error, awaitingCount, load, loadCount, decided };
+  /** A decision was taken (here or on another screen): the count follows at once. */
+  function decided(subscriptionId: string, status: SubscriptionStatus): void {
+    if (awaiting.includes(status)) return;
+    countOut(subscriptionId);
+  }
+
+  /** A week's composition was approved (here or on the week's page). */
+  function weekApproved(week: string): void {
+    if (!approvedWeeks.value.includes(week)) approvedWeeks.value = [...approvedWeeks.value, week];
+    countOut(`week/${week}`);
+  }
+
+  function isWeekApproved(week: string): boolean {
+    return approvedWeeks.value.includes(week);
+  }
+
+  return {
+    entries,
+    weekEntries,
+    all,
+    loaded,
+    loading,
+    error,
+    awaitingCount,
+    load,
+    loadCount,
+    decided,
+    weekApproved,
+    isWeekApproved,
+  };
 });

@@ -135,6 +135,11 @@ export const useMemberStore = defineStore('members', () => {
     }
   }
 
+  /** Places the member's home on the map; throws the refusal for the screen to show. */
+  async function placeHome(memberId: string, point: api.MapPoint): Promise<Member> {
+    return remember(await api.placeMemberHome(requireGardenId(), memberId, point));
+  }
+
   return {
     byId,
     list,
@@ -151,5 +156,6 @@ export const useMemberStore = defineStore('members', () => {
     updateMember,
     contactPreferencesOf,
     setContactPreferences,
+    placeHome,
   };
 });

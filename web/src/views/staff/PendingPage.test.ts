@@ -153,4 +153,75 @@ describe('the staff inbox', () => {
       'Aucune demande en attente. Tout est à jour.',
     );
   });
+
+  it('lists a week to approve among the applications, and approves it; a refusal is said on the item', async () => {
+    let refuse = true;
+    const { wrapper, api } = await mountPage((call) => {
+      if (call.method === 'POST') {
+        return refuse
+          ? {
+              status: 422,
+              body: {
+                error: 'refused',
+                message: 'Le panier petit de la semaine est vide : composez-le avant de valider.',
+              },
+            }
+          : { body: { phase: 'ready', documents: [{ name: 'recolte.pdf', title: 'Liste de récolte' }] } };
+      }
+      if (call.path.includes('/weeks/'))
+        return { body: { week: '2026-W49', overCapacity: [], absences: 0, documents: [] } };
+      return {
+        body: {
+          items: [
+            {
+              kind: 'subscription-approval',
+              since: '2026-11-20T10:00:00.000Z',
+              subscription: aSubscription(),
+            },
+            {
+              kind: 'week-composition',
+              since: '2026-11-19T08:00:00.000Z',
+              week: {
+                week: '2026-W49',
+                deadline: '2026-11-28T23:00:00.000Z',
+                total: { small: 12, medium: 20, large: 1 },
+              },
+            },
+          ],
+        },
+      };
+    });
+    const items = wrapper.findAll('[data-testid="inbox-item"]');
+    expect(items.map((item) => item.attributes('data-kind'))).toEqual([
+      'week-composition',
+      'subscription-approval',
+    ]);
+    const week = items[0]!;
+    expect(week.find('h2').text()).toBe(
+      'Composition de la semaine 49 à valider avant le dimanche 29 novembre à 00:00',
+    );
+    expect(week.get('[data-testid="inbox-week-total"]').text()).toBe(
+      'Paniers : 12 petits · 20 moyens · 1 grand',
+    );
+    expect(week.get('[data-testid="week-link"]').attributes('href')).toBe('/equipe/semaines/2026-W49');
+    expect(useInboxStore().awaitingCount).toBe(2);
+
+    await week.get('[data-testid="approve-week"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="approve-error"]').text()).toBe(
+      'Le panier petit de la semaine est vide : composez-le avant de valider.',
+    );
+    expect(useToastStore().toasts).toEqual([]);
+
+    refuse = false;
+    await wrapper.get('[data-testid="approve-week"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.filter((call) => call.method === 'POST').map((call) => call.path)).toEqual([
+      '/api/gardens/val-du-doubs/weeks/2026-W49/approval',
+      '/api/gardens/val-du-doubs/weeks/2026-W49/approval',
+    ]);
+    expect(wrapper.find('[data-testid="week-approved"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="approve-week"]').exists()).toBe(false);
+    expect(useInboxStore().awaitingCount).toBe(1);
+  });
 });

@@ -1,0 +1,71 @@
+import L from 'leaflet';
+import 'leaflet/dist/leaflet.css';
+import type { MapPoint } from '../api-client/members.ts';
+import { mapTiles } from './tiles.ts';
+
+export type { MapPoint };
+
+/** Where a map with nothing on it looks: France. */
+const france: MapPoint = { lat: 46.6, lng: 2.4 };
+
+/**
+ * A Leaflet map with the configured tiles. The maps work without tiles (markers, popups,
+ * dragging, zoom): when no tile can be loaded (offline, a tile server down), `onTiles(false)`
+ * lets the page say so discreetly; a tile that loads later says `true`.
+ */
+export function createBaseMap(element: HTMLElement, onTiles: (available: boolean) => void): L.Map {
+  const map = L.map(element, { zoomControl: true, attributionControl: true, keyboard: true });
+  const { tileUrl, attribution } = mapTiles();
+  let loaded = false;
+  L.tileLayer(tileUrl, { attribution, maxZoom: 19 })
+    .on('tileload', () => {
+      loaded = true;
+      onTiles(true);
+    })
+    .on('tileerror', () => {
+      if (!loaded) onTiles(false);
+    })
+    .addTo(map);
+  map.setView([france.lat, france.lng], 5);
+  return map;
+}
+
+/** Shows every point, close enough to tell them apart; France when there is none. */
+export function fitPoints(
+  map: L.Map,
+  points: readonly MapPoint[],
+  zoomForOne = 14,
+  /** Room around the points: labelled markers need more than pins. */
+  padding: [number, number] = [32, 32],
+): void {
+  const [first] = points;
+  if (!first) return;
+  if (points.length === 1) {
+    map.setView([first.lat, first.lng], zoomForOne);
+    return;
+  }
+  map.fitBounds(L.latLngBounds(points.map((point) => [point.lat, point.lng])), { padding, maxZoom: 15 });
+}
+
+/**
+ * A marker drawn in HTML (no image files to ship): a pin, a house, or a depot's label.
+ * `text` is set as text, never as HTML.
+ */
+export function markerIcon(kind: 'pin' | 'home' | 'depot', text = '', warning = false): L.DivIcon {
+  const element = document.createElement('span');
+  element.className = 'map-marker-body';
+  element.textContent = text;
+  const sizes = { pin: [28, 28], home: [30, 30], depot: [0, 0] } as const;
+  const [width, height] = sizes[kind];
+  return L.divIcon({
+    className: `map-marker map-marker-${kind}${warning ? ' map-marker-warning' : ''}`,
+    html: element,
+    ...(kind === 'depot'
+      ? { iconSize: undefined, iconAnchor: [0, 0] }
+      : { iconSize: [width, height], iconAnchor: [width / 2, height] }),
+  });
+}
+
+export function toPoint(latLng: L.LatLng): MapPoint {
+  return { lat: Math.round(latLng.lat * 1e6) / 1e6, lng: Math.round(latLng.lng * 1e6) / 1e6 };
+}
