@@ -188,7 +188,10 @@ describe('week schedules', () => {
     await expect.poll(async () => (await week.describe()).status.name, poll).toBe('RUNNING');
     const described = await week.describe();
     expect(described).toMatchObject({ type: weekPreparationType, taskQueue: gardenTaskQueue(gardenId) });
-    expect(described.typedSearchAttributes.get(gardenIdKey)).toBe(gardenId);
+    // The workflow sets its own search attributes on its first task: visibility follows shortly.
+    await expect
+      .poll(async () => (await week.describe()).typedSearchAttributes.get(gardenIdKey), poll)
+      .toBe(gardenId);
     await expect
       .poll(async () => (await week.describe()).typedSearchAttributes.get(deliveryWeekKey), poll)
       .toBe(nextWeek);
