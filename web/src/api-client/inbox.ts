@@ -14,7 +14,23 @@ export type InboxItem =
       kind: 'week-composition';
       since: string;
       week: { week: string; deadline?: string; total?: { small: number; medium: number; large: number } };
-    };
+    }
+  | { kind: 'payment-decision'; since: string; invoice: InvoiceDecisionItem };
+
+/** An invoice that could not be collected: staff decide what happens next. */
+export interface InvoiceDecisionItem {
+  number: number;
+  label: string;
+  memberId: string;
+  memberName: string;
+  subject: string;
+  /** Euro cents still due. */
+  outstanding: number;
+  dueOn: string;
+  attempts: number;
+  lastFailure?: string;
+  phase: string;
+}
 
 const inbox = (gardenId: string) => `/gardens/${encodeURIComponent(gardenId)}/inbox`;
 

@@ -53,6 +53,8 @@ export interface RequestOptions {
   signedIn?: boolean;
   /** 'blob' for a file (a PDF): its bytes rather than JSON. Errors still come as JSON. */
   responseType?: 'json' | 'blob';
+  /** Extra headers (an Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 export interface Answer<T> {
@@ -112,6 +114,7 @@ export async function send<T>(
   options: RequestOptions = {},
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = {
+    ...options.headers,
     Accept: options.responseType === 'blob' ? 'application/pdf, application/json' : 'application/json',
     'Accept-Language': currentLocale(),
   };

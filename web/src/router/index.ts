@@ -128,6 +128,18 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../views/staff/ProductsPage.vue'),
         meta: { area: 'staff' },
       },
+      {
+        path: 'facturation',
+        name: 'billing',
+        component: () => import('../views/staff/BillingPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'facturation/tarifs',
+        name: 'pricing',
+        component: () => import('../views/staff/PricingPage.vue'),
+        meta: { area: 'staff' },
+      },
     ],
   },
   {

@@ -57,6 +57,43 @@ describe('inbox store', () => {
     expect(inbox.awaitingCount).toBe(1);
   });
 
+  it('lists unpaid invoices waiting for a decision with the rest, oldest first, and counts them', async () => {
+    stubApi(() => ({
+      body: {
+        items: [
+          {
+            kind: 'subscription-approval',
+            since: '2026-11-03T08:00:00Z',
+            subscription: aSubscription({ id: 's-3' }),
+          },
+          {
+            kind: 'payment-decision',
+            since: '2026-11-01T08:00:00Z',
+            invoice: {
+              number: 42,
+              label: 'F-000042',
+              memberId: 'm-1',
+              memberName: 'Louise Michel',
+              subject: 'Paniers livrés en octobre 2026',
+              outstanding: 6800,
+              dueOn: '2026-11-10',
+              attempts: 4,
+              lastFailure: 'Provision insuffisante.',
+              phase: 'awaiting-decision',
+            },
+          },
+        ],
+      },
+    }));
+    const inbox = useInboxStore();
+    await inbox.load();
+    expect(inbox.invoiceEntries).toEqual([
+      expect.objectContaining({ kind: 'payment-decision', number: 42, outstanding: 6800, memberId: 'm-1' }),
+    ]);
+    expect(inbox.all.map((entry) => entry.kind)).toEqual(['payment-decision', 'subscription-approval']);
+    expect(inbox.awaitingCount).toBe(2);
+  });
+
   it('counts a decision out at once when only the count was read', async () => {
     stubApi(() => ({ body: { count: 2 } }));
     const inbox = useInboxStore();

@@ -2,6 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SubscriptionStatus } from '../../../domain/subscription.ts';
 import * as api from '../api-client/inbox.ts';
+import type { InvoiceDecisionItem } from '../api-client/inbox.ts';
 import { isApiError } from '../api-client/request.ts';
 import { requireGardenId } from './session.ts';
 import { useSubscriptionStore } from './subscriptions.ts';
@@ -25,7 +26,13 @@ export interface WeekInboxEntry {
   total?: { small: number; medium: number; large: number };
 }
 
-export type AnyInboxEntry = InboxEntry | WeekInboxEntry;
+/** An invoice waiting for a staff decision (retry, manual payment, write-off, suspension). */
+export interface InvoiceInboxEntry extends InvoiceDecisionItem {
+  kind: 'payment-decision';
+  since: string;
+}
+
+export type AnyInboxEntry = InboxEntry | WeekInboxEntry | InvoiceInboxEntry;
 
 const awaiting: readonly SubscriptionStatus[] = ['pending', 'waitlisted'];
 
@@ -42,6 +49,7 @@ const awaiting: readonly SubscriptionStatus[] = ['pending', 'waitlisted'];
 export const useInboxStore = defineStore('inbox', () => {
   const entries = ref<InboxEntry[]>([]);
   const weekEntries = ref<WeekInboxEntry[]>([]);
+  const invoiceEntries = ref<InvoiceInboxEntry[]>([]);
   const loaded = ref(false);
   const loading = ref(false);
   const error = ref<string>();
@@ -59,13 +67,16 @@ export const useInboxStore = defineStore('inbox', () => {
   const awaitingCount = computed<number | undefined>(() =>
     loaded.value
       ? entries.value.filter(stillAwaiting).length +
-        weekEntries.value.filter((entry) => !approvedWeeks.value.includes(entry.week)).length
+        weekEntries.value.filter((entry) => !approvedWeeks.value.includes(entry.week)).length +
+        invoiceEntries.value.length
       : serverCount.value,
   );
 
   /** Everything listed, oldest first: applications and weeks mixed. */
   const all = computed<AnyInboxEntry[]>(() =>
-    [...entries.value, ...weekEntries.value].sort((a, b) => a.since.localeCompare(b.since)),
+    [...entries.value, ...weekEntries.value, ...invoiceEntries.value].sort((a, b) =>
+      a.since.localeCompare(b.since),
+    ),
   );
 
   /** Reads the inbox; never rejects on an API error (kept in `error`, already toasted). */
@@ -77,7 +88,12 @@ export const useInboxStore = defineStore('inbox', () => {
       const subscriptions = useSubscriptionStore();
       const applications: InboxEntry[] = [];
       const weeks: WeekInboxEntry[] = [];
+      const invoices: InvoiceInboxEntry[] = [];
       for (const item of items) {
+        if (item.kind === 'payment-decision') {
+          invoices.push({ ...item.invoice, kind: item.kind, since: item.since });
+          continue;
+        }
         if (item.kind === 'subscription-approval') {
           subscriptions.remember(item.subscription);
           applications.push({
@@ -98,8 +114,9 @@ export const useInboxStore = defineStore('inbox', () => {
       }
       entries.value = applications;
       weekEntries.value = weeks;
+      invoiceEntries.value = invoices;
       loaded.value = true;
-      serverCount.value = applications.length + weeks.length;
+      serverCount.value = applications.length + weeks.length + invoices.length;
     } catch (failure) {
       if (!isApiError(failure)) throw failure;
       error.value = failure.message;
@@ -144,6 +161,7 @@ export const useInboxStore = defineStore('inbox', () => {
   return {
     entries,
     weekEntries,
+    invoiceEntries,
     all,
     loaded,
     loading,

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
+import type { Invoice } from '../../domain/invoices.ts';
+import { startTestApi, type TestApi } from '../support/api.ts';
+import { issueTestInvoice, printTestInvoice } from '../support/billing.ts';
+import {
+  assertWebBuilt,
+  browserTestPort,
+  launchBrowser,
+  phoneContext,
+  scrollWidth,
+  signIn,
+  webDist,
+} from '../support/browser.ts';
+
+describe('a member downloads an invoice on a phone', () => {
+  let api: TestApi;
+  let browser: Browser;
+  const baseUrl = `http://localhost:${browserTestPort}`;
+  const today = gardenDay(new Date());
+  let printed: Invoice;
+  let notYet: Invoice;
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    api = await startTestApi('invoice-ui', { webDist });
+    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
+    browser = await launchBrowser();
+    printed = await issueTestInvoice(api, api.member.id, {
+      total: 4500,
+      dueOn: addDays(today, -3),
+      subject: 'Paniers du mois dernier',
+    });
+    await printTestInvoice(api, printed.number);
+    notYet = await issueTestInvoice(api, api.member.id, { total: 1700, dueOn: addDays(today, 20) });
+    await api.store.invoices.addPayment(api.gardenId, printed.number, {
+      id: 'p-test-1',
+      method: 'cheque',
+      amount: 1500,
+      receivedOn: today,
+      reference: '0042',
+      recorded: { by: { userId: 'u-staff', name: 'Camille Martin' }, at: new Date().toISOString() },
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  });
+
+  it('sees « Mes factures », downloads a PDF, and reads how to pay while online payment is out of reach', async () => {
+    const context = await phoneContext(browser);
+    // js.stripe.com is out of reach here; block it so that the test says the same anywhere.
+    await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
+    const page = await context.newPage();
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
+    await signIn(page, baseUrl, api.accounts.member.username, api.accounts.member.password);
+    await page.waitForURL(`${baseUrl}/adherent`);
+
+    const invoices = page.getByTestId('my-invoices');
+    await invoices.getByRole('heading', { name: 'Mes factures' }).waitFor({ timeout: 20_000 });
+    const balance = page.getByTestId('my-balance');
+    await balance.waitFor({ timeout: 20_000 });
+    expect(await balance.textContent()).toContain('Reste à payer : 47,00\u00a0€');
+    expect(await balance.textContent()).toContain('dont 30,00\u00a0€ en retard');
+    const row = page.locator(`[data-testid="my-invoice"][data-number="${printed.number}"]`);
+    expect(await row.textContent()).toContain('Paniers du mois dernier');
+    expect(await row.textContent()).toContain('15,00\u00a0€ déjà payés, reste 30,00\u00a0€');
+    // Not printed yet: said, no button.
+    const later = page.locator(`[data-testid="my-invoice"][data-number="${notYet.number}"]`);
+    expect(await later.getByTestId('invoice-not-printed').textContent()).toBe('PDF bientôt disponible');
+    expect(await later.getByTestId('invoice-download').count()).toBe(0);
+
+    const download = page.waitForEvent('download');
+    await row.getByTestId('invoice-download').click();
+    const file = await download;
+    const label = `F-${String(printed.number).padStart(6, '0')}`;
+    expect(file.suggestedFilename()).toBe(`${label}.pdf`);
+    const bytes = await readFile(await file.path());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+
+    // Online payment: Stripe.js cannot load (or the garden has none): how else to pay, plainly.
+    const offline = page.getByTestId('online-payment-offline');
+    await offline.waitFor({ timeout: 30_000 });
+    const message = (await offline.textContent()) ?? '';
+    expect(message).toContain('Le paiement en ligne n’est pas disponible pour l’instant');
+    expect(message).toContain('payez par chèque, espèces ou virement');
+    expect(await page.getByTestId('add-card').count()).toBe(0);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+    await context.close();
+  });
+});

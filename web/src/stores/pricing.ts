@@ -1,0 +1,47 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import * as api from '../api-client/billing.ts';
+import type { Pricing, PricingInput } from '../api-client/billing.ts';
+import { isApiError } from '../api-client/request.ts';
+import { requireGardenId } from './session.ts';
+
+/** The garden's prices, solidarity tiers, billing model and legal details (staff). */
+export const usePricingStore = defineStore('pricing', () => {
+  const pricing = ref<Pricing>();
+  const loading = ref(false);
+  const error = ref<string>();
+  /** Someone else saved the pricing meanwhile: read it again before saving. */
+  const conflict = ref(false);
+
+  /** Reads the pricing unless already read. Never rejects on an API error (kept in `error`). */
+  async function load(options: { force?: boolean } = {}): Promise<void> {
+    if (pricing.value && !options.force) return;
+    loading.value = true;
+    error.value = undefined;
+    try {
+      pricing.value = await api.getPricing(requireGardenId());
+      conflict.value = false;
+    } catch (failure) {
+      if (!isApiError(failure)) throw failure;
+      error.value = failure.message;
+    } finally {
+      loading.value = false;
+    }
+  }
+
+  /** Saves over the version read. Throws the ApiError for the form (409: `conflict`). */
+  async function save(input: PricingInput): Promise<Pricing> {
+    const base = pricing.value;
+    if (!base) throw new Error('The pricing has not been read.');
+    try {
+      pricing.value = await api.savePricing(requireGardenId(), input, base.version);
+      conflict.value = false;
+      return pricing.value;
+    } catch (failure) {
+      if (isApiError(failure) && failure.status === 409) conflict.value = true;
+      throw failure;
+    }
+  }
+
+  return { pricing, loading, error, conflict, load, save };
+});
