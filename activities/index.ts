@@ -4,9 +4,11 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { createKeycloakAccounts, type KeycloakAdminSettings } from './identity/keycloak-accounts.ts';
 import { createNotificationActivities } from './notifications.ts';
 import type { Store } from './store/index.ts';
+import { createStripeGateway, type StripeConfig } from './payments/stripe-gateway.ts';
 import { createSubscriptionActivities } from './subscription-activities.ts';
 import { createDocumentStore } from './store/documents.ts';
 import { createWeekActivities } from './week-activities.ts';
+import { createBillingActivities } from './billing-activities.ts';
 
 export interface ActivityDeps {
   store: Store;
@@ -20,6 +22,11 @@ export interface ActivityDeps {
   /** The app's public address, for links in messages. */
   publicUrl: string;
   keycloak: KeycloakAdminSettings;
+  /**
+   * Stripe, when online payment is configured: build the charging port with
+   * `createStripeGateway(deps.stripe, store)` (activities/payments/stripe-gateway.ts).
+   */
+  stripe?: StripeConfig | undefined;
 }
 
 /** All activities of the worker, built once from their clients. */
@@ -47,6 +54,14 @@ export function createActivities(deps: ActivityDeps) {
       documents: createDocumentStore(deps.s3, deps.documentsBucket),
       ses: deps.ses,
       mailFrom: deps.mailFrom,
+      publicUrl: deps.publicUrl,
+    }),
+    ...createBillingActivities({
+      store,
+      documents: createDocumentStore(deps.s3, deps.documentsBucket),
+      gateway: deps.stripe
+        ? createStripeGateway(deps.stripe, { billingProfiles: store.billingProfiles })
+        : undefined,
       publicUrl: deps.publicUrl,
     }),
   };

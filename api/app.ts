@@ -1,3 +1,4 @@
+import { billingRunRoutes } from './routes/billing-runs.ts';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
@@ -22,6 +23,11 @@ import { applicationRoutes } from './routes/applications.ts';
 import { productRoutes } from './routes/products.ts';
 import { weekRoutes } from './routes/weeks.ts';
 import { depotRoutes } from './routes/depots.ts';
+import { pricingRoutes } from './routes/pricing.ts';
+import { invoiceRoutes } from './routes/invoices.ts';
+import { billingReportRoutes } from './routes/billing-reports.ts';
+import { paymentMethodRoutes } from './routes/payment-methods.ts';
+import { stripeWebhookRoutes } from './routes/stripe-webhooks.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -96,6 +102,12 @@ export async function buildApp(options: AppOptions) {
       await api.register(productRoutes);
       await api.register(weekRoutes);
       await api.register(depotRoutes);
+      await api.register(billingRunRoutes);
+      await api.register(paymentMethodRoutes);
+      await api.register(stripeWebhookRoutes);
+      await api.register(pricingRoutes);
+      await api.register(invoiceRoutes);
+      await api.register(billingReportRoutes);
     },
     { prefix: '/api' },
   );

@@ -5,6 +5,7 @@ import { createDocumentStore } from '../activities/store/documents.ts';
 import { createStore } from '../activities/store/index.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { connectionOptions } from '../temporal/settings.ts';
+import { stripeConfigFrom } from '../temporal/payment-gateway.ts';
 import { buildApp } from './app.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createApiServices } from './plugins/services.ts';
@@ -32,6 +33,7 @@ const app = await buildApp({
       }),
       settings.S3_BUCKET,
     ),
+    stripeConfigFrom(settings),
   ),
   verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
   oidcIssuer: settings.OIDC_ISSUER,

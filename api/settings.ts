@@ -1,5 +1,6 @@
 import Type from 'typebox';
 import { TemporalSettings } from '../temporal/settings.ts';
+import { StripeSettings } from '../temporal/payment-gateway.ts';
 
 /** Everything the API process needs, from its environment, checked at boot. */
 export const ApiSettings = Type.Object({
@@ -24,5 +25,7 @@ export const ApiSettings = Type.Object({
   /** The built web app to serve, if any. */
   WEB_DIST: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
+  /** Stripe (cards, SEPA mandates, webhooks); online payment is off without a secret key. */
+  ...StripeSettings.properties,
 });
 export type ApiSettings = Type.Static<typeof ApiSettings>;

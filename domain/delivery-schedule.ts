@@ -28,14 +28,23 @@ export interface ScheduledDelivery {
   basketSize: BasketSize;
   /** Baskets handed over: two when an absence is made up for (compensated absences). */
   baskets: number;
-  state: 'delivery' | 'absent' | 'paused';
+  /** `suspended`: no basket while an invoice is unpaid (staff decision). */
+  state: 'delivery' | 'absent' | 'paused' | 'suspended';
   /** Until this instant (ISO, UTC) the member may still change this delivery. */
   changeableUntil: string;
 }
 
 type ScheduledSubscription = Pick<
   Subscription,
-  'startDate' | 'depotId' | 'basketSize' | 'frequency' | 'changes' | 'absences' | 'pause' | 'endDate'
+  | 'startDate'
+  | 'depotId'
+  | 'basketSize'
+  | 'frequency'
+  | 'changes'
+  | 'absences'
+  | 'pause'
+  | 'endDate'
+  | 'suspension'
 >;
 
 /** Depot and basket size in force on a day, after the changes effective by then. */
@@ -127,6 +136,9 @@ export function deliverySchedule(
     let baskets = 1;
     if (pause && pause.from <= day && day < pause.until) {
       state = 'paused';
+      baskets = 0;
+    } else if (subscription.suspension && subscription.suspension.from <= day) {
+      state = 'suspended';
       baskets = 0;
     } else if (absent.has(day)) {
       state = 'absent';

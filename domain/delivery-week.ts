@@ -114,7 +114,7 @@ export interface PlannedBasket {
   state: 'planned' | 'absent';
 }
 
-/** The baskets of a week for a subscription: paused days are not baskets at all. */
+/** The baskets of a week for a subscription: paused and suspended days are not baskets at all. */
 export function basketsOfWeek(
   subscription: Subscription,
   context: ScheduleContext,
@@ -123,7 +123,7 @@ export function basketsOfWeek(
   if (!['active', 'paused'].includes(subscription.status)) return [];
   const days = weekDays(week);
   return deliverySchedule(subscription, context, days[0] as IsoDate, days[6] as IsoDate)
-    .filter((delivery) => delivery.state !== 'paused')
+    .filter((delivery) => delivery.state !== 'paused' && delivery.state !== 'suspended')
     .map((delivery) => ({
       week,
       subscriptionId: subscription.id,

@@ -55,7 +55,7 @@ export function deliveryUid(subscriptionId: string, date: IsoDate): string {
  */
 export function deliveriesCalendar(input: DeliveriesCalendarInput): string {
   const deliveries = input.deliveries
-    .filter((delivery) => delivery.state !== 'paused')
+    .filter((delivery) => delivery.state !== 'paused' && delivery.state !== 'suspended')
     .toSorted((a, b) => a.date.localeCompare(b.date) || a.subscriptionId.localeCompare(b.subscriptionId));
   const events = deliveries.map((delivery) => deliveryEvent(delivery, input));
   const { error, value } = createEvents(events, {

@@ -44,6 +44,16 @@ const examples: { [K in NotificationKind]: Extract<NotificationRequest, { kind: 
     origin: 'member',
     reason: 'Déménagement',
   },
+  'payment-failed': {
+    invoiceLabel: 'F-000042',
+    amount: 6800,
+    reason: { fr: 'Provision insuffisante sur le compte.', en: 'Insufficient funds on the account.' },
+    nextAttempt: '2026-12-08',
+    paymentMethodUrl: 'https://pays-de-vesoul.cocagne.org/adherent/paiement',
+  },
+  'payment-overdue': { invoiceLabel: 'F-000043', amount: 1700, dueOn: '2026-12-10' },
+  'deliveries-suspended': { invoiceLabel: 'F-000042', amount: 6800, from: '2026-12-16' },
+  'deliveries-resumed': { invoiceLabel: 'F-000042' },
 };
 
 function notificationOf(kind: NotificationKind, data: object = examples[kind]): Notification {
@@ -70,6 +80,7 @@ const variants: Notification[] = [
   notificationOf('terms-changed', { effectiveFrom: '2027-01-06' }),
   notificationOf('terms-changed', { effectiveFrom: '2027-01-06', basketSize: 'large' }),
   cancelledByStaff,
+  notificationOf('payment-failed', { ...examples['payment-failed'], nextAttempt: undefined }),
 ];
 
 describe('member notifications', () => {

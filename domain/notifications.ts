@@ -1,5 +1,6 @@
 import { formatDay, gardenDay, gardenTimeZone, type IsoDate } from './calendar.ts';
 import type { Locale, Localized } from './locale.ts';
+import { cents, formatEuros } from './money.ts';
 import { basketSizeLabels, frequencyLabels, type BasketSize, type Frequency } from './subscription.ts';
 
 /**
@@ -19,6 +20,10 @@ export const notificationKinds = [
   'subscription-renewed',
   'subscription-ended',
   'cancellation-acknowledged',
+  'payment-failed',
+  'payment-overdue',
+  'deliveries-suspended',
+  'deliveries-resumed',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -69,6 +74,19 @@ export interface NotificationDataByKind {
     origin: 'member' | 'staff';
     reason?: string;
   };
+  /** A card or SEPA charge failed; `nextAttempt` when another one is planned. */
+  'payment-failed': {
+    invoiceLabel: string;
+    amount: number;
+    reason: Localized;
+    nextAttempt?: IsoDate;
+    /** Where the member updates the means of payment. */
+    paymentMethodUrl: string;
+  };
+  /** An invoice without a saved means of payment is past its due date. */
+  'payment-overdue': { invoiceLabel: string; amount: number; dueOn: IsoDate };
+  'deliveries-suspended': { invoiceLabel: string; amount: number; from: IsoDate };
+  'deliveries-resumed': { invoiceLabel: string };
 }
 
 /** A message as a workflow asks for it: its kind and the kind's own data. */
@@ -108,6 +126,10 @@ export const notificationKindLabels: Readonly<Record<NotificationKind, Localized
   'subscription-renewed': { fr: 'Abonnement renouvelé', en: 'Subscription renewed' },
   'subscription-ended': { fr: "Fin d'abonnement", en: 'Subscription ended' },
   'cancellation-acknowledged': { fr: 'Accusé de réception de résiliation', en: 'Cancellation acknowledged' },
+  'payment-failed': { fr: 'Échec de paiement', en: 'Payment failed' },
+  'payment-overdue': { fr: 'Facture en retard', en: 'Invoice overdue' },
+  'deliveries-suspended': { fr: 'Livraisons suspendues', en: 'Deliveries suspended' },
+  'deliveries-resumed': { fr: 'Livraisons reprises', en: 'Deliveries resumed' },
 };
 
 // ---- The log of what was sent (written by activities, read by the staff screen) ----
@@ -673,6 +695,120 @@ function compose(notification: Notification, locale: Locale): Composed {
             say(
               `résiliation reçue le ${smsDay(receivedDay)} à ${time}, effective le ${smsDay(data.effectiveDate)}.`,
               `cancellation received on ${smsDay(receivedDay)} at ${time}, effective ${smsDay(data.effectiveDate)}.`,
+            ),
+          ),
+      };
+    }
+
+    case 'payment-failed': {
+      const data = notification.data;
+      const amount = formatEuros(cents(data.amount), locale);
+      const reason = data.reason[locale];
+      return {
+        subject: say(
+          `Votre paiement n'a pas abouti (facture ${data.invoiceLabel})`,
+          `Your payment did not go through (invoice ${data.invoiceLabel})`,
+        ),
+
+        blocks: [
+          say(
+            `Le paiement de ${amount} pour la facture ${data.invoiceLabel} n'a pas abouti.`,
+            `The payment of ${amount} for invoice ${data.invoiceLabel} did not go through.`,
+          ),
+          say(`Raison : ${reason}`, `Reason: ${reason}`),
+          data.nextAttempt
+            ? say(
+                `Nous réessaierons le ${day(data.nextAttempt)}. Si besoin, mettez à jour votre moyen de paiement d'ici là : ${data.paymentMethodUrl}`,
+                `We will try again on ${day(data.nextAttempt)}. If needed, update your means of payment before then: ${data.paymentMethodUrl}`,
+              )
+            : say(
+                `L'équipe du jardin va vous contacter. Vous pouvez aussi mettre à jour votre moyen de paiement (${data.paymentMethodUrl}) ou régler par chèque, espèces ou virement.`,
+                `The garden team will get in touch. You can also update your means of payment (${data.paymentMethodUrl}) or pay by cheque, cash or bank transfer.`,
+              ),
+        ],
+        sms: (parts, smsDay) =>
+          start(
+            parts,
+            say(
+              `paiement de ${amount} (${data.invoiceLabel}) refusé.${parts.details ? ` ${reason}` : ''}${data.nextAttempt ? ` Nouvel essai le ${smsDay(data.nextAttempt)}.` : ''}`,
+              `the payment of ${amount} (invoice ${data.invoiceLabel}) failed.${parts.details ? ` ${reason}` : ''}${data.nextAttempt ? ` Next try ${smsDay(data.nextAttempt)}.` : ''}`,
+            ),
+          ),
+      };
+    }
+
+    case 'payment-overdue': {
+      const data = notification.data;
+      const amount = formatEuros(cents(data.amount), locale);
+      return {
+        subject: say(
+          `Facture ${data.invoiceLabel} en attente de paiement`,
+          `Invoice ${data.invoiceLabel} awaiting payment`,
+        ),
+        blocks: [
+          say(
+            `La facture ${data.invoiceLabel} (${amount}) était à régler avant le ${day(data.dueOn)}.`,
+            `Invoice ${data.invoiceLabel} (${amount}) was due by ${day(data.dueOn)}.`,
+          ),
+          say(
+            "Vous pouvez la régler par chèque, espèces ou virement auprès de l'équipe du jardin. Si c'est déjà fait, merci et ne tenez pas compte de ce message.",
+            'You can pay it by cheque, cash or bank transfer to the garden team. If you already have, thank you, and please ignore this message.',
+          ),
+        ],
+        sms: (parts, smsDay) =>
+          start(
+            parts,
+            say(
+              `la facture ${data.invoiceLabel} (${amount}) était à régler avant le ${smsDay(data.dueOn)}.`,
+              `invoice ${data.invoiceLabel} (${amount}) was due by ${smsDay(data.dueOn)}.`,
+            ),
+          ),
+      };
+    }
+
+    case 'deliveries-suspended': {
+      const data = notification.data;
+      const amount = formatEuros(cents(data.amount), locale);
+      return {
+        subject: say('Vos livraisons sont suspendues', 'Your deliveries are suspended'),
+        formal: true,
+        blocks: [
+          say(
+            `Faute de paiement de la facture ${data.invoiceLabel} (${amount}), vos livraisons sont suspendues à partir du ${day(data.from)}.`,
+            `As invoice ${data.invoiceLabel} (${amount}) is unpaid, your deliveries are suspended from ${day(data.from)}.`,
+          ),
+          say(
+            'Elles reprendront dès le paiement reçu. Contactez-nous si vous rencontrez une difficulté : des solutions existent.',
+            'They will resume as soon as the payment is received. Please contact us if you are facing difficulties: there are solutions.',
+          ),
+        ],
+        sms: (parts, smsDay) =>
+          start(
+            parts,
+            say(
+              `facture ${data.invoiceLabel} impayée : livraisons suspendues dès le ${smsDay(data.from)}, jusqu'au paiement.`,
+              `invoice ${data.invoiceLabel} unpaid: deliveries suspended from ${smsDay(data.from)} until payment.`,
+            ),
+          ),
+      };
+    }
+
+    case 'deliveries-resumed': {
+      const data = notification.data;
+      return {
+        subject: say('Vos livraisons reprennent', 'Your deliveries resume'),
+        blocks: [
+          say(
+            `Merci : la facture ${data.invoiceLabel} est réglée, vos livraisons reprennent dès la prochaine date prévue.`,
+            `Thank you: invoice ${data.invoiceLabel} is settled, and your deliveries resume from the next planned date.`,
+          ),
+        ],
+        sms: (parts) =>
+          start(
+            parts,
+            say(
+              `facture ${data.invoiceLabel} réglée, merci ! Vos livraisons reprennent.`,
+              `invoice ${data.invoiceLabel} settled, thank you! Your deliveries resume.`,
             ),
           ),
       };

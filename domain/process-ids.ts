@@ -14,3 +14,13 @@ export function settingsBroadcastProcessId(gardenId: string, change: string): st
 export function weekProcessId(gardenId: string, week: string): string {
   return `${gardenId}/week/${week}`;
 }
+
+/** The collection of one invoice (or installment): charges, retries, the staff decision. */
+export function invoicePaymentProcessId(gardenId: string, invoiceNumber: number): string {
+  return `${gardenId}/invoice/${invoiceNumber}`;
+}
+
+/** One garden's billing run for a month ("2026-11") or a season's installments. */
+export function billingRunProcessId(gardenId: string, period: string): string {
+  return `${gardenId}/billing/${period}`;
+}

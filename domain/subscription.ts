@@ -96,6 +96,18 @@ export type Absence = Type.Static<typeof Absence>;
 export const Pause = Type.Object({ from: Type.String(), until: Type.String(), requested: Act });
 export type Pause = Type.Static<typeof Pause>;
 
+/**
+ * No deliveries from `from` while invoices stay unpaid (a staff decision, with its reason);
+ * deliveries resume when the last of them is settled.
+ */
+export const Suspension = Type.Object({
+  from: Type.String(),
+  invoiceNumbers: Type.Array(Type.Integer()),
+  decided: Act,
+  reason: Type.String(),
+});
+export type Suspension = Type.Static<typeof Suspension>;
+
 export const Cancellation = Type.Object({
   ...Act.properties,
   origin: Type.Enum(['member', 'staff']),
@@ -120,6 +132,7 @@ export const Subscription = Type.Object({
   changes: Type.Optional(Type.Array(TermsChange)),
   absences: Type.Optional(Type.Array(Absence)),
   pause: Type.Optional(Pause),
+  suspension: Type.Optional(Suspension),
   /** Last day deliveries may happen (inclusive): the season's end, or a cancellation's date. */
   endDate: Type.Optional(Type.String()),
   /** The season a season subscription runs in (absent for rolling subscriptions). */

@@ -4,6 +4,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { ActivityDeps } from '../activities/index.ts';
 import { createStore } from '../activities/store/index.ts';
+import { StripeSettings, stripeConfigFrom } from './payment-gateway.ts';
 
 /** What activities need from the environment: the store, email and SMS, the identity provider. */
 export const ActivitySettings = Type.Object({
@@ -26,6 +27,8 @@ export const ActivitySettings = Type.Object({
   /** …or an administrator's login (local development). */
   KEYCLOAK_ADMIN_USERNAME: Type.Optional(Type.String()),
   KEYCLOAK_ADMIN_PASSWORD: Type.Optional(Type.String()),
+  /** Stripe (online payment); off without a secret key. */
+  ...StripeSettings.properties,
 });
 export type ActivitySettings = Type.Static<typeof ActivitySettings>;
 
@@ -56,6 +59,7 @@ export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
       username: settings.KEYCLOAK_ADMIN_USERNAME,
       password: settings.KEYCLOAK_ADMIN_PASSWORD,
     },
+    stripe: stripeConfigFrom(settings),
   };
 }
 

@@ -3,9 +3,9 @@ import { waitingOn, waitingOnKey } from '../workflows/search-attributes.ts';
 
 /** Something in a garden that waits on a person, as Temporal's visibility knows it. */
 export interface WaitingItem {
-  kind: 'subscription-approval' | 'week-composition';
+  kind: 'subscription-approval' | 'week-composition' | 'payment-decision';
   workflowId: string;
-  /** The entity the process is about: the subscription id, or the ISO week. */
+  /** The entity the process is about: the subscription id, the ISO week, the invoice number. */
   entityId: string;
   /** Since when the process has been running. */
   since: string;
@@ -14,6 +14,7 @@ export interface WaitingItem {
 const kindOf: Record<string, WaitingItem['kind']> = {
   [waitingOn.staffApproval]: 'subscription-approval',
   [waitingOn.weekComposition]: 'week-composition',
+  [waitingOn.paymentDecision]: 'payment-decision',
 };
 
 /**

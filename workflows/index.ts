@@ -2,3 +2,5 @@
 export { subscriptionWorkflow } from './subscription/workflow.ts';
 export { gardenSettingsBroadcast } from './garden-settings/workflow.ts';
 export { weekPreparation, weekPreparationTrigger } from './week/workflow.ts';
+export { invoicePayment } from './payment/workflow.ts';
+export { billingRun, billingRunTrigger } from './billing/workflow.ts';

@@ -24,4 +24,5 @@ export const searchAttributeKeys = [
 export const waitingOn = {
   staffApproval: 'staff-approval',
   weekComposition: 'week-composition',
+  paymentDecision: 'payment-decision',
 } as const;

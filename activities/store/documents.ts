@@ -33,3 +33,7 @@ export type DocumentStore = ReturnType<typeof createDocumentStore>;
 
 export const weekDocumentKey = (gardenId: string, week: string, name: string) =>
   `${gardenId}/weeks/${week}/${name}`;
+
+/** An invoice's PDF, by its number in the garden's sequence. */
+export const invoiceDocumentKey = (gardenId: string, invoiceNumber: number) =>
+  `${gardenId}/invoices/F-${String(invoiceNumber).padStart(6, '0')}.pdf`;

@@ -7,11 +7,12 @@ import {
 } from '../../domain/delivery-calendar.ts';
 import { conflict } from '../../domain/errors.ts';
 import { defaultGardenRules, type GardenRules, type GardenRulesInput } from '../../domain/garden-rules.ts';
+import { defaultPricing, type Pricing, type PricingInput } from '../../domain/pricing.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
 /**
- * A garden's own settings: its delivery calendar and its subscription rules, each one item
+ * A garden's own settings: its delivery calendar, its subscription rules and its pricing, each one item
  * with a version (a change made from an outdated copy is a conflict).
  */
 export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: TableNames) {
@@ -78,6 +79,17 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
       const rules: GardenRules = { ...input, version: expectedVersion + 1 };
       await write(gardenId, 'SETTINGS#RULES', rules, expectedVersion);
       return rules;
+    },
+
+    /** The garden's prices, billing model and legal details, or the defaults (version 0). */
+    async pricing(gardenId: string): Promise<Pricing> {
+      return (await read<Pricing>(gardenId, 'SETTINGS#PRICING')) ?? defaultPricing;
+    },
+
+    async savePricing(gardenId: string, input: PricingInput, expectedVersion: number): Promise<Pricing> {
+      const pricing: Pricing = { ...input, version: expectedVersion + 1 };
+      await write(gardenId, 'SETTINGS#PRICING', pricing, expectedVersion);
+      return pricing;
     },
   };
 }

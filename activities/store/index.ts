@@ -8,6 +8,9 @@ import { createNotificationLog } from './notification-log.ts';
 import { createSubscriptionStore } from './subscription-store.ts';
 import { createProductStore } from './product-store.ts';
 import { createWeekStore } from './week-store.ts';
+import { createInvoiceStore } from './invoice-store.ts';
+import { createBillingProfileStore } from './billing-profile-store.ts';
+import { createStripeEventStore } from './stripe-event-store.ts';
 
 export type { DynamoConfig } from './dynamo-client.ts';
 
@@ -27,6 +30,9 @@ export function createStore(config: DynamoConfig) {
     calendarLinks: createCalendarLinks(db, tables),
     products: createProductStore(db, tables),
     weeks: createWeekStore(db, tables),
+    invoices: createInvoiceStore(db, tables),
+    billingProfiles: createBillingProfileStore(db, tables),
+    stripeEvents: createStripeEventStore(db, tables),
     close: () => db.destroy(),
   };
 }

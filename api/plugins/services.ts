@@ -10,8 +10,15 @@ import {
 import { createInbox, type Inbox } from '../../temporal/inbox.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
+import { createPaymentCommands, type PaymentCommands } from '../../temporal/payment-client.ts';
+import { createBillingCommands, type BillingCommands } from '../../temporal/billing-client.ts';
 import { createWeekSchedules, type WeekSchedules } from '../../temporal/week-schedules.ts';
 import type { DocumentStore } from '../../activities/store/documents.ts';
+import {
+  createStripeGateway,
+  type PaymentGateway,
+  type StripeConfig,
+} from '../../temporal/payment-gateway.ts';
 
 /** What routes use to read (the store) and to act (the workflows), given by the process that builds the app. */
 export interface ApiServices {
@@ -21,15 +28,26 @@ export interface ApiServices {
   inbox: Inbox;
   weeks: WeekCommands;
   weekSchedules: WeekSchedules;
+  /** The collection of invoices (payment workflows). */
+  payments: PaymentCommands;
+  /** Monthly billing runs and their schedules. */
+  billing: BillingCommands;
   /** The garden's printed documents (S3). */
   documents: DocumentStore;
+  /** Stripe (cards, SEPA mandates, webhook signatures); absent when online payment is off. */
+  stripe?: PaymentGateway | undefined;
   /** The current instant; tests may fix it. */
   now: () => Date;
   newId: () => string;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */
-export function createApiServices(store: Store, client: Client, documents: DocumentStore): ApiServices {
+export function createApiServices(
+  store: Store,
+  client: Client,
+  documents: DocumentStore,
+  stripe?: StripeConfig,
+): ApiServices {
   return {
     store,
     subscriptions: createSubscriptionCommands(client),
@@ -37,7 +55,10 @@ export function createApiServices(store: Store, client: Client, documents: Docum
     inbox: createInbox(client),
     weeks: createWeekCommands(client),
     weekSchedules: createWeekSchedules(client),
+    payments: createPaymentCommands(client),
+    billing: createBillingCommands(client),
     documents,
+    stripe: stripe ? createStripeGateway(stripe, store) : undefined,
     now: () => new Date(),
     newId: () => newId('m', randomUUID),
   };

@@ -4,13 +4,15 @@ import { staffRoles } from '../../domain/roles.ts';
 import { termsOn } from '../../domain/delivery-schedule.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { SubscriptionView } from '../../domain/views.ts';
+import { invoiceLabel, outstanding } from '../../domain/invoices.ts';
+import { memberDisplayName } from '../../domain/member.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
 import { withNames } from './subscription-views.ts';
 
 const Counts = Type.Object({ small: Type.Integer(), medium: Type.Integer(), large: Type.Integer() });
 
 export const InboxItem = Type.Object({
-  kind: Type.Enum(['subscription-approval', 'week-composition']),
+  kind: Type.Enum(['subscription-approval', 'week-composition', 'payment-decision']),
   since: Type.String(),
   /** For an application: the subscription to approve. */
   subscription: Type.Optional(SubscriptionView),
@@ -22,6 +24,21 @@ export const InboxItem = Type.Object({
       total: Type.Optional(Counts),
     }),
   ),
+  /** For an unpaid invoice: which, whose, how much is due, and why the last charge failed. */
+  invoice: Type.Optional(
+    Type.Object({
+      number: Type.Integer(),
+      label: Type.String(),
+      memberId: Type.String(),
+      memberName: Type.String(),
+      subject: Type.String(),
+      outstanding: Type.Integer(),
+      dueOn: Type.String(),
+      attempts: Type.Integer(),
+      lastFailure: Type.Optional(Type.String()),
+      phase: Type.String(),
+    }),
+  ),
   /** For an application: how full its depot is (active subscriptions out of its capacity). */
   depotLoad: Type.Optional(Type.Object({ active: Type.Integer(), capacity: Type.Integer() })),
 });
@@ -31,7 +48,7 @@ export const InboxItem = Type.Object({
  * `WaitingOn` search attribute of the workflows (one list, whatever the process).
  */
 export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, inbox, weeks } = app.services;
+  const { store, inbox, weeks, payments } = app.services;
 
   app.get(
     '/gardens/:gardenId/inbox',
@@ -83,6 +100,32 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 week: item.entityId,
                 ...(progress?.deadline ? { deadline: progress.deadline } : {}),
                 ...(progress?.counts ? { total: progress.counts.total } : {}),
+              },
+            };
+          }
+          if (item.kind === 'payment-decision') {
+            const number = Number(item.entityId);
+            const [invoice, state] = await Promise.all([
+              store.invoices.get(gardenId, number),
+              payments.state(gardenId, number).catch(() => undefined),
+            ]);
+            if (!invoice) return undefined;
+            const member = await store.members.get(gardenId, invoice.memberId);
+            const failure = state?.attempts.toReversed().find((attempt) => attempt.reason)?.reason;
+            return {
+              kind: item.kind,
+              since: item.since,
+              invoice: {
+                number,
+                label: invoiceLabel(number),
+                memberId: invoice.memberId,
+                memberName: member ? memberDisplayName(member) : invoice.memberId,
+                subject: invoice.subject,
+                outstanding: outstanding(invoice),
+                dueOn: invoice.dueOn,
+                attempts: state?.attempts.length ?? 0,
+                ...(failure ? { lastFailure: failure[request.locale] } : {}),
+                phase: state?.phase ?? 'awaiting-decision',
               },
             };
           }

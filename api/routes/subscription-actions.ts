@@ -34,7 +34,7 @@ export const ScheduledDelivery = Type.Object({
   depotName: Type.Optional(Type.String()),
   basketSize: Type.Enum([...basketSizes]),
   baskets: Type.Integer(),
-  state: Type.Enum(['delivery', 'absent', 'paused']),
+  state: Type.Enum(['delivery', 'absent', 'paused', 'suspended']),
   changeableUntil: Type.String(),
 });
 

@@ -18,6 +18,9 @@ export const keycloakRealm = 'cocagne';
 export const keycloakAdmin = { username: 'admin', password: 'admin' } as const;
 /** stripe-mock accepts any key that looks like a test key. */
 const stripeMockKey = 'sk_test_123';
+/** With stripe-mock: the browser's key, and the secret webhooks are signed with (by tests). */
+const stripeMockPublishableKey = 'pk_test_cocagne_local';
+const localWebhookSecret = 'whsec_cocagne_local';
 
 /**
  * The environment variables the application processes (API, worker, tests) need to talk to
@@ -45,6 +48,10 @@ export function localEnvironment(
     MAIL_FROM: 'Jardin de Cocagne <ne-pas-repondre@cocagne.local>',
     STRIPE_API_BASE: ownStripeKey ? '' : `http://127.0.0.1:${ports.stripe}`,
     STRIPE_SECRET_KEY: ownStripeKey || stripeMockKey,
+    STRIPE_PUBLISHABLE_KEY:
+      env.STRIPE_PUBLISHABLE_KEY?.trim() || (ownStripeKey ? '' : stripeMockPublishableKey),
+    // With a real test key, `stripe listen` prints the secret to set here.
+    STRIPE_WEBHOOK_SECRET: env.STRIPE_WEBHOOK_SECRET?.trim() || localWebhookSecret,
     OIDC_ISSUER: `http://localhost:${ports.keycloak}/realms/${keycloakRealm}`,
     OIDC_AUDIENCE: 'cocagne-api',
     OIDC_WEB_CLIENT_ID: 'cocagne-web',

@@ -14,6 +14,8 @@ import { gardenTaskQueue } from '../../domain/garden.ts';
 import { normalizeMemberInput } from '../../domain/member.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { createWeekSchedules } from '../../temporal/week-schedules.ts';
+import { createBillingCommands } from '../../temporal/billing-client.ts';
+import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
@@ -22,7 +24,7 @@ import { demoCompositions, demoProducts } from '../demo/demo-products.ts';
 import { say } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
 
-const seedMarker = { pk: 'DEMO', sk: 'seed-v3' };
+const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
 const demoStaff = { userId: 'demo-equipe-doubs', name: 'Julien Cuenot' };
 
 const membersByGarden: Record<
@@ -120,6 +122,7 @@ async function seedSubscriptions(
       }
       say(`demo data: ${garden.name}: ${started} subscriptions started`);
       await seedWeeks(garden.id, activities, createWeekCommands(client), store);
+      await seedBilling(garden.id, garden.timeZone, activities, client, store);
     }
   } finally {
     for (const worker of workers) worker.shutdown();
@@ -164,6 +167,64 @@ async function seedWeeks(
     if (progress?.phase === 'ready' || progress?.phase === 'done') return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * Last month billed (its baskets come from the weeks above): one household on the solidarity
+ * price, a few invoices paid by cheque, one in part, the others waiting for their due date.
+ */
+async function seedBilling(
+  gardenId: string,
+  timeZone: string,
+  activities: ReturnType<typeof createActivities>,
+  client: Client,
+  store: Store,
+): Promise<void> {
+  const billing = createBillingCommands(client);
+  const payments = createPaymentCommands(client);
+  await billing.ensureSchedule(gardenId, timeZone);
+  const today = gardenDay(new Date());
+  const lastMonth = addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
+  const billed = await activities.monthlyBillables({ gardenId, month: lastMonth });
+  const reduced = billed[3];
+  if (reduced) {
+    const profile = await store.billingProfiles.get(gardenId, reduced);
+    if (!profile.tier) {
+      await store.billingProfiles.save(profile, {
+        tier: {
+          id: 'solidaire',
+          reason: 'Quotient familial (attestation CAF vue)',
+          assigned: { by: demoStaff, at: new Date().toISOString() },
+        },
+      });
+    }
+  }
+  await billing.run(gardenId, lastMonth, today);
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if ((await billing.progress(gardenId, lastMonth))?.phase === 'done') break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const invoices = (await store.invoices.list(gardenId)).filter((invoice) =>
+    invoice.subject.startsWith('Paniers'),
+  );
+  for (const [index, invoice] of invoices.slice(0, 4).entries()) {
+    const amount = index === 3 ? Math.floor(invoice.total / 2) : invoice.total;
+    await activities.recordManualPayment({
+      gardenId,
+      invoiceNumber: invoice.number,
+      paymentId: `demo-cheque-${invoice.number}`,
+      payment: {
+        method: 'cheque',
+        amount,
+        receivedOn: today,
+        reference: String(4_512_300 + invoice.number),
+        bank: index % 2 === 0 ? 'Crédit Agricole Franche-Comté' : 'Banque Populaire BFC',
+      },
+      actor: demoStaff,
+    });
+    await payments.paymentRecorded(gardenId, invoice.number);
+  }
+  say(`demo data: ${gardenId}: ${invoices.length} invoices for ${lastMonth}, 4 paid by cheque (one in part)`);
 }
 
 /** Takes a just-started demo subscription to the state its plan says, as people would. */

@@ -15,13 +15,19 @@ import {
 } from './environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
 import { workflowBundle } from './temporal.ts';
+import { testStripeConfig } from './stripe.ts';
+import type { StripeConfig } from '../../activities/payments/stripe-gateway.ts';
 
 /**
  * The real API app, built as the server builds it, over the real local stack: DynamoDB Local
  * (test tables), the Temporal dev server with a worker for the test's own garden, and
  * Keycloak accounts made for the test.
  */
-export async function startTestApi(purpose: string, options: { webDist?: string } = {}) {
+export async function startTestApi(
+  purpose: string,
+  /** `stripe`: where the app reaches Stripe (stripe-mock by default). */
+  options: { webDist?: string; stripe?: StripeConfig } = {},
+) {
   const env = testEnvironment();
   const store = await testStore();
   const { gardenId, depotId } = await createTestGarden(store, purpose);
@@ -40,7 +46,7 @@ export async function startTestApi(purpose: string, options: { webDist?: string 
   const workerRun = worker.run();
 
   const app: App = await buildApp({
-    services: createApiServices(store, client, testDocuments()),
+    services: createApiServices(store, client, testDocuments(), options.stripe ?? testStripeConfig()),
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',

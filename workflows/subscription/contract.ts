@@ -84,6 +84,21 @@ export const renewUpdate = defineUpdate<Subscription, [RenewArgs]>('renew');
 /** Cancellation by the member (online, "résilier") or by staff (with a reason). */
 export const cancelUpdate = defineUpdate<Subscription, [CancelArgs]>('cancel');
 
+export interface SuspendDeliveriesArgs {
+  invoiceNumber: number;
+  invoiceLabel: string;
+  /** What is still due, in cents (for the member's notice). */
+  amount: number;
+  reason: string;
+  decided: Act;
+}
+
+/** Staff decided to suspend deliveries while an invoice stays unpaid (from the next delivery still open). */
+export const suspendDeliveriesSignal = defineSignal<[SuspendDeliveriesArgs]>('suspendDeliveries');
+/** That invoice is settled: deliveries resume once no unpaid invoice holds them. */
+export const resumeDeliveriesSignal =
+  defineSignal<[{ invoiceNumber: number; invoiceLabel: string }]>('resumeDeliveries');
+
 /** The garden's calendar, rules or depots changed: read them again. */
 export const gardenSettingsChangedSignal = defineSignal('gardenSettingsChanged');
 

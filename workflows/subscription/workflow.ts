@@ -44,6 +44,8 @@ import {
   decideUpdate,
   gardenSettingsChangedSignal,
   nextDeliveriesQuery,
+  resumeDeliveriesSignal,
+  suspendDeliveriesSignal,
   pauseUpdate,
   refusedFailureType,
   renewUpdate,
@@ -56,6 +58,7 @@ import {
   type PauseArgs,
   type RenewArgs,
   type SubscriptionWorkflowInput,
+  type SuspendDeliveriesArgs,
 } from './contract.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
 import { basketsChangedSignal } from '../week/contract.ts';
@@ -180,6 +183,44 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   });
   setHandler(gardenSettingsChangedSignal, () => {
     settingsChanged = true;
+  });
+  setHandler(suspendDeliveriesSignal, (args: SuspendDeliveriesArgs) => {
+    if (!isRunning(subscription)) return;
+    const current = subscription.suspension;
+    if (current?.invoiceNumbers.includes(args.invoiceNumber)) return;
+    // From the first delivery still open to changes: baskets already promised are kept.
+    const context = scheduleContext();
+    const from =
+      current?.from ??
+      (context
+        ? upcomingDeliveries(subscription, context, now(), 10).find(
+            (delivery) => Date.parse(delivery.changeableUntil) > now().getTime(),
+          )?.date
+        : undefined) ??
+      today();
+    change({
+      suspension: {
+        from,
+        invoiceNumbers: [...(current?.invoiceNumbers ?? []), args.invoiceNumber],
+        decided: current?.decided ?? args.decided,
+        reason: current?.reason ?? args.reason,
+      },
+    });
+    if (!current) {
+      notice(`suspended/${args.invoiceNumber}`, {
+        kind: 'deliveries-suspended',
+        data: { invoiceLabel: args.invoiceLabel, amount: args.amount, from },
+      });
+    }
+  });
+  setHandler(resumeDeliveriesSignal, ({ invoiceNumber, invoiceLabel }) => {
+    const current = subscription.suspension;
+    if (!current?.invoiceNumbers.includes(invoiceNumber)) return;
+    const rest = current.invoiceNumbers.filter((number) => number !== invoiceNumber);
+    change({ suspension: rest.length > 0 ? { ...current, invoiceNumbers: rest } : undefined });
+    if (rest.length === 0) {
+      notice(`resumed/${invoiceNumber}`, { kind: 'deliveries-resumed', data: { invoiceLabel } });
+    }
   });
 
   setHandler(

@@ -1,0 +1,473 @@
+import { addDays, isoWeek, type IsoDate } from '../domain/calendar.ts';
+import type { Actor } from '../domain/actor.ts';
+import { CocagneError, notFound } from '../domain/errors.ts';
+import { invoiceLabel, outstanding, type Invoice, type ManualPaymentInput } from '../domain/invoices.ts';
+import type { Localized } from '../domain/locale.ts';
+import { memberDisplayName } from '../domain/member.ts';
+import { multiplyCents } from '../domain/money.ts';
+import { declineReason } from '../domain/payment-failures.ts';
+import { basketLines, basketPrice, installments } from '../domain/pricing.ts';
+import { subscriptionProcessId } from '../domain/process-ids.ts';
+import { deliverySchedule } from '../domain/delivery-schedule.ts';
+import { basketSizeLabels } from '../domain/subscription.ts';
+import { invoicePdf } from './documents/invoice-document.ts';
+import { invoiceDocumentKey, type DocumentStore } from './store/documents.ts';
+import { readGardenContext, scheduleContextOf } from './store/garden-context.ts';
+import type { Store } from './store/index.ts';
+
+/** What the payment workflow needs from Stripe: one off-session charge, with its idempotency key. */
+export interface ChargeGateway {
+  charge(input: {
+    customerId: string;
+    paymentMethodId: string;
+    amount: number;
+    description: string;
+    idempotencyKey: string;
+    metadata: { gardenId: string; invoiceNumber: string; workflowId: string; attempt: string };
+  }): Promise<
+    | { paymentIntentId: string; status: 'succeeded' | 'processing' | 'pending' }
+    | { paymentIntentId?: string; status: 'failed'; failure: { code: string; message: string } }
+  >;
+}
+
+/** An invoice as the billing run and the payment workflow pass it around (no personal data). */
+export interface IssuedInvoice {
+  invoiceNumber: number;
+  memberId: string;
+  subscriptionId?: string;
+  total: number;
+}
+
+export interface ChargeOutcome {
+  status: 'succeeded' | 'processing' | 'failed' | 'no-payment-method';
+  paymentIntentId?: string;
+  reason?: Localized;
+}
+
+export interface InvoiceForCollection {
+  label: string;
+  memberId: string;
+  total: number;
+  outstanding: number;
+  dueOn: IsoDate;
+  status: Invoice['status'];
+  /** The saved card or SEPA mandate, when the household has one. */
+  paymentMethod?: { kind: 'card' | 'sepa'; label: string };
+  /** The garden's retry schedule: days after a failure before the next try. */
+  retryDays: number[];
+  /** Where the member updates the means of payment. */
+  paymentMethodUrl: string;
+}
+
+const monthNames = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
+/** "2026-11" → "novembre 2026". */
+export const monthLabel = (month: string) =>
+  `${monthNames[Number(month.slice(5, 7)) - 1] ?? ''} ${month.slice(0, 4)}`;
+
+/** The ISO weeks that have days in a month. */
+function weeksOfMonth(month: string): string[] {
+  const weeks = new Set<string>();
+  for (let day = `${month}-01`; day.startsWith(month); day = addDays(day, 1)) weeks.add(isoWeek(day));
+  return [...weeks];
+}
+
+/**
+ * Billing: invoices for the baskets delivered in a month or for a season's installments, their
+ * PDF, and the steps of collecting them (charge, payments, write-off). Each step can run twice
+ * with the same effect: invoices have a source key, payments an id.
+ */
+export function createBillingActivities(deps: {
+  store: Store;
+  documents: DocumentStore;
+  gateway?: ChargeGateway | undefined;
+  publicUrl: string;
+}) {
+  const { store, documents } = deps;
+
+  async function requireInvoice(gardenId: string, invoiceNumber: number): Promise<Invoice> {
+    const invoice = await store.invoices.get(gardenId, invoiceNumber);
+    if (!invoice) throw notFound({ fr: 'Facture', en: 'Invoice' });
+    return invoice;
+  }
+
+  async function deliveredInMonth(gardenId: string, month: string) {
+    const weeks = await Promise.all(weeksOfMonth(month).map((week) => store.weeks.baskets(gardenId, week)));
+    return weeks
+      .flat()
+      .filter((basket) => basket.date.startsWith(month) && basket.state === 'planned' && basket.baskets > 0);
+  }
+
+  const activities = {
+    /**
+     * What a month's billing run bills: with monthly billing, the households that received
+     * baskets; with season billing, the running subscriptions of the season in progress.
+     */
+    async billingTargets(input: {
+      gardenId: string;
+      month: string;
+      issuedOn: IsoDate;
+    }): Promise<{ billing: 'monthly' | 'season'; seasonId?: string; targets: string[] }> {
+      const pricing = await store.settings.pricing(input.gardenId);
+      if (pricing.billing === 'monthly') {
+        return { billing: 'monthly', targets: await activities.monthlyBillables(input) };
+      }
+      const calendar = await store.settings.calendar(input.gardenId);
+      const season = calendar.seasons.find(
+        (candidate) => candidate.start <= input.issuedOn && input.issuedOn <= candidate.end,
+      );
+      if (!season) return { billing: 'season', targets: [] };
+      return {
+        billing: 'season',
+        seasonId: season.id,
+        targets: await activities.seasonBillables({ gardenId: input.gardenId, seasonId: season.id }),
+      };
+    },
+
+    /** The households that received baskets in a month (from the prepared weeks' baskets). */
+    async monthlyBillables(input: { gardenId: string; month: string }): Promise<string[]> {
+      const delivered = await deliveredInMonth(input.gardenId, input.month);
+      return [...new Set(delivered.map((basket) => basket.memberId))].sort();
+    },
+
+    /** The invoice of a household's baskets delivered in a month; once per household and month. */
+    async issueMonthlyInvoice(input: {
+      gardenId: string;
+      month: string;
+      memberId: string;
+      issuedOn: IsoDate;
+    }): Promise<IssuedInvoice | undefined> {
+      const sourceKey = `month/${input.month}/${input.memberId}`;
+      const existing = await store.invoices.bySource(input.gardenId, sourceKey);
+      if (existing)
+        return { invoiceNumber: existing.number, memberId: existing.memberId, total: existing.total };
+      const [pricing, profile, delivered] = await Promise.all([
+        store.settings.pricing(input.gardenId),
+        store.billingProfiles.get(input.gardenId, input.memberId),
+        deliveredInMonth(input.gardenId, input.month),
+      ]);
+      const mine = delivered.filter((basket) => basket.memberId === input.memberId);
+      const lines = basketLines(mine, pricing, profile.tier?.id).map((line) => ({
+        label: `${basketSizeLabels[line.basketSize].fr} livré en ${monthLabel(input.month)}${profile.tier ? ` (${pricing.solidarityTiers.find((tier) => tier.id === profile.tier?.id)?.label ?? 'tarif réduit'})` : ''}`,
+        quantity: line.quantity,
+        unitPrice: line.unitPrice,
+        amount: line.amount,
+      }));
+      if (lines.length === 0) return undefined;
+      const invoice = await store.invoices.issue(
+        {
+          gardenId: input.gardenId,
+          memberId: input.memberId,
+          subject: `Paniers livrés en ${monthLabel(input.month)}`,
+          issuedOn: input.issuedOn,
+          dueOn: addDays(input.issuedOn, pricing.paymentTermDays),
+          lines,
+          total: lines.reduce((sum, line) => sum + line.amount, 0),
+        },
+        sourceKey,
+      );
+      return { invoiceNumber: invoice.number, memberId: invoice.memberId, total: invoice.total };
+    },
+
+    /** The year's membership fee (adhésion), once per household and year; nothing when the fee is 0. */
+    async issueMembershipInvoice(input: {
+      gardenId: string;
+      year: string;
+      memberId: string;
+      issuedOn: IsoDate;
+    }): Promise<IssuedInvoice | undefined> {
+      const pricing = await store.settings.pricing(input.gardenId);
+      if (pricing.membershipFee === 0) return undefined;
+      const invoice = await store.invoices.issue(
+        {
+          gardenId: input.gardenId,
+          memberId: input.memberId,
+          subject: `Adhésion ${input.year}`,
+          issuedOn: input.issuedOn,
+          dueOn: addDays(input.issuedOn, pricing.paymentTermDays),
+          lines: [
+            {
+              label: `Adhésion annuelle ${input.year}`,
+              quantity: 1,
+              unitPrice: pricing.membershipFee,
+              amount: pricing.membershipFee,
+            },
+          ],
+          total: pricing.membershipFee,
+        },
+        `membership/${input.year}/${input.memberId}`,
+      );
+      return { invoiceNumber: invoice.number, memberId: invoice.memberId, total: invoice.total };
+    },
+
+    /** Running season subscriptions of a season, to bill in installments. */
+    async seasonBillables(input: { gardenId: string; seasonId: string }): Promise<string[]> {
+      const subscriptions = await store.subscriptions.list(input.gardenId);
+      return subscriptions
+        .filter(
+          (subscription) =>
+            subscription.seasonId === input.seasonId &&
+            (subscription.status === 'active' || subscription.status === 'paused'),
+        )
+        .map((subscription) => subscription.id)
+        .sort();
+    },
+
+    /**
+     * A season subscription's baskets, billed in the garden's number of installments, a month
+     * apart: one invoice per installment, each with its due date.
+     */
+    async issueSeasonInstallments(input: {
+      gardenId: string;
+      seasonId: string;
+      subscriptionId: string;
+      issuedOn: IsoDate;
+    }): Promise<IssuedInvoice[]> {
+      const [pricing, context, subscription] = await Promise.all([
+        store.settings.pricing(input.gardenId),
+        readGardenContext(store, input.gardenId),
+        store.subscriptions.get(input.gardenId, input.subscriptionId),
+      ]);
+      if (!subscription) throw notFound({ fr: 'Abonnement', en: 'Subscription' });
+      const season = context.calendar.seasons.find((candidate) => candidate.id === input.seasonId);
+      if (!season) throw notFound({ fr: 'Saison', en: 'Season' });
+      const profile = await store.billingProfiles.get(input.gardenId, subscription.memberId);
+      const from = subscription.startDate > season.start ? subscription.startDate : season.start;
+      const baskets = deliverySchedule(subscription, scheduleContextOf(context), from, season.end).filter(
+        (delivery) => delivery.state === 'delivery',
+      ).length;
+      const unitPrice = basketPrice(pricing, subscription.basketSize, profile.tier?.id);
+      const total = multiplyCents(unitPrice, baskets);
+      if (total === 0) return [];
+      const parts = installments(
+        total,
+        pricing.installments,
+        addDays(input.issuedOn, pricing.paymentTermDays),
+      );
+      const issued: IssuedInvoice[] = [];
+      for (const [index, part] of parts.entries()) {
+        const invoice = await store.invoices.issue(
+          {
+            gardenId: input.gardenId,
+            memberId: subscription.memberId,
+            subscriptionId: subscription.id,
+            subject: `Saison ${season.id} — échéance ${index + 1} sur ${parts.length}`,
+            issuedOn: input.issuedOn,
+            dueOn: part.due,
+            lines: [
+              {
+                label: `${basketSizeLabels[subscription.basketSize].fr} × ${baskets} livraisons, échéance ${index + 1}/${parts.length}`,
+                quantity: 1,
+                unitPrice: part.amount,
+                amount: part.amount,
+              },
+            ],
+            total: part.amount,
+          },
+          `season/${input.seasonId}/${subscription.id}/${index + 1}`,
+        );
+        issued.push({
+          invoiceNumber: invoice.number,
+          memberId: invoice.memberId,
+          subscriptionId: subscription.id,
+          total: invoice.total,
+        });
+      }
+      return issued;
+    },
+
+    /** Prints the invoice (PDF in S3) and notes where; printing again gives the same file. */
+    async printInvoice(input: { gardenId: string; invoiceNumber: number }): Promise<string> {
+      const invoice = await requireInvoice(input.gardenId, input.invoiceNumber);
+      const [pricing, member] = await Promise.all([
+        store.settings.pricing(input.gardenId),
+        store.members.get(input.gardenId, invoice.memberId),
+      ]);
+      const address = member?.address
+        ? `${member.address.street}, ${member.address.postalCode} ${member.address.city}`
+        : undefined;
+      const bytes = await invoicePdf({
+        invoice,
+        legal: pricing.legal,
+        member: {
+          name: member ? memberDisplayName(member) : invoice.memberId,
+          ...(address ? { address } : {}),
+        },
+      });
+      const key = invoiceDocumentKey(input.gardenId, input.invoiceNumber);
+      await documents.put(key, bytes, 'application/pdf');
+      if (invoice.documentKey !== key)
+        await store.invoices.setDocument(input.gardenId, input.invoiceNumber, key);
+      return key;
+    },
+
+    /** What the payment workflow needs to know about an invoice now. */
+    async invoiceForCollection(input: {
+      gardenId: string;
+      invoiceNumber: number;
+    }): Promise<InvoiceForCollection> {
+      const invoice = await requireInvoice(input.gardenId, input.invoiceNumber);
+      const [profile, pricing] = await Promise.all([
+        store.billingProfiles.get(input.gardenId, invoice.memberId),
+        store.settings.pricing(input.gardenId),
+      ]);
+      return {
+        label: invoiceLabel(invoice.number),
+        retryDays: pricing.retryDays,
+        paymentMethodUrl: `${deps.publicUrl}/adherent/paiement`,
+        memberId: invoice.memberId,
+        total: invoice.total,
+        outstanding: outstanding(invoice),
+        dueOn: invoice.dueOn,
+        status: invoice.status,
+        ...(profile.paymentMethod && profile.stripeCustomerId
+          ? { paymentMethod: { kind: profile.paymentMethod.kind, label: profile.paymentMethod.label } }
+          : {}),
+      };
+    },
+
+    /**
+     * Charges what is still due on the saved card or SEPA mandate, off-session, with an
+     * idempotency key per attempt: a retried activity never charges twice.
+     */
+    async chargeInvoice(input: {
+      gardenId: string;
+      invoiceNumber: number;
+      attempt: number;
+      workflowId: string;
+    }): Promise<ChargeOutcome> {
+      const invoice = await requireInvoice(input.gardenId, input.invoiceNumber);
+      const profile = await store.billingProfiles.get(input.gardenId, invoice.memberId);
+      const due = outstanding(invoice);
+      if (due === 0) return { status: 'succeeded' };
+      if (!deps.gateway || !profile.stripeCustomerId || !profile.paymentMethod) {
+        return { status: 'no-payment-method' };
+      }
+      const charged = await deps.gateway
+        .charge({
+          customerId: profile.stripeCustomerId,
+          paymentMethodId: profile.paymentMethod.id,
+          amount: due,
+          description: `Facture ${invoiceLabel(invoice.number)} — ${invoice.subject}`,
+          idempotencyKey: `${input.workflowId}/attempt-${input.attempt}`,
+          metadata: {
+            gardenId: input.gardenId,
+            invoiceNumber: String(input.invoiceNumber),
+            workflowId: input.workflowId,
+            attempt: String(input.attempt),
+          },
+        })
+        .catch((error: unknown): Awaited<ReturnType<ChargeGateway['charge']>> => {
+          // Stripe refused the request itself (our key, our parameters): a failed attempt staff
+          // will see, not a charge retried forever. Outages stay errors, retried with the same key.
+          if (error instanceof CocagneError && (error as { retryable?: boolean }).retryable === false) {
+            return { status: 'failed', failure: { code: 'processing_error', message: error.message } };
+          }
+          throw error;
+        });
+      if (charged.status === 'failed') {
+        return {
+          status: 'failed',
+          ...(charged.paymentIntentId ? { paymentIntentId: charged.paymentIntentId } : {}),
+          reason: declineReason(charged.failure.code, profile.paymentMethod.kind),
+        };
+      }
+      if (charged.status === 'succeeded') {
+        await activities.recordStripePayment({
+          gardenId: input.gardenId,
+          invoiceNumber: input.invoiceNumber,
+          paymentIntentId: charged.paymentIntentId,
+          amount: due,
+          method: profile.paymentMethod.kind,
+          receivedOn: new Date().toISOString().slice(0, 10),
+        });
+        return { status: 'succeeded', paymentIntentId: charged.paymentIntentId };
+      }
+      return { status: 'processing', paymentIntentId: charged.paymentIntentId };
+    },
+
+    /** The failure reason in words, for a Stripe failure code (webhooks bring codes too). */
+    async describeFailure(input: { code?: string | undefined; kind?: 'card' | 'sepa' }): Promise<Localized> {
+      return declineReason(input.code, input.kind);
+    },
+
+    /** Records a Stripe payment once (its id is the PaymentIntent's); returns what is still due. */
+    async recordStripePayment(input: {
+      gardenId: string;
+      invoiceNumber: number;
+      paymentIntentId: string;
+      amount: number;
+      method: 'card' | 'sepa';
+      receivedOn: IsoDate;
+    }): Promise<number> {
+      const invoice = await store.invoices.addPayment(input.gardenId, input.invoiceNumber, {
+        id: `stripe-${input.paymentIntentId}`,
+        method: input.method,
+        amount: input.amount,
+        receivedOn: input.receivedOn,
+        reference: input.paymentIntentId,
+        recorded: { by: { userId: 'stripe', name: 'Stripe' }, at: new Date().toISOString() },
+      });
+      return outstanding(invoice);
+    },
+
+    /** A payment staff received (cheque, cash, transfer), once per id; returns what is still due. */
+    async recordManualPayment(input: {
+      gardenId: string;
+      invoiceNumber: number;
+      paymentId: string;
+      payment: ManualPaymentInput;
+      actor: Actor;
+    }): Promise<number> {
+      const { payment } = input;
+      const invoice = await store.invoices.addPayment(input.gardenId, input.invoiceNumber, {
+        id: input.paymentId,
+        method: payment.method,
+        amount: payment.amount,
+        receivedOn: payment.receivedOn,
+        ...(payment.reference ? { reference: payment.reference } : {}),
+        ...(payment.bank ? { bank: payment.bank } : {}),
+        recorded: { by: input.actor, at: new Date().toISOString() },
+      });
+      return outstanding(invoice);
+    },
+
+    async writeOffInvoice(input: {
+      gardenId: string;
+      invoiceNumber: number;
+      actor: Actor;
+      reason: string;
+    }): Promise<void> {
+      await store.invoices.writeOff(input.gardenId, input.invoiceNumber, {
+        by: input.actor,
+        at: new Date().toISOString(),
+      });
+    },
+
+    /** The workflows of a household's running subscriptions (to suspend or resume deliveries). */
+    async memberSubscriptionWorkflowIds(input: { gardenId: string; memberId: string }): Promise<string[]> {
+      const subscriptions = await store.subscriptions.list(input.gardenId);
+      return subscriptions
+        .filter(
+          (subscription) =>
+            subscription.memberId === input.memberId &&
+            (subscription.status === 'active' || subscription.status === 'paused'),
+        )
+        .map((subscription) => subscriptionProcessId(input.gardenId, subscription.id));
+    },
+  };
+  return activities;
+}
+export type BillingActivities = ReturnType<typeof createBillingActivities>;

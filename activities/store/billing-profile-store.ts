@@ -1,0 +1,59 @@
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { conflict } from '../../domain/errors.ts';
+import type { BillingProfile } from '../../domain/pricing.ts';
+import { isConditionFailure, withoutKeys } from './conditional.ts';
+import type { TableNames } from './dynamo-client.ts';
+
+const profileKey = (gardenId: string, memberId: string) => ({ pk: gardenId, sk: `BILLING#${memberId}` });
+
+/**
+ * Each household's billing profile (reduced tier, Stripe customer, saved means of payment),
+ * beside the member record so that editing a member's details never touches it.
+ */
+export function createBillingProfileStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  return {
+    /** The profile, or an empty one (version 0). */
+    async get(gardenId: string, memberId: string): Promise<BillingProfile> {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tables.gardens,
+          Key: profileKey(gardenId, memberId),
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? withoutKeys<BillingProfile>(Item) : { gardenId, memberId, version: 0 };
+    },
+
+    /** Writes changed fields over the version read; someone else's change meanwhile is a conflict. */
+    async save(
+      profile: BillingProfile,
+      fields: Partial<Pick<BillingProfile, 'tier' | 'stripeCustomerId' | 'paymentMethod'>> & {
+        tier?: BillingProfile['tier'] | undefined;
+      },
+    ): Promise<BillingProfile> {
+      const updated: BillingProfile = { ...profile, ...fields, version: profile.version + 1 };
+      for (const key of Object.keys(updated) as Array<keyof BillingProfile>) {
+        if (updated[key] === undefined) delete updated[key];
+      }
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: {
+              ...profileKey(profile.gardenId, profile.memberId),
+              entity: 'billing-profile',
+              ...updated,
+            },
+            ConditionExpression: profile.version === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
+            ...(profile.version === 0 ? {} : { ExpressionAttributeValues: { ':expected': profile.version } }),
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) throw conflict();
+        throw error;
+      }
+      return updated;
+    },
+  };
+}
+export type BillingProfileStore = ReturnType<typeof createBillingProfileStore>;

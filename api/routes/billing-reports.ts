@@ -1,0 +1,163 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import {
+  addMonthsTo,
+  monthPattern,
+  monthRangeRefusal,
+  paymentsByMonth,
+  PaymentsReport,
+  unpaidRows,
+  UnpaidReport,
+} from '../../domain/billing-views.ts';
+import { gardenDay } from '../../domain/calendar.ts';
+import { CocagneError } from '../../domain/errors.ts';
+import { paymentsCsv } from '../../domain/invoices.ts';
+import { memberDisplayName } from '../../domain/member.ts';
+import { addCents, cents } from '../../domain/money.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import { errorAnswers, GardenParams } from '../schemas.ts';
+import { collectionState } from './member-billing.ts';
+
+const MonthRange = Type.Object({
+  from: Type.Optional(Type.String({ pattern: monthPattern, description: 'First month, YYYY-MM.' })),
+  to: Type.Optional(
+    Type.String({ pattern: monthPattern, description: 'Last month, YYYY-MM (this month by default).' }),
+  ),
+});
+
+/** Reports on money for staff: the unpaid list, payments by month and method, the accountant's CSV. */
+export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, payments } = app.services;
+  const staffOnly = app.guard({ roles: staffRoles });
+  const today = () => gardenDay(app.services.now());
+
+  /** The months asked for: by default the twelve months up to this one. */
+  function range(query: { from?: string | undefined; to?: string | undefined }) {
+    const to = query.to ?? today().slice(0, 7);
+    const from = query.from ?? addMonthsTo(to, -11);
+    const refusal = monthRangeRefusal(from, to);
+    if (refusal) throw new CocagneError('invalid_input', refusal, { field: 'from' });
+    return { from, to };
+  }
+
+  async function memberNames(gardenId: string, memberIds: readonly string[]) {
+    const members = await store.members.getMany(gardenId, [...new Set(memberIds)]);
+    return (memberId: string) => {
+      const member = members.get(memberId);
+      return member ? memberDisplayName(member) : memberId;
+    };
+  }
+
+  app.get(
+    '/gardens/:gardenId/reports/unpaid',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Open invoices with something still due, oldest due first, with the household, days overdue and ' +
+          'where collection stands (staff).',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: UnpaidReport, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId } = request.params;
+      const invoices = await store.invoices.list(gardenId);
+      const open = invoices.filter((invoice) => invoice.status === 'open');
+      const name = await memberNames(
+        gardenId,
+        open.map((invoice) => invoice.memberId),
+      );
+      const rows = unpaidRows(invoices, name, today());
+      const phases = await Promise.all(
+        rows.map((row) => collectionState(payments, request.log, gardenId, row.number)),
+      );
+      return {
+        invoices: rows.map((row, index) => {
+          const phase = phases[index]?.phase;
+          return phase ? { ...row, phase } : row;
+        }),
+        total: addCents(...rows.map((row) => cents(row.outstanding))),
+        overdue: addCents(...rows.filter((row) => row.daysOverdue > 0).map((row) => cents(row.outstanding))),
+      };
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/reports/payments',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Payments received by month and by method, in cents, over a range of months (staff; the twelve ' +
+          'months up to this one by default, at most 36).',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        querystring: MonthRange,
+        response: { 200: PaymentsReport, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { from, to } = range(request.query);
+      const invoices = await store.invoices.list(request.params.gardenId);
+      return paymentsByMonth(
+        invoices.flatMap((invoice) => invoice.payments),
+        from,
+        to,
+      );
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/reports/payments.csv',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Every payment received over a range of months, one line each, for the accountant: CSV with ' +
+          'semicolons and decimal commas, as French spreadsheets read it (staff).',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        querystring: MonthRange,
+      },
+    },
+    async (request, reply) => {
+      const { gardenId } = request.params;
+      const { from, to } = range(request.query);
+      const invoices = await store.invoices.list(gardenId);
+      const rows = invoices
+        .flatMap((invoice) =>
+          invoice.payments.map((payment) => ({ invoice, payment, month: payment.receivedOn.slice(0, 7) })),
+        )
+        .filter((row) => row.month >= from && row.month <= to)
+        .sort(
+          (a, b) =>
+            a.payment.receivedOn.localeCompare(b.payment.receivedOn) || a.invoice.number - b.invoice.number,
+        );
+      const name = await memberNames(
+        gardenId,
+        rows.map((row) => row.invoice.memberId),
+      );
+      const csv = paymentsCsv(
+        rows.map(({ invoice, payment }) => ({
+          invoiceNumber: invoice.number,
+          memberName: name(invoice.memberId),
+          method: payment.method,
+          amount: payment.amount,
+          receivedOn: payment.receivedOn,
+          reference: [payment.reference, payment.bank].filter(Boolean).join(' · ') || undefined,
+        })),
+      );
+      // The byte order mark tells spreadsheets the file is UTF-8 (accents in names).
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="paiements-${from}-${to}.csv"`)
+        .header('cache-control', 'private, no-store')
+        .send(`\uFEFF${csv}`);
+    },
+  );
+};

@@ -1,0 +1,78 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { gardenDay } from '../../domain/calendar.ts';
+import { CocagneError } from '../../domain/errors.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import { errorAnswers, GardenParams } from '../schemas.ts';
+
+const MonthParams = Type.Object({
+  ...GardenParams.properties,
+  month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month billed, "2026-11".' }),
+});
+
+const BillingRunView = Type.Object({
+  month: Type.String(),
+  phase: Type.String(),
+  total: Type.Integer(),
+  done: Type.Integer(),
+  invoices: Type.Array(Type.Integer()),
+});
+
+/**
+ * Billing runs: the garden's schedule bills each month on the 1st; staff may run a month that
+ * has ended themselves (and follow its progress). A run issues each invoice once.
+ */
+export const billingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { billing } = app.services;
+  const staffOnly = app.guard({ roles: staffRoles });
+
+  app.post(
+    '/gardens/:gardenId/billing/runs/:month',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['billing'],
+        summary: 'Bills a month that has ended now, without waiting for the schedule (twice is once).',
+        security: [{ bearer: [] }],
+        params: MonthParams,
+        response: { 202: Type.Object({ started: Type.Boolean() }), ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId, month } = request.params;
+      const today = gardenDay(app.services.now());
+      if (month >= today.slice(0, 7)) {
+        throw new CocagneError('refused', {
+          fr: `Seul un mois terminé peut être facturé : ${month} n'est pas encore fini.`,
+          en: `Only a month that has ended can be billed: ${month} is not over yet.`,
+        });
+      }
+      return reply.status(202).send({ started: await billing.run(gardenId, month, today) });
+    },
+  );
+
+  app.get(
+    '/gardens/:gardenId/billing/runs/:month',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['billing'],
+        summary: "Where a month's billing run stands: households billed out of all, invoices issued.",
+        security: [{ bearer: [] }],
+        params: MonthParams,
+        response: { 200: BillingRunView, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, month } = request.params;
+      const progress = await billing.progress(gardenId, month);
+      if (!progress) {
+        throw new CocagneError('not_found', {
+          fr: `Le mois ${month} n'a pas encore été facturé.`,
+          en: `Month ${month} has not been billed yet.`,
+        });
+      }
+      return progress;
+    },
+  );
+};

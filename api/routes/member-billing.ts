@@ -1,0 +1,100 @@
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Store } from '../../activities/store/index.ts';
+import { balanceOf, invoiceView, type Collection, type MemberBilling } from '../../domain/billing-views.ts';
+import { gardenDay } from '../../domain/calendar.ts';
+import { CocagneError, notFound } from '../../domain/errors.ts';
+import type { Invoice } from '../../domain/invoices.ts';
+import { invoiceLabel } from '../../domain/invoices.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import type { PaymentCommands } from '../../temporal/payment-client.ts';
+import { callerOf, forbidden } from '../plugins/auth.ts';
+
+export const invoiceNotFound = (number: number) =>
+  new CocagneError('not_found', {
+    fr: `Facture ${invoiceLabel(number)} introuvable.`,
+    en: `Invoice ${invoiceLabel(number)} not found.`,
+  });
+
+export const memberNotFound = () => notFound({ fr: 'Adhérent', en: 'Member' });
+
+export function isStaffCaller(request: FastifyRequest): boolean {
+  return callerOf(request).roles.some((role) => staffRoles.includes(role));
+}
+
+/** Staff read every invoice of their garden; a member, only their own. */
+export function requireInvoiceAccess(request: FastifyRequest, invoice: Pick<Invoice, 'memberId'>): void {
+  if (!isStaffCaller(request) && callerOf(request).memberId !== invoice.memberId) throw forbidden();
+}
+
+/** The payment workflow's state, as its query answers it. */
+type PaymentState = NonNullable<Awaited<ReturnType<PaymentCommands['state']>>>;
+
+export function collectionOf(state: PaymentState): Collection {
+  const failed = [...state.attempts].reverse().find((attempt) => attempt.outcome === 'failed');
+  return {
+    phase: state.phase,
+    attempts: state.attempts.length,
+    ...(state.nextAttemptAt ? { nextAttemptAt: state.nextAttemptAt } : {}),
+    ...(failed?.reason ? { lastFailure: failed.reason } : {}),
+    ...(state.decision ? { decision: state.decision } : {}),
+  };
+}
+
+/**
+ * Where the collection of an invoice stands, when its workflow exists. A workflow that does
+ * not answer leaves it out rather than failing the screen that shows the invoice.
+ */
+export async function collectionState(
+  payments: PaymentCommands,
+  log: FastifyBaseLogger,
+  gardenId: string,
+  invoiceNumber: number,
+): Promise<Collection | undefined> {
+  try {
+    const state = await payments.state(gardenId, invoiceNumber);
+    return state ? collectionOf(state) : undefined;
+  } catch (error) {
+    log.warn({ err: error, invoiceNumber }, 'payment state not read');
+    return undefined;
+  }
+}
+
+/** A household's billing: tier, saved means of payment, balance and invoices (newest first). */
+export async function memberBilling(
+  services: { store: Store; payments: PaymentCommands; now: () => Date },
+  log: FastifyBaseLogger,
+  gardenId: string,
+  memberId: string,
+): Promise<MemberBilling> {
+  const { store, payments } = services;
+  const [profile, invoices, pricing] = await Promise.all([
+    store.billingProfiles.get(gardenId, memberId),
+    store.invoices.listForMember(gardenId, memberId),
+    store.settings.pricing(gardenId),
+  ]);
+  const sorted = [...invoices].sort((a, b) => b.number - a.number);
+  // Only invoices still being collected have a phase worth showing.
+  const collections = await Promise.all(
+    sorted.map((invoice) =>
+      invoice.status === 'open'
+        ? collectionState(payments, log, gardenId, invoice.number)
+        : Promise.resolve(undefined),
+    ),
+  );
+  const tier = profile.tier;
+  const tierLabel = tier
+    ? (pricing.solidarityTiers.find((candidate) => candidate.id === tier.id)?.label ?? tier.id)
+    : undefined;
+  return {
+    memberId,
+    ...(tier && tierLabel
+      ? { tier: { id: tier.id, label: tierLabel, reason: tier.reason, assigned: tier.assigned } }
+      : {}),
+    ...(profile.paymentMethod
+      ? { paymentMethod: { kind: profile.paymentMethod.kind, label: profile.paymentMethod.label } }
+      : {}),
+    balance: balanceOf(sorted, gardenDay(services.now())),
+    invoices: sorted.map((invoice, index) => invoiceView(invoice, { collection: collections[index] })),
+    version: profile.version,
+  };
+}

@@ -1,0 +1,160 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { MemberBilling, pricingRefusal } from '../../domain/billing-views.ts';
+import { conflict, CocagneError } from '../../domain/errors.ts';
+import { Pricing, PricingInput } from '../../domain/pricing.ts';
+import { staffRoles } from '../../domain/roles.ts';
+import { actorOf } from '../auth/identity.ts';
+import { callerOf } from '../plugins/auth.ts';
+import { errorAnswers, GardenParams, MemberParams } from '../schemas.ts';
+import { memberBilling, memberNotFound } from './member-billing.ts';
+
+/** A garden's prices, solidarity tiers, membership fee, billing model and legal details. */
+export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app.services;
+  const staffOnly = app.guard({ roles: staffRoles });
+
+  app.get(
+    '/gardens/:gardenId/pricing',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['payments'],
+        summary: "The garden's prices, billing model and legal details (staff); version 0 for the defaults.",
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: Pricing, ...errorAnswers },
+      },
+    },
+    async (request) => store.settings.pricing(request.params.gardenId),
+  );
+
+  app.put(
+    '/gardens/:gardenId/pricing',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['payments'],
+        summary:
+          "Saves the garden's pricing (staff, garden administrators). `version` must be the one read: a " +
+          'concurrent change gives 409. Invoices already issued keep their prices and legal details.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        body: Type.Object(
+          {
+            ...PricingInput.properties,
+            version: Type.Integer({ minimum: 0, description: 'The version read; 0 for the defaults.' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: Pricing, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { version, ...input } = request.body;
+      const trimmed = {
+        ...input,
+        solidarityTiers: input.solidarityTiers.map((tier) => ({ ...tier, label: tier.label.trim() })),
+        legal: {
+          name: input.legal.name.trim(),
+          address: input.legal.address.trim(),
+          siret: input.legal.siret,
+          vatNote: input.legal.vatNote.trim(),
+        },
+      };
+      const blank = (
+        [
+          ['name', trimmed.legal.name],
+          ['address', trimmed.legal.address],
+        ] as const
+      ).find(([, value]) => value === '');
+      if (blank) {
+        throw new CocagneError(
+          'invalid_input',
+          blank[0] === 'name'
+            ? { fr: '« Nom » est obligatoire.', en: '« Name » is required.' }
+            : { fr: '« Adresse » est obligatoire.', en: '« Address » is required.' },
+          { field: blank[0] },
+        );
+      }
+      if (trimmed.solidarityTiers.some((tier) => tier.label === '')) {
+        throw new CocagneError(
+          'invalid_input',
+          { fr: '« Libellé » est obligatoire.', en: '« Label » is required.' },
+          { field: 'label' },
+        );
+      }
+      const refusal = pricingRefusal(trimmed);
+      if (refusal) throw new CocagneError('invalid_input', refusal.message, { field: refusal.field });
+      return store.settings.savePricing(request.params.gardenId, trimmed, version);
+    },
+  );
+
+  app.put(
+    '/gardens/:gardenId/members/:memberId/pricing-tier',
+    {
+      onRequest: staffOnly,
+      schema: {
+        tags: ['payments'],
+        summary:
+          'Gives a household a solidarity tier, with the reason (staff), or takes it back (`tierId: null`). ' +
+          "`version` is the billing profile's, as read (0 before any change). Answers the household's billing.",
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        body: Type.Object(
+          {
+            tierId: Type.Union([Type.String({ pattern: '^[a-z0-9-]{1,40}$' }), Type.Null()]),
+            reason: Type.Optional(Type.String({ maxLength: 500 })),
+            version: Type.Integer({ minimum: 0 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: MemberBilling, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      const { tierId, version } = request.body;
+      const reason = (request.body.reason ?? '').trim();
+      if (tierId !== null && reason === '') {
+        throw new CocagneError(
+          'invalid_input',
+          {
+            fr: '« Motif » est obligatoire : dites pourquoi ce tarif est accordé.',
+            en: '« Reason » is required: say why this tier is given.',
+          },
+          { field: 'reason' },
+        );
+      }
+      const [member, pricing, profile] = await Promise.all([
+        store.members.get(gardenId, memberId),
+        store.settings.pricing(gardenId),
+        store.billingProfiles.get(gardenId, memberId),
+      ]);
+      if (!member) throw memberNotFound();
+      const tier = tierId === null ? undefined : pricing.solidarityTiers.find((entry) => entry.id === tierId);
+      if (tierId !== null && !tier) {
+        const known = pricing.solidarityTiers.map((entry) => `« ${entry.label} »`).join(', ');
+        throw new CocagneError(
+          'invalid_input',
+          {
+            fr: `Le tarif solidaire « ${tierId} » n'existe pas dans les tarifs du jardin${known ? ` (tarifs : ${known})` : ''}.`,
+            en: `The solidarity tier "${tierId}" is not one of the garden's${known ? ` (tiers: ${known})` : ''}.`,
+          },
+          { field: 'tierId' },
+        );
+      }
+      if (profile.version !== version) throw conflict();
+      await store.billingProfiles.save(profile, {
+        tier: tier
+          ? {
+              id: tier.id,
+              reason,
+              assigned: { by: actorOf(callerOf(request)), at: app.services.now().toISOString() },
+            }
+          : undefined,
+      });
+      return memberBilling(app.services, request.log, gardenId, memberId);
+    },
+  );
+};

@@ -1,0 +1,131 @@
+import {
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+  ParentClosePolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import type { BillingActivities, IssuedInvoice } from '../../activities/billing-activities.ts';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
+import { invoicePayment } from '../payment/workflow.ts';
+import { gardenIdKey } from '../search-attributes.ts';
+import {
+  billingProgressQuery,
+  billingRunId,
+  type BillingRunInput,
+  type BillingRunProgress,
+} from './contract.ts';
+
+const billing = proxyActivities<BillingActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+/** Households or subscriptions billed per run before continuing as new: the history stays small. */
+const targetsPerRun = 150;
+const paris = 'Europe/Paris';
+
+/**
+ * Bills a month: lists what to bill, then for each household (or season subscription) issues
+ * its invoices, prints them and starts collecting each. Every step is idempotent, so a run
+ * started twice, or continued after a crash, issues each invoice once.
+ */
+export async function billingRun(input: BillingRunInput): Promise<BillingRunProgress> {
+  const { gardenId, month, issuedOn } = input;
+  let progress: BillingRunProgress = {
+    month,
+    phase: input.carried ? 'issuing' : 'listing',
+    total: input.carried?.targets.length ?? 0,
+    done: input.carried?.done ?? 0,
+    invoices: input.carried?.invoices ?? [],
+  };
+  setHandler(billingProgressQuery, () => progress);
+  upsertSearchAttributes([{ key: gardenIdKey, value: gardenId }]);
+
+  const plan = await billing.billingTargets({ gardenId, month, issuedOn });
+  const targets = input.carried?.targets ?? plan.targets;
+  progress = { ...progress, phase: 'issuing', total: targets.length };
+
+  const { taskQueue } = workflowInfo();
+  async function collect(invoice: IssuedInvoice): Promise<void> {
+    await billing.printInvoice({ gardenId, invoiceNumber: invoice.invoiceNumber });
+    try {
+      await startChild(invoicePayment, {
+        workflowId: invoicePaymentProcessId(gardenId, invoice.invoiceNumber),
+        args: [
+          {
+            gardenId,
+            invoiceNumber: invoice.invoiceNumber,
+            memberId: invoice.memberId,
+            ...(invoice.subscriptionId ? { subscriptionId: invoice.subscriptionId } : {}),
+          },
+        ],
+        taskQueue,
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [{ key: gardenIdKey, value: gardenId }],
+      });
+    } catch (error) {
+      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    }
+    progress = { ...progress, invoices: [...progress.invoices, invoice.invoiceNumber] };
+  }
+
+  const stopAt = Math.min(targets.length, progress.done + targetsPerRun);
+  for (let index = progress.done; index < stopAt; index++) {
+    const target = targets[index] as string;
+    if (plan.billing === 'monthly') {
+      const membership = await billing.issueMembershipInvoice({
+        gardenId,
+        year: month.slice(0, 4),
+        memberId: target,
+        issuedOn,
+      });
+      if (membership) await collect(membership);
+      const invoice = await billing.issueMonthlyInvoice({ gardenId, month, memberId: target, issuedOn });
+      if (invoice) await collect(invoice);
+    } else if (plan.seasonId) {
+      const parts = await billing.issueSeasonInstallments({
+        gardenId,
+        seasonId: plan.seasonId,
+        subscriptionId: target,
+        issuedOn,
+      });
+      for (const part of parts) await collect(part);
+    }
+    progress = { ...progress, done: index + 1 };
+  }
+  if (stopAt < targets.length) {
+    return continueAsNew<typeof billingRun>({
+      gardenId,
+      month,
+      issuedOn,
+      carried: { targets, done: stopAt, invoices: progress.invoices.slice(-500) },
+    });
+  }
+  progress = { ...progress, phase: 'done' };
+  return progress;
+}
+
+/** Started on the 1st of each month by the garden's schedule: bills the month just ended. */
+export async function billingRunTrigger(input: { gardenId: string }): Promise<string> {
+  const today = gardenDay(new Date(), paris);
+  const month = addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
+  try {
+    await startChild(billingRun, {
+      workflowId: billingRunId(input.gardenId, month),
+      args: [{ gardenId: input.gardenId, month, issuedOn: today }],
+      taskQueue: workflowInfo().taskQueue,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [{ key: gardenIdKey, value: input.gardenId }],
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return month;
+}

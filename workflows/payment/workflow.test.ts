@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { createBillingActivities, type ChargeGateway } from '../../activities/billing-activities.ts';
+import type { Store } from '../../activities/store/index.ts';
+import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
+import { atHour } from '../../domain/delivery-calendar.ts';
+import { defaultGardenRules } from '../../domain/garden-rules.ts';
+import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
+import {
+  createTestGarden,
+  testActivities,
+  testDocuments,
+  testStore,
+} from '../../tests/support/environment.ts';
+import { emailsTo, uniqueEmail } from '../../tests/support/moto.ts';
+import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import {
+  decideUpdate,
+  nextDeliveriesQuery,
+  subscriptionWorkflowId,
+  subscriptionWorkflowType,
+} from '../subscription/contract.ts';
+import type { subscriptionWorkflow } from '../subscription/workflow.ts';
+import {
+  invoicePaymentRecordedSignal,
+  invoicePaymentType,
+  paymentDecisionUpdate,
+  paymentStateQuery,
+  stripePaymentEventSignal,
+  type InvoicePaymentInput,
+} from './contract.ts';
+import type { invoicePayment } from './workflow.ts';
+
+const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
+const paris = 'Europe/Paris';
+
+type ChargeCall = Parameters<ChargeGateway['charge']>[0];
+
+/** Stripe as the workflow sees it, answering from a script (stripe-mock cannot decline). */
+function scriptedGateway(answers: Array<Awaited<ReturnType<ChargeGateway['charge']>>>) {
+  const calls: ChargeCall[] = [];
+  const gateway: ChargeGateway = {
+    async charge(input) {
+      calls.push(input);
+      const answer = answers[Math.min(calls.length - 1, answers.length - 1)];
+      if (!answer) throw new Error('no scripted answer');
+      return answer;
+    },
+  };
+  return { gateway, calls };
+}
+
+/**
+ * The collection of invoices on the time-skipping server: weeks pass in seconds, invoices and
+ * payments are real records in DynamoDB Local, messages really go to moto (SES).
+ */
+describe('collecting an invoice', { timeout: 180_000 }, () => {
+  let env: TestWorkflowEnvironment;
+  let store: Store;
+  let gardenId: string;
+  let depotId: string;
+
+  beforeAll(async () => {
+    [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
+    ({ gardenId, depotId } = await createTestGarden(store, 'payments'));
+    const t0 = new Date(await env.currentTimeMs());
+    const today = gardenDay(t0, paris);
+    await store.settings.saveCalendar(
+      gardenId,
+      {
+        seasons: [{ id: 'saison', start: addDays(today, -30), end: addDays(today, 300) }],
+        closedWeeks: [],
+        cutoffHours: 48,
+      },
+      0,
+      t0.toISOString(),
+    );
+    await store.settings.saveRules(gardenId, { ...defaultGardenRules, renewal: 'rolling' }, 0);
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+    store?.close();
+  });
+
+  async function household(purpose: string, withCard: boolean) {
+    const t0 = new Date(await env.currentTimeMs());
+    const memberId = `m-${randomUUID().slice(0, 8)}`;
+    const email = uniqueEmail(purpose);
+    await store.members.create(
+      gardenId,
+      memberId,
+      { firstName: 'Sophie', lastName: 'Girardot', email },
+      t0.toISOString(),
+    );
+    if (withCard) {
+      const profile = await store.billingProfiles.get(gardenId, memberId);
+      await store.billingProfiles.save(profile, {
+        stripeCustomerId: 'cus_test',
+        paymentMethod: { id: 'pm_test', kind: 'card', label: 'Visa •••• 4242' },
+      });
+    }
+    const invoice = await store.invoices.issue(
+      {
+        gardenId,
+        memberId,
+        subject: 'Paniers livrés en novembre 2026',
+        issuedOn: gardenDay(t0, paris),
+        dueOn: addDays(gardenDay(t0, paris), 2),
+        lines: [{ label: 'Panier moyen', quantity: 4, unitPrice: 1700, amount: 6800 }],
+        total: 6800,
+      },
+      `test/${memberId}`,
+    );
+    return { memberId, email, invoice };
+  }
+
+  async function run<T>(gateway: ChargeGateway, body: (taskQueue: string) => Promise<T>): Promise<T> {
+    const taskQueue = `payments-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: {
+        ...testActivities(store),
+        ...createBillingActivities({
+          store,
+          documents: testDocuments(),
+          gateway,
+          publicUrl: 'http://localhost:8080',
+        }),
+      },
+    });
+    return worker.runUntil(body(taskQueue));
+  }
+
+  const sleepUntil = async (instant: Date) => {
+    const wait = instant.getTime() - (await env.currentTimeMs());
+    if (wait > 0) await env.sleep(wait);
+  };
+
+  it('retries on the garden schedule, tells the member each time, then staff suspend and a cheque resumes deliveries', async () => {
+    const { memberId, email, invoice } = await household('declined', true);
+    const { gateway, calls } = scriptedGateway([
+      {
+        paymentIntentId: 'pi_declined',
+        status: 'failed',
+        failure: { code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+      },
+    ]);
+    await run(gateway, async (taskQueue) => {
+      // A running subscription, whose deliveries the suspension stops.
+      const t0 = new Date(await env.currentTimeMs());
+      const startDate = nextWeekday(addDays(gardenDay(t0, paris), 7), 2);
+      const subscriptionId = `${memberId}.${startDate}`;
+      const subscription: WorkflowHandle<typeof subscriptionWorkflow> = await env.client.workflow.start(
+        subscriptionWorkflowType,
+        {
+          taskQueue,
+          workflowId: subscriptionWorkflowId(gardenId, subscriptionId),
+          args: [
+            {
+              gardenId,
+              subscriptionId,
+              request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate },
+              requested: { by: staff, at: t0.toISOString() },
+            },
+          ],
+        },
+      );
+      await subscription.executeUpdate(decideUpdate, {
+        args: [{ input: { decision: 'approve' }, actor: staff }],
+      });
+
+      const input: InvoicePaymentInput = { gardenId, invoiceNumber: invoice.number, memberId };
+      const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
+      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
+        invoicePaymentType,
+        {
+          taskQueue,
+          workflowId,
+          args: [input],
+        },
+      );
+      expect(await handle.query(paymentStateQuery)).toMatchObject({ phase: 'scheduled', attempts: [] });
+
+      // Staff cannot decide while the garden's schedule still runs: refused, nothing changes.
+      await expect(
+        handle.executeUpdate(paymentDecisionUpdate, {
+          args: [{ decision: 'write-off', reason: 'Trop tôt', actor: staff }],
+        }),
+      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+      // Due date, then +3, +7 and +14 days: four charges, each with its own idempotency key.
+      const due = invoice.dueOn;
+      const tries = [due, addDays(due, 3), addDays(due, 10), addDays(due, 24)];
+      for (const [index, day] of tries.entries()) {
+        await sleepUntil(new Date(atHour(day, 8, paris).getTime() + 3_600_000));
+        expect(calls).toHaveLength(index + 1);
+      }
+      expect(calls.map((call) => call.idempotencyKey)).toEqual(
+        [1, 2, 3, 4].map((n) => `${workflowId}/attempt-${n}`),
+      );
+      expect(calls[0]).toMatchObject({ amount: 6800, customerId: 'cus_test', paymentMethodId: 'pm_test' });
+      const state = await handle.query(paymentStateQuery);
+      expect(state.phase).toBe('awaiting-decision');
+      expect(state.attempts.map((attempt) => attempt.outcome)).toEqual([
+        'failed',
+        'failed',
+        'failed',
+        'failed',
+      ]);
+      expect(state.attempts[0]?.reason?.fr).toMatch(/provision|solde|fonds/i);
+
+      // One message per failure, none twice; the first three announce the next try.
+      const failures = (await emailsTo(email)).filter((mail) => mail.subject.includes("n'a pas abouti"));
+      expect(failures).toHaveLength(4);
+      expect(failures.filter((mail) => /Nous réessaierons le/.test(mail.body))).toHaveLength(3);
+
+      // Staff suspend deliveries: the next deliveries open to changes are suspended.
+      const suspended = await handle.executeUpdate(paymentDecisionUpdate, {
+        args: [{ decision: 'suspend', reason: 'Quatre échecs, pas de réponse', actor: staff }],
+      });
+      expect(suspended).toMatchObject({ phase: 'suspended', decision: { decision: 'suspend', by: staff } });
+      await expect
+        .poll(
+          async () =>
+            (
+              await subscription.query(
+                nextDeliveriesQuery,
+                8,
+                new Date(await env.currentTimeMs()).toISOString(),
+              )
+            ).map((d) => d.state),
+          { timeout: 10_000 },
+        )
+        .toContain('suspended');
+      expect((await store.subscriptions.get(gardenId, subscriptionId))?.suspension?.invoiceNumbers).toEqual([
+        invoice.number,
+      ]);
+
+      // A cheque for the whole amount settles the invoice; deliveries resume.
+      const paid = await handle.executeUpdate(paymentDecisionUpdate, {
+        args: [
+          {
+            decision: 'manual',
+            reason: 'Chèque remis au dépôt',
+            actor: staff,
+            payment: {
+              method: 'cheque',
+              amount: 6800,
+              receivedOn: gardenDay(new Date(await env.currentTimeMs()), paris),
+              reference: '0001234',
+              bank: 'Crédit Agricole',
+            },
+          },
+        ],
+      });
+      expect(paid.phase).toBe('paid');
+      expect(await handle.result()).toMatchObject({ phase: 'paid' });
+      const settled = await store.invoices.get(gardenId, invoice.number);
+      expect(settled).toMatchObject({
+        status: 'paid',
+        payments: [{ method: 'cheque', amount: 6800, reference: '0001234' }],
+      });
+      await expect
+        .poll(async () => (await store.subscriptions.get(gardenId, subscriptionId))?.suspension, {
+          timeout: 10_000,
+        })
+        .toBeUndefined();
+      const upcoming = await subscription.query(
+        nextDeliveriesQuery,
+        8,
+        new Date(await env.currentTimeMs()).toISOString(),
+      );
+      expect(upcoming.map((delivery) => delivery.state)).not.toContain('suspended');
+      await expect
+        .poll(async () => (await emailsTo(email)).map((mail) => mail.subject), { timeout: 10_000 })
+        .toEqual(expect.arrayContaining(['Vos livraisons sont suspendues', 'Vos livraisons reprennent']));
+      await subscription.terminate('test over');
+    });
+  });
+
+  it('waits for Stripe on a SEPA debit: a duplicated failure counts once, a late success settles once', async () => {
+    const { invoice } = await household('sepa', true);
+    const { gateway, calls } = scriptedGateway([
+      { paymentIntentId: 'pi_sepa_1', status: 'processing' },
+      { paymentIntentId: 'pi_sepa_2', status: 'processing' },
+    ]);
+    await run(gateway, async (taskQueue) => {
+      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
+        invoicePaymentType,
+        {
+          taskQueue,
+          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
+          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
+        },
+      );
+      await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+      expect(await handle.query(paymentStateQuery)).toMatchObject({ phase: 'awaiting-result' });
+      const failed = {
+        eventId: 'evt_fail_1',
+        type: 'payment_intent.payment_failed' as const,
+        paymentIntentId: 'pi_sepa_1',
+        created: Math.floor((await env.currentTimeMs()) / 1000),
+        failureCode: 'insufficient_funds',
+      };
+      await handle.signal(stripePaymentEventSignal, failed);
+      await handle.signal(stripePaymentEventSignal, failed);
+      await expect
+        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 10_000 })
+        .toBe('waiting-retry');
+      expect((await handle.query(paymentStateQuery)).attempts).toHaveLength(1);
+
+      // The retry three days later is pending too; then the first debit's success arrives late.
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 3), 9, paris)));
+      expect(calls).toHaveLength(2);
+      const late = {
+        eventId: 'evt_ok_1',
+        type: 'payment_intent.succeeded' as const,
+        paymentIntentId: 'pi_sepa_1',
+        created: Math.floor((await env.currentTimeMs()) / 1000),
+      };
+      await handle.signal(stripePaymentEventSignal, late);
+      await handle.signal(stripePaymentEventSignal, late);
+      await expect
+        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
+        .toBe('paid');
+      const settled = await store.invoices.get(gardenId, invoice.number);
+      expect(settled?.status).toBe('paid');
+      expect(settled?.payments).toEqual([
+        expect.objectContaining({ method: 'card', amount: 6800, reference: 'pi_sepa_1' }),
+      ]);
+    });
+  });
+
+  it('without a saved means of payment, reminds once when overdue and settles on a payment staff record', async () => {
+    const { email, invoice } = await household('manual', false);
+    const { gateway, calls } = scriptedGateway([{ paymentIntentId: 'pi_never', status: 'succeeded' }]);
+    await run(gateway, async (taskQueue) => {
+      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
+        invoicePaymentType,
+        {
+          taskQueue,
+          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
+          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
+        },
+      );
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 1), 9, paris)));
+      expect(await handle.query(paymentStateQuery)).toMatchObject({ phase: 'awaiting-manual' });
+      await expect
+        .poll(
+          async () =>
+            (await emailsTo(email)).filter((mail) => mail.subject.includes('en attente de paiement')),
+          { timeout: 10_000 },
+        )
+        .toHaveLength(1);
+      // Staff record a transfer in two parts; the second settles the invoice.
+      await store.invoices.addPayment(gardenId, invoice.number, {
+        id: 'p-1',
+        method: 'transfer',
+        amount: 4000,
+        receivedOn: addDays(invoice.dueOn, 1),
+        recorded: { by: staff, at: new Date().toISOString() },
+      });
+      await handle.signal(invoicePaymentRecordedSignal);
+      await env.sleep(60_000);
+      expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-manual');
+      await store.invoices.addPayment(gardenId, invoice.number, {
+        id: 'p-2',
+        method: 'transfer',
+        amount: 2800,
+        receivedOn: addDays(invoice.dueOn, 2),
+        recorded: { by: staff, at: new Date().toISOString() },
+      });
+      await handle.signal(invoicePaymentRecordedSignal);
+      expect(await handle.result()).toMatchObject({ phase: 'paid' });
+      expect(calls).toHaveLength(0);
+    });
+  });
+});
