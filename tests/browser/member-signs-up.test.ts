@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestApi, type TestApi } from '../support/api.ts';
+import { createTestGarden } from '../support/environment.ts';
 import {
   assertWebBuilt,
   browserTestPort,
@@ -38,6 +39,9 @@ describe('a person joins a garden online', () => {
   beforeAll(async () => {
     assertWebBuilt();
     api = await startTestApi('signup', { webDist });
+    // More than six gardens, as in a network: the garden list then offers its search (on a
+    // fresh database the other tests may not have made enough yet).
+    for (let index = 0; index < 6; index++) await createTestGarden(api.store, `signup-neighbour-${index}`);
     await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
     browser = await launchBrowser();
   });
@@ -73,7 +77,7 @@ describe('a person joins a garden online', () => {
     await signIn(page, baseUrl, newcomer.username, newcomer.password);
     await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
 
-    // Every test garden is listed: the search narrows the list to ours.
+    // Every garden is listed: the search narrows the list to ours.
     await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
     await expect.poll(() => page.locator('[data-testid^="signup-garden-t-"]').count()).toBe(1);
     await page.getByTestId(`signup-garden-${api.gardenId}`).click();

@@ -137,9 +137,22 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     return worker.runUntil(body(taskQueue));
   }
 
+  /** Lets server time pass; fails clearly if the test server's clock gets stuck. */
   const sleepUntil = async (instant: Date) => {
     const wait = instant.getTime() - (await env.currentTimeMs());
-    if (wait > 0) await env.sleep(wait);
+    if (wait <= 0) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`time did not reach ${instant.toISOString()} in 60 s`)),
+        60_000,
+      );
+    });
+    try {
+      await Promise.race([env.sleep(wait), stuck]);
+    } finally {
+      clearTimeout(timer);
+    }
   };
 
   it('retries on the garden schedule, tells the member each time, then staff suspend and a cheque resumes deliveries', async () => {
@@ -286,10 +299,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
 
   it('waits for Stripe on a SEPA debit: a duplicated failure counts once, a late success settles once', async () => {
     const { invoice } = await household('sepa', true);
-    const { gateway, calls } = scriptedGateway([
-      { paymentIntentId: 'pi_sepa_1', status: 'processing' },
-      { paymentIntentId: 'pi_sepa_2', status: 'processing' },
-    ]);
+    const { gateway, calls } = scriptedGateway([{ paymentIntentId: 'pi_sepa_1', status: 'processing' }]);
     await run(gateway, async (taskQueue) => {
       const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
         invoicePaymentType,
@@ -315,9 +325,9 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         .toBe('waiting-retry');
       expect((await handle.query(paymentStateQuery)).attempts).toHaveLength(1);
 
-      // The retry three days later is pending too; then the first debit's success arrives late.
-      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 3), 9, paris)));
-      expect(calls).toHaveLength(2);
+      // A day later, while the retry waits, the debit's success arrives after all (reordered):
+      // the money is there, the retry is not made.
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 1), 9, paris)));
       const late = {
         eventId: 'evt_ok_1',
         type: 'payment_intent.succeeded' as const,
@@ -329,6 +339,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       await expect
         .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
         .toBe('paid');
+      expect(calls).toHaveLength(1);
       const settled = await store.invoices.get(gardenId, invoice.number);
       expect(settled?.status).toBe('paid');
       expect(settled?.payments).toEqual([
