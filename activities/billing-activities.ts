@@ -1,6 +1,6 @@
-import { addDays, isoWeek, type IsoDate } from '../domain/calendar.ts';
+import { addDays, formatMonth, isoWeek, type IsoDate } from '../domain/calendar.ts';
 import type { Actor } from '../domain/actor.ts';
-import { CocagneError, notFound } from '../domain/errors.ts';
+import { notFound } from '../domain/errors.ts';
 import { invoiceLabel, outstanding, type Invoice, type ManualPaymentInput } from '../domain/invoices.ts';
 import type { Localized } from '../domain/locale.ts';
 import { memberDisplayName } from '../domain/member.ts';
@@ -11,6 +11,7 @@ import { subscriptionProcessId } from '../domain/process-ids.ts';
 import { deliverySchedule } from '../domain/delivery-schedule.ts';
 import { basketSizeLabels } from '../domain/subscription.ts';
 import { invoicePdf } from './documents/invoice-document.ts';
+import { PaymentGatewayError } from './payments/stripe-gateway.ts';
 import { invoiceDocumentKey, type DocumentStore } from './store/documents.ts';
 import { readGardenContext, scheduleContextOf } from './store/garden-context.ts';
 import type { Store } from './store/index.ts';
@@ -58,24 +59,6 @@ export interface InvoiceForCollection {
   /** Where the member updates the means of payment. */
   paymentMethodUrl: string;
 }
-
-const monthNames = [
-  'janvier',
-  'février',
-  'mars',
-  'avril',
-  'mai',
-  'juin',
-  'juillet',
-  'août',
-  'septembre',
-  'octobre',
-  'novembre',
-  'décembre',
-];
-/** "2026-11" → "novembre 2026". */
-export const monthLabel = (month: string) =>
-  `${monthNames[Number(month.slice(5, 7)) - 1] ?? ''} ${month.slice(0, 4)}`;
 
 /** The ISO weeks that have days in a month. */
 function weeksOfMonth(month: string): string[] {
@@ -160,7 +143,7 @@ export function createBillingActivities(deps: {
       ]);
       const mine = delivered.filter((basket) => basket.memberId === input.memberId);
       const lines = basketLines(mine, pricing, profile.tier?.id).map((line) => ({
-        label: `${basketSizeLabels[line.basketSize].fr} livré en ${monthLabel(input.month)}${profile.tier ? ` (${pricing.solidarityTiers.find((tier) => tier.id === profile.tier?.id)?.label ?? 'tarif réduit'})` : ''}`,
+        label: `${basketSizeLabels[line.basketSize].fr} livré en ${formatMonth(input.month)}${profile.tier ? ` (${pricing.solidarityTiers.find((tier) => tier.id === profile.tier?.id)?.label ?? 'tarif réduit'})` : ''}`,
         quantity: line.quantity,
         unitPrice: line.unitPrice,
         amount: line.amount,
@@ -170,7 +153,7 @@ export function createBillingActivities(deps: {
         {
           gardenId: input.gardenId,
           memberId: input.memberId,
-          subject: `Paniers livrés en ${monthLabel(input.month)}`,
+          subject: `Paniers livrés en ${formatMonth(input.month)}`,
           issuedOn: input.issuedOn,
           dueOn: addDays(input.issuedOn, pricing.paymentTermDays),
           lines,
@@ -372,7 +355,7 @@ export function createBillingActivities(deps: {
         .catch((error: unknown): Awaited<ReturnType<ChargeGateway['charge']>> => {
           // Stripe refused the request itself (our key, our parameters): a failed attempt staff
           // will see, not a charge retried forever. Outages stay errors, retried with the same key.
-          if (error instanceof CocagneError && (error as { retryable?: boolean }).retryable === false) {
+          if (error instanceof PaymentGatewayError && !error.retryable) {
             return { status: 'failed', failure: { code: 'processing_error', message: error.message } };
           }
           throw error;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeek, nextWeekday } from './calendar.ts';
+import { formatMonth, isoWeek, nextWeekday } from './calendar.ts';
 
 describe('calendar days', () => {
   it('finds the next day with a given weekday, the day itself included', () => {
@@ -12,5 +12,10 @@ describe('calendar days', () => {
   it('names ISO weeks across the new year', () => {
     expect(isoWeek('2026-12-31')).toBe('2026-W53');
     expect(isoWeek('2027-01-04')).toBe('2027-W01');
+  });
+
+  it('names a month as people say it, in French by default', () => {
+    expect(formatMonth('2026-11')).toBe('novembre 2026');
+    expect(formatMonth('2027-01', 'en')).toBe('January 2027');
   });
 });

@@ -69,3 +69,19 @@ export function formatDay(day: IsoDate, locale: 'fr' | 'en' = 'fr'): string {
   }
   return formatter.format(new Date(`${day}T00:00:00Z`));
 }
+
+const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** "2026-11" → "novembre 2026" / "November 2026". */
+export function formatMonth(month: string, locale: 'fr' | 'en' = 'fr'): string {
+  let formatter = monthFormatters.get(locale);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
+      month: 'long',
+      year: 'numeric',
+      timeZone: 'UTC',
+    });
+    monthFormatters.set(locale, formatter);
+  }
+  return formatter.format(new Date(`${month}-01T00:00:00Z`));
+}

@@ -1,14 +1,6 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { CocagneError } from '../domain/errors.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
-import type { Localized } from '../domain/locale.ts';
 import {
   invoicePaymentId,
   invoicePaymentRecordedSignal,
@@ -22,6 +14,7 @@ import {
 } from '../workflows/payment/contract.ts';
 import type { invoicePayment } from '../workflows/payment/workflow.ts';
 import { gardenIdKey } from '../workflows/search-attributes.ts';
+import { executeAction } from './updates.ts';
 
 const notCollecting = () =>
   new CocagneError('not_found', {
@@ -94,28 +87,10 @@ export function createPaymentCommands(client: Client) {
 
     /** Staff decide what happens to an invoice that could not be collected. */
     async decide(gardenId: string, invoiceNumber: number, decision: PaymentDecision): Promise<PaymentState> {
-      try {
-        return await client.withDeadline(Date.now() + 60_000, () =>
-          handleOf(gardenId, invoiceNumber).executeUpdate(paymentDecisionUpdate, { args: [decision] }),
-        );
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) {
-          const cause = error.cause;
-          if (cause instanceof ApplicationFailure && cause.type === 'refused') {
-            const messages = cause.details?.[0] as Localized | undefined;
-            throw new CocagneError('refused', messages ?? { fr: cause.message, en: cause.message });
-          }
-          throw error;
-        }
-        if (error instanceof WorkflowNotFoundError) throw notCollecting();
-        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-          throw new CocagneError('unavailable', {
-            fr: "Le traitement ne répond pas pour l'instant : la décision n'a peut-être pas été prise en compte. Réessayez dans un instant.",
-            en: 'Processing is not answering right now: the decision may not have been taken. Try again in a moment.',
-          });
-        }
-        throw error;
-      }
+      return executeAction(client, handleOf(gardenId, invoiceNumber), paymentDecisionUpdate, decision, {
+        deadlineMs: 60_000,
+        notRunning: notCollecting,
+      });
     },
   };
 }

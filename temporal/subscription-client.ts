@@ -1,17 +1,10 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { IsoDate } from '../domain/calendar.ts';
 import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import type { Act, Actor } from '../domain/actor.ts';
 import { CocagneError } from '../domain/errors.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
-import type { Localized } from '../domain/locale.ts';
 import {
   subscriptionId as subscriptionIdOf,
   type BasketSize,
@@ -31,7 +24,6 @@ import {
   decideUpdate,
   nextDeliveriesQuery,
   pauseUpdate,
-  refusedFailureType,
   renewUpdate,
   reportAbsencesUpdate,
   subscriptionQuery,
@@ -40,6 +32,7 @@ import {
   type SubscriptionWorkflowInput,
 } from '../workflows/subscription/contract.ts';
 import type { subscriptionWorkflow } from '../workflows/subscription/workflow.ts';
+import { executeAction } from './updates.ts';
 
 /** How long a person waits for a workflow to take their action before being told to retry. */
 const actionDeadlineMs = 20_000;
@@ -51,21 +44,6 @@ const finished = () =>
     fr: "Cet abonnement n'est plus en cours : cette action n'est plus possible.",
     en: 'This subscription is no longer running: this action is no longer possible.',
   });
-
-const unavailable = () =>
-  new CocagneError('unavailable', {
-    fr: "Le traitement ne répond pas pour l'instant : votre action n'a peut-être pas été prise en compte. Réessayez dans un instant.",
-    en: 'Processing is not answering right now: your action may not have been taken. Try again in a moment.',
-  });
-
-function refusalOf(error: WorkflowUpdateFailedError): CocagneError | undefined {
-  const cause = error.cause;
-  if (cause instanceof ApplicationFailure && cause.type === refusedFailureType) {
-    const messages = cause.details?.[0] as Localized | undefined;
-    return new CocagneError('refused', messages ?? { fr: cause.message, en: cause.message });
-  }
-  return undefined;
-}
 
 /** The subscription process as the API sees it: start one, act on one, ask one. */
 export function createSubscriptionCommands(client: Client) {
@@ -82,17 +60,11 @@ export function createSubscriptionCommands(client: Client) {
     update: UpdateDefinition<Subscription, [Args]>,
     args: Args,
   ): Promise<Subscription> {
-    try {
-      return await client.withDeadline(Date.now() + actionDeadlineMs, () =>
-        handleOf(gardenId, id).executeUpdate(update, { args: [args] }),
-      );
-    } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError) throw refusalOf(error) ?? error;
-      // Updates cannot reach a workflow that has ended (rejected, cancelled, ended).
-      if (error instanceof WorkflowNotFoundError) throw finished();
-      if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) throw unavailable();
-      throw error;
-    }
+    // Updates cannot reach a workflow that has ended (rejected, cancelled, ended).
+    return executeAction(client, handleOf(gardenId, id), update, args, {
+      deadlineMs: actionDeadlineMs,
+      notRunning: finished,
+    });
   }
 
   return {

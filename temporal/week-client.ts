@@ -1,15 +1,7 @@
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  WorkflowUpdateRPCTimeoutOrCancelledError,
-  type Client,
-} from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Actor } from '../domain/actor.ts';
 import { CocagneError } from '../domain/errors.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
-import type { Localized } from '../domain/locale.ts';
 import { deliveryWeekKey, gardenIdKey } from '../workflows/search-attributes.ts';
 import {
   approveCompositionUpdate,
@@ -19,6 +11,7 @@ import {
   type WeekProgress,
 } from '../workflows/week/contract.ts';
 import type { weekPreparation } from '../workflows/week/workflow.ts';
+import { executeAction } from './updates.ts';
 
 const notStarted = () =>
   new CocagneError('not_found', {
@@ -65,28 +58,16 @@ export function createWeekCommands(client: Client) {
     },
 
     async approve(gardenId: string, week: string, actor: Actor): Promise<WeekProgress> {
-      try {
-        return await client.withDeadline(Date.now() + 60_000, () =>
-          handleOf(gardenId, week).executeUpdate(approveCompositionUpdate, { args: [{ actor }] }),
-        );
-      } catch (error) {
-        if (error instanceof WorkflowUpdateFailedError) {
-          const cause = error.cause;
-          if (cause instanceof ApplicationFailure && cause.type === 'refused') {
-            const messages = cause.details?.[0] as Localized | undefined;
-            throw new CocagneError('refused', messages ?? { fr: cause.message, en: cause.message });
-          }
-          throw error;
-        }
-        if (error instanceof WorkflowNotFoundError) throw notStarted();
-        if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-          throw new CocagneError('unavailable', {
-            fr: "Le traitement ne répond pas pour l'instant : la validation n'a peut-être pas été prise en compte. Réessayez dans un instant.",
-            en: 'Processing is not answering right now: the approval may not have been taken. Try again in a moment.',
-          });
-        }
-        throw error;
-      }
+      return executeAction(
+        client,
+        handleOf(gardenId, week),
+        approveCompositionUpdate,
+        { actor },
+        {
+          deadlineMs: 60_000,
+          notRunning: notStarted,
+        },
+      );
     },
   };
 }

@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Act, Actor } from '../../domain/actor.ts';
+import type { PaymentPhase } from '../../domain/billing-views.ts';
 import type { ManualPaymentInput } from '../../domain/invoices.ts';
 
 /**
@@ -20,23 +21,13 @@ export interface InvoicePaymentInput {
   carried?: PaymentState;
 }
 
-export type PaymentPhase =
-  /** Waiting for the due date before the first charge. */
-  | 'scheduled'
-  /** Asking Stripe for the money. */
-  | 'charging'
-  /** Charged; Stripe has not said yet whether it worked (SEPA takes days). */
-  | 'awaiting-result'
-  /** A charge failed: the next try is planned (`nextAttemptAt`). */
-  | 'waiting-retry'
-  /** No saved means of payment: waiting for a cheque, cash or a transfer until the due date. */
-  | 'awaiting-manual'
-  /** Every try failed (or a manual payment is overdue): staff decide. */
-  | 'awaiting-decision'
-  /** Deliveries suspended by staff until the invoice is paid. */
-  | 'suspended'
-  | 'paid'
-  | 'written-off';
+/**
+ * Where the collection stands (one list, in domain/billing-views.ts, shared with the API and
+ * the web): scheduled (until the due date), charging, awaiting-result (SEPA takes days),
+ * waiting-retry (`nextAttemptAt`), awaiting-manual (no saved means of payment),
+ * awaiting-decision (staff decide), suspended (deliveries stopped until paid), paid, written-off.
+ */
+export type { PaymentPhase } from '../../domain/billing-views.ts';
 
 export interface PaymentAttempt {
   number: number;

@@ -1,6 +1,5 @@
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   getExternalWorkflowHandle,
   log,
@@ -13,9 +12,9 @@ import type { BillingActivities, InvoiceForCollection } from '../../activities/b
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
-import type { Localized } from '../../domain/locale.ts';
 import type { NotificationRequest } from '../../domain/notifications.ts';
 import { gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
+import { refuse } from '../refusal.ts';
 import { resumeDeliveriesSignal, suspendDeliveriesSignal } from '../subscription/contract.ts';
 import {
   invoicePaymentRecordedSignal,
@@ -44,14 +43,6 @@ const chargeHour = 8;
 const resultWaitMs = 14 * 24 * 3_600_000;
 const day = 24 * 3_600_000;
 
-function refuse(refusal: Localized): never {
-  throw ApplicationFailure.create({
-    type: 'refused',
-    message: refusal.en,
-    details: [refusal],
-    nonRetryable: true,
-  });
-}
 
 const decisionPhases: ReadonlyArray<PaymentState['phase']> = ['awaiting-decision', 'suspended'];
 

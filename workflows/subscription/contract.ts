@@ -112,5 +112,4 @@ export const nextDeliveriesQuery = defineQuery<ScheduledDelivery[], [count: numb
   'nextDeliveries',
 );
 
-/** The error type of a refused action: the details hold its message in every locale. */
-export const refusedFailureType = 'refused';
+export { refusedFailureType } from '../refusal.ts';

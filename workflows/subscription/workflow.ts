@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -38,6 +37,7 @@ import type { KeycloakAccounts } from '../../activities/identity/keycloak-accoun
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import type { GardenSnapshot, SubscriptionActivities } from '../../activities/subscription-activities.ts';
 import { gardenIdKey, subscriptionStatusKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
+import { refuse } from '../refusal.ts';
 import {
   cancelUpdate,
   changeTermsUpdate,
@@ -47,7 +47,6 @@ import {
   resumeDeliveriesSignal,
   suspendDeliveriesSignal,
   pauseUpdate,
-  refusedFailureType,
   renewUpdate,
   reportAbsencesUpdate,
   subscriptionQuery,
@@ -94,15 +93,6 @@ const { notifyMember } = proxyActivities<NotificationActivities>({
 const noticeHour = 10;
 const defaultHistoryLimit = 2_000;
 
-function refuse(refusal: Localized | undefined): void {
-  if (!refusal) return;
-  throw ApplicationFailure.create({
-    type: refusedFailureType,
-    message: refusal.en,
-    details: [refusal],
-    nonRetryable: true,
-  });
-}
 
 const preparing: Localized = {
   fr: "L'abonnement se prépare encore : réessayez dans un instant.",
@@ -172,7 +162,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   function requireContext(): ScheduleContext {
     const context = scheduleContext();
     if (!context) refuse(preparing);
-    return context as ScheduleContext;
+    return context;
   }
 
   setHandler(subscriptionQuery, () => subscription);

@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -13,10 +12,10 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
 import { startOfDayIn } from '../../domain/delivery-calendar.ts';
 import { weekDays } from '../../domain/delivery-week.ts';
-import type { Localized } from '../../domain/locale.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
 import type { WeekActivities } from '../../activities/week-activities.ts';
 import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
+import { refuse } from '../refusal.ts';
 import {
   approveCompositionUpdate,
   basketsChangedSignal,
@@ -38,14 +37,6 @@ const activities = proxyActivities<WeekActivities>({
 const planningChunk = 200;
 const paris = 'Europe/Paris';
 
-function refuse(refusal: Localized): never {
-  throw ApplicationFailure.create({
-    type: 'refused',
-    message: refusal.en,
-    details: [refusal],
-    nonRetryable: true,
-  });
-}
 
 /**
  * One garden's delivery week: plan one basket per subscription and delivery day, count them

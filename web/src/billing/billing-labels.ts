@@ -1,4 +1,5 @@
 import type { InvoiceView, PaymentPhase } from '../../../domain/billing-views.ts';
+import { formatMonth } from '../../../domain/calendar.ts';
 import { paymentMethodLabels, type PaymentMethod } from '../../../domain/invoices.ts';
 import { formatEuros, type Cents } from '../../../domain/money.ts';
 import { currentLocale, translate } from '../i18n/index.ts';
@@ -66,11 +67,7 @@ export function shortDate(day: string): string {
 
 /** "novembre 2026": a month of a report. */
 export function monthLabel(month: string): string {
-  return new Intl.DateTimeFormat(currentLocale() === 'fr' ? 'fr-FR' : 'en-GB', {
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  }).format(new Date(`${month}-01T00:00:00Z`));
+  return formatMonth(month, currentLocale());
 }
 
 /**
