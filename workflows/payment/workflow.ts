@@ -43,7 +43,6 @@ const chargeHour = 8;
 const resultWaitMs = 14 * 24 * 3_600_000;
 const day = 24 * 3_600_000;
 
-
 const decisionPhases: ReadonlyArray<PaymentState['phase']> = ['awaiting-decision', 'suspended'];
 
 /**

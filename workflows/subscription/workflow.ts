@@ -93,7 +93,6 @@ const { notifyMember } = proxyActivities<NotificationActivities>({
 const noticeHour = 10;
 const defaultHistoryLimit = 2_000;
 
-
 const preparing: Localized = {
   fr: "L'abonnement se prépare encore : réessayez dans un instant.",
   en: 'The subscription is still getting ready: try again in a moment.',

@@ -37,7 +37,6 @@ const activities = proxyActivities<WeekActivities>({
 const planningChunk = 200;
 const paris = 'Europe/Paris';
 
-
 /**
  * One garden's delivery week: plan one basket per subscription and delivery day, count them
  * by depot and size, wait for staff to approve the composition (reminding them the day before
