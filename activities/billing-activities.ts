@@ -9,7 +9,7 @@ import { declineReason } from '../domain/payment-failures.ts';
 import { basketLines, basketPrice, installments } from '../domain/pricing.ts';
 import { subscriptionProcessId } from '../domain/process-ids.ts';
 import { deliverySchedule } from '../domain/delivery-schedule.ts';
-import { basketSizeLabels } from '../domain/subscription.ts';
+import { basketSizeLabels, type BasketSize } from '../domain/subscription.ts';
 import { invoicePdf } from './documents/invoice-document.ts';
 import { PaymentGatewayError } from './payments/stripe-gateway.ts';
 import { invoiceDocumentKey, type DocumentStore } from './store/documents.ts';
@@ -30,6 +30,9 @@ export interface ChargeGateway {
     | { paymentIntentId?: string; status: 'failed'; failure: { code: string; message: string } }
   >;
 }
+
+/** A household's baskets delivered in a month, by size. */
+export type DeliveredBaskets = Array<{ basketSize: BasketSize; baskets: number }>;
 
 /** An invoice as the billing run and the payment workflow pass it around (no personal data). */
 export interface IssuedInvoice {
@@ -86,11 +89,21 @@ export function createBillingActivities(deps: {
     return invoice;
   }
 
-  async function deliveredInMonth(gardenId: string, month: string) {
+  /** Baskets handed over in a month (the prepared weeks' records), by household and size. */
+  async function deliveredByHousehold(
+    gardenId: string,
+    month: string,
+  ): Promise<Record<string, DeliveredBaskets>> {
     const weeks = await Promise.all(weeksOfMonth(month).map((week) => store.weeks.baskets(gardenId, week)));
-    return weeks
-      .flat()
-      .filter((basket) => basket.date.startsWith(month) && basket.state === 'planned' && basket.baskets > 0);
+    const byHousehold: Record<string, DeliveredBaskets> = {};
+    for (const basket of weeks.flat()) {
+      if (!basket.date.startsWith(month) || basket.state !== 'planned' || basket.baskets === 0) continue;
+      const household = (byHousehold[basket.memberId] ??= []);
+      const line = household.find((candidate) => candidate.basketSize === basket.basketSize);
+      if (line) line.baskets += basket.baskets;
+      else household.push({ basketSize: basket.basketSize, baskets: basket.baskets });
+    }
+    return byHousehold;
   }
 
   const activities = {
@@ -98,14 +111,17 @@ export function createBillingActivities(deps: {
      * What a month's billing run bills: with monthly billing, the households that received
      * baskets; with season billing, the running subscriptions of the season in progress.
      */
-    async billingTargets(input: {
-      gardenId: string;
-      month: string;
-      issuedOn: IsoDate;
-    }): Promise<{ billing: 'monthly' | 'season'; seasonId?: string; targets: string[] }> {
+    async billingTargets(input: { gardenId: string; month: string; issuedOn: IsoDate }): Promise<{
+      billing: 'monthly' | 'season';
+      seasonId?: string;
+      targets: string[];
+      /** Monthly billing: each household's baskets delivered, by size (read once for the run). */
+      delivered?: Record<string, DeliveredBaskets>;
+    }> {
       const pricing = await store.settings.pricing(input.gardenId);
       if (pricing.billing === 'monthly') {
-        return { billing: 'monthly', targets: await activities.monthlyBillables(input) };
+        const delivered = await deliveredByHousehold(input.gardenId, input.month);
+        return { billing: 'monthly', targets: Object.keys(delivered).sort(), delivered };
       }
       const calendar = await store.settings.calendar(input.gardenId);
       const season = calendar.seasons.find(
@@ -121,28 +137,29 @@ export function createBillingActivities(deps: {
 
     /** The households that received baskets in a month (from the prepared weeks' baskets). */
     async monthlyBillables(input: { gardenId: string; month: string }): Promise<string[]> {
-      const delivered = await deliveredInMonth(input.gardenId, input.month);
-      return [...new Set(delivered.map((basket) => basket.memberId))].sort();
+      return Object.keys(await deliveredByHousehold(input.gardenId, input.month)).sort();
     },
 
-    /** The invoice of a household's baskets delivered in a month; once per household and month. */
+    /**
+     * The invoice of a household's baskets delivered in a month (as `billingTargets` counted
+     * them); once per household and month.
+     */
     async issueMonthlyInvoice(input: {
       gardenId: string;
       month: string;
       memberId: string;
+      delivered: DeliveredBaskets;
       issuedOn: IsoDate;
     }): Promise<IssuedInvoice | undefined> {
       const sourceKey = `month/${input.month}/${input.memberId}`;
       const existing = await store.invoices.bySource(input.gardenId, sourceKey);
       if (existing)
         return { invoiceNumber: existing.number, memberId: existing.memberId, total: existing.total };
-      const [pricing, profile, delivered] = await Promise.all([
+      const [pricing, profile] = await Promise.all([
         store.settings.pricing(input.gardenId),
         store.billingProfiles.get(input.gardenId, input.memberId),
-        deliveredInMonth(input.gardenId, input.month),
       ]);
-      const mine = delivered.filter((basket) => basket.memberId === input.memberId);
-      const lines = basketLines(mine, pricing, profile.tier?.id).map((line) => ({
+      const lines = basketLines(input.delivered, pricing, profile.tier?.id).map((line) => ({
         label: `${basketSizeLabels[line.basketSize].fr} livré en ${formatMonth(input.month)}${profile.tier ? ` (${pricing.solidarityTiers.find((tier) => tier.id === profile.tier?.id)?.label ?? 'tarif réduit'})` : ''}`,
         quantity: line.quantity,
         unitPrice: line.unitPrice,

@@ -86,7 +86,13 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
         issuedOn,
       });
       if (membership) await collect(membership);
-      const invoice = await billing.issueMonthlyInvoice({ gardenId, month, memberId: target, issuedOn });
+      const invoice = await billing.issueMonthlyInvoice({
+        gardenId,
+        month,
+        memberId: target,
+        delivered: plan.delivered?.[target] ?? [],
+        issuedOn,
+      });
       if (invoice) await collect(invoice);
     } else if (plan.seasonId) {
       const parts = await billing.issueSeasonInstallments({
