@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from './conditional.ts';
+import { expiryAttribute } from './tables.ts';
 import type { TableNames } from './dynamo-client.ts';
 
 /** How long a processed event id is kept: Stripe retries a webhook for 3 days. */
@@ -47,7 +48,7 @@ export function createStripeEventStore(db: DynamoDBDocumentClient, tables: Table
               ...eventKey(gardenId, event.eventId),
               entity: 'stripe-event',
               ...event,
-              expiresAt: Math.floor(Date.parse(event.processedAt) / 1000) + keepDays * 86_400,
+              [expiryAttribute]: Math.floor(Date.parse(event.processedAt) / 1000) + keepDays * 86_400,
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),

@@ -1,6 +1,8 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  UpdateTimeToLiveCommand,
   ResourceNotFoundException,
   type CreateTableCommandInput,
   type DynamoDBClient,
@@ -53,6 +55,9 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
   ];
 }
 
+/** Items of the gardens table with `expiresAt` (epoch seconds) go by themselves (Stripe event ids). */
+export const expiryAttribute = 'expiresAt';
+
 /** Creates missing tables and waits until they are active. Existing tables are left as they are. */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   for (const definition of tableDefinitions(names)) {
@@ -75,4 +80,20 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
+  await ensureTimeToLive(client, names.gardens);
+}
+
+/** Turns on the gardens table's expiry of items by `expiresAt`, once. */
+async function ensureTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { TimeToLiveDescription } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
+  const status = TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: expiryAttribute, Enabled: true },
+    }),
+  );
 }
