@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createBillingActivities, type ChargeGateway } from '../../activities/billing-activities.ts';
@@ -8,7 +8,9 @@ import type { Store } from '../../activities/store/index.ts';
 import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
+import { CocagneError } from '../../domain/errors.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
+import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import {
   createTestGarden,
   testActivities,
@@ -27,7 +29,6 @@ import type { subscriptionWorkflow } from '../subscription/workflow.ts';
 import {
   invoicePaymentRecordedSignal,
   invoicePaymentType,
-  paymentDecisionUpdate,
   paymentStateQuery,
   stripePaymentEventSignal,
   type InvoicePaymentInput,
@@ -200,12 +201,16 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       );
       expect(await handle.query(paymentStateQuery)).toMatchObject({ phase: 'scheduled', attempts: [] });
 
-      // Staff cannot decide while the garden's schedule still runs: refused, nothing changes.
-      await expect(
-        handle.executeUpdate(paymentDecisionUpdate, {
-          args: [{ decision: 'write-off', reason: 'Trop tôt', actor: staff }],
-        }),
-      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      // Decisions go through the client the API uses. While the garden's schedule still runs,
+      // staff cannot decide: refused in French (the API's 422), nothing changes.
+      const payments = createPaymentCommands(env.client);
+      const early = await payments
+        .decide(gardenId, invoice.number, { decision: 'write-off', reason: 'Trop tôt', actor: staff })
+        .catch((error: unknown) => error);
+      expect(early).toBeInstanceOf(CocagneError);
+      expect(early).toMatchObject({ code: 'refused' });
+      expect((early as CocagneError).messages.fr).toMatch(/n'attend pas de décision/);
+      expect((await handle.query(paymentStateQuery)).phase).toBe('scheduled');
 
       // Due date, then +3, +7 and +14 days: four charges, each with its own idempotency key.
       const due = invoice.dueOn;
@@ -234,8 +239,10 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       expect(failures.filter((mail) => /Nous réessaierons le/.test(mail.body))).toHaveLength(3);
 
       // Staff suspend deliveries: the next deliveries open to changes are suspended.
-      const suspended = await handle.executeUpdate(paymentDecisionUpdate, {
-        args: [{ decision: 'suspend', reason: 'Quatre échecs, pas de réponse', actor: staff }],
+      const suspended = await payments.decide(gardenId, invoice.number, {
+        decision: 'suspend',
+        reason: 'Quatre échecs, pas de réponse',
+        actor: staff,
       });
       expect(suspended).toMatchObject({ phase: 'suspended', decision: { decision: 'suspend', by: staff } });
       await expect
@@ -256,21 +263,17 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       ]);
 
       // A cheque for the whole amount settles the invoice; deliveries resume.
-      const paid = await handle.executeUpdate(paymentDecisionUpdate, {
-        args: [
-          {
-            decision: 'manual',
-            reason: 'Chèque remis au dépôt',
-            actor: staff,
-            payment: {
-              method: 'cheque',
-              amount: 6800,
-              receivedOn: gardenDay(new Date(await env.currentTimeMs()), paris),
-              reference: '0001234',
-              bank: 'Crédit Agricole',
-            },
-          },
-        ],
+      const paid = await payments.decide(gardenId, invoice.number, {
+        decision: 'manual',
+        reason: 'Chèque remis au dépôt',
+        actor: staff,
+        payment: {
+          method: 'cheque',
+          amount: 6800,
+          receivedOn: gardenDay(new Date(await env.currentTimeMs()), paris),
+          reference: '0001234',
+          bank: 'Crédit Agricole',
+        },
       });
       expect(paid.phase).toBe('paid');
       expect(await handle.result()).toMatchObject({ phase: 'paid' });
