@@ -106,19 +106,26 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
     recordedElsewhere = false;
     info = await billing.invoiceForCollection({ gardenId, invoiceNumber });
   };
-  const tell = (key: string, request: NotificationRequest) =>
-    notifyMember({
+  /** Messages on their way: they go out beside the collection, never in its way. */
+  const sending = new Set<Promise<void>>();
+  function tell(key: string, request: NotificationRequest): void {
+    const message: Promise<void> = notifyMember({
       gardenId,
       memberId: info.memberId,
       notification: request,
       idempotencyKey: `${workflowId}/${key}`,
-    }).catch((error: unknown) => {
-      // A message that cannot go out never stops the collection.
-      log.warn('payment notice not sent', {
-        key,
-        error: error instanceof Error ? error.message : String(error),
-      });
-    });
+    })
+      .then(() => undefined)
+      .catch((error: unknown) => {
+        // A mail service that is down delays a notice, not the next charge or a decision.
+        log.warn('payment notice not sent', {
+          key,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      })
+      .finally(() => sending.delete(message));
+    sending.add(message);
+  }
   const failedAttempts = () => state.attempts.filter((attempt) => attempt.outcome === 'failed').length;
   const ourIntents = () => new Set(state.attempts.map((attempt) => attempt.paymentIntentId).filter(Boolean));
 
@@ -229,6 +236,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
   }
 
   await collect();
+  await Promise.all([...sending]);
   await condition(allHandlersFinished);
   return state;
 
@@ -246,7 +254,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
       if (outcome === 'no-payment-method') {
         state = { ...state, phase: 'awaiting-manual' };
         delete state.nextAttemptAt;
-        await tell('overdue', {
+        tell('overdue', {
           kind: 'payment-overdue',
           data: { invoiceLabel: info.label, amount: info.outstanding, dueOn: info.dueOn },
         });
@@ -261,7 +269,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
         en: 'The payment was declined.',
       };
       const nextAttempt = delay !== undefined ? addDays(gardenDay(new Date(), paris), delay) : undefined;
-      await tell(`failed/${state.attempts.length}`, {
+      tell(`failed/${state.attempts.length}`, {
         kind: 'payment-failed',
         data: {
           invoiceLabel: info.label,
@@ -301,7 +309,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
       if (decision.decision === 'retry') {
         const outcome = await charge();
         if (outcome === 'failed') {
-          await tell(`failed/${state.attempts.length}`, {
+          tell(`failed/${state.attempts.length}`, {
             kind: 'payment-failed',
             data: {
               invoiceLabel: info.label,
