@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -65,9 +65,9 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
   let depotId: string;
 
   beforeAll(async () => {
-    [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
+    store = await testStore();
     ({ gardenId, depotId } = await createTestGarden(store, 'payments'));
-    const t0 = new Date(await env.currentTimeMs());
+    const t0 = new Date();
     const today = gardenDay(t0, paris);
     await store.settings.saveCalendar(
       gardenId,
@@ -82,8 +82,14 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     await store.settings.saveRules(gardenId, { ...defaultGardenRules, renewal: 'rolling' }, 0);
   });
 
-  afterAll(async () => {
+  // Each test on its own time-skipping server: what one leaves running cannot hold another's clock.
+  beforeEach(async () => {
+    env = await timeSkippingEnvironment();
+  });
+  afterEach(async () => {
     await env?.teardown();
+  });
+  afterAll(() => {
     store?.close();
   });
 
@@ -234,8 +240,10 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       expect(state.attempts[0]?.reason?.fr).toMatch(/provision|solde|fonds/i);
 
       // One message per failure, none twice; the first three announce the next try.
-      const failures = (await emailsTo(email)).filter((mail) => mail.subject.includes("n'a pas abouti"));
-      expect(failures).toHaveLength(4);
+      const failureMails = async () =>
+        (await emailsTo(email)).filter((mail) => mail.subject.includes("n'a pas abouti"));
+      await expect.poll(async () => (await failureMails()).length, { timeout: 10_000 }).toBe(4);
+      const failures = await failureMails();
       expect(failures.filter((mail) => /Nous réessaierons le/.test(mail.body))).toHaveLength(3);
 
       // Staff suspend deliveries: the next deliveries open to changes are suspended.
