@@ -207,8 +207,10 @@ async function seedBilling(
   const invoices = (await store.invoices.list(gardenId)).filter((invoice) =>
     invoice.subject.startsWith('Paniers'),
   );
-  for (const [index, invoice] of invoices.slice(0, 4).entries()) {
-    const amount = index === 3 ? Math.floor(invoice.total / 2) : invoice.total;
+  const paidByCheque = invoices.slice(0, 4);
+  for (const [index, invoice] of paidByCheque.entries()) {
+    const inPart = paidByCheque.length > 1 && index === paidByCheque.length - 1;
+    const amount = inPart ? Math.floor(invoice.total / 2) : invoice.total;
     await activities.recordManualPayment({
       gardenId,
       invoiceNumber: invoice.number,
@@ -224,7 +226,9 @@ async function seedBilling(
     });
     await payments.paymentRecorded(gardenId, invoice.number);
   }
-  say(`demo data: ${gardenId}: ${invoices.length} invoices for ${lastMonth}, 4 paid by cheque (one in part)`);
+  say(
+    `demo data: ${gardenId}: ${invoices.length} invoices for ${lastMonth}, ${paidByCheque.length} paid by cheque (the last one in part)`,
+  );
 }
 
 /** Takes a just-started demo subscription to the state its plan says, as people would. */
