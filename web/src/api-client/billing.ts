@@ -89,3 +89,19 @@ export const paymentsReport = (gardenId: string, from: string, to: string) =>
 /** The payments of the months, as the accountant's CSV. */
 export const paymentsCsv = (gardenId: string, from: string, to: string) =>
   requestBlob(`${garden(gardenId)}/reports/payments.csv`, { query: { from, to }, toast: false });
+
+/** Where a month's billing run stands (404 while the month has not been billed). */
+export interface BillingRunView {
+  month: string;
+  phase: 'listing' | 'issuing' | 'done';
+  total: number;
+  done: number;
+  invoices: number[];
+}
+
+export const billingRun = (gardenId: string, month: string) =>
+  request<BillingRunView>('GET', `${garden(gardenId)}/billing/runs/${month}`, { toast: false });
+
+/** Bills a month that has ended (twice is once). */
+export const startBillingRun = (gardenId: string, month: string) =>
+  request<{ started: boolean }>('POST', `${garden(gardenId)}/billing/runs/${month}`, { toast: false });

@@ -715,6 +715,12 @@ export const en: Messages = {
     openWeek: 'See week {week}',
   },
   billing: {
+    runTitle: 'Billing for {month}',
+    runNotYet:
+      '{month} is not billed yet: the garden does it on the 1st, you can do it now (one invoice per household, even if run again).',
+    runStart: 'Bill {month} now',
+    runProgress: 'Households billed: {done} of {total}',
+    runDone: '{households} households billed, {invoices} invoices issued (and sent for collection).',
     title: 'Billing',
     lead: "The garden's invoices, what is still to be collected and the payments received.",
     pricingLink: 'Prices and billing',

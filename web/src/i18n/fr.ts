@@ -730,6 +730,12 @@ export const fr = {
     openWeek: 'Voir la semaine {week}',
   },
   billing: {
+    runTitle: 'Facturation de {month}',
+    runNotYet:
+      '{month} n’est pas encore facturé : le jardin le fait le 1er du mois, vous pouvez le faire dès maintenant (une seule facture par foyer, même en relançant).',
+    runStart: 'Facturer {month} maintenant',
+    runProgress: 'Foyers facturés : {done} sur {total}',
+    runDone: '{households} foyers facturés, {invoices} factures émises (et envoyées au recouvrement).',
     title: 'Facturation',
     lead: 'Les factures du jardin, ce qui reste à encaisser et les paiements reçus.',
     pricingLink: 'Tarifs et facturation',
