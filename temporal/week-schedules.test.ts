@@ -180,7 +180,10 @@ describe('week schedules', () => {
     await handle.trigger();
     await expect.poll(async () => (await handle.describe()).info.recentActions.length, poll).toBe(1);
     const firstAction = (await handle.describe()).info.recentActions[0];
-    const firstTrigger = client.workflow.getHandle(firstAction?.action.workflow.workflowId ?? '');
+    const firstTrigger = client.workflow.getHandle(
+      firstAction?.action.workflow.workflowId ?? '',
+      firstAction?.action.workflow.firstExecutionRunId,
+    );
     expect((await firstTrigger.describe()).type).toBe(weekPreparationTriggerType);
     expect(await firstTrigger.result()).toBe(nextWeek);
 
@@ -210,8 +213,15 @@ describe('week schedules', () => {
     await handle.trigger();
     await expect.poll(async () => (await handle.describe()).info.recentActions.length, poll).toBe(2);
     const secondAction = (await handle.describe()).info.recentActions[1];
-    expect(secondAction?.action.workflow.workflowId).not.toBe(firstAction?.action.workflow.workflowId);
-    const secondTrigger = client.workflow.getHandle(secondAction?.action.workflow.workflowId ?? '');
+    // Two firings in the same second share a workflow ID (it ends with the second): tell the
+    // runs apart by run ID.
+    expect(secondAction?.action.workflow.firstExecutionRunId).not.toBe(
+      firstAction?.action.workflow.firstExecutionRunId,
+    );
+    const secondTrigger = client.workflow.getHandle(
+      secondAction?.action.workflow.workflowId ?? '',
+      secondAction?.action.workflow.firstExecutionRunId,
+    );
     expect(await secondTrigger.result()).toBe(nextWeek);
     expect((await week.describe()).runId).toBe(described.runId);
     await expect
