@@ -1,5 +1,6 @@
 import {
   continueAsNew,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -101,6 +102,18 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
         subscriptionId: target,
         issuedOn,
       });
+      // The household's membership fee, as with monthly billing (runs started before this
+      // change did not bill it).
+      const memberId = parts[0]?.memberId;
+      if (memberId && patched('season-membership-fee')) {
+        const membership = await billing.issueMembershipInvoice({
+          gardenId,
+          year: month.slice(0, 4),
+          memberId,
+          issuedOn,
+        });
+        if (membership) await collect(membership);
+      }
       for (const part of parts) await collect(part);
     }
     progress = { ...progress, done: index + 1 };
