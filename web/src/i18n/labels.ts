@@ -19,7 +19,7 @@ import {
   type Frequency,
   type SubscriptionStatus,
 } from '../../../domain/subscription.ts';
-import { currentLocale } from './index.ts';
+import { currentLocale, translate } from './index.ts';
 
 /** The domain's own words for its values, in the current language (the same the API uses). */
 export const labels = {
@@ -30,6 +30,12 @@ export const labels = {
   weekday: (isoWeekday: number) => weekdayLabels[currentLocale()][isoWeekday - 1] ?? '',
   depotSchedule: (depot: Pick<Depot, 'deliveryWeekday' | 'openingHours'>) =>
     `${weekdayLabels[currentLocale()][depot.deliveryWeekday - 1] ?? ''}, ${depot.openingHours}`,
+  /** « Livraison le mardi, 17 h – 19 h · 1 place Pasteur, 25000 Besançon », under a depot chosen. */
+  depotDetails: (depot: Pick<Depot, 'deliveryWeekday' | 'openingHours' | 'address'>) =>
+    `${translate('subscriptionForm.depotSchedule', {
+      weekday: weekdayLabels[currentLocale()][depot.deliveryWeekday - 1] ?? '',
+      hours: depot.openingHours,
+    })} · ${depot.address.street}, ${depot.address.postalCode} ${depot.address.city}`,
   absencePolicy: (policy: GardenRules['absencePolicy']) => absencePolicyLabels[policy][currentLocale()],
   notificationKind: (kind: NotificationKind) => notificationKindLabels[kind]?.[currentLocale()] ?? kind,
   notificationStatus: (status: NotificationStatus) =>
