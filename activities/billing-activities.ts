@@ -6,6 +6,7 @@ import type { Localized } from '../domain/locale.ts';
 import { memberDisplayName } from '../domain/member.ts';
 import { multiplyCents } from '../domain/money.ts';
 import { declineReason } from '../domain/payment-failures.ts';
+import { portalPaths } from '../domain/portal-paths.ts';
 import { basketLines, basketPrice, installments } from '../domain/pricing.ts';
 import { subscriptionProcessId } from '../domain/process-ids.ts';
 import { deliverySchedule } from '../domain/delivery-schedule.ts';
@@ -326,7 +327,7 @@ export function createBillingActivities(deps: {
       return {
         label: invoiceLabel(invoice.number),
         retryDays: pricing.retryDays,
-        paymentMethodUrl: `${deps.publicUrl}/adherent/paiement`,
+        paymentMethodUrl: `${deps.publicUrl.replace(/\/+$/, '')}${portalPaths.paymentMethod}`,
         memberId: invoice.memberId,
         total: invoice.total,
         outstanding: outstanding(invoice),

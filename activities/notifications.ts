@@ -2,6 +2,7 @@ import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { ApplicationFailure } from '@temporalio/common';
 import { defaultContactPreferences, type Member } from '../domain/member.ts';
+import { portalPaths } from '../domain/portal-paths.ts';
 import {
   completeNotification,
   renderNotification,
@@ -42,7 +43,7 @@ export interface NotificationActivityDeps {
   sns: SNSClient;
   /** The sender, e.g. "Jardin de Cocagne <ne-pas-repondre@example.org>": a verified SES identity. */
   mailFrom: string;
-  /** The app's public address; the member area is `${publicUrl}/adherent`. */
+  /** The app's public address; messages link to the member portal there (`portalPaths`). */
   publicUrl: string;
   now?: () => Date;
 }
@@ -72,7 +73,7 @@ function describeError(error: unknown): string {
 /** Telling members what happens to their subscription, by email (SES) and SMS (SNS), with a log. */
 export function createNotificationActivities(deps: NotificationActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  const portalUrl = `${deps.publicUrl.replace(/\/+$/, '')}/adherent`;
+  const portalUrl = `${deps.publicUrl.replace(/\/+$/, '')}${portalPaths.home}`;
 
   async function sendEmail(to: string, message: RenderedNotification, replyTo: string | undefined) {
     const { MessageId } = await deps.ses.send(

@@ -50,7 +50,7 @@ describe('a member downloads an invoice on a phone', () => {
     await api?.close();
   });
 
-  it('sees « Mes factures », downloads a PDF, and reads how to pay while online payment is out of reach', async () => {
+  it('sees « Mes factures », downloads a PDF, reads how to pay while online payment is out of reach, and opens the payment link', async () => {
     const context = await phoneContext(browser);
     // js.stripe.com is out of reach here; block it so that the test says the same anywhere.
     await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
@@ -90,6 +90,16 @@ describe('a member downloads an invoice on a phone', () => {
     expect(message).toContain('payez par chèque, espèces ou virement');
     expect(await page.getByTestId('add-card').count()).toBe(0);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+
+    // The link of the messages about a failed payment: the portal, means of payment first.
+    await page.goto(`${baseUrl}/adherent/paiement`);
+    const first = page.locator('main section').first();
+    await first.getByRole('heading', { name: 'Moyen de paiement' }).waitFor({ timeout: 20_000 });
+    expect(await first.getAttribute('data-testid')).toBe('my-payment-method');
+    expect(await page.evaluate<string>('document.activeElement.textContent.trim()')).toBe(
+      'Moyen de paiement',
+    );
+    await page.getByTestId('my-invoices').waitFor();
     await context.close();
   });
 });

@@ -45,4 +45,17 @@ describe("the member's payment method", () => {
     expect(wrapper.get('[data-testid="add-sepa"]').text()).toBe('Ajouter un mandat de prélèvement SEPA');
     delete window.Stripe;
   });
+
+  it('takes the focus when the member came for it, from a message about a failed payment', async () => {
+    const pinia = signedIn({ ...staffIdentity, roles: ['member'], memberId: 'm-0001' });
+    stubApi(() => ({ body: { stripeAvailable: false } }));
+    const wrapper = mount(MyPaymentMethod, {
+      props: { memberId: 'm-0001', arrived: true },
+      global: { plugins: [pinia, i18n] },
+      attachTo: document.body,
+    });
+    await flushPromises();
+    expect(document.activeElement?.textContent?.trim()).toBe('Moyen de paiement');
+    wrapper.unmount();
+  });
 });

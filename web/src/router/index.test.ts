@@ -1,6 +1,7 @@
 import { createPinia, setActivePinia } from 'pinia';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
+import { portalPaths } from '../../../domain/portal-paths.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { signedIn, staffIdentity } from '../testing/api-stub.ts';
 import { redirectFor, routes } from './index.ts';
@@ -44,6 +45,18 @@ describe('routing by role', () => {
     expect(await landing('/equipe/adherents')).toBe('/adherent');
     expect(await landing('/adherent/resiliation/s-1')).toBe('/adherent/resiliation/s-1');
     expect(await landing('/adhesion')).toBe('/adherent');
+  });
+
+  it('opens every portal address that messages link to, for a member and after signing in', async () => {
+    signedIn({ ...staffIdentity, roles: ['member'], memberId: 'm-demo-0001' });
+    for (const path of Object.values(portalPaths)) {
+      const router = routerAt();
+      await router.push(path);
+      expect(router.currentRoute.value.fullPath).toBe(path);
+      expect(router.currentRoute.value.name).not.toBe('not-found');
+    }
+    useSessionStore().signedOut();
+    expect(await landing(portalPaths.paymentMethod)).toBe('/connexion?retour=/adherent/paiement');
   });
 
   it('takes a newly registered account, with no garden, to joining one', async () => {

@@ -5,6 +5,7 @@ import {
   type RouteLocationRaw,
   type RouteRecordRaw,
 } from 'vue-router';
+import { portalPaths } from '../../../domain/portal-paths.ts';
 import { onSessionLost } from '../auth/keycloak.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { currentWeek } from '../weeks/week-dates.ts';
@@ -143,9 +144,17 @@ export const routes: RouteRecordRaw[] = [
     ],
   },
   {
-    path: '/adherent',
+    path: portalPaths.home,
     name: 'portal',
     component: () => import('../views/member/MemberPortal.vue'),
+    meta: { area: 'member' },
+  },
+  {
+    // The link in the messages about a failed payment: the portal, its means of payment first.
+    path: portalPaths.paymentMethod,
+    name: 'portal-payment',
+    component: () => import('../views/member/MemberPortal.vue'),
+    props: { section: 'payment' },
     meta: { area: 'member' },
   },
   {
