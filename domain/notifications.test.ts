@@ -101,12 +101,14 @@ describe('member notifications', () => {
     expect(Object.keys(notificationKindLabels).sort()).toEqual([...notificationKinds].sort());
   });
 
-  it('ends every message with the member portal link', () => {
+  it('ends every message with the member portal link (an SMS about a failed payment: the payment page)', () => {
     for (const notification of variants) {
       for (const locale of locales) {
         const rendered = renderNotification(notification, locale);
         expect(rendered.text.endsWith(common.portalUrl)).toBe(true);
-        expect(rendered.sms.endsWith(common.portalUrl)).toBe(true);
+        const smsLink =
+          notification.kind === 'payment-failed' ? notification.data.paymentMethodUrl : common.portalUrl;
+        expect(rendered.sms.endsWith(smsLink)).toBe(true);
         expect(rendered.html).toMatch(
           new RegExp(
             `<a href="${common.portalUrl}"[^>]*>${common.portalUrl}</a></p>\\s*</div></body></html>$`,
@@ -114,6 +116,29 @@ describe('member notifications', () => {
         );
       }
     }
+  });
+
+  it('gives the payment page as a link to click in the email about a failed payment', () => {
+    const rendered = renderNotification(notificationOf('payment-failed'), 'fr');
+    expect(rendered.html).toContain(
+      '<a href="https://pays-de-vesoul.cocagne.org/adherent/paiement" style="color:#4f6b2a;">Mettre à jour mon moyen de paiement</a>',
+    );
+    expect(rendered.text).toContain(
+      'Mettre à jour mon moyen de paiement :\nhttps://pays-de-vesoul.cocagne.org/adherent/paiement',
+    );
+  });
+
+  it('says why deliveries resume: paid, or closed by the team', () => {
+    expect(renderNotification(notificationOf('deliveries-resumed'), 'fr').text).toContain(
+      'Merci : la facture F-000042 est réglée',
+    );
+    const closed = renderNotification(
+      notificationOf('deliveries-resumed', { invoiceLabel: 'F-000042', writtenOff: true }),
+      'fr',
+    );
+    expect(closed.text).toContain("L'équipe du jardin a clos la facture F-000042");
+    expect(closed.text).not.toContain('réglée');
+    expect(closed.sms).toContain('facture F-000042 close par');
   });
 
   it('keeps each SMS to one GSM message with realistic data', () => {

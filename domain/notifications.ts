@@ -86,7 +86,8 @@ export interface NotificationDataByKind {
   /** An invoice without a saved means of payment is past its due date. */
   'payment-overdue': { invoiceLabel: string; amount: number; dueOn: IsoDate };
   'deliveries-suspended': { invoiceLabel: string; amount: number; from: IsoDate };
-  'deliveries-resumed': { invoiceLabel: string };
+  /** `writtenOff`: staff closed the invoice unpaid rather than the member paying it. */
+  'deliveries-resumed': { invoiceLabel: string; writtenOff?: boolean };
 }
 
 /** A message as a workflow asks for it: its kind and the kind's own data. */
@@ -206,7 +207,12 @@ export interface NotificationLogEntry {
 type Say = (fr: string, en: string) => string;
 
 /** A paragraph, a bulleted list, or key facts shown as a small table. */
-type Block = string | { list: string[] } | { facts: Array<[label: string, value: string]> };
+type Block =
+  | string
+  | { list: string[] }
+  | { facts: Array<[label: string, value: string]> }
+  /** A sentence leading to an address: a link in the HTML, the address after it in text. */
+  | { link: string; text: string };
 
 /** Which optional parts an SMS keeps: dropped one by one until it fits one SMS. */
 interface SmsParts {
@@ -219,8 +225,10 @@ interface SmsParts {
 interface Composed {
   subject: string;
   blocks: Block[];
-  /** The SMS without the portal link, given which optional parts to keep. */
+  /** The SMS without its link, given which optional parts to keep. */
   sms: (parts: SmsParts, day: (date: IsoDate) => string) => string;
+  /** Where the SMS leads, when not to the portal's home (the page the member has to act on). */
+  smsLink?: string;
   /** The details are the message itself: sent over several SMS rather than dropped. */
   smsNeedsDetails?: boolean;
   /** A farewell or a refusal does not end with "see you soon". */
@@ -718,14 +726,19 @@ function compose(notification: Notification, locale: Locale): Composed {
           say(`Raison : ${reason}`, `Reason: ${reason}`),
           data.nextAttempt
             ? say(
-                `Nous réessaierons le ${day(data.nextAttempt)}. Si besoin, mettez à jour votre moyen de paiement d'ici là : ${data.paymentMethodUrl}`,
-                `We will try again on ${day(data.nextAttempt)}. If needed, update your means of payment before then: ${data.paymentMethodUrl}`,
+                `Nous réessaierons le ${day(data.nextAttempt)}. Si besoin, mettez à jour votre moyen de paiement d'ici là.`,
+                `We will try again on ${day(data.nextAttempt)}. If needed, update your means of payment before then.`,
               )
             : say(
-                `L'équipe du jardin va vous contacter. Vous pouvez aussi mettre à jour votre moyen de paiement (${data.paymentMethodUrl}) ou régler par chèque, espèces ou virement.`,
-                `The garden team will get in touch. You can also update your means of payment (${data.paymentMethodUrl}) or pay by cheque, cash or bank transfer.`,
+                "L'équipe du jardin va vous contacter. Vous pouvez aussi mettre à jour votre moyen de paiement, ou régler par chèque, espèces ou virement.",
+                'The garden team will get in touch. You can also update your means of payment, or pay by cheque, cash or bank transfer.',
               ),
+          {
+            link: data.paymentMethodUrl,
+            text: say('Mettre à jour mon moyen de paiement', 'Update my means of payment'),
+          },
         ],
+        smsLink: data.paymentMethodUrl,
         sms: (parts, smsDay) =>
           start(
             parts,
@@ -747,8 +760,8 @@ function compose(notification: Notification, locale: Locale): Composed {
         ),
         blocks: [
           say(
-            `La facture ${data.invoiceLabel} (${amount}) était à régler avant le ${day(data.dueOn)}.`,
-            `Invoice ${data.invoiceLabel} (${amount}) was due by ${day(data.dueOn)}.`,
+            `La facture ${data.invoiceLabel} (${amount}) est à régler pour le ${day(data.dueOn)}, et nous n'avons pas encore reçu votre paiement.`,
+            `Invoice ${data.invoiceLabel} (${amount}) is due on ${day(data.dueOn)}, and we have not received your payment yet.`,
           ),
           say(
             "Vous pouvez la régler par chèque, espèces ou virement auprès de l'équipe du jardin. Si c'est déjà fait, merci et ne tenez pas compte de ce message.",
@@ -759,8 +772,8 @@ function compose(notification: Notification, locale: Locale): Composed {
           start(
             parts,
             say(
-              `la facture ${data.invoiceLabel} (${amount}) était à régler avant le ${smsDay(data.dueOn)}.`,
-              `invoice ${data.invoiceLabel} (${amount}) was due by ${smsDay(data.dueOn)}.`,
+              `la facture ${data.invoiceLabel} (${amount}) est à régler pour le ${smsDay(data.dueOn)}.`,
+              `invoice ${data.invoiceLabel} (${amount}) is due on ${smsDay(data.dueOn)}.`,
             ),
           ),
       };
@@ -798,18 +811,28 @@ function compose(notification: Notification, locale: Locale): Composed {
       return {
         subject: say('Vos livraisons reprennent', 'Your deliveries resume'),
         blocks: [
-          say(
-            `Merci : la facture ${data.invoiceLabel} est réglée, vos livraisons reprennent dès la prochaine date prévue.`,
-            `Thank you: invoice ${data.invoiceLabel} is settled, and your deliveries resume from the next planned date.`,
-          ),
+          data.writtenOff
+            ? say(
+                `L'équipe du jardin a clos la facture ${data.invoiceLabel} : vous n'avez plus rien à payer pour elle, et vos livraisons reprennent dès la prochaine date prévue.`,
+                `The garden team has closed invoice ${data.invoiceLabel}: you owe nothing more for it, and your deliveries resume from the next planned date.`,
+              )
+            : say(
+                `Merci : la facture ${data.invoiceLabel} est réglée, vos livraisons reprennent dès la prochaine date prévue.`,
+                `Thank you: invoice ${data.invoiceLabel} is settled, and your deliveries resume from the next planned date.`,
+              ),
         ],
         sms: (parts) =>
           start(
             parts,
-            say(
-              `facture ${data.invoiceLabel} réglée, merci ! Vos livraisons reprennent.`,
-              `invoice ${data.invoiceLabel} settled, thank you! Your deliveries resume.`,
-            ),
+            data.writtenOff
+              ? say(
+                  `facture ${data.invoiceLabel} close par l'équipe. Vos livraisons reprennent.`,
+                  `invoice ${data.invoiceLabel} closed by the team. Your deliveries resume.`,
+                )
+              : say(
+                  `facture ${data.invoiceLabel} réglée, merci ! Vos livraisons reprennent.`,
+                  `invoice ${data.invoiceLabel} settled, thank you! Your deliveries resume.`,
+                ),
           ),
       };
     }
@@ -861,6 +884,7 @@ export function renderNotification(notification: Notification, locale: Locale = 
   const textBlocks = composed.blocks.map((block) => {
     if (typeof block === 'string') return block;
     if ('list' in block) return block.list.map((item) => `- ${item}`).join('\n');
+    if ('link' in block) return say(`${block.text} :\n${block.link}`, `${block.text}:\n${block.link}`);
     return block.facts.map(factLine).join('\n');
   });
   const text = [greeting, ...textBlocks, `${signOff}\n${gardenName}`, `--\n${portalLine}\n${portalUrl}`].join(
@@ -872,6 +896,9 @@ export function renderNotification(notification: Notification, locale: Locale = 
     if ('list' in block) {
       const items = block.list.map((item) => `<li>${escapeHtml(item)}</li>`).join('');
       return `<ul style="${style.ul}">${items}</ul>`;
+    }
+    if ('link' in block) {
+      return `<p style="${style.p}"><a href="${escapeHtml(block.link)}" style="${style.link}">${escapeHtml(block.text)}</a></p>`;
     }
     const rows = block.facts
       .map(
@@ -891,7 +918,12 @@ export function renderNotification(notification: Notification, locale: Locale = 
     '</div></body></html>',
   ].join('\n');
 
-  return { subject: composed.subject, text, html, sms: renderSms(composed, locale, portalUrl) };
+  return {
+    subject: composed.subject,
+    text,
+    html,
+    sms: renderSms(composed, locale, composed.smsLink ?? portalUrl),
+  };
 }
 
 /** Richest first; each step drops one more optional part. */
@@ -903,12 +935,12 @@ const smsVariants: SmsParts[] = [
   { garden: false, name: false, year: false, details: false },
 ];
 
-function renderSms(composed: Composed, locale: Locale, portalUrl: string): string {
+function renderSms(composed: Composed, locale: Locale, link: string): string {
   let sms = '';
   for (const parts of smsVariants) {
     if (composed.smsNeedsDetails && !parts.details) break;
     const day = (date: IsoDate) => (parts.year ? formatDay(date, locale) : dayWithoutYear(date, locale));
-    sms = toSmsText(`${composed.sms(parts, day)} ${portalUrl}`);
+    sms = toSmsText(`${composed.sms(parts, day)} ${link}`);
     if (smsLength(sms).segments === 1) return sms;
   }
   // Nothing fits in one SMS (very long names, or a reason that must be said): it goes as several.

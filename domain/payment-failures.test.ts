@@ -65,7 +65,15 @@ describe('why a payment failed, for the member', () => {
       code: 'processing_error',
       memberMustAct: false,
     });
-    expect(paymentFailure('processing_error').reason.fr).toContain("vous n'avez rien à faire");
+    expect(paymentFailure('processing_error').reason.fr).toContain(
+      "votre moyen de paiement n'est pas en cause",
+    );
+    // Whether a retry follows is the message's to say: no reason promises one.
+    for (const code of ['processing_error', 'insufficient_funds', 'card_declined', 'account_closed'])
+      for (const kind of ['card', 'sepa', undefined] as const)
+        expect(paymentFailure(code, kind).reason.fr, `${code} ${kind}`).not.toMatch(
+          /réessaierons|rien à faire/,
+        );
     for (const code of ['insufficient_funds', 'expired_card', 'account_closed', 'card_declined']) {
       expect(paymentFailure(code).memberMustAct, code).toBe(true);
     }

@@ -46,8 +46,8 @@ const genericDecline: Explanation = {
 
 const processingError: Explanation = {
   any: {
-    fr: "Une erreur technique est survenue pendant le paiement, chez la banque ou le prestataire de paiement. Nous réessaierons automatiquement : vous n'avez rien à faire.",
-    en: 'A technical error occurred during the payment, at the bank or the payment provider. We will try again automatically: you have nothing to do.',
+    fr: "Une erreur technique est survenue pendant le paiement, chez la banque ou le prestataire de paiement : votre moyen de paiement n'est pas en cause.",
+    en: 'A technical error occurred during the payment, at the bank or the payment provider: your means of payment is not at fault.',
   },
   memberMustAct: false,
 };
@@ -69,6 +69,9 @@ const unknownAccount: Explanation = {
 };
 
 /**
+ * Whether the payment is tried again is the message's to say (it knows the schedule), never the
+ * reason's.
+ *
  * Stripe's common decline codes (cards) and failure codes (SEPA Direct Debit). Codes that
  * reveal a suspicion of fraud (lost or stolen card, fraudulent) get the generic answer, as
  * Stripe advises: the member hears it from their bank.
@@ -76,16 +79,16 @@ const unknownAccount: Explanation = {
 const explanations: Readonly<Record<string, Explanation>> = {
   insufficient_funds: {
     card: {
-      fr: `Votre banque a refusé le paiement : le solde ou le plafond de votre carte ne suffisait pas. Nous réessaierons ; d'ici là, vous pouvez aussi enregistrer une autre carte depuis votre espace adhérent.`,
-      en: 'Your bank declined the payment: the balance or limit of your card was not enough. We will try again; meanwhile you may also save another card from your member area.',
+      fr: `Votre banque a refusé le paiement : le solde ou le plafond de votre carte ne suffisait pas. Vous pouvez aussi enregistrer une autre carte depuis votre espace adhérent.`,
+      en: 'Your bank declined the payment: the balance or limit of your card was not enough. You may also save another card from your member area.',
     },
     sepa: {
-      fr: "Le prélèvement a été rejeté : le compte n'était pas suffisamment approvisionné. Nous réessaierons ; pensez à approvisionner votre compte d'ici là.",
-      en: 'The direct debit was rejected: there was not enough money on the account. We will try again; please top up your account before then.',
+      fr: "Le prélèvement a été rejeté : le compte n'était pas suffisamment approvisionné. Pensez à l'approvisionner.",
+      en: 'The direct debit was rejected: there was not enough money on the account. Please top it up.',
     },
     any: {
-      fr: 'Le paiement a été refusé : le solde de votre compte ou le plafond de votre carte ne suffisait pas. Nous réessaierons.',
-      en: 'The payment was declined: the balance of your account or the limit of your card was not enough. We will try again.',
+      fr: 'Le paiement a été refusé : le solde de votre compte ou le plafond de votre carte ne suffisait pas.',
+      en: 'The payment was declined: the balance of your account or the limit of your card was not enough.',
     },
     memberMustAct: true,
   },

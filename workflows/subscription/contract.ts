@@ -95,9 +95,12 @@ export interface SuspendDeliveriesArgs {
 
 /** Staff decided to suspend deliveries while an invoice stays unpaid (from the next delivery still open). */
 export const suspendDeliveriesSignal = defineSignal<[SuspendDeliveriesArgs]>('suspendDeliveries');
-/** That invoice is settled: deliveries resume once no unpaid invoice holds them. */
+/**
+ * That invoice is settled (paid, or written off by staff): deliveries resume once no unpaid
+ * invoice holds them.
+ */
 export const resumeDeliveriesSignal =
-  defineSignal<[{ invoiceNumber: number; invoiceLabel: string }]>('resumeDeliveries');
+  defineSignal<[{ invoiceNumber: number; invoiceLabel: string; writtenOff?: boolean }]>('resumeDeliveries');
 
 /** The garden's calendar, rules or depots changed: read them again. */
 export const gardenSettingsChangedSignal = defineSignal('gardenSettingsChanged');

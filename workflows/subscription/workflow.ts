@@ -202,13 +202,16 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       });
     }
   });
-  setHandler(resumeDeliveriesSignal, ({ invoiceNumber, invoiceLabel }) => {
+  setHandler(resumeDeliveriesSignal, ({ invoiceNumber, invoiceLabel, writtenOff }) => {
     const current = subscription.suspension;
     if (!current?.invoiceNumbers.includes(invoiceNumber)) return;
     const rest = current.invoiceNumbers.filter((number) => number !== invoiceNumber);
     change({ suspension: rest.length > 0 ? { ...current, invoiceNumbers: rest } : undefined });
     if (rest.length === 0) {
-      notice(`resumed/${invoiceNumber}`, { kind: 'deliveries-resumed', data: { invoiceLabel } });
+      notice(`resumed/${invoiceNumber}`, {
+        kind: 'deliveries-resumed',
+        data: { invoiceLabel, ...(writtenOff ? { writtenOff } : {}) },
+      });
     }
   });
 
