@@ -3,6 +3,7 @@ import type { MemberBilling } from '../domain/billing-views.ts';
 import { defaultPricing, type Pricing, type PricingInput } from '../domain/pricing.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
+import { billingScheduleId } from '../workflows/billing/contract.ts';
 
 /** A garden's prices and billing model, and the solidarity tiers staff give households. */
 describe('pricing', () => {
@@ -14,6 +15,10 @@ describe('pricing', () => {
     gardenAdmin = await createAccount({ role: 'garden-admin', gardenId: api.gardenId });
   });
   afterAll(async () => {
+    await api?.client.schedule
+      .getHandle(billingScheduleId(api.gardenId))
+      .delete()
+      .catch(() => undefined);
     if (gardenAdmin) await deleteAccounts([gardenAdmin]);
     await api?.close();
   });
@@ -196,6 +201,40 @@ describe('pricing', () => {
     expect((await api.store.billingProfiles.get(api.gardenId, member.id)).tier).toBeUndefined();
   });
 
+  it('keeps a tier households hold from being deleted (422, nothing changed), then lets it go', async () => {
+    const member = await api.createMember({ firstName: 'Rosa', lastName: 'Bonheur' });
+    const given = await api.call(api.accounts.staff, 'PUT', tierUrl(member.id), {
+      tierId: 'etudiant',
+      reason: 'Étudiante boursière',
+      version: 0,
+    });
+    expect(given.statusCode, given.body).toBe(200);
+    const before = await readPricing();
+    const { version, ...input } = before;
+    const withoutStudents = {
+      ...input,
+      solidarityTiers: input.solidarityTiers.filter((tier) => tier.id !== 'etudiant'),
+      version,
+    };
+    const refused = await api.call(api.accounts.staff, 'PUT', pricingUrl(), withoutStudents);
+    expect(refused.statusCode, refused.body).toBe(422);
+    expect(refused.json<{ message: string }>().message).toBe(
+      "Le tarif « Tarif étudiant » est attribué à un foyer : retirez-le d'abord de leur fiche, puis supprimez-le.",
+    );
+    expect(await readPricing()).toEqual(before);
+
+    await api.call(api.accounts.staff, 'PUT', tierUrl(member.id), { tierId: null, version: 1 });
+    const deleted = await api.call(api.accounts.staff, 'PUT', pricingUrl(), withoutStudents);
+    expect(deleted.statusCode, deleted.body).toBe(200);
+    expect(deleted.json<Pricing>().solidarityTiers.map((tier) => tier.id)).toEqual(['solidaire']);
+  });
+
+  it('sets up the monthly billing run on the 1st once the garden has saved its pricing', async () => {
+    const schedule = await api.client.schedule.getHandle(billingScheduleId(api.gardenId)).describe();
+    expect(schedule.spec.calendars?.[0]).toMatchObject({ dayOfMonth: [{ start: 1, end: 1, step: 1 }] });
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'billingRunTrigger' });
+  });
+
   it('refuses a tier without a reason, an unknown tier, a stale version or an unknown member, changing nothing', async () => {
     const member = await api.createMember({ firstName: 'Camille', lastName: 'Claudel' });
     const refusals: Array<[Record<string, unknown>, number, string | RegExp, string?]> = [
@@ -204,7 +243,7 @@ describe('pricing', () => {
       [
         { tierId: 'platine', reason: 'Ami du jardin', version: 0 },
         400,
-        "Le tarif solidaire « platine » n'existe pas dans les tarifs du jardin (tarifs : « Tarif solidaire », « Tarif étudiant »).",
+        "Le tarif solidaire « platine » n'existe pas dans les tarifs du jardin (tarifs : « Tarif solidaire »).",
         'tierId',
       ],
       [{ tierId: 'Tarif Solidaire!', reason: 'x', version: 0 }, 400, /« Tarif solidaire »/],

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/errors.ts';
 import type { BillingProfile } from '../../domain/pricing.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
@@ -22,6 +22,26 @@ export function createBillingProfileStore(db: DynamoDBDocumentClient, tables: Ta
         }),
       );
       return Item ? withoutKeys<BillingProfile>(Item) : { gardenId, memberId, version: 0 };
+    },
+
+    /** The households holding a solidarity tier (to keep a tier in use from being deleted). */
+    async holdersOfTier(gardenId: string, tierId: string): Promise<string[]> {
+      const holders: string[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new QueryCommand({
+            TableName: tables.gardens,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            FilterExpression: 'tier.id = :tier',
+            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'BILLING#', ':tier': tierId },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) holders.push(withoutKeys<BillingProfile>(item).memberId);
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return holders;
     },
 
     /** Writes changed fields over the version read; someone else's change meanwhile is a conflict. */

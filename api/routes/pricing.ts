@@ -11,7 +11,7 @@ import { memberBilling, memberNotFound } from './member-billing.ts';
 
 /** A garden's prices, solidarity tiers, membership fee, billing model and legal details. */
 export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.services;
+  const { store, billing } = app.services;
   const staffOnly = app.guard({ roles: staffRoles });
 
   app.get(
@@ -86,7 +86,24 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const refusal = pricingRefusal(trimmed);
       if (refusal) throw new CocagneError('invalid_input', refusal.message, { field: refusal.field });
-      return store.settings.savePricing(request.params.gardenId, trimmed, version);
+      const { gardenId } = request.params;
+      // A tier households hold stays until staff take it back from each of them.
+      const current = await store.settings.pricing(gardenId);
+      for (const tier of current.solidarityTiers) {
+        if (trimmed.solidarityTiers.some((kept) => kept.id === tier.id)) continue;
+        const holders = await store.billingProfiles.holdersOfTier(gardenId, tier.id);
+        if (holders.length > 0) {
+          throw new CocagneError('refused', {
+            fr: `Le tarif « ${tier.label} » est attribué à ${holders.length === 1 ? 'un foyer' : `${holders.length} foyers`} : retirez-le d'abord de leur fiche, puis supprimez-le.`,
+            en: `The "${tier.label}" tier is held by ${holders.length === 1 ? 'one household' : `${holders.length} households`}: take it back from them first, then delete it.`,
+          });
+        }
+      }
+      const saved = await store.settings.savePricing(gardenId, trimmed, version);
+      // The monthly billing run follows the garden's pricing: from now on it runs on the 1st.
+      const garden = await store.gardens.get(gardenId);
+      await billing.ensureSchedule(gardenId, garden?.timeZone);
+      return saved;
     },
   );
 
