@@ -41,6 +41,8 @@ export interface IssuedInvoice {
   memberId: string;
   subscriptionId?: string;
   total: number;
+  /** The day it is dated: an earlier run's invoice (the year's membership fee…) has another. */
+  issuedOn?: string;
 }
 
 export interface ChargeOutcome {
@@ -83,6 +85,13 @@ export function createBillingActivities(deps: {
   publicUrl: string;
 }) {
   const { store, documents } = deps;
+
+  const issuedOf = (invoice: Invoice): IssuedInvoice => ({
+    invoiceNumber: invoice.number,
+    memberId: invoice.memberId,
+    total: invoice.total,
+    issuedOn: invoice.issuedOn,
+  });
 
   async function requireInvoice(gardenId: string, invoiceNumber: number): Promise<Invoice> {
     const invoice = await store.invoices.get(gardenId, invoiceNumber);
@@ -154,8 +163,7 @@ export function createBillingActivities(deps: {
     }): Promise<IssuedInvoice | undefined> {
       const sourceKey = `month/${input.month}/${input.memberId}`;
       const existing = await store.invoices.bySource(input.gardenId, sourceKey);
-      if (existing)
-        return { invoiceNumber: existing.number, memberId: existing.memberId, total: existing.total };
+      if (existing) return issuedOf(existing);
       const [pricing, profile] = await Promise.all([
         store.settings.pricing(input.gardenId),
         store.billingProfiles.get(input.gardenId, input.memberId),
@@ -166,7 +174,8 @@ export function createBillingActivities(deps: {
         unitPrice: line.unitPrice,
         amount: line.amount,
       }));
-      if (lines.length === 0) return undefined;
+      // Nothing to pay (no basket, or a tier free of charge): no invoice, which would stay open.
+      if (lines.reduce((sum, line) => sum + line.amount, 0) === 0) return undefined;
       const invoice = await store.invoices.issue(
         {
           gardenId: input.gardenId,
@@ -179,7 +188,7 @@ export function createBillingActivities(deps: {
         },
         sourceKey,
       );
-      return { invoiceNumber: invoice.number, memberId: invoice.memberId, total: invoice.total };
+      return issuedOf(invoice);
     },
 
     /** The year's membership fee (adhésion), once per household and year; nothing when the fee is 0. */
@@ -210,7 +219,7 @@ export function createBillingActivities(deps: {
         },
         `membership/${input.year}/${input.memberId}`,
       );
-      return { invoiceNumber: invoice.number, memberId: invoice.memberId, total: invoice.total };
+      return issuedOf(invoice);
     },
 
     /** Running season subscriptions of a season, to bill in installments. */
@@ -279,19 +288,18 @@ export function createBillingActivities(deps: {
           },
           `season/${input.seasonId}/${subscription.id}/${index + 1}`,
         );
-        issued.push({
-          invoiceNumber: invoice.number,
-          memberId: invoice.memberId,
-          subscriptionId: subscription.id,
-          total: invoice.total,
-        });
+        issued.push({ ...issuedOf(invoice), subscriptionId: subscription.id });
       }
       return issued;
     },
 
-    /** Prints the invoice (PDF in S3) and notes where; printing again gives the same file. */
+    /**
+     * Prints the invoice (PDF in S3) and notes where. An invoice is printed once: the legal
+     * details and the address it was issued with stay on it, whatever changes later.
+     */
     async printInvoice(input: { gardenId: string; invoiceNumber: number }): Promise<string> {
       const invoice = await requireInvoice(input.gardenId, input.invoiceNumber);
+      if (invoice.documentKey) return invoice.documentKey;
       const [pricing, member] = await Promise.all([
         store.settings.pricing(input.gardenId),
         store.members.get(input.gardenId, invoice.memberId),
@@ -454,6 +462,7 @@ export function createBillingActivities(deps: {
       await store.invoices.writeOff(input.gardenId, input.invoiceNumber, {
         by: input.actor,
         at: new Date().toISOString(),
+        reason: input.reason.trim(),
       });
     },
 

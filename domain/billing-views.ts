@@ -65,7 +65,7 @@ export const InvoiceView = Type.Object({
   outstanding: Type.Integer(),
   status: Type.Enum(['open', 'paid', 'written-off']),
   payments: Type.Array(Payment),
-  writtenOff: Type.Optional(Act),
+  writtenOff: Type.Optional(Type.Object({ ...Act.properties, reason: Type.Optional(Type.String()) })),
   /** Its PDF is printed and can be downloaded. */
   hasDocument: Type.Boolean(),
   collection: Type.Optional(Collection),

@@ -52,7 +52,8 @@ export const Invoice = Type.Object({
   total: Type.Integer(),
   payments: Type.Array(Payment),
   status: Type.Enum(['open', 'paid', 'written-off']),
-  writtenOff: Type.Optional(Act),
+  /** Staff closed it unpaid: who, when and why. */
+  writtenOff: Type.Optional(Type.Object({ ...Act.properties, reason: Type.Optional(Type.String()) })),
   /** Where its PDF is kept (S3 key). */
   documentKey: Type.Optional(Type.String()),
   version: Type.Integer(),
@@ -121,7 +122,11 @@ export function paymentsCsv(
     reference?: string | undefined;
   }>,
 ): string {
-  const quote = (value: string) => (/[;"\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+  const quote = (typed: string) => {
+    // A name or reference a person typed never runs as a spreadsheet formula.
+    const value = /^[=+\-@\t\r]/.test(typed) ? `'${typed}` : typed;
+    return /[;"\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+  };
   const lines = [
     ['Date', 'Facture', 'Adhérent', 'Moyen de paiement', 'Montant (EUR)', 'Référence'].join(';'),
     ...rows.map((row) =>

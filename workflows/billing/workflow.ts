@@ -73,7 +73,11 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
     }
-    progress = { ...progress, invoices: [...progress.invoices, invoice.invoiceNumber] };
+    // An invoice of an earlier run (the year's membership fee, a season's installments) is
+    // handed over again in case that run stopped half-way, but not counted as issued now.
+    if (invoice.issuedOn === undefined || invoice.issuedOn === issuedOn) {
+      progress = { ...progress, invoices: [...progress.invoices, invoice.invoiceNumber] };
+    }
   }
 
   const stopAt = Math.min(targets.length, progress.done + targetsPerRun);
