@@ -114,6 +114,8 @@ describe('Stripe webhooks', () => {
       id: `pi_${randomUUID().slice(0, 8)}`,
       object: 'payment_intent',
       amount: 1700,
+      amount_received: 1700,
+      payment_method_types: ['sepa_debit'],
       currency: 'eur',
       status: 'succeeded',
       last_payment_error: null,
@@ -167,10 +169,51 @@ describe('Stripe webhooks', () => {
           type: 'payment_intent.succeeded',
           paymentIntentId: intent.id,
           created: event.created,
+          amount: 1700,
+          method: 'sepa',
         },
       },
     ]);
     expect(await store.stripeEvents.processed(gardenId, event.id)).toMatchObject({ outcome: 'delivered' });
+  });
+
+  it('records money Stripe collected after the collection ended on the invoice, once', async () => {
+    const invoice = await store.invoices.issue(
+      {
+        gardenId,
+        memberId: 'm-late',
+        subject: 'Paniers livrés en octobre 2026',
+        issuedOn: '2026-11-01',
+        dueOn: '2026-11-11',
+        lines: [{ label: 'Panier moyen', quantity: 2, unitPrice: 1700, amount: 3400 }],
+        total: 3400,
+      },
+      `test/late/${randomUUID()}`,
+    );
+    // Its workflow gave up on a SEPA debit (or a cheque settled it): no collection runs.
+    await client.workflow
+      .getHandle(invoicePaymentId(gardenId, invoice.number))
+      .terminate('collection over')
+      .catch(() => undefined);
+    const intent = paymentIntent(invoice.number, { amount: 3400, amount_received: 3400 });
+    const event = stripeEvent('payment_intent.succeeded', intent);
+    const response = await deliver(event);
+    expect(response.json()).toEqual({ received: true, outcome: 'recorded' });
+    expect((await deliver(event)).json()).toEqual({ received: true, outcome: 'duplicate' });
+    const recorded = await store.invoices.get(gardenId, invoice.number);
+    expect(recorded).toMatchObject({
+      status: 'paid',
+      payments: [{ id: `stripe-${intent.id}`, method: 'sepa', amount: 3400, reference: intent.id }],
+    });
+    // A failure for a collection that is over changes nothing.
+    const failed = await deliver(
+      stripeEvent(
+        'payment_intent.payment_failed',
+        paymentIntent(invoice.number, { status: 'requires_payment_method' }),
+      ),
+    );
+    expect(failed.json()).toEqual({ received: true, outcome: 'not-running' });
+    expect((await store.invoices.get(gardenId, invoice.number))?.payments).toHaveLength(1);
   });
 
   it("passes a failure on with Stripe's decline code and message", async () => {

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type Stripe from 'stripe';
 import Type from 'typebox';
+import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { paymentsNotConfigured } from '../../temporal/payment-gateway.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
@@ -11,6 +12,8 @@ const outcomes = [
   'delivered',
   /** About an invoice whose collection is over (or never started): acknowledged, no effect. */
   'not-running',
+  /** A success arriving after the collection ended: the money is recorded on the invoice. */
+  'recorded',
   /** A card or mandate saved in the member's billing profile. */
   'saved',
   /** Processed before: no second effect. */
@@ -67,6 +70,8 @@ export const stripeWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
     const failure = intent.last_payment_error;
     const failureCode = failure?.decline_code || failure?.code;
+    const succeeded = event.type === 'payment_intent.succeeded';
+    const method = (intent.payment_method_types ?? []).includes('sepa_debit') ? 'sepa' : 'card';
     const signal: StripePaymentEvent = {
       eventId: event.id,
       type: event.type as StripePaymentEvent['type'],
@@ -74,11 +79,27 @@ export const stripeWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       created: event.created,
       ...(failureCode ? { failureCode } : {}),
       ...(failure?.message ? { failureMessage: failure.message } : {}),
+      ...(succeeded ? { amount: intent.amount_received, method } : {}),
     };
     const delivered = await payments.stripeEvent(gardenId, invoiceNumber, signal);
-    // An event for a collection that is over has no effect: nothing to remember.
-    if (!delivered) return { received: true as const, outcome: 'not-running' as const };
-    return done(gardenId, event, 'delivered');
+    if (delivered) return done(gardenId, event, 'delivered');
+    // The collection is over (a cheque or a write-off came first, or a SEPA debit confirmed
+    // after it gave up): money Stripe did collect is still recorded on the invoice, once.
+    if (succeeded && intent.amount_received > 0) {
+      const invoice = await store.invoices.get(gardenId, invoiceNumber);
+      if (!invoice) return { received: true as const, outcome: 'not-running' as const };
+      await store.invoices.addPayment(gardenId, invoiceNumber, {
+        id: `stripe-${intent.id}`,
+        method,
+        amount: intent.amount_received,
+        receivedOn: gardenDay(new Date(event.created * 1000)),
+        reference: intent.id,
+        recorded: { by: { userId: 'stripe', name: 'Stripe' }, at: new Date().toISOString() },
+      });
+      return done(gardenId, event, 'recorded');
+    }
+    // Any other event for a collection that is over has no effect: nothing to remember.
+    return { received: true as const, outcome: 'not-running' as const };
   }
 
   async function setupIntentEvent(

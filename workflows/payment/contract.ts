@@ -63,6 +63,9 @@ export interface StripePaymentEvent {
   created: number;
   failureCode?: string;
   failureMessage?: string;
+  /** On success: what Stripe collected, in cents, and by which means. */
+  amount?: number;
+  method?: 'card' | 'sepa';
 }
 
 export const paymentStateQuery = defineQuery<PaymentState>('paymentState');

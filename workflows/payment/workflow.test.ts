@@ -9,6 +9,7 @@ import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
 import { CocagneError } from '../../domain/errors.ts';
+import { invoiceLabel } from '../../domain/invoices.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import {
@@ -162,6 +163,32 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     }
   };
 
+  /** An approved weekly subscription of the household, starting next week. */
+  async function runningSubscription(taskQueue: string, memberId: string) {
+    const t0 = new Date(await env.currentTimeMs());
+    const startDate = nextWeekday(addDays(gardenDay(t0, paris), 7), 2);
+    const subscriptionId = `${memberId}.${startDate}`;
+    const subscription: WorkflowHandle<typeof subscriptionWorkflow> = await env.client.workflow.start(
+      subscriptionWorkflowType,
+      {
+        taskQueue,
+        workflowId: subscriptionWorkflowId(gardenId, subscriptionId),
+        args: [
+          {
+            gardenId,
+            subscriptionId,
+            request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate },
+            requested: { by: staff, at: t0.toISOString() },
+          },
+        ],
+      },
+    );
+    await subscription.executeUpdate(decideUpdate, {
+      args: [{ input: { decision: 'approve' }, actor: staff }],
+    });
+    return { subscriptionId, subscription };
+  }
+
   it('retries on the garden schedule, tells the member each time, then staff suspend and a cheque resumes deliveries', async () => {
     const { memberId, email, invoice } = await household('declined', true);
     const { gateway, calls } = scriptedGateway([
@@ -173,27 +200,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     ]);
     await run(gateway, async (taskQueue) => {
       // A running subscription, whose deliveries the suspension stops.
-      const t0 = new Date(await env.currentTimeMs());
-      const startDate = nextWeekday(addDays(gardenDay(t0, paris), 7), 2);
-      const subscriptionId = `${memberId}.${startDate}`;
-      const subscription: WorkflowHandle<typeof subscriptionWorkflow> = await env.client.workflow.start(
-        subscriptionWorkflowType,
-        {
-          taskQueue,
-          workflowId: subscriptionWorkflowId(gardenId, subscriptionId),
-          args: [
-            {
-              gardenId,
-              subscriptionId,
-              request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate },
-              requested: { by: staff, at: t0.toISOString() },
-            },
-          ],
-        },
-      );
-      await subscription.executeUpdate(decideUpdate, {
-        args: [{ input: { decision: 'approve' }, actor: staff }],
-      });
+      const { subscriptionId, subscription } = await runningSubscription(taskQueue, memberId);
 
       const input: InvoicePaymentInput = { gardenId, invoiceNumber: invoice.number, memberId };
       const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
@@ -245,6 +252,10 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       await expect.poll(async () => (await failureMails()).length, { timeout: 10_000 }).toBe(4);
       const failures = await failureMails();
       expect(failures.filter((mail) => /Nous réessaierons le/.test(mail.body))).toHaveLength(3);
+      // After the last one, no promise of another try: the team will get in touch.
+      const last = failures.find((mail) => !/Nous réessaierons le/.test(mail.body));
+      expect(last?.body).toMatch(/L(?:'|&#39;)équipe du jardin va vous contacter/);
+      expect(last?.body).not.toMatch(/réessaierons/);
 
       // Staff suspend deliveries: the next deliveries open to changes are suspended.
       const suspended = await payments.decide(gardenId, invoice.number, {
@@ -401,6 +412,108 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       await handle.signal(invoicePaymentRecordedSignal);
       expect(await handle.result()).toMatchObject({ phase: 'paid' });
       expect(calls).toHaveLength(0);
+    });
+  });
+
+  it('staff write off a suspended invoice: the reason stays on it, deliveries resume, the member reads why', async () => {
+    const { memberId, email, invoice } = await household('written-off', false);
+    const { gateway } = scriptedGateway([]);
+    await run(gateway, async (taskQueue) => {
+      const { subscriptionId, subscription } = await runningSubscription(taskQueue, memberId);
+      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
+        invoicePaymentType,
+        {
+          taskQueue,
+          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
+          args: [{ gardenId, invoiceNumber: invoice.number, memberId }],
+        },
+      );
+      // No means of payment: overdue reminder, then after the retry days (3 + 7 + 14) staff decide.
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 25), 9, paris)));
+      expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-decision');
+      const payments = createPaymentCommands(env.client);
+      await payments.decide(gardenId, invoice.number, {
+        decision: 'suspend',
+        reason: 'Pas de réponse aux relances',
+        actor: staff,
+      });
+      await expect
+        .poll(async () => (await store.subscriptions.get(gardenId, subscriptionId))?.suspension, {
+          timeout: 10_000,
+        })
+        .toBeDefined();
+
+      const closed = await payments.decide(gardenId, invoice.number, {
+        decision: 'write-off',
+        reason: '  Famille en grande difficulté  ',
+        actor: staff,
+      });
+      expect(closed.phase).toBe('written-off');
+      expect(await store.invoices.get(gardenId, invoice.number)).toMatchObject({
+        status: 'written-off',
+        writtenOff: { by: staff, reason: 'Famille en grande difficulté' },
+      });
+      await expect
+        .poll(async () => (await store.subscriptions.get(gardenId, subscriptionId))?.suspension, {
+          timeout: 10_000,
+        })
+        .toBeUndefined();
+      await expect
+        .poll(
+          async () =>
+            (await emailsTo(email)).find((mail) => mail.subject === 'Vos livraisons reprennent')?.body,
+          { timeout: 10_000 },
+        )
+        .toMatch(
+          new RegExp(`L(?:'|&#39;)équipe du jardin a clos la facture ${invoiceLabel(invoice.number)}`),
+        );
+      await subscription.terminate('test over');
+    });
+  });
+
+  it('answers staff at once when they try a debit again, while the bank takes days to confirm it', async () => {
+    const { invoice } = await household('retry-sepa', true);
+    const declined = { code: 'insufficient_funds', message: 'Insufficient funds.' };
+    const { gateway, calls } = scriptedGateway([
+      ...[1, 2, 3, 4].map((n) => ({
+        paymentIntentId: `pi_${n}`,
+        status: 'failed' as const,
+        failure: declined,
+      })),
+      { paymentIntentId: 'pi_again', status: 'processing' },
+    ]);
+    await run(gateway, async (taskQueue) => {
+      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
+        invoicePaymentType,
+        {
+          taskQueue,
+          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
+          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
+        },
+      );
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 25), 9, paris)));
+      expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-decision');
+
+      const answer = await createPaymentCommands(env.client).decide(gardenId, invoice.number, {
+        decision: 'retry',
+        reason: 'Le compte est approvisionné',
+        actor: staff,
+      });
+      expect(answer.phase).toBe('awaiting-result');
+      expect(calls).toHaveLength(5);
+
+      await handle.signal(stripePaymentEventSignal, {
+        eventId: 'evt_again_ok',
+        type: 'payment_intent.succeeded',
+        paymentIntentId: 'pi_again',
+        created: Math.floor((await env.currentTimeMs()) / 1000),
+        amount: 6800,
+        method: 'sepa',
+      });
+      expect(await handle.result()).toMatchObject({ phase: 'paid' });
+      expect((await store.invoices.get(gardenId, invoice.number))?.payments).toEqual([
+        expect.objectContaining({ method: 'sepa', amount: 6800, reference: 'pi_again' }),
+      ]);
     });
   });
 });

@@ -3,6 +3,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -74,7 +75,13 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
     paymentDecisionUpdate,
     async (decision: PaymentDecision) => {
       pendingDecision = decision;
-      await condition(() => pendingDecision === undefined);
+      if (patched('decision-answered-while-bank-confirms')) {
+        // A SEPA debit tried again may take days to confirm: staff hear at once that it is
+        // on its way (phase awaiting-result) rather than waiting on the bank.
+        await condition(() => pendingDecision === undefined || state.phase === 'awaiting-result');
+      } else {
+        await condition(() => pendingDecision === undefined);
+      }
       return state;
     },
     {
@@ -141,8 +148,8 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
           gardenId,
           invoiceNumber,
           paymentIntentId: event.paymentIntentId,
-          amount: info.outstanding,
-          method: info.paymentMethod?.kind ?? 'card',
+          amount: event.amount ?? info.outstanding,
+          method: event.method ?? info.paymentMethod?.kind ?? 'card',
           receivedOn: gardenDay(new Date(event.created * 1000), paris),
         });
         if (attempt) attempt.outcome = 'succeeded';
@@ -222,15 +229,20 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
   }
 
   async function finish(): Promise<void> {
+    const writtenOff = info.status === 'written-off';
     if (suspendedSubscriptions.length > 0) {
       for (const id of suspendedSubscriptions) {
         await getExternalWorkflowHandle(id)
-          .signal(resumeDeliveriesSignal, { invoiceNumber, invoiceLabel: info.label })
+          .signal(resumeDeliveriesSignal, {
+            invoiceNumber,
+            invoiceLabel: info.label,
+            ...(writtenOff ? { writtenOff } : {}),
+          })
           .catch(() => undefined);
       }
       suspendedSubscriptions = [];
     }
-    state = { ...state, phase: info.status === 'written-off' ? 'written-off' : 'paid' };
+    state = { ...state, phase: writtenOff ? 'written-off' : 'paid' };
     delete state.nextAttemptAt;
     upsertSearchAttributes([{ key: waitingOnKey, value: null }]);
   }
