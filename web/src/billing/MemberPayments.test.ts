@@ -92,7 +92,7 @@ describe('payments on a member page', () => {
     );
   });
 
-  it('offers a decision only on an invoice that awaits one', async () => {
+  it('offers a decision only on an invoice that awaits one, suspended deliveries included', async () => {
     const pinia = signedIn();
     stubApi((call) =>
       call.path.endsWith('/pricing')
@@ -112,6 +112,30 @@ describe('payments on a member page', () => {
                   label: 'F-000041',
                   collection: { phase: 'waiting-retry', attempts: 1 },
                 }),
+                anInvoice({
+                  number: 40,
+                  label: 'F-000040',
+                  collection: {
+                    phase: 'suspended',
+                    attempts: 3,
+                    decision: {
+                      decision: 'suspend',
+                      reason: 'Trois relances sans réponse',
+                      by: { userId: 'u', name: 'Claire Martin' },
+                      at: '2026-12-20T10:00:00Z',
+                    },
+                  },
+                }),
+                anInvoice({
+                  number: 39,
+                  label: 'F-000039',
+                  status: 'written-off',
+                  writtenOff: {
+                    by: { userId: 'u', name: 'Claire Martin' },
+                    at: '2026-12-21T10:00:00Z',
+                    reason: 'Famille partie sans adresse',
+                  },
+                }),
               ],
             }),
           },
@@ -128,5 +152,23 @@ describe('payments on a member page', () => {
       'Dernier refus : Provision insuffisante.',
     );
     expect(rows[1]?.find('[data-testid="decide-invoice"]').exists()).toBe(false);
+
+    // Who decided what and why stays in view.
+    expect(rows[2]?.get('[data-testid="invoice-decision"]').text()).toBe(
+      'Décision : Suspendre les livraisons jusqu’au paiement, « Trois relances sans réponse » (Claire Martin, 20 décembre 2026 à 11:00)',
+    );
+    expect(rows[3]?.get('[data-testid="invoice-written-off"]').text()).toMatch(
+      /^Créance abandonnée par Claire Martin le .+ : « Famille partie sans adresse »$/,
+    );
+    expect(rows[3]?.find('[data-testid="decide-invoice"]').exists()).toBe(false);
+
+    // Deliveries suspended: staff may still try again, record a payment or write it off.
+    await rows[2]?.get('[data-testid="decide-invoice"]').trigger('click');
+    const choices = wrapper.findAll('.decision-choice').map((choice) => choice.text());
+    expect(choices).toEqual([
+      'Réessayer le prélèvement maintenant',
+      'Paiement reçu (chèque, espèces, virement)',
+      'Abandonner la créance',
+    ]);
   });
 });

@@ -37,14 +37,31 @@ const phaseKeys: Record<PaymentPhase, string> = {
   'written-off': 'paymentPhase.writtenOff',
 };
 
+const decisionKeys: Record<string, string> = {
+  retry: 'payments.decisionRetry',
+  manual: 'payments.decisionManual',
+  suspend: 'payments.decisionSuspend',
+  'write-off': 'payments.decisionWriteOff',
+};
+
+/** A staff decision on an invoice, as the decision dialog offered it. */
+export function decisionLabel(decision: string): string {
+  const key = decisionKeys[decision];
+  return key ? translate(key) : decision;
+}
+
 export function phaseLabel(phase: string): string {
   const key = phaseKeys[phase as PaymentPhase] as string | undefined;
   return key ? translate(key) : phase;
 }
 
-/** Staff have a decision to take on it: every try failed, or a manual payment is overdue. */
+/**
+ * Staff have a decision to take on it: every try failed, or deliveries are suspended until it
+ * is paid (then they may still try again, record a payment or write it off).
+ */
 export function awaitsDecision(invoice: Pick<InvoiceView, 'status' | 'collection'>): boolean {
-  return invoice.status === 'open' && invoice.collection?.phase === 'awaiting-decision';
+  const phase = invoice.collection?.phase;
+  return invoice.status === 'open' && (phase === 'awaiting-decision' || phase === 'suspended');
 }
 
 const shortDates = new Map<string, Intl.DateTimeFormat>();

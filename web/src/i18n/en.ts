@@ -860,6 +860,9 @@ export const en: Messages = {
     decided: 'Decision recorded for invoice {label}.',
     lastFailure: 'Last refusal: {reason}',
     nextAttempt: 'Next try on {date}',
+    lastDecision: 'Decision: {decision}, "{reason}" ({name}, {date})',
+    writtenOffBy: 'Debt written off by {name} on {date}',
+    writtenOffBecause: 'Debt written off by {name} on {date}: "{reason}"',
   },
   myInvoices: {
     title: 'My invoices',

@@ -878,6 +878,9 @@ export const fr = {
     decided: 'Décision enregistrée pour la facture {label}.',
     lastFailure: 'Dernier refus : {reason}',
     nextAttempt: 'Nouvel essai le {date}',
+    lastDecision: 'Décision : {decision}, « {reason} » ({name}, {date})',
+    writtenOffBy: 'Créance abandonnée par {name} le {date}',
+    writtenOffBecause: 'Créance abandonnée par {name} le {date} : « {reason} »',
   },
   myInvoices: {
     title: 'Mes factures',

@@ -29,12 +29,14 @@ export const usePricingStore = defineStore('pricing', () => {
     }
   }
 
-  /** Saves over the version read. Throws the ApiError for the form (409: `conflict`). */
-  async function save(input: PricingInput): Promise<Pricing> {
-    const base = pricing.value;
-    if (!base) throw new Error('The pricing has not been read.');
+  /**
+   * Saves over `version`, the one the form was filled from (the last read by default).
+   * Throws the ApiError for the form (409: `conflict`).
+   */
+  async function save(input: PricingInput, version = pricing.value?.version): Promise<Pricing> {
+    if (version === undefined) throw new Error('The pricing has not been read.');
     try {
-      pricing.value = await api.savePricing(requireGardenId(), input, base.version);
+      pricing.value = await api.savePricing(requireGardenId(), input, version);
       conflict.value = false;
       return pricing.value;
     } catch (failure) {

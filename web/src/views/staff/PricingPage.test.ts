@@ -4,6 +4,7 @@ import { createMemoryHistory, createRouter } from 'vue-router';
 import { defaultPricing, type Pricing } from '../../../../domain/pricing.ts';
 import { i18n, setLocale } from '../../i18n/index.ts';
 import { routes } from '../../router/index.ts';
+import { usePricingStore } from '../../stores/pricing.ts';
 import { useToastStore } from '../../stores/toasts.ts';
 import { signedIn, stubApi } from '../../testing/api-stub.ts';
 import PricingPage from './PricingPage.vue';
@@ -77,5 +78,36 @@ describe('the pricing page', () => {
     );
     expect(wrapper.text()).toContain('« SIRET » : 14 chiffres.');
     expect(document.activeElement).toBe(medium.element);
+  });
+
+  it('fills the form from a fresh reading, not from what another page read earlier, and saves over it', async () => {
+    setLocale('fr');
+    const pinia = signedIn();
+    let current: Pricing = { ...defaultPricing, version: 1 };
+    const api = stubApi((call) => {
+      if (call.method === 'GET') return { body: current };
+      const { version, ...input } = call.body as Pricing;
+      if (version !== current.version)
+        return { status: 409, body: { error: 'conflict', message: 'Conflit' } };
+      current = { ...input, version: version + 1 };
+      return { body: current };
+    });
+    // The member page read the pricing (version 1); a colleague has since saved version 2.
+    await usePricingStore().load();
+    current = { ...current, membershipFee: 3000, version: 2 };
+    const router = createRouter({ history: createMemoryHistory(), routes });
+    await router.push('/equipe/facturation/tarifs');
+    const wrapper = mount(PricingPage, {
+      global: { plugins: [pinia, i18n, router] },
+      attachTo: document.body,
+    });
+    await flushPromises();
+
+    expect(wrapper.get<HTMLInputElement>('[data-testid="membership-fee"]').element.value).toBe('30,00');
+    await wrapper.get('[data-testid="pricing-form"]').trigger('submit');
+    await flushPromises();
+    const saved = api.calls.find((call) => call.method === 'PUT');
+    expect(saved?.body).toMatchObject({ membershipFee: 3000, version: 2 });
+    expect(current.version).toBe(3);
   });
 });
