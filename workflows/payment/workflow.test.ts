@@ -415,7 +415,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     });
   });
 
-  it('staff write off a suspended invoice: the reason stays on it, deliveries resume, the member reads why', async () => {
+  it('staff suspend an overdue invoice without waiting, then write it off: the reason stays, deliveries resume, the member reads why', async () => {
     const { memberId, email, invoice } = await household('written-off', false);
     const { gateway } = scriptedGateway([]);
     await run(gateway, async (taskQueue) => {
@@ -428,15 +428,17 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
           args: [{ gardenId, invoiceNumber: invoice.number, memberId }],
         },
       );
-      // No means of payment: overdue reminder, then after the retry days (3 + 7 + 14) staff decide.
-      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 25), 9, paris)));
-      expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-decision');
+      // No means of payment: the day after the due date it waits for a payment by hand, and
+      // staff may already decide.
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 1), 9, paris)));
+      expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-manual');
       const payments = createPaymentCommands(env.client);
-      await payments.decide(gardenId, invoice.number, {
+      const suspended = await payments.decide(gardenId, invoice.number, {
         decision: 'suspend',
         reason: 'Pas de réponse aux relances',
         actor: staff,
       });
+      expect(suspended.phase).toBe('suspended');
       await expect
         .poll(async () => (await store.subscriptions.get(gardenId, subscriptionId))?.suspension, {
           timeout: 10_000,

@@ -44,7 +44,12 @@ const chargeHour = 8;
 const resultWaitMs = 14 * 24 * 3_600_000;
 const day = 24 * 3_600_000;
 
-const decisionPhases: ReadonlyArray<PaymentState['phase']> = ['awaiting-decision', 'suspended'];
+/** Staff may decide once every try failed, on suspended deliveries, or on an overdue invoice with no means of payment. */
+const decisionPhases: ReadonlyArray<PaymentState['phase']> = [
+  'awaiting-decision',
+  'suspended',
+  'awaiting-manual',
+];
 
 /**
  * Collects one invoice: charge on the due date, retry on the garden's schedule telling the
@@ -215,16 +220,20 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
     return 'failed';
   }
 
-  /** Waits `ms`, or less when the invoice gets settled meanwhile; true when it did. */
-  async function waitOrSettle(ms: number): Promise<boolean> {
+  /**
+   * Waits `ms`, or less when the invoice gets settled meanwhile (true), or, with
+   * `untilDecision`, when staff decide (false, the decision waiting to be carried out).
+   */
+  async function waitOrSettle(ms: number, untilDecision = false): Promise<boolean> {
     const until = Date.now() + ms;
+    const decided = () => untilDecision && pendingDecision !== undefined;
     for (;;) {
       const left = until - Date.now();
-      if (left > 0) await condition(() => recordedElsewhere || events.length > 0, left);
+      if (left > 0) await condition(() => recordedElsewhere || events.length > 0 || decided(), left);
       if (events.length > 0) await absorbEvents();
       if (recordedElsewhere) await refresh();
       if (settled()) return true;
-      if (Date.now() >= until) return false;
+      if (decided() || Date.now() >= until) return false;
     }
   }
 
@@ -271,7 +280,8 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
           data: { invoiceLabel: info.label, amount: info.outstanding, dueOn: info.dueOn },
         });
         const graceDays = info.retryDays.reduce((sum, days) => sum + days, 0);
-        if (await waitOrSettle(graceDays * day)) return finish();
+        // Staff may decide before then (the member saved a card: try it now; or suspend).
+        if (await waitOrSettle(graceDays * day, true)) return finish();
         break;
       }
       const failures = failedAttempts();

@@ -56,12 +56,16 @@ export function phaseLabel(phase: string): string {
 }
 
 /**
- * Staff have a decision to take on it: every try failed, or deliveries are suspended until it
- * is paid (then they may still try again, record a payment or write it off).
+ * Staff have a decision to take on it: every try failed, an overdue invoice has no means of
+ * payment to charge, or deliveries are suspended until it is paid (then they may still try
+ * again, record a payment or write it off).
  */
 export function awaitsDecision(invoice: Pick<InvoiceView, 'status' | 'collection'>): boolean {
   const phase = invoice.collection?.phase;
-  return invoice.status === 'open' && (phase === 'awaiting-decision' || phase === 'suspended');
+  return (
+    invoice.status === 'open' &&
+    (phase === 'awaiting-decision' || phase === 'suspended' || phase === 'awaiting-manual')
+  );
 }
 
 const shortDates = new Map<string, Intl.DateTimeFormat>();
