@@ -518,4 +518,34 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       ]);
     });
   });
+
+  it('gives a SEPA debit 20 days for the bank to confirm before counting it failed', async () => {
+    const { invoice } = await household('sepa-silent', true);
+    const { gateway, calls } = scriptedGateway([{ paymentIntentId: 'pi_silent', status: 'processing' }]);
+    await run(gateway, async (taskQueue) => {
+      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
+        invoicePaymentType,
+        {
+          taskQueue,
+          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
+          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
+        },
+      );
+      // Stripe allows up to 14 business days: after 19 calendar days it still waits.
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 19), 9, paris)));
+      expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-result');
+      await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 21), 9, paris)));
+      const state = await handle.query(paymentStateQuery);
+      expect(state.phase).toBe('waiting-retry');
+      expect(state.attempts).toEqual([
+        expect.objectContaining({
+          paymentIntentId: 'pi_silent',
+          outcome: 'failed',
+          reason: expect.objectContaining({ fr: "La banque n'a pas confirmé le paiement à temps." }),
+        }),
+      ]);
+      expect(calls).toHaveLength(1);
+      await handle.terminate('test over');
+    });
+  });
 });

@@ -40,8 +40,11 @@ const { notifyMember } = proxyActivities<NotificationActivities>({
 const paris = 'Europe/Paris';
 /** Charges are made in the morning, garden time. */
 const chargeHour = 8;
-/** How long a SEPA debit may stay "processing" before it counts as failed. */
-const resultWaitMs = 14 * 24 * 3_600_000;
+/**
+ * How long a SEPA debit may stay "processing" before it counts as failed: Stripe says up to
+ * 14 business days, so 20 calendar days (runs started before this waited 14).
+ */
+const resultWaitMs = () => (patched('sepa-wait-20-days') ? 20 : 14) * 24 * 3_600_000;
 const day = 24 * 3_600_000;
 
 /** Staff may decide once every try failed, on suspended deliveries, or on an overdue invoice with no means of payment. */
@@ -198,7 +201,8 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
     }
     if (result.status === 'failed') return 'failed';
     state = { ...state, phase: 'awaiting-result' };
-    const answered = await condition(() => events.length > 0 || recordedElsewhere, resultWaitMs);
+    const waitMs = resultWaitMs();
+    const answered = await condition(() => events.length > 0 || recordedElsewhere, waitMs);
     for (;;) {
       if (recordedElsewhere) {
         await refresh();
@@ -207,7 +211,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
       const outcome = await absorbEvents();
       if (outcome) return outcome;
       if (!answered) break;
-      if (!(await condition(() => events.length > 0 || recordedElsewhere, resultWaitMs))) break;
+      if (!(await condition(() => events.length > 0 || recordedElsewhere, waitMs))) break;
     }
     const last = state.attempts.at(-1);
     if (last?.outcome === 'pending') {
