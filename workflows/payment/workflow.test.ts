@@ -163,6 +163,18 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     }
   };
 
+  /** The invoice's payment workflow, as the billing run starts it. */
+  function startCollection(
+    taskQueue: string,
+    invoice: { number: number; memberId: string },
+  ): Promise<WorkflowHandle<typeof invoicePayment>> {
+    return env.client.workflow.start(invoicePaymentType, {
+      taskQueue,
+      workflowId: invoicePaymentProcessId(gardenId, invoice.number),
+      args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
+    });
+  }
+
   /** An approved weekly subscription of the household, starting next week. */
   async function runningSubscription(taskQueue: string, memberId: string) {
     const t0 = new Date(await env.currentTimeMs());
@@ -323,14 +335,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     const { invoice } = await household('sepa', true);
     const { gateway, calls } = scriptedGateway([{ paymentIntentId: 'pi_sepa_1', status: 'processing' }]);
     await run(gateway, async (taskQueue) => {
-      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
-        invoicePaymentType,
-        {
-          taskQueue,
-          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
-          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
-        },
-      );
+      const handle = await startCollection(taskQueue, invoice);
       await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
       expect(await handle.query(paymentStateQuery)).toMatchObject({ phase: 'awaiting-result' });
       const failed = {
@@ -374,14 +379,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     const { email, invoice } = await household('manual', false);
     const { gateway, calls } = scriptedGateway([{ paymentIntentId: 'pi_never', status: 'succeeded' }]);
     await run(gateway, async (taskQueue) => {
-      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
-        invoicePaymentType,
-        {
-          taskQueue,
-          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
-          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
-        },
-      );
+      const handle = await startCollection(taskQueue, invoice);
       await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 1), 9, paris)));
       expect(await handle.query(paymentStateQuery)).toMatchObject({ phase: 'awaiting-manual' });
       await expect
@@ -420,14 +418,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     const { gateway } = scriptedGateway([]);
     await run(gateway, async (taskQueue) => {
       const { subscriptionId, subscription } = await runningSubscription(taskQueue, memberId);
-      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
-        invoicePaymentType,
-        {
-          taskQueue,
-          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
-          args: [{ gardenId, invoiceNumber: invoice.number, memberId }],
-        },
-      );
+      const handle = await startCollection(taskQueue, invoice);
       // No means of payment: the day after the due date it waits for a payment by hand, and
       // staff may already decide.
       await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 1), 9, paris)));
@@ -485,14 +476,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       { paymentIntentId: 'pi_again', status: 'processing' },
     ]);
     await run(gateway, async (taskQueue) => {
-      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
-        invoicePaymentType,
-        {
-          taskQueue,
-          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
-          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
-        },
-      );
+      const handle = await startCollection(taskQueue, invoice);
       await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 25), 9, paris)));
       expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-decision');
 
@@ -523,14 +507,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     const { invoice } = await household('sepa-silent', true);
     const { gateway, calls } = scriptedGateway([{ paymentIntentId: 'pi_silent', status: 'processing' }]);
     await run(gateway, async (taskQueue) => {
-      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
-        invoicePaymentType,
-        {
-          taskQueue,
-          workflowId: invoicePaymentProcessId(gardenId, invoice.number),
-          args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
-        },
-      );
+      const handle = await startCollection(taskQueue, invoice);
       // Stripe allows up to 14 business days: after 19 calendar days it still waits.
       await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 19), 9, paris)));
       expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-result');
