@@ -25,6 +25,8 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
   const running = new Map<string, { worker: Worker; done: Promise<void> }>();
   let stopping = false;
   let failure: unknown;
+  /** Ends the wait between two looks for new gardens (on stop, so it is not a refresh late). */
+  let wake: () => void = () => undefined;
 
   async function addMissingGardens(): Promise<void> {
     const gardens = await options.gardens.list();
@@ -53,7 +55,13 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
     async run(): Promise<void> {
       await addMissingGardens();
       while (!stopping && failure === undefined) {
-        await new Promise((resolve) => setTimeout(resolve, options.refreshIntervalMs));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, options.refreshIntervalMs);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
         if (!stopping)
           await addMissingGardens().catch((error: unknown) =>
             options.log(`garden refresh failed: ${String(error)}`),
@@ -67,6 +75,7 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
     /** Lets running activities and workflow tasks finish, then stops every worker. */
     async stop(): Promise<void> {
       stopping = true;
+      wake();
       for (const { worker } of running.values()) {
         if (worker.getState() === 'RUNNING') worker.shutdown();
       }
