@@ -113,6 +113,8 @@ export function deliverySchedule(
   context: ScheduleContext,
   from: IsoDate,
   until: IsoDate,
+  /** At most this many deliveries: the rest of the window is not worked out. */
+  limit = Number.POSITIVE_INFINITY,
 ): ScheduledDelivery[] {
   const timeZone = context.timeZone ?? gardenTimeZone;
   const settled = { ...subscription, changes: settledChanges(subscription, context.depotWeekdays) };
@@ -121,7 +123,7 @@ export function deliverySchedule(
   const schedule: ScheduledDelivery[] = [];
   // Absences owed as extra baskets, counted from the start so a window shows them right.
   let owed = 0;
-  for (let day = subscription.startDate; day <= last; day = addDays(day, 1)) {
+  for (let day = subscription.startDate; day <= last && schedule.length < limit; day = addDays(day, 1)) {
     const terms = termsOn(settled, day);
     const weekday = context.depotWeekdays[terms.depotId];
     if (
@@ -169,7 +171,7 @@ export function upcomingDeliveries(
   count: number,
 ): ScheduledDelivery[] {
   const today = gardenDay(now, context.timeZone ?? gardenTimeZone);
-  return deliverySchedule(subscription, context, today, addDays(today, 370)).slice(0, count);
+  return deliverySchedule(subscription, context, today, addDays(today, 370), count);
 }
 
 /** The first delivery day that can still be changed: changes take effect from it. */
@@ -178,8 +180,12 @@ export function firstChangeableDelivery(
   context: ScheduleContext,
   now: Date,
 ): ScheduledDelivery | undefined {
-  const today = gardenDay(now, context.timeZone ?? gardenTimeZone);
-  return deliverySchedule(subscription, context, today, addDays(today, 370)).find(
+  const timeZone = context.timeZone ?? gardenTimeZone;
+  const today = gardenDay(now, timeZone);
+  // No day before the cutoff's reach can change; of the deliveries from that day on, the
+  // first may fall on it and be fixed already, the second cannot.
+  const reach = gardenDay(new Date(now.getTime() + context.calendar.cutoffHours * 3_600_000), timeZone);
+  return deliverySchedule(subscription, context, reach > today ? reach : today, addDays(today, 370), 2).find(
     (delivery) => Date.parse(delivery.changeableUntil) > now.getTime(),
   );
 }
