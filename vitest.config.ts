@@ -11,7 +11,12 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['domain/**/*.test.ts', 'extensions/**/*.test.ts', 'tests/lint/**/*.test.ts'],
+          include: [
+            'domain/**/*.test.ts',
+            'extensions/**/*.test.ts',
+            'tests/lint/**/*.test.ts',
+            'infra/demo/**/*.test.ts',
+          ],
           environment: 'node',
         },
       },
@@ -31,7 +36,7 @@ export default defineConfig({
             'workflows/**/*.test.ts',
             'temporal/**/*.test.ts',
             'api/**/*.test.ts',
-            'infra/**/*.test.ts',
+            'infra/local/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 60_000,

@@ -119,22 +119,19 @@ export const demoDepots: Record<string, DemoDepot[]> = {
 
 /**
  * The demo gardens' calendar around today: last season, this one and the next (March to
- * February), closed at Christmas, on New Year's week and for two weeks in August.
+ * February), each closed for two weeks in August, at Christmas and on New Year's week.
  */
 export function demoCalendar(today: IsoDate): DeliveryCalendarInput {
   const year = Number(today.slice(0, 4));
   const first = Number(today.slice(5, 7)) >= 3 ? year - 1 : year - 2;
-  const seasons = [0, 1, 2].map((offset) => ({
-    id: `${first + offset}-${first + offset + 1}`,
-    start: `${first + offset}-03-01`,
-    end: addDays(`${first + offset + 1}-03-01`, -1),
+  const startYears = [first, first + 1, first + 2];
+  const seasons = startYears.map((start) => ({
+    id: `${start}-${start + 1}`,
+    start: `${start}-03-01`,
+    end: addDays(`${start + 1}-03-01`, -1),
   }));
-  const current = first + 1;
-  const closedWeeks = [
-    `${current}-12-25`,
-    `${current + 1}-01-01`,
-    `${current + 1}-08-10`,
-    `${current + 1}-08-17`,
-  ].map(isoWeek);
+  const closedWeeks = startYears.flatMap((start) =>
+    [`${start}-08-10`, `${start}-08-17`, `${start}-12-25`, `${start + 1}-01-01`].map(isoWeek),
+  );
   return { seasons, closedWeeks: [...new Set(closedWeeks)], cutoffHours: 48 };
 }

@@ -1,4 +1,5 @@
 import { addDays, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
+import { isDeliveryDay, seasonOf, type DeliveryCalendarInput } from '../../domain/delivery-calendar.ts';
 import type { MemberInput } from '../../domain/member.ts';
 import type { BasketSize, Frequency } from '../../domain/subscription.ts';
 import { demoDepots } from './demo-gardens.ts';
@@ -152,9 +153,26 @@ function fold(text: string): string {
     .replace(/[^a-z]/g, '');
 }
 
+/** The depot's delivery days from `from` on (open weeks of a season), at most `count`. */
+function deliveryDaysFrom(
+  calendar: DeliveryCalendarInput,
+  weekday: number,
+  from: IsoDate,
+  count: number,
+): IsoDate[] {
+  const days: IsoDate[] = [];
+  for (let day = nextWeekday(from, weekday); days.length < count && day < addDays(from, 550);) {
+    if (isDeliveryDay(calendar, weekday, day)) days.push(day);
+    day = addDays(day, 7);
+  }
+  return days;
+}
+
 /**
  * `count` members of a garden. The first one is the demo member account's own record
- * (its name is given so it matches the Keycloak account).
+ * (its name is given so it matches the Keycloak account). Every date comes from the garden's
+ * calendar as it stands on `today`: subscriptions that run started within the current season
+ * (so none has ended by its season's close), applications start on a delivery day to come.
  */
 export function demoMembers(
   gardenId: string,
@@ -162,9 +180,11 @@ export function demoMembers(
   today: IsoDate,
   idPrefix: string,
   firstMember: { firstName: string; lastName: string },
+  calendar: DeliveryCalendarInput,
 ): DemoMember[] {
   const depots = demoDepots[gardenId] ?? [];
   const members: DemoMember[] = [];
+  const season = seasonOf(calendar, today);
   for (let index = 0; index < count; index++) {
     const depot = depots[index % depots.length];
     if (!depot) break;
@@ -184,13 +204,19 @@ export function demoMembers(
       householdSize: (index % 4) + 1,
     };
     const share = index / count;
-    const coming = (weeks: number) => nextWeekday(addDays(today, 7 * weeks), depot.deliveryWeekday);
+    // Applications start on one of the depot's next delivery days, a week from now at least.
+    const coming = (rank: number) =>
+      deliveryDaysFrom(calendar, depot.deliveryWeekday, addDays(today, 7), rank)[rank - 1] ??
+      nextWeekday(addDays(today, 7 * rank), depot.deliveryWeekday);
     let plan: DemoSubscriptionPlan;
     if (index === Math.floor(count * 0.3)) {
       plan = { state: 'ended', startDate: nextWeekday(addDays(today, -420), depot.deliveryWeekday) };
     } else if (share < 0.68) {
-      // Active since a delivery day some weeks ago; a few have absences, a pause or a notice.
+      // Active since a delivery day some weeks ago, within this season; a few have absences,
+      // a pause or a notice.
       const weeksAgo = 2 + (index % 12);
+      const wanted = addDays(today, -7 * weeksAgo);
+      const earliest = season?.start ?? today;
       const then: DemoAftermath | undefined =
         index === 0 || index % 10 === 6
           ? 'absences'
@@ -201,7 +227,7 @@ export function demoMembers(
               : undefined;
       plan = {
         state: 'active',
-        startDate: nextWeekday(addDays(today, -7 * weeksAgo), depot.deliveryWeekday),
+        startDate: nextWeekday(wanted > earliest ? wanted : earliest, depot.deliveryWeekday),
         ...(then ? { then } : {}),
       };
     } else if (share < 0.82) {

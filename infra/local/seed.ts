@@ -20,8 +20,9 @@ import { createWeekCommands, type WeekCommands } from '../../temporal/week-clien
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
+import { demoAftermathStep } from '../demo/demo-steps.ts';
 import { demoCompositions, demoProducts } from '../demo/demo-products.ts';
-import { say } from './log.ts';
+import { say, warn } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
 
 const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
@@ -35,6 +36,13 @@ const membersByGarden: Record<
   'pays-de-vesoul': { count: 8, prefix: 'm-vesoul', first: { firstName: 'Marc', lastName: 'Petitjean' } },
 };
 
+/** The garden's saved calendar; on a first start, the demo calendar around today, saved. */
+async function demoGardenCalendar(store: Store, gardenId: string, today: string) {
+  const calendar = await store.settings.calendar(gardenId);
+  if (calendar.version > 0) return calendar;
+  return store.settings.saveCalendar(gardenId, demoCalendar(today), 0, new Date().toISOString());
+}
+
 async function alreadySeeded(store: Store): Promise<boolean> {
   const { Item } = await store.db.send(new GetCommand({ TableName: store.tables.control, Key: seedMarker }));
   return Item !== undefined;
@@ -45,10 +53,6 @@ async function seedRecords(store: Store, plans: Map<string, DemoMember[]>, now: 
     await store.gardens.register(garden);
     for (const { id, ...product } of demoProducts) {
       if (!(await store.products.get(garden.id, id))) await store.products.create(garden.id, id, product);
-    }
-    const calendar = await store.settings.calendar(garden.id);
-    if (calendar.version === 0) {
-      await store.settings.saveCalendar(garden.id, demoCalendar(gardenDay(new Date())), 0, now);
     }
     for (const depot of demoDepots[garden.id] ?? []) {
       await store.depots.createIfAbsent({ ...depot, gardenId: garden.id, version: 1 });
@@ -115,14 +119,18 @@ async function seedSubscriptions(
           await commands.apply(garden.id, request, demoStaff, new Date().toISOString());
           started++;
         } catch (error) {
-          if (isCocagneError(error) && error.code === 'duplicate') continue;
-          throw error;
+          // Started by an earlier seeding that stopped half-way: take it on from where it is.
+          if (!isCocagneError(error) || error.code !== 'duplicate') throw error;
         }
-        await bringToPlan(commands, garden.id, member);
+        await demoStep(`${garden.name}: ${member.id}`, () => bringToPlan(commands, garden.id, member));
       }
       say(`demo data: ${garden.name}: ${started} subscriptions started`);
-      await seedWeeks(garden.id, activities, createWeekCommands(client), store);
-      await seedBilling(garden.id, garden.timeZone, activities, client, store);
+      await demoStep(`${garden.name}: weeks`, () =>
+        seedWeeks(garden.id, activities, createWeekCommands(client), store),
+      );
+      await demoStep(`${garden.name}: billing`, () =>
+        seedBilling(garden.id, garden.timeZone, activities, client, store),
+      );
     }
   } finally {
     for (const worker of workers) worker.shutdown();
@@ -231,7 +239,27 @@ async function seedBilling(
   );
 }
 
-/** Takes a just-started demo subscription to the state its plan says, as people would. */
+/**
+ * Runs one step of the demo. A step the application refuses (a rule of the garden on this day)
+ * is reported and skipped: the rest of the demo goes on. Anything else (a service down) stops
+ * the seeding; the next start takes it on from where it stopped.
+ */
+async function demoStep(what: string, step: () => Promise<void>): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    if (isCocagneError(error) && (error.code === 'refused' || error.code === 'invalid_input')) {
+      warn(`demo data: ${what}: skipped, the application refused it: ${error.message}`);
+      return;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Takes a demo subscription from where it is to the state its plan says, as people would, and
+ * asks only what is still missing: a seeding that stopped half-way resumes without repeating.
+ */
 async function bringToPlan(
   commands: SubscriptionCommands,
   gardenId: string,
@@ -244,25 +272,33 @@ async function bringToPlan(
     userId: `demo-${member.id}`,
     name: `${member.input.firstName} ${member.input.lastName}`,
   };
+  let current = await commands.current(gardenId, id);
+  const awaiting = current.status === 'pending' || current.status === 'waitlisted';
   if (plan.state === 'rejected') {
-    await commands.decide(gardenId, id, { decision: 'reject', reason: plan.reason }, demoStaff);
+    if (awaiting) await commands.decide(gardenId, id, { decision: 'reject', reason: plan.reason }, demoStaff);
     return;
   }
   if (plan.state === 'waitlisted') {
-    await commands.decide(gardenId, id, { decision: 'waitlist' }, demoStaff);
+    if (current.status === 'pending')
+      await commands.decide(gardenId, id, { decision: 'waitlist' }, demoStaff);
     return;
   }
-  await commands.decide(gardenId, id, { decision: 'approve' }, demoStaff);
+  if (awaiting) current = await commands.decide(gardenId, id, { decision: 'approve' }, demoStaff);
   if (plan.state !== 'active' || !plan.then) return;
-  const today = gardenDay(new Date());
-  if (plan.then === 'absences') {
-    const coming = (await commands.nextDeliveries(gardenId, id, 6)).filter(
-      (delivery) => delivery.state === 'delivery' && Date.parse(delivery.changeableUntil) > Date.now(),
-    );
-    const second = coming[1];
-    if (second) await commands.reportAbsences(gardenId, id, [second.date], memberActor);
-  } else if (plan.then === 'pause') {
-    await commands.pause(gardenId, id, addDays(today, 10), addDays(today, 38), memberActor);
+  const alreadyDone =
+    plan.then === 'absences'
+      ? (current.absences ?? []).length > 0
+      : plan.then === 'pause'
+        ? current.pause !== undefined
+        : current.cancellation !== undefined;
+  if (alreadyDone || (current.status !== 'active' && current.status !== 'paused')) return;
+  const step = demoAftermathStep(plan.then, await commands.nextDeliveries(gardenId, id, 8), new Date());
+  if (step.kind === 'skip') {
+    warn(`demo data: ${member.id}: no ${plan.then} (${step.reason})`);
+  } else if (step.kind === 'report-absences') {
+    await commands.reportAbsences(gardenId, id, step.dates, memberActor);
+  } else if (step.kind === 'pause') {
+    await commands.pause(gardenId, id, step.from, step.until, memberActor);
   } else {
     await commands.cancel(gardenId, id, 'member', undefined, memberActor);
   }
@@ -282,12 +318,12 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
       return;
     }
     const today = gardenDay(new Date());
-    const plans = new Map(
-      Object.entries(membersByGarden).map(([gardenId, plan]) => [
-        gardenId,
-        demoMembers(gardenId, plan.count, today, plan.prefix, plan.first),
-      ]),
-    );
+    const plans = new Map<string, DemoMember[]>();
+    for (const [gardenId, plan] of Object.entries(membersByGarden)) {
+      // Members' dates follow the garden's calendar as it is saved (the demo one on a first start).
+      const calendar = await demoGardenCalendar(store, gardenId, today);
+      plans.set(gardenId, demoMembers(gardenId, plan.count, today, plan.prefix, plan.first, calendar));
+    }
     await seedRecords(store, plans, new Date().toISOString());
     await seedSubscriptions(env, store, plans);
     await store.db.send(
