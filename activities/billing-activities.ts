@@ -1,3 +1,4 @@
+import { recordOf } from '../domain/records.ts';
 import { addDays, formatMonth, isoWeek, type IsoDate } from '../domain/calendar.ts';
 import type { Actor } from '../domain/actor.ts';
 import { notFound } from '../domain/errors.ts';
@@ -105,15 +106,16 @@ export function createBillingActivities(deps: {
     month: string,
   ): Promise<Record<string, DeliveredBaskets>> {
     const weeks = await Promise.all(weeksOfMonth(month).map((week) => store.weeks.baskets(gardenId, week)));
-    const byHousehold: Record<string, DeliveredBaskets> = {};
+    const byHousehold = new Map<string, DeliveredBaskets>();
     for (const basket of weeks.flat()) {
       if (!basket.date.startsWith(month) || basket.state !== 'planned' || basket.baskets === 0) continue;
-      const household = (byHousehold[basket.memberId] ??= []);
+      const household = byHousehold.get(basket.memberId) ?? [];
+      byHousehold.set(basket.memberId, household);
       const line = household.find((candidate) => candidate.basketSize === basket.basketSize);
       if (line) line.baskets += basket.baskets;
       else household.push({ basketSize: basket.basketSize, baskets: basket.baskets });
     }
-    return byHousehold;
+    return recordOf(byHousehold);
   }
 
   const activities = {

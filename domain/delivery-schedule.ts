@@ -10,6 +10,7 @@ import {
 import { cutoffOf, isDeliveryDay, seasonOf, type DeliveryCalendar } from './delivery-calendar.ts';
 import type { GardenRules } from './garden-rules.ts';
 import type { Localized } from './locale.ts';
+import { ownValue } from './records.ts';
 import type { BasketSize, Subscription } from './subscription.ts';
 
 /** What the schedule of a subscription depends on besides the subscription itself. */
@@ -90,8 +91,8 @@ function settledChanges(
     const previous = depotId;
     if (!change.depotId) return change;
     depotId = change.depotId;
-    const before = depotWeekdays[previous];
-    const after = depotWeekdays[change.depotId];
+    const before = ownValue(depotWeekdays, previous);
+    const after = ownValue(depotWeekdays, change.depotId);
     if (before === undefined || after === undefined) return change;
     const monday = mondayOf(change.effectiveFrom);
     const newDay = addDays(monday, after - 1);
@@ -125,7 +126,7 @@ export function deliverySchedule(
   let owed = 0;
   for (let day = subscription.startDate; day <= last && schedule.length < limit; day = addDays(day, 1)) {
     const terms = termsOn(settled, day);
-    const weekday = context.depotWeekdays[terms.depotId];
+    const weekday = ownValue(context.depotWeekdays, terms.depotId);
     if (
       weekday === undefined ||
       !isDeliveryDay(context.calendar, weekday, day) ||

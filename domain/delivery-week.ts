@@ -4,6 +4,7 @@ import { addDays, isoWeek, type IsoDate } from './calendar.ts';
 import { isoWeekPattern } from './delivery-calendar.ts';
 import { deliverySchedule, type ScheduleContext } from './delivery-schedule.ts';
 import type { Localized } from './locale.ts';
+import { ownValue, recordOf } from './records.ts';
 import { roundQuantity, type Product } from './products.ts';
 import { basketSizes, type BasketSize, type Subscription } from './subscription.ts';
 
@@ -147,15 +148,16 @@ export function countBaskets(baskets: readonly PlannedBasket[]): {
   byDepot: Record<string, BasketCounts>;
   total: BasketCounts;
 } {
-  const byDepot: Record<string, BasketCounts> = {};
+  const byDepot = new Map<string, BasketCounts>();
   const total = zeroCounts();
   for (const basket of baskets) {
     if (basket.state !== 'planned') continue;
-    const counts = (byDepot[basket.depotId] ??= zeroCounts());
+    const counts = byDepot.get(basket.depotId) ?? zeroCounts();
+    byDepot.set(basket.depotId, counts);
     counts[basket.basketSize] += basket.baskets;
     total[basket.basketSize] += basket.baskets;
   }
-  return { byDepot, total };
+  return { byDepot: recordOf(byDepot), total };
 }
 
 /** Depots with more baskets than they can hold, and by how many. */
@@ -167,7 +169,7 @@ export function depotsOverCapacity(
     .map(([depotId, counts]) => ({
       depotId,
       baskets: basketSizes.reduce((sum, size) => sum + counts[size], 0),
-      capacity: capacities[depotId] ?? 0,
+      capacity: ownValue(capacities, depotId) ?? 0,
     }))
     .filter((depot) => depot.baskets > depot.capacity);
 }

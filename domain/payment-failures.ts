@@ -1,4 +1,5 @@
 import type { Localized } from './locale.ts';
+import { ownValue } from './records.ts';
 
 /** How a household pays online: a saved card or a SEPA Direct Debit mandate. */
 export type PaymentMethodKind = 'card' | 'sepa';
@@ -142,7 +143,7 @@ const explanations: Readonly<Record<string, Explanation>> = {
 
 /** Why a charge failed and what the member can do, from Stripe's code (decline code first). */
 export function paymentFailure(code: string | undefined, kind?: PaymentMethodKind): PaymentFailure {
-  const known = code ? explanations[code] : undefined;
+  const known = code ? ownValue(explanations, code) : undefined;
   const explanation = known ?? genericDecline;
   const reason = (kind ? explanation[kind] : undefined) ?? explanation.any;
   return { code: code || 'generic', reason, memberMustAct: explanation.memberMustAct };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScheduleContext } from './delivery-schedule.ts';
+import { firstChangeableDelivery, upcomingDeliveries, type ScheduleContext } from './delivery-schedule.ts';
 import {
   cancellationEffectiveDate,
   cancellationRefusal,
@@ -178,6 +178,27 @@ describe('changing depot or basket', () => {
       fr: 'Aucune livraison à venir ne peut plus être changée.',
       en: 'No upcoming delivery can be changed any more.',
     });
+  });
+
+  it('refuses as unknown a depot named like what every object inherits', () => {
+    // The workflow receives the depots' weekdays as JSON: a plain object.
+    const fromJson: ScheduleContext = JSON.parse(JSON.stringify(context));
+    for (const depotId of ['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf']) {
+      expect(changeRefusal(subscription(), fromJson, { depotId }, now), depotId).toEqual({
+        fr: "Ce point de dépôt n'existe pas.",
+        en: 'This pick-up point does not exist.',
+      });
+    }
+  });
+
+  it('plans no delivery, and does not fail, after a change to such a depot recorded before', () => {
+    const fromJson: ScheduleContext = JSON.parse(JSON.stringify(context));
+    const recorded = subscription({
+      changes: [{ effectiveFrom: '2026-12-08', depotId: 'constructor', requested: someone }],
+    });
+    const deliveries = upcomingDeliveries(recorded, fromJson, now, 10);
+    expect(deliveries.map((delivery) => delivery.date)).toEqual(['2026-11-24', '2026-12-01']);
+    expect(firstChangeableDelivery(recorded, fromJson, now)?.date).toBe('2026-12-01');
   });
 
   it('refuses subscriptions that are not running', () => {

@@ -3,6 +3,7 @@ import { firstChangeableDelivery, type ScheduleContext } from './delivery-schedu
 import { seasonAfter, seasonOf, type DeliveryCalendar } from './delivery-calendar.ts';
 import type { GardenRules } from './garden-rules.ts';
 import type { Localized } from './locale.ts';
+import { ownValue } from './records.ts';
 import type { BasketSize, Subscription } from './subscription.ts';
 
 /**
@@ -77,7 +78,7 @@ export function changeRefusal(
   if (!change.depotId && !change.basketSize) {
     return { fr: 'Rien à changer.', en: 'Nothing to change.' };
   }
-  if (change.depotId && context.depotWeekdays[change.depotId] === undefined) {
+  if (change.depotId && ownValue(context.depotWeekdays, change.depotId) === undefined) {
     return { fr: "Ce point de dépôt n'existe pas.", en: 'This pick-up point does not exist.' };
   }
   if (!firstChangeableDelivery(subscription, context, now)) {

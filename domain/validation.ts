@@ -3,6 +3,7 @@ import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
 import type { Locale } from './locale.ts';
 import { fieldLabels } from './field-labels.ts';
+import { ownValue } from './records.ts';
 
 // TypeBox stops at 8 errors by default, and an empty required text already makes two
 // (minLength and pattern): a blank form would name only its first fields. A person fixing a
@@ -28,7 +29,7 @@ export interface InputIssue {
 }
 
 function labelOf(field: string, locale: Locale): string {
-  const label = fieldLabels[field]?.[locale];
+  const label = ownValue(fieldLabels, field)?.[locale];
   if (label) return `« ${label} »`;
   if (!field) return locale === 'fr' ? 'La saisie' : 'The input';
   return `« ${field} »`;

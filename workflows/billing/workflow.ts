@@ -1,3 +1,4 @@
+import { ownValue } from '../../domain/records.ts';
 import {
   continueAsNew,
   patched,
@@ -95,7 +96,7 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
         gardenId,
         month,
         memberId: target,
-        delivered: plan.delivered?.[target] ?? [],
+        delivered: (plan.delivered && ownValue(plan.delivered, target)) ?? [],
         issuedOn,
       });
       if (invoice) await collect(invoice);

@@ -22,6 +22,7 @@ import {
   type ScheduledDelivery,
 } from '../../domain/delivery-schedule.ts';
 import type { Localized } from '../../domain/locale.ts';
+import { ownValue } from '../../domain/records.ts';
 import type { NotificationRequest } from '../../domain/notifications.ts';
 import {
   cancellationEffectiveDate,
@@ -141,7 +142,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       absencePolicy: garden.rules.absencePolicy,
       timeZone: garden.timeZone,
     };
-  const depotOf = (depotId: string) => garden?.depots[depotId];
+  const depotOf = (depotId: string) => (garden ? ownValue(garden.depots, depotId) : undefined);
 
   /** A new state of the subscription, to be recorded by the main loop. */
   function change(update: Partial<Subscription>): number {
