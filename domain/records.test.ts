@@ -40,7 +40,8 @@ describe('basket counts keyed by depot', () => {
     expect(ownValue(byDepot, '__proto__')?.small).toBe(1);
     expect(ownValue(byDepot, 'constructor')?.small).toBe(1);
     expect(Object.getPrototypeOf(byDepot)).toBe(Object.prototype);
-    expect(depotsOverCapacity(byDepot, JSON.parse('{"d-1": 10}'))).toEqual([
+    const capacities: Record<string, number> = JSON.parse('{"d-1": 10}');
+    expect(depotsOverCapacity(byDepot, capacities)).toEqual([
       { depotId: '__proto__', baskets: 1, capacity: 0 },
       { depotId: 'constructor', baskets: 1, capacity: 0 },
     ]);

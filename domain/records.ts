@@ -12,5 +12,5 @@ export function ownValue<T>(record: Readonly<Record<string, T>>, key: string): T
 
 /** A record with exactly these entries as its own keys, "__proto__" included. */
 export function recordOf<T>(entries: Iterable<readonly [string, T]>): Record<string, T> {
-  return Object.fromEntries(entries) as Record<string, T>;
+  return Object.fromEntries(entries);
 }
