@@ -9,6 +9,8 @@ import { createSubscriptionActivities } from './subscription-activities.ts';
 import { createDocumentStore } from './store/documents.ts';
 import { createWeekActivities } from './week-activities.ts';
 import { createBillingActivities } from './billing-activities.ts';
+import { withTemporalFailures } from './failures.ts';
+import { createIncidentActivities } from './incident-activities.ts';
 
 export interface ActivityDeps {
   store: Store;
@@ -29,15 +31,19 @@ export interface ActivityDeps {
   stripe?: StripeConfig | undefined;
 }
 
-/** All activities of the worker, built once from their clients. */
+/**
+ * All activities of the worker, built once from their clients. Their failures reach Temporal
+ * through `withTemporalFailures`: a domain error that retrying cannot cure ends the activity.
+ */
 export function createActivities(deps: ActivityDeps) {
   const { store } = deps;
-  return {
+  return withTemporalFailures({
     ...createSubscriptionActivities({
       subscriptions: store.subscriptions,
       settings: store.settings,
       depots: store.depots,
       gardens: store.gardens,
+      members: store.members,
     }),
     ...createNotificationActivities({
       members: store.members,
@@ -49,6 +55,13 @@ export function createActivities(deps: ActivityDeps) {
       publicUrl: deps.publicUrl,
     }),
     ...createKeycloakAccounts(deps.keycloak),
+    ...createIncidentActivities({
+      incidents: store.incidents,
+      gardens: store.gardens,
+      ses: deps.ses,
+      mailFrom: deps.mailFrom,
+      publicUrl: deps.publicUrl,
+    }),
     ...createWeekActivities({
       store,
       documents: createDocumentStore(deps.s3, deps.documentsBucket),
@@ -64,6 +77,6 @@ export function createActivities(deps: ActivityDeps) {
         : undefined,
       publicUrl: deps.publicUrl,
     }),
-  };
+  });
 }
 export type Activities = ReturnType<typeof createActivities>;

@@ -6,6 +6,7 @@ import { readGardenContext } from './store/garden-context.ts';
 import type { DepotStore } from './store/depot-store.ts';
 import type { GardenRegistry } from './store/garden-registry.ts';
 import type { GardenSettingsStore } from './store/garden-settings.ts';
+import type { MemberStore } from './store/member-store.ts';
 import type { SubscriptionStore } from './store/subscription-store.ts';
 
 /** What a subscription's workflow knows of its garden: calendar, rules and depots. */
@@ -24,8 +25,28 @@ export function createSubscriptionActivities(deps: {
   settings: GardenSettingsStore;
   depots: DepotStore;
   gardens: GardenRegistry;
+  members: MemberStore;
 }) {
   return {
+    /**
+     * Forgets the member record that an application made for an account that has since been
+     * deleted, unless the record has other subscriptions (then it is a real member's).
+     */
+    async forgetApplicant(input: {
+      gardenId: string;
+      userId: string;
+      memberId: string;
+      subscriptionId: string;
+    }): Promise<'forgotten' | 'kept'> {
+      const others = (await deps.subscriptions.list(input.gardenId)).filter(
+        (subscription) =>
+          subscription.memberId === input.memberId && subscription.id !== input.subscriptionId,
+      );
+      if (others.length > 0) return 'kept';
+      await deps.members.removeApplicant(input.gardenId, input.userId, input.memberId);
+      return 'forgotten';
+    },
+
     /** Writes a state of the subscription to the read model; a stale or repeated write is a no-op. */
     async recordSubscription(subscription: Subscription): Promise<void> {
       await deps.subscriptions.record(subscription);

@@ -12,6 +12,7 @@ import {
   weekDays,
   type PlannedBasket,
 } from '../domain/delivery-week.ts';
+import { incidentKeys } from '../domain/incidents.ts';
 import type { Localized } from '../domain/locale.ts';
 import { basketSizes, type BasketSize } from '../domain/subscription.ts';
 import { weekDocuments } from './documents/week-documents.ts';
@@ -42,24 +43,63 @@ export function createWeekActivities(deps: {
 
     /**
      * Writes the week's baskets of these subscriptions, as their schedules say now. The same
-     * input twice gives the same records.
+     * input twice gives the same records. A subscription whose stored data cannot be planned
+     * keeps its baskets as they were and goes to the staff inbox (an incident): the others are
+     * planned all the same. Its incident closes once it plans again.
      */
     async planWeekBaskets(input: {
       gardenId: string;
       week: string;
       subscriptionIds: string[];
-    }): Promise<number> {
-      const [context, subscriptions, existing] = await Promise.all([
+    }): Promise<{ baskets: number; unplannable: string[] }> {
+      const [context, subscriptions, existing, incidents] = await Promise.all([
         readGardenContext(store, input.gardenId),
         store.subscriptions.list(input.gardenId),
         store.weeks.baskets(input.gardenId, input.week),
+        store.incidents.list(input.gardenId),
       ]);
       const wanted = new Set(input.subscriptionIds);
-      const baskets: PlannedBasket[] = subscriptions
-        .filter((subscription) => wanted.has(subscription.id))
-        .flatMap((subscription) => basketsOfWeek(subscription, scheduleContextOf(context), input.week));
-      await store.weeks.replaceBaskets(input.gardenId, input.week, input.subscriptionIds, baskets, existing);
-      return baskets.length;
+      const scheduleContext = scheduleContextOf(context);
+      const baskets: PlannedBasket[] = [];
+      const failures: Array<{ subscriptionId: string; memberId: string; cause: string }> = [];
+      for (const subscription of subscriptions) {
+        if (!wanted.has(subscription.id)) continue;
+        try {
+          baskets.push(...basketsOfWeek(subscription, scheduleContext, input.week));
+        } catch (error) {
+          failures.push({
+            subscriptionId: subscription.id,
+            memberId: subscription.memberId,
+            cause: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          });
+        }
+      }
+      const unplannable = new Set(failures.map((failure) => failure.subscriptionId));
+      const planned = input.subscriptionIds.filter((id) => !unplannable.has(id));
+      await store.weeks.replaceBaskets(input.gardenId, input.week, planned, baskets, existing);
+      const now = new Date().toISOString();
+      for (const failure of failures) {
+        await store.incidents.report(
+          {
+            gardenId: input.gardenId,
+            key: incidentKeys.unplannable(failure.subscriptionId),
+            kind: 'subscription-unplannable',
+            subject: { subscriptionId: failure.subscriptionId, memberId: failure.memberId, week: input.week },
+            summary: {
+              fr: `Les paniers de l'abonnement ${failure.subscriptionId} n'ont pas pu être calculés pour la semaine ${input.week.slice(6)} : une de ses données est invalide. Les autres paniers sont prêts ; corrigez l'abonnement (dépôt, changement…) et il sera replanifié.`,
+              en: `The baskets of subscription ${failure.subscriptionId} could not be worked out for week ${input.week.slice(6)}: some of its data is invalid. The other baskets are ready; correct the subscription (depot, change…) and it will be planned again.`,
+            },
+            cause: failure.cause,
+            retriesByItself: false,
+          },
+          now,
+        );
+      }
+      const solved = new Set(planned.map((id) => incidentKeys.unplannable(id)));
+      for (const incident of incidents) {
+        if (solved.has(incident.key)) await store.incidents.resolve(input.gardenId, incident.key);
+      }
+      return { baskets: baskets.length, unplannable: [...unplannable] };
     },
 
     /** Counts the week's baskets by depot and size, flags full depots, says when the composition is due. */

@@ -132,11 +132,12 @@ async function planWeek(gardenId: string, week: string): Promise<Planning> {
   const afterIds = performance.now();
   let baskets = 0;
   for (let index = 0; index < ids.length; index += 200) {
-    baskets += await activities.planWeekBaskets({
+    const planned = await activities.planWeekBaskets({
       gardenId,
       week,
       subscriptionIds: ids.slice(index, index + 200),
     });
+    baskets += planned.baskets;
   }
   const afterPlan = performance.now();
   const summary = await activities.summarizeWeek({ gardenId, week });

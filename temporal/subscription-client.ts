@@ -27,6 +27,8 @@ import {
   renewUpdate,
   reportAbsencesUpdate,
   subscriptionQuery,
+  accountLinkQuery,
+  type AccountLinkState,
   subscriptionWorkflowId,
   subscriptionWorkflowType,
   type SubscriptionWorkflowInput,
@@ -152,6 +154,21 @@ export function createSubscriptionCommands(client: Client) {
     /** The live state of a subscription, straight from its workflow. */
     async current(gardenId: string, id: string): Promise<Subscription> {
       return handleOf(gardenId, id).query(subscriptionQuery);
+    },
+
+    /**
+     * Where the link of an applicant's new account stands, waiting up to `waitMs` for it to
+     * settle: `linking` still when the identity provider is slow or down.
+     */
+    async accountLink(gardenId: string, id: string, waitMs: number): Promise<AccountLinkState | undefined> {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const state = await client.withDeadline(Date.now() + queryDeadlineMs, () =>
+          handleOf(gardenId, id).query(accountLinkQuery),
+        );
+        if (state !== 'linking' || Date.now() >= deadline) return state;
+        await new Promise((resolve) => setTimeout(resolve, 150));
+      }
     },
 
     /** What happens next, as the workflow sees it (absences, pause and changes applied). */

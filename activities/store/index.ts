@@ -11,6 +11,7 @@ import { createWeekStore } from './week-store.ts';
 import { createInvoiceStore } from './invoice-store.ts';
 import { createBillingProfileStore } from './billing-profile-store.ts';
 import { createStripeEventStore } from './stripe-event-store.ts';
+import { createIncidentStore } from './incident-store.ts';
 
 export type { DynamoConfig } from './dynamo-client.ts';
 
@@ -33,6 +34,7 @@ export function createStore(config: DynamoConfig) {
     invoices: createInvoiceStore(db, tables),
     billingProfiles: createBillingProfileStore(db, tables),
     stripeEvents: createStripeEventStore(db, tables),
+    incidents: createIncidentStore(db, tables),
     close: () => db.destroy(),
   };
 }

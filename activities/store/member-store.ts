@@ -1,6 +1,7 @@
 import {
   GetCommand,
   PutCommand,
+  TransactWriteCommand,
   QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
@@ -224,6 +225,33 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         return (await this.memberOfAccount(gardenId, userId)) ?? memberId;
+      }
+    },
+
+    /**
+     * Forgets a member record made by an account's application, with the account's binding,
+     * both at once. For an applicant whose account no longer exists: nothing of them stays.
+     */
+    async removeApplicant(gardenId: string, userId: string, memberId: string): Promise<void> {
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Delete: {
+                  TableName: tables.gardens,
+                  Key: { pk: gardenId, sk: `ACCOUNT#${userId}` },
+                  ConditionExpression: 'memberId = :memberId',
+                  ExpressionAttributeValues: { ':memberId': memberId },
+                },
+              },
+              { Delete: { TableName: tables.gardens, Key: { pk: gardenId, sk: `MEMBER#${memberId}` } } },
+            ],
+          }),
+        );
+      } catch (error) {
+        // Bound to another member (or already forgotten): that record is not this applicant's.
+        if (!isConditionFailure(error)) throw error;
       }
     },
 

@@ -222,10 +222,13 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(linkAccount ? { linkAccount } : {}),
       });
       const recorded = await readBack(store, gardenId, started.id, started.revision);
+      // The identity provider may be slow or down: the application is in staff's inbox anyway,
+      // and the web app keeps looking for the member account a while longer.
+      const accountLinked =
+        linkAccount !== undefined &&
+        (await commands.accountLink(gardenId, started.id, 5_000).catch(() => undefined)) === 'linked';
       const [view] = await withNames(store, gardenId, [recorded ?? started]);
-      return reply
-        .status(recorded ? 201 : 202)
-        .send({ subscription: view ?? started, accountLinked: Boolean(linkAccount && recorded) });
+      return reply.status(recorded ? 201 : 202).send({ subscription: view ?? started, accountLinked });
     },
   );
 };

@@ -12,10 +12,11 @@ import type { SubscriptionActivities } from '../../activities/subscription-activ
 import { gardenSettingsChangedSignal } from '../subscription/contract.ts';
 import { gardenChangedSignal } from '../week/contract.ts';
 import type { GardenSettingsBroadcastInput } from './contract.ts';
+import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
 
 const { runningSubscriptionWorkflowIds } = proxyActivities<SubscriptionActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  retry: boundedRetry,
 });
 
 /** Signals per run, so the history stays small whatever the size of the garden. */
@@ -31,7 +32,21 @@ export async function gardenSettingsBroadcast(input: GardenSettingsBroadcastInpu
         .catch(() => undefined);
     }
   }
-  const targets = input.remaining ?? (await runningSubscriptionWorkflowIds(input.gardenId));
+  const persevere = createPerseverance();
+  const targets =
+    input.remaining ??
+    (await persevere(
+      {
+        gardenId: input.gardenId,
+        name: 'list-subscriptions',
+        what: {
+          fr: 'Prévenir les abonnements en cours d’un changement du calendrier, des règles ou des dépôts',
+          en: 'Tell running subscriptions that the calendar, rules or depots changed',
+        },
+        subject: {},
+      },
+      () => runningSubscriptionWorkflowIds(input.gardenId),
+    ));
   const now = targets.slice(0, signalsPerRun);
   const results = await Promise.allSettled(
     now.map((workflowId) => getExternalWorkflowHandle(workflowId).signal(gardenSettingsChangedSignal)),

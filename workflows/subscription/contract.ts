@@ -107,6 +107,14 @@ export const gardenSettingsChangedSignal = defineSignal('gardenSettingsChanged')
 
 /** The subscription as the workflow knows it now. */
 export const subscriptionQuery = defineQuery<Subscription>('subscription');
+
+/**
+ * Where the link of a newly registered account to its member record stands: `linking` while
+ * the identity provider has not taken it (it may be down: the application goes on meanwhile),
+ * `account-gone` when the account was deleted before it could be linked.
+ */
+export type AccountLinkState = 'linking' | 'linked' | 'account-gone';
+export const accountLinkQuery = defineQuery<AccountLinkState | undefined>('accountLink');
 /**
  * What happens next: the coming delivery days, with absences, pause and changes applied.
  * The caller says what time it is: a workflow's own clock stands still between its tasks.

@@ -18,11 +18,11 @@ import {
   type DecideArgs,
   type SubscriptionWorkflowInput,
 } from './contract.ts';
+import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
 
 const { recordSubscription } = proxyActivities<SubscriptionActivities>({
   startToCloseTimeout: '30 seconds',
-  // The store may be down for a while: keep trying, the subscription waits.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: boundedRetry,
 });
 
 /**
@@ -42,6 +42,7 @@ export async function legacySubscriptionFlow(input: SubscriptionWorkflowInput): 
     revision: 1,
   };
   let recordedRevision = 0;
+  const persevere = createPerseverance();
 
   setHandler(subscriptionQuery, () => subscription);
   let upgradeRequested = false;
@@ -104,7 +105,18 @@ export async function legacySubscriptionFlow(input: SubscriptionWorkflowInput): 
   for (;;) {
     if (recordedRevision < subscription.revision) {
       const snapshot = subscription;
-      await recordSubscription(snapshot);
+      await persevere(
+        {
+          gardenId: subscription.gardenId,
+          name: 'record',
+          what: {
+            fr: `Enregistrer l'abonnement ${subscription.id}`,
+            en: `Record subscription ${subscription.id}`,
+          },
+          subject: { subscriptionId: subscription.id },
+        },
+        () => recordSubscription(snapshot),
+      );
       recordedRevision = snapshot.revision;
       showState();
       continue;

@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -21,6 +22,7 @@ import {
   type ScheduleContext,
   type ScheduledDelivery,
 } from '../../domain/delivery-schedule.ts';
+import { failureTypes } from '../../domain/failure-types.ts';
 import type { Localized } from '../../domain/locale.ts';
 import { ownValue } from '../../domain/records.ts';
 import type { NotificationRequest } from '../../domain/notifications.ts';
@@ -51,6 +53,8 @@ import {
   renewUpdate,
   reportAbsencesUpdate,
   subscriptionQuery,
+  accountLinkQuery,
+  type AccountLinkState,
   type AbsenceArgs,
   type CancelArgs,
   type ChangeArgs,
@@ -61,21 +65,18 @@ import {
   type SuspendDeliveriesArgs,
 } from './contract.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
+import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
 import { basketsChangedSignal } from '../week/contract.ts';
 
-const { recordSubscription, loadGardenSnapshot } = proxyActivities<SubscriptionActivities>({
+const store = proxyActivities<SubscriptionActivities>({
   startToCloseTimeout: '30 seconds',
-  // The store may be down for a while: keep trying, the subscription waits.
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  // The store may be down for a while: past the bound, staff hear of it and the step waits.
+  retry: boundedRetry,
 });
 
-const { linkMemberAccount } = proxyActivities<KeycloakAccounts>({
+const accounts = proxyActivities<KeycloakAccounts>({
   startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: ['account_not_found'],
-  },
+  retry: { ...boundedRetry, nonRetryableErrorTypes: [failureTypes.accountNotFound] },
 });
 
 const { notifyMember } = proxyActivities<NotificationActivities>({
@@ -111,6 +112,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   if (!input.carried && !patched('subscription-lifecycle')) return legacySubscriptionFlow(input);
 
   const workflowId = workflowInfo().workflowId;
+  const persevere = createPerseverance();
   let subscription: Subscription = input.carried?.subscription ?? {
     id: input.subscriptionId,
     gardenId: input.gardenId,
@@ -535,14 +537,88 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     return events.sort((a, b) => a.at - b.at)[0];
   }
 
-  if (input.linkAccount && !input.carried) {
-    // The person who applied gets their member space as soon as the application is recorded.
-    await linkMemberAccount({
-      userId: input.linkAccount.userId,
-      gardenId: subscription.gardenId,
-      memberId: subscription.memberId,
-    });
+  const step = { gardenId: subscription.gardenId, subject: { subscriptionId: subscription.id } };
+  /**
+   * Links the applicant's new account to their member record, beside the application: while
+   * the identity provider is down the application still reaches staff, who see the link is
+   * pending. An account deleted meanwhile withdraws the application and leaves no record.
+   */
+  async function linkAccount(userId: string): Promise<void> {
+    try {
+      await persevere(
+        {
+          ...step,
+          subject: { ...step.subject, memberId: subscription.memberId },
+          name: 'link-account',
+          kind: 'account-link-pending',
+          what: {
+            fr: `Relier le compte en ligne de l'adhérent à sa demande d'abonnement ${subscription.id} (il ne peut pas encore voir son espace)`,
+            en: `Link the member's online account to their application ${subscription.id} (they cannot see their area yet)`,
+          },
+          passThrough: [failureTypes.accountNotFound],
+        },
+        () =>
+          accounts.linkMemberAccount({
+            userId,
+            gardenId: subscription.gardenId,
+            memberId: subscription.memberId,
+          }),
+      );
+      accountLink = 'linked';
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      accountLink = 'account-gone';
+      if (subscription.status !== 'pending' && subscription.status !== 'waitlisted') return;
+      const at = now().toISOString();
+      const revision = change({
+        status: 'cancelled',
+        cancellation: {
+          by: { userId, name: subscription.memberId },
+          at,
+          origin: 'member',
+          effectiveDate: today(),
+          reason: 'Compte en ligne supprimé avant la décision.',
+        },
+      });
+      await recorded(revision);
+      await store.forgetApplicant({
+        gardenId: subscription.gardenId,
+        userId,
+        memberId: subscription.memberId,
+        subscriptionId: subscription.id,
+      });
+    }
   }
+  let accountLink: AccountLinkState | undefined = input.linkAccount && !input.carried ? 'linking' : undefined;
+  setHandler(accountLinkQuery, () => accountLink);
+  if (input.linkAccount && !input.carried) {
+    if (patched('link-account-beside-application')) {
+      const linking: Promise<void> = linkAccount(input.linkAccount.userId)
+        .catch((error: unknown) => log.error('account link failed', { error: String(error) }))
+        .finally(() => inFlight.delete(linking));
+      inFlight.add(linking);
+    } else {
+      // Runs started before: the link came first, then the application.
+      await accounts.linkMemberAccount({
+        userId: input.linkAccount.userId,
+        gardenId: subscription.gardenId,
+        memberId: subscription.memberId,
+      });
+      accountLink = 'linked';
+    }
+  }
+  const readGarden = () =>
+    persevere(
+      {
+        ...step,
+        name: 'read-garden',
+        what: {
+          fr: `Lire le calendrier et les dépôts du jardin pour l'abonnement ${subscription.id}`,
+          en: `Read the garden's calendar and depots for subscription ${subscription.id}`,
+        },
+      },
+      () => store.loadGardenSnapshot(subscription.gardenId),
+    );
   /**
    * The weeks that may already be prepared (this one and the next) plan this subscription's
    * baskets again: a late absence or change reaches the depot sheets without a new run.
@@ -556,14 +632,24 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     }
   }
 
-  garden = await loadGardenSnapshot(subscription.gardenId);
+  garden = await readGarden();
   let contextFresh = true;
   const historyLimit = input.historyLimit ?? defaultHistoryLimit;
 
   for (;;) {
     if (recordedRevision < subscription.revision) {
       const snapshot = subscription;
-      await recordSubscription(snapshot);
+      await persevere(
+        {
+          ...step,
+          name: 'record',
+          what: {
+            fr: `Enregistrer l'abonnement ${subscription.id}`,
+            en: `Record subscription ${subscription.id}`,
+          },
+        },
+        () => store.recordSubscription(snapshot),
+      );
       recordedRevision = snapshot.revision;
       showState();
       if (patched('tell-prepared-weeks')) await tellPreparedWeeks();
@@ -594,14 +680,14 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     if (finalStatuses.includes(subscription.status)) break;
     if (settingsChanged) {
       settingsChanged = false;
-      garden = await loadGardenSnapshot(subscription.gardenId);
+      garden = await readGarden();
       continue;
     }
     const due = nextEvent();
     if (due && due.at <= now().getTime()) {
       // Read the garden's settings again before acting on them (a week may have closed).
       if (!contextFresh) {
-        garden = await loadGardenSnapshot(subscription.gardenId);
+        garden = await readGarden();
         contextFresh = true;
         continue;
       }

@@ -45,6 +45,8 @@ export interface WeekProgress {
   /** When the composition is due (ISO instant); staff are reminded the day before. */
   deadline?: string;
   documents: Array<{ name: string; title: string; depotId?: string }>;
+  /** Subscriptions whose baskets could not be worked out (each one is in the staff inbox). */
+  unplannable?: string[];
 }
 
 export interface ApproveCompositionArgs {

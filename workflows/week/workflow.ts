@@ -16,6 +16,7 @@ import type { BasketSize } from '../../domain/subscription.ts';
 import type { WeekActivities } from '../../activities/week-activities.ts';
 import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import { refuse } from '../refusal.ts';
+import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
 import {
   approveCompositionUpdate,
   basketsChangedSignal,
@@ -28,9 +29,9 @@ import {
   type WeekTriggerInput,
 } from './contract.ts';
 
-const activities = proxyActivities<WeekActivities>({
+const weekActivities = proxyActivities<WeekActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: boundedRetry,
 });
 
 /** Subscriptions planned per activity: the progress bar moves, and no activity runs long. */
@@ -55,6 +56,57 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
     documents: [],
   };
   let sizes: BasketSize[] = [];
+  const persevere = createPerseverance();
+  const unplannable = new Set<string>();
+  /** Each activity of the week as a step that staff hear of when it stalls. */
+  const activities = {
+    runningSubscriptionIds: (id: string) =>
+      persevere(stepNamed('subscriptions', 'Lister les abonnements', 'List the subscriptions'), () =>
+        weekActivities.runningSubscriptionIds(id),
+      ),
+    planWeekBaskets: async (plan: Parameters<WeekActivities['planWeekBaskets']>[0]) => {
+      const result = await persevere(stepNamed('plan', 'Calculer les paniers', 'Work out the baskets'), () =>
+        weekActivities.planWeekBaskets(plan),
+      );
+      // Runs from before the incidents answered a count only.
+      if (typeof result === 'object') {
+        for (const id of plan.subscriptionIds) unplannable.delete(id);
+        for (const id of result.unplannable) unplannable.add(id);
+        progress = { ...progress, unplannable: [...unplannable] };
+      }
+      return result;
+    },
+    summarizeWeek: (args: Parameters<WeekActivities['summarizeWeek']>[0]) =>
+      persevere(stepNamed('summarize', 'Compter les paniers', 'Count the baskets'), () =>
+        weekActivities.summarizeWeek(args),
+      ),
+    compositionProblem: (args: Parameters<WeekActivities['compositionProblem']>[0]) =>
+      persevere(stepNamed('check-composition', 'Vérifier la composition', 'Check the composition'), () =>
+        weekActivities.compositionProblem(args),
+      ),
+    printWeekDocuments: (args: Parameters<WeekActivities['printWeekDocuments']>[0]) =>
+      persevere(
+        stepNamed(
+          'print',
+          "Imprimer la liste de récolte et les feuilles d'émargement",
+          'Print the harvest list and depot sheets',
+        ),
+        () => weekActivities.printWeekDocuments(args),
+      ),
+    remindStaffOfComposition: (args: Parameters<WeekActivities['remindStaffOfComposition']>[0]) =>
+      persevere(
+        stepNamed('remind', 'Rappeler la composition à valider', 'Remind staff of the composition'),
+        () => weekActivities.remindStaffOfComposition(args),
+      ),
+  };
+  function stepNamed(name: string, fr: string, en: string) {
+    return {
+      gardenId,
+      name,
+      what: { fr: `${fr} (semaine ${week.slice(6)})`, en: `${en} (week ${week.slice(6)})` },
+      subject: { week },
+    };
+  }
   const changed = new Set<string>();
   let approving = false;
   let approved = false;

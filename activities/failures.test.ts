@@ -1,0 +1,49 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { describe, expect, it } from 'vitest';
+import { conflict, CocagneError, notFound } from '../domain/errors.ts';
+import { failureTypes } from '../domain/failure-types.ts';
+import { asTemporalFailure, withTemporalFailures } from './failures.ts';
+
+describe('what activities throw, as Temporal sees it', () => {
+  it('ends at once on a domain error that retrying cannot cure, with its words', () => {
+    const failure = asTemporalFailure(notFound({ fr: 'Saison', en: 'Season' }));
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({
+      type: failureTypes.notFound,
+      nonRetryable: true,
+      details: [{ fr: 'Saison introuvable.', en: 'Season not found.' }],
+    });
+    const refused = new CocagneError('refused', { fr: 'Non.', en: 'No.' });
+    expect(asTemporalFailure(refused)).toMatchObject({ type: 'refused', nonRetryable: true });
+  });
+
+  it('leaves to the retry policy what may pass: a conflict, a service down, a network error', () => {
+    expect(asTemporalFailure(conflict())).toMatchObject({ type: 'conflict', nonRetryable: false });
+    const down = new CocagneError('unavailable', { fr: 'Indisponible.', en: 'Unavailable.' });
+    expect(asTemporalFailure(down)).toMatchObject({ nonRetryable: false });
+    const network = new TypeError('fetch failed');
+    expect(asTemporalFailure(network)).toBe(network);
+  });
+
+  it('ends at once on an impossible value in stored data', () => {
+    let thrown: unknown;
+    try {
+      new Date('2026-00-01T00:00:00Z').toISOString();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(asTemporalFailure(thrown)).toMatchObject({ type: failureTypes.invalidData, nonRetryable: true });
+  });
+
+  it('wraps every activity of a factory, keeping their names and results', async () => {
+    const activities = withTemporalFailures({
+      findSeason: async (id: string) => {
+        if (id === 'x') throw notFound({ fr: 'Saison', en: 'Season' });
+        return id;
+      },
+    });
+    expect(Object.keys(activities)).toEqual(['findSeason']);
+    await expect(activities.findSeason('2026-2027')).resolves.toBe('2026-2027');
+    await expect(activities.findSeason('x')).rejects.toMatchObject({ type: 'not_found', nonRetryable: true });
+  });
+});

@@ -1,0 +1,49 @@
+import { ApplicationFailure } from '@temporalio/common';
+import { isCocagneError } from '../domain/errors.ts';
+import { failureTypes, finalErrorCodes } from '../domain/failure-types.ts';
+
+/**
+ * The one place where what an activity throws becomes what Temporal sees. A domain error that
+ * retrying cannot cure (not found, refused…) and an impossible value in stored data
+ * (`RangeError`: an invalid date) end the activity at once, with a type from `failureTypes`
+ * and the person's message in every language as details; anything else (a service down, a
+ * conflict) is left for the activity's retry policy.
+ */
+export function asTemporalFailure(error: unknown): unknown {
+  if (error instanceof ApplicationFailure) return error;
+  if (isCocagneError(error)) {
+    return ApplicationFailure.create({
+      type: error.code,
+      message: error.message,
+      details: [error.messages],
+      nonRetryable: finalErrorCodes.has(error.code),
+      cause: error,
+    });
+  }
+  if (error instanceof RangeError) {
+    return ApplicationFailure.create({
+      type: failureTypes.invalidData,
+      message: error.message,
+      nonRetryable: true,
+      cause: error,
+    });
+  }
+  return error;
+}
+
+type AnyActivity = (...args: never[]) => Promise<unknown>;
+
+/** The same activities, each throwing its failures through `asTemporalFailure`. */
+export function withTemporalFailures<T extends Record<string, AnyActivity>>(activities: T): T {
+  const wrapped: Record<string, AnyActivity> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await activity(...args);
+      } catch (error) {
+        throw asTemporalFailure(error);
+      }
+    };
+  }
+  return wrapped as T;
+}

@@ -1,0 +1,230 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { ApplicationFailure } from '@temporalio/common';
+import { Worker } from '@temporalio/worker';
+import { withTemporalFailures } from '../../activities/failures.ts';
+import type { Store } from '../../activities/store/index.ts';
+import type { Subscription } from '../../domain/subscription.ts';
+import { failureTypes } from '../../domain/failure-types.ts';
+import { incidentKeys } from '../../domain/incidents.ts';
+import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
+import { uniqueEmail } from '../../tests/support/moto.ts';
+import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { retryNowSignal } from '../incidents/contract.ts';
+import {
+  accountLinkQuery,
+  subscriptionQuery,
+  subscriptionWorkflowId,
+  subscriptionWorkflowType,
+  type SubscriptionWorkflowInput,
+} from './contract.ts';
+
+const staff = { userId: 'u-staff', name: 'Camille Martin' };
+
+/**
+ * A subscription whose steps fail: its retries have a bound, staff hear of it in the inbox,
+ * and nothing is lost; the store or the identity provider coming back lets it go on.
+ */
+describe('a subscription whose steps keep failing', () => {
+  let env: TestWorkflowEnvironment;
+  let store: Store;
+  let gardenId: string;
+  let depotId: string;
+
+  beforeAll(async () => {
+    [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
+    ({ gardenId, depotId } = await createTestGarden(store, 'stalled'));
+  });
+
+  afterAll(async () => {
+    await env?.teardown();
+    store?.close();
+  });
+
+  async function application(memberId: string): Promise<SubscriptionWorkflowInput> {
+    await store.members.create(
+      gardenId,
+      memberId,
+      { firstName: 'Test', lastName: memberId, email: uniqueEmail(memberId) },
+      new Date().toISOString(),
+    );
+    return {
+      gardenId,
+      subscriptionId: `${memberId}.2026-12-01`,
+      request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate: '2026-12-01' },
+      requested: { by: staff, at: '2026-11-24T10:00:00.000Z' },
+    };
+  }
+
+  async function run<T>(
+    overrides: Partial<ReturnType<typeof testActivities>>,
+    body: (taskQueue: string) => Promise<T>,
+  ): Promise<T> {
+    const taskQueue = `test-${randomUUID()}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: { ...testActivities(store), ...overrides },
+    });
+    return worker.runUntil(body(taskQueue));
+  }
+
+  it('tells staff when the store stays down past the retries, then records once it is back', async () => {
+    const input = await application(`m-${randomUUID().slice(0, 6)}`);
+    const real = testActivities(store);
+    let storeDown = true;
+    let tries = 0;
+    await run(
+      {
+        recordSubscription: async (subscription) => {
+          tries++;
+          if (storeDown) throw new Error('connect ECONNREFUSED 127.0.0.1:8000');
+          return real.recordSubscription(subscription);
+        },
+      },
+      async (taskQueue) => {
+        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
+        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+          taskQueue,
+          workflowId,
+          args: [input],
+        });
+        // The retries take minutes: the test server lets them pass at once.
+        await env.sleep('20 minutes');
+        const key = incidentKeys.stalled(workflowId, 'record');
+        const incident = (await store.incidents.list(gardenId)).find((candidate) => candidate.key === key);
+        expect(incident).toMatchObject({
+          kind: 'process-stalled',
+          workflowId,
+          retriesByItself: true,
+          subject: { subscriptionId: input.subscriptionId },
+          cause: expect.stringContaining('ECONNREFUSED'),
+        });
+        expect(incident?.summary.fr).toContain(input.subscriptionId);
+        // Bounded: ten tries in the first round, not one every second forever.
+        expect(tries).toBe(10);
+        // The workflow still answers, with nothing lost.
+        expect(await handle.query(subscriptionQuery)).toMatchObject({ status: 'pending' });
+
+        storeDown = false;
+        await handle.signal(retryNowSignal);
+        await expect
+          .poll(() => store.subscriptions.get(gardenId, input.subscriptionId), { timeout: 10_000 })
+          .toMatchObject({ status: 'pending', revision: 1 });
+        await expect
+          .poll(async () => (await store.incidents.list(gardenId)).some((candidate) => candidate.key === key))
+          .toBe(false);
+      },
+    );
+  });
+
+  it('waits for staff, without retrying by itself, on data that retrying cannot cure', async () => {
+    const input = await application(`m-${randomUUID().slice(0, 6)}`);
+    const real = testActivities(store);
+    let tries = 0;
+    let broken = true;
+    await run(
+      // Wrapped as the worker wraps every activity: a RangeError is bad data, not a passing fault.
+      withTemporalFailures({
+        recordSubscription: async (subscription: Subscription) => {
+          tries++;
+          if (broken) throw new RangeError('Invalid time value');
+          return real.recordSubscription(subscription);
+        },
+      }),
+      async (taskQueue) => {
+        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
+        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+          taskQueue,
+          workflowId,
+          args: [input],
+        });
+        await env.sleep('3 days');
+        const key = incidentKeys.stalled(workflowId, 'record');
+        const incident = (await store.incidents.list(gardenId)).find((candidate) => candidate.key === key);
+        expect(incident).toMatchObject({ retriesByItself: false, occurrences: 1 });
+        expect(tries).toBe(1);
+        broken = false;
+        await handle.signal(retryNowSignal);
+        await expect
+          .poll(() => store.subscriptions.get(gardenId, input.subscriptionId), { timeout: 10_000 })
+          .toMatchObject({ revision: 1 });
+      },
+    );
+  });
+
+  it('sends the application to staff while the identity provider is down, and links the account later', async () => {
+    const input = await application(`m-${randomUUID().slice(0, 6)}`);
+    let providerDown = true;
+    const linked: string[] = [];
+    await run(
+      {
+        linkMemberAccount: async ({ userId }) => {
+          if (providerDown) throw new Error('Keycloak admin GET /users answered 503');
+          linked.push(userId);
+        },
+      },
+      async (taskQueue) => {
+        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
+        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+          taskQueue,
+          workflowId,
+          args: [{ ...input, linkAccount: { userId: 'kc-user-1' } }],
+        });
+        // In the inbox at once: recorded as pending, whatever the identity provider does.
+        await expect
+          .poll(() => store.subscriptions.get(gardenId, input.subscriptionId), { timeout: 10_000 })
+          .toMatchObject({ status: 'pending' });
+        expect(await handle.query(accountLinkQuery)).toBe('linking');
+        await env.sleep('20 minutes');
+        const incident = (await store.incidents.list(gardenId)).find(
+          (candidate) => candidate.key === incidentKeys.stalled(workflowId, 'link-account'),
+        );
+        expect(incident).toMatchObject({ kind: 'account-link-pending', retriesByItself: true });
+
+        providerDown = false;
+        // Tried again by itself after a quarter of an hour.
+        await env.sleep('16 minutes');
+        await expect.poll(() => handle.query(accountLinkQuery), { timeout: 10_000 }).toBe('linked');
+        expect(linked).toEqual(['kc-user-1']);
+        await expect
+          .poll(async () => (await store.incidents.list(gardenId)).map((candidate) => candidate.kind))
+          .not.toContain('account-link-pending');
+      },
+    );
+  });
+
+  it('withdraws the application and forgets the member record when the account was deleted', async () => {
+    const input = await application(`m-${randomUUID().slice(0, 6)}`);
+    const userId = `kc-${randomUUID()}`;
+    await store.members.bindAccount(gardenId, userId, input.request.memberId, new Date().toISOString());
+    await run(
+      {
+        linkMemberAccount: async () => {
+          throw ApplicationFailure.create({
+            type: failureTypes.accountNotFound,
+            message: 'No account',
+            nonRetryable: true,
+          });
+        },
+      },
+      async (taskQueue) => {
+        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+          taskQueue,
+          workflowId: subscriptionWorkflowId(gardenId, input.subscriptionId),
+          args: [{ ...input, linkAccount: { userId } }],
+        });
+        const ended = await handle.result();
+        expect(ended).toMatchObject({ status: 'cancelled', cancellation: { origin: 'member' } });
+        expect(await handle.query(accountLinkQuery)).toBe('account-gone');
+        expect(await store.members.get(gardenId, input.request.memberId)).toBeUndefined();
+        expect(await store.members.memberOfAccount(gardenId, userId)).toBeUndefined();
+        expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+          status: 'cancelled',
+        });
+      },
+    );
+  });
+});
