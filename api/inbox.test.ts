@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, gardenDay } from '../domain/calendar.ts';
+import { incidentKeys, stalledSummary } from '../domain/incidents.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 
 interface InboxItem {
@@ -7,6 +8,7 @@ interface InboxItem {
   since: string;
   subscription: { id: string; status: string; memberName?: string; depotName?: string };
   depotLoad?: { active: number; capacity: number };
+  incident?: Record<string, unknown>;
 }
 
 /** The staff inbox: what waits on a person, from the workflows' WaitingOn search attribute. */
@@ -106,6 +108,64 @@ describe('staff inbox', () => {
     expect(withdrawn.statusCode, withdrawn.body).toBe(200);
     await expect.poll(async () => (await inbox()).map((item) => item.subscription.id), poll).toEqual([]);
     await expect.poll(count, poll).toBe(0);
+  });
+
+  it('shows the incidents of the garden, in words, and lets staff retry a stalled process', async () => {
+    const id = await apply('Olympe', 'de Gouges');
+    const workflowId = `${api.gardenId}/subscription/${id}`;
+    const stalled = {
+      gardenId: api.gardenId,
+      key: incidentKeys.stalled(workflowId, 'record'),
+      kind: 'process-stalled' as const,
+      workflowId,
+      subject: { subscriptionId: id },
+      summary: stalledSummary(
+        { fr: `Enregistrer l'abonnement ${id}`, en: `Record subscription ${id}` },
+        true,
+      ),
+      cause: 'Error: connect ECONNREFUSED',
+      retriesByItself: true,
+    };
+    const unplannable = {
+      gardenId: api.gardenId,
+      key: incidentKeys.unplannable(id),
+      kind: 'subscription-unplannable' as const,
+      subject: { subscriptionId: id, week: '2026-W50' },
+      summary: { fr: 'Paniers non calculés.', en: 'Baskets not worked out.' },
+      cause: 'RangeError: Invalid time value',
+      retriesByItself: false,
+    };
+    await api.store.incidents.report(stalled, new Date().toISOString());
+    await api.store.incidents.report(unplannable, new Date().toISOString());
+    const items = (await inbox()).filter((item) => item.kind === 'incident');
+    expect(items.map((item) => item.incident)).toEqual([
+      expect.objectContaining({
+        key: stalled.key,
+        kind: 'process-stalled',
+        summary: expect.stringContaining(`Enregistrer l'abonnement ${id}`),
+        canRetry: true,
+        retriesByItself: true,
+        subscriptionId: id,
+      }),
+      expect.objectContaining({ key: unplannable.key, canRetry: false, week: '2026-W50' }),
+    ]);
+    await expect.poll(count, poll).toBe(3);
+
+    const retryUrl = `/api/gardens/${api.gardenId}/incidents/retry`;
+    const retried = await api.call(api.accounts.staff, 'POST', retryUrl, { key: stalled.key });
+    expect(retried.statusCode, retried.body).toBe(202);
+    const nothingToRetry = await api.call(api.accounts.staff, 'POST', retryUrl, { key: unplannable.key });
+    expect(nothingToRetry.statusCode).toBe(422);
+    expect(nothingToRetry.json()).toMatchObject({ message: expect.stringContaining('rien à relancer') });
+    const unknown = await api.call(api.accounts.staff, 'POST', retryUrl, { key: 'stalled/nothing' });
+    expect(unknown.statusCode).toBe(404);
+    for (const account of [api.accounts.member, api.accounts.otherStaff]) {
+      expect((await api.call(account, 'POST', retryUrl, { key: stalled.key })).statusCode).toBe(403);
+    }
+
+    await api.store.incidents.resolve(api.gardenId, stalled.key);
+    await api.store.incidents.resolve(api.gardenId, unplannable.key);
+    expect((await inbox()).filter((item) => item.kind === 'incident')).toEqual([]);
   });
 
   it('is for staff only: members, drivers and other gardens get 403', async () => {

@@ -13,6 +13,7 @@ import { createWeekCommands, type WeekCommands } from '../../temporal/week-clien
 import { createPaymentCommands, type PaymentCommands } from '../../temporal/payment-client.ts';
 import { createBillingCommands, type BillingCommands } from '../../temporal/billing-client.ts';
 import { createWeekSchedules, type WeekSchedules } from '../../temporal/week-schedules.ts';
+import { createIncidentCommands, type IncidentCommands } from '../../temporal/incident-client.ts';
 import type { DocumentStore } from '../../activities/store/documents.ts';
 import {
   createStripeGateway,
@@ -32,6 +33,8 @@ export interface ApiServices {
   payments: PaymentCommands;
   /** Monthly billing runs and their schedules. */
   billing: BillingCommands;
+  /** Staff's word to stalled processes (incidents). */
+  incidents: IncidentCommands;
   /** The garden's printed documents (S3). */
   documents: DocumentStore;
   /** Stripe (cards, SEPA mandates, webhook signatures); absent when online payment is off. */
@@ -57,6 +60,7 @@ export function createApiServices(
     weekSchedules: createWeekSchedules(client),
     payments: createPaymentCommands(client),
     billing: createBillingCommands(client),
+    incidents: createIncidentCommands(client),
     documents,
     stripe: stripe ? createStripeGateway(stripe, store) : undefined,
     now: () => new Date(),

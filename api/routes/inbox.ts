@@ -8,11 +8,38 @@ import { invoiceLabel, outstanding } from '../../domain/invoices.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
 import { withNames } from './subscription-views.ts';
+import { CocagneError, notFound } from '../../domain/errors.ts';
+import { incidentKinds } from '../../domain/incidents.ts';
+
+/** The subject's fields that are set (DynamoDB gives back what was stored, nulls included). */
+function definedOnly<T extends object>(subject: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(subject).filter(([, value]) => value !== undefined && value !== null),
+  ) as Partial<T>;
+}
 
 const Counts = Type.Object({ small: Type.Integer(), medium: Type.Integer(), large: Type.Integer() });
 
+/** A problem of the garden's processes that staff must hear of (see domain/incidents.ts). */
+export const InboxIncident = Type.Object({
+  key: Type.String(),
+  kind: Type.Enum([...incidentKinds]),
+  /** What happened and what is done about it, in the caller's language. */
+  summary: Type.String(),
+  /** Whether the process tries again by itself; otherwise it waits for staff. */
+  retriesByItself: Type.Boolean(),
+  /** Staff may ask for a new try at once (the process is waiting for one). */
+  canRetry: Type.Boolean(),
+  occurrences: Type.Integer(),
+  lastSeenAt: Type.String(),
+  subscriptionId: Type.Optional(Type.String()),
+  memberId: Type.Optional(Type.String()),
+  week: Type.Optional(Type.String()),
+  invoiceNumber: Type.Optional(Type.Integer()),
+});
+
 export const InboxItem = Type.Object({
-  kind: Type.Enum(['subscription-approval', 'week-composition', 'payment-decision']),
+  kind: Type.Enum(['subscription-approval', 'week-composition', 'payment-decision', 'incident']),
   since: Type.String(),
   /** For an application: the subscription to approve. */
   subscription: Type.Optional(SubscriptionView),
@@ -39,6 +66,8 @@ export const InboxItem = Type.Object({
       phase: Type.String(),
     }),
   ),
+  /** For an incident: what went wrong, and whether staff can retry it. */
+  incident: Type.Optional(InboxIncident),
   /** For an application: how full its depot is (active subscriptions out of its capacity). */
   depotLoad: Type.Optional(Type.Object({ active: Type.Integer(), capacity: Type.Integer() })),
 });
@@ -48,7 +77,8 @@ export const InboxItem = Type.Object({
  * `WaitingOn` search attribute of the workflows (one list, whatever the process).
  */
 export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, inbox, weeks, payments } = app.services;
+  const { store, inbox, weeks, payments, incidents: incidentCommands } = app.services;
+  const retryNow = (workflowId: string) => incidentCommands.retryNow(workflowId);
 
   app.get(
     '/gardens/:gardenId/inbox',
@@ -64,10 +94,11 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId } = request.params;
-      const [waiting, all, depots] = await Promise.all([
+      const [waiting, all, depots, incidents] = await Promise.all([
         inbox.waiting(gardenId),
         store.subscriptions.list(gardenId),
         store.depots.list(gardenId),
+        store.incidents.list(gardenId),
       ]);
       const byId = new Map(all.map((subscription) => [subscription.id, subscription]));
       const today = gardenDay(app.services.now());
@@ -142,7 +173,25 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           };
         }),
       );
-      return { items: items.filter((item) => item !== undefined) };
+      const problems = incidents.map((incident) => ({
+        kind: 'incident' as const,
+        since: incident.since,
+        incident: {
+          key: incident.key,
+          kind: incident.kind,
+          summary: incident.summary[request.locale],
+          retriesByItself: incident.retriesByItself,
+          canRetry: incident.workflowId !== undefined && incident.kind !== 'subscription-unplannable',
+          occurrences: incident.occurrences,
+          lastSeenAt: incident.lastSeenAt,
+          ...definedOnly(incident.subject),
+        },
+      }));
+      return {
+        items: [...items.filter((item) => item !== undefined), ...problems].sort((a, b) =>
+          a.since.localeCompare(b.since),
+        ),
+      };
     },
   );
 
@@ -158,6 +207,45 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Type.Object({ count: Type.Integer() }), ...errorAnswers },
       },
     },
-    async (request) => ({ count: await inbox.count(request.params.gardenId) }),
+    async (request) => {
+      const [waiting, incidents] = await Promise.all([
+        inbox.count(request.params.gardenId),
+        store.incidents.list(request.params.gardenId),
+      ]);
+      return { count: waiting + incidents.length };
+    },
+  );
+
+  app.post(
+    '/gardens/:gardenId/incidents/retry',
+    {
+      onRequest: app.guard({ roles: staffRoles }),
+      schema: {
+        tags: ['inbox'],
+        summary: 'Asks the process of an incident to try its stalled step again now.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        body: Type.Object(
+          { key: Type.String({ minLength: 1, maxLength: 400 }) },
+          { additionalProperties: false },
+        ),
+        response: { 202: Type.Object({ key: Type.String() }), ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId } = request.params;
+      const incident = (await store.incidents.list(gardenId)).find(
+        (candidate) => candidate.key === request.body.key,
+      );
+      if (!incident) throw notFound({ fr: 'Incident', en: 'Incident' });
+      if (!incident.workflowId || incident.kind === 'subscription-unplannable') {
+        throw new CocagneError('refused', {
+          fr: "Cet incident se règle en corrigeant la fiche concernée : il n'y a rien à relancer.",
+          en: 'This incident is solved by correcting the record concerned: there is nothing to retry.',
+        });
+      }
+      await retryNow(incident.workflowId);
+      return reply.status(202).send({ key: incident.key });
+    },
   );
 };
