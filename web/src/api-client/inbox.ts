@@ -15,7 +15,24 @@ export type InboxItem =
       since: string;
       week: { week: string; deadline?: string; total?: { small: number; medium: number; large: number } };
     }
-  | { kind: 'payment-decision'; since: string; invoice: InvoiceDecisionItem };
+  | { kind: 'payment-decision'; since: string; invoice: InvoiceDecisionItem }
+  | { kind: 'incident'; since: string; incident: IncidentItem };
+
+/** A problem of the garden's processes that staff must hear of. */
+export interface IncidentItem {
+  key: string;
+  kind: 'process-stalled' | 'subscription-unplannable' | 'account-link-pending' | 'message-undelivered';
+  /** What happened and what is done about it, in the reader's language. */
+  summary: string;
+  retriesByItself: boolean;
+  canRetry: boolean;
+  occurrences: number;
+  lastSeenAt: string;
+  subscriptionId?: string;
+  memberId?: string;
+  week?: string;
+  invoiceNumber?: number;
+}
 
 /** An invoice that could not be collected: staff decide what happens next. */
 export interface InvoiceDecisionItem {
@@ -35,6 +52,12 @@ export interface InvoiceDecisionItem {
 const inbox = (gardenId: string) => `/gardens/${encodeURIComponent(gardenId)}/inbox`;
 
 export const listInbox = (gardenId: string) => request<{ items: InboxItem[] }>('GET', inbox(gardenId));
+
+/** Asks the stalled process of an incident to try again now. */
+export const retryIncident = (gardenId: string, key: string) =>
+  request<{ key: string }>('POST', `/gardens/${encodeURIComponent(gardenId)}/incidents/retry`, {
+    body: { key },
+  });
 
 /** For the navigation badge: quiet when it fails (the badge just stays as it was). */
 export const countInbox = (gardenId: string) =>

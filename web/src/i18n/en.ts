@@ -706,6 +706,21 @@ export const en: Messages = {
     save: 'Save the place',
     saved: 'Home placed on the map.',
   },
+  incidents: {
+    badge: 'Incident',
+    kind: {
+      'process-stalled': 'A process is stuck',
+      'subscription-unplannable': 'A subscription could not be planned',
+      'account-link-pending': 'An online account waits to be linked',
+      'message-undelivered': 'A message could not be sent',
+    },
+    seen: 'Since {since}. | Since {since}, {count} times (last on {last}).',
+    openSubscription: 'See the subscription',
+    openMember: 'See the member',
+    retry: 'Retry now',
+    retrying: 'Retrying…',
+    retryAsked: 'Retry asked: the incident will leave the list as soon as the operation succeeds.',
+  },
   inbox: {
     weekTitle: 'Composition of week {week} to approve',
     weekTitleDeadline: 'Composition of week {week} to approve before {deadline}',

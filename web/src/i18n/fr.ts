@@ -721,6 +721,21 @@ export const fr = {
     save: 'Enregistrer l’emplacement',
     saved: 'Domicile placé sur la carte.',
   },
+  incidents: {
+    badge: 'Incident',
+    kind: {
+      'process-stalled': 'Un traitement est bloqué',
+      'subscription-unplannable': 'Un abonnement n’a pas pu être planifié',
+      'account-link-pending': 'Un compte en ligne attend d’être relié',
+      'message-undelivered': 'Un message n’a pas pu être envoyé',
+    },
+    seen: 'Depuis le {since}. | Depuis le {since}, {count} fois (dernière le {last}).',
+    openSubscription: 'Voir l’abonnement',
+    openMember: 'Voir l’adhérent',
+    retry: 'Relancer maintenant',
+    retrying: 'Relance…',
+    retryAsked: 'Relance demandée : l’incident disparaîtra de la liste dès que l’opération aura réussi.',
+  },
   inbox: {
     weekTitle: 'Composition de la semaine {week} à valider',
     weekTitleDeadline: 'Composition de la semaine {week} à valider avant le {deadline}',

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SubscriptionStatus } from '../../../domain/subscription.ts';
 import * as api from '../api-client/inbox.ts';
-import type { InvoiceDecisionItem } from '../api-client/inbox.ts';
+import type { IncidentItem, InvoiceDecisionItem } from '../api-client/inbox.ts';
 import { isApiError } from '../api-client/request.ts';
 import { requireGardenId } from './session.ts';
 import { useSubscriptionStore } from './subscriptions.ts';
@@ -32,6 +32,13 @@ export interface InvoiceInboxEntry extends InvoiceDecisionItem {
   since: string;
 }
 
+/** A process that needs staff: stalled, or unable to handle a record. */
+export interface IncidentInboxEntry extends IncidentItem {
+  since: string;
+  /** Staff asked for a new try on this visit. */
+  retryAsked?: boolean;
+}
+
 export type AnyInboxEntry = InboxEntry | WeekInboxEntry | InvoiceInboxEntry;
 
 const awaiting: readonly SubscriptionStatus[] = ['pending', 'waitlisted'];
@@ -50,6 +57,7 @@ export const useInboxStore = defineStore('inbox', () => {
   const entries = ref<InboxEntry[]>([]);
   const weekEntries = ref<WeekInboxEntry[]>([]);
   const invoiceEntries = ref<InvoiceInboxEntry[]>([]);
+  const incidentEntries = ref<IncidentInboxEntry[]>([]);
   const loaded = ref(false);
   const loading = ref(false);
   const error = ref<string>();
@@ -68,7 +76,8 @@ export const useInboxStore = defineStore('inbox', () => {
     loaded.value
       ? entries.value.filter(stillAwaiting).length +
         weekEntries.value.filter((entry) => !approvedWeeks.value.includes(entry.week)).length +
-        invoiceEntries.value.length
+        invoiceEntries.value.length +
+        incidentEntries.value.length
       : serverCount.value,
   );
 
@@ -89,7 +98,12 @@ export const useInboxStore = defineStore('inbox', () => {
       const applications: InboxEntry[] = [];
       const weeks: WeekInboxEntry[] = [];
       const invoices: InvoiceInboxEntry[] = [];
+      const incidents: IncidentInboxEntry[] = [];
       for (const item of items) {
+        if (item.kind === 'incident') {
+          incidents.push({ ...item.incident, since: item.since });
+          continue;
+        }
         if (item.kind === 'payment-decision') {
           invoices.push({ ...item.invoice, kind: item.kind, since: item.since });
           continue;
@@ -115,8 +129,9 @@ export const useInboxStore = defineStore('inbox', () => {
       entries.value = applications;
       weekEntries.value = weeks;
       invoiceEntries.value = invoices;
+      incidentEntries.value = incidents;
       loaded.value = true;
-      serverCount.value = applications.length + weeks.length + invoices.length;
+      serverCount.value = applications.length + weeks.length + invoices.length + incidents.length;
     } catch (failure) {
       if (!isApiError(failure)) throw failure;
       error.value = failure.message;
@@ -158,10 +173,22 @@ export const useInboxStore = defineStore('inbox', () => {
     return approvedWeeks.value.includes(week);
   }
 
+  /**
+   * Asks a stalled process to try again now. The incident stays listed until the process
+   * closes it (when the step passes): read the inbox again to see it go.
+   */
+  async function retryIncident(key: string): Promise<void> {
+    await api.retryIncident(requireGardenId(), key);
+    incidentEntries.value = incidentEntries.value.map((entry) =>
+      entry.key === key ? { ...entry, retryAsked: true } : entry,
+    );
+  }
+
   return {
     entries,
     weekEntries,
     invoiceEntries,
+    incidentEntries,
     all,
     loaded,
     loading,
@@ -172,5 +199,6 @@ export const useInboxStore = defineStore('inbox', () => {
     decided,
     weekApproved,
     isWeekApproved,
+    retryIncident,
   };
 });
