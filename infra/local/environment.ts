@@ -60,6 +60,7 @@ export function localEnvironment(
     PUBLIC_URL: `http://localhost:${ports.app}`,
     WEB_DIST: join(rootDir, 'web', 'dist'),
     TEMPORAL_TEST_SERVER_PATH: venvBin('temporal-test-server'),
+    SCHEMATHESIS_PATH: venvBin('schemathesis'),
     CHROMIUM_PATH: chromiumPath(env),
     KEYCLOAK_REALM: keycloakRealm,
     KEYCLOAK_ADMIN_URL: `http://localhost:${ports.keycloak}`,

