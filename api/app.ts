@@ -10,6 +10,7 @@ import type { TokenVerifier } from './auth/token-verifier.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { localePlugin } from './plugins/locale.ts';
+import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { servicesPlugin, type ApiServices } from './plugins/services.ts';
 import { calendarFeedRoutes } from './routes/calendar-feed.ts';
 import { gardenRoutes } from './routes/gardens.ts';
@@ -66,6 +67,11 @@ export async function buildApp(options: AppOptions) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(validatorCompiler);
 
+  await app.register(securityHeadersPlugin, {
+    oidcIssuer: options.oidcIssuer,
+    publicUrl: options.publicUrl ?? 'http://localhost:8080',
+    tileUrl: options.map?.tileUrl,
+  });
   await app.register(localePlugin);
   await app.register(errorsPlugin);
   await app.register(servicesPlugin, { services: options.services });
