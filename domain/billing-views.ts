@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { Act } from './actor.ts';
-import { addDays, isIsoDate, type IsoDate } from './calendar.ts';
+import { addDays, isIsoDate, monthPattern, type IsoDate } from './calendar.ts';
 import {
   InvoiceLine,
   invoiceLabel,
@@ -187,7 +187,7 @@ export function unpaidRows(
     }));
 }
 
-export const monthPattern = '^\\d{4}-(0[1-9]|1[0-2])$';
+export { monthPattern };
 export type IsoMonth = string;
 
 /** Every month from `from` to `to` ("2026-01" … "2026-12"), both included; empty when reversed. */

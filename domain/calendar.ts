@@ -1,11 +1,26 @@
+import Type from 'typebox';
+
 /**
  * Dates of the garden's life are calendar days in Europe/Paris, written as ISO dates
  * ("2026-11-24"). Instants (who did what when) are ISO timestamps in UTC.
  */
 export const gardenTimeZone = 'Europe/Paris';
-export const isoDatePattern = '^\\d{4}-\\d{2}-\\d{2}$';
+// Days, weeks and months of this century: anything else is a typing mistake, and the API
+// description says so (these patterns are in it).
+export const isoDatePattern = '^20\\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+/** An ISO week, "2026-W49" (a week 53 may still not exist that year: see isIsoWeek). */
+export const isoWeekPattern = '^20\\d{2}-W(0[1-9]|[1-4]\\d|5[0-3])$';
+/** A month, "2026-11". */
+export const monthPattern = '^20\\d{2}-(0[1-9]|1[0-2])$';
 
 export type IsoDate = string;
+
+/** A calendar day as people and the API write it; `format: date` refuses a 30 February. */
+export const CalendarDay = Type.String({
+  pattern: isoDatePattern,
+  format: 'date',
+  description: 'A calendar day, "2026-11-24".',
+});
 
 export function isIsoDate(value: string): boolean {
   if (!new RegExp(isoDatePattern).test(value)) return false;

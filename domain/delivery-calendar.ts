@@ -1,14 +1,22 @@
 import Type from 'typebox';
-import { addDays, isIsoDate, isoDatePattern, isoWeek, isoWeekday, type IsoDate } from './calendar.ts';
+import {
+  addDays,
+  CalendarDay,
+  isIsoDate,
+  isoWeek,
+  isoWeekday,
+  isoWeekPattern,
+  type IsoDate,
+} from './calendar.ts';
 
-export const isoWeekPattern = '^\\d{4}-W\\d{2}$';
+export { isoWeekPattern };
 
 /** A season of deliveries (e.g. from March to the end of February). */
 export const Season = Type.Object(
   {
     id: Type.String({ minLength: 1, maxLength: 40 }),
-    start: Type.String({ pattern: isoDatePattern }),
-    end: Type.String({ pattern: isoDatePattern }),
+    start: CalendarDay,
+    end: CalendarDay,
   },
   { additionalProperties: false },
 );

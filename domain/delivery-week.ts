@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { Act } from './actor.ts';
 import { addDays, isoWeek, type IsoDate } from './calendar.ts';
 import { isoWeekPattern } from './delivery-calendar.ts';
+import { ProductId } from './ids.ts';
 import { deliverySchedule, type ScheduleContext } from './delivery-schedule.ts';
 import type { Localized } from './locale.ts';
 import { ownValue, recordOf } from './records.ts';
@@ -40,9 +41,17 @@ export function preparableWeeks(today: IsoDate): [string, string] {
 
 export const CompositionLine = Type.Object(
   {
-    productId: Type.String({ minLength: 1, maxLength: 80 }),
-    /** In the product's unit: kilograms (to the gram), bunches or pieces. */
-    quantity: Type.Number({ exclusiveMinimum: 0, maximum: 1000 }),
+    productId: ProductId,
+    /**
+     * In the product's unit: kilograms (to the gram), bunches or pieces. At least a gram: an
+     * `exclusiveMinimum` would be invalid in the OpenAPI 3.0 description, and a number as
+     * small as 1e-300 cannot be stored.
+     */
+    quantity: Type.Number({
+      minimum: 0.001,
+      maximum: 1000,
+      description: "In the product's unit: kilograms (to the gram), bunches or pieces.",
+    }),
   },
   { additionalProperties: false },
 );

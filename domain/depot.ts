@@ -34,15 +34,35 @@ export const weekdayLabels = {
   en: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'],
 } as const;
 
+/**
+ * A place on the map, in degrees. Kept to 7 decimals (about a centimetre): the store
+ * (DynamoDB) cannot keep a number as small as 1e-300, which the range alone allows.
+ */
+export const MapPosition = Type.Object(
+  {
+    lat: Type.Number({ minimum: -90, maximum: 90, description: 'Latitude in degrees, kept to 7 decimals.' }),
+    lng: Type.Number({
+      minimum: -180,
+      maximum: 180,
+      description: 'Longitude in degrees, kept to 7 decimals.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type MapPosition = Type.Static<typeof MapPosition>;
+
+/** The position as kept: 7 decimals, and never -0. */
+export function keptPosition(position: MapPosition): MapPosition {
+  const keep = (degrees: number) => Math.round(degrees * 1e7) / 1e7 || 0;
+  return { lat: keep(position.lat), lng: keep(position.lng) };
+}
+
 /** What staff type to create or change a depot. */
 export const DepotInput = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
     address: PostalAddress,
-    location: Type.Object(
-      { lat: Type.Number({ minimum: -90, maximum: 90 }), lng: Type.Number({ minimum: -180, maximum: 180 }) },
-      { additionalProperties: false },
-    ),
+    location: MapPosition,
     deliveryWeekday: Type.Integer({ minimum: 1, maximum: 7 }),
     openingHours: Type.String({ minLength: 1, maxLength: 80 }),
     pickupWindow: Type.Optional(

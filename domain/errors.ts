@@ -68,3 +68,12 @@ export function invalidInput(issues: InputIssue[]): CocagneError {
   const text = issues.map((issue) => issue.message).join(' ');
   return new CocagneError('invalid_input', { fr: text, en: text }, { issues });
 }
+
+/**
+ * Input that has the shape the API describes, but that a rule between its fields or the
+ * state of the garden refuses (422, not 400): one message per field.
+ */
+export function refusedInput(issues: InputIssue[]): CocagneError {
+  const text = issues.map((issue) => issue.message).join(' ');
+  return new CocagneError('refused', { fr: text, en: text }, { issues });
+}

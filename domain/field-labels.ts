@@ -97,3 +97,14 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   siret: { fr: 'SIRET', en: 'SIRET' },
   vatNote: { fr: 'Mention de TVA', en: 'VAT note' },
 };
+
+/**
+ * What a field that has the wrong format should look like, for fields whose format people
+ * type (the pattern itself says nothing to them).
+ */
+export const formatHints: Readonly<Record<string, Localized>> = {
+  phone: {
+    fr: 'n’est pas un numéro valide (exemple : 06 12 34 56 78)',
+    en: 'is not a valid number (for example +33 6 12 34 56 78)',
+  },
+};

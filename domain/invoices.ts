@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { Act } from './actor.ts';
-import { isoDatePattern } from './calendar.ts';
+import { CalendarDay, isoDatePattern } from './calendar.ts';
 import type { Localized } from './locale.ts';
 import { addCents, cents, formatEuros, type Cents } from './money.ts';
 
@@ -79,7 +79,7 @@ export const ManualPaymentInput = Type.Object(
   {
     method: Type.Enum(['cheque', 'cash', 'transfer']),
     amount: Type.Integer({ minimum: 1, maximum: 10_000_000 }),
-    receivedOn: Type.String({ pattern: isoDatePattern }),
+    receivedOn: CalendarDay,
     reference: Type.Optional(Type.String({ maxLength: 80 })),
     bank: Type.Optional(Type.String({ maxLength: 80 })),
   },

@@ -1,8 +1,17 @@
+const separators = '[ .()-]*';
+const internationalDigits = `(?:3${separators}3${separators}(?:\\d${separators}){9}|(?!3${separators}3)[1-9]${separators}(?:\\d${separators}){7,14})`;
+
 /**
  * Phone numbers are stored as E.164 ("+33612345678") so SMS can be sent to them. People type
- * them the French way ("06 12 34 56 78"); both are accepted.
+ * them the French way ("06 12 34 56 78"); both are accepted. The pattern accepts exactly what
+ * toE164 turns into a number (separators are spaces, dots, dashes and brackets; French numbers
+ * have nine digits after 0 or +33): the API description says what a phone number must look
+ * like, and one that matches is never refused afterwards (domain/phone.test.ts checks both agree).
  */
-export const phoneInputPattern = '^\\+?[0-9 .()\\-]{6,30}$';
+export const phoneInputPattern =
+  `^(?:\\+${separators}${internationalDigits}` +
+  `|${separators}0${separators}0${separators}${internationalDigits}` +
+  `|${separators}0${separators}[1-9]${separators}(?:\\d${separators}){8})$`;
 
 /** E.164 form of a typed number, or undefined when it cannot be one. */
 export function toE164(input: string, defaultCountryCode = '33'): string | undefined {

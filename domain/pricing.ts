@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { Act } from './actor.ts';
 import { addDays, type IsoDate } from './calendar.ts';
+import { TierId } from './ids.ts';
 import { cents, multiplyCents, type Cents } from './money.ts';
 import { basketSizes, type BasketSize } from './subscription.ts';
 
@@ -9,8 +10,8 @@ const amount = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Euro
 /** A reduced tier staff may give a household (e.g. "Tarif solidaire"), as a price per size. */
 export const SolidarityTier = Type.Object(
   {
-    id: Type.String({ pattern: '^[a-z0-9-]{1,40}$' }),
-    label: Type.String({ minLength: 1, maxLength: 80 }),
+    id: TierId,
+    label: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),
     prices: Type.Object({ small: amount, medium: amount, large: amount }, { additionalProperties: false }),
   },
   { additionalProperties: false },
@@ -20,8 +21,8 @@ export type SolidarityTier = Type.Static<typeof SolidarityTier>;
 /** What French law wants on an invoice about the seller. */
 export const LegalDetails = Type.Object(
   {
-    name: Type.String({ minLength: 1, maxLength: 120 }),
-    address: Type.String({ minLength: 1, maxLength: 300 }),
+    name: Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' }),
+    address: Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' }),
     siret: Type.String({ pattern: '^[0-9]{14}$' }),
     /** E.g. « TVA non applicable, art. 293 B du CGI ». */
     vatNote: Type.String({ maxLength: 200 }),

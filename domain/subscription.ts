@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { Act } from './actor.ts';
-import { addDays, isIsoDate, isoDatePattern, type IsoDate } from './calendar.ts';
-import { entityIdPattern } from './ids.ts';
+import { addDays, CalendarDay, isIsoDate, type IsoDate } from './calendar.ts';
+import { DepotId, MemberId } from './ids.ts';
 import type { Localized } from './locale.ts';
 
 export const basketSizes = ['small', 'medium', 'large'] as const;
@@ -54,11 +54,11 @@ export const finalStatuses: readonly SubscriptionStatus[] = ['rejected', 'cancel
 /** An application for a subscription, as typed by staff or the member. */
 export const SubscriptionRequest = Type.Object(
   {
-    memberId: Type.String({ pattern: entityIdPattern }),
+    memberId: MemberId,
     basketSize: Type.Enum([...basketSizes]),
     frequency: Type.Enum([...frequencies]),
-    depotId: Type.String({ pattern: entityIdPattern }),
-    startDate: Type.String({ pattern: isoDatePattern }),
+    depotId: DepotId,
+    startDate: CalendarDay,
   },
   { additionalProperties: false },
 );

@@ -2,7 +2,7 @@ import type { TSchema } from 'typebox';
 import { Settings } from 'typebox/system';
 import { Value } from 'typebox/value';
 import type { Locale } from './locale.ts';
-import { fieldLabels } from './field-labels.ts';
+import { fieldLabels, formatHints } from './field-labels.ts';
 import { ownValue } from './records.ts';
 
 // TypeBox stops at 8 errors by default, and an empty required text already makes two
@@ -118,9 +118,16 @@ export function describeSchemaErrors(errors: readonly SchemaError[], locale: Loc
         message = say.maximum(labelOf(field, locale), error.params.limit);
         break;
       case 'pattern':
-      case 'format':
-        message = say.pattern(labelOf(field, locale));
+      case 'format': {
+        // `\S` is how a text says it must not be blank: blank, it is missing, not malformed.
+        if (error.keyword === 'pattern' && error.params.pattern === '\\S') {
+          message = say.required(labelOf(field, locale));
+          break;
+        }
+        const hint = ownValue(formatHints, field)?.[locale];
+        message = hint ? `${labelOf(field, locale)} ${hint}.` : say.pattern(labelOf(field, locale));
         break;
+      }
       case 'enum':
       case 'const': {
         const allowed = (error.params.allowedValues ?? [error.params.allowedValue]) as unknown[];
