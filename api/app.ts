@@ -63,6 +63,10 @@ export async function buildApp(options: AppOptions) {
         }
       : false,
     genReqId: () => randomUUID(),
+    // Path parameters are checked by their schemas (at most 91 characters), which answer a
+    // clear 400; the router's own limit (100 by default, counted on the encoded URL) answered
+    // an undocumented 414 first.
+    routerOptions: { maxParamLength: 2000 },
   })
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(validatorCompiler);

@@ -235,13 +235,13 @@ describe('joining a garden', () => {
       expect(await api.store.members.get(api.gardenId, memberId ?? '')).toMatchObject({ lastName: 'Halimi' });
     });
 
-    it('needs the consent, naming it (400), and creates nothing', async () => {
+    it('needs the consent, naming it (422; 400 when missing), and creates nothing', async () => {
       const newcomer = await account();
       const before = (await members()).length;
       const refused = await api.call(newcomer, 'POST', applicationsUrl(), application({ consent: false }));
-      expect(refused.statusCode, refused.body).toBe(400);
+      expect(refused.statusCode, refused.body).toBe(422);
       expect(refused.json()).toMatchObject({
-        error: 'invalid_input',
+        error: 'refused',
         message: 'Pour adhérer, acceptez les conditions du jardin.',
         issues: [{ field: 'consent' }],
       });
@@ -253,7 +253,7 @@ describe('joining a garden', () => {
       expect(await api.store.members.memberOfAccount(api.gardenId, newcomer.userId)).toBeUndefined();
     });
 
-    it('refuses a start date in the past (400), and creates no member', async () => {
+    it('refuses a start date in the past (422), and creates no member', async () => {
       const newcomer = await account();
       const before = (await members()).length;
       const response = await api.call(
@@ -262,7 +262,7 @@ describe('joining a garden', () => {
         applicationsUrl(),
         application({}, addDays(today, -1)),
       );
-      expect(response.statusCode, response.body).toBe(400);
+      expect(response.statusCode, response.body).toBe(422);
       expect(response.json()).toMatchObject({
         message: 'La date de début ne peut pas être dans le passé.',
         issues: [{ field: 'startDate' }],
@@ -338,9 +338,9 @@ describe('joining a garden', () => {
       expect(stored.contactPreferences).toEqual({ email: true, sms: false });
 
       const sms = await api.call(api.accounts.member, 'PUT', url, { email: true, sms: true });
-      expect(sms.statusCode, sms.body).toBe(400);
+      expect(sms.statusCode, sms.body).toBe(422);
       expect(sms.json()).toMatchObject({
-        error: 'invalid_input',
+        error: 'refused',
         message:
           'Pour recevoir des SMS, un numéro de téléphone portable doit figurer sur votre fiche : demandez-le à l’équipe du jardin.',
         issues: [{ field: 'sms' }],

@@ -162,16 +162,17 @@ describe('billing reports', () => {
   });
 
   it('refuses wrong month ranges with a French sentence', async () => {
-    const cases: Array<[string, string]> = [
-      ['/payments?from=2025-13&to=2025-12', "« Début » n'a pas le bon format."],
-      ['/payments?from=2025-01&to=janvier', "« Fin » n'a pas le bon format."],
-      ['/payments?from=2025-06&to=2025-01', 'Le mois de début doit précéder le mois de fin.'],
-      ['/payments.csv?from=2020-01&to=2025-01', 'Choisissez au plus 36 mois.'],
+    // A month that is not one is malformed (400); a range the rules refuse is 422.
+    const cases: Array<[string, number, string]> = [
+      ['/payments?from=2025-13&to=2025-12', 400, "« Début » n'a pas le bon format."],
+      ['/payments?from=2025-01&to=janvier', 400, "« Fin » n'a pas le bon format."],
+      ['/payments?from=2025-06&to=2025-01', 422, 'Le mois de début doit précéder le mois de fin.'],
+      ['/payments.csv?from=2020-01&to=2025-01', 422, 'Choisissez au plus 36 mois.'],
     ];
-    for (const [suffix, message] of cases) {
+    for (const [suffix, status, message] of cases) {
       const response = await api.call(api.accounts.staff, 'GET', url(suffix));
-      expect(response.statusCode, response.body).toBe(400);
-      expect(response.json()).toMatchObject({ error: 'invalid_input', message });
+      expect(response.statusCode, response.body).toBe(status);
+      expect(response.json()).toMatchObject({ error: status === 400 ? 'invalid_input' : 'refused', message });
     }
   });
 

@@ -178,7 +178,8 @@ describe('calendar feed', () => {
       error: 'not_found',
       message: expect.stringMatching(/^Ce calendrier n'existe pas/),
     });
-    expect((await api.app.inject({ method: 'GET', url: '/api/calendar/abc.ics' })).statusCode).toBe(404);
+    // Not even the shape of a token: refused by its pattern.
+    expect((await api.app.inject({ method: 'GET', url: '/api/calendar/abc.ics' })).statusCode).toBe(400);
     expect((await api.app.inject({ method: 'GET', url: '/api/calendar/' })).statusCode).toBe(404);
 
     const nobody = await api.call(api.accounts.staff, 'GET', linkUrl('m-nobody'));

@@ -137,7 +137,7 @@ describe('depots', () => {
       'Champ inconnu : day.',
     ],
     ['negative capacity', input({ capacity: -1 }), /doit être au moins 0\.$/],
-    ['blank name', input({ name: '   ' }), "« Nom » n'a pas le bon format."],
+    ['blank name', input({ name: '   ' }), '« Nom » est obligatoire.'],
     [
       'postal code of four digits',
       input({ address: { street: '1 rue Haute', postalCode: '2500', city: 'Besançon' } }),

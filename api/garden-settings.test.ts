@@ -126,7 +126,7 @@ describe('garden settings', () => {
     expect(await readCalendar()).toEqual(current);
   });
 
-  it('refuses overlapping seasons with the sentence that names them (400), changing nothing', async () => {
+  it('refuses overlapping seasons with the sentence that names them (422), changing nothing', async () => {
     const current = await readCalendar();
     const response = await api.call(api.accounts.staff, 'PUT', calendarUrl(), {
       seasons: [
@@ -137,9 +137,9 @@ describe('garden settings', () => {
       cutoffHours: 48,
       version: current.version,
     });
-    expect(response.statusCode, response.body).toBe(400);
+    expect(response.statusCode, response.body).toBe(422);
     expect(response.json()).toMatchObject({
-      error: 'invalid_input',
+      error: 'refused',
       message: 'Les saisons « printemps » et « été » se chevauchent.',
       issues: [{ field: 'seasons', message: 'Les saisons « printemps » et « été » se chevauchent.' }],
     });
@@ -149,7 +149,7 @@ describe('garden settings', () => {
       cutoffHours: 48,
       version: current.version,
     });
-    expect(backwards.statusCode).toBe(400);
+    expect(backwards.statusCode).toBe(422);
     expect(backwards.json()).toMatchObject({ message: 'La saison « hiver » finit avant de commencer.' });
     const malformed = await api.call(api.accounts.staff, 'PUT', calendarUrl(), {
       seasons: [season],

@@ -265,13 +265,13 @@ describe('invoices', () => {
       ],
       [
         { method: 'cheque', amount: 500, receivedOn: today },
-        400,
+        422,
         'Indiquez le numéro du chèque.',
         'reference',
       ],
       [
         { method: 'cheque', amount: 500, receivedOn: today, reference: '  ' },
-        400,
+        422,
         'Indiquez le numéro du chèque.',
       ],
       [{ method: 'cash', amount: 0, receivedOn: today }, 400, '« Montant » doit être au moins 1.', 'amount'],
@@ -286,10 +286,14 @@ describe('invoices', () => {
         400,
         "« Date de réception » n'a pas le bon format.",
       ],
-      [{ method: 'cash', amount: 500, receivedOn: '2026-02-30' }, 400, "La date 2026-02-30 n'existe pas."],
+      [
+        { method: 'cash', amount: 500, receivedOn: '2026-02-30' },
+        400,
+        "« Date de réception » n'a pas le bon format.",
+      ],
       [
         { method: 'cash', amount: 500, receivedOn: addDays(today, 1) },
-        400,
+        422,
         'La date de réception ne peut pas être dans le futur.',
         'receivedOn',
       ],
@@ -383,21 +387,17 @@ describe('invoices', () => {
       }));
     try {
       const refusals: Array<[unknown, number, string]> = [
-        [
-          { decision: 'retry', reason: '   ' },
-          400,
-          '« Motif » est obligatoire : il reste dans l’historique de la facture.',
-        ],
+        [{ decision: 'retry', reason: '   ' }, 400, '« Motif » est obligatoire.'],
         [{ decision: 'retry' }, 400, '« Motif » est obligatoire.'],
         [
           { decision: 'abandon', reason: 'x' },
           400,
           "« Décision » doit être l'une de ces valeurs : retry, manual, write-off, suspend.",
         ],
-        [{ decision: 'manual', reason: 'Chèque reçu' }, 400, 'Indiquez le paiement reçu.'],
+        [{ decision: 'manual', reason: 'Chèque reçu' }, 422, 'Indiquez le paiement reçu.'],
         [
           { decision: 'suspend', reason: 'x', payment: { method: 'cash', amount: 100, receivedOn: today } },
-          400,
+          422,
           'Un paiement ne s’indique qu’avec la décision « Paiement reçu ».',
         ],
         [

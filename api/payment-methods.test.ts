@@ -124,9 +124,9 @@ describe('payment methods', () => {
     const response = await api.call(api.accounts.member, 'POST', url(memberId), {
       setupIntentId: 'seti_not_hers',
     });
-    expect(response.statusCode, response.body).toBe(400);
+    expect(response.statusCode, response.body).toBe(422);
     expect(response.json()).toMatchObject({
-      error: 'invalid_input',
+      error: 'refused',
       message: expect.stringContaining("pour quelqu'un d'autre"),
       issues: [{ field: 'setupIntentId' }],
     });

@@ -135,16 +135,23 @@ describe('pricing', () => {
       { ...wanted, legal: { ...wanted.legal, name: '   ' } },
       '« Nom » est obligatoire.',
     ],
-    [
-      'two tiers with the same code',
-      {
-        ...wanted,
-        solidarityTiers: [wanted.solidarityTiers[0], { ...wanted.solidarityTiers[1], id: 'solidaire' }],
-      },
-      'Deux tarifs solidaires portent le même code « solidaire ».',
-    ],
     ['an unknown field', { ...wanted, vat: 20 }, 'Champ inconnu : vat.'],
   ];
+
+  it('refuses two tiers with the same code (422: well-formed, but the rules refuse it), changing nothing', async () => {
+    const before = await readPricing();
+    const response = await api.call(api.accounts.staff, 'PUT', pricingUrl(), {
+      ...wanted,
+      solidarityTiers: [wanted.solidarityTiers[0], { ...wanted.solidarityTiers[1], id: 'solidaire' }],
+      version: before.version,
+    });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json()).toMatchObject({
+      error: 'refused',
+      message: 'Deux tarifs solidaires portent le même code « solidaire ».',
+    });
+    expect(await readPricing()).toEqual(before);
+  });
 
   it.each(malformed)('refuses %s with a French sentence, changing nothing', async (_case, body, message) => {
     const before = await readPricing();
@@ -238,11 +245,12 @@ describe('pricing', () => {
   it('refuses a tier without a reason, an unknown tier, a stale version or an unknown member, changing nothing', async () => {
     const member = await api.createMember({ firstName: 'Camille', lastName: 'Claudel' });
     const refusals: Array<[Record<string, unknown>, number, string | RegExp, string?]> = [
-      [{ tierId: 'solidaire', version: 0 }, 400, '« Motif » est obligatoire', 'reason'],
-      [{ tierId: 'solidaire', reason: '   ', version: 0 }, 400, '« Motif » est obligatoire', 'reason'],
+      // Well-formed but refused by the garden's rules: 422 (a malformed tier code is 400).
+      [{ tierId: 'solidaire', version: 0 }, 422, '« Motif » est obligatoire', 'reason'],
+      [{ tierId: 'solidaire', reason: '   ', version: 0 }, 422, '« Motif » est obligatoire', 'reason'],
       [
         { tierId: 'platine', reason: 'Ami du jardin', version: 0 },
-        400,
+        422,
         "Le tarif solidaire « platine » n'existe pas dans les tarifs du jardin (tarifs : « Tarif solidaire »).",
         'tierId',
       ],

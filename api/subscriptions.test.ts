@@ -72,8 +72,11 @@ describe('subscriptions', () => {
     expect(unknown.json()).toMatchObject({ message: 'Adhérent introuvable.' });
 
     const past = await apply(member.id, '2020-01-07');
-    expect(past.statusCode).toBe(400);
-    expect(past.json()).toMatchObject({ message: 'La date de début ne peut pas être dans le passé.' });
+    expect(past.statusCode).toBe(422);
+    expect(past.json()).toMatchObject({
+      error: 'refused',
+      message: 'La date de début ne peut pas être dans le passé.',
+    });
 
     const invalid = await api.call(api.accounts.staff, 'POST', url(), {
       memberId: member.id,

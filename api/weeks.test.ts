@@ -139,7 +139,7 @@ describe('products', () => {
     const before = await list();
     const cases: Array<[unknown, string | RegExp]> = [
       [{ name: 'Navets', unit: 'kg', active: true, price: 3 }, 'Champ inconnu : price.'],
-      [{ name: '   ', unit: 'kg', active: true }, "« Nom » n'a pas le bon format."],
+      [{ name: '   ', unit: 'kg', active: true }, '« Nom » est obligatoire.'],
       [
         { name: 'Navets', unit: 'tonne', active: true },
         /doit être l'une de ces valeurs : kg, bunch, piece\.$/,
@@ -669,7 +669,7 @@ describe('a delivery week', () => {
     expect(described).toBe('not started');
   });
 
-  it('refuses weeks that do not exist (400) on every route, starting nothing', async () => {
+  it('refuses weeks that do not exist on every route (404; 400 when not a week at all), starting nothing', async () => {
     const routes = (which: string) => [
       { method: 'GET' as const, url: weekUrl('', which), body: undefined },
       { method: 'PUT' as const, url: weekUrl('/composition', which), body: { ...composition(), version: 0 } },
@@ -678,14 +678,17 @@ describe('a delivery week', () => {
       { method: 'POST' as const, url: weekUrl('/approval', which), body: undefined },
       { method: 'GET' as const, url: weekUrl('/baskets', which), body: undefined },
     ];
+    // 2027 has 52 weeks: its week 53 has the shape of a week, and is not found.
     for (const which of ['2026-W60', '2027-W53', '2026-W00']) {
       for (const { method, url, body } of routes(which)) {
         const response = await api.call(api.accounts.staff, method, url, body);
-        expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(400);
-        expect(response.json()).toMatchObject({
-          error: 'invalid_input',
-          message: `La semaine ${which} n'existe pas.`,
-        });
+        const status = which === '2027-W53' ? 404 : 400;
+        expect(response.statusCode, `${method} ${url}: ${response.body}`).toBe(status);
+        expect(response.json()).toMatchObject(
+          status === 404
+            ? { error: 'not_found', message: `La semaine ${which} n'existe pas.` }
+            : { error: 'invalid_input' },
+        );
       }
       const started = await api.client.workflow
         .getHandle(weekPreparationId(api.gardenId, which))

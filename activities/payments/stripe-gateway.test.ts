@@ -178,14 +178,14 @@ describe('the Stripe gateway', () => {
       const before = await store.billingProfiles.get(gardenId, memberId);
       await expect(
         gateway.completeSetup({ gardenId, memberId, setupIntentId: 'seti_unpatched' }),
-      ).rejects.toMatchObject({ code: 'invalid_input', field: 'setupIntentId' });
+      ).rejects.toMatchObject({ code: 'refused', field: 'setupIntentId' });
       stripe.answer('GET', '/v1/setup_intents/seti_other', {
         patch: { status: 'succeeded', customer: 'cus_someone_else', payment_method: 'pm_other' },
       });
       await expect(
         gateway.completeSetup({ gardenId, memberId, setupIntentId: 'seti_other' }),
       ).rejects.toMatchObject({
-        code: 'invalid_input',
+        code: 'refused',
         messages: { fr: expect.stringContaining("pour quelqu'un d'autre") },
       });
       expect(await store.billingProfiles.get(gardenId, memberId)).toEqual(before);
@@ -201,7 +201,7 @@ describe('the Stripe gateway', () => {
       await expect(
         gateway.completeSetup({ gardenId, memberId, setupIntentId: 'seti_missing' }),
       ).rejects.toMatchObject({
-        code: 'invalid_input',
+        code: 'not_found',
         messages: { fr: expect.stringContaining('introuvable') },
       });
     });

@@ -206,9 +206,10 @@ export function chargeOutcome(intent: Stripe.PaymentIntent): ChargeResult {
   }
 }
 
+// A well-formed SetupIntent id that is not this member's is refused (422), not malformed (400).
 const someoneElses = () =>
   new CocagneError(
-    'invalid_input',
+    'refused',
     {
       fr: "Ce moyen de paiement a été enregistré pour quelqu'un d'autre : recommencez depuis votre espace adhérent.",
       en: 'This means of payment was set up for someone else: start again from your member area.',
@@ -361,7 +362,7 @@ export function createStripeGateway(
       } catch (error) {
         if (error instanceof Stripe.errors.StripeInvalidRequestError && error.statusCode === 404) {
           throw new CocagneError(
-            'invalid_input',
+            'not_found',
             {
               fr: `${setupLabel.fr} introuvable chez Stripe : recommencez depuis votre espace adhérent.`,
               en: `${setupLabel.en} not found at Stripe: start again from your member area.`,

@@ -5,19 +5,40 @@ export function encodeCursor(key: Record<string, unknown> | undefined): string |
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
+/** The attributes of a start key in a query of the gsi1 index: the table's key and the index's. */
+const indexKeyNames = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+
+/**
+ * The start key a cursor names, or a 400 when it is not one this API made for this list.
+ * A cursor is checked whole (exactly the key's attributes, each a text), since DynamoDB
+ * answers anything else with an error of its own, which became a 500.
+ */
 export function decodeCursor(
   cursor: string | undefined,
   expectedPartition: { name: string; value: string },
-): Record<string, unknown> | undefined {
+  keyNames: readonly string[] = indexKeyNames,
+): Record<string, string> | undefined {
   if (!cursor) return undefined;
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key[expectedPartition.name] === expectedPartition.value) return key;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    key = undefined;
   }
+  if (isStartKey(key, keyNames) && key[expectedPartition.name] === expectedPartition.value) return key;
   throw new CocagneError('invalid_input', {
     fr: "Cette page n'existe plus : revenez à la première page.",
     en: 'This page no longer exists: go back to the first page.',
   });
+}
+
+function isStartKey(value: unknown, keyNames: readonly string[]): value is Record<string, string> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length === keyNames.length &&
+    entries.every(
+      ([name, attribute]) => keyNames.includes(name) && typeof attribute === 'string' && attribute !== '',
+    )
+  );
 }

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyRequest } from 'fastify';
-import { CocagneError } from '../../domain/errors.ts';
+import { CocagneError, notFound } from '../../domain/errors.ts';
+import { isGardenId } from '../../domain/ids.ts';
 import { hasAnyRole, type Role } from '../../domain/roles.ts';
 import type { CallerIdentity } from '../auth/identity.ts';
 import type { TokenVerifier } from '../auth/token-verifier.ts';
@@ -81,8 +82,21 @@ export const authPlugin = fp<{ verifyToken: TokenVerifier }>(
           const gardenId = (request.params as { gardenId?: unknown } | undefined)?.gardenId;
           if (typeof gardenId === 'string') requireGarden(request, gardenId);
           if (guardOptions.roles) requireRole(request, guardOptions.roles);
+          // A network administrator may act in any garden, but only one that exists: a run or a
+          // record for a garden nobody serves would wait forever. (A malformed id is left to
+          // the parameters' schema, which answers 400.)
+          const caller = request.identity;
+          if (
+            typeof gardenId === 'string' &&
+            caller &&
+            caller.gardenId !== gardenId &&
+            isGardenId(gardenId)
+          ) {
+            if (!(await app.services.store.gardens.get(gardenId)))
+              throw notFound({ fr: 'Jardin', en: 'Garden' });
+          }
         },
     );
   },
-  { name: 'auth' },
+  { name: 'auth', dependencies: ['services'] },
 );

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { gardenDay } from '../../domain/calendar.ts';
+import { CalendarDay, gardenDay } from '../../domain/calendar.ts';
 import { isDeliveryDay, Season } from '../../domain/delivery-calendar.ts';
 import { weekdayLabels } from '../../domain/depot.ts';
-import { CocagneError, invalidInput, notFound } from '../../domain/errors.ts';
+import { CocagneError, notFound, refusedInput } from '../../domain/errors.ts';
+import { DepotId } from '../../domain/ids.ts';
 import { MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import { basketSizes, frequencies, subscriptionRequestRefusal } from '../../domain/subscription.ts';
 import { SubscriptionView } from '../../domain/views.ts';
@@ -49,13 +50,15 @@ export const ApplicationInput = Type.Object(
       {
         basketSize: Type.Enum([...basketSizes]),
         frequency: Type.Enum([...frequencies]),
-        depotId: Type.String({ maxLength: 80 }),
-        startDate: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+        depotId: DepotId,
+        startDate: CalendarDay,
       },
       { additionalProperties: false },
     ),
     /** The garden's terms, accepted by ticking the box. */
-    consent: Type.Boolean(),
+    consent: Type.Boolean({
+      description: "The garden's terms, accepted: without it the application is refused (422).",
+    }),
   },
   { additionalProperties: false },
 );
@@ -129,7 +132,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/gardens/:gardenId/applications',
     {
-      onRequest: app.authenticate,
+      onRequest: [app.limitPerAddress('signUps'), app.authenticate],
       schema: {
         tags: ['joining'],
         summary:
@@ -166,7 +169,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if (!consent) {
         throw new CocagneError(
-          'invalid_input',
+          'refused',
           {
             fr: 'Pour adhérer, acceptez les conditions du jardin.',
             en: "To join, accept the garden's terms.",
@@ -189,13 +192,13 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
               fr: `Le dépôt « ${depot.name} » ne livre pas ce jour-là : choisissez un ${weekdayLabels.fr[depot.deliveryWeekday - 1]} pendant une saison, hors semaine fermée.`,
               en: `The pick-up point "${depot.name}" has no delivery that day: choose a ${weekdayLabels.en[depot.deliveryWeekday - 1]} within a season, outside closed weeks.`,
             });
-      if (refusal) throw new CocagneError('invalid_input', refusal, { field: 'startDate' });
+      if (refusal) throw new CocagneError('refused', refusal, { field: 'startDate' });
 
       let memberId = caller.memberId ?? (await store.members.memberOfAccount(gardenId, caller.userId));
       if (!memberId) {
         if (!household) {
           throw new CocagneError(
-            'invalid_input',
+            'refused',
             { fr: 'Indiquez les coordonnées de votre foyer.', en: "Give your household's details." },
             { field: 'household' },
           );
@@ -204,7 +207,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { ...household, ...(household.email || !caller.email ? {} : { email: caller.email }) },
           request.locale,
         );
-        if (!normalized.ok) throw invalidInput(normalized.issues);
+        if (!normalized.ok) throw refusedInput(normalized.issues);
         const newMemberId = app.services.newId();
         memberId = await store.members.bindAccount(gardenId, caller.userId, newMemberId, now.toISOString());
         if (memberId === newMemberId) {

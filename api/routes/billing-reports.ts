@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import {
   addMonthsTo,
-  monthPattern,
   monthRangeRefusal,
   paymentsByMonth,
   PaymentsReport,
@@ -15,14 +14,13 @@ import { paymentsCsv } from '../../domain/invoices.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { addCents, cents } from '../../domain/money.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import { errorAnswers, GardenParams } from '../schemas.ts';
+import { Month } from '../../domain/ids.ts';
+import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
 import { collectionState } from './member-billing.ts';
 
-const MonthRange = Type.Object({
-  from: Type.Optional(Type.String({ pattern: monthPattern, description: 'First month, YYYY-MM.' })),
-  to: Type.Optional(
-    Type.String({ pattern: monthPattern, description: 'Last month, YYYY-MM (this month by default).' }),
-  ),
+const MonthRange = Query({
+  from: Type.Optional(Type.String({ ...Month, description: 'First month, YYYY-MM.' })),
+  to: Type.Optional(Type.String({ ...Month, description: 'Last month, YYYY-MM (this month by default).' })),
 });
 
 /** Reports on money for staff: the unpaid list, payments by month and method, the accountant's CSV. */
@@ -36,7 +34,7 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const to = query.to ?? today().slice(0, 7);
     const from = query.from ?? addMonthsTo(to, -11);
     const refusal = monthRangeRefusal(from, to);
-    if (refusal) throw new CocagneError('invalid_input', refusal, { field: 'from' });
+    if (refusal) throw new CocagneError('refused', refusal, { field: 'from' });
     return { from, to };
   }
 
@@ -123,6 +121,10 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: MonthRange,
+        response: {
+          200: fileAnswer('text/csv', 'The payments, one line each (UTF-8 with a byte order mark).'),
+          ...errorAnswers,
+        },
       },
     },
     async (request, reply) => {

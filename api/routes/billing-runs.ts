@@ -3,12 +3,7 @@ import Type from 'typebox';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import { errorAnswers, GardenParams } from '../schemas.ts';
-
-const MonthParams = Type.Object({
-  ...GardenParams.properties,
-  month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'The month billed, "2026-11".' }),
-});
+import { errorAnswers, MonthParams } from '../schemas.ts';
 
 const BillingRunView = Type.Object({
   month: Type.String(),

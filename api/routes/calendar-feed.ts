@@ -7,6 +7,7 @@ import type { Depot } from '../../domain/depot.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { deliveriesCalendar, type FeedDelivery, type FeedDepot } from '../../domain/ical-feed.ts';
 import type { SubscriptionStatus } from '../../domain/subscription.ts';
+import { CalendarToken } from '../../domain/ids.ts';
 import { errorAnswers, MemberParams } from '../schemas.ts';
 import { requireMemberAccess } from './members.ts';
 
@@ -56,12 +57,13 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
   app.get(
     '/calendar/:token.ics',
     {
+      onRequest: app.limitPerAddress('calendarFeeds'),
       schema: {
         tags: ['calendar'],
         summary:
           "Flux iCal des prochaines livraisons d'un adhérent. / A member's iCal feed of upcoming deliveries " +
           `(${feedWeeks} weeks). Public: the token in the address is the secret.`,
-        params: Type.Object({ token: Type.String({ maxLength: 200 }) }),
+        params: Type.Object({ token: CalendarToken }),
         response: {
           200: {
             description: 'An iCalendar (RFC 5545) document, in UTF-8.',

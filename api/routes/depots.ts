@@ -1,12 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { Depot, DepotInput } from '../../domain/depot.ts';
+import { Depot, DepotInput, keptPosition, MapPosition } from '../../domain/depot.ts';
 import { notFound } from '../../domain/errors.ts';
 import { Member } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import { errorAnswers, GardenParams, MemberParams } from '../schemas.ts';
-
-const DepotParams = Type.Object({ ...GardenParams.properties, depotId: Type.String({ maxLength: 80 }) });
+import { DepotParams, errorAnswers, GardenParams, MemberParams, Version } from '../schemas.ts';
 
 /** Depots, placed on the map; members' homes placed on the map for home deliveries. */
 export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -31,6 +29,7 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const depot: Depot = {
         ...request.body,
         name: request.body.name.trim(),
+        location: keptPosition(request.body.location),
         id: `d-${app.services.newId().slice(2)}`,
         gardenId,
         version: 1,
@@ -51,10 +50,7 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'subscriptions follow a new delivery day at once.',
         security: [{ bearer: [] }],
         params: DepotParams,
-        body: Type.Object(
-          { ...DepotInput.properties, version: Type.Integer({ minimum: 1 }) },
-          { additionalProperties: false },
-        ),
+        body: Type.Object({ ...DepotInput.properties, version: Version(1) }, { additionalProperties: false }),
         response: { 200: Depot, ...errorAnswers },
       },
     },
@@ -64,6 +60,7 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const depot = await store.depots.update(gardenId, depotId, version, {
         ...input,
         name: input.name.trim(),
+        location: keptPosition(input.location),
       });
       await gardenSettings.announce(gardenId, `depot-${depotId}-v${depot.version}`);
       return depot;
@@ -79,20 +76,19 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "Places a member's home on the map (for home deliveries).",
         security: [{ bearer: [] }],
         params: MemberParams,
-        body: Type.Object(
-          {
-            lat: Type.Number({ minimum: -90, maximum: 90 }),
-            lng: Type.Number({ minimum: -180, maximum: 180 }),
-          },
-          { additionalProperties: false },
-        ),
+        body: MapPosition,
         response: { 200: Member, ...errorAnswers },
       },
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
       if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
-      return store.members.setLocation(gardenId, memberId, request.body, app.services.now().toISOString());
+      return store.members.setLocation(
+        gardenId,
+        memberId,
+        keptPosition(request.body),
+        app.services.now().toISOString(),
+      );
     },
   );
 };

@@ -5,15 +5,14 @@ import {
   DeliveryCalendar,
   DeliveryCalendarInput,
   isIsoWeek,
-  isoWeekPattern,
 } from '../../domain/delivery-calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { GardenRules, GardenRulesInput } from '../../domain/garden-rules.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import { errorAnswers, GardenParams } from '../schemas.ts';
+import { errorAnswers, GardenParams, Version, WeekParams } from '../schemas.ts';
 
 const version = {
-  version: Type.Integer({ minimum: 0, description: 'The version read; 0 for a garden using the defaults.' }),
+  version: Version(0, 'The version read; 0 for a garden using the defaults.'),
 };
 
 /** A garden's delivery calendar and subscription rules. */
@@ -57,7 +56,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId } = request.params;
       const { version: expected, ...input } = request.body;
       const refusal = calendarRefusal(input);
-      if (refusal) throw new CocagneError('invalid_input', refusal, { field: 'seasons' });
+      if (refusal) throw new CocagneError('refused', refusal, { field: 'seasons' });
       const saved = await store.settings.saveCalendar(
         gardenId,
         input,
@@ -71,8 +70,9 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   /** Closes or reopens one week, whatever else changed in the calendar meanwhile. */
   async function setWeek(gardenId: string, week: string, closed: boolean) {
+    // A week 53 in a year of 52 weeks matches the pattern, but there is no such week.
     if (!isIsoWeek(week)) {
-      throw new CocagneError('invalid_input', {
+      throw new CocagneError('not_found', {
         fr: `La semaine ${week} n'existe pas.`,
         en: `Week ${week} does not exist.`,
       });
@@ -99,11 +99,6 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }
 
-  const weekParams = Type.Object({
-    ...GardenParams.properties,
-    week: Type.String({ pattern: isoWeekPattern }),
-  });
-
   app.put(
     '/gardens/:gardenId/calendar/closed-weeks/:week',
     {
@@ -112,7 +107,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['calendar'],
         summary: 'Closes a week: no deliveries that week (staff). Closing it twice is once.',
         security: [{ bearer: [] }],
-        params: weekParams,
+        params: WeekParams,
         response: { 200: DeliveryCalendar, ...errorAnswers },
       },
     },
@@ -127,7 +122,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['calendar'],
         summary: 'Reopens a closed week (staff).',
         security: [{ bearer: [] }],
-        params: weekParams,
+        params: WeekParams,
         response: { 200: DeliveryCalendar, ...errorAnswers },
       },
     },

@@ -226,7 +226,15 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         params: GardenParams,
         body: Type.Object(
-          { key: Type.String({ minLength: 1, maxLength: 400 }) },
+          {
+            key: Type.String({
+              minLength: 1,
+              maxLength: 400,
+              pattern: '^[!-~]+$',
+              description:
+                "The incident's key, as the inbox gives it (letters, digits and signs, no spaces).",
+            }),
+          },
           { additionalProperties: false },
         ),
         response: { 202: Type.Object({ key: Type.String() }), ...errorAnswers },

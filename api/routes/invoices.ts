@@ -18,7 +18,7 @@ import type { PaymentCommands } from '../../temporal/payment-client.ts';
 import { actorOf, type CallerIdentity } from '../auth/identity.ts';
 import { requireMemberAccess } from './members.ts';
 import { callerOf } from '../plugins/auth.ts';
-import { errorAnswers, GardenParams, MemberParams } from '../schemas.ts';
+import { errorAnswers, fileAnswer, GardenParams, InvoiceParams, MemberParams, Query } from '../schemas.ts';
 import {
   collectionOf,
   collectionState,
@@ -27,11 +27,6 @@ import {
   memberNotFound,
   requireInvoiceAccess,
 } from './member-billing.ts';
-
-const InvoiceParams = Type.Object({
-  ...GardenParams.properties,
-  number: Type.Integer({ minimum: 1, maximum: 999_999_999 }),
-});
 
 const decisions = ['retry', 'manual', 'write-off', 'suspend'] as const;
 
@@ -77,13 +72,13 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   function checkPayment(invoice: Invoice, payment: ManualPaymentInput): void {
     if (chequeWithoutNumber(payment)) {
       throw new CocagneError(
-        'invalid_input',
+        'refused',
         { fr: 'Indiquez le numéro du chèque.', en: 'Give the cheque number.' },
         { field: 'reference' },
       );
     }
     const wrongDay = receivedOnRefusal(payment.receivedOn, today());
-    if (wrongDay) throw new CocagneError('invalid_input', wrongDay, { field: 'receivedOn' });
+    if (wrongDay) throw new CocagneError('refused', wrongDay, { field: 'receivedOn' });
     const refusal = paymentRefusal(invoice, payment);
     if (refusal) throw new CocagneError('refused', refusal, { field: 'amount' });
   }
@@ -119,7 +114,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The garden's invoices, newest first, with who they bill (staff); by status when asked.",
         security: [{ bearer: [] }],
         params: GardenParams,
-        querystring: Type.Object({ status: Type.Optional(Type.Enum(['open', 'paid', 'written-off'])) }),
+        querystring: Query({ status: Type.Optional(Type.Enum(['open', 'paid', 'written-off'])) }),
         response: { 200: Type.Array(InvoiceView), ...errorAnswers },
       },
     },
@@ -174,6 +169,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The invoice's PDF, as a download named after its number (staff or its member).",
         security: [{ bearer: [] }],
         params: InvoiceParams,
+        response: { 200: fileAnswer('application/pdf', "The invoice's PDF."), ...errorAnswers },
       },
     },
     async (request, reply) => {
@@ -271,7 +267,12 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             decision: Type.Enum([...decisions]),
-            reason: Type.String({ maxLength: 500 }),
+            reason: Type.String({
+              minLength: 1,
+              maxLength: 500,
+              pattern: '\\S',
+              description: 'Why: it stays in the invoice’s history.',
+            }),
             payment: Type.Optional(ManualPaymentInput),
           },
           { additionalProperties: false },
@@ -296,14 +297,14 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const payment = request.body.payment ? cleanPayment(request.body.payment) : undefined;
       if (decision === 'manual' && !payment) {
         throw new CocagneError(
-          'invalid_input',
+          'refused',
           { fr: 'Indiquez le paiement reçu.', en: 'Give the payment received.' },
           { field: 'payment' },
         );
       }
       if (decision !== 'manual' && payment) {
         throw new CocagneError(
-          'invalid_input',
+          'refused',
           {
             fr: 'Un paiement ne s’indique qu’avec la décision « Paiement reçu ».',
             en: 'A payment goes only with the decision « Payment received ».',

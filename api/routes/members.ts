@@ -1,17 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { CocagneError, invalidInput, notFound } from '../../domain/errors.ts';
+import { CocagneError, notFound, refusedInput } from '../../domain/errors.ts';
 import { ContactPreferences, Member, MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { FastifyRequest } from 'fastify';
 import { callerOf, forbidden } from '../plugins/auth.ts';
-import { errorAnswers, GardenParams, MemberPage, MemberParams } from '../schemas.ts';
+import { errorAnswers, GardenParams, MemberPage, MemberParams, Query, Version } from '../schemas.ts';
+import { PageCursor } from '../../domain/ids.ts';
 
 const memberLabel = { fr: 'Adhérent', en: 'Member' };
 
 export const MemberUpdate = Type.Object(
-  { ...MemberInput.properties, version: Type.Integer({ minimum: 1 }) },
+  { ...MemberInput.properties, version: Version(1) },
   { additionalProperties: false },
 );
 
@@ -54,10 +55,10 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Members in alphabetical order, a page at a time, with an optional search.',
         security: [{ bearer: [] }],
         params: GardenParams,
-        querystring: Type.Object({
+        querystring: Query({
           search: Type.Optional(Type.String({ maxLength: 100 })),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
-          cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+          cursor: Type.Optional(PageCursor),
         }),
         response: { 200: MemberPage, ...errorAnswers },
       },
@@ -88,7 +89,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId } = request.params;
       const normalized = normalizeMemberInput(request.body, request.locale);
-      if (!normalized.ok) throw invalidInput(normalized.issues);
+      if (!normalized.ok) throw refusedInput(normalized.issues);
       const now = app.services.now().toISOString();
       const member = await store.members.create(gardenId, app.services.newId(), normalized.value, now);
       return reply.status(201).send(member);
@@ -133,7 +134,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId, memberId } = request.params;
       const { version, ...input } = request.body;
       const normalized = normalizeMemberInput(input, request.locale);
-      if (!normalized.ok) throw invalidInput(normalized.issues);
+      if (!normalized.ok) throw refusedInput(normalized.issues);
       return store.members.update(
         gardenId,
         memberId,
@@ -168,7 +169,7 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!member) throw notFound(memberLabel);
       if (request.body.sms && !member.phone) {
         throw new CocagneError(
-          'invalid_input',
+          'refused',
           {
             fr: 'Pour recevoir des SMS, un numéro de téléphone portable doit figurer sur votre fiche : demandez-le à l’équipe du jardin.',
             en: 'To receive text messages, your record needs a mobile phone number: ask the garden staff.',
@@ -194,9 +195,9 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Messages sent to the member (or skipped, and why), newest first.',
         security: [{ bearer: [] }],
         params: MemberParams,
-        querystring: Type.Object({
+        querystring: Query({
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 30 }),
-          cursor: Type.Optional(Type.String({ maxLength: 2000 })),
+          cursor: Type.Optional(PageCursor),
         }),
         response: {
           200: Type.Object({

@@ -6,7 +6,8 @@ import { Pricing, PricingInput } from '../../domain/pricing.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
-import { errorAnswers, GardenParams, MemberParams } from '../schemas.ts';
+import { TierId } from '../../domain/ids.ts';
+import { errorAnswers, GardenParams, MemberParams, Version } from '../schemas.ts';
 import { memberBilling, memberNotFound } from './member-billing.ts';
 
 /** A garden's prices, solidarity tiers, membership fee, billing model and legal details. */
@@ -43,7 +44,7 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             ...PricingInput.properties,
-            version: Type.Integer({ minimum: 0, description: 'The version read; 0 for the defaults.' }),
+            version: Version(0, 'The version read; 0 for the defaults.'),
           },
           { additionalProperties: false },
         ),
@@ -85,7 +86,7 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const refusal = pricingRefusal(trimmed);
-      if (refusal) throw new CocagneError('invalid_input', refusal.message, { field: refusal.field });
+      if (refusal) throw new CocagneError('refused', refusal.message, { field: refusal.field });
       const { gardenId } = request.params;
       // A tier households hold stays until staff take it back from each of them.
       const current = await store.settings.pricing(gardenId);
@@ -120,9 +121,9 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         params: MemberParams,
         body: Type.Object(
           {
-            tierId: Type.Union([Type.String({ pattern: '^[a-z0-9-]{1,40}$' }), Type.Null()]),
+            tierId: Type.Union([TierId, Type.Null()]),
             reason: Type.Optional(Type.String({ maxLength: 500 })),
-            version: Type.Integer({ minimum: 0 }),
+            version: Version(0, "The billing profile's version read; 0 before any change."),
           },
           { additionalProperties: false },
         ),
@@ -135,7 +136,7 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const reason = (request.body.reason ?? '').trim();
       if (tierId !== null && reason === '') {
         throw new CocagneError(
-          'invalid_input',
+          'refused',
           {
             fr: '« Motif » est obligatoire : dites pourquoi ce tarif est accordé.',
             en: '« Reason » is required: say why this tier is given.',
@@ -153,7 +154,7 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (tierId !== null && !tier) {
         const known = pricing.solidarityTiers.map((entry) => `« ${entry.label} »`).join(', ');
         throw new CocagneError(
-          'invalid_input',
+          'refused',
           {
             fr: `Le tarif solidaire « ${tierId} » n'existe pas dans les tarifs du jardin${known ? ` (tarifs : ${known})` : ''}.`,
             en: `The solidarity tier "${tierId}" is not one of the garden's${known ? ` (tiers: ${known})` : ''}.`,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { Product, ProductInput } from '../../domain/products.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import { errorAnswers, GardenParams } from '../schemas.ts';
+import { errorAnswers, GardenParams, ProductParams, Version } from '../schemas.ts';
 
 /** The garden's catalogue of vegetables and products. */
 export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -58,9 +58,9 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['baskets'],
         summary: 'Changes a product (name, unit, still grown). `version` must be the one read.',
         security: [{ bearer: [] }],
-        params: Type.Object({ ...GardenParams.properties, productId: Type.String({ maxLength: 80 }) }),
+        params: ProductParams,
         body: Type.Object(
-          { ...ProductInput.properties, version: Type.Integer({ minimum: 1 }) },
+          { ...ProductInput.properties, version: Version(1) },
           { additionalProperties: false },
         ),
         response: { 200: Product, ...errorAnswers },

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type, { type TSchema } from 'typebox';
-import { isIsoDate, isoDatePattern } from '../../domain/calendar.ts';
+import { CalendarDay, isIsoDate } from '../../domain/calendar.ts';
 import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { staffRoles } from '../../domain/roles.ts';
@@ -9,7 +9,8 @@ import { basketSizes, type Subscription } from '../../domain/subscription.ts';
 import { readGardenContext, scheduleContextOf } from '../../activities/store/garden-context.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
-import { errorAnswers, SubscriptionParams, SubscriptionView } from '../schemas.ts';
+import { DepotId } from '../../domain/ids.ts';
+import { errorAnswers, Query, SubscriptionParams, SubscriptionView } from '../schemas.ts';
 import { requireMemberAccess } from './members.ts';
 import { withNames } from './subscription-views.ts';
 
@@ -26,7 +27,7 @@ function requireRealDays(days: readonly string[]): void {
     );
   }
 }
-const day = Type.String({ pattern: isoDatePattern });
+const day = CalendarDay;
 
 export const ScheduledDelivery = Type.Object({
   date: Type.String(),
@@ -102,7 +103,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
       'Another depot or basket size, from the first delivery that can still be changed.',
       Type.Object(
         {
-          depotId: Type.Optional(Type.String({ maxLength: 80 })),
+          depotId: Type.Optional(DepotId),
           basketSize: Type.Optional(Type.Enum([...basketSizes])),
         },
         { additionalProperties: false },
@@ -162,7 +163,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
         summary: 'What happens next: the coming delivery days, with absences, pause and changes applied.',
         security: [{ bearer: [] }],
         params: SubscriptionParams,
-        querystring: Type.Object({ count: Type.Integer({ minimum: 1, maximum: 52, default: 8 }) }),
+        querystring: Query({ count: Type.Integer({ minimum: 1, maximum: 52, default: 8 }) }),
         response: { 200: Type.Array(ScheduledDelivery), ...errorAnswers },
       },
     },

@@ -16,6 +16,7 @@ import {
   errorAnswers,
   GardenParams,
   MemberParams,
+  Query,
   SubscriptionParams,
   SubscriptionView,
 } from '../schemas.ts';
@@ -42,7 +43,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: "The garden's subscriptions, oldest application first, optionally of one status.",
         security: [{ bearer: [] }],
         params: GardenParams,
-        querystring: Type.Object({ status: Type.Optional(Type.Enum([...subscriptionStatuses])) }),
+        querystring: Query({ status: Type.Optional(Type.Enum([...subscriptionStatuses])) }),
         response: { 200: Type.Array(SubscriptionView), ...errorAnswers },
       },
     },
@@ -73,7 +74,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const body = request.body;
       const now = app.services.now();
       const refusal = subscriptionRequestRefusal(body, gardenDay(now));
-      if (refusal) throw new CocagneError('invalid_input', refusal);
+      if (refusal) throw new CocagneError('refused', refusal, { field: 'startDate' });
       const [member, depot] = await Promise.all([
         store.members.get(gardenId, body.memberId),
         store.depots.get(gardenId, body.depotId),

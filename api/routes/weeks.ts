@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { isIsoWeek, isoWeekPattern } from '../../domain/delivery-calendar.ts';
+import { isIsoWeek } from '../../domain/delivery-calendar.ts';
 import {
   CompositionInput,
   mondayOfWeek,
@@ -14,12 +14,7 @@ import { basketSizes } from '../../domain/subscription.ts';
 import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
-import { errorAnswers, GardenParams } from '../schemas.ts';
-
-const WeekParams = Type.Object({
-  ...GardenParams.properties,
-  week: Type.String({ pattern: isoWeekPattern }),
-});
+import { errorAnswers, fileAnswer, GardenParams, Query, Version, WeekParams } from '../schemas.ts';
 const Counts = Type.Object({ small: Type.Integer(), medium: Type.Integer(), large: Type.Integer() });
 
 const WeekView = Type.Object({
@@ -47,9 +42,10 @@ const WeekView = Type.Object({
   ),
 });
 
+/** A week 53 in a year of 52 weeks matches the pattern, but there is no such week: 404. */
 function requireWeek(week: string): void {
   if (!isIsoWeek(week)) {
-    throw new CocagneError('invalid_input', {
+    throw new CocagneError('not_found', {
       fr: `La semaine ${week} n'existe pas.`,
       en: `Week ${week} does not exist.`,
     });
@@ -70,7 +66,7 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'The last prepared weeks, most recent first (for the dashboard).',
         security: [{ bearer: [] }],
         params: GardenParams,
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 52, default: 12 }) }),
+        querystring: Query({ limit: Type.Integer({ minimum: 1, maximum: 52, default: 12 }) }),
         response: {
           200: Type.Array(
             Type.Object({
@@ -151,7 +147,7 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         params: WeekParams,
         body: Type.Object(
-          { ...CompositionInput.properties, version: Type.Integer({ minimum: 0 }) },
+          { ...CompositionInput.properties, version: Version(0, 'The version read; 0 for a new one.') },
           { additionalProperties: false },
         ),
         response: { 200: WeekComposition, ...errorAnswers },
@@ -335,8 +331,12 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         params: Type.Object({
           ...WeekParams.properties,
-          name: Type.String({ pattern: '^[a-z0-9.-]+\\.pdf$' }),
+          name: Type.String({ pattern: '^[a-z0-9.-]+\\.pdf$', maxLength: 120 }),
         }),
+        response: {
+          200: fileAnswer('application/pdf', 'The PDF document.'),
+          ...errorAnswers,
+        },
       },
     },
     async (request, reply) => {
