@@ -385,6 +385,18 @@ describe('the API description is the API', () => {
       }
     });
 
+    it('never creates a depot or a product under a prototype name, whoever asks (a seed, an import)', async () => {
+      for (const id of prototypeNames) {
+        await expect(
+          api.store.depots.createIfAbsent({ ...depot(), id, gardenId: api.gardenId, version: 1 }),
+        ).rejects.toMatchObject({ code: 'invalid_input' });
+        await expect(
+          api.store.products.create(api.gardenId, id, { name: 'Carottes', unit: 'kg', active: true }),
+        ).rejects.toMatchObject({ code: 'invalid_input' });
+      }
+      expect((await api.store.depots.list(api.gardenId)).map((each) => each.id)).not.toContain('constructor');
+    });
+
     it('refuses a member applying online for a depot named like a prototype (400), before reading anything', async () => {
       const response = await api.call(api.accounts.member, 'POST', gardenUrl('/applications'), {
         subscription: { basketSize: 'small', frequency: 'weekly', depotId: 'constructor', startDate: today },

@@ -1,5 +1,7 @@
 import Type from 'typebox';
 import { isoWeekPattern, monthPattern } from './calendar.ts';
+import { CocagneError } from './errors.ts';
+import type { Localized } from './locale.ts';
 
 /**
  * Identifiers are opaque and carry no personal data: they end up in workflow IDs, logs and
@@ -57,6 +59,18 @@ export function isGardenId(value: string): boolean {
 
 export function isEntityId(value: string): boolean {
   return entityIdRegExp.test(value);
+}
+
+/**
+ * Refuses to create a record under an id the API would refuse (a seed, an import, a workflow
+ * creating it directly): "constructor" or "toString" never becomes the key of a record.
+ */
+export function requireEntityId(id: string, what: Localized): void {
+  if (isEntityId(id)) return;
+  throw new CocagneError('invalid_input', {
+    fr: `${what.fr} : l'identifiant « ${id} » n'est pas valide.`,
+    en: `${what.en}: the id "${id}" is not valid.`,
+  });
 }
 
 /** A new random id with a readable prefix: "m-3f9c2a7e1b4d". */

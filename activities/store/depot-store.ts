@@ -1,6 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Depot, DepotInput } from '../../domain/depot.ts';
 import { conflict, notFound } from '../../domain/errors.ts';
+import { requireEntityId } from '../../domain/ids.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
@@ -8,6 +9,7 @@ export function createDepotStore(db: DynamoDBDocumentClient, tables: TableNames)
   return {
     /** Adds a depot unless one with this id exists; returns false when it was already there. */
     async createIfAbsent(depot: Depot): Promise<boolean> {
+      requireEntityId(depot.id, { fr: 'Point de dépôt', en: 'Pick-up point' });
       try {
         await db.send(
           new PutCommand({

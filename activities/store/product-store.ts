@@ -1,5 +1,6 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
+import { requireEntityId } from '../../domain/ids.ts';
 import type { Product, ProductInput } from '../../domain/products.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
@@ -12,6 +13,7 @@ export function createProductStore(db: DynamoDBDocumentClient, tables: TableName
 
   return {
     async create(gardenId: string, id: string, input: ProductInput): Promise<Product> {
+      requireEntityId(id, productLabel);
       const product: Product = { ...input, id, gardenId, version: 1 };
       try {
         await db.send(
