@@ -132,7 +132,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/gardens/:gardenId/applications',
     {
-      onRequest: [app.limitPerAddress('signUps'), app.authenticate],
+      onRequest: app.authenticate,
       schema: {
         tags: ['joining'],
         summary:
