@@ -210,6 +210,40 @@ describe('member notifications', () => {
     });
   });
 
+  it('sends a message the law requires whatever the preferences: by email, else by SMS', async () => {
+    const activities = createNotificationActivities(deps);
+    const acknowledgement: NotificationRequest = {
+      kind: 'cancellation-acknowledged',
+      data: {
+        requestedAt: '2026-12-14T09:00:00.000Z',
+        effectiveDate: '2026-12-28',
+        origin: 'member',
+      },
+    };
+    const email = uniqueEmail('notify-legal');
+    const silent = await newMember({ email, contactPreferences: { email: false, sms: false } });
+    const sent = await activities.notifyMember({
+      gardenId,
+      memberId: silent.id,
+      notification: acknowledgement,
+      idempotencyKey: key(),
+    });
+    expect(sent).toEqual({ status: 'sent', channels: ['email'] });
+    expect(await emailsTo(email)).toHaveLength(1);
+
+    const phone = uniquePhone();
+    const smsOnly = await newMember({ phone, contactPreferences: { email: false, sms: false } });
+    expect(
+      await activities.notifyMember({
+        gardenId,
+        memberId: smsOnly.id,
+        notification: acknowledgement,
+        idempotencyKey: key(),
+      }),
+    ).toEqual({ status: 'sent', channels: ['sms'] });
+    expect(await smsTo(phone)).toHaveLength(1);
+  });
+
   it('sends once per idempotency key, however often it is called', async () => {
     const email = uniqueEmail('notify-twice');
     const phone = uniquePhone();

@@ -5,6 +5,7 @@ import { defaultContactPreferences, type Member } from '../domain/member.ts';
 import { portalPaths } from '../domain/portal-paths.ts';
 import {
   completeNotification,
+  legallyRequiredNotifications,
   renderNotification,
   type NotificationChannel,
   type NotificationChannelResult,
@@ -55,8 +56,16 @@ interface Target {
   to: string;
 }
 
-/** Where a member may be reached, by their preferences and the details on file. */
-function targetsOf(member: Member): Target[] | NotificationSkipReason {
+/**
+ * Where a member may be reached, by their preferences and the details on file. A message the
+ * law requires goes by email whatever the preferences (by SMS when there is no email).
+ */
+function targetsOf(member: Member, legallyRequired: boolean): Target[] | NotificationSkipReason {
+  if (legallyRequired) {
+    if (member.email) return [{ channel: 'email', to: member.email }];
+    if (member.phone && e164.test(member.phone)) return [{ channel: 'sms', to: member.phone }];
+    return 'no-contact-details';
+  }
   const preferences = member.contactPreferences ?? defaultContactPreferences;
   if (!preferences.email && !preferences.sms) return 'contact-preferences-off';
   const targets: Target[] = [];
@@ -161,7 +170,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       // law requires) or reminder costs far more than a rare repeated one, and no provider
       // call can be made atomic with our write.
 
-      const targets = targetsOf(member);
+      const targets = targetsOf(member, legallyRequiredNotifications.has(notification.kind));
       if (typeof targets === 'string' && alreadySent.length === 0) {
         await deps.log.markSkipped(gardenId, idempotencyKey, targets, now().toISOString());
         return { status: 'skipped', channels: [] };

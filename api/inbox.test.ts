@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import { incidentKeys, stalledSummary } from '../domain/incidents.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { uniqueEmail } from '../tests/support/moto.ts';
 
 interface InboxItem {
   kind: string;
@@ -25,7 +26,8 @@ describe('staff inbox', () => {
   const poll = { timeout: 15_000, interval: 500 };
 
   async function apply(firstName: string, lastName: string): Promise<string> {
-    const member = await api.createMember({ firstName, lastName });
+    // Reachable by email: a member without any address is an incident of its own (see below).
+    const member = await api.createMember({ firstName, lastName, email: uniqueEmail('inbox') });
     const response = await api.call(api.accounts.staff, 'POST', subscriptionsUrl(), {
       memberId: member.id,
       basketSize: 'medium',

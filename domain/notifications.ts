@@ -27,6 +27,18 @@ export const notificationKinds = [
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
+/**
+ * Messages the law requires, on a durable medium: the confirmation of the contract (approval,
+ * renewal) and the acknowledgement of an online cancellation (Code de la consommation, art.
+ * L221-13 and L215-1-1). They go out whatever the member's contact preferences, are retried
+ * until sent, and reach staff when they cannot be: never dropped.
+ */
+export const legallyRequiredNotifications: ReadonlySet<NotificationKind> = new Set([
+  'subscription-approved',
+  'subscription-renewed',
+  'cancellation-acknowledged',
+]);
+
 /** Filled in by the sending activity from the member, the garden and the configuration. */
 export interface NotificationCommon {
   memberFirstName: string;

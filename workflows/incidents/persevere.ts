@@ -47,7 +47,12 @@ export interface Step {
   passThrough?: readonly FailureType[];
 }
 
-function failureOf(error: ActivityFailure): { type: string | undefined; final: boolean; cause: string } {
+/** What an activity's failure comes down to: its type, whether it is final, and its words. */
+export function failureOf(error: ActivityFailure): {
+  type: string | undefined;
+  final: boolean;
+  cause: string;
+} {
   const cause = error.cause;
   if (cause instanceof ApplicationFailure) {
     return {

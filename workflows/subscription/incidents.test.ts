@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
@@ -14,6 +14,7 @@ import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/tem
 import { retryNowSignal } from '../incidents/contract.ts';
 import {
   accountLinkQuery,
+  decideUpdate,
   subscriptionQuery,
   subscriptionWorkflowId,
   subscriptionWorkflowType,
@@ -33,13 +34,18 @@ describe('a subscription whose steps keep failing', () => {
   let depotId: string;
 
   beforeAll(async () => {
-    [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
+    store = await testStore();
     ({ gardenId, depotId } = await createTestGarden(store, 'stalled'));
   });
+  afterAll(() => store?.close());
 
-  afterAll(async () => {
+  // Each test on its own time-skipping server: a workflow a test leaves waiting on retries
+  // would otherwise hold the next test's clock.
+  beforeEach(async () => {
+    env = await timeSkippingEnvironment();
+  });
+  afterEach(async () => {
     await env?.teardown();
-    store?.close();
   });
 
   async function application(memberId: string): Promise<SubscriptionWorkflowInput> {
@@ -192,6 +198,126 @@ describe('a subscription whose steps keep failing', () => {
         await expect
           .poll(async () => (await store.incidents.list(gardenId)).map((candidate) => candidate.kind))
           .not.toContain('account-link-pending');
+      },
+    );
+  });
+
+  it('keeps trying a message the law requires past two days, tells staff, and sends it once mail is back', async () => {
+    const input = await application(`m-${randomUUID().slice(0, 6)}`);
+    const real = testActivities(store);
+    let mailDown = true;
+    const sent: string[] = [];
+    await run(
+      {
+        notifyMember: async (notice) => {
+          if (mailDown) throw new Error('SES: Service Unavailable');
+          sent.push(notice.notification.kind);
+          return real.notifyMember(notice);
+        },
+      },
+      async (taskQueue) => {
+        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
+        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+          taskQueue,
+          workflowId,
+          args: [input],
+        });
+        await handle.executeUpdate(decideUpdate, {
+          args: [{ input: { decision: 'approve' }, actor: staff }],
+        });
+        // The subscription's life goes on: approved, recorded.
+        expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+          status: 'active',
+        });
+        await env.sleep('3 days');
+        const incident = (await store.incidents.list(gardenId)).find(
+          (candidate) => candidate.key === incidentKeys.stalled(workflowId, 'notice/approved'),
+        );
+        expect(incident).toMatchObject({ kind: 'message-undelivered', retriesByItself: true });
+        expect(incident?.occurrences).toBeGreaterThan(1);
+        expect(sent).toEqual([]);
+
+        mailDown = false;
+        await handle.signal(retryNowSignal);
+        await expect.poll(() => sent, { timeout: 10_000 }).toContain('subscription-approved');
+        await expect
+          .poll(async () =>
+            (await store.incidents.list(gardenId)).some((candidate) => candidate.key === incident?.key),
+          )
+          .toBe(false);
+        const log = await store.notifications.get(gardenId, `${workflowId}/approved`);
+        expect(log).toMatchObject({ status: 'sent', kind: 'subscription-approved' });
+      },
+    );
+  });
+
+  it('tells staff when a message the law requires cannot reach the member', async () => {
+    const memberId = `m-${randomUUID().slice(0, 6)}`;
+    // No email, no phone: nothing can reach this member.
+    await store.members.create(
+      gardenId,
+      memberId,
+      { firstName: 'Test', lastName: memberId },
+      new Date().toISOString(),
+    );
+    const input: SubscriptionWorkflowInput = {
+      gardenId,
+      subscriptionId: `${memberId}.2026-12-01`,
+      request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate: '2026-12-01' },
+      requested: { by: staff, at: '2026-11-24T10:00:00.000Z' },
+    };
+    await run({}, async (taskQueue) => {
+      const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
+      const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+        taskQueue,
+        workflowId,
+        args: [input],
+      });
+      await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
+      await expect
+        .poll(async () => (await store.incidents.list(gardenId)).map((candidate) => candidate.key), {
+          timeout: 10_000,
+        })
+        .toContain(incidentKeys.undelivered(`${workflowId}/approved`));
+      const incident = (await store.incidents.list(gardenId)).find(
+        (candidate) => candidate.key === incidentKeys.undelivered(`${workflowId}/approved`),
+      );
+      expect(incident).toMatchObject({ kind: 'message-undelivered', cause: 'no-contact-details' });
+      expect(incident?.summary.fr).toContain('ni adresse email ni téléphone');
+    });
+  });
+
+  it('gives up a message that is not required after two days, and tells staff', async () => {
+    const rejected = await application(`m-${randomUUID().slice(0, 6)}`);
+    let tries = 0;
+    await run(
+      {
+        notifyMember: async () => {
+          tries++;
+          throw new Error('SES: Service Unavailable');
+        },
+      },
+      async (taskQueue) => {
+        const workflowId = subscriptionWorkflowId(gardenId, rejected.subscriptionId);
+        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+          taskQueue,
+          workflowId,
+          args: [rejected],
+        });
+        await handle.executeUpdate(decideUpdate, {
+          args: [{ input: { decision: 'reject', reason: 'Dépôt complet' }, actor: staff }],
+        });
+        // The workflow ends once the message is given up: two days of tries, then staff told.
+        await handle.result();
+        const incident = (await store.incidents.list(gardenId)).find(
+          (candidate) => candidate.key === incidentKeys.undelivered(`${workflowId}/rejected`),
+        );
+        expect(incident).toMatchObject({
+          kind: 'message-undelivered',
+          cause: expect.stringContaining('SES'),
+        });
+        expect(incident?.summary.fr).toContain("n'a pas pu être envoyé");
+        expect(tries).toBeGreaterThan(5);
       },
     );
   });

@@ -25,7 +25,13 @@ import {
 import { failureTypes } from '../../domain/failure-types.ts';
 import type { Localized } from '../../domain/locale.ts';
 import { ownValue } from '../../domain/records.ts';
-import type { NotificationRequest } from '../../domain/notifications.ts';
+import {
+  legallyRequiredNotifications,
+  notificationKindLabels,
+  type NotificationRequest,
+} from '../../domain/notifications.ts';
+import { incidentKeys } from '../../domain/incidents.ts';
+import type { IncidentActivities } from '../../activities/incident-activities.ts';
 import {
   cancellationEffectiveDate,
   cancellationRefusal,
@@ -65,7 +71,7 @@ import {
   type SuspendDeliveriesArgs,
 } from './contract.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
-import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
+import { boundedRetry, createPerseverance, failureOf } from '../incidents/persevere.ts';
 import { basketsChangedSignal } from '../week/contract.ts';
 
 const store = proxyActivities<SubscriptionActivities>({
@@ -79,16 +85,27 @@ const accounts = proxyActivities<KeycloakAccounts>({
   retry: { ...boundedRetry, nonRetryableErrorTypes: [failureTypes.accountNotFound] },
 });
 
-const { notifyMember } = proxyActivities<NotificationActivities>({
+const reminders = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
-  // A notice still failing after two days is no use any more (tomorrow's delivery…).
+  // A reminder still failing after two days is no use any more (tomorrow's delivery…).
   scheduleToCloseTimeout: '2 days',
   retry: {
     initialInterval: '5 seconds',
     maximumInterval: '10 minutes',
     backoffCoefficient: 2,
-    nonRetryableErrorTypes: ['member_not_found'],
+    nonRetryableErrorTypes: [failureTypes.memberNotFound],
   },
+});
+
+/** Messages the law requires: tried until sent, staff told past each round of retries. */
+const requiredNotices = proxyActivities<NotificationActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { ...boundedRetry, nonRetryableErrorTypes: [failureTypes.memberNotFound] },
+});
+
+const incidentReports = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 
 /** Hour (garden time) of reminders that are not tied to a delivery. */
@@ -157,8 +174,10 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     return subscription.revision;
   }
   const recorded = (revision: number) => condition(() => recordedRevision >= revision);
+  /** Notices being sent now: recorded in `sentNotices` once sent, not before. */
+  const sendingNotices = new Set<string>();
   function notice(key: string, request: NotificationRequest): void {
-    if (!sentNotices.has(key) && !notices.some((queued) => queued.key === key))
+    if (!sentNotices.has(key) && !sendingNotices.has(key) && !notices.some((queued) => queued.key === key))
       notices.push({ key, request });
   }
   function requireContext(): ScheduleContext {
@@ -589,6 +608,83 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       });
     }
   }
+  /**
+   * Sends a notice to the member. One the law requires is tried until it is sent (staff hear
+   * of it after each round of retries) and staff are told when the member cannot be reached;
+   * a reminder that still fails after two days is dropped, and staff are told.
+   */
+  async function sendNotice(key: string, request: NotificationRequest): Promise<void> {
+    const input = {
+      gardenId: subscription.gardenId,
+      memberId: subscription.memberId,
+      notification: request,
+      idempotencyKey: `${workflowId}/${key}`,
+    };
+    const label = notificationKindLabels[request.kind];
+    const subject = { ...step.subject, memberId: subscription.memberId };
+    const undelivered = (why: Localized, cause: string) =>
+      incidentReports
+        .reportIncident({
+          gardenId: subscription.gardenId,
+          key: incidentKeys.undelivered(input.idempotencyKey),
+          kind: 'message-undelivered',
+          workflowId,
+          subject,
+          summary: why,
+          cause,
+          retriesByItself: false,
+        })
+        .catch(() => log.error('incident not reported', { notice: key }));
+    try {
+      if (legallyRequiredNotifications.has(request.kind) && patched('legal-notices-until-sent')) {
+        const result = await persevere(
+          {
+            ...step,
+            subject,
+            name: `notice/${key}`,
+            kind: 'message-undelivered',
+            what: {
+              fr: `Envoyer à l'adhérent le message obligatoire « ${label.fr} » (abonnement ${subscription.id})`,
+              en: `Send the member the required message "${label.en}" (subscription ${subscription.id})`,
+            },
+            passThrough: [failureTypes.memberNotFound],
+          },
+          () => requiredNotices.notifyMember(input),
+        );
+        if (result.status === 'skipped') {
+          await undelivered(
+            {
+              fr: `Le message obligatoire « ${label.fr} » (abonnement ${subscription.id}) n'a pas pu être envoyé : l'adhérent n'a ni adresse email ni téléphone portable. Transmettez-le-lui par un autre moyen (courrier, en main propre).`,
+              en: `The required message "${label.en}" (subscription ${subscription.id}) could not be sent: the member has neither an email address nor a mobile phone. Give it to them another way (post, by hand).`,
+            },
+            'no-contact-details',
+          );
+        }
+      } else {
+        await reminders.notifyMember(input);
+      }
+      sentNotices.add(key);
+    } catch (error) {
+      const cause =
+        error instanceof ActivityFailure
+          ? failureOf(error).cause
+          : error instanceof Error
+            ? error.message
+            : String(error);
+      log.warn('notice not sent', { notice: key, error: cause });
+      // Given up: kept as handled, so it is not queued again, and staff are told.
+      sentNotices.add(key);
+      if (patched('undelivered-notices-reported')) {
+        await undelivered(
+          {
+            fr: `Le message « ${label.fr} » (abonnement ${subscription.id}) n'a pas pu être envoyé à l'adhérent. Si c'est utile, prévenez-le autrement.`,
+            en: `The message "${label.en}" (subscription ${subscription.id}) could not be sent to the member. If it matters, tell them another way.`,
+          },
+          cause,
+        );
+      }
+    }
+  }
   let accountLink: AccountLinkState | undefined = input.linkAccount && !input.carried ? 'linking' : undefined;
   setHandler(accountLinkQuery, () => accountLink);
   if (input.linkAccount && !input.carried) {
@@ -659,21 +755,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     if (queued) {
       // Notices go out beside the subscription's life, never in its way: an email service
       // that is down delays a reminder, not a pause or the end of a season.
-      sentNotices.add(queued.key);
-      const sending = notifyMember({
-        gardenId: subscription.gardenId,
-        memberId: subscription.memberId,
-        notification: queued.request,
-        idempotencyKey: `${workflowId}/${queued.key}`,
-      })
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          log.warn('notice not sent', {
-            notice: queued.key,
-            error: error instanceof Error ? error.message : String(error),
-          });
-        })
-        .finally(() => inFlight.delete(sending));
+      sendingNotices.add(queued.key);
+      const sending: Promise<void> = sendNotice(queued.key, queued.request).finally(() => {
+        sendingNotices.delete(queued.key);
+        inFlight.delete(sending);
+      });
       inFlight.add(sending);
       continue;
     }
