@@ -10,6 +10,7 @@ import type { TokenVerifier } from './auth/token-verifier.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
 import { localePlugin } from './plugins/locale.ts';
+import { defaultRateLimits, rateLimitsPlugin, type RateLimits } from './plugins/rate-limits.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { servicesPlugin, type ApiServices } from './plugins/services.ts';
 import { calendarFeedRoutes } from './routes/calendar-feed.ts';
@@ -44,6 +45,10 @@ export interface AppOptions {
   map?: { tileUrl: string; attribution: string } | undefined;
   /** Log level; no logging when absent (tests). */
   logLevel?: string | undefined;
+  /** Limits per address and per account; generous defaults when absent. */
+  rateLimits?: Partial<RateLimits> | undefined;
+  /** Proxies in front whose X-Forwarded-For gives the client's address (0: none). */
+  trustProxyHops?: number | undefined;
 }
 
 /** The whole HTTP application, built from its dependencies (tests build it the same way). */
@@ -63,6 +68,8 @@ export async function buildApp(options: AppOptions) {
         }
       : false,
     genReqId: () => randomUUID(),
+    // The nearest `trustProxyHops` proxies are believed on X-Forwarded-For (as `trustProxy: n`).
+    trustProxy: (_address: string, hop: number) => hop < (options.trustProxyHops ?? 0),
     // Path parameters are checked by their schemas (at most 91 characters), which answer a
     // clear 400; the router's own limit (100 by default, counted on the encoded URL) answered
     // an undocumented 414 first.
@@ -80,6 +87,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(errorsPlugin);
   await app.register(servicesPlugin, { services: options.services });
   await app.register(authPlugin, { verifyToken: options.verifyToken });
+  await app.register(rateLimitsPlugin, { limits: { ...defaultRateLimits, ...options.rateLimits } });
 
   await app.register(swagger, {
     openapi: {

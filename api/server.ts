@@ -9,7 +9,7 @@ import { stripeConfigFrom } from '../temporal/payment-gateway.ts';
 import { buildApp } from './app.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createApiServices } from './plugins/services.ts';
-import { ApiSettings } from './settings.ts';
+import { ApiSettings, rateLimitsOf } from './settings.ts';
 
 const settings = readConfiguration(ApiSettings, process.env);
 
@@ -42,6 +42,8 @@ const app = await buildApp({
   publicUrl: settings.PUBLIC_URL,
   map: { tileUrl: settings.MAP_TILE_URL, attribution: settings.MAP_ATTRIBUTION },
   logLevel: settings.LOG_LEVEL,
+  rateLimits: rateLimitsOf(settings),
+  trustProxyHops: settings.TRUST_PROXY_HOPS,
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

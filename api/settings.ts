@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { TemporalSettings } from '../temporal/settings.ts';
 import { StripeSettings } from '../temporal/payment-gateway.ts';
+import { defaultRateLimits, type RateLimits } from './plugins/rate-limits.ts';
 
 /** Everything the API process needs, from its environment, checked at boot. */
 export const ApiSettings = Type.Object({
@@ -24,8 +25,47 @@ export const ApiSettings = Type.Object({
   MAP_ATTRIBUTION: Type.String({ default: '© contributeurs OpenStreetMap' }),
   /** The built web app to serve, if any. */
   WEB_DIST: Type.Optional(Type.String()),
+  /**
+   * Rate limits (see api/plugins/rate-limits.ts): online applications and calendar feed reads
+   * per client address, writes per account, each at most so many in so many seconds.
+   */
+  RATE_LIMIT_SIGN_UPS: Type.Integer({ minimum: 1, default: defaultRateLimits.signUps.max }),
+  RATE_LIMIT_SIGN_UPS_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    default: defaultRateLimits.signUps.windowSeconds,
+  }),
+  RATE_LIMIT_CALENDAR_FEEDS: Type.Integer({ minimum: 1, default: defaultRateLimits.calendarFeeds.max }),
+  RATE_LIMIT_CALENDAR_FEEDS_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    default: defaultRateLimits.calendarFeeds.windowSeconds,
+  }),
+  RATE_LIMIT_WRITES: Type.Integer({ minimum: 1, default: defaultRateLimits.writes.max }),
+  RATE_LIMIT_WRITES_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    default: defaultRateLimits.writes.windowSeconds,
+  }),
+  /**
+   * How many proxies in front (load balancer, CDN) add to X-Forwarded-For: the client address
+   * that per-address limits count is the one they report. 0: no proxy, the connection's address.
+   */
+  TRUST_PROXY_HOPS: Type.Integer({ minimum: 0, maximum: 10, default: 0 }),
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   /** Stripe (cards, SEPA mandates, webhooks); online payment is off without a secret key. */
   ...StripeSettings.properties,
 });
 export type ApiSettings = Type.Static<typeof ApiSettings>;
+
+/** The rate limits the settings give. */
+export function rateLimitsOf(settings: ApiSettings): RateLimits {
+  return {
+    signUps: { max: settings.RATE_LIMIT_SIGN_UPS, windowSeconds: settings.RATE_LIMIT_SIGN_UPS_SECONDS },
+    calendarFeeds: {
+      max: settings.RATE_LIMIT_CALENDAR_FEEDS,
+      windowSeconds: settings.RATE_LIMIT_CALENDAR_FEEDS_SECONDS,
+    },
+    writes: { max: settings.RATE_LIMIT_WRITES, windowSeconds: settings.RATE_LIMIT_WRITES_SECONDS },
+  };
+}

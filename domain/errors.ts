@@ -13,6 +13,7 @@ export const errorCodes = [
   'conflict',
   'duplicate',
   'refused',
+  'too_many_requests',
   'unavailable',
   'internal',
 ] as const;

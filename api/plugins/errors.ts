@@ -11,6 +11,7 @@ const statusOf: Record<ErrorCode, number> = {
   conflict: 409,
   duplicate: 409,
   refused: 422,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500,
 };

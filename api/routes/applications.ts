@@ -132,7 +132,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     '/gardens/:gardenId/applications',
     {
-      onRequest: app.authenticate,
+      onRequest: [app.limitPerAddress('signUps'), app.authenticate],
       schema: {
         tags: ['joining'],
         summary:

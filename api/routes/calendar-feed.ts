@@ -57,6 +57,7 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
   app.get(
     '/calendar/:token.ics',
     {
+      onRequest: app.limitPerAddress('calendarFeeds'),
       schema: {
         tags: ['calendar'],
         summary:

@@ -17,6 +17,7 @@ import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
 import { workflowBundle } from './temporal.ts';
 import { testStripeConfig } from './stripe.ts';
 import type { StripeConfig } from '../../activities/payments/stripe-gateway.ts';
+import type { RateLimits } from '../../api/plugins/rate-limits.ts';
 
 /**
  * The real API app, built as the server builds it, over the real local stack: DynamoDB Local
@@ -25,8 +26,11 @@ import type { StripeConfig } from '../../activities/payments/stripe-gateway.ts';
  */
 export async function startTestApi(
   purpose: string,
-  /** `stripe`: where the app reaches Stripe (stripe-mock by default). */
-  options: { webDist?: string; stripe?: StripeConfig } = {},
+  /**
+   * `stripe`: where the app reaches Stripe (stripe-mock by default); `rateLimits`: lower limits,
+   * for the tests of the limits themselves (the defaults are far above what tests send).
+   */
+  options: { webDist?: string; stripe?: StripeConfig; rateLimits?: Partial<RateLimits> } = {},
 ) {
   const env = testEnvironment();
   const store = await testStore();
@@ -51,6 +55,7 @@ export async function startTestApi(
     oidcIssuer: env.OIDC_ISSUER ?? '',
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',
     webDist: options.webDist,
+    rateLimits: options.rateLimits,
   });
 
   const member = await store.members.create(
