@@ -150,7 +150,7 @@ describe('access tokens', () => {
     const verify = verifier();
     const unsigned = new UnsecuredJWT(claims()).encode();
     expect(await outcome(verify, unsigned)).toBe('unauthenticated');
-    const publicPem = await exportSPKI(await importJWK(publicJwk, 'RS256'));
+    const publicPem = await exportSPKI((await importJWK(publicJwk, 'RS256')) as CryptoKey);
     const hmac = await new SignJWT(claims())
       .setProtectedHeader({ alg: 'HS256', kid: 'realm-key' })
       .sign(new TextEncoder().encode(publicPem));
