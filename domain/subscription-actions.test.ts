@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { addDays } from './calendar.ts';
 import { firstChangeableDelivery, upcomingDeliveries, type ScheduleContext } from './delivery-schedule.ts';
 import {
   cancellationEffectiveDate,
   cancellationRefusal,
   changeRefusal,
+  compactSubscription,
   isRunning,
+  maxChangesPerSeason,
   maxPauseDays,
+  maxPausesPerSeason,
   pauseRefusal,
   renewalRefusal,
   seasonTerms,
@@ -359,5 +363,95 @@ describe('the terms of a new subscription', () => {
     expect(seasonTerms(calendar, { renewal: 'rolling' }, '2027-03-01')).toEqual({});
     expect(seasonTerms(calendar, { renewal: 'season' }, '2027-10-01')).toEqual({});
     expect(seasonTerms({ seasons: [] }, { renewal: 'season' }, '2027-03-01')).toEqual({});
+  });
+});
+
+describe('what a member may add in a season, and the size of the record', () => {
+  it('refuses a fourth pause in a season, not one in the next season', () => {
+    const three = subscription({ pausesInSeason: { seasonId: '2026-2027', count: 3 } });
+    expect(pauseRefusal(three, context, '2026-12-01', '2026-12-15', now)).toEqual({
+      fr: `Vous avez déjà demandé ${maxPausesPerSeason} pauses cette saison : pour une autre, parlez-en à l'équipe du jardin.`,
+      en: `You have already asked for ${maxPausesPerSeason} pauses this season: for another one, talk to the garden's staff.`,
+    });
+    const two = subscription({ pausesInSeason: { seasonId: '2026-2027', count: 2 } });
+    expect(pauseRefusal(two, context, '2026-12-01', '2026-12-15', now)).toBeUndefined();
+    const lastSeason = subscription({ pausesInSeason: { seasonId: '2025-2026', count: 3 } });
+    expect(pauseRefusal(lastSeason, context, '2026-12-01', '2026-12-15', now)).toBeUndefined();
+  });
+
+  it('refuses more depot or basket changes than the season allows', () => {
+    const changes = Array.from({ length: maxChangesPerSeason }, (_, index) => ({
+      effectiveFrom: `2026-1${index % 2}-0${index + 1}`,
+      basketSize: 'small' as const,
+      requested: someone,
+    }));
+    expect(changeRefusal(subscription({ changes }), context, { basketSize: 'large' }, now)).toMatchObject({
+      fr: expect.stringContaining(`${maxChangesPerSeason} fois`),
+    });
+    expect(
+      changeRefusal(subscription({ changes: changes.slice(1) }), context, { basketSize: 'large' }, now),
+    ).toBeUndefined();
+  });
+
+  it('folds changes and absences long past into the terms, keeping every delivery to come', () => {
+    const old = subscription({
+      startDate: '2024-03-05',
+      endDate: undefined,
+      seasonId: undefined,
+      changes: [
+        { effectiveFrom: '2024-06-04', depotId: 'd-jeudi', requested: someone },
+        { effectiveFrom: '2025-01-07', basketSize: 'large', requested: someone },
+        { effectiveFrom: '2026-10-06', depotId: 'd-mardi', requested: someone },
+      ],
+      absences: [
+        { date: '2024-06-13', reported: someone },
+        { date: '2026-11-03', reported: someone },
+      ],
+    });
+    const wide: ScheduleContext = {
+      ...context,
+      calendar: {
+        ...context.calendar,
+        seasons: [{ id: 'toujours', start: '2024-01-01', end: '2028-12-31' }],
+      },
+    };
+    const compact = compactSubscription(old, '2026-11-24');
+    expect(compact.changes).toEqual([old.changes?.[2]]);
+    expect(compact.absences).toEqual([old.absences?.[1]]);
+    expect(compact).toMatchObject({ depotId: 'd-jeudi', basketSize: 'large', startDate: '2024-03-05' });
+    expect(upcomingDeliveries(compact, wide, now, 60)).toEqual(upcomingDeliveries(old, wide, now, 60));
+    expect(compactSubscription(compact, '2026-11-24')).toBe(compact);
+  });
+
+  it('keeps the record of a subscription running for ten years small', () => {
+    let record = subscription({ endDate: undefined, seasonId: undefined, startDate: '2026-03-03' });
+    for (let year = 2026; year < 2036; year++) {
+      // Every season: the most changes allowed and 52 absences, the most a garden can allow.
+      const changes = Array.from({ length: maxChangesPerSeason }, (_, index) => ({
+        effectiveFrom: `${year}-0${index + 3}-10`,
+        depotId: index % 2 ? 'd-jeudi' : 'd-mardi',
+        requested: {
+          by: { userId: 'u'.repeat(36), name: 'N'.repeat(255) },
+          at: `${year}-01-01T00:00:00.000Z`,
+        },
+      }));
+      const absences = Array.from({ length: 52 }, (_, index) => ({
+        date: addDays(`${year}-03-01`, 7 * index),
+        reported: {
+          by: { userId: 'u'.repeat(36), name: 'N'.repeat(255) },
+          at: `${year}-01-01T00:00:00.000Z`,
+        },
+      }));
+      record = compactSubscription(
+        {
+          ...record,
+          changes: [...(record.changes ?? []), ...changes],
+          absences: [...(record.absences ?? []), ...absences],
+        },
+        `${year + 1}-02-28`,
+      );
+    }
+    // DynamoDB refuses items over 400 KB; this one stays far below.
+    expect(JSON.stringify(record).length).toBeLessThan(80_000);
   });
 });

@@ -24,6 +24,24 @@ export function isRunning(subscription: Pick<Subscription, 'status'>): boolean {
 /** The longest pause a member may take in one go. */
 export const maxPauseDays = 182;
 
+/**
+ * What a member may add to a subscription in one season. Besides keeping the garden's planning
+ * readable, these bounds keep the subscription's record small: it is one stored item, and
+ * absences are bounded by the garden's own maximum.
+ */
+export const maxPausesPerSeason = 3;
+export const maxChangesPerSeason = 6;
+
+/** Pauses already asked in the season of `day`. */
+export function pausesTakenIn(
+  subscription: Pick<Subscription, 'pausesInSeason'>,
+  seasonId: string | undefined,
+): number {
+  return seasonId && subscription.pausesInSeason?.seasonId === seasonId
+    ? subscription.pausesInSeason.count
+    : 0;
+}
+
 export function pauseRefusal(
   subscription: Subscription,
   context: ScheduleContext,
@@ -64,6 +82,12 @@ export function pauseRefusal(
       en: 'The pause would start after the subscription ends.',
     };
   }
+  if (pausesTakenIn(subscription, seasonOf(context.calendar, from)?.id) >= maxPausesPerSeason) {
+    return {
+      fr: `Vous avez déjà demandé ${maxPausesPerSeason} pauses cette saison : pour une autre, parlez-en à l'équipe du jardin.`,
+      en: `You have already asked for ${maxPausesPerSeason} pauses this season: for another one, talk to the garden's staff.`,
+    };
+  }
   return undefined;
 }
 
@@ -81,13 +105,52 @@ export function changeRefusal(
   if (change.depotId && ownValue(context.depotWeekdays, change.depotId) === undefined) {
     return { fr: "Ce point de dépôt n'existe pas.", en: 'This pick-up point does not exist.' };
   }
-  if (!firstChangeableDelivery(subscription, context, now)) {
+  const first = firstChangeableDelivery(subscription, context, now);
+  if (!first) {
     return {
       fr: 'Aucune livraison à venir ne peut plus être changée.',
       en: 'No upcoming delivery can be changed any more.',
     };
   }
+  const season = seasonOf(context.calendar, first.date);
+  const changesThisSeason = (subscription.changes ?? []).filter(
+    (change) => season && season.start <= change.effectiveFrom && change.effectiveFrom <= season.end,
+  ).length;
+  if (changesThisSeason >= maxChangesPerSeason) {
+    return {
+      fr: `Cet abonnement a déjà changé ${maxChangesPerSeason} fois de dépôt ou de panier cette saison : pour un autre changement, parlez-en à l'équipe du jardin.`,
+      en: `This subscription has already changed depot or basket ${maxChangesPerSeason} times this season: for another change, talk to the garden's staff.`,
+    };
+  }
   return undefined;
+}
+
+/** How long a subscription keeps the detail of its past changes and absences. */
+const keptDays = 400;
+
+/**
+ * The same subscription without the detail that no longer matters: changes and absences more
+ * than a year and a season old. Old changes are folded into its terms (depot and basket in
+ * force), so every delivery from then on is the same; its start (the fortnightly rhythm)
+ * stays. A subscription that runs for years thus keeps a small record.
+ */
+export function compactSubscription(subscription: Subscription, today: IsoDate): Subscription {
+  const horizon = addDays(today, -keptDays);
+  const old = (subscription.changes ?? []).filter((change) => change.effectiveFrom < horizon);
+  const oldAbsences = (subscription.absences ?? []).filter((absence) => absence.date < horizon);
+  if (old.length === 0 && oldAbsences.length === 0) return subscription;
+  let { depotId, basketSize } = subscription;
+  for (const change of old) {
+    depotId = change.depotId ?? depotId;
+    basketSize = change.basketSize ?? basketSize;
+  }
+  return {
+    ...subscription,
+    depotId,
+    basketSize,
+    changes: (subscription.changes ?? []).filter((change) => change.effectiveFrom >= horizon),
+    absences: (subscription.absences ?? []).filter((absence) => absence.date >= horizon),
+  };
 }
 
 /** The last day of a subscription cancelled now: after the garden's notice, never after its end. */

@@ -132,6 +132,8 @@ export const Subscription = Type.Object({
   changes: Type.Optional(Type.Array(TermsChange)),
   absences: Type.Optional(Type.Array(Absence)),
   pause: Type.Optional(Pause),
+  /** Pauses asked in the season of the latest one (a member may take a few per season). */
+  pausesInSeason: Type.Optional(Type.Object({ seasonId: Type.String(), count: Type.Integer() })),
   suspension: Type.Optional(Suspension),
   /** Last day deliveries may happen (inclusive): the season's end, or a cancellation's date. */
   endDate: Type.Optional(Type.String()),

@@ -14,7 +14,7 @@ import {
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { preparableWeeks } from '../../domain/delivery-week.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
-import { atHour, seasonAfter, startOfDayIn } from '../../domain/delivery-calendar.ts';
+import { atHour, seasonAfter, seasonOf, startOfDayIn } from '../../domain/delivery-calendar.ts';
 import {
   absenceRefusal,
   firstChangeableDelivery,
@@ -36,6 +36,8 @@ import {
   cancellationEffectiveDate,
   cancellationRefusal,
   changeRefusal,
+  compactSubscription,
+  pausesTakenIn,
   isRunning,
   pauseRefusal,
   renewalRefusal,
@@ -330,7 +332,13 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   setHandler(
     pauseUpdate,
     async ({ from, until, actor }: PauseArgs) => {
-      const revision = change({ pause: { from, until, requested: { by: actor, at: now().toISOString() } } });
+      const seasonId = garden ? seasonOf(garden.calendar, from)?.id : undefined;
+      const revision = change({
+        pause: { from, until, requested: { by: actor, at: now().toISOString() } },
+        ...(seasonId
+          ? { pausesInSeason: { seasonId, count: pausesTakenIn(subscription, seasonId) + 1 } }
+          : {}),
+      });
       notice(`pause/${from}/${until}`, { kind: 'pause-confirmed', data: { from, until } });
       await recorded(revision);
       return subscription;
@@ -788,7 +796,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         return continueAsNew<typeof subscriptionWorkflow>({
           ...input,
           carried: {
-            subscription,
+            // The next run starts without the detail of changes and absences long past.
+            subscription: compactSubscription(subscription, today()),
             ...(remindedThrough ? { remindedThrough } : {}),
             sentNotices: [...sentNotices],
           },
