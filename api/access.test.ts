@@ -73,7 +73,10 @@ describe('who may call what', () => {
     expect(own.statusCode).toBe(200);
     expect(own.json()).toMatchObject({ id: api.member.id, firstName: 'Louise' });
     const other = await api.createMember({ firstName: 'Jean', lastName: 'Jaurès' });
-    expect((await api.call(api.accounts.member, 'GET', `${membersUrl()}/${other.id}`)).statusCode).toBe(403);
+    // Another household's record reads as a missing one.
+    const theirs = await api.call(api.accounts.member, 'GET', `${membersUrl()}/${other.id}`);
+    expect(theirs.statusCode).toBe(404);
+    expect(theirs.json()).toMatchObject({ error: 'not_found', message: 'Adhérent introuvable.' });
   });
 
   it('says who is signed in', async () => {

@@ -154,16 +154,20 @@ describe('calendar feed', () => {
     expect((await readFeed(urls[0] ?? '')).statusCode).toBe(200);
   });
 
-  it("keeps a member's link from other members, drivers and other gardens (403)", async () => {
+  it("keeps a member's link from other members and drivers (404, as if missing) and other gardens (403)", async () => {
     const other = await api.createMember({ firstName: 'Louise', lastName: 'Weiss' });
     const theirs = await linkOf(api.accounts.staff, other.id);
 
-    for (const account of [api.accounts.member, api.accounts.driver, api.accounts.otherStaff]) {
+    for (const [account, status] of [
+      [api.accounts.member, 404],
+      [api.accounts.driver, 404],
+      [api.accounts.otherStaff, 403],
+    ] as const) {
       const read = await api.call(account, 'GET', linkUrl(other.id));
-      expect(read.statusCode, read.body).toBe(403);
+      expect(read.statusCode, read.body).toBe(status);
       expect(read.body).not.toContain('/api/calendar/');
       const renew = await api.call(account, 'POST', linkUrl(other.id));
-      expect(renew.statusCode, renew.body).toBe(403);
+      expect(renew.statusCode, renew.body).toBe(status);
     }
     expect(await linkOf(api.accounts.staff, other.id)).toBe(theirs);
     expect((await readFeed(theirs)).statusCode).toBe(200);

@@ -94,13 +94,14 @@ describe('invoices', () => {
     expect(own.statusCode, own.body).toBe(200);
     expect(own.json()).toEqual(staffView);
 
-    for (const [account, memberId] of [
-      [api.accounts.member, neighbour],
-      [api.accounts.driver, api.member.id],
-      [api.accounts.otherStaff, api.member.id],
+    // Another household's billing reads as a missing one; another garden is refused.
+    for (const [account, memberId, status] of [
+      [api.accounts.member, neighbour, 404],
+      [api.accounts.driver, api.member.id, 404],
+      [api.accounts.otherStaff, api.member.id, 403],
     ] as const) {
       const response = await api.call(account, 'GET', gardenUrl(`/members/${memberId}/billing`));
-      expect(response.statusCode, response.body).toBe(403);
+      expect(response.statusCode, response.body).toBe(status);
     }
     const unknown = await api.call(api.accounts.staff, 'GET', gardenUrl('/members/m-personne/billing'));
     expect(unknown.statusCode).toBe(404);
@@ -136,7 +137,7 @@ describe('invoices', () => {
     expect(own.statusCode).toBe(200);
     expect(own.json()).toMatchObject({ number: mine.number, total: mine.total });
     const other = await api.call(api.accounts.member, 'GET', gardenUrl(`/invoices/${theirs.number}`));
-    expect(other.statusCode).toBe(403);
+    expect(other.statusCode).toBe(404);
     const missing = await api.call(api.accounts.staff, 'GET', gardenUrl('/invoices/999999'));
     expect(missing.statusCode).toBe(404);
     expect(missing.json()).toMatchObject({ message: 'Facture F-999999 introuvable.' });
@@ -179,10 +180,9 @@ describe('invoices', () => {
       'GET',
       gardenUrl(`/invoices/${theirs.number}/document`),
     );
-    expect(other.statusCode).toBe(403);
-    for (const account of [api.accounts.driver, api.accounts.otherStaff]) {
-      expect((await api.call(account, 'GET', url)).statusCode).toBe(403);
-    }
+    expect(other.statusCode).toBe(404);
+    expect((await api.call(api.accounts.driver, 'GET', url)).statusCode).toBe(404);
+    expect((await api.call(api.accounts.otherStaff, 'GET', url)).statusCode).toBe(403);
   });
 
   it('records a partial cheque then cash up to the total; the balance follows and the workflow is told', async () => {

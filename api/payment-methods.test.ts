@@ -146,7 +146,7 @@ describe('payment methods', () => {
     expect(missing.json()).toMatchObject({ message: 'Adhérent introuvable.' });
   });
 
-  it('answers 401 without a token, 403 to another member or another garden', async () => {
+  it('answers 401 without a token, 404 to another household (as if missing), 403 to another garden', async () => {
     const memberId = api.member.id;
     const calls = [
       ['GET', url(memberId), undefined],
@@ -157,13 +157,11 @@ describe('payment methods', () => {
     for (const [method, path, body] of calls) {
       expect((await api.call(undefined, method, path, body)).statusCode, `${method} ${path}`).toBe(401);
       const otherHousehold = await api.call(otherMember, method, path, body);
-      expect(otherHousehold.statusCode, `${method} ${path}`).toBe(403);
-      expect(otherHousehold.json()).toMatchObject({
-        message: "Votre compte n'a pas le droit de faire cela.",
-      });
+      expect(otherHousehold.statusCode, `${method} ${path}`).toBe(404);
+      expect(otherHousehold.json()).toMatchObject({ message: 'Adhérent introuvable.' });
       const otherGarden = await api.call(api.accounts.otherStaff, method, path, body);
       expect(otherGarden.statusCode, `${method} ${path}`).toBe(403);
-      expect((await api.call(api.accounts.driver, method, path, body)).statusCode).toBe(403);
+      expect((await api.call(api.accounts.driver, method, path, body)).statusCode).toBe(404);
     }
     expect(await profile(memberId)).toEqual(before);
   });

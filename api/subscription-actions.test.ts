@@ -499,23 +499,25 @@ describe('actions on a subscription', () => {
       ];
     }
 
-    it('refuses another member, a driver and another garden’s staff (403), changing nothing', async () => {
+    it('hides it from another member and a driver (404, as if missing) and refuses another garden’s staff (403), changing nothing', async () => {
       const subscription = await activeSubscription();
       const callers = [
-        ['another member', otherMember],
-        ['a driver', api.accounts.driver],
-        ["another garden's staff", api.accounts.otherStaff],
+        ['another member', otherMember, 404, { error: 'not_found', message: 'Abonnement introuvable.' }],
+        ['a driver', api.accounts.driver, 404, { error: 'not_found', message: 'Abonnement introuvable.' }],
+        [
+          "another garden's staff",
+          api.accounts.otherStaff,
+          403,
+          { error: 'forbidden', message: expect.stringMatching(/Votre compte/) },
+        ],
       ] as const;
       for (const { method, action, body } of routes(subscription)) {
-        for (const [who, account] of callers) {
+        for (const [who, account, status, answer] of callers) {
           const response = await unchanged(subscription.id, () =>
             api.call(account, method, url(subscription.id, action), body),
           );
-          expect(response.statusCode, `${who} → ${action}: ${response.body}`).toBe(403);
-          expect(response.json()).toMatchObject({
-            error: 'forbidden',
-            message: expect.stringMatching(/Votre compte/),
-          });
+          expect(response.statusCode, `${who} → ${action}: ${response.body}`).toBe(status);
+          expect(response.json()).toMatchObject(answer);
         }
       }
     });

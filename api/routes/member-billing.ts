@@ -7,7 +7,7 @@ import type { Invoice } from '../../domain/invoices.ts';
 import { invoiceLabel } from '../../domain/invoices.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
-import { callerOf, forbidden } from '../plugins/auth.ts';
+import { callerOf } from '../plugins/auth.ts';
 
 export const invoiceNotFound = (number: number) =>
   new CocagneError('not_found', {
@@ -21,9 +21,17 @@ export function isStaffCaller(request: FastifyRequest): boolean {
   return callerOf(request).roles.some((role) => staffRoles.includes(role));
 }
 
-/** Staff read every invoice of their garden; a member, only their own. */
-export function requireInvoiceAccess(request: FastifyRequest, invoice: Pick<Invoice, 'memberId'>): void {
-  if (!isStaffCaller(request) && callerOf(request).memberId !== invoice.memberId) throw forbidden();
+/**
+ * Staff read every invoice of their garden; a member, only their own. Another household's
+ * invoice answers as a missing one, after the same read.
+ */
+export function requireInvoiceAccess(
+  request: FastifyRequest,
+  invoice: Pick<Invoice, 'memberId' | 'number'>,
+): void {
+  if (!isStaffCaller(request) && callerOf(request).memberId !== invoice.memberId) {
+    throw invoiceNotFound(invoice.number);
+  }
 }
 
 /** The payment workflow's state, as its query answers it. */

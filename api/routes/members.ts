@@ -5,7 +5,7 @@ import { ContactPreferences, Member, MemberInput, normalizeMemberInput } from '.
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { FastifyRequest } from 'fastify';
-import { callerOf, forbidden } from '../plugins/auth.ts';
+import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, GardenParams, MemberPage, MemberParams, Query, Version } from '../schemas.ts';
 import { PageCursor } from '../../domain/ids.ts';
 
@@ -16,11 +16,18 @@ export const MemberUpdate = Type.Object(
   { additionalProperties: false },
 );
 
-/** Staff see every member of their garden; a member sees their own record only. */
-export function requireMemberAccess(request: FastifyRequest, memberId: string): void {
+/** Staff reach every member of their garden; a member, their own household only. */
+export function mayReachMember(request: FastifyRequest, memberId: string): boolean {
   const caller = callerOf(request);
-  const isStaff = caller.roles.some((role) => staffRoles.includes(role));
-  if (!isStaff && caller.memberId !== memberId) throw forbidden();
+  return caller.roles.some((role) => staffRoles.includes(role)) || caller.memberId === memberId;
+}
+
+/**
+ * Another household's record answers as one that does not exist: decided from the token
+ * before anything is read, so neither the answer nor its timing tells the two apart.
+ */
+export function requireMemberAccess(request: FastifyRequest, memberId: string): void {
+  if (!mayReachMember(request, memberId)) throw notFound(memberLabel);
 }
 
 const NotificationLogEntry = Type.Object({

@@ -11,7 +11,7 @@ import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { DepotId } from '../../domain/ids.ts';
 import { errorAnswers, Query, SubscriptionParams, SubscriptionView } from '../schemas.ts';
-import { requireMemberAccess } from './members.ts';
+import { mayReachMember } from './members.ts';
 import { withNames } from './subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
@@ -50,8 +50,8 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
   async function mine(request: FastifyRequest<{ Params: { gardenId: string; subscriptionId: string } }>) {
     const { gardenId, subscriptionId } = request.params;
     const subscription = await store.subscriptions.get(gardenId, subscriptionId);
-    if (!subscription) throw notFound(subscriptionLabel);
-    requireMemberAccess(request, subscription.memberId);
+    // Another household's subscription: the same read and the same answer as a missing one.
+    if (!subscription || !mayReachMember(request, subscription.memberId)) throw notFound(subscriptionLabel);
     return { gardenId, subscription, actor: actorOf(callerOf(request)) };
   }
 

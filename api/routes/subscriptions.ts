@@ -20,7 +20,7 @@ import {
   SubscriptionParams,
   SubscriptionView,
 } from '../schemas.ts';
-import { requireMemberAccess } from './members.ts';
+import { mayReachMember, requireMemberAccess } from './members.ts';
 import { readBack, withNames } from './subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
@@ -102,8 +102,8 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId, subscriptionId } = request.params;
       const subscription = await store.subscriptions.get(gardenId, subscriptionId);
-      if (!subscription) throw notFound(subscriptionLabel);
-      requireMemberAccess(request, subscription.memberId);
+      // Another household's subscription: the same read and the same answer as a missing one.
+      if (!subscription || !mayReachMember(request, subscription.memberId)) throw notFound(subscriptionLabel);
       return oneWithNames(gardenId, subscription);
     },
   );
