@@ -95,12 +95,22 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
       const depotsById = new Map(depots.map((depot) => [depot.id, feedDepotOf(depot)]));
       const deliveries: FeedDelivery[] = subscriptions
         .filter((subscription) => runningStatuses.includes(subscription.status))
-        .flatMap((subscription) =>
-          deliverySchedule(subscription, schedule, today, until).flatMap((delivery) => {
-            const depot = depotsById.get(delivery.depotId);
-            return depot ? [{ ...delivery, subscriptionId: subscription.id, depot }] : [];
-          }),
-        );
+        .flatMap((subscription) => {
+          try {
+            return deliverySchedule(subscription, schedule, today, until).flatMap((delivery) => {
+              const depot = depotsById.get(delivery.depotId);
+              return depot ? [{ ...delivery, subscriptionId: subscription.id, depot }] : [];
+            });
+          } catch (error) {
+            // One record the schedule cannot read (staff see it in their inbox when the week
+            // is planned) must not take the member's whole calendar down.
+            request.log.error(
+              { err: error, subscriptionId: subscription.id },
+              'subscription left out of the feed',
+            );
+            return [];
+          }
+        });
 
       const calendar = deliveriesCalendar({
         gardenName: garden.name,
