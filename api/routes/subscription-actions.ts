@@ -182,9 +182,17 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
         // …or, when it cannot answer now, the same rules over the stored subscription.
         request.log.warn({ err: error }, 'next deliveries computed from the store');
         const running = subscription.status === 'active' || subscription.status === 'paused';
-        deliveries = running
-          ? upcomingDeliveries(subscription, scheduleContextOf(context), app.services.now(), count)
-          : [];
+        try {
+          deliveries = running
+            ? upcomingDeliveries(subscription, scheduleContextOf(context), app.services.now(), count)
+            : [];
+        } catch (unreadable) {
+          request.log.error({ err: unreadable }, 'stored subscription cannot be scheduled');
+          throw new CocagneError('unavailable', {
+            fr: "Les prochaines livraisons de cet abonnement ne peuvent pas être calculées pour l'instant. L'équipe du jardin en est avertie ; réessayez plus tard.",
+            en: "This subscription's next deliveries cannot be worked out right now. The garden's staff are told; try again later.",
+          });
+        }
       }
       const names = new Map(depots.map((depot) => [depot.id, depot.name]));
       return deliveries.map((delivery) => ({ ...delivery, depotName: names.get(delivery.depotId) }));
