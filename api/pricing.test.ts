@@ -62,13 +62,21 @@ describe('pricing', () => {
 
   it('gives staff the defaults (version 0), then saves with the version read; stale is 409', async () => {
     expect(await readPricing()).toEqual(defaultPricing);
+    // Staff read the prices, the billing model and the legal details, but do not set them.
+    const byStaff = await api.call(api.accounts.staff, 'PUT', pricingUrl(), { ...wanted, version: 0 });
+    expect(byStaff.statusCode, byStaff.body).toBe(403);
+    expect(byStaff.json()).toMatchObject({
+      error: 'forbidden',
+      message: "Votre compte n'a pas le droit de faire cela.",
+    });
+    expect(await readPricing()).toEqual(defaultPricing);
 
-    const saved = await api.call(api.accounts.staff, 'PUT', pricingUrl(), { ...wanted, version: 0 });
+    const saved = await api.call(gardenAdmin, 'PUT', pricingUrl(), { ...wanted, version: 0 });
     expect(saved.statusCode, saved.body).toBe(200);
     expect(saved.json()).toEqual({ ...wanted, version: 1 });
     expect(await readPricing()).toEqual({ ...wanted, version: 1 });
 
-    // Garden administrators change it too, with the version they read.
+    // Saved again with the version read.
     const byAdmin = await api.call(gardenAdmin, 'PUT', pricingUrl(), {
       ...wanted,
       membershipFee: 3000,
@@ -77,7 +85,7 @@ describe('pricing', () => {
     expect(byAdmin.statusCode, byAdmin.body).toBe(200);
     expect(byAdmin.json()).toMatchObject({ membershipFee: 3000, version: 2 });
 
-    const stale = await api.call(api.accounts.staff, 'PUT', pricingUrl(), {
+    const stale = await api.call(gardenAdmin, 'PUT', pricingUrl(), {
       ...wanted,
       membershipFee: 1,
       version: 1,
@@ -88,6 +96,24 @@ describe('pricing', () => {
       message: expect.stringMatching(/^Quelqu'un d'autre a modifié cette fiche entre-temps/),
     });
     expect(await readPricing()).toEqual({ ...wanted, membershipFee: 3000, version: 2 });
+  });
+
+  it('lets staff read the billing model and legal details but not change them (403, nothing changed)', async () => {
+    const before = await readPricing();
+    const changes: Array<Partial<PricingInput>> = [
+      { basketPrices: { ...before.basketPrices, small: 1 } },
+      { billing: before.billing === 'monthly' ? 'season' : 'monthly', installments: 2 },
+      { legal: { ...before.legal, siret: '98765432100019' } },
+    ];
+    for (const change of changes) {
+      const response = await api.call(api.accounts.staff, 'PUT', pricingUrl(), { ...before, ...change });
+      expect(response.statusCode, response.body).toBe(403);
+    }
+    expect(await readPricing()).toEqual(before);
+    const { version, ...input } = before;
+    const byAdmin = await api.call(gardenAdmin, 'PUT', pricingUrl(), { ...input, ...changes[2], version });
+    expect(byAdmin.statusCode, byAdmin.body).toBe(200);
+    expect(await readPricing()).toMatchObject({ legal: { siret: '98765432100019' }, version: version + 1 });
   });
 
   it('keeps prices from members, drivers and other gardens', async () => {
@@ -140,7 +166,7 @@ describe('pricing', () => {
 
   it('refuses two tiers with the same code (422: well-formed, but the rules refuse it), changing nothing', async () => {
     const before = await readPricing();
-    const response = await api.call(api.accounts.staff, 'PUT', pricingUrl(), {
+    const response = await api.call(gardenAdmin, 'PUT', pricingUrl(), {
       ...wanted,
       solidarityTiers: [wanted.solidarityTiers[0], { ...wanted.solidarityTiers[1], id: 'solidaire' }],
       version: before.version,
@@ -155,7 +181,7 @@ describe('pricing', () => {
 
   it.each(malformed)('refuses %s with a French sentence, changing nothing', async (_case, body, message) => {
     const before = await readPricing();
-    const response = await api.call(api.accounts.staff, 'PUT', pricingUrl(), {
+    const response = await api.call(gardenAdmin, 'PUT', pricingUrl(), {
       ...body,
       version: before.version,
     });
@@ -223,7 +249,7 @@ describe('pricing', () => {
       solidarityTiers: input.solidarityTiers.filter((tier) => tier.id !== 'etudiant'),
       version,
     };
-    const refused = await api.call(api.accounts.staff, 'PUT', pricingUrl(), withoutStudents);
+    const refused = await api.call(gardenAdmin, 'PUT', pricingUrl(), withoutStudents);
     expect(refused.statusCode, refused.body).toBe(422);
     expect(refused.json<{ message: string }>().message).toBe(
       "Le tarif « Tarif étudiant » est attribué à un foyer : retirez-le d'abord de leur fiche, puis supprimez-le.",
@@ -231,7 +257,7 @@ describe('pricing', () => {
     expect(await readPricing()).toEqual(before);
 
     await api.call(api.accounts.staff, 'PUT', tierUrl(member.id), { tierId: null, version: 1 });
-    const deleted = await api.call(api.accounts.staff, 'PUT', pricingUrl(), withoutStudents);
+    const deleted = await api.call(gardenAdmin, 'PUT', pricingUrl(), withoutStudents);
     expect(deleted.statusCode, deleted.body).toBe(200);
     expect(deleted.json<Pricing>().solidarityTiers.map((tier) => tier.id)).toEqual(['solidaire']);
   });

@@ -15,6 +15,9 @@ export const roleLabels: Readonly<Record<Role, Localized>> = {
 /** Roles that act for the garden (approve, manage members): staff and above. */
 export const staffRoles: readonly Role[] = ['staff', 'garden-admin', 'network-admin'];
 
+/** Roles that set the garden's own terms (rules, prices, billing model, legal details); staff read them. */
+export const gardenAdminRoles: readonly Role[] = ['garden-admin', 'network-admin'];
+
 export function hasAnyRole(held: readonly string[], wanted: readonly Role[]): boolean {
   return wanted.some((role) => held.includes(role));
 }

@@ -8,7 +8,7 @@ import {
 } from '../../domain/delivery-calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { GardenRules, GardenRulesInput } from '../../domain/garden-rules.ts';
-import { staffRoles } from '../../domain/roles.ts';
+import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { errorAnswers, GardenParams, Version, WeekParams } from '../schemas.ts';
 
 const version = {
@@ -147,7 +147,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/gardens/:gardenId/rules',
     {
-      onRequest: app.guard({ roles: ['garden-admin', 'network-admin'] }),
+      onRequest: app.guard({ roles: gardenAdminRoles }),
       schema: {
         tags: ['calendar'],
         summary: "Saves the garden's subscription rules (garden administrators).",

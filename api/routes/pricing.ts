@@ -3,7 +3,7 @@ import Type from 'typebox';
 import { MemberBilling, pricingRefusal } from '../../domain/billing-views.ts';
 import { conflict, CocagneError } from '../../domain/errors.ts';
 import { Pricing, PricingInput } from '../../domain/pricing.ts';
-import { staffRoles } from '../../domain/roles.ts';
+import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { TierId } from '../../domain/ids.ts';
@@ -33,11 +33,13 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.put(
     '/gardens/:gardenId/pricing',
     {
-      onRequest: staffOnly,
+      // Prices, the billing model and the legal details printed on invoices are the garden's own
+      // terms: its administrators set them, as they set its rules; staff read them.
+      onRequest: app.guard({ roles: gardenAdminRoles }),
       schema: {
         tags: ['payments'],
         summary:
-          "Saves the garden's pricing (staff, garden administrators). `version` must be the one read: a " +
+          "Saves the garden's pricing (garden administrators; staff read it). `version` must be the one read: a " +
           'concurrent change gives 409. Invoices already issued keep their prices and legal details.',
         security: [{ bearer: [] }],
         params: GardenParams,

@@ -67,6 +67,11 @@ describe('the web app under its Content-Security-Policy', () => {
       ['/equipe/facturation/tarifs', 'pricing-form'],
     ];
     for (const [path, ready] of pages) await visit(page, path, ready);
+    // Staff read the prices but do not set them: the form is read-only, with nothing to save.
+    expect(await page.getByTestId('pricing-read-only').isVisible()).toBe(true);
+    expect(await page.getByTestId('siret').isDisabled()).toBe(true);
+    expect(await page.getByTestId('billing-season').isDisabled()).toBe(true);
+    expect(await page.getByTestId('save-pricing').count()).toBe(0);
     // The maps did draw: Leaflet made its panes.
     await visit(page, '/equipe/carte', 'nav-members');
     expect(await page.locator('.leaflet-container').count()).toBeGreaterThan(0);

@@ -793,6 +793,8 @@ export const en: Messages = {
   },
   pricing: {
     title: 'Prices and billing',
+    readOnly:
+      'Prices, the billing model and the legal details are set by the garden’s administrators: you can read them here. Ask them for a change.',
     lead: 'Basket prices, solidarity tiers, the membership fee and how the garden bills. Invoices already issued keep their prices.',
     back: 'Back to billing',
     basketPrices: 'Price of a basket',

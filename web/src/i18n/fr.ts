@@ -809,6 +809,8 @@ export const fr = {
   },
   pricing: {
     title: 'Tarifs et facturation',
+    readOnly:
+      'Les tarifs, le mode de facturation et les mentions légales sont fixés par l’administration du jardin : vous pouvez les consulter ici. Pour un changement, adressez-vous à elle.',
     lead: 'Les prix des paniers, les tarifs solidaires, l’adhésion et la façon de facturer. Les factures déjà émises gardent leurs prix.',
     back: 'Retour à la facturation',
     basketPrices: 'Prix d’un panier',

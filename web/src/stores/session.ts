@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Garden } from '../../../domain/garden.ts';
-import { hasAnyRole, staffRoles } from '../../../domain/roles.ts';
+import { gardenAdminRoles, hasAnyRole, staffRoles } from '../../../domain/roles.ts';
 import { fetchGarden, fetchMe, type Identity } from '../api-client/me.ts';
 import { refreshNow } from '../auth/keycloak.ts';
 
@@ -22,6 +22,8 @@ export const useSessionStore = defineStore('session', () => {
   const isMember = computed(() => roles.value.includes('member'));
   const isDriver = computed(() => roles.value.includes('driver'));
   const isNetworkAdmin = computed(() => roles.value.includes('network-admin'));
+  /** Sets the garden's own terms (rules, prices, billing model, legal details); other staff read them. */
+  const isGardenAdmin = computed(() => hasAnyRole(roles.value, gardenAdminRoles));
   const garden = computed(() => identity.value?.garden ?? openedGarden.value);
   const gardenId = computed(() => identity.value?.gardenId ?? openedGarden.value?.id);
   const memberId = computed(() => identity.value?.memberId);
@@ -98,6 +100,7 @@ export const useSessionStore = defineStore('session', () => {
     isMember,
     isDriver,
     isNetworkAdmin,
+    isGardenAdmin,
     garden,
     gardenId,
     memberId,

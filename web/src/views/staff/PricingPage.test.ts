@@ -2,16 +2,20 @@ import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { defaultPricing, type Pricing } from '../../../../domain/pricing.ts';
+import type { Identity } from '../../api-client/me.ts';
 import { i18n, setLocale } from '../../i18n/index.ts';
 import { routes } from '../../router/index.ts';
 import { usePricingStore } from '../../stores/pricing.ts';
 import { useToastStore } from '../../stores/toasts.ts';
-import { signedIn, stubApi } from '../../testing/api-stub.ts';
+import { signedIn, staffIdentity, stubApi } from '../../testing/api-stub.ts';
 import PricingPage from './PricingPage.vue';
 
-async function mountPage() {
+/** Garden administrators set the prices; other staff read them. */
+const gardenAdmin: Identity = { ...staffIdentity, roles: ['garden-admin', 'staff'] };
+
+async function mountPage(identity: Identity = gardenAdmin) {
   setLocale('fr');
-  const pinia = signedIn();
+  const pinia = signedIn(identity);
   let current: Pricing = defaultPricing;
   const api = stubApi((call) => {
     if (call.method === 'GET') return { body: current };
@@ -64,6 +68,30 @@ describe('the pricing page', () => {
     expect(small.element.value).toBe('12,50');
   });
 
+  it('shows staff the prices, billing model and legal details read-only, with no way to save', async () => {
+    const { wrapper, api } = await mountPage(staffIdentity);
+    expect(wrapper.get('[data-testid="pricing-read-only"]').text()).toContain(
+      'Les tarifs, le mode de facturation et les mentions légales sont fixés par l’administration du jardin',
+    );
+    expect(wrapper.get<HTMLInputElement>('[data-testid="price-small"]').element.value).toBe('12,00');
+    expect(wrapper.get<HTMLFieldSetElement>('[data-testid="pricing-fields"]').element.disabled).toBe(true);
+    // Every field sits in that fieldset (the browser test checks they are disabled in Chromium).
+    expect(wrapper.get('[data-testid="pricing-fields"]').find('[data-testid="siret"]').exists()).toBe(true);
+    for (const action of ['save-pricing', 'add-tier', 'remove-tier']) {
+      expect(wrapper.find(`[data-testid="${action}"]`).exists(), action).toBe(false);
+    }
+    await wrapper.get('[data-testid="pricing-form"]').trigger('submit');
+    await flushPromises();
+    expect(api.calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
+  });
+
+  it('lets garden administrators edit, with no read-only notice', async () => {
+    const { wrapper } = await mountPage();
+    expect(wrapper.find('[data-testid="pricing-read-only"]').exists()).toBe(false);
+    expect(wrapper.get<HTMLFieldSetElement>('[data-testid="pricing-fields"]').element.disabled).toBe(false);
+    expect(wrapper.find('[data-testid="save-pricing"]').exists()).toBe(true);
+  });
+
   it('says what is wrong beside each field and sends nothing', async () => {
     const { wrapper, api } = await mountPage();
     await wrapper.get('[data-testid="price-medium"]').setValue('dix-sept');
@@ -82,7 +110,7 @@ describe('the pricing page', () => {
 
   it('fills the form from a fresh reading, not from what another page read earlier, and saves over it', async () => {
     setLocale('fr');
-    const pinia = signedIn();
+    const pinia = signedIn(gardenAdmin);
     let current: Pricing = { ...defaultPricing, version: 1 };
     const api = stubApi((call) => {
       if (call.method === 'GET') return { body: current };
