@@ -16,6 +16,7 @@ export default defineConfig({
             'extensions/**/*.test.ts',
             'tests/lint/**/*.test.ts',
             'infra/demo/**/*.test.ts',
+            'infra/keycloak/**/*.test.ts',
           ],
           environment: 'node',
         },
