@@ -1,4 +1,5 @@
 import { recordOf } from '../domain/records.ts';
+import { membershipYear, seasonOfMonth } from '../domain/billing-months.ts';
 import { addDays, formatMonth, isoWeek, type IsoDate } from '../domain/calendar.ts';
 import type { Actor } from '../domain/actor.ts';
 import { notFound } from '../domain/errors.ts';
@@ -129,21 +130,35 @@ export function createBillingActivities(deps: {
       targets: string[];
       /** Monthly billing: each household's baskets delivered, by size (read once for the run). */
       delivered?: Record<string, DeliveredBaskets>;
+      /**
+       * The year of the membership fees this run bills: the season's (the billed month's
+       * with monthly billing, today's with season billing), never the month's own year.
+       * Optional because runs listed before it existed have results without it in their history.
+       */
+      membershipYear?: string;
     }> {
-      const pricing = await store.settings.pricing(input.gardenId);
+      const [pricing, calendar] = await Promise.all([
+        store.settings.pricing(input.gardenId),
+        store.settings.calendar(input.gardenId),
+      ]);
       if (pricing.billing === 'monthly') {
         const delivered = await deliveredByHousehold(input.gardenId, input.month);
-        return { billing: 'monthly', targets: Object.keys(delivered).sort(), delivered };
+        return {
+          billing: 'monthly',
+          targets: Object.keys(delivered).sort(),
+          delivered,
+          membershipYear: membershipYear(seasonOfMonth(calendar.seasons, input.month), input.month),
+        };
       }
-      const calendar = await store.settings.calendar(input.gardenId);
       const season = calendar.seasons.find(
         (candidate) => candidate.start <= input.issuedOn && input.issuedOn <= candidate.end,
       );
-      if (!season) return { billing: 'season', targets: [] };
+      if (!season) return { billing: 'season', targets: [], membershipYear: input.month.slice(0, 4) };
       return {
         billing: 'season',
         seasonId: season.id,
         targets: await activities.seasonBillables({ gardenId: input.gardenId, seasonId: season.id }),
+        membershipYear: membershipYear(season, input.month),
       };
     },
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, gardenDay, isoWeek } from '../domain/calendar.ts';
+import { addDays, formatMonth, gardenDay, isoWeek } from '../domain/calendar.ts';
 import { invoicePaymentProcessId } from '../domain/process-ids.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { billingRunId } from '../workflows/billing/contract.ts';
@@ -8,7 +8,28 @@ const poll = { timeout: 30_000, interval: 250 };
 const today = gardenDay(new Date());
 const thisMonth = today.slice(0, 7);
 const lastMonth = addDays(`${thisMonth}-01`, -1).slice(0, 7);
+const monthBeforeLast = addDays(`${lastMonth}-01`, -1).slice(0, 7);
 const runUrl = (api: TestApi, month: string) => `/api/gardens/${api.gardenId}/billing/runs/${month}`;
+
+/** The year the test gardens' season started: the one before last month's. */
+const seasonYear = String(Number(lastMonth.slice(0, 4)) - 1);
+
+/**
+ * A season that started in September of the year before last month's (as many gardens run
+ * theirs) and goes on after today: its membership year is never the billed month's.
+ */
+async function seasonStartedTheYearBefore(api: TestApi): Promise<void> {
+  await api.store.settings.saveCalendar(
+    api.gardenId,
+    {
+      seasons: [{ id: 'saison-longue', start: `${seasonYear}-09-01`, end: addDays(today, 200) }],
+      closedWeeks: [],
+      cutoffHours: 48,
+    },
+    0,
+    new Date().toISOString(),
+  );
+}
 
 /** Staff start last month's run, which is then followed until it is done. */
 async function runLastMonth(api: TestApi): Promise<void> {
@@ -56,6 +77,7 @@ describe('billing runs', () => {
 
   beforeAll(async () => {
     api = await startTestApi('billing');
+    await seasonStartedTheYearBefore(api);
     // Two baskets delivered to Louise last month (as the week workflows recorded them), one absent.
     const day = `${lastMonth}-10`;
     const second = `${lastMonth}-17`;
@@ -101,11 +123,11 @@ describe('billing runs', () => {
     expect((await api.call(api.accounts.staff, 'GET', runUrl(api, lastMonth))).statusCode).toBe(404);
   });
 
-  it('bills the baskets delivered, with the membership fee, prints them and starts collecting each', async () => {
+  it("bills the baskets delivered, with the membership fee of the season's year, prints them and starts collecting each", async () => {
     await runLastMonth(api);
     const invoices = await api.store.invoices.list(api.gardenId);
     expect(invoices.map((invoice) => [invoice.number, invoice.subject, invoice.total])).toEqual([
-      [1, `Adhésion ${lastMonth.slice(0, 4)}`, 2000],
+      [1, `Adhésion ${seasonYear}`, 2000],
       [2, expect.stringMatching(/^Paniers livrés en /), 3400],
     ]);
     expect(invoices[1]?.lines).toEqual([
@@ -127,10 +149,11 @@ describe('billing runs, season in installments', () => {
     api = await startTestApi('billing-season');
     const { version: _version, ...pricing } = await api.store.settings.pricing(api.gardenId);
     await api.store.settings.savePricing(api.gardenId, { ...pricing, billing: 'season', installments: 3 }, 0);
+    await seasonStartedTheYearBefore(api);
     const season = (await api.store.settings.calendar(api.gardenId)).seasons.find(
       (candidate) => candidate.start <= today && today <= candidate.end,
     );
-    if (!season) throw new Error('the default calendar has no season today');
+    if (!season) throw new Error('the test calendar has no season today');
     const requested = { by: { userId: 'staff', name: 'Camille Martin' }, at: new Date().toISOString() };
     await api.store.subscriptions.record({
       id: `${api.member.id}.season`,
@@ -153,11 +176,26 @@ describe('billing runs, season in installments', () => {
 
   afterAll(() => closeBilling(api));
 
-  it('bills the season in three installments a month apart, and the membership fee, once', async () => {
+  it('refuses a closed month (2019-05, the month before last) in words: no invoice, no run', async () => {
+    for (const month of ['2019-05', monthBeforeLast]) {
+      const closed = await api.call(api.accounts.staff, 'POST', runUrl(api, month));
+      expect(closed.statusCode, closed.body).toBe(422);
+      expect(closed.json<{ message: string }>().message).toBe(
+        `Le mois « ${formatMonth(month)} » est clos : un mois se facture au plus tard le mois suivant, ` +
+          `par le calendrier du jardin ou par l'équipe. Seul « ${formatMonth(lastMonth)} » peut encore être facturé.`,
+      );
+      expect((await api.call(api.accounts.staff, 'GET', runUrl(api, month))).statusCode).toBe(404);
+    }
+    expect(await api.store.invoices.list(api.gardenId)).toEqual([]);
+  });
+
+  it("bills the season in three installments a month apart, and the membership fee of the season's year, once", async () => {
     await runLastMonth(api);
     const invoices = await api.store.invoices.list(api.gardenId);
     const membership = invoices.filter((invoice) => invoice.subject.startsWith('Adhésion'));
-    expect(membership.map((invoice) => invoice.total)).toEqual([2000]);
+    expect(membership.map((invoice) => [invoice.subject, invoice.total])).toEqual([
+      [`Adhésion ${seasonYear}`, 2000],
+    ]);
     const parts = invoices
       .filter((invoice) => invoice.subject.startsWith('Saison'))
       .sort((a, b) => a.dueOn.localeCompare(b.dueOn));

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { billingMonthRefusal } from '../../domain/billing-months.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { staffRoles } from '../../domain/roles.ts';
@@ -14,8 +15,9 @@ const BillingRunView = Type.Object({
 });
 
 /**
- * Billing runs: the garden's schedule bills each month on the 1st; staff may run a month that
- * has ended themselves (and follow its progress). A run issues each invoice once.
+ * Billing runs: the garden's schedule bills each month on the 1st; staff may run last month
+ * themselves (and follow its progress) until this month ends, when last month is closed
+ * (`billingMonthRefusal`). A run issues each invoice once.
  */
 export const billingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { billing } = app.services;
@@ -27,7 +29,8 @@ export const billingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: staffOnly,
       schema: {
         tags: ['billing'],
-        summary: 'Bills a month that has ended now, without waiting for the schedule (twice is once).',
+        summary:
+          'Bills last month now, without waiting for the schedule (twice is once); a month not over yet, or closed (before last month), is refused (422).',
         security: [{ bearer: [] }],
         params: MonthParams,
         response: { 202: Type.Object({ started: Type.Boolean() }), ...errorAnswers },
@@ -36,12 +39,9 @@ export const billingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId, month } = request.params;
       const today = gardenDay(app.services.now());
-      if (month >= today.slice(0, 7)) {
-        throw new CocagneError('refused', {
-          fr: `Seul un mois terminé peut être facturé : ${month} n'est pas encore fini.`,
-          en: `Only a month that has ended can be billed: ${month} is not over yet.`,
-        });
-      }
+      // Last month only: a month not over yet, or closed, starts nothing.
+      const refusal = billingMonthRefusal(month, today);
+      if (refusal) throw new CocagneError('refused', refusal);
       return reply.status(202).send({ started: await billing.run(gardenId, month, today) });
     },
   );

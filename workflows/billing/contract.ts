@@ -2,9 +2,10 @@ import { defineQuery } from '@temporalio/workflow';
 
 /**
  * A garden's billing run for a month: invoices for the baskets delivered that month (monthly
- * billing) or the current season's installments (season billing), the year's membership
+ * billing) or the current season's installments (season billing), the season's membership
  * fee, each printed and handed to its own payment workflow. Started by the garden's monthly
- * schedule (for the month just ended) or by staff; running it twice issues nothing twice.
+ * schedule (for the month just ended) or by staff (last month only: older months are closed,
+ * see domain/billing-months.ts); running it twice issues nothing twice.
  */
 export const billingRunType = 'billingRun';
 export const billingRunTriggerType = 'billingRunTrigger';

@@ -50,6 +50,9 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
 
   const plan = await billing.billingTargets({ gardenId, month, issuedOn });
   const targets = input.carried?.targets ?? plan.targets;
+  // The membership fee is the season's, not the billed month's: a season spanning two calendar
+  // years is one fee. A run listed before the plan said so keeps the month's year on replay.
+  const membershipYear = plan.membershipYear ?? month.slice(0, 4);
   progress = { ...progress, phase: 'issuing', total: targets.length };
 
   const { taskQueue } = workflowInfo();
@@ -87,7 +90,7 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
     if (plan.billing === 'monthly') {
       const membership = await billing.issueMembershipInvoice({
         gardenId,
-        year: month.slice(0, 4),
+        year: membershipYear,
         memberId: target,
         issuedOn,
       });
@@ -113,7 +116,7 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
       if (memberId && patched('season-membership-fee')) {
         const membership = await billing.issueMembershipInvoice({
           gardenId,
-          year: month.slice(0, 4),
+          year: membershipYear,
           memberId,
           issuedOn,
         });
