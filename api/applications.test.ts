@@ -352,7 +352,7 @@ describe('joining a garden', () => {
       expect(await api.store.members.get(api.gardenId, api.member.id)).toEqual(stored);
     });
 
-    it('lets staff set SMS for a member with a phone; refuses other members (403)', async () => {
+    it('lets staff set SMS for a member with a phone; hides it from other members (404) and gardens (403)', async () => {
       const withPhone = await api.createMember({
         firstName: 'Lucie',
         lastName: 'Aubrac',
@@ -364,9 +364,14 @@ describe('joining a garden', () => {
       expect(response.json()).toMatchObject({ contactPreferences: { email: false, sms: true }, version: 2 });
 
       const before = await api.store.members.get(api.gardenId, withPhone.id);
-      for (const caller of [api.accounts.member, api.accounts.driver, api.accounts.otherStaff]) {
-        const forbidden = await api.call(caller, 'PUT', url, { email: true, sms: false });
-        expect(forbidden.statusCode, forbidden.body).toBe(403);
+      // Another household's record reads as a missing one; another garden is refused.
+      for (const [caller, status] of [
+        [api.accounts.member, 404],
+        [api.accounts.driver, 404],
+        [api.accounts.otherStaff, 403],
+      ] as const) {
+        const refused = await api.call(caller, 'PUT', url, { email: true, sms: false });
+        expect(refused.statusCode, refused.body).toBe(status);
       }
       expect(await api.store.members.get(api.gardenId, withPhone.id)).toEqual(before);
       const missing = await api.call(
@@ -417,9 +422,13 @@ describe('joining a garden', () => {
       );
       expect(seenByMember[0]).not.toHaveProperty('idempotencyKey');
 
-      for (const caller of [api.accounts.member, api.accounts.driver, api.accounts.otherStaff]) {
-        const forbidden = await api.call(caller, 'GET', url);
-        expect(forbidden.statusCode, forbidden.body).toBe(403);
+      for (const [caller, status] of [
+        [api.accounts.member, 404],
+        [api.accounts.driver, 404],
+        [api.accounts.otherStaff, 403],
+      ] as const) {
+        const refused = await api.call(caller, 'GET', url);
+        expect(refused.statusCode, refused.body).toBe(status);
       }
       expect((await api.call(undefined, 'GET', url)).statusCode).toBe(401);
     });
