@@ -30,7 +30,13 @@ export async function startTestApi(
    * `stripe`: where the app reaches Stripe (stripe-mock by default); `rateLimits`: lower limits,
    * for the tests of the limits themselves (the defaults are far above what tests send).
    */
-  options: { webDist?: string; stripe?: StripeConfig; rateLimits?: Partial<RateLimits> } = {},
+  options: {
+    webDist?: string;
+    stripe?: StripeConfig;
+    rateLimits?: Partial<RateLimits>;
+    /** Settings of the worker's activities that differ from the environment's. */
+    activitySettings?: Record<string, string>;
+  } = {},
 ) {
   const env = testEnvironment();
   const store = await testStore();
@@ -45,7 +51,7 @@ export async function startTestApi(
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: gardenTaskQueue(gardenId),
     workflowBundle: await workflowBundle(),
-    activities: testActivities(store),
+    activities: testActivities(store, options.activitySettings),
   });
   const workerRun = worker.run();
 

@@ -86,9 +86,12 @@ export async function createTestGarden(store: Store, purpose: string) {
   return { gardenId, depotId };
 }
 
-/** The worker's activities over the local stack, sharing the test's store. */
-export function testActivities(store: Store) {
-  const deps = activityDepsFrom(readConfiguration(ActivitySettings, testEnvironment()));
+/**
+ * The worker's activities over the local stack, sharing the test's store; `settings` replace
+ * some of the environment's (e.g. KEYCLOAK_ADMIN_URL through a proxy a test can cut).
+ */
+export function testActivities(store: Store, settings: Record<string, string> = {}) {
+  const deps = activityDepsFrom(readConfiguration(ActivitySettings, { ...testEnvironment(), ...settings }));
   deps.store.close();
   return createActivities({ ...deps, store });
 }
