@@ -19,7 +19,20 @@ import { invoiceDocumentKey, type DocumentStore } from './store/documents.ts';
 import { readGardenContext, scheduleContextOf } from './store/garden-context.ts';
 import type { Store } from './store/index.ts';
 
-/** What the payment workflow needs from Stripe: one off-session charge, with its idempotency key. */
+/** What Stripe answered about one attempt; `amount` when found from an earlier try. */
+type GatewayCharge =
+  | { paymentIntentId: string; status: 'succeeded' | 'processing' | 'pending'; amount?: number }
+  | {
+      paymentIntentId?: string;
+      status: 'failed';
+      failure: { code: string; message: string };
+      amount?: number;
+    };
+
+/**
+ * What the payment workflow needs from Stripe: one off-session charge, with its idempotency
+ * key, and the PaymentIntent an attempt already made, found by its metadata.
+ */
 export interface ChargeGateway {
   charge(input: {
     customerId: string;
@@ -28,10 +41,26 @@ export interface ChargeGateway {
     description: string;
     idempotencyKey: string;
     metadata: { gardenId: string; invoiceNumber: string; workflowId: string; attempt: string };
-  }): Promise<
-    | { paymentIntentId: string; status: 'succeeded' | 'processing' | 'pending' }
-    | { paymentIntentId?: string; status: 'failed'; failure: { code: string; message: string } }
-  >;
+    /** When the attempt was fixed: its PaymentIntent, if any, is younger. */
+    since?: string;
+  }): Promise<GatewayCharge>;
+  findCharge(input: {
+    customerId: string;
+    workflowId: string;
+    attempt: string;
+    since?: string;
+  }): Promise<(GatewayCharge & { amount: number }) | undefined>;
+}
+
+/**
+ * An attempt's amount and idempotency key, fixed together by the workflow before the first
+ * call to Stripe (and so the same for every retry of the activity).
+ */
+export interface FixedAttempt {
+  amount: number;
+  idempotencyKey: string;
+  /** When it was fixed (workflow time, ISO). */
+  fixedAt: string;
 }
 
 /** A household's baskets delivered in a month, by size. */
@@ -48,7 +77,11 @@ export interface IssuedInvoice {
 }
 
 export interface ChargeOutcome {
-  status: 'succeeded' | 'processing' | 'failed' | 'no-payment-method';
+  /**
+   * `amount-changed`: what is due changed (a payment recorded meanwhile) before the fixed
+   * attempt reached Stripe; nothing was sent, and the workflow fixes a new attempt.
+   */
+  status: 'succeeded' | 'processing' | 'failed' | 'no-payment-method' | 'amount-changed';
   paymentIntentId?: string;
   reason?: Localized;
 }
@@ -365,49 +398,87 @@ export function createBillingActivities(deps: {
     },
 
     /**
-     * Charges what is still due on the saved card or SEPA mandate, off-session, with an
-     * idempotency key per attempt: a retried activity never charges twice.
+     * Charges the saved card or SEPA mandate, off-session, with an idempotency key per attempt:
+     * a retried activity never charges twice. With `fixed` (workflows since the patch
+     * `charge-amount-fixed-before-call`), every try sends the amount and key the workflow fixed
+     * together, so Stripe never meets one key with two amounts; if a payment recorded since
+     * changed what is due and the attempt has not reached Stripe, nothing is sent
+     * (`amount-changed`). Without it (workflows started before), what is due now is charged
+     * under the attempt's key, as then.
      */
     async chargeInvoice(input: {
       gardenId: string;
       invoiceNumber: number;
       attempt: number;
       workflowId: string;
+      fixed?: FixedAttempt;
     }): Promise<ChargeOutcome> {
       const invoice = await requireInvoice(input.gardenId, input.invoiceNumber);
       const profile = await store.billingProfiles.get(input.gardenId, invoice.memberId);
       const due = outstanding(invoice);
-      if (due === 0) return { status: 'succeeded' };
-      if (!deps.gateway || !profile.stripeCustomerId || !profile.paymentMethod) {
-        return { status: 'no-payment-method' };
+      const { gateway } = deps;
+      const customerId = profile.stripeCustomerId;
+      const lookup = () =>
+        gateway && customerId
+          ? gateway.findCharge({
+              customerId,
+              workflowId: input.workflowId,
+              attempt: String(input.attempt),
+              ...(input.fixed ? { since: input.fixed.fixedAt } : {}),
+            })
+          : Promise.resolve(undefined);
+
+      let charged: Awaited<ReturnType<ChargeGateway['charge']>> | undefined;
+      if (input.fixed && due !== input.fixed.amount) {
+        // The attempt may have reached Stripe on an earlier try (its answer lost): then that
+        // PaymentIntent is the attempt, whatever is due now.
+        charged = await lookup();
+        if (!charged) return due === 0 ? { status: 'succeeded' } : { status: 'amount-changed' };
+      } else if (due === 0) {
+        return { status: 'succeeded' };
       }
-      const charged = await deps.gateway
-        .charge({
-          customerId: profile.stripeCustomerId,
-          paymentMethodId: profile.paymentMethod.id,
-          amount: due,
-          description: `Facture ${invoiceLabel(invoice.number)} — ${invoice.subject}`,
-          idempotencyKey: `${input.workflowId}/attempt-${input.attempt}`,
-          metadata: {
-            gardenId: input.gardenId,
-            invoiceNumber: String(input.invoiceNumber),
-            workflowId: input.workflowId,
-            attempt: String(input.attempt),
-          },
-        })
-        .catch((error: unknown): Awaited<ReturnType<ChargeGateway['charge']>> => {
-          // Stripe refused the request itself (our key, our parameters): a failed attempt staff
-          // will see, not a charge retried forever. Outages stay errors, retried with the same key.
-          if (error instanceof PaymentGatewayError && !error.retryable) {
-            return { status: 'failed', failure: { code: 'processing_error', message: error.message } };
-          }
-          throw error;
-        });
+      const method = profile.paymentMethod;
+      if (!charged) {
+        if (!gateway || !customerId || !method) return { status: 'no-payment-method' };
+        const amount = input.fixed?.amount ?? due;
+        charged = await gateway
+          .charge({
+            customerId,
+            paymentMethodId: method.id,
+            amount,
+            description: `Facture ${invoiceLabel(invoice.number)} — ${invoice.subject}`,
+            idempotencyKey: input.fixed?.idempotencyKey ?? `${input.workflowId}/attempt-${input.attempt}`,
+            metadata: {
+              gardenId: input.gardenId,
+              invoiceNumber: String(input.invoiceNumber),
+              workflowId: input.workflowId,
+              attempt: String(input.attempt),
+            },
+            ...(input.fixed ? { since: input.fixed.fixedAt } : {}),
+          })
+          .then((answer) => ({ ...answer, amount: answer.amount ?? amount }))
+          .catch(async (error: unknown): Promise<Awaited<ReturnType<ChargeGateway['charge']>>> => {
+            // Stripe refused the request itself (our key, our parameters): if this attempt made
+            // a PaymentIntent all the same (a key met with another amount), that is its answer;
+            // otherwise a failed attempt staff will see, not a charge retried forever. Outages
+            // stay errors, retried with the same key.
+            if (error instanceof PaymentGatewayError && !error.retryable) {
+              return (
+                (await lookup()) ?? {
+                  status: 'failed',
+                  failure: { code: 'processing_error', message: error.message },
+                }
+              );
+            }
+            throw error;
+          });
+      }
+      const kind = method?.kind ?? 'card';
       if (charged.status === 'failed') {
         return {
           status: 'failed',
           ...(charged.paymentIntentId ? { paymentIntentId: charged.paymentIntentId } : {}),
-          reason: declineReason(charged.failure.code, profile.paymentMethod.kind),
+          reason: declineReason(charged.failure.code, kind),
         };
       }
       if (charged.status === 'succeeded') {
@@ -415,8 +486,9 @@ export function createBillingActivities(deps: {
           gardenId: input.gardenId,
           invoiceNumber: input.invoiceNumber,
           paymentIntentId: charged.paymentIntentId,
-          amount: due,
-          method: profile.paymentMethod.kind,
+          // What Stripe took: the attempt's amount, which may be more than is due now.
+          amount: charged.amount ?? due,
+          method: kind,
           receivedOn: new Date().toISOString().slice(0, 10),
         });
         return { status: 'succeeded', paymentIntentId: charged.paymentIntentId };

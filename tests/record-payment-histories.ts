@@ -40,6 +40,9 @@ const gateway: ChargeGateway = {
     if (!answer) throw new Error('no scripted answer');
     return answer;
   },
+  async findCharge() {
+    return undefined;
+  },
 };
 
 const worker = await Worker.create({

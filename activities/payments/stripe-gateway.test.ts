@@ -294,6 +294,59 @@ describe('the Stripe gateway', () => {
       expect(result.paymentIntentId).toMatch(/^pi_/);
     });
 
+    it("charges no second time once Stripe has forgotten the idempotency key (24 h): the attempt's PaymentIntent is found by its metadata", async () => {
+      const input = chargeInput({
+        metadata: { gardenId, invoiceNumber: 12, workflowId: `${gardenId}/invoice/12`, attempt: 3 },
+        since: '2026-11-02T07:00:00.000Z',
+      });
+      // The first try of this attempt, two days ago: Stripe charged, the answer never came
+      // back, and the key has been pruned since. Another attempt of the same invoice sits beside.
+      const earlier = (id: string, attempt: string, status: string) => ({
+        id,
+        object: 'payment_intent',
+        amount: 1_700,
+        amount_received: status === 'succeeded' ? 1_700 : 0,
+        currency: 'eur',
+        customer: 'cus_charge',
+        status,
+        last_payment_error: null,
+        created: 1_796_000_000,
+        metadata: { gardenId, invoiceNumber: '12', workflowId: `${gardenId}/invoice/12`, attempt },
+      });
+      stripe.answer('GET', '/v1/payment_intents', {
+        patch: {
+          data: [
+            earlier('pi_attempt_2', '2', 'requires_payment_method'),
+            earlier('pi_attempt_3', '3', 'succeeded'),
+          ],
+          has_more: false,
+        },
+        times: 1,
+      });
+      const before = stripe.sent('POST', '/v1/payment_intents').length;
+      expect(await gateway.charge(input)).toEqual({
+        paymentIntentId: 'pi_attempt_3',
+        status: 'succeeded',
+        amount: 1_700,
+      });
+      expect(stripe.sent('POST', '/v1/payment_intents')).toHaveLength(before);
+      // Looked up among the customer's PaymentIntents since the attempt was fixed (an hour of
+      // clock difference allowed): a list, which is consistent at once, unlike search.
+      const lookup = stripe.sent('GET', '/v1/payment_intents').at(-1);
+      expect(lookup?.params.get('customer')).toBe('cus_charge');
+      expect(Number(lookup?.params.get('created[gte]'))).toBe(
+        Math.floor(Date.parse('2026-11-02T07:00:00.000Z') / 1000) - 3_600,
+      );
+    });
+
+    it('creates the PaymentIntent when none of this attempt exists at Stripe', async () => {
+      const before = stripe.sent('POST', '/v1/payment_intents').length;
+      // stripe-mock lists a fixture without our metadata.
+      const result = await gateway.charge(chargeInput({ since: new Date().toISOString() }));
+      expect(stripe.sent('POST', '/v1/payment_intents')).toHaveLength(before + 1);
+      expect(result.paymentIntentId).toMatch(/^pi_/);
+    });
+
     it('reports a success, a SEPA debit still processing, and a state to wait on', async () => {
       stripe.answer('POST', '/v1/payment_intents', { patch: { id: 'pi_ok', status: 'succeeded' }, times: 1 });
       expect(await gateway.charge(chargeInput())).toEqual({ paymentIntentId: 'pi_ok', status: 'succeeded' });

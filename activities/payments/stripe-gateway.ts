@@ -41,6 +41,19 @@ export interface ChargeInput {
     workflowId: string;
     attempt: number | string;
   };
+  /**
+   * When the attempt's amount and key were fixed (ISO instant): a PaymentIntent made for it
+   * was created after that, and `charge` looks there before creating one.
+   */
+  since?: string | undefined;
+}
+
+/** Which attempt's PaymentIntent to look for (its metadata), and since when. */
+export interface ChargeLookup {
+  customerId: string;
+  workflowId: string;
+  attempt: number | string;
+  since?: string | undefined;
 }
 
 /**
@@ -56,12 +69,18 @@ export interface ChargeInput {
  *   (code `authentication_required` for the latter); `declineReason` in domain/ explains it.
  */
 export type ChargeResult =
-  | { paymentIntentId: string; status: 'succeeded' | 'processing' | 'pending' }
+  | {
+      paymentIntentId: string;
+      status: 'succeeded' | 'processing' | 'pending';
+      /** The PaymentIntent's amount, when it was found from an earlier try (see `findCharge`). */
+      amount?: number;
+    }
   | {
       /** Absent when Stripe refused before creating a PaymentIntent. */
       paymentIntentId?: string;
       status: 'failed';
       failure: { code: string; message: string };
+      amount?: number;
     };
 
 /**
@@ -148,6 +167,13 @@ function apiAddress(apiBase: string | undefined): Pick<Stripe.StripeConfig, 'hos
 
 const idOf = (value: string | { id: string } | null | undefined) =>
   typeof value === 'string' ? value : value?.id;
+
+/** Clocks differ: an attempt's PaymentIntent is looked for from an hour before it was fixed. */
+const clockMarginSeconds = 3_600;
+/** An attempt fixed before `since` existed is looked for over the last two months. */
+const lookupWithoutSinceMs = 62 * 24 * 3_600_000;
+/** Of several PaymentIntents of one attempt (should not happen), the one that says most. */
+const statusWeight: Readonly<Record<string, number>> = { succeeded: 3, processing: 2 };
 
 /** Stripe's errors as ours: transient ones may be retried, the rest need a person. */
 function gatewayError(error: unknown): Error {
@@ -279,6 +305,32 @@ export function createStripeGateway(
     }
   }
 
+  /**
+   * The PaymentIntent an attempt of ours made (metadata `workflowId` and `attempt`), with
+   * its outcome and amount; undefined when the attempt never reached Stripe. Read from the
+   * customer's list, which is up to date at once (search may lag a minute or more, and must
+   * not be used right after a write).
+   */
+  async function findCharge(lookup: ChargeLookup): Promise<(ChargeResult & { amount: number }) | undefined> {
+    const sinceMs = lookup.since ? Date.parse(lookup.since) : Date.now() - lookupWithoutSinceMs;
+    const createdSince = Math.floor(sinceMs / 1000) - clockMarginSeconds;
+    const attempt = String(lookup.attempt);
+    return stripeCall(async () => {
+      let found: Stripe.PaymentIntent | undefined;
+      for await (const intent of stripe.paymentIntents.list({
+        customer: lookup.customerId,
+        created: { gte: createdSince },
+        limit: 100,
+      })) {
+        if (intent.metadata?.workflowId !== lookup.workflowId || intent.metadata?.attempt !== attempt)
+          continue;
+        const weight = (candidate: Stripe.PaymentIntent) => statusWeight[candidate.status] ?? 0;
+        if (!found || weight(intent) > weight(found)) found = intent;
+      }
+      return found && { ...chargeOutcome(found), amount: found.amount };
+    });
+  }
+
   return {
     /** For the browser's Stripe.js; undefined when not configured. */
     publishableKey: config.publishableKey,
@@ -407,13 +459,25 @@ export function createStripeGateway(
       return method ? { id: method.id, ...paymentMethodLabel(method) } : undefined;
     },
 
+    findCharge,
+
     /**
      * Charges a saved card or mandate, off-session, in euros, with the caller's idempotency
      * key. A decline is an answer (`failed` with its code), not an error; Stripe being
      * unreachable is a `PaymentGatewayError` with `retryable` true (retry with the same key).
+     * Stripe forgets an idempotency key after 24 hours: so that a retry after that charges no
+     * second time, the attempt's PaymentIntent is looked for first (`findCharge`), and its
+     * outcome answers when there is one.
      */
     async charge(input: ChargeInput): Promise<ChargeResult> {
       const { metadata } = input;
+      const earlier = await findCharge({
+        customerId: input.customerId,
+        workflowId: metadata.workflowId,
+        attempt: metadata.attempt,
+        since: input.since,
+      });
+      if (earlier) return earlier;
       try {
         const intent = await stripe.paymentIntents.create(
           {

@@ -4,6 +4,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { createBillingActivities, type ChargeGateway } from '../../activities/billing-activities.ts';
+import { PaymentGatewayError } from '../../activities/payments/stripe-gateway.ts';
 import type { Store } from '../../activities/store/index.ts';
 import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
@@ -51,8 +52,72 @@ function scriptedGateway(answers: Array<Awaited<ReturnType<ChargeGateway['charge
       if (!answer) throw new Error('no scripted answer');
       return answer;
     },
+    async findCharge() {
+      return undefined;
+    },
   };
   return { gateway, calls };
+}
+
+/**
+ * Stripe's idempotency and PaymentIntents as the workflow meets them (stripe-mock keeps no
+ * state): a key is remembered with its amount and its first answer, including a 500; the same
+ * key with another amount is refused (idempotency_error); each PaymentIntent keeps the
+ * metadata it was created with. `onCall` plays what happens around one call (staff record a
+ * cheque, the answer is lost on the way back).
+ */
+function statefulStripe(
+  onCall: (call: number, input: ChargeCall) => Promise<'created-then-lost' | 'error-500' | void>,
+) {
+  const calls: ChargeCall[] = [];
+  const keys = new Map<
+    string,
+    { amount: number; answer: () => Promise<Awaited<ReturnType<ChargeGateway['charge']>>> }
+  >();
+  const intents: Array<{ id: string; amount: number; metadata: ChargeCall['metadata'] }> = [];
+  const lost = () =>
+    new PaymentGatewayError(true, new Error('api_connection_error: the connection was reset'));
+  const gateway: ChargeGateway = {
+    async charge(input) {
+      calls.push(input);
+      const known = keys.get(input.idempotencyKey);
+      if (known) {
+        if (known.amount !== input.amount) {
+          throw new PaymentGatewayError(
+            false,
+            new Error(
+              'idempotency_error: Keys for idempotent requests can only be used with the same parameters they were first used with.',
+            ),
+          );
+        }
+        return known.answer();
+      }
+      const what = await onCall(calls.length, input);
+      if (what === 'error-500') {
+        keys.set(input.idempotencyKey, { amount: input.amount, answer: () => Promise.reject(lost()) });
+        throw lost();
+      }
+      const intent = {
+        id: `pi_stateful_${intents.length + 1}`,
+        amount: input.amount,
+        metadata: input.metadata,
+      };
+      intents.push(intent);
+      const answer = { paymentIntentId: intent.id, status: 'succeeded' as const, amount: intent.amount };
+      keys.set(input.idempotencyKey, { amount: input.amount, answer: async () => answer });
+      if (what === 'created-then-lost') throw lost();
+      return answer;
+    },
+    async findCharge(input) {
+      const intent = intents.find(
+        (candidate) =>
+          candidate.metadata.workflowId === input.workflowId &&
+          String(candidate.metadata.attempt) === String(input.attempt),
+      );
+      return intent && { paymentIntentId: intent.id, status: 'succeeded', amount: intent.amount };
+    },
+  };
+  return { gateway, calls, intents };
 }
 
 /**
@@ -523,6 +588,113 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       ]);
       expect(calls).toHaveLength(1);
       await handle.terminate('test over');
+    });
+  });
+
+  it('retries a charge whose answer was lost with the same amount and key, though a cheque came in between, and records what Stripe took', async () => {
+    const { invoice } = await household('lost-answer', true);
+    const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
+    const stripe = statefulStripe(async (call) => {
+      if (call !== 1) return;
+      // While Stripe charges the card, staff record a 20 € cheque at the depot; then the
+      // connection drops before Stripe's answer arrives.
+      await store.invoices.addPayment(gardenId, invoice.number, {
+        id: 'cheque-during-charge',
+        method: 'cheque',
+        amount: 2000,
+        receivedOn: invoice.dueOn,
+        reference: '0007777',
+        recorded: { by: staff, at: new Date().toISOString() },
+      });
+      return 'created-then-lost';
+    });
+    await run(stripe.gateway, async (taskQueue) => {
+      const handle = await startCollection(taskQueue, invoice);
+      await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+      await expect
+        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
+        .toBe('paid');
+      // Every call of the attempt carries the amount fixed with its key: Stripe never sees one
+      // key with two amounts.
+      expect(stripe.calls.length).toBeGreaterThan(0);
+      for (const call of stripe.calls) {
+        expect([call.idempotencyKey, call.amount]).toEqual([`${workflowId}/attempt-1`, 6800]);
+      }
+      expect(stripe.intents).toHaveLength(1);
+      const settled = await store.invoices.get(gardenId, invoice.number);
+      expect(settled?.payments.map((payment) => [payment.method, payment.amount, payment.reference])).toEqual(
+        [
+          ['cheque', 2000, '0007777'],
+          ['card', 6800, 'pi_stateful_1'],
+        ],
+      );
+    });
+  });
+
+  it('fixes a new attempt, with a new key and what is now due, when a cheque came in before the charge reached Stripe', async () => {
+    const { invoice } = await household('amount-changed', true);
+    const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
+    const stripe = statefulStripe(async (call) => {
+      if (call !== 1) return;
+      await store.invoices.addPayment(gardenId, invoice.number, {
+        id: 'cheque-before-charge',
+        method: 'cheque',
+        amount: 2000,
+        receivedOn: invoice.dueOn,
+        reference: '0008888',
+        recorded: { by: staff, at: new Date().toISOString() },
+      });
+      // Stripe failed inside (500) without charging, and keeps that answer for the key.
+      return 'error-500';
+    });
+    await run(stripe.gateway, async (taskQueue) => {
+      const handle = await startCollection(taskQueue, invoice);
+      await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+      await expect
+        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
+        .toBe('paid');
+      expect(stripe.calls.map((call) => [call.idempotencyKey, call.amount])).toEqual([
+        [`${workflowId}/attempt-1`, 6800],
+        [`${workflowId}/attempt-1.1`, 4800],
+      ]);
+      const settled = await store.invoices.get(gardenId, invoice.number);
+      expect(settled?.payments.map((payment) => [payment.method, payment.amount])).toEqual([
+        ['cheque', 2000],
+        ['card', 4800],
+      ]);
+    });
+  });
+
+  it('records a Stripe success that arrives after its attempt was recorded as failed', async () => {
+    const { invoice } = await household('late-success', true);
+    // Stripe refused the request itself (no PaymentIntent came back): the attempt is failed.
+    const { gateway, calls } = scriptedGateway([
+      { status: 'failed', failure: { code: 'processing_error', message: 'Stripe refused the request.' } },
+    ]);
+    await run(gateway, async (taskQueue) => {
+      const handle = await startCollection(taskQueue, invoice);
+      await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+      expect(await handle.query(paymentStateQuery)).toMatchObject({
+        phase: 'waiting-retry',
+        attempts: [{ number: 1, outcome: 'failed' }],
+      });
+      // Yet the charge went through: Stripe's webhook tells, about a PaymentIntent the
+      // workflow never heard of.
+      await handle.signal(stripePaymentEventSignal, {
+        eventId: 'evt_late_success',
+        type: 'payment_intent.succeeded',
+        paymentIntentId: 'pi_never_answered',
+        created: Math.floor((await env.currentTimeMs()) / 1000),
+        amount: 6800,
+        method: 'card',
+      });
+      await expect
+        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
+        .toBe('paid');
+      expect(calls).toHaveLength(1);
+      expect((await store.invoices.get(gardenId, invoice.number))?.payments).toEqual([
+        expect.objectContaining({ method: 'card', amount: 6800, reference: 'pi_never_answered' }),
+      ]);
     });
   });
 });

@@ -9,7 +9,11 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BillingActivities, InvoiceForCollection } from '../../activities/billing-activities.ts';
+import type {
+  BillingActivities,
+  ChargeOutcome,
+  InvoiceForCollection,
+} from '../../activities/billing-activities.ts';
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
@@ -36,6 +40,9 @@ const { notifyMember } = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '5 seconds', maximumInterval: '10 minutes', maximumAttempts: 20 },
 });
+
+/** A charge's outcome once it was sent (or found) at Stripe. */
+type SentCharge = ChargeOutcome & { status: Exclude<ChargeOutcome['status'], 'amount-changed'> };
 
 const paris = 'Europe/Paris';
 /** Charges are made in the morning, garden time. */
@@ -149,10 +156,8 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
     let outcome: 'succeeded' | 'failed' | undefined;
     while (events.length > 0) {
       const event = events.shift() as StripePaymentEvent;
-      if (!ourIntents().has(event.paymentIntentId)) continue;
-      const attempt = state.attempts.find((candidate) => candidate.paymentIntentId === event.paymentIntentId);
-      if (event.type === 'payment_intent.succeeded') {
-        await billing.recordStripePayment({
+      const recordSuccess = () =>
+        billing.recordStripePayment({
           gardenId,
           invoiceNumber,
           paymentIntentId: event.paymentIntentId,
@@ -160,6 +165,24 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
           method: event.method ?? info.paymentMethod?.kind ?? 'card',
           receivedOn: gardenDay(new Date(event.created * 1000), paris),
         });
+      if (!ourIntents().has(event.paymentIntentId)) {
+        // A success about a PaymentIntent no attempt knows: Stripe charged, but its answer
+        // never came back and the attempt was recorded as failed without it. The webhook
+        // routed it here by the PaymentIntent's metadata, so the money is this invoice's:
+        // recorded, not dropped (collections started before this dropped it).
+        if (
+          event.type === 'payment_intent.succeeded' &&
+          patched('stripe-success-of-unknown-intent-recorded')
+        ) {
+          await recordSuccess();
+          await refresh();
+          if (settled()) outcome = 'succeeded';
+        }
+        continue;
+      }
+      const attempt = state.attempts.find((candidate) => candidate.paymentIntentId === event.paymentIntentId);
+      if (event.type === 'payment_intent.succeeded') {
+        await recordSuccess();
         if (attempt) attempt.outcome = 'succeeded';
         await refresh();
         outcome = 'succeeded';
@@ -179,12 +202,51 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
     return outcome;
   }
 
+  /**
+   * Fixes an attempt's amount and idempotency key together, from what is due now, before the
+   * first call to Stripe: every retry of the activity then sends the same pair, and Stripe
+   * never meets one key with two amounts. If a payment recorded meanwhile changes what is due
+   * before the attempt reached Stripe, nothing was sent: the attempt is fixed again, under a
+   * new key (`attempt-<n>.<k>`), with the new amount. Undefined when nothing is due any more.
+   */
+  async function chargeFixed(number: number): Promise<SentCharge | undefined> {
+    for (let refixed = 0; ; refixed++) {
+      await refresh();
+      if (settled()) return undefined;
+      const result = await billing.chargeInvoice({
+        gardenId,
+        invoiceNumber,
+        attempt: number,
+        workflowId,
+        fixed: {
+          amount: info.outstanding,
+          idempotencyKey: `${workflowId}/attempt-${number}${refixed > 0 ? `.${refixed}` : ''}`,
+          fixedAt: new Date().toISOString(),
+        },
+      });
+      if (result.status !== 'amount-changed') return result as SentCharge;
+    }
+  }
+
   /** One charge, to its outcome (waiting for Stripe's word on SEPA). */
   async function charge(): Promise<'succeeded' | 'failed' | 'no-payment-method'> {
     const number = state.attempts.length + 1;
     state = { ...state, phase: 'charging' };
     delete state.nextAttemptAt;
-    const result = await billing.chargeInvoice({ gardenId, invoiceNumber, attempt: number, workflowId });
+    let result: SentCharge;
+    if (patched('charge-amount-fixed-before-call')) {
+      const sent = await chargeFixed(number);
+      if (!sent) return 'succeeded';
+      result = sent;
+    } else {
+      // Collections started before: what is due when the activity runs (never `amount-changed`).
+      result = (await billing.chargeInvoice({
+        gardenId,
+        invoiceNumber,
+        attempt: number,
+        workflowId,
+      })) as SentCharge;
+    }
     if (result.status === 'no-payment-method') return 'no-payment-method';
     const at = new Date().toISOString();
     const attempt = {
