@@ -22,6 +22,18 @@ export const failureTypes = {
 } as const;
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
 
+/** Failure types that the same call would meet again: bad data, a record gone, a refusal. */
+export const finalFailureTypes: readonly FailureType[] = [
+  failureTypes.refused,
+  failureTypes.invalidInput,
+  failureTypes.notFound,
+  failureTypes.duplicate,
+  failureTypes.forbidden,
+  failureTypes.invalidData,
+  failureTypes.memberNotFound,
+  failureTypes.gardenNotFound,
+];
+
 /**
  * Domain errors that the same call would meet again: retrying them only delays the person who
  * must hear of them. A conflict (someone wrote first) or an unavailable service may pass.

@@ -11,6 +11,7 @@ export const incidentKinds = [
   'subscription-unplannable',
   'account-link-pending',
   'message-undelivered',
+  'household-not-billed',
 ] as const;
 export type IncidentKind = (typeof incidentKinds)[number];
 
@@ -47,7 +48,13 @@ export const incidentKeys = {
   unplannable: (subscriptionId: string) => `unplannable/${subscriptionId}`,
   accountLink: (subscriptionId: string) => `account-link/${subscriptionId}`,
   undelivered: (idempotencyKey: string) => `undelivered/${idempotencyKey}`,
+  notBilled: (month: string, target: string) => `not-billed/${month}/${target}`,
 };
+
+/** Whether the incident is a step a process waits to try again (staff may ask for it now). */
+export function canRetryNow(incident: Pick<Incident, 'key' | 'workflowId'>): boolean {
+  return incident.workflowId !== undefined && incident.key.startsWith('stalled/');
+}
 
 /** What a person reads of an exhausted step, whose cause is technical. */
 export function stalledSummary(what: Localized, retriesByItself: boolean): Localized {

@@ -9,7 +9,7 @@ import { memberDisplayName } from '../../domain/member.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
 import { withNames } from './subscription-views.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
-import { incidentKinds } from '../../domain/incidents.ts';
+import { canRetryNow, incidentKinds } from '../../domain/incidents.ts';
 
 /** The subject's fields that are set (DynamoDB gives back what was stored, nulls included). */
 function definedOnly<T extends object>(subject: T): Partial<T> {
@@ -181,7 +181,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
           kind: incident.kind,
           summary: incident.summary[request.locale],
           retriesByItself: incident.retriesByItself,
-          canRetry: incident.workflowId !== undefined && incident.kind !== 'subscription-unplannable',
+          canRetry: canRetryNow(incident),
           occurrences: incident.occurrences,
           lastSeenAt: incident.lastSeenAt,
           ...definedOnly(incident.subject),
@@ -246,7 +246,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         (candidate) => candidate.key === request.body.key,
       );
       if (!incident) throw notFound({ fr: 'Incident', en: 'Incident' });
-      if (!incident.workflowId || incident.kind === 'subscription-unplannable') {
+      if (!incident.workflowId || !canRetryNow(incident)) {
         throw new CocagneError('refused', {
           fr: "Cet incident se règle en corrigeant la fiche concernée : il n'y a rien à relancer.",
           en: 'This incident is solved by correcting the record concerned: there is nothing to retry.',

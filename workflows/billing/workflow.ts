@@ -1,6 +1,8 @@
 import { ownValue } from '../../domain/records.ts';
 import {
+  ActivityFailure,
   continueAsNew,
+  log,
   patched,
   proxyActivities,
   setHandler,
@@ -15,6 +17,10 @@ import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
 import { invoicePayment } from '../payment/workflow.ts';
 import { gardenIdKey } from '../search-attributes.ts';
+import type { IncidentActivities } from '../../activities/incident-activities.ts';
+import { finalFailureTypes } from '../../domain/failure-types.ts';
+import { incidentKeys } from '../../domain/incidents.ts';
+import { boundedRetry, createPerseverance, failureOf, persevering } from '../incidents/persevere.ts';
 import {
   billingProgressQuery,
   billingRunId,
@@ -22,9 +28,13 @@ import {
   type BillingRunProgress,
 } from './contract.ts';
 
-const billing = proxyActivities<BillingActivities>({
+const billingActivities = proxyActivities<BillingActivities>({
   startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: boundedRetry,
+});
+const incidentReports = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 
 /** Households or subscriptions billed per run before continuing as new: the history stays small. */
@@ -38,6 +48,17 @@ const paris = 'Europe/Paris';
  */
 export async function billingRun(input: BillingRunInput): Promise<BillingRunProgress> {
   const { gardenId, month, issuedOn } = input;
+  // Every step retries a few minutes, then staff hear of it and it waits; a household whose
+  // data cannot be billed is left out (staff told), and the run goes on with the others.
+  const billing = persevering(billingActivities, createPerseverance(), (activity) => ({
+    gardenId,
+    what: {
+      fr: `Facturer le mois ${month} (étape ${activity})`,
+      en: `Bill the month ${month} (step ${activity})`,
+    },
+    subject: {},
+    passThrough: finalFailureTypes,
+  }));
   let progress: BillingRunProgress = {
     month,
     phase: input.carried ? 'issuing' : 'listing',
@@ -84,9 +105,40 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
     }
   }
 
+  /** Leaves a household out of the run, and tells staff why. */
+  async function notBilled(target: string, error: ActivityFailure): Promise<void> {
+    const { cause } = failureOf(error);
+    log.error('household not billed', { target, cause });
+    await incidentReports
+      .reportIncident({
+        gardenId,
+        key: incidentKeys.notBilled(month, target),
+        kind: 'household-not-billed',
+        workflowId: workflowInfo().workflowId,
+        subject: plan.billing === 'monthly' ? { memberId: target } : { subscriptionId: target },
+        summary: {
+          fr: `La facture de ${month} n'a pas pu être faite pour ${plan.billing === 'monthly' ? "l'adhérent" : "l'abonnement"} ${target} : une de ses données est invalide. Les autres foyers sont facturés ; corrigez la fiche puis relancez la facturation du mois (elle ne refait pas les factures déjà émises).`,
+          en: `The ${month} invoice could not be made for ${plan.billing === 'monthly' ? 'member' : 'subscription'} ${target}: some of its data is invalid. The other households are billed; correct the record, then run the month's billing again (it does not issue invoices twice).`,
+        },
+        cause,
+        retriesByItself: false,
+      })
+      .catch(() => log.error('incident not reported', { target }));
+  }
+
   const stopAt = Math.min(targets.length, progress.done + targetsPerRun);
   for (let index = progress.done; index < stopAt; index++) {
     const target = targets[index] as string;
+    try {
+      await billTarget(target);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure) || !patched('household-left-out-on-bad-data')) throw error;
+      await notBilled(target, error);
+    }
+    progress = { ...progress, done: index + 1 };
+  }
+
+  async function billTarget(target: string): Promise<void> {
     if (plan.billing === 'monthly') {
       const membership = await billing.issueMembershipInvoice({
         gardenId,
@@ -124,7 +176,6 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
       }
       for (const part of parts) await collect(part);
     }
-    progress = { ...progress, done: index + 1 };
   }
   if (stopAt < targets.length) {
     return continueAsNew<typeof billingRun>({

@@ -118,3 +118,24 @@ export function createPerseverance() {
   };
 }
 export type Persevere = ReturnType<typeof createPerseverance>;
+
+type AnyActivity = (...args: never[]) => Promise<unknown>;
+
+/**
+ * The activities of a proxy, each run as a step of `persevere` (named after the activity):
+ * the whole process gets bounded retries with staff told, without wrapping each call by hand.
+ */
+export function persevering<T extends object>(
+  activities: T,
+  persevere: Persevere,
+  describe: (activity: string) => Omit<Step, 'name'>,
+): T {
+  return new Proxy(activities, {
+    get(target, property) {
+      const activity = Reflect.get(target, property) as AnyActivity | undefined;
+      if (typeof property !== 'string' || typeof activity !== 'function') return activity;
+      return (...args: never[]) =>
+        persevere({ ...describe(property), name: property }, () => activity(...args));
+    },
+  });
+}

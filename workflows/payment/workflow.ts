@@ -1,4 +1,5 @@
 import {
+  ActivityFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -17,7 +18,10 @@ import type {
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
-import type { NotificationRequest } from '../../domain/notifications.ts';
+import { notificationKindLabels, type NotificationRequest } from '../../domain/notifications.ts';
+import { incidentKeys } from '../../domain/incidents.ts';
+import type { IncidentActivities } from '../../activities/incident-activities.ts';
+import { boundedRetry, createPerseverance, failureOf, persevering } from '../incidents/persevere.ts';
 import { gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import { refuse } from '../refusal.ts';
 import { resumeDeliveriesSignal, suspendDeliveriesSignal } from '../subscription/contract.ts';
@@ -32,9 +36,13 @@ import {
   type StripePaymentEvent,
 } from './contract.ts';
 
-const billing = proxyActivities<BillingActivities>({
+const billingActivities = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+  retry: boundedRetry,
+});
+const incidentReports = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 const { notifyMember } = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
@@ -69,6 +77,15 @@ const decisionPhases: ReadonlyArray<PaymentState['phase']> = [
 export async function invoicePayment(input: InvoicePaymentInput): Promise<PaymentState> {
   const { gardenId, invoiceNumber } = input;
   const { workflowId } = workflowInfo();
+  // Every step retries a few minutes, then staff hear of it and it waits to be tried again.
+  const billing = persevering(billingActivities, createPerseverance(), (activity) => ({
+    gardenId,
+    what: {
+      fr: `Recouvrer la facture ${invoiceNumber} (étape ${activity})`,
+      en: `Collect invoice ${invoiceNumber} (step ${activity})`,
+    },
+    subject: { invoiceNumber },
+  }));
   let state: PaymentState = input.carried ?? { phase: 'scheduled', attempts: [] };
   const events: StripePaymentEvent[] = [];
   const seenEvents = new Set<string>();
@@ -138,12 +155,33 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
       idempotencyKey: `${workflowId}/${key}`,
     })
       .then(() => undefined)
-      .catch((error: unknown) => {
-        // A mail service that is down delays a notice, not the next charge or a decision.
-        log.warn('payment notice not sent', {
-          key,
-          error: error instanceof Error ? error.message : String(error),
-        });
+      .catch(async (error: unknown) => {
+        // A mail service that is down delays a notice, not the next charge or a decision;
+        // once given up, staff are told.
+        const cause =
+          error instanceof ActivityFailure
+            ? failureOf(error).cause
+            : error instanceof Error
+              ? error.message
+              : String(error);
+        log.warn('payment notice not sent', { key, error: cause });
+        if (!patched('undelivered-payment-notices-reported')) return;
+        const label = notificationKindLabels[request.kind];
+        await incidentReports
+          .reportIncident({
+            gardenId,
+            key: incidentKeys.undelivered(`${workflowId}/${key}`),
+            kind: 'message-undelivered',
+            workflowId,
+            subject: { memberId: info.memberId, invoiceNumber },
+            summary: {
+              fr: `Le message « ${label.fr} » (facture ${invoiceNumber}) n'a pas pu être envoyé à l'adhérent. Si c'est utile, prévenez-le autrement.`,
+              en: `The message "${label.en}" (invoice ${invoiceNumber}) could not be sent to the member. If it matters, tell them another way.`,
+            },
+            cause,
+            retriesByItself: false,
+          })
+          .catch(() => log.error('incident not reported', { key }));
       })
       .finally(() => sending.delete(message));
     sending.add(message);

@@ -1,3 +1,4 @@
+import type { IncidentKind } from '../../../domain/incidents.ts';
 import type { SubscriptionView } from '../../../domain/views.ts';
 import { request } from './request.ts';
 
@@ -21,7 +22,7 @@ export type InboxItem =
 /** A problem of the garden's processes that staff must hear of. */
 export interface IncidentItem {
   key: string;
-  kind: 'process-stalled' | 'subscription-unplannable' | 'account-link-pending' | 'message-undelivered';
+  kind: IncidentKind;
   /** What happened and what is done about it, in the reader's language. */
   summary: string;
   retriesByItself: boolean;

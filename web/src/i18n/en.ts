@@ -713,6 +713,7 @@ export const en: Messages = {
       'subscription-unplannable': 'A subscription could not be planned',
       'account-link-pending': 'An online account waits to be linked',
       'message-undelivered': 'A message could not be sent',
+      'household-not-billed': 'A household could not be billed',
     },
     seen: 'Since {since}. | Since {since}, {count} times (last on {last}).',
     openSubscription: 'See the subscription',

@@ -728,6 +728,7 @@ export const fr = {
       'subscription-unplannable': 'Un abonnement n’a pas pu être planifié',
       'account-link-pending': 'Un compte en ligne attend d’être relié',
       'message-undelivered': 'Un message n’a pas pu être envoyé',
+      'household-not-billed': 'Un foyer n’a pas pu être facturé',
     },
     seen: 'Depuis le {since}. | Depuis le {since}, {count} fois (dernière le {last}).',
     openSubscription: 'Voir l’abonnement',
