@@ -48,13 +48,19 @@ export function fitPoints(
 }
 
 /**
- * A marker drawn in HTML (no image files to ship): a pin, a house, or a depot's label.
- * `text` is set as text, never as HTML.
+ * Text for Leaflet (a tooltip, a popup, an icon) as an element. Leaflet inserts a string as
+ * HTML, and these texts are names people typed: as an element, they stay text.
  */
-export function markerIcon(kind: 'pin' | 'home' | 'depot', text = '', warning = false): L.DivIcon {
+export function textElement(text: string, className?: string): HTMLSpanElement {
   const element = document.createElement('span');
-  element.className = 'map-marker-body';
+  if (className) element.className = className;
   element.textContent = text;
+  return element;
+}
+
+/** A marker drawn in HTML (no image files to ship): a pin, a house, or a depot's label. */
+export function markerIcon(kind: 'pin' | 'home' | 'depot', text = '', warning = false): L.DivIcon {
+  const element = textElement(text, 'map-marker-body');
   const sizes = { pin: [28, 28], home: [30, 30], depot: [0, 0] } as const;
   const [width, height] = sizes[kind];
   return L.divIcon({
