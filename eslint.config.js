@@ -7,6 +7,10 @@ import pluginVue from 'eslint-plugin-vue';
 import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import layerImports from './eslint-rules/layer-imports.js';
+import textNotHtml from './eslint-rules/text-not-html.js';
+
+/** Our own rules, under one plugin name (ESLint refuses a plugin defined twice). */
+const cocagne = { rules: { 'layer-imports': layerImports, 'text-not-html': textNotHtml } };
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const ioPackages = [
@@ -72,7 +76,7 @@ export default tseslint.config(
   // ---- Layer directions (ARCHITECTURE.md, "Layers") ----
   {
     files: ['**/*.ts', '**/*.vue'],
-    plugins: { cocagne: { rules: { 'layer-imports': layerImports } } },
+    plugins: { cocagne },
     rules: { 'cocagne/layer-imports': 'error' },
   },
   {
@@ -111,6 +115,13 @@ export default tseslint.config(
   {
     files: ['web/**'],
     languageOptions: { globals: { ...globals.browser } },
+  },
+  // ---- Text people typed is never parsed as HTML (stored XSS) ----
+  {
+    files: ['web/src/**/*.ts', 'web/src/**/*.vue'],
+    ignores: ['**/*.test.ts'],
+    plugins: { cocagne },
+    rules: { 'cocagne/text-not-html': 'error', 'vue/no-v-html': 'error' },
   },
   {
     files: ['**/*.test.ts', 'tests/**', 'bench/**'],
