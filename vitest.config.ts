@@ -15,6 +15,7 @@ export default defineConfig({
             'domain/**/*.test.ts',
             'extensions/**/*.test.ts',
             'tests/lint/**/*.test.ts',
+            'tests/support/**/*.test.ts',
             'infra/demo/**/*.test.ts',
             'infra/keycloak/**/*.test.ts',
           ],
