@@ -15,6 +15,19 @@ describe('depots', () => {
 
   beforeAll(async () => {
     api = await startTestApi('depots');
+    // A season around the coming weeks: subscriptions here end with their season, and the
+    // default calendar's ends with February, which would leave too few deliveries to follow.
+    const current = await api.store.settings.calendar(api.gardenId);
+    await api.store.settings.saveCalendar(
+      api.gardenId,
+      {
+        seasons: [{ id: 'saison-test', start: addDays(today, -30), end: addDays(today, 200) }],
+        closedWeeks: [],
+        cutoffHours: 48,
+      },
+      current.version,
+      new Date().toISOString(),
+    );
   });
   /** Weeks this test prepared: their workflows would otherwise run until the end of the week. */
   const preparedWeeks: string[] = [];
