@@ -5,6 +5,11 @@ import type { Depot, DepotInput } from '../domain/depot.ts';
 import type { Member } from '../domain/member.ts';
 import { weekPreparationId } from '../workflows/week/contract.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+
+// The test reads today (this week, next week) once, then runs against services on the real
+// clock: it starts clear of the garden's midnight, when they would move on to the next day.
+await clearOfMidnight();
 
 const poll = { timeout: 30_000, interval: 500 };
 

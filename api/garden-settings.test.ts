@@ -5,6 +5,11 @@ import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import { defaultGardenRules, type GardenRules } from '../domain/garden-rules.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
+import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+
+// The test reads today (this week, next week) once, then runs against services on the real
+// clock: it starts clear of the garden's midnight, when they would move on to the next day.
+await clearOfMidnight();
 
 /** A garden's calendar and rules through the API, and how running subscriptions follow them. */
 describe('garden settings', () => {

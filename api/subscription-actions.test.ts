@@ -12,6 +12,11 @@ import { defaultGardenRules } from '../domain/garden-rules.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
+import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+
+// The test reads today (this week, next week) once, then runs against services on the real
+// clock: it starts clear of the garden's midnight, when they would move on to the next day.
+await clearOfMidnight();
 
 type Delivery = ScheduledDelivery & { depotName?: string };
 

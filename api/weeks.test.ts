@@ -9,6 +9,11 @@ import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { testEnvironment } from '../tests/support/environment.ts';
 import { ensureSenderIdentity, sesClient } from '../tests/support/moto.ts';
 import type { TestAccount } from '../tests/support/keycloak.ts';
+import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+
+// The test reads today (this week, next week) once, then runs against services on the real
+// clock: it starts clear of the garden's midnight, when they would move on to the next day.
+await clearOfMidnight();
 
 type Counts = Record<BasketSize, number>;
 

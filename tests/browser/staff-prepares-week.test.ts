@@ -15,6 +15,11 @@ import {
   signIn,
   webDist,
 } from '../support/browser.ts';
+import { clearOfMidnight } from '../support/garden-clock.ts';
+
+// The test reads today (this week, next week) once, then runs against services on the real
+// clock: it starts clear of the garden's midnight, when they would move on to the next day.
+await clearOfMidnight();
 
 /** The first bytes of a PDF the page holds as an object URL, read from the page itself. */
 function pdfStart(page: Page, url: string): Promise<string> {
