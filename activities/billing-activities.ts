@@ -1,6 +1,6 @@
 import { recordOf } from '../domain/records.ts';
 import { membershipYear, seasonOfMonth } from '../domain/billing-months.ts';
-import { addDays, formatMonth, isoWeek, type IsoDate } from '../domain/calendar.ts';
+import { addDays, formatMonth, gardenDay, isoWeek, type IsoDate } from '../domain/calendar.ts';
 import type { Actor } from '../domain/actor.ts';
 import { notFound } from '../domain/errors.ts';
 import { invoiceLabel, outstanding, type Invoice, type ManualPaymentInput } from '../domain/invoices.ts';
@@ -118,8 +118,11 @@ export function createBillingActivities(deps: {
   documents: DocumentStore;
   gateway?: ChargeGateway | undefined;
   publicUrl: string;
+  /** The current instant; tests may fix it. */
+  now?: () => Date;
 }) {
   const { store, documents } = deps;
+  const now = deps.now ?? (() => new Date());
 
   const issuedOf = (invoice: Invoice): IssuedInvoice => ({
     invoiceNumber: invoice.number,
@@ -489,7 +492,9 @@ export function createBillingActivities(deps: {
           // What Stripe took: the attempt's amount, which may be more than is due now.
           amount: charged.amount ?? due,
           method: kind,
-          receivedOn: new Date().toISOString().slice(0, 10),
+          // The garden's day, as the webhook and the reports count it (not UTC's: a charge at
+          // 00:30 in Paris on the 1st belongs to the new month).
+          receivedOn: gardenDay(now(), (await store.gardens.get(input.gardenId))?.timeZone),
         });
         return { status: 'succeeded', paymentIntentId: charged.paymentIntentId };
       }

@@ -3,6 +3,10 @@ import type { PaymentsReport, UnpaidReport } from '../domain/billing-views.ts';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import type { Invoice, Payment } from '../domain/invoices.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+
+// Today and last month are read once: start clear of the garden's midnight.
+await clearOfMidnight();
 
 /** The unpaid list, payments by month and method, and the accountant's CSV. */
 describe('billing reports', () => {

@@ -3,6 +3,10 @@ import { addDays, formatMonth, gardenDay, isoWeek } from '../domain/calendar.ts'
 import { invoicePaymentProcessId } from '../domain/process-ids.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { billingRunId } from '../workflows/billing/contract.ts';
+import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+
+// Today and last month are read once: start clear of the garden's midnight.
+await clearOfMidnight();
 
 const poll = { timeout: 30_000, interval: 250 };
 const today = gardenDay(new Date());

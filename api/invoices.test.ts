@@ -5,6 +5,10 @@ import { addDays, gardenDay } from '../domain/calendar.ts';
 import type { Invoice } from '../domain/invoices.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { testDocuments } from '../tests/support/environment.ts';
+import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+
+// Today and last month are read once: start clear of the garden's midnight.
+await clearOfMidnight();
 
 /** A small but real PDF: what the billing run prints. */
 const tinyPdf = new TextEncoder().encode(
