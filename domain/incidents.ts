@@ -56,6 +56,14 @@ export function canRetryNow(incident: Pick<Incident, 'key' | 'workflowId'>): boo
   return incident.workflowId !== undefined && incident.key.startsWith('stalled/');
 }
 
+/** What staff read of a message given up: `about` says what it concerns ("abonnement m-1…"). */
+export function undeliveredSummary(message: Localized, about: Localized): Localized {
+  return {
+    fr: `Le message « ${message.fr} » (${about.fr}) n'a pas pu être envoyé à l'adhérent. Si c'est utile, prévenez-le autrement.`,
+    en: `The message "${message.en}" (${about.en}) could not be sent to the member. If it matters, tell them another way.`,
+  };
+}
+
 /** What a person reads of an exhausted step, whose cause is technical. */
 export function stalledSummary(what: Localized, retriesByItself: boolean): Localized {
   return retriesByItself

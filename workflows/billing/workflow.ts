@@ -17,10 +17,9 @@ import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
 import { invoicePayment } from '../payment/workflow.ts';
 import { gardenIdKey } from '../search-attributes.ts';
-import type { IncidentActivities } from '../../activities/incident-activities.ts';
 import { finalFailureTypes } from '../../domain/failure-types.ts';
 import { incidentKeys } from '../../domain/incidents.ts';
-import { boundedRetry, createPerseverance, failureOf, persevering } from '../incidents/persevere.ts';
+import { boundedRetry, causeOf, createPerseverance, persevering, tellStaff } from '../incidents/persevere.ts';
 import {
   billingProgressQuery,
   billingRunId,
@@ -31,10 +30,6 @@ import {
 const billingActivities = proxyActivities<BillingActivities>({
   startToCloseTimeout: '2 minutes',
   retry: boundedRetry,
-});
-const incidentReports = proxyActivities<IncidentActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 
 /** Households or subscriptions billed per run before continuing as new: the history stays small. */
@@ -107,23 +102,21 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
 
   /** Leaves a household out of the run, and tells staff why. */
   async function notBilled(target: string, error: ActivityFailure): Promise<void> {
-    const { cause } = failureOf(error);
+    const cause = causeOf(error);
     log.error('household not billed', { target, cause });
-    await incidentReports
-      .reportIncident({
-        gardenId,
-        key: incidentKeys.notBilled(month, target),
-        kind: 'household-not-billed',
-        workflowId: workflowInfo().workflowId,
-        subject: plan.billing === 'monthly' ? { memberId: target } : { subscriptionId: target },
-        summary: {
-          fr: `La facture de ${month} n'a pas pu être faite pour ${plan.billing === 'monthly' ? "l'adhérent" : "l'abonnement"} ${target} : une de ses données est invalide. Les autres foyers sont facturés ; corrigez la fiche puis relancez la facturation du mois (elle ne refait pas les factures déjà émises).`,
-          en: `The ${month} invoice could not be made for ${plan.billing === 'monthly' ? 'member' : 'subscription'} ${target}: some of its data is invalid. The other households are billed; correct the record, then run the month's billing again (it does not issue invoices twice).`,
-        },
-        cause,
-        retriesByItself: false,
-      })
-      .catch(() => log.error('incident not reported', { target }));
+    await tellStaff({
+      gardenId,
+      key: incidentKeys.notBilled(month, target),
+      kind: 'household-not-billed',
+      workflowId: workflowInfo().workflowId,
+      subject: plan.billing === 'monthly' ? { memberId: target } : { subscriptionId: target },
+      summary: {
+        fr: `La facture de ${month} n'a pas pu être faite pour ${plan.billing === 'monthly' ? "l'adhérent" : "l'abonnement"} ${target} : une de ses données est invalide. Les autres foyers sont facturés ; corrigez la fiche puis relancez la facturation du mois (elle ne refait pas les factures déjà émises).`,
+        en: `The ${month} invoice could not be made for ${plan.billing === 'monthly' ? 'member' : 'subscription'} ${target}: some of its data is invalid. The other households are billed; correct the record, then run the month's billing again (it does not issue invoices twice).`,
+      },
+      cause,
+      retriesByItself: false,
+    });
   }
 
   const stopAt = Math.min(targets.length, progress.done + targetsPerRun);

@@ -10,7 +10,13 @@ import {
   type RetryPolicy,
 } from '@temporalio/workflow';
 import type { FailureType } from '../../domain/failure-types.ts';
-import { incidentKeys, stalledSummary, type Incident, type IncidentKind } from '../../domain/incidents.ts';
+import {
+  incidentKeys,
+  stalledSummary,
+  type Incident,
+  type IncidentKind,
+  type IncidentReport,
+} from '../../domain/incidents.ts';
 import type { Localized } from '../../domain/locale.ts';
 import type { IncidentActivities } from '../../activities/incident-activities.ts';
 import { retryNowSignal } from './contract.ts';
@@ -62,6 +68,22 @@ export function failureOf(error: ActivityFailure): {
     };
   }
   return { type: undefined, final: false, cause: cause?.message ?? error.message };
+}
+
+/** What a failure comes down to, in words for the technical team. */
+export function causeOf(error: unknown): string {
+  if (error instanceof ActivityFailure) return failureOf(error).cause;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Puts an incident in the staff inbox for something the process gave up or left out; never
+ * fails the process (a store that is down too is logged).
+ */
+export async function tellStaff(report: IncidentReport): Promise<void> {
+  await incidents
+    .reportIncident(report)
+    .catch(() => log.error('incident not reported', { key: report.key, cause: report.cause }));
 }
 
 /**

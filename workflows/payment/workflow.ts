@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
@@ -19,9 +18,8 @@ import type { NotificationActivities } from '../../activities/notifications.ts';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
 import { notificationKindLabels, type NotificationRequest } from '../../domain/notifications.ts';
-import { incidentKeys } from '../../domain/incidents.ts';
-import type { IncidentActivities } from '../../activities/incident-activities.ts';
-import { boundedRetry, createPerseverance, failureOf, persevering } from '../incidents/persevere.ts';
+import { incidentKeys, undeliveredSummary } from '../../domain/incidents.ts';
+import { boundedRetry, causeOf, createPerseverance, persevering, tellStaff } from '../incidents/persevere.ts';
 import { gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import { refuse } from '../refusal.ts';
 import { resumeDeliveriesSignal, suspendDeliveriesSignal } from '../subscription/contract.ts';
@@ -39,10 +37,6 @@ import {
 const billingActivities = proxyActivities<BillingActivities>({
   startToCloseTimeout: '1 minute',
   retry: boundedRetry,
-});
-const incidentReports = proxyActivities<IncidentActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 const { notifyMember } = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
@@ -158,30 +152,22 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
       .catch(async (error: unknown) => {
         // A mail service that is down delays a notice, not the next charge or a decision;
         // once given up, staff are told.
-        const cause =
-          error instanceof ActivityFailure
-            ? failureOf(error).cause
-            : error instanceof Error
-              ? error.message
-              : String(error);
+        const cause = causeOf(error);
         log.warn('payment notice not sent', { key, error: cause });
         if (!patched('undelivered-payment-notices-reported')) return;
-        const label = notificationKindLabels[request.kind];
-        await incidentReports
-          .reportIncident({
-            gardenId,
-            key: incidentKeys.undelivered(`${workflowId}/${key}`),
-            kind: 'message-undelivered',
-            workflowId,
-            subject: { memberId: info.memberId, invoiceNumber },
-            summary: {
-              fr: `Le message « ${label.fr} » (facture ${invoiceNumber}) n'a pas pu être envoyé à l'adhérent. Si c'est utile, prévenez-le autrement.`,
-              en: `The message "${label.en}" (invoice ${invoiceNumber}) could not be sent to the member. If it matters, tell them another way.`,
-            },
-            cause,
-            retriesByItself: false,
-          })
-          .catch(() => log.error('incident not reported', { key }));
+        await tellStaff({
+          gardenId,
+          key: incidentKeys.undelivered(`${workflowId}/${key}`),
+          kind: 'message-undelivered',
+          workflowId,
+          subject: { memberId: info.memberId, invoiceNumber },
+          summary: undeliveredSummary(notificationKindLabels[request.kind], {
+            fr: `facture ${invoiceNumber}`,
+            en: `invoice ${invoiceNumber}`,
+          }),
+          cause,
+          retriesByItself: false,
+        });
       })
       .finally(() => sending.delete(message));
     sending.add(message);

@@ -30,8 +30,7 @@ import {
   notificationKindLabels,
   type NotificationRequest,
 } from '../../domain/notifications.ts';
-import { incidentKeys } from '../../domain/incidents.ts';
-import type { IncidentActivities } from '../../activities/incident-activities.ts';
+import { incidentKeys, undeliveredSummary } from '../../domain/incidents.ts';
 import {
   cancellationEffectiveDate,
   cancellationRefusal,
@@ -73,7 +72,7 @@ import {
   type SuspendDeliveriesArgs,
 } from './contract.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
-import { boundedRetry, createPerseverance, failureOf } from '../incidents/persevere.ts';
+import { boundedRetry, causeOf, createPerseverance, tellStaff } from '../incidents/persevere.ts';
 import { basketsChangedSignal } from '../week/contract.ts';
 
 const store = proxyActivities<SubscriptionActivities>({
@@ -103,11 +102,6 @@ const reminders = proxyActivities<NotificationActivities>({
 const requiredNotices = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
   retry: { ...boundedRetry, nonRetryableErrorTypes: [failureTypes.memberNotFound] },
-});
-
-const incidentReports = proxyActivities<IncidentActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 
 /** Hour (garden time) of reminders that are not tied to a delivery. */
@@ -631,18 +625,16 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     const label = notificationKindLabels[request.kind];
     const subject = { ...step.subject, memberId: subscription.memberId };
     const undelivered = (why: Localized, cause: string) =>
-      incidentReports
-        .reportIncident({
-          gardenId: subscription.gardenId,
-          key: incidentKeys.undelivered(input.idempotencyKey),
-          kind: 'message-undelivered',
-          workflowId,
-          subject,
-          summary: why,
-          cause,
-          retriesByItself: false,
-        })
-        .catch(() => log.error('incident not reported', { notice: key }));
+      tellStaff({
+        gardenId: subscription.gardenId,
+        key: incidentKeys.undelivered(input.idempotencyKey),
+        kind: 'message-undelivered',
+        workflowId,
+        subject,
+        summary: why,
+        cause,
+        retriesByItself: false,
+      });
     try {
       if (legallyRequiredNotifications.has(request.kind) && patched('legal-notices-until-sent')) {
         const result = await persevere(
@@ -673,21 +665,16 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       }
       sentNotices.add(key);
     } catch (error) {
-      const cause =
-        error instanceof ActivityFailure
-          ? failureOf(error).cause
-          : error instanceof Error
-            ? error.message
-            : String(error);
+      const cause = causeOf(error);
       log.warn('notice not sent', { notice: key, error: cause });
       // Given up: kept as handled, so it is not queued again, and staff are told.
       sentNotices.add(key);
       if (patched('undelivered-notices-reported')) {
         await undelivered(
-          {
-            fr: `Le message « ${label.fr} » (abonnement ${subscription.id}) n'a pas pu être envoyé à l'adhérent. Si c'est utile, prévenez-le autrement.`,
-            en: `The message "${label.en}" (subscription ${subscription.id}) could not be sent to the member. If it matters, tell them another way.`,
-          },
+          undeliveredSummary(label, {
+            fr: `abonnement ${subscription.id}`,
+            en: `subscription ${subscription.id}`,
+          }),
           cause,
         );
       }
