@@ -77,6 +77,17 @@ describe('a subscription whose steps keep failing', () => {
     return worker.runUntil(body(taskQueue));
   }
 
+  /** Starts the subscription's workflow on the test's worker; returns its handle and id. */
+  async function start(taskQueue: string, input: SubscriptionWorkflowInput) {
+    const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
+    const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
+    return { handle, workflowId };
+  }
+
   it('tells staff when the store stays down past the retries, then records once it is back', async () => {
     const input = await application(`m-${randomUUID().slice(0, 6)}`);
     const real = testActivities(store);
@@ -91,12 +102,7 @@ describe('a subscription whose steps keep failing', () => {
         },
       },
       async (taskQueue) => {
-        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
-        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
-          taskQueue,
-          workflowId,
-          args: [input],
-        });
+        const { handle, workflowId } = await start(taskQueue, input);
         // The retries take minutes: the test server lets them pass at once.
         await env.sleep('20 minutes');
         const key = incidentKeys.stalled(workflowId, 'record');
@@ -141,12 +147,7 @@ describe('a subscription whose steps keep failing', () => {
         },
       }),
       async (taskQueue) => {
-        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
-        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
-          taskQueue,
-          workflowId,
-          args: [input],
-        });
+        const { handle, workflowId } = await start(taskQueue, input);
         await env.sleep('3 days');
         const key = incidentKeys.stalled(workflowId, 'record');
         const incident = (await store.incidents.list(gardenId)).find((candidate) => candidate.key === key);
@@ -173,11 +174,9 @@ describe('a subscription whose steps keep failing', () => {
         },
       },
       async (taskQueue) => {
-        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
-        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
-          taskQueue,
-          workflowId,
-          args: [{ ...input, linkAccount: { userId: 'kc-user-1' } }],
+        const { handle, workflowId } = await start(taskQueue, {
+          ...input,
+          linkAccount: { userId: 'kc-user-1' },
         });
         // In the inbox at once: recorded as pending, whatever the identity provider does.
         await expect
@@ -216,12 +215,7 @@ describe('a subscription whose steps keep failing', () => {
         },
       },
       async (taskQueue) => {
-        const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
-        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
-          taskQueue,
-          workflowId,
-          args: [input],
-        });
+        const { handle, workflowId } = await start(taskQueue, input);
         await handle.executeUpdate(decideUpdate, {
           args: [{ input: { decision: 'approve' }, actor: staff }],
         });
@@ -267,12 +261,7 @@ describe('a subscription whose steps keep failing', () => {
       requested: { by: staff, at: '2026-11-24T10:00:00.000Z' },
     };
     await run({}, async (taskQueue) => {
-      const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
-      const handle = await env.client.workflow.start(subscriptionWorkflowType, {
-        taskQueue,
-        workflowId,
-        args: [input],
-      });
+      const { handle, workflowId } = await start(taskQueue, input);
       await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
       await expect
         .poll(async () => (await store.incidents.list(gardenId)).map((candidate) => candidate.key), {
@@ -298,12 +287,7 @@ describe('a subscription whose steps keep failing', () => {
         },
       },
       async (taskQueue) => {
-        const workflowId = subscriptionWorkflowId(gardenId, rejected.subscriptionId);
-        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
-          taskQueue,
-          workflowId,
-          args: [rejected],
-        });
+        const { handle, workflowId } = await start(taskQueue, rejected);
         await handle.executeUpdate(decideUpdate, {
           args: [{ input: { decision: 'reject', reason: 'Dépôt complet' }, actor: staff }],
         });
@@ -337,11 +321,7 @@ describe('a subscription whose steps keep failing', () => {
         },
       },
       async (taskQueue) => {
-        const handle = await env.client.workflow.start(subscriptionWorkflowType, {
-          taskQueue,
-          workflowId: subscriptionWorkflowId(gardenId, input.subscriptionId),
-          args: [{ ...input, linkAccount: { userId } }],
-        });
+        const { handle } = await start(taskQueue, { ...input, linkAccount: { userId } });
         const ended = await handle.result();
         expect(ended).toMatchObject({ status: 'cancelled', cancellation: { origin: 'member' } });
         expect(await handle.query(accountLinkQuery)).toBe('account-gone');
