@@ -113,6 +113,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['adapters/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@temporalio/*'],
+              message:
+                'adapters/ know nothing of Temporal: activities/failures.ts turns their errors into failures.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['web/**'],
     languageOptions: { globals: { ...globals.browser } },
   },

@@ -34,6 +34,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: [
+            'adapters/**/*.test.ts',
             'activities/**/*.test.ts',
             'workflows/**/*.test.ts',
             'temporal/**/*.test.ts',

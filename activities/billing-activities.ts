@@ -3,7 +3,13 @@ import { membershipYear, seasonOfMonth } from '../domain/billing-months.ts';
 import { addDays, formatMonth, gardenDay, isoWeek, type IsoDate } from '../domain/calendar.ts';
 import type { Actor } from '../domain/actor.ts';
 import { notFound } from '../domain/errors.ts';
-import { invoiceLabel, outstanding, type Invoice, type ManualPaymentInput } from '../domain/invoices.ts';
+import {
+  invoiceLabel,
+  outstanding,
+  stripePayment,
+  type Invoice,
+  type ManualPaymentInput,
+} from '../domain/invoices.ts';
 import type { Localized } from '../domain/locale.ts';
 import { memberDisplayName } from '../domain/member.ts';
 import { multiplyCents } from '../domain/money.ts';
@@ -14,10 +20,10 @@ import { subscriptionProcessId } from '../domain/process-ids.ts';
 import { deliverySchedule } from '../domain/delivery-schedule.ts';
 import { basketSizeLabels, type BasketSize } from '../domain/subscription.ts';
 import { invoicePdf } from './documents/invoice-document.ts';
-import { PaymentGatewayError } from './payments/stripe-gateway.ts';
-import { invoiceDocumentKey, type DocumentStore } from './store/documents.ts';
-import { readGardenContext, scheduleContextOf } from './store/garden-context.ts';
-import type { Store } from './store/index.ts';
+import { PaymentGatewayError } from '../adapters/stripe/stripe-gateway.ts';
+import { invoiceDocumentKey, type DocumentStore } from '../adapters/store/documents.ts';
+import { readGardenContext, scheduleContextOf } from '../adapters/store/garden-context.ts';
+import type { Store } from '../adapters/store/index.ts';
 
 /** What Stripe answered about one attempt; `amount` when found from an earlier try. */
 type GatewayCharge =
@@ -515,14 +521,11 @@ export function createBillingActivities(deps: {
       method: 'card' | 'sepa';
       receivedOn: IsoDate;
     }): Promise<number> {
-      const invoice = await store.invoices.addPayment(input.gardenId, input.invoiceNumber, {
-        id: `stripe-${input.paymentIntentId}`,
-        method: input.method,
-        amount: input.amount,
-        receivedOn: input.receivedOn,
-        reference: input.paymentIntentId,
-        recorded: { by: { userId: 'stripe', name: 'Stripe' }, at: new Date().toISOString() },
-      });
+      const invoice = await store.invoices.addPayment(
+        input.gardenId,
+        input.invoiceNumber,
+        stripePayment({ ...input, recordedAt: new Date() }),
+      );
       return outstanding(invoice);
     },
 

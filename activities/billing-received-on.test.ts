@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingActivities, type ChargeGateway } from './billing-activities.ts';
-import type { Store } from './store/index.ts';
+import type { Store } from '../adapters/store/index.ts';
 import { createTestGarden, testDocuments, testStore } from '../tests/support/environment.ts';
 
 /** A card payment is dated by the garden's calendar, as the reports and the accountant's CSV count months. */

@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { AccountNotFoundError } from '../adapters/keycloak/keycloak-accounts.ts';
 import { conflict, CocagneError, notFound } from '../domain/errors.ts';
 import { failureTypes } from '../domain/failure-types.ts';
 import { asTemporalFailure, withTemporalFailures } from './failures.ts';
@@ -33,6 +34,11 @@ describe('what activities throw, as Temporal sees it', () => {
       thrown = error;
     }
     expect(asTemporalFailure(thrown)).toMatchObject({ type: failureTypes.invalidData, nonRetryable: true });
+  });
+
+  it('ends at once when the identity provider has no such account', () => {
+    const gone = asTemporalFailure(new AccountNotFoundError('No account /users/u-1 in realm cocagne'));
+    expect(gone).toMatchObject({ type: failureTypes.accountNotFound, nonRetryable: true });
   });
 
   it('wraps every activity of a factory, keeping their names and results', async () => {

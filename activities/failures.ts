@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { AccountNotFoundError } from '../adapters/keycloak/keycloak-accounts.ts';
 import { isCocagneError } from '../domain/errors.ts';
 import { failureTypes, finalErrorCodes } from '../domain/failure-types.ts';
 
@@ -17,6 +18,14 @@ export function asTemporalFailure(error: unknown): unknown {
       message: error.message,
       details: [error.messages],
       nonRetryable: finalErrorCodes.has(error.code),
+      cause: error,
+    });
+  }
+  if (error instanceof AccountNotFoundError) {
+    return ApplicationFailure.create({
+      type: failureTypes.accountNotFound,
+      message: error.message,
+      nonRetryable: true,
       cause: error,
     });
   }

@@ -1,8 +1,8 @@
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { log } from '@temporalio/activity';
 import type { IncidentReport } from '../domain/incidents.ts';
-import type { GardenRegistry } from './store/garden-registry.ts';
-import type { IncidentStore } from './store/incident-store.ts';
+import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
+import type { IncidentStore } from '../adapters/store/incident-store.ts';
 
 /** Telling a garden's staff that one of its processes needs them, in the inbox and by email. */
 export function createIncidentActivities(deps: {

@@ -1,12 +1,13 @@
 import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { createKeycloakAccounts, type KeycloakAdminSettings } from './identity/keycloak-accounts.ts';
+import type { KeycloakAdminSettings } from '../adapters/keycloak/keycloak-accounts.ts';
+import { createAccountActivities } from './account-activities.ts';
 import { createNotificationActivities } from './notifications.ts';
-import type { Store } from './store/index.ts';
-import { createStripeGateway, type StripeConfig } from './payments/stripe-gateway.ts';
+import type { Store } from '../adapters/store/index.ts';
+import { createStripeGateway, type StripeConfig } from '../adapters/stripe/stripe-gateway.ts';
 import { createSubscriptionActivities } from './subscription-activities.ts';
-import { createDocumentStore } from './store/documents.ts';
+import { createDocumentStore } from '../adapters/store/documents.ts';
 import { createWeekActivities } from './week-activities.ts';
 import { createBillingActivities } from './billing-activities.ts';
 import { withTemporalFailures } from './failures.ts';
@@ -26,7 +27,7 @@ export interface ActivityDeps {
   keycloak: KeycloakAdminSettings;
   /**
    * Stripe, when online payment is configured: build the charging port with
-   * `createStripeGateway(deps.stripe, store)` (activities/payments/stripe-gateway.ts).
+   * `createStripeGateway(deps.stripe, store)` (adapters/stripe/stripe-gateway.ts).
    */
   stripe?: StripeConfig | undefined;
 }
@@ -54,7 +55,7 @@ export function createActivities(deps: ActivityDeps) {
       mailFrom: deps.mailFrom,
       publicUrl: deps.publicUrl,
     }),
-    ...createKeycloakAccounts(deps.keycloak),
+    ...createAccountActivities(deps.keycloak),
     ...createIncidentActivities({
       incidents: store.incidents,
       gardens: store.gardens,

@@ -18,8 +18,8 @@ import {
   uniquePhone,
 } from '../tests/support/moto.ts';
 import { createNotificationActivities, type NotificationActivityDeps } from './notifications.ts';
-import { createNotificationLog, type NotificationLog } from './store/notification-log.ts';
-import type { Store } from './store/index.ts';
+import { createNotificationLog, type NotificationLog } from '../adapters/store/notification-log.ts';
+import type { Store } from '../adapters/store/index.ts';
 
 const publicUrl = 'http://localhost:8080';
 const reminder: NotificationRequest = {

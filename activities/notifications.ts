@@ -13,9 +13,9 @@ import {
   type NotificationSkipReason,
   type RenderedNotification,
 } from '../domain/notifications.ts';
-import type { GardenRegistry } from './store/garden-registry.ts';
-import type { MemberStore } from './store/member-store.ts';
-import type { NotificationLog } from './store/notification-log.ts';
+import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
+import type { MemberStore } from '../adapters/store/member-store.ts';
+import type { NotificationLog } from '../adapters/store/notification-log.ts';
 
 export interface NotifyMemberInput {
   gardenId: string;

@@ -2,12 +2,12 @@ import type { DeliveryCalendar } from '../domain/delivery-calendar.ts';
 import type { GardenRules } from '../domain/garden-rules.ts';
 import { subscriptionProcessId } from '../domain/process-ids.ts';
 import { finalStatuses, type Subscription } from '../domain/subscription.ts';
-import { readGardenContext } from './store/garden-context.ts';
-import type { DepotStore } from './store/depot-store.ts';
-import type { GardenRegistry } from './store/garden-registry.ts';
-import type { GardenSettingsStore } from './store/garden-settings.ts';
-import type { MemberStore } from './store/member-store.ts';
-import type { SubscriptionStore } from './store/subscription-store.ts';
+import { readGardenContext } from '../adapters/store/garden-context.ts';
+import type { DepotStore } from '../adapters/store/depot-store.ts';
+import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
+import type { GardenSettingsStore } from '../adapters/store/garden-settings.ts';
+import type { MemberStore } from '../adapters/store/member-store.ts';
+import type { SubscriptionStore } from '../adapters/store/subscription-store.ts';
 
 /** What a subscription's workflow knows of its garden: calendar, rules and depots. */
 export interface GardenSnapshot {

@@ -16,10 +16,10 @@ import { incidentKeys } from '../domain/incidents.ts';
 import type { Localized } from '../domain/locale.ts';
 import { basketSizes, type BasketSize } from '../domain/subscription.ts';
 import { weekDocuments } from './documents/week-documents.ts';
-import { weekDocumentKey, type DocumentStore } from './store/documents.ts';
-import { readGardenContext, scheduleContextOf } from './store/garden-context.ts';
-import type { Store } from './store/index.ts';
-import type { WeekSummary } from './store/week-store.ts';
+import { weekDocumentKey, type DocumentStore } from '../adapters/store/documents.ts';
+import { readGardenContext, scheduleContextOf } from '../adapters/store/garden-context.ts';
+import type { Store } from '../adapters/store/index.ts';
+import type { WeekSummary } from '../adapters/store/week-store.ts';
 
 /** Side effects of preparing a delivery week. */
 export function createWeekActivities(deps: {

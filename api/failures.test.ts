@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from './app.ts';
-import { createStore } from '../activities/store/index.ts';
+import { createStore } from '../adapters/store/index.ts';
 import { Client, Connection } from '@temporalio/client';
 import { createApiServices } from './plugins/services.ts';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createDocumentStore } from '../activities/store/documents.ts';
+import { createDocumentStore } from '../adapters/store/documents.ts';
 import type { CallerIdentity } from './auth/identity.ts';
 
 // What a person sees when a dependency fails: the real app, with its store pointed at a port

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { invoiceDocumentKey } from '../activities/store/documents.ts';
+import { invoiceDocumentKey } from '../adapters/store/documents.ts';
 import type { InvoiceView, MemberBilling } from '../domain/billing-views.ts';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import type { Invoice } from '../domain/invoices.ts';

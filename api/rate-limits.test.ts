@@ -7,8 +7,8 @@ import { defaultRateLimits } from './plugins/rate-limits.ts';
 import { ApiSettings, rateLimitsOf } from './settings.ts';
 import { buildApp } from './app.ts';
 import { createApiServices } from './plugins/services.ts';
-import { createStore } from '../activities/store/index.ts';
-import { createDocumentStore } from '../activities/store/documents.ts';
+import { createStore } from '../adapters/store/index.ts';
+import { createDocumentStore } from '../adapters/store/documents.ts';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
 

@@ -1,6 +1,7 @@
 import Type from 'typebox';
 import { TemporalSettings } from '../temporal/settings.ts';
-import { StripeSettings } from '../temporal/payment-gateway.ts';
+import { DocumentSettings, StoreSettings } from '../adapters/aws.ts';
+import { StripeSettings } from '../adapters/stripe/stripe-settings.ts';
 import { defaultRateLimits, type RateLimits } from './plugins/rate-limits.ts';
 
 /** Everything the API process needs, from its environment, checked at boot. */
@@ -10,12 +11,9 @@ export const ApiSettings = Type.Object({
   HTTP_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
   /** The address people use to reach the app (links in emails, OIDC redirects). */
   PUBLIC_URL: Type.String({ pattern: '^https?://' }),
-  AWS_REGION: Type.String({ minLength: 1 }),
-  DYNAMODB_ENDPOINT: Type.Optional(Type.String()),
-  DYNAMODB_TABLE_PREFIX: Type.String({ minLength: 1 }),
-  S3_ENDPOINT: Type.Optional(Type.String()),
-  S3_FORCE_PATH_STYLE: Type.Boolean({ default: false }),
-  S3_BUCKET: Type.String({ minLength: 3 }),
+  /** DynamoDB (the records) and S3 (documents), as the worker reads them. */
+  ...StoreSettings.properties,
+  ...DocumentSettings.properties,
   /** Keycloak realm URL, e.g. https://id.example.org/realms/cocagne. */
   OIDC_ISSUER: Type.String({ pattern: '^https?://' }),
   OIDC_AUDIENCE: Type.String({ minLength: 1 }),

@@ -4,7 +4,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoicePaymentId, invoicePaymentType } from '../workflows/payment/contract.ts';
-import type { Store } from '../activities/store/index.ts';
+import type { Store } from '../adapters/store/index.ts';
 import { createTestGarden, testDocuments, testEnvironment, testStore } from '../tests/support/environment.ts';
 import { testStripeConfig } from '../tests/support/stripe.ts';
 import { buildApp, type App } from './app.ts';

@@ -1,5 +1,5 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Store } from '../activities/store/index.ts';
+import type { Store } from '../adapters/store/index.ts';
 import { addDays, isoWeek, type IsoDate } from '../domain/calendar.ts';
 import { mondayOfWeek } from '../domain/delivery-week.ts';
 import type { Depot } from '../domain/depot.ts';

@@ -14,7 +14,7 @@ import { DeleteTableCommand, DynamoDBClient, ResourceNotFoundException } from '@
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../activities/index.ts';
-import { ensureTables } from '../activities/store/tables.ts';
+import { ensureTables } from '../adapters/store/tables.ts';
 import { addDays, gardenDay, isoWeek } from '../domain/calendar.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';

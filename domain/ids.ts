@@ -43,7 +43,7 @@ export const entityIdPattern = `^${notReserved}[a-zA-Z0-9][a-zA-Z0-9._-]{0,79}$`
 export const subscriptionIdPattern = `^(?!(?:${reservedIds.join('|')})\\.)[a-zA-Z0-9][a-zA-Z0-9._-]{0,79}\\.20\\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\\d|3[01])$`;
 /** The secret of a member's calendar feed: 32 random bytes, base64url. */
 export const calendarTokenPattern = '^[A-Za-z0-9_-]{43}$';
-/** A page cursor is base64url text made by the API (see activities/store/cursor.ts). */
+/** A page cursor is base64url text made by the API (see adapters/store/cursor.ts). */
 export const pageCursorPattern = '^[A-Za-z0-9_-]+$';
 
 const gardenIdRegExp = new RegExp(gardenIdPattern);

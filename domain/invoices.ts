@@ -36,6 +36,29 @@ export const Payment = Type.Object({
 export type Payment = Type.Static<typeof Payment>;
 
 /**
+ * A payment Stripe took, as the invoice records it: its id comes from the PaymentIntent's, so
+ * the payment workflow and the webhook (whichever hears of it first) record it once.
+ */
+export function stripePayment(input: {
+  paymentIntentId: string;
+  /** Euro cents, as Stripe counts them. */
+  amount: number;
+  method: 'card' | 'sepa';
+  /** The garden's day the money was taken. */
+  receivedOn: string;
+  recordedAt: Date;
+}): Payment {
+  return {
+    id: `stripe-${input.paymentIntentId}`,
+    method: input.method,
+    amount: input.amount,
+    receivedOn: input.receivedOn,
+    reference: input.paymentIntentId,
+    recorded: { by: { userId: 'stripe', name: 'Stripe' }, at: input.recordedAt.toISOString() },
+  };
+}
+
+/**
  * An invoice: numbered in the garden's one sequence without gaps (French rule), with the
  * garden's legal details as they were when it was issued.
  */

@@ -8,10 +8,11 @@ const root = path.resolve(import.meta.dirname, '..');
 export const layerRules = {
   domain: { may: [] },
   extensions: { may: ['domain'] },
-  activities: { may: ['domain', 'extensions'] },
+  adapters: { may: ['domain'] },
+  activities: { may: ['domain', 'extensions', 'adapters'] },
   workflows: { may: ['domain'], typesOnly: ['activities'] },
-  temporal: { may: ['domain', 'workflows', 'activities', 'extensions'] },
-  api: { may: ['domain', 'temporal', 'activities/store'] },
+  temporal: { may: ['domain', 'workflows', 'activities', 'adapters', 'extensions'] },
+  api: { may: ['domain', 'temporal', 'adapters'] },
   web: { may: ['domain'] },
 };
 

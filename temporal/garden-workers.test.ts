@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeConnection } from '@temporalio/worker';
-import type { Store } from '../activities/store/index.ts';
+import type { Store } from '../adapters/store/index.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import {
   createTestGarden,

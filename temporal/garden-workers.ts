@@ -1,7 +1,7 @@
 import type { NativeConnection } from '@temporalio/worker';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
-import type { GardenRegistry } from '../activities/store/garden-registry.ts';
+import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 
 export interface GardenWorkersOptions {

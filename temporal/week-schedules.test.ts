@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { Store } from '../activities/store/index.ts';
+import type { Store } from '../adapters/store/index.ts';
 import { addDays, gardenDay, isoWeek } from '../domain/calendar.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import { defaultGardenRules } from '../domain/garden-rules.ts';

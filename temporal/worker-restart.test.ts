@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
-import type { Store } from '../activities/store/index.ts';
+import type { Store } from '../adapters/store/index.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import { createTestGarden, testEnvironment, testStore } from '../tests/support/environment.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from './subscription-client.ts';

@@ -13,8 +13,8 @@ import {
   type JWTPayload,
 } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentStore } from '../../activities/store/documents.ts';
-import { createStore } from '../../activities/store/index.ts';
+import { createDocumentStore } from '../../adapters/store/documents.ts';
+import { createStore } from '../../adapters/store/index.ts';
 import { isCocagneError } from '../../domain/errors.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../../tests/support/keycloak.ts';

@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { newId } from '../../domain/ids.ts';
@@ -14,12 +14,12 @@ import { createPaymentCommands, type PaymentCommands } from '../../temporal/paym
 import { createBillingCommands, type BillingCommands } from '../../temporal/billing-client.ts';
 import { createWeekSchedules, type WeekSchedules } from '../../temporal/week-schedules.ts';
 import { createIncidentCommands, type IncidentCommands } from '../../temporal/incident-client.ts';
-import type { DocumentStore } from '../../activities/store/documents.ts';
+import type { DocumentStore } from '../../adapters/store/documents.ts';
 import {
   createStripeGateway,
   type PaymentGateway,
   type StripeConfig,
-} from '../../temporal/payment-gateway.ts';
+} from '../../adapters/stripe/stripe-gateway.ts';
 
 /** What routes use to read (the store) and to act (the workflows), given by the process that builds the app. */
 export interface ApiServices {

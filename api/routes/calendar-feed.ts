@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { readGardenContext, scheduleContextOf } from '../../activities/store/garden-context.ts';
+import { readGardenContext, scheduleContextOf } from '../../adapters/store/garden-context.ts';
 import { addDays, gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { deliverySchedule } from '../../domain/delivery-schedule.ts';
 import type { Depot } from '../../domain/depot.ts';

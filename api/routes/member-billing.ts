@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import { balanceOf, invoiceView, type Collection, type MemberBilling } from '../../domain/billing-views.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';

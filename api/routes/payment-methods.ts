@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { notFound } from '../../domain/errors.ts';
 import { memberDisplayName } from '../../domain/member.ts';
-import { paymentsNotConfigured } from '../../temporal/payment-gateway.ts';
+import { paymentsNotConfigured } from '../../adapters/stripe/stripe-gateway.ts';
 import { errorAnswers, MemberParams } from '../schemas.ts';
 import { requireMemberAccess } from './members.ts';
 

@@ -3,7 +3,8 @@ import type Stripe from 'stripe';
 import Type from 'typebox';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
-import { paymentsNotConfigured } from '../../temporal/payment-gateway.ts';
+import { stripePayment } from '../../domain/invoices.ts';
+import { paymentsNotConfigured } from '../../adapters/stripe/stripe-gateway.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
 import { errorAnswers } from '../schemas.ts';
 
@@ -88,14 +89,19 @@ export const stripeWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (succeeded && intent.amount_received > 0) {
       const invoice = await store.invoices.get(gardenId, invoiceNumber);
       if (!invoice) return { received: true as const, outcome: 'not-running' as const };
-      await store.invoices.addPayment(gardenId, invoiceNumber, {
-        id: `stripe-${intent.id}`,
-        method,
-        amount: intent.amount_received,
-        receivedOn: gardenDay(new Date(event.created * 1000)),
-        reference: intent.id,
-        recorded: { by: { userId: 'stripe', name: 'Stripe' }, at: new Date().toISOString() },
-      });
+      // The garden's day the money was taken, as the payment workflow dates it.
+      const timeZone = (await store.gardens.get(gardenId))?.timeZone;
+      await store.invoices.addPayment(
+        gardenId,
+        invoiceNumber,
+        stripePayment({
+          paymentIntentId: intent.id,
+          amount: intent.amount_received,
+          method,
+          receivedOn: gardenDay(new Date(event.created * 1000), timeZone),
+          recordedAt: now(),
+        }),
+      );
       return done(gardenId, event, 'recorded');
     }
     // Any other event for a collection that is over has no effect: nothing to remember.

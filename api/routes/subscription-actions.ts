@@ -6,7 +6,7 @@ import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { basketSizes, type Subscription } from '../../domain/subscription.ts';
-import { readGardenContext, scheduleContextOf } from '../../activities/store/garden-context.ts';
+import { readGardenContext, scheduleContextOf } from '../../adapters/store/garden-context.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { DepotId } from '../../domain/ids.ts';

@@ -1,4 +1,4 @@
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import type { SubscriptionView } from '../../domain/views.ts';

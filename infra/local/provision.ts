@@ -6,8 +6,8 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clien
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { tableNames } from '../../activities/store/dynamo-client.ts';
-import { ensureTables } from '../../activities/store/tables.ts';
+import { tableNames } from '../../adapters/store/dynamo-client.ts';
+import { ensureTables } from '../../adapters/store/tables.ts';
 import { searchAttributes } from '../../temporal/search-attributes.ts';
 
 /** AWS SDK clients read credentials from process.env: give them the local stack's. */

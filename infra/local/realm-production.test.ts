@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createKeycloakAccounts } from '../../activities/identity/keycloak-accounts.ts';
+import { createKeycloakAccounts } from '../../adapters/keycloak/keycloak-accounts.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 
 /**

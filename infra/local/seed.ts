@@ -7,7 +7,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } 
 import { createActivities } from '../../activities/index.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
 import { ActivitySettings, activityDepsFrom } from '../../temporal/activity-deps.ts';
-import { createStore, type Store } from '../../activities/store/index.ts';
+import { createStore, type Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
 import { isCocagneError } from '../../domain/errors.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';

@@ -82,11 +82,11 @@ describe('layer directions enforced by lint', () => {
     ).toHaveLength(1);
   });
 
-  it('lets the API read stores but not reach other activities or workflows directly', async () => {
+  it('lets the API use adapters (stores, documents, Stripe) but not activities or workflows directly', async () => {
     expect(
       await restrictedImports(
         'api/routes/probe.ts',
-        "import { createStore } from '../../activities/store/index.ts';\nvoid createStore;\n",
+        "import { createStore } from '../../adapters/store/index.ts';\nvoid createStore;\n",
       ),
     ).toEqual([]);
     expect(
@@ -101,6 +101,40 @@ describe('layer directions enforced by lint', () => {
         "import { subscriptionWorkflow } from '../workflows/index.ts';\nvoid subscriptionWorkflow;\n",
       ),
     ).toHaveLength(1);
+  });
+
+  it('keeps adapters to outside services: domain below them, no Temporal, no processes', async () => {
+    expect(
+      await restrictedImports(
+        'adapters/probe.ts',
+        "import { ApplicationFailure } from '@temporalio/common';\nvoid ApplicationFailure;\n",
+      ),
+    ).toEqual([expect.stringMatching(/know nothing of Temporal/)]);
+    expect(
+      await restrictedImports(
+        'adapters/stripe/probe.ts',
+        "import { createActivities } from '../../activities/index.ts';\nvoid createActivities;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        'adapters/store/probe.ts',
+        "import { cents } from '../../domain/money.ts';\nvoid cents;\n",
+      ),
+    ).toEqual([]);
+    // Workflows reach outside services through activities, never an adapter, even for types.
+    expect(
+      await restrictedImports(
+        'workflows/probe.ts',
+        "import type { Store } from '../adapters/store/index.ts';\nexport type S = Store;\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await restrictedImports(
+        'activities/probe.ts',
+        "import { createStore } from '../adapters/store/index.ts';\nvoid createStore;\n",
+      ),
+    ).toEqual([]);
   });
 
   it('lets the web app import domain only, whatever its own folders are called', async () => {

@@ -16,7 +16,7 @@ import {
 import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
 import { workflowBundle } from './temporal.ts';
 import { testStripeConfig } from './stripe.ts';
-import type { StripeConfig } from '../../activities/payments/stripe-gateway.ts';
+import type { StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
 import type { RateLimits } from '../../api/plugins/rate-limits.ts';
 
 /**

@@ -1,4 +1,4 @@
-import { invoiceDocumentKey } from '../../activities/store/documents.ts';
+import { invoiceDocumentKey } from '../../adapters/store/documents.ts';
 import { addDays } from '../../domain/calendar.ts';
 import type { Invoice } from '../../domain/invoices.ts';
 import type { TestApi } from './api.ts';

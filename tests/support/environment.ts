@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createDocumentStore } from '../../activities/store/documents.ts';
+import { createDocumentStore } from '../../adapters/store/documents.ts';
 import { createActivities } from '../../activities/index.ts';
-import { createStore, type Store } from '../../activities/store/index.ts';
+import { createStore, type Store } from '../../adapters/store/index.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
 import { ActivitySettings, activityDepsFrom } from '../../temporal/activity-deps.ts';
-import { ensureTables } from '../../activities/store/tables.ts';
+import { ensureTables } from '../../adapters/store/tables.ts';
 import type { Garden } from '../../domain/garden.ts';
 import { localEnvironment } from '../../infra/local/environment.ts';
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StripeConfig } from '../../activities/payments/stripe-gateway.ts';
+import type { StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
 import { testEnvironment } from './environment.ts';
 
 /** Stripe as the tests reach it: stripe-mock of the local stack, with its test keys. */

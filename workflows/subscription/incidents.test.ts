@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import { withTemporalFailures } from '../../activities/failures.ts';
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { failureTypes } from '../../domain/failure-types.ts';
 import { incidentKeys } from '../../domain/incidents.ts';

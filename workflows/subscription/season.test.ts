@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import { addDays, formatDay, gardenDay, isoWeek, nextWeekday } from '../../domain/calendar.ts';
 import { atHour, cutoffOf } from '../../domain/delivery-calendar.ts';
 import { deliverySchedule } from '../../domain/delivery-schedule.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
 import { uniqueEmail } from '../../tests/support/moto.ts';
 import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';

@@ -43,7 +43,7 @@ import {
   seasonTerms,
 } from '../../domain/subscription-actions.ts';
 import { decisionRefusal, finalStatuses, type Subscription } from '../../domain/subscription.ts';
-import type { KeycloakAccounts } from '../../activities/identity/keycloak-accounts.ts';
+import type { AccountActivities } from '../../activities/account-activities.ts';
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import type { GardenSnapshot, SubscriptionActivities } from '../../activities/subscription-activities.ts';
 import { gardenIdKey, subscriptionStatusKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
@@ -81,7 +81,7 @@ const store = proxyActivities<SubscriptionActivities>({
   retry: boundedRetry,
 });
 
-const accounts = proxyActivities<KeycloakAccounts>({
+const accounts = proxyActivities<AccountActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { ...boundedRetry, nonRetryableErrorTypes: [failureTypes.accountNotFound] },
 });

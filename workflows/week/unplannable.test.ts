@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, isoWeek, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
 import { incidentKeys } from '../../domain/incidents.ts';
 import type { Subscription } from '../../domain/subscription.ts';

@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { weekDocumentModels } from '../../activities/documents/week-documents.ts';
-import type { Store } from '../../activities/store/index.ts';
+import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, isoWeek, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
 import { cutoffOf } from '../../domain/delivery-calendar.ts';
 import { weekDays, type PlannedBasket } from '../../domain/delivery-week.ts';

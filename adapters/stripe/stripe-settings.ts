@@ -1,18 +1,5 @@
 import Type from 'typebox';
-import type { StripeConfig } from '../activities/payments/stripe-gateway.ts';
-
-/**
- * The payment port as the processes wire it: the worker's activities charge through it, the
- * API saves cards and mandates and checks webhooks with it. (The API reaches activities only
- * through this wiring layer.)
- */
-export {
-  createStripeGateway,
-  paymentsNotConfigured,
-  type PaymentGateway,
-  type SavedPaymentMethod,
-  type StripeConfig,
-} from '../activities/payments/stripe-gateway.ts';
+import type { StripeConfig } from './stripe-gateway.ts';
 
 /**
  * Stripe from the environment. Without `STRIPE_SECRET_KEY`, online payment is off (the app

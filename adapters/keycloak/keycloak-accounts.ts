@@ -1,4 +1,7 @@
-import { ApplicationFailure } from '@temporalio/common';
+/** The identity provider has no such account: deleted since, retrying finds none either. */
+export class AccountNotFoundError extends Error {
+  override readonly name = 'AccountNotFoundError';
+}
 
 /** How to reach Keycloak's admin API: a service account in production, the admin locally. */
 export interface KeycloakAdminSettings {
@@ -61,11 +64,7 @@ export function createKeycloakAccounts(settings: KeycloakAdminSettings, fetchImp
       },
     });
     if (response.status === 404) {
-      throw ApplicationFailure.create({
-        type: 'account_not_found',
-        message: `No account ${path} in realm ${settings.realm}`,
-        nonRetryable: true,
-      });
+      throw new AccountNotFoundError(`No account ${path} in realm ${settings.realm}`);
     }
     if (!response.ok)
       throw new Error(`Keycloak admin ${init.method ?? 'GET'} ${path} answered ${response.status}`);
