@@ -1,8 +1,9 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict } from '../../domain/errors.ts';
 import type { BillingProfile } from '../../domain/pricing.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryAll } from './query-all.ts';
 
 const profileKey = (gardenId: string, memberId: string) => ({ pk: gardenId, sk: `BILLING#${memberId}` });
 
@@ -26,22 +27,13 @@ export function createBillingProfileStore(db: DynamoDBDocumentClient, tables: Ta
 
     /** The households holding a solidarity tier (to keep a tier in use from being deleted). */
     async holdersOfTier(gardenId: string, tierId: string): Promise<string[]> {
-      const holders: string[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.gardens,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            FilterExpression: 'tier.id = :tier',
-            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'BILLING#', ':tier': tierId },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) holders.push(withoutKeys<BillingProfile>(item).memberId);
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return holders;
+      const items = await queryAll(db, {
+        TableName: tables.gardens,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'tier.id = :tier',
+        ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'BILLING#', ':tier': tierId },
+      });
+      return items.map((item) => withoutKeys<BillingProfile>(item).memberId);
     },
 
     /** Writes changed fields over the version read; someone else's change meanwhile is a conflict. */

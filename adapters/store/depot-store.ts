@@ -1,9 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Depot, DepotInput } from '../../domain/depot.ts';
 import { conflict, notFound } from '../../domain/errors.ts';
 import { requireEntityId } from '../../domain/ids.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryPrefix } from './query-all.ts';
 
 export function createDepotStore(db: DynamoDBDocumentClient, tables: TableNames) {
   return {
@@ -54,20 +55,8 @@ export function createDepotStore(db: DynamoDBDocumentClient, tables: TableNames)
 
     /** All depots of a garden (a few dozen at most), by name. */
     async list(gardenId: string): Promise<Depot[]> {
-      const depots: Depot[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.gardens,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'DEPOT#' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        depots.push(...(page.Items ?? []).map((item) => withoutKeys<Depot>(item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryPrefix(db, tables.gardens, gardenId, 'DEPOT#');
+      const depots = items.map((item) => withoutKeys<Depot>(item));
       return depots.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     },
   };

@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Garden } from '../../domain/garden.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryAll } from './query-all.ts';
 
 const registryPartition = 'GARDEN';
 
@@ -33,21 +34,12 @@ export function createGardenRegistry(db: DynamoDBDocumentClient, tables: TableNa
     },
 
     async list(): Promise<Garden[]> {
-      const gardens: Garden[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.control,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': registryPartition },
-            ExclusiveStartKey: start,
-          }),
-        );
-        gardens.push(...(page.Items ?? []).map((item) => withoutKeys<Garden>(item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return gardens;
+      const items = await queryAll(db, {
+        TableName: tables.control,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': registryPartition },
+      });
+      return items.map((item) => withoutKeys<Garden>(item));
     },
   };
 }

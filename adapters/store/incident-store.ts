@@ -1,12 +1,8 @@
-import {
-  DeleteCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Incident, IncidentReport } from '../../domain/incidents.ts';
 import { withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryPrefix } from './query-all.ts';
 
 const prefix = 'INCIDENT#';
 
@@ -62,23 +58,11 @@ export function createIncidentStore(db: DynamoDBDocumentClient, tables: TableNam
 
     /** Open incidents, oldest first. */
     async list(gardenId: string): Promise<Incident[]> {
-      const incidents: Incident[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.gardens,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': prefix },
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const { workflowId, ...rest } = withoutKeys<Incident & { workflowId: string | null }>(item);
-          incidents.push({ ...rest, ...(workflowId ? { workflowId } : {}) });
-        }
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryPrefix(db, tables.gardens, gardenId, prefix);
+      const incidents = items.map((item): Incident => {
+        const { workflowId, ...rest } = withoutKeys<Incident & { workflowId: string | null }>(item);
+        return { ...rest, ...(workflowId ? { workflowId } : {}) };
+      });
       return incidents.sort((a, b) => a.since.localeCompare(b.since));
     },
   };

@@ -9,6 +9,7 @@ import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
 import { outstanding, type Invoice, type Payment } from '../../domain/invoices.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryPrefix } from './query-all.ts';
 
 const invoiceLabel = { fr: 'Facture', en: 'Invoice' };
 const invoiceKey = (gardenId: string, number: number) => ({
@@ -199,21 +200,8 @@ export function createInvoiceStore(db: DynamoDBDocumentClient, tables: TableName
 
     /** Every invoice of the garden, by number (reports and the unpaid list). */
     async list(gardenId: string): Promise<Invoice[]> {
-      const invoices: Invoice[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.gardens,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'INVOICE#' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        invoices.push(...(page.Items ?? []).map((item) => withoutKeys<Invoice>(item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return invoices;
+      const items = await queryPrefix(db, tables.gardens, gardenId, 'INVOICE#');
+      return items.map((item) => withoutKeys<Invoice>(item));
     },
   };
 }

@@ -1,9 +1,10 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
 import { requireEntityId } from '../../domain/ids.ts';
 import type { Product, ProductInput } from '../../domain/products.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryPrefix } from './query-all.ts';
 
 const productLabel = { fr: 'Produit', en: 'Product' };
 
@@ -66,20 +67,8 @@ export function createProductStore(db: DynamoDBDocumentClient, tables: TableName
 
     /** The whole catalogue, by name. */
     async list(gardenId: string): Promise<Product[]> {
-      const products: Product[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await db.send(
-          new QueryCommand({
-            TableName: tables.gardens,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'PRODUCT#' },
-            ExclusiveStartKey: start,
-          }),
-        );
-        products.push(...(page.Items ?? []).map((item) => withoutKeys<Product>(item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
+      const items = await queryPrefix(db, tables.gardens, gardenId, 'PRODUCT#');
+      const products = items.map((item) => withoutKeys<Product>(item));
       return products.sort((a, b) => a.name.localeCompare(b.name, 'fr'));
     },
   };

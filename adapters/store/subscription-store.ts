@@ -1,7 +1,13 @@
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Subscription, SubscriptionStatus } from '../../domain/subscription.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryAll } from './query-all.ts';
 
 /**
  * The read model of subscriptions. Only a subscription's workflow writes it, through
@@ -9,15 +15,8 @@ import type { TableNames } from './dynamo-client.ts';
  * replaces a newer one.
  */
 export function createSubscriptionStore(db: DynamoDBDocumentClient, tables: TableNames) {
-  async function queryAll(input: ConstructorParameters<typeof QueryCommand>[0]): Promise<Subscription[]> {
-    const subscriptions: Subscription[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      subscriptions.push(...(page.Items ?? []).map((item) => withoutKeys<Subscription>(item)));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return subscriptions;
+  async function querySubscriptions(input: QueryCommandInput): Promise<Subscription[]> {
+    return (await queryAll(db, input)).map((item) => withoutKeys<Subscription>(item));
   }
 
   return {
@@ -59,7 +58,7 @@ export function createSubscriptionStore(db: DynamoDBDocumentClient, tables: Tabl
 
     /** A garden's subscriptions, optionally of one status, oldest application first. */
     async list(gardenId: string, status?: SubscriptionStatus): Promise<Subscription[]> {
-      const subscriptions = await queryAll({
+      const subscriptions = await querySubscriptions({
         TableName: tables.gardens,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
         FilterExpression: status ? '#status = :status' : undefined,
@@ -73,7 +72,7 @@ export function createSubscriptionStore(db: DynamoDBDocumentClient, tables: Tabl
 
     /** A member's subscriptions, by start date. */
     async listForMember(gardenId: string, memberId: string): Promise<Subscription[]> {
-      return queryAll({
+      return querySubscriptions({
         TableName: tables.gardens,
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',

@@ -2,7 +2,6 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../../domain/actor.ts';
@@ -15,6 +14,7 @@ import type {
 import { conflict } from '../../domain/errors.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
+import { queryPrefix } from './query-all.ts';
 
 /** What a week looks like once planned: counts, depots over capacity, documents. */
 export interface WeekSummary {
@@ -33,23 +33,7 @@ const basketKey = (week: string, basket: Pick<PlannedBasket, 'subscriptionId' | 
 
 /** A garden's delivery weeks: the composition, one basket record per delivery, the summary. */
 export function createWeekStore(db: DynamoDBDocumentClient, tables: TableNames) {
-  async function queryPrefix(gardenId: string, prefix: string): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tables.gardens,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': gardenId, ':prefix': prefix },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start);
-    return items;
-  }
+  const queryWeek = (gardenId: string, prefix: string) => queryPrefix(db, tables.gardens, gardenId, prefix);
 
   /** Writes and deletes in batches of 25, retrying what DynamoDB leaves unprocessed. */
   async function batchWrite(
@@ -119,7 +103,7 @@ export function createWeekStore(db: DynamoDBDocumentClient, tables: TableNames) 
     },
 
     async baskets(gardenId: string, week: string): Promise<PlannedBasket[]> {
-      return (await queryPrefix(gardenId, `BASKET#${week}#`)).map((item) => withoutKeys<PlannedBasket>(item));
+      return (await queryWeek(gardenId, `BASKET#${week}#`)).map((item) => withoutKeys<PlannedBasket>(item));
     },
 
     /**
@@ -178,7 +162,7 @@ export function createWeekStore(db: DynamoDBDocumentClient, tables: TableNames) 
 
     /** Summaries of the garden's weeks, most recent first. */
     async summaries(gardenId: string, limit: number): Promise<WeekSummary[]> {
-      const items = await queryPrefix(gardenId, 'WEEK#');
+      const items = await queryWeek(gardenId, 'WEEK#');
       return items
         .filter((item) => item.entity === 'week-summary')
         .map((item) => withoutKeys<WeekSummary>(item))
