@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, type App } from './app.ts';
-import { createStore } from '../adapters/store/index.ts';
-import { Client, Connection } from '@temporalio/client';
-import { createApiServices } from './plugins/services.ts';
-import { S3Client } from '@aws-sdk/client-s3';
-import { createDocumentStore } from '../adapters/store/documents.ts';
 import type { CallerIdentity } from './auth/identity.ts';
+import { unreachableServices } from '../tests/support/unreachable-services.ts';
 
 // What a person sees when a dependency fails: the real app, with its store pointed at a port
 // where no database answers (as when DynamoDB is down).
@@ -21,12 +17,7 @@ describe('when the database does not answer', () => {
 
   beforeAll(async () => {
     app = await buildApp({
-      services: createApiServices(
-        createStore({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9', tablePrefix: 'nowhere' }),
-        // No Temporal call happens before the store fails.
-        new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
-        createDocumentStore(new S3Client({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9' }), 'nowhere'),
-      ),
+      services: unreachableServices(),
       verifyToken: async () => staff,
       oidcIssuer: 'http://localhost:1/realms/x',
       webClientId: 'web',

@@ -6,11 +6,7 @@ import { createAccount, deleteAccounts, type TestAccount } from '../tests/suppor
 import { defaultRateLimits } from './plugins/rate-limits.ts';
 import { ApiSettings, rateLimitsOf } from './settings.ts';
 import { buildApp } from './app.ts';
-import { createApiServices } from './plugins/services.ts';
-import { createStore } from '../adapters/store/index.ts';
-import { createDocumentStore } from '../adapters/store/documents.ts';
-import { S3Client } from '@aws-sdk/client-s3';
-import { Client, Connection } from '@temporalio/client';
+import { unreachableServices } from '../tests/support/unreachable-services.ts';
 
 /** The body every error has, minus the request id. */
 const tooMany = {
@@ -131,11 +127,7 @@ describe('rate limits', () => {
 
   it("counts the client address the trusted proxy reports, not the proxy's own", async () => {
     const behindProxy = await buildApp({
-      services: createApiServices(
-        createStore({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9', tablePrefix: 'nowhere' }),
-        new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
-        createDocumentStore(new S3Client({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9' }), 'nowhere'),
-      ),
+      services: unreachableServices(),
       verifyToken: () => Promise.reject(new Error('no token is sent here')),
       oidcIssuer: 'http://127.0.0.1:9/realms/none',
       webClientId: 'cocagne-web',

@@ -1,14 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { S3Client } from '@aws-sdk/client-s3';
-import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentStore } from '../adapters/store/documents.ts';
-import { createStore } from '../adapters/store/index.ts';
 import { assertWebBuilt, webDist } from '../tests/support/browser.ts';
 import { buildApp, type App, type AppOptions } from './app.ts';
 import type { CallerIdentity } from './auth/identity.ts';
-import { createApiServices } from './plugins/services.ts';
 import { tileSource } from './plugins/security-headers.ts';
+import { unreachableServices } from '../tests/support/unreachable-services.ts';
 
 const staff: CallerIdentity = {
   userId: 'u1',
@@ -22,11 +18,7 @@ const issuer = 'https://id.example.org/realms/cocagne';
 /** The app as the server builds it, over services that no request here reaches. */
 function app(options: Pick<AppOptions, 'publicUrl' | 'map'>): Promise<App> {
   return buildApp({
-    services: createApiServices(
-      createStore({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9', tablePrefix: 'nowhere' }),
-      new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
-      createDocumentStore(new S3Client({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9' }), 'nowhere'),
-    ),
+    services: unreachableServices(),
     verifyToken: async () => staff,
     oidcIssuer: issuer,
     webClientId: 'cocagne-web',

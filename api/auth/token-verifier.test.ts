@@ -1,7 +1,5 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Client, Connection } from '@temporalio/client';
-import { S3Client } from '@aws-sdk/client-s3';
 import {
   exportJWK,
   exportSPKI,
@@ -13,14 +11,12 @@ import {
   type JWTPayload,
 } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createDocumentStore } from '../../adapters/store/documents.ts';
-import { createStore } from '../../adapters/store/index.ts';
 import { isCocagneError } from '../../domain/errors.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../../tests/support/keycloak.ts';
 import { buildApp } from '../app.ts';
-import { createApiServices } from '../plugins/services.ts';
 import { createTokenVerifier, type TokenVerifier } from './token-verifier.ts';
+import { unreachableServices } from '../../tests/support/unreachable-services.ts';
 
 /**
  * An identity provider that answers as Keycloak does (discovery, then its key set), and that
@@ -219,11 +215,7 @@ describe('access tokens', () => {
     provider = await startProvider({ keys: [{ ...publicJwk, alg: 'RS256' }] });
     provider.discovery = 'hang';
     const app = await buildApp({
-      services: createApiServices(
-        createStore({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9', tablePrefix: 'nowhere' }),
-        new Client({ connection: Connection.lazy({ address: '127.0.0.1:9' }) }),
-        createDocumentStore(new S3Client({ region: 'eu-west-3', endpoint: 'http://127.0.0.1:9' }), 'nowhere'),
-      ),
+      services: unreachableServices(),
       verifyToken: createTokenVerifier({ issuer: provider.issuer, audience, timeoutMs: 300 }),
       oidcIssuer: provider.issuer,
       webClientId: 'cocagne-web',

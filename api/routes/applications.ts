@@ -11,7 +11,7 @@ import { SubscriptionView } from '../../domain/views.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
-import { readBack, withNames } from './subscription-views.ts';
+import { readBack, withNames } from '../views/subscription-views.ts';
 
 const gardenLabel = { fr: 'Jardin', en: 'Garden' };
 
@@ -89,6 +89,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens/:gardenId/offer',
     {
+      config: { openToEveryGarden: { reason: "the garden's public offer, read before signing in" } },
       schema: {
         tags: ['joining'],
         summary: "A garden's depots, seasons and rules, for people who want to join (public).",
@@ -133,6 +134,8 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     '/gardens/:gardenId/applications',
     {
       onRequest: [app.limitPerAddress('signUps'), app.authenticate],
+      // A person applying has no garden yet: their account joins this one once recorded.
+      config: { openToEveryGarden: { reason: 'an application to join the garden' } },
       schema: {
         tags: ['joining'],
         summary:

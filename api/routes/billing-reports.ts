@@ -16,7 +16,7 @@ import { addCents, cents } from '../../domain/money.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { Month } from '../../domain/ids.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
-import { collectionState } from './member-billing.ts';
+import { collectionState } from '../views/member-billing.ts';
 
 const MonthRange = Query({
   from: Type.Optional(Type.String({ ...Month, description: 'First month, YYYY-MM.' })),

@@ -9,7 +9,7 @@ import { deliveriesCalendar, type FeedDelivery, type FeedDepot } from '../../dom
 import type { SubscriptionStatus } from '../../domain/subscription.ts';
 import { CalendarToken } from '../../domain/ids.ts';
 import { errorAnswers, MemberParams } from '../schemas.ts';
-import { requireMemberAccess } from './members.ts';
+import { requireMemberAccess } from '../plugins/access.ts';
 
 export interface CalendarFeedOptions {
   /** The address members reach the app at ("https://cocagne.example.org"), for the feed URL. */

@@ -7,7 +7,7 @@ import { SubscriptionView } from '../../domain/views.ts';
 import { invoiceLabel, outstanding } from '../../domain/invoices.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
-import { withNames } from './subscription-views.ts';
+import { withNames } from '../views/subscription-views.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { canRetryNow, incidentKinds } from '../../domain/incidents.ts';
 

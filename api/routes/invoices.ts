@@ -16,17 +16,15 @@ import { memberDisplayName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
 import { actorOf, type CallerIdentity } from '../auth/identity.ts';
-import { requireMemberAccess } from './members.ts';
-import { callerOf } from '../plugins/auth.ts';
-import { errorAnswers, fileAnswer, GardenParams, InvoiceParams, MemberParams, Query } from '../schemas.ts';
 import {
-  collectionOf,
-  collectionState,
   invoiceNotFound,
-  memberBilling,
   memberNotFound,
   requireInvoiceAccess,
-} from './member-billing.ts';
+  requireMemberAccess,
+} from '../plugins/access.ts';
+import { callerOf } from '../plugins/auth.ts';
+import { errorAnswers, fileAnswer, GardenParams, InvoiceParams, MemberParams, Query } from '../schemas.ts';
+import { collectionOf, collectionState, memberBilling } from '../views/member-billing.ts';
 
 const decisions = ['retry', 'manual', 'write-off', 'suspend'] as const;
 

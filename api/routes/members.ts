@@ -1,34 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { CocagneError, notFound, refusedInput } from '../../domain/errors.ts';
+import { CocagneError, refusedInput } from '../../domain/errors.ts';
 import { ContactPreferences, Member, MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import type { FastifyRequest } from 'fastify';
-import { callerOf } from '../plugins/auth.ts';
+import { memberNotFound, requireMemberAccess } from '../plugins/access.ts';
 import { errorAnswers, GardenParams, MemberPage, MemberParams, Query, Version } from '../schemas.ts';
 import { PageCursor } from '../../domain/ids.ts';
-
-const memberLabel = { fr: 'Adhérent', en: 'Member' };
 
 export const MemberUpdate = Type.Object(
   { ...MemberInput.properties, version: Version(1) },
   { additionalProperties: false },
 );
-
-/** Staff reach every member of their garden; a member, their own household only. */
-export function mayReachMember(request: FastifyRequest, memberId: string): boolean {
-  const caller = callerOf(request);
-  return caller.roles.some((role) => staffRoles.includes(role)) || caller.memberId === memberId;
-}
-
-/**
- * Another household's record answers as one that does not exist: decided from the token
- * before anything is read, so neither the answer nor its timing tells the two apart.
- */
-export function requireMemberAccess(request: FastifyRequest, memberId: string): void {
-  if (!mayReachMember(request, memberId)) throw notFound(memberLabel);
-}
 
 const NotificationLogEntry = Type.Object({
   kind: Type.Enum([...notificationKinds]),
@@ -119,7 +102,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId, memberId } = request.params;
       requireMemberAccess(request, memberId);
       const member = await store.members.get(gardenId, memberId);
-      if (!member) throw notFound(memberLabel);
+      if (!member) throw memberNotFound();
       return member;
     },
   );
@@ -173,7 +156,7 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId, memberId } = request.params;
       requireMemberAccess(request, memberId);
       const member = await store.members.get(gardenId, memberId);
-      if (!member) throw notFound(memberLabel);
+      if (!member) throw memberNotFound();
       if (request.body.sms && !member.phone) {
         throw new CocagneError(
           'refused',

@@ -4,7 +4,7 @@ import { notFound } from '../../domain/errors.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { paymentsNotConfigured } from '../../adapters/stripe/stripe-gateway.ts';
 import { errorAnswers, MemberParams } from '../schemas.ts';
-import { requireMemberAccess } from './members.ts';
+import { requireMemberAccess } from '../plugins/access.ts';
 
 const kinds = ['card', 'sepa'] as const;
 

@@ -8,7 +8,8 @@ import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { TierId } from '../../domain/ids.ts';
 import { errorAnswers, GardenParams, MemberParams, Version } from '../schemas.ts';
-import { memberBilling, memberNotFound } from './member-billing.ts';
+import { memberNotFound } from '../plugins/access.ts';
+import { memberBilling } from '../views/member-billing.ts';
 
 /** A garden's prices, solidarity tiers, membership fee, billing model and legal details. */
 export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {

@@ -4,15 +4,14 @@ import Type, { type TSchema } from 'typebox';
 import { CalendarDay, isIsoDate } from '../../domain/calendar.ts';
 import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
-import { staffRoles } from '../../domain/roles.ts';
 import { basketSizes, type Subscription } from '../../domain/subscription.ts';
 import { readGardenContext, scheduleContextOf } from '../../adapters/store/garden-context.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { DepotId } from '../../domain/ids.ts';
 import { errorAnswers, Query, SubscriptionParams, SubscriptionView } from '../schemas.ts';
-import { mayReachMember } from './members.ts';
-import { withNames } from './subscription-views.ts';
+import { isStaffCaller, mayReachMember } from '../plugins/access.ts';
+import { withNames } from '../views/subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
 
@@ -147,9 +146,8 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
     ),
     async (request) => {
       const { gardenId, subscription, actor } = await mine(request);
-      const caller = callerOf(request);
-      const isStaff = caller.roles.some((role) => staffRoles.includes(role));
-      const origin = isStaff && caller.memberId !== subscription.memberId ? 'staff' : 'member';
+      const byStaff = isStaffCaller(request) && callerOf(request).memberId !== subscription.memberId;
+      const origin = byStaff ? 'staff' : 'member';
       return view(await commands.cancel(gardenId, subscription.id, origin, request.body.reason, actor));
     },
   );

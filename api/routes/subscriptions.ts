@@ -20,8 +20,8 @@ import {
   SubscriptionParams,
   SubscriptionView,
 } from '../schemas.ts';
-import { mayReachMember, requireMemberAccess } from './members.ts';
-import { readBack, withNames } from './subscription-views.ts';
+import { mayReachMember, requireMemberAccess } from '../plugins/access.ts';
+import { readBack, withNames } from '../views/subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
 

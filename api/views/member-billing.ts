@@ -1,38 +1,8 @@
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../../adapters/store/index.ts';
 import { balanceOf, invoiceView, type Collection, type MemberBilling } from '../../domain/billing-views.ts';
 import { gardenDay } from '../../domain/calendar.ts';
-import { CocagneError, notFound } from '../../domain/errors.ts';
-import type { Invoice } from '../../domain/invoices.ts';
-import { invoiceLabel } from '../../domain/invoices.ts';
-import { staffRoles } from '../../domain/roles.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
-import { callerOf } from '../plugins/auth.ts';
-
-export const invoiceNotFound = (number: number) =>
-  new CocagneError('not_found', {
-    fr: `Facture ${invoiceLabel(number)} introuvable.`,
-    en: `Invoice ${invoiceLabel(number)} not found.`,
-  });
-
-export const memberNotFound = () => notFound({ fr: 'Adhérent', en: 'Member' });
-
-export function isStaffCaller(request: FastifyRequest): boolean {
-  return callerOf(request).roles.some((role) => staffRoles.includes(role));
-}
-
-/**
- * Staff read every invoice of their garden; a member, only their own. Another household's
- * invoice answers as a missing one, after the same read.
- */
-export function requireInvoiceAccess(
-  request: FastifyRequest,
-  invoice: Pick<Invoice, 'memberId' | 'number'>,
-): void {
-  if (!isStaffCaller(request) && callerOf(request).memberId !== invoice.memberId) {
-    throw invoiceNotFound(invoice.number);
-  }
-}
 
 /** The payment workflow's state, as its query answers it. */
 type PaymentState = NonNullable<Awaited<ReturnType<PaymentCommands['state']>>>;
