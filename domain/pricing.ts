@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { Act } from './actor.ts';
-import { addDays, type IsoDate } from './calendar.ts';
+import type { IsoDate } from './calendar.ts';
 import { TierId } from './ids.ts';
 import { cents, multiplyCents, type Cents } from './money.ts';
 import { basketSizes, type BasketSize } from './subscription.ts';
@@ -148,9 +148,4 @@ function addMonths(day: IsoDate, months: number): IsoDate {
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   target.setUTCDate(Math.min(date, lastDay));
   return target.toISOString().slice(0, 10);
-}
-
-/** The first day of the month after the one a day is in (monthly invoices are made then). */
-export function firstOfNextMonth(day: IsoDate): IsoDate {
-  return addDays(`${day.slice(0, 7)}-01`, 32).slice(0, 8) + '01';
 }

@@ -24,10 +24,6 @@ export async function startKeycloak(settings: OidcSettings): Promise<boolean> {
   return keycloak.init({ onLoad: 'check-sso', pkceMethod: 'S256', checkLoginIframe: false });
 }
 
-export function isSignedIn(): boolean {
-  return keycloak?.authenticated === true;
-}
-
 /**
  * A token valid for at least 30 more seconds, or undefined when nobody is signed in.
  * A failed refresh ends the session: listeners send the person back to the sign-in page.

@@ -53,13 +53,6 @@ export function formatDate(day: IsoDate): string {
   return formatDay(day, currentLocale());
 }
 
-/** "mar. 1 déc.": for lists where space is short. */
-export function formatShortDate(day: IsoDate): string {
-  return formatterFor('short', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
-    new Date(`${day}T00:00:00Z`),
-  );
-}
-
 /** "1 déc." */
 export function formatDayMonth(day: IsoDate): string {
   return formatterFor('dayMonth', { day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
