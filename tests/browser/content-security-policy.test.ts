@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApi, type TestApi } from '../support/api.ts';
-import { assertWebBuilt, browserTestPort, launchBrowser, signIn, webDist } from '../support/browser.ts';
+import type { TestApi } from '../support/api.ts';
+import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
 
 /**
  * The app under its real Content-Security-Policy: the pages of each area open, sign-in goes
@@ -10,13 +10,9 @@ import { assertWebBuilt, browserTestPort, launchBrowser, signIn, webDist } from 
 describe('the web app under its Content-Security-Policy', () => {
   let api: TestApi;
   let browser: Browser;
-  const baseUrl = `http://localhost:${browserTestPort}`;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('browser-csp', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('browser-csp'));
   });
 
   afterAll(async () => {

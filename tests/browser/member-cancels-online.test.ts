@@ -3,16 +3,14 @@ import type { Browser } from 'playwright-core';
 import { formatDay, gardenDay } from '../../domain/calendar.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
 import { cancellationEffectiveDate } from '../../domain/subscription-actions.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import type { TestApi } from '../support/api.ts';
 import {
   activeSubscription,
-  assertWebBuilt,
-  browserTestPort,
+  baseUrl,
   comingWeekday,
-  launchBrowser,
   phoneContext,
   signIn,
-  webDist,
+  startBrowserTest,
 } from '../support/browser.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { emailsTo, ensureSenderIdentity, sesClient, uniqueEmail } from '../support/moto.ts';
@@ -22,13 +20,9 @@ describe('a member cancels online', () => {
   let api: TestApi;
   let browser: Browser;
   const accounts: TestAccount[] = [];
-  const baseUrl = `http://localhost:${browserTestPort}`;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('cancel', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('cancel'));
     // moto forgets verified senders when it restarts.
     const ses = sesClient();
     await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');

@@ -3,17 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import type { Invoice } from '../../domain/invoices.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import type { TestApi } from '../support/api.ts';
 import { issueTestInvoice, printTestInvoice } from '../support/billing.ts';
-import {
-  assertWebBuilt,
-  browserTestPort,
-  launchBrowser,
-  phoneContext,
-  scrollWidth,
-  signIn,
-  webDist,
-} from '../support/browser.ts';
+import { baseUrl, phoneContext, scrollWidth, signIn, startBrowserTest } from '../support/browser.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 
 // Today and last month are read once: start clear of the garden's midnight.
@@ -22,16 +14,12 @@ await clearOfMidnight();
 describe('a member downloads an invoice on a phone', () => {
   let api: TestApi;
   let browser: Browser;
-  const baseUrl = `http://localhost:${browserTestPort}`;
   const today = gardenDay(new Date());
   let printed: Invoice;
   let notYet: Invoice;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('invoice-ui', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('invoice-ui'));
     printed = await issueTestInvoice(api, api.member.id, {
       total: 4500,
       dueOn: addDays(today, -3),

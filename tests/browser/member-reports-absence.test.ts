@@ -1,16 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addDays } from '../../domain/calendar.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import type { TestApi } from '../support/api.ts';
 import {
   activeSubscription,
-  assertWebBuilt,
-  browserTestPort,
-  launchBrowser,
+  baseUrl,
   phoneContext,
   scrollWidth,
   signIn,
-  webDist,
+  startBrowserTest,
 } from '../support/browser.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
@@ -20,13 +18,9 @@ describe('a member reports an absence on their phone', () => {
   let api: TestApi;
   let browser: Browser;
   const accounts: TestAccount[] = [];
-  const baseUrl = `http://localhost:${browserTestPort}`;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('absence', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('absence'));
   });
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { startTestApi, type TestApi } from '../support/api.ts';
 import { createTestGarden } from '../support/environment.ts';
 import {
   assertWebBuilt,
+  baseUrl,
   browserTestPort,
   launchBrowser,
   phoneContext,
@@ -34,7 +35,6 @@ describe('a person joins a garden online', () => {
   let api: TestApi;
   let browser: Browser;
   const accounts: TestAccount[] = [];
-  const baseUrl = `http://localhost:${browserTestPort}`;
 
   beforeAll(async () => {
     assertWebBuilt();

@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
-import { assertWebBuilt, browserTestPort, launchBrowser, signIn, webDist } from '../support/browser.ts';
+import type { TestApi } from '../support/api.ts';
+import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
 
 describe('staff approve a subscription in the browser', () => {
   let api: TestApi;
   let browser: Browser;
-  const baseUrl = `http://localhost:${browserTestPort}`;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('browser', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('browser'));
   });
 
   afterAll(async () => {

@@ -1,26 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startTestApi, type TestApi } from '../support/api.ts';
-import {
-  assertWebBuilt,
-  browserTestPort,
-  launchBrowser,
-  phoneContext,
-  signIn,
-  webDist,
-} from '../support/browser.ts';
+import type { TestApi } from '../support/api.ts';
+import { baseUrl, phoneContext, signIn, startBrowserTest } from '../support/browser.ts';
 
 describe('staff close and reopen a week of the delivery calendar', () => {
   let api: TestApi;
   let browser: Browser;
-  const baseUrl = `http://localhost:${browserTestPort}`;
   const closedWeeks = async () => (await api.store.settings.calendar(api.gardenId, new Date())).closedWeeks;
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('calendar', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('calendar'));
   });
 
   afterAll(async () => {

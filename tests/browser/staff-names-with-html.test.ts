@@ -1,15 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApi, type TestApi } from '../support/api.ts';
-import {
-  activeSubscription,
-  assertWebBuilt,
-  browserTestPort,
-  comingWeekday,
-  launchBrowser,
-  signIn,
-  webDist,
-} from '../support/browser.ts';
+import type { TestApi } from '../support/api.ts';
+import { activeSubscription, baseUrl, comingWeekday, signIn, startBrowserTest } from '../support/browser.ts';
 
 /**
  * Names are typed by people, and the maps draw them with Leaflet, which inserts any string it
@@ -20,17 +12,13 @@ import {
 describe('staff name a depot and a member with HTML, and nothing runs', () => {
   let api: TestApi;
   let browser: Browser;
-  const baseUrl = `http://localhost:${browserTestPort}`;
   const depotName = `<img src=x onerror="window.__xss='depot'"> Dépôt`;
   const memberFirstName = `<img src=y onerror="window.__xss='member';alert(1)">`;
   let otherDepotId = '';
   let memberId = '';
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('html-names', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('html-names'));
 
     const garden = `/api/gardens/${api.gardenId}`;
     // A second depot, whose page shows the first one as a landmark on its map.

@@ -4,16 +4,14 @@ import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
 import type { DeliveryCalendar } from '../../domain/delivery-calendar.ts';
 import { mondayOfWeek } from '../../domain/delivery-week.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
-import { startTestApi, type TestApi } from '../support/api.ts';
+import type { TestApi } from '../support/api.ts';
 import {
   activeSubscription,
-  assertWebBuilt,
-  browserTestPort,
-  launchBrowser,
+  baseUrl,
   phoneContext,
   scrollWidth,
   signIn,
-  webDist,
+  startBrowserTest,
 } from '../support/browser.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 
@@ -32,7 +30,6 @@ function pdfStart(page: Page, url: string): Promise<string> {
 describe('staff prepare a delivery week in the browser', () => {
   let api: TestApi;
   let browser: Browser;
-  const baseUrl = `http://localhost:${browserTestPort}`;
   const today = gardenDay(new Date());
   const week = isoWeek(addDays(today, 7));
   // The test garden's depot delivers on Tuesdays: next week's Tuesday is always ahead.
@@ -41,10 +38,7 @@ describe('staff prepare a delivery week in the browser', () => {
   const members: string[] = [];
 
   beforeAll(async () => {
-    assertWebBuilt();
-    api = await startTestApi('week-ui', { webDist });
-    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
-    browser = await launchBrowser();
+    ({ api, browser } = await startBrowserTest('week-ui'));
 
     const garden = `/api/gardens/${api.gardenId}`;
     const staff = api.accounts.staff;

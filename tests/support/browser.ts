@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { addDays, gardenDay, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
-import type { TestApi } from './api.ts';
+import { startTestApi, type TestApi } from './api.ts';
 import { testEnvironment } from './environment.ts';
 
 /** The built web app; `npm test` builds it before the browser tests. */
@@ -34,6 +34,20 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/** Where browser tests open the app. */
+export const baseUrl = `http://localhost:${browserTestPort}`;
+
+/**
+ * The app as a person reaches it: the API with the built web app over the real stack, served
+ * on the browser test port, and headless Chromium. The caller closes both.
+ */
+export async function startBrowserTest(name: string): Promise<{ api: TestApi; browser: Browser }> {
+  assertWebBuilt();
+  const api = await startTestApi(name, { webDist });
+  await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
+  return { api, browser: await launchBrowser() };
 }
 
 /** Signs in through the real Keycloak login page, starting from the app's own login page. */
