@@ -147,6 +147,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         memberFirstName: member.firstName,
         gardenName: garden.name,
         portalUrl,
+        timeZone: garden.timeZone,
       });
       // Members have no language setting yet: the gardens speak French.
       const message = renderNotification(notification, 'fr');
