@@ -1,6 +1,6 @@
 // Records the histories that temporal/replay.test.ts replays, by running each scenario on the
 // time-skipping test server with the current workflow code. Run it when a workflow gains a
-// new path worth guarding, then commit the new files:
+// new path worth guarding (a `patched()` id in temporal/patches.ts), then commit the new files:
 //   npm run stack up && sh infra/local/bin/cocagne exec node tests/record-histories.ts
 // It never overwrites a recorded history: a replay failure means running workflows would
 // break, and must be fixed in the workflow (with patched()), not by recording again.
@@ -13,6 +13,11 @@ import { addDays, gardenDay } from '../domain/calendar.ts';
 import { createTestGarden, testActivities, testStore } from './support/environment.ts';
 import { uniqueEmail } from './support/moto.ts';
 import { timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
+import {
+  gardenSettingsBroadcastId,
+  gardenSettingsBroadcastType,
+} from '../workflows/garden-settings/contract.ts';
+import { retryNowSignal } from '../workflows/incidents/contract.ts';
 import {
   cancelUpdate,
   changeTermsUpdate,
@@ -29,11 +34,25 @@ const env = await timeSkippingEnvironment();
 const store = await testStore();
 const { gardenId, depotId } = await createTestGarden(store, 'history');
 const taskQueue = `history-${randomUUID()}`;
+/** While true, the identity provider (Keycloak admin) is down; while `mailDown`, the mail service. */
+let providerDown = false;
+let mailDown = false;
+const real = testActivities(store);
 const worker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue,
   workflowBundle: await workflowBundle(),
-  activities: testActivities(store),
+  activities: {
+    ...real,
+    // No account in the local Keycloak: linking is played, as the tests do.
+    linkMemberAccount: async () => {
+      if (providerDown) throw new Error('Keycloak admin GET /users answered 503');
+    },
+    notifyMember: async (input: Parameters<typeof real.notifyMember>[0]) => {
+      if (mailDown) throw new Error('SES: Service Unavailable');
+      return real.notifyMember(input);
+    },
+  },
 });
 const today = gardenDay(new Date(await env.currentTimeMs()));
 // The depot delivers on Tuesdays: the first Tuesday at least a week ahead.
@@ -44,6 +63,7 @@ async function scenario(
   name: string,
   memberId: string,
   steps: (handle: Awaited<ReturnType<typeof start>>) => Promise<void>,
+  options: Pick<SubscriptionWorkflowInput, 'linkAccount'> = {},
 ) {
   const target = new URL(`../temporal/histories/${name}.json`, import.meta.url);
   if (existsSync(target)) {
@@ -56,15 +76,16 @@ async function scenario(
     { firstName: 'Test', lastName: memberId, email: uniqueEmail(memberId) },
     new Date().toISOString(),
   );
-  const handle = await start(memberId);
+  const handle = await start(memberId, options);
   await steps(handle);
   const history = await handle.fetchHistory();
   await writeFile(target, historyToJSON(history));
   console.log(`recorded ${target.pathname}`);
 }
 
-function start(memberId: string) {
+function start(memberId: string, options: Pick<SubscriptionWorkflowInput, 'linkAccount'>) {
   const input: SubscriptionWorkflowInput = {
+    ...options,
     gardenId,
     subscriptionId: `${memberId}.${startDate}`,
     request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate },
@@ -101,6 +122,56 @@ await worker.runUntil(async () => {
     await handle.executeUpdate(cancelUpdate, { args: [{ origin: 'member', actor: staff }] });
     await handle.result();
   });
+  // Patches link-account-beside-application, incidents-after-bounded-retries,
+  // legal-notices-until-sent and tell-prepared-weeks: a member applies online while the identity
+  // provider is down; the application reaches staff all the same, who approve it (the contract
+  // confirmation, which the law requires, goes out; the prepared weeks are told); the link is
+  // an incident until staff press « Relancer maintenant » once the provider is back; staff
+  // cancel at the member's request.
+  providerDown = true;
+  await scenario(
+    'subscription-online-application-linked-later',
+    `m-${randomUUID().slice(0, 6)}`,
+    async (handle) => {
+      await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
+      await env.sleep('20 minutes');
+      providerDown = false;
+      await handle.signal(retryNowSignal);
+      await env.sleep('1 hour');
+      await handle.executeUpdate(cancelUpdate, { args: [{ origin: 'member', actor: staff }] });
+      await handle.result();
+    },
+    { linkAccount: { userId: 'kc-history' } },
+  );
+  // Patch undelivered-notices-reported: staff reject an application while the mail service is
+  // down; the notice is given up after two days and staff are told.
+  mailDown = true;
+  await scenario(
+    'subscription-rejected-notice-undelivered',
+    `m-${randomUUID().slice(0, 6)}`,
+    async (handle) => {
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ input: { decision: 'reject', reason: 'Dépôt complet' }, actor: staff }],
+      });
+      await handle.result();
+    },
+  );
+  mailDown = false;
+  // Patch tell-prepared-weeks in the settings broadcast: the garden's calendar changed, the
+  // prepared weeks and the running subscriptions hear of it.
+  const broadcast = new URL('../temporal/histories/garden-settings-broadcast.json', import.meta.url);
+  if (existsSync(broadcast)) {
+    console.log(`kept ${broadcast.pathname} (already recorded)`);
+  } else {
+    const handle = await env.client.workflow.start(gardenSettingsBroadcastType, {
+      taskQueue,
+      workflowId: gardenSettingsBroadcastId(gardenId, 'calendar-history'),
+      args: [{ gardenId }],
+    });
+    await handle.result();
+    await writeFile(broadcast, historyToJSON(await handle.fetchHistory()));
+    console.log(`recorded ${broadcast.pathname}`);
+  }
 });
 await env.teardown();
 store.close();
