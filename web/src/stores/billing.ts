@@ -5,6 +5,7 @@ import { gardenDay } from '../../../domain/calendar.ts';
 import * as api from '../api-client/billing.ts';
 import type { DecisionInput, InvoiceView, ManualPaymentInput, MemberBilling } from '../api-client/billing.ts';
 import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId, useSessionStore } from './session.ts';
 
 interface MemberBillingState {
@@ -38,12 +39,15 @@ export const useBillingStore = defineStore('billing', () => {
     state.loading = true;
     state.error = undefined;
     try {
-      state.billing = await api.getMemberBilling(requireGardenId(), memberId);
+      const billing = await orProblem(
+        () => api.getMemberBilling(requireGardenId(), memberId),
+        (error) => {
+          state.error = error.message;
+        },
+      );
+      if (!billing) return undefined;
+      state.billing = billing;
       return state.billing;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      state.error = error.message;
-      return undefined;
     } finally {
       state.loading = false;
     }

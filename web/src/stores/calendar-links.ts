@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { getCalendarLink, renewCalendarLink } from '../api-client/members.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 /** The address a calendar app subscribes to (https), as calendar apps want it (webcal). */
@@ -22,10 +22,14 @@ export const useCalendarLinkStore = defineStore('calendarLinks', () => {
     busy.value[memberId] = true;
     delete errors.value[memberId];
     try {
-      byMember.value[memberId] = (await call()).url;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      errors.value[memberId] = error.message;
+      await orProblem(
+        async () => {
+          byMember.value[memberId] = (await call()).url;
+        },
+        (error) => {
+          errors.value[memberId] = error.message;
+        },
+      );
     } finally {
       busy.value[memberId] = false;
     }

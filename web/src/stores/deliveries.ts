@@ -3,7 +3,7 @@ import { ref } from 'vue';
 import type { IsoDate } from '../../../domain/calendar.ts';
 import * as api from '../api-client/subscriptions.ts';
 import type { UpcomingDelivery } from '../api-client/subscriptions.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 /** How many coming deliveries the screens show. */
@@ -27,13 +27,17 @@ export const useDeliveryStore = defineStore('deliveries', () => {
     latestRead.set(subscriptionId, read);
     loading.value[subscriptionId] = true;
     try {
-      const deliveries = await api.nextDeliveries(requireGardenId(), subscriptionId, count);
-      if (latestRead.get(subscriptionId) !== read) return;
-      bySubscription.value[subscriptionId] = deliveries;
-      delete errors.value[subscriptionId];
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      if (latestRead.get(subscriptionId) === read) errors.value[subscriptionId] = error.message;
+      await orProblem(
+        async () => {
+          const deliveries = await api.nextDeliveries(requireGardenId(), subscriptionId, count);
+          if (latestRead.get(subscriptionId) !== read) return;
+          bySubscription.value[subscriptionId] = deliveries;
+          delete errors.value[subscriptionId];
+        },
+        (error) => {
+          if (latestRead.get(subscriptionId) === read) errors.value[subscriptionId] = error.message;
+        },
+      );
     } finally {
       if (latestRead.get(subscriptionId) === read) loading.value[subscriptionId] = false;
     }

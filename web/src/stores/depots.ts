@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Depot, DepotInput } from '../../../domain/depot.ts';
 import * as api from '../api-client/depots.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 /** The garden's pick-up points (and home-delivery rounds): few and rarely changed, read once per visit. */
@@ -24,11 +24,15 @@ export const useDepotStore = defineStore('depots', () => {
       loading.value = true;
       error.value = undefined;
       try {
-        depots.value = await api.listDepots(requireGardenId());
-        loaded.value = true;
-      } catch (failure) {
-        if (!isApiError(failure)) throw failure;
-        error.value = failure.message;
+        await orProblem(
+          async () => {
+            depots.value = await api.listDepots(requireGardenId());
+            loaded.value = true;
+          },
+          (failure) => {
+            error.value = failure.message;
+          },
+        );
       } finally {
         loading.value = false;
         inFlight = undefined;

@@ -4,6 +4,7 @@ import type { ScheduleContext } from '../../../domain/delivery-schedule.ts';
 import * as api from '../api-client/garden-settings.ts';
 import type { DeliveryCalendar, DeliveryCalendarInput, GardenRules } from '../api-client/garden-settings.ts';
 import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { translate } from '../i18n/index.ts';
 import { useDepotStore } from './depots.ts';
 import { requireGardenId, useSessionStore } from './session.ts';
@@ -71,12 +72,16 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     loadingCalendar.value = true;
     calendarError.value = undefined;
     try {
-      saved.value = await api.getCalendar(requireGardenId());
-      pending.value = [];
-      conflict.value = false;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      calendarError.value = error.message;
+      await orProblem(
+        async () => {
+          saved.value = await api.getCalendar(requireGardenId());
+          pending.value = [];
+          conflict.value = false;
+        },
+        (error) => {
+          calendarError.value = error.message;
+        },
+      );
     } finally {
       loadingCalendar.value = false;
     }
@@ -85,12 +90,14 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
   async function loadRules(options: { force?: boolean } = {}): Promise<void> {
     if (rules.value && !options.force) return;
     rulesError.value = undefined;
-    try {
-      rules.value = await api.getRules(requireGardenId());
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      rulesError.value = error.message;
-    }
+    await orProblem(
+      async () => {
+        rules.value = await api.getRules(requireGardenId());
+      },
+      (error) => {
+        rulesError.value = error.message;
+      },
+    );
   }
 
   function isClosed(week: string): boolean {
@@ -106,19 +113,21 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     saving.value = true;
     try {
       for (let toggle = pending.value[0]; toggle && saved.value; toggle = pending.value[0]) {
-        try {
-          saved.value = await api.setWeekClosed(requireGardenId(), toggle.week, toggle.closed);
-          pending.value = pending.value.slice(1);
-          useToastStore().success(
-            translate(toggle.closed ? 'calendar.weekClosed' : 'calendar.weekReopened', {
-              week: Number(toggle.week.slice(6)),
-            }),
-          );
-        } catch (error) {
-          if (!isApiError(error)) throw error;
-          pending.value = pending.value.slice(1);
-          useToastStore().error(error.message);
-        }
+        await orProblem(
+          async () => {
+            saved.value = await api.setWeekClosed(requireGardenId(), toggle.week, toggle.closed);
+            pending.value = pending.value.slice(1);
+            useToastStore().success(
+              translate(toggle.closed ? 'calendar.weekClosed' : 'calendar.weekReopened', {
+                week: Number(toggle.week.slice(6)),
+              }),
+            );
+          },
+          (error) => {
+            pending.value = pending.value.slice(1);
+            useToastStore().error(error.message);
+          },
+        );
       }
     } finally {
       saving.value = false;

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../api-client/billing.ts';
 import type { InvoiceStatus, InvoiceView, PaymentsReport, UnpaidReport } from '../api-client/billing.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 export type InvoiceFilter = InvoiceStatus | 'all';
@@ -29,12 +29,17 @@ export const useInvoiceStore = defineStore('invoices', () => {
     part.loading.value = true;
     part.error.value = undefined;
     try {
-      part.data.value = await call();
-      return true;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      part.error.value = error.message;
-      return false;
+      return (
+        (await orProblem(
+          async () => {
+            part.data.value = await call();
+            return true;
+          },
+          (error) => {
+            part.error.value = error.message;
+          },
+        )) ?? false
+      );
     } finally {
       part.loading.value = false;
     }
@@ -48,11 +53,15 @@ export const useInvoiceStore = defineStore('invoices', () => {
     invoices.loading.value = true;
     invoices.error.value = undefined;
     try {
-      const answer = await api.listInvoices(gardenId, wanted === 'all' ? undefined : wanted);
-      if (mine === listRequest) invoices.data.value = answer;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      if (mine === listRequest) invoices.error.value = error.message;
+      await orProblem(
+        async () => {
+          const answer = await api.listInvoices(gardenId, wanted === 'all' ? undefined : wanted);
+          if (mine === listRequest) invoices.data.value = answer;
+        },
+        (error) => {
+          if (mine === listRequest) invoices.error.value = error.message;
+        },
+      );
     } finally {
       if (mine === listRequest) invoices.loading.value = false;
     }

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../api-client/joining.ts';
 import type { ApplicationInput, GardenOffer, PublicGarden } from '../api-client/joining.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import type { SubscriptionView } from '../api-client/subscriptions.ts';
 import { useSessionStore } from './session.ts';
 import { useSubscriptionStore } from './subscriptions.ts';
@@ -27,28 +27,31 @@ export const useJoiningStore = defineStore('joining', () => {
   /** Never rejects on an API error (kept in `gardensError`). */
   async function loadGardens(): Promise<void> {
     gardensError.value = undefined;
-    try {
-      gardens.value = await api.listGardens();
-      gardensLoaded.value = true;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      gardensError.value = error.message;
-    }
+    await orProblem(
+      async () => {
+        gardens.value = await api.listGardens();
+        gardensLoaded.value = true;
+      },
+      (error) => {
+        gardensError.value = error.message;
+      },
+    );
   }
 
   /** Never rejects on an API error (kept in `offerErrors`). */
   async function loadOffer(gardenId: string): Promise<GardenOffer | undefined> {
     if (offers.value[gardenId]) return offers.value[gardenId];
     delete offerErrors.value[gardenId];
-    try {
-      const offer = await api.getOffer(gardenId);
-      offers.value[gardenId] = offer;
-      return offer;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      offerErrors.value[gardenId] = error.message;
-      return undefined;
-    }
+    return orProblem(
+      async () => {
+        const offer = await api.getOffer(gardenId);
+        offers.value[gardenId] = offer;
+        return offer;
+      },
+      (error) => {
+        offerErrors.value[gardenId] = error.message;
+      },
+    );
   }
 
   /**
@@ -59,11 +62,9 @@ export const useJoiningStore = defineStore('joining', () => {
     const session = useSessionStore();
     for (let attempt = 0; attempt < wait.attempts; attempt++) {
       if (attempt > 0) await pause(wait.delayMs);
-      try {
+      await orProblem(async () => {
         await session.refreshIdentity();
-      } catch (error) {
-        if (!isApiError(error)) throw error;
-      }
+      });
       if (session.memberId && session.gardenId) return true;
     }
     return false;

@@ -7,7 +7,8 @@ import {
   type MemberInput,
 } from '../../../domain/member.ts';
 import * as api from '../api-client/members.ts';
-import { isAbort, isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
+import { isAbort } from '../api-client/request.ts';
 import { requireGardenId } from './session.ts';
 
 export const membersPerPage = 25;
@@ -52,21 +53,26 @@ export const useMemberStore = defineStore('members', () => {
     const cursor = cursors[cursors.length - 1];
     const search = list.search.trim();
     try {
-      const answer = await api.listMembers(
-        requireGardenId(),
-        { limit: membersPerPage, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) },
-        controller.signal,
+      await orProblem(
+        async () => {
+          const answer = await api.listMembers(
+            requireGardenId(),
+            { limit: membersPerPage, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) },
+            controller.signal,
+          );
+          answer.members.forEach(remember);
+          list.ids = answer.members.map((member) => member.id);
+          list.cursors = cursors;
+          list.nextCursor = answer.nextCursor;
+          list.loaded = true;
+        },
+        (error) => {
+          list.error = error.message;
+        },
       );
-      answer.members.forEach(remember);
-      list.ids = answer.members.map((member) => member.id);
-      list.cursors = cursors;
-      list.nextCursor = answer.nextCursor;
-      list.loaded = true;
     } catch (error) {
       // A newer search replaced this one: nothing to say.
-      if (isAbort(error)) return;
-      if (!isApiError(error)) throw error;
-      list.error = error.message;
+      if (!isAbort(error)) throw error;
     } finally {
       if (listController === controller) {
         list.loading = false;

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { listNotifications, type NotificationLogEntry } from '../api-client/members.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 interface MemberLog {
@@ -30,12 +30,20 @@ export const useNotificationLogStore = defineStore('notificationLog', () => {
     log.loading = true;
     log.error = undefined;
     try {
-      const page = await listNotifications(requireGardenId(), memberId, more ? log.nextCursor : undefined);
-      log.entries = more ? [...log.entries, ...page.entries] : page.entries;
-      log.nextCursor = page.nextCursor;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      log.error = error.message;
+      await orProblem(
+        async () => {
+          const page = await listNotifications(
+            requireGardenId(),
+            memberId,
+            more ? log.nextCursor : undefined,
+          );
+          log.entries = more ? [...log.entries, ...page.entries] : page.entries;
+          log.nextCursor = page.nextCursor;
+        },
+        (error) => {
+          log.error = error.message;
+        },
+      );
     } finally {
       log.loading = false;
     }

@@ -6,7 +6,7 @@ import type {
   PaymentMethodSetup,
   PaymentMethodView,
 } from '../api-client/payment-method.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { loadStripeJs, type StripeClient, type StripeFactory } from '../payments/stripe-js.ts';
 import { requireGardenId } from './session.ts';
 
@@ -30,13 +30,14 @@ export const usePaymentMethodStore = defineStore('paymentMethod', () => {
   async function load(memberId: string, options: { stripeTimeoutMs?: number } = {}): Promise<void> {
     online.value = 'checking';
     error.value = undefined;
-    try {
-      view.value = await api.getPaymentMethod(requireGardenId(), memberId);
-    } catch (failure) {
-      if (!isApiError(failure)) throw failure;
-      view.value = undefined;
-      // 404: online payment is not offered here (yet); 503: the payment service is out of reach.
-      if (failure.status !== 404 && failure.status !== 503) error.value = failure.message;
+    view.value = await orProblem(
+      () => api.getPaymentMethod(requireGardenId(), memberId),
+      (failure) => {
+        // 404: online payment is not offered here (yet); 503: the payment service is out of reach.
+        if (failure.status !== 404 && failure.status !== 503) error.value = failure.message;
+      },
+    );
+    if (!view.value) {
       online.value = 'offline';
       return;
     }

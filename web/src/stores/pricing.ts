@@ -3,6 +3,7 @@ import { ref } from 'vue';
 import * as api from '../api-client/billing.ts';
 import type { Pricing, PricingInput } from '../api-client/billing.ts';
 import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 /** The garden's prices, solidarity tiers, billing model and legal details (staff). */
@@ -19,11 +20,15 @@ export const usePricingStore = defineStore('pricing', () => {
     loading.value = true;
     error.value = undefined;
     try {
-      pricing.value = await api.getPricing(requireGardenId());
-      conflict.value = false;
-    } catch (failure) {
-      if (!isApiError(failure)) throw failure;
-      error.value = failure.message;
+      await orProblem(
+        async () => {
+          pricing.value = await api.getPricing(requireGardenId());
+          conflict.value = false;
+        },
+        (failure) => {
+          error.value = failure.message;
+        },
+      );
     } finally {
       loading.value = false;
     }

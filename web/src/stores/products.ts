@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { Product, ProductInput } from '../../../domain/products.ts';
 import * as api from '../api-client/products.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 /** The garden's catalogue: what goes into baskets, and in which unit it is counted. */
@@ -25,11 +25,15 @@ export const useProductStore = defineStore('products', () => {
       loading.value = true;
       error.value = undefined;
       try {
-        products.value = await api.listProducts(requireGardenId());
-        loaded.value = true;
-      } catch (failure) {
-        if (!isApiError(failure)) throw failure;
-        error.value = failure.message;
+        await orProblem(
+          async () => {
+            products.value = await api.listProducts(requireGardenId());
+            loaded.value = true;
+          },
+          (failure) => {
+            error.value = failure.message;
+          },
+        );
       } finally {
         loading.value = false;
         inFlight = undefined;

@@ -3,7 +3,7 @@ import { ref } from 'vue';
 import type { CompositionInput } from '../../../domain/delivery-week.ts';
 import * as api from '../api-client/weeks.ts';
 import type { WeekBasket, WeekComposition, WeekPhase, WeekSummary, WeekView } from '../api-client/weeks.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 
 /** Where a week stands: not started yet, or its workflow's phase. */
@@ -60,14 +60,18 @@ export const useWeekStore = defineStore('weeks', () => {
     const read = staleReads(week);
     loading.value[week] = true;
     try {
-      const view = await api.getWeek(requireGardenId(), week);
-      if (latestRead.get(week) !== read) return;
-      byWeek.value[week] = view;
-      delete errors.value[week];
-      if (view.progress) delete starting.value[week];
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      if (latestRead.get(week) === read) errors.value[week] = error.message;
+      await orProblem(
+        async () => {
+          const view = await api.getWeek(requireGardenId(), week);
+          if (latestRead.get(week) !== read) return;
+          byWeek.value[week] = view;
+          delete errors.value[week];
+          if (view.progress) delete starting.value[week];
+        },
+        (error) => {
+          if (latestRead.get(week) === read) errors.value[week] = error.message;
+        },
+      );
     } finally {
       if (latestRead.get(week) === read) loading.value[week] = false;
     }
@@ -123,24 +127,28 @@ export const useWeekStore = defineStore('weeks', () => {
 
   /** The week's baskets, for the depot sheets on screen; never rejects on an API error. */
   async function loadBaskets(week: string): Promise<void> {
-    try {
-      baskets.value[week] = await api.weekBaskets(requireGardenId(), week);
-      delete basketErrors.value[week];
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      basketErrors.value[week] = error.message;
-    }
+    await orProblem(
+      async () => {
+        baskets.value[week] = await api.weekBaskets(requireGardenId(), week);
+        delete basketErrors.value[week];
+      },
+      (error) => {
+        basketErrors.value[week] = error.message;
+      },
+    );
   }
 
   /** The last weeks' totals, most recent first; never rejects on an API error. */
   async function loadHistory(limit = 12): Promise<void> {
-    try {
-      history.value = await api.listWeeks(requireGardenId(), limit);
-      historyError.value = undefined;
-    } catch (error) {
-      if (!isApiError(error)) throw error;
-      historyError.value = error.message;
-    }
+    await orProblem(
+      async () => {
+        history.value = await api.listWeeks(requireGardenId(), limit);
+        historyError.value = undefined;
+      },
+      (error) => {
+        historyError.value = error.message;
+      },
+    );
   }
 
   /**
