@@ -3,7 +3,7 @@ import { computed, ref } from 'vue';
 import type { SubscriptionStatus } from '../../../domain/subscription.ts';
 import * as api from '../api-client/inbox.ts';
 import type { IncidentItem, InvoiceDecisionItem } from '../api-client/inbox.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { requireGardenId } from './session.ts';
 import { useSubscriptionStore } from './subscriptions.ts';
 
@@ -93,48 +93,52 @@ export const useInboxStore = defineStore('inbox', () => {
     loading.value = true;
     error.value = undefined;
     try {
-      const { items } = await api.listInbox(requireGardenId());
-      const subscriptions = useSubscriptionStore();
-      const applications: InboxEntry[] = [];
-      const weeks: WeekInboxEntry[] = [];
-      const invoices: InvoiceInboxEntry[] = [];
-      const incidents: IncidentInboxEntry[] = [];
-      for (const item of items) {
-        if (item.kind === 'incident') {
-          incidents.push({ ...item.incident, since: item.since });
-          continue;
-        }
-        if (item.kind === 'payment-decision') {
-          invoices.push({ ...item.invoice, kind: item.kind, since: item.since });
-          continue;
-        }
-        if (item.kind === 'subscription-approval') {
-          subscriptions.remember(item.subscription);
-          applications.push({
-            kind: item.kind,
-            since: item.since,
-            subscriptionId: item.subscription.id,
-            ...(item.depotLoad ? { depotLoad: item.depotLoad } : {}),
-          });
-        } else {
-          weeks.push({
-            kind: item.kind,
-            since: item.since,
-            week: item.week.week,
-            ...(item.week.deadline ? { deadline: item.week.deadline } : {}),
-            ...(item.week.total ? { total: item.week.total } : {}),
-          });
-        }
-      }
-      entries.value = applications;
-      weekEntries.value = weeks;
-      invoiceEntries.value = invoices;
-      incidentEntries.value = incidents;
-      loaded.value = true;
-      serverCount.value = applications.length + weeks.length + invoices.length + incidents.length;
-    } catch (failure) {
-      if (!isApiError(failure)) throw failure;
-      error.value = failure.message;
+      await orProblem(
+        async () => {
+          const { items } = await api.listInbox(requireGardenId());
+          const subscriptions = useSubscriptionStore();
+          const applications: InboxEntry[] = [];
+          const weeks: WeekInboxEntry[] = [];
+          const invoices: InvoiceInboxEntry[] = [];
+          const incidents: IncidentInboxEntry[] = [];
+          for (const item of items) {
+            if (item.kind === 'incident') {
+              incidents.push({ ...item.incident, since: item.since });
+              continue;
+            }
+            if (item.kind === 'payment-decision') {
+              invoices.push({ ...item.invoice, kind: item.kind, since: item.since });
+              continue;
+            }
+            if (item.kind === 'subscription-approval') {
+              subscriptions.remember(item.subscription);
+              applications.push({
+                kind: item.kind,
+                since: item.since,
+                subscriptionId: item.subscription.id,
+                ...(item.depotLoad ? { depotLoad: item.depotLoad } : {}),
+              });
+            } else {
+              weeks.push({
+                kind: item.kind,
+                since: item.since,
+                week: item.week.week,
+                ...(item.week.deadline ? { deadline: item.week.deadline } : {}),
+                ...(item.week.total ? { total: item.week.total } : {}),
+              });
+            }
+          }
+          entries.value = applications;
+          weekEntries.value = weeks;
+          invoiceEntries.value = invoices;
+          incidentEntries.value = incidents;
+          loaded.value = true;
+          serverCount.value = applications.length + weeks.length + invoices.length + incidents.length;
+        },
+        (failure) => {
+          error.value = failure.message;
+        },
+      );
     } finally {
       loading.value = false;
     }
@@ -142,12 +146,10 @@ export const useInboxStore = defineStore('inbox', () => {
 
   /** The count alone (start-up, dashboard); quiet on failure. */
   async function loadCount(): Promise<void> {
-    try {
+    await orProblem(async () => {
       serverCount.value = (await api.countInbox(requireGardenId())).count;
       countedOut.clear();
-    } catch (failure) {
-      if (!isApiError(failure)) throw failure;
-    }
+    });
   }
 
   function countOut(key: string): void {
@@ -157,7 +159,10 @@ export const useInboxStore = defineStore('inbox', () => {
     serverCount.value = Math.max(0, serverCount.value - 1);
   }
 
-  /** A decision was taken (here or on another screen): the count follows at once. */
+  /**
+   * A decision was taken (here or on another screen): the count follows at once. The screen
+   * that decided says so; the subscription store does not import this one.
+   */
   function decided(subscriptionId: string, status: SubscriptionStatus): void {
     if (awaiting.includes(status)) return;
     countOut(subscriptionId);

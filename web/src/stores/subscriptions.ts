@@ -8,10 +8,9 @@ import type {
 } from '../../../domain/subscription.ts';
 import * as api from '../api-client/subscriptions.ts';
 import type { SubscriptionView, TermsChangeInput } from '../api-client/subscriptions.ts';
-import { isApiError } from '../api-client/request.ts';
+import { orProblem } from '../api-client/problems.ts';
 import { translate } from '../i18n/index.ts';
 import { useDeliveryStore } from './deliveries.ts';
-import { useInboxStore } from './inbox.ts';
 import { requireGardenId, useSessionStore } from './session.ts';
 import { useToastStore } from './toasts.ts';
 
@@ -26,7 +25,8 @@ const oldestFirst = (a: SubscriptionView, b: SubscriptionView) =>
 
 /**
  * Subscriptions, one copy of each whatever screen read it, so a decision taken on one screen
- * shows on all of them (and in the pending count of the navigation).
+ * shows on all of them. An action's answer is the truth about its subscription; the lists
+ * other stores show (the inbox and its count) are told by the screen that acted, or read again.
  *
  * The API's reads come from a store that the subscription workflow writes a moment after it
  * acts: a read can be older than what a decision just returned. Each copy carries the
@@ -65,13 +65,8 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
   /** The garden's subscriptions, oldest application first; undefined when the read failed (already toasted). */
   async function fetchList(status?: SubscriptionStatus): Promise<string[] | undefined> {
     const gardenId = requireGardenId();
-    let views: SubscriptionView[];
-    try {
-      views = await api.listSubscriptions(gardenId, status);
-    } catch (error) {
-      if (isApiError(error)) return undefined;
-      throw error;
-    }
+    const views = await orProblem(() => api.listSubscriptions(gardenId, status));
+    if (!views) return undefined;
     views.forEach(remember);
     if (status === undefined || status === 'pending') {
       // Decided elsewhere since we read them: ask each one where it stands now.
@@ -102,13 +97,8 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
 
   /** A member's subscriptions; undefined when the read failed (already toasted). */
   async function fetchForMember(memberId: string): Promise<SubscriptionView[] | undefined> {
-    let views: SubscriptionView[];
-    try {
-      views = await api.listMemberSubscriptions(requireGardenId(), memberId);
-    } catch (error) {
-      if (isApiError(error)) return undefined;
-      throw error;
-    }
+    const views = await orProblem(() => api.listMemberSubscriptions(requireGardenId(), memberId));
+    if (!views) return undefined;
     const kept = views.map(remember).sort((a, b) => b.startDate.localeCompare(a.startDate));
     memberIds.value[memberId] = kept.map((view) => view.id);
     return kept;
@@ -138,7 +128,7 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
    * Approves, rejects or puts on the waiting list, showing the outcome at once. When the API
    * refuses (already decided, processing unavailable…) the subscription goes back to what it
    * was and the request chain shows the API's sentence. Returns the decided subscription, or
-   * undefined when refused.
+   * undefined when refused; the screen tells the inbox (`useInboxStore().decided`).
    */
   async function decide(
     id: string,
@@ -160,21 +150,24 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
         ...(reason ? { reason } : {}),
       },
     };
-    try {
-      const decided = await api.decideOnSubscription(requireGardenId(), id, {
-        decision: decision.decision,
-        ...(reason ? { reason } : {}),
-      });
-      delete deciding.value[id];
-      const kept = remember(decided);
-      useInboxStore().decided(id, kept.status);
-      const name = kept.memberName ?? '';
-      useToastStore().success(translate(effect.toast, { name }));
-      return kept;
-    } catch (error) {
+    const rollBack = () => {
       delete deciding.value[id];
       byId.value[id] = before;
-      if (isApiError(error)) return undefined;
+    };
+    try {
+      return await orProblem(async () => {
+        const decided = await api.decideOnSubscription(requireGardenId(), id, {
+          decision: decision.decision,
+          ...(reason ? { reason } : {}),
+        });
+        delete deciding.value[id];
+        const kept = remember(decided);
+        const name = kept.memberName ?? '';
+        useToastStore().success(translate(effect.toast, { name }));
+        return kept;
+      }, rollBack);
+    } catch (error) {
+      rollBack();
       throw error;
     }
   }
