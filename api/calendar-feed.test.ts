@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, gardenDay, isoWeekday } from '../domain/calendar.ts';
 import { deliveryUid } from '../domain/ical-feed.ts';
-import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { approvedSubscription, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { deliveryDayAhead } from '../tests/support/delivery-days.ts';
 
 /** The events of a feed, each as its properties by name (parameters dropped). */
@@ -41,26 +41,8 @@ describe('calendar feed', () => {
   };
 
   /** A weekly subscription, applied for by staff and approved. */
-  async function activeSubscription(memberId: string, startDate: string): Promise<string> {
-    const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
-      memberId,
-      basketSize: 'medium',
-      frequency: 'weekly',
-      depotId: api.depotId,
-      startDate,
-    });
-    expect(applied.statusCode, applied.body).toBe(201);
-    const { id } = applied.json<{ id: string }>();
-    const approved = await api.call(
-      api.accounts.staff,
-      'POST',
-      `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
-      { decision: 'approve' },
-    );
-    expect(approved.statusCode, approved.body).toBe(200);
-    expect(approved.json()).toMatchObject({ status: 'active' });
-    return id;
-  }
+  const activeSubscription = (memberId: string, startDate: string) =>
+    approvedSubscription(api, memberId, startDate);
 
   async function linkOf(account: TestApi['accounts']['member'], memberId: string): Promise<string> {
     const response = await api.call(account, 'GET', linkUrl(memberId));

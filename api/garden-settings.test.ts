@@ -3,7 +3,7 @@ import { addDays, gardenDay, isoWeek } from '../domain/calendar.ts';
 import type { DeliveryCalendar } from '../domain/delivery-calendar.ts';
 import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import { defaultGardenRules, type GardenRules } from '../domain/garden-rules.ts';
-import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { approvedSubscription, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
 
@@ -48,25 +48,7 @@ describe('garden settings', () => {
   }
 
   /** A weekly subscription at the garden's Tuesday depot, approved, starting today. */
-  async function activeSubscription(memberId: string): Promise<string> {
-    const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
-      memberId,
-      basketSize: 'medium',
-      frequency: 'weekly',
-      depotId: api.depotId,
-      startDate: today,
-    });
-    expect(applied.statusCode, applied.body).toBe(201);
-    const { id } = applied.json<{ id: string }>();
-    const approved = await api.call(
-      api.accounts.staff,
-      'POST',
-      `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
-      { decision: 'approve' },
-    );
-    expect(approved.statusCode, approved.body).toBe(200);
-    return id;
-  }
+  const activeSubscription = (memberId: string) => approvedSubscription(api, memberId, today);
 
   const nextDeliveries = async (id: string) => {
     const response = await api.call(

@@ -10,7 +10,7 @@ import {
 } from '../domain/delivery-schedule.ts';
 import { defaultGardenRules } from '../domain/garden-rules.ts';
 import type { Subscription } from '../domain/subscription.ts';
-import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { approvedSubscription, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
 
@@ -77,22 +77,7 @@ describe('actions on a subscription', () => {
 
   /** A weekly subscription of the test's member, applied for by staff and approved. */
   async function activeSubscription(startDate: IsoDate = freshStart()): Promise<Subscription> {
-    const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
-      memberId: api.member.id,
-      basketSize: 'medium',
-      frequency: 'weekly',
-      depotId: api.depotId,
-      startDate,
-    });
-    expect(applied.statusCode, applied.body).toBe(201);
-    const { id } = applied.json<{ id: string }>();
-    const approved = await api.call(
-      api.accounts.staff,
-      'POST',
-      `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
-      { decision: 'approve' },
-    );
-    expect(approved.statusCode, approved.body).toBe(200);
+    const id = await approvedSubscription(api, api.member.id, startDate);
     const subscription = await stored(id);
     expect(subscription).toMatchObject({ status: 'active' });
     return subscription;

@@ -125,3 +125,38 @@ export async function startTestApi(
   };
 }
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+
+/**
+ * A weekly subscription at the test garden's depot, applied for by staff and approved: the
+ * application must be recorded at once (201) and the approval answer 200.
+ */
+export async function approvedSubscription(
+  api: TestApi,
+  memberId: string,
+  startDate: string,
+): Promise<string> {
+  const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
+    memberId,
+    basketSize: 'medium',
+    frequency: 'weekly',
+    depotId: api.depotId,
+    startDate,
+  });
+  if (applied.statusCode !== 201)
+    throw new Error(`application answered ${applied.statusCode}: ${applied.body}`);
+  const { id } = applied.json<{ id: string }>();
+  const approved = await api.call(
+    api.accounts.staff,
+    'POST',
+    `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
+    { decision: 'approve' },
+  );
+  if (approved.statusCode !== 200)
+    throw new Error(`approval answered ${approved.statusCode}: ${approved.body}`);
+  if (approved.json<{ status: string }>().status !== 'active') {
+    throw new Error(
+      `approved subscription ${id} is ${approved.json<{ status: string }>().status}, not active`,
+    );
+  }
+  return id;
+}
