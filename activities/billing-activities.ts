@@ -1,6 +1,7 @@
 import { recordOf } from '../domain/records.ts';
 import { membershipYear, seasonOfMonth } from '../domain/billing-months.ts';
-import { addDays, formatMonth, gardenDay, isoWeek, type IsoDate } from '../domain/calendar.ts';
+import { addDays, formatMonth, gardenDay, type IsoDate } from '../domain/calendar.ts';
+import { isoWeek } from '../domain/iso-weeks.ts';
 import type { Actor } from '../domain/actor.ts';
 import { notFound } from '../domain/errors.ts';
 import {

@@ -9,10 +9,10 @@ import {
   countBaskets,
   depotsOverCapacity,
   emptyComposition,
-  weekDays,
   type PlannedBasket,
 } from '../domain/delivery-week.ts';
 import { incidentKeys } from '../domain/incidents.ts';
+import { weekDays } from '../domain/iso-weeks.ts';
 import type { Localized } from '../domain/locale.ts';
 import { basketSizes, type BasketSize } from '../domain/subscription.ts';
 import { weekDocuments } from './documents/week-documents.ts';

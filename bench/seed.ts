@@ -1,7 +1,7 @@
 import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Store } from '../adapters/store/index.ts';
-import { addDays, isoWeek, type IsoDate } from '../domain/calendar.ts';
-import { mondayOfWeek } from '../domain/delivery-week.ts';
+import { addDays, type IsoDate } from '../domain/calendar.ts';
+import { isoWeek, mondayOfWeek } from '../domain/iso-weeks.ts';
 import type { Depot } from '../domain/depot.ts';
 import { defaultGardenRules } from '../domain/garden-rules.ts';
 import type { BasketSize, Frequency, Subscription, SubscriptionStatus } from '../domain/subscription.ts';

@@ -1,15 +1,9 @@
 import Type from 'typebox';
-import {
-  addDays,
-  CalendarDay,
-  isIsoDate,
-  isoWeek,
-  isoWeekday,
-  isoWeekPattern,
-  type IsoDate,
-} from './calendar.ts';
+import { addDays, CalendarDay, isIsoDate, isoWeekday, type IsoDate } from './calendar.ts';
+import { isIsoWeek, isoWeek, isoWeekPattern } from './iso-weeks.ts';
 
-export { isoWeekPattern };
+// Kept reachable from here for the web app, which still imports it from this file.
+export { isIsoWeek };
 
 /** A season of deliveries (e.g. from March to the end of February). */
 export const Season = Type.Object(
@@ -103,15 +97,6 @@ export function calendarRefusal(input: DeliveryCalendarInput): { fr: string; en:
     return { fr: 'Deux saisons portent le même nom.', en: 'Two seasons have the same name.' };
   }
   return undefined;
-}
-
-/** Whether "2026-W53" names a real ISO week (years have 52 or 53). */
-export function isIsoWeek(week: string): boolean {
-  const match = /^(\d{4})-W(\d{2})$/.exec(week);
-  if (!match) return false;
-  const number = Number(match[2]);
-  // The 28th of December is always in a year's last week.
-  return number >= 1 && number <= Number(isoWeek(`${match[1]}-12-28`).slice(6));
 }
 
 export function seasonOf(calendar: Pick<DeliveryCalendar, 'seasons'>, day: IsoDate): Season | undefined {

@@ -1,13 +1,6 @@
-import {
-  addDays,
-  formatDay,
-  gardenDay,
-  gardenTimeZone,
-  isIsoDate,
-  isoWeekday,
-  type IsoDate,
-} from './calendar.ts';
+import { addDays, formatDay, gardenDay, gardenTimeZone, isIsoDate, type IsoDate } from './calendar.ts';
 import { cutoffOf, isDeliveryDay, seasonOf, type DeliveryCalendar } from './delivery-calendar.ts';
+import { mondayOf } from './iso-weeks.ts';
 import type { GardenRules } from './garden-rules.ts';
 import type { Localized } from './locale.ts';
 import { ownValue } from './records.ts';
@@ -61,10 +54,6 @@ export function termsOn(
     basketSize = change.basketSize ?? basketSize;
   }
   return { depotId, basketSize };
-}
-
-function mondayOf(day: IsoDate): IsoDate {
-  return addDays(day, 1 - isoWeekday(day));
 }
 
 /** Fortnightly subscriptions deliver every other ISO week, counted from their start week. */

@@ -1,7 +1,7 @@
 import Type from 'typebox';
 import { Act } from './actor.ts';
-import { addDays, isoWeek, type IsoDate } from './calendar.ts';
-import { isoWeekPattern } from './delivery-calendar.ts';
+import { addDays, type IsoDate } from './calendar.ts';
+import { isoWeek, isoWeekPattern, weekDays } from './iso-weeks.ts';
 import { ProductId } from './ids.ts';
 import { deliverySchedule, type ScheduleContext } from './delivery-schedule.ts';
 import type { Localized } from './locale.ts';
@@ -9,25 +9,8 @@ import { ownValue, recordOf } from './records.ts';
 import { roundQuantity, type Product } from './products.ts';
 import { basketSizes, type BasketSize, type Subscription } from './subscription.ts';
 
-/** The Monday of an ISO week ("2026-W49" → "2026-11-30"). */
-export function mondayOfWeek(week: string): IsoDate {
-  const [yearText, weekText] = week.split('-W');
-  const year = Number(yearText);
-  const number = Number(weekText);
-  // The 4th of January is always in week 1.
-  const fourth = new Date(Date.UTC(year, 0, 4));
-  const mondayOfWeekOne = addDays(fourth.toISOString().slice(0, 10), 1 - (fourth.getUTCDay() || 7));
-  return addDays(mondayOfWeekOne, 7 * (number - 1));
-}
-
-export function weekDays(week: string): IsoDate[] {
-  const monday = mondayOfWeek(week);
-  return [0, 1, 2, 3, 4, 5, 6].map((offset) => addDays(monday, offset));
-}
-
-export function weekAfter(week: string): string {
-  return isoWeek(addDays(mondayOfWeek(week), 7));
-}
+// Kept reachable from here for the web app, which still imports them from this file.
+export { mondayOfWeek, weekAfter } from './iso-weeks.ts';
 
 /**
  * The weeks whose baskets may be prepared on `today`: the current one and the next. Later

@@ -1,5 +1,6 @@
 import Type from 'typebox';
-import { isoWeekPattern, monthPattern } from './calendar.ts';
+import { monthPattern } from './calendar.ts';
+import { isoWeekPattern } from './iso-weeks.ts';
 import { CocagneError } from './errors.ts';
 import type { Localized } from './locale.ts';
 

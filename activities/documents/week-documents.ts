@@ -1,11 +1,7 @@
 import { formatDay, type IsoDate } from '../../domain/calendar.ts';
 import type { Depot } from '../../domain/depot.ts';
-import {
-  harvestTotals,
-  weekDays,
-  type CompositionInput,
-  type PlannedBasket,
-} from '../../domain/delivery-week.ts';
+import { harvestTotals, type CompositionInput, type PlannedBasket } from '../../domain/delivery-week.ts';
+import { weekDays } from '../../domain/iso-weeks.ts';
 import type { Member } from '../../domain/member.ts';
 import { formatPhone } from '../../domain/phone.ts';
 import { formatQuantity, type Product } from '../../domain/products.ts';

@@ -1,11 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import {
-  calendarRefusal,
-  DeliveryCalendar,
-  DeliveryCalendarInput,
-  isIsoWeek,
-} from '../../domain/delivery-calendar.ts';
+import { calendarRefusal, DeliveryCalendar, DeliveryCalendarInput } from '../../domain/delivery-calendar.ts';
+import { isIsoWeek } from '../../domain/iso-weeks.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { GardenRules, GardenRulesInput } from '../../domain/garden-rules.ts';
 import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';

@@ -1,17 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { isIsoWeek } from '../../domain/delivery-calendar.ts';
-import {
-  CompositionInput,
-  mondayOfWeek,
-  preparableWeeks,
-  WeekComposition,
-} from '../../domain/delivery-week.ts';
+import { CompositionInput, preparableWeeks, WeekComposition } from '../../domain/delivery-week.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { basketSizes } from '../../domain/subscription.ts';
-import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
+import { gardenDay } from '../../domain/calendar.ts';
+import { isIsoWeek, weekBefore } from '../../domain/iso-weeks.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query, Version, WeekParams } from '../schemas.ts';
@@ -195,7 +190,7 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId, week } = request.params;
       requireWeek(week);
-      const previousWeek = isoWeek(addDays(mondayOfWeek(week), -7));
+      const previousWeek = weekBefore(week);
       const previous = await store.weeks.composition(gardenId, previousWeek);
       if (!previous) {
         throw new CocagneError('not_found', {

@@ -1,4 +1,5 @@
-import { addDays, isoWeek, type IsoDate } from '../../domain/calendar.ts';
+import { addDays, type IsoDate } from '../../domain/calendar.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
 import type { DeliveryCalendarInput } from '../../domain/delivery-calendar.ts';
 import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';

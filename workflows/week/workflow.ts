@@ -9,9 +9,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { startOfDayIn } from '../../domain/delivery-calendar.ts';
-import { weekDays } from '../../domain/delivery-week.ts';
+import { isoWeek, weekDays } from '../../domain/iso-weeks.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
 import type { WeekActivities } from '../../activities/week-activities.ts';
 import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
