@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, formatMonth, gardenDay, isoWeek } from '../domain/calendar.ts';
 import { invoicePaymentProcessId } from '../domain/process-ids.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
-import { billingRunId } from '../workflows/billing/contract.ts';
+import { billingRunId, billingRunType } from '../workflows/billing/contract.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
 
 // Today and last month are read once: start clear of the garden's midnight.
@@ -112,6 +112,26 @@ describe('billing runs', () => {
   });
 
   afterAll(() => closeBilling(api));
+
+  it('answers 503 in words when the run is there but nobody answers for it', async () => {
+    // A run of a month long past, on a task queue no worker polls: it exists, its query waits.
+    const month = '2019-01';
+    await api.client.workflow.start(billingRunType, {
+      workflowId: billingRunId(api.gardenId, month),
+      taskQueue: `nobody-polls-${api.gardenId}`,
+      args: [{ gardenId: api.gardenId, month }],
+    });
+    try {
+      const answer = await api.call(api.accounts.staff, 'GET', runUrl(api, month));
+      expect(answer.statusCode, answer.body).toBe(503);
+      expect(answer.json()).toMatchObject({
+        error: 'unavailable',
+        message: expect.stringMatching(/La facturation ne répond pas/),
+      });
+    } finally {
+      await api.client.workflow.getHandle(billingRunId(api.gardenId, month)).terminate('test over');
+    }
+  });
 
   it('refuses a month not over yet (422 in French) and other roles (403), starting nothing', async () => {
     const current = await api.call(api.accounts.staff, 'POST', runUrl(api, thisMonth));

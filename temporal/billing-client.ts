@@ -1,3 +1,4 @@
+import { CocagneError } from '../domain/errors.ts';
 import {
   ScheduleAlreadyRunning,
   WorkflowExecutionAlreadyStartedError,
@@ -50,7 +51,16 @@ export function createBillingCommands(client: Client) {
         return undefined;
       } catch (error) {
         if (error instanceof WorkflowNotFoundError) return undefined;
-        throw error;
+        // The run is there but nobody answers for it (its worker down, Temporal out of reach):
+        // staff are told to try again, and the run goes on by itself once it is back.
+        throw new CocagneError(
+          'unavailable',
+          {
+            fr: "La facturation ne répond pas pour l'instant : elle reprendra d'elle-même. Réessayez dans un instant.",
+            en: 'Billing is not answering right now: it will go on by itself. Try again in a moment.',
+          },
+          { cause: error },
+        );
       }
     },
 
