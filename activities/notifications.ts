@@ -1,3 +1,4 @@
+import { failureTypes } from '../domain/failure-types.ts';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { ApplicationFailure } from '@temporalio/common';
@@ -130,7 +131,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const member = await deps.members.get(gardenId, memberId);
       if (!member) {
         throw ApplicationFailure.create({
-          type: 'member_not_found',
+          type: failureTypes.memberNotFound,
           message: `Member ${memberId} of garden ${gardenId} no longer exists: nothing to send.`,
           nonRetryable: true,
         });
@@ -138,7 +139,7 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
       const garden = await deps.gardens.get(gardenId);
       if (!garden) {
         throw ApplicationFailure.create({
-          type: 'garden_not_found',
+          type: failureTypes.gardenNotFound,
           message: `Garden ${gardenId} is not registered.`,
           nonRetryable: true,
         });
