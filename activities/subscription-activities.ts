@@ -1,3 +1,4 @@
+import { gardenTimeZone } from '../domain/calendar.ts';
 import type { DeliveryCalendar } from '../domain/delivery-calendar.ts';
 import type { GardenRules } from '../domain/garden-rules.ts';
 import { subscriptionProcessId } from '../domain/process-ids.ts';
@@ -70,7 +71,7 @@ export function createSubscriptionActivities(deps: {
       return {
         calendar: context.calendar,
         rules: context.rules,
-        timeZone: garden?.timeZone ?? 'Europe/Paris',
+        timeZone: garden?.timeZone ?? gardenTimeZone,
         depotWeekdays: context.depotWeekdays,
         depots: Object.fromEntries(
           depots.map((depot) => [

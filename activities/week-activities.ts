@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ApplicationFailure } from '@temporalio/common';
-import { formatDay, type IsoDate } from '../domain/calendar.ts';
+import { formatDay, gardenTimeZone, type IsoDate } from '../domain/calendar.ts';
 import { cutoffOf, isDeliveryDay } from '../domain/delivery-calendar.ts';
 import {
   basketsOfWeek,
@@ -135,7 +135,7 @@ export function createWeekActivities(deps: {
       const firstDay = weekDays(input.week).find((day) =>
         depots.some((depot) => isDeliveryDay(context.calendar, depot.deliveryWeekday, day)),
       );
-      const timeZone = garden?.timeZone ?? 'Europe/Paris';
+      const timeZone = garden?.timeZone ?? gardenTimeZone;
       return {
         counts,
         overCapacity,
@@ -190,6 +190,7 @@ export function createWeekActivities(deps: {
         members,
         depots,
         generatedAt: new Date(),
+        timeZone: garden.timeZone,
       });
       const listed = await Promise.all(
         documents.map(async (document) => {

@@ -1,9 +1,10 @@
 import Type from 'typebox';
 
 /**
- * Dates of the garden's life are calendar days in Europe/Paris, written as ISO dates
- * ("2026-11-24"). Instants (who did what when) are ISO timestamps in UTC.
+ * Dates of the garden's life are calendar days in the garden's time zone (its `timeZone`),
+ * written as ISO dates ("2026-11-24"). Instants (who did what when) are ISO timestamps in UTC.
  */
+/** The time zone of a garden that has none recorded, and the default wherever none is given. */
 export const gardenTimeZone = 'Europe/Paris';
 // ISO weeks have their own module; these two stay reachable from here for the web app and
 // the subscription workflow's tests, which still import them from this file.

@@ -4,6 +4,7 @@ import {
   type Client,
   type ScheduleOptions,
 } from '@temporalio/client';
+import { gardenTimeZone } from '../domain/calendar.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import type { GardenRules } from '../domain/garden-rules.ts';
 import { gardenIdKey } from '../workflows/search-attributes.ts';
@@ -54,7 +55,7 @@ export function createWeekSchedules(client: Client) {
     async ensure(
       gardenId: string,
       rules: Pick<GardenRules, 'weekPreparationDay' | 'weekPreparationHour'>,
-      timeZone = 'Europe/Paris',
+      timeZone = gardenTimeZone,
     ): Promise<void> {
       const wanted = options(gardenId, rules, timeZone);
       try {

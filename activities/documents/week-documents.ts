@@ -1,4 +1,4 @@
-import { formatDay, type IsoDate } from '../../domain/calendar.ts';
+import { formatDay, gardenTimeZone, type IsoDate } from '../../domain/calendar.ts';
 import type { Depot } from '../../domain/depot.ts';
 import { harvestTotals, type CompositionInput, type PlannedBasket } from '../../domain/delivery-week.ts';
 import { weekDays } from '../../domain/iso-weeks.ts';
@@ -29,6 +29,8 @@ export interface WeekDocumentInput {
   members: ReadonlyMap<string, Pick<Member, 'firstName' | 'lastName' | 'phone' | 'notes' | 'address'>>;
   depots: readonly Depot[];
   generatedAt: Date;
+  /** The garden's, for the hour the documents were printed; Paris when it has none. */
+  timeZone?: string;
 }
 
 const weekLabel = (week: string) => {
@@ -36,8 +38,8 @@ const weekLabel = (week: string) => {
   return `semaine ${week.slice(6)} (du ${formatDay(days[0] as IsoDate)} au ${formatDay(days[6] as IsoDate)})`;
 };
 
-const generated = (at: Date) =>
-  `Édité le ${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Paris' }).format(at)}`;
+const generated = (at: Date, timeZone = gardenTimeZone) =>
+  `Édité le ${new Intl.DateTimeFormat('fr-FR', { dateStyle: 'long', timeStyle: 'short', timeZone }).format(at)}`;
 
 /** The week's documents, printed. */
 export async function weekDocuments(input: WeekDocumentInput): Promise<WeekDocument[]> {
@@ -54,7 +56,7 @@ export function weekDocumentModels(input: WeekDocumentInput): WeekDocumentModel[
   const planned = input.baskets.filter((basket) => basket.state === 'planned');
   const total = { small: 0, medium: 0, large: 0 };
   for (const basket of planned) total[basket.basketSize] += basket.baskets;
-  const footer = `${input.gardenName} — ${generated(input.generatedAt)}`;
+  const footer = `${input.gardenName} — ${generated(input.generatedAt, input.timeZone || undefined)}`;
   const documents: WeekDocumentModel[] = [];
 
   const harvest = harvestTotals(input.composition, total, input.products);

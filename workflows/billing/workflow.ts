@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { BillingActivities, IssuedInvoice } from '../../activities/billing-activities.ts';
-import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { addDays, gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
 import { invoicePayment } from '../payment/workflow.ts';
 import { gardenIdKey } from '../search-attributes.ts';
@@ -34,7 +34,6 @@ const billingActivities = proxyActivities<BillingActivities>({
 
 /** Households or subscriptions billed per run before continuing as new: the history stays small. */
 const targetsPerRun = 150;
-const paris = 'Europe/Paris';
 
 /**
  * Bills a month: lists what to bill, then for each household (or season subscription) issues
@@ -184,7 +183,7 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
 
 /** Started on the 1st of each month by the garden's schedule: bills the month just ended. */
 export async function billingRunTrigger(input: { gardenId: string }): Promise<string> {
-  const today = gardenDay(new Date(), paris);
+  const today = gardenDay(new Date(), gardenTimeZone);
   const month = addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
   try {
     await startChild(billingRun, {

@@ -15,7 +15,7 @@ import type {
   InvoiceForCollection,
 } from '../../activities/billing-activities.ts';
 import type { NotificationActivities } from '../../activities/notifications.ts';
-import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { addDays, gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
 import { notificationKindLabels, type NotificationRequest } from '../../domain/notifications.ts';
 import { incidentKeys, undeliveredSummary } from '../../domain/incidents.ts';
@@ -46,7 +46,6 @@ const { notifyMember } = proxyActivities<NotificationActivities>({
 /** A charge's outcome once it was sent (or found) at Stripe. */
 type SentCharge = ChargeOutcome & { status: Exclude<ChargeOutcome['status'], 'amount-changed'> };
 
-const paris = 'Europe/Paris';
 /** Charges are made in the morning, garden time. */
 const chargeHour = 8;
 /**
@@ -187,7 +186,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
           paymentIntentId: event.paymentIntentId,
           amount: event.amount ?? info.outstanding,
           method: event.method ?? info.paymentMethod?.kind ?? 'card',
-          receivedOn: gardenDay(new Date(event.created * 1000), paris),
+          receivedOn: gardenDay(new Date(event.created * 1000), gardenTimeZone),
         });
       if (!ourIntents().has(event.paymentIntentId)) {
         // A success about a PaymentIntent no attempt knows: Stripe charged, but its answer
@@ -354,7 +353,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
   async function collect(): Promise<void> {
     // 1. Until the due date, nothing but payments recorded by staff.
     if (settled()) return finish();
-    const dueAt = atHour(info.dueOn, chargeHour, paris).getTime();
+    const dueAt = atHour(info.dueOn, chargeHour, gardenTimeZone).getTime();
     state = { ...state, phase: 'scheduled', nextAttemptAt: new Date(dueAt).toISOString() };
     if (await waitOrSettle(dueAt - Date.now())) return finish();
 
@@ -380,7 +379,8 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
         fr: 'Le paiement a été refusé.',
         en: 'The payment was declined.',
       };
-      const nextAttempt = delay !== undefined ? addDays(gardenDay(new Date(), paris), delay) : undefined;
+      const nextAttempt =
+        delay !== undefined ? addDays(gardenDay(new Date(), gardenTimeZone), delay) : undefined;
       tell(`failed/${state.attempts.length}`, {
         kind: 'payment-failed',
         data: {
@@ -392,7 +392,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
         },
       });
       if (!nextAttempt) break;
-      const at = atHour(nextAttempt, chargeHour, paris).getTime();
+      const at = atHour(nextAttempt, chargeHour, gardenTimeZone).getTime();
       state = { ...state, phase: 'waiting-retry', nextAttemptAt: new Date(at).toISOString() };
       if (await waitOrSettle(at - Date.now())) return finish();
     }

@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { addDays, gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { startOfDayIn } from '../../domain/delivery-calendar.ts';
 import { isoWeek, weekDays } from '../../domain/iso-weeks.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
@@ -36,7 +36,6 @@ const weekActivities = proxyActivities<WeekActivities>({
 
 /** Subscriptions planned per activity: the progress bar moves, and no activity runs long. */
 const planningChunk = 200;
-const paris = 'Europe/Paris';
 
 /**
  * One garden's delivery week: plan one basket per subscription and delivery day, count them
@@ -231,7 +230,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
   };
 
   // 4. Until the week is over, late absences and changes update baskets, counts and sheets.
-  const endOfWeek = startOfDayIn(addDays(weekDays(week)[6] ?? week, 1), paris).getTime();
+  const endOfWeek = startOfDayIn(addDays(weekDays(week)[6] ?? week, 1), gardenTimeZone).getTime();
   for (;;) {
     if (hasChanges()) {
       await absorbChanges();
@@ -251,7 +250,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
  * current one, under its business id, so a second start (or a manual one) does nothing.
  */
 export async function weekPreparationTrigger(input: WeekTriggerInput): Promise<string> {
-  const today = gardenDay(new Date(), paris);
+  const today = gardenDay(new Date(), gardenTimeZone);
   const week = isoWeek(addDays(today, 7 * input.weeksAhead));
   try {
     await startChild(weekPreparation, {
