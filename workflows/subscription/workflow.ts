@@ -11,17 +11,23 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { gardenDay } from '../../domain/calendar.ts';
 import { preparableWeeks } from '../../domain/delivery-week.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
-import { atHour, seasonAfter, seasonOf, startOfDayIn } from '../../domain/delivery-calendar.ts';
+import { seasonAfter, seasonOf } from '../../domain/delivery-calendar.ts';
 import {
   absenceRefusal,
   firstChangeableDelivery,
   upcomingDeliveries,
   type ScheduleContext,
-  type ScheduledDelivery,
 } from '../../domain/delivery-schedule.ts';
+import {
+  applyEvent,
+  nextEvent,
+  scheduleContextOf,
+  type SubscriptionEvent,
+} from '../../domain/subscription-timeline.ts';
+import { cancellationOutcome, suspensionStart } from '../../domain/subscription-outcomes.ts';
 import { failureTypes } from '../../domain/failure-types.ts';
 import type { Localized } from '../../domain/locale.ts';
 import { ownValue } from '../../domain/records.ts';
@@ -32,7 +38,6 @@ import {
 } from '../../domain/notifications.ts';
 import { incidentKeys, undeliveredSummary } from '../../domain/incidents.ts';
 import {
-  cancellationEffectiveDate,
   cancellationRefusal,
   changeRefusal,
   compactSubscription,
@@ -104,8 +109,6 @@ const requiredNotices = proxyActivities<NotificationActivities>({
   retry: { ...boundedRetry, nonRetryableErrorTypes: [failureTypes.memberNotFound] },
 });
 
-/** Hour (garden time) of reminders that are not tied to a delivery. */
-const noticeHour = 10;
 const defaultHistoryLimit = 2_000;
 
 const preparing: Localized = {
@@ -150,13 +153,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   const now = () => new Date();
   const timeZone = () => garden?.timeZone ?? 'Europe/Paris';
   const today = () => gardenDay(now(), timeZone());
-  const scheduleContext = (): ScheduleContext | undefined =>
-    garden && {
-      calendar: garden.calendar,
-      depotWeekdays: garden.depotWeekdays,
-      absencePolicy: garden.rules.absencePolicy,
-      timeZone: garden.timeZone,
-    };
+  const scheduleContext = (): ScheduleContext | undefined => garden && scheduleContextOf(garden);
   const depotOf = (depotId: string) => (garden ? ownValue(garden.depots, depotId) : undefined);
 
   /** A new state of the subscription, to be recorded by the main loop. */
@@ -196,15 +193,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     const current = subscription.suspension;
     if (current?.invoiceNumbers.includes(args.invoiceNumber)) return;
     // From the first delivery still open to changes: baskets already promised are kept.
-    const context = scheduleContext();
-    const from =
-      current?.from ??
-      (context
-        ? upcomingDeliveries(subscription, context, now(), 10).find(
-            (delivery) => Date.parse(delivery.changeableUntil) > now().getTime(),
-          )?.date
-        : undefined) ??
-      today();
+    const from = suspensionStart(subscription, scheduleContext(), now(), timeZone());
     change({
       suspension: {
         from,
@@ -407,27 +396,14 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     async ({ origin, reason, actor }: CancelArgs) => {
       const at = now().toISOString();
       const trimmed = reason?.trim();
-      const notStarted = subscription.status === 'pending' || subscription.status === 'waitlisted';
-      const effectiveDate = notStarted
-        ? today()
-        : cancellationEffectiveDate(
-            subscription,
-            garden?.rules ?? { cancellationNoticeDays: 0 },
-            now(),
-            timeZone(),
-          );
+      const { effectiveDate, change: ending } = cancellationOutcome(
+        subscription,
+        garden?.rules ?? { cancellationNoticeDays: 0 },
+        now(),
+        timeZone(),
+      );
       const cancellation = { by: actor, at, origin, effectiveDate, ...(trimmed ? { reason: trimmed } : {}) };
-      const revision = change({
-        cancellation,
-        ...(notStarted
-          ? { status: 'cancelled' as const }
-          : {
-              endDate:
-                subscription.endDate && subscription.endDate < effectiveDate
-                  ? subscription.endDate
-                  : effectiveDate,
-            }),
-      });
+      const revision = change({ cancellation, ...ending });
       notice('cancellation', {
         kind: 'cancellation-acknowledged',
         data: { requestedAt: at, effectiveDate, origin, ...(trimmed ? { reason: trimmed } : {}) },
@@ -454,108 +430,14 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       },
     ]);
 
-  /** The next thing time brings to a running subscription, if any. */
-  function nextEvent(): { at: number; run: () => void } | undefined {
-    const context = scheduleContext();
-    if (!garden || !context || !isRunning(subscription)) return undefined;
-    const zone = timeZone();
-    const events: Array<{ at: number; run: () => void }> = [];
-    const pause = subscription.pause;
-    if (pause) {
-      if (subscription.status === 'active' && today() < pause.until) {
-        events.push({
-          at: startOfDayIn(pause.from, zone).getTime(),
-          run: () => void change({ status: 'paused' }),
-        });
-      }
-      if (subscription.status === 'paused') {
-        events.push({
-          at: startOfDayIn(pause.until, zone).getTime(),
-          run: () => void change({ status: 'active' }),
-        });
-      }
-      const key = `resume-reminder/${pause.until}`;
-      const remindAt = atHour(
-        addDays(pause.until, -garden.rules.resumeReminderDays),
-        noticeHour,
-        zone,
-      ).getTime();
-      if (!sentNotices.has(key) && remindAt < startOfDayIn(pause.until, zone).getTime()) {
-        events.push({
-          at: remindAt,
-          run: () => {
-            const next = upcomingDeliveries(
-              { ...subscription, pause: undefined },
-              context,
-              new Date(startOfDayIn(pause.until, zone)),
-              1,
-            )[0];
-            notice(key, {
-              kind: 'resume-reminder',
-              data: {
-                resumeDate: next?.date ?? pause.until,
-                depotName: depotOf(next?.depotId ?? subscription.depotId)?.name ?? '',
-              },
-            });
-            sentNotices.add(key);
-          },
-        });
-      }
-    }
-    const hour = garden.rules.dayBeforeReminderHour;
-    if (hour !== undefined) {
-      const next = upcomingDeliveries(subscription, context, now(), 12).find(
-        (delivery: ScheduledDelivery) =>
-          delivery.state === 'delivery' && (!remindedThrough || delivery.date > remindedThrough),
-      );
-      if (next) {
-        events.push({
-          at: atHour(addDays(next.date, -1), hour, zone).getTime(),
-          run: () => {
-            remindedThrough = next.date;
-            // Too late to be useful once the delivery day has begun.
-            if (now().getTime() >= startOfDayIn(next.date, zone).getTime()) return;
-            const depot = depotOf(next.depotId);
-            notice(`delivery-reminder/${next.date}`, {
-              kind: 'delivery-reminder',
-              data: {
-                date: next.date,
-                depotName: depot?.name ?? '',
-                depotAddress: depot?.address ?? '',
-                openingHours: depot?.openingHours ?? '',
-                basketSize: next.basketSize,
-                baskets: next.baskets,
-              },
-            });
-          },
-        });
-      }
-    }
-    const endDate = subscription.endDate;
-    if (endDate) {
-      const renewalKey = `renewal-reminder/${endDate}`;
-      if (subscription.seasonId && !subscription.cancellation && !sentNotices.has(renewalKey)) {
-        events.push({
-          at: atHour(addDays(endDate, -garden.rules.renewalReminderDays), noticeHour, zone).getTime(),
-          run: () => {
-            notice(renewalKey, { kind: 'renewal-reminder', data: { endDate } });
-            sentNotices.add(renewalKey);
-          },
-        });
-      }
-      events.push({
-        at: startOfDayIn(addDays(endDate, 1), zone).getTime(),
-        run: () => {
-          if (subscription.cancellation) {
-            change({ status: 'cancelled' });
-          } else {
-            change({ status: 'ended' });
-            notice(`ended/${endDate}`, { kind: 'subscription-ended', data: { endDate } });
-          }
-        },
-      });
-    }
-    return events.sort((a, b) => a.at - b.at)[0];
+  /** Lets time's next event happen: a new state, a notice, or both (domain/subscription-timeline.ts). */
+  function happen(event: SubscriptionEvent): void {
+    if (!garden) return;
+    const outcome = applyEvent(subscription, event, garden, now());
+    if (outcome.remindedThrough) remindedThrough = outcome.remindedThrough;
+    if (outcome.change) change(outcome.change);
+    if (outcome.notice) notice(outcome.notice.key, outcome.notice.request);
+    if (outcome.handled) sentNotices.add(outcome.handled);
   }
 
   const step = { gardenId: subscription.gardenId, subject: { subscriptionId: subscription.id } };
@@ -764,7 +646,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       garden = await readGarden();
       continue;
     }
-    const due = nextEvent();
+    const due = garden && nextEvent(subscription, garden, { remindedThrough, sentNotices }, now());
     if (due && due.at <= now().getTime()) {
       // Read the garden's settings again before acting on them (a week may have closed).
       if (!contextFresh) {
@@ -772,7 +654,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         contextFresh = true;
         continue;
       }
-      due.run();
+      happen(due);
       continue;
     }
     const info = workflowInfo();
