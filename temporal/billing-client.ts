@@ -1,3 +1,4 @@
+import { gardenTimeZone } from '../domain/calendar.ts';
 import { CocagneError } from '../domain/errors.ts';
 import {
   ScheduleAlreadyRunning,
@@ -65,7 +66,7 @@ export function createBillingCommands(client: Client) {
     },
 
     /** The garden's schedule: on the 1st of each month at 6:00 (garden time), bill the month just ended. */
-    async ensureSchedule(gardenId: string, timeZone = 'Europe/Paris'): Promise<void> {
+    async ensureSchedule(gardenId: string, timeZone = gardenTimeZone): Promise<void> {
       const options = {
         scheduleId: billingScheduleId(gardenId),
         spec: { calendars: [{ dayOfMonth: 1, hour: 6, minute: 0 }], timezone: timeZone },
