@@ -11,7 +11,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { gardenDay } from '../../domain/calendar.ts';
+import { gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { preparableWeeks } from '../../domain/delivery-week.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
 import { seasonAfter, seasonOf } from '../../domain/delivery-calendar.ts';
@@ -151,7 +151,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   let deciding = false;
 
   const now = () => new Date();
-  const timeZone = () => garden?.timeZone ?? 'Europe/Paris';
+  const timeZone = () => garden?.timeZone ?? gardenTimeZone;
   const today = () => gardenDay(now(), timeZone());
   const scheduleContext = (): ScheduleContext | undefined => garden && scheduleContextOf(garden);
   const depotOf = (depotId: string) => (garden ? ownValue(garden.depots, depotId) : undefined);
