@@ -1,3 +1,4 @@
+import { failureTypes } from '../domain/failure-types.ts';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ApplicationFailure } from '@temporalio/common';
@@ -176,7 +177,10 @@ export function createWeekActivities(deps: {
         store.weeks.summary(gardenId, week),
       ]);
       if (!garden)
-        throw ApplicationFailure.nonRetryable(`Garden ${gardenId} is not registered`, 'garden_not_found');
+        throw ApplicationFailure.nonRetryable(
+          `Garden ${gardenId} is not registered`,
+          failureTypes.gardenNotFound,
+        );
       const members = await store.members.getMany(
         gardenId,
         baskets.map((basket) => basket.memberId),
