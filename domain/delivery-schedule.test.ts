@@ -8,29 +8,10 @@ import {
   upcomingDeliveries,
   type ScheduleContext,
 } from './delivery-schedule.ts';
-import type { Subscription, TermsChange } from './subscription.ts';
+import type { TermsChange } from './subscription.ts';
+import { tuesdaySubscription, someone } from '../tests/support/tuesday-subscription.ts';
 
-const someone = { by: { userId: 'u-1', name: 'Sophie Girardot' }, at: '2026-10-01T10:00:00.000Z' };
-
-/** An active weekly subscription at the Tuesday depot, from Tuesday 3 November 2026. */
-function subscription(overrides: Partial<Subscription> = {}): Subscription {
-  return {
-    id: 'm-1.2026-11-03',
-    gardenId: 'g-1',
-    memberId: 'm-1',
-    basketSize: 'medium',
-    frequency: 'weekly',
-    depotId: 'd-mardi',
-    startDate: '2026-11-03',
-    status: 'active',
-    requested: someone,
-    changes: [],
-    absences: [],
-    updatedAt: someone.at,
-    revision: 2,
-    ...overrides,
-  };
-}
+const subscription = tuesdaySubscription;
 
 const absent = (...dates: string[]) => dates.map((date) => ({ date, reported: someone }));
 const change = (effectiveFrom: string, terms: Omit<TermsChange, 'effectiveFrom' | 'requested'>) => ({

@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ScheduleContext } from './delivery-schedule.ts';
 import { cancellationOutcome, suspensionStart } from './subscription-outcomes.ts';
-import type { Subscription } from './subscription.ts';
+import { seasonSubscription, someone } from '../tests/support/tuesday-subscription.ts';
 
-const someone = { by: { userId: 'u-1', name: 'Sophie Girardot' }, at: '2026-10-01T10:00:00.000Z' };
-
-/** An active weekly season subscription at the Tuesday depot, from Tuesday 3 November 2026. */
-function subscription(overrides: Partial<Subscription> = {}): Subscription {
-  return {
-    id: 'm-1.2026-11-03',
-    gardenId: 'g-1',
-    memberId: 'm-1',
-    basketSize: 'medium',
-    frequency: 'weekly',
-    depotId: 'd-mardi',
-    startDate: '2026-11-03',
-    status: 'active',
-    requested: someone,
-    changes: [],
-    absences: [],
-    endDate: '2027-02-28',
-    seasonId: '2026-2027',
-    updatedAt: someone.at,
-    revision: 2,
-    ...overrides,
-  };
-}
+const subscription = seasonSubscription;
 
 const context: ScheduleContext = {
   calendar: {
