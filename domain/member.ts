@@ -128,15 +128,6 @@ export function memberSortName(member: Pick<Member, 'firstName' | 'lastName'>): 
   return foldForSearch(`${member.lastName} ${member.firstName}`);
 }
 
-/** Text a staff search matches against: names, email, town. */
-export function memberSearchText(
-  member: Pick<Member, 'firstName' | 'lastName' | 'email' | 'address'>,
-): string {
-  return foldForSearch(
-    [member.lastName, member.firstName, member.email ?? '', member.address?.city ?? ''].join(' '),
-  );
-}
-
 export function memberDisplayName(member: Pick<Member, 'firstName' | 'lastName'>): string {
   return `${member.firstName} ${member.lastName}`;
 }

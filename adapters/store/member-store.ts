@@ -7,14 +7,13 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
+import { memberMatches, parseMemberQuery } from '../../domain/member-search.ts';
 import {
-  memberSearchText,
   memberSortName,
   type ContactPreferences,
   type Member,
   type MemberInput,
 } from '../../domain/member.ts';
-import { foldForSearch } from '../../domain/text.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { TableNames } from './dynamo-client.ts';
@@ -32,7 +31,6 @@ function memberItem(member: Member) {
     sk: `MEMBER#${member.id}`,
     gsi1pk: `${member.gardenId}#MEMBER`,
     gsi1sk: `${memberSortName(member)}#${member.id}`,
-    searchText: memberSearchText(member),
     entity: 'member',
     ...member,
   };
@@ -261,7 +259,8 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       options: { search?: string; limit: number; cursor?: string },
     ): Promise<MemberPage> {
       const partition = `${gardenId}#MEMBER`;
-      const wanted = foldForSearch(options.search ?? '');
+      const query = parseMemberQuery(options.search ?? '');
+      const searching = query.words.length > 0 || query.phoneDigits !== undefined;
       const members: Member[] = [];
       let start = decodeCursor(options.cursor, { name: 'gsi1pk', value: partition });
       let lastTaken: Record<string, unknown> | undefined;
@@ -272,19 +271,19 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
             TableName: tables.gardens,
             IndexName: 'gsi1',
             KeyConditionExpression: 'gsi1pk = :pk',
-            FilterExpression: wanted ? 'contains(searchText, :search)' : undefined,
-            ExpressionAttributeValues: wanted
-              ? { ':pk': partition, ':search': wanted }
-              : { ':pk': partition },
+            ExpressionAttributeValues: { ':pk': partition },
             ExclusiveStartKey: start,
-            // One more than needed tells whether another page exists; a search reads wider.
-            Limit: wanted ? Math.max(remaining * 4, 100) : remaining + 1,
+            // One more than needed tells whether another page exists; a search reads wider
+            // (names in any order, phone numbers in any form: matched here, not by DynamoDB).
+            Limit: searching ? Math.max(remaining * 4, 200) : remaining + 1,
           }),
         );
         for (const item of page.Items ?? []) {
+          const member = withoutKeys<Member>(item);
+          if (!memberMatches(member, query)) continue;
           // An item beyond the page proves there is a next page, starting after the last one taken.
           if (members.length === options.limit) return { members, nextCursor: encodeCursor(lastTaken) };
-          members.push(withoutKeys<Member>(item));
+          members.push(member);
           lastTaken = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
         }
         if (!page.LastEvaluatedKey) return { members };
