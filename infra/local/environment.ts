@@ -16,6 +16,8 @@ export const localRegion = 'eu-west-3';
 export const localNamespace = 'cocagne';
 export const keycloakRealm = 'cocagne';
 export const keycloakAdmin = { username: 'admin', password: 'admin' } as const;
+/** Keycloak's sender (realm smtpServer.from): the application's, a verified identity in SES. */
+export const keycloakMailFrom = 'ne-pas-repondre@cocagne.local';
 /** stripe-mock accepts any key that looks like a test key. */
 const stripeMockKey = 'sk_test_123';
 /** With stripe-mock: the browser's key, and the secret webhooks are signed with (by tests). */
@@ -67,6 +69,10 @@ export function localEnvironment(
     KEYCLOAK_ADMIN_USERNAME: keycloakAdmin.username,
     KEYCLOAK_ADMIN_PASSWORD: keycloakAdmin.password,
     MOTO_URL: `http://127.0.0.1:${ports.moto}`,
+    // Keycloak sends its emails (password reset, address verification) to this SMTP relay,
+    // which hands them to SES (moto) like the application's own.
+    SMTP_RELAY_HOST: '127.0.0.1',
+    SMTP_RELAY_PORT: String(ports.smtp),
     LOG_LEVEL: 'info',
   };
 }

@@ -10,6 +10,8 @@ export interface LocalPorts {
   /** stripe-mock's HTTPS port: always the HTTP port + 1. */
   stripeHttps: number;
   keycloak: number;
+  /** The SMTP relay Keycloak sends its emails to (forwarded to moto's SES). */
+  smtp: number;
 }
 
 type ConfigurablePort = Exclude<keyof LocalPorts, 'stripeHttps'>;
@@ -24,6 +26,7 @@ export const portSettings: Record<ConfigurablePort, { variable: string; defaultP
   moto: { variable: 'COCAGNE_PORT_MOTO', defaultPort: 5055 },
   stripe: { variable: 'COCAGNE_PORT_STRIPE', defaultPort: 12111 },
   keycloak: { variable: 'COCAGNE_PORT_KEYCLOAK', defaultPort: 8180 },
+  smtp: { variable: 'COCAGNE_PORT_SMTP', defaultPort: 2525 },
 };
 
 function readPort(env: NodeJS.ProcessEnv, key: ConfigurablePort): number {
@@ -49,5 +52,6 @@ export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
     stripe,
     stripeHttps: stripe + 1,
     keycloak: readPort(env, 'keycloak'),
+    smtp: readPort(env, 'smtp'),
   };
 }
