@@ -1,6 +1,7 @@
 // Creates what the application needs in the local stack, idempotently: DynamoDB tables, the
 // documents bucket, the sender identity in the email service and the namespace's search
 // attributes. The same definitions serve production (see infra/README.md).
+import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
@@ -9,6 +10,7 @@ import proto from '@temporalio/proto';
 import { tableNames } from '../../adapters/store/dynamo-client.ts';
 import { ensureTables } from '../../adapters/store/tables.ts';
 import { searchAttributes } from '../../temporal/search-attributes.ts';
+import { installKeycloakThemes } from './keycloak-themes.ts';
 
 /** AWS SDK clients read credentials from process.env: give them the local stack's. */
 export function useLocalCredentials(env: Record<string, string>): void {
@@ -74,11 +76,40 @@ async function ensureSearchAttributes(env: Record<string, string>): Promise<void
   }
 }
 
+/** The realm's settings that `ensureRealmSettings` applies to a running Keycloak. */
+export function realmSettings(env: Record<string, string>): Record<string, unknown> {
+  const realm = JSON.parse(
+    readFileSync(new URL(`../keycloak/realm-${need(env, 'KEYCLOAK_REALM')}.json`, import.meta.url), 'utf8'),
+  ) as Record<string, unknown>;
+  const pick = (...names: string[]) => Object.fromEntries(names.map((name) => [name, realm[name]]));
+  return {
+    ...pick(
+      'registrationAllowed',
+      'loginWithEmailAllowed',
+      'resetPasswordAllowed',
+      'verifyEmail',
+      'internationalizationEnabled',
+      'supportedLocales',
+      'defaultLocale',
+      'loginTheme',
+      'emailTheme',
+    ),
+    smtpServer: {
+      ...(realm.smtpServer as Record<string, string>),
+      host: need(env, 'SMTP_RELAY_HOST'),
+      port: need(env, 'SMTP_RELAY_PORT'),
+    },
+  };
+}
+
 /**
  * Realm settings that came after a local realm was first imported (imports only happen into a
- * new database): people may create their own account.
+ * new database), taken from realm-cocagne.json: people may create their own account, verify
+ * their address and reset their password by email (through the SMTP relay, to SES), in French
+ * first, on Cocagne's own login and email themes (copied into Keycloak first).
  */
 async function ensureRealmSettings(env: Record<string, string>): Promise<void> {
+  installKeycloakThemes();
   const base = need(env, 'KEYCLOAK_ADMIN_URL');
   const tokenAnswer = await fetch(`${base}/realms/master/protocol/openid-connect/token`, {
     method: 'POST',
@@ -95,7 +126,7 @@ async function ensureRealmSettings(env: Record<string, string>): Promise<void> {
   const realm = await fetch(`${base}/admin/realms/${need(env, 'KEYCLOAK_REALM')}`, {
     method: 'PUT',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ registrationAllowed: true, loginWithEmailAllowed: true }),
+    body: JSON.stringify(realmSettings(env)),
   });
   if (!realm.ok) throw new Error(`Keycloak realm update answered ${realm.status}`);
 }

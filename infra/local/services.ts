@@ -1,21 +1,25 @@
 // One definition per local service: how to start it, where it keeps its data, how to tell
 // it is up. The supervisor (supervisor.ts) does the starting, waiting and stopping.
 import { execFile } from 'node:child_process';
+import { connect } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { searchAttributes } from '../../temporal/search-attributes.ts';
 import {
   keycloakAdmin,
+  keycloakMailFrom,
   keycloakRealm,
   localCredentials,
   localNamespace,
   localRegion,
 } from './environment.ts';
+import { installKeycloakThemes } from './keycloak-themes.ts';
 import { UserFacingError } from './log.ts';
 import { dataDir, goBin, rootDir, venvBin } from './paths.ts';
 import { javaCommand } from './prerequisites.ts';
 import { portSettings, type LocalPorts } from './ports.ts';
 import { httpProbe, parseJson, tcpOpen } from './probes.ts';
+import { smtpRelayBanner } from './smtp-relay.ts';
 import { keycloakHome } from './tools.ts';
 import { goPrograms, keycloak, pythonPackages } from './versions.ts';
 
@@ -276,17 +280,21 @@ function stripeMock(ports: LocalPorts): ServiceDefinition {
   };
 }
 
-/** Copies the realm to Keycloak's import folder, adding the app's redirect URIs for a non-default port. */
+/**
+ * Copies the realm to Keycloak's import folder, adding the app's redirect URIs for a non-default
+ * port and pointing its SMTP server at the relay's port.
+ */
 function stageRealm(ports: LocalPorts, importDir: string): void {
   const source = join(rootDir, 'infra', 'keycloak', `realm-${keycloakRealm}.json`);
   const target = join(importDir, `realm-${keycloakRealm}.json`);
   mkdirSync(importDir, { recursive: true });
-  if (ports.app === portSettings.app.defaultPort) {
+  if (ports.app === portSettings.app.defaultPort && ports.smtp === portSettings.smtp.defaultPort) {
     copyFileSync(source, target);
     return;
   }
   const realm = JSON.parse(readFileSync(source, 'utf8')) as {
     clients?: Array<{ clientId: string; redirectUris?: string[] }>;
+    smtpServer?: Record<string, string>;
   };
   for (const client of realm.clients ?? []) {
     if (client.clientId !== 'cocagne-web' || !client.redirectUris) continue;
@@ -295,7 +303,52 @@ function stageRealm(ports: LocalPorts, importDir: string): void {
       if (!client.redirectUris.includes(uri)) client.redirectUris.push(uri);
     }
   }
+  if (realm.smtpServer) realm.smtpServer.port = String(ports.smtp);
   writeFileSync(target, JSON.stringify(realm, null, 2));
+}
+
+/** Whether an SMTP server greets on the port with this text. */
+function smtpGreets(port: number, text: string, timeoutMs = 2000): Promise<boolean> {
+  return new Promise((resolvePromise) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let greeting = '';
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolvePromise(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.on('data', (chunk: Buffer) => {
+      greeting += chunk.toString('utf8');
+      if (greeting.includes('\r\n')) done(greeting.startsWith('220 ') && greeting.includes(text));
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The SMTP relay of smtp-relay.ts, run by the project's own Node.js. */
+function smtpRelay(ports: LocalPorts): ServiceDefinition {
+  return {
+    name: 'smtp',
+    title: 'SMTP relay (to SES)',
+    version: 'infra/local/smtp-relay.ts',
+    command: process.execPath,
+    args: [join(rootDir, 'infra', 'local', 'smtp-relay.ts')],
+    cwd: rootDir,
+    env: {
+      SMTP_RELAY_PORT: String(ports.smtp),
+      SMTP_RELAY_SENDER: keycloakMailFrom,
+      SES_ENDPOINT: `http://127.0.0.1:${ports.moto}`,
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    },
+    ports: [{ port: ports.smtp, variable: portSettings.smtp.variable }],
+    dataDirs: [],
+    startTimeoutSeconds: 30,
+    stopGraceSeconds: 5,
+    healthy: () => smtpGreets(ports.smtp, smtpRelayBanner),
+    urls: [{ label: 'SMTP', url: `smtp://127.0.0.1:${ports.smtp}` }],
+  };
 }
 
 function keycloakService(ports: LocalPorts): ServiceDefinition {
@@ -336,6 +389,7 @@ function keycloakService(ports: LocalPorts): ServiceDefinition {
     prepare: () => {
       mkdirSync(dir, { recursive: true });
       stageRealm(ports, join(keycloakHome, 'data', 'import'));
+      installKeycloakThemes();
     },
     healthy: async () => {
       const response = await httpProbe(
@@ -365,6 +419,7 @@ export function serviceDefinitions(ports: LocalPorts): ServiceDefinition[] {
     s3(ports),
     moto(ports),
     stripeMock(ports),
+    smtpRelay(ports),
     keycloakService(ports),
   ];
 }
