@@ -59,6 +59,20 @@ describe('the production Keycloak realm template', () => {
     });
   });
 
+  it('speaks French first, with English, on Cocagne’s login and email themes (as the local realm)', () => {
+    for (const realm of [production, local]) {
+      expect(realm).toMatchObject({
+        internationalizationEnabled: true,
+        supportedLocales: ['fr', 'en'],
+        defaultLocale: 'fr',
+        loginTheme: 'cocagne',
+        emailTheme: 'cocagne',
+      });
+    }
+    // SES's SMTP interface: STARTTLS on 587 with the SMTP credentials made from an IAM user.
+    expect(production.smtpServer).toMatchObject({ starttls: 'true', auth: 'true' });
+  });
+
   it('slows down password guessing: brute-force protection, temporary lockouts', () => {
     expect(production.bruteForceProtected).toBe(true);
     expect(production.failureFactor).toBeGreaterThanOrEqual(3);

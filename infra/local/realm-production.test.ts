@@ -67,6 +67,10 @@ describe('the production realm template in a real Keycloak', () => {
       verifyEmail: true,
       bruteForceProtected: true,
       defaultSignatureAlgorithm: 'RS256',
+      resetPasswordAllowed: true,
+      // The theme installed by the local stack, as a production Keycloak must have it.
+      loginTheme: 'cocagne',
+      emailTheme: 'cocagne',
     });
     const clients = (await (await admin(`/${realm}/clients`)).json()) as Array<{
       clientId: string;
