@@ -1,6 +1,6 @@
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { log } from '@temporalio/activity';
 import type { IncidentReport } from '../domain/incidents.ts';
+import type { Mailer } from '../adapters/messaging/mailer.ts';
 import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
 import type { IncidentStore } from '../adapters/store/incident-store.ts';
 
@@ -8,8 +8,7 @@ import type { IncidentStore } from '../adapters/store/incident-store.ts';
 export function createIncidentActivities(deps: {
   incidents: IncidentStore;
   gardens: GardenRegistry;
-  ses: SESv2Client;
-  mailFrom: string;
+  mailer: Mailer;
   publicUrl: string;
   now?: () => Date;
 }) {
@@ -19,23 +18,11 @@ export function createIncidentActivities(deps: {
   async function emailStaff(report: IncidentReport): Promise<void> {
     const garden = await deps.gardens.get(report.gardenId);
     if (!garden) return;
-    await deps.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: deps.mailFrom,
-        Destination: { ToAddresses: [garden.contactEmail] },
-        Content: {
-          Simple: {
-            Subject: { Data: 'Cocagne : un traitement a besoin de vous', Charset: 'UTF-8' },
-            Body: {
-              Text: {
-                Data: `Bonjour,\n\n${report.summary.fr}\n\nÀ voir dans « À valider » : ${inboxUrl}\n\nPour l'équipe technique : ${report.cause}\n\n— Cocagne, ${garden.name}`,
-                Charset: 'UTF-8',
-              },
-            },
-          },
-        },
-      }),
-    );
+    await deps.mailer.send({
+      to: garden.contactEmail,
+      subject: 'Cocagne : un traitement a besoin de vous',
+      text: `Bonjour,\n\n${report.summary.fr}\n\nÀ voir dans « À valider » : ${inboxUrl}\n\nPour l'équipe technique : ${report.cause}\n\n— Cocagne, ${garden.name}`,
+    });
   }
 
   return {

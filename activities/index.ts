@@ -1,7 +1,7 @@
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import type { KeycloakAdminSettings } from '../adapters/keycloak/keycloak-accounts.ts';
+import type { Mailer } from '../adapters/messaging/mailer.ts';
+import type { Texter } from '../adapters/messaging/texter.ts';
 import { createAccountActivities } from './account-activities.ts';
 import { createNotificationActivities } from './notifications.ts';
 import type { Store } from '../adapters/store/index.ts';
@@ -15,13 +15,13 @@ import { createIncidentActivities } from './incident-activities.ts';
 
 export interface ActivityDeps {
   store: Store;
-  ses: SESv2Client;
-  sns: SNSClient;
+  /** Emails (SES), from the configured sender. */
+  mailer: Mailer;
+  /** Text messages (SNS). */
+  texter: Texter;
   s3: S3Client;
   /** The bucket of the garden's printable documents. */
   documentsBucket: string;
-  /** The sender of emails: a verified SES identity. */
-  mailFrom: string;
   /** The app's public address, for links in messages. */
   publicUrl: string;
   keycloak: KeycloakAdminSettings;
@@ -37,7 +37,8 @@ export interface ActivityDeps {
  * through `withTemporalFailures`: a domain error that retrying cannot cure ends the activity.
  */
 export function createActivities(deps: ActivityDeps) {
-  const { store } = deps;
+  const { store, mailer, texter } = deps;
+  const documents = createDocumentStore(deps.s3, deps.documentsBucket);
   return withTemporalFailures({
     ...createSubscriptionActivities({
       subscriptions: store.subscriptions,
@@ -50,29 +51,26 @@ export function createActivities(deps: ActivityDeps) {
       members: store.members,
       gardens: store.gardens,
       log: store.notifications,
-      ses: deps.ses,
-      sns: deps.sns,
-      mailFrom: deps.mailFrom,
+      mailer,
+      texter,
       publicUrl: deps.publicUrl,
     }),
     ...createAccountActivities(deps.keycloak),
     ...createIncidentActivities({
       incidents: store.incidents,
       gardens: store.gardens,
-      ses: deps.ses,
-      mailFrom: deps.mailFrom,
+      mailer,
       publicUrl: deps.publicUrl,
     }),
     ...createWeekActivities({
       store,
-      documents: createDocumentStore(deps.s3, deps.documentsBucket),
-      ses: deps.ses,
-      mailFrom: deps.mailFrom,
+      documents,
+      mailer,
       publicUrl: deps.publicUrl,
     }),
     ...createBillingActivities({
       store,
-      documents: createDocumentStore(deps.s3, deps.documentsBucket),
+      documents,
       gateway: deps.stripe
         ? createStripeGateway(deps.stripe, { billingProfiles: store.billingProfiles })
         : undefined,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MemberInput } from '../domain/member.ts';
@@ -18,6 +19,8 @@ import {
   uniquePhone,
 } from '../tests/support/moto.ts';
 import { createNotificationActivities, type NotificationActivityDeps } from './notifications.ts';
+import { createMailer } from '../adapters/messaging/mailer.ts';
+import { createTexter } from '../adapters/messaging/texter.ts';
 import { createNotificationLog, type NotificationLog } from '../adapters/store/notification-log.ts';
 import type { Store } from '../adapters/store/index.ts';
 
@@ -40,6 +43,7 @@ describe('member notifications', () => {
   let gardenId: string;
   let gardenName: string;
   let deps: NotificationActivityDeps;
+  let ses: SESv2Client;
   let clock = Date.parse('2026-12-14T08:00:00.000Z');
   const mailFrom = testEnvironment().MAIL_FROM ?? 'Jardin de Cocagne <ne-pas-repondre@cocagne.local>';
 
@@ -48,23 +52,22 @@ describe('member notifications', () => {
     log = createNotificationLog(store.db, store.tables);
     ({ gardenId } = await createTestGarden(store, 'notify'));
     gardenName = (await store.gardens.get(gardenId))?.name ?? '';
-    const ses = sesClient();
+    ses = sesClient();
     await ensureSenderIdentity(ses, mailFrom);
     deps = {
       members: store.members,
       gardens: store.gardens,
       log,
-      ses,
-      sns: snsClient(),
-      mailFrom,
+      mailer: createMailer(ses, mailFrom),
+      texter: createTexter(snsClient()),
       publicUrl,
       // Each call a minute later, so "newest first" has something to order.
       now: () => new Date((clock += 60_000)),
     };
   });
   afterAll(() => {
-    deps?.ses.destroy();
-    deps?.sns.destroy();
+    deps?.mailer.close();
+    deps?.texter.close();
     store?.close();
   });
 
@@ -320,7 +323,7 @@ describe('member notifications', () => {
     // SES refuses a sender that is not a verified identity.
     const unverified = createNotificationActivities({
       ...deps,
-      mailFrom: `Pas vérifié <${uniqueEmail('unverified-sender')}>`,
+      mailer: createMailer(ses, `Pas vérifié <${uniqueEmail('unverified-sender')}>`),
     });
     const failure = await unverified.notifyMember(input).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(Error);

@@ -1,6 +1,4 @@
 import { failureTypes } from '../domain/failure-types.ts';
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { ApplicationFailure } from '@temporalio/common';
 import { defaultContactPreferences, type Member } from '../domain/member.ts';
 import { portalPaths } from '../domain/portal-paths.ts';
@@ -14,6 +12,8 @@ import {
   type NotificationSkipReason,
   type RenderedNotification,
 } from '../domain/notifications.ts';
+import type { Mailer } from '../adapters/messaging/mailer.ts';
+import type { Texter } from '../adapters/messaging/texter.ts';
 import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
 import type { MemberStore } from '../adapters/store/member-store.ts';
 import type { NotificationLog } from '../adapters/store/notification-log.ts';
@@ -41,10 +41,10 @@ export interface NotificationActivityDeps {
   members: MemberStore;
   gardens: GardenRegistry;
   log: NotificationLog;
-  ses: SESv2Client;
-  sns: SNSClient;
-  /** The sender, e.g. "Jardin de Cocagne <ne-pas-repondre@example.org>": a verified SES identity. */
-  mailFrom: string;
+  /** Emails, from the garden network's no-reply sender (`adapters/messaging/mailer.ts`). */
+  mailer: Mailer;
+  /** Text messages (`adapters/messaging/texter.ts`). */
+  texter: Texter;
   /** The app's public address; messages link to the member portal there (`portalPaths`). */
   publicUrl: string;
   now?: () => Date;
@@ -86,45 +86,28 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
   const portalUrl = `${deps.publicUrl.replace(/\/+$/, '')}${portalPaths.home}`;
 
   async function sendEmail(to: string, message: RenderedNotification, replyTo: string | undefined) {
-    const { MessageId } = await deps.ses.send(
-      new SendEmailCommand({
-        FromEmailAddress: deps.mailFrom,
-        Destination: { ToAddresses: [to] },
-        // Answers go to the garden, not to the no-reply sender.
-        ...(replyTo ? { ReplyToAddresses: [replyTo] } : {}),
-        Content: {
-          Simple: {
-            Subject: { Data: message.subject, Charset: 'UTF-8' },
-            Body: {
-              Text: { Data: message.text, Charset: 'UTF-8' },
-              Html: { Data: message.html, Charset: 'UTF-8' },
-            },
-          },
-        },
-      }),
-    );
-    return MessageId;
+    // Answers go to the garden, not to the no-reply sender.
+    const { messageId } = await deps.mailer.send({
+      to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      replyTo,
+    });
+    return messageId;
   }
 
   async function sendSms(to: string, message: RenderedNotification) {
-    const { MessageId } = await deps.sns.send(
-      new PublishCommand({
-        PhoneNumber: to,
-        Message: message.sms,
-        MessageAttributes: {
-          'AWS.SNS.SMS.SenderID': { DataType: 'String', StringValue: 'COCAGNE' },
-          'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' },
-        },
-      }),
-    );
-    return MessageId;
+    const { messageId } = await deps.texter.send({ to, text: message.sms });
+    return messageId;
   }
 
   return {
     /**
      * Sends a message to a member on the channels they accept, once per idempotency key.
      * A member that no longer exists is a non-retryable failure (`member_not_found`); provider
-     * errors are thrown as they are, for Temporal to retry.
+     * errors are thrown as the adapters give them: a refusal for good ends the activity
+     * (`activities/failures.ts`), anything else is for Temporal to retry.
      */
     async notifyMember(input: NotifyMemberInput): Promise<NotifyMemberResult> {
       const { gardenId, memberId, idempotencyKey } = input;

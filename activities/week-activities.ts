@@ -1,6 +1,5 @@
 import { failureTypes } from '../domain/failure-types.ts';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { SendEmailCommand, type SESv2Client } from '@aws-sdk/client-sesv2';
 import { ApplicationFailure } from '@temporalio/common';
 import { formatDay, gardenTimeZone, type IsoDate } from '../domain/calendar.ts';
 import { cutoffOf, isDeliveryDay } from '../domain/delivery-calendar.ts';
@@ -17,6 +16,7 @@ import { weekDays } from '../domain/iso-weeks.ts';
 import type { Localized } from '../domain/locale.ts';
 import { basketSizes, type BasketSize } from '../domain/subscription.ts';
 import { weekDocuments } from './documents/week-documents.ts';
+import type { Mailer } from '../adapters/messaging/mailer.ts';
 import { weekDocumentKey, type DocumentStore } from '../adapters/store/documents.ts';
 import { readGardenContext, scheduleContextOf } from '../adapters/store/garden-context.ts';
 import type { Store } from '../adapters/store/index.ts';
@@ -26,8 +26,7 @@ import type { WeekSummary } from '../adapters/store/week-store.ts';
 export function createWeekActivities(deps: {
   store: Store;
   documents: DocumentStore;
-  ses: SESv2Client;
-  mailFrom: string;
+  mailer: Mailer;
   publicUrl: string;
 }) {
   const { store } = deps;
@@ -239,30 +238,15 @@ export function createWeekActivities(deps: {
         timeZone: garden.timeZone,
       }).format(new Date(input.deadline));
       const weekPage = `${deps.publicUrl.replace(/\/+$/, '')}/equipe/semaines/${input.week}`;
-      await deps.ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: deps.mailFrom,
-          Destination: { ToAddresses: [garden.contactEmail] },
-          Content: {
-            Simple: {
-              Subject: {
-                Data: `Composition de la semaine ${input.week.slice(6)} à valider`,
-                Charset: 'UTF-8',
-              },
-              Body: {
-                Text: {
-                  Data:
-                    `Bonjour,\n\nLa composition des paniers de la semaine ${input.week.slice(6)} ` +
-                    `(à partir du ${formatDay(weekDays(input.week)[0] as IsoDate)}) n'est pas encore validée. ` +
-                    `Elle doit l'être avant le ${due}, pour que les feuilles d'émargement et la liste de récolte soient prêtes.\n\n` +
-                    `${weekPage}\n\n— Cocagne, ${garden.name}`,
-                  Charset: 'UTF-8',
-                },
-              },
-            },
-          },
-        }),
-      );
+      await deps.mailer.send({
+        to: garden.contactEmail,
+        subject: `Composition de la semaine ${input.week.slice(6)} à valider`,
+        text:
+          `Bonjour,\n\nLa composition des paniers de la semaine ${input.week.slice(6)} ` +
+          `(à partir du ${formatDay(weekDays(input.week)[0] as IsoDate)}) n'est pas encore validée. ` +
+          `Elle doit l'être avant le ${due}, pour que les feuilles d'émargement et la liste de récolte soient prêtes.\n\n` +
+          `${weekPage}\n\n— Cocagne, ${garden.name}`,
+      });
       return true;
     },
   };

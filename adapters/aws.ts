@@ -47,19 +47,24 @@ export function documentStoreFrom(settings: DocumentSettings, s3: S3Client = s3C
   return createDocumentStore(s3, settings.S3_BUCKET);
 }
 
-/** SES and SNS: emails and text messages to members and staff. */
-export const MessagingSettings = Type.Object({
+/** SES: emails (`adapters/messaging/mailer.ts` adds the sender). */
+export const SesSettings = Type.Object({
   AWS_REGION: Type.String({ minLength: 1 }),
   SES_ENDPOINT: Type.Optional(Type.String()),
-  SNS_ENDPOINT: Type.Optional(Type.String()),
-  MAIL_FROM: Type.String({ minLength: 3 }),
 });
-export type MessagingSettings = Type.Static<typeof MessagingSettings>;
+export type SesSettings = Type.Static<typeof SesSettings>;
 
-export function sesClientFrom(settings: MessagingSettings): SESv2Client {
+export function sesClientFrom(settings: SesSettings): SESv2Client {
   return new SESv2Client({ region: settings.AWS_REGION, ...endpoint(settings.SES_ENDPOINT) });
 }
 
-export function snsClientFrom(settings: MessagingSettings): SNSClient {
+/** SNS: text messages (`adapters/messaging/texter.ts`). */
+export const SnsSettings = Type.Object({
+  AWS_REGION: Type.String({ minLength: 1 }),
+  SNS_ENDPOINT: Type.Optional(Type.String()),
+});
+export type SnsSettings = Type.Static<typeof SnsSettings>;
+
+export function snsClientFrom(settings: SnsSettings): SNSClient {
   return new SNSClient({ region: settings.AWS_REGION, ...endpoint(settings.SNS_ENDPOINT) });
 }

@@ -1,14 +1,8 @@
 import Type from 'typebox';
 import type { ActivityDeps } from '../activities/index.ts';
-import {
-  DocumentSettings,
-  MessagingSettings,
-  s3ClientFrom,
-  sesClientFrom,
-  snsClientFrom,
-  StoreSettings,
-  storeFrom,
-} from '../adapters/aws.ts';
+import { DocumentSettings, s3ClientFrom, StoreSettings, storeFrom } from '../adapters/aws.ts';
+import { MailerSettings, mailerFrom } from '../adapters/messaging/mailer.ts';
+import { TexterSettings, texterFrom } from '../adapters/messaging/texter.ts';
 import { KeycloakAdminEnvironment, keycloakAdminFrom } from '../adapters/keycloak/keycloak-settings.ts';
 import { StripeSettings, stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
 
@@ -16,7 +10,8 @@ import { StripeSettings, stripeConfigFrom } from '../adapters/stripe/stripe-sett
 export const ActivitySettings = Type.Object({
   ...StoreSettings.properties,
   ...DocumentSettings.properties,
-  ...MessagingSettings.properties,
+  ...MailerSettings.properties,
+  ...TexterSettings.properties,
   PUBLIC_URL: Type.String({ pattern: '^https?://' }),
   ...KeycloakAdminEnvironment.properties,
   /** Stripe (online payment); off without a secret key. */
@@ -28,11 +23,10 @@ export type ActivitySettings = Type.Static<typeof ActivitySettings>;
 export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
   return {
     store: storeFrom(settings),
-    ses: sesClientFrom(settings),
+    mailer: mailerFrom(settings),
+    texter: texterFrom(settings),
     s3: s3ClientFrom(settings),
     documentsBucket: settings.S3_BUCKET,
-    sns: snsClientFrom(settings),
-    mailFrom: settings.MAIL_FROM,
     publicUrl: settings.PUBLIC_URL,
     keycloak: keycloakAdminFrom(settings),
     stripe: stripeConfigFrom(settings),
@@ -41,7 +35,7 @@ export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
 
 export function closeActivityDeps(deps: ActivityDeps): void {
   deps.store.close();
-  deps.ses.destroy();
+  deps.mailer.close();
+  deps.texter.close();
   deps.s3.destroy();
-  deps.sns.destroy();
 }
