@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { AccountNotFoundError } from '../adapters/keycloak/keycloak-accounts.ts';
+import { MessageRejectedError, SenderRejectedError } from '../adapters/messaging/messaging-errors.ts';
 import { conflict, CocagneError, notFound } from '../domain/errors.ts';
 import { failureTypes } from '../domain/failure-types.ts';
 import { asTemporalFailure, withTemporalFailures } from './failures.ts';
@@ -39,6 +40,19 @@ describe('what activities throw, as Temporal sees it', () => {
   it('ends at once when the identity provider has no such account', () => {
     const gone = asTemporalFailure(new AccountNotFoundError('No account /users/u-1 in realm cocagne'));
     expect(gone).toMatchObject({ type: failureTypes.accountNotFound, nonRetryable: true });
+  });
+
+  it('ends at once on what the mail and SMS providers refuse for good; a throttle is retried', () => {
+    const sender = new SenderRejectedError('SES refuses to send from x: MessageRejected: not verified');
+    expect(asTemporalFailure(sender)).toMatchObject({
+      type: failureTypes.forbidden,
+      nonRetryable: true,
+      message: sender.message,
+    });
+    const address = new MessageRejectedError('SNS refuses the text message: InvalidParameterException');
+    expect(asTemporalFailure(address)).toMatchObject({ type: failureTypes.invalidData, nonRetryable: true });
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
+    expect(asTemporalFailure(throttled)).toBe(throttled);
   });
 
   it('wraps every activity of a factory, keeping their names and results', async () => {

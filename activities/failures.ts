@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { AccountNotFoundError } from '../adapters/keycloak/keycloak-accounts.ts';
+import { MessageRejectedError, SenderRejectedError } from '../adapters/messaging/messaging-errors.ts';
 import { isCocagneError } from '../domain/errors.ts';
 import { failureTypes, finalErrorCodes } from '../domain/failure-types.ts';
 
@@ -7,7 +8,8 @@ import { failureTypes, finalErrorCodes } from '../domain/failure-types.ts';
  * The one place where what an activity throws becomes what Temporal sees. A domain error that
  * retrying cannot cure (not found, refused…) and an impossible value in stored data
  * (`RangeError`: an invalid date) end the activity at once, with a type from `failureTypes`
- * and the person's message in every language as details; anything else (a service down, a
+ * and the person's message in every language as details; so do what the mail and SMS
+ * providers refuse for good. Anything else (a service down, a throttle, a network error, a
  * conflict) is left for the activity's retry policy.
  */
 export function asTemporalFailure(error: unknown): unknown {
@@ -24,6 +26,26 @@ export function asTemporalFailure(error: unknown): unknown {
   if (error instanceof AccountNotFoundError) {
     return ApplicationFailure.create({
       type: failureTypes.accountNotFound,
+      message: error.message,
+      nonRetryable: true,
+      cause: error,
+    });
+  }
+  // Our sender or account refused (an unverified identity, sending paused): every message meets
+  // it until someone fixes the settings, so the workflow tells staff at once.
+  if (error instanceof SenderRejectedError) {
+    return ApplicationFailure.create({
+      type: failureTypes.forbidden,
+      message: error.message,
+      nonRetryable: true,
+      cause: error,
+    });
+  }
+  // An address or number the provider will not deliver to: the stored contact detail is what
+  // must change.
+  if (error instanceof MessageRejectedError) {
+    return ApplicationFailure.create({
+      type: failureTypes.invalidData,
       message: error.message,
       nonRetryable: true,
       cause: error,
