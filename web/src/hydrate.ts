@@ -4,8 +4,8 @@ import { isApiError } from './api-client/request.ts';
 import { onSessionLost, startKeycloak } from './auth/keycloak.ts';
 import { currentLocale, setLocale } from './i18n/index.ts';
 import { setMapTiles } from './maps/tiles.ts';
-import { useDepotStore } from './stores/depots.ts';
-import { useInboxStore } from './stores/inbox.ts';
+import { useDepotStore } from './features/depots/depots-store.ts';
+import { useInboxStore } from './features/inbox/inbox-store.ts';
 import { useSessionStore } from './stores/session.ts';
 
 /**

@@ -1,6 +1,6 @@
 import L from 'leaflet';
 import 'leaflet/dist/leaflet.css';
-import type { MapPoint } from '../api-client/members.ts';
+import type { MapPoint } from '../features/members/members-api.ts';
 import { mapTiles } from './tiles.ts';
 
 export type { MapPoint };

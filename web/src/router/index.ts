@@ -8,7 +8,7 @@ import {
 import { portalPaths } from '../../../domain/portal-paths.ts';
 import { onSessionLost } from '../auth/keycloak.ts';
 import { useSessionStore } from '../stores/session.ts';
-import { currentWeek } from '../weeks/week-dates.ts';
+import { currentWeek } from '../features/weeks/week-dates.ts';
 
 /**
  * Who may open a page: anyone, signed-in people, one area's roles, or (`joining`) a signed-in
@@ -38,51 +38,51 @@ export const routes: RouteRecordRaw[] = [
       {
         path: '',
         name: 'dashboard',
-        component: () => import('../views/staff/DashboardPage.vue'),
+        component: () => import('../features/dashboard/DashboardPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'adherents',
         name: 'members',
-        component: () => import('../views/staff/MemberListPage.vue'),
+        component: () => import('../features/members/MemberListPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'adherents/nouveau',
         name: 'member-new',
-        component: () => import('../views/staff/MemberCreatePage.vue'),
+        component: () => import('../features/members/MemberCreatePage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'adherents/:id',
         name: 'member',
-        component: () => import('../views/staff/MemberPage.vue'),
+        component: () => import('../features/members/MemberPage.vue'),
         props: true,
         meta: { area: 'staff' },
       },
       {
         path: 'abonnements',
         name: 'subscriptions',
-        component: () => import('../views/staff/SubscriptionListPage.vue'),
+        component: () => import('../features/subscriptions/SubscriptionListPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'abonnements/:id',
         name: 'subscription',
-        component: () => import('../views/staff/SubscriptionPage.vue'),
+        component: () => import('../features/subscriptions/SubscriptionPage.vue'),
         props: true,
         meta: { area: 'staff' },
       },
       {
         path: 'a-valider',
         name: 'pending',
-        component: () => import('../views/staff/PendingPage.vue'),
+        component: () => import('../features/inbox/PendingPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'calendrier',
         name: 'calendar',
-        component: () => import('../views/staff/CalendarPage.vue'),
+        component: () => import('../features/calendar/CalendarPage.vue'),
         meta: { area: 'staff' },
       },
       {
@@ -94,51 +94,51 @@ export const routes: RouteRecordRaw[] = [
       {
         path: 'semaines/:week',
         name: 'week',
-        component: () => import('../views/staff/WeekPage.vue'),
+        component: () => import('../features/weeks/WeekPage.vue'),
         props: true,
         meta: { area: 'staff' },
       },
       {
         path: 'depots',
         name: 'depots',
-        component: () => import('../views/staff/DepotListPage.vue'),
+        component: () => import('../features/depots/DepotListPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'depots/nouveau',
         name: 'depot-new',
-        component: () => import('../views/staff/DepotEditPage.vue'),
+        component: () => import('../features/depots/DepotEditPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'depots/:id',
         name: 'depot',
-        component: () => import('../views/staff/DepotEditPage.vue'),
+        component: () => import('../features/depots/DepotEditPage.vue'),
         props: true,
         meta: { area: 'staff' },
       },
       {
         path: 'carte',
         name: 'staff-map',
-        component: () => import('../views/staff/StaffMapPage.vue'),
+        component: () => import('../features/depots/StaffMapPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'produits',
         name: 'products',
-        component: () => import('../views/staff/ProductsPage.vue'),
+        component: () => import('../features/products/ProductsPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'facturation',
         name: 'billing',
-        component: () => import('../views/staff/BillingPage.vue'),
+        component: () => import('../features/billing/BillingPage.vue'),
         meta: { area: 'staff' },
       },
       {
         path: 'facturation/tarifs',
         name: 'pricing',
-        component: () => import('../views/staff/PricingPage.vue'),
+        component: () => import('../features/pricing/PricingPage.vue'),
         meta: { area: 'staff' },
       },
     ],
@@ -146,34 +146,34 @@ export const routes: RouteRecordRaw[] = [
   {
     path: portalPaths.home,
     name: 'portal',
-    component: () => import('../views/member/MemberPortal.vue'),
+    component: () => import('../features/member-portal/MemberPortal.vue'),
     meta: { area: 'member' },
   },
   {
     // The link in the messages about a failed payment: the portal, its means of payment first.
     path: portalPaths.paymentMethod,
     name: 'portal-payment',
-    component: () => import('../views/member/MemberPortal.vue'),
+    component: () => import('../features/member-portal/MemberPortal.vue'),
     props: { section: 'payment' },
     meta: { area: 'member' },
   },
   {
     path: '/adherent/resiliation/:id',
     name: 'cancellation',
-    component: () => import('../views/member/CancellationPage.vue'),
+    component: () => import('../features/subscriptions/CancellationPage.vue'),
     props: true,
     meta: { area: 'member' },
   },
   {
     path: '/adherent/nouvel-abonnement',
     name: 'new-subscription',
-    component: () => import('../views/member/NewSubscriptionPage.vue'),
+    component: () => import('../features/joining/NewSubscriptionPage.vue'),
     meta: { area: 'member' },
   },
   {
     path: '/adhesion',
     name: 'join',
-    component: () => import('../views/joining/JoinPage.vue'),
+    component: () => import('../features/joining/JoinPage.vue'),
     meta: { area: 'joining' },
   },
   {

@@ -1,6 +1,6 @@
 import type { Depot } from '../../../domain/depot.ts';
 import type { Member } from '../../../domain/member.ts';
-import type { SubscriptionView } from '../api-client/subscriptions.ts';
+import type { SubscriptionView } from '../features/subscriptions/subscriptions-api.ts';
 import { gardenId } from './api-stub.ts';
 
 export function aMember(overrides: Partial<Member> = {}): Member {

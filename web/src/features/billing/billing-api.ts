@@ -1,0 +1,107 @@
+import type {
+  InvoiceView,
+  MemberBilling,
+  PaymentsReport,
+  UnpaidReport,
+} from '../../../../domain/billing-views.ts';
+import type { ManualPaymentInput } from '../../../../domain/invoices.ts';
+import type { Pricing, PricingInput } from '../../../../domain/pricing.ts';
+import { request, requestBlob } from '../../api-client/request.ts';
+
+export type {
+  InvoiceView,
+  ManualPaymentInput,
+  MemberBilling,
+  PaymentsReport,
+  Pricing,
+  PricingInput,
+  UnpaidReport,
+};
+
+export type InvoiceStatus = InvoiceView['status'];
+export type DecisionKind = 'retry' | 'manual' | 'write-off' | 'suspend';
+
+export interface DecisionInput {
+  decision: DecisionKind;
+  reason: string;
+  payment?: ManualPaymentInput;
+}
+
+const garden = (gardenId: string) => `/gardens/${encodeURIComponent(gardenId)}`;
+const member = (gardenId: string, memberId: string) =>
+  `${garden(gardenId)}/members/${encodeURIComponent(memberId)}`;
+const invoice = (gardenId: string, number: number) => `${garden(gardenId)}/invoices/${number}`;
+
+/** The screens say themselves what failed: no toasts from these calls. */
+export const getPricing = (gardenId: string) =>
+  request<Pricing>('GET', `${garden(gardenId)}/pricing`, { toast: false });
+
+/** `version` is the one read: a change made meanwhile by someone else answers 409. */
+export const savePricing = (gardenId: string, input: PricingInput, version: number) =>
+  request<Pricing>('PUT', `${garden(gardenId)}/pricing`, { body: { ...input, version }, toast: false });
+
+export const getMemberBilling = (gardenId: string, memberId: string) =>
+  request<MemberBilling>('GET', `${member(gardenId, memberId)}/billing`, { toast: false });
+
+/** Gives a solidarity tier with its reason, or takes it back (`tierId` null). */
+export const setPricingTier = (
+  gardenId: string,
+  memberId: string,
+  tierId: string | null,
+  reason: string,
+  version: number,
+) =>
+  request<MemberBilling>('PUT', `${member(gardenId, memberId)}/pricing-tier`, {
+    body: { tierId, ...(reason ? { reason } : {}), version },
+    toast: false,
+  });
+
+export const listInvoices = (gardenId: string, status?: InvoiceStatus) =>
+  request<InvoiceView[]>('GET', `${garden(gardenId)}/invoices`, { query: { status }, toast: false });
+
+/**
+ * Records a payment staff received. The same `key` sent again (a lost answer, a second click)
+ * records it once.
+ */
+export const recordPayment = (gardenId: string, number: number, input: ManualPaymentInput, key: string) =>
+  request<InvoiceView>('POST', `${invoice(gardenId, number)}/payments`, {
+    body: input,
+    headers: { 'Idempotency-Key': key },
+    toast: false,
+  });
+
+export const decideInvoice = (gardenId: string, number: number, input: DecisionInput) =>
+  request<InvoiceView>('POST', `${invoice(gardenId, number)}/decision`, { body: input, toast: false });
+
+/** The invoice's PDF (staff, or its member). */
+export const invoiceDocument = (gardenId: string, number: number) =>
+  requestBlob(`${invoice(gardenId, number)}/document`, { toast: false });
+
+export const unpaidReport = (gardenId: string) =>
+  request<UnpaidReport>('GET', `${garden(gardenId)}/reports/unpaid`, { toast: false });
+
+export const paymentsReport = (gardenId: string, from: string, to: string) =>
+  request<PaymentsReport>('GET', `${garden(gardenId)}/reports/payments`, {
+    query: { from, to },
+    toast: false,
+  });
+
+/** The payments of the months, as the accountant's CSV. */
+export const paymentsCsv = (gardenId: string, from: string, to: string) =>
+  requestBlob(`${garden(gardenId)}/reports/payments.csv`, { query: { from, to }, toast: false });
+
+/** Where a month's billing run stands (404 while the month has not been billed). */
+export interface BillingRunView {
+  month: string;
+  phase: 'listing' | 'issuing' | 'done';
+  total: number;
+  done: number;
+  invoices: number[];
+}
+
+export const billingRun = (gardenId: string, month: string) =>
+  request<BillingRunView>('GET', `${garden(gardenId)}/billing/runs/${month}`, { toast: false });
+
+/** Bills a month that has ended (twice is once). */
+export const startBillingRun = (gardenId: string, month: string) =>
+  request<{ started: boolean }>('POST', `${garden(gardenId)}/billing/runs/${month}`, { toast: false });

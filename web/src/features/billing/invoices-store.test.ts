@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { deferred, signedIn, stubApi, type StubAnswer } from '../../testing/api-stub.ts';
+import { anInvoice } from './billing-fixtures.ts';
+import { useInvoiceStore } from './invoices-store.ts';
+
+describe('invoice store', () => {
+  beforeEach(() => signedIn());
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('lists invoices by status; the last choice wins over a slower earlier answer', async () => {
+    const slow = deferred<StubAnswer>();
+    const api = stubApi((call) =>
+      call.query.get('status') === 'open' ? slow.promise : { body: [anInvoice({ status: 'paid' })] },
+    );
+    const invoices = useInvoiceStore();
+    const first = invoices.loadInvoices('open');
+    await invoices.loadInvoices('paid');
+    slow.resolve({ body: [anInvoice()] });
+    await first;
+    expect(api.calls.map((call) => `${call.path}?${call.query.toString()}`)).toEqual([
+      '/api/gardens/val-du-doubs/invoices?status=open',
+      '/api/gardens/val-du-doubs/invoices?status=paid',
+    ]);
+    expect(invoices.status).toBe('paid');
+    expect(invoices.invoices?.map((invoice) => invoice.status)).toEqual(['paid']);
+    expect(invoices.invoicesLoading).toBe(false);
+    // Every status: no query.
+    await invoices.loadInvoices('all');
+    expect(api.calls[2]?.query.has('status')).toBe(false);
+  });
+
+  it('reads each report on its own: one failing leaves the other', async () => {
+    const api = stubApi((call) =>
+      call.path.endsWith('/unpaid')
+        ? { status: 503, body: { error: 'unavailable', message: 'Indisponible.' } }
+        : { body: { from: '2026-01', to: '2026-03', months: [], byMethod: {}, total: 4100, count: 4 } },
+    );
+    const invoices = useInvoiceStore();
+    expect(await invoices.loadUnpaid()).toBe(false);
+    expect(await invoices.loadPayments('2026-01', '2026-03')).toBe(true);
+    expect(invoices.unpaidError).toBe('Indisponible.');
+    expect(invoices.payments?.total).toBe(4100);
+    expect(api.calls[1]?.path).toBe('/api/gardens/val-du-doubs/reports/payments');
+    expect(api.calls[1]?.query.toString()).toBe('from=2026-01&to=2026-03');
+  });
+
+  it("gives the accountant's CSV as a file named after the months", async () => {
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:paiements');
+    const api = stubApi(() => ({ text: 'Date;Facture\r\n' }));
+    const file = await useInvoiceStore().paymentsCsv('2026-01', '2026-12');
+    expect(file).toEqual({ url: 'blob:paiements', filename: 'paiements-2026-01-2026-12.csv' });
+    expect(api.calls[0]?.path).toBe('/api/gardens/val-du-doubs/reports/payments.csv');
+  });
+});

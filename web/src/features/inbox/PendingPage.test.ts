@@ -1,0 +1,227 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryHistory, createRouter } from 'vue-router';
+import { i18n, setLocale } from '../../i18n/index.ts';
+import { routes } from '../../router/index.ts';
+import { useInboxStore } from './inbox-store.ts';
+import { useToastStore } from '../../stores/toasts.ts';
+import { deferred, signedIn, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
+import { aSubscription } from '../../testing/fixtures.ts';
+import PendingPage from './PendingPage.vue';
+
+const inboxOf = (...subscriptions: ReturnType<typeof aSubscription>[]): StubAnswer => ({
+  body: {
+    items: subscriptions.map((subscription) => ({
+      kind: 'subscription-approval',
+      since: subscription.requested.at,
+      subscription,
+      depotLoad: { active: 38, capacity: 40 },
+    })),
+  },
+});
+
+async function mountPage(handler: (call: ApiCall) => StubAnswer | Promise<StubAnswer>) {
+  setLocale('fr');
+  const pinia = signedIn();
+  const api = stubApi(handler);
+  const router = createRouter({ history: createMemoryHistory(), routes });
+  await router.push('/equipe/a-valider');
+  const wrapper = mount(PendingPage, { global: { plugins: [pinia, i18n, router] }, attachTo: document.body });
+  await flushPromises();
+  return { wrapper, api };
+}
+
+type Wrapper = Awaited<ReturnType<typeof mountPage>>['wrapper'];
+const status = (wrapper: Wrapper) =>
+  wrapper.get('[data-testid="subscription-status"]').attributes('data-status');
+
+describe('the staff inbox', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    document.body.innerHTML = '';
+  });
+
+  it('lists what waits, oldest first, with how full each depot is', async () => {
+    const { wrapper, api } = await mountPage(() =>
+      inboxOf(
+        aSubscription({
+          id: 's-old',
+          memberName: 'Ancienne',
+          requested: { by: { userId: 'u', name: 'A' }, at: '2026-11-01T08:00:00Z' },
+        }),
+        aSubscription({
+          id: 's-new',
+          memberName: 'Récente',
+          requested: { by: { userId: 'u', name: 'A' }, at: '2026-11-20T08:00:00Z' },
+        }),
+      ),
+    );
+    expect(api.calls[0]?.path).toBe('/api/gardens/val-du-doubs/inbox');
+    const items = wrapper.findAll('[data-testid="inbox-item"]');
+    expect(items.map((item) => item.attributes('data-subscription-id'))).toEqual(['s-old', 's-new']);
+    expect(items[0]?.get('[data-testid="depot-load"]').text()).toBe('Dépôt : 38 / 40');
+    expect(wrapper.find('[data-testid="depot-full"]').exists()).toBe(false);
+    expect(useInboxStore().awaitingCount).toBe(2);
+  });
+
+  it('approves at once, then rolls back and says why when the API refuses', async () => {
+    const answer = deferred<StubAnswer>();
+    const { wrapper } = await mountPage((call) =>
+      call.method === 'POST' ? answer.promise : inboxOf(aSubscription()),
+    );
+    expect(status(wrapper)).toBe('pending');
+
+    await wrapper.get('[data-testid="approve-button"]').trigger('click');
+    expect(status(wrapper)).toBe('active');
+    expect(useInboxStore().awaitingCount).toBe(0);
+
+    answer.resolve({
+      status: 503,
+      body: { error: 'unavailable', message: 'Le traitement ne répond pas pour l’instant.' },
+    });
+    await flushPromises();
+    expect(status(wrapper)).toBe('pending');
+    expect(useInboxStore().awaitingCount).toBe(1);
+    expect(useToastStore().toasts).toMatchObject([
+      { kind: 'error', text: 'Le traitement ne répond pas pour l’instant.' },
+    ]);
+  });
+
+  it('asks for a reason before rejecting', async () => {
+    const { wrapper, api } = await mountPage((call) =>
+      call.method === 'POST'
+        ? { body: aSubscription({ status: 'rejected', revision: 2 }) }
+        : inboxOf(aSubscription()),
+    );
+    await wrapper.get('[data-testid="reject-button"]').trigger('click');
+    await wrapper.get('[data-testid="reject-reason"]').setValue('no');
+    await wrapper.get('[data-testid="confirm-reject"]').trigger('submit');
+    expect(wrapper.get('[data-testid="field-error-reason"]').text()).toBe(
+      'Indiquez le motif du refus : il sera communiqué à l’adhérent.',
+    );
+    expect(api.calls.filter((call) => call.method === 'POST')).toEqual([]);
+
+    await wrapper.get('[data-testid="reject-reason"]').setValue('Dépôt complet cette saison');
+    await wrapper.get('[data-testid="confirm-reject"]').trigger('submit');
+    await flushPromises();
+    expect(api.calls.find((call) => call.method === 'POST')?.body).toEqual({
+      decision: 'reject',
+      reason: 'Dépôt complet cette saison',
+    });
+    // Decided here: it stays in the list, with its new status.
+    expect(status(wrapper)).toBe('rejected');
+    expect(wrapper.find('[data-testid="approve-button"]').exists()).toBe(false);
+  });
+
+  it('warns when the depot is full, and puts the application on the waiting list', async () => {
+    const { wrapper, api } = await mountPage((call) =>
+      call.method === 'POST'
+        ? { body: aSubscription({ status: 'waitlisted', revision: 2 }) }
+        : {
+            body: {
+              items: [
+                {
+                  kind: 'subscription-approval',
+                  since: '2026-11-20T10:00:00.000Z',
+                  subscription: aSubscription(),
+                  depotLoad: { active: 40, capacity: 40 },
+                },
+              ],
+            },
+          },
+    );
+    expect(wrapper.get('[data-testid="depot-load"]').text()).toBe('Dépôt : 40 / 40');
+    expect(wrapper.get('[data-testid="depot-full"]').text()).toContain('Ce point de dépôt est complet');
+    await wrapper.get('[data-testid="waitlist-button"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.find((call) => call.method === 'POST')).toMatchObject({
+      path: '/api/gardens/val-du-doubs/subscriptions/m-0001.2026-12-01/decision',
+      body: { decision: 'waitlist' },
+    });
+    // Still waiting on staff, now to be approved or rejected when a place frees up.
+    expect(status(wrapper)).toBe('waitlisted');
+    expect(wrapper.find('[data-testid="waitlist-button"]').exists()).toBe(false);
+    expect(wrapper.find('[data-testid="approve-button"]').exists()).toBe(true);
+    expect(useToastStore().toasts).toMatchObject([
+      { kind: 'success', text: 'Demande mise sur liste d’attente : Élodie Bérard.' },
+    ]);
+  });
+
+  it('says when nothing waits', async () => {
+    const { wrapper } = await mountPage(() => ({ body: { items: [] } }));
+    expect(wrapper.get('[data-testid="empty-state"]').text()).toBe(
+      'Aucune demande en attente. Tout est à jour.',
+    );
+  });
+
+  it('lists a week to approve among the applications, and approves it; a refusal is said on the item', async () => {
+    let refuse = true;
+    const { wrapper, api } = await mountPage((call) => {
+      if (call.method === 'POST') {
+        return refuse
+          ? {
+              status: 422,
+              body: {
+                error: 'refused',
+                message: 'Le panier petit de la semaine est vide : composez-le avant de valider.',
+              },
+            }
+          : { body: { phase: 'ready', documents: [{ name: 'recolte.pdf', title: 'Liste de récolte' }] } };
+      }
+      if (call.path.includes('/weeks/'))
+        return { body: { week: '2026-W49', overCapacity: [], absences: 0, documents: [] } };
+      return {
+        body: {
+          items: [
+            {
+              kind: 'subscription-approval',
+              since: '2026-11-20T10:00:00.000Z',
+              subscription: aSubscription(),
+            },
+            {
+              kind: 'week-composition',
+              since: '2026-11-19T08:00:00.000Z',
+              week: {
+                week: '2026-W49',
+                deadline: '2026-11-28T23:00:00.000Z',
+                total: { small: 12, medium: 20, large: 1 },
+              },
+            },
+          ],
+        },
+      };
+    });
+    const items = wrapper.findAll('[data-testid="inbox-item"]');
+    expect(items.map((item) => item.attributes('data-kind'))).toEqual([
+      'week-composition',
+      'subscription-approval',
+    ]);
+    const week = items[0]!;
+    expect(week.find('h2').text()).toBe(
+      'Composition de la semaine 49 à valider avant le dimanche 29 novembre à 00:00',
+    );
+    expect(week.get('[data-testid="inbox-week-total"]').text()).toBe(
+      'Paniers : 12 petits · 20 moyens · 1 grand',
+    );
+    expect(week.get('[data-testid="week-link"]').attributes('href')).toBe('/equipe/semaines/2026-W49');
+    expect(useInboxStore().awaitingCount).toBe(2);
+
+    await week.get('[data-testid="approve-week"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="approve-error"]').text()).toBe(
+      'Le panier petit de la semaine est vide : composez-le avant de valider.',
+    );
+    expect(useToastStore().toasts).toEqual([]);
+
+    refuse = false;
+    await wrapper.get('[data-testid="approve-week"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.filter((call) => call.method === 'POST').map((call) => call.path)).toEqual([
+      '/api/gardens/val-du-doubs/weeks/2026-W49/approval',
+      '/api/gardens/val-du-doubs/weeks/2026-W49/approval',
+    ]);
+    expect(wrapper.find('[data-testid="week-approved"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="approve-week"]').exists()).toBe(false);
+    expect(useInboxStore().awaitingCount).toBe(1);
+  });
+});

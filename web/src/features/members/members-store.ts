@@ -1,0 +1,167 @@
+import { defineStore } from 'pinia';
+import { computed, reactive, ref } from 'vue';
+import {
+  defaultContactPreferences,
+  type ContactPreferences,
+  type Member,
+  type MemberInput,
+} from '../../../../domain/member.ts';
+import * as api from './members-api.ts';
+import { orProblem } from '../../api-client/problems.ts';
+import { isAbort } from '../../api-client/request.ts';
+import { requireGardenId } from '../../stores/session.ts';
+
+export const membersPerPage = 25;
+
+/**
+ * Members: the list the staff browse (a search and a page at a time) and the records read
+ * one by one. The API pages with opaque cursors that only go forward, so going back uses the
+ * stack of cursors of the pages already seen.
+ */
+export const useMemberStore = defineStore('members', () => {
+  const byId = ref<Record<string, Member>>({});
+
+  const list = reactive({
+    search: '',
+    ids: [] as string[],
+    /** The cursor each visited page was read with; the last one is the current page's. */
+    cursors: [undefined] as (string | undefined)[],
+    nextCursor: undefined as string | undefined,
+    loading: false,
+    loaded: false,
+    error: undefined as string | undefined,
+  });
+  let listController: AbortController | undefined;
+
+  const page = computed(() => list.ids.map((id) => byId.value[id]).filter((member) => member !== undefined));
+  const pageNumber = computed(() => list.cursors.length);
+  const hasNext = computed(() => list.nextCursor !== undefined);
+  const hasPrevious = computed(() => list.cursors.length > 1);
+
+  function remember(member: Member): Member {
+    byId.value[member.id] = member;
+    return member;
+  }
+
+  /** Reads one page; the cursor stack only changes once the page has arrived. */
+  async function readPage(cursors: (string | undefined)[]): Promise<void> {
+    listController?.abort();
+    const controller = new AbortController();
+    listController = controller;
+    list.loading = true;
+    list.error = undefined;
+    const cursor = cursors[cursors.length - 1];
+    const search = list.search.trim();
+    try {
+      await orProblem(
+        async () => {
+          const answer = await api.listMembers(
+            requireGardenId(),
+            { limit: membersPerPage, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) },
+            controller.signal,
+          );
+          answer.members.forEach(remember);
+          list.ids = answer.members.map((member) => member.id);
+          list.cursors = cursors;
+          list.nextCursor = answer.nextCursor;
+          list.loaded = true;
+        },
+        (error) => {
+          list.error = error.message;
+        },
+      );
+    } catch (error) {
+      // A newer search replaced this one: nothing to say.
+      if (!isAbort(error)) throw error;
+    } finally {
+      if (listController === controller) {
+        list.loading = false;
+        listController = undefined;
+      }
+    }
+  }
+
+  /** First page of the list for a search text ('' for everyone). */
+  function searchFor(text: string): Promise<void> {
+    list.search = text;
+    return readPage([undefined]);
+  }
+
+  /** The current page again (after a change, or a failure). */
+  function reload(): Promise<void> {
+    return readPage([...list.cursors]);
+  }
+
+  function nextPage(): Promise<void> {
+    if (list.nextCursor === undefined) return Promise.resolve();
+    return readPage([...list.cursors, list.nextCursor]);
+  }
+
+  function previousPage(): Promise<void> {
+    if (list.cursors.length <= 1) return Promise.resolve();
+    return readPage(list.cursors.slice(0, -1));
+  }
+
+  async function fetchMember(memberId: string): Promise<Member> {
+    return remember(await api.getMember(requireGardenId(), memberId));
+  }
+
+  /** Throws the ApiError for the form to show beside its fields. */
+  async function createMember(input: MemberInput): Promise<Member> {
+    const member = remember(await api.createMember(requireGardenId(), input));
+    // The list is sorted by name: read it again rather than guess where the newcomer goes.
+    list.loaded = false;
+    return member;
+  }
+
+  /** Throws the ApiError (409 when someone else changed the record since `version`). */
+  async function updateMember(memberId: string, input: MemberInput, version: number): Promise<Member> {
+    const member = remember(await api.updateMember(requireGardenId(), memberId, input, version));
+    list.loaded = false;
+    return member;
+  }
+
+  /** The member's choice, or the garden's default (email only) when they never chose. */
+  function contactPreferencesOf(memberId: string): ContactPreferences {
+    return byId.value[memberId]?.contactPreferences ?? defaultContactPreferences;
+  }
+
+  /**
+   * How the member wants to hear from the garden: shown at once, put back when refused (an
+   * SMS without a phone on file); the refusal is thrown for the screen to show.
+   */
+  async function setContactPreferences(memberId: string, preferences: ContactPreferences): Promise<Member> {
+    const before = byId.value[memberId];
+    if (before) byId.value[memberId] = { ...before, contactPreferences: preferences };
+    try {
+      return remember(await api.setContactPreferences(requireGardenId(), memberId, preferences));
+    } catch (error) {
+      if (before) byId.value[memberId] = before;
+      throw error;
+    }
+  }
+
+  /** Places the member's home on the map; throws the refusal for the screen to show. */
+  async function placeHome(memberId: string, point: api.MapPoint): Promise<Member> {
+    return remember(await api.placeMemberHome(requireGardenId(), memberId, point));
+  }
+
+  return {
+    byId,
+    list,
+    page,
+    pageNumber,
+    hasNext,
+    hasPrevious,
+    searchFor,
+    reload,
+    nextPage,
+    previousPage,
+    fetchMember,
+    createMember,
+    updateMember,
+    contactPreferencesOf,
+    setContactPreferences,
+    placeHome,
+  };
+});

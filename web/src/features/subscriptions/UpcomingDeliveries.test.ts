@@ -1,0 +1,116 @@
+import { flushPromises, mount } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { cutoffOf } from '../../../../domain/delivery-calendar.ts';
+import { defaultGardenRules } from '../../../../domain/garden-rules.ts';
+import { i18n, setLocale } from '../../i18n/index.ts';
+import { signedIn, staffIdentity, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
+import { aDepot, aSubscription } from '../../testing/fixtures.ts';
+import UpcomingDeliveries from './UpcomingDeliveries.vue';
+
+const memberIdentity = { ...staffIdentity, roles: ['member' as const], memberId: 'm-0001' };
+const by = { by: { userId: 'u-1', name: 'Élodie Bérard' }, at: '2026-11-20T10:00:00Z' };
+const subscription = aSubscription({
+  status: 'active',
+  startDate: '2026-12-01',
+  absences: [{ date: '2026-12-15', reported: by }],
+});
+const delivery = (date: string, state = 'delivery', baskets = 1) => ({
+  date,
+  depotId: 'd-centre',
+  depotName: 'Biocoop Centre',
+  basketSize: 'medium',
+  baskets,
+  state,
+  changeableUntil: cutoffOf(date, 48, 'Europe/Paris').toISOString(),
+});
+const calendar = {
+  gardenId: 'val-du-doubs',
+  seasons: [{ id: '2026-2027', start: '2026-03-01', end: '2027-02-28' }],
+  closedWeeks: [],
+  cutoffHours: 48,
+  version: 1,
+  updatedAt: '2026-11-01T00:00:00Z',
+};
+
+async function mountList(maxAbsencesPerSeason: number, handler?: (call: ApiCall) => StubAnswer | undefined) {
+  setLocale('fr');
+  const pinia = signedIn(memberIdentity);
+  const api = stubApi((call) => {
+    const answer = handler?.(call);
+    if (answer) return answer;
+    if (call.path.endsWith('/next-deliveries'))
+      return {
+        body: [
+          delivery('2026-12-01'),
+          delivery('2026-12-08'),
+          delivery('2026-12-15', 'absent', 0),
+          delivery('2026-12-22', 'delivery', 2),
+        ],
+      };
+    if (call.path.endsWith('/calendar')) return { body: calendar };
+    if (call.path.endsWith('/rules'))
+      return { body: { ...defaultGardenRules, maxAbsencesPerSeason, absencePolicy: 'compensated' } };
+    return { body: [aDepot()] };
+  });
+  const wrapper = mount(UpcomingDeliveries, {
+    props: { subscription, audience: 'member' },
+    global: { plugins: [pinia, i18n] },
+    attachTo: document.body,
+  });
+  await flushPromises();
+  return { wrapper, api };
+}
+
+describe('coming deliveries', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    document.body.innerHTML = '';
+  });
+
+  it('shows each day, absent ones as such, two baskets when an absence is made up for, and until when it can change', async () => {
+    const { wrapper } = await mountList(4);
+    const rows = wrapper.findAll('[data-testid="next-delivery"]');
+    expect(rows.map((row) => [row.attributes('data-date'), row.attributes('data-state')])).toEqual([
+      ['2026-12-01', 'delivery'],
+      ['2026-12-08', 'delivery'],
+      ['2026-12-15', 'absent'],
+      ['2026-12-22', 'delivery'],
+    ]);
+    expect(rows[0]?.text()).toContain(
+      'Modifiable avant le dimanche 29 novembre à 23:00'.replace('23:00', '00:00'),
+    );
+    expect(rows[2]?.text()).toContain('Absence signalée');
+    expect(rows[3]?.get('[data-testid="extra-baskets"]').text()).toContain('2 paniers (absence compensée)');
+  });
+
+  it('refuses in the browser what the workflow would refuse, without sending', async () => {
+    const { wrapper, api } = await mountList(1);
+    await wrapper.get('[data-testid="report-absence"]').trigger('click');
+    expect(wrapper.find('[data-testid="absence-date-2026-12-15"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="absence-date-2026-12-08"]').setValue(true);
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="absence-problem"]').text()).toBe(
+      "Vous avez déjà signalé 1 absence cette saison : c'est le maximum prévu par le jardin.",
+    );
+    expect(api.calls.filter((call) => call.method === 'POST')).toEqual([]);
+  });
+
+  it('reports the ticked days, shows them absent, and says so', async () => {
+    const { wrapper, api } = await mountList(4, (call) =>
+      call.method === 'POST' ? { body: { ...subscription, revision: 3 } } : undefined,
+    );
+    await wrapper.get('[data-testid="report-absence"]').trigger('click');
+    await wrapper.get('[data-testid="absence-date-2026-12-08"]').setValue(true);
+    await wrapper.get('[data-testid="confirm-absence"]').trigger('submit');
+    expect(wrapper.get('[data-date="2026-12-08"]').attributes('data-state')).toBe('absent');
+    await flushPromises();
+    expect(api.calls.find((call) => call.method === 'POST')?.body).toEqual({ dates: ['2026-12-08'] });
+    expect(wrapper.find('[data-testid="confirm-absence"]').exists()).toBe(false);
+  });
+});
