@@ -1,7 +1,7 @@
 import { addDays, type IsoDate } from '../../../../domain/calendar.ts';
 import { isDeliveryDay, type DeliveryCalendar } from '../../../../domain/delivery-calendar.ts';
 import type { Depot } from '../../../../domain/depot.ts';
-import { mondayOfWeek } from './weeks.ts';
+import { mondayOfWeek } from '../../../../domain/iso-weeks.ts';
 
 /** An event as @event-calendar/core reads it (all-day only here). */
 export interface CalendarEventInput {

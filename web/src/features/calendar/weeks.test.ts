@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aDepot } from '../../testing/fixtures.ts';
 import { calendarEvents } from './events.ts';
-import { mondayOfWeek, nextClosedWeek, weekOverview, weeksBetween } from './weeks.ts';
+import { mondayOfWeek } from '../../../../domain/iso-weeks.ts';
+import { nextClosedWeek, weekOverview, weeksBetween } from './weeks.ts';
 
 const calendar = {
   seasons: [

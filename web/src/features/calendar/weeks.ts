@@ -1,4 +1,4 @@
-import { addDays, isoWeek, isoWeekday, type IsoDate } from '../../../../domain/calendar.ts';
+import { addDays, type IsoDate } from '../../../../domain/calendar.ts';
 import {
   isDeliveryDay,
   seasonOf,
@@ -6,24 +6,7 @@ import {
   type Season,
 } from '../../../../domain/delivery-calendar.ts';
 import type { Depot } from '../../../../domain/depot.ts';
-
-/** The Monday a day's week starts on. */
-export function mondayOf(day: IsoDate): IsoDate {
-  return addDays(day, 1 - isoWeekday(day));
-}
-
-/** The Monday of an ISO week ("2026-W52" → "2026-12-21"). */
-export function mondayOfWeek(week: string): IsoDate {
-  const year = Number(week.slice(0, 4));
-  const number = Number(week.slice(6));
-  // 4 January is always in week 1.
-  return addDays(mondayOf(`${year}-01-04`), (number - 1) * 7);
-}
-
-/** "2026-W52" → 52, the number people say. */
-export function weekNumber(week: string): number {
-  return Number(week.slice(6));
-}
+import { isoWeek, mondayOf, mondayOfWeek, weekDays } from '../../../../domain/iso-weeks.ts';
 
 /** The ISO weeks that have a day between two days (inclusive), in order. */
 export function weeksBetween(from: IsoDate, until: IsoDate): string[] {
@@ -52,7 +35,7 @@ export function weekOverview(
   const monday = mondayOfWeek(week);
   const sunday = addDays(monday, 6);
   const open = { ...calendar, closedWeeks: [] };
-  const days = [0, 1, 2, 3, 4, 5, 6].map((offset) => addDays(monday, offset));
+  const days = weekDays(week);
   return {
     week,
     monday,

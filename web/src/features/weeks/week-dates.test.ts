@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { currentWeek, weekAfter, weekBefore, weekNumberOf, weekSpan } from './week-dates.ts';
+import { weekAfter, weekBefore, weekNumber } from '../../../../domain/iso-weeks.ts';
+import { currentWeek, weekSpan } from './week-dates.ts';
 
 describe('week dates', () => {
   it('goes from one week to the next and back, across the new year', () => {
     expect(weekAfter('2026-W53')).toBe('2027-W01');
     expect(weekBefore('2027-W01')).toBe('2026-W53');
     expect(weekBefore('2026-W49')).toBe('2026-W48');
-    expect(weekNumberOf('2026-W09')).toBe(9);
+    expect(weekNumber('2026-W09')).toBe(9);
   });
 
   it('gives the Monday and Sunday of a week, and the week of a day in garden time', () => {
