@@ -1,4 +1,3 @@
-import { billingRunRoutes } from './routes/billing-runs.ts';
 import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
@@ -7,21 +6,24 @@ import swaggerUi from '@fastify/swagger-ui';
 import fastifyStatic from '@fastify/static';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TokenVerifier } from './auth/token-verifier.ts';
+import { accessPlugin } from './plugins/access.ts';
 import { authPlugin } from './plugins/auth.ts';
 import { errorsPlugin } from './plugins/errors.ts';
+import { gardenPrefix, gardenScope, gardenScopeCheck } from './plugins/garden-scope.ts';
 import { localePlugin } from './plugins/locale.ts';
 import { defaultRateLimits, rateLimitsPlugin, type RateLimits } from './plugins/rate-limits.ts';
 import { securityHeadersPlugin } from './plugins/security-headers.ts';
 import { servicesPlugin, type ApiServices } from './plugins/services.ts';
-import { calendarFeedRoutes } from './routes/calendar-feed.ts';
-import { gardenRoutes } from './routes/gardens.ts';
+import { calendarFeedRoutes, calendarLinkRoutes } from './routes/calendar-feed.ts';
+import { accountRoutes, gardenRoutes } from './routes/gardens.ts';
 import { healthRoutes } from './routes/health.ts';
 import { memberContactRoutes, memberRoutes } from './routes/members.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { subscriptionActionRoutes } from './routes/subscription-actions.ts';
 import { gardenSettingsRoutes } from './routes/garden-settings.ts';
 import { inboxRoutes } from './routes/inbox.ts';
-import { applicationRoutes } from './routes/applications.ts';
+import { billingRunRoutes } from './routes/billing-runs.ts';
+import { applicationRoutes, gardenDirectoryRoutes } from './routes/applications.ts';
 import { productRoutes } from './routes/products.ts';
 import { weekRoutes } from './routes/weeks.ts';
 import { depotRoutes } from './routes/depots.ts';
@@ -78,15 +80,18 @@ export async function buildApp(options: AppOptions) {
     .withTypeProvider<TypeBoxTypeProvider>()
     .setValidatorCompiler(validatorCompiler);
 
+  const publicUrl = options.publicUrl ?? 'http://localhost:8080';
   await app.register(securityHeadersPlugin, {
     oidcIssuer: options.oidcIssuer,
-    publicUrl: options.publicUrl ?? 'http://localhost:8080',
+    publicUrl,
     tileUrl: options.map?.tileUrl,
   });
   await app.register(localePlugin);
   await app.register(errorsPlugin);
   await app.register(servicesPlugin, { services: options.services });
   await app.register(authPlugin, { verifyToken: options.verifyToken });
+  await app.register(accessPlugin);
+  await app.register(gardenScopeCheck);
   await app.register(rateLimitsPlugin, { limits: { ...defaultRateLimits, ...options.rateLimits } });
 
   await app.register(swagger, {
@@ -108,24 +113,33 @@ export async function buildApp(options: AppOptions) {
         webClientId: options.webClientId,
         map: options.map,
       });
-      await api.register(gardenRoutes);
-      await api.register(memberRoutes);
-      await api.register(memberContactRoutes);
-      await api.register(subscriptionRoutes);
-      await api.register(calendarFeedRoutes, { publicUrl: options.publicUrl ?? 'http://localhost:8080' });
-      await api.register(subscriptionActionRoutes);
-      await api.register(gardenSettingsRoutes);
-      await api.register(inboxRoutes);
-      await api.register(applicationRoutes);
-      await api.register(productRoutes);
-      await api.register(weekRoutes);
-      await api.register(depotRoutes);
-      await api.register(billingRunRoutes);
-      await api.register(paymentMethodRoutes);
+      await api.register(accountRoutes);
+      await api.register(gardenDirectoryRoutes);
+      await api.register(calendarFeedRoutes, { publicUrl });
       await api.register(stripeWebhookRoutes);
-      await api.register(pricingRoutes);
-      await api.register(invoiceRoutes);
-      await api.register(billingReportRoutes);
+      // Every route about one garden, behind the garden guard (plugins/garden-scope.ts).
+      await api.register(gardenScope, {
+        prefix: gardenPrefix,
+        routes: async (garden) => {
+          await garden.register(gardenRoutes);
+          await garden.register(memberRoutes);
+          await garden.register(memberContactRoutes);
+          await garden.register(subscriptionRoutes);
+          await garden.register(calendarLinkRoutes, { publicUrl });
+          await garden.register(subscriptionActionRoutes);
+          await garden.register(gardenSettingsRoutes);
+          await garden.register(inboxRoutes);
+          await garden.register(applicationRoutes);
+          await garden.register(productRoutes);
+          await garden.register(weekRoutes);
+          await garden.register(depotRoutes);
+          await garden.register(billingRunRoutes);
+          await garden.register(paymentMethodRoutes);
+          await garden.register(pricingRoutes);
+          await garden.register(invoiceRoutes);
+          await garden.register(billingReportRoutes);
+        },
+      });
     },
     { prefix: '/api' },
   );

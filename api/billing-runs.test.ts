@@ -52,10 +52,10 @@ async function runLastMonth(api: TestApi): Promise<void> {
 async function expectCollecting(api: TestApi): Promise<void> {
   for (const invoice of await api.store.invoices.list(api.gardenId)) {
     expect(invoice.documentKey).toMatch(/\/invoices\/F-\d{6}\.pdf$/);
-    const pdf = await api.app.services.documents.get(invoice.documentKey ?? '');
+    const pdf = await api.app.documents.get(invoice.documentKey ?? '');
     expect(Buffer.from(pdf.bytes.slice(0, 5)).toString()).toBe('%PDF-');
     await expect
-      .poll(async () => (await api.app.services.payments.state(api.gardenId, invoice.number))?.phase, poll)
+      .poll(async () => (await api.app.payments.collection.state(api.gardenId, invoice.number))?.phase, poll)
       .toBe('scheduled');
   }
 }

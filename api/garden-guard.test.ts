@@ -1,12 +1,17 @@
 import Fastify from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { afterAll, describe, expect, it } from 'vitest';
 import { unreachableServices } from '../tests/support/unreachable-services.ts';
 import { buildApp } from './app.ts';
 import { authPlugin } from './plugins/auth.ts';
+import { errorsPlugin } from './plugins/errors.ts';
+import { gardenPrefix, gardenScope, gardenScopeCheck } from './plugins/garden-scope.ts';
+import { localePlugin } from './plugins/locale.ts';
 import { servicesPlugin } from './plugins/services.ts';
 
-// Every route under /gardens/:gardenId checks the caller's garden before its handler: a route
-// that forgets the guard is refused when the app boots, not found by a member of another garden.
+// Every route under /gardens/:gardenId is registered in the garden scope, whose hook checks the
+// caller's garden before any handler: a route registered anywhere else is refused when the app
+// boots, not found by a member of another garden.
 describe('the garden guard', () => {
   const apps: Array<{ close: () => Promise<unknown> }> = [];
   afterAll(async () => {
@@ -14,10 +19,13 @@ describe('the garden guard', () => {
   });
 
   async function bareApp() {
-    const app = Fastify();
+    const app = Fastify().withTypeProvider<TypeBoxTypeProvider>();
     apps.push(app);
+    await app.register(localePlugin);
+    await app.register(errorsPlugin);
     await app.register(servicesPlugin, { services: unreachableServices() });
     await app.register(authPlugin, { verifyToken: () => Promise.reject(new Error('no token here')) });
+    await app.register(gardenScopeCheck);
     return app;
   }
 
@@ -33,6 +41,22 @@ describe('the garden guard', () => {
     // Without a token, each garden route answers 401 before anything is read.
     const members = await app.inject({ method: 'GET', url: '/api/gardens/g-test/members' });
     expect(members.statusCode).toBe(401);
+
+    // All of them, as the description lists them, but the garden's public offer.
+    const { paths } = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const gardenOperations = Object.entries(paths)
+      .filter(
+        ([path]) => path.startsWith('/api/gardens/{gardenId}') && path !== '/api/gardens/{gardenId}/offer',
+      )
+      .flatMap(([path, byMethod]) => Object.keys(byMethod).map((method) => ({ method, path })));
+    expect(gardenOperations.length).toBeGreaterThan(50);
+    for (const { method, path } of gardenOperations) {
+      const url = path.replace('{gardenId}', 'g-test').replace(/\{\w+\}/g, 'x');
+      const answer = await app.inject({ method: method.toUpperCase() as 'GET', url });
+      expect(answer.statusCode, `${method} ${path}`).toBe(401);
+    }
   });
 
   it('refuses at boot a garden route without it', async () => {
@@ -46,14 +70,26 @@ describe('the garden guard', () => {
     ).toThrow(/has no garden guard/);
   });
 
-  it('accepts a guarded route, and an open one that says why', async () => {
+  it('guards each route of the garden scope, but an open one that says why', async () => {
     const app = await bareApp();
-    app.get('/api/gardens/:gardenId/guarded', { onRequest: app.guard() }, async () => ({}));
-    app.get(
-      '/api/gardens/:gardenId/offer',
-      { config: { openToEveryGarden: { reason: 'the offer is public' } } },
-      async () => ({}),
-    );
+    await app.register(gardenScope, {
+      prefix: `/api${gardenPrefix}`,
+      routes: async (garden) => {
+        garden.get('/guarded', async () => ({}));
+        garden.get('/staff-only', { config: { roles: ['staff'] } }, async () => ({}));
+        garden.get(
+          '/offer',
+          { config: { openToEveryGarden: { reason: 'the offer is public' } } },
+          async () => ({ offer: 'baskets' }),
+        );
+      },
+    });
     await expect(app.ready()).resolves.toBeDefined();
+    for (const path of ['/guarded', '/staff-only']) {
+      const answer = await app.inject({ method: 'GET', url: `/api/gardens/g-test${path}` });
+      expect(answer.statusCode, path).toBe(401);
+    }
+    const offer = await app.inject({ method: 'GET', url: '/api/gardens/g-test/offer' });
+    expect(offer.json()).toEqual({ offer: 'baskets' });
   });
 });

@@ -192,7 +192,7 @@ describe('invoices', () => {
   it('records a partial cheque then cash up to the total; the balance follows and the workflow is told', async () => {
     const member = await api.createMember({ firstName: 'Olympe', lastName: 'de Gouges' });
     const open = await issue(member.id, 4500, addDays(today, -3));
-    const told = vi.spyOn(api.app.services.payments, 'paymentRecorded');
+    const told = vi.spyOn(api.app.payments.collection, 'paymentRecorded');
     try {
       const cheque = await pay(open.number, {
         method: 'cheque',
@@ -336,7 +336,7 @@ describe('invoices', () => {
 
     const reason = { fr: 'Votre banque a refusé le paiement.', en: 'Your bank declined the payment.' };
     const state = vi
-      .spyOn(api.app.services.payments, 'state')
+      .spyOn(api.app.payments.collection, 'state')
       .mockImplementation(async (_gardenId, number) =>
         number === open.number
           ? {
@@ -378,7 +378,7 @@ describe('invoices', () => {
     expect(none.json()).toMatchObject({ message: "Le recouvrement de cette facture n'est pas en cours." });
 
     const decide = vi
-      .spyOn(api.app.services.payments, 'decide')
+      .spyOn(api.app.payments.collection, 'decide')
       .mockImplementation(async (_gardenId, _number, decision) => ({
         phase: decision.decision === 'suspend' ? 'suspended' : 'awaiting-manual',
         attempts: [],

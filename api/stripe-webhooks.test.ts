@@ -37,14 +37,18 @@ describe('Stripe webhooks', () => {
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
     const services = createApiServices(store, client, testDocuments(), testStripeConfig());
+    const { collection } = services.payments;
     const payments = {
       ...services.payments,
-      stripeEvent: async (...args: Parameters<typeof services.payments.stripeEvent>) => {
-        if (outages > 0) {
-          outages -= 1;
-          throw new Error('14 UNAVAILABLE: Temporal cannot be reached');
-        }
-        return services.payments.stripeEvent(...args);
+      collection: {
+        ...collection,
+        stripeEvent: async (...args: Parameters<typeof collection.stripeEvent>) => {
+          if (outages > 0) {
+            outages -= 1;
+            throw new Error('14 UNAVAILABLE: Temporal cannot be reached');
+          }
+          return collection.stripeEvent(...args);
+        },
       },
     };
     const staff: CallerIdentity = {

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { invoiceLabel, type Invoice } from '../../domain/invoices.ts';
 import { staffRoles } from '../../domain/roles.ts';
@@ -16,31 +17,42 @@ export const invoiceNotFound = (number: number) =>
     en: `Invoice ${invoiceLabel(number)} not found.`,
   });
 
-/** Whether the caller works for the garden (staff or admin), as opposed to a member or driver. */
-export function isStaffCaller(request: FastifyRequest): boolean {
-  return callerOf(request).roles.some((role) => staffRoles.includes(role));
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Whether the caller works for the garden (staff or admin), as opposed to a member or driver. */
+    isStaffCaller(): boolean;
+    /** Staff reach every member of their garden; a member, their own household only. */
+    mayReachMember(memberId: string): boolean;
+    /**
+     * Another household's record answers as one that does not exist: decided from the token
+     * before anything is read, so neither the answer nor its timing tells the two apart.
+     */
+    requireMemberAccess(memberId: string): void;
+    /**
+     * Staff read every invoice of their garden; a member, only their own. Another household's
+     * invoice answers as a missing one, after the same read.
+     */
+    requireInvoiceAccess(invoice: Pick<Invoice, 'memberId' | 'number'>): void;
+  }
 }
 
-/** Staff reach every member of their garden; a member, their own household only. */
-export function mayReachMember(request: FastifyRequest, memberId: string): boolean {
-  return isStaffCaller(request) || callerOf(request).memberId === memberId;
-}
-
-/**
- * Another household's record answers as one that does not exist: decided from the token
- * before anything is read, so neither the answer nor its timing tells the two apart.
- */
-export function requireMemberAccess(request: FastifyRequest, memberId: string): void {
-  if (!mayReachMember(request, memberId)) throw memberNotFound();
-}
-
-/**
- * Staff read every invoice of their garden; a member, only their own. Another household's
- * invoice answers as a missing one, after the same read.
- */
-export function requireInvoiceAccess(
-  request: FastifyRequest,
-  invoice: Pick<Invoice, 'memberId' | 'number'>,
-): void {
-  if (!mayReachMember(request, invoice.memberId)) throw invoiceNotFound(invoice.number);
-}
+export const accessPlugin = fp(
+  async (app) => {
+    app.decorateRequest('isStaffCaller', function (this: FastifyRequest) {
+      return callerOf(this).roles.some((role) => staffRoles.includes(role));
+    });
+    app.decorateRequest('mayReachMember', function (this: FastifyRequest, memberId: string) {
+      return this.isStaffCaller() || callerOf(this).memberId === memberId;
+    });
+    app.decorateRequest('requireMemberAccess', function (this: FastifyRequest, memberId: string) {
+      if (!this.mayReachMember(memberId)) throw memberNotFound();
+    });
+    app.decorateRequest(
+      'requireInvoiceAccess',
+      function (this: FastifyRequest, invoice: Pick<Invoice, 'memberId' | 'number'>) {
+        if (!this.mayReachMember(invoice.memberId)) throw invoiceNotFound(invoice.number);
+      },
+    );
+  },
+  { name: 'access', dependencies: ['auth'] },
+);

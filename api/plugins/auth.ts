@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin';
-import type { FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { isGardenId } from '../../domain/ids.ts';
 import { hasAnyRole, type Role } from '../../domain/roles.ts';
@@ -15,11 +15,11 @@ declare module 'fastify' {
     /** onRequest hook: requires a valid bearer token. */
     authenticate: (request: FastifyRequest) => Promise<void>;
     /**
-     * onRequest hook: requires a valid bearer token, membership of the garden named in the
-     * URL (`:gardenId`) and, when given, one of the roles. It runs before the request is
-     * validated, so a caller without the right never learns more than "forbidden".
+     * Requires a valid bearer token, membership of the garden named in the URL (`:gardenId`)
+     * and, when given, one of the roles. The garden scope runs it on every garden route before
+     * the request is validated, so a caller without the right never learns more than "forbidden".
      */
-    guard: (options?: { roles?: readonly Role[] }) => (request: FastifyRequest) => Promise<void>;
+    guardGarden: (request: FastifyRequest, roles?: readonly Role[]) => Promise<void>;
   }
 }
 
@@ -60,39 +60,8 @@ export function requireGarden(request: FastifyRequest, gardenId: string): Caller
   return caller;
 }
 
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /**
-     * A garden route any signed-in person may call, whatever their garden: an application to
-     * join, the garden's public offer. Every other `/gardens/:gardenId` route needs the guard.
-     */
-    openToEveryGarden?: { reason: string };
-  }
-}
-
-/** The hooks `guard` made: a garden route must run one of them. */
-const gardenGuards = new WeakSet<object>();
-
-/**
- * Refuses at boot a garden route that forgot its guard: every route under
- * `/gardens/:gardenId` runs `app.guard(…)` first, or says why it is open to every garden.
- */
-function requireGardenGuard(route: RouteOptions): void {
-  if (!route.url.includes('/gardens/:gardenId')) return;
-  if (route.config?.openToEveryGarden) return;
-  const hooks = [route.onRequest, route.preHandler].flat().filter((hook) => hook !== undefined);
-  if (!hooks.some((hook) => gardenGuards.has(hook))) {
-    const method = [route.method].flat().join(',');
-    throw new Error(
-      `${method} ${route.url} has no garden guard: add \`onRequest: app.guard(…)\`, ` +
-        'or `config: { openToEveryGarden: { reason } }`.',
-    );
-  }
-}
-
 export const authPlugin = fp<{ verifyToken: TokenVerifier }>(
   async (app, options) => {
-    app.addHook('onRoute', requireGardenGuard);
     app.decorateRequest('identity', undefined);
     app.decorate('authenticate', async (request: FastifyRequest) => {
       const header = request.headers.authorization ?? '';
@@ -105,24 +74,19 @@ export const authPlugin = fp<{ verifyToken: TokenVerifier }>(
       }
       request.identity = await options.verifyToken(match[1]);
     });
-    app.decorate('guard', (guardOptions: { roles?: readonly Role[] } = {}) => {
-      const hook = async (request: FastifyRequest) => {
-        await app.authenticate(request);
-        const gardenId = (request.params as { gardenId?: unknown } | undefined)?.gardenId;
-        if (typeof gardenId === 'string') requireGarden(request, gardenId);
-        if (guardOptions.roles) requireRole(request, guardOptions.roles);
-        // A network administrator may act in any garden, but only one that exists: a run or a
-        // record for a garden nobody serves would wait forever. (A malformed id is left to
-        // the parameters' schema, which answers 400.)
-        const caller = request.identity;
-        if (typeof gardenId === 'string' && caller && caller.gardenId !== gardenId && isGardenId(gardenId)) {
-          if (!(await app.services.store.gardens.get(gardenId)))
-            throw notFound({ fr: 'Jardin', en: 'Garden' });
-        }
-      };
-      gardenGuards.add(hook);
-      return hook;
+    app.decorate('guardGarden', async (request: FastifyRequest, roles?: readonly Role[]) => {
+      await app.authenticate(request);
+      const gardenId = (request.params as { gardenId?: unknown } | undefined)?.gardenId;
+      if (typeof gardenId === 'string') requireGarden(request, gardenId);
+      if (roles) requireRole(request, roles);
+      // A network administrator may act in any garden, but only one that exists: a run or a
+      // record for a garden nobody serves would wait forever. (A malformed id is left to
+      // the parameters' schema, which answers 400.)
+      const caller = request.identity;
+      if (typeof gardenId === 'string' && caller && caller.gardenId !== gardenId && isGardenId(gardenId)) {
+        if (!(await app.store.gardens.get(gardenId))) throw notFound({ fr: 'Jardin', en: 'Garden' });
+      }
     });
   },
-  { name: 'auth', dependencies: ['services'] },
+  { name: 'auth', dependencies: ['store'] },
 );

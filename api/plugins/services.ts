@@ -1,47 +1,34 @@
-import fp from 'fastify-plugin';
-import type { Store } from '../../adapters/store/index.ts';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { newId } from '../../domain/ids.ts';
-import {
-  createGardenSettingsCommands,
-  type GardenSettingsCommands,
-} from '../../temporal/garden-settings-client.ts';
-import { createInbox, type Inbox } from '../../temporal/inbox.ts';
-import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
-import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
-import { createPaymentCommands, type PaymentCommands } from '../../temporal/payment-client.ts';
-import { createBillingCommands, type BillingCommands } from '../../temporal/billing-client.ts';
-import { createWeekSchedules, type WeekSchedules } from '../../temporal/week-schedules.ts';
-import { createIncidentCommands, type IncidentCommands } from '../../temporal/incident-client.ts';
+import fp from 'fastify-plugin';
 import type { DocumentStore } from '../../adapters/store/documents.ts';
-import {
-  createStripeGateway,
-  type PaymentGateway,
-  type StripeConfig,
-} from '../../adapters/stripe/stripe-gateway.ts';
+import type { Store } from '../../adapters/store/index.ts';
+import { createStripeGateway, type StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
+import { newId } from '../../domain/ids.ts';
+import { createBillingCommands } from '../../temporal/billing-client.ts';
+import { createGardenSettingsCommands } from '../../temporal/garden-settings-client.ts';
+import { createIncidentCommands } from '../../temporal/incident-client.ts';
+import { createInbox } from '../../temporal/inbox.ts';
+import { createPaymentCommands } from '../../temporal/payment-client.ts';
+import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { createWeekCommands } from '../../temporal/week-client.ts';
+import { createWeekSchedules } from '../../temporal/week-schedules.ts';
+import { clockPlugin, type Clock } from './clock.ts';
+import { commandsPlugin, type GardenCommands } from './commands.ts';
+import { paymentsPlugin, type Payments } from './payments.ts';
+import { storePlugin } from './store.ts';
+import { viewsPlugin } from './views.ts';
 
-/** What routes use to read (the store) and to act (the workflows), given by the process that builds the app. */
+/**
+ * What routes use to read (the store) and to act (the workflows), given by the process that
+ * builds the app: one value, so the server and the tests build the app the same way.
+ */
 export interface ApiServices {
   store: Store;
-  subscriptions: SubscriptionCommands;
-  gardenSettings: GardenSettingsCommands;
-  inbox: Inbox;
-  weeks: WeekCommands;
-  weekSchedules: WeekSchedules;
-  /** The collection of invoices (payment workflows). */
-  payments: PaymentCommands;
-  /** Monthly billing runs and their schedules. */
-  billing: BillingCommands;
-  /** Staff's word to stalled processes (incidents). */
-  incidents: IncidentCommands;
-  /** The garden's printed documents (S3). */
   documents: DocumentStore;
-  /** Stripe (cards, SEPA mandates, webhook signatures); absent when online payment is off. */
-  stripe?: PaymentGateway | undefined;
-  /** The current instant; tests may fix it. */
-  now: () => Date;
-  newId: () => string;
+  commands: GardenCommands;
+  payments: Payments;
+  clock: Clock;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */
@@ -53,30 +40,35 @@ export function createApiServices(
 ): ApiServices {
   return {
     store,
-    subscriptions: createSubscriptionCommands(client),
-    gardenSettings: createGardenSettingsCommands(client),
-    inbox: createInbox(client),
-    weeks: createWeekCommands(client),
-    weekSchedules: createWeekSchedules(client),
-    payments: createPaymentCommands(client),
-    billing: createBillingCommands(client),
-    incidents: createIncidentCommands(client),
     documents,
-    stripe: stripe ? createStripeGateway(stripe, store) : undefined,
-    now: () => new Date(),
-    newId: () => newId('m', randomUUID),
+    commands: {
+      subscriptions: createSubscriptionCommands(client),
+      gardenSettings: createGardenSettingsCommands(client),
+      weeks: createWeekCommands(client),
+      weekSchedules: createWeekSchedules(client),
+      incidents: createIncidentCommands(client),
+      inbox: createInbox(client),
+    },
+    payments: {
+      collection: createPaymentCommands(client),
+      billing: createBillingCommands(client),
+      stripe: stripe ? createStripeGateway(stripe, store) : undefined,
+    },
+    clock: { now: () => new Date(), newId: () => newId('m', randomUUID) },
   };
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    services: ApiServices;
-  }
-}
-
+/**
+ * Each service as its own named plugin (`app.store`, `app.documents`, `app.commands`,
+ * `app.payments`, `app.now`, `app.views`), so that a plugin or a route depends on what it uses.
+ */
 export const servicesPlugin = fp<{ services: ApiServices }>(
-  async (app, options) => {
-    app.decorate('services', options.services);
+  async (app, { services }) => {
+    await app.register(storePlugin, { store: services.store, documents: services.documents });
+    await app.register(clockPlugin, services.clock);
+    await app.register(commandsPlugin, { commands: services.commands });
+    await app.register(paymentsPlugin, { payments: services.payments });
+    await app.register(viewsPlugin);
   },
   { name: 'services' },
 );

@@ -11,7 +11,6 @@ import { SubscriptionView } from '../../domain/views.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
-import { readBack, withNames } from '../views/subscription-views.ts';
 
 const gardenLabel = { fr: 'Jardin', en: 'Garden' };
 
@@ -68,8 +67,8 @@ export const ApplicationInput = Type.Object(
  * (a newly registered account, or a member) applies for a subscription, which staff then
  * approve from their inbox.
  */
-export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, subscriptions: commands } = app.services;
+export const gardenDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app;
 
   app.get(
     '/gardens',
@@ -85,9 +84,15 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .map(({ id, name, city }) => ({ id, name, city }))
         .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
   );
+};
+
+/** A garden's public offer, and an application to join it (see `gardenDirectoryRoutes`). */
+export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store, views } = app;
+  const commands = app.commands.subscriptions;
 
   app.get(
-    '/gardens/:gardenId/offer',
+    '/offer',
     {
       config: { openToEveryGarden: { reason: "the garden's public offer, read before signing in" } },
       schema: {
@@ -103,10 +108,10 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!garden) throw notFound(gardenLabel);
       const [depots, calendar, rules] = await Promise.all([
         store.depots.list(gardenId),
-        store.settings.calendar(gardenId, app.services.now()),
+        store.settings.calendar(gardenId, app.now()),
         store.settings.rules(gardenId),
       ]);
-      const today = gardenDay(app.services.now());
+      const today = gardenDay(app.now());
       return {
         garden: { id: garden.id, name: garden.name, city: garden.city },
         depots: depots.map(({ id, name, address, location, deliveryWeekday, openingHours }) => ({
@@ -131,7 +136,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/gardens/:gardenId/applications',
+    '/applications',
     {
       onRequest: [app.limitPerAddress('signUps'), app.authenticate],
       // A person applying has no garden yet: their account joins this one once recorded.
@@ -182,7 +187,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const garden = await store.gardens.get(gardenId);
       if (!garden) throw notFound(gardenLabel);
-      const now = app.services.now();
+      const now = app.now();
       const depot = await store.depots.get(gardenId, wanted.depotId);
       if (!depot) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
       // Everything is checked before the first write: a refused application leaves nothing behind.
@@ -211,7 +216,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           request.locale,
         );
         if (!normalized.ok) throw refusedInput(normalized.issues);
-        const newMemberId = app.services.newId();
+        const newMemberId = app.newId();
         memberId = await store.members.bindAccount(gardenId, caller.userId, newMemberId, now.toISOString());
         if (memberId === newMemberId) {
           await store.members.create(
@@ -227,13 +232,13 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const started = await commands.apply(gardenId, application, actorOf(caller), now.toISOString(), {
         ...(linkAccount ? { linkAccount } : {}),
       });
-      const recorded = await readBack(store, gardenId, started.id, started.revision);
+      const recorded = await views.readBack(gardenId, started.id, started.revision);
       // The identity provider may be slow or down: the application is in staff's inbox anyway,
       // and the web app keeps looking for the member account a while longer.
       const accountLinked =
         linkAccount !== undefined &&
         (await commands.accountLink(gardenId, started.id, 5_000).catch(() => undefined)) === 'linked';
-      const [view] = await withNames(store, gardenId, [recorded ?? started]);
+      const [view] = await views.withNames(gardenId, [recorded ?? started]);
       return reply.status(recorded ? 201 : 202).send({ subscription: view ?? started, accountLinked });
     },
   );

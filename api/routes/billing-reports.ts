@@ -16,7 +16,6 @@ import { addCents, cents } from '../../domain/money.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { Month } from '../../domain/ids.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
-import { collectionState } from '../views/member-billing.ts';
 
 const MonthRange = Query({
   from: Type.Optional(Type.String({ ...Month, description: 'First month, YYYY-MM.' })),
@@ -25,9 +24,8 @@ const MonthRange = Query({
 
 /** Reports on money for staff: the unpaid list, payments by month and method, the accountant's CSV. */
 export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, payments } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
-  const today = () => gardenDay(app.services.now());
+  const { store, views } = app;
+  const today = () => gardenDay(app.now());
 
   /** The months asked for: by default the twelve months up to this one. */
   function range(query: { from?: string | undefined; to?: string | undefined }) {
@@ -47,9 +45,9 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
-    '/gardens/:gardenId/reports/unpaid',
+    '/reports/unpaid',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary:
@@ -70,7 +68,7 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       const rows = unpaidRows(invoices, name, today());
       const phases = await Promise.all(
-        rows.map((row) => collectionState(payments, request.log, gardenId, row.number)),
+        rows.map((row) => views.collectionState(request.log, gardenId, row.number)),
       );
       return {
         invoices: rows.map((row, index) => {
@@ -84,9 +82,9 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/reports/payments',
+    '/reports/payments',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary:
@@ -110,9 +108,9 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/reports/payments.csv',
+    '/reports/payments.csv',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary:

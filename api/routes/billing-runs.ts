@@ -20,13 +20,12 @@ const BillingRunView = Type.Object({
  * (`billingMonthRefusal`). A run issues each invoice once.
  */
 export const billingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { billing } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
+  const { billing } = app.payments;
 
   app.post(
-    '/gardens/:gardenId/billing/runs/:month',
+    '/billing/runs/:month',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['billing'],
         summary:
@@ -38,7 +37,7 @@ export const billingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { gardenId, month } = request.params;
-      const today = gardenDay(app.services.now());
+      const today = gardenDay(app.now());
       // Last month only: a month not over yet, or closed, starts nothing.
       const refusal = billingMonthRefusal(month, today);
       if (refusal) throw new CocagneError('refused', refusal);
@@ -47,9 +46,9 @@ export const billingRunRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/billing/runs/:month',
+    '/billing/runs/:month',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['billing'],
         summary: "Where a month's billing run stands: households billed out of all, invoices issued.",

@@ -9,7 +9,6 @@ import { deliveriesCalendar, type FeedDelivery, type FeedDepot } from '../../dom
 import type { SubscriptionStatus } from '../../domain/subscription.ts';
 import { CalendarToken } from '../../domain/ids.ts';
 import { errorAnswers, MemberParams } from '../schemas.ts';
-import { requireMemberAccess } from '../plugins/access.ts';
 
 export interface CalendarFeedOptions {
   /** The address members reach the app at ("https://cocagne.example.org"), for the feed URL. */
@@ -43,16 +42,22 @@ function feedDepotOf(depot: Depot): FeedDepot {
   };
 }
 
+/** The feed's address, a secret: `<public URL>/api/calendar/<token>.ics`. */
+function feedAddresses(options: CalendarFeedOptions) {
+  const publicUrl = options.publicUrl.replace(/\/+$/, '');
+  return (token: string) => `${publicUrl}/api/calendar/${token}.ics`;
+}
+
 /**
  * Each member's iCal feed of upcoming deliveries, at a secret address (the token is the only
- * credential: calendar apps cannot sign in), and the member's page to read or renew it.
+ * credential: calendar apps cannot sign in). The member's page to read or renew the address
+ * is in `calendarLinkRoutes`.
  */
 export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> = async (app, options) => {
-  const { store } = app.services;
+  const { store } = app;
   // Until the store index builds it, the links live over the store's own client and tables.
   const links = store.calendarLinks;
-  const publicUrl = options.publicUrl.replace(/\/+$/, '');
-  const feedUrlOf = (token: string) => `${publicUrl}/api/calendar/${token}.ics`;
+  const feedUrlOf = feedAddresses(options);
 
   app.get(
     '/calendar/:token.ics',
@@ -78,7 +83,7 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
       const owner = await links.resolve(token);
       if (!owner) throw unknownFeed();
       const { gardenId, memberId } = owner;
-      const now = app.services.now();
+      const now = app.now();
       const [garden, member, subscriptions, depots, context] = await Promise.all([
         store.gardens.get(gardenId),
         store.members.get(gardenId, memberId),
@@ -127,11 +132,17 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
         .send(calendar);
     },
   );
+};
+
+/** The secret address of a member's calendar feed, read or renewed by the member (or staff). */
+export const calendarLinkRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> = async (app, options) => {
+  const { store } = app;
+  const links = store.calendarLinks;
+  const feedUrlOf = feedAddresses(options);
 
   app.get(
-    '/gardens/:gardenId/members/:memberId/calendar-link',
+    '/members/:memberId/calendar-link',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['calendar'],
         summary:
@@ -144,16 +155,15 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
-      return { url: feedUrlOf(await links.current(gardenId, memberId, app.services.now())) };
+      return { url: feedUrlOf(await links.current(gardenId, memberId, app.now())) };
     },
   );
 
   app.post(
-    '/gardens/:gardenId/members/:memberId/calendar-link',
+    '/members/:memberId/calendar-link',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['calendar'],
         summary:
@@ -166,9 +176,9 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
-      return { url: feedUrlOf(await links.regenerate(gardenId, memberId, app.services.now())) };
+      return { url: feedUrlOf(await links.regenerate(gardenId, memberId, app.now())) };
     },
   );
 };

@@ -8,13 +8,13 @@ import { DepotParams, errorAnswers, GardenParams, MemberParams, Version } from '
 
 /** Depots, placed on the map; members' homes placed on the map for home deliveries. */
 export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, gardenSettings } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
+  const { store } = app;
+  const { gardenSettings } = app.commands;
 
   app.post(
-    '/gardens/:gardenId/depots',
+    '/depots',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['depots'],
         summary: 'Adds a pick-up point (or a home-delivery round).',
@@ -30,7 +30,7 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...request.body,
         name: request.body.name.trim(),
         location: keptPosition(request.body.location),
-        id: `d-${app.services.newId().slice(2)}`,
+        id: `d-${app.newId().slice(2)}`,
         gardenId,
         version: 1,
       };
@@ -40,9 +40,9 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/gardens/:gardenId/depots/:depotId',
+    '/depots/:depotId',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['depots'],
         summary:
@@ -68,9 +68,9 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/gardens/:gardenId/members/:memberId/location',
+    '/members/:memberId/location',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['depots'],
         summary: "Places a member's home on the map (for home deliveries).",
@@ -87,7 +87,7 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
         gardenId,
         memberId,
         keptPosition(request.body),
-        app.services.now().toISOString(),
+        app.now().toISOString(),
       );
     },
   );

@@ -13,12 +13,12 @@ const version = {
 
 /** A garden's delivery calendar and subscription rules. */
 export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, gardenSettings, weekSchedules } = app.services;
+  const { store } = app;
+  const { gardenSettings, weekSchedules } = app.commands;
 
   app.get(
-    '/gardens/:gardenId/calendar',
+    '/calendar',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['calendar'],
         summary: 'The delivery calendar: seasons, closed weeks, cutoff before deliveries.',
@@ -27,13 +27,13 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DeliveryCalendar, ...errorAnswers },
       },
     },
-    async (request) => store.settings.calendar(request.params.gardenId, app.services.now()),
+    async (request) => store.settings.calendar(request.params.gardenId, app.now()),
   );
 
   app.put(
-    '/gardens/:gardenId/calendar',
+    '/calendar',
     {
-      onRequest: app.guard({ roles: staffRoles }),
+      config: { roles: staffRoles },
       schema: {
         tags: ['calendar'],
         summary:
@@ -53,12 +53,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: expected, ...input } = request.body;
       const refusal = calendarRefusal(input);
       if (refusal) throw new CocagneError('refused', refusal, { field: 'seasons' });
-      const saved = await store.settings.saveCalendar(
-        gardenId,
-        input,
-        expected,
-        app.services.now().toISOString(),
-      );
+      const saved = await store.settings.saveCalendar(gardenId, input, expected, app.now().toISOString());
       await gardenSettings.announce(gardenId, `calendar-v${saved.version}`);
       return saved;
     },
@@ -74,7 +69,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       });
     }
     for (let attempt = 0; ; attempt++) {
-      const calendar = await store.settings.calendar(gardenId, app.services.now());
+      const calendar = await store.settings.calendar(gardenId, app.now());
       const weeks = new Set(calendar.closedWeeks);
       if (weeks.has(week) === closed) return calendar;
       if (closed) weeks.add(week);
@@ -84,7 +79,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           gardenId,
           { seasons: calendar.seasons, cutoffHours: calendar.cutoffHours, closedWeeks: [...weeks] },
           calendar.version,
-          app.services.now().toISOString(),
+          app.now().toISOString(),
         );
         await gardenSettings.announce(gardenId, `calendar-v${saved.version}`);
         return saved;
@@ -96,9 +91,9 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.put(
-    '/gardens/:gardenId/calendar/closed-weeks/:week',
+    '/calendar/closed-weeks/:week',
     {
-      onRequest: app.guard({ roles: staffRoles }),
+      config: { roles: staffRoles },
       schema: {
         tags: ['calendar'],
         summary: 'Closes a week: no deliveries that week (staff). Closing it twice is once.',
@@ -111,9 +106,9 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.delete(
-    '/gardens/:gardenId/calendar/closed-weeks/:week',
+    '/calendar/closed-weeks/:week',
     {
-      onRequest: app.guard({ roles: staffRoles }),
+      config: { roles: staffRoles },
       schema: {
         tags: ['calendar'],
         summary: 'Reopens a closed week (staff).',
@@ -126,9 +121,8 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/rules',
+    '/rules',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['calendar'],
         summary: "The garden's subscription rules (absences, notice, renewal, reminders).",
@@ -141,9 +135,9 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/gardens/:gardenId/rules',
+    '/rules',
     {
-      onRequest: app.guard({ roles: gardenAdminRoles }),
+      config: { roles: gardenAdminRoles },
       schema: {
         tags: ['calendar'],
         summary: "Saves the garden's subscription rules (garden administrators).",

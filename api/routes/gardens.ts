@@ -6,8 +6,9 @@ import { Depot, errorAnswers, Garden, GardenParams, Identity } from '../schemas.
 
 const gardenLabel = { fr: 'Jardin', en: 'Garden' };
 
-export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.services;
+/** The signed-in account, whatever its garden. */
+export const accountRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app;
 
   app.get(
     '/me',
@@ -26,11 +27,15 @@ export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
       return { ...caller, ...(garden ? { garden } : {}) };
     },
   );
+};
+
+/** A garden and its pick-up points, for anyone of that garden. */
+export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app;
 
   app.get(
-    '/gardens/:gardenId',
+    '',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['gardens'],
         summary: 'A garden.',
@@ -47,9 +52,8 @@ export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/depots',
+    '/depots',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['depots'],
         summary: "The garden's pick-up points.",

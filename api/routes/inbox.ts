@@ -7,7 +7,6 @@ import { SubscriptionView } from '../../domain/views.ts';
 import { invoiceLabel, outstanding } from '../../domain/invoices.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
-import { withNames } from '../views/subscription-views.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { canRetryNow, incidentKinds } from '../../domain/incidents.ts';
 
@@ -77,13 +76,15 @@ export const InboxItem = Type.Object({
  * `WaitingOn` search attribute of the workflows (one list, whatever the process).
  */
 export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, inbox, weeks, payments, incidents: incidentCommands } = app.services;
+  const { store, views } = app;
+  const { inbox, weeks, incidents: incidentCommands } = app.commands;
+  const payments = app.payments.collection;
   const retryNow = (workflowId: string) => incidentCommands.retryNow(workflowId);
 
   app.get(
-    '/gardens/:gardenId/inbox',
+    '/inbox',
     {
-      onRequest: app.guard({ roles: staffRoles }),
+      config: { roles: staffRoles },
       schema: {
         tags: ['inbox'],
         summary: 'What waits on staff, oldest first, with what they need to decide.',
@@ -101,7 +102,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         store.incidents.list(gardenId),
       ]);
       const byId = new Map(all.map((subscription) => [subscription.id, subscription]));
-      const today = gardenDay(app.services.now());
+      const today = gardenDay(app.now());
       const activeAt = new Map<string, number>();
       for (const subscription of all) {
         if (subscription.status !== 'active' && subscription.status !== 'paused') continue;
@@ -114,12 +115,11 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const subscription = item.kind === 'subscription-approval' ? byId.get(item.entityId) : undefined;
         return subscription ? [{ item, subscription }] : [];
       });
-      const views = await withNames(
-        store,
+      const applied = await views.withNames(
         gardenId,
         applications.map(({ subscription }) => subscription),
       );
-      const named = new Map(views.map((view) => [view.id, view]));
+      const named = new Map(applied.map((view) => [view.id, view]));
       const items = await Promise.all(
         waiting.map(async (item) => {
           if (item.kind === 'week-composition') {
@@ -196,9 +196,9 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/inbox/count',
+    '/inbox/count',
     {
-      onRequest: app.guard({ roles: staffRoles }),
+      config: { roles: staffRoles },
       schema: {
         tags: ['inbox'],
         summary: 'How many things wait on staff (for the dashboard badge).',
@@ -217,9 +217,9 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/gardens/:gardenId/incidents/retry',
+    '/incidents/retry',
     {
-      onRequest: app.guard({ roles: staffRoles }),
+      config: { roles: staffRoles },
       schema: {
         tags: ['inbox'],
         summary: 'Asks the process of an incident to try its stalled step again now.',

@@ -16,15 +16,10 @@ import { memberDisplayName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
 import { actorOf, type CallerIdentity } from '../auth/identity.ts';
-import {
-  invoiceNotFound,
-  memberNotFound,
-  requireInvoiceAccess,
-  requireMemberAccess,
-} from '../plugins/access.ts';
+import { invoiceNotFound, memberNotFound } from '../plugins/access.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, InvoiceParams, MemberParams, Query } from '../schemas.ts';
-import { collectionOf, collectionState, memberBilling } from '../views/member-billing.ts';
+import { collectionOf } from '../views/member-billing.ts';
 
 const decisions = ['retry', 'manual', 'write-off', 'suspend'] as const;
 
@@ -51,9 +46,9 @@ function cleanPayment(payment: ManualPaymentInput): ManualPaymentInput {
 
 /** Invoices: read by staff and their member, PDF download, manual payments, staff decisions. */
 export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, payments, documents } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
-  const today = () => gardenDay(app.services.now());
+  const { store, documents, views } = app;
+  const payments = app.payments.collection;
+  const today = () => gardenDay(app.now());
 
   async function requireInvoice(gardenId: string, number: number): Promise<Invoice> {
     const invoice = await store.invoices.get(gardenId, number);
@@ -82,9 +77,8 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }
 
   app.get(
-    '/gardens/:gardenId/members/:memberId/billing',
+    '/members/:memberId/billing',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['payments'],
         summary:
@@ -97,16 +91,16 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       if (!(await store.members.get(gardenId, memberId))) throw memberNotFound();
-      return memberBilling(app.services, request.log, gardenId, memberId);
+      return views.memberBilling(request.log, gardenId, memberId);
     },
   );
 
   app.get(
-    '/gardens/:gardenId/invoices',
+    '/invoices',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary: "The garden's invoices, newest first, with who they bill (staff); by status when asked.",
@@ -133,9 +127,8 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/invoices/:number',
+    '/invoices/:number',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['payments'],
         summary: 'One invoice, with its payments and where its collection stands (staff or its member).',
@@ -147,11 +140,11 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId, number } = request.params;
       const invoice = await requireInvoice(gardenId, number);
-      requireInvoiceAccess(request, invoice);
+      request.requireInvoiceAccess(invoice);
       const [name, collection] = await Promise.all([
         memberName(gardenId, invoice.memberId),
         invoice.status === 'open'
-          ? collectionState(payments, request.log, gardenId, number)
+          ? views.collectionState(request.log, gardenId, number)
           : Promise.resolve(undefined),
       ]);
       return invoiceView(invoice, { memberName: name, collection });
@@ -159,9 +152,8 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/invoices/:number/document',
+    '/invoices/:number/document',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['payments'],
         summary: "The invoice's PDF, as a download named after its number (staff or its member).",
@@ -173,7 +165,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId, number } = request.params;
       const invoice = await requireInvoice(gardenId, number);
-      requireInvoiceAccess(request, invoice);
+      request.requireInvoiceAccess(invoice);
       if (!invoice.documentKey) {
         throw new CocagneError('not_found', {
           fr: `La facture ${invoiceLabel(number)} n'est pas encore imprimée : réessayez dans quelques minutes.`,
@@ -190,9 +182,9 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/gardens/:gardenId/invoices/:number/payments',
+    '/invoices/:number/payments',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary:
@@ -216,7 +208,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const payment: Payment = {
         id: key ? `p-${key}` : newId('p', randomUUID),
         ...input,
-        recorded: { by: actorOf(caller), at: app.services.now().toISOString() },
+        recorded: { by: actorOf(caller), at: app.now().toISOString() },
       };
       let recorded: Invoice | undefined;
       for (let attempt = 0; !recorded; attempt++) {
@@ -243,7 +235,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const [name, collection] = await Promise.all([
         memberName(gardenId, recorded.memberId),
         recorded.status === 'open'
-          ? collectionState(payments, request.log, gardenId, number)
+          ? views.collectionState(request.log, gardenId, number)
           : Promise.resolve(undefined),
       ]);
       return reply.status(201).send(invoiceView(recorded, { memberName: name, collection }));
@@ -251,9 +243,9 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/gardens/:gardenId/invoices/:number/decision',
+    '/invoices/:number/decision',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary:

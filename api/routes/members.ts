@@ -4,7 +4,7 @@ import { CocagneError, refusedInput } from '../../domain/errors.ts';
 import { ContactPreferences, Member, MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import { memberNotFound, requireMemberAccess } from '../plugins/access.ts';
+import { memberNotFound } from '../plugins/access.ts';
 import { errorAnswers, GardenParams, MemberPage, MemberParams, Query, Version } from '../schemas.ts';
 import { PageCursor } from '../../domain/ids.ts';
 
@@ -33,13 +33,12 @@ const NotificationLogEntry = Type.Object({
 });
 
 export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
+  const { store } = app;
 
   app.get(
-    '/gardens/:gardenId/members',
+    '/members',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['members'],
         summary: 'Members in alphabetical order, a page at a time, with an optional search.',
@@ -64,9 +63,9 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/gardens/:gardenId/members',
+    '/members',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['members'],
         summary: 'Registers a new member household.',
@@ -80,16 +79,15 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId } = request.params;
       const normalized = normalizeMemberInput(request.body, request.locale);
       if (!normalized.ok) throw refusedInput(normalized.issues);
-      const now = app.services.now().toISOString();
-      const member = await store.members.create(gardenId, app.services.newId(), normalized.value, now);
+      const now = app.now().toISOString();
+      const member = await store.members.create(gardenId, app.newId(), normalized.value, now);
       return reply.status(201).send(member);
     },
   );
 
   app.get(
-    '/gardens/:gardenId/members/:memberId',
+    '/members/:memberId',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['members'],
         summary: 'One member.',
@@ -100,7 +98,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       const member = await store.members.get(gardenId, memberId);
       if (!member) throw memberNotFound();
       return member;
@@ -108,9 +106,9 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/gardens/:gardenId/members/:memberId',
+    '/members/:memberId',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['members'],
         summary: "Changes a member's details. `version` must be the one read: a concurrent change gives 409.",
@@ -125,24 +123,17 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version, ...input } = request.body;
       const normalized = normalizeMemberInput(input, request.locale);
       if (!normalized.ok) throw refusedInput(normalized.issues);
-      return store.members.update(
-        gardenId,
-        memberId,
-        version,
-        normalized.value,
-        app.services.now().toISOString(),
-      );
+      return store.members.update(gardenId, memberId, version, normalized.value, app.now().toISOString());
     },
   );
 };
 
 export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.services;
+  const { store } = app;
 
   app.put(
-    '/gardens/:gardenId/members/:memberId/contact-preferences',
+    '/members/:memberId/contact-preferences',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['members'],
         summary: 'How the member wants to hear from the garden (the member, or staff).',
@@ -154,7 +145,7 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       const member = await store.members.get(gardenId, memberId);
       if (!member) throw memberNotFound();
       if (request.body.sms && !member.phone) {
@@ -167,19 +158,13 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { field: 'sms' },
         );
       }
-      return store.members.setContactPreferences(
-        gardenId,
-        memberId,
-        request.body,
-        app.services.now().toISOString(),
-      );
+      return store.members.setContactPreferences(gardenId, memberId, request.body, app.now().toISOString());
     },
   );
 
   app.get(
-    '/gardens/:gardenId/members/:memberId/notifications',
+    '/members/:memberId/notifications',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['members'],
         summary: 'Messages sent to the member (or skipped, and why), newest first.',
@@ -200,7 +185,7 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       return store.notifications.listForMember(gardenId, memberId, {
         limit: request.query.limit,
         ...(request.query.cursor ? { cursor: request.query.cursor } : {}),

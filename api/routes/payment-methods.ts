@@ -4,7 +4,6 @@ import { notFound } from '../../domain/errors.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { paymentsNotConfigured } from '../../adapters/stripe/stripe-gateway.ts';
 import { errorAnswers, MemberParams } from '../schemas.ts';
-import { requireMemberAccess } from '../plugins/access.ts';
 
 const kinds = ['card', 'sepa'] as const;
 
@@ -23,13 +22,13 @@ const memberLabel = { fr: 'Adhérent', en: 'Member' };
  * fields (card number and IBAN never reach this server), then the result is saved here.
  */
 export const paymentMethodRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, stripe } = app.services;
-  const url = '/gardens/:gardenId/members/:memberId/payment-method';
+  const { store } = app;
+  const { stripe } = app.payments;
+  const url = '/members/:memberId/payment-method';
 
   app.get(
     url,
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['payments'],
         summary: "The member's saved card or SEPA mandate, and whether online payment is available.",
@@ -46,7 +45,7 @@ export const paymentMethodRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       const profile = await store.billingProfiles.get(gardenId, memberId);
       return {
         ...(profile.paymentMethod ? { paymentMethod: profile.paymentMethod } : {}),
@@ -58,7 +57,6 @@ export const paymentMethodRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     `${url}/setup`,
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['payments'],
         summary:
@@ -79,7 +77,7 @@ export const paymentMethodRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       if (!stripe?.publishableKey) throw paymentsNotConfigured();
       const member = await store.members.get(gardenId, memberId);
       if (!member) throw notFound(memberLabel);
@@ -101,7 +99,6 @@ export const paymentMethodRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(
     url,
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['payments'],
         summary:
@@ -118,7 +115,7 @@ export const paymentMethodRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
+      request.requireMemberAccess(memberId);
       if (!stripe) throw paymentsNotConfigured();
       const member = await store.members.get(gardenId, memberId);
       if (!member) throw notFound(memberLabel);

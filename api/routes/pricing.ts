@@ -9,17 +9,16 @@ import { callerOf } from '../plugins/auth.ts';
 import { TierId } from '../../domain/ids.ts';
 import { errorAnswers, GardenParams, MemberParams, Version } from '../schemas.ts';
 import { memberNotFound } from '../plugins/access.ts';
-import { memberBilling } from '../views/member-billing.ts';
 
 /** A garden's prices, solidarity tiers, membership fee, billing model and legal details. */
 export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, billing } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
+  const { store, views } = app;
+  const { billing } = app.payments;
 
   app.get(
-    '/gardens/:gardenId/pricing',
+    '/pricing',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary: "The garden's prices, billing model and legal details (staff); version 0 for the defaults.",
@@ -32,11 +31,11 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/gardens/:gardenId/pricing',
+    '/pricing',
     {
       // Prices, the billing model and the legal details printed on invoices are the garden's own
       // terms: its administrators set them, as they set its rules; staff read them.
-      onRequest: app.guard({ roles: gardenAdminRoles }),
+      config: { roles: gardenAdminRoles },
       schema: {
         tags: ['payments'],
         summary:
@@ -112,9 +111,9 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/gardens/:gardenId/members/:memberId/pricing-tier',
+    '/members/:memberId/pricing-tier',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['payments'],
         summary:
@@ -171,11 +170,11 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           ? {
               id: tier.id,
               reason,
-              assigned: { by: actorOf(callerOf(request)), at: app.services.now().toISOString() },
+              assigned: { by: actorOf(callerOf(request)), at: app.now().toISOString() },
             }
           : undefined,
       });
-      return memberBilling(app.services, request.log, gardenId, memberId);
+      return views.memberBilling(request.log, gardenId, memberId);
     },
   );
 };

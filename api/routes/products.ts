@@ -6,13 +6,12 @@ import { errorAnswers, GardenParams, ProductParams, Version } from '../schemas.t
 
 /** The garden's catalogue of vegetables and products. */
 export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
+  const { store } = app;
 
   app.get(
-    '/gardens/:gardenId/products',
+    '/products',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: "The garden's products, by name.",
@@ -25,9 +24,9 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/gardens/:gardenId/products',
+    '/products',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: 'Adds a product to the catalogue.',
@@ -38,22 +37,18 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const product = await store.products.create(
-        request.params.gardenId,
-        `p-${app.services.newId().slice(2)}`,
-        {
-          ...request.body,
-          name: request.body.name.trim(),
-        },
-      );
+      const product = await store.products.create(request.params.gardenId, `p-${app.newId().slice(2)}`, {
+        ...request.body,
+        name: request.body.name.trim(),
+      });
       return reply.status(201).send(product);
     },
   );
 
   app.put(
-    '/gardens/:gardenId/products/:productId',
+    '/products/:productId',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: 'Changes a product (name, unit, still grown). `version` must be the one read.',

@@ -43,7 +43,8 @@ const paymentEvents = new Set<string>([
  * Workflows judge reordered or late events by `created`.
  */
 export const stripeWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, payments, stripe, now } = app.services;
+  const { store, now } = app;
+  const { collection: payments, stripe } = app.payments;
 
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {

@@ -10,8 +10,6 @@ import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { DepotId } from '../../domain/ids.ts';
 import { errorAnswers, Query, SubscriptionParams, SubscriptionView } from '../schemas.ts';
-import { isStaffCaller, mayReachMember } from '../plugins/access.ts';
-import { withNames } from '../views/subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
 
@@ -43,22 +41,22 @@ export const ScheduledDelivery = Type.Object({
  * subscription's workflow: it is checked there before anything changes, and a refusal says why.
  */
 export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, subscriptions: commands } = app.services;
+  const { store, views } = app;
+  const commands = app.commands.subscriptions;
 
   /** The subscription, if the caller may act on it (staff, or the member it belongs to). */
   async function mine(request: FastifyRequest<{ Params: { gardenId: string; subscriptionId: string } }>) {
     const { gardenId, subscriptionId } = request.params;
     const subscription = await store.subscriptions.get(gardenId, subscriptionId);
     // Another household's subscription: the same read and the same answer as a missing one.
-    if (!subscription || !mayReachMember(request, subscription.memberId)) throw notFound(subscriptionLabel);
+    if (!subscription || !request.mayReachMember(subscription.memberId)) throw notFound(subscriptionLabel);
     return { gardenId, subscription, actor: actorOf(callerOf(request)) };
   }
 
   const view = async (subscription: Subscription) =>
-    (await withNames(store, subscription.gardenId, [subscription]))[0] ?? subscription;
+    (await views.withNames(subscription.gardenId, [subscription]))[0] ?? subscription;
 
   const action = <Body extends TSchema>(summary: string, body: Body) => ({
-    onRequest: app.guard(),
     schema: {
       tags: ['subscriptions'],
       summary,
@@ -70,7 +68,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
   });
 
   app.post(
-    '/gardens/:gardenId/subscriptions/:subscriptionId/absences',
+    '/subscriptions/:subscriptionId/absences',
     action(
       'Reports days the member will not collect their basket (before the cutoff of each).',
       Type.Object({ dates: Type.Array(day, { minItems: 1, maxItems: 20 }) }, { additionalProperties: false }),
@@ -83,7 +81,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
   );
 
   app.post(
-    '/gardens/:gardenId/subscriptions/:subscriptionId/pause',
+    '/subscriptions/:subscriptionId/pause',
     action(
       'No deliveries from `from` until `until`, when deliveries resume by themselves.',
       Type.Object({ from: day, until: day }, { additionalProperties: false }),
@@ -97,7 +95,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
   );
 
   app.post(
-    '/gardens/:gardenId/subscriptions/:subscriptionId/changes',
+    '/subscriptions/:subscriptionId/changes',
     action(
       'Another depot or basket size, from the first delivery that can still be changed.',
       Type.Object(
@@ -123,7 +121,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
   );
 
   app.post(
-    '/gardens/:gardenId/subscriptions/:subscriptionId/renewal',
+    '/subscriptions/:subscriptionId/renewal',
     action(
       'Renews a season subscription into the next season.',
       Type.Object({}, { additionalProperties: false }),
@@ -135,7 +133,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
   );
 
   app.post(
-    '/gardens/:gardenId/subscriptions/:subscriptionId/cancellation',
+    '/subscriptions/:subscriptionId/cancellation',
     action(
       'Cancels ("résilier"): online by the member, or by staff with a reason. It takes effect after the ' +
         "garden's notice; an acknowledgement is sent with the date and time it was received.",
@@ -146,16 +144,15 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
     ),
     async (request) => {
       const { gardenId, subscription, actor } = await mine(request);
-      const byStaff = isStaffCaller(request) && callerOf(request).memberId !== subscription.memberId;
+      const byStaff = request.isStaffCaller() && callerOf(request).memberId !== subscription.memberId;
       const origin = byStaff ? 'staff' : 'member';
       return view(await commands.cancel(gardenId, subscription.id, origin, request.body.reason, actor));
     },
   );
 
   app.get(
-    '/gardens/:gardenId/subscriptions/:subscriptionId/next-deliveries',
+    '/subscriptions/:subscriptionId/next-deliveries',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['subscriptions'],
         summary: 'What happens next: the coming delivery days, with absences, pause and changes applied.',
@@ -169,7 +166,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
       const { gardenId, subscription } = await mine(request);
       const { count } = request.query;
       const [context, depots] = await Promise.all([
-        readGardenContext(store, gardenId, app.services.now()),
+        readGardenContext(store, gardenId, app.now()),
         store.depots.list(gardenId),
       ]);
       let deliveries;
@@ -182,7 +179,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
         const running = subscription.status === 'active' || subscription.status === 'paused';
         try {
           deliveries = running
-            ? upcomingDeliveries(subscription, scheduleContextOf(context), app.services.now(), count)
+            ? upcomingDeliveries(subscription, scheduleContextOf(context), app.now(), count)
             : [];
         } catch (unreadable) {
           request.log.error({ err: unreadable }, 'stored subscription cannot be scheduled');

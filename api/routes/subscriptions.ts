@@ -20,24 +20,22 @@ import {
   SubscriptionParams,
   SubscriptionView,
 } from '../schemas.ts';
-import { mayReachMember, requireMemberAccess } from '../plugins/access.ts';
-import { readBack, withNames } from '../views/subscription-views.ts';
 
 const subscriptionLabel = { fr: 'Abonnement', en: 'Subscription' };
 
 export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, subscriptions: commands } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
+  const { store, views } = app;
+  const commands = app.commands.subscriptions;
 
   async function oneWithNames(gardenId: string, subscription: Subscription) {
-    const [view] = await withNames(store, gardenId, [subscription]);
+    const [view] = await views.withNames(gardenId, [subscription]);
     return view ?? subscription;
   }
 
   app.get(
-    '/gardens/:gardenId/subscriptions',
+    '/subscriptions',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['subscriptions'],
         summary: "The garden's subscriptions, oldest application first, optionally of one status.",
@@ -49,14 +47,14 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId } = request.params;
-      return withNames(store, gardenId, await store.subscriptions.list(gardenId, request.query.status));
+      return views.withNames(gardenId, await store.subscriptions.list(gardenId, request.query.status));
     },
   );
 
   app.post(
-    '/gardens/:gardenId/subscriptions',
+    '/subscriptions',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['subscriptions'],
         summary:
@@ -72,7 +70,7 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId } = request.params;
       const caller = callerOf(request);
       const body = request.body;
-      const now = app.services.now();
+      const now = app.now();
       const refusal = subscriptionRequestRefusal(body, gardenDay(now));
       if (refusal) throw new CocagneError('refused', refusal, { field: 'startDate' });
       const [member, depot] = await Promise.all([
@@ -82,15 +80,14 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!member) throw notFound({ fr: 'Adhérent', en: 'Member' });
       if (!depot) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
       const started = await commands.apply(gardenId, body, actorOf(caller), now.toISOString());
-      const recorded = await readBack(store, gardenId, started.id, started.revision);
+      const recorded = await views.readBack(gardenId, started.id, started.revision);
       return reply.status(recorded ? 201 : 202).send(await oneWithNames(gardenId, recorded ?? started));
     },
   );
 
   app.get(
-    '/gardens/:gardenId/subscriptions/:subscriptionId',
+    '/subscriptions/:subscriptionId',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['subscriptions'],
         summary: 'One subscription (staff, or the member it belongs to).',
@@ -103,15 +100,14 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId, subscriptionId } = request.params;
       const subscription = await store.subscriptions.get(gardenId, subscriptionId);
       // Another household's subscription: the same read and the same answer as a missing one.
-      if (!subscription || !mayReachMember(request, subscription.memberId)) throw notFound(subscriptionLabel);
+      if (!subscription || !request.mayReachMember(subscription.memberId)) throw notFound(subscriptionLabel);
       return oneWithNames(gardenId, subscription);
     },
   );
 
   app.get(
-    '/gardens/:gardenId/members/:memberId/subscriptions',
+    '/members/:memberId/subscriptions',
     {
-      onRequest: app.guard(),
       schema: {
         tags: ['subscriptions'],
         summary: "A member's subscriptions (staff, or that member).",
@@ -122,15 +118,15 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      requireMemberAccess(request, memberId);
-      return withNames(store, gardenId, await store.subscriptions.listForMember(gardenId, memberId));
+      request.requireMemberAccess(memberId);
+      return views.withNames(gardenId, await store.subscriptions.listForMember(gardenId, memberId));
     },
   );
 
   app.post(
-    '/gardens/:gardenId/subscriptions/:subscriptionId/decision',
+    '/subscriptions/:subscriptionId/decision',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['subscriptions'],
         summary: 'Approves or rejects a pending application (staff). A rejection needs a reason.',

@@ -49,13 +49,13 @@ function requireWeek(week: string): void {
 
 /** Delivery weeks: composition, preparation, approval, baskets and printed documents. */
 export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const { store, weeks, documents } = app.services;
-  const staffOnly = app.guard({ roles: staffRoles });
+  const { store, documents } = app;
+  const { weeks } = app.commands;
 
   app.get(
-    '/gardens/:gardenId/weeks',
+    '/weeks',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: 'The last prepared weeks, most recent first (for the dashboard).',
@@ -85,9 +85,9 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/weeks/:week',
+    '/weeks/:week',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: 'A delivery week: progress, counts by depot and size, full depots, composition, documents.',
@@ -132,9 +132,9 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.put(
-    '/gardens/:gardenId/weeks/:week/composition',
+    '/weeks/:week/composition',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary:
@@ -170,15 +170,15 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
         baskets,
         version,
         actorOf(callerOf(request)),
-        app.services.now().toISOString(),
+        app.now().toISOString(),
       );
     },
   );
 
   app.post(
-    '/gardens/:gardenId/weeks/:week/composition/copy-previous',
+    '/weeks/:week/composition/copy-previous',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: "Starts this week's composition from last week's (only while this week has none).",
@@ -204,15 +204,15 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
         previous.baskets,
         0,
         actorOf(callerOf(request)),
-        app.services.now().toISOString(),
+        app.now().toISOString(),
       );
     },
   );
 
   app.post(
-    '/gardens/:gardenId/weeks/:week/preparation',
+    '/weeks/:week/preparation',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: "Prepares the week now, without waiting for the garden's schedule (twice is once).",
@@ -224,7 +224,7 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId, week } = request.params;
       requireWeek(week);
-      const [thisWeek, nextWeek] = preparableWeeks(gardenDay(app.services.now()));
+      const [thisWeek, nextWeek] = preparableWeeks(gardenDay(app.now()));
       if (week !== thisWeek && week !== nextWeek) {
         throw new CocagneError('refused', {
           fr: `Seules la semaine en cours (${thisWeek}) et la suivante (${nextWeek}) peuvent être préparées : les absences et changements des autres semaines ne sont pas encore connus.`,
@@ -236,9 +236,9 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.post(
-    '/gardens/:gardenId/weeks/:week/approval',
+    '/weeks/:week/approval',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: "Approves the week's composition; the harvest list and depot sheets are printed.",
@@ -265,9 +265,9 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/weeks/:week/baskets',
+    '/weeks/:week/baskets',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: "The week's baskets, by depot, with members' names (the depot sheets on screen).",
@@ -317,9 +317,9 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
   );
 
   app.get(
-    '/gardens/:gardenId/weeks/:week/documents/:name',
+    '/weeks/:week/documents/:name',
     {
-      onRequest: staffOnly,
+      config: { roles: staffRoles },
       schema: {
         tags: ['baskets'],
         summary: 'A printed document of the week (PDF).',

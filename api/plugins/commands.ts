@@ -1,0 +1,33 @@
+import fp from 'fastify-plugin';
+import type { GardenSettingsCommands } from '../../temporal/garden-settings-client.ts';
+import type { IncidentCommands } from '../../temporal/incident-client.ts';
+import type { Inbox } from '../../temporal/inbox.ts';
+import type { SubscriptionCommands } from '../../temporal/subscription-client.ts';
+import type { WeekCommands } from '../../temporal/week-client.ts';
+import type { WeekSchedules } from '../../temporal/week-schedules.ts';
+
+/** The garden's processes (Temporal workflows) that routes start, update or ask. */
+export interface GardenCommands {
+  subscriptions: SubscriptionCommands;
+  /** Tells running processes that the calendar or the rules changed. */
+  gardenSettings: GardenSettingsCommands;
+  weeks: WeekCommands;
+  weekSchedules: WeekSchedules;
+  /** Staff's word to stalled processes (incidents). */
+  incidents: IncidentCommands;
+  /** Which processes wait on staff (the `WaitingOn` search attribute). */
+  inbox: Inbox;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    commands: GardenCommands;
+  }
+}
+
+export const commandsPlugin = fp<{ commands: GardenCommands }>(
+  async (app, options) => {
+    app.decorate('commands', options.commands);
+  },
+  { name: 'commands' },
+);

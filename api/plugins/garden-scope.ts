@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, RouteOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Role } from '../../domain/roles.ts';
+
+// Every route about one garden lives in one scope, under `/gardens/:gardenId`, whose hook runs
+// the garden guard before anything else: a new garden route cannot forget it. A route that
+// would reach a garden from outside the scope is refused when the app boots.
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The roles a garden route asks for, on top of a token of this garden (any role when absent). */
+    roles?: readonly Role[];
+    /**
+     * A garden route any signed-in person may call, whatever their garden: an application to
+     * join, the garden's public offer. The garden guard leaves it to its own hooks.
+     */
+    openToEveryGarden?: { reason: string };
+  }
+}
+
+export const gardenPrefix = '/gardens/:gardenId';
+
+/** The contexts made by `gardenScope`; the route plugins registered in them descend from them. */
+const gardenScopes = new WeakSet<object>();
+
+function insideGardenScope(instance: FastifyInstance): boolean {
+  for (
+    let context: object | null = instance;
+    context;
+    context = Object.getPrototypeOf(context) as object | null
+  ) {
+    if (gardenScopes.has(context)) return true;
+  }
+  return false;
+}
+
+/** Refuses at boot a garden route registered outside the garden scope (so without the guard). */
+export const gardenScopeCheck = fp(
+  async (app) => {
+    app.addHook('onRoute', function (this: FastifyInstance, route: RouteOptions) {
+      if (!route.url.includes(gardenPrefix) || insideGardenScope(this)) return;
+      const method = [route.method].flat().join(',');
+      throw new Error(
+        `${method} ${route.url} has no garden guard: register its routes in the garden scope ` +
+          `(api/app.ts, prefix ${gardenPrefix}).`,
+      );
+    });
+  },
+  { name: 'garden-scope-check' },
+);
+
+/**
+ * The garden's routes, registered by `routes` in a context with the prefix `/gardens/:gardenId`
+ * (their own URLs start after it). Each runs the garden guard first, with the roles its
+ * `config.roles` asks for, unless its `config.openToEveryGarden` says why anyone may call it.
+ */
+export const gardenScope: FastifyPluginAsyncTypebox<{ routes: FastifyPluginAsyncTypebox }> = async (
+  garden,
+  { routes },
+) => {
+  if (!garden.prefix.endsWith(gardenPrefix))
+    throw new Error(`The garden scope needs the prefix ${gardenPrefix}.`);
+  gardenScopes.add(garden);
+  garden.addHook('onRequest', async (request) => {
+    const { roles, openToEveryGarden } = request.routeOptions.config;
+    if (openToEveryGarden) return;
+    await garden.guardGarden(request, roles);
+  });
+  await routes(garden, {});
+};
