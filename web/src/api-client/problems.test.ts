@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { orProblem } from './problems.ts';
+import { onConflict, orProblem } from './problems.ts';
 import { ApiError } from './request.ts';
 
 describe('orProblem', () => {
@@ -47,5 +47,29 @@ describe('orProblem', () => {
       ),
     ).rejects.toBe(bug);
     expect(problems).toEqual([]);
+  });
+});
+
+describe('onConflict', () => {
+  it('lets the store react to a 409 and throws the error on, for the form', async () => {
+    const refused = new ApiError(409, 'conflict', 'Quelqu’un a modifié ces tarifs entre-temps.');
+    let conflicts = 0;
+    await expect(
+      onConflict(
+        () => Promise.reject(refused),
+        () => (conflicts += 1),
+      ),
+    ).rejects.toBe(refused);
+    expect(conflicts).toBe(1);
+  });
+
+  it('throws other refusals and bugs on without reacting, and answers what the write returned', async () => {
+    let conflicts = 0;
+    const react = () => (conflicts += 1);
+    const invalid = new ApiError(400, 'validation', 'Le prix doit être positif.');
+    await expect(onConflict(() => Promise.reject(invalid), react)).rejects.toBe(invalid);
+    await expect(onConflict(() => Promise.reject(new TypeError('bug')), react)).rejects.toThrow('bug');
+    await expect(onConflict(async () => 'version 3', react)).resolves.toBe('version 3');
+    expect(conflicts).toBe(0);
   });
 });

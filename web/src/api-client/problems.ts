@@ -24,3 +24,17 @@ export async function orProblem<T>(
     return undefined;
   }
 }
+
+/**
+ * A store's write sent with the version it read: when the API answers 409 (changed elsewhere
+ * meanwhile), `onConflict` lets the store say so or read again; the ApiError is thrown on
+ * either way, for the form to show beside its fields.
+ */
+export async function onConflict<T>(write: () => Promise<T>, react: () => void): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isApiError(error) && error.status === 409) react();
+    throw error;
+  }
+}

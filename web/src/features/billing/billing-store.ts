@@ -4,8 +4,7 @@ import { balanceOf } from '../../../../domain/billing-views.ts';
 import { gardenDay } from '../../../../domain/calendar.ts';
 import * as api from './billing-api.ts';
 import type { DecisionInput, InvoiceView, ManualPaymentInput, MemberBilling } from './billing-api.ts';
-import { isApiError } from '../../api-client/request.ts';
-import { orProblem } from '../../api-client/problems.ts';
+import { onConflict, orProblem } from '../../api-client/problems.ts';
 import { requireGardenId, useSessionStore } from '../../stores/session.ts';
 
 interface MemberBillingState {
@@ -94,15 +93,15 @@ export const useBillingStore = defineStore('billing', () => {
   async function setTier(memberId: string, tierId: string | null, reason: string): Promise<MemberBilling> {
     const state = byMember.value[memberId];
     const version = state?.billing?.version ?? 0;
-    try {
-      const billing = await api.setPricingTier(requireGardenId(), memberId, tierId, reason, version);
-      byMember.value[memberId] = { loading: false, billing };
-      return billing;
-    } catch (error) {
+    return onConflict(
+      async () => {
+        const billing = await api.setPricingTier(requireGardenId(), memberId, tierId, reason, version);
+        byMember.value[memberId] = { loading: false, billing };
+        return billing;
+      },
       // Changed elsewhere meanwhile: read it again, so that the next try uses the new version.
-      if (isApiError(error) && error.status === 409) void load(memberId);
-      throw error;
-    }
+      () => void load(memberId),
+    );
   }
 
   /** The invoice's PDF as an object URL (fetched once). Throws the ApiError (not printed yet: 404). */

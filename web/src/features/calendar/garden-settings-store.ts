@@ -3,8 +3,7 @@ import { computed, ref } from 'vue';
 import type { ScheduleContext } from '../../../../domain/delivery-schedule.ts';
 import * as api from './garden-settings-api.ts';
 import type { DeliveryCalendar, DeliveryCalendarInput, GardenRules } from './garden-settings-api.ts';
-import { isApiError } from '../../api-client/request.ts';
-import { orProblem } from '../../api-client/problems.ts';
+import { onConflict, orProblem } from '../../api-client/problems.ts';
 import { translate } from '../../i18n/index.ts';
 import { useDepotStore } from '../depots/depots-store.ts';
 import { requireGardenId, useSessionStore } from '../../stores/session.ts';
@@ -149,13 +148,15 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     await queue;
     const base = saved.value;
     if (!base) throw new Error('The calendar has not been read.');
-    try {
-      saved.value = await api.saveCalendar(requireGardenId(), { ...inputOf(base), ...input }, base.version);
-      return saved.value;
-    } catch (error) {
-      if (isApiError(error) && error.status === 409) conflict.value = true;
-      throw error;
-    }
+    return onConflict(
+      async () => {
+        saved.value = await api.saveCalendar(requireGardenId(), { ...inputOf(base), ...input }, base.version);
+        return saved.value;
+      },
+      () => {
+        conflict.value = true;
+      },
+    );
   }
 
   return {

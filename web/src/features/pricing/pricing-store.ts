@@ -2,8 +2,7 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from '../billing/billing-api.ts';
 import type { Pricing, PricingInput } from '../billing/billing-api.ts';
-import { isApiError } from '../../api-client/request.ts';
-import { orProblem } from '../../api-client/problems.ts';
+import { onConflict, orProblem } from '../../api-client/problems.ts';
 import { requireGardenId } from '../../stores/session.ts';
 
 /** The garden's prices, solidarity tiers, billing model and legal details (staff). */
@@ -40,14 +39,16 @@ export const usePricingStore = defineStore('pricing', () => {
    */
   async function save(input: PricingInput, version = pricing.value?.version): Promise<Pricing> {
     if (version === undefined) throw new Error('The pricing has not been read.');
-    try {
-      pricing.value = await api.savePricing(requireGardenId(), input, version);
-      conflict.value = false;
-      return pricing.value;
-    } catch (failure) {
-      if (isApiError(failure) && failure.status === 409) conflict.value = true;
-      throw failure;
-    }
+    return onConflict(
+      async () => {
+        pricing.value = await api.savePricing(requireGardenId(), input, version);
+        conflict.value = false;
+        return pricing.value;
+      },
+      () => {
+        conflict.value = true;
+      },
+    );
   }
 
   return { pricing, loading, error, conflict, load, save };

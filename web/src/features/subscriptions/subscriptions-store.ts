@@ -74,11 +74,10 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
       const gone = pending.value.filter((known) => !listed.has(known.id) && !isDeciding(known.id));
       await Promise.all(
         gone.map(async (known) => {
-          try {
+          // Not written yet (answered 202): it stays as we know it.
+          await orProblem(async () => {
             remember(await api.getSubscription(gardenId, known.id, { toast: false }));
-          } catch {
-            // Not written yet (answered 202): it stays as we know it.
-          }
+          });
         }),
       );
       pendingLoaded.value = true;
