@@ -253,3 +253,33 @@ export function absenceRefusal(
   }
   return undefined;
 }
+
+/** The most dates one report of absences may hold. */
+export const maxAbsencesPerReport = 20;
+
+/**
+ * Why these absences cannot be reported together, or undefined when they can. Each date is
+ * checked as if the earlier ones were already noted, so the season's maximum counts them all.
+ */
+export function absencesRefusal(
+  subscription: ScheduledSubscription & Pick<Subscription, 'status'>,
+  context: ScheduleContext,
+  rules: Pick<GardenRules, 'maxAbsencesPerSeason'>,
+  days: readonly IsoDate[],
+  now: Date,
+): Localized | undefined {
+  if (days.length === 0 || days.length > maxAbsencesPerReport) {
+    return {
+      fr: `Choisissez entre 1 et ${maxAbsencesPerReport} dates.`,
+      en: `Choose between 1 and ${maxAbsencesPerReport} dates.`,
+    };
+  }
+  let candidate = subscription;
+  for (const day of [...new Set(days)].sort()) {
+    const refusal = absenceRefusal(candidate, context, rules, day, now);
+    if (refusal) return refusal;
+    const noted = { date: day, reported: { by: { userId: '', name: '' }, at: '' } };
+    candidate = { ...candidate, absences: [...(candidate.absences ?? []), noted] };
+  }
+  return undefined;
+}

@@ -7,9 +7,9 @@ import { addDays, gardenDay, type IsoDate } from './calendar.ts';
 import { atHour, startOfDayIn, type DeliveryCalendar } from './delivery-calendar.ts';
 import { upcomingDeliveries, type ScheduleContext, type ScheduledDelivery } from './delivery-schedule.ts';
 import type { GardenRules } from './garden-rules.ts';
-import type { NotificationRequest } from './notifications.ts';
 import { ownValue } from './records.ts';
 import { isRunning } from './subscription-actions.ts';
+import { depotDetails, type DepotWords, type SubscriptionNotice } from './subscription-outcomes.ts';
 import type { Subscription } from './subscription.ts';
 
 /** Hour (garden time) of reminders that are not tied to a delivery. */
@@ -25,7 +25,7 @@ export interface TimelineGarden {
   timeZone: string;
   depotWeekdays: Readonly<Record<string, number>>;
   /** What messages say of each depot. */
-  depots: Readonly<Record<string, { name: string; address: string; openingHours: string }>>;
+  depots: Readonly<Record<string, DepotWords>>;
 }
 
 /** What the workflow remembers of notices between events (and across runs). */
@@ -48,7 +48,7 @@ export type SubscriptionEvent =
 /** What an event does: a new state, a notice to queue, what to remember. */
 export interface EventOutcome {
   change?: Partial<Subscription>;
-  notice?: { key: string; request: NotificationRequest };
+  notice?: SubscriptionNotice;
   /** A reminder is counted as handled once queued, so it is never queued again. */
   handled?: string;
   remindedThrough?: IsoDate;
@@ -176,7 +176,6 @@ export function applyEvent(
       if (now.getTime() >= startOfDayIn(delivery.date, zone).getTime()) {
         return { remindedThrough: delivery.date };
       }
-      const depot = depotOf(delivery.depotId);
       return {
         remindedThrough: delivery.date,
         notice: {
@@ -185,9 +184,7 @@ export function applyEvent(
             kind: 'delivery-reminder',
             data: {
               date: delivery.date,
-              depotName: depot?.name ?? '',
-              depotAddress: depot?.address ?? '',
-              openingHours: depot?.openingHours ?? '',
+              ...depotDetails(depotOf(delivery.depotId)),
               basketSize: delivery.basketSize,
               baskets: delivery.baskets,
             },

@@ -177,6 +177,11 @@ export function subscriptionRequestRefusal(
   return undefined;
 }
 
+/** An application staff have not accepted yet: new, or on the waiting list. */
+export function awaitsDecision(status: SubscriptionStatus): boolean {
+  return status === 'pending' || status === 'waitlisted';
+}
+
 /**
  * Why a staff decision cannot be taken now, or undefined when it can. `deciding` is true while
  * another decision is being applied.
@@ -186,8 +191,7 @@ export function decisionRefusal(
   alreadyDecided: boolean,
   input: SubscriptionDecisionInput,
 ): Localized | undefined {
-  const awaiting = status === 'pending' || status === 'waitlisted';
-  if (!awaiting || alreadyDecided) {
+  if (!awaitsDecision(status) || alreadyDecided) {
     const label = subscriptionStatusLabels[status];
     return {
       fr: `Cet abonnement n'attend plus de décision (statut : ${label.fr.toLowerCase()}).`,
