@@ -2,7 +2,6 @@ import {
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
-  log,
   patched,
   proxyActivities,
   setHandler,
@@ -17,9 +16,9 @@ import type {
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import { addDays, gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
-import { notificationKindLabels, type NotificationRequest } from '../../domain/notifications.ts';
-import { incidentKeys, undeliveredSummary } from '../../domain/incidents.ts';
-import { boundedRetry, causeOf, createPerseverance, persevering, tellStaff } from '../incidents/persevere.ts';
+import type { NotificationRequest } from '../../domain/notifications.ts';
+import { boundedRetry, createPerseverance, persevering } from '../incidents/persevere.ts';
+import { createNoticeSender } from '../notices/notice-sender.ts';
 import { gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import { refuse } from '../refusal.ts';
 import { resumeDeliveriesSignal, suspendDeliveriesSignal } from '../subscription/contract.ts';
@@ -138,39 +137,19 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
     recordedElsewhere = false;
     info = await billing.invoiceForCollection({ gardenId, invoiceNumber });
   };
-  /** Messages on their way: they go out beside the collection, never in its way. */
-  const sending = new Set<Promise<void>>();
-  function tell(key: string, request: NotificationRequest): void {
-    const message: Promise<void> = notifyMember({
-      gardenId,
-      memberId: info.memberId,
-      notification: request,
-      idempotencyKey: `${workflowId}/${key}`,
-    })
-      .then(() => undefined)
-      .catch(async (error: unknown) => {
-        // A mail service that is down delays a notice, not the next charge or a decision;
-        // once given up, staff are told.
-        const cause = causeOf(error);
-        log.warn('payment notice not sent', { key, error: cause });
-        if (!patched('undelivered-payment-notices-reported')) return;
-        await tellStaff({
-          gardenId,
-          key: incidentKeys.undelivered(`${workflowId}/${key}`),
-          kind: 'message-undelivered',
-          workflowId,
-          subject: { memberId: info.memberId, invoiceNumber },
-          summary: undeliveredSummary(notificationKindLabels[request.kind], {
-            fr: `facture ${invoiceNumber}`,
-            en: `invoice ${invoiceNumber}`,
-          }),
-          cause,
-          retriesByItself: false,
-        });
-      })
-      .finally(() => sending.delete(message));
-    sending.add(message);
-  }
+  /** Notices go out beside the collection, never in its way: not the next charge nor a decision. */
+  const notices = createNoticeSender({
+    gardenId,
+    workflowId,
+    memberId: () => info.memberId,
+    subject: () => ({ memberId: info.memberId, invoiceNumber }),
+    about: { fr: `facture ${invoiceNumber}`, en: `invoice ${invoiceNumber}` },
+    // Its answer is not read; a failure reaches the sender one step later, as it always did
+    // here, which keeps the order of commands of collections already running.
+    notify: (notice) => notifyMember(notice).then(() => undefined),
+    reportsUndelivered: () => patched('undelivered-payment-notices-reported'),
+  });
+  const tell = (key: string, request: NotificationRequest) => notices.send(key, request);
   const failedAttempts = () => state.attempts.filter((attempt) => attempt.outcome === 'failed').length;
   const ourIntents = () => new Set(state.attempts.map((attempt) => attempt.paymentIntentId).filter(Boolean));
 
@@ -346,7 +325,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
   }
 
   await collect();
-  await Promise.all([...sending]);
+  await Promise.all(notices.onTheirWay());
   await condition(allHandlersFinished);
   return state;
 
