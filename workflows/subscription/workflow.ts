@@ -14,40 +14,42 @@ import {
 import { gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { preparableWeeks } from '../../domain/delivery-week.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
-import { seasonAfter, seasonOf } from '../../domain/delivery-calendar.ts';
-import {
-  absenceRefusal,
-  firstChangeableDelivery,
-  upcomingDeliveries,
-  type ScheduleContext,
-} from '../../domain/delivery-schedule.ts';
+import { absencesRefusal, upcomingDeliveries, type ScheduleContext } from '../../domain/delivery-schedule.ts';
 import {
   applyEvent,
   nextEvent,
   scheduleContextOf,
   type SubscriptionEvent,
 } from '../../domain/subscription-timeline.ts';
-import { cancellationOutcome, suspensionStart } from '../../domain/subscription-outcomes.ts';
+import {
+  absencesOutcome,
+  applicantGoneOutcome,
+  cancellation,
+  decisionOutcome,
+  pauseOutcome,
+  renewalOutcome,
+  resumptionOutcome,
+  suspensionOutcome,
+  termsChangeOutcome,
+  type SubscriptionNotice,
+  type SubscriptionOutcome,
+} from '../../domain/subscription-outcomes.ts';
 import { failureTypes } from '../../domain/failure-types.ts';
 import type { Localized } from '../../domain/locale.ts';
-import { ownValue } from '../../domain/records.ts';
-import {
-  legallyRequiredNotifications,
-  notificationKindLabels,
-  type NotificationRequest,
-} from '../../domain/notifications.ts';
-import { incidentKeys, undeliveredSummary } from '../../domain/incidents.ts';
 import {
   cancellationRefusal,
   changeRefusal,
   compactSubscription,
-  pausesTakenIn,
   isRunning,
   pauseRefusal,
   renewalRefusal,
-  seasonTerms,
 } from '../../domain/subscription-actions.ts';
-import { decisionRefusal, finalStatuses, type Subscription } from '../../domain/subscription.ts';
+import {
+  awaitsDecision,
+  decisionRefusal,
+  finalStatuses,
+  type Subscription,
+} from '../../domain/subscription.ts';
 import type { AccountActivities } from '../../activities/account-activities.ts';
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import type { GardenSnapshot, SubscriptionActivities } from '../../activities/subscription-activities.ts';
@@ -77,7 +79,8 @@ import {
   type SuspendDeliveriesArgs,
 } from './contract.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
-import { boundedRetry, causeOf, createPerseverance, tellStaff } from '../incidents/persevere.ts';
+import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
+import { createNoticeSender } from '../notices/notice-sender.ts';
 import { basketsChangedSignal } from '../week/contract.ts';
 
 const store = proxyActivities<SubscriptionActivities>({
@@ -119,9 +122,10 @@ const preparing: Localized = {
 /**
  * The whole life of one subscription: application → staff decision (or waiting list) →
  * active, with absences, pauses, depot or basket changes, reminders before each delivery,
- * renewal at the end of the season or online cancellation. Every state is written to the
- * store; every notice is sent once. The workflow history is the audit trail; it continues as
- * new when it grows long, carrying its state.
+ * renewal at the end of the season or online cancellation. What each action and each date
+ * does is a rule of `domain/` (subscription-outcomes.ts, subscription-timeline.ts); this
+ * workflow records each new state, sends each notice once, and waits. The history is the
+ * audit trail; it continues as new when it grows long, carrying its state.
  */
 export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Promise<Subscription> {
   // Runs started before the full lifecycle keep their first path (see legacy-v1.ts).
@@ -143,7 +147,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   let recordedRevision = input.carried ? subscription.revision : 0;
   let remindedThrough = input.carried?.remindedThrough;
   const sentNotices = new Set(input.carried?.sentNotices ?? []);
-  const notices: Array<{ key: string; request: NotificationRequest }> = [];
+  const notices: SubscriptionNotice[] = [];
+  /** The account link, while it runs beside the application. */
   const inFlight = new Set<Promise<void>>();
   let garden: GardenSnapshot | undefined;
   let settingsChanged = false;
@@ -154,7 +159,29 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   const timeZone = () => garden?.timeZone ?? gardenTimeZone;
   const today = () => gardenDay(now(), timeZone());
   const scheduleContext = (): ScheduleContext | undefined => garden && scheduleContextOf(garden);
-  const depotOf = (depotId: string) => (garden ? ownValue(garden.depots, depotId) : undefined);
+  function requireContext(): ScheduleContext {
+    const context = scheduleContext();
+    if (!context) refuse(preparing);
+    return context;
+  }
+
+  const step = { gardenId: subscription.gardenId, subject: { subscriptionId: subscription.id } };
+  const sender = createNoticeSender({
+    gardenId: subscription.gardenId,
+    workflowId,
+    memberId: () => subscription.memberId,
+    subject: () => ({ ...step.subject, memberId: subscription.memberId }),
+    about: { fr: `abonnement ${subscription.id}`, en: `subscription ${subscription.id}` },
+    // A reminder that still fails after two days is dropped, and staff are told.
+    notify: reminders.notifyMember,
+    required: {
+      persevere,
+      notify: requiredNotices.notifyMember,
+      since: () => patched('legal-notices-until-sent'),
+    },
+    reportsUndelivered: () => patched('undelivered-notices-reported'),
+    onHandled: (key) => sentNotices.add(key),
+  });
 
   /** A new state of the subscription, to be recorded by the main loop. */
   function change(update: Partial<Subscription>): number {
@@ -166,17 +193,19 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     };
     return subscription.revision;
   }
+  const unrecorded = () => recordedRevision < subscription.revision;
   const recorded = (revision: number) => condition(() => recordedRevision >= revision);
-  /** Notices being sent now: recorded in `sentNotices` once sent, not before. */
-  const sendingNotices = new Set<string>();
-  function notice(key: string, request: NotificationRequest): void {
-    if (!sentNotices.has(key) && !sendingNotices.has(key) && !notices.some((queued) => queued.key === key))
-      notices.push({ key, request });
+  /** Queues a notice, unless it was sent, is on its way or is queued already. */
+  function notice(queued: SubscriptionNotice): void {
+    const { key } = queued;
+    if (!sentNotices.has(key) && !sender.isSending(key) && !notices.some((other) => other.key === key))
+      notices.push(queued);
   }
-  function requireContext(): ScheduleContext {
-    const context = scheduleContext();
-    if (!context) refuse(preparing);
-    return context;
+  /** What an action does: its new state (to be recorded) and its notice (to be sent). */
+  function take(outcome: SubscriptionOutcome): number {
+    const revision = change(outcome.change);
+    if (outcome.notice) notice(outcome.notice);
+    return revision;
   }
 
   setHandler(subscriptionQuery, () => subscription);
@@ -188,80 +217,28 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   setHandler(gardenSettingsChangedSignal, () => {
     settingsChanged = true;
   });
+
+  // An unpaid invoice (the payment process's signals): deliveries stop from the first one
+  // still open to changes, and resume once no unpaid invoice holds them.
   setHandler(suspendDeliveriesSignal, (args: SuspendDeliveriesArgs) => {
-    if (!isRunning(subscription)) return;
-    const current = subscription.suspension;
-    if (current?.invoiceNumbers.includes(args.invoiceNumber)) return;
-    // From the first delivery still open to changes: baskets already promised are kept.
-    const from = suspensionStart(subscription, scheduleContext(), now(), timeZone());
-    change({
-      suspension: {
-        from,
-        invoiceNumbers: [...(current?.invoiceNumbers ?? []), args.invoiceNumber],
-        decided: current?.decided ?? args.decided,
-        reason: current?.reason ?? args.reason,
-      },
-    });
-    if (!current) {
-      notice(`suspended/${args.invoiceNumber}`, {
-        kind: 'deliveries-suspended',
-        data: { invoiceLabel: args.invoiceLabel, amount: args.amount, from },
-      });
-    }
+    const outcome = suspensionOutcome(subscription, args, scheduleContext(), now(), timeZone());
+    if (outcome) take(outcome);
   });
-  setHandler(resumeDeliveriesSignal, ({ invoiceNumber, invoiceLabel, writtenOff }) => {
-    const current = subscription.suspension;
-    if (!current?.invoiceNumbers.includes(invoiceNumber)) return;
-    const rest = current.invoiceNumbers.filter((number) => number !== invoiceNumber);
-    change({ suspension: rest.length > 0 ? { ...current, invoiceNumbers: rest } : undefined });
-    if (rest.length === 0) {
-      notice(`resumed/${invoiceNumber}`, {
-        kind: 'deliveries-resumed',
-        data: { invoiceLabel, ...(writtenOff ? { writtenOff } : {}) },
-      });
-    }
+  setHandler(resumeDeliveriesSignal, (settled) => {
+    const outcome = resumptionOutcome(subscription, settled);
+    if (outcome) take(outcome);
   });
 
+  // Staff decide on the application: approved, rejected, or on the waiting list.
   setHandler(
     decideUpdate,
     async ({ input: decision, actor }: DecideArgs) => {
+      // Marked at once, so a second decision arriving meanwhile is refused.
       deciding = true;
-      const at = now().toISOString();
-      const reason = decision.reason?.trim();
-      const decided = { by: actor, at, ...(reason ? { reason } : {}) };
-      // Mark the decision at once, so a second one arriving meanwhile is refused.
-      if (decision.decision === 'waitlist') {
-        const revision = change({ status: 'waitlisted', decision: { ...decided, outcome: 'waitlisted' } });
-        notice('waitlisted', {
-          kind: 'subscription-waitlisted',
-          data: { depotName: depotOf(subscription.depotId)?.name ?? '' },
-        });
-        await recorded(revision);
-        deciding = false;
-        return subscription;
-      }
-      if (decision.decision === 'reject') {
-        const revision = change({ status: 'rejected', decision: { ...decided, outcome: 'rejected' } });
-        notice('rejected', { kind: 'subscription-rejected', data: { reason: reason ?? '' } });
-        await recorded(revision);
-        return subscription;
-      }
-      await condition(() => garden !== undefined);
-      const terms = garden ? seasonTerms(garden.calendar, garden.rules, subscription.startDate) : {};
-      const revision = change({ status: 'active', decision: { ...decided, outcome: 'approved' }, ...terms });
-      const depot = depotOf(subscription.depotId);
-      notice('approved', {
-        kind: 'subscription-approved',
-        data: {
-          startDate: subscription.startDate,
-          depotName: depot?.name ?? '',
-          depotAddress: depot?.address ?? '',
-          openingHours: depot?.openingHours ?? '',
-          basketSize: subscription.basketSize,
-          frequency: subscription.frequency,
-        },
-      });
-      await recorded(revision);
+      const decidedAt = now();
+      // An approval takes the season's terms from the garden's calendar.
+      if (decision.decision === 'approve') await condition(() => garden !== undefined);
+      await recorded(take(decisionOutcome(subscription, decision, actor, garden, decidedAt)));
       deciding = false;
       return subscription;
     },
@@ -271,59 +248,26 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     },
   );
 
+  // The active life: absences, a pause, another depot or basket size.
   setHandler(
     reportAbsencesUpdate,
     async ({ dates, actor }: AbsenceArgs) => {
-      const reported = { by: actor, at: now().toISOString() };
-      const unique = [...new Set(dates)].sort();
-      const revision = change({
-        absences: [...(subscription.absences ?? []), ...unique.map((date) => ({ date, reported }))].sort(
-          (a, b) => a.date.localeCompare(b.date),
-        ),
-      });
-      notice(`absence/${unique.join('+')}`, {
-        kind: 'absence-confirmed',
-        data: { dates: unique, absencePolicy: garden?.rules.absencePolicy ?? 'donated' },
-      });
-      await recorded(revision);
+      const policy = garden?.rules.absencePolicy ?? 'donated';
+      await recorded(take(absencesOutcome(subscription, dates, actor, policy, now())));
       return subscription;
     },
     {
       validator: ({ dates }: AbsenceArgs) => {
         const context = requireContext();
         const rules = garden?.rules ?? { maxAbsencesPerSeason: 0 };
-        if (dates.length === 0 || dates.length > 20) {
-          refuse({ fr: 'Choisissez entre 1 et 20 dates.', en: 'Choose between 1 and 20 dates.' });
-        }
-        // Each date is checked as if the earlier ones were already noted, so the season's
-        // maximum counts them all.
-        let candidate = subscription;
-        for (const date of [...new Set(dates)].sort()) {
-          refuse(absenceRefusal(candidate, context, rules, date, now()));
-          candidate = {
-            ...candidate,
-            absences: [
-              ...(candidate.absences ?? []),
-              { date, reported: { by: { userId: '', name: '' }, at: '' } },
-            ],
-          };
-        }
+        refuse(absencesRefusal(subscription, context, rules, dates, now()));
       },
     },
   );
-
   setHandler(
     pauseUpdate,
-    async ({ from, until, actor }: PauseArgs) => {
-      const seasonId = garden ? seasonOf(garden.calendar, from)?.id : undefined;
-      const revision = change({
-        pause: { from, until, requested: { by: actor, at: now().toISOString() } },
-        ...(seasonId
-          ? { pausesInSeason: { seasonId, count: pausesTakenIn(subscription, seasonId) + 1 } }
-          : {}),
-      });
-      notice(`pause/${from}/${until}`, { kind: 'pause-confirmed', data: { from, until } });
-      await recorded(revision);
+    async (pause: PauseArgs) => {
+      await recorded(take(pauseOutcome(subscription, pause, garden?.calendar, now())));
       return subscription;
     },
     {
@@ -331,32 +275,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         refuse(pauseRefusal(subscription, requireContext(), from, until, now())),
     },
   );
-
   setHandler(
     changeTermsUpdate,
-    async ({ depotId, basketSize, actor }: ChangeArgs) => {
+    async (terms: ChangeArgs) => {
       const context = requireContext();
-      const effectiveFrom = firstChangeableDelivery(subscription, context, now())?.date ?? today();
-      const revision = change({
-        changes: [
-          ...(subscription.changes ?? []),
-          {
-            effectiveFrom,
-            ...(depotId ? { depotId } : {}),
-            ...(basketSize ? { basketSize } : {}),
-            requested: { by: actor, at: now().toISOString() },
-          },
-        ],
-      });
-      notice(`change/${revision}`, {
-        kind: 'terms-changed',
-        data: {
-          effectiveFrom,
-          ...(depotId ? { depotName: depotOf(depotId)?.name ?? depotId } : {}),
-          ...(basketSize ? { basketSize } : {}),
-        },
-      });
-      await recorded(revision);
+      await recorded(take(termsChangeOutcome(subscription, terms, context, garden?.depots ?? {}, now())));
       return subscription;
     },
     {
@@ -372,15 +295,12 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     },
   );
 
+  // The end of a season: renewal into the next one, or a cancellation by the member or staff.
   setHandler(
     renewUpdate,
     async (_renewal: RenewArgs) => {
-      const current = garden?.calendar.seasons.find((season) => season.id === subscription.seasonId);
-      const next = garden && current ? seasonAfter(garden.calendar, current) : undefined;
-      if (!next) return subscription;
-      const revision = change({ seasonId: next.id, endDate: next.end });
-      notice(`renewed/${next.id}`, { kind: 'subscription-renewed', data: { endDate: next.end } });
-      await recorded(revision);
+      const outcome = garden && renewalOutcome(subscription, garden.calendar);
+      if (outcome) await recorded(take(outcome));
       return subscription;
     },
     {
@@ -390,25 +310,11 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       },
     },
   );
-
   setHandler(
     cancelUpdate,
-    async ({ origin, reason, actor }: CancelArgs) => {
-      const at = now().toISOString();
-      const trimmed = reason?.trim();
-      const { effectiveDate, change: ending } = cancellationOutcome(
-        subscription,
-        garden?.rules ?? { cancellationNoticeDays: 0 },
-        now(),
-        timeZone(),
-      );
-      const cancellation = { by: actor, at, origin, effectiveDate, ...(trimmed ? { reason: trimmed } : {}) };
-      const revision = change({ cancellation, ...ending });
-      notice('cancellation', {
-        kind: 'cancellation-acknowledged',
-        data: { requestedAt: at, effectiveDate, origin, ...(trimmed ? { reason: trimmed } : {}) },
-      });
-      await recorded(revision);
+    async (request: CancelArgs) => {
+      const rules = garden?.rules ?? { cancellationNoticeDays: 0 };
+      await recorded(take(cancellation(subscription, request, rules, now(), timeZone())));
       return subscription;
     },
     {
@@ -417,30 +323,9 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     },
   );
 
-  const showState = () =>
-    upsertSearchAttributes([
-      { key: gardenIdKey, value: subscription.gardenId },
-      { key: subscriptionStatusKey, value: subscription.status },
-      {
-        key: waitingOnKey,
-        value:
-          subscription.status === 'pending' || subscription.status === 'waitlisted'
-            ? waitingOn.staffApproval
-            : null,
-      },
-    ]);
+  let accountLink: AccountLinkState | undefined = input.linkAccount && !input.carried ? 'linking' : undefined;
+  setHandler(accountLinkQuery, () => accountLink);
 
-  /** Lets time's next event happen: a new state, a notice, or both (domain/subscription-timeline.ts). */
-  function happen(event: SubscriptionEvent): void {
-    if (!garden) return;
-    const outcome = applyEvent(subscription, event, garden, now());
-    if (outcome.remindedThrough) remindedThrough = outcome.remindedThrough;
-    if (outcome.change) change(outcome.change);
-    if (outcome.notice) notice(outcome.notice.key, outcome.notice.request);
-    if (outcome.handled) sentNotices.add(outcome.handled);
-  }
-
-  const step = { gardenId: subscription.gardenId, subject: { subscriptionId: subscription.id } };
   /**
    * Links the applicant's new account to their member record, beside the application: while
    * the identity provider is down the application still reaches staff, who see the link is
@@ -471,19 +356,9 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       accountLink = 'account-gone';
-      if (subscription.status !== 'pending' && subscription.status !== 'waitlisted') return;
-      const at = now().toISOString();
-      const revision = change({
-        status: 'cancelled',
-        cancellation: {
-          by: { userId, name: subscription.memberId },
-          at,
-          origin: 'member',
-          effectiveDate: today(),
-          reason: 'Compte en ligne supprimé avant la décision.',
-        },
-      });
-      await recorded(revision);
+      const withdrawn = applicantGoneOutcome(subscription, userId, now(), timeZone());
+      if (!withdrawn) return;
+      await recorded(take(withdrawn));
       await store.forgetApplicant({
         gardenId: subscription.gardenId,
         userId,
@@ -492,78 +367,65 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       });
     }
   }
+  const readGarden = () =>
+    persevere(
+      {
+        ...step,
+        name: 'read-garden',
+        what: {
+          fr: `Lire le calendrier et les dépôts du jardin pour l'abonnement ${subscription.id}`,
+          en: `Read the garden's calendar and depots for subscription ${subscription.id}`,
+        },
+      },
+      () => store.loadGardenSnapshot(subscription.gardenId),
+    );
+  /** The state shown in the staff inbox and in searches. */
+  const showState = () =>
+    upsertSearchAttributes([
+      { key: gardenIdKey, value: subscription.gardenId },
+      { key: subscriptionStatusKey, value: subscription.status },
+      {
+        key: waitingOnKey,
+        value: awaitsDecision(subscription.status) ? waitingOn.staffApproval : null,
+      },
+    ]);
   /**
-   * Sends a notice to the member. One the law requires is tried until it is sent (staff hear
-   * of it after each round of retries) and staff are told when the member cannot be reached;
-   * a reminder that still fails after two days is dropped, and staff are told.
+   * The weeks that may already be prepared (this one and the next) plan this subscription's
+   * baskets again: a late absence or change reaches the depot sheets without a new run.
    */
-  async function sendNotice(key: string, request: NotificationRequest): Promise<void> {
-    const input = {
-      gardenId: subscription.gardenId,
-      memberId: subscription.memberId,
-      notification: request,
-      idempotencyKey: `${workflowId}/${key}`,
-    };
-    const label = notificationKindLabels[request.kind];
-    const subject = { ...step.subject, memberId: subscription.memberId };
-    const undelivered = (why: Localized, cause: string) =>
-      tellStaff({
-        gardenId: subscription.gardenId,
-        key: incidentKeys.undelivered(input.idempotencyKey),
-        kind: 'message-undelivered',
-        workflowId,
-        subject,
-        summary: why,
-        cause,
-        retriesByItself: false,
-      });
-    try {
-      if (legallyRequiredNotifications.has(request.kind) && patched('legal-notices-until-sent')) {
-        const result = await persevere(
-          {
-            ...step,
-            subject,
-            name: `notice/${key}`,
-            kind: 'message-undelivered',
-            what: {
-              fr: `Envoyer à l'adhérent le message obligatoire « ${label.fr} » (abonnement ${subscription.id})`,
-              en: `Send the member the required message "${label.en}" (subscription ${subscription.id})`,
-            },
-            passThrough: [failureTypes.memberNotFound],
-          },
-          () => requiredNotices.notifyMember(input),
-        );
-        if (result.status === 'skipped') {
-          await undelivered(
-            {
-              fr: `Le message obligatoire « ${label.fr} » (abonnement ${subscription.id}) n'a pas pu être envoyé : l'adhérent n'a ni adresse email ni téléphone portable. Transmettez-le-lui par un autre moyen (courrier, en main propre).`,
-              en: `The required message "${label.en}" (subscription ${subscription.id}) could not be sent: the member has neither an email address nor a mobile phone. Give it to them another way (post, by hand).`,
-            },
-            'no-contact-details',
-          );
-        }
-      } else {
-        await reminders.notifyMember(input);
-      }
-      sentNotices.add(key);
-    } catch (error) {
-      const cause = causeOf(error);
-      log.warn('notice not sent', { notice: key, error: cause });
-      // Given up: kept as handled, so it is not queued again, and staff are told.
-      sentNotices.add(key);
-      if (patched('undelivered-notices-reported')) {
-        await undelivered(
-          undeliveredSummary(label, {
-            fr: `abonnement ${subscription.id}`,
-            en: `subscription ${subscription.id}`,
-          }),
-          cause,
-        );
-      }
+  async function tellPreparedWeeks(): Promise<void> {
+    for (const week of preparableWeeks(today())) {
+      await getExternalWorkflowHandle(weekProcessId(subscription.gardenId, week))
+        .signal(basketsChangedSignal, subscription.id)
+        // A week not prepared yet plans everyone when it starts: nothing to tell it.
+        .catch(() => undefined);
     }
   }
-  let accountLink: AccountLinkState | undefined = input.linkAccount && !input.carried ? 'linking' : undefined;
-  setHandler(accountLinkQuery, () => accountLink);
+
+  /** Lets time's next event happen: a new state, a notice, or both (domain/subscription-timeline.ts). */
+  function happen(event: SubscriptionEvent): void {
+    if (!garden) return;
+    const outcome = applyEvent(subscription, event, garden, now());
+    if (outcome.remindedThrough) remindedThrough = outcome.remindedThrough;
+    if (outcome.change) change(outcome.change);
+    if (outcome.notice) notice(outcome.notice);
+    if (outcome.handled) sentNotices.add(outcome.handled);
+  }
+  const recordStep = {
+    ...step,
+    name: 'record',
+    what: { fr: `Enregistrer l'abonnement ${subscription.id}`, en: `Record subscription ${subscription.id}` },
+  };
+  const historyLimit = input.historyLimit ?? defaultHistoryLimit;
+  const historyIsLong = () => {
+    const info = workflowInfo();
+    return info.historyLength > historyLimit || info.continueAsNewSuggested;
+  };
+  /** What woke the subscription up while it waited (time aside). */
+  const woken = () => unrecorded() || notices.length > 0 || settingsChanged;
+
+  // 1. The application: the applicant's new account is linked beside it, and the garden's
+  //    calendar and depots are read.
   if (input.linkAccount && !input.carried) {
     if (patched('link-account-beside-application')) {
       const linking: Promise<void> = linkAccount(input.linkAccount.userId)
@@ -580,75 +442,43 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       accountLink = 'linked';
     }
   }
-  const readGarden = () =>
-    persevere(
-      {
-        ...step,
-        name: 'read-garden',
-        what: {
-          fr: `Lire le calendrier et les dépôts du jardin pour l'abonnement ${subscription.id}`,
-          en: `Read the garden's calendar and depots for subscription ${subscription.id}`,
-        },
-      },
-      () => store.loadGardenSnapshot(subscription.gardenId),
-    );
-  /**
-   * The weeks that may already be prepared (this one and the next) plan this subscription's
-   * baskets again: a late absence or change reaches the depot sheets without a new run.
-   */
-  async function tellPreparedWeeks(): Promise<void> {
-    for (const week of preparableWeeks(today())) {
-      await getExternalWorkflowHandle(weekProcessId(subscription.gardenId, week))
-        .signal(basketsChangedSignal, subscription.id)
-        // A week not prepared yet plans everyone when it starts: nothing to tell it.
-        .catch(() => undefined);
-    }
-  }
-
   garden = await readGarden();
   let contextFresh = true;
-  const historyLimit = input.historyLimit ?? defaultHistoryLimit;
 
+  // 2. The application waits in the staff inbox for a decision (decideUpdate), on the waiting
+  //    list until staff decide again. 3. The active life: absences, pauses, changes and renewal
+  //    (Updates), unpaid invoices (signals), and what time brings (a pause starting and ending,
+  //    reminders before a delivery, a resumption and a renewal). 4. The end: the season's, a
+  //    cancellation's, or a rejection. Every phase takes the same steps, the first that applies:
   for (;;) {
-    if (recordedRevision < subscription.revision) {
+    // Record each new state first: the store, the staff inbox, the weeks already prepared.
+    if (unrecorded()) {
       const snapshot = subscription;
-      await persevere(
-        {
-          ...step,
-          name: 'record',
-          what: {
-            fr: `Enregistrer l'abonnement ${subscription.id}`,
-            en: `Record subscription ${subscription.id}`,
-          },
-        },
-        () => store.recordSubscription(snapshot),
-      );
+      await persevere(recordStep, () => store.recordSubscription(snapshot));
       recordedRevision = snapshot.revision;
       showState();
       if (patched('tell-prepared-weeks')) await tellPreparedWeeks();
       continue;
     }
+    // Then send its notices, beside the subscription's life, never in its way: an email
+    // service that is down delays a reminder, not a pause or the end of a season.
     const queued = notices.shift();
     if (queued) {
-      // Notices go out beside the subscription's life, never in its way: an email service
-      // that is down delays a reminder, not a pause or the end of a season.
-      sendingNotices.add(queued.key);
-      const sending: Promise<void> = sendNotice(queued.key, queued.request).finally(() => {
-        sendingNotices.delete(queued.key);
-        inFlight.delete(sending);
-      });
-      inFlight.add(sending);
+      sender.send(queued.key, queued.request);
       continue;
     }
+    // Rejected, cancelled or ended: nothing more will happen.
     if (finalStatuses.includes(subscription.status)) break;
+    // The garden's calendar, rules or depots changed: read them before anything else.
     if (settingsChanged) {
       settingsChanged = false;
       garden = await readGarden();
       continue;
     }
+    // What time brings, once due; after a wait, the garden's settings are read again first
+    // (a week may have closed).
     const due = garden && nextEvent(subscription, garden, { remindedThrough, sentNotices }, now());
     if (due && due.at <= now().getTime()) {
-      // Read the garden's settings again before acting on them (a week may have closed).
       if (!contextFresh) {
         garden = await readGarden();
         contextFresh = true;
@@ -657,15 +487,15 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       happen(due);
       continue;
     }
-    const info = workflowInfo();
-    if (info.historyLength > historyLimit || info.continueAsNewSuggested) {
+    // A long history: once handlers and messages are done and all is recorded, the next run
+    // takes over, without the detail of changes and absences long past.
+    if (historyIsLong()) {
       await condition(allHandlersFinished);
-      await Promise.all(inFlight);
+      await Promise.all([...inFlight, ...sender.onTheirWay()]);
       if (recordedRevision === subscription.revision && notices.length === 0) {
         return continueAsNew<typeof subscriptionWorkflow>({
           ...input,
           carried: {
-            // The next run starts without the detail of changes and absences long past.
             subscription: compactSubscription(subscription, today()),
             ...(remindedThrough ? { remindedThrough } : {}),
             sentNotices: [...sentNotices],
@@ -674,7 +504,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
       }
       continue;
     }
-    const woken = () => recordedRevision < subscription.revision || notices.length > 0 || settingsChanged;
+    // Wait for a person (Updates), another process (signals), or the next event's time.
     if (due) {
       const timedOut = !(await condition(woken, due.at - now().getTime()));
       if (timedOut) contextFresh = false;
@@ -684,6 +514,6 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   }
 
   await condition(allHandlersFinished);
-  await Promise.all(inFlight);
+  await Promise.all([...inFlight, ...sender.onTheirWay()]);
   return subscription;
 }
