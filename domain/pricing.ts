@@ -3,7 +3,7 @@ import { Act } from './actor.ts';
 import type { IsoDate } from './calendar.ts';
 import { TierId } from './ids.ts';
 import { cents, multiplyCents, type Cents } from './money.ts';
-import { basketSizes, type BasketSize } from './subscription.ts';
+import { basketSizes, type BasketSize, type Frequency } from './subscription.ts';
 
 const amount = Type.Integer({ minimum: 0, maximum: 1_000_000, description: 'Euro cents.' });
 
@@ -106,6 +106,51 @@ export function basketPrice(
 ): Cents {
   const tier = tierId ? pricing.solidarityTiers.find((candidate) => candidate.id === tierId) : undefined;
   return cents((tier ?? { prices: pricing.basketPrices }).prices[size]);
+}
+
+/**
+ * What anyone may read of a garden's prices before joining: the basket prices, the solidarity
+ * tiers (staff give them, but people should know they exist and what they cost), the yearly
+ * membership fee and how it bills. Not the legal details nor the payment terms.
+ */
+export const OfferPrices = Type.Object({
+  basketPrices: PricingInput.properties.basketPrices,
+  solidarityTiers: Type.Array(SolidarityTier),
+  membershipFee: amount,
+  billing: PricingInput.properties.billing,
+  installments: PricingInput.properties.installments,
+});
+export type OfferPrices = Type.Static<typeof OfferPrices>;
+
+export function offerPrices(pricing: Pricing): OfferPrices {
+  return {
+    basketPrices: { ...pricing.basketPrices },
+    solidarityTiers: pricing.solidarityTiers.map(({ id, label, prices }) => ({
+      id,
+      label,
+      prices: { ...prices },
+    })),
+    membershipFee: pricing.membershipFee,
+    billing: pricing.billing,
+    installments: pricing.installments,
+  };
+}
+
+/** Deliveries in a year at each frequency, before closed weeks: what a month's estimate averages. */
+export const deliveriesPerYear: Readonly<Record<Frequency, number>> = { weekly: 52, fortnightly: 26 };
+
+/**
+ * About what a subscription costs in a month: one basket's price (the tier's, when a tier is
+ * given) times the deliveries of an average month, rounded to the cent. Only baskets delivered
+ * are billed, so a closed week or an absence costs nothing; the membership fee is apart (yearly).
+ */
+export function monthlyEstimate(
+  pricing: Pick<Pricing, 'basketPrices' | 'solidarityTiers'>,
+  size: BasketSize,
+  frequency: Frequency,
+  tierId?: string,
+): Cents {
+  return cents(Math.round((basketPrice(pricing, size, tierId) * deliveriesPerYear[frequency]) / 12));
 }
 
 /** Invoice lines for baskets delivered: one line per size and price, quantities summed. */
