@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import fastifyStatic from '@fastify/static';
+import { sendWebAppPage, serveWebApp } from './plugins/web-app.ts';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { TokenVerifier } from './auth/token-verifier.ts';
 import { accessPlugin } from './plugins/access.ts';
@@ -147,8 +147,7 @@ export async function buildApp(options: AppOptions) {
   const webDist = options.webDist;
   const serveWeb = webDist !== undefined && existsSync(`${webDist}/index.html`);
   if (serveWeb) {
-    // Wildcard serving looks files up per request, so a rebuilt web app is served without a restart.
-    await app.register(fastifyStatic, { root: webDist, wildcard: true, index: 'index.html' });
+    await serveWebApp(app, webDist);
   }
 
   app.setNotFoundHandler((request, reply) => {
@@ -157,7 +156,7 @@ export async function buildApp(options: AppOptions) {
     const path = request.url.split('?')[0] ?? '';
     const isPage = !/\.[a-z0-9]+$/i.test(path);
     if (serveWeb && request.method === 'GET' && isPage && !path.startsWith('/api/')) {
-      return reply.type('text/html').sendFile('index.html');
+      return sendWebAppPage(reply);
     }
     return reply.status(404).send({
       error: 'not_found',

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { precompress } from './precompress.ts';
 
 const webDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -9,7 +10,7 @@ const api = 'http://127.0.0.1:8080';
 // `vite web` (dev) and `vite build web` (web/dist, served by the API at /).
 export default defineConfig({
   root: webDir,
-  plugins: [vue()],
+  plugins: [vue(), precompress()],
   define: {
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,
