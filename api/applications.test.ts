@@ -133,6 +133,38 @@ describe('joining a garden', () => {
       expect(unknown.statusCode).toBe(404);
       expect(unknown.json()).toMatchObject({ message: 'Jardin introuvable.' });
     });
+    it("publishes the garden's prices with its offer, as its administrators set them, without a token", async () => {
+      const read = async () => {
+        const response = await api.call(undefined, 'GET', `/api/gardens/${api.gardenId}/offer`);
+        expect(response.statusCode, response.body).toBe(200);
+        return response.json<{ prices: Record<string, unknown> }>().prices;
+      };
+      expect(await read()).toEqual({
+        basketPrices: { small: 1200, medium: 1700, large: 2300 },
+        solidarityTiers: [
+          { id: 'solidaire', label: 'Tarif solidaire', prices: { small: 600, medium: 850, large: 1150 } },
+        ],
+        membershipFee: 2000,
+        billing: 'monthly',
+        installments: 1,
+      });
+      // Set by the garden's administrators (here straight into the store), read at once.
+      const { version, ...current } = await api.store.settings.pricing(api.gardenId);
+      const saved = await api.store.settings.savePricing(
+        api.gardenId,
+        { ...current, basketPrices: { small: 1250, medium: 1800, large: 2400 }, membershipFee: 1500 },
+        version,
+      );
+      expect(await read()).toMatchObject({
+        basketPrices: { small: 1250, medium: 1800, large: 2400 },
+        membershipFee: 1500,
+      });
+      // Put back, for the other tests of this garden.
+      await api.store.settings.savePricing(api.gardenId, current, saved.version);
+      // The legal details and the payment terms are for invoices, not for the offer.
+      expect(await read()).not.toHaveProperty('legal');
+      expect(await read()).not.toHaveProperty('retryDays');
+    });
   });
 
   describe('applying', () => {

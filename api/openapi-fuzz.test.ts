@@ -81,7 +81,7 @@ describe('the API as its OpenAPI description says (Schemathesis)', () => {
     const unlimited = { max: 1_000_000, windowSeconds: 60 };
     const start: (purpose: string, options: object) => ReturnType<typeof startTestApi> = startTestApi;
     api = await start('fuzz', {
-      rateLimits: { writes: unlimited, signUps: unlimited, calendarFeeds: unlimited },
+      rateLimits: { writes: unlimited, signUps: unlimited, calendarFeeds: unlimited, publicReads: unlimited },
     });
     [gardenAdmin, networkAdmin] = await Promise.all([
       createAccount({ role: 'garden-admin', gardenId: api.gardenId }),

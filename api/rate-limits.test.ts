@@ -25,6 +25,7 @@ describe('rate limits', () => {
         signUps: { max: 2, windowSeconds: 600 },
         calendarFeeds: { max: 3, windowSeconds: 60 },
         writes: { max: 5, windowSeconds: 60 },
+        publicReads: { max: 3, windowSeconds: 60 },
       },
     });
   });
@@ -84,6 +85,21 @@ describe('rate limits', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     expect(refused.json()).toEqual({ ...tooMany, requestId: expect.any(String) });
     expect((await read(feed, '203.0.113.21')).statusCode).toBe(200);
+  });
+
+  it("limits the public reads per address: the network's gardens and a garden's offer with its prices", async () => {
+    const read = (url: string, remoteAddress = '198.51.100.9') =>
+      api.app.inject({ method: 'GET', url, remoteAddress });
+    const offer = `/api/gardens/${api.gardenId}/offer`;
+    expect((await read('/api/gardens')).statusCode).toBe(200);
+    expect((await read(offer)).statusCode).toBe(200);
+    expect((await read('/api/gardens/t-nulle-part/offer')).statusCode).toBe(404);
+    const refused = await read(offer);
+    expect(refused.statusCode).toBe(429);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(refused.json()).toEqual({ ...tooMany, requestId: expect.any(String) });
+    expect((await read('/api/gardens')).statusCode).toBe(429);
+    expect((await read(offer, '203.0.113.22')).statusCode).toBe(200);
   });
 
   it('limits writes per account, not reads nor other accounts, and says so in English when asked', async () => {

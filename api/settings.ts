@@ -24,8 +24,8 @@ export const ApiSettings = Type.Object({
   /** The built web app to serve, if any. */
   WEB_DIST: Type.Optional(Type.String()),
   /**
-   * Rate limits (see api/plugins/rate-limits.ts): online applications and calendar feed reads
-   * per client address, writes per account, each at most so many in so many seconds.
+   * Rate limits (see api/plugins/rate-limits.ts): online applications, calendar feed reads and
+   * other public reads (gardens, offers) per client address, writes per account, each at most so many in so many seconds.
    */
   RATE_LIMIT_SIGN_UPS: Type.Integer({ minimum: 1, default: defaultRateLimits.signUps.max }),
   RATE_LIMIT_SIGN_UPS_SECONDS: Type.Integer({
@@ -38,6 +38,12 @@ export const ApiSettings = Type.Object({
     minimum: 1,
     maximum: 86_400,
     default: defaultRateLimits.calendarFeeds.windowSeconds,
+  }),
+  RATE_LIMIT_PUBLIC_READS: Type.Integer({ minimum: 1, default: defaultRateLimits.publicReads.max }),
+  RATE_LIMIT_PUBLIC_READS_SECONDS: Type.Integer({
+    minimum: 1,
+    maximum: 86_400,
+    default: defaultRateLimits.publicReads.windowSeconds,
   }),
   RATE_LIMIT_WRITES: Type.Integer({ minimum: 1, default: defaultRateLimits.writes.max }),
   RATE_LIMIT_WRITES_SECONDS: Type.Integer({
@@ -65,5 +71,9 @@ export function rateLimitsOf(settings: ApiSettings): RateLimits {
       windowSeconds: settings.RATE_LIMIT_CALENDAR_FEEDS_SECONDS,
     },
     writes: { max: settings.RATE_LIMIT_WRITES, windowSeconds: settings.RATE_LIMIT_WRITES_SECONDS },
+    publicReads: {
+      max: settings.RATE_LIMIT_PUBLIC_READS,
+      windowSeconds: settings.RATE_LIMIT_PUBLIC_READS_SECONDS,
+    },
   };
 }

@@ -16,6 +16,8 @@ export interface RateLimits {
   calendarFeeds: RateLimit;
   /** Every write (POST, PUT, PATCH, DELETE), per signed-in account. */
   writes: RateLimit;
+  /** What anyone reads before signing in (the network's gardens, a garden's offer and prices), per client address. */
+  publicReads: RateLimit;
 }
 
 /** Far above what a person (or the test suites, which call as one account) ever sends. */
@@ -23,9 +25,11 @@ export const defaultRateLimits: RateLimits = {
   signUps: { max: 50, windowSeconds: 3600 },
   calendarFeeds: { max: 120, windowSeconds: 60 },
   writes: { max: 300, windowSeconds: 60 },
+  // Several people behind one address (a school, a workplace) each read a few offers.
+  publicReads: { max: 300, windowSeconds: 60 },
 };
 
-export type AddressLimit = 'signUps' | 'calendarFeeds';
+export type AddressLimit = 'signUps' | 'calendarFeeds' | 'publicReads';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -54,8 +58,8 @@ export const tooManyRequests = (retryAfterSeconds: number) =>
   });
 
 /**
- * Rate limits (@fastify/rate-limit, counted in this process): per client address on sign-up
- * and on the public calendar feeds, per account on every write. Past a limit the answer is a
+ * Rate limits (@fastify/rate-limit, counted in this process): per client address on sign-up,
+ * on the public calendar feeds and on the other public reads, per account on every write. Past a limit the answer is a
  * 429 in the usual error shape, with `Retry-After`.
  */
 export const rateLimitsPlugin = fp<{ limits: RateLimits }>(
@@ -78,7 +82,11 @@ export const rateLimitsPlugin = fp<{ limits: RateLimits }>(
     }
 
     // Keyed by the client's address (IPv6 by its /64), as the proxy in front reports it when trusted.
-    const perAddress = { signUps: limiter(limits.signUps), calendarFeeds: limiter(limits.calendarFeeds) };
+    const perAddress = {
+      signUps: limiter(limits.signUps),
+      calendarFeeds: limiter(limits.calendarFeeds),
+      publicReads: limiter(limits.publicReads),
+    };
     app.decorate('limitPerAddress', (limit: AddressLimit) => perAddress[limit]);
 
     const writes = limiter(limits.writes, (request) => request.identity?.userId ?? '');

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { CalendarDay, gardenDay } from '../../domain/calendar.ts';
 import { isDeliveryDay, Season } from '../../domain/delivery-calendar.ts';
+import { OfferPrices, offerPrices } from '../../domain/pricing.ts';
 import { weekdayLabels } from '../../domain/depot.ts';
 import { CocagneError, notFound, refusedInput } from '../../domain/errors.ts';
 import { DepotId } from '../../domain/ids.ts';
@@ -39,6 +40,8 @@ const GardenOffer = Type.Object({
     cancellationNoticeDays: Type.Integer(),
     renewal: Type.Enum(['season', 'rolling']),
   }),
+  /** Basket prices, solidarity tiers and the membership fee: known before anyone applies. */
+  prices: OfferPrices,
 });
 
 export const ApplicationInput = Type.Object(
@@ -73,10 +76,11 @@ export const gardenDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/gardens',
     {
+      onRequest: app.limitPerAddress('publicReads'),
       schema: {
         tags: ['joining'],
         summary: 'The gardens of the network (public).',
-        response: { 200: Type.Array(PublicGarden) },
+        response: { 200: Type.Array(PublicGarden), 429: errorAnswers[429] },
       },
     },
     async () =>
@@ -94,10 +98,11 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/offer',
     {
+      onRequest: app.limitPerAddress('publicReads'),
       config: { openToEveryGarden: { reason: "the garden's public offer, read before signing in" } },
       schema: {
         tags: ['joining'],
-        summary: "A garden's depots, seasons and rules, for people who want to join (public).",
+        summary: "A garden's depots, seasons, rules and prices, for people who want to join (public).",
         params: GardenParams,
         response: { 200: GardenOffer, ...errorAnswers },
       },
@@ -106,10 +111,11 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId } = request.params;
       const garden = await store.gardens.get(gardenId);
       if (!garden) throw notFound(gardenLabel);
-      const [depots, calendar, rules] = await Promise.all([
+      const [depots, calendar, rules, pricing] = await Promise.all([
         store.depots.list(gardenId),
         store.settings.calendar(gardenId, app.now()),
         store.settings.rules(gardenId),
+        store.settings.pricing(gardenId),
       ]);
       const today = gardenDay(app.now());
       return {
@@ -131,6 +137,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           cancellationNoticeDays: rules.cancellationNoticeDays,
           renewal: rules.renewal,
         },
+        prices: offerPrices(pricing),
       };
     },
   );
