@@ -96,6 +96,11 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   legal: { fr: 'Mentions légales', en: 'Legal details' },
   siret: { fr: 'SIRET', en: 'SIRET' },
   vatNote: { fr: 'Mention de TVA', en: 'VAT note' },
+  // The garden's contact and payment instructions.
+  payee: { fr: 'Bénéficiaire', en: 'Payee' },
+  iban: { fr: 'IBAN', en: 'IBAN' },
+  bic: { fr: 'BIC', en: 'BIC' },
+  chequeAddress: { fr: 'Adresse d’envoi des chèques', en: 'Address for cheques' },
 };
 
 /**
@@ -106,5 +111,13 @@ export const formatHints: Readonly<Record<string, Localized>> = {
   phone: {
     fr: 'n’est pas un numéro valide (exemple : 06 12 34 56 78)',
     en: 'is not a valid number (for example +33 6 12 34 56 78)',
+  },
+  iban: {
+    fr: 'n’a pas la forme d’un IBAN (exemple : FR76 3000 6000 0112 3456 7890 189)',
+    en: 'does not look like an IBAN (for example FR76 3000 6000 0112 3456 7890 189)',
+  },
+  bic: {
+    fr: 'n’a pas la forme d’un BIC (exemple : AGRIFRPP825)',
+    en: 'does not look like a BIC (for example AGRIFRPP825)',
   },
 };

@@ -7,13 +7,14 @@ import {
 } from '../../domain/delivery-calendar.ts';
 import { conflict } from '../../domain/errors.ts';
 import { defaultGardenRules, type GardenRules, type GardenRulesInput } from '../../domain/garden-rules.ts';
+import { defaultGardenContact, type GardenContact } from '../../domain/garden-contact.ts';
 import { defaultPricing, type Pricing, type PricingInput } from '../../domain/pricing.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
 /**
- * A garden's own settings: its delivery calendar, its subscription rules and its pricing, each one item
- * with a version (a change made from an outdated copy is a conflict).
+ * A garden's own settings: its delivery calendar, its subscription rules, its pricing and how members
+ * reach and pay it (contact), each one item with a version (a change made from an outdated copy is a conflict).
  */
 export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: TableNames) {
   async function read<T>(gardenId: string, sk: string): Promise<T | undefined> {
@@ -90,6 +91,27 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
       const pricing: Pricing = { ...input, version: expectedVersion + 1 };
       await write(gardenId, 'SETTINGS#PRICING', pricing, expectedVersion);
       return pricing;
+    },
+
+    /**
+     * How members reach the team and pay without a card; before the garden sets it (version 0),
+     * the address it was registered with.
+     */
+    async contact(
+      gardenId: string,
+      registered: { contactEmail: string } | undefined,
+    ): Promise<GardenContact> {
+      return (await read<GardenContact>(gardenId, 'SETTINGS#CONTACT')) ?? defaultGardenContact(registered);
+    },
+
+    async saveContact(
+      gardenId: string,
+      input: Omit<GardenContact, 'version'>,
+      expectedVersion: number,
+    ): Promise<GardenContact> {
+      const contact: GardenContact = { ...input, version: expectedVersion + 1 };
+      await write(gardenId, 'SETTINGS#CONTACT', contact, expectedVersion);
+      return contact;
     },
   };
 }

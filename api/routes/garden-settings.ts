@@ -4,6 +4,7 @@ import { calendarRefusal, DeliveryCalendar, DeliveryCalendarInput } from '../../
 import { isIsoWeek } from '../../domain/iso-weeks.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { GardenRules, GardenRulesInput } from '../../domain/garden-rules.ts';
+import { GardenContact, GardenContactInput, normalizeGardenContact } from '../../domain/garden-contact.ts';
 import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { errorAnswers, GardenParams, Version, WeekParams } from '../schemas.ts';
 
@@ -11,7 +12,7 @@ const version = {
   version: Version(0, 'The version read; 0 for a garden using the defaults.'),
 };
 
-/** A garden's delivery calendar and subscription rules. */
+/** A garden's delivery calendar, subscription rules, and how members reach and pay it. */
 export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app;
   const { gardenSettings, weekSchedules } = app.commands;
@@ -155,6 +156,51 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const garden = await store.gardens.get(gardenId);
       await weekSchedules.ensure(gardenId, saved, garden?.timeZone);
       return saved;
+    },
+  );
+
+  app.get(
+    '/contact',
+    {
+      schema: {
+        tags: ['gardens'],
+        summary:
+          "How members reach the garden's team (email, phone, address) and pay it without a card " +
+          '(payee, IBAN, BIC, where cheques go); any role of the garden. Version 0: the registered address only.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: GardenContact, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId } = request.params;
+      return store.settings.contact(gardenId, await store.gardens.get(gardenId));
+    },
+  );
+
+  app.put(
+    '/contact',
+    {
+      // The bank account members pay into is the garden's own term, like its legal details:
+      // its administrators set it; staff read it.
+      config: { roles: gardenAdminRoles },
+      schema: {
+        tags: ['gardens'],
+        summary:
+          "Saves the garden's contact and payment instructions (garden administrators). `version` must be the one " +
+          'read: a concurrent change gives 409. An IBAN whose check digits or length are wrong is refused (422).',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        body: Type.Object({ ...GardenContactInput.properties, ...version }, { additionalProperties: false }),
+        response: { 200: GardenContact, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId } = request.params;
+      const { version: expected, ...input } = request.body;
+      const outcome = normalizeGardenContact(input);
+      if (!outcome.ok) throw new CocagneError('refused', outcome.message, { field: outcome.field });
+      return store.settings.saveContact(gardenId, outcome.value, expected);
     },
   );
 };
