@@ -48,20 +48,22 @@ describe('garden time across the daylight-saving changes (Europe/Paris)', () => 
     expect(offsetMinutes(new Date('2026-06-01T12:00:00Z'), 'UTC')).toBe(0);
   });
 
-  it('puts the cutoff the given number of hours before midnight of the delivery day', () => {
-    // Tuesday 1 December 2026, 48 h: Sunday 29 November at midnight, Paris time.
+  it('puts the cutoff at the midnight ending the last changeable day, the notice rounded up to whole days', () => {
+    // Tuesday 1 December 2026, 48 h: Saturday 28 November is the last day, to midnight, Paris time.
     expect(cutoffOf('2026-12-01', 48, paris).toISOString()).toBe('2026-11-28T23:00:00.000Z');
     expect(cutoffOf('2026-12-01', 0, paris).toISOString()).toBe('2026-11-30T23:00:00.000Z');
+    // 36 h are not a whole number of days: the last day is the one 48 h would give.
+    expect(cutoffOf('2026-12-01', 36, paris).toISOString()).toBe('2026-11-28T23:00:00.000Z');
     // Within summer time.
     expect(cutoffOf('2026-07-14', 24, paris).toISOString()).toBe('2026-07-12T22:00:00.000Z');
-    // Hours are elapsed hours: 48 h before Tuesday 31 March (summer time) reach back across
-    // the 23-hour Sunday, to Saturday 28 March at 23:00 winter time.
-    expect(cutoffOf('2026-03-31', 48, paris).toISOString()).toBe('2026-03-28T22:00:00.000Z');
+    // Across the 23-hour Sunday: Saturday 28 March is the last day for Tuesday 31 March, to
+    // midnight on the clock (still winter time then), 47 elapsed hours before Tuesday.
+    expect(cutoffOf('2026-03-31', 48, paris).toISOString()).toBe('2026-03-28T23:00:00.000Z');
     expect(startOfDayIn('2026-03-31', paris).getTime() - cutoffOf('2026-03-31', 48, paris).getTime()).toBe(
-      48 * hour,
+      47 * hour,
     );
-    // And 48 h before Tuesday 27 October (winter time) cross the 25-hour Sunday.
-    expect(cutoffOf('2026-10-27', 48, paris).toISOString()).toBe('2026-10-24T23:00:00.000Z');
+    // And across the 25-hour Sunday before Tuesday 27 October: midnight ending Saturday 24.
+    expect(cutoffOf('2026-10-27', 48, paris).toISOString()).toBe('2026-10-24T22:00:00.000Z');
   });
 
   it('gives the instant of an hour of the day, garden time, on ordinary days', () => {

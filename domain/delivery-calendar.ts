@@ -166,9 +166,22 @@ export function offsetMinutes(instant: Date, timeZone: string): number {
   return Math.round((local - instant.getTime()) / 60_000);
 }
 
-/** After this instant, a delivery on that day can no longer be changed (absence, depot…). */
+/**
+ * The last day on which a delivery can still be changed (absence, depot…), included: members
+ * read « jusqu'au samedi 5 décembre inclus », so the cutoff falls at a midnight of the garden.
+ * The garden's notice is counted in whole days, rounded up: never less than the hours it set
+ * (48 h before a Tuesday leave Saturday as the last day; 36 h leave Saturday too).
+ */
+export function lastChangeableDay(day: IsoDate, cutoffHours: number): IsoDate {
+  return addDays(day, -(Math.ceil(Math.max(0, cutoffHours) / 24) + 1));
+}
+
+/**
+ * After this instant, a delivery on that day can no longer be changed: the midnight that ends
+ * its last changeable day, read on the garden's clock (right across daylight-saving changes).
+ */
 export function cutoffOf(day: IsoDate, cutoffHours: number, timeZone: string): Date {
-  return new Date(startOfDayIn(day, timeZone).getTime() - cutoffHours * 3_600_000);
+  return startOfDayIn(addDays(lastChangeableDay(day, cutoffHours), 1), timeZone);
 }
 
 /**

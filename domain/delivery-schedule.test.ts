@@ -365,8 +365,8 @@ describe('reporting an absence', () => {
       absenceRefusal(subscription(), context(), rules, '2026-12-01', new Date(atCutoff.getTime() - 1)),
     ).toBeUndefined();
     expect(absenceRefusal(subscription(), context(), rules, '2026-12-01', atCutoff)).toEqual({
-      fr: 'Trop tard : une absence pour cette livraison devait être signalée avant le dimanche 29 novembre à 00:00.',
-      en: 'Too late: an absence for this delivery had to be reported before Sunday 29 November at 00:00.',
+      fr: "Trop tard : une absence pour cette livraison pouvait être signalée jusqu'au samedi 28 novembre inclus.",
+      en: 'Too late: an absence for this delivery could be reported until Saturday 28 November inclusive.',
     });
     // Today's delivery, in the evening: long past its cutoff.
     expect(

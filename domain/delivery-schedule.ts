@@ -1,4 +1,5 @@
 import { addDays, formatDay, gardenDay, gardenTimeZone, isIsoDate, type IsoDate } from './calendar.ts';
+import { changeDeadline } from './change-deadline.ts';
 import { cutoffOf, isDeliveryDay, seasonOf, type DeliveryCalendar } from './delivery-calendar.ts';
 import { mondayOf } from './iso-weeks.ts';
 import type { GardenRules } from './garden-rules.ts';
@@ -180,24 +181,6 @@ export function firstChangeableDelivery(
   );
 }
 
-const timeFormatters = new Map<string, Intl.DateTimeFormat>();
-function formatInstant(instant: string, locale: 'fr' | 'en', timeZone: string): string {
-  const key = `${locale}/${timeZone}`;
-  let formatter = timeFormatters.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone,
-    });
-    timeFormatters.set(key, formatter);
-  }
-  return formatter.format(new Date(instant));
-}
-
 /** Why this absence cannot be reported, or undefined when it can. */
 export function absenceRefusal(
   subscription: ScheduledSubscription & Pick<Subscription, 'status'>,
@@ -231,8 +214,8 @@ export function absenceRefusal(
   }
   if (Date.parse(delivery.changeableUntil) <= now.getTime()) {
     return {
-      fr: `Trop tard : une absence pour cette livraison devait être signalée avant le ${formatInstant(delivery.changeableUntil, 'fr', timeZone)}.`,
-      en: `Too late: an absence for this delivery had to be reported before ${formatInstant(delivery.changeableUntil, 'en', timeZone)}.`,
+      fr: `Trop tard : une absence pour cette livraison pouvait être signalée ${changeDeadline(delivery.changeableUntil, timeZone).fr}.`,
+      en: `Too late: an absence for this delivery could be reported ${changeDeadline(delivery.changeableUntil, timeZone).en}.`,
     };
   }
   const season = seasonOf(context.calendar, day);
@@ -280,6 +263,55 @@ export function absencesRefusal(
     if (refusal) return refusal;
     const noted = { date: day, reported: { by: { userId: '', name: '' }, at: '' } };
     candidate = { ...candidate, absences: [...(candidate.absences ?? []), noted] };
+  }
+  return undefined;
+}
+
+/**
+ * How many absences a member may take back in one season. Each one taken back stays in the
+ * subscription's record for staff to see, so their number is bounded like changes and pauses.
+ */
+export const maxAbsenceWithdrawalsPerSeason = 10;
+
+/**
+ * Why this absence cannot be taken back (the basket delivered after all), or undefined when
+ * it can: until the delivery's cutoff, the same last day included as for reporting it.
+ */
+export function absenceWithdrawalRefusal(
+  subscription: Pick<Subscription, 'status' | 'absences' | 'withdrawnAbsences'>,
+  context: Pick<ScheduleContext, 'calendar' | 'timeZone'>,
+  day: IsoDate,
+  now: Date,
+): Localized | undefined {
+  const timeZone = context.timeZone ?? gardenTimeZone;
+  if (!isIsoDate(day)) {
+    return { fr: `Le ${day} n'existe pas dans le calendrier.`, en: `${day} does not exist.` };
+  }
+  if (subscription.status !== 'active' && subscription.status !== 'paused') {
+    return { fr: "Cet abonnement n'est pas actif.", en: 'This subscription is not active.' };
+  }
+  if (!(subscription.absences ?? []).some((absence) => absence.date === day)) {
+    return {
+      fr: `Aucune absence n'est notée pour le ${formatDay(day, 'fr')} : rien à annuler.`,
+      en: `No absence is recorded for ${formatDay(day, 'en')}: nothing to undo.`,
+    };
+  }
+  const changeableUntil = cutoffOf(day, context.calendar.cutoffHours, timeZone).toISOString();
+  if (Date.parse(changeableUntil) <= now.getTime()) {
+    return {
+      fr: `Trop tard : cette absence pouvait être annulée ${changeDeadline(changeableUntil, timeZone).fr}. Le panier de ce jour-là est déjà prévu sans vous.`,
+      en: `Too late: this absence could be undone ${changeDeadline(changeableUntil, timeZone).en}. That day's baskets are already planned without you.`,
+    };
+  }
+  const season = seasonOf(context.calendar, day);
+  const withdrawn = (subscription.withdrawnAbsences ?? []).filter(
+    (absence) => season && season.start <= absence.date && absence.date <= season.end,
+  ).length;
+  if (withdrawn >= maxAbsenceWithdrawalsPerSeason) {
+    return {
+      fr: `Vous avez déjà annulé ${maxAbsenceWithdrawalsPerSeason} absences cette saison : pour celle-ci, parlez-en à l'équipe du jardin.`,
+      en: `You have already undone ${maxAbsenceWithdrawalsPerSeason} absences this season: for this one, talk to the garden's staff.`,
+    };
   }
   return undefined;
 }

@@ -231,6 +231,10 @@ describe('deliveriesCalendar', () => {
     expect(unescape(property(cancelled, 'SUMMARY'))).toBe(
       'Absence signalée – Panier moyen – Chalezeule – Au jardin',
     );
+    // Until its cutoff, the member may still take the absence back, said as everywhere else.
+    expect(unescape(property(cancelled, 'DESCRIPTION'))).toContain(
+      "Finalement présent ? Annulez l'absence depuis votre espace adhérent jusqu'au mardi 9 juin inclus.",
+    );
     expect(property(cancelled, 'DTSTAMP')).toBe('20260521T093000Z');
     expect(property(eventOn(before, uid), 'DTSTAMP')).toBe('20260520T080000Z');
   });

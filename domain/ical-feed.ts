@@ -1,5 +1,6 @@
 import { createEvents, type DateArray, type EventAttributes } from 'ics';
 import { addDays, type IsoDate } from './calendar.ts';
+import { changeDeadline } from './change-deadline.ts';
 import { offsetMinutes, startOfDayIn } from './delivery-calendar.ts';
 import type { ScheduledDelivery } from './delivery-schedule.ts';
 import { basketSizeLabels, type BasketSize } from './subscription.ts';
@@ -120,8 +121,14 @@ function summaryOf(delivery: FeedDelivery): string {
 function descriptionOf(delivery: FeedDelivery, input: DeliveriesCalendarInput): string {
   const { depot } = delivery;
   const lines: string[] = [];
+  const changeable = Date.parse(delivery.changeableUntil) > input.generatedAt.getTime();
   if (delivery.state === 'absent') {
     lines.push(`Vous avez signalé votre absence : pas de panier pour vous ce jour-là à ${depot.name}.`);
+    if (changeable) {
+      lines.push(
+        `Finalement présent ? Annulez l'absence depuis votre espace adhérent ${changeDeadline(delivery.changeableUntil, input.timeZone).fr}.`,
+      );
+    }
   } else {
     const hours = depot.pickupWindow
       ? `de ${frenchTime(depot.pickupWindow.start)} à ${frenchTime(depot.pickupWindow.end)}`
@@ -132,9 +139,9 @@ function descriptionOf(delivery: FeedDelivery, input: DeliveriesCalendarInput): 
     if (delivery.baskets > 1) {
       lines.push(`Vous recevez ${delivery.baskets} paniers ce jour-là pour compenser une absence.`);
     }
-    if (Date.parse(delivery.changeableUntil) > input.generatedAt.getTime()) {
+    if (changeable) {
       lines.push(
-        `Absent ce jour-là ? Signalez-le depuis votre espace adhérent ${deadlineOf(delivery.changeableUntil, input.timeZone)}.`,
+        `Absent ce jour-là ? Signalez-le depuis votre espace adhérent ${changeDeadline(delivery.changeableUntil, input.timeZone).fr}.`,
       );
     } else {
       lines.push('Cette livraison ne peut plus être modifiée.');
@@ -148,34 +155,6 @@ function descriptionOf(delivery: FeedDelivery, input: DeliveriesCalendarInput): 
 function frenchTime(time: string): string {
   const [hours = '0', minutes = '00'] = time.split(':');
   return minutes === '00' ? `${Number(hours)} h` : `${Number(hours)} h ${minutes}`;
-}
-
-const deadlineFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "jusqu'au samedi 28 novembre inclus" for a midnight cutoff, else "avant le … à 17 h". */
-function deadlineOf(instant: string, timeZone: string): string {
-  let format = deadlineFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('fr-FR', {
-      timeZone,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    deadlineFormats.set(timeZone, format);
-  }
-  const at = new Date(instant);
-  const parts = format.formatToParts(at);
-  const part = (type: string) => parts.find((candidate) => candidate.type === type)?.value ?? '';
-  if (part('hour') === '00' && part('minute') === '00') {
-    const dayBefore = format.formatToParts(new Date(at.getTime() - 60_000));
-    const before = (type: string) => dayBefore.find((candidate) => candidate.type === type)?.value ?? '';
-    return `jusqu'au ${before('weekday')} ${before('day')} ${before('month')} inclus`;
-  }
-  return `avant le ${part('weekday')} ${part('day')} ${part('month')} à ${frenchTime(`${part('hour')}:${part('minute')}`)}`;
 }
 
 /** The pick-up window of a day as UTC instants (ms), or undefined when it is not a window. */

@@ -27,11 +27,18 @@ const depot = {
 };
 
 const examples: { [K in NotificationKind]: Extract<NotificationRequest, { kind: K }>['data'] } = {
+  'application-received': {
+    depotName: depot.depotName,
+    startDate: '2026-12-02',
+    basketSize: 'medium',
+    frequency: 'fortnightly',
+  },
   'subscription-approved': { ...depot, startDate: '2026-12-02', basketSize: 'medium', frequency: 'weekly' },
   'subscription-rejected': { reason: 'Le dépôt choisi ferme en janvier.' },
   'subscription-waitlisted': { depotName: depot.depotName },
   'delivery-reminder': { ...depot, date: '2026-12-16', basketSize: 'large', baskets: 1 },
   'absence-confirmed': { dates: ['2026-12-16'], absencePolicy: 'donated' },
+  'absence-withdrawn': { date: '2026-12-16', absencePolicy: 'donated' },
   'pause-confirmed': { from: '2026-12-23', until: '2027-01-13' },
   'resume-reminder': { resumeDate: '2027-01-13', depotName: depot.depotName },
   'terms-changed': { effectiveFrom: '2027-01-06', depotName: depot.depotName, basketSize: 'small' },
@@ -205,6 +212,35 @@ describe('member notifications', () => {
       expect(text).toContain('<script>alert("x")</script> & co');
       expect(subject).not.toContain('&amp;');
     }
+  });
+
+  it('acknowledges an application at once: what was asked for, that staff decide, names escaped in HTML', () => {
+    const notification = completeNotification(
+      {
+        kind: 'application-received',
+        data: {
+          depotName: 'Chez <b>Léa</b>',
+          startDate: '2026-12-01',
+          basketSize: 'large',
+          frequency: 'weekly',
+        },
+      },
+      { ...common, memberFirstName: 'Rosa <i>B.</i>', gardenName: 'Jardin & <u>Co</u>' },
+    );
+    const fr = renderNotification(notification, 'fr');
+    expect(fr.subject).toBe("Nous avons bien reçu votre demande d'abonnement");
+    expect(fr.text).toContain('Bonjour Rosa <i>B.</i>');
+    expect(fr.text).toContain('ne commence qu');
+    expect(fr.text).toContain('mardi 1 décembre 2026');
+    expect(fr.text).toContain('Grand panier');
+    expect(fr.text).toContain('Chaque semaine');
+    expect(fr.html).toContain('Rosa &lt;i&gt;B.&lt;/i&gt;');
+    expect(fr.html).toContain('Chez &lt;b&gt;Léa&lt;/b&gt;');
+    expect(fr.html).toContain('Jardin &amp; &lt;u&gt;Co&lt;/u&gt;');
+    expect(fr.html).not.toMatch(/<(b|i|u)>/);
+    const en = renderNotification(notification, 'en');
+    expect(en.subject).toBe('We have received your subscription application');
+    expect(en.text).toContain('starts only once it is approved');
   });
 
   it('says when a cancellation was received (day and time in Paris) and when it takes effect', () => {

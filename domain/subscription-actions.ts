@@ -138,7 +138,8 @@ export function compactSubscription(subscription: Subscription, today: IsoDate):
   const horizon = addDays(today, -keptDays);
   const old = (subscription.changes ?? []).filter((change) => change.effectiveFrom < horizon);
   const oldAbsences = (subscription.absences ?? []).filter((absence) => absence.date < horizon);
-  if (old.length === 0 && oldAbsences.length === 0) return subscription;
+  const oldWithdrawn = (subscription.withdrawnAbsences ?? []).filter((absence) => absence.date < horizon);
+  if (old.length === 0 && oldAbsences.length === 0 && oldWithdrawn.length === 0) return subscription;
   let { depotId, basketSize } = subscription;
   for (const change of old) {
     depotId = change.depotId ?? depotId;
@@ -150,6 +151,9 @@ export function compactSubscription(subscription: Subscription, today: IsoDate):
     basketSize,
     changes: (subscription.changes ?? []).filter((change) => change.effectiveFrom >= horizon),
     absences: (subscription.absences ?? []).filter((absence) => absence.date >= horizon),
+    ...(subscription.withdrawnAbsences
+      ? { withdrawnAbsences: subscription.withdrawnAbsences.filter((absence) => absence.date >= horizon) }
+      : {}),
   };
 }
 

@@ -60,6 +60,29 @@ export interface OutcomeGarden {
 }
 
 /**
+ * An application made online is acknowledged at once, before staff decide: what was asked for,
+ * once per application (its key).
+ */
+export function applicationReceivedNotice(
+  subscription: Subscription,
+  garden: Pick<OutcomeGarden, 'depots'> | undefined,
+): SubscriptionNotice {
+  const depot = garden ? ownValue(garden.depots, subscription.depotId) : undefined;
+  return {
+    key: 'application-received',
+    request: {
+      kind: 'application-received',
+      data: {
+        startDate: subscription.startDate,
+        depotName: depotDetails(depot).depotName,
+        basketSize: subscription.basketSize,
+        frequency: subscription.frequency,
+      },
+    },
+  };
+}
+
+/**
  * Staff decide on an application. A waiting list or a rejection needs nothing of the garden;
  * an approval takes the season's terms (its end and season), so the garden must be known.
  */
@@ -134,6 +157,40 @@ export function absencesOutcome(
     notice: {
       key: `absence/${unique.join('+')}`,
       request: { kind: 'absence-confirmed', data: { dates: unique, absencePolicy } },
+    },
+  };
+}
+
+/**
+ * An absence taken back before its cutoff: the day's basket is delivered after all. With
+ * compensated absences, the extra basket it was owed goes with it (the schedule counts what is
+ * owed from the absences noted); with donated ones, the basket is no longer set aside to give.
+ * Staff still see it, with who reported it and who took it back.
+ */
+export function absenceWithdrawalOutcome(
+  subscription: Subscription,
+  date: IsoDate,
+  actor: Actor,
+  absencePolicy: GardenRules['absencePolicy'],
+  now: Date,
+): SubscriptionOutcome {
+  const absences = subscription.absences ?? [];
+  const taken = absences.find((absence) => absence.date === date);
+  const withdrawn = taken
+    ? [
+        ...(subscription.withdrawnAbsences ?? []),
+        { ...taken, withdrawn: { by: actor, at: now.toISOString() } },
+      ]
+    : (subscription.withdrawnAbsences ?? []);
+  return {
+    change: {
+      absences: absences.filter((absence) => absence.date !== date),
+      withdrawnAbsences: withdrawn,
+    },
+    notice: {
+      // Reported and taken back again, the same day makes a new notice each time.
+      key: `absence-withdrawn/${date}/${subscription.revision + 1}`,
+      request: { kind: 'absence-withdrawn', data: { date, absencePolicy } },
     },
   };
 }

@@ -92,6 +92,10 @@ export type TermsChange = Type.Static<typeof TermsChange>;
 export const Absence = Type.Object({ date: Type.String(), reported: Act });
 export type Absence = Type.Static<typeof Absence>;
 
+/** An absence the member (or staff) took back before the cutoff: the basket is delivered after all. */
+export const WithdrawnAbsence = Type.Object({ date: Type.String(), reported: Act, withdrawn: Act });
+export type WithdrawnAbsence = Type.Static<typeof WithdrawnAbsence>;
+
 /** No deliveries from `from` until the day before `until`; deliveries resume on `until`. */
 export const Pause = Type.Object({ from: Type.String(), until: Type.String(), requested: Act });
 export type Pause = Type.Static<typeof Pause>;
@@ -131,6 +135,8 @@ export const Subscription = Type.Object({
   /** Depot and basket changes, oldest first. */
   changes: Type.Optional(Type.Array(TermsChange)),
   absences: Type.Optional(Type.Array(Absence)),
+  /** Absences taken back before their cutoff, oldest first (for staff to see). */
+  withdrawnAbsences: Type.Optional(Type.Array(WithdrawnAbsence)),
   pause: Type.Optional(Pause),
   /** Pauses asked in the season of the latest one (a member may take a few per season). */
   pausesInSeason: Type.Optional(Type.Object({ seasonId: Type.String(), count: Type.Integer() })),

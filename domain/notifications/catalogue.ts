@@ -8,11 +8,13 @@ import type { BasketSize, Frequency } from '../subscription.ts';
  * decide the words (French first, English too); activities send and log.
  */
 export const notificationKinds = [
+  'application-received',
   'subscription-approved',
   'subscription-rejected',
   'subscription-waitlisted',
   'delivery-reminder',
   'absence-confirmed',
+  'absence-withdrawn',
   'pause-confirmed',
   'resume-reminder',
   'terms-changed',
@@ -51,6 +53,13 @@ export interface NotificationCommon {
 
 /** What each kind of message says beyond the common fields: what a workflow provides. */
 export interface NotificationDataByKind {
+  /** An application made online, acknowledged at once: what was asked for, before staff decide. */
+  'application-received': {
+    startDate: IsoDate;
+    depotName: string;
+    basketSize: BasketSize;
+    frequency: Frequency;
+  };
   'subscription-approved': {
     startDate: IsoDate;
     depotName: string;
@@ -73,6 +82,8 @@ export interface NotificationDataByKind {
     baskets: number;
   };
   'absence-confirmed': { dates: IsoDate[]; absencePolicy: 'donated' | 'compensated' };
+  /** An absence taken back: the basket of that day is delivered after all. */
+  'absence-withdrawn': { date: IsoDate; absencePolicy: 'donated' | 'compensated' };
   /** No deliveries from `from`; deliveries resume on `until`. */
   'pause-confirmed': { from: IsoDate; until: IsoDate };
   'resume-reminder': { resumeDate: IsoDate; depotName: string };
@@ -129,11 +140,13 @@ export interface RenderedNotification {
 
 /** For the staff screen that lists what was sent to a member. */
 export const notificationKindLabels: Readonly<Record<NotificationKind, Localized>> = {
+  'application-received': { fr: 'Demande reçue', en: 'Application received' },
   'subscription-approved': { fr: 'Abonnement validé', en: 'Subscription approved' },
   'subscription-rejected': { fr: 'Abonnement refusé', en: 'Subscription rejected' },
   'subscription-waitlisted': { fr: "Mise sur liste d'attente", en: 'Put on the waiting list' },
   'delivery-reminder': { fr: 'Rappel de livraison', en: 'Delivery reminder' },
   'absence-confirmed': { fr: 'Absence confirmée', en: 'Absence confirmed' },
+  'absence-withdrawn': { fr: 'Absence annulée', en: 'Absence undone' },
   'pause-confirmed': { fr: 'Pause confirmée', en: 'Break confirmed' },
   'resume-reminder': { fr: 'Rappel de reprise', en: 'Resumption reminder' },
   'terms-changed': { fr: "Changement d'abonnement", en: 'Subscription changed' },

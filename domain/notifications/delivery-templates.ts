@@ -2,7 +2,7 @@ import { basketSizeLabels } from '../subscription.ts';
 import { wording, type Templates } from './wording.ts';
 
 /** What the garden writes about a delivery week: the reminder, and absences reported. */
-export const deliveryTemplates: Templates<'delivery-reminder' | 'absence-confirmed'> = {
+export const deliveryTemplates: Templates<'delivery-reminder' | 'absence-confirmed' | 'absence-withdrawn'> = {
   'delivery-reminder': ({ data }, locale) => {
     const { say, day, start } = wording(data, locale);
     const size = basketSizeLabels[data.basketSize][locale];
@@ -118,6 +118,38 @@ export const deliveryTemplates: Templates<'delivery-reminder' | 'absence-confirm
             : say(' Un panier en plus vous sera remis plus tard.', ' You will get an extra basket later.');
         return start(parts, `${when}${what}`);
       },
+    };
+  },
+
+  'absence-withdrawn': ({ data }, locale) => {
+    const { say, day, start } = wording(data, locale);
+    const policy =
+      data.absencePolicy === 'donated'
+        ? say(
+            'Votre panier ne sera donc pas donné : il vous attend au dépôt comme d’habitude.',
+            'Your basket will therefore not be given away: it will be waiting for you at the depot as usual.',
+          )
+        : say(
+            'Votre panier vous attend au dépôt comme d’habitude, et le panier en plus prévu pour compenser cette absence est retiré.',
+            'Your basket will be waiting for you at the depot as usual, and the extra basket planned to make up for this absence is withdrawn.',
+          );
+    return {
+      subject: say('Absence annulée', 'Absence undone'),
+      blocks: [
+        say(
+          `Nous avons bien noté que vous serez finalement là le ${day(data.date)}.`,
+          `We have noted that you will be there after all on ${day(data.date)}.`,
+        ),
+        policy,
+      ],
+      sms: (parts, smsDay) =>
+        start(
+          parts,
+          say(
+            `absence du ${smsDay(data.date)} annulée : votre panier vous attend.`,
+            `absence on ${smsDay(data.date)} undone: your basket will be waiting.`,
+          ),
+        ),
     };
   },
 };
