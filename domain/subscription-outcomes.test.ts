@@ -3,6 +3,7 @@ import type { ScheduleContext } from './delivery-schedule.ts';
 import {
   absencesOutcome,
   applicantGoneOutcome,
+  applicationReceivedNotice,
   cancellation,
   cancellationOutcome,
   decisionOutcome,
@@ -106,6 +107,26 @@ describe('the depot in a notice', () => {
       openingHours: '17 h – 19 h',
     });
     expect(depotDetails(undefined)).toEqual({ depotName: '', depotAddress: '', openingHours: '' });
+  });
+});
+
+describe('an application made online', () => {
+  it('is acknowledged once, with what was asked for and where', () => {
+    const application = subscription({ status: 'pending', endDate: undefined, seasonId: undefined });
+    expect(applicationReceivedNotice(application, garden)).toEqual({
+      key: 'application-received',
+      request: {
+        kind: 'application-received',
+        data: {
+          startDate: application.startDate,
+          depotName: 'Mairie',
+          basketSize: application.basketSize,
+          frequency: application.frequency,
+        },
+      },
+    });
+    // A depot no longer known still gives a message.
+    expect(applicationReceivedNotice(application, undefined).request.data).toMatchObject({ depotName: '' });
   });
 });
 

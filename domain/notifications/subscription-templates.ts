@@ -4,6 +4,7 @@ import { capitalize, formatTime, timeZoneOf, wording, type Block, type Templates
 
 /** What the garden writes through a subscription's life: decision, pause, changes, renewal, end. */
 export const subscriptionTemplates: Templates<
+  | 'application-received'
   | 'subscription-approved'
   | 'subscription-rejected'
   | 'subscription-waitlisted'
@@ -15,6 +16,42 @@ export const subscriptionTemplates: Templates<
   | 'subscription-ended'
   | 'cancellation-acknowledged'
 > = {
+  'application-received': ({ data }, locale) => {
+    const { say, day, start } = wording(data, locale);
+    return {
+      subject: say(
+        "Nous avons bien reçu votre demande d'abonnement",
+        'We have received your subscription application',
+      ),
+      blocks: [
+        say(
+          `Merci ! Votre demande d'abonnement au jardin ${data.gardenName} est bien enregistrée. L'équipe du jardin l'étudie et vous répond par message : votre abonnement ne commence qu'une fois validé.`,
+          `Thank you! Your subscription application to ${data.gardenName} is recorded. The garden's team will look at it and answer you by message: your subscription starts only once it is approved.`,
+        ),
+        {
+          facts: [
+            [say('Début souhaité', 'Wished start'), day(data.startDate)],
+            [say('Panier', 'Basket'), basketSizeLabels[data.basketSize][locale]],
+            [say('Fréquence', 'Frequency'), frequencyLabels[data.frequency][locale]],
+            [say('Dépôt', 'Depot'), data.depotName],
+          ],
+        },
+        say(
+          'Vous pouvez suivre votre demande depuis votre espace adhérent.',
+          'You can follow your application from your member area.',
+        ),
+      ],
+      sms: (parts, smsDay) =>
+        start(
+          parts,
+          say(
+            `demande d'abonnement reçue${parts.details ? ` (début souhaité le ${smsDay(data.startDate)}, dépôt ${data.depotName})` : ''}. L'équipe vous répond bientôt.`,
+            `subscription application received${parts.details ? ` (wished start ${smsDay(data.startDate)}, ${data.depotName} depot)` : ''}. The team will answer soon.`,
+          ),
+        ),
+    };
+  },
+
   'subscription-approved': ({ data }, locale) => {
     const { say, day, start } = wording(data, locale);
     return {
