@@ -106,6 +106,8 @@ describe('billing reports', () => {
       total: 5000,
       outstanding: 3500,
       daysOverdue: 40,
+      // Neither card nor mandate, past due: the garden waits for a cheque, cash or a transfer.
+      nextStep: { step: 'awaiting-payment' },
     });
     expect(report.invoices.map((row) => row.daysOverdue)).toEqual([40, 4, 0]);
     expect(report.invoices[1]?.memberName).toBe('Zoé Ardoise');

@@ -92,6 +92,8 @@ describe('invoices', () => {
       status: 'open',
       payments: [],
       hasDocument: false,
+      // No card or mandate saved: nobody will charge it.
+      nextStep: { step: 'awaiting-payment' },
     });
 
     const own = await api.call(api.accounts.member, 'GET', gardenUrl(`/members/${api.member.id}/billing`));

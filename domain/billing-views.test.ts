@@ -5,6 +5,7 @@ import {
   daysOverdue,
   monthRangeRefusal,
   monthsBetween,
+  nextStepOf,
   paymentsByMonth,
   pricingRefusal,
   receivedOnRefusal,
@@ -117,5 +118,61 @@ describe('billing views', () => {
     );
     expect(receivedOnRefusal('2026-02-29', '2026-11-10')?.fr).toBe("La date 2026-02-29 n'existe pas.");
     expect(receivedOnRefusal('2020-01-01', '2026-11-10')?.fr).toMatch(/plus de trois ans/);
+  });
+});
+
+describe('the next step of an open invoice', () => {
+  const today = '2026-11-10';
+  const dueAt = '2026-11-15T07:00:00.000Z';
+  const step = (
+    phase: Parameters<typeof nextStepOf>[0]['phase'],
+    hasPaymentMethod: boolean,
+    dueOn = '2026-11-15',
+    nextAttemptAt: string | undefined = dueAt,
+  ) => nextStepOf({ phase, nextAttemptAt, dueOn, hasPaymentMethod, today, timeZone: 'Europe/Paris' });
+
+  it('announces a charge at the due date only to a household with a card or mandate', () => {
+    expect(step('scheduled', true)).toEqual({ step: 'charge', on: '2026-11-15' });
+    expect(step('scheduled', false)).toEqual({ step: 'pay-manually', on: '2026-11-15' });
+    // Past due, nobody to charge: the garden waits for a cheque, cash or a transfer.
+    expect(step('scheduled', false, '2026-11-01', '2026-11-01T07:00:00.000Z')).toEqual({
+      step: 'awaiting-payment',
+    });
+  });
+
+  it('announces a retry only when there is still something to charge', () => {
+    expect(step('waiting-retry', true, '2026-11-01', '2026-11-13T07:00:00.000Z')).toEqual({
+      step: 'retry',
+      on: '2026-11-13',
+    });
+    expect(step('waiting-retry', false, '2026-11-01', '2026-11-13T07:00:00.000Z')).toEqual({
+      step: 'awaiting-payment',
+    });
+  });
+
+  it('reads the retry day in the garden’s time zone', () => {
+    // 23:30 UTC is already the next day in Paris.
+    expect(step('waiting-retry', true, '2026-11-01', '2026-11-12T23:30:00.000Z')).toEqual({
+      step: 'retry',
+      on: '2026-11-13',
+    });
+  });
+
+  it('says what the garden waits for in the other phases', () => {
+    expect(step('awaiting-manual', false)).toEqual({ step: 'awaiting-payment' });
+    expect(step('awaiting-manual', true)).toEqual({ step: 'method-saved' });
+    expect(step('charging', true)).toEqual({ step: 'charging' });
+    expect(step('awaiting-result', true)).toEqual({ step: 'bank' });
+    expect(step('awaiting-decision', false)).toEqual({ step: 'decision' });
+    expect(step('suspended', false)).toEqual({ step: 'suspended' });
+    expect(step('paid', true)).toBeUndefined();
+  });
+
+  it('without a workflow, still says that a household without a means of payment pays by hand', () => {
+    expect(step(undefined, false, '2026-11-15', undefined)).toEqual({
+      step: 'pay-manually',
+      on: '2026-11-15',
+    });
+    expect(step(undefined, true, '2026-11-15', undefined)).toBeUndefined();
   });
 });

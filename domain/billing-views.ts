@@ -1,6 +1,6 @@
 import Type from 'typebox';
 import { Act } from './actor.ts';
-import { addDays, isIsoDate, monthPattern, type IsoDate } from './calendar.ts';
+import { addDays, gardenDay, isIsoDate, monthPattern, type IsoDate } from './calendar.ts';
 import {
   InvoiceLine,
   invoiceLabel,
@@ -48,6 +48,84 @@ export const Collection = Type.Object({
 });
 export type Collection = Omit<Type.Static<typeof Collection>, 'phase'> & { phase: PaymentPhase };
 
+/**
+ * What will really happen to an open invoice, in the garden's words: the payment workflow's
+ * phase alone says « charge at the due date » even for a household with neither card nor SEPA
+ * mandate, whose invoice nobody will charge.
+ * - `charge` (on `on`): the saved card or mandate is charged at the due date;
+ * - `retry` (on `on`): a failed charge is tried again;
+ * - `charging`, `bank`: a charge is under way, or the bank has yet to answer (SEPA);
+ * - `pay-manually`: no means of payment saved, to be paid by cheque, cash or transfer
+ *   (before `on`, the due date, when not yet due);
+ * - `awaiting-payment`: past due without a means of payment: the member was reminded, the
+ *   garden waits for a cheque, cash or a transfer;
+ * - `method-saved`: it waited for such a payment, but a card or mandate was saved since:
+ *   staff may try it;
+ * - `decision`: every try failed, staff decide; `suspended`: deliveries stop until paid.
+ */
+export const nextSteps = [
+  'charge',
+  'retry',
+  'charging',
+  'bank',
+  'pay-manually',
+  'awaiting-payment',
+  'method-saved',
+  'decision',
+  'suspended',
+] as const;
+export type NextStepKind = (typeof nextSteps)[number];
+
+export const NextStep = Type.Object({
+  step: Type.Enum([...nextSteps]),
+  /** The day it happens (YYYY-MM-DD, garden time), when it has one. */
+  on: Type.Optional(Type.String()),
+});
+export type NextStep = Type.Static<typeof NextStep>;
+
+/**
+ * The next step of an open invoice's collection, from its workflow's phase (when it answered)
+ * and whether the household has a card or SEPA mandate saved; undefined when nothing can be
+ * said (no workflow and a means of payment, or a settled invoice).
+ */
+export function nextStepOf(input: {
+  phase?: PaymentPhase | undefined;
+  nextAttemptAt?: string | undefined;
+  dueOn: IsoDate;
+  hasPaymentMethod: boolean;
+  today: IsoDate;
+  timeZone?: string | undefined;
+}): NextStep | undefined {
+  const { phase, hasPaymentMethod, dueOn, today } = input;
+  const attemptDay = input.nextAttemptAt
+    ? gardenDay(new Date(input.nextAttemptAt), input.timeZone || undefined)
+    : undefined;
+  const manually = (): NextStep =>
+    dueOn >= today ? { step: 'pay-manually', on: dueOn } : { step: 'awaiting-payment' };
+  switch (phase) {
+    case 'charging':
+      return { step: 'charging' };
+    case 'awaiting-result':
+      return { step: 'bank' };
+    case 'awaiting-decision':
+      return { step: 'decision' };
+    case 'suspended':
+      return { step: 'suspended' };
+    case 'awaiting-manual':
+      return hasPaymentMethod ? { step: 'method-saved' } : { step: 'awaiting-payment' };
+    case 'scheduled':
+      return hasPaymentMethod ? { step: 'charge', on: attemptDay ?? dueOn } : manually();
+    case 'waiting-retry':
+      // The card was removed since the failure: the retry will find nothing to charge.
+      return hasPaymentMethod && attemptDay ? { step: 'retry', on: attemptDay } : manually();
+    case 'paid':
+    case 'written-off':
+      return undefined;
+    case undefined:
+      return hasPaymentMethod ? undefined : manually();
+  }
+}
+
 /** An invoice as people read it: its printed number, what is paid and what is still due. */
 export const InvoiceView = Type.Object({
   number: Type.Integer(),
@@ -69,6 +147,8 @@ export const InvoiceView = Type.Object({
   /** Its PDF is printed and can be downloaded. */
   hasDocument: Type.Boolean(),
   collection: Type.Optional(Collection),
+  /** What happens next to an open invoice, given the household's means of payment. */
+  nextStep: Type.Optional(NextStep),
 });
 export type InvoiceView = Omit<Type.Static<typeof InvoiceView>, 'collection'> & {
   collection?: Collection;
@@ -76,7 +156,11 @@ export type InvoiceView = Omit<Type.Static<typeof InvoiceView>, 'collection'> & 
 
 export function invoiceView(
   invoice: Invoice,
-  extra: { memberName?: string | undefined; collection?: Collection | undefined } = {},
+  extra: {
+    memberName?: string | undefined;
+    collection?: Collection | undefined;
+    nextStep?: NextStep | undefined;
+  } = {},
 ): InvoiceView {
   return {
     number: invoice.number,
@@ -96,6 +180,7 @@ export function invoiceView(
     ...(invoice.writtenOff ? { writtenOff: invoice.writtenOff } : {}),
     hasDocument: invoice.documentKey !== undefined,
     ...(extra.collection ? { collection: extra.collection } : {}),
+    ...(extra.nextStep && invoice.status === 'open' ? { nextStep: extra.nextStep } : {}),
   };
 }
 
@@ -153,6 +238,8 @@ export const UnpaidRow = Type.Object({
   outstanding: Type.Integer(),
   daysOverdue: Type.Integer(),
   phase: Type.Optional(Type.String()),
+  /** What happens next, given the household's means of payment. */
+  nextStep: Type.Optional(NextStep),
 });
 export type UnpaidRow = Omit<Type.Static<typeof UnpaidRow>, 'phase'> & { phase?: PaymentPhase };
 

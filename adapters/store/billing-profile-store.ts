@@ -25,6 +25,21 @@ export function createBillingProfileStore(db: DynamoDBDocumentClient, tables: Ta
       return Item ? withoutKeys<BillingProfile>(Item) : { gardenId, memberId, version: 0 };
     },
 
+    /**
+     * The households with a card or SEPA mandate saved (the unpaid list says who will be
+     * charged and who pays by hand): one read of the garden's profiles, a few hundred.
+     */
+    async withPaymentMethod(gardenId: string): Promise<Set<string>> {
+      const items = await queryAll(db, {
+        TableName: tables.gardens,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        FilterExpression: 'attribute_exists(paymentMethod)',
+        ProjectionExpression: 'memberId',
+        ExpressionAttributeValues: { ':pk': gardenId, ':prefix': 'BILLING#' },
+      });
+      return new Set(items.map((item) => String(item.memberId)));
+    },
+
     /** The households holding a solidarity tier (to keep a tier in use from being deleted). */
     async holdersOfTier(gardenId: string, tierId: string): Promise<string[]> {
       const items = await queryAll(db, {

@@ -16,6 +16,7 @@ import { addCents, cents } from '../../domain/money.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { Month } from '../../domain/ids.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
+import { nextStepFor } from '../views/member-billing.ts';
 
 const MonthRange = Query({
   from: Type.Optional(Type.String({ ...Month, description: 'First month, YYYY-MM.' })),
@@ -60,20 +61,35 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId } = request.params;
-      const invoices = await store.invoices.list(gardenId);
+      const [invoices, charged, garden] = await Promise.all([
+        store.invoices.list(gardenId),
+        store.billingProfiles.withPaymentMethod(gardenId),
+        store.gardens.get(gardenId),
+      ]);
+      const timeZone = garden?.timeZone || undefined;
+      const day = gardenDay(app.now(), timeZone);
       const open = invoices.filter((invoice) => invoice.status === 'open');
       const name = await memberNames(
         gardenId,
         open.map((invoice) => invoice.memberId),
       );
-      const rows = unpaidRows(invoices, name, today());
-      const phases = await Promise.all(
+      const rows = unpaidRows(invoices, name, day);
+      const collections = await Promise.all(
         rows.map((row) => views.collectionState(request.log, gardenId, row.number)),
       );
       return {
         invoices: rows.map((row, index) => {
-          const phase = phases[index]?.phase;
-          return phase ? { ...row, phase } : row;
+          const collection = collections[index];
+          const nextStep = nextStepFor({ status: 'open', dueOn: row.dueOn }, collection, {
+            hasPaymentMethod: charged.has(row.memberId),
+            today: day,
+            timeZone,
+          });
+          return {
+            ...row,
+            ...(collection ? { phase: collection.phase } : {}),
+            ...(nextStep ? { nextStep } : {}),
+          };
         }),
         total: addCents(...rows.map((row) => cents(row.outstanding))),
         overdue: addCents(...rows.filter((row) => row.daysOverdue > 0).map((row) => cents(row.outstanding))),

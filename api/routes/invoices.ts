@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { invoiceView, InvoiceView, MemberBilling, receivedOnRefusal } from '../../domain/billing-views.ts';
+import {
+  invoiceView,
+  InvoiceView,
+  MemberBilling,
+  receivedOnRefusal,
+  type Collection,
+} from '../../domain/billing-views.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { newId } from '../../domain/ids.ts';
@@ -19,7 +25,7 @@ import { actorOf, type CallerIdentity } from '../auth/identity.ts';
 import { invoiceNotFound, memberNotFound } from '../plugins/access.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, InvoiceParams, MemberParams, Query } from '../schemas.ts';
-import { collectionOf } from '../views/member-billing.ts';
+import { collectionOf, nextStepFor } from '../views/member-billing.ts';
 
 const decisions = ['retry', 'manual', 'write-off', 'suspend'] as const;
 
@@ -59,6 +65,24 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
   async function memberName(gardenId: string, memberId: string): Promise<string | undefined> {
     const member = await store.members.get(gardenId, memberId);
     return member ? memberDisplayName(member) : undefined;
+  }
+
+  /** One invoice as staff or its member read it: who it bills, its collection and what comes next. */
+  async function oneInvoice(invoice: Invoice, collection: Collection | undefined) {
+    const [name, profile, garden] = await Promise.all([
+      memberName(invoice.gardenId, invoice.memberId),
+      invoice.status === 'open'
+        ? store.billingProfiles.get(invoice.gardenId, invoice.memberId)
+        : Promise.resolve(undefined),
+      store.gardens.get(invoice.gardenId),
+    ]);
+    const timeZone = garden?.timeZone || undefined;
+    const nextStep = nextStepFor(invoice, collection, {
+      hasPaymentMethod: profile?.paymentMethod !== undefined,
+      today: gardenDay(app.now(), timeZone),
+      timeZone,
+    });
+    return invoiceView(invoice, { memberName: name, collection, nextStep });
   }
 
   /** Refuses a manual payment that cannot be recorded on this invoice, saying why. */
@@ -141,13 +165,9 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { gardenId, number } = request.params;
       const invoice = await requireInvoice(gardenId, number);
       request.requireInvoiceAccess(invoice);
-      const [name, collection] = await Promise.all([
-        memberName(gardenId, invoice.memberId),
-        invoice.status === 'open'
-          ? views.collectionState(request.log, gardenId, number)
-          : Promise.resolve(undefined),
-      ]);
-      return invoiceView(invoice, { memberName: name, collection });
+      const collection =
+        invoice.status === 'open' ? await views.collectionState(request.log, gardenId, number) : undefined;
+      return oneInvoice(invoice, collection);
     },
   );
 
@@ -232,13 +252,9 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         // Recorded all the same: the workflow reads the invoice again at its next step.
         request.log.warn({ err: error, invoiceNumber: number }, 'payment workflow not told of a payment');
       }
-      const [name, collection] = await Promise.all([
-        memberName(gardenId, recorded.memberId),
-        recorded.status === 'open'
-          ? views.collectionState(request.log, gardenId, number)
-          : Promise.resolve(undefined),
-      ]);
-      return reply.status(201).send(invoiceView(recorded, { memberName: name, collection }));
+      const collection =
+        recorded.status === 'open' ? await views.collectionState(request.log, gardenId, number) : undefined;
+      return reply.status(201).send(await oneInvoice(recorded, collection));
     },
   );
 
@@ -311,11 +327,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(payment ? { payment } : {}),
       };
       const state = await payments.decide(gardenId, number, command);
-      const [after, name] = await Promise.all([
-        requireInvoice(gardenId, number),
-        memberName(gardenId, invoice.memberId),
-      ]);
-      return invoiceView(after, { memberName: name, collection: collectionOf(state) });
+      return oneInvoice(await requireInvoice(gardenId, number), collectionOf(state));
     },
   );
 };

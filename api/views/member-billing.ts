@@ -1,7 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Store } from '../../adapters/store/index.ts';
-import { balanceOf, invoiceView, type Collection, type MemberBilling } from '../../domain/billing-views.ts';
-import { gardenDay } from '../../domain/calendar.ts';
+import {
+  balanceOf,
+  invoiceView,
+  nextStepOf,
+  type Collection,
+  type MemberBilling,
+  type NextStep,
+} from '../../domain/billing-views.ts';
+import { gardenDay, type IsoDate } from '../../domain/calendar.ts';
+import type { Invoice } from '../../domain/invoices.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
 
 /** The payment workflow's state, as its query answers it. */
@@ -16,6 +24,21 @@ export function collectionOf(state: PaymentState): Collection {
     ...(failed?.reason ? { lastFailure: failed.reason } : {}),
     ...(state.decision ? { decision: state.decision } : {}),
   };
+}
+
+/** What happens next to an open invoice, for a household with or without a means of payment. */
+export function nextStepFor(
+  invoice: Pick<Invoice, 'status' | 'dueOn'>,
+  collection: Pick<Collection, 'phase' | 'nextAttemptAt'> | undefined,
+  context: { hasPaymentMethod: boolean; today: IsoDate; timeZone?: string | undefined },
+): NextStep | undefined {
+  if (invoice.status !== 'open') return undefined;
+  return nextStepOf({
+    phase: collection?.phase,
+    nextAttemptAt: collection?.nextAttemptAt,
+    dueOn: invoice.dueOn,
+    ...context,
+  });
 }
 
 /**
@@ -45,11 +68,15 @@ export async function memberBilling(
   memberId: string,
 ): Promise<MemberBilling> {
   const { store, payments } = services;
-  const [profile, invoices, pricing] = await Promise.all([
+  const [profile, invoices, pricing, garden] = await Promise.all([
     store.billingProfiles.get(gardenId, memberId),
     store.invoices.listForMember(gardenId, memberId),
     store.settings.pricing(gardenId),
+    store.gardens.get(gardenId),
   ]);
+  const timeZone = garden?.timeZone || undefined;
+  const today = gardenDay(services.now(), timeZone);
+  const hasPaymentMethod = profile.paymentMethod !== undefined;
   const sorted = [...invoices].sort((a, b) => b.number - a.number);
   // Only invoices still being collected have a phase worth showing.
   const collections = await Promise.all(
@@ -71,8 +98,13 @@ export async function memberBilling(
     ...(profile.paymentMethod
       ? { paymentMethod: { kind: profile.paymentMethod.kind, label: profile.paymentMethod.label } }
       : {}),
-    balance: balanceOf(sorted, gardenDay(services.now())),
-    invoices: sorted.map((invoice, index) => invoiceView(invoice, { collection: collections[index] })),
+    balance: balanceOf(sorted, today),
+    invoices: sorted.map((invoice, index) =>
+      invoiceView(invoice, {
+        collection: collections[index],
+        nextStep: nextStepFor(invoice, collections[index], { hasPaymentMethod, today, timeZone }),
+      }),
+    ),
     version: profile.version,
   };
 }

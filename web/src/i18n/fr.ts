@@ -44,6 +44,7 @@ export const fr = {
     products: 'Produits',
     map: 'Carte',
     billing: 'Facturation',
+    gardenContact: 'Coordonnées',
   },
   common: {
     loading: 'Chargement…',
@@ -163,6 +164,11 @@ export const fr = {
     inProgress: 'Enregistrement de la décision…',
     waitlist: 'Liste d’attente',
     waitlisted: 'Demande mise sur liste d’attente : {name}.',
+    approveSoon: 'Validation de {name} dans quelques secondes.',
+    waitlistSoon: 'Mise sur liste d’attente de {name} dans quelques secondes.',
+    secondsLeft: '{seconds} s',
+    undo: 'Annuler',
+    undoLabel: 'Annuler la décision pour {name}',
   },
   subscription: {
     title: 'Abonnement',
@@ -685,6 +691,10 @@ export const fr = {
     save: 'Enregistrer la composition',
     undo: 'Annuler les changements',
     unsaved: 'Modifications non enregistrées.',
+    draftRestored:
+      'Brouillon non enregistré restauré : vos lignes de cette semaine sont revenues. Enregistrez-les pour les garder.',
+    draftChangedSince: 'La composition a été modifiée depuis : vérifiez-la avant d’enregistrer.',
+    discardDraft: 'Abandonner le brouillon',
     saved: 'Composition enregistrée.',
     conflict:
       'La composition a été modifiée par quelqu’un d’autre entre-temps : rechargez-la, puis refaites vos changements.',
@@ -796,6 +806,17 @@ export const fr = {
     open: 'À payer',
     paid: 'Payée',
     writtenOff: 'Abandonnée',
+  },
+  nextStep: {
+    charge: 'Prélèvement prévu le {date}',
+    retry: 'Nouvel essai le {date}',
+    charging: 'Paiement en cours',
+    bank: 'En attente de la banque',
+    payManually: 'À régler par chèque, espèces ou virement avant le {date}',
+    awaitingPayment: 'En attente de paiement (aucun moyen de paiement enregistré)',
+    methodSaved: 'Moyen de paiement enregistré depuis : relancez le prélèvement',
+    decision: 'Décision de l’équipe attendue',
+    suspended: 'Livraisons suspendues jusqu’au paiement',
   },
   paymentPhase: {
     scheduled: 'Prélèvement prévu à l’échéance',
@@ -911,6 +932,7 @@ export const fr = {
     download: 'Télécharger le PDF',
     notPrinted: 'PDF bientôt disponible',
     openAgain: 'Ouvrir le PDF',
+    transferReference: 'Référence à indiquer sur un virement : {reference}',
   },
   paymentMethod: {
     title: 'Moyen de paiement',
@@ -926,6 +948,47 @@ export const fr = {
     confirm: 'Enregistrer',
     preparing: 'Préparation…',
     savedToast: 'Moyen de paiement enregistré.',
+  },
+  gardenContact: {
+    title: 'Coordonnées du jardin',
+    lead: 'Ce que voient les adhérents dans leur espace : comment joindre l’équipe, et comment payer sans carte ni prélèvement.',
+    readOnly:
+      'Ces coordonnées sont fixées par l’administration du jardin : vous pouvez les consulter ici. Pour un changement, adressez-vous à elle.',
+    reachUs: 'Joindre l’équipe',
+    reachUsHint:
+      'Affichés partout où l’espace adhérent dit de s’adresser à l’équipe du jardin, en liens qui ouvrent la messagerie ou le téléphone.',
+    email: 'Courriel',
+    phone: 'Téléphone',
+    address: 'Adresse postale',
+    paymentLegend: 'Payer par virement, chèque ou espèces',
+    paymentHint:
+      'Affichés là où l’adhérent doit payer sans carte ni mandat, avec le numéro de sa facture à indiquer en référence du virement.',
+    payeeLabel: 'Bénéficiaire (ordre des chèques, titulaire du compte)',
+    ibanLabel: 'IBAN',
+    ibanHint: 'Tel qu’il figure sur le RIB du jardin, par exemple FR76 3000 6000 0112 3456 7890 189.',
+    bicLabel: 'BIC',
+    chequeAddressLabel: 'Adresse d’envoi des chèques',
+    chequeAddressHint: 'Laissée vide : l’adresse postale du jardin.',
+    save: 'Enregistrer les coordonnées',
+    saved: 'Coordonnées du jardin enregistrées.',
+    conflict:
+      'Quelqu’un d’autre a modifié ces coordonnées entre-temps. Rechargez-les pour voir ses changements, puis recommencez.',
+    call: 'Appeler le {phone}',
+    howToPay: 'Payer sans carte',
+    byTransfer: 'Par virement',
+    payee: 'Bénéficiaire : {payee}',
+    iban: 'IBAN :',
+    bic: 'BIC :',
+    reference:
+      'Référence à indiquer sur le virement : {references} | Références à indiquer sur le virement : {references}',
+    referenceHint: 'Indiquez en référence du virement le numéro de la facture (par exemple F-000042).',
+    byCheque: 'Par chèque',
+    chequeTo: 'À l’ordre de : {payee}',
+    chequeAddress: 'À envoyer ou déposer : {address}',
+    byCash: 'En espèces',
+    cash: 'À remettre en main propre à l’équipe du jardin.',
+    askHowToPay:
+      'Pour payer par chèque, espèces ou virement, demandez les coordonnées à l’équipe du jardin :',
   },
   errors: {
     network:

@@ -1,4 +1,4 @@
-import type { InvoiceView, PaymentPhase } from '../../../../domain/billing-views.ts';
+import type { InvoiceView, NextStep, NextStepKind, PaymentPhase } from '../../../../domain/billing-views.ts';
 import { formatMonth } from '../../../../domain/calendar.ts';
 import { paymentMethodLabels, type PaymentMethod } from '../../../../domain/invoices.ts';
 import { formatEuros, type Cents } from '../../../../domain/money.ts';
@@ -36,6 +36,23 @@ const phaseKeys: Record<PaymentPhase, string> = {
   paid: 'paymentPhase.paid',
   'written-off': 'paymentPhase.writtenOff',
 };
+
+const nextStepKeys: Record<NextStepKind, string> = {
+  charge: 'nextStep.charge',
+  retry: 'nextStep.retry',
+  charging: 'nextStep.charging',
+  bank: 'nextStep.bank',
+  'pay-manually': 'nextStep.payManually',
+  'awaiting-payment': 'nextStep.awaitingPayment',
+  'method-saved': 'nextStep.methodSaved',
+  decision: 'nextStep.decision',
+  suspended: 'nextStep.suspended',
+};
+
+/** What happens next to an open invoice: « Prélèvement prévu le 5 déc. 2026 », « À régler par chèque… ». */
+export function nextStepLabel(next: NextStep): string {
+  return translate(nextStepKeys[next.step], { date: next.on ? shortDate(next.on) : '' });
+}
 
 const decisionKeys: Record<string, string> = {
   retry: 'payments.decisionRetry',
