@@ -26,6 +26,7 @@ import {
   pauseUpdate,
   renewUpdate,
   reportAbsencesUpdate,
+  withdrawAbsenceUpdate,
   subscriptionQuery,
   accountLinkQuery,
   type AccountLinkState,
@@ -130,6 +131,10 @@ export function createSubscriptionCommands(client: Client) {
 
     reportAbsences: (gardenId: string, id: string, dates: IsoDate[], actor: Actor) =>
       act(gardenId, id, reportAbsencesUpdate, { dates, actor }),
+
+    /** Takes back an absence before its cutoff; refused (with the reason) past it or when none is noted. */
+    withdrawAbsence: (gardenId: string, id: string, date: IsoDate, actor: Actor) =>
+      act(gardenId, id, withdrawAbsenceUpdate, { date, actor }),
 
     pause: (gardenId: string, id: string, from: IsoDate, until: IsoDate, actor: Actor) =>
       act(gardenId, id, pauseUpdate, { from, until, actor }),

@@ -49,6 +49,11 @@ export interface AbsenceArgs {
   actor: Actor;
 }
 
+export interface WithdrawAbsenceArgs {
+  date: IsoDate;
+  actor: Actor;
+}
+
 export interface PauseArgs {
   from: IsoDate;
   until: IsoDate;
@@ -75,6 +80,8 @@ export interface RenewArgs {
 export const decideUpdate = defineUpdate<Subscription, [DecideArgs]>('decide');
 /** The member (or staff) reports days they will not collect their basket. */
 export const reportAbsencesUpdate = defineUpdate<Subscription, [AbsenceArgs]>('reportAbsences');
+/** The member (or staff) takes back an absence before its cutoff: the basket is delivered after all. */
+export const withdrawAbsenceUpdate = defineUpdate<Subscription, [WithdrawAbsenceArgs]>('withdrawAbsence');
 /** No deliveries from a day until another, when deliveries resume by themselves. */
 export const pauseUpdate = defineUpdate<Subscription, [PauseArgs]>('pause');
 /** Another depot or basket size, from the first delivery that can still be changed. */

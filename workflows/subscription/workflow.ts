@@ -14,7 +14,12 @@ import {
 import { gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { preparableWeeks } from '../../domain/delivery-week.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
-import { absencesRefusal, upcomingDeliveries, type ScheduleContext } from '../../domain/delivery-schedule.ts';
+import {
+  absencesRefusal,
+  absenceWithdrawalRefusal,
+  upcomingDeliveries,
+  type ScheduleContext,
+} from '../../domain/delivery-schedule.ts';
 import {
   applyEvent,
   nextEvent,
@@ -23,6 +28,7 @@ import {
 } from '../../domain/subscription-timeline.ts';
 import {
   absencesOutcome,
+  absenceWithdrawalOutcome,
   applicantGoneOutcome,
   cancellation,
   decisionOutcome,
@@ -66,6 +72,7 @@ import {
   pauseUpdate,
   renewUpdate,
   reportAbsencesUpdate,
+  withdrawAbsenceUpdate,
   subscriptionQuery,
   accountLinkQuery,
   type AccountLinkState,
@@ -77,6 +84,7 @@ import {
   type RenewArgs,
   type SubscriptionWorkflowInput,
   type SuspendDeliveriesArgs,
+  type WithdrawAbsenceArgs,
 } from './contract.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
 import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
@@ -262,6 +270,20 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
         const rules = garden?.rules ?? { maxAbsencesPerSeason: 0 };
         refuse(absencesRefusal(subscription, context, rules, dates, now()));
       },
+    },
+  );
+  // An absence taken back before its cutoff: the basket comes back (and a compensated one is
+  // no longer owed). Recorded like any change, so the weeks already prepared plan it again.
+  setHandler(
+    withdrawAbsenceUpdate,
+    async ({ date, actor }: WithdrawAbsenceArgs) => {
+      const policy = garden?.rules.absencePolicy ?? 'donated';
+      await recorded(take(absenceWithdrawalOutcome(subscription, date, actor, policy, now())));
+      return subscription;
+    },
+    {
+      validator: ({ date }: WithdrawAbsenceArgs) =>
+        refuse(absenceWithdrawalRefusal(subscription, requireContext(), date, now())),
     },
   );
   setHandler(
