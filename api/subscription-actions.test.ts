@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, gardenDay, isoWeekday, type IsoDate } from '../domain/calendar.ts';
-import { seasonOf, type Season } from '../domain/delivery-calendar.ts';
+import {
+  addDays,
+  formatDay,
+  gardenDay,
+  gardenTimeZone,
+  isoWeekday,
+  type IsoDate,
+} from '../domain/calendar.ts';
+import { changeDeadline } from '../domain/change-deadline.ts';
+import { cutoffOf, seasonOf, type DeliveryCalendar, type Season } from '../domain/delivery-calendar.ts';
 import {
   absenceRefusal,
   firstChangeableDelivery,
@@ -161,7 +169,7 @@ describe('actions on a subscription', () => {
       expect(fixed, 'a coming delivery past its cutoff').toBeDefined();
       const late = absenceRefusal(subscription, context, defaultGardenRules, fixed!.date, now);
       expect(late?.fr).toMatch(
-        /^Trop tard : une absence pour cette livraison devait être signalée avant le /,
+        /^Trop tard : une absence pour cette livraison pouvait être signalée jusqu'au \S+ \d+ \S+ inclus\.$/,
       );
       await expectRefused(subscription.id, 'absences', { dates: [fixed!.date] }, late!.fr);
 
@@ -219,6 +227,130 @@ describe('actions on a subscription', () => {
       expect(good.statusCode, good.body).toBe(200);
       expect([400, 422], response.body).toContain(response.statusCode);
       expect(response.json<{ message: string }>().message).not.toMatch(/erreur inattendue/);
+    });
+  });
+
+  describe('taking an absence back', () => {
+    const absence = (id: string, date: string) =>
+      `/api/gardens/${api.gardenId}/subscriptions/${id}/absences/${date}`;
+
+    it('lets the member take back an absence before the cutoff; next-deliveries shows the basket again', async () => {
+      const subscription = await activeSubscription();
+      const [first, second] = openDeliveries(subscription);
+      const noted = await api.call(api.accounts.member, 'POST', url(subscription.id, 'absences'), {
+        dates: [first!.date, second!.date],
+      });
+      expect(noted.statusCode, noted.body).toBe(200);
+
+      const back = await api.call(api.accounts.member, 'DELETE', absence(subscription.id, first!.date));
+      expect(back.statusCode, back.body).toBe(200);
+      expect(back.json()).toMatchObject({
+        id: subscription.id,
+        absences: [{ date: second!.date }],
+        withdrawnAbsences: [
+          {
+            date: first!.date,
+            reported: { by: { userId: api.accounts.member.userId } },
+            withdrawn: { by: { userId: api.accounts.member.userId } },
+          },
+        ],
+      });
+      expect(await stored(subscription.id)).toMatchObject({
+        revision: subscription.revision + 2,
+        absences: [{ date: second!.date }],
+        withdrawnAbsences: [{ date: first!.date }],
+      });
+      const next = await nextDeliveries(api.accounts.member, subscription.id);
+      expect(next.find((delivery) => delivery.date === first!.date)).toMatchObject({
+        state: 'delivery',
+        baskets: 1,
+      });
+      expect(next.find((delivery) => delivery.date === second!.date)).toMatchObject({ state: 'absent' });
+
+      // Staff may take one back for the member, too.
+      const byStaff = await api.call(api.accounts.staff, 'DELETE', absence(subscription.id, second!.date));
+      expect(byStaff.statusCode, byStaff.body).toBe(200);
+      expect(byStaff.json<Subscription>().withdrawnAbsences?.at(-1)).toMatchObject({
+        date: second!.date,
+        withdrawn: { by: { userId: api.accounts.staff.userId, name: 'Camille Martin' } },
+      });
+    });
+
+    it('refuses a day without an absence, or past the cutoff, in French (422), changing nothing', async () => {
+      const subscription = await activeSubscription();
+      const [open] = openDeliveries(subscription);
+      const none = await unchanged(subscription.id, () =>
+        api.call(api.accounts.member, 'DELETE', absence(subscription.id, open!.date)),
+      );
+      expect(none.statusCode, none.body).toBe(422);
+      expect(none.json()).toMatchObject({
+        error: 'refused',
+        message: `Aucune absence n'est notée pour le ${formatDay(open!.date, 'fr')} : rien à annuler.`,
+      });
+
+      // An absence noted while it could be, whose cutoff has passed since: here the garden
+      // lengthens its notice to two weeks, so the delivery is fixed now.
+      const noted = await api.call(api.accounts.member, 'POST', url(subscription.id, 'absences'), {
+        dates: [open!.date],
+      });
+      expect(noted.statusCode, noted.body).toBe(200);
+      const calendarUrl = `/api/gardens/${api.gardenId}/calendar`;
+      const saveCutoff = async (hours: number) => {
+        const current = (await api.call(api.accounts.staff, 'GET', calendarUrl)).json<DeliveryCalendar>();
+        const saved = await api.call(api.accounts.staff, 'PUT', calendarUrl, {
+          seasons: current.seasons,
+          closedWeeks: current.closedWeeks,
+          cutoffHours: hours,
+          version: current.version,
+        });
+        expect(saved.statusCode, saved.body).toBe(200);
+      };
+      const fixedAt = cutoffOf(open!.date, 336, gardenTimeZone);
+      expect(fixedAt.getTime()).toBeLessThan(Date.now());
+      await saveCutoff(336);
+      try {
+        await expect
+          .poll(
+            async () =>
+              (await nextDeliveries(api.accounts.member, subscription.id)).find(
+                (delivery) => delivery.date === open!.date,
+              )?.changeableUntil,
+            { timeout: 15_000, interval: 500 },
+          )
+          .toBe(fixedAt.toISOString());
+        const late = await unchanged(subscription.id, () =>
+          api.call(api.accounts.member, 'DELETE', absence(subscription.id, open!.date)),
+        );
+        expect(late.statusCode, late.body).toBe(422);
+        expect(late.json()).toMatchObject({
+          error: 'refused',
+          message: `Trop tard : cette absence pouvait être annulée ${changeDeadline(fixedAt.toISOString()).fr}. Le panier de ce jour-là est déjà prévu sans vous.`,
+        });
+        expect(late.json<{ message: string }>().message).toMatch(/jusqu'au \S+ \d+ \S+ inclus\./);
+      } finally {
+        await saveCutoff(cutoffHours);
+      }
+    });
+
+    it('hides another household’s subscription (404) and refuses a malformed day (400) in French', async () => {
+      const subscription = await activeSubscription();
+      const [open] = openDeliveries(subscription);
+      await api.call(api.accounts.member, 'POST', url(subscription.id, 'absences'), { dates: [open!.date] });
+      for (const account of [otherMember, api.accounts.driver]) {
+        const response = await unchanged(subscription.id, () =>
+          api.call(account, 'DELETE', absence(subscription.id, open!.date)),
+        );
+        expect(response.statusCode, response.body).toBe(404);
+        expect(response.json()).toMatchObject({ error: 'not_found', message: 'Abonnement introuvable.' });
+      }
+      const malformed = await unchanged(subscription.id, () =>
+        api.call(api.accounts.member, 'DELETE', absence(subscription.id, '08-12-2026')),
+      );
+      expect(malformed.statusCode, malformed.body).toBe(400);
+      expect(malformed.json()).toMatchObject({
+        error: 'invalid_input',
+        message: "« Date » n'a pas le bon format.",
+      });
     });
   });
 

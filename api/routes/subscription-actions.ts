@@ -80,6 +80,28 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
     },
   );
 
+  app.delete(
+    '/subscriptions/:subscriptionId/absences/:date',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary: "Takes back an absence (« Annuler l'absence »): the basket is delivered after all.",
+        description:
+          "Until the delivery's cutoff, the same last day included as for reporting it (« jusqu'au samedi " +
+          '5 décembre inclus »). With compensated absences, the extra basket owed for it goes too. Refused ' +
+          '(422, with the reason in French or English) past the cutoff or when no absence is noted that day; ' +
+          "another household's subscription is not found (404). Staff see the absence taken back, with who and when.",
+        security: [{ bearer: [] }],
+        params: Type.Object({ ...SubscriptionParams.properties, date: day }),
+        response: { 200: SubscriptionView, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, subscription, actor } = await mine(request);
+      return view(await commands.withdrawAbsence(gardenId, subscription.id, request.params.date, actor));
+    },
+  );
+
   app.post(
     '/subscriptions/:subscriptionId/pause',
     action(
