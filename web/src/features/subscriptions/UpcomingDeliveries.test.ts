@@ -81,8 +81,12 @@ describe('coming deliveries', () => {
       ['2026-12-15', 'absent'],
       ['2026-12-22', 'delivery'],
     ]);
-    expect(rows[0]?.text()).toContain(
-      'Modifiable avant le dimanche 29 novembre à 23:00'.replace('23:00', '00:00'),
+    // The last day included, in the words of the iCal feed (domain/change-deadline.ts).
+    expect(rows[0]?.get('[data-testid="delivery-deadline"]').text()).toBe(
+      "Modifiable jusqu'au samedi 28 novembre inclus",
+    );
+    expect(rows[2]?.get('[data-testid="delivery-deadline"]').text()).toBe(
+      "Modifiable jusqu'au samedi 12 décembre inclus",
     );
     expect(rows[2]?.text()).toContain('Absence signalée');
     expect(rows[3]?.get('[data-testid="extra-baskets"]').text()).toContain('2 paniers (absence compensée)');
@@ -112,5 +116,46 @@ describe('coming deliveries', () => {
     await flushPromises();
     expect(api.calls.find((call) => call.method === 'POST')?.body).toEqual({ dates: ['2026-12-08'] });
     expect(wrapper.find('[data-testid="confirm-absence"]').exists()).toBe(false);
+  });
+
+  it('offers « Annuler l’absence » on an absent day until its cutoff, and takes it back', async () => {
+    const { wrapper, api } = await mountList(4, (call) =>
+      call.method === 'DELETE' ? { body: { ...subscription, absences: [], revision: 3 } } : undefined,
+    );
+    // Only the absent day offers it.
+    expect(
+      wrapper.findAll('[data-testid^="withdraw-absence-"]').map((button) => button.attributes('data-testid')),
+    ).toEqual(['withdraw-absence-2026-12-15']);
+    const button = wrapper.get('[data-testid="withdraw-absence-2026-12-15"]');
+    expect(button.text()).toBe('Annuler l’absence');
+    expect(button.attributes('aria-label')).toBe('Annuler l’absence du mardi 15 décembre 2026');
+    await button.trigger('click');
+    // Shown at once, before the answer.
+    expect(wrapper.get('[data-date="2026-12-15"]').attributes('data-state')).toBe('delivery');
+    await flushPromises();
+    expect(api.calls.filter((call) => call.method === 'DELETE').map((call) => call.path)).toEqual([
+      expect.stringMatching(/\/subscriptions\/[^/]+\/absences\/2026-12-15$/),
+    ]);
+  });
+
+  it('puts the absence back and says why when taking it back is refused', async () => {
+    const refusal =
+      "Trop tard : cette absence pouvait être annulée jusqu'au samedi 12 décembre inclus. Le panier de ce jour-là est déjà prévu sans vous.";
+    const { wrapper } = await mountList(4, (call) =>
+      call.method === 'DELETE' ? { status: 422, body: { error: 'refused', message: refusal } } : undefined,
+    );
+    await wrapper.get('[data-testid="withdraw-absence-2026-12-15"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get('[data-date="2026-12-15"]').attributes('data-state')).toBe('absent');
+    expect(wrapper.get('[data-testid="absence-problem"]').text()).toBe(refusal);
+  });
+
+  it('no longer offers it once the cutoff has passed', async () => {
+    vi.setSystemTime(new Date('2026-12-12T23:00:00Z'));
+    const { wrapper } = await mountList(4);
+    expect(wrapper.find('[data-testid="withdraw-absence-2026-12-15"]').exists()).toBe(false);
+    expect(wrapper.get('[data-date="2026-12-15"] [data-testid="delivery-deadline"]').text()).toBe(
+      'Ne peut plus être modifiée',
+    );
   });
 });

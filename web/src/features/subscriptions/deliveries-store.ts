@@ -59,5 +59,22 @@ export const useDeliveryStore = defineStore('deliveries', () => {
     };
   }
 
-  return { bySubscription, loading, errors, load, of, markAbsent };
+  /**
+   * Shows an absent day as a delivery again at once (its basket count comes with the next read);
+   * gives back what to restore if taking it back is refused.
+   */
+  function markPresent(subscriptionId: string, date: IsoDate): () => void {
+    const before = bySubscription.value[subscriptionId];
+    if (!before) return () => undefined;
+    bySubscription.value[subscriptionId] = before.map((delivery) =>
+      delivery.date === date && delivery.state === 'absent'
+        ? { ...delivery, state: 'delivery', baskets: 1 }
+        : delivery,
+    );
+    return () => {
+      bySubscription.value[subscriptionId] = before;
+    };
+  }
+
+  return { bySubscription, loading, errors, load, of, markAbsent, markPresent };
 });

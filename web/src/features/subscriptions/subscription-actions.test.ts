@@ -25,7 +25,7 @@ const active = aSubscription({ status: 'active', startDate: '2026-11-24' });
 describe('subscription actions, checked in the browser', () => {
   it('refuses a delivery day already fixed, in the workflow’s words', () => {
     expect(absenceProblem(active, context, { maxAbsencesPerSeason: 4 }, ['2026-11-24'], now, 'fr')).toMatch(
-      /^Trop tard : une absence pour cette livraison devait être signalée avant le /,
+      /^Trop tard : une absence pour cette livraison pouvait être signalée jusqu'au \S+ \d+ \S+ inclus\.$/,
     );
     expect(
       absenceProblem(active, context, { maxAbsencesPerSeason: 4 }, ['2026-12-01'], now, 'fr'),

@@ -68,6 +68,10 @@ export const reportAbsences = (gardenId: string, subscriptionId: string, dates: 
     toast: false,
   });
 
+/** Takes back an absence before its cutoff: the basket is delivered after all. */
+export const withdrawAbsence = (gardenId: string, subscriptionId: string, date: IsoDate) =>
+  request<SubscriptionView>('DELETE', `${one(gardenId, subscriptionId)}/absences/${date}`, { toast: false });
+
 export const pauseSubscription = (gardenId: string, subscriptionId: string, from: IsoDate, until: IsoDate) =>
   request<SubscriptionView>('POST', `${one(gardenId, subscriptionId)}/pause`, {
     body: { from, until },

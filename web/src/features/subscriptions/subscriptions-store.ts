@@ -192,6 +192,17 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     }
   }
 
+  /** Takes an absence back, showing the basket again at once; a refusal restores it and is thrown. */
+  async function withdrawAbsence(id: string, date: IsoDate): Promise<SubscriptionView> {
+    const restore = useDeliveryStore().markPresent(id, date);
+    try {
+      return acted(await api.withdrawAbsence(requireGardenId(), id, date));
+    } catch (error) {
+      restore();
+      throw error;
+    }
+  }
+
   /** No deliveries from `from`; they resume on `until`. Throws the refusal. */
   async function pause(id: string, from: IsoDate, until: IsoDate): Promise<SubscriptionView> {
     return acted(await api.pauseSubscription(requireGardenId(), id, from, until));
@@ -227,6 +238,7 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     apply,
     decide,
     reportAbsences,
+    withdrawAbsence,
     pause,
     changeTerms,
     renew,
