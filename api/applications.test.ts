@@ -10,7 +10,7 @@ import {
   tokenFor,
   type TestAccount,
 } from '../tests/support/keycloak.ts';
-import { ensureSenderIdentity, sesClient, uniqueEmail } from '../tests/support/moto.ts';
+import { emailsTo, ensureSenderIdentity, sesClient, uniqueEmail } from '../tests/support/moto.ts';
 
 interface ApplicationAnswer {
   subscription: { id: string; memberId: string; status: string; memberName?: string; depotName?: string };
@@ -463,6 +463,71 @@ describe('joining a garden', () => {
         expect(refused.statusCode, refused.body).toBe(status);
       }
       expect((await api.call(undefined, 'GET', url)).statusCode).toBe(401);
+    });
+
+    it('acknowledges an online application by email at once, once, before any decision; names as text', async () => {
+      const newcomer = await account();
+      const email = uniqueEmail('acknowledged');
+      const response = await api.call(newcomer, 'POST', applicationsUrl(), {
+        ...application(),
+        household: { ...household(email), firstName: 'Rosa <b>la</b>' },
+      });
+      expect(response.statusCode, response.body).toBe(201);
+      const { id, status } = response.json<ApplicationAnswer>().subscription;
+      expect(status).toBe('pending');
+      const subject = "Nous avons bien reçu votre demande d'abonnement";
+      const acknowledgements = async () => (await emailsTo(email)).filter((sent) => sent.subject === subject);
+      await expect.poll(async () => (await acknowledgements()).length, poll).toBe(1);
+      const [acknowledgement] = await acknowledgements();
+      expect(acknowledgement?.body).toContain('Bonjour Rosa &lt;b&gt;la&lt;/b&gt;');
+      expect(acknowledgement?.body).not.toContain('<b>la</b>');
+      expect(acknowledgement?.body).toContain('Dépôt du centre');
+      expect(acknowledgement?.body).toContain('Petit panier');
+      // Still pending: the acknowledgement did not wait for staff.
+      expect((await api.store.subscriptions.get(api.gardenId, id))?.status).toBe('pending');
+
+      // Staff approve: the confirmation follows, and the acknowledgement is not sent again.
+      const approved = await api.call(
+        api.accounts.staff,
+        'POST',
+        `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
+        { decision: 'approve' },
+      );
+      expect(approved.statusCode, approved.body).toBe(200);
+      await expect
+        .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), poll)
+        .toContain('Votre abonnement est validé');
+      expect(await acknowledgements()).toHaveLength(1);
+    });
+
+    it('sends no acknowledgement for an application staff enter for a member', async () => {
+      const email = uniqueEmail('entered-by-staff');
+      const member = await api.createMember({ firstName: 'Jeanne', lastName: 'Baret', email });
+      const entered = await api.call(
+        api.accounts.staff,
+        'POST',
+        `/api/gardens/${api.gardenId}/subscriptions`,
+        {
+          memberId: member.id,
+          basketSize: 'small',
+          frequency: 'weekly',
+          depotId: api.depotId,
+          startDate: tuesdayFrom(addDays(today, 10)),
+        },
+      );
+      expect(entered.statusCode, entered.body).toBe(201);
+      const { id } = entered.json<{ id: string }>();
+      const approved = await api.call(
+        api.accounts.staff,
+        'POST',
+        `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
+        { decision: 'approve' },
+      );
+      expect(approved.statusCode, approved.body).toBe(200);
+      await expect
+        .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), poll)
+        .toContain('Votre abonnement est validé');
+      expect((await emailsTo(email)).map((sent) => sent.subject)).toEqual(['Votre abonnement est validé']);
     });
   });
 });

@@ -144,4 +144,12 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     added: { commit: '525ed2b', on: '2026-12-05' },
     retireWhen: `${paymentRule}.`,
   },
+  {
+    id: 'application-acknowledged',
+    workflows: ['subscriptionWorkflow'],
+    change:
+      'An application made online (input `acknowledge`) sends the member an acknowledgement (application-received) at once, before staff decide.',
+    added: { commit: '5d551b3', on: '2026-12-05' },
+    retireWhen: `no subscriptionWorkflow run started before that day is still pending a decision or its first record: applications are decided within weeks, but check, as for ${subscriptionRule}.`,
+  },
 ];

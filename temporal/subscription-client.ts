@@ -80,7 +80,7 @@ export function createSubscriptionCommands(client: Client) {
       request: SubscriptionRequest,
       actor: Actor,
       at: string,
-      options: { linkAccount?: { userId: string } } = {},
+      options: { linkAccount?: { userId: string }; acknowledge?: boolean } = {},
     ): Promise<Subscription> {
       const id = subscriptionIdOf(request.memberId, request.startDate);
       const requested: Act = { by: actor, at };
@@ -90,6 +90,7 @@ export function createSubscriptionCommands(client: Client) {
         request,
         requested,
         ...(options.linkAccount ? { linkAccount: options.linkAccount } : {}),
+        ...(options.acknowledge ? { acknowledge: true } : {}),
       };
       try {
         await client.workflow.start<typeof subscriptionWorkflow>(subscriptionWorkflowType, {

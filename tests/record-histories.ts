@@ -63,7 +63,7 @@ async function scenario(
   name: string,
   memberId: string,
   steps: (handle: Awaited<ReturnType<typeof start>>) => Promise<void>,
-  options: Pick<SubscriptionWorkflowInput, 'linkAccount'> = {},
+  options: Pick<SubscriptionWorkflowInput, 'linkAccount' | 'acknowledge'> = {},
 ) {
   const target = new URL(`../temporal/histories/${name}.json`, import.meta.url);
   if (existsSync(target)) {
@@ -83,7 +83,7 @@ async function scenario(
   console.log(`recorded ${target.pathname}`);
 }
 
-function start(memberId: string, options: Pick<SubscriptionWorkflowInput, 'linkAccount'>) {
+function start(memberId: string, options: Pick<SubscriptionWorkflowInput, 'linkAccount' | 'acknowledge'>) {
   const input: SubscriptionWorkflowInput = {
     ...options,
     gardenId,
@@ -157,6 +157,21 @@ await worker.runUntil(async () => {
     },
   );
   mailDown = false;
+  // Patch application-acknowledged: a member applies online and is told at once that the
+  // application is received; staff approve it later (the contract confirmation follows).
+  providerDown = false;
+  await scenario(
+    'subscription-online-application-acknowledged',
+    `m-${randomUUID().slice(0, 6)}`,
+    async (handle) => {
+      await env.sleep('1 hour');
+      await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
+      await env.sleep('1 hour');
+      await handle.executeUpdate(cancelUpdate, { args: [{ origin: 'member', actor: staff }] });
+      await handle.result();
+    },
+    { linkAccount: { userId: 'kc-history-ack' }, acknowledge: true },
+  );
   // Patch tell-prepared-weeks in the settings broadcast: the garden's calendar changed, the
   // prepared weeks and the running subscriptions hear of it.
   const broadcast = new URL('../temporal/histories/garden-settings-broadcast.json', import.meta.url);

@@ -236,8 +236,10 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const application = { memberId, ...wanted };
       const linkAccount = caller.memberId ? undefined : { userId: caller.userId };
+      // Made online: the member hears at once that it is received, not only when staff decide.
       const started = await commands.apply(gardenId, application, actorOf(caller), now.toISOString(), {
         ...(linkAccount ? { linkAccount } : {}),
+        acknowledge: true,
       });
       const recorded = await views.readBack(gardenId, started.id, started.revision);
       // The identity provider may be slow or down: the application is in staff's inbox anyway,

@@ -33,6 +33,8 @@ export interface SubscriptionWorkflowInput {
   requested: Act;
   /** For an application made by a newly registered person: their account, to link to the member. */
   linkAccount?: { userId: string };
+  /** An application the member made online: acknowledged at once by a message, before staff decide. */
+  acknowledge?: boolean;
   /** Set when a run continues as new: the state so far. */
   carried?: CarriedState;
   /** History events after which a run continues as new (tests lower it). */

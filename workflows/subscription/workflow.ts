@@ -30,6 +30,7 @@ import {
   absencesOutcome,
   absenceWithdrawalOutcome,
   applicantGoneOutcome,
+  applicationReceivedNotice,
   cancellation,
   decisionOutcome,
   pauseOutcome,
@@ -466,6 +467,9 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   }
   garden = await readGarden();
   let contextFresh = true;
+  // An application made online is acknowledged at once (once: its key), not only when decided.
+  if (input.acknowledge && !input.carried && patched('application-acknowledged'))
+    notice(applicationReceivedNotice(subscription, garden));
 
   // 2. The application waits in the staff inbox for a decision (decideUpdate), on the waiting
   //    list until staff decide again. 3. The active life: absences, pauses, changes and renewal
