@@ -8,6 +8,11 @@ import { useToastStore } from '../../stores/toasts.ts';
 import { deferred, signedIn, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
 import { aSubscription } from '../../testing/fixtures.ts';
 import PendingPage from './PendingPage.vue';
+import { decisionDelay } from '../subscriptions/deferred-decisions-store.ts';
+
+/** The timers the delayed decisions run on, under the test's hand (promises still settle). */
+const handTimers = () =>
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
 
 const inboxOf = (...subscriptions: ReturnType<typeof aSubscription>[]): StubAnswer => ({
   body: {
@@ -37,6 +42,7 @@ const status = (wrapper: Wrapper) =>
 
 describe('the staff inbox', () => {
   afterEach(() => {
+    vi.useRealTimers();
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
   });
@@ -64,14 +70,23 @@ describe('the staff inbox', () => {
     expect(useInboxStore().awaitingCount).toBe(2);
   });
 
-  it('approves at once, then rolls back and says why when the API refuses', async () => {
+  it('approves after a few seconds, then rolls back and says why when the API refuses', async () => {
     const answer = deferred<StubAnswer>();
-    const { wrapper } = await mountPage((call) =>
+    const { wrapper, api } = await mountPage((call) =>
       call.method === 'POST' ? answer.promise : inboxOf(aSubscription()),
     );
     expect(status(wrapper)).toBe('pending');
 
+    handTimers();
     await wrapper.get('[data-testid="approve-button"]').trigger('click');
+    // « Annuler » for a few seconds: nothing sent yet.
+    expect(wrapper.get('[data-testid="pending-decision"]').text()).toContain(
+      'Validation de Élodie Bérard dans quelques secondes.',
+    );
+    expect(document.activeElement).toBe(wrapper.get('[data-testid="undo-decision"]').element);
+    expect(api.calls.some((call) => call.method === 'POST')).toBe(false);
+    await vi.advanceTimersByTimeAsync(decisionDelay);
+    expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(1);
     expect(status(wrapper)).toBe('active');
     expect(useInboxStore().awaitingCount).toBe(0);
 
@@ -132,7 +147,10 @@ describe('the staff inbox', () => {
     );
     expect(wrapper.get('[data-testid="depot-load"]').text()).toBe('Dépôt : 40 / 40');
     expect(wrapper.get('[data-testid="depot-full"]').text()).toContain('Ce point de dépôt est complet');
+    handTimers();
     await wrapper.get('[data-testid="waitlist-button"]').trigger('click');
+    expect(wrapper.get('[data-testid="pending-decision"]').text()).toContain('liste d’attente');
+    await vi.advanceTimersByTimeAsync(decisionDelay);
     await flushPromises();
     expect(api.calls.find((call) => call.method === 'POST')).toMatchObject({
       path: '/api/gardens/val-du-doubs/subscriptions/m-0001.2026-12-01/decision',
@@ -144,6 +162,38 @@ describe('the staff inbox', () => {
     expect(wrapper.find('[data-testid="approve-button"]').exists()).toBe(true);
     expect(useToastStore().toasts).toMatchObject([
       { kind: 'success', text: 'Demande mise sur liste d’attente : Élodie Bérard.' },
+    ]);
+  });
+
+  it('takes an approval back with « Annuler »: nothing is sent, the application still waits', async () => {
+    const { wrapper, api } = await mountPage((call) =>
+      call.method === 'POST'
+        ? { body: aSubscription({ status: 'active', revision: 2 }) }
+        : inboxOf(aSubscription()),
+    );
+    handTimers();
+    await wrapper.get('[data-testid="approve-button"]').trigger('click');
+    await vi.advanceTimersByTimeAsync(decisionDelay / 2);
+    await wrapper.get('[data-testid="undo-decision"]').trigger('click');
+    await vi.advanceTimersByTimeAsync(decisionDelay * 2);
+    expect(api.calls.some((call) => call.method === 'POST')).toBe(false);
+    expect(status(wrapper)).toBe('pending');
+    expect(useInboxStore().awaitingCount).toBe(1);
+    expect(document.activeElement).toBe(wrapper.get('[data-testid="approve-button"]').element);
+  });
+
+  it('sends a waiting approval at once when the page goes away', async () => {
+    const { wrapper, api } = await mountPage((call) =>
+      call.method === 'POST'
+        ? { body: aSubscription({ status: 'active', revision: 2 }) }
+        : inboxOf(aSubscription()),
+    );
+    handTimers();
+    await wrapper.get('[data-testid="approve-button"]').trigger('click');
+    wrapper.unmount();
+    await flushPromises();
+    expect(api.calls.filter((call) => call.method === 'POST')).toMatchObject([
+      { body: { decision: 'approve' } },
     ]);
   });
 
