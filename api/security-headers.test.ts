@@ -68,6 +68,7 @@ describe('security headers', () => {
       'https://api.stripe.com',
     ]);
     expect(policy.get('frame-src')).toEqual([
+      "'self'",
       'https://id.example.org',
       'https://js.stripe.com',
       'https://*.js.stripe.com',

@@ -47,7 +47,9 @@ export function contentSecurityPolicy(options: SecurityHeadersOptions): Record<s
     'font-src': ["'self'", 'data:'],
     // blob: the printed documents the app fetched (with the token) and holds as object URLs.
     'connect-src': ["'self'", 'blob:', identity, ...stripe.connections],
-    'frame-src': [identity, ...stripe.frames],
+    // 'self': keycloak-js checks a returning person's session in a hidden frame that Keycloak
+    // sends back to /silent-check-sso.html.
+    'frame-src': ["'self'", identity, ...stripe.frames],
     // keycloak-js may post its logout form to the realm.
     'form-action': ["'self'", identity],
     // Same origin only: keycloak-js's silent check frames a page of the app itself.

@@ -14,6 +14,30 @@ export interface OidcSettings {
 let keycloak: Keycloak | undefined;
 const sessionLostListeners = new Set<() => void>();
 
+/**
+ * Set once someone has signed in from this browser. Without it, nobody can be signed in yet
+ * (a first visit, or after signing out), so the page does not ask Keycloak at all: on a slow
+ * phone link that saves a round trip to Keycloak and a second load of the whole app.
+ */
+const signedInBeforeKey = 'cocagne.signed-in-before';
+
+function signedInBefore(): boolean {
+  try {
+    return localStorage.getItem(signedInBeforeKey) === 'yes';
+  } catch {
+    return true; // storage refused (private mode): ask Keycloak, as before
+  }
+}
+
+function rememberSignedIn(signedIn: boolean): void {
+  try {
+    if (signedIn) localStorage.setItem(signedInBeforeKey, 'yes');
+    else localStorage.removeItem(signedInBeforeKey);
+  } catch {
+    // storage refused: the next visit asks Keycloak
+  }
+}
+
 /** Starts Keycloak and says whether someone is signed in (without forcing a sign-in). */
 export async function startKeycloak(settings: OidcSettings): Promise<boolean> {
   keycloak = new Keycloak({ url: settings.url, realm: settings.realm, clientId: settings.clientId });
@@ -21,7 +45,21 @@ export async function startKeycloak(settings: OidcSettings): Promise<boolean> {
     // Refreshed ahead of the next call anyway; this keeps an idle page's session alive.
     void keycloak?.updateToken(30).catch(() => undefined);
   };
-  return keycloak.init({ onLoad: 'check-sso', pkceMethod: 'S256', checkLoginIframe: false });
+  // The return from Keycloak's sign-in page (code in the address) is read in every case.
+  // Someone who signed in before is checked in a hidden frame (silent-check-sso.html), not by
+  // sending the whole page to Keycloak and back.
+  const signedIn = await keycloak.init({
+    pkceMethod: 'S256',
+    checkLoginIframe: false,
+    ...(signedInBefore()
+      ? {
+          onLoad: 'check-sso' as const,
+          silentCheckSsoRedirectUri: `${location.origin}/silent-check-sso.html`,
+        }
+      : {}),
+  });
+  rememberSignedIn(signedIn);
+  return signedIn;
 }
 
 /**
@@ -69,6 +107,7 @@ export async function refreshNow(): Promise<void> {
 }
 
 export async function signOut(): Promise<void> {
+  rememberSignedIn(false);
   await keycloak?.logout({ redirectUri: location.origin });
 }
 
