@@ -50,7 +50,7 @@ describe('a first visit and a return, on a phone', () => {
     expect(documents).toEqual([`${baseUrl}/`]);
     expect(seen.pages.every((url) => url.startsWith(baseUrl))).toBe(true);
     expect(seen.failures).toEqual([]);
-    const icon = await page.evaluate(() => document.querySelector('link[rel="icon"]')?.getAttribute('href'));
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
     expect(icon).toBe('/favicon.svg');
     await context.close();
   });
