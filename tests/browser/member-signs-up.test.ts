@@ -13,6 +13,13 @@ import {
   webDist,
 } from '../support/browser.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { emailsTo, ensureSenderIdentity, sesClient } from '../support/moto.ts';
+import { testEnvironment } from '../support/environment.ts';
+
+/** What a element says, its spaces (the narrow no-break space of « 12,00 € ») made plain. */
+async function textOf(page: Page, testId: string): Promise<string> {
+  return ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ');
+}
 
 /** Waits for the inbox to list an application (Temporal's visibility follows a moment later). */
 async function inboxItem(page: Page, text: string) {
@@ -44,6 +51,9 @@ describe('a person joins a garden online', () => {
     for (let index = 0; index < 6; index++) await createTestGarden(api.store, `signup-neighbour-${index}`);
     await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
     browser = await launchBrowser();
+    const ses = sesClient();
+    await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
+    ses.destroy();
   });
 
   afterAll(async () => {
@@ -63,6 +73,92 @@ describe('a person joins a garden online', () => {
     });
     expect(await page.locator('#kc-register-form').isVisible()).toBe(true);
     await page.close();
+  });
+
+  it('shows a visitor the prices before any account; the form estimates a month, takes the names of the account, and an email acknowledges the application', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId('see-gardens').isVisible(), { timeout: 30_000 }).toBe(true);
+    await page.getByTestId('see-gardens').click();
+    await page.waitForURL((url) => url.pathname === '/jardins', { timeout: 20_000 });
+    await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
+    await page.getByTestId(`signup-garden-${api.gardenId}`).click();
+    await expect
+      .poll(() => page.getByTestId('offer-title').textContent(), { timeout: 20_000 })
+      .toContain(api.gardenId);
+
+    // Nobody is signed in: the garden's prices, its solidarity tier and the membership fee show.
+    const prices = await textOf(page, 'garden-prices');
+    for (const expected of [
+      'Petit panier',
+      '12,00 €',
+      '17,00 €',
+      '23,00 €',
+      'Tarif solidaire',
+      '6,00 €',
+      '8,50 €',
+      '11,50 €',
+    ]) {
+      expect(prices).toContain(expected);
+    }
+    expect(prices).toMatch(/Adhésion.*20,00 € par an/);
+    // About a month, every week and every other week: 12 € × 52 / 12 = 52 €, half of it.
+    expect(prices).toContain('52,00 €');
+    expect(prices).toContain('26,00 €');
+    expect(await page.getByTestId('application-form').count()).toBe(0);
+    expect(await page.getByTestId('join-register').isVisible()).toBe(true);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+
+    // The person makes an account (here beforehand, as Keycloak's registration would), then
+    // signs in from the offer and comes back to it, with the form.
+    const newcomer = await createAccount({ firstName: 'Camille', lastName: 'Claudel' });
+    accounts.push(newcomer);
+    await page.getByTestId('join-sign-in').click();
+    await page.locator('#username').fill(newcomer.username);
+    await page.locator('#password').fill(newcomer.password);
+    await page.locator('#kc-login').click();
+    await page.waitForURL((url) => url.pathname === '/adhesion' && url.search.includes(api.gardenId), {
+      timeout: 30_000,
+    });
+    await page.getByTestId('application-form').waitFor({ timeout: 20_000 });
+
+    // The names come from the account, and stay editable.
+    expect(await page.getByTestId('signup-firstName').inputValue()).toBe('Camille');
+    expect(await page.getByTestId('signup-lastName').inputValue()).toBe('Claudel');
+    expect(await page.getByTestId('signup-firstName').isEditable()).toBe(true);
+
+    // The estimate follows the size and the frequency chosen.
+    await page.getByTestId('signup-basketSize').selectOption('medium');
+    await page.getByTestId('signup-frequency').selectOption('weekly');
+    await expect.poll(() => textOf(page, 'price-estimate')).toContain('73,67 €');
+    await page.getByTestId('signup-frequency').selectOption('fortnightly');
+    await expect.poll(() => textOf(page, 'price-estimate')).toContain('36,83 €');
+    await page.getByTestId('signup-basketSize').selectOption('large');
+    await expect.poll(() => textOf(page, 'price-estimate')).toContain('49,83 €');
+    const estimate = await textOf(page, 'price-estimate');
+    expect(estimate).toContain('23,00 €');
+    expect(estimate).toMatch(/Tarif solidaire.*24,92 €/);
+    expect(estimate).toContain('20,00 €');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
+
+    await page.getByTestId('signup-depotId').selectOption(api.depotId);
+    await page.getByTestId('signup-consent').check();
+    await page.getByTestId('submit-application').click();
+    await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
+
+    // The acknowledgement arrives at once, before any decision.
+    const email = `${newcomer.username}@example.org`;
+    await expect
+      .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), {
+        timeout: 30_000,
+        interval: 500,
+      })
+      .toContain("Nous avons bien reçu votre demande d'abonnement");
+    const [acknowledgement] = await emailsTo(email);
+    expect(acknowledgement?.body).toContain('Bonjour Camille');
+    expect(acknowledgement?.body).toContain('Grand panier');
+    await context.close();
   });
 
   it('applies through /adhesion, then staff approve it from the inbox and the member sees it active', async () => {

@@ -14,6 +14,7 @@ export const en: Messages = {
     who: 'Garden staff, member or driver: sign in with the account your garden gave you.',
     signIn: 'Sign in',
     register: 'Create an account',
+    seeGardens: 'See the gardens and their prices',
     registerHint:
       'Not a member yet? Create your account, then choose your garden and apply for your subscription online.',
   },
@@ -67,7 +68,7 @@ export const en: Messages = {
     standing: 'Standing',
     everyStanding: 'All',
     everyDepot: 'Every pick-up point',
-    count: 'No member | 1 member | {n} members',
+    count: '{count} member | {count} members',
     title: 'Members',
     search: 'Search for a member',
     searchHint: 'Name, first name, email or town',
@@ -414,6 +415,29 @@ export const en: Messages = {
     seasons: 'Seasons',
     noSeasons: 'No season open for now.',
     season: 'Season {id}: from {start} to {end}',
+    prices: 'Prices',
+    usualPrices: 'Usual price',
+    tierHint: 'Given by the garden’s team according to the household’s situation.',
+    priceBasket: 'Basket',
+    pricePerBasket: 'Each basket',
+    priceWeekly: 'A month, every week',
+    priceFortnightly: 'A month, every other week',
+    membershipFee: 'Membership of the association: {amount} a year, on top of the baskets.',
+    billingMonthly:
+      'Each month, only the baskets delivered are billed. The monthly amounts are estimates: 52 deliveries a year every week, 26 every other week.',
+    billingSeason:
+      'The season’s baskets are billed in {count} installment. The monthly amounts are estimates: 52 deliveries a year every week, 26 every other week. | The season’s baskets are billed in {count} installments. The monthly amounts are estimates: 52 deliveries a year every week, 26 every other week.',
+    estimateChoose: 'Choose a basket size to see what your subscription costs.',
+    estimate: 'About {amount} a month',
+    estimateBasis:
+      '{price} a basket, {frequency} ({count} deliveries a year); only the baskets delivered are billed.',
+    estimateTier: '{label}: about {amount} a month, if the garden’s team gives it to you.',
+    estimateFee: 'Plus the membership: {amount} a year.',
+    visitorLead:
+      'Choose a garden to see its pick-up points, seasons and prices. To join, then create your account.',
+    joinWithAccount:
+      'To join {garden}, create your account: you will then fill in your subscription application.',
+    haveAccount: 'I already have an account',
     formTitle: 'My subscription application',
     household: 'Your household',
     householdHint: 'These details let the garden reach you; only first and last names are required.',
@@ -790,8 +814,8 @@ export const en: Messages = {
     exporting: 'Preparing the file…',
     exportAgain: 'Save the file again',
     chartTitle: 'Payments received by month',
-    unpaidCount: 'No unpaid invoice | 1 unpaid invoice | {n} unpaid invoices',
-    invoiceCount: 'No invoice | 1 invoice | {n} invoices',
+    unpaidCount: '{count} unpaid invoice | {count} unpaid invoices',
+    invoiceCount: '{count} invoice | {count} invoices',
     situation: 'Situation',
     situationAll: 'All',
     situations: {

@@ -15,6 +15,7 @@ export const fr = {
     who: 'Équipe du jardin, adhérent ou chauffeur : connectez-vous avec le compte que le jardin vous a donné.',
     signIn: 'Se connecter',
     register: 'Créer un compte',
+    seeGardens: 'Voir les jardins et leurs tarifs',
     registerHint:
       'Pas encore adhérent ? Créez votre compte, puis choisissez votre jardin et demandez votre abonnement en ligne.',
   },
@@ -68,7 +69,7 @@ export const fr = {
     standing: 'Situation',
     everyStanding: 'Toutes',
     everyDepot: 'Tous les dépôts',
-    count: 'Aucun adhérent | 1 adhérent | {n} adhérents',
+    count: '{count} adhérent | {count} adhérents',
     title: 'Adhérents',
     search: 'Rechercher un adhérent',
     searchHint: 'Nom, prénom, courriel ou commune',
@@ -419,6 +420,29 @@ export const fr = {
     seasons: 'Saisons',
     noSeasons: 'Aucune saison ouverte pour l’instant.',
     season: 'Saison {id} : du {start} au {end}',
+    prices: 'Tarifs',
+    usualPrices: 'Tarif normal',
+    tierHint: 'Accordé par l’équipe du jardin selon la situation du foyer.',
+    priceBasket: 'Panier',
+    pricePerBasket: 'Le panier',
+    priceWeekly: 'Par mois, chaque semaine',
+    priceFortnightly: 'Par mois, une semaine sur deux',
+    membershipFee: 'Adhésion à l’association : {amount} par an, en plus des paniers.',
+    billingMonthly:
+      'Chaque mois, seuls les paniers livrés sont facturés. Les montants par mois sont des estimations : 52 livraisons par an chaque semaine, 26 une semaine sur deux.',
+    billingSeason:
+      'Les paniers de la saison sont facturés en {count} versement. Les montants par mois sont des estimations : 52 livraisons par an chaque semaine, 26 une semaine sur deux. | Les paniers de la saison sont facturés en {count} versements. Les montants par mois sont des estimations : 52 livraisons par an chaque semaine, 26 une semaine sur deux.',
+    estimateChoose: 'Choisissez une taille de panier pour voir combien coûte votre abonnement.',
+    estimate: 'Environ {amount} par mois',
+    estimateBasis:
+      '{price} le panier, {frequency} ({count} livraisons par an) ; seuls les paniers livrés sont facturés.',
+    estimateTier: '{label} : environ {amount} par mois, si l’équipe du jardin vous l’accorde.',
+    estimateFee: 'Plus l’adhésion : {amount} par an.',
+    visitorLead:
+      'Choisissez un jardin pour voir ses points de dépôt, ses saisons et ses tarifs. Pour adhérer, créez ensuite votre compte.',
+    joinWithAccount:
+      'Pour adhérer à {garden}, créez votre compte : vous remplirez ensuite votre demande d’abonnement.',
+    haveAccount: 'J’ai déjà un compte',
     formTitle: 'Ma demande d’abonnement',
     household: 'Votre foyer',
     householdHint:
@@ -807,8 +831,8 @@ export const fr = {
     exporting: 'Préparation du fichier…',
     exportAgain: 'Enregistrer à nouveau le fichier',
     chartTitle: 'Paiements reçus par mois',
-    unpaidCount: 'Aucun impayé | 1 impayé | {n} impayés',
-    invoiceCount: 'Aucune facture | 1 facture | {n} factures',
+    unpaidCount: '{count} impayé | {count} impayés',
+    invoiceCount: '{count} facture | {count} factures',
     situation: 'Situation',
     situationAll: 'Toutes',
     situations: {

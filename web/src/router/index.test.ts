@@ -59,6 +59,15 @@ describe('routing by role', () => {
     expect(await landing(portalPaths.paymentMethod)).toBe('/connexion?retour=/adherent/paiement');
   });
 
+  it('shows anyone the gardens and their offers; signed in, the same with the form, or home', async () => {
+    useSessionStore().signedOut();
+    expect(await landing('/jardins?jardin=t-1')).toBe('/jardins?jardin=t-1');
+    signedIn({ ...staffIdentity, roles: [], gardenId: undefined, garden: undefined });
+    expect(await landing('/jardins?jardin=t-1')).toBe('/adhesion?jardin=t-1');
+    signedIn({ ...staffIdentity, roles: ['member'], memberId: 'm-demo-0001' });
+    expect(await landing('/jardins')).toBe('/adherent');
+  });
+
   it('takes a newly registered account, with no garden, to joining one', async () => {
     signedIn({ ...staffIdentity, roles: [], gardenId: undefined, garden: undefined });
     expect(await landing('/')).toBe('/adhesion');

@@ -31,6 +31,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { area: 'public' },
   },
   {
+    // The gardens and what each offers (prices included), before any account: signed in, the same
+    // page with the application form is /adhesion.
+    path: '/jardins',
+    name: 'gardens',
+    component: () => import('../features/joining/JoinPage.vue'),
+    meta: { area: 'public' },
+  },
+  {
     path: '/equipe',
     component: () => import('../layouts/StaffLayout.vue'),
     meta: { area: 'staff' },
@@ -204,13 +212,18 @@ export const routes: RouteRecordRaw[] = [
 
 /** Where a person may not go, the page they are sent to instead; undefined when they may. */
 export function redirectFor(
-  to: Pick<RouteLocationNormalized, 'meta' | 'name' | 'fullPath'>,
+  to: Pick<RouteLocationNormalized, 'meta' | 'name' | 'fullPath' | 'query'>,
 ): RouteLocationRaw | undefined {
   const session = useSessionStore();
   const signedIn = session.status === 'signed-in';
   const area = to.meta.area;
   if (area === 'public') {
-    return to.name === 'welcome' && signedIn ? session.homePath : undefined;
+    if (!signedIn) return undefined;
+    if (to.name === 'welcome') return session.homePath;
+    // Signed in: the offers come with the application form, for whoever may still join.
+    if (to.name === 'gardens')
+      return session.mayJoin ? { path: '/adhesion', query: to.query } : session.homePath;
+    return undefined;
   }
   if (!signedIn) {
     return to.fullPath === '/' ? '/connexion' : { path: '/connexion', query: { retour: to.fullPath } };

@@ -28,6 +28,16 @@ describe('application form', () => {
     ]);
   });
 
+  it('starts with the names and email of the account, editable', () => {
+    const form = emptyApplicationForm('rosa@example.org', { firstName: ' Rosa ', lastName: 'Bonheur' });
+    expect(form.household).toMatchObject({
+      firstName: 'Rosa',
+      lastName: 'Bonheur',
+      email: 'rosa@example.org',
+    });
+    expect(emptyApplicationForm().household).toMatchObject({ firstName: '', lastName: '', email: '' });
+  });
+
   it('names every problem at once, in the API’s words', () => {
     const check = checkApplicationForm(emptyApplicationForm('rosa@example.org'), true, today, 'fr');
     expect(check.ok ? [] : check.issues).toEqual([

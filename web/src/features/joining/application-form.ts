@@ -29,9 +29,18 @@ export const applicationFormFields = [
   'consent',
 ] as const;
 
-export function emptyApplicationForm(email = ''): ApplicationFormModel {
+/** An empty form, with what the account already says (its email and names: editable). */
+export function emptyApplicationForm(
+  email = '',
+  names: { firstName?: string | undefined; lastName?: string | undefined } = {},
+): ApplicationFormModel {
   return {
-    household: { ...emptyMemberForm(), email },
+    household: {
+      ...emptyMemberForm(),
+      email,
+      firstName: names.firstName?.trim() ?? '',
+      lastName: names.lastName?.trim() ?? '',
+    },
     subscription: { basketSize: '', frequency: 'weekly', depotId: '', startDate: '' },
     consent: false,
   };

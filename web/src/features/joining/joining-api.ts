@@ -1,6 +1,7 @@
 import type { Season } from '../../../../domain/delivery-calendar.ts';
 import type { GardenRules } from '../../../../domain/garden-rules.ts';
 import type { MemberInput } from '../../../../domain/member.ts';
+import type { OfferPrices } from '../../../../domain/pricing.ts';
 import type { BasketSize, Frequency } from '../../../../domain/subscription.ts';
 import type { SubscriptionView } from '../../../../domain/views.ts';
 import { send, request } from '../../api-client/request.ts';
@@ -28,6 +29,8 @@ export interface GardenOffer {
   seasons: Season[];
   closedWeeks: string[];
   rules: Pick<GardenRules, 'maxAbsencesPerSeason' | 'absencePolicy' | 'cancellationNoticeDays' | 'renewal'>;
+  /** Basket prices, solidarity tiers and membership fee, public before anyone applies. */
+  prices: OfferPrices;
 }
 
 export interface ApplicationInput {

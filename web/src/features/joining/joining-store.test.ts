@@ -1,3 +1,4 @@
+import { defaultPricing, offerPrices } from '../../../../domain/pricing.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Identity } from '../../api-client/me.ts';
 import type { GardenOffer } from './joining-api.ts';
@@ -28,6 +29,7 @@ const offer: GardenOffer = {
   seasons: [{ id: '2026-2027', start: '2026-03-01', end: '2027-02-28' }],
   closedWeeks: [],
   rules: { maxAbsencesPerSeason: 4, absencePolicy: 'donated', cancellationNoticeDays: 14, renewal: 'season' },
+  prices: offerPrices(defaultPricing),
 };
 
 const application = {
