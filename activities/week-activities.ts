@@ -1,5 +1,5 @@
 import { failureTypes } from '../domain/failure-types.ts';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ApplicationFailure } from '@temporalio/common';
 import { formatDay, gardenTimeZone, type IsoDate } from '../domain/calendar.ts';
 import { cutoffOf, isDeliveryDay } from '../domain/delivery-calendar.ts';
@@ -212,7 +212,12 @@ export function createWeekActivities(deps: {
       return listed;
     },
 
-    /** Tells the garden's staff, once, that the week's composition still awaits approval. */
+    /**
+     * Tells the garden's staff, once, that the week's composition still awaits approval. The
+     * week is marked reminded only once the email has gone: a mail server that is down makes
+     * the activity fail and retry, it never swallows the reminder. (A crash between sending and
+     * marking may send it twice, which is better than never.)
+     */
     async remindStaffOfComposition(input: {
       gardenId: string;
       week: string;
@@ -220,18 +225,11 @@ export function createWeekActivities(deps: {
     }): Promise<boolean> {
       const garden = await store.gardens.get(input.gardenId);
       if (!garden) return false;
-      try {
-        await store.db.send(
-          new PutCommand({
-            TableName: store.tables.gardens,
-            Item: { pk: input.gardenId, sk: `WEEK#${input.week}#REMINDED`, at: new Date().toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
-      } catch (error) {
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return false;
-        throw error;
-      }
+      const marker = { pk: input.gardenId, sk: `WEEK#${input.week}#REMINDED` };
+      const already = await store.db.send(
+        new GetCommand({ TableName: store.tables.gardens, Key: marker, ConsistentRead: true }),
+      );
+      if (already.Item) return false;
       const due = new Intl.DateTimeFormat('fr-FR', {
         dateStyle: 'full',
         timeStyle: 'short',
@@ -247,6 +245,12 @@ export function createWeekActivities(deps: {
           `Elle doit l'être avant le ${due}, pour que les feuilles d'émargement et la liste de récolte soient prêtes.\n\n` +
           `${weekPage}\n\n— Cocagne, ${garden.name}`,
       });
+      await store.db.send(
+        new PutCommand({
+          TableName: store.tables.gardens,
+          Item: { ...marker, at: new Date().toISOString() },
+        }),
+      );
       return true;
     },
   };
