@@ -45,12 +45,15 @@ describe('what activities throw, as Temporal sees it', () => {
   it('ends at once on what the mail and SMS providers refuse for good; a throttle is retried', () => {
     const sender = new SenderRejectedError('SES refuses to send from x: MessageRejected: not verified');
     expect(asTemporalFailure(sender)).toMatchObject({
-      type: failureTypes.forbidden,
+      type: failureTypes.senderRejected,
       nonRetryable: true,
       message: sender.message,
     });
     const address = new MessageRejectedError('SNS refuses the text message: InvalidParameterException');
-    expect(asTemporalFailure(address)).toMatchObject({ type: failureTypes.invalidData, nonRetryable: true });
+    expect(asTemporalFailure(address)).toMatchObject({
+      type: failureTypes.messageRejected,
+      nonRetryable: true,
+    });
     const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottledException' });
     expect(asTemporalFailure(throttled)).toBe(throttled);
   });

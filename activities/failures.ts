@@ -35,7 +35,7 @@ export function asTemporalFailure(error: unknown): unknown {
   // it until someone fixes the settings, so the workflow tells staff at once.
   if (error instanceof SenderRejectedError) {
     return ApplicationFailure.create({
-      type: failureTypes.forbidden,
+      type: failureTypes.senderRejected,
       message: error.message,
       nonRetryable: true,
       cause: error,
@@ -45,7 +45,7 @@ export function asTemporalFailure(error: unknown): unknown {
   // must change.
   if (error instanceof MessageRejectedError) {
     return ApplicationFailure.create({
-      type: failureTypes.invalidData,
+      type: failureTypes.messageRejected,
       message: error.message,
       nonRetryable: true,
       cause: error,

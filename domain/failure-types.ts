@@ -19,6 +19,10 @@ export const failureTypes = {
   gardenNotFound: 'garden_not_found',
   /** The identity provider has no such account (deleted since). */
   accountNotFound: 'account_not_found',
+  /** The mail or SMS provider refuses our sender or account (unverified, paused): settings to fix. */
+  senderRejected: 'sender_rejected',
+  /** The provider will not deliver to this address or number: the contact detail must change. */
+  messageRejected: 'message_rejected',
 } as const;
 export type FailureType = (typeof failureTypes)[keyof typeof failureTypes];
 
@@ -32,6 +36,8 @@ export const finalFailureTypes: readonly FailureType[] = [
   failureTypes.invalidData,
   failureTypes.memberNotFound,
   failureTypes.gardenNotFound,
+  failureTypes.senderRejected,
+  failureTypes.messageRejected,
 ];
 
 /**
