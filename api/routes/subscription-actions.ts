@@ -25,6 +25,8 @@ function requireRealDays(days: readonly string[]): void {
   }
 }
 const day = CalendarDay;
+/** A day in a path: bounded like every path parameter. */
+const absenceDay = Type.String({ ...CalendarDay, maxLength: 10 });
 
 export const ScheduledDelivery = Type.Object({
   date: Type.String(),
@@ -92,7 +94,7 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
           '(422, with the reason in French or English) past the cutoff or when no absence is noted that day; ' +
           "another household's subscription is not found (404). Staff see the absence taken back, with who and when.",
         security: [{ bearer: [] }],
-        params: Type.Object({ ...SubscriptionParams.properties, date: day }),
+        params: Type.Object({ ...SubscriptionParams.properties, date: absenceDay }),
         response: { 200: SubscriptionView, ...errorAnswers },
       },
     },

@@ -81,7 +81,7 @@ export async function startTestApi(
   /** Calls the app as an account (or anonymously) with a JSON body. */
   async function call(
     account: TestAccount | undefined,
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     url: string,
     payload?: unknown,
     headers: Record<string, string> = {},
