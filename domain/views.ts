@@ -25,6 +25,8 @@ export type Identity = Type.Static<typeof Identity>;
 export const MemberPage = Type.Object({
   members: Type.Array(Member),
   nextCursor: Type.Optional(Type.String()),
+  /** How many members the search and filters keep, over every page. */
+  total: Type.Optional(Type.Integer()),
 });
 export type MemberPage = Type.Static<typeof MemberPage>;
 

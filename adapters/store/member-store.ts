@@ -16,6 +16,7 @@ import {
 } from '../../domain/member.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
+import { queryAll } from './query-all.ts';
 import type { TableNames } from './dynamo-client.ts';
 
 const memberLabel = { fr: 'Adhérent', en: 'Member' };
@@ -253,14 +254,44 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       }
     },
 
-    /** Members in alphabetical order, a page at a time, optionally filtered by a search text. */
+    /**
+     * How many members a search and a filter keep (the list's total): one read of the garden's
+     * members, a few hundred to a thousand households.
+     */
+    async count(
+      gardenId: string,
+      options: { search?: string; only?: ((memberId: string) => boolean) | undefined } = {},
+    ): Promise<number> {
+      const query = parseMemberQuery(options.search ?? '');
+      const items = await queryAll(db, {
+        TableName: tables.gardens,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${gardenId}#MEMBER` },
+      });
+      return items
+        .map((item) => withoutKeys<Member>(item))
+        .filter((member) => (!options.only || options.only(member.id)) && memberMatches(member, query))
+        .length;
+    },
+
+    /**
+     * Members in alphabetical order, a page at a time, optionally filtered by a search text and
+     * by which households to keep (`only`: their standing, their depot).
+     */
     async list(
       gardenId: string,
-      options: { search?: string; limit: number; cursor?: string },
+      options: {
+        search?: string;
+        limit: number;
+        cursor?: string;
+        only?: ((memberId: string) => boolean) | undefined;
+      },
     ): Promise<MemberPage> {
       const partition = `${gardenId}#MEMBER`;
       const query = parseMemberQuery(options.search ?? '');
-      const searching = query.words.length > 0 || query.phoneDigits !== undefined;
+      const searching =
+        query.words.length > 0 || query.phoneDigits !== undefined || options.only !== undefined;
       const members: Member[] = [];
       let start = decodeCursor(options.cursor, { name: 'gsi1pk', value: partition });
       let lastTaken: Record<string, unknown> | undefined;
@@ -280,7 +311,7 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
         );
         for (const item of page.Items ?? []) {
           const member = withoutKeys<Member>(item);
-          if (!memberMatches(member, query)) continue;
+          if ((options.only && !options.only(member.id)) || !memberMatches(member, query)) continue;
           // An item beyond the page proves there is a next page, starting after the last one taken.
           if (members.length === options.limit) return { members, nextCursor: encodeCursor(lastTaken) };
           members.push(member);

@@ -6,7 +6,8 @@ import { notificationChannels, notificationKinds, notificationStatuses } from '.
 import { staffRoles } from '../../domain/roles.ts';
 import { memberNotFound } from '../plugins/access.ts';
 import { errorAnswers, GardenParams, MemberPage, MemberParams, Query, Version } from '../schemas.ts';
-import { PageCursor } from '../../domain/ids.ts';
+import { DepotId, PageCursor } from '../../domain/ids.ts';
+import { memberFilter, memberStandings } from '../../domain/member-standing.ts';
 
 export const MemberUpdate = Type.Object(
   { ...MemberInput.properties, version: Version(1) },
@@ -41,11 +42,16 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: staffRoles },
       schema: {
         tags: ['members'],
-        summary: 'Members in alphabetical order, a page at a time, with an optional search.',
+        summary:
+          'Members in alphabetical order, a page at a time, with an optional search, and filters: where the ' +
+          'household stands (`status`: active, paused, pending, former, none) and its depot (`depotId`). ' +
+          '`total` counts the members kept over every page.',
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: Query({
           search: Type.Optional(Type.String({ maxLength: 100 })),
+          status: Type.Optional(Type.Enum([...memberStandings])),
+          depotId: Type.Optional(DepotId),
           limit: Type.Integer({ minimum: 1, maximum: 100, default: 25 }),
           cursor: Type.Optional(PageCursor),
         }),
@@ -53,12 +59,22 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { search, limit, cursor } = request.query;
-      return store.members.list(request.params.gardenId, {
-        limit,
-        ...(search ? { search } : {}),
-        ...(cursor ? { cursor } : {}),
-      });
+      const { gardenId } = request.params;
+      const { search, limit, cursor, status, depotId } = request.query;
+      const only =
+        status || depotId
+          ? memberFilter(await store.subscriptions.list(gardenId), { standing: status, depotId })
+          : undefined;
+      const [page, total] = await Promise.all([
+        store.members.list(gardenId, {
+          limit,
+          ...(search ? { search } : {}),
+          ...(cursor ? { cursor } : {}),
+          only,
+        }),
+        store.members.count(gardenId, { ...(search ? { search } : {}), only }),
+      ]);
+      return { ...page, total };
     },
   );
 

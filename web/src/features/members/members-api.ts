@@ -11,6 +11,9 @@ export type { MemberPage };
 
 export interface MemberQuery {
   search?: string;
+  /** Where the household stands (active, paused, pending, former, none). */
+  status?: string;
+  depotId?: string;
   limit: number;
   cursor?: string;
 }
@@ -19,7 +22,13 @@ const base = (gardenId: string) => `/gardens/${encodeURIComponent(gardenId)}/mem
 
 export const listMembers = (gardenId: string, query: MemberQuery, signal?: AbortSignal) =>
   request<MemberPage>('GET', base(gardenId), {
-    query: { search: query.search, limit: query.limit, cursor: query.cursor },
+    query: {
+      search: query.search,
+      status: query.status,
+      depotId: query.depotId,
+      limit: query.limit,
+      cursor: query.cursor,
+    },
     ...(signal ? { signal } : {}),
   });
 

@@ -6,6 +6,7 @@ import {
   type Member,
   type MemberInput,
 } from '../../../../domain/member.ts';
+import type { MemberStanding } from '../../../../domain/member-standing.ts';
 import * as api from './members-api.ts';
 import { orProblem } from '../../api-client/problems.ts';
 import { isAbort } from '../../api-client/request.ts';
@@ -23,6 +24,11 @@ export const useMemberStore = defineStore('members', () => {
 
   const list = reactive({
     search: '',
+    /** Where the households stand, and their depot: the list's filters ('' for all). */
+    status: '',
+    depotId: '',
+    /** How many members the search and filters keep, over every page. */
+    total: undefined as number | undefined,
     ids: [] as string[],
     /** The cursor each visited page was read with; the last one is the current page's. */
     cursors: [undefined] as (string | undefined)[],
@@ -57,13 +63,20 @@ export const useMemberStore = defineStore('members', () => {
         async () => {
           const answer = await api.listMembers(
             requireGardenId(),
-            { limit: membersPerPage, ...(search ? { search } : {}), ...(cursor ? { cursor } : {}) },
+            {
+              limit: membersPerPage,
+              ...(search ? { search } : {}),
+              ...(list.status ? { status: list.status } : {}),
+              ...(list.depotId ? { depotId: list.depotId } : {}),
+              ...(cursor ? { cursor } : {}),
+            },
             controller.signal,
           );
           answer.members.forEach(remember);
           list.ids = answer.members.map((member) => member.id);
           list.cursors = cursors;
           list.nextCursor = answer.nextCursor;
+          list.total = answer.total;
           list.loaded = true;
         },
         (error) => {
@@ -85,6 +98,20 @@ export const useMemberStore = defineStore('members', () => {
   function searchFor(text: string): Promise<void> {
     list.search = text;
     return readPage([undefined]);
+  }
+
+  /**
+   * The list for a search and filters, from the pages already walked (cursors after the first,
+   * as the address keeps them) or from the first.
+   */
+  function show(
+    wanted: { search: string; status: MemberStanding | ''; depotId: string },
+    cursors: string[] = [],
+  ): Promise<void> {
+    list.search = wanted.search;
+    list.status = wanted.status;
+    list.depotId = wanted.depotId;
+    return readPage([undefined, ...cursors]);
   }
 
   /** The current page again (after a change, or a failure). */
@@ -154,6 +181,7 @@ export const useMemberStore = defineStore('members', () => {
     hasNext,
     hasPrevious,
     searchFor,
+    show,
     reload,
     nextPage,
     previousPage,
