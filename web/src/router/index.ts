@@ -149,6 +149,12 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../features/pricing/PricingPage.vue'),
         meta: { area: 'staff' },
       },
+      {
+        path: 'jardin',
+        name: 'garden-contact',
+        component: () => import('../features/garden-contact/GardenContactPage.vue'),
+        meta: { area: 'staff' },
+      },
     ],
   },
   {
