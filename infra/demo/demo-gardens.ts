@@ -3,6 +3,7 @@ import { isoWeek } from '../../domain/iso-weeks.ts';
 import type { DeliveryCalendarInput } from '../../domain/delivery-calendar.ts';
 import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';
+import type { GardenContact } from '../../domain/garden-contact.ts';
 
 /**
  * Two demo gardens in Franche-Comté, with depots at real places (coordinates from the map).
@@ -26,6 +27,34 @@ export const demoGardens: Garden[] = [
     createdAt: '2026-06-01T08:00:00.000Z',
   },
 ];
+
+/**
+ * How members reach each demo garden and pay it without a card, as a garden administrator
+ * would set them on « Coordonnées du jardin » (the IBANs are made up, with valid check digits).
+ */
+export const demoContacts: Record<string, Omit<GardenContact, 'version'>> = {
+  'val-du-doubs': {
+    email: 'contact@val-du-doubs.cocagne.local',
+    phone: '+33381000001',
+    address: 'Jardin de Cocagne du Val du Doubs\n2 chemin des Vergers\n25220 Chalezeule',
+    payment: {
+      payee: 'Association Jardin de Cocagne du Val du Doubs',
+      iban: 'FR7630006000011234567890189',
+      bic: 'AGRIFRPP825',
+    },
+  },
+  'pays-de-vesoul': {
+    email: 'contact@pays-de-vesoul.cocagne.local',
+    phone: '+33384000002',
+    address: 'Jardin de Cocagne du Pays de Vesoul\n14 rue des Maraîchers\n70000 Vesoul',
+    payment: {
+      payee: 'Jardin de Cocagne du Pays de Vesoul',
+      iban: 'FR1420041010050500013M02606',
+      bic: 'PSSTFRPPDIJ',
+      chequeAddress: 'Jardin de Cocagne du Pays de Vesoul, BP 20, 70001 Vesoul Cedex',
+    },
+  },
+};
 
 type DemoDepot = Omit<Depot, 'gardenId' | 'version'>;
 

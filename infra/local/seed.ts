@@ -19,7 +19,7 @@ import { createBillingCommands } from '../../temporal/billing-client.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
-import { demoCalendar, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
+import { demoCalendar, demoContacts, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
 import { demoAftermathStep } from '../demo/demo-steps.ts';
 import { demoCompositions, demoProducts } from '../demo/demo-products.ts';
@@ -42,6 +42,17 @@ async function demoGardenCalendar(store: Store, gardenId: string, today: string)
   const calendar = await store.settings.calendar(gardenId);
   if (calendar.version > 0) return calendar;
   return store.settings.saveCalendar(gardenId, demoCalendar(today), 0, new Date().toISOString());
+}
+
+/** Each demo garden's contact and payment instructions, unless the garden has set its own. */
+async function seedContacts(store: Store): Promise<void> {
+  for (const garden of demoGardens) {
+    const contact = demoContacts[garden.id];
+    if (!contact || !(await store.gardens.get(garden.id))) continue;
+    if ((await store.settings.contact(garden.id, garden)).version === 0) {
+      await store.settings.saveContact(garden.id, contact, 0);
+    }
+  }
 }
 
 async function alreadySeeded(store: Store): Promise<boolean> {
@@ -314,6 +325,8 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     tablePrefix: env.DYNAMODB_TABLE_PREFIX ?? 'cocagne',
   });
   try {
+    // Added after the first demo data: a stack seeded before gets them at its next start too.
+    await seedContacts(store);
     if (await alreadySeeded(store)) {
       say('demo data: already loaded');
       return;
@@ -326,6 +339,7 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
       plans.set(gardenId, demoMembers(gardenId, plan.count, today, plan.prefix, plan.first, calendar));
     }
     await seedRecords(store, plans, new Date().toISOString());
+    await seedContacts(store);
     await seedSubscriptions(env, store, plans);
     await store.db.send(
       new PutCommand({
