@@ -106,6 +106,11 @@ export interface InvoiceForCollection {
   retryDays: number[];
   /** Where the member updates the means of payment. */
   paymentMethodUrl: string;
+  /**
+   * The garden's time zone: charges at the garden's morning hour, payment days in its calendar.
+   * Collections that read the invoice before it was given use Europe/Paris, as they did.
+   */
+  timeZone?: string;
 }
 
 /** The ISO weeks that have days in a month. */
@@ -388,12 +393,14 @@ export function createBillingActivities(deps: {
       invoiceNumber: number;
     }): Promise<InvoiceForCollection> {
       const invoice = await requireInvoice(input.gardenId, input.invoiceNumber);
-      const [profile, pricing] = await Promise.all([
+      const [profile, pricing, garden] = await Promise.all([
         store.billingProfiles.get(input.gardenId, invoice.memberId),
         store.settings.pricing(input.gardenId),
+        store.gardens.get(input.gardenId),
       ]);
       return {
         label: invoiceLabel(invoice.number),
+        ...(garden ? { timeZone: garden.timeZone } : {}),
         retryDays: pricing.retryDays,
         paymentMethodUrl: `${deps.publicUrl.replace(/\/+$/, '')}${portalPaths.paymentMethod}`,
         memberId: invoice.memberId,

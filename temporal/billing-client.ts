@@ -73,7 +73,7 @@ export function createBillingCommands(client: Client) {
         action: {
           type: 'startWorkflow' as const,
           workflowType: billingRunTriggerType,
-          args: [{ gardenId }],
+          args: [{ gardenId, timeZone }],
           taskQueue: gardenTaskQueue(gardenId),
           typedSearchAttributes: [{ key: gardenIdKey, value: gardenId }],
         },
@@ -83,9 +83,11 @@ export function createBillingCommands(client: Client) {
         await client.schedule.create(options);
       } catch (error) {
         if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-        await client.schedule
-          .getHandle(options.scheduleId)
-          .update((previous) => ({ ...previous, spec: options.spec }));
+        await client.schedule.getHandle(options.scheduleId).update((previous) => ({
+          ...previous,
+          spec: options.spec,
+          action: { ...previous.action, args: options.action.args },
+        }));
       }
     },
   };

@@ -26,12 +26,12 @@ export function createWeekCommands(client: Client) {
 
   return {
     /** Starts preparing a week now (staff may not want to wait for the schedule); twice is once. */
-    async prepare(gardenId: string, week: string): Promise<boolean> {
+    async prepare(gardenId: string, week: string, timeZone?: string): Promise<boolean> {
       try {
         await client.workflow.start<typeof weekPreparation>(weekPreparationType, {
           taskQueue: gardenTaskQueue(gardenId),
           workflowId: weekPreparationId(gardenId, week),
-          args: [{ gardenId, week }],
+          args: [{ gardenId, week, ...(timeZone ? { timeZone } : {}) }],
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
           typedSearchAttributes: [
             { key: gardenIdKey, value: gardenId },

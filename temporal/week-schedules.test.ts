@@ -125,7 +125,7 @@ describe('week schedules', () => {
       type: 'startWorkflow',
       workflowType: weekPreparationTriggerType,
       taskQueue: gardenTaskQueue(gardenId),
-      args: [{ gardenId, weeksAhead: 1 }],
+      args: [{ gardenId, weeksAhead: 1, timeZone: 'Europe/Paris' }],
     });
     expect(gardenAttribute(description)).toBe(gardenId);
     expect(description.policies).toMatchObject({ overlap: 'SKIP', catchupWindow: 24 * 3_600_000 });
@@ -153,7 +153,7 @@ describe('week schedules', () => {
       type: 'startWorkflow',
       workflowType: weekPreparationTriggerType,
       taskQueue: gardenTaskQueue(gardenId),
-      args: [{ gardenId, weeksAhead: 1 }],
+      args: [{ gardenId, weeksAhead: 1, timeZone: 'Europe/Paris' }],
     });
     expect(gardenAttribute(after)).toBe(gardenId);
     expect(after.policies).toEqual(before.policies);
@@ -163,6 +163,10 @@ describe('week schedules', () => {
     const overseas = await describeSchedule();
     expect(overseas.spec.timezone).toBe('Indian/Reunion');
     expect(wallClock(overseas.info.nextActionTimes[0] as Date, 'Indian/Reunion')).toEqual(['MONDAY', 6]);
+    // …and its runs know which "today" is theirs.
+    expect(overseas.action).toMatchObject({
+      args: [{ gardenId, weeksAhead: 1, timeZone: 'Indian/Reunion' }],
+    });
 
     // Back to the garden's rules; still one schedule.
     await schedules.ensure(gardenId, defaultGardenRules);
@@ -191,6 +195,14 @@ describe('week schedules', () => {
     await expect.poll(async () => (await week.describe()).status.name, poll).toBe('RUNNING');
     const described = await week.describe();
     expect(described).toMatchObject({ type: weekPreparationType, taskQueue: gardenTaskQueue(gardenId) });
+    // The week's run is told the garden's time zone, for the end of its week.
+    const started = (await week.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
+    const input = started?.input?.payloads?.[0]?.data;
+    expect(JSON.parse(Buffer.from(input ?? new Uint8Array()).toString())).toEqual({
+      gardenId,
+      week: nextWeek,
+      timeZone: 'Europe/Paris',
+    });
     // The workflow sets its own search attributes on its first task: visibility follows shortly.
     await expect
       .poll(async () => (await week.describe()).typedSearchAttributes.get(gardenIdKey), poll)

@@ -26,7 +26,7 @@ export function createWeekSchedules(client: Client) {
     rules: Pick<GardenRules, 'weekPreparationDay' | 'weekPreparationHour'>,
     timeZone: string,
   ) {
-    const input: WeekTriggerInput = { gardenId, weeksAhead: 1 };
+    const input: WeekTriggerInput = { gardenId, weeksAhead: 1, timeZone };
     return {
       scheduleId: weekScheduleId(gardenId),
       spec: {
@@ -65,6 +65,7 @@ export function createWeekSchedules(client: Client) {
         await client.schedule.getHandle(wanted.scheduleId).update((previous) => ({
           ...previous,
           spec: wanted.spec,
+          action: { ...previous.action, args: wanted.action.args },
         }));
       }
     },

@@ -224,14 +224,15 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId, week } = request.params;
       requireWeek(week);
-      const [thisWeek, nextWeek] = preparableWeeks(gardenDay(app.now()));
+      const timeZone = (await store.gardens.get(gardenId))?.timeZone || undefined;
+      const [thisWeek, nextWeek] = preparableWeeks(gardenDay(app.now(), timeZone));
       if (week !== thisWeek && week !== nextWeek) {
         throw new CocagneError('refused', {
           fr: `Seules la semaine en cours (${thisWeek}) et la suivante (${nextWeek}) peuvent être préparées : les absences et changements des autres semaines ne sont pas encore connus.`,
           en: `Only the current week (${thisWeek}) and the next (${nextWeek}) can be prepared: absences and changes for other weeks are not known yet.`,
         });
       }
-      return reply.status(202).send({ started: await weeks.prepare(gardenId, week) });
+      return reply.status(202).send({ started: await weeks.prepare(gardenId, week, timeZone) });
     },
   );
 

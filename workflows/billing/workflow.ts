@@ -182,8 +182,12 @@ export async function billingRun(input: BillingRunInput): Promise<BillingRunProg
 }
 
 /** Started on the 1st of each month by the garden's schedule: bills the month just ended. */
-export async function billingRunTrigger(input: { gardenId: string }): Promise<string> {
-  const today = gardenDay(new Date(), gardenTimeZone);
+export async function billingRunTrigger(input: {
+  gardenId: string;
+  /** The garden's time zone, for "today"; Europe/Paris when absent (schedules made before). */
+  timeZone?: string;
+}): Promise<string> {
+  const today = gardenDay(new Date(), input.timeZone ?? gardenTimeZone);
   const month = addDays(`${today.slice(0, 7)}-01`, -1).slice(0, 7);
   try {
     await startChild(billingRun, {

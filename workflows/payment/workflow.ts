@@ -133,6 +133,8 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
 
   let info: InvoiceForCollection = await billing.invoiceForCollection({ gardenId, invoiceNumber });
   const settled = () => info.status !== 'open' || info.outstanding === 0;
+  /** The garden's, from the invoice's answer (recorded in the history, so replays agree). */
+  const timeZone = () => info.timeZone ?? gardenTimeZone;
   const refresh = async () => {
     recordedElsewhere = false;
     info = await billing.invoiceForCollection({ gardenId, invoiceNumber });
@@ -165,7 +167,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
           paymentIntentId: event.paymentIntentId,
           amount: event.amount ?? info.outstanding,
           method: event.method ?? info.paymentMethod?.kind ?? 'card',
-          receivedOn: gardenDay(new Date(event.created * 1000), gardenTimeZone),
+          receivedOn: gardenDay(new Date(event.created * 1000), timeZone()),
         });
       if (!ourIntents().has(event.paymentIntentId)) {
         // A success about a PaymentIntent no attempt knows: Stripe charged, but its answer
@@ -332,7 +334,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
   async function collect(): Promise<void> {
     // 1. Until the due date, nothing but payments recorded by staff.
     if (settled()) return finish();
-    const dueAt = atHour(info.dueOn, chargeHour, gardenTimeZone).getTime();
+    const dueAt = atHour(info.dueOn, chargeHour, timeZone()).getTime();
     state = { ...state, phase: 'scheduled', nextAttemptAt: new Date(dueAt).toISOString() };
     if (await waitOrSettle(dueAt - Date.now())) return finish();
 
@@ -358,8 +360,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
         fr: 'Le paiement a été refusé.',
         en: 'The payment was declined.',
       };
-      const nextAttempt =
-        delay !== undefined ? addDays(gardenDay(new Date(), gardenTimeZone), delay) : undefined;
+      const nextAttempt = delay !== undefined ? addDays(gardenDay(new Date(), timeZone()), delay) : undefined;
       tell(`failed/${state.attempts.length}`, {
         kind: 'payment-failed',
         data: {
@@ -371,7 +372,7 @@ export async function invoicePayment(input: InvoicePaymentInput): Promise<Paymen
         },
       });
       if (!nextAttempt) break;
-      const at = atHour(nextAttempt, chargeHour, gardenTimeZone).getTime();
+      const at = atHour(nextAttempt, chargeHour, timeZone()).getTime();
       state = { ...state, phase: 'waiting-retry', nextAttemptAt: new Date(at).toISOString() };
       if (await waitOrSettle(at - Date.now())) return finish();
     }

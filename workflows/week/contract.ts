@@ -21,12 +21,16 @@ export interface WeekPreparationInput {
   gardenId: string;
   /** ISO week, e.g. "2026-W49". */
   week: string;
+  /** The garden's time zone (its week ends at its midnight); Europe/Paris when absent, as before. */
+  timeZone?: string;
 }
 
 export interface WeekTriggerInput {
   gardenId: string;
   /** How many weeks ahead of the run's week to prepare (1: next week). */
   weeksAhead: number;
+  /** The garden's time zone, for "this week"; Europe/Paris when absent (schedules made before). */
+  timeZone?: string;
 }
 
 export type WeekPhase = 'planning' | 'awaiting-composition' | 'printing' | 'ready' | 'done';

@@ -230,7 +230,10 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
   };
 
   // 4. Until the week is over, late absences and changes update baskets, counts and sheets.
-  const endOfWeek = startOfDayIn(addDays(weekDays(week)[6] ?? week, 1), gardenTimeZone).getTime();
+  const endOfWeek = startOfDayIn(
+    addDays(weekDays(week)[6] ?? week, 1),
+    input.timeZone ?? gardenTimeZone,
+  ).getTime();
   for (;;) {
     if (hasChanges()) {
       await absorbChanges();
@@ -250,12 +253,12 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
  * current one, under its business id, so a second start (or a manual one) does nothing.
  */
 export async function weekPreparationTrigger(input: WeekTriggerInput): Promise<string> {
-  const today = gardenDay(new Date(), gardenTimeZone);
+  const today = gardenDay(new Date(), input.timeZone ?? gardenTimeZone);
   const week = isoWeek(addDays(today, 7 * input.weeksAhead));
   try {
     await startChild(weekPreparation, {
       workflowId: weekPreparationId(input.gardenId, week),
-      args: [{ gardenId: input.gardenId, week }],
+      args: [{ gardenId: input.gardenId, week, ...(input.timeZone ? { timeZone: input.timeZone } : {}) }],
       taskQueue: workflowInfo().taskQueue,
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
