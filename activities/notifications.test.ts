@@ -126,6 +126,60 @@ describe('member notifications', () => {
     expect(entry?.sentAt).toBeDefined();
   });
 
+  it("writes in the member's language: English subject, email and SMS for a member who reads English", async () => {
+    const email = uniqueEmail('notify-english');
+    const phone = uniquePhone();
+    const member = await newMember({
+      email,
+      phone,
+      firstName: 'Ann',
+      language: 'en',
+      contactPreferences: { email: true, sms: true },
+    });
+    const activities = createNotificationActivities(deps);
+    const idempotencyKey = key();
+
+    const result = await activities.notifyMember({
+      gardenId,
+      memberId: member.id,
+      notification: reminder,
+      idempotencyKey,
+    });
+    expect(result).toEqual({ status: 'sent', channels: ['email', 'sms'] });
+
+    const expected = renderNotification(
+      completeNotification(reminder, {
+        memberFirstName: 'Ann',
+        gardenName,
+        portalUrl: `${publicUrl}/adherent`,
+      }),
+      'en',
+    );
+    const received = await emailsTo(email);
+    expect(received).toHaveLength(1);
+    expect(received[0]?.subject).toBe('Your basket on Wednesday, 16 December 2026');
+    expect(received[0]?.body).toBe(expected.html);
+    expect(received[0]?.body).toContain('Hello Ann,');
+    expect(received[0]?.body).toContain('<html lang="en">');
+    const texts = await smsTo(phone);
+    expect(texts).toHaveLength(1);
+    expect(texts[0]?.message).toContain('Ann, your basket is waiting on Wednesday, 16 December');
+    expect((await log.get(gardenId, idempotencyKey))?.subject).toBe(
+      'Your basket on Wednesday, 16 December 2026',
+    );
+
+    // A member recorded before the choice existed, or who chose French, reads French.
+    const frenchEmail = uniqueEmail('notify-french');
+    const french = await newMember({ email: frenchEmail, language: 'fr' });
+    await activities.notifyMember({
+      gardenId,
+      memberId: french.id,
+      notification: reminder,
+      idempotencyKey: key(),
+    });
+    expect((await emailsTo(frenchEmail))[0]?.subject).toBe('Votre panier du mercredi 16 décembre 2026');
+  });
+
   it('sends an SMS only to a member who opted in and has a mobile number', async () => {
     const email = uniqueEmail('notify-sms');
     const phone = uniquePhone();

@@ -1,6 +1,6 @@
 import { failureTypes } from '../domain/failure-types.ts';
 import { ApplicationFailure } from '@temporalio/common';
-import { defaultContactPreferences, type Member } from '../domain/member.ts';
+import { defaultContactPreferences, memberLanguage, type Member } from '../domain/member.ts';
 import { portalPaths } from '../domain/portal-paths.ts';
 import {
   completeNotification,
@@ -21,7 +21,10 @@ import type { NotificationLog } from '../adapters/store/notification-log.ts';
 export interface NotifyMemberInput {
   gardenId: string;
   memberId: string;
-  /** The kind and its own data; the member's first name, the garden's name and the portal link are added here. */
+  /**
+   * The kind and its own data; the member's first name, the garden's name and the portal link
+   * are added here, and the message is written in the member's language.
+   */
   notification: NotificationRequest;
   /**
    * Derived by the workflow from what the message is about (e.g.
@@ -133,8 +136,9 @@ export function createNotificationActivities(deps: NotificationActivityDeps) {
         portalUrl,
         timeZone: garden.timeZone,
       });
-      // Members have no language setting yet: the gardens speak French.
-      const message = renderNotification(notification, 'fr');
+      // In the language the member chose, read as the message goes out (a change made after a
+      // workflow asked for it still counts); French for members who never chose.
+      const message = renderNotification(notification, memberLanguage(member));
 
       const { claimed, entry } = await deps.log.claim({
         idempotencyKey,

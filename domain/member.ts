@@ -3,7 +3,7 @@ import { entityIdPattern } from './ids.ts';
 import { phoneInputPattern, toE164 } from './phone.ts';
 import { foldForSearch } from './text.ts';
 import type { InputIssue } from './validation.ts';
-import type { Locale } from './locale.ts';
+import { locales, type Locale } from './locale.ts';
 
 const requiredText = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: '\\S' });
 export const emailPattern = '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$';
@@ -30,6 +30,17 @@ export type ContactPreferences = Type.Static<typeof ContactPreferences>;
 
 export const defaultContactPreferences: ContactPreferences = { email: true, sms: false };
 
+/**
+ * The language a member reads the garden's messages in (emails, SMS). Members recorded before
+ * it existed have none: French, as the gardens always wrote.
+ */
+export const MemberLanguage = Type.Enum([...locales]);
+
+/** The language to write to a member in: their choice, French when they never made one. */
+export function memberLanguage(member: { language?: string | undefined }): Locale {
+  return locales.find((locale) => locale === member.language) ?? 'fr';
+}
+
 /** What staff (or the member) types to create or change a member. */
 export const MemberInput = Type.Object(
   {
@@ -41,6 +52,7 @@ export const MemberInput = Type.Object(
     householdSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
     contactPreferences: Type.Optional(ContactPreferences),
+    language: Type.Optional(MemberLanguage),
   },
   { additionalProperties: false },
 );
@@ -60,6 +72,8 @@ export const Member = Type.Object({
   householdSize: Type.Optional(Type.Integer()),
   notes: Type.Optional(Type.String()),
   contactPreferences: Type.Optional(ContactPreferences),
+  /** The language of the garden's messages to the member; absent means French (`memberLanguage`). */
+  language: Type.Optional(MemberLanguage),
   /** When the member accepted the garden's terms (self sign-up). */
   termsAcceptedAt: Type.Optional(Type.String()),
   createdAt: Type.String(),

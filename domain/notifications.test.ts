@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatDay } from './calendar.ts';
 import { locales } from './locale.ts';
+import { memberLanguage } from './member.ts';
 import {
   completeNotification,
   notificationKindLabels,
@@ -309,5 +310,74 @@ describe('member notifications', () => {
     const fr = renderNotification(notificationOf('pause-confirmed'), 'fr');
     expect(fr.text).toContain('pas de panier à partir du mercredi 23 décembre 2026');
     expect(fr.text).toContain('reprennent le mercredi 13 janvier 2027');
+  });
+
+  describe("in the member's language", () => {
+    // Data with nothing French in it, so any French left in an English message is the template's.
+    const plain: NotificationCommon = {
+      memberFirstName: 'Ann',
+      gardenName: 'Green Valley Garden',
+      portalUrl: 'https://green-valley.example.org/adherent',
+    };
+    const plainDepot = {
+      depotName: 'Market Hall',
+      depotAddress: '6 Main Street, 25000 Besancon',
+      openingHours: '17:00 to 19:00',
+    };
+    const plainData: { [K in NotificationKind]: Extract<NotificationRequest, { kind: K }>['data'] } = {
+      ...examples,
+      'application-received': { ...examples['application-received'], depotName: plainDepot.depotName },
+      'subscription-approved': { ...examples['subscription-approved'], ...plainDepot },
+      'subscription-rejected': { reason: 'The depot closes in January.' },
+      'subscription-waitlisted': { depotName: plainDepot.depotName },
+      'delivery-reminder': { ...examples['delivery-reminder'], ...plainDepot, baskets: 2 },
+      'resume-reminder': { ...examples['resume-reminder'], depotName: plainDepot.depotName },
+      'terms-changed': { ...examples['terms-changed'], depotName: plainDepot.depotName },
+      'cancellation-acknowledged': { ...examples['cancellation-acknowledged'], reason: 'Moving house' },
+      'payment-failed': {
+        ...examples['payment-failed'],
+        paymentMethodUrl: 'https://green-valley.example.org/pay',
+      },
+    };
+    const french =
+      /[àâçéèêëîïôûùüÿœ«»’]|\b(le|la|les|du|des|au|aux|votre|vos|vous|nous|panier|paniers|abonnement|facture|merci|bonjour)\b/i;
+
+    it('writes every kind to a member who reads English in English, subject, email and SMS, with no French left', () => {
+      const locale = memberLanguage({ language: 'en' });
+      expect(locale).toBe('en');
+      for (const kind of notificationKinds) {
+        const notification = completeNotification(
+          { kind, data: plainData[kind] } as NotificationRequest,
+          plain,
+        );
+        const english = renderNotification(notification, locale);
+        const inFrench = renderNotification(notification, 'fr');
+        for (const part of ['subject', 'text', 'html', 'sms'] as const) {
+          expect(english[part], `${kind} ${part}`).not.toMatch(french);
+          expect(english[part], `${kind} ${part}`).not.toMatch(/undefined|NaN|null|\[object/);
+          // A wording left in French only would read the same in both languages.
+          expect(english[part], `${kind} ${part}: the same in both languages`).not.toBe(inFrench[part]);
+        }
+        expect(english.text.startsWith('Hello Ann,'), kind).toBe(true);
+        expect(english.html, kind).toContain('<html lang="en">');
+      }
+    });
+
+    it('writes in French to a member who chose it or never chose (members recorded before the choice existed)', () => {
+      for (const member of [{}, { language: 'fr' }, { language: undefined }]) {
+        const locale = memberLanguage(member);
+        expect(locale).toBe('fr');
+        for (const kind of notificationKinds) {
+          const rendered = renderNotification(
+            completeNotification({ kind, data: plainData[kind] } as NotificationRequest, plain),
+            locale,
+          );
+          expect(rendered.text.startsWith('Bonjour Ann,'), kind).toBe(true);
+          expect(rendered.html, kind).toContain('<html lang="fr">');
+        }
+      }
+      // Whatever a stored record holds, the message goes out, in French.
+      expect(memberLanguage({ language: 'de' })).toBe('fr');
+    });
   });
 });
