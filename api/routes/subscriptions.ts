@@ -2,8 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
+import { DepotId } from '../../domain/ids.ts';
+import { memberSortName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
+import { SubscriptionPage, subscriptionListPage, subscriptionSorts } from '../../domain/subscription-list.ts';
 import {
+  basketSizes,
   SubscriptionDecisionInput,
   SubscriptionRequest,
   subscriptionRequestRefusal,
@@ -48,6 +52,68 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId } = request.params;
       return views.withNames(gardenId, await store.subscriptions.list(gardenId, request.query.status));
+    },
+  );
+
+  app.get(
+    '/subscriptions/page',
+    {
+      config: { roles: staffRoles },
+      schema: {
+        tags: ['subscriptions'],
+        summary:
+          "One page of the garden's subscriptions for the staff's list: filters by `status`, `depotId` and " +
+          '`basketSize`, sorted by application (`requested`, oldest first), member `name`, `start` (newest first) ' +
+          'or `depot`; `total` counts the subscriptions kept over every page, `statusCounts` how many of each ' +
+          'status the depot and basket filters keep. Pages are numbered from 1; past the last, the last.',
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        querystring: Query({
+          status: Type.Optional(Type.Enum([...subscriptionStatuses])),
+          depotId: Type.Optional(DepotId),
+          basketSize: Type.Optional(Type.Enum([...basketSizes])),
+          sort: Type.Optional(Type.Enum([...subscriptionSorts])),
+          page: Type.Integer({ minimum: 1, maximum: 10_000, default: 1 }),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+        }),
+        response: { 200: SubscriptionPage, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId } = request.params;
+      const { status, depotId, basketSize, sort, page, limit } = request.query;
+      // The list sorts by names the store has no index for: every subscription gets its sort names.
+      const subscriptions = await store.subscriptions.list(gardenId);
+      const [members, depots] = await Promise.all([
+        store.members.getMany(
+          gardenId,
+          subscriptions.map((subscription) => subscription.memberId),
+        ),
+        store.depots.list(gardenId),
+      ]);
+      const depotNames = new Map(depots.map((depot) => [depot.id, depot.name]));
+      const listed = subscriptionListPage(
+        subscriptions.map((subscription) => {
+          const member = members.get(subscription.memberId);
+          return {
+            subscription,
+            ...subscription,
+            memberSortName: member ? memberSortName(member) : undefined,
+            depotName: depotNames.get(subscription.depotId),
+          };
+        }),
+        { status, depotId, basketSize, sort, page, perPage: limit },
+      );
+      return {
+        subscriptions: await views.withNames(
+          gardenId,
+          listed.rows.map((row) => row.subscription),
+        ),
+        total: listed.total,
+        page: listed.page,
+        pages: listed.pages,
+        statusCounts: listed.statusCounts,
+      };
     },
   );
 

@@ -1,5 +1,5 @@
 import { addDays } from '../../domain/calendar.ts';
-import type { SubscriptionStatus } from '../../domain/subscription.ts';
+import type { BasketSize, SubscriptionStatus } from '../../domain/subscription.ts';
 import type { TestApi } from './api.ts';
 import { issueTestInvoice } from './billing.ts';
 
@@ -33,6 +33,7 @@ export async function recordSubscription(
   depotId: string,
   status: SubscriptionStatus,
   startDate = '2026-01-06',
+  basketSize: BasketSize = 'medium',
 ): Promise<string> {
   const id = `${memberId}.${startDate}`;
   const at = '2026-01-01T10:00:00.000Z';
@@ -40,7 +41,7 @@ export async function recordSubscription(
     id,
     gardenId: api.gardenId,
     memberId,
-    basketSize: 'medium',
+    basketSize,
     frequency: 'weekly',
     depotId,
     startDate,
