@@ -7,6 +7,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
+import type { Locale } from '../../domain/locale.ts';
 import { memberMatches, parseMemberQuery } from '../../domain/member-search.ts';
 import {
   memberSortName,
@@ -100,10 +101,11 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       const current = await this.get(gardenId, id);
       if (!current) throw notFound(memberLabel);
       if (current.version !== expectedVersion) throw conflict();
-      // What the form does not carry stays as it was: the member's own contact preferences,
-      // their acceptance of the terms, their place on the map.
+      // What the form does not carry stays as it was: the member's own contact preferences and
+      // language (when not sent), their acceptance of the terms, their place on the map.
       const kept = {
         ...(current.contactPreferences ? { contactPreferences: current.contactPreferences } : {}),
+        ...(current.language ? { language: current.language } : {}),
         ...(current.termsAcceptedAt ? { termsAcceptedAt: current.termsAcceptedAt } : {}),
         ...(current.location ? { location: current.location } : {}),
       };
@@ -152,6 +154,30 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
               'SET contactPreferences = :preferences, updatedAt = :now, version = version + :one',
             ConditionExpression: 'attribute_exists(pk)',
             ExpressionAttributeValues: { ':preferences': preferences, ':now': now, ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return withoutKeys<Member>(Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailure(error)) throw notFound(memberLabel);
+        throw error;
+      }
+    },
+
+    /**
+     * Sets the language of the garden's messages to a member, whatever else changed meanwhile
+     * (as the contact preferences); the version moves on.
+     */
+    async setLanguage(gardenId: string, id: string, language: Locale, now: string): Promise<Member> {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tables.gardens,
+            Key: { pk: gardenId, sk: `MEMBER#${id}` },
+            UpdateExpression: 'SET #language = :language, updatedAt = :now, version = version + :one',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#language': 'language' },
+            ExpressionAttributeValues: { ':language': language, ':now': now, ':one': 1 },
             ReturnValues: 'ALL_NEW',
           }),
         );

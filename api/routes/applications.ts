@@ -219,7 +219,12 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           );
         }
         const normalized = normalizeMemberInput(
-          { ...household, ...(household.email || !caller.email ? {} : { email: caller.email }) },
+          {
+            ...household,
+            ...(household.email || !caller.email ? {} : { email: caller.email }),
+            // The garden writes to them in the language they applied in (the web app sends it).
+            language: household.language ?? request.locale,
+          },
           request.locale,
         );
         if (!normalized.ok) throw refusedInput(normalized.issues);

@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { CocagneError, refusedInput } from '../../domain/errors.ts';
-import { ContactPreferences, Member, MemberInput, normalizeMemberInput } from '../../domain/member.ts';
+import {
+  ContactPreferences,
+  Member,
+  MemberInput,
+  MemberLanguage,
+  normalizeMemberInput,
+} from '../../domain/member.ts';
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { memberNotFound } from '../plugins/access.ts';
@@ -175,6 +181,29 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       return store.members.setContactPreferences(gardenId, memberId, request.body, app.now().toISOString());
+    },
+  );
+
+  app.put(
+    '/members/:memberId/language',
+    {
+      schema: {
+        tags: ['members'],
+        summary:
+          "The language of the garden's messages to the member, emails and SMS: `fr` or `en` (the member, or staff). " +
+          'A member who never chose reads French.',
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        body: Type.Object({ language: MemberLanguage }, { additionalProperties: false }),
+        response: { 200: Member, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      request.requireMemberAccess(memberId);
+      const member = await store.members.get(gardenId, memberId);
+      if (!member) throw memberNotFound();
+      return store.members.setLanguage(gardenId, memberId, request.body.language, app.now().toISOString());
     },
   );
 
