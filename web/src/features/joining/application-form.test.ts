@@ -70,6 +70,7 @@ describe('application form', () => {
           lastName: 'Bonheur',
           email: 'rosa@example.org',
           phone: '+33612345678',
+          language: 'fr',
         },
         subscription: {
           basketSize: 'small',
@@ -80,6 +81,9 @@ describe('application form', () => {
         consent: true,
       },
     });
+    // In English, the newcomer will read the garden's messages in English.
+    const english = checkApplicationForm(form, true, today, 'en');
+    expect(english.ok && english.input.household?.language).toBe('en');
     const member = checkApplicationForm(
       { ...form, household: emptyApplicationForm().household },
       false,

@@ -91,7 +91,8 @@ export function checkApplicationForm(
   return {
     ok: true,
     input: {
-      ...(household?.ok ? { household: household.input } : {}),
+      // The garden writes to a newcomer in the language they applied in.
+      ...(household?.ok ? { household: { ...household.input, language: locale } } : {}),
       subscription: { basketSize, frequency, depotId, startDate },
       consent: true,
     },

@@ -100,6 +100,19 @@ describe('member form', () => {
     });
   });
 
+  it("sends the language of the garden's messages only when chosen, and fills it from the record", () => {
+    expect(memberInputOf({ ...filled, language: 'en' })).toEqual({
+      firstName: 'Élodie',
+      lastName: 'Bérard',
+      language: 'en',
+    });
+    expect(memberInputOf(filled)).not.toHaveProperty('language');
+    expect(memberFormOf(aMember({ language: 'en' })).language).toBe('en');
+    expect(memberFormOf(aMember()).language).toBe('');
+    const check = checkMemberForm({ ...filled, language: 'fr' }, 'fr');
+    expect(check.ok && check.input.language).toBe('fr');
+  });
+
   it('fills the form from a record, phone the French way', () => {
     expect(memberFormOf(aMember())).toMatchObject({ phone: '06 12 34 56 78', householdSize: '3', notes: '' });
   });

@@ -1,5 +1,5 @@
 import { Value } from 'typebox/value';
-import type { Locale } from '../../../../domain/locale.ts';
+import { locales, type Locale } from '../../../../domain/locale.ts';
 import { MemberInput, normalizeMemberInput, type Member } from '../../../../domain/member.ts';
 import { formatPhone } from '../../../../domain/phone.ts';
 import type { InputIssue } from '../../../../domain/validation.ts';
@@ -16,6 +16,8 @@ export interface MemberFormModel {
   city: string;
   householdSize: string;
   notes: string;
+  /** The language of the garden's messages; '' when never chosen (French). */
+  language: Locale | '';
 }
 
 export const memberFormFields = [
@@ -28,6 +30,7 @@ export const memberFormFields = [
   'city',
   'householdSize',
   'notes',
+  'language',
 ] as const satisfies readonly (keyof MemberFormModel)[];
 
 export function emptyMemberForm(): MemberFormModel {
@@ -41,6 +44,7 @@ export function emptyMemberForm(): MemberFormModel {
     city: '',
     householdSize: '',
     notes: '',
+    language: '',
   };
 }
 
@@ -55,6 +59,7 @@ export function memberFormOf(member: Member): MemberFormModel {
     city: member.address?.city ?? '',
     householdSize: member.householdSize === undefined ? '' : String(member.householdSize),
     notes: member.notes ?? '',
+    language: locales.find((locale) => locale === member.language) ?? '',
   };
 }
 
@@ -74,6 +79,8 @@ export function memberInputOf(form: MemberFormModel): Record<string, unknown> {
   // Not a whole number: kept as text, so the schema says what is wrong with it.
   if (household) input.householdSize = /^\d+$/.test(household) ? Number(household) : household;
   if (text(form.notes)) input.notes = text(form.notes);
+  // Not chosen: left out, so a new member reads French and an edit keeps what the member chose.
+  if (form.language) input.language = form.language;
   return input;
 }
 

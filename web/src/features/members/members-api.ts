@@ -1,3 +1,4 @@
+import type { Locale } from '../../../../domain/locale.ts';
 import type { ContactPreferences, Member, MemberInput } from '../../../../domain/member.ts';
 import type {
   NotificationChannel,
@@ -98,5 +99,12 @@ export interface MapPoint {
 export const placeMemberHome = (gardenId: string, memberId: string, point: MapPoint) =>
   request<Member>('PUT', `${base(gardenId)}/${encodeURIComponent(memberId)}/location`, {
     body: { lat: point.lat, lng: point.lng },
+    toast: false,
+  });
+
+/** The language of the garden's messages to the member; a refusal is shown beside the choice. */
+export const setLanguage = (gardenId: string, memberId: string, language: Locale) =>
+  request<Member>('PUT', `${base(gardenId)}/${encodeURIComponent(memberId)}/language`, {
+    body: { language },
     toast: false,
   });

@@ -115,6 +115,41 @@ describe('member store', () => {
     expect(members.byId['m-0001']?.firstName).toBe('Élodie');
   });
 
+  it("shows the language of the garden's messages at once (French when never chosen), put back when refused", async () => {
+    const refusal = "« Langue des messages » doit être l'une de ces valeurs : fr, en.";
+    let refuse = true;
+    const api = stubApi(() =>
+      refuse
+        ? {
+            status: 400,
+            body: {
+              error: 'invalid_input',
+              message: refusal,
+              issues: [{ field: 'language', message: refusal }],
+            },
+          }
+        : { body: aMember({ language: 'en', version: 2 }) },
+    );
+    const members = useMemberStore();
+    members.byId['m-0001'] = aMember();
+    expect(members.languageOf('m-0001')).toBe('fr');
+
+    const refused = members.setLanguage('m-0001', 'en');
+    expect(members.languageOf('m-0001')).toBe('en');
+    await expect(refused).rejects.toMatchObject({ message: refusal });
+    expect(members.languageOf('m-0001')).toBe('fr');
+
+    refuse = false;
+    await members.setLanguage('m-0001', 'en');
+    expect(api.calls[1]).toMatchObject({
+      method: 'PUT',
+      path: '/api/gardens/val-du-doubs/members/m-0001/language',
+      body: { language: 'en' },
+    });
+    expect(members.languageOf('m-0001')).toBe('en');
+    expect(members.byId['m-0001']?.version).toBe(2);
+  });
+
   it('shows contact preferences at once, and puts them back with the reason when refused', async () => {
     const refusal =
       'Pour recevoir des SMS, un numéro de téléphone portable doit figurer sur votre fiche : demandez-le à l’équipe du jardin.';

@@ -1,7 +1,9 @@
 import { defineStore } from 'pinia';
 import { computed, reactive, ref } from 'vue';
+import type { Locale } from '../../../../domain/locale.ts';
 import {
   defaultContactPreferences,
+  memberLanguage,
   type ContactPreferences,
   type Member,
   type MemberInput,
@@ -168,6 +170,23 @@ export const useMemberStore = defineStore('members', () => {
     }
   }
 
+  /** The language the garden writes to the member in: French when they never chose. */
+  function languageOf(memberId: string): Locale {
+    return memberLanguage(byId.value[memberId] ?? {});
+  }
+
+  /** The language of the garden's messages: shown at once, put back and thrown when refused. */
+  async function setLanguage(memberId: string, language: Locale): Promise<Member> {
+    const before = byId.value[memberId];
+    if (before) byId.value[memberId] = { ...before, language };
+    try {
+      return remember(await api.setLanguage(requireGardenId(), memberId, language));
+    } catch (error) {
+      if (before) byId.value[memberId] = before;
+      throw error;
+    }
+  }
+
   /** Places the member's home on the map; throws the refusal for the screen to show. */
   async function placeHome(memberId: string, point: api.MapPoint): Promise<Member> {
     return remember(await api.placeMemberHome(requireGardenId(), memberId, point));
@@ -190,6 +209,8 @@ export const useMemberStore = defineStore('members', () => {
     updateMember,
     contactPreferencesOf,
     setContactPreferences,
+    languageOf,
+    setLanguage,
     placeHome,
   };
 });
