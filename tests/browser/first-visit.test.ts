@@ -59,6 +59,9 @@ describe('a first visit and a return, on a phone', () => {
     const context = await phoneContext(browser);
     const page = await context.newPage();
     await signIn(page, baseUrl, api.accounts.member.username, api.accounts.member.password);
+    // Straight on to another page, before the first has read Keycloak's answer: still signed in.
+    await page.goto(`${baseUrl}/adherent`);
+    await page.getByTestId('logout-button').waitFor({ timeout: 30_000 });
 
     const again = await context.newPage();
     const seen = watch(again);

@@ -88,12 +88,16 @@ export function onSessionLost(listener: () => void): () => void {
   return () => sessionLostListeners.delete(listener);
 }
 
+// Remembered before leaving for Keycloak: a page opened before this one has finished reading
+// Keycloak's answer (a second tab, a quick click) still checks the new session.
 export async function signIn(locale: Locale, returnPath = '/'): Promise<void> {
+  rememberSignedIn(true);
   await keycloak?.login({ locale, redirectUri: `${location.origin}${returnPath}` });
 }
 
 /** Keycloak's own registration page (self-registration is on in the realm), then back here. */
 export async function register(locale: Locale, returnPath = '/'): Promise<void> {
+  rememberSignedIn(true);
   await keycloak?.register({ locale, redirectUri: `${location.origin}${returnPath}` });
 }
 
