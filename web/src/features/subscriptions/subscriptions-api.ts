@@ -1,5 +1,6 @@
 import type { IsoDate } from '../../../../domain/calendar.ts';
 import type { ScheduledDelivery } from '../../../../domain/delivery-schedule.ts';
+import type { SubscriptionPage, SubscriptionSort } from '../../../../domain/subscription-list.ts';
 import type { SubscriptionView } from '../../../../domain/views.ts';
 import type {
   BasketSize,
@@ -9,7 +10,7 @@ import type {
 } from '../../../../domain/subscription.ts';
 import { request, send } from '../../api-client/request.ts';
 
-export type { SubscriptionView };
+export type { SubscriptionPage, SubscriptionView };
 
 /** A coming delivery day as the API answers it, with the depot's name. */
 export type UpcomingDelivery = ScheduledDelivery & { depotName?: string };
@@ -20,6 +21,19 @@ const one = (gardenId: string, subscriptionId: string) =>
 
 export const listSubscriptions = (gardenId: string, status?: SubscriptionStatus) =>
   request<SubscriptionView[]>('GET', `${garden(gardenId)}/subscriptions`, { query: { status } });
+
+/** The staff's list: one page, with filters and a sort, its total and the counts per status. */
+export interface SubscriptionListQuery {
+  status?: SubscriptionStatus | undefined;
+  depotId?: string | undefined;
+  basketSize?: BasketSize | undefined;
+  sort?: SubscriptionSort | undefined;
+  page: number;
+  limit: number;
+}
+
+export const listSubscriptionPage = (gardenId: string, query: SubscriptionListQuery) =>
+  request<SubscriptionPage>('GET', `${garden(gardenId)}/subscriptions/page`, { query: { ...query } });
 
 export const getSubscription = (
   gardenId: string,

@@ -85,6 +85,16 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     return [...views].sort(oldestFirst).map((view) => view.id);
   }
 
+  /** One page of the staff's list; undefined when the read failed (already toasted). */
+  async function fetchPage(
+    query: api.SubscriptionListQuery,
+  ): Promise<(Omit<api.SubscriptionPage, 'subscriptions'> & { ids: string[] }) | undefined> {
+    const answer = await orProblem(() => api.listSubscriptionPage(requireGardenId(), query));
+    if (!answer) return undefined;
+    const { subscriptions, ...rest } = answer;
+    return { ...rest, ids: subscriptions.map((view) => remember(view).id) };
+  }
+
   function fetchPending(): Promise<string[] | undefined> {
     return fetchList('pending');
   }
@@ -230,6 +240,7 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     remember,
     isDeciding,
     fetchList,
+    fetchPage,
     fetchPending,
     fetchOne,
     fetchForMember,
