@@ -63,8 +63,8 @@ describe('the cocagne Keycloak theme', () => {
     expect(themeFile('email/theme.properties')).toMatch(/^parent=base$/m);
   });
 
-  it('uses the app’s colours (web/src/styles/main.css)', () => {
-    const app = readFileSync(new URL('../../web/src/styles/main.css', import.meta.url), 'utf8');
+  it('uses the app’s colours (web/src/styles/tokens.css)', () => {
+    const app = readFileSync(new URL('../../web/src/styles/tokens.css', import.meta.url), 'utf8');
     const css = themeFile('login/resources/css/cocagne.css');
     for (const name of ['green', 'green-dark', 'ink', 'line', 'background']) {
       const colour = new RegExp(`--${name}: (#[0-9a-f]{6});`).exec(app)?.[1];

@@ -198,7 +198,7 @@ describe('Keycloak’s pages: Cocagne’s look, password reset and address verif
     );
     expect(await page.getByRole('link', { name: 'Mot de passe oublié ?' }).isVisible()).toBe(true);
     expect(await page.getByRole('link', { name: 'Créer un compte' }).isVisible()).toBe(true);
-    // The app's colours (web/src/styles/main.css): --green on the main button, --green-dark
+    // The app's colours (web/src/styles/tokens.css): --green on the main button, --green-dark
     // for the name, --background behind.
     expect(await styleOf(page, '#kc-login', 'backgroundColor')).toBe('rgb(47, 125, 50)');
     expect(await styleOf(page, '#kc-header-wrapper', 'color')).toBe('rgb(33, 90, 36)');
