@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { addDays, formatDay } from '../../domain/calendar.ts';
+import type { TestApi } from '../support/api.ts';
+import { activeSubscription, baseUrl, scrollWidth, signIn, startBrowserTest } from '../support/browser.ts';
+import { deliveryDayAhead } from '../support/delivery-days.ts';
+import { testEnvironment } from '../support/environment.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { emailsTo, ensureSenderIdentity, sesClient, uniqueEmail } from '../support/moto.ts';
+
+/**
+ * A member who reads English chooses it in the portal, on a phone, and the next message the
+ * garden sends (the confirmation of an absence, sent at once) arrives in English.
+ */
+describe("a member chooses the language of the garden's messages on their phone", () => {
+  let api: TestApi;
+  let browser: Browser;
+  const accounts: TestAccount[] = [];
+
+  beforeAll(async () => {
+    ({ api, browser } = await startBrowserTest('language-ui'));
+    const ses = sesClient();
+    await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
+    ses.destroy();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await deleteAccounts(accounts);
+    await api?.close();
+  });
+
+  it('switches « Langue des messages » to English; the absence it then reports is confirmed in English', async () => {
+    const calendar = await api.store.settings.calendar(api.gardenId);
+    const startDate = deliveryDayAhead(calendar, 2, { followedBy: 1 });
+    const second = addDays(startDate, 7);
+    const email = uniqueEmail('language-ui');
+    const member = await api.createMember({ firstName: 'Ann', lastName: 'Lee', email });
+    const account = await createAccount({
+      role: 'member',
+      gardenId: api.gardenId,
+      memberId: member.id,
+      firstName: 'Ann',
+      lastName: 'Lee',
+    });
+    accounts.push(account);
+    await activeSubscription(api, member.id, startDate);
+    // Before the choice, the garden writes French: the approval is in French.
+    await expect
+      .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), { timeout: 30_000 })
+      .toContain('Votre abonnement est validé');
+
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 667 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    // js.stripe.com is out of reach here; block it so that the page settles the same anywhere.
+    await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
+    const page = await context.newPage();
+    await signIn(page, baseUrl, account.username, account.password);
+    await page.waitForURL(`${baseUrl}/adherent`);
+
+    const language = page.getByTestId('preference-language');
+    await language.waitFor({ timeout: 30_000 });
+    await expect.poll(() => language.isEnabled(), { timeout: 20_000 }).toBe(true);
+    // Labelled in the page's language, each choice in its own.
+    expect(await page.getByLabel('Langue des messages').getAttribute('data-testid')).toBe(
+      'preference-language',
+    );
+    expect(await language.inputValue()).toBe('fr');
+    expect(await language.locator('option').allTextContents()).toEqual(['Français', 'English']);
+
+    await language.scrollIntoViewIfNeeded();
+    // Fits the phone: nothing sideways, big enough to touch.
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    const box = await language.boundingBox();
+    expect(box?.height ?? 0).toBeGreaterThanOrEqual(40);
+    expect((box?.x ?? 0) + (box?.width ?? 0)).toBeLessThanOrEqual(375);
+
+    await language.selectOption('en');
+    const toast = page.getByTestId('toast');
+    await toast.waitFor({ timeout: 10_000 });
+    expect(await toast.textContent()).toContain('Langue des messages enregistrée : English.');
+    await expect
+      .poll(async () => (await api.store.members.get(api.gardenId, member.id))?.language, { timeout: 10_000 })
+      .toBe('en');
+    // The portal itself stays in the language the person reads it in.
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+
+    // Reporting an absence sends its confirmation at once: in English now.
+    await page.getByTestId('report-absence').click();
+    await page.getByTestId(`absence-date-${second}`).check();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+    await page.getByTestId('confirm-absence').click();
+    const reported = page.locator(`[data-testid="next-delivery"][data-date="${second}"]`);
+    await expect.poll(() => reported.getAttribute('data-state'), { timeout: 30_000 }).toBe('absent');
+
+    await expect
+      .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), { timeout: 30_000 })
+      .toContain('Absence recorded');
+    const confirmation = (await emailsTo(email)).find((sent) => sent.subject === 'Absence recorded');
+    expect(confirmation?.body).toContain('<html lang="en">');
+    expect(confirmation?.body).toContain('Hello Ann,');
+    expect(confirmation?.body).toContain(`We have recorded your absence on ${formatDay(second, 'en')}.`);
+    expect((await emailsTo(email)).map((sent) => sent.subject)).not.toContain('Absence notée');
+
+    // Read again, the choice holds.
+    await page.reload();
+    await language.waitFor({ timeout: 30_000 });
+    await expect.poll(() => language.inputValue(), { timeout: 20_000 }).toBe('en');
+    await context.close();
+  });
+});
