@@ -25,6 +25,7 @@ import { demoAftermathStep } from '../demo/demo-steps.ts';
 import { demoCompositions, demoProducts } from '../demo/demo-products.ts';
 import { say, warn } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
+import { seedPaymentMeans } from './seed-payment-means.ts';
 
 const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
 const demoStaff = { userId: 'demo-equipe-doubs', name: 'Julien Cuenot' };
@@ -52,6 +53,21 @@ async function seedContacts(store: Store): Promise<void> {
     if ((await store.settings.contact(garden.id, garden)).version === 0) {
       await store.settings.saveContact(garden.id, contact, 0);
     }
+  }
+}
+
+/**
+ * A third of the demo households with a card or SEPA mandate saved (no call to Stripe), so the
+ * billing page shows charges to come beside payments by hand; also on a stack seeded before.
+ */
+async function seedDemoPaymentMeans(store: Store): Promise<void> {
+  for (const [gardenId, { count, prefix }] of Object.entries(membersByGarden)) {
+    const ids = Array.from(
+      { length: count },
+      (_, index) => `${prefix}-${String(index + 1).padStart(4, '0')}`,
+    );
+    const saved = await seedPaymentMeans(store, gardenId, ids);
+    if (saved > 0) say(`demo data: ${gardenId}: ${saved} households with a card or SEPA mandate saved`);
   }
 }
 
@@ -327,6 +343,7 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
   try {
     // Added after the first demo data: a stack seeded before gets them at its next start too.
     await seedContacts(store);
+    await seedDemoPaymentMeans(store);
     if (await alreadySeeded(store)) {
       say('demo data: already loaded');
       return;
@@ -340,6 +357,8 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     }
     await seedRecords(store, plans, new Date().toISOString());
     await seedContacts(store);
+    // Before the subscriptions and the billing run, as households save a card when they join.
+    await seedDemoPaymentMeans(store);
     await seedSubscriptions(env, store, plans);
     await store.db.send(
       new PutCommand({
