@@ -12,7 +12,7 @@ import { emailsTo, ensureSenderIdentity, sesClient, uniqueEmail } from '../suppo
  * A member who reads English chooses it in the portal, on a phone, and the next message the
  * garden sends (the confirmation of an absence, sent at once) arrives in English.
  */
-describe("a member chooses the language of the garden's messages on their phone", () => {
+describe("the language of the garden's messages: the member's choice on a phone, staff's on a desktop", () => {
   let api: TestApi;
   let browser: Browser;
   const accounts: TestAccount[] = [];
@@ -109,6 +109,35 @@ describe("a member chooses the language of the garden's messages on their phone"
     await page.reload();
     await language.waitFor({ timeout: 30_000 });
     await expect.poll(() => language.inputValue(), { timeout: 20_000 }).toBe('en');
+    await context.close();
+  });
+
+  it('shows staff the language on the member page, and lets them change it there and in the form', async () => {
+    const member = await api.createMember({ firstName: 'Ann', lastName: 'Staffed', language: 'en' });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await page.goto(`${baseUrl}/equipe/adherents/${member.id}`);
+
+    const language = page.getByTestId('preference-language');
+    await language.waitFor({ timeout: 30_000 });
+    await expect.poll(() => language.inputValue(), { timeout: 20_000 }).toBe('en');
+    await expect.poll(() => language.isEnabled(), { timeout: 20_000 }).toBe(true);
+    await language.selectOption('fr');
+    await expect
+      .poll(async () => (await api.store.members.get(api.gardenId, member.id))?.language, { timeout: 10_000 })
+      .toBe('fr');
+
+    // The record's form carries it too: back to English with the rest of the details.
+    await page.getByTestId('edit-member').click();
+    const field = page.getByTestId('input-language');
+    await expect.poll(() => field.inputValue(), { timeout: 10_000 }).toBe('fr');
+    await field.selectOption('en');
+    await page.getByTestId('save-member').click();
+    await expect
+      .poll(async () => (await api.store.members.get(api.gardenId, member.id))?.language, { timeout: 10_000 })
+      .toBe('en');
+    await expect.poll(() => language.inputValue(), { timeout: 10_000 }).toBe('en');
     await context.close();
   });
 });
