@@ -8,7 +8,8 @@ import { recordSubscription, secondDepot } from '../support/long-lists.ts';
 /**
  * The staff's subscription list at a garden's size, on a desktop: 45 subscriptions a page of 20
  * at a time, with the total, counts per status, filters by status, depot and basket size, and
- * sorts, all kept in the address so that a reload shows the same rows.
+ * sorts, all kept in the address so that a reload shows the same rows. Beside it, the depots'
+ * count and the product catalogue's counts, filters and pages.
  */
 describe('staff subscription list', () => {
   let api: TestApi;
@@ -107,6 +108,40 @@ describe('staff subscription list', () => {
     expect(await page.getByTestId('subscription-sort').inputValue()).toBe('name');
     expect(await page.getByTestId('status-filter-active').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('b', { hasText: 'Gras' }).count()).toBe(0);
+    await page.context().close();
+  });
+
+  it('counts the depots, and shows the catalogue 50 products at a time with its filters', async () => {
+    for (let index = 0; index < 64; index++) {
+      // 64 products, 16 of them no longer grown; 4 carrots.
+      const name =
+        index < 4 ? `Carotte ${['jaune', 'nantaise', 'violette', 'de Colmar'][index]}` : `Légume ${index}`;
+      await api.store.products.create(api.gardenId, `p-list-${index}`, {
+        name,
+        unit: 'kg',
+        active: index % 4 !== 3,
+      });
+    }
+    const page = await staffPage();
+    await page.goto(`${baseUrl}/equipe/depots`);
+    await expect.poll(() => text(page, 'depot-count'), { timeout: 20_000 }).toBe('2 points de dépôt');
+
+    await page.goto(`${baseUrl}/equipe/produits`);
+    const countText = () => text(page, 'product-count');
+    await expect.poll(countText, { timeout: 20_000 }).toBe('64 produits · 48 cultivés · 50 affichés sur 64');
+    expect(await page.getByTestId('product-row').count()).toBe(50);
+    await page.getByTestId('next-page').click();
+    await expect.poll(() => page.getByTestId('product-row').count()).toBe(14);
+
+    await page.getByTestId('product-culture').selectOption('not-grown');
+    await expect.poll(countText).toBe('64 produits · 48 cultivés · 16 affichés sur 16');
+    await page.getByTestId('product-culture').selectOption('');
+    // Accents and case do not matter.
+    await page.getByTestId('product-search').fill('CAROTTÉ');
+    await expect.poll(countText).toBe('64 produits · 48 cultivés · 4 affichés sur 4');
+    await page.reload();
+    await expect.poll(countText, { timeout: 20_000 }).toBe('64 produits · 48 cultivés · 4 affichés sur 4');
+    expect(await page.getByTestId('product-search').inputValue()).toBe('CAROTTÉ');
     await page.context().close();
   });
 });
