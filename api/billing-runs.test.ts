@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, formatMonth, gardenDay, isoWeek } from '../domain/calendar.ts';
+import { addDays, formatMonth, gardenDay } from '../domain/calendar.ts';
+import { isoWeek } from '../domain/iso-weeks.ts';
 import { invoicePaymentProcessId } from '../domain/process-ids.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { billingRunId, billingRunType } from '../workflows/billing/contract.ts';

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, gardenDay, isoWeek, isoWeekday } from '../domain/calendar.ts';
+import { addDays, gardenDay, isoWeekday } from '../domain/calendar.ts';
+import { isoWeek } from '../domain/iso-weeks.ts';
 import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import type { Depot, DepotInput } from '../domain/depot.ts';
 import type { Member } from '../domain/member.ts';

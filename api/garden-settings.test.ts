@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, gardenDay, isoWeek } from '../domain/calendar.ts';
+import { addDays, gardenDay } from '../domain/calendar.ts';
+import { isoWeek } from '../domain/iso-weeks.ts';
 import type { DeliveryCalendar } from '../domain/delivery-calendar.ts';
 import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import { defaultGardenRules, type GardenRules } from '../domain/garden-rules.ts';

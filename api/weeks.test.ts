@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, gardenDay, isoWeek, type IsoDate } from '../domain/calendar.ts';
+import { addDays, gardenDay, type IsoDate } from '../domain/calendar.ts';
+import { isoWeek } from '../domain/iso-weeks.ts';
 import { cutoffOf } from '../domain/delivery-calendar.ts';
-import { mondayOfWeek, type CompositionInput, type WeekComposition } from '../domain/delivery-week.ts';
+import { type CompositionInput, type WeekComposition } from '../domain/delivery-week.ts';
+import { mondayOfWeek } from '../domain/iso-weeks.ts';
 import type { Product } from '../domain/products.ts';
 import type { BasketSize } from '../domain/subscription.ts';
 import { weekPreparationId } from '../workflows/week/contract.ts';

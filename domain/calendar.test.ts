@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatMonth, isoWeek, nextWeekday } from './calendar.ts';
+import { formatMonth, nextWeekday } from './calendar.ts';
+import { isoWeek } from './iso-weeks.ts';
 
 describe('calendar days', () => {
   it('finds the next day with a given weekday, the day itself included', () => {

@@ -6,9 +6,6 @@ import Type from 'typebox';
  */
 /** The time zone of a garden that has none recorded, and the default wherever none is given. */
 export const gardenTimeZone = 'Europe/Paris';
-// ISO weeks have their own module; these two stay reachable from here for the web app and
-// the subscription workflow's tests, which still import them from this file.
-export { isoWeek, isoWeekPattern } from './iso-weeks.ts';
 // Days, weeks and months of this century: anything else is a typing mistake, and the API
 // description says so (these patterns are in it).
 export const isoDatePattern = '^20\\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';

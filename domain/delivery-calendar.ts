@@ -2,9 +2,6 @@ import Type from 'typebox';
 import { addDays, CalendarDay, isIsoDate, isoWeekday, type IsoDate } from './calendar.ts';
 import { isIsoWeek, isoWeek, isoWeekPattern } from './iso-weeks.ts';
 
-// Kept reachable from here for the web app, which still imports it from this file.
-export { isIsoWeek };
-
 /** A season of deliveries (e.g. from March to the end of February). */
 export const Season = Type.Object(
   {

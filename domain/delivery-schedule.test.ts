@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isoWeek } from './calendar.ts';
+import { isoWeek } from './iso-weeks.ts';
 import {
   absenceRefusal,
   deliverySchedule,

@@ -9,9 +9,6 @@ import { ownValue, recordOf } from './records.ts';
 import { roundQuantity, type Product } from './products.ts';
 import { basketSizes, type BasketSize, type Subscription } from './subscription.ts';
 
-// Kept reachable from here for the web app, which still imports them from this file.
-export { mondayOfWeek, weekAfter } from './iso-weeks.ts';
-
 /**
  * The weeks whose baskets may be prepared on `today`: the current one and the next. Later
  * weeks wait, as their absences and changes are still coming; they are told of no change.

@@ -3,7 +3,8 @@ import { Client, Connection, ScheduleNotFoundError, type ScheduleDescription } f
 import { TypedSearchAttributes } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Store } from '../adapters/store/index.ts';
-import { addDays, gardenDay, isoWeek } from '../domain/calendar.ts';
+import { addDays, gardenDay } from '../domain/calendar.ts';
+import { isoWeek } from '../domain/iso-weeks.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import { defaultGardenRules } from '../domain/garden-rules.ts';
 import { deliveryWeekKey, gardenIdKey } from '../workflows/search-attributes.ts';

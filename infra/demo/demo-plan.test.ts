@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, isoWeek, type IsoDate } from '../../domain/calendar.ts';
+import { addDays, type IsoDate } from '../../domain/calendar.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
 import {
   calendarRefusal,
   isClosedDay,

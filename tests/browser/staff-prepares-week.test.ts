@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { addDays, gardenDay, isoWeek } from '../../domain/calendar.ts';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
 import type { DeliveryCalendar } from '../../domain/delivery-calendar.ts';
-import { mondayOfWeek } from '../../domain/delivery-week.ts';
+import { mondayOfWeek } from '../../domain/iso-weeks.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
 import type { TestApi } from '../support/api.ts';
 import {

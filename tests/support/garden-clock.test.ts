@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { gardenDay, isoWeek } from '../../domain/calendar.ts';
+import { gardenDay } from '../../domain/calendar.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
 import { clearOfMidnight } from './garden-clock.ts';
 
 describe('starting clear of midnight', () => {

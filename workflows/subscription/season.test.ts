@@ -4,7 +4,8 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Store } from '../../adapters/store/index.ts';
-import { addDays, formatDay, gardenDay, isoWeek, nextWeekday } from '../../domain/calendar.ts';
+import { addDays, formatDay, gardenDay, nextWeekday } from '../../domain/calendar.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
 import { atHour, cutoffOf } from '../../domain/delivery-calendar.ts';
 import { deliverySchedule } from '../../domain/delivery-schedule.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
