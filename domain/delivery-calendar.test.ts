@@ -258,3 +258,21 @@ describe('the default calendar', () => {
     }
   });
 });
+
+describe('the cutoff of a delivery', () => {
+  it('falls at the midnight that ends its last day, included, the notice counted in whole days', () => {
+    // Tuesday 31 March 2026, two days after the clocks went forward.
+    expect(cutoffOf('2026-03-31', 48, 'Europe/Paris').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+    expect(cutoffOf('2026-03-31', 36, 'Europe/Paris').toISOString()).toBe('2026-03-28T23:00:00.000Z');
+  });
+
+  it('keeps the hours-before rule for runs started before it (patch cutoff-last-day-included)', () => {
+    // Exactly 48 h and 36 h before Tuesday's midnight, whatever the clocks did on Sunday.
+    expect(cutoffOf('2026-03-31', 48, 'Europe/Paris', 'hours-before').toISOString()).toBe(
+      '2026-03-28T22:00:00.000Z',
+    );
+    expect(cutoffOf('2026-03-31', 36, 'Europe/Paris', 'hours-before').toISOString()).toBe(
+      '2026-03-29T10:00:00.000Z',
+    );
+  });
+});

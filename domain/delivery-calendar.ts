@@ -177,9 +177,24 @@ export function lastChangeableDay(day: IsoDate, cutoffHours: number): IsoDate {
  * After this instant, a delivery on that day can no longer be changed: the midnight that ends
  * its last changeable day, read on the garden's clock (right across daylight-saving changes).
  */
-export function cutoffOf(day: IsoDate, cutoffHours: number, timeZone: string): Date {
+export function cutoffOf(
+  day: IsoDate,
+  cutoffHours: number,
+  timeZone: string,
+  rule: CutoffRule = 'last-day-included',
+): Date {
+  if (rule === 'hours-before')
+    return new Date(startOfDayIn(day, timeZone).getTime() - cutoffHours * 3_600_000);
   return startOfDayIn(addDays(lastChangeableDay(day, cutoffHours), 1), timeZone);
 }
+
+/**
+ * `last-day-included` is the rule. `hours-before` (exactly the garden's hours before the
+ * delivery day's midnight) is the one subscription runs started before 2026-12-05 keep, so that
+ * their histories replay as they ran (patch `cutoff-last-day-included`); the two differ only for
+ * a notice that is not whole days, or across a daylight-saving change.
+ */
+export type CutoffRule = 'last-day-included' | 'hours-before';
 
 /**
  * The instant of an hour of a day in garden time ("the day before at 17:00"), read on the

@@ -1,6 +1,12 @@
 import { addDays, formatDay, gardenDay, gardenTimeZone, isIsoDate, type IsoDate } from './calendar.ts';
 import { changeDeadline } from './change-deadline.ts';
-import { cutoffOf, isDeliveryDay, seasonOf, type DeliveryCalendar } from './delivery-calendar.ts';
+import {
+  cutoffOf,
+  isDeliveryDay,
+  seasonOf,
+  type CutoffRule,
+  type DeliveryCalendar,
+} from './delivery-calendar.ts';
 import { mondayOf } from './iso-weeks.ts';
 import type { GardenRules } from './garden-rules.ts';
 import type { Localized } from './locale.ts';
@@ -14,6 +20,8 @@ export interface ScheduleContext {
   depotWeekdays: Readonly<Record<string, number>>;
   absencePolicy: GardenRules['absencePolicy'];
   timeZone?: string;
+  /** Absent: the last day included (see `CutoffRule`); only older subscription runs say otherwise. */
+  cutoffRule?: CutoffRule;
 }
 
 /** One delivery day of a subscription, as the member and staff see it ahead. */
@@ -147,7 +155,12 @@ export function deliverySchedule(
         ...terms,
         baskets,
         state,
-        changeableUntil: cutoffOf(day, context.calendar.cutoffHours, timeZone).toISOString(),
+        changeableUntil: cutoffOf(
+          day,
+          context.calendar.cutoffHours,
+          timeZone,
+          context.cutoffRule,
+        ).toISOString(),
       });
     }
   }
@@ -279,7 +292,7 @@ export const maxAbsenceWithdrawalsPerSeason = 10;
  */
 export function absenceWithdrawalRefusal(
   subscription: Pick<Subscription, 'status' | 'absences' | 'withdrawnAbsences'>,
-  context: Pick<ScheduleContext, 'calendar' | 'timeZone'>,
+  context: Pick<ScheduleContext, 'calendar' | 'timeZone' | 'cutoffRule'>,
   day: IsoDate,
   now: Date,
 ): Localized | undefined {
@@ -296,7 +309,12 @@ export function absenceWithdrawalRefusal(
       en: `No absence is recorded for ${formatDay(day, 'en')}: nothing to undo.`,
     };
   }
-  const changeableUntil = cutoffOf(day, context.calendar.cutoffHours, timeZone).toISOString();
+  const changeableUntil = cutoffOf(
+    day,
+    context.calendar.cutoffHours,
+    timeZone,
+    context.cutoffRule,
+  ).toISOString();
   if (Date.parse(changeableUntil) <= now.getTime()) {
     return {
       fr: `Trop tard : cette absence pouvait être annulée ${changeDeadline(changeableUntil, timeZone).fr}. Le panier de ce jour-là est déjà prévu sans vous.`,

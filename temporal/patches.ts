@@ -152,4 +152,12 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     added: { commit: '5d551b3', on: '2026-12-05' },
     retireWhen: `no subscriptionWorkflow run started before that day is still pending a decision or its first record: applications are decided within weeks, but check, as for ${subscriptionRule}.`,
   },
+  {
+    id: 'cutoff-last-day-included',
+    workflows: ['subscriptionWorkflow'],
+    change:
+      'A delivery can be changed until the end of its last day, included (the garden’s notice counted in whole days, the cutoff at the garden’s midnight); runs started before keep exactly the garden’s hours before the day’s midnight.',
+    added: { commit: '82da801', on: '2026-12-05' },
+    retireWhen: `${subscriptionRule}.`,
+  },
 ];

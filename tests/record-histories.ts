@@ -24,6 +24,7 @@ import {
   decideUpdate,
   pauseUpdate,
   reportAbsencesUpdate,
+  withdrawAbsenceUpdate,
   subscriptionWorkflowId,
   subscriptionWorkflowType,
   type SubscriptionWorkflowInput,
@@ -172,6 +173,19 @@ await worker.runUntil(async () => {
     },
     { linkAccount: { userId: 'kc-history-ack' }, acknowledge: true },
   );
+  // Patch cutoff-last-day-included: a member reports an absence, takes it back before the
+  // cutoff (the last day included), then cancels.
+  await scenario('subscription-absence-taken-back', `m-${randomUUID().slice(0, 6)}`, async (handle) => {
+    await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
+    await handle.executeUpdate(reportAbsencesUpdate, {
+      args: [{ dates: [startDate], actor: staff }],
+    });
+    await env.sleep('1 hour');
+    await handle.executeUpdate(withdrawAbsenceUpdate, { args: [{ date: startDate, actor: staff }] });
+    await env.sleep('1 hour');
+    await handle.executeUpdate(cancelUpdate, { args: [{ origin: 'member', actor: staff }] });
+    await handle.result();
+  });
   // Patch tell-prepared-weeks in the settings broadcast: the garden's calendar changed, the
   // prepared weeks and the running subscriptions hear of it.
   const broadcast = new URL('../temporal/histories/garden-settings-broadcast.json', import.meta.url);

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { preparableWeeks } from '../../domain/delivery-week.ts';
+import type { CutoffRule } from '../../domain/delivery-calendar.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
 import {
   absencesRefusal,
@@ -141,6 +142,9 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   if (!input.carried && !patched('subscription-lifecycle')) return legacySubscriptionFlow(input);
 
   const workflowId = workflowInfo().workflowId;
+  // Runs started before the rule « until the last day, included » keep the cutoff they ran
+  // with (exactly the garden's hours before the day), so their histories replay as recorded.
+  const cutoffRule: CutoffRule = patched('cutoff-last-day-included') ? 'last-day-included' : 'hours-before';
   const persevere = createPerseverance();
   let subscription: Subscription = input.carried?.subscription ?? {
     id: input.subscriptionId,
@@ -167,7 +171,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   const now = () => new Date();
   const timeZone = () => garden?.timeZone ?? gardenTimeZone;
   const today = () => gardenDay(now(), timeZone());
-  const scheduleContext = (): ScheduleContext | undefined => garden && scheduleContextOf(garden);
+  const scheduleContext = (): ScheduleContext | undefined =>
+    garden && { ...scheduleContextOf(garden), cutoffRule };
   function requireContext(): ScheduleContext {
     const context = scheduleContext();
     if (!context) refuse(preparing);
