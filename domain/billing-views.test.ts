@@ -134,6 +134,8 @@ describe('the next step of an open invoice', () => {
   it('announces a charge at the due date only to a household with a card or mandate', () => {
     expect(step('scheduled', true)).toEqual({ step: 'charge', on: '2026-11-15' });
     expect(step('scheduled', false)).toEqual({ step: 'pay-manually', on: '2026-11-15' });
+    // The due day itself is the last day to pay by hand: still « au plus tard le » that day.
+    expect(step('scheduled', false, today, undefined)).toEqual({ step: 'pay-manually', on: today });
     // Past due, nobody to charge: the garden waits for a cheque, cash or a transfer.
     expect(step('scheduled', false, '2026-11-01', '2026-11-01T07:00:00.000Z')).toEqual({
       step: 'awaiting-payment',

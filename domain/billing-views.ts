@@ -56,7 +56,7 @@ export type Collection = Omit<Type.Static<typeof Collection>, 'phase'> & { phase
  * - `retry` (on `on`): a failed charge is tried again;
  * - `charging`, `bank`: a charge is under way, or the bank has yet to answer (SEPA);
  * - `pay-manually`: no means of payment saved, to be paid by cheque, cash or transfer
- *   (before `on`, the due date, when not yet due);
+ *   (by `on`, the due date, that day included, when not yet past);
  * - `awaiting-payment`: past due without a means of payment: the member was reminded, the
  *   garden waits for a cheque, cash or a transfer;
  * - `method-saved`: it waited for such a payment, but a card or mandate was saved since:

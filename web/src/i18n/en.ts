@@ -871,7 +871,7 @@ export const en: Messages = {
     retry: 'Next try on {date}',
     charging: 'Payment in progress',
     bank: 'Waiting for the bank',
-    payManually: 'To pay by cheque, cash or transfer before {date}',
+    payManually: 'To pay by cheque, cash or transfer by {date}',
     awaitingPayment: 'Waiting for payment (no means of payment saved)',
     methodSaved: 'A means of payment was saved since: try the debit again',
     decision: 'Waiting for a staff decision',

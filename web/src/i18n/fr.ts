@@ -888,7 +888,7 @@ export const fr = {
     retry: 'Nouvel essai le {date}',
     charging: 'Paiement en cours',
     bank: 'En attente de la banque',
-    payManually: 'À régler par chèque, espèces ou virement avant le {date}',
+    payManually: 'À régler par chèque, espèces ou virement au plus tard le {date}',
     awaitingPayment: 'En attente de paiement (aucun moyen de paiement enregistré)',
     methodSaved: 'Moyen de paiement enregistré depuis : relancez le prélèvement',
     decision: 'Décision de l’équipe attendue',
