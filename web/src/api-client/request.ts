@@ -1,5 +1,5 @@
 import type { InputIssue } from '../../../domain/validation.ts';
-import { endLocalSession, freshToken, SessionLostError } from '../auth/keycloak.ts';
+import { endLocalSession, freshToken, SessionLostError, tokenInHand } from '../auth/keycloak.ts';
 import { currentLocale, translate } from '../i18n/index.ts';
 import { useToastStore } from '../stores/toasts.ts';
 
@@ -10,6 +10,8 @@ import { useToastStore } from '../stores/toasts.ts';
  * 3. turns any failure into an `ApiError` with a sentence for people (the API's own message
  *    when it gave one, in the caller's language; a French or English one otherwise),
  * 4. shows that sentence in a toast, unless the screen shows it itself (`toast: false`).
+ * A call that must outlive the page (`keepalive: true`, sent as the tab closes) skips step 1:
+ * it goes out at once, before `send` first awaits, with the token in hand.
  */
 
 export const apiBase = '/api';
@@ -55,6 +57,12 @@ export interface RequestOptions {
   responseType?: 'json' | 'blob';
   /** Extra headers (an Idempotency-Key). */
   headers?: Record<string, string>;
+  /**
+   * true for a call sent as the page goes away: the browser finishes it after the page is
+   * gone (fetch `keepalive`), and it leaves at once with the token in hand (no refresh, nothing
+   * awaited before the fetch). Without a valid token it is not sent: a session_lost ApiError.
+   */
+  keepalive?: boolean;
 }
 
 export interface Answer<T> {
@@ -120,7 +128,15 @@ export async function send<T>(
   };
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
 
-  if (options.signedIn !== false) {
+  if (options.signedIn !== false && options.keepalive) {
+    const token = tokenInHand();
+    if (!token) {
+      const lost = new ApiError(401, 'session_lost', translate('errors.sessionExpired'));
+      tell(lost, options);
+      throw lost;
+    }
+    headers.Authorization = `Bearer ${token}`;
+  } else if (options.signedIn !== false) {
     try {
       const token = await freshToken();
       if (token) headers.Authorization = `Bearer ${token}`;
@@ -139,6 +155,7 @@ export async function send<T>(
       headers,
       ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.keepalive ? { keepalive: true } : {}),
     });
   } catch (error) {
     if (isAbort(error)) throw error;

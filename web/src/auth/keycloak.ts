@@ -77,6 +77,20 @@ export async function freshToken(): Promise<string | undefined> {
   return keycloak.token;
 }
 
+/**
+ * The token as it is now, without asking Keycloak: for a call that cannot wait (sent while
+ * the page is closing). Undefined when nobody is signed in or it expires within
+ * `minValidity` seconds; a screen that may need one keeps it fresh with `freshToken` first.
+ */
+export function tokenInHand(minValidity = 5): string | undefined {
+  if (!keycloak?.authenticated || !keycloak.token) return undefined;
+  try {
+    return keycloak.isTokenExpired(minValidity) ? undefined : keycloak.token;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Forgets the tokens and tells the listeners (refresh failed, or the API refused the token). */
 export function endLocalSession(): void {
   keycloak?.clearToken();

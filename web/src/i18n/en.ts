@@ -180,6 +180,9 @@ export const en: Messages = {
     secondsLeft: '{seconds} s',
     undo: 'Undo',
     undoLabel: 'Undo the decision for {name}',
+    approveUnsent: 'Approving {name} was not sent: the page was left first. The application still waits.',
+    waitlistUnsent:
+      'Putting {name} on the waiting list was not sent: the page was left first. The application still waits.',
   },
   subscription: {
     title: 'Subscription',

@@ -182,6 +182,10 @@ export const fr = {
     secondsLeft: '{seconds} s',
     undo: 'Annuler',
     undoLabel: 'Annuler la décision pour {name}',
+    approveUnsent:
+      'La validation de {name} n’a pas été envoyée : la page a été quittée avant. La demande attend toujours.',
+    waitlistUnsent:
+      'La mise sur liste d’attente de {name} n’a pas été envoyée : la page a été quittée avant. La demande attend toujours.',
   },
   subscription: {
     title: 'Abonnement',

@@ -45,6 +45,7 @@ describe('the staff inbox', () => {
     vi.useRealTimers();
     vi.unstubAllGlobals();
     document.body.innerHTML = '';
+    sessionStorage.clear();
   });
 
   it('lists what waits, oldest first, with how full each depot is', async () => {
@@ -195,6 +196,43 @@ describe('the staff inbox', () => {
     expect(api.calls.filter((call) => call.method === 'POST')).toMatchObject([
       { body: { decision: 'approve' } },
     ]);
+  });
+
+  it('says on the card that an approval was not sent when the tab went away without a token', async () => {
+    // Nobody signed in to Keycloak here: no token in hand as the tab closes.
+    const { wrapper, api } = await mountPage((call) =>
+      call.method === 'POST'
+        ? { body: aSubscription({ status: 'active', revision: 2 }) }
+        : inboxOf(aSubscription()),
+    );
+    handTimers();
+    await wrapper.get('[data-testid="approve-button"]').trigger('click');
+    window.dispatchEvent(new Event('pagehide'));
+    await vi.advanceTimersByTimeAsync(decisionDelay * 2);
+    expect(api.calls.some((call) => call.method === 'POST')).toBe(false);
+    expect(status(wrapper)).toBe('pending');
+    expect(wrapper.get('[data-testid="unsent-decision"]').text()).toBe(
+      'La validation de Élodie Bérard n’a pas été envoyée : la page a été quittée avant. La demande attend toujours.',
+    );
+    // Approved again, it waits for « Annuler » as before, and the notice goes.
+    await wrapper.get('[data-testid="approve-button"]').trigger('click');
+    expect(wrapper.find('[data-testid="unsent-decision"]').exists()).toBe(false);
+    await vi.advanceTimersByTimeAsync(decisionDelay);
+    expect(api.calls.filter((call) => call.method === 'POST')).toMatchObject([
+      { body: { decision: 'approve' } },
+    ]);
+  });
+
+  it('still says so after a reload of the tab', async () => {
+    sessionStorage.setItem(
+      'cocagne.deferred-decisions',
+      JSON.stringify({ [aSubscription().id]: { decision: 'waitlist' } }),
+    );
+    const { wrapper } = await mountPage(() => inboxOf(aSubscription()));
+    expect(wrapper.get('[data-testid="unsent-decision"]').text()).toContain(
+      'La mise sur liste d’attente de Élodie Bérard n’a pas été envoyée',
+    );
+    expect(status(wrapper)).toBe('pending');
   });
 
   it('says when nothing waits', async () => {

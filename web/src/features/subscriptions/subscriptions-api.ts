@@ -59,12 +59,20 @@ export async function applyForSubscription(gardenId: string, application: Subscr
   return { subscription: answer.data, recorded: answer.status === 201 };
 }
 
-/** Errors are toasted by the request chain: the store rolls its optimistic change back. */
+/**
+ * Errors are toasted by the request chain: the store rolls its optimistic change back.
+ * `keepalive` when sent as the page goes away (see `RequestOptions.keepalive`).
+ */
 export const decideOnSubscription = (
   gardenId: string,
   subscriptionId: string,
   decision: SubscriptionDecisionInput,
-) => request<SubscriptionView>('POST', `${one(gardenId, subscriptionId)}/decision`, { body: decision });
+  options: { keepalive?: boolean } = {},
+) =>
+  request<SubscriptionView>('POST', `${one(gardenId, subscriptionId)}/decision`, {
+    body: decision,
+    ...options,
+  });
 
 /** The coming delivery days, absences, pause and changes applied. */
 export const nextDeliveries = (gardenId: string, subscriptionId: string, count = 8) =>

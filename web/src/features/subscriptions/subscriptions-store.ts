@@ -142,6 +142,7 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
   async function decide(
     id: string,
     decision: SubscriptionDecisionInput,
+    options: { keepalive?: boolean } = {},
   ): Promise<SubscriptionView | undefined> {
     const before = byId.value[id];
     if (!before || isDeciding(id)) return undefined;
@@ -165,10 +166,12 @@ export const useSubscriptionStore = defineStore('subscriptions', () => {
     };
     try {
       return await orProblem(async () => {
-        const decided = await api.decideOnSubscription(requireGardenId(), id, {
-          decision: decision.decision,
-          ...(reason ? { reason } : {}),
-        });
+        const decided = await api.decideOnSubscription(
+          requireGardenId(),
+          id,
+          { decision: decision.decision, ...(reason ? { reason } : {}) },
+          options,
+        );
         delete deciding.value[id];
         const kept = remember(decided);
         const name = kept.memberName ?? '';
