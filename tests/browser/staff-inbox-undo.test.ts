@@ -7,7 +7,12 @@ import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
 describe('staff can take back an approval from the inbox for a few seconds', () => {
   let api: TestApi;
   let browser: Browser;
-  const applications: Record<'berthe' | 'claude' | 'denise', string> = { berthe: '', claude: '', denise: '' };
+  const applications: Record<'berthe' | 'claude' | 'denise' | 'emile', string> = {
+    berthe: '',
+    claude: '',
+    denise: '',
+    emile: '',
+  };
 
   const statusOf = async (id: string) => (await api.store.subscriptions.get(api.gardenId, id))?.status;
 
@@ -33,6 +38,7 @@ describe('staff can take back an approval from the inbox for a few seconds', () 
     applications.berthe = await apply('Berthe');
     applications.claude = await apply('Claude');
     applications.denise = await apply('Denise');
+    applications.emile = await apply('Émile');
   });
 
   afterAll(async () => {
@@ -113,5 +119,28 @@ describe('staff can take back an approval from the inbox for a few seconds', () 
     expect(sent).toEqual([applications.claude, applications.denise]);
     expect(await statusOf(applications.berthe)).toBe('pending');
     await page.close();
+  });
+
+  it('sends a waiting approval when the tab is closed at once, without « beforeunload » (iOS Safari)', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
+    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await page.goto(`${baseUrl}/equipe/a-valider`);
+    const emile = page.locator(`[data-testid="inbox-item"][data-subscription-id="${applications.emile}"]`);
+    await expect
+      .poll(
+        async () => {
+          if ((await emile.count()) === 0) await page.getByTestId('refresh-inbox').click();
+          return emile.count();
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toBe(1);
+    await emile.getByTestId('approve-button').click();
+    await emile.getByTestId('undo-decision').waitFor({ timeout: 2_000 });
+    // Closed well within the delay, and no chance to ask to stay: the decision still arrives.
+    await page.close({ runBeforeUnload: false });
+    await expect.poll(() => statusOf(applications.emile), { timeout: 30_000 }).toBe('active');
   });
 });
