@@ -47,4 +47,38 @@ describe('the member list', () => {
     expect(members.list.status).toBe('active');
     expect(members.page.map((member) => member.id)).toEqual(['m-1']);
   });
+
+  it('puts only a page number in the address, the cursors (they hold names) stay in memory', async () => {
+    const { wrapper, router, listCalls } = await mountAt('/equipe/adherents?statut=active');
+    await wrapper.get('[data-testid="next-page"]').trigger('click');
+    await flushPromises();
+    await wrapper.get('[data-testid="next-page"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/equipe/adherents?statut=active&page=3');
+    expect(wrapper.get('[data-testid="member-row"]').text()).toContain('Nom3');
+    expect(listCalls().map((call) => call.query.get('cursor'))).toEqual([null, 'c-2', 'c-3']);
+
+    // Back, then forward again (the browser's buttons): the cursors kept serve again.
+    await router.replace('/equipe/adherents?statut=active');
+    await flushPromises();
+    await router.replace('/equipe/adherents?statut=active&page=3');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="member-row"]').text()).toContain('Nom3');
+    expect(listCalls().map((call) => call.query.get('cursor'))).toEqual([null, 'c-2', 'c-3', null, 'c-3']);
+    expect(listCalls().every((call) => call.query.get('status') === 'active')).toBe(true);
+
+    await wrapper.get('[data-testid="previous-page"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.fullPath).toBe('/equipe/adherents?statut=active&page=2');
+    expect(wrapper.get('[data-testid="page-number"]').text()).toContain('2');
+  });
+
+  it('a page not walked in this tab (a reload, a shared link) shows the first, filters kept', async () => {
+    const { wrapper, router, listCalls } = await mountAt('/equipe/adherents?statut=active&page=3');
+    expect(listCalls()).toHaveLength(1);
+    expect(listCalls()[0]?.query.get('cursor')).toBeNull();
+    expect(listCalls()[0]?.query.get('status')).toBe('active');
+    expect(router.currentRoute.value.fullPath).toBe('/equipe/adherents?statut=active');
+    expect(wrapper.get('[data-testid="member-row"]').text()).toContain('Nom1');
+  });
 });

@@ -17,6 +17,23 @@ import { requireGardenId } from '../../stores/session.ts';
 export const membersPerPage = 25;
 
 /**
+ * The cursors walked once a page read with `cursors` gave `next`: those already known beyond it
+ * stay while they follow the same path (back then forward again), else the path starts anew.
+ */
+function walkedAfter(
+  walked: (string | undefined)[],
+  cursors: (string | undefined)[],
+  next: string | undefined,
+): (string | undefined)[] {
+  const depth = cursors.length;
+  const onPath =
+    walked.length >= depth && cursors.every((cursor, index) => walked[index] === cursor);
+  const known = onPath ? walked : [...cursors];
+  if (next === undefined) return [...cursors];
+  return known[depth] === next ? known : [...cursors, next];
+}
+
+/**
  * Members: the list the staff browse (a search and a page at a time) and the records read
  * one by one. The API pages with opaque cursors that only go forward, so going back uses the
  * stack of cursors of the pages already seen.
@@ -34,6 +51,12 @@ export const useMemberStore = defineStore('members', () => {
     ids: [] as string[],
     /** The cursor each visited page was read with; the last one is the current page's. */
     cursors: [undefined] as (string | undefined)[],
+    /**
+     * The cursors of every page walked for this search and filters, also those after the page
+     * shown when staff went back: the address keeps only a page number, since a cursor holds a
+     * member's name (it would end in the history, shared links and logs); here, in memory.
+     */
+    walked: [undefined] as (string | undefined)[],
     nextCursor: undefined as string | undefined,
     loading: false,
     loaded: false,
@@ -78,6 +101,7 @@ export const useMemberStore = defineStore('members', () => {
           list.ids = answer.members.map((member) => member.id);
           list.cursors = cursors;
           list.nextCursor = answer.nextCursor;
+          list.walked = walkedAfter(list.walked, cursors, answer.nextCursor);
           list.total = answer.total;
           list.loaded = true;
         },
@@ -99,21 +123,28 @@ export const useMemberStore = defineStore('members', () => {
   /** First page of the list for a search text ('' for everyone). */
   function searchFor(text: string): Promise<void> {
     list.search = text;
+    list.walked = [undefined];
     return readPage([undefined]);
   }
 
   /**
-   * The list for a search and filters, from the pages already walked (cursors after the first,
-   * as the address keeps them) or from the first.
+   * The list for a search and filters at a page (1 the first): a page walked since these filters
+   * were set is read with the cursor kept in memory; another one (a reload on page 3) shows the
+   * first page, filters kept. Resolves to the page number asked of the API.
    */
-  function show(
+  async function show(
     wanted: { search: string; status: MemberStanding | ''; depotId: string },
-    cursors: string[] = [],
-  ): Promise<void> {
+    pageNumber = 1,
+  ): Promise<number> {
+    const same =
+      list.search === wanted.search && list.status === wanted.status && list.depotId === wanted.depotId;
+    if (!same) list.walked = [undefined];
     list.search = wanted.search;
     list.status = wanted.status;
     list.depotId = wanted.depotId;
-    return readPage([undefined, ...cursors]);
+    const cursors = pageNumber <= list.walked.length ? list.walked.slice(0, pageNumber) : [undefined];
+    await readPage(cursors);
+    return cursors.length;
   }
 
   /** The current page again (after a change, or a failure). */
