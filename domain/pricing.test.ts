@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatEuros } from './money.ts';
-import { defaultPricing, monthlyEstimate, offerPrices } from './pricing.ts';
+import { defaultPricing, installments, monthlyEstimate, offerPrices, seasonCharge } from './pricing.ts';
 
 describe('what a subscription costs, as people deciding to join read it', () => {
   it('estimates a month from the basket price and the deliveries of an average month', () => {
@@ -37,5 +37,39 @@ describe('what a subscription costs, as people deciding to join read it', () => 
       billing: 'monthly',
       installments: 1,
     });
+  });
+});
+
+describe('what season billing charges, as people deciding to join read it', () => {
+  const season = { ...defaultPricing, billing: 'season' as const, installments: 3 };
+
+  it("is the season's baskets at the price, split in installments of whole cents", () => {
+    // 20 medium baskets at 17 €: 340 €, three installments of 113,34 €, 113,33 €, 113,33 €.
+    expect(seasonCharge(season, 'medium', 20)).toEqual({
+      total: 34_000,
+      count: 3,
+      installment: 11_334,
+      otherInstallments: 11_333,
+    });
+    // At the solidarity tier: 20 × 8,50 €.
+    expect(seasonCharge(season, 'medium', 20, 'solidaire').total).toBe(17_000);
+    // One installment: the whole season at once.
+    expect(seasonCharge({ ...season, installments: 1 }, 'small', 26)).toEqual({
+      total: 31_200,
+      count: 1,
+      installment: 31_200,
+      otherInstallments: 31_200,
+    });
+  });
+
+  it('gives the same amounts as the invoices issued, which add up to the total', () => {
+    for (const count of [1, 3, 7, 10, 12]) {
+      const charge = seasonCharge({ ...season, installments: count }, 'large', 23);
+      const issued = installments(charge.total, count, '2027-04-01').map((part) => part.amount);
+      expect(issued[0]).toBe(charge.installment);
+      expect(issued.at(-1)).toBe(charge.otherInstallments);
+      expect(issued.reduce((sum, amount) => sum + amount, 0)).toBe(charge.total);
+      expect(Number.isInteger(charge.installment) && Number.isInteger(charge.otherInstallments)).toBe(true);
+    }
   });
 });

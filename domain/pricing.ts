@@ -153,6 +153,29 @@ export function monthlyEstimate(
   return cents(Math.round((basketPrice(pricing, size, tierId) * deliveriesPerYear[frequency]) / 12));
 }
 
+/**
+ * What season billing charges a subscription: its baskets of the season (`deliveries`, from its
+ * start to the season's end) at the household's price, in the garden's number of installments.
+ * `installment` is the first one's amount; when the total does not split evenly, the first ones
+ * carry one cent more than the `otherInstallments` (as `installments` issues them).
+ */
+export function seasonCharge(
+  pricing: Pick<Pricing, 'basketPrices' | 'solidarityTiers' | 'installments'>,
+  size: BasketSize,
+  deliveries: number,
+  tierId?: string,
+): { total: Cents; count: number; installment: Cents; otherInstallments: Cents } {
+  const total = multiplyCents(basketPrice(pricing, size, tierId), deliveries);
+  const count = pricing.installments;
+  const base = Math.floor(total / count);
+  return {
+    total,
+    count,
+    installment: cents(base + (total % count > 0 ? 1 : 0)),
+    otherInstallments: cents(count === 1 ? total : base),
+  };
+}
+
 /** Invoice lines for baskets delivered: one line per size and price, quantities summed. */
 export function basketLines(
   delivered: ReadonlyArray<{ basketSize: BasketSize; baskets: number }>,

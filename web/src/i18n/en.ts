@@ -448,6 +448,14 @@ export const en: Messages = {
       '{price} a basket, {frequency} ({count} deliveries a year); only the baskets delivered are billed.',
     estimateTier: '{label}: about {amount} a month, if the garden’s team gives it to you.',
     estimateFee: 'Plus the membership: {amount} a year.',
+    seasonEstimate: '{amount} for the {season} season',
+    seasonBasis: '{price} a basket, {frequency}: {count} baskets from the start date to the end of the season.',
+    seasonInstallments: 'Paid in {count} installments of {amount}.',
+    seasonInstallmentsUneven: 'Paid in {count} installments of {first} or {other} (to the cent).',
+    seasonOnce: 'Paid at once.',
+    seasonTier: '{label}: {amount} for the season, if the garden’s team gives it to you.',
+    seasonChooseStart:
+      '{price} a basket, {frequency}. Choose a pick-up point and a start date: the baskets from the start date to the end of the season are billed at once. | {price} a basket, {frequency}. Choose a pick-up point and a start date: the baskets from the start date to the end of the season are billed in {count} installments.',
     visitorLead:
       'Choose a garden to see its pick-up points, seasons and prices. To join, then create your account.',
     joinWithAccount:

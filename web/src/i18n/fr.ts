@@ -454,6 +454,14 @@ export const fr = {
       '{price} le panier, {frequency} ({count} livraisons par an) ; seuls les paniers livrés sont facturés.',
     estimateTier: '{label} : environ {amount} par mois, si l’équipe du jardin vous l’accorde.',
     estimateFee: 'Plus l’adhésion : {amount} par an.',
+    seasonEstimate: '{amount} pour la saison {season}',
+    seasonBasis: '{price} le panier, {frequency} : {count} paniers de la date de début à la fin de la saison.',
+    seasonInstallments: 'Réglé en {count} versements de {amount}.',
+    seasonInstallmentsUneven: 'Réglé en {count} versements de {first} ou {other} (au centime près).',
+    seasonOnce: 'Réglé en une fois.',
+    seasonTier: '{label} : {amount} pour la saison, si l’équipe du jardin vous l’accorde.',
+    seasonChooseStart:
+      '{price} le panier, {frequency}. Choisissez un point de dépôt et une date de début : les paniers de la date de début à la fin de la saison sont facturés en une fois. | {price} le panier, {frequency}. Choisissez un point de dépôt et une date de début : les paniers de la date de début à la fin de la saison sont facturés en {count} versements.',
     visitorLead:
       'Choisissez un jardin pour voir ses points de dépôt, ses saisons et ses tarifs. Pour adhérer, créez ensuite votre compte.',
     joinWithAccount:

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkApplicationForm, eligibleStartDates, emptyApplicationForm } from './application-form.ts';
+import {
+  checkApplicationForm,
+  eligibleStartDates,
+  emptyApplicationForm,
+  seasonDeliveries,
+} from './application-form.ts';
 
 const today = '2026-11-24'; // a Tuesday
 const offer = {
@@ -26,6 +31,19 @@ describe('application form', () => {
       '2027-01-01',
       '2027-01-08',
     ]);
+  });
+
+  it('counts the baskets of the season from the start day, as season billing does', () => {
+    // Tuesdays from 8 December to the season's end on 10 January: 8, 15, 22, 29 Dec and 5 Jan.
+    expect(seasonDeliveries(offer, 2, 'weekly', '2026-12-08')).toEqual({ seasonId: '2026-2027', count: 5 });
+    // Every other week from 8 December: 8, 22 Dec and 5 Jan.
+    expect(seasonDeliveries(offer, 2, 'fortnightly', '2026-12-08')).toEqual({
+      seasonId: '2026-2027',
+      count: 3,
+    });
+    // Fridays from 27 November, week 49 closed: 27 Nov, 11, 18, 25 Dec, 1 and 8 Jan.
+    expect(seasonDeliveries(offer, 5, 'weekly', '2026-11-27')?.count).toBe(6);
+    expect(seasonDeliveries(offer, 5, 'weekly', '2027-02-05')).toBeUndefined();
   });
 
   it('starts with the names and email of the account, editable', () => {

@@ -1,5 +1,7 @@
 import { addDays, type IsoDate } from '../../../../domain/calendar.ts';
-import { isDeliveryDay } from '../../../../domain/delivery-calendar.ts';
+import { isDeliveryDay, seasonOf } from '../../../../domain/delivery-calendar.ts';
+import { deliverySchedule } from '../../../../domain/delivery-schedule.ts';
+import type { Frequency } from '../../../../domain/subscription.ts';
 import type { Locale } from '../../../../domain/locale.ts';
 import type { InputIssue } from '../../../../domain/validation.ts';
 import type { ApplicationInput, GardenOffer } from './joining-api.ts';
@@ -62,6 +64,35 @@ export function eligibleStartDates(
     if (isDeliveryDay(offer, deliveryWeekday, day)) dates.push(day);
   }
   return dates;
+}
+
+/**
+ * The baskets a subscription starting on `startDate` receives in that season, counted as season
+ * billing counts them (its start to the season's end, closed weeks out, every other week when
+ * fortnightly); undefined when the day is in no season.
+ */
+export function seasonDeliveries(
+  offer: Pick<GardenOffer, 'seasons' | 'closedWeeks'>,
+  deliveryWeekday: number,
+  frequency: Frequency,
+  startDate: IsoDate,
+): { seasonId: string; count: number } | undefined {
+  const season = seasonOf(offer, startDate);
+  if (!season) return undefined;
+  const deliveries = deliverySchedule(
+    { startDate, depotId: 'chosen', basketSize: 'medium', frequency },
+    {
+      calendar: { seasons: offer.seasons, closedWeeks: offer.closedWeeks, cutoffHours: 0 },
+      depotWeekdays: { chosen: deliveryWeekday },
+      absencePolicy: 'donated',
+    },
+    startDate,
+    season.end,
+  );
+  return {
+    seasonId: season.id,
+    count: deliveries.filter((delivery) => delivery.state === 'delivery').length,
+  };
 }
 
 const consentRefusal = {
