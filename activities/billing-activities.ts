@@ -365,16 +365,20 @@ export function createBillingActivities(deps: {
     async printInvoice(input: { gardenId: string; invoiceNumber: number }): Promise<string> {
       const invoice = await requireInvoice(input.gardenId, input.invoiceNumber);
       if (invoice.documentKey) return invoice.documentKey;
-      const [pricing, member] = await Promise.all([
+      const [pricing, member, garden] = await Promise.all([
         store.settings.pricing(input.gardenId),
         store.members.get(input.gardenId, invoice.memberId),
+        store.gardens.get(input.gardenId),
       ]);
+      const contact = await store.settings.contact(input.gardenId, garden);
       const address = member?.address
         ? `${member.address.street}, ${member.address.postalCode} ${member.address.city}`
         : undefined;
       const bytes = await invoicePdf({
         invoice,
         legal: pricing.legal,
+        ...(contact.payment ? { payment: contact.payment } : {}),
+        ...(contact.address ? { gardenAddress: contact.address } : {}),
         member: {
           name: member ? memberDisplayName(member) : invoice.memberId,
           ...(address ? { address } : {}),

@@ -2,12 +2,17 @@ import { formatDay } from '../../domain/calendar.ts';
 import { invoiceLabel, type Invoice } from '../../domain/invoices.ts';
 import { cents, formatEuros } from '../../domain/money.ts';
 import type { LegalDetails } from '../../domain/pricing.ts';
+import { formatIban, type GardenContact } from '../../domain/garden-contact.ts';
 import { printableTablePdf, type PrintableTable } from './printable-table.ts';
 
 export interface InvoiceDocumentInput {
   invoice: Invoice;
   legal: LegalDetails;
   member: { name: string; address?: string };
+  /** How to pay without a card, when the garden has said (its contact settings). */
+  payment?: GardenContact['payment'];
+  /** The garden's postal address: where cheques go when the garden names no other. */
+  gardenAddress?: string;
 }
 
 const euros = (amount: number) => formatEuros(cents(amount));
@@ -26,7 +31,8 @@ export function invoiceDocumentModel(input: InvoiceDocumentInput): PrintableTabl
       `${legal.name} — ${legal.address} — SIRET ${legal.siret}`,
       `Adhérent : ${member.name}${member.address ? `, ${member.address}` : ''}`,
       `Objet : ${invoice.subject}`,
-      `Émise le ${formatDay(invoice.issuedOn)} — à régler avant le ${formatDay(invoice.dueOn)}`,
+      `Émise le ${formatDay(invoice.issuedOn)} — à régler au plus tard le ${formatDay(invoice.dueOn)}`,
+      ...paymentLines(input, label),
     ],
     columns: [
       { header: 'Désignation', width: 6 },
@@ -46,6 +52,18 @@ export function invoiceDocumentModel(input: InvoiceDocumentInput): PrintableTabl
     footer: `${label} — ${legal.vatNote || 'Montants en euros TTC'}`,
     empty: 'Aucune ligne.',
   };
+}
+
+/** Without a card or mandate: the transfer (with the reference to give) and the cheque. */
+function paymentLines(input: InvoiceDocumentInput, label: string): string[] {
+  const payment = input.payment;
+  if (!payment) return [];
+  const bic = payment.bic ? ` — BIC ${payment.bic}` : '';
+  const chequeTo = payment.chequeAddress || input.gardenAddress;
+  return [
+    `Par virement : ${payment.payee} — IBAN ${formatIban(payment.iban)}${bic} — référence à indiquer : ${label}`,
+    `Par chèque à l'ordre de ${payment.payee}${chequeTo ? `, à envoyer à : ${chequeTo}` : ''}`,
+  ];
 }
 
 export function invoicePdf(input: InvoiceDocumentInput): Promise<Uint8Array> {

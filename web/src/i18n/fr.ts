@@ -1015,7 +1015,7 @@ export const fr = {
     overdue: 'dont {amount} en retard',
     upToDate: 'Vous êtes à jour : rien à payer.',
     none: 'Pas encore de facture.',
-    dueOn: 'À payer avant le {date}',
+    dueOn: 'À payer au plus tard le {date}',
     partlyPaid: '{paid} déjà payés, reste {left}',
     download: 'Télécharger le PDF',
     notPrinted: 'PDF bientôt disponible',
