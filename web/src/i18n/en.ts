@@ -449,7 +449,8 @@ export const en: Messages = {
     estimateTier: '{label}: about {amount} a month, if the garden’s team gives it to you.',
     estimateFee: 'Plus the membership: {amount} a year.',
     seasonEstimate: '{amount} for the {season} season',
-    seasonBasis: '{price} a basket, {frequency}: {count} baskets from the start date to the end of the season.',
+    seasonBasis:
+      '{price} a basket, {frequency}: {count} baskets from the start date to the end of the season.',
     seasonInstallments: 'Paid in {count} installments of {amount}.',
     seasonInstallmentsUneven: 'Paid in {count} installments of {first} or {other} (to the cent).',
     seasonOnce: 'Paid at once.',

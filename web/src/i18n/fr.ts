@@ -455,7 +455,8 @@ export const fr = {
     estimateTier: '{label} : environ {amount} par mois, si l’équipe du jardin vous l’accorde.',
     estimateFee: 'Plus l’adhésion : {amount} par an.',
     seasonEstimate: '{amount} pour la saison {season}',
-    seasonBasis: '{price} le panier, {frequency} : {count} paniers de la date de début à la fin de la saison.',
+    seasonBasis:
+      '{price} le panier, {frequency} : {count} paniers de la date de début à la fin de la saison.',
     seasonInstallments: 'Réglé en {count} versements de {amount}.',
     seasonInstallmentsUneven: 'Réglé en {count} versements de {first} ou {other} (au centime près).',
     seasonOnce: 'Réglé en une fois.',

@@ -26,8 +26,7 @@ function walkedAfter(
   next: string | undefined,
 ): (string | undefined)[] {
   const depth = cursors.length;
-  const onPath =
-    walked.length >= depth && cursors.every((cursor, index) => walked[index] === cursor);
+  const onPath = walked.length >= depth && cursors.every((cursor, index) => walked[index] === cursor);
   const known = onPath ? walked : [...cursors];
   if (next === undefined) return [...cursors];
   return known[depth] === next ? known : [...cursors, next];
