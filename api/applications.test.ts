@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import type { Member } from '../domain/member.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
-import { testEnvironment } from '../tests/support/environment.ts';
 import {
   claimsOf,
   createAccount,
@@ -10,7 +9,7 @@ import {
   tokenFor,
   type TestAccount,
 } from '../tests/support/keycloak.ts';
-import { emailsTo, ensureSenderIdentity, sesClient, uniqueEmail } from '../tests/support/moto.ts';
+import { emailsTo, ensureTestSender, uniqueEmail } from '../tests/support/moto.ts';
 
 interface ApplicationAnswer {
   subscription: { id: string; memberId: string; status: string; memberName?: string; depotName?: string };
@@ -32,9 +31,7 @@ describe('joining a garden', () => {
 
   beforeAll(async () => {
     api = await startTestApi('joining');
-    const ses = sesClient();
-    await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
-    ses.destroy();
+    await ensureTestSender();
   });
   afterAll(async () => {
     await deleteAccounts(made);

@@ -8,8 +8,7 @@ import type { Product } from '../domain/products.ts';
 import type { BasketSize } from '../domain/subscription.ts';
 import { weekPreparationId } from '../workflows/week/contract.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
-import { testEnvironment } from '../tests/support/environment.ts';
-import { ensureSenderIdentity, sesClient } from '../tests/support/moto.ts';
+import { ensureTestSender } from '../tests/support/moto.ts';
 import type { TestAccount } from '../tests/support/keycloak.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
 
@@ -291,7 +290,7 @@ describe('a delivery week', () => {
   beforeAll(async () => {
     api = await startTestApi('weeks');
     // The week's workflow may remind staff by email at once (early in the week): moto must accept it.
-    await ensureSenderIdentity(sesClient(), testEnvironment().MAIL_FROM ?? '');
+    await ensureTestSender();
 
     // A season around the coming weeks, whatever the default calendar covers.
     const calendar = await api.call(api.accounts.staff, 'GET', gardenUrl('/calendar'));

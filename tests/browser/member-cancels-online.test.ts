@@ -13,8 +13,7 @@ import {
   startBrowserTest,
 } from '../support/browser.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
-import { emailsTo, ensureSenderIdentity, sesClient, uniqueEmail } from '../support/moto.ts';
-import { testEnvironment } from '../support/environment.ts';
+import { emailsTo, ensureTestSender, uniqueEmail } from '../support/moto.ts';
 
 describe('a member cancels online', () => {
   let api: TestApi;
@@ -23,10 +22,7 @@ describe('a member cancels online', () => {
 
   beforeAll(async () => {
     ({ api, browser } = await startBrowserTest('cancel'));
-    // moto forgets verified senders when it restarts.
-    const ses = sesClient();
-    await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
-    ses.destroy();
+    await ensureTestSender();
   });
 
   afterAll(async () => {

@@ -4,9 +4,8 @@ import { addDays, formatDay } from '../../domain/calendar.ts';
 import type { TestApi } from '../support/api.ts';
 import { activeSubscription, baseUrl, scrollWidth, signIn, startBrowserTest } from '../support/browser.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
-import { testEnvironment } from '../support/environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
-import { emailsTo, ensureSenderIdentity, sesClient, uniqueEmail } from '../support/moto.ts';
+import { emailsTo, ensureTestSender, uniqueEmail } from '../support/moto.ts';
 
 /**
  * A member who reads English chooses it in the portal, on a phone, and the next message the
@@ -19,9 +18,7 @@ describe("the language of the garden's messages: the member's choice on a phone,
 
   beforeAll(async () => {
     ({ api, browser } = await startBrowserTest('language-ui'));
-    const ses = sesClient();
-    await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
-    ses.destroy();
+    await ensureTestSender();
   });
 
   afterAll(async () => {

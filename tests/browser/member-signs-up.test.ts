@@ -13,8 +13,7 @@ import {
   webDist,
 } from '../support/browser.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
-import { emailsTo, ensureSenderIdentity, sesClient } from '../support/moto.ts';
-import { testEnvironment } from '../support/environment.ts';
+import { emailsTo, ensureTestSender } from '../support/moto.ts';
 
 /** What a element says, its spaces (the narrow no-break space of « 12,00 € ») made plain. */
 async function textOf(page: Page, testId: string): Promise<string> {
@@ -51,9 +50,7 @@ describe('a person joins a garden online', () => {
     for (let index = 0; index < 6; index++) await createTestGarden(api.store, `signup-neighbour-${index}`);
     await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
     browser = await launchBrowser();
-    const ses = sesClient();
-    await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
-    ses.destroy();
+    await ensureTestSender();
   });
 
   afterAll(async () => {

@@ -94,3 +94,13 @@ export async function ensureSenderIdentity(ses: SESv2Client, mailFrom: string): 
     if (!(error instanceof Error && error.name === 'AlreadyExistsException')) throw error;
   }
 }
+
+/** The test environment's sender (MAIL_FROM), verified in moto before a test that sends mail. */
+export async function ensureTestSender(): Promise<void> {
+  const ses = sesClient();
+  try {
+    await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
+  } finally {
+    ses.destroy();
+  }
+}
