@@ -441,7 +441,7 @@ export const en: Messages = {
     billingMonthly:
       'Each month, only the baskets delivered are billed. The monthly amounts are estimates: 52 deliveries a year every week, 26 every other week.',
     billingSeason:
-      'The season’s baskets are billed in {count} installment. The monthly amounts are estimates: 52 deliveries a year every week, 26 every other week. | The season’s baskets are billed in {count} installments. The monthly amounts are estimates: 52 deliveries a year every week, 26 every other week.',
+      'The baskets from your start date to the end of the season are billed at once. The monthly amounts are not what you pay: they are there to compare (52 deliveries a year every week, 26 every other week). Your season’s amount shows in the application once the start date is chosen. | The baskets from your start date to the end of the season are billed in {count} installments. The monthly amounts are not what you pay: they are there to compare (52 deliveries a year every week, 26 every other week). Your season’s amount shows in the application once the start date is chosen.',
     estimateChoose: 'Choose a basket size to see what your subscription costs.',
     estimate: 'About {amount} a month',
     estimateBasis:

@@ -447,7 +447,7 @@ export const fr = {
     billingMonthly:
       'Chaque mois, seuls les paniers livrés sont facturés. Les montants par mois sont des estimations : 52 livraisons par an chaque semaine, 26 une semaine sur deux.',
     billingSeason:
-      'Les paniers de la saison sont facturés en {count} versement. Les montants par mois sont des estimations : 52 livraisons par an chaque semaine, 26 une semaine sur deux. | Les paniers de la saison sont facturés en {count} versements. Les montants par mois sont des estimations : 52 livraisons par an chaque semaine, 26 une semaine sur deux.',
+      'Les paniers de votre date de début à la fin de la saison sont facturés en une fois. Les montants par mois ne sont pas ce que vous payez : ils servent à comparer (52 livraisons par an chaque semaine, 26 une semaine sur deux). Le montant de votre saison s’affiche dans la demande, une fois la date de début choisie. | Les paniers de votre date de début à la fin de la saison sont facturés en {count} versements. Les montants par mois ne sont pas ce que vous payez : ils servent à comparer (52 livraisons par an chaque semaine, 26 une semaine sur deux). Le montant de votre saison s’affiche dans la demande, une fois la date de début choisie.',
     estimateChoose: 'Choisissez une taille de panier pour voir combien coûte votre abonnement.',
     estimate: 'Environ {amount} par mois',
     estimateBasis:
