@@ -27,15 +27,26 @@ export function isIsoDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
+// Building a formatter costs far more than using one: schedules and feeds ask for hundreds of
+// days, so each formatter is made once.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** One `Intl.DateTimeFormat` for a language tag and options, made on first use and kept. */
+export function dateFormatter(languageTag: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${languageTag} ${JSON.stringify(options)}`;
+  let formatter = formatters.get(key);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat(languageTag, options);
+    formatters.set(key, formatter);
+  }
+  return formatter;
+}
+
 /** The calendar day it is in the garden's time zone at the given instant. */
 export function gardenDay(instant: Date, timeZone = gardenTimeZone): IsoDate {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(instant);
-  return parts;
+  return dateFormatter('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    instant,
+  );
 }
 
 export function addDays(day: IsoDate, count: number): IsoDate {
@@ -56,36 +67,25 @@ export function nextWeekday(day: IsoDate, weekday: number): IsoDate {
   return addDays(day, ahead);
 }
 
-const dayFormatters = new Map<string, Intl.DateTimeFormat>();
-
-/** "mardi 1 décembre 2026" / "Tuesday 1 December 2026". */
-export function formatDay(day: IsoDate, locale: 'fr' | 'en' = 'fr'): string {
-  let formatter = dayFormatters.get(locale);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-    dayFormatters.set(locale, formatter);
-  }
+/**
+ * A calendar day written in the reader's language with the parts asked for ("mardi 1 décembre
+ * 2026", "1 déc. 2026"…): the day as given, whatever the time zone of the machine.
+ */
+export function formatCalendarDay(
+  day: IsoDate,
+  locale: 'fr' | 'en',
+  parts: Omit<Intl.DateTimeFormatOptions, 'timeZone'>,
+): string {
+  const formatter = dateFormatter(locale === 'fr' ? 'fr-FR' : 'en-GB', { ...parts, timeZone: 'UTC' });
   return formatter.format(new Date(`${day}T00:00:00Z`));
 }
 
-const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+/** "mardi 1 décembre 2026" / "Tuesday 1 December 2026". */
+export function formatDay(day: IsoDate, locale: 'fr' | 'en' = 'fr'): string {
+  return formatCalendarDay(day, locale, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
+}
 
 /** "2026-11" → "novembre 2026" / "November 2026". */
 export function formatMonth(month: string, locale: 'fr' | 'en' = 'fr'): string {
-  let formatter = monthFormatters.get(locale);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      month: 'long',
-      year: 'numeric',
-      timeZone: 'UTC',
-    });
-    monthFormatters.set(locale, formatter);
-  }
-  return formatter.format(new Date(`${month}-01T00:00:00Z`));
+  return formatCalendarDay(`${month}-01`, locale, { month: 'long', year: 'numeric' });
 }

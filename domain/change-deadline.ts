@@ -1,4 +1,4 @@
-import { gardenDay, gardenTimeZone, type IsoDate } from './calendar.ts';
+import { formatCalendarDay, gardenDay, gardenTimeZone, type IsoDate } from './calendar.ts';
 import type { Localized } from './locale.ts';
 
 /**
@@ -14,21 +14,9 @@ export function lastChangeableDayOf(changeableUntil: string, timeZone = gardenTi
   return gardenDay(new Date(Date.parse(changeableUntil) - 1), timeZone);
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
 /** "samedi 5 décembre" / "Saturday 5 December": the year goes without saying this close. */
 function dayWithoutYear(day: IsoDate, locale: 'fr' | 'en'): string {
-  let formatter = formatters.get(locale);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      timeZone: 'UTC',
-    });
-    formatters.set(locale, formatter);
-  }
-  return formatter.format(new Date(`${day}T00:00:00Z`));
+  return formatCalendarDay(day, locale, { weekday: 'long', day: 'numeric', month: 'long' });
 }
 
 /** « jusqu'au samedi 5 décembre inclus » / "until Saturday 5 December inclusive", for a last day. */

@@ -1,5 +1,5 @@
 import Type from 'typebox';
-import { addDays, CalendarDay, isIsoDate, isoWeekday, type IsoDate } from './calendar.ts';
+import { addDays, CalendarDay, dateFormatter, isIsoDate, isoWeekday, type IsoDate } from './calendar.ts';
 import { isIsoWeek, isoWeek, isoWeekPattern } from './iso-weeks.ts';
 
 /** A season of deliveries (e.g. from March to the end of February). */
@@ -131,25 +131,18 @@ export function startOfDayIn(day: IsoDate, timeZone: string): Date {
   return new Date(instant);
 }
 
-// Building a formatter costs far more than using one: schedules ask for hundreds of offsets.
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** Minutes the time zone is ahead of UTC at that instant (Paris: 60 in winter, 120 in summer). */
 export function offsetMinutes(instant: Date, timeZone: string): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
+  const formatter = dateFormatter('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
   const parts = formatter.formatToParts(instant);
   const value = (type: string) => Number(parts.find((part) => part.type === type)?.value ?? 0);
   const local = Date.UTC(
