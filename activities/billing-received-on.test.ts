@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingActivities, type ChargeGateway } from './billing-activities.ts';
 import type { Store } from '../adapters/store/index.ts';
+import { issueFourBasketsInvoice, saveTestCard } from '../tests/support/billing.ts';
 import { createTestGarden, testDocuments, testStore } from '../tests/support/environment.ts';
 
 /** A card payment is dated by the garden's calendar, as the reports and the accountant's CSV count months. */
@@ -22,20 +23,15 @@ describe('the day a card payment is received', () => {
       { firstName: 'A', lastName: 'B' },
       '2027-02-01T00:00:00.000Z',
     );
-    const profile = await store.billingProfiles.get(gardenId, memberId);
-    await store.billingProfiles.save(profile, {
-      stripeCustomerId: 'cus_test',
-      paymentMethod: { id: 'pm_test', kind: 'card', label: 'Visa •••• 4242' },
-    });
-    const invoice = await store.invoices.issue(
+    await saveTestCard(store, gardenId, memberId);
+    const invoice = await issueFourBasketsInvoice(
+      store,
       {
         gardenId,
         memberId,
         subject: 'Paniers livrés en février 2027',
         issuedOn: '2027-02-26',
         dueOn: '2027-02-28',
-        lines: [{ label: 'Panier moyen', quantity: 4, unitPrice: 1700, amount: 6800 }],
-        total: 6800,
       },
       `test/${memberId}`,
     );

@@ -19,6 +19,7 @@ import {
 import { defaultGardenRules } from '../domain/garden-rules.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import { approvedSubscription, startTestApi, type TestApi } from '../tests/support/api.ts';
+import { addThursdayDepot } from '../tests/support/environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
 
@@ -46,17 +47,7 @@ describe('actions on a subscription', () => {
 
   beforeAll(async () => {
     api = await startTestApi('actions');
-    await api.store.depots.createIfAbsent({
-      id: thursdayDepot,
-      gardenId: api.gardenId,
-      name: 'Dépôt du jeudi',
-      address: { street: '3 rue de la Fontaine', postalCode: '25410', city: 'Saint-Vit' },
-      location: { lat: 47.18, lng: 5.81 },
-      deliveryWeekday: 4,
-      openingHours: '17 h – 19 h',
-      capacity: 25,
-      version: 1,
-    });
+    await addThursdayDepot(api.store, api.gardenId);
     const current = await api.store.settings.calendar(api.gardenId);
     const calendar = await api.store.settings.saveCalendar(
       api.gardenId,

@@ -11,16 +11,17 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Worker } from '@temporalio/worker';
-import { createBillingActivities, type ChargeGateway } from '../activities/billing-activities.ts';
+import type { ChargeGateway } from '../activities/billing-activities.ts';
 import { withTemporalFailures } from '../activities/failures.ts';
 import { PaymentGatewayError } from '../adapters/stripe/stripe-gateway.ts';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import { atHour } from '../domain/delivery-calendar.ts';
 import { defaultPricing } from '../domain/pricing.ts';
 import { invoicePaymentProcessId } from '../domain/process-ids.ts';
-import { createTestGarden, testActivities, testDocuments, testStore } from './support/environment.ts';
+import { issueFourBasketsInvoice, saveTestCard, testBillingActivities } from './support/billing.ts';
+import { createTestGarden, testStore } from './support/environment.ts';
 import { uniqueEmail } from './support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
+import { sleepUntil, timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
 import { billingRunId, billingRunType } from '../workflows/billing/contract.ts';
 import { retryNowSignal } from '../workflows/incidents/contract.ts';
 import {
@@ -62,15 +63,7 @@ const gateway: ChargeGateway = {
 let mailDown = false;
 /** Subscriptions whose stored data cannot be billed (a day that does not exist). */
 const badData = new Set<string>();
-const real = {
-  ...testActivities(store),
-  ...createBillingActivities({
-    store,
-    documents: testDocuments(),
-    gateway,
-    publicUrl: 'http://localhost:8080',
-  }),
-};
+const real = testBillingActivities(store, gateway);
 const worker = await Worker.create({
   connection: env.nativeConnection,
   taskQueue,
@@ -89,11 +82,6 @@ const worker = await Worker.create({
   }),
 });
 
-async function sleepUntil(instant: Date) {
-  const wait = instant.getTime() - (await env.currentTimeMs());
-  if (wait > 0) await env.sleep(wait);
-}
-
 const seconds = async () => Math.floor((await env.currentTimeMs()) / 1000);
 
 /** A household with a saved card and a 68 € invoice due in two days, and its collection started. */
@@ -107,21 +95,10 @@ async function collection(name: string, script: typeof answers) {
     { firstName: 'Test', lastName: name, email: uniqueEmail(name) },
     t0.toISOString(),
   );
-  const profile = await store.billingProfiles.get(gardenId, memberId);
-  await store.billingProfiles.save(profile, {
-    stripeCustomerId: 'cus_history',
-    paymentMethod: { id: 'pm_history', kind: 'card', label: 'Visa •••• 4242' },
-  });
-  const invoice = await store.invoices.issue(
-    {
-      gardenId,
-      memberId,
-      subject: 'Paniers livrés en novembre 2026',
-      issuedOn: gardenDay(t0, paris),
-      dueOn: addDays(gardenDay(t0, paris), 2),
-      lines: [{ label: 'Panier moyen', quantity: 4, unitPrice: 1700, amount: 6800 }],
-      total: 6800,
-    },
+  await saveTestCard(store, gardenId, memberId, { customer: 'cus_history', paymentMethod: 'pm_history' });
+  const invoice = await issueFourBasketsInvoice(
+    store,
+    { gardenId, memberId, issuedOn: gardenDay(t0, paris), dueOn: addDays(gardenDay(t0, paris), 2) },
     `history/${memberId}`,
   );
   const handle = await env.client.workflow.start(invoicePaymentType, {
@@ -160,7 +137,7 @@ await worker.runUntil(async () => {
       { status: 'failed', failure: { code: 'processing_error', message: 'Stripe refused the request.' } },
       { paymentIntentId: 'pi_history_2', status: 'processing' },
     ]);
-    await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+    await sleepUntil(env, new Date(atHour(invoice.dueOn, 9, paris)));
     await handle.signal(stripePaymentEventSignal, {
       eventId: 'evt_history_unknown',
       type: 'payment_intent.succeeded',
@@ -169,7 +146,7 @@ await worker.runUntil(async () => {
       amount: 6800,
       method: 'card',
     });
-    await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 3), 9, paris)));
+    await sleepUntil(env, new Date(atHour(addDays(invoice.dueOn, 3), 9, paris)));
     await handle.signal(stripePaymentEventSignal, {
       eventId: 'evt_history_failed',
       type: 'payment_intent.payment_failed',
@@ -221,7 +198,7 @@ await worker.runUntil(async () => {
     const { invoice, handle } = await collection('unknown-success', [
       { status: 'failed', failure: { code: 'processing_error', message: 'Stripe refused the request.' } },
     ]);
-    await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+    await sleepUntil(env, new Date(atHour(invoice.dueOn, 9, paris)));
     await handle.signal(stripePaymentEventSignal, {
       eventId: 'evt_history_unknown_ok',
       type: 'payment_intent.succeeded',
@@ -249,7 +226,7 @@ await worker.runUntil(async () => {
       { paymentIntentId: 'pi_history_again', status: 'processing' },
     ]);
     const waited = defaultPricing.retryDays.reduce((sum, days) => sum + days, 1);
-    await sleepUntil(new Date(atHour(addDays(invoice.dueOn, waited), 9, paris)));
+    await sleepUntil(env, new Date(atHour(addDays(invoice.dueOn, waited), 9, paris)));
     const answer = await handle.executeUpdate(paymentDecisionUpdate, {
       args: [{ decision: 'retry', reason: 'Le compte est approvisionné', actor: staff }],
     });
@@ -281,12 +258,12 @@ await worker.runUntil(async () => {
         failure: { code: 'card_declined', message: 'Declined.' },
       },
     ]);
-    await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+    await sleepUntil(env, new Date(atHour(invoice.dueOn, 9, paris)));
     stripeDown = false;
     mailDown = true;
     await handle.signal(retryNowSignal);
     // The notice's 20 tries take a little over two hours.
-    await sleepUntil(new Date(atHour(invoice.dueOn, 14, paris)));
+    await sleepUntil(env, new Date(atHour(invoice.dueOn, 14, paris)));
     mailDown = false;
     await store.invoices.addPayment(gardenId, invoice.number, {
       id: `history-cheque-${invoice.number}`,

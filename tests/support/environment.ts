@@ -7,6 +7,7 @@ import { createStore, type Store } from '../../adapters/store/index.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
 import { ActivitySettings, activityDepsFrom } from '../../temporal/activity-deps.ts';
 import { ensureTables } from '../../adapters/store/tables.ts';
+import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';
 import { localEnvironment } from '../../infra/local/environment.ts';
 
@@ -71,19 +72,45 @@ export function testGarden(id: string): Garden {
 export async function createTestGarden(store: Store, purpose: string) {
   const gardenId = uniqueGardenId(purpose);
   await store.gardens.register(testGarden(gardenId));
-  const depotId = 'd-centre';
-  await store.depots.createIfAbsent({
-    id: depotId,
-    gardenId,
+  const depotId = await addTestDepot(store, gardenId, {
+    id: 'd-centre',
     name: 'Dépôt du centre',
     address: { street: '1 place Pasteur', postalCode: '25000', city: 'Besançon' },
     location: { lat: 47.2378, lng: 6.0241 },
+  });
+  return { gardenId, depotId };
+}
+
+/**
+ * Adds a depot to a test garden (open 17 h – 19 h, for 40 baskets, on Tuesdays unless told);
+ * returns its id.
+ */
+export async function addTestDepot(
+  store: Store,
+  gardenId: string,
+  depot: Pick<Depot, 'id' | 'name' | 'address' | 'location'> & Partial<Depot>,
+): Promise<string> {
+  await store.depots.createIfAbsent({
+    gardenId,
     deliveryWeekday: 2,
     openingHours: '17 h – 19 h',
     capacity: 40,
     version: 1,
+    ...depot,
   });
-  return { gardenId, depotId };
+  return depot.id;
+}
+
+/** The Thursday depot (`d-jeudi`, in Saint-Vit) that tests of depot changes add; returns its id. */
+export function addThursdayDepot(store: Store, gardenId: string, capacity = 25): Promise<string> {
+  return addTestDepot(store, gardenId, {
+    id: 'd-jeudi',
+    name: 'Dépôt du jeudi',
+    address: { street: '3 rue de la Fontaine', postalCode: '25410', city: 'Saint-Vit' },
+    location: { lat: 47.18, lng: 5.81 },
+    deliveryWeekday: 4,
+    capacity,
+  });
 }
 
 /**

@@ -2,6 +2,7 @@ import { addDays } from '../../domain/calendar.ts';
 import type { BasketSize, SubscriptionStatus } from '../../domain/subscription.ts';
 import type { TestApi } from './api.ts';
 import { issueTestInvoice } from './billing.ts';
+import { addTestDepot } from './environment.ts';
 
 /**
  * Seeds for the staff's long lists (members, subscriptions, billing): records written straight
@@ -11,19 +12,12 @@ import { issueTestInvoice } from './billing.ts';
 
 /** A second depot for the test's garden. */
 export async function secondDepot(api: TestApi, name = 'Ferme de Chalezeule'): Promise<string> {
-  const id = 'd-ferme';
-  await api.store.depots.createIfAbsent({
-    id,
-    gardenId: api.gardenId,
+  return addTestDepot(api.store, api.gardenId, {
+    id: 'd-ferme',
     name,
     address: { street: '2 chemin des Vergers', postalCode: '25220', city: 'Chalezeule' },
     location: { lat: 47.26, lng: 6.07 },
-    deliveryWeekday: 2,
-    openingHours: '17 h – 19 h',
-    capacity: 40,
-    version: 1,
   });
-  return id;
 }
 
 /** A subscription in a given status, as its workflow records it. */

@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
   DefaultLogger,
   Runtime,
+  Worker,
   type WorkflowBundleWithSourceMap,
 } from '@temporalio/worker';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
@@ -49,6 +51,32 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
   bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger });
   return bundle;
+}
+
+/**
+ * Runs `body` with a worker over `env`: the workflow bundle, the given activities (usually
+ * `testActivities(store)`, some replaced by the test) and a task queue of its own, so that no
+ * test's worker picks up another test's tasks. The worker stops when `body` settles.
+ */
+export async function withTestWorker<T>(
+  env: TestWorkflowEnvironment,
+  activities: object,
+  body: (taskQueue: string) => Promise<T>,
+): Promise<T> {
+  const taskQueue = `test-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  return worker.runUntil(body(taskQueue));
+}
+
+/** Lets the test server's time pass until `instant` (at once if it is already past). */
+export async function sleepUntil(env: TestWorkflowEnvironment, instant: Date): Promise<void> {
+  const wait = instant.getTime() - (await env.currentTimeMs());
+  if (wait > 0) await env.sleep(wait);
 }
 
 const silentLogger = {

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { withTemporalFailures } from '../../activities/failures.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { incidentKeys } from '../../domain/incidents.ts';
 import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import { billingRunId, billingRunType } from './contract.ts';
 import type { billingRun } from './workflow.ts';
 
@@ -30,32 +28,26 @@ describe('a billing run meeting a household it cannot bill', () => {
 
   it('bills the others and reports that one', async () => {
     const billed: string[] = [];
-    const taskQueue = `billing-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: {
-        ...testActivities(store),
-        // Wrapped as the worker wraps every activity.
-        ...withTemporalFailures({
-          billingTargets: async () => ({
-            billing: 'monthly' as const,
-            targets: ['m-a', 'm-b', 'm-c'],
-            delivered: {},
-            membershipYear: '2026',
-          }),
-          issueMembershipInvoice: async () => undefined,
-          issueMonthlyInvoice: async (input: { memberId: string }) => {
-            // Stored data with a day that does not exist.
-            if (input.memberId === 'm-b') new Date('2026-00-01T00:00:00Z').toISOString();
-            billed.push(input.memberId);
-            return undefined;
-          },
+    const activities = {
+      ...testActivities(store),
+      // Wrapped as the worker wraps every activity.
+      ...withTemporalFailures({
+        billingTargets: async () => ({
+          billing: 'monthly' as const,
+          targets: ['m-a', 'm-b', 'm-c'],
+          delivered: {},
+          membershipYear: '2026',
         }),
-      },
-    });
-    const progress = await worker.runUntil(
+        issueMembershipInvoice: async () => undefined,
+        issueMonthlyInvoice: async (input: { memberId: string }) => {
+          // Stored data with a day that does not exist.
+          if (input.memberId === 'm-b') new Date('2026-00-01T00:00:00Z').toISOString();
+          billed.push(input.memberId);
+          return undefined;
+        },
+      }),
+    };
+    const progress = await withTestWorker(env, activities, (taskQueue) =>
       env.client.workflow.execute<typeof billingRun>(billingRunType, {
         taskQueue,
         workflowId: billingRunId(gardenId, '2026-11'),

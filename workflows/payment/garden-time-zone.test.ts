@@ -1,21 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createBillingActivities, type ChargeGateway } from '../../activities/billing-activities.ts';
+import type { ChargeGateway } from '../../activities/billing-activities.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
-import {
-  testActivities,
-  testDocuments,
-  testGarden,
-  testStore,
-  uniqueGardenId,
-} from '../../tests/support/environment.ts';
+import { issueFourBasketsInvoice, saveTestCard, testBillingActivities } from '../../tests/support/billing.ts';
+import { testGarden, testStore, uniqueGardenId } from '../../tests/support/environment.ts';
 import { uniqueEmail } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import { invoicePaymentType, paymentStateQuery } from './contract.ts';
 
 /** A garden overseas (French Guiana, UTC−3, no summer time): its morning is not Paris's. */
@@ -51,41 +45,15 @@ describe("collecting an invoice in the garden's time zone", { timeout: 120_000 }
       { firstName: 'Maëlys', lastName: 'Horth', email: uniqueEmail('cayenne') },
       t0.toISOString(),
     );
-    const profile = await store.billingProfiles.get(gardenId, memberId);
-    await store.billingProfiles.save(profile, {
-      stripeCustomerId: 'cus_test',
-      paymentMethod: { id: 'pm_test', kind: 'card', label: 'Visa •••• 4242' },
-    });
+    await saveTestCard(store, gardenId, memberId);
     const today = gardenDay(t0, cayenne);
-    const invoice = await store.invoices.issue(
-      {
-        gardenId,
-        memberId,
-        subject: 'Paniers livrés en novembre 2026',
-        issuedOn: today,
-        dueOn: addDays(today, 5),
-        lines: [{ label: 'Panier moyen', quantity: 4, unitPrice: 1700, amount: 6800 }],
-        total: 6800,
-      },
+    const invoice = await issueFourBasketsInvoice(
+      store,
+      { gardenId, memberId, issuedOn: today, dueOn: addDays(today, 5) },
       `test/${memberId}`,
     );
 
-    const taskQueue = `payments-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: {
-        ...testActivities(store),
-        ...createBillingActivities({
-          store,
-          documents: testDocuments(),
-          gateway: noCharge,
-          publicUrl: 'http://localhost:8080',
-        }),
-      },
-    });
-    await worker.runUntil(async () => {
+    await withTestWorker(env, testBillingActivities(store, noCharge), async (taskQueue) => {
       const handle = await env.client.workflow.start(invoicePaymentType, {
         taskQueue,
         workflowId: invoicePaymentProcessId(gardenId, invoice.number),

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { createBillingActivities, type ChargeGateway } from '../../activities/billing-activities.ts';
+import type { ChargeGateway } from '../../activities/billing-activities.ts';
 import { PaymentGatewayError } from '../../adapters/stripe/stripe-gateway.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
@@ -13,14 +12,10 @@ import { CocagneError } from '../../domain/errors.ts';
 import { invoiceLabel } from '../../domain/invoices.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
-import {
-  createTestGarden,
-  testActivities,
-  testDocuments,
-  testStore,
-} from '../../tests/support/environment.ts';
+import { issueFourBasketsInvoice, saveTestCard, testBillingActivities } from '../../tests/support/billing.ts';
+import { createTestGarden, testStore } from '../../tests/support/environment.ts';
 import { emailsTo, uniqueEmail } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import {
   decideUpdate,
   nextDeliveriesQuery,
@@ -169,46 +164,17 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       { firstName: 'Sophie', lastName: 'Girardot', email },
       t0.toISOString(),
     );
-    if (withCard) {
-      const profile = await store.billingProfiles.get(gardenId, memberId);
-      await store.billingProfiles.save(profile, {
-        stripeCustomerId: 'cus_test',
-        paymentMethod: { id: 'pm_test', kind: 'card', label: 'Visa •••• 4242' },
-      });
-    }
-    const invoice = await store.invoices.issue(
-      {
-        gardenId,
-        memberId,
-        subject: 'Paniers livrés en novembre 2026',
-        issuedOn: gardenDay(t0, paris),
-        dueOn: addDays(gardenDay(t0, paris), 2),
-        lines: [{ label: 'Panier moyen', quantity: 4, unitPrice: 1700, amount: 6800 }],
-        total: 6800,
-      },
+    if (withCard) await saveTestCard(store, gardenId, memberId);
+    const invoice = await issueFourBasketsInvoice(
+      store,
+      { gardenId, memberId, issuedOn: gardenDay(t0, paris), dueOn: addDays(gardenDay(t0, paris), 2) },
       `test/${memberId}`,
     );
     return { memberId, email, invoice };
   }
 
-  async function run<T>(gateway: ChargeGateway, body: (taskQueue: string) => Promise<T>): Promise<T> {
-    const taskQueue = `payments-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: {
-        ...testActivities(store),
-        ...createBillingActivities({
-          store,
-          documents: testDocuments(),
-          gateway,
-          publicUrl: 'http://localhost:8080',
-        }),
-      },
-    });
-    return worker.runUntil(body(taskQueue));
-  }
+  const run = <T>(gateway: ChargeGateway, body: (taskQueue: string) => Promise<T>) =>
+    withTestWorker(env, testBillingActivities(store, gateway), body);
 
   /** Lets server time pass; fails clearly if the test server's clock gets stuck. */
   const sleepUntil = async (instant: Date) => {

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { changeDeadline } from '../../domain/change-deadline.ts';
@@ -11,7 +10,7 @@ import { defaultGardenRules } from '../../domain/garden-rules.ts';
 import type { Localized } from '../../domain/locale.ts';
 import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
 import { emailsTo, uniqueEmail } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { sleepUntil, timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import {
   decideUpdate,
   nextDeliveriesQuery,
@@ -91,19 +90,7 @@ describe('taking an absence back', () => {
     );
     const subscriptionId = `${memberId}.${d(0)}`;
 
-    const taskQueue = `withdraw-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: testActivities(store),
-    });
-    const sleepUntil = async (instant: Date) => {
-      const wait = instant.getTime() - (await env.currentTimeMs());
-      if (wait > 0) await env.sleep(wait);
-    };
-
-    await worker.runUntil(async () => {
+    await withTestWorker(env, testActivities(store), async (taskQueue) => {
       const handle: WorkflowHandle<typeof subscriptionWorkflow> = await env.client.workflow.start(
         subscriptionWorkflowType,
         {
@@ -145,7 +132,7 @@ describe('taking an absence back', () => {
 
       // The last hour of the last day before d(1)'s cutoff: the basket comes back, and the
       // extra basket owed for it is no longer planned.
-      await sleepUntil(new Date(cutoffOf(d(1), 48, paris).getTime() - 3_600_000));
+      await sleepUntil(env, new Date(cutoffOf(d(1), 48, paris).getTime() - 3_600_000));
       const back = await handle.executeUpdate(withdrawAbsenceUpdate, {
         args: [{ date: d(1), actor: member }],
       });
@@ -171,7 +158,7 @@ describe('taking an absence back', () => {
 
       // Past d(2)'s cutoff, its absence stays, in the deadline's own words.
       const cutoff = cutoffOf(d(2), 48, paris);
-      await sleepUntil(new Date(cutoff.getTime() + 60_000));
+      await sleepUntil(env, new Date(cutoff.getTime() + 60_000));
       const late = await refusal(
         handle.executeUpdate(withdrawAbsenceUpdate, { args: [{ date: d(2), actor: member }] }),
       );

@@ -2,15 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ApplicationFailure } from '@temporalio/common';
-import { Worker } from '@temporalio/worker';
 import { withTemporalFailures } from '../../activities/failures.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { failureTypes } from '../../domain/failure-types.ts';
 import { incidentKeys } from '../../domain/incidents.ts';
 import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
-import { uniqueEmail } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { memberApplication } from '../../tests/support/applications.ts';
+import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import { retryNowSignal } from '../incidents/contract.ts';
 import {
   accountLinkQuery,
@@ -48,34 +47,12 @@ describe('a subscription whose steps keep failing', () => {
     await env?.teardown();
   });
 
-  async function application(memberId: string): Promise<SubscriptionWorkflowInput> {
-    await store.members.create(
-      gardenId,
-      memberId,
-      { firstName: 'Test', lastName: memberId, email: uniqueEmail(memberId) },
-      new Date().toISOString(),
-    );
-    return {
-      gardenId,
-      subscriptionId: `${memberId}.2026-12-01`,
-      request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate: '2026-12-01' },
-      requested: { by: staff, at: '2026-11-24T10:00:00.000Z' },
-    };
-  }
+  const application = (memberId: string) => memberApplication(store, gardenId, depotId, memberId);
 
-  async function run<T>(
+  const run = <T>(
     overrides: Partial<ReturnType<typeof testActivities>>,
     body: (taskQueue: string) => Promise<T>,
-  ): Promise<T> {
-    const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: { ...testActivities(store), ...overrides },
-    });
-    return worker.runUntil(body(taskQueue));
-  }
+  ) => withTestWorker(env, { ...testActivities(store), ...overrides }, body);
 
   /** Starts the subscription's workflow on the test's worker; returns its handle and id. */
   async function start(taskQueue: string, input: SubscriptionWorkflowInput) {

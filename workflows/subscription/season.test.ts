@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Store } from '../../adapters/store/index.ts';
 import { addDays, formatDay, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
@@ -10,9 +9,14 @@ import { atHour, cutoffOf } from '../../domain/delivery-calendar.ts';
 import { deliverySchedule } from '../../domain/delivery-schedule.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
 import type { Subscription } from '../../domain/subscription.ts';
-import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
+import {
+  addThursdayDepot,
+  createTestGarden,
+  testActivities,
+  testStore,
+} from '../../tests/support/environment.ts';
 import { emailsTo, uniqueEmail } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { sleepUntil, timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import {
   cancelUpdate,
   changeTermsUpdate,
@@ -40,22 +44,12 @@ describe('a subscription through a whole season', () => {
   let store: Store;
   let gardenId: string;
   let tuesdayDepot: string;
-  const thursdayDepot = 'd-jeudi';
+  let thursdayDepot: string;
 
   beforeAll(async () => {
     [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
     ({ gardenId, depotId: tuesdayDepot } = await createTestGarden(store, 'season'));
-    await store.depots.createIfAbsent({
-      id: thursdayDepot,
-      gardenId,
-      name: 'Dépôt du jeudi',
-      address: { street: '3 rue de la Fontaine', postalCode: '25410', city: 'Saint-Vit' },
-      location: { lat: 47.18, lng: 5.81 },
-      deliveryWeekday: 4,
-      openingHours: '17 h – 19 h',
-      capacity: 25,
-      version: 1,
-    });
+    thursdayDepot = await addThursdayDepot(store, gardenId);
   });
 
   afterAll(async () => {
@@ -108,21 +102,10 @@ describe('a subscription through a whole season', () => {
 
     // Tuesdays of season one, without the closed week.
     const d = (week: number) => addDays(seasonStart, 1 + 7 * week);
-    const taskQueue = `season-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: testActivities(store),
-    });
 
     let effectiveDate = '';
-    const sleepUntil = async (instant: Date) => {
-      const wait = instant.getTime() - (await env.currentTimeMs());
-      if (wait > 0) await env.sleep(wait);
-    };
 
-    const final = await worker.runUntil(async () => {
+    const final = await withTestWorker(env, testActivities(store), async (taskQueue) => {
       const input: SubscriptionWorkflowInput = {
         gardenId,
         subscriptionId: `${memberId}.${d(0)}`,
@@ -161,7 +144,7 @@ describe('a subscription through a whole season', () => {
       ]);
 
       // After the cutoff of the first delivery, an absence for it is refused and changes nothing.
-      await sleepUntil(new Date(cutoffOf(d(0), 48, paris).getTime() + 3_600_000));
+      await sleepUntil(env, new Date(cutoffOf(d(0), 48, paris).getTime() + 3_600_000));
       const late = handle.executeUpdate(reportAbsencesUpdate, { args: [{ dates: [d(0)], actor: member }] });
       await expect(late).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
       await late.catch((error: WorkflowUpdateFailedError) =>
@@ -173,15 +156,15 @@ describe('a subscription through a whole season', () => {
       });
 
       // A pause over weeks 4 and 5; deliveries resume by themselves on week 6.
-      await sleepUntil(atHour(d(0), 20, paris));
+      await sleepUntil(env, atHour(d(0), 20, paris));
       await handle.executeUpdate(pauseUpdate, { args: [{ from: d(4), until: d(6), actor: member }] });
-      await sleepUntil(atHour(d(4), 12, paris));
+      await sleepUntil(env, atHour(d(4), 12, paris));
       expect((await store.subscriptions.get(gardenId, input.subscriptionId))?.status).toBe('paused');
-      await sleepUntil(atHour(d(6), 12, paris));
+      await sleepUntil(env, atHour(d(6), 12, paris));
       expect((await store.subscriptions.get(gardenId, input.subscriptionId))?.status).toBe('active');
 
       // The depot changes to Thursdays from the first delivery that can still be changed.
-      await sleepUntil(atHour(d(6), 20, paris));
+      await sleepUntil(env, atHour(d(6), 20, paris));
       const changed = await handle.executeUpdate(changeTermsUpdate, {
         args: [{ depotId: thursdayDepot, actor: member }],
       });
@@ -195,7 +178,7 @@ describe('a subscription through a whole season', () => {
       ]);
 
       // The renewal reminder comes two weeks before the end; the member renews.
-      await sleepUntil(atHour(addDays(seasonEnd, -13), 12, paris));
+      await sleepUntil(env, atHour(addDays(seasonEnd, -13), 12, paris));
       const renewed = await handle.executeUpdate(renewUpdate, { args: [{ actor: member }] });
       expect(renewed).toMatchObject({ seasonId: 'saison-2', endDate: addDays(seasonEnd, 365) });
 

@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Store } from '../../adapters/store/index.ts';
 import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
-import { uniqueEmail } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { memberApplication } from '../../tests/support/applications.ts';
+import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import {
   decideUpdate,
   refusedFailureType,
@@ -35,32 +33,10 @@ describe('subscription workflow', () => {
   });
 
   /** Runs the test body with a worker on a task queue of its own. */
-  async function withWorker<T>(body: (taskQueue: string) => Promise<T>): Promise<T> {
-    const taskQueue = `test-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: testActivities(store),
-    });
-    return worker.runUntil(body(taskQueue));
-  }
+  const withWorker = <T>(body: (taskQueue: string) => Promise<T>) =>
+    withTestWorker(env, testActivities(store), body);
 
-  /** A member of the test garden and their application. */
-  async function application(memberId: string): Promise<SubscriptionWorkflowInput> {
-    await store.members.create(
-      gardenId,
-      memberId,
-      { firstName: 'Test', lastName: memberId, email: uniqueEmail(memberId) },
-      new Date().toISOString(),
-    );
-    return {
-      gardenId,
-      subscriptionId: `${memberId}.2026-12-01`,
-      request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate: '2026-12-01' },
-      requested: { by: staff, at: '2026-11-24T10:00:00.000Z' },
-    };
-  }
+  const application = (memberId: string) => memberApplication(store, gardenId, depotId, memberId);
 
   async function start(taskQueue: string, input: SubscriptionWorkflowInput) {
     return env.client.workflow.start(subscriptionWorkflowType, {

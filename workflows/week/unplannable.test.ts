@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
 import { incidentKeys } from '../../domain/incidents.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import {
   basketsChangedSignal,
   weekPreparationId,
@@ -80,14 +79,7 @@ describe('a week with a subscription it cannot plan', () => {
   });
 
   it('plans the others, puts that one in the inbox, and plans it once it is corrected', async () => {
-    const taskQueue = `week-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: testActivities(store),
-    });
-    await worker.runUntil(async () => {
+    await withTestWorker(env, testActivities(store), async (taskQueue) => {
       const handle = await env.client.workflow.start<typeof weekPreparation>(weekPreparationType, {
         taskQueue,
         workflowId: weekPreparationId(gardenId, week),

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { weekDocumentModels } from '../../activities/documents/week-documents.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
@@ -11,9 +10,14 @@ import type { PlannedBasket } from '../../domain/delivery-week.ts';
 import { isoWeek, weekDays } from '../../domain/iso-weeks.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
 import type { BasketSize, Subscription } from '../../domain/subscription.ts';
-import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
+import {
+  addThursdayDepot,
+  createTestGarden,
+  testActivities,
+  testStore,
+} from '../../tests/support/environment.ts';
 import { emailsTo } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, workflowBundle } from '../../tests/support/temporal.ts';
+import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
 import {
   approveCompositionUpdate,
   basketsChangedSignal,
@@ -37,7 +41,7 @@ describe('preparing delivery weeks', () => {
   let store: Store;
   let gardenId: string;
   let tuesday: string;
-  const thursday = 'd-jeudi';
+  let thursday: string;
   let weekStart: IsoDate;
   let week: string;
   let closedWeek: string;
@@ -46,18 +50,8 @@ describe('preparing delivery weeks', () => {
   beforeAll(async () => {
     [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
     ({ gardenId, depotId: tuesday } = await createTestGarden(store, 'week'));
-    await store.depots.createIfAbsent({
-      id: thursday,
-      gardenId,
-      name: 'Dépôt du jeudi',
-      address: { street: '3 rue de la Fontaine', postalCode: '25410', city: 'Saint-Vit' },
-      location: { lat: 47.18, lng: 5.81 },
-      deliveryWeekday: 4,
-      openingHours: '17 h – 19 h',
-      // Small on purpose: this week it gets more baskets than it holds.
-      capacity: 2,
-      version: 1,
-    });
+    // Small on purpose: this week it gets more baskets than it holds.
+    thursday = await addThursdayDepot(store, gardenId, 2);
     const today = gardenDay(new Date(await env.currentTimeMs()), paris);
     weekStart = nextWeekday(addDays(today, 7), 1);
     week = isoWeek(weekStart);
@@ -143,16 +137,8 @@ describe('preparing delivery weeks', () => {
     store?.close();
   });
 
-  async function withWorker<T>(body: (taskQueue: string) => Promise<T>): Promise<T> {
-    const taskQueue = `week-${randomUUID()}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowBundle: await workflowBundle(),
-      activities: testActivities(store),
-    });
-    return worker.runUntil(body(taskQueue));
-  }
+  const withWorker = <T>(body: (taskQueue: string) => Promise<T>) =>
+    withTestWorker(env, testActivities(store), body);
 
   const byKey = (baskets: PlannedBasket[]) =>
     baskets
