@@ -15,12 +15,7 @@ import { gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { preparableWeeks } from '../../domain/delivery-week.ts';
 import type { CutoffRule } from '../../domain/delivery-calendar.ts';
 import { weekProcessId } from '../../domain/process-ids.ts';
-import {
-  absencesRefusal,
-  absenceWithdrawalRefusal,
-  upcomingDeliveries,
-  type ScheduleContext,
-} from '../../domain/delivery-schedule.ts';
+import type { ScheduleContext } from '../../domain/delivery-schedule.ts';
 import {
   applyEvent,
   nextEvent,
@@ -28,66 +23,22 @@ import {
   type SubscriptionEvent,
 } from '../../domain/subscription-timeline.ts';
 import {
-  absencesOutcome,
-  absenceWithdrawalOutcome,
   applicantGoneOutcome,
   applicationReceivedNotice,
-  cancellation,
-  decisionOutcome,
-  pauseOutcome,
-  renewalOutcome,
-  resumptionOutcome,
-  suspensionOutcome,
-  termsChangeOutcome,
   type SubscriptionNotice,
   type SubscriptionOutcome,
 } from '../../domain/subscription-outcomes.ts';
 import { failureTypes } from '../../domain/failure-types.ts';
 import type { Localized } from '../../domain/locale.ts';
-import {
-  cancellationRefusal,
-  changeRefusal,
-  compactSubscription,
-  isRunning,
-  pauseRefusal,
-  renewalRefusal,
-} from '../../domain/subscription-actions.ts';
-import {
-  awaitsDecision,
-  decisionRefusal,
-  finalStatuses,
-  type Subscription,
-} from '../../domain/subscription.ts';
+import { compactSubscription } from '../../domain/subscription-actions.ts';
+import { awaitsDecision, finalStatuses, type Subscription } from '../../domain/subscription.ts';
 import type { AccountActivities } from '../../activities/account-activities.ts';
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import type { GardenSnapshot, SubscriptionActivities } from '../../activities/subscription-activities.ts';
 import { gardenIdKey, subscriptionStatusKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import { refuse } from '../refusal.ts';
-import {
-  cancelUpdate,
-  changeTermsUpdate,
-  decideUpdate,
-  gardenSettingsChangedSignal,
-  nextDeliveriesQuery,
-  resumeDeliveriesSignal,
-  suspendDeliveriesSignal,
-  pauseUpdate,
-  renewUpdate,
-  reportAbsencesUpdate,
-  withdrawAbsenceUpdate,
-  subscriptionQuery,
-  accountLinkQuery,
-  type AccountLinkState,
-  type AbsenceArgs,
-  type CancelArgs,
-  type ChangeArgs,
-  type DecideArgs,
-  type PauseArgs,
-  type RenewArgs,
-  type SubscriptionWorkflowInput,
-  type SuspendDeliveriesArgs,
-  type WithdrawAbsenceArgs,
-} from './contract.ts';
+import { accountLinkQuery, type AccountLinkState, type SubscriptionWorkflowInput } from './contract.ts';
+import { answerPeopleAndProcesses } from './answers.ts';
 import { legacySubscriptionFlow } from './legacy-v1.ts';
 import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
 import { createNoticeSender } from '../notices/notice-sender.ts';
@@ -165,8 +116,6 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
   const inFlight = new Set<Promise<void>>();
   let garden: GardenSnapshot | undefined;
   let settingsChanged = false;
-  /** Set while a decision is being applied, so a second one is refused. */
-  let deciding = false;
 
   const now = () => new Date();
   const timeZone = () => garden?.timeZone ?? gardenTimeZone;
@@ -222,134 +171,25 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     return revision;
   }
 
-  setHandler(subscriptionQuery, () => subscription);
-  setHandler(nextDeliveriesQuery, (count: number, at?: string) => {
-    const context = scheduleContext();
-    const asOf = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : now();
-    return context && isRunning(subscription) ? upcomingDeliveries(subscription, context, asOf, count) : [];
+  // People, other processes and questions (answers.ts): each action's outcome is taken here,
+  // and recorded by the main loop below.
+  answerPeopleAndProcesses({
+    get subscription() {
+      return subscription;
+    },
+    get garden() {
+      return garden;
+    },
+    now,
+    timeZone,
+    scheduleContext,
+    requireContext,
+    take,
+    recorded,
+    settingsChanged: () => {
+      settingsChanged = true;
+    },
   });
-  setHandler(gardenSettingsChangedSignal, () => {
-    settingsChanged = true;
-  });
-
-  // An unpaid invoice (the payment process's signals): deliveries stop from the first one
-  // still open to changes, and resume once no unpaid invoice holds them.
-  setHandler(suspendDeliveriesSignal, (args: SuspendDeliveriesArgs) => {
-    const outcome = suspensionOutcome(subscription, args, scheduleContext(), now(), timeZone());
-    if (outcome) take(outcome);
-  });
-  setHandler(resumeDeliveriesSignal, (settled) => {
-    const outcome = resumptionOutcome(subscription, settled);
-    if (outcome) take(outcome);
-  });
-
-  // Staff decide on the application: approved, rejected, or on the waiting list.
-  setHandler(
-    decideUpdate,
-    async ({ input: decision, actor }: DecideArgs) => {
-      // Marked at once, so a second decision arriving meanwhile is refused.
-      deciding = true;
-      const decidedAt = now();
-      // An approval takes the season's terms from the garden's calendar.
-      if (decision.decision === 'approve') await condition(() => garden !== undefined);
-      await recorded(take(decisionOutcome(subscription, decision, actor, garden, decidedAt)));
-      deciding = false;
-      return subscription;
-    },
-    {
-      validator: ({ input: decision }: DecideArgs) =>
-        refuse(decisionRefusal(subscription.status, deciding, decision)),
-    },
-  );
-
-  // The active life: absences, a pause, another depot or basket size.
-  setHandler(
-    reportAbsencesUpdate,
-    async ({ dates, actor }: AbsenceArgs) => {
-      const policy = garden?.rules.absencePolicy ?? 'donated';
-      await recorded(take(absencesOutcome(subscription, dates, actor, policy, now())));
-      return subscription;
-    },
-    {
-      validator: ({ dates }: AbsenceArgs) => {
-        const context = requireContext();
-        const rules = garden?.rules ?? { maxAbsencesPerSeason: 0 };
-        refuse(absencesRefusal(subscription, context, rules, dates, now()));
-      },
-    },
-  );
-  // An absence taken back before its cutoff: the basket comes back (and a compensated one is
-  // no longer owed). Recorded like any change, so the weeks already prepared plan it again.
-  setHandler(
-    withdrawAbsenceUpdate,
-    async ({ date, actor }: WithdrawAbsenceArgs) => {
-      const policy = garden?.rules.absencePolicy ?? 'donated';
-      await recorded(take(absenceWithdrawalOutcome(subscription, date, actor, policy, now())));
-      return subscription;
-    },
-    {
-      validator: ({ date }: WithdrawAbsenceArgs) =>
-        refuse(absenceWithdrawalRefusal(subscription, requireContext(), date, now())),
-    },
-  );
-  setHandler(
-    pauseUpdate,
-    async (pause: PauseArgs) => {
-      await recorded(take(pauseOutcome(subscription, pause, garden?.calendar, now())));
-      return subscription;
-    },
-    {
-      validator: ({ from, until }: PauseArgs) =>
-        refuse(pauseRefusal(subscription, requireContext(), from, until, now())),
-    },
-  );
-  setHandler(
-    changeTermsUpdate,
-    async (terms: ChangeArgs) => {
-      const context = requireContext();
-      await recorded(take(termsChangeOutcome(subscription, terms, context, garden?.depots ?? {}, now())));
-      return subscription;
-    },
-    {
-      validator: ({ depotId, basketSize }: ChangeArgs) =>
-        refuse(
-          changeRefusal(
-            subscription,
-            requireContext(),
-            { ...(depotId ? { depotId } : {}), ...(basketSize ? { basketSize } : {}) },
-            now(),
-          ),
-        ),
-    },
-  );
-
-  // The end of a season: renewal into the next one, or a cancellation by the member or staff.
-  setHandler(
-    renewUpdate,
-    async (_renewal: RenewArgs) => {
-      const outcome = garden && renewalOutcome(subscription, garden.calendar);
-      if (outcome) await recorded(take(outcome));
-      return subscription;
-    },
-    {
-      validator: (_renewal: RenewArgs) => {
-        requireContext();
-        refuse(renewalRefusal(subscription, garden?.calendar ?? { seasons: [] }));
-      },
-    },
-  );
-  setHandler(
-    cancelUpdate,
-    async (request: CancelArgs) => {
-      const rules = garden?.rules ?? { cancellationNoticeDays: 0 };
-      await recorded(take(cancellation(subscription, request, rules, now(), timeZone())));
-      return subscription;
-    },
-    {
-      validator: ({ origin, reason }: CancelArgs) =>
-        refuse(cancellationRefusal(subscription, origin, reason)),
-    },
-  );
 
   let accountLink: AccountLinkState | undefined = input.linkAccount && !input.carried ? 'linking' : undefined;
   setHandler(accountLinkQuery, () => accountLink);
@@ -449,6 +289,25 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     const info = workflowInfo();
     return info.historyLength > historyLimit || info.continueAsNewSuggested;
   };
+  /** Sends the next queued notice, if any: beside the subscription's life, never in its way. */
+  function sendNextNotice(): boolean {
+    const queued = notices.shift();
+    if (queued) sender.send(queued.key, queued.request);
+    return queued !== undefined;
+  }
+  /** Rejected, cancelled or ended: nothing more will happen. */
+  const isOver = () => finalStatuses.includes(subscription.status);
+  /** Time's next event has come. */
+  const isDue = (event: SubscriptionEvent) => event.at <= now().getTime();
+  /** The next run's input: the state, without the detail of changes and absences long past. */
+  const carryOver = (): SubscriptionWorkflowInput => ({
+    ...input,
+    carried: {
+      subscription: compactSubscription(subscription, today()),
+      ...(remindedThrough ? { remindedThrough } : {}),
+      sentNotices: [...sentNotices],
+    },
+  });
   /** What woke the subscription up while it waited (time aside). */
   const woken = () => unrecorded() || notices.length > 0 || settingsChanged;
 
@@ -493,13 +352,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     }
     // Then send its notices, beside the subscription's life, never in its way: an email
     // service that is down delays a reminder, not a pause or the end of a season.
-    const queued = notices.shift();
-    if (queued) {
-      sender.send(queued.key, queued.request);
-      continue;
-    }
-    // Rejected, cancelled or ended: nothing more will happen.
-    if (finalStatuses.includes(subscription.status)) break;
+    if (sendNextNotice()) continue;
+    if (isOver()) break;
     // The garden's calendar, rules or depots changed: read them before anything else.
     if (settingsChanged) {
       settingsChanged = false;
@@ -509,7 +363,7 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     // What time brings, once due; after a wait, the garden's settings are read again first
     // (a week may have closed).
     const due = garden && nextEvent(subscription, garden, { remindedThrough, sentNotices }, now());
-    if (due && due.at <= now().getTime()) {
+    if (due && isDue(due)) {
       if (!contextFresh) {
         garden = await readGarden();
         contextFresh = true;
@@ -523,16 +377,8 @@ export async function subscriptionWorkflow(input: SubscriptionWorkflowInput): Pr
     if (historyIsLong()) {
       await condition(allHandlersFinished);
       await Promise.all([...inFlight, ...sender.onTheirWay()]);
-      if (recordedRevision === subscription.revision && notices.length === 0) {
-        return continueAsNew<typeof subscriptionWorkflow>({
-          ...input,
-          carried: {
-            subscription: compactSubscription(subscription, today()),
-            ...(remindedThrough ? { remindedThrough } : {}),
-            sentNotices: [...sentNotices],
-          },
-        });
-      }
+      if (!unrecorded() && notices.length === 0)
+        return continueAsNew<typeof subscriptionWorkflow>(carryOver());
       continue;
     }
     // Wait for a person (Updates), another process (signals), or the next event's time.
