@@ -83,18 +83,16 @@ describe('member notifications', () => {
 
   const key = () => `test/${randomUUID()}`;
 
+  /** Sends `notification` to the member through the activity, under a fresh key unless given. */
+  const notify = (memberId: string, notification: NotificationRequest = reminder, idempotencyKey = key()) =>
+    createNotificationActivities(deps).notifyMember({ gardenId, memberId, notification, idempotencyKey });
+
   it('emails a member by default, with the rendered subject, from the garden sender', async () => {
     const email = uniqueEmail('notify');
     const member = await newMember({ email, phone: uniquePhone(), firstName: 'Léa <Lou>' });
-    const activities = createNotificationActivities(deps);
     const idempotencyKey = key();
 
-    const result = await activities.notifyMember({
-      gardenId,
-      memberId: member.id,
-      notification: reminder,
-      idempotencyKey,
-    });
+    const result = await notify(member.id, reminder, idempotencyKey);
     expect(result).toEqual({ status: 'sent', channels: ['email'] });
 
     const expected = renderNotification(
@@ -136,15 +134,9 @@ describe('member notifications', () => {
       language: 'en',
       contactPreferences: { email: true, sms: true },
     });
-    const activities = createNotificationActivities(deps);
     const idempotencyKey = key();
 
-    const result = await activities.notifyMember({
-      gardenId,
-      memberId: member.id,
-      notification: reminder,
-      idempotencyKey,
-    });
+    const result = await notify(member.id, reminder, idempotencyKey);
     expect(result).toEqual({ status: 'sent', channels: ['email', 'sms'] });
 
     const expected = renderNotification(
@@ -171,12 +163,7 @@ describe('member notifications', () => {
     // A member recorded before the choice existed, or who chose French, reads French.
     const frenchEmail = uniqueEmail('notify-french');
     const french = await newMember({ email: frenchEmail, language: 'fr' });
-    await activities.notifyMember({
-      gardenId,
-      memberId: french.id,
-      notification: reminder,
-      idempotencyKey: key(),
-    });
+    await notify(french.id);
     expect((await emailsTo(frenchEmail))[0]?.subject).toBe('Votre panier du mercredi 16 décembre 2026');
   });
 
@@ -184,15 +171,9 @@ describe('member notifications', () => {
     const email = uniqueEmail('notify-sms');
     const phone = uniquePhone();
     const member = await newMember({ email, phone, contactPreferences: { email: true, sms: true } });
-    const activities = createNotificationActivities(deps);
     const idempotencyKey = key();
 
-    const result = await activities.notifyMember({
-      gardenId,
-      memberId: member.id,
-      notification: reminder,
-      idempotencyKey,
-    });
+    const result = await notify(member.id, reminder, idempotencyKey);
     expect(result).toEqual({ status: 'sent', channels: ['email', 'sms'] });
     expect(await emailsTo(email)).toHaveLength(1);
     const texts = await smsTo(phone);
@@ -219,31 +200,16 @@ describe('member notifications', () => {
       phone: smsOnlyPhone,
       contactPreferences: { email: false, sms: true },
     });
-    expect(
-      await activities.notifyMember({
-        gardenId,
-        memberId: smsOnly.id,
-        notification: reminder,
-        idempotencyKey: key(),
-      }),
-    ).toEqual({ status: 'sent', channels: ['sms'] });
+    expect(await notify(smsOnly.id)).toEqual({ status: 'sent', channels: ['sms'] });
     expect(await smsTo(smsOnlyPhone)).toHaveLength(1);
     expect(await emailsTo(smsOnlyEmail)).toHaveLength(0);
   });
 
   it('sends nothing, and logs why, when the member accepts no channel or has no usable details', async () => {
-    const activities = createNotificationActivities(deps);
     const email = uniqueEmail('notify-none');
     const silent = await newMember({ email, contactPreferences: { email: false, sms: false } });
     const silentKey = key();
-    expect(
-      await activities.notifyMember({
-        gardenId,
-        memberId: silent.id,
-        notification: reminder,
-        idempotencyKey: silentKey,
-      }),
-    ).toEqual({ status: 'skipped', channels: [] });
+    expect(await notify(silent.id, reminder, silentKey)).toEqual({ status: 'skipped', channels: [] });
     expect(await emailsTo(email)).toHaveLength(0);
     expect(await log.get(gardenId, silentKey)).toMatchObject({
       status: 'skipped',
@@ -253,14 +219,10 @@ describe('member notifications', () => {
 
     const unreachable = await newMember({});
     const unreachableKey = key();
-    expect(
-      await activities.notifyMember({
-        gardenId,
-        memberId: unreachable.id,
-        notification: reminder,
-        idempotencyKey: unreachableKey,
-      }),
-    ).toEqual({ status: 'skipped', channels: [] });
+    expect(await notify(unreachable.id, reminder, unreachableKey)).toEqual({
+      status: 'skipped',
+      channels: [],
+    });
     expect(await log.get(gardenId, unreachableKey)).toMatchObject({
       status: 'skipped',
       skippedReason: 'no-contact-details',
@@ -268,7 +230,6 @@ describe('member notifications', () => {
   });
 
   it('sends a message the law requires whatever the preferences: by email, else by SMS', async () => {
-    const activities = createNotificationActivities(deps);
     const acknowledgement: NotificationRequest = {
       kind: 'cancellation-acknowledged',
       data: {
@@ -279,25 +240,13 @@ describe('member notifications', () => {
     };
     const email = uniqueEmail('notify-legal');
     const silent = await newMember({ email, contactPreferences: { email: false, sms: false } });
-    const sent = await activities.notifyMember({
-      gardenId,
-      memberId: silent.id,
-      notification: acknowledgement,
-      idempotencyKey: key(),
-    });
+    const sent = await notify(silent.id, acknowledgement);
     expect(sent).toEqual({ status: 'sent', channels: ['email'] });
     expect(await emailsTo(email)).toHaveLength(1);
 
     const phone = uniquePhone();
     const smsOnly = await newMember({ phone, contactPreferences: { email: false, sms: false } });
-    expect(
-      await activities.notifyMember({
-        gardenId,
-        memberId: smsOnly.id,
-        notification: acknowledgement,
-        idempotencyKey: key(),
-      }),
-    ).toEqual({ status: 'sent', channels: ['sms'] });
+    expect(await notify(smsOnly.id, acknowledgement)).toEqual({ status: 'sent', channels: ['sms'] });
     expect(await smsTo(phone)).toHaveLength(1);
   });
 
@@ -357,12 +306,7 @@ describe('member notifications', () => {
       subject: 'Votre panier',
       now: new Date().toISOString(),
     });
-    const result = await createNotificationActivities(deps).notifyMember({
-      gardenId,
-      memberId: member.id,
-      notification: reminder,
-      idempotencyKey,
-    });
+    const result = await notify(member.id, reminder, idempotencyKey);
     expect(result).toEqual({ status: 'sent', channels: ['email'] });
     expect(await emailsTo(email)).toHaveLength(1);
     expect(await log.get(gardenId, idempotencyKey)).toMatchObject({ status: 'sent' });
