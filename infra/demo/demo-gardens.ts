@@ -58,94 +58,70 @@ export const demoContacts: Record<string, Omit<GardenContact, 'version'>> = {
 
 type DemoDepot = Omit<Depot, 'gardenId' | 'version'>;
 
-export const demoDepots: Record<string, DemoDepot[]> = {
+/**
+ * A depot in one line: its id, its name, its address as written on a letter
+ * ("street, postal code city"), its place on the map, its delivery weekday (1 = Monday), its
+ * pick-up window and how many baskets it holds.
+ */
+type DepotLine = [
+  id: string,
+  name: string,
+  address: string,
+  at: [lat: number, lng: number],
+  weekday: number,
+  window: `${string}-${string}`,
+  capacity: number,
+];
+
+// prettier-ignore
+const depotLines: Record<string, DepotLine[]> = {
   'val-du-doubs': [
-    {
-      id: 'd-chalezeule',
-      name: 'Chalezeule – Au jardin',
-      address: { street: '2 chemin des Vergers', postalCode: '25220', city: 'Chalezeule' },
-      location: { lat: 47.2636, lng: 6.071 },
-      deliveryWeekday: 2,
-      openingHours: '16 h – 19 h',
-      pickupWindow: { start: '16:00', end: '19:00' },
-      capacity: 60,
-      contact: 'Accueil du jardin, 03 81 00 00 01',
-      notes: 'Paniers dans la chambre froide à gauche de la serre.',
-    },
-    {
-      id: 'd-besancon-beaux-arts',
-      name: 'Besançon – Marché Beaux-Arts',
-      address: { street: 'Place de la Révolution', postalCode: '25000', city: 'Besançon' },
-      location: { lat: 47.2402, lng: 6.0218 },
-      deliveryWeekday: 2,
-      openingHours: '17 h – 19 h',
-      pickupWindow: { start: '17:00', end: '19:00' },
-      capacity: 40,
-    },
-    {
-      id: 'd-planoise',
-      name: 'Besançon – Planoise, maison de quartier',
-      address: { street: '6 rue de Cologne', postalCode: '25000', city: 'Besançon' },
-      location: { lat: 47.2231, lng: 5.9702 },
-      deliveryWeekday: 3,
-      openingHours: '17 h – 19 h',
-      pickupWindow: { start: '17:00', end: '19:00' },
-      capacity: 30,
-    },
-    {
-      id: 'd-ecole-valentin',
-      name: 'École-Valentin – Mairie',
-      address: { street: '1 rue de la Mairie', postalCode: '25480', city: 'École-Valentin' },
-      location: { lat: 47.265, lng: 5.989 },
-      deliveryWeekday: 3,
-      openingHours: '16 h 30 – 18 h 30',
-      pickupWindow: { start: '16:30', end: '18:30' },
-      capacity: 25,
-    },
-    {
-      id: 'd-saint-vit',
-      name: 'Saint-Vit – Salle des fêtes',
-      address: { street: '3 rue de la Fontaine', postalCode: '25410', city: 'Saint-Vit' },
-      location: { lat: 47.1832, lng: 5.8107 },
-      deliveryWeekday: 4,
-      openingHours: '17 h – 19 h',
-      pickupWindow: { start: '17:00', end: '19:00' },
-      capacity: 25,
-    },
-    {
-      id: 'd-ornans',
-      name: 'Ornans – Place Courbet',
-      address: { street: 'Place Gustave-Courbet', postalCode: '25290', city: 'Ornans' },
-      location: { lat: 47.105, lng: 6.1444 },
-      deliveryWeekday: 4,
-      openingHours: '16 h – 18 h',
-      pickupWindow: { start: '16:00', end: '18:00' },
-      capacity: 20,
-    },
+    ['d-chalezeule', 'Chalezeule – Au jardin', '2 chemin des Vergers, 25220 Chalezeule', [47.2636, 6.071], 2, '16:00-19:00', 60],
+    ['d-besancon-beaux-arts', 'Besançon – Marché Beaux-Arts', 'Place de la Révolution, 25000 Besançon', [47.2402, 6.0218], 2, '17:00-19:00', 40],
+    ['d-planoise', 'Besançon – Planoise, maison de quartier', '6 rue de Cologne, 25000 Besançon', [47.2231, 5.9702], 3, '17:00-19:00', 30],
+    ['d-ecole-valentin', 'École-Valentin – Mairie', '1 rue de la Mairie, 25480 École-Valentin', [47.265, 5.989], 3, '16:30-18:30', 25],
+    ['d-saint-vit', 'Saint-Vit – Salle des fêtes', '3 rue de la Fontaine, 25410 Saint-Vit', [47.1832, 5.8107], 4, '17:00-19:00', 25],
+    ['d-ornans', 'Ornans – Place Courbet', 'Place Gustave-Courbet, 25290 Ornans', [47.105, 6.1444], 4, '16:00-18:00', 20],
   ],
   'pays-de-vesoul': [
-    {
-      id: 'd-vesoul-republique',
-      name: 'Vesoul – Place de la République',
-      address: { street: 'Place de la République', postalCode: '70000', city: 'Vesoul' },
-      location: { lat: 47.6227, lng: 6.1553 },
-      deliveryWeekday: 5,
-      openingHours: '16 h – 19 h',
-      pickupWindow: { start: '16:00', end: '19:00' },
-      capacity: 40,
-    },
-    {
-      id: 'd-noidans',
-      name: 'Noidans-lès-Vesoul – Mairie',
-      address: { street: '1 rue de la Mairie', postalCode: '70000', city: 'Noidans-lès-Vesoul' },
-      location: { lat: 47.6135, lng: 6.1263 },
-      deliveryWeekday: 5,
-      openingHours: '17 h – 19 h',
-      pickupWindow: { start: '17:00', end: '19:00' },
-      capacity: 25,
-    },
+    ['d-vesoul-republique', 'Vesoul – Place de la République', 'Place de la République, 70000 Vesoul', [47.6227, 6.1553], 5, '16:00-19:00', 40],
+    ['d-noidans', 'Noidans-lès-Vesoul – Mairie', '1 rue de la Mairie, 70000 Noidans-lès-Vesoul', [47.6135, 6.1263], 5, '17:00-19:00', 25],
   ],
 };
+
+/** What staff noted on a depot beyond its line: who to call, where the baskets wait. */
+const depotNotes: Record<string, Pick<DemoDepot, 'contact' | 'notes'>> = {
+  'd-chalezeule': {
+    contact: 'Accueil du jardin, 03 81 00 00 01',
+    notes: 'Paniers dans la chambre froide à gauche de la serre.',
+  },
+};
+
+/** "16:30" → "16 h 30", "17:00" → "17 h": the hours as a depot's sign writes them. */
+function hourOnSign(time: string): string {
+  const [hours = '', minutes = ''] = time.split(':');
+  return minutes === '00' ? `${Number(hours)} h` : `${Number(hours)} h ${minutes}`;
+}
+
+function demoDepot([id, name, address, [lat, lng], deliveryWeekday, window, capacity]: DepotLine): DemoDepot {
+  const [, street = '', postalCode = '', city = ''] = /^(.*), (\d{5}) (.*)$/.exec(address) ?? [];
+  const [start = '', end = ''] = window.split('-');
+  return {
+    id,
+    name,
+    address: { street, postalCode, city },
+    location: { lat, lng },
+    deliveryWeekday,
+    openingHours: `${hourOnSign(start)} – ${hourOnSign(end)}`,
+    pickupWindow: { start, end },
+    capacity,
+    ...depotNotes[id],
+  };
+}
+
+export const demoDepots: Record<string, DemoDepot[]> = Object.fromEntries(
+  Object.entries(depotLines).map(([gardenId, lines]) => [gardenId, lines.map(demoDepot)]),
+);
 
 /**
  * The demo gardens' calendar around today: last season, this one and the next (March to

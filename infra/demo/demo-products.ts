@@ -1,4 +1,4 @@
-import type { CompositionInput } from '../../domain/delivery-week.ts';
+import type { CompositionInput, CompositionLine } from '../../domain/delivery-week.ts';
 import type { ProductInput } from '../../domain/products.ts';
 
 /** An autumn-winter catalogue of a Franche-Comté market garden. */
@@ -23,55 +23,22 @@ export const demoProducts: Array<ProductInput & { id: string }> = [
   { id: 'p-courgettes', name: 'Courgettes', unit: 'kg', active: false },
 ];
 
+/** A basket's contents, in the products' units: `{ 'p-carottes': 0.8 }` is 800 g of carrots. */
+function basket(quantities: Record<string, number>): CompositionLine[] {
+  return Object.entries(quantities).map(([productId, quantity]) => ({ productId, quantity }));
+}
+
 /** Two alternating weekly compositions, so "copy last week's" has something to copy. */
+// prettier-ignore
 export const demoCompositions: CompositionInput[] = [
   {
-    small: [
-      { productId: 'p-carottes', quantity: 0.8 },
-      { productId: 'p-poireaux', quantity: 1 },
-      { productId: 'p-potimarron', quantity: 1 },
-      { productId: 'p-mache', quantity: 0.15 },
-    ],
-    medium: [
-      { productId: 'p-carottes', quantity: 1 },
-      { productId: 'p-pommes-de-terre', quantity: 1.5 },
-      { productId: 'p-poireaux', quantity: 1 },
-      { productId: 'p-potimarron', quantity: 1 },
-      { productId: 'p-mache', quantity: 0.2 },
-      { productId: 'p-oignons', quantity: 0.5 },
-    ],
-    large: [
-      { productId: 'p-carottes', quantity: 1.5 },
-      { productId: 'p-pommes-de-terre', quantity: 2 },
-      { productId: 'p-poireaux', quantity: 2 },
-      { productId: 'p-courge-butternut', quantity: 1 },
-      { productId: 'p-mache', quantity: 0.3 },
-      { productId: 'p-oignons', quantity: 1 },
-      { productId: 'p-chou-kale', quantity: 1 },
-    ],
+    small: basket({ 'p-carottes': 0.8, 'p-poireaux': 1, 'p-potimarron': 1, 'p-mache': 0.15 }),
+    medium: basket({ 'p-carottes': 1, 'p-pommes-de-terre': 1.5, 'p-poireaux': 1, 'p-potimarron': 1, 'p-mache': 0.2, 'p-oignons': 0.5 }),
+    large: basket({ 'p-carottes': 1.5, 'p-pommes-de-terre': 2, 'p-poireaux': 2, 'p-courge-butternut': 1, 'p-mache': 0.3, 'p-oignons': 1, 'p-chou-kale': 1 }),
   },
   {
-    small: [
-      { productId: 'p-betteraves', quantity: 0.5 },
-      { productId: 'p-chou-kale', quantity: 1 },
-      { productId: 'p-pommes-de-terre', quantity: 1 },
-      { productId: 'p-persil', quantity: 1 },
-    ],
-    medium: [
-      { productId: 'p-betteraves', quantity: 0.8 },
-      { productId: 'p-chou-rouge', quantity: 1 },
-      { productId: 'p-pommes-de-terre', quantity: 1.5 },
-      { productId: 'p-panais', quantity: 0.5 },
-      { productId: 'p-persil', quantity: 1 },
-    ],
-    large: [
-      { productId: 'p-betteraves', quantity: 1 },
-      { productId: 'p-chou-rouge', quantity: 1 },
-      { productId: 'p-pommes-de-terre', quantity: 2.5 },
-      { productId: 'p-panais', quantity: 1 },
-      { productId: 'p-celeri-rave', quantity: 1 },
-      { productId: 'p-epinards', quantity: 0.3 },
-      { productId: 'p-persil', quantity: 1 },
-    ],
+    small: basket({ 'p-betteraves': 0.5, 'p-chou-kale': 1, 'p-pommes-de-terre': 1, 'p-persil': 1 }),
+    medium: basket({ 'p-betteraves': 0.8, 'p-chou-rouge': 1, 'p-pommes-de-terre': 1.5, 'p-panais': 0.5, 'p-persil': 1 }),
+    large: basket({ 'p-betteraves': 1, 'p-chou-rouge': 1, 'p-pommes-de-terre': 2.5, 'p-panais': 1, 'p-celeri-rave': 1, 'p-epinards': 0.3, 'p-persil': 1 }),
   },
 ];
