@@ -1,0 +1,43 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { defaultGardenRules } from '../../../../domain/garden-rules.ts';
+import { useGardenSettingsStore } from '../calendar/garden-settings-store.ts';
+import { signedIn, stubApi } from '../../testing/api-stub.ts';
+import { aSubscription } from '../../testing/fixtures.ts';
+import { useSubscriptionReading } from './subscription-reading.ts';
+
+const subscription = aSubscription({ status: 'active', startDate: '2026-11-03', endDate: '2027-02-28' });
+
+describe('the subscription a page is about', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('reads it by its id, and says when it would end if cancelled now, once the rules are read', async () => {
+    signedIn();
+    stubApi((call) => (call.path.endsWith('/rules') ? { body: defaultGardenRules } : { body: subscription }));
+    const page = useSubscriptionReading(() => subscription.id);
+    expect(page.subscription.value).toBeUndefined();
+
+    await expect(page.load()).resolves.toMatchObject({ id: subscription.id });
+    expect(page.subscription.value?.id).toBe(subscription.id);
+    expect(page.cancellationEffective.value).toBeUndefined();
+
+    await useGardenSettingsStore().loadRules();
+    // The garden's notice: 14 days from 24 November.
+    expect(page.cancellationEffective.value).toBe('2026-12-08');
+  });
+
+  it('takes the statuses it is given for « not found »', async () => {
+    signedIn();
+    stubApi(() => ({ status: 403, body: { code: 'forbidden', message: 'Interdit.' } }));
+    const page = useSubscriptionReading(() => subscription.id, [404, 403]);
+    await page.load();
+    expect(page.notFound.value).toBe(true);
+    expect(page.error.value).toBeUndefined();
+  });
+});
