@@ -1,7 +1,7 @@
 import { flushPromises, mount } from '@vue/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
-import type { Depot } from '../../../../domain/depot.ts';
+import type { Depot, DepotInput } from '../../../../domain/depot.ts';
 import { i18n, setLocale } from '../../i18n/index.ts';
 import { routes } from '../../router/index.ts';
 import { useToastStore } from '../../stores/toasts.ts';
@@ -20,6 +20,50 @@ async function mountNewDepotPage() {
   await router.push('/equipe/depots/nouveau');
   const wrapper = mount(DepotEditPage, {
     // The Leaflet map is left out: happy-dom draws no tiles. The coordinates are typed instead.
+    global: { plugins: [pinia, i18n, router], stubs: { PointPicker: true } },
+    attachTo: document.body,
+  });
+  await flushPromises();
+  return { wrapper, api, router };
+}
+
+const saintVit: Depot = {
+  id: 'd-saint-vit',
+  gardenId: 'val-du-doubs',
+  name: 'Saint-Vit, mairie',
+  address: { street: '1 rue Haute', postalCode: '25410', city: 'Saint-Vit' },
+  location: { lat: 47.18, lng: 5.81 },
+  deliveryWeekday: 4,
+  openingHours: '17 h – 19 h',
+  capacity: 30,
+  version: 3,
+};
+const besancon: Depot = {
+  ...saintVit,
+  id: 'd-besancon',
+  name: 'Besançon, marché',
+  address: { street: '2 place de la Révolution', postalCode: '25000', city: 'Besançon' },
+  version: 1,
+};
+
+/** The page of a depot already there; the API answers what `stored` holds, 409 to an older version. */
+async function mountDepotPage(stored: Depot[]) {
+  setLocale('fr');
+  const pinia = signedIn();
+  const api = stubApi((call) => {
+    if (call.method === 'GET') return { body: stored };
+    const { version, ...input } = call.body as DepotInput & { version: number };
+    const current = stored.find((depot) => call.path.endsWith(`/${depot.id}`));
+    if (!current || current.version !== version)
+      return { status: 409, body: { error: 'conflict', message: 'Conflit' } };
+    const saved = { ...current, ...input, version: version + 1 };
+    stored.splice(stored.indexOf(current), 1, saved);
+    return { body: saved };
+  });
+  const router = createRouter({ history: createMemoryHistory(), routes });
+  await router.push(`/equipe/depots/${saintVit.id}`);
+  const wrapper = mount(DepotEditPage, {
+    props: { id: saintVit.id },
     global: { plugins: [pinia, i18n, router], stubs: { PointPicker: true } },
     attachTo: document.body,
   });
@@ -89,5 +133,64 @@ describe('the depot page', () => {
     });
     expect(useToastStore().toasts[0]?.text).toMatch(/Saint-Vit, mairie/);
     await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/equipe/depots'));
+  });
+
+  it('changes a depot over the version read, and goes back to the list', async () => {
+    const { wrapper, api, router } = await mountDepotPage([{ ...saintVit }, { ...besancon }]);
+    const name = wrapper.get<HTMLInputElement>('[data-testid="depot-name"]');
+    expect(name.element.value).toBe('Saint-Vit, mairie');
+    expect(wrapper.get<HTMLInputElement>('[data-testid="depot-lat"]').element.value).toBe('47.18');
+    await name.setValue('Saint-Vit, salle des fêtes');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+
+    const changed = api.calls.find((call) => call.method === 'PUT');
+    expect(changed?.path).toBe('/api/gardens/val-du-doubs/depots/d-saint-vit');
+    expect(changed?.body).toMatchObject({ name: 'Saint-Vit, salle des fêtes', capacity: 30, version: 3 });
+    expect(useToastStore().toasts[0]?.text).toBe('Point de dépôt enregistré : Saint-Vit, salle des fêtes.');
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/equipe/depots'));
+  });
+
+  it('says a colleague changed the depot meanwhile, and « Recharger » starts again from their version', async () => {
+    const stored = [{ ...saintVit }, { ...besancon }];
+    const { wrapper, api } = await mountDepotPage(stored);
+    // A colleague saves version 4 while the form holds version 3.
+    stored[0] = { ...saintVit, openingHours: '18 h – 20 h', version: 4 };
+    await wrapper.get('[data-testid="depot-capacity-input"]').setValue('35');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+
+    expect(api.calls.filter((call) => call.method === 'PUT')).toHaveLength(1);
+    expect(document.activeElement?.textContent).toContain(
+      'Ce point de dépôt a été modifié par quelqu’un d’autre entre-temps',
+    );
+    expect(useToastStore().toasts).toHaveLength(0);
+    await wrapper.get('[data-testid="reload-depot"]').trigger('click');
+    await flushPromises();
+    expect(wrapper.get<HTMLInputElement>('[data-testid="depot-openingHours"]').element.value).toBe(
+      '18 h – 20 h',
+    );
+    expect(wrapper.get<HTMLInputElement>('[data-testid="depot-capacity-input"]').element.value).toBe('30');
+    expect(wrapper.find('[data-testid="reload-depot"]').exists()).toBe(false);
+
+    await wrapper.get('[data-testid="depot-capacity-input"]').setValue('35');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.calls.filter((call) => call.method === 'PUT').at(-1)?.body).toMatchObject({
+      openingHours: '18 h – 20 h',
+      capacity: 35,
+      version: 4,
+    });
+  });
+
+  it('starts again from the other depot when the page goes from one to another', async () => {
+    const { wrapper } = await mountDepotPage([{ ...saintVit }, { ...besancon }]);
+    await wrapper.get('[data-testid="depot-name"]').setValue('Saint-Vit, tapé sans enregistrer');
+    await wrapper.setProps({ id: besancon.id });
+    await flushPromises();
+    expect(wrapper.get<HTMLInputElement>('[data-testid="depot-name"]').element.value).toBe(
+      'Besançon, marché',
+    );
+    expect(wrapper.get<HTMLInputElement>('[data-testid="depot-postalCode"]').element.value).toBe('25000');
   });
 });
