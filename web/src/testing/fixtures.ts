@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Depot } from '../../../domain/depot.ts';
 import type { Member } from '../../../domain/member.ts';
 import type { SubscriptionView } from '../features/subscriptions/subscriptions-api.ts';
@@ -52,4 +53,21 @@ export function aDepot(overrides: Partial<Depot> = {}): Depot {
     version: 1,
     ...overrides,
   };
+}
+
+/**
+ * For a suite of component tests on the member's pages: each test's clock reads 10:00 UTC on
+ * Tuesday 24 November 2026 (only Date is faked: promises and timers still run), and the page
+ * and the stubbed globals are cleared after it.
+ */
+export function onTuesday24November(): void {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    document.body.replaceChildren();
+  });
 }

@@ -14,16 +14,23 @@ import { decisionDelay } from '../subscriptions/deferred-decisions-store.ts';
 const handTimers = () =>
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
 
-const inboxOf = (...subscriptions: ReturnType<typeof aSubscription>[]): StubAnswer => ({
+type DepotLoad = { active: number; capacity: number };
+
+/** The inbox answer: these applications, each at a depot with the given load. */
+const inboxAt = (depotLoad: DepotLoad, ...subscriptions: ReturnType<typeof aSubscription>[]): StubAnswer => ({
   body: {
     items: subscriptions.map((subscription) => ({
       kind: 'subscription-approval',
       since: subscription.requested.at,
       subscription,
-      depotLoad: { active: 38, capacity: 40 },
+      depotLoad,
     })),
   },
 });
+
+/** The same at a depot with room (38 / 40). */
+const inboxOf = (...subscriptions: ReturnType<typeof aSubscription>[]): StubAnswer =>
+  inboxAt({ active: 38, capacity: 40 }, ...subscriptions);
 
 async function mountPage(handler: (call: ApiCall) => StubAnswer | Promise<StubAnswer>) {
   setLocale('fr');
@@ -35,6 +42,17 @@ async function mountPage(handler: (call: ApiCall) => StubAnswer | Promise<StubAn
   await flushPromises();
   return { wrapper, api };
 }
+
+/** The page over one application, whose decision the API accepts and answers with `decided`. */
+const mountOneApplication = (
+  decided: ReturnType<typeof aSubscription>['status'],
+  depotLoad: DepotLoad = { active: 38, capacity: 40 },
+) =>
+  mountPage((call) =>
+    call.method === 'POST'
+      ? { body: aSubscription({ status: decided, revision: 2 }) }
+      : inboxAt(depotLoad, aSubscription()),
+  );
 
 type Wrapper = Awaited<ReturnType<typeof mountPage>>['wrapper'];
 const status = (wrapper: Wrapper) =>
@@ -104,11 +122,7 @@ describe('the staff inbox', () => {
   });
 
   it('asks for a reason before rejecting', async () => {
-    const { wrapper, api } = await mountPage((call) =>
-      call.method === 'POST'
-        ? { body: aSubscription({ status: 'rejected', revision: 2 }) }
-        : inboxOf(aSubscription()),
-    );
+    const { wrapper, api } = await mountOneApplication('rejected');
     await wrapper.get('[data-testid="reject-button"]').trigger('click');
     await wrapper.get('[data-testid="reject-reason"]').setValue('no');
     await wrapper.get('[data-testid="confirm-reject"]').trigger('submit');
@@ -130,22 +144,7 @@ describe('the staff inbox', () => {
   });
 
   it('warns when the depot is full, and puts the application on the waiting list', async () => {
-    const { wrapper, api } = await mountPage((call) =>
-      call.method === 'POST'
-        ? { body: aSubscription({ status: 'waitlisted', revision: 2 }) }
-        : {
-            body: {
-              items: [
-                {
-                  kind: 'subscription-approval',
-                  since: '2026-11-20T10:00:00.000Z',
-                  subscription: aSubscription(),
-                  depotLoad: { active: 40, capacity: 40 },
-                },
-              ],
-            },
-          },
-    );
+    const { wrapper, api } = await mountOneApplication('waitlisted', { active: 40, capacity: 40 });
     expect(wrapper.get('[data-testid="depot-load"]').text()).toBe('Dépôt : 40 / 40');
     expect(wrapper.get('[data-testid="depot-full"]').text()).toContain('Ce point de dépôt est complet');
     handTimers();
@@ -167,11 +166,7 @@ describe('the staff inbox', () => {
   });
 
   it('takes an approval back with « Annuler »: nothing is sent, the application still waits', async () => {
-    const { wrapper, api } = await mountPage((call) =>
-      call.method === 'POST'
-        ? { body: aSubscription({ status: 'active', revision: 2 }) }
-        : inboxOf(aSubscription()),
-    );
+    const { wrapper, api } = await mountOneApplication('active');
     handTimers();
     await wrapper.get('[data-testid="approve-button"]').trigger('click');
     await vi.advanceTimersByTimeAsync(decisionDelay / 2);
@@ -184,11 +179,7 @@ describe('the staff inbox', () => {
   });
 
   it('sends a waiting approval at once when the page goes away', async () => {
-    const { wrapper, api } = await mountPage((call) =>
-      call.method === 'POST'
-        ? { body: aSubscription({ status: 'active', revision: 2 }) }
-        : inboxOf(aSubscription()),
-    );
+    const { wrapper, api } = await mountOneApplication('active');
     handTimers();
     await wrapper.get('[data-testid="approve-button"]').trigger('click');
     wrapper.unmount();
@@ -200,11 +191,7 @@ describe('the staff inbox', () => {
 
   it('says on the card that an approval was not sent when the tab went away without a token', async () => {
     // Nobody signed in to Keycloak here: no token in hand as the tab closes.
-    const { wrapper, api } = await mountPage((call) =>
-      call.method === 'POST'
-        ? { body: aSubscription({ status: 'active', revision: 2 }) }
-        : inboxOf(aSubscription()),
-    );
+    const { wrapper, api } = await mountOneApplication('active');
     handTimers();
     await wrapper.get('[data-testid="approve-button"]').trigger('click');
     window.dispatchEvent(new Event('pagehide'));

@@ -1,11 +1,11 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryHistory, createRouter } from 'vue-router';
 import { defaultGardenRules } from '../../../../domain/garden-rules.ts';
 import { i18n, setLocale } from '../../i18n/index.ts';
 import { routes } from '../../router/index.ts';
 import { signedIn, staffIdentity, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
-import { aMember, aSubscription } from '../../testing/fixtures.ts';
+import { aMember, aSubscription, onTuesday24November } from '../../testing/fixtures.ts';
 import CancellationPage from './CancellationPage.vue';
 
 const memberIdentity = { ...staffIdentity, roles: ['member' as const], memberId: 'm-0001' };
@@ -27,15 +27,7 @@ async function mountPage(handler: (call: ApiCall) => StubAnswer) {
 }
 
 describe('cancelling online', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-    document.body.innerHTML = '';
-  });
+  onTuesday24November();
 
   it('says when it would end by the garden’s notice, then confirms with the time the request was received', async () => {
     const { wrapper, api } = await mountPage((call) => {

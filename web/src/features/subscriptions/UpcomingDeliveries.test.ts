@@ -1,10 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { cutoffOf } from '../../../../domain/delivery-calendar.ts';
 import { defaultGardenRules } from '../../../../domain/garden-rules.ts';
 import { i18n, setLocale } from '../../i18n/index.ts';
 import { signedIn, staffIdentity, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
-import { aDepot, aSubscription } from '../../testing/fixtures.ts';
+import { aDepot, aSubscription, onTuesday24November } from '../../testing/fixtures.ts';
 import UpcomingDeliveries from './UpcomingDeliveries.vue';
 
 const memberIdentity = { ...staffIdentity, roles: ['member' as const], memberId: 'm-0001' };
@@ -62,15 +62,7 @@ async function mountList(maxAbsencesPerSeason: number, handler?: (call: ApiCall)
 }
 
 describe('coming deliveries', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-    document.body.innerHTML = '';
-  });
+  onTuesday24November();
 
   it('shows each day, absent ones as such, two baskets when an absence is made up for, and until when it can change', async () => {
     const { wrapper } = await mountList(4);
