@@ -39,6 +39,36 @@ function memberItem(member: Member) {
 }
 
 export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  /**
+   * Sets one field of a member's record that the staff form does not carry, whatever else
+   * changed meanwhile: the version moves on, so an edit begun before is refused as stale.
+   */
+  async function setOwnField<Field extends 'contactPreferences' | 'language' | 'location'>(
+    gardenId: string,
+    id: string,
+    field: Field,
+    value: NonNullable<Member[Field]>,
+    now: string,
+  ): Promise<Member> {
+    try {
+      const { Attributes } = await db.send(
+        new UpdateCommand({
+          TableName: tables.gardens,
+          Key: { pk: gardenId, sk: `MEMBER#${id}` },
+          UpdateExpression: 'SET #field = :value, updatedAt = :now, version = version + :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':value': value, ':now': now, ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return withoutKeys<Member>(Attributes ?? {});
+    } catch (error) {
+      if (isConditionFailure(error)) throw notFound(memberLabel);
+      throw error;
+    }
+  }
+
   return {
     /** Creates a member with the given id; refuses to overwrite an existing one. */
     async create(
@@ -139,79 +169,31 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
      * preferences are theirs alone); the version still moves on, so staff editing the record
      * reload it before saving.
      */
-    async setContactPreferences(
+    setContactPreferences(
       gardenId: string,
       id: string,
       preferences: ContactPreferences,
       now: string,
     ): Promise<Member> {
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({
-            TableName: tables.gardens,
-            Key: { pk: gardenId, sk: `MEMBER#${id}` },
-            UpdateExpression:
-              'SET contactPreferences = :preferences, updatedAt = :now, version = version + :one',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':preferences': preferences, ':now': now, ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return withoutKeys<Member>(Attributes ?? {});
-      } catch (error) {
-        if (isConditionFailure(error)) throw notFound(memberLabel);
-        throw error;
-      }
+      return setOwnField(gardenId, id, 'contactPreferences', preferences, now);
     },
 
     /**
      * Sets the language of the garden's messages to a member, whatever else changed meanwhile
      * (as the contact preferences); the version moves on.
      */
-    async setLanguage(gardenId: string, id: string, language: Locale, now: string): Promise<Member> {
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({
-            TableName: tables.gardens,
-            Key: { pk: gardenId, sk: `MEMBER#${id}` },
-            UpdateExpression: 'SET #language = :language, updatedAt = :now, version = version + :one',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#language': 'language' },
-            ExpressionAttributeValues: { ':language': language, ':now': now, ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return withoutKeys<Member>(Attributes ?? {});
-      } catch (error) {
-        if (isConditionFailure(error)) throw notFound(memberLabel);
-        throw error;
-      }
+    setLanguage(gardenId: string, id: string, language: Locale, now: string): Promise<Member> {
+      return setOwnField(gardenId, id, 'language', language, now);
     },
 
     /** Places the member's home on the map; the version moves on. */
-    async setLocation(
+    setLocation(
       gardenId: string,
       id: string,
       location: { lat: number; lng: number },
       now: string,
     ): Promise<Member> {
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({
-            TableName: tables.gardens,
-            Key: { pk: gardenId, sk: `MEMBER#${id}` },
-            UpdateExpression: 'SET #location = :location, updatedAt = :now, version = version + :one',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#location': 'location' },
-            ExpressionAttributeValues: { ':location': location, ':now': now, ':one': 1 },
-            ReturnValues: 'ALL_NEW',
-          }),
-        );
-        return withoutKeys<Member>(Attributes ?? {});
-      } catch (error) {
-        if (isConditionFailure(error)) throw notFound(memberLabel);
-        throw error;
-      }
+      return setOwnField(gardenId, id, 'location', location, now);
     },
 
     /** The member record an identity-provider account applied with, if any. */
