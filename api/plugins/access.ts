@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { invoiceLabel, type Invoice } from '../../domain/invoices.ts';
+import type { Member } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { callerOf } from './auth.ts';
 
@@ -29,6 +30,11 @@ declare module 'fastify' {
      */
     requireMemberAccess(memberId: string): void;
     /**
+     * The household's record, for a route about one member: refused as above when it is
+     * another's, read from the store, and missing (404) when it does not exist.
+     */
+    reachableMember(gardenId: string, memberId: string): Promise<Member>;
+    /**
      * Staff read every invoice of their garden; a member, only their own. Another household's
      * invoice answers as a missing one, after the same read.
      */
@@ -48,11 +54,20 @@ export const accessPlugin = fp(
       if (!this.mayReachMember(memberId)) throw memberNotFound();
     });
     app.decorateRequest(
+      'reachableMember',
+      async function (this: FastifyRequest, gardenId: string, memberId: string) {
+        this.requireMemberAccess(memberId);
+        const member = await app.store.members.get(gardenId, memberId);
+        if (!member) throw memberNotFound();
+        return member;
+      },
+    );
+    app.decorateRequest(
       'requireInvoiceAccess',
       function (this: FastifyRequest, invoice: Pick<Invoice, 'memberId' | 'number'>) {
         if (!this.mayReachMember(invoice.memberId)) throw invoiceNotFound(invoice.number);
       },
     );
   },
-  { name: 'access', dependencies: ['auth'] },
+  { name: 'access', dependencies: ['auth', 'store'] },
 );

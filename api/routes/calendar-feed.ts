@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { readGardenContext, scheduleContextOf } from '../../adapters/store/garden-context.ts';
 import { addDays, gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
 import { deliverySchedule } from '../../domain/delivery-schedule.ts';
 import type { Depot } from '../../domain/depot.ts';
-import { CocagneError, notFound } from '../../domain/errors.ts';
+import { CocagneError } from '../../domain/errors.ts';
 import { deliveriesCalendar, type FeedDelivery, type FeedDepot } from '../../domain/ical-feed.ts';
 import type { SubscriptionStatus } from '../../domain/subscription.ts';
 import { CalendarToken } from '../../domain/ids.ts';
@@ -136,49 +137,44 @@ export const calendarFeedRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> 
 
 /** The secret address of a member's calendar feed, read or renewed by the member (or staff). */
 export const calendarLinkRoutes: FastifyPluginAsyncTypebox<CalendarFeedOptions> = async (app, options) => {
-  const { store } = app;
-  const links = store.calendarLinks;
+  const links = app.store.calendarLinks;
   const feedUrlOf = feedAddresses(options);
+
+  const linkRoute = (summary: string) => ({
+    schema: {
+      tags: ['calendar'],
+      summary,
+      security: [{ bearer: [] }],
+      params: MemberParams,
+      response: { 200: CalendarLink, ...errorAnswers },
+    },
+  });
+
+  /** The feed's address, as `links` reads or renews it, for staff or the member themselves. */
+  async function linkOf(
+    request: FastifyRequest<{ Params: { gardenId: string; memberId: string } }>,
+    make: 'current' | 'regenerate',
+  ) {
+    const { gardenId, memberId } = request.params;
+    await request.reachableMember(gardenId, memberId);
+    return { url: feedUrlOf(await links[make](gardenId, memberId, app.now())) };
+  }
 
   app.get(
     '/members/:memberId/calendar-link',
-    {
-      schema: {
-        tags: ['calendar'],
-        summary:
-          "Adresse secrète du calendrier des livraisons de l'adhérent, créée au premier appel. / " +
-          "The secret address of the member's delivery calendar, made on first call (staff, or that member).",
-        security: [{ bearer: [] }],
-        params: MemberParams,
-        response: { 200: CalendarLink, ...errorAnswers },
-      },
-    },
-    async (request) => {
-      const { gardenId, memberId } = request.params;
-      request.requireMemberAccess(memberId);
-      if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
-      return { url: feedUrlOf(await links.current(gardenId, memberId, app.now())) };
-    },
+    linkRoute(
+      "Adresse secrète du calendrier des livraisons de l'adhérent, créée au premier appel. / " +
+        "The secret address of the member's delivery calendar, made on first call (staff, or that member).",
+    ),
+    (request) => linkOf(request, 'current'),
   );
 
   app.post(
     '/members/:memberId/calendar-link',
-    {
-      schema: {
-        tags: ['calendar'],
-        summary:
-          "Renouvelle l'adresse du calendrier : l'ancienne cesse aussitôt de fonctionner. / " +
-          'Renews the calendar address: the previous one stops working at once (staff, or that member).',
-        security: [{ bearer: [] }],
-        params: MemberParams,
-        response: { 200: CalendarLink, ...errorAnswers },
-      },
-    },
-    async (request) => {
-      const { gardenId, memberId } = request.params;
-      request.requireMemberAccess(memberId);
-      if (!(await store.members.get(gardenId, memberId))) throw notFound({ fr: 'Adhérent', en: 'Member' });
-      return { url: feedUrlOf(await links.regenerate(gardenId, memberId, app.now())) };
-    },
+    linkRoute(
+      "Renouvelle l'adresse du calendrier : l'ancienne cesse aussitôt de fonctionner. / " +
+        'Renews the calendar address: the previous one stops working at once (staff, or that member).',
+    ),
+    (request) => linkOf(request, 'regenerate'),
   );
 };

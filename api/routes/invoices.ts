@@ -22,7 +22,7 @@ import { memberDisplayName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import type { PaymentCommands } from '../../temporal/payment-client.ts';
 import { actorOf, type CallerIdentity } from '../auth/identity.ts';
-import { invoiceNotFound, memberNotFound } from '../plugins/access.ts';
+import { invoiceNotFound } from '../plugins/access.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, InvoiceParams, MemberParams, Query } from '../schemas.ts';
 import { collectionOf, nextStepFor } from '../views/member-billing.ts';
@@ -115,8 +115,7 @@ export const invoiceRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      request.requireMemberAccess(memberId);
-      if (!(await store.members.get(gardenId, memberId))) throw memberNotFound();
+      await request.reachableMember(gardenId, memberId);
       return views.memberBilling(request.log, gardenId, memberId);
     },
   );

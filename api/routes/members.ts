@@ -10,7 +10,6 @@ import {
 } from '../../domain/member.ts';
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
-import { memberNotFound } from '../plugins/access.ts';
 import { errorAnswers, GardenParams, MemberPage, MemberParams, Query, Version } from '../schemas.ts';
 import { DepotId, PageCursor } from '../../domain/ids.ts';
 import { memberFilter, memberStandings } from '../../domain/member-standing.ts';
@@ -120,10 +119,7 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      request.requireMemberAccess(memberId);
-      const member = await store.members.get(gardenId, memberId);
-      if (!member) throw memberNotFound();
-      return member;
+      return request.reachableMember(gardenId, memberId);
     },
   );
 
@@ -167,9 +163,7 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      request.requireMemberAccess(memberId);
-      const member = await store.members.get(gardenId, memberId);
-      if (!member) throw memberNotFound();
+      const member = await request.reachableMember(gardenId, memberId);
       if (request.body.sms && !member.phone) {
         throw new CocagneError(
           'refused',
@@ -200,9 +194,7 @@ export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId, memberId } = request.params;
-      request.requireMemberAccess(memberId);
-      const member = await store.members.get(gardenId, memberId);
-      if (!member) throw memberNotFound();
+      await request.reachableMember(gardenId, memberId);
       return store.members.setLanguage(gardenId, memberId, request.body.language, app.now().toISOString());
     },
   );
