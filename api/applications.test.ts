@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import type { Member } from '../domain/member.ts';
-import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { applyAsStaff, approveAsStaff, startTestApi, type TestApi } from '../tests/support/api.ts';
 import {
   claimsOf,
   createAccount,
@@ -420,12 +420,7 @@ describe('joining a garden', () => {
       const response = await api.call(newcomer, 'POST', applicationsUrl(), application());
       expect(response.statusCode, response.body).toBe(201);
       const { id, memberId } = response.json<ApplicationAnswer>().subscription;
-      const approved = await api.call(
-        api.accounts.staff,
-        'POST',
-        `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
-        { decision: 'approve' },
-      );
+      const approved = await approveAsStaff(api, id);
       expect(approved.statusCode, approved.body).toBe(200);
 
       const asMember = withToken(newcomer, await tokenFor(newcomer.username, newcomer.password));
@@ -484,12 +479,7 @@ describe('joining a garden', () => {
       expect((await api.store.subscriptions.get(api.gardenId, id))?.status).toBe('pending');
 
       // Staff approve: the confirmation follows, and the acknowledgement is not sent again.
-      const approved = await api.call(
-        api.accounts.staff,
-        'POST',
-        `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
-        { decision: 'approve' },
-      );
+      const approved = await approveAsStaff(api, id);
       expect(approved.statusCode, approved.body).toBe(200);
       await expect
         .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), poll)
@@ -500,26 +490,14 @@ describe('joining a garden', () => {
     it('sends no acknowledgement for an application staff enter for a member', async () => {
       const email = uniqueEmail('entered-by-staff');
       const member = await api.createMember({ firstName: 'Jeanne', lastName: 'Baret', email });
-      const entered = await api.call(
-        api.accounts.staff,
-        'POST',
-        `/api/gardens/${api.gardenId}/subscriptions`,
-        {
-          memberId: member.id,
-          basketSize: 'small',
-          frequency: 'weekly',
-          depotId: api.depotId,
-          startDate: tuesdayFrom(addDays(today, 10)),
-        },
-      );
+      const entered = await applyAsStaff(api, {
+        memberId: member.id,
+        basketSize: 'small',
+        startDate: tuesdayFrom(addDays(today, 10)),
+      });
       expect(entered.statusCode, entered.body).toBe(201);
       const { id } = entered.json<{ id: string }>();
-      const approved = await api.call(
-        api.accounts.staff,
-        'POST',
-        `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
-        { decision: 'approve' },
-      );
+      const approved = await approveAsStaff(api, id);
       expect(approved.statusCode, approved.body).toBe(200);
       await expect
         .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), poll)

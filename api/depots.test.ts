@@ -4,8 +4,9 @@ import { isoWeek } from '../domain/iso-weeks.ts';
 import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import type { Depot, DepotInput } from '../domain/depot.ts';
 import type { Member } from '../domain/member.ts';
+import type { BasketSize } from '../domain/subscription.ts';
 import { weekPreparationId } from '../workflows/week/contract.ts';
-import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { applyAsStaff, approveAsStaff, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
 
 // The test reads today (this week, next week) once, then runs against services on the real
@@ -67,6 +68,24 @@ describe('depots', () => {
     const response = await api.call(api.accounts.staff, 'POST', gardenUrl('/depots'), input(changes));
     expect(response.statusCode, response.body).toBe(201);
     return response.json<Depot>();
+  }
+
+  /**
+   * A new household's weekly subscription at the depot from today, applied for and approved by
+   * staff; returns its id.
+   */
+  async function runningSubscription(
+    household: { firstName: string; lastName: string },
+    basketSize: BasketSize,
+    depotId: string,
+  ): Promise<string> {
+    const { id: memberId } = await api.createMember(household);
+    const applied = await applyAsStaff(api, { memberId, basketSize, depotId, startDate: today });
+    expect(applied.statusCode, applied.body).toBe(201);
+    const { id } = applied.json<{ id: string }>();
+    const approved = await approveAsStaff(api, id);
+    expect(approved.statusCode, approved.body).toBe(200);
+    return id;
   }
 
   async function depots(): Promise<Depot[]> {
@@ -323,20 +342,7 @@ describe('depots', () => {
 
   it("moves running subscriptions to the depot's new delivery day", async () => {
     const depot = await create({ name: 'Dépôt du mardi', deliveryWeekday: 2 });
-    const household = await api.createMember({ firstName: 'George', lastName: 'Sand' });
-    const applied = await api.call(api.accounts.staff, 'POST', gardenUrl('/subscriptions'), {
-      memberId: household.id,
-      basketSize: 'medium',
-      frequency: 'weekly',
-      depotId: depot.id,
-      startDate: today,
-    });
-    expect(applied.statusCode, applied.body).toBe(201);
-    const { id } = applied.json<{ id: string }>();
-    const approved = await api.call(api.accounts.staff, 'POST', gardenUrl(`/subscriptions/${id}/decision`), {
-      decision: 'approve',
-    });
-    expect(approved.statusCode, approved.body).toBe(200);
+    const id = await runningSubscription({ firstName: 'George', lastName: 'Sand' }, 'medium', depot.id);
 
     const weekdays = async () => {
       const response = await api.call(
@@ -361,20 +367,7 @@ describe('depots', () => {
 
   it("moves the baskets of a week already prepared to the depot's new delivery day", async () => {
     const depot = await create({ name: 'Dépôt du mercredi', deliveryWeekday: 3 });
-    const household = await api.createMember({ firstName: 'Jules', lastName: 'Verne' });
-    const applied = await api.call(api.accounts.staff, 'POST', gardenUrl('/subscriptions'), {
-      memberId: household.id,
-      basketSize: 'large',
-      frequency: 'weekly',
-      depotId: depot.id,
-      startDate: today,
-    });
-    expect(applied.statusCode, applied.body).toBe(201);
-    const { id } = applied.json<{ id: string }>();
-    const approved = await api.call(api.accounts.staff, 'POST', gardenUrl(`/subscriptions/${id}/decision`), {
-      decision: 'approve',
-    });
-    expect(approved.statusCode, approved.body).toBe(200);
+    const id = await runningSubscription({ firstName: 'Jules', lastName: 'Verne' }, 'large', depot.id);
 
     // Next week is prepared: its baskets are planned, the composition awaits.
     const started = await api.call(api.accounts.staff, 'POST', gardenUrl(`/weeks/${week}/preparation`));

@@ -7,7 +7,7 @@ import { mondayOfWeek } from '../domain/iso-weeks.ts';
 import type { Product } from '../domain/products.ts';
 import type { BasketSize } from '../domain/subscription.ts';
 import { weekPreparationId } from '../workflows/week/contract.ts';
-import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { applyAsStaff, approveAsStaff, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { ensureTestSender } from '../tests/support/moto.ts';
 import type { TestAccount } from '../tests/support/keycloak.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
@@ -237,13 +237,7 @@ describe('a delivery week', () => {
   }
 
   async function apply(memberId: string, basketSize: BasketSize, depotId: string): Promise<string> {
-    const applied = await api.call(api.accounts.staff, 'POST', gardenUrl('/subscriptions'), {
-      memberId,
-      basketSize,
-      frequency: 'weekly',
-      depotId,
-      startDate: today,
-    });
+    const applied = await applyAsStaff(api, { memberId, basketSize, depotId, startDate: today });
     expect(applied.statusCode, applied.body).toBe(201);
     return applied.json<{ id: string }>().id;
   }
@@ -254,9 +248,7 @@ describe('a delivery week', () => {
     depotId: string,
   ): Promise<void> {
     const id = await apply(member.id, basketSize, depotId);
-    const approved = await api.call(api.accounts.staff, 'POST', gardenUrl(`/subscriptions/${id}/decision`), {
-      decision: 'approve',
-    });
+    const approved = await approveAsStaff(api, id);
     expect(approved.statusCode, approved.body).toBe(200);
     expect(approved.json()).toMatchObject({ status: 'active' });
     subscriptions.push({ id, name: member.name, basketSize, depotId });
@@ -638,14 +630,7 @@ describe('a delivery week', () => {
   });
 
   it('gives a basket in the prepared week to an application approved afterwards', async () => {
-    const approved = await api.call(
-      api.accounts.staff,
-      'POST',
-      gardenUrl(`/subscriptions/${pendingId}/decision`),
-      {
-        decision: 'approve',
-      },
-    );
+    const approved = await approveAsStaff(api, pendingId);
     expect(approved.statusCode, approved.body).toBe(200);
     await expect
       .poll(async () => (await readWeek()).counts?.byDepot[api.depotId], poll)

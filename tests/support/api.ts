@@ -6,6 +6,7 @@ import { createTokenVerifier } from '../../api/auth/token-verifier.ts';
 import { createApiServices } from '../../api/plugins/services.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';
 import type { MemberInput } from '../../domain/member.ts';
+import type { BasketSize } from '../../domain/subscription.ts';
 import {
   createTestGarden,
   testActivities,
@@ -127,6 +128,32 @@ export async function startTestApi(
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
 
 /**
+ * Staff apply for a member's weekly subscription (a medium basket at the test garden's depot
+ * unless told); returns the API's answer, for the test to check.
+ */
+export function applyAsStaff(
+  api: TestApi,
+  application: { memberId: string; startDate: string; basketSize?: BasketSize; depotId?: string },
+) {
+  return api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
+    basketSize: 'medium',
+    frequency: 'weekly',
+    depotId: api.depotId,
+    ...application,
+  });
+}
+
+/** Staff approve an application; returns the API's answer, for the test to check. */
+export function approveAsStaff(api: TestApi, subscriptionId: string) {
+  return api.call(
+    api.accounts.staff,
+    'POST',
+    `/api/gardens/${api.gardenId}/subscriptions/${encodeURIComponent(subscriptionId)}/decision`,
+    { decision: 'approve' },
+  );
+}
+
+/**
  * A weekly subscription at the test garden's depot, applied for by staff and approved: the
  * application must be recorded at once (201) and the approval answer 200.
  */
@@ -135,22 +162,11 @@ export async function approvedSubscription(
   memberId: string,
   startDate: string,
 ): Promise<string> {
-  const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
-    memberId,
-    basketSize: 'medium',
-    frequency: 'weekly',
-    depotId: api.depotId,
-    startDate,
-  });
+  const applied = await applyAsStaff(api, { memberId, startDate });
   if (applied.statusCode !== 201)
     throw new Error(`application answered ${applied.statusCode}: ${applied.body}`);
   const { id } = applied.json<{ id: string }>();
-  const approved = await api.call(
-    api.accounts.staff,
-    'POST',
-    `/api/gardens/${api.gardenId}/subscriptions/${id}/decision`,
-    { decision: 'approve' },
-  );
+  const approved = await approveAsStaff(api, id);
   if (approved.statusCode !== 200)
     throw new Error(`approval answered ${approved.statusCode}: ${approved.body}`);
   if (approved.json<{ status: string }>().status !== 'active') {
