@@ -1,7 +1,6 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { conflict } from '../../domain/errors.ts';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BillingProfile } from '../../domain/pricing.ts';
-import { isConditionFailure, withoutKeys } from './conditional.ts';
+import { putVersioned, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryAll } from './query-all.ts';
 
@@ -62,23 +61,12 @@ export function createBillingProfileStore(db: DynamoDBDocumentClient, tables: Ta
       for (const key of Object.keys(updated) as Array<keyof BillingProfile>) {
         if (updated[key] === undefined) delete updated[key];
       }
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: tables.gardens,
-            Item: {
-              ...profileKey(profile.gardenId, profile.memberId),
-              entity: 'billing-profile',
-              ...updated,
-            },
-            ConditionExpression: profile.version === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-            ...(profile.version === 0 ? {} : { ExpressionAttributeValues: { ':expected': profile.version } }),
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) throw conflict();
-        throw error;
-      }
+      const item = {
+        ...profileKey(profile.gardenId, profile.memberId),
+        entity: 'billing-profile',
+        ...updated,
+      };
+      await putVersioned(db, tables.gardens, item, profile.version);
       return updated;
     },
   };

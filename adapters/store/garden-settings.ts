@@ -1,15 +1,14 @@
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { gardenDay } from '../../domain/calendar.ts';
 import {
   defaultDeliveryCalendar,
   type DeliveryCalendar,
   type DeliveryCalendarInput,
 } from '../../domain/delivery-calendar.ts';
-import { conflict } from '../../domain/errors.ts';
 import { defaultGardenRules, type GardenRules, type GardenRulesInput } from '../../domain/garden-rules.ts';
 import { defaultGardenContact, type GardenContact } from '../../domain/garden-contact.ts';
 import { defaultPricing, type Pricing, type PricingInput } from '../../domain/pricing.ts';
-import { isConditionFailure, withoutKeys } from './conditional.ts';
+import { putVersioned, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
 /**
@@ -25,19 +24,8 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
   }
 
   async function write(gardenId: string, sk: string, item: Record<string, unknown>, expectedVersion: number) {
-    try {
-      await db.send(
-        new PutCommand({
-          TableName: tables.gardens,
-          Item: { pk: gardenId, sk, ...item, version: expectedVersion + 1 },
-          ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-          ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
-        }),
-      );
-    } catch (error) {
-      if (isConditionFailure(error)) throw conflict();
-      throw error;
-    }
+    const next = { pk: gardenId, sk, ...item, version: expectedVersion + 1 };
+    await putVersioned(db, tables.gardens, next, expectedVersion);
   }
 
   return {

@@ -15,7 +15,7 @@ import {
   type Member,
   type MemberInput,
 } from '../../domain/member.ts';
-import { isConditionFailure, withoutKeys } from './conditional.ts';
+import { isConditionFailure, putVersioned, withoutKeys } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { queryAll } from './query-all.ts';
 import type { TableNames } from './dynamo-client.ts';
@@ -148,19 +148,7 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
         updatedAt: now,
         version: expectedVersion + 1,
       };
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: tables.gardens,
-            Item: memberItem(member),
-            ConditionExpression: 'version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) throw conflict();
-        throw error;
-      }
+      await putVersioned(db, tables.gardens, memberItem(member), expectedVersion);
       return member;
     },
 

@@ -11,8 +11,7 @@ import type {
   PlannedBasket,
   WeekComposition,
 } from '../../domain/delivery-week.ts';
-import { conflict } from '../../domain/errors.ts';
-import { isConditionFailure, withoutKeys } from './conditional.ts';
+import { putVersioned, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryPrefix } from './query-all.ts';
 
@@ -81,24 +80,13 @@ export function createWeekStore(db: DynamoDBDocumentClient, tables: TableNames) 
         updatedBy: by,
         version: expectedVersion + 1,
       };
-      try {
-        await db.send(
-          new PutCommand({
-            TableName: tables.gardens,
-            Item: {
-              pk: gardenId,
-              sk: `WEEK#${week}#COMPOSITION`,
-              entity: 'week-composition',
-              ...composition,
-            },
-            ConditionExpression: expectedVersion === 0 ? 'attribute_not_exists(pk)' : 'version = :expected',
-            ...(expectedVersion === 0 ? {} : { ExpressionAttributeValues: { ':expected': expectedVersion } }),
-          }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) throw conflict();
-        throw error;
-      }
+      const item = {
+        pk: gardenId,
+        sk: `WEEK#${week}#COMPOSITION`,
+        entity: 'week-composition',
+        ...composition,
+      };
+      await putVersioned(db, tables.gardens, item, expectedVersion);
       return composition;
     },
 
