@@ -9,7 +9,7 @@ import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { atHour } from '../../domain/delivery-calendar.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
 import { CocagneError } from '../../domain/errors.ts';
-import { invoiceLabel } from '../../domain/invoices.ts';
+import { invoiceLabel, type Invoice } from '../../domain/invoices.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { issueFourBasketsInvoice, saveTestCard, testBillingActivities } from '../../tests/support/billing.ts';
@@ -175,6 +175,17 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
 
   const run = <T>(gateway: ChargeGateway, body: (taskQueue: string) => Promise<T>) =>
     withTestWorker(env, testBillingActivities(store, gateway), body);
+
+  /** Staff record a 20 € cheque for the invoice, received on its due day. */
+  const twentyEuroCheque = (invoice: Invoice, id: string, reference: string) =>
+    store.invoices.addPayment(gardenId, invoice.number, {
+      id,
+      method: 'cheque',
+      amount: 2000,
+      receivedOn: invoice.dueOn,
+      reference,
+      recorded: { by: staff, at: new Date().toISOString() },
+    });
 
   /** Lets server time pass; fails clearly if the test server's clock gets stuck. */
   const sleepUntil = async (instant: Date) => {
@@ -564,14 +575,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       if (call !== 1) return;
       // While Stripe charges the card, staff record a 20 € cheque at the depot; then the
       // connection drops before Stripe's answer arrives.
-      await store.invoices.addPayment(gardenId, invoice.number, {
-        id: 'cheque-during-charge',
-        method: 'cheque',
-        amount: 2000,
-        receivedOn: invoice.dueOn,
-        reference: '0007777',
-        recorded: { by: staff, at: new Date().toISOString() },
-      });
+      await twentyEuroCheque(invoice, 'cheque-during-charge', '0007777');
       return 'created-then-lost';
     });
     await run(stripe.gateway, async (taskQueue) => {
@@ -602,14 +606,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
     const stripe = statefulStripe(async (call) => {
       if (call !== 1) return;
-      await store.invoices.addPayment(gardenId, invoice.number, {
-        id: 'cheque-before-charge',
-        method: 'cheque',
-        amount: 2000,
-        receivedOn: invoice.dueOn,
-        reference: '0008888',
-        recorded: { by: staff, at: new Date().toISOString() },
-      });
+      await twentyEuroCheque(invoice, 'cheque-before-charge', '0008888');
       // Stripe failed inside (500) without charging, and keeps that answer for the key.
       return 'error-500';
     });
