@@ -194,6 +194,32 @@ export function firstChangeableDelivery(
   );
 }
 
+/**
+ * Why no absence can be reported or taken back on this day at all: a day the calendar does
+ * not have, or a subscription that is not running.
+ */
+function absenceDayRefusal(status: Subscription['status'], day: IsoDate): Localized | undefined {
+  if (!isIsoDate(day)) {
+    return { fr: `Le ${day} n'existe pas dans le calendrier.`, en: `${day} does not exist.` };
+  }
+  if (status !== 'active' && status !== 'paused') {
+    return { fr: "Cet abonnement n'est pas actif.", en: 'This subscription is not active.' };
+  }
+  return undefined;
+}
+
+/** How many of these absences fall in the season of `day` (none when `day` is in no season). */
+function countInSeason(
+  absences: ReadonlyArray<{ date: IsoDate }> | undefined,
+  calendar: ScheduleContext['calendar'],
+  day: IsoDate,
+): number {
+  const season = seasonOf(calendar, day);
+  if (!season) return 0;
+  return (absences ?? []).filter((absence) => season.start <= absence.date && absence.date <= season.end)
+    .length;
+}
+
 /** Why this absence cannot be reported, or undefined when it can. */
 export function absenceRefusal(
   subscription: ScheduledSubscription & Pick<Subscription, 'status'>,
@@ -203,12 +229,8 @@ export function absenceRefusal(
   now: Date,
 ): Localized | undefined {
   const timeZone = context.timeZone ?? gardenTimeZone;
-  if (!isIsoDate(day)) {
-    return { fr: `Le ${day} n'existe pas dans le calendrier.`, en: `${day} does not exist.` };
-  }
-  if (subscription.status !== 'active' && subscription.status !== 'paused') {
-    return { fr: "Cet abonnement n'est pas actif.", en: 'This subscription is not active.' };
-  }
+  const refused = absenceDayRefusal(subscription.status, day);
+  if (refused) return refused;
   const [delivery] = deliverySchedule(subscription, context, day, day);
   if (!delivery) {
     return {
@@ -231,10 +253,7 @@ export function absenceRefusal(
       en: `Too late: an absence for this delivery could be reported ${changeDeadline(delivery.changeableUntil, timeZone).en}.`,
     };
   }
-  const season = seasonOf(context.calendar, day);
-  const taken = (subscription.absences ?? []).filter(
-    (absence) => season && season.start <= absence.date && absence.date <= season.end,
-  ).length;
+  const taken = countInSeason(subscription.absences, context.calendar, day);
   if (rules.maxAbsencesPerSeason === 0) {
     return {
       fr: "Le jardin ne prévoit pas d'absences : parlez-en à l'équipe du jardin.",
@@ -297,12 +316,8 @@ export function absenceWithdrawalRefusal(
   now: Date,
 ): Localized | undefined {
   const timeZone = context.timeZone ?? gardenTimeZone;
-  if (!isIsoDate(day)) {
-    return { fr: `Le ${day} n'existe pas dans le calendrier.`, en: `${day} does not exist.` };
-  }
-  if (subscription.status !== 'active' && subscription.status !== 'paused') {
-    return { fr: "Cet abonnement n'est pas actif.", en: 'This subscription is not active.' };
-  }
+  const refused = absenceDayRefusal(subscription.status, day);
+  if (refused) return refused;
   if (!(subscription.absences ?? []).some((absence) => absence.date === day)) {
     return {
       fr: `Aucune absence n'est notée pour le ${formatDay(day, 'fr')} : rien à annuler.`,
@@ -321,10 +336,7 @@ export function absenceWithdrawalRefusal(
       en: `Too late: this absence could be undone ${changeDeadline(changeableUntil, timeZone).en}. That day's baskets are already planned without you.`,
     };
   }
-  const season = seasonOf(context.calendar, day);
-  const withdrawn = (subscription.withdrawnAbsences ?? []).filter(
-    (absence) => season && season.start <= absence.date && absence.date <= season.end,
-  ).length;
+  const withdrawn = countInSeason(subscription.withdrawnAbsences, context.calendar, day);
   if (withdrawn >= maxAbsenceWithdrawalsPerSeason) {
     return {
       fr: `Vous avez déjà annulé ${maxAbsenceWithdrawalsPerSeason} absences cette saison : pour celle-ci, parlez-en à l'équipe du jardin.`,
