@@ -18,6 +18,11 @@ export const PostalAddress = Type.Object(
 );
 export type PostalAddress = Type.Static<typeof PostalAddress>;
 
+/** "2 chemin des Vergers, 25220 Chalezeule": an address on one line, as sheets and calendars print it. */
+export function addressLine(address: PostalAddress): string {
+  return `${address.street}, ${address.postalCode} ${address.city}`;
+}
+
 /**
  * How a member wants to hear from the garden. Email by default; SMS only when they opt in
  * (and have a mobile number); both off means no reminders at all.

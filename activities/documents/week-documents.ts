@@ -2,7 +2,7 @@ import { formatDay, gardenTimeZone, type IsoDate } from '../../domain/calendar.t
 import type { Depot } from '../../domain/depot.ts';
 import { harvestTotals, type CompositionInput, type PlannedBasket } from '../../domain/delivery-week.ts';
 import { weekDays } from '../../domain/iso-weeks.ts';
-import type { Member } from '../../domain/member.ts';
+import { addressLine, type Member } from '../../domain/member.ts';
 import { formatPhone } from '../../domain/phone.ts';
 import { formatQuantity, type Product } from '../../domain/products.ts';
 import { basketSizeLabels, basketSizes } from '../../domain/subscription.ts';
@@ -119,7 +119,7 @@ export function weekDocumentModels(input: WeekDocumentInput): WeekDocumentModel[
           `${input.gardenName} — ${dates.map((date) => formatDay(date)).join(', ')}`,
           depot.homeDelivery
             ? 'Tournée : adresses et téléphones des adhérents livrés chez eux.'
-            : `${depot.address.street}, ${depot.address.postalCode} ${depot.address.city} — ${depot.openingHours}`,
+            : `${addressLine(depot.address)} — ${depot.openingHours}`,
           `${here.reduce((sum, basket) => sum + basket.baskets, 0)} panier(s) ; les adhérents absents ne figurent pas sur cette feuille.`,
         ],
         columns: depot.homeDelivery
@@ -142,9 +142,7 @@ export function weekDocumentModels(input: WeekDocumentInput): WeekDocumentModel[
           const name = member ? `${member.lastName} ${member.firstName}` : basket.memberId;
           const size = basketSizeLabels[basket.basketSize].fr;
           if (depot.homeDelivery) {
-            const address = member?.address
-              ? `${member.address.street}, ${member.address.postalCode} ${member.address.city}`
-              : '';
+            const address = member?.address ? addressLine(member.address) : '';
             return [
               name,
               address,

@@ -7,6 +7,7 @@ import { deliverySchedule } from '../../domain/delivery-schedule.ts';
 import type { Depot } from '../../domain/depot.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { deliveriesCalendar, type FeedDelivery, type FeedDepot } from '../../domain/ical-feed.ts';
+import { addressLine } from '../../domain/member.ts';
 import type { SubscriptionStatus } from '../../domain/subscription.ts';
 import { CalendarToken } from '../../domain/ids.ts';
 import { errorAnswers, MemberParams } from '../schemas.ts';
@@ -36,7 +37,7 @@ const unknownFeed = () =>
 function feedDepotOf(depot: Depot): FeedDepot {
   return {
     name: depot.name,
-    address: `${depot.address.street}, ${depot.address.postalCode} ${depot.address.city}`,
+    address: addressLine(depot.address),
     location: depot.location,
     pickupWindow: depot.pickupWindow,
     openingHours: depot.openingHours,
