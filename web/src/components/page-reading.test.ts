@@ -10,7 +10,7 @@ describe("a page's reading of its record", () => {
     });
     await expect(page.load()).resolves.toEqual({ id: 'm-louise' });
     expect(page.loading.value).toBe(false);
-    expect(page.error.value).toBeUndefined();
+    expect(page.loadError.value).toBeUndefined();
     expect(page.notFound.value).toBe(false);
   });
 
@@ -27,14 +27,14 @@ describe("a page's reading of its record", () => {
     });
     await expect(page.load()).resolves.toBeUndefined();
     expect(page.notFound.value).toBe(true);
-    expect(page.error.value).toBeUndefined();
+    expect(page.loadError.value).toBeUndefined();
 
     await page.load();
     expect(page.notFound.value).toBe(false);
-    expect(page.error.value).toBe('Le serveur ne répond pas.');
+    expect(page.loadError.value).toBe('Le serveur ne répond pas.');
 
     await expect(page.load()).resolves.toBe('trouvé');
-    expect(page.error.value).toBeUndefined();
+    expect(page.loadError.value).toBeUndefined();
     expect(page.loading.value).toBe(false);
   });
 
@@ -44,7 +44,7 @@ describe("a page's reading of its record", () => {
     }, [404, 403]);
     await page.load();
     expect(page.notFound.value).toBe(true);
-    expect(page.error.value).toBeUndefined();
+    expect(page.loadError.value).toBeUndefined();
   });
 
   it('throws on what is not a refusal of the API (a bug), and is no longer loading', async () => {

@@ -25,11 +25,11 @@ describe('the subscription a page is about', () => {
 
     await expect(page.load()).resolves.toMatchObject({ id: subscription.id });
     expect(page.subscription.value?.id).toBe(subscription.id);
-    expect(page.cancellationEffective.value).toBeUndefined();
+    expect(page.effectiveDate.value).toBeUndefined();
 
     await useGardenSettingsStore().loadRules();
     // The garden's notice: 14 days from 24 November.
-    expect(page.cancellationEffective.value).toBe('2026-12-08');
+    expect(page.effectiveDate.value).toBe('2026-12-08');
   });
 
   it('takes the statuses it is given for « not found »', async () => {
@@ -38,6 +38,6 @@ describe('the subscription a page is about', () => {
     const page = useSubscriptionReading(() => subscription.id, [404, 403]);
     await page.load();
     expect(page.notFound.value).toBe(true);
-    expect(page.error.value).toBeUndefined();
+    expect(page.loadError.value).toBeUndefined();
   });
 });

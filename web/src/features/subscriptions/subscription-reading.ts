@@ -7,8 +7,8 @@ import { useSubscriptionStore } from './subscriptions-store.ts';
 
 /**
  * The subscription a page is about (the staff's page of it, the member's online cancellation):
- * read by its id with what PageState shows meanwhile, and the day it would end if cancelled
- * now, by the garden's notice rule (undefined until the rules are read).
+ * read by its id with what PageState shows meanwhile, and `effectiveDate`, the day it would end
+ * if cancelled now by the garden's notice rule (undefined until the rules are read).
  */
 export function useSubscriptionReading(id: () => string, notFoundStatuses?: readonly number[]) {
   const subscriptions = useSubscriptionStore();
@@ -17,7 +17,7 @@ export function useSubscriptionReading(id: () => string, notFoundStatuses?: read
 
   const subscription = computed(() => subscriptions.byId[id()]);
   const reading = usePageReading(() => subscriptions.fetchOne(id()), notFoundStatuses);
-  const cancellationEffective = computed(() =>
+  const effectiveDate = computed(() =>
     subscription.value && settings.rules
       ? cancellationDate(
           subscription.value,
@@ -28,5 +28,5 @@ export function useSubscriptionReading(id: () => string, notFoundStatuses?: read
       : undefined,
   );
 
-  return { subscription, ...reading, cancellationEffective };
+  return { subscription, ...reading, effectiveDate };
 }
