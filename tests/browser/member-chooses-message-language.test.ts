@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addDays, formatDay } from '../../domain/calendar.ts';
 import type { TestApi } from '../support/api.ts';
-import { activeSubscription, baseUrl, scrollWidth, signIn, startBrowserTest } from '../support/browser.ts';
+import {
+  activeSubscription,
+  baseUrl,
+  memberPhonePage,
+  scrollWidth,
+  signIn,
+  startBrowserTest,
+} from '../support/browser.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { emailsTo, ensureTestSender, uniqueEmail } from '../support/moto.ts';
@@ -47,16 +54,7 @@ describe("the language of the garden's messages: the member's choice on a phone,
       .poll(async () => (await emailsTo(email)).map((sent) => sent.subject), { timeout: 30_000 })
       .toContain('Votre abonnement est validé');
 
-    const context = await browser.newContext({
-      viewport: { width: 375, height: 667 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    // js.stripe.com is out of reach here; block it so that the page settles the same anywhere.
-    await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
-    const page = await context.newPage();
-    await signIn(page, baseUrl, account.username, account.password);
-    await page.waitForURL(`${baseUrl}/adherent`);
+    const page = await memberPhonePage(browser, account);
 
     const language = page.getByTestId('preference-language');
     await language.waitFor({ timeout: 30_000 });
@@ -106,7 +104,7 @@ describe("the language of the garden's messages: the member's choice on a phone,
     await page.reload();
     await language.waitFor({ timeout: 30_000 });
     await expect.poll(() => language.inputValue(), { timeout: 20_000 }).toBe('en');
-    await context.close();
+    await page.context().close();
   });
 
   it('shows staff the language on the member page, and lets them change it there and in the form', async () => {

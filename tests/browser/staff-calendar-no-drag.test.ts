@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { signedInPage, startBrowserTest } from '../support/browser.ts';
 
 /** Where each delivery shows on the grid, rounded to the pixel. */
 async function deliveryBoxes(page: Page): Promise<string[]> {
@@ -29,10 +29,7 @@ describe('staff cannot drag deliveries on the calendar', () => {
   });
 
   it('leaves a delivery on its day when it is dragged to another day, or stretched', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    const page = await signedInPage(browser, api.accounts.staff);
     await page.getByTestId('nav-calendar').click();
     await page.getByTestId('staff-calendar').waitFor({ timeout: 20_000 });
     // Next month: its Tuesdays are all delivery days, whatever today is.

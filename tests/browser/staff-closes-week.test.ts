@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, phoneContext, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, phoneContext, signedInPage, signIn, startBrowserTest } from '../support/browser.ts';
 
 describe('staff close and reopen a week of the delivery calendar', () => {
   let api: TestApi;
@@ -18,10 +18,7 @@ describe('staff close and reopen a week of the delivery calendar', () => {
   });
 
   it('closes a week in one action from a day of the month view, then reopens it', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    const page = await signedInPage(browser, api.accounts.staff);
     await page.getByTestId('nav-calendar').click();
     await page.getByTestId('staff-calendar').waitFor({ timeout: 20_000 });
     // The depot's Tuesdays show as deliveries.

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { gardenDay } from '../../domain/calendar.ts';
 import type { TestApi } from '../support/api.ts';
 import { issueTestInvoice } from '../support/billing.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, signedInPage, startBrowserTest } from '../support/browser.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 import { manyUnpaidInvoices, recordSubscription, secondDepot } from '../support/long-lists.ts';
 
@@ -47,14 +47,8 @@ describe('staff long lists', () => {
     await api?.close();
   });
 
-  async function staffPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
-    // Signed in once the staff's menu shows: an address typed before that would start over.
-    await page.getByTestId('nav-members').waitFor({ timeout: 30_000 });
-    return page;
-  }
+  // Signed in once the staff's menu shows: an address typed before that would start over.
+  const staffPage = () => signedInPage(browser, api.accounts.staff, 'nav-members');
   const height = (page: Page) => page.evaluate<number>('document.documentElement.scrollHeight');
 
   it('shows the billing page a page of rows at a time, with counts, filters and sorts that survive a reload', async () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { BasketSize, SubscriptionStatus } from '../../domain/subscription.ts';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, signedInPage, startBrowserTest } from '../support/browser.ts';
 import { recordSubscription, secondDepot } from '../support/long-lists.ts';
 
 /**
@@ -50,13 +50,8 @@ describe('staff subscription list', () => {
     await api?.close();
   });
 
-  async function staffPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
-    await page.getByTestId('nav-members').waitFor({ timeout: 30_000 });
-    return page;
-  }
+  // Signed in once the staff's menu shows: an address typed before that would start over.
+  const staffPage = () => signedInPage(browser, api.accounts.staff, 'nav-members');
   const text = async (page: Page, testId: string) =>
     ((await page.getByTestId(testId).textContent()) ?? '').replace(/\s+/g, ' ').trim();
   const rowNames = (page: Page) =>

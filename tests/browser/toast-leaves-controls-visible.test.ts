@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { memberPhonePage, startBrowserTest } from '../support/browser.ts';
 
 /**
  * Issue 17, item 6: on a phone (375 px), the confirmation toast must not cover the controls of
@@ -36,16 +36,7 @@ describe('a confirmation on a phone', () => {
   }
 
   it('leaves the switch just used visible and usable, low or high on the screen', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 375, height: 667 },
-      isMobile: true,
-      hasTouch: true,
-    });
-    // js.stripe.com is out of reach here; block it so that the page settles the same anywhere.
-    await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
-    const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.member.username, api.accounts.member.password);
-    await page.waitForURL(`${baseUrl}/adherent`);
+    const page = await memberPhonePage(browser, api.accounts.member);
     const preferences = page.getByTestId('contact-preferences');
     await preferences.waitFor({ timeout: 20_000 });
     await expect.poll(() => preferences.isEnabled(), { timeout: 20_000 }).toBe(true);
@@ -95,6 +86,6 @@ describe('a confirmation on a phone', () => {
       await toast.getByRole('button', { name: 'Fermer la notification' }).click();
       await toast.waitFor({ state: 'detached' });
     }
-    await context.close();
+    await page.context().close();
   });
 });

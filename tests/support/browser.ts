@@ -1,10 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { addDays, gardenDay, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
-import { startTestApi, type TestApi } from './api.ts';
+import { applyAsStaff, approveAsStaff, startTestApi, type TestApi } from './api.ts';
 import { testEnvironment } from './environment.ts';
+import type { TestAccount } from './keycloak.ts';
 
 /** The built web app; `npm test` builds it before the browser tests. */
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -62,6 +64,37 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
   );
 }
 
+/**
+ * A desktop page (1280 × 900) signed in as `account` through the real Keycloak login, once the
+ * app's login button shows (the built app's first load may be slow); with `ready`, once the
+ * element with that test id shows too.
+ */
+export async function signedInPage(browser: Browser, account: TestAccount, ready?: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(baseUrl);
+  await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
+  await signIn(page, baseUrl, account.username, account.password);
+  if (ready) await page.getByTestId(ready).waitFor({ timeout: 30_000 });
+  return page;
+}
+
+/**
+ * A member's phone (375 × 667, touch) signed in on their portal. js.stripe.com is out of reach
+ * here: it is blocked, so that the page settles the same anywhere.
+ */
+export async function memberPhonePage(browser: Browser, account: TestAccount): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 375, height: 667 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
+  const page = await context.newPage();
+  await signIn(page, baseUrl, account.username, account.password);
+  await page.waitForURL(`${baseUrl}/adherent`);
+  return page;
+}
+
 /** A phone-sized page (360 × 780, touch), as most members use the portal. */
 export async function phoneContext(browser: Browser): Promise<BrowserContext> {
   return browser.newContext({ viewport: { width: 360, height: 780 }, isMobile: true, hasTouch: true });
@@ -90,24 +123,13 @@ export async function activeSubscription(
   basketSize: BasketSize = 'medium',
 ): Promise<{ id: string }> {
   const { gardenId } = api;
-  const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${gardenId}/subscriptions`, {
-    memberId,
-    basketSize,
-    frequency: 'weekly',
-    depotId: api.depotId,
-    startDate,
-  });
+  const applied = await applyAsStaff(api, { memberId, startDate, basketSize });
   if (applied.statusCode !== 201 && applied.statusCode !== 202)
     throw new Error(`application answered ${applied.statusCode}: ${applied.body}`);
   const { id } = applied.json<{ id: string }>();
   // The workflow may not have recorded it yet (202): the decision waits for it.
   for (let attempt = 0; ; attempt++) {
-    const decided = await api.call(
-      api.accounts.staff,
-      'POST',
-      `/api/gardens/${gardenId}/subscriptions/${encodeURIComponent(id)}/decision`,
-      { decision: 'approve' },
-    );
+    const decided = await approveAsStaff(api, id);
     if (decided.statusCode === 200) break;
     if (attempt >= 20) throw new Error(`approval answered ${decided.statusCode}: ${decided.body}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
