@@ -1,21 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultGardenRules } from '../../../../domain/garden-rules.ts';
 import { useGardenSettingsStore } from '../calendar/garden-settings-store.ts';
 import { signedIn, stubApi } from '../../testing/api-stub.ts';
-import { aSubscription } from '../../testing/fixtures.ts';
+import { aSubscription, onTuesday24November } from '../../testing/fixtures.ts';
 import { useSubscriptionReading } from './subscription-reading.ts';
 
 const subscription = aSubscription({ status: 'active', startDate: '2026-11-03', endDate: '2027-02-28' });
 
 describe('the subscription a page is about', () => {
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(new Date('2026-11-24T10:00:00Z'));
-  });
-  afterEach(() => {
-    vi.useRealTimers();
-    vi.unstubAllGlobals();
-  });
+  onTuesday24November();
 
   it('reads it by its id, and says when it would end if cancelled now, once the rules are read', async () => {
     signedIn();
