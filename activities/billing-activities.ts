@@ -12,7 +12,7 @@ import {
   type ManualPaymentInput,
 } from '../domain/invoices.ts';
 import type { Localized } from '../domain/locale.ts';
-import { memberDisplayName } from '../domain/member.ts';
+import { addressLine, memberDisplayName } from '../domain/member.ts';
 import { multiplyCents } from '../domain/money.ts';
 import { declineReason } from '../domain/payment-failures.ts';
 import { portalPaths } from '../domain/portal-paths.ts';
@@ -371,9 +371,7 @@ export function createBillingActivities(deps: {
         store.gardens.get(input.gardenId),
       ]);
       const contact = await store.settings.contact(input.gardenId, garden);
-      const address = member?.address
-        ? `${member.address.street}, ${member.address.postalCode} ${member.address.city}`
-        : undefined;
+      const address = member?.address ? addressLine(member.address) : undefined;
       const bytes = await invoicePdf({
         invoice,
         legal: pricing.legal,

@@ -8,6 +8,7 @@ import type { DepotStore } from '../adapters/store/depot-store.ts';
 import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
 import type { GardenSettingsStore } from '../adapters/store/garden-settings.ts';
 import type { MemberStore } from '../adapters/store/member-store.ts';
+import { addressLine } from '../domain/member.ts';
 import type { SubscriptionStore } from '../adapters/store/subscription-store.ts';
 
 /** What a subscription's workflow knows of its garden: calendar, rules and depots. */
@@ -78,7 +79,7 @@ export function createSubscriptionActivities(deps: {
             depot.id,
             {
               name: depot.name,
-              address: `${depot.address.street}, ${depot.address.postalCode} ${depot.address.city}`,
+              address: addressLine(depot.address),
               openingHours: depot.openingHours,
             },
           ]),
