@@ -187,6 +187,22 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       recorded: { by: staff, at: new Date().toISOString() },
     });
 
+  /**
+   * Stripe as statefulStripe() plays it, where staff record a 20 € cheque during the first
+   * call, which then ends as `outcome` (charged but the answer lost, or a 500 without a charge).
+   */
+  const chequeDuringFirstCharge = (
+    invoice: Invoice,
+    chequeId: string,
+    reference: string,
+    outcome: 'created-then-lost' | 'error-500',
+  ) =>
+    statefulStripe(async (call) => {
+      if (call !== 1) return;
+      await twentyEuroCheque(invoice, chequeId, reference);
+      return outcome;
+    });
+
   /** Lets server time pass; fails clearly if the test server's clock gets stuck. */
   const sleepUntil = async (instant: Date) => {
     const wait = instant.getTime() - (await env.currentTimeMs());
@@ -214,6 +230,17 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       taskQueue,
       workflowId: invoicePaymentProcessId(gardenId, invoice.number),
       args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
+    });
+  }
+
+  /** Collects the invoice from its due day until it is paid. */
+  async function collectUntilPaid(gateway: ChargeGateway, invoice: Invoice): Promise<void> {
+    await run(gateway, async (taskQueue) => {
+      const handle = await startCollection(taskQueue, invoice);
+      await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
+      await expect
+        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
+        .toBe('paid');
     });
   }
 
@@ -571,61 +598,39 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
   it('retries a charge whose answer was lost with the same amount and key, though a cheque came in between, and records what Stripe took', async () => {
     const { invoice } = await household('lost-answer', true);
     const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
-    const stripe = statefulStripe(async (call) => {
-      if (call !== 1) return;
-      // While Stripe charges the card, staff record a 20 € cheque at the depot; then the
-      // connection drops before Stripe's answer arrives.
-      await twentyEuroCheque(invoice, 'cheque-during-charge', '0007777');
-      return 'created-then-lost';
-    });
-    await run(stripe.gateway, async (taskQueue) => {
-      const handle = await startCollection(taskQueue, invoice);
-      await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
-      await expect
-        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
-        .toBe('paid');
-      // Every call of the attempt carries the amount fixed with its key: Stripe never sees one
-      // key with two amounts.
-      expect(stripe.calls.length).toBeGreaterThan(0);
-      for (const call of stripe.calls) {
-        expect([call.idempotencyKey, call.amount]).toEqual([`${workflowId}/attempt-1`, 6800]);
-      }
-      expect(stripe.intents).toHaveLength(1);
-      const settled = await store.invoices.get(gardenId, invoice.number);
-      expect(settled?.payments.map((payment) => [payment.method, payment.amount, payment.reference])).toEqual(
-        [
-          ['cheque', 2000, '0007777'],
-          ['card', 6800, 'pi_stateful_1'],
-        ],
-      );
-    });
+    // While Stripe charges the card, staff record a 20 € cheque at the depot; then the
+    // connection drops before Stripe's answer arrives.
+    const stripe = chequeDuringFirstCharge(invoice, 'cheque-during-charge', '0007777', 'created-then-lost');
+    await collectUntilPaid(stripe.gateway, invoice);
+    // Every call of the attempt carries the amount fixed with its key: Stripe never sees one
+    // key with two amounts.
+    expect(stripe.calls.length).toBeGreaterThan(0);
+    for (const call of stripe.calls) {
+      expect([call.idempotencyKey, call.amount]).toEqual([`${workflowId}/attempt-1`, 6800]);
+    }
+    expect(stripe.intents).toHaveLength(1);
+    const settled = await store.invoices.get(gardenId, invoice.number);
+    expect(settled?.payments.map((payment) => [payment.method, payment.amount, payment.reference])).toEqual([
+      ['cheque', 2000, '0007777'],
+      ['card', 6800, 'pi_stateful_1'],
+    ]);
   });
 
   it('fixes a new attempt, with a new key and what is now due, when a cheque came in before the charge reached Stripe', async () => {
     const { invoice } = await household('amount-changed', true);
     const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
-    const stripe = statefulStripe(async (call) => {
-      if (call !== 1) return;
-      await twentyEuroCheque(invoice, 'cheque-before-charge', '0008888');
-      // Stripe failed inside (500) without charging, and keeps that answer for the key.
-      return 'error-500';
-    });
-    await run(stripe.gateway, async (taskQueue) => {
-      const handle = await startCollection(taskQueue, invoice);
-      await sleepUntil(new Date(atHour(invoice.dueOn, 9, paris)));
-      await expect
-        .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
-        .toBe('paid');
-      expect(stripe.calls.map((call) => [call.idempotencyKey, call.amount])).toEqual([
-        [`${workflowId}/attempt-1`, 6800],
-        [`${workflowId}/attempt-1.1`, 4800],
-      ]);
-      const settled = await store.invoices.get(gardenId, invoice.number);
-      expect(settled?.payments.map((payment) => [payment.method, payment.amount])).toEqual([
-        ['cheque', 2000],
-        ['card', 4800],
-      ]);
-    });
+    // Stripe failed inside (500) without charging, and keeps that answer for the key.
+    const stripe = chequeDuringFirstCharge(invoice, 'cheque-before-charge', '0008888', 'error-500');
+    await collectUntilPaid(stripe.gateway, invoice);
+    expect(stripe.calls.map((call) => [call.idempotencyKey, call.amount])).toEqual([
+      [`${workflowId}/attempt-1`, 6800],
+      [`${workflowId}/attempt-1.1`, 4800],
+    ]);
+    const settled = await store.invoices.get(gardenId, invoice.number);
+    expect(settled?.payments.map((payment) => [payment.method, payment.amount])).toEqual([
+      ['cheque', 2000],
+      ['card', 4800],
+    ]);
   });
 
   it('records a Stripe success that arrives after its attempt was recorded as failed', async () => {
