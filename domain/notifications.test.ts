@@ -27,45 +27,57 @@ const depot = {
   openingHours: '16 h 30 – 18 h 30',
 };
 
-const examples: { [K in NotificationKind]: Extract<NotificationRequest, { kind: K }>['data'] } = {
-  'application-received': {
-    depotName: depot.depotName,
-    startDate: '2026-12-02',
-    basketSize: 'medium',
-    frequency: 'fortnightly',
-  },
-  'subscription-approved': { ...depot, startDate: '2026-12-02', basketSize: 'medium', frequency: 'weekly' },
-  'subscription-rejected': { reason: 'Le dépôt choisi ferme en janvier.' },
-  'subscription-waitlisted': { depotName: depot.depotName },
-  'delivery-reminder': { ...depot, date: '2026-12-16', basketSize: 'large', baskets: 1 },
-  'absence-confirmed': { dates: ['2026-12-16'], absencePolicy: 'donated' },
-  'absence-withdrawn': { date: '2026-12-16', absencePolicy: 'donated' },
-  'pause-confirmed': { from: '2026-12-23', until: '2027-01-13' },
-  'resume-reminder': { resumeDate: '2027-01-13', depotName: depot.depotName },
-  'terms-changed': { effectiveFrom: '2027-01-06', depotName: depot.depotName, basketSize: 'small' },
-  'renewal-reminder': { endDate: '2027-03-31' },
-  'subscription-renewed': { endDate: '2028-03-31' },
-  'subscription-ended': { endDate: '2027-03-31' },
-  'cancellation-acknowledged': {
-    requestedAt: '2026-11-24T21:47:12.000Z',
-    effectiveDate: '2026-12-31',
-    origin: 'member',
-    reason: 'Déménagement',
-  },
-  'payment-failed': {
-    invoiceLabel: 'F-000042',
-    amount: 6800,
-    reason: { fr: 'Provision insuffisante sur le compte.', en: 'Insufficient funds on the account.' },
-    nextAttempt: '2026-12-08',
-    paymentMethodUrl: 'https://pays-de-vesoul.cocagne.org/adherent/paiement',
-  },
-  'payment-overdue': { invoiceLabel: 'F-000043', amount: 1700, dueOn: '2026-12-10' },
-  'deliveries-suspended': { invoiceLabel: 'F-000042', amount: 6800, from: '2026-12-16' },
-  'deliveries-resumed': { invoiceLabel: 'F-000042' },
-};
+type Samples = { [K in NotificationKind]: Extract<NotificationRequest, { kind: K }>['data'] };
 
-function notificationOf(kind: NotificationKind, data: object = examples[kind]): Notification {
-  return completeNotification({ kind, data } as NotificationRequest, common);
+/** One sample of each kind's data for members of the depot `at` (its other values the same for all). */
+function samplesAt(at: typeof depot): Samples {
+  return {
+    'application-received': {
+      depotName: at.depotName,
+      startDate: '2026-12-02',
+      basketSize: 'medium',
+      frequency: 'fortnightly',
+    },
+    'subscription-approved': { ...at, startDate: '2026-12-02', basketSize: 'medium', frequency: 'weekly' },
+    'subscription-rejected': { reason: 'Le dépôt choisi ferme en janvier.' },
+    'subscription-waitlisted': { depotName: at.depotName },
+    'delivery-reminder': { ...at, date: '2026-12-16', basketSize: 'large', baskets: 1 },
+    'absence-confirmed': { dates: ['2026-12-16'], absencePolicy: 'donated' },
+    'absence-withdrawn': { date: '2026-12-16', absencePolicy: 'donated' },
+    'pause-confirmed': { from: '2026-12-23', until: '2027-01-13' },
+    'resume-reminder': { resumeDate: '2027-01-13', depotName: at.depotName },
+    'terms-changed': { effectiveFrom: '2027-01-06', depotName: at.depotName, basketSize: 'small' },
+    'renewal-reminder': { endDate: '2027-03-31' },
+    'subscription-renewed': { endDate: '2028-03-31' },
+    'subscription-ended': { endDate: '2027-03-31' },
+    'cancellation-acknowledged': {
+      requestedAt: '2026-11-24T21:47:12.000Z',
+      effectiveDate: '2026-12-31',
+      origin: 'member',
+      reason: 'Déménagement',
+    },
+    'payment-failed': {
+      invoiceLabel: 'F-000042',
+      amount: 6800,
+      reason: { fr: 'Provision insuffisante sur le compte.', en: 'Insufficient funds on the account.' },
+      nextAttempt: '2026-12-08',
+      paymentMethodUrl: 'https://pays-de-vesoul.cocagne.org/adherent/paiement',
+    },
+    'payment-overdue': { invoiceLabel: 'F-000043', amount: 1700, dueOn: '2026-12-10' },
+    'deliveries-suspended': { invoiceLabel: 'F-000042', amount: 6800, from: '2026-12-16' },
+    'deliveries-resumed': { invoiceLabel: 'F-000042' },
+  };
+}
+
+const examples = samplesAt(depot);
+
+/** A notification of this kind, with its sample data unless given, to Marie-Hélène unless told. */
+function notificationOf(
+  kind: NotificationKind,
+  data: object = examples[kind],
+  to: NotificationCommon = common,
+): Notification {
+  return completeNotification({ kind, data } as NotificationRequest, to);
 }
 
 const severalAbsences = notificationOf('absence-confirmed', {
@@ -324,18 +336,14 @@ describe('member notifications', () => {
       depotAddress: '6 Main Street, 25000 Besancon',
       openingHours: '17:00 to 19:00',
     };
-    const plainData: { [K in NotificationKind]: Extract<NotificationRequest, { kind: K }>['data'] } = {
-      ...examples,
-      'application-received': { ...examples['application-received'], depotName: plainDepot.depotName },
-      'subscription-approved': { ...examples['subscription-approved'], ...plainDepot },
+    const atPlainDepot = samplesAt(plainDepot);
+    const plainData: Samples = {
+      ...atPlainDepot,
       'subscription-rejected': { reason: 'The depot closes in January.' },
-      'subscription-waitlisted': { depotName: plainDepot.depotName },
-      'delivery-reminder': { ...examples['delivery-reminder'], ...plainDepot, baskets: 2 },
-      'resume-reminder': { ...examples['resume-reminder'], depotName: plainDepot.depotName },
-      'terms-changed': { ...examples['terms-changed'], depotName: plainDepot.depotName },
-      'cancellation-acknowledged': { ...examples['cancellation-acknowledged'], reason: 'Moving house' },
+      'delivery-reminder': { ...atPlainDepot['delivery-reminder'], baskets: 2 },
+      'cancellation-acknowledged': { ...atPlainDepot['cancellation-acknowledged'], reason: 'Moving house' },
       'payment-failed': {
-        ...examples['payment-failed'],
+        ...atPlainDepot['payment-failed'],
         paymentMethodUrl: 'https://green-valley.example.org/pay',
       },
     };
@@ -346,10 +354,7 @@ describe('member notifications', () => {
       const locale = memberLanguage({ language: 'en' });
       expect(locale).toBe('en');
       for (const kind of notificationKinds) {
-        const notification = completeNotification(
-          { kind, data: plainData[kind] } as NotificationRequest,
-          plain,
-        );
+        const notification = notificationOf(kind, plainData[kind], plain);
         const english = renderNotification(notification, locale);
         const inFrench = renderNotification(notification, 'fr');
         for (const part of ['subject', 'text', 'html', 'sms'] as const) {
@@ -368,10 +373,7 @@ describe('member notifications', () => {
         const locale = memberLanguage(member);
         expect(locale).toBe('fr');
         for (const kind of notificationKinds) {
-          const rendered = renderNotification(
-            completeNotification({ kind, data: plainData[kind] } as NotificationRequest, plain),
-            locale,
-          );
+          const rendered = renderNotification(notificationOf(kind, plainData[kind], plain), locale);
           expect(rendered.text.startsWith('Bonjour Ann,'), kind).toBe(true);
           expect(rendered.html, kind).toContain('<html lang="fr">');
         }
