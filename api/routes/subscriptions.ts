@@ -3,7 +3,6 @@ import Type from 'typebox';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { DepotId } from '../../domain/ids.ts';
-import { memberSortName } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { SubscriptionPage, subscriptionListPage, subscriptionSorts } from '../../domain/subscription-list.ts';
 import {
@@ -84,31 +83,18 @@ export const subscriptionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { status, depotId, basketSize, sort, page, limit } = request.query;
       // The list sorts by names the store has no index for: every subscription gets its sort names.
       const subscriptions = await store.subscriptions.list(gardenId);
-      const [members, depots] = await Promise.all([
-        store.members.getMany(
-          gardenId,
-          subscriptions.map((subscription) => subscription.memberId),
-        ),
-        store.depots.list(gardenId),
-      ]);
-      const depotNames = new Map(depots.map((depot) => [depot.id, depot.name]));
+      const names = await views.subscriptionNames(gardenId, subscriptions);
       const listed = subscriptionListPage(
-        subscriptions.map((subscription) => {
-          const member = members.get(subscription.memberId);
-          return {
-            subscription,
-            ...subscription,
-            memberSortName: member ? memberSortName(member) : undefined,
-            depotName: depotNames.get(subscription.depotId),
-          };
-        }),
+        subscriptions.map((subscription) => ({
+          subscription,
+          ...subscription,
+          memberSortName: names.memberSortName(subscription),
+          depotName: names.depotName(subscription),
+        })),
         { status, depotId, basketSize, sort, page, perPage: limit },
       );
       return {
-        subscriptions: await views.withNames(
-          gardenId,
-          listed.rows.map((row) => row.subscription),
-        ),
+        subscriptions: listed.rows.map((row) => names.view(row.subscription)),
         total: listed.total,
         page: listed.page,
         pages: listed.pages,
