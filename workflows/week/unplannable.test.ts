@@ -8,13 +8,8 @@ import { incidentKeys } from '../../domain/incidents.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
 import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
-import {
-  basketsChangedSignal,
-  weekPreparationId,
-  weekPreparationType,
-  weekProgressQuery,
-} from './contract.ts';
-import type { weekPreparation } from './workflow.ts';
+import { weekAwaitingComposition } from '../../tests/support/week-preparation.ts';
+import { basketsChangedSignal, weekProgressQuery } from './contract.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 
@@ -80,15 +75,8 @@ describe('a week with a subscription it cannot plan', () => {
 
   it('plans the others, puts that one in the inbox, and plans it once it is corrected', async () => {
     await withTestWorker(env, testActivities(store), async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof weekPreparation>(weekPreparationType, {
-        taskQueue,
-        workflowId: weekPreparationId(gardenId, week),
-        args: [{ gardenId, week }],
-      });
       // The week goes on to the composition, as any other week.
-      await expect
-        .poll(async () => (await handle.query(weekProgressQuery)).phase, { timeout: 20_000 })
-        .toBe('awaiting-composition');
+      const handle = await weekAwaitingComposition(env, taskQueue, gardenId, week);
       const progress = await handle.query(weekProgressQuery);
       expect(progress.unplannable).toEqual([broken.id]);
       expect(progress.counts?.total).toEqual({ small: 0, medium: 1, large: 0 });

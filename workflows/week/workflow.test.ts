@@ -18,15 +18,13 @@ import {
 } from '../../tests/support/environment.ts';
 import { emailsTo } from '../../tests/support/moto.ts';
 import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
+import { weekAwaitingComposition } from '../../tests/support/week-preparation.ts';
 import {
   approveCompositionUpdate,
   basketsChangedSignal,
-  weekPreparationId,
-  weekPreparationType,
   weekProgressQuery,
   type WeekProgress,
 } from './contract.ts';
-import type { weekPreparation } from './workflow.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 const paris = 'Europe/Paris';
@@ -173,14 +171,7 @@ describe('preparing delivery weeks', () => {
 
   it('counts, waits for the composition, reminds staff, prints, then absorbs a late absence', async () => {
     const final = await withWorker(async (taskQueue) => {
-      const handle = await env.client.workflow.start<typeof weekPreparation>(weekPreparationType, {
-        taskQueue,
-        workflowId: weekPreparationId(gardenId, week),
-        args: [{ gardenId, week }],
-      });
-      await expect
-        .poll(async () => (await handle.query(weekProgressQuery)).phase, { timeout: 20_000 })
-        .toBe('awaiting-composition');
+      const handle = await weekAwaitingComposition(env, taskQueue, gardenId, week);
       const progress: WeekProgress = await handle.query(weekProgressQuery);
       // Nine running subscriptions (one paused), eight with a basket or an absence this week.
       expect(progress).toMatchObject({ planned: 9, total: 9 });
