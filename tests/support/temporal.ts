@@ -10,7 +10,9 @@ import {
 } from '@temporalio/worker';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { searchAttributeKeys } from '../../workflows/search-attributes.ts';
-import { testEnvironment } from './environment.ts';
+import { afterAll, beforeAll } from 'vitest';
+import type { Store } from '../../adapters/store/index.ts';
+import { createTestGarden, testEnvironment, testStore } from './environment.ts';
 
 // Workers log every state change at INFO: tests only need to hear about problems.
 try {
@@ -43,6 +45,32 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
     searchAttributes,
   });
   return env;
+}
+
+/** What the workflow tests of one describe block share: a test server, the store, a garden. */
+export interface WorkflowTestGarden {
+  env: TestWorkflowEnvironment;
+  store: Store;
+  gardenId: string;
+  depotId: string;
+}
+
+/**
+ * For the describe block it is called in: one time-skipping server and the test store with a
+ * garden of its own (`purpose` in its id), made before its tests and closed after them. The
+ * fields are filled in by then: read them inside tests and hooks, not when the block is declared.
+ */
+export function workflowTestGarden(purpose: string): WorkflowTestGarden {
+  const shared = {} as WorkflowTestGarden;
+  beforeAll(async () => {
+    [shared.env, shared.store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
+    ({ gardenId: shared.gardenId, depotId: shared.depotId } = await createTestGarden(shared.store, purpose));
+  });
+  afterAll(async () => {
+    await shared.env?.teardown();
+    shared.store?.close();
+  });
+  return shared;
 }
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;

@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Store } from '../../adapters/store/index.ts';
 import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { changeDeadline } from '../../domain/change-deadline.ts';
 import { cutoffOf } from '../../domain/delivery-calendar.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
 import type { Localized } from '../../domain/locale.ts';
-import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
+import { testActivities } from '../../tests/support/environment.ts';
 import { emailsTo, uniqueEmail } from '../../tests/support/moto.ts';
-import { sleepUntil, timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
+import { sleepUntil, withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import {
   decideUpdate,
   nextDeliveriesQuery,
@@ -45,22 +43,10 @@ async function refusal(update: Promise<unknown>): Promise<Localized | undefined>
  * trace; after the cutoff, and for a day without an absence, the update is refused.
  */
 describe('taking an absence back', () => {
-  let env: TestWorkflowEnvironment;
-  let store: Store;
-  let gardenId: string;
-  let depotId: string;
-
-  beforeAll(async () => {
-    [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
-    ({ gardenId, depotId } = await createTestGarden(store, 'withdraw'));
-  });
-
-  afterAll(async () => {
-    await env?.teardown();
-    store?.close();
-  });
+  const garden = workflowTestGarden('withdraw');
 
   it('restores the basket until the cutoff, then refuses', async () => {
+    const { env, store, gardenId, depotId } = garden;
     const t0 = new Date(await env.currentTimeMs());
     // Deliveries on the Tuesdays of a season that starts next week.
     const seasonStart = nextWeekday(addDays(gardenDay(t0, paris), 7), 1);

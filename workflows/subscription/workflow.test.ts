@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { Store } from '../../adapters/store/index.ts';
-import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
+import { testActivities } from '../../tests/support/environment.ts';
 import { memberApplication } from '../../tests/support/applications.ts';
-import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
+import { withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import {
   decideUpdate,
   refusedFailureType,
@@ -17,31 +15,19 @@ import {
 const staff = { userId: 'u-staff', name: 'Camille Martin' };
 
 describe('subscription workflow', () => {
-  let env: TestWorkflowEnvironment;
-  let store: Store;
-  let gardenId: string;
-  let depotId: string;
-
-  beforeAll(async () => {
-    [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
-    ({ gardenId, depotId } = await createTestGarden(store, 'wf'));
-  });
-
-  afterAll(async () => {
-    await env?.teardown();
-    store?.close();
-  });
+  const garden = workflowTestGarden('wf');
 
   /** Runs the test body with a worker on a task queue of its own. */
   const withWorker = <T>(body: (taskQueue: string) => Promise<T>) =>
-    withTestWorker(env, testActivities(store), body);
+    withTestWorker(garden.env, testActivities(garden.store), body);
 
-  const application = (memberId: string) => memberApplication(store, gardenId, depotId, memberId);
+  const application = (memberId: string) =>
+    memberApplication(garden.store, garden.gardenId, garden.depotId, memberId);
 
   async function start(taskQueue: string, input: SubscriptionWorkflowInput) {
-    return env.client.workflow.start(subscriptionWorkflowType, {
+    return garden.env.client.workflow.start(subscriptionWorkflowType, {
       taskQueue,
-      workflowId: subscriptionWorkflowId(gardenId, input.subscriptionId),
+      workflowId: subscriptionWorkflowId(garden.gardenId, input.subscriptionId),
       args: [input],
     });
   }
@@ -51,7 +37,7 @@ describe('subscription workflow', () => {
     await withWorker(async (taskQueue) => {
       const handle = await start(taskQueue, input);
       await expect
-        .poll(() => store.subscriptions.get(gardenId, input.subscriptionId))
+        .poll(() => garden.store.subscriptions.get(garden.gardenId, input.subscriptionId))
         .toMatchObject({
           status: 'pending',
           revision: 1,
@@ -65,7 +51,7 @@ describe('subscription workflow', () => {
       expect(Date.parse(approved.decision?.at ?? '')).not.toBeNaN();
 
       // The update answers once the store has the new state.
-      expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+      expect(await garden.store.subscriptions.get(garden.gardenId, input.subscriptionId)).toMatchObject({
         status: 'active',
         revision: 2,
         decision: { outcome: 'approved', by: staff },
@@ -116,7 +102,7 @@ describe('subscription workflow', () => {
         decision: { outcome: 'rejected', reason: 'Dépôt complet' },
       });
       expect(await handle.result()).toMatchObject({ status: 'rejected' });
-      expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+      expect(await garden.store.subscriptions.get(garden.gardenId, input.subscriptionId)).toMatchObject({
         status: 'rejected',
       });
     });
@@ -131,8 +117,8 @@ describe('subscription workflow', () => {
       });
       // A retried first write arriving late is ignored.
       const stale = { ...approved, status: 'pending' as const, revision: 1 };
-      expect(await store.subscriptions.record(stale)).toBe(false);
-      expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+      expect(await garden.store.subscriptions.record(stale)).toBe(false);
+      expect(await garden.store.subscriptions.get(garden.gardenId, input.subscriptionId)).toMatchObject({
         status: 'active',
       });
     });
