@@ -10,7 +10,7 @@ import {
 } from '@temporalio/worker';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { searchAttributeKeys } from '../../workflows/search-attributes.ts';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Store } from '../../adapters/store/index.ts';
 import { createTestGarden, testEnvironment, testStore } from './environment.ts';
 
@@ -57,19 +57,35 @@ export interface WorkflowTestGarden {
 
 /**
  * For the describe block it is called in: one time-skipping server and the test store with a
- * garden of its own (`purpose` in its id), made before its tests and closed after them. The
- * fields are filled in by then: read them inside tests and hooks, not when the block is declared.
+ * garden of its own (`purpose` in its id), made before its tests and closed after them. With
+ * `serverPerTest`, each test has a server of its own instead: a workflow one test leaves waiting
+ * on timers or retries cannot hold the next one's clock. The fields are filled in by the hooks:
+ * read them inside tests and hooks, not when the block is declared.
  */
-export function workflowTestGarden(purpose: string): WorkflowTestGarden {
+export function workflowTestGarden(
+  purpose: string,
+  options: { serverPerTest?: boolean } = {},
+): WorkflowTestGarden {
   const shared = {} as WorkflowTestGarden;
+  const perTest = options.serverPerTest ?? false;
   beforeAll(async () => {
-    [shared.env, shared.store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
-    ({ gardenId: shared.gardenId, depotId: shared.depotId } = await createTestGarden(shared.store, purpose));
+    const [env, store] = await Promise.all([perTest ? undefined : timeSkippingEnvironment(), testStore()]);
+    if (env) shared.env = env;
+    shared.store = store;
+    ({ gardenId: shared.gardenId, depotId: shared.depotId } = await createTestGarden(store, purpose));
   });
   afterAll(async () => {
-    await shared.env?.teardown();
+    if (!perTest) await shared.env?.teardown();
     shared.store?.close();
   });
+  if (perTest) {
+    beforeEach(async () => {
+      shared.env = await timeSkippingEnvironment();
+    });
+    afterEach(async () => {
+      await shared.env?.teardown();
+    });
+  }
   return shared;
 }
 

@@ -1,15 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { ApplicationFailure } from '@temporalio/common';
 import { withTemporalFailures } from '../../activities/failures.ts';
-import type { Store } from '../../adapters/store/index.ts';
 import type { Subscription } from '../../domain/subscription.ts';
 import { failureTypes } from '../../domain/failure-types.ts';
 import { incidentKeys } from '../../domain/incidents.ts';
-import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
+import { testActivities } from '../../tests/support/environment.ts';
 import { memberApplication } from '../../tests/support/applications.ts';
-import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
+import { withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import { retryNowSignal } from '../incidents/contract.ts';
 import {
   accountLinkQuery,
@@ -27,37 +25,22 @@ const staff = { userId: 'u-staff', name: 'Camille Martin' };
  * and nothing is lost; the store or the identity provider coming back lets it go on.
  */
 describe('a subscription whose steps keep failing', () => {
-  let env: TestWorkflowEnvironment;
-  let store: Store;
-  let gardenId: string;
-  let depotId: string;
-
-  beforeAll(async () => {
-    store = await testStore();
-    ({ gardenId, depotId } = await createTestGarden(store, 'stalled'));
-  });
-  afterAll(() => store?.close());
-
   // Each test on its own time-skipping server: a workflow a test leaves waiting on retries
   // would otherwise hold the next test's clock.
-  beforeEach(async () => {
-    env = await timeSkippingEnvironment();
-  });
-  afterEach(async () => {
-    await env?.teardown();
-  });
+  const garden = workflowTestGarden('stalled', { serverPerTest: true });
 
-  const application = (memberId: string) => memberApplication(store, gardenId, depotId, memberId);
+  const application = (memberId: string) =>
+    memberApplication(garden.store, garden.gardenId, garden.depotId, memberId);
 
   const run = <T>(
     overrides: Partial<ReturnType<typeof testActivities>>,
     body: (taskQueue: string) => Promise<T>,
-  ) => withTestWorker(env, { ...testActivities(store), ...overrides }, body);
+  ) => withTestWorker(garden.env, { ...testActivities(garden.store), ...overrides }, body);
 
   /** Starts the subscription's workflow on the test's worker; returns its handle and id. */
   async function start(taskQueue: string, input: SubscriptionWorkflowInput) {
-    const workflowId = subscriptionWorkflowId(gardenId, input.subscriptionId);
-    const handle = await env.client.workflow.start(subscriptionWorkflowType, {
+    const workflowId = subscriptionWorkflowId(garden.gardenId, input.subscriptionId);
+    const handle = await garden.env.client.workflow.start(subscriptionWorkflowType, {
       taskQueue,
       workflowId,
       args: [input],
@@ -67,7 +50,7 @@ describe('a subscription whose steps keep failing', () => {
 
   it('tells staff when the store stays down past the retries, then records once it is back', async () => {
     const input = await application(`m-${randomUUID().slice(0, 6)}`);
-    const real = testActivities(store);
+    const real = testActivities(garden.store);
     let storeDown = true;
     let tries = 0;
     await run(
@@ -81,9 +64,11 @@ describe('a subscription whose steps keep failing', () => {
       async (taskQueue) => {
         const { handle, workflowId } = await start(taskQueue, input);
         // The retries take minutes: the test server lets them pass at once.
-        await env.sleep('20 minutes');
+        await garden.env.sleep('20 minutes');
         const key = incidentKeys.stalled(workflowId, 'record');
-        const incident = (await store.incidents.list(gardenId)).find((candidate) => candidate.key === key);
+        const incident = (await garden.store.incidents.list(garden.gardenId)).find(
+          (candidate) => candidate.key === key,
+        );
         expect(incident).toMatchObject({
           kind: 'process-stalled',
           workflowId,
@@ -100,10 +85,14 @@ describe('a subscription whose steps keep failing', () => {
         storeDown = false;
         await handle.signal(retryNowSignal);
         await expect
-          .poll(() => store.subscriptions.get(gardenId, input.subscriptionId), { timeout: 10_000 })
+          .poll(() => garden.store.subscriptions.get(garden.gardenId, input.subscriptionId), {
+            timeout: 10_000,
+          })
           .toMatchObject({ status: 'pending', revision: 1 });
         await expect
-          .poll(async () => (await store.incidents.list(gardenId)).some((candidate) => candidate.key === key))
+          .poll(async () =>
+            (await garden.store.incidents.list(garden.gardenId)).some((candidate) => candidate.key === key),
+          )
           .toBe(false);
       },
     );
@@ -111,7 +100,7 @@ describe('a subscription whose steps keep failing', () => {
 
   it('waits for staff, without retrying by itself, on data that retrying cannot cure', async () => {
     const input = await application(`m-${randomUUID().slice(0, 6)}`);
-    const real = testActivities(store);
+    const real = testActivities(garden.store);
     let tries = 0;
     let broken = true;
     await run(
@@ -125,15 +114,19 @@ describe('a subscription whose steps keep failing', () => {
       }),
       async (taskQueue) => {
         const { handle, workflowId } = await start(taskQueue, input);
-        await env.sleep('3 days');
+        await garden.env.sleep('3 days');
         const key = incidentKeys.stalled(workflowId, 'record');
-        const incident = (await store.incidents.list(gardenId)).find((candidate) => candidate.key === key);
+        const incident = (await garden.store.incidents.list(garden.gardenId)).find(
+          (candidate) => candidate.key === key,
+        );
         expect(incident).toMatchObject({ retriesByItself: false, occurrences: 1 });
         expect(tries).toBe(1);
         broken = false;
         await handle.signal(retryNowSignal);
         await expect
-          .poll(() => store.subscriptions.get(gardenId, input.subscriptionId), { timeout: 10_000 })
+          .poll(() => garden.store.subscriptions.get(garden.gardenId, input.subscriptionId), {
+            timeout: 10_000,
+          })
           .toMatchObject({ revision: 1 });
       },
     );
@@ -157,22 +150,26 @@ describe('a subscription whose steps keep failing', () => {
         });
         // In the inbox at once: recorded as pending, whatever the identity provider does.
         await expect
-          .poll(() => store.subscriptions.get(gardenId, input.subscriptionId), { timeout: 10_000 })
+          .poll(() => garden.store.subscriptions.get(garden.gardenId, input.subscriptionId), {
+            timeout: 10_000,
+          })
           .toMatchObject({ status: 'pending' });
         expect(await handle.query(accountLinkQuery)).toBe('linking');
-        await env.sleep('20 minutes');
-        const incident = (await store.incidents.list(gardenId)).find(
+        await garden.env.sleep('20 minutes');
+        const incident = (await garden.store.incidents.list(garden.gardenId)).find(
           (candidate) => candidate.key === incidentKeys.stalled(workflowId, 'link-account'),
         );
         expect(incident).toMatchObject({ kind: 'account-link-pending', retriesByItself: true });
 
         providerDown = false;
         // Tried again by itself after a quarter of an hour.
-        await env.sleep('16 minutes');
+        await garden.env.sleep('16 minutes');
         await expect.poll(() => handle.query(accountLinkQuery), { timeout: 10_000 }).toBe('linked');
         expect(linked).toEqual(['kc-user-1']);
         await expect
-          .poll(async () => (await store.incidents.list(gardenId)).map((candidate) => candidate.kind))
+          .poll(async () =>
+            (await garden.store.incidents.list(garden.gardenId)).map((candidate) => candidate.kind),
+          )
           .not.toContain('account-link-pending');
       },
     );
@@ -180,7 +177,7 @@ describe('a subscription whose steps keep failing', () => {
 
   it('keeps trying a message the law requires past two days, tells staff, and sends it once mail is back', async () => {
     const input = await application(`m-${randomUUID().slice(0, 6)}`);
-    const real = testActivities(store);
+    const real = testActivities(garden.store);
     let mailDown = true;
     const sent: string[] = [];
     await run(
@@ -197,11 +194,11 @@ describe('a subscription whose steps keep failing', () => {
           args: [{ input: { decision: 'approve' }, actor: staff }],
         });
         // The subscription's life goes on: approved, recorded.
-        expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+        expect(await garden.store.subscriptions.get(garden.gardenId, input.subscriptionId)).toMatchObject({
           status: 'active',
         });
-        await env.sleep('3 days');
-        const incident = (await store.incidents.list(gardenId)).find(
+        await garden.env.sleep('3 days');
+        const incident = (await garden.store.incidents.list(garden.gardenId)).find(
           (candidate) => candidate.key === incidentKeys.stalled(workflowId, 'notice/approved'),
         );
         expect(incident).toMatchObject({ kind: 'message-undelivered', retriesByItself: true });
@@ -213,10 +210,12 @@ describe('a subscription whose steps keep failing', () => {
         await expect.poll(() => sent, { timeout: 10_000 }).toContain('subscription-approved');
         await expect
           .poll(async () =>
-            (await store.incidents.list(gardenId)).some((candidate) => candidate.key === incident?.key),
+            (await garden.store.incidents.list(garden.gardenId)).some(
+              (candidate) => candidate.key === incident?.key,
+            ),
           )
           .toBe(false);
-        const log = await store.notifications.get(gardenId, `${workflowId}/approved`);
+        const log = await garden.store.notifications.get(garden.gardenId, `${workflowId}/approved`);
         expect(log).toMatchObject({ status: 'sent', kind: 'subscription-approved' });
       },
     );
@@ -225,27 +224,36 @@ describe('a subscription whose steps keep failing', () => {
   it('tells staff when a message the law requires cannot reach the member', async () => {
     const memberId = `m-${randomUUID().slice(0, 6)}`;
     // No email, no phone: nothing can reach this member.
-    await store.members.create(
-      gardenId,
+    await garden.store.members.create(
+      garden.gardenId,
       memberId,
       { firstName: 'Test', lastName: memberId },
       new Date().toISOString(),
     );
     const input: SubscriptionWorkflowInput = {
-      gardenId,
+      gardenId: garden.gardenId,
       subscriptionId: `${memberId}.2026-12-01`,
-      request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate: '2026-12-01' },
+      request: {
+        memberId,
+        basketSize: 'medium',
+        frequency: 'weekly',
+        depotId: garden.depotId,
+        startDate: '2026-12-01',
+      },
       requested: { by: staff, at: '2026-11-24T10:00:00.000Z' },
     };
     await run({}, async (taskQueue) => {
       const { handle, workflowId } = await start(taskQueue, input);
       await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
       await expect
-        .poll(async () => (await store.incidents.list(gardenId)).map((candidate) => candidate.key), {
-          timeout: 10_000,
-        })
+        .poll(
+          async () => (await garden.store.incidents.list(garden.gardenId)).map((candidate) => candidate.key),
+          {
+            timeout: 10_000,
+          },
+        )
         .toContain(incidentKeys.undelivered(`${workflowId}/approved`));
-      const incident = (await store.incidents.list(gardenId)).find(
+      const incident = (await garden.store.incidents.list(garden.gardenId)).find(
         (candidate) => candidate.key === incidentKeys.undelivered(`${workflowId}/approved`),
       );
       expect(incident).toMatchObject({ kind: 'message-undelivered', cause: 'no-contact-details' });
@@ -270,7 +278,7 @@ describe('a subscription whose steps keep failing', () => {
         });
         // The workflow ends once the message is given up: two days of tries, then staff told.
         await handle.result();
-        const incident = (await store.incidents.list(gardenId)).find(
+        const incident = (await garden.store.incidents.list(garden.gardenId)).find(
           (candidate) => candidate.key === incidentKeys.undelivered(`${workflowId}/rejected`),
         );
         expect(incident).toMatchObject({
@@ -286,7 +294,12 @@ describe('a subscription whose steps keep failing', () => {
   it('withdraws the application and forgets the member record when the account was deleted', async () => {
     const input = await application(`m-${randomUUID().slice(0, 6)}`);
     const userId = `kc-${randomUUID()}`;
-    await store.members.bindAccount(gardenId, userId, input.request.memberId, new Date().toISOString());
+    await garden.store.members.bindAccount(
+      garden.gardenId,
+      userId,
+      input.request.memberId,
+      new Date().toISOString(),
+    );
     await run(
       {
         linkMemberAccount: async () => {
@@ -302,9 +315,9 @@ describe('a subscription whose steps keep failing', () => {
         const ended = await handle.result();
         expect(ended).toMatchObject({ status: 'cancelled', cancellation: { origin: 'member' } });
         expect(await handle.query(accountLinkQuery)).toBe('account-gone');
-        expect(await store.members.get(gardenId, input.request.memberId)).toBeUndefined();
-        expect(await store.members.memberOfAccount(gardenId, userId)).toBeUndefined();
-        expect(await store.subscriptions.get(gardenId, input.subscriptionId)).toMatchObject({
+        expect(await garden.store.members.get(garden.gardenId, input.request.memberId)).toBeUndefined();
+        expect(await garden.store.members.memberOfAccount(garden.gardenId, userId)).toBeUndefined();
+        expect(await garden.store.subscriptions.get(garden.gardenId, input.subscriptionId)).toMatchObject({
           status: 'cancelled',
         });
       },
