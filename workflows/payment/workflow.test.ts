@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { ChargeGateway } from '../../activities/billing-activities.ts';
 import { PaymentGatewayError } from '../../adapters/stripe/stripe-gateway.ts';
 import type { Store } from '../../adapters/store/index.ts';
@@ -13,9 +12,8 @@ import { invoiceLabel, type Invoice } from '../../domain/invoices.ts';
 import { invoicePaymentProcessId } from '../../domain/process-ids.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { issueFourBasketsInvoice, saveTestCard, testBillingActivities } from '../../tests/support/billing.ts';
-import { createTestGarden, testStore } from '../../tests/support/environment.ts';
 import { emailsTo, uniqueEmail } from '../../tests/support/moto.ts';
-import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
+import { withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import {
   decideUpdate,
   nextDeliveriesQuery,
@@ -120,18 +118,14 @@ function statefulStripe(
  * payments are real records in DynamoDB Local, messages really go to moto (SES).
  */
 describe('collecting an invoice', { timeout: 180_000 }, () => {
-  let env: TestWorkflowEnvironment;
-  let store: Store;
-  let gardenId: string;
-  let depotId: string;
+  // Each test on its own time-skipping server: what one leaves running cannot hold another's clock.
+  const garden = workflowTestGarden('payments', { serverPerTest: true });
 
   beforeAll(async () => {
-    store = await testStore();
-    ({ gardenId, depotId } = await createTestGarden(store, 'payments'));
     const t0 = new Date();
     const today = gardenDay(t0, paris);
-    await store.settings.saveCalendar(
-      gardenId,
+    await garden.store.settings.saveCalendar(
+      garden.gardenId,
       {
         seasons: [{ id: 'saison', start: addDays(today, -30), end: addDays(today, 300) }],
         closedWeeks: [],
@@ -140,52 +134,49 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       0,
       t0.toISOString(),
     );
-    await store.settings.saveRules(gardenId, { ...defaultGardenRules, renewal: 'rolling' }, 0);
-  });
-
-  // Each test on its own time-skipping server: what one leaves running cannot hold another's clock.
-  beforeEach(async () => {
-    env = await timeSkippingEnvironment();
-  });
-  afterEach(async () => {
-    await env?.teardown();
-  });
-  afterAll(() => {
-    store?.close();
+    await garden.store.settings.saveRules(garden.gardenId, { ...defaultGardenRules, renewal: 'rolling' }, 0);
   });
 
   async function household(purpose: string, withCard: boolean) {
-    const t0 = new Date(await env.currentTimeMs());
+    const t0 = new Date(await garden.env.currentTimeMs());
     const memberId = `m-${randomUUID().slice(0, 8)}`;
     const email = uniqueEmail(purpose);
-    await store.members.create(
-      gardenId,
+    await garden.store.members.create(
+      garden.gardenId,
       memberId,
       { firstName: 'Sophie', lastName: 'Girardot', email },
       t0.toISOString(),
     );
-    if (withCard) await saveTestCard(store, gardenId, memberId);
+    if (withCard) await saveTestCard(garden.store, garden.gardenId, memberId);
     const invoice = await issueFourBasketsInvoice(
-      store,
-      { gardenId, memberId, issuedOn: gardenDay(t0, paris), dueOn: addDays(gardenDay(t0, paris), 2) },
+      garden.store,
+      {
+        gardenId: garden.gardenId,
+        memberId,
+        issuedOn: gardenDay(t0, paris),
+        dueOn: addDays(gardenDay(t0, paris), 2),
+      },
       `test/${memberId}`,
     );
     return { memberId, email, invoice };
   }
 
   const run = <T>(gateway: ChargeGateway, body: (taskQueue: string) => Promise<T>) =>
-    withTestWorker(env, testBillingActivities(store, gateway), body);
+    withTestWorker(garden.env, testBillingActivities(garden.store, gateway), body);
+
+  /** Staff record a payment of the invoice, now. */
+  const staffRecord = (
+    invoice: Invoice,
+    payment: Omit<Parameters<Store['invoices']['addPayment']>[2], 'recorded'>,
+  ) =>
+    garden.store.invoices.addPayment(garden.gardenId, invoice.number, {
+      ...payment,
+      recorded: { by: staff, at: new Date().toISOString() },
+    });
 
   /** Staff record a 20 € cheque for the invoice, received on its due day. */
   const twentyEuroCheque = (invoice: Invoice, id: string, reference: string) =>
-    store.invoices.addPayment(gardenId, invoice.number, {
-      id,
-      method: 'cheque',
-      amount: 2000,
-      receivedOn: invoice.dueOn,
-      reference,
-      recorded: { by: staff, at: new Date().toISOString() },
-    });
+    staffRecord(invoice, { id, method: 'cheque', amount: 2000, receivedOn: invoice.dueOn, reference });
 
   /**
    * Stripe as statefulStripe() plays it, where staff record a 20 € cheque during the first
@@ -205,7 +196,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
 
   /** Lets server time pass; fails clearly if the test server's clock gets stuck. */
   const sleepUntil = async (instant: Date) => {
-    const wait = instant.getTime() - (await env.currentTimeMs());
+    const wait = instant.getTime() - (await garden.env.currentTimeMs());
     if (wait <= 0) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const stuck = new Promise<never>((_, reject) => {
@@ -215,7 +206,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       );
     });
     try {
-      await Promise.race([env.sleep(wait), stuck]);
+      await Promise.race([garden.env.sleep(wait), stuck]);
     } finally {
       clearTimeout(timer);
     }
@@ -226,10 +217,10 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
     taskQueue: string,
     invoice: { number: number; memberId: string },
   ): Promise<WorkflowHandle<typeof invoicePayment>> {
-    return env.client.workflow.start(invoicePaymentType, {
+    return garden.env.client.workflow.start(invoicePaymentType, {
       taskQueue,
-      workflowId: invoicePaymentProcessId(gardenId, invoice.number),
-      args: [{ gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
+      workflowId: invoicePaymentProcessId(garden.gardenId, invoice.number),
+      args: [{ gardenId: garden.gardenId, invoiceNumber: invoice.number, memberId: invoice.memberId }],
     });
   }
 
@@ -246,19 +237,25 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
 
   /** An approved weekly subscription of the household, starting next week. */
   async function runningSubscription(taskQueue: string, memberId: string) {
-    const t0 = new Date(await env.currentTimeMs());
+    const t0 = new Date(await garden.env.currentTimeMs());
     const startDate = nextWeekday(addDays(gardenDay(t0, paris), 7), 2);
     const subscriptionId = `${memberId}.${startDate}`;
-    const subscription: WorkflowHandle<typeof subscriptionWorkflow> = await env.client.workflow.start(
+    const subscription: WorkflowHandle<typeof subscriptionWorkflow> = await garden.env.client.workflow.start(
       subscriptionWorkflowType,
       {
         taskQueue,
-        workflowId: subscriptionWorkflowId(gardenId, subscriptionId),
+        workflowId: subscriptionWorkflowId(garden.gardenId, subscriptionId),
         args: [
           {
-            gardenId,
+            gardenId: garden.gardenId,
             subscriptionId,
-            request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate },
+            request: {
+              memberId,
+              basketSize: 'medium',
+              frequency: 'weekly',
+              depotId: garden.depotId,
+              startDate,
+            },
             requested: { by: staff, at: t0.toISOString() },
           },
         ],
@@ -283,9 +280,13 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       // A running subscription, whose deliveries the suspension stops.
       const { subscriptionId, subscription } = await runningSubscription(taskQueue, memberId);
 
-      const input: InvoicePaymentInput = { gardenId, invoiceNumber: invoice.number, memberId };
-      const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
-      const handle: WorkflowHandle<typeof invoicePayment> = await env.client.workflow.start(
+      const input: InvoicePaymentInput = {
+        gardenId: garden.gardenId,
+        invoiceNumber: invoice.number,
+        memberId,
+      };
+      const workflowId = invoicePaymentProcessId(garden.gardenId, invoice.number);
+      const handle: WorkflowHandle<typeof invoicePayment> = await garden.env.client.workflow.start(
         invoicePaymentType,
         {
           taskQueue,
@@ -297,9 +298,9 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
 
       // Decisions go through the client the API uses. While the garden's schedule still runs,
       // staff cannot decide: refused in French (the API's 422), nothing changes.
-      const payments = createPaymentCommands(env.client);
+      const payments = createPaymentCommands(garden.env.client);
       const early = await payments
-        .decide(gardenId, invoice.number, { decision: 'write-off', reason: 'Trop tôt', actor: staff })
+        .decide(garden.gardenId, invoice.number, { decision: 'write-off', reason: 'Trop tôt', actor: staff })
         .catch((error: unknown) => error);
       expect(early).toBeInstanceOf(CocagneError);
       expect(early).toMatchObject({ code: 'refused' });
@@ -339,7 +340,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       expect(last?.body).not.toMatch(/réessaierons/);
 
       // Staff suspend deliveries: the next deliveries open to changes are suspended.
-      const suspended = await payments.decide(gardenId, invoice.number, {
+      const suspended = await payments.decide(garden.gardenId, invoice.number, {
         decision: 'suspend',
         reason: 'Quatre échecs, pas de réponse',
         actor: staff,
@@ -352,45 +353,48 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
               await subscription.query(
                 nextDeliveriesQuery,
                 8,
-                new Date(await env.currentTimeMs()).toISOString(),
+                new Date(await garden.env.currentTimeMs()).toISOString(),
               )
             ).map((d) => d.state),
           { timeout: 10_000 },
         )
         .toContain('suspended');
-      expect((await store.subscriptions.get(gardenId, subscriptionId))?.suspension?.invoiceNumbers).toEqual([
-        invoice.number,
-      ]);
+      expect(
+        (await garden.store.subscriptions.get(garden.gardenId, subscriptionId))?.suspension?.invoiceNumbers,
+      ).toEqual([invoice.number]);
 
       // A cheque for the whole amount settles the invoice; deliveries resume.
-      const paid = await payments.decide(gardenId, invoice.number, {
+      const paid = await payments.decide(garden.gardenId, invoice.number, {
         decision: 'manual',
         reason: 'Chèque remis au dépôt',
         actor: staff,
         payment: {
           method: 'cheque',
           amount: 6800,
-          receivedOn: gardenDay(new Date(await env.currentTimeMs()), paris),
+          receivedOn: gardenDay(new Date(await garden.env.currentTimeMs()), paris),
           reference: '0001234',
           bank: 'Crédit Agricole',
         },
       });
       expect(paid.phase).toBe('paid');
       expect(await handle.result()).toMatchObject({ phase: 'paid' });
-      const settled = await store.invoices.get(gardenId, invoice.number);
+      const settled = await garden.store.invoices.get(garden.gardenId, invoice.number);
       expect(settled).toMatchObject({
         status: 'paid',
         payments: [{ method: 'cheque', amount: 6800, reference: '0001234' }],
       });
       await expect
-        .poll(async () => (await store.subscriptions.get(gardenId, subscriptionId))?.suspension, {
-          timeout: 10_000,
-        })
+        .poll(
+          async () => (await garden.store.subscriptions.get(garden.gardenId, subscriptionId))?.suspension,
+          {
+            timeout: 10_000,
+          },
+        )
         .toBeUndefined();
       const upcoming = await subscription.query(
         nextDeliveriesQuery,
         8,
-        new Date(await env.currentTimeMs()).toISOString(),
+        new Date(await garden.env.currentTimeMs()).toISOString(),
       );
       expect(upcoming.map((delivery) => delivery.state)).not.toContain('suspended');
       await expect
@@ -411,7 +415,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         eventId: 'evt_fail_1',
         type: 'payment_intent.payment_failed' as const,
         paymentIntentId: 'pi_sepa_1',
-        created: Math.floor((await env.currentTimeMs()) / 1000),
+        created: Math.floor((await garden.env.currentTimeMs()) / 1000),
         failureCode: 'insufficient_funds',
       };
       await handle.signal(stripePaymentEventSignal, failed);
@@ -428,7 +432,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         eventId: 'evt_ok_1',
         type: 'payment_intent.succeeded' as const,
         paymentIntentId: 'pi_sepa_1',
-        created: Math.floor((await env.currentTimeMs()) / 1000),
+        created: Math.floor((await garden.env.currentTimeMs()) / 1000),
       };
       await handle.signal(stripePaymentEventSignal, late);
       await handle.signal(stripePaymentEventSignal, late);
@@ -436,7 +440,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
         .toBe('paid');
       expect(calls).toHaveLength(1);
-      const settled = await store.invoices.get(gardenId, invoice.number);
+      const settled = await garden.store.invoices.get(garden.gardenId, invoice.number);
       expect(settled?.status).toBe('paid');
       expect(settled?.payments).toEqual([
         expect.objectContaining({ method: 'card', amount: 6800, reference: 'pi_sepa_1' }),
@@ -459,22 +463,20 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         )
         .toHaveLength(1);
       // Staff record a transfer in two parts; the second settles the invoice.
-      await store.invoices.addPayment(gardenId, invoice.number, {
+      await staffRecord(invoice, {
         id: 'p-1',
         method: 'transfer',
         amount: 4000,
         receivedOn: addDays(invoice.dueOn, 1),
-        recorded: { by: staff, at: new Date().toISOString() },
       });
       await handle.signal(invoicePaymentRecordedSignal);
-      await env.sleep(60_000);
+      await garden.env.sleep(60_000);
       expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-manual');
-      await store.invoices.addPayment(gardenId, invoice.number, {
+      await staffRecord(invoice, {
         id: 'p-2',
         method: 'transfer',
         amount: 2800,
         receivedOn: addDays(invoice.dueOn, 2),
-        recorded: { by: staff, at: new Date().toISOString() },
       });
       await handle.signal(invoicePaymentRecordedSignal);
       expect(await handle.result()).toMatchObject({ phase: 'paid' });
@@ -492,33 +494,39 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       // staff may already decide.
       await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 1), 9, paris)));
       expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-manual');
-      const payments = createPaymentCommands(env.client);
-      const suspended = await payments.decide(gardenId, invoice.number, {
+      const payments = createPaymentCommands(garden.env.client);
+      const suspended = await payments.decide(garden.gardenId, invoice.number, {
         decision: 'suspend',
         reason: 'Pas de réponse aux relances',
         actor: staff,
       });
       expect(suspended.phase).toBe('suspended');
       await expect
-        .poll(async () => (await store.subscriptions.get(gardenId, subscriptionId))?.suspension, {
-          timeout: 10_000,
-        })
+        .poll(
+          async () => (await garden.store.subscriptions.get(garden.gardenId, subscriptionId))?.suspension,
+          {
+            timeout: 10_000,
+          },
+        )
         .toBeDefined();
 
-      const closed = await payments.decide(gardenId, invoice.number, {
+      const closed = await payments.decide(garden.gardenId, invoice.number, {
         decision: 'write-off',
         reason: '  Famille en grande difficulté  ',
         actor: staff,
       });
       expect(closed.phase).toBe('written-off');
-      expect(await store.invoices.get(gardenId, invoice.number)).toMatchObject({
+      expect(await garden.store.invoices.get(garden.gardenId, invoice.number)).toMatchObject({
         status: 'written-off',
         writtenOff: { by: staff, reason: 'Famille en grande difficulté' },
       });
       await expect
-        .poll(async () => (await store.subscriptions.get(gardenId, subscriptionId))?.suspension, {
-          timeout: 10_000,
-        })
+        .poll(
+          async () => (await garden.store.subscriptions.get(garden.gardenId, subscriptionId))?.suspension,
+          {
+            timeout: 10_000,
+          },
+        )
         .toBeUndefined();
       await expect
         .poll(
@@ -549,7 +557,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       await sleepUntil(new Date(atHour(addDays(invoice.dueOn, 25), 9, paris)));
       expect((await handle.query(paymentStateQuery)).phase).toBe('awaiting-decision');
 
-      const answer = await createPaymentCommands(env.client).decide(gardenId, invoice.number, {
+      const answer = await createPaymentCommands(garden.env.client).decide(garden.gardenId, invoice.number, {
         decision: 'retry',
         reason: 'Le compte est approvisionné',
         actor: staff,
@@ -561,12 +569,12 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         eventId: 'evt_again_ok',
         type: 'payment_intent.succeeded',
         paymentIntentId: 'pi_again',
-        created: Math.floor((await env.currentTimeMs()) / 1000),
+        created: Math.floor((await garden.env.currentTimeMs()) / 1000),
         amount: 6800,
         method: 'sepa',
       });
       expect(await handle.result()).toMatchObject({ phase: 'paid' });
-      expect((await store.invoices.get(gardenId, invoice.number))?.payments).toEqual([
+      expect((await garden.store.invoices.get(garden.gardenId, invoice.number))?.payments).toEqual([
         expect.objectContaining({ method: 'sepa', amount: 6800, reference: 'pi_again' }),
       ]);
     });
@@ -597,7 +605,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
 
   it('retries a charge whose answer was lost with the same amount and key, though a cheque came in between, and records what Stripe took', async () => {
     const { invoice } = await household('lost-answer', true);
-    const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
+    const workflowId = invoicePaymentProcessId(garden.gardenId, invoice.number);
     // While Stripe charges the card, staff record a 20 € cheque at the depot; then the
     // connection drops before Stripe's answer arrives.
     const stripe = chequeDuringFirstCharge(invoice, 'cheque-during-charge', '0007777', 'created-then-lost');
@@ -609,7 +617,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       expect([call.idempotencyKey, call.amount]).toEqual([`${workflowId}/attempt-1`, 6800]);
     }
     expect(stripe.intents).toHaveLength(1);
-    const settled = await store.invoices.get(gardenId, invoice.number);
+    const settled = await garden.store.invoices.get(garden.gardenId, invoice.number);
     expect(settled?.payments.map((payment) => [payment.method, payment.amount, payment.reference])).toEqual([
       ['cheque', 2000, '0007777'],
       ['card', 6800, 'pi_stateful_1'],
@@ -618,7 +626,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
 
   it('fixes a new attempt, with a new key and what is now due, when a cheque came in before the charge reached Stripe', async () => {
     const { invoice } = await household('amount-changed', true);
-    const workflowId = invoicePaymentProcessId(gardenId, invoice.number);
+    const workflowId = invoicePaymentProcessId(garden.gardenId, invoice.number);
     // Stripe failed inside (500) without charging, and keeps that answer for the key.
     const stripe = chequeDuringFirstCharge(invoice, 'cheque-before-charge', '0008888', 'error-500');
     await collectUntilPaid(stripe.gateway, invoice);
@@ -626,7 +634,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
       [`${workflowId}/attempt-1`, 6800],
       [`${workflowId}/attempt-1.1`, 4800],
     ]);
-    const settled = await store.invoices.get(gardenId, invoice.number);
+    const settled = await garden.store.invoices.get(garden.gardenId, invoice.number);
     expect(settled?.payments.map((payment) => [payment.method, payment.amount])).toEqual([
       ['cheque', 2000],
       ['card', 4800],
@@ -652,7 +660,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         eventId: 'evt_late_success',
         type: 'payment_intent.succeeded',
         paymentIntentId: 'pi_never_answered',
-        created: Math.floor((await env.currentTimeMs()) / 1000),
+        created: Math.floor((await garden.env.currentTimeMs()) / 1000),
         amount: 6800,
         method: 'card',
       });
@@ -660,7 +668,7 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
         .poll(async () => (await handle.query(paymentStateQuery)).phase, { timeout: 30_000 })
         .toBe('paid');
       expect(calls).toHaveLength(1);
-      expect((await store.invoices.get(gardenId, invoice.number))?.payments).toEqual([
+      expect((await garden.store.invoices.get(garden.gardenId, invoice.number))?.payments).toEqual([
         expect.objectContaining({ method: 'card', amount: 6800, reference: 'pi_never_answered' }),
       ]);
     });
