@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { describe, expect, it } from 'vitest';
 import { withTemporalFailures } from '../../activities/failures.ts';
-import type { Store } from '../../adapters/store/index.ts';
 import { incidentKeys } from '../../domain/incidents.ts';
-import { createTestGarden, testActivities, testStore } from '../../tests/support/environment.ts';
-import { timeSkippingEnvironment, withTestWorker } from '../../tests/support/temporal.ts';
+import { testActivities } from '../../tests/support/environment.ts';
+import { withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import { billingRunId, billingRunType } from './contract.ts';
 import type { billingRun } from './workflow.ts';
 
@@ -13,23 +11,12 @@ import type { billingRun } from './workflow.ts';
  * are billed, that one goes to the staff inbox.
  */
 describe('a billing run meeting a household it cannot bill', () => {
-  let env: TestWorkflowEnvironment;
-  let store: Store;
-  let gardenId: string;
-
-  beforeAll(async () => {
-    [env, store] = await Promise.all([timeSkippingEnvironment(), testStore()]);
-    ({ gardenId } = await createTestGarden(store, 'billing-isolation'));
-  });
-  afterAll(async () => {
-    await env?.teardown();
-    store?.close();
-  });
+  const garden = workflowTestGarden('billing-isolation');
 
   it('bills the others and reports that one', async () => {
     const billed: string[] = [];
     const activities = {
-      ...testActivities(store),
+      ...testActivities(garden.store),
       // Wrapped as the worker wraps every activity.
       ...withTemporalFailures({
         billingTargets: async () => ({
@@ -47,16 +34,16 @@ describe('a billing run meeting a household it cannot bill', () => {
         },
       }),
     };
-    const progress = await withTestWorker(env, activities, (taskQueue) =>
-      env.client.workflow.execute<typeof billingRun>(billingRunType, {
+    const progress = await withTestWorker(garden.env, activities, (taskQueue) =>
+      garden.env.client.workflow.execute<typeof billingRun>(billingRunType, {
         taskQueue,
-        workflowId: billingRunId(gardenId, '2026-11'),
-        args: [{ gardenId, month: '2026-11', issuedOn: '2026-12-01' }],
+        workflowId: billingRunId(garden.gardenId, '2026-11'),
+        args: [{ gardenId: garden.gardenId, month: '2026-11', issuedOn: '2026-12-01' }],
       }),
     );
     expect(progress).toMatchObject({ phase: 'done', total: 3, done: 3 });
     expect(billed).toEqual(['m-a', 'm-c']);
-    const incidents = await store.incidents.list(gardenId);
+    const incidents = await garden.store.incidents.list(garden.gardenId);
     expect(incidents).toEqual([
       expect.objectContaining({
         key: incidentKeys.notBilled('2026-11', 'm-b'),
