@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, signInAs, startBrowserTest } from '../support/browser.ts';
 
 /**
  * The app under its real Content-Security-Policy: the pages of each area open, sign-in goes
@@ -47,9 +47,7 @@ describe('the web app under its Content-Security-Policy', () => {
     const violations: string[] = [];
     const context = await watchedContext(violations);
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
 
     const pages: Array<[string, string]> = [
       ['/equipe/adherents', 'member-row'],
@@ -79,9 +77,7 @@ describe('the web app under its Content-Security-Policy', () => {
     const violations: string[] = [];
     const context = await watchedContext(violations);
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.member.username, api.accounts.member.password);
+    await signInAs(page, api.accounts.member);
     await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
     expect(new URL(page.url()).pathname).toMatch(/^\/adherent/);
     expect(violations).toEqual([]);

@@ -8,11 +8,12 @@ import {
   activeSubscription,
   baseUrl,
   comingWeekday,
+  memberWithAccount,
   phoneContext,
-  signIn,
+  signInAs,
   startBrowserTest,
 } from '../support/browser.ts';
-import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { emailsTo, ensureTestSender, uniqueEmail } from '../support/moto.ts';
 
 describe('a member cancels online', () => {
@@ -33,15 +34,11 @@ describe('a member cancels online', () => {
 
   it('reaches the cancellation in two clicks, sees when it was received, and gets the acknowledgement', async () => {
     const email = uniqueEmail('cancel');
-    const member = await api.createMember({ firstName: 'Olympe', lastName: 'de Gouges', email });
-    const account = await createAccount({
-      role: 'member',
-      gardenId: api.gardenId,
-      memberId: member.id,
-      firstName: 'Olympe',
-      lastName: 'de Gouges',
-    });
-    accounts.push(account);
+    const { member, account } = await memberWithAccount(
+      api,
+      { firstName: 'Olympe', lastName: 'de Gouges', email },
+      accounts,
+    );
     const { id } = await activeSubscription(api, member.id, comingWeekday(2));
     const subscription = await api.store.subscriptions.get(api.gardenId, id);
     const rules = await api.store.settings.rules(api.gardenId);
@@ -50,9 +47,7 @@ describe('a member cancels online', () => {
 
     const context = await phoneContext(browser);
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, account.username, account.password);
+    await signInAs(page, account);
     await expect.poll(() => page.getByTestId('my-subscription').count(), { timeout: 30_000 }).toBe(1);
 
     // Click 1: from the portal's home, the visible "Résilier mon abonnement".

@@ -6,12 +6,13 @@ import {
   activeSubscription,
   baseUrl,
   memberPhonePage,
+  memberWithAccount,
   scrollWidth,
-  signIn,
+  signInAs,
   startBrowserTest,
 } from '../support/browser.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
-import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { emailsTo, ensureTestSender, uniqueEmail } from '../support/moto.ts';
 
 /**
@@ -39,15 +40,11 @@ describe("the language of the garden's messages: the member's choice on a phone,
     const startDate = deliveryDayAhead(calendar, 2, { followedBy: 1 });
     const second = addDays(startDate, 7);
     const email = uniqueEmail('language-ui');
-    const member = await api.createMember({ firstName: 'Ann', lastName: 'Lee', email });
-    const account = await createAccount({
-      role: 'member',
-      gardenId: api.gardenId,
-      memberId: member.id,
-      firstName: 'Ann',
-      lastName: 'Lee',
-    });
-    accounts.push(account);
+    const { member, account } = await memberWithAccount(
+      api,
+      { firstName: 'Ann', lastName: 'Lee', email },
+      accounts,
+    );
     await activeSubscription(api, member.id, startDate);
     // Before the choice, the garden writes French: the approval is in French.
     await expect
@@ -111,7 +108,7 @@ describe("the language of the garden's messages: the member's choice on a phone,
     const member = await api.createMember({ firstName: 'Ann', lastName: 'Staffed', language: 'en' });
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
     await page.goto(`${baseUrl}/equipe/adherents/${member.id}`);
 
     const language = page.getByTestId('preference-language');

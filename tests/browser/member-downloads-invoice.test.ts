@@ -5,7 +5,7 @@ import { addDays, gardenDay } from '../../domain/calendar.ts';
 import type { Invoice } from '../../domain/invoices.ts';
 import type { TestApi } from '../support/api.ts';
 import { issueTestInvoice, printTestInvoice } from '../support/billing.ts';
-import { baseUrl, phoneContext, scrollWidth, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, phoneContext, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 
 // Today and last month are read once: start clear of the garden's midnight.
@@ -47,9 +47,7 @@ describe('a member downloads an invoice on a phone', () => {
     // js.stripe.com is out of reach here; block it so that the test says the same anywhere.
     await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.member.username, api.accounts.member.password);
+    await signInAs(page, api.accounts.member);
     await page.waitForURL(`${baseUrl}/adherent`);
 
     const invoices = page.getByTestId('my-invoices');

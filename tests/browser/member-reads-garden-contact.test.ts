@@ -4,7 +4,7 @@ import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { invoiceLabel, type Invoice } from '../../domain/invoices.ts';
 import type { TestApi } from '../support/api.ts';
 import { issueTestInvoice } from '../support/billing.ts';
-import { baseUrl, phoneContext, scrollWidth, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, phoneContext, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 
@@ -46,7 +46,7 @@ describe('the garden contact and payment instructions', () => {
   it('are set by the garden administrator, a mistyped IBAN refused beside its field', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await signIn(page, baseUrl, admin.username, admin.password);
+    await signInAs(page, admin);
     await page.goto(`${baseUrl}/equipe/jardin`);
     const form = page.getByTestId('contact-form');
     await form.waitFor({ timeout: 20_000 });
@@ -79,7 +79,7 @@ describe('the garden contact and payment instructions', () => {
     // js.stripe.com is out of reach here; block it so that the test says the same anywhere.
     await context.route('https://js.stripe.com/**', (route) => route.abort('internetdisconnected'));
     const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.member.username, api.accounts.member.password);
+    await signInAs(page, api.accounts.member);
     await page.waitForURL(`${baseUrl}/adherent`);
 
     // « Une erreur dans vos coordonnées ? Signalez-la à l'équipe du jardin. » and how to.

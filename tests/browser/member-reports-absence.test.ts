@@ -5,14 +5,14 @@ import { deliveryUid } from '../../domain/ical-feed.ts';
 import type { TestApi } from '../support/api.ts';
 import {
   activeSubscription,
-  baseUrl,
+  memberWithAccount,
   phoneContext,
   scrollWidth,
-  signIn,
+  signInAs,
   startBrowserTest,
 } from '../support/browser.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
-import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { uniqueEmail } from '../support/moto.ts';
 
 describe('a member reports an absence on their phone', () => {
@@ -30,31 +30,25 @@ describe('a member reports an absence on their phone', () => {
     await api?.close();
   });
 
+  /** The days of the subscription's absences (or withdrawn ones) as the store holds them. */
+  const recordedDays = (id: string, which: 'absences' | 'withdrawnAbsences') => async () =>
+    (await api.store.subscriptions.get(api.gardenId, id))?.[which]?.map((absence) => absence.date);
+
   it('ticks the second coming delivery, which then shows as absent', async () => {
     // The test depot delivers on Tuesdays. The first delivery is still open to changes, and its
     // season holds a second one: a subscription ends with its season, late in February.
     const calendar = await api.store.settings.calendar(api.gardenId);
     const startDate = deliveryDayAhead(calendar, 2, { followedBy: 1 });
-    const member = await api.createMember({
-      firstName: 'Marie',
-      lastName: 'Curie',
-      email: uniqueEmail('absence'),
-    });
-    const account = await createAccount({
-      role: 'member',
-      gardenId: api.gardenId,
-      memberId: member.id,
-      firstName: 'Marie',
-      lastName: 'Curie',
-    });
-    accounts.push(account);
+    const { member, account } = await memberWithAccount(
+      api,
+      { firstName: 'Marie', lastName: 'Curie', email: uniqueEmail('absence') },
+      accounts,
+    );
     const { id } = await activeSubscription(api, member.id, startDate);
 
     const context = await phoneContext(browser);
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, account.username, account.password);
+    await signInAs(page, account);
 
     const deliveries = page.getByTestId('next-delivery');
     await expect.poll(() => deliveries.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
@@ -72,15 +66,7 @@ describe('a member reports an absence on their phone', () => {
 
     const reported = page.locator(`[data-testid="next-delivery"][data-date="${second}"]`);
     await expect.poll(() => reported.getAttribute('data-state'), { timeout: 30_000 }).toBe('absent');
-    await expect
-      .poll(
-        async () =>
-          (await api.store.subscriptions.get(api.gardenId, id))?.absences?.map((absence) => absence.date),
-        {
-          timeout: 30_000,
-        },
-      )
-      .toEqual([second]);
+    await expect.poll(recordedDays(id, 'absences'), { timeout: 30_000 }).toEqual([second]);
     // Read again from the workflow, the list still says so, and the first delivery is untouched.
     await page.reload();
     await expect.poll(() => reported.getAttribute('data-state'), { timeout: 30_000 }).toBe('absent');
@@ -116,19 +102,11 @@ describe('a member reports an absence on their phone', () => {
     const calendar = await api.store.settings.calendar(api.gardenId);
     const startDate = deliveryDayAhead(calendar, 2, { followedBy: 1 });
     const second = addDays(startDate, 7);
-    const member = await api.createMember({
-      firstName: 'Irène',
-      lastName: 'Joliot',
-      email: uniqueEmail('undo'),
-    });
-    const account = await createAccount({
-      role: 'member',
-      gardenId: api.gardenId,
-      memberId: member.id,
-      firstName: 'Irène',
-      lastName: 'Joliot',
-    });
-    accounts.push(account);
+    const { member, account } = await memberWithAccount(
+      api,
+      { firstName: 'Irène', lastName: 'Joliot', email: uniqueEmail('undo') },
+      accounts,
+    );
     const { id } = await activeSubscription(api, member.id, startDate);
     const uid = deliveryUid(id, second);
 
@@ -141,9 +119,7 @@ describe('a member reports an absence on their phone', () => {
 
     const context = await phoneContext(browser);
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, account.username, account.password);
+    await signInAs(page, account);
 
     const row = page.locator(`[data-testid="next-delivery"][data-date="${second}"]`);
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('delivery');
@@ -155,11 +131,7 @@ describe('a member reports an absence on their phone', () => {
     await page.getByTestId(`absence-date-${second}`).check();
     await page.getByTestId('confirm-absence').click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 30_000 }).toBe('absent');
-    await expect
-      .poll(async () => (await api.store.subscriptions.get(api.gardenId, id))?.absences?.map((a) => a.date), {
-        timeout: 30_000,
-      })
-      .toEqual([second]);
+    await expect.poll(recordedDays(id, 'absences'), { timeout: 30_000 }).toEqual([second]);
     // While absent, the feed offers to take it back, until the same last day.
     expect(await feedDescription(account, member.id, uid)).toContain(
       `Finalement présent ? Annulez l'absence depuis votre espace adhérent ${deadline}.`,
@@ -182,15 +154,7 @@ describe('a member reports an absence on their phone', () => {
         timeout: 30_000,
       })
       .toBe(true);
-    await expect
-      .poll(
-        async () =>
-          (await api.store.subscriptions.get(api.gardenId, id))?.withdrawnAbsences?.map((a) => a.date),
-        {
-          timeout: 30_000,
-        },
-      )
-      .toEqual([second]);
+    await expect.poll(recordedDays(id, 'withdrawnAbsences'), { timeout: 30_000 }).toEqual([second]);
     expect((await api.store.subscriptions.get(api.gardenId, id))?.absences).toEqual([]);
 
     // Read again from the workflow: the basket is back, nothing left to take back.

@@ -9,7 +9,7 @@ import {
   launchBrowser,
   phoneContext,
   scrollWidth,
-  signIn,
+  signInAs,
   webDist,
 } from '../support/browser.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
@@ -165,9 +165,7 @@ describe('a person joins a garden online', () => {
 
     const memberContext = await phoneContext(browser);
     const page = await memberContext.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, newcomer.username, newcomer.password);
+    await signInAs(page, newcomer);
     await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
 
     // Every garden is listed: the search narrows the list to ours.
@@ -211,7 +209,7 @@ describe('a person joins a garden online', () => {
     // Staff, in their own browser, approve it from the inbox.
     const staffContext = await browser.newContext();
     const staffPage = await staffContext.newPage();
-    await signIn(staffPage, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(staffPage, api.accounts.staff);
     await staffPage.getByTestId('nav-pending').click();
     const item = await inboxItem(staffPage, 'Rosa Bonheur');
     expect(await item.getByTestId('depot-load').textContent()).toMatch(/Dépôt : \d+ \/ 40/);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, signInAs, startBrowserTest } from '../support/browser.ts';
 
 describe('staff approve a subscription in the browser', () => {
   let api: TestApi;
@@ -34,11 +34,7 @@ describe('staff approve a subscription in the browser', () => {
     const subscriptionId = applied.json<{ id: string }>().id;
 
     const page = await browser.newPage();
-    await page.goto(baseUrl);
-    // The first visit checks for a session with Keycloak first: give a cold server time.
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
     await page.getByTestId('nav-members').click();
     await expect
       .poll(() => page.getByTestId('member-row').allTextContents(), { timeout: 20_000 })
@@ -96,7 +92,7 @@ describe('staff approve a subscription in the browser', () => {
       hasTouch: true,
     });
     const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.member.username, api.accounts.member.password);
+    await signInAs(page, api.accounts.member);
     await expect.poll(() => page.getByTestId('my-subscription').count(), { timeout: 20_000 }).toBe(1);
     expect(await page.getByTestId('subscription-status').getAttribute('data-status')).toBe('pending');
     expect(await page.getByTestId('my-subscription').textContent()).toContain('Dépôt du centre');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, phoneContext, signedInPage, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, phoneContext, signedInPage, signInAs, startBrowserTest } from '../support/browser.ts';
 
 describe('staff close and reopen a week of the delivery calendar', () => {
   let api: TestApi;
@@ -51,7 +51,7 @@ describe('staff close and reopen a week of the delivery calendar', () => {
   it('lists the weeks with a toggle each on a phone', async () => {
     const context = await phoneContext(browser);
     const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
     await page.goto(`${baseUrl}/equipe/calendrier`);
     const row = page.getByTestId('week-row').nth(3);
     await row.waitFor({ timeout: 20_000 });

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import { isoWeek, weekAfter } from '../../domain/iso-weeks.ts';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, signedInPage, startBrowserTest } from '../support/browser.ts';
 
 describe('a composition typed on the week page is not lost when staff leave it', () => {
   let api: TestApi;
@@ -32,10 +32,7 @@ describe('a composition typed on the week page is not lost when staff leave it',
     page.locator('[data-testid="composition-basket"][data-size="small"] [data-testid="composition-line"]');
 
   it('keeps the typed lines as a draft across leaving, coming back and reloading, until saved', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    const page = await signedInPage(browser, api.accounts.staff);
     await page.goto(`${baseUrl}/equipe/semaines/${week}`);
     await page.getByTestId('composition-form').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('composition-draft-restored').count()).toBe(0);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { demoDepots } from '../../infra/demo/demo-gardens.ts';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { signedInPage, startBrowserTest } from '../support/browser.ts';
 
 interface Box {
   name: string;
@@ -35,10 +35,7 @@ describe('the staff map names every depot readably', () => {
 
   it('places the depots’ labels apart from each other, inside the map', async () => {
     expect(depots.map((depot) => depot.name)).toContain('École-Valentin – Mairie');
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    const page = await signedInPage(browser, api.accounts.staff);
     await page.getByTestId('nav-map').click();
     const labels = page.locator('.map-marker-depot .map-marker-body');
     await expect.poll(() => labels.count(), { timeout: 20_000 }).toBe(depots.length + 1);

@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { activeSubscription, baseUrl, comingWeekday, signIn, startBrowserTest } from '../support/browser.ts';
+import {
+  activeSubscription,
+  baseUrl,
+  comingWeekday,
+  signInAs,
+  startBrowserTest,
+} from '../support/browser.ts';
 
 /**
  * Names are typed by people, and the maps draw them with Leaflet, which inserts any string it
@@ -108,10 +114,7 @@ describe('staff name a depot and a member with HTML, and nothing runs', () => {
     const attempts: string[] = [];
     const context = await watchedContext(attempts);
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    // The first visit checks for a session with Keycloak: give a cold server time.
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
 
     // Staff rename the test depot with HTML and make it a home-delivery round.
     await page.goto(`${baseUrl}/equipe/depots/${api.depotId}`);

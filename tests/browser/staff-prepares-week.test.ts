@@ -11,7 +11,7 @@ import {
   baseUrl,
   phoneContext,
   scrollWidth,
-  signIn,
+  signInAs,
   startBrowserTest,
 } from '../support/browser.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
@@ -83,10 +83,7 @@ describe('staff prepare a delivery week in the browser', () => {
   it('prepares next week, composes its baskets, approves it from the inbox and opens its documents', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    // The first visit checks for a session with Keycloak: give a cold server time.
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
 
     // From the dashboard to next week's page.
     await page.getByTestId('next-week-link').click();
@@ -212,7 +209,7 @@ describe('staff prepare a delivery week in the browser', () => {
   it('fits a phone: the week page has no sideways scroll', async () => {
     const context = await phoneContext(browser);
     const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
     await page.goto(`${baseUrl}/equipe/semaines/${week}`);
     await page.getByTestId('week-counts').waitFor({ timeout: 20_000 });
     await page.getByTestId('composition').waitFor();

@@ -5,7 +5,7 @@ import { addDays, gardenDay } from '../../domain/calendar.ts';
 import type { Invoice } from '../../domain/invoices.ts';
 import type { TestApi } from '../support/api.ts';
 import { issueTestInvoice, printTestInvoice } from '../support/billing.ts';
-import { baseUrl, phoneContext, scrollWidth, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, phoneContext, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 
 // Today and last month are read once: start clear of the garden's midnight.
@@ -58,9 +58,7 @@ describe('staff record a cheque in the browser', () => {
   it('records a partial cheque then the rest; the balance follows on screen each time', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
 
     await page.goto(`${baseUrl}/equipe/adherents/${memberId}`);
     await page.getByTestId('member-payments').waitFor({ timeout: 20_000 });
@@ -115,7 +113,7 @@ describe('staff record a cheque in the browser', () => {
   it('shows the unpaid list and exports the payments for the accountant, on a phone', async () => {
     const context = await phoneContext(browser);
     const page = await context.newPage();
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
     await page.getByTestId('nav-more').click();
     await page.getByTestId('nav-billing').click();
     await page.waitForURL(`${baseUrl}/equipe/facturation`);

@@ -3,10 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { addDays, gardenDay, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
+import type { MemberInput } from '../../domain/member.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
 import { applyAsStaff, approveAsStaff, startTestApi, type TestApi } from './api.ts';
 import { testEnvironment } from './environment.ts';
-import type { TestAccount } from './keycloak.ts';
+import { createAccount, type TestAccount } from './keycloak.ts';
 
 /** The built web app; `npm test` builds it before the browser tests. */
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -65,15 +66,24 @@ export async function signIn(page: Page, baseUrl: string, username: string, pass
 }
 
 /**
+ * Signs `page` (of any size or context) in as `account`: opens the app, waits for its login
+ * button (the built app's first load checks for a session with Keycloak, slow on a cold server),
+ * then goes through the real Keycloak login.
+ */
+export async function signInAs(page: Page, account: TestAccount): Promise<void> {
+  await page.goto(baseUrl);
+  await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
+  await signIn(page, baseUrl, account.username, account.password);
+}
+
+/**
  * A desktop page (1280 × 900) signed in as `account` through the real Keycloak login, once the
  * app's login button shows (the built app's first load may be slow); with `ready`, once the
  * element with that test id shows too.
  */
 export async function signedInPage(browser: Browser, account: TestAccount, ready?: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(baseUrl);
-  await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-  await signIn(page, baseUrl, account.username, account.password);
+  await signInAs(page, account);
   if (ready) await page.getByTestId(ready).waitFor({ timeout: 30_000 });
   return page;
 }
@@ -113,6 +123,27 @@ export function comingWeekday(weekday: number, daysAhead = 3): IsoDate {
   let day = addDays(gardenDay(new Date()), daysAhead);
   while (isoWeekday(day) !== weekday) day = addDays(day, 1);
   return day;
+}
+
+/**
+ * A member of the test garden and their own Keycloak account (with the same name), pushed onto
+ * `accounts` for the test to delete after.
+ */
+export async function memberWithAccount(
+  api: TestApi,
+  household: MemberInput & { firstName: string; lastName: string },
+  accounts: TestAccount[],
+): Promise<{ member: { id: string }; account: TestAccount }> {
+  const member = await api.createMember(household);
+  const account = await createAccount({
+    role: 'member',
+    gardenId: api.gardenId,
+    memberId: member.id,
+    firstName: household.firstName,
+    lastName: household.lastName,
+  });
+  accounts.push(account);
+  return { member, account };
 }
 
 /** Applies for a subscription as staff and approves it, through the API; waits until it is active. */
