@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, signIn, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, signInAs, startBrowserTest } from '../support/browser.ts';
 
 describe('staff can take back an approval from the inbox for a few seconds', () => {
   let api: TestApi;
@@ -59,9 +59,7 @@ describe('staff can take back an approval from the inbox for a few seconds', () 
   it('offers « Annuler » after « Valider », sends nothing when undone, asks before a rejection', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const sent = decisionsSent(page);
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
     await page.getByTestId('nav-pending').click();
     const row = (id: string) => page.locator(`[data-testid="inbox-item"][data-subscription-id="${id}"]`);
     // The inbox lists from Temporal's visibility, a moment after the applications.
@@ -123,9 +121,7 @@ describe('staff can take back an approval from the inbox for a few seconds', () 
 
   it('sends a waiting approval when the tab is closed at once, without « beforeunload » (iOS Safari)', async () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 800 } });
-    await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId('login-button').isVisible(), { timeout: 30_000 }).toBe(true);
-    await signIn(page, baseUrl, api.accounts.staff.username, api.accounts.staff.password);
+    await signInAs(page, api.accounts.staff);
     await page.goto(`${baseUrl}/equipe/a-valider`);
     const emile = page.locator(`[data-testid="inbox-item"][data-subscription-id="${applications.emile}"]`);
     await expect
