@@ -5,9 +5,11 @@ import { signedIn, staffIdentity, stubApi } from '../../testing/api-stub.ts';
 import SeasonsForm from './SeasonsForm.vue';
 
 const calendar = {
+  gardenId: 'g-test',
+  updatedAt: '2026-11-20T09:00:00.000Z',
   version: 3,
   cutoffHours: 48,
-  closedWeeks: [],
+  closedWeeks: [] as string[],
   seasons: [{ id: '2026-2027', start: '2026-03-01', end: '2027-02-28' }],
 };
 
