@@ -16,16 +16,18 @@ type Checked = { ok: true } | { ok: false; issues: readonly InputIssue[] };
  *   const { errors, banner, busy, root, send } = useFormSubmit(memberFormFields);
  *   await send(checkMemberForm(form.value, currentLocale()), async ({ input }) => { … });
  */
-export function useFormSubmit(fields: readonly string[]) {
+export function useFormSubmit(fields: readonly string[] | (() => readonly string[])) {
+  /** The fields the form shows now (a form may show more of them as it is filled). */
+  const shown = () => (typeof fields === 'function' ? fields() : fields);
   const errors = ref<Record<string, string>>({});
   const banner = ref<string[]>([]);
   const busy = ref(false);
   const root = ref<HTMLElement>();
 
   /**
-   * Sends what passed `check` through `write` (the store's write), or shows why not. An API refusal places its issues the same
-   * way; one without issues (a duplicate, a past date…) is said on top. `refused` may say more
-   * of it (a conflict, say) before the focus moves.
+   * Sends what passed `check` through `write` (the store's write), or shows why not. An API
+   * refusal places its issues the same way; one without issues (a duplicate, a past date…) is
+   * said on top. `refused` may say more of it (a conflict, say) before the focus moves.
    */
   async function send<Check extends Checked>(
     check: Check,
@@ -34,7 +36,7 @@ export function useFormSubmit(fields: readonly string[]) {
   ): Promise<void> {
     banner.value = [];
     if (!check.ok) {
-      const placed = placeIssues(check.issues, fields);
+      const placed = placeIssues(check.issues, shown());
       errors.value = placed.byField;
       banner.value = placed.general;
       await focusFirstProblem(root.value);
@@ -46,7 +48,7 @@ export function useFormSubmit(fields: readonly string[]) {
       await orProblem(
         () => write(check as Extract<Check, { ok: true }>),
         async (error) => {
-          const placed = placeIssues(error.issues, fields);
+          const placed = placeIssues(error.issues, shown());
           errors.value = placed.byField;
           banner.value = error.issues.length === 0 ? [error.message] : placed.general;
           refused?.(error);

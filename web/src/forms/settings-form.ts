@@ -1,8 +1,6 @@
 import { ref, watch, type Ref } from 'vue';
 import type { InputIssue } from '../../../domain/validation.ts';
-import { orProblem } from '../api-client/problems.ts';
-import { focusFirstProblem } from './focus.ts';
-import { placeIssues } from './issues.ts';
+import { useFormSubmit } from './form-submit.ts';
 
 /** What the form's own check says: the input to send, or what is wrong. */
 export type FormCheck<Input> = { ok: true; input: Input } | { ok: false; issues: InputIssue[] };
@@ -36,10 +34,8 @@ export function useSettingsForm<Read extends { version?: number }, Model, Input>
   options: SettingsFormOptions<Read, Model, Input>,
 ) {
   const form: Ref<Model | undefined> = ref();
-  const errors = ref<Record<string, string>>({});
-  const banner = ref<string[]>([]);
-  const busy = ref(false);
-  const root = ref<HTMLElement>();
+  // Checked, sent, problems placed and focused as every form (form-submit.ts).
+  const { errors, banner, busy, root, send } = useFormSubmit(options.fields);
 
   let base: Read | undefined;
   function fill(read: Read): void {
@@ -58,40 +54,18 @@ export function useSettingsForm<Read extends { version?: number }, Model, Input>
     { immediate: true },
   );
 
-  async function showProblems(issues: readonly InputIssue[]): Promise<void> {
-    const placed = placeIssues(issues, options.fields());
-    errors.value = placed.byField;
-    banner.value = placed.general;
-    await focusFirstProblem(root.value);
-  }
-
   async function save(): Promise<void> {
     if (!form.value || !options.mayEdit()) return;
-    banner.value = [];
-    const check = options.check(form.value);
-    if (!check.ok) return showProblems(check.issues);
-    errors.value = {};
-    busy.value = true;
-    try {
-      await orProblem(
-        async () => {
-          fill(await options.save(check.input, base?.version));
-          options.onSaved(options.messages.saved());
-        },
-        async (error) => {
-          if (error.status === 409) {
-            banner.value = [options.messages.conflict()];
-            await focusFirstProblem(root.value);
-          } else if (error.issues.length > 0) await showProblems(error.issues);
-          else {
-            banner.value = [error.message];
-            await focusFirstProblem(root.value);
-          }
-        },
-      );
-    } finally {
-      busy.value = false;
-    }
+    await send(
+      options.check(form.value),
+      async ({ input }) => {
+        fill(await options.save(input, base?.version));
+        options.onSaved(options.messages.saved());
+      },
+      (error) => {
+        if (error.status === 409) banner.value = [options.messages.conflict()];
+      },
+    );
   }
 
   /** After a conflict: the colleague's version, and the form starts again from it. */
