@@ -18,6 +18,8 @@ export interface TextFieldSpec<Key extends string = string> {
   /** Spans the whole row of the form grid. */
   wide?: boolean;
   testid: string;
+  /** The data-testid of the field's error message, if tests look for it. */
+  errorTestid?: string;
   /** The control's own attributes: `maxlength`, `type`, `inputmode`, `rows`, `class`… */
   attrs?: Readonly<Record<string, string | number | undefined>>;
 }
