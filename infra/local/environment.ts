@@ -69,6 +69,8 @@ export function localEnvironment(
     KEYCLOAK_ADMIN_USERNAME: keycloakAdmin.username,
     KEYCLOAK_ADMIN_PASSWORD: keycloakAdmin.password,
     MOTO_URL: `http://127.0.0.1:${ports.moto}`,
+    // The built-in route optimiser (VROOM), for gardens without Circuit and as its fallback.
+    VROOM_URL: `http://127.0.0.1:${ports.vroom}`,
     // Keycloak sends its emails (password reset, address verification) to this SMTP relay,
     // which hands them to SES (moto) like the application's own.
     SMTP_RELAY_HOST: '127.0.0.1',

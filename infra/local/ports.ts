@@ -12,6 +12,8 @@ export interface LocalPorts {
   keycloak: number;
   /** The SMTP relay Keycloak sends its emails to (forwarded to moto's SES). */
   smtp: number;
+  /** The built-in route optimiser (VROOM behind infra/local/vroom-service.py). */
+  vroom: number;
 }
 
 type ConfigurablePort = Exclude<keyof LocalPorts, 'stripeHttps'>;
@@ -27,6 +29,7 @@ export const portSettings: Record<ConfigurablePort, { variable: string; defaultP
   stripe: { variable: 'COCAGNE_PORT_STRIPE', defaultPort: 12111 },
   keycloak: { variable: 'COCAGNE_PORT_KEYCLOAK', defaultPort: 8180 },
   smtp: { variable: 'COCAGNE_PORT_SMTP', defaultPort: 2525 },
+  vroom: { variable: 'COCAGNE_PORT_VROOM', defaultPort: 5056 },
 };
 
 function readPort(env: NodeJS.ProcessEnv, key: ConfigurablePort): number {
@@ -53,5 +56,6 @@ export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
     stripeHttps: stripe + 1,
     keycloak: readPort(env, 'keycloak'),
     smtp: readPort(env, 'smtp'),
+    vroom: readPort(env, 'vroom'),
   };
 }

@@ -351,6 +351,43 @@ function smtpRelay(ports: LocalPorts): ServiceDefinition {
   };
 }
 
+/** VROOM (PyPI pyvroom) behind our own small HTTP server, vroom-service.py, run by the venv's Python. */
+function vroomService(ports: LocalPorts): ServiceDefinition {
+  const url = `http://127.0.0.1:${ports.vroom}`;
+  return {
+    name: 'vroom',
+    title: 'VROOM route optimiser',
+    version: `pyvroom ${pythonPackages.pyvroom.version}`,
+    command: venvBin('python'),
+    args: [
+      join(rootDir, 'infra', 'local', 'vroom-service.py'),
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(ports.vroom),
+    ],
+    cwd: rootDir,
+    // Its log lines reach the log file as they are written.
+    env: { PYTHONUNBUFFERED: '1' },
+    ports: [{ port: ports.vroom, variable: portSettings.vroom.variable }],
+    dataDirs: [],
+    startTimeoutSeconds: 30,
+    stopGraceSeconds: 5,
+    healthy: async () => {
+      const response = await httpProbe(`${url}/health`);
+      const json = parseJson(response?.body);
+      return (
+        ok(response) &&
+        typeof json === 'object' &&
+        json !== null &&
+        'service' in json &&
+        json.service === 'cocagne-vroom'
+      );
+    },
+    urls: [{ label: 'solve', url: `${url}/solve` }],
+  };
+}
+
 function keycloakService(ports: LocalPorts): ServiceDefinition {
   const dir = join(dataDir, 'keycloak');
   const publicUrl = `http://localhost:${ports.keycloak}`;
@@ -420,6 +457,7 @@ export function serviceDefinitions(ports: LocalPorts): ServiceDefinition[] {
     moto(ports),
     stripeMock(ports),
     smtpRelay(ports),
+    vroomService(ports),
     keycloakService(ports),
   ];
 }

@@ -13,6 +13,8 @@ export const pythonPackages = {
   moto: { name: 'moto', extras: 'server', version: '5.2.5' },
   /** Schemathesis: property-based tests of the API from its OpenAPI description (api/openapi-fuzz.test.ts). */
   schemathesis: { name: 'schemathesis', version: '4.32.5' },
+  /** VROOM, the built-in route optimiser, served by infra/local/vroom-service.py. */
+  pyvroom: { name: 'pyvroom', version: '1.15.2' },
 } as const;
 
 /** Go programs built with `go install` into .tools/bin. */
