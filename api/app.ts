@@ -32,6 +32,7 @@ import { invoiceRoutes } from './routes/invoices.ts';
 import { billingReportRoutes } from './routes/billing-reports.ts';
 import { paymentMethodRoutes } from './routes/payment-methods.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks.ts';
+import { fleetRoutes } from './routes/fleet.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -138,6 +139,7 @@ export async function buildApp(options: AppOptions) {
           await garden.register(pricingRoutes);
           await garden.register(invoiceRoutes);
           await garden.register(billingReportRoutes);
+          await garden.register(fleetRoutes);
         },
       });
     },

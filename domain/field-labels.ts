@@ -15,6 +15,7 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   address: { fr: 'Adresse', en: 'Address' },
   householdSize: { fr: 'Personnes au foyer', en: 'Household size' },
   notes: { fr: 'Remarques', en: 'Notes' },
+  accessNotes: { fr: 'Accès au domicile', en: 'Access to the home' },
   memberId: { fr: 'Adhérent', en: 'Member' },
   depotId: { fr: 'Point de dépôt', en: 'Pick-up point' },
   basketSize: { fr: 'Taille de panier', en: 'Basket size' },
@@ -104,6 +105,20 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   iban: { fr: 'IBAN', en: 'IBAN' },
   bic: { fr: 'BIC', en: 'BIC' },
   chequeAddress: { fr: 'Adresse d’envoi des chèques', en: 'Address for cheques' },
+  // Rounds: vehicles, drivers, service times.
+  vehicles: { fr: 'Véhicules', en: 'Vehicles' },
+  driverName: { fr: 'Chauffeur', en: 'Driver' },
+  driverPhone: { fr: 'Téléphone du chauffeur', en: 'Driver’s phone' },
+  driverUsername: { fr: 'Identifiant de connexion du chauffeur', en: 'Driver’s login' },
+  workStart: { fr: 'Début de journée', en: 'Start of the working day' },
+  workEnd: { fr: 'Fin de journée', en: 'End of the working day' },
+  serviceMinutes: { fr: 'Temps par arrêt', en: 'Time per stop' },
+  depot: { fr: 'Minutes par point de dépôt', en: 'Minutes per pick-up point' },
+  home: { fr: 'Minutes par livraison à domicile', en: 'Minutes per home delivery' },
+  optimiser: { fr: 'Optimiseur', en: 'Optimiser' },
+  reoptimiseAfterApproval: { fr: 'Réoptimiser après validation', en: 'Re-optimise after approval' },
+  tellMembersTheirWindow: { fr: 'Prévenir les adhérents du créneau', en: 'Tell members their window' },
+  key: { fr: 'Clé', en: 'Key' },
 };
 
 /**
@@ -115,6 +130,12 @@ export const formatHints: Readonly<Record<string, Localized>> = {
     fr: 'n’est pas un numéro valide (exemple : 06 12 34 56 78)',
     en: 'is not a valid number (for example +33 6 12 34 56 78)',
   },
+  driverPhone: {
+    fr: 'n’est pas un numéro valide (exemple : 06 12 34 56 78)',
+    en: 'is not a valid number (for example +33 6 12 34 56 78)',
+  },
+  workStart: { fr: 'doit être une heure (exemple : 08:30)', en: 'must be a time of day (for example 08:30)' },
+  workEnd: { fr: 'doit être une heure (exemple : 17:30)', en: 'must be a time of day (for example 17:30)' },
   iban: {
     fr: 'n’a pas la forme d’un IBAN (exemple : FR76 3000 6000 0112 3456 7890 189)',
     en: 'does not look like an IBAN (for example FR76 3000 6000 0112 3456 7890 189)',

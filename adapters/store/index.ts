@@ -12,6 +12,7 @@ import { createInvoiceStore } from './invoice-store.ts';
 import { createBillingProfileStore } from './billing-profile-store.ts';
 import { createStripeEventStore } from './stripe-event-store.ts';
 import { createIncidentStore } from './incident-store.ts';
+import { createFleetStore } from './fleet-store.ts';
 
 export type { DynamoConfig } from './dynamo-client.ts';
 
@@ -35,6 +36,7 @@ export function createStore(config: DynamoConfig) {
     billingProfiles: createBillingProfileStore(db, tables),
     stripeEvents: createStripeEventStore(db, tables),
     incidents: createIncidentStore(db, tables),
+    fleet: createFleetStore(db, tables),
     close: () => db.destroy(),
   };
 }

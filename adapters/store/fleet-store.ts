@@ -1,0 +1,102 @@
+import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { emptyFleet, type Fleet, type FleetInput } from '../../domain/rounds/fleet.ts';
+import { putVersioned, withoutKeys } from './conditional.ts';
+import type { TableNames } from './dynamo-client.ts';
+
+const fleetKey = 'SETTINGS#FLEET';
+/**
+ * The Circuit API key lives in an item of its own, which no read of the fleet touches: a
+ * mistake in what the fleet answers can never show it.
+ */
+const circuitKeyKey = 'SECRET#CIRCUIT_KEY';
+
+/** The last four characters of a key: enough for a person to recognise it, too few to use it. */
+export function keyHint(key: string): string {
+  return key.slice(-4);
+}
+
+/**
+ * What a garden admin sets for the rounds (vehicles, drivers, service times, the optimiser):
+ * one item per garden with a version (a change made from an outdated copy is a conflict), and
+ * the Circuit API key beside it, written and removed but never answered.
+ */
+export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  async function readFleet(gardenId: string): Promise<Fleet | undefined> {
+    const { Item } = await db.send(
+      new GetCommand({
+        TableName: tables.gardens,
+        Key: { pk: gardenId, sk: fleetKey },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? withoutKeys<Fleet>(Item) : undefined;
+  }
+
+  async function readKey(gardenId: string): Promise<string | undefined> {
+    const { Item } = await db.send(
+      new GetCommand({
+        TableName: tables.gardens,
+        Key: { pk: gardenId, sk: circuitKeyKey },
+        ConsistentRead: true,
+      }),
+    );
+    return typeof Item?.key === 'string' ? Item.key : undefined;
+  }
+
+  return {
+    /** The garden's fleet, or an empty one (version 0) before its admins set it; never the key itself. */
+    async get(gardenId: string): Promise<Fleet> {
+      const [fleet, key] = await Promise.all([readFleet(gardenId), readKey(gardenId)]);
+      const { circuitKeyHint: _stored, ...shown } = fleet ?? emptyFleet(gardenId);
+      return key === undefined ? shown : { ...shown, circuitKeyHint: keyHint(key) };
+    },
+
+    /** Saves the fleet made from version `expectedVersion` (0: none yet); a stale version is a conflict. */
+    async put(gardenId: string, input: FleetInput, expectedVersion: number, now: string): Promise<Fleet> {
+      const fleet: Fleet = {
+        vehicles: input.vehicles,
+        serviceMinutes: input.serviceMinutes,
+        optimiser: input.optimiser,
+        reoptimiseAfterApproval: input.reoptimiseAfterApproval,
+        tellMembersTheirWindow: input.tellMembersTheirWindow,
+        gardenId,
+        updatedAt: now,
+        version: expectedVersion + 1,
+      };
+      await putVersioned(
+        db,
+        tables.gardens,
+        { pk: gardenId, sk: fleetKey, entity: 'fleet', ...fleet },
+        expectedVersion,
+      );
+      return this.get(gardenId);
+    },
+
+    /** Whether a Circuit API key is stored (without reading it out). */
+    async hasCircuitKey(gardenId: string): Promise<boolean> {
+      return (await readKey(gardenId)) !== undefined;
+    },
+
+    /** Stores (or replaces) the garden's Circuit API key. */
+    async setCircuitKey(gardenId: string, key: string, now: string): Promise<void> {
+      await db.send(
+        new PutCommand({
+          TableName: tables.gardens,
+          Item: { pk: gardenId, sk: circuitKeyKey, entity: 'secret', key, updatedAt: now },
+        }),
+      );
+    },
+
+    async removeCircuitKey(gardenId: string): Promise<void> {
+      await db.send(
+        new DeleteCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk: circuitKeyKey } }),
+      );
+    },
+
+    /** The Circuit API key itself: for the worker's Circuit adapter only, never for an answer. */
+    async circuitKey(gardenId: string): Promise<string | undefined> {
+      return readKey(gardenId);
+    },
+  };
+}
+export type FleetStore = ReturnType<typeof createFleetStore>;
