@@ -50,7 +50,7 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     await stopStarted();
   }, 130);
   try {
-    await installTools({ chromium: 'required' });
+    await installTools({ chromium: 'required', xmllint: 'required' });
     const ports = localPorts();
     const env = { ...localEnvironment(ports), DYNAMODB_TABLE_PREFIX: testTablePrefix };
     await ensureServices(serviceDefinitions(ports), 'test');

@@ -9,7 +9,7 @@ import { elapsed, say, UserFacingError, warn } from './log.ts';
 import { downloadsDir, goBin, goBinDir, goHomeDir, logFile, toolsDir, venvBin, venvDir } from './paths.ts';
 import { requireGo, requireJava, requirePython } from './prerequisites.ts';
 import { runLogged } from './run-logged.ts';
-import { chromiumPackage, goPrograms, keycloak, pythonPackages } from './versions.ts';
+import { chromiumPackage, goPrograms, keycloak, pythonPackages, xmllintPackage } from './versions.ts';
 
 /** Home of the pinned Keycloak distribution. */
 export const keycloakHome = join(toolsDir, `keycloak-${keycloak.version}`);
@@ -118,6 +118,27 @@ function rootPrefix(): string[] | undefined {
   return spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0 ? ['sudo', '-n'] : undefined;
 }
 
+/** Installs Debian packages with apt-get, as root or through `sudo -n`; `missing` says what to do otherwise. */
+async function aptInstall(
+  packages: string[],
+  missing: string,
+  log: string,
+  progress: (line: string) => void,
+): Promise<void> {
+  const prefix = rootPrefix();
+  if (!existsSync('/usr/bin/apt-get') || !prefix) throw new UserFacingError(missing);
+  const command = prefix[0] ?? 'apt-get';
+  const args = prefix.length ? [...prefix.slice(1), 'apt-get'] : [];
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  progress('apt-get update');
+  await runLogged(command, [...args, 'update'], { logPath: log, env });
+  progress(`apt-get install ${packages.join(' ')}`);
+  await runLogged(command, [...args, 'install', '-y', '--no-install-recommends', ...packages], {
+    logPath: log,
+    env,
+  });
+}
+
 const chromiumStep: InstallStep = {
   name: 'chromium',
   pin: `chromium (Debian package ${chromiumPackage})`,
@@ -129,29 +150,39 @@ const chromiumStep: InstallStep = {
         `CHROMIUM_PATH=${process.env.CHROMIUM_PATH} does not exist: fix it or unset it.`,
       );
     }
-    const prefix = rootPrefix();
-    if (!existsSync('/usr/bin/apt-get') || !prefix) {
-      throw new UserFacingError(
-        'Chromium is needed for the browser tests: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
-      );
-    }
-    const command = prefix[0] ?? 'apt-get';
-    const args = prefix.length ? [...prefix.slice(1), 'apt-get'] : [];
-    const log = logFile('install-chromium');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    progress('apt-get update');
-    await runLogged(command, [...args, 'update'], { logPath: log, env });
-    progress(`apt-get install ${chromiumPackage}`);
-    await runLogged(command, [...args, 'install', '-y', '--no-install-recommends', chromiumPackage], {
-      logPath: log,
-      env,
-    });
+    await aptInstall(
+      [chromiumPackage],
+      'Chromium is needed for the browser tests: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+      logFile('install-chromium'),
+      progress,
+    );
+  },
+};
+
+/** Where the GPX test looks for xmllint (Debian's libxml2-utils installs it there). */
+export const xmllintPath = '/usr/bin/xmllint';
+
+/** xmllint checks the GPX export of a driver's route against the GPX 1.1 XSD (domain/rounds/gpx.test.ts). */
+const xmllintStep: InstallStep = {
+  name: 'xmllint',
+  pin: `xmllint (Debian package ${xmllintPackage})`,
+  stamped: false,
+  present: () => existsSync(xmllintPath),
+  async install(progress) {
+    await aptInstall(
+      [xmllintPackage],
+      `xmllint is needed by the GPX test: install it (Debian/Ubuntu: sudo apt-get install ${xmllintPackage}).`,
+      logFile('install-xmllint'),
+      progress,
+    );
   },
 };
 
 export interface InstallOptions {
   /** Whether Chromium (browser tests only) must be there: `test` needs it, `start` does not. */
   chromium: 'required' | 'optional';
+  /** Whether xmllint (the GPX test only) must be there: `test` needs it; optional when absent. */
+  xmllint?: 'required' | 'optional';
 }
 
 /**
@@ -166,6 +197,7 @@ export async function installTools(options: InstallOptions): Promise<void> {
     [goStep(goPrograms.versitygw), goStep(goPrograms.stripeMock)],
     [keycloakStep],
     [{ ...chromiumStep, required: options.chromium === 'required' }],
+    [{ ...xmllintStep, required: options.xmllint === 'required' }],
   ];
   const pending = lanes.flat().filter((step) => !isUpToDate(step));
   for (const step of pending) step.prerequisites?.();

@@ -37,6 +37,9 @@ export const keycloak = {
 /** Debian package providing the headless browser of the browser tests. */
 export const chromiumPackage = 'chromium';
 
+/** Debian package providing xmllint, which checks the GPX export against the GPX 1.1 XSD. */
+export const xmllintPackage = 'libxml2-utils';
+
 /** Oldest runtimes the services accept. */
 export const minimumJava = 17;
 export const minimumGo = '1.25';
