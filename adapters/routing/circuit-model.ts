@@ -1,0 +1,192 @@
+/**
+ * The part of Circuit's v1 models (Spoke Dispatch API, `components.schemas`) that the rounds
+ * use, and how our stops and vehicles are written in them. Ids are serialized paths:
+ * `plans/<id>`, `plans/<id>/stops/<id>`, `drivers/<id>`, `operations/<id>`.
+ */
+import { clockSeconds, type Vehicle } from '../../domain/rounds/fleet.ts';
+import type { StopPin } from '../../domain/rounds/plan.ts';
+import type { RoundStop } from '../../domain/rounds/stops.ts';
+import { basketsAt } from '../../domain/rounds/timing.ts';
+import { addressLine } from '../../domain/member.ts';
+
+export interface TimeOfDay {
+  hour: number;
+  minute: number;
+}
+
+export interface CircuitDate {
+  day: number;
+  month: number;
+  year: number;
+}
+
+/** `planSchema` (the fields read here). */
+export interface CircuitPlan {
+  id: string;
+  title: string;
+  starts: CircuitDate;
+  depot: string | null;
+  distributed: boolean;
+  writable: boolean;
+  optimization: 'creating' | 'editing' | 'preview' | 'optimized' | 'optimizing' | null;
+  drivers: string[];
+  routes: string[];
+}
+
+/** `driverSchema` (the fields read here). */
+export interface CircuitDriver {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  displayName: string | null;
+  active: boolean;
+}
+
+/** `stopSchema` (the fields read here). */
+export interface CircuitStop {
+  id: string;
+  type: 'start' | 'stop' | 'end';
+  stopPosition: number | null;
+  estimatedTravelDuration: number | null;
+  estimatedTravelDistance: number | null;
+  recipient: { name: string | null; email: string | null; phone: string | null; externalId: string | null };
+  route: { id: string; driver: string | null } | null;
+  eta:
+    | {
+        status: 'available';
+        value: {
+          estimatedArrivalAt: number;
+          estimatedEarliestArrivalAt: number;
+          estimatedLatestArrivalAt: number;
+        };
+      }
+    | { status: 'pending' | 'restricted' };
+  timing: {
+    estimatedAttemptDuration: number | null;
+    earliestAttemptTime: TimeOfDay | null;
+    latestAttemptTime: TimeOfDay | null;
+  };
+  deliveryInfo: { attempted: boolean; succeeded: boolean; state: string } | null;
+}
+
+/** `operationSchema`: an optimisation that runs on Circuit's side, polled until `done`. */
+export interface CircuitOperation {
+  id: string;
+  type: 'plan_optimization';
+  done: boolean;
+  metadata: { canceled: boolean; startedAt: number; finishedAt: number | null; targetPlanId: string };
+  result:
+    | { numOptimizedStops: number; skippedStops: Array<{ id: string; reason: string }> }
+    | { code: string; message: string }
+    | null;
+}
+
+/** The request body of `POST /plans/{planId}/stops:import` (one item) and of a live import. */
+export interface CircuitStopInput {
+  address: {
+    addressName?: string | null;
+    addressLineOne?: string | null;
+    zip?: string | null;
+    city?: string | null;
+    country?: string | null;
+    latitude?: number | null;
+    longitude?: number | null;
+  };
+  timing?: {
+    earliestAttemptTime?: TimeOfDay | null;
+    latestAttemptTime?: TimeOfDay | null;
+    estimatedAttemptDuration?: number | null;
+  } | null;
+  recipient?: { externalId?: string | null; name?: string | null; phone?: string | null } | null;
+  allowedDrivers?: string[] | null;
+  optimizationOrder?: 'first' | 'last' | 'default' | null;
+  packageCount?: number | null;
+  notes?: string | null;
+}
+
+/** The import answer: the created stops' ids, and what failed with why. */
+export interface CircuitImportResult {
+  success: string[];
+  failed: Array<{ error: { message: string }; stop: unknown }>;
+}
+
+export const planPath = (planId: string) => `/${planId}`;
+export const bareId = (serializedId: string) => serializedId.slice(serializedId.lastIndexOf('/') + 1);
+
+/** Our title for a garden's delivery day: a retried call finds the plan by it. */
+export function planTitle(gardenId: string, date: string): string {
+  return `Cocagne ${gardenId} ${date}`;
+}
+
+export function circuitDate(date: string): CircuitDate {
+  const [year, month, day] = date.split('-').map(Number);
+  return { year: year ?? 2000, month: month ?? 1, day: day ?? 1 };
+}
+
+export function timeOfDay(seconds: number): TimeOfDay {
+  const minutes = Math.floor(seconds / 60);
+  return { hour: Math.min(23, Math.floor(minutes / 60)), minute: minutes % 60 };
+}
+
+/**
+ * The driver of a vehicle in Circuit, found again by this email on a retry (Circuit keeps
+ * no external id for drivers). Each garden's vehicles get their own address.
+ */
+export function driverEmailOf(gardenId: string, vehicle: Pick<Vehicle, 'id'>, domain: string): string {
+  return `${gardenId}.${vehicle.id}@${domain}`.toLowerCase();
+}
+
+export function driverInput(vehicle: Vehicle, email: string) {
+  const end = vehicle.end ?? vehicle.start;
+  return {
+    name: vehicle.driverName,
+    displayName: `${vehicle.driverName} (${vehicle.name})`,
+    email,
+    ...(vehicle.driverPhone ? { phone: vehicle.driverPhone } : {}),
+    routeOverrides: {
+      startTime: timeOfDay(clockSeconds(vehicle.workStart)),
+      endTime: timeOfDay(clockSeconds(vehicle.workEnd)),
+      startAddress: { latitude: vehicle.start.lat, longitude: vehicle.start.lng },
+      endAddress: { latitude: end.lat, longitude: end.lng },
+    },
+  };
+}
+
+/** A stop as Circuit imports it: our stop id in `recipient.externalId`, pins as order and driver. */
+export function stopInput(
+  stop: RoundStop,
+  pin: StopPin | undefined,
+  driverId: string | undefined,
+): CircuitStopInput {
+  const location = stop.location;
+  return {
+    address: {
+      addressName: stop.name.slice(0, 255),
+      ...(stop.address
+        ? {
+            addressLineOne: stop.address.street,
+            zip: stop.address.postalCode,
+            city: stop.address.city,
+            country: 'FR',
+          }
+        : {}),
+      latitude: location?.lat ?? null,
+      longitude: location?.lng ?? null,
+    },
+    timing: {
+      earliestAttemptTime: stop.window ? timeOfDay(stop.window.start) : null,
+      latestAttemptTime: stop.window ? timeOfDay(stop.window.end) : null,
+      estimatedAttemptDuration: stop.serviceSeconds,
+    },
+    recipient: { externalId: stop.id, name: stop.name.slice(0, 255), phone: stop.phone ?? null },
+    allowedDrivers: driverId ? [driverId] : null,
+    optimizationOrder: pin?.position ?? 'default',
+    packageCount: Math.max(1, basketsAt(stop)),
+    notes:
+      [stop.accessNotes, stop.address ? addressLine(stop.address) : undefined]
+        .filter(Boolean)
+        .join(' — ')
+        .slice(0, 2000) || null,
+  };
+}
