@@ -246,11 +246,11 @@ describe('the VROOM service', () => {
     const post = (body: string) => fetch(`${vroomUrl()}/solve`, { method: 'POST', body });
     const notJson = await post('{');
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).error).toMatch(/not JSON/);
+    expect(((await notJson.json()) as { error: string }).error).toMatch(/not JSON/);
 
     const noMatrix = await post(JSON.stringify({ vehicles: [{ id: 1, start_index: 0 }], jobs: [{ id: 1 }] }));
     expect(noMatrix.status).toBe(400);
-    expect((await noMatrix.json()).error).toMatch(/matrices is required/);
+    expect(((await noMatrix.json()) as { error: string }).error).toMatch(/matrices is required/);
 
     const noStart = await post(
       JSON.stringify({
@@ -260,6 +260,8 @@ describe('the VROOM service', () => {
       }),
     );
     expect(noStart.status).toBe(400);
-    expect((await noStart.json()).error).toMatch(/No start or end specified for vehicle 1/);
+    expect(((await noStart.json()) as { error: string }).error).toMatch(
+      /No start or end specified for vehicle 1/,
+    );
   });
 });
