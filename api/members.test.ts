@@ -160,6 +160,43 @@ describe('members', () => {
     expect(await api.store.members.get(api.gardenId, created.id)).toMatchObject({ version: 2 });
   });
 
+  it("keeps how the driver reaches a household's door (access notes), trimmed, and lets staff clear them", async () => {
+    const created = await api.call(api.accounts.staff, 'POST', url(), {
+      firstName: 'Nadia',
+      lastName: 'Benali',
+      accessNotes: '  Code 4521B, portail vert <b>derrière la grange</b>  ',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const member = created.json<{ id: string; version: number; accessNotes?: string }>();
+    // Kept as typed (trimmed): markup is text, which the pages show as text.
+    expect(member.accessNotes).toBe('Code 4521B, portail vert <b>derrière la grange</b>');
+    const read = await api.call(api.accounts.staff, 'GET', url(`/${member.id}`));
+    expect(read.json()).toMatchObject({ accessNotes: 'Code 4521B, portail vert <b>derrière la grange</b>' });
+
+    const tooLong = await api.call(api.accounts.staff, 'PUT', url(`/${member.id}`), {
+      firstName: 'Nadia',
+      lastName: 'Benali',
+      accessNotes: 'x'.repeat(501),
+      version: member.version,
+    });
+    expect(tooLong.statusCode, tooLong.body).toBe(400);
+    expect(tooLong.json()).toMatchObject({
+      issues: [
+        { field: 'accessNotes', message: '« Accès au domicile » ne peut pas dépasser 500 caractères.' },
+      ],
+    });
+
+    // Blank, or left out of the form: the household has none any more.
+    const cleared = await api.call(api.accounts.staff, 'PUT', url(`/${member.id}`), {
+      firstName: 'Nadia',
+      lastName: 'Benali',
+      accessNotes: '   ',
+      version: member.version,
+    });
+    expect(cleared.statusCode, cleared.body).toBe(200);
+    expect(cleared.json()).not.toHaveProperty('accessNotes');
+  });
+
   it('answers 404 for a member that does not exist', async () => {
     const response = await api.call(api.accounts.staff, 'GET', url('/m-nobody'));
     expect(response.statusCode).toBe(404);

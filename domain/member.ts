@@ -56,6 +56,8 @@ export const MemberInput = Type.Object(
     address: Type.Optional(PostalAddress),
     householdSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 20 })),
     notes: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** How the driver reaches the door on a home delivery (door code, « behind the barn »). */
+    accessNotes: Type.Optional(Type.String({ maxLength: 500 })),
     contactPreferences: Type.Optional(ContactPreferences),
     language: Type.Optional(MemberLanguage),
   },
@@ -76,6 +78,8 @@ export const Member = Type.Object({
   location: Type.Optional(Type.Object({ lat: Type.Number(), lng: Type.Number() })),
   householdSize: Type.Optional(Type.Integer()),
   notes: Type.Optional(Type.String()),
+  /** How the driver reaches the door on a home delivery (door code, « behind the barn »), shown on the round. */
+  accessNotes: Type.Optional(Type.String()),
   contactPreferences: Type.Optional(ContactPreferences),
   /** The language of the garden's messages to the member; absent means French (`memberLanguage`). */
   language: Type.Optional(MemberLanguage),
@@ -100,6 +104,11 @@ export function normalizeMemberInput(
   };
   if (input.email !== undefined) value.email = input.email.trim().toLowerCase();
   if (input.notes !== undefined) value.notes = input.notes.trim();
+  if (input.accessNotes !== undefined) {
+    const accessNotes = input.accessNotes.trim();
+    if (accessNotes) value.accessNotes = accessNotes;
+    else delete value.accessNotes;
+  }
   if (input.address) {
     value.address = {
       street: input.address.street.trim(),

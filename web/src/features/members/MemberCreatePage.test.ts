@@ -90,4 +90,37 @@ describe('new member page', () => {
     expect(router.currentRoute.value.fullPath).toBe('/equipe/adherents/m-new');
     expect(useToastStore().toasts[0]?.text).toBe('Élodie Bérard est enregistré·e.');
   });
+
+  it('lets staff write how the driver reaches the door (access notes) and sends them trimmed', async () => {
+    const api = stubApi(() => ({ status: 201, body: aMember({ id: 'm-new' }) }));
+    const { wrapper } = await mountPage();
+    const field = wrapper.get('[data-testid="input-accessNotes"]');
+    expect(wrapper.get('label[for$="-accessNotes"]').text()).toContain('Accès au domicile');
+    expect(field.attributes('maxlength')).toBe('500');
+    await wrapper.get('[data-testid="input-firstName"]').setValue('Nadia');
+    await wrapper.get('[data-testid="input-lastName"]').setValue('Benali');
+    await field.setValue('  Code 4521B, derrière la grange ');
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(api.calls[0]?.body).toEqual({
+      firstName: 'Nadia',
+      lastName: 'Benali',
+      accessNotes: 'Code 4521B, derrière la grange',
+    });
+  });
+
+  it('refuses access notes over 500 characters beside the field, sending nothing', async () => {
+    const api = stubApi(() => ({ status: 201, body: aMember({ id: 'm-new' }) }));
+    const { wrapper } = await mountPage();
+    await wrapper.get('[data-testid="input-firstName"]').setValue('Nadia');
+    await wrapper.get('[data-testid="input-lastName"]').setValue('Benali');
+    // maxlength stops typing, not a paste through a script: the check is the schema's.
+    await wrapper.get('[data-testid="input-accessNotes"]').setValue('x'.repeat(501));
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(wrapper.get('[data-testid="field-error-accessNotes"]').text()).toBe(
+      '« Accès au domicile » ne peut pas dépasser 500 caractères.',
+    );
+    expect(api.calls).toEqual([]);
+  });
 });

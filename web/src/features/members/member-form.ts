@@ -16,6 +16,8 @@ export interface MemberFormModel {
   city: string;
   householdSize: string;
   notes: string;
+  /** How the driver reaches the door (door code, « behind the barn »): staff type it. */
+  accessNotes: string;
   /** The language of the garden's messages; '' when never chosen (French). */
   language: Locale | '';
 }
@@ -30,6 +32,7 @@ export const memberFormFields = [
   'city',
   'householdSize',
   'notes',
+  'accessNotes',
   'language',
 ] as const satisfies readonly (keyof MemberFormModel)[];
 
@@ -44,6 +47,7 @@ export function emptyMemberForm(): MemberFormModel {
     city: '',
     householdSize: '',
     notes: '',
+    accessNotes: '',
     language: '',
   };
 }
@@ -59,6 +63,7 @@ export function memberFormOf(member: Member): MemberFormModel {
     city: member.address?.city ?? '',
     householdSize: member.householdSize === undefined ? '' : String(member.householdSize),
     notes: member.notes ?? '',
+    accessNotes: member.accessNotes ?? '',
     language: locales.find((locale) => locale === member.language) ?? '',
   };
 }
@@ -79,6 +84,7 @@ export function memberInputOf(form: MemberFormModel): Record<string, unknown> {
   // Not a whole number: kept as text, so the schema says what is wrong with it.
   if (household) input.householdSize = /^\d+$/.test(household) ? Number(household) : household;
   if (text(form.notes)) input.notes = text(form.notes);
+  if (text(form.accessNotes)) input.accessNotes = text(form.accessNotes);
   // Not chosen: left out, so a new member reads French and an edit keeps what the member chose.
   if (form.language) input.language = form.language;
   return input;
