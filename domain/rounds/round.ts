@@ -81,3 +81,17 @@ export function roundProgress(round: Pick<Round, 'marks' | 'solution'>): {
   }
   return { delivered, notDelivered, total: routed.length };
 }
+
+/**
+ * Where a stop's proof photo is kept: the photo's id, made on the phone with its mark, is the
+ * key's last part, so staff can ask for it by id (GET /rounds/:date/photos/:photoId).
+ */
+export function roundPhotoKey(gardenId: string, date: string, photoId: string): string {
+  return `${gardenId}/rounds/${date}/photos/${photoId}.jpg`;
+}
+
+/** The photo's id from its key (the key's last part, without its extension). */
+export function photoIdOfKey(photoKey: string): string {
+  const last = photoKey.split('/').pop() ?? photoKey;
+  return last.replace(/\.jpe?g$/i, '');
+}

@@ -57,6 +57,8 @@ export interface RequestOptions {
   responseType?: 'json' | 'blob';
   /** Extra headers (an Idempotency-Key). */
   headers?: Record<string, string>;
+  /** What a blob answer may be (a PDF by default; an image, a GPX file). */
+  accept?: string;
   /**
    * true for a call sent as the page goes away: the browser finishes it after the page is
    * gone (fetch `keepalive`), and it leaves at once with the token in hand (no refresh, nothing
@@ -123,10 +125,16 @@ export async function send<T>(
 ): Promise<Answer<T>> {
   const headers: Record<string, string> = {
     ...options.headers,
-    Accept: options.responseType === 'blob' ? 'application/pdf, application/json' : 'application/json',
+    Accept:
+      options.responseType === 'blob'
+        ? `${options.accept ?? 'application/pdf'}, application/json`
+        : 'application/json',
     'Accept-Language': currentLocale(),
   };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // A file (a photo) goes as its bytes with its own type; anything else as JSON.
+  const file = options.body instanceof Blob ? options.body : undefined;
+  if (options.body !== undefined)
+    headers['Content-Type'] = file ? file.type || 'application/octet-stream' : 'application/json';
 
   if (options.signedIn !== false && options.keepalive) {
     const token = tokenInHand();
@@ -153,7 +161,7 @@ export async function send<T>(
     response = await fetch(urlOf(path, options.query), {
       method,
       headers,
-      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.body !== undefined ? { body: file ?? JSON.stringify(options.body) } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.keepalive ? { keepalive: true } : {}),
     });

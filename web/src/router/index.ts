@@ -107,6 +107,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { area: 'staff' },
       },
       {
+        path: 'tournees/:date',
+        name: 'round',
+        component: () => import('../features/rounds/RoundPage.vue'),
+        props: true,
+        meta: { area: 'staff' },
+      },
+      {
         path: 'depots',
         name: 'depots',
         component: () => import('../features/depots/DepotListPage.vue'),
