@@ -122,8 +122,9 @@ export function createCircuitClient(options: CircuitClientOptions): CircuitClien
           await sleep(backoffDelay(attempt, backoff, random));
           continue;
         }
+        // No answer in time is, for staff, Circuit not answering (`timeout` is the optimisation's bound).
         throw new CircuitError(
-          timedOut ? 'timeout' : 'unavailable',
+          'unavailable',
           timedOut
             ? `Circuit did not answer ${method} ${path} within ${timeoutMs} ms`
             : `Circuit is unreachable (${method} ${path}): ${error instanceof Error ? error.message : String(error)}`,
