@@ -219,6 +219,24 @@ describe('the Circuit optimiser, against the contract fake', () => {
     expect(fake.importedExternalIds()).toHaveLength(12);
   });
 
+  it('a late stop on an optimised plan goes in as a live stop and the plan is re-optimised', async () => {
+    const problem = problemOf(20);
+    await optimiserOf().optimise({ ...problem, stops: problem.stops.slice(0, 19) });
+
+    const solution = await optimiserOf().optimise(problem);
+
+    expect(routedIds(solution)).toHaveLength(20);
+    const live = fake.requests.filter((request) => request.path.endsWith('/stops:liveImport'));
+    expect(
+      live.map(
+        (request) => (request.body as Array<{ recipient: { externalId: string } }>)[0]?.recipient.externalId,
+      ),
+    ).toEqual([problem.stops[19]!.id]);
+    expect(fake.requests.filter((request) => request.path.endsWith(':reoptimize'))).toHaveLength(1);
+    expect(new Set(fake.importedExternalIds()).size).toBe(20);
+    expect(fake.importedExternalIds()).toHaveLength(20);
+  });
+
   it('distributes the day once: a second call does nothing', async () => {
     const optimiser = optimiserOf();
     await optimiser.optimise(problemOf(8));
