@@ -129,6 +129,49 @@ async function ensureRealmSettings(env: Record<string, string>): Promise<void> {
     body: JSON.stringify(realmSettings(env)),
   });
   if (!realm.ok) throw new Error(`Keycloak realm update answered ${realm.status}`);
+  await ensureDemoUsers(env, token);
+}
+
+interface RealmUser {
+  username: string;
+  realmRoles?: string[];
+  [field: string]: unknown;
+}
+
+/**
+ * Demo users added to realm-cocagne.json after a local realm was first imported (the second
+ * driver of the rounds, for one): created as the file has them, with their realm roles. Users
+ * already there are left as they are.
+ */
+async function ensureDemoUsers(env: Record<string, string>, token: string): Promise<void> {
+  const file = JSON.parse(
+    readFileSync(new URL(`../keycloak/realm-${need(env, 'KEYCLOAK_REALM')}.json`, import.meta.url), 'utf8'),
+  ) as { users?: RealmUser[] };
+  const base = `${need(env, 'KEYCLOAK_ADMIN_URL')}/admin/realms/${need(env, 'KEYCLOAK_REALM')}`;
+  const call = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+    if (!response.ok)
+      throw new Error(`Keycloak ${path} answered ${response.status}: ${await response.text()}`);
+    return response;
+  };
+  for (const { realmRoles = [], ...user } of file.users ?? []) {
+    const found = (await (
+      await call(`/users?exact=true&username=${encodeURIComponent(user.username)}`)
+    ).json()) as unknown[];
+    if (found.length > 0) continue;
+    const created = await call('/users', { method: 'POST', body: JSON.stringify(user) });
+    const userId = created.headers.get('location')?.split('/').pop() ?? '';
+    const roles = [];
+    for (const name of realmRoles.filter((role) => !role.startsWith('default-roles-'))) {
+      roles.push(await (await call(`/roles/${encodeURIComponent(name)}`)).json());
+    }
+    if (roles.length > 0) {
+      await call(`/users/${userId}/role-mappings/realm`, { method: 'POST', body: JSON.stringify(roles) });
+    }
+  }
 }
 
 export async function provisionLocalStack(env: Record<string, string>): Promise<void> {

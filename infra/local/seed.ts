@@ -22,12 +22,20 @@ import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoContacts, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
 import { demoAftermathStep } from '../demo/demo-steps.ts';
+import {
+  demoFleets,
+  demoHomeDeliveryDepots,
+  demoHomeHouseholds,
+  type DemoHousehold,
+} from '../demo/demo-rounds.ts';
 import { demoCompositions, demoProducts } from '../demo/demo-products.ts';
 import { say, warn } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
 import { seedPaymentMeans } from './seed-payment-means.ts';
 
 const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
+/** The rounds' demo (fleet, home-delivery depot and households), added after the first demo data. */
+const roundsMarker = { pk: 'DEMO', sk: 'rounds-v1' };
 const demoStaff = { userId: 'demo-equipe-doubs', name: 'Julien Cuenot' };
 
 const membersByGarden: Record<
@@ -71,9 +79,51 @@ async function seedDemoPaymentMeans(store: Store): Promise<void> {
   }
 }
 
-async function alreadySeeded(store: Store): Promise<boolean> {
-  const { Item } = await store.db.send(new GetCommand({ TableName: store.tables.control, Key: seedMarker }));
+async function alreadySeeded(store: Store, marker = seedMarker): Promise<boolean> {
+  const { Item } = await store.db.send(new GetCommand({ TableName: store.tables.control, Key: marker }));
   return Item !== undefined;
+}
+
+async function markSeeded(store: Store, marker: { pk: string; sk: string }): Promise<void> {
+  await store.db.send(
+    new PutCommand({
+      TableName: store.tables.control,
+      Item: { ...marker, seededAt: new Date().toISOString() },
+    }),
+  );
+}
+
+/** Each demo garden's vehicles and drivers, unless its administrators have set their own. */
+async function seedFleets(store: Store): Promise<void> {
+  for (const [gardenId, fleet] of Object.entries(demoFleets)) {
+    if (!(await store.gardens.get(gardenId))) continue;
+    if ((await store.fleet.get(gardenId)).version === 0) {
+      await store.fleet.put(gardenId, fleet, 0, new Date().toISOString());
+      say(`demo data: ${gardenId}: ${fleet.vehicles.length} vehicles and drivers for the rounds`);
+    }
+  }
+}
+
+/** The households delivered at home, by garden, their dates from the garden's calendar on `today`. */
+async function homeDeliveryPlans(store: Store, today: string): Promise<Map<string, DemoHousehold[]>> {
+  const plans = new Map<string, DemoHousehold[]>();
+  for (const gardenId of Object.keys(demoHomeDeliveryDepots)) {
+    const calendar = await demoGardenCalendar(store, gardenId, today);
+    plans.set(gardenId, demoHomeHouseholds(gardenId, today, calendar));
+  }
+  return plans;
+}
+
+/**
+ * On a stack seeded before the rounds existed: the home-delivery depot, its households with
+ * their subscriptions (approved, so the weeks to come plan their baskets) and the fleet.
+ */
+async function seedRoundsOnSeededStack(env: Record<string, string>, store: Store): Promise<void> {
+  const plans = await homeDeliveryPlans(store, gardenDay(new Date()));
+  await seedRecords(store, plans, new Date().toISOString());
+  await seedFleets(store);
+  await seedSubscriptions(env, store, plans, { weeksAndBilling: false });
+  await markSeeded(store, roundsMarker);
 }
 
 async function seedRecords(store: Store, plans: Map<string, DemoMember[]>, now: string): Promise<void> {
@@ -82,15 +132,21 @@ async function seedRecords(store: Store, plans: Map<string, DemoMember[]>, now: 
     for (const { id, ...product } of demoProducts) {
       if (!(await store.products.get(garden.id, id))) await store.products.create(garden.id, id, product);
     }
-    for (const depot of demoDepots[garden.id] ?? []) {
+    for (const depot of [...(demoDepots[garden.id] ?? []), ...(demoHomeDeliveryDepots[garden.id] ?? [])]) {
       await store.depots.createIfAbsent({ ...depot, gardenId: garden.id, version: 1 });
     }
     for (const member of plans.get(garden.id) ?? []) {
-      if (await store.members.get(garden.id, member.id)) continue;
-      const normalized = normalizeMemberInput(member.input, 'en');
-      if (!normalized.ok)
-        throw new Error(`Demo member ${member.id} is invalid: ${normalized.issues[0]?.message}`);
-      await store.members.create(garden.id, member.id, normalized.value, now);
+      let stored = await store.members.get(garden.id, member.id);
+      if (!stored) {
+        const normalized = normalizeMemberInput(member.input, 'en');
+        if (!normalized.ok)
+          throw new Error(`Demo member ${member.id} is invalid: ${normalized.issues[0]?.message}`);
+        stored = await store.members.create(garden.id, member.id, normalized.value, now);
+      }
+      // Households delivered at home are placed on the map, as staff would place them.
+      if ('location' in member && !stored.location) {
+        await store.members.setLocation(garden.id, member.id, (member as DemoHousehold).location, now);
+      }
     }
   }
 }
@@ -99,6 +155,7 @@ async function seedSubscriptions(
   env: Record<string, string>,
   store: Store,
   plans: Map<string, DemoMember[]>,
+  { weeksAndBilling = true } = {},
 ) {
   // The seeding worker's state changes are not news to the person starting the app.
   Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -119,8 +176,9 @@ async function seedSubscriptions(
     ...activityDepsFrom(readConfiguration(ActivitySettings, env)),
     store,
   });
+  const gardens = demoGardens.filter((garden) => plans.has(garden.id));
   const workers = await Promise.all(
-    demoGardens.map((garden) =>
+    gardens.map((garden) =>
       Worker.create({
         connection: nativeConnection,
         namespace,
@@ -132,7 +190,7 @@ async function seedSubscriptions(
   );
   const running = workers.map((worker) => worker.run());
   try {
-    for (const garden of demoGardens) {
+    for (const garden of gardens) {
       let started = 0;
       for (const member of plans.get(garden.id) ?? []) {
         if (member.plan.state === 'none') continue;
@@ -153,6 +211,7 @@ async function seedSubscriptions(
         await demoStep(`${garden.name}: ${member.id}`, () => bringToPlan(commands, garden.id, member));
       }
       say(`demo data: ${garden.name}: ${started} subscriptions started`);
+      if (!weeksAndBilling) continue;
       await demoStep(`${garden.name}: weeks`, () =>
         seedWeeks(garden.id, activities, createWeekCommands(client), store),
       );
@@ -345,6 +404,7 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     await seedContacts(store);
     await seedDemoPaymentMeans(store);
     if (await alreadySeeded(store)) {
+      if (!(await alreadySeeded(store, roundsMarker))) await seedRoundsOnSeededStack(env, store);
       say('demo data: already loaded');
       return;
     }
@@ -355,17 +415,18 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
       const calendar = await demoGardenCalendar(store, gardenId, today);
       plans.set(gardenId, demoMembers(gardenId, plan.count, today, plan.prefix, plan.first, calendar));
     }
+    // The households delivered at home join their garden's members, before the weeks are planned.
+    for (const [gardenId, households] of await homeDeliveryPlans(store, today)) {
+      plans.set(gardenId, [...(plans.get(gardenId) ?? []), ...households]);
+    }
     await seedRecords(store, plans, new Date().toISOString());
     await seedContacts(store);
+    await seedFleets(store);
     // Before the subscriptions and the billing run, as households save a card when they join.
     await seedDemoPaymentMeans(store);
     await seedSubscriptions(env, store, plans);
-    await store.db.send(
-      new PutCommand({
-        TableName: store.tables.control,
-        Item: { ...seedMarker, seededAt: new Date().toISOString() },
-      }),
-    );
+    await markSeeded(store, roundsMarker);
+    await markSeeded(store, seedMarker);
     say('demo data: loaded');
   } finally {
     store.close();

@@ -29,6 +29,7 @@ const demoLogins = [
   { username: 'equipe-doubs', role: 'équipe (Val du Doubs)' },
   { username: 'adherent-doubs', role: 'adhérent (Val du Doubs)' },
   { username: 'chauffeur-doubs', role: 'chauffeur (Val du Doubs)' },
+  { username: 'chauffeur2-doubs', role: 'chauffeuse, 2e véhicule (Val du Doubs)' },
   { username: 'admin-doubs', role: 'administrateur du jardin (Val du Doubs)' },
   { username: 'equipe-vesoul', role: 'équipe (Pays de Vesoul)' },
   { username: 'adherent-vesoul', role: 'adhérent (Pays de Vesoul)' },
