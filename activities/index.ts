@@ -12,6 +12,12 @@ import { createWeekActivities } from './week-activities.ts';
 import { createBillingActivities } from './billing-activities.ts';
 import { withTemporalFailures } from './failures.ts';
 import { createIncidentActivities } from './incident-activities.ts';
+import { createRoundActivities } from './round-activities.ts';
+import type { Fleet } from '../domain/rounds/fleet.ts';
+import type { RouteOptimiser } from '../domain/rounds/plan.ts';
+import { createCircuitClient } from '../adapters/routing/circuit-client.ts';
+import { createCircuitOptimiser } from '../adapters/routing/circuit-optimiser.ts';
+import { withFallback } from '../adapters/routing/fallback-optimiser.ts';
 
 export interface ActivityDeps {
   store: Store;
@@ -30,6 +36,10 @@ export interface ActivityDeps {
    * `createStripeGateway(deps.stripe, store)` (adapters/stripe/stripe-gateway.ts).
    */
   stripe?: StripeConfig | undefined;
+  /** The built-in route optimiser (VROOM, adapters/routing/vroom-optimiser.ts), and Circuit's fallback. */
+  vroom: RouteOptimiser;
+  /** Circuit's address (its public API unless told otherwise, e.g. a contract fake in tests). */
+  circuitBaseUrl?: string | undefined;
 }
 
 /**
@@ -39,6 +49,25 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   const { store, mailer, texter } = deps;
   const documents = createDocumentStore(deps.s3, deps.documentsBucket);
+  const notifications = createNotificationActivities({
+    members: store.members,
+    gardens: store.gardens,
+    log: store.notifications,
+    mailer,
+    texter,
+    publicUrl: deps.publicUrl,
+  });
+  /** Circuit with the garden's key when the garden chose it (the built-in optimiser when it fails). */
+  const optimiserFor = (fleet: Fleet, circuitKey: string | undefined): RouteOptimiser =>
+    fleet.optimiser === 'circuit' && circuitKey
+      ? withFallback(
+          createCircuitOptimiser({
+            client: createCircuitClient({ apiKey: circuitKey, ...(deps.circuitBaseUrl ? { baseUrl: deps.circuitBaseUrl } : {}) }),
+            poll: { timeoutMs: 8 * 60_000 },
+          }),
+          deps.vroom,
+        )
+      : deps.vroom;
   return withTemporalFailures({
     ...createSubscriptionActivities({
       subscriptions: store.subscriptions,
@@ -47,12 +76,13 @@ export function createActivities(deps: ActivityDeps) {
       gardens: store.gardens,
       members: store.members,
     }),
-    ...createNotificationActivities({
-      members: store.members,
-      gardens: store.gardens,
-      log: store.notifications,
+    ...notifications,
+    ...createRoundActivities({
+      store,
       mailer,
       texter,
+      notifyMember: (input) => notifications.notifyMember(input),
+      optimiserFor,
       publicUrl: deps.publicUrl,
     }),
     ...createAccountActivities(deps.keycloak),

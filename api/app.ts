@@ -32,6 +32,8 @@ import { invoiceRoutes } from './routes/invoices.ts';
 import { billingReportRoutes } from './routes/billing-reports.ts';
 import { paymentMethodRoutes } from './routes/payment-methods.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks.ts';
+import { roundRoutes } from './routes/rounds.ts';
+import { driverRoundRoutes } from './routes/driver-rounds.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -133,6 +135,8 @@ export async function buildApp(options: AppOptions) {
           await garden.register(applicationRoutes);
           await garden.register(productRoutes);
           await garden.register(weekRoutes);
+          await garden.register(roundRoutes);
+          await garden.register(driverRoundRoutes);
           await garden.register(depotRoutes);
           await garden.register(billingRunRoutes);
           await garden.register(paymentMethodRoutes);

@@ -66,6 +66,8 @@ function samplesAt(at: typeof depot): Samples {
     'payment-overdue': { invoiceLabel: 'F-000043', amount: 1700, dueOn: '2026-12-10' },
     'deliveries-suspended': { invoiceLabel: 'F-000042', amount: 6800, from: '2026-12-16' },
     'deliveries-resumed': { invoiceLabel: 'F-000042' },
+    'delivery-window': { date: '2026-12-08', from: '17:10', to: '17:40' },
+    'delivery-missed': { date: '2026-12-08', reason: 'absent' },
   };
 }
 

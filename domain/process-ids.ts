@@ -24,3 +24,8 @@ export function invoicePaymentProcessId(gardenId: string, invoiceNumber: number)
 export function billingRunProcessId(gardenId: string, period: string): string {
   return `${gardenId}/billing/${period}`;
 }
+
+/** One garden's delivery round on a day ("2026-12-08"): stops, routes, approval, marks. */
+export function roundProcessId(gardenId: string, date: string): string {
+  return `${gardenId}/round/${date}`;
+}

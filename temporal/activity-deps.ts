@@ -5,6 +5,7 @@ import { MailerSettings, mailerFrom } from '../adapters/messaging/mailer.ts';
 import { TexterSettings, texterFrom } from '../adapters/messaging/texter.ts';
 import { KeycloakAdminEnvironment, keycloakAdminFrom } from '../adapters/keycloak/keycloak-settings.ts';
 import { StripeSettings, stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
+import { VroomSettings, vroomOptimiserFrom } from '../adapters/routing/vroom-settings.ts';
 
 /** What activities need from the environment: the store, email and SMS, the identity provider. */
 export const ActivitySettings = Type.Object({
@@ -16,6 +17,10 @@ export const ActivitySettings = Type.Object({
   ...KeycloakAdminEnvironment.properties,
   /** Stripe (online payment); off without a secret key. */
   ...StripeSettings.properties,
+  /** The built-in route optimiser (VROOM). */
+  ...VroomSettings.properties,
+  /** Circuit's API address; its public one when absent (each garden brings its own key). */
+  CIRCUIT_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
 });
 export type ActivitySettings = Type.Static<typeof ActivitySettings>;
 
@@ -30,6 +35,8 @@ export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
     publicUrl: settings.PUBLIC_URL,
     keycloak: keycloakAdminFrom(settings),
     stripe: stripeConfigFrom(settings),
+    vroom: vroomOptimiserFrom(settings),
+    circuitBaseUrl: settings.CIRCUIT_API_URL,
   };
 }
 

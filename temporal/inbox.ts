@@ -3,9 +3,9 @@ import { waitingOn, waitingOnKey } from '../workflows/search-attributes.ts';
 
 /** Something in a garden that waits on a person, as Temporal's visibility knows it. */
 export interface WaitingItem {
-  kind: 'subscription-approval' | 'week-composition' | 'payment-decision';
+  kind: 'subscription-approval' | 'week-composition' | 'payment-decision' | 'round-approval';
   workflowId: string;
-  /** The entity the process is about: the subscription id, the ISO week, the invoice number. */
+  /** The entity the process is about: the subscription id, the ISO week, the invoice number, the round's day. */
   entityId: string;
   /** Since when the process has been running. */
   since: string;
@@ -15,6 +15,7 @@ const kindOf: Record<string, WaitingItem['kind']> = {
   [waitingOn.staffApproval]: 'subscription-approval',
   [waitingOn.weekComposition]: 'week-composition',
   [waitingOn.paymentDecision]: 'payment-decision',
+  [waitingOn.roundApproval]: 'round-approval',
 };
 
 /**

@@ -4,3 +4,4 @@ export { gardenSettingsBroadcast } from './garden-settings/workflow.ts';
 export { weekPreparation, weekPreparationTrigger } from './week/workflow.ts';
 export { invoicePayment } from './payment/workflow.ts';
 export { billingRun, billingRunTrigger } from './billing/workflow.ts';
+export { deliveryRound } from './round/workflow.ts';

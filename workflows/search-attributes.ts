@@ -25,4 +25,5 @@ export const waitingOn = {
   staffApproval: 'staff-approval',
   weekComposition: 'week-composition',
   paymentDecision: 'payment-decision',
+  roundApproval: 'round-approval',
 } as const;

@@ -13,6 +13,7 @@ import { createBillingProfileStore } from './billing-profile-store.ts';
 import { createStripeEventStore } from './stripe-event-store.ts';
 import { createIncidentStore } from './incident-store.ts';
 import { createFleetStore } from './fleet-store.ts';
+import { createRoundStore } from './round-store.ts';
 
 export type { DynamoConfig } from './dynamo-client.ts';
 
@@ -37,6 +38,7 @@ export function createStore(config: DynamoConfig) {
     stripeEvents: createStripeEventStore(db, tables),
     incidents: createIncidentStore(db, tables),
     fleet: createFleetStore(db, tables),
+    rounds: createRoundStore(db, tables),
     close: () => db.destroy(),
   };
 }

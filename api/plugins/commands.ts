@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import type { GardenSettingsCommands } from '../../temporal/garden-settings-client.ts';
 import type { IncidentCommands } from '../../temporal/incident-client.ts';
 import type { Inbox } from '../../temporal/inbox.ts';
+import type { RoundCommands } from '../../temporal/round-client.ts';
 import type { SubscriptionCommands } from '../../temporal/subscription-client.ts';
 import type { WeekCommands } from '../../temporal/week-client.ts';
 import type { WeekSchedules } from '../../temporal/week-schedules.ts';
@@ -15,6 +16,8 @@ export interface GardenCommands {
   weekSchedules: WeekSchedules;
   /** Staff's word to stalled processes (incidents). */
   incidents: IncidentCommands;
+  /** The delivery rounds of each day: plan, approve, pins, drivers' marks. */
+  rounds: RoundCommands;
   /** Which processes wait on staff (the `WaitingOn` search attribute). */
   inbox: Inbox;
 }

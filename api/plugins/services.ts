@@ -10,6 +10,7 @@ import { createGardenSettingsCommands } from '../../temporal/garden-settings-cli
 import { createIncidentCommands } from '../../temporal/incident-client.ts';
 import { createInbox } from '../../temporal/inbox.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
+import { createRoundCommands } from '../../temporal/round-client.ts';
 import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { createWeekCommands } from '../../temporal/week-client.ts';
 import { createWeekSchedules } from '../../temporal/week-schedules.ts';
@@ -47,6 +48,7 @@ export function createApiServices(
       weeks: createWeekCommands(client),
       weekSchedules: createWeekSchedules(client),
       incidents: createIncidentCommands(client),
+      rounds: createRoundCommands(client),
       inbox: createInbox(client),
     },
     payments: {

@@ -38,7 +38,13 @@ export const InboxIncident = Type.Object({
 });
 
 export const InboxItem = Type.Object({
-  kind: Type.Enum(['subscription-approval', 'week-composition', 'payment-decision', 'incident']),
+  kind: Type.Enum([
+    'subscription-approval',
+    'week-composition',
+    'payment-decision',
+    'round-approval',
+    'incident',
+  ]),
   since: Type.String(),
   /** For an application: the subscription to approve. */
   subscription: Type.Optional(SubscriptionView),
@@ -67,6 +73,16 @@ export const InboxItem = Type.Object({
   ),
   /** For an incident: what went wrong, and whether staff can retry it. */
   incident: Type.Optional(InboxIncident),
+  /** For a day's routes: which day, when they are due, how many stops, how many left out. */
+  round: Type.Optional(
+    Type.Object({
+      date: Type.String(),
+      deadline: Type.String(),
+      stops: Type.Integer(),
+      unrouted: Type.Integer(),
+      vehicles: Type.Integer(),
+    }),
+  ),
   /** For an application: how full its depot is (active subscriptions out of its capacity). */
   depotLoad: Type.Optional(Type.Object({ active: Type.Integer(), capacity: Type.Integer() })),
 });
@@ -131,6 +147,21 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 week: item.entityId,
                 ...(progress?.deadline ? { deadline: progress.deadline } : {}),
                 ...(progress?.counts ? { total: progress.counts.total } : {}),
+              },
+            };
+          }
+          if (item.kind === 'round-approval') {
+            const round = await store.rounds.get(gardenId, item.entityId);
+            if (!round) return undefined;
+            return {
+              kind: item.kind,
+              since: item.since,
+              round: {
+                date: round.date,
+                deadline: round.deadline,
+                stops: round.stops.length,
+                unrouted: round.solution?.unrouted.length ?? 0,
+                vehicles: round.solution?.routes.filter((route) => route.stops.length > 0).length ?? 0,
               },
             };
           }

@@ -26,6 +26,8 @@ export const notificationKinds = [
   'payment-overdue',
   'deliveries-suspended',
   'deliveries-resumed',
+  'delivery-window',
+  'delivery-missed',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -82,6 +84,10 @@ export interface NotificationDataByKind {
     baskets: number;
   };
   'absence-confirmed': { dates: IsoDate[]; absencePolicy: 'donated' | 'compensated' };
+  /** Home delivery: when the basket arrives today, from the approved round ("17:10" to "17:40"). */
+  'delivery-window': { date: IsoDate; from: string; to: string };
+  /** Home delivery: the driver could not hand the basket over. */
+  'delivery-missed': { date: IsoDate; reason: 'absent' | 'refused' | 'inaccessible' | 'damaged' | 'other' };
   /** An absence taken back: the basket of that day is delivered after all. */
   'absence-withdrawn': { date: IsoDate; absencePolicy: 'donated' | 'compensated' };
   /** No deliveries from `from`; deliveries resume on `until`. */
@@ -158,6 +164,8 @@ export const notificationKindLabels: Readonly<Record<NotificationKind, Localized
   'payment-overdue': { fr: 'Facture en retard', en: 'Invoice overdue' },
   'deliveries-suspended': { fr: 'Livraisons suspendues', en: 'Deliveries suspended' },
   'deliveries-resumed': { fr: 'Livraisons reprises', en: 'Deliveries resumed' },
+  'delivery-window': { fr: 'Créneau de livraison', en: 'Delivery window' },
+  'delivery-missed': { fr: 'Panier non livré', en: 'Basket not delivered' },
 };
 
 // ---- The log of what was sent (written by activities, read by the staff screen) ----

@@ -4,6 +4,7 @@ import { deliveryTemplates } from './delivery-templates.ts';
 import { renderEmail } from './email.ts';
 import { paymentTemplates } from './payment-templates.ts';
 import { renderSms } from './sms.ts';
+import { roundTemplates } from './round-templates.ts';
 import { subscriptionTemplates } from './subscription-templates.ts';
 import type { Composed, Template, Templates } from './wording.ts';
 
@@ -12,6 +13,7 @@ const templates: Templates<NotificationKind> = {
   ...subscriptionTemplates,
   ...deliveryTemplates,
   ...paymentTemplates,
+  ...roundTemplates,
 };
 
 function compose(notification: Notification, locale: Locale): Composed {

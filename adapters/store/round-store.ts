@@ -1,0 +1,126 @@
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Round, StopMark } from '../../domain/rounds/round.ts';
+import { isConditionFailure, withoutKeys } from './conditional.ts';
+import type { TableNames } from './dynamo-client.ts';
+import { queryPrefix } from './query-all.ts';
+
+const roundKey = (gardenId: string, date: string) => ({ pk: gardenId, sk: `ROUND#${date}` });
+const markKey = (gardenId: string, date: string, markId: string) => ({
+  pk: gardenId,
+  sk: `ROUNDMARK#${date}#${markId}`,
+});
+
+/** The round of a delivery day without its marks, as one item (marks are items of their own). */
+type StoredRound = Omit<Round, 'marks'>;
+
+/**
+ * A garden's delivery rounds: one item per delivery day (stops, routes, approval), and one
+ * item per driver's mark, written once whatever how many times the phone sends it.
+ */
+export function createRoundStore(db: DynamoDBDocumentClient, tables: TableNames) {
+  async function marksOf(gardenId: string, date: string): Promise<StopMark[]> {
+    const items = await queryPrefix(db, tables.gardens, gardenId, `ROUNDMARK#${date}#`);
+    return items
+      .map((item) => withoutKeys<StopMark>(item))
+      .sort((a, b) => a.receivedAt.localeCompare(b.receivedAt) || a.markId.localeCompare(b.markId));
+  }
+
+  return {
+    async get(gardenId: string, date: string): Promise<Round | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({ TableName: tables.gardens, Key: roundKey(gardenId, date), ConsistentRead: true }),
+      );
+      if (!Item) return undefined;
+      return { ...withoutKeys<StoredRound>(Item), marks: await marksOf(gardenId, date) };
+    },
+
+    /** The rounds of days from `from` to `to` (inclusive), without their marks' details. */
+    async between(gardenId: string, from: string, to: string): Promise<Round[]> {
+      const items = await queryPrefix(db, tables.gardens, gardenId, 'ROUND#');
+      const rounds = items
+        .map((item) => withoutKeys<StoredRound>(item))
+        .filter((round) => round.date >= from && round.date <= to);
+      return Promise.all(
+        rounds.map(async (round) => ({ ...round, marks: await marksOf(gardenId, round.date) })),
+      );
+    },
+
+    /**
+     * Saves a plan of the round, unless a plan of the same or a newer revision is already
+     * stored (a retried or late write never replaces a newer plan). True when written.
+     */
+    async savePlan(round: StoredRound): Promise<boolean> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: { ...roundKey(round.gardenId, round.date), ...round },
+            ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
+            ExpressionAttributeValues: { ':revision': round.revision },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    /** Moves the round to a phase (with its approval, distribution or report), keeping its plan. */
+    async setPhase(
+      gardenId: string,
+      date: string,
+      change: Pick<Round, 'phase' | 'updatedAt'> &
+        Partial<Pick<Round, 'approval' | 'distributedAt' | 'report'>>,
+    ): Promise<void> {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = {};
+      const sets: string[] = [];
+      for (const [field, value] of Object.entries(change)) {
+        if (value === undefined) continue;
+        names[`#${field}`] = field;
+        values[`:${field}`] = value;
+        sets.push(`#${field} = :${field}`);
+      }
+      await db.send(
+        new UpdateCommand({
+          TableName: tables.gardens,
+          Key: roundKey(gardenId, date),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    },
+
+    /** Keeps a driver's mark; the same mark (same id) sent again is not kept twice. */
+    async addMark(
+      gardenId: string,
+      date: string,
+      mark: StopMark,
+    ): Promise<{ mark: StopMark; duplicate: boolean }> {
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tables.gardens,
+            Item: { ...markKey(gardenId, date, mark.markId), ...mark },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { mark, duplicate: false };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const { Item } = await db.send(
+          new GetCommand({
+            TableName: tables.gardens,
+            Key: markKey(gardenId, date, mark.markId),
+            ConsistentRead: true,
+          }),
+        );
+        return { mark: withoutKeys<StopMark>(Item ?? {}), duplicate: true };
+      }
+    },
+  };
+}
+export type RoundStore = ReturnType<typeof createRoundStore>;

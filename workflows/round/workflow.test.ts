@@ -1,0 +1,318 @@
+import { describe, expect, it } from 'vitest';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Store } from '../../adapters/store/index.ts';
+import { addDays, gardenDay, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
+import type { PlannedBasket } from '../../domain/delivery-week.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
+import { roundDeadline, roundEvening } from '../../domain/rounds/collect.ts';
+import type { FleetInput } from '../../domain/rounds/fleet.ts';
+import { basketsAt } from '../../domain/rounds/timing.ts';
+import type { Round } from '../../domain/rounds/round.ts';
+import { addTestDepot, createTestGarden, testActivities } from '../../tests/support/environment.ts';
+import { sleepUntil, withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
+import { startCircuitFake } from '../../tests/fakes/circuit-api.ts';
+import { waitingOnKey } from '../search-attributes.ts';
+import {
+  approveRoundUpdate,
+  changePinsUpdate,
+  deliveryRoundType,
+  roundBasketsChangedSignal,
+  roundProcessId,
+  roundStatusQuery,
+  stopMarkedSignal,
+} from './contract.ts';
+import type { deliveryRound } from './workflow.ts';
+
+const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
+const homes = [
+  { lat: 47.2501, lng: 6.0302 },
+  { lat: 47.2312, lng: 6.0105 },
+  { lat: 47.2455, lng: 6.0488 },
+  { lat: 47.2207, lng: 6.0397 },
+];
+
+const fleetInput: FleetInput = {
+  vehicles: [
+    {
+      id: 'v-kangoo',
+      name: 'Kangoo',
+      driverName: 'Karim Haddad',
+      driverPhone: '+33612345678',
+      driverUsername: 'chauffeur-test',
+      capacity: 30,
+      start: { lat: 47.2609, lng: 6.0455 },
+      workStart: '13:00',
+      workEnd: '20:00',
+    },
+    {
+      id: 'v-trafic',
+      name: 'Trafic',
+      driverName: 'Léa Martin',
+      capacity: 30,
+      start: { lat: 47.2609, lng: 6.0455 },
+      workStart: '13:00',
+      workEnd: '20:00',
+    },
+  ],
+  serviceMinutes: { depot: 10, home: 3 },
+  optimiser: 'local',
+  reoptimiseAfterApproval: true,
+  tellMembersTheirWindow: true,
+};
+
+/** Baskets of a day: `depot` count at the town depot, one per home-delivery household. */
+function basketsOf(
+  date: IsoDate,
+  depotId: string,
+  depotBaskets: number,
+  households: number,
+): PlannedBasket[] {
+  const week = isoWeek(date);
+  const atDepot = Array.from({ length: depotBaskets }, (_, index) => ({
+    week,
+    subscriptionId: `m-depot-${index}.start`,
+    memberId: `m-depot-${index}`,
+    date,
+    depotId,
+    basketSize: 'medium' as const,
+    baskets: 1,
+    state: 'planned' as const,
+  }));
+  const atHome = Array.from({ length: households }, (_, index) => ({
+    week,
+    subscriptionId: `m-home-${index}.start`,
+    memberId: `m-home-${index}`,
+    date,
+    depotId: 'd-domicile',
+    basketSize: 'small' as const,
+    baskets: 1,
+    state: 'planned' as const,
+  }));
+  return [...atDepot, ...atHome];
+}
+
+function routedOnce(round: Round): void {
+  const routed = round.solution?.routes.flatMap((route) => route.stops.map((stop) => stop.stopId)) ?? [];
+  const unrouted = round.solution?.unrouted.map((entry) => entry.stopId) ?? [];
+  expect(new Set(routed).size).toBe(routed.length);
+  expect([...routed, ...unrouted].sort()).toEqual(round.stops.map((stop) => stop.id).sort());
+  for (const route of round.solution?.routes ?? []) {
+    const load = route.stops.reduce((sum, planned) => {
+      const stop = round.stops.find((candidate) => candidate.id === planned.stopId);
+      return sum + (stop ? basketsAt(stop) : 0);
+    }, 0);
+    expect(load).toBeLessThanOrEqual(30);
+  }
+}
+
+async function roundGarden(env: TestWorkflowEnvironment, store: Store, gardenId: string, depotId: string) {
+  const today = gardenDay(new Date(await env.currentTimeMs()), 'Europe/Paris');
+  // A Tuesday at least a week ahead, whatever today is.
+  const date = nextWeekday(addDays(today, 7), 2);
+  await addTestDepot(store, gardenId, {
+    id: 'd-domicile',
+    name: 'Livraison à domicile',
+    address: { street: '1 rue de la Gare', postalCode: '25000', city: 'Besançon' },
+    location: { lat: 47.2466, lng: 6.0223 },
+    homeDelivery: true,
+    pickupWindow: { start: '17:00', end: '19:30' },
+  });
+  for (const [index, location] of homes.entries()) {
+    const memberId = `m-home-${index}`;
+    await store.members.create(
+      gardenId,
+      memberId,
+      {
+        firstName: `Foyer ${index}`,
+        lastName: '<b>Dupont</b>',
+        phone: '+33611223344',
+        email: `foyer-${index}@example.org`,
+        contactPreferences: { email: true, sms: true },
+      },
+      new Date().toISOString(),
+    );
+    await store.members.setLocation(gardenId, memberId, location, new Date().toISOString());
+  }
+  const baskets = basketsOf(date, depotId, 12, homes.length);
+  await store.weeks.replaceBaskets(
+    gardenId,
+    isoWeek(date),
+    baskets.map((basket) => basket.subscriptionId),
+    baskets,
+  );
+  const fleet = await store.fleet.get(gardenId);
+  await store.fleet.put(gardenId, fleetInput, fleet.version, new Date().toISOString());
+  return { date, baskets };
+}
+
+describe('a delivery round', () => {
+  const garden = workflowTestGarden('round', { serverPerTest: true });
+
+  it('is planned, re-planned after a late absence, approved after the deadline, distributed, marked and reported', async () => {
+    const { env, store, gardenId, depotId } = garden;
+    const { date, baskets } = await roundGarden(env, store, gardenId, depotId);
+    const calls: string[] = [];
+    const real = testActivities(store);
+    const activities = {
+      ...real,
+      remindStaffOfRound: async (input: Parameters<typeof real.remindStaffOfRound>[0]) => {
+        calls.push(input.overdue ? 'overdue' : 'reminder');
+        return real.remindStaffOfRound(input);
+      },
+      distributeRound: async (input: Parameters<typeof real.distributeRound>[0]) => {
+        calls.push(`distribute@${input.revision}`);
+        return real.distributeRound(input);
+      },
+      tellMemberNotDelivered: async (input: Parameters<typeof real.tellMemberNotDelivered>[0]) => {
+        calls.push(`missed:${input.stopId}`);
+        return real.tellMemberNotDelivered(input);
+      },
+      tellMembersTheirWindows: async (input: Parameters<typeof real.tellMembersTheirWindows>[0]) => {
+        calls.push('windows');
+        return real.tellMembersTheirWindows(input);
+      },
+    };
+    await withTestWorker(env, activities, async (taskQueue) => {
+      const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
+        taskQueue,
+        workflowId: roundProcessId(gardenId, date),
+        args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
+      });
+      const planned = async (revision: number) => {
+        for (let tries = 0; tries < 100; tries++) {
+          const status = await handle.query(roundStatusQuery);
+          if (status.revision >= revision && !status.planning) return status;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        throw new Error(`revision ${revision} never planned`);
+      };
+
+      // 1. Planned: every stop routed once, no vehicle over capacity, waiting on staff.
+      const first = await planned(1);
+      expect(first.phase).toBe('awaiting-approval');
+      expect((await handle.describe()).typedSearchAttributes.get(waitingOnKey)).toBe('round-approval');
+      const round1 = (await store.rounds.get(gardenId, date)) as Round;
+      expect(round1.stops).toHaveLength(1 + homes.length);
+      routedOnce(round1);
+      expect(round1.solution?.optimiser).toBe('vroom');
+      expect(round1.solution?.unrouted).toEqual([]);
+
+      // 2. A late absence before approval: planned again, the household's stop is gone.
+      const absent = baskets.find((basket) => basket.memberId === 'm-home-1') as PlannedBasket;
+      await store.weeks.replaceBaskets(gardenId, isoWeek(date), [absent.subscriptionId], []);
+      await handle.signal(roundBasketsChangedSignal);
+      await planned(2);
+      const round2 = (await store.rounds.get(gardenId, date)) as Round;
+      expect(round2.stops.map((stop) => stop.id)).not.toContain('home.m-home-1.start');
+      expect(round2.changes?.removed).toEqual(['home.m-home-1.start']);
+      routedOnce(round2);
+
+      // 3. Staff move a stop to the Trafic, first: planned again with it there.
+      await handle.executeUpdate(changePinsUpdate, {
+        args: [
+          {
+            actor: staff,
+            pins: [{ stopId: 'home.m-home-2.start', vehicleId: 'v-trafic', position: 'first' }],
+          },
+        ],
+      });
+      const round3 = (await store.rounds.get(gardenId, date)) as Round;
+      const trafic = round3.solution?.routes.find((route) => route.vehicleId === 'v-trafic');
+      expect(trafic?.stops[0]?.stopId).toBe('home.m-home-2.start');
+      routedOnce(round3);
+
+      // 4. Reminded before the deadline, told when it passes, nothing sent to drivers meanwhile.
+      await sleepUntil(env, new Date(roundDeadline(date, 'Europe/Paris').getTime() + 60_000));
+      await handle.query(roundStatusQuery);
+      expect(calls.filter((call) => call === 'reminder' || call === 'overdue')).toEqual([
+        'reminder',
+        'overdue',
+      ]);
+      expect(calls.some((call) => call.startsWith('distribute'))).toBe(false);
+
+      // 5. Approved after the deadline: distributed to the drivers.
+      const approved = await handle.executeUpdate(approveRoundUpdate, { args: [{ actor: staff }] });
+      expect(approved.phase).toBe('distributed');
+      expect(calls).toContain('distribute@3');
+      const sent = (await store.rounds.get(gardenId, date)) as Round;
+      expect(sent.phase).toBe('distributed');
+      expect(sent.approval?.by).toEqual(staff);
+      await expect(handle.executeUpdate(approveRoundUpdate, { args: [{ actor: staff }] })).rejects.toThrow();
+
+      // 6. A stop marked not delivered (stored by the API, then told): the member hears of it once.
+      const mark = {
+        markId: '0a1b2c3d-0000-4000-8000-000000000001',
+        stopId: 'home.m-home-0.start',
+        outcome: 'not-delivered' as const,
+        reason: 'absent' as const,
+        markedAt: new Date(await env.currentTimeMs()).toISOString(),
+        receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+        by: { userId: 'u-driver', name: 'Karim Haddad' },
+      };
+      await store.rounds.addMark(gardenId, date, mark);
+      await handle.signal(stopMarkedSignal, mark);
+      await handle.signal(stopMarkedSignal, mark);
+      const delivered = {
+        ...mark,
+        markId: '0a1b2c3d-0000-4000-8000-000000000002',
+        stopId: 'depot.d-centre',
+        outcome: 'delivered' as const,
+      };
+      await store.rounds.addMark(gardenId, date, delivered);
+
+      // 7. The evening: windows told in the morning, the day reported, the workflow done.
+      await sleepUntil(env, new Date(roundEvening(date, 'Europe/Paris').getTime() + 60_000));
+      const final = await handle.result();
+      expect(final.phase).toBe('done');
+      expect(calls.filter((call) => call === 'missed:home.m-home-0.start')).toHaveLength(1);
+      expect(calls).toContain('windows');
+      const done = (await store.rounds.get(gardenId, date)) as Round;
+      expect(done.phase).toBe('done');
+      expect(done.report).toMatchObject({ delivered: 1, notDelivered: 1, unmarked: 2 });
+    });
+  });
+
+  it('falls back to the built-in optimiser when Circuit fails, importing no stop twice', async () => {
+    const { env, store } = garden;
+    const { gardenId, depotId } = await createTestGarden(store, 'round-circuit');
+    const { date } = await roundGarden(env, store, gardenId, depotId);
+    const circuit = await startCircuitFake();
+    try {
+      const fleet = await store.fleet.get(gardenId);
+      await store.fleet.put(
+        gardenId,
+        { ...fleetInput, optimiser: 'circuit' },
+        fleet.version,
+        new Date().toISOString(),
+      );
+      await store.fleet.setCircuitKey(gardenId, circuit.apiKey, new Date().toISOString());
+      circuit.throttle(3);
+      circuit.failNextOperation();
+      await withTestWorker(
+        env,
+        testActivities(store, { CIRCUIT_API_URL: circuit.baseUrl }),
+        async (taskQueue) => {
+          const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
+            taskQueue,
+            workflowId: roundProcessId(gardenId, date),
+            args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
+          });
+          for (let tries = 0; tries < 200; tries++) {
+            const status = await handle.query(roundStatusQuery);
+            if (status.revision >= 1) break;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          const round = (await store.rounds.get(gardenId, date)) as Round;
+          expect(round.solution?.optimiser).toBe('vroom');
+          expect(round.solution?.fallbackReason).toMatch(/Circuit/);
+          routedOnce(round);
+          const imported = circuit.importedExternalIds();
+          expect(new Set(imported).size).toBe(imported.length);
+          await handle.terminate('test over');
+        },
+      );
+    } finally {
+      await circuit.close();
+    }
+  });
+});

@@ -1,0 +1,263 @@
+import {
+  allHandlersFinished,
+  condition,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { gardenTimeZone } from '../../domain/calendar.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
+import { roundDeadline, roundEvening, roundMorning } from '../../domain/rounds/collect.ts';
+import type { RoundActivities } from '../../activities/round-activities.ts';
+import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
+import { refuse } from '../refusal.ts';
+import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
+import {
+  approveRoundUpdate,
+  changePinsUpdate,
+  roundBasketsChangedSignal,
+  roundStatusQuery,
+  stopMarkedSignal,
+  type ApproveRoundArgs,
+  type ChangePinsArgs,
+  type RoundInput,
+  type RoundStatus,
+  type StopMarkedArgs,
+} from './contract.ts';
+
+const roundActivities = proxyActivities<RoundActivities>({
+  // Circuit's optimisation is a long operation, polled with back-off.
+  startToCloseTimeout: '5 minutes',
+  retry: boundedRetry,
+});
+
+/**
+ * One garden's delivery round on a day: plan the routes, wait for staff to approve them
+ * (re-planning when the baskets change, reminding staff before the deadline and telling them
+ * when it passes), send them to the drivers, tell home-delivery members their window in the
+ * morning, hear of the drivers' marks, and report the day in the evening.
+ */
+export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
+  const { gardenId, date } = input;
+  const timeZone = input.timeZone ?? gardenTimeZone;
+  const deadline = roundDeadline(date, timeZone).getTime();
+  const morning = roundMorning(date, timeZone).getTime();
+  const evening = roundEvening(date, timeZone).getTime();
+  let status: RoundStatus = {
+    gardenId,
+    date,
+    phase: 'planning',
+    revision: 0,
+    planning: false,
+    pins: [],
+    deadline: new Date(deadline).toISOString(),
+  };
+  const persevere = createPerseverance();
+  const step = (name: string, fr: string, en: string) => ({
+    gardenId,
+    name,
+    what: { fr: `${fr} (tournée du ${date})`, en: `${en} (round of ${date})` },
+    subject: { week: isoWeek(date) },
+  });
+
+  let replanAsked = false;
+  let approving = false;
+  const missed: StopMarkedArgs[] = [];
+  const told = new Set<string>();
+
+  setHandler(roundStatusQuery, () => status);
+  setHandler(roundBasketsChangedSignal, () => {
+    if (status.phase !== 'done') replanAsked = true;
+  });
+  setHandler(stopMarkedSignal, (mark: StopMarkedArgs) => {
+    if (mark.outcome === 'not-delivered' && !told.has(mark.stopId)) missed.push(mark);
+  });
+  setHandler(
+    approveRoundUpdate,
+    async ({ actor }: ApproveRoundArgs) => {
+      approving = true;
+      status = { ...status, approval: { by: actor, at: new Date().toISOString() } };
+      await condition(() => status.phase !== 'awaiting-approval');
+      approving = false;
+      return status;
+    },
+    {
+      validator: (_args: ApproveRoundArgs) => {
+        if (status.phase === 'planning' || status.planning) {
+          refuse({
+            fr: 'Les tournées sont en cours de calcul : réessayez dans un instant.',
+            en: 'The routes are being worked out: try again in a moment.',
+          });
+        }
+        if (status.phase !== 'awaiting-approval' || approving) {
+          refuse({
+            fr: 'Ces tournées sont déjà validées et envoyées aux chauffeurs.',
+            en: 'These routes are already approved and sent to the drivers.',
+          });
+        }
+      },
+    },
+  );
+  setHandler(
+    changePinsUpdate,
+    async ({ pins }: ChangePinsArgs) => {
+      const before = status.revision;
+      status = { ...status, pins };
+      replanAsked = true;
+      await condition(() => status.revision > before && !status.planning);
+      return status;
+    },
+    {
+      validator: ({ pins }: ChangePinsArgs) => {
+        if (status.phase === 'done') {
+          refuse({ fr: 'La journée de cette tournée est terminée.', en: "This round's day is over." });
+        }
+        if (approving) {
+          refuse({
+            fr: 'Les tournées sont en cours d’envoi aux chauffeurs : réessayez dans un instant.',
+            en: 'The routes are being sent to the drivers: try again in a moment.',
+          });
+        }
+        if (new Set(pins.map((pin) => pin.stopId)).size !== pins.length) {
+          refuse({ fr: 'Un arrêt ne peut être épinglé qu’une fois.', en: 'A stop can be pinned only once.' });
+        }
+      },
+    },
+  );
+
+  upsertSearchAttributes([
+    { key: gardenIdKey, value: gardenId },
+    { key: deliveryWeekKey, value: isoWeek(date) },
+  ]);
+
+  async function plan() {
+    replanAsked = false;
+    status = { ...status, planning: true };
+    const planned = await persevere(step('plan', 'Calculer les tournées', 'Plan the routes'), () =>
+      roundActivities.planRound({
+        gardenId,
+        date,
+        timeZone,
+        revision: status.revision + 1,
+        pins: status.pins,
+        phase: status.phase === 'planning' ? 'awaiting-approval' : status.phase,
+      }),
+    );
+    const { fallbackReason: _previous, ...rest } = status;
+    status = {
+      ...rest,
+      revision: planned.revision,
+      planning: false,
+      ...(planned.fallbackReason ? { fallbackReason: planned.fallbackReason } : {}),
+    };
+  }
+
+  async function tellMissed() {
+    while (missed.length > 0) {
+      const mark = missed.shift() as StopMarkedArgs;
+      if (told.has(mark.stopId)) continue;
+      told.add(mark.stopId);
+      await persevere(step('missed', 'Prévenir d’un panier non livré', 'Tell of a missed basket'), () =>
+        roundActivities.tellMemberNotDelivered({ gardenId, date, stopId: mark.stopId, markId: mark.markId }),
+      );
+    }
+  }
+
+  // 1. The first plan, then staff's approval.
+  await plan();
+  status = { ...status, phase: 'awaiting-approval' };
+  upsertSearchAttributes([{ key: waitingOnKey, value: waitingOn.roundApproval }]);
+  const remindAt = deadline - 4 * 3_600_000;
+  let reminded = false;
+  let overdueTold = false;
+  while (!status.approval) {
+    if (replanAsked) {
+      await plan();
+      continue;
+    }
+    const now = Date.now();
+    if (now >= evening) break;
+    if (!reminded && now >= remindAt && now < deadline) {
+      reminded = true;
+      await persevere(step('remind', 'Rappeler les tournées à valider', 'Remind staff of the routes'), () =>
+        roundActivities.remindStaffOfRound({
+          gardenId,
+          date,
+          deadline: new Date(deadline).toISOString(),
+          overdue: false,
+        }),
+      );
+      continue;
+    }
+    if (!overdueTold && now >= deadline) {
+      overdueTold = true;
+      await persevere(
+        step('overdue', 'Signaler les tournées non validées', 'Tell of unapproved routes'),
+        () =>
+          roundActivities.remindStaffOfRound({
+            gardenId,
+            date,
+            deadline: new Date(deadline).toISOString(),
+            overdue: true,
+          }),
+      );
+      continue;
+    }
+    const next = !reminded && now < remindAt ? remindAt : !overdueTold && now < deadline ? deadline : evening;
+    await condition(() => replanAsked || status.approval !== undefined, Math.max(next - now, 1));
+  }
+  upsertSearchAttributes([{ key: waitingOnKey, value: null }]);
+
+  if (status.approval) {
+    // 2. Send the routes to the drivers.
+    await persevere(step('approve', 'Enregistrer la validation', 'Record the approval'), () =>
+      roundActivities.setRoundPhase({
+        gardenId,
+        date,
+        phase: 'awaiting-approval',
+        approval: status.approval,
+      }),
+    );
+    const revisionSent = status.revision;
+    await persevere(
+      step('distribute', 'Envoyer les tournées aux chauffeurs', 'Send the routes to the drivers'),
+      () => roundActivities.distributeRound({ gardenId, date, revision: revisionSent }),
+    );
+    status = { ...status, phase: 'distributed' };
+
+    // 3. The day: late changes, the members' windows in the morning, missed baskets.
+    let windowsSent = false;
+    for (;;) {
+      await tellMissed();
+      if (replanAsked) {
+        await plan();
+        await persevere(
+          step('redistribute', 'Envoyer les tournées modifiées', 'Send the changed routes'),
+          () => roundActivities.distributeRound({ gardenId, date, revision: status.revision }),
+        );
+        continue;
+      }
+      const now = Date.now();
+      if (now >= evening) break;
+      if (!windowsSent && now >= morning) {
+        windowsSent = true;
+        await persevere(
+          step('windows', 'Annoncer les créneaux de livraison', 'Tell the delivery windows'),
+          () => roundActivities.tellMembersTheirWindows({ gardenId, date }),
+        );
+        continue;
+      }
+      const next = !windowsSent ? morning : evening;
+      await condition(() => replanAsked || missed.length > 0, Math.max(next - now, 1));
+    }
+    await tellMissed();
+  }
+
+  // 4. The evening report, approved or not.
+  await persevere(step('report', 'Faire le bilan de la journée', 'Report the day'), () =>
+    roundActivities.reportRoundDay({ gardenId, date, approved: status.approval !== undefined }),
+  );
+  status = { ...status, phase: 'done' };
+  await condition(allHandlersFinished);
+  return status;
+}
