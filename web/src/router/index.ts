@@ -157,6 +157,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { area: 'staff' },
       },
       {
+        // The rounds' vehicles and drivers (garden admins set them; staff read them).
+        path: 'tournees/vehicules',
+        name: 'fleet',
+        component: () => import('../features/fleet/FleetPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
         path: 'jardin',
         name: 'garden-contact',
         component: () => import('../features/garden-contact/GardenContactPage.vue'),
@@ -200,7 +207,15 @@ export const routes: RouteRecordRaw[] = [
   {
     path: '/chauffeur',
     name: 'driver',
-    component: () => import('../views/DriverPage.vue'),
+    component: () => import('../features/driver/DriverRoundsPage.vue'),
+    meta: { area: 'driver' },
+  },
+  {
+    // The link in the driver's SMS: the day's route.
+    path: '/chauffeur/:date',
+    name: 'driver-route',
+    component: () => import('../features/driver/DriverRoutePage.vue'),
+    props: true,
     meta: { area: 'driver' },
   },
   {

@@ -1,0 +1,173 @@
+import { defineStore } from 'pinia';
+import { ref } from 'vue';
+import { lastMarkOf, type NotDeliveredReason } from '../../../../domain/rounds/round.ts';
+import { orProblem } from '../../api-client/problems.ts';
+import { requireGardenId } from '../../stores/session.ts';
+import * as api from './driver-api.ts';
+import type { DriverRoundSummary, DriverRouteView, StopMark } from './driver-api.ts';
+import { MarkQueue, queueKey, type QueuedMark, type QueueStorage } from './mark-queue.ts';
+import { blobOf } from './photo.ts';
+import { phoneStorage } from './queue-storage.ts';
+
+/** An id made on the phone (crypto.randomUUID needs a secure context; a plain http address has none). */
+export function newMarkId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** What the driver says about a stop: delivered or not (with a reason), a comment, a photo (data URL). */
+export interface MarkChoice {
+  outcome: 'delivered' | 'not-delivered';
+  reason?: NotDeliveredReason;
+  comment?: string;
+  photo?: string;
+}
+
+/** How a stop stands for the driver: the API's last mark, or one still on the phone. */
+export type StopState =
+  | { kind: 'unmarked' }
+  | { kind: 'sent'; mark: StopMark }
+  | { kind: 'waiting'; mark: QueuedMark }
+  | { kind: 'refused'; mark: QueuedMark };
+
+let storage: QueueStorage | undefined;
+/** Tests give their own storage; the app keeps marks in IndexedDB (localStorage if refused). */
+export function useQueueStorage(chosen: QueueStorage): void {
+  storage = chosen;
+}
+
+/**
+ * The driver's rounds (today and next) and each day's route, with the marks made on this
+ * phone and not yet received by the API (see mark-queue.ts).
+ */
+export const useDriverStore = defineStore('driver', () => {
+  const rounds = ref<DriverRoundSummary[]>();
+  const listError = ref<string>();
+  const routes = ref<Record<string, DriverRouteView>>({});
+  const errors = ref<Record<string, string>>({});
+  const loading = ref<Record<string, boolean>>({});
+  /** Marks on the phone, by day, in the order they were made. */
+  const queued = ref<Record<string, QueuedMark[]>>({});
+  /** The last try found no network (or the API down): the page says marks wait. */
+  const offline = ref<Record<string, boolean>>({});
+  const queues = new Map<string, MarkQueue>();
+
+  function queueOf(date: string): MarkQueue {
+    const gardenId = requireGardenId();
+    const key = queueKey(gardenId, date);
+    let queue = queues.get(key);
+    if (!queue) {
+      storage ??= phoneStorage();
+      queue = new MarkQueue(
+        storage,
+        {
+          photo: async (photoId, photo) =>
+            (await api.sendPhoto(gardenId, date, photoId, blobOf(photo))).photoKey,
+          mark: async (mark) => {
+            await api.sendMark(gardenId, date, mark);
+          },
+        },
+        key,
+      );
+      queues.set(key, queue);
+    }
+    return queue;
+  }
+
+  async function loadRounds(): Promise<void> {
+    await orProblem(
+      async () => {
+        rounds.value = (await api.listDriverRounds(requireGardenId())).rounds;
+        listError.value = undefined;
+      },
+      (error) => {
+        listError.value = error.message;
+      },
+    );
+  }
+
+  async function load(date: string): Promise<void> {
+    loading.value[date] = true;
+    try {
+      await orProblem(
+        async () => {
+          routes.value[date] = await api.getDriverRoute(requireGardenId(), date);
+          delete errors.value[date];
+        },
+        (error) => {
+          errors.value[date] = error.message;
+        },
+      );
+    } finally {
+      loading.value[date] = false;
+    }
+  }
+
+  /** What the phone keeps for the day (after a reload, what was left unsent). */
+  async function loadQueued(date: string): Promise<void> {
+    queued.value[date] = await queueOf(date).marks();
+  }
+
+  /** Sends what waits, in order; the route is read again when something went through. */
+  async function send(date: string): Promise<void> {
+    const queue = queueOf(date);
+    const outcome = await queue.flush();
+    queued.value[date] = await queue.marks();
+    offline.value[date] = outcome.stopped !== undefined;
+    if (outcome.sent > 0) await load(date);
+  }
+
+  /** A mark made on the phone: kept on it at once, then sent if the network allows. */
+  async function mark(date: string, input: MarkChoice & { stopId: string }): Promise<void> {
+    const queue = queueOf(date);
+    queued.value[date] = await queue.add({
+      ...input,
+      markId: newMarkId(),
+      markedAt: new Date().toISOString(),
+    });
+    await send(date);
+  }
+
+  async function retry(date: string, markId: string): Promise<void> {
+    await queueOf(date).retry(markId);
+    await send(date);
+  }
+
+  async function discard(date: string, markId: string): Promise<void> {
+    await queueOf(date).discard(markId);
+    queued.value[date] = await queueOf(date).marks();
+  }
+
+  function stateOf(date: string, stopId: string): StopState {
+    const onPhone = (queued.value[date] ?? []).findLast((mark) => mark.stopId === stopId);
+    if (onPhone)
+      return onPhone.state === 'refused'
+        ? { kind: 'refused', mark: onPhone }
+        : { kind: 'waiting', mark: onPhone };
+    const route = routes.value[date];
+    const sent = route ? lastMarkOf(route, stopId) : undefined;
+    return sent ? { kind: 'sent', mark: sent } : { kind: 'unmarked' };
+  }
+
+  return {
+    rounds,
+    listError,
+    routes,
+    errors,
+    loading,
+    queued,
+    offline,
+    loadRounds,
+    load,
+    loadQueued,
+    send,
+    mark,
+    retry,
+    discard,
+    stateOf,
+  };
+});
