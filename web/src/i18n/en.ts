@@ -721,6 +721,8 @@ export const en: Messages = {
     approvedBy: 'Approved by {name} on {at}.',
     deadline: 'To approve before {deadline}.',
     approve: 'Approve and send to drivers',
+    inboxTitle: 'Rounds of {date}',
+    open: 'See the rounds',
     approving: 'Sending…',
     approved: 'Rounds approved: the drivers receive them.',
     mapTitle: 'Map of the rounds',

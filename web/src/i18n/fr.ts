@@ -737,6 +737,8 @@ export const fr = {
     approvedBy: 'Validées par {name} le {at}.',
     deadline: 'À valider avant le {deadline}.',
     approve: 'Valider et envoyer aux chauffeurs',
+    inboxTitle: 'Tournées du {date}',
+    open: 'Voir les tournées',
     approving: 'Envoi…',
     approved: 'Tournées validées : les chauffeurs les reçoivent.',
     mapTitle: 'Carte des tournées',

@@ -9,9 +9,9 @@ import StaffLayout from './StaffLayout.vue';
 const Page = defineComponent({ template: '<p>page</p>' });
 
 /** The staff layout alone, on a given path; its pages are empty. */
-async function mountAt(path: string) {
+async function mountAt(path: string, identity = staffIdentity) {
   setLocale('fr');
-  const pinia = signedIn(staffIdentity);
+  const pinia = signedIn(identity);
   stubApi(() => ({ body: { items: [], awaiting: 0 } }));
   const router = createRouter({
     history: createMemoryHistory(),
@@ -26,7 +26,7 @@ async function mountAt(path: string) {
 describe('the staff layout on a phone', () => {
   afterEach(() => vi.unstubAllGlobals());
 
-  it.each(['/equipe/jardin', '/equipe/facturation/tarifs', '/equipe/carte'])(
+  it.each(['/equipe/jardin', '/equipe/facturation/tarifs', '/equipe/carte', '/equipe/tournees/vehicules'])(
     'marks « Plus » active on %s, a section it holds',
     async (path) => {
       const wrapper = await mountAt(path);
@@ -37,5 +37,14 @@ describe('the staff layout on a phone', () => {
   it('leaves « Plus » alone on a section of the bottom bar', async () => {
     const wrapper = await mountAt('/equipe/adherents');
     expect(wrapper.get('[data-testid="nav-more"]').classes()).not.toContain('router-link-active');
+  });
+
+  it('shows the rounds’ vehicles and drivers to garden administrators, not to other staff', async () => {
+    const admin = await mountAt('/equipe', { ...staffIdentity, roles: ['garden-admin', 'staff'] });
+    const link = admin.get('[data-testid="nav-fleet"]');
+    expect(link.text()).toContain('Véhicules');
+    expect(link.attributes('href')).toBe('/equipe/tournees/vehicules');
+    const staff = await mountAt('/equipe');
+    expect(staff.find('[data-testid="nav-fleet"]').exists()).toBe(false);
   });
 });
