@@ -17,7 +17,17 @@ export type InboxItem =
       week: { week: string; deadline?: string; total?: { small: number; medium: number; large: number } };
     }
   | { kind: 'payment-decision'; since: string; invoice: InvoiceDecisionItem }
+  | { kind: 'round-approval'; since: string; round: RoundApprovalItem }
   | { kind: 'incident'; since: string; incident: IncidentItem };
+
+/** A delivery day's routes to approve: the day, when they are due, how many stops and vehicles. */
+export interface RoundApprovalItem {
+  date: string;
+  deadline: string;
+  stops: number;
+  unrouted: number;
+  vehicles: number;
+}
 
 /** A problem of the garden's processes that staff must hear of. */
 export interface IncidentItem {

@@ -2,7 +2,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SubscriptionStatus } from '../../../../domain/subscription.ts';
 import * as api from './inbox-api.ts';
-import type { IncidentItem, InvoiceDecisionItem } from './inbox-api.ts';
+import type { IncidentItem, InvoiceDecisionItem, RoundApprovalItem } from './inbox-api.ts';
 import { orProblem } from '../../api-client/problems.ts';
 import { requireGardenId } from '../../stores/session.ts';
 import { useSubscriptionStore } from '../subscriptions/subscriptions-store.ts';
@@ -33,6 +33,12 @@ export interface InvoiceInboxEntry extends InvoiceDecisionItem {
 }
 
 /** A process that needs staff: stalled, or unable to handle a record. */
+/** A day's routes waiting for « Valider et envoyer aux chauffeurs ». */
+export interface RoundInboxEntry extends RoundApprovalItem {
+  kind: 'round-approval';
+  since: string;
+}
+
 export interface IncidentInboxEntry extends IncidentItem {
   since: string;
   /** Staff asked for a new try on this visit. */
@@ -58,6 +64,9 @@ export const useInboxStore = defineStore('inbox', () => {
   const weekEntries = ref<WeekInboxEntry[]>([]);
   const invoiceEntries = ref<InvoiceInboxEntry[]>([]);
   const incidentEntries = ref<IncidentInboxEntry[]>([]);
+  const roundEntries = ref<RoundInboxEntry[]>([]);
+  /** Days whose routes were approved on this visit (visibility may still list them for a moment). */
+  const approvedRounds = ref<string[]>([]);
   const loaded = ref(false);
   const loading = ref(false);
   const error = ref<string>();
@@ -77,7 +86,8 @@ export const useInboxStore = defineStore('inbox', () => {
       ? entries.value.filter(stillAwaiting).length +
         weekEntries.value.filter((entry) => !approvedWeeks.value.includes(entry.week)).length +
         invoiceEntries.value.length +
-        incidentEntries.value.length
+        incidentEntries.value.length +
+        roundEntries.value.filter((entry) => !approvedRounds.value.includes(entry.date)).length
       : serverCount.value,
   );
 
@@ -101,7 +111,12 @@ export const useInboxStore = defineStore('inbox', () => {
           const weeks: WeekInboxEntry[] = [];
           const invoices: InvoiceInboxEntry[] = [];
           const incidents: IncidentInboxEntry[] = [];
+          const rounds: RoundInboxEntry[] = [];
           for (const item of items) {
+            if (item.kind === 'round-approval') {
+              rounds.push({ ...item.round, kind: item.kind, since: item.since });
+              continue;
+            }
             if (item.kind === 'incident') {
               incidents.push({ ...item.incident, since: item.since });
               continue;
@@ -132,8 +147,10 @@ export const useInboxStore = defineStore('inbox', () => {
           weekEntries.value = weeks;
           invoiceEntries.value = invoices;
           incidentEntries.value = incidents;
+          roundEntries.value = rounds;
           loaded.value = true;
-          serverCount.value = applications.length + weeks.length + invoices.length + incidents.length;
+          serverCount.value =
+            applications.length + weeks.length + invoices.length + incidents.length + rounds.length;
         },
         (failure) => {
           error.value = failure.message;
@@ -178,6 +195,16 @@ export const useInboxStore = defineStore('inbox', () => {
     return approvedWeeks.value.includes(week);
   }
 
+  /** A day's routes were approved (here or on the day's page). */
+  function roundApproved(date: string): void {
+    if (!approvedRounds.value.includes(date)) approvedRounds.value = [...approvedRounds.value, date];
+    countOut(`round/${date}`);
+  }
+
+  function isRoundApproved(date: string): boolean {
+    return approvedRounds.value.includes(date);
+  }
+
   /**
    * Asks a stalled process to try again now. The incident stays listed until the process
    * closes it (when the step passes): read the inbox again to see it go.
@@ -194,6 +221,7 @@ export const useInboxStore = defineStore('inbox', () => {
     weekEntries,
     invoiceEntries,
     incidentEntries,
+    roundEntries,
     all,
     loaded,
     loading,
@@ -204,6 +232,8 @@ export const useInboxStore = defineStore('inbox', () => {
     decided,
     weekApproved,
     isWeekApproved,
+    roundApproved,
+    isRoundApproved,
     retryIncident,
   };
 });
