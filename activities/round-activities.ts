@@ -1,9 +1,10 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { formatDay, gardenTimeZone } from '../domain/calendar.ts';
+import { formatDay, gardenDay, gardenTimeZone } from '../domain/calendar.ts';
 import type { Act } from '../domain/actor.ts';
 import { isoWeek } from '../domain/iso-weeks.ts';
 import { collectStops, roundDeadline } from '../domain/rounds/collect.ts';
 import { planChanges } from '../domain/rounds/changes.ts';
+import { keepRoutes } from '../domain/rounds/keep-routes.ts';
 import { clockOf, type Fleet } from '../domain/rounds/fleet.ts';
 import type { RouteOptimiser, RoundSolution, StopPin, Unrouted } from '../domain/rounds/plan.ts';
 import { lastMarkOf, type Round, type RoundPhase } from '../domain/rounds/round.ts';
@@ -60,6 +61,23 @@ export function createRoundActivities(deps: RoundActivityDeps) {
 
   return {
     /**
+     * The delivery days of a week that get a round: those from today on with planned baskets,
+     * in a garden that has vehicles to carry them.
+     */
+    async roundDays(input: { gardenId: string; week: string; timeZone: string }): Promise<string[]> {
+      const [fleet, baskets] = await Promise.all([
+        store.fleet.get(input.gardenId),
+        store.weeks.baskets(input.gardenId, input.week),
+      ]);
+      if (fleet.vehicles.length === 0) return [];
+      const today = gardenDay(now(), input.timeZone || gardenTimeZone);
+      const days = baskets
+        .filter((basket) => basket.state === 'planned' && basket.baskets > 0 && basket.date >= today)
+        .map((basket) => basket.date);
+      return [...new Set(days)].sort();
+    },
+
+    /**
      * Collects the day's stops from its planned baskets, optimises them with the garden's
      * vehicles and pins, and stores the plan as revision `revision` (kept approval and
      * distribution included). A retry after the write stores nothing new.
@@ -71,6 +89,8 @@ export function createRoundActivities(deps: RoundActivityDeps) {
       revision: number;
       pins: StopPin[];
       phase: RoundPhase;
+      /** Plan again even when nothing changed (staff asked). */
+      force?: boolean;
     }): Promise<{ revision: number; stops: number; unrouted: number; fallbackReason?: string }> {
       const { gardenId, date } = input;
       const week = isoWeek(date);
@@ -97,6 +117,22 @@ export function createRoundActivities(deps: RoundActivityDeps) {
       const stopIds = new Set(stops.map((stop) => stop.id));
       const vehicleIds = new Set(fleet.vehicles.map((vehicle) => vehicle.id));
       const pins = input.pins.filter((pin) => stopIds.has(pin.stopId) && vehicleIds.has(pin.vehicleId));
+      // The same stops, pins and vehicles as the stored plan: nothing to plan again (a change
+      // elsewhere in the week, or a second signal), so drivers are not told of a change.
+      if (
+        previous &&
+        !input.force &&
+        JSON.stringify(previous.stops) === JSON.stringify(stops) &&
+        JSON.stringify(previous.pins) === JSON.stringify(pins) &&
+        previous.fleetVersion === fleet.version
+      ) {
+        return {
+          revision: previous.revision,
+          stops: previous.stops.length,
+          unrouted: previous.solution?.unrouted.length ?? 0,
+          ...(previous.solution?.fallbackReason ? { fallbackReason: previous.solution.fallbackReason } : {}),
+        };
+      }
       const flagged: Unrouted[] = stops
         .filter((stop) => !stop.location)
         .map((stop) => ({ stopId: stop.id, reason: 'no-location' }));
@@ -107,6 +143,16 @@ export function createRoundActivities(deps: RoundActivityDeps) {
           unrouted: routable.map((stop) => ({ stopId: stop.id, reason: 'no-vehicle' as const })),
           optimiser: 'vroom',
         };
+      } else if (
+        previous?.phase === 'distributed' &&
+        previous.solution &&
+        !fleet.reoptimiseAfterApproval &&
+        !input.force
+      ) {
+        solution = keepRoutes(
+          { gardenId, date, vehicles: fleet.vehicles, stops: routable, pins },
+          previous.solution,
+        );
       } else {
         solution = await deps
           .optimiserFor(fleet, circuitKey)
@@ -119,6 +165,7 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         week,
         phase: previous?.phase === 'distributed' ? 'distributed' : input.phase,
         revision: input.revision,
+        fleetVersion: fleet.version,
         stops,
         pins,
         solution,

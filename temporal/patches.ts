@@ -160,4 +160,13 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     added: { commit: '82da801', on: '2026-12-05' },
     retireWhen: `${subscriptionRule}.`,
   },
+  {
+    id: 'week-plans-rounds',
+    workflows: ['weekPreparation'],
+    change:
+      'Once its baskets are planned, the week starts the round of each delivery day (gardens with vehicles), and tells the running rounds when it plans baskets again.',
+    added: { commit: 'issue 9', on: '2026-12-06' },
+    retireWhen:
+      'no weekPreparation run started before that day is still open: a week runs until its last day is over (two weeks at most).',
+  },
 ];

@@ -18,6 +18,14 @@ import {
   gardenSettingsBroadcastType,
 } from '../workflows/garden-settings/contract.ts';
 import { retryNowSignal } from '../workflows/incidents/contract.ts';
+import { isoWeek } from '../domain/iso-weeks.ts';
+import { approveRoundUpdate, roundProcessId } from '../workflows/round/contract.ts';
+import {
+  basketsChangedSignal,
+  weekPreparationId,
+  weekPreparationType,
+  weekProgressQuery,
+} from '../workflows/week/contract.ts';
 import {
   cancelUpdate,
   changeTermsUpdate,
@@ -200,6 +208,92 @@ await worker.runUntil(async () => {
     await handle.result();
     await writeFile(broadcast, historyToJSON(await handle.fetchHistory()));
     console.log(`recorded ${broadcast.pathname}`);
+  }
+  // Patch week-plans-rounds: a garden with vehicles gets the round of each delivery day started
+  // by its week, and the round plans again when the week hears of a change.
+  const weekRounds = new URL('../temporal/histories/week-plans-rounds.json', import.meta.url);
+  const roundHistory = new URL('../temporal/histories/round-planned-and-approved.json', import.meta.url);
+  if (existsSync(weekRounds)) {
+    console.log(`kept ${weekRounds.pathname} (already recorded)`);
+  } else {
+    const fleet = await store.fleet.get(gardenId);
+    await store.fleet.put(
+      gardenId,
+      {
+        vehicles: [
+          {
+            id: 'v-kangoo',
+            name: 'Kangoo',
+            driverName: 'Karim Haddad',
+            capacity: 40,
+            start: { lat: 47.2609, lng: 6.0455 },
+            workStart: '14:00',
+            workEnd: '20:00',
+          },
+        ],
+        serviceMinutes: { depot: 10, home: 3 },
+        optimiser: 'local',
+        reoptimiseAfterApproval: true,
+        tellMembersTheirWindow: true,
+      },
+      fleet.version,
+      new Date().toISOString(),
+    );
+    const memberId = `m-${randomUUID().slice(0, 6)}`;
+    await store.members.create(
+      gardenId,
+      memberId,
+      { firstName: 'Test', lastName: memberId },
+      new Date().toISOString(),
+    );
+    await store.settings.saveCalendar(
+      gardenId,
+      {
+        seasons: [{ id: 'saison', start: addDays(startDate, -70), end: addDays(startDate, 200) }],
+        closedWeeks: [],
+        cutoffHours: 48,
+      },
+      (await store.settings.calendar(gardenId)).version,
+      new Date().toISOString(),
+    );
+    const subscriptionId = `${memberId}.start`;
+    await store.subscriptions.record({
+      id: subscriptionId,
+      gardenId,
+      memberId,
+      basketSize: 'medium',
+      frequency: 'weekly',
+      depotId,
+      startDate: addDays(startDate, -14),
+      status: 'active',
+      requested: { by: staff, at: new Date().toISOString() },
+      changes: [],
+      absences: [],
+      updatedAt: new Date().toISOString(),
+      revision: 2,
+    });
+    const week = isoWeek(startDate);
+    const handle = await env.client.workflow.start(weekPreparationType, {
+      taskQueue,
+      workflowId: weekPreparationId(gardenId, week),
+      args: [{ gardenId, week }],
+    });
+    const round = env.client.workflow.getHandle(roundProcessId(gardenId, startDate));
+    const waitFor = async (check: () => Promise<boolean>) => {
+      for (let tries = 0; tries < 200 && !(await check()); tries++)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+    };
+    await waitFor(async () => (await store.rounds.get(gardenId, startDate))?.revision === 1);
+    await handle.signal(basketsChangedSignal, subscriptionId);
+    await waitFor(async () => (await handle.query(weekProgressQuery)).phase === 'awaiting-composition');
+    await env.sleep('1 minute');
+    await round.executeUpdate(approveRoundUpdate, { args: [{ actor: staff }] });
+    await writeFile(weekRounds, historyToJSON(await handle.fetchHistory()));
+    console.log(`recorded ${weekRounds.pathname}`);
+    await writeFile(roundHistory, historyToJSON(await round.fetchHistory()));
+    console.log(`recorded ${roundHistory.pathname}`);
+    await round.terminate('recorded');
+    await handle.terminate('recorded');
   }
 });
 await env.teardown();

@@ -85,6 +85,7 @@ export const RoundViewSchema = Type.Object({
   week: Type.String(),
   phase: Type.Enum([...roundPhases]),
   revision: Type.Integer(),
+  fleetVersion: Type.Optional(Type.Integer()),
   stops: Type.Array(RoundStopSchema),
   pins: Type.Array(
     Type.Object({

@@ -46,6 +46,8 @@ export interface Round {
   phase: RoundPhase;
   /** Counts the plans: each re-plan is a new revision; a late write never replaces a newer one. */
   revision: number;
+  /** The fleet's version the plan was made with (a changed fleet is a reason to plan again). */
+  fleetVersion?: number;
   stops: RoundStop[];
   pins: StopPin[];
   solution?: RoundSolution;

@@ -12,6 +12,9 @@ import { addTestDepot, createTestGarden, testActivities } from '../../tests/supp
 import { sleepUntil, withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import { startCircuitFake } from '../../tests/fakes/circuit-api.ts';
 import { waitingOnKey } from '../search-attributes.ts';
+import { basketsChangedSignal } from '../week/contract.ts';
+import { weekAwaitingComposition } from '../../tests/support/week-preparation.ts';
+import type { Subscription } from '../../domain/subscription.ts';
 import {
   approveRoundUpdate,
   changePinsUpdate,
@@ -314,5 +317,74 @@ describe('a delivery round', () => {
     } finally {
       await circuit.close();
     }
+  });
+
+  it('starts when the week plans its baskets, and plans again when the week hears of a change', async () => {
+    const { env, store } = garden;
+    const { gardenId, depotId } = await createTestGarden(store, 'round-week');
+    const { date } = await roundGarden(env, store, gardenId, depotId);
+    const week = isoWeek(date);
+    // Subscriptions that make the week's baskets: two at the depot, then one at home.
+    const subscription = (memberId: string, depot: string): Subscription => ({
+      id: `${memberId}.start`,
+      gardenId,
+      memberId,
+      basketSize: 'medium',
+      frequency: 'weekly',
+      depotId: depot,
+      startDate: addDays(date, -14),
+      status: 'active',
+      requested: { by: staff, at: new Date().toISOString() },
+      changes: [],
+      absences: [],
+      updatedAt: new Date().toISOString(),
+      revision: 2,
+    });
+    const made = await store.weeks.baskets(gardenId, week);
+    await store.weeks.replaceBaskets(
+      gardenId,
+      week,
+      made.map((basket) => basket.subscriptionId),
+      [],
+    );
+    for (const record of [subscription('m-depot-0', depotId), subscription('m-depot-1', depotId)]) {
+      await store.members.create(gardenId, record.memberId, { firstName: 'A', lastName: 'B' }, '');
+      await store.subscriptions.record(record);
+    }
+    await store.settings.saveCalendar(
+      gardenId,
+      {
+        seasons: [{ id: 'saison', start: addDays(date, -70), end: addDays(date, 200) }],
+        closedWeeks: [],
+        cutoffHours: 48,
+      },
+      0,
+      new Date().toISOString(),
+    );
+    await withTestWorker(env, testActivities(store), async (taskQueue) => {
+      const weekHandle = await weekAwaitingComposition(env, taskQueue, gardenId, week);
+      const round = env.client.workflow.getHandle(roundProcessId(gardenId, date));
+      await expect
+        .poll(async () => (await store.rounds.get(gardenId, date))?.revision, { timeout: 20_000 })
+        .toBe(1);
+      expect((await store.rounds.get(gardenId, date))?.stops.map((stop) => stop.id)).toEqual([
+        'depot.d-centre',
+      ]);
+
+      // A household starts home delivery: the week plans it, the round plans again with its door.
+      const home = subscription('m-home-3', 'd-domicile');
+      await store.subscriptions.record(home);
+      await weekHandle.signal(basketsChangedSignal, home.id);
+      await expect
+        .poll(async () => (await store.rounds.get(gardenId, date))?.revision, { timeout: 20_000 })
+        .toBe(2);
+      expect((await store.rounds.get(gardenId, date))?.stops.map((stop) => stop.id)).toEqual([
+        'depot.d-centre',
+        'home.m-home-3.start',
+      ]);
+      expect((await round.query(roundStatusQuery)).phase).toBe('awaiting-approval');
+      await round.terminate('test over');
+      await weekHandle.terminate('test over');
+    });
   });
 });

@@ -61,6 +61,10 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
   });
 
   let replanAsked = false;
+  /** Staff asked (pins, "plan again"): plan even if nothing changed. */
+  let forceNext = false;
+  /** Plans worked out so far (an Update waits for the next one). */
+  let plans = 0;
   let approving = false;
   const missed: StopMarkedArgs[] = [];
   const told = new Set<string>();
@@ -101,10 +105,11 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
   setHandler(
     changePinsUpdate,
     async ({ pins }: ChangePinsArgs) => {
-      const before = status.revision;
+      const before = plans;
       status = { ...status, pins };
       replanAsked = true;
-      await condition(() => status.revision > before && !status.planning);
+      forceNext = true;
+      await condition(() => plans > before && !status.planning);
       return status;
     },
     {
@@ -130,8 +135,12 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
     { key: deliveryWeekKey, value: isoWeek(date) },
   ]);
 
-  async function plan() {
+  /** Plans the round again; true when a new plan was stored (something changed). */
+  async function plan(): Promise<boolean> {
     replanAsked = false;
+    const force = forceNext;
+    forceNext = false;
+    const before = status.revision;
     status = { ...status, planning: true };
     const planned = await persevere(step('plan', 'Calculer les tournées', 'Plan the routes'), () =>
       roundActivities.planRound({
@@ -141,6 +150,7 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
         revision: status.revision + 1,
         pins: status.pins,
         phase: status.phase === 'planning' ? 'awaiting-approval' : status.phase,
+        ...(force ? { force } : {}),
       }),
     );
     const { fallbackReason: _previous, ...rest } = status;
@@ -150,6 +160,8 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
       planning: false,
       ...(planned.fallbackReason ? { fallbackReason: planned.fallbackReason } : {}),
     };
+    plans += 1;
+    return planned.revision > before;
   }
 
   async function tellMissed() {
@@ -230,7 +242,7 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
     for (;;) {
       await tellMissed();
       if (replanAsked) {
-        await plan();
+        if (!(await plan())) continue;
         await persevere(
           step('redistribute', 'Envoyer les tournées modifiées', 'Send the changed routes'),
           () => roundActivities.distributeRound({ gardenId, date, revision: status.revision }),

@@ -2,6 +2,8 @@ import {
   ParentClosePolicy,
   allHandlersFinished,
   condition,
+  getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -14,6 +16,9 @@ import { startOfDayIn } from '../../domain/delivery-calendar.ts';
 import { isoWeek, weekDays } from '../../domain/iso-weeks.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
 import type { WeekActivities } from '../../activities/week-activities.ts';
+import type { RoundActivities } from '../../activities/round-activities.ts';
+import { deliveryRound } from '../round/workflow.ts';
+import { roundBasketsChangedSignal, roundProcessId } from '../round/contract.ts';
 import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import { refuse } from '../refusal.ts';
 import { boundedRetry, createPerseverance } from '../incidents/persevere.ts';
@@ -31,6 +36,11 @@ import {
 
 const weekActivities = proxyActivities<WeekActivities>({
   startToCloseTimeout: '2 minutes',
+  retry: boundedRetry,
+});
+
+const roundActivities = proxyActivities<Pick<RoundActivities, 'roundDays'>>({
+  startToCloseTimeout: '1 minute',
   retry: boundedRetry,
 });
 
@@ -188,6 +198,39 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
     if (progress.phase === 'ready') {
       progress = { ...progress, documents: await activities.printWeekDocuments({ gardenId, week }) };
     }
+    await syncRounds(true);
+  }
+
+  /**
+   * Starts the round of each delivery day of the week that has baskets (and a fleet to carry
+   * them); a round already running is told that its baskets changed, when `tellRunning`.
+   */
+  async function syncRounds(tellRunning: boolean) {
+    // Runs started before rounds existed (and their replays) go on without them.
+    if (!patched('week-plans-rounds')) return;
+    const timeZone = input.timeZone ?? gardenTimeZone;
+    const days = await persevere(stepNamed('rounds', 'Lancer les tournées', 'Start the rounds'), () =>
+      roundActivities.roundDays({ gardenId, week, timeZone }),
+    );
+    for (const date of days) {
+      const workflowId = roundProcessId(gardenId, date);
+      try {
+        await startChild(deliveryRound, {
+          workflowId,
+          args: [{ gardenId, date, timeZone }],
+          taskQueue: workflowInfo().taskQueue,
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
+      } catch (error) {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+        // A round over already cannot hear: nothing to tell it.
+        if (tellRunning)
+          await getExternalWorkflowHandle(workflowId)
+            .signal(roundBasketsChangedSignal)
+            .catch(() => undefined);
+      }
+    }
   }
 
   // 1. Plan every running subscription's baskets, a chunk at a time.
@@ -199,6 +242,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
     progress = { ...progress, planned: progress.planned + chunk.length };
   }
   await summarize();
+  await syncRounds(false);
 
   // 2. Wait for staff to approve the composition, absorbing changes meanwhile.
   progress = { ...progress, phase: 'awaiting-composition' };
