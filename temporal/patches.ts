@@ -165,7 +165,7 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     workflows: ['weekPreparation'],
     change:
       'Once its baskets are planned, the week starts the round of each delivery day (gardens with vehicles), and tells the running rounds when it plans baskets again.',
-    added: { commit: 'issue 9', on: '2026-12-06' },
+    added: { commit: 'e2f4490', on: '2026-12-06' },
     retireWhen:
       'no weekPreparation run started before that day is still open: a week runs until its last day is over (two weeks at most).',
   },
