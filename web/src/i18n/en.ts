@@ -715,6 +715,7 @@ export const en: Messages = {
     replan: 'Plan again',
     planning: 'Planning started…',
     planStarted: 'Planning of the rounds started.',
+    replanning: 'Planning again: the routes below will be replaced in a moment.',
     fallback: 'Planned with the built-in optimiser: {reason}',
     progress: 'Delivered {delivered} of {total}',
     progressNotDelivered: '{count} not delivered | {count} not delivered',

@@ -731,6 +731,7 @@ export const fr = {
     replan: 'Recalculer',
     planning: 'Calcul lancé…',
     planStarted: 'Calcul des tournées lancé.',
+    replanning: 'Nouveau calcul en cours : les tournées ci-dessous seront remplacées dans un instant.',
     fallback: 'Calculées avec l’optimiseur intégré : {reason}',
     progress: 'Livrés {delivered} sur {total}',
     progressNotDelivered: '{count} non livré | {count} non livrés',

@@ -7,6 +7,7 @@ import { signedIn, stubApi, type StubHandler } from '../../testing/api-stub.ts';
 import type { RoundView } from './rounds-api.ts';
 import { aMovedRound, aRound, date } from './round-fixtures.ts';
 import RoundPage from './RoundPage.vue';
+import WeekRounds from './WeekRounds.vue';
 
 const roundPath = `/api/gardens/val-du-doubs/rounds/${date}`;
 
@@ -183,5 +184,69 @@ describe('a day’s rounds for staff', () => {
     expect(home!.get('[data-testid="stop-mark"]').text()).toContain('✗ Non livré : absent');
     expect(home!.get('[data-testid="stop-mark"]').text()).toContain('Personne, voisin absent aussi');
     expect(api.calls.some((call) => call.path === `${roundPath}/photos/ph-2`)).toBe(true);
+  });
+
+  it('plans a day not planned yet, and reads it again until the plan shows', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    let planned = false;
+    let reads = 0;
+    const { wrapper, api } = await mountPage((call) => {
+      if (call.method === 'POST') return { status: 202, body: { started: true } };
+      reads += 1;
+      // The workflow writes its first plan a moment after it starts.
+      if (!planned || reads < 4)
+        return { status: 404, body: { error: 'not_found', message: 'Tournée introuvable.' } };
+      return { body: aRound() };
+    });
+    expect(wrapper.find('[data-testid="round-not-planned"]').exists()).toBe(true);
+    planned = true;
+    await wrapper.get('[data-testid="plan-round"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.some((call) => call.method === 'POST' && call.path === `${roundPath}/plan`)).toBe(true);
+    expect(wrapper.find('[data-testid="round-planning"]').exists()).toBe(true);
+
+    await vi.advanceTimersByTimeAsync(2_000);
+    await vi.advanceTimersByTimeAsync(2_000);
+    await flushPromises();
+    expect(wrapper.find('[data-testid="round-planning"]').exists()).toBe(false);
+    expect(wrapper.get('[data-testid="round-phase"]').text()).toBe('À valider');
+    const readsWhenShown = reads;
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(reads).toBe(readsWhenShown);
+  });
+
+  it('lists the week’s days with baskets on the week page, each with its round’s state', async () => {
+    setLocale('fr');
+    const pinia = signedIn();
+    stubApi(() => ({
+      body: {
+        rounds: [
+          {
+            date,
+            phase: 'distributed',
+            stops: 3,
+            unrouted: 1,
+            vehicles: 2,
+            progress: { delivered: 1, notDelivered: 0, total: 2 },
+            deadline: '2026-12-07T17:00:00.000Z',
+            approved: true,
+          },
+        ],
+        days: ['2026-12-10', date],
+      },
+    }));
+    const router = createRouter({ history: createMemoryHistory(), routes });
+    const wrapper = mount(WeekRounds, {
+      props: { week: '2026-W50' },
+      global: { plugins: [pinia, i18n, router] },
+    });
+    await flushPromises();
+    const days = wrapper.findAll('[data-testid="week-round"]');
+    expect(days.map((day) => day.attributes('data-date'))).toEqual([date, '2026-12-10']);
+    expect(days[0]!.text().replace(/\s+/g, ' ')).toContain(
+      'Livrés 1 sur 2 · 2 véhicules · 3 arrêts · ⚠ 1 arrêt hors tournée',
+    );
+    expect(days[1]!.text()).toContain('pas encore calculée');
+    expect(days[1]!.get('a').attributes('href')).toBe('/equipe/tournees/2026-12-10');
   });
 });

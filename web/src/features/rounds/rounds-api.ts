@@ -12,17 +12,20 @@ export interface StopMove {
 const garden = (gardenId: string) => `/gardens/${encodeURIComponent(gardenId)}`;
 const one = (gardenId: string, date: string) => `${garden(gardenId)}/rounds/${encodeURIComponent(date)}`;
 
-/** The week's rounds, one per delivery day. */
+/** The week's rounds (one per delivery day planned), and the days that have baskets to deliver. */
 export const listRounds = (gardenId: string, week: string) =>
-  request<{ rounds: RoundSummary[] }>('GET', `${garden(gardenId)}/rounds`, { query: { week }, toast: false });
+  request<{ rounds: RoundSummary[]; days?: string[] }>('GET', `${garden(gardenId)}/rounds`, {
+    query: { week },
+    toast: false,
+  });
 
 /** A day's round; 404 when it was not planned. */
 export const getRound = (gardenId: string, date: string) =>
   request<RoundView>('GET', one(gardenId, date), { toast: false });
 
-/** Plans the day (or plans it again): 202 with the round as it stands. */
+/** Plans the day (or plans it again with the latest baskets): 202, the plan follows in a moment. */
 export const planRound = (gardenId: string, date: string) =>
-  request<RoundView>('POST', `${one(gardenId, date)}/plan`, { toast: false });
+  request<{ started: boolean }>('POST', `${one(gardenId, date)}/plan`, { toast: false });
 
 /** « Valider et envoyer aux chauffeurs »: 409 with the reason when it does not await approval. */
 export const approveRound = (gardenId: string, date: string) =>

@@ -13,12 +13,19 @@ import type { RoundSummary, RoundView, StopMove } from './rounds-api.ts';
  */
 export const useRoundStore = defineStore('rounds', () => {
   const byWeek = ref<Record<string, RoundSummary[]>>({});
+  /** The days of each week that have baskets to deliver (planned or not). */
+  const daysByWeek = ref<Record<string, string[]>>({});
   const weekErrors = ref<Record<string, string>>({});
   const byDate = ref<Record<string, RoundView>>({});
   const loading = ref<Record<string, boolean>>({});
   const errors = ref<Record<string, string>>({});
   /** Days the API says are not planned (404): the page offers to plan them. */
   const notPlanned = ref<Record<string, true>>({});
+  /**
+   * Days whose planning was asked here and whose new plan is not read yet: the workflow plans
+   * in a moment, and the page reads the round again until it shows a newer revision.
+   */
+  const planAsked = ref<Record<string, number>>({});
   const latestRead = new Map<string, number>();
 
   function newRead(date: string): number {
@@ -30,7 +37,9 @@ export const useRoundStore = defineStore('rounds', () => {
   async function loadWeek(week: string): Promise<void> {
     await orProblem(
       async () => {
-        byWeek.value[week] = (await api.listRounds(requireGardenId(), week)).rounds;
+        const { rounds, days } = await api.listRounds(requireGardenId(), week);
+        byWeek.value[week] = rounds;
+        daysByWeek.value[week] = days ?? [];
         delete weekErrors.value[week];
       },
       (error) => {
@@ -65,6 +74,9 @@ export const useRoundStore = defineStore('rounds', () => {
   }
 
   function keep(round: RoundView): void {
+    // The plan asked for shows as a newer revision than the one read when it was asked.
+    const asked = planAsked.value[round.date];
+    if (asked !== undefined && round.revision > asked) delete planAsked.value[round.date];
     byDate.value[round.date] = round;
     delete errors.value[round.date];
     delete notPlanned.value[round.date];
@@ -80,7 +92,19 @@ export const useRoundStore = defineStore('rounds', () => {
     return round;
   }
 
-  const plan = (date: string) => act(date, () => api.planRound(requireGardenId(), date));
+  /** Starts the day's planning (or plans again); the round is read again until the new plan shows. */
+  async function plan(date: string): Promise<void> {
+    await api.planRound(requireGardenId(), date);
+    planAsked.value[date] = byDate.value[date]?.revision ?? 0;
+    // A plan that never shows (the workflow refused the day) stops being waited for.
+    setTimeout(() => delete planAsked.value[date], 120_000);
+    await load(date);
+  }
+
+  /** Whether the page should read the round again soon: planning asked, or under way. */
+  function planning(date: string): boolean {
+    return planAsked.value[date] !== undefined || byDate.value[date]?.phase === 'planning';
+  }
   const approve = (date: string) => act(date, () => api.approveRound(requireGardenId(), date));
   const moveStop = (date: string, stopId: string, move: StopMove) =>
     act(date, () => api.pinStop(requireGardenId(), date, stopId, move));
@@ -89,14 +113,17 @@ export const useRoundStore = defineStore('rounds', () => {
 
   return {
     byWeek,
+    daysByWeek,
     weekErrors,
     byDate,
     loading,
     errors,
     notPlanned,
+    planAsked,
     loadWeek,
     load,
     plan,
+    planning,
     approve,
     moveStop,
     unpin,
