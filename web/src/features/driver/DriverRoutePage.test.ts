@@ -224,6 +224,23 @@ describe('a driver’s route on the phone', () => {
     expect(stopCard(wrapper, 'home.s-1').attributes('data-state')).toBe('unmarked');
   });
 
+  it('does not try to send while the phone says it is offline (a refresh of the sign-in would fail and end it)', async () => {
+    const server = driverApi();
+    const wrapper = await openRoute();
+    const onLine = vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
+    try {
+      await stopCard(wrapper, 'depot.d-centre').get('[data-testid="mark-delivered"]').trigger('click');
+      await flushPromises();
+      expect(server.calls.filter((call) => call.method !== 'GET')).toEqual([]);
+      expect(stopCard(wrapper, 'depot.d-centre').attributes('data-state')).toBe('waiting');
+      expect(wrapper.get('[data-testid="marks-waiting"]').text()).toContain('Pas de réseau');
+    } finally {
+      onLine.mockRestore();
+    }
+    window.dispatchEvent(new Event('online'));
+    await vi.waitFor(() => expect(server.marks).toHaveLength(1));
+  });
+
   it('lists the driver’s rounds, today’s first', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-12-08T07:00:00.000Z'));

@@ -115,6 +115,13 @@ export const useDriverStore = defineStore('driver', () => {
   /** Sends what waits, in order; the route is read again when something went through. */
   async function send(date: string): Promise<void> {
     const queue = queueOf(date);
+    // The phone knows it has no network: no try (it would also fail to refresh the sign-in,
+    // which ends the session); the `online` event sends them.
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) {
+      queued.value[date] = await queue.marks();
+      offline.value[date] = true;
+      return;
+    }
     const outcome = await queue.flush();
     queued.value[date] = await queue.marks();
     offline.value[date] = outcome.stopped !== undefined;
