@@ -169,12 +169,10 @@ describe('delivery rounds', () => {
     }>();
     expect(week.days).toContain(date);
     expect(week.rounds.find((entry) => entry.date === date)).toMatchObject({ stops: 4, approved: false });
-    const inbox = (await api.call(staff, 'GET', url('/inbox'))).json<{
-      items: Array<{ kind: string; round?: { date: string } }>;
-    }>();
+    type Inbox = { items: Array<{ kind: string; round?: { date: string } }> };
     await expect
       .poll(async () => {
-        const items = (await api.call(staff, 'GET', url('/inbox'))).json<typeof inbox>().items;
+        const items = (await api.call(staff, 'GET', url('/inbox'))).json<Inbox>().items;
         return items.find((item) => item.kind === 'round-approval')?.round?.date;
       }, poll)
       .toBe(date);
