@@ -164,4 +164,6 @@ export const DriverRouteSchema = Type.Object({
   marks: Type.Array(StopMarkSchema),
 });
 
-export const RoundDayParams = Type.Object({ ...GardenParams.properties, date: CalendarDay });
+/** The delivery day in a path: a calendar day, bounded like every id in a path. */
+const RoundDay = Type.String({ ...CalendarDay, minLength: 10, maxLength: 10 });
+export const RoundDayParams = Type.Object({ ...GardenParams.properties, date: RoundDay });

@@ -58,6 +58,8 @@ export const photoKeyOf = (gardenId: string, date: string, photoId: string) =>
   `${gardenId}/rounds/${date}/photos/${photoId}.jpg`;
 export const PhotoId = Type.String({
   pattern: '^[a-f0-9][a-f0-9-]{7,63}$',
+  minLength: 8,
+  maxLength: 64,
   description: 'Made on the phone (a UUID).',
 });
 
