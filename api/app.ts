@@ -33,6 +33,7 @@ import { billingReportRoutes } from './routes/billing-reports.ts';
 import { paymentMethodRoutes } from './routes/payment-methods.ts';
 import { stripeWebhookRoutes } from './routes/stripe-webhooks.ts';
 import { roundRoutes } from './routes/rounds.ts';
+import { circuitWebhookRoutes } from './routes/circuit-webhooks.ts';
 import { driverRoundRoutes } from './routes/driver-rounds.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { validatorCompiler } from './validation.ts';
@@ -120,6 +121,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(gardenDirectoryRoutes);
       await api.register(calendarFeedRoutes, { publicUrl });
       await api.register(stripeWebhookRoutes);
+      await api.register(circuitWebhookRoutes);
       // Every route about one garden, behind the garden guard (plugins/garden-scope.ts).
       await api.register(gardenScope, {
         prefix: gardenPrefix,

@@ -11,6 +11,7 @@ import { checkRoundSolution } from '../domain/rounds/feasibility.ts';
 import type { FleetInput } from '../domain/rounds/fleet.ts';
 import type { DriverRoundSummary, DriverRouteView, RoundSummary, RoundView } from '../domain/rounds/views.ts';
 import { addTestDepot } from '../tests/support/environment.ts';
+import { signCircuitWebhook } from '../adapters/routing/circuit-webhooks.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { ensureTestSender } from '../tests/support/moto.ts';
 
@@ -313,5 +314,46 @@ describe('delivery rounds', () => {
     expect((await api.call(staff, 'GET', url(`/rounds/${date}/photos/${randomUUID()}`))).statusCode).toBe(
       404,
     );
+  });
+
+  it('takes a delivery made in Circuit’s app as a mark, signed and kept once', async () => {
+    const { staff } = api.accounts;
+    const secret = 'whsec-circuit-test-0123456789';
+    await api.store.fleet.setCircuitKey(
+      api.gardenId,
+      'ck_test_0123456789abcdef',
+      new Date().toISOString(),
+      secret,
+    );
+    const round = (await api.call(staff, 'GET', url(`/rounds/${date}`))).json<RoundView>();
+    const stopId = round.solution!.routes.find((route) => route.vehicleId === 'v-trafic')!.stops[0]!.stopId;
+    const body = JSON.stringify({
+      type: 'stop.attempted_delivery',
+      version: 'v1',
+      created: Date.parse(`${date}T16:30:00Z`),
+      data: {
+        id: 'plans/p1/stops/s1',
+        recipient: { externalId: stopId },
+        deliveryInfo: { attempted: true, succeeded: true, state: 'delivered_to_recipient' },
+      },
+    });
+    const post = (signature: string) =>
+      api.app.inject({
+        method: 'POST',
+        url: `/api/circuit/webhook/${api.gardenId}`,
+        headers: { 'content-type': 'application/json', 'spoke-signature': signature },
+        payload: body,
+      });
+    const forged = await post(signCircuitWebhook(body, 'not-the-secret-at-all'));
+    expect(forged.statusCode).toBe(401);
+    const first = await post(signCircuitWebhook(body, secret));
+    expect(first.json()).toEqual({ received: true, outcome: 'recorded' });
+    const again = await post(signCircuitWebhook(body, secret));
+    expect(again.json()).toEqual({ received: true, outcome: 'duplicate' });
+    const after = (await api.call(staff, 'GET', url(`/rounds/${date}`))).json<RoundView>();
+    expect(after.marks.filter((mark) => mark.stopId === stopId)).toMatchObject([
+      { outcome: 'delivered', by: { name: 'Circuit' } },
+    ]);
+    expect(after.progress.delivered).toBe(1);
   });
 });

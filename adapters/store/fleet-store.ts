@@ -77,14 +77,33 @@ export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames)
       return (await readKey(gardenId)) !== undefined;
     },
 
-    /** Stores (or replaces) the garden's Circuit API key. */
-    async setCircuitKey(gardenId: string, key: string, now: string): Promise<void> {
+    /** Stores (or replaces) the garden's Circuit API key, and the secret its webhooks are signed with. */
+    async setCircuitKey(gardenId: string, key: string, now: string, webhookSecret?: string): Promise<void> {
       await db.send(
         new PutCommand({
           TableName: tables.gardens,
-          Item: { pk: gardenId, sk: circuitKeyKey, entity: 'secret', key, updatedAt: now },
+          Item: {
+            pk: gardenId,
+            sk: circuitKeyKey,
+            entity: 'secret',
+            key,
+            ...(webhookSecret ? { webhookSecret } : {}),
+            updatedAt: now,
+          },
         }),
       );
+    },
+
+    /** The secret Circuit's webhooks for this garden are signed with, if stored (never for an answer). */
+    async circuitWebhookSecret(gardenId: string): Promise<string | undefined> {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tables.gardens,
+          Key: { pk: gardenId, sk: circuitKeyKey },
+          ConsistentRead: true,
+        }),
+      );
+      return typeof Item?.webhookSecret === 'string' ? Item.webhookSecret : undefined;
     },
 
     async removeCircuitKey(gardenId: string): Promise<void> {

@@ -31,6 +31,15 @@ const CircuitKey = Type.Object(
       pattern: '^\\S+$',
       description: 'The API key from Circuit (Spoke Dispatch): stored as a secret, never shown again.',
     }),
+    webhookSecret: Type.Optional(
+      Type.String({
+        minLength: 16,
+        maxLength: 200,
+        pattern: '^\\S+$',
+        description:
+          "The secret Circuit signs its webhooks with (its dashboard shows it when the webhook is set to this app's address).",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -105,7 +114,12 @@ export const fleetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId } = request.params;
-      await store.fleet.setCircuitKey(gardenId, request.body.key, app.now().toISOString());
+      await store.fleet.setCircuitKey(
+        gardenId,
+        request.body.key,
+        app.now().toISOString(),
+        request.body.webhookSecret,
+      );
       return store.fleet.get(gardenId);
     },
   );
