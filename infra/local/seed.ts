@@ -18,6 +18,7 @@ import { createWeekSchedules } from '../../temporal/week-schedules.ts';
 import { createBillingCommands } from '../../temporal/billing-client.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
+import { createRoundCommands, type RoundCommands } from '../../temporal/round-client.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoContacts, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
@@ -215,6 +216,9 @@ async function seedSubscriptions(
       await demoStep(`${garden.name}: weeks`, () =>
         seedWeeks(garden.id, activities, createWeekCommands(client), store),
       );
+      await demoStep(`${garden.name}: rounds`, () =>
+        seedRounds(garden.id, createRoundCommands(client), store),
+      );
       await demoStep(`${garden.name}: billing`, () =>
         seedBilling(garden.id, garden.timeZone, activities, client, store),
       );
@@ -261,6 +265,44 @@ async function seedWeeks(
     }
     if (progress?.phase === 'ready' || progress?.phase === 'done') return;
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * The rounds the prepared weeks started (gardens with vehicles): once each delivery day to come
+ * is planned, the first one is approved and sent to its drivers (who see it on their phone),
+ * the next ones wait for staff in the inbox.
+ */
+async function seedRounds(gardenId: string, rounds: RoundCommands, store: Store): Promise<void> {
+  if ((await store.fleet.get(gardenId)).vehicles.length === 0) return;
+  const today = gardenDay(new Date());
+  const weeks = [isoWeek(today), isoWeek(addDays(today, 7))];
+  const baskets = (await Promise.all(weeks.map((week) => store.weeks.baskets(gardenId, week)))).flat();
+  const days = [
+    ...new Set(
+      baskets
+        .filter((basket) => basket.state === 'planned' && basket.baskets > 0 && basket.date >= today)
+        .map((basket) => basket.date),
+    ),
+  ].sort();
+  if (days.length === 0) return;
+  let planned: Awaited<ReturnType<Store['rounds']['between']>> = [];
+  for (let attempt = 0; attempt < 300; attempt++) {
+    planned = await store.rounds.between(gardenId, today, days.at(-1) as string);
+    if (days.every((day) => planned.some((round) => round.date === day))) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const first = planned
+    .filter(
+      (round) =>
+        round.phase === 'awaiting-approval' && round.solution?.routes.some((route) => route.stops.length > 0),
+    )
+    .sort((a, b) => a.date.localeCompare(b.date))[0];
+  if (first) {
+    await rounds.approve(gardenId, first.date, demoStaff);
+    say(
+      `demo data: ${gardenId}: the round of ${first.date} sent to the drivers, ${planned.length - 1} more to approve`,
+    );
   }
 }
 
