@@ -123,9 +123,10 @@ export const useDriverStore = defineStore('driver', () => {
       return;
     }
     const outcome = await queue.flush();
+    // The route (with the marks received) first: a stop goes from waiting to sent, never unmarked between.
+    if (outcome.sent > 0) await load(date);
     queued.value[date] = await queue.marks();
     offline.value[date] = outcome.stopped !== undefined;
-    if (outcome.sent > 0) await load(date);
   }
 
   /** A mark made on the phone: kept on it at once, then sent if the network allows. */
