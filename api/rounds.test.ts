@@ -215,6 +215,14 @@ describe('delivery rounds', () => {
       vehicleId: 'v-trafic',
     });
     expect(hostile.statusCode).toBe(400);
+
+    // « Recalculer » on a running round: a new plan at once, the pins kept.
+    const before = (await api.call(staff, 'GET', url(`/rounds/${date}`))).json<RoundView>();
+    const again = await api.call(staff, 'POST', url(`/rounds/${date}/plan`));
+    expect(again.json()).toEqual({ started: false });
+    const after = (await api.call(staff, 'GET', url(`/rounds/${date}`))).json<RoundView>();
+    expect(after.revision).toBe(before.revision + 1);
+    expect(after.pins).toEqual(before.pins);
   });
 
   it('shows drivers nothing before approval, then only their own route', async () => {

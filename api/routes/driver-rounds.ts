@@ -49,7 +49,8 @@ export const driverRoundRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The caller's vehicle in the garden's fleet (by their login), or a 404 that says why. */
   async function vehicleOf(gardenId: string, username: string): Promise<Vehicle | undefined> {
     const fleet = await store.fleet.get(gardenId);
-    return fleet.vehicles.find((vehicle) => vehicle.driverUsername === username);
+    // Keycloak keeps logins in lower case; an admin may have typed capitals.
+    return fleet.vehicles.find((vehicle) => vehicle.driverUsername?.toLowerCase() === username.toLowerCase());
   }
 
   async function routeOf(gardenId: string, date: string, username: string) {

@@ -169,13 +169,15 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       const started = await rounds.start(gardenId, date, garden?.timeZone);
       if (!started) {
-        if (!(await rounds.running(gardenId, date))) {
+        // Running: staff asked for a new plan now, with the stops pinned as they are.
+        const status = await rounds.status(gardenId, date);
+        if (!status || status.phase === 'done' || !(await rounds.running(gardenId, date))) {
           throw new CocagneError('conflict', {
             fr: 'La tournée de ce jour est terminée.',
             en: "This day's round is over.",
           });
         }
-        await rounds.basketsChanged(gardenId, date);
+        await rounds.changePins(gardenId, date, actorOf(callerOf(request)), status.pins);
       }
       return reply.code(202).send({ started });
     },
