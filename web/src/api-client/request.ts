@@ -1,5 +1,11 @@
 import type { InputIssue } from '../../../domain/validation.ts';
-import { endLocalSession, freshToken, SessionLostError, tokenInHand } from '../auth/keycloak.ts';
+import {
+  endLocalSession,
+  freshToken,
+  IdentityUnreachableError,
+  SessionLostError,
+  tokenInHand,
+} from '../auth/keycloak.ts';
 import { currentLocale, translate } from '../i18n/index.ts';
 import { useToastStore } from '../stores/toasts.ts';
 
@@ -149,6 +155,11 @@ export async function send<T>(
       const token = await freshToken();
       if (token) headers.Authorization = `Bearer ${token}`;
     } catch (error) {
+      if (error instanceof IdentityUnreachableError) {
+        const unreachable = new ApiError(0, 'network', translate('errors.network'));
+        tell(unreachable, options);
+        throw unreachable;
+      }
       if (!(error instanceof SessionLostError)) throw error;
       const lost = new ApiError(401, 'session_lost', translate('errors.sessionExpired'));
       tell(lost, {});

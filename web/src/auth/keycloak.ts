@@ -64,13 +64,17 @@ export async function startKeycloak(settings: OidcSettings): Promise<boolean> {
 
 /**
  * A token valid for at least 30 more seconds, or undefined when nobody is signed in.
- * A failed refresh ends the session: listeners send the person back to the sign-in page.
+ * A refresh Keycloak refuses ends the session: listeners send the person back to the sign-in
+ * page. A refresh that cannot reach Keycloak (no network on a driver's round) keeps the
+ * session: the call fails as offline, and is tried again once the network is back.
  */
 export async function freshToken(): Promise<string | undefined> {
   if (!keycloak?.authenticated) return undefined;
   try {
     await keycloak.updateToken(30);
   } catch {
+    // keycloak-js forgets the refresh token only when Keycloak refused it (HTTP 400).
+    if (keycloak.refreshToken) throw new IdentityUnreachableError();
     endLocalSession();
     throw new SessionLostError();
   }
@@ -127,6 +131,14 @@ export async function refreshNow(): Promise<void> {
 export async function signOut(): Promise<void> {
   rememberSignedIn(false);
   await keycloak?.logout({ redirectUri: location.origin });
+}
+
+/** Keycloak could not be reached to refresh the session: the network, not the session, failed. */
+export class IdentityUnreachableError extends Error {
+  constructor() {
+    super('The identity provider could not be reached to refresh the session.');
+    this.name = 'IdentityUnreachableError';
+  }
 }
 
 export class SessionLostError extends Error {
