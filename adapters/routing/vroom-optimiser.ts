@@ -27,8 +27,25 @@ export interface VroomOptimiserOptions {
   matrix?: MatrixProvider;
   /** How long VROOM may take to answer before the call fails (default 30 s). */
   timeoutMs?: number;
-  /** VROOM's exploration level, 0 (quick) to 5 (thorough, the default). */
-  explorationLevel?: number;
+  /** How hard VROOM looks, fixed or by the number of stops to route (default `effortFor`). */
+  effort?: VroomEffort | ((stops: number) => VroomEffort);
+}
+
+/**
+ * How hard VROOM looks: an exploration level, 0 (quick) to 5 (thorough), or a number of searches
+ * from different starting solutions and how deep each goes (0-5; level x is 4 (x + 1) searches
+ * of depth x). Its time grows steeply with the length of the routes.
+ */
+export type VroomEffort = { explorationLevel: number } | { searches: number; depth: number };
+
+/**
+ * Thorough for a usual round, quicker as the routes grow long, so that a large day is planned
+ * in seconds rather than minutes (see bench/README.md: 300 stops on 6 vehicles).
+ */
+export function effortFor(stops: number): VroomEffort {
+  if (stops <= 60) return { explorationLevel: 5 };
+  if (stops <= 150) return { explorationLevel: 2 };
+  return { searches: 2, depth: 1 };
 }
 
 /** VROOM's JSON problem (https://github.com/VROOM-Project/vroom/blob/master/docs/API.md). */
@@ -84,14 +101,21 @@ const straightLines: MatrixProvider = (places) => straightLineMatrix(places);
  * re-timed. A VROOM that is down or refuses throws: retrying is the caller's business.
  */
 export function createVroomOptimiser(options: VroomOptimiserOptions): RouteOptimiser {
-  const solveUrl = `${options.url.replace(/\/+$/, '')}/solve?exploration_level=${options.explorationLevel ?? 5}`;
+  const base = `${options.url.replace(/\/+$/, '')}/solve`;
+  const effortOf = (stops: number): VroomEffort =>
+    typeof options.effort === 'function' ? options.effort(stops) : (options.effort ?? effortFor(stops));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const matrixOf = options.matrix ?? straightLines;
 
   async function solve(problem: VroomProblem): Promise<VroomSolution> {
+    const effort = effortOf(problem.jobs.length);
+    const query =
+      'explorationLevel' in effort
+        ? `exploration_level=${effort.explorationLevel}`
+        : `searches=${effort.searches}&depth=${effort.depth}`;
     let response: Response;
     try {
-      response = await fetch(solveUrl, {
+      response = await fetch(`${base}?${query}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(problem),

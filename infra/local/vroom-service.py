@@ -2,9 +2,11 @@
 
 POST /solve takes a problem in VROOM's JSON input format (vehicles, jobs, shipments and
 `matrices`: there is no road network here, the caller sends its own matrix) and answers VROOM's
-JSON solution. Query parameters: `exploration_level` (0-5, default 5), `threads` (default: up to
-4 cores), `timeout` (seconds, optional: the best solution found by then). GET /health answers
-who we are. Bad input is a 400 with `{"code": 2, "error": "..."}`, as VROOM's own servers answer.
+JSON solution. Query parameters: `exploration_level` (0-5, default 5), or instead `searches`
+(how many searches from different starting solutions) and `depth` (0-5, how hard each one
+looks, 0 by default): VROOM's level x is 4 (x + 1) searches of depth x, which grows steeply with
+long routes; `threads` (default: up to 4 cores); `timeout` (seconds, optional: the best solution
+found by then). GET /health answers who we are. Bad input is a 400 with `{"code": 2, "error": "..."}`, as VROOM's own servers answer.
 
 Run: python vroom-service.py --port 5056 (the stack runs it from .tools/venv, see services.ts).
 """
@@ -24,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import vroom
 from vroom import _vroom
+from vroom.solution.solution import Solution
 
 SERVICE = "cocagne-vroom"
 MAX_BODY_BYTES = 32 * 1024 * 1024
@@ -78,15 +81,22 @@ def solve(body: bytes, query: dict[str, list[str]]) -> dict:
     exploration_level = integer_parameter(query, "exploration_level", 5, 0, 5)
     threads = integer_parameter(query, "threads", DEFAULT_THREADS, 1, 64)
     timeout = integer_parameter(query, "timeout", None, 1, 3600)
+    searches = integer_parameter(query, "searches", None, 1, 64)
+    depth = integer_parameter(query, "depth", None, 0, 5)
     problem = read_problem(body)
     with_distances = any("distances" in matrix for matrix in problem["matrices"].values())
     problem_input = vroom.Input()
     problem_input._from_json(json.dumps(problem), False)
-    solution = problem_input.solve(
-        exploration_level=exploration_level,
-        nb_threads=threads,
-        timeout=timedelta(seconds=timeout) if timeout else None,
-    )
+    time_limit = timedelta(seconds=timeout) if timeout else None
+    if searches is None and depth is None:
+        solution = problem_input.solve(exploration_level=exploration_level, nb_threads=threads, timeout=time_limit)
+    else:
+        # Input.solve takes only a level: the binding's other overload takes searches and depth.
+        solution = Solution(
+            problem_input._solve(
+                nb_searches=searches or 4, depth=depth or 0, nb_threads=threads, timeout=time_limit
+            )
+        )
     # Input._from_json does not tell the solution that distances were given: ask for them.
     solution._distances = with_distances
     with solution_json_lock:
