@@ -6,7 +6,7 @@ import { stubApi } from '../testing/api-stub.ts';
 import { request } from './request.ts';
 
 vi.mock('../auth/keycloak.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../auth/keycloak.ts')>();
+  const real = await importOriginal<typeof keycloak>();
   return {
     ...real,
     freshToken: vi.fn(() => Promise.reject(new real.IdentityUnreachableError())),
