@@ -62,7 +62,10 @@ export function createActivities(deps: ActivityDeps) {
     fleet.optimiser === 'circuit' && circuitKey
       ? withFallback(
           createCircuitOptimiser({
-            client: createCircuitClient({ apiKey: circuitKey, ...(deps.circuitBaseUrl ? { baseUrl: deps.circuitBaseUrl } : {}) }),
+            client: createCircuitClient({
+              apiKey: circuitKey,
+              ...(deps.circuitBaseUrl ? { baseUrl: deps.circuitBaseUrl } : {}),
+            }),
             poll: { timeoutMs: 8 * 60_000 },
           }),
           deps.vroom,
@@ -83,6 +86,13 @@ export function createActivities(deps: ActivityDeps) {
       texter,
       notifyMember: (input) => notifications.notifyMember(input),
       optimiserFor,
+      distributeInCircuit: (circuitKey, gardenId, date) =>
+        createCircuitOptimiser({
+          client: createCircuitClient({
+            apiKey: circuitKey,
+            ...(deps.circuitBaseUrl ? { baseUrl: deps.circuitBaseUrl } : {}),
+          }),
+        }).distribute(gardenId, date),
       publicUrl: deps.publicUrl,
     }),
     ...createAccountActivities(deps.keycloak),

@@ -21,6 +21,8 @@ export interface RoundActivityDeps {
   notifyMember: (input: NotifyMemberInput) => Promise<NotifyMemberResult>;
   /** The optimiser a garden's fleet asks for: the built-in one, or Circuit with the garden's key. */
   optimiserFor: (fleet: Fleet, circuitKey: string | undefined) => RouteOptimiser;
+  /** Sends a Circuit plan to the drivers' Circuit app (`:distribute`), with the garden's key. */
+  distributeInCircuit?: (circuitKey: string, gardenId: string, date: string) => Promise<void>;
   publicUrl: string;
   now?: () => Date;
 }
@@ -209,6 +211,11 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         store.fleet.get(gardenId),
         store.gardens.get(gardenId),
       ]);
+      // Routes Circuit made also go to the drivers' Circuit app (nothing happens if already sent).
+      if (round.solution?.optimiser === 'circuit' && deps.distributeInCircuit) {
+        const key = await store.fleet.circuitKey(gardenId);
+        if (key) await deps.distributeInCircuit(key, gardenId, date);
+      }
       let told = 0;
       const first = !round.distributedAt;
       for (const route of round.solution?.routes ?? []) {

@@ -319,6 +319,47 @@ describe('a delivery round', () => {
     }
   });
 
+  it('plans with Circuit when the garden chose it, and sends the approved plan to Circuit’s drivers too', async () => {
+    const { env, store } = garden;
+    const { gardenId, depotId } = await createTestGarden(store, 'round-circuit-ok');
+    const { date } = await roundGarden(env, store, gardenId, depotId);
+    const circuit = await startCircuitFake();
+    try {
+      const fleet = await store.fleet.get(gardenId);
+      await store.fleet.put(
+        gardenId,
+        { ...fleetInput, optimiser: 'circuit' },
+        fleet.version,
+        new Date().toISOString(),
+      );
+      await store.fleet.setCircuitKey(gardenId, circuit.apiKey, new Date().toISOString());
+      await withTestWorker(
+        env,
+        testActivities(store, { CIRCUIT_API_URL: circuit.baseUrl }),
+        async (taskQueue) => {
+          const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
+            taskQueue,
+            workflowId: roundProcessId(gardenId, date),
+            args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
+          });
+          await expect
+            .poll(async () => (await handle.query(roundStatusQuery)).revision, { timeout: 20_000 })
+            .toBe(1);
+          const round = (await store.rounds.get(gardenId, date)) as Round;
+          expect(round.solution?.optimiser).toBe('circuit');
+          expect(round.solution?.fallbackReason).toBeUndefined();
+          routedOnce(round);
+          expect(circuit.plans().some((plan) => plan.distributed)).toBe(false);
+          await handle.executeUpdate(approveRoundUpdate, { args: [{ actor: staff }] });
+          expect(circuit.plans().map((plan) => plan.distributed)).toEqual([true]);
+          await handle.terminate('test over');
+        },
+      );
+    } finally {
+      await circuit.close();
+    }
+  });
+
   it('starts when the week plans its baskets, and plans again when the week hears of a change', async () => {
     const { env, store } = garden;
     const { gardenId, depotId } = await createTestGarden(store, 'round-week');
