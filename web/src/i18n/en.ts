@@ -1256,6 +1256,9 @@ export const en: Messages = {
     circuitKeyStored: 'Key stored (…{hint}).',
     circuitKeyNone: 'No key stored.',
     circuitKeyMissing: 'Type the Circuit API key.',
+    circuitWebhookSecret: 'Circuit webhook secret (optional)',
+    circuitWebhookSecretHint:
+      'So that deliveries marked in the Circuit app reach this page: in Circuit, add the webhook {address} and copy its secret here.',
     saveCircuitKey: 'Save the key',
     removeCircuitKey: 'Remove the key',
     circuitKeySaved: 'Circuit key saved.',

@@ -1285,6 +1285,9 @@ export const fr = {
     circuitKeyStored: 'Clé enregistrée (…{hint}).',
     circuitKeyNone: 'Aucune clé enregistrée.',
     circuitKeyMissing: 'Saisissez la clé d’API Circuit.',
+    circuitWebhookSecret: 'Secret des webhooks Circuit (facultatif)',
+    circuitWebhookSecretHint:
+      'Pour que les livraisons marquées dans l’application Circuit arrivent ici : dans Circuit, déclarez le webhook {address} et recopiez son secret.',
     saveCircuitKey: 'Enregistrer la clé',
     removeCircuitKey: 'Retirer la clé',
     circuitKeySaved: 'Clé Circuit enregistrée.',

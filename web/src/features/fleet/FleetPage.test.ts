@@ -221,6 +221,23 @@ describe('the vehicles and drivers page', () => {
     expect(document.body.innerHTML).not.toContain(secret);
   });
 
+  it('sends the webhook secret with the key when typed, and names the address Circuit must call', async () => {
+    const { wrapper, api } = await mountPage();
+    const field = wrapper.get('[data-testid="circuit-key"]');
+    expect(field.text()).toContain('/api/circuit/webhook/val-du-doubs');
+    await wrapper.get('[data-testid="circuit-key-input"]').setValue('ck_live_7f3a9c2e51d84b06xyz9');
+    await wrapper.get('[data-testid="circuit-webhook-secret-input"]').setValue(' whsec-0123456789abcdef ');
+    await wrapper.get('[data-testid="save-circuit-key"]').trigger('click');
+    await flushPromises();
+    expect(puts(api.calls)[0]?.body).toEqual({
+      key: 'ck_live_7f3a9c2e51d84b06xyz9',
+      webhookSecret: 'whsec-0123456789abcdef',
+    });
+    expect(wrapper.get<HTMLInputElement>('[data-testid="circuit-webhook-secret-input"]').element.value).toBe(
+      '',
+    );
+  });
+
   it('removes a vehicle from the fleet', async () => {
     const { wrapper, api } = await mountPage();
     await wrapper.get('[data-testid="remove-vehicle"]').trigger('click');

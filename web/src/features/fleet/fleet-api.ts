@@ -13,8 +13,11 @@ export const saveFleet = (gardenId: string, input: FleetInput, version: number) 
   request<Fleet>('PUT', fleet(gardenId), { body: { ...input, version }, toast: false });
 
 /** Stores the Circuit API key; the answer shows only its last four characters. */
-export const saveCircuitKey = (gardenId: string, key: string) =>
-  request<Fleet>('PUT', `${fleet(gardenId)}/circuit-key`, { body: { key }, toast: false });
+export const saveCircuitKey = (gardenId: string, key: string, webhookSecret?: string) =>
+  request<Fleet>('PUT', `${fleet(gardenId)}/circuit-key`, {
+    body: { key, ...(webhookSecret ? { webhookSecret } : {}) },
+    toast: false,
+  });
 
 export const removeCircuitKey = (gardenId: string) =>
   request<Fleet>('DELETE', `${fleet(gardenId)}/circuit-key`, { toast: false });

@@ -52,8 +52,8 @@ export const useFleetStore = defineStore('fleet', () => {
   }
 
   /** Stores the Circuit key (never kept here: only the hint the answer carries). Throws the ApiError. */
-  async function saveCircuitKey(key: string): Promise<Fleet> {
-    fleet.value = await api.saveCircuitKey(requireGardenId(), key);
+  async function saveCircuitKey(key: string, webhookSecret?: string): Promise<Fleet> {
+    fleet.value = await api.saveCircuitKey(requireGardenId(), key, webhookSecret);
     return fleet.value;
   }
 
