@@ -164,13 +164,6 @@ export const routes: RouteRecordRaw[] = [
         meta: { area: 'staff' },
       },
       {
-        // The rounds' vehicles and drivers (garden admins set them; staff read them).
-        path: 'tournees/vehicules',
-        name: 'fleet',
-        component: () => import('../features/fleet/FleetPage.vue'),
-        meta: { area: 'staff' },
-      },
-      {
         path: 'jardin',
         name: 'garden-contact',
         component: () => import('../features/garden-contact/GardenContactPage.vue'),
