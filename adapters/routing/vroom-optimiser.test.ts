@@ -6,7 +6,7 @@ import { clockSeconds, type Vehicle } from '../../domain/rounds/fleet.ts';
 import type { RoundProblem, RoundSolution, StopPin } from '../../domain/rounds/plan.ts';
 import type { RoundStop, TimeWindow } from '../../domain/rounds/stops.ts';
 import { basketsAt } from '../../domain/rounds/timing.ts';
-import { createVroomOptimiser } from './vroom-optimiser.ts';
+import { createVroomOptimiser, effortFor } from './vroom-optimiser.ts';
 
 /**
  * The VROOM adapter against the stack's VROOM service (infra/local/vroom-service.py): what it
@@ -141,6 +141,18 @@ describe('the VROOM optimiser', () => {
     expect(solution.routes.length).toBeGreaterThanOrEqual(3);
     expect(solution.routes.flatMap((route) => route.stops).filter((stop) => stop.late)).toEqual([]);
     expectFeasible(problem, solution);
+  });
+
+  it('asks for less effort on long days, and takes the effort it is given', async () => {
+    expect(effortFor(40)).toEqual({ explorationLevel: 5 });
+    expect(effortFor(300)).toEqual({ searches: 2, depth: 1 });
+    const stops = Array.from({ length: 10 }, (_, index) => home(`e${index}`, around(index, 10), 1));
+    const problem = problemOf([vehicle('v1', 10)], stops);
+    for (const effort of [{ searches: 1, depth: 0 }, { explorationLevel: 0 }]) {
+      const solution = await createVroomOptimiser({ url: vroomUrl(), effort }).optimise(problem);
+      expect(routedIds(solution).toSorted()).toEqual(stops.map((stop) => stop.id).toSorted());
+      expectFeasible(problem, solution);
+    }
   });
 
   it('keeps pinned stops on their vehicle, first or last as pinned', async () => {
