@@ -718,6 +718,8 @@ export const en: Messages = {
     replanning: 'Planning again: the routes below will be replaced in a moment.',
     fallback: 'Planned with the built-in optimiser: {reason}',
     progress: 'Delivered {delivered} of {total}',
+    dayReport:
+      'Delivered {delivered} of {total}, {missed} not delivered | Delivered {delivered} of {total}, {missed} not delivered',
     progressNotDelivered: '{count} not delivered | {count} not delivered',
     approvedBy: 'Approved by {name} on {at}.',
     deadline: 'To approve before {deadline}.',

@@ -734,6 +734,8 @@ export const fr = {
     replanning: 'Nouveau calcul en cours : les tournées ci-dessous seront remplacées dans un instant.',
     fallback: 'Calculées avec l’optimiseur intégré : {reason}',
     progress: 'Livrés {delivered} sur {total}',
+    dayReport:
+      'Livrés {delivered} sur {total}, {missed} non livré | Livrés {delivered} sur {total}, {missed} non livrés',
     progressNotDelivered: '{count} non livré | {count} non livrés',
     approvedBy: 'Validées par {name} le {at}.',
     deadline: 'À valider avant le {deadline}.',

@@ -231,6 +231,16 @@ describe('a day’s rounds for staff', () => {
             deadline: '2026-12-07T17:00:00.000Z',
             approved: true,
           },
+          {
+            date: '2026-12-11',
+            phase: 'done',
+            stops: 4,
+            unrouted: 0,
+            vehicles: 1,
+            progress: { delivered: 2, notDelivered: 2, total: 4 },
+            deadline: '2026-12-10T17:00:00.000Z',
+            approved: true,
+          },
         ],
         days: ['2026-12-10', date],
       },
@@ -242,7 +252,9 @@ describe('a day’s rounds for staff', () => {
     });
     await flushPromises();
     const days = wrapper.findAll('[data-testid="week-round"]');
-    expect(days.map((day) => day.attributes('data-date'))).toEqual([date, '2026-12-10']);
+    expect(days.map((day) => day.attributes('data-date'))).toEqual([date, '2026-12-10', '2026-12-11']);
+    // The day over, its baskets not delivered are said.
+    expect(days[2]!.text()).toContain('Livrés 2 sur 4, 2 non livrés');
     expect(days[0]!.text().replace(/\s+/g, ' ')).toContain(
       'Livrés 1 sur 2 · 2 véhicules · 3 arrêts · ⚠ 1 arrêt hors tournée',
     );
