@@ -5,12 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, gardenDay, nextWeekday, type IsoDate } from '../domain/calendar.ts';
-import type { PlannedBasket } from '../domain/delivery-week.ts';
 import { isoWeek } from '../domain/iso-weeks.ts';
 import { checkRoundSolution } from '../domain/rounds/feasibility.ts';
-import type { FleetInput } from '../domain/rounds/fleet.ts';
 import type { DriverRoundSummary, DriverRouteView, RoundSummary, RoundView } from '../domain/rounds/views.ts';
-import { addTestDepot } from '../tests/support/environment.ts';
+import {
+  addHomeDeliveryDepot,
+  addHouseholds,
+  basketsAt,
+  planTestBaskets,
+  saveTestFleet,
+  testFleet,
+  testVehicle,
+} from '../tests/support/rounds.ts';
 import { signCircuitWebhook } from '../adapters/routing/circuit-webhooks.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { ensureTestSender } from '../tests/support/moto.ts';
@@ -39,80 +45,34 @@ describe('delivery rounds', () => {
     await ensureTestSender();
     const { store, gardenId, depotId } = api;
     date = nextWeekday(addDays(gardenDay(new Date()), 7), 2);
-    const fleet: FleetInput = {
-      vehicles: [
-        {
+    await saveTestFleet(
+      store,
+      gardenId,
+      testFleet([
+        testVehicle({
           id: 'v-kangoo',
           name: 'Kangoo',
-          driverName: 'Karim Haddad',
           driverPhone: '+33612345678',
           driverUsername: api.accounts.driver.username,
-          capacity: 30,
-          start: { lat: 47.2609, lng: 6.0455 },
-          workStart: '13:00',
-          workEnd: '20:00',
-        },
-        {
-          id: 'v-trafic',
-          name: 'Trafic',
-          driverName: 'Léa Martin',
-          capacity: 30,
-          start: { lat: 47.2609, lng: 6.0455 },
-          workStart: '13:00',
-          workEnd: '20:00',
-        },
-      ],
-      serviceMinutes: { depot: 10, home: 3 },
-      optimiser: 'local',
-      reoptimiseAfterApproval: true,
-      tellMembersTheirWindow: true,
-    };
-    await store.fleet.put(gardenId, fleet, 0, new Date().toISOString());
-    await addTestDepot(store, gardenId, {
-      id: 'd-domicile',
-      name: 'Livraison à domicile',
-      address: { street: '1 rue de la Gare', postalCode: '25000', city: 'Besançon' },
-      location: { lat: 47.2466, lng: 6.0223 },
-      homeDelivery: true,
-      pickupWindow: { start: '17:00', end: '19:30' },
-    });
-    const baskets: PlannedBasket[] = [];
-    for (const [index, location] of homes.entries()) {
-      const memberId = `m-home-${index}`;
-      await store.members.create(
-        gardenId,
-        memberId,
-        { firstName: `Foyer ${index}`, lastName: '<script>alert(1)</script>', phone: '+33611223344' },
-        new Date().toISOString(),
-      );
-      await store.members.setLocation(gardenId, memberId, location, new Date().toISOString());
-      baskets.push({
-        week: isoWeek(date),
-        subscriptionId: `${memberId}.start`,
-        memberId,
-        date,
-        depotId: 'd-domicile',
-        basketSize: 'small',
-        baskets: 1,
-        state: 'planned',
-      });
-    }
-    baskets.push({
-      week: isoWeek(date),
-      subscriptionId: 'm-depot.start',
-      memberId: 'm-depot',
-      date,
-      depotId,
-      basketSize: 'large',
-      baskets: 6,
-      state: 'planned',
-    });
-    await store.weeks.replaceBaskets(
-      gardenId,
-      isoWeek(date),
-      baskets.map((basket) => basket.subscriptionId),
-      baskets,
+        }),
+        testVehicle({ id: 'v-trafic', name: 'Trafic', driverName: 'Léa Martin' }),
+      ]),
     );
+    await addHomeDeliveryDepot(store, gardenId);
+    const households = homes.map((location, index) => ({
+      id: `m-home-${index}`,
+      location,
+      member: { firstName: `Foyer ${index}`, lastName: '<script>alert(1)</script>' },
+    }));
+    await addHouseholds(store, gardenId, households);
+    await planTestBaskets(store, gardenId, [
+      ...basketsAt(
+        date,
+        'd-domicile',
+        households.map((household) => household.id),
+      ),
+      ...basketsAt(date, depotId, ['m-depot'], 'large', 6),
+    ]);
   });
   afterAll(async () => {
     await api?.client.workflow

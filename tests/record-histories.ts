@@ -12,6 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import { createTestGarden, testActivities, testStore } from './support/environment.ts';
 import { uniqueEmail } from './support/moto.ts';
+import { saveTestFleet, testFleet, testVehicle } from './support/rounds.ts';
 import { timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
 import {
   gardenSettingsBroadcastId,
@@ -216,28 +217,10 @@ await worker.runUntil(async () => {
   if (existsSync(weekRounds)) {
     console.log(`kept ${weekRounds.pathname} (already recorded)`);
   } else {
-    const fleet = await store.fleet.get(gardenId);
-    await store.fleet.put(
+    await saveTestFleet(
+      store,
       gardenId,
-      {
-        vehicles: [
-          {
-            id: 'v-kangoo',
-            name: 'Kangoo',
-            driverName: 'Karim Haddad',
-            capacity: 40,
-            start: { lat: 47.2609, lng: 6.0455 },
-            workStart: '14:00',
-            workEnd: '20:00',
-          },
-        ],
-        serviceMinutes: { depot: 10, home: 3 },
-        optimiser: 'local',
-        reoptimiseAfterApproval: true,
-        tellMembersTheirWindow: true,
-      },
-      fleet.version,
-      new Date().toISOString(),
+      testFleet([testVehicle({ id: 'v-kangoo', name: 'Kangoo', capacity: 40, workStart: '14:00' })]),
     );
     const memberId = `m-${randomUUID().slice(0, 6)}`;
     await store.members.create(

@@ -1,11 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import type { PlannedBasket } from '../../domain/delivery-week.ts';
-import { isoWeek } from '../../domain/iso-weeks.ts';
 import type { Round } from '../../domain/rounds/round.ts';
 import type { TestApi } from '../support/api.ts';
 import { baseUrl, comingWeekday, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
-import { addTestDepot } from '../support/environment.ts';
+import {
+  addHomeDeliveryDepot,
+  addHouseholds,
+  basketsAt,
+  planTestBaskets,
+  saveTestFleet,
+  testFleet,
+  testVehicle,
+} from '../support/rounds.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 
 // The round's day is read once from today: start clear of the garden's midnight.
@@ -41,69 +47,46 @@ describe('a day’s round: staff approve it, the driver marks a stop offline, st
   beforeAll(async () => {
     ({ api, browser } = await startBrowserTest('driver-offline'));
     const { gardenId, store } = api;
-    const now = () => new Date().toISOString();
-    await addTestDepot(store, gardenId, {
-      id: 'd-domicile',
-      name: 'Livraison à domicile',
-      address: { street: '1 rue de la Gare', postalCode: '25000', city: 'Besançon' },
-      location: { lat: 47.2466, lng: 6.0223 },
-      homeDelivery: true,
-      pickupWindow: { start: '17:00', end: '19:30' },
-    });
-    for (const home of homes) {
-      await store.members.create(
-        gardenId,
-        home.id,
-        {
+    await addHomeDeliveryDepot(store, gardenId);
+    await addHouseholds(
+      store,
+      gardenId,
+      homes.map((home) => ({
+        id: home.id,
+        location: home.location,
+        member: {
           firstName: home.firstName,
           lastName: home.lastName,
-          phone: '+33611223344',
           accessNotes: 'Code 4521, derrière la grange',
         },
-        now(),
-      );
-      await store.members.setLocation(gardenId, home.id, home.location, now());
-    }
-    const week = isoWeek(date);
-    const baskets: PlannedBasket[] = homes.map((home) => ({
-      week,
-      subscriptionId: `${home.id}.start`,
-      memberId: home.id,
-      date,
-      depotId: 'd-domicile',
-      basketSize: 'medium',
-      baskets: 1,
-      state: 'planned',
-    }));
-    await store.weeks.replaceBaskets(
-      gardenId,
-      week,
-      baskets.map((basket) => basket.subscriptionId),
-      baskets,
+      })),
     );
-    const fleet = await store.fleet.get(gardenId);
-    await store.fleet.put(
+    await planTestBaskets(
+      store,
       gardenId,
-      {
-        vehicles: [
-          {
+      basketsAt(
+        date,
+        'd-domicile',
+        homes.map((home) => home.id),
+        'medium',
+      ),
+    );
+    await saveTestFleet(
+      store,
+      gardenId,
+      testFleet(
+        [
+          testVehicle({
             id: 'van-1',
             name: 'Kangoo',
             driverName: 'Paul Roux',
             driverUsername: api.accounts.driver.username.toLowerCase(),
-            capacity: 30,
             start: { lat: 47.2466, lng: 6.0223 },
             workStart: '08:00',
-            workEnd: '20:00',
-          },
+          }),
         ],
-        serviceMinutes: { depot: 10, home: 3 },
-        optimiser: 'local',
-        reoptimiseAfterApproval: true,
-        tellMembersTheirWindow: false,
-      },
-      fleet.version,
-      now(),
+        { tellMembersTheirWindow: false },
+      ),
     );
 
     const planned = await api.call(

@@ -1,14 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Store } from '../../adapters/store/index.ts';
-import { addDays, gardenDay, nextWeekday, type IsoDate } from '../../domain/calendar.ts';
+import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import type { PlannedBasket } from '../../domain/delivery-week.ts';
+import { checkRoundSolution } from '../../domain/rounds/feasibility.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
 import { roundDeadline, roundEvening } from '../../domain/rounds/collect.ts';
-import type { FleetInput } from '../../domain/rounds/fleet.ts';
-import { basketsAt } from '../../domain/rounds/timing.ts';
 import type { Round } from '../../domain/rounds/round.ts';
-import { addTestDepot, createTestGarden, testActivities } from '../../tests/support/environment.ts';
+import { createTestGarden, testActivities } from '../../tests/support/environment.ts';
+import {
+  addHomeDeliveryDepot,
+  addHouseholds,
+  basketsAt,
+  planTestBaskets,
+  saveTestFleet,
+  testFleet,
+  testVehicle,
+} from '../../tests/support/rounds.ts';
 import { sleepUntil, withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import { startCircuitFake } from '../../tests/fakes/circuit-api.ts';
 import { waitingOnKey } from '../search-attributes.ts';
@@ -34,117 +42,60 @@ const homes = [
   { lat: 47.2207, lng: 6.0397 },
 ];
 
-const fleetInput: FleetInput = {
-  vehicles: [
-    {
-      id: 'v-kangoo',
-      name: 'Kangoo',
-      driverName: 'Karim Haddad',
-      driverPhone: '+33612345678',
-      driverUsername: 'chauffeur-test',
-      capacity: 30,
-      start: { lat: 47.2609, lng: 6.0455 },
-      workStart: '13:00',
-      workEnd: '20:00',
-    },
-    {
-      id: 'v-trafic',
-      name: 'Trafic',
-      driverName: 'Léa Martin',
-      capacity: 30,
-      start: { lat: 47.2609, lng: 6.0455 },
-      workStart: '13:00',
-      workEnd: '20:00',
-    },
-  ],
-  serviceMinutes: { depot: 10, home: 3 },
-  optimiser: 'local',
-  reoptimiseAfterApproval: true,
-  tellMembersTheirWindow: true,
-};
+const fleetInput = testFleet([
+  testVehicle({
+    id: 'v-kangoo',
+    name: 'Kangoo',
+    driverPhone: '+33612345678',
+    driverUsername: 'chauffeur-test',
+  }),
+  testVehicle({ id: 'v-trafic', name: 'Trafic', driverName: 'Léa Martin' }),
+]);
 
-/** Baskets of a day: `depot` count at the town depot, one per home-delivery household. */
-function basketsOf(
-  date: IsoDate,
-  depotId: string,
-  depotBaskets: number,
-  households: number,
-): PlannedBasket[] {
-  const week = isoWeek(date);
-  const atDepot = Array.from({ length: depotBaskets }, (_, index) => ({
-    week,
-    subscriptionId: `m-depot-${index}.start`,
-    memberId: `m-depot-${index}`,
-    date,
-    depotId,
-    basketSize: 'medium' as const,
-    baskets: 1,
-    state: 'planned' as const,
-  }));
-  const atHome = Array.from({ length: households }, (_, index) => ({
-    week,
-    subscriptionId: `m-home-${index}.start`,
-    memberId: `m-home-${index}`,
-    date,
-    depotId: 'd-domicile',
-    basketSize: 'small' as const,
-    baskets: 1,
-    state: 'planned' as const,
-  }));
-  return [...atDepot, ...atHome];
-}
-
+/** Every stop routed once or said unrouted, no van over capacity, no stop late unflagged. */
 function routedOnce(round: Round): void {
-  const routed = round.solution?.routes.flatMap((route) => route.stops.map((stop) => stop.stopId)) ?? [];
-  const unrouted = round.solution?.unrouted.map((entry) => entry.stopId) ?? [];
-  expect(new Set(routed).size).toBe(routed.length);
-  expect([...routed, ...unrouted].sort()).toEqual(round.stops.map((stop) => stop.id).sort());
-  for (const route of round.solution?.routes ?? []) {
-    const load = route.stops.reduce((sum, planned) => {
-      const stop = round.stops.find((candidate) => candidate.id === planned.stopId);
-      return sum + (stop ? basketsAt(stop) : 0);
-    }, 0);
-    expect(load).toBeLessThanOrEqual(30);
-  }
+  const vehicles = fleetInput.vehicles;
+  const problem = {
+    gardenId: round.gardenId,
+    date: round.date,
+    vehicles,
+    stops: round.stops,
+    pins: round.pins,
+  };
+  expect(checkRoundSolution(problem, round.solution!, vehicles)).toEqual([]);
 }
 
+/** A garden with a fleet, 12 baskets at its depot and four households delivered at home. */
 async function roundGarden(env: TestWorkflowEnvironment, store: Store, gardenId: string, depotId: string) {
   const today = gardenDay(new Date(await env.currentTimeMs()), 'Europe/Paris');
   // A Tuesday at least a week ahead, whatever today is.
   const date = nextWeekday(addDays(today, 7), 2);
-  await addTestDepot(store, gardenId, {
-    id: 'd-domicile',
-    name: 'Livraison à domicile',
-    address: { street: '1 rue de la Gare', postalCode: '25000', city: 'Besançon' },
-    location: { lat: 47.2466, lng: 6.0223 },
-    homeDelivery: true,
-    pickupWindow: { start: '17:00', end: '19:30' },
-  });
-  for (const [index, location] of homes.entries()) {
-    const memberId = `m-home-${index}`;
-    await store.members.create(
-      gardenId,
-      memberId,
-      {
+  await addHomeDeliveryDepot(store, gardenId);
+  await addHouseholds(
+    store,
+    gardenId,
+    homes.map((location, index) => ({
+      id: `m-home-${index}`,
+      location,
+      member: {
         firstName: `Foyer ${index}`,
         lastName: '<b>Dupont</b>',
-        phone: '+33611223344',
         email: `foyer-${index}@example.org`,
         contactPreferences: { email: true, sms: true },
       },
-      new Date().toISOString(),
-    );
-    await store.members.setLocation(gardenId, memberId, location, new Date().toISOString());
-  }
-  const baskets = basketsOf(date, depotId, 12, homes.length);
-  await store.weeks.replaceBaskets(
-    gardenId,
-    isoWeek(date),
-    baskets.map((basket) => basket.subscriptionId),
-    baskets,
+    })),
   );
-  const fleet = await store.fleet.get(gardenId);
-  await store.fleet.put(gardenId, fleetInput, fleet.version, new Date().toISOString());
+  const depotMembers = Array.from({ length: 12 }, (_, index) => `m-depot-${index}`);
+  const baskets = [
+    ...basketsAt(date, depotId, depotMembers, 'medium'),
+    ...basketsAt(
+      date,
+      'd-domicile',
+      homes.map((_, index) => `m-home-${index}`),
+    ),
+  ];
+  await planTestBaskets(store, gardenId, baskets);
+  await saveTestFleet(store, gardenId, fleetInput);
   return { date, baskets };
 }
 
@@ -281,13 +232,7 @@ describe('a delivery round', () => {
     const { date } = await roundGarden(env, store, gardenId, depotId);
     const circuit = await startCircuitFake();
     try {
-      const fleet = await store.fleet.get(gardenId);
-      await store.fleet.put(
-        gardenId,
-        { ...fleetInput, optimiser: 'circuit' },
-        fleet.version,
-        new Date().toISOString(),
-      );
+      await saveTestFleet(store, gardenId, { ...fleetInput, optimiser: 'circuit' });
       await store.fleet.setCircuitKey(gardenId, circuit.apiKey, new Date().toISOString());
       circuit.throttle(3);
       circuit.failNextOperation();
@@ -325,13 +270,7 @@ describe('a delivery round', () => {
     const { date } = await roundGarden(env, store, gardenId, depotId);
     const circuit = await startCircuitFake();
     try {
-      const fleet = await store.fleet.get(gardenId);
-      await store.fleet.put(
-        gardenId,
-        { ...fleetInput, optimiser: 'circuit' },
-        fleet.version,
-        new Date().toISOString(),
-      );
+      await saveTestFleet(store, gardenId, { ...fleetInput, optimiser: 'circuit' });
       await store.fleet.setCircuitKey(gardenId, circuit.apiKey, new Date().toISOString());
       await withTestWorker(
         env,
