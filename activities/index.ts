@@ -18,6 +18,8 @@ import type { RouteOptimiser } from '../domain/rounds/plan.ts';
 import { createCircuitClient } from '../adapters/routing/circuit-client.ts';
 import { createCircuitOptimiser } from '../adapters/routing/circuit-optimiser.ts';
 import { withFallback } from '../adapters/routing/fallback-optimiser.ts';
+import { keepRoutes } from '../domain/rounds/keep-routes.ts';
+import { log } from '@temporalio/activity';
 
 export interface ActivityDeps {
   store: Store;
@@ -57,6 +59,27 @@ export function createActivities(deps: ActivityDeps) {
     texter,
     publicUrl: deps.publicUrl,
   });
+  /**
+   * The built-in optimiser (VROOM); while it is out of reach, the stops shared out over the
+   * vehicles in the order they come, with the reason shown to staff, so that a garden is never
+   * left without routes (they plan again once it is back).
+   */
+  const builtIn: RouteOptimiser = {
+    async optimise(problem) {
+      try {
+        return await deps.vroom.optimise(problem);
+      } catch (error) {
+        log.warn('VROOM failed: routes in entry order', {
+          cause: error instanceof Error ? error.message : String(error),
+        });
+        return {
+          ...keepRoutes(problem, { routes: [], unrouted: [], optimiser: 'entry-order' }),
+          fallbackReason:
+            "L'optimiseur intégré ne répond pas : les arrêts sont répartis dans l'ordre, sans optimisation. Recalculez dès qu'il répond.",
+        };
+      }
+    },
+  };
   /** Circuit with the garden's key when the garden chose it (the built-in optimiser when it fails). */
   const optimiserFor = (fleet: Fleet, circuitKey: string | undefined): RouteOptimiser =>
     fleet.optimiser === 'circuit' && circuitKey
@@ -68,9 +91,9 @@ export function createActivities(deps: ActivityDeps) {
             }),
             poll: { timeoutMs: 8 * 60_000 },
           }),
-          deps.vroom,
+          builtIn,
         )
-      : deps.vroom;
+      : builtIn;
   return withTemporalFailures({
     ...createSubscriptionActivities({
       subscriptions: store.subscriptions,

@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { formatDay, gardenDay, gardenTimeZone } from '../domain/calendar.ts';
 import type { Act } from '../domain/actor.ts';
-import { isoWeek } from '../domain/iso-weeks.ts';
+import { isoWeek, weekDays } from '../domain/iso-weeks.ts';
 import { collectStops, roundDeadline } from '../domain/rounds/collect.ts';
 import { planChanges } from '../domain/rounds/changes.ts';
 import { keepRoutes } from '../domain/rounds/keep-routes.ts';
@@ -71,12 +71,19 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         store.fleet.get(input.gardenId),
         store.weeks.baskets(input.gardenId, input.week),
       ]);
-      if (fleet.vehicles.length === 0) return [];
       const today = gardenDay(now(), input.timeZone || gardenTimeZone);
-      const days = baskets
-        .filter((basket) => basket.state === 'planned' && basket.baskets > 0 && basket.date >= today)
-        .map((basket) => basket.date);
-      return [...new Set(days)].sort();
+      const days = weekDays(input.week);
+      // Rounds already planned this week hear of changes too, even once their day has no basket left.
+      const planned = (await store.rounds.between(input.gardenId, days[0] as string, days[6] as string))
+        .filter((round) => round.date >= today && round.phase !== 'done')
+        .map((round) => round.date);
+      const withBaskets =
+        fleet.vehicles.length === 0
+          ? []
+          : baskets
+              .filter((basket) => basket.state === 'planned' && basket.baskets > 0 && basket.date >= today)
+              .map((basket) => basket.date);
+      return [...new Set([...withBaskets, ...planned])].sort();
     },
 
     /**
@@ -175,6 +182,7 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         deadline: roundDeadline(date, input.timeZone || gardenTimeZone).toISOString(),
         ...(previous?.approval ? { approval: previous.approval } : {}),
         ...(previous?.distributedAt ? { distributedAt: previous.distributedAt } : {}),
+        ...(previous?.distributedRoutes ? { distributedRoutes: previous.distributedRoutes } : {}),
         updatedAt: now().toISOString(),
       };
       const written = await store.rounds.savePlan(round);
@@ -216,24 +224,35 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         const key = await store.fleet.circuitKey(gardenId);
         if (key) await deps.distributeInCircuit(key, gardenId, date);
       }
-      let told = 0;
-      const first = !round.distributedAt;
+      // Each driver hears of their own route: all of it the first time, then only when it changed.
+      const before = round.distributedRoutes;
+      const routes: Record<string, string[]> = {};
       for (const route of round.solution?.routes ?? []) {
-        const vehicle = fleet.vehicles.find((candidate) => candidate.id === route.vehicleId);
-        if (!vehicle?.driverPhone || route.stops.length === 0) continue;
-        const link = `${base}/chauffeur/${date}`;
-        const text = first
-          ? `${garden?.name ?? 'Cocagne'} : votre tournée du ${formatDay(date)} (${route.stops.length} arrêts, départ ${clockOf(route.start)}) : ${link}`
-          : `${garden?.name ?? 'Cocagne'} : votre tournée du ${formatDay(date)} a changé (${route.stops.length} arrêts) : ${link}`;
+        if (route.stops.length > 0) routes[route.vehicleId] = route.stops.map((stop) => stop.stopId);
+      }
+      const gardenName = garden?.name ?? 'Cocagne';
+      const link = `${base}/chauffeur/${date}`;
+      let told = 0;
+      for (const vehicle of fleet.vehicles) {
+        const stops = Object.hasOwn(routes, vehicle.id) ? routes[vehicle.id] : undefined;
+        const had = before && Object.hasOwn(before, vehicle.id) ? before[vehicle.id] : undefined;
+        if (!vehicle.driverPhone || (!stops && !had)) continue;
+        if (stops && had && stops.join() === had.join()) continue;
+        const route = round.solution?.routes.find((candidate) => candidate.vehicleId === vehicle.id);
+        const text = !stops
+          ? `${gardenName} : vous n'avez plus d'arrêt sur la tournée du ${formatDay(date)}. ${link}`
+          : !before
+            ? `${gardenName} : votre tournée du ${formatDay(date)} (${stops.length} arrêts, départ ${clockOf(route?.start ?? 0)}) : ${link}`
+            : `${gardenName} : votre tournée du ${formatDay(date)} a changé (${stops.length} arrêts) : ${link}`;
         const sent = await once(gardenId, `${date}#${input.revision}#${vehicle.id}`, async () => {
           await deps.texter.send({ to: vehicle.driverPhone as string, text });
         });
         if (sent) told += 1;
       }
-      const at = round.distributedAt ?? now().toISOString();
       await store.rounds.setPhase(gardenId, date, {
         phase: 'distributed',
-        distributedAt: at,
+        distributedAt: round.distributedAt ?? now().toISOString(),
+        distributedRoutes: routes,
         updatedAt: now().toISOString(),
       });
       return told;
@@ -339,13 +358,23 @@ export function createRoundActivities(deps: RoundActivityDeps) {
           if (stop) missed.push(`- ${stop.name} : ${mark ? 'non livré' : 'non renseigné'}`);
         }
       }
+      // Stops no route took (not on the map, no room) were not delivered either, unless marked so.
+      for (const { stopId } of round.solution?.unrouted ?? []) {
+        if (lastMarkOf(round, stopId)?.outcome === 'delivered') {
+          report.delivered += 1;
+          continue;
+        }
+        report.notDelivered += 1;
+        const stop = stops.get(stopId);
+        if (stop) missed.push(`- ${stop.name} : hors tournée`);
+      }
       await store.rounds.setPhase(gardenId, date, { phase: 'done', report, updatedAt: report.at });
       if (garden) {
         const day = formatDay(date);
         await once(gardenId, `${date}#report`, async () => {
           await deps.mailer.send({
             to: garden.contactEmail,
-            subject: `Bilan des tournées du ${day} : ${report.delivered} livrés sur ${routed.length}`,
+            subject: `Bilan des tournées du ${day} : ${report.delivered} livrés sur ${round.stops.length}`,
             text:
               `Bonjour,\n\n${input.approved ? '' : "Les tournées de ce jour n'ont pas été validées.\n\n"}` +
               `Livrés : ${report.delivered}\nNon livrés : ${report.notDelivered}\nNon renseignés : ${report.unmarked}\n` +

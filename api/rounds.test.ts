@@ -193,7 +193,21 @@ describe('delivery rounds', () => {
     expect((await api.call(driver, 'GET', url(`/driver/rounds/${date}`))).statusCode).toBe(404);
     expect((await api.call(staff, 'GET', url('/driver/rounds'))).statusCode).toBe(403);
 
-    const approved = await api.call(staff, 'POST', url(`/rounds/${date}/approve`));
+    const current = (await api.call(staff, 'GET', url(`/rounds/${date}`))).json<RoundView>();
+    const stale = await api.call(
+      staff,
+      'POST',
+      url(`/rounds/${date}/approve?revision=${current.revision - 1}`),
+    );
+    expect(stale.statusCode).toBe(422);
+    expect(stale.json<{ message: string }>().message).toMatch(
+      /recalculées depuis que vous les avez ouvertes/,
+    );
+    const approved = await api.call(
+      staff,
+      'POST',
+      url(`/rounds/${date}/approve?revision=${current.revision}`),
+    );
     expect(approved.statusCode).toBe(200);
     expect(approved.json<RoundView>()).toMatchObject({
       phase: 'distributed',
@@ -323,5 +337,10 @@ describe('delivery rounds', () => {
       { outcome: 'delivered', by: { name: 'Circuit' } },
     ]);
     expect(after.progress.delivered).toBe(1);
+
+    // A new key alone keeps the webhook secret: Circuit's events still get in.
+    await api.store.fleet.setCircuitKey(api.gardenId, 'ck_test_fedcba9876543210', new Date().toISOString());
+    expect(await api.store.fleet.circuitWebhookSecret(api.gardenId)).toBe(secret);
+    expect((await api.store.fleet.get(api.gardenId)).circuitKeyHint).toBe('3210');
   });
 });

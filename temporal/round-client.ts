@@ -74,12 +74,13 @@ export function createRoundCommands(client: Client) {
       }
     },
 
-    approve(gardenId: string, date: string, actor: Actor): Promise<RoundStatus> {
+    /** Approves the routes; with the revision staff looked at, refused if planned again since. */
+    approve(gardenId: string, date: string, actor: Actor, revision?: number): Promise<RoundStatus> {
       return executeAction(
         client,
         handleOf(gardenId, date),
         approveRoundUpdate,
-        { actor },
+        { actor, ...(revision !== undefined ? { revision } : {}) },
         { deadlineMs: 60_000, notRunning },
       );
     },

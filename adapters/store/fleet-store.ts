@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyFleet, type Fleet, type FleetInput } from '../../domain/rounds/fleet.ts';
 import { putVersioned, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
@@ -77,18 +77,22 @@ export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames)
       return (await readKey(gardenId)) !== undefined;
     },
 
-    /** Stores (or replaces) the garden's Circuit API key, and the secret its webhooks are signed with. */
+    /**
+     * Stores (or replaces) the garden's Circuit API key, and the secret its webhooks are signed
+     * with when given (a new key alone keeps the secret stored before).
+     */
     async setCircuitKey(gardenId: string, key: string, now: string, webhookSecret?: string): Promise<void> {
       await db.send(
-        new PutCommand({
+        new UpdateCommand({
           TableName: tables.gardens,
-          Item: {
-            pk: gardenId,
-            sk: circuitKeyKey,
-            entity: 'secret',
-            key,
-            ...(webhookSecret ? { webhookSecret } : {}),
-            updatedAt: now,
+          Key: { pk: gardenId, sk: circuitKeyKey },
+          UpdateExpression: `SET entity = :entity, #key = :key, updatedAt = :now${webhookSecret ? ', webhookSecret = :secret' : ''}`,
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: {
+            ':entity': 'secret',
+            ':key': key,
+            ':now': now,
+            ...(webhookSecret ? { ':secret': webhookSecret } : {}),
           },
         }),
       );

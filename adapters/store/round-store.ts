@@ -71,7 +71,7 @@ export function createRoundStore(db: DynamoDBDocumentClient, tables: TableNames)
       gardenId: string,
       date: string,
       change: Pick<Round, 'phase' | 'updatedAt'> &
-        Partial<Pick<Round, 'approval' | 'distributedAt' | 'report'>>,
+        Partial<Pick<Round, 'approval' | 'distributedAt' | 'distributedRoutes' | 'report'>>,
     ): Promise<void> {
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = {};

@@ -86,13 +86,17 @@ export const circuitWebhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         by: { userId: 'circuit', name: 'Circuit' },
       };
       const kept = await store.rounds.addMark(gardenId, date, mark);
-      if (kept.duplicate) return { received: true as const, outcome: 'duplicate' as const };
+      // Told even for an event sent again: the first time may not have reached the workflow
+      // (it tells a member once).
       await rounds.stopMarked(gardenId, date, {
         markId: mark.markId,
         stopId: mark.stopId,
         outcome: mark.outcome,
       });
-      return { received: true as const, outcome: 'recorded' as const };
+      return {
+        received: true as const,
+        outcome: kept.duplicate ? ('duplicate' as const) : ('recorded' as const),
+      };
     },
   );
 };

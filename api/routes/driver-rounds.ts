@@ -210,12 +210,15 @@ export const driverRoundRoutes: FastifyPluginAsyncTypebox = async (app) => {
         by: actorOf(caller),
       };
       const kept = await store.rounds.addMark(gardenId, date, mark);
-      if (!kept.duplicate) {
-        // The mark is kept whatever the workflow does; it tells the member of a missed basket.
-        await rounds
-          .stopMarked(gardenId, date, { markId: mark.markId, stopId: mark.stopId, outcome: mark.outcome })
-          .catch((error: unknown) => request.log.warn({ err: error }, 'round not told of a mark'));
-      }
+      // The mark is kept whatever the workflow does; it tells the member of a missed basket. A
+      // mark sent again (its first answer lost) tells it again: the workflow tells a member once.
+      await rounds
+        .stopMarked(gardenId, date, {
+          markId: kept.mark.markId,
+          stopId: kept.mark.stopId,
+          outcome: kept.mark.outcome,
+        })
+        .catch((error: unknown) => request.log.warn({ err: error }, 'round not told of a mark'));
       return kept;
     },
   );

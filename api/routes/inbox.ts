@@ -77,6 +77,8 @@ export const InboxItem = Type.Object({
   round: Type.Optional(
     Type.Object({
       date: Type.String(),
+      /** The plan shown, for approving exactly it. */
+      revision: Type.Integer(),
       deadline: Type.String(),
       stops: Type.Integer(),
       unrouted: Type.Integer(),
@@ -158,6 +160,7 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
               since: item.since,
               round: {
                 date: round.date,
+                revision: round.revision,
                 deadline: round.deadline,
                 stops: round.stops.length,
                 unrouted: round.solution?.unrouted.length ?? 0,

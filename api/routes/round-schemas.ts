@@ -117,6 +117,7 @@ export const RoundViewSchema = Type.Object({
   deadline: Type.String(),
   approval: Type.Optional(Act),
   distributedAt: Type.Optional(Type.String()),
+  distributedRoutes: Type.Optional(Type.Record(Type.String(), Type.Array(Type.String()))),
   marks: Type.Array(StopMarkSchema),
   report: Type.Optional(
     Type.Object({

@@ -189,16 +189,18 @@ export const roundRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: staffRoles },
       schema: {
         tags: ['rounds'],
-        summary: 'Approves the routes: they are sent to the drivers.',
+        summary:
+          'Approves the routes: they are sent to the drivers. With `revision` (the plan looked at), refused when the round was planned again since.',
         security: [{ bearer: [] }],
         params: RoundDayParams,
+        querystring: Query({ revision: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }),
         response: { 200: RoundViewSchema, ...errorAnswers },
       },
     },
     async (request) => {
       const { gardenId, date } = request.params;
       requireDay(date);
-      await rounds.approve(gardenId, date, actorOf(callerOf(request)));
+      await rounds.approve(gardenId, date, actorOf(callerOf(request)), request.query.revision);
       return view(gardenId, date);
     },
   );

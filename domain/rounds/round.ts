@@ -56,6 +56,8 @@ export interface Round {
   deadline: string;
   approval?: Act;
   distributedAt?: string;
+  /** Each vehicle's stops as last sent to its driver: a driver hears again only of a change. */
+  distributedRoutes?: Record<string, string[]>;
   marks: StopMark[];
   /** End-of-day report: baskets not delivered. */
   report?: { at: string; delivered: number; notDelivered: number; unmarked: number };

@@ -38,6 +38,8 @@ export interface RoundStatus {
 
 export interface ApproveRoundArgs {
   actor: Actor;
+  /** The plan staff looked at: refused when the round was planned again since. */
+  revision?: number;
 }
 
 export interface ChangePinsArgs {

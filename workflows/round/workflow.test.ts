@@ -185,7 +185,16 @@ describe('a delivery round', () => {
       expect(calls.some((call) => call.startsWith('distribute'))).toBe(false);
 
       // 5. Approved after the deadline: distributed to the drivers.
-      const approved = await handle.executeUpdate(approveRoundUpdate, { args: [{ actor: staff }] });
+      // Staff approve what they looked at: a plan made since is refused, with why.
+      const stale = await handle
+        .executeUpdate(approveRoundUpdate, { args: [{ actor: staff, revision: 1 }] })
+        .catch((error: unknown) => error);
+      expect((stale as { cause?: { message?: string } }).cause?.message).toMatch(
+        /planned again since you opened them/,
+      );
+      const approved = await handle.executeUpdate(approveRoundUpdate, {
+        args: [{ actor: staff, revision: 3 }],
+      });
       expect(approved.phase).toBe('distributed');
       expect(calls).toContain('distribute@3');
       const sent = (await store.rounds.get(gardenId, date)) as Round;
@@ -218,6 +227,9 @@ describe('a delivery round', () => {
       await sleepUntil(env, new Date(roundEvening(date, 'Europe/Paris').getTime() + 60_000));
       const final = await handle.result();
       expect(final.phase).toBe('done');
+      await expect(
+        handle.executeUpdate(changePinsUpdate, { args: [{ actor: staff, pins: [] }] }),
+      ).rejects.toThrow();
       expect(calls.filter((call) => call === 'missed:home.m-home-0.start')).toHaveLength(1);
       expect(calls).toContain('windows');
       const done = (await store.rounds.get(gardenId, date)) as Round;
@@ -262,6 +274,32 @@ describe('a delivery round', () => {
     } finally {
       await circuit.close();
     }
+  });
+
+  it('shares the stops out in order, saying why, while the built-in optimiser is out of reach', async () => {
+    const { env, store } = garden;
+    const { gardenId, depotId } = await createTestGarden(store, 'round-vroom-down');
+    const { date } = await roundGarden(env, store, gardenId, depotId);
+    // Nothing listens on port 9 here: VROOM is down.
+    await withTestWorker(
+      env,
+      testActivities(store, { VROOM_URL: 'http://127.0.0.1:9' }),
+      async (taskQueue) => {
+        const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
+          taskQueue,
+          workflowId: roundProcessId(gardenId, date),
+          args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
+        });
+        await expect
+          .poll(async () => (await handle.query(roundStatusQuery)).revision, { timeout: 20_000 })
+          .toBe(1);
+        const round = (await store.rounds.get(gardenId, date)) as Round;
+        expect(round.solution?.optimiser).toBe('entry-order');
+        expect(round.solution?.fallbackReason).toMatch(/optimiseur intégré ne répond pas/);
+        routedOnce(round);
+        await handle.terminate('test over');
+      },
+    );
   });
 
   it('plans with Circuit when the garden chose it, and sends the approved plan to Circuit’s drivers too', async () => {

@@ -66,6 +66,11 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
   /** Plans worked out so far (an Update waits for the next one). */
   let plans = 0;
   let approving = false;
+  /** The day's loops are over (the evening report is next): no more changes or approval. */
+  let closing = false;
+  const isClosing = () => closing || Date.now() >= evening;
+  const dayOver = () =>
+    refuse({ fr: 'La journée de cette tournée est terminée.', en: "This round's day is over." });
   const missed: StopMarkedArgs[] = [];
   const told = new Set<string>();
 
@@ -81,12 +86,13 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
     async ({ actor }: ApproveRoundArgs) => {
       approving = true;
       status = { ...status, approval: { by: actor, at: new Date().toISOString() } };
-      await condition(() => status.phase !== 'awaiting-approval');
+      await condition(() => closing || status.phase !== 'awaiting-approval');
       approving = false;
       return status;
     },
     {
-      validator: (_args: ApproveRoundArgs) => {
+      validator: ({ revision }: ApproveRoundArgs) => {
+        if (isClosing()) dayOver();
         if (status.phase === 'planning' || status.planning) {
           refuse({
             fr: 'Les tournées sont en cours de calcul : réessayez dans un instant.',
@@ -99,24 +105,30 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
             en: 'These routes are already approved and sent to the drivers.',
           });
         }
+        // Staff approve the plan they looked at: one planned again since must be looked at first.
+        if (revision !== undefined && revision !== status.revision) {
+          refuse({
+            fr: 'Les tournées ont été recalculées depuis que vous les avez ouvertes : vérifiez-les, puis validez.',
+            en: 'The routes were planned again since you opened them: check them, then approve.',
+          });
+        }
       },
     },
   );
   setHandler(
     changePinsUpdate,
     async ({ pins }: ChangePinsArgs) => {
-      const before = plans;
+      // A plan under way when the pins change was made without them: wait for the next one.
+      const wanted = plans + (status.planning ? 2 : 1);
       status = { ...status, pins };
       replanAsked = true;
       forceNext = true;
-      await condition(() => plans > before && !status.planning);
+      await condition(() => closing || (plans >= wanted && !status.planning));
       return status;
     },
     {
       validator: ({ pins }: ChangePinsArgs) => {
-        if (status.phase === 'done') {
-          refuse({ fr: 'La journée de cette tournée est terminée.', en: "This round's day is over." });
-        }
+        if (status.phase === 'done' || isClosing()) dayOver();
         if (approving) {
           refuse({
             fr: 'Les tournées sont en cours d’envoi aux chauffeurs : réessayez dans un instant.',
@@ -265,7 +277,8 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
     await tellMissed();
   }
 
-  // 4. The evening report, approved or not.
+  // 4. The evening report, approved or not; nothing can change the routes any more.
+  closing = true;
   await persevere(step('report', 'Faire le bilan de la journée', 'Report the day'), () =>
     roundActivities.reportRoundDay({ gardenId, date, approved: status.approval !== undefined }),
   );

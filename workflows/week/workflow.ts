@@ -198,14 +198,15 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
     if (progress.phase === 'ready') {
       progress = { ...progress, documents: await activities.printWeekDocuments({ gardenId, week }) };
     }
-    await syncRounds(true);
+    await syncRounds();
   }
 
   /**
    * Starts the round of each delivery day of the week that has baskets (and a fleet to carry
-   * them); a round already running is told that its baskets changed, when `tellRunning`.
+   * them); a round already running (started early by staff, or planned before) is told that
+   * its baskets changed, and so is one whose day has no basket left.
    */
-  async function syncRounds(tellRunning: boolean) {
+  async function syncRounds() {
     // Runs started before rounds existed (and their replays) go on without them.
     if (!patched('week-plans-rounds')) return;
     const timeZone = input.timeZone ?? gardenTimeZone;
@@ -225,8 +226,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
       } catch (error) {
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         // A round over already cannot hear: nothing to tell it.
-        if (tellRunning)
-          await getExternalWorkflowHandle(workflowId)
+        await getExternalWorkflowHandle(workflowId)
             .signal(roundBasketsChangedSignal)
             .catch(() => undefined);
       }
@@ -242,7 +242,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
     progress = { ...progress, planned: progress.planned + chunk.length };
   }
   await summarize();
-  await syncRounds(false);
+  await syncRounds();
 
   // 2. Wait for staff to approve the composition, absorbing changes meanwhile.
   progress = { ...progress, phase: 'awaiting-composition' };

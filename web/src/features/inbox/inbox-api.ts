@@ -23,6 +23,8 @@ export type InboxItem =
 /** A delivery day's routes to approve: the day, when they are due, how many stops and vehicles. */
 export interface RoundApprovalItem {
   date: string;
+  /** The plan shown: approving sends it, refused if planned again since. */
+  revision: number;
   deadline: string;
   stops: number;
   unrouted: number;

@@ -104,7 +104,10 @@ describe('a day’s rounds for staff', () => {
     refuse = false;
     await wrapper.get('[data-testid="approve-round"]').trigger('click');
     await flushPromises();
-    expect(api.calls.filter((call) => call.path === `${roundPath}/approve`)).toHaveLength(2);
+    const approvals = api.calls.filter((call) => call.path === `${roundPath}/approve`);
+    expect(approvals).toHaveLength(2);
+    // The plan on screen is the one approved.
+    expect(approvals.map((call) => call.query.get('revision'))).toEqual(['2', '2']);
     expect(wrapper.get('[data-testid="round-phase"]').text()).toBe('Envoyée aux chauffeurs');
     expect(wrapper.find('[data-testid="approve-round"]').exists()).toBe(false);
     expect(wrapper.get('[data-testid="round-approval"]').text()).toContain('Claire Martin');

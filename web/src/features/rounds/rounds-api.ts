@@ -28,8 +28,9 @@ export const planRound = (gardenId: string, date: string) =>
   request<{ started: boolean }>('POST', `${one(gardenId, date)}/plan`, { toast: false });
 
 /** « Valider et envoyer aux chauffeurs »: 409 with the reason when it does not await approval. */
-export const approveRound = (gardenId: string, date: string) =>
-  request<RoundView>('POST', `${one(gardenId, date)}/approve`, { toast: false });
+/** Approves the plan staff looked at (`revision`): refused, with why, when planned again since. */
+export const approveRound = (gardenId: string, date: string, revision: number) =>
+  request<RoundView>('POST', `${one(gardenId, date)}/approve`, { query: { revision }, toast: false });
 
 /** Pins a stop to a vehicle (first or last on it); the answer is re-optimised. */
 export const pinStop = (gardenId: string, date: string, stopId: string, move: StopMove) =>

@@ -105,7 +105,8 @@ export const useRoundStore = defineStore('rounds', () => {
   function planning(date: string): boolean {
     return planAsked.value[date] !== undefined || byDate.value[date]?.phase === 'planning';
   }
-  const approve = (date: string) => act(date, () => api.approveRound(requireGardenId(), date));
+  const approve = (date: string, revision: number) =>
+    act(date, () => api.approveRound(requireGardenId(), date, revision));
   const moveStop = (date: string, stopId: string, move: StopMove) =>
     act(date, () => api.pinStop(requireGardenId(), date, stopId, move));
   const unpin = (date: string, stopId: string) =>
