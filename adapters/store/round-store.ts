@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Round, StopMark } from '../../domain/rounds/round.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
@@ -12,6 +13,25 @@ const markKey = (gardenId: string, date: string, markId: string) => ({
 
 /** The round of a delivery day without its marks, as one item (marks are items of their own). */
 type StoredRound = Omit<Round, 'marks'>;
+
+/**
+ * The plan's bulk (stops with their notes, routes, what changed) is kept gzipped in one binary
+ * attribute: a garden's 300 stops with long access notes come to about 400 KB as JSON, the
+ * most a DynamoDB item may hold; packed, a tenth of it.
+ */
+type PackedField = 'stops' | 'pins' | 'solution' | 'changes';
+
+function pack(round: StoredRound): Record<string, unknown> {
+  const { stops, pins, solution, changes, ...rest } = round;
+  return { ...rest, packed: gzipSync(JSON.stringify({ stops, pins, solution, changes })) };
+}
+
+function unpack(item: Record<string, unknown>): StoredRound {
+  const { packed, ...rest } = withoutKeys<Record<string, unknown>>(item);
+  if (!(packed instanceof Uint8Array)) return rest as unknown as StoredRound;
+  const bulk = JSON.parse(gunzipSync(packed).toString('utf8')) as Pick<StoredRound, PackedField>;
+  return { ...(rest as Omit<StoredRound, PackedField>), ...bulk };
+}
 
 /**
  * A garden's delivery rounds: one item per delivery day (stops, routes, approval), and one
@@ -31,14 +51,14 @@ export function createRoundStore(db: DynamoDBDocumentClient, tables: TableNames)
         new GetCommand({ TableName: tables.gardens, Key: roundKey(gardenId, date), ConsistentRead: true }),
       );
       if (!Item) return undefined;
-      return { ...withoutKeys<StoredRound>(Item), marks: await marksOf(gardenId, date) };
+      return { ...unpack(Item), marks: await marksOf(gardenId, date) };
     },
 
     /** The rounds of days from `from` to `to` (inclusive), without their marks' details. */
     async between(gardenId: string, from: string, to: string): Promise<Round[]> {
       const items = await queryPrefix(db, tables.gardens, gardenId, 'ROUND#');
       const rounds = items
-        .map((item) => withoutKeys<StoredRound>(item))
+        .map((item) => unpack(item))
         .filter((round) => round.date >= from && round.date <= to);
       return Promise.all(
         rounds.map(async (round) => ({ ...round, marks: await marksOf(gardenId, round.date) })),
@@ -54,7 +74,7 @@ export function createRoundStore(db: DynamoDBDocumentClient, tables: TableNames)
         await db.send(
           new PutCommand({
             TableName: tables.gardens,
-            Item: { ...roundKey(round.gardenId, round.date), ...round },
+            Item: { ...roundKey(round.gardenId, round.date), ...pack(round) },
             ConditionExpression: 'attribute_not_exists(pk) OR revision < :revision',
             ExpressionAttributeValues: { ':revision': round.revision },
           }),
