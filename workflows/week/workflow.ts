@@ -227,8 +227,8 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
         if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
         // A round over already cannot hear: nothing to tell it.
         await getExternalWorkflowHandle(workflowId)
-            .signal(roundBasketsChangedSignal)
-            .catch(() => undefined);
+          .signal(roundBasketsChangedSignal)
+          .catch(() => undefined);
       }
     }
   }
