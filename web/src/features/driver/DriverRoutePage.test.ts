@@ -190,7 +190,10 @@ describe('a driver’s route on the phone', () => {
     expect(stopCard(reloaded, 'home.s-1').get('[data-testid="stop-mark-state"]').text()).toContain(
       'Non livré : absent',
     );
-    expect(localStorage.getItem(queueKey('val-du-doubs', date))).toBeNull();
+    const kept = Array.from({ length: localStorage.length }, (_, index) => localStorage.key(index)).filter(
+      (name) => name?.startsWith(queueKey('val-du-doubs', date)),
+    );
+    expect(kept).toEqual([]);
   });
 
   it('marks a stop delivered in one tap, and shows a mark the API refuses with its reason', async () => {
@@ -222,6 +225,31 @@ describe('a driver’s route on the phone', () => {
     await refused.get('[data-testid="stop-discard"]').trigger('click');
     await flushPromises();
     expect(stopCard(wrapper, 'home.s-1').attributes('data-state')).toBe('unmarked');
+  });
+
+  it('keeps a mark waiting when the API refuses the driver access (403), says why, and sends it once allowed', async () => {
+    const server = driverApi();
+    const wrapper = await openRoute();
+    vi.unstubAllGlobals();
+    stubApi((call) =>
+      call.method === 'POST'
+        ? { status: 403, body: { error: 'forbidden', message: 'Cette page est réservée aux chauffeurs.' } }
+        : { body: aDriverRoute() },
+    );
+    await stopCard(wrapper, 'depot.d-centre').get('[data-testid="mark-delivered"]').trigger('click');
+    await flushPromises();
+    expect(stopCard(wrapper, 'depot.d-centre').attributes('data-state')).toBe('waiting');
+    expect(wrapper.get('[data-testid="marks-waiting"]').text()).toContain(
+      'Cette page est réservée aux chauffeurs.',
+    );
+
+    vi.unstubAllGlobals();
+    const allowed = driverApi();
+    await wrapper.get('[data-testid="send-now"]').trigger('click');
+    await vi.waitFor(() => expect(allowed.marks.map((mark) => mark.stopId)).toEqual(['depot.d-centre']));
+    await flushPromises();
+    expect(stopCard(wrapper, 'depot.d-centre').attributes('data-state')).toBe('sent');
+    expect(server.marks).toEqual([]);
   });
 
   it('does not try to send while the phone says it is offline (a refresh of the sign-in would fail and end it)', async () => {

@@ -5,7 +5,7 @@ import { orProblem } from '../../api-client/problems.ts';
 import { requireGardenId } from '../../stores/session.ts';
 import * as api from './driver-api.ts';
 import type { DriverRoundSummary, DriverRouteView, StopMark } from './driver-api.ts';
-import { MarkQueue, queueKey, type QueuedMark, type QueueStorage } from './mark-queue.ts';
+import { isTransient, MarkQueue, queueKey, type QueuedMark, type QueueStorage } from './mark-queue.ts';
 import { blobOf } from './photo.ts';
 import { phoneStorage } from './queue-storage.ts';
 
@@ -54,6 +54,8 @@ export const useDriverStore = defineStore('driver', () => {
   const queued = ref<Record<string, QueuedMark[]>>({});
   /** The last try found no network (or the API down): the page says marks wait. */
   const offline = ref<Record<string, boolean>>({});
+  /** Sending stopped for another cause (a session to open again, an access refused): the API's sentence. */
+  const held = ref<Record<string, string | undefined>>({});
   const queues = new Map<string, MarkQueue>();
 
   function queueOf(date: string): MarkQueue {
@@ -67,9 +69,7 @@ export const useDriverStore = defineStore('driver', () => {
         {
           photo: async (photoId, photo) =>
             (await api.sendPhoto(gardenId, date, photoId, blobOf(photo))).photoKey,
-          mark: async (mark) => {
-            await api.sendMark(gardenId, date, mark);
-          },
+          mark: (mark) => api.sendMark(gardenId, date, mark),
         },
         key,
       );
@@ -126,7 +126,9 @@ export const useDriverStore = defineStore('driver', () => {
     // The route (with the marks received) first: a stop goes from waiting to sent, never unmarked between.
     if (outcome.sent > 0) await load(date);
     queued.value[date] = await queue.marks();
-    offline.value[date] = outcome.stopped !== undefined;
+    const stopped = outcome.stopped;
+    offline.value[date] = stopped !== undefined && isTransient(stopped);
+    held.value[date] = stopped && !isTransient(stopped) ? stopped.message : undefined;
   }
 
   /** A mark made on the phone: kept on it at once, then sent if the network allows. */
@@ -169,6 +171,7 @@ export const useDriverStore = defineStore('driver', () => {
     loading,
     queued,
     offline,
+    held,
     loadRounds,
     load,
     loadQueued,
