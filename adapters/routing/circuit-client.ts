@@ -6,6 +6,11 @@
  * `CircuitError` of kind `throttled` (the caller falls back). A 429 means the request was not
  * taken, so any method is retried; a network error or a 5xx is retried for reads only (a POST
  * may have been applied: the optimiser re-reads instead of repeating it).
+ *
+ * A caller may give a deadline (`withDeadline`): no attempt starts and no back-off is waited
+ * past it. A wait that would end beyond it, a Retry-After beyond it or beyond
+ * `maxRetryAfterMs` included, fails at once as `throttled`, so that the caller falls back in
+ * time rather than being cut off by its own timeout.
  */
 
 export const circuitApiBase = 'https://api.spoke.com/public/v1';
@@ -42,9 +47,13 @@ export interface CircuitClientOptions {
   /** Per request, in milliseconds. */
   timeoutMs?: number;
   backoff?: Partial<BackoffOptions>;
+  /** A Retry-After longer than this is not waited for: `throttled` at once (default 60 s). */
+  maxRetryAfterMs?: number;
   /** Injected by tests so that back-off takes no real time. */
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
+  /** The clock deadlines are measured on (tests pass a fake one with `sleep`). */
+  now?: () => number;
   fetch?: typeof fetch;
 }
 
@@ -85,16 +94,24 @@ export interface CircuitClient {
   request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, request?: CircuitRequest): Promise<T>;
   /** Every item of a list endpoint, following `nextPageToken` with the same query. */
   listAll<T>(path: string, key: string, query?: Record<string, string | number | undefined>): Promise<T[]>;
+  /** The same client, its requests and back-offs bounded by `deadline` (on the client's clock). */
+  withDeadline(deadline: number): CircuitClient;
 }
 
 export function createCircuitClient(options: CircuitClientOptions): CircuitClient {
+  return clientWithin(options, Number.POSITIVE_INFINITY);
+}
+
+function clientWithin(options: CircuitClientOptions, deadline: number): CircuitClient {
   const baseUrl = (options.baseUrl ?? circuitApiBase).replace(/\/$/, '');
   const authorization = `Basic ${Buffer.from(`${options.apiKey}:`).toString('base64')}`;
   const backoff = { ...defaultBackoff, ...options.backoff };
   const sleep = options.sleep ?? realSleep;
   const random = options.random ?? Math.random;
+  const now = options.now ?? Date.now;
   const fetchImpl = options.fetch ?? fetch;
   const timeoutMs = options.timeoutMs ?? 20_000;
+  const maxRetryAfterMs = options.maxRetryAfterMs ?? 60_000;
 
   async function request<T>(
     method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
@@ -107,19 +124,34 @@ export function createCircuitClient(options: CircuitClientOptions): CircuitClien
     }
     const headers: Record<string, string> = { authorization, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    /** Waits before the next attempt, unless the wait would end past the deadline. */
+    const waitOrGiveUp = async (ms: number, kind: CircuitErrorKind, why: string) => {
+      if (now() + ms > deadline) {
+        throw new CircuitError(kind, `${why}; waiting ${ms} ms more would outlast the time left`);
+      }
+      await sleep(ms);
+    };
     for (let attempt = 1; ; attempt += 1) {
+      const left = deadline - now();
+      if (left <= 0) {
+        throw new CircuitError('timeout', `No time left for ${method} ${path}`);
+      }
       let response: Response;
       try {
         response = await fetchImpl(url, {
           method,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: AbortSignal.timeout(Math.max(1, Math.min(timeoutMs, left))),
         });
       } catch (error) {
         const timedOut = error instanceof Error && error.name === 'TimeoutError';
         if (method === 'GET' && attempt < backoff.maxAttempts) {
-          await sleep(backoffDelay(attempt, backoff, random));
+          await waitOrGiveUp(
+            backoffDelay(attempt, backoff, random),
+            'unavailable',
+            `Circuit is unreachable (${method} ${path})`,
+          );
           continue;
         }
         // No answer in time is, for staff, Circuit not answering (`timeout` is the optimisation's bound).
@@ -139,14 +171,28 @@ export function createCircuitClient(options: CircuitClientOptions): CircuitClien
             429,
           );
         }
-        await sleep(
-          backoffDelay(attempt, backoff, random, retryAfterMs(response.headers.get('retry-after'))),
+        const asked = retryAfterMs(response.headers.get('retry-after'));
+        if (asked !== undefined && asked > maxRetryAfterMs) {
+          throw new CircuitError(
+            'throttled',
+            `Circuit asked to retry ${method} ${path} after ${asked} ms, more than the ${maxRetryAfterMs} ms we wait`,
+            429,
+          );
+        }
+        await waitOrGiveUp(
+          backoffDelay(attempt, backoff, random, asked),
+          'throttled',
+          `Circuit refused ${method} ${path} for its rate limit`,
         );
         continue;
       }
       if (response.status >= 500 && method === 'GET' && attempt < backoff.maxAttempts) {
         await response.body?.cancel();
-        await sleep(backoffDelay(attempt, backoff, random));
+        await waitOrGiveUp(
+          backoffDelay(attempt, backoff, random),
+          'unavailable',
+          `Circuit answered ${response.status} to ${method} ${path}`,
+        );
         continue;
       }
       const text = await response.text();
@@ -185,5 +231,9 @@ export function createCircuitClient(options: CircuitClientOptions): CircuitClien
     return items;
   }
 
-  return { request, listAll };
+  return {
+    request,
+    listAll,
+    withDeadline: (at) => clientWithin(options, Math.min(deadline, at)),
+  };
 }

@@ -47,6 +47,11 @@ export interface CircuitDriver {
 export interface CircuitStop {
   id: string;
   type: 'start' | 'stop' | 'end';
+  address: { latitude: number | null; longitude: number | null };
+  allowedDrivers: string[];
+  notes: string | null;
+  packageCount: number | null;
+  optimizationOrder: 'first' | 'last' | 'default';
   stopPosition: number | null;
   estimatedTravelDuration: number | null;
   estimatedTravelDistance: number | null;
@@ -104,6 +109,17 @@ export interface CircuitStopInput {
   packageCount?: number | null;
   notes?: string | null;
 }
+
+/**
+ * The body of `PATCH /plans/{planId}/stops/{stopId}` and of `:liveUpdate`: only the fields
+ * sent change (objects and arrays sent whole). A stop's location cannot be updated.
+ */
+export type CircuitStopUpdate = Partial<
+  Pick<
+    CircuitStopInput,
+    'timing' | 'recipient' | 'allowedDrivers' | 'optimizationOrder' | 'packageCount' | 'notes'
+  >
+>;
 
 /** The import answer: the created stops' ids, and what failed with why. */
 export interface CircuitImportResult {
@@ -189,4 +205,65 @@ export function stopInput(
         .join(' — ')
         .slice(0, 2000) || null,
   };
+}
+
+const sameTime = (a: TimeOfDay | null | undefined, b: TimeOfDay | null | undefined) =>
+  (a ?? null) === null ? (b ?? null) === null : !!b && a!.hour === b.hour && a!.minute === b.minute;
+
+/** A stop moved by more than this (degrees, about 10 cm) is another place. */
+const sameSpot = 1e-6;
+
+/**
+ * What to do for a stop Circuit holds so that it becomes `wanted`: nothing, an update of the
+ * fields that differ (and only those), or — when it moved, which Circuit cannot update — a
+ * delete and an import.
+ */
+export function stopChange(
+  current: CircuitStop,
+  wanted: CircuitStopInput,
+): { kind: 'same' } | { kind: 'update'; update: CircuitStopUpdate } | { kind: 'move' } {
+  const { latitude, longitude } = wanted.address;
+  if (
+    typeof latitude === 'number' &&
+    typeof longitude === 'number' &&
+    (current.address.latitude === null ||
+      current.address.longitude === null ||
+      Math.abs(current.address.latitude - latitude) > sameSpot ||
+      Math.abs(current.address.longitude - longitude) > sameSpot)
+  ) {
+    return { kind: 'move' };
+  }
+  const update: CircuitStopUpdate = {};
+  const timing = wanted.timing;
+  if (
+    timing &&
+    (!sameTime(current.timing.earliestAttemptTime, timing.earliestAttemptTime) ||
+      !sameTime(current.timing.latestAttemptTime, timing.latestAttemptTime) ||
+      (current.timing.estimatedAttemptDuration ?? null) !== (timing.estimatedAttemptDuration ?? null))
+  ) {
+    update.timing = timing;
+  }
+  const recipient = wanted.recipient;
+  if (
+    recipient &&
+    ((current.recipient.name ?? null) !== (recipient.name ?? null) ||
+      (current.recipient.phone ?? null) !== (recipient.phone ?? null))
+  ) {
+    update.recipient = recipient;
+  }
+  const drivers = wanted.allowedDrivers ?? [];
+  if (
+    drivers.length !== current.allowedDrivers.length ||
+    drivers.some((driver) => !current.allowedDrivers.includes(driver))
+  ) {
+    update.allowedDrivers = wanted.allowedDrivers ?? null;
+  }
+  if ((wanted.optimizationOrder ?? 'default') !== (current.optimizationOrder ?? 'default')) {
+    update.optimizationOrder = wanted.optimizationOrder ?? 'default';
+  }
+  if ((wanted.packageCount ?? null) !== (current.packageCount ?? null)) {
+    update.packageCount = wanted.packageCount ?? null;
+  }
+  if ((wanted.notes ?? null) !== (current.notes ?? null)) update.notes = wanted.notes ?? null;
+  return Object.keys(update).length === 0 ? { kind: 'same' } : { kind: 'update', update };
 }

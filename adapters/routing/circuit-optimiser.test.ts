@@ -93,6 +93,7 @@ describe('the Circuit optimiser, against the contract fake', () => {
         sleep,
         random: () => 0.5,
         timeoutMs: 2_000,
+        ...clientClock,
         ...clientOptions,
       }),
       poll: { intervalMs: 1_000, maxIntervalMs: 5_000, timeoutMs: 60_000 },
@@ -100,6 +101,8 @@ describe('the Circuit optimiser, against the contract fake', () => {
       now: () => clock,
       ...optimiserOptions,
     });
+  // The client's back-offs count against the same (fake) clock as the optimiser's budget.
+  const clientClock = { now: () => clock };
 
   const routedIds = (solution: Awaited<ReturnType<RouteOptimiser['optimise']>>) =>
     solution.routes.flatMap((route) => route.stops.map((stop) => stop.stopId));
@@ -246,6 +249,261 @@ describe('the Circuit optimiser, against the contract fake', () => {
     expect(fake.requests.filter((request) => request.path.endsWith(':distribute'))).toHaveLength(1);
   });
 
+  describe('a re-plan makes the plan’s stops the problem’s stops', () => {
+    const planId = () => fake.plans()[0]!.id;
+    const since = (from: number) => fake.requests.slice(from);
+    const writes = (from: number) => since(from).filter((request) => request.method !== 'GET');
+    const paths = (from: number, suffix: string) =>
+      since(from).filter((request) => request.path.endsWith(suffix) && request.status < 300);
+    const driverOf = (vehicleId: string) =>
+      fake.drivers().find((driver) => driver.email === `${gardenId}.${vehicleId}@drivers.cocagne.invalid`)!
+        .id;
+    const without = (problem: RoundProblem, ...stopIds: string[]): RoundProblem => ({
+      ...problem,
+      stops: problem.stops.filter((stop) => !stopIds.includes(stop.id)),
+    });
+
+    it('a stop removed (an absence) is deleted from Circuit, the plan re-optimised and saved, not sent', async () => {
+      const problem = problemOf(20);
+      await optimiserOf().optimise(problem);
+      const removed = problem.stops[4]!.id;
+      const from = fake.requests.length;
+
+      const solution = await optimiserOf().optimise(without(problem, removed));
+
+      expect(fake.deletions().map((change) => [change.externalId, change.live])).toEqual([[removed, true]]);
+      expect(paths(from, ':liveDelete')).toHaveLength(1);
+      expect(fake.externalIdsOf(planId())).toHaveLength(19);
+      expect(fake.externalIdsOf(planId())).not.toContain(removed);
+      expect(routedIds(solution)).toHaveLength(19);
+      expect(routedIds(solution)).not.toContain(removed);
+      expect(paths(from, ':reoptimize')).toHaveLength(1);
+      // Before approval the changes are saved, not sent to the drivers.
+      expect(paths(from, ':save')).toHaveLength(1);
+      expect(paths(from, ':redistribute')).toHaveLength(0);
+      expect(fake.plans()[0]).toMatchObject({ optimization: 'optimized', distributed: false });
+      expect(fake.importedExternalIds()).toHaveLength(20);
+    });
+
+    it('on a plan never optimised (the first call died before :optimize), extra stops get DELETE and changed ones PATCH', async () => {
+      const problem = problemOf(12);
+      fake.interrupt((method, path) => method === 'POST' && path.endsWith(':optimize'));
+      await expect(optimiserOf().optimise(problem)).rejects.toMatchObject({ kind: 'unavailable' });
+      expect(fake.plans()[0]?.writable).toBe(true);
+      const removed = problem.stops[3]!.id;
+      const changed = problem.stops[5]!;
+      const from = fake.requests.length;
+
+      const next = without(problem, removed);
+      next.stops = next.stops.map((stop) =>
+        stop.id === changed.id ? { ...stop, baskets: { small: 1, medium: 3, large: 0 } } : stop,
+      );
+      const solution = await optimiserOf().optimise(next);
+
+      expect(
+        since(from).filter((request) => request.method === 'DELETE' && request.status === 204),
+      ).toHaveLength(1);
+      expect(fake.deletions()).toMatchObject([{ externalId: removed, live: false }]);
+      expect(
+        since(from).filter((request) => request.method === 'PATCH' && request.path.includes('/stops/')),
+      ).toHaveLength(1);
+      expect(fake.updates()).toEqual([
+        expect.objectContaining({ externalId: changed.id, live: false, body: { packageCount: 4 } }),
+      ]);
+      expect(paths(from, ':optimize')).toHaveLength(1);
+      expect(paths(from, ':import')).toHaveLength(0);
+      expect(routedIds(solution).sort()).toEqual(next.stops.map((stop) => stop.id).sort());
+    });
+
+    it('a changed basket count is updated (that field only) and the plan re-optimised', async () => {
+      const problem = problemOf(15);
+      await optimiserOf().optimise(problem);
+      const changed = problem.stops[2]!;
+      const from = fake.requests.length;
+
+      await optimiserOf().optimise({
+        ...problem,
+        stops: problem.stops.map((stop) =>
+          stop.id === changed.id ? { ...stop, baskets: { small: 2, medium: 0, large: 1 } } : stop,
+        ),
+      });
+
+      expect(fake.updates()).toEqual([
+        expect.objectContaining({ externalId: changed.id, live: true, body: { packageCount: 3 } }),
+      ]);
+      expect(paths(from, ':liveUpdate')).toHaveLength(1);
+      expect(paths(from, ':reoptimize')).toHaveLength(1);
+      expect(paths(from, 'stops:liveImport')).toHaveLength(0);
+      expect(fake.deletions()).toEqual([]);
+    });
+
+    it('a window, notes or phone changed are updated with just those fields', async () => {
+      const problem = problemOf(6);
+      await optimiserOf().optimise(problem);
+      const changed = problem.stops[1]!;
+
+      await optimiserOf().optimise({
+        ...problem,
+        stops: problem.stops.map((stop) =>
+          stop.id === changed.id
+            ? { ...stop, window: { start: 17 * 3600, end: 18 * 3600 + 30 * 60 }, accessNotes: 'Code 4512' }
+            : stop,
+        ),
+      });
+
+      expect(fake.updates()).toHaveLength(1);
+      expect(fake.updates()[0]?.body).toEqual({
+        timing: {
+          earliestAttemptTime: { hour: 17, minute: 0 },
+          latestAttemptTime: { hour: 18, minute: 30 },
+          estimatedAttemptDuration: 180,
+        },
+        notes: 'Code 4512',
+      });
+    });
+
+    it('a pin change re-optimises: the stop goes first to the pinned vehicle, and back when unpinned', async () => {
+      const problem = problemOf(20);
+      await optimiserOf().optimise(problem);
+      const pinned = problem.stops[7]!.id;
+      let from = fake.requests.length;
+
+      const solution = await optimiserOf().optimise({
+        ...problem,
+        pins: [{ stopId: pinned, vehicleId: 'jumpy', position: 'first' }],
+      });
+
+      expect(fake.updates()).toEqual([
+        expect.objectContaining({
+          externalId: pinned,
+          body: { allowedDrivers: [driverOf('jumpy')], optimizationOrder: 'first' },
+        }),
+      ]);
+      expect(paths(from, ':reoptimize')).toHaveLength(1);
+      expect(solution.routes.find((route) => route.vehicleId === 'jumpy')?.stops[0]?.stopId).toBe(pinned);
+
+      from = fake.requests.length;
+      await optimiserOf().optimise(problem);
+      expect(fake.updates()[1]).toMatchObject({
+        externalId: pinned,
+        body: { allowedDrivers: null, optimizationOrder: 'default' },
+      });
+      expect(paths(from, ':reoptimize')).toHaveLength(1);
+    });
+
+    it('nothing changed: no import, update, delete nor re-optimisation, and the same routes', async () => {
+      const problem = problemOf(25);
+      problem.pins = [{ stopId: problem.stops[3]!.id, vehicleId: 'kangoo', position: 'last' }];
+      const first = await optimiserOf().optimise(problem);
+      const from = fake.requests.length;
+
+      const again = await optimiserOf().optimise(problem);
+
+      expect(writes(from)).toEqual([]);
+      expect(again.routes).toEqual(first.routes);
+    });
+
+    it('a crash half-way through the deletes, then a retry: the problem’s stops, none deleted or imported twice', async () => {
+      const problem = problemOf(20);
+      await optimiserOf().optimise(problem);
+      const removed = problem.stops.slice(10, 16).map((stop) => stop.id);
+      // The third delete is applied by Circuit but its answer never comes back: the activity fails.
+      let deletes = 0;
+      fake.interrupt((method, path) => method === 'POST' && path.endsWith(':liveDelete') && ++deletes === 3, {
+        afterApplying: true,
+      });
+      const next = without(problem, ...removed);
+      await expect(optimiserOf().optimise(next)).rejects.toMatchObject({ kind: 'unavailable' });
+      expect(fake.externalIdsOf(planId())).toHaveLength(17);
+
+      const solution = await optimiserOf().optimise(next);
+
+      const held = fake.externalIdsOf(planId());
+      expect(held.sort()).toEqual(next.stops.map((stop) => stop.id).sort());
+      expect(
+        fake
+          .deletions()
+          .map((change) => change.externalId)
+          .sort(),
+      ).toEqual([...removed].sort());
+      expect(new Set(fake.deletions().map((change) => change.stopId)).size).toBe(6);
+      expect(fake.importedExternalIds()).toHaveLength(20);
+      expect(fake.requests.filter((request) => request.path.endsWith(':reoptimize'))).toHaveLength(1);
+      expect(fake.plans()[0]?.optimization).toBe('optimized');
+      expect(routedIds(solution).sort()).toEqual(next.stops.map((stop) => stop.id).sort());
+    });
+
+    it('a crash after the live changes but before re-optimising: the retry re-optimises what was left waiting', async () => {
+      const problem = problemOf(10);
+      await optimiserOf().optimise(problem);
+      const removed = problem.stops[6]!.id;
+      fake.interrupt((method, path) => method === 'POST' && path.endsWith(':reoptimize'));
+      await expect(optimiserOf().optimise(without(problem, removed))).rejects.toMatchObject({
+        kind: 'unavailable',
+      });
+      const from = fake.requests.length;
+
+      const solution = await optimiserOf().optimise(without(problem, removed));
+
+      expect(paths(from, ':liveDelete')).toHaveLength(0);
+      expect(paths(from, ':reoptimize')).toHaveLength(1);
+      expect(paths(from, ':save')).toHaveLength(1);
+      expect(routedIds(solution)).toHaveLength(9);
+      expect(fake.plans()[0]?.optimization).toBe('optimized');
+    });
+
+    it('a stop that moved is deleted and imported again (Circuit cannot move a stop)', async () => {
+      const problem = problemOf(8);
+      await optimiserOf().optimise(problem);
+      const moved = problem.stops[5]!;
+
+      await optimiserOf().optimise({
+        ...problem,
+        stops: problem.stops.map((stop) =>
+          stop.id === moved.id ? { ...stop, location: { lat: 47.3, lng: 6.1 } } : stop,
+        ),
+      });
+
+      expect(fake.deletions().map((change) => change.externalId)).toEqual([moved.id]);
+      expect(fake.importedExternalIds().filter((id) => id === moved.id)).toHaveLength(2);
+      expect(fake.externalIdsOf(planId()).filter((id) => id === moved.id)).toHaveLength(1);
+      expect(fake.updates()).toEqual([]);
+    });
+
+    it('after distribution a change reaches the drivers: live delete, re-optimised, redistributed', async () => {
+      const problem = problemOf(12);
+      const optimiser = optimiserOf();
+      await optimiser.optimise(problem);
+      await optimiser.distribute(gardenId, date);
+      const removed = problem.stops[0]!.id;
+      const from = fake.requests.length;
+
+      await optimiser.optimise(without(problem, removed));
+      await optimiser.distribute(gardenId, date);
+
+      expect(fake.deletions()).toMatchObject([{ externalId: removed, live: true }]);
+      expect(paths(from, ':reoptimize')).toHaveLength(1);
+      expect(paths(from, ':redistribute')).toHaveLength(1);
+      expect(paths(from, ':save')).toHaveLength(0);
+      expect(paths(from, ':distribute')).toHaveLength(0);
+      expect(fake.plans()[0]).toMatchObject({ optimization: 'optimized', distributed: true });
+    });
+
+    it('deletes many stops at most 5 a second (Circuit’s write limit)', async () => {
+      const problem = problemOf(20);
+      await optimiserOf().optimise(problem);
+      const removed = problem.stops.slice(0, 6).map((stop) => stop.id);
+      waits = [];
+
+      await optimiserOf().optimise(without(problem, ...removed));
+
+      expect(fake.deletions()).toHaveLength(6);
+      expect(fake.requests.filter((request) => request.status === 429)).toHaveLength(0);
+      // Five waits of 200 ms between six deletes, then the polling.
+      expect(waits.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    });
+  });
+
   describe('falls back to the built-in optimiser, and says why', () => {
     const expectLocalRoutes = (solution: Awaited<ReturnType<RouteOptimiser['optimise']>>, count: number) => {
       expect(solution.optimiser).toBe('entry-order');
@@ -263,6 +521,41 @@ describe('the Circuit optimiser, against the contract fake', () => {
       expect(waits[0]).toBe(1_000);
       expect(waits.at(-1)).toBe(5_000);
       expect(waits.reduce((sum, wait) => sum + wait, 0)).toBeLessThanOrEqual(60_000);
+    });
+
+    it('at once when Circuit asks to retry after 600 s (beyond the budget), without waiting', async () => {
+      fake.throttle(1, 600);
+      const solution = await withFallback(optimiserOf(), entryOrder).optimise(problemOf(10));
+      expectLocalRoutes(solution, 10);
+      expect(solution.fallbackReason).toBe(
+        'Circuit limite le nombre de demandes et n’a pas accepté la nôtre à temps : tournées calculées par l’optimiseur intégré.',
+      );
+      expect(waits).toEqual([]);
+      expect(fake.requests).toHaveLength(1);
+    });
+
+    it('when the whole optimise outlasts its budget (3 minutes by default), polling included', async () => {
+      fake.operationPolls(Number.POSITIVE_INFINITY);
+      const optimiser = optimiserOf(
+        {},
+        { poll: { intervalMs: 1_000, maxIntervalMs: 5_000, timeoutMs: 10 * 60_000 } },
+      );
+      const solution = await withFallback(optimiser, entryOrder).optimise(problemOf(10));
+      expectLocalRoutes(solution, 10);
+      expect(solution.fallbackReason).toBe(
+        'Circuit n’a pas fini de calculer les tournées à temps : tournées calculées par l’optimiseur intégré.',
+      );
+      expect(clock).toBeLessThanOrEqual(3 * 60_000);
+      expect(clock).toBeGreaterThan(2 * 60_000);
+    });
+
+    it('when back-offs on 429s outlast the budget given', async () => {
+      fake.throttle(10_000);
+      const optimiser = optimiserOf({ backoff: { maxAttempts: 1_000 } }, { budgetMs: 20_000 });
+      const solution = await withFallback(optimiser, entryOrder).optimise(problemOf(10));
+      expectLocalRoutes(solution, 10);
+      expect(solution.fallbackReason).toContain('Circuit limite le nombre de demandes');
+      expect(clock).toBeLessThanOrEqual(20_000);
     });
 
     it('when the operation fails', async () => {

@@ -1,8 +1,22 @@
 /**
- * Circuit (Spoke Dispatch) behind the rounds' optimiser port. Every step can be run again
- * after a crash without doing anything twice: the plan is found by its title (garden and
- * date), the drivers by their email, and the stops by our stop id kept in
- * `recipient.externalId`: a retried activity imports only the stops the plan does not have.
+ * Circuit (Spoke Dispatch) behind the rounds' optimiser port. Each call makes the day's plan
+ * hold exactly the problem's stops, by our stop id kept in `recipient.externalId`: stops no
+ * longer wanted are deleted, stops whose baskets, window, notes, phone or pin changed are
+ * updated (only the fields that changed), a stop that moved is deleted and imported again
+ * (Circuit cannot move one), missing stops are imported by 100; the plan is optimised when
+ * anything changed or it never was. Before its first optimisation the plan is writable
+ * (`DELETE`, `PATCH`, `stops:import`, `:optimize`); after it, changes go through the live
+ * endpoints (`:liveDelete`, `:liveUpdate`, `stops:liveImport`), then `:reoptimize` and
+ * `:save`, or `:redistribute` once the drivers have their routes (the contract's live plans).
+ *
+ * Every step can be run again after a crash without doing anything twice: the plan is found
+ * by its title (garden and date), the drivers by their email, the stops by their externalId,
+ * and each call compares Circuit's plan as it is now with the problem. A plan left with live
+ * changes not re-optimised, or re-optimised but not saved, is finished by the next call.
+ *
+ * The whole call has a time budget (3 minutes by default) covering the requests, the
+ * back-offs and the polling: past it, a `CircuitError` and the fallback plans locally, well
+ * within the activity's 5 minutes.
  */
 import { gardenTimeZone } from '../../domain/calendar.ts';
 import { startOfDayIn } from '../../domain/delivery-calendar.ts';
@@ -24,16 +38,22 @@ import {
   driverInput,
   planPath,
   planTitle,
+  stopChange,
   stopInput,
   type CircuitDriver,
   type CircuitImportResult,
   type CircuitOperation,
   type CircuitPlan,
   type CircuitStop,
+  type CircuitStopInput,
+  type CircuitStopUpdate,
 } from './circuit-model.ts';
 
 /** Circuit's limit for one `stops:import` (and live import) request. */
 export const importBatchSize = 100;
+
+/** Circuit takes 5 writes a second: one stop's delete or update at least this long after the last. */
+export const writeIntervalMs = 200;
 
 export interface PollOptions {
   /** The first wait between two polls; it grows by half each time, up to `maxIntervalMs`. */
@@ -46,11 +66,16 @@ export interface PollOptions {
 export interface CircuitOptimiserOptions {
   client: CircuitClient;
   poll?: Partial<PollOptions>;
+  /**
+   * The time one `optimise` (or `distribute`) may take in all: requests, back-offs, polling
+   * (default 3 minutes, so that it and the local fallback end well within an activity's 5).
+   */
+  budgetMs?: number;
   /** Drivers are created as `<garden>.<vehicle>@<domain>` (Circuit keeps no external id for them). */
   driverEmailDomain?: string;
   timeZone?: string;
   sleep?: (ms: number) => Promise<void>;
-  /** The clock the polling bound is measured on (tests pass a fake one with `sleep`). */
+  /** The clock the bounds are measured on (tests pass a fake one with `sleep`, to the client too). */
   now?: () => number;
 }
 
@@ -59,174 +84,295 @@ export interface CircuitOptimiser extends RouteOptimiser {
   distribute(gardenId: string, date: string): Promise<void>;
 }
 
+export const defaultBudgetMs = 3 * 60_000;
+
 const defaultPoll: PollOptions = { intervalMs: 2_000, maxIntervalMs: 15_000, timeoutMs: 10 * 60_000 };
 
 const skippedReason = (reason: string): Unrouted['reason'] =>
   reason === 'impossible_time_window' ? 'time-window' : 'other';
 
+/** After its first optimisation a plan is changed through the live endpoints only. */
+const isLive = (plan: CircuitPlan) =>
+  !plan.writable || plan.optimization === 'optimized' || plan.optimization === 'preview' || plan.distributed;
+
+const externalIdOf = (failure: { stop: unknown }) =>
+  (failure.stop as { recipient?: { externalId?: string } } | undefined)?.recipient?.externalId;
+
 export function createCircuitOptimiser(options: CircuitOptimiserOptions): CircuitOptimiser {
-  const { client } = options;
   const poll = { ...defaultPoll, ...options.poll };
+  const budgetMs = options.budgetMs ?? defaultBudgetMs;
   const emailDomain = options.driverEmailDomain ?? 'drivers.cocagne.invalid';
   const timeZone = options.timeZone ?? gardenTimeZone;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
 
-  async function findPlan(gardenId: string, date: string): Promise<CircuitPlan | undefined> {
-    const plans = await client.listAll<CircuitPlan>('/plans', 'plans', {
-      'filter.title': planTitle(gardenId, date),
-      'filter.startsGte': date,
-      'filter.startsLte': date,
-      maxPageSize: 20,
-    });
-    return plans.find((plan) => plan.title === planTitle(gardenId, date));
-  }
+  /** One call's work, every request and wait bounded by the call's deadline. */
+  function within(deadline: number) {
+    const client = options.client.withDeadline(deadline);
+    let lastWrite = Number.NEGATIVE_INFINITY;
 
-  /** One Circuit driver per vehicle, found by email or created; vehicle id → driver id. */
-  async function ensureDrivers(problem: RoundProblem): Promise<Map<string, string>> {
-    const drivers = await client.listAll<CircuitDriver>('/drivers', 'drivers', { maxPageSize: 50 });
-    const byEmail = new Map(drivers.map((driver) => [driver.email?.toLowerCase(), driver.id]));
-    const ids = new Map<string, string>();
-    for (const vehicle of problem.vehicles) {
-      const email = driverEmailOf(problem.gardenId, vehicle, emailDomain);
-      let id = byEmail.get(email);
-      if (!id) {
-        const created = await client.request<CircuitDriver>('POST', '/drivers', {
-          body: driverInput(vehicle, email),
+    /** Sleeps `ms`, or fails as `timeout` when that would outlast the deadline. */
+    async function wait(ms: number, what: string): Promise<void> {
+      if (now() + ms > deadline) {
+        throw new CircuitError('timeout', `${what}: no time left within the ${budgetMs} ms budget`);
+      }
+      await sleep(ms);
+    }
+
+    /** One stop's write, spaced from the last so as to keep under Circuit's 5 writes a second. */
+    async function paced<T>(write: () => Promise<T>): Promise<T> {
+      const gap = lastWrite + writeIntervalMs - now();
+      if (gap > 0) await wait(gap, 'Spacing writes to Circuit');
+      try {
+        return await write();
+      } finally {
+        lastWrite = now();
+      }
+    }
+
+    async function findPlan(gardenId: string, date: string): Promise<CircuitPlan | undefined> {
+      const plans = await client.listAll<CircuitPlan>('/plans', 'plans', {
+        'filter.title': planTitle(gardenId, date),
+        'filter.startsGte': date,
+        'filter.startsLte': date,
+        maxPageSize: 20,
+      });
+      return plans.find((plan) => plan.title === planTitle(gardenId, date));
+    }
+
+    /** One Circuit driver per vehicle, found by email or created; vehicle id → driver id. */
+    async function ensureDrivers(problem: RoundProblem): Promise<Map<string, string>> {
+      const drivers = await client.listAll<CircuitDriver>('/drivers', 'drivers', { maxPageSize: 50 });
+      const byEmail = new Map(drivers.map((driver) => [driver.email?.toLowerCase(), driver.id]));
+      const ids = new Map<string, string>();
+      for (const vehicle of problem.vehicles) {
+        const email = driverEmailOf(problem.gardenId, vehicle, emailDomain);
+        let id = byEmail.get(email);
+        if (!id) {
+          const created = await client.request<CircuitDriver>('POST', '/drivers', {
+            body: driverInput(vehicle, email),
+          });
+          id = created.id;
+        }
+        ids.set(vehicle.id, id);
+      }
+      return ids;
+    }
+
+    async function ensurePlan(problem: RoundProblem, driverIds: string[]): Promise<CircuitPlan> {
+      const found = await findPlan(problem.gardenId, problem.date);
+      if (!found) {
+        return client.request<CircuitPlan>('POST', '/plans', {
+          body: {
+            title: planTitle(problem.gardenId, problem.date),
+            starts: circuitDate(problem.date),
+            drivers: driverIds,
+          },
         });
-        id = created.id;
       }
-      ids.set(vehicle.id, id);
+      const sameDrivers =
+        found.drivers.length === driverIds.length && driverIds.every((id) => found.drivers.includes(id));
+      if (sameDrivers || !found.writable) return found;
+      return client.request<CircuitPlan>('PATCH', planPath(found.id), { body: { drivers: driverIds } });
     }
-    return ids;
-  }
 
-  async function ensurePlan(problem: RoundProblem, driverIds: string[]): Promise<CircuitPlan> {
-    const found = await findPlan(problem.gardenId, problem.date);
-    if (!found) {
-      return client.request<CircuitPlan>('POST', '/plans', {
-        body: {
-          title: planTitle(problem.gardenId, problem.date),
-          starts: circuitDate(problem.date),
-          drivers: driverIds,
-        },
-      });
+    function listStops(plan: CircuitPlan): Promise<CircuitStop[]> {
+      return client.listAll<CircuitStop>(`${planPath(plan.id)}/stops`, 'stops', { maxPageSize: 10 });
     }
-    const sameDrivers =
-      found.drivers.length === driverIds.length && driverIds.every((id) => found.drivers.includes(id));
-    if (sameDrivers || !found.writable) return found;
-    return client.request<CircuitPlan>('PATCH', planPath(found.id), { body: { drivers: driverIds } });
-  }
 
-  /** Imports the stops the plan does not hold yet, by 100; returns how many it imported. */
-  async function importMissing(
-    problem: RoundProblem,
-    plan: CircuitPlan,
-    driverOf: Map<string, string>,
-  ): Promise<{ imported: number; failed: Unrouted[] }> {
-    const present = new Set(
-      (await listStops(plan)).map((stop) => stop.recipient.externalId).filter((id): id is string => !!id),
-    );
-    const missing = problem.stops.filter((stop) => !present.has(stop.id));
-    const pins = new Map(problem.pins.map((pin) => [pin.stopId, pin]));
-    const live = !plan.writable || plan.optimization === 'optimized';
-    const failed: Unrouted[] = [];
-    let imported = 0;
-    for (let at = 0; at < missing.length; at += importBatchSize) {
-      const batch = missing.slice(at, at + importBatchSize);
-      const body = batch.map((stop) => {
-        const pin = pins.get(stop.id);
-        return stopInput(stop, pin, pin ? driverOf.get(pin.vehicleId) : undefined);
-      });
-      const result = await client.request<CircuitImportResult>(
-        'POST',
-        `${planPath(plan.id)}/stops:${live ? 'liveImport' : 'import'}`,
-        { body },
+    /** Deletes one stop; one already gone (a retry after a lost answer) is done. */
+    async function deleteStop(stop: CircuitStop, live: boolean): Promise<void> {
+      try {
+        await paced(() =>
+          live
+            ? client.request('POST', `${planPath(stop.id)}:liveDelete`)
+            : client.request('DELETE', planPath(stop.id)),
+        );
+      } catch (error) {
+        if (error instanceof CircuitError && error.kind === 'not-found') return;
+        throw error;
+      }
+    }
+
+    async function updateStop(stop: CircuitStop, update: CircuitStopUpdate, live: boolean): Promise<void> {
+      await paced(() =>
+        live
+          ? client.request('POST', `${planPath(stop.id)}:liveUpdate`, { body: update })
+          : client.request('PATCH', planPath(stop.id), { body: update }),
       );
-      imported += result.success.length;
-      for (const failure of result.failed) {
-        const externalId = (failure.stop as { recipient?: { externalId?: string } } | undefined)?.recipient
-          ?.externalId;
-        if (externalId) failed.push({ stopId: externalId, reason: 'other' });
-      }
     }
-    return { imported, failed };
-  }
 
-  function listStops(plan: CircuitPlan): Promise<CircuitStop[]> {
-    return client.listAll<CircuitStop>(`${planPath(plan.id)}/stops`, 'stops', { maxPageSize: 10 });
-  }
+    /**
+     * Makes the plan hold the problem's stops: deletes, updates, then imports by 100.
+     * Returns how many changes were made and the stops Circuit refused to import.
+     */
+    async function reconcile(
+      problem: RoundProblem,
+      plan: CircuitPlan,
+      driverOf: Map<string, string>,
+    ): Promise<{ changes: number; failed: Unrouted[] }> {
+      const live = isLive(plan);
+      const pins = new Map(problem.pins.map((pin) => [pin.stopId, pin]));
+      const wanted = new Map<string, CircuitStopInput>(
+        problem.stops.map((stop) => {
+          const pin = pins.get(stop.id);
+          return [stop.id, stopInput(stop, pin, pin ? driverOf.get(pin.vehicleId) : undefined)];
+        }),
+      );
+      const held = new Map<string, CircuitStop>();
+      const extra: CircuitStop[] = [];
+      const updates: Array<{ stop: CircuitStop; update: CircuitStopUpdate }> = [];
+      for (const stop of await listStops(plan)) {
+        const externalId = stop.recipient.externalId;
+        // Stops not ours (added by hand in Circuit, with no externalId) are left as they are.
+        if (stop.type !== 'stop' || !externalId) continue;
+        const input = wanted.get(externalId);
+        if (!input || held.has(externalId)) {
+          extra.push(stop);
+          continue;
+        }
+        const change = stopChange(stop, input);
+        if (change.kind === 'move') {
+          extra.push(stop);
+          continue;
+        }
+        held.set(externalId, stop);
+        if (change.kind === 'update') updates.push({ stop, update: change.update });
+      }
+      for (const stop of extra) await deleteStop(stop, live);
+      for (const { stop, update } of updates) await updateStop(stop, update, live);
 
-  /** Polls until `done`, waiting longer each time, within the bound. */
-  async function awaitOperation(operation: CircuitOperation): Promise<CircuitOperation> {
-    const deadline = now() + poll.timeoutMs;
-    let wait = poll.intervalMs;
-    let current = operation;
-    while (!current.done) {
-      if (now() + wait > deadline) {
+      const missing = problem.stops.filter((stop) => !held.has(stop.id));
+      const failed: Unrouted[] = [];
+      let imported = 0;
+      for (let at = 0; at < missing.length; at += importBatchSize) {
+        const body = missing.slice(at, at + importBatchSize).map((stop) => wanted.get(stop.id));
+        const result = await client.request<CircuitImportResult>(
+          'POST',
+          `${planPath(plan.id)}/stops:${live ? 'liveImport' : 'import'}`,
+          { body },
+        );
+        imported += result.success.length;
+        for (const failure of result.failed) {
+          const externalId = externalIdOf(failure);
+          if (externalId) failed.push({ stopId: externalId, reason: 'other' });
+        }
+      }
+      return { changes: extra.length + updates.length + imported, failed };
+    }
+
+    async function getPlan(plan: CircuitPlan): Promise<CircuitPlan> {
+      return client.request<CircuitPlan>('GET', planPath(plan.id));
+    }
+
+    /** Polls until `done`, waiting longer each time, within the bound and the budget. */
+    async function awaitOperation(operation: CircuitOperation): Promise<CircuitOperation> {
+      const bound = now() + poll.timeoutMs;
+      let pause = poll.intervalMs;
+      let current = operation;
+      while (!current.done) {
+        if (now() + pause > bound) {
+          throw new CircuitError(
+            'timeout',
+            `Circuit's optimisation ${operation.id} was not done after ${poll.timeoutMs} ms`,
+          );
+        }
+        await wait(pause, `Circuit's optimisation ${operation.id} was not done`);
+        pause = Math.min(poll.maxIntervalMs, Math.round(pause * 1.5));
+        current = await client.request<CircuitOperation>('GET', `/${operation.id}`);
+      }
+      if (current.metadata.canceled) {
+        throw new CircuitError('operation-failed', `Circuit's optimisation ${operation.id} was cancelled`);
+      }
+      if (current.result && 'code' in current.result) {
         throw new CircuitError(
-          'timeout',
-          `Circuit's optimisation ${operation.id} was not done after ${poll.timeoutMs} ms`,
+          'operation-failed',
+          `Circuit's optimisation failed: ${current.result.message}`,
+          undefined,
+          current.result.code,
         );
       }
-      await sleep(wait);
-      wait = Math.min(poll.maxIntervalMs, Math.round(wait * 1.5));
-      current = await client.request<CircuitOperation>('GET', `/${operation.id}`);
+      return current;
     }
-    if (current.metadata.canceled) {
-      throw new CircuitError('operation-failed', `Circuit's optimisation ${operation.id} was cancelled`);
-    }
-    if (current.result && 'code' in current.result) {
-      throw new CircuitError(
-        'operation-failed',
-        `Circuit's optimisation failed: ${current.result.message}`,
-        undefined,
-        current.result.code,
-      );
-    }
-    return current;
-  }
 
-  /** When another call's optimisation is running (a retry), waits for the plan to be optimised. */
-  async function awaitPlanOptimised(plan: CircuitPlan): Promise<void> {
-    const deadline = now() + poll.timeoutMs;
-    let wait = poll.intervalMs;
-    for (;;) {
-      const current = await client.request<CircuitPlan>('GET', planPath(plan.id));
-      if (current.optimization === 'optimized') return;
-      if (now() + wait > deadline) {
-        throw new CircuitError(
-          'timeout',
-          `Circuit's plan ${plan.id} was not optimised after ${poll.timeoutMs} ms`,
+    /** Waits for an optimisation another call started (a retry) to end; the plan as it then is. */
+    async function awaitPlanSettled(plan: CircuitPlan): Promise<CircuitPlan> {
+      const bound = now() + poll.timeoutMs;
+      let pause = poll.intervalMs;
+      for (;;) {
+        const current = await getPlan(plan);
+        if (current.optimization !== 'optimizing') return current;
+        if (now() + pause > bound) {
+          throw new CircuitError(
+            'timeout',
+            `Circuit's plan ${plan.id} was not optimised after ${poll.timeoutMs} ms`,
+          );
+        }
+        await wait(pause, `Circuit's plan ${plan.id} was not optimised`);
+        pause = Math.min(poll.maxIntervalMs, Math.round(pause * 1.5));
+      }
+    }
+
+    /** `:optimize` (a writable plan) or `:reoptimize` (a live one), polled to its end. */
+    async function optimisePlan(
+      plan: CircuitPlan,
+      live: boolean,
+    ): Promise<Array<{ id: string; reason: string }>> {
+      try {
+        const operation = await client.request<CircuitOperation>(
+          'POST',
+          `${planPath(plan.id)}:${live ? 'reoptimize' : 'optimize'}`,
         );
+        const done = await awaitOperation(operation);
+        return done.result && 'skippedStops' in done.result ? done.result.skippedStops : [];
+      } catch (error) {
+        if (!(error instanceof CircuitError) || error.kind !== 'conflict') throw error;
+        if (error.code === 'plan_already_optimized') return [];
+        if (error.code === 'plan_optimization_in_progress') {
+          await awaitPlanSettled(plan);
+          return [];
+        }
+        throw error;
       }
-      await sleep(wait);
-      wait = Math.min(poll.maxIntervalMs, Math.round(wait * 1.5));
     }
-  }
 
-  async function optimisePlan(
-    plan: CircuitPlan,
-    imported: number,
-  ): Promise<Array<{ id: string; reason: string }>> {
-    const live = !plan.writable || plan.optimization === 'optimized';
-    if (plan.optimization === 'optimized' && imported === 0) return [];
-    try {
-      const operation = await client.request<CircuitOperation>(
-        'POST',
-        `${planPath(plan.id)}:${live ? 'reoptimize' : 'optimize'}`,
-      );
-      const done = await awaitOperation(operation);
-      return done.result && 'skippedStops' in done.result ? done.result.skippedStops : [];
-    } catch (error) {
-      if (!(error instanceof CircuitError) || error.kind !== 'conflict') throw error;
-      if (error.code === 'plan_already_optimized') return [];
-      if (error.code === 'plan_optimization_in_progress') {
-        await awaitPlanOptimised(plan);
-        return [];
-      }
-      throw error;
+    /** Applies a live plan's re-optimisation: sent to the drivers if they have their routes, else kept. */
+    async function commit(plan: CircuitPlan): Promise<void> {
+      await client.request('POST', `${planPath(plan.id)}:${plan.distributed ? 'redistribute' : 'save'}`);
     }
+
+    return {
+      async optimise(problem: RoundProblem): Promise<RoundSolution> {
+        const driverOf = await ensureDrivers(problem);
+        let plan = await ensurePlan(problem, [...new Set(driverOf.values())]);
+        if (plan.optimization === 'optimizing') plan = await awaitPlanSettled(plan);
+        const live = isLive(plan);
+        const { changes, failed } = await reconcile(problem, plan, driverOf);
+        let skipped: Array<{ id: string; reason: string }> = [];
+        if (!live) {
+          // Never optimised yet.
+          skipped = await optimisePlan(plan, false);
+        } else if (changes > 0 || plan.optimization !== 'optimized') {
+          // Besides this call's changes, a live plan may hold an earlier call's: in `editing`,
+          // changes not re-optimised; in `preview`, a re-optimisation not saved.
+          if (changes > 0 || plan.optimization !== 'preview') skipped = await optimisePlan(plan, true);
+          await commit(plan);
+        }
+        return solutionOf(problem, driverOf, await listStops(plan), skipped, failed);
+      },
+
+      async distribute(gardenId: string, date: string): Promise<void> {
+        const plan = await findPlan(gardenId, date);
+        if (!plan) throw new CircuitError('not-found', `No Circuit plan for ${gardenId} on ${date}`);
+        // A re-optimisation not applied yet goes to the drivers with it.
+        if (plan.optimization === 'preview') {
+          await client.request('POST', `${planPath(plan.id)}:redistribute`);
+          return;
+        }
+        if (plan.distributed) return;
+        await client.request<CircuitPlan>('POST', `${planPath(plan.id)}:distribute`);
+      },
+    };
   }
 
   function solutionOf(
@@ -302,19 +448,7 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
   }
 
   return {
-    async optimise(problem) {
-      const driverOf = await ensureDrivers(problem);
-      const plan = await ensurePlan(problem, [...new Set(driverOf.values())]);
-      const { imported, failed } = await importMissing(problem, plan, driverOf);
-      const skipped = await optimisePlan(plan, imported);
-      return solutionOf(problem, driverOf, await listStops(plan), skipped, failed);
-    },
-
-    async distribute(gardenId, date) {
-      const plan = await findPlan(gardenId, date);
-      if (!plan) throw new CircuitError('not-found', `No Circuit plan for ${gardenId} on ${date}`);
-      if (plan.distributed) return;
-      await client.request<CircuitPlan>('POST', `${planPath(plan.id)}:distribute`);
-    },
+    optimise: (problem) => within(now() + budgetMs).optimise(problem),
+    distribute: (gardenId, date) => within(now() + budgetMs).distribute(gardenId, date),
   };
 }

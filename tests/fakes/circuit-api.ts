@@ -5,7 +5,15 @@
  * bodies `{ message, code }`, 409 codes). It optimises trivially (nearest neighbour per
  * driver, pins first/last) and gives ETAs. Tests can make it throttle (429), answer slowly,
  * keep an optimisation running, fail one, drop a connection after applying a request, or be
- * down; it records every request.
+ * down; it records every request, and the stops deleted and updated.
+ *
+ * Plans follow the contract's life: writable until optimised (`stops:import`, `PATCH` and
+ * `DELETE` of a stop, `:optimize`), then read-only, changed through the live endpoints
+ * (`stops:liveImport`, `:liveUpdate`, `:liveDelete`, each answering `pending`), which open an
+ * editing session applied by `:reoptimize` then `:save` (or `:redistribute` once the drivers
+ * have their routes). The contract does not say which `optimization` value a plan shows in
+ * between; the fake uses `editing` (live changes waiting), `preview` (re-optimised, not saved)
+ * and `optimized` again once saved or redistributed.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,12 +95,23 @@ interface FakeStop {
 interface FakeOperation {
   id: string;
   planId: string;
+  kind: 'optimize' | 'reoptimize';
   polls: number;
   pollsUntilDone: number;
   fails: boolean;
   startedAt: number;
   done: boolean;
   result: unknown;
+}
+
+/** A stop deleted (`DELETE` or `:liveDelete`) or updated (`PATCH` or `:liveUpdate`). */
+export interface StopChange {
+  planId: string;
+  stopId: string;
+  externalId: string;
+  live: boolean;
+  /** The update's body as sent (nothing for a delete). */
+  body?: Record<string, unknown>;
 }
 
 type Interruption = {
@@ -130,6 +149,10 @@ export interface CircuitFake {
   externalIdsOf(planId: string): string[];
   /** Every externalId sent in a successful import, in order (a repeat means a stop imported twice). */
   importedExternalIds(): string[];
+  /** Stops deleted, in order (a repeat of one stop id means a stop deleted twice). */
+  deletions(): StopChange[];
+  /** Stops updated, in order, with the fields sent. */
+  updates(): StopChange[];
   /** A signed `stop.attempted_delivery` event, as Circuit posts it. */
   attemptedDelivery(
     externalId: string,
@@ -150,6 +173,8 @@ export async function startCircuitFake(
   const plans = new Map<string, FakePlan>();
   const stops = new Map<string, FakeStop[]>();
   const operations = new Map<string, FakeOperation>();
+  const deletions: StopChange[] = [];
+  const updates: StopChange[] = [];
   let sequence = 0;
   const nextId = () => `f${(++sequence).toString(36).padStart(6, '0')}`;
   let throttled = 0;
@@ -358,10 +383,11 @@ export async function startCircuitFake(
     return { numOptimizedStops: planStops.length - skipped.length, skippedStops: skipped };
   };
 
-  const startOperation = (plan: FakePlan) => {
+  const startOperation = (plan: FakePlan, kind: FakeOperation['kind']) => {
     const operation: FakeOperation = {
       id: `operations/${nextId()}`,
       planId: plan.id,
+      kind,
       polls: 0,
       pollsUntilDone,
       fails: failOperation,
@@ -386,10 +412,14 @@ export async function startCircuitFake(
         code: 'optimization_failed',
         message: 'The optimization could not find a solution',
       };
+      // A failed first optimisation leaves the plan writable; a failed re-optimisation leaves
+      // the live changes waiting.
       plan.optimization = 'editing';
     } else {
       operation.result = optimise(plan);
-      plan.optimization = 'optimized';
+      // Optimised, a plan is read-only: changes go through the live endpoints from then on.
+      plan.writable = false;
+      plan.optimization = operation.kind === 'reoptimize' ? 'preview' : 'optimized';
     }
   };
 
@@ -417,7 +447,78 @@ export async function startCircuitFake(
       stops.get(plan.id)?.push(stop);
       success.push(stop.id);
     }
-    return send(response, 200, live ? { success, failed, pending: true } : { success, failed });
+    return send(response, 200, live ? { success, failed, pending: startEditing(plan) } : { success, failed });
+  };
+
+  /** A live change on a read-only plan opens (or joins) an editing session; on a writable plan it applies. */
+  const startEditing = (plan: FakePlan) => {
+    if (plan.writable) return false;
+    plan.optimization = 'editing';
+    return true;
+  };
+
+  const updatable = new Set([
+    'recipient',
+    'timing',
+    'notes',
+    'packageCount',
+    'allowedDrivers',
+    'optimizationOrder',
+    'orderInfo',
+    'activity',
+    'weight',
+    'customProperties',
+  ]);
+
+  /** A sparse update: fields absent are kept, objects merged, arrays replaced (the contract's PATCH rules). */
+  const updateStop = (
+    plan: FakePlan,
+    stop: FakeStop,
+    body: unknown,
+    response: ServerResponse,
+    live: boolean,
+  ): number | undefined => {
+    if (!body || typeof body !== 'object' || Array.isArray(body)) {
+      return problem(response, 400, 'An object is required', 'invalid_request');
+    }
+    const input = body as Record<string, unknown>;
+    if ('address' in input) {
+      return problem(
+        response,
+        400,
+        "A stop's location cannot be changed: delete the stop and create a new one",
+        'invalid_request',
+      );
+    }
+    const unknown = Object.keys(input).find((key) => !updatable.has(key));
+    if (unknown) return problem(response, 400, `Unknown field ${unknown}`, 'invalid_request');
+    const current = stop.input as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(input)) {
+      const before = current[key];
+      current[key] =
+        value && typeof value === 'object' && !Array.isArray(value) && before && typeof before === 'object'
+          ? { ...before, ...value }
+          : value;
+    }
+    updates.push({
+      planId: plan.id,
+      stopId: stop.id,
+      externalId: stop.input.recipient?.externalId ?? '',
+      live,
+      body: input,
+    });
+    return undefined;
+  };
+
+  const deleteStop = (plan: FakePlan, stop: FakeStop, live: boolean) => {
+    const list = stops.get(plan.id) ?? [];
+    list.splice(list.indexOf(stop), 1);
+    deletions.push({
+      planId: plan.id,
+      stopId: stop.id,
+      externalId: stop.input.recipient?.externalId ?? '',
+      live,
+    });
   };
 
   const route = async (
@@ -461,7 +562,7 @@ export async function startCircuitFake(
       stops.set(plan.id, []);
       return send(response, 200, plan);
     }
-    if ((match = /^\/(plans\/[\w-]+)(?::(optimize|reoptimize|distribute))?$/.exec(path))) {
+    if ((match = /^\/(plans\/[\w-]+)(?::(optimize|reoptimize|distribute|redistribute|save))?$/.exec(path))) {
       const plan = plans.get(match[1] as string);
       if (!plan) return problem(response, 404, 'Plan not found');
       const action = match[2];
@@ -484,8 +585,12 @@ export async function startCircuitFake(
         if (plan.optimization === 'optimizing') {
           return problem(response, 409, 'Plan optimization in progress', 'plan_optimization_in_progress');
         }
-        if (action === 'optimize' && plan.optimization === 'optimized') {
+        if (action === 'optimize' && !plan.writable) {
           return problem(response, 409, 'Plan already optimized', 'plan_already_optimized');
+        }
+        // Re-optimising is for a plan optimised before (a live plan), with or without changes.
+        if (action === 'reoptimize' && plan.writable) {
+          return problem(response, 409, 'Plan not optimized', 'plan_not_optimized');
         }
         if (plan.drivers.length === 0) {
           return problem(
@@ -495,13 +600,63 @@ export async function startCircuitFake(
             'no_drivers_available',
           );
         }
-        return send(response, 200, operationView(startOperation(plan)));
+        return send(response, 200, operationView(startOperation(plan, action)));
+      }
+      if (action === 'save') {
+        if (plan.optimization === 'preview') plan.optimization = 'optimized';
+        if (plan.optimization !== 'optimized')
+          return problem(
+            response,
+            409,
+            'Plan has changes waiting for a re-optimization',
+            'plan_not_optimized',
+          );
+        return send(response, 204);
+      }
+      if (action === 'redistribute') {
+        if (plan.optimization === 'preview') plan.optimization = 'optimized';
+        if (plan.optimization !== 'optimized')
+          return problem(
+            response,
+            409,
+            'Plan has changes waiting for a re-optimization',
+            'plan_not_optimized',
+          );
+        plan.distributed = true;
+        return send(response, 200, plan);
       }
       if (plan.optimization !== 'optimized')
         return problem(response, 409, 'Plan not optimized', 'plan_not_optimized');
       plan.distributed = true;
       for (const stop of stops.get(plan.id) ?? []) stop.deliveryInfo ??= null;
       return send(response, 200, plan);
+    }
+    if ((match = /^\/(plans\/[\w-]+)\/stops\/([\w-]+)(?::(liveUpdate|liveDelete))?$/.exec(path))) {
+      const plan = plans.get(match[1] as string);
+      if (!plan) return problem(response, 404, 'Plan not found');
+      const stopId = `${plan.id}/stops/${match[2] as string}`;
+      const stop = (stops.get(plan.id) ?? []).find((candidate) => candidate.id === stopId);
+      if (!stop) return problem(response, 404, 'Stop not found');
+      const action = match[3];
+      if (!action && method === 'GET') return send(response, 200, stopView(plan, stop));
+      if (!action && (method === 'PATCH' || method === 'DELETE')) {
+        if (!plan.writable) return problem(response, 409, 'Plan is not writable', 'plan_not_writable');
+        if (method === 'DELETE') {
+          deleteStop(plan, stop, false);
+          return send(response, 204);
+        }
+        const refused = updateStop(plan, stop, body, response, false);
+        return refused ?? send(response, 200, stopView(plan, stop));
+      }
+      if (action && method === 'POST') {
+        if (action === 'liveDelete') {
+          deleteStop(plan, stop, true);
+          return send(response, 200, { pending: startEditing(plan) });
+        }
+        const refused = updateStop(plan, stop, body, response, true);
+        return refused ?? send(response, 200, { pending: startEditing(plan), stop: stopView(plan, stop) });
+      }
+      return problem(response, 405, 'Method not allowed');
     }
     if ((match = /^\/(plans\/[\w-]+)\/stops(?::(import|liveImport))?$/.exec(path))) {
       const plan = plans.get(match[1] as string);
@@ -516,7 +671,7 @@ export async function startCircuitFake(
         return send(response, 200, { stops: slice.map((stop) => stopView(plan, stop)), nextPageToken });
       }
       if (action === 'import' && method === 'POST') {
-        if (!plan.writable || plan.optimization === 'optimized' || plan.optimization === 'optimizing') {
+        if (!plan.writable || plan.optimization === 'optimizing') {
           return problem(response, 409, 'Plan is not writable', 'plan_not_writable');
         }
         return importStops(plan, body, response, false);
@@ -662,6 +817,8 @@ export async function startCircuitFake(
       requests
         .filter((request) => request.status === 200 && /\/stops:(import|liveImport)$/.test(request.path))
         .flatMap((request) => (request.body as StopInput[]).map((stop) => stop.recipient?.externalId ?? '')),
+    deletions: () => [...deletions],
+    updates: () => [...updates],
     attemptedDelivery(externalId, outcome, created = Date.now()) {
       const found = [...stops.entries()]
         .flatMap(([planId, list]) => list.map((stop) => ({ planId, stop })))
