@@ -18,6 +18,7 @@ import type { RouteOptimiser } from '../domain/rounds/plan.ts';
 import { createCircuitClient } from '../adapters/routing/circuit-client.ts';
 import { createCircuitOptimiser } from '../adapters/routing/circuit-optimiser.ts';
 import { withFallback } from '../adapters/routing/fallback-optimiser.ts';
+import type { Geocoder } from '../adapters/geocoding/ban-geocoder.ts';
 import { keepRoutes } from '../domain/rounds/keep-routes.ts';
 import { log } from '@temporalio/activity';
 
@@ -42,6 +43,8 @@ export interface ActivityDeps {
   vroom: RouteOptimiser;
   /** Circuit's address (its public API unless told otherwise, e.g. a contract fake in tests). */
   circuitBaseUrl?: string | undefined;
+  /** Finds a household's door from its address (BAN); none locally. */
+  geocoder?: Geocoder | undefined;
 }
 
 /**
@@ -89,7 +92,6 @@ export function createActivities(deps: ActivityDeps) {
               apiKey: circuitKey,
               ...(deps.circuitBaseUrl ? { baseUrl: deps.circuitBaseUrl } : {}),
             }),
-            poll: { timeoutMs: 8 * 60_000 },
           }),
           builtIn,
         )
@@ -109,6 +111,7 @@ export function createActivities(deps: ActivityDeps) {
       texter,
       notifyMember: (input) => notifications.notifyMember(input),
       optimiserFor,
+      ...(deps.geocoder ? { geocoder: deps.geocoder } : {}),
       distributeInCircuit: (circuitKey, gardenId, date) =>
         createCircuitOptimiser({
           client: createCircuitClient({

@@ -7,10 +7,12 @@ import { planChanges } from '../domain/rounds/changes.ts';
 import { keepRoutes } from '../domain/rounds/keep-routes.ts';
 import { clockOf, type Fleet } from '../domain/rounds/fleet.ts';
 import type { RouteOptimiser, RoundSolution, StopPin, Unrouted } from '../domain/rounds/plan.ts';
+import type { RoundStop } from '../domain/rounds/stops.ts';
 import { lastMarkOf, type Round, type RoundPhase } from '../domain/rounds/round.ts';
 import type { Mailer } from '../adapters/messaging/mailer.ts';
 import type { Texter } from '../adapters/messaging/texter.ts';
 import type { Store } from '../adapters/store/index.ts';
+import type { Geocoder } from '../adapters/geocoding/ban-geocoder.ts';
 import type { NotifyMemberInput, NotifyMemberResult } from './notifications.ts';
 
 export interface RoundActivityDeps {
@@ -23,6 +25,8 @@ export interface RoundActivityDeps {
   optimiserFor: (fleet: Fleet, circuitKey: string | undefined) => RouteOptimiser;
   /** Sends a Circuit plan to the drivers' Circuit app (`:distribute`), with the garden's key. */
   distributeInCircuit?: (circuitKey: string, gardenId: string, date: string) => Promise<void>;
+  /** Finds the door of a household not yet placed on the map (BAN), when one is configured. */
+  geocoder?: Geocoder;
   publicUrl: string;
   now?: () => Date;
 }
@@ -59,6 +63,23 @@ export function createRoundActivities(deps: RoundActivityDeps) {
       new PutCommand({ TableName: store.tables.gardens, Item: { ...marker, at: now().toISOString() } }),
     );
     return true;
+  }
+
+  /**
+   * Households delivered at home that nobody placed on the map yet: the geocoder (BAN) finds
+   * their door from the address, and the member record keeps it (staff can still move it).
+   * Not found, or the geocoder out of reach: the stop stays flagged for staff to place.
+   */
+  async function placeHouseholds(gardenId: string, stops: RoundStop[]): Promise<void> {
+    const geocoder = deps.geocoder;
+    if (!geocoder) return;
+    for (const stop of stops) {
+      if (stop.kind !== 'home' || stop.location || !stop.address || !stop.memberId) continue;
+      const found = await geocoder.geocode(stop.address).catch(() => undefined);
+      if (!found) continue;
+      stop.location = found.position;
+      await store.members.setLocation(gardenId, stop.memberId, found.position, now().toISOString());
+    }
   }
 
   return {
@@ -122,6 +143,7 @@ export function createRoundActivities(deps: RoundActivityDeps) {
       ];
       const members = await store.members.getMany(gardenId, memberIds);
       const stops = collectStops({ date, baskets, depots, members, serviceMinutes: fleet.serviceMinutes });
+      await placeHouseholds(gardenId, stops);
       const routable = stops.filter((stop) => stop.location);
       const stopIds = new Set(stops.map((stop) => stop.id));
       const vehicleIds = new Set(fleet.vehicles.map((vehicle) => vehicle.id));

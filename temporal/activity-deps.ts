@@ -5,6 +5,7 @@ import { MailerSettings, mailerFrom } from '../adapters/messaging/mailer.ts';
 import { TexterSettings, texterFrom } from '../adapters/messaging/texter.ts';
 import { KeycloakAdminEnvironment, keycloakAdminFrom } from '../adapters/keycloak/keycloak-settings.ts';
 import { StripeSettings, stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
+import { GeocoderSettings, geocoderFrom } from '../adapters/geocoding/geocoder-settings.ts';
 import { VroomSettings, vroomOptimiserFrom } from '../adapters/routing/vroom-settings.ts';
 
 /** What activities need from the environment: the store, email and SMS, the identity provider. */
@@ -21,6 +22,8 @@ export const ActivitySettings = Type.Object({
   ...VroomSettings.properties,
   /** Circuit's API address; its public one when absent (each garden brings its own key). */
   CIRCUIT_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
+  /** The address geocoder (BAN); unset locally: staff place members on the map. */
+  ...GeocoderSettings.properties,
 });
 export type ActivitySettings = Type.Static<typeof ActivitySettings>;
 
@@ -37,6 +40,7 @@ export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
     stripe: stripeConfigFrom(settings),
     vroom: vroomOptimiserFrom(settings),
     circuitBaseUrl: settings.CIRCUIT_API_URL,
+    geocoder: geocoderFrom(settings),
   };
 }
 

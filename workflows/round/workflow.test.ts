@@ -19,6 +19,7 @@ import {
 } from '../../tests/support/rounds.ts';
 import { sleepUntil, withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import { startCircuitFake } from '../../tests/fakes/circuit-api.ts';
+import { startBanFake } from '../../tests/fakes/ban-api.ts';
 import { waitingOnKey } from '../search-attributes.ts';
 import { basketsChangedSignal } from '../week/contract.ts';
 import { weekAwaitingComposition } from '../../tests/support/week-preparation.ts';
@@ -300,6 +301,61 @@ describe('a delivery round', () => {
         await handle.terminate('test over');
       },
     );
+  });
+
+  it('finds the door of a household nobody placed on the map (BAN), and flags one it cannot find', async () => {
+    const { env, store } = garden;
+    const { gardenId, depotId } = await createTestGarden(store, 'round-geocoding');
+    const { date } = await roundGarden(env, store, gardenId, depotId);
+    const now = new Date().toISOString();
+    await store.members.create(
+      gardenId,
+      'm-found',
+      {
+        firstName: 'Rose',
+        lastName: 'Bonnet',
+        address: { street: '12 rue de la République', postalCode: '25000', city: 'Besançon' },
+      },
+      now,
+    );
+    await store.members.create(
+      gardenId,
+      'm-lost',
+      {
+        firstName: 'Paul',
+        lastName: 'Nulle-Part',
+        address: { street: '99 impasse Inconnue', postalCode: '25000', city: 'Besançon' },
+      },
+      now,
+    );
+    await planTestBaskets(store, gardenId, basketsAt(date, 'd-domicile', ['m-found', 'm-lost']));
+    const ban = await startBanFake();
+    try {
+      await withTestWorker(env, testActivities(store, { GEOCODER_URL: ban.baseUrl }), async (taskQueue) => {
+        const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
+          taskQueue,
+          workflowId: roundProcessId(gardenId, date),
+          args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
+        });
+        await expect
+          .poll(async () => (await handle.query(roundStatusQuery)).revision, { timeout: 20_000 })
+          .toBe(1);
+        const round = (await store.rounds.get(gardenId, date)) as Round;
+        expect(round.stops.find((stop) => stop.id === 'home.m-found.start')?.location).toEqual({
+          lat: 47.2391734,
+          lng: 6.0266512,
+        });
+        expect((await store.members.get(gardenId, 'm-found'))?.location).toEqual({
+          lat: 47.2391734,
+          lng: 6.0266512,
+        });
+        expect(round.solution?.unrouted).toEqual([{ stopId: 'home.m-lost.start', reason: 'no-location' }]);
+        routedOnce(round);
+        await handle.terminate('test over');
+      });
+    } finally {
+      await ban.close();
+    }
   });
 
   it('plans with Circuit when the garden chose it, and sends the approved plan to Circuit’s drivers too', async () => {
