@@ -299,6 +299,22 @@ async function seedRounds(gardenId: string, rounds: RoundCommands, store: Store)
     )
     .sort((a, b) => a.date.localeCompare(b.date))[0];
   if (first) {
+    // Every demo driver has a route to look at: when the optimiser left a van idle (one can
+    // carry the day), its depots go to that van, as staff would move them.
+    const fleet = await store.fleet.get(gardenId);
+    const used = new Set(
+      first.solution?.routes.filter((route) => route.stops.length > 0).map((route) => route.vehicleId),
+    );
+    const idle = fleet.vehicles.find((vehicle) => vehicle.driverUsername && !used.has(vehicle.id));
+    const depots = first.stops.filter((stop) => stop.kind === 'depot' && stop.location);
+    if (idle && depots.length > 0 && used.size > 0) {
+      await rounds.changePins(
+        gardenId,
+        first.date,
+        demoStaff,
+        depots.map((stop) => ({ stopId: stop.id, vehicleId: idle.id })),
+      );
+    }
     await rounds.approve(gardenId, first.date, demoStaff);
     say(
       `demo data: ${gardenId}: the round of ${first.date} sent to the drivers, ${planned.length - 1} more to approve`,
