@@ -300,19 +300,25 @@ async function seedRounds(gardenId: string, rounds: RoundCommands, store: Store)
     .sort((a, b) => a.date.localeCompare(b.date))[0];
   if (first) {
     // Every demo driver has a route to look at: when the optimiser left a van idle (one can
-    // carry the day), its depots go to that van, as staff would move them.
+    // carry the day), the depots go to that van and the doors stay with the other, as staff
+    // would share them out.
     const fleet = await store.fleet.get(gardenId);
-    const used = new Set(
-      first.solution?.routes.filter((route) => route.stops.length > 0).map((route) => route.vehicleId),
+    const busy = first.solution?.routes.find((route) => route.stops.length > 0);
+    const idle = fleet.vehicles.find(
+      (vehicle) =>
+        vehicle.driverUsername &&
+        !first.solution?.routes.some((route) => route.vehicleId === vehicle.id && route.stops.length > 0),
     );
-    const idle = fleet.vehicles.find((vehicle) => vehicle.driverUsername && !used.has(vehicle.id));
-    const depots = first.stops.filter((stop) => stop.kind === 'depot' && stop.location);
-    if (idle && depots.length > 0 && used.size > 0) {
+    const depots = new Set(first.stops.filter((stop) => stop.kind === 'depot').map((stop) => stop.id));
+    if (busy && idle && depots.size > 0 && depots.size < busy.stops.length) {
       await rounds.changePins(
         gardenId,
         first.date,
         demoStaff,
-        depots.map((stop) => ({ stopId: stop.id, vehicleId: idle.id })),
+        busy.stops.map(({ stopId }) => ({
+          stopId,
+          vehicleId: depots.has(stopId) ? idle.id : busy.vehicleId,
+        })),
       );
     }
     await rounds.approve(gardenId, first.date, demoStaff);
