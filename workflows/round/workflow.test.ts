@@ -100,6 +100,17 @@ async function roundGarden(env: TestWorkflowEnvironment, store: Store, gardenId:
   return { date, baskets };
 }
 
+/** Starts the round of `date` on the test worker and waits for its first plan to be stored. */
+async function firstPlan(env: TestWorkflowEnvironment, taskQueue: string, gardenId: string, date: string) {
+  const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
+    taskQueue,
+    workflowId: roundProcessId(gardenId, date),
+    args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
+  });
+  await expect.poll(async () => (await handle.query(roundStatusQuery)).revision, { timeout: 20_000 }).toBe(1);
+  return handle;
+}
+
 describe('a delivery round', () => {
   const garden = workflowTestGarden('round', { serverPerTest: true });
 
@@ -253,16 +264,7 @@ describe('a delivery round', () => {
         env,
         testActivities(store, { CIRCUIT_API_URL: circuit.baseUrl }),
         async (taskQueue) => {
-          const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
-            taskQueue,
-            workflowId: roundProcessId(gardenId, date),
-            args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
-          });
-          for (let tries = 0; tries < 200; tries++) {
-            const status = await handle.query(roundStatusQuery);
-            if (status.revision >= 1) break;
-            await new Promise((resolve) => setTimeout(resolve, 100));
-          }
+          const handle = await firstPlan(env, taskQueue, gardenId, date);
           const round = (await store.rounds.get(gardenId, date)) as Round;
           expect(round.solution?.optimiser).toBe('vroom');
           expect(round.solution?.fallbackReason).toMatch(/Circuit/);
@@ -286,14 +288,7 @@ describe('a delivery round', () => {
       env,
       testActivities(store, { VROOM_URL: 'http://127.0.0.1:9' }),
       async (taskQueue) => {
-        const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
-          taskQueue,
-          workflowId: roundProcessId(gardenId, date),
-          args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
-        });
-        await expect
-          .poll(async () => (await handle.query(roundStatusQuery)).revision, { timeout: 20_000 })
-          .toBe(1);
+        const handle = await firstPlan(env, taskQueue, gardenId, date);
         const round = (await store.rounds.get(gardenId, date)) as Round;
         expect(round.solution?.optimiser).toBe('entry-order');
         expect(round.solution?.fallbackReason).toMatch(/optimiseur intégré ne répond pas/);
@@ -332,14 +327,7 @@ describe('a delivery round', () => {
     const ban = await startBanFake();
     try {
       await withTestWorker(env, testActivities(store, { GEOCODER_URL: ban.baseUrl }), async (taskQueue) => {
-        const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
-          taskQueue,
-          workflowId: roundProcessId(gardenId, date),
-          args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
-        });
-        await expect
-          .poll(async () => (await handle.query(roundStatusQuery)).revision, { timeout: 20_000 })
-          .toBe(1);
+        const handle = await firstPlan(env, taskQueue, gardenId, date);
         const round = (await store.rounds.get(gardenId, date)) as Round;
         expect(round.stops.find((stop) => stop.id === 'home.m-found.start')?.location).toEqual({
           lat: 47.2391734,
@@ -370,14 +358,7 @@ describe('a delivery round', () => {
         env,
         testActivities(store, { CIRCUIT_API_URL: circuit.baseUrl }),
         async (taskQueue) => {
-          const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
-            taskQueue,
-            workflowId: roundProcessId(gardenId, date),
-            args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
-          });
-          await expect
-            .poll(async () => (await handle.query(roundStatusQuery)).revision, { timeout: 20_000 })
-            .toBe(1);
+          const handle = await firstPlan(env, taskQueue, gardenId, date);
           const round = (await store.rounds.get(gardenId, date)) as Round;
           expect(round.solution?.optimiser).toBe('circuit');
           expect(round.solution?.fallbackReason).toBeUndefined();
