@@ -123,6 +123,16 @@ describe('the vehicles and drivers page', () => {
     await flushPromises();
     await added.get('[data-testid="vehicle-start-map-click"]').trigger('click');
     expect(added.get('[data-testid="vehicle-start"]').text()).toBe('47.2378, 6.0241');
+    // An end of its own: shown once « back to the start » is unticked, placed the same way.
+    expect(added.find('[data-testid="vehicle-place-end"]').exists()).toBe(false);
+    await added.get('[data-testid="vehicle-endAtStart"]').setValue(false);
+    await added.get('[data-testid="vehicle-place-end"]').trigger('click');
+    await vi.dynamicImportSettled();
+    await flushPromises();
+    await added.get('[data-testid="vehicle-end-map-click"]').trigger('click');
+    expect(added.get('[data-testid="vehicle-end"]').text()).toBe('47.2378, 6.0241');
+    await added.get('[data-testid="vehicle-endAtStart"]').setValue(true);
+    expect(added.find('[data-testid="vehicle-end"]').exists()).toBe(false);
     await wrapper.get('[data-testid="service-home"]').setValue('4');
     await wrapper.get('[data-testid="fleet-form"]').trigger('submit');
     await flushPromises();
