@@ -358,11 +358,15 @@ export function createRoundActivities(deps: RoundActivityDeps) {
       return result.status === 'sent';
     },
 
-    /** The evening report: delivered, not delivered, unmarked; kept on the round, mailed to staff. */
+    /**
+     * The evening report: delivered, not delivered, unmarked; kept on the round, mailed to staff.
+     * `revised`: made again after marks that came late; mailed only when its figures changed.
+     */
     async reportRoundDay(input: {
       gardenId: string;
       date: string;
       approved: boolean;
+      revised?: boolean;
     }): Promise<NonNullable<Round['report']>> {
       const { gardenId, date } = input;
       const [round, garden] = await Promise.all([roundOf(gardenId, date), store.gardens.get(gardenId)]);
@@ -390,15 +394,22 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         const stop = stops.get(stopId);
         if (stop) missed.push(`- ${stop.name} : hors tournée`);
       }
+      const figures = `${report.delivered}/${report.notDelivered}/${report.unmarked}`;
+      const before = round.report;
+      const unchanged =
+        before !== undefined && `${before.delivered}/${before.notDelivered}/${before.unmarked}` === figures;
+      if (input.revised && unchanged) return before;
       await store.rounds.setPhase(gardenId, date, { phase: 'done', report, updatedAt: report.at });
       if (garden) {
         const day = formatDay(date);
-        await once(gardenId, `${date}#report`, async () => {
+        const key = input.revised ? `${date}#report-again#${figures}` : `${date}#report`;
+        await once(gardenId, key, async () => {
           await deps.mailer.send({
             to: garden.contactEmail,
-            subject: `Bilan des tournées du ${day} : ${report.delivered} livrés sur ${round.stops.length}`,
+            subject: `${input.revised ? 'Bilan corrigé' : 'Bilan'} des tournées du ${day} : ${report.delivered} livrés sur ${round.stops.length}`,
             text:
-              `Bonjour,\n\n${input.approved ? '' : "Les tournées de ce jour n'ont pas été validées.\n\n"}` +
+              `Bonjour,\n\n${input.revised ? 'Des marques arrivées après le bilan du soir le changent.\n\n' : ''}` +
+              `${input.approved ? '' : "Les tournées de ce jour n'ont pas été validées.\n\n"}` +
               `Livrés : ${report.delivered}\nNon livrés : ${report.notDelivered}\nNon renseignés : ${report.unmarked}\n` +
               (missed.length > 0 ? `\n${missed.join('\n')}\n` : '') +
               `\n${base}/equipe/tournees/${date}\n\n— Cocagne, ${garden.name}`,

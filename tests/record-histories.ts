@@ -12,7 +12,7 @@ import { Worker } from '@temporalio/worker';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import { createTestGarden, testActivities, testStore } from './support/environment.ts';
 import { uniqueEmail } from './support/moto.ts';
-import { saveTestFleet, testFleet, testVehicle } from './support/rounds.ts';
+import { basketsAt, planTestBaskets, saveTestFleet, testFleet, testVehicle } from './support/rounds.ts';
 import { timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
 import {
   gardenSettingsBroadcastId,
@@ -20,7 +20,14 @@ import {
 } from '../workflows/garden-settings/contract.ts';
 import { retryNowSignal } from '../workflows/incidents/contract.ts';
 import { isoWeek } from '../domain/iso-weeks.ts';
-import { approveRoundUpdate, roundProcessId } from '../workflows/round/contract.ts';
+import {
+  approveRoundUpdate,
+  deliveryRoundType,
+  roundProcessId,
+  roundStatusQuery,
+  stopMarkedSignal,
+} from '../workflows/round/contract.ts';
+import { roundEvening } from '../domain/rounds/collect.ts';
 import {
   basketsChangedSignal,
   weekPreparationId,
@@ -277,6 +284,45 @@ await worker.runUntil(async () => {
     console.log(`recorded ${roundHistory.pathname}`);
     await round.terminate('recorded');
     await handle.terminate('recorded');
+  }
+  // Patch round-late-marks: after the evening report, a mark that comes late tells the member
+  // and makes the report again, until the round's workflow ends two days later.
+  const lateMarks = new URL('../temporal/histories/round-late-marks.json', import.meta.url);
+  if (existsSync(lateMarks)) {
+    console.log(`kept ${lateMarks.pathname} (already recorded)`);
+  } else {
+    const date = addDays(startDate, 7);
+    await saveTestFleet(
+      store,
+      gardenId,
+      testFleet([testVehicle({ id: 'v-kangoo', name: 'Kangoo', capacity: 40, workStart: '14:00' })]),
+    );
+    await planTestBaskets(store, gardenId, basketsAt(date, depotId, ['m-late-a', 'm-late-b'], 'medium'));
+    const round = await env.client.workflow.start(deliveryRoundType, {
+      taskQueue,
+      workflowId: roundProcessId(gardenId, date),
+      args: [{ gardenId, date, timeZone: 'Europe/Paris' }],
+    });
+    for (let tries = 0; tries < 200 && (await round.query(roundStatusQuery)).revision < 1; tries++)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    await round.executeUpdate(approveRoundUpdate, { args: [{ actor: staff }] });
+    const evening = roundEvening(date, 'Europe/Paris').getTime();
+    await env.sleep(evening + 60_000 - (await env.currentTimeMs()));
+    const mark = {
+      markId: randomUUID(),
+      stopId: `depot.${depotId}`,
+      outcome: 'not-delivered' as const,
+      reason: 'inaccessible' as const,
+      markedAt: new Date(evening - 3_600_000).toISOString(),
+      receivedAt: new Date(await env.currentTimeMs()).toISOString(),
+      by: { userId: 'u-driver', name: 'Karim Haddad' },
+    };
+    await store.rounds.addMark(gardenId, date, mark);
+    await round.signal(stopMarkedSignal, { markId: mark.markId, stopId: mark.stopId, outcome: mark.outcome });
+    await env.sleep('20 minutes');
+    await round.result();
+    await writeFile(lateMarks, historyToJSON(await round.fetchHistory()));
+    console.log(`recorded ${lateMarks.pathname}`);
   }
 });
 await env.teardown();

@@ -93,3 +93,10 @@ export function roundMorning(date: IsoDate, timeZone: string): Date {
 export function roundEvening(date: IsoDate, timeZone: string): Date {
   return instantAt(date, 21 * 3600, timeZone);
 }
+/**
+ * A phone that had no network all evening sends its marks later: they are heard (the member
+ * told, the report made again) until 21:00 two days after the round.
+ */
+export function roundLateMarksEnd(date: IsoDate, timeZone: string): Date {
+  return instantAt(addDays(date, 2), 21 * 3600, timeZone);
+}

@@ -137,6 +137,10 @@ describe('a delivery round', () => {
         calls.push('windows');
         return real.tellMembersTheirWindows(input);
       },
+      reportRoundDay: async (input: Parameters<typeof real.reportRoundDay>[0]) => {
+        calls.push(input.revised ? 'report-again' : 'report');
+        return real.reportRoundDay(input);
+      },
     };
     await withTestWorker(env, activities, async (taskQueue) => {
       const handle = await env.client.workflow.start<typeof deliveryRound>(deliveryRoundType, {
@@ -189,11 +193,10 @@ describe('a delivery round', () => {
 
       // 4. Reminded before the deadline, told when it passes, nothing sent to drivers meanwhile.
       await sleepUntil(env, new Date(roundDeadline(date, 'Europe/Paris').getTime() + 60_000));
-      await handle.query(roundStatusQuery);
-      expect(calls.filter((call) => call === 'reminder' || call === 'overdue')).toEqual([
-        'reminder',
-        'overdue',
-      ]);
+      // The timer has fired; its activity runs in real time, a moment later.
+      await expect
+        .poll(() => calls.filter((call) => call === 'reminder' || call === 'overdue'), { timeout: 10_000 })
+        .toEqual(['reminder', 'overdue']);
       expect(calls.some((call) => call.startsWith('distribute'))).toBe(false);
 
       // 5. Approved after the deadline: distributed to the drivers.
@@ -235,10 +238,10 @@ describe('a delivery round', () => {
       };
       await store.rounds.addMark(gardenId, date, delivered);
 
-      // 7. The evening: windows told in the morning, the day reported, the workflow done.
-      await sleepUntil(env, new Date(roundEvening(date, 'Europe/Paris').getTime() + 60_000));
-      const final = await handle.result();
-      expect(final.phase).toBe('done');
+      // 7. The evening: windows told in the morning, the day reported, nothing can change any more.
+      const evening = roundEvening(date, 'Europe/Paris').getTime();
+      await sleepUntil(env, new Date(evening + 60_000));
+      expect((await handle.query(roundStatusQuery)).phase).toBe('done');
       await expect(
         handle.executeUpdate(changePinsUpdate, { args: [{ actor: staff, pins: [] }] }),
       ).rejects.toThrow();
@@ -247,6 +250,39 @@ describe('a delivery round', () => {
       const done = (await store.rounds.get(gardenId, date)) as Round;
       expect(done.phase).toBe('done');
       expect(done.report).toMatchObject({ delivered: 1, notDelivered: 1, unmarked: 2 });
+      expect(calls.filter((call) => call.startsWith('report'))).toEqual(['report']);
+
+      // 8. A phone offline all evening sends two marks the next morning: the member of the missed
+      // basket hears of it, and the day is reported again, once, a quarter of an hour later.
+      const nextMorning = evening + 11 * 3_600_000;
+      await sleepUntil(env, new Date(nextMorning));
+      const late = {
+        ...mark,
+        markId: '0a1b2c3d-0000-4000-8000-000000000003',
+        stopId: 'home.m-home-2.start',
+        receivedAt: new Date(nextMorning).toISOString(),
+      };
+      const lateDelivered = {
+        ...delivered,
+        markId: '0a1b2c3d-0000-4000-8000-000000000004',
+        stopId: 'home.m-home-3.start',
+      };
+      for (const each of [late, lateDelivered]) {
+        await store.rounds.addMark(gardenId, date, each);
+        await handle.signal(stopMarkedSignal, each);
+      }
+      await sleepUntil(env, new Date(nextMorning + 5 * 60_000));
+      expect(calls.filter((call) => call === 'missed:home.m-home-2.start')).toHaveLength(1);
+      expect(calls.filter((call) => call.startsWith('report'))).toEqual(['report']);
+      await sleepUntil(env, new Date(nextMorning + 20 * 60_000));
+      expect(calls.filter((call) => call.startsWith('report'))).toEqual(['report', 'report-again']);
+      const revised = (await store.rounds.get(gardenId, date)) as Round;
+      expect(revised.report).toMatchObject({ delivered: 2, notDelivered: 2, unmarked: 0 });
+
+      // Two days on, the round's workflow ends.
+      const final = await handle.result();
+      expect(final.phase).toBe('done');
+      expect(calls.filter((call) => call.startsWith('report'))).toEqual(['report', 'report-again']);
     });
   });
 

@@ -1,13 +1,14 @@
 import {
   allHandlersFinished,
   condition,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { gardenTimeZone } from '../../domain/calendar.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
-import { roundDeadline, roundEvening, roundMorning } from '../../domain/rounds/collect.ts';
+import { roundDeadline, roundEvening, roundLateMarksEnd, roundMorning } from '../../domain/rounds/collect.ts';
 import type { RoundActivities } from '../../activities/round-activities.ts';
 import { deliveryWeekKey, gardenIdKey, waitingOn, waitingOnKey } from '../search-attributes.ts';
 import { refuse } from '../refusal.ts';
@@ -25,6 +26,9 @@ import {
   type StopMarkedArgs,
 } from './contract.ts';
 
+/** After a late mark, the day is reported again once this long has passed without another. */
+const lateQuietMs = 15 * 60_000;
+
 const roundActivities = proxyActivities<RoundActivities>({
   // Circuit's optimisation is a long operation, polled with back-off.
   startToCloseTimeout: '5 minutes',
@@ -35,7 +39,8 @@ const roundActivities = proxyActivities<RoundActivities>({
  * One garden's delivery round on a day: plan the routes, wait for staff to approve them
  * (re-planning when the baskets change, reminding staff before the deadline and telling them
  * when it passes), send them to the drivers, tell home-delivery members their window in the
- * morning, hear of the drivers' marks, and report the day in the evening.
+ * morning, hear of the drivers' marks, and report the day in the evening; then, for two more
+ * days, hear of the marks a phone could not send before and report the day again.
  */
 export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
   const { gardenId, date } = input;
@@ -73,6 +78,8 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
     refuse({ fr: 'La journée de cette tournée est terminée.', en: "This round's day is over." });
   const missed: StopMarkedArgs[] = [];
   const told = new Set<string>();
+  /** When the last mark came in after the evening report began (the report is then made again). */
+  let lateMarkAt: number | undefined;
 
   setHandler(roundStatusQuery, () => status);
   setHandler(roundBasketsChangedSignal, () => {
@@ -80,6 +87,7 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
   });
   setHandler(stopMarkedSignal, (mark: StopMarkedArgs) => {
     if (mark.outcome === 'not-delivered' && !told.has(mark.stopId)) missed.push(mark);
+    if (closing) lateMarkAt = Date.now();
   });
   setHandler(
     approveRoundUpdate,
@@ -283,6 +291,29 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
     roundActivities.reportRoundDay({ gardenId, date, approved: status.approval !== undefined }),
   );
   status = { ...status, phase: 'done' };
+
+  // 5. Late marks: a phone with no network all evening sends its marks when it finds one. The
+  // member of a missed basket still hears of it, and the day is reported again (once a quarter
+  // of an hour has passed without another mark, so that a phone's queue makes one report).
+  // Runs started before this step (and their replays) end at the report.
+  if (status.approval && patched('round-late-marks')) {
+    const lateEnd = roundLateMarksEnd(date, timeZone).getTime();
+    for (;;) {
+      await tellMissed();
+      const now = Date.now();
+      if (lateMarkAt !== undefined && now >= lateMarkAt + lateQuietMs) {
+        lateMarkAt = undefined;
+        await persevere(step('report-again', 'Refaire le bilan de la journée', 'Report the day again'), () =>
+          roundActivities.reportRoundDay({ gardenId, date, approved: true, revised: true }),
+        );
+        continue;
+      }
+      if (lateMarkAt === undefined && now >= lateEnd) break;
+      const seen = lateMarkAt;
+      const next = seen === undefined ? lateEnd : seen + lateQuietMs;
+      await condition(() => missed.length > 0 || lateMarkAt !== seen, Math.max(next - now, 1));
+    }
+  }
   await condition(allHandlersFinished);
   return status;
 }
