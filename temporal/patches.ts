@@ -174,7 +174,7 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     workflows: ['deliveryRound'],
     change:
       'After the evening report, an approved round hears of the marks a phone could not send before for two more days: the member of a missed basket is told, and the day is reported again (mailed when its figures change).',
-    added: { commit: 'PENDING', on: '2026-12-06' },
+    added: { commit: 'e9881f6', on: '2026-12-06' },
     retireWhen:
       'no deliveryRound run started before that day is still open: a round ends on its evening (runs started before the patch do not wait for late marks).',
   },
