@@ -37,6 +37,9 @@ export default tseslint.config(
       'temporal/dist/',
       'temporal/histories/',
       'test-results/',
+      // Extension modules: built output, and AssemblyScript sources (compiled by asc, not tsc).
+      'extensions/**/dist/',
+      'extensions/**/assembly/',
     ],
   },
   js.configs.recommended,

@@ -97,6 +97,13 @@ export async function start(): Promise<void> {
     warn('web/index.html does not exist yet: web app not built.');
   }
 
+  if (existsSync(join(rootDir, 'extensions', 'build-samples.ts'))) {
+    // The worker runs the gardens' extensions; the demo gardens use sample ones.
+    say('Building the sample extensions (node extensions/build-samples.ts)…');
+    const code = await runStep(process.execPath, ['extensions/build-samples.ts'], childEnv);
+    if (code !== 0) throw new UserFacingError(`Building the sample extensions failed (exit code ${code}).`);
+  }
+
   let api: Supervised | undefined;
   for (const app of appProcesses) {
     if (!existsSync(join(rootDir, app.file))) {

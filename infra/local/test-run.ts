@@ -38,6 +38,13 @@ export const testSteps: TestStep[] = [
     args: () => ['build', 'web', '--logLevel', 'warn'],
     requires: 'web/index.html',
   },
+  {
+    // Before the tests: the extension host's tests load the sample modules (skipped when unchanged).
+    title: 'extension samples (AssemblyScript, Go → WebAssembly)',
+    command: 'node',
+    args: () => ['extensions/build-samples.ts'],
+    requires: 'extensions/build-samples.ts',
+  },
   { title: 'tests', command: 'vitest', args: (extra) => ['run', ...extra] },
 ];
 
