@@ -48,6 +48,29 @@ export function fitPoints(
 }
 
 /**
+ * What a map shows of the page's data, drawn again whenever the data changes: each drawing
+ * replaces the one before, and the view is fitted to the points only the first time there are
+ * any, so that the map stays where the person moved it.
+ */
+export function mapDrawing(map: L.Map) {
+  let layer: L.LayerGroup | undefined;
+  let fitted = false;
+  return {
+    /** An empty layer in place of the last drawing. */
+    fresh(): L.LayerGroup {
+      layer?.remove();
+      layer = L.layerGroup().addTo(map);
+      return layer;
+    },
+    fitOnce(points: readonly MapPoint[], zoomForOne: number, padding?: [number, number]): void {
+      if (fitted || points.length === 0) return;
+      fitPoints(map, points, zoomForOne, padding);
+      fitted = true;
+    },
+  };
+}
+
+/**
  * Text for Leaflet (a tooltip, a popup, an icon) as an element. Leaflet inserts a string as
  * HTML, and these texts are names people typed: as an element, they stay text.
  */
@@ -70,6 +93,21 @@ export function markerIcon(kind: 'pin' | 'home' | 'depot', text = '', warning = 
       ? { iconSize: undefined, iconAnchor: [0, 0] }
       : { iconSize: [width, height], iconAnchor: [width / 2, height] }),
   });
+}
+
+/** A popup's content: its title and lines, as text (names are never HTML). */
+export function mapPopup(title: string, lines: readonly string[]): HTMLDivElement {
+  const box = document.createElement('div');
+  box.className = 'map-popup';
+  const heading = document.createElement('strong');
+  heading.textContent = title;
+  box.append(heading);
+  for (const line of lines) {
+    const paragraph = document.createElement('p');
+    paragraph.textContent = line;
+    box.append(paragraph);
+  }
+  return box;
 }
 
 export function toPoint(latLng: L.LatLng): MapPoint {
