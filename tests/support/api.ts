@@ -37,9 +37,18 @@ export async function startTestApi(
     rateLimits?: Partial<RateLimits>;
     /** Settings of the worker's activities that differ from the environment's. */
     activitySettings?: Record<string, string>;
+    /**
+     * Where this test serves the app, when it does (a browser test): the links the API and the
+     * workflows write (SMS, emails, calendar feeds) lead there, as PUBLIC_URL makes them in production.
+     */
+    publicUrl?: string;
   } = {},
 ) {
   const env = testEnvironment();
+  const activitySettings = {
+    ...options.activitySettings,
+    ...(options.publicUrl ? { PUBLIC_URL: options.publicUrl } : {}),
+  };
   const store = await testStore();
   const { gardenId, depotId } = await createTestGarden(store, purpose);
   const otherGarden = await createTestGarden(store, `${purpose}-other`);
@@ -52,7 +61,7 @@ export async function startTestApi(
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: gardenTaskQueue(gardenId),
     workflowBundle: await workflowBundle(),
-    activities: testActivities(store, options.activitySettings),
+    activities: testActivities(store, activitySettings),
   });
   const workerRun = worker.run();
 
@@ -63,6 +72,7 @@ export async function startTestApi(
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',
     webDist: options.webDist,
     rateLimits: options.rateLimits,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
 
   const member = await store.members.create(

@@ -48,7 +48,9 @@ export const baseUrl = `http://localhost:${browserTestPort}`;
  */
 export async function startBrowserTest(name: string): Promise<{ api: TestApi; browser: Browser }> {
   assertWebBuilt();
-  const api = await startTestApi(name, { webDist });
+  // The app is served here, not at the environment's PUBLIC_URL (the API's own port): the links
+  // the product sends (a driver's SMS, an email) must open this one.
+  const api = await startTestApi(name, { webDist, publicUrl: baseUrl });
   await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
   return { api, browser: await launchBrowser() };
 }
