@@ -13,6 +13,7 @@ import type { Mailer } from '../adapters/messaging/mailer.ts';
 import type { Texter } from '../adapters/messaging/texter.ts';
 import type { Store } from '../adapters/store/index.ts';
 import type { Geocoder } from '../adapters/geocoding/ban-geocoder.ts';
+import type { RoundOptimiser } from '../adapters/routing/fallback-optimiser.ts';
 import type { NotifyMemberInput, NotifyMemberResult } from './notifications.ts';
 
 export interface RoundActivityDeps {
@@ -168,11 +169,17 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         .filter((stop) => !stop.location)
         .map((stop) => ({ stopId: stop.id, reason: 'no-location' }));
       let solution: RoundSolution;
+      const optimiser: RoundOptimiser = deps.optimiserFor(fleet, circuitKey);
+      const problem = { gardenId, date, vehicles: fleet.vehicles, stops: routable, pins };
       if (routable.length === 0 || fleet.vehicles.length === 0) {
+        // Nothing to route: Circuit's plan (if any) loses its stops too, so its drivers do not
+        // drive to them; what Circuit could not take is said to staff.
+        const stale = optimiser.clear ? await optimiser.clear(gardenId, date) : undefined;
         solution = {
           routes: [],
           unrouted: routable.map((stop) => ({ stopId: stop.id, reason: 'no-vehicle' as const })),
           optimiser: 'vroom',
+          ...(stale ? { fallbackReason: stale } : {}),
         };
       } else if (
         previous?.phase === 'distributed' &&
@@ -180,14 +187,13 @@ export function createRoundActivities(deps: RoundActivityDeps) {
         !fleet.reoptimiseAfterApproval &&
         !input.force
       ) {
-        solution = keepRoutes(
-          { gardenId, date, vehicles: fleet.vehicles, stops: routable, pins },
-          previous.solution,
-        );
+        solution = keepRoutes(problem, previous.solution);
+        // Routes Circuit made and sent stay in step: its plan gets the change, without re-optimising.
+        if (previous.solution.optimiser === 'circuit' && optimiser.keepRoutes) {
+          solution = await optimiser.keepRoutes(problem, solution);
+        }
       } else {
-        solution = await deps
-          .optimiserFor(fleet, circuitKey)
-          .optimise({ gardenId, date, vehicles: fleet.vehicles, stops: routable, pins });
+        solution = await optimiser.optimise(problem);
       }
       solution = { ...solution, unrouted: [...solution.unrouted, ...flagged] };
       const round: Omit<Round, 'marks'> = {

@@ -17,7 +17,15 @@ export const circuitApiBase = 'https://api.spoke.com/public/v1';
 
 /** Why Circuit did not answer as hoped; the fallback says it to staff in plain words. */
 export type CircuitErrorKind =
-  'throttled' | 'unavailable' | 'timeout' | 'refused' | 'not-found' | 'conflict' | 'operation-failed';
+  | 'throttled'
+  | 'unavailable'
+  | 'timeout'
+  | 'refused'
+  | 'not-found'
+  | 'conflict'
+  | 'operation-failed'
+  /** Circuit's routes load a vehicle beyond its capacity (which the contract cannot tell it). */
+  | 'over-capacity';
 
 export class CircuitError extends Error {
   override readonly name = 'CircuitError';

@@ -41,7 +41,41 @@ export interface CircuitDriver {
   phone: string | null;
   displayName: string | null;
   active: boolean;
+  routeOverrides?: {
+    startTime: TimeOfDay | null;
+    endTime: TimeOfDay | null;
+    startAddress: { latitude: number | null; longitude: number | null } | null;
+    endAddress: { latitude: number | null; longitude: number | null } | null;
+  };
 }
+
+/**
+ * The body of `POST /drivers` (`createDriver`), as the contract has it: every field optional,
+ * no other field allowed; names and phone 1 to 255 characters; the email matching its pattern;
+ * in `routeOverrides`, addresses (latitude and longitude override the rest) and the driver's
+ * hours. The contract has no capacity for a driver: `maxStops` counts stops, not baskets.
+ */
+export interface CircuitDriverInput {
+  name?: string | null;
+  displayName?: string | null;
+  email?: string | null;
+  phone?: string | null;
+  depots?: string[] | null;
+  routeOverrides?: CircuitRouteOverrides | null;
+}
+
+export interface CircuitRouteOverrides {
+  startAddress?: { latitude: number; longitude: number } | null;
+  endAddress?: { latitude: number; longitude: number } | null;
+  startTime?: TimeOfDay | null;
+  endTime?: TimeOfDay | null;
+}
+
+/**
+ * The body of `PATCH /drivers/{driverId}` (`updateDriver`): name, display name, depots and
+ * route overrides only. Neither the email nor the phone can be changed through it.
+ */
+export type CircuitDriverUpdate = Pick<CircuitDriverInput, 'name' | 'displayName' | 'routeOverrides'>;
 
 /** `stopSchema` (the fields read here). */
 export interface CircuitStop {
@@ -147,19 +181,37 @@ export function timeOfDay(seconds: number): TimeOfDay {
 
 /**
  * The driver of a vehicle in Circuit, found again by this email on a retry (Circuit keeps
- * no external id for drivers). Each garden's vehicles get their own address.
+ * no external id for drivers). Each garden's vehicles get their own address. A vehicle id
+ * made of lower-case letters, digits and dashes is written as it is; any other (upper case,
+ * `.`, `_`) is escaped after a `_` (`_0` a dot, `__` an underscore, `_k` a `K`), so that the
+ * address always matches the contract's email pattern (no dot at the end, none twice) and two
+ * vehicles never share one (`Van` and `van` would, lower-cased).
  */
 export function driverEmailOf(gardenId: string, vehicle: Pick<Vehicle, 'id'>, domain: string): string {
-  return `${gardenId}.${vehicle.id}@${domain}`.toLowerCase();
+  const local = /^[a-z0-9-]+$/.test(vehicle.id)
+    ? vehicle.id
+    : vehicle.id.replace(/[^a-z0-9-]/g, (char) =>
+        char === '.' ? '_0' : char === '_' ? '__' : `_${char.toLowerCase()}`,
+      );
+  return `${gardenId}.${local}@${domain.toLowerCase()}`;
 }
 
-export function driverInput(vehicle: Vehicle, email: string) {
-  const end = vehicle.end ?? vehicle.start;
+const upTo = (text: string, max: number) => text.slice(0, max);
+
+export function driverInput(vehicle: Vehicle, email: string): CircuitDriverInput {
   return {
-    name: vehicle.driverName,
-    displayName: `${vehicle.driverName} (${vehicle.name})`,
+    ...driverDetails(vehicle),
     email,
     ...(vehicle.driverPhone ? { phone: vehicle.driverPhone } : {}),
+  };
+}
+
+/** What Circuit's app shows of a vehicle's driver and what its optimisation uses of them. */
+function driverDetails(vehicle: Vehicle): Required<CircuitDriverUpdate> {
+  const end = vehicle.end ?? vehicle.start;
+  return {
+    name: upTo(vehicle.driverName, 255),
+    displayName: upTo(`${vehicle.driverName} (${vehicle.name})`, 255),
     routeOverrides: {
       startTime: timeOfDay(clockSeconds(vehicle.workStart)),
       endTime: timeOfDay(clockSeconds(vehicle.workEnd)),
@@ -167,6 +219,41 @@ export function driverInput(vehicle: Vehicle, email: string) {
       endAddress: { latitude: end.lat, longitude: end.lng },
     },
   };
+}
+
+const samePlace = (
+  a: { latitude: number | null; longitude: number | null } | null | undefined,
+  b: { latitude: number; longitude: number } | null | undefined,
+) =>
+  !!a &&
+  !!b &&
+  a.latitude !== null &&
+  a.longitude !== null &&
+  Math.abs(a.latitude - b.latitude) <= 1e-6 &&
+  Math.abs(a.longitude - b.longitude) <= 1e-6;
+
+/**
+ * What to send `PATCH /drivers/{id}` so that Circuit's driver is the vehicle's as it now is
+ * (its driver's name, the van's name, hours, start and end), only the fields that differ;
+ * undefined when nothing does. The phone is not among them: the contract cannot change it.
+ */
+export function driverUpdate(current: CircuitDriver, vehicle: Vehicle): CircuitDriverUpdate | undefined {
+  const wanted = driverDetails(vehicle);
+  const update: CircuitDriverUpdate = {};
+  if (current.name !== wanted.name) update.name = wanted.name;
+  if (current.displayName !== wanted.displayName) update.displayName = wanted.displayName;
+  const now = current.routeOverrides;
+  const route = wanted.routeOverrides as CircuitRouteOverrides;
+  if (
+    !now ||
+    !sameTime(now.startTime, route.startTime) ||
+    !sameTime(now.endTime, route.endTime) ||
+    !samePlace(now.startAddress, route.startAddress) ||
+    !samePlace(now.endAddress, route.endAddress)
+  ) {
+    update.routeOverrides = route;
+  }
+  return Object.keys(update).length === 0 ? undefined : update;
 }
 
 /** A stop as Circuit imports it: our stop id in `recipient.externalId`, pins as order and driver. */
@@ -221,6 +308,7 @@ const sameSpot = 1e-6;
 export function stopChange(
   current: CircuitStop,
   wanted: CircuitStopInput,
+  options: { keepPlace?: boolean } = {},
 ): { kind: 'same' } | { kind: 'update'; update: CircuitStopUpdate } | { kind: 'move' } {
   const { latitude, longitude } = wanted.address;
   if (
@@ -251,14 +339,20 @@ export function stopChange(
   ) {
     update.recipient = recipient;
   }
+  // Keeping the routes drivers have, a stop already on one stays where it is: its driver and
+  // order are not touched (that would make Circuit place it again).
   const drivers = wanted.allowedDrivers ?? [];
   if (
-    drivers.length !== current.allowedDrivers.length ||
-    drivers.some((driver) => !current.allowedDrivers.includes(driver))
+    !options.keepPlace &&
+    (drivers.length !== current.allowedDrivers.length ||
+      drivers.some((driver) => !current.allowedDrivers.includes(driver)))
   ) {
     update.allowedDrivers = wanted.allowedDrivers ?? null;
   }
-  if ((wanted.optimizationOrder ?? 'default') !== (current.optimizationOrder ?? 'default')) {
+  if (
+    !options.keepPlace &&
+    (wanted.optimizationOrder ?? 'default') !== (current.optimizationOrder ?? 'default')
+  ) {
     update.optimizationOrder = wanted.optimizationOrder ?? 'default';
   }
   if ((wanted.packageCount ?? null) !== (current.packageCount ?? null)) {

@@ -30,12 +30,14 @@ import type {
   VehicleRoute,
 } from '../../domain/rounds/plan.ts';
 import type { RoundStop } from '../../domain/rounds/stops.ts';
+import { checkRoundSolution } from '../../domain/rounds/feasibility.ts';
 import { basketsAt } from '../../domain/rounds/timing.ts';
 import { CircuitError, type CircuitClient } from './circuit-client.ts';
 import {
   circuitDate,
   driverEmailOf,
   driverInput,
+  driverUpdate,
   planPath,
   planTitle,
   stopChange,
@@ -54,6 +56,13 @@ export const importBatchSize = 100;
 
 /** Circuit takes 5 writes a second: one stop's delete or update at least this long after the last. */
 export const writeIntervalMs = 200;
+
+/** Creating a driver is limited to 1 a second (the contract's exception to the write limit). */
+export const driverCreationIntervalMs = 1_000;
+
+/** How a live plan's changes are applied (`:reoptimize`'s `optimizationType`, contract default first). */
+export type ReoptimisationType =
+  'reorder_changed_stops' | 'reorder_all_stops' | 'redistribute_stops_between_drivers';
 
 export interface PollOptions {
   /** The first wait between two polls; it grows by half each time, up to `maxIntervalMs`. */
@@ -79,7 +88,23 @@ export interface CircuitOptimiserOptions {
   now?: () => number;
 }
 
-export interface CircuitOptimiser extends RouteOptimiser {
+/**
+ * An optimiser that also keeps an outside plan in step when the routes are not optimised
+ * again: the built-in optimiser has no such plan, Circuit has one per day.
+ */
+export interface LivePlanOptimiser extends RouteOptimiser {
+  /**
+   * After approval, for a garden that does not re-optimise: the plan is made to hold the kept
+   * routes' stops (new ones on the driver `keepRoutes` chose, the others left where they are),
+   * placed by Circuit without moving the others and sent again to the drivers who have it.
+   * Returns the routes as Circuit now has them.
+   */
+  keepRoutes(problem: RoundProblem, kept: RoundSolution): Promise<RoundSolution>;
+  /** A day left with no stop to route: the plan loses ours (and drivers who have it see that). */
+  clear(gardenId: string, date: string): Promise<void>;
+}
+
+export interface CircuitOptimiser extends LivePlanOptimiser {
   /** Sends the approved routes to the drivers (`:distribute`); nothing happens if already sent. */
   distribute(gardenId: string, date: string): Promise<void>;
 }
@@ -110,6 +135,7 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
   function within(deadline: number) {
     const client = options.client.withDeadline(deadline);
     let lastWrite = Number.NEGATIVE_INFINITY;
+    let lastDriverCreation = Number.NEGATIVE_INFINITY;
 
     /** Sleeps `ms`, or fails as `timeout` when that would outlast the deadline. */
     async function wait(ms: number, what: string): Promise<void> {
@@ -140,21 +166,34 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
       return plans.find((plan) => plan.title === planTitle(gardenId, date));
     }
 
-    /** One Circuit driver per vehicle, found by email or created; vehicle id → driver id. */
+    /**
+     * One Circuit driver per vehicle, found by email or created (at most 1 a second); one found
+     * whose name, van, hours, start or end changed is updated, so that Circuit's app shows the
+     * vehicle's driver as the fleet has it now. Vehicle id → driver id.
+     */
     async function ensureDrivers(problem: RoundProblem): Promise<Map<string, string>> {
       const drivers = await client.listAll<CircuitDriver>('/drivers', 'drivers', { maxPageSize: 50 });
-      const byEmail = new Map(drivers.map((driver) => [driver.email?.toLowerCase(), driver.id]));
+      const byEmail = new Map(drivers.map((driver) => [driver.email?.toLowerCase(), driver]));
       const ids = new Map<string, string>();
       for (const vehicle of problem.vehicles) {
         const email = driverEmailOf(problem.gardenId, vehicle, emailDomain);
-        let id = byEmail.get(email);
-        if (!id) {
-          const created = await client.request<CircuitDriver>('POST', '/drivers', {
-            body: driverInput(vehicle, email),
-          });
-          id = created.id;
+        const found = byEmail.get(email);
+        if (found) {
+          const update = driverUpdate(found, vehicle);
+          if (update) await paced(() => client.request('PATCH', planPath(found.id), { body: update }));
+          ids.set(vehicle.id, found.id);
+          continue;
         }
-        ids.set(vehicle.id, id);
+        const gap = lastDriverCreation + driverCreationIntervalMs - now();
+        if (gap > 0) await wait(gap, 'Spacing driver creations in Circuit');
+        try {
+          const created = await paced(() =>
+            client.request<CircuitDriver>('POST', '/drivers', { body: driverInput(vehicle, email) }),
+          );
+          ids.set(vehicle.id, created.id);
+        } finally {
+          lastDriverCreation = now();
+        }
       }
       return ids;
     }
@@ -210,13 +249,16 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
       problem: RoundProblem,
       plan: CircuitPlan,
       driverOf: Map<string, string>,
+      /** Keeping the routes: each stop's vehicle (the stops imported go to its driver). */
+      keptOn?: Map<string, string>,
     ): Promise<{ changes: number; failed: Unrouted[] }> {
       const live = isLive(plan);
       const pins = new Map(problem.pins.map((pin) => [pin.stopId, pin]));
       const wanted = new Map<string, CircuitStopInput>(
         problem.stops.map((stop) => {
           const pin = pins.get(stop.id);
-          return [stop.id, stopInput(stop, pin, pin ? driverOf.get(pin.vehicleId) : undefined)];
+          const vehicleId = keptOn ? keptOn.get(stop.id) : pin?.vehicleId;
+          return [stop.id, stopInput(stop, pin, vehicleId ? driverOf.get(vehicleId) : undefined)];
         }),
       );
       const held = new Map<string, CircuitStop>();
@@ -231,7 +273,7 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
           extra.push(stop);
           continue;
         }
-        const change = stopChange(stop, input);
+        const change = stopChange(stop, input, { keepPlace: !!keptOn });
         if (change.kind === 'move') {
           extra.push(stop);
           continue;
@@ -317,11 +359,13 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
     async function optimisePlan(
       plan: CircuitPlan,
       live: boolean,
+      type?: ReoptimisationType,
     ): Promise<Array<{ id: string; reason: string }>> {
       try {
         const operation = await client.request<CircuitOperation>(
           'POST',
           `${planPath(plan.id)}:${live ? 'reoptimize' : 'optimize'}`,
+          live && type ? { body: { optimizationType: type } } : {},
         );
         const done = await awaitOperation(operation);
         return done.result && 'skippedStops' in done.result ? done.result.skippedStops : [];
@@ -358,7 +402,62 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
           if (changes > 0 || plan.optimization !== 'preview') skipped = await optimisePlan(plan, true);
           await commit(plan);
         }
-        return solutionOf(problem, driverOf, await listStops(plan), skipped, failed);
+        return withinCapacity(problem, solutionOf(problem, driverOf, await listStops(plan), skipped, failed));
+      },
+
+      async keepRoutes(problem: RoundProblem, kept: RoundSolution): Promise<RoundSolution> {
+        const driverOf = await ensureDrivers(problem);
+        let plan = await findPlan(problem.gardenId, problem.date);
+        if (!plan) {
+          throw new CircuitError('not-found', `No Circuit plan for ${problem.gardenId} on ${problem.date}`);
+        }
+        if (plan.optimization === 'optimizing') plan = await awaitPlanSettled(plan);
+        // Only the stops the kept routes take go to Circuit: one left out (no room) is not
+        // driven, so Circuit's drivers must not see it either.
+        const keptOn = new Map(
+          kept.routes.flatMap((route) => route.stops.map((stop) => [stop.stopId, route.vehicleId] as const)),
+        );
+        const routedProblem = { ...problem, stops: problem.stops.filter((stop) => keptOn.has(stop.id)) };
+        const { changes, failed } = await reconcile(routedProblem, plan, driverOf, keptOn);
+        let skipped: Array<{ id: string; reason: string }> = [];
+        if (!isLive(plan)) {
+          skipped = await optimisePlan(plan, false);
+        } else if (changes > 0 || plan.optimization !== 'optimized') {
+          // Circuit cannot be given a stop's place in a route (only first, last or its choice):
+          // the changed stops are placed by it, the others keep their order.
+          if (changes > 0 || plan.optimization !== 'preview') {
+            skipped = await optimisePlan(plan, true, 'reorder_changed_stops');
+          }
+          await commit(plan);
+        }
+        const solution = solutionOf(routedProblem, driverOf, await listStops(plan), skipped, failed);
+        const routed = new Set(solution.routes.flatMap((route) => route.stops.map((stop) => stop.stopId)));
+        const listed = new Set(solution.unrouted.map((entry) => entry.stopId));
+        return {
+          ...solution,
+          unrouted: [
+            ...solution.unrouted,
+            ...kept.unrouted.filter((entry) => !routed.has(entry.stopId) && !listed.has(entry.stopId)),
+          ],
+        };
+      },
+
+      async clear(gardenId: string, date: string): Promise<void> {
+        let plan = await findPlan(gardenId, date);
+        if (!plan) return;
+        if (plan.optimization === 'optimizing') plan = await awaitPlanSettled(plan);
+        const live = isLive(plan);
+        const ours = (await listStops(plan)).filter(
+          (stop) => stop.type === 'stop' && stop.recipient.externalId,
+        );
+        for (const stop of ours) await deleteStop(stop, live);
+        // Live deletes wait for a re-optimisation; drivers who have the plan get it again.
+        if (live && (ours.length > 0 || plan.optimization === 'editing' || plan.optimization === 'preview')) {
+          if (ours.length > 0 || plan.optimization !== 'preview') {
+            await optimisePlan(plan, true, 'reorder_changed_stops');
+          }
+          await commit(plan);
+        }
       },
 
       async distribute(gardenId: string, date: string): Promise<void> {
@@ -447,8 +546,27 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
     return { routes, unrouted: [...unrouted.values()], optimiser: 'circuit' };
   }
 
+  /**
+   * Circuit's contract has no capacity for a vehicle (a driver's or plan's `maxStops` counts
+   * stops, and the team's vehicle capacity is a dashboard setting): it only gets each stop's
+   * `packageCount`. So its routes are checked here, as every plan is (`checkRoundSolution`),
+   * and one that loads a vehicle beyond its capacity is refused: the built-in optimiser,
+   * which keeps capacities, plans instead and staff read why.
+   */
+  function withinCapacity(problem: RoundProblem, solution: RoundSolution): RoundSolution {
+    const over = checkRoundSolution(problem, solution, problem.vehicles).filter(
+      (violation) => violation.kind === 'over-capacity',
+    );
+    if (over.length > 0) {
+      throw new CircuitError('over-capacity', over.map((violation) => violation.message.fr).join(' '));
+    }
+    return solution;
+  }
+
   return {
     optimise: (problem) => within(now() + budgetMs).optimise(problem),
+    keepRoutes: (problem, kept) => within(now() + budgetMs).keepRoutes(problem, kept),
+    clear: (gardenId, date) => within(now() + budgetMs).clear(gardenId, date),
     distribute: (gardenId, date) => within(now() + budgetMs).distribute(gardenId, date),
   };
 }

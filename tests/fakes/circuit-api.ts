@@ -34,6 +34,17 @@ interface TimeOfDay {
   minute: number;
 }
 
+interface FakeAddress {
+  address: string;
+  addressLineOne: string;
+  addressLineTwo: string;
+  latitude: number | null;
+  longitude: number | null;
+  placeId: string | null;
+  placeTypes: string[];
+}
+
+/** `driverSchema`, as the fake answers it. */
 interface FakeDriver {
   id: string;
   name: string | null;
@@ -45,10 +56,143 @@ interface FakeDriver {
   routeOverrides: {
     startTime: TimeOfDay | null;
     endTime: TimeOfDay | null;
-    startAddress: { latitude: number; longitude: number } | null;
-    endAddress: { latitude: number; longitude: number } | null;
+    startAddress: FakeAddress | null;
+    endAddress: FakeAddress | null;
+    maxStops: number | null;
+    drivingSpeed: 'slower' | 'average' | 'faster';
+    deliverySpeed: 'slower' | 'average' | 'faster';
+    vehicleType: string | null;
   };
 }
+
+/** The contract's email pattern for `createDriver`. */
+const driverEmailPattern =
+  /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+const addressKeys = [
+  'addressName',
+  'addressLineOne',
+  'addressLineTwo',
+  'city',
+  'state',
+  'zip',
+  'country',
+  'latitude',
+  'longitude',
+];
+const routeOverrideKeys = [
+  'startAddress',
+  'endAddress',
+  'startTime',
+  'endTime',
+  'maxStops',
+  'drivingSpeed',
+  'deliverySpeed',
+  'vehicleType',
+];
+const speeds = ['slower', 'average', 'faster'];
+const vehicleTypes = ['bike', 'scooter', 'car', 'small_truck', 'truck', 'electric_cargo_bike'];
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  !!value && typeof value === 'object' && !Array.isArray(value);
+const optionalText = (value: unknown, max: number) =>
+  value === undefined ||
+  value === null ||
+  (typeof value === 'string' && value.length >= 1 && value.length <= max);
+const isTime = (value: unknown) =>
+  value === undefined ||
+  value === null ||
+  (isObject(value) &&
+    Object.keys(value).every((key) => key === 'hour' || key === 'minute') &&
+    Number.isInteger(value.hour) &&
+    Number.isInteger(value.minute));
+const isAddress = (value: unknown) => {
+  if (value === undefined || value === null) return true;
+  if (!isObject(value) || Object.keys(value).some((key) => !addressKeys.includes(key))) return false;
+  const { latitude, longitude } = value;
+  const inRange = (n: unknown, max: number) =>
+    n === undefined || n === null || (typeof n === 'number' && n >= -max && n <= max);
+  return (
+    inRange(latitude, 90) &&
+    inRange(longitude, 180) &&
+    ['addressName', 'addressLineOne', 'addressLineTwo'].every((key) => optionalText(value[key], 255)) &&
+    ['city', 'state', 'zip', 'country'].every((key) => optionalText(value[key], 100))
+  );
+};
+
+/**
+ * The body of `createDriver` (or, with `update`, of `updateDriver`) checked as the contract's
+ * schema has it; the first fault found, or undefined. `additionalProperties: false` at the top
+ * and in addresses: the update takes no email nor phone.
+ */
+function driverBodyFault(body: unknown, update: boolean): string | undefined {
+  if (!isObject(body)) return 'An object is required';
+  const allowed = update
+    ? ['name', 'displayName', 'depots', 'routeOverrides']
+    : ['name', 'displayName', 'email', 'phone', 'depots', 'routeOverrides'];
+  const unknown = Object.keys(body).find((key) => !allowed.includes(key));
+  if (unknown) return `Unknown field ${unknown}`;
+  if (!optionalText(body.name, 255)) return 'name must be 1 to 255 characters';
+  if (!optionalText(body.displayName, 255)) return 'displayName must be 1 to 255 characters';
+  if (!optionalText(body.phone, 255)) return 'phone must be 1 to 255 characters';
+  if (
+    body.email !== undefined &&
+    body.email !== null &&
+    (typeof body.email !== 'string' || body.email.length > 255 || !driverEmailPattern.test(body.email))
+  ) {
+    return 'email is not a valid email';
+  }
+  if (
+    body.depots !== undefined &&
+    body.depots !== null &&
+    (!Array.isArray(body.depots) ||
+      body.depots.length < 1 ||
+      body.depots.length > 50 ||
+      !body.depots.every((depot) => typeof depot === 'string' && /^depots\/[\w-]{1,50}$/.test(depot)))
+  ) {
+    return 'depots must be 1 to 50 depot ids';
+  }
+  const route = body.routeOverrides;
+  if (route === undefined || route === null) return undefined;
+  if (!isObject(route)) return 'routeOverrides must be an object';
+  const unknownOverride = Object.keys(route).find((key) => !routeOverrideKeys.includes(key));
+  if (unknownOverride) return `Unknown field routeOverrides.${unknownOverride}`;
+  if (!isAddress(route.startAddress) || !isAddress(route.endAddress)) return 'Invalid address';
+  if (!isTime(route.startTime) || !isTime(route.endTime)) return 'Invalid time of day';
+  if (
+    route.maxStops !== undefined &&
+    route.maxStops !== null &&
+    !(Number.isInteger(route.maxStops) && (route.maxStops as number) >= 0)
+  ) {
+    return 'maxStops must be a whole number';
+  }
+  for (const key of ['drivingSpeed', 'deliverySpeed'] as const) {
+    if (route[key] !== undefined && route[key] !== null && !speeds.includes(route[key] as string)) {
+      return `Invalid ${key}`;
+    }
+  }
+  if (
+    route.vehicleType !== undefined &&
+    route.vehicleType !== null &&
+    !vehicleTypes.includes(route.vehicleType as string)
+  ) {
+    return 'Invalid vehicleType';
+  }
+  return undefined;
+}
+
+const addressView = (input: unknown): FakeAddress | null => {
+  if (!isObject(input)) return null;
+  const line = typeof input.addressLineOne === 'string' ? input.addressLineOne : '';
+  return {
+    address: typeof input.addressName === 'string' ? input.addressName : line,
+    addressLineOne: line,
+    addressLineTwo: typeof input.addressLineTwo === 'string' ? input.addressLineTwo : '',
+    latitude: typeof input.latitude === 'number' ? input.latitude : null,
+    longitude: typeof input.longitude === 'number' ? input.longitude : null,
+    placeId: null,
+    placeTypes: [],
+  };
+};
 
 interface FakePlan {
   id: string;
@@ -90,12 +234,22 @@ interface FakeStop {
   travelDuration: number | null;
   travelDistance: number | null;
   deliveryInfo: { attempted: boolean; succeeded: boolean; state: string; attemptedAt: number } | null;
+  /** Imported or updated since the last optimisation (what `reorder_changed_stops` places). */
+  changed: boolean;
 }
+
+const optimisationTypes = [
+  'reorder_changed_stops',
+  'reorder_all_stops',
+  'redistribute_stops_between_drivers',
+] as const;
+type OptimisationType = (typeof optimisationTypes)[number];
 
 interface FakeOperation {
   id: string;
   planId: string;
   kind: 'optimize' | 'reoptimize';
+  optimizationType: OptimisationType;
   polls: number;
   pollsUntilDone: number;
   fails: boolean;
@@ -112,6 +266,13 @@ export interface StopChange {
   live: boolean;
   /** The update's body as sent (nothing for a delete). */
   body?: Record<string, unknown>;
+}
+
+/** A driver created (`POST /drivers`) or updated (`PATCH /drivers/{id}`), with the body as sent. */
+export interface DriverWrite {
+  method: 'POST' | 'PATCH';
+  driverId: string;
+  body: Record<string, unknown>;
 }
 
 type Interruption = {
@@ -153,6 +314,8 @@ export interface CircuitFake {
   deletions(): StopChange[];
   /** Stops updated, in order, with the fields sent. */
   updates(): StopChange[];
+  /** Drivers created and updated, in order. */
+  driverWrites(): DriverWrite[];
   /** A signed `stop.attempted_delivery` event, as Circuit posts it. */
   attemptedDelivery(
     externalId: string,
@@ -184,6 +347,29 @@ export async function startCircuitFake(
   let failOperation = false;
   let isDown = false;
   const interruptions: Interruption[] = [];
+
+  const driverWrites: DriverWrite[] = [];
+  /** The fields of `routeOverrides` sent are set; those not sent are kept (the contract's PATCH rules). */
+  const applyRouteOverrides = (driver: FakeDriver, input: unknown) => {
+    if (input === null) {
+      driver.routeOverrides = {
+        ...driver.routeOverrides,
+        startTime: null,
+        endTime: null,
+        startAddress: null,
+        endAddress: null,
+        maxStops: null,
+      };
+    }
+    if (!isObject(input)) return;
+    const route = driver.routeOverrides;
+    if (input.startTime !== undefined) route.startTime = (input.startTime as TimeOfDay | null) ?? null;
+    if (input.endTime !== undefined) route.endTime = (input.endTime as TimeOfDay | null) ?? null;
+    if (input.startAddress !== undefined) route.startAddress = addressView(input.startAddress);
+    if (input.endAddress !== undefined) route.endAddress = addressView(input.endAddress);
+    if (input.maxStops !== undefined) route.maxStops = (input.maxStops as number | null) ?? null;
+    if (input.vehicleType !== undefined) route.vehicleType = (input.vehicleType as string | null) ?? null;
+  };
 
   const send = (response: ServerResponse, status: number, body?: unknown) => {
     response.writeHead(status, { 'content-type': 'application/json' });
@@ -308,7 +494,13 @@ export async function startCircuitFake(
   });
 
   /** Nearest neighbour per driver, drivers taking turns; pinned stops go to their driver, first/last kept. */
-  const optimise = (plan: FakePlan) => {
+  /**
+   * `redistribute_stops_between_drivers` (and a first optimisation): every stop placed again;
+   * `reorder_all_stops`: each routed stop stays with its driver, routes reordered;
+   * `reorder_changed_stops` (the contract's default for `:reoptimize`): routed stops not changed
+   * since keep their driver and order, the changed and new ones are put where they add least.
+   */
+  const optimise = (plan: FakePlan, type: OptimisationType = 'redistribute_stops_between_drivers') => {
     const planStops = stops.get(plan.id) ?? [];
     const day = `${plan.starts.year}-${String(plan.starts.month).padStart(2, '0')}-${String(plan.starts.day).padStart(2, '0')}`;
     const midnight = startOfDayIn(day, timeZone).getTime() / 1000;
@@ -322,20 +514,55 @@ export async function startCircuitFake(
     });
     const startOf = (driverId: string) => {
       const start = drivers.get(driverId)?.routeOverrides.startAddress;
-      return start ? { lat: start.latitude, lng: start.longitude } : { lat: 47.24, lng: 6.02 };
+      return start && start.latitude !== null && start.longitude !== null
+        ? { lat: start.latitude, lng: start.longitude }
+        : { lat: 47.24, lng: 6.02 };
     };
-    const remaining = planStops.filter((stop) => {
+    let remaining = planStops.filter((stop) => {
       if (located(stop)) return true;
       skipped.push({ id: stop.id, reason: 'impossible_navigation' });
       return false;
     });
+    const mayTake = (stop: FakeStop, driverId: string) =>
+      type === 'reorder_all_stops' && stop.driver && plan.drivers.includes(stop.driver)
+        ? stop.driver === driverId
+        : !stop.input.allowedDrivers?.length || stop.input.allowedDrivers.includes(driverId);
+    if (type === 'reorder_changed_stops') {
+      const settled = remaining.filter(
+        (stop) => !stop.changed && stop.driver !== null && plan.drivers.includes(stop.driver),
+      );
+      for (const driverId of plan.drivers) {
+        routeOf.set(
+          driverId,
+          settled
+            .filter((stop) => stop.driver === driverId)
+            .sort((a, b) => (a.position ?? 0) - (b.position ?? 0)),
+        );
+      }
+      remaining = remaining.filter((stop) => !settled.includes(stop));
+      for (const stop of remaining.splice(0)) {
+        let best: { driverId: string; index: number; cost: number } | undefined;
+        for (const driverId of plan.drivers) {
+          if (!mayTake(stop, driverId)) continue;
+          const route = routeOf.get(driverId) ?? [];
+          for (let index = 0; index <= route.length; index += 1) {
+            const before = index === 0 ? startOf(driverId) : position(route[index - 1] as FakeStop);
+            const after = index < route.length ? position(route[index] as FakeStop) : undefined;
+            const cost =
+              haversineMetres(before, position(stop)) +
+              (after ? haversineMetres(position(stop), after) - haversineMetres(before, after) : 0);
+            if (!best || cost < best.cost) best = { driverId, index, cost };
+          }
+        }
+        if (!best) skipped.push({ id: stop.id, reason: 'impossible_order_of_stops' });
+        else routeOf.get(best.driverId)?.splice(best.index, 0, stop);
+      }
+    }
     const here = new Map(plan.drivers.map((id) => [id, startOf(id)]));
     while (remaining.length > 0) {
       let progressed = false;
       for (const driverId of plan.drivers) {
-        const allowed = remaining.filter(
-          (stop) => !stop.input.allowedDrivers?.length || stop.input.allowedDrivers.includes(driverId),
-        );
+        const allowed = remaining.filter((stop) => mayTake(stop, driverId));
         if (allowed.length === 0) continue;
         const from = here.get(driverId) ?? startOf(driverId);
         const nearest = allowed.reduce((best, stop) =>
@@ -379,15 +606,21 @@ export async function startCircuitFake(
       const stop = planStops.find((candidate) => candidate.id === skip.id);
       if (stop) Object.assign(stop, { driver: null, position: null, arrival: null });
     }
+    for (const stop of planStops) stop.changed = false;
     plan.routes = plan.drivers.map((driverId) => `routes/${bareOf(plan.id)}-${bareOf(driverId)}`);
     return { numOptimizedStops: planStops.length - skipped.length, skippedStops: skipped };
   };
 
-  const startOperation = (plan: FakePlan, kind: FakeOperation['kind']) => {
+  const startOperation = (
+    plan: FakePlan,
+    kind: FakeOperation['kind'],
+    optimizationType: OptimisationType = 'redistribute_stops_between_drivers',
+  ) => {
     const operation: FakeOperation = {
       id: `operations/${nextId()}`,
       planId: plan.id,
       kind,
+      optimizationType,
       polls: 0,
       pollsUntilDone,
       fails: failOperation,
@@ -416,7 +649,7 @@ export async function startCircuitFake(
       // the live changes waiting.
       plan.optimization = 'editing';
     } else {
-      operation.result = optimise(plan);
+      operation.result = optimise(plan, operation.optimizationType);
       // Optimised, a plan is read-only: changes go through the live endpoints from then on.
       plan.writable = false;
       plan.optimization = operation.kind === 'reoptimize' ? 'preview' : 'optimized';
@@ -443,6 +676,7 @@ export async function startCircuitFake(
         travelDuration: null,
         travelDistance: null,
         deliveryInfo: null,
+        changed: true,
       };
       stops.get(plan.id)?.push(stop);
       success.push(stop.id);
@@ -500,6 +734,7 @@ export async function startCircuitFake(
           ? { ...before, ...value }
           : value;
     }
+    stop.changed = true;
     updates.push({
       planId: plan.id,
       stopId: stop.id,
@@ -600,7 +835,19 @@ export async function startCircuitFake(
             'no_drivers_available',
           );
         }
-        return send(response, 200, operationView(startOperation(plan, action)));
+        if (action === 'optimize') return send(response, 200, operationView(startOperation(plan, action)));
+        // `:reoptimize` takes `{ optimizationType }` only, `reorder_changed_stops` by default.
+        const input = (body ?? {}) as Record<string, unknown>;
+        if (
+          !isObject(input) ||
+          Object.keys(input).some((key) => key !== 'optimizationType') ||
+          (input.optimizationType !== undefined &&
+            !optimisationTypes.includes(input.optimizationType as OptimisationType))
+        ) {
+          return problem(response, 400, 'Invalid re-optimization request', 'invalid_request');
+        }
+        const type = (input.optimizationType as OptimisationType | undefined) ?? 'reorder_changed_stops';
+        return send(response, 200, operationView(startOperation(plan, action, type)));
       }
       if (action === 'save') {
         if (plan.optimization === 'preview') plan.optimization = 'optimized';
@@ -684,24 +931,46 @@ export async function startCircuitFake(
       return send(response, 200, { drivers: slice, nextPageToken });
     }
     if (path === '/drivers' && method === 'POST') {
-      const input = body as Partial<FakeDriver>;
-      if (!input?.email && !input?.phone) return problem(response, 400, 'An email or a phone is required');
+      const fault = driverBodyFault(body, false);
+      if (fault) return problem(response, 400, fault);
+      const input = body as Record<string, unknown>;
       const driver: FakeDriver = {
         id: `drivers/${nextId()}`,
-        name: input.name ?? null,
-        email: input.email ?? null,
-        phone: input.phone ?? null,
-        displayName: input.displayName ?? null,
+        name: (input.name as string | null | undefined) ?? null,
+        email: (input.email as string | null | undefined) ?? null,
+        phone: (input.phone as string | null | undefined) ?? null,
+        displayName: (input.displayName as string | null | undefined) ?? null,
         active: true,
-        depots: ['depots/main'],
+        depots: (input.depots as string[] | null | undefined) ?? ['depots/main'],
         routeOverrides: {
-          startTime: input.routeOverrides?.startTime ?? null,
-          endTime: input.routeOverrides?.endTime ?? null,
-          startAddress: input.routeOverrides?.startAddress ?? null,
-          endAddress: input.routeOverrides?.endAddress ?? null,
+          startTime: null,
+          endTime: null,
+          startAddress: null,
+          endAddress: null,
+          maxStops: null,
+          drivingSpeed: 'average',
+          deliverySpeed: 'average',
+          vehicleType: null,
         },
       };
+      applyRouteOverrides(driver, input.routeOverrides);
       drivers.set(driver.id, driver);
+      driverWrites.push({ method: 'POST', driverId: driver.id, body: input });
+      return send(response, 200, driver);
+    }
+    if ((match = /^\/(drivers\/[\w-]+)$/.exec(path))) {
+      const driver = drivers.get(match[1] as string);
+      if (!driver) return problem(response, 404, 'Driver not found');
+      if (method === 'GET') return send(response, 200, driver);
+      if (method !== 'PATCH') return problem(response, 405, 'Method not allowed');
+      const fault = driverBodyFault(body, true);
+      if (fault) return problem(response, 400, fault);
+      const input = body as Record<string, unknown>;
+      if (input.name !== undefined) driver.name = input.name as string | null;
+      if (input.displayName !== undefined) driver.displayName = input.displayName as string | null;
+      if (input.depots !== undefined) driver.depots = (input.depots as string[] | null) ?? ['depots/main'];
+      applyRouteOverrides(driver, input.routeOverrides);
+      driverWrites.push({ method: 'PATCH', driverId: driver.id, body: input });
       return send(response, 200, driver);
     }
     if ((match = /^\/(operations\/[\w-]+)$/.exec(path)) && method === 'GET') {
@@ -819,6 +1088,7 @@ export async function startCircuitFake(
         .flatMap((request) => (request.body as StopInput[]).map((stop) => stop.recipient?.externalId ?? '')),
     deletions: () => [...deletions],
     updates: () => [...updates],
+    driverWrites: () => [...driverWrites],
     attemptedDelivery(externalId, outcome, created = Date.now()) {
       const found = [...stops.entries()]
         .flatMap(([planId, list]) => list.map((stop) => ({ planId, stop })))
