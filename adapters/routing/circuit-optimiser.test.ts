@@ -504,6 +504,100 @@ describe('the Circuit optimiser, against the contract fake', () => {
     });
   });
 
+  describe('drivers, as the contract takes them', () => {
+    const contractEmail =
+      /^(?!\.)(?!.*\.\.)([A-Za-z0-9_'+\-.]*)[A-Za-z0-9_+-]@([A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+    const createFields = ['name', 'displayName', 'email', 'phone', 'depots', 'routeOverrides'];
+
+    it('each van gets a driver of its own with a body the contract takes (ids with capitals or a final dot too), created one a second', async () => {
+      const vans: Vehicle[] = [
+        { ...vehicles[0]!, id: 'Van' },
+        { ...vehicles[1]!, id: 'van' },
+        { ...vehicles[0]!, id: 'kangoo.', name: 'Kangoo 2', driverName: 'Inès Colin' },
+      ];
+      const solution = await optimiserOf().optimise({ ...problemOf(12), vehicles: vans });
+
+      expect(fake.requests.filter((request) => request.status === 400)).toEqual([]);
+      expect(routedIds(solution)).toHaveLength(12);
+      const created = fake.driverWrites().filter((write) => write.method === 'POST');
+      expect(created).toHaveLength(3);
+      const emails = fake.drivers().map((driver) => driver.email ?? '');
+      expect(new Set(emails).size).toBe(3);
+      for (const email of emails) expect(email).toMatch(contractEmail);
+      for (const { body } of created) {
+        expect(Object.keys(body).every((key) => createFields.includes(key))).toBe(true);
+        expect(Object.keys(body.routeOverrides as object).sort()).toEqual([
+          'endAddress',
+          'endTime',
+          'startAddress',
+          'startTime',
+        ]);
+      }
+      expect(created[2]?.body).toMatchObject({ name: 'Inès Colin', displayName: 'Inès Colin (Kangoo 2)' });
+      // Driver creation is limited to 1 a second.
+      expect(waits.slice(0, 2)).toEqual([1_000, 1_000]);
+    });
+
+    it('a van’s new driver shows in Circuit: the driver found by its email is updated (name, van, hours, start), not created again', async () => {
+      await optimiserOf().optimise(problemOf(8));
+      const kangoo = fake.drivers().find((driver) => driver.email?.includes('.kangoo@'))!;
+      const changed: Vehicle[] = [
+        {
+          ...vehicles[0]!,
+          driverName: 'Sophie Martin',
+          driverPhone: '+33699999999',
+          workStart: '07:30',
+          start: { lat: 47.3, lng: 6.1 },
+        },
+        vehicles[1]!,
+      ];
+
+      await optimiserOf().optimise({ ...problemOf(8), vehicles: changed });
+
+      expect(fake.drivers()).toHaveLength(2);
+      const updates = fake.driverWrites().filter((write) => write.method === 'PATCH');
+      expect(updates).toEqual([
+        {
+          method: 'PATCH',
+          driverId: kangoo.id,
+          body: {
+            name: 'Sophie Martin',
+            displayName: 'Sophie Martin (Kangoo)',
+            routeOverrides: {
+              startTime: { hour: 7, minute: 30 },
+              endTime: { hour: 18, minute: 0 },
+              startAddress: { latitude: 47.3, longitude: 6.1 },
+              endAddress: { latitude: 47.3, longitude: 6.1 },
+            },
+          },
+        },
+      ]);
+      expect(fake.drivers().find((driver) => driver.id === kangoo.id)).toMatchObject({
+        name: 'Sophie Martin',
+        displayName: 'Sophie Martin (Kangoo)',
+      });
+      // Once in step, nothing more is written to the drivers.
+      await optimiserOf().optimise({ ...problemOf(8), vehicles: changed });
+      expect(fake.driverWrites().filter((write) => write.method === 'PATCH')).toHaveLength(1);
+    });
+  });
+
+  it('routes from Circuit that load a van beyond its capacity are refused: the built-in optimiser plans, and staff read why', async () => {
+    const small = vehicles.map((vehicle) => ({ ...vehicle, capacity: 8 }));
+    const problem = { ...problemOf(20), vehicles: small };
+    // Circuit got each stop's baskets as its packageCount, but no capacity: it cannot know.
+    expect(fake.requests).toEqual([]);
+
+    const solution = await withFallback(optimiserOf(), entryOrder).optimise(problem);
+
+    const imported = fake.requests.find((request) => request.path.endsWith('/stops:import'));
+    expect((imported?.body as Array<{ packageCount: number }>)[0]?.packageCount).toBe(3);
+    expect(solution.optimiser).toBe('entry-order');
+    expect(solution.fallbackReason).toMatch(
+      /^Circuit ne connaît pas la capacité des véhicules et en a trop chargé \(.*emporterait \d+ paniers pour 8 places\..*\) : tournées calculées par l’optimiseur intégré\.$/,
+    );
+  });
+
   describe('falls back to the built-in optimiser, and says why', () => {
     const expectLocalRoutes = (solution: Awaited<ReturnType<RouteOptimiser['optimise']>>, count: number) => {
       expect(solution.optimiser).toBe('entry-order');
