@@ -253,7 +253,18 @@ export function absenceRefusal(
       en: `Too late: an absence for this delivery could be reported ${changeDeadline(delivery.changeableUntil, timeZone).en}.`,
     };
   }
-  const taken = countInSeason(subscription.absences, context.calendar, day);
+  return seasonLimitRefusal(countInSeason(subscription.absences, context.calendar, day), rules);
+}
+
+/**
+ * The garden's own limit on absences: why one more cannot be taken when `taken` are already
+ * noted this season, or undefined. The rest of `absenceRefusal` is about facts (no delivery
+ * that day, too late); this part is policy, which the absence-policy extension hook may replace.
+ */
+export function seasonLimitRefusal(
+  taken: number,
+  rules: Pick<GardenRules, 'maxAbsencesPerSeason'>,
+): Localized | undefined {
   if (rules.maxAbsencesPerSeason === 0) {
     return {
       fr: "Le jardin ne prévoit pas d'absences : parlez-en à l'équipe du jardin.",
