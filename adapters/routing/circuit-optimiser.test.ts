@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Vehicle } from '../../domain/rounds/fleet.ts';
 import { straightLineMatrix } from '../../domain/rounds/distance.ts';
-import { matrixPlaces, type RoundProblem, type RouteOptimiser } from '../../domain/rounds/plan.ts';
+import {
+  matrixPlaces,
+  type RoundProblem,
+  type RoundSolution,
+  type RouteOptimiser,
+} from '../../domain/rounds/plan.ts';
 import { stopIdOfDepot, stopIdOfHome, type RoundStop } from '../../domain/rounds/stops.ts';
 import { timeRoute } from '../../domain/rounds/timing.ts';
 import { startCircuitFake, type CircuitFake } from '../../tests/fakes/circuit-api.ts';
@@ -501,6 +506,85 @@ describe('the Circuit optimiser, against the contract fake', () => {
       expect(fake.requests.filter((request) => request.status === 429)).toHaveLength(0);
       // Five waits of 200 ms between six deletes, then the polling.
       expect(waits.slice(0, 5)).toEqual([200, 200, 200, 200, 200]);
+    });
+  });
+
+  describe('after the routes were sent, without re-optimising', () => {
+    const planId = () => fake.plans()[0]!.id;
+    const sent = async (problem: RoundProblem) => {
+      const optimiser = optimiserOf();
+      const solution = await optimiser.optimise(problem);
+      await optimiser.distribute(gardenId, date);
+      return solution;
+    };
+
+    it('a crash after a live import, then a retry: the kept routes reach Circuit, no stop imported twice', async () => {
+      const problem = problemOf(12);
+      const first = await sent({ ...problem, stops: problem.stops.slice(0, 10) });
+      const late = problem.stops.slice(10);
+      // The kept routes: the first ones, the two late stops at the end of Jumpy's.
+      const kept: RoundSolution = {
+        ...first,
+        routes: first.routes.map((route) =>
+          route.vehicleId === 'jumpy'
+            ? {
+                ...route,
+                stops: [
+                  ...route.stops,
+                  ...late.map((stop) => ({ stopId: stop.id, arrival: 0, departure: 0, distance: 0 })),
+                ],
+              }
+            : route,
+        ),
+      };
+      fake.interrupt((method, path) => method === 'POST' && path.endsWith('/stops:liveImport'), {
+        afterApplying: true,
+      });
+      await expect(optimiserOf().keepRoutes(problem, kept)).rejects.toMatchObject({ kind: 'unavailable' });
+
+      const solution = await optimiserOf().keepRoutes(problem, kept);
+
+      expect(fake.importedExternalIds().sort()).toEqual(problem.stops.map((stop) => stop.id).sort());
+      expect(fake.externalIdsOf(planId()).sort()).toEqual(problem.stops.map((stop) => stop.id).sort());
+      const jumpy = solution.routes.find((route) => route.vehicleId === 'jumpy');
+      for (const stop of late) expect(jumpy?.stops.map((planned) => planned.stopId)).toContain(stop.id);
+      for (const route of first.routes) {
+        const now = solution.routes.find((candidate) => candidate.vehicleId === route.vehicleId);
+        const before = route.stops.map((planned) => planned.stopId);
+        expect(now?.stops.map((planned) => planned.stopId).filter((id) => before.includes(id))).toEqual(
+          before,
+        );
+      }
+      expect(fake.plans()[0]).toMatchObject({ optimization: 'optimized', distributed: true });
+    });
+
+    it('clearing a day: a crash half-way through the deletes, then a retry, deletes each stop once', async () => {
+      const problem = problemOf(8);
+      await sent(problem);
+      let deletes = 0;
+      fake.interrupt((method, path) => method === 'POST' && path.endsWith(':liveDelete') && ++deletes === 3, {
+        afterApplying: true,
+      });
+      await expect(optimiserOf().clear(gardenId, date)).rejects.toMatchObject({ kind: 'unavailable' });
+
+      await optimiserOf().clear(gardenId, date);
+
+      expect(fake.externalIdsOf(planId())).toEqual([]);
+      expect(new Set(fake.deletions().map((change) => change.stopId)).size).toBe(8);
+      expect(fake.deletions()).toHaveLength(8);
+      expect(fake.requests.filter((request) => request.path.endsWith(':redistribute'))).toHaveLength(1);
+      expect(fake.importedExternalIds()).toHaveLength(8);
+    });
+
+    it('clearing a day Circuit never planned, or a plan never optimised: nothing re-optimised', async () => {
+      await optimiserOf().clear(gardenId, date);
+      expect(fake.requests.filter((request) => request.method !== 'GET')).toEqual([]);
+
+      fake.interrupt((method, path) => method === 'POST' && path.endsWith(':optimize'));
+      await expect(optimiserOf().optimise(problemOf(4))).rejects.toMatchObject({ kind: 'unavailable' });
+      await optimiserOf().clear(gardenId, date);
+      expect(fake.deletions().map((change) => change.live)).toEqual([false, false, false, false]);
+      expect(fake.requests.filter((request) => /:(re)?optimize$/.test(request.path))).toHaveLength(1);
     });
   });
 
