@@ -13,6 +13,8 @@ import {
   testVehicle,
 } from '../support/rounds.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
+import { smsTo, uniquePhone } from '../support/moto.ts';
+import { formatDay } from '../../domain/calendar.ts';
 
 // The round's day is read once from today: start clear of the garden's midnight.
 await clearOfMidnight();
@@ -38,11 +40,13 @@ async function cameraPhoto(page: Page): Promise<Buffer> {
   return Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64');
 }
 
-describe('a day’s round: staff approve it, the driver marks a stop offline, staff see it', () => {
+describe('a day’s round: staff approve it, the driver marks stops offline (through a reload), staff see them', () => {
   let api: TestApi;
   let browser: Browser;
   // A Tuesday a few days ahead: a day the API plans (today to four weeks ahead).
   const date = comingWeekday(2);
+  /** The driver's phone, where the round's SMS goes. */
+  const driverPhone = uniquePhone();
 
   beforeAll(async () => {
     ({ api, browser } = await startBrowserTest('driver-offline'));
@@ -81,6 +85,7 @@ describe('a day’s round: staff approve it, the driver marks a stop offline, st
             name: 'Kangoo',
             driverName: 'Paul Roux',
             driverUsername: api.accounts.driver.username.toLowerCase(),
+            driverPhone,
             start: { lat: 47.2466, lng: 6.0223 },
             workStart: '08:00',
           }),
@@ -149,16 +154,34 @@ describe('a day’s round: staff approve it, the driver marks a stop offline, st
     await page.close();
   });
 
-  it('the driver, on a phone, marks a stop not delivered with a reason and a photo while offline; once back online, staff see it', async () => {
+  it('the driver opens the SMS link on a phone and signs in; offline, marks a stop with a photo, reloads, reopens the link and marks another; once back online both arrive once and staff see them', async () => {
     const context = await browser.newContext({
       viewport: { width: 375, height: 667 },
       isMobile: true,
       hasTouch: true,
     });
     const phone = await context.newPage();
-    await signInAs(phone, api.accounts.driver);
-    // The link of the SMS.
-    await phone.goto(`${baseUrl}/chauffeur/${date}`);
+
+    // The SMS the round's distribution sent to the driver's phone, in French, with the day's link.
+    await expect.poll(async () => (await smsTo(driverPhone)).length, { timeout: 30_000 }).toBe(1);
+    const [sms] = await smsTo(driverPhone);
+    const gardenName = (await api.store.gardens.get(api.gardenId))?.name ?? '';
+    const text = new RegExp(
+      `^${gardenName} : votre tournée du ${formatDay(date)} \\(2 arrêts, départ \\d{2}:\\d{2}\\) : (\\S+)$`,
+    );
+    expect(sms?.message).toMatch(text);
+    const link = text.exec(sms?.message ?? '')?.[1] ?? '';
+    // The link leads to where the app is served, the day's route.
+    expect(link).toBe(`${baseUrl}/chauffeur/${date}`);
+
+    // The driver opens it signed out: the sign-in page, then back on the day's round.
+    await phone.goto(link);
+    await phone.getByTestId('login-button').waitFor({ timeout: 30_000 });
+    await phone.getByTestId('login-button').click();
+    await phone.locator('#username').fill(api.accounts.driver.username);
+    await phone.locator('#password').fill(api.accounts.driver.password);
+    await phone.locator('#kc-login').click();
+    await phone.waitForURL(link, { timeout: 30_000 });
     await phone.getByTestId('driver-stops').waitFor({ timeout: 30_000 });
     const stops = phone.getByTestId('driver-stop');
     expect(await stops.count()).toBe(2);
@@ -170,6 +193,8 @@ describe('a day’s round: staff approve it, the driver marks a stop offline, st
       'https://waze.com/ul?ll=47.2501,6.0302&navigate=yes',
     );
     const photo = await cameraPhoto(phone);
+    // The phone has kept what it needs to open the day with no network (app and route).
+    await phone.getByTestId('offline-ready').waitFor({ timeout: 30_000 });
 
     // No network in the lane.
     await context.setOffline(true);
@@ -187,12 +212,50 @@ describe('a day’s round: staff approve it, the driver marks a stop offline, st
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await api.store.rounds.get(api.gardenId, date))?.marks).toEqual([]);
 
-    // The network is back: the mark goes by itself, photo first.
+    // Still no network, the driver reloads the page: it opens from what the phone kept (the
+    // service worker's copy of the app, the route as last loaded), with the mark still waiting.
+    const reloaded = await phone.reload();
+    expect(reloaded?.fromServiceWorker()).toBe(true);
+    expect(await phone.evaluate<boolean>('navigator.onLine')).toBe(false);
+    expect(await phone.evaluate<string>(`fetch('/api/config').then(() => 'reached', () => 'failed')`)).toBe(
+      'failed',
+    );
+    await phone.getByTestId('driver-stops').waitFor({ timeout: 30_000 });
+    expect(await stops.count()).toBe(2);
+    expect(await scrollWidth(phone)).toBeLessThanOrEqual(375);
+    expect(await phone.getByTestId('driver-route-kept').textContent()).toContain('Pas de réseau');
+    await agathe.getByTestId('stop-waiting').waitFor();
+    expect(await phone.getByTestId('marks-waiting').getAttribute('data-count')).toBe('1');
+
+    // The phone killed the tab; the driver opens the SMS link again, still offline, and marks
+    // a second stop.
+    await phone.close();
+    const reopened = await context.newPage();
+    const opened = await reopened.goto(link);
+    expect(opened?.fromServiceWorker()).toBe(true);
+    await reopened.getByTestId('driver-stops').waitFor({ timeout: 30_000 });
+    const agatheAgain = reopened.locator('[data-testid="driver-stop"][data-stop="home.m-home-a.start"]');
+    const bruno = reopened.locator('[data-testid="driver-stop"][data-stop="home.m-home-b.start"]');
+    await agatheAgain.getByTestId('stop-waiting').waitFor();
+    await bruno.getByTestId('mark-delivered').click();
+    await bruno.getByTestId('stop-waiting').waitFor();
+    expect(await reopened.getByTestId('marks-waiting').getAttribute('data-count')).toBe('2');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await api.store.rounds.get(api.gardenId, date))?.marks).toEqual([]);
+
+    // The network is back: the session comes back from Keycloak and both marks go by
+    // themselves, in order, the photo first; each once.
     await context.setOffline(false);
     await expect
       .poll(async () => (await api.store.rounds.get(api.gardenId, date))?.marks.length, { timeout: 30_000 })
-      .toBe(1);
+      .toBe(2);
+    await reopened.getByTestId('marks-waiting').waitFor({ state: 'detached', timeout: 20_000 });
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
     const round = (await api.store.rounds.get(api.gardenId, date)) as Round;
+    expect(round.marks.map((made) => [made.stopId, made.outcome])).toEqual([
+      ['home.m-home-a.start', 'not-delivered'],
+      ['home.m-home-b.start', 'delivered'],
+    ]);
     const [mark] = round.marks;
     expect(mark).toMatchObject({
       stopId: 'home.m-home-a.start',
@@ -201,8 +264,8 @@ describe('a day’s round: staff approve it, the driver marks a stop offline, st
       comment: 'Personne, volets fermés',
     });
     expect(mark?.photoKey).toBe(mark?.markId);
-    await phone.getByTestId('marks-waiting').waitFor({ state: 'detached', timeout: 20_000 });
-    await expect.poll(() => agathe.getAttribute('data-state'), { timeout: 10_000 }).toBe('sent');
+    await expect.poll(() => agatheAgain.getAttribute('data-state'), { timeout: 10_000 }).toBe('sent');
+    await expect.poll(() => bruno.getAttribute('data-state'), { timeout: 10_000 }).toBe('sent');
     await context.close();
 
     // Staff see it on the day's page, with the photo, made small (1600 px at most).
@@ -211,7 +274,7 @@ describe('a day’s round: staff approve it, the driver marks a stop offline, st
     await page.goto(`${baseUrl}/equipe/tournees/${date}`);
     await page.getByTestId('round-progress').waitFor({ timeout: 20_000 });
     expect((await page.getByTestId('round-progress').textContent())?.replace(/\s+/g, ' ')).toContain(
-      'Livrés 0 sur 2 · 1 non livré',
+      'Livrés 1 sur 2 · 1 non livré',
     );
     const row = page.locator('[data-testid="round-stop"][data-stop="home.m-home-a.start"]');
     expect(await row.getAttribute('data-mark')).toBe('not-delivered');

@@ -1,5 +1,6 @@
 import Keycloak from 'keycloak-js';
 import type { Locale } from '../../../domain/locale.ts';
+import { forgetOfflineStart } from './offline-start.ts';
 
 export interface OidcSettings {
   url: string;
@@ -13,6 +14,15 @@ export interface OidcSettings {
  */
 let keycloak: Keycloak | undefined;
 const sessionLostListeners = new Set<() => void>();
+const signOutListeners = new Set<() => void | Promise<void>>();
+/** Where to sign in, as the page started with: a session started offline is resumed with it. */
+let settingsInUse: OidcSettings | undefined;
+/**
+ * Started with no network (`startOffline`): the page shows what the phone kept, and holds no
+ * token yet. The first call that needs one brings the session back from Keycloak (`resume`).
+ */
+let offline = false;
+let resuming: Promise<void> | undefined;
 
 /**
  * Set once someone has signed in from this browser. Without it, nobody can be signed in yet
@@ -38,28 +48,105 @@ function rememberSignedIn(signedIn: boolean): void {
   }
 }
 
-/** Starts Keycloak and says whether someone is signed in (without forcing a sign-in). */
+/** The phone says it has no network (navigator.onLine is false only when it is sure). */
+function knownOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
+}
+
+/** Whether Keycloak answers at all (any answer, even one the page may not read). */
+async function keycloakAnswers(settings: OidcSettings): Promise<boolean> {
+  try {
+    await fetch(`${settings.url.replace(/\/+$/, '')}/realms/${encodeURIComponent(settings.realm)}`, {
+      mode: 'no-cors',
+      cache: 'no-store',
+    });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts Keycloak and says whether someone is signed in (without forcing a sign-in). Throws an
+ * IdentityUnreachableError when someone signed in before and Keycloak cannot be reached (no
+ * network): the caller may then start offline (`startOffline`).
+ */
 export async function startKeycloak(settings: OidcSettings): Promise<boolean> {
-  keycloak = new Keycloak({ url: settings.url, realm: settings.realm, clientId: settings.clientId });
-  keycloak.onTokenExpired = () => {
+  settingsInUse = settings;
+  const checkSso = signedInBefore();
+  if (checkSso && knownOffline()) throw new IdentityUnreachableError();
+  const started = new Keycloak({ url: settings.url, realm: settings.realm, clientId: settings.clientId });
+  keycloak = started;
+  started.onTokenExpired = () => {
     // Refreshed ahead of the next call anyway; this keeps an idle page's session alive.
-    void keycloak?.updateToken(30).catch(() => undefined);
+    void started.updateToken(30).catch(() => undefined);
   };
   // The return from Keycloak's sign-in page (code in the address) is read in every case.
   // Someone who signed in before is checked in a hidden frame (silent-check-sso.html), not by
   // sending the whole page to Keycloak and back.
-  const signedIn = await keycloak.init({
-    pkceMethod: 'S256',
-    checkLoginIframe: false,
-    ...(signedInBefore()
-      ? {
-          onLoad: 'check-sso' as const,
-          silentCheckSsoRedirectUri: `${location.origin}/silent-check-sso.html`,
-        }
-      : {}),
-  });
+  let signedIn: boolean;
+  try {
+    signedIn = await started.init({
+      pkceMethod: 'S256',
+      checkLoginIframe: false,
+      ...(checkSso
+        ? {
+            onLoad: 'check-sso' as const,
+            silentCheckSsoRedirectUri: `${location.origin}/silent-check-sso.html`,
+          }
+        : {}),
+    });
+  } catch (error) {
+    if (checkSso && !(await keycloakAnswers(settings))) throw new IdentityUnreachableError();
+    throw error;
+  }
+  offline = false;
   rememberSignedIn(signedIn);
   return signedIn;
+}
+
+/**
+ * Starts the session with no network (a driver's page reloaded in a lane): the page opens on
+ * what the phone kept, with no token. Keycloak is asked again, with the same check as a normal
+ * start, when a call first needs a token with the network back (`freshToken`): the session
+ * comes back from Keycloak's own (its cookie, as after any reload), or, where Keycloak ended it,
+ * the person signs in again as when a session expires. Nothing is read from storage here.
+ */
+export function startOffline(settings: OidcSettings): void {
+  settingsInUse = settings;
+  keycloak = undefined;
+  offline = true;
+}
+
+/** The session was started offline and has not reached Keycloak since. */
+export function startedOffline(): boolean {
+  return offline;
+}
+
+/** Brings back a session started offline: once, however many calls wait for it. */
+function resume(): Promise<void> {
+  if (knownOffline() || !settingsInUse) return Promise.reject(new IdentityUnreachableError());
+  const settings = settingsInUse;
+  resuming ??= (async () => {
+    try {
+      let signedIn: boolean;
+      try {
+        signedIn = await startKeycloak(settings);
+      } catch {
+        // Not reached, or its answer not read: the session is kept, and asked for again later.
+        throw new IdentityUnreachableError();
+      }
+      if (!signedIn) {
+        // Keycloak answered: the session is over (expired, or ended elsewhere).
+        offline = false;
+        endLocalSession();
+        throw new SessionLostError();
+      }
+    } finally {
+      resuming = undefined;
+    }
+  })();
+  return resuming;
 }
 
 /**
@@ -69,6 +156,8 @@ export async function startKeycloak(settings: OidcSettings): Promise<boolean> {
  * session: the call fails as offline, and is tried again once the network is back.
  */
 export async function freshToken(): Promise<string | undefined> {
+  // Started offline: the session must come back from Keycloak first (or the call fails as offline).
+  if (offline) await resume();
   if (!keycloak?.authenticated) return undefined;
   try {
     await keycloak.updateToken(30);
@@ -87,7 +176,7 @@ export async function freshToken(): Promise<string | undefined> {
  * `minValidity` seconds; a screen that may need one keeps it fresh with `freshToken` first.
  */
 export function tokenInHand(minValidity = 5): string | undefined {
-  if (!keycloak?.authenticated || !keycloak.token) return undefined;
+  if (offline || !keycloak?.authenticated || !keycloak.token) return undefined;
   try {
     return keycloak.isTokenExpired(minValidity) ? undefined : keycloak.token;
   } catch {
@@ -95,9 +184,13 @@ export function tokenInHand(minValidity = 5): string | undefined {
   }
 }
 
-/** Forgets the tokens and tells the listeners (refresh failed, or the API refused the token). */
+/**
+ * Forgets the tokens and tells the listeners (refresh failed, or the API refused the token).
+ * What a driver's phone kept to start offline goes too: the next start needs Keycloak.
+ */
 export function endLocalSession(): void {
   keycloak?.clearToken();
+  forgetOfflineStart();
   for (const listener of sessionLostListeners) listener();
 }
 
@@ -128,9 +221,23 @@ export async function refreshNow(): Promise<void> {
   await keycloak.updateToken(-1);
 }
 
+/** Called as someone signs out: what the app kept for them on this device is forgotten. */
+export function onSignOut(listener: () => void | Promise<void>): () => void {
+  signOutListeners.add(listener);
+  return () => signOutListeners.delete(listener);
+}
+
 export async function signOut(): Promise<void> {
   rememberSignedIn(false);
-  await keycloak?.logout({ redirectUri: location.origin });
+  forgetOfflineStart();
+  await Promise.all([...signOutListeners].map(async (listener) => listener()));
+  // Started offline and still without Keycloak: the session ends on this device.
+  if (offline || !keycloak) {
+    offline = false;
+    endLocalSession();
+    return;
+  }
+  await keycloak.logout({ redirectUri: location.origin });
 }
 
 /** Keycloak could not be reached to refresh the session: the network, not the session, failed. */

@@ -292,6 +292,9 @@ export const en: Messages = {
     refused: 'Mark refused: {problem}',
     sendAgain: 'Send again',
     discard: 'Drop this mark',
+    keptRoute: 'No network: the round as loaded on {time}, kept on this phone.',
+    keptRounds: 'No network: your rounds as loaded on {time}.',
+    offlineReady: 'This round can be opened on this phone with no network.',
   },
   noGarden: {
     title: 'Account without a garden',

@@ -297,6 +297,9 @@ export const fr = {
     refused: 'Marque refusée : {problem}',
     sendAgain: 'Renvoyer',
     discard: 'Abandonner cette marque',
+    keptRoute: 'Pas de réseau : la tournée telle que chargée le {time}, gardée sur ce téléphone.',
+    keptRounds: 'Pas de réseau : vos tournées telles que chargées le {time}.',
+    offlineReady: 'Cette tournée reste consultable sur ce téléphone sans réseau.',
   },
   noGarden: {
     title: 'Compte sans jardin',

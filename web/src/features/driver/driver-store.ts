@@ -1,13 +1,17 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import { lastMarkOf, type NotDeliveredReason } from '../../../../domain/rounds/round.ts';
+import { addDays, gardenDay } from '../../../../domain/calendar.ts';
 import { orProblem } from '../../api-client/problems.ts';
+import type { ApiError } from '../../api-client/request.ts';
+import { onSignOut } from '../../auth/keycloak.ts';
 import { requireGardenId } from '../../stores/session.ts';
 import * as api from './driver-api.ts';
 import type { DriverRoundSummary, DriverRouteView, StopMark } from './driver-api.ts';
 import { isTransient, MarkQueue, queueKey, type QueuedMark, type QueueStorage } from './mark-queue.ts';
 import { blobOf } from './photo.ts';
 import { phoneStorage } from './queue-storage.ts';
+import { indexedDbRouteStorage, type RouteStorage } from './route-storage.ts';
 
 /** An id made on the phone (crypto.randomUUID needs a secure context; a plain http address has none). */
 export function newMarkId(): string {
@@ -39,6 +43,23 @@ let storage: QueueStorage | undefined;
 export function useQueueStorage(chosen: QueueStorage): void {
   storage = chosen;
 }
+
+let routeStorage: RouteStorage | undefined;
+/** Tests give their own; the app keeps the rounds as last loaded in IndexedDB (route-storage.ts). */
+export function useRouteStorage(chosen: RouteStorage): void {
+  routeStorage = chosen;
+}
+function keptRoutes(): RouteStorage {
+  routeStorage ??= indexedDbRouteStorage();
+  return routeStorage;
+}
+// The rounds kept on the phone are the driver's: signing out forgets them (never the marks waiting).
+onSignOut(() => keptRoutes().clear());
+
+/** No network (or the API out of reach): the phone's copy is worth showing. */
+const unreachable = (error: ApiError) => error.status === 0;
+/** Days kept after their date (a late mark, a look back), before they are dropped. */
+const keptDays = 7;
 
 /**
  * The driver's rounds (today and next) and each day's route, with the marks made on this
@@ -79,29 +100,64 @@ export const useDriverStore = defineStore('driver', () => {
   }
 
   async function loadRounds(): Promise<void> {
+    const gardenId = requireGardenId();
+    let failed: ApiError | undefined;
     await orProblem(
       async () => {
-        rounds.value = (await api.listDriverRounds(requireGardenId())).rounds;
+        rounds.value = (await api.listDriverRounds(gardenId)).rounds;
         listError.value = undefined;
+        roundsKeptSince.value = undefined;
+        await keptRoutes().saveRounds(gardenId, rounds.value, new Date().toISOString());
       },
       (error) => {
-        listError.value = error.message;
+        failed = error;
       },
     );
+    if (!failed) return;
+    const kept = unreachable(failed) && !rounds.value ? await keptRoutes().rounds(gardenId) : undefined;
+    if (kept) {
+      rounds.value = kept.rounds;
+      roundsKeptSince.value = kept.savedAt;
+      listError.value = undefined;
+    } else listError.value = failed.message;
   }
 
+  /**
+   * Reads the day's route and keeps it on the phone. With no network, the copy kept when it was
+   * last read is shown instead (`keptSince` says since when), so a page opened offline still
+   * has its stops.
+   */
   async function load(date: string): Promise<void> {
+    const gardenId = requireGardenId();
     loading.value[date] = true;
     try {
+      let failed: ApiError | undefined;
+      let read: DriverRouteView | undefined;
       await orProblem(
         async () => {
-          routes.value[date] = await api.getDriverRoute(requireGardenId(), date);
-          delete errors.value[date];
+          read = await api.getDriverRoute(gardenId, date);
         },
         (error) => {
-          errors.value[date] = error.message;
+          failed = error;
         },
       );
+      if (read) {
+        routes.value[date] = read;
+        delete errors.value[date];
+        keptSince.value[date] = undefined;
+        const saved = await keptRoutes().saveDay(gardenId, date, read, new Date().toISOString());
+        savedOnPhone.value[date] = saved;
+        void keptRoutes().dropBefore(addDays(gardenDay(new Date()), -keptDays));
+        return;
+      }
+      if (!failed) return;
+      const kept =
+        unreachable(failed) && !routes.value[date] ? await keptRoutes().day(gardenId, date) : undefined;
+      if (kept) {
+        routes.value[date] = kept.route;
+        keptSince.value[date] = kept.savedAt;
+        delete errors.value[date];
+      } else errors.value[date] = failed.message;
     } finally {
       loading.value[date] = false;
     }
@@ -111,6 +167,15 @@ export const useDriverStore = defineStore('driver', () => {
   async function loadQueued(date: string): Promise<void> {
     queued.value[date] = await queueOf(date).marks();
   }
+
+  /**
+   * The days shown as the phone kept them (no network when the page opened): when they were
+   * loaded. Undefined for a day read from the API.
+   */
+  const keptSince = ref<Record<string, string | undefined>>({});
+  /** The days kept on the phone as last read, so the page can open them offline. */
+  const savedOnPhone = ref<Record<string, boolean>>({});
+  const roundsKeptSince = ref<string>();
 
   /** Sends what waits, in order; the route is read again when something went through. */
   async function send(date: string): Promise<void> {
@@ -172,6 +237,9 @@ export const useDriverStore = defineStore('driver', () => {
     queued,
     offline,
     held,
+    keptSince,
+    savedOnPhone,
+    roundsKeptSince,
     loadRounds,
     load,
     loadQueued,
