@@ -1,0 +1,409 @@
+// The extension host: calls a garden's extension for a hook, within limits that hold against a
+// hostile module, and falls back to the built-in behaviour whenever the extension fails.
+//
+// Each instance runs in its own worker thread (instance-worker.ts). Instances are pooled per
+// garden and extension version; a call takes an idle instance, or opens another up to
+// `instancesPerPool`, or waits for one. A call over its time budget has its worker terminated;
+// a trap, a memory or size limit, or an output invalid against the hook's schema makes the call
+// fall back to the built-in behaviour, counted per garden, extension and version. Nothing a
+// module does reaches another garden's instances or this process.
+import { Worker } from 'node:worker_threads';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { capMemory } from './module-check.ts';
+import type { CallMessage, FailureKind, InitMessage, InstanceLimits, WorkerReply } from './protocol.ts';
+
+export type { FailureKind } from './protocol.ts';
+
+/** A hook as the host needs it: which export to call, and what its output must look like. */
+export interface HookContract {
+  name: string;
+  version: number | string;
+  /** The exported function (the hook's name in snake_case, see README). */
+  export: string;
+  /** JSON Schema of the output; an output that fails it falls back to the built-in behaviour. */
+  outputSchema: object;
+}
+
+/** One version of one extension: its module's bytes. Immutable for a given name and version. */
+export interface ExtensionModule {
+  name: string;
+  version: string;
+  wasm: Uint8Array;
+}
+
+export interface HostLimits extends InstanceLimits {
+  /** Wall-clock budget of one call, in milliseconds; the worker is stopped past it. */
+  timeBudgetMs: number;
+  /** Instances of one garden's extension version that may run at once. */
+  instancesPerPool: number;
+  /** JavaScript heap of each worker thread (Extism's kernel, JSON), in MiB. */
+  workerHeapMb: number;
+  /** How long a new instance may take to load and initialise. */
+  startBudgetMs: number;
+}
+
+export const defaultLimits: HostLimits = {
+  timeBudgetMs: 500,
+  maxPages: 512, // 32 MiB of linear memory
+  inputBytes: 256 * 1024,
+  outputBytes: 256 * 1024,
+  kernelBytes: 4 * 1024 * 1024,
+  logLines: 20,
+  instancesPerPool: 2,
+  workerHeapMb: 32,
+  startBudgetMs: 10_000,
+};
+
+export interface HookCall<Input, Output> {
+  garden: string;
+  extension: ExtensionModule;
+  hook: HookContract;
+  input: Input;
+  /** The built-in behaviour: the answer whenever the extension fails. */
+  builtIn: (input: Input) => Output | Promise<Output>;
+}
+
+export interface HookFailure {
+  kind: FailureKind;
+  message: string;
+}
+
+export interface HookResult<Output> {
+  output: Output;
+  /** Who answered: the extension, or the built-in behaviour after a failure. */
+  source: 'extension' | 'built-in';
+  failure?: HookFailure;
+  /** Time spent in the extension (including a wait for an instance), in milliseconds. */
+  durationMs: number;
+}
+
+export interface FailureCounts {
+  calls: number;
+  failures: number;
+  byKind: Partial<Record<FailureKind, number>>;
+  lastFailure?: HookFailure & { hook: string; at: Date };
+}
+
+export interface FailureRecord extends HookFailure {
+  garden: string;
+  extension: string;
+  version: string;
+  hook: string;
+}
+
+export interface HostOptions {
+  limits?: Partial<HostLimits>;
+  /** The garden's published settings, which a module may read (host function garden_settings). */
+  publishedSettings?: (garden: string) => unknown;
+  /** A module's log lines (host function log_line, Extism logs, stdout and stderr). */
+  log?: (entry: { garden: string; extension: string; version: string; hook: string; line: string }) => void;
+  /** Each failure, as it happens (to record it and tell the staff). */
+  onFailure?: (failure: FailureRecord) => void;
+}
+
+interface Instance {
+  worker: Worker;
+  busy: boolean;
+  dead: boolean;
+  lastSettings?: string;
+  /** The pending reply's handler (one call at a time per instance). */
+  onReply?: (reply: WorkerReply | { type: 'exit'; kind: FailureKind; message: string }) => void;
+}
+
+interface Pool {
+  module: Promise<WebAssembly.Module>;
+  instances: Instance[];
+  waiters: Array<() => void>;
+  /** Instances being opened (counted against the bound before they exist). */
+  opening: number;
+}
+
+const workerUrl = new URL('./instance-worker.ts', import.meta.url);
+
+/** A failure the host ends a call with (fallback follows). */
+class CallFailed extends Error {
+  readonly kind: FailureKind;
+  constructor(kind: FailureKind, message: string) {
+    super(message);
+    this.kind = kind;
+  }
+}
+
+export class ExtensionHost {
+  readonly limits: HostLimits;
+  readonly #options: HostOptions;
+  readonly #pools = new Map<string, Pool>();
+  readonly #counts = new Map<string, FailureCounts>();
+  readonly #validators = new Map<string, ValidateFunction>();
+  readonly #ajv = new Ajv({ allErrors: true, strict: false });
+  #closed = false;
+
+  constructor(options: HostOptions = {}) {
+    this.#options = options;
+    this.limits = { ...defaultLimits, ...options.limits };
+  }
+
+  /** Calls the garden's extension for a hook; on any failure, the built-in behaviour answers. */
+  async callHook<Input, Output>(call: HookCall<Input, Output>): Promise<HookResult<Output>> {
+    const start = performance.now();
+    const counts = this.#countsFor(call.garden, call.extension.name, call.extension.version);
+    counts.calls += 1;
+    try {
+      const text = await this.#run(call);
+      const output = this.#validate(call.hook, text) as Output;
+      return { output, source: 'extension', durationMs: performance.now() - start };
+    } catch (err) {
+      const failure: HookFailure =
+        err instanceof CallFailed
+          ? { kind: err.kind, message: err.message }
+          : { kind: 'crashed', message: err instanceof Error ? err.message : String(err) };
+      const durationMs = performance.now() - start;
+      counts.failures += 1;
+      counts.byKind[failure.kind] = (counts.byKind[failure.kind] ?? 0) + 1;
+      counts.lastFailure = { ...failure, hook: call.hook.name, at: new Date() };
+      this.#options.onFailure?.({
+        ...failure,
+        garden: call.garden,
+        extension: call.extension.name,
+        version: call.extension.version,
+        hook: call.hook.name,
+      });
+      return { output: await call.builtIn(call.input), source: 'built-in', failure, durationMs };
+    }
+  }
+
+  /** The calls and failures of one garden's extension version since this host started. */
+  failureCounts(garden: string, extension: string, version: string): FailureCounts {
+    const counts = this.#counts.get(JSON.stringify([garden, extension, version]));
+    return counts ? structuredClone(counts) : { calls: 0, failures: 0, byKind: {} };
+  }
+
+  /** Instances open for one garden's extension version (for tests and metrics). */
+  instanceCount(garden: string, extension: string, version: string): number {
+    return this.#pools.get(JSON.stringify([garden, extension, version]))?.instances.length ?? 0;
+  }
+
+  /** Stops every instance. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const instances = [...this.#pools.values()].flatMap((pool) => pool.instances);
+    this.#pools.clear();
+    await Promise.all(instances.map((instance) => this.#stop(instance)));
+  }
+
+  #countsFor(garden: string, extension: string, version: string): FailureCounts {
+    const key = JSON.stringify([garden, extension, version]);
+    let counts = this.#counts.get(key);
+    if (!counts) this.#counts.set(key, (counts = { calls: 0, failures: 0, byKind: {} }));
+    return counts;
+  }
+
+  #validate(hook: HookContract, text: string): unknown {
+    let output: unknown;
+    try {
+      output = JSON.parse(text);
+    } catch {
+      throw new CallFailed('invalid-output', `The output is not JSON: ${JSON.stringify(text.slice(0, 80))}.`);
+    }
+    const key = `${hook.name}@${hook.version}`;
+    let validate = this.#validators.get(key);
+    if (!validate) this.#validators.set(key, (validate = this.#ajv.compile(hook.outputSchema)));
+    if (!validate(output)) {
+      const problems = (validate.errors ?? [])
+        .map((error) => `${error.instancePath || '/'} ${error.message ?? ''}`)
+        .join('; ');
+      throw new CallFailed('invalid-output', `The output does not match the ${key} schema: ${problems}.`);
+    }
+    return output;
+  }
+
+  async #run<Input, Output>(call: HookCall<Input, Output>): Promise<string> {
+    const input = JSON.stringify(call.input);
+    if (Buffer.byteLength(input) > this.limits.inputBytes) {
+      throw new CallFailed(
+        'input-too-large',
+        `The input is ${Buffer.byteLength(input)} bytes; the limit is ${this.limits.inputBytes}.`,
+      );
+    }
+    const key = JSON.stringify([call.garden, call.extension.name, call.extension.version]);
+    const pool = this.#poolFor(key, call.extension);
+    const instance = await this.#acquire(pool);
+    const logLine = (line: string) =>
+      this.#options.log?.({
+        garden: call.garden,
+        extension: call.extension.name,
+        version: call.extension.version,
+        hook: call.hook.name,
+        line,
+      });
+    try {
+      const message: CallMessage = { type: 'call', export: call.hook.export, input };
+      if (this.#options.publishedSettings) {
+        const settings = JSON.stringify((await this.#options.publishedSettings(call.garden)) ?? {});
+        if (settings !== instance.lastSettings) message.settings = instance.lastSettings = settings;
+      }
+      const reply = await this.#exchange(instance, message, this.limits.timeBudgetMs, 'timeout');
+      if (reply.type !== 'output' && reply.type !== 'failed') {
+        throw new CallFailed('crashed', `Unexpected reply ${reply.type}.`);
+      }
+      for (const line of reply.logs) logLine(line);
+      if (reply.type === 'failed') {
+        // After a trap or a limit, the module's own state is not to be trusted: a new instance.
+        if (reply.kind !== 'module-error') void this.#discard(pool, instance);
+        throw new CallFailed(reply.kind, reply.message);
+      }
+      return reply.output;
+    } catch (err) {
+      if (instance.dead) void this.#discard(pool, instance);
+      throw err;
+    } finally {
+      this.#release(pool, instance);
+    }
+  }
+
+  /** Sends one message and waits for the reply; past the budget, the worker is stopped. */
+  #exchange(
+    instance: Instance,
+    message: InitMessage | CallMessage,
+    budgetMs: number,
+    overBudget: FailureKind,
+  ): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        instance.onReply = undefined;
+        instance.dead = true;
+        void this.#stop(instance);
+        reject(new CallFailed(overBudget, `Stopped after ${budgetMs} ms (time budget).`));
+      }, budgetMs);
+      instance.onReply = (reply) => {
+        clearTimeout(timer);
+        instance.onReply = undefined;
+        if (reply.type === 'exit') reject(new CallFailed(reply.kind, reply.message));
+        else resolve(reply);
+      };
+      instance.worker.postMessage(message);
+    });
+  }
+
+  #poolFor(key: string, extension: ExtensionModule): Pool {
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      const module = Promise.resolve().then(() =>
+        WebAssembly.compile(capMemory(extension.wasm, this.limits.maxPages)),
+      );
+      module.catch(() => undefined); // reported by the call that awaits it
+      this.#pools.set(key, (pool = { module, instances: [], waiters: [], opening: 0 }));
+    }
+    return pool;
+  }
+
+  async #acquire(pool: Pool): Promise<Instance> {
+    // A busy instance is free within its time budget (or stopped); one being opened, within the start budget.
+    const deadline = performance.now() + this.limits.timeBudgetMs + this.limits.startBudgetMs;
+    for (;;) {
+      if (this.#closed) throw new CallFailed('crashed', 'The extension host is closed.');
+      const idle = pool.instances.find((instance) => !instance.busy && !instance.dead);
+      if (idle) {
+        idle.busy = true;
+        return idle;
+      }
+      if (pool.instances.length + pool.opening < this.limits.instancesPerPool) {
+        pool.opening += 1;
+        try {
+          return await this.#open(pool);
+        } finally {
+          pool.opening -= 1;
+        }
+      }
+      const waited = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          pool.waiters.splice(pool.waiters.indexOf(wake), 1);
+          resolve(false);
+        }, deadline - performance.now());
+        const wake = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        pool.waiters.push(wake);
+      });
+      if (!waited) {
+        throw new CallFailed(
+          'busy',
+          `Every instance (${this.limits.instancesPerPool}) stayed busy for ${this.limits.timeBudgetMs + this.limits.startBudgetMs} ms.`,
+        );
+      }
+    }
+  }
+
+  #release(pool: Pool, instance: Instance): void {
+    instance.busy = false;
+    pool.waiters.shift()?.();
+  }
+
+  async #discard(pool: Pool, instance: Instance): Promise<void> {
+    instance.dead = true;
+    const index = pool.instances.indexOf(instance);
+    if (index >= 0) pool.instances.splice(index, 1);
+    pool.waiters.shift()?.();
+    await this.#stop(instance);
+  }
+
+  async #stop(instance: Instance): Promise<void> {
+    instance.dead = true;
+    await instance.worker.terminate();
+  }
+
+  /** A new instance, busy for its caller. */
+  async #open(pool: Pool): Promise<Instance> {
+    let module: WebAssembly.Module;
+    try {
+      module = await pool.module;
+    } catch (err) {
+      throw new CallFailed('load-failed', err instanceof Error ? err.message : String(err));
+    }
+    const worker = new Worker(workerUrl, {
+      resourceLimits: {
+        maxOldGenerationSizeMb: this.limits.workerHeapMb,
+        maxYoungGenerationSizeMb: 8,
+        stackSizeMb: 4,
+      },
+      stdout: true,
+      stderr: true,
+    });
+    worker.stdout.resume();
+    worker.stderr.resume();
+    worker.unref();
+    const instance: Instance = { worker, busy: true, dead: false };
+    pool.instances.push(instance);
+    worker.on('message', (reply: WorkerReply) => instance.onReply?.(reply));
+    let exitReason: { kind: FailureKind; message: string } = {
+      kind: 'crashed',
+      message: 'The worker thread stopped.',
+    };
+    worker.on('error', (err: Error & { code?: string }) => {
+      exitReason =
+        err.code === 'ERR_WORKER_OUT_OF_MEMORY'
+          ? { kind: 'memory', message: `Over the worker's heap limit (${this.limits.workerHeapMb} MiB).` }
+          : { kind: 'crashed', message: err.message };
+    });
+    worker.on('exit', () => {
+      instance.dead = true;
+      instance.onReply?.({ type: 'exit', ...exitReason });
+      const index = pool.instances.indexOf(instance);
+      if (index >= 0) pool.instances.splice(index, 1);
+    });
+    try {
+      const reply = await this.#exchange(
+        instance,
+        { type: 'init', module, limits: this.limits },
+        this.limits.startBudgetMs,
+        'load-failed',
+      );
+      if (reply.type === 'load-failed') throw new CallFailed('load-failed', reply.message);
+      return instance;
+    } catch (err) {
+      await this.#discard(pool, instance);
+      throw err instanceof CallFailed ? err : new CallFailed('load-failed', String(err));
+    }
+  }
+}
