@@ -8,9 +8,10 @@ import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSamples, type BuiltSample } from '../build-samples.ts';
 import { hooks, isHookName, schemaDocument } from '../hooks/index.ts';
+import { builtInAbsencePolicy, type AbsencePolicyInput } from '../../domain/extensions/absence-policy.ts';
 
 /** The samples written against the hooks (the hostile ones are the host's). */
-const realSamples = ['quotient-familial', 'panier-solidaire', 'ecritures-fec'];
+const realSamples = ['quotient-familial', 'panier-solidaire', 'ecritures-fec', 'absences-ete'];
 
 interface TestVector {
   name: string;
@@ -85,4 +86,16 @@ describe.each(realSamples)('the sample extension %s', (name) => {
       }
     }
   });
+});
+
+it('absences-ete (Go) decides as the built-in absence policy outside July and August', () => {
+  const vectors = JSON.parse(
+    readFileSync(join(import.meta.dirname, 'absences-ete', 'test-vectors.json'), 'utf8'),
+  ) as {
+    'absence-policy': Array<TestVector & { input: AbsencePolicyInput }>;
+  };
+  const outsideSummer = vectors['absence-policy'].filter((vector) => !/-0[78]-/.test(vector.input.date));
+  expect(outsideSummer.length).toBeGreaterThanOrEqual(3);
+  for (const vector of outsideSummer)
+    expect(vector.output, vector.name).toEqual(builtInAbsencePolicy(vector.input));
 });
