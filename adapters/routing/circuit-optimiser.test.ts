@@ -240,7 +240,10 @@ describe('the Circuit optimiser, against the contract fake', () => {
         (request) => (request.body as Array<{ recipient: { externalId: string } }>)[0]?.recipient.externalId,
       ),
     ).toEqual([problem.stops[19]!.id]);
-    expect(fake.requests.filter((request) => request.path.endsWith(':reoptimize'))).toHaveLength(1);
+    // A garden that re-optimises gets the whole plan worked out again, across its drivers.
+    expect(
+      fake.requests.filter((request) => request.path.endsWith(':reoptimize')).map((request) => request.body),
+    ).toEqual([{ optimizationType: 'redistribute_stops_between_drivers' }]);
     expect(new Set(fake.importedExternalIds()).size).toBe(20);
     expect(fake.importedExternalIds()).toHaveLength(20);
   });

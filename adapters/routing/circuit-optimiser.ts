@@ -399,7 +399,12 @@ export function createCircuitOptimiser(options: CircuitOptimiserOptions): Circui
         } else if (changes > 0 || plan.optimization !== 'optimized') {
           // Besides this call's changes, a live plan may hold an earlier call's: in `editing`,
           // changes not re-optimised; in `preview`, a re-optimisation not saved.
-          if (changes > 0 || plan.optimization !== 'preview') skipped = await optimisePlan(plan, true);
+          // The garden chose to re-optimise after approval (or staff asked for a new plan): the
+          // whole plan, stops moving between drivers if that is shorter (the contract's default
+          // would only place the changed stops).
+          if (changes > 0 || plan.optimization !== 'preview') {
+            skipped = await optimisePlan(plan, true, 'redistribute_stops_between_drivers');
+          }
           await commit(plan);
         }
         return withinCapacity(problem, solutionOf(problem, driverOf, await listStops(plan), skipped, failed));
