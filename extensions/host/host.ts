@@ -10,7 +10,19 @@
 import { Worker } from 'node:worker_threads';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { capMemory } from './module-check.ts';
-import type { CallMessage, FailureKind, InitMessage, InstanceLimits, WorkerReply } from './protocol.ts';
+import {
+  channelBytes,
+  channelHeaderBytes,
+  channelState,
+  exportNameMaxBytes,
+  settingsMaxBytes,
+  slot,
+  type FailureKind,
+  type InitMessage,
+  type InstanceLimits,
+  type ResponseExtra,
+  type WorkerReply,
+} from './protocol.ts';
 
 export type { FailureKind } from './protocol.ts';
 
@@ -106,7 +118,12 @@ interface Instance {
   busy: boolean;
   dead: boolean;
   lastSettings?: string;
-  /** The pending reply's handler (one call at a time per instance). */
+  /** The call channel's header and data (see protocol.ts). */
+  control: Int32Array;
+  data: Uint8Array;
+  /** Settles when the worker thread has stopped, with why. */
+  exited: Promise<{ kind: FailureKind; message: string }>;
+  /** The pending init reply's handler. */
   onReply?: (reply: WorkerReply | { type: 'exit'; kind: FailureKind; message: string }) => void;
 }
 
@@ -119,6 +136,8 @@ interface Pool {
 }
 
 const workerUrl = new URL('./instance-worker.ts', import.meta.url);
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** A failure the host ends a call with (fallback follows). */
 class CallFailed extends Error {
@@ -219,7 +238,8 @@ export class ExtensionHost {
 
   async #run<Input, Output>(call: HookCall<Input, Output>): Promise<string> {
     const input = JSON.stringify(call.input);
-    if (Buffer.byteLength(input) > this.limits.inputBytes) {
+    // Checked before any instance is taken: a UTF-8 string is at most 3 bytes per UTF-16 unit.
+    if (input.length * 3 > this.limits.inputBytes && Buffer.byteLength(input) > this.limits.inputBytes) {
       throw new CallFailed(
         'input-too-large',
         `The input is ${Buffer.byteLength(input)} bytes; the limit is ${this.limits.inputBytes}.`,
@@ -228,31 +248,29 @@ export class ExtensionHost {
     const key = JSON.stringify([call.garden, call.extension.name, call.extension.version]);
     const pool = this.#poolFor(key, call.extension);
     const instance = await this.#acquire(pool);
-    const logLine = (line: string) =>
-      this.#options.log?.({
-        garden: call.garden,
-        extension: call.extension.name,
-        version: call.extension.version,
-        hook: call.hook.name,
-        line,
-      });
     try {
-      const message: CallMessage = { type: 'call', export: call.hook.export, input };
+      let settings: string | undefined;
       if (this.#options.publishedSettings) {
-        const settings = JSON.stringify((await this.#options.publishedSettings(call.garden)) ?? {});
-        if (settings !== instance.lastSettings) message.settings = instance.lastSettings = settings;
+        settings = JSON.stringify((await this.#options.publishedSettings(call.garden)) ?? {});
+        if (settings === instance.lastSettings) settings = undefined;
       }
-      const reply = await this.#exchange(instance, message, this.limits.timeBudgetMs, 'timeout');
-      if (reply.type !== 'output' && reply.type !== 'failed') {
-        throw new CallFailed('crashed', `Unexpected reply ${reply.type}.`);
+      const { output, extra } = await this.#call(instance, call.hook.export, input, settings);
+      if (settings !== undefined) instance.lastSettings = settings;
+      for (const line of extra?.logs ?? []) {
+        this.#options.log?.({
+          garden: call.garden,
+          extension: call.extension.name,
+          version: call.extension.version,
+          hook: call.hook.name,
+          line,
+        });
       }
-      for (const line of reply.logs) logLine(line);
-      if (reply.type === 'failed') {
+      if (output === undefined) {
         // After a trap or a limit, the module's own state is not to be trusted: a new instance.
-        if (reply.kind !== 'module-error') void this.#discard(pool, instance);
-        throw new CallFailed(reply.kind, reply.message);
+        if (extra?.kind !== 'module-error') void this.#discard(pool, instance);
+        throw new CallFailed(extra?.kind ?? 'crashed', extra?.message ?? 'The call failed.');
       }
-      return reply.output;
+      return output;
     } catch (err) {
       if (instance.dead) void this.#discard(pool, instance);
       throw err;
@@ -261,10 +279,58 @@ export class ExtensionHost {
     }
   }
 
-  /** Sends one message and waits for the reply; past the budget, the worker is stopped. */
+  /** One call through the instance's channel; past the time budget, the worker is stopped. */
+  async #call(
+    instance: Instance,
+    exportName: string,
+    input: string,
+    settings: string | undefined,
+  ): Promise<{ output?: string; extra?: ResponseExtra }> {
+    const { control, data } = instance;
+    const name = encoder.encodeInto(exportName, data.subarray(0, exportNameMaxBytes));
+    const inputAt = name.written;
+    const written = encoder.encodeInto(input, data.subarray(inputAt, inputAt + this.limits.inputBytes));
+    if (written.read < input.length) {
+      throw new CallFailed('input-too-large', `The input is over ${this.limits.inputBytes} bytes.`);
+    }
+    control[slot.settingsLength] = -1;
+    if (settings !== undefined) {
+      const at = inputAt + written.written;
+      const settingsWritten = encoder.encodeInto(settings, data.subarray(at, at + settingsMaxBytes));
+      if (settingsWritten.read < settings.length) {
+        throw new CallFailed('input-too-large', `The garden's settings are over ${settingsMaxBytes} bytes.`);
+      }
+      control[slot.settingsLength] = settingsWritten.written;
+    }
+    control[slot.exportLength] = name.written;
+    control[slot.inputLength] = written.written;
+    Atomics.store(control, slot.state, channelState.request);
+    Atomics.notify(control, slot.state);
+    const waited = Atomics.waitAsync(control, slot.state, channelState.request, this.limits.timeBudgetMs);
+    const outcome = waited.async ? await Promise.race([waited.value, instance.exited]) : waited.value;
+    if (outcome === 'timed-out') {
+      instance.dead = true;
+      await this.#stop(instance);
+      throw new CallFailed('timeout', `Stopped after ${this.limits.timeBudgetMs} ms (time budget).`);
+    }
+    if (typeof outcome === 'object') throw new CallFailed(outcome.kind, outcome.message);
+    const outputLength = control[slot.outputLength]!;
+    const extraLength = control[slot.extraLength]!;
+    const extraAt = Math.max(outputLength, 0);
+    const response = {
+      output: outputLength >= 0 ? decoder.decode(data.subarray(0, outputLength)) : undefined,
+      extra: extraLength
+        ? (JSON.parse(decoder.decode(data.subarray(extraAt, extraAt + extraLength))) as ResponseExtra)
+        : undefined,
+    };
+    Atomics.store(control, slot.state, channelState.idle);
+    return response;
+  }
+
+  /** Sends the init message and waits for the reply; past the budget, the worker is stopped. */
   #exchange(
     instance: Instance,
-    message: InitMessage | CallMessage,
+    message: InitMessage,
     budgetMs: number,
     overBudget: FailureKind,
   ): Promise<WorkerReply> {
@@ -373,7 +439,16 @@ export class ExtensionHost {
     worker.stdout.resume();
     worker.stderr.resume();
     worker.unref();
-    const instance: Instance = { worker, busy: true, dead: false };
+    const channel = new SharedArrayBuffer(channelBytes(this.limits));
+    let exited!: (reason: { kind: FailureKind; message: string }) => void;
+    const instance: Instance = {
+      worker,
+      busy: true,
+      dead: false,
+      control: new Int32Array(channel, 0, channelHeaderBytes / 4),
+      data: new Uint8Array(channel, channelHeaderBytes),
+      exited: new Promise((resolve) => (exited = resolve)),
+    };
     pool.instances.push(instance);
     worker.on('message', (reply: WorkerReply) => instance.onReply?.(reply));
     let exitReason: { kind: FailureKind; message: string } = {
@@ -389,13 +464,14 @@ export class ExtensionHost {
     worker.on('exit', () => {
       instance.dead = true;
       instance.onReply?.({ type: 'exit', ...exitReason });
+      exited(exitReason);
       const index = pool.instances.indexOf(instance);
       if (index >= 0) pool.instances.splice(index, 1);
     });
     try {
       const reply = await this.#exchange(
         instance,
-        { type: 'init', module, limits: this.limits },
+        { type: 'init', module, limits: this.limits, channel },
         this.limits.startBudgetMs,
         'load-failed',
       );

@@ -5,7 +5,17 @@
 import { parentPort } from 'node:worker_threads';
 import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
 import { pageBytes } from './module-check.ts';
-import type { CallMessage, FailureKind, InitMessage, InstanceLimits, WorkerReply } from './protocol.ts';
+import {
+  channelHeaderBytes,
+  channelState,
+  extraMaxBytes,
+  slot,
+  type FailureKind,
+  type InitMessage,
+  type InstanceLimits,
+  type ResponseExtra,
+  type WorkerReply,
+} from './protocol.ts';
 import { deniedWasi, ProcExit } from './wasi.ts';
 
 class Refused extends Error {
@@ -22,6 +32,10 @@ let limits: InstanceLimits;
 let settings = '{}';
 let logs: string[] = [];
 let kernelBytes = 0;
+let control: Int32Array;
+let data: Uint8Array;
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 const reply = (message: WorkerReply): void => parentPort!.postMessage(message);
 
@@ -104,6 +118,8 @@ function hostFunctions(module: WebAssembly.Module): Record<string, Record<string
 
 async function init(message: InitMessage): Promise<void> {
   limits = message.limits;
+  control = new Int32Array(message.channel, 0, channelHeaderBytes / 4);
+  data = new Uint8Array(message.channel, channelHeaderBytes);
   logs = [];
   const sink = (...parts: unknown[]) => log(parts.map(String).join(' '));
   try {
@@ -123,10 +139,12 @@ async function init(message: InitMessage): Promise<void> {
     // Go (and other WASI reactors) must run their initialiser once, before any export.
     const initialize = instance.exports._initialize;
     if (typeof initialize === 'function') (initialize as () => void)();
-    reply({ type: 'ready' });
   } catch (err) {
     reply({ type: 'load-failed', message: err instanceof Error ? err.message : String(err) });
+    return;
   }
+  reply({ type: 'ready' });
+  await serve();
 }
 
 function classify(err: unknown): { kind: FailureKind; message: string } {
@@ -138,31 +156,83 @@ function classify(err: unknown): { kind: FailureKind; message: string } {
   return { kind, message: `${prefix}${message} (memory ${memoryMiB()} MiB)` };
 }
 
-async function call(message: CallMessage): Promise<void> {
-  if (message.settings !== undefined) settings = message.settings;
+interface Outcome {
+  output?: Uint8Array;
+  failure?: { kind: FailureKind; message: string };
+}
+
+async function callOnce(exportName: string, input: Uint8Array): Promise<Outcome> {
   logs = [];
-  kernelBytes = 0;
+  kernelBytes = input.byteLength;
   try {
-    const output = await plugin!.call(message.export, message.input);
-    const bytes = output?.bytes().byteLength ?? 0;
-    if (bytes > limits.outputBytes) {
-      reply({
-        type: 'failed',
-        kind: 'output-too-large',
-        message: `The output is ${bytes} bytes; the limit is ${limits.outputBytes}.`,
-        logs,
-      });
-    } else {
-      reply({ type: 'output', output: output?.text() ?? '', logs });
+    const output = (await plugin!.call(exportName, input))?.bytes() ?? new Uint8Array();
+    if (output.byteLength > limits.outputBytes) {
+      return {
+        failure: {
+          kind: 'output-too-large',
+          message: `The output is ${output.byteLength} bytes; the limit is ${limits.outputBytes}.`,
+        },
+      };
     }
+    return { output };
   } catch (err) {
-    reply({ type: 'failed', ...classify(err), logs });
+    return { failure: classify(err) };
   } finally {
     // The kernel numbers its memory blocks; without a reset, the 16,384th call fails (measured).
     await plugin!.reset();
   }
 }
 
-parentPort!.on('message', (message: InitMessage | CallMessage) => {
-  void (message.type === 'init' ? init(message) : call(message));
+/** Serves calls from the channel until the host terminates this thread. */
+async function serve(): Promise<void> {
+  for (;;) {
+    for (;;) {
+      const state = Atomics.load(control, slot.state);
+      if (state === channelState.request) break;
+      Atomics.wait(control, slot.state, state);
+    }
+    const exportLength = control[slot.exportLength]!;
+    const inputLength = control[slot.inputLength]!;
+    const settingsLength = control[slot.settingsLength]!;
+    const exportName = decoder.decode(data.subarray(0, exportLength));
+    // A copy on an ordinary ArrayBuffer: Extism keeps it as the input block as it is.
+    const input = data.slice(exportLength, exportLength + inputLength);
+    if (settingsLength >= 0) {
+      const start = exportLength + inputLength;
+      settings = decoder.decode(data.subarray(start, start + settingsLength));
+    }
+    const outcome = await callOnce(exportName, input);
+    let outputLength = -1;
+    if (outcome.output) {
+      data.set(outcome.output, 0);
+      outputLength = outcome.output.byteLength;
+    }
+    const extra: ResponseExtra | undefined = outcome.failure
+      ? { ...outcome.failure, logs }
+      : logs.length
+        ? { logs }
+        : undefined;
+    let extraLength = 0;
+    if (extra) {
+      const at = Math.max(outputLength, 0);
+      const room = data.subarray(at, at + extraMaxBytes);
+      const json = JSON.stringify(extra);
+      let written = encoder.encodeInto(json, room);
+      if (written.read < json.length) {
+        written = encoder.encodeInto(
+          JSON.stringify({ ...extra, logs: [], message: extra.message?.slice(0, 1000) }),
+          room,
+        );
+      }
+      extraLength = written.written;
+    }
+    control[slot.outputLength] = outputLength;
+    control[slot.extraLength] = extraLength;
+    Atomics.store(control, slot.state, channelState.done);
+    Atomics.notify(control, slot.state);
+  }
+}
+
+parentPort!.once('message', (message: InitMessage) => {
+  void init(message);
 });
