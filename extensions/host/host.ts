@@ -30,7 +30,7 @@ export type { FailureKind } from './protocol.ts';
 export interface HookContract {
   name: string;
   version: number | string;
-  /** The exported function (the hook's name in snake_case, see README). */
+  /** The exported function (the hook's name with "-" turned into "_", see README). */
   export: string;
   /** JSON Schema of the output; an output that fails it falls back to the built-in behaviour. */
   outputSchema: object;
@@ -52,6 +52,8 @@ export interface HostLimits extends InstanceLimits {
   workerHeapMb: number;
   /** How long a new instance may take to load and initialise. */
   startBudgetMs: number;
+  /** How long the calling thread blocks for a quick answer before awaiting it (0: never blocks). */
+  syncWaitMs: number;
 }
 
 export const defaultLimits: HostLimits = {
@@ -64,6 +66,7 @@ export const defaultLimits: HostLimits = {
   instancesPerPool: 2,
   workerHeapMb: 32,
   startBudgetMs: 10_000,
+  syncWaitMs: 0.2,
 };
 
 export interface HookCall<Input, Output> {
@@ -306,7 +309,16 @@ export class ExtensionHost {
     control[slot.inputLength] = written.written;
     Atomics.store(control, slot.state, channelState.request);
     Atomics.notify(control, slot.state);
-    const waited = Atomics.waitAsync(control, slot.state, channelState.request, this.limits.timeBudgetMs);
+    // Most calls take tens of microseconds: waiting for them in this thread (Atomics.wait, no
+    // spinning) saves the event loop's wake-up (~30 µs measured); longer ones are awaited.
+    const syncWaitMs = Math.min(this.limits.syncWaitMs, this.limits.timeBudgetMs);
+    if (syncWaitMs > 0) Atomics.wait(control, slot.state, channelState.request, syncWaitMs);
+    const waited = Atomics.waitAsync(
+      control,
+      slot.state,
+      channelState.request,
+      Math.max(0, this.limits.timeBudgetMs - syncWaitMs),
+    );
     const outcome = waited.async ? await Promise.race([waited.value, instance.exited]) : waited.value;
     if (outcome === 'timed-out') {
       instance.dead = true;
