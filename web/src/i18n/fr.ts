@@ -67,6 +67,7 @@ export const fr = {
     back: 'Retour',
   },
   members: {
+    depot: 'Point de dépôt',
     standing: 'Situation',
     everyStanding: 'Toutes',
     everyDepot: 'Tous les dépôts',
@@ -516,6 +517,7 @@ export const fr = {
     householdHint:
       'Ces coordonnées permettent au jardin de vous joindre ; seuls le prénom et le nom sont obligatoires.',
     subscription: 'Votre abonnement',
+    gardenQuestions: 'Les questions du jardin',
     startDate: 'Première livraison',
     startDateHint: 'Les prochains jours de livraison de ce point de dépôt.',
     depotFirst: 'Choisissez d’abord un point de dépôt',
@@ -814,11 +816,6 @@ export const fr = {
   weeks: {
     navigation: 'Semaines',
     week: 'Semaine',
-    invoiceTitle: 'Facture {label} de {name} impayée',
-    invoiceAwaiting: 'Décision à prendre',
-    invoiceLine: '{amount} restent dus — {subject}, échue le {due}, {attempts} tentative(s) de prélèvement.',
-    invoiceFailure: 'Dernier échec : {reason}',
-    invoiceDecide: 'Décider (réessayer, paiement reçu, abandon, suspension)',
     weekTitle: 'Semaine {week}',
     weekShort: 'S{week}',
     span: 'Du {from} au {until}',
@@ -958,6 +955,11 @@ export const fr = {
     retryAsked: 'Relance demandée : l’incident disparaîtra de la liste dès que l’opération aura réussi.',
   },
   inbox: {
+    invoiceTitle: 'Facture {label} de {name} impayée',
+    invoiceAwaiting: 'Décision à prendre',
+    invoiceLine: '{amount} restent dus — {subject}, échue le {due}, {attempts} tentative(s) de prélèvement.',
+    invoiceFailure: 'Dernier échec : {reason}',
+    invoiceDecide: 'Décider (réessayer, paiement reçu, abandon, suspension)',
     weekTitle: 'Composition de la semaine {week} à valider',
     weekTitleDeadline: 'Composition de la semaine {week} à valider avant le {deadline}',
     weekAwaiting: 'À valider',

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { en } from './en.ts';
 import { fr } from './fr.ts';
@@ -28,6 +30,27 @@ describe('messages', () => {
     for (const [key, text] of Object.entries({ ...leaves(fr), ...leaves(en) })) {
       expect(text.replace(/\{\w+\}/g, ''), key).not.toMatch(/[{}@$]/);
     }
+  });
+
+  it('has a sentence for every key the app asks for by name', () => {
+    // The web project's tests run from the repository's root (import.meta.url is the dev server's).
+    const source = join(process.cwd(), 'web', 'src');
+    const files = (readdirSync(source, { recursive: true }) as string[]).filter(
+      (file) => /\.(vue|ts)$/.test(file) && !file.includes('i18n') && !/\.test\.ts$/.test(file),
+    );
+    const known = leaves(fr);
+    const missing: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(join(source, file), 'utf8');
+      // t('a.b'), te('a.b'), $t('a.b') and i18n.global.t('a.b') with a literal key.
+      for (const match of text.matchAll(/\b\$?te?\(\s*'([a-zA-Z]\w*(?:\.\w+)+)'/g)) {
+        const key = match[1] as string;
+        if (!(key in known) && !Object.keys(known).some((each) => each.startsWith(`${key}.`))) {
+          missing.push(`${file}: ${key}`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
   });
 
   it('has as many plural forms in English as in French', () => {
