@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import createPlugin from '@extism/extism';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSamples, type BuiltSample } from '../build-samples.ts';
+import { hooks, schemaDocument } from '../hooks/index.ts';
 import { ExtensionHost, type ExtensionModule, type HookContract, type HostOptions } from './host.ts';
 import { capMemory, inspectModule, pageBytes } from './module-check.ts';
 
@@ -309,6 +310,28 @@ describe('hostile samples are contained: the built-in behaviour answers and the 
       failures: 2,
       byKind: { 'invalid-output': 2 },
     });
+  });
+
+  it('against the real solidarity-price hook: its schema refuses the answer, its built-in behaviour answers', async () => {
+    const host = newHost();
+    const hook = hooks['solidarity-price'];
+    const input = JSON.parse(
+      readFileSync(new URL('../hooks/solidarity-price/example-input.json', import.meta.url), 'utf8'),
+    ) as Parameters<typeof hook.builtIn>[0];
+    const result = await host.callHook({
+      garden: 'val-du-doubs',
+      extension: extension('hostile-invalid-output'),
+      hook: {
+        name: 'solidarity-price',
+        version: hook.version,
+        export: hook.exportName,
+        outputSchema: schemaDocument('solidarity-price', 'output'),
+      },
+      input,
+      builtIn: hook.builtIn,
+    });
+    expect(result).toMatchObject({ source: 'built-in', failure: { kind: 'invalid-output' } });
+    expect(result.output).toEqual(hook.builtIn(input));
   });
 
   it('a trap (unreachable, out of bounds, abort) falls back, and the next call gets a fresh instance', async () => {
