@@ -721,7 +721,7 @@ export const en: Messages = {
     planning: 'Planning started…',
     planStarted: 'Planning of the rounds started.',
     replanning: 'Planning again: the routes below will be replaced in a moment.',
-    fallback: 'Planned with the built-in optimiser: {reason}',
+    fallback: 'Warning: {reason}',
     progress: 'Delivered {delivered} of {total}',
     dayReport:
       'Delivered {delivered} of {total}, {missed} not delivered | Delivered {delivered} of {total}, {missed} not delivered',

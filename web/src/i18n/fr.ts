@@ -737,7 +737,7 @@ export const fr = {
     planning: 'Calcul lancé…',
     planStarted: 'Calcul des tournées lancé.',
     replanning: 'Nouveau calcul en cours : les tournées ci-dessous seront remplacées dans un instant.',
-    fallback: 'Calculées avec l’optimiseur intégré : {reason}',
+    fallback: 'Attention : {reason}',
     progress: 'Livrés {delivered} sur {total}',
     dayReport:
       'Livrés {delivered} sur {total}, {missed} non livré | Livrés {delivered} sur {total}, {missed} non livrés',
