@@ -1,6 +1,7 @@
 // The API process.
 import { Client, Connection } from '@temporalio/client';
 import { documentStoreFrom, storeFrom } from '../adapters/aws.ts';
+import { extensionServicesFrom } from '../temporal/extension-services.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { connectionOptions } from '../temporal/settings.ts';
 import { stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
@@ -16,7 +17,13 @@ const connection = await Connection.connect(connectionOptions(settings));
 const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 
 const app = await buildApp({
-  services: createApiServices(store, client, documentStoreFrom(settings), stripeConfigFrom(settings)),
+  services: createApiServices(
+    store,
+    client,
+    documentStoreFrom(settings),
+    stripeConfigFrom(settings),
+    extensionServicesFrom(settings, store),
+  ),
   verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
   oidcIssuer: settings.OIDC_ISSUER,
   webClientId: settings.OIDC_WEB_CLIENT_ID,

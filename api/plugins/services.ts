@@ -14,7 +14,9 @@ import { createRoundCommands } from '../../temporal/round-client.ts';
 import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { createWeekCommands } from '../../temporal/week-client.ts';
 import { createWeekSchedules } from '../../temporal/week-schedules.ts';
+import type { ExtensionServices } from '../../temporal/extension-services.ts';
 import { clockPlugin, type Clock } from './clock.ts';
+import { extensionsPlugin } from './extensions.ts';
 import { commandsPlugin, type GardenCommands } from './commands.ts';
 import { paymentsPlugin, type Payments } from './payments.ts';
 import { storePlugin } from './store.ts';
@@ -30,6 +32,8 @@ export interface ApiServices {
   commands: GardenCommands;
   payments: Payments;
   clock: Clock;
+  /** The gardens' extensions (catalogue and hook runner); see plugins/extensions.ts. */
+  extensions?: ExtensionServices | undefined;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */
@@ -38,8 +42,10 @@ export function createApiServices(
   client: Client,
   documents: DocumentStore,
   stripe?: StripeConfig,
+  extensions?: ExtensionServices,
 ): ApiServices {
   return {
+    extensions,
     store,
     documents,
     commands: {
@@ -71,6 +77,7 @@ export const servicesPlugin = fp<{ services: ApiServices }>(
     await app.register(commandsPlugin, { commands: services.commands });
     await app.register(paymentsPlugin, { payments: services.payments });
     await app.register(viewsPlugin);
+    await app.register(extensionsPlugin, { extensions: services.extensions });
   },
   { name: 'services' },
 );

@@ -16,6 +16,7 @@ import {
 } from './environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
 import { workflowBundle } from './temporal.ts';
+import { testExtensionServices } from './extensions.ts';
 import { testStripeConfig } from './stripe.ts';
 import type { StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
 import type { RateLimits } from '../../api/plugins/rate-limits.ts';
@@ -66,7 +67,13 @@ export async function startTestApi(
   const workerRun = worker.run();
 
   const app: App = await buildApp({
-    services: createApiServices(store, client, testDocuments(), options.stripe ?? testStripeConfig()),
+    services: createApiServices(
+      store,
+      client,
+      testDocuments(),
+      options.stripe ?? testStripeConfig(),
+      testExtensionServices(store),
+    ),
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',
