@@ -124,7 +124,7 @@ async function init(message: InitMessage): Promise<void> {
   const sink = (...parts: unknown[]) => log(parts.map(String).join(' '));
   try {
     plugin = await createPlugin(
-      { wasm: [{ module: message.module }] },
+      { wasm: [{ module: message.module, name: 'main' }] },
       {
         useWasi: false,
         allowedHosts: [],
@@ -134,7 +134,7 @@ async function init(message: InitMessage): Promise<void> {
         logger: { info: sink, warn: sink, error: sink, debug: sink } as unknown as Console,
       },
     );
-    const instance = await plugin.getInstance();
+    const instance = await plugin.getInstance('main');
     memory = instance.exports.memory as WebAssembly.Memory;
     // Go (and other WASI reactors) must run their initialiser once, before any export.
     const initialize = instance.exports._initialize;
@@ -165,7 +165,8 @@ async function callOnce(exportName: string, input: Uint8Array): Promise<Outcome>
   logs = [];
   kernelBytes = input.byteLength;
   try {
-    const output = (await plugin!.call(exportName, input))?.bytes() ?? new Uint8Array();
+    // Named, not searched for: Extism otherwise lists the module's exports at every call.
+    const output = (await plugin!.call(['main', exportName], input))?.bytes() ?? new Uint8Array();
     if (output.byteLength > limits.outputBytes) {
       return {
         failure: {
