@@ -14,7 +14,7 @@ const { values } = parseArgs({ options: { calls: { type: 'string', default: '200
 const calls = Number(values.calls);
 
 const built = new Map(
-  (await buildSamples(['echo', 'hostile-loop', 'hostile-memory'])).map((sample) => [
+  (await buildSamples(['echo', 'hostile-loop', 'hostile-memory', 'hostile-file-socket'])).map((sample) => [
     sample.manifest.name,
     sample,
   ]),
@@ -160,5 +160,29 @@ for (const maxPages of [64, 512]) {
     `host maxPages ${maxPages} (${(maxPages * pageBytes) / 2 ** 20} MiB): ${result.failure?.kind}, ${result.failure?.message}, after ${result.durationMs.toFixed(0)} ms`,
   );
   await memoryHost.close();
+}
+// 5. Opening an instance (worker thread, compile, instantiate, Go's _initialize): a pool's first call.
+for (const [name, exportName] of [
+  ['echo', 'echo'],
+  ['hostile-file-socket', 'solidarity_price'],
+] as const) {
+  const times: number[] = [];
+  for (let run = 0; run < 5; run++) {
+    const startHost = new ExtensionHost();
+    const start = performance.now();
+    await startHost.callHook({
+      garden: 'bench',
+      extension: module(name),
+      hook: { name: 'bench-start', version: 1, export: exportName, outputSchema: {} },
+      input: {},
+      builtIn: () => ({}),
+    });
+    times.push(performance.now() - start);
+    await startHost.close();
+  }
+  times.sort((a, b) => a - b);
+  console.log(
+    `first call of a pool (${name}, ${(module(name).wasm.byteLength / 1024).toFixed(0)} KiB): median ${times[2]!.toFixed(0)} ms`,
+  );
 }
 await host.close();
