@@ -43,6 +43,25 @@ function log(line: string): void {
   if (logs.length < limits.logLines) logs.push(line.length > 1000 ? `${line.slice(0, 1000)}…` : line);
 }
 
+/** What the module wrote to stdout or stderr and not yet as a whole line. */
+let pendingOutput = '';
+/** The first line the module wrote in this call (a Go panic's message), for the failure. */
+let firstOutputLine: string | undefined;
+
+function writeOutput(text: string): void {
+  pendingOutput += text;
+  let newline: number;
+  while ((newline = pendingOutput.indexOf('\n')) >= 0) {
+    const line = pendingOutput.slice(0, newline).trimEnd();
+    pendingOutput = pendingOutput.slice(newline + 1);
+    if (line) {
+      firstOutputLine ??= line;
+      log(line);
+    }
+  }
+  if (pendingOutput.length > 4000) writeOutput('\n');
+}
+
 /** An AssemblyScript string (UTF-16, its byte length just before it), for abort's message. */
 function assemblyScriptString(pointer: number): string {
   if (!memory || !pointer) return '';
@@ -67,7 +86,7 @@ function hostFunctions(module: WebAssembly.Module): Record<string, Record<string
   const wasiImports = WebAssembly.Module.imports(module)
     .filter((entry) => entry.module === 'wasi_snapshot_preview1')
     .map((entry) => entry.name);
-  const wasi = deniedWasi(wasiImports, { memory: () => memory, output: (text) => log(text.trimEnd()) });
+  const wasi = deniedWasi(wasiImports, { memory: () => memory, output: writeOutput });
   return {
     'extism:host/user': {
       log_line: (context, address) => log(context.read(BigInt(address))?.text() ?? ''),
@@ -153,7 +172,8 @@ function classify(err: unknown): { kind: FailureKind; message: string } {
   if (message.startsWith('Plugin-originated error')) return { kind: 'module-error', message };
   const kind: FailureKind = memoryNearLimit() ? 'memory' : 'trap';
   const prefix = err instanceof ProcExit ? '' : `${err instanceof Error ? err.name : 'Error'}: `;
-  return { kind, message: `${prefix}${message} (memory ${memoryMiB()} MiB)` };
+  const said = firstOutputLine ? ` It wrote: ${firstOutputLine.slice(0, 300)}` : '';
+  return { kind, message: `${prefix}${message} (memory ${memoryMiB()} MiB).${said}` };
 }
 
 interface Outcome {
@@ -163,6 +183,8 @@ interface Outcome {
 
 async function callOnce(exportName: string, input: Uint8Array): Promise<Outcome> {
   logs = [];
+  pendingOutput = '';
+  firstOutputLine = undefined;
   kernelBytes = input.byteLength;
   try {
     // Named, not searched for: Extism otherwise lists the module's exports at every call.
@@ -177,8 +199,10 @@ async function callOnce(exportName: string, input: Uint8Array): Promise<Outcome>
     }
     return { output };
   } catch (err) {
+    writeOutput('\n');
     return { failure: classify(err) };
   } finally {
+    writeOutput('\n');
     // The kernel numbers its memory blocks; without a reset, the 16,384th call fails (measured).
     await plugin!.reset();
   }

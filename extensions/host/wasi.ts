@@ -25,6 +25,9 @@ export interface WasiContext {
 
 type WasiFunction = (...args: (number | bigint)[]) => number | undefined;
 
+/** What poll_oneoff sleeps on: nobody ever wakes it, its timeout does. */
+const sleeper = new Int32Array(new SharedArrayBuffer(4));
+
 /** The preview 1 functions for the names the module imports (any name: deny by default). */
 export function deniedWasi(
   importNames: readonly string[],
@@ -91,7 +94,32 @@ export function deniedWasi(
     fd_prestat_get: () => errno.badf,
     fd_prestat_dir_name: () => errno.badf,
     sched_yield: () => errno.success,
-    poll_oneoff: () => errno.nosys,
+    // Go's runtime sleeps through here (its scheduler, and before it exits on a panic): clock
+    // subscriptions sleep for real, in this worker thread (the time budget still holds); file
+    // descriptors have nothing to wait for.
+    poll_oneoff: (subscriptions, events, count, eventCount) => {
+      const memory = view();
+      let sleepNs = 0n;
+      for (let i = 0; i < Number(count); i++) {
+        const subscription = Number(subscriptions) + i * 48;
+        const event = Number(events) + i * 32;
+        const isClock = memory.getUint8(subscription + 8) === 0;
+        if (isClock) {
+          const timeout = memory.getBigUint64(subscription + 24, true);
+          const absolute = (memory.getUint16(subscription + 40, true) & 1) === 1;
+          const wait = absolute ? timeout - process.hrtime.bigint() : timeout;
+          if (wait > sleepNs) sleepNs = wait;
+        }
+        memory.setBigUint64(event, memory.getBigUint64(subscription, true), true);
+        memory.setUint16(event + 8, isClock ? errno.success : errno.badf, true);
+        memory.setUint8(event + 10, memory.getUint8(subscription + 8));
+        memory.setBigUint64(event + 16, 0n, true);
+        memory.setUint16(event + 24, 0, true);
+      }
+      if (sleepNs > 0n) Atomics.wait(sleeper, 0, 0, Number(sleepNs / 1000n) / 1000);
+      memory.setUint32(Number(eventCount), Number(count), true);
+      return errno.success;
+    },
     proc_exit: (code) => {
       throw new ProcExit(Number(code));
     },
