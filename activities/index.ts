@@ -21,6 +21,8 @@ import { withFallback } from '../adapters/routing/fallback-optimiser.ts';
 import type { Geocoder } from '../adapters/geocoding/ban-geocoder.ts';
 import { keepRoutes } from '../domain/rounds/keep-routes.ts';
 import { log } from '@temporalio/activity';
+import { createExtensionServices, type ExtensionServices } from './extensions/services.ts';
+import { createRolloutActivities } from './extensions/rollout-activities.ts';
 
 export interface ActivityDeps {
   store: Store;
@@ -45,6 +47,8 @@ export interface ActivityDeps {
   circuitBaseUrl?: string | undefined;
   /** Finds a household's door from its address (BAN); none locally. */
   geocoder?: Geocoder | undefined;
+  /** The extension catalogue and hook runner; over `s3` and `documentsBucket` when not given. */
+  extensions?: ExtensionServices | undefined;
 }
 
 /**
@@ -131,6 +135,13 @@ export function createActivities(deps: ActivityDeps) {
     ...createWeekActivities({
       store,
       documents,
+      mailer,
+      publicUrl: deps.publicUrl,
+    }),
+    ...createRolloutActivities({
+      extensions:
+        deps.extensions ?? createExtensionServices({ store, s3: deps.s3, bucket: deps.documentsBucket }),
+      gardens: store.gardens,
       mailer,
       publicUrl: deps.publicUrl,
     }),

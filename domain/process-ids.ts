@@ -29,3 +29,8 @@ export function billingRunProcessId(gardenId: string, period: string): string {
 export function roundProcessId(gardenId: string, date: string): string {
   return `${gardenId}/round/${date}`;
 }
+
+/** One garden's rollouts of one extension ("quotient-familial"): checks, tests, approval, probation. */
+export function extensionRolloutProcessId(gardenId: string, extensionName: string): string {
+  return `${gardenId}/extension/${extensionName}`;
+}

@@ -5,3 +5,4 @@ export { weekPreparation, weekPreparationTrigger } from './week/workflow.ts';
 export { invoicePayment } from './payment/workflow.ts';
 export { billingRun, billingRunTrigger } from './billing/workflow.ts';
 export { deliveryRound } from './round/workflow.ts';
+export { extensionRollout } from './extension-rollout/workflow.ts';

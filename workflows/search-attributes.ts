@@ -26,4 +26,5 @@ export const waitingOn = {
   weekComposition: 'week-composition',
   paymentDecision: 'payment-decision',
   roundApproval: 'round-approval',
+  extensionApproval: 'extension-approval',
 } as const;
