@@ -220,6 +220,18 @@ describe('hostile samples are contained: the built-in behaviour answers and the 
     expect(host.failureCounts('pays-de-vesoul', 'echo', '1.0.0').failures).toBe(0);
   });
 
+  it('a call on a busy pool waits for the instance rather than open one over the bound', async () => {
+    const host = newHost({ limits: { instancesPerPool: 1, timeBudgetMs: 300 } });
+    await callSample(host, 'val-du-doubs', 'hostile-loop', 'warm_up');
+    const spinning = callSample(host, 'val-du-doubs', 'hostile-loop');
+    const waiting = callSample(host, 'val-du-doubs', 'hostile-loop', 'warm_up');
+    const [stopped, served] = await Promise.all([spinning, waiting]);
+    expect(stopped.failure?.kind).toBe('timeout');
+    expect(served).toMatchObject({ source: 'extension', output: { priceCents: 0 } });
+    expect(served.durationMs).toBeGreaterThanOrEqual(300); // it waited for the loop to be stopped
+    expect(host.instanceCount('val-du-doubs', 'hostile-loop', '1.0.0')).toBe(1);
+  });
+
   it('a memory bomb stops at the linear memory maximum written into the module', async () => {
     const host = newHost({ limits: { maxPages: 64 } }); // 4 MiB
     const result = await callSample(host, 'val-du-doubs', 'hostile-memory');
