@@ -256,6 +256,15 @@ describe('hostile samples are contained: the built-in behaviour answers and the 
     expect(result.failure!.message).toContain('1048576 bytes of host memory');
   });
 
+  it('a module calling garden_settings in a loop is stopped at the same kernel limit', async () => {
+    const host = newHost({
+      limits: { kernelBytes: 1 << 20 },
+      publishedSettings: () => ({ tiers: 'x'.repeat(10_000) }),
+    });
+    const result = await callSample(host, 'val-du-doubs', 'hostile-memory', 'settings_bomb');
+    expect(result).toMatchObject({ source: 'built-in', failure: { kind: 'memory' } });
+  });
+
   it('a module cannot read a file, list a directory, open a socket or make an HTTP request', async () => {
     const lines: string[] = [];
     const host = newHost({ log: (entry) => lines.push(entry.line) });

@@ -30,6 +30,7 @@ let plugin: Plugin | undefined;
 let memory: WebAssembly.Memory | undefined;
 let limits: InstanceLimits;
 let settings = '{}';
+let settingsBytes = 2;
 let logs: string[] = [];
 let kernelBytes = 0;
 let control: Int32Array;
@@ -80,6 +81,17 @@ const memoryMiB = () => ((memory?.buffer.byteLength ?? 0) / 2 ** 20).toFixed(1);
 /** Whether the module's linear memory is near its maximum: a trap then is most likely a failed grow. */
 const memoryNearLimit = () => (memory?.buffer.byteLength ?? 0) >= (limits.maxPages * pageBytes) / 2;
 
+/** Counts the Extism kernel's memory a call takes (its blocks live outside the module's memory). */
+function takeKernelBytes(bytes: number): void {
+  kernelBytes += bytes;
+  if (kernelBytes > limits.kernelBytes) {
+    throw new Refused(
+      'memory',
+      `The module took over ${limits.kernelBytes} bytes of host memory in one call.`,
+    );
+  }
+}
+
 type HostFunction = (context: CallContext, ...args: (number | bigint)[]) => unknown;
 
 function hostFunctions(module: WebAssembly.Module): Record<string, Record<string, HostFunction>> {
@@ -90,7 +102,10 @@ function hostFunctions(module: WebAssembly.Module): Record<string, Record<string
   return {
     'extism:host/user': {
       log_line: (context, address) => log(context.read(BigInt(address))?.text() ?? ''),
-      garden_settings: (context) => context.store(settings),
+      garden_settings: (context) => {
+        takeKernelBytes(settingsBytes);
+        return context.store(settings);
+      },
     },
     env: {
       abort: (_context, message, file, line, column) => {
@@ -110,13 +125,7 @@ function hostFunctions(module: WebAssembly.Module): Record<string, Record<string
             `The module asked for a block of ${bytes} bytes; output is limited to ${limits.outputBytes}.`,
           );
         }
-        kernelBytes += bytes;
-        if (kernelBytes > limits.kernelBytes) {
-          throw new Refused(
-            'memory',
-            `The module took over ${limits.kernelBytes} bytes of host memory in one call.`,
-          );
-        }
+        takeKernelBytes(bytes);
         return context.alloc(bytes);
       },
       http_request: () => {
@@ -225,6 +234,7 @@ async function serve(): Promise<void> {
     if (settingsLength >= 0) {
       const start = exportLength + inputLength;
       settings = decoder.decode(data.subarray(start, start + settingsLength));
+      settingsBytes = settingsLength;
     }
     const outcome = await callOnce(exportName, input);
     let outputLength = -1;

@@ -14,3 +14,12 @@ export function kernel_bomb(): i32 {
   while (true) alloc(65_536);
   return 0;
 }
+
+@external('extism:host/user', 'garden_settings')
+declare function garden_settings(): u64;
+
+/** Takes the host's memory through a host function: each call of garden_settings is a new block. */
+export function settings_bomb(): i32 {
+  while (true) garden_settings();
+  return 0;
+}
