@@ -171,6 +171,23 @@ describe('a well-behaved module', () => {
     expect(host.instanceCount('val-du-doubs', 'echo', '1.0.0')).toBeLessThanOrEqual(2);
     expect(host.instanceCount('pays-de-vesoul', 'echo', '1.0.0')).toBeLessThanOrEqual(2);
   });
+
+  it('stops instances left idle, and opens one again when needed', async () => {
+    const host = newHost({ limits: { idleMs: 100 } });
+    const call = () =>
+      host.callHook({
+        garden: 'val-du-doubs',
+        extension: extension('echo'),
+        hook: anyObject,
+        input: {},
+        builtIn: () => ({}),
+      });
+    expect(await call()).toMatchObject({ source: 'extension' });
+    expect(host.instanceCount('val-du-doubs', 'echo', '1.0.0')).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(host.instanceCount('val-du-doubs', 'echo', '1.0.0')).toBe(0);
+    expect(await call()).toMatchObject({ source: 'extension' });
+  });
 });
 
 describe('hostile samples are contained: the built-in behaviour answers and the failure is counted', () => {

@@ -54,6 +54,8 @@ export interface HostLimits extends InstanceLimits {
   startBudgetMs: number;
   /** How long the calling thread blocks for a quick answer before awaiting it (0: never blocks). */
   syncWaitMs: number;
+  /** An instance idle this long is stopped. */
+  idleMs: number;
 }
 
 export const defaultLimits: HostLimits = {
@@ -67,6 +69,7 @@ export const defaultLimits: HostLimits = {
   workerHeapMb: 32,
   startBudgetMs: 10_000,
   syncWaitMs: 0.2,
+  idleMs: 5 * 60_000,
 };
 
 export interface HookCall<Input, Output> {
@@ -119,6 +122,7 @@ export interface HostOptions {
 interface Instance {
   worker: Worker;
   busy: boolean;
+  idleTimer?: NodeJS.Timeout;
   dead: boolean;
   lastSettings?: string;
   /** The call channel's header and data (see protocol.ts). */
@@ -389,6 +393,7 @@ export class ExtensionHost {
       if (this.#closed) throw new CallFailed('crashed', 'The extension host is closed.');
       const idle = pool.instances.find((instance) => !instance.busy && !instance.dead);
       if (idle) {
+        clearTimeout(idle.idleTimer);
         idle.busy = true;
         return idle;
       }
@@ -422,7 +427,15 @@ export class ExtensionHost {
 
   #release(pool: Pool, instance: Instance): void {
     instance.busy = false;
-    pool.waiters.shift()?.();
+    const waiter = pool.waiters.shift();
+    if (waiter) waiter();
+    else if (!instance.dead) {
+      // A worker thread costs memory: one left idle for a while is stopped (reopened on demand).
+      instance.idleTimer = setTimeout(() => {
+        if (!instance.busy) void this.#discard(pool, instance);
+      }, this.limits.idleMs);
+      instance.idleTimer.unref();
+    }
   }
 
   async #discard(pool: Pool, instance: Instance): Promise<void> {
