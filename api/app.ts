@@ -36,6 +36,7 @@ import { roundRoutes } from './routes/rounds.ts';
 import { circuitWebhookRoutes } from './routes/circuit-webhooks.ts';
 import { driverRoundRoutes } from './routes/driver-rounds.ts';
 import { fleetRoutes } from './routes/fleet.ts';
+import { extensionRoutes, networkExtensionRoutes } from './routes/extensions.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(calendarFeedRoutes, { publicUrl });
       await api.register(stripeWebhookRoutes);
       await api.register(circuitWebhookRoutes);
+      await api.register(networkExtensionRoutes);
       // Every route about one garden, behind the garden guard (plugins/garden-scope.ts).
       await api.register(gardenScope, {
         prefix: gardenPrefix,
@@ -146,6 +148,7 @@ export async function buildApp(options: AppOptions) {
           await garden.register(invoiceRoutes);
           await garden.register(billingReportRoutes);
           await garden.register(fleetRoutes);
+          await garden.register(extensionRoutes);
         },
       });
     },

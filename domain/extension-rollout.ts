@@ -5,6 +5,7 @@
  */
 import type { Act, Actor } from './actor.ts';
 import type { ExtensionManifest } from './extensions/catalogue.ts';
+import { reservedIds } from './ids.ts';
 import type { Localized } from './locale.ts';
 
 /** Where a version stands in its garden. */
@@ -184,7 +185,10 @@ export function sameJson(a: unknown, b: unknown): boolean {
   return keys.every((key) => Object.hasOwn(right, key) && sameJson(left[key], right[key]));
 }
 
-/** Extension names: lower-case words joined by dashes, as in the manifests. */
-export const extensionNamePattern = '^[a-z][a-z0-9]*(-[a-z0-9]+)*$';
+/**
+ * Extension names: lower-case words joined by dashes, as in the manifests; never a name every
+ * JavaScript object has (`constructor`…).
+ */
+export const extensionNamePattern = `^(?!(?:${reservedIds.join('|')})$)[a-z][a-z0-9]*(-[a-z0-9]+)*$`;
 /** Versions: semver (1.2.0, 1.2.0-beta.1). */
 export const extensionVersionPattern = '^\\d{1,4}\\.\\d{1,4}\\.\\d{1,4}(-[0-9A-Za-z.-]{1,32})?$';

@@ -1,4 +1,5 @@
 import fp from 'fastify-plugin';
+import type { ExtensionCommands } from '../../temporal/extension-client.ts';
 import type { GardenSettingsCommands } from '../../temporal/garden-settings-client.ts';
 import type { IncidentCommands } from '../../temporal/incident-client.ts';
 import type { Inbox } from '../../temporal/inbox.ts';
@@ -20,6 +21,8 @@ export interface GardenCommands {
   rounds: RoundCommands;
   /** Which processes wait on staff (the `WaitingOn` search attribute). */
   inbox: Inbox;
+  /** Each garden's extension rollouts: upload, approve, reject, roll back. */
+  extensions: ExtensionCommands;
 }
 
 declare module 'fastify' {

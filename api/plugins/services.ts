@@ -6,6 +6,7 @@ import type { Store } from '../../adapters/store/index.ts';
 import { createStripeGateway, type StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
 import { newId } from '../../domain/ids.ts';
 import { createBillingCommands } from '../../temporal/billing-client.ts';
+import { createExtensionCommands } from '../../temporal/extension-client.ts';
 import { createGardenSettingsCommands } from '../../temporal/garden-settings-client.ts';
 import { createIncidentCommands } from '../../temporal/incident-client.ts';
 import { createInbox } from '../../temporal/inbox.ts';
@@ -56,6 +57,7 @@ export function createApiServices(
       incidents: createIncidentCommands(client),
       rounds: createRoundCommands(client),
       inbox: createInbox(client),
+      extensions: createExtensionCommands(client),
     },
     payments: {
       collection: createPaymentCommands(client),
