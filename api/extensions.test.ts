@@ -95,6 +95,22 @@ describe('extensions', () => {
     expect(waiting?.selfTests?.total).toBeGreaterThanOrEqual(3);
     expect(waiting?.diff?.compared).toBeGreaterThanOrEqual(1);
     expect((await view()).active.active).toEqual([]);
+    // It waits on the garden's admins (their extensions page), not in the staff inbox's count.
+    const rollout = api.client.workflow.getHandle(
+      extensionRolloutProcessId(api.gardenId, 'quotient-familial'),
+    );
+    await expect
+      .poll(async () => (await rollout.describe()).searchAttributes.WaitingOn, poll)
+      .toEqual(['extension-approval']);
+    await expect
+      .poll(
+        async () =>
+          api.client.workflow.count(`GardenId = '${api.gardenId}' AND WaitingOn = 'extension-approval'`),
+        poll,
+      )
+      .toMatchObject({ count: 1 });
+    const count = await api.call(api.accounts.staff, 'GET', `/api/gardens/${api.gardenId}/inbox/count`);
+    expect(count.json()).toEqual({ count: 0 });
 
     // Staff may not approve; a version that does not await approval is refused with why.
     expect(

@@ -23,8 +23,9 @@ const kindOf: Record<string, WaitingItem['kind']> = {
  * wait on a person: one query for everything, whatever the process.
  */
 export function createInbox(client: Client) {
+  // An extension version awaiting approval waits on the garden's admins (their extensions page), not on staff.
   const query = (gardenId: string) =>
-    `GardenId = '${gardenId.replace(/'/g, '')}' AND WaitingOn IS NOT NULL AND ExecutionStatus = 'Running'`;
+    `GardenId = '${gardenId.replace(/'/g, '')}' AND WaitingOn IS NOT NULL AND WaitingOn != '${waitingOn.extensionApproval}' AND ExecutionStatus = 'Running'`;
   return {
     async waiting(gardenId: string): Promise<WaitingItem[]> {
       const items: WaitingItem[] = [];
