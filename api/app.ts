@@ -37,6 +37,7 @@ import { circuitWebhookRoutes } from './routes/circuit-webhooks.ts';
 import { driverRoundRoutes } from './routes/driver-rounds.ts';
 import { fleetRoutes } from './routes/fleet.ts';
 import { extensionRoutes, networkExtensionRoutes } from './routes/extensions.ts';
+import { extensionModuleRoutes } from './routes/extension-modules.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -149,6 +150,7 @@ export async function buildApp(options: AppOptions) {
           await garden.register(billingReportRoutes);
           await garden.register(fleetRoutes);
           await garden.register(extensionRoutes);
+          await garden.register(extensionModuleRoutes);
         },
       });
     },

@@ -58,7 +58,12 @@ describe('security headers', () => {
     const response = await plain.inject({ method: 'GET', url: '/api/health' });
     const policy = policyOf(response.headers['content-security-policy']);
     expect(policy.get('default-src')).toEqual(["'self'"]);
-    expect(policy.get('script-src')).toEqual(["'self'", 'https://js.stripe.com', 'https://*.js.stripe.com']);
+    expect(policy.get('script-src')).toEqual([
+      "'self'",
+      "'wasm-unsafe-eval'",
+      'https://js.stripe.com',
+      'https://*.js.stripe.com',
+    ]);
     expect(policy.get('script-src-attr')).toEqual(["'none'"]);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     expect(policy.get('connect-src')).toEqual([
@@ -96,7 +101,7 @@ describe('security headers', () => {
     for (const url of ['/', '/equipe/adherents', '/api/nowhere', '/docs/']) {
       const response = await plain.inject({ method: 'GET', url });
       expect(response.headers['content-security-policy'], url).toMatch(
-        /script-src 'self' https:\/\/js\.stripe\.com/,
+        /script-src 'self' 'wasm-unsafe-eval' https:\/\/js\.stripe\.com/,
       );
       expect(response.headers['x-content-type-options'], url).toBe('nosniff');
     }

@@ -64,6 +64,21 @@ export const SubscriptionRequest = Type.Object(
 );
 export type SubscriptionRequest = Type.Static<typeof SubscriptionRequest>;
 
+/**
+ * Answers to the extra fields of the garden's sign-up-checks extension, by field key, as the
+ * server accepted them with the application (only the fields the extension declared).
+ */
+export const SignUpAnswers = Type.Record(
+  Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,39}$' }),
+  Type.Union([
+    Type.String({ maxLength: 200 }),
+    Type.Number({ minimum: -1_000_000_000, maximum: 1_000_000_000 }),
+    Type.Boolean(),
+  ]),
+  { maxProperties: 20 },
+);
+export type SignUpAnswers = Type.Static<typeof SignUpAnswers>;
+
 export const SubscriptionDecisionInput = Type.Object(
   {
     decision: Type.Enum(['approve', 'reject', 'waitlist']),
@@ -131,6 +146,8 @@ export const Subscription = Type.Object({
   startDate: Type.String(),
   status: Type.Enum([...subscriptionStatuses]),
   requested: Act,
+  /** Answers to the garden's extra sign-up fields, kept with an application made online. */
+  signUpAnswers: Type.Optional(SignUpAnswers),
   decision: Type.Optional(SubscriptionDecision),
   /** Depot and basket changes, oldest first. */
   changes: Type.Optional(Type.Array(TermsChange)),

@@ -10,6 +10,7 @@ import {
   type BasketSize,
   type Subscription,
   type SubscriptionDecisionInput,
+  type SignUpAnswers,
   type SubscriptionRequest,
 } from '../domain/subscription.ts';
 import {
@@ -77,7 +78,8 @@ export function createSubscriptionCommands(client: Client) {
      */
     async apply(
       gardenId: string,
-      request: SubscriptionRequest,
+      /** An application made online may carry the answers to the garden's extra sign-up fields. */
+      request: SubscriptionRequest & { signUpAnswers?: SignUpAnswers },
       actor: Actor,
       at: string,
       options: { linkAccount?: { userId: string }; acknowledge?: boolean } = {},

@@ -39,7 +39,9 @@ export function contentSecurityPolicy(options: SecurityHeadersOptions): Record<s
     'default-src': ["'self'"],
     'base-uri': ["'self'"],
     'object-src': ["'none'"],
-    'script-src': ["'self'", ...stripe.scripts],
+    // 'wasm-unsafe-eval': the application form compiles the garden's sign-up-checks extension
+    // (WebAssembly, served by the API) in a worker; it allows WebAssembly only, not eval().
+    'script-src': ["'self'", "'wasm-unsafe-eval'", ...stripe.scripts],
     'script-src-attr': ["'none'"],
     // Inline style attributes stay allowed: Leaflet, the calendar and Stripe's fields set them.
     'style-src': ["'self'", "'unsafe-inline'"],

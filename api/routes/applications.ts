@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { Value } from 'typebox/value';
 import { CalendarDay, gardenDay } from '../../domain/calendar.ts';
 import { isDeliveryDay, Season } from '../../domain/delivery-calendar.ts';
 import { OfferPrices, offerPrices } from '../../domain/pricing.ts';
@@ -7,7 +8,20 @@ import { weekdayLabels } from '../../domain/depot.ts';
 import { CocagneError, notFound, refusedInput } from '../../domain/errors.ts';
 import { DepotId } from '../../domain/ids.ts';
 import { MemberInput, normalizeMemberInput } from '../../domain/member.ts';
-import { basketSizes, frequencies, subscriptionRequestRefusal } from '../../domain/subscription.ts';
+import {
+  basketSizes,
+  frequencies,
+  SignUpAnswers,
+  subscriptionRequestRefusal,
+} from '../../domain/subscription.ts';
+import {
+  answerProblems,
+  declaredAnswers,
+  SignUpChecksOutput,
+  signUpChecksHook,
+  type SignUpChecksInput,
+} from '../../domain/extensions/sign-up-checks.ts';
+import type { Locale } from '../../domain/locale.ts';
 import { SubscriptionView } from '../../domain/views.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
@@ -61,9 +75,72 @@ export const ApplicationInput = Type.Object(
     consent: Type.Boolean({
       description: "The garden's terms, accepted: without it the application is refused (422).",
     }),
+    answers: Type.Optional({
+      ...SignUpAnswers,
+      description:
+        "Answers to the extra fields of the garden's sign-up-checks extension, by key. The extension runs " +
+        'again here: what it finds wrong refuses the application (422, one message per field); answers to ' +
+        'the fields it declares are kept with the application, others are dropped.',
+    }),
   },
   { additionalProperties: false },
 );
+
+/** Runs a garden's hook: its active extension, or the built-in behaviour (never throws for the module). */
+export type RunHook = (gardenId: string, hook: string, input: unknown) => Promise<{ output: unknown }>;
+
+/** The application as the sign-up-checks hook reads it: no name, email or phone. */
+function signUpChecksInputOf(
+  body: Type.Static<typeof ApplicationInput>,
+  alreadyMember: boolean,
+): SignUpChecksInput {
+  const { household, subscription } = body;
+  const postalCode = household?.address?.postalCode.trim();
+  const city = household?.address?.city.trim().slice(0, 80);
+  return {
+    application: {
+      ...subscription,
+      alreadyMember,
+      ...(alreadyMember || !household
+        ? {}
+        : {
+            household: {
+              ...(household.householdSize === undefined ? {} : { size: household.householdSize }),
+              ...(postalCode && /^\d{5}$/.test(postalCode) ? { postalCode } : {}),
+              ...(city ? { city } : {}),
+            },
+          }),
+    },
+    answers: body.answers ?? {},
+  };
+}
+
+/**
+ * The garden's own rules about an application (its sign-up-checks extension, run here: its
+ * answer counts, whatever the browser said): refused with what is wrong, field by field, in the
+ * caller's language; otherwise the answers to keep with the application (those to the fields it
+ * declares). Without an extension, or when it fails, the built-in behaviour: no extra rule.
+ */
+export async function checkSignUp(
+  runHook: RunHook,
+  gardenId: string,
+  body: Type.Static<typeof ApplicationInput>,
+  alreadyMember: boolean,
+  locale: Locale,
+): Promise<SignUpAnswers> {
+  const input = signUpChecksInputOf(body, alreadyMember);
+  const { output } = await runHook(gardenId, signUpChecksHook.name, input);
+  // The runner checks the output against the schema; a caller never trusts a shape it did not check.
+  const checked = Value.Check(SignUpChecksOutput, output) ? output : { fields: [], problems: [] };
+  const problems = [...checked.problems, ...answerProblems(checked.fields, input.answers)];
+  if (problems.length > 0) {
+    const issues = problems.map((problem) => ({ field: problem.field, message: problem.message[locale] }));
+    throw refusedInput(
+      issues.filter((issue, index) => issues.findIndex((other) => other.message === issue.message) === index),
+    );
+  }
+  return declaredAnswers(checked.fields, input.answers);
+}
 
 /**
  * Joining a garden from the web: anyone can read what a garden offers; a signed-in person
@@ -210,6 +287,17 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (refusal) throw new CocagneError('refused', refusal, { field: 'startDate' });
 
       let memberId = caller.memberId ?? (await store.members.memberOfAccount(gardenId, caller.userId));
+      const signUpAnswers = await checkSignUp(
+        // A process built without extensions (some tests) has the built-in behaviour: no extra rule.
+        async (garden, hook, input) =>
+          app.extensions
+            ? app.extensions.runner.runHook(garden, hook, input)
+            : { output: { fields: [], problems: [] } },
+        gardenId,
+        request.body,
+        memberId !== undefined,
+        request.locale,
+      );
       if (!memberId) {
         if (!household) {
           throw new CocagneError(
@@ -239,7 +327,11 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           );
         }
       }
-      const application = { memberId, ...wanted };
+      const application = {
+        memberId,
+        ...wanted,
+        ...(Object.keys(signUpAnswers).length > 0 ? { signUpAnswers } : {}),
+      };
       const linkAccount = caller.memberId ? undefined : { userId: caller.userId };
       // Made online: the member hears at once that it is received, not only when staff decide.
       const started = await commands.apply(gardenId, application, actorOf(caller), now.toISOString(), {

@@ -6,6 +6,7 @@ import type {
   BasketSize,
   Subscription,
   SubscriptionDecisionInput,
+  SignUpAnswers,
   SubscriptionRequest,
 } from '../../domain/subscription.ts';
 
@@ -29,7 +30,8 @@ export interface CarriedState {
 export interface SubscriptionWorkflowInput {
   gardenId: string;
   subscriptionId: string;
-  request: SubscriptionRequest;
+  /** With the answers to the garden's extra sign-up fields, kept in the subscription as they are. */
+  request: SubscriptionRequest & { signUpAnswers?: SignUpAnswers };
   requested: Act;
   /** For an application made by a newly registered person: their account, to link to the member. */
   linkAccount?: { userId: string };

@@ -38,6 +38,8 @@ export interface ApplicationInput {
   household?: MemberInput;
   subscription: { basketSize: BasketSize; frequency: Frequency; depotId: string; startDate: string };
   consent: true;
+  /** Answers to the extra fields of the garden's sign-up-checks extension, by key. */
+  answers?: Record<string, string | number | boolean>;
 }
 
 export interface ApplicationAnswer {

@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { addDays, gardenDay } from '../../domain/calendar.ts';
+import type { TestApi } from '../support/api.ts';
+import { baseUrl, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
+import { sampleUpload } from '../support/extensions.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { uniqueEmail } from '../support/moto.ts';
+
+/** How soon the extension's check must show: typing, not sending. */
+const instant = { timeout: 1_500, interval: 50 };
+
+/**
+ * A garden runs panier-solidaire (sign-up-checks): the application form shows its fields and
+ * its check at once, in the browser; the server runs the same module and refuses what it
+ * refuses, even when the browser was bypassed; a valid application keeps its extra answers.
+ */
+describe('the garden’s sign-up-checks extension in the application form', () => {
+  let api: TestApi;
+  let browser: Browser;
+  const accounts: TestAccount[] = [];
+
+  beforeAll(async () => {
+    ({ api, browser } = await startBrowserTest('ext-signup'));
+    const upload = await sampleUpload('panier-solidaire');
+    const catalogue = api.app.extensions!.catalogue;
+    const at = new Date().toISOString();
+    await catalogue.upload(api.gardenId, upload, { by: { userId: 'u-admin', name: 'Admin' }, at });
+    await catalogue.activate(api.gardenId, upload.manifest.name, upload.manifest.version, { at });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await deleteAccounts(accounts);
+    await api?.close();
+  });
+
+  async function newcomer(firstName: string, lastName: string): Promise<TestAccount> {
+    const account = await createAccount({ firstName, lastName });
+    accounts.push(account);
+    return account;
+  }
+
+  /** The application form of the test garden, on a 375 px phone, signed in as a newcomer. */
+  async function applicationForm(account: TestAccount): Promise<Page> {
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 667 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    const page = await context.newPage();
+    await signInAs(page, account);
+    await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
+    await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
+    await page.getByTestId(`signup-garden-${api.gardenId}`).click();
+    await page.getByTestId('application-form').waitFor({ timeout: 20_000 });
+    return page;
+  }
+
+  /** The error shown beside a field, '' when none (read without waiting for one to appear). */
+  const errorOf = async (page: Page, field: string) =>
+    (await page.getByTestId(`field-error-${field}`).allTextContents()).join(' ').trim();
+
+  it('shows the extension’s fields, and its check as the person types, at phone width; a valid application keeps its answers', async () => {
+    const page = await applicationForm(await newcomer('Louise', 'Weiss'));
+
+    // The module loads in the browser (a Web Worker): its two fields appear in the form.
+    const questions = page.getByTestId('signup-extension');
+    await questions.waitFor({ timeout: 20_000 });
+    expect(await questions.getAttribute('data-extension')).toBe('panier-solidaire@1.0.0');
+    expect(await questions.textContent()).toContain('Je demande le panier solidaire');
+    expect(await questions.textContent()).toContain('Numéro d’orientation de l’association');
+    expect(await errorOf(page, 'associationNumber')).toBe('');
+
+    // Asking for the solidarity basket: the number is needed, said at once beside it.
+    await page.getByTestId('signup-extra-socialBasket').check();
+    await expect
+      .poll(() => errorOf(page, 'associationNumber'), instant)
+      .toBe('Le numéro d’orientation de l’association est obligatoire pour le panier solidaire.');
+    await page.getByTestId('signup-extra-associationNumber').fill('2026');
+    await expect
+      .poll(() => errorOf(page, 'associationNumber'), instant)
+      .toBe('Ce numéro d’orientation n’a pas la forme attendue (par exemple CCAS-2026-0142).');
+    await page.getByTestId('signup-extra-associationNumber').fill('CCAS-2026-0142');
+    await expect.poll(() => errorOf(page, 'associationNumber'), instant).toBe('');
+
+    // Its rule about an application field shows beside that field.
+    await page.getByTestId('signup-basketSize').selectOption('large');
+    await expect
+      .poll(() => errorOf(page, 'basketSize'), instant)
+      .toBe('Le panier solidaire est un petit panier ou un panier moyen.');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+
+    // The browser will not send it as it is either.
+    await page.getByTestId('signup-depotId').selectOption(api.depotId);
+    await page.getByTestId('signup-consent').check();
+    await page.getByTestId('submit-application').click();
+    await page.waitForTimeout(500);
+    expect(new URL(page.url()).pathname).toBe('/adhesion');
+
+    await page.getByTestId('signup-basketSize').selectOption('medium');
+    await expect.poll(() => errorOf(page, 'basketSize'), instant).toBe('');
+    await page.getByTestId('submit-application').click();
+    await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
+    const subscriptionId =
+      (await page.getByTestId('my-subscription').getAttribute('data-subscription-id')) ?? '';
+    expect((await api.store.subscriptions.get(api.gardenId, subscriptionId))?.signUpAnswers).toEqual({
+      socialBasket: true,
+      associationNumber: 'CCAS-2026-0142',
+    });
+    await page.context().close();
+  });
+
+  it('is refused by the server when the browser check is bypassed (posted straight to the API)', async () => {
+    const account = await newcomer('Olympe', 'Gouges');
+    let startDate = addDays(gardenDay(new Date()), 10);
+    while (new Date(`${startDate}T00:00:00Z`).getUTCDay() !== 2) startDate = addDays(startDate, 1);
+    const body = (basketSize: string, answers: Record<string, unknown>) => ({
+      household: { firstName: 'Olympe', lastName: 'Gouges', email: uniqueEmail('ext-signup') },
+      subscription: { basketSize, frequency: 'weekly', depotId: api.depotId, startDate },
+      consent: true,
+      answers,
+    });
+    const post = async (payload: unknown) =>
+      fetch(`${baseUrl}/api/gardens/${api.gardenId}/applications`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${await account.token()}`,
+          'content-type': 'application/json',
+          'accept-language': 'fr',
+        },
+        body: JSON.stringify(payload),
+      });
+
+    const missing = await post(body('small', { socialBasket: true }));
+    expect(missing.status).toBe(422);
+    expect(((await missing.json()) as { issues: unknown[] }).issues).toEqual([
+      {
+        field: 'associationNumber',
+        message: 'Le numéro d’orientation de l’association est obligatoire pour le panier solidaire.',
+      },
+    ]);
+    const large = await post(body('large', { socialBasket: true, associationNumber: 'CCAS-2026-0142' }));
+    expect(large.status).toBe(422);
+    expect(((await large.json()) as { issues: unknown[] }).issues).toEqual([
+      { field: 'basketSize', message: 'Le panier solidaire est un petit panier ou un panier moyen.' },
+    ]);
+    // Nothing was recorded: the person has no member record yet.
+    expect(await api.store.members.memberOfAccount(api.gardenId, account.userId)).toBeUndefined();
+  });
+});
