@@ -312,4 +312,54 @@ describe('the rollout of an extension in a garden', () => {
       });
     });
   });
+  it('never activates a module that does not export what its manifest claims (static checks)', async () => {
+    const { env, store } = garden;
+    const { gardenId } = await createTestGarden(store, 'ext-checks');
+    const claimsMore = {
+      ...quotient,
+      manifest: { ...quotient.manifest, hooks: ['solidarity-price', 'sign-up-checks'] },
+      testVectors: {},
+    };
+    await withTestWorker(env, activities(store), async (taskQueue) => {
+      const handle = await upload(env, taskQueue, gardenId, claimsMore);
+      await expect
+        .poll(async () => (await handle.query(rolloutStatusQuery)).outcome, { timeout: 30_000 })
+        .toEqual({ version: '1.0.0', result: 'checks-failed' });
+      expect(await services.catalogue.records.version(gardenId, 'quotient-familial', '1.0.0')).toMatchObject({
+        status: 'checks-failed',
+        staticCheck: { passed: false, missingExports: ['sign_up_checks'], forbiddenImports: [] },
+      });
+      expect((await services.catalogue.activeSet(gardenId)).active).toEqual([]);
+    });
+  });
+
+  it('replaces a version awaiting approval by a newer upload, and ends a probation early for one', async () => {
+    const { env, store } = garden;
+    const { gardenId } = await createTestGarden(store, 'ext-newer');
+    const as = (version: string) => ({ ...quotient, manifest: { ...quotient.manifest, version } });
+    await withTestWorker(env, activities(store), async (taskQueue) => {
+      const handle = await upload(env, taskQueue, gardenId, as('1.0.0'));
+      await reaches(handle, 'awaiting-approval');
+      await upload(env, taskQueue, gardenId, as('1.0.1'));
+      await expect
+        .poll(async () => (await handle.query(rolloutStatusQuery)).version, { timeout: 30_000 })
+        .toBe('1.0.1');
+      await reaches(handle, 'awaiting-approval');
+      expect((await services.catalogue.records.version(gardenId, 'quotient-familial', '1.0.0'))?.status).toBe(
+        'superseded',
+      );
+      await handle.executeUpdate(approveVersionUpdate, { args: [{ actor: admin, version: '1.0.1' }] });
+
+      await upload(env, taskQueue, gardenId, as('1.0.2'));
+      await expect
+        .poll(async () => (await handle.query(rolloutStatusQuery)).version, { timeout: 30_000 })
+        .toBe('1.0.2');
+      await reaches(handle, 'awaiting-approval');
+      expect(await handle.query(rolloutStatusQuery)).toMatchObject({ active: '1.0.1' });
+      expect((await services.catalogue.records.version(gardenId, 'quotient-familial', '1.0.1'))?.status).toBe(
+        'active',
+      );
+      expect((await services.catalogue.activeSet(gardenId)).active).toMatchObject([{ version: '1.0.1' }]);
+    });
+  });
 });
