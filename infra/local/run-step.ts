@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { rootDir } from './paths.ts';
 
 let current: ChildProcess | undefined;
+/** Commands run side by side, their output kept (see runQuietStep). */
+const quiet = new Set<ChildProcess>();
 
 /** The project's own copy of a CLI from node_modules/.bin, else the name as is (PATH). */
 export function projectBin(name: string): string {
@@ -27,7 +29,37 @@ export function runStep(command: string, args: readonly string[], env: NodeJS.Pr
   });
 }
 
-/** Ends the foreground command, if any (on Ctrl-C). */
+/**
+ * Runs a command beside others, its output (stdout and stderr, interleaved as they came) kept
+ * to be shown whole when it ends, so that two steps' lines never mix on the terminal.
+ */
+export function runQuietStep(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; output: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, { cwd: rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    quiet.add(child);
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.once('error', (err) => {
+      quiet.delete(child);
+      resolvePromise({ code: 127, output: `${command}: ${err.message}\n` });
+    });
+    child.once('close', (code, signal) => {
+      quiet.delete(child);
+      resolvePromise({
+        code: code ?? (signal ? 128 + 15 : 1),
+        output: Buffer.concat(chunks).toString('utf8'),
+      });
+    });
+  });
+}
+
+/** Ends the foreground command and those run side by side, if any (on Ctrl-C). */
 export function stopCurrentStep(): void {
   current?.kill('SIGTERM');
+  for (const child of quiet) child.kill('SIGTERM');
 }

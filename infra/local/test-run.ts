@@ -1,5 +1,6 @@
-// `npm test [-- vitest args]`: tools, services (reused when already up), provisioning of the
-// test tables, then the checks below in order, stopping at the first failure.
+// `npm test [-- vitest args]`: tools; then, side by side, the checks that need no service
+// (lint, type checks, format, the builds), two at a time, and the services (reused when already
+// up) with the provisioning of the test tables; then the tests. It stops at the first failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { localEnvironment } from './environment.ts';
@@ -7,7 +8,7 @@ import { bold, elapsed, error, say, warn } from './log.ts';
 import { rootDir } from './paths.ts';
 import { localPorts } from './ports.ts';
 import { provisionLocalStack } from './provision.ts';
-import { projectBin, runStep, stopCurrentStep } from './run-step.ts';
+import { projectBin, runQuietStep, runStep, stopCurrentStep } from './run-step.ts';
 import { serviceDefinitions } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { ensureServices, stopStarted } from './supervisor.ts';
@@ -21,8 +22,11 @@ interface TestStep {
   requires?: string;
 }
 
-/** The checks of `npm test`, in order. Extra CLI arguments go to vitest. */
-export const testSteps: TestStep[] = [
+/**
+ * The checks of `npm test` that need no service, run two at a time while the services start
+ * (2 cores: eslint, tsc and vue-tsc use one each).
+ */
+export const checkSteps: TestStep[] = [
   { title: 'lint', command: 'eslint', args: () => ['.'] },
   { title: 'typecheck', command: 'tsc', args: () => ['-p', 'tsconfig.json', '--noEmit'] },
   {
@@ -45,8 +49,41 @@ export const testSteps: TestStep[] = [
     args: () => ['extensions/build-samples.ts'],
     requires: 'extensions/build-samples.ts',
   },
-  { title: 'tests', command: 'vitest', args: (extra) => ['run', ...extra] },
 ];
+
+/** The tests themselves, once the checks passed and the services are up. Extra CLI arguments go to vitest. */
+export const testStep: TestStep = { title: 'tests', command: 'vitest', args: (extra) => ['run', ...extra] };
+
+/** How many checks run at once. */
+const checkLanes = 2;
+
+/** Runs the checks, `checkLanes` at a time; the first failure's exit code (the others finish). */
+async function runChecks(env: NodeJS.ProcessEnv, begin: number): Promise<number> {
+  const waiting = [...checkSteps];
+  let failure = 0;
+  const lane = async () => {
+    for (let step = waiting.shift(); step; step = waiting.shift()) {
+      if (failure !== 0) return;
+      if (step.requires && !existsSync(join(rootDir, step.requires))) {
+        warn(`${step.title}: skipped (${step.requires} does not exist yet).`);
+        continue;
+      }
+      const args = step.args([]);
+      const stepStart = performance.now();
+      say(bold(`▶ ${step.title}: ${step.command} ${args.join(' ')}`));
+      const { code, output } = await runQuietStep(projectBin(step.command), args, env);
+      if (output.trim()) process.stdout.write(`${bold(`[${step.title}]`)}\n${output.trimEnd()}\n`);
+      if (code !== 0) {
+        error(`✗ ${step.title} failed (exit code ${code}, ${elapsed(stepStart)}). Total ${elapsed(begin)}.`);
+        if (failure === 0) failure = code;
+        return;
+      }
+      say(`✓ ${step.title} (${elapsed(stepStart)})`);
+    }
+  };
+  await Promise.all(Array.from({ length: checkLanes }, lane));
+  return failure;
+}
 
 export const testTablePrefix = 'cocagne-test';
 
@@ -60,25 +97,31 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     await installTools({ chromium: 'required', xmllint: 'required' });
     const ports = localPorts();
     const env = { ...localEnvironment(ports), DYNAMODB_TABLE_PREFIX: testTablePrefix };
-    await ensureServices(serviceDefinitions(ports), 'test');
-    await provisionLocalStack(env);
-
     const childEnv = { ...process.env, ...env };
-    for (const step of testSteps) {
-      if (step.requires && !existsSync(join(rootDir, step.requires))) {
-        warn(`${step.title}: skipped (${step.requires} does not exist yet).`);
-        continue;
-      }
-      const args = step.args(extraArgs);
-      const stepStart = performance.now();
-      say(bold(`▶ ${step.title}: ${step.command} ${args.join(' ')}`));
-      const code = await runStep(projectBin(step.command), args, childEnv);
-      if (code !== 0) {
-        error(`✗ ${step.title} failed (exit code ${code}, ${elapsed(stepStart)}). Total ${elapsed(begin)}.`);
-        return code;
-      }
-      say(`✓ ${step.title} (${elapsed(stepStart)})`);
+    const checks = runChecks(childEnv, begin);
+    const services = (async () => {
+      const servicesStart = performance.now();
+      await ensureServices(serviceDefinitions(ports), 'test');
+      await provisionLocalStack(env);
+      say(`✓ services up and provisioned (${elapsed(servicesStart)})`);
+    })();
+    // Both settle before going on (a check failing does not leave services half started).
+    const [checked, stack] = await Promise.allSettled([checks, services]);
+    if (stack.status === 'rejected') throw stack.reason;
+    const code = checked.status === 'fulfilled' ? checked.value : 1;
+    if (code !== 0) return code;
+
+    const args = testStep.args(extraArgs);
+    const stepStart = performance.now();
+    say(bold(`▶ ${testStep.title}: ${testStep.command} ${args.join(' ')}`));
+    const tested = await runStep(projectBin(testStep.command), args, childEnv);
+    if (tested !== 0) {
+      error(
+        `✗ ${testStep.title} failed (exit code ${tested}, ${elapsed(stepStart)}). Total ${elapsed(begin)}.`,
+      );
+      return tested;
     }
+    say(`✓ ${testStep.title} (${elapsed(stepStart)})`);
     say(`All checks passed in ${elapsed(begin)}.`);
     return 0;
   } finally {
