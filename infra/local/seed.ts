@@ -33,6 +33,7 @@ import { demoCompositions, demoProducts } from '../demo/demo-products.ts';
 import { say, warn } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
 import { seedPaymentMeans } from './seed-payment-means.ts';
+import { seedExtensions } from './seed-extensions.ts';
 
 const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
 /** The rounds' demo (fleet, home-delivery depot and households), added after the first demo data. */
@@ -467,6 +468,7 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     // Added after the first demo data: a stack seeded before gets them at its next start too.
     await seedContacts(store);
     await seedDemoPaymentMeans(store);
+    await seedExtensions(env, store);
     if (await alreadySeeded(store)) {
       if (!(await alreadySeeded(store, roundsMarker))) await seedRoundsOnSeededStack(env, store);
       say('demo data: already loaded');
@@ -485,6 +487,7 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     }
     await seedRecords(store, plans, new Date().toISOString());
     await seedContacts(store);
+    await seedExtensions(env, store);
     await seedFleets(store);
     // Before the subscriptions and the billing run, as households save a card when they join.
     await seedDemoPaymentMeans(store);
