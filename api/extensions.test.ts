@@ -201,6 +201,12 @@ describe('extensions', () => {
     expect(rejected.statusCode, rejected.body).toBe(200);
     expect(rejected.json()).toMatchObject({ outcome: { result: 'rejected' } });
     expect((await versionOf('panier-solidaire', version))?.status).toBe('rejected');
+    // The same version uploaded again changes nothing: it stays rejected.
+    const again = await api.call(gardenAdmin, 'POST', url(), body(panier));
+    expect(again.statusCode).toBe(202);
+    expect(again.json()).toMatchObject({ created: false, status: 'rejected' });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await versionOf('panier-solidaire', version))?.status).toBe('rejected');
     expect((await view()).active.active.map((entry) => entry.name)).not.toContain('panier-solidaire');
   });
 

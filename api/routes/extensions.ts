@@ -186,7 +186,9 @@ export const extensionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actorOf(callerOf(request)),
         app.now().toISOString(),
       );
-      await commands.uploaded(gardenId, record.name, record.version);
+      // The same version again: its rollout already has it (unless telling it failed then).
+      if (created || record.status === 'uploaded')
+        await commands.uploaded(gardenId, record.name, record.version);
       return reply.status(202).send({
         name: record.name,
         version: record.version,
@@ -397,7 +399,8 @@ export const networkExtensionRoutes: FastifyPluginAsyncTypebox = async (app) => 
       for (const garden of registered.filter((garden) => !wanted || wanted.includes(garden.id))) {
         try {
           const { record, created } = await store(extensions, garden.id, upload, actor, at);
-          await commands.uploaded(garden.id, record.name, record.version);
+          if (created || record.status === 'uploaded')
+            await commands.uploaded(garden.id, record.name, record.version);
           gardens.push({ gardenId: garden.id, created, status: record.status });
         } catch (error) {
           if (!(error instanceof CocagneError && error.code === 'duplicate')) throw error;
