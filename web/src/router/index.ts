@@ -164,6 +164,13 @@ export const routes: RouteRecordRaw[] = [
         meta: { area: 'staff' },
       },
       {
+        // The garden's extensions: garden administrators upload, approve and roll back; staff read.
+        path: 'extensions',
+        name: 'extensions',
+        component: () => import('../features/extensions/ExtensionsPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
         path: 'jardin',
         name: 'garden-contact',
         component: () => import('../features/garden-contact/GardenContactPage.vue'),
