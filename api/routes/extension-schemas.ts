@@ -70,6 +70,7 @@ export const UploadBody = Type.Object(
     module: Type.String({
       minLength: 12,
       maxLength: moduleBase64MaxLength,
+      pattern: '^[A-Za-z0-9+/]+={0,2}$',
       description: `The WebAssembly module (.wasm), base64; at most ${moduleMaxBytes / 1024 / 1024} MiB.`,
     }),
   },

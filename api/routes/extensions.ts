@@ -35,8 +35,8 @@ import {
 
 type Upload = Type.Static<typeof UploadBody>;
 
-const invalid = (fr: string, en: string, field: string) =>
-  new CocagneError('invalid_input', { fr, en }, { field });
+/** Well-formed but not acceptable (a file that is not a module, an input its hook refuses): 422. */
+const invalid = (fr: string, en: string, field: string) => new CocagneError('refused', { fr, en }, { field });
 
 /**
  * What an upload holds, decoded and checked before anything is stored: a WebAssembly module
