@@ -1333,6 +1333,14 @@ export const en: Messages = {
       'rolled-back': 'Rolled back',
       superseded: 'Superseded',
     },
+    phase: {
+      idle: 'nothing under way',
+      checking: 'checks and self-tests running',
+      'awaiting-approval': 'awaiting approval',
+      activating: 'activating',
+      probation: 'probation',
+      'rolling-back': 'rolling back',
+    },
   },
   errors: {
     network:

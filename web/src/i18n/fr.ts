@@ -1362,6 +1362,14 @@ export const fr = {
       'rolled-back': 'Retirée',
       superseded: 'Remplacée',
     },
+    phase: {
+      idle: 'rien en cours',
+      checking: 'contrôles et auto-tests en cours',
+      'awaiting-approval': 'en attente d’approbation',
+      activating: 'activation en cours',
+      probation: 'période d’essai',
+      'rolling-back': 'retour arrière en cours',
+    },
   },
   errors: {
     network:

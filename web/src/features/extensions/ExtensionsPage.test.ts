@@ -145,6 +145,9 @@ describe('the garden’s extensions page', () => {
     const { wrapper } = await mountPage();
     expect(wrapper.get('h1').text()).toBe('Extensions du jardin');
     expect(wrapper.get('[data-testid="active-extension"]').text()).toContain('panier-solidaire 1.0.0');
+    expect(wrapper.get('[data-testid="extension-rollout"]').text()).toBe(
+      'Déploiement : en attente d’approbation',
+    );
     const versions = wrapper.findAll('[data-testid="extension-version"]');
     // Newest first.
     expect(versions.map((one) => one.attributes('data-version'))).toEqual(['1.1.0', '1.0.0']);
