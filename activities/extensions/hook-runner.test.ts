@@ -166,4 +166,20 @@ describe('the extension catalogue and the hook runner', () => {
       code: 'duplicate',
     });
   });
+  it('finishes a rollback whose set was written but whose records were not (a retried activity)', async () => {
+    const { gardenId } = await createTestGarden(store, 'ext-retry');
+    const { catalogue } = services;
+    await catalogue.upload(gardenId, quotient, act('2026-12-01T10:00:00.000Z'));
+    await catalogue.activate(gardenId, 'quotient-familial', '1.0.0', { at: '2026-12-01T12:00:00.000Z' });
+    // The first attempt changed the set, then failed before the records.
+    await catalogue.modules.changeActiveSet(gardenId, (set) => ({ ...set, active: [] }));
+    const retried = await catalogue.rollback(gardenId, 'quotient-familial', '1.0.0', {
+      at: '2026-12-02T12:00:00.000Z',
+      reason: { fr: 'Taux d’erreur', en: 'Error rate' },
+    });
+    expect(retried.rolledBack).toBe(true);
+    expect(await catalogue.records.version(gardenId, 'quotient-familial', '1.0.0')).toMatchObject({
+      status: 'rolled-back',
+    });
+  });
 });

@@ -175,7 +175,15 @@ export function createExtensionCatalogue(deps: ExtensionCatalogueDeps) {
           ? withActive(withoutExtension(current, name, options.at), entryOf(target, options.at))
           : withoutExtension(current, name, options.at);
       });
-      if (!rolledBack) return { set, rolledBack };
+      if (!rolledBack) {
+        // Rolled back in S3 by an attempt whose records were not written (a retry): finish them.
+        const record = await records.version(gardenId, name, version);
+        const stillActive = set.active.some((entry) => entry.name === name && entry.version === version);
+        if (stillActive || (record?.status !== 'probation' && record?.status !== 'active')) {
+          return { set, rolledBack };
+        }
+        rolledBack = true;
+      }
       const by = options.by ? { by: options.by } : {};
       await records.updateVersion(
         gardenId,
