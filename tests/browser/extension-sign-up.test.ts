@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
@@ -6,6 +7,61 @@ import { baseUrl, scrollWidth, signInAs, startBrowserTest } from '../support/bro
 import { sampleUpload } from '../support/extensions.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { uniqueEmail } from '../support/moto.ts';
+
+/**
+ * A module that spins for ever in sign_up_checks (written out by hand: a memory and one export,
+ * `loop br 0`), as a garden's broken or hostile extension would.
+ */
+const spinningModule = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7f, // type: () -> i32
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function 0 of type 0
+  0x05,
+  0x03,
+  0x01,
+  0x00,
+  0x01, // memory: 1 page
+  0x07,
+  0x1b,
+  0x02, // exports: memory, sign_up_checks
+  0x06,
+  ...Buffer.from('memory'),
+  0x02,
+  0x00,
+  0x0e,
+  ...Buffer.from('sign_up_checks'),
+  0x00,
+  0x00,
+  0x0a,
+  0x0b,
+  0x01,
+  0x09,
+  0x00,
+  0x03,
+  0x40,
+  0x0c,
+  0x00,
+  0x0b,
+  0x41,
+  0x00,
+  0x0b, // loop br 0; i32.const 0
+]);
 
 /** How soon the extension's check must show: typing, not sending. */
 const instant = { timeout: 1_500, interval: 50 };
@@ -109,6 +165,61 @@ describe('the garden’s sign-up-checks extension in the application form', () =
       associationNumber: 'CCAS-2026-0142',
     });
     await page.context().close();
+  });
+
+  it('stops a module that spins in the browser: the page stays responsive and the form has no extra check', async () => {
+    const account = await newcomer('Lucie', 'Aubrac');
+    const contentHash = createHash('sha256').update(spinningModule).digest('hex');
+    const context = await browser.newContext({
+      viewport: { width: 375, height: 667 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    // The browser is given the spinning module instead of the garden's (the server keeps its own).
+    await context.route(`**/api/gardens/${api.gardenId}/extension-modules/sign-up-checks`, (route) =>
+      route.fulfill({
+        json: {
+          module: {
+            hook: 'sign-up-checks',
+            name: 'spinning',
+            version: '0.0.1',
+            contentHash,
+            url: `/api/gardens/${api.gardenId}/extension-modules/sign-up-checks/${contentHash}`,
+          },
+        },
+      }),
+    );
+    await context.route(`**/extension-modules/sign-up-checks/${contentHash}`, (route) =>
+      route.fulfill({ body: Buffer.from(spinningModule), contentType: 'application/wasm' }),
+    );
+    const warnings: string[] = [];
+    const page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    await signInAs(page, account);
+    await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
+    await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
+    await page.getByTestId(`signup-garden-${api.gardenId}`).click();
+    await page.getByTestId('application-form').waitFor({ timeout: 20_000 });
+
+    // Its first call runs past its budget: the worker is stopped, and said so in the console.
+    await expect
+      .poll(() => warnings.join('\n'), { timeout: 10_000 })
+      .toContain('spinning 0.0.1: sign_up_checks took over');
+    // The page never froze: it answers at once, and the form works without the extra check.
+    const started = Date.now();
+    await page.getByTestId('signup-firstName').fill('Lucie');
+    expect(await page.evaluate<number>('1 + 1')).toBe(2);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(await page.getByTestId('signup-extension').count()).toBe(0);
+    await page.getByTestId('signup-lastName').fill('Aubrac');
+    await page.getByTestId('signup-basketSize').selectOption('small');
+    await page.getByTestId('signup-depotId').selectOption(api.depotId);
+    await page.getByTestId('signup-consent').check();
+    await page.getByTestId('submit-application').click();
+    await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
+    await context.close();
   });
 
   it('is refused by the server when the browser check is bypassed (posted straight to the API)', async () => {
