@@ -42,14 +42,19 @@ describe('the garden guard', () => {
     const members = await app.inject({ method: 'GET', url: '/api/gardens/g-test/members' });
     expect(members.statusCode).toBe(401);
 
-    // All of them, as the description lists them, but the garden's public offer.
+    // All of them, as the description lists them, but the garden's public reads: its offer, and
+    // the extension modules its application form runs in the browser.
+    const publicPaths = [
+      '/api/gardens/{gardenId}/offer',
+      '/api/gardens/{gardenId}/extension-modules/{hook}',
+      '/api/gardens/{gardenId}/extension-modules/{hook}/{contentHash}',
+    ];
     const { paths } = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
       paths: Record<string, Record<string, unknown>>;
     }>();
+    for (const path of publicPaths) expect(Object.keys(paths), path).toContain(path);
     const gardenOperations = Object.entries(paths)
-      .filter(
-        ([path]) => path.startsWith('/api/gardens/{gardenId}') && path !== '/api/gardens/{gardenId}/offer',
-      )
+      .filter(([path]) => path.startsWith('/api/gardens/{gardenId}') && !publicPaths.includes(path))
       .flatMap(([path, byMethod]) => Object.keys(byMethod).map((method) => ({ method, path })));
     expect(gardenOperations.length).toBeGreaterThan(50);
     for (const { method, path } of gardenOperations) {
