@@ -6,8 +6,10 @@ import { startBrowserExtension } from './browser-extension.ts';
 class FakeWorker extends EventTarget {
   terminated = false;
   readonly requests: WorkerRequest[] = [];
-  constructor(private readonly answer: (request: WorkerRequest) => WorkerReply | undefined) {
+  readonly answer: (request: WorkerRequest) => WorkerReply | undefined;
+  constructor(answer: (request: WorkerRequest) => WorkerReply | undefined) {
     super();
+    this.answer = answer;
   }
   postMessage(request: WorkerRequest): void {
     this.requests.push(request);
