@@ -10,11 +10,19 @@ import {
 } from '../../domain/billing-views.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { CocagneError } from '../../domain/errors.ts';
-import { paymentsCsv } from '../../domain/invoices.ts';
+import {
+  accountingExportHook,
+  AccountingExportOutput,
+  builtInAccountingExport,
+  exportBytes,
+  exportedPayment,
+  type AccountingExportInput,
+} from '../../domain/extensions/accounting-export.ts';
 import { memberDisplayName } from '../../domain/member.ts';
 import { addCents, cents } from '../../domain/money.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { Month } from '../../domain/ids.ts';
+import { Value } from 'typebox/value';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
 import { nextStepFor } from '../views/member-billing.ts';
 
@@ -130,13 +138,24 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['payments'],
         summary:
-          'Every payment received over a range of months, one line each, for the accountant: CSV with ' +
-          'semicolons and decimal commas, as French spreadsheets read it (staff).',
+          'Every payment received over a range of months, for the accountant (staff): by default CSV with ' +
+          'semicolons and decimal commas, as French spreadsheets read it; when the garden runs an ' +
+          "accounting-export extension, its file (name, media type and encoding are the extension's, e.g. " +
+          'a FEC in ISO-8859-15). Should the extension fail, the CSV, and the header ' +
+          '`x-cocagne-extension-failure` says why.',
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: MonthRange,
         response: {
-          200: fileAnswer('text/csv', 'The payments, one line each (UTF-8 with a byte order mark).'),
+          200: {
+            description: 'The payments, one line each (the CSV in UTF-8 with a byte order mark).',
+            content: Object.fromEntries(
+              ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/xml'].map((type) => [
+                type,
+                fileAnswer(type, '').content[type],
+              ]),
+            ),
+          },
           ...errorAnswers,
         },
       },
@@ -144,7 +163,11 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId } = request.params;
       const { from, to } = range(request.query);
-      const invoices = await store.invoices.list(gardenId);
+      const [invoices, pricing, garden] = await Promise.all([
+        store.invoices.list(gardenId),
+        store.settings.pricing(gardenId),
+        store.gardens.get(gardenId),
+      ]);
       const rows = invoices
         .flatMap((invoice) =>
           invoice.payments.map((payment) => ({ invoice, payment, month: payment.receivedOn.slice(0, 7) })),
@@ -158,22 +181,38 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
         gardenId,
         rows.map((row) => row.invoice.memberId),
       );
-      const csv = paymentsCsv(
-        rows.map(({ invoice, payment }) => ({
-          invoiceNumber: invoice.number,
-          memberName: name(invoice.memberId),
-          method: payment.method,
-          amount: payment.amount,
-          receivedOn: payment.receivedOn,
-          reference: [payment.reference, payment.bank].filter(Boolean).join(' · ') || undefined,
-        })),
-      );
-      // The byte order mark tells spreadsheets the file is UTF-8 (accents in names).
+      const input: AccountingExportInput = {
+        from,
+        to,
+        garden: { name: pricing.legal.name || garden?.name || gardenId, siret: pricing.legal.siret },
+        payments: rows.map(({ invoice, payment }) =>
+          exportedPayment(invoice, name(invoice.memberId).slice(0, 200), {
+            ...payment,
+            reference: payment.reference?.slice(0, 200),
+            bank: payment.bank?.slice(0, 200),
+          }),
+        ),
+      };
+      // The garden's accounting-export extension, or today's CSV (the built-in behaviour, also
+      // when the extension fails: the accountant always gets a file).
+      const answer = app.extensions
+        ? await app.extensions.runner.runHook(gardenId, accountingExportHook.name, input)
+        : { output: builtInAccountingExport(input), source: 'built-in' as const };
+      const file = Value.Check(AccountingExportOutput, answer.output)
+        ? answer.output
+        : builtInAccountingExport(input);
+      if ('extension' in answer && answer.extension) {
+        reply.header('x-cocagne-extension', `${answer.extension.name} ${answer.extension.version}`);
+      }
+      if ('failure' in answer && answer.failure) {
+        reply.header('x-cocagne-extension-failure', answer.failure.kind);
+      }
+      const charset = file.encoding === 'utf-8' ? 'utf-8' : file.encoding;
       return reply
-        .type('text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="paiements-${from}-${to}.csv"`)
+        .type(`${file.mediaType}; charset=${charset}`)
+        .header('content-disposition', `attachment; filename="${file.fileName}"`)
         .header('cache-control', 'private, no-store')
-        .send(`\uFEFF${csv}`);
+        .send(Buffer.from(exportBytes(file)));
     },
   );
 };

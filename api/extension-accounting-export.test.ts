@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, gardenDay } from '../domain/calendar.ts';
+import type { Invoice, Payment } from '../domain/invoices.ts';
+import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { sampleUpload } from '../tests/support/extensions.ts';
+
+/**
+ * The accountant's export through the garden's accounting-export extension: Val du Doubs'
+ * ecritures-fec (Go) writes a FEC in ISO-8859-15; a garden without an extension gets today's
+ * CSV, and so does a garden whose extension fails.
+ */
+describe('the accountant export through the accounting-export hook', () => {
+  let api: TestApi;
+  const today = gardenDay(new Date());
+  const staffActor = { by: { userId: 'u-staff', name: 'Camille Martin' }, at: '2025-03-01T10:00:00.000Z' };
+  const admin = { by: { userId: 'u-admin', name: 'Admin' }, at: new Date().toISOString() };
+  let invoice: Invoice;
+
+  async function paidInvoice(gardenId: string, memberId: string, source: string): Promise<Invoice> {
+    const issued = await api.store.invoices.issue(
+      {
+        gardenId,
+        memberId,
+        subject: 'Paniers de janvier',
+        issuedOn: addDays(today, -20),
+        dueOn: addDays(today, -10),
+        lines: [{ label: 'Panier', quantity: 1, unitPrice: 4250, amount: 4250 }],
+        total: 4250,
+      },
+      source,
+    );
+    const payment: Payment = {
+      id: `p-${source}`,
+      method: 'cheque',
+      amount: 4250,
+      receivedOn: '2025-01-10',
+      reference: '0042',
+      bank: 'Crédit Agricole',
+      recorded: staffActor,
+    };
+    await api.store.invoices.addPayment(gardenId, issued.number, payment);
+    return issued;
+  }
+
+  beforeAll(async () => {
+    api = await startTestApi('ext-accounting');
+    const pricing = await api.store.settings.pricing(api.gardenId);
+    const { version, ...input } = pricing;
+    await api.store.settings.savePricing(
+      api.gardenId,
+      { ...input, legal: { ...input.legal, name: 'Jardin du Val', siret: '12345678900012' } },
+      version,
+    );
+    const zoe = await api.createMember({ firstName: 'Zoé', lastName: 'Œillet' });
+    invoice = await paidInvoice(api.gardenId, zoe.id, 'fec/1');
+    // The other garden has no extension: its staff get today's CSV.
+    const other = await api.store.members.create(
+      api.otherGardenId,
+      'm-other-ext',
+      { firstName: 'Noé', lastName: 'Lévêque' },
+      new Date().toISOString(),
+    );
+    await paidInvoice(api.otherGardenId, other.id, 'fec/other');
+
+    const upload = await sampleUpload('ecritures-fec');
+    const catalogue = api.app.extensions!.catalogue;
+    await catalogue.upload(api.gardenId, upload, admin);
+    await catalogue.activate(api.gardenId, upload.manifest.name, upload.manifest.version, { at: admin.at });
+  }, 120_000);
+  afterAll(() => api?.close());
+
+  const exportOf = (gardenId: string, account = api.accounts.staff) =>
+    api.call(account, 'GET', `/api/gardens/${gardenId}/reports/payments.csv?from=2025-01&to=2025-03`);
+
+  it("downloads the garden's FEC, named, typed and encoded as the extension says", async () => {
+    const response = await exportOf(api.gardenId);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/plain; charset=iso-8859-15');
+    expect(response.headers['content-disposition']).toBe('attachment; filename="123456789FEC20250331.txt"');
+    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.0.0');
+    expect(response.headers['x-cocagne-extension-failure']).toBeUndefined();
+
+    const bytes = response.rawPayload;
+    // ISO-8859-15: "é" is one byte (0xE9), "Œ" is 0xBC (Latin-9's own), no byte order mark.
+    expect([...bytes.subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+    expect(bytes.includes(Buffer.from([0xbc]))).toBe(true);
+    expect(bytes.includes(Buffer.from('Règlement', 'latin1'))).toBe(true);
+    expect(bytes.includes(Buffer.from('Règlement', 'utf8'))).toBe(false);
+    const text = new TextDecoder('iso-8859-15').decode(bytes);
+    const lines = text.split('\r\n');
+    expect(lines[0]).toBe(
+      [
+        'JournalCode',
+        'JournalLib',
+        'EcritureNum',
+        'EcritureDate',
+        'CompteNum',
+        'CompteLib',
+        'CompAuxNum',
+        'CompAuxLib',
+        'PieceRef',
+        'PieceDate',
+        'EcritureLib',
+        'Debit',
+        'Credit',
+        'EcritureLet',
+        'DateLet',
+        'ValidDate',
+        'Montantdevise',
+        'Idevise',
+      ].join('\t'),
+    );
+    const label = `F-${String(invoice.number).padStart(6, '0')}`;
+    expect(lines[1]?.split('\t').slice(0, 13)).toEqual([
+      'CH',
+      'Remises de chèques',
+      'CH000001',
+      '20250110',
+      '511200',
+      'Chèques à encaisser',
+      '',
+      '',
+      label,
+      '20250110',
+      `Règlement ${label} chèque 0042`,
+      '42,50',
+      '0,00',
+    ]);
+    expect(lines[2]).toContain('\tZoé Œillet\t');
+    expect(lines[2]).toContain('\t0,00\t42,50\t');
+  });
+
+  it('gives a garden without an extension the CSV of today', async () => {
+    const response = await exportOf(api.otherGardenId, api.accounts.otherStaff);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="paiements-2025-01-2025-03.csv"',
+    );
+    expect(response.headers['x-cocagne-extension']).toBeUndefined();
+    expect(response.body).toMatch(
+      /^\uFEFFDate;Facture;Adhérent;Moyen de paiement;Montant \(EUR\);Référence\r\n2025-01-10;F-\d{6};Noé Lévêque;Chèque;42,50;0042 · Crédit Agricole\r\n$/,
+    );
+  });
+
+  it('falls back to the CSV when the extension fails, and says so', async () => {
+    // A version whose module traps instead of answering (the hostile sample's code).
+    const broken = await sampleUpload('hostile-trap');
+    const manifest = {
+      ...broken.manifest,
+      name: 'ecritures-fec',
+      version: '1.0.1',
+      hooks: ['accounting-export'],
+    };
+    const catalogue = api.app.extensions!.catalogue;
+    await catalogue.upload(api.gardenId, { ...broken, manifest, testVectors: {} }, admin);
+    await catalogue.activate(api.gardenId, 'ecritures-fec', '1.0.1', { at: admin.at });
+
+    const response = await exportOf(api.gardenId);
+    expect(response.statusCode, response.body).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="paiements-2025-01-2025-03.csv"',
+    );
+    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.0.1');
+    expect(response.headers['x-cocagne-extension-failure']).toBeTruthy();
+    expect(response.body).toContain(
+      '\uFEFFDate;Facture;Adhérent;Moyen de paiement;Montant (EUR);Référence\r\n',
+    );
+    expect(response.body).toContain(';Zoé Œillet;Chèque;42,50;0042 · Crédit Agricole\r\n');
+
+    // The failure is counted against that version, for the rollout's probation and the admins' page.
+    await api.app.extensions!.runner.flush();
+    const figures = await catalogue.records.callFigures(api.gardenId, 'ecritures-fec', '1.0.1');
+    expect(figures).toMatchObject({ calls: 1, failures: 1 });
+  });
+});
