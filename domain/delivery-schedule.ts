@@ -220,6 +220,13 @@ function countInSeason(
     .length;
 }
 
+/**
+ * The garden's policy on one more absence: why it is refused when `taken` are already noted
+ * this season, or undefined. By default the season's maximum (`seasonLimitRefusal`); an
+ * absence-policy extension's decisions replace it (`decidedPolicy`), never the facts.
+ */
+export type AbsencePolicyCheck = (day: IsoDate, taken: number) => Localized | undefined;
+
 /** Why this absence cannot be reported, or undefined when it can. */
 export function absenceRefusal(
   subscription: ScheduledSubscription & Pick<Subscription, 'status'>,
@@ -227,6 +234,7 @@ export function absenceRefusal(
   rules: Pick<GardenRules, 'maxAbsencesPerSeason'>,
   day: IsoDate,
   now: Date,
+  policy: AbsencePolicyCheck = (_day, taken) => seasonLimitRefusal(taken, rules),
 ): Localized | undefined {
   const timeZone = context.timeZone ?? gardenTimeZone;
   const refused = absenceDayRefusal(subscription.status, day);
@@ -253,7 +261,7 @@ export function absenceRefusal(
       en: `Too late: an absence for this delivery could be reported ${changeDeadline(delivery.changeableUntil, timeZone).en}.`,
     };
   }
-  return seasonLimitRefusal(countInSeason(subscription.absences, context.calendar, day), rules);
+  return policy(day, countInSeason(subscription.absences, context.calendar, day));
 }
 
 /**
@@ -293,6 +301,7 @@ export function absencesRefusal(
   rules: Pick<GardenRules, 'maxAbsencesPerSeason'>,
   days: readonly IsoDate[],
   now: Date,
+  policy?: AbsencePolicyCheck,
 ): Localized | undefined {
   if (days.length === 0 || days.length > maxAbsencesPerReport) {
     return {
@@ -302,7 +311,7 @@ export function absencesRefusal(
   }
   let candidate = subscription;
   for (const day of [...new Set(days)].sort()) {
-    const refusal = absenceRefusal(candidate, context, rules, day, now);
+    const refusal = absenceRefusal(candidate, context, rules, day, now, policy);
     if (refusal) return refusal;
     const noted = { date: day, reported: { by: { userId: '', name: '' }, at: '' } };
     candidate = { ...candidate, absences: [...(candidate.absences ?? []), noted] };

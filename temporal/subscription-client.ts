@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { IsoDate } from '../domain/calendar.ts';
+import type { AbsenceDecision } from '../domain/absence-decisions.ts';
 import type { ScheduledDelivery } from '../domain/delivery-schedule.ts';
 import type { Act, Actor } from '../domain/actor.ts';
 import { CocagneError } from '../domain/errors.ts';
@@ -11,6 +12,7 @@ import {
   type Subscription,
   type SubscriptionDecisionInput,
   type SignUpAnswers,
+  type SolidarityProposal,
   type SubscriptionRequest,
 } from '../domain/subscription.ts';
 import {
@@ -79,7 +81,10 @@ export function createSubscriptionCommands(client: Client) {
     async apply(
       gardenId: string,
       /** An application made online may carry the answers to the garden's extra sign-up fields. */
-      request: SubscriptionRequest & { signUpAnswers?: SignUpAnswers },
+      request: SubscriptionRequest & {
+        signUpAnswers?: SignUpAnswers;
+        solidarityProposal?: SolidarityProposal;
+      },
       actor: Actor,
       at: string,
       options: { linkAccount?: { userId: string }; acknowledge?: boolean } = {},
@@ -132,8 +137,14 @@ export function createSubscriptionCommands(client: Client) {
     decide: (gardenId: string, id: string, input: SubscriptionDecisionInput, actor: Actor) =>
       act(gardenId, id, decideUpdate, { input, actor }),
 
-    reportAbsences: (gardenId: string, id: string, dates: IsoDate[], actor: Actor) =>
-      act(gardenId, id, reportAbsencesUpdate, { dates, actor }),
+    /** `decisions`: the garden's absence-policy extension's, when one answered (see AbsenceArgs). */
+    reportAbsences: (
+      gardenId: string,
+      id: string,
+      dates: IsoDate[],
+      actor: Actor,
+      decisions?: AbsenceDecision[],
+    ) => act(gardenId, id, reportAbsencesUpdate, { dates, actor, ...(decisions ? { decisions } : {}) }),
 
     /** Takes back an absence before its cutoff; refused (with the reason) past it or when none is noted. */
     withdrawAbsence: (gardenId: string, id: string, date: IsoDate, actor: Actor) =>

@@ -4,6 +4,8 @@ import Type, { type TSchema } from 'typebox';
 import { CalendarDay, isIsoDate } from '../../domain/calendar.ts';
 import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
+import { absencePolicyInputs, type AbsenceDecision } from '../../domain/absence-decisions.ts';
+import { absencePolicyHook, type AbsencePolicyOutput } from '../../domain/extensions/absence-policy.ts';
 import { basketSizes, type Subscription } from '../../domain/subscription.ts';
 import { readGardenContext, scheduleContextOf } from '../../adapters/store/garden-context.ts';
 import { actorOf } from '../auth/identity.ts';
@@ -55,6 +57,43 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
     return { gardenId, subscription, actor: actorOf(callerOf(request)) };
   }
 
+  /**
+   * The garden's absence-policy extension asked about each day, before the report goes to the
+   * subscription's workflow with its decisions (in the Update's arguments, so in its history).
+   * Only the days the extension itself answered carry a decision; without an extension, or when
+   * it failed (the built-in behaviour answered), the workflow applies the garden's rules.
+   */
+  async function absenceDecisions(
+    gardenId: string,
+    subscription: Subscription,
+    dates: readonly string[],
+  ): Promise<AbsenceDecision[] | undefined> {
+    const runner = app.extensions?.runner;
+    if (!runner) return undefined;
+    const [context, pricing] = await Promise.all([
+      readGardenContext(store, gardenId),
+      store.settings.pricing(gardenId),
+    ]);
+    const decisions: AbsenceDecision[] = [];
+    for (const { date, input } of absencePolicyInputs(
+      subscription,
+      context.calendar,
+      context.rules,
+      pricing.billing,
+      dates,
+    )) {
+      const answer = await runner.runHook<AbsencePolicyOutput>(gardenId, absencePolicyHook.name, input);
+      if (answer.source !== 'extension') continue;
+      decisions.push({
+        date,
+        decision: answer.output.decision,
+        reason: answer.output.reason,
+        ...(answer.extension ? { extension: answer.extension } : {}),
+      });
+    }
+    return decisions.length > 0 ? decisions : undefined;
+  }
+
   const view = async (subscription: Subscription) =>
     (await views.withNames(subscription.gardenId, [subscription]))[0] ?? subscription;
 
@@ -78,7 +117,10 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
     async (request) => {
       const { gardenId, subscription, actor } = await mine(request);
       requireRealDays(request.body.dates);
-      return view(await commands.reportAbsences(gardenId, subscription.id, request.body.dates, actor));
+      const decisions = await absenceDecisions(gardenId, subscription, request.body.dates);
+      return view(
+        await commands.reportAbsences(gardenId, subscription.id, request.body.dates, actor, decisions),
+      );
     },
   );
 

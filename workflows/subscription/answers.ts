@@ -25,6 +25,7 @@ import {
   renewalRefusal,
 } from '../../domain/subscription-actions.ts';
 import { decisionRefusal, type Subscription } from '../../domain/subscription.ts';
+import { decidedPolicy } from '../../domain/absence-decisions.ts';
 import type { GardenSnapshot } from '../../activities/subscription-activities.ts';
 import { refuse } from '../refusal.ts';
 import {
@@ -134,10 +135,12 @@ export function answerPeopleAndProcesses(run: SubscriptionRun): void {
       return run.subscription;
     },
     {
-      validator: ({ dates }: AbsenceArgs) => {
+      validator: ({ dates, decisions }: AbsenceArgs) => {
         const context = run.requireContext();
         const rules = run.garden?.rules ?? { maxAbsencesPerSeason: 0 };
-        refuse(absencesRefusal(run.subscription, context, rules, dates, run.now()));
+        // The extension's decisions replace the garden's maximum, never the facts.
+        const policy = Array.isArray(decisions) ? decidedPolicy(decisions, rules) : undefined;
+        refuse(absencesRefusal(run.subscription, context, rules, dates, run.now(), policy));
       },
     },
   );

@@ -1,12 +1,14 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Actor, Act } from '../../domain/actor.ts';
 import type { IsoDate } from '../../domain/calendar.ts';
+import type { AbsenceDecision } from '../../domain/absence-decisions.ts';
 import type { ScheduledDelivery } from '../../domain/delivery-schedule.ts';
 import type {
   BasketSize,
   Subscription,
   SubscriptionDecisionInput,
   SignUpAnswers,
+  SolidarityProposal,
   SubscriptionRequest,
 } from '../../domain/subscription.ts';
 
@@ -31,7 +33,7 @@ export interface SubscriptionWorkflowInput {
   gardenId: string;
   subscriptionId: string;
   /** With the answers to the garden's extra sign-up fields, kept in the subscription as they are. */
-  request: SubscriptionRequest & { signUpAnswers?: SignUpAnswers };
+  request: SubscriptionRequest & { signUpAnswers?: SignUpAnswers; solidarityProposal?: SolidarityProposal };
   requested: Act;
   /** For an application made by a newly registered person: their account, to link to the member. */
   linkAccount?: { userId: string };
@@ -51,6 +53,12 @@ export interface DecideArgs {
 export interface AbsenceArgs {
   dates: IsoDate[];
   actor: Actor;
+  /**
+   * The garden's absence-policy extension's decisions, one per day, asked by the API before
+   * sending the Update (so they are in the history). Absent (older runs, no extension, or the
+   * extension failed): the garden's own rules.
+   */
+  decisions?: AbsenceDecision[];
 }
 
 export interface WithdrawAbsenceArgs {
