@@ -14,6 +14,7 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   city: { fr: 'Commune', en: 'Town' },
   address: { fr: 'Adresse', en: 'Address' },
   householdSize: { fr: 'Personnes au foyer', en: 'Household size' },
+  quotientFamilial: { fr: 'Quotient familial', en: 'Quotient familial' },
   notes: { fr: 'Remarques', en: 'Notes' },
   accessNotes: { fr: 'Accès au domicile', en: 'Access to the home' },
   memberId: { fr: 'Adhérent', en: 'Member' },

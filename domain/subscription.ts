@@ -79,6 +79,26 @@ export const SignUpAnswers = Type.Record(
 );
 export type SignUpAnswers = Type.Static<typeof SignUpAnswers>;
 
+/**
+ * The tier and price proposed for a household when it applied (the garden's solidarity-price
+ * extension, or the built-in behaviour): a proposal staff see; only staff give a tier.
+ */
+export const SolidarityProposal = Type.Object({
+  /** One of the garden's tiers, or null: full price. */
+  tierId: Type.Union([Type.String(), Type.Null()]),
+  /** One basket of the size asked, in cents. */
+  basketPrice: Type.Integer({ minimum: 0 }),
+  reason: Type.Object({ fr: Type.String(), en: Type.String() }),
+  /** The quotient familial the household gave with its application, in euros a month. */
+  quotientFamilial: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Who proposed it: the extension (named), or the built-in behaviour. */
+  source: Type.Enum(['extension', 'built-in']),
+  extension: Type.Optional(Type.Object({ name: Type.String(), version: Type.String() })),
+  /** Why the extension's own answer was not used (the built-in behaviour answered instead). */
+  failure: Type.Optional(Type.Object({ kind: Type.String(), message: Type.String() })),
+});
+export type SolidarityProposal = Type.Static<typeof SolidarityProposal>;
+
 export const SubscriptionDecisionInput = Type.Object(
   {
     decision: Type.Enum(['approve', 'reject', 'waitlist']),
@@ -148,6 +168,8 @@ export const Subscription = Type.Object({
   requested: Act,
   /** Answers to the garden's extra sign-up fields, kept with an application made online. */
   signUpAnswers: Type.Optional(SignUpAnswers),
+  /** The solidarity tier proposed when the household applied online (staff decide). */
+  solidarityProposal: Type.Optional(SolidarityProposal),
   decision: Type.Optional(SubscriptionDecision),
   /** Depot and basket changes, oldest first. */
   changes: Type.Optional(Type.Array(TermsChange)),

@@ -23,6 +23,7 @@ import {
 } from '../../domain/extensions/sign-up-checks.ts';
 import type { Locale } from '../../domain/locale.ts';
 import { SubscriptionView } from '../../domain/views.ts';
+import { proposeSolidarityPrice } from './solidarity-proposal.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
@@ -75,6 +76,15 @@ export const ApplicationInput = Type.Object(
     consent: Type.Boolean({
       description: "The garden's terms, accepted: without it the application is refused (422).",
     }),
+    quotientFamilial: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        maximum: 100_000,
+        description:
+          "The household's quotient familial (CAF), in euros a month, if it gives it: the garden's " +
+          'solidarity-price extension proposes a tier from it, kept with the application for staff, who decide.',
+      }),
+    ),
     answers: Type.Optional({
       ...SignUpAnswers,
       description:
@@ -327,10 +337,30 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           );
         }
       }
+      const [pricing, profile, member] = await Promise.all([
+        store.settings.pricing(gardenId),
+        store.billingProfiles.get(gardenId, memberId),
+        household ? undefined : store.members.get(gardenId, memberId),
+      ]);
+      // What the household would pay, proposed to staff with the application (they decide).
+      const solidarityProposal = await proposeSolidarityPrice(
+        app,
+        gardenId,
+        {
+          basketSize: wanted.basketSize,
+          frequency: wanted.frequency,
+          householdSize: household?.householdSize ?? member?.householdSize,
+          quotientFamilial: request.body.quotientFamilial,
+          answers: signUpAnswers,
+          currentTierId: profile.tier?.id,
+        },
+        pricing,
+      );
       const application = {
         memberId,
         ...wanted,
         ...(Object.keys(signUpAnswers).length > 0 ? { signUpAnswers } : {}),
+        solidarityProposal,
       };
       const linkAccount = caller.memberId ? undefined : { userId: caller.userId };
       // Made online: the member hears at once that it is received, not only when staff decide.

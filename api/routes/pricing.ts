@@ -7,6 +7,8 @@ import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { TierId } from '../../domain/ids.ts';
+import { SolidarityProposal } from '../../domain/subscription.ts';
+import { proposeSolidarityPrice } from './solidarity-proposal.ts';
 import { errorAnswers, GardenParams, MemberParams, Version } from '../schemas.ts';
 import { memberNotFound } from '../plugins/access.ts';
 
@@ -107,6 +109,58 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const garden = await store.gardens.get(gardenId);
       await billing.ensureSchedule(gardenId, garden?.timeZone);
       return saved;
+    },
+  );
+
+  app.get(
+    '/members/:memberId/pricing-tier/proposal',
+    {
+      config: { roles: staffRoles },
+      schema: {
+        tags: ['payments'],
+        summary:
+          "The tier proposed for a household (staff): the garden's solidarity-price extension, or the " +
+          'built-in behaviour, from its latest subscription (basket, quotient familial and answers given ' +
+          'when it applied), its size and its current tier. A proposal: staff give the tier. Null without ' +
+          'a subscription to base it on.',
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        response: {
+          200: Type.Object({
+            proposal: Type.Union([SolidarityProposal, Type.Null()]),
+            subscriptionId: Type.Optional(Type.String()),
+          }),
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      const [member, pricing, profile, subscriptions] = await Promise.all([
+        store.members.get(gardenId, memberId),
+        store.settings.pricing(gardenId),
+        store.billingProfiles.get(gardenId, memberId),
+        store.subscriptions.listForMember(gardenId, memberId),
+      ]);
+      if (!member) throw memberNotFound();
+      const latest = subscriptions
+        .filter((subscription) => subscription.status !== 'rejected')
+        .sort((a, b) => b.startDate.localeCompare(a.startDate))[0];
+      if (!latest) return { proposal: null };
+      const proposal = await proposeSolidarityPrice(
+        app,
+        gardenId,
+        {
+          basketSize: latest.basketSize,
+          frequency: latest.frequency,
+          householdSize: member.householdSize,
+          quotientFamilial: latest.solidarityProposal?.quotientFamilial,
+          answers: latest.signUpAnswers,
+          currentTierId: profile.tier?.id,
+        },
+        pricing,
+      );
+      return { proposal, subscriptionId: latest.id };
     },
   );
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPricing } from '../pricing.ts';
-import { builtInSolidarityPrice, type SolidarityPriceInput } from './solidarity-price.ts';
+import {
+  builtInSolidarityPrice,
+  solidarityAnswerRefusal,
+  type SolidarityPriceInput,
+} from './solidarity-price.ts';
 
 const input = (overrides: Partial<SolidarityPriceInput> = {}): SolidarityPriceInput => ({
   basketSize: 'medium',
@@ -32,5 +36,26 @@ describe('the built-in solidarity price', () => {
   it('is full price when the tier staff gave no longer exists', () => {
     const answer = builtInSolidarityPrice(input({ currentTierId: 'ancien' }));
     expect(answer).toMatchObject({ tierId: null, basketPrice: 1700 });
+  });
+});
+
+describe("the caller's check of a solidarity-price answer", () => {
+  const answer = (tierId: string | null) => ({ tierId, basketPrice: 850, reason: { fr: 'x', en: 'x' } });
+
+  it("accepts full price and the garden's own tiers", () => {
+    expect(solidarityAnswerRefusal(input(), answer(null))).toBeUndefined();
+    expect(solidarityAnswerRefusal(input(), answer('solidaire'))).toBeUndefined();
+  });
+
+  it('refuses a tier the garden does not have, naming those it has', () => {
+    expect(solidarityAnswerRefusal(input(), answer('gratuit'))).toBe(
+      'tierId "gratuit" is not one of the garden\'s tiers (solidaire)',
+    );
+    expect(
+      solidarityAnswerRefusal(
+        input({ prices: { basketPrices: defaultPricing.basketPrices, solidarityTiers: [] } }),
+        answer('solidaire'),
+      ),
+    ).toBe('tierId "solidaire" is not one of the garden\'s tiers (none)');
   });
 });

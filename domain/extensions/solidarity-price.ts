@@ -86,3 +86,20 @@ export function builtInSolidarityPrice(input: SolidarityPriceInput): SolidarityP
     },
   };
 }
+
+/**
+ * What the caller refuses in an answer the schema allows: a tier the garden does not have (the
+ * schema cannot know the garden's tiers). Undefined when the answer can be proposed as it is.
+ */
+export function solidarityAnswerRefusal(
+  input: Pick<SolidarityPriceInput, 'basketSize' | 'prices'>,
+  output: SolidarityPriceOutput,
+): string | undefined {
+  if (output.tierId === null) return undefined;
+  const tier = input.prices.solidarityTiers.find((candidate) => candidate.id === output.tierId);
+  if (!tier) {
+    const known = input.prices.solidarityTiers.map((candidate) => candidate.id).join(', ') || 'none';
+    return `tierId "${output.tierId}" is not one of the garden's tiers (${known})`;
+  }
+  return undefined;
+}
