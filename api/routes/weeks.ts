@@ -7,6 +7,13 @@ import { staffRoles } from '../../domain/roles.ts';
 import { basketSizes } from '../../domain/subscription.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { isIsoWeek, weekBefore } from '../../domain/iso-weeks.ts';
+import {
+  basketCompositionHook,
+  builtInBasketComposition,
+  type BasketCompositionInput,
+  type BasketCompositionOutput,
+} from '../../domain/extensions/basket-composition.ts';
+import { ProductId } from '../../domain/ids.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query, Version, WeekParams } from '../schemas.ts';
@@ -35,6 +42,29 @@ const WeekView = Type.Object({
   documents: Type.Array(
     Type.Object({ name: Type.String(), title: Type.String(), depotId: Type.Optional(Type.String()) }),
   ),
+});
+
+const ProposalRequest = Type.Object(
+  {
+    /** What the garden expects to harvest this week, product by product, in the product's unit. */
+    harvest: Type.Array(
+      Type.Object(
+        { productId: ProductId, quantity: Type.Number({ minimum: 0, maximum: 100_000 }) },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 200 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const Proposal = Type.Object({
+  baskets: CompositionInput,
+  leftovers: Type.Array(Type.Object({ productId: Type.String(), quantity: Type.Number() })),
+  /** `built-in`: no extension, or it failed (`failure`, shown to staff). */
+  source: Type.Enum(['extension', 'built-in']),
+  extension: Type.Optional(Type.Object({ name: Type.String(), version: Type.String() })),
+  failure: Type.Optional(Type.Object({ kind: Type.String(), message: Type.String() })),
 });
 
 /** A week 53 in a year of 52 weeks matches the pattern, but there is no such week: 404. */
@@ -206,6 +236,94 @@ export const weekRoutes: FastifyPluginAsyncTypebox = async (app) => {
         actorOf(callerOf(request)),
         app.now().toISOString(),
       );
+    },
+  );
+
+  app.post(
+    '/weeks/:week/composition/proposal',
+    {
+      config: { roles: staffRoles },
+      schema: {
+        tags: ['baskets'],
+        summary:
+          "Proposes a composition from the week's harvest estimate (the garden's basket-composition extension, or the built-in sharing). Nothing is saved: staff edit the proposal and save it.",
+        description:
+          "The hook gets the week's baskets by size (the week must be prepared: counted), the full price of each size, " +
+          "the harvest estimate with each product's name and unit, and last week's composition. On an extension's " +
+          'failure the built-in proposal comes back with `failure`. Lines of products the garden does not have are dropped.',
+        security: [{ bearer: [] }],
+        params: WeekParams,
+        body: ProposalRequest,
+        response: { 200: Proposal, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, week } = request.params;
+      requireWeek(week);
+      const [progress, summary, products, pricing, previous] = await Promise.all([
+        weeks.progress(gardenId, week),
+        store.weeks.summary(gardenId, week),
+        store.products.list(gardenId),
+        store.settings.pricing(gardenId),
+        store.weeks.composition(gardenId, weekBefore(week)),
+      ]);
+      const counts = progress?.counts?.total ?? summary?.counts.total;
+      if (!counts || basketSizes.every((size) => counts[size] === 0)) {
+        throw new CocagneError('refused', {
+          fr: 'Les paniers de cette semaine ne sont pas encore comptés : préparez la semaine avant de demander une proposition.',
+          en: "This week's baskets are not counted yet: prepare the week before asking for a proposal.",
+        });
+      }
+      const byId = new Map(products.map((product) => [product.id, product]));
+      const seen = new Set<string>();
+      const harvest = request.body.harvest.map((line) => {
+        const product = byId.get(line.productId);
+        if (!product) throw notFound({ fr: `Produit ${line.productId}`, en: `Product ${line.productId}` });
+        if (seen.has(product.id)) {
+          throw new CocagneError(
+            'invalid_input',
+            {
+              fr: `${product.name} figure deux fois dans la récolte prévue.`,
+              en: `${product.name} is twice in the harvest estimate.`,
+            },
+            { field: 'harvest' },
+          );
+        }
+        seen.add(product.id);
+        return { productId: product.id, name: product.name, unit: product.unit, quantity: line.quantity };
+      });
+      const input: BasketCompositionInput = {
+        week,
+        basketCounts: { small: counts.small, medium: counts.medium, large: counts.large },
+        basketPrices: { ...pricing.basketPrices },
+        harvest,
+        ...(previous ? { previous: previous.baskets } : {}),
+      };
+      const answer: {
+        output: BasketCompositionOutput;
+        source: 'extension' | 'built-in';
+        extension?: { name: string; version: string };
+        failure?: { kind: string; message: string };
+      } = app.extensions
+        ? await app.extensions.runner.runHook<BasketCompositionOutput>(
+            gardenId,
+            basketCompositionHook.name,
+            input,
+          )
+        : { output: builtInBasketComposition(input), source: 'built-in' };
+      const known = (lines: BasketCompositionOutput['baskets']['small']) =>
+        lines.filter((line) => byId.has(line.productId));
+      return {
+        baskets: {
+          small: known(answer.output.baskets.small),
+          medium: known(answer.output.baskets.medium),
+          large: known(answer.output.baskets.large),
+        },
+        leftovers: answer.output.leftovers,
+        source: answer.source,
+        ...(answer.extension ? { extension: answer.extension } : {}),
+        ...(answer.failure ? { failure: answer.failure } : {}),
+      };
     },
   );
 
