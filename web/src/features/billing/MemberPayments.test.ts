@@ -171,4 +171,58 @@ describe('payments on a member page', () => {
       'Abandonner la créance',
     ]);
   });
+
+  it("proposes the extension's tier as the default when staff give one, and sends what staff chose", async () => {
+    const pinia = signedIn();
+    const api = stubApi((call: ApiCall) => {
+      if (call.path.endsWith('/pricing')) return { body: defaultPricing };
+      if (call.path.endsWith('/pricing-tier/proposal')) {
+        return {
+          body: {
+            subscriptionId: 'm-0001.2027-01-05',
+            proposal: {
+              tierId: 'solidaire',
+              basketPrice: 850,
+              reason: {
+                fr: 'Quotient familial de 640 € (jusqu’à 700 €) : Tarif solidaire.',
+                en: 'Quotient familial of €640 (up to €700): Tarif solidaire.',
+              },
+              quotientFamilial: 640,
+              source: 'extension',
+              extension: { name: 'quotient-familial', version: '1.0.0' },
+            },
+          },
+        };
+      }
+      return { body: aBilling() };
+    });
+    const wrapper = mount(MemberPayments, {
+      props: { memberId: 'm-0001' },
+      global: { plugins: [pinia, i18n] },
+      attachTo: document.body,
+    });
+    await flushPromises();
+    await wrapper.get('[data-testid="change-tier"]').trigger('click');
+    await flushPromises();
+
+    expect(
+      wrapper
+        .get('[data-testid="tier-proposal"]')
+        .findAll('p')
+        .map((line) => line.text()),
+    ).toEqual([
+      'Proposition : Tarif solidaire, 8,50\u00a0€ par panier. Quotient familial de 640 € (jusqu’à 700 €) : Tarif solidaire.',
+      'Proposé par l’extension quotient-familial (1.0.0) du jardin : à vous de décider.',
+    ]);
+    expect(wrapper.get<HTMLSelectElement>('[data-testid="tier-choice"]').element.value).toBe('solidaire');
+    expect(wrapper.get<HTMLTextAreaElement>('[data-testid="tier-reason"]').element.value).toBe(
+      'Quotient familial de 640 € (jusqu’à 700 €) : Tarif solidaire.',
+    );
+    // Nothing is given until staff save; they may choose otherwise.
+    expect(api.calls.filter((call) => call.method === 'PUT')).toHaveLength(0);
+    await wrapper.get('[data-testid="tier-choice"]').setValue('');
+    await wrapper.get('[data-testid="tier-form"]').trigger('submit');
+    await flushPromises();
+    expect(api.calls.find((call) => call.method === 'PUT')?.body).toMatchObject({ tierId: null });
+  });
 });

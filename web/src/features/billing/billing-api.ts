@@ -6,6 +6,7 @@ import type {
 } from '../../../../domain/billing-views.ts';
 import type { ManualPaymentInput } from '../../../../domain/invoices.ts';
 import type { Pricing, PricingInput } from '../../../../domain/pricing.ts';
+import type { SolidarityProposal } from '../../../../domain/subscription.ts';
 import { request, requestBlob } from '../../api-client/request.ts';
 
 export type {
@@ -15,6 +16,7 @@ export type {
   PaymentsReport,
   Pricing,
   PricingInput,
+  SolidarityProposal,
   UnpaidReport,
 };
 
@@ -42,6 +44,17 @@ export const savePricing = (gardenId: string, input: PricingInput, version: numb
 
 export const getMemberBilling = (gardenId: string, memberId: string) =>
   request<MemberBilling>('GET', `${member(gardenId, memberId)}/billing`, { toast: false });
+
+/**
+ * The tier the garden's solidarity-price extension (or the built-in behaviour) proposes for a
+ * household, from its latest subscription; null without one. Staff decide.
+ */
+export const getTierProposal = (gardenId: string, memberId: string) =>
+  request<{ proposal: SolidarityProposal | null; subscriptionId?: string }>(
+    'GET',
+    `${member(gardenId, memberId)}/pricing-tier/proposal`,
+    { toast: false },
+  );
 
 /** Gives a solidarity tier with its reason, or takes it back (`tierId` null). */
 export const setPricingTier = (
