@@ -519,6 +519,11 @@ export const fr = {
       'Ces coordonnées permettent au jardin de vous joindre ; seuls le prénom et le nom sont obligatoires.',
     subscription: 'Votre abonnement',
     gardenQuestions: 'Les questions du jardin',
+    solidarityPrice: 'Tarif solidaire',
+    quotientFamilial: 'Quotient familial (CAF), en euros par mois',
+    quotientHint:
+      'Indiqué sur votre attestation de la CAF. Le jardin vous propose un tarif à partir de lui ; l’équipe le confirme.',
+    quotientInvalid: 'Indiquez le quotient familial en euros, sans centimes (par exemple 640).',
     startDate: 'Première livraison',
     startDateHint: 'Les prochains jours de livraison de ce point de dépôt.',
     depotFirst: 'Choisissez d’abord un point de dépôt',
@@ -882,6 +887,19 @@ export const fr = {
     lockedHint: 'Composition validée : elle ne peut plus être modifiée.',
     copyPrevious: 'Reprendre la semaine dernière',
     copied: 'Composition de la semaine dernière reprise : ajustez-la, puis enregistrez.',
+    proposal: {
+      title: 'Proposer une composition',
+      hint: 'Indiquez la récolte prévue cette semaine, produit par produit, dans son unité : la composition proposée remplace les lignes ci-dessous, que vous ajustez puis enregistrez.',
+      propose: 'Proposer une composition',
+      proposing: 'Proposition en cours…',
+      filled: 'Composition proposée : ajustez-la, puis enregistrez.',
+      noHarvest: 'Indiquez la récolte prévue d’au moins un produit.',
+      badQuantity: 'La récolte prévue de {product} doit être un nombre entre 0 et 100 000, par exemple 12,5.',
+      failed:
+        'L’extension du jardin ({name}) n’a pas répondu correctement : voici la répartition par défaut.',
+      leftovers:
+        'Un produit n’a pas pu être réparti entièrement. | {count} produits n’ont pas pu être répartis entièrement.',
+    },
     basketCount: '{count} panier cette semaine | {count} paniers cette semaine',
     emptyBasket: 'Aucun produit dans ce panier.',
     product: 'Produit',

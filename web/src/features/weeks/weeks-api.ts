@@ -82,6 +82,27 @@ export const saveComposition = (gardenId: string, week: string, baskets: Composi
 export const copyPreviousComposition = (gardenId: string, week: string) =>
   request<WeekComposition>('POST', `${one(gardenId, week)}/composition/copy-previous`, { toast: false });
 
+/** A composition proposed by the garden's basket-composition hook (nothing saved). */
+export interface CompositionProposal {
+  baskets: CompositionInput;
+  leftovers: Array<{ productId: string; quantity: number }>;
+  /** `built-in`: no extension, or it failed (`failure`). */
+  source: 'extension' | 'built-in';
+  extension?: { name: string; version: string };
+  failure?: { kind: string; message: string };
+}
+
+/** Asks for a composition from the week's harvest estimate (each product in its unit). */
+export const proposeComposition = (
+  gardenId: string,
+  week: string,
+  harvest: Array<{ productId: string; quantity: number }>,
+) =>
+  request<CompositionProposal>('POST', `${one(gardenId, week)}/composition/proposal`, {
+    body: { harvest },
+    toast: false,
+  });
+
 /** Answers once the documents are printed; a refusal (422) says why in a sentence. */
 export const approveWeek = (gardenId: string, week: string) =>
   request<{ phase: string; documents: WeekDocument[] }>('POST', `${one(gardenId, week)}/approval`, {
