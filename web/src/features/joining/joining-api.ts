@@ -40,6 +40,8 @@ export interface ApplicationInput {
   consent: true;
   /** Answers to the extra fields of the garden's sign-up-checks extension, by key. */
   answers?: Record<string, string | number | boolean>;
+  /** The household's quotient familial (CAF), euros a month: the garden proposes a tier from it. */
+  quotientFamilial?: number;
 }
 
 export interface ApplicationAnswer {
