@@ -164,6 +164,7 @@ export const en: Messages = {
     requested: 'Requested by {name} on {at}',
     refresh: 'Refresh',
     depotLoad: 'Pick-up point: {active} / {capacity}',
+    solidarityProposal: 'Proposed price: {price} a basket. {reason} To confirm on the household’s page.',
     depotFull:
       'This pick-up point is full: approve only if a place frees up, otherwise put the application on the waiting list.',
   },
@@ -875,6 +876,8 @@ export const en: Messages = {
       hint: 'Enter this week’s expected harvest, product by product, in its unit: the proposed composition replaces the lines below, which you adjust and then save.',
       propose: 'Propose a composition',
       proposing: 'Proposing…',
+      notCounted:
+        'This week’s baskets are not counted yet: a proposal is possible once the week is prepared.',
       filled: 'Composition proposed: adjust it, then save.',
       noHarvest: 'Enter the expected harvest of at least one product.',
       badQuantity:

@@ -167,6 +167,7 @@ export const fr = {
     requested: 'Demandé par {name} le {at}',
     refresh: 'Actualiser',
     depotLoad: 'Dépôt : {active} / {capacity}',
+    solidarityProposal: 'Tarif proposé : {price} le panier. {reason} À confirmer sur la fiche du foyer.',
     depotFull:
       'Ce point de dépôt est complet : validez seulement si une place se libère, sinon mettez la demande en liste d’attente.',
   },
@@ -892,6 +893,8 @@ export const fr = {
       hint: 'Indiquez la récolte prévue cette semaine, produit par produit, dans son unité : la composition proposée remplace les lignes ci-dessous, que vous ajustez puis enregistrez.',
       propose: 'Proposer une composition',
       proposing: 'Proposition en cours…',
+      notCounted:
+        'Les paniers de la semaine ne sont pas encore comptés : la proposition sera possible une fois la semaine préparée.',
       filled: 'Composition proposée : ajustez-la, puis enregistrez.',
       noHarvest: 'Indiquez la récolte prévue d’au moins un produit.',
       badQuantity: 'La récolte prévue de {product} doit être un nombre entre 0 et 100 000, par exemple 12,5.',

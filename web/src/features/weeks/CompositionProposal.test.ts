@@ -24,12 +24,12 @@ const proposal = {
   source: 'built-in',
 };
 
-async function mounted(answer: StubHandler) {
+async function mounted(answer: StubHandler, counted = true) {
   const api = stubApi((call) => (call.path.endsWith('/products') ? { body: catalogue } : answer(call)));
   const pinia = signedIn();
   await useProductStore().load();
   const wrapper = mount(CompositionProposal, {
-    props: { week: '2026-W50' },
+    props: { week: '2026-W50', counted },
     global: { plugins: [pinia, i18n] },
   });
   await flushPromises();
@@ -84,6 +84,12 @@ describe('« Proposer une composition »', () => {
     expect(wrapper.get('[data-testid="proposal-problem"]').text()).toContain('Carottes');
     expect(api.calls.filter((call) => call.method === 'POST')).toHaveLength(0);
     expect(wrapper.emitted('proposed')).toBeUndefined();
+  });
+
+  it('waits for the week’s baskets to be counted', async () => {
+    const { wrapper } = await mounted(() => ({ body: proposal }), false);
+    expect(wrapper.get('[data-testid="proposal-not-counted"]').text()).toContain('pas encore comptés');
+    expect(wrapper.get('[data-testid="propose-composition"]').attributes('disabled')).toBeDefined();
   });
 
   it('shows the API’s refusal in its words', async () => {
