@@ -89,6 +89,43 @@ describe('the staff inbox', () => {
     expect(useInboxStore().awaitingCount).toBe(2);
   });
 
+  it('shows the tier the garden proposed when the household applied, for staff to confirm', async () => {
+    const { wrapper } = await mountPage(() =>
+      inboxOf(
+        aSubscription({
+          id: 's-qf',
+          solidarityProposal: {
+            tierId: 'solidaire',
+            basketPrice: 850,
+            reason: {
+              fr: 'Quotient familial de 640 € (jusqu’à 700 €) : Tarif solidaire.',
+              en: 'Quotient familial of €640 (up to €700): Tarif solidaire.',
+            },
+            quotientFamilial: 640,
+            source: 'extension',
+            extension: { name: 'quotient-familial', version: '1.0.0' },
+          },
+        }),
+        aSubscription({
+          id: 's-full',
+          solidarityProposal: {
+            tierId: null,
+            basketPrice: 1700,
+            reason: { fr: 'Tarif plein.', en: 'Full price.' },
+            source: 'built-in',
+          },
+        }),
+      ),
+    );
+    const lines = wrapper.findAll('[data-testid="solidarity-proposal"]');
+    // Full price with nothing given says nothing new: no line.
+    expect(lines).toHaveLength(1);
+    expect(lines[0]?.text()).toBe(
+      'Tarif proposé : 8,50\u00a0€ le panier. Quotient familial de 640 € (jusqu’à 700 €) : Tarif solidaire. ' +
+        'À confirmer sur la fiche du foyer.',
+    );
+  });
+
   it('approves after a few seconds, then rolls back and says why when the API refuses', async () => {
     const answer = deferred<StubAnswer>();
     const { wrapper, api } = await mountPage((call) =>
