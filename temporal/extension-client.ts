@@ -1,4 +1,4 @@
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Actor } from '../domain/actor.ts';
 import { CocagneError } from '../domain/errors.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
@@ -24,7 +24,11 @@ const notRunning = () =>
   });
 
 /** The rollouts of the gardens' extensions, as the API drives them. */
-export function createExtensionCommands(client: Client, options: { timings?: Partial<RolloutTimings> } = {}) {
+export function createExtensionCommands(
+  client: Client,
+  /** `taskQueue`: one worker's queue for every garden (tests); the garden's own otherwise. */
+  options: { timings?: Partial<RolloutTimings>; taskQueue?: string } = {},
+) {
   const handleOf = (gardenId: string, name: string) =>
     client.workflow.getHandle(extensionRolloutProcessId(gardenId, name));
 
@@ -34,7 +38,7 @@ export function createExtensionCommands(client: Client, options: { timings?: Par
       await client.workflow.signalWithStart<typeof extensionRollout, [{ version: string }]>(
         extensionRolloutType,
         {
-          taskQueue: gardenTaskQueue(gardenId),
+          taskQueue: options.taskQueue ?? gardenTaskQueue(gardenId),
           workflowId: extensionRolloutProcessId(gardenId, name),
           args: [{ gardenId, name, ...(options.timings ? { timings: options.timings } : {}) }],
           signal: versionUploadedSignal,
@@ -42,6 +46,34 @@ export function createExtensionCommands(client: Client, options: { timings?: Par
           typedSearchAttributes: [{ key: gardenIdKey, value: gardenId }],
         },
       );
+    },
+
+    /**
+     * Gives a version activated without a rollout (the demo seed activates its samples through
+     * the catalogue) a rollout that knows it active, so that an admin can roll it back as any
+     * other. Nothing happens when the garden's rollout of this extension already runs.
+     */
+    async adopt(gardenId: string, name: string, version: string): Promise<boolean> {
+      try {
+        await client.workflow.start(extensionRolloutType, {
+          taskQueue: options.taskQueue ?? gardenTaskQueue(gardenId),
+          workflowId: extensionRolloutProcessId(gardenId, name),
+          args: [
+            {
+              gardenId,
+              name,
+              carried: { active: version, queue: [] },
+              ...(options.timings ? { timings: options.timings } : {}),
+            },
+          ],
+          workflowIdConflictPolicy: 'FAIL',
+          typedSearchAttributes: [{ key: gardenIdKey, value: gardenId }],
+        });
+        return true;
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) return false;
+        throw error;
+      }
     },
 
     /** Where the rollout stands; undefined when none ever ran. */

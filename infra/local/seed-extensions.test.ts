@@ -24,10 +24,16 @@ describe('demo extensions', () => {
   it('builds, uploads and activates them, and changes nothing the second time', async () => {
     const env = testEnvironment();
     const plan = { [gardenId]: demoExtensions['val-du-doubs'] ?? [] };
-    expect(await seedExtensions(env, store, plan)).toEqual([
+    // Each active sample gets a rollout (so that an admin can roll it back), at every start.
+    const adopted: string[] = [];
+    const adopt = async (garden: string, name: string, version: string) => {
+      adopted.push(`${garden}/${name}@${version}`);
+    };
+    expect(await seedExtensions(env, store, plan, adopt)).toEqual([
       `${gardenId}/quotient-familial@1.0.0`,
       `${gardenId}/panier-solidaire@1.0.0`,
     ]);
+    expect(adopted).toEqual([`${gardenId}/quotient-familial@1.0.0`, `${gardenId}/panier-solidaire@1.0.0`]);
     const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true });
     const catalogue = createExtensionCatalogue({
       s3,
@@ -46,7 +52,8 @@ describe('demo extensions', () => {
       ['quotient-familial', 'active'],
     ]);
 
-    expect(await seedExtensions(env, store, plan)).toEqual([]);
+    expect(await seedExtensions(env, store, plan, adopt)).toEqual([]);
+    expect(adopted).toHaveLength(4);
     expect((await catalogue.activeSet(gardenId)).revision).toBe(set.revision);
     s3.destroy();
   });

@@ -20,6 +20,8 @@ export async function seedExtensions(
   env: Record<string, string>,
   store: Store,
   plan: Record<string, readonly string[]> = demoExtensions,
+  /** Gives each active sample a rollout, so that admins can roll it back (see `adopt`). */
+  adopt?: (gardenId: string, name: string, version: string) => Promise<unknown>,
 ): Promise<string[]> {
   const activated: string[] = [];
   const names = [...new Set(Object.values(plan).flat())];
@@ -42,7 +44,10 @@ export async function seedExtensions(
         const module = new Uint8Array(readFileSync(sample.wasmPath));
         const [hook] = manifest.hooks;
         const active = hook === undefined ? undefined : activeFor(set, hook);
-        if (active?.name === name && active.contentHash === sample.sha256) continue;
+        if (active?.name === name && active.contentHash === sample.sha256) {
+          await adopt?.(gardenId, name, active.version);
+          continue;
+        }
         const testVectors = JSON.parse(
           readFileSync(join(samplesDir, name, 'test-vectors.json'), 'utf8'),
         ) as TestVectors;
@@ -53,6 +58,7 @@ export async function seedExtensions(
           { by: demoExtensionAdmin, at },
         );
         await catalogue.activate(gardenId, record.name, record.version, { at });
+        await adopt?.(gardenId, record.name, record.version);
         activated.push(`${gardenId}/${name}@${record.version}`);
         say(`demo data: ${gardenId}: extension ${name} ${record.version} active`);
       }

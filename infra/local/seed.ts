@@ -34,6 +34,8 @@ import { say, warn } from './log.ts';
 import { useLocalCredentials } from './provision.ts';
 import { seedPaymentMeans } from './seed-payment-means.ts';
 import { seedExtensions } from './seed-extensions.ts';
+import { createExtensionCommands } from '../../temporal/extension-client.ts';
+import { demoExtensions } from '../demo/demo-extensions.ts';
 
 const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
 /** The rounds' demo (fleet, home-delivery depot and households), added after the first demo data. */
@@ -468,7 +470,7 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     // Added after the first demo data: a stack seeded before gets them at its next start too.
     await seedContacts(store);
     await seedDemoPaymentMeans(store);
-    await seedExtensions(env, store);
+    await seedDemoExtensions(env, store);
     if (await alreadySeeded(store)) {
       if (!(await alreadySeeded(store, roundsMarker))) await seedRoundsOnSeededStack(env, store);
       say('demo data: already loaded');
@@ -487,7 +489,7 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     }
     await seedRecords(store, plans, new Date().toISOString());
     await seedContacts(store);
-    await seedExtensions(env, store);
+    await seedDemoExtensions(env, store);
     await seedFleets(store);
     // Before the subscriptions and the billing run, as households save a card when they join.
     await seedDemoPaymentMeans(store);
@@ -508,3 +510,18 @@ const silent = {
   warn: () => undefined,
   error: (message: string) => console.error(message),
 };
+
+/** The demo's sample extensions, active, each with a rollout so that admins can roll it back. */
+async function seedDemoExtensions(env: Record<string, string>, store: Store): Promise<void> {
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '' });
+  try {
+    const extensions = createExtensionCommands(
+      new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? '' }),
+    );
+    await seedExtensions(env, store, demoExtensions, (gardenId, name, version) =>
+      extensions.adopt(gardenId, name, version),
+    );
+  } finally {
+    await connection.close();
+  }
+}

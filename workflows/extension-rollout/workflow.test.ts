@@ -22,6 +22,7 @@ import {
   type RolloutPhase,
   type RolloutTimings,
 } from './contract.ts';
+import { createExtensionCommands } from '../../temporal/extension-client.ts';
 import type { extensionRollout } from './workflow.ts';
 
 const admin = { userId: 'u-admin', name: 'Claire Vuillemin' };
@@ -312,6 +313,29 @@ describe('the rollout of an extension in a garden', () => {
       });
     });
   });
+  it('adopts a version activated without a rollout (the demo seed’s), which an admin can then roll back', async () => {
+    const { env, store } = garden;
+    const { gardenId } = await createTestGarden(store, 'ext-adopted');
+    await withTestWorker(env, activities(store), async (taskQueue) => {
+      const at = new Date().toISOString();
+      await services.catalogue.upload(gardenId, quotient, { by: admin, at });
+      await services.catalogue.activate(gardenId, 'quotient-familial', '1.0.0', { at });
+      const commands = createExtensionCommands(env.client, { timings, taskQueue });
+      expect(await commands.adopt(gardenId, 'quotient-familial', '1.0.0')).toBe(true);
+      // At the next start, the rollout already runs: nothing changes.
+      expect(await commands.adopt(gardenId, 'quotient-familial', '1.0.0')).toBe(false);
+      const handle = env.client.workflow.getHandle(extensionRolloutProcessId(gardenId, 'quotient-familial'));
+      await expect
+        .poll(async () => (await handle.query(rolloutStatusQuery)).active, { timeout: 30_000 })
+        .toBe('1.0.0');
+      const back = await handle.executeUpdate(rollbackVersionUpdate, {
+        args: [{ actor: admin, version: '1.0.0' }],
+      });
+      expect(back).toMatchObject({ phase: 'idle', outcome: { version: '1.0.0', result: 'rolled-back' } });
+      expect((await services.catalogue.activeSet(gardenId)).active).toEqual([]);
+    });
+  });
+
   it('never activates a module that does not export what its manifest claims (static checks)', async () => {
     const { env, store } = garden;
     const { gardenId } = await createTestGarden(store, 'ext-checks');
