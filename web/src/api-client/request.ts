@@ -76,6 +76,8 @@ export interface RequestOptions {
 export interface Answer<T> {
   status: number;
   data: T;
+  /** The file name a download's Content-Disposition gives, when it gives one. */
+  filename?: string;
 }
 
 interface ErrorBody {
@@ -194,12 +196,26 @@ export async function send<T>(
   if (response.status === 204) data = undefined;
   else if (options.responseType === 'blob') data = await response.blob();
   else data = await response.json();
-  return { status: response.status, data: data as T };
+  const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
+  return {
+    status: response.status,
+    data: data as T,
+    ...(disposition?.[1] ? { filename: disposition[1] } : {}),
+  };
 }
 
 /** A file the API serves (a week's PDF), with the bearer token: a blob for an object URL. */
 export function requestBlob(path: string, options: Omit<RequestOptions, 'responseType' | 'body'> = {}) {
   return request<Blob>('GET', path, { ...options, responseType: 'blob' });
+}
+
+/** A download with the file name the API gives it (Content-Disposition), when it gives one. */
+export async function requestFile(
+  path: string,
+  options: Omit<RequestOptions, 'responseType' | 'body'> = {},
+): Promise<{ blob: Blob; filename?: string }> {
+  const answer = await send<Blob>('GET', path, { ...options, responseType: 'blob' });
+  return { blob: answer.data, ...(answer.filename ? { filename: answer.filename } : {}) };
 }
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {

@@ -17,6 +17,8 @@ export interface StubAnswer {
   body?: unknown;
   /** Raw text instead of JSON (a proxy's error page). */
   text?: string;
+  /** Headers of a text answer (a download's type and Content-Disposition); text/html otherwise. */
+  headers?: Record<string, string>;
 }
 
 export type StubHandler = (call: ApiCall) => StubAnswer | Promise<StubAnswer>;
@@ -44,7 +46,10 @@ export function stubApi(handler: StubHandler): { calls: ApiCall[] } {
       init?.signal?.throwIfAborted();
       const status = answer.status ?? 200;
       if (answer.text !== undefined)
-        return new Response(answer.text, { status, headers: { 'Content-Type': 'text/html' } });
+        return new Response(answer.text, {
+          status,
+          headers: answer.headers ?? { 'Content-Type': 'text/html' },
+        });
       return new Response(answer.body === undefined ? null : JSON.stringify(answer.body), {
         status,
         headers: { 'Content-Type': 'application/json' },

@@ -7,7 +7,7 @@ import type {
 import type { ManualPaymentInput } from '../../../../domain/invoices.ts';
 import type { Pricing, PricingInput } from '../../../../domain/pricing.ts';
 import type { SolidarityProposal } from '../../../../domain/subscription.ts';
-import { request, requestBlob } from '../../api-client/request.ts';
+import { request, requestBlob, requestFile } from '../../api-client/request.ts';
 
 export type {
   InvoiceView,
@@ -99,9 +99,12 @@ export const paymentsReport = (gardenId: string, from: string, to: string) =>
     toast: false,
   });
 
-/** The payments of the months, as the accountant's CSV. */
+/**
+ * The payments of the months for the accountant: the CSV, or the file of the garden's
+ * accounting-export extension (a FEC…), with the name the API gives it.
+ */
 export const paymentsCsv = (gardenId: string, from: string, to: string) =>
-  requestBlob(`${garden(gardenId)}/reports/payments.csv`, { query: { from, to }, toast: false });
+  requestFile(`${garden(gardenId)}/reports/payments.csv`, { query: { from, to }, toast: false });
 
 /** Where a month's billing run stands (404 while the month has not been billed). */
 export interface BillingRunView {

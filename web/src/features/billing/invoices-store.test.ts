@@ -54,4 +54,17 @@ describe('invoice store', () => {
     expect(file).toEqual({ url: 'blob:paiements', filename: 'paiements-2026-01-2026-12.csv' });
     expect(api.calls[0]?.path).toBe('/api/gardens/val-du-doubs/reports/payments.csv');
   });
+
+  it("names the file as the API does: the garden's accounting-export extension may make a FEC of it", async () => {
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:fec');
+    stubApi(() => ({
+      text: 'JournalCode\tJournalLib\r\n',
+      headers: {
+        'content-type': 'text/plain; charset=iso-8859-15',
+        'content-disposition': 'attachment; filename="123456789FEC20261231.txt"',
+      },
+    }));
+    const file = await useInvoiceStore().paymentsCsv('2026-01', '2026-12');
+    expect(file).toEqual({ url: 'blob:fec', filename: '123456789FEC20261231.txt' });
+  });
 });

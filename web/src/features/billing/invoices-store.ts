@@ -72,10 +72,13 @@ export const useInvoiceStore = defineStore('invoices', () => {
   const loadPayments = (from: string, to: string) =>
     read(payments, () => api.paymentsReport(requireGardenId(), from, to));
 
-  /** The accountant's CSV of the months, as a file to save. Throws the ApiError. */
+  /**
+   * The accountant's export of the months, as a file to save, named as the API names it (the
+   * garden's accounting-export extension may make a FEC of it). Throws the ApiError.
+   */
   async function paymentsCsv(from: string, to: string): Promise<{ url: string; filename: string }> {
-    const blob = await api.paymentsCsv(requireGardenId(), from, to);
-    return { url: URL.createObjectURL(blob), filename: `paiements-${from}-${to}.csv` };
+    const { blob, filename } = await api.paymentsCsv(requireGardenId(), from, to);
+    return { url: URL.createObjectURL(blob), filename: filename ?? `paiements-${from}-${to}.csv` };
   }
 
   return {
