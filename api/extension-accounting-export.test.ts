@@ -144,7 +144,7 @@ describe('the accountant export through the accounting-export hook', () => {
   });
 
   it('falls back to the CSV when the extension fails, and says so', async () => {
-    // A version whose module traps instead of answering (the hostile sample's code).
+    // A broken version: the hostile trap sample's code, which has no accounting_export (a trap).
     const broken = await sampleUpload('hostile-trap');
     const manifest = {
       ...broken.manifest,
@@ -163,7 +163,7 @@ describe('the accountant export through the accounting-export hook', () => {
       'attachment; filename="paiements-2025-01-2025-03.csv"',
     );
     expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.0.1');
-    expect(response.headers['x-cocagne-extension-failure']).toBeTruthy();
+    expect(response.headers['x-cocagne-extension-failure']).toBe('trap');
     expect(response.body).toContain(
       '\uFEFFDate;Facture;Adhérent;Moyen de paiement;Montant (EUR);Référence\r\n',
     );
