@@ -4,7 +4,14 @@
 // background worker needs cross-origin isolation), with no WASI, no allowed hosts and the
 // server's short list of host functions, each answering nothing a browser could leak.
 import createPlugin, { type CallContext, type Plugin } from '@extism/extism';
+import { capMemory } from '../../../../domain/extensions/module-memory.ts';
 import type { WorkerReply, WorkerRequest } from './extension-protocol.ts';
+
+/**
+ * The module's memory may grow to 32 MiB here, as on the server (extensions/host): the maximum
+ * is written into the module, so a memory bomb fails at once instead of taking the page's memory.
+ */
+const maxPages = 512;
 
 let plugin: Plugin | undefined;
 let memory: WebAssembly.Memory | undefined;
@@ -54,7 +61,7 @@ function hostFunctions(module: WebAssembly.Module): Record<string, Record<string
 
 async function load(wasm: ArrayBuffer): Promise<void> {
   try {
-    const module = await WebAssembly.compile(wasm);
+    const module = await WebAssembly.compile(capMemory(new Uint8Array(wasm), maxPages));
     plugin = await createPlugin(
       { wasm: [{ module }] },
       {
