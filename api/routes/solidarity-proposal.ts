@@ -54,7 +54,20 @@ export async function proposeSolidarityPrice(
   const input = solidarityPriceInputOf(facts, pricing);
   const kept = facts.quotientFamilial === undefined ? {} : { quotientFamilial: facts.quotientFamilial };
   if (!app.extensions) return { ...builtInSolidarityPrice(input), ...kept, source: 'built-in' };
-  const answer = await app.extensions.runner.runHook(gardenId, solidarityPriceHook.name, input);
+  let answer: Awaited<ReturnType<typeof app.extensions.runner.runHook>>;
+  try {
+    answer = await app.extensions.runner.runHook(gardenId, solidarityPriceHook.name, input);
+  } catch (error) {
+    // The garden's active set could not be read (S3 unreachable…): a proposal never stops an
+    // application nor staff's form; the built-in behaviour answers and says why.
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ...builtInSolidarityPrice(input),
+      ...kept,
+      source: 'built-in',
+      failure: { kind: 'unavailable', message },
+    };
+  }
   const extension = answer.extension ? { extension: answer.extension } : {};
   if (answer.failure) {
     // The runner answered with the built-in behaviour, and counted the failure.
