@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import type { Invoice, Payment } from '../domain/invoices.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
@@ -168,6 +168,16 @@ describe('the accountant export through the accounting-export hook', () => {
       '\uFEFFDate;Facture;Adhérent;Moyen de paiement;Montant (EUR);Référence\r\n',
     );
     expect(response.body).toContain(';Zoé Œillet;Chèque;42,50;0042 · Crédit Agricole\r\n');
+
+    // The garden's extensions cannot even be read: the accountant still gets the CSV.
+    const unreadable = vi
+      .spyOn(api.app.extensions!.runner, 'runHook')
+      .mockRejectedValueOnce(new Error('S3 unreachable'));
+    const csv = await exportOf(api.gardenId);
+    unreadable.mockRestore();
+    expect(csv.statusCode, csv.body).toBe(200);
+    expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(csv.headers['x-cocagne-extension-failure']).toBe('unavailable');
 
     // The failure is counted against that version, for the rollout's probation and the admins' page.
     await api.app.extensions!.runner.flush();

@@ -195,9 +195,22 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       };
       // The garden's accounting-export extension, or today's CSV (the built-in behaviour, also
       // when the extension fails: the accountant always gets a file).
+      const builtIn = (failure?: { kind: string; message: string }) => ({
+        output: builtInAccountingExport(input),
+        source: 'built-in' as const,
+        ...(failure ? { failure } : {}),
+      });
       const answer = app.extensions
-        ? await app.extensions.runner.runHook(gardenId, accountingExportHook.name, input)
-        : { output: builtInAccountingExport(input), source: 'built-in' as const };
+        ? await app.extensions.runner
+            .runHook(gardenId, accountingExportHook.name, input)
+            // The garden's extensions cannot be read (S3 unreachable…): the CSV all the same.
+            .catch((error: unknown) =>
+              builtIn({
+                kind: 'unavailable',
+                message: error instanceof Error ? error.message : String(error),
+              }),
+            )
+        : builtIn();
       const file = Value.Check(AccountingExportOutput, answer.output)
         ? answer.output
         : builtInAccountingExport(input);
