@@ -26,6 +26,11 @@ const rootDir = resolve(extensionsDir, '..');
 export const samplesDir = join(extensionsDir, 'samples');
 /** Small modules the host's tests and benchmark use (well-behaved, echo…). */
 export const fixturesDir = join(extensionsDir, 'host', 'fixtures');
+/**
+ * AssemblyScript modules the samples share (the JSON reader and writer), imported by relative
+ * path: not a sample (no extension.json), but part of every AssemblyScript sample's sources.
+ */
+export const assemblyScriptCommonDir = join(samplesDir, 'as-common');
 
 export interface SampleManifest {
   name: string;
@@ -106,6 +111,13 @@ function sourceHash(dir: string, manifest: SampleManifest): string {
   for (const file of sourceFiles(dir)) {
     hash.update(`${file}\n`);
     hash.update(readFileSync(join(dir, file)));
+  }
+  // A change to the shared modules rebuilds every AssemblyScript sample (any may import them).
+  if (manifest.build.language === 'assemblyscript' && existsSync(assemblyScriptCommonDir)) {
+    for (const file of sourceFiles(assemblyScriptCommonDir)) {
+      hash.update(`../as-common/${file}\n`);
+      hash.update(readFileSync(join(assemblyScriptCommonDir, file)));
+    }
   }
   return hash.digest('hex');
 }

@@ -3,7 +3,7 @@
 // gets two fields; asking for the solidarity basket then needs the referral number printed on
 // the association's form, and the solidarity basket is a small or a medium one.
 import { Host } from '@extism/as-pdk';
-import { output, parse, quote, text } from './json';
+import { output, parse, quote, text } from '../../as-common/assembly/json';
 
 const fields =
   '[' +

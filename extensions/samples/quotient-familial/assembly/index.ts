@@ -3,7 +3,7 @@
 // "intermediaire" tier when the garden has one; above, or without a quotient: full price
 // (a tier staff already gave is kept when no quotient is known).
 import { Host } from '@extism/as-pdk';
-import { Json, output, parse, quote, text } from './json';
+import { Json, output, parse, quote, text } from '../../as-common/assembly/json';
 
 const solidarityCeiling: i32 = 700;
 const intermediateCeiling: i32 = 1000;
