@@ -1,37 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { AbsenceDecision } from '../../domain/absence-decisions.ts';
-import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
-import { defaultGardenRules } from '../../domain/garden-rules.ts';
-import type { Localized } from '../../domain/locale.ts';
-import { testActivities } from '../../tests/support/environment.ts';
-import { uniqueEmail } from '../../tests/support/moto.ts';
-import { withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
-import {
-  decideUpdate,
-  nextDeliveriesQuery,
-  refusedFailureType,
-  reportAbsencesUpdate,
-  subscriptionWorkflowId,
-  subscriptionWorkflowType,
-} from './contract.ts';
-import type { subscriptionWorkflow } from './workflow.ts';
-
-const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
-const member = { userId: 'u-member', name: 'Sophie Girardot' };
-const paris = 'Europe/Paris';
-
-async function refusal(update: Promise<unknown>): Promise<Localized | undefined> {
-  const error = await update.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (error as WorkflowUpdateFailedError).cause as { type?: string; details?: Localized[] };
-  expect(cause.type).toBe(refusedFailureType);
-  return cause.details?.[0];
-}
+import { addDays } from '../../domain/calendar.ts';
+import { absenceTestSubscription, member, refusal } from '../../tests/support/absence-subscription.ts';
+import { workflowTestGarden } from '../../tests/support/temporal.ts';
+import { nextDeliveriesQuery, reportAbsencesUpdate } from './contract.ts';
 
 /**
  * The absence-policy extension's decisions, as the API passes them in the Update's arguments:
@@ -43,33 +15,10 @@ describe('absence decisions carried by the report', () => {
   const garden = workflowTestGarden('absence-decisions');
 
   it('applies the decisions in the arguments, never over the facts', async () => {
-    const { env, store, gardenId, depotId } = garden;
-    const t0 = new Date(await env.currentTimeMs());
-    const seasonStart = nextWeekday(addDays(gardenDay(t0, paris), 7), 1);
-    await store.settings.saveCalendar(
-      gardenId,
-      {
-        seasons: [{ id: 'saison', start: seasonStart, end: addDays(seasonStart, 180) }],
-        closedWeeks: [],
-        cutoffHours: 48,
-      },
-      0,
-      t0.toISOString(),
-    );
-    await store.settings.saveRules(
-      gardenId,
-      { ...defaultGardenRules, maxAbsencesPerSeason: 1, absencePolicy: 'compensated' },
-      0,
-    );
-    const d = (week: number) => addDays(seasonStart, 1 + 7 * week);
-    const memberId = `m-${randomUUID().slice(0, 8)}`;
-    await store.members.create(
-      gardenId,
-      memberId,
-      { firstName: 'Sophie', lastName: 'Girardot', email: uniqueEmail('absence-decisions') },
-      t0.toISOString(),
-    );
-    const subscriptionId = `${memberId}.${d(0)}`;
+    const { t0, d, run } = await absenceTestSubscription(garden, {
+      maxAbsencesPerSeason: 1,
+      emailPrefix: 'absence-decisions',
+    });
     const credited = (date: string): AbsenceDecision => ({
       date,
       decision: 'credited',
@@ -77,24 +26,7 @@ describe('absence decisions carried by the report', () => {
       extension: { name: 'absences-ete', version: '1.0.0' },
     });
 
-    await withTestWorker(env, testActivities(store), async (taskQueue) => {
-      const handle: WorkflowHandle<typeof subscriptionWorkflow> = await env.client.workflow.start(
-        subscriptionWorkflowType,
-        {
-          taskQueue,
-          workflowId: subscriptionWorkflowId(gardenId, subscriptionId),
-          args: [
-            {
-              gardenId,
-              subscriptionId,
-              request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate: d(0) },
-              requested: { by: staff, at: t0.toISOString() },
-            },
-          ],
-        },
-      );
-      await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
-
+    await run(async (handle) => {
       // Without decisions, the garden's maximum (one absence) holds.
       await handle.executeUpdate(reportAbsencesUpdate, { args: [{ dates: [d(1)], actor: member }] });
       expect(

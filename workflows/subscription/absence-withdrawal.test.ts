@@ -1,41 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { addDays, gardenDay, nextWeekday } from '../../domain/calendar.ts';
 import { changeDeadline } from '../../domain/change-deadline.ts';
 import { cutoffOf } from '../../domain/delivery-calendar.ts';
-import { defaultGardenRules } from '../../domain/garden-rules.ts';
-import type { Localized } from '../../domain/locale.ts';
-import { testActivities } from '../../tests/support/environment.ts';
-import { emailsTo, uniqueEmail } from '../../tests/support/moto.ts';
-import { sleepUntil, withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
+import { absenceTestSubscription, member, paris, refusal } from '../../tests/support/absence-subscription.ts';
+import { emailsTo } from '../../tests/support/moto.ts';
+import { sleepUntil, workflowTestGarden } from '../../tests/support/temporal.ts';
 import {
-  decideUpdate,
   nextDeliveriesQuery,
-  refusedFailureType,
   reportAbsencesUpdate,
   subscriptionQuery,
-  subscriptionWorkflowId,
-  subscriptionWorkflowType,
   withdrawAbsenceUpdate,
 } from './contract.ts';
-import type { subscriptionWorkflow } from './workflow.ts';
-
-const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
-const member = { userId: 'u-member', name: 'Sophie Girardot' };
-const paris = 'Europe/Paris';
-
-/** The sentence a refused update carries. */
-async function refusal(update: Promise<unknown>): Promise<Localized | undefined> {
-  const error = await update.then(
-    () => undefined,
-    (failure: unknown) => failure,
-  );
-  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
-  const cause = (error as WorkflowUpdateFailedError).cause as { type?: string; details?: Localized[] };
-  expect(cause.type).toBe(refusedFailureType);
-  return cause.details?.[0];
-}
 
 /**
  * A member takes an absence back on the time-skipping server: until the delivery's cutoff the
@@ -46,53 +20,14 @@ describe('taking an absence back', () => {
   const garden = workflowTestGarden('withdraw');
 
   it('restores the basket until the cutoff, then refuses', async () => {
-    const { env, store, gardenId, depotId } = garden;
-    const t0 = new Date(await env.currentTimeMs());
+    const { env, store, gardenId } = garden;
     // Deliveries on the Tuesdays of a season that starts next week.
-    const seasonStart = nextWeekday(addDays(gardenDay(t0, paris), 7), 1);
-    await store.settings.saveCalendar(
-      gardenId,
-      {
-        seasons: [{ id: 'saison', start: seasonStart, end: addDays(seasonStart, 180) }],
-        closedWeeks: [],
-        cutoffHours: 48,
-      },
-      0,
-      t0.toISOString(),
-    );
-    await store.settings.saveRules(
-      gardenId,
-      { ...defaultGardenRules, maxAbsencesPerSeason: 4, absencePolicy: 'compensated' },
-      0,
-    );
-    const d = (week: number) => addDays(seasonStart, 1 + 7 * week);
-    const memberId = `m-${randomUUID().slice(0, 8)}`;
-    const email = uniqueEmail('withdraw');
-    await store.members.create(
-      gardenId,
-      memberId,
-      { firstName: 'Sophie', lastName: 'Girardot', email },
-      t0.toISOString(),
-    );
-    const subscriptionId = `${memberId}.${d(0)}`;
+    const { t0, d, subscriptionId, email, run } = await absenceTestSubscription(garden, {
+      maxAbsencesPerSeason: 4,
+      emailPrefix: 'withdraw',
+    });
 
-    await withTestWorker(env, testActivities(store), async (taskQueue) => {
-      const handle: WorkflowHandle<typeof subscriptionWorkflow> = await env.client.workflow.start(
-        subscriptionWorkflowType,
-        {
-          taskQueue,
-          workflowId: subscriptionWorkflowId(gardenId, subscriptionId),
-          args: [
-            {
-              gardenId,
-              subscriptionId,
-              request: { memberId, basketSize: 'medium', frequency: 'weekly', depotId, startDate: d(0) },
-              requested: { by: staff, at: t0.toISOString() },
-            },
-          ],
-        },
-      );
-      await handle.executeUpdate(decideUpdate, { args: [{ input: { decision: 'approve' }, actor: staff }] });
+    await run(async (handle) => {
       await handle.executeUpdate(reportAbsencesUpdate, { args: [{ dates: [d(1), d(2)], actor: member }] });
       const baskets = async () =>
         (await handle.query(nextDeliveriesQuery, 5, t0.toISOString())).map((delivery) => [
