@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
-import type { TestApi } from '../support/api.ts';
-import { baseUrl, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
-import { sampleUpload } from '../support/extensions.ts';
-import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { baseUrl, scrollWidth, signInAs } from '../support/browser.ts';
+import { createAccount, type TestAccount } from '../support/keycloak.ts';
 import { uniqueEmail } from '../support/moto.ts';
+import { sampleBrowserTest } from '../support/sample-browser-test.ts';
 
 /**
  * A module that spins for ever in sign_up_checks (written out by hand: a memory and one export,
@@ -72,34 +71,17 @@ const instant = { timeout: 1_500, interval: 50 };
  * refuses, even when the browser was bypassed; a valid application keeps its extra answers.
  */
 describe('the garden’s sign-up-checks extension in the application form', () => {
-  let api: TestApi;
-  let browser: Browser;
-  const accounts: TestAccount[] = [];
-
-  beforeAll(async () => {
-    ({ api, browser } = await startBrowserTest('ext-signup'));
-    const upload = await sampleUpload('panier-solidaire');
-    const catalogue = api.app.extensions!.catalogue;
-    const at = new Date().toISOString();
-    await catalogue.upload(api.gardenId, upload, { by: { userId: 'u-admin', name: 'Admin' }, at });
-    await catalogue.activate(api.gardenId, upload.manifest.name, upload.manifest.version, { at });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await deleteAccounts(accounts);
-    await api?.close();
-  });
+  const garden = sampleBrowserTest('ext-signup', 'panier-solidaire');
 
   async function newcomer(firstName: string, lastName: string): Promise<TestAccount> {
     const account = await createAccount({ firstName, lastName });
-    accounts.push(account);
+    garden.accounts.push(account);
     return account;
   }
 
   /** The application form of the test garden, on a 375 px phone, signed in as a newcomer. */
   async function applicationForm(account: TestAccount): Promise<Page> {
-    const context = await browser.newContext({
+    const context = await garden.browser.newContext({
       viewport: { width: 375, height: 667 },
       isMobile: true,
       hasTouch: true,
@@ -107,8 +89,8 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     const page = await context.newPage();
     await signInAs(page, account);
     await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
-    await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
-    await page.getByTestId(`signup-garden-${api.gardenId}`).click();
+    await page.getByTestId('signup-garden-search').fill(garden.api.gardenId.toUpperCase());
+    await page.getByTestId(`signup-garden-${garden.api.gardenId}`).click();
     await page.getByTestId('application-form').waitFor({ timeout: 20_000 });
     return page;
   }
@@ -148,7 +130,7 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
 
     // The browser will not send it as it is either.
-    await page.getByTestId('signup-depotId').selectOption(api.depotId);
+    await page.getByTestId('signup-depotId').selectOption(garden.api.depotId);
     await page.getByTestId('signup-consent').check();
     await page.getByTestId('submit-application').click();
     await page.waitForTimeout(500);
@@ -160,7 +142,9 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
     const subscriptionId =
       (await page.getByTestId('my-subscription').getAttribute('data-subscription-id')) ?? '';
-    expect((await api.store.subscriptions.get(api.gardenId, subscriptionId))?.signUpAnswers).toEqual({
+    expect(
+      (await garden.api.store.subscriptions.get(garden.api.gardenId, subscriptionId))?.signUpAnswers,
+    ).toEqual({
       socialBasket: true,
       associationNumber: 'CCAS-2026-0142',
     });
@@ -170,13 +154,13 @@ describe('the garden’s sign-up-checks extension in the application form', () =
   it('stops a module that spins in the browser: the page stays responsive and the form has no extra check', async () => {
     const account = await newcomer('Lucie', 'Aubrac');
     const contentHash = createHash('sha256').update(spinningModule).digest('hex');
-    const context = await browser.newContext({
+    const context = await garden.browser.newContext({
       viewport: { width: 375, height: 667 },
       isMobile: true,
       hasTouch: true,
     });
     // The browser is given the spinning module instead of the garden's (the server keeps its own).
-    await context.route(`**/api/gardens/${api.gardenId}/extension-modules/sign-up-checks`, (route) =>
+    await context.route(`**/api/gardens/${garden.api.gardenId}/extension-modules/sign-up-checks`, (route) =>
       route.fulfill({
         json: {
           module: {
@@ -184,7 +168,7 @@ describe('the garden’s sign-up-checks extension in the application form', () =
             name: 'spinning',
             version: '0.0.1',
             contentHash,
-            url: `/api/gardens/${api.gardenId}/extension-modules/sign-up-checks/${contentHash}`,
+            url: `/api/gardens/${garden.api.gardenId}/extension-modules/sign-up-checks/${contentHash}`,
           },
         },
       }),
@@ -199,8 +183,8 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     });
     await signInAs(page, account);
     await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
-    await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
-    await page.getByTestId(`signup-garden-${api.gardenId}`).click();
+    await page.getByTestId('signup-garden-search').fill(garden.api.gardenId.toUpperCase());
+    await page.getByTestId(`signup-garden-${garden.api.gardenId}`).click();
     await page.getByTestId('application-form').waitFor({ timeout: 20_000 });
 
     // Its first call runs past its budget: the worker is stopped, and said so in the console.
@@ -215,7 +199,7 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     expect(await page.getByTestId('signup-extension').count()).toBe(0);
     await page.getByTestId('signup-lastName').fill('Aubrac');
     await page.getByTestId('signup-basketSize').selectOption('small');
-    await page.getByTestId('signup-depotId').selectOption(api.depotId);
+    await page.getByTestId('signup-depotId').selectOption(garden.api.depotId);
     await page.getByTestId('signup-consent').check();
     await page.getByTestId('submit-application').click();
     await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
@@ -228,12 +212,12 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     while (new Date(`${startDate}T00:00:00Z`).getUTCDay() !== 2) startDate = addDays(startDate, 1);
     const body = (basketSize: string, answers: Record<string, unknown>) => ({
       household: { firstName: 'Olympe', lastName: 'Gouges', email: uniqueEmail('ext-signup') },
-      subscription: { basketSize, frequency: 'weekly', depotId: api.depotId, startDate },
+      subscription: { basketSize, frequency: 'weekly', depotId: garden.api.depotId, startDate },
       consent: true,
       answers,
     });
     const post = async (payload: unknown) =>
-      fetch(`${baseUrl}/api/gardens/${api.gardenId}/applications`, {
+      fetch(`${baseUrl}/api/gardens/${garden.api.gardenId}/applications`, {
         method: 'POST',
         headers: {
           authorization: `Bearer ${await account.token()}`,
@@ -257,6 +241,8 @@ describe('the garden’s sign-up-checks extension in the application form', () =
       { field: 'basketSize', message: 'Le panier solidaire est un petit panier ou un panier moyen.' },
     ]);
     // Nothing was recorded: the person has no member record yet.
-    expect(await api.store.members.memberOfAccount(api.gardenId, account.userId)).toBeUndefined();
+    expect(
+      await garden.api.store.members.memberOfAccount(garden.api.gardenId, account.userId),
+    ).toBeUndefined();
   });
 });

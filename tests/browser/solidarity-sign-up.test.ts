@@ -1,38 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { TestApi } from '../support/api.ts';
-import { scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
-import { sampleUpload } from '../support/extensions.ts';
-import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { describe, expect, it } from 'vitest';
+import { scrollWidth, signInAs } from '../support/browser.ts';
+import { createAccount } from '../support/keycloak.ts';
+import { sampleBrowserTest } from '../support/sample-browser-test.ts';
 
 /**
  * A garden runs quotient-familial (solidarity-price): the application form asks the household's
  * quotient familial, and the application keeps the tier the extension proposes, for staff.
  */
 describe('the quotient familial in the application form', () => {
-  let api: TestApi;
-  let browser: Browser;
-  const accounts: TestAccount[] = [];
-
-  beforeAll(async () => {
-    ({ api, browser } = await startBrowserTest('ext-solidarity-web'));
-    const upload = await sampleUpload('quotient-familial');
-    const catalogue = api.app.extensions!.catalogue;
-    const at = new Date().toISOString();
-    await catalogue.upload(api.gardenId, upload, { by: { userId: 'u-admin', name: 'Admin' }, at });
-    await catalogue.activate(api.gardenId, upload.manifest.name, upload.manifest.version, { at });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await deleteAccounts(accounts);
-    await api?.close();
-  });
+  const garden = sampleBrowserTest('ext-solidarity-web', 'quotient-familial');
 
   it('asks it on a phone, says a wrong one beside the field, and keeps the proposed tier with the application', async () => {
     const account = await createAccount({ firstName: 'Simone', lastName: 'Veil' });
-    accounts.push(account);
-    const context = await browser.newContext({
+    garden.accounts.push(account);
+    const context = await garden.browser.newContext({
       viewport: { width: 375, height: 667 },
       isMobile: true,
       hasTouch: true,
@@ -40,14 +21,14 @@ describe('the quotient familial in the application form', () => {
     const page = await context.newPage();
     await signInAs(page, account);
     await page.waitForURL((url) => url.pathname === '/adhesion', { timeout: 30_000 });
-    await page.getByTestId('signup-garden-search').fill(api.gardenId.toUpperCase());
-    await page.getByTestId(`signup-garden-${api.gardenId}`).click();
+    await page.getByTestId('signup-garden-search').fill(garden.api.gardenId.toUpperCase());
+    await page.getByTestId(`signup-garden-${garden.api.gardenId}`).click();
     await page.getByTestId('application-form').waitFor({ timeout: 20_000 });
 
     const solidarity = page.getByTestId('signup-solidarity');
     expect(await solidarity.textContent()).toContain('Quotient familial (CAF), en euros par mois');
     await page.getByTestId('signup-basketSize').selectOption('medium');
-    await page.getByTestId('signup-depotId').selectOption(api.depotId);
+    await page.getByTestId('signup-depotId').selectOption(garden.api.depotId);
     await page.getByTestId('signup-consent').check();
     await page.getByTestId('signup-quotientFamilial').fill('64O');
     await page.getByTestId('submit-application').click();
@@ -63,7 +44,7 @@ describe('the quotient familial in the application form', () => {
     const subscriptionId =
       (await page.getByTestId('my-subscription').getAttribute('data-subscription-id')) ?? '';
     expect(
-      (await api.store.subscriptions.get(api.gardenId, subscriptionId))?.solidarityProposal,
+      (await garden.api.store.subscriptions.get(garden.api.gardenId, subscriptionId))?.solidarityProposal,
     ).toMatchObject({
       tierId: 'solidaire',
       basketPrice: 850,
