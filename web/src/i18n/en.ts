@@ -1331,13 +1331,15 @@ export const en: Messages = {
     rejectReason: 'Why reject it?',
     rejectReasonMissing: 'Say why you reject this version.',
     rollback: 'Roll back',
-    rollbackConfirm: 'Withdraw version {version} of {name}? The garden goes back to the previous version (or the built-in rules).',
+    rollbackConfirm:
+      'Withdraw version {version} of {name}? The garden goes back to the previous version (or the built-in rules).',
     confirm: 'Confirm',
     approved: 'Version approved: it is active.',
     rejected: 'Version rejected.',
     rolledBack: 'Rolled back.',
     upload: 'Upload a version',
-    uploadLead: 'The built module (dist/plugin.wasm), its manifest extension.json and its tests test-vectors.json.',
+    uploadLead:
+      'The built module (dist/plugin.wasm), its manifest extension.json and its tests test-vectors.json.',
     moduleFile: 'Module (.wasm)',
     manifestFile: 'Manifest (extension.json)',
     vectorsFile: 'Tests (test-vectors.json)',
