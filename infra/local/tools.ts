@@ -118,8 +118,25 @@ function rootPrefix(): string[] | undefined {
   return spawnSync('sudo', ['-n', 'true'], { stdio: 'ignore' }).status === 0 ? ['sudo', '-n'] : undefined;
 }
 
+/**
+ * apt-get runs one at a time: two lanes installing Debian packages at once (Chromium and
+ * xmllint on a fresh machine) would fight over apt's lock, and the second would fail.
+ */
+let aptTurn: Promise<void> = Promise.resolve();
+
 /** Installs Debian packages with apt-get, as root or through `sudo -n`; `missing` says what to do otherwise. */
-async function aptInstall(
+function aptInstall(
+  packages: string[],
+  missing: string,
+  log: string,
+  progress: (line: string) => void,
+): Promise<void> {
+  const turn = aptTurn.then(() => aptInstallNow(packages, missing, log, progress));
+  aptTurn = turn.catch(() => undefined);
+  return turn;
+}
+
+async function aptInstallNow(
   packages: string[],
   missing: string,
   log: string,
@@ -128,7 +145,8 @@ async function aptInstall(
   const prefix = rootPrefix();
   if (!existsSync('/usr/bin/apt-get') || !prefix) throw new UserFacingError(missing);
   const command = prefix[0] ?? 'apt-get';
-  const args = prefix.length ? [...prefix.slice(1), 'apt-get'] : [];
+  // Another apt-get (the system's own updates) may hold the lock for a while: wait for it.
+  const args = [...(prefix.length ? [...prefix.slice(1), 'apt-get'] : []), '-o', 'DPkg::Lock::Timeout=300'];
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   progress('apt-get update');
   await runLogged(command, [...args, 'update'], { logPath: log, env });
