@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decidedPolicy, type AbsenceDecision } from './absence-decisions.ts';
+import { decidedOutcomes, decidedPolicy, type AbsenceDecision } from './absence-decisions.ts';
 
 describe('an absence report decided by the garden’s extension', () => {
   const rules = { maxAbsencesPerSeason: 2 };
@@ -21,5 +21,30 @@ describe('an absence report decided by the garden’s extension', () => {
     expect(policy('2027-06-15', 1)).toBeUndefined();
     expect(policy('2027-06-15', 2)?.fr).toMatch(/maximum prévu par le jardin/);
     expect(policy('2027-06-08', 2)?.fr).toMatch(/maximum prévu par le jardin/);
+  });
+});
+
+describe('what becomes of the basket of each decided day', () => {
+  const reason = { fr: 'Vu.', en: 'Seen.' };
+  it('keeps the outcome of each day the extension allowed, the first decision of a day only', () => {
+    expect(
+      decidedOutcomes([
+        { date: '2027-07-06', decision: 'credited', reason },
+        { date: '2027-07-13', decision: 'donated', reason },
+        { date: '2027-07-20', decision: 'compensated', reason },
+        { date: '2027-07-06', decision: 'donated', reason },
+      ]),
+    ).toEqual({ '2027-07-06': 'credited', '2027-07-13': 'donated', '2027-07-20': 'compensated' });
+  });
+  it('leaves refused, unknown and malformed decisions to the garden rule', () => {
+    expect(
+      decidedOutcomes([
+        { date: '2027-06-01', decision: 'refused', reason },
+        { date: '2027-06-08', decision: 'unknown' as never, reason },
+        { date: '__proto__', decision: 'credited', reason },
+        null as never,
+      ]),
+    ).toEqual({});
+    expect(decidedOutcomes(undefined)).toEqual({});
   });
 });

@@ -4,7 +4,7 @@ import { seasonLimitRefusal, termsOn, type AbsencePolicyCheck } from './delivery
 import type { AbsencePolicyInput } from './extensions/absence-policy.ts';
 import type { GardenRules } from './garden-rules.ts';
 import type { Localized } from './locale.ts';
-import type { Subscription } from './subscription.ts';
+import { absenceOutcomes, type AbsenceOutcome, type Subscription } from './subscription.ts';
 
 /**
  * What the garden's absence-policy extension decided for one day of a report, as the API asked
@@ -40,10 +40,11 @@ function isLocalized(value: unknown): value is Localized {
  * without a usable decision keeps the garden's rules (`seasonLimitRefusal`). The facts (a
  * delivery that day, not too late, not paused) are checked before, whatever was decided.
  *
- * What becomes of the basket stays the garden's policy (`rules.absencePolicy`) whatever the
- * decision: the schedule counts compensated baskets by the garden's policy, and billing cannot
- * credit a basket yet, so `credited` (like a policy other than the garden's) is carried out as
- * the built-in behaviour would: the absence taken, the basket donated or compensated.
+ * What becomes of the basket is the decision itself (`decidedOutcomes`): each absence is noted
+ * with its outcome (`Absence.outcome`), donated, compensated or credited, and keeps it whatever
+ * the garden's rule becomes. The schedule owes an extra basket for each compensated one; billing
+ * credits each credited one (`domain/billing-credits.ts`). A day without a decision takes the
+ * garden's rule (`rules.absencePolicy`).
  */
 export function decidedPolicy(
   decisions: readonly AbsenceDecision[],
@@ -60,6 +61,31 @@ export function decidedPolicy(
 }
 
 /**
+ * What becomes of the basket of each day a report's decisions allowed (by date); the days
+ * without a usable decision are left to the garden's rule.
+ */
+export function decidedOutcomes(
+  decisions: readonly AbsenceDecision[] | undefined,
+): Partial<Record<IsoDate, AbsenceOutcome>> {
+  const outcomes: Partial<Record<IsoDate, AbsenceOutcome>> = {};
+  // From an Update's arguments: anything may come, checked before it is used.
+  const list: ReadonlyArray<AbsenceDecision | null | undefined> = Array.isArray(decisions) ? decisions : [];
+  for (const decided of list) {
+    if (!decided || typeof decided.date !== 'string' || !isIsoDate(decided.date)) continue;
+    const outcome = absenceOutcomes.find((candidate) => candidate === decided.decision);
+    if (outcome && !Object.hasOwn(outcomes, decided.date)) outcomes[decided.date] = outcome;
+  }
+  return outcomes;
+}
+
+/** The hook's input, with the garden's rule as it is (`credited` included). */
+export type AbsencePolicyRequest = Omit<AbsencePolicyInput, 'rules'> & {
+  rules: Omit<AbsencePolicyInput['rules'], 'absencePolicy'> & {
+    absencePolicy: GardenRules['absencePolicy'];
+  };
+};
+
+/**
  * The absence-policy hook's input for each day of a report that falls in a season (a day in
  * no season is refused on the facts, without asking the extension): the subscription's terms
  * that day, its season, the absences already noted in it plus the report's earlier days, the
@@ -74,9 +100,9 @@ export function absencePolicyInputs(
   rules: Pick<GardenRules, 'maxAbsencesPerSeason' | 'absencePolicy'>,
   billing: AbsencePolicyInput['billing'],
   dates: readonly IsoDate[],
-): Array<{ date: IsoDate; input: AbsencePolicyInput }> {
+): Array<{ date: IsoDate; input: AbsencePolicyRequest }> {
   const noted = (subscription.absences ?? []).map((absence) => absence.date);
-  const inputs: Array<{ date: IsoDate; input: AbsencePolicyInput }> = [];
+  const inputs: Array<{ date: IsoDate; input: AbsencePolicyRequest }> = [];
   for (const date of [...new Set(dates)].sort()) {
     const season = isIsoDate(date) ? seasonOf(calendar, date) : undefined;
     if (season) {

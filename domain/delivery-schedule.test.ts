@@ -22,7 +22,7 @@ const change = (effectiveFrom: string, terms: Omit<TermsChange, 'effectiveFrom' 
 
 function context(
   overrides: Partial<ScheduleContext['calendar']> = {},
-  policy: 'donated' | 'compensated' = 'donated',
+  policy: ScheduleContext['absencePolicy'] = 'donated',
 ) {
   return {
     calendar: {
@@ -267,6 +267,57 @@ describe('pauses and absences', () => {
       ['2026-12-15', 'delivery', 2],
       ['2026-12-22', 'delivery', 1],
     ]);
+  });
+});
+
+describe('each absence by its own outcome', () => {
+  const noted = (date: string, outcome: 'donated' | 'compensated' | 'credited') => ({
+    date,
+    reported: someone,
+    outcome,
+  });
+
+  it('owes an extra basket only for a compensated absence, whatever the garden rule is now', () => {
+    const away = subscription({
+      absences: [
+        noted('2026-11-10', 'compensated'),
+        noted('2026-11-17', 'credited'),
+        noted('2026-11-24', 'donated'),
+      ],
+    });
+    for (const policy of ['donated', 'compensated', 'credited'] as const) {
+      const schedule = deliverySchedule(away, context({}, policy), '2026-11-03', '2026-12-08');
+      expect(rows(schedule)).toEqual([
+        ['2026-11-03', 'delivery', 1],
+        ['2026-11-10', 'absent', 0],
+        ['2026-11-17', 'absent', 0],
+        ['2026-11-24', 'absent', 0],
+        ['2026-12-01', 'delivery', 2],
+        ['2026-12-08', 'delivery', 1],
+      ]);
+      expect(schedule.map((delivery) => delivery.outcome)).toEqual([
+        undefined,
+        'compensated',
+        'credited',
+        'donated',
+        undefined,
+        undefined,
+      ]);
+    }
+  });
+
+  it('reads an absence noted before outcomes were kept by the garden rule', () => {
+    const away = subscription({ absences: absent('2026-11-10') });
+    const credited = deliverySchedule(away, context({}, 'credited'), '2026-11-03', '2026-11-17');
+    expect(rows(credited)).toEqual([
+      ['2026-11-03', 'delivery', 1],
+      ['2026-11-10', 'absent', 0],
+      ['2026-11-17', 'delivery', 1],
+    ]);
+    expect(credited[1]?.outcome).toBe('credited');
+    expect(deliverySchedule(away, context({}, 'compensated'), '2026-11-10', '2026-11-10')[0]?.outcome).toBe(
+      'compensated',
+    );
   });
 });
 

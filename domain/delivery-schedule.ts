@@ -11,13 +11,14 @@ import { mondayOf } from './iso-weeks.ts';
 import type { GardenRules } from './garden-rules.ts';
 import type { Localized } from './locale.ts';
 import { ownValue } from './records.ts';
-import type { BasketSize, Subscription } from './subscription.ts';
+import { absenceOutcomeOf, type AbsenceOutcome, type BasketSize, type Subscription } from './subscription.ts';
 
 /** What the schedule of a subscription depends on besides the subscription itself. */
 export interface ScheduleContext {
   calendar: Pick<DeliveryCalendar, 'seasons' | 'closedWeeks' | 'cutoffHours'>;
   /** Delivery weekday of each depot, by id. */
   depotWeekdays: Readonly<Record<string, number>>;
+  /** The garden's rule: the outcome of absences noted before each kept its own. */
   absencePolicy: GardenRules['absencePolicy'];
   timeZone?: string;
   /** Absent: the last day included (see `CutoffRule`); only older subscription runs say otherwise. */
@@ -33,6 +34,8 @@ export interface ScheduledDelivery {
   baskets: number;
   /** `suspended`: no basket while an invoice is unpaid (staff decision). */
   state: 'delivery' | 'absent' | 'paused' | 'suspended';
+  /** An absent day: what becomes of its basket (donated, made up for, credited). */
+  outcome?: AbsenceOutcome;
   /** Until this instant (ISO, UTC) the member may still change this delivery. */
   changeableUntil: string;
 }
@@ -117,7 +120,12 @@ export function deliverySchedule(
 ): ScheduledDelivery[] {
   const timeZone = context.timeZone ?? gardenTimeZone;
   const settled = { ...subscription, changes: settledChanges(subscription, context.depotWeekdays) };
-  const absent = new Set((subscription.absences ?? []).map((absence) => absence.date));
+  const absent = new Map(
+    (subscription.absences ?? []).map((absence) => [
+      absence.date,
+      absenceOutcomeOf(absence, context.absencePolicy),
+    ]),
+  );
   const last = subscription.endDate && subscription.endDate < until ? subscription.endDate : until;
   const schedule: ScheduledDelivery[] = [];
   // Absences owed as extra baskets, counted from the start so a window shows them right.
@@ -144,17 +152,20 @@ export function deliverySchedule(
     } else if (absent.has(day)) {
       state = 'absent';
       baskets = 0;
-      if (context.absencePolicy === 'compensated') owed++;
+      // Each absence by its own outcome: only a compensated one is owed as an extra basket.
+      if (absent.get(day) === 'compensated') owed++;
     } else if (owed > 0) {
       baskets += 1;
       owed--;
     }
     if (day >= from) {
+      const outcome = state === 'absent' ? absent.get(day) : undefined;
       schedule.push({
         date: day,
         ...terms,
         baskets,
         state,
+        ...(outcome ? { outcome } : {}),
         changeableUntil: cutoffOf(
           day,
           context.calendar.cutoffHours,

@@ -9,8 +9,12 @@ export const GardenRulesInput = Type.Object(
   {
     /** Absences a member may report per season. */
     maxAbsencesPerSeason: Type.Integer({ minimum: 0, maximum: 52 }),
-    /** What becomes of an absent member's basket. */
-    absencePolicy: Type.Enum(['donated', 'compensated']),
+    /**
+     * What becomes of an absent member's basket: given away, made up for with an extra basket,
+     * or credited (its price taken off the member's next invoice). Each absence keeps the
+     * outcome it was noted with (`Absence.outcome`); this rule is for the absences to come.
+     */
+    absencePolicy: Type.Enum(['donated', 'compensated', 'credited']),
     /** Days between an online cancellation and the day it takes effect. */
     cancellationNoticeDays: Type.Integer({ minimum: 0, maximum: 90 }),
     /** Season subscriptions end with the season unless renewed; rolling ones go on. */
@@ -56,5 +60,9 @@ export const absencePolicyLabels: Readonly<Record<GardenRules['absencePolicy'], 
   compensated: {
     fr: 'Le panier d’un adhérent absent est ajouté à sa livraison suivante.',
     en: "An absent member's basket is added to their next delivery.",
+  },
+  credited: {
+    fr: 'Le panier d’un adhérent absent lui est crédité : son prix est déduit de sa prochaine facture.',
+    en: "An absent member's basket is credited: its price is taken off their next invoice.",
   },
 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScheduleContext } from './delivery-schedule.ts';
 import {
   absencesOutcome,
+  absenceWithdrawalOutcome,
   applicantGoneOutcome,
   applicationReceivedNotice,
   cancellation,
@@ -209,6 +210,44 @@ describe('absences', () => {
         data: { dates: ['2026-12-01', '2026-12-15'], absencePolicy: 'compensated' },
       },
     });
+  });
+
+  it('notes each absence with its own outcome: the decided one, else the garden rule', () => {
+    const noted = subscription({ absences: [{ date: '2026-12-08', reported: someone }] });
+    const outcome = absencesOutcome(noted, ['2026-12-15', '2026-12-01'], staff, 'donated', now, {
+      '2026-12-15': 'credited',
+    });
+    expect(outcome.change.absences?.map((absence) => [absence.date, absence.outcome])).toEqual([
+      ['2026-12-01', 'donated'],
+      // Noted before outcomes were kept: left as it was (the garden rule reads it).
+      ['2026-12-08', undefined],
+      ['2026-12-15', 'credited'],
+    ]);
+    expect(outcome.notice?.request).toEqual({
+      kind: 'absence-confirmed',
+      data: {
+        dates: ['2026-12-01', '2026-12-15'],
+        absencePolicy: 'donated',
+        outcomes: ['donated', 'credited'],
+      },
+    });
+    const credited = absencesOutcome(noted, ['2026-12-15'], staff, 'credited', now);
+    expect(credited.notice?.request).toEqual({
+      kind: 'absence-confirmed',
+      data: { dates: ['2026-12-15'], absencePolicy: 'credited' },
+    });
+  });
+
+  it('tells a member taking back an absence what its own outcome was', () => {
+    const noted = subscription({
+      absences: [{ date: '2026-12-15', reported: someone, outcome: 'credited' }],
+    });
+    const outcome = absenceWithdrawalOutcome(noted, '2026-12-15', staff, 'compensated', now);
+    expect(outcome.notice?.request).toEqual({
+      kind: 'absence-withdrawn',
+      data: { date: '2026-12-15', absencePolicy: 'credited' },
+    });
+    expect(outcome.change.withdrawnAbsences?.[0]).toMatchObject({ date: '2026-12-15', outcome: 'credited' });
   });
 
   it('refuses an empty report, or one of more than 20 dates', () => {

@@ -14,7 +14,9 @@ import type { NotificationRequest } from './notifications.ts';
 import { ownValue } from './records.ts';
 import { cancellationEffectiveDate, isRunning, pausesTakenIn, seasonTerms } from './subscription-actions.ts';
 import {
+  absenceOutcomeOf,
   awaitsDecision,
+  type AbsenceOutcome,
   type BasketSize,
   type Subscription,
   type SubscriptionDecisionInput,
@@ -138,25 +140,41 @@ export function decisionOutcome(
   };
 }
 
-/** Absences noted (each date once, in order), and the confirmation saying what becomes of the baskets. */
+/**
+ * Absences noted (each date once, in order), each with what becomes of its basket: the
+ * outcome decided for that day (`outcomes`: the garden's absence-policy extension), else the
+ * garden's rule. The confirmation says it for each day.
+ */
 export function absencesOutcome(
   subscription: Subscription,
   dates: readonly IsoDate[],
   actor: Actor,
   absencePolicy: GardenRules['absencePolicy'],
   now: Date,
+  outcomes: Readonly<Partial<Record<IsoDate, AbsenceOutcome>>> = {},
 ): SubscriptionOutcome {
   const reported = { by: actor, at: now.toISOString() };
   const unique = [...new Set(dates)].sort();
+  const outcomeOf = (date: IsoDate): AbsenceOutcome => ownValue(outcomes, date) ?? absencePolicy;
+  const each = unique.map(outcomeOf);
+  const mixed = each.some((outcome) => outcome !== each[0]);
   return {
     change: {
-      absences: [...(subscription.absences ?? []), ...unique.map((date) => ({ date, reported }))].sort(
-        (a, b) => a.date.localeCompare(b.date),
-      ),
+      absences: [
+        ...(subscription.absences ?? []),
+        ...unique.map((date) => ({ date, reported, outcome: outcomeOf(date) })),
+      ].sort((a, b) => a.date.localeCompare(b.date)),
     },
     notice: {
       key: `absence/${unique.join('+')}`,
-      request: { kind: 'absence-confirmed', data: { dates: unique, absencePolicy } },
+      request: {
+        kind: 'absence-confirmed',
+        data: {
+          dates: unique,
+          absencePolicy: each[0] ?? absencePolicy,
+          ...(mixed ? { outcomes: each } : {}),
+        },
+      },
     },
   };
 }
@@ -176,6 +194,8 @@ export function absenceWithdrawalOutcome(
 ): SubscriptionOutcome {
   const absences = subscription.absences ?? [];
   const taken = absences.find((absence) => absence.date === date);
+  // What the member is told is taken back: this absence's own outcome.
+  const outcome = taken ? absenceOutcomeOf(taken, absencePolicy) : absencePolicy;
   const withdrawn = taken
     ? [
         ...(subscription.withdrawnAbsences ?? []),
@@ -190,7 +210,7 @@ export function absenceWithdrawalOutcome(
     notice: {
       // Reported and taken back again, the same day makes a new notice each time.
       key: `absence-withdrawn/${date}/${subscription.revision + 1}`,
-      request: { kind: 'absence-withdrawn', data: { date, absencePolicy } },
+      request: { kind: 'absence-withdrawn', data: { date, absencePolicy: outcome } },
     },
   };
 }

@@ -124,11 +124,43 @@ export const TermsChange = Type.Object({
 });
 export type TermsChange = Type.Static<typeof TermsChange>;
 
-export const Absence = Type.Object({ date: Type.String(), reported: Act });
+/** What becomes of an absent member's basket (`absencePolicyLabels` say each in words). */
+export const absenceOutcomes = ['donated', 'compensated', 'credited'] as const;
+export type AbsenceOutcome = (typeof absenceOutcomes)[number];
+
+export const absenceOutcomeLabels: Readonly<Record<AbsenceOutcome, Localized>> = {
+  donated: { fr: 'donné', en: 'donated' },
+  compensated: { fr: 'compensé', en: 'made up for' },
+  credited: { fr: 'crédité', en: 'credited' },
+};
+
+export const Absence = Type.Object({
+  date: Type.String(),
+  reported: Act,
+  /**
+   * What becomes of the basket, fixed when the absence was noted: the garden's absence-policy
+   * extension's decision for that day, or the garden's rule then. Absences noted before it
+   * was kept have none: the garden's rule (`absenceOutcomeOf`).
+   */
+  outcome: Type.Optional(Type.Enum([...absenceOutcomes])),
+});
 export type Absence = Type.Static<typeof Absence>;
 
+/** An absence's outcome: its own, or the garden's rule for an absence noted before outcomes were kept. */
+export function absenceOutcomeOf(
+  absence: Pick<Absence, 'outcome'>,
+  gardenPolicy: AbsenceOutcome,
+): AbsenceOutcome {
+  return absence.outcome ?? gardenPolicy;
+}
+
 /** An absence the member (or staff) took back before the cutoff: the basket is delivered after all. */
-export const WithdrawnAbsence = Type.Object({ date: Type.String(), reported: Act, withdrawn: Act });
+export const WithdrawnAbsence = Type.Object({
+  date: Type.String(),
+  reported: Act,
+  withdrawn: Act,
+  outcome: Type.Optional(Type.Enum([...absenceOutcomes])),
+});
 export type WithdrawnAbsence = Type.Static<typeof WithdrawnAbsence>;
 
 /** No deliveries from `from` until the day before `until`; deliveries resume on `until`. */

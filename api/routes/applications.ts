@@ -7,6 +7,7 @@ import { OfferPrices, offerPrices } from '../../domain/pricing.ts';
 import { weekdayLabels } from '../../domain/depot.ts';
 import { CocagneError, notFound, refusedInput } from '../../domain/errors.ts';
 import { DepotId } from '../../domain/ids.ts';
+import { GardenRulesInput } from '../../domain/garden-rules.ts';
 import { MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import {
   basketSizes,
@@ -51,7 +52,7 @@ const GardenOffer = Type.Object({
   cutoffHours: Type.Integer(),
   rules: Type.Object({
     maxAbsencesPerSeason: Type.Integer(),
-    absencePolicy: Type.Enum(['donated', 'compensated']),
+    absencePolicy: GardenRulesInput.properties.absencePolicy,
     cancellationNoticeDays: Type.Integer(),
     renewal: Type.Enum(['season', 'rolling']),
   }),

@@ -6,7 +6,7 @@ import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { absencePolicyInputs, type AbsenceDecision } from '../../domain/absence-decisions.ts';
 import { absencePolicyHook, type AbsencePolicyOutput } from '../../domain/extensions/absence-policy.ts';
-import { basketSizes, type Subscription } from '../../domain/subscription.ts';
+import { absenceOutcomes, basketSizes, type Subscription } from '../../domain/subscription.ts';
 import { readGardenContext, scheduleContextOf } from '../../adapters/store/garden-context.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
@@ -37,6 +37,8 @@ export const ScheduledDelivery = Type.Object({
   basketSize: Type.Enum([...basketSizes]),
   baskets: Type.Integer(),
   state: Type.Enum(['delivery', 'absent', 'paused', 'suspended']),
+  /** An absent day: what becomes of its basket (donated, made up for, credited). */
+  outcome: Type.Optional(Type.Enum([...absenceOutcomes])),
   changeableUntil: Type.String(),
 });
 

@@ -1,6 +1,6 @@
 import type { IsoDate } from '../calendar.ts';
 import type { Localized } from '../locale.ts';
-import type { BasketSize, Frequency } from '../subscription.ts';
+import type { AbsenceOutcome, BasketSize, Frequency } from '../subscription.ts';
 
 /**
  * What the garden tells its members, by email and SMS: the kinds of message, what each one
@@ -83,13 +83,17 @@ export interface NotificationDataByKind {
     /** 1, or more when earlier absences are made up for on this delivery. */
     baskets: number;
   };
-  'absence-confirmed': { dates: IsoDate[]; absencePolicy: 'donated' | 'compensated' };
+  /**
+   * `absencePolicy`: what becomes of the baskets (the first day's outcome); `outcomes`, when the
+   * days of one report differ, each day's (in the order of `dates`).
+   */
+  'absence-confirmed': { dates: IsoDate[]; absencePolicy: AbsenceOutcome; outcomes?: AbsenceOutcome[] };
   /** Home delivery: when the basket arrives today, from the approved round ("17:10" to "17:40"). */
   'delivery-window': { date: IsoDate; from: string; to: string };
   /** Home delivery: the driver could not hand the basket over. */
   'delivery-missed': { date: IsoDate; reason: 'absent' | 'refused' | 'inaccessible' | 'damaged' | 'other' };
   /** An absence taken back: the basket of that day is delivered after all. */
-  'absence-withdrawn': { date: IsoDate; absencePolicy: 'donated' | 'compensated' };
+  'absence-withdrawn': { date: IsoDate; absencePolicy: AbsenceOutcome };
   /** No deliveries from `from`; deliveries resume on `until`. */
   'pause-confirmed': { from: IsoDate; until: IsoDate };
   'resume-reminder': { resumeDate: IsoDate; depotName: string };

@@ -1,4 +1,4 @@
-import { basketSizeLabels } from '../subscription.ts';
+import { absenceOutcomes, basketSizeLabels, type AbsenceOutcome } from '../subscription.ts';
 import { wording, type Templates } from './wording.ts';
 
 /** What the garden writes about a delivery week: the reminder, and absences reported. */
@@ -64,25 +64,65 @@ export const deliveryTemplates: Templates<'delivery-reminder' | 'absence-confirm
     const several = dates.length > 1;
     const first = dates[0] ?? '';
     const last = dates[dates.length - 1] ?? '';
-    const policy =
-      data.absencePolicy === 'donated'
-        ? several
-          ? say(
-              'Les paniers de ces livraisons seront donnés : ils ne sont pas remplacés.',
-              'The baskets for these deliveries will be given away: they are not replaced.',
-            )
+    // Each day's outcome (a report's days may differ when the garden's extension decided so).
+    const outcomeOf = (date: string): AbsenceOutcome =>
+      data.outcomes?.[data.dates.indexOf(date)] ?? data.absencePolicy;
+    const groups = absenceOutcomes
+      .map((outcome) => ({ outcome, days: dates.filter((date) => outcomeOf(date) === outcome) }))
+      .filter((group) => group.days.length > 0)
+      .sort((a, b) => (a.days[0] ?? '').localeCompare(b.days[0] ?? ''));
+    const sentence = (outcome: AbsenceOutcome, plural: boolean) => {
+      switch (outcome) {
+        case 'donated':
+          return plural
+            ? say(
+                'Les paniers de ces livraisons seront donnés : ils ne sont pas remplacés.',
+                'The baskets for these deliveries will be given away: they are not replaced.',
+              )
+            : say(
+                'Le panier de cette livraison sera donné : il n’est pas remplacé.',
+                'The basket for this delivery will be given away: it is not replaced.',
+              );
+        case 'compensated':
+          return plural
+            ? say(
+                'Vous recevrez un panier en plus lors de prochaines livraisons pour compenser.',
+                'You will receive extra baskets at later deliveries to make up for them.',
+              )
+            : say(
+                'Vous recevrez un panier en plus lors d’une prochaine livraison pour compenser.',
+                'You will receive an extra basket at a later delivery to make up for it.',
+              );
+        case 'credited':
+          return plural
+            ? say(
+                'Le prix des paniers de ces livraisons vous sera crédité sur votre prochaine facture.',
+                'The price of the baskets for these deliveries will be credited on your next invoice.',
+              )
+            : say(
+                'Le prix du panier de cette livraison vous sera crédité sur votre prochaine facture.',
+                'The price of the basket for this delivery will be credited on your next invoice.',
+              );
+      }
+    };
+    const single = groups.length <= 1;
+    const policy = single
+      ? sentence(groups[0]?.outcome ?? data.absencePolicy, several)
+      : groups
+          .map(({ outcome, days }) => {
+            const when = days.map(day).join(', ');
+            const text = sentence(outcome, days.length > 1);
+            return say(`${when} : ${text}`, `${when}: ${text}`);
+          })
+          .join(' ');
+    const smsWhat = (outcome: AbsenceOutcome) =>
+      outcome === 'donated'
+        ? say(' Le panier sera donné.', ' The basket will be given away.')
+        : outcome === 'compensated'
+          ? say(' Un panier en plus vous sera remis plus tard.', ' You will get an extra basket later.')
           : say(
-              'Le panier de cette livraison sera donné : il n’est pas remplacé.',
-              'The basket for this delivery will be given away: it is not replaced.',
-            )
-        : several
-          ? say(
-              'Vous recevrez un panier en plus lors de prochaines livraisons pour compenser.',
-              'You will receive extra baskets at later deliveries to make up for them.',
-            )
-          : say(
-              'Vous recevrez un panier en plus lors d’une prochaine livraison pour compenser.',
-              'You will receive an extra basket at a later delivery to make up for it.',
+              ' Le panier vous sera crédité sur votre prochaine facture.',
+              ' The basket will be credited on your next invoice.',
             );
     return {
       subject: several
@@ -111,11 +151,7 @@ export const deliveryTemplates: Templates<'delivery-reminder' | 'absence-confirm
               `absence recorded for ${dates.length} deliveries, ${smsDay(first)} to ${smsDay(last)}.`,
             )
           : say(`absence notée le ${smsDay(first)}.`, `absence recorded on ${smsDay(first)}.`);
-        const what = !parts.details
-          ? ''
-          : data.absencePolicy === 'donated'
-            ? say(' Le panier sera donné.', ' The basket will be given away.')
-            : say(' Un panier en plus vous sera remis plus tard.', ' You will get an extra basket later.');
+        const what = !parts.details || !single ? '' : smsWhat(groups[0]?.outcome ?? data.absencePolicy);
         return start(parts, `${when}${what}`);
       },
     };
@@ -129,10 +165,15 @@ export const deliveryTemplates: Templates<'delivery-reminder' | 'absence-confirm
             'Votre panier ne sera donc pas donné : il vous attend au dépôt comme d’habitude.',
             'Your basket will therefore not be given away: it will be waiting for you at the depot as usual.',
           )
-        : say(
-            'Votre panier vous attend au dépôt comme d’habitude, et le panier en plus prévu pour compenser cette absence est retiré.',
-            'Your basket will be waiting for you at the depot as usual, and the extra basket planned to make up for this absence is withdrawn.',
-          );
+        : data.absencePolicy === 'credited'
+          ? say(
+              'Votre panier vous attend au dépôt comme d’habitude : il ne vous sera donc pas crédité.',
+              'Your basket will be waiting for you at the depot as usual: it will therefore not be credited.',
+            )
+          : say(
+              'Votre panier vous attend au dépôt comme d’habitude, et le panier en plus prévu pour compenser cette absence est retiré.',
+              'Your basket will be waiting for you at the depot as usual, and the extra basket planned to make up for this absence is withdrawn.',
+            );
     return {
       subject: say('Absence annulée', 'Absence undone'),
       blocks: [

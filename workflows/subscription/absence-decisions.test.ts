@@ -9,7 +9,8 @@ import { nextDeliveriesQuery, reportAbsencesUpdate } from './contract.ts';
  * The absence-policy extension's decisions, as the API passes them in the Update's arguments:
  * the workflow takes a day the extension allowed beyond the garden's maximum, refuses a day it
  * refused in its words, keeps the facts (a day without delivery is refused whatever was
- * decided) and the garden's policy for the basket (`credited` cannot be carried out yet).
+ * decided), and notes each absence with its outcome: the decided one, else the garden's rule
+ * (here compensated), so only the compensated absence is owed as an extra basket.
  */
 describe('absence decisions carried by the report', () => {
   const garden = workflowTestGarden('absence-decisions');
@@ -35,23 +36,30 @@ describe('absence decisions carried by the report', () => {
         ),
       ).toMatchObject({ fr: expect.stringMatching(/maximum prévu par le jardin/) });
 
-      // Allowed by the extension: taken beyond the maximum, the basket as the garden does it.
+      // Allowed by the extension: taken beyond the maximum, each basket as it decided.
       const taken = await handle.executeUpdate(reportAbsencesUpdate, {
         args: [{ dates: [d(2), d(3)], actor: member, decisions: [credited(d(2)), credited(d(3))] }],
       });
-      expect(taken.absences?.map((absence) => absence.date)).toEqual([d(1), d(2), d(3)]);
+      expect(taken.absences?.map((absence) => [absence.date, absence.outcome])).toEqual([
+        [d(1), 'compensated'],
+        [d(2), 'credited'],
+        [d(3), 'credited'],
+      ]);
       expect(
-        (await handle.query(nextDeliveriesQuery, 5, t0.toISOString())).map((delivery) => [
+        (await handle.query(nextDeliveriesQuery, 6, t0.toISOString())).map((delivery) => [
           delivery.date,
           delivery.state,
           delivery.baskets,
+          delivery.outcome,
         ]),
       ).toEqual([
-        [d(0), 'delivery', 1],
-        [d(1), 'absent', 0],
-        [d(2), 'absent', 0],
-        [d(3), 'absent', 0],
-        [d(4), 'delivery', 2],
+        [d(0), 'delivery', 1, undefined],
+        [d(1), 'absent', 0, 'compensated'],
+        [d(2), 'absent', 0, 'credited'],
+        [d(3), 'absent', 0, 'credited'],
+        // One extra basket: the compensated absence's; the credited ones are billing's.
+        [d(4), 'delivery', 2, undefined],
+        [d(5), 'delivery', 1, undefined],
       ]);
 
       // Refused by the extension, in its words, even under what it allowed before.

@@ -25,7 +25,7 @@ import {
   renewalRefusal,
 } from '../../domain/subscription-actions.ts';
 import { decisionRefusal, type Subscription } from '../../domain/subscription.ts';
-import { decidedPolicy } from '../../domain/absence-decisions.ts';
+import { decidedOutcomes, decidedPolicy } from '../../domain/absence-decisions.ts';
 import type { GardenSnapshot } from '../../activities/subscription-activities.ts';
 import { refuse } from '../refusal.ts';
 import {
@@ -129,9 +129,13 @@ export function answerPeopleAndProcesses(run: SubscriptionRun): void {
   // The active life: absences, a pause, another depot or basket size.
   setHandler(
     reportAbsencesUpdate,
-    async ({ dates, actor }: AbsenceArgs) => {
+    async ({ dates, actor, decisions }: AbsenceArgs) => {
       const policy = run.garden?.rules.absencePolicy ?? 'donated';
-      await run.recorded(run.take(absencesOutcome(run.subscription, dates, actor, policy, run.now())));
+      // Each day's basket as decided (the extension's decision), else by the garden's rule.
+      const outcomes = decidedOutcomes(decisions);
+      await run.recorded(
+        run.take(absencesOutcome(run.subscription, dates, actor, policy, run.now(), outcomes)),
+      );
       return run.subscription;
     },
     {
