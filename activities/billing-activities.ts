@@ -9,6 +9,7 @@ import {
   outstanding,
   stripePayment,
   type Invoice,
+  type InvoiceLine,
   type ManualPaymentInput,
 } from '../domain/invoices.ts';
 import type { Localized } from '../domain/locale.ts';
@@ -16,7 +17,15 @@ import { addressLine, memberDisplayName } from '../domain/member.ts';
 import { multiplyCents } from '../domain/money.ts';
 import { declineReason } from '../domain/payment-failures.ts';
 import { portalPaths } from '../domain/portal-paths.ts';
-import { basketLines, basketPrice, installments } from '../domain/pricing.ts';
+import { basketLines, basketPrice, installments, type Pricing } from '../domain/pricing.ts';
+import {
+  creditedAbsences,
+  creditedBasketLine,
+  creditedSoFar,
+  creditKey,
+  creditLines,
+  type AbsenceCredit,
+} from '../domain/billing-credits.ts';
 import { subscriptionProcessId } from '../domain/process-ids.ts';
 import { deliverySchedule } from '../domain/delivery-schedule.ts';
 import { basketSizeLabels, type BasketSize } from '../domain/subscription.ts';
@@ -167,6 +176,29 @@ export function createBillingActivities(deps: {
     return recordOf(byHousehold);
   }
 
+  /**
+   * A household's credited absences up to `before` (over all its subscriptions) and what its
+   * invoices already credited of them (`domain/billing-credits.ts`).
+   */
+  async function householdCredits(
+    gardenId: string,
+    memberId: string,
+    before: IsoDate,
+    pricing: Pricing,
+    tierId: string | undefined,
+  ): Promise<{ credits: AbsenceCredit[]; soFar: Map<string, number> }> {
+    const [subscriptions, invoices, context] = await Promise.all([
+      store.subscriptions.list(gardenId),
+      store.invoices.listForMember(gardenId, memberId),
+      readGardenContext(store, gardenId),
+    ]);
+    const schedule = scheduleContextOf(context);
+    const credits = subscriptions
+      .filter((subscription) => subscription.memberId === memberId)
+      .flatMap((subscription) => creditedAbsences(subscription, schedule, pricing, tierId, before));
+    return { credits, soFar: creditedSoFar(invoices) };
+  }
+
   const activities = {
     /**
      * What a month's billing run bills: with monthly billing, the households that received
@@ -233,7 +265,7 @@ export function createBillingActivities(deps: {
         store.settings.pricing(input.gardenId),
         store.billingProfiles.get(input.gardenId, input.memberId),
       ]);
-      const lines = basketLines(input.delivered, pricing, profile.tier?.id).map((line) => ({
+      const lines: InvoiceLine[] = basketLines(input.delivered, pricing, profile.tier?.id).map((line) => ({
         label: `${basketSizeLabels[line.basketSize].fr} livré en ${formatMonth(input.month)}${profile.tier ? ` (${pricing.solidarityTiers.find((tier) => tier.id === profile.tier?.id)?.label ?? 'tarif réduit'})` : ''}`,
         quantity: line.quantity,
         unitPrice: line.unitPrice,
@@ -241,6 +273,24 @@ export function createBillingActivities(deps: {
       }));
       // Nothing to pay (no basket, or a tier free of charge): no invoice, which would stay open.
       if (lines.reduce((sum, line) => sum + line.amount, 0) === 0) return undefined;
+      // Credited absences: an absent day is not among the baskets handed over, so each new
+      // one's basket is billed beside its credit line (the two cancel out); what earlier
+      // invoices left to credit comes off this one, never below zero.
+      const { credits, soFar } = await householdCredits(
+        input.gardenId,
+        input.memberId,
+        input.issuedOn,
+        pricing,
+        profile.tier?.id,
+      );
+      const fresh = credits.filter((credit) => !soFar.has(creditKey(credit)));
+      lines.push(...fresh.map(creditedBasketLine));
+      const credited = creditLines(
+        credits,
+        soFar,
+        lines.reduce((sum, line) => sum + line.amount, 0),
+      );
+      lines.push(...credited.lines);
       const invoice = await store.invoices.issue(
         {
           gardenId: input.gardenId,
@@ -320,8 +370,11 @@ export function createBillingActivities(deps: {
       if (!season) throw notFound({ fr: 'Saison', en: 'Season' });
       const profile = await store.billingProfiles.get(input.gardenId, subscription.memberId);
       const from = subscription.startDate > season.start ? subscription.startDate : season.start;
+      // The season is paid ahead: its deliveries, and its credited absences, which are
+      // credited once their day has passed (they may still be taken back until then).
       const baskets = deliverySchedule(subscription, scheduleContextOf(context), from, season.end).filter(
-        (delivery) => delivery.state === 'delivery',
+        (delivery) =>
+          delivery.state === 'delivery' || (delivery.state === 'absent' && delivery.outcome === 'credited'),
       ).length;
       const unitPrice = basketPrice(pricing, subscription.basketSize, profile.tier?.id);
       const total = multiplyCents(unitPrice, baskets);
@@ -331,8 +384,24 @@ export function createBillingActivities(deps: {
         pricing.installments,
         addDays(input.issuedOn, pricing.paymentTermDays),
       );
+      // The household's credited absences whose day has passed, as credit lines on the
+      // installments in turn (never below zero); the rest waits for its next basket invoice.
+      const household = await householdCredits(
+        input.gardenId,
+        subscription.memberId,
+        input.issuedOn,
+        pricing,
+        profile.tier?.id,
+      );
+      const soFar = new Map(household.soFar);
       const issued: IssuedInvoice[] = [];
       for (const [index, part] of parts.entries()) {
+        const credited = creditLines(household.credits, soFar, part.amount);
+        for (const line of credited.lines) {
+          if (!line.absence) continue;
+          const key = creditKey(line.absence);
+          soFar.set(key, (soFar.get(key) ?? 0) - line.amount);
+        }
         const invoice = await store.invoices.issue(
           {
             gardenId: input.gardenId,
@@ -348,8 +417,9 @@ export function createBillingActivities(deps: {
                 unitPrice: part.amount,
                 amount: part.amount,
               },
+              ...credited.lines,
             ],
-            total: part.amount,
+            total: part.amount + credited.lines.reduce((sum, line) => sum + line.amount, 0),
           },
           `season/${input.seasonId}/${subscription.id}/${index + 1}`,
         );

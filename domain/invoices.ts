@@ -20,6 +20,11 @@ export const InvoiceLine = Type.Object({
   quantity: Type.Integer(),
   unitPrice: Type.Integer(),
   amount: Type.Integer(),
+  /**
+   * A credit line (negative amount) for a credited absence: the subscription and the day, so
+   * that the same absence is never credited beyond its price (`domain/billing-credits.ts`).
+   */
+  absence: Type.Optional(Type.Object({ subscriptionId: Type.String(), date: Type.String() })),
 });
 export type InvoiceLine = Type.Static<typeof InvoiceLine>;
 
