@@ -77,7 +77,7 @@ describe('the accountant export through the accounting-export hook', () => {
     expect(response.statusCode, response.body).toBe(200);
     expect(response.headers['content-type']).toBe('text/plain; charset=iso-8859-15');
     expect(response.headers['content-disposition']).toBe('attachment; filename="123456789FEC20250331.txt"');
-    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.0.0');
+    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.1.0');
     expect(response.headers['x-cocagne-extension-failure']).toBeUndefined();
 
     const bytes = response.rawPayload;
@@ -149,12 +149,12 @@ describe('the accountant export through the accounting-export hook', () => {
     const manifest = {
       ...broken.manifest,
       name: 'ecritures-fec',
-      version: '1.0.1',
+      version: '1.1.1',
       hooks: ['accounting-export'],
     };
     const catalogue = api.app.extensions!.catalogue;
     await catalogue.upload(api.gardenId, { ...broken, manifest, testVectors: {} }, admin);
-    await catalogue.activate(api.gardenId, 'ecritures-fec', '1.0.1', { at: admin.at });
+    await catalogue.activate(api.gardenId, 'ecritures-fec', '1.1.1', { at: admin.at });
 
     const response = await exportOf(api.gardenId);
     expect(response.statusCode, response.body).toBe(200);
@@ -162,7 +162,7 @@ describe('the accountant export through the accounting-export hook', () => {
     expect(response.headers['content-disposition']).toBe(
       'attachment; filename="paiements-2025-01-2025-03.csv"',
     );
-    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.0.1');
+    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.1.1');
     expect(response.headers['x-cocagne-extension-failure']).toBe('trap');
     expect(response.body).toContain(
       '\uFEFFDate;Facture;Adhérent;Moyen de paiement;Montant (EUR);Référence\r\n',
@@ -181,7 +181,7 @@ describe('the accountant export through the accounting-export hook', () => {
 
     // The failure is counted against that version, for the rollout's probation and the admins' page.
     await api.app.extensions!.runner.flush();
-    const figures = await catalogue.records.callFigures(api.gardenId, 'ecritures-fec', '1.0.1');
+    const figures = await catalogue.records.callFigures(api.gardenId, 'ecritures-fec', '1.1.1');
     expect(figures).toMatchObject({ calls: 1, failures: 1 });
   });
 });

@@ -5,6 +5,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -35,14 +36,6 @@ type input struct {
 	Payments []payment `json:"payments"`
 }
 
-type output struct {
-	FileName      string `json:"fileName"`
-	MediaType     string `json:"mediaType"`
-	Encoding      string `json:"encoding"`
-	ByteOrderMark bool   `json:"byteOrderMark"`
-	Content       string `json:"content"`
-}
-
 // Where each means of payment lands: the journal and the treasury account debited.
 type treasury struct{ journal, journalLabel, account, accountLabel, method string }
 
@@ -69,14 +62,62 @@ func day(iso string) string { return strings.ReplaceAll(iso, "-", "") }
 
 func amount(cents int64) string { return fmt.Sprintf("%d,%02d", cents/100, cents%100) }
 
-func export(in input) (output, error) {
-	var lines []string
-	lines = append(lines, strings.Join(columns, "\t"))
+// The answer is written as JSON in one buffer, its content escaped as it goes: a year of a
+// large garden (10,000 payments, 3.4 MB of FEC) then takes about a third of the memory that
+// lines joined and marshalled took (several copies of the content at once).
+type answer struct{ bytes.Buffer }
+
+// writeString writes s as the inside of a JSON string.
+func (a *answer) writeString(s string) {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			a.WriteByte('\\')
+			a.WriteByte(c)
+		case c == '\t':
+			a.WriteString(`\t`)
+		case c == '\r':
+			a.WriteString(`\r`)
+		case c == '\n':
+			a.WriteString(`\n`)
+		case c < 0x20:
+			fmt.Fprintf(a, `\u%04x`, c)
+		default:
+			a.WriteByte(c) // UTF-8 as it is: JSON allows it
+		}
+	}
+}
+
+// line writes one line of the FEC: its fields, flattened, tab-separated, ended by CRLF.
+func (a *answer) line(fields ...string) {
+	for i, field := range fields {
+		if i > 0 {
+			a.WriteString(`\t`)
+		}
+		a.writeString(flatten.Replace(field))
+	}
+	a.WriteString(`\r\n`)
+}
+
+func export(in input) ([]byte, error) {
+	// Named <SIREN>FEC<closing day>: the SIREN is the SIRET's first nine digits.
+	end, err := time.Parse("2006-01", in.To)
+	if err != nil {
+		return nil, fmt.Errorf("month %q: %w", in.To, err)
+	}
+	closing := end.AddDate(0, 1, -1).Format("20060102")
+	var out answer
+	// About 380 bytes of JSON a payment: one growth at most.
+	out.Grow(1024 + 400*len(in.Payments))
+	out.WriteString(`{"fileName":"`)
+	out.writeString(in.Garden.Siret[:9] + "FEC" + closing + ".txt")
+	out.WriteString(`","mediaType":"text/plain","encoding":"iso-8859-15","byteOrderMark":false,"content":"`)
+	out.line(columns...)
 	numbers := map[string]int{}
 	for _, p := range in.Payments {
 		t, ok := treasuries[p.Method]
 		if !ok {
-			return output{}, fmt.Errorf("unknown means of payment %q", p.Method)
+			return nil, fmt.Errorf("unknown means of payment %q", p.Method)
 		}
 		numbers[t.journal]++
 		number := fmt.Sprintf("%s%06d", t.journal, numbers[t.journal])
@@ -85,34 +126,13 @@ func export(in input) (output, error) {
 			label += " " + p.Reference
 		}
 		date := day(p.ReceivedOn)
-		entry := func(account, accountLabel, aux, auxLabel, debit, credit string) string {
-			fields := []string{
-				t.journal, t.journalLabel, number, date, account, accountLabel, aux, auxLabel,
-				p.InvoiceLabel, date, label, debit, credit, "", "", date, "", "",
-			}
-			for i, field := range fields {
-				fields[i] = flatten.Replace(field)
-			}
-			return strings.Join(fields, "\t")
-		}
-		lines = append(lines,
-			entry(t.account, t.accountLabel, "", "", amount(p.Amount), "0,00"),
-			entry(membersAccount, membersAccountLabel, p.MemberID, p.MemberName, "0,00", amount(p.Amount)),
-		)
+		out.line(t.journal, t.journalLabel, number, date, t.account, t.accountLabel, "", "",
+			p.InvoiceLabel, date, label, amount(p.Amount), "0,00", "", "", date, "", "")
+		out.line(t.journal, t.journalLabel, number, date, membersAccount, membersAccountLabel,
+			p.MemberID, p.MemberName, p.InvoiceLabel, date, label, "0,00", amount(p.Amount), "", "", date, "", "")
 	}
-	// Named <SIREN>FEC<closing day>: the SIREN is the SIRET's first nine digits.
-	end, err := time.Parse("2006-01", in.To)
-	if err != nil {
-		return output{}, fmt.Errorf("month %q: %w", in.To, err)
-	}
-	closing := end.AddDate(0, 1, -1).Format("20060102")
-	return output{
-		FileName:      in.Garden.Siret[:9] + "FEC" + closing + ".txt",
-		MediaType:     "text/plain",
-		Encoding:      "iso-8859-15",
-		ByteOrderMark: false,
-		Content:       strings.Join(lines, "\r\n") + "\r\n",
-	}, nil
+	out.WriteString(`"}`)
+	return out.Bytes(), nil
 }
 
 //go:wasmexport accounting_export
@@ -126,12 +146,7 @@ func accountingExport() int32 {
 		pdk.SetErrorString("garden.siret must have 14 digits")
 		return 1
 	}
-	out, err := export(in)
-	if err != nil {
-		pdk.SetError(err)
-		return 1
-	}
-	data, err := json.Marshal(out)
+	data, err := export(in)
 	if err != nil {
 		pdk.SetError(err)
 		return 1
