@@ -50,6 +50,8 @@ export function hookContract(name: HookName) {
     exportName: hook.exportName,
     outputSchema: schema,
     output: schema,
+    // Sizes and time of a call where the hook needs more than the host's defaults.
+    ...(hook.limits ? { limits: hook.limits } : {}),
   };
   return contract;
 }

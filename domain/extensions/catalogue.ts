@@ -4,6 +4,26 @@
  * composition, absences, the accountant's export), which only read the active set.
  */
 
+/**
+ * What one call of a hook may take, declared with the hook's contract where its inputs or
+ * outputs are bigger than most (the accountant's export of a year of payments); the host's
+ * defaults (`extensions/host/host.ts`, `defaultLimits`) hold for what a hook does not declare.
+ * Every limit stays a bound: past it, the call is stopped or refused and the built-in
+ * behaviour answers.
+ */
+export interface HookLimits {
+  /** Wall-clock budget of one call, in milliseconds. */
+  timeBudgetMs?: number;
+  /** The input JSON, in UTF-8 bytes (refused before the call when over). */
+  inputBytes?: number;
+  /** The output JSON, in UTF-8 bytes. */
+  outputBytes?: number;
+  /** The module's linear memory, in 64 KiB pages. */
+  maxPages?: number;
+  /** What the module may take of the Extism kernel's memory in one call (its input and output blocks). */
+  kernelBytes?: number;
+}
+
 /** An extension's own description, shipped beside its module (`extension.json`). */
 export interface ExtensionManifest {
   /** Lower-case words joined by dashes (`quotient-familial`). */

@@ -5,6 +5,7 @@
 // `<name>/output.schema.json`), for developers in any language: `write-schemas.ts` writes them
 // and hooks.test.ts checks they are current.
 import type { TSchema } from 'typebox';
+import type { HookLimits } from '../../domain/extensions/catalogue.ts';
 import {
   absencePolicyHook,
   AbsencePolicyInput,
@@ -48,10 +49,12 @@ export interface Hook<Input = unknown, Output = unknown> {
   output: TSchema;
   /** What happens without an extension, or when the extension fails (timeout, trap, invalid output). */
   builtIn: (input: Input) => Output;
+  /** Its own limits of a call, where the host's defaults are too small for it. */
+  limits?: HookLimits;
 }
 
 function hook<Input, Output>(
-  contract: { name: string; version: number },
+  contract: { name: string; version: number; limits?: HookLimits },
   summary: string,
   input: TSchema,
   output: TSchema,

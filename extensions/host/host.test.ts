@@ -172,6 +172,45 @@ describe('a well-behaved module', () => {
     expect(host.instanceCount('pays-de-vesoul', 'echo', '1.0.0')).toBeLessThanOrEqual(2);
   });
 
+  it('holds a hook to its own limits where it declares them, on instances sized for it', async () => {
+    const host = newHost({ limits: { inputBytes: 1024, outputBytes: 1024 } });
+    const bigger: HookContract = {
+      ...anyObject,
+      name: 'test-bigger',
+      limits: { inputBytes: 8192, outputBytes: 8192, timeBudgetMs: 150 },
+    };
+    const call = (hook: HookContract, text: string, name = 'echo', exportName = 'echo') =>
+      host.callHook({
+        garden: 'val-du-doubs',
+        extension: extension(name),
+        hook: { ...hook, export: exportName },
+        input: { text },
+        builtIn: () => ({ fallback: true }),
+      });
+    const text = 'x'.repeat(3000);
+    // Over the host's 1 KiB, under the hook's 8 KiB: refused for one, answered for the other.
+    expect(await call(anyObject, text)).toMatchObject({ failure: { kind: 'input-too-large' } });
+    expect(await call(bigger, text)).toMatchObject({ source: 'extension', output: { text } });
+    expect(await call(anyObject, 'small')).toMatchObject({ source: 'extension', output: { text: 'small' } });
+    // One instance for the host's size, one for the hook's.
+    expect(host.instanceCount('val-du-doubs', 'echo', '1.0.0')).toBe(2);
+    expect(await call(bigger, 'x'.repeat(9000))).toEqual({
+      output: { fallback: true },
+      source: 'built-in',
+      failure: {
+        kind: 'input-too-large',
+        message: 'The input is 9011 bytes; the test-bigger hook takes at most 8192.',
+      },
+      durationMs: expect.any(Number),
+    });
+    // Its own time budget, too.
+    await call(bigger, '', 'hostile-loop', 'warm_up');
+    expect((await call(bigger, '', 'hostile-loop', 'solidarity_price')).failure).toEqual({
+      kind: 'timeout',
+      message: 'Stopped after 150 ms (time budget).',
+    });
+  });
+
   it('stops instances left idle, and opens one again when needed', async () => {
     const host = newHost({ limits: { idleMs: 100 } });
     const call = () =>

@@ -9,6 +9,7 @@
 // module does reaches another garden's instances or this process.
 import { Worker } from 'node:worker_threads';
 import { Ajv, type ValidateFunction } from 'ajv';
+import type { HookLimits } from '../../domain/extensions/catalogue.ts';
 import { capMemory } from './module-check.ts';
 import {
   channelBytes,
@@ -34,6 +35,11 @@ export interface HookContract {
   export: string;
   /** JSON Schema of the output; an output that fails it falls back to the built-in behaviour. */
   outputSchema: object;
+  /**
+   * The hook's own limits, over the host's for what it declares (a year of payments is bigger
+   * than a household). Its calls get instances of their own, sized for them.
+   */
+  limits?: HookLimits;
 }
 
 /** One version of one extension: its module's bytes. Immutable for a given name and version. */
@@ -135,6 +141,10 @@ interface Instance {
 }
 
 interface Pool {
+  /** What its instances are sized for (memory, channel, kernel): the host's, or a hook's own. */
+  limits: HostLimits;
+  /** The garden's extension version it runs (one pool per size, see HookContract.limits). */
+  versionKey: string;
   module: Promise<WebAssembly.Module>;
   instances: Instance[];
   waiters: Array<() => void>;
@@ -145,6 +155,11 @@ interface Pool {
 const workerUrl = new URL('./instance-worker.ts', import.meta.url);
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+
+/** The limits a hook declares (an undefined one is the host's). */
+function definedOnly(limits: HookLimits): Partial<HostLimits> {
+  return Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined));
+}
 
 /** A failure the host ends a call with (fallback follows). */
 class CallFailed extends Error {
@@ -179,10 +194,11 @@ export class ExtensionHost {
       this.#lastYield = performance.now();
     }
     const start = performance.now();
-    const counts = this.#countsFor(call.garden, call.extension.name, call.extension.version);
+    const versionKey = JSON.stringify([call.garden, call.extension.name, call.extension.version]);
+    const counts = this.#countsFor(versionKey);
     counts.calls += 1;
     try {
-      const text = await this.#run(call);
+      const text = await this.#run(call, versionKey);
       const output = this.#validate(call.hook, text) as Output;
       return { output, source: 'extension', durationMs: performance.now() - start };
     } catch (err) {
@@ -211,9 +227,19 @@ export class ExtensionHost {
     return counts ? structuredClone(counts) : { calls: 0, failures: 0, byKind: {} };
   }
 
-  /** Instances open for one garden's extension version (for tests and metrics). */
+  /** Instances open for one garden's extension version, whatever their size (for tests and metrics). */
   instanceCount(garden: string, extension: string, version: string): number {
-    return this.#pools.get(JSON.stringify([garden, extension, version]))?.instances.length ?? 0;
+    const versionKey = JSON.stringify([garden, extension, version]);
+    let count = 0;
+    for (const pool of this.#pools.values()) {
+      if (pool.versionKey === versionKey) count += pool.instances.length;
+    }
+    return count;
+  }
+
+  /** The limits of a call of this hook: the hook's own over the host's. */
+  limitsFor(hook: Pick<HookContract, 'limits'>): HostLimits {
+    return hook.limits ? { ...this.limits, ...definedOnly(hook.limits) } : this.limits;
   }
 
   /** Stops every instance. */
@@ -224,8 +250,7 @@ export class ExtensionHost {
     await Promise.all(instances.map((instance) => this.#stop(instance)));
   }
 
-  #countsFor(garden: string, extension: string, version: string): FailureCounts {
-    const key = JSON.stringify([garden, extension, version]);
+  #countsFor(key: string): FailureCounts {
     let counts = this.#counts.get(key);
     if (!counts) this.#counts.set(key, (counts = { calls: 0, failures: 0, byKind: {} }));
     return counts;
@@ -250,17 +275,17 @@ export class ExtensionHost {
     return output;
   }
 
-  async #run<Input, Output>(call: HookCall<Input, Output>): Promise<string> {
+  async #run<Input, Output>(call: HookCall<Input, Output>, versionKey: string): Promise<string> {
+    const limits = this.limitsFor(call.hook);
     const input = JSON.stringify(call.input);
     // Checked before any instance is taken: a UTF-8 string is at most 3 bytes per UTF-16 unit.
-    if (input.length * 3 > this.limits.inputBytes && Buffer.byteLength(input) > this.limits.inputBytes) {
+    if (input.length * 3 > limits.inputBytes && Buffer.byteLength(input) > limits.inputBytes) {
       throw new CallFailed(
         'input-too-large',
-        `The input is ${Buffer.byteLength(input)} bytes; the limit is ${this.limits.inputBytes}.`,
+        `The input is ${Buffer.byteLength(input)} bytes; the ${call.hook.name} hook takes at most ${limits.inputBytes}.`,
       );
     }
-    const key = JSON.stringify([call.garden, call.extension.name, call.extension.version]);
-    const pool = this.#poolFor(key, call.extension);
+    const pool = this.#poolFor(versionKey, call.extension, limits);
     const instance = await this.#acquire(pool);
     try {
       let settings: string | undefined;
@@ -268,7 +293,7 @@ export class ExtensionHost {
         settings = JSON.stringify((await this.#options.publishedSettings(call.garden)) ?? {});
         if (settings === instance.lastSettings) settings = undefined;
       }
-      const { output, extra } = await this.#call(instance, call.hook.export, input, settings);
+      const { output, extra } = await this.#call(instance, limits, call.hook.export, input, settings);
       if (settings !== undefined) instance.lastSettings = settings;
       for (const line of extra?.logs ?? []) {
         this.#options.log?.({
@@ -296,6 +321,7 @@ export class ExtensionHost {
   /** One call through the instance's channel; past the time budget, the worker is stopped. */
   async #call(
     instance: Instance,
+    limits: HostLimits,
     exportName: string,
     input: string,
     settings: string | undefined,
@@ -303,9 +329,9 @@ export class ExtensionHost {
     const { control, data } = instance;
     const name = encoder.encodeInto(exportName, data.subarray(0, exportNameMaxBytes));
     const inputAt = name.written;
-    const written = encoder.encodeInto(input, data.subarray(inputAt, inputAt + this.limits.inputBytes));
+    const written = encoder.encodeInto(input, data.subarray(inputAt, inputAt + limits.inputBytes));
     if (written.read < input.length) {
-      throw new CallFailed('input-too-large', `The input is over ${this.limits.inputBytes} bytes.`);
+      throw new CallFailed('input-too-large', `The input is over ${limits.inputBytes} bytes.`);
     }
     control[slot.settingsLength] = -1;
     if (settings !== undefined) {
@@ -322,19 +348,19 @@ export class ExtensionHost {
     Atomics.notify(control, slot.state);
     // Most calls take tens of microseconds: waiting for them in this thread (Atomics.wait, no
     // spinning) saves the event loop's wake-up (~30 µs measured); longer ones are awaited.
-    const syncWaitMs = Math.min(this.limits.syncWaitMs, this.limits.timeBudgetMs);
+    const syncWaitMs = Math.min(limits.syncWaitMs, limits.timeBudgetMs);
     if (syncWaitMs > 0) Atomics.wait(control, slot.state, channelState.request, syncWaitMs);
     const waited = Atomics.waitAsync(
       control,
       slot.state,
       channelState.request,
-      Math.max(0, this.limits.timeBudgetMs - syncWaitMs),
+      Math.max(0, limits.timeBudgetMs - syncWaitMs),
     );
     const outcome = waited.async ? await Promise.race([waited.value, instance.exited]) : waited.value;
     if (outcome === 'timed-out') {
       instance.dead = true;
       await this.#stop(instance);
-      throw new CallFailed('timeout', `Stopped after ${this.limits.timeBudgetMs} ms (time budget).`);
+      throw new CallFailed('timeout', `Stopped after ${limits.timeBudgetMs} ms (time budget).`);
     }
     if (typeof outcome === 'object') throw new CallFailed(outcome.kind, outcome.message);
     const outputLength = control[slot.outputLength]!;
@@ -374,21 +400,27 @@ export class ExtensionHost {
     });
   }
 
-  #poolFor(key: string, extension: ExtensionModule): Pool {
+  #poolFor(versionKey: string, extension: ExtensionModule, limits: HostLimits): Pool {
+    // Instances are sized when they open (memory written into the module, channel, kernel):
+    // a hook with limits of its own has instances of its own.
+    const key =
+      limits === this.limits
+        ? versionKey
+        : `${versionKey}${JSON.stringify([limits.maxPages, limits.inputBytes, limits.outputBytes, limits.kernelBytes])}`;
     let pool = this.#pools.get(key);
     if (!pool) {
       const module = Promise.resolve().then(() =>
-        WebAssembly.compile(capMemory(extension.wasm, this.limits.maxPages)),
+        WebAssembly.compile(capMemory(extension.wasm, limits.maxPages)),
       );
       module.catch(() => undefined); // reported by the call that awaits it
-      this.#pools.set(key, (pool = { module, instances: [], waiters: [], opening: 0 }));
+      this.#pools.set(key, (pool = { limits, versionKey, module, instances: [], waiters: [], opening: 0 }));
     }
     return pool;
   }
 
   async #acquire(pool: Pool): Promise<Instance> {
     // A busy instance is free within its time budget (or stopped); one being opened, within the start budget.
-    const deadline = performance.now() + this.limits.timeBudgetMs + this.limits.startBudgetMs;
+    const deadline = performance.now() + pool.limits.timeBudgetMs + pool.limits.startBudgetMs;
     for (;;) {
       if (this.#closed) throw new CallFailed('crashed', 'The extension host is closed.');
       const idle = pool.instances.find((instance) => !instance.busy && !instance.dead);
@@ -397,7 +429,7 @@ export class ExtensionHost {
         idle.busy = true;
         return idle;
       }
-      if (pool.instances.length + pool.opening < this.limits.instancesPerPool) {
+      if (pool.instances.length + pool.opening < pool.limits.instancesPerPool) {
         pool.opening += 1;
         try {
           return await this.#open(pool);
@@ -419,7 +451,7 @@ export class ExtensionHost {
       if (!waited) {
         throw new CallFailed(
           'busy',
-          `Every instance (${this.limits.instancesPerPool}) stayed busy for ${this.limits.timeBudgetMs + this.limits.startBudgetMs} ms.`,
+          `Every instance (${pool.limits.instancesPerPool}) stayed busy for ${pool.limits.timeBudgetMs + pool.limits.startBudgetMs} ms.`,
         );
       }
     }
@@ -433,7 +465,7 @@ export class ExtensionHost {
       // A worker thread costs memory: one left idle for a while is stopped (reopened on demand).
       instance.idleTimer = setTimeout(() => {
         if (!instance.busy) void this.#discard(pool, instance);
-      }, this.limits.idleMs);
+      }, pool.limits.idleMs);
       instance.idleTimer.unref();
     }
   }
@@ -461,7 +493,7 @@ export class ExtensionHost {
     }
     const worker = new Worker(workerUrl, {
       resourceLimits: {
-        maxOldGenerationSizeMb: this.limits.workerHeapMb,
+        maxOldGenerationSizeMb: pool.limits.workerHeapMb,
         maxYoungGenerationSizeMb: 8,
         stackSizeMb: 4,
       },
@@ -471,7 +503,7 @@ export class ExtensionHost {
     worker.stdout.resume();
     worker.stderr.resume();
     worker.unref();
-    const channel = new SharedArrayBuffer(channelBytes(this.limits));
+    const channel = new SharedArrayBuffer(channelBytes(pool.limits));
     let exited!: (reason: { kind: FailureKind; message: string }) => void;
     const instance: Instance = {
       worker,
@@ -490,7 +522,7 @@ export class ExtensionHost {
     worker.on('error', (err: Error & { code?: string }) => {
       exitReason =
         err.code === 'ERR_WORKER_OUT_OF_MEMORY'
-          ? { kind: 'memory', message: `Over the worker's heap limit (${this.limits.workerHeapMb} MiB).` }
+          ? { kind: 'memory', message: `Over the worker's heap limit (${pool.limits.workerHeapMb} MiB).` }
           : { kind: 'crashed', message: err.message };
     });
     worker.on('exit', () => {
@@ -503,8 +535,8 @@ export class ExtensionHost {
     try {
       const reply = await this.#exchange(
         instance,
-        { type: 'init', module, limits: this.limits, channel },
-        this.limits.startBudgetMs,
+        { type: 'init', module, limits: pool.limits, channel },
+        pool.limits.startBudgetMs,
         'load-failed',
       );
       if (reply.type === 'load-failed') throw new CallFailed('load-failed', reply.message);
