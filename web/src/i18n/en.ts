@@ -344,6 +344,7 @@ export const en: Messages = {
     none: 'No delivery planned for now.',
     baskets: '{count} baskets (absence made up for)',
     absent: 'Absence reported',
+    absentWithOutcome: 'Absence reported · basket {outcome}',
     paused: 'On a break',
     suspended: 'Suspended (unpaid invoice)',
     locked: 'Can no longer be changed',

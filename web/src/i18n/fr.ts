@@ -349,6 +349,7 @@ export const fr = {
     none: 'Aucune livraison prévue pour l’instant.',
     baskets: '{count} paniers (absence compensée)',
     absent: 'Absence signalée',
+    absentWithOutcome: 'Absence signalée · panier {outcome}',
     paused: 'En pause',
     suspended: 'Suspendue (facture impayée)',
     locked: 'Ne peut plus être modifiée',

@@ -12,9 +12,11 @@ import {
 } from '../../../domain/notifications.ts';
 import { roleLabels, type Role } from '../../../domain/roles.ts';
 import {
+  absenceOutcomeLabels,
   basketSizeLabels,
   frequencyLabels,
   subscriptionStatusLabels,
+  type AbsenceOutcome,
   type BasketSize,
   type Frequency,
   type SubscriptionStatus,
@@ -37,6 +39,8 @@ export const labels = {
       hours: depot.openingHours,
     })} · ${depot.address.street}, ${depot.address.postalCode} ${depot.address.city}`,
   absencePolicy: (policy: GardenRules['absencePolicy']) => absencePolicyLabels[policy][currentLocale()],
+  /** « crédité », « donné », « compensé »: what becomes of an absent day's basket. */
+  absenceOutcome: (outcome: AbsenceOutcome) => absenceOutcomeLabels[outcome]?.[currentLocale()] ?? outcome,
   notificationKind: (kind: NotificationKind) => notificationKindLabels[kind]?.[currentLocale()] ?? kind,
   notificationStatus: (status: NotificationStatus) =>
     notificationStatusLabels[status]?.[currentLocale()] ?? status,

@@ -84,6 +84,24 @@ describe('coming deliveries', () => {
     expect(rows[3]?.get('[data-testid="extra-baskets"]').text()).toContain('2 paniers (absence compensée)');
   });
 
+  it('says what becomes of an absent day’s basket: « crédité » for a credited absence', async () => {
+    const { wrapper } = await mountList(4, (call) =>
+      call.path.endsWith('/next-deliveries')
+        ? {
+            body: [
+              delivery('2026-12-01'),
+              { ...delivery('2026-12-08', 'absent', 0), outcome: 'credited' },
+              { ...delivery('2026-12-15', 'absent', 0), outcome: 'compensated' },
+            ],
+          }
+        : undefined,
+    );
+    const credited = wrapper.get('[data-date="2026-12-08"]');
+    expect(credited.attributes('data-outcome')).toBe('credited');
+    expect(credited.text()).toContain('Absence signalée · panier crédité');
+    expect(wrapper.get('[data-date="2026-12-15"]').text()).toContain('Absence signalée · panier compensé');
+  });
+
   it('refuses in the browser what the workflow would refuse, without sending', async () => {
     const { wrapper, api } = await mountList(1);
     await wrapper.get('[data-testid="report-absence"]').trigger('click');
