@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { creditedBasketLine, creditLines } from '../../domain/billing-credits.ts';
+import type { Invoice } from '../../domain/invoices.ts';
+import { cents, formatEuros } from '../../domain/money.ts';
+import { invoiceDocumentModel, invoicePdf } from './invoice-document.ts';
+
+const credit = {
+  subscriptionId: 's-1',
+  date: '2026-05-12',
+  basketSize: 'medium' as const,
+  amount: cents(1700),
+};
+const delivered = { label: 'Panier moyen livré en mai 2026', quantity: 3, unitPrice: 1700, amount: 5100 };
+const lines = [delivered, creditedBasketLine(credit), ...creditLines([credit], new Map(), 6800).lines];
+const invoice: Invoice = {
+  gardenId: 'g-val-du-doubs',
+  number: 43,
+  memberId: 'm-1',
+  subject: 'Paniers livrés en mai 2026',
+  issuedOn: '2026-06-01',
+  dueOn: '2026-06-11',
+  lines,
+  total: lines.reduce((sum, line) => sum + line.amount, 0),
+  payments: [],
+  status: 'open',
+  version: 1,
+};
+const legal = {
+  name: 'Jardins de Cocagne du Val du Doubs',
+  address: '12 chemin des Vergers, 25000 Besançon',
+  siret: '12345678901234',
+  vatNote: 'TVA non applicable, art. 293 B du CGI',
+};
+
+describe('the printed invoice of a month with a credited absence', () => {
+  it('prints the credit line with its negative amount, and the total after it', async () => {
+    const model = invoiceDocumentModel({ invoice, legal, member: { name: 'Sophie Girardot' } });
+    expect(model.rows).toContainEqual([
+      'Avoir : panier du 12 mai non livré (absence)',
+      '1',
+      formatEuros(cents(-1700)),
+      formatEuros(cents(-1700)),
+    ]);
+    expect(model.rows.at(-1)).toEqual(['Total à payer', '', '', formatEuros(cents(5100))]);
+    const pdf = await invoicePdf({ invoice, legal, member: { name: 'Sophie Girardot' } });
+    expect(new TextDecoder().decode(pdf.slice(0, 5))).toBe('%PDF-');
+  });
+});
