@@ -42,6 +42,41 @@ describe('the accountant export through the accounting-export hook', () => {
     return issued;
   }
 
+  /**
+   * `count` payments received in `year`, a hundred to an invoice (as many invoices' worth, in
+   * far fewer writes); `long` fills the texts the export carries to their 200 characters.
+   */
+  async function manyPayments(gardenId: string, memberId: string, year: number, count: number, long = false) {
+    const methods = ['card', 'sepa', 'transfer', 'cheque', 'cash'] as const;
+    for (let first = 0; first < count; first += 100) {
+      const issued = await api.store.invoices.issue(
+        {
+          gardenId,
+          memberId,
+          subject: `Paniers ${year}, lot ${first / 100 + 1}`,
+          issuedOn: `${year}-01-02`,
+          dueOn: `${year}-01-12`,
+          lines: [{ label: 'Panier', quantity: 100, unitPrice: 1700, amount: 170_000 }],
+          total: 170_000,
+        },
+        `bulk/${year}/${first}`,
+      );
+      const payments: Payment[] = Array.from({ length: Math.min(100, count - first) }, (_, i) => {
+        const n = first + i;
+        return {
+          id: `p-${year}-${n}`,
+          method: methods[n % 5]!,
+          amount: 1700,
+          receivedOn: `${year}-${String(1 + (n % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`,
+          reference: long ? `${n}`.padEnd(200, 'R') : `ref-${n}`,
+          ...(long ? { bank: 'Crédit Agricole '.padEnd(200, 'B') } : {}),
+          recorded: staffActor,
+        };
+      });
+      await api.store.invoices.replace(issued, { payments });
+    }
+  }
+
   beforeAll(async () => {
     api = await startTestApi('ext-accounting');
     const pricing = await api.store.settings.pricing(api.gardenId);
@@ -130,6 +165,65 @@ describe('the accountant export through the accounting-export hook', () => {
     expect(lines[2]).toContain('\t0,00\t42,50\t');
   });
 
+  it("exports a large garden's year, 5,000 payments, through the extension and not the CSV", async () => {
+    const member = await api.createMember({ firstName: 'Élise', lastName: 'Fréchet' });
+    await manyPayments(api.gardenId, member.id, 2024, 5_000);
+    const response = await api.call(
+      api.accounts.staff,
+      'GET',
+      `/api/gardens/${api.gardenId}/reports/payments.csv?from=2024-01&to=2024-12`,
+    );
+    expect(response.statusCode, response.body.slice(0, 500)).toBe(200);
+    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.1.0');
+    expect(response.headers['x-cocagne-extension-failure']).toBeUndefined();
+    expect(response.headers['content-type']).toBe('text/plain; charset=iso-8859-15');
+    expect(response.headers['content-disposition']).toBe('attachment; filename="123456789FEC20241231.txt"');
+    const lines = new TextDecoder('iso-8859-15').decode(response.rawPayload).split('\r\n');
+    // The header, two entries a payment (treasury debited, the member's account credited), the last CRLF.
+    expect(lines).toHaveLength(1 + 2 * 5_000 + 1);
+    expect(lines.at(-1)).toBe('');
+    expect(lines.filter((line) => line.includes('\tÉlise Fréchet\t'))).toHaveLength(5_000);
+    // Each journal numbers its entries: a thousand payments each for cards, SEPA and transfers (the bank).
+    expect(lines.filter((line) => line.startsWith('BQ\tBanque\tBQ003000\t'))).toHaveLength(2);
+    expect(lines.filter((line) => line.startsWith('CA\tCaisse\tCA001000\t'))).toHaveLength(2);
+  }, 120_000);
+
+  it('gives the CSV when the payments are more than the hook takes, and tells staff why', async () => {
+    // About 870 bytes of input a payment with its texts at their longest: 10,500 are over 8 MiB.
+    const member = await api.createMember({ firstName: 'A'.repeat(80), lastName: 'Œ'.repeat(80) });
+    await manyPayments(api.gardenId, member.id, 2023, 10_500, true);
+    const response = await api.call(
+      api.accounts.staff,
+      'GET',
+      `/api/gardens/${api.gardenId}/reports/payments.csv?from=2023-01&to=2023-12`,
+    );
+    expect(response.statusCode, response.body.slice(0, 500)).toBe(200);
+    expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="paiements-2023-01-2023-12.csv"',
+    );
+    expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.1.0');
+    expect(response.headers['x-cocagne-extension-failure']).toBe('input-too-large');
+    expect(decodeURIComponent(String(response.headers['x-cocagne-extension-notice']))).toMatch(
+      /^Trop de paiements pour l’extension ecritures-fec \(8,\d Mo, 8,0 Mo au plus\) : voici le CSV habituel\. Choisissez moins de mois pour obtenir son fichier\.$/,
+    );
+    // Every payment is in the CSV all the same.
+    expect(response.body.split('\r\n')).toHaveLength(1 + 10_500 + 1);
+    // Counted against the version, its message on the admins' page.
+    await api.app.extensions!.runner.flush();
+    const figures = await api.app.extensions!.catalogue.records.callFigures(
+      api.gardenId,
+      'ecritures-fec',
+      '1.1.0',
+    );
+    expect(figures.lastFailure).toMatchObject({
+      kind: 'input-too-large',
+      message: expect.stringMatching(
+        /^The input is \d+ bytes; the accounting-export hook takes at most 8388608\.$/,
+      ),
+    });
+  }, 180_000);
+
   it('gives a garden without an extension the CSV of today', async () => {
     const response = await exportOf(api.otherGardenId, api.accounts.otherStaff);
     expect(response.statusCode, response.body).toBe(200);
@@ -164,6 +258,9 @@ describe('the accountant export through the accounting-export hook', () => {
     );
     expect(response.headers['x-cocagne-extension']).toBe('ecritures-fec 1.1.1');
     expect(response.headers['x-cocagne-extension-failure']).toBe('trap');
+    expect(decodeURIComponent(String(response.headers['x-cocagne-extension-notice']))).toBe(
+      'L’extension ecritures-fec n’a pas produit son fichier (trap) : voici le CSV habituel.',
+    );
     expect(response.body).toContain(
       '\uFEFFDate;Facture;Adhérent;Moyen de paiement;Montant (EUR);Référence\r\n',
     );

@@ -16,6 +16,7 @@ import {
   builtInAccountingExport,
   exportBytes,
   exportedPayment,
+  exportFallbackNotice,
   type AccountingExportInput,
 } from '../../domain/extensions/accounting-export.ts';
 import { memberDisplayName } from '../../domain/member.ts';
@@ -141,8 +142,9 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'Every payment received over a range of months, for the accountant (staff): by default CSV with ' +
           'semicolons and decimal commas, as French spreadsheets read it; when the garden runs an ' +
           "accounting-export extension, its file (name, media type and encoding are the extension's, e.g. " +
-          'a FEC in ISO-8859-15). Should the extension fail, the CSV, and the header ' +
-          '`x-cocagne-extension-failure` says why.',
+          'a FEC in ISO-8859-15). Should the extension fail (a trap, or more payments than the hook takes: ' +
+          '8 MiB of input, about 40,000), the CSV, and the header `x-cocagne-extension-failure` says why ' +
+          '(its kind), `x-cocagne-extension-notice` what staff read (French, percent-encoded UTF-8).',
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: MonthRange,
@@ -219,6 +221,15 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       if ('failure' in answer && answer.failure) {
         reply.header('x-cocagne-extension-failure', answer.failure.kind);
+        if ('extension' in answer && answer.extension) {
+          const notice = exportFallbackNotice(
+            answer.extension.name,
+            answer.failure,
+            Buffer.byteLength(JSON.stringify(input)),
+          );
+          reply.header('x-cocagne-extension-notice', encodeURIComponent(notice.fr));
+          request.log.warn({ failure: answer.failure, gardenId }, notice.en);
+        }
       }
       const charset = file.encoding === 'utf-8' ? 'utf-8' : file.encoding;
       return reply

@@ -21,7 +21,7 @@ export const accountingExportHook = {
  * input holds about 40,000 (1 s, under 32 MiB). Beyond, the accountant gets the built-in CSV,
  * and the reason. The host's defaults (256 KiB, 500 ms, 32 MiB) would stop at about 1,200.
  */
-function accountingExportLimits(): HookLimits {
+function accountingExportLimits(): Required<HookLimits> {
   const mib = 1024 * 1024;
   return {
     timeBudgetMs: 10_000,
@@ -106,6 +106,34 @@ export function builtInAccountingExport(input: AccountingExportInput): Accountin
         reference: [payment.reference, payment.bank].filter(Boolean).join(' · ') || undefined,
       })),
     ),
+  };
+}
+
+/**
+ * What staff read when the accountant gets the built-in CSV although the garden runs an
+ * accounting-export extension: why, and what to do. `inputBytes` is the size of the hook's input.
+ */
+export function exportFallbackNotice(
+  extension: string,
+  failure: { kind: string },
+  inputBytes: number,
+): { fr: string; en: string } {
+  const limit = accountingExportHook.limits.inputBytes;
+  const mebibytes = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  if (failure.kind === 'input-too-large') {
+    return {
+      fr:
+        `Trop de paiements pour l’extension ${extension} (${mebibytes(inputBytes).replace('.', ',')} Mo, ` +
+        `${mebibytes(limit).replace('.', ',')} Mo au plus) : voici le CSV habituel. ` +
+        'Choisissez moins de mois pour obtenir son fichier.',
+      en:
+        `Too many payments for the ${extension} extension (${mebibytes(inputBytes)} MiB, at most ` +
+        `${mebibytes(limit)} MiB): here is the usual CSV. Choose fewer months to get its file.`,
+    };
+  }
+  return {
+    fr: `L’extension ${extension} n’a pas produit son fichier (${failure.kind}) : voici le CSV habituel.`,
+    en: `The ${extension} extension did not produce its file (${failure.kind}): here is the usual CSV.`,
   };
 }
 
