@@ -86,6 +86,20 @@ describe('credited absences, through the API', () => {
       state: 'absent',
       outcome: 'credited',
     });
+    // Not credited yet: its day has not passed (it may still be taken back).
+    const credits = await api.call(api.accounts.member, 'GET', url(id, 'absence-credits'));
+    expect(credits.statusCode, credits.body).toBe(200);
+    expect(credits.json()).toEqual([
+      {
+        date: open!.date,
+        basketSize: 'medium',
+        amount: medium,
+        credited: 0,
+        invoices: [],
+        pending: medium,
+        due: false,
+      },
+    ]);
     const staffView = await api.call(
       api.accounts.staff,
       'GET',
@@ -169,6 +183,21 @@ describe('credited absences, through the API', () => {
       );
       // Two baskets handed over are what is paid: the absent one billed and credited.
       expect(monthly[0]?.total).toBe(2 * medium);
+
+      // Staff and the member see where the credit went.
+      const credits = await api.call(account, 'GET', url(subscriptionId, 'absence-credits'));
+      expect(credits.statusCode, credits.body).toBe(200);
+      expect(credits.json()).toEqual([
+        {
+          date: absent,
+          basketSize: 'medium',
+          amount: medium,
+          credited: medium,
+          invoices: [{ number: monthly[0]?.number, label: monthly[0]?.label }],
+          pending: 0,
+          due: true,
+        },
+      ]);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  absenceCreditStates,
   creditedAbsences,
   creditedBasketLine,
   creditedSoFar,
@@ -149,5 +150,34 @@ describe('credit lines on an invoice', () => {
     });
     const { lines } = creditLines([credit!], new Map(), billed.amount);
     expect(billed.amount + (lines[0]?.amount ?? 0)).toBe(0);
+  });
+});
+
+describe('where each credited absence stands', () => {
+  const credits: AbsenceCredit[] = [
+    { subscriptionId: 's-1', date: '2026-05-12', basketSize: 'medium', amount: cents(1700) },
+    { subscriptionId: 's-1', date: '2026-05-19', basketSize: 'medium', amount: cents(1700) },
+    { subscriptionId: 's-1', date: '2026-06-16', basketSize: 'medium', amount: cents(1700) },
+  ];
+
+  it('says what was credited on which invoice, what is still owed, and what is not due yet', () => {
+    const first = creditLines(credits.slice(0, 2), new Map(), 2000).lines;
+    const second = creditLines(credits.slice(0, 2), creditedSoFar([{ lines: first }]), 1000).lines;
+    const states = absenceCreditStates(
+      credits,
+      [
+        { number: 41, lines: [{ label: 'Panier', quantity: 1, unitPrice: 1700, amount: 1700 }] },
+        { number: 42, lines: first },
+        { number: 45, lines: second },
+      ],
+      '2026-06-01',
+    );
+    expect(
+      states.map((state) => [state.date, state.credited, state.invoices, state.pending, state.due]),
+    ).toEqual([
+      ['2026-05-12', 1700, [42], 0, true],
+      ['2026-05-19', 1300, [42, 45], 400, true],
+      ['2026-06-16', 0, [], 1700, false],
+    ]);
   });
 });

@@ -157,3 +157,41 @@ export function pendingCredit(credits: readonly AbsenceCredit[], soFar: Readonly
     ),
   );
 }
+
+/** Where one credited absence stands: what its invoices credited so far, and what is left. */
+export interface AbsenceCreditState extends AbsenceCredit {
+  /** Cents credited so far, and on which invoices (by number). */
+  credited: number;
+  invoices: number[];
+  /** Cents still owed: credited on the household's next basket invoice. */
+  pending: number;
+  /** Its day has passed: billing credits it (until then it may still be taken back). */
+  due: boolean;
+}
+
+/**
+ * Each credited absence of a household with where it stands (for the member and staff): what
+ * the invoices credited, on which, and what the garden still owes.
+ */
+export function absenceCreditStates(
+  credits: readonly AbsenceCredit[],
+  invoices: ReadonlyArray<{ number: number; lines: readonly InvoiceLine[] }>,
+  today: IsoDate,
+): AbsenceCreditState[] {
+  return [...credits]
+    .sort((a, b) => a.date.localeCompare(b.date))
+    .map((credit) => {
+      const key = creditKey(credit);
+      const on = invoices.filter((invoice) =>
+        invoice.lines.some((line) => line.absence && line.amount < 0 && creditKey(line.absence) === key),
+      );
+      const credited = creditedSoFar(on).get(key) ?? 0;
+      return {
+        ...credit,
+        credited,
+        invoices: on.map((invoice) => invoice.number).sort((a, b) => a - b),
+        pending: Math.max(0, credit.amount - credited),
+        due: credit.date < today,
+      };
+    });
+}

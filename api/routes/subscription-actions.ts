@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type, { type TSchema } from 'typebox';
-import { CalendarDay, isIsoDate } from '../../domain/calendar.ts';
+import { absenceCreditStates, creditedAbsences } from '../../domain/billing-credits.ts';
+import { CalendarDay, gardenDay, isIsoDate } from '../../domain/calendar.ts';
+import { invoiceLabel } from '../../domain/invoices.ts';
 import { upcomingDeliveries } from '../../domain/delivery-schedule.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { absencePolicyInputs, type AbsenceDecision } from '../../domain/absence-decisions.ts';
@@ -40,6 +42,21 @@ export const ScheduledDelivery = Type.Object({
   /** An absent day: what becomes of its basket (donated, made up for, credited). */
   outcome: Type.Optional(Type.Enum([...absenceOutcomes])),
   changeableUntil: Type.String(),
+});
+
+/** A credited absence and where it stands (`domain/billing-credits.ts`). */
+export const AbsenceCreditView = Type.Object({
+  date: Type.String(),
+  basketSize: Type.Enum([...basketSizes]),
+  /** That day's basket price, in cents. */
+  amount: Type.Integer(),
+  /** Cents credited so far, on these invoices. */
+  credited: Type.Integer(),
+  invoices: Type.Array(Type.Object({ number: Type.Integer(), label: Type.String() })),
+  /** Cents the garden still owes: on the household's next basket invoice. */
+  pending: Type.Integer(),
+  /** Its day has passed: billing credits it (until then the absence may be taken back). */
+  due: Type.Boolean(),
 });
 
 /**
@@ -259,6 +276,48 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
       }
       const names = new Map(depots.map((depot) => [depot.id, depot.name]));
       return deliveries.map((delivery) => ({ ...delivery, depotName: names.get(delivery.depotId) }));
+    },
+  );
+
+  app.get(
+    '/subscriptions/:subscriptionId/absence-credits',
+    {
+      schema: {
+        tags: ['subscriptions'],
+        summary:
+          'The credited absences of a subscription and where each stands: its price, what invoices credited ' +
+          '(and which), what the garden still owes on the next invoice, and whether its day has passed.',
+        security: [{ bearer: [] }],
+        params: SubscriptionParams,
+        response: { 200: Type.Array(AbsenceCreditView), ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, subscription } = await mine(request);
+      const [context, pricing, profile, invoices, garden] = await Promise.all([
+        readGardenContext(store, gardenId, app.now()),
+        store.settings.pricing(gardenId),
+        store.billingProfiles.get(gardenId, subscription.memberId),
+        store.invoices.listForMember(gardenId, subscription.memberId),
+        store.gardens.get(gardenId),
+      ]);
+      const credits = creditedAbsences(
+        subscription,
+        scheduleContextOf(context),
+        pricing,
+        profile.tier?.id,
+        '9999-12-31',
+      );
+      const today = gardenDay(app.now(), garden?.timeZone || undefined);
+      return absenceCreditStates(credits, invoices, today).map((state) => ({
+        date: state.date,
+        basketSize: state.basketSize,
+        amount: state.amount,
+        credited: state.credited,
+        pending: state.pending,
+        due: state.due,
+        invoices: state.invoices.map((number) => ({ number, label: invoiceLabel(number) })),
+      }));
     },
   );
 };
