@@ -9,15 +9,16 @@ import createPlugin from '@extism/extism';
 import { buildSamples } from '../extensions/build-samples.ts';
 import { ExtensionHost, type HookContract } from '../extensions/host/host.ts';
 import { capMemory, pageBytes } from '../extensions/host/module-check.ts';
+import { hooks, schemaDocument } from '../extensions/hooks/index.ts';
+import type { AccountingExportInput } from '../domain/extensions/accounting-export.ts';
 
 const { values } = parseArgs({ options: { calls: { type: 'string', default: '20000' } } });
 const calls = Number(values.calls);
 
 const built = new Map(
-  (await buildSamples(['echo', 'hostile-loop', 'hostile-memory', 'hostile-file-socket'])).map((sample) => [
-    sample.manifest.name,
-    sample,
-  ]),
+  (
+    await buildSamples(['echo', 'hostile-loop', 'hostile-memory', 'hostile-file-socket', 'ecritures-fec'])
+  ).map((sample) => [sample.manifest.name, sample]),
 );
 const module = (name: string) => ({
   name,
@@ -36,31 +37,39 @@ const input = {
 };
 console.log(`input ${Buffer.byteLength(JSON.stringify(input))} bytes`);
 
-// 1. Pooled calls through the host (worker thread, schema check), echo and echo_fast exports.
+// 1. Pooled calls through the host (worker thread, schema check), echo and echo_fast exports;
+// with the host's defaults, then without its spin (the caller sleeps in Atomics.wait at once).
 const host = new ExtensionHost();
+const sleepingHost = new ExtensionHost({ limits: { syncSpinMs: 0 } });
 const echoHook: HookContract = {
   name: 'bench-echo',
   version: 1,
   export: 'echo',
   outputSchema: { type: 'object', required: ['household', 'note'] },
 };
-for (const exportName of ['echo', 'echo_fast']) {
-  const hook = { ...echoHook, export: exportName };
-  const call = () =>
-    host.callHook({ garden: 'bench', extension: module('echo'), hook, input, builtIn: () => ({}) });
-  for (let i = 0; i < 2000; i++) await call();
-  const times: number[] = [];
-  for (let i = 0; i < calls; i++) {
-    const start = performance.now();
-    const result = await call();
-    times.push(performance.now() - start);
-    if (result.source !== 'extension') throw new Error(`fallback: ${result.failure?.message}`);
+for (const [label, pooled] of [
+  ['defaults', host],
+  ['syncSpinMs 0', sleepingHost],
+] as const) {
+  for (const exportName of ['echo', 'echo_fast']) {
+    const hook = { ...echoHook, export: exportName };
+    const call = () =>
+      pooled.callHook({ garden: 'bench', extension: module('echo'), hook, input, builtIn: () => ({}) });
+    for (let i = 0; i < 2000; i++) await call();
+    const times: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      const start = performance.now();
+      const result = await call();
+      times.push(performance.now() - start);
+      if (result.source !== 'extension') throw new Error(`fallback: ${result.failure?.message}`);
+    }
+    times.sort((a, b) => a - b);
+    console.log(
+      `pooled call, 1 KiB in and out (${exportName}, ${label}): median ${micro(percentile(times, 0.5))}, p95 ${micro(percentile(times, 0.95))}, p99 ${micro(percentile(times, 0.99))} over ${calls} calls`,
+    );
   }
-  times.sort((a, b) => a - b);
-  console.log(
-    `pooled call, 1 KiB in and out (${exportName}): median ${micro(percentile(times, 0.5))}, p95 ${micro(percentile(times, 0.95))}, p99 ${micro(percentile(times, 0.99))} over ${calls} calls`,
-  );
 }
+await sleepingHost.close();
 
 // The same module called in this thread by Extism alone (no worker, no schema): the floor.
 const plugin = await createPlugin(
@@ -135,7 +144,10 @@ const manifestWithMemory = {
 };
 const memoryPlugin = await createPlugin(manifestWithMemory, {
   useWasi: false,
-  functions: { env: { abort: () => undefined } },
+  functions: {
+    env: { abort: () => undefined },
+    'extism:host/user': { log_line: () => 0, garden_settings: () => 0n },
+  },
 });
 try {
   await memoryPlugin.call('solidarity_price', '');
@@ -183,6 +195,55 @@ for (const [name, exportName] of [
   times.sort((a, b) => a - b);
   console.log(
     `first call of a pool (${name}, ${(module(name).wasm.byteLength / 1024).toFixed(0)} KiB): median ${times[2]!.toFixed(0)} ms`,
+  );
+}
+
+// 6. The accountant's export of a big garden's year through ecritures-fec (Go), with the
+// accounting-export hook's own limits: payments as the API gives them, names with accents.
+const exportHook = hooks['accounting-export'];
+const methods = ['card', 'sepa', 'transfer', 'cheque', 'cash'] as const;
+const exportInput = (count: number): AccountingExportInput => ({
+  from: '2025-01',
+  to: '2025-12',
+  garden: { name: 'Jardin de Cocagne du Val du Doubs', siret: '12345678900017' },
+  payments: Array.from({ length: count }, (_, i) => ({
+    receivedOn: `2025-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`,
+    invoiceNumber: 1000 + i,
+    invoiceLabel: `F-${String(1000 + i).padStart(6, '0')}`,
+    memberId: `m-${(i % 1200).toString(16).padStart(12, '0')}`,
+    memberName: `Élodie Perrin-Œuvray ${i % 1200}`,
+    method: methods[i % 5]!,
+    amount: 1700 + (i % 50) * 10,
+    ...(i % 5 === 3 ? { reference: `00${i}`, bank: 'Crédit Agricole Franche-Comté' } : {}),
+    ...(i % 5 < 2 ? { reference: `pi_3Q0demo${i}abcdefghij` } : {}),
+  })),
+});
+for (const count of [1_000, 10_000, 40_000, 42_000]) {
+  const payments = exportInput(count);
+  const times: number[] = [];
+  let said = '';
+  for (let run = 0; run < 3; run++) {
+    const result = await host.callHook({
+      garden: 'bench',
+      extension: module('ecritures-fec'),
+      hook: {
+        name: exportHook.name,
+        version: exportHook.version,
+        export: exportHook.exportName,
+        outputSchema: schemaDocument('accounting-export', 'output'),
+        ...(exportHook.limits ? { limits: exportHook.limits } : {}),
+      },
+      input: payments,
+      builtIn: exportHook.builtIn,
+    });
+    times.push(result.durationMs);
+    said =
+      result.source === 'extension'
+        ? `the extension's FEC, ${(result.output.content.length / 2 ** 20).toFixed(1)} Mi characters`
+        : `built-in CSV (${result.failure?.kind}: ${result.failure?.message})`;
+  }
+  console.log(
+    `accounting export, ${count} payments (${(Buffer.byteLength(JSON.stringify(payments)) / 2 ** 20).toFixed(2)} MiB in): ${said}; ${times.map((ms) => ms.toFixed(0)).join(', ')} ms`,
   );
 }
 await host.close();

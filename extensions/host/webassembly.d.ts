@@ -31,3 +31,9 @@ declare namespace WebAssembly {
   class RuntimeError extends Error {}
   function compile(bytes: ArrayBufferView | ArrayBuffer): Promise<Module>;
 }
+
+// ES2025's spin-wait hint (Node 24+), not in TypeScript's es2024 library: the host and its
+// workers watch the call channel a few microseconds before sleeping (host.ts, instance-worker.ts).
+interface Atomics {
+  pause(iterationNumber?: number): void;
+}
