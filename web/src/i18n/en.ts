@@ -339,6 +339,15 @@ export const en: Messages = {
       'Baskets per week, by size, over the last prepared week | Baskets per week, by size, over the last {count} prepared weeks',
     chartFigures: 'See the figures',
   },
+  absenceCredits: {
+    title: 'Credited absences',
+    basketOf: 'Basket of {date}',
+    notYet: '{amount} credited on the invoice after that day',
+    credited: '{amount} credited on {invoices}',
+    partly: '{amount} credited on {invoices}, {pending} on the next invoice',
+    pending: '{amount} to be credited on your next invoice',
+    pendingStaff: '{amount} owed to the member: credited on their next invoice',
+  },
   deliveries: {
     title: 'Next deliveries',
     none: 'No delivery planned for now.',

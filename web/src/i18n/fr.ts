@@ -344,6 +344,15 @@ export const fr = {
       'Paniers par semaine, par taille, sur la dernière semaine préparée | Paniers par semaine, par taille, sur les {count} dernières semaines préparées',
     chartFigures: 'Voir les chiffres',
   },
+  absenceCredits: {
+    title: 'Absences créditées',
+    basketOf: 'Panier du {date}',
+    notYet: '{amount} crédités sur la facture qui suivra ce jour-là',
+    credited: '{amount} crédités sur {invoices}',
+    partly: '{amount} crédités sur {invoices}, {pending} sur la prochaine facture',
+    pending: '{amount} à créditer sur votre prochaine facture',
+    pendingStaff: '{amount} dus à l’adhérent : crédités sur sa prochaine facture',
+  },
   deliveries: {
     title: 'Prochaines livraisons',
     none: 'Aucune livraison prévue pour l’instant.',

@@ -81,6 +81,25 @@ export const nextDeliveries = (gardenId: string, subscriptionId: string, count =
     toast: false,
   });
 
+/** A credited absence and where it stands (the API's `AbsenceCreditView`). */
+export interface AbsenceCredit {
+  date: IsoDate;
+  basketSize: BasketSize;
+  /** Cents: that day's basket price. */
+  amount: number;
+  /** Cents credited so far, on these invoices. */
+  credited: number;
+  invoices: Array<{ number: number; label: string }>;
+  /** Cents still owed: on the household's next invoice. */
+  pending: number;
+  /** Its day has passed (until then the absence may be taken back). */
+  due: boolean;
+}
+
+/** The subscription's credited absences: credited on which invoice, or still to credit. */
+export const absenceCredits = (gardenId: string, subscriptionId: string) =>
+  request<AbsenceCredit[]>('GET', `${one(gardenId, subscriptionId)}/absence-credits`, { toast: false });
+
 // The actions below answer the subscription as its workflow left it. A refusal (422) says
 // why in a sentence: the screen shows it beside the action, so no toast.
 
