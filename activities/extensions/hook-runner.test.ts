@@ -6,26 +6,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../adapters/store/index.ts';
 import { configurationKey } from '../../adapters/store/extension-modules.ts';
 import { createTestGarden, testStore } from '../../tests/support/environment.ts';
-import { sampleUpload, testExtensionServices, type SampleUpload } from '../../tests/support/extensions.ts';
+import {
+  priceInput,
+  sampleUpload,
+  testExtensionServices,
+  type SampleUpload,
+} from '../../tests/support/extensions.ts';
 import type { ExtensionServices } from './services.ts';
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 import { testEnvironment } from '../../tests/support/environment.ts';
 
 const admin = { userId: 'u-admin', name: 'Claire <b>Admin</b>' };
 const act = (at: string) => ({ by: admin, at });
-
-/** A household whose quotient familial puts it in the solidarity tier (with quotient-familial). */
-const priceInput = {
-  basketSize: 'medium',
-  frequency: 'weekly',
-  household: { size: 3, quotientFamilial: 640 },
-  prices: {
-    basketPrices: { small: 1200, medium: 1700, large: 2300 },
-    solidarityTiers: [
-      { id: 'solidaire', label: 'Tarif solidaire', prices: { small: 600, medium: 850, large: 1150 } },
-    ],
-  },
-};
 
 describe('the extension catalogue and the hook runner', () => {
   let store: Store;

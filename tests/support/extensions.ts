@@ -44,3 +44,19 @@ export async function sampleUpload(name: string): Promise<SampleUpload> {
   }
   return { manifest, testVectors, module: new Uint8Array(readFileSync(built.wasmPath)) };
 }
+
+/**
+ * A solidarity-price input: a household whose quotient familial (640) puts it in the garden's
+ * solidarity tier with quotient-familial, and at full price with the built-in behaviour.
+ */
+export const priceInput = {
+  basketSize: 'medium',
+  frequency: 'weekly',
+  household: { size: 3, quotientFamilial: 640 },
+  prices: {
+    basketPrices: { small: 1200, medium: 1700, large: 2300 },
+    solidarityTiers: [
+      { id: 'solidaire', label: 'Tarif solidaire', prices: { small: 600, medium: 850, large: 1150 } },
+    ],
+  },
+};

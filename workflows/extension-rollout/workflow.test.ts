@@ -7,7 +7,12 @@ import { MailerSettings, mailerFrom } from '../../adapters/messaging/mailer.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { createTestGarden, testActivities, testEnvironment } from '../../tests/support/environment.ts';
-import { sampleUpload, testExtensionServices, type SampleUpload } from '../../tests/support/extensions.ts';
+import {
+  priceInput,
+  sampleUpload,
+  testExtensionServices,
+  type SampleUpload,
+} from '../../tests/support/extensions.ts';
 import { emailsTo, ensureTestSender } from '../../tests/support/moto.ts';
 import { withTestWorker, workflowTestGarden } from '../../tests/support/temporal.ts';
 import { waitingOnKey } from '../search-attributes.ts';
@@ -34,18 +39,6 @@ const timings: RolloutTimings = {
   checkEveryMs: hour,
   remindEveryMs: 3 * day,
   rule: { minCalls: 5, maxExtraRate: 0.05 },
-};
-
-const priceInput = {
-  basketSize: 'medium',
-  frequency: 'weekly',
-  household: { size: 3, quotientFamilial: 640 },
-  prices: {
-    basketPrices: { small: 1200, medium: 1700, large: 2300 },
-    solidarityTiers: [
-      { id: 'solidaire', label: 'Tarif solidaire', prices: { small: 600, medium: 850, large: 1150 } },
-    ],
-  },
 };
 
 describe('the rollout of an extension in a garden', () => {
