@@ -247,7 +247,10 @@ describe('absences', () => {
       kind: 'absence-withdrawn',
       data: { date: '2026-12-15', absencePolicy: 'credited' },
     });
-    expect(outcome.change.withdrawnAbsences?.[0]).toMatchObject({ date: '2026-12-15', outcome: 'credited' });
+    // Taken back, its basket is delivered: nothing is kept of the outcome.
+    expect(outcome.change.withdrawnAbsences).toEqual([
+      { date: '2026-12-15', reported: someone, withdrawn: { by: staff, at: now.toISOString() } },
+    ]);
   });
 
   it('refuses an empty report, or one of more than 20 dates', () => {

@@ -199,7 +199,8 @@ export function absenceWithdrawalOutcome(
   const withdrawn = taken
     ? [
         ...(subscription.withdrawnAbsences ?? []),
-        { ...taken, withdrawn: { by: actor, at: now.toISOString() } },
+        // Taken back, its basket is delivered: no outcome is kept with it.
+        { date: taken.date, reported: taken.reported, withdrawn: { by: actor, at: now.toISOString() } },
       ]
     : (subscription.withdrawnAbsences ?? []);
   return {

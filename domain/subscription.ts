@@ -155,12 +155,7 @@ export function absenceOutcomeOf(
 }
 
 /** An absence the member (or staff) took back before the cutoff: the basket is delivered after all. */
-export const WithdrawnAbsence = Type.Object({
-  date: Type.String(),
-  reported: Act,
-  withdrawn: Act,
-  outcome: Type.Optional(Type.Enum([...absenceOutcomes])),
-});
+export const WithdrawnAbsence = Type.Object({ date: Type.String(), reported: Act, withdrawn: Act });
 export type WithdrawnAbsence = Type.Static<typeof WithdrawnAbsence>;
 
 /** No deliveries from `from` until the day before `until`; deliveries resume on `until`. */
