@@ -339,6 +339,14 @@ export const en: Messages = {
       'Baskets per week, by size, over the last prepared week | Baskets per week, by size, over the last {count} prepared weeks',
     chartFigures: 'See the figures',
   },
+  absencePolicySetting: {
+    title: 'Absence rule',
+    legend: "An absent member's basket:",
+    history: 'Absences already reported keep their rule; the new one applies to later ones.',
+    save: 'Save the rule',
+    saved: 'Absence rule saved.',
+    conflict: "Someone changed the garden's rules meanwhile: they have been read again, choose again.",
+  },
   absenceCredits: {
     title: 'Credited absences',
     basketOf: 'Basket of {date}',

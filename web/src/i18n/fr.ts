@@ -344,6 +344,15 @@ export const fr = {
       'Paniers par semaine, par taille, sur la dernière semaine préparée | Paniers par semaine, par taille, sur les {count} dernières semaines préparées',
     chartFigures: 'Voir les chiffres',
   },
+  absencePolicySetting: {
+    title: 'Règle des absences',
+    legend: 'Le panier d’un adhérent absent :',
+    history: 'Les absences déjà signalées gardent leur règle ; la nouvelle vaut pour les suivantes.',
+    save: 'Enregistrer la règle',
+    saved: 'Règle des absences enregistrée.',
+    conflict:
+      'Quelqu’un a modifié les règles du jardin entre-temps : elles sont relues, choisissez à nouveau.',
+  },
   absenceCredits: {
     title: 'Absences créditées',
     basketOf: 'Panier du {date}',

@@ -1,5 +1,5 @@
 import type { DeliveryCalendar, DeliveryCalendarInput } from '../../../../domain/delivery-calendar.ts';
-import type { GardenRules } from '../../../../domain/garden-rules.ts';
+import type { GardenRules, GardenRulesInput } from '../../../../domain/garden-rules.ts';
 import { request } from '../../api-client/request.ts';
 
 export type { DeliveryCalendar, DeliveryCalendarInput, GardenRules };
@@ -29,3 +29,7 @@ export const setWeekClosed = (gardenId: string, week: string, closed: boolean) =
 
 export const getRules = (gardenId: string) =>
   request<GardenRules>('GET', `${garden(gardenId)}/rules`, { toast: false });
+
+/** `version` is the one read: a change made meanwhile by someone else answers 409 (garden admins). */
+export const saveRules = (gardenId: string, input: GardenRulesInput, version: number) =>
+  request<GardenRules>('PUT', `${garden(gardenId)}/rules`, { body: { ...input, version }, toast: false });

@@ -99,6 +99,18 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     );
   }
 
+  /**
+   * Saves what becomes of an absent member's basket from now on (the other rules as read).
+   * Absences already noted keep theirs. Throws the ApiError (409: changed meanwhile) for the form.
+   */
+  async function saveAbsencePolicy(absencePolicy: GardenRules['absencePolicy']): Promise<GardenRules> {
+    const base = rules.value;
+    if (!base) throw new Error('The rules have not been read.');
+    const { version, ...input } = base;
+    rules.value = await api.saveRules(requireGardenId(), { ...input, absencePolicy }, version);
+    return rules.value;
+  }
+
   function isClosed(week: string): boolean {
     return calendar.value?.closedWeeks.includes(week) ?? false;
   }
@@ -171,6 +183,7 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     scheduleContext,
     loadCalendar,
     loadRules,
+    saveAbsencePolicy,
     isClosed,
     setWeekClosed,
     saveCalendar,
