@@ -187,15 +187,20 @@ export function createBillingActivities(deps: {
     pricing: Pricing,
     tierId: string | undefined,
   ): Promise<{ credits: AbsenceCredit[]; soFar: Map<string, number> }> {
-    const [subscriptions, invoices, context] = await Promise.all([
-      store.subscriptions.list(gardenId),
+    const subscriptions = (await store.subscriptions.listForMember(gardenId, memberId)).filter(
+      (subscription) =>
+        subscription.absences?.some((absence) => absence.outcome === 'credited' && absence.date < before),
+    );
+    // Most households have none: one read, nothing more.
+    if (subscriptions.length === 0) return { credits: [], soFar: new Map() };
+    const [invoices, context] = await Promise.all([
       store.invoices.listForMember(gardenId, memberId),
       readGardenContext(store, gardenId),
     ]);
     const schedule = scheduleContextOf(context);
-    const credits = subscriptions
-      .filter((subscription) => subscription.memberId === memberId)
-      .flatMap((subscription) => creditedAbsences(subscription, schedule, pricing, tierId, before));
+    const credits = subscriptions.flatMap((subscription) =>
+      creditedAbsences(subscription, schedule, pricing, tierId, before),
+    );
     return { credits, soFar: creditedSoFar(invoices) };
   }
 
@@ -372,9 +377,15 @@ export function createBillingActivities(deps: {
       const from = subscription.startDate > season.start ? subscription.startDate : season.start;
       // The season is paid ahead: its deliveries, and its credited absences, which are
       // credited once their day has passed (they may still be taken back until then).
+      // Only absences noted credited are credited (older ones never are, whatever the rule).
+      const credited = new Set(
+        (subscription.absences ?? [])
+          .filter((absence) => absence.outcome === 'credited')
+          .map((absence) => absence.date),
+      );
       const baskets = deliverySchedule(subscription, scheduleContextOf(context), from, season.end).filter(
         (delivery) =>
-          delivery.state === 'delivery' || (delivery.state === 'absent' && delivery.outcome === 'credited'),
+          delivery.state === 'delivery' || (delivery.state === 'absent' && credited.has(delivery.date)),
       ).length;
       const unitPrice = basketPrice(pricing, subscription.basketSize, profile.tier?.id);
       const total = multiplyCents(unitPrice, baskets);
