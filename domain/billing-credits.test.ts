@@ -57,6 +57,15 @@ describe('the credited absences of a subscription', () => {
     ).toEqual([850, 1150]);
   });
 
+  it('skips a stored day that does not exist', () => {
+    const odd = tuesdaySubscription({
+      absences: [noted('2026-02-30', 'credited'), noted('2026-11-10', 'credited')],
+    });
+    expect(
+      creditedAbsences(odd, context, defaultPricing, undefined, '2027-01-01').map((credit) => credit.date),
+    ).toEqual(['2026-11-10']);
+  });
+
   it('waits for the day to pass: an absence may still be taken back until its cutoff', () => {
     expect(
       creditedAbsences(subscription, context, defaultPricing, undefined, '2026-12-15').map(

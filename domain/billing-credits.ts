@@ -1,4 +1,4 @@
-import { formatCalendarDay, type IsoDate } from './calendar.ts';
+import { formatCalendarDay, isIsoDate, type IsoDate } from './calendar.ts';
 import { deliverySchedule, type ScheduleContext } from './delivery-schedule.ts';
 import type { InvoiceLine } from './invoices.ts';
 import { cents, formatEuros, type Cents } from './money.ts';
@@ -68,7 +68,8 @@ export function creditedAbsences(
   before: IsoDate,
 ): AbsenceCredit[] {
   const credited = (subscription.absences ?? [])
-    .filter((absence) => absence.outcome === 'credited' && absence.date < before)
+    // A stored day that does not exist (a record written by hand) is no delivery to credit.
+    .filter((absence) => absence.outcome === 'credited' && isIsoDate(absence.date) && absence.date < before)
     .map((absence) => absence.date)
     .sort();
   const first = credited[0];
