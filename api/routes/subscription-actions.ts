@@ -301,13 +301,22 @@ export const subscriptionActionRoutes: FastifyPluginAsyncTypebox = async (app) =
         store.invoices.listForMember(gardenId, subscription.memberId),
         store.gardens.get(gardenId),
       ]);
-      const credits = creditedAbsences(
-        subscription,
-        scheduleContextOf(context),
-        pricing,
-        profile.tier?.id,
-        '9999-12-31',
-      );
+      let credits;
+      try {
+        credits = creditedAbsences(
+          subscription,
+          scheduleContextOf(context),
+          pricing,
+          profile.tier?.id,
+          '9999-12-31',
+        );
+      } catch (unreadable) {
+        request.log.error({ err: unreadable }, 'stored subscription cannot be scheduled');
+        throw new CocagneError('unavailable', {
+          fr: "Les absences créditées de cet abonnement ne peuvent pas être calculées pour l'instant. L'équipe du jardin en est avertie ; réessayez plus tard.",
+          en: "This subscription's credited absences cannot be worked out right now. The garden's staff are told; try again later.",
+        });
+      }
       const today = gardenDay(app.now(), garden?.timeZone || undefined);
       return absenceCreditStates(credits, invoices, today).map((state) => ({
         date: state.date,
