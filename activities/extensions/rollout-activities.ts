@@ -28,7 +28,10 @@ export interface RolloutActivityDeps {
   gardens: GardenRegistry;
   mailer: Mailer;
   publicUrl: string;
-  /** Linear memory allowed to a module, in pages (the host's limit). */
+  /**
+   * Linear memory allowed to a module, in pages, for hooks without limits of their own (the
+   * runner's host's limit by default).
+   */
   maxPages?: number;
   now?: () => Date;
 }
@@ -44,6 +47,16 @@ const versionMissing = ({ name, version }: VersionRef) =>
     fr: `La version ${version} de l’extension ${name} est introuvable.`,
     en: `Version ${version} of extension ${name} not found.`,
   });
+
+/**
+ * The linear memory a module may start with, in 64 KiB pages: the largest its hooks allow (a
+ * hook's own `maxPages`, or `defaultPages` for a hook without), since each hook's calls get
+ * instances sized for that hook. Unknown hooks count for nothing: they refuse the module anyway.
+ */
+export function moduleMaxPages(hookNames: readonly string[], defaultPages: number): number {
+  const pages = hookNames.filter(isHookName).map((name) => hooks[name].limits?.maxPages ?? defaultPages);
+  return pages.length > 0 ? Math.max(...pages) : defaultPages;
+}
 
 /** What an answer is for the records: the output, and why the module did not give it, if so. */
 const failureText = (answer: HookAnswer) =>
@@ -74,7 +87,10 @@ export function createRolloutActivities(deps: RolloutActivityDeps) {
   }
 
   return {
-    /** (2) The static checks: the hooks exist and are exported, allowed imports only, size. */
+    /**
+     * (2) The static checks: the hooks exist and are exported, allowed imports only, size, and
+     * memory at start within what its hooks allow (`moduleMaxPages`).
+     */
     async checkExtensionVersion(ref: VersionRef): Promise<{ passed: boolean }> {
       const record = await versionOf(ref);
       if (record.staticCheck) return { passed: record.staticCheck.passed };
@@ -83,7 +99,8 @@ export function createRolloutActivities(deps: RolloutActivityDeps) {
       const exportsWanted = record.manifest.hooks.filter(isHookName).map((hook) => hooks[hook].exportName);
       let report: StaticCheckReport;
       try {
-        const inspected = inspectModule(bytes, exportsWanted, deps.maxPages ?? 512);
+        const maxPages = moduleMaxPages(record.manifest.hooks, deps.maxPages ?? runner.host.limits.maxPages);
+        const inspected = inspectModule(bytes, exportsWanted, maxPages);
         report = {
           passed: false,
           sizeBytes: bytes.byteLength,
