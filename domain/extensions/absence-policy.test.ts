@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtInAbsencePolicy, type AbsencePolicyInput } from './absence-policy.ts';
+import { GardenRulesInput } from '../garden-rules.ts';
+import { builtInAbsencePolicy, gardenAbsencePolicies, type AbsencePolicyInput } from './absence-policy.ts';
 
 const input = (overrides: Partial<AbsencePolicyInput> = {}): AbsencePolicyInput => ({
   date: '2026-12-15',
@@ -26,6 +27,24 @@ describe('the built-in absence policy', () => {
       builtInAbsencePolicy(input({ rules: { maxAbsencesPerSeason: 4, absencePolicy: 'compensated' } }))
         .decision,
     ).toBe('compensated');
+  });
+
+  it("follows a garden whose rule credits absent baskets, in the rule's words", () => {
+    expect(
+      builtInAbsencePolicy(input({ rules: { maxAbsencesPerSeason: 4, absencePolicy: 'credited' } })),
+    ).toEqual({
+      decision: 'credited',
+      reason: {
+        fr: 'Le panier d’un adhérent absent lui est crédité : son prix est déduit de sa prochaine facture.',
+        en: "An absent member's basket is credited: its price is taken off their next invoice.",
+      },
+    });
+  });
+
+  it("carries every rule a garden may choose (a new one must be decided for the hook's version)", () => {
+    expect([...gardenAbsencePolicies].sort()).toEqual(
+      [...(GardenRulesInput.properties.absencePolicy.enum as readonly string[])].sort(),
+    );
   });
 
   it("refuses one more than the season's maximum, in the words members read today", () => {

@@ -14,6 +14,9 @@ import { HookDay, HookText } from './hook-text.ts';
  */
 export const absencePolicyHook = { name: 'absence-policy', version: 1 } as const;
 
+/** The garden's own rules for an absent basket, as the hook's input carries them. */
+export const gardenAbsencePolicies = ['donated', 'compensated', 'credited'] as const;
+
 /** What becomes of an absent member's basket, or `refused`. */
 export const absenceDecisions = ['refused', 'donated', 'compensated', 'credited'] as const;
 
@@ -33,7 +36,12 @@ export const AbsencePolicyInput = Type.Object(
     rules: Type.Object(
       {
         maxAbsencesPerSeason: Type.Integer({ minimum: 0, maximum: 52 }),
-        absencePolicy: Type.Enum(['donated', 'compensated']),
+        /**
+         * The garden's rule (`GardenRules.absencePolicy`). `credited` came within version 1:
+         * a module that does not know a value answers with its own rule, or fails and the
+         * built-in behaviour answers with the garden's (extensions/README.md, « Versions »).
+         */
+        absencePolicy: Type.Enum([...gardenAbsencePolicies]),
       },
       { additionalProperties: false },
     ),

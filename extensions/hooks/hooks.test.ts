@@ -45,6 +45,19 @@ describe('the hooks', () => {
     },
   );
 
+  it("absence-policy's input carries each rule a garden may choose, `credited` included, and no other", () => {
+    const ajv = new Ajv({ strict: true });
+    const input = ajv.compile(readJson(schemaPath('absence-policy', 'input')) as object);
+    const sample = example('absence-policy') as { rules: object };
+    const withRule = (absencePolicy: string) => ({ ...sample, rules: { ...sample.rules, absencePolicy } });
+    for (const rule of ['donated', 'compensated', 'credited']) {
+      expect(input(withRule(rule)), JSON.stringify(input.errors)).toBe(true);
+    }
+    expect(input(withRule('sold'))).toBe(false);
+    // Within version 1: a module written before `credited` reads the same shape.
+    expect(hooks['absence-policy'].version).toBe(1);
+  });
+
   it('refuse what a module must not send: extra properties, a missing reason, a wrong decision', () => {
     const ajv = new Ajv();
     const absence = ajv.compile(schemaDocument('absence-policy', 'output'));

@@ -39,7 +39,7 @@ import {
 
 export interface Hook<Input = unknown, Output = unknown> {
   name: string;
-  /** Raised when the input or output changes shape: a module names the versions it was written for. */
+  /** Raised when a module written for it could no longer read its input or be understood (extensions/README.md, « Versions »). */
   version: number;
   /** The function a module exports for it: the name with "-" turned into "_". */
   exportName: string;
