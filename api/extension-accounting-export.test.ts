@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, gardenDay } from '../domain/calendar.ts';
+import { exportFallbackNotice } from '../domain/extensions/accounting-export.ts';
 import type { Invoice, Payment } from '../domain/invoices.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { sampleUpload } from '../tests/support/extensions.ts';
@@ -280,5 +281,45 @@ describe('the accountant export through the accounting-export hook', () => {
     await api.app.extensions!.runner.flush();
     const figures = await catalogue.records.callFigures(api.gardenId, 'ecritures-fec', '1.1.1');
     expect(figures).toMatchObject({ calls: 1, failures: 1 });
+
+    // Staff reading the app in English get the notice in English, as every answer of the API.
+    const english = await api.call(
+      api.accounts.staff,
+      'GET',
+      `/api/gardens/${api.gardenId}/reports/payments.csv?from=2025-01&to=2025-03`,
+      undefined,
+      { 'accept-language': 'en' },
+    );
+    expect(english.headers['x-cocagne-extension-failure']).toBe('trap');
+    expect(decodeURIComponent(String(english.headers['x-cocagne-extension-notice']))).toBe(
+      'The ecritures-fec extension did not produce its file (trap): here is the usual CSV.',
+    );
+  });
+
+  it('declares the three headers in the description, with patterns the answers match', async () => {
+    const description = (await api.call(undefined, 'GET', '/docs/json')).json<{
+      paths: Record<string, { get: { responses: Record<string, { headers?: Record<string, Header> }> } }>;
+    }>();
+    type Header = { description: string; schema: { type: string; pattern: string } };
+    const headers =
+      description.paths['/api/gardens/{gardenId}/reports/payments.csv']?.get.responses['200']?.headers;
+    expect(Object.keys(headers ?? {}).sort()).toEqual([
+      'x-cocagne-extension',
+      'x-cocagne-extension-failure',
+      'x-cocagne-extension-notice',
+    ]);
+    const matches = (name: string, value: string) => new RegExp(headers![name]!.schema.pattern).test(value);
+    expect(headers!['x-cocagne-extension-notice']!.description).toMatch(/percent-encoded/);
+    expect(matches('x-cocagne-extension', 'ecritures-fec 1.1.0')).toBe(true);
+    expect(matches('x-cocagne-extension', 'ecritures-fec 1.2.0-beta.1')).toBe(true);
+    for (const kind of ['input-too-large', 'trap', 'unavailable']) {
+      expect(matches('x-cocagne-extension-failure', kind)).toBe(true);
+    }
+    const tooLarge = exportFallbackNotice('ecritures-fec', { kind: 'input-too-large' }, 9_000_000);
+    const trapped = exportFallbackNotice('ecritures-fec', { kind: 'trap' }, 1_000);
+    for (const notice of [tooLarge.fr, tooLarge.en, trapped.fr, trapped.en]) {
+      expect(matches('x-cocagne-extension-notice', encodeURIComponent(notice))).toBe(true);
+    }
+    expect(matches('x-cocagne-extension-notice', 'Trop de paiements')).toBe(false);
   });
 });

@@ -32,6 +32,39 @@ const MonthRange = Query({
   to: Type.Optional(Type.String({ ...Month, description: 'Last month, YYYY-MM (this month by default).' })),
 });
 
+/**
+ * What the accountant's export says of the garden's accounting-export extension, beside the
+ * file: which version answered, and, when the file is the built-in CSV although the garden runs
+ * one, why and what staff read (the web app shows it after the download).
+ */
+const extensionHeaders = {
+  'x-cocagne-extension': {
+    type: 'string',
+    pattern: '^[a-z][a-z0-9-]* [0-9][0-9A-Za-z.+-]*$',
+    description:
+      "The garden's accounting-export extension that was called: its name and version " +
+      '(`ecritures-fec 1.1.0`). Absent when the garden runs none.',
+  },
+  'x-cocagne-extension-failure': {
+    type: 'string',
+    pattern: '^[a-z]+(-[a-z]+)*$',
+    description:
+      "Only when the file is the built-in CSV because the garden's extension failed, as a kind " +
+      '(`timeout`, `memory`, `trap`, `module-error`, `output-too-large`, `input-too-large`, ' +
+      "`invalid-output`, `crashed`, `load-failed`, `busy`), or because the garden's extensions " +
+      'could not be read (`unavailable`).',
+  },
+  'x-cocagne-extension-notice': {
+    type: 'string',
+    pattern: "^[A-Za-z0-9%._~!*'()-]+$",
+    description:
+      'With `x-cocagne-extension-failure`, when the extension could be read: the sentence for staff ' +
+      '(« Trop de paiements pour l’extension ecritures-fec (8,5 Mo, 8,0 Mo au plus) : voici le CSV ' +
+      'habituel. Choisissez moins de mois pour obtenir son fichier. »), in the language of ' +
+      'Accept-Language (French by default), percent-encoded UTF-8 (decodeURIComponent).',
+  },
+};
+
 /** Reports on money for staff: the unpaid list, payments by month and method, the accountant's CSV. */
 export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, views } = app;
@@ -144,13 +177,15 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
           "accounting-export extension, its file (name, media type and encoding are the extension's, e.g. " +
           'a FEC in ISO-8859-15). Should the extension fail (a trap, or more payments than the hook takes: ' +
           '8 MiB of input, about 40,000), the CSV, and the header `x-cocagne-extension-failure` says why ' +
-          '(its kind), `x-cocagne-extension-notice` what staff read (French, percent-encoded UTF-8).',
+          '(its kind), `x-cocagne-extension-notice` what staff read (in the language of Accept-Language, ' +
+          'French by default, percent-encoded UTF-8).',
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: MonthRange,
         response: {
           200: {
             description: 'The payments, one line each (the CSV in UTF-8 with a byte order mark).',
+            headers: extensionHeaders,
             content: Object.fromEntries(
               ['text/csv', 'text/plain', 'text/tab-separated-values', 'application/xml'].map((type) => [
                 type,
@@ -227,7 +262,7 @@ export const billingReportRoutes: FastifyPluginAsyncTypebox = async (app) => {
             answer.failure,
             Buffer.byteLength(JSON.stringify(input)),
           );
-          reply.header('x-cocagne-extension-notice', encodeURIComponent(notice.fr));
+          reply.header('x-cocagne-extension-notice', encodeURIComponent(notice[request.locale]));
           request.log.warn({ failure: answer.failure, gardenId }, notice.en);
         }
       }
