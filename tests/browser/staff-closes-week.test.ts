@@ -1,11 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, phoneContext, signedInPage, signInAs, startBrowserTest } from '../support/browser.ts';
+import {
+  baseUrl,
+  phoneContext,
+  scrollWidth,
+  signedInPage,
+  signInAs,
+  startBrowserTest,
+} from '../support/browser.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 
 describe('staff close and reopen a week of the delivery calendar', () => {
   let api: TestApi;
   let browser: Browser;
+  const accounts: TestAccount[] = [];
   const closedWeeks = async () => (await api.store.settings.calendar(api.gardenId, new Date())).closedWeeks;
 
   beforeAll(async () => {
@@ -14,6 +23,7 @@ describe('staff close and reopen a week of the delivery calendar', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await deleteAccounts(accounts);
     await api?.close();
   });
 
@@ -60,6 +70,39 @@ describe('staff close and reopen a week of the delivery calendar', () => {
     await expect.poll(() => row.getAttribute('data-closed')).toBe('true');
     await expect.poll(closedWeeks, { timeout: 20_000 }).toContain(week);
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+    await context.close();
+  });
+
+  it('lets a garden admin choose « crédité » for absent baskets on a phone, the three rules within its width', async () => {
+    const admin = await createAccount({
+      role: 'garden-admin',
+      gardenId: api.gardenId,
+      firstName: 'Claire',
+      lastName: 'Vuillemin',
+    });
+    accounts.push(admin);
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await signInAs(page, admin);
+    await page.goto(`${baseUrl}/equipe/calendrier`);
+    const setting = page.getByTestId('absence-policy-setting');
+    await setting.getByTestId('absence-policy-credited').waitFor({ timeout: 20_000 });
+    await setting.scrollIntoViewIfNeeded();
+    for (const rule of ['donated', 'compensated', 'credited']) {
+      const box = await setting
+        .locator('label', { has: page.getByTestId(`absence-policy-${rule}`) })
+        .boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+    }
+    await setting.getByText('Le panier d’un adhérent absent lui est crédité').click();
+    await setting.getByTestId('save-absence-policy').click();
+    await expect
+      .poll(() => setting.getByTestId('absence-policy-saved').textContent(), { timeout: 20_000 })
+      .toBe('Règle des absences enregistrée.');
+    expect((await api.store.settings.rules(api.gardenId)).absencePolicy).toBe('credited');
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
     await context.close();
   });
 });
