@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setLocale } from '../i18n/index.ts';
 import { useToastStore } from '../stores/toasts.ts';
 import { signedIn, stubApi } from '../testing/api-stub.ts';
-import { ApiError, request, send } from './request.ts';
+import { ApiError, request, requestFile, send } from './request.ts';
 
 describe('request chain', () => {
   beforeEach(() => {
@@ -91,5 +91,24 @@ describe('request chain', () => {
       name: 'AbortError',
     });
     expect(useToastStore().toasts).toEqual([]);
+  });
+
+  it('gives a download with its name and the headers the API sent beside it', async () => {
+    const api = stubApi(() => ({
+      text: 'Date;Facture\r\n',
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'content-disposition': 'attachment; filename="paiements-2026-01-2026-12.csv"',
+        'x-cocagne-extension-failure': 'trap',
+      },
+    }));
+    const file = await requestFile('/gardens/g/reports/payments.csv', { accept: 'text/csv' });
+    expect(api.calls[0]?.headers.get('Accept')).toBe('text/csv, application/json');
+    expect(await file.blob.text()).toBe('Date;Facture\r\n');
+    expect(file.filename).toBe('paiements-2026-01-2026-12.csv');
+    expect(file.headers.get('x-cocagne-extension-failure')).toBe('trap');
+    // The other calls answer as before: the status and the data.
+    stubApi(() => ({ body: { ok: true } }));
+    await expect(send('GET', '/x')).resolves.toEqual({ status: 200, data: { ok: true } });
   });
 });

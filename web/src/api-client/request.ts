@@ -131,6 +131,15 @@ export async function send<T>(
   path: string,
   options: RequestOptions = {},
 ): Promise<Answer<T>> {
+  return (await exchange<T>(method, path, options)).answer;
+}
+
+/** `send`, with the answer's headers (what a download says beside its file). */
+async function exchange<T>(
+  method: Method,
+  path: string,
+  options: RequestOptions,
+): Promise<{ answer: Answer<T>; headers: Headers }> {
   const headers: Record<string, string> = {
     ...options.headers,
     Accept:
@@ -198,9 +207,12 @@ export async function send<T>(
   else data = await response.json();
   const disposition = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '');
   return {
-    status: response.status,
-    data: data as T,
-    ...(disposition?.[1] ? { filename: disposition[1] } : {}),
+    answer: {
+      status: response.status,
+      data: data as T,
+      ...(disposition?.[1] ? { filename: disposition[1] } : {}),
+    },
+    headers: response.headers,
   };
 }
 
@@ -209,13 +221,22 @@ export function requestBlob(path: string, options: Omit<RequestOptions, 'respons
   return request<Blob>('GET', path, { ...options, responseType: 'blob' });
 }
 
-/** A download with the file name the API gives it (Content-Disposition), when it gives one. */
+/** A downloaded file, and what the answer says beside it. */
+export interface DownloadedFile {
+  blob: Blob;
+  /** The file name the API gives it (Content-Disposition), when it gives one. */
+  filename?: string;
+  /** The answer's headers: what the API says of the file (the accountant's export: its extension). */
+  headers: Headers;
+}
+
+/** A download with the file name the API gives it, and the answer's headers. */
 export async function requestFile(
   path: string,
   options: Omit<RequestOptions, 'responseType' | 'body'> = {},
-): Promise<{ blob: Blob; filename?: string }> {
-  const answer = await send<Blob>('GET', path, { ...options, responseType: 'blob' });
-  return { blob: answer.data, ...(answer.filename ? { filename: answer.filename } : {}) };
+): Promise<DownloadedFile> {
+  const { answer, headers } = await exchange<Blob>('GET', path, { ...options, responseType: 'blob' });
+  return { blob: answer.data, ...(answer.filename ? { filename: answer.filename } : {}), headers };
 }
 
 export async function request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<T> {

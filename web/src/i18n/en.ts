@@ -1031,6 +1031,10 @@ export const en: Messages = {
     exportHint: 'One line per payment received in these months, for a spreadsheet (semicolon separated).',
     exporting: 'Preparing the file…',
     exportAgain: 'Save the file again',
+    exportFallbackTitle: "The file saved is the usual CSV, not the garden's extension's.",
+    exportFallbackUnavailable:
+      "The garden's extensions could not be read. Try again in a few minutes to get its extension's file.",
+    exportFallbackFailed: "The garden's extension did not produce its file ({kind}).",
     chartTitle: 'Payments received by month',
     unpaidCount: '{count} unpaid invoice | {count} unpaid invoices',
     invoiceCount: '{count} invoice | {count} invoices',

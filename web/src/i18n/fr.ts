@@ -1052,6 +1052,10 @@ export const fr = {
       'Une ligne par paiement reçu sur ces mois, lisible par un tableur (séparateur point-virgule).',
     exporting: 'Préparation du fichier…',
     exportAgain: 'Enregistrer à nouveau le fichier',
+    exportFallbackTitle: 'Le fichier enregistré est le CSV habituel, pas celui de l’extension du jardin.',
+    exportFallbackUnavailable:
+      'Les extensions du jardin n’ont pas pu être lues. Réessayez dans quelques minutes pour obtenir le fichier de son extension.',
+    exportFallbackFailed: 'L’extension du jardin n’a pas produit son fichier ({kind}).',
     chartTitle: 'Paiements reçus par mois',
     unpaidCount: '{count} impayé | {count} impayés',
     invoiceCount: '{count} facture | {count} factures',

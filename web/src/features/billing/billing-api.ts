@@ -100,11 +100,54 @@ export const paymentsReport = (gardenId: string, from: string, to: string) =>
   });
 
 /**
- * The payments of the months for the accountant: the CSV, or the file of the garden's
- * accounting-export extension (a FEC…), with the name the API gives it.
+ * Why the accountant got the built-in CSV although the garden runs an accounting-export
+ * extension (or its extensions could not be read): the failure's kind, and the sentence the API
+ * wrote for staff when it could.
  */
-export const paymentsCsv = (gardenId: string, from: string, to: string) =>
-  requestFile(`${garden(gardenId)}/reports/payments.csv`, { query: { from, to }, toast: false });
+export interface ExportFallback {
+  /** `input-too-large`, `trap`, `timeout`…, or `unavailable`. */
+  kind: string;
+  /** In the language asked for (Accept-Language). */
+  notice?: string;
+}
+
+/** The accountant's file, named as the API names it, and the fallback when there was one. */
+export interface AccountantExport {
+  blob: Blob;
+  filename?: string;
+  fallback?: ExportFallback;
+}
+
+/** What the API says beside the file: `x-cocagne-extension-failure` and its notice, percent-encoded. */
+export function exportFallbackOf(headers: Headers): ExportFallback | undefined {
+  const kind = headers.get('x-cocagne-extension-failure');
+  if (!kind) return undefined;
+  const encoded = headers.get('x-cocagne-extension-notice');
+  let notice: string | undefined;
+  try {
+    notice = encoded ? decodeURIComponent(encoded) : undefined;
+  } catch {
+    // Not percent-encoded as it should be: the app says it in its own words.
+    notice = undefined;
+  }
+  return { kind, ...(notice ? { notice } : {}) };
+}
+
+/**
+ * The payments of the months for the accountant: the CSV, or the file of the garden's
+ * accounting-export extension (a FEC…), with the name the API gives it, and why the CSV came
+ * instead of the extension's file, if so.
+ */
+export async function paymentsCsv(gardenId: string, from: string, to: string): Promise<AccountantExport> {
+  const { blob, filename, headers } = await requestFile(`${garden(gardenId)}/reports/payments.csv`, {
+    query: { from, to },
+    toast: false,
+    // The media types the route answers with (the CSV, or an extension's TXT, TSV or XML).
+    accept: 'text/csv, text/plain, text/tab-separated-values, application/xml',
+  });
+  const fallback = exportFallbackOf(headers);
+  return { blob, ...(filename ? { filename } : {}), ...(fallback ? { fallback } : {}) };
+}
 
 /** Where a month's billing run stands (404 while the month has not been billed). */
 export interface BillingRunView {

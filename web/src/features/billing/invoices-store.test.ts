@@ -67,4 +67,28 @@ describe('invoice store', () => {
     const file = await useInvoiceStore().paymentsCsv('2026-01', '2026-12');
     expect(file).toEqual({ url: 'blob:fec', filename: '123456789FEC20261231.txt' });
   });
+
+  it("passes on why the CSV came instead of the extension's file, the notice decoded", async () => {
+    vi.spyOn(URL, 'createObjectURL').mockReturnValue('blob:csv');
+    const notice = 'L’extension ecritures-fec n’a pas produit son fichier (trap) : voici le CSV habituel.';
+    const api = stubApi(() => ({
+      text: 'Date;Facture\r\n',
+      headers: {
+        'content-type': 'text/csv; charset=utf-8',
+        'x-cocagne-extension': 'ecritures-fec 1.1.1',
+        'x-cocagne-extension-failure': 'trap',
+        'x-cocagne-extension-notice': encodeURIComponent(notice),
+      },
+    }));
+    const file = await useInvoiceStore().paymentsCsv('2026-01', '2026-12');
+    expect(file).toEqual({
+      url: 'blob:csv',
+      filename: 'paiements-2026-01-2026-12.csv',
+      fallback: { kind: 'trap', notice },
+    });
+    // It asks for the types the route answers with, not a PDF.
+    expect(api.calls[0]?.headers.get('Accept')).toBe(
+      'text/csv, text/plain, text/tab-separated-values, application/xml, application/json',
+    );
+  });
 });

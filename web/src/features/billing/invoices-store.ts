@@ -1,11 +1,24 @@
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import * as api from './billing-api.ts';
-import type { InvoiceStatus, InvoiceView, PaymentsReport, UnpaidReport } from './billing-api.ts';
+import type {
+  ExportFallback,
+  InvoiceStatus,
+  InvoiceView,
+  PaymentsReport,
+  UnpaidReport,
+} from './billing-api.ts';
 import { orProblem } from '../../api-client/problems.ts';
 import { requireGardenId } from '../../stores/session.ts';
 
 export type InvoiceFilter = InvoiceStatus | 'all';
+
+/** The accountant's file, saved by the page: its object URL, its name, and the fallback if any. */
+export interface ExportedFile {
+  url: string;
+  filename: string;
+  fallback?: ExportFallback;
+}
 
 /** A read that may fail without breaking the page: what was read, and why it failed. */
 function section<T>() {
@@ -74,11 +87,16 @@ export const useInvoiceStore = defineStore('invoices', () => {
 
   /**
    * The accountant's export of the months, as a file to save, named as the API names it (the
-   * garden's accounting-export extension may make a FEC of it). Throws the ApiError.
+   * garden's accounting-export extension may make a FEC of it), with why the CSV came instead
+   * of the extension's file, if so (for the page to say). Throws the ApiError.
    */
-  async function paymentsCsv(from: string, to: string): Promise<{ url: string; filename: string }> {
-    const { blob, filename } = await api.paymentsCsv(requireGardenId(), from, to);
-    return { url: URL.createObjectURL(blob), filename: filename ?? `paiements-${from}-${to}.csv` };
+  async function paymentsCsv(from: string, to: string): Promise<ExportedFile> {
+    const { blob, filename, fallback } = await api.paymentsCsv(requireGardenId(), from, to);
+    return {
+      url: URL.createObjectURL(blob),
+      filename: filename ?? `paiements-${from}-${to}.csv`,
+      ...(fallback ? { fallback } : {}),
+    };
   }
 
   return {
