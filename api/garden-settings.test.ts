@@ -253,7 +253,7 @@ describe('garden settings', () => {
       .toContain(closing);
   });
 
-  it('makes running subscriptions follow new rules as soon as they are saved', async () => {
+  it('makes running subscriptions follow new rules as soon as they are saved, for absences noted after', async () => {
     await saveCalendar({ seasons: [season], closedWeeks: [], cutoffHours: 48 });
     const member = await api.createMember({ firstName: 'Flora', lastName: 'Tristan' });
     const id = await activeSubscription(member.id);
@@ -261,15 +261,22 @@ describe('garden settings', () => {
     const open = (await nextDeliveries(id)).filter(
       (delivery) => Date.parse(delivery.changeableUntil) > now + 3_600_000,
     );
-    const [away, following] = open;
-    const reported = await api.call(
-      api.accounts.staff,
-      'POST',
-      `/api/gardens/${api.gardenId}/subscriptions/${id}/absences`,
-      { dates: [away!.date] },
-    );
-    expect(reported.statusCode, reported.body).toBe(200);
-    expect((await nextDeliveries(id)).find((delivery) => delivery.date === following!.date)?.baskets).toBe(1);
+    const [donatedDay, afterDonated, compensatedDay, afterCompensated] = open;
+    const report = async (date: string) => {
+      const reported = await api.call(
+        api.accounts.staff,
+        'POST',
+        `/api/gardens/${api.gardenId}/subscriptions/${id}/absences`,
+        { dates: [date] },
+      );
+      expect(reported.statusCode, reported.body).toBe(200);
+    };
+    const basketsOn = async (date: string) =>
+      (await nextDeliveries(id)).find((delivery) => delivery.date === date)?.baskets;
+
+    // Noted under the garden's first rule (donated): no basket owed.
+    await report(donatedDay!.date);
+    expect(await basketsOn(afterDonated!.date)).toBe(1);
 
     const current = await readRules();
     const saved = await api.call(gardenAdmin, 'PUT', rulesUrl(), {
@@ -278,11 +285,30 @@ describe('garden settings', () => {
       version: current.version,
     });
     expect(saved.statusCode, saved.body).toBe(200);
+
+    // The running subscription follows the new rule as soon as it hears of it (a signal): an
+    // absence noted from then on is compensated by an extra basket the next delivery. Noted
+    // before the signal arrived, it would still be donated: withdrawn and noted again then.
+    const withdraw = async (date: string) => {
+      const withdrawn = await api.call(
+        api.accounts.staff,
+        'DELETE',
+        `/api/gardens/${api.gardenId}/subscriptions/${id}/absences/${date}`,
+      );
+      expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    };
     await expect
       .poll(
-        async () => (await nextDeliveries(id)).find((delivery) => delivery.date === following!.date)?.baskets,
+        async () => {
+          await report(compensatedDay!.date);
+          const baskets = await basketsOn(afterCompensated!.date);
+          if (baskets !== 2) await withdraw(compensatedDay!.date);
+          return baskets;
+        },
         { timeout: 15_000, interval: 500 },
       )
       .toBe(2);
+    // The absence noted before keeps the outcome its member was told (donated).
+    expect(await basketsOn(afterDonated!.date)).toBe(1);
   });
 });
