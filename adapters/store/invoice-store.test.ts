@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { balanceOf, unpaidRows } from '../../domain/billing-views.ts';
+import { outstanding, paymentRefusal } from '../../domain/invoices.ts';
 import type { Store } from './index.ts';
 import { createInvoiceStore, type NewInvoice } from './invoice-store.ts';
 import { createTestGarden, testStore } from '../../tests/support/environment.ts';
@@ -49,5 +51,37 @@ describe('invoice numbering', () => {
     // Still no gap: the next number follows.
     const next = await invoices.issue(draft('m-next'), 'month/2026-11/m-next');
     expect(next.number).toBe(Math.max(...all.map((invoice) => invoice.number)) + 1);
+  });
+
+  it('issues an invoice its credits cover, nothing left to pay, settled: never charged, never unpaid', async () => {
+    const covered = await invoices.issue(
+      {
+        ...draft('m-covered'),
+        subject: 'Saison 2026 — échéance 2 sur 2',
+        lines: [
+          { label: 'Panier moyen × 12 livraisons, échéance 2/2', quantity: 1, unitPrice: 1700, amount: 1700 },
+          {
+            label: 'Avoir : panier du 12 mai non livré (absence)',
+            quantity: 1,
+            unitPrice: -1700,
+            amount: -1700,
+            absence: { subscriptionId: 's-covered', date: '2026-05-12' },
+          },
+        ],
+        total: 0,
+      },
+      'season/2026/s-covered/2',
+    );
+    expect(covered).toMatchObject({ status: 'paid', payments: [], total: 0 });
+    const stored = await invoices.get(gardenId, covered.number);
+    expect(stored?.status).toBe('paid');
+    expect(outstanding(stored!)).toBe(0);
+    expect(unpaidRows([stored!], () => 'Louise Michel', '2027-01-31')).toEqual([]);
+    expect(balanceOf([stored!], '2027-01-31')).toEqual({ due: 0, overdue: 0 });
+    expect(paymentRefusal(stored!, { method: 'cash', amount: 100, receivedOn: '2026-12-02' })?.fr).toBe(
+      'Cette facture est déjà soldée : aucun paiement à enregistrer.',
+    );
+    // Anything to pay is issued open, as before.
+    expect((await invoices.issue(draft('m-owes'), 'month/2026-11/m-owes')).status).toBe('open');
   });
 });

@@ -61,14 +61,19 @@ export function createInvoiceStore(db: DynamoDBDocumentClient, tables: TableName
       return Item ? this.get(gardenId, Number(Item.number)) : undefined;
     },
 
-    /** Issues an invoice under the next number, once per source key. */
+    /**
+     * Issues an invoice under the next number, once per source key. One with nothing to pay
+     * (its credits cover its baskets) is issued settled (`paid`, without a payment): never
+     * charged, never in the unpaid list, never reminded.
+     */
     async issue(invoice: NewInvoice, sourceKey: string): Promise<Invoice> {
       for (let attempt = 0; attempt < 20; attempt++) {
         const existing = await this.bySource(invoice.gardenId, sourceKey);
         if (existing) return existing;
         const last = await counter(invoice.gardenId);
         const number = last + 1;
-        const issued: Invoice = { ...invoice, number, payments: [], status: 'open', version: 1 };
+        const status = invoice.total > 0 ? 'open' : 'paid';
+        const issued: Invoice = { ...invoice, number, payments: [], status, version: 1 };
         try {
           await db.send(
             new TransactWriteCommand({
