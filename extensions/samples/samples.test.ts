@@ -99,3 +99,21 @@ it('absences-ete (Go) decides as the built-in absence policy outside July and Au
   for (const vector of outsideSummer)
     expect(vector.output, vector.name).toEqual(builtInAbsencePolicy(vector.input));
 });
+
+it('absences-ete (Go) answers a garden rule it has no words for as that rule, in words that fit any rule', async () => {
+  // The input schema knows no such rule today; a rule the hook gains within its version (as
+  // `credited` was, extensions/README « Versions ») reaches modules before they know it.
+  const vectors = JSON.parse(
+    readFileSync(join(import.meta.dirname, 'absences-ete', 'test-vectors.json'), 'utf8'),
+  ) as { 'absence-policy': Array<TestVector & { input: AbsencePolicyInput }> };
+  const vector = vectors['absence-policy'][0]!;
+  const input = { ...vector.input, rules: { ...vector.input.rules, absencePolicy: 'shared' } };
+  const answer = await plugins.get('absences-ete')?.call('absence_policy', JSON.stringify(input));
+  expect(answer ? JSON.parse(answer.text()) : undefined).toEqual({
+    decision: 'shared',
+    reason: {
+      fr: 'Le panier d’un adhérent absent suit la règle du jardin.',
+      en: "An absent member's basket follows the garden's rule.",
+    },
+  });
+});

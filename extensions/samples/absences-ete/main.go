@@ -1,6 +1,7 @@
 // Hook absence-policy v1: in July and August, when most households go away, an absence's
 // basket is credited (taken off the next invoice) instead of the garden's usual policy, and two
-// more absences than the season's maximum are allowed. The rest of the year, the garden's rules.
+// more absences than the season's maximum are allowed. The rest of the year, the garden's rules
+// (donated, compensated or credited), in its words.
 package main
 
 import (
@@ -44,6 +45,18 @@ var policies = map[string]text{
 		"Le panier d’un adhérent absent est ajouté à sa livraison suivante.",
 		"An absent member's basket is added to their next delivery.",
 	},
+	"credited": {
+		"Le panier d’un adhérent absent lui est crédité : son prix est déduit de sa prochaine facture.",
+		"An absent member's basket is credited: its price is taken off their next invoice.",
+	},
+}
+
+// A rule the hook may gain within its version (as `credited` was): the garden's rule all the
+// same, in words that fit any rule, since an empty reason is refused by the output schema and
+// the call would count as a failure.
+var otherPolicy = text{
+	"Le panier d’un adhérent absent suit la règle du jardin.",
+	"An absent member's basket follows the garden's rule.",
 }
 
 func plural(n int) string {
@@ -84,7 +97,11 @@ func decide(in input) output {
 			"In July and August, an absent member's basket is taken off their next invoice.",
 		}}
 	}
-	return output{in.Rules.AbsencePolicy, policies[in.Rules.AbsencePolicy]}
+	words, known := policies[in.Rules.AbsencePolicy]
+	if !known {
+		words = otherPolicy
+	}
+	return output{in.Rules.AbsencePolicy, words}
 }
 
 //go:wasmexport absence_policy
