@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import proto from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
@@ -10,7 +11,7 @@ import {
 } from '@temporalio/worker';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { searchAttributeKeys } from '../../workflows/search-attributes.ts';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import type { Store } from '../../adapters/store/index.ts';
 import { createTestGarden, testEnvironment, testStore } from './environment.ts';
 
@@ -93,8 +94,23 @@ let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath, logger: silentLogger });
+  bundle ??= bundledForThisRun() ?? bundleWorkflowCode({ workflowsPath, logger: silentLogger });
   return bundle;
+}
+
+/**
+ * The bundle the test run made once (tests/support/workflow-bundle-setup.ts), or undefined
+ * outside a test run (a script recording histories bundles its own).
+ */
+function bundledForThisRun(): Promise<WorkflowBundleWithSourceMap> | undefined {
+  let path: string | undefined;
+  try {
+    path = inject('workflowBundlePath');
+  } catch {
+    return undefined;
+  }
+  if (!path) return undefined;
+  return readFile(path, 'utf8').then((text) => JSON.parse(text) as WorkflowBundleWithSourceMap);
 }
 
 /**
