@@ -129,7 +129,37 @@ async function ensureRealmSettings(env: Record<string, string>): Promise<void> {
     body: JSON.stringify(realmSettings(env)),
   });
   if (!realm.ok) throw new Error(`Keycloak realm update answered ${realm.status}`);
+  await ensureWebRedirects(env, token);
   await ensureDemoUsers(env, token);
+}
+
+/**
+ * Redirect addresses of the web client added to realm-cocagne.json after a local realm was
+ * first imported (the browser tests' second port, for one), and the app's own port: added to
+ * the client Keycloak has; the ones it has already are kept.
+ */
+async function ensureWebRedirects(env: Record<string, string>, token: string): Promise<void> {
+  const file = JSON.parse(
+    readFileSync(new URL(`../keycloak/realm-${need(env, 'KEYCLOAK_REALM')}.json`, import.meta.url), 'utf8'),
+  ) as { clients?: Array<{ clientId: string; redirectUris?: string[] }> };
+  const wanted = [...(file.clients?.find((client) => client.clientId === 'cocagne-web')?.redirectUris ?? [])];
+  const port = env.HTTP_PORT;
+  if (port) wanted.push(`http://localhost:${port}/*`, `http://127.0.0.1:${port}/*`);
+  const clients = `${need(env, 'KEYCLOAK_ADMIN_URL')}/admin/realms/${need(env, 'KEYCLOAK_REALM')}/clients`;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const found = await fetch(`${clients}?clientId=cocagne-web`, { headers });
+  if (!found.ok) throw new Error(`Keycloak clients answered ${found.status}`);
+  const [client] = (await found.json()) as Array<{ id: string; redirectUris?: string[] }>;
+  if (!client)
+    throw new Error('The local realm has no cocagne-web client: remove .data/keycloak to import it again.');
+  const missing = [...new Set(wanted)].filter((uri) => !(client.redirectUris ?? []).includes(uri));
+  if (missing.length === 0) return;
+  const updated = await fetch(`${clients}/${client.id}`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ ...client, redirectUris: [...(client.redirectUris ?? []), ...missing] }),
+  });
+  if (!updated.ok) throw new Error(`Keycloak client update answered ${updated.status}`);
 }
 
 interface RealmUser {

@@ -12,8 +12,27 @@ import { createAccount, type TestAccount } from './keycloak.ts';
 /** The built web app; `npm test` builds it before the browser tests. */
 export const webDist = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
-/** The port browser tests serve the app on: Keycloak's web client accepts redirects to it. */
-export const browserTestPort = 8089;
+/**
+ * The ports browser tests serve the app on, one per test worker (browser test files run two at
+ * a time): Keycloak's web client accepts redirects to each (infra/keycloak/realm-cocagne.json).
+ */
+export const browserTestPorts = [8089, 8090, 8091, 8092] as const;
+
+/** This test worker's port: Vitest numbers its workers from 1 (VITEST_POOL_ID). */
+function workerPort(): number {
+  const slot = Number(process.env.VITEST_POOL_ID ?? '1') - 1;
+  const port = browserTestPorts[slot];
+  if (port === undefined) {
+    throw new Error(
+      `Browser tests run on at most ${browserTestPorts.length} workers (this is worker ${slot + 1}): ` +
+        "lower --maxWorkers, or add ports to browserTestPorts and to the realm's redirect URIs.",
+    );
+  }
+  return port;
+}
+
+/** The port this worker's browser tests serve the app on. */
+export const browserTestPort = workerPort();
 
 export function assertWebBuilt(): void {
   if (!existsSync(`${webDist}/index.html`)) {
