@@ -31,6 +31,12 @@ describe('the printed invoice', () => {
     );
   });
 
+  it('asks nothing of a 0 € invoice without credits either', () => {
+    const nothing = { ...invoice, lines: [], total: 0, status: 'paid' as const };
+    const model = invoiceDocumentModel({ invoice: nothing, legal, member });
+    expect(model.subtitle).toContain('Émise le mardi 1 décembre 2026 — Rien à régler.');
+  });
+
   it("tells how to pay without a card: the garden's account with the reference, and where cheques go", async () => {
     const payment = {
       payee: 'Jardins de Cocagne du Val du Doubs',

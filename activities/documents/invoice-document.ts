@@ -31,8 +31,12 @@ export function invoiceDocumentModel(input: InvoiceDocumentInput): PrintableTabl
       `${legal.name} — ${legal.address} — SIRET ${legal.siret}`,
       `Adhérent : ${member.name}${member.address ? `, ${member.address}` : ''}`,
       `Objet : ${invoice.subject}`,
-      `Émise le ${formatDay(invoice.issuedOn)} — à régler au plus tard le ${formatDay(invoice.dueOn)}`,
-      ...paymentLines(input, label),
+      ...(nothingDue(invoice)
+        ? [`Émise le ${formatDay(invoice.issuedOn)} — ${nothingDueNote(invoice)}`]
+        : [
+            `Émise le ${formatDay(invoice.issuedOn)} — à régler au plus tard le ${formatDay(invoice.dueOn)}`,
+            ...paymentLines(input, label),
+          ]),
     ],
     columns: [
       { header: 'Désignation', width: 6 },
@@ -52,6 +56,17 @@ export function invoiceDocumentModel(input: InvoiceDocumentInput): PrintableTabl
     footer: `${label} — ${legal.vatNote || 'Montants en euros TTC'}`,
     empty: 'Aucune ligne.',
   };
+}
+
+/**
+ * An invoice its credits cover (0 €, issued settled): no due date and no way to pay, since
+ * there is nothing to pay; a member reading « à régler » with the garden's IBAN would pay it.
+ */
+const nothingDue = (invoice: Invoice) => invoice.total <= 0;
+
+function nothingDueNote(invoice: Invoice): string {
+  const credited = invoice.lines.some((line) => line.absence && line.amount < 0);
+  return credited ? 'Facture soldée par avoir : rien à régler.' : 'Rien à régler.';
 }
 
 /** Without a card or mandate: the transfer (with the reference to give) and the cheque. */
