@@ -569,7 +569,7 @@ export const en: Messages = {
   },
   calendar: {
     title: 'Delivery calendar',
-    lead: 'Each pick-up point’s delivery days, the closed weeks and the seasons.',
+    lead: 'Each pick-up point’s delivery days, the closed weeks, the seasons and the absence rule (what becomes of an absent member’s basket).',
     gridLabel: 'Calendar',
     clickHint: 'Click a day to close or reopen its week.',
     today: 'Today',

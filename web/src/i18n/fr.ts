@@ -580,7 +580,7 @@ export const fr = {
   },
   calendar: {
     title: 'Calendrier des livraisons',
-    lead: 'Les jours de livraison de chaque point de dépôt, les semaines fermées et les saisons.',
+    lead: 'Les jours de livraison de chaque point de dépôt, les semaines fermées, les saisons et la règle des absences (ce que devient le panier d’un adhérent absent).',
     gridLabel: 'Calendrier',
     clickHint: 'Cliquez sur un jour pour fermer ou rouvrir sa semaine.',
     today: 'Aujourd’hui',
