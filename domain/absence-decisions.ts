@@ -78,13 +78,6 @@ export function decidedOutcomes(
   return outcomes;
 }
 
-/** The hook's input, with the garden's rule as it is (`credited` included). */
-export type AbsencePolicyRequest = Omit<AbsencePolicyInput, 'rules'> & {
-  rules: Omit<AbsencePolicyInput['rules'], 'absencePolicy'> & {
-    absencePolicy: GardenRules['absencePolicy'];
-  };
-};
-
 /**
  * The absence-policy hook's input for each day of a report that falls in a season (a day in
  * no season is refused on the facts, without asking the extension): the subscription's terms
@@ -100,9 +93,9 @@ export function absencePolicyInputs(
   rules: Pick<GardenRules, 'maxAbsencesPerSeason' | 'absencePolicy'>,
   billing: AbsencePolicyInput['billing'],
   dates: readonly IsoDate[],
-): Array<{ date: IsoDate; input: AbsencePolicyRequest }> {
+): Array<{ date: IsoDate; input: AbsencePolicyInput }> {
   const noted = (subscription.absences ?? []).map((absence) => absence.date);
-  const inputs: Array<{ date: IsoDate; input: AbsencePolicyRequest }> = [];
+  const inputs: Array<{ date: IsoDate; input: AbsencePolicyInput }> = [];
   for (const date of [...new Set(dates)].sort()) {
     const season = isIsoDate(date) ? seasonOf(calendar, date) : undefined;
     if (season) {
