@@ -20,6 +20,8 @@ export default defineConfig({
             'infra/keycloak/**/*.test.ts',
           ],
           environment: 'node',
+          // Pure code: its files share their worker's loaded modules (18 s instead of 29 s).
+          isolate: false,
         },
       },
       {
@@ -28,6 +30,7 @@ export default defineConfig({
           name: 'web',
           include: ['web/src/**/*.test.ts'],
           environment: 'happy-dom',
+          // Isolated: stores and mocked modules are per file (shared, 9 files fail).
         },
       },
       {
