@@ -1,6 +1,7 @@
-// `npm test [-- vitest args]`: tools; then, side by side, the checks that need no service
-// (lint, type checks, format, the builds), two at a time, and the services (reused when already
-// up) with the provisioning of the test tables; then the tests. It stops at the first failure.
+// `npm test [-- vitest args]`: side by side, the checks that need no service (lint, type
+// checks, format, the builds), two at a time, and the tools then the services (reused when
+// already up) with the provisioning of the test tables; then the tests. It stops at the first
+// failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { localEnvironment } from './environment.ts';
@@ -94,12 +95,14 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     await stopStarted();
   }, 130);
   try {
-    await installTools({ chromium: 'required', xmllint: 'required' });
     const ports = localPorts();
     const env = { ...localEnvironment(ports), DYNAMODB_TABLE_PREFIX: testTablePrefix };
     const childEnv = { ...process.env, ...env };
+    // The checks need only the npm packages (installed before this runs): they start at once,
+    // while the tools install (downloads, pip, go builds) and the services start.
     const checks = runChecks(childEnv, begin);
     const services = (async () => {
+      await installTools({ chromium: 'required', xmllint: 'required' });
       const servicesStart = performance.now();
       await ensureServices(serviceDefinitions(ports), 'test');
       await provisionLocalStack(env);
