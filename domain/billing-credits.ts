@@ -1,5 +1,5 @@
 import { formatCalendarDay, isIsoDate, type IsoDate } from './calendar.ts';
-import { deliverySchedule, type ScheduleContext } from './delivery-schedule.ts';
+import { deliverySchedule, type ScheduleContext, type ScheduledSubscription } from './delivery-schedule.ts';
 import type { InvoiceLine } from './invoices.ts';
 import { cents, formatEuros, type Cents } from './money.ts';
 import { basketPrice, type Pricing } from './pricing.ts';
@@ -49,19 +49,7 @@ export function creditKey(credit: { subscriptionId: string; date: string }): str
  * of the schedule counts: a day a pause or a suspension covers has no basket to credit.
  */
 export function creditedAbsences(
-  subscription: Pick<
-    Subscription,
-    | 'id'
-    | 'startDate'
-    | 'depotId'
-    | 'basketSize'
-    | 'frequency'
-    | 'changes'
-    | 'absences'
-    | 'pause'
-    | 'endDate'
-    | 'suspension'
-  >,
+  subscription: ScheduledSubscription & Pick<Subscription, 'id'>,
   context: ScheduleContext,
   pricing: Pick<Pricing, 'basketPrices' | 'solidarityTiers'>,
   tierId: string | undefined,

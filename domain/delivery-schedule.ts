@@ -40,7 +40,8 @@ export interface ScheduledDelivery {
   changeableUntil: string;
 }
 
-type ScheduledSubscription = Pick<
+/** What of a subscription its schedule is worked out from. */
+export type ScheduledSubscription = Pick<
   Subscription,
   | 'startDate'
   | 'depotId'

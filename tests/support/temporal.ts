@@ -14,6 +14,7 @@ import { searchAttributeKeys } from '../../workflows/search-attributes.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import type { Store } from '../../adapters/store/index.ts';
 import { createTestGarden, testEnvironment, testStore } from './environment.ts';
+import { silentLogger } from './quiet-logger.ts';
 
 // Workers log every state change at INFO: tests only need to hear about problems.
 try {
@@ -138,12 +139,3 @@ export async function sleepUntil(env: TestWorkflowEnvironment, instant: Date): P
   const wait = instant.getTime() - (await env.currentTimeMs());
   if (wait > 0) await env.sleep(wait);
 }
-
-const silentLogger = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};

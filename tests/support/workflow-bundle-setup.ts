@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
+import { silentLogger } from './quiet-logger.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,19 +17,10 @@ declare module 'vitest' {
   }
 }
 
-const quiet = {
-  log: () => undefined,
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: (message: string) => console.error(message),
-};
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dir = await mkdtemp(join(tmpdir(), 'cocagne-workflow-bundle-'));
   const path = join(dir, 'bundle.json');
-  const bundle = await bundleWorkflowCode({ workflowsPath, logger: quiet });
+  const bundle = await bundleWorkflowCode({ workflowsPath, logger: silentLogger });
   await writeFile(path, JSON.stringify(bundle));
   project.provide('workflowBundlePath', path);
   return () => rm(dir, { recursive: true, force: true });
