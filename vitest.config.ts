@@ -30,7 +30,9 @@ export default defineConfig({
           name: 'web',
           include: ['web/src/**/*.test.ts'],
           environment: 'happy-dom',
-          // Isolated: stores and mocked modules are per file (shared, 9 files fail).
+          // Isolated: stores and mocked modules are per file (shared, 9 files fail). Each file in
+          // a fresh worker thread rather than a process: 52 s of CPU instead of 67 s.
+          pool: 'threads',
         },
       },
       {
