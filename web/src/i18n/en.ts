@@ -47,6 +47,7 @@ export const en: Messages = {
     gardenContact: 'Contact details',
     fleet: 'Vehicles',
     extensions: 'Extensions',
+    gardenRules: 'Rules',
   },
   common: {
     loading: 'Loading…',
@@ -339,13 +340,48 @@ export const en: Messages = {
       'Baskets per week, by size, over the last prepared week | Baskets per week, by size, over the last {count} prepared weeks',
     chartFigures: 'See the figures',
   },
-  absencePolicySetting: {
-    title: 'Absence rule',
-    legend: "An absent member's basket:",
-    history: 'Absences already reported keep their rule; the new one applies to later ones.',
-    save: 'Save the rule',
-    saved: 'Absence rule saved.',
-    conflict: "Someone changed the garden's rules meanwhile: they have been read again, choose again.",
+  gardenRules: {
+    title: 'Garden rules',
+    lead: 'How the garden runs its subscriptions. Members find these rules when they join and in their space; a change applies as soon as it is saved.',
+    readOnly:
+      "These rules are set by the garden's administration: you can read them here. To change them, ask them.",
+    save: 'Save the rules',
+    saved: "Saved: the garden's rules apply from now on.",
+    conflict:
+      'Someone else saved the rules meanwhile. « Reload » takes their version and keeps what you changed here: check it, then save.',
+    absences: 'Absences',
+    maxAbsences: 'Absences per season',
+    maxAbsencesHint:
+      'From 0 to 52. Beyond it, the member can no longer report an absence this season; at 0, no absence is possible.',
+    absencePolicy: "An absent member's basket:",
+    absencePolicyHint: 'Absences already reported keep their rule; the new one applies to later ones.',
+    cancellationRenewal: 'Cancellation and renewal',
+    cancellationNotice: 'Cancellation notice (days)',
+    cancellationNoticeHint:
+      'From 0 to 90. A cancellation made online takes effect after this many days; at 0, the same day.',
+    renewal: 'At the end of the season:',
+    renewalChoice: {
+      season: 'The subscription ends with the season, unless the member renews it.',
+      rolling: 'The subscription goes on from one season to the next, until it is cancelled.',
+    },
+    renewalReminder: 'Reminder before the subscription ends (days)',
+    renewalReminderHint:
+      'From 1 to 90. The member is asked to renew this many days before their season subscription ends.',
+    reminders: 'Reminders',
+    resumeReminder: 'Reminder before deliveries resume (days)',
+    resumeReminderHint:
+      'From 1 to 30. After a pause, the member is told this many days before their deliveries resume.',
+    dayBeforeReminder: 'Reminder the day before each delivery',
+    dayBeforeReminderHint: "The hour (garden time) when the member is reminded of the next day's delivery.",
+    noReminder: 'No reminder',
+    preparation: 'Basket preparation',
+    preparationHint: "The day and hour (garden time) when preparing the next week's baskets begins.",
+    preparationDay: 'Preparation day',
+    preparationHour: 'Preparation hour',
+    waitingListLegend: 'Waiting list',
+    waitingList: 'Put applications for a full pick-up point on a waiting list',
+    waitingListHint: 'Unticked: an application for a full pick-up point is refused.',
+    hour: '{hour}:00',
   },
   absenceCredits: {
     title: 'Credited absences',
@@ -569,7 +605,7 @@ export const en: Messages = {
   },
   calendar: {
     title: 'Delivery calendar',
-    lead: 'Each pick-up point’s delivery days, the closed weeks, the seasons and the absence rule (what becomes of an absent member’s basket).',
+    lead: 'Each pick-up point’s delivery days, the closed weeks and the seasons.',
     gridLabel: 'Calendar',
     clickHint: 'Click a day to close or reopen its week.',
     today: 'Today',
@@ -618,6 +654,8 @@ export const en: Messages = {
     cutoffHint: 'Hours before the delivery day after which a member can no longer change that delivery.',
     saveSeasons: 'Save the seasons',
     saved: 'Calendar saved.',
+    rulesLink:
+      "What becomes of an absent member's basket, the notice, the reminders: see the garden's rules.",
     depotsHint: 'Delivery days of the pick-up points: {depots}.',
   },
   map: {

@@ -48,6 +48,7 @@ export const fr = {
     gardenContact: 'Coordonnées',
     fleet: 'Véhicules',
     extensions: 'Extensions',
+    gardenRules: 'Règles',
   },
   common: {
     loading: 'Chargement…',
@@ -344,14 +345,51 @@ export const fr = {
       'Paniers par semaine, par taille, sur la dernière semaine préparée | Paniers par semaine, par taille, sur les {count} dernières semaines préparées',
     chartFigures: 'Voir les chiffres',
   },
-  absencePolicySetting: {
-    title: 'Règle des absences',
-    legend: 'Le panier d’un adhérent absent :',
-    history: 'Les absences déjà signalées gardent leur règle ; la nouvelle vaut pour les suivantes.',
-    save: 'Enregistrer la règle',
-    saved: 'Règle des absences enregistrée.',
+  gardenRules: {
+    title: 'Règles du jardin',
+    lead: 'Comment le jardin fait vivre ses abonnements. Les adhérents retrouvent ces règles en s’inscrivant et dans leur espace ; un changement vaut dès son enregistrement.',
+    readOnly:
+      'Ces règles sont fixées par l’administration du jardin : vous pouvez les consulter ici. Pour un changement, adressez-vous à elle.',
+    save: 'Enregistrer les règles',
+    saved: 'Enregistré : les règles du jardin s’appliquent dès maintenant.',
     conflict:
-      'Quelqu’un a modifié les règles du jardin entre-temps : elles sont relues, choisissez à nouveau.',
+      'Quelqu’un d’autre a enregistré les règles entre-temps. « Recharger » reprend sa version en gardant ce que vous avez modifié ici : vérifiez, puis enregistrez.',
+    absences: 'Absences',
+    maxAbsences: 'Absences par saison',
+    maxAbsencesHint:
+      'De 0 à 52. Au-delà, l’adhérent ne peut plus signaler d’absence pour la saison ; à 0, aucune absence n’est possible.',
+    absencePolicy: 'Le panier d’un adhérent absent :',
+    absencePolicyHint:
+      'Les absences déjà signalées gardent leur règle ; la nouvelle vaut pour les suivantes.',
+    cancellationRenewal: 'Résiliation et renouvellement',
+    cancellationNotice: 'Préavis de résiliation (jours)',
+    cancellationNoticeHint:
+      'De 0 à 90. Une résiliation faite en ligne prend effet après ce nombre de jours ; à 0, le jour même.',
+    renewal: 'À la fin de la saison :',
+    renewalChoice: {
+      season: 'L’abonnement s’arrête avec la saison, sauf si l’adhérent le renouvelle.',
+      rolling: 'L’abonnement continue d’une saison à l’autre, jusqu’à sa résiliation.',
+    },
+    renewalReminder: 'Rappel avant la fin de l’abonnement (jours)',
+    renewalReminderHint:
+      'De 1 à 90. L’adhérent est invité à renouveler ce nombre de jours avant la fin de son abonnement de saison.',
+    reminders: 'Rappels',
+    resumeReminder: 'Rappel avant la reprise (jours)',
+    resumeReminderHint:
+      'De 1 à 30. Après une pause, l’adhérent est prévenu ce nombre de jours avant que ses livraisons reprennent.',
+    dayBeforeReminder: 'Rappel la veille de chaque livraison',
+    dayBeforeReminderHint:
+      'L’heure (heure du jardin) où l’adhérent est prévenu de sa livraison du lendemain.',
+    noReminder: 'Pas de rappel',
+    preparation: 'Préparation des paniers',
+    preparationHint:
+      'Le jour et l’heure (heure du jardin) où commence la préparation des paniers de la semaine suivante.',
+    preparationDay: 'Jour de préparation',
+    preparationHour: 'Heure de préparation',
+    waitingListLegend: 'Liste d’attente',
+    waitingList: 'Mettre sur liste d’attente les demandes pour un point de dépôt complet',
+    waitingListHint: 'Décoché : une demande pour un point de dépôt complet est refusée.',
+    hour: '{hour} h',
   },
   absenceCredits: {
     title: 'Absences créditées',
@@ -580,7 +618,7 @@ export const fr = {
   },
   calendar: {
     title: 'Calendrier des livraisons',
-    lead: 'Les jours de livraison de chaque point de dépôt, les semaines fermées, les saisons et la règle des absences (ce que devient le panier d’un adhérent absent).',
+    lead: 'Les jours de livraison de chaque point de dépôt, les semaines fermées et les saisons.',
     gridLabel: 'Calendrier',
     clickHint: 'Cliquez sur un jour pour fermer ou rouvrir sa semaine.',
     today: 'Aujourd’hui',
@@ -631,6 +669,8 @@ export const fr = {
       'Heures avant le jour de livraison après lesquelles un adhérent ne peut plus changer cette livraison.',
     saveSeasons: 'Enregistrer les saisons',
     saved: 'Calendrier enregistré.',
+    rulesLink:
+      'Ce que devient le panier d’un adhérent absent, le préavis, les rappels : voir les règles du jardin.',
     depotsHint: 'Jours de livraison des points de dépôt : {depots}.',
   },
   map: {

@@ -176,6 +176,13 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../features/garden-contact/GardenContactPage.vue'),
         meta: { area: 'staff' },
       },
+      {
+        // The garden's subscription rules: garden administrators change them; staff read them.
+        path: 'regles',
+        name: 'garden-rules',
+        component: () => import('../features/garden-rules/GardenRulesPage.vue'),
+        meta: { area: 'staff' },
+      },
     ],
   },
   {

@@ -1,4 +1,4 @@
-import { flushPromises, mount } from '@vue/test-utils';
+import { flushPromises, mount, RouterLinkStub } from '@vue/test-utils';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultGardenRules, type GardenRules } from '../../../../domain/garden-rules.ts';
 import { i18n, setLocale } from '../../i18n/index.ts';
@@ -16,18 +16,12 @@ const calendar = {
   seasons: [{ id: '2026-2027', start: '2026-03-01', end: '2027-02-28' }],
 };
 
-/** The garden's calendar, depots and rules as the API answers them (rules saved with their version). */
+/** The garden's calendar, depots and rules as the API answers them. */
 function gardenApi() {
-  let rules: GardenRules = { ...defaultGardenRules, version: 5 };
+  const rules: GardenRules = { ...defaultGardenRules, version: 5 };
   return (call: ApiCall): StubAnswer => {
     if (call.path.endsWith('/calendar')) return { body: calendar };
-    if (call.path.endsWith('/rules')) {
-      if (call.method === 'GET') return { body: rules };
-      const { version, ...input } = call.body as GardenRules;
-      if (version !== rules.version) return { status: 409, body: { error: 'conflict', message: 'Modifié.' } };
-      rules = { ...input, version: rules.version + 1 };
-      return { body: rules };
-    }
+    if (call.path.endsWith('/rules')) return { body: rules };
     return { body: [] };
   };
 }
@@ -36,7 +30,10 @@ async function mountPage(identity: typeof staffIdentity) {
   const api = stubApi(gardenApi());
   const wrapper = mount(CalendarPage, {
     // The month grid and the week list have tests of their own.
-    global: { plugins: [signedIn(identity), i18n], stubs: { StaffCalendar: true, WeekList: true } },
+    global: {
+      plugins: [signedIn(identity), i18n],
+      stubs: { StaffCalendar: true, WeekList: true, RouterLink: RouterLinkStub },
+    },
   });
   await flushPromises();
   return { wrapper, api };
@@ -49,34 +46,15 @@ describe('the calendar page', () => {
     vi.restoreAllMocks();
   });
 
-  it('holds the absence rule after the seasons, where a garden admin chooses « crédité » and saves it', async () => {
+  it('sends to the garden rules for the absence rule, which no longer sits on the calendar', async () => {
     const { wrapper, api } = await mountPage(admin);
     const titles = wrapper.findAll('h2').map((title) => title.text());
-    expect(titles.indexOf('Saisons et délai')).toBeGreaterThan(-1);
-    expect(titles.indexOf('Règle des absences')).toBe(titles.indexOf('Saisons et délai') + 1);
-    const setting = wrapper.get('[data-testid="absence-policy-setting"]');
-    expect(setting.text()).toContain(
-      'Le panier d’un adhérent absent lui est crédité : son prix est déduit de sa prochaine facture.',
-    );
-
-    await setting.get('[data-testid="absence-policy-credited"]').setValue(true);
-    await setting.get('form').trigger('submit');
-    await flushPromises();
-    const put = api.calls.find((call) => call.method === 'PUT');
-    expect(put?.path).toBe('/api/gardens/val-du-doubs/rules');
-    expect(put?.body).toEqual({ ...defaultGardenRules, absencePolicy: 'credited', version: 5 });
-    expect(setting.get('[data-testid="absence-policy-saved"]').text()).toBe(
-      'Règle des absences enregistrée.',
-    );
-  });
-
-  it('shows staff the rule the garden chose, without a way to change it', async () => {
-    const { wrapper } = await mountPage(staffIdentity);
-    const setting = wrapper.get('[data-testid="absence-policy-setting"]');
-    expect(setting.get<HTMLInputElement>('[data-testid="absence-policy-donated"]').element.checked).toBe(
-      true,
-    );
-    expect(setting.get('fieldset').attributes('disabled')).toBeDefined();
-    expect(setting.find('[data-testid="save-absence-policy"]').exists()).toBe(false);
+    expect(titles).toContain('Saisons et délai');
+    expect(titles).not.toContain('Règle des absences');
+    expect(wrapper.find('[data-testid="absence-policy-donated"]').exists()).toBe(false);
+    const link = wrapper.getComponent<typeof RouterLinkStub>('[data-testid="calendar-rules-link"]');
+    expect(link.props('to')).toBe('/equipe/regles');
+    expect(link.text()).toContain('voir les règles du jardin');
+    expect(api.calls.some((call) => call.method === 'PUT')).toBe(false);
   });
 });

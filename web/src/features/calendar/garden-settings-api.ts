@@ -2,7 +2,7 @@ import type { DeliveryCalendar, DeliveryCalendarInput } from '../../../../domain
 import type { GardenRules, GardenRulesInput } from '../../../../domain/garden-rules.ts';
 import { request } from '../../api-client/request.ts';
 
-export type { DeliveryCalendar, DeliveryCalendarInput, GardenRules };
+export type { DeliveryCalendar, DeliveryCalendarInput, GardenRules, GardenRulesInput };
 
 const garden = (gardenId: string) => `/gardens/${encodeURIComponent(gardenId)}`;
 

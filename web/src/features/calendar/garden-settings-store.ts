@@ -2,7 +2,12 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ScheduleContext } from '../../../../domain/delivery-schedule.ts';
 import * as api from './garden-settings-api.ts';
-import type { DeliveryCalendar, DeliveryCalendarInput, GardenRules } from './garden-settings-api.ts';
+import type {
+  DeliveryCalendar,
+  DeliveryCalendarInput,
+  GardenRules,
+  GardenRulesInput,
+} from './garden-settings-api.ts';
 import { onConflict, orProblem } from '../../api-client/problems.ts';
 import { translate } from '../../i18n/index.ts';
 import { useDepotStore } from '../depots/depots-store.ts';
@@ -40,6 +45,9 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
   const calendarError = ref<string>();
   const rulesError = ref<string>();
   const loadingCalendar = ref(false);
+  const loadingRules = ref(false);
+  /** Someone else saved the rules meanwhile: read them again before saving. */
+  const rulesConflict = ref(false);
   /** Someone else saved the calendar meanwhile: read it again before saving seasons or cutoff. */
   const conflict = ref(false);
   /** The saves under way, one after the other. */
@@ -86,29 +94,42 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     }
   }
 
+  /** Reads the rules unless already read. Never rejects on an API error (kept in `rulesError`). */
   async function loadRules(options: { force?: boolean } = {}): Promise<void> {
     if (rules.value && !options.force) return;
+    loadingRules.value = true;
     rulesError.value = undefined;
-    await orProblem(
-      async () => {
-        rules.value = await api.getRules(requireGardenId());
-      },
-      (error) => {
-        rulesError.value = error.message;
-      },
-    );
+    try {
+      await orProblem(
+        async () => {
+          rules.value = await api.getRules(requireGardenId());
+          rulesConflict.value = false;
+        },
+        (error) => {
+          rulesError.value = error.message;
+        },
+      );
+    } finally {
+      loadingRules.value = false;
+    }
   }
 
   /**
-   * Saves what becomes of an absent member's basket from now on (the other rules as read).
-   * Absences already noted keep theirs. Throws the ApiError (409: changed meanwhile) for the form.
+   * Saves every rule (garden administrators) over `version`, the one the form was filled from.
+   * Absences already noted keep their outcome. Throws the ApiError for the form (409: `rulesConflict`).
    */
-  async function saveAbsencePolicy(absencePolicy: GardenRules['absencePolicy']): Promise<GardenRules> {
-    const base = rules.value;
-    if (!base) throw new Error('The rules have not been read.');
-    const { version, ...input } = base;
-    rules.value = await api.saveRules(requireGardenId(), { ...input, absencePolicy }, version);
-    return rules.value;
+  async function saveRules(input: GardenRulesInput, version = rules.value?.version): Promise<GardenRules> {
+    if (version === undefined) throw new Error('The rules have not been read.');
+    return onConflict(
+      async () => {
+        rules.value = await api.saveRules(requireGardenId(), input, version);
+        rulesConflict.value = false;
+        return rules.value;
+      },
+      () => {
+        rulesConflict.value = true;
+      },
+    );
   }
 
   function isClosed(week: string): boolean {
@@ -178,12 +199,14 @@ export const useGardenSettingsStore = defineStore('gardenSettings', () => {
     calendarError,
     rulesError,
     loadingCalendar,
+    loadingRules,
     conflict,
+    rulesConflict,
     saving,
     scheduleContext,
     loadCalendar,
     loadRules,
-    saveAbsencePolicy,
+    saveRules,
     isClosed,
     setWeekClosed,
     saveCalendar,
