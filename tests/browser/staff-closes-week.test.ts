@@ -73,7 +73,7 @@ describe('staff close and reopen a week of the delivery calendar', () => {
     await context.close();
   });
 
-  it('lets a garden admin choose « crédité » for absent baskets on a phone, the three rules within its width', async () => {
+  it('sends a garden admin on a phone from the calendar to the garden rules, where they choose « crédité » for absent baskets, the three rules within its width', async () => {
     const admin = await createAccount({
       role: 'garden-admin',
       gardenId: api.gardenId,
@@ -85,7 +85,9 @@ describe('staff close and reopen a week of the delivery calendar', () => {
     const page = await context.newPage();
     await signInAs(page, admin);
     await page.goto(`${baseUrl}/equipe/calendrier`);
-    const setting = page.getByTestId('absence-policy-setting');
+    await page.getByTestId('calendar-rules-link').click();
+    await page.waitForURL(`${baseUrl}/equipe/regles`);
+    const setting = page.getByTestId('rules-absences');
     await setting.getByTestId('absence-policy-credited').waitFor({ timeout: 20_000 });
     await setting.scrollIntoViewIfNeeded();
     for (const rule of ['donated', 'compensated', 'credited']) {
@@ -97,10 +99,10 @@ describe('staff close and reopen a week of the delivery calendar', () => {
       expect(box!.x + box!.width).toBeLessThanOrEqual(360);
     }
     await setting.getByText('Le panier d’un adhérent absent lui est crédité').click();
-    await setting.getByTestId('save-absence-policy').click();
+    await page.getByTestId('save-rules').click();
     await expect
-      .poll(() => setting.getByTestId('absence-policy-saved').textContent(), { timeout: 20_000 })
-      .toBe('Règle des absences enregistrée.');
+      .poll(() => page.getByTestId('rules-saved').textContent(), { timeout: 20_000 })
+      .toContain('Enregistré');
     expect((await api.store.settings.rules(api.gardenId)).absencePolicy).toBe('credited');
     expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
     await context.close();
