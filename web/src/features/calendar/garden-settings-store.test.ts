@@ -157,4 +157,34 @@ describe('garden settings store', () => {
       timeZone: 'Europe/Paris',
     });
   });
+
+  it('saves the rules over the version read; a colleague’s save meanwhile is a conflict until read again', async () => {
+    let current = { ...defaultGardenRules, version: 4 };
+    const { calls } = stubApi((call) => {
+      if (call.method === 'GET') return { body: current };
+      const { version, ...input } = call.body as typeof current;
+      if (version !== current.version)
+        return { status: 409, body: { error: 'conflict', message: 'Modifié.' } };
+      current = { ...input, version: version + 1 };
+      return { body: current };
+    });
+    const settings = useGardenSettingsStore();
+    await settings.loadRules();
+    const { version: _version, ...input } = defaultGardenRules;
+    const saved = await settings.saveRules({ ...input, maxAbsencesPerSeason: 6 });
+    expect(saved).toEqual({ ...defaultGardenRules, maxAbsencesPerSeason: 6, version: 5 });
+    expect(calls.at(-1)?.body).toEqual({ ...input, maxAbsencesPerSeason: 6, version: 4 });
+    expect(settings.rules).toEqual(saved);
+
+    // A colleague saves meanwhile: saving over version 5 is refused, and nothing changes here.
+    current = { ...current, waitingList: false, version: 6 };
+    await expect(settings.saveRules({ ...input, renewal: 'rolling' }, 5)).rejects.toMatchObject({
+      status: 409,
+    });
+    expect(settings.rulesConflict).toBe(true);
+    expect(settings.rules).toEqual(saved);
+    await settings.loadRules({ force: true });
+    expect(settings.rulesConflict).toBe(false);
+    expect(settings.rules?.waitingList).toBe(false);
+  });
 });
