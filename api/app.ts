@@ -36,6 +36,7 @@ import { roundRoutes } from './routes/rounds.ts';
 import { circuitWebhookRoutes } from './routes/circuit-webhooks.ts';
 import { driverRoundRoutes } from './routes/driver-rounds.ts';
 import { fleetRoutes } from './routes/fleet.ts';
+import { gardenTeamRoutes } from './routes/garden-team.ts';
 import { extensionRoutes, networkExtensionRoutes } from './routes/extensions.ts';
 import { extensionModuleRoutes } from './routes/extension-modules.ts';
 import { validatorCompiler } from './validation.ts';
@@ -149,6 +150,11 @@ export async function buildApp(options: AppOptions) {
           await garden.register(invoiceRoutes);
           await garden.register(billingReportRoutes);
           await garden.register(fleetRoutes);
+          await garden.register(gardenTeamRoutes, {
+            team: options.services.team,
+            publicUrl,
+            webClientId: options.webClientId,
+          });
           await garden.register(extensionRoutes);
           await garden.register(extensionModuleRoutes);
         },
