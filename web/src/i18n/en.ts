@@ -349,6 +349,7 @@ export const en: Messages = {
     saved: "Saved: the garden's rules apply from now on.",
     conflict:
       'Someone else saved the rules meanwhile. « Reload » takes their version and keeps what you changed here: check it, then save.',
+    kept: "Your colleague's version is reloaded. Your changes are kept: {rules}. Check them, then save.",
     absences: 'Absences',
     maxAbsences: 'Absences per season',
     maxAbsencesHint:

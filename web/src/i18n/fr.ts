@@ -354,6 +354,7 @@ export const fr = {
     saved: 'Enregistré : les règles du jardin s’appliquent dès maintenant.',
     conflict:
       'Quelqu’un d’autre a enregistré les règles entre-temps. « Recharger » reprend sa version en gardant ce que vous avez modifié ici : vérifiez, puis enregistrez.',
+    kept: 'Version de votre collègue rechargée. Vos changements sont gardés : {rules}. Vérifiez, puis enregistrez.',
     absences: 'Absences',
     maxAbsences: 'Absences par saison',
     maxAbsencesHint:

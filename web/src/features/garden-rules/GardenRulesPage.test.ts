@@ -154,6 +154,9 @@ describe('the garden rules page', () => {
     expect(wrapper.get<HTMLInputElement>('[data-testid="rule-cancellationNoticeDays"]').element.value).toBe(
       '30',
     );
+    expect(wrapper.get('[data-testid="rules-kept"]').text()).toBe(
+      "Version de votre collègue rechargée. Vos changements sont gardés : Absences par saison, Liste d'attente. Vérifiez, puis enregistrez.",
+    );
 
     await wrapper.get('form').trigger('submit');
     await flushPromises();
@@ -165,6 +168,7 @@ describe('the garden rules page', () => {
       version: 4,
     });
     expect(wrapper.find('[data-testid="rules-saved"]').exists()).toBe(true);
+    expect(wrapper.find('[data-testid="rules-kept"]').exists()).toBe(false);
   });
 
   it('shows staff the rules to read, without a way to change them', async () => {

@@ -1,4 +1,5 @@
 import { ref, watch } from 'vue';
+import { fieldLabels } from '../../../../domain/field-labels.ts';
 import type { GardenRules } from '../../../../domain/garden-rules.ts';
 import { useFormSubmit } from '../../forms/form-submit.ts';
 import { currentLocale, translate } from '../../i18n/index.ts';
@@ -25,6 +26,8 @@ export function useRulesEditing(mayEdit: () => boolean) {
   const { errors, banner, busy, root, send } = useFormSubmit(ruleNames);
   /** The last save went through, and nothing was changed since. */
   const saved = ref(false);
+  /** After « Recharger »: the rules this person had changed, kept over the colleague's version. */
+  const kept = ref<string[]>([]);
   let filledFrom: GardenRules | undefined;
 
   function fill(rules: GardenRules): void {
@@ -46,6 +49,7 @@ export function useRulesEditing(mayEdit: () => boolean) {
     form,
     () => {
       if (touched()) saved.value = false;
+      else kept.value = [];
     },
     { deep: true },
   );
@@ -53,6 +57,7 @@ export function useRulesEditing(mayEdit: () => boolean) {
   async function save(): Promise<void> {
     if (!form.value || !mayEdit()) return;
     saved.value = false;
+    kept.value = [];
     await send(
       checkRulesForm(form.value, currentLocale()),
       async ({ input }) => {
@@ -75,9 +80,12 @@ export function useRulesEditing(mayEdit: () => boolean) {
     form.value =
       typed && before ? keepTyped(typed, rulesFormOf(before), rulesFormOf(fresh)) : rulesFormOf(fresh);
     filledFrom = fresh;
+    kept.value = changedRules(form.value, rulesFormOf(fresh)).map(
+      (name) => fieldLabels[name]?.[currentLocale()] ?? name,
+    );
     banner.value = [];
     errors.value = {};
   }
 
-  return { form, errors, banner, busy, root, saved, save, reload };
+  return { form, errors, banner, busy, root, saved, kept, save, reload };
 }
