@@ -72,6 +72,17 @@ describe('gardenDeployment', () => {
         'cocagne/garden': 'val-du-doubs',
         'cocagne/tenant': 'garden',
       });
+    const deployment = only(gardenDeployment(settings()), 'Deployment');
+    expect(deployment.metadata.labels['app.kubernetes.io/component']).toBe('worker');
+    expect(deployment.spec.template.metadata.labels).toEqual({
+      'app.kubernetes.io/name': 'cocagne',
+      'app.kubernetes.io/component': 'worker',
+      'cocagne/garden': 'val-du-doubs',
+    });
+    expect(deployment.spec.template.spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+    });
     const namespace = only(gardenDeployment(settings()), 'Namespace');
     expect(namespace.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });

@@ -220,7 +220,12 @@ export interface Deployment {
         serviceAccountName: string;
         automountServiceAccountToken: false;
         terminationGracePeriodSeconds: number;
-        securityContext: { runAsNonRoot: true; seccompProfile: { type: 'RuntimeDefault' } };
+        securityContext: {
+          runAsNonRoot: true;
+          runAsUser: number;
+          runAsGroup: number;
+          seccompProfile: { type: 'RuntimeDefault' };
+        };
         containers: [Container];
         volumes: { name: string; emptyDir: { sizeLimit: string } }[];
       };
@@ -526,17 +531,25 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
       );
 
   const labels = {
-    'app.kubernetes.io/name': 'cocagne-worker',
+    'app.kubernetes.io/name': 'cocagne',
     'app.kubernetes.io/part-of': 'cocagne',
     'app.kubernetes.io/managed-by': 'cocagne-provisioning',
     'cocagne/garden': gardenId,
     'cocagne/tenant': 'garden',
   };
-  const podLabels = { 'app.kubernetes.io/name': 'cocagne-worker', 'cocagne/garden': gardenId };
-  const meta = (name: string, extra: Partial<ObjectMeta> = {}): ObjectMeta => ({
+  const podLabels = {
+    'app.kubernetes.io/name': 'cocagne',
+    'app.kubernetes.io/component': 'worker',
+    'cocagne/garden': gardenId,
+  };
+  const meta = (
+    name: string,
+    extra: Partial<ObjectMeta> = {},
+    component?: 'worker' | 'site',
+  ): ObjectMeta => ({
     name,
     namespace: names.namespace,
-    labels: { ...labels },
+    labels: { ...labels, ...(component ? { 'app.kubernetes.io/component': component } : {}) },
     ...extra,
   });
 
@@ -621,6 +634,7 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
       metadata: meta(
         names.serviceAccount,
         settings.awsRoleArn ? { annotations: { 'eks.amazonaws.com/role-arn': settings.awsRoleArn } } : {},
+        'worker',
       ),
       // The worker never calls the Kubernetes API.
       automountServiceAccountToken: false,
@@ -628,15 +642,17 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
     {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: meta(names.config),
+      metadata: meta(names.config, {}, 'worker'),
       data: Object.fromEntries([...environment, ...Object.entries(fixedSettings)]),
     },
     {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: meta(names.worker, {
-        annotations: { 'cocagne/task-queue': gardenTaskQueue(gardenId) },
-      }),
+      metadata: meta(
+        names.worker,
+        { annotations: { 'cocagne/task-queue': gardenTaskQueue(gardenId) } },
+        'worker',
+      ),
       spec: {
         replicas,
         selector: { matchLabels: { ...podLabels } },
@@ -649,7 +665,13 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
             automountServiceAccountToken: false,
             // On SIGTERM the worker finishes its current tasks (worker-main.ts) before it exits.
             terminationGracePeriodSeconds: 60,
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            // The node image's unprivileged user: a numeric id, which runAsNonRoot can check.
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: 1000,
+              runAsGroup: 1000,
+              seccompProfile: { type: 'RuntimeDefault' },
+            },
             containers: [
               {
                 name: 'worker',
@@ -694,14 +716,14 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
     {
       apiVersion: 'policy/v1',
       kind: 'PodDisruptionBudget',
-      metadata: meta(names.disruptionBudget),
+      metadata: meta(names.disruptionBudget, {}, 'worker'),
       // One pod at a time: a node drain never waits forever on a single-replica garden, and a
       // garden with several keeps the others polling.
       spec: { maxUnavailable: 1, selector: { matchLabels: { ...podLabels } } },
     },
   ];
 
-  if (settings.site) objects.push(...siteObjects(settings.site, names, meta));
+  if (settings.site) objects.push(...siteObjects(settings.site, names, (name) => meta(name, {}, 'site')));
   return objects;
 }
 
