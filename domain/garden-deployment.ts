@@ -573,6 +573,9 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
           // The worker needs no privilege: the API server refuses any pod that asks for one.
           'pod-security.kubernetes.io/enforce': 'restricted',
           'pod-security.kubernetes.io/enforce-version': 'latest',
+          // Enforcement judges pods only; a warning also judges the Deployment's template.
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': 'latest',
         },
       },
     },
