@@ -183,6 +183,13 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../features/garden-rules/GardenRulesPage.vue'),
         meta: { area: 'staff' },
       },
+      {
+        // The garden's team (staff, drivers, administrators): garden administrators manage it.
+        path: 'equipe-du-jardin',
+        name: 'team',
+        component: () => import('../features/team/TeamPage.vue'),
+        meta: { area: 'staff' },
+      },
     ],
   },
   {
