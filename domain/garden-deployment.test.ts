@@ -206,6 +206,25 @@ describe('gardenDeployment', () => {
     expect(refusal(() => gardenDeployment(open)).message).toContain('not a CIDR block');
   });
 
+  it('refuses a destination or a secret key named twice', () => {
+    const twice = settings();
+    twice.egress = { ...twice.egress, others: { dns: twice.egress.aws } };
+    expect(refusal(() => gardenDeployment(twice)).field).toBe('egress');
+    twice.egress = { ...twice.egress, others: { __proto__: twice.egress.aws } as Record<string, never> };
+    expect(gardenDeployment(twice)).toHaveLength(8);
+    const hostile = settings();
+    hostile.egress = {
+      ...hostile.egress,
+      others: JSON.parse('{"__proto__":{"to":[],"ports":[]}}') as Record<string, never>,
+    };
+    expect(refusal(() => gardenDeployment(hostile)).field).toBe('egress');
+    expect(
+      refusal(() =>
+        gardenDeployment(settings({ secret: { keys: ['STRIPE_SECRET_KEY', 'STRIPE_SECRET_KEY'] } })),
+      ).field,
+    ).toBe('secret.keys');
+  });
+
   it('probes the worker on its health port, and gives it no privilege', () => {
     const deployment = only(gardenDeployment(settings()), 'Deployment');
     const pod = deployment.spec.template.spec;

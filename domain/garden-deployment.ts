@@ -498,8 +498,9 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
         `${key} looks like a secret: it belongs in the Secret, not the ConfigMap.`,
       );
   }
-  for (const key of secretKeys)
-    if (!environmentName.test(key) || Object.hasOwn(fixedSettings, key))
+  // Server-side apply merges `env` by name: a name listed twice is refused by the API server.
+  for (const [index, key] of secretKeys.entries())
+    if (!environmentName.test(key) || Object.hasOwn(fixedSettings, key) || secretKeys.indexOf(key) !== index)
       refuse(
         'secret.keys',
         `${quoted(key)} ne peut pas venir du Secret.`,
@@ -522,8 +523,8 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
     ['keycloak', settings.egress.keycloak],
     ...Object.entries(settings.egress.others ?? {}),
   ];
-  for (const [purpose] of egress)
-    if (!dnsLabel.test(purpose))
+  for (const [index, [purpose]] of egress.entries())
+    if (!dnsLabel.test(purpose) || egress.findIndex(([other]) => other === purpose) !== index)
       refuse(
         'egress',
         `${quoted(purpose)} : nom de destination invalide.`,
