@@ -210,7 +210,7 @@ describe('gardenDeployment', () => {
     const twice = settings();
     twice.egress = { ...twice.egress, others: { dns: twice.egress.aws } };
     expect(refusal(() => gardenDeployment(twice)).field).toBe('egress');
-    twice.egress = { ...twice.egress, others: { __proto__: twice.egress.aws } as Record<string, never> };
+    twice.egress = { ...twice.egress, others: { __proto__: twice.egress.aws } };
     expect(gardenDeployment(twice)).toHaveLength(8);
     const hostile = settings();
     hostile.egress = {
