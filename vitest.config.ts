@@ -18,6 +18,7 @@ export default defineConfig({
             'tests/support/**/*.test.ts',
             'infra/demo/**/*.test.ts',
             'infra/keycloak/**/*.test.ts',
+            'infra/k8s/**/*.test.ts',
           ],
           environment: 'node',
           // Pure code: its files share their worker's loaded modules (18 s instead of 29 s).
