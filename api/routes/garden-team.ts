@@ -23,8 +23,8 @@ import { errorAnswers, GardenParams } from '../schemas.ts';
 declare module '../plugins/services.ts' {
   interface ApiServices {
     /**
-     * The gardens' teams in the identity provider (Keycloak's admin API); the team routes
-     * answer 503 without it.
+     * The gardens' teams in the identity provider (Keycloak's admin API); without it, the app
+     * has no team routes (api/routes/garden-team.ts).
      */
     team?: KeycloakTeam | undefined;
   }
@@ -88,21 +88,15 @@ export const gardenTeamRoutes: FastifyPluginAsyncTypebox<{
   publicUrl: string;
   webClientId: string;
 }> = async (app, options) => {
-  function teamOf(): KeycloakTeam {
-    if (!options.team) {
-      throw new CocagneError('unavailable', {
-        fr: "La gestion de l'équipe n'est pas disponible : l'annuaire des comptes n'est pas configuré.",
-        en: "Team management is unavailable: the accounts' directory is not configured.",
-      });
-    }
-    return options.team;
-  }
+  // A process built without Keycloak's admin API has no team routes at all (they are not in
+  // its description either), rather than routes that could only answer 503.
+  if (!options.team) return;
+  const team: KeycloakTeam = options.team;
 
   async function change(
     request: FastifyRequest<{ Params: { gardenId: string; userId: string } }>,
     requested: TeamChange,
   ): Promise<TeammateRecord> {
-    const team = teamOf();
     const { gardenId, userId } = request.params;
     const members = await team.list(gardenId);
     const target = members.find((teammate) => teammate.id === userId);
@@ -131,7 +125,7 @@ export const gardenTeamRoutes: FastifyPluginAsyncTypebox<{
         response: { 200: Type.Array(Teammate), ...errorAnswers },
       },
     },
-    async (request) => teamOf().list(request.params.gardenId),
+    async (request) => team.list(request.params.gardenId),
   );
 
   app.post(
@@ -151,7 +145,6 @@ export const gardenTeamRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      const team = teamOf();
       const { firstName, lastName } = request.body;
       const issues = (
         [
