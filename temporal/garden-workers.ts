@@ -1,5 +1,5 @@
-import type { NativeConnection } from '@temporalio/worker';
-import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { NativeConnection, State as WorkerState } from '@temporalio/worker';
+import { Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
 import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
@@ -15,6 +15,23 @@ export interface GardenWorkersOptions {
   /** Serve only these gardens (one deployment per garden); all registered gardens when absent. */
   only?: readonly string[] | undefined;
   log: (message: string) => void;
+  /** Makes a garden's worker; `Worker.create` unless a test needs a worker that fails. */
+  createWorker?: (options: WorkerOptions) => Promise<GardenWorker>;
+}
+
+/** What this module needs of a Temporal `Worker`. */
+export type GardenWorker = Pick<Worker, 'run' | 'shutdown' | 'getState'>;
+
+/** What the health probes read (`worker-health.ts`): garden ids and worker states only. */
+export interface GardenWorkersStatus {
+  /** The gardens this process must serve: `only`, else those of the last look; absent before the first. */
+  expected: readonly string[] | undefined;
+  /** Each started worker's state (`Worker.getState()`). */
+  workers: readonly { gardenId: string; state: WorkerState }[];
+  /** The garden whose worker stopped with an error (the process then stops every worker). */
+  failedGarden: string | undefined;
+  /** `stop` was called (SIGTERM) or a worker failed: the workers are finishing their tasks. */
+  stopping: boolean;
 }
 
 /**
@@ -22,18 +39,23 @@ export interface GardenWorkersOptions {
  * provisioned later are picked up without a restart.
  */
 export function createGardenWorkers(options: GardenWorkersOptions) {
-  const running = new Map<string, { worker: Worker; done: Promise<void> }>();
+  const createWorker =
+    options.createWorker ?? ((workerOptions: WorkerOptions) => Worker.create(workerOptions));
+  const running = new Map<string, { worker: GardenWorker; done: Promise<void> }>();
   let stopping = false;
   let failure: unknown;
+  let failedGarden: string | undefined;
+  let expected: readonly string[] | undefined = options.only;
   /** Ends the wait between two looks for new gardens (on stop, so it is not a refresh late). */
   let wake: () => void = () => undefined;
 
   async function addMissingGardens(): Promise<void> {
     const gardens = await options.gardens.list();
+    if (!options.only) expected = gardens.map((garden) => garden.id);
     for (const garden of gardens) {
       if (running.has(garden.id) || stopping) continue;
       if (options.only && !options.only.includes(garden.id)) continue;
-      const worker = await Worker.create({
+      const worker = await createWorker({
         connection: options.connection,
         namespace: options.namespace,
         taskQueue: gardenTaskQueue(garden.id),
@@ -41,15 +63,33 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
         activities: options.activities,
       });
       const done = worker.run().catch((error: unknown) => {
-        failure ??= error;
+        if (failure === undefined) {
+          failure = error;
+          failedGarden = garden.id;
+        }
+        // Without this the others would keep the process up until the next look for gardens.
+        wake();
       });
       running.set(garden.id, { worker, done });
       options.log(`worker polling ${gardenTaskQueue(garden.id)}`);
     }
   }
 
+  function shutdownAll(): void {
+    for (const { worker } of running.values()) {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+    }
+  }
+
   return {
     gardens: () => [...running.keys()],
+
+    status: (): GardenWorkersStatus => ({
+      expected,
+      workers: [...running].map(([gardenId, { worker }]) => ({ gardenId, state: worker.getState() })),
+      failedGarden,
+      stopping: stopping || failure !== undefined,
+    }),
 
     /** Runs until `stop` is called or a worker fails. */
     async run(): Promise<void> {
@@ -67,6 +107,11 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
             options.log(`garden refresh failed: ${String(error)}`),
           );
       }
+      if (failure !== undefined) {
+        // One garden's worker failed: stop the others so that the process exits and restarts.
+        options.log(`worker of ${gardenTaskQueue(failedGarden ?? '?')} failed, stopping the others…`);
+        shutdownAll();
+      }
       await Promise.all([...running.values()].map((entry) => entry.done));
       if (failure instanceof Error) throw failure;
       if (failure !== undefined) throw new Error('A garden worker stopped with a non-error failure');
@@ -76,9 +121,7 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
     async stop(): Promise<void> {
       stopping = true;
       wake();
-      for (const { worker } of running.values()) {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-      }
+      shutdownAll();
       await Promise.all([...running.values()].map((entry) => entry.done));
     },
   };

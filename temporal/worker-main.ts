@@ -5,6 +5,7 @@ import { createActivities } from '../activities/index.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { ActivitySettings, activityDepsFrom, closeActivityDeps } from './activity-deps.ts';
 import { createGardenWorkers } from './garden-workers.ts';
+import { startHealthServer } from './worker-health.ts';
 import { connectionOptions, TemporalSettings } from './settings.ts';
 import { workflowSource } from './workflow-source.ts';
 
@@ -15,6 +16,12 @@ const WorkerSettings = Type.Object({
   GARDEN_REFRESH_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
   /** Comma-separated garden ids this process serves; every registered garden when unset. */
   WORKER_GARDENS: Type.Optional(Type.String()),
+  /** Port of `/livez` and `/readyz` (8081 in a garden's pod); no HTTP at all when unset. */
+  WORKER_HEALTH_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  /** 0.0.0.0 in a pod, where the kubelet probes the pod's address; loopback elsewhere. */
+  WORKER_HEALTH_HOST: Type.Union([Type.Literal('127.0.0.1'), Type.Literal('0.0.0.0')], {
+    default: '127.0.0.1',
+  }),
 });
 
 const settings = readConfiguration(WorkerSettings, process.env);
@@ -35,6 +42,16 @@ const workers = createGardenWorkers({
   log,
 });
 
+const health =
+  settings.WORKER_HEALTH_PORT === undefined
+    ? undefined
+    : await startHealthServer({
+        port: settings.WORKER_HEALTH_PORT,
+        host: settings.WORKER_HEALTH_HOST,
+        status: () => workers.status(),
+      });
+if (health) log(`health probes on http://${settings.WORKER_HEALTH_HOST}:${health.port} (/livez, /readyz)`);
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal} received, finishing current tasks…`);
@@ -46,6 +63,7 @@ try {
   await workers.run();
   log('stopped');
 } finally {
+  await health?.close();
   await connection.close();
   closeActivityDeps(deps);
 }
