@@ -120,6 +120,15 @@ describe('garden team', () => {
     ).toEqual([...ids].sort());
   });
 
+  it('reads every page of a role’s holders: the team is the same, read two accounts at a time', async () => {
+    const whole = await createKeycloakTeam(keycloak).list(gardenId);
+    const paged = await createKeycloakTeam(keycloak, fetch, { pageSize: 2 }).list(gardenId);
+    expect(paged).toEqual(whole);
+    expect(paged.map((teammate) => teammate.id)).toEqual(
+      expect.arrayContaining([admin.userId, staff.userId, driver.userId]),
+    );
+  });
+
   it("refuses staff, drivers and another garden's administrator", async () => {
     expect((await call(staff, 'GET', teamUrl(gardenId))).statusCode).toBe(403);
     expect((await call(driver, 'GET', teamUrl(gardenId))).statusCode).toBe(403);

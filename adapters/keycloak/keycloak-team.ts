@@ -38,8 +38,11 @@ interface RoleRepresentation {
 /** How long an invitation's link works: a week, the time to read one's mail after a weekend. */
 const invitationLifespanSeconds = 7 * 24 * 3600;
 
-/** The largest team a garden has, read in one page per role. */
-const largestTeam = 1000;
+/**
+ * Accounts read per request when listing a role's holders: the whole network's (every garden's
+ * staff), read page by page, then kept for the one garden asked about.
+ */
+const defaultPageSize = 500;
 
 /**
  * A garden's team in the identity provider: the accounts with the garden's `garden` attribute
@@ -47,7 +50,11 @@ const largestTeam = 1000;
  * accounts and the network's administrators are never answered nor changed: for this garden
  * they do not exist.
  */
-export function createKeycloakTeam(settings: KeycloakAdminSettings, fetchImpl: typeof fetch = fetch) {
+export function createKeycloakTeam(
+  settings: KeycloakAdminSettings,
+  fetchImpl: typeof fetch = fetch,
+  { pageSize = defaultPageSize }: { pageSize?: number } = {},
+) {
   const admin = createKeycloakAdmin(settings, fetchImpl);
 
   async function json<T>(path: string): Promise<T> {
@@ -102,13 +109,22 @@ export function createKeycloakTeam(settings: KeycloakAdminSettings, fetchImpl: t
     return role ? { user, teammate: teammateOf(user, role) } : undefined;
   }
 
+  /** Every account holding the realm role (directly), all pages. */
+  async function holdersOf(role: string): Promise<UserRepresentation[]> {
+    const holders: UserRepresentation[] = [];
+    for (let first = 0; ; first += pageSize) {
+      const page = await json<UserRepresentation[]>(
+        `/roles/${encodeURIComponent(role)}/users?briefRepresentation=false&first=${first}&max=${pageSize}`,
+      );
+      holders.push(...page);
+      if (page.length < pageSize) return holders;
+    }
+  }
+
   async function list(gardenId: string): Promise<Teammate[]> {
     const byId = new Map<string, { user: UserRepresentation; roles: Set<string> }>();
     for (const role of [...teamRoles, 'network-admin'] as const) {
-      const users = await json<UserRepresentation[]>(
-        `/roles/${role}/users?briefRepresentation=false&first=0&max=${largestTeam}`,
-      );
-      for (const user of users) {
+      for (const user of await holdersOf(role)) {
         if (!inGarden(user, gardenId)) continue;
         const entry = byId.get(user.id) ?? { user, roles: new Set<string>() };
         entry.roles.add(role);
