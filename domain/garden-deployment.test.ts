@@ -118,6 +118,7 @@ describe('gardenDeployment', () => {
       TEMPORAL_NAMESPACE: 'cocagne',
       TEMPORAL_TLS: 'false',
       WORKER_HEALTH_PORT: String(workerHealthPort),
+      WORKER_HEALTH_HOST: '0.0.0.0',
     });
     const deployment = only(objects, 'Deployment');
     const [container] = deployment.spec.template.spec.containers;
@@ -323,6 +324,7 @@ describe('gardenDeployment', () => {
       'KEYCLOAK_ADMIN_PASSWORD',
       'WORKER_GARDENS',
       'TEMPORAL_ADDRESS',
+      'WORKER_HEALTH_HOST',
     ])
       expect(refusal(() => gardenDeployment(settings({ environment: { [key]: 'x' } }))).field).toBe(
         'environment',

@@ -100,9 +100,8 @@ export const defaultWorkerResources: WorkerResources = {
 };
 
 /**
- * The port where the worker would answer `/livez` and `/readyz`. `temporal/worker-main.ts`
- * serves no HTTP today: see `infra/k8s/README.md` for what it must serve before these probes
- * can pass.
+ * The port where the worker answers `/livez` and `/readyz` (`temporal/worker-health.ts`), on
+ * every address of the pod (`WORKER_HEALTH_HOST=0.0.0.0`): the kubelet probes the pod's IP.
  */
 export const workerHealthPort = 8081;
 
@@ -479,6 +478,8 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
     TEMPORAL_NAMESPACE: settings.temporal.namespace,
     TEMPORAL_TLS: String(settings.temporal.tls ?? false),
     WORKER_HEALTH_PORT: String(workerHealthPort),
+    // The worker listens on loopback unless told: the kubelet probes the pod's address.
+    WORKER_HEALTH_HOST: '0.0.0.0',
   };
   const secretKeys = settings.secret?.keys ?? [];
   const environment = Object.entries(settings.environment ?? {});

@@ -184,8 +184,11 @@ describe('worker health probes', () => {
   });
 });
 
-/** The TCP ports a process listens on, from Linux's /proc (its sockets in LISTEN state). */
-function listeningPorts(pid: number): number[] {
+/**
+ * The TCP addresses a process listens on (`127.0.0.1:8081`, `0.0.0.0:8081`), from Linux's /proc:
+ * its sockets in LISTEN state, IPv4 only (the worker opens no IPv6 socket).
+ */
+function listeningAddresses(pid: number): string[] {
   const inodes = new Set<string>();
   for (const fd of readdirSync(`/proc/${pid}/fd`)) {
     try {
@@ -195,17 +198,25 @@ function listeningPorts(pid: number): number[] {
       // The descriptor closed while being read.
     }
   }
-  const ports: number[] = [];
+  const addresses: string[] = [];
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     for (const line of readFileSync(table, 'utf8').split('\n').slice(1)) {
       const fields = line.trim().split(/\s+/);
       const [local, state, inode] = [fields[1], fields[3], fields[9]];
-      if (local && state === '0A' && inode && inodes.has(inode)) {
-        ports.push(Number.parseInt(local.split(':')[1] ?? '', 16));
-      }
+      if (!local || state !== '0A' || !inode || !inodes.has(inode)) continue;
+      const [host = '', port = ''] = local.split(':');
+      // IPv4 in /proc/net/tcp: the address's bytes in little-endian hex.
+      const ip =
+        host.length === 8
+          ? (host.match(/../g) ?? [])
+              .map((byte) => Number.parseInt(byte, 16))
+              .reverse()
+              .join('.')
+          : host;
+      addresses.push(`${ip}:${Number.parseInt(port, 16)}`);
     }
   }
-  return ports;
+  return addresses;
 }
 
 function freePort(): Promise<number> {
@@ -270,7 +281,23 @@ describe('the worker process', () => {
     expect(output()).toContain(`health probes on http://127.0.0.1:${port} (/livez, /readyz)`);
     await expect.poll(async () => (await probe(port, '/readyz')).status, { timeout: 30_000 }).toBe(200);
     expect(await probe(port, '/livez')).toEqual({ status: 200, body: { status: 'ok' } });
-    expect(listeningPorts(child.pid ?? 0)).toEqual([port]);
+    expect(listeningAddresses(child.pid ?? 0)).toEqual([`127.0.0.1:${port}`]);
+
+    child.kill('SIGTERM');
+    expect(await exited(child)).toBe(0);
+  });
+
+  it('listens on every address with WORKER_HEALTH_HOST=0.0.0.0, as in a garden’s pod', async () => {
+    const gardenId = uniqueGardenId('health-process');
+    await store.gardens.register(testGarden(gardenId));
+    const port = await freePort();
+    const { child } = await startWorkerProcess(gardenId, {
+      WORKER_HEALTH_PORT: String(port),
+      WORKER_HEALTH_HOST: '0.0.0.0',
+    });
+    children.push(child);
+    expect(listeningAddresses(child.pid ?? 0)).toEqual([`0.0.0.0:${port}`]);
+    await expect.poll(async () => (await probe(port, '/readyz')).status, { timeout: 30_000 }).toBe(200);
 
     child.kill('SIGTERM');
     expect(await exited(child)).toBe(0);
@@ -281,7 +308,7 @@ describe('the worker process', () => {
     await store.gardens.register(testGarden(gardenId));
     const { child, output } = await startWorkerProcess(gardenId, { WORKER_HEALTH_PORT: '' });
     children.push(child);
-    expect(listeningPorts(child.pid ?? 0)).toEqual([]);
+    expect(listeningAddresses(child.pid ?? 0)).toEqual([]);
     expect(output()).not.toContain('health probes');
 
     child.kill('SIGTERM');
