@@ -245,8 +245,13 @@ describe('garden team', () => {
     expect(promoted.statusCode).toBe(200);
     expect(promoted.json<Teammate>()).toMatchObject({ role: 'garden-admin' });
 
+    const sessions = async () =>
+      ((await (await keycloakAdmin(`/users/${staff.userId}/sessions`)).json()) as unknown[]).length;
+    await staff.token();
+    expect(await sessions()).toBeGreaterThan(0);
     const disabled = await call(admin, 'POST', teamUrl(gardenId, `/${staff.userId}/disable`));
     expect(disabled.statusCode).toBe(200);
+    expect(await sessions()).toBe(0);
     expect(disabled.json<Teammate>()).toMatchObject({ role: 'garden-admin', enabled: false });
     // The other administrator is disabled: Claire is the last active one again.
     const stillLast = await call(admin, 'PUT', teamUrl(gardenId, `/${admin.userId}/role`), {

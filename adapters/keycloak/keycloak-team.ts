@@ -248,6 +248,8 @@ export function createKeycloakTeam(
         method: 'PUT',
         body: JSON.stringify({ ...found.user, enabled }),
       });
+      // Its open sessions end too: no new token from them (one already issued lasts its few minutes).
+      if (!enabled) await admin(`/users/${encodeURIComponent(found.user.id)}/logout`, { method: 'POST' });
       return { ...found.teammate, enabled };
     },
   };
