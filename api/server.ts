@@ -5,6 +5,8 @@ import { extensionServicesFrom } from '../temporal/extension-services.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { connectionOptions } from '../temporal/settings.ts';
 import { stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
+import { keycloakAdminFrom } from '../adapters/keycloak/keycloak-settings.ts';
+import { createKeycloakTeam } from '../adapters/keycloak/keycloak-team.ts';
 import { buildApp } from './app.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createApiServices } from './plugins/services.ts';
@@ -16,14 +18,26 @@ const store = storeFrom(settings);
 const connection = await Connection.connect(connectionOptions(settings));
 const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 
+const adminUrl = settings.KEYCLOAK_ADMIN_URL;
 const app = await buildApp({
-  services: createApiServices(
-    store,
-    client,
-    documentStoreFrom(settings),
-    stripeConfigFrom(settings),
-    extensionServicesFrom(settings, store),
-  ),
+  services: {
+    ...createApiServices(
+      store,
+      client,
+      documentStoreFrom(settings),
+      stripeConfigFrom(settings),
+      extensionServicesFrom(settings, store),
+    ),
+    team: adminUrl
+      ? createKeycloakTeam(
+          keycloakAdminFrom({
+            ...settings,
+            KEYCLOAK_ADMIN_URL: adminUrl,
+            KEYCLOAK_REALM: settings.KEYCLOAK_REALM ?? 'cocagne',
+          }),
+        )
+      : undefined,
+  },
   verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
   oidcIssuer: settings.OIDC_ISSUER,
   webClientId: settings.OIDC_WEB_CLIENT_ID,

@@ -2,6 +2,7 @@ import Type from 'typebox';
 import { TemporalSettings } from '../temporal/settings.ts';
 import { DocumentSettings, StoreSettings } from '../adapters/aws.ts';
 import { StripeSettings } from '../adapters/stripe/stripe-settings.ts';
+import { KeycloakAdminEnvironment } from '../adapters/keycloak/keycloak-settings.ts';
 import { defaultRateLimits, type RateLimits } from './plugins/rate-limits.ts';
 
 /** Everything the API process needs, from its environment, checked at boot. */
@@ -59,6 +60,11 @@ export const ApiSettings = Type.Object({
   LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { default: 'info' }),
   /** Stripe (cards, SEPA mandates, webhooks); online payment is off without a secret key. */
   ...StripeSettings.properties,
+  /**
+   * Keycloak's admin API, for garden admins managing their team (api/routes/garden-team.ts):
+   * without KEYCLOAK_ADMIN_URL the app has no team routes.
+   */
+  ...Type.Partial(KeycloakAdminEnvironment).properties,
 });
 export type ApiSettings = Type.Static<typeof ApiSettings>;
 

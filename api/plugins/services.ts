@@ -22,6 +22,7 @@ import { commandsPlugin, type GardenCommands } from './commands.ts';
 import { paymentsPlugin, type Payments } from './payments.ts';
 import { storePlugin } from './store.ts';
 import { viewsPlugin } from './views.ts';
+import type { KeycloakTeam } from '../../adapters/keycloak/keycloak-team.ts';
 
 /**
  * What routes use to read (the store) and to act (the workflows), given by the process that
@@ -35,6 +36,11 @@ export interface ApiServices {
   clock: Clock;
   /** The gardens' extensions (catalogue and hook runner); see plugins/extensions.ts. */
   extensions?: ExtensionServices | undefined;
+  /**
+   * The gardens' teams in the identity provider (Keycloak's admin API); without it, the app
+   * has no team routes (api/routes/garden-team.ts).
+   */
+  team?: KeycloakTeam | undefined;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */

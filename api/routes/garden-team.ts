@@ -20,16 +20,6 @@ import { callerOf } from '../plugins/auth.ts';
 import type { ApiServices } from '../plugins/services.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
 
-declare module '../plugins/services.ts' {
-  interface ApiServices {
-    /**
-     * The gardens' teams in the identity provider (Keycloak's admin API); without it, the app
-     * has no team routes (api/routes/garden-team.ts).
-     */
-    team?: KeycloakTeam | undefined;
-  }
-}
-
 const TeamRole = Type.Enum([...teamRoles], {
   description: 'staff (équipe), driver (chauffeur) or garden-admin (administration du jardin, staff too).',
 });

@@ -4,6 +4,9 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { buildApp, type App } from '../../api/app.ts';
 import { createTokenVerifier } from '../../api/auth/token-verifier.ts';
 import { createApiServices } from '../../api/plugins/services.ts';
+import { KeycloakAdminEnvironment, keycloakAdminFrom } from '../../adapters/keycloak/keycloak-settings.ts';
+import { createKeycloakTeam } from '../../adapters/keycloak/keycloak-team.ts';
+import { readConfiguration } from '../../domain/configuration.ts';
 import { gardenTaskQueue } from '../../domain/garden.ts';
 import type { MemberInput } from '../../domain/member.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
@@ -14,7 +17,7 @@ import {
   testEnvironment,
   testStore,
 } from './environment.ts';
-import { createAccount, deleteAccounts, type TestAccount } from './keycloak.ts';
+import { createAccount, deleteAccounts, deleteGardenAccounts, type TestAccount } from './keycloak.ts';
 import { workflowBundle } from './temporal.ts';
 import { testExtensionServices } from './extensions.ts';
 import { testStripeConfig } from './stripe.ts';
@@ -67,13 +70,16 @@ export async function startTestApi(
   const workerRun = worker.run();
 
   const app: App = await buildApp({
-    services: createApiServices(
-      store,
-      client,
-      testDocuments(),
-      options.stripe ?? testStripeConfig(),
-      testExtensionServices(store),
-    ),
+    services: {
+      ...createApiServices(
+        store,
+        client,
+        testDocuments(),
+        options.stripe ?? testStripeConfig(),
+        testExtensionServices(store),
+      ),
+      team: createKeycloakTeam(keycloakAdminFrom(readConfiguration(KeycloakAdminEnvironment, env))),
+    },
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',
@@ -139,6 +145,8 @@ export async function startTestApi(
       await connection.close();
       store.close();
       await deleteAccounts(accounts);
+      // And the ones the test made through the API (team invitations).
+      await deleteGardenAccounts(gardenId);
     },
   };
 }

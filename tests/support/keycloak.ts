@@ -128,3 +128,15 @@ export async function deleteAccounts(accounts: readonly TestAccount[]): Promise<
     accounts.map((account) => admin(`/users/${account.userId}`, { method: 'DELETE' }).catch(() => undefined)),
   );
 }
+
+/**
+ * Deletes every account of a test's garden (its `garden` attribute): the ones a test made
+ * through the API (a team invitation), which it holds no TestAccount for.
+ */
+export async function deleteGardenAccounts(gardenId: string): Promise<void> {
+  const found = await admin(`/users?q=${encodeURIComponent(`garden:${gardenId}`)}&max=1000`);
+  const users = (await found.json()) as Array<{ id: string }>;
+  await Promise.all(
+    users.map((user) => admin(`/users/${user.id}`, { method: 'DELETE' }).catch(() => undefined)),
+  );
+}
