@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+import { LongFilesFirst } from './tests/support/long-files-first.ts';
 
 // Three kinds of tests, all run by `npm test`:
 // - unit: pure code (domain rules, web stores and components);
@@ -7,6 +8,7 @@ import vue from '@vitejs/plugin-vue';
 // - browser: the built app in headless Chromium.
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         test: {

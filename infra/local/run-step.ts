@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import { rootDir } from './paths.ts';
 
@@ -37,9 +38,17 @@ export function runQuietStep(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
+  options: { niceness?: number } = {},
 ): Promise<{ code: number; output: string }> {
   return new Promise((resolvePromise) => {
     const child = spawn(command, args, { cwd: rootDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.niceness && child.pid !== undefined) {
+      try {
+        setPriority(child.pid, options.niceness);
+      } catch {
+        // Left at normal priority where the system refuses: only slower, never wrong.
+      }
+    }
     quiet.add(child);
     const chunks: Buffer[] = [];
     child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
