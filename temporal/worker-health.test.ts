@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NativeConnection, Worker, type State } from '@temporalio/worker';
 import type { Store } from '../adapters/store/index.ts';
@@ -14,10 +13,9 @@ import {
   uniqueGardenId,
 } from '../tests/support/environment.ts';
 import { workflowBundle } from '../tests/support/temporal.ts';
+import { startWorkerProcess } from '../tests/support/worker-process.ts';
 import { createGardenWorkers, type GardenWorker, type GardenWorkersOptions } from './garden-workers.ts';
 import { liveness, readiness, startHealthServer } from './worker-health.ts';
-
-const workerMain = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 
 async function probe(port: number, path: string, method = 'GET') {
   const response = await fetch(`http://127.0.0.1:${port}${path}`, { method });
@@ -232,29 +230,6 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
-}
-
-/** Starts worker-main.ts for one garden; resolves once it polls the garden's task queue. */
-async function startWorkerProcess(gardenId: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [workerMain], {
-    env: { ...process.env, ...testEnvironment(), WORKER_GARDENS: gardenId, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
-    const listen = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(`worker polling ${gardenTaskQueue(gardenId)}`)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', listen);
-    child.stderr?.on('data', listen);
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}):\n${output}`)));
-  });
-  return { child, output: () => output };
 }
 
 function exited(child: ChildProcess): Promise<number | null> {

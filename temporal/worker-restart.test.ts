@@ -1,37 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import type { Store } from '../adapters/store/index.ts';
-import { gardenTaskQueue } from '../domain/garden.ts';
 import { createTestGarden, testEnvironment, testStore } from '../tests/support/environment.ts';
+import { startWorkerProcess } from '../tests/support/worker-process.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from './subscription-client.ts';
 
-const workerMain = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
-
-/** Starts the real worker process for one garden and waits until it polls its task queue. */
-async function startWorkerProcess(gardenId: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [workerMain], {
-    env: { ...process.env, ...testEnvironment(), WORKER_GARDENS: gardenId, GARDEN_REFRESH_SECONDS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 60_000);
-    const listen = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes(`worker polling ${gardenTaskQueue(gardenId)}`)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', listen);
-    child.stderr?.on('data', listen);
-    child.once('exit', (code) => reject(new Error(`worker exited (${code}):\n${output}`)));
-  });
-  return child;
-}
 
 function killHard(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
@@ -71,7 +46,7 @@ describe('the worker process dies while subscriptions wait', () => {
   });
 
   it('loses nothing: after kill -9 and a restart, approvals and new applications go through', async () => {
-    worker = await startWorkerProcess(gardenId);
+    worker = (await startWorkerProcess(gardenId, { GARDEN_REFRESH_SECONDS: '1' })).child;
     const waiting = await commands.apply(gardenId, request('m-before'), staff, new Date().toISOString());
     await expect
       .poll(() => store.subscriptions.get(gardenId, waiting.id), { timeout: 20_000 })
@@ -83,7 +58,7 @@ describe('the worker process dies while subscriptions wait', () => {
     // While no worker runs, an application is still accepted; it waits in Temporal.
     const applied = await commands.apply(gardenId, request('m-during'), staff, new Date().toISOString());
 
-    worker = await startWorkerProcess(gardenId);
+    worker = (await startWorkerProcess(gardenId, { GARDEN_REFRESH_SECONDS: '1' })).child;
     const approved = await commands.decide(gardenId, waiting.id, { decision: 'approve' }, staff);
     expect(approved).toMatchObject({ status: 'active', decision: { by: staff } });
     expect(await store.subscriptions.get(gardenId, waiting.id)).toMatchObject({ status: 'active' });
