@@ -98,7 +98,10 @@ export const provisioningStepLabels: Record<ProvisioningStep, Localized> = {
     fr: 'Créer le groupe et le premier administrateur (Keycloak)',
     en: 'Create the group and the first administrator (Keycloak)',
   },
-  deployment: { fr: 'Déployer le worker du jardin (Kubernetes)', en: 'Deploy the garden’s worker (Kubernetes)' },
+  deployment: {
+    fr: 'Déployer le worker du jardin (Kubernetes)',
+    en: 'Deploy the garden’s worker (Kubernetes)',
+  },
   schedules: { fr: 'Programmer les semaines et la facturation', en: 'Schedule the weeks and billing' },
   welcome: { fr: 'Envoyer le message de bienvenue et activer', en: 'Send the welcome email and activate' },
 };
@@ -107,7 +110,10 @@ export const retirementStepLabels: Record<RetirementStep, Localized> = {
   export: { fr: 'Exporter les données du jardin (S3)', en: 'Export the garden’s data (S3)' },
   'close-workflows': { fr: 'Clore les processus en cours', en: 'Close the running processes' },
   schedules: { fr: 'Arrêter les programmations', en: 'Stop the schedules' },
-  deployment: { fr: 'Retirer le worker du jardin (Kubernetes)', en: 'Remove the garden’s worker (Kubernetes)' },
+  deployment: {
+    fr: 'Retirer le worker du jardin (Kubernetes)',
+    en: 'Remove the garden’s worker (Kubernetes)',
+  },
   identity: { fr: 'Désactiver les comptes (Keycloak)', en: 'Disable the accounts (Keycloak)' },
   data: {
     fr: 'Effacer les données (les factures sont conservées)',
