@@ -39,6 +39,7 @@ import { fleetRoutes } from './routes/fleet.ts';
 import { gardenTeamRoutes } from './routes/garden-team.ts';
 import { extensionRoutes, networkExtensionRoutes } from './routes/extensions.ts';
 import { extensionModuleRoutes } from './routes/extension-modules.ts';
+import { networkGardenRoutes } from './routes/network-gardens.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -126,6 +127,11 @@ export async function buildApp(options: AppOptions) {
       await api.register(stripeWebhookRoutes);
       await api.register(circuitWebhookRoutes);
       await api.register(networkExtensionRoutes);
+      await api.register(networkGardenRoutes, {
+        provisioning: options.services.provisioning,
+        health: options.services.gardenHealth,
+        publicUrl,
+      });
       // Every route about one garden, behind the garden guard (plugins/garden-scope.ts).
       await api.register(gardenScope, {
         prefix: gardenPrefix,

@@ -23,6 +23,8 @@ import { paymentsPlugin, type Payments } from './payments.ts';
 import { storePlugin } from './store.ts';
 import { viewsPlugin } from './views.ts';
 import type { KeycloakTeam } from '../../adapters/keycloak/keycloak-team.ts';
+import { createGardenHealth, type GardenHealthReader } from '../../temporal/garden-health.ts';
+import type { ProvisioningCommands } from '../../temporal/provisioning-contract.ts';
 
 /**
  * What routes use to read (the store) and to act (the workflows), given by the process that
@@ -41,6 +43,13 @@ export interface ApiServices {
    * has no team routes (api/routes/garden-team.ts).
    */
   team?: KeycloakTeam | undefined;
+  /**
+   * Creating and retiring gardens (the provisioning workflows); without it, the app has no
+   * network gardens routes (api/routes/network-gardens.ts).
+   */
+  provisioning?: ProvisioningCommands | undefined;
+  /** Each garden's health as Temporal sees it, for the network admin's list of gardens. */
+  gardenHealth?: GardenHealthReader | undefined;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */
@@ -55,6 +64,7 @@ export function createApiServices(
     extensions,
     store,
     documents,
+    gardenHealth: createGardenHealth(client),
     commands: {
       subscriptions: createSubscriptionCommands(client),
       gardenSettings: createGardenSettingsCommands(client),

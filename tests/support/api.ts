@@ -23,6 +23,7 @@ import { testExtensionServices } from './extensions.ts';
 import { testStripeConfig } from './stripe.ts';
 import type { StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
 import type { RateLimits } from '../../api/plugins/rate-limits.ts';
+import type { ProvisioningCommands } from '../../temporal/provisioning-contract.ts';
 
 /**
  * The real API app, built as the server builds it, over the real local stack: DynamoDB Local
@@ -46,6 +47,8 @@ export async function startTestApi(
      * workflows write (SMS, emails, calendar feeds) lead there, as PUBLIC_URL makes them in production.
      */
     publicUrl?: string;
+    /** Creating and retiring gardens, for the network gardens routes (absent: no such routes). */
+    provisioning?: ProvisioningCommands;
   } = {},
 ) {
   const env = testEnvironment();
@@ -79,6 +82,7 @@ export async function startTestApi(
         testExtensionServices(store),
       ),
       team: createKeycloakTeam(keycloakAdminFrom(readConfiguration(KeycloakAdminEnvironment, env))),
+      provisioning: options.provisioning,
     },
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',
