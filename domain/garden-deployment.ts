@@ -157,8 +157,12 @@ export interface NetworkPolicy {
   metadata: ObjectMeta;
   spec: {
     podSelector: Record<string, never>;
+    /**
+     * No `ingress` list: with `Ingress` among the policy types, none lets nothing in. An empty
+     * list would mean the same, but the API server stores it as absent, so server-side apply
+     * would see a change, and raise the generation, at every apply.
+     */
     policyTypes: ['Ingress', 'Egress'];
-    ingress: [];
     egress: { to: NetworkPolicyPeer[]; ports: { protocol: 'TCP' | 'UDP'; port: number }[] }[];
   };
 }
@@ -629,7 +633,6 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
         // Every pod of the namespace: nothing comes in, only the listed services go out.
         podSelector: {},
         policyTypes: ['Ingress', 'Egress'],
-        ingress: [],
         egress: egress.map(([purpose, destination]) => egressRule(destination, `egress.${purpose}`)),
       },
     },
