@@ -1,0 +1,551 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:https';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { gardenDeployment, gardenObjectNames } from '../../domain/garden-deployment.ts';
+import { testEnvironment } from '../../tests/support/environment.ts';
+import { kubernetesReady, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
+import {
+  createGardenCluster,
+  isKubernetesError,
+  type GardenCluster,
+  type GardenDeploymentProfile,
+} from './garden-cluster.ts';
+import {
+  gardenClusterFrom,
+  KubernetesEnvironment,
+  readGardenDeploymentProfile,
+} from './kubernetes-settings.ts';
+
+/**
+ * The garden cluster adapter against the local stack's real kube-apiserver (no controller,
+ * scheduler or kubelet: objects are stored and validated as a cluster does, pods never run).
+ */
+
+const kubernetesVariables = [
+  'KUBERNETES_API_URL',
+  'KUBERNETES_TOKEN',
+  'KUBERNETES_CA_FILE',
+  'GARDEN_DEPLOYMENT_PROFILE',
+  'KUBERNETES_LOCAL_ADMIN_TOKEN',
+] as const;
+
+/** The stack's settings (testEnvironment), with the KUBERNETES_* ones the process was given over them. */
+const environment: Record<string, string> = { ...testEnvironment() };
+for (const name of kubernetesVariables) {
+  const value = process.env[name];
+  if (value) environment[name] = value;
+}
+const settings = readConfiguration(KubernetesEnvironment, environment);
+const missing = (['KUBERNETES_API_URL', 'KUBERNETES_TOKEN', 'GARDEN_DEPLOYMENT_PROFILE'] as const).filter(
+  (name) => !settings[name],
+);
+if (missing.length > 0)
+  throw new Error(`${missing.join(', ')} not set: run the tests with the local stack's environment.`);
+
+const apiUrl = settings.KUBERNETES_API_URL!;
+const profile = readGardenDeploymentProfile(settings.GARDEN_DEPLOYMENT_PROFILE!);
+
+/**
+ * What a controller does (the Deployment controller writes a status, the namespace controller
+ * finalizes a namespace) goes through the local stack's administrator token: the provisioner's
+ * role rightly has no right to it.
+ */
+const adminToken = environment.KUBERNETES_LOCAL_ADMIN_TOKEN || settings.KUBERNETES_TOKEN!;
+const certificateAuthority = settings.KUBERNETES_CA_FILE
+  ? readFileSync(settings.KUBERNETES_CA_FILE)
+  : undefined;
+
+interface Answer {
+  status: number;
+  body: Record<string, unknown>;
+  warnings: string[];
+}
+
+/** One request to the API server as it is, JSON in and out, with the answer's warnings. */
+function controllerRequest(
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const outgoing = request(
+      new URL(path, apiUrl),
+      {
+        method,
+        ca: certificateAuthority,
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': contentType }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const warning = response.headers.warning;
+          resolve({
+            status: response.statusCode ?? 0,
+            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+            warnings: warning === undefined ? [] : Array.isArray(warning) ? warning : [warning],
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+/** The REST path of one of the garden's objects. */
+function pathOf(object: {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string };
+}) {
+  const plural: Record<string, string> = {
+    Namespace: 'namespaces',
+    ResourceQuota: 'resourcequotas',
+    LimitRange: 'limitranges',
+    NetworkPolicy: 'networkpolicies',
+    ServiceAccount: 'serviceaccounts',
+    ConfigMap: 'configmaps',
+    Deployment: 'deployments',
+    PodDisruptionBudget: 'poddisruptionbudgets',
+    Service: 'services',
+    Ingress: 'ingresses',
+  };
+  const root = object.apiVersion === 'v1' ? '/api/v1' : `/apis/${object.apiVersion}`;
+  const namespace = object.metadata.namespace ? `/namespaces/${object.metadata.namespace}` : '';
+  return `${root}${namespace}/${plural[object.kind]}/${object.metadata.name}`;
+}
+
+/**
+ * A quantity as the API server writes it back: `2000m` is stored as `2`, `1024Mi` as `1Gi`
+ * (the same amount; server-side apply compares amounts, so this is no change to it).
+ */
+function canonicalQuantities(value: unknown, key = ''): unknown {
+  if (Array.isArray(value)) return value.map((each) => canonicalQuantities(each));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(
+      Object.entries(value).map(([name, each]) => [name, canonicalQuantities(each, name)]),
+    );
+  if (typeof value !== 'string' || !/(^|\.)(cpu|memory)$/.test(key)) return value;
+  const millis = /^(\d+)000m$/.exec(value);
+  if (millis) return millis[1];
+  const mebibytes = /^(\d+)Mi$/.exec(value);
+  if (mebibytes && Number(mebibytes[1]) % 1024 === 0) return `${Number(mebibytes[1]) / 1024}Gi`;
+  return value;
+}
+
+async function stored(object: Parameters<typeof pathOf>[0]): Promise<Answer> {
+  return controllerRequest('GET', pathOf(object));
+}
+
+/** As the namespace controller does once a namespace's content is gone: lets the server delete it. */
+async function finalizeNamespace(namespace: string): Promise<void> {
+  const answer = await controllerRequest('GET', `/api/v1/namespaces/${namespace}`);
+  if (answer.status === 404) return;
+  const current = answer.body as { spec?: Record<string, unknown> };
+  const finalized = await controllerRequest('PUT', `/api/v1/namespaces/${namespace}/finalize`, {
+    ...current,
+    spec: { ...current.spec, finalizers: [] },
+  });
+  expect([200, 404, 409]).toContain(finalized.status);
+}
+
+beforeAll(() => kubernetesReady(), kubernetesWaitMs);
+
+const gardensMade: string[] = [];
+/** A garden id of this test's own (each test works in its own namespace). */
+function newGardenId(purpose: string): string {
+  const gardenId = `k8s-${purpose}-${randomUUID().slice(0, 8)}`;
+  gardensMade.push(gardenId);
+  return gardenId;
+}
+
+const cluster: GardenCluster = createGardenCluster({
+  apiUrl,
+  token: settings.KUBERNETES_TOKEN!,
+  caFile: settings.KUBERNETES_CA_FILE,
+  profile,
+});
+const clusterWith = (changes: Partial<GardenDeploymentProfile>) =>
+  createGardenCluster({
+    apiUrl,
+    token: settings.KUBERNETES_TOKEN!,
+    caFile: settings.KUBERNETES_CA_FILE,
+    profile: { ...profile, ...changes },
+  });
+
+afterEach(async () => {
+  for (const gardenId of gardensMade.splice(0)) {
+    await cluster.remove(gardenId);
+    await finalizeNamespace(gardenObjectNames(gardenId).namespace);
+  }
+});
+
+describe('a garden applied to the Kubernetes API server', () => {
+  it('creates every object of gardenDeployment, and the server stores what was written', async () => {
+    const gardenId = newGardenId('apply');
+    const expected = gardenDeployment({ ...profile, gardenId });
+    const names = gardenObjectNames(gardenId);
+
+    const applied = await cluster.apply(gardenId);
+
+    expect(applied).toEqual(
+      expected.map((object) =>
+        object.kind === 'Namespace'
+          ? `Namespace/${names.namespace}`
+          : `${object.kind}/${names.namespace}/${object.metadata.name}`,
+      ),
+    );
+    for (const object of expected) {
+      const answer = await stored(object);
+      expect(answer.status, `${object.kind} ${object.metadata.name}`).toBe(200);
+      const { metadata, ...content } = object;
+      // Each field written is stored as written (the server adds its defaults beside them).
+      expect(answer.body).toMatchObject({
+        ...(canonicalQuantities(content) as object),
+        metadata: { name: metadata.name, labels: metadata.labels },
+      });
+      // …under our field manager, by server-side apply.
+      const managers = (answer.body.metadata as { managedFields: { manager: string; operation: string }[] })
+        .managedFields;
+      expect(managers).toContainEqual(
+        expect.objectContaining({ manager: 'cocagne-provisioning', operation: 'Apply' }),
+      );
+    }
+
+    const deployment = (await stored(expected.find((object) => object.kind === 'Deployment')!)).body as {
+      spec: { template: { spec: { containers: Record<string, unknown>[] } } };
+    };
+    const [worker] = deployment.spec.template.spec.containers;
+    expect(worker).toMatchObject({
+      name: 'worker',
+      image: profile.image,
+      envFrom: [{ configMapRef: { name: names.config } }],
+      startupProbe: { httpGet: { path: '/livez', port: 'health' } },
+      livenessProbe: { httpGet: { path: '/livez', port: 'health' } },
+      readinessProbe: { httpGet: { path: '/readyz', port: 'health' } },
+      resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { memory: '768Mi' } },
+    });
+    const config = (await stored(expected.find((object) => object.kind === 'ConfigMap')!)).body as {
+      data: Record<string, string>;
+    };
+    expect(config.data).toMatchObject({
+      WORKER_GARDENS: gardenId,
+      TEMPORAL_NAMESPACE: profile.temporal.namespace,
+    });
+    const quota = (await stored(expected.find((object) => object.kind === 'ResourceQuota')!)).body as {
+      spec: { hard: Record<string, string> };
+    };
+    expect(quota.spec.hard).toMatchObject({ pods: '2', persistentvolumeclaims: '0' });
+    const policy = (await stored(expected.find((object) => object.kind === 'NetworkPolicy')!)).body as {
+      spec: { policyTypes: string[]; egress: unknown[] };
+    };
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress).toHaveLength(3 + 1 + Object.keys(profile.egress.others ?? {}).length);
+    expect(await cluster.describe(gardenId)).toEqual({
+      namespace: 'active',
+      objects: expected
+        .filter((object) => object.kind !== 'Namespace')
+        .map((o) => `${o.kind}/${o.metadata.name}`),
+      deployment: { replicas: 1, availableReplicas: 0 },
+    });
+  });
+
+  it('changes nothing when applied again (same resourceVersion for every object)', async () => {
+    const gardenId = newGardenId('twice');
+    const expected = gardenDeployment({ ...profile, gardenId });
+    const first = await cluster.apply(gardenId);
+    const versions = async () =>
+      Promise.all(
+        expected.map(async (object) => (await stored(object)).body.metadata as { resourceVersion: string }),
+      ).then((all) => all.map((metadata) => metadata.resourceVersion));
+    const before = await versions();
+
+    expect(await cluster.apply(gardenId)).toEqual(first);
+
+    expect(await versions()).toEqual(before);
+  });
+
+  it('adds the Service and Ingress of a garden with its own host name, and removes them', async () => {
+    const gardenId = newGardenId('site');
+    const names = gardenObjectNames(gardenId);
+    const withSite = clusterWith({
+      site: {
+        hostName: `${gardenId}.paniers.example.org`,
+        apiHost: 'cocagne-api.cocagne.svc.cluster.local',
+        apiPort: 8080,
+        ingressClassName: 'nginx',
+        tlsSecretName: `${gardenId}-tls`,
+      },
+    });
+
+    const applied = await withSite.apply(gardenId);
+
+    expect(applied.slice(-2)).toEqual([
+      `Service/${names.namespace}/${names.service}`,
+      `Ingress/${names.namespace}/${names.ingress}`,
+    ]);
+    const ingress = await controllerRequest(
+      'GET',
+      `/apis/networking.k8s.io/v1/namespaces/${names.namespace}/ingresses/${names.ingress}`,
+    );
+    expect(ingress.body).toMatchObject({
+      spec: {
+        rules: [{ host: `${gardenId}.paniers.example.org` }],
+        tls: [{ secretName: `${gardenId}-tls` }],
+      },
+    });
+    // The cluster built on the profile without a site still removes them.
+    expect(await cluster.remove(gardenId)).toEqual(
+      expect.arrayContaining([
+        `Ingress/${names.namespace}/${names.ingress}`,
+        `Service/${names.namespace}/${names.service}`,
+      ]),
+    );
+    expect((await cluster.describe(gardenId)).objects).toEqual([]);
+  });
+
+  it("lets the worker's pod through the namespace's Pod Security (restricted) and its quota", async () => {
+    const gardenId = newGardenId('pod');
+    const names = gardenObjectNames(gardenId);
+    await cluster.apply(gardenId);
+    const deployment = gardenDeployment({ ...profile, gardenId }).find(
+      (object) => object.kind === 'Deployment',
+    )!;
+
+    // Applying the Deployment again (dry run) with the namespace's `warn: restricted` label:
+    // a template that Pod Security would refuse comes back with a warning.
+    const dryApply = await controllerRequest(
+      'PATCH',
+      `${pathOf(deployment)}?fieldManager=cocagne-provisioning&force=true&dryRun=All`,
+      deployment,
+      'application/apply-patch+yaml',
+    );
+    expect(dryApply.status).toBe(200);
+    expect(dryApply.warnings).toEqual([]);
+
+    // No controller makes the pod here: the pod the ReplicaSet would make from the template is
+    // created in dry run, which runs admission (Pod Security, ResourceQuota, LimitRange) in full.
+    const pod = await controllerRequest('POST', `/api/v1/namespaces/${names.namespace}/pods?dryRun=All`, {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `${names.worker}-check`, labels: deployment.spec.template.metadata.labels },
+      spec: deployment.spec.template.spec,
+    });
+    expect(pod.body).toMatchObject({ kind: 'Pod' });
+    expect(pod.status).toBe(201);
+    expect(pod.warnings).toEqual([]);
+  });
+});
+
+describe('waiting for the garden worker', () => {
+  it('says at once that the cluster has no node to run it (the local stack has no kubelet)', async () => {
+    const nodes = await controllerRequest('GET', '/api/v1/nodes?limit=1');
+    expect(nodes.body.items, 'this test expects a cluster without nodes, as the local stack').toEqual([]);
+    const gardenId = newGardenId('nodes');
+    await cluster.apply(gardenId);
+
+    // A wait that would outlast the test: only the no-node answer can end it in time.
+    const availability = await cluster.waitUntilAvailable(gardenId, { timeoutMs: 3_600_000, pollMs: 60_000 });
+
+    expect(availability).toEqual({
+      available: false,
+      reason: 'no-nodes',
+      message: { fr: expect.stringContaining('aucun nœud'), en: expect.stringContaining('no node') },
+    });
+  });
+
+  it("is over once the Deployment's status says it is available", async () => {
+    const gardenId = newGardenId('ready');
+    const names = gardenObjectNames(gardenId);
+    await cluster.apply(gardenId);
+    const path = `/apis/apps/v1/namespaces/${names.namespace}/deployments/${names.worker}`;
+    const generation = ((await controllerRequest('GET', path)).body.metadata as { generation: number })
+      .generation;
+
+    // What the Deployment controller writes once the kubelet reports the pod ready: there is
+    // neither here, so the test writes it through the status subresource as they would.
+    const now = new Date().toISOString();
+    const status = await controllerRequest(
+      'PATCH',
+      `${path}/status`,
+      {
+        status: {
+          observedGeneration: generation,
+          replicas: 1,
+          updatedReplicas: 1,
+          readyReplicas: 1,
+          availableReplicas: 1,
+          conditions: [
+            {
+              type: 'Available',
+              status: 'True',
+              reason: 'MinimumReplicasAvailable',
+              message: 'Deployment has minimum availability.',
+              lastUpdateTime: now,
+              lastTransitionTime: now,
+            },
+          ],
+        },
+      },
+      'application/merge-patch+json',
+    );
+    expect(status.status).toBe(200);
+
+    expect(await cluster.waitUntilAvailable(gardenId, { timeoutMs: 3_600_000 })).toEqual({ available: true });
+    expect((await cluster.describe(gardenId)).deployment).toEqual({ replicas: 1, availableReplicas: 1 });
+  });
+});
+
+describe('removing a garden', () => {
+  it('deletes every object, then the namespace; again, it finds nothing to do', async () => {
+    const gardenId = newGardenId('remove');
+    const names = gardenObjectNames(gardenId);
+    const applied = await cluster.apply(gardenId);
+
+    const removed = await cluster.remove(gardenId);
+
+    expect([...removed].sort()).toEqual([...applied].sort());
+    for (const object of gardenDeployment({ ...profile, gardenId }).filter((o) => o.kind !== 'Namespace'))
+      expect((await stored(object)).status, object.kind).toBe(404);
+    // No namespace controller here: the namespace stays Terminating until finalized.
+    expect(await cluster.describe(gardenId)).toEqual({ namespace: 'terminating', objects: [] });
+    await finalizeNamespace(names.namespace);
+    expect(await cluster.describe(gardenId)).toEqual({ namespace: 'absent', objects: [] });
+
+    expect(await cluster.remove(gardenId)).toEqual([]);
+  });
+
+  it('removes what a half-done apply left, and a garden never applied without error', async () => {
+    const never = newGardenId('never');
+    expect(await cluster.remove(never)).toEqual([]);
+    expect(await cluster.describe(never)).toEqual({ namespace: 'absent', objects: [] });
+  });
+});
+
+describe('refusals, in words', () => {
+  it('names the object the API server refused and its reason, and applies nothing after it', async () => {
+    const gardenId = newGardenId('refused');
+    const names = gardenObjectNames(gardenId);
+    // More than the 1 MiB a ConfigMap may hold: the deployment function has no such rule,
+    // the API server has (422).
+    const refusing = clusterWith({
+      environment: { ...profile.environment, LARGE_VALUE: 'x'.repeat(1_100_000) },
+    });
+
+    const failure = await refusing.apply(gardenId).catch((error: unknown) => error);
+
+    expect(isKubernetesError(failure)).toBe(true);
+    expect(failure).toMatchObject({
+      failure: 'refused',
+      status: 422,
+      transient: false,
+      object: `ConfigMap/${names.namespace}/${names.config}`,
+      message: expect.stringMatching(
+        new RegExp(
+          `^Kubernetes refused to apply ConfigMap/${names.namespace}/${names.config} \\(422\\): .*1048576`,
+        ),
+      ),
+    });
+    const state = await cluster.describe(gardenId);
+    expect(state.objects).toEqual([
+      `ResourceQuota/${names.quota}`,
+      `LimitRange/${names.limits}`,
+      `NetworkPolicy/${names.networkPolicy}`,
+      `ServiceAccount/${names.serviceAccount}`,
+    ]);
+  });
+
+  it('says the token is wrong (401), and touches nothing', async () => {
+    const gardenId = newGardenId('token');
+    const wrongToken = createGardenCluster({
+      apiUrl,
+      token: 'not-a-token-of-this-cluster',
+      caFile: settings.KUBERNETES_CA_FILE,
+      profile,
+    });
+
+    const failure = await wrongToken.apply(gardenId).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({
+      failure: 'unauthorized',
+      status: 401,
+      message: `Kubernetes at ${apiUrl} refused the token (401 Unauthorized): KUBERNETES_TOKEN is wrong or expired.`,
+    });
+    expect(await cluster.describe(gardenId)).toEqual({ namespace: 'absent', objects: [] });
+  });
+
+  it('says the cluster cannot be reached at its URL when nothing listens there', async () => {
+    // A port that was free a moment ago, now closed.
+    const port = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const address = server.address() as { port: number };
+        server.close(() => resolve(address.port));
+      });
+    });
+    const url = `https://127.0.0.1:${port}`;
+    const unreachable = createGardenCluster({ apiUrl: url, token: 'any', profile });
+
+    const failure = await unreachable.describe(newGardenId('unreachable')).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({
+      failure: 'unreachable',
+      transient: true,
+      message: `The Kubernetes cluster cannot be reached at ${url} (connection refused).`,
+    });
+  });
+});
+
+describe('the cluster settings', () => {
+  const folder = mkdtempSync(join(tmpdir(), 'garden-profile-'));
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
+  const profileFile = (name: string, content: unknown) => {
+    const path = join(folder, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  };
+
+  it('is no cluster when nothing is set, and a configuration error when only part is', () => {
+    expect(gardenClusterFrom({})).toBeUndefined();
+    expect(() => gardenClusterFrom({ KUBERNETES_API_URL: apiUrl })).toThrow(
+      'KUBERNETES_TOKEN, GARDEN_DEPLOYMENT_PROFILE missing',
+    );
+    expect(() =>
+      readConfiguration(KubernetesEnvironment, { KUBERNETES_API_URL: 'http://127.0.0.1:6443' }),
+    ).toThrow('KUBERNETES_API_URL');
+    expect(gardenClusterFrom(settings)).toBeDefined();
+  });
+
+  it('refuses a profile the deployment function refuses, naming the file and the field', () => {
+    const path = profileFile('negative.json', { ...profile, replicas: -1 });
+    expect(() => readGardenDeploymentProfile(path)).toThrow(
+      `GARDEN_DEPLOYMENT_PROFILE ${path}: replicas: replicas: an integer from 1 to 10.`,
+    );
+    expect(() => gardenClusterFrom({ ...settings, GARDEN_DEPLOYMENT_PROFILE: path })).toThrow(path);
+  });
+
+  it('refuses a profile of the wrong shape, or with a garden of its own, or not JSON', () => {
+    const { egress: _egress, ...withoutEgress } = profile;
+    expect(() => readGardenDeploymentProfile(profileFile('shape.json', withoutEgress))).toThrow(
+      'egress.temporal.to and egress.temporal.ports: lists',
+    );
+    expect(() =>
+      readGardenDeploymentProfile(profileFile('garden.json', { ...profile, gardenId: 'val-du-doubs' })),
+    ).toThrow('gardenId: must be absent');
+    expect(() => readGardenDeploymentProfile(profileFile('broken.json', '{ "image": '))).toThrow(
+      'cannot be read as JSON',
+    );
+  });
+});

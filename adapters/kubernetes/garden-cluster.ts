@@ -1,0 +1,436 @@
+/**
+ * A garden's objects on Kubernetes (provisioning step 5, and its compensation): applied with
+ * server-side apply from `gardenDeployment` (domain/garden-deployment.ts, the one source of
+ * truth), watched until the worker is available, described for the health column, removed.
+ *
+ * Every operation may be run again after a crash: applying what is already there changes
+ * nothing, removing what is already gone is not an error.
+ */
+import {
+  ApiException,
+  AppsV1Api,
+  CoreV1Api,
+  KubeConfig,
+  KubernetesObjectApi,
+  PatchStrategy,
+  type KubernetesObject,
+  type V1Deployment,
+} from '@kubernetes/client-node';
+import {
+  gardenDeployment,
+  gardenObjectNames,
+  type GardenDeploymentSettings,
+  type GardenKubernetesObject,
+} from '../../domain/garden-deployment.ts';
+import type { Localized } from '../../domain/locale.ts';
+
+/** What every garden's deployment shares: its settings without the garden. */
+export type GardenDeploymentProfile = Omit<GardenDeploymentSettings, 'gardenId'>;
+
+export interface GardenClusterOptions {
+  /** The API server, `https://…`. */
+  apiUrl: string;
+  /** A bearer token bound to the provisioner's role (infra/k8s/provisioner-rbac.yaml). */
+  token: string;
+  /** The PEM of the CA that signed the API server's certificate; the system's CAs when absent. */
+  caFile?: string;
+  profile: GardenDeploymentProfile;
+  /** The field manager of server-side apply; `cocagne-provisioning` unless told. */
+  fieldManager?: string;
+}
+
+export type GardenAvailability =
+  { available: true } | { available: false; reason: 'no-nodes' | 'timeout'; message: Localized };
+
+export interface GardenClusterState {
+  namespace: 'absent' | 'active' | 'terminating';
+  /** The garden's objects present in its namespace, as `Kind/name` (the namespace itself apart). */
+  objects: string[];
+  deployment?: { replicas: number; availableReplicas: number };
+}
+
+export interface GardenCluster {
+  /** Applies the garden's objects in order; returns them as `Kind/name` or `Kind/namespace/name`. */
+  apply(gardenId: string): Promise<string[]>;
+  /** Waits for the worker Deployment; says at once when the cluster has no node to run it. */
+  waitUntilAvailable(
+    gardenId: string,
+    options?: { timeoutMs?: number; pollMs?: number },
+  ): Promise<GardenAvailability>;
+  /** Deletes what `apply` made, namespaced objects first; returns what existed. */
+  remove(gardenId: string): Promise<string[]>;
+  describe(gardenId: string): Promise<GardenClusterState>;
+}
+
+export const provisioningFieldManager = 'cocagne-provisioning';
+
+/**
+ * Why a request to the API server failed:
+ * - `refused`: the server judged an object invalid (400, 422): the settings must change;
+ * - `unauthorized` (401): the token is wrong or expired; `forbidden` (403): its role lacks a right;
+ * - `untrusted`: the server's certificate is not signed by the configured CA;
+ * - `terminating`: the garden's namespace is still being deleted (try again later);
+ * - `unreachable`: no answer at the URL (connection refused, DNS, timeout);
+ * - `missing`: an object that should be there is not (404 where one was needed);
+ * - `server`: anything else the server answered (409, 429, 5xx…).
+ */
+export type KubernetesFailure =
+  | 'refused'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'untrusted'
+  | 'terminating'
+  | 'unreachable'
+  | 'missing'
+  | 'server';
+
+const transientFailures: ReadonlySet<KubernetesFailure> = new Set(['terminating', 'unreachable', 'server']);
+
+export class KubernetesError extends Error {
+  readonly failure: KubernetesFailure;
+  /** The HTTP status the server answered, when it answered. */
+  readonly status: number | undefined;
+  /** The object concerned, `Kind/namespace/name`, when there is one. */
+  readonly object: string | undefined;
+  readonly messages: Localized;
+  /** Worth trying again later as it is; otherwise a setting, a token or a role must change. */
+  readonly transient: boolean;
+
+  constructor(
+    failure: KubernetesFailure,
+    messages: Localized,
+    options: { status?: number; object?: string; cause?: unknown } = {},
+  ) {
+    super(messages.en, { cause: options.cause });
+    this.name = 'KubernetesError';
+    this.failure = failure;
+    this.status = options.status;
+    this.object = options.object;
+    this.messages = messages;
+    this.transient = transientFailures.has(failure);
+  }
+}
+
+export function isKubernetesError(error: unknown): error is KubernetesError {
+  return error instanceof KubernetesError;
+}
+
+/** `Kind/name` for cluster-wide objects, `Kind/namespace/name` for the others. */
+function objectPath(object: { kind?: string; metadata?: { name?: string; namespace?: string } }): string {
+  const namespace = object.metadata?.namespace;
+  return `${object.kind}/${namespace ? `${namespace}/` : ''}${object.metadata?.name}`;
+}
+
+/** The codes Node gives network failures (undici wraps them in `cause`, sometimes in `errors`). */
+function networkCode(error: unknown, depth = 0): string | undefined {
+  if (depth > 5 || typeof error !== 'object' || error === null) return undefined;
+  const { code, cause, errors } = error as { code?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && !code.startsWith('ERR_INVALID')) return code;
+  if (Array.isArray(errors))
+    for (const each of errors) {
+      const found = networkCode(each, depth + 1);
+      if (found) return found;
+    }
+  return networkCode(cause, depth + 1);
+}
+
+const certificateCodes = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+function serverMessage(body: unknown): string {
+  if (
+    typeof body === 'object' &&
+    body !== null &&
+    typeof (body as { message?: unknown }).message === 'string'
+  )
+    return (body as { message: string }).message;
+  if (typeof body === 'string' && body.trim()) return body.trim().slice(0, 500);
+  return 'no reason given';
+}
+
+/** Says which object, what was tried and why the server (or the network) said no. */
+function explain(error: unknown, apiUrl: string, action: string, object?: string): unknown {
+  if (error instanceof KubernetesError) return error;
+  const what = object ? `${action} ${object}` : action;
+  if (error instanceof ApiException) {
+    const status = error.code;
+    const reason = serverMessage(error.body);
+    const options = { status, object, cause: error };
+    if (status === 401)
+      return new KubernetesError(
+        'unauthorized',
+        {
+          fr: `Kubernetes (${apiUrl}) refuse le jeton (401) : KUBERNETES_TOKEN est faux ou expiré.`,
+          en: `Kubernetes at ${apiUrl} refused the token (401 Unauthorized): KUBERNETES_TOKEN is wrong or expired.`,
+        },
+        options,
+      );
+    if (status === 403 && /being terminated/.test(reason))
+      return new KubernetesError(
+        'terminating',
+        {
+          fr: `Impossible de ${action} ${object ?? ''} : l'espace du jardin est encore en cours de suppression (${reason}).`,
+          en: `Cannot ${what}: the garden's namespace is still being deleted (${reason}).`,
+        },
+        options,
+      );
+    if (status === 403)
+      return new KubernetesError(
+        'forbidden',
+        {
+          fr: `Kubernetes (${apiUrl}) interdit à ce jeton de ${action} ${object ?? ''} (403) : le rôle lié au jeton n'a pas ce droit (infra/k8s/provisioner-rbac.yaml). Serveur : ${reason}`,
+          en: `Kubernetes at ${apiUrl} forbids this token to ${what} (403 Forbidden): the role bound to the token lacks this right (infra/k8s/provisioner-rbac.yaml). Server: ${reason}`,
+        },
+        options,
+      );
+    if (status === 404)
+      return new KubernetesError(
+        'missing',
+        {
+          fr: `${object ?? action} : introuvable (${reason}).`,
+          en: `Cannot ${what}: not found (${reason}).`,
+        },
+        options,
+      );
+    if (status === 400 || status === 422)
+      return new KubernetesError(
+        'refused',
+        {
+          fr: `Kubernetes refuse ${object ?? action} (${status}) : ${reason}`,
+          en: `Kubernetes refused to ${what} (${status}): ${reason}`,
+        },
+        options,
+      );
+    return new KubernetesError(
+      'server',
+      {
+        fr: `Kubernetes a répondu ${status} pour ${object ?? action} : ${reason}`,
+        en: `Kubernetes answered ${status} to ${what}: ${reason}`,
+      },
+      options,
+    );
+  }
+  const code = networkCode(error);
+  if (code && certificateCodes.has(code))
+    return new KubernetesError(
+      'untrusted',
+      {
+        fr: `Le certificat de Kubernetes (${apiUrl}) n'est pas reconnu (${code}) : vérifier KUBERNETES_CA_FILE.`,
+        en: `The certificate of Kubernetes at ${apiUrl} is not trusted (${code}): check KUBERNETES_CA_FILE.`,
+      },
+      { object, cause: error },
+    );
+  if (code) {
+    const why = code === 'ECONNREFUSED' ? 'connection refused' : code;
+    return new KubernetesError(
+      'unreachable',
+      {
+        fr: `Le cluster Kubernetes est injoignable à ${apiUrl} (${why === 'connection refused' ? 'connexion refusée' : why}).`,
+        en: `The Kubernetes cluster cannot be reached at ${apiUrl} (${why}).`,
+      },
+      { object, cause: error },
+    );
+  }
+  return error;
+}
+
+function isAbsent(error: unknown): boolean {
+  return error instanceof ApiException && error.code === 404;
+}
+
+function isDeploymentAvailable(deployment: V1Deployment): boolean {
+  const generation = deployment.metadata?.generation;
+  const observed = deployment.status?.observedGeneration;
+  // A status written for an older spec says nothing of the current one.
+  if (generation !== undefined && observed !== undefined && observed < generation) return false;
+  const wanted = deployment.spec?.replicas ?? 1;
+  const available = deployment.status?.availableReplicas ?? 0;
+  const condition = deployment.status?.conditions?.find((each) => each.type === 'Available');
+  return available >= wanted || condition?.status === 'True';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export function createGardenCluster(options: GardenClusterOptions): GardenCluster {
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [{ name: 'cocagne', server: options.apiUrl, caFile: options.caFile, skipTLSVerify: false }],
+    users: [{ name: 'cocagne-provisioner', token: options.token }],
+    contexts: [{ name: 'cocagne', cluster: 'cocagne', user: 'cocagne-provisioner' }],
+    currentContext: 'cocagne',
+  });
+  const objects = KubernetesObjectApi.makeApiClient(config);
+  const core = config.makeApiClient(CoreV1Api);
+  const apps = config.makeApiClient(AppsV1Api);
+  const fieldManager = options.fieldManager ?? provisioningFieldManager;
+  const apiUrl = options.apiUrl;
+
+  const deploymentOf = (gardenId: string): GardenKubernetesObject[] =>
+    gardenDeployment({ ...options.profile, gardenId });
+
+  /**
+   * Everything `apply` may have made, namespaced objects in reverse order. The site's Service
+   * and Ingress are in it even when the profile has no site: a profile changed since would
+   * otherwise leave them behind.
+   */
+  function namespacedObjects(gardenId: string): { apiVersion: string; kind: string; name: string }[] {
+    const names = gardenObjectNames(gardenId);
+    const listed: { apiVersion: string; kind: string; name: string }[] = deploymentOf(gardenId)
+      .filter((object) => object.kind !== 'Namespace')
+      .map((object) => ({ apiVersion: object.apiVersion, kind: object.kind, name: object.metadata.name }));
+    const site = [
+      { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', name: names.ingress },
+      { apiVersion: 'v1', kind: 'Service', name: names.service },
+    ];
+    for (const object of site)
+      if (!listed.some((each) => each.kind === object.kind && each.name === object.name)) listed.push(object);
+    return listed.reverse();
+  }
+
+  async function read(header: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace?: string;
+  }): Promise<KubernetesObject | undefined> {
+    const spec = {
+      apiVersion: header.apiVersion,
+      kind: header.kind,
+      metadata: { name: header.name, ...(header.namespace ? { namespace: header.namespace } : {}) },
+    };
+    try {
+      return await objects.read(spec);
+    } catch (error) {
+      if (isAbsent(error)) return undefined;
+      throw explain(error, apiUrl, 'read', objectPath(spec));
+    }
+  }
+
+  return {
+    async apply(gardenId) {
+      const applied: string[] = [];
+      for (const object of deploymentOf(gardenId)) {
+        const path = objectPath(object);
+        try {
+          // The serializer only reads the object; a copy keeps the domain's value as it was.
+          await objects.patch(
+            structuredClone(object),
+            undefined,
+            undefined,
+            fieldManager,
+            true,
+            PatchStrategy.ServerSideApply,
+          );
+        } catch (error) {
+          throw explain(error, apiUrl, 'apply', path);
+        }
+        applied.push(path);
+      }
+      return applied;
+    },
+
+    async waitUntilAvailable(gardenId, { timeoutMs = 300_000, pollMs = 2_000 } = {}) {
+      const names = gardenObjectNames(gardenId);
+      const deadline = Date.now() + timeoutMs;
+      const worker = `Deployment/${names.namespace}/${names.worker}`;
+      for (;;) {
+        let deployment: V1Deployment;
+        try {
+          deployment = await apps.readNamespacedDeployment({
+            name: names.worker,
+            namespace: names.namespace,
+          });
+        } catch (error) {
+          throw explain(error, apiUrl, 'read', worker);
+        }
+        if (isDeploymentAvailable(deployment)) return { available: true };
+        let nodes: number;
+        try {
+          nodes = (await core.listNode({ limit: 1 })).items.length;
+        } catch (error) {
+          throw explain(error, apiUrl, 'list', 'nodes');
+        }
+        if (nodes === 0)
+          return {
+            available: false,
+            reason: 'no-nodes',
+            message: {
+              fr: `Le cluster n'a aucun nœud : le travailleur du jardin ${gardenId} ne peut pas démarrer (c'est le cas de la pile locale, sans kubelet). Ses objets sont en place.`,
+              en: `The cluster has no node: the worker of garden ${gardenId} cannot start (as in the local stack, which has no kubelet). Its objects are in place.`,
+            },
+          };
+        const left = deadline - Date.now();
+        if (left <= 0) {
+          const replicas = deployment.spec?.replicas ?? 1;
+          const available = deployment.status?.availableReplicas ?? 0;
+          const seconds = Math.round(timeoutMs / 1000);
+          return {
+            available: false,
+            reason: 'timeout',
+            message: {
+              fr: `Le travailleur du jardin ${gardenId} n'est pas disponible après ${seconds} s (${available} sur ${replicas}).`,
+              en: `The worker of garden ${gardenId} is not available after ${seconds} s (${available} of ${replicas}).`,
+            },
+          };
+        }
+        await sleep(Math.min(pollMs, left));
+      }
+    },
+
+    async remove(gardenId) {
+      const names = gardenObjectNames(gardenId);
+      const removed: string[] = [];
+      const targets = [
+        ...namespacedObjects(gardenId).map((object) => ({ ...object, namespace: names.namespace })),
+        { apiVersion: 'v1', kind: 'Namespace', name: names.namespace, namespace: undefined },
+      ];
+      for (const target of targets) {
+        const spec = {
+          apiVersion: target.apiVersion,
+          kind: target.kind,
+          metadata: { name: target.name, ...(target.namespace ? { namespace: target.namespace } : {}) },
+        };
+        const path = objectPath(spec);
+        try {
+          await objects.delete(spec, undefined, undefined, undefined, undefined, 'Background');
+          removed.push(path);
+        } catch (error) {
+          if (isAbsent(error)) continue;
+          throw explain(error, apiUrl, 'delete', path);
+        }
+      }
+      return removed;
+    },
+
+    async describe(gardenId) {
+      const names = gardenObjectNames(gardenId);
+      const namespace = await read({ apiVersion: 'v1', kind: 'Namespace', name: names.namespace });
+      if (!namespace) return { namespace: 'absent', objects: [] };
+      const phase = (namespace as { status?: { phase?: string } }).status?.phase;
+      const state: GardenClusterState = {
+        namespace: phase === 'Terminating' ? 'terminating' : 'active',
+        objects: [],
+      };
+      for (const object of namespacedObjects(gardenId).reverse()) {
+        const found = await read({ ...object, namespace: names.namespace });
+        if (!found) continue;
+        state.objects.push(`${object.kind}/${object.name}`);
+        if (object.kind === 'Deployment') {
+          const deployment = found as V1Deployment;
+          state.deployment = {
+            replicas: deployment.spec?.replicas ?? 1,
+            availableReplicas: deployment.status?.availableReplicas ?? 0,
+          };
+        }
+      }
+      return state;
+    },
+  };
+}
