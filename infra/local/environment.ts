@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { chromiumPath } from './chromium.ts';
-import { rootDir, venvBin } from './paths.ts';
+import { dataDir, rootDir, venvBin } from './paths.ts';
 import { localPorts, type LocalPorts } from './ports.ts';
 
 /**
@@ -18,6 +18,18 @@ export const keycloakRealm = 'cocagne';
 export const keycloakAdmin = { username: 'admin', password: 'admin' } as const;
 /** Keycloak's sender (realm smtpServer.from): the application's, a verified identity in SES. */
 export const keycloakMailFrom = 'ne-pas-repondre@cocagne.local';
+/**
+ * Bearer tokens of the local Kubernetes API server (its static token file): the admin's
+ * (group system:masters) applies the provisioner's role; the application acts as the
+ * provisioner, with only that role (infra/k8s/provisioner-rbac).
+ */
+export const kubernetesTokens = {
+  admin: { token: 'cocagne-local-admin', user: 'cocagne-local-admin', groups: ['system:masters'] },
+  provisioner: { token: 'cocagne-local-provisioner', user: 'cocagne-provisioner', groups: [] },
+} as const;
+/** Where the local API server keeps its token file, keys and self-signed certificate. */
+export const kubernetesDir = join(dataDir, 'kubernetes');
+export const kubernetesCertificate = join(kubernetesDir, 'certs', 'apiserver.crt');
 /** stripe-mock accepts any key that looks like a test key. */
 const stripeMockKey = 'sk_test_123';
 /** With stripe-mock: the browser's key, and the secret webhooks are signed with (by tests). */
@@ -75,6 +87,13 @@ export function localEnvironment(
     // which hands them to SES (moto) like the application's own.
     SMTP_RELAY_HOST: '127.0.0.1',
     SMTP_RELAY_PORT: String(ports.smtp),
+    // The Kubernetes API server the provisioning workflow applies each garden's objects to.
+    KUBERNETES_API_URL: `https://127.0.0.1:${ports.kubernetes}`,
+    KUBERNETES_TOKEN: kubernetesTokens.provisioner.token,
+    KUBERNETES_CA_FILE: kubernetesCertificate,
+    /** For tests only: what a controller would do (a Deployment's status, a namespace's finalizer). */
+    KUBERNETES_LOCAL_ADMIN_TOKEN: kubernetesTokens.admin.token,
+    GARDEN_DEPLOYMENT_PROFILE: join(rootDir, 'infra', 'local', 'garden-deployment-profile.json'),
     LOG_LEVEL: 'info',
   };
 }

@@ -14,9 +14,15 @@ export interface LocalPorts {
   smtp: number;
   /** The built-in route optimiser (VROOM behind infra/local/vroom-service.py). */
   vroom: number;
+  /** The Kubernetes API server (HTTPS). */
+  kubernetes: number;
+  /** etcd's client port, the API server's storage. */
+  etcd: number;
+  /** etcd's peer port: always the client port + 1. */
+  etcdPeer: number;
 }
 
-type ConfigurablePort = Exclude<keyof LocalPorts, 'stripeHttps'>;
+type ConfigurablePort = Exclude<keyof LocalPorts, 'stripeHttps' | 'etcdPeer'>;
 
 /** Default port and environment variable of each configurable port. */
 export const portSettings: Record<ConfigurablePort, { variable: string; defaultPort: number }> = {
@@ -30,6 +36,8 @@ export const portSettings: Record<ConfigurablePort, { variable: string; defaultP
   keycloak: { variable: 'COCAGNE_PORT_KEYCLOAK', defaultPort: 8180 },
   smtp: { variable: 'COCAGNE_PORT_SMTP', defaultPort: 2525 },
   vroom: { variable: 'COCAGNE_PORT_VROOM', defaultPort: 5056 },
+  kubernetes: { variable: 'COCAGNE_PORT_KUBERNETES', defaultPort: 6443 },
+  etcd: { variable: 'COCAGNE_PORT_ETCD', defaultPort: 2479 },
 };
 
 function readPort(env: NodeJS.ProcessEnv, key: ConfigurablePort): number {
@@ -45,6 +53,7 @@ function readPort(env: NodeJS.ProcessEnv, key: ConfigurablePort): number {
 
 export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
   const stripe = readPort(env, 'stripe');
+  const etcd = readPort(env, 'etcd');
   return {
     app: readPort(env, 'app'),
     temporal: readPort(env, 'temporal'),
@@ -57,5 +66,8 @@ export function localPorts(env: NodeJS.ProcessEnv = process.env): LocalPorts {
     keycloak: readPort(env, 'keycloak'),
     smtp: readPort(env, 'smtp'),
     vroom: readPort(env, 'vroom'),
+    kubernetes: readPort(env, 'kubernetes'),
+    etcd,
+    etcdPeer: etcd + 1,
   };
 }

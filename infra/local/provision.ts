@@ -11,6 +11,7 @@ import { tableNames } from '../../adapters/store/dynamo-client.ts';
 import { ensureTables } from '../../adapters/store/tables.ts';
 import { searchAttributes } from '../../temporal/search-attributes.ts';
 import { installKeycloakThemes } from './keycloak-themes.ts';
+import { applyProvisionerRole } from './kubernetes-access.ts';
 
 /** AWS SDK clients read credentials from process.env: give them the local stack's. */
 export function useLocalCredentials(env: Record<string, string>): void {
@@ -204,7 +205,15 @@ async function ensureDemoUsers(env: Record<string, string>, token: string): Prom
   }
 }
 
-export async function provisionLocalStack(env: Record<string, string>): Promise<void> {
+/** The provisioner's role on the local Kubernetes API (once it is up). */
+export async function provisionKubernetes(env: Record<string, string>): Promise<void> {
+  await applyProvisionerRole(Number(new URL(need(env, 'KUBERNETES_API_URL')).port));
+}
+
+export async function provisionLocalStack(
+  env: Record<string, string>,
+  options: { kubernetes: boolean } = { kubernetes: true },
+): Promise<void> {
   useLocalCredentials(env);
   const dynamo = new DynamoDBClient({
     region: need(env, 'AWS_REGION'),
@@ -220,5 +229,6 @@ export async function provisionLocalStack(env: Record<string, string>): Promise<
     ensureSenderIdentity(env),
     ensureSearchAttributes(env),
     ensureRealmSettings(env),
+    ...(options.kubernetes ? [provisionKubernetes(env)] : []),
   ]);
 }

@@ -9,6 +9,8 @@ export interface RunLoggedOptions {
   env?: NodeJS.ProcessEnv;
   /** File receiving stdout and stderr (appended). */
   logPath: string;
+  /** Stops the command and its children (a build's compilers) when aborted. */
+  signal?: AbortSignal;
 }
 
 /** Runs a command to completion with its output in a log file; fails with the log tail. */
@@ -25,9 +27,24 @@ export async function runLogged(
         cwd: options.cwd,
         env: options.env ?? process.env,
         stdio: ['ignore', fd, fd],
+        // Its own process group, so that an abort stops its children too.
+        detached: options.signal !== undefined,
       });
+      const abort = () => {
+        if (child.pid === undefined) return;
+        try {
+          process.kill(-child.pid, 'SIGTERM');
+        } catch {
+          // Already gone.
+        }
+      };
+      if (options.signal?.aborted) abort();
+      options.signal?.addEventListener('abort', abort, { once: true });
       child.once('error', (err) => resolvePromise(err.message));
-      child.once('exit', (exitCode, signal) => resolvePromise(exitCode ?? `signal ${signal}`));
+      child.once('exit', (exitCode, signal) => {
+        options.signal?.removeEventListener('abort', abort);
+        resolvePromise(exitCode ?? `signal ${signal}`);
+      });
     });
     if (code !== 0) {
       throw new UserFacingError(

@@ -1,6 +1,7 @@
 // One definition per local service: how to start it, where it keeps its data, how to tell
 // it is up. The supervisor (supervisor.ts) does the starting, waiting and stopping.
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { connect } from 'node:net';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,8 @@ import {
   keycloakAdmin,
   keycloakMailFrom,
   keycloakRealm,
+  kubernetesDir,
+  kubernetesTokens,
   localCredentials,
   localNamespace,
   localRegion,
@@ -21,7 +24,9 @@ import { portSettings, type LocalPorts } from './ports.ts';
 import { httpProbe, parseJson, tcpOpen } from './probes.ts';
 import { smtpRelayBanner } from './smtp-relay.ts';
 import { keycloakHome } from './tools.ts';
-import { goPrograms, keycloak, pythonPackages } from './versions.ts';
+import { kubernetesAdminRequest } from './kubernetes-access.ts';
+import { pinnedVersion } from './kubernetes-modules.ts';
+import { goPrograms, keycloak, kubernetesPrograms, pythonPackages } from './versions.ts';
 
 export interface ServicePort {
   port: number;
@@ -448,9 +453,122 @@ function keycloakService(ports: LocalPorts): ServiceDefinition {
   };
 }
 
+function etcd(ports: LocalPorts): ServiceDefinition {
+  const dir = join(dataDir, 'etcd');
+  const url = `http://127.0.0.1:${ports.etcd}`;
+  return {
+    name: 'etcd',
+    title: 'etcd (storage of the Kubernetes API)',
+    version: `etcd ${pinnedVersion(kubernetesPrograms.etcd)}`,
+    command: goBin(kubernetesPrograms.etcd.binary),
+    args: [
+      '--name',
+      'cocagne-local',
+      '--data-dir',
+      dir,
+      '--listen-client-urls',
+      url,
+      '--advertise-client-urls',
+      url,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${ports.etcdPeer}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${ports.etcdPeer}`,
+      '--initial-cluster',
+      `cocagne-local=http://127.0.0.1:${ports.etcdPeer}`,
+      '--log-level',
+      'warn',
+    ],
+    cwd: rootDir,
+    ports: [
+      { port: ports.etcd, variable: portSettings.etcd.variable },
+      { port: ports.etcdPeer, variable: portSettings.etcd.variable },
+    ],
+    dataDirs: [dir],
+    startTimeoutSeconds: 30,
+    stopGraceSeconds: 10,
+    prepare: () => mkdirSync(dir, { recursive: true }),
+    healthy: async () => {
+      const json = parseJson((await httpProbe(`${url}/health`))?.body);
+      return typeof json === 'object' && json !== null && 'health' in json && json.health === 'true';
+    },
+    urls: [{ label: 'client', url }],
+  };
+}
+
+/** The static token file: one line per token, `token,user,uid,"group1,group2"`. */
+function writeTokenFile(path: string): void {
+  const lines = Object.values(kubernetesTokens).map(
+    ({ token, user, groups }) => `${token},${user},${user}${groups.length ? `,"${groups.join(',')}"` : ''}`,
+  );
+  writeFileSync(path, `${lines.join('\n')}\n`, { mode: 0o600 });
+}
+
+/**
+ * A real kube-apiserver (no controller manager, scheduler or kubelet: objects are stored and
+ * checked as a cluster would, pods never run). Its storage is etcd; RBAC on; callers are
+ * known by the static tokens of `kubernetesTokens`.
+ */
+function kubeApiserver(ports: LocalPorts): ServiceDefinition {
+  const tokens = join(kubernetesDir, 'tokens.csv');
+  const serviceAccountKey = join(kubernetesDir, 'service-account.key');
+  return {
+    name: 'kube-apiserver',
+    title: 'Kubernetes API server',
+    version: `kube-apiserver ${pinnedVersion(kubernetesPrograms.kubeApiserver)}`,
+    command: goBin(kubernetesPrograms.kubeApiserver.binary),
+    args: [
+      `--etcd-servers=http://127.0.0.1:${ports.etcd}`,
+      '--bind-address=127.0.0.1',
+      '--advertise-address=127.0.0.1',
+      `--secure-port=${ports.kubernetes}`,
+      // A self-signed certificate for 127.0.0.1 and localhost, made at the first start.
+      `--cert-dir=${join(kubernetesDir, 'certs')}`,
+      `--token-auth-file=${tokens}`,
+      '--authorization-mode=RBAC',
+      '--service-account-issuer=https://kubernetes.default.svc',
+      `--service-account-key-file=${serviceAccountKey}`,
+      `--service-account-signing-key-file=${serviceAccountKey}`,
+      '--service-cluster-ip-range=10.96.0.0/16',
+      '-v=1',
+    ],
+    cwd: rootDir,
+    ports: [{ port: ports.kubernetes, variable: portSettings.kubernetes.variable }],
+    dataDirs: [kubernetesDir],
+    startTimeoutSeconds: 90,
+    stopGraceSeconds: 10,
+    prepare: () => {
+      mkdirSync(kubernetesDir, { recursive: true });
+      writeTokenFile(tokens);
+      if (!existsSync(serviceAccountKey)) {
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+        writeFileSync(serviceAccountKey, privateKey.export({ type: 'pkcs8', format: 'pem' }), {
+          mode: 0o600,
+        });
+      }
+    },
+    healthy: async () => {
+      const ready = await kubernetesAdminRequest(ports.kubernetes, 'GET', '/readyz');
+      return ready?.status === 200 && ready.body.trim() === 'ok';
+    },
+    urls: [{ label: 'API', url: `https://127.0.0.1:${ports.kubernetes}` }],
+  };
+}
+
+/** The local Kubernetes API: `npm test` starts these beside the tests, once they are built. */
+export function kubernetesServiceDefinitions(ports: LocalPorts): ServiceDefinition[] {
+  return [etcd(ports), kubeApiserver(ports)];
+}
+
+export interface ServiceSelection {
+  /** Leave the Kubernetes API out (`npm test` starts it later, beside the tests). */
+  kubernetes?: boolean;
+}
+
 /** The local services, in start order (quick ones first, Keycloak last). */
-export function serviceDefinitions(ports: LocalPorts): ServiceDefinition[] {
+export function serviceDefinitions(ports: LocalPorts, selection: ServiceSelection = {}): ServiceDefinition[] {
   return [
+    ...(selection.kubernetes === false ? [] : kubernetesServiceDefinitions(ports)),
     temporal(ports),
     dynamodb(ports),
     s3(ports),

@@ -8,12 +8,13 @@ import { localEnvironment } from './environment.ts';
 import { bold, elapsed, error, say, warn } from './log.ts';
 import { rootDir } from './paths.ts';
 import { localPorts } from './ports.ts';
-import { provisionLocalStack } from './provision.ts';
+import { writeKubernetesLane } from './kubernetes-lane.ts';
+import { provisionKubernetes, provisionLocalStack } from './provision.ts';
 import { projectBin, runQuietStep, runStep, stopCurrentStep } from './run-step.ts';
-import { serviceDefinitions } from './services.ts';
+import { kubernetesServiceDefinitions, serviceDefinitions } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { ensureServices, stopStarted } from './supervisor.ts';
-import { installTools } from './tools.ts';
+import { installKubernetesTools, installTools } from './tools.ts';
 
 interface TestStep {
   title: string;
@@ -98,10 +99,41 @@ async function runChecks(env: NodeJS.ProcessEnv, begin: number): Promise<number>
 
 export const testTablePrefix = 'cocagne-test';
 
+/**
+ * The Kubernetes API's build (about 6.5 minutes of CPU the first time) runs at the lowest
+ * priority beside the tests, which leave a core idle a good part of the time; the tests that
+ * need the API wait for it (tests/support/kubernetes.ts, and they run last).
+ */
+const kubernetesNiceness = 19;
+
+/** Builds, starts and provisions the local Kubernetes API, telling the tests through the lane file. */
+async function kubernetesBesideTests(
+  ports: ReturnType<typeof localPorts>,
+  env: Record<string, string>,
+  signal: AbortSignal,
+): Promise<void> {
+  writeKubernetesLane({ state: 'building' });
+  try {
+    const laneStart = performance.now();
+    await installKubernetesTools(kubernetesNiceness, signal);
+    await ensureServices(kubernetesServiceDefinitions(ports), 'test');
+    await provisionKubernetes(env);
+    writeKubernetesLane({ state: 'ready' });
+    say(`✓ Kubernetes API up beside the tests (${elapsed(laneStart)})`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    writeKubernetesLane({ state: 'failed', message });
+    if (!signal.aborted) warn(`The local Kubernetes API could not start: ${message}`);
+  }
+}
+
 export async function runTests(extraArgs: string[]): Promise<number> {
   const begin = performance.now();
+  const stopKubernetes = new AbortController();
+  let kubernetes: Promise<void> = Promise.resolve();
   onShutdownSignal(async () => {
     stopCurrentStep();
+    stopKubernetes.abort();
     await stopStarted();
   }, 130);
   try {
@@ -113,12 +145,16 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     // start.
     const checks = runChecks(childEnv, begin);
     const services = (async () => {
-      await installTools({ chromium: 'required', xmllint: 'required' });
+      await installTools({ chromium: 'required', xmllint: 'required', kubernetes: 'separately' });
       const servicesStart = performance.now();
-      await ensureServices(serviceDefinitions(ports), 'test');
-      await provisionLocalStack(env);
+      await ensureServices(serviceDefinitions(ports, { kubernetes: false }), 'test');
+      await provisionLocalStack(env, { kubernetes: false });
       say(`✓ services up and provisioned (${elapsed(servicesStart)})`);
     })();
+    kubernetes = services.then(
+      () => kubernetesBesideTests(ports, env, stopKubernetes.signal),
+      () => undefined,
+    );
     // Both settle before going on (a check failing does not leave services half started).
     const [checked, stack] = await Promise.allSettled([checks, services]);
     if (stack.status === 'rejected') throw stack.reason;
@@ -139,6 +175,9 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     say(`All checks passed in ${elapsed(begin)}.`);
     return 0;
   } finally {
+    // The tests may end before the build does (a few files, or a failure): stop it.
+    stopKubernetes.abort();
+    await kubernetes;
     await stopStarted();
   }
 }

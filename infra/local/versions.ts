@@ -43,3 +43,25 @@ export const xmllintPackage = 'libxml2-utils';
 /** Oldest runtimes the services accept. */
 export const minimumJava = 17;
 export const minimumGo = '1.25';
+
+/**
+ * Programs built from a Go module of our own in infra/local/kubernetes/<dir>: its go.mod
+ * requires the pinned release (the version is read from there) and its go.sum checks every
+ * download. No registry ships a kube-apiserver binary; the Go module proxy serves its source.
+ */
+export const kubernetesPrograms = {
+  /** The Kubernetes API server the provisioning workflow applies gardens' objects to. */
+  kubeApiserver: {
+    binary: 'kube-apiserver',
+    dir: 'kube-apiserver',
+    module: 'k8s.io/kubernetes',
+    package: 'k8s.io/kubernetes/cmd/kube-apiserver',
+  },
+  /** etcd 3.6, the API server's storage (Debian's 3.4 is too old for it). */
+  etcd: {
+    binary: 'etcd',
+    dir: 'etcd',
+    module: 'go.etcd.io/etcd/server/v3',
+    package: 'go.etcd.io/etcd/server/v3',
+  },
+} as const;

@@ -1,0 +1,47 @@
+// The local Kubernetes API for the tests that need it. `npm test` builds and starts it beside
+// the tests (infra/local/test-run.ts); those tests call `kubernetesReady()` in a `beforeAll`
+// with `kubernetesWaitMs` as its timeout, and run last (tests/support/long-files-first.ts).
+import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
+import { readKubernetesLane } from '../../infra/local/kubernetes-lane.ts';
+import { testEnvironment } from './environment.ts';
+
+/** Long enough for the first build of kube-apiserver at low priority beside the other tests. */
+export const kubernetesWaitMs = 25 * 60_000;
+
+/** The marker the test sequencer looks for: files that call it run after the others. */
+export const kubernetesMarker = 'kubernetesReady(';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Resolves once the local API server answers ready; fails at once with the reason when its
+ * build or start failed, or when nothing is starting it.
+ */
+export async function kubernetesReady(): Promise<void> {
+  const url = testEnvironment().KUBERNETES_API_URL!;
+  const port = Number(new URL(url).port);
+  const deadline = Date.now() + kubernetesWaitMs;
+  for (;;) {
+    const ready = await kubernetesAdminRequest(port, 'GET', '/readyz');
+    if (ready?.status === 200 && ready.body.trim() === 'ok') return;
+    const lane = readKubernetesLane();
+    if (lane?.state === 'failed')
+      throw new Error(`The local Kubernetes API could not start: ${lane.message}`);
+    const starting = lane?.state === 'building' && isAlive(lane.pid);
+    if (!starting) {
+      throw new Error(
+        `The local Kubernetes API does not answer at ${url}: start the local stack (\`npm run stack up\`), or run the tests with \`npm test\`.`,
+      );
+    }
+    if (Date.now() > deadline)
+      throw new Error(`The local Kubernetes API was not up after ${kubernetesWaitMs / 60_000} minutes.`);
+    await new Promise((resolvePromise) => setTimeout(resolvePromise, 2000));
+  }
+}
