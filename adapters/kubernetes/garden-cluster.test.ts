@@ -428,6 +428,25 @@ describe('removing a garden', () => {
     expect(await cluster.remove(gardenId)).toEqual([]);
   });
 
+  it('says, as a passing failure, that a garden whose namespace is still being deleted cannot be applied yet', async () => {
+    const gardenId = newGardenId('again');
+    const names = gardenObjectNames(gardenId);
+    await cluster.apply(gardenId);
+    await cluster.remove(gardenId);
+
+    // Without a namespace controller the namespace stays Terminating: as on a cluster where
+    // its deletion has not finished (a compensation followed at once by a retry).
+    const failure = await cluster.apply(gardenId).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({
+      failure: 'terminating',
+      transient: true,
+      status: 403,
+      object: `ResourceQuota/${names.namespace}/${names.quota}`,
+      message: expect.stringContaining("the garden's namespace is still being deleted"),
+    });
+  });
+
   it('removes what a half-done apply left, and a garden never applied without error', async () => {
     const never = newGardenId('never');
     expect(await cluster.remove(never)).toEqual([]);
@@ -453,6 +472,11 @@ describe('refusals, in words', () => {
       status: 422,
       transient: false,
       object: `ConfigMap/${names.namespace}/${names.config}`,
+      messages: {
+        fr: expect.stringContaining(
+          `Kubernetes refuse d'appliquer ConfigMap/${names.namespace}/${names.config} (422)`,
+        ),
+      },
       message: expect.stringMatching(
         new RegExp(
           `^Kubernetes refused to apply ConfigMap/${names.namespace}/${names.config} \\(422\\): .*1048576`,
@@ -504,6 +528,7 @@ describe('refusals, in words', () => {
       failure: 'unreachable',
       transient: true,
       message: `The Kubernetes cluster cannot be reached at ${url} (connection refused).`,
+      messages: { fr: `Le cluster Kubernetes est injoignable à ${url} (connexion refusée).` },
     });
   });
 });

@@ -155,10 +155,22 @@ function serverMessage(body: unknown): string {
   return 'no reason given';
 }
 
+type Action = 'apply' | 'read' | 'list' | 'delete';
+const actionsInFrench: Record<Action, string> = {
+  apply: 'appliquer',
+  read: 'lire',
+  list: 'lister',
+  delete: 'supprimer',
+};
+
 /** Says which object, what was tried and why the server (or the network) said no. */
-function explain(error: unknown, apiUrl: string, action: string, object?: string): unknown {
+function explain(error: unknown, apiUrl: string, action: Action, object: string): unknown {
   if (error instanceof KubernetesError) return error;
-  const what = object ? `${action} ${object}` : action;
+  const what = `${action} ${object}`;
+  const verbe = actionsInFrench[action];
+  // « d'appliquer », « de lire »
+  const deQuoi = `${/^[aeiou]/.test(verbe) ? "d'" : 'de '}${verbe} ${object}`;
+  const quoi = `${verbe} ${object}`;
   if (error instanceof ApiException) {
     const status = error.code;
     const reason = serverMessage(error.body);
@@ -176,7 +188,7 @@ function explain(error: unknown, apiUrl: string, action: string, object?: string
       return new KubernetesError(
         'terminating',
         {
-          fr: `Impossible de ${action} ${object ?? ''} : l'espace du jardin est encore en cours de suppression (${reason}).`,
+          fr: `Impossible ${deQuoi} : l'espace du jardin est encore en cours de suppression (${reason}).`,
           en: `Cannot ${what}: the garden's namespace is still being deleted (${reason}).`,
         },
         options,
@@ -185,7 +197,7 @@ function explain(error: unknown, apiUrl: string, action: string, object?: string
       return new KubernetesError(
         'forbidden',
         {
-          fr: `Kubernetes (${apiUrl}) interdit à ce jeton de ${action} ${object ?? ''} (403) : le rôle lié au jeton n'a pas ce droit (infra/k8s/provisioner-rbac.yaml). Serveur : ${reason}`,
+          fr: `Kubernetes (${apiUrl}) interdit à ce jeton ${deQuoi} (403) : le rôle lié au jeton n'a pas ce droit (infra/k8s/provisioner-rbac.yaml). Serveur : ${reason}`,
           en: `Kubernetes at ${apiUrl} forbids this token to ${what} (403 Forbidden): the role bound to the token lacks this right (infra/k8s/provisioner-rbac.yaml). Server: ${reason}`,
         },
         options,
@@ -194,7 +206,7 @@ function explain(error: unknown, apiUrl: string, action: string, object?: string
       return new KubernetesError(
         'missing',
         {
-          fr: `${object ?? action} : introuvable (${reason}).`,
+          fr: `Impossible ${deQuoi} : introuvable (${reason}).`,
           en: `Cannot ${what}: not found (${reason}).`,
         },
         options,
@@ -203,7 +215,7 @@ function explain(error: unknown, apiUrl: string, action: string, object?: string
       return new KubernetesError(
         'refused',
         {
-          fr: `Kubernetes refuse ${object ?? action} (${status}) : ${reason}`,
+          fr: `Kubernetes refuse ${deQuoi} (${status}) : ${reason}`,
           en: `Kubernetes refused to ${what} (${status}): ${reason}`,
         },
         options,
@@ -211,7 +223,7 @@ function explain(error: unknown, apiUrl: string, action: string, object?: string
     return new KubernetesError(
       'server',
       {
-        fr: `Kubernetes a répondu ${status} pour ${object ?? action} : ${reason}`,
+        fr: `Kubernetes a répondu ${status} à « ${quoi} » : ${reason}`,
         en: `Kubernetes answered ${status} to ${what}: ${reason}`,
       },
       options,
