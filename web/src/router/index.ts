@@ -246,6 +246,13 @@ export const routes: RouteRecordRaw[] = [
     meta: { area: 'network' },
   },
   {
+    // The network's gardens: their state and health, creating and retiring one.
+    path: '/reseau/jardins',
+    name: 'network-gardens',
+    component: () => import('../features/network-gardens/GardensPage.vue'),
+    meta: { area: 'network' },
+  },
+  {
     path: '/compte-sans-jardin',
     name: 'no-garden',
     component: () => import('../views/NoGardenPage.vue'),
