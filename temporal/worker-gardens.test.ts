@@ -1,0 +1,89 @@
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import type { Store } from '../adapters/store/index.ts';
+import { gardenTaskQueue } from '../domain/garden.ts';
+import { subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
+import { createTestGarden, testEnvironment, testStore } from '../tests/support/environment.ts';
+import { startWorkerProcess } from '../tests/support/worker-process.ts';
+import { createSubscriptionCommands } from './subscription-client.ts';
+
+const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
+
+/**
+ * One Deployment per garden in production: its worker process has WORKER_GARDENS set to that
+ * garden, and must never run another garden's workflows (nor their extensions).
+ */
+describe('a worker process limited by WORKER_GARDENS', () => {
+  let store: Store;
+  let connection: Connection;
+  let client: Client;
+  let worker: ChildProcess | undefined;
+  let served: { gardenId: string; depotId: string };
+  let other: { gardenId: string; depotId: string };
+
+  beforeAll(async () => {
+    store = await testStore();
+    served = await createTestGarden(store, 'served');
+    other = await createTestGarden(store, 'not-served');
+    const env = testEnvironment();
+    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  });
+
+  afterAll(async () => {
+    if (worker && worker.exitCode === null) {
+      await new Promise((resolve) => {
+        worker!.once('exit', resolve);
+        worker!.kill('SIGKILL');
+      });
+    }
+    await connection?.close();
+    store?.close();
+  });
+
+  it("runs its garden's workflows and leaves another garden's queue untouched", async () => {
+    worker = (await startWorkerProcess(served.gardenId, { GARDEN_REFRESH_SECONDS: '1' })).child;
+    const commands = createSubscriptionCommands(client);
+    const apply = (garden: { gardenId: string; depotId: string }) =>
+      commands.apply(
+        garden.gardenId,
+        {
+          memberId: 'm-1',
+          basketSize: 'large',
+          frequency: 'weekly',
+          depotId: garden.depotId,
+          startDate: '2027-01-05',
+        },
+        staff,
+        new Date().toISOString(),
+      );
+    const mine = await apply(served);
+    const theirs = await apply(other);
+
+    // The served garden's subscription runs: its first activity wrote it to the store.
+    await expect
+      .poll(() => store.subscriptions.get(served.gardenId, mine.id), { timeout: 30_000 })
+      .toMatchObject({
+        status: 'pending',
+      });
+    // Two refreshes of the garden list later, nobody has taken the other garden's first task.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const handle = client.workflow.getHandle(subscriptionWorkflowId(other.gardenId, theirs.id));
+    const events = (await handle.fetchHistory()).events ?? [];
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.some((event) => event.workflowTaskStartedEventAttributes)).toBe(false);
+    expect(await store.subscriptions.get(other.gardenId, theirs.id)).toBeUndefined();
+
+    const pollers = async (gardenId: string) =>
+      (
+        await client.workflowService.describeTaskQueue({
+          namespace: testEnvironment().TEMPORAL_NAMESPACE,
+          taskQueue: { name: gardenTaskQueue(gardenId) },
+        })
+      ).pollers ?? [];
+    expect(await pollers(served.gardenId)).not.toHaveLength(0);
+    expect(await pollers(other.gardenId)).toHaveLength(0);
+    await handle.terminate('test over: no worker serves this garden on purpose');
+  });
+});
