@@ -24,6 +24,12 @@ import { log } from '@temporalio/activity';
 import { createExtensionServices, type ExtensionServices } from './extensions/services.ts';
 import { createRolloutActivities } from './extensions/rollout-activities.ts';
 
+export {
+  createProvisioningActivities,
+  type ProvisioningActivities,
+  type ProvisioningPorts,
+} from './provisioning/provisioning-activities.ts';
+
 export interface ActivityDeps {
   store: Store;
   /** Emails (SES), from the configured sender. */

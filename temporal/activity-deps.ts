@@ -7,6 +7,12 @@ import { KeycloakAdminEnvironment, keycloakAdminFrom } from '../adapters/keycloa
 import { StripeSettings, stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
 import { GeocoderSettings, geocoderFrom } from '../adapters/geocoding/geocoder-settings.ts';
 import { VroomSettings, vroomOptimiserFrom } from '../adapters/routing/vroom-settings.ts';
+import type { Client } from '@temporalio/client';
+import { createKeycloakGarden } from '../adapters/keycloak/keycloak-garden.ts';
+import { gardenClusterFrom, KubernetesEnvironment } from '../adapters/kubernetes/kubernetes-settings.ts';
+import { createGardenBlobs } from '../activities/provisioning/garden-configuration.ts';
+import type { ProvisioningPorts } from '../activities/provisioning/provisioning-activities.ts';
+import { createGardenSchedulesPort, createGardenWorkflowsPort } from './provisioning-ports.ts';
 
 /** What activities need from the environment: the store, email and SMS, the identity provider. */
 export const ActivitySettings = Type.Object({
@@ -49,4 +55,37 @@ export function closeActivityDeps(deps: ActivityDeps): void {
   deps.mailer.close();
   deps.texter.close();
   deps.s3.destroy();
+}
+
+/** What creating and retiring gardens need besides the activities' settings (the network worker). */
+export const NetworkSettings = Type.Object({
+  ...KubernetesEnvironment.properties,
+  /** The web app's client, so that the first admin's invitation leads to the app once done. */
+  OIDC_WEB_CLIENT_ID: Type.Optional(Type.String({ minLength: 1 })),
+});
+export type NetworkSettings = Type.Static<typeof NetworkSettings>;
+
+/**
+ * The ports of the provisioning activities: the activities' clients, Keycloak's admin API for
+ * the garden's group and accounts, the Kubernetes cluster when configured, and Temporal (the
+ * garden's schedules and workflows) through `client`.
+ */
+export function provisioningPortsFrom(
+  settings: ActivitySettings & NetworkSettings,
+  deps: ActivityDeps,
+  client: Client,
+): ProvisioningPorts {
+  return {
+    store: deps.store,
+    blobs: createGardenBlobs(deps.s3, deps.documentsBucket),
+    identity: createKeycloakGarden(deps.keycloak, {
+      clientId: settings.OIDC_WEB_CLIENT_ID,
+      redirectUri: `${settings.PUBLIC_URL.replace(/\/$/, '')}/`,
+    }),
+    cluster: gardenClusterFrom(settings),
+    schedules: createGardenSchedulesPort(client, deps.store),
+    workflows: createGardenWorkflowsPort(client),
+    mailer: deps.mailer,
+    publicUrl: deps.publicUrl,
+  };
 }

@@ -2,7 +2,7 @@ import type { NativeConnection, State as WorkerState } from '@temporalio/worker'
 import { Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
 import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
-import { gardenTaskQueue } from '../domain/garden.ts';
+import { gardenStateOf, gardenTaskQueue, servedGardenStates } from '../domain/garden.ts';
 
 export interface GardenWorkersOptions {
   connection: NativeConnection;
@@ -36,12 +36,15 @@ export interface GardenWorkersStatus {
 
 /**
  * One worker per garden, each polling its garden's task queue, all in this process. Gardens
- * provisioned later are picked up without a restart.
+ * provisioned later are picked up without a restart; a garden is served from its creation
+ * (`provisioning`) until it is retired, when its worker stops.
  */
 export function createGardenWorkers(options: GardenWorkersOptions) {
   const createWorker =
     options.createWorker ?? ((workerOptions: WorkerOptions) => Worker.create(workerOptions));
   const running = new Map<string, { worker: GardenWorker; done: Promise<void> }>();
+  /** Workers of gardens retired meanwhile, finishing their last tasks. */
+  const stopped: Promise<void>[] = [];
   let stopping = false;
   let failure: unknown;
   let failedGarden: string | undefined;
@@ -50,8 +53,18 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
   let wake: () => void = () => undefined;
 
   async function addMissingGardens(): Promise<void> {
-    const gardens = await options.gardens.list();
+    const gardens = (await options.gardens.list()).filter((garden) =>
+      servedGardenStates.includes(gardenStateOf(garden)),
+    );
     if (!options.only) expected = gardens.map((garden) => garden.id);
+    // A garden retired since the last look: its workflows were closed by the retirement.
+    for (const [gardenId, { worker, done }] of running) {
+      if (gardens.some((garden) => garden.id === gardenId)) continue;
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      running.delete(gardenId);
+      stopped.push(done);
+      options.log(`garden ${gardenId} retired: worker of ${gardenTaskQueue(gardenId)} stopped`);
+    }
     for (const garden of gardens) {
       if (running.has(garden.id) || stopping) continue;
       if (options.only && !options.only.includes(garden.id)) continue;
@@ -113,6 +126,7 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
         shutdownAll();
       }
       await Promise.all([...running.values()].map((entry) => entry.done));
+      await Promise.all(stopped);
       if (failure instanceof Error) throw failure;
       if (failure !== undefined) throw new Error('A garden worker stopped with a non-error failure');
     },
@@ -123,6 +137,7 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
       wake();
       shutdownAll();
       await Promise.all([...running.values()].map((entry) => entry.done));
+      await Promise.all(stopped);
     },
   };
 }

@@ -1,9 +1,17 @@
 // The worker process: runs every garden's workflows and activities.
 import Type from 'typebox';
-import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../activities/index.ts';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, createProvisioningActivities } from '../activities/index.ts';
 import { readConfiguration } from '../domain/configuration.ts';
-import { ActivitySettings, activityDepsFrom, closeActivityDeps } from './activity-deps.ts';
+import {
+  ActivitySettings,
+  activityDepsFrom,
+  closeActivityDeps,
+  NetworkSettings,
+  provisioningPortsFrom,
+} from './activity-deps.ts';
+import { networkTaskQueue } from '../domain/garden.ts';
 import { createGardenWorkers } from './garden-workers.ts';
 import { startHealthServer } from './worker-health.ts';
 import { connectionOptions, TemporalSettings } from './settings.ts';
@@ -12,10 +20,16 @@ import { workflowSource } from './workflow-source.ts';
 const WorkerSettings = Type.Object({
   ...TemporalSettings.properties,
   ...ActivitySettings.properties,
+  ...NetworkSettings.properties,
   WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String()),
   GARDEN_REFRESH_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
   /** Comma-separated garden ids this process serves; every registered garden when unset. */
   WORKER_GARDENS: Type.Optional(Type.String()),
+  /**
+   * Also serve the network's queue (creating and retiring gardens): by default only a process
+   * that serves every garden does; a garden's own deployment never does.
+   */
+  WORKER_NETWORK: Type.Optional(Type.Boolean()),
   /** Port of `/livez` and `/readyz` (8081 in a garden's pod); no HTTP at all when unset. */
   WORKER_HEALTH_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   /** 0.0.0.0 in a pod, where the kubelet probes the pod's address; loopback elsewhere. */
@@ -29,11 +43,12 @@ const log = (message: string) => console.log(`[worker] ${message}`);
 
 const deps = activityDepsFrom(settings);
 const connection = await NativeConnection.connect(connectionOptions(settings));
+const workflows = await workflowSource(settings.WORKFLOW_BUNDLE_PATH);
 const workers = createGardenWorkers({
   connection,
   namespace: settings.TEMPORAL_NAMESPACE,
   activities: createActivities(deps),
-  workflows: await workflowSource(settings.WORKFLOW_BUNDLE_PATH),
+  workflows,
   gardens: deps.store.gardens,
   refreshIntervalMs: settings.GARDEN_REFRESH_SECONDS * 1000,
   only: settings.WORKER_GARDENS?.split(',')
@@ -41,6 +56,27 @@ const workers = createGardenWorkers({
     .filter(Boolean),
   log,
 });
+
+// The network's queue: its activities reach Temporal itself (the gardens' schedules and workflows).
+const servesNetwork = settings.WORKER_NETWORK ?? settings.WORKER_GARDENS === undefined;
+const clientConnection = servesNetwork ? await Connection.connect(connectionOptions(settings)) : undefined;
+const networkWorker = clientConnection
+  ? await Worker.create({
+      connection,
+      namespace: settings.TEMPORAL_NAMESPACE,
+      taskQueue: networkTaskQueue,
+      workflowBundle: workflows,
+      activities: createProvisioningActivities(
+        provisioningPortsFrom(
+          settings,
+          deps,
+          new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE }),
+        ),
+      ),
+    })
+  : undefined;
+const networkRun = networkWorker?.run();
+if (networkWorker) log(`worker polling ${networkTaskQueue}`);
 
 const health =
   settings.WORKER_HEALTH_PORT === undefined
@@ -56,13 +92,24 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     log(`${signal} received, finishing current tasks…`);
     void workers.stop();
+    if (networkWorker?.getState() === 'RUNNING') networkWorker.shutdown();
   });
 }
 
 try {
-  await workers.run();
+  // A failing network worker stops the garden workers too, so the process exits and restarts.
+  await Promise.all([
+    workers.run().finally(() => {
+      if (networkWorker?.getState() === 'RUNNING') networkWorker.shutdown();
+    }),
+    networkRun?.catch(async (error: unknown) => {
+      await workers.stop();
+      throw error;
+    }),
+  ]);
   log('stopped');
 } finally {
+  await clientConnection?.close();
   await health?.close();
   await connection.close();
   closeActivityDeps(deps);

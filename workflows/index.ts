@@ -6,3 +6,4 @@ export { invoicePayment } from './payment/workflow.ts';
 export { billingRun, billingRunTrigger } from './billing/workflow.ts';
 export { deliveryRound } from './round/workflow.ts';
 export { extensionRollout } from './extension-rollout/workflow.ts';
+export { gardenProvisioning, gardenRetirement } from './garden-provisioning/workflow.ts';

@@ -1,0 +1,464 @@
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Mailer } from '../../adapters/messaging/mailer.ts';
+import { EmailTakenError } from '../../adapters/keycloak/keycloak-team.ts';
+import type { Store } from '../../adapters/store/index.ts';
+import { queryAll } from '../../adapters/store/query-all.ts';
+import { isCocagneError } from '../../domain/errors.ts';
+import { gardenStateOf, type Garden } from '../../domain/garden.ts';
+import { normaliseSiret, type NewGardenRequest } from '../../domain/garden-provisioning.ts';
+import { defaultGardenRules } from '../../domain/garden-rules.ts';
+import type { Localized } from '../../domain/locale.ts';
+import { defaultPricing } from '../../domain/pricing.ts';
+import { asTemporalFailure } from '../failures.ts';
+import { gardenConfigurationOf, gardenPrefixes, type GardenBlobs } from './garden-configuration.ts';
+import type {
+  GardenClusterPort,
+  GardenIdentityPort,
+  GardenSchedulesPort,
+  GardenWorkflowsPort,
+} from './ports.ts';
+
+export interface ProvisioningPorts {
+  store: Store;
+  blobs: GardenBlobs;
+  identity: GardenIdentityPort;
+  /** Absent when no cluster is configured: the deployment step says so and goes on. */
+  cluster?: GardenClusterPort | undefined;
+  schedules: GardenSchedulesPort;
+  workflows: GardenWorkflowsPort;
+  mailer: Mailer;
+  /** The app's public address, for the welcome email's links. */
+  publicUrl: string;
+  now?: () => Date;
+}
+
+/** What a step reports: what a person should know besides its success, and its attempt. */
+export interface StepOutcome {
+  note?: Localized;
+  /** The activity's attempt that succeeded (1 when the first try did). */
+  attempt: number;
+}
+
+/** A step that failed for good: the sentence shown on the page, in French and English. */
+export const stepFailedType = 'provisioning_step_failed';
+
+function fail(messages: Localized, nonRetryable = true): never {
+  throw ApplicationFailure.create({
+    type: stepFailedType,
+    message: messages.en,
+    details: [messages],
+    nonRetryable,
+  });
+}
+
+/** Errors of the adapters as failures the workflow shows: words when the adapter has them. */
+function asStepFailure(error: unknown): unknown {
+  if (error instanceof ApplicationFailure) return error;
+  if (error instanceof EmailTakenError) {
+    return ApplicationFailure.create({
+      type: stepFailedType,
+      message: error.message,
+      details: [
+        {
+          fr: 'Un compte existe déjà avec l’adresse du premier administrateur (dans un autre jardin, ou celui d’un adhérent). Choisissez une autre adresse, puis annulez la création et recommencez.',
+          en: 'An account already has the first administrator’s address (in another garden, or a member’s). Choose another address, then roll back and start again.',
+        } satisfies Localized,
+      ],
+      nonRetryable: true,
+    });
+  }
+  if (isCocagneError(error)) return asTemporalFailure(error);
+  // The cluster adapter's errors carry their words and whether trying again may help.
+  const { messages, transient } = error as { messages?: Localized; transient?: boolean };
+  if (error instanceof Error && messages && typeof messages.fr === 'string') {
+    return ApplicationFailure.create({
+      type: stepFailedType,
+      message: error.message,
+      details: [messages],
+      nonRetryable: transient === false,
+    });
+  }
+  return asTemporalFailure(error);
+}
+
+const attempt = () => {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+};
+
+/** Sort keys of a garden's records kept for the legal retention of invoices (10 years). */
+const invoiceKeyPrefixes = ['INVOICE#', 'INVOICESOURCE#', 'COUNTER#INVOICE'];
+/** The settings items `writeGardenDefaults` writes (and only those are erased by its undo). */
+const settingsKeys = ['SETTINGS#RULES', 'SETTINGS#CALENDAR', 'SETTINGS#CONTACT', 'SETTINGS#PRICING'];
+
+/**
+ * What creating and retiring a garden do to the world, one activity per step and one per
+ * undo, each safe to run again after a crash (it finds what a run before it did).
+ */
+export function createProvisioningActivities(ports: ProvisioningPorts) {
+  const { store, blobs } = ports;
+  const now = () => (ports.now ?? (() => new Date()))();
+
+  async function gardenOf(gardenId: string): Promise<Garden> {
+    const garden = await store.gardens.get(gardenId);
+    if (!garden) {
+      fail({
+        fr: `Le jardin ${gardenId} n’est pas (ou plus) inscrit au registre.`,
+        en: `Garden ${gardenId} is not (or no longer) in the registry.`,
+      });
+    }
+    return garden;
+  }
+
+  async function deleteItems(keys: Array<{ pk: string; sk: string }>): Promise<void> {
+    for (let start = 0; start < keys.length; start += 25) {
+      await store.db.send(
+        new BatchWriteCommand({
+          RequestItems: {
+            [store.tables.gardens]: keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })),
+          },
+        }),
+      );
+    }
+  }
+
+  async function gardenItems(gardenId: string) {
+    return queryAll(store.db, {
+      TableName: store.tables.gardens,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': gardenId },
+    });
+  }
+
+  const activities = {
+    // 1. reserve
+    async reserveGarden(input: { request: NewGardenRequest; reservedBy: string }): Promise<StepOutcome> {
+      const { request } = input;
+      const reserved = await store.gardens.reserve(
+        {
+          id: request.slug,
+          name: request.name.trim(),
+          city: request.city.trim(),
+          contactEmail: request.contactEmail.trim().toLowerCase(),
+          timeZone: request.timeZone,
+          createdAt: now().toISOString(),
+        },
+        input.reservedBy,
+      );
+      if (!reserved) {
+        fail({
+          fr: `L’identifiant « ${request.slug} » est déjà pris par un autre jardin.`,
+          en: `The slug “${request.slug}” is already taken by another garden.`,
+        });
+      }
+      return { attempt: attempt() };
+    },
+
+    /** Deletes this creation's reservation; another garden's record (the slug was taken) stays. */
+    async releaseGardenReservation(input: { gardenId: string; reservedBy: string }): Promise<void> {
+      await store.gardens.deleteReservation(input.gardenId, input.reservedBy);
+    },
+
+    // 2. data
+    async writeGardenDefaults(input: { request: NewGardenRequest }): Promise<StepOutcome> {
+      const { request } = input;
+      const gardenId = request.slug;
+      const settings = store.settings;
+      const at = now().toISOString();
+      // Each write only when absent: a run before this one may have written some.
+      const writes: Array<[number, () => Promise<unknown>]> = [
+        [
+          (await settings.rules(gardenId)).version,
+          () => settings.saveRules(gardenId, withoutVersion(defaultGardenRules), 0),
+        ],
+        [
+          (await settings.calendar(gardenId)).version,
+          () => settings.saveCalendar(gardenId, { seasons: [], closedWeeks: [], cutoffHours: 48 }, 0, at),
+        ],
+        [
+          (await settings.contact(gardenId, undefined)).version,
+          () =>
+            settings.saveContact(
+              gardenId,
+              { email: request.contactEmail.trim().toLowerCase(), address: request.legal.address.trim() },
+              0,
+            ),
+        ],
+        [
+          (await settings.pricing(gardenId)).version,
+          () =>
+            settings.savePricing(
+              gardenId,
+              {
+                ...withoutVersion(defaultPricing),
+                // What invoices print about the seller.
+                legal: {
+                  name: request.legal.legalName.trim(),
+                  address: request.legal.address.trim(),
+                  siret: normaliseSiret(request.legal.siret),
+                  vatNote: defaultPricing.legal.vatNote,
+                },
+              },
+              0,
+            ),
+        ],
+      ];
+      for (const [version, write] of writes) {
+        if (version > 0) continue;
+        await write().catch((error: unknown) => {
+          if (!(isCocagneError(error) && error.code === 'conflict')) throw error;
+        });
+      }
+      return { attempt: attempt() };
+    },
+
+    async eraseGardenDefaults(input: { gardenId: string }): Promise<void> {
+      await deleteItems(settingsKeys.map((sk) => ({ pk: input.gardenId, sk })));
+    },
+
+    // 3. configuration
+    async saveGardenConfiguration(input: { gardenId: string }): Promise<StepOutcome> {
+      const garden = await gardenOf(input.gardenId);
+      const configuration = await gardenConfigurationOf(
+        store,
+        garden,
+        { gardenId: garden.id, active: [], revision: 0, updatedAt: now().toISOString() },
+        now().toISOString(),
+      );
+      const written = await blobs.saveConfiguration(configuration);
+      return {
+        attempt: attempt(),
+        ...(written
+          ? {}
+          : {
+              note: {
+                fr: 'La configuration était déjà enregistrée (reprise après interruption) : gardée telle quelle.',
+                en: 'The configuration was already saved (resumed after an interruption): kept as it was.',
+              },
+            }),
+      };
+    },
+
+    async deleteGardenConfiguration(input: { gardenId: string }): Promise<void> {
+      await blobs.deleteGarden(input.gardenId);
+    },
+
+    // 4. identity
+    async createGardenIdentity(input: {
+      gardenId: string;
+      firstAdmin: NewGardenRequest['firstAdmin'];
+    }): Promise<StepOutcome> {
+      await ports.identity.ensureGroup(input.gardenId);
+      const { userId } = await ports.identity.ensureFirstAdmin(input.gardenId, input.firstAdmin);
+      // Keycloak's invitation once: a run that stopped after asking for it does not ask again.
+      if (!(await store.gardens.marks(input.gardenId)).invitationSentAt) {
+        await ports.identity.sendInvitation(userId);
+        await store.gardens.mark(input.gardenId, 'invitationSentAt', now().toISOString());
+      }
+      return { attempt: attempt() };
+    },
+
+    async deleteGardenIdentity(input: { gardenId: string; email: string }): Promise<void> {
+      await ports.identity.removeFirstAdmin(input.gardenId, input.email);
+      await ports.identity.removeGroup(input.gardenId);
+    },
+
+    // 5. deployment
+    async deployGarden(input: { gardenId: string; waitMs: number }): Promise<StepOutcome> {
+      if (!ports.cluster) {
+        return {
+          attempt: attempt(),
+          note: {
+            fr: 'Aucun cluster Kubernetes n’est configuré : le worker du jardin tourne dans le processus commun.',
+            en: 'No Kubernetes cluster is configured: the garden’s worker runs in the shared process.',
+          },
+        };
+      }
+      await ports.cluster.apply(input.gardenId);
+      const availability = await ports.cluster.waitUntilAvailable(input.gardenId, {
+        timeoutMs: input.waitMs,
+        pollMs: Math.min(2_000, input.waitMs),
+      });
+      if (availability.available) return { attempt: attempt() };
+      if (availability.reason === 'no-nodes') {
+        return {
+          attempt: attempt(),
+          note: {
+            fr: `Aucun nœud Kubernetes local : le worker n’est pas démarré ici. ${availability.message.fr}`,
+            en: `No local Kubernetes node: the worker is not started here. ${availability.message.en}`,
+          },
+        };
+      }
+      fail(availability.message);
+    },
+
+    async undeployGarden(input: { gardenId: string }): Promise<StepOutcome> {
+      if (!ports.cluster) return { attempt: attempt() };
+      const removed = await ports.cluster.remove(input.gardenId);
+      return {
+        attempt: attempt(),
+        ...(removed.length > 0
+          ? {
+              note: {
+                fr: `${removed.length} objets Kubernetes supprimés.`,
+                en: `${removed.length} Kubernetes objects deleted.`,
+              },
+            }
+          : {}),
+      };
+    },
+
+    // 6. schedules
+    async scheduleGarden(input: { gardenId: string }): Promise<StepOutcome> {
+      const garden = await gardenOf(input.gardenId);
+      await ports.schedules.ensure(garden.id, garden.timeZone);
+      return { attempt: attempt() };
+    },
+
+    async unscheduleGarden(input: { gardenId: string }): Promise<StepOutcome> {
+      await ports.schedules.remove(input.gardenId);
+      return { attempt: attempt() };
+    },
+
+    // 7. welcome
+    async welcomeGarden(input: {
+      gardenId: string;
+      firstAdmin: NewGardenRequest['firstAdmin'];
+    }): Promise<StepOutcome> {
+      const garden = await gardenOf(input.gardenId);
+      if (!(await store.gardens.marks(garden.id)).welcomeSentAt) {
+        const home = ports.publicUrl.replace(/\/+$/, '');
+        await ports.mailer.send({
+          to: input.firstAdmin.email.trim().toLowerCase(),
+          replyTo: garden.contactEmail,
+          subject: `Bienvenue sur Cocagne, ${garden.name} / Welcome to Cocagne`,
+          text:
+            `Bonjour ${input.firstAdmin.firstName.trim()},\n\n` +
+            `Le jardin « ${garden.name} » est prêt sur Cocagne, et vous en êtes l’administrateur. ` +
+            `Un autre message vous invite à choisir votre mot de passe. Ensuite, à votre première connexion, ` +
+            `une liste vous guide : calendrier, dépôts, prix, produits, comptes de l’équipe.\n\n` +
+            `${home}/\n\n— Le réseau Cocagne\n\n` +
+            `---\n\nHello ${input.firstAdmin.firstName.trim()},\n\n` +
+            `The garden “${garden.name}” is ready on Cocagne, and you are its administrator. Another email ` +
+            `invites you to choose your password. At your first sign-in a checklist guides you: calendar, ` +
+            `depots, prices, products, staff accounts.\n\n${home}/\n\n— The Cocagne network`,
+        });
+        await store.gardens.mark(garden.id, 'welcomeSentAt', now().toISOString());
+      }
+      if (!(await store.gardens.setState(garden.id, ['provisioning'], 'active'))) {
+        fail({
+          fr: `Le jardin ${garden.id} n’est plus « en création » (${gardenStateOf(await gardenOf(garden.id))}) : il n’est pas activé.`,
+          en: `Garden ${garden.id} is no longer being created: it is not activated.`,
+        });
+      }
+      return { attempt: attempt() };
+    },
+
+    /**
+     * Undoes the activation (the welcome step stopped after it): the garden is `provisioning`
+     * again, so the reservation's undo can delete it. A sent welcome email cannot be unsent.
+     */
+    async reopenGardenCreation(input: { gardenId: string }): Promise<void> {
+      const garden = await store.gardens.get(input.gardenId);
+      if (garden) await store.gardens.setState(input.gardenId, ['active'], 'provisioning');
+    },
+
+    // Retirement
+    async exportGardenData(input: { gardenId: string; exportId: string }): Promise<StepOutcome> {
+      const garden = await gardenOf(input.gardenId);
+      if (!(await store.gardens.setState(garden.id, ['active', 'suspended'], 'retiring'))) {
+        fail({
+          fr: `Le jardin ${garden.id} n’est ni actif ni suspendu : il ne peut pas être retiré.`,
+          en: `Garden ${garden.id} is neither active nor suspended: it cannot be retired.`,
+        });
+      }
+      const key = `${gardenPrefixes(garden.id).exports}retirement-${input.exportId}.json`;
+      const items = await gardenItems(garden.id);
+      await blobs.putJson(key, {
+        gardenId: garden.id,
+        garden: { ...garden, state: 'retiring' },
+        exportedAt: now().toISOString(),
+        configuration: await blobs.configuration(garden.id),
+        records: items,
+      });
+      return {
+        attempt: attempt(),
+        note: {
+          fr: `${items.length} enregistrements exportés dans S3 : ${key}.`,
+          en: `${items.length} records exported to S3: ${key}.`,
+        },
+      };
+    },
+
+    async closeGardenWorkflows(input: { gardenId: string; waitMs: number }): Promise<StepOutcome> {
+      const { cancelled, terminated } = await ports.workflows.close(input.gardenId, input.waitMs);
+      return {
+        attempt: attempt(),
+        note: {
+          fr: `${cancelled} processus annulés${terminated > 0 ? `, dont ${terminated} arrêtés de force faute de s’être terminés à temps` : ''}.`,
+          en: `${cancelled} processes cancelled${terminated > 0 ? `, ${terminated} of them terminated for not ending in time` : ''}.`,
+        },
+      };
+    },
+
+    async disableGardenIdentity(input: { gardenId: string }): Promise<StepOutcome> {
+      const disabled = await ports.identity.disableAccounts(input.gardenId);
+      await ports.identity.removeGroup(input.gardenId);
+      return {
+        attempt: attempt(),
+        note: { fr: `${disabled} comptes désactivés.`, en: `${disabled} accounts disabled.` },
+      };
+    },
+
+    async eraseGardenData(input: { gardenId: string }): Promise<StepOutcome> {
+      const prefixes = gardenPrefixes(input.gardenId);
+      const items = await gardenItems(input.gardenId);
+      const erased = items.filter(
+        (item) => !invoiceKeyPrefixes.some((prefix) => String(item.sk).startsWith(prefix)),
+      );
+      await deleteItems(erased.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
+      const files = await blobs.deleteGardenExcept(input.gardenId, [prefixes.invoices, prefixes.exports]);
+      const kept = items.length - erased.length;
+      return {
+        attempt: attempt(),
+        note: {
+          fr: `${erased.length} enregistrements et ${files} fichiers effacés. Conservés pour la durée légale : ${kept} enregistrements de factures (DynamoDB, partition ${input.gardenId}) et les PDF des factures (S3, ${prefixes.invoices}) ; l’export reste dans ${prefixes.exports}.`,
+          en: `${erased.length} records and ${files} files erased. Kept for their legal retention: ${kept} invoice records (DynamoDB, partition ${input.gardenId}) and the invoices' PDFs (S3, ${prefixes.invoices}); the export stays in ${prefixes.exports}.`,
+        },
+      };
+    },
+
+    async markGardenRetired(input: { gardenId: string }): Promise<StepOutcome> {
+      if (!(await store.gardens.setState(input.gardenId, ['retiring'], 'retired'))) {
+        fail({
+          fr: `Le jardin ${input.gardenId} n’est pas « en retrait » : il n’est pas marqué retiré.`,
+          en: `Garden ${input.gardenId} is not being retired: it is not marked retired.`,
+        });
+      }
+      return { attempt: attempt() };
+    },
+  };
+
+  const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args: never[]) => {
+      try {
+        return await (activity as (...a: never[]) => Promise<unknown>)(...args);
+      } catch (error) {
+        throw asStepFailure(error);
+      }
+    };
+  }
+  return wrapped as typeof activities;
+}
+export type ProvisioningActivities = ReturnType<typeof createProvisioningActivities>;
+
+function withoutVersion<T extends { version: number }>(value: T): Omit<T, 'version'> {
+  const { version: _version, ...rest } = value;
+  return rest;
+}
