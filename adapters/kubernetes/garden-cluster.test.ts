@@ -72,6 +72,7 @@ function controllerRequest(
   path: string,
   body?: unknown,
   contentType = 'application/json',
+  token = adminToken,
 ): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const outgoing = request(
@@ -80,7 +81,7 @@ function controllerRequest(
         method,
         ca: certificateAuthority,
         headers: {
-          authorization: `Bearer ${adminToken}`,
+          authorization: `Bearer ${token}`,
           accept: 'application/json',
           ...(body === undefined ? {} : { 'content-type': contentType }),
         },
@@ -511,6 +512,37 @@ describe('refusals, in words', () => {
     expect(await cluster.describe(gardenId)).toEqual({ namespace: 'absent', objects: [] });
   });
 
+  it("says the server's certificate is not trusted when the CA is not given", async () => {
+    if (!settings.KUBERNETES_CA_FILE)
+      throw new Error('This test expects a server signed by KUBERNETES_CA_FILE.');
+    const withoutCa = createGardenCluster({ apiUrl, token: settings.KUBERNETES_TOKEN!, profile });
+
+    const failure = await withoutCa.describe(newGardenId('ca')).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({
+      failure: 'untrusted',
+      transient: false,
+      message: expect.stringMatching(
+        new RegExp(
+          `^The certificate of Kubernetes at ${apiUrl} is not trusted \\(.+\\): check KUBERNETES_CA_FILE\\.$`,
+        ),
+      ),
+    });
+  });
+
+  it('says which Deployment is missing when waiting for a garden never applied', async () => {
+    const gardenId = newGardenId('missing');
+    const names = gardenObjectNames(gardenId);
+
+    const failure = await cluster.waitUntilAvailable(gardenId).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({
+      failure: 'missing',
+      status: 404,
+      object: `Deployment/${names.namespace}/${names.worker}`,
+    });
+  });
+
   it('says the cluster cannot be reached at its URL when nothing listens there', async () => {
     // A port that was free a moment ago, now closed.
     const port = await new Promise<number>((resolve) => {
@@ -530,6 +562,43 @@ describe('refusals, in words', () => {
       message: `The Kubernetes cluster cannot be reached at ${url} (connection refused).`,
       messages: { fr: `Le cluster Kubernetes est injoignable à ${url} (connexion refusée).` },
     });
+  });
+});
+
+describe("the provisioner's token", () => {
+  // The adapter's tests above run with it: it can do all the adapter does. Here, what it cannot.
+  it('cannot do what only controllers, kubelets or people should: status, finalize, secrets, pods', async () => {
+    const gardenId = newGardenId('rights');
+    const names = gardenObjectNames(gardenId);
+    await cluster.apply(gardenId);
+    const asProvisioner = (method: string, path: string, body?: unknown, contentType?: string) =>
+      controllerRequest(method, path, body, contentType, settings.KUBERNETES_TOKEN).then(
+        (answer) => answer.status,
+      );
+    const deployment = `/apis/apps/v1/namespaces/${names.namespace}/deployments/${names.worker}`;
+
+    expect(await asProvisioner('GET', deployment)).toBe(200);
+    if (settings.KUBERNETES_TOKEN === adminToken) return; // a cluster without a separate admin token
+    expect(
+      await asProvisioner(
+        'PATCH',
+        `${deployment}/status`,
+        { status: { availableReplicas: 1 } },
+        'application/merge-patch+json',
+      ),
+    ).toBe(403);
+    expect(
+      await asProvisioner('PUT', `/api/v1/namespaces/${names.namespace}/finalize`, {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: names.namespace },
+        spec: { finalizers: [] },
+      }),
+    ).toBe(403);
+    expect(await asProvisioner('GET', `/api/v1/namespaces/${names.namespace}/secrets`)).toBe(403);
+    expect(await asProvisioner('GET', `/api/v1/namespaces/${names.namespace}/pods`)).toBe(403);
+    expect(await asProvisioner('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles')).toBe(403);
+    expect(await asProvisioner('GET', '/api/v1/nodes/any-node')).toBe(403);
   });
 });
 
