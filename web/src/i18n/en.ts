@@ -1295,6 +1295,19 @@ export const en: Messages = {
     cash: 'Hand it to the garden staff in person.',
     askHowToPay: 'To pay by cheque, cash or transfer, ask the garden staff for the details:',
   },
+  gardenChecklist: {
+    title: 'Getting started',
+    lead: 'Your garden is ready to be prepared. Left to do: {count}.',
+    items: {
+      calendar: 'The calendar: the delivery seasons',
+      depots: 'The pick-up points',
+      prices: 'The basket prices and membership',
+      products: 'The products (the baskets’ vegetables and fruit)',
+      team: 'The staff’s and drivers’ accounts',
+    },
+    done: 'Done',
+    todo: 'To do',
+  },
   networkGardens: {
     title: 'Gardens',
     lead: 'Every garden of the network with its state, its health and its address. Create a garden and follow its creation step by step, or retire one.',

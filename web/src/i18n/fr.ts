@@ -1321,6 +1321,19 @@ export const fr = {
     askHowToPay:
       'Pour payer par chèque, espèces ou virement, demandez les coordonnées à l’équipe du jardin :',
   },
+  gardenChecklist: {
+    title: 'Pour bien démarrer',
+    lead: 'Votre jardin est prêt à être préparé. Reste à faire : {count}.',
+    items: {
+      calendar: 'Le calendrier : les saisons de livraison',
+      depots: 'Les points de dépôt',
+      prices: 'Les prix des paniers et l’adhésion',
+      products: 'Les produits (légumes et fruits des paniers)',
+      team: 'Les comptes de l’équipe et des chauffeurs',
+    },
+    done: 'Fait',
+    todo: 'À faire',
+  },
   networkGardens: {
     title: 'Jardins',
     lead: 'Chaque jardin du réseau avec son état, sa santé et son adresse. Créez un jardin et suivez sa création étape par étape, ou retirez-en un.',
