@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -158,11 +158,19 @@ export async function provisioningTestBed() {
       };
     },
 
-    /** Removes what a test left of its garden (the registry record, for a retired one). */
-    async forget(gardenId: string) {
-      await store.db.send(
-        new DeleteCommand({ TableName: store.tables.control, Key: { pk: 'GARDEN', sk: gardenId } }),
-      );
+    /**
+     * Removes what a test's garden holds outside its own tables and prefix, so the shared
+     * stack does not fill up: its schedules, Kubernetes objects (namespace finalized) and
+     * Keycloak accounts and group.
+     */
+    async leaveNothingOf(request: NewGardenRequest) {
+      await ports.schedules.remove(request.slug);
+      if (cluster) {
+        await cluster.remove(request.slug);
+        await finalizeNamespace(request.slug);
+      }
+      await ports.identity.removeFirstAdmin(request.slug, request.firstAdmin.email);
+      await ports.identity.removeGroup(request.slug);
     },
 
     async close() {

@@ -18,18 +18,20 @@ import { createStore } from '../../adapters/store/index.ts';
 import { ensureTables } from '../../adapters/store/tables.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createGardenWorkers } from '../../temporal/garden-workers.ts';
+import { createProvisioningCommands } from '../../temporal/provisioning-client.ts';
 import { testActivities, testEnvironment } from '../../tests/support/environment.ts';
 import { emailsTo, ensureTestSender } from '../../tests/support/moto.ts';
 import {
   finalizeNamespace,
   keycloakEmailsTo,
   networkAdmin,
-  newGardenRequest,
+  newGardenRequest as anyGardenRequest,
   provisioningTestBed,
   type ProvisioningTestBed,
 } from '../../tests/support/provisioning.ts';
 import { kubernetesReady, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
 import { workflowBundle } from '../../tests/support/temporal.ts';
+import { startWorkerProcess } from '../../tests/support/worker-process.ts';
 import { extensionRolloutType } from '../extension-rollout/contract.ts';
 import { gardenIdKey } from '../search-attributes.ts';
 
@@ -65,6 +67,13 @@ describe('garden provisioning saga', () => {
   let bed: ProvisioningTestBed;
   let worker: { stop: () => Promise<void> };
   const faults = new Map<string, Fault>();
+  /** Every garden the file asked for: what is left of them in the shared stack goes at the end. */
+  const requested: NewGardenRequest[] = [];
+  const newGardenRequest = (purpose: string) => {
+    const request = anyGardenRequest(purpose);
+    requested.push(request);
+    return request;
+  };
 
   const gardenOfInput = (input: unknown) => {
     const { gardenId, request } = (input ?? {}) as { gardenId?: string; request?: { slug?: string } };
@@ -94,6 +103,9 @@ describe('garden provisioning saga', () => {
   }, kubernetesWaitMs);
   afterAll(async () => {
     await worker?.stop();
+    if (bed) {
+      for (const request of requested) await bed.leaveNothingOf(request);
+    }
     await bed?.close();
   });
 
@@ -223,8 +235,9 @@ describe('garden provisioning saga', () => {
   for (const failing of provisioningSteps) {
     it(`rolls back a creation whose step « ${failing} » failed for good, leaving nothing in any system`, async () => {
       const request = newGardenRequest(`fail-${failing}`);
+      // The step does its work, then fails: its undo must find and remove what it made.
       faults.set(request.slug, {
-        before: (activity) => {
+        after: (activity) => {
           if (activity === stepActivity[failing]) throw injected();
         },
       });
@@ -256,6 +269,59 @@ describe('garden provisioning saga', () => {
       await settled(request.slug, 'create', 'done');
     });
   }
+
+  it('rolls back by itself when nobody decides in time, and says so', async () => {
+    const impatient = createProvisioningCommands(bed.client, bed.store.gardens, {
+      taskQueue: bed.taskQueue,
+      timings: { decisionTimeoutMs: 1_000, deploymentWaitMs: 3_000 },
+    });
+    const request = newGardenRequest('no-decision');
+    faults.set(request.slug, {
+      after: (activity) => {
+        if (activity === 'saveGardenConfiguration') throw injected();
+      },
+    });
+    await impatient.create(request, networkAdmin);
+    const rolledBack = await settled(request.slug, 'create', 'rolled-back');
+    expect(rolledBack.steps.find((step) => step.step === 'configuration')?.note?.fr).toBe(
+      'Sans décision dans le délai, la création a été annulée d’elle-même.',
+    );
+    await expectNothingLeft(request);
+  });
+
+  it('shows an undo that fails, waits, and finishes the roll-back when asked again', async () => {
+    const request = newGardenRequest('undo-fails');
+    let undoFailures = 0;
+    faults.set(request.slug, {
+      before: (activity) => {
+        if (activity === 'eraseGardenDefaults' && undoFailures++ === 0) throw injected();
+      },
+      after: (activity) => {
+        if (activity === 'createGardenIdentity') throw injected();
+      },
+    });
+    await bed.commands.create(request, networkAdmin);
+    await settled(request.slug, 'create', 'waiting');
+    await bed.commands.decide(request.slug, 'create', 'roll-back', networkAdmin);
+    // The undo of the settings failed: the roll-back stops there, shown, and waits.
+    await expect
+      .poll(async () => (await bed.commands.progress(request.slug, 'create'))?.steps[1], poll)
+      .toMatchObject({
+        step: 'data',
+        state: 'failed',
+        error: { fr: expect.stringContaining('L’annulation de cette étape a échoué') as unknown },
+      });
+    const waiting = await settled(request.slug, 'create', 'waiting');
+    expect(waiting.steps.map((step) => step.state).slice(0, 4)).toEqual([
+      'done',
+      'failed',
+      'compensated',
+      'compensated',
+    ]);
+    await bed.commands.decide(request.slug, 'create', 'retry', networkAdmin);
+    await settled(request.slug, 'create', 'rolled-back');
+    await expectNothingLeft(request);
+  });
 
   it('retries a step after a failure once the admin asks, and completes', async () => {
     const request = newGardenRequest('retry');
@@ -398,7 +464,7 @@ describe('garden provisioning saga', () => {
     expect((await bed.store.gardens.get(request.slug))?.state).toBe('retired');
   });
 
-  it('a worker limited to some gardens (WORKER_GARDENS) polls only theirs, and none retired', async () => {
+  it('a worker limited to some gardens (WORKER_GARDENS) polls only theirs', async () => {
     const gardenA = await bed.commands.create(newGardenRequest('only-a'), networkAdmin);
     const gardenB = await bed.commands.create(newGardenRequest('only-b'), networkAdmin);
     await settled(gardenA.gardenId, 'create', 'done');
@@ -423,6 +489,20 @@ describe('garden provisioning saga', () => {
       await workers.stop();
       await running;
       await native.close();
+    }
+  });
+
+  it('a worker process limited to a garden does not serve the network queue', async () => {
+    const request = await created('process');
+    const { child, output } = await startWorkerProcess(request.slug);
+    try {
+      expect(output()).toContain(`worker polling ${gardenTaskQueue(request.slug)}`);
+      expect(output()).not.toContain('worker polling network');
+    } finally {
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
     }
   });
 });
