@@ -9,7 +9,9 @@ import {
   testStore,
 } from '../tests/support/environment.ts';
 import { workflowBundle } from '../tests/support/temporal.ts';
-import { createGardenWorkers } from './garden-workers.ts';
+import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
+import type { Garden } from '../domain/garden.ts';
+import { createGardenWorkers, type GardenWorker } from './garden-workers.ts';
 
 /** The worker process's workers, one per garden, on the local Temporal dev server. */
 describe('garden workers', () => {
@@ -45,5 +47,57 @@ describe('garden workers', () => {
 
     await workers.stop();
     await expect(running).resolves.toBeUndefined();
+  });
+
+  it('serve a garden from its creation until it is retired, then stop its worker', async () => {
+    const garden = (id: string, state: Garden['state']): Garden => ({
+      id,
+      name: id,
+      city: 'Dole',
+      contactEmail: `${id}@example.org`,
+      timeZone: 'Europe/Paris',
+      createdAt: '2026-12-01T00:00:00.000Z',
+      ...(state ? { state } : {}),
+    });
+    let registered = [
+      garden('g-new', 'provisioning'),
+      garden('g-old', undefined),
+      garden('g-leaving', 'retiring'),
+      garden('g-gone', 'retired'),
+    ];
+    const stopped: string[] = [];
+    const workers = createGardenWorkers({
+      connection,
+      namespace: 'unused',
+      activities: {} as never,
+      workflows: { code: '' },
+      gardens: { list: async () => registered } as unknown as GardenRegistry,
+      refreshIntervalMs: 50,
+      log: () => undefined,
+      // Workers that poll nothing: what is asked of them is what the test looks at.
+      createWorker: async (options): Promise<GardenWorker> => {
+        let state: ReturnType<GardenWorker['getState']> = 'RUNNING';
+        let end: () => void = () => undefined;
+        const done = new Promise<void>((resolve) => (end = resolve));
+        return {
+          run: () => done,
+          getState: () => state,
+          shutdown: () => {
+            state = 'STOPPED';
+            stopped.push(options.taskQueue);
+            end();
+          },
+        };
+      },
+    });
+    const running = workers.run();
+    await expect.poll(() => workers.gardens().sort()).toEqual(['g-leaving', 'g-new', 'g-old']);
+    registered = registered.map((entry) =>
+      entry.id === 'g-leaving' ? garden('g-leaving', 'retired') : entry,
+    );
+    await expect.poll(() => workers.gardens().sort()).toEqual(['g-new', 'g-old']);
+    expect(stopped).toEqual([gardenTaskQueue('g-leaving')]);
+    await workers.stop();
+    await running;
   });
 });

@@ -323,6 +323,28 @@ describe('garden provisioning saga', () => {
     await expectNothingLeft(request);
   });
 
+  it('never takes another garden’s account: the first admin’s address in use stops the step, and the roll-back leaves that account alone', async () => {
+    const first = await created('owner');
+    const request = { ...newGardenRequest('same-admin'), firstAdmin: first.firstAdmin };
+    await bed.commands.create(request, networkAdmin);
+    const waiting = await settled(request.slug, 'create', 'waiting');
+    expect(waiting.steps.find((step) => step.step === 'identity')).toMatchObject({
+      state: 'failed',
+      attempts: 1,
+      error: {
+        fr: expect.stringContaining(
+          'Un compte existe déjà avec l’adresse du premier administrateur',
+        ) as unknown,
+      },
+    });
+    await bed.commands.decide(request.slug, 'create', 'roll-back', networkAdmin);
+    await settled(request.slug, 'create', 'rolled-back');
+    await expectNothingLeft(request);
+    expect((await bed.holdings(first)).accounts).toEqual([
+      expect.objectContaining({ email: first.firstAdmin.email, enabled: true }),
+    ]);
+  });
+
   it('retries a step after a failure once the admin asks, and completes', async () => {
     const request = newGardenRequest('retry');
     let failures = 0;
