@@ -143,9 +143,18 @@ describe('the network gardens (network admin)', () => {
   });
 
   it('lists every garden with its state, its staff home and its health read from Temporal', async () => {
-    const response = await api.call(networkAdmin, 'GET', '/api/network/gardens');
-    expect(response.statusCode, response.body).toBe(200);
-    const gardens = response.json<Array<{ id: string }>>();
+    // A figure Temporal does not give within the list's time budget is left out, as « inconnu »:
+    // on a test stack of hundreds of gardens whose task queues are not loaded, the first reads
+    // may leave ours out. Read again until Temporal has answered for it (each read loads more).
+    let gardens: Array<{ id: string; health?: { workerUp?: boolean; failedWorkflows?: number } }> = [];
+    for (let read = 0; read < 10; read++) {
+      const response = await api.call(networkAdmin, 'GET', '/api/network/gardens');
+      expect(response.statusCode, response.body).toBe(200);
+      gardens = response.json<typeof gardens>();
+      const health = gardens.find((garden) => garden.id === api.gardenId)?.health;
+      const other = gardens.find((garden) => garden.id === api.otherGardenId)?.health;
+      if (health?.workerUp !== undefined && other?.workerUp !== undefined) break;
+    }
     const ours = gardens.find((garden) => garden.id === api.gardenId);
     const other = gardens.find((garden) => garden.id === api.otherGardenId);
     expect(ours).toEqual({

@@ -7,6 +7,7 @@ import { connectionOptions } from '../temporal/settings.ts';
 import { stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
 import { keycloakAdminFrom } from '../adapters/keycloak/keycloak-settings.ts';
 import { createKeycloakTeam } from '../adapters/keycloak/keycloak-team.ts';
+import { createProvisioningCommands } from '../temporal/provisioning-client.ts';
 import { buildApp } from './app.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createApiServices } from './plugins/services.ts';
@@ -37,6 +38,9 @@ const app = await buildApp({
           }),
         )
       : undefined,
+    // Creating and retiring gardens: workflows on the network's task queue, which the worker
+    // process serves (temporal/worker-main.ts).
+    provisioning: createProvisioningCommands(client, store.gardens),
   },
   verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
   oidcIssuer: settings.OIDC_ISSUER,

@@ -81,4 +81,23 @@ describe("the gardens' health", () => {
       beta: { workerUp: undefined, pendingApprovals: undefined, failedWorkflows: 0 },
     });
   });
+
+  it('answers within its time budget, what did not come by then unknown', async () => {
+    const { client } = fakeClient({
+      pollers: () => [{}],
+      waiting: () => ['alpha'],
+      failed: () => [],
+    });
+    const slow = client.workflowService.describeTaskQueue.bind(client.workflowService);
+    Object.assign(client.workflowService, {
+      describeTaskQueue: (request: { taskQueue: { name: string } }) =>
+        request.taskQueue.name === 'garden-beta' ? new Promise(() => {}) : slow(request as never),
+    });
+    const health = await createGardenHealth(client, { now: () => now, budgetMs: 50 }).healthOf([
+      'alpha',
+      'beta',
+    ]);
+    expect(health.get('alpha')).toEqual({ workerUp: true, pendingApprovals: 1, failedWorkflows: 0 });
+    expect(health.get('beta')).toEqual({ workerUp: undefined, pendingApprovals: 0, failedWorkflows: 0 });
+  });
 });

@@ -47,7 +47,12 @@ export async function startTestApi(
      * workflows write (SMS, emails, calendar feeds) lead there, as PUBLIC_URL makes them in production.
      */
     publicUrl?: string;
-    /** Creating and retiring gardens, for the network gardens routes (absent: no such routes). */
+    /**
+     * Creating and retiring gardens, for the network gardens routes (absent: no such routes). A
+     * test that creates gardens gives the commands of its own network worker
+     * (tests/support/provisioning.ts). Not by default yet: with the real commands on a queue no
+     * worker serves, reading an operation the fuzz started answers 503 (its query unanswered).
+     */
     provisioning?: ProvisioningCommands;
   } = {},
 ) {
