@@ -134,6 +134,16 @@ export function createGardenBlobs(s3: S3Client, bucket: string) {
     }
   }
 
+  async function readJson<T>(key: string): Promise<T | undefined> {
+    try {
+      const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return JSON.parse((await answer.Body?.transformToString('utf-8')) ?? '') as T;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+  }
+
   return {
     keysUnder,
 
@@ -147,16 +157,10 @@ export function createGardenBlobs(s3: S3Client, bucket: string) {
       return written;
     },
 
+    readJson,
+
     async configuration(gardenId: string): Promise<GardenConfiguration | undefined> {
-      try {
-        const answer = await s3.send(
-          new GetObjectCommand({ Bucket: bucket, Key: configurationKey(gardenId) }),
-        );
-        return JSON.parse((await answer.Body?.transformToString('utf-8')) ?? '') as GardenConfiguration;
-      } catch (error) {
-        if (isMissing(error)) return undefined;
-        throw error;
-      }
+      return readJson<GardenConfiguration>(configurationKey(gardenId));
     },
 
     /** Deletes everything under the garden's prefix; returns how many objects went. */

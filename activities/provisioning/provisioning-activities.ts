@@ -93,6 +93,8 @@ const attempt = () => {
 
 /** Sort keys of a garden's records kept for the legal retention of invoices (10 years). */
 const invoiceKeyPrefixes = ['INVOICE#', 'INVOICESOURCE#', 'COUNTER#INVOICE'];
+/** The control table's partition of a garden's extensions (adapters/store/extension-records.ts). */
+const extensionsPartition = (gardenId: string) => `EXTENSIONS#${gardenId}`;
 /** The settings items `writeGardenDefaults` writes (and only those are erased by its undo). */
 const settingsKeys = ['SETTINGS#RULES', 'SETTINGS#CALENDAR', 'SETTINGS#CONTACT', 'SETTINGS#PRICING'];
 
@@ -115,23 +117,33 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     return garden;
   }
 
-  async function deleteItems(keys: Array<{ pk: string; sk: string }>): Promise<void> {
+  async function deleteItems(table: string, keys: Array<{ pk: string; sk: string }>): Promise<void> {
     for (let start = 0; start < keys.length; start += 25) {
       await store.db.send(
         new BatchWriteCommand({
           RequestItems: {
-            [store.tables.gardens]: keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })),
+            [table]: keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })),
           },
         }),
       );
     }
   }
 
+  /** The garden's own records: its partition of the gardens table. */
   async function gardenItems(gardenId: string) {
     return queryAll(store.db, {
       TableName: store.tables.gardens,
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': gardenId },
+    });
+  }
+
+  /** Its records in the control table: its extensions' versions, golden cases and figures. */
+  async function gardenControlItems(gardenId: string) {
+    return queryAll(store.db, {
+      TableName: store.tables.control,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': extensionsPartition(gardenId) },
     });
   }
 
@@ -218,7 +230,10 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     },
 
     async eraseGardenDefaults(input: { gardenId: string }): Promise<void> {
-      await deleteItems(settingsKeys.map((sk) => ({ pk: input.gardenId, sk })));
+      await deleteItems(
+        store.tables.gardens,
+        settingsKeys.map((sk) => ({ pk: input.gardenId, sk })),
+      );
     },
 
     // 3. configuration
@@ -379,18 +394,21 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
       }
       const key = `${gardenPrefixes(garden.id).exports}retirement-${input.exportId}.json`;
       const items = await gardenItems(garden.id);
+      const controlItems = await gardenControlItems(garden.id);
       await blobs.putJson(key, {
         gardenId: garden.id,
         garden: { ...garden, state: 'retiring' },
         exportedAt: now().toISOString(),
         configuration: await blobs.configuration(garden.id),
         records: items,
+        extensionRecords: controlItems,
       });
+      const count = items.length + controlItems.length;
       return {
         attempt: attempt(),
         note: {
-          fr: `${items.length} enregistrements exportés dans S3 : ${key}.`,
-          en: `${items.length} records exported to S3: ${key}.`,
+          fr: `${count} enregistrements exportés dans S3 : ${key}.`,
+          en: `${count} records exported to S3: ${key}.`,
         },
       };
     },
@@ -421,14 +439,17 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
       const erased = items.filter(
         (item) => !invoiceKeyPrefixes.some((prefix) => String(item.sk).startsWith(prefix)),
       );
-      await deleteItems(erased.map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
+      const keyOf = (item: Record<string, unknown>) => ({ pk: String(item.pk), sk: String(item.sk) });
+      await deleteItems(store.tables.gardens, erased.map(keyOf));
+      const controlItems = await gardenControlItems(input.gardenId);
+      await deleteItems(store.tables.control, controlItems.map(keyOf));
       const files = await blobs.deleteGardenExcept(input.gardenId, [prefixes.invoices, prefixes.exports]);
       const kept = items.length - erased.length;
       return {
         attempt: attempt(),
         note: {
-          fr: `${erased.length} enregistrements et ${files} fichiers effacés. Conservés pour la durée légale : ${kept} enregistrements de factures (DynamoDB, partition ${input.gardenId}) et les PDF des factures (S3, ${prefixes.invoices}) ; l’export reste dans ${prefixes.exports}.`,
-          en: `${erased.length} records and ${files} files erased. Kept for their legal retention: ${kept} invoice records (DynamoDB, partition ${input.gardenId}) and the invoices' PDFs (S3, ${prefixes.invoices}); the export stays in ${prefixes.exports}.`,
+          fr: `${erased.length + controlItems.length} enregistrements et ${files} fichiers effacés. Conservés pour la durée légale : ${kept} enregistrements de factures (DynamoDB, partition ${input.gardenId}) et les PDF des factures (S3, ${prefixes.invoices}) ; l’export reste dans ${prefixes.exports}.`,
+          en: `${erased.length + controlItems.length} records and ${files} files erased. Kept for their legal retention: ${kept} invoice records (DynamoDB, partition ${input.gardenId}) and the invoices' PDFs (S3, ${prefixes.invoices}); the export stays in ${prefixes.exports}.`,
         },
       };
     },

@@ -3,7 +3,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   provisioningSteps,
   retirementSteps,
@@ -402,6 +402,9 @@ describe('garden provisioning saga', () => {
       }),
     );
     await bed.blobs.putJson(`${gardenId}/invoices/F-000001.pdf`, { test: 'pdf' });
+    // A record of its extensions, in the control table.
+    const extensionRecord = { pk: `EXTENSIONS#${gardenId}`, sk: 'VERSION#test#1.0.0' };
+    await bed.store.db.send(new PutCommand({ TableName: bed.store.tables.control, Item: extensionRecord }));
     const native = await NativeConnection.connect({ address: testEnvironment().TEMPORAL_ADDRESS });
     const gardenWorker = await Worker.create({
       connection: native,
@@ -451,6 +454,19 @@ describe('garden provisioning saga', () => {
       ]);
       const exports = holdings.files.filter((file) => /\/exports\/retirement-.*\.json$/.test(file));
       expect(exports).toHaveLength(1);
+      const exported = await bed.blobs.readJson<{
+        records: Array<{ sk: string }>;
+        extensionRecords: Array<{ sk: string }>;
+      }>(exports[0] ?? '-');
+      expect(exported?.records.map((record) => record.sk)).toEqual(
+        expect.arrayContaining(['INVOICE#000000001', 'SETTINGS#RULES']),
+      );
+      expect(exported?.extensionRecords.map((record) => record.sk)).toEqual(['VERSION#test#1.0.0']);
+      expect(
+        await bed.store.db.send(
+          new GetCommand({ TableName: bed.store.tables.control, Key: extensionRecord }),
+        ),
+      ).not.toHaveProperty('Item');
       expect(holdings.group).toBeUndefined();
       expect(holdings.accounts.map((account) => account.enabled)).toEqual([false]);
       expect(holdings.schedules).toEqual([]);
