@@ -1,0 +1,203 @@
+import { randomUUID } from 'node:crypto';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { provisioningSteps, provisioningStepLabels } from '../../domain/garden-provisioning.ts';
+import { startTestApi, type TestApi } from '../support/api.ts';
+import {
+  assertWebBuilt,
+  baseUrl,
+  browserTestPort,
+  launchBrowser,
+  scrollWidth,
+  signIn,
+  signInAs,
+  webDist,
+} from '../support/browser.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
+import { kubernetesReady, kubernetesWaitMs } from '../support/kubernetes.ts';
+import { ensureTestSender, uniqueEmail } from '../support/moto.ts';
+import { keycloakEmailsTo, provisioningTestBed, type ProvisioningTestBed } from '../support/provisioning.ts';
+
+/**
+ * The network admin (`reseau`) creates a garden from « Jardins » on a 375 px phone and follows
+ * its steps until it is active: the real provisioning saga on a network worker of this file's
+ * own queue, against the local stack (DynamoDB Local, S3, Keycloak, the Kubernetes API server,
+ * moto). The first administrator's invitation is Keycloak's email, read from moto: its link
+ * sets the password, and they sign in to the new, empty garden, whose staff home lists what is
+ * left to prepare.
+ */
+
+/** The action link of a Keycloak email (its plain-text part, quoted-printable). */
+function actionLink(raw: string): string {
+  const encoded = /https?:\/\/\S+\/login-actions\/action-token\?\S+/.exec(raw)?.[0];
+  if (!encoded) throw new Error(`no action link in:\n${raw}`);
+  return encoded.replace(/=3D/g, '=');
+}
+
+/** An attribute of each element the locator finds, in order. */
+async function attributeOfEach(locator: Locator, name: string): Promise<Array<string | null>> {
+  const values: Array<string | null> = [];
+  for (let index = 0; index < (await locator.count()); index++) {
+    values.push(await locator.nth(index).getAttribute(name));
+  }
+  return values;
+}
+
+const phone = { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true };
+
+describe('the network admin creates a garden', () => {
+  let bed: ProvisioningTestBed;
+  let networkWorker: { stop: () => Promise<void> };
+  let api: TestApi;
+  let browser: Browser;
+  let networkAdmin: TestAccount;
+  const slug = `t-creation-${randomUUID().slice(0, 8)}`;
+  const request = {
+    slug,
+    name: 'Jardin de la Combe',
+    city: 'Ornans',
+    legal: {
+      legalName: 'Association du Jardin de la Combe',
+      siret: '123 456 789 00012',
+      address: '3 rue du Moulin, 25290 Ornans',
+    },
+    contactEmail: uniqueEmail('contact-combe'),
+    timeZone: 'Europe/Paris' as never,
+    firstAdmin: { firstName: 'Hélène', lastName: 'Boucher', email: uniqueEmail('admin-combe') },
+  };
+
+  beforeAll(async () => {
+    assertWebBuilt();
+    await kubernetesReady();
+    await ensureTestSender();
+    bed = await provisioningTestBed();
+    networkWorker = await bed.startWorker();
+    api = await startTestApi('garden-creation', { webDist, publicUrl: baseUrl, provisioning: bed.commands });
+    await api.app.listen({ host: '127.0.0.1', port: browserTestPort });
+    networkAdmin = await createAccount({ role: 'network-admin', firstName: 'Rémi', lastName: 'Réseau' });
+    browser = await launchBrowser();
+  }, kubernetesWaitMs);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await networkWorker?.stop();
+    if (bed) {
+      await bed.leaveNothingOf(request);
+      await bed.close();
+    }
+    await deleteAccounts(networkAdmin ? [networkAdmin] : []);
+  });
+
+  let invitation: string;
+
+  it('creates the garden from « Jardins » on a phone and follows its steps live until it is active', async () => {
+    const page: Page = await (await browser.newContext(phone)).newPage();
+    await signInAs(page, networkAdmin);
+    await page.waitForURL(`${baseUrl}/reseau`, { timeout: 30_000 });
+    await page.getByTestId('network-gardens-link').click();
+    await page.getByRole('heading', { name: 'Jardins', exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('network-garden').first().waitFor({ timeout: 30_000 });
+
+    await page.getByTestId('create-garden-open').click();
+    await page.getByLabel('Nom du jardin').fill(request.name);
+    // Suggested from the name; this test's own slug instead, so that runs never collide.
+    await expect.poll(() => page.getByLabel('Identifiant court').inputValue()).toBe('combe');
+    await page.getByLabel('Identifiant court').fill(slug);
+    await page.getByLabel('Commune').fill(request.city);
+    await page.getByLabel('Courriel de contact pour les adhérents').fill(request.contactEmail);
+    await page.getByLabel('Fuseau horaire').selectOption('Europe/Paris');
+    await page.getByLabel('Raison sociale').fill(request.legal.legalName);
+    await page.getByLabel('SIRET').fill('123 456 789');
+    await page.getByLabel('Adresse du siège').fill(request.legal.address);
+    await page.getByLabel('Prénom').fill(request.firstAdmin.firstName);
+    await page.getByLabel('Nom', { exact: true }).fill(request.firstAdmin.lastName);
+    await page.getByLabel('Courriel', { exact: true }).fill(request.firstAdmin.email);
+    await page.getByTestId('create-garden-submit').click();
+    // Refused in the browser, beside the field, in French; nothing was sent.
+    await page
+      .getByText('« SIRET » doit contenir 14 chiffres (les espaces sont permis).')
+      .waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('operation').count()).toBe(0);
+    await page.getByLabel('SIRET').fill(request.legal.siret);
+    await page.getByTestId('create-garden-submit').click();
+
+    // The steps, as the page reads them every second and a half while the saga runs.
+    const operation = page.getByTestId('operation');
+    await operation.waitFor({ timeout: 30_000 });
+    const seen = new Set<string>();
+    await expect
+      .poll(
+        async () => {
+          const states = await attributeOfEach(page.getByTestId('operation-step'), 'data-state');
+          seen.add(states.join(','));
+          return operation.getAttribute('data-state');
+        },
+        { timeout: 180_000, interval: 250 },
+      )
+      .toBe('done');
+    // More than one picture: the page followed the saga, not only its end.
+    expect(seen.size, [...seen].join('\n')).toBeGreaterThan(1);
+
+    const steps = page.getByTestId('operation-step');
+    expect(await steps.count()).toBe(provisioningSteps.length);
+    for (const [index, step] of provisioningSteps.entries()) {
+      const text = (await steps.nth(index).innerText()).replace(/\s+/g, ' ');
+      expect(text).toContain(provisioningStepLabels[step].fr);
+      expect(text).toContain('Fait');
+      expect(text).toMatch(/Durée : \d+ (s|min)/);
+    }
+    // No node runs pods in the local cluster: the deployment step says so, in French.
+    expect(await steps.nth(provisioningSteps.indexOf('deployment')).innerText()).toContain(
+      'À savoir : Aucun nœud Kubernetes local',
+    );
+    expect(await page.getByTestId('operation-state').innerText()).toContain('Terminé');
+    expect(await page.getByTestId('operation-done').innerText()).toContain(`Le jardin ${slug} est actif.`);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
+
+    // The list shows it active, with its address.
+    const card = page.locator(`[data-testid="network-garden"][data-garden-id="${slug}"]`);
+    await expect
+      .poll(() => card.getByTestId('garden-state').innerText(), { timeout: 20_000 })
+      .toContain('Actif');
+    expect(await card.innerText()).toContain(`${baseUrl}/equipe`);
+    await page.context().close();
+  });
+
+  it('the first administrator sets a password from the invitation and finds the empty garden’s checklist', async () => {
+    await expect
+      .poll(async () => (await keycloakEmailsTo(request.firstAdmin.email)).length, { timeout: 30_000 })
+      .toBe(1);
+    const [raw] = await keycloakEmailsTo(request.firstAdmin.email);
+    invitation = actionLink(raw!);
+
+    const page: Page = await (await browser.newContext(phone)).newPage();
+    await page.goto(invitation);
+    await page.getByRole('link', { name: /Cliquez ici pour continuer/ }).click();
+    const password = 'Premiere-Admin-2026';
+    await page.locator('#password-new').fill(password);
+    await page.locator('#password-confirm').fill(password);
+    await page.locator('[type=submit]').click();
+    await page.getByText('Votre compte est à jour.').first().waitFor({ timeout: 20_000 });
+
+    await signIn(page, baseUrl, request.firstAdmin.email, password);
+    await page.waitForURL(`${baseUrl}/equipe`, { timeout: 30_000 });
+    expect(await page.getByTestId('garden-name').innerText()).toBe(request.name);
+    const checklist = page.getByTestId('garden-checklist');
+    await checklist.waitFor({ timeout: 30_000 });
+    expect(await checklist.getByRole('heading').innerText()).toBe('Pour bien démarrer');
+    const items = checklist.getByTestId('checklist-item');
+    expect(await attributeOfEach(items, 'data-item')).toEqual([
+      'calendar',
+      'depots',
+      'prices',
+      'products',
+      'team',
+    ]);
+    expect(await attributeOfEach(items, 'data-done')).toEqual(['false', 'false', 'false', 'false', 'false']);
+    expect(await checklist.innerText()).toContain('Reste à faire : 5.');
+    await checklist.getByRole('link', { name: 'Les points de dépôt' }).click();
+    await page.waitForURL(`${baseUrl}/equipe/depots`);
+    await page.context().close();
+  });
+});
