@@ -52,7 +52,7 @@ export const NewGardenRequest = Type.Object(
     ),
     /** The garden's contact address for members. */
     contactEmail: Type.String({ maxLength: 254, pattern: emailPattern }),
-    timeZone: Type.Union(gardenTimeZones.map((zone) => Type.Literal(zone))),
+    timeZone: Type.Enum([...gardenTimeZones]),
     firstAdmin: Type.Object(
       {
         firstName: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),

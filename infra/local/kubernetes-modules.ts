@@ -10,7 +10,7 @@ export type KubernetesProgram = (typeof kubernetesPrograms)[keyof typeof kuberne
 export const kubernetesModulesDir = join(rootDir, 'infra', 'local', 'kubernetes');
 
 /** The program's pinned version: what its module's go.mod requires of `program.module`. */
-export function pinnedVersion(program: KubernetesProgram): string {
+export function pinnedVersion(program: { dir: string; module: string }): string {
   const goMod = readFileSync(join(kubernetesModulesDir, program.dir, 'go.mod'), 'utf8');
   const escaped = program.module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const found = new RegExp(`^require ${escaped} (v\\S+)$`, 'm').exec(goMod);
