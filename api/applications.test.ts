@@ -10,6 +10,7 @@ import {
   type TestAccount,
 } from '../tests/support/keycloak.ts';
 import { emailsTo, ensureTestSender, uniqueEmail } from '../tests/support/moto.ts';
+import { testGarden, uniqueGardenId } from '../tests/support/environment.ts';
 
 interface ApplicationAnswer {
   subscription: { id: string; memberId: string; status: string; memberName?: string; depotName?: string };
@@ -90,6 +91,30 @@ describe('joining a garden', () => {
         'id',
         'name',
       ]);
+    });
+
+    it('shows only active gardens: one being created, suspended or retired is neither listed nor open to applications', async () => {
+      const closed = (['provisioning', 'suspended', 'retired'] as const).map((state) => ({
+        ...testGarden(uniqueGardenId(`closed-${state}`)),
+        state,
+      }));
+      for (const garden of closed) await api.store.gardens.register(garden);
+      const newcomer = await account();
+      const listed = (await api.call(undefined, 'GET', '/api/gardens')).json<Array<{ id: string }>>();
+      expect(listed.map((garden) => garden.id)).toContain(api.gardenId);
+      for (const garden of closed) {
+        expect(listed.map((listedGarden) => listedGarden.id)).not.toContain(garden.id);
+        const offer = await api.call(undefined, 'GET', `/api/gardens/${garden.id}/offer`);
+        expect(offer.statusCode, offer.body).toBe(404);
+        const applied = await api.call(
+          newcomer,
+          'POST',
+          `/api/gardens/${garden.id}/applications`,
+          application(),
+        );
+        expect(applied.statusCode, applied.body).toBe(404);
+        expect(applied.json<{ message: string }>().message).toMatch(/Jardin/);
+      }
     });
 
     it("shows a garden's offer without a token", async () => {

@@ -20,6 +20,14 @@ export function gardenStateOf(garden: Pick<Garden, 'state'>): GardenState {
   return garden.state ?? 'active';
 }
 
+/**
+ * Whether people may find the garden and apply to join it: only an active garden. One being
+ * created is not ready (no calendar, no prices); a suspended or retired one takes nobody.
+ */
+export function welcomesApplicants(garden: Pick<Garden, 'state'>): boolean {
+  return gardenStateOf(garden) === 'active';
+}
+
 /** States in which a garden's worker runs: being created (its schedules), running, retiring (closing). */
 export const servedGardenStates: readonly GardenState[] = ['provisioning', 'active', 'suspended', 'retiring'];
 

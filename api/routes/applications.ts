@@ -8,6 +8,7 @@ import { weekdayLabels } from '../../domain/depot.ts';
 import { CocagneError, notFound, refusedInput } from '../../domain/errors.ts';
 import { DepotId } from '../../domain/ids.ts';
 import { GardenRulesInput } from '../../domain/garden-rules.ts';
+import { welcomesApplicants } from '../../domain/garden.ts';
 import { MemberInput, normalizeMemberInput } from '../../domain/member.ts';
 import {
   basketSizes,
@@ -173,6 +174,7 @@ export const gardenDirectoryRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async () =>
       (await store.gardens.list())
+        .filter(welcomesApplicants)
         .map(({ id, name, city }) => ({ id, name, city }))
         .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
   );
@@ -198,7 +200,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId } = request.params;
       const garden = await store.gardens.get(gardenId);
-      if (!garden) throw notFound(gardenLabel);
+      if (!garden || !welcomesApplicants(garden)) throw notFound(gardenLabel);
       const [depots, calendar, rules, pricing] = await Promise.all([
         store.depots.list(gardenId),
         store.settings.calendar(gardenId, app.now()),
@@ -281,7 +283,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       const garden = await store.gardens.get(gardenId);
-      if (!garden) throw notFound(gardenLabel);
+      if (!garden || !welcomesApplicants(garden)) throw notFound(gardenLabel);
       const now = app.now();
       const depot = await store.depots.get(gardenId, wanted.depotId);
       if (!depot) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
