@@ -74,9 +74,7 @@ function recordingProvisioning() {
   return { commands, calls };
 }
 
-// (Typed as sent: the contract's `timeZone` reads as `never` to TypeScript, a union built by
-// `map`; the lead is told.)
-const validRequest = (slug: string) => ({
+const validRequest = (slug: string): NewGardenRequest => ({
   slug,
   name: 'Jardin du Val de Loue',
   city: 'Ornans',

@@ -91,7 +91,7 @@ export function gardenRequestOf(form: GardenFormModel): NewGardenRequest {
       address: form.address.trim(),
     },
     contactEmail: form.contactEmail.trim(),
-    timeZone: form.timeZone as NewGardenRequest['timeZone'],
+    timeZone: form.timeZone,
     firstAdmin: {
       firstName: form.firstName.trim(),
       lastName: form.lastName.trim(),
