@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { provisioningSteps, provisioningStepLabels } from '../../domain/garden-provisioning.ts';
+import {
+  provisioningStepLabels,
+  provisioningSteps,
+  retirementStepLabels,
+  retirementSteps,
+} from '../../domain/garden-provisioning.ts';
 import { startTestApi, type TestApi } from '../support/api.ts';
 import {
   assertWebBuilt,
@@ -21,7 +26,7 @@ import { keycloakEmailsTo, provisioningTestBed, type ProvisioningTestBed } from 
 
 /**
  * The network admin (`reseau`) creates a garden from « Jardins » on a 375 px phone and follows
- * its steps until it is active: the real provisioning saga on a network worker of this file's
+ * its steps until it is active, and in the end retires it the same way: the real provisioning saga on a network worker of this file's
  * own queue, against the local stack (DynamoDB Local, S3, Keycloak, the Kubernetes API server,
  * moto). The first administrator's invitation is Keycloak's email, read from moto: its link
  * sets the password, and they sign in to the new, empty garden, whose staff home lists what is
@@ -212,6 +217,42 @@ describe('the network admin creates a garden', () => {
     expect(await checklist.innerText()).toContain('Reste à faire : 5.');
     await checklist.getByRole('link', { name: 'Les points de dépôt' }).click();
     await page.waitForURL(`${baseUrl}/equipe/depots`);
+    await page.context().close();
+  });
+
+  it('the network admin retires the garden once its slug is typed, and follows the retirement to its end', async () => {
+    const page: Page = await (await browser.newContext(phone)).newPage();
+    await signInAs(page, networkAdmin);
+    await page.waitForURL(`${baseUrl}/reseau`, { timeout: 30_000 });
+    await page.goto(`${baseUrl}/reseau/jardins`);
+    const card = page.locator(`[data-testid="network-garden"][data-garden-id="${slug}"]`);
+    await card.waitFor({ timeout: 30_000 });
+    await card.getByTestId('garden-retire').click();
+    const dialog = page.getByTestId('retire-dialog');
+    await dialog.getByLabel(`Pour confirmer, tapez l’identifiant du jardin : ${slug}`).fill('combe');
+    await page.getByTestId('retire-confirm').click();
+    await dialog.getByText('Tapez exactement l’identifiant du jardin pour confirmer.').waitFor();
+    expect(await page.getByTestId('operation').count()).toBe(0);
+    await dialog.getByLabel(`Pour confirmer, tapez l’identifiant du jardin : ${slug}`).fill(slug);
+    await page.getByTestId('retire-confirm').click();
+
+    const operation = page.locator('[data-testid="operation"][data-operation="retire"]');
+    await operation.waitFor({ timeout: 30_000 });
+    expect(await operation.getByRole('heading').innerText()).toBe(`Retrait du jardin ${slug}`);
+    await expect.poll(() => operation.getAttribute('data-state'), { timeout: 180_000 }).toBe('done');
+    const steps = operation.getByTestId('operation-step');
+    expect(await steps.count()).toBe(retirementSteps.length);
+    for (const [index, step] of retirementSteps.entries()) {
+      const text = (await steps.nth(index).innerText()).replace(/\s+/g, ' ');
+      expect(text).toContain(retirementStepLabels[step].fr);
+      expect(text).toContain('Fait');
+    }
+    expect(await page.getByTestId('operation-done').innerText()).toContain(`Le jardin ${slug} est retiré.`);
+    await expect
+      .poll(() => card.getByTestId('garden-state').innerText(), { timeout: 20_000 })
+      .toContain('Retiré');
+    expect(await card.getByTestId('garden-retire').count()).toBe(0);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(375);
     await page.context().close();
   });
 });
