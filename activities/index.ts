@@ -3,6 +3,8 @@ import type { KeycloakAdminSettings } from '../adapters/keycloak/keycloak-accoun
 import type { Mailer } from '../adapters/messaging/mailer.ts';
 import type { Texter } from '../adapters/messaging/texter.ts';
 import { createAccountActivities } from './account-activities.ts';
+import { createGardenConfigurationActivities } from './garden-configuration-activities.ts';
+import { createGardenBlobs } from './provisioning/garden-configuration.ts';
 import { createNotificationActivities } from './notifications.ts';
 import type { Store } from '../adapters/store/index.ts';
 import { createStripeGateway, type StripeConfig } from '../adapters/stripe/stripe-gateway.ts';
@@ -132,6 +134,11 @@ export function createActivities(deps: ActivityDeps) {
       publicUrl: deps.publicUrl,
     }),
     ...createAccountActivities(deps.keycloak),
+    ...createGardenConfigurationActivities(
+      store,
+      createGardenBlobs(deps.s3, deps.documentsBucket),
+      () => new Date(),
+    ),
     ...createIncidentActivities({
       incidents: store.incidents,
       gardens: store.gardens,

@@ -7,6 +7,9 @@ import { defaultGardenRules, type GardenRules } from '../domain/garden-rules.ts'
 import { approvedSubscription, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
+import { testEnvironment } from '../tests/support/environment.ts';
+import { createGardenBlobs } from '../activities/provisioning/garden-configuration.ts';
+import { S3Client } from '@aws-sdk/client-s3';
 
 // The test reads today (this week, next week) once, then runs against services on the real
 // clock: it starts clear of the garden's midnight, when they would move on to the next day.
@@ -218,6 +221,60 @@ describe('garden settings', () => {
     });
     expect(invalid.statusCode).toBe(400);
     expect(await readRules()).toEqual({ ...wanted, version: current.version + 1 });
+  });
+
+  it("keeps the garden's configuration copy in S3 in step with what is saved, keeping its extensions", async () => {
+    const env = testEnvironment();
+    const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true });
+    const blobs = createGardenBlobs(s3, env.S3_BUCKET!);
+    try {
+      // An activation wrote the copy's extensions (adapters/store/extension-modules.ts).
+      const extensions = {
+        gardenId: api.gardenId,
+        active: [{ name: 'quotient-familial', version: '1.2.0', contentHash: 'sha256-test' }],
+        revision: 4,
+        updatedAt: new Date().toISOString(),
+      };
+      await blobs.putJson(`${api.gardenId}/configuration.json`, { gardenId: api.gardenId, extensions });
+
+      const current = await readRules();
+      const wanted = { ...defaultRulesInput, maxAbsencesPerSeason: 7 };
+      const saved = await api.call(gardenAdmin, 'PUT', rulesUrl(), { ...wanted, version: current.version });
+      expect(saved.statusCode, saved.body).toBe(200);
+      await expect
+        .poll(async () => (await blobs.configuration(api.gardenId))?.settings?.rules, { timeout: 30_000 })
+        .toEqual({ ...wanted, version: current.version + 1 });
+      const copy = (await blobs.configuration(api.gardenId))!;
+      expect(copy).toMatchObject({
+        schemaVersion: 1,
+        gardenId: api.gardenId,
+        garden: { id: api.gardenId },
+        extensions,
+        versions: { rules: current.version + 1, extensions: 4 },
+      });
+
+      // A change that no running process reads (the contact) is copied too.
+      const contact = await api.call(gardenAdmin, 'GET', `/api/gardens/${api.gardenId}/contact`);
+      const changed = await api.call(gardenAdmin, 'PUT', `/api/gardens/${api.gardenId}/contact`, {
+        email: 'bonjour@jardin-test.example.org',
+        version: contact.json<{ version: number }>().version,
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
+      await expect
+        .poll(async () => (await blobs.configuration(api.gardenId))?.settings?.contact?.email, {
+          timeout: 30_000,
+        })
+        .toBe('bonjour@jardin-test.example.org');
+      expect((await blobs.configuration(api.gardenId))?.extensions).toEqual(extensions);
+    } finally {
+      // The garden's later tests run with no extension (this one's module does not exist).
+      const copy = await blobs.configuration(api.gardenId);
+      await blobs.putJson(`${api.gardenId}/configuration.json`, {
+        ...copy,
+        extensions: { gardenId: api.gardenId, active: [], revision: 5, updatedAt: new Date().toISOString() },
+      });
+      s3.destroy();
+    }
   });
 
   it('closes a week for running subscriptions as soon as the calendar is saved', async () => {

@@ -1,6 +1,7 @@
 // Every workflow the worker runs, one folder per process.
 export { subscriptionWorkflow } from './subscription/workflow.ts';
 export { gardenSettingsBroadcast } from './garden-settings/workflow.ts';
+export { gardenConfigurationCopy } from './garden-settings/configuration-copy.ts';
 export { weekPreparation, weekPreparationTrigger } from './week/workflow.ts';
 export { invoicePayment } from './payment/workflow.ts';
 export { billingRun, billingRunTrigger } from './billing/workflow.ts';

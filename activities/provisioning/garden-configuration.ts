@@ -159,6 +159,46 @@ export function createGardenBlobs(s3: S3Client, bucket: string) {
 
     readJson,
 
+    /**
+     * Writes the garden's settings over its configuration JSON, keeping the `extensions` the
+     * copy holds (each activation writes those, adapters/store/extension-modules.ts): read with
+     * its ETag, written only if unchanged meanwhile, else read again.
+     */
+    async refreshSettings(configuration: GardenConfiguration): Promise<void> {
+      const key = configurationKey(configuration.gardenId);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        let current: { document: Partial<GardenConfiguration>; etag: string | undefined } | undefined;
+        try {
+          const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+          const text = (await answer.Body?.transformToString('utf-8')) ?? '';
+          current = { document: JSON.parse(text) as Partial<GardenConfiguration>, etag: answer.ETag };
+        } catch (error) {
+          if (!isMissing(error)) throw error;
+        }
+        const extensions = current?.document.extensions ?? configuration.extensions;
+        const written: GardenConfiguration = {
+          ...configuration,
+          extensions,
+          versions: { ...configuration.versions, extensions: extensions.revision },
+        };
+        try {
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: key,
+              Body: JSON.stringify(written, null, 2),
+              ContentType: 'application/json',
+              ...(current?.etag ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
+            }),
+          );
+          return;
+        } catch (error) {
+          if (!isPreconditionFailure(error)) throw error;
+        }
+      }
+      throw new Error(`The configuration of ${configuration.gardenId} kept changing during ten tries.`);
+    },
+
     async configuration(gardenId: string): Promise<GardenConfiguration | undefined> {
       return readJson<GardenConfiguration>(configurationKey(gardenId));
     },

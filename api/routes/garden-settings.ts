@@ -200,7 +200,9 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: expected, ...input } = request.body;
       const outcome = normalizeGardenContact(input);
       if (!outcome.ok) throw new CocagneError('refused', outcome.message, { field: outcome.field });
-      return store.settings.saveContact(gardenId, outcome.value, expected);
+      const saved = await store.settings.saveContact(gardenId, outcome.value, expected);
+      await gardenSettings.copyConfiguration(gardenId, `contact-v${saved.version}`);
+      return saved;
     },
   );
 };

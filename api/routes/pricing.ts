@@ -108,6 +108,7 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
       // The monthly billing run follows the garden's pricing: from now on it runs on the 1st.
       const garden = await store.gardens.get(gardenId);
       await billing.ensureSchedule(gardenId, garden?.timeZone);
+      await app.commands.gardenSettings.copyConfiguration(gardenId, `pricing-v${saved.version}`);
       return saved;
     },
   );

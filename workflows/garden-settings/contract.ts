@@ -12,3 +12,14 @@ export interface GardenSettingsBroadcastInput {
   /** Workflow ids still to signal, when a run continues as new; read from the store otherwise. */
   remaining?: string[];
 }
+
+/** Copying a garden's settings to its configuration JSON in S3, once per change. */
+export const gardenConfigurationCopyType = 'gardenConfigurationCopy';
+
+export function gardenConfigurationCopyId(gardenId: string, change: string): string {
+  return `${gardenId}/configuration-copy/${change}`;
+}
+
+export interface GardenConfigurationCopyInput {
+  gardenId: string;
+}
