@@ -24,6 +24,10 @@ import { testStripeConfig } from './stripe.ts';
 import type { StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
 import type { RateLimits } from '../../api/plugins/rate-limits.ts';
 import type { ProvisioningCommands } from '../../temporal/provisioning-contract.ts';
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import type { NewGardenRequest } from '../../domain/garden-provisioning.ts';
+import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
+import { finalizeNamespace, provisioningTestBed, type ProvisioningTestBed } from './provisioning.ts';
 
 /**
  * The real API app, built as the server builds it, over the real local stack: DynamoDB Local
@@ -54,6 +58,12 @@ export async function startTestApi(
      * worker serves, reading an operation the fuzz started answers 503 (its query unanswered).
      */
     provisioning?: ProvisioningCommands;
+    /**
+     * Gardens created and retired through the API for real: a network worker of this app's own
+     * queue runs the saga over the local stack, and `close` leaves nothing of the gardens
+     * created through it (see `networkOf`). For the fuzz, whose valid requests create gardens.
+     */
+    network?: boolean;
   } = {},
 ) {
   const env = testEnvironment();
@@ -76,6 +86,7 @@ export async function startTestApi(
     activities: testActivities(store, activitySettings),
   });
   const workerRun = worker.run();
+  const network = options.network ? await networkOf() : undefined;
 
   const app: App = await buildApp({
     services: {
@@ -87,7 +98,7 @@ export async function startTestApi(
         testExtensionServices(store),
       ),
       team: createKeycloakTeam(keycloakAdminFrom(readConfiguration(KeycloakAdminEnvironment, env))),
-      provisioning: options.provisioning,
+      provisioning: options.provisioning ?? network?.commands,
     },
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',
@@ -148,6 +159,7 @@ export async function startTestApi(
     createMember,
     async close() {
       await app.close();
+      await network?.close();
       worker.shutdown();
       await workerRun;
       await nativeConnection.close();
@@ -160,6 +172,56 @@ export async function startTestApi(
   };
 }
 export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
+
+/**
+ * The network of a test API: the real provisioning commands and saga on a network worker of its
+ * own queue (tests/support/provisioning.ts). `close` stops the worker, ends what it left
+ * running, and removes what each garden created through it holds: schedules, accounts, group,
+ * registry record, and its Kubernetes namespace when the local API server answers (a run may
+ * end before it is up: the deployment step then failed, and applied nothing).
+ */
+async function networkOf() {
+  const bed: ProvisioningTestBed = await provisioningTestBed();
+  const worker = await bed.startWorker();
+  const created: NewGardenRequest[] = [];
+  const commands: ProvisioningCommands = {
+    ...bed.commands,
+    async create(request, by) {
+      const started = await bed.commands.create(request, by);
+      // Started: the slug was free, so what holds it now was made through this app.
+      created.push(request);
+      return started;
+    },
+  };
+  return {
+    commands,
+    async close() {
+      await worker.stop();
+      for await (const operation of bed.client.workflow.list({
+        query: `TaskQueue = '${bed.taskQueue}' AND ExecutionStatus = 'Running'`,
+      })) {
+        await bed.client.workflow
+          .getHandle(operation.workflowId, operation.runId)
+          .terminate('test API closed');
+      }
+      const port = Number(new URL(testEnvironment().KUBERNETES_API_URL ?? 'https://127.0.0.1:6443').port);
+      const kubernetesUp = (await kubernetesAdminRequest(port, 'GET', '/readyz'))?.status === 200;
+      for (const request of created) {
+        await bed.ports.schedules.remove(request.slug);
+        await bed.ports.identity.removeFirstAdmin(request.slug, request.firstAdmin.email);
+        await bed.ports.identity.removeGroup(request.slug);
+        if (kubernetesUp && bed.ports.cluster) {
+          await bed.ports.cluster.remove(request.slug);
+          await finalizeNamespace(request.slug);
+        }
+        await bed.store.db.send(
+          new DeleteCommand({ TableName: bed.store.tables.control, Key: { pk: 'GARDEN', sk: request.slug } }),
+        );
+      }
+      await bed.close();
+    },
+  };
+}
 
 /**
  * Staff apply for a member's weekly subscription (a medium basket at the test garden's depot
