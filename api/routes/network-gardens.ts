@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
-import type { Garden } from '../../domain/garden.ts';
+import { gardenStateOf } from '../../domain/garden.ts';
 import {
   gardenStateLabels,
   gardenStates,
@@ -14,7 +14,7 @@ import {
   retirementStepLabels,
   retirementSteps,
   stepStates,
-  type GardenState,
+  type OperationProgress as OperationProgressRecord,
 } from '../../domain/garden-provisioning.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { GardenId } from '../../domain/ids.ts';
@@ -106,9 +106,6 @@ const OperationParams = Type.Object({ slug: GardenId, operation: Operation });
 const gardenLabel = { fr: 'Jardin', en: 'Garden' };
 const noOperation = () => notFound({ fr: 'Opération sur ce jardin', en: 'Operation on this garden' });
 
-const stateOf = (garden: Garden & { state?: GardenState | undefined }): GardenState =>
-  garden.state ?? 'active';
-
 /**
  * The network's gardens (network administrators only): every garden with its state and
  * health, creating a garden (the provisioning saga), following an operation's steps,
@@ -130,7 +127,8 @@ export const networkGardenRoutes: FastifyPluginAsyncTypebox<{
     requireRole(request, ['network-admin']);
   };
 
-  function said(request: FastifyRequest, progress: Awaited<ReturnType<ProvisioningCommands['create']>>) {
+  /** The progress with each step's label in the caller's language. */
+  function withLabels(request: FastifyRequest, progress: OperationProgressRecord) {
     const labels: Record<string, LocalizedText> =
       progress.operation === 'create' ? provisioningStepLabels : retirementStepLabels;
     return {
@@ -166,7 +164,7 @@ export const networkGardenRoutes: FastifyPluginAsyncTypebox<{
           })
         : new Map<string, GardenFigures>();
       return gardens.map((garden) => {
-        const state = stateOf(garden);
+        const state = gardenStateOf(garden);
         const figures: GardenFigures = health.get(garden.id) ?? {};
         return {
           id: garden.id,
@@ -207,7 +205,7 @@ export const networkGardenRoutes: FastifyPluginAsyncTypebox<{
         { ...body, legal: { ...body.legal, siret: normaliseSiret(body.legal.siret) } },
         actorOf(callerOf(request)),
       );
-      return reply.status(202).send(said(request, progress));
+      return reply.status(202).send(withLabels(request, progress));
     },
   );
 
@@ -228,7 +226,7 @@ export const networkGardenRoutes: FastifyPluginAsyncTypebox<{
     async (request) => {
       const progress = await provisioning.progress(request.params.slug, request.params.operation);
       if (!progress) throw noOperation();
-      return said(request, progress);
+      return withLabels(request, progress);
     },
   );
 
@@ -263,7 +261,7 @@ export const networkGardenRoutes: FastifyPluginAsyncTypebox<{
         request.body.decision,
         actorOf(callerOf(request)),
       );
-      return said(request, progress);
+      return withLabels(request, progress);
     },
   );
 
@@ -285,7 +283,7 @@ export const networkGardenRoutes: FastifyPluginAsyncTypebox<{
       const { slug } = request.params;
       if (!(await app.store.gardens.get(slug))) throw notFound(gardenLabel);
       const progress = await provisioning.retire(slug, actorOf(callerOf(request)));
-      return reply.status(202).send(said(request, progress));
+      return reply.status(202).send(withLabels(request, progress));
     },
   );
 };
