@@ -212,6 +212,18 @@ describe('the network gardens (network admin)', () => {
       expect(issue, `${what}: ${response.body}`).toBeDefined();
       expect(issue?.message).toMatch(/\.$/);
     }
+    // Named as on the form, with what the value should look like.
+    const issueOf = async (body: unknown, field: string) =>
+      (await api.call(networkAdmin, 'POST', '/api/network/gardens', body))
+        .json<{ issues: Array<{ field: string; message: string }> }>()
+        .issues.find((candidate) => candidate.field === field)?.message;
+    expect(await issueOf({ ...base, slug: 'Val-De-Loue' }, 'slug')).toMatch(
+      /Identifiant du jardin.*minuscules.*val-du-doubs/,
+    );
+    expect(await issueOf({ ...base, legal: { ...base.legal, siret: '12345' } }, 'siret')).toMatch(
+      /14 chiffres/,
+    );
+    expect(await issueOf({ ...base, timeZone: 'Europe/Berlin' }, 'timeZone')).toMatch(/Fuseau horaire/);
     expect(recorder.calls).toEqual([]);
   });
 

@@ -120,6 +120,12 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   reoptimiseAfterApproval: { fr: 'Réoptimiser après validation', en: 'Re-optimise after approval' },
   tellMembersTheirWindow: { fr: 'Prévenir les adhérents du créneau', en: 'Tell members their window' },
   key: { fr: 'Clé', en: 'Key' },
+  // A new garden (network admin).
+  slug: { fr: 'Identifiant du jardin', en: 'Garden slug' },
+  legalName: { fr: 'Raison sociale', en: 'Legal name' },
+  contactEmail: { fr: 'Courriel de contact', en: 'Contact email' },
+  timeZone: { fr: 'Fuseau horaire', en: 'Time zone' },
+  firstAdmin: { fr: 'Premier administrateur', en: 'First administrator' },
 };
 
 /**
@@ -144,5 +150,13 @@ export const formatHints: Readonly<Record<string, Localized>> = {
   bic: {
     fr: 'n’a pas la forme d’un BIC (exemple : AGRIFRPP825)',
     en: 'does not look like a BIC (for example AGRIFRPP825)',
+  },
+  slug: {
+    fr: 'doit faire de 3 à 40 caractères : lettres minuscules sans accent, chiffres et tirets, sans tiret au début, à la fin ni doublé (exemple : val-du-doubs)',
+    en: 'must be 3 to 40 characters: lowercase letters without accents, digits and dashes, no dash first, last or doubled (for example val-du-doubs)',
+  },
+  siret: {
+    fr: 'doit compter 14 chiffres (exemple : 123 456 789 00012)',
+    en: 'must have 14 digits (for example 123 456 789 00012)',
   },
 };
