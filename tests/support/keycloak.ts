@@ -140,3 +140,33 @@ export async function deleteGardenAccounts(gardenId: string): Promise<void> {
     users.map((user) => admin(`/users/${user.id}`, { method: 'DELETE' }).catch(() => undefined)),
   );
 }
+
+/**
+ * An account someone was invited to (required actions pending, no password yet), as if its
+ * owner had followed the invitation: a password set, nothing left to do. For API tests; the
+ * browser test follows the real email.
+ */
+export async function acceptInvitation(email: string): Promise<TestAccount> {
+  const found = (await (
+    await admin(`/users?email=${encodeURIComponent(email)}&exact=true`)
+  ).json()) as Array<{
+    id: string;
+    username: string;
+  }>;
+  const user = found[0];
+  if (!user) throw new Error(`No account has the address ${email}.`);
+  await admin(`/users/${user.id}/reset-password`, {
+    method: 'PUT',
+    body: JSON.stringify({ type: 'password', value: testPassword, temporary: false }),
+  });
+  await admin(`/users/${user.id}`, {
+    method: 'PUT',
+    body: JSON.stringify({ requiredActions: [], emailVerified: true }),
+  });
+  return {
+    username: user.username,
+    password: testPassword,
+    userId: user.id,
+    token: () => tokenFor(user.username, testPassword),
+  };
+}

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewGardenRequest, OperationProgress } from '../domain/garden-provisioning.ts';
+import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import {
+  acceptInvitation,
+  createAccount,
+  deleteAccounts,
+  type TestAccount,
+} from '../tests/support/keycloak.ts';
+import { kubernetesReady, kubernetesWaitMs } from '../tests/support/kubernetes.ts';
+import { uniqueEmail } from '../tests/support/moto.ts';
+
+/**
+ * A garden created through the API by the real saga (network worker, Keycloak, S3, the local
+ * Kubernetes API): its first administrator works in it, and only in it.
+ */
+describe('a garden created through the API', () => {
+  let api: TestApi;
+  let networkAdmin: TestAccount;
+  let firstAdmin: TestAccount | undefined;
+  const slug = `t-cree-${Date.now().toString(36)}`;
+  const adminEmail = uniqueEmail('premier-admin');
+
+  beforeAll(async () => {
+    await kubernetesReady();
+    api = await startTestApi('provisioned', { network: true });
+    networkAdmin = await createAccount({ role: 'network-admin' });
+  }, kubernetesWaitMs);
+  afterAll(async () => {
+    await deleteAccounts([networkAdmin, firstAdmin].filter((account) => account !== undefined));
+    await api?.close();
+  });
+
+  it('is active once the saga is done, and its first admin sees their garden and no other', async () => {
+    const request: NewGardenRequest = {
+      slug,
+      name: 'Jardin des Tests',
+      city: 'Pontarlier',
+      legal: { legalName: 'Association Jardin des Tests', siret: '12345678900012', address: '1 rue du Test' },
+      contactEmail: 'contact@jardin-des-tests.example.org',
+      timeZone: 'Europe/Paris',
+      firstAdmin: { firstName: 'Louise', lastName: 'Michel', email: adminEmail },
+    };
+    const created = await api.call(networkAdmin, 'POST', '/api/network/gardens', request);
+    expect(created.statusCode, created.body).toBe(202);
+    const operation = `/api/network/gardens/${slug}/operations/create`;
+    await expect
+      .poll(async () => (await api.call(networkAdmin, 'GET', operation)).json<OperationProgress>().state, {
+        timeout: 120_000,
+        interval: 1000,
+      })
+      .toBe('done');
+    const listed = (await api.call(networkAdmin, 'GET', '/api/network/gardens')).json<
+      Array<{ id: string; state: string }>
+    >();
+    expect(listed.find((garden) => garden.id === slug)).toMatchObject({ state: 'active' });
+
+    firstAdmin = await acceptInvitation(adminEmail);
+    const me = await api.call(firstAdmin, 'GET', '/api/me');
+    expect(me.statusCode, me.body).toBe(200);
+    expect(me.json()).toMatchObject({ gardenId: slug, garden: { id: slug, name: 'Jardin des Tests' } });
+    expect(me.json<{ roles: string[] }>().roles).toContain('garden-admin');
+
+    // Their own, empty garden.
+    const members = await api.call(firstAdmin, 'GET', `/api/gardens/${slug}/members`);
+    expect(members.statusCode, members.body).toBe(200);
+    expect(members.json<{ members: unknown[] }>().members).toEqual([]);
+    expect((await api.call(firstAdmin, 'GET', `/api/gardens/${slug}/rules`)).statusCode).toBe(200);
+
+    // No other garden, read or written; and the other garden's staff do not see theirs.
+    for (const [method, path, body] of [
+      ['GET', `/api/gardens/${api.gardenId}/members`, undefined],
+      ['GET', `/api/gardens/${api.gardenId}/rules`, undefined],
+      ['PUT', `/api/gardens/${api.gardenId}/rules`, { version: 1 }],
+    ] as const) {
+      const answer = await api.call(firstAdmin, method, path, body);
+      expect(answer.statusCode, `${method} ${path}: ${answer.body}`).toBe(403);
+    }
+    const theirs = await api.call(api.accounts.staff, 'GET', `/api/gardens/${slug}/members`);
+    expect(theirs.statusCode, theirs.body).toBe(403);
+  });
+});
