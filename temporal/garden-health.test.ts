@@ -62,6 +62,10 @@ describe("the gardens' health", () => {
       gamma: { workerUp: false, pendingApprovals: 0, failedWorkflows: 0 },
     });
     expect(queries).toContain("ExecutionStatus = 'Failed' AND CloseTime > '2026-11-06T10:00:00.000Z'");
+    // A creation or retirement of the garden waiting on the network admin is not the garden's.
+    expect(queries).toContain(
+      "WaitingOn IS NOT NULL AND WaitingOn != 'network-decision' AND ExecutionStatus = 'Running'",
+    );
   });
 
   it("leaves unknown what could not be read: one garden's worker, or a count for all", async () => {

@@ -5,12 +5,16 @@
 // of them fails: the list of gardens is answered all the same.
 import type { Client } from '@temporalio/client';
 import { gardenTaskQueue } from '../domain/garden.ts';
+import { networkDecisionWaitingOn } from '../workflows/garden-provisioning/contract.ts';
 import { gardenIdKey } from '../workflows/search-attributes.ts';
 
 export interface GardenHealth {
   /** A worker polled the garden's workflow task queue lately; undefined when it could not be read. */
   workerUp?: boolean | undefined;
-  /** Running workflows of the garden that wait on a person (`WaitingOn` set). */
+  /**
+   * Running workflows of the garden that wait on a person (`WaitingOn` set), apart from the
+   * network's own creation or retirement of the garden waiting for the network admin's decision.
+   */
   pendingApprovals?: number | undefined;
   /** Workflows of the garden that failed in the last `failedWithinDays` days. */
   failedWorkflows?: number | undefined;
@@ -41,6 +45,12 @@ const readingTimeoutMs = 5_000;
  * 2 cores; the page answers meanwhile, and reads them quickly next time.
  */
 const defaultBudgetMs = 4_000;
+
+/**
+ * The garden's running workflows waiting on a person. The network's operations on the garden
+ * carry its `GardenId` too: one waiting for the network admin's decision is not the garden's.
+ */
+export const pendingApprovalsQuery = `WaitingOn IS NOT NULL AND WaitingOn != '${networkDecisionWaitingOn}' AND ExecutionStatus = 'Running'`;
 
 export function createGardenHealth(
   client: Client,
@@ -118,7 +128,7 @@ export function createGardenHealth(
       const until = new Promise<void>((resolve) => (timer = setTimeout(resolve, budgetMs)));
       const [up, pending, failed] = await Promise.all([
         workersUp(gardenIds, until),
-        within(countPerGarden(`WaitingOn IS NOT NULL AND ExecutionStatus = 'Running'`), until),
+        within(countPerGarden(pendingApprovalsQuery), until),
         within(countPerGarden(`ExecutionStatus = 'Failed' AND CloseTime > '${failedSince}'`), until),
       ]);
       clearTimeout(timer);
