@@ -76,15 +76,17 @@ export function createKeycloakGarden(
         method: 'POST',
         body: JSON.stringify({ name: gardenGroupName(gardenId), attributes: { garden: [gardenId] } }),
       });
-      return created.headers.get('location')?.split('/').pop() ?? '';
+      const id = created.headers.get('location')?.split('/').pop();
+      if (id) return id;
     } catch (error) {
-      // Made meanwhile by a run before this one.
-      if (error instanceof KeycloakAdminError && error.status === 409) {
-        const found = await group(gardenId);
-        if (found) return found.id;
-      }
-      throw error;
+      // Made meanwhile by a run before this one: read below.
+      if (!(error instanceof KeycloakAdminError && error.status === 409)) throw error;
     }
+    // Created without its address in the answer, or by a run before this one: read it by name.
+    const found = await group(gardenId);
+    if (!found)
+      throw new Error(`Keycloak created the group ${gardenGroupName(gardenId)} but does not list it`);
+    return found.id;
   }
 
   async function grantRoles(userId: string, roles: readonly string[]): Promise<void> {
