@@ -97,8 +97,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  // A failing network worker stops the garden workers too, so the process exits and restarts.
-  await Promise.all([
+  // A failing worker stops the other too, so the process exits and restarts; the connections
+  // are closed only once both have stopped (one still shutting down needs its connection).
+  const stopped = await Promise.allSettled([
     workers.run().finally(() => {
       if (networkWorker?.getState() === 'RUNNING') networkWorker.shutdown();
     }),
@@ -107,6 +108,8 @@ try {
       throw error;
     }),
   ]);
+  const failure = stopped.find((run): run is PromiseRejectedResult => run.status === 'rejected');
+  if (failure) throw failure.reason;
   log('stopped');
 } finally {
   await clientConnection?.close();
