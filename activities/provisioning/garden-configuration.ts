@@ -105,14 +105,22 @@ export function createGardenBlobs(s3: S3Client, bucket: string) {
     return keys;
   }
 
+  /** Deletes the objects; one S3 could not delete fails the call (safe to repeat). */
   async function deleteKeys(keys: string[]): Promise<void> {
     for (let start = 0; start < keys.length; start += 1000) {
-      await s3.send(
+      // Quiet: the answer lists only the objects that could not be deleted.
+      const { Errors } = await s3.send(
         new DeleteObjectsCommand({
           Bucket: bucket,
           Delete: { Objects: keys.slice(start, start + 1000).map((Key) => ({ Key })), Quiet: true },
         }),
       );
+      if (Errors && Errors.length > 0) {
+        const first = Errors[0];
+        throw new Error(
+          `S3 could not delete ${Errors.length} objects of ${bucket}, such as ${first?.Key} (${first?.Code}: ${first?.Message})`,
+        );
+      }
     }
   }
 

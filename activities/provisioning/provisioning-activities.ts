@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -91,6 +92,10 @@ const attempt = () => {
   }
 };
 
+/** How many times a batch's unprocessed deletions are sent again, the first after this wait (doubled each time). */
+const unprocessedRetries = 4;
+const unprocessedPauseMs = 100;
+
 /** Sort keys of a garden's records kept for the legal retention of invoices (10 years). */
 const invoiceKeyPrefixes = ['INVOICE#', 'INVOICESOURCE#', 'COUNTER#INVOICE'];
 /** The control table's partition of a garden's extensions (adapters/store/extension-records.ts). */
@@ -117,15 +122,26 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     return garden;
   }
 
+  /**
+   * Deletes the items, 25 a batch. What DynamoDB leaves unprocessed (throttled) is sent again a
+   * few times after a short, growing wait; still left then, the activity fails, and Temporal
+   * runs it again (deleting what is already gone is no error).
+   */
   async function deleteItems(table: string, keys: Array<{ pk: string; sk: string }>): Promise<void> {
     for (let start = 0; start < keys.length; start += 25) {
-      await store.db.send(
-        new BatchWriteCommand({
-          RequestItems: {
-            [table]: keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } })),
-          },
-        }),
-      );
+      type Deletion = { DeleteRequest: { Key: Record<string, unknown> } };
+      let pending: Deletion[] = keys.slice(start, start + 25).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; ; attempt++) {
+        const answer = await store.db.send(new BatchWriteCommand({ RequestItems: { [table]: pending } }));
+        pending = (answer.UnprocessedItems?.[table] ?? []) as Deletion[];
+        if (pending.length === 0) break;
+        if (attempt >= unprocessedRetries) {
+          throw new Error(
+            `DynamoDB left ${pending.length} deletions of ${table} unprocessed after ${unprocessedRetries + 1} tries`,
+          );
+        }
+        await sleep(unprocessedPauseMs * 2 ** attempt);
+      }
     }
   }
 
