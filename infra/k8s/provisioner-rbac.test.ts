@@ -2,11 +2,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { gardenDeployment, type GardenDeploymentSettings } from '../../domain/garden-deployment.ts';
-import { gardenResources, provisionerRbac, renderProvisionerRbacYaml } from './provisioner-rbac.ts';
+import {
+  gardenLabel,
+  gardenNamespacePrefix,
+  gardenResources,
+  managedByLabel,
+  policyName,
+  provisionerRbac,
+  renderProvisionerRbacYaml,
+} from './provisioner-rbac.ts';
 
 const here = (name: string) => new URL(name, import.meta.url);
 const demoSettings = JSON.parse(readFileSync(here('demo-garden.json'), 'utf8')) as GardenDeploymentSettings;
-const [role] = provisionerRbac();
+const [role, , policy, policyBinding] = provisionerRbac();
 
 /** Whether the role lets its holder do `verb` on `resource` of `apiGroup`. */
 function allows(apiGroup: string, resource: string, verb: string): boolean {
@@ -69,5 +77,53 @@ describe("the provisioner's role", () => {
         { kind: 'User', name: 'cocagne-provisioner' },
       ],
     });
+  });
+});
+
+describe("the admission policy that confines the role to the gardens' namespaces", () => {
+  it('watches every kind the role writes, on create, update and delete, refusing when in doubt', () => {
+    const watched = policy.spec.matchConstraints.resourceRules.flatMap((rule) => {
+      expect(rule.operations).toEqual(['CREATE', 'UPDATE', 'DELETE']);
+      expect(rule.apiVersions).toEqual(['*']);
+      return rule.apiGroups.flatMap((apiGroup) =>
+        rule.resources.map((resource) => `${apiGroup}/${resource}`),
+      );
+    });
+    const written = role.rules
+      .filter((rule) => rule.verbs.some((verb) => ['create', 'patch', 'update', 'delete'].includes(verb)))
+      .flatMap((rule) =>
+        rule.apiGroups.flatMap((apiGroup) => rule.resources.map((resource) => `${apiGroup}/${resource}`)),
+      );
+    expect([...watched].sort()).toEqual([...written].sort());
+    expect(policy.spec.failurePolicy).toBe('Fail');
+    expect(policyBinding).toMatchObject({
+      kind: 'ValidatingAdmissionPolicyBinding',
+      spec: { policyName, validationActions: ['Deny'] },
+    });
+  });
+
+  it('applies to the users the role is bound to, and to them only', () => {
+    const [, binding, prodPolicy] = provisionerRbac({ serviceAccountNamespace: 'cocagne-prod' });
+    const [condition] = prodPolicy.spec.matchConditions;
+    expect(prodPolicy.spec.matchConditions).toHaveLength(1);
+    const usernames = binding.subjects.map((subject) =>
+      subject.kind === 'ServiceAccount'
+        ? `system:serviceaccount:${subject.namespace}:${subject.name}`
+        : subject.name,
+    );
+    expect(condition!.expression).toBe(
+      `request.userInfo.username in [${usernames.map((name) => `'${name}'`).join(', ')}]`,
+    );
+  });
+
+  it("knows a garden's namespace by the labels gardenDeployment gives it", () => {
+    const namespace = gardenDeployment(demoSettings).find((object) => object.kind === 'Namespace')!;
+    expect(namespace.metadata.name).toBe(`${gardenNamespacePrefix}${demoSettings.gardenId}`);
+    expect(namespace.metadata.labels).toMatchObject({
+      [managedByLabel.key]: managedByLabel.value,
+      [gardenLabel]: demoSettings.gardenId,
+    });
+    for (const object of gardenDeployment(demoSettings))
+      if (object.kind !== 'Namespace') expect(object.metadata.namespace).toBe(namespace.metadata.name);
   });
 });

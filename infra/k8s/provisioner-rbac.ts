@@ -6,8 +6,12 @@
  *
  *   node infra/k8s/provisioner-rbac.ts > infra/k8s/provisioner-rbac.yaml
  *
- * A ClusterRole, as each garden has its own namespace, made by the workflow itself. It holds no
- * right on Secrets, Pods, RBAC objects or anything outside the kinds a garden is made of.
+ * A ClusterRole, as each garden has its own namespace, made by the workflow itself. RBAC cannot
+ * say "only in namespaces named garden-…", so the role alone would let its holder write these
+ * kinds anywhere (a Deployment in kube-system under a privileged ServiceAccount, or delete any
+ * namespace). A ValidatingAdmissionPolicy, in the same file, confines its writes to the gardens'
+ * namespaces, those the provisioner made. Reads (get, list) go through no admission: the role
+ * still reads these kinds cluster-wide. It holds no right on Secrets, Pods or RBAC objects.
  */
 import { fileURLToPath } from 'node:url';
 import { yamlDocuments, type Json } from './garden-yaml.ts';
@@ -70,7 +74,121 @@ const labels = {
   'app.kubernetes.io/component': 'provisioner',
 };
 
-/** The ClusterRole and its ClusterRoleBinding, in the order they are applied. */
+/**
+ * The labels by which a namespace is a garden's, made by the provisioner: those the Namespace of
+ * `gardenDeployment` carries (provisioner-rbac.test.ts checks it), its name `garden-<garden>`.
+ */
+export const managedByLabel = { key: 'app.kubernetes.io/managed-by', value: 'cocagne-provisioning' };
+export const gardenLabel = 'cocagne/garden';
+export const gardenNamespacePrefix = 'garden-';
+export const policyName = 'cocagne-provisioner-gardens-only';
+
+/** CEL: whether `labels` (an expression for a labels map that may be absent) say "made by us". */
+function managedBy(metadata: string): string {
+  const { key, value } = managedByLabel;
+  return `has(${metadata}.labels) && '${key}' in ${metadata}.labels && ${metadata}.labels['${key}'] == '${value}'`;
+}
+
+/** CEL: whether a Namespace (`object` or `oldObject`) is a garden's, made by the provisioner. */
+function gardenNamespace(object: string): string {
+  return (
+    `${managedBy(`${object}.metadata`)} && '${gardenLabel}' in ${object}.metadata.labels && ` +
+    `${object}.metadata.name == '${gardenNamespacePrefix}' + ${object}.metadata.labels['${gardenLabel}']`
+  );
+}
+
+/**
+ * What the provisioner may write, whatever its role says: namespaced objects only in a garden's
+ * namespace that it made; Namespaces only a garden's, labelled as made by it, and only those it
+ * made may be changed or deleted (no taking over a namespace that happens to be named garden-…).
+ * Denials answer 403 with the message, after `ValidatingAdmissionPolicy '…' … denied request: `.
+ */
+function admissionPolicy(usernames: string[]) {
+  const byGroup = new Map<string, string[]>();
+  for (const { apiGroup, resource } of Object.values(gardenResources))
+    byGroup.set(apiGroup, [...(byGroup.get(apiGroup) ?? []), resource]);
+  const { key, value } = managedByLabel;
+  const policy = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicy',
+    metadata: { name: policyName, labels },
+    spec: {
+      // Should the policy fail to evaluate, the request is refused rather than let through.
+      failurePolicy: 'Fail',
+      matchConstraints: {
+        resourceRules: [...byGroup].map(([apiGroup, resources]) => ({
+          apiGroups: [apiGroup],
+          apiVersions: ['*'],
+          operations: ['CREATE', 'UPDATE', 'DELETE'],
+          resources: [...resources].sort(),
+        })),
+      },
+      matchConditions: [
+        {
+          name: 'by-the-provisioner',
+          expression: `request.userInfo.username in [${usernames.map((name) => `'${name}'`).join(', ')}]`,
+        },
+      ],
+      variables: [
+        {
+          name: 'isNamespace',
+          expression: "request.resource.group == '' && request.resource.resource == 'namespaces'",
+        },
+        {
+          name: 'inManagedNamespace',
+          expression: `namespaceObject != null && ${managedBy('namespaceObject.metadata')}`,
+        },
+        {
+          name: 'newIsGarden',
+          expression: `request.operation == 'DELETE' || (${gardenNamespace('object')})`,
+        },
+        {
+          name: 'oldIsGarden',
+          expression: `request.operation == 'CREATE' || (${gardenNamespace('oldObject')})`,
+        },
+      ],
+      validations: [
+        {
+          expression: `variables.isNamespace || request.namespace.startsWith('${gardenNamespacePrefix}')`,
+          messageExpression: `'the provisioner may write only in a garden namespace (${gardenNamespacePrefix}...), not in namespace ' + request.namespace`,
+          message: 'the provisioner may write only in a garden namespace',
+        },
+        {
+          expression: 'variables.isNamespace || variables.inManagedNamespace',
+          messageExpression: `'the provisioner may write only in the namespaces it made: ' + request.namespace + ' lacks the label ${key}=${value}'`,
+          message: 'the provisioner may write only in the namespaces it made',
+        },
+        {
+          expression: `!variables.isNamespace || request.name.startsWith('${gardenNamespacePrefix}')`,
+          messageExpression: `'the provisioner may make or delete only a garden namespace (${gardenNamespacePrefix}...), not ' + request.name`,
+          message: 'the provisioner may make or delete only a garden namespace',
+        },
+        {
+          expression: '!variables.isNamespace || variables.oldIsGarden',
+          messageExpression: `'the provisioner may change or delete only the namespaces it made: ' + request.name + ' lacks the labels ${key}=${value} and ${gardenLabel}=<garden>'`,
+          message: 'the provisioner may change or delete only the namespaces it made',
+        },
+        {
+          expression: '!variables.isNamespace || variables.newIsGarden',
+          messageExpression: `'a namespace the provisioner writes carries the labels ${key}=${value} and ${gardenLabel}=<garden>, its name ${gardenNamespacePrefix}<garden>: ' + request.name + ' does not'`,
+          message: 'a namespace the provisioner writes carries its labels',
+        },
+      ],
+    },
+  };
+  const binding = {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingAdmissionPolicyBinding',
+    metadata: { name: policyName, labels },
+    spec: { policyName, validationActions: ['Deny'] },
+  };
+  return [policy, binding] as const;
+}
+
+/**
+ * The ClusterRole and its ClusterRoleBinding, then the admission policy that confines them to the
+ * gardens' namespaces and its binding, in the order they are applied.
+ */
 export function provisionerRbac({ serviceAccountNamespace = 'cocagne' }: ProvisionerRbacOptions = {}) {
   const role = {
     apiVersion: 'rbac.authorization.k8s.io/v1',
@@ -90,7 +208,13 @@ export function provisionerRbac({ serviceAccountNamespace = 'cocagne' }: Provisi
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: provisionerName },
     ],
   };
-  return [role, binding] as const;
+  // The names the API server gives the binding's subjects in a request's userInfo.
+  const usernames = binding.subjects.map((subject) =>
+    subject.kind === 'ServiceAccount'
+      ? `system:serviceaccount:${subject.namespace}:${subject.name}`
+      : subject.name,
+  );
+  return [role, binding, ...admissionPolicy(usernames)] as const;
 }
 
 export function renderProvisionerRbacYaml(options?: ProvisionerRbacOptions): string {
