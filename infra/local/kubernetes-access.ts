@@ -49,23 +49,45 @@ export function kubernetesAdminRequest(
   });
 }
 
-/** The provisioner's ClusterRole and its binding: what the application may do on the cluster. */
+/**
+ * The provisioner's ClusterRole and its binding, and the admission policy that confines it to
+ * the gardens' namespaces: what the application may do on the cluster.
+ */
 export const provisionerRbacFile = join(rootDir, 'infra', 'k8s', 'provisioner-rbac.yaml');
 
-interface RbacObject {
+interface ClusterObject {
   apiVersion: string;
-  kind: 'ClusterRole' | 'ClusterRoleBinding';
+  kind: string;
   metadata: { name: string };
 }
 
-/** Applies infra/k8s/provisioner-rbac.yaml (server-side apply, as the cluster's admin). */
+/** Where each kind of cluster-wide object the file may hold is written, by apiVersion and kind. */
+const clusterObjectPaths: Record<string, Record<string, string>> = {
+  'rbac.authorization.k8s.io/v1': {
+    ClusterRole: 'clusterroles',
+    ClusterRoleBinding: 'clusterrolebindings',
+  },
+  'admissionregistration.k8s.io/v1': {
+    ValidatingAdmissionPolicy: 'validatingadmissionpolicies',
+    ValidatingAdmissionPolicyBinding: 'validatingadmissionpolicybindings',
+  },
+};
+
+/**
+ * Applies infra/k8s/provisioner-rbac.yaml, every object in its order (server-side apply, as the
+ * cluster's admin); idempotent. A kind missing from the table above is refused by name.
+ */
 export async function applyProvisionerRole(port: number): Promise<void> {
   const objects = parseAllDocuments(readFileSync(provisionerRbacFile, 'utf8'))
-    .map((document) => document.toJS() as RbacObject | null)
-    .filter((object): object is RbacObject => object !== null);
+    .map((document) => document.toJS() as ClusterObject | null)
+    .filter((object): object is ClusterObject => object !== null);
   for (const object of objects) {
-    const plural = object.kind === 'ClusterRole' ? 'clusterroles' : 'clusterrolebindings';
-    const path = `/apis/rbac.authorization.k8s.io/v1/${plural}/${encodeURIComponent(object.metadata.name)}?fieldManager=cocagne-local-stack&force=true`;
+    const plural = clusterObjectPaths[object.apiVersion]?.[object.kind];
+    if (!plural)
+      throw new Error(
+        `infra/k8s/provisioner-rbac.yaml holds ${object.apiVersion} ${object.kind} ${object.metadata.name}, which infra/local/kubernetes-access.ts does not know how to apply.`,
+      );
+    const path = `/apis/${object.apiVersion}/${plural}/${encodeURIComponent(object.metadata.name)}?fieldManager=cocagne-local-stack&force=true`;
     const answer = await kubernetesAdminRequest(port, 'PATCH', path, {
       contentType: 'application/apply-patch+yaml',
       text: JSON.stringify(object),
