@@ -78,11 +78,15 @@ export const provisioningSteps = [
 ] as const;
 export type ProvisioningStep = (typeof provisioningSteps)[number];
 
-/** The steps of retiring a garden, in order (no compensation: each is safe to run again). */
+/**
+ * The steps of retiring a garden, in order (no compensation: each is safe to run again). The
+ * schedules stop before the workflows are closed: one firing meanwhile would start a workflow
+ * that nothing closes, left running on a queue no worker serves any more.
+ */
 export const retirementSteps = [
   'export',
-  'close-workflows',
   'schedules',
+  'close-workflows',
   'deployment',
   'identity',
   'data',

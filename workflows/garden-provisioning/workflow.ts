@@ -300,8 +300,8 @@ export async function gardenProvisioning(input: GardenProvisioningInput): Promis
 }
 
 /**
- * Retires a garden: (1) export its data to S3, (2) close its running workflows, (3) stop its
- * schedules, (4) remove its worker from Kubernetes, (5) disable its accounts, (6) erase its
+ * Retires a garden: (1) export its data to S3, (2) stop its schedules, (3) close its running
+ * workflows, (4) remove its worker from Kubernetes, (5) disable its accounts, (6) erase its
  * data (invoices kept for their legal retention), (7) mark it retired. Not undone: a failed
  * step is retried once its cause is fixed.
  */
@@ -313,11 +313,12 @@ export async function gardenRetirement(input: GardenRetirementInput): Promise<Op
   const closing = slow(timings.closeWaitMs);
   const steps: OperationStep[] = [
     { step: 'export', run: () => quick.exportGardenData({ gardenId, exportId }) },
+    // Before closing the workflows: a schedule firing meanwhile would start one nobody closes.
+    { step: 'schedules', run: () => quick.unscheduleGarden({ gardenId }) },
     {
       step: 'close-workflows',
       run: () => closing.closeGardenWorkflows({ gardenId, waitMs: timings.closeWaitMs }),
     },
-    { step: 'schedules', run: () => quick.unscheduleGarden({ gardenId }) },
     { step: 'deployment', run: () => slow(timings.deploymentWaitMs).undeployGarden({ gardenId }) },
     { step: 'identity', run: () => quick.disableGardenIdentity({ gardenId }) },
     { step: 'data', run: () => quick.eraseGardenData({ gardenId }) },
