@@ -101,7 +101,8 @@ function gardenNamespace(object: string): string {
  * What the provisioner may write, whatever its role says: namespaced objects only in a garden's
  * namespace that it made; Namespaces only a garden's, labelled as made by it, and only those it
  * made may be changed or deleted (no taking over a namespace that happens to be named garden-…).
- * Denials answer 403 with the message, after `ValidatingAdmissionPolicy '…' … denied request: `.
+ * Denials answer 403 Forbidden (422 Invalid unless told) with the message, after
+ * `ValidatingAdmissionPolicy '…' with binding '…' denied request: `.
  */
 function admissionPolicy(usernames: string[]) {
   const byGroup = new Map<string, string[]>();
@@ -152,26 +153,31 @@ function admissionPolicy(usernames: string[]) {
           expression: `variables.isNamespace || request.namespace.startsWith('${gardenNamespacePrefix}')`,
           messageExpression: `'the provisioner may write only in a garden namespace (${gardenNamespacePrefix}...), not in namespace ' + request.namespace`,
           message: 'the provisioner may write only in a garden namespace',
+          reason: 'Forbidden',
         },
         {
           expression: 'variables.isNamespace || variables.inManagedNamespace',
           messageExpression: `'the provisioner may write only in the namespaces it made: ' + request.namespace + ' lacks the label ${key}=${value}'`,
           message: 'the provisioner may write only in the namespaces it made',
+          reason: 'Forbidden',
         },
         {
           expression: `!variables.isNamespace || request.name.startsWith('${gardenNamespacePrefix}')`,
           messageExpression: `'the provisioner may make or delete only a garden namespace (${gardenNamespacePrefix}...), not ' + request.name`,
           message: 'the provisioner may make or delete only a garden namespace',
+          reason: 'Forbidden',
         },
         {
           expression: '!variables.isNamespace || variables.oldIsGarden',
           messageExpression: `'the provisioner may change or delete only the namespaces it made: ' + request.name + ' lacks the labels ${key}=${value} and ${gardenLabel}=<garden>'`,
           message: 'the provisioner may change or delete only the namespaces it made',
+          reason: 'Forbidden',
         },
         {
           expression: '!variables.isNamespace || variables.newIsGarden',
           messageExpression: `'a namespace the provisioner writes carries the labels ${key}=${value} and ${gardenLabel}=<garden>, its name ${gardenNamespacePrefix}<garden>: ' + request.name + ' does not'`,
           message: 'a namespace the provisioner writes carries its labels',
+          reason: 'Forbidden',
         },
       ],
     },
