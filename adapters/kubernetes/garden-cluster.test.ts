@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readConfiguration } from '../../domain/configuration.ts';
 import { gardenDeployment, gardenObjectNames } from '../../domain/garden-deployment.ts';
+import { policyName } from '../../infra/k8s/provisioner-rbac.ts';
+import { applyProvisionerRole } from '../../infra/local/kubernetes-access.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { kubernetesReady, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
 import {
@@ -163,7 +165,37 @@ async function finalizeNamespace(namespace: string): Promise<void> {
   expect([200, 404, 409]).toContain(finalized.status);
 }
 
-beforeAll(() => kubernetesReady(), kubernetesWaitMs);
+/** A request as the provisioner, with the token the adapter uses. */
+const provisionerRequest = (method: string, path: string, body?: unknown, contentType?: string) =>
+  controllerRequest(method, path, body, contentType, settings.KUBERNETES_TOKEN);
+
+/** A ConfigMap for `namespace`, created in dry run (admission runs in full, nothing is stored). */
+const dryConfigMap = (namespace: string) =>
+  provisionerRequest('POST', `/api/v1/namespaces/${namespace}/configmaps?dryRun=All`, {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: { name: 'cocagne-policy-check' },
+    data: { check: 'yes' },
+  });
+
+/**
+ * The provisioner's role and the admission policy that confines it, applied as the local stack's
+ * provisioning does (idempotent), before the stack's own provisioning has them. The API server
+ * loads a new policy within moments: this waits until it refuses, for at most 30 s.
+ */
+beforeAll(async () => {
+  await kubernetesReady();
+  await applyProvisionerRole(Number(new URL(apiUrl).port));
+  for (let attempt = 0; ; attempt++) {
+    const answer = await dryConfigMap('default');
+    if (answer.status === 403 && String(answer.body.message).includes(policyName)) return;
+    if (attempt >= 60)
+      throw new Error(
+        `The admission policy ${policyName} is not enforced: the provisioner's dry-run ConfigMap in default got ${answer.status} ${String(answer.body.message)}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}, kubernetesWaitMs);
 
 const gardensMade: string[] = [];
 /** A garden id of this test's own (each test works in its own namespace). */
@@ -599,6 +631,173 @@ describe("the provisioner's token", () => {
     expect(await asProvisioner('GET', `/api/v1/namespaces/${names.namespace}/pods`)).toBe(403);
     expect(await asProvisioner('GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles')).toBe(403);
     expect(await asProvisioner('GET', '/api/v1/nodes/any-node')).toBe(403);
+  });
+});
+
+describe("the admission policy: the provisioner writes only in the gardens' namespaces it made", () => {
+  /** The answer's status and message, `<kind> "<name>" is forbidden: ValidatingAdmissionPolicy '…' … denied request: <why>`. */
+  const refusal = (answer: Answer) => ({ status: answer.status, message: String(answer.body.message) });
+  const denied = (why: string) => ({
+    status: 403,
+    message: expect.stringMatching(
+      new RegExp(
+        `is forbidden: ValidatingAdmissionPolicy '${policyName}' with binding '${policyName}' denied request: .*${why}`,
+      ),
+    ),
+  });
+
+  it('refuses a ConfigMap or a Deployment outside them (default, kube-system)', async () => {
+    const deployment = gardenDeployment({ ...profile, gardenId: 'takeover' }).find(
+      (object) => object.kind === 'Deployment',
+    )!;
+    for (const namespace of ['default', 'kube-system']) {
+      expect(refusal(await dryConfigMap(namespace)), namespace).toEqual(
+        denied(`may write only in a garden namespace \\(garden-\\.\\.\\.\\), not in namespace ${namespace}$`),
+      );
+      const created = await provisionerRequest(
+        'POST',
+        `/apis/apps/v1/namespaces/${namespace}/deployments?dryRun=All`,
+        { ...deployment, metadata: { ...deployment.metadata, namespace } },
+      );
+      expect(refusal(created), namespace).toEqual(denied(`not in namespace ${namespace}$`));
+    }
+  });
+
+  it("refuses deleting a namespace not its own, or making one that is not a garden's", async () => {
+    // Dry runs: admission judges them in full, and nothing would be deleted were it to pass.
+    // `default` and `kube-system` are refused first by the server's own NamespaceLifecycle.
+    for (const system of ['default', 'kube-system']) {
+      const answer = await provisionerRequest('DELETE', `/api/v1/namespaces/${system}?dryRun=All`);
+      expect(answer.status, system).toBe(403);
+    }
+    // Any other namespace that is no garden's (one the administrator made): by the policy.
+    const other = `cocagne-policy-${randomUUID().slice(0, 8)}`;
+    const made = await controllerRequest('POST', '/api/v1/namespaces', {
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: other },
+    });
+    expect(made.status).toBe(201);
+    try {
+      expect(refusal(await provisionerRequest('DELETE', `/api/v1/namespaces/${other}?dryRun=All`))).toEqual(
+        denied(`only a garden namespace \\(garden-\\.\\.\\.\\), not ${other}$`),
+      );
+    } finally {
+      await controllerRequest('DELETE', `/api/v1/namespaces/${other}`);
+      await finalizeNamespace(other);
+    }
+    const namespace = (name: string, labels: Record<string, string>) =>
+      provisionerRequest('POST', '/api/v1/namespaces?dryRun=All', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name, labels },
+      });
+    const ours = { 'app.kubernetes.io/managed-by': 'cocagne-provisioning' };
+    expect(refusal(await namespace('not-a-garden', { ...ours, 'cocagne/garden': 'not-a-garden' }))).toEqual(
+      denied('not not-a-garden$'),
+    );
+    // Named as a garden's, but without the labels that say whose it is, or another garden's.
+    expect(refusal(await namespace('garden-unlabelled', {}))).toEqual(denied('garden-unlabelled does not$'));
+    expect(refusal(await namespace('garden-one', { ...ours, 'cocagne/garden': 'two' }))).toEqual(
+      denied('garden-one does not$'),
+    );
+    expect((await namespace('garden-one', { ...ours, 'cocagne/garden': 'one' })).status).toBe(201);
+  });
+
+  it('lets the administrator alone: the same requests pass with their token', async () => {
+    if (settings.KUBERNETES_TOKEN === adminToken) return; // a cluster without a separate admin token
+    const answer = await controllerRequest('POST', '/api/v1/namespaces/default/configmaps?dryRun=All', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'cocagne-policy-check' },
+    });
+    expect(answer.status).toBe(201);
+  });
+
+  describe("a namespace named as a garden's, made by someone else", () => {
+    // Its own id, outside gardensMade: the shared cleanup would rightly be refused on it.
+    const gardenId = `k8s-foreign-${randomUUID().slice(0, 8)}`;
+    const names = gardenObjectNames(gardenId);
+    const path = `/api/v1/namespaces/${names.namespace}`;
+
+    beforeAll(async () => {
+      const made = await controllerRequest('POST', '/api/v1/namespaces', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: names.namespace, labels: { team: 'someone-else' } },
+      });
+      expect(made.status).toBe(201);
+    });
+    afterAll(async () => {
+      await controllerRequest('DELETE', path);
+      await finalizeNamespace(names.namespace);
+    });
+
+    const untouched = async () => {
+      const answer = await controllerRequest('GET', path);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({
+        metadata: { labels: { team: 'someone-else' } },
+        status: { phase: 'Active' },
+      });
+      expect((answer.body.metadata as { labels: Record<string, string> }).labels).not.toHaveProperty(
+        'app.kubernetes.io/managed-by',
+      );
+      expect((await cluster.describe(gardenId)).objects).toEqual([]);
+    };
+
+    it('is not removed: remove refuses, in words, and leaves it as it was', async () => {
+      const failure = await cluster.remove(gardenId).catch((error: unknown) => error);
+
+      expect(isKubernetesError(failure)).toBe(true);
+      expect(failure).toMatchObject({
+        failure: 'refused',
+        transient: false,
+        object: `Namespace/${names.namespace}`,
+        message: expect.stringContaining(
+          `The namespace ${names.namespace} exists but was not made by Cocagne for garden ${gardenId}`,
+        ),
+        messages: {
+          fr: expect.stringContaining(
+            `L'espace de noms ${names.namespace} existe mais n'a pas été créé par Cocagne`,
+          ),
+        },
+      });
+      await untouched();
+    });
+
+    it('is not taken over: apply refuses, in words, and writes nothing in it', async () => {
+      const failure = await cluster.apply(gardenId).catch((error: unknown) => error);
+
+      expect(failure).toMatchObject({
+        failure: 'refused',
+        transient: false,
+        object: `Namespace/${names.namespace}`,
+        message: expect.stringContaining('Cocagne does not take it over and applies nothing in it'),
+        messages: { fr: expect.stringContaining("Cocagne ne se l'approprie pas") },
+      });
+      await untouched();
+    });
+
+    it('is protected by the server too, for a client that would not ask first', async () => {
+      const [namespace, quota] = gardenDeployment({ ...profile, gardenId });
+      // Server-side apply with force, as the adapter does, of the garden's labels over it.
+      const takeover = await provisionerRequest(
+        'PATCH',
+        `${path}?fieldManager=cocagne-provisioning&force=true&dryRun=All`,
+        namespace,
+        'application/apply-patch+yaml',
+      );
+      expect(refusal(takeover)).toEqual(denied(`only the namespaces it made: ${names.namespace} lacks`));
+      expect(refusal(await provisionerRequest('DELETE', `${path}?dryRun=All`))).toEqual(
+        denied(`only the namespaces it made: ${names.namespace} lacks`),
+      );
+      const inside = await provisionerRequest('POST', `${path}/resourcequotas?dryRun=All`, quota);
+      expect(refusal(inside)).toEqual(
+        denied(`only in the namespaces it made: ${names.namespace} lacks the label`),
+      );
+      await untouched();
+    });
   });
 });
 

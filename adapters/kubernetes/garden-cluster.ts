@@ -4,7 +4,8 @@
  * truth), watched until the worker is available, described for the health column, removed.
  *
  * Every operation may be run again after a crash: applying what is already there changes
- * nothing, removing what is already gone is not an error.
+ * nothing, removing what is already gone is not an error. Neither touches a namespace named as
+ * the garden's that the provisioner did not make (its labels say whose it is): they refuse.
  */
 import {
   ApiException,
@@ -50,19 +51,32 @@ export interface GardenClusterState {
 }
 
 export interface GardenCluster {
-  /** Applies the garden's objects in order; returns them as `Kind/name` or `Kind/namespace/name`. */
+  /**
+   * Applies the garden's objects in order; returns them as `Kind/name` or `Kind/namespace/name`.
+   * An existing namespace of the garden's name not made for it is refused, never taken over.
+   */
   apply(gardenId: string): Promise<string[]>;
   /** Waits for the worker Deployment; says at once when the cluster has no node to run it. */
   waitUntilAvailable(
     gardenId: string,
     options?: { timeoutMs?: number; pollMs?: number },
   ): Promise<GardenAvailability>;
-  /** Deletes what `apply` made, namespaced objects first; returns what existed. */
+  /**
+   * Deletes what `apply` made, namespaced objects first; returns what existed. A namespace of the
+   * garden's name not made for it is refused (`refused`, not transient) and left as it is.
+   */
   remove(gardenId: string): Promise<string[]>;
   describe(gardenId: string): Promise<GardenClusterState>;
 }
 
 export const provisioningFieldManager = 'cocagne-provisioning';
+
+/**
+ * The labels of the garden's Namespace (as gardenDeployment writes them) by which it is ours:
+ * made by the provisioner, for this garden. The admission policy of infra/k8s/provisioner-rbac.ts
+ * checks the same on the server.
+ */
+const ownershipLabels = ['app.kubernetes.io/managed-by', 'cocagne/garden'] as const;
 
 /**
  * Why a request to the API server failed:
@@ -190,6 +204,15 @@ function explain(error: unknown, apiUrl: string, action: Action, object: string)
         {
           fr: `Impossible ${deQuoi} : l'espace du jardin est encore en cours de suppression (${reason}).`,
           en: `Cannot ${what}: the garden's namespace is still being deleted (${reason}).`,
+        },
+        options,
+      );
+    if (status === 403 && /ValidatingAdmissionPolicy/.test(reason))
+      return new KubernetesError(
+        'forbidden',
+        {
+          fr: `Kubernetes (${apiUrl}) interdit ${deQuoi} (403) : la règle d'admission qui limite le provisionnement aux espaces des jardins le refuse (infra/k8s/provisioner-rbac.yaml). Serveur : ${reason}`,
+          en: `Kubernetes at ${apiUrl} forbids to ${what} (403 Forbidden): the admission policy that confines provisioning to the gardens' namespaces refuses it (infra/k8s/provisioner-rbac.yaml). Server: ${reason}`,
         },
         options,
       );
@@ -325,8 +348,49 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
     }
   }
 
+  /** The labels gardenDeployment gives the garden's Namespace. */
+  const ownLabels = (gardenId: string): Record<string, string> =>
+    deploymentOf(gardenId).find((object) => object.kind === 'Namespace')!.metadata.labels;
+
+  /**
+   * Whether the garden's namespace is absent, ours (made by the provisioner for this garden: its
+   * labels say so, as gardenDeployment writes them) or someone else's that only bears the name.
+   */
+  async function namespaceOwner(gardenId: string): Promise<'absent' | 'ours' | 'foreign'> {
+    const names = gardenObjectNames(gardenId);
+    const found = await read({ apiVersion: 'v1', kind: 'Namespace', name: names.namespace });
+    if (!found) return 'absent';
+    const expected = ownLabels(gardenId);
+    const labels = found.metadata?.labels ?? {};
+    return ownershipLabels.every((key) => expected[key] !== undefined && labels[key] === expected[key])
+      ? 'ours'
+      : 'foreign';
+  }
+
+  /** The refusal to touch a namespace named as the garden's that the provisioner did not make. */
+  function notOurs(gardenId: string, action: 'apply' | 'delete'): KubernetesError {
+    const namespace = gardenObjectNames(gardenId).namespace;
+    const expected = ownLabels(gardenId);
+    const labels = ownershipLabels.map((key) => `${key}=${expected[key]}`).join(', ');
+    return new KubernetesError(
+      'refused',
+      action === 'delete'
+        ? {
+            fr: `L'espace de noms ${namespace} existe mais n'a pas été créé par Cocagne pour le jardin ${gardenId} (il n'a pas les étiquettes ${labels}) : ni lui ni son contenu ne sont supprimés. À examiner par l'administrateur du cluster.`,
+            en: `The namespace ${namespace} exists but was not made by Cocagne for garden ${gardenId} (it lacks the labels ${labels}): neither it nor anything in it is deleted. For the cluster's administrator to look at.`,
+          }
+        : {
+            fr: `L'espace de noms ${namespace} existe déjà mais n'a pas été créé par Cocagne pour le jardin ${gardenId} (il n'a pas les étiquettes ${labels}) : Cocagne ne se l'approprie pas et n'y applique rien. À examiner par l'administrateur du cluster.`,
+            en: `The namespace ${namespace} already exists but was not made by Cocagne for garden ${gardenId} (it lacks the labels ${labels}): Cocagne does not take it over and applies nothing in it. For the cluster's administrator to look at.`,
+          },
+      { object: `Namespace/${namespace}` },
+    );
+  }
+
   return {
     async apply(gardenId) {
+      // Server-side apply with force would take over a namespace of the same name: ours only.
+      if ((await namespaceOwner(gardenId)) === 'foreign') throw notOurs(gardenId, 'apply');
       const applied: string[] = [];
       for (const object of deploymentOf(gardenId)) {
         const path = objectPath(object);
@@ -398,6 +462,10 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
 
     async remove(gardenId) {
       const names = gardenObjectNames(gardenId);
+      // Nothing of the garden's can be left without its namespace; someone else's is left alone.
+      const owner = await namespaceOwner(gardenId);
+      if (owner === 'absent') return [];
+      if (owner === 'foreign') throw notOurs(gardenId, 'delete');
       const removed: string[] = [];
       const targets = [
         ...namespacedObjects(gardenId).map((object) => ({ ...object, namespace: names.namespace })),
