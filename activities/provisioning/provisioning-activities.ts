@@ -100,6 +100,12 @@ const unprocessedPauseMs = 100;
 const invoiceKeyPrefixes = ['INVOICE#', 'INVOICESOURCE#', 'COUNTER#INVOICE'];
 /** The control table's partition of a garden's extensions (adapters/store/extension-records.ts). */
 const extensionsPartition = (gardenId: string) => `EXTENSIONS#${gardenId}`;
+/**
+ * A member's calendar-feed token in the garden's partition (`ICAL#<member>`), and its lookup
+ * in the control table (`ICAL`, the token), as adapters/store/calendar-links.ts writes them.
+ */
+const calendarLinkPrefix = 'ICAL#';
+const calendarLookupPartition = 'ICAL';
 /** The settings items `writeGardenDefaults` writes (and only those are erased by its undo). */
 const settingsKeys = ['SETTINGS#RULES', 'SETTINGS#CALENDAR', 'SETTINGS#CONTACT', 'SETTINGS#PRICING'];
 
@@ -456,6 +462,15 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
         (item) => !invoiceKeyPrefixes.some((prefix) => String(item.sk).startsWith(prefix)),
       );
       const keyOf = (item: Record<string, unknown>) => ({ pk: String(item.pk), sk: String(item.sk) });
+      // The members' calendar-feed tokens lead from the control table to the garden: those
+      // lookups go first, so a run stopped before the partition is erased still finds them.
+      const feedTokens = items.flatMap((item) =>
+        String(item.sk).startsWith(calendarLinkPrefix) && typeof item.token === 'string' ? [item.token] : [],
+      );
+      await deleteItems(
+        store.tables.control,
+        feedTokens.map((token) => ({ pk: calendarLookupPartition, sk: token })),
+      );
       await deleteItems(store.tables.gardens, erased.map(keyOf));
       const controlItems = await gardenControlItems(input.gardenId);
       await deleteItems(store.tables.control, controlItems.map(keyOf));

@@ -405,6 +405,9 @@ describe('garden provisioning saga', () => {
     // A record of its extensions, in the control table.
     const extensionRecord = { pk: `EXTENSIONS#${gardenId}`, sk: 'VERSION#test#1.0.0' };
     await bed.store.db.send(new PutCommand({ TableName: bed.store.tables.control, Item: extensionRecord }));
+    // A member's calendar feed: its token leads from the control table to the garden.
+    const feedToken = await bed.store.calendarLinks.current(gardenId, 'member-feed');
+    expect(await bed.store.calendarLinks.resolve(feedToken)).toEqual({ gardenId, memberId: 'member-feed' });
     const native = await NativeConnection.connect({ address: testEnvironment().TEMPORAL_ADDRESS });
     const gardenWorker = await Worker.create({
       connection: native,
@@ -441,6 +444,8 @@ describe('garden provisioning saga', () => {
       expect(done.steps.map((step) => [step.step, step.state])).toEqual(
         retirementSteps.map((step) => [step, 'done']),
       );
+      // The schedules stop first: one firing during the close would start a workflow nobody closes.
+      expect(retirementSteps.indexOf('schedules')).toBeLessThan(retirementSteps.indexOf('close-workflows'));
       expect((await rollout.describe()).status.name).toBe('CANCELLED');
       expect(done.steps.find((step) => step.step === 'data')?.note?.fr).toContain(`${gardenId}/invoices/`);
 
@@ -467,6 +472,8 @@ describe('garden provisioning saga', () => {
           new GetCommand({ TableName: bed.store.tables.control, Key: extensionRecord }),
         ),
       ).not.toHaveProperty('Item');
+      // The feed's token no longer opens anything.
+      expect(await bed.store.calendarLinks.resolve(feedToken)).toBeUndefined();
       expect(holdings.group).toBeUndefined();
       expect(holdings.accounts.map((account) => account.enabled)).toEqual([false]);
       expect(holdings.schedules).toEqual([]);
