@@ -154,7 +154,7 @@ describe('pricing', () => {
     [
       'a short SIRET',
       { ...wanted, legal: { ...wanted.legal, siret: '1234' } },
-      "« SIRET » n'a pas le bon format.",
+      '« SIRET » doit contenir 14 chiffres (les espaces sont permis).',
     ],
     [
       'a blank legal name',

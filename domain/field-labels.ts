@@ -121,9 +121,9 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   tellMembersTheirWindow: { fr: 'Prévenir les adhérents du créneau', en: 'Tell members their window' },
   key: { fr: 'Clé', en: 'Key' },
   // A new garden (network admin).
-  slug: { fr: 'Identifiant du jardin', en: 'Garden slug' },
+  slug: { fr: 'Identifiant court', en: 'Short identifier' },
   legalName: { fr: 'Raison sociale', en: 'Legal name' },
-  contactEmail: { fr: 'Courriel de contact', en: 'Contact email' },
+  contactEmail: { fr: 'Courriel de contact pour les adhérents', en: 'Contact email for members' },
   timeZone: { fr: 'Fuseau horaire', en: 'Time zone' },
   firstAdmin: { fr: 'Premier administrateur', en: 'First administrator' },
 };
@@ -156,7 +156,7 @@ export const formatHints: Readonly<Record<string, Localized>> = {
     en: 'must be 3 to 40 characters: lowercase letters without accents, digits and dashes, no dash first, last or doubled (for example val-du-doubs)',
   },
   siret: {
-    fr: 'doit compter 14 chiffres (exemple : 123 456 789 00012)',
-    en: 'must have 14 digits (for example 123 456 789 00012)',
+    fr: 'doit contenir 14 chiffres (les espaces sont permis)',
+    en: 'must have 14 digits (spaces are allowed)',
   },
 };

@@ -85,5 +85,9 @@ describe('a worker process limited by WORKER_GARDENS', () => {
     expect(await pollers(served.gardenId)).not.toHaveLength(0);
     expect(await pollers(other.gardenId)).toHaveLength(0);
     await handle.terminate('test over: no worker serves this garden on purpose');
+    // The served garden's subscription waits on staff: nothing will answer once the worker goes.
+    await client.workflow
+      .getHandle(subscriptionWorkflowId(served.gardenId, mine.id))
+      .terminate('test over: its worker stops with the test');
   });
 });

@@ -77,7 +77,9 @@ describe('« Créer un jardin »', () => {
         'slug',
       ].sort(),
     );
-    expect(byField.slug).toBe("« Identifiant court » n'a pas le bon format.");
+    expect(byField.slug).toMatch(
+      /^« Identifiant court » doit faire de 3 à 40 caractères : lettres minuscules/,
+    );
     expect(byField.legalName).toBe('« Raison sociale » est obligatoire.');
     expect(byField.name).toBe('« Nom » est obligatoire.');
   });
