@@ -24,10 +24,9 @@ import { testStripeConfig } from './stripe.ts';
 import type { StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
 import type { RateLimits } from '../../api/plugins/rate-limits.ts';
 import type { ProvisioningCommands } from '../../temporal/provisioning-contract.ts';
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { NewGardenRequest } from '../../domain/garden-provisioning.ts';
 import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
-import { finalizeNamespace, provisioningTestBed, type ProvisioningTestBed } from './provisioning.ts';
+import { provisioningTestBed, type ProvisioningTestBed } from './provisioning.ts';
 
 /**
  * The real API app, built as the server builds it, over the real local stack: DynamoDB Local
@@ -176,9 +175,11 @@ export type TestApi = Awaited<ReturnType<typeof startTestApi>>;
 /**
  * The network of a test API: the real provisioning commands and saga on a network worker of its
  * own queue (tests/support/provisioning.ts). `close` stops the worker, ends what it left
- * running, and removes what each garden created through it holds: schedules, accounts, group,
- * registry record, and its Kubernetes namespace when the local API server answers (a run may
- * end before it is up: the deployment step then failed, and applied nothing).
+ * running, and removes everything each garden created through it holds (`leaveNothingOf`):
+ * schedules, accounts, group, its partition and calendar-feed lookups, its extensions' records,
+ * its S3 prefix, its Kubernetes namespace when the local API server answers (a run may end
+ * before it is up: the deployment step then failed, and applied nothing), and last its
+ * registry record.
  */
 async function networkOf() {
   const bed: ProvisioningTestBed = await provisioningTestBed();
@@ -206,18 +207,7 @@ async function networkOf() {
       }
       const port = Number(new URL(testEnvironment().KUBERNETES_API_URL ?? 'https://127.0.0.1:6443').port);
       const kubernetesUp = (await kubernetesAdminRequest(port, 'GET', '/readyz'))?.status === 200;
-      for (const request of created) {
-        await bed.ports.schedules.remove(request.slug);
-        await bed.ports.identity.removeFirstAdmin(request.slug, request.firstAdmin.email);
-        await bed.ports.identity.removeGroup(request.slug);
-        if (kubernetesUp && bed.ports.cluster) {
-          await bed.ports.cluster.remove(request.slug);
-          await finalizeNamespace(request.slug);
-        }
-        await bed.store.db.send(
-          new DeleteCommand({ TableName: bed.store.tables.control, Key: { pk: 'GARDEN', sk: request.slug } }),
-        );
-      }
+      for (const request of created) await bed.leaveNothingOf(request, { kubernetes: kubernetesUp });
       await bed.close();
     },
   };

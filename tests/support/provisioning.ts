@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection, ScheduleNotFoundError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -10,6 +11,7 @@ import { createKeycloakGarden } from '../../adapters/keycloak/keycloak-garden.ts
 import { gardenClusterFrom } from '../../adapters/kubernetes/kubernetes-settings.ts';
 import { mailerFrom } from '../../adapters/messaging/mailer.ts';
 import type { Store } from '../../adapters/store/index.ts';
+import { queryAll } from '../../adapters/store/query-all.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
 import type { NewGardenRequest } from '../../domain/garden-provisioning.ts';
 import { ActivitySettings, activityDepsFrom, NetworkSettings } from '../../temporal/activity-deps.ts';
@@ -65,7 +67,11 @@ export async function provisioningTestBed() {
   deps.store.close();
   const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true });
   const bucket = env.S3_BUCKET ?? 'cocagne-documents';
-  const cluster = gardenClusterFrom(settings);
+  // `npm test` starts the local Kubernetes API beside the tests, and the tests that need it wait
+  // for it; the others (the fuzz runs first) may start before its certificate exists: they get
+  // no cluster, as a stack without Kubernetes (the deployment step says so).
+  const caFile = settings.KUBERNETES_CA_FILE;
+  const cluster = caFile && !existsSync(caFile) ? undefined : gardenClusterFrom(settings);
   const ports: ProvisioningPorts = {
     store,
     blobs: createGardenBlobs(s3, bucket),
@@ -86,6 +92,15 @@ export async function provisioningTestBed() {
   });
   const keycloak = createKeycloakGarden(deps.keycloak);
   const running = new Set<Worker>();
+  const partition = (table: string, pk: string) =>
+    queryAll(store.db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
+  const deleteItem = (table: string, item: Record<string, unknown>) =>
+    store.db.send(new DeleteCommand({ TableName: table, Key: { pk: item.pk, sk: item.sk } }));
 
   return {
     store,
@@ -159,18 +174,34 @@ export async function provisioningTestBed() {
     },
 
     /**
-     * Removes what a test's garden holds outside its own tables and prefix, so the shared
-     * stack does not fill up: its schedules, Kubernetes objects (namespace finalized) and
-     * Keycloak accounts and group.
+     * Removes everything a test's garden holds, so the shared stack does not fill up: its
+     * schedules, Kubernetes objects (namespace finalized; left alone when `kubernetes` is false,
+     * the local API server not answering), Keycloak accounts and group, its partition of the
+     * gardens table with its members' calendar-feed lookups, its extensions' records, its S3
+     * prefix, and last its registry record (what finds the garden: kept until the rest is gone,
+     * so a cleanup stopped halfway can be run again).
      */
-    async leaveNothingOf(request: NewGardenRequest) {
-      await ports.schedules.remove(request.slug);
-      if (cluster) {
-        await cluster.remove(request.slug);
-        await finalizeNamespace(request.slug);
+    async leaveNothingOf(request: NewGardenRequest, options: { kubernetes?: boolean } = {}) {
+      const gardenId = request.slug;
+      await ports.schedules.remove(gardenId);
+      if (cluster && options.kubernetes !== false) {
+        await cluster.remove(gardenId);
+        await finalizeNamespace(gardenId);
       }
-      await ports.identity.removeFirstAdmin(request.slug, request.firstAdmin.email);
-      await ports.identity.removeGroup(request.slug);
+      await ports.identity.removeFirstAdmin(gardenId, request.firstAdmin.email);
+      await ports.identity.removeGroup(gardenId);
+      const records = await partition(store.tables.gardens, gardenId);
+      for (const record of records) {
+        if (String(record.sk).startsWith('ICAL#') && typeof record.token === 'string') {
+          await deleteItem(store.tables.control, { pk: 'ICAL', sk: record.token });
+        }
+      }
+      for (const record of records) await deleteItem(store.tables.gardens, record);
+      for (const record of await partition(store.tables.control, `EXTENSIONS#${gardenId}`)) {
+        await deleteItem(store.tables.control, record);
+      }
+      await ports.blobs.deleteGarden(gardenId);
+      await deleteItem(store.tables.control, { pk: 'GARDEN', sk: gardenId });
     },
 
     async close() {

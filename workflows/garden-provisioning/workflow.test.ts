@@ -480,6 +480,16 @@ describe('garden provisioning saga', () => {
       expect(holdings.cluster).toEqual({ namespace: 'absent', objects: [] });
       // A retired garden cannot be retired again.
       await expect(bed.commands.retire(gardenId, networkAdmin)).rejects.toMatchObject({ code: 'conflict' });
+
+      // The tests' own cleanup leaves nothing at all, the kept invoices and export included.
+      await bed.leaveNothingOf(request);
+      const left = await bed.holdings(request);
+      expect({ registry: left.registry, records: left.records, files: left.files }).toEqual({
+        registry: undefined,
+        records: [],
+        files: [],
+      });
+      expect(left.accounts).toEqual([]);
     } finally {
       gardenWorker.shutdown();
       await gardenRun;
