@@ -714,6 +714,60 @@ describe("the admission policy: the provisioner writes only in the gardens' name
     expect(answer.status).toBe(201);
   });
 
+  it('applies as well to the ServiceAccount the role is bound to in production', async () => {
+    if (settings.KUBERNETES_TOKEN === adminToken) return; // a cluster without a separate admin token
+    // The ServiceAccount cocagne/cocagne-provisioner and a short-lived token of it (TokenRequest).
+    const existed = (await controllerRequest('GET', '/api/v1/namespaces/cocagne')).status === 200;
+    if (!existed)
+      expect(
+        (
+          await controllerRequest('POST', '/api/v1/namespaces', {
+            apiVersion: 'v1',
+            kind: 'Namespace',
+            metadata: { name: 'cocagne' },
+          })
+        ).status,
+      ).toBe(201);
+    const account = '/api/v1/namespaces/cocagne/serviceaccounts/cocagne-provisioner';
+    const hadAccount = (await controllerRequest('GET', account)).status === 200;
+    try {
+      if (!hadAccount)
+        expect(
+          (
+            await controllerRequest('POST', '/api/v1/namespaces/cocagne/serviceaccounts', {
+              apiVersion: 'v1',
+              kind: 'ServiceAccount',
+              metadata: { name: 'cocagne-provisioner' },
+            })
+          ).status,
+        ).toBe(201);
+      const tokenRequest = await controllerRequest('POST', `${account}/token`, {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        spec: { expirationSeconds: 600 },
+      });
+      expect(tokenRequest.status).toBe(201);
+      const token = (tokenRequest.body.status as { token: string }).token;
+      const asAccount = (namespace: string) =>
+        controllerRequest(
+          'POST',
+          `/api/v1/namespaces/${namespace}/configmaps?dryRun=All`,
+          { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cocagne-policy-check' } },
+          'application/json',
+          token,
+        );
+
+      // Bound to the role (it may create ConfigMaps), and confined by the policy as the user is.
+      expect(refusal(await asAccount('kube-system'))).toEqual(denied('not in namespace kube-system$'));
+    } finally {
+      if (!hadAccount) await controllerRequest('DELETE', account);
+      if (!existed) {
+        await controllerRequest('DELETE', '/api/v1/namespaces/cocagne');
+        await finalizeNamespace('cocagne');
+      }
+    }
+  });
+
   describe("a namespace named as a garden's, made by someone else", () => {
     // Its own id, outside gardensMade: the shared cleanup would rightly be refused on it.
     const gardenId = `k8s-foreign-${randomUUID().slice(0, 8)}`;
