@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Store } from '../adapters/store/index.ts';
 import { createTestGarden, testEnvironment, testStore } from '../tests/support/environment.ts';
 import { startWorkerProcess } from '../tests/support/worker-process.ts';
+import { subscriptionQuery, subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from './subscription-client.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
@@ -18,6 +19,7 @@ function killHard(child: ChildProcess): Promise<void> {
 describe('the worker process dies while subscriptions wait', () => {
   let store: Store;
   let connection: Connection;
+  let client: Client;
   let commands: SubscriptionCommands;
   let gardenId: string;
   let depotId: string;
@@ -28,7 +30,8 @@ describe('the worker process dies while subscriptions wait', () => {
     ({ gardenId, depotId } = await createTestGarden(store, 'restart'));
     const env = testEnvironment();
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    commands = createSubscriptionCommands(new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }));
+    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    commands = createSubscriptionCommands(client);
   });
 
   afterAll(async () => {
@@ -59,6 +62,20 @@ describe('the worker process dies while subscriptions wait', () => {
     const applied = await commands.apply(gardenId, request('m-during'), staff, new Date().toISOString());
 
     worker = (await startWorkerProcess(gardenId, { GARDEN_REFRESH_SECONDS: '1' })).child;
+    // The new worker replays the waiting subscription before it can answer anything: wait
+    // until it answers a query (read-only, safe to ask again) before sending the approval,
+    // whose answer has a deadline. Under a full test run's load the replay took longer than it.
+    const handle = client.workflow.getHandle(subscriptionWorkflowId(gardenId, waiting.id));
+    await expect
+      .poll(
+        () =>
+          handle.query(subscriptionQuery).then(
+            (subscription) => subscription.status,
+            () => 'not answering',
+          ),
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe('pending');
     const approved = await commands.decide(gardenId, waiting.id, { decision: 'approve' }, staff);
     expect(approved).toMatchObject({ status: 'active', decision: { by: staff } });
     expect(await store.subscriptions.get(gardenId, waiting.id)).toMatchObject({ status: 'active' });
