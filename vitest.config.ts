@@ -9,6 +9,9 @@ import { LongFilesFirst } from './tests/support/long-files-first.ts';
 export default defineConfig({
   test: {
     sequence: { sequencer: LongFilesFirst },
+    // Three files at a time on 2 cores: the tests wait on timers, Keycloak and polling about
+    // 40 % of the time (vmstat), which a third worker fills (browser tests have four ports).
+    maxWorkers: 3,
     projects: [
       {
         test: {

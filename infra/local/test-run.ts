@@ -106,16 +106,22 @@ export const testTablePrefix = 'cocagne-test';
  */
 const kubernetesNiceness = 19;
 
-/** Builds, starts and provisions the local Kubernetes API, telling the tests through the lane file. */
+/**
+ * Builds, starts and provisions the local Kubernetes API, telling the tests through the lane
+ * file. The build starts at once (it takes the CPU the checks and installs leave); the start
+ * waits for the other services (one supervisor start at a time).
+ */
 async function kubernetesBesideTests(
   ports: ReturnType<typeof localPorts>,
   env: Record<string, string>,
+  otherServices: Promise<void>,
   signal: AbortSignal,
 ): Promise<void> {
   writeKubernetesLane({ state: 'building' });
   try {
     const laneStart = performance.now();
     await installKubernetesTools(kubernetesNiceness, signal);
+    await otherServices;
     await ensureServices(kubernetesServiceDefinitions(ports), 'test');
     await provisionKubernetes(env);
     writeKubernetesLane({ state: 'ready' });
@@ -151,10 +157,7 @@ export async function runTests(extraArgs: string[]): Promise<number> {
       await provisionLocalStack(env, { kubernetes: false });
       say(`✓ services up and provisioned (${elapsed(servicesStart)})`);
     })();
-    kubernetes = services.then(
-      () => kubernetesBesideTests(ports, env, stopKubernetes.signal),
-      () => undefined,
-    );
+    kubernetes = kubernetesBesideTests(ports, env, services, stopKubernetes.signal);
     // Both settle before going on (a check failing does not leave services half started).
     const [checked, stack] = await Promise.allSettled([checks, services]);
     if (stack.status === 'rejected') throw stack.reason;
