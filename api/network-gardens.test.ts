@@ -200,6 +200,9 @@ describe('the network gardens (network admin)', () => {
       ['an empty address', { ...base, legal: { ...base.legal, address: '' } }, 'address'],
       ['a contact address without @', { ...base, contactEmail: 'contact.example.org' }, 'contactEmail'],
       ['a time zone of elsewhere', { ...base, timeZone: 'Europe/Berlin' }, 'timeZone'],
+      ['a host name in capitals', { ...base, hostName: 'Paniers.Val-De-Loue.fr' }, 'hostName'],
+      ['a host name with HTML', { ...base, hostName: '<b>loue</b>.example.org' }, 'hostName'],
+      ['a host name without a dot', { ...base, hostName: 'localhost' }, 'hostName'],
       ['a blank first name', { ...base, firstAdmin: { ...base.firstAdmin, firstName: ' ' } }, 'firstName'],
       ['an empty last name', { ...base, firstAdmin: { ...base.firstAdmin, lastName: '' } }, 'lastName'],
       [
@@ -231,6 +234,9 @@ describe('the network gardens (network admin)', () => {
       /14 chiffres/,
     );
     expect(await issueOf({ ...base, timeZone: 'Europe/Berlin' }, 'timeZone')).toMatch(/Fuseau horaire/);
+    expect(await issueOf({ ...base, hostName: 'localhost' }, 'hostName')).toMatch(
+      /Nom d’hôte propre.*paniers\.jardin-du-val\.fr/,
+    );
     expect(recorder.calls).toEqual([]);
   });
 

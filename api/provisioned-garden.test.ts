@@ -9,6 +9,9 @@ import {
 } from '../tests/support/keycloak.ts';
 import { kubernetesReady, kubernetesWaitMs } from '../tests/support/kubernetes.ts';
 import { uniqueEmail } from '../tests/support/moto.ts';
+import { testEnvironment } from '../tests/support/environment.ts';
+import { gardenObjectNames } from '../domain/garden-deployment.ts';
+import { kubernetesAdminRequest } from '../infra/local/kubernetes-access.ts';
 
 /**
  * A garden created through the API by the real saga (network worker, Keycloak, S3, the local
@@ -39,6 +42,7 @@ describe('a garden created through the API', () => {
       legal: { legalName: 'Association Jardin des Tests', siret: '12345678900012', address: '1 rue du Test' },
       contactEmail: 'contact@jardin-des-tests.example.org',
       timeZone: 'Europe/Paris',
+      hostName: `${slug}.paniers.example.org`,
       firstAdmin: { firstName: 'Louise', lastName: 'Michel', email: adminEmail },
     };
     const created = await api.call(networkAdmin, 'POST', '/api/network/gardens', request);
@@ -53,7 +57,23 @@ describe('a garden created through the API', () => {
     const listed = (await api.call(networkAdmin, 'GET', '/api/network/gardens')).json<
       Array<{ id: string; state: string }>
     >();
-    expect(listed.find((garden) => garden.id === slug)).toMatchObject({ state: 'active' });
+    expect(listed.find((garden) => garden.id === slug)).toMatchObject({
+      state: 'active',
+      url: `https://${slug}.paniers.example.org/equipe`,
+    });
+    // Its own host name is served: an Ingress for it in the garden's namespace (the local
+    // profile's site: the shared API's Service, class nginx), read as the cluster stores it.
+    const names = gardenObjectNames(slug);
+    const port = Number(new URL(testEnvironment().KUBERNETES_API_URL!).port);
+    const ingress = await kubernetesAdminRequest(
+      port,
+      'GET',
+      `/apis/networking.k8s.io/v1/namespaces/${names.namespace}/ingresses/${names.ingress}`,
+    );
+    expect(ingress?.status, ingress?.body).toBe(200);
+    expect(JSON.parse(ingress!.body)).toMatchObject({
+      spec: { ingressClassName: 'nginx', rules: [{ host: `${slug}.paniers.example.org` }] },
+    });
 
     firstAdmin = await acceptInvitation(adminEmail);
     const me = await api.call(firstAdmin, 'GET', '/api/me');
@@ -78,5 +98,32 @@ describe('a garden created through the API', () => {
     }
     const theirs = await api.call(api.accounts.staff, 'GET', `/api/gardens/${slug}/members`);
     expect(theirs.statusCode, theirs.body).toBe(403);
+  });
+
+  it('will not give a second garden the same host name: the first step says whose it is, and rolls back', async () => {
+    const second = `${slug}-bis`;
+    const created = await api.call(networkAdmin, 'POST', '/api/network/gardens', {
+      slug: second,
+      name: 'Jardin des Tests bis',
+      city: 'Pontarlier',
+      legal: { legalName: 'Association bis', siret: '12345678900012', address: '2 rue du Test' },
+      contactEmail: 'contact@bis.example.org',
+      timeZone: 'Europe/Paris',
+      hostName: `${slug}.paniers.example.org`,
+      firstAdmin: { firstName: 'Emma', lastName: 'Goldman', email: uniqueEmail('bis') },
+    });
+    expect(created.statusCode, created.body).toBe(202);
+    const operation = `/api/network/gardens/${second}/operations/create`;
+    const read = async () => (await api.call(networkAdmin, 'GET', operation)).json<OperationProgress>();
+    await expect.poll(async () => (await read()).state, { timeout: 60_000, interval: 500 }).toBe('waiting');
+    const waiting = await read();
+    expect(waiting.steps[0]).toMatchObject({ step: 'reserve', state: 'failed' });
+    expect(waiting.steps[0]!.error?.fr).toMatch(/déjà celui du jardin « Jardin des Tests »/);
+    const decided = await api.call(networkAdmin, 'POST', `${operation}/decision`, { decision: 'roll-back' });
+    expect(decided.statusCode, decided.body).toBeLessThan(300);
+    await expect
+      .poll(async () => (await read()).state, { timeout: 60_000, interval: 500 })
+      .toBe('rolled-back');
+    expect(await api.store.gardens.get(second)).toBeUndefined();
   });
 });

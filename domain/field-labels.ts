@@ -126,6 +126,7 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   contactEmail: { fr: 'Courriel de contact pour les adhérents', en: 'Contact email for members' },
   timeZone: { fr: 'Fuseau horaire', en: 'Time zone' },
   firstAdmin: { fr: 'Premier administrateur', en: 'First administrator' },
+  hostName: { fr: 'Nom d’hôte propre (facultatif)', en: 'Own host name (optional)' },
 };
 
 /**
@@ -154,6 +155,10 @@ export const formatHints: Readonly<Record<string, Localized>> = {
   slug: {
     fr: 'doit faire de 3 à 40 caractères : lettres minuscules sans accent, chiffres et tirets, sans tiret au début, à la fin ni doublé (exemple : val-du-doubs)',
     en: 'must be 3 to 40 characters: lowercase letters without accents, digits and dashes, no dash first, last or doubled (for example val-du-doubs)',
+  },
+  hostName: {
+    fr: 'n’est pas un nom d’hôte (exemple : paniers.jardin-du-val.fr, en minuscules)',
+    en: 'is not a host name (for example paniers.jardin-du-val.fr, in lowercase)',
   },
   siret: {
     fr: 'doit contenir 14 chiffres (les espaces sont permis)',

@@ -33,6 +33,9 @@ export const gardenTimeZones = [
   'Pacific/Tahiti',
 ] as const;
 
+/** A DNS host name: labels of letters, digits and inner dashes, a dot between, ending in letters. */
+export const hostNamePattern = '^(?=.{4,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$';
+
 /** What the network admin types in « Créer un jardin ». */
 export const NewGardenRequest = Type.Object(
   {
@@ -53,6 +56,11 @@ export const NewGardenRequest = Type.Object(
     /** The garden's contact address for members. */
     contactEmail: Type.String({ maxLength: 254, pattern: emailPattern }),
     timeZone: Type.Enum([...gardenTimeZones]),
+    /**
+     * The garden's own host name, if it has one (`paniers.jardin-du-val.fr`): its deployment
+     * then also gets a Service and an Ingress for it. Lowercase, at least one dot.
+     */
+    hostName: Type.Optional(Type.String({ maxLength: 253, pattern: hostNamePattern })),
     firstAdmin: Type.Object(
       {
         firstName: Type.String({ minLength: 1, maxLength: 80, pattern: '\\S' }),

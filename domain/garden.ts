@@ -12,6 +12,8 @@ export const Garden = Type.Object({
   createdAt: Type.String(),
   /** Where the garden is in its life; absent on records written before provisioning: `active`. */
   state: Type.Optional(Type.Enum([...gardenStates])),
+  /** The garden's own host name (`paniers.jardin-du-val.fr`), served beside the shared address. */
+  hostName: Type.Optional(Type.String({ maxLength: 253 })),
 });
 export type Garden = Type.Static<typeof Garden>;
 

@@ -7,7 +7,10 @@ import type { Localized } from '../../domain/locale.ts';
 
 /** The garden's objects in Kubernetes (adapters/kubernetes/garden-cluster.ts). */
 export interface GardenClusterPort {
-  apply(gardenId: string): Promise<string[]>;
+  /** With `hostName`, the garden's own host also gets its Service and Ingress. */
+  apply(gardenId: string, options?: { hostName?: string | undefined }): Promise<string[]>;
+  /** Whether the cluster's profile says how to serve a garden's own host name. */
+  readonly servesSites: boolean;
   waitUntilAvailable(
     gardenId: string,
     options?: { timeoutMs?: number; pollMs?: number },

@@ -173,6 +173,18 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     // 1. reserve
     async reserveGarden(input: { request: NewGardenRequest; reservedBy: string }): Promise<StepOutcome> {
       const { request } = input;
+      const hostName = request.hostName?.trim().toLowerCase();
+      if (hostName) {
+        const holder = (await store.gardens.list()).find(
+          (garden) => garden.id !== request.slug && garden.hostName === hostName,
+        );
+        if (holder) {
+          fail({
+            fr: `Le nom d’hôte « ${hostName} » est déjà celui du jardin « ${holder.name} ».`,
+            en: `The host name “${hostName}” already belongs to the garden “${holder.name}”.`,
+          });
+        }
+      }
       const reserved = await store.gardens.reserve(
         {
           id: request.slug,
@@ -181,6 +193,7 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
           contactEmail: request.contactEmail.trim().toLowerCase(),
           timeZone: request.timeZone,
           createdAt: now().toISOString(),
+          ...(hostName ? { hostName } : {}),
         },
         input.reservedBy,
       );
@@ -316,7 +329,14 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
           },
         };
       }
-      await ports.cluster.apply(input.gardenId);
+      const { hostName } = await gardenOf(input.gardenId);
+      if (hostName && !ports.cluster.servesSites) {
+        fail({
+          fr: `Le jardin a son propre nom d’hôte (${hostName}) mais le profil de déploiement ne dit pas comment le servir (« site » : adresse de l’API, classe d’Ingress) : complétez GARDEN_DEPLOYMENT_PROFILE, puis réessayez.`,
+          en: `The garden has its own host name (${hostName}) but the deployment profile does not say how to serve it (“site”: API address, Ingress class): complete GARDEN_DEPLOYMENT_PROFILE, then retry.`,
+        });
+      }
+      await ports.cluster.apply(input.gardenId, { hostName });
       const availability = await ports.cluster.waitUntilAvailable(input.gardenId, {
         timeoutMs: input.waitMs,
         pollMs: Math.min(2_000, input.waitMs),

@@ -51,6 +51,11 @@ if (missing.length > 0)
 
 const apiUrl = settings.KUBERNETES_API_URL!;
 const profile = readGardenDeploymentProfile(settings.GARDEN_DEPLOYMENT_PROFILE!);
+/** A garden's settings from the profile, without a host name of its own. */
+const settingsOf = (gardenId: string) => {
+  const { site: _site, ...shared } = profile;
+  return { ...shared, gardenId };
+};
 
 /**
  * What a controller does (the Deployment controller writes a status, the namespace controller
@@ -229,7 +234,7 @@ afterEach(async () => {
 describe('a garden applied to the Kubernetes API server', () => {
   it('creates every object of gardenDeployment, and the server stores what was written', async () => {
     const gardenId = newGardenId('apply');
-    const expected = gardenDeployment({ ...profile, gardenId });
+    const expected = gardenDeployment(settingsOf(gardenId));
     const names = gardenObjectNames(gardenId);
 
     const applied = await cluster.apply(gardenId);
@@ -298,7 +303,7 @@ describe('a garden applied to the Kubernetes API server', () => {
 
   it('changes nothing when applied again (same resourceVersion for every object)', async () => {
     const gardenId = newGardenId('twice');
-    const expected = gardenDeployment({ ...profile, gardenId });
+    const expected = gardenDeployment(settingsOf(gardenId));
     const first = await cluster.apply(gardenId);
     const versions = async () =>
       Promise.all(
@@ -316,15 +321,16 @@ describe('a garden applied to the Kubernetes API server', () => {
     const names = gardenObjectNames(gardenId);
     const withSite = clusterWith({
       site: {
-        hostName: `${gardenId}.paniers.example.org`,
         apiHost: 'cocagne-api.cocagne.svc.cluster.local',
         apiPort: 8080,
         ingressClassName: 'nginx',
-        tlsSecretName: `${gardenId}-tls`,
+        tlsSecretName: 'site-tls',
       },
     });
+    expect(withSite.servesSites).toBe(true);
+    expect(clusterWith({ site: undefined }).servesSites).toBe(false);
 
-    const applied = await withSite.apply(gardenId);
+    const applied = await withSite.apply(gardenId, { hostName: `${gardenId}.paniers.example.org` });
 
     expect(applied.slice(-2)).toEqual([
       `Service/${names.namespace}/${names.service}`,
@@ -337,10 +343,11 @@ describe('a garden applied to the Kubernetes API server', () => {
     expect(ingress.body).toMatchObject({
       spec: {
         rules: [{ host: `${gardenId}.paniers.example.org` }],
-        tls: [{ secretName: `${gardenId}-tls` }],
+        tls: [{ secretName: 'site-tls' }],
       },
     });
-    // The cluster built on the profile without a site still removes them.
+    // Another cluster instance (the local profile's) removes them too: removal never depends on
+    // the profile's site.
     expect(await cluster.remove(gardenId)).toEqual(
       expect.arrayContaining([
         `Ingress/${names.namespace}/${names.ingress}`,
@@ -354,9 +361,7 @@ describe('a garden applied to the Kubernetes API server', () => {
     const gardenId = newGardenId('pod');
     const names = gardenObjectNames(gardenId);
     await cluster.apply(gardenId);
-    const deployment = gardenDeployment({ ...profile, gardenId }).find(
-      (object) => object.kind === 'Deployment',
-    )!;
+    const deployment = gardenDeployment(settingsOf(gardenId)).find((object) => object.kind === 'Deployment')!;
 
     // Applying the Deployment again (dry run) with the namespace's `warn: restricted` label:
     // a template that Pod Security would refuse comes back with a warning.
@@ -451,7 +456,7 @@ describe('removing a garden', () => {
     const removed = await cluster.remove(gardenId);
 
     expect([...removed].sort()).toEqual([...applied].sort());
-    for (const object of gardenDeployment({ ...profile, gardenId }).filter((o) => o.kind !== 'Namespace'))
+    for (const object of gardenDeployment(settingsOf(gardenId)).filter((o) => o.kind !== 'Namespace'))
       expect((await stored(object)).status, object.kind).toBe(404);
     // No namespace controller here: the namespace stays Terminating until finalized.
     expect(await cluster.describe(gardenId)).toEqual({ namespace: 'terminating', objects: [] });
@@ -647,7 +652,7 @@ describe("the admission policy: the provisioner writes only in the gardens' name
   });
 
   it('refuses a ConfigMap or a Deployment outside them (default, kube-system)', async () => {
-    const deployment = gardenDeployment({ ...profile, gardenId: 'takeover' }).find(
+    const deployment = gardenDeployment(settingsOf('takeover')).find(
       (object) => object.kind === 'Deployment',
     )!;
     for (const namespace of ['default', 'kube-system']) {
@@ -834,7 +839,7 @@ describe("the admission policy: the provisioner writes only in the gardens' name
     });
 
     it('is protected by the server too, for a client that would not ask first', async () => {
-      const [namespace, quota] = gardenDeployment({ ...profile, gardenId });
+      const [namespace, quota] = gardenDeployment(settingsOf(gardenId));
       // Server-side apply with force, as the adapter does, of the garden's labels over it.
       const takeover = await provisionerRequest(
         'PATCH',

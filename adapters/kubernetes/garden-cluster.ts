@@ -22,11 +22,20 @@ import {
   gardenObjectNames,
   type GardenDeploymentSettings,
   type GardenKubernetesObject,
+  type GardenSite,
 } from '../../domain/garden-deployment.ts';
 import type { Localized } from '../../domain/locale.ts';
 
-/** What every garden's deployment shares: its settings without the garden. */
-export type GardenDeploymentProfile = Omit<GardenDeploymentSettings, 'gardenId'>;
+/** How a garden with its own host name is served: everything but the name, the same for all. */
+export type GardenSiteDefaults = Omit<GardenSite, 'hostName'>;
+
+/**
+ * What every garden's deployment shares: its settings without the garden, and without a host
+ * name (a garden's own, given when it is created; `site` says how such a garden is served).
+ */
+export type GardenDeploymentProfile = Omit<GardenDeploymentSettings, 'gardenId' | 'site'> & {
+  site?: GardenSiteDefaults;
+};
 
 export interface GardenClusterOptions {
   /** The API server, `https://…`. */
@@ -54,8 +63,11 @@ export interface GardenCluster {
   /**
    * Applies the garden's objects in order; returns them as `Kind/name` or `Kind/namespace/name`.
    * An existing namespace of the garden's name not made for it is refused, never taken over.
+   * A garden with its own host name also gets a Service and an Ingress for it (`servesSites`).
    */
-  apply(gardenId: string): Promise<string[]>;
+  apply(gardenId: string, options?: { hostName?: string | undefined }): Promise<string[]>;
+  /** Whether the profile says how to serve a garden's own host name (its `site`). */
+  readonly servesSites: boolean;
   /** Waits for the worker Deployment; says at once when the cluster has no node to run it. */
   waitUntilAvailable(
     gardenId: string,
@@ -307,8 +319,13 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
   const fieldManager = options.fieldManager ?? provisioningFieldManager;
   const apiUrl = options.apiUrl;
 
-  const deploymentOf = (gardenId: string): GardenKubernetesObject[] =>
-    gardenDeployment({ ...options.profile, gardenId });
+  const { site: siteDefaults, ...shared } = options.profile;
+  const deploymentOf = (gardenId: string, hostName?: string): GardenKubernetesObject[] =>
+    gardenDeployment({
+      ...shared,
+      gardenId,
+      ...(hostName && siteDefaults ? { site: { ...siteDefaults, hostName } } : {}),
+    });
 
   /**
    * Everything `apply` may have made, namespaced objects in reverse order. The site's Service
@@ -388,11 +405,13 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
   }
 
   return {
-    async apply(gardenId) {
+    servesSites: siteDefaults !== undefined,
+
+    async apply(gardenId, applyOptions = {}) {
       // Server-side apply with force would take over a namespace of the same name: ours only.
       if ((await namespaceOwner(gardenId)) === 'foreign') throw notOurs(gardenId, 'apply');
       const applied: string[] = [];
-      for (const object of deploymentOf(gardenId)) {
+      for (const object of deploymentOf(gardenId, applyOptions.hostName)) {
         const path = objectPath(object);
         try {
           // The serializer only reads the object; a copy keeps the domain's value as it was.

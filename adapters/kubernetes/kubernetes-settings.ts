@@ -104,6 +104,8 @@ function shapeProblems(value: Record<string, unknown>): string[] {
       problems.push('egress.others: destinations with to and ports lists');
   }
   if (value.site !== undefined && !isObject(value.site)) problems.push('site: an object');
+  if (isObject(value.site) && value.site.hostName !== undefined)
+    problems.push('site: no hostName (each garden gives its own when it is created)');
   if (value.resources !== undefined && !isObject(value.resources)) problems.push('resources: an object');
   return problems;
 }
@@ -133,7 +135,12 @@ export function readGardenDeploymentProfile(
   if (problems.length > 0) throw refuse(problems.join('; '));
   const profile = parsed as unknown as GardenDeploymentProfile;
   try {
-    gardenDeployment({ ...profile, gardenId: trialGardenId });
+    const { site, ...shared } = profile;
+    gardenDeployment({
+      ...shared,
+      gardenId: trialGardenId,
+      ...(site ? { site: { ...site, hostName: `${trialGardenId}.example.org` } } : {}),
+    });
   } catch (error) {
     if (!isCocagneError(error)) throw error;
     throw refuse(`${error.field ?? '(profile)'}: ${error.messages.en}`);

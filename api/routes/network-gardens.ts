@@ -172,7 +172,8 @@ export const networkGardenRoutes: FastifyPluginAsyncTypebox<{
           city: garden.city,
           state,
           stateLabel: gardenStateLabels[state][request.locale],
-          url: staffHome,
+          // Its own host name when it has one (served by its Ingress), else the shared address.
+          url: garden.hostName ? `https://${garden.hostName}/equipe` : staffHome,
           health: {
             ...(figures.workerUp === undefined ? {} : { workerUp: figures.workerUp }),
             ...(figures.pendingApprovals === undefined ? {} : { pendingApprovals: figures.pendingApprovals }),

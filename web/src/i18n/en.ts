@@ -1346,6 +1346,9 @@ export const en: Messages = {
       city: 'Town',
       contactEmail: 'Contact email for members',
       timeZone: 'Time zone',
+      hostName: 'Own host name (optional)',
+      hostNameHint:
+        'If the garden has its own address (paniers.jardin-du-val.fr): it is served besides the shared address. Leave empty otherwise.',
       legalTitle: 'The association',
       legalName: 'Legal name',
       siret: 'SIRET',

@@ -1372,6 +1372,9 @@ export const fr = {
       city: 'Commune',
       contactEmail: 'Courriel de contact pour les adhérents',
       timeZone: 'Fuseau horaire',
+      hostName: 'Nom d’hôte propre (facultatif)',
+      hostNameHint:
+        'Si le jardin a sa propre adresse (paniers.jardin-du-val.fr) : elle sera servie en plus de l’adresse commune. Laissez vide sinon.',
       legalTitle: 'L’association',
       legalName: 'Raison sociale',
       siret: 'SIRET',

@@ -18,6 +18,8 @@ export interface GardenFormModel {
   address: string;
   contactEmail: string;
   timeZone: (typeof gardenTimeZones)[number];
+  /** The garden's own host name, if any (optional: empty is none). */
+  hostName: string;
   firstName: string;
   lastName: string;
   email: string;
@@ -33,6 +35,7 @@ export const gardenFormFields = [
   'address',
   'contactEmail',
   'timeZone',
+  'hostName',
   'firstName',
   'lastName',
   'email',
@@ -48,6 +51,7 @@ export function emptyGardenForm(): GardenFormModel {
     address: '',
     contactEmail: '',
     timeZone: 'Europe/Paris',
+    hostName: '',
     firstName: '',
     lastName: '',
     email: '',
@@ -92,6 +96,7 @@ export function gardenRequestOf(form: GardenFormModel): NewGardenRequest {
     },
     contactEmail: form.contactEmail.trim(),
     timeZone: form.timeZone,
+    ...(form.hostName.trim() ? { hostName: form.hostName.trim().toLowerCase() } : {}),
     firstAdmin: {
       firstName: form.firstName.trim(),
       lastName: form.lastName.trim(),
