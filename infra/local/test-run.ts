@@ -108,8 +108,7 @@ const kubernetesNiceness = 19;
 
 /**
  * Builds, starts and provisions the local Kubernetes API, telling the tests through the lane
- * file. The build starts at once (it takes the CPU the checks and installs leave); the start
- * waits for the other services (one supervisor start at a time).
+ * file; its start waits for `otherServices` (one supervisor start at a time).
  */
 async function kubernetesBesideTests(
   ports: ReturnType<typeof localPorts>,
@@ -157,7 +156,13 @@ export async function runTests(extraArgs: string[]): Promise<number> {
       await provisionLocalStack(env, { kubernetes: false });
       say(`✓ services up and provisioned (${elapsed(servicesStart)})`);
     })();
-    kubernetes = kubernetesBesideTests(ports, env, services, stopKubernetes.signal);
+    // The build starts once the other services are up: started at once, its downloads and
+    // compilers slowed the tool installs and the services' start (tools ready in 298 s
+    // instead of 119 s), which the tests wait for, while it was not the last thing they waited on.
+    kubernetes = services.then(
+      () => kubernetesBesideTests(ports, env, Promise.resolve(), stopKubernetes.signal),
+      () => undefined,
+    );
     // Both settle before going on (a check failing does not leave services half started).
     const [checked, stack] = await Promise.allSettled([checks, services]);
     if (stack.status === 'rejected') throw stack.reason;
