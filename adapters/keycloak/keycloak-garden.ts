@@ -1,7 +1,7 @@
 import { realmRolesOf } from '../../domain/garden-team.ts';
 import type { KeycloakAdminSettings } from './keycloak-accounts.ts';
 import { AccountNotFoundError, createKeycloakAdmin, KeycloakAdminError } from './keycloak-admin.ts';
-import { EmailTakenError } from './keycloak-team.ts';
+import { EmailTakenError, invitedAccount } from './keycloak-team.ts';
 
 interface UserRepresentation {
   id: string;
@@ -132,16 +132,7 @@ export function createKeycloakGarden(
         try {
           await admin('/users', {
             method: 'POST',
-            body: JSON.stringify({
-              username: email,
-              email,
-              emailVerified: false,
-              enabled: true,
-              firstName: person.firstName.trim(),
-              lastName: person.lastName.trim(),
-              attributes: { garden: [gardenId], locale: ['fr'] },
-              requiredActions: ['UPDATE_PASSWORD', 'VERIFY_EMAIL'],
-            }),
+            body: JSON.stringify(invitedAccount(gardenId, { ...person, email })),
           });
           created = true;
         } catch (error) {

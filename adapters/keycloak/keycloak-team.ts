@@ -10,6 +10,26 @@ import type { KeycloakAdminSettings } from './keycloak-accounts.ts';
 import { AccountNotFoundError, createKeycloakAdmin, KeycloakAdminError } from './keycloak-admin.ts';
 
 /** Another account of the realm already has this email address (any garden's, or a member's). */
+/**
+ * The account of someone invited to a garden: their email as login, no password yet; the
+ * invitation asks them to choose one and to confirm their address. French first.
+ */
+export function invitedAccount(
+  gardenId: string,
+  person: { email: string; firstName: string; lastName: string },
+): Record<string, unknown> {
+  return {
+    username: person.email,
+    email: person.email,
+    emailVerified: false,
+    enabled: true,
+    firstName: person.firstName.trim(),
+    lastName: person.lastName.trim(),
+    attributes: { garden: [gardenId], locale: ['fr'] },
+    requiredActions: ['UPDATE_PASSWORD', 'VERIFY_EMAIL'],
+  };
+}
+
 export class EmailTakenError extends Error {
   override readonly name = 'EmailTakenError';
 }
@@ -197,16 +217,7 @@ export function createKeycloakTeam(
       try {
         created = await admin('/users', {
           method: 'POST',
-          body: JSON.stringify({
-            username: email,
-            email,
-            emailVerified: false,
-            enabled: true,
-            firstName: invitation.firstName.trim(),
-            lastName: invitation.lastName.trim(),
-            attributes: { garden: [gardenId], locale: ['fr'] },
-            requiredActions: ['UPDATE_PASSWORD', 'VERIFY_EMAIL'],
-          }),
+          body: JSON.stringify(invitedAccount(gardenId, { ...invitation, email })),
         });
       } catch (error) {
         if (error instanceof KeycloakAdminError && error.status === 409) {
