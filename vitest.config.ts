@@ -24,6 +24,9 @@ export default defineConfig({
             'infra/demo/**/*.test.ts',
             'infra/keycloak/**/*.test.ts',
             'infra/k8s/**/*.test.ts',
+            'infra/aws/**/*.test.ts',
+            'infra/flux/**/*.test.ts',
+            'infra/images/**/*.test.ts',
           ],
           environment: 'node',
           // Pure code: its files share their worker's loaded modules (18 s instead of 29 s).
@@ -51,6 +54,7 @@ export default defineConfig({
             'temporal/**/*.test.ts',
             'api/**/*.test.ts',
             'infra/local/**/*.test.ts',
+            'infra/release/**/*.test.ts',
           ],
           environment: 'node',
           globalSetup: ['tests/support/workflow-bundle-setup.ts'],
