@@ -26,7 +26,7 @@ async function main(argv: string[]): Promise<number> {
     case 'test':
       return (await import('./test-run.ts')).runTests(rest);
     case 'install':
-      await installTools({ chromium: 'required', xmllint: 'required' });
+      await installTools({ chromium: 'required', xmllint: 'required', infraChecks: 'required' });
       return 0;
     case 'stack': {
       const [sub, ...args] = rest;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { chromiumPath } from './chromium.ts';
-import { dataDir, rootDir, venvBin } from './paths.ts';
+import { dataDir, fluxCrdsDir, goBin, infraVenvBin, rootDir, venvBin } from './paths.ts';
 import { localPorts, type LocalPorts } from './ports.ts';
 
 /**
@@ -75,6 +75,13 @@ export function localEnvironment(
     WEB_DIST: join(rootDir, 'web', 'dist'),
     TEMPORAL_TEST_SERVER_PATH: venvBin('temporal-test-server'),
     SCHEMATHESIS_PATH: venvBin('schemathesis'),
+    // The production infrastructure's checkers (installed by `npm test` and `cocagne install`).
+    CFN_LINT_PATH: infraVenvBin('cfn-lint'),
+    CHECKOV_PATH: infraVenvBin('checkov'),
+    HADOLINT_PATH: infraVenvBin('hadolint'),
+    KUSTOMIZE_PATH: goBin('kustomize'),
+    ACTIONLINT_PATH: goBin('actionlint'),
+    FLUX_CRDS_DIR: fluxCrdsDir,
     CHROMIUM_PATH: chromiumPath(env),
     KEYCLOAK_REALM: keycloakRealm,
     KEYCLOAK_ADMIN_URL: `http://localhost:${ports.keycloak}`,

