@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CocagneError } from './errors.ts';
 import {
+  albActions,
   defaultWorkerResources,
   gardenDeployment,
   gardenObjectNames,
@@ -272,6 +273,73 @@ describe('gardenDeployment', () => {
           ),
         ).field,
       ).toBe('site.hostName');
+  });
+
+  it('serves the host through the ALB by the API target group, with no Service', () => {
+    const apiTargetGroupArn =
+      'arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/cocagne-api/0123456789abcdef';
+    const webTargetGroupArn =
+      'arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/cocagne-web/fedcba9876543210';
+    const site = {
+      via: 'alb-target-group' as const,
+      hostName: 'paniers.jardins-du-doubs.fr',
+      ingressClassName: 'alb',
+      groupName: 'cocagne',
+      apiTargetGroupArn,
+      webTargetGroupArn,
+    };
+    const objects = gardenDeployment(settings({ site }));
+    expect(objects.map((object) => object.kind).slice(-2)).toEqual(['PodDisruptionBudget', 'Ingress']);
+    const ingress = only(objects, 'Ingress');
+    const annotations = ingress.metadata.annotations ?? {};
+    expect(annotations['alb.ingress.kubernetes.io/group.name']).toBe('cocagne');
+    for (const [action, arn] of [
+      [albActions.api, apiTargetGroupArn],
+      [albActions.web, webTargetGroupArn],
+    ])
+      expect(JSON.parse(annotations[`alb.ingress.kubernetes.io/actions.${action}`] ?? '')).toEqual({
+        type: 'forward',
+        forwardConfig: { targetGroups: [{ targetGroupARN: arn }] },
+      });
+    expect(annotations).not.toHaveProperty('alb.ingress.kubernetes.io/certificate-arn');
+    expect(ingress.spec.ingressClassName).toBe('alb');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['paniers.jardins-du-doubs.fr'] }]);
+    expect(ingress.spec.rules).toEqual([
+      {
+        host: 'paniers.jardins-du-doubs.fr',
+        http: {
+          paths: [
+            ['/api', albActions.api],
+            ['/docs', albActions.api],
+            ['/', albActions.web],
+          ].map(([path, action]) => ({
+            path,
+            pathType: 'Prefix',
+            backend: { service: { name: action, port: { name: 'use-annotation' } } },
+          })),
+        },
+      },
+    ]);
+
+    const certificateArn =
+      'arn:aws:acm:eu-west-3:123456789012:certificate/12345678-90ab-cdef-1234-567890abcdef';
+    const withCertificate = only(
+      gardenDeployment(settings({ site: { ...site, certificateArn } })),
+      'Ingress',
+    );
+    expect(withCertificate.metadata.annotations?.['alb.ingress.kubernetes.io/certificate-arn']).toBe(
+      certificateArn,
+    );
+
+    const refused: [Partial<typeof site> & { certificateArn?: string }, string][] = [
+      [{ apiTargetGroupArn: 'arn:aws:iam::123456789012:role/x' }, 'site.apiTargetGroupArn'],
+      [{ webTargetGroupArn: `${webTargetGroupArn}"}]}` }, 'site.webTargetGroupArn'],
+      [{ groupName: 'Cocagne Group' }, 'site.groupName'],
+      [{ certificateArn: 'arn:aws:acm:eu-west-3:123456789012:certificate/<b>' }, 'site.certificateArn'],
+      [{ hostName: '*.example.fr' }, 'site.hostName'],
+    ];
+    for (const [change, field] of refused)
+      expect(refusal(() => gardenDeployment(settings({ site: { ...site, ...change } }))).field).toBe(field);
   });
 
   it('refuses, in words, slugs that cannot name Kubernetes objects', () => {

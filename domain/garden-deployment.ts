@@ -73,8 +73,16 @@ export interface GardenDeploymentSettings {
   site?: GardenSite;
 }
 
-/** A garden's own host name, served by the shared API (which tells gardens apart by host). */
-export interface GardenSite {
+/**
+ * A garden's own host name, served by the shared API (which tells gardens apart by host). Two
+ * ways, by the Ingress controller of the cluster: `service` (the default) for a controller that
+ * follows an `ExternalName` Service (ingress-nginx, the local stack); `alb-target-group` for the
+ * AWS Load Balancer Controller, which does not (infra/k8s/README.md, "The garden's own host name").
+ */
+export type GardenSite = GardenSiteByService | GardenSiteByTargetGroup;
+
+export interface GardenSiteByService {
+  via?: 'service';
   hostName: string;
   /** The shared API's Service, as a cluster DNS name (`cocagne-api.cocagne.svc.cluster.local`). */
   apiHost: string;
@@ -83,6 +91,37 @@ export interface GardenSite {
   /** The TLS certificate's Secret in the garden's namespace (cert-manager, or made elsewhere). */
   tlsSecretName?: string;
 }
+
+/**
+ * The garden's Ingress joins the platform's IngressGroup, so its host becomes one more rule of
+ * the shared ALB's HTTPS listener, forwarding to the API's and the web app's target groups (made
+ * by the AWS stack, their targets the pods through TargetGroupBindings): the ALB forwards across
+ * namespaces by target group, never by Service.
+ */
+export interface GardenSiteByTargetGroup {
+  via: 'alb-target-group';
+  hostName: string;
+  /** The IngressClass of the AWS Load Balancer Controller (`alb`). */
+  ingressClassName: string;
+  /** The platform Ingress's `alb.ingress.kubernetes.io/group.name`. */
+  groupName: string;
+  /** The API's target group (`arn:aws:elasticloadbalancing:…:targetgroup/…`): `/api`, `/docs`. */
+  apiTargetGroupArn: string;
+  /** The web app's target group (its static build): every other path. */
+  webTargetGroupArn: string;
+  /**
+   * An ACM certificate for the host; absent, the controller finds an issued ACM certificate
+   * matching the host itself (certificate discovery).
+   */
+  certificateArn?: string;
+}
+
+/** How gardens with their own host name are served: a site without the name (profiles hold this). */
+export type GardenSiteDefaults = GardenSite extends infer Site
+  ? Site extends GardenSite
+    ? Omit<Site, 'hostName'>
+    : never
+  : never;
 
 export interface WorkerResources {
   requestCpuMillis: number;
@@ -260,12 +299,13 @@ export interface Ingress {
   metadata: ObjectMeta;
   spec: {
     ingressClassName: string;
-    tls?: { hosts: string[]; secretName: string }[];
+    /** Without a Secret (ALB): the hosts the controller finds an ACM certificate for. */
+    tls?: { hosts: string[]; secretName?: string }[];
     rules: {
       host: string;
       http: {
         paths: {
-          path: '/';
+          path: string;
           pathType: 'Prefix';
           backend: { service: { name: string; port: { name: string } } };
         }[];
@@ -731,21 +771,60 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
     },
   ];
 
-  if (settings.site) objects.push(...siteObjects(settings.site, names, (name) => meta(name, {}, 'site')));
+  if (settings.site)
+    objects.push(
+      ...siteObjects(settings.site, names, (name, annotations) =>
+        meta(name, annotations ? { annotations } : {}, 'site'),
+      ),
+    );
   return objects;
 }
+
+const targetGroupArn =
+  /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]{16}$/;
+const certificateArn = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** An IngressGroup's name, as the AWS Load Balancer Controller takes it. */
+const ingressGroupName = /^[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?$/;
+/**
+ * The actions' names, which the rules' backends name with the port `use-annotation`: the
+ * controller then reads `alb.ingress.kubernetes.io/actions.<name>` instead of a Service.
+ */
+export const albActions = { api: 'cocagne-api', web: 'cocagne-web' } as const;
 
 function siteObjects(
   site: GardenSite,
   names: ReturnType<typeof gardenObjectNames>,
-  meta: (name: string) => ObjectMeta,
-): [Service, Ingress] {
+  meta: (name: string, annotations?: Record<string, string>) => ObjectMeta,
+): [Service, Ingress] | [Ingress] {
   const hostName = site.hostName;
   if (!isDnsSubdomain(hostName) || !hostName.includes('.'))
     refuse(
       'site.hostName',
       `${quoted(hostName)} n'est pas un nom d'hôte.`,
       `${quoted(hostName)} is not a host name.`,
+    );
+  if (!isDnsSubdomain(site.ingressClassName))
+    refuse(
+      'site.ingressClassName',
+      `${quoted(site.ingressClassName)} : classe invalide.`,
+      `${quoted(site.ingressClassName)}: invalid class.`,
+    );
+  const rule = (paths: [string, { name: string; port: { name: string } }][]) => ({
+    host: hostName,
+    http: {
+      paths: paths.map(([path, backend]) => ({
+        path,
+        pathType: 'Prefix' as const,
+        backend: { service: backend },
+      })),
+    },
+  });
+  if (site.via === 'alb-target-group') return [albSiteIngress(site, names, meta, rule)];
+  if (site.via !== undefined)
+    refuse(
+      'site.via',
+      `${quoted(String(site.via))} : « service » ou « alb-target-group ».`,
+      `${quoted(String(site.via))}: "service" or "alb-target-group".`,
     );
   if (!isDnsSubdomain(site.apiHost))
     refuse(
@@ -754,12 +833,6 @@ function siteObjects(
       `${quoted(site.apiHost)} is not a host name.`,
     );
   requirePositiveInteger(site.apiPort, 'site.apiPort', 65535);
-  if (!isDnsSubdomain(site.ingressClassName))
-    refuse(
-      'site.ingressClassName',
-      `${quoted(site.ingressClassName)} : classe invalide.`,
-      `${quoted(site.ingressClassName)}: invalid class.`,
-    );
   if (site.tlsSecretName !== undefined && !isDnsSubdomain(site.tlsSecretName))
     refuse(
       'site.tlsSecretName',
@@ -786,21 +859,63 @@ function siteObjects(
       spec: {
         ingressClassName: site.ingressClassName,
         ...(site.tlsSecretName ? { tls: [{ hosts: [hostName], secretName: site.tlsSecretName }] } : {}),
-        rules: [
-          {
-            host: hostName,
-            http: {
-              paths: [
-                {
-                  path: '/',
-                  pathType: 'Prefix',
-                  backend: { service: { name: names.service, port: { name: 'http' } } },
-                },
-              ],
-            },
-          },
-        ],
+        rules: [rule([['/', { name: names.service, port: { name: 'http' } }]])],
       },
     },
   ];
+}
+
+function albSiteIngress(
+  site: GardenSiteByTargetGroup,
+  names: ReturnType<typeof gardenObjectNames>,
+  meta: (name: string, annotations?: Record<string, string>) => ObjectMeta,
+  rule: (paths: [string, { name: string; port: { name: string } }][]) => Ingress['spec']['rules'][number],
+): Ingress {
+  if (!ingressGroupName.test(site.groupName))
+    refuse(
+      'site.groupName',
+      `${quoted(site.groupName)} : nom de groupe invalide.`,
+      `${quoted(site.groupName)}: invalid group name.`,
+    );
+  for (const field of ['apiTargetGroupArn', 'webTargetGroupArn'] as const)
+    if (!targetGroupArn.test(site[field]))
+      refuse(
+        `site.${field}`,
+        `${quoted(site[field])} n'est pas un groupe cible (target group) ELB.`,
+        `${quoted(site[field])} is not an ELB target group.`,
+      );
+  if (site.certificateArn !== undefined && !certificateArn.test(site.certificateArn))
+    refuse(
+      'site.certificateArn',
+      `${quoted(site.certificateArn)} n'est pas un certificat ACM.`,
+      `${quoted(site.certificateArn)} is not an ACM certificate.`,
+    );
+  const forward = (arn: string) =>
+    JSON.stringify({ type: 'forward', forwardConfig: { targetGroups: [{ targetGroupARN: arn }] } });
+  const byAction = (name: string) => ({ name, port: { name: 'use-annotation' } });
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: meta(names.ingress, {
+      // One more rule on the platform's ALB: its listener, WAF and scheme are the group's.
+      'alb.ingress.kubernetes.io/group.name': site.groupName,
+      'alb.ingress.kubernetes.io/listen-ports': '[{"HTTPS":443}]',
+      [`alb.ingress.kubernetes.io/actions.${albActions.api}`]: forward(site.apiTargetGroupArn),
+      [`alb.ingress.kubernetes.io/actions.${albActions.web}`]: forward(site.webTargetGroupArn),
+      ...(site.certificateArn ? { 'alb.ingress.kubernetes.io/certificate-arn': site.certificateArn } : {}),
+    }),
+    spec: {
+      ingressClassName: site.ingressClassName,
+      // No Secret: the ALB terminates TLS with ACM; the host lets the controller find its certificate.
+      tls: [{ hosts: [site.hostName] }],
+      // As the platform's Ingress: the API's paths to the API, every other to the web app.
+      rules: [
+        rule([
+          ['/api', byAction(albActions.api)],
+          ['/docs', byAction(albActions.api)],
+          ['/', byAction(albActions.web)],
+        ]),
+      ],
+    },
+  };
 }

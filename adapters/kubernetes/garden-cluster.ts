@@ -22,12 +22,12 @@ import {
   gardenObjectNames,
   type GardenDeploymentSettings,
   type GardenKubernetesObject,
-  type GardenSite,
+  type GardenSiteDefaults,
 } from '../../domain/garden-deployment.ts';
 import type { Localized } from '../../domain/locale.ts';
 
 /** How a garden with its own host name is served: everything but the name, the same for all. */
-export type GardenSiteDefaults = Omit<GardenSite, 'hostName'>;
+export type { GardenSiteDefaults };
 
 /**
  * What every garden's deployment shares: its settings without the garden, and without a host

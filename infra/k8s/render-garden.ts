@@ -85,7 +85,9 @@ export function settingsFrom(
   }
   if (values.host !== undefined) {
     if (!settings.site)
-      throw new UsageError('--host needs the site settings (apiHost, apiPort, ingressClassName) in the file');
+      throw new UsageError(
+        '--host needs the site settings (how the host is served: see infra/k8s/README.md) in the file',
+      );
     settings.site = { ...settings.site, hostName: values.host };
   }
   return { settings, out: values.out };
