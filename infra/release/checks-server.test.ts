@@ -1,0 +1,196 @@
+// The release checks service as Flagger calls it, against the real API on the local stack (a
+// healthy canary), against a port where nothing listens and a stub answering 500 (broken ones).
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../../tests/support/api.ts';
+import { sampleUpload } from '../../tests/support/extensions.ts';
+import { startChecksServer } from './checks-server.ts';
+
+/** A built web app in miniature: the page and the hashed script it loads. */
+function builtWebApp(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cocagne-release-web-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html lang="fr"><head><title>Cocagne</title></head><body><div id="app"></div><script type="module" crossorigin src="/assets/index-5e1d0c.js"></script></body></html>',
+  );
+  writeFileSync(join(dir, 'assets', 'index-5e1d0c.js'), 'export const ready = true;\n');
+  return dir;
+}
+
+/** A port nothing listens on: one the system just gave and took back. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('the release checks Flagger calls', () => {
+  let api: TestApi;
+  let apiUrl: string;
+  let webDist: string;
+  let checks: Awaited<ReturnType<typeof startChecksServer>>;
+  let failing: ReturnType<typeof createServer>;
+  let failingUrl: string;
+
+  beforeAll(async () => {
+    webDist = builtWebApp();
+    api = await startTestApi('release-checks', { webDist });
+    await api.app.listen({ host: '127.0.0.1', port: 0 });
+    apiUrl = `http://127.0.0.1:${(api.app.server.address() as AddressInfo).port}`;
+    checks = await startChecksServer(
+      {
+        extensions: {
+          extensions: api.app.extensions!,
+          gardenIds: async () => (await api.store.gardens.list()).map((garden) => garden.id),
+        },
+        checkTimeoutMs: 10_000,
+        selfTestTimeoutMs: 30_000,
+      },
+      0,
+      '127.0.0.1',
+    );
+    failing = createServer((_request, response) => {
+      response.writeHead(500, { 'content-type': 'text/plain' });
+      response.end('upstream exploded');
+    });
+    await new Promise<void>((resolve) => failing.listen(0, '127.0.0.1', resolve));
+    failingUrl = `http://127.0.0.1:${(failing.address() as AddressInfo).port}`;
+
+    // Both gardens run quotient-familial 1.0.0, with its test vectors.
+    const upload = await sampleUpload('quotient-familial');
+    const catalogue = api.app.extensions!.catalogue;
+    const at = new Date().toISOString();
+    for (const gardenId of [api.gardenId, api.otherGardenId]) {
+      await catalogue.upload(gardenId, upload, { by: { userId: 'u-admin', name: 'Admin' }, at });
+      await catalogue.activate(gardenId, upload.manifest.name, upload.manifest.version, { at });
+    }
+  });
+  afterAll(async () => {
+    await checks?.close();
+    await new Promise<void>((resolve) => (failing ? failing.close(() => resolve()) : resolve()));
+    await api?.close();
+    rmSync(webDist, { recursive: true, force: true });
+  });
+
+  async function call(path: string, metadata: Record<string, string>) {
+    const response = await fetch(`${checks.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: 'cocagne-api',
+        namespace: 'cocagne',
+        phase: 'Progressing',
+        checksum: '85d557f47b',
+        metadata,
+      }),
+    });
+    return { status: response.status, lines: (await response.text()).trim().split('\n') };
+  }
+
+  it('passes the smoke checks of a healthy canary, naming each', async () => {
+    const { status, lines } = await call('/smoke', { url: apiUrl });
+    expect(lines).toEqual([
+      'ok api-health: GET /api/health: ok',
+      expect.stringMatching(/^ok openapi-description: OpenAPI 3\.\d+\.\d+, \d+ paths$/),
+      'ok web-app: index and /assets/index-5e1d0c.js served',
+      'ok protected-route-refused: GET /api/me without a token: 401',
+      expect.stringMatching(/^ok public-gardens: GET \/api\/gardens: \d+ garden\(s\)$/),
+    ]);
+    expect(status).toBe(200);
+  });
+
+  it('fails every smoke check of a canary that does not answer, saying so', async () => {
+    const { status, lines } = await call('/smoke', { url: `http://127.0.0.1:${await closedPort()}` });
+    expect(status).toBe(500);
+    expect(lines).toHaveLength(5);
+    for (const line of lines) expect(line).toMatch(/^FAILED [a-z-]+: fetch failed: ECONNREFUSED/);
+  });
+
+  it('fails the smoke checks of a canary answering 500, with what it answered', async () => {
+    const { status, lines } = await call('/smoke', { url: failingUrl });
+    expect(status).toBe(500);
+    expect(lines).toContain(
+      'FAILED api-health: GET /api/health answered 500 instead of 200: upstream exploded',
+    );
+    expect(lines).toContain(
+      'FAILED protected-route-refused: GET /api/me without a token answered 500 instead of 401: upstream exploded',
+    );
+  });
+
+  it("fails the web app's check when only the web address is broken", async () => {
+    const { status, lines } = await call('/smoke', { url: apiUrl, webUrl: failingUrl });
+    expect(status).toBe(500);
+    expect(lines.filter((line) => line.startsWith('FAILED'))).toEqual([
+      'FAILED web-app: GET / answered 500 instead of 200: upstream exploded',
+    ]);
+  });
+
+  it("runs a garden's extension self-tests and checks the canary serves its modules", async () => {
+    const { status, lines } = await call('/extension-self-tests', { url: apiUrl, gardens: api.gardenId });
+    expect(lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^ok extensions ${api.gardenId}: [1-9]\\d* self-test\\(s\\) passed \\(quotient-familial 1\\.0\\.0\\)$`,
+        ),
+      ),
+      `ok canary extension modules ${api.gardenId}: no browser module, as the catalogue says`,
+    ]);
+    expect(status).toBe(200);
+  });
+
+  it("fails when a garden's golden case gets another answer, naming the case", async () => {
+    const vectors = await api.app.extensions!.catalogue.modules.testVectors(
+      api.otherGardenId,
+      'quotient-familial',
+      '1.0.0',
+    );
+    const [vector] = vectors['solidarity-price'] ?? [];
+    await api.app.extensions!.catalogue.records.addGoldenCase(api.otherGardenId, {
+      id: 'release-check-golden',
+      hook: 'solidarity-price',
+      name: 'tarif plein attendu',
+      input: vector!.input,
+      output: { tierId: null, basketPrice: 1700 },
+      added: { by: { userId: 'u-admin', name: 'Admin' }, at: new Date().toISOString() },
+    });
+    const { status, lines } = await call('/extension-self-tests', {
+      url: apiUrl,
+      gardens: `${api.gardenId}, ${api.otherGardenId}`,
+    });
+    expect(status).toBe(500);
+    expect(lines[0]).toMatch(new RegExp(`^ok extensions ${api.gardenId}: `));
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^FAILED extensions ${api.otherGardenId}: 1 of \\d+ self-test\\(s\\) failed: quotient-familial 1\\.0\\.0 solidarity-price « tarif plein attendu »: another answer$`,
+      ),
+    );
+  });
+
+  it('fails the self-tests of a garden that does not exist, and of a canary that does not answer', async () => {
+    const unknown = await call('/extension-self-tests', { url: apiUrl, gardens: 't-no-such-garden' });
+    expect(unknown).toEqual({ status: 500, lines: ['FAILED extensions t-no-such-garden: no such garden'] });
+    const down = await call('/extension-self-tests', { url: failingUrl, gardens: api.gardenId });
+    expect(down.status).toBe(500);
+    expect(down.lines[1]).toMatch(
+      new RegExp(`^FAILED canary extension modules ${api.gardenId}: GET .* answered 500 instead of 200`),
+    );
+  });
+
+  it('refuses what is not a webhook call it understands, with the reason', async () => {
+    const noUrl = await call('/smoke', {});
+    expect(noUrl).toEqual({ status: 400, lines: ["metadata.url must be the canary's http(s) address"] });
+    const notJson = await fetch(`${checks.url}/smoke`, { method: 'POST', body: 'canary?' });
+    expect([notJson.status, await notJson.text()]).toEqual([400, 'the body is not JSON\n']);
+    const get = await fetch(`${checks.url}/smoke`);
+    expect(get.status).toBe(405);
+    const health = await fetch(`${checks.url}/healthz`);
+    expect([health.status, await health.text()]).toEqual([200, 'ok\n']);
+  });
+});

@@ -1,0 +1,177 @@
+// The release checks service (`cocagne-release-checks`, port 8080): Flagger's webhooks POST
+// here before and during a canary's rollout, and an answer other than 200 halts it, then rolls
+// it back. Run from the API image: `node infra/release/checks-server.ts`.
+//
+//   POST /smoke                 the smoke checks against the canary
+//   POST /extension-self-tests  the gardens' extension self-tests, and the canary's modules
+//   GET  /healthz               this service itself
+//
+// The body is Flagger's: {name, namespace, phase, checksum, metadata}. metadata.url is the
+// canary's address (http://cocagne-api-canary.cocagne:8080); metadata.webUrl the web app's (the
+// API's when absent); metadata.gardens, comma-separated, limits the self-tests to some gardens.
+// 200 with one line per check when all pass; 500 with the same lines when one fails; 400 when
+// the body is not a webhook call this service understands.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import Type from 'typebox';
+import { DocumentSettings, s3ClientFrom, StoreSettings, storeFrom } from '../../adapters/aws.ts';
+import { createExtensionServices } from '../../activities/extensions/services.ts';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { extensionSelfTests, smokeChecks, type CheckResult, type ExtensionCheckDeps } from './checks.ts';
+
+export interface ChecksServerOptions {
+  extensions: ExtensionCheckDeps;
+  /** Each check's bound (a check still waiting then fails). */
+  checkTimeoutMs: number;
+  /** The self-tests' bound, all gardens together. */
+  selfTestTimeoutMs: number;
+  log?: (line: string) => void;
+}
+
+interface Webhook {
+  name: string;
+  namespace: string;
+  phase: string;
+  metadata: Record<string, string>;
+}
+
+const maxBodyBytes = 64 * 1024;
+
+class BadRequest extends Error {}
+
+async function bodyOf(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > maxBodyBytes) throw new BadRequest(`body over ${maxBodyBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function webhookOf(text: string): Webhook {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new BadRequest('the body is not JSON');
+  }
+  const call = body as Partial<Webhook> | null;
+  const metadata = call?.metadata ?? {};
+  if (typeof call?.name !== 'string' || typeof call.namespace !== 'string' || typeof metadata !== 'object') {
+    throw new BadRequest('not a Flagger webhook call: name, namespace and metadata expected');
+  }
+  const url = metadata.url;
+  if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/.test(url)) {
+    throw new BadRequest("metadata.url must be the canary's http(s) address");
+  }
+  if (metadata.webUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(metadata.webUrl)) {
+    throw new BadRequest("metadata.webUrl must be the web app's http(s) address");
+  }
+  return { name: call.name, namespace: call.namespace, phase: String(call.phase ?? ''), metadata };
+}
+
+const report = (results: CheckResult[]) =>
+  results.map((result) => `${result.passed ? 'ok' : 'FAILED'} ${result.name}: ${result.detail}`).join('\n') +
+  '\n';
+
+export function createChecksServer(options: ChecksServerOptions): Server {
+  const log = options.log ?? (() => undefined);
+  return createServer((request, response) => {
+    const path = (request.url ?? '/').split('?')[0];
+    const answer = (status: number, text: string) => {
+      response.writeHead(status, {
+        'content-type': 'text/plain; charset=utf-8',
+        'cache-control': 'no-store',
+      });
+      response.end(text);
+    };
+    if (path === '/healthz' && request.method === 'GET') return answer(200, 'ok\n');
+    if (path !== '/smoke' && path !== '/extension-self-tests') return answer(404, `no check at ${path}\n`);
+    if (request.method !== 'POST') return answer(405, 'POST a Flagger webhook call\n');
+    void (async () => {
+      try {
+        const call = webhookOf(await bodyOf(request));
+        const results =
+          path === '/smoke'
+            ? await smokeChecks(
+                { apiUrl: call.metadata.url!, webUrl: call.metadata.webUrl ?? call.metadata.url! },
+                options.checkTimeoutMs,
+              )
+            : await extensionSelfTests(
+                options.extensions,
+                call.metadata.url!,
+                call.metadata.gardens
+                  ?.split(',')
+                  .map((id) => id.trim())
+                  .filter(Boolean),
+                options.selfTestTimeoutMs,
+              );
+        const passed = results.every((result) => result.passed);
+        log(`${path} ${call.namespace}/${call.name} ${call.phase}: ${passed ? 'passed' : 'FAILED'}`);
+        answer(passed ? 200 : 500, report(results));
+      } catch (error) {
+        if (error instanceof BadRequest) return answer(400, `${error.message}\n`);
+        log(`${path}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        answer(500, `the checks could not run: ${error instanceof Error ? error.message : String(error)}\n`);
+      }
+    })();
+  });
+}
+
+/** Starts it on a port (0: any free one); resolves once it listens. */
+export async function startChecksServer(options: ChecksServerOptions, port: number, host: string) {
+  const server = createChecksServer(options);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, resolve);
+  });
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+const ChecksSettings = Type.Object({
+  ...StoreSettings.properties,
+  ...DocumentSettings.properties,
+  CHECKS_HOST: Type.String({ default: '0.0.0.0' }),
+  CHECKS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
+  CHECKS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
+  SELF_TESTS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 50 }),
+});
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const settings = readConfiguration(ChecksSettings, process.env);
+  const store = storeFrom(settings);
+  const extensions = createExtensionServices({
+    store,
+    s3: s3ClientFrom(settings),
+    bucket: settings.S3_BUCKET,
+  });
+  const log = (line: string) => console.log(`[release-checks] ${line}`);
+  const server = await startChecksServer(
+    {
+      extensions: {
+        extensions,
+        gardenIds: async () => (await store.gardens.list()).map((garden) => garden.id),
+      },
+      checkTimeoutMs: settings.CHECKS_TIMEOUT_SECONDS * 1000,
+      selfTestTimeoutMs: settings.SELF_TESTS_TIMEOUT_SECONDS * 1000,
+      log,
+    },
+    settings.CHECKS_PORT,
+    settings.CHECKS_HOST,
+  );
+  log(`listening on ${server.url} (/smoke, /extension-self-tests)`);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      void server.close().then(async () => {
+        await extensions.close();
+        store.close();
+      });
+    });
+  }
+}

@@ -1,0 +1,202 @@
+// The release checks Flagger runs against a canary before and during its rollout: the smoke
+// checks (the API, its description, the web app, access control, a public read) and the garden
+// extensions' self-tests. Each check is named and bounded in time; its result says why it failed.
+import { activeFor } from '../../domain/extensions/catalogue.ts';
+import { sameJson } from '../../domain/extension-rollout.ts';
+import type { ExtensionServices } from '../../activities/extensions/services.ts';
+
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  /** What was seen: on failure, why, in a sentence an operator reads in Flagger's events. */
+  detail: string;
+}
+
+export interface SmokeTarget {
+  /** The canary API's base address, e.g. http://cocagne-api-canary.cocagne:8080. */
+  apiUrl: string;
+  /** The web app's base address (the API's when it serves the app itself). */
+  webUrl: string;
+}
+
+const base = (url: string) => url.replace(/\/+$/, '');
+
+/** One named check: a thrown error or a time-out fails it with its message. */
+async function check(name: string, timeoutMs: number, body: (signal: AbortSignal) => Promise<string>) {
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    return { name, passed: true, detail: await body(signal) } satisfies CheckResult;
+  } catch (error) {
+    return { name, passed: false, detail: reasonOf(error, timeoutMs) } satisfies CheckResult;
+  }
+}
+
+function reasonOf(error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError')
+    return `no answer within ${timeoutMs} ms`;
+  if (error instanceof Error) {
+    const cause = error.cause as { code?: string; message?: string } | undefined;
+    if (cause?.code) return `${error.message}: ${cause.code}${cause.message ? ` (${cause.message})` : ''}`;
+    return error.message;
+  }
+  return String(error);
+}
+
+/** GET with the check's deadline, refusing redirects (a canary that redirects is not answering). */
+async function get(url: string, signal: AbortSignal, headers: Record<string, string> = {}) {
+  return fetch(url, { signal, headers, redirect: 'manual' });
+}
+
+async function expectStatus(response: Response, status: number, what: string): Promise<void> {
+  if (response.status !== status) {
+    const text = (await response.text().catch(() => '')).slice(0, 200);
+    throw new Error(`${what} answered ${response.status} instead of ${status}${text ? `: ${text}` : ''}`);
+  }
+}
+
+/** The smoke checks, all at once, each within `timeoutMs`. */
+export async function smokeChecks(target: SmokeTarget, timeoutMs: number): Promise<CheckResult[]> {
+  const api = base(target.apiUrl);
+  const web = base(target.webUrl);
+  return Promise.all([
+    check('api-health', timeoutMs, async (signal) => {
+      const response = await get(`${api}/api/health`, signal);
+      await expectStatus(response, 200, 'GET /api/health');
+      const body = (await response.json()) as { status?: unknown };
+      if (body.status !== 'ok') throw new Error(`GET /api/health said ${JSON.stringify(body)}`);
+      return 'GET /api/health: ok';
+    }),
+    check('openapi-description', timeoutMs, async (signal) => {
+      const response = await get(`${api}/docs/json`, signal);
+      await expectStatus(response, 200, 'GET /docs/json');
+      const description = (await response.json()) as { openapi?: string; paths?: Record<string, unknown> };
+      const paths = Object.keys(description.paths ?? {});
+      if (!description.openapi?.startsWith('3.') || !paths.includes('/api/health')) {
+        throw new Error(`GET /docs/json is not the API's OpenAPI 3 description (${paths.length} paths)`);
+      }
+      return `OpenAPI ${description.openapi}, ${paths.length} paths`;
+    }),
+    check('web-app', timeoutMs, async (signal) => {
+      const page = await get(`${web}/`, signal, { accept: 'text/html' });
+      await expectStatus(page, 200, 'GET /');
+      const html = await page.text();
+      if (!page.headers.get('content-type')?.startsWith('text/html')) {
+        throw new Error(`GET / is ${page.headers.get('content-type') ?? 'untyped'}, not HTML`);
+      }
+      if (!page.headers.get('content-security-policy'))
+        throw new Error('GET / has no Content-Security-Policy');
+      const script = /<script[^>]+src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+      if (!script) throw new Error('the page loads no script from /assets/');
+      const asset = await get(`${web}${script}`, signal);
+      await expectStatus(asset, 200, `GET ${script}`);
+      await asset.arrayBuffer();
+      if (!asset.headers.get('cache-control')?.includes('immutable')) {
+        throw new Error(`${script} is not cached as a hashed asset (${asset.headers.get('cache-control')})`);
+      }
+      return `index and ${script} served`;
+    }),
+    check('protected-route-refused', timeoutMs, async (signal) => {
+      const response = await get(`${api}/api/me`, signal);
+      await expectStatus(response, 401, 'GET /api/me without a token');
+      return 'GET /api/me without a token: 401';
+    }),
+    check('public-gardens', timeoutMs, async (signal) => {
+      const response = await get(`${api}/api/gardens`, signal);
+      await expectStatus(response, 200, 'GET /api/gardens');
+      const gardens: unknown = await response.json();
+      if (!Array.isArray(gardens)) throw new Error('GET /api/gardens is not a list');
+      return `GET /api/gardens: ${gardens.length} garden(s)`;
+    }),
+  ]);
+}
+
+export interface ExtensionCheckDeps {
+  extensions: Pick<ExtensionServices, 'catalogue' | 'runner'>;
+  /** Every registered garden's id. */
+  gardenIds: () => Promise<string[]>;
+}
+
+/**
+ * The gardens' extension self-tests: for each garden, each active version's test vectors and
+ * the garden's golden cases for its hooks, run by this release's extension host (the same cases
+ * as the rollout's self-tests, `activities/extensions/rollout-activities.ts`, nothing recorded);
+ * and the canary must serve each garden's active browser module, the one the catalogue names.
+ */
+export async function extensionSelfTests(
+  deps: ExtensionCheckDeps,
+  apiUrl: string,
+  only: string[] | undefined,
+  timeoutMs: number,
+): Promise<CheckResult[]> {
+  const registered = await deps.gardenIds();
+  const unknown = only?.filter((id) => !registered.includes(id)) ?? [];
+  const gardens = only ? only.filter((id) => registered.includes(id)) : registered;
+  const results: CheckResult[] = unknown.map((id) => ({
+    name: `extensions ${id}`,
+    passed: false,
+    detail: 'no such garden',
+  }));
+  const { catalogue, runner } = deps.extensions;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  for (const gardenId of gardens) {
+    if (deadline.aborted) {
+      results.push({
+        name: `extensions ${gardenId}`,
+        passed: false,
+        detail: `not run: ${timeoutMs} ms spent`,
+      });
+      continue;
+    }
+    results.push(
+      await check(`extensions ${gardenId}`, timeoutMs, async () => {
+        const set = await catalogue.activeSet(gardenId);
+        const failures: string[] = [];
+        let total = 0;
+        for (const active of set.active) {
+          const vectors = await catalogue.modules.testVectors(gardenId, active.name, active.version);
+          for (const hook of active.hooks) {
+            const golden = await catalogue.records.goldenCases(gardenId, hook);
+            for (const testCase of [...(vectors[hook] ?? []), ...golden]) {
+              if (deadline.aborted) throw new Error(`${timeoutMs} ms spent after ${total} self-test(s)`);
+              total += 1;
+              const answer = await runner.runVersion(gardenId, active, hook, testCase.input);
+              if (answer.failure) {
+                failures.push(
+                  `${active.name} ${active.version} ${hook} « ${testCase.name} »: ${answer.failure.kind}`,
+                );
+              } else if (!sameJson(answer.output, testCase.output)) {
+                failures.push(
+                  `${active.name} ${active.version} ${hook} « ${testCase.name} »: another answer`,
+                );
+              }
+            }
+          }
+        }
+        if (failures.length > 0)
+          throw new Error(`${failures.length} of ${total} self-test(s) failed: ${failures.join('; ')}`);
+        return set.active.length === 0
+          ? 'no active extension'
+          : `${total} self-test(s) passed (${set.active.map((active) => `${active.name} ${active.version}`).join(', ')})`;
+      }),
+    );
+    results.push(
+      await check(`canary extension modules ${gardenId}`, timeoutMs, async (signal) => {
+        const expected =
+          activeFor(await catalogue.activeSet(gardenId), 'sign-up-checks')?.contentHash ?? null;
+        const url = `${base(apiUrl)}/api/gardens/${encodeURIComponent(gardenId)}/extension-modules/sign-up-checks`;
+        const response = await get(url, signal);
+        await expectStatus(response, 200, `GET ${url}`);
+        const served = ((await response.json()) as { module: { contentHash: string } | null }).module;
+        if ((served?.contentHash ?? null) !== expected) {
+          throw new Error(
+            `the canary serves ${served?.contentHash ?? 'no module'}, the catalogue says ${expected ?? 'none'}`,
+          );
+        }
+        return expected
+          ? `serves the active sign-up-checks module ${expected.slice(0, 12)}…`
+          : 'no browser module, as the catalogue says';
+      }),
+    );
+  }
+  return results;
+}
