@@ -1,0 +1,273 @@
+// The images, checked without Docker: hadolint on each Dockerfile; then, read with our own
+// parser, what their builds would do: every base pinned by digest, every COPY source in the
+// build context, the final stage's command loading only files it copies and production
+// packages, `npm ci` accepting the lock as the build runs it, and the web image's headers the
+// same as the API's.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import Fastify from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { securityHeadersPlugin } from '../../api/plugins/security-headers.ts';
+import { testEnvironment } from '../../tests/support/environment.ts';
+import {
+  declaredDependencies,
+  dockerIgnore,
+  importGraph,
+  importsOf,
+  productionPackages,
+  repositoryRoot,
+} from './build-context.ts';
+import { parseDockerfile, type Dockerfile, type Stage } from './dockerfile.ts';
+
+const run = promisify(execFile);
+const imagesDir = import.meta.dirname;
+const names = ['api', 'worker', 'web'] as const;
+const dockerfiles = Object.fromEntries(
+  names.map((name) => [name, parseDockerfile(readFileSync(join(imagesDir, `${name}.Dockerfile`), 'utf8'))]),
+) as Record<(typeof names)[number], Dockerfile>;
+const ignored = dockerIgnore(readFileSync(join(repositoryRoot, '.dockerignore'), 'utf8'));
+
+/** The repository files a build-context path holds (a folder: every file under it). */
+function filesUnder(path: string): string[] {
+  const absolute = join(repositoryRoot, path);
+  if (!statSync(absolute).isDirectory()) return [path];
+  return readdirSync(absolute, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(repositoryRoot, join(entry.parentPath, entry.name)));
+}
+
+/**
+ * Where a repository file is in a stage, or undefined when no COPY from the build context brings
+ * it (or .dockerignore leaves it out). As Docker copies: a folder's contents into the
+ * destination, a file to the destination or into it when it is a folder.
+ */
+function inStage(stage: Stage, file: string): string | undefined {
+  if (ignored(file)) return undefined;
+  let found: string | undefined;
+  for (const copy of stage.copies.filter((step) => step.from === undefined)) {
+    for (const source of copy.sources.map((path) => path.replace(/\/$/, ''))) {
+      const isFolder = statSync(join(repositoryRoot, source)).isDirectory();
+      if (isFolder && file.startsWith(`${source}/`))
+        found = `${copy.destination}/${file.slice(source.length + 1)}`;
+      if (!isFolder && file === source)
+        found = copy.intoFolder ? `${copy.destination}/${basename(source)}` : copy.destination;
+    }
+  }
+  return found;
+}
+
+describe('the Dockerfiles', () => {
+  it('pass hadolint with the repository settings (.hadolint.yaml)', async () => {
+    const hadolint = testEnvironment().HADOLINT_PATH;
+    expect(
+      hadolint && existsSync(hadolint),
+      `hadolint at ${hadolint}: run \`npm test\`, which installs it`,
+    ).toBe(true);
+    const files = names.map((name) => join(imagesDir, `${name}.Dockerfile`));
+    const { stdout } = await run(
+      hadolint!,
+      ['--config', join(repositoryRoot, '.hadolint.yaml'), '-f', 'json', ...files],
+      {
+        cwd: repositoryRoot,
+      },
+    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    expect(JSON.parse(stdout)).toEqual([]);
+  });
+
+  it.each(names)('%s: every base image is pinned by digest, node on the .nvmrc major version', (name) => {
+    const nodeMajor = readFileSync(join(repositoryRoot, '.nvmrc'), 'utf8').trim().split('.')[0];
+    const stageNames = new Set<string>();
+    for (const stage of dockerfiles[name].stages) {
+      if (!stageNames.has(stage.image)) {
+        expect(stage.image).toMatch(/^[a-z0-9./-]+:[\w.-]+@sha256:[0-9a-f]{64}$/);
+        if (stage.image.startsWith('node:'))
+          expect(stage.image).toMatch(new RegExp(`^node:${nodeMajor}[.-]`));
+      }
+      if (stage.name) stageNames.add(stage.name);
+    }
+  });
+
+  it.each(names)('%s: every COPY source is in the build context, every --from an earlier stage', (name) => {
+    const seen: string[] = [];
+    for (const stage of dockerfiles[name].stages) {
+      for (const copy of stage.copies) {
+        if (copy.from !== undefined) {
+          expect(seen, `line ${copy.line}`).toContain(copy.from);
+          continue;
+        }
+        for (const source of copy.sources) {
+          const path = source.replace(/\/$/, '');
+          expect(existsSync(join(repositoryRoot, path)), `line ${copy.line}: ${path}`).toBe(true);
+          const kept = filesUnder(path).filter((file) => !ignored(file));
+          expect(kept.length, `line ${copy.line}: ${path} is left out by .dockerignore`).toBeGreaterThan(0);
+        }
+      }
+      if (stage.name) seen.push(stage.name);
+    }
+  });
+
+  it.each(names)('%s: runs as a non-root user, with a health check and its port exposed', (name) => {
+    const { final } = dockerfiles[name];
+    expect(final.user).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
+    if (name !== 'web') expect(final.user).toBe('1000:1000');
+    expect(final.healthcheck).toBeDefined();
+    const port =
+      name === 'worker' ? final.env.WORKER_HEALTH_PORT : name === 'api' ? final.env.HTTP_PORT : '8080';
+    expect(final.exposed).toEqual([Number(port)]);
+    expect(final.healthcheck!.join(' ')).toContain(name === 'web' ? ':8080/healthz' : '127.0.0.1');
+  });
+
+  it.each(['api', 'worker'] as const)(
+    '%s: the command loads only files the image holds and production packages',
+    (name) => {
+      const { final } = dockerfiles[name];
+      const [node, entry, ...rest] = final.command ?? [];
+      expect([node, rest]).toEqual(['node', []]);
+      // The API image also runs the release checks (infra/release/README.md).
+      const graph = importGraph(name === 'api' ? [entry!, 'infra/release/checks-server.ts'] : [entry!]);
+      expect(graph.missing).toEqual([]);
+      const outside = graph.files.filter((file) => inStage(final, file) !== `${final.workdir}/${file}`);
+      expect(outside, 'files the command loads that the image does not hold at the same place').toEqual([]);
+      const production = productionPackages();
+      const declared = declaredDependencies();
+      const notProduction = [...graph.packages].filter(([pkg]) => !production.has(pkg) || !declared.has(pkg));
+      expect(notProduction, 'packages loaded that `npm ci --omit=dev` leaves out').toEqual([]);
+      // package.json says the .ts sources are ES modules.
+      expect(inStage(final, 'package.json')).toBe(`${final.workdir}/package.json`);
+      expect(final.copies.find((copy) => copy.from === 'dependencies')).toMatchObject({
+        sources: ['/app/node_modules'],
+        destination: `${final.workdir}/node_modules`,
+      });
+    },
+  );
+
+  it('worker: loads the workflow bundle its build stage makes', () => {
+    const { final, stages } = dockerfiles.worker;
+    const bundleStage = stages.find((stage) => stage.name === 'workflow-bundle')!;
+    const build = bundleStage.instructions.find((instruction) => instruction.keyword === 'RUN')!.rest;
+    expect(build).toBe('node temporal/build-workflow-bundle.ts');
+    // What the bundle script and the workflows it packs load is in that stage.
+    const graph = importGraph(['temporal/build-workflow-bundle.ts', 'workflows/index.ts']);
+    const outside = graph.files.filter(
+      (file) => file !== 'temporal/dist/workflow-bundle.js' && inStage(bundleStage, file) !== `/app/${file}`,
+    );
+    expect(outside).toEqual([]);
+    expect(readFileSync(join(repositoryRoot, 'temporal/build-workflow-bundle.ts'), 'utf8')).toContain(
+      "new URL('./dist/workflow-bundle.js', import.meta.url)",
+    );
+    expect(final.copies).toContainEqual(
+      expect.objectContaining({
+        from: 'workflow-bundle',
+        sources: ['/app/temporal/dist/workflow-bundle.js'],
+        destination: final.env.WORKFLOW_BUNDLE_PATH,
+      }),
+    );
+    expect(final.env).toMatchObject({ WORKER_HEALTH_PORT: '8081', WORKER_HEALTH_HOST: '0.0.0.0' });
+  });
+
+  it('web: the build stage holds every file outside web/ that the app imports', () => {
+    const build = dockerfiles.web.stages.find((stage) => stage.name === 'build')!;
+    const sources = filesUnder('web/src').filter((file) => /\.(ts|vue)$/.test(file) && !ignored(file));
+    const outside = new Set<string>();
+    for (const file of sources) {
+      for (const specifier of importsOf(readFileSync(join(repositoryRoot, file), 'utf8'))) {
+        if (!specifier.startsWith('.')) continue;
+        const target = relative(repositoryRoot, resolve(repositoryRoot, file, '..', specifier));
+        if (!target.startsWith('web/')) outside.add(target);
+      }
+    }
+    expect(outside.size).toBeGreaterThan(0);
+    expect([...outside].filter((file) => inStage(build, file) !== `/app/${file}`)).toEqual([]);
+    expect(build.instructions.at(-1)).toMatchObject({
+      keyword: 'RUN',
+      rest: 'node node_modules/vite/bin/vite.js build web',
+    });
+    expect(existsSync(join(repositoryRoot, 'node_modules/vite/bin/vite.js'))).toBe(true);
+    expect(dockerfiles.web.final.copies).toContainEqual(
+      expect.objectContaining({ from: 'build', sources: ['/app/web/dist'] }),
+    );
+  });
+});
+
+describe("the images' npm install", () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'cocagne-image-npm-'));
+    for (const file of ['package.json', 'package-lock.json'])
+      copyFileSync(join(repositoryRoot, file), join(scratch, file));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it.each([
+    ['api', '--omit=dev'],
+    ['web', undefined],
+  ] as const)('%s: `npm ci` as its build runs it accepts package.json and the lock', async (name, omit) => {
+    const step = dockerfiles[name].stages[0]!.instructions.find(
+      (instruction) => instruction.keyword === 'RUN',
+    )!;
+    const args = step.rest.split('&&')[0]!.trim().split(/\s+/);
+    expect(args.slice(0, 2)).toEqual(['npm', 'ci']);
+    if (omit) expect(args).toContain(omit);
+    // Only what the lock says is read (--offline --dry-run: nothing downloaded, nothing written);
+    // npm ci refuses a lock that does not match package.json.
+    const { stdout } = await run('npm', [...args.slice(1), '--dry-run', '--offline'], { cwd: scratch });
+    expect(stdout).toMatch(/added \d+ packages/);
+    expect(readdirSync(scratch).sort()).toEqual(['package-lock.json', 'package.json']);
+  });
+});
+
+describe('the web image', () => {
+  const headersTemplate = readFileSync(join(imagesDir, 'web/cocagne-headers.inc.template'), 'utf8');
+  const siteTemplate = readFileSync(join(imagesDir, 'web/cocagne-site.conf.template'), 'utf8');
+
+  it('sends the security headers the API sends for an app served over https', async () => {
+    const identity = 'https://auth.jardins-cocagne.example';
+    const tiles = 'https://tile.openstreetmap.org';
+    const app = Fastify();
+    await app.register(securityHeadersPlugin, {
+      oidcIssuer: `${identity}/realms/cocagne`,
+      publicUrl: 'https://app.jardins-cocagne.example',
+      tileUrl: undefined,
+    });
+    app.get('/', async () => 'ok');
+    const answer = await app.inject({ method: 'GET', url: '/' });
+    await app.close();
+    const fromApi = Object.fromEntries(
+      Object.entries(answer.headers)
+        .filter(([header]) => !['content-type', 'content-length', 'date', 'connection'].includes(header))
+        .map(([header, value]) => [header, String(value)]),
+    );
+    const fromNginx = Object.fromEntries(
+      [...headersTemplate.matchAll(/^add_header\s+(\S+)\s+"([^"]*)"\s+always;$/gm)].map(
+        ([, header, value]) => [
+          header!.toLowerCase(),
+          value!
+            .replaceAll('${COCAGNE_IDENTITY_ORIGIN}', identity)
+            .replaceAll('${COCAGNE_TILE_SOURCE}', tiles),
+        ],
+      ),
+    );
+    expect(fromNginx).toEqual(fromApi);
+  });
+
+  it('has every location send those headers, and only COCAGNE_ variables in its templates', () => {
+    const locations = [...siteTemplate.matchAll(/^\s*location\s+([^{]+)\{([^}]*)\}/gm)];
+    expect(locations.length).toBeGreaterThan(4);
+    for (const [, where, body] of locations) {
+      if (where!.trim() === '= /healthz') continue;
+      expect(body, where).toContain('include /tmp/cocagne-headers.inc;');
+    }
+    // nginx's entrypoint substitutes only the variables NGINX_ENVSUBST_FILTER lets through.
+    const variables = [...`${headersTemplate}${siteTemplate}`.matchAll(/\$\{(\w+)\}/g)].map(
+      (match) => match[1],
+    );
+    expect(new Set(variables)).toEqual(new Set(['COCAGNE_IDENTITY_ORIGIN', 'COCAGNE_TILE_SOURCE']));
+    expect(dockerfiles.web.final.env).toMatchObject({
+      NGINX_ENVSUBST_OUTPUT_DIR: '/tmp',
+      NGINX_ENVSUBST_FILTER: '^COCAGNE_',
+    });
+  });
+});
