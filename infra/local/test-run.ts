@@ -149,23 +149,24 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     // at a lower priority, while the tools install (downloads, pip, go builds) and the services
     // start.
     const checks = runChecks(childEnv, begin);
+    const tools = installTools({
+      chromium: 'required',
+      xmllint: 'required',
+      kubernetes: 'separately',
+      infraChecks: 'required',
+    });
     const services = (async () => {
-      await installTools({
-        chromium: 'required',
-        xmllint: 'required',
-        kubernetes: 'separately',
-        infraChecks: 'required',
-      });
+      await tools;
       const servicesStart = performance.now();
       await ensureServices(serviceDefinitions(ports, { kubernetes: false }), 'test');
       await provisionLocalStack(env, { kubernetes: false });
       say(`✓ services up and provisioned (${elapsed(servicesStart)})`);
     })();
-    // The build starts once the other services are up: started at once, its downloads and
-    // compilers slowed the tool installs and the services' start (tools ready in 298 s
-    // instead of 119 s), which the tests wait for, while it was not the last thing they waited on.
-    kubernetes = services.then(
-      () => kubernetesBesideTests(ports, env, Promise.resolve(), stopKubernetes.signal),
+    // The build starts once the other tools are installed, while the services start: started
+    // at once, its downloads slowed the tool installs and the services' start (tools ready in
+    // 298 s instead of 119 s). Its start waits for theirs (one supervisor start at a time).
+    kubernetes = tools.then(
+      () => kubernetesBesideTests(ports, env, services, stopKubernetes.signal),
       () => undefined,
     );
     // Both settle before going on (a check failing does not leave services half started).
