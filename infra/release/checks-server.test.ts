@@ -95,26 +95,27 @@ describe('the release checks Flagger calls', () => {
   }
 
   it('passes the smoke checks of a healthy canary, naming each', async () => {
-    const { status, lines } = await call('/smoke', { url: apiUrl });
+    const { status, lines } = await call('/smoke', { target: apiUrl });
     expect(lines).toEqual([
       'ok api-health: GET /api/health: ok',
       expect.stringMatching(/^ok openapi-description: OpenAPI 3\.\d+\.\d+, \d+ paths$/),
-      'ok web-app: index and /assets/index-5e1d0c.js served',
       'ok protected-route-refused: GET /api/me without a token: 401',
       expect.stringMatching(/^ok public-gardens: GET \/api\/gardens: \d+ garden\(s\)$/),
+      'ok web-app: index and /assets/index-5e1d0c.js served',
+      "ok api-addresses-not-pages: GET /api/health: 200, not the app's page",
     ]);
     expect(status).toBe(200);
   });
 
   it('fails every smoke check of a canary that does not answer, saying so', async () => {
-    const { status, lines } = await call('/smoke', { url: `http://127.0.0.1:${await closedPort()}` });
+    const { status, lines } = await call('/smoke', { target: `http://127.0.0.1:${await closedPort()}` });
     expect(status).toBe(500);
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     for (const line of lines) expect(line).toMatch(/^FAILED [a-z-]+: fetch failed: ECONNREFUSED/);
   });
 
   it('fails the smoke checks of a canary answering 500, with what it answered', async () => {
-    const { status, lines } = await call('/smoke', { url: failingUrl });
+    const { status, lines } = await call('/smoke', { target: failingUrl });
     expect(status).toBe(500);
     expect(lines).toContain(
       'FAILED api-health: GET /api/health answered 500 instead of 200: upstream exploded',
@@ -124,16 +125,27 @@ describe('the release checks Flagger calls', () => {
     );
   });
 
-  it("fails the web app's check when only the web address is broken", async () => {
-    const { status, lines } = await call('/smoke', { url: apiUrl, webUrl: failingUrl });
-    expect(status).toBe(500);
-    expect(lines.filter((line) => line.startsWith('FAILED'))).toEqual([
-      'FAILED web-app: GET / answered 500 instead of 200: upstream exploded',
+  it('checks only what the component serves: the API, or the web app', async () => {
+    const api = await call('/smoke', { target: apiUrl, component: 'api' });
+    expect(api.lines.map((line) => line.split(':')[0])).toEqual([
+      'ok api-health',
+      'ok openapi-description',
+      'ok protected-route-refused',
+      'ok public-gardens',
     ]);
+    expect(api.status).toBe(200);
+    const web = await call('/smoke', { target: failingUrl, component: 'web' });
+    expect(web).toEqual({
+      status: 500,
+      lines: [
+        'FAILED web-app: GET / answered 500 instead of 200: upstream exploded',
+        "ok api-addresses-not-pages: GET /api/health: 500, not the app's page",
+      ],
+    });
   });
 
   it("runs a garden's extension self-tests and checks the canary serves its modules", async () => {
-    const { status, lines } = await call('/extension-self-tests', { url: apiUrl, gardens: api.gardenId });
+    const { status, lines } = await call('/extension-self-tests', { target: apiUrl, gardens: api.gardenId });
     expect(lines).toEqual([
       expect.stringMatching(
         new RegExp(
@@ -161,7 +173,7 @@ describe('the release checks Flagger calls', () => {
       added: { by: { userId: 'u-admin', name: 'Admin' }, at: new Date().toISOString() },
     });
     const { status, lines } = await call('/extension-self-tests', {
-      url: apiUrl,
+      target: apiUrl,
       gardens: `${api.gardenId}, ${api.otherGardenId}`,
     });
     expect(status).toBe(500);
@@ -174,9 +186,9 @@ describe('the release checks Flagger calls', () => {
   });
 
   it('fails the self-tests of a garden that does not exist, and of a canary that does not answer', async () => {
-    const unknown = await call('/extension-self-tests', { url: apiUrl, gardens: 't-no-such-garden' });
+    const unknown = await call('/extension-self-tests', { target: apiUrl, gardens: 't-no-such-garden' });
     expect(unknown).toEqual({ status: 500, lines: ['FAILED extensions t-no-such-garden: no such garden'] });
-    const down = await call('/extension-self-tests', { url: failingUrl, gardens: api.gardenId });
+    const down = await call('/extension-self-tests', { target: failingUrl, gardens: api.gardenId });
     expect(down.status).toBe(500);
     expect(down.lines[1]).toMatch(
       new RegExp(`^FAILED canary extension modules ${api.gardenId}: GET .* answered 500 instead of 200`),
@@ -184,8 +196,16 @@ describe('the release checks Flagger calls', () => {
   });
 
   it('refuses what is not a webhook call it understands, with the reason', async () => {
-    const noUrl = await call('/smoke', {});
-    expect(noUrl).toEqual({ status: 400, lines: ["metadata.url must be the canary's http(s) address"] });
+    const noTarget = await call('/smoke', {});
+    expect(noTarget).toEqual({
+      status: 400,
+      lines: ["metadata.target must be the canary's http(s) address"],
+    });
+    const component = await call('/smoke', { target: apiUrl, component: 'worker' });
+    expect(component).toEqual({
+      status: 400,
+      lines: ['metadata.component must be api or web (absent: both at the same address)'],
+    });
     const notJson = await fetch(`${checks.url}/smoke`, { method: 'POST', body: 'canary?' });
     expect([notJson.status, await notJson.text()]).toEqual([400, 'the body is not JSON\n']);
     const get = await fetch(`${checks.url}/smoke`);

@@ -6,9 +6,10 @@
 //   POST /extension-self-tests  the gardens' extension self-tests, and the canary's modules
 //   GET  /healthz               this service itself
 //
-// The body is Flagger's: {name, namespace, phase, checksum, metadata}. metadata.url is the
-// canary's address (http://cocagne-api-canary.cocagne:8080); metadata.webUrl the web app's (the
-// API's when absent); metadata.gardens, comma-separated, limits the self-tests to some gardens.
+// The body is Flagger's: {name, namespace, phase, checksum, metadata}. metadata.target is the
+// canary's address (http://cocagne-api-canary.cocagne:8080); metadata.component says what it
+// serves, `api` or `web` (absent: both, an API serving the app itself); metadata.gardens,
+// comma-separated, limits the self-tests to some gardens.
 // 200 with one line per check when all pass; 500 with the same lines when one fails; 400 when
 // the body is not a webhook call this service understands.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -18,7 +19,13 @@ import Type from 'typebox';
 import { DocumentSettings, s3ClientFrom, StoreSettings, storeFrom } from '../../adapters/aws.ts';
 import { createExtensionServices } from '../../activities/extensions/services.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
-import { extensionSelfTests, smokeChecks, type CheckResult, type ExtensionCheckDeps } from './checks.ts';
+import {
+  extensionSelfTests,
+  smokeChecks,
+  type CheckResult,
+  type Component,
+  type ExtensionCheckDeps,
+} from './checks.ts';
 
 export interface ChecksServerOptions {
   extensions: ExtensionCheckDeps;
@@ -63,12 +70,12 @@ function webhookOf(text: string): Webhook {
   if (typeof call?.name !== 'string' || typeof call.namespace !== 'string' || typeof metadata !== 'object') {
     throw new BadRequest('not a Flagger webhook call: name, namespace and metadata expected');
   }
-  const url = metadata.url;
+  const url = metadata.target;
   if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/.test(url)) {
-    throw new BadRequest("metadata.url must be the canary's http(s) address");
+    throw new BadRequest("metadata.target must be the canary's http(s) address");
   }
-  if (metadata.webUrl !== undefined && !/^https?:\/\/[^/\s]+/.test(metadata.webUrl)) {
-    throw new BadRequest("metadata.webUrl must be the web app's http(s) address");
+  if (metadata.component !== undefined && !['api', 'web'].includes(metadata.component)) {
+    throw new BadRequest('metadata.component must be api or web (absent: both at the same address)');
   }
   return { name: call.name, namespace: call.namespace, phase: String(call.phase ?? ''), metadata };
 }
@@ -97,12 +104,12 @@ export function createChecksServer(options: ChecksServerOptions): Server {
         const results =
           path === '/smoke'
             ? await smokeChecks(
-                { apiUrl: call.metadata.url!, webUrl: call.metadata.webUrl ?? call.metadata.url! },
+                { url: call.metadata.target!, component: (call.metadata.component ?? 'both') as Component },
                 options.checkTimeoutMs,
               )
             : await extensionSelfTests(
                 options.extensions,
-                call.metadata.url!,
+                call.metadata.target!,
                 call.metadata.gardens
                   ?.split(',')
                   .map((id) => id.trim())

@@ -12,11 +12,13 @@ export interface CheckResult {
   detail: string;
 }
 
+/** What a canary serves: the API, the web app, or both (an API that serves the app itself). */
+export type Component = 'api' | 'web' | 'both';
+
 export interface SmokeTarget {
-  /** The canary API's base address, e.g. http://cocagne-api-canary.cocagne:8080. */
-  apiUrl: string;
-  /** The web app's base address (the API's when it serves the app itself). */
-  webUrl: string;
+  /** The canary's base address, e.g. http://cocagne-api-canary.cocagne:8080. */
+  url: string;
+  component: Component;
 }
 
 const base = (url: string) => url.replace(/\/+$/, '');
@@ -54,11 +56,11 @@ async function expectStatus(response: Response, status: number, what: string): P
   }
 }
 
-/** The smoke checks, all at once, each within `timeoutMs`. */
+/** The smoke checks of a canary's component, all at once, each within `timeoutMs`. */
 export async function smokeChecks(target: SmokeTarget, timeoutMs: number): Promise<CheckResult[]> {
-  const api = base(target.apiUrl);
-  const web = base(target.webUrl);
-  return Promise.all([
+  const api = base(target.url);
+  const web = api;
+  const apiChecks = () => [
     check('api-health', timeoutMs, async (signal) => {
       const response = await get(`${api}/api/health`, signal);
       await expectStatus(response, 200, 'GET /api/health');
@@ -76,6 +78,20 @@ export async function smokeChecks(target: SmokeTarget, timeoutMs: number): Promi
       }
       return `OpenAPI ${description.openapi}, ${paths.length} paths`;
     }),
+    check('protected-route-refused', timeoutMs, async (signal) => {
+      const response = await get(`${api}/api/me`, signal);
+      await expectStatus(response, 401, 'GET /api/me without a token');
+      return 'GET /api/me without a token: 401';
+    }),
+    check('public-gardens', timeoutMs, async (signal) => {
+      const response = await get(`${api}/api/gardens`, signal);
+      await expectStatus(response, 200, 'GET /api/gardens');
+      const gardens: unknown = await response.json();
+      if (!Array.isArray(gardens)) throw new Error('GET /api/gardens is not a list');
+      return `GET /api/gardens: ${gardens.length} garden(s)`;
+    }),
+  ];
+  const webChecks = () => [
     check('web-app', timeoutMs, async (signal) => {
       const page = await get(`${web}/`, signal, { accept: 'text/html' });
       await expectStatus(page, 200, 'GET /');
@@ -95,18 +111,19 @@ export async function smokeChecks(target: SmokeTarget, timeoutMs: number): Promi
       }
       return `index and ${script} served`;
     }),
-    check('protected-route-refused', timeoutMs, async (signal) => {
-      const response = await get(`${api}/api/me`, signal);
-      await expectStatus(response, 401, 'GET /api/me without a token');
-      return 'GET /api/me without a token: 401';
+    // The API's addresses are never answered with the app's page (a browser would run it as data).
+    check('api-addresses-not-pages', timeoutMs, async (signal) => {
+      const response = await get(`${web}/api/health`, signal, { accept: 'text/html' });
+      await response.arrayBuffer();
+      if (response.status === 200 && response.headers.get('content-type')?.startsWith('text/html')) {
+        throw new Error("GET /api/health answered the app's page");
+      }
+      return `GET /api/health: ${response.status}, not the app's page`;
     }),
-    check('public-gardens', timeoutMs, async (signal) => {
-      const response = await get(`${api}/api/gardens`, signal);
-      await expectStatus(response, 200, 'GET /api/gardens');
-      const gardens: unknown = await response.json();
-      if (!Array.isArray(gardens)) throw new Error('GET /api/gardens is not a list');
-      return `GET /api/gardens: ${gardens.length} garden(s)`;
-    }),
+  ];
+  return Promise.all([
+    ...(target.component === 'web' ? [] : apiChecks()),
+    ...(target.component === 'api' ? [] : webChecks()),
   ]);
 }
 
