@@ -10,8 +10,9 @@ import {
 import type { TableNames } from './dynamo-client.ts';
 
 /**
- * The tables and their indexes. Production creates the same definitions from infra/aws;
- * locally they are created on start-up by `ensureTables`.
+ * The tables and their indexes. Production creates the same definitions from infra/aws
+ * (`infra/aws/data-stack.ts` maps them to CloudFormation); locally they are created on start-up
+ * by `ensureTables`.
  */
 export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
   return [
@@ -58,6 +59,11 @@ export function tableDefinitions(names: TableNames): CreateTableCommandInput[] {
 /** Items of the gardens table with `expiresAt` (epoch seconds) go by themselves (Stripe event ids). */
 export const expiryAttribute = 'expiresAt';
 
+/** The tables whose items expire by `expiryAttribute` (here and in infra/aws). */
+export function expiringTables(names: TableNames): string[] {
+  return [names.gardens];
+}
+
 /** Creates missing tables and waits until they are active. Existing tables are left as they are. */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   for (const definition of tableDefinitions(names)) {
@@ -80,10 +86,10 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
-  await ensureTimeToLive(client, names.gardens);
+  for (const tableName of expiringTables(names)) await ensureTimeToLive(client, tableName);
 }
 
-/** Turns on the gardens table's expiry of items by `expiresAt`, once. */
+/** Turns on a table's expiry of items by `expiresAt`, once. */
 async function ensureTimeToLive(client: DynamoDBClient, tableName: string): Promise<void> {
   const { TimeToLiveDescription } = await client.send(
     new DescribeTimeToLiveCommand({ TableName: tableName }),
