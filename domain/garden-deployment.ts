@@ -123,6 +123,26 @@ export type GardenSiteDefaults = GardenSite extends infer Site
     : never
   : never;
 
+/**
+ * What every garden's deployment shares: its settings without the garden, and without a host
+ * name (a garden's own, given when it is created; `site` says how such a garden is served).
+ * The provisioning workflow's cluster (adapters/kubernetes) and the GitOps renderings
+ * (infra/k8s/gardens) both make a garden's settings from it with `gardenSettings`.
+ */
+export type GardenDeploymentProfile = Omit<GardenDeploymentSettings, 'gardenId' | 'site'> & {
+  site?: GardenSiteDefaults;
+};
+
+/** One garden's settings: the profile's, its slug, and its own host name when it has one. */
+export function gardenSettings(
+  profile: GardenDeploymentProfile,
+  gardenId: string,
+  hostName?: string,
+): GardenDeploymentSettings {
+  const { site, ...shared } = profile;
+  return { ...shared, gardenId, ...(hostName && site ? { site: { ...site, hostName } } : {}) };
+}
+
 export interface WorkerResources {
   requestCpuMillis: number;
   requestMemoryMiB: number;

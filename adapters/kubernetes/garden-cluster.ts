@@ -20,22 +20,15 @@ import {
 import {
   gardenDeployment,
   gardenObjectNames,
-  type GardenDeploymentSettings,
   type GardenKubernetesObject,
+  gardenSettings,
+  type GardenDeploymentProfile,
   type GardenSiteDefaults,
 } from '../../domain/garden-deployment.ts';
 import type { Localized } from '../../domain/locale.ts';
 
-/** How a garden with its own host name is served: everything but the name, the same for all. */
-export type { GardenSiteDefaults };
-
-/**
- * What every garden's deployment shares: its settings without the garden, and without a host
- * name (a garden's own, given when it is created; `site` says how such a garden is served).
- */
-export type GardenDeploymentProfile = Omit<GardenDeploymentSettings, 'gardenId' | 'site'> & {
-  site?: GardenSiteDefaults;
-};
+/** How gardens are deployed, the same for all (domain/garden-deployment.ts). */
+export type { GardenDeploymentProfile, GardenSiteDefaults };
 
 export interface GardenClusterOptions {
   /** The API server, `https://…`. */
@@ -319,13 +312,9 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
   const fieldManager = options.fieldManager ?? provisioningFieldManager;
   const apiUrl = options.apiUrl;
 
-  const { site: siteDefaults, ...shared } = options.profile;
+  const siteDefaults = options.profile.site;
   const deploymentOf = (gardenId: string, hostName?: string): GardenKubernetesObject[] =>
-    gardenDeployment({
-      ...shared,
-      gardenId,
-      ...(hostName && siteDefaults ? { site: { ...siteDefaults, hostName } } : {}),
-    });
+    gardenDeployment(gardenSettings(options.profile, gardenId, hostName));
 
   /**
    * Everything `apply` may have made, namespaced objects in reverse order. The site's Service

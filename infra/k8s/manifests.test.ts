@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { gardenDeployment, gardenSettings } from '../../domain/garden-deployment.ts';
+import { testEnvironment } from '../../tests/support/environment.ts';
+import { renderGardenYaml } from './garden-yaml.ts';
+import {
+  kustomizeBuild,
+  kustomizeFolders,
+  type Manifest,
+  objectName,
+  parseManifests,
+  podTemplates,
+  repositoryRoot,
+} from './manifests.ts';
+import {
+  gardenKustomization,
+  gardensDir,
+  gardensKustomization,
+  imageParts,
+  productionGardens,
+  productionProfile,
+} from './render-production-gardens.ts';
+
+const read = (path: string) => readFileSync(join(repositoryRoot, path), 'utf8');
+const builds = new Map<string, Manifest[]>();
+const built = (folder: (typeof kustomizeFolders)[number]) => builds.get(folder)!;
+const environments = ['staging', 'production'] as const;
+
+beforeAll(() => {
+  // Once per file: every folder Flux applies, built as its kustomize-controller would.
+  const kustomize = testEnvironment().KUSTOMIZE_PATH!;
+  for (const folder of kustomizeFolders) builds.set(folder, kustomizeBuild(kustomize, folder));
+});
+
+describe('every folder Flux applies', () => {
+  it('builds with kustomize, each object once', () => {
+    for (const folder of kustomizeFolders) {
+      const names = built(folder).map(objectName);
+      expect(names.length, folder).toBeGreaterThan(0);
+      expect(new Set(names).size, `${folder} names an object twice`).toBe(names.length);
+    }
+    expect(built('infra/k8s/overlays/production').map((object) => object.kind)).toEqual(
+      expect.arrayContaining(['Deployment', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'Ingress']),
+    );
+  });
+
+  it('runs every container pinned by digest, with resources, probes, as non-root on a read-only root', () => {
+    const deployed = [
+      'infra/k8s/overlays/staging',
+      'infra/k8s/overlays/production',
+      'infra/k8s/gardens',
+    ] as const;
+    const problems: string[] = [];
+    let containers = 0;
+    for (const folder of [...deployed, 'infra/k8s/base'] as const)
+      for (const { object, pod } of podTemplates(built(folder)))
+        for (const container of pod.containers) {
+          containers += 1;
+          const where = `${folder}: ${objectName(object)} container ${container.name}`;
+          const { image } = container;
+          if (/:latest(@|$)/.test(image)) problems.push(`${where}: tag latest`);
+          if (folder === 'infra/k8s/base') {
+            // The base names images only; each overlay pins them (its `images`).
+            if (!/^cocagne-(api|web|worker)$/.test(image))
+              problems.push(`${where}: ${image} is not a bare name`);
+          } else if (!/@sha256:[0-9a-f]{64}$/.test(image))
+            problems.push(`${where}: ${image} not pinned by digest`);
+          for (const kind of ['requests', 'limits'] as const)
+            for (const resource of ['cpu', 'memory'])
+              if (!container.resources?.[kind]?.[resource]) problems.push(`${where}: no ${kind}.${resource}`);
+          if (!container.readinessProbe) problems.push(`${where}: no readiness probe`);
+          if (!container.livenessProbe) problems.push(`${where}: no liveness probe`);
+          const security = container.securityContext ?? {};
+          if (security.runAsNonRoot !== true && pod.securityContext?.runAsNonRoot !== true)
+            problems.push(`${where}: runAsNonRoot not set`);
+          if (security.readOnlyRootFilesystem !== true) problems.push(`${where}: root file system writable`);
+          if (security.allowPrivilegeEscalation !== false)
+            problems.push(`${where}: privilege escalation allowed`);
+          expect(security.capabilities, where).toEqual({ drop: ['ALL'] });
+        }
+    expect(problems).toEqual([]);
+    expect(containers).toBeGreaterThanOrEqual(4 * 3 + 2);
+  });
+
+  it('gives each environment its own values, none left as placeholders', () => {
+    for (const env of environments) {
+      const folder = `infra/k8s/overlays/${env}` as const;
+      const objects = built(folder);
+      const [environment] = parseManifests(read(`${folder}/environment.yaml`), folder) as [
+        Manifest & { data: Record<string, string> },
+      ];
+      expect(JSON.stringify(objects)).not.toContain('placeholder');
+      expect(objects.some((object) => object.metadata.name === 'cocagne-environment')).toBe(false);
+      const ingress = objects.find((object) => object.kind === 'Ingress')!;
+      const spec = ingress.spec as { rules: { host: string }[]; tls: { hosts: string[] }[] };
+      expect(spec.rules[0]?.host).toBe(environment.data.host);
+      expect(spec.tls[0]?.hosts).toEqual([environment.data.host]);
+      for (const component of ['api', 'web']) {
+        const action = JSON.parse(
+          ingress.metadata.annotations?.[`alb.ingress.kubernetes.io/actions.cocagne-${component}`] ?? '',
+        ) as { forwardConfig: { targetGroups: { targetGroupARN: string }[] } };
+        const arn = environment.data[`${component}TargetGroupArn`];
+        expect(action.forwardConfig.targetGroups).toEqual([{ targetGroupARN: arn }]);
+        const binding = objects.find(
+          (object) => object.kind === 'TargetGroupBinding' && object.metadata.name === `cocagne-${component}`,
+        );
+        expect(binding?.spec).toMatchObject({
+          targetGroupARN: arn,
+          serviceRef: { name: `cocagne-${component}` },
+        });
+      }
+      expect(ingress.metadata.annotations?.['alb.ingress.kubernetes.io/wafv2-acl-arn']).toBe(
+        environment.data.wafAclArn,
+      );
+      expect(JSON.stringify(objects.filter((object) => object.kind === 'NetworkPolicy'))).toContain(
+        environment.data.vpcCidr,
+      );
+    }
+  });
+
+  it('keeps a copy of the provisioner role in the base, identical to infra/k8s/provisioner-rbac.yaml', () => {
+    // After a change of the role: cp infra/k8s/provisioner-rbac.yaml infra/k8s/base/
+    expect(read('infra/k8s/base/provisioner-rbac.yaml')).toBe(read('infra/k8s/provisioner-rbac.yaml'));
+  });
+});
+
+describe('the production gardens in Git', () => {
+  const profile = productionProfile();
+  const gardens = productionGardens();
+
+  it('are what the provisioning workflow applies: the same profile, composition and function', () => {
+    // After a change: node infra/k8s/render-production-gardens.ts
+    for (const garden of gardens) {
+      const settings = gardenSettings(profile, garden.gardenId, garden.hostName);
+      const file = join(gardensDir, garden.gardenId, 'garden.yaml');
+      expect(readFileSync(file, 'utf8')).toBe(renderGardenYaml(settings));
+      expect(parseManifests(readFileSync(file, 'utf8'), file)).toEqual(gardenDeployment(settings));
+    }
+    expect(read('infra/k8s/gardens/kustomization.yaml')).toBe(gardensKustomization(gardens));
+    expect(gardens.map((garden) => garden.gardenId)).toEqual(['val-du-doubs', 'pays-de-vesoul']);
+  });
+
+  it('build to those objects, the worker at the digest Flux keeps in each kustomization', () => {
+    const { name } = imageParts(profile.image);
+    for (const garden of gardens) {
+      const folder = `infra/k8s/gardens/${garden.gardenId}` as 'infra/k8s/gardens/val-du-doubs';
+      const kustomization = read(`${folder}/kustomization.yaml`);
+      const digest =
+        /digest: (sha256:[0-9a-f]{64}) # \{"\$imagepolicy": "flux-system:cocagne-worker:digest"\}/.exec(
+          kustomization,
+        )?.[1];
+      expect(digest, `${folder}/kustomization.yaml: the worker's digest and its marker`).toBeDefined();
+      const expected = gardenDeployment(
+        gardenSettings({ ...profile, image: `${name}@${digest}` }, garden.gardenId, garden.hostName),
+      );
+      const sortedByName = (objects: readonly unknown[]) =>
+        [...(objects as Manifest[])].sort((a, b) => objectName(a).localeCompare(objectName(b)));
+      expect(sortedByName(built(folder))).toEqual(sortedByName(expected));
+      if (digest === imageParts(profile.image).digest)
+        expect(kustomization).toBe(gardenKustomization(profile));
+    }
+  });
+
+  it('serve a garden’s own host on the shared ALB, by the platform’s target groups', () => {
+    const ingress = built('infra/k8s/gardens/val-du-doubs').find((object) => object.kind === 'Ingress')!;
+    expect(ingress.metadata.annotations?.['alb.ingress.kubernetes.io/group.name']).toBe(
+      built('infra/k8s/overlays/production').find((object) => object.kind === 'Ingress')?.metadata
+        .annotations?.['alb.ingress.kubernetes.io/group.name'],
+    );
+    const [environment] = parseManifests(
+      read('infra/k8s/overlays/production/environment.yaml'),
+      'environment',
+    ) as [Manifest & { data: Record<string, string> }];
+    expect(profile.site).toMatchObject({
+      via: 'alb-target-group',
+      apiTargetGroupArn: environment.data.apiTargetGroupArn,
+      webTargetGroupArn: environment.data.webTargetGroupArn,
+    });
+    expect(JSON.stringify(profile.egress)).toContain(environment.data.vpcCidr);
+    expect(built('infra/k8s/gardens/pays-de-vesoul').some((object) => object.kind === 'Ingress')).toBe(false);
+  });
+
+  it('is the profile the network’s worker reads in production', () => {
+    const configMap = built('infra/k8s/overlays/production').find((object) =>
+      object.metadata.name.startsWith('cocagne-garden-deployment-profile'),
+    ) as Manifest & { data: Record<string, string> };
+    expect(configMap.data['garden-deployment-profile.json']).toBe(
+      read('infra/k8s/production/garden-deployment-profile.json'),
+    );
+    const worker = podTemplates(built('infra/k8s/overlays/production')).find(
+      ({ object }) => object.metadata.name === 'cocagne-worker',
+    );
+    expect(JSON.stringify(worker?.pod)).toContain(configMap.metadata.name);
+  });
+});
