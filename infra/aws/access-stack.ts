@@ -1,0 +1,142 @@
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as budgets from 'aws-cdk-lib/aws-budgets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Construct } from 'constructs';
+import { resourceNames } from './names.ts';
+import type { StageSettings } from './stages.ts';
+import { dataResources } from './workload-policies.ts';
+
+export interface AccessStackProps extends StackProps {
+  /** The cluster stack's roles, which the groups' members take (EKS access entries name roles). */
+  operatorRoleArn: string;
+  viewerRoleArn: string;
+}
+
+/**
+ * The network's managers in IAM: two groups, people added to them by hand (or by the identity
+ * centre). Read-only managers see the account (AWS's ViewOnlyAccess: lists and descriptions,
+ * never a record or a document) and the cluster; operators also restore tables and documents,
+ * and administer the cluster, action by action, never `*` on data.
+ * And the monthly cost budget, so that no more machines run than the stage planned.
+ */
+export class AccessStack extends Stack {
+  constructor(scope: Construct, id: string, stage: StageSettings, props: AccessStackProps) {
+    super(scope, id, props);
+    const names = resourceNames(stage);
+    const data = dataResources(this, stage);
+    const viewOnly = [
+      iam.ManagedPolicy.fromAwsManagedPolicyName('job-function/ViewOnlyAccess'),
+      iam.ManagedPolicy.fromAwsManagedPolicyName('CloudWatchReadOnlyAccess'),
+    ];
+
+    const readers = new iam.Group(this, 'ReadOnlyManagers', {
+      groupName: `${names.prefix}-managers-read-only`,
+      managedPolicies: viewOnly,
+    });
+    readers.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ViewCluster',
+        actions: ['sts:AssumeRole'],
+        resources: [props.viewerRoleArn],
+      }),
+    );
+
+    const operators = new iam.Group(this, 'Operators', {
+      groupName: `${names.prefix}-operators`,
+      managedPolicies: viewOnly,
+    });
+    const operatorPolicy = new iam.ManagedPolicy(this, 'OperatorPolicy', {
+      managedPolicyName: `${names.prefix}-operators`,
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'Cluster',
+          actions: ['sts:AssumeRole'],
+          resources: [props.operatorRoleArn, props.viewerRoleArn],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RestoreTables',
+          actions: [
+            'dynamodb:DescribeTable',
+            'dynamodb:DescribeContinuousBackups',
+            'dynamodb:RestoreTableToPointInTime',
+            'dynamodb:ListBackups',
+          ],
+          resources: data.tables,
+        }),
+        new iam.PolicyStatement({
+          sid: 'RestoredTables',
+          // A restore writes a new table (<name>-restored-<date>) the operator checks, then
+          // the application is pointed at it or items are copied back.
+          actions: [
+            'dynamodb:DescribeTable',
+            'dynamodb:Scan',
+            'dynamodb:Query',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:BatchWriteItem',
+            'dynamodb:UpdateTable',
+            'dynamodb:DeleteTable',
+          ],
+          resources: data.tables.map((table) => `${table}-restored-*`),
+        }),
+        new iam.PolicyStatement({
+          sid: 'RestoreDocuments',
+          actions: ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'],
+          resources: [data.documentsBucket],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RestoreDocumentVersions',
+          // An old version comes back by copying it over the current one (a new version).
+          actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:RestoreObject'],
+          resources: [data.documentsObjects],
+        }),
+        new iam.PolicyStatement({
+          sid: 'Backups',
+          actions: [
+            'backup:ListRecoveryPointsByBackupVault',
+            'backup:DescribeRecoveryPoint',
+            'backup:StartRestoreJob',
+            'backup:DescribeRestoreJob',
+            'backup:StartCopyJob',
+          ],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RotateTemporalKey',
+          actions: ['secretsmanager:PutSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [data.temporalApiKey],
+        }),
+      ],
+    });
+    operators.addManagedPolicy(operatorPolicy);
+
+    new budgets.CfnBudget(this, 'MonthlyBudget', {
+      budget: {
+        budgetName: `${names.prefix}-monthly`,
+        budgetType: 'COST',
+        timeUnit: 'MONTHLY',
+        budgetLimit: { amount: stage.budget.monthlyUsd, unit: 'USD' },
+      },
+      notificationsWithSubscribers: [
+        {
+          notification: {
+            notificationType: 'ACTUAL',
+            comparisonOperator: 'GREATER_THAN',
+            threshold: stage.budget.warnAtPercent,
+            thresholdType: 'PERCENTAGE',
+          },
+          subscribers: [{ subscriptionType: 'EMAIL', address: stage.alarmEmail }],
+        },
+        {
+          notification: {
+            notificationType: 'FORECASTED',
+            comparisonOperator: 'GREATER_THAN',
+            threshold: 100,
+            thresholdType: 'PERCENTAGE',
+          },
+          subscribers: [{ subscriptionType: 'EMAIL', address: stage.alarmEmail }],
+        },
+      ],
+    });
+  }
+}

@@ -1,0 +1,429 @@
+import { readFileSync } from 'node:fs';
+import { App, type Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { tableNames } from '../../adapters/store/dynamo-client.ts';
+import { expiringTables, expiryAttribute, tableDefinitions } from '../../adapters/store/tables.ts';
+import { cocagneApp, type StageStacks } from './app.ts';
+import { resourceNames } from './names.ts';
+import { cloudFrontRegion, stages } from './stages.ts';
+
+// The app is synthesized once for the file, with cdk.json's context, as the CLI would.
+const { context } = JSON.parse(readFileSync(new URL('cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+const { app, stages: stacksByStage } = cocagneApp(new App({ context }));
+const assembly = app.synth();
+const templates = new Map<Stack, Template>();
+const template = (stack: Stack) => {
+  let found = templates.get(stack);
+  if (!found) templates.set(stack, (found = Template.fromStack(stack)));
+  return found;
+};
+
+type Json = Record<string, unknown>;
+type Resource = { Type: string; Properties?: Json; DeletionPolicy?: string };
+const resourcesOf = (stack: Stack, type: string) =>
+  Object.entries(template(stack).findResources(type)) as [string, Resource][];
+/** The one resource of a type in a stack. */
+function only(stack: Stack, type: string): Resource {
+  const found = resourcesOf(stack, type);
+  expect(found).toHaveLength(1);
+  return found[0]![1];
+}
+const allStacks = [...stacksByStage.values()].flatMap((stacks) => Object.values(stacks) as Stack[]);
+
+/** Every policy statement in a template, with where it is and what kind of policy holds it. */
+function statementsOf(stack: Stack) {
+  const found: { where: string; kind: 'identity' | 'resource'; statement: Json }[] = [];
+  const add = (where: string, kind: 'identity' | 'resource', document: unknown) => {
+    const statements = (document as { Statement?: Json[] } | undefined)?.Statement ?? [];
+    for (const statement of statements) found.push({ where, kind, statement });
+  };
+  for (const [id, resource] of Object.entries(
+    template(stack).toJSON().Resources as Record<string, Resource>,
+  )) {
+    const properties = resource.Properties ?? {};
+    const where = `${stack.stackName}/${id}`;
+    switch (resource.Type) {
+      case 'AWS::IAM::Policy':
+      case 'AWS::IAM::ManagedPolicy':
+        add(where, 'identity', properties.PolicyDocument);
+        break;
+      case 'AWS::IAM::Role':
+      case 'AWS::IAM::Group':
+        for (const policy of (properties.Policies as { PolicyDocument: unknown }[] | undefined) ?? []) {
+          add(where, 'identity', policy.PolicyDocument);
+        }
+        break;
+      case 'AWS::S3::BucketPolicy':
+      case 'AWS::SNS::TopicPolicy':
+        add(where, 'resource', properties.PolicyDocument);
+        break;
+      case 'AWS::KMS::Key':
+        add(where, 'resource', properties.KeyPolicy);
+        break;
+    }
+  }
+  return found;
+}
+const actionsOf = (statement: Json) => [statement.Action ?? []].flat() as string[];
+
+describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: StageStacks) => {
+  const stage = stages.find((candidate) => candidate.name === stageName)!;
+  const names = resourceNames(stage);
+
+  it('puts each stack in its region of the stage account, with no lookup left to make', () => {
+    expect(assembly.manifest.missing ?? []).toEqual([]);
+    expect(stacks.disasterRecovery.region).toBe(stage.disasterRecoveryRegion);
+    expect(stacks.globalWebAcl.region).toBe(cloudFrontRegion);
+    for (const stack of [
+      stacks.cluster,
+      stacks.data,
+      stacks.storage,
+      stacks.edge,
+      stacks.mail,
+      stacks.monitoring,
+    ]) {
+      expect(stack.region).toBe(stage.region);
+    }
+    expect(new Set(Object.values(stacks).map((stack: Stack) => stack.account))).toEqual(
+      new Set([stage.account]),
+    );
+  });
+
+  it("makes the tables from the application's own definitions: names, keys, indexes", () => {
+    const tables = resourcesOf(stacks.data, 'AWS::DynamoDB::Table').map(([, table]) => table.Properties!);
+    const definitions = tableDefinitions(tableNames(names.prefix));
+    expect(tables.map((table) => table.TableName)).toEqual(
+      definitions.map((definition) => definition.TableName),
+    );
+    // CloudFormation's AWS::DynamoDB::Table has the SDK's field names: compare field by field.
+    for (const definition of definitions) {
+      const table = tables.find((candidate) => candidate.TableName === definition.TableName)!;
+      expect(table.BillingMode).toBe(definition.BillingMode);
+      expect(table.KeySchema).toEqual(definition.KeySchema);
+      expect(table.AttributeDefinitions).toEqual(definition.AttributeDefinitions);
+      expect(table.GlobalSecondaryIndexes).toEqual(definition.GlobalSecondaryIndexes);
+    }
+  });
+
+  it('keeps every table: point-in-time recovery, deletion protection, encryption, retained by CloudFormation', () => {
+    const tables = resourcesOf(stacks.data, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(2);
+    const expiring = expiringTables(tableNames(names.prefix));
+    for (const [, table] of tables) {
+      expect(table.Properties).toMatchObject({
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        SSESpecification: { SSEEnabled: true },
+      });
+      expect(table.DeletionPolicy).toBe('Retain');
+      const tableName = table.Properties!.TableName as string;
+      expect(table.Properties!.TimeToLiveSpecification).toEqual(
+        expiring.includes(tableName) ? { AttributeName: expiryAttribute, Enabled: true } : undefined,
+      );
+    }
+  });
+
+  it('backs the tables up every day, with a copy in the disaster-recovery region', () => {
+    const data = template(stacks.data);
+    const drVaultArn = `arn:aws:backup:${stage.disasterRecoveryRegion}:${stage.account}:backup-vault:${names.disasterRecoveryVault}`;
+    data.hasResourceProperties('AWS::Backup::BackupPlan', {
+      BackupPlan: {
+        BackupPlanRule: Match.arrayWith([
+          Match.objectLike({
+            RuleName: 'daily-with-off-site-copy',
+            ScheduleExpression: 'cron(0 3 * * ? *)',
+            CopyActions: [Match.objectLike({ DestinationBackupVaultArn: drVaultArn })],
+          }),
+        ]),
+      },
+    });
+    // The selection names both tables.
+    const selection = only(stacks.data, 'AWS::Backup::BackupSelection');
+    expect(JSON.stringify(selection.Properties)).toContain('ControlTable');
+    expect(JSON.stringify(selection.Properties)).toContain('GardensTable');
+    // The vault the copies go to is the disaster-recovery stack's, in its region.
+    template(stacks.disasterRecovery).hasResourceProperties('AWS::Backup::BackupVault', {
+      BackupVaultName: names.disasterRecoveryVault,
+    });
+    expect(drVaultArn).toContain(`:${stacks.disasterRecovery.region}:`);
+  });
+
+  it('versions every bucket, blocks public access, encrypts and refuses plain HTTP', () => {
+    const buckets = [stacks.storage, stacks.edge, stacks.disasterRecovery].flatMap((stack) =>
+      resourcesOf(stack, 'AWS::S3::Bucket').map(([id, bucket]) => ({ stack, id, bucket })),
+    );
+    expect(buckets.map(({ bucket }) => bucket.Properties!.BucketName).sort()).toEqual(
+      [names.documentsBucket, names.documentsReplicaBucket, names.webBucket].sort(),
+    );
+    for (const { stack, id, bucket } of buckets) {
+      expect(bucket.Properties).toMatchObject({
+        VersioningConfiguration: { Status: 'Enabled' },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            { ServerSideEncryptionByDefault: { SSEAlgorithm: expect.any(String) } },
+          ],
+        },
+      });
+      expect(bucket.DeletionPolicy).toBe('Retain');
+      template(stack).hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('archives old versions and archives/ to Glacier, and replicates documents off-site within 15 minutes', () => {
+    template(stacks.storage).hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: names.documentsBucket,
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          Match.objectLike({
+            Id: 'old-versions-to-glacier',
+            NoncurrentVersionTransitions: [
+              Match.objectLike({ StorageClass: 'GLACIER' }),
+              Match.objectLike({ StorageClass: 'DEEP_ARCHIVE' }),
+            ],
+          }),
+          Match.objectLike({ Id: 'archives-to-glacier', Prefix: 'archives/' }),
+        ]),
+      },
+      ReplicationConfiguration: {
+        Rules: [
+          Match.objectLike({
+            Status: 'Enabled',
+            Destination: Match.objectLike({
+              Bucket: names.documentsReplicaBucketArn,
+              ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+            }),
+            DeleteMarkerReplication: { Status: 'Enabled' },
+          }),
+        ],
+      },
+    });
+    // No rule ever expires a current or an old version of a document.
+    const documents = only(stacks.storage, 'AWS::S3::Bucket');
+    const rules = (documents.Properties!.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    for (const rule of rules) {
+      expect(rule).not.toHaveProperty('ExpirationInDays');
+      expect(rule).not.toHaveProperty('NoncurrentVersionExpiration');
+    }
+  });
+
+  it('puts WAF in front of CloudFront (us-east-1) and exports the ALB web ACL for its Ingress', () => {
+    const global = template(stacks.globalWebAcl);
+    global.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
+    const edge = template(stacks.edge);
+    const distribution = only(stacks.edge, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties!.DistributionConfig as Json;
+    // The cross-region reference resolves to the us-east-1 ACL's ARN at deployment.
+    expect(config.WebACLId).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.any(String)],
+    });
+    expect(JSON.stringify(global.toJSON())).toContain('WebAcl');
+    for (const [, acl] of [
+      ...resourcesOf(stacks.globalWebAcl, 'AWS::WAFv2::WebACL'),
+      ...resourcesOf(stacks.edge, 'AWS::WAFv2::WebACL'),
+    ]) {
+      const rules = acl.Properties!.Rules as Json[];
+      expect(rules.map((rule) => rule.Name)).toEqual([
+        'rate-per-address',
+        'AWSManagedRulesAmazonIpReputationList',
+        'AWSManagedRulesCommonRuleSet',
+        'AWSManagedRulesKnownBadInputsRuleSet',
+        'AWSManagedRulesSQLiRuleSet',
+      ]);
+      expect(rules[0]).toMatchObject({
+        Action: { Block: {} },
+        Statement: { RateBasedStatement: { Limit: stage.edge.rateLimitPerFiveMinutes } },
+      });
+    }
+    edge.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
+    edge.hasOutput('RegionalWebAclArn', { Export: { Name: `${names.prefix}-regional-web-acl-arn` } });
+  });
+
+  it('serves the web build through Origin Access Control only, and /api/* uncached from the ALB', () => {
+    const edge = template(stacks.edge);
+    edge.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    const distribution = only(stacks.edge, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties!.DistributionConfig as {
+      Origins: { DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: Json }[];
+      CacheBehaviors: Json[];
+    };
+    expect(config.Origins).toHaveLength(2);
+    const s3Origin = config.Origins.find((origin) => origin.S3OriginConfig)!;
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+    expect(s3Origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+    expect(config.Origins.map((origin) => origin.DomainName)).toContain(stage.domains.apiOrigin);
+    expect(config.CacheBehaviors).toEqual([
+      expect.objectContaining({
+        PathPattern: '/api/*',
+        ViewerProtocolPolicy: 'https-only',
+        // AWS's managed CachingDisabled policy.
+        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      }),
+    ]);
+  });
+
+  it('runs the cluster from CloudFormation resources only: node groups that scale, add-ons, Pod Identity', () => {
+    const cluster = template(stacks.cluster);
+    cluster.hasResourceProperties('AWS::EKS::Cluster', {
+      Name: names.clusterName,
+      AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
+      EncryptionConfig: [Match.objectLike({ Provider: Match.anyValue() })],
+    });
+    const groups = resourcesOf(stacks.cluster, 'AWS::EKS::Nodegroup').map(([, group]) => group.Properties!);
+    expect(groups.map((group) => group.ScalingConfig)).toEqual(
+      stage.cluster.nodeGroups.map((group) => ({
+        MinSize: group.minimum,
+        DesiredSize: group.desired,
+        MaxSize: group.maximum,
+      })),
+    );
+    const addons = resourcesOf(stacks.cluster, 'AWS::EKS::Addon').map(
+      ([, addon]) => addon.Properties!.AddonName,
+    );
+    expect(addons.sort()).toEqual(['coredns', 'eks-pod-identity-agent', 'kube-proxy', 'vpc-cni']);
+    const associations = resourcesOf(stacks.cluster, 'AWS::EKS::PodIdentityAssociation').map(
+      ([, association]) =>
+        `${association.Properties!.Namespace as string}/${association.Properties!.ServiceAccount as string}`,
+    );
+    expect(associations.sort()).toEqual([
+      'cocagne/cocagne-api',
+      'cocagne/cocagne-worker',
+      'external-dns/external-dns',
+      'kube-system/aws-load-balancer-controller',
+    ]);
+    // No kubectl Lambda: nothing in this stack runs code at deployment.
+    cluster.resourceCountIs('AWS::Lambda::Function', 0);
+    const entries = resourcesOf(stacks.cluster, 'AWS::EKS::AccessEntry').map(
+      ([, entry]) => (entry.Properties!.AccessPolicies as { PolicyArn: string }[])[0]!.PolicyArn,
+    );
+    expect(entries.map((arn) => arn.split('/').pop()).sort()).toEqual([
+      'AmazonEKSAdminPolicy',
+      'AmazonEKSViewPolicy',
+    ]);
+    for (const output of [
+      'ClusterName',
+      'VpcId',
+      'LoadBalancerControllerRoleArn',
+      'ExternalDnsRoleArn',
+      'GardenWorkerRoleArn',
+    ]) {
+      cluster.hasOutput(output, Match.anyValue());
+    }
+  });
+
+  it('signs mail with Easy DKIM and reports bounces and complaints', () => {
+    const mail = template(stacks.mail);
+    mail.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: stage.domains.mail,
+      DkimAttributes: { SigningEnabled: true },
+      DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
+    });
+    for (const destination of ['SnsDestination', 'CloudWatchDestination']) {
+      mail.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+        EventDestination: Match.objectLike({
+          MatchingEventTypes: Match.arrayWith(['bounce', 'complaint']),
+          [destination]: Match.anyValue(),
+        }),
+      });
+    }
+  });
+
+  it('has each alarm, every one telling the on-call address, and a dashboard', () => {
+    const monitoring = template(stacks.monitoring);
+    const alarms = resourcesOf(stacks.monitoring, 'AWS::CloudWatch::Alarm').map(
+      ([, alarm]) => alarm.Properties!,
+    );
+    expect(alarms.map((alarm) => alarm.AlarmName).sort()).toEqual(
+      [
+        'api-5xx',
+        'api-latency',
+        'dynamodb-throttles',
+        'dynamodb-system-errors',
+        'workflow-task-failures',
+        'workflow-schedule-to-start',
+        'ses-bounce-rate',
+        'ses-complaint-rate',
+        'extension-fallback-rate',
+        'backup-jobs-failed',
+        'backup-copies-failed',
+        'documents-replication-failed',
+      ]
+        .map((name) => `${names.prefix}-${name}`)
+        .sort(),
+    );
+    const topicId = Object.keys(template(stacks.monitoring).findResources('AWS::SNS::Topic'))[0];
+    for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
+    monitoring.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: stage.alarmEmail,
+    });
+    monitoring.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+  });
+
+  it("has the managers' groups and a monthly budget that warns the on-call address", () => {
+    const access = template(stacks.access);
+    access.hasResourceProperties('AWS::IAM::Group', { GroupName: `${names.prefix}-managers-read-only` });
+    access.hasResourceProperties('AWS::IAM::Group', { GroupName: `${names.prefix}-operators` });
+    access.hasResourceProperties('AWS::Budgets::Budget', {
+      Budget: Match.objectLike({
+        BudgetLimit: { Amount: stage.budget.monthlyUsd, Unit: 'USD' },
+        TimeUnit: 'MONTHLY',
+      }),
+      NotificationsWithSubscribers: Match.arrayWith([
+        Match.objectLike({ Subscribers: [{ SubscriptionType: 'EMAIL', Address: stage.alarmEmail }] }),
+      ]),
+    });
+  });
+});
+
+describe('IAM across every stack of every stage', () => {
+  const statements = allStacks.flatMap(statementsOf);
+  const dataServices = /^(dynamodb|s3|secretsmanager|kms|backup|ses|sns):/;
+
+  it('grants no wildcard action: never `*` nor `<service>:*`, and no `*` at all in a data action', () => {
+    const allowing = statements.filter(
+      ({ kind, statement }) => kind === 'identity' && statement.Effect === 'Allow',
+    );
+    expect(allowing.length).toBeGreaterThan(50);
+    const wildcards = allowing.flatMap(({ where, statement }) =>
+      actionsOf(statement)
+        .filter(
+          (action) =>
+            action === '*' || action.endsWith(':*') || (dataServices.test(action) && action.includes('*')),
+        )
+        .map((action) => `${where}: ${action}`),
+    );
+    expect(wildcards).toEqual([]);
+  });
+
+  it("resource policies: wildcards only to deny plain HTTP, or in a key's policy for its own account", () => {
+    const wildcards = statements.filter(
+      ({ kind, statement }) =>
+        kind === 'resource' && actionsOf(statement).some((action) => action.includes('*')),
+    );
+    for (const { where, statement } of wildcards) {
+      const deniesPlainHttp =
+        statement.Effect === 'Deny' &&
+        JSON.stringify(statement.Condition) === JSON.stringify({ Bool: { 'aws:SecureTransport': 'false' } });
+      // CDK's default key policy: the account's IAM decides who uses the key (AWS's own default).
+      const accountAdministersKey =
+        actionsOf(statement).join() === 'kms:*' && JSON.stringify(statement.Principal).includes(':root');
+      expect({ where, allowed: deniesPlainHttp || accountAdministersKey }).toEqual({ where, allowed: true });
+    }
+  });
+});

@@ -1,0 +1,265 @@
+import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as eks from 'aws-cdk-lib/aws-eks';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { externalDnsPolicy, loadBalancerControllerPolicy } from './controller-policies.ts';
+import { resourceNames } from './names.ts';
+import type { StageSettings } from './stages.ts';
+import { apiPolicy, workerPolicy } from './workload-policies.ts';
+
+/** A Kubernetes service account that gets AWS credentials through EKS Pod Identity. */
+export interface Workload {
+  namespace: string;
+  serviceAccount: string;
+  policy: iam.PolicyDocument;
+  /** Output name of the role's ARN. */
+  output: string;
+}
+
+/**
+ * The network and the EKS cluster, all in CloudFormation's own resources (no kubectl Lambda):
+ * a VPC with public subnets (the ALB) and private ones (nodes, pods), gateway endpoints for
+ * DynamoDB and S3 so data never crosses a NAT; the cluster (API access entries, secrets
+ * encrypted by KMS, control-plane logs), managed node groups with autoscaling bounds, the
+ * add-ons, and one IAM role per workload bound by Pod Identity.
+ *
+ * Flux (infra/flux) installs the controllers; this stack gives them what they need as outputs
+ * (cluster name, VPC id, role ARNs).
+ */
+export class ClusterStack extends Stack {
+  readonly clusterName: string;
+  readonly operatorRole: iam.Role;
+  readonly viewerRole: iam.Role;
+  private readonly zones: readonly string[];
+
+  override get availabilityZones(): string[] {
+    return [...this.zones];
+  }
+
+  constructor(scope: Construct, id: string, stage: StageSettings, props: StackProps) {
+    super(scope, id, props);
+    this.zones = stage.network.availabilityZones;
+    const names = resourceNames(stage);
+    this.clusterName = names.clusterName;
+
+    // ---- Network (the zones from the stage: the stack's own would be a lookup) ----
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      vpcName: names.prefix,
+      ipAddresses: ec2.IpAddresses.cidr(stage.network.cidr),
+      availabilityZones: [...stage.network.availabilityZones],
+      natGateways: stage.network.natGateways,
+      subnetConfiguration: [
+        { name: 'public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 },
+        // Pods take VPC addresses (vpc-cni): large private subnets.
+        { name: 'private', subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 19 },
+      ],
+      gatewayEndpoints: {
+        S3: { service: ec2.GatewayVpcEndpointAwsService.S3 },
+        DynamoDB: { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+      },
+      restrictDefaultSecurityGroup: false,
+    });
+    // Where the AWS Load Balancer Controller puts internet-facing and internal load balancers.
+    for (const subnet of vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
+    for (const subnet of vpc.privateSubnets) Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { retention: logs.RetentionDays.THREE_MONTHS });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs),
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
+
+    // ---- Cluster ----
+    const clusterRole = new iam.Role(this, 'ClusterRole', {
+      assumedBy: new iam.ServicePrincipal('eks.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSClusterPolicy')],
+    });
+    const secretsKey = new kms.Key(this, 'ClusterSecretsKey', {
+      description: `${names.prefix}: Kubernetes Secrets encryption`,
+      enableKeyRotation: true,
+    });
+    const privateSubnets = vpc.privateSubnets.map((subnet) => subnet.subnetId);
+    const cluster = new eks.CfnCluster(this, 'Cluster', {
+      name: names.clusterName,
+      version: stage.cluster.kubernetesVersion,
+      roleArn: clusterRole.roleArn,
+      resourcesVpcConfig: {
+        subnetIds: privateSubnets,
+        endpointPrivateAccess: true,
+        // Operators and CI reach the API server with IAM credentials; Flux runs inside.
+        endpointPublicAccess: true,
+      },
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: false },
+      // Secrets are what EKS envelope-encrypts (CloudFormation deprecates naming them).
+      encryptionConfig: [{ provider: { keyArn: secretsKey.keyArn } }],
+      logging: {
+        clusterLogging: {
+          enabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({
+            type,
+          })),
+        },
+      },
+      upgradePolicy: { supportType: 'STANDARD' },
+      deletionProtection: true,
+    });
+
+    const nodeRole = new iam.Role(this, 'NodeRole', {
+      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+      managedPolicies: [
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEKSWorkerNodePolicy'),
+        // The add-ons' images are in ECR; the application's are on Nexus (an image pull secret).
+        iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonEC2ContainerRegistryPullOnly'),
+      ],
+    });
+    const nodeGroups = stage.cluster.nodeGroups.map((group) => {
+      const nodeGroup = new eks.CfnNodegroup(this, `NodeGroup-${group.name}`, {
+        clusterName: cluster.ref,
+        nodegroupName: group.name,
+        nodeRole: nodeRole.roleArn,
+        subnets: privateSubnets,
+        amiType: 'AL2023_x86_64_STANDARD',
+        capacityType: group.capacity,
+        instanceTypes: [...group.instanceTypes],
+        scalingConfig: { minSize: group.minimum, desiredSize: group.desired, maxSize: group.maximum },
+        updateConfig: { maxUnavailable: 1 },
+        nodeRepairConfig: { enabled: true },
+        ...(group.labels ? { labels: { ...group.labels } } : {}),
+      });
+      return nodeGroup;
+    });
+
+    // ---- Add-ons ----
+    const podIdentityTrust = new iam.ServicePrincipal('pods.eks.amazonaws.com');
+    const podRole = (id: string, policy: iam.PolicyDocument | undefined, managed: string[] = []) => {
+      const role = new iam.Role(this, id, {
+        assumedBy: podIdentityTrust,
+        ...(policy ? { inlinePolicies: { access: policy } } : {}),
+        managedPolicies: managed.map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
+      });
+      // Pod Identity tags the session with the cluster, namespace and service account.
+      role.assumeRolePolicy?.addStatements(
+        new iam.PolicyStatement({ actions: ['sts:TagSession'], principals: [podIdentityTrust] }),
+      );
+      return role;
+    };
+    const cniRole = podRole('VpcCniRole', undefined, ['AmazonEKS_CNI_Policy']);
+    const podIdentityAgent = new eks.CfnAddon(this, 'AddonPodIdentityAgent', {
+      clusterName: cluster.ref,
+      addonName: 'eks-pod-identity-agent',
+      resolveConflicts: 'OVERWRITE',
+    });
+    const vpcCni = new eks.CfnAddon(this, 'AddonVpcCni', {
+      clusterName: cluster.ref,
+      addonName: 'vpc-cni',
+      resolveConflicts: 'OVERWRITE',
+      podIdentityAssociations: [{ serviceAccount: 'aws-node', roleArn: cniRole.roleArn }],
+      // NetworkPolicies (each garden's namespace has one) are enforced by the CNI's agent.
+      configurationValues: JSON.stringify({ enableNetworkPolicy: 'true' }),
+    });
+    vpcCni.addResourceDependency(podIdentityAgent);
+    new eks.CfnAddon(this, 'AddonKubeProxy', {
+      clusterName: cluster.ref,
+      addonName: 'kube-proxy',
+      resolveConflicts: 'OVERWRITE',
+    });
+    // CoreDNS runs on nodes: without any it never becomes healthy.
+    const coreDns = new eks.CfnAddon(this, 'AddonCoreDns', {
+      clusterName: cluster.ref,
+      addonName: 'coredns',
+      resolveConflicts: 'OVERWRITE',
+    });
+    for (const nodeGroup of nodeGroups) coreDns.addResourceDependency(nodeGroup);
+
+    // ---- Workloads' AWS rights (Pod Identity) ----
+    new secretsmanager.Secret(this, 'TemporalApiKey', {
+      secretName: names.temporalApiKeySecret,
+      description: `Temporal Cloud API key of ${stage.temporal.namespace} (TEMPORAL_API_KEY): put the real one in after deployment`,
+    });
+    const workloads: Workload[] = [
+      {
+        namespace: 'cocagne',
+        serviceAccount: 'cocagne-api',
+        policy: apiPolicy(this, stage),
+        output: 'ApiRoleArn',
+      },
+      {
+        namespace: 'cocagne',
+        serviceAccount: 'cocagne-worker',
+        policy: workerPolicy(this, stage),
+        output: 'WorkerRoleArn',
+      },
+      {
+        namespace: 'kube-system',
+        serviceAccount: 'aws-load-balancer-controller',
+        policy: loadBalancerControllerPolicy(names.clusterName),
+        output: 'LoadBalancerControllerRoleArn',
+      },
+      {
+        namespace: 'external-dns',
+        serviceAccount: 'external-dns',
+        policy: externalDnsPolicy(),
+        output: 'ExternalDnsRoleArn',
+      },
+    ];
+    for (const workload of workloads) {
+      const role = podRole(workload.output.replace(/Arn$/, ''), workload.policy);
+      const association = new eks.CfnPodIdentityAssociation(this, `PodIdentity-${workload.serviceAccount}`, {
+        clusterName: cluster.ref,
+        namespace: workload.namespace,
+        serviceAccount: workload.serviceAccount,
+        roleArn: role.roleArn,
+      });
+      association.addResourceDependency(podIdentityAgent);
+      new CfnOutput(this, workload.output, {
+        value: role.roleArn,
+        description: `IAM role of ${workload.namespace}/${workload.serviceAccount} (Pod Identity)`,
+      });
+    }
+    // Each garden's worker runs in its own namespace (garden-<slug>), made by the provisioning
+    // workflow: a Pod Identity association names one namespace, so the association for a new
+    // garden is made when the garden is (infra/aws/README.md, "Garden workers' AWS rights").
+    const gardenWorkerRole = podRole('GardenWorkerRole', workerPolicy(this, stage));
+    new CfnOutput(this, 'GardenWorkerRoleArn', {
+      value: gardenWorkerRole.roleArn,
+      description: 'IAM role of every garden-<slug>/garden-<slug>-worker (one association per garden)',
+    });
+
+    // ---- People (roles the IAM groups of the access stack may take) ----
+    const people = (id: string, description: string) =>
+      new iam.Role(this, id, {
+        description,
+        assumedBy: new iam.AccountRootPrincipal().withConditions({
+          Bool: { 'aws:MultiFactorAuthPresent': 'true' },
+        }),
+        maxSessionDuration: Duration.hours(4),
+      });
+    this.operatorRole = people('OperatorRole', 'Operators of the network: cluster changes, restores');
+    this.viewerRole = people('ViewerRole', 'Network managers: read-only view of the cluster');
+    const clusterAccess = (id: string, role: iam.Role, policy: string) =>
+      new eks.CfnAccessEntry(this, id, {
+        clusterName: cluster.ref,
+        principalArn: role.roleArn,
+        type: 'STANDARD',
+        accessPolicies: [
+          {
+            policyArn: `arn:aws:eks::aws:cluster-access-policy/${policy}`,
+            accessScope: { type: 'cluster' },
+          },
+        ],
+      });
+    clusterAccess('OperatorAccess', this.operatorRole, 'AmazonEKSAdminPolicy');
+    clusterAccess('ViewerAccess', this.viewerRole, 'AmazonEKSViewPolicy');
+
+    new CfnOutput(this, 'ClusterName', { value: cluster.ref });
+    new CfnOutput(this, 'ClusterEndpoint', { value: cluster.attrEndpoint });
+    new CfnOutput(this, 'VpcId', {
+      value: vpc.vpcId,
+      description: 'the AWS Load Balancer Controller --aws-vpc-id',
+    });
+    new CfnOutput(this, 'OperatorRoleArn', { value: this.operatorRole.roleArn });
+    new CfnOutput(this, 'ViewerRoleArn', { value: this.viewerRole.roleArn });
+  }
+}

@@ -1,0 +1,50 @@
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as backup from 'aws-cdk-lib/aws-backup';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { resourceNames } from './names.ts';
+import type { StageSettings } from './stages.ts';
+
+/**
+ * The off-site copies, in the disaster-recovery region: the vault AWS Backup copies the tables'
+ * recovery points to, and the bucket the documents replicate to. Deployed first: the primary
+ * region's stacks name these by ARN.
+ */
+export class DisasterRecoveryStack extends Stack {
+  constructor(scope: Construct, id: string, stage: StageSettings, props: StackProps) {
+    super(scope, id, props);
+    const names = resourceNames(stage);
+
+    new backup.BackupVault(this, 'Vault', {
+      backupVaultName: names.disasterRecoveryVault,
+      // Recovery points are the last resort: nobody deletes them by hand, only their lifecycle.
+      blockRecoveryPointDeletion: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    new s3.Bucket(this, 'DocumentsReplica', {
+      bucketName: names.documentsReplicaBucket,
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        {
+          id: 'old-versions-to-glacier',
+          noncurrentVersionTransitions: [
+            {
+              storageClass: s3.StorageClass.GLACIER,
+              transitionAfter: Duration.days(stage.documents.noncurrentToGlacierDays),
+            },
+            {
+              storageClass: s3.StorageClass.DEEP_ARCHIVE,
+              transitionAfter: Duration.days(stage.documents.noncurrentToDeepArchiveDays),
+            },
+          ],
+        },
+      ],
+    });
+  }
+}

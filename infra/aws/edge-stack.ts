@@ -1,0 +1,133 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import { resourceNames } from './names.ts';
+import type { StageSettings } from './stages.ts';
+import { webAcl } from './web-acl.ts';
+
+export interface EdgeStackProps extends StackProps {
+  /** CloudFront's web ACL, from the us-east-1 stack (a cross-region reference). */
+  cloudFrontWebAclArn: string;
+}
+
+/**
+ * What the public reaches: CloudFront in front of the web app's static build (its own bucket,
+ * read through Origin Access Control only) and of the API (`/api/*`, to the ALB the AWS Load
+ * Balancer Controller makes from the API Ingress), with CloudFront's web ACL; and the ALB's
+ * own (REGIONAL) web ACL. The ALB does not exist when this stack is deployed, so the ACL is not
+ * associated here: its ARN is an output, which the API Ingress names in its
+ * `alb.ingress.kubernetes.io/wafv2-acl-arn` annotation, and the controller associates it.
+ *
+ * The web bucket is here, not in the storage stack: OAC writes the distribution's ARN into the
+ * bucket's policy, and the two in different stacks would reference each other.
+ */
+export class EdgeStack extends Stack {
+  readonly distribution: cloudfront.Distribution;
+  readonly regionalWebAclArn: string;
+
+  constructor(scope: Construct, id: string, stage: StageSettings, props: EdgeStackProps) {
+    super(scope, id, props);
+    const names = resourceNames(stage);
+
+    const webBuild = new s3.Bucket(this, 'WebBuild', {
+      bucketName: names.webBucket,
+      // Each release uploads a new build; versions let a rollback restore the last one.
+      versioned: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ id: 'old-builds', noncurrentVersionExpiration: Duration.days(90) }],
+    });
+
+    const api = new origins.HttpOrigin(stage.domains.apiOrigin, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+    const certificate = stage.webCertificateArn
+      ? acm.Certificate.fromCertificateArn(this, 'WebCertificate', stage.webCertificateArn)
+      : undefined;
+
+    // The web app routes in the browser: a path without a file extension is index.html. Not
+    // an error response (403 → index.html): those apply to /api/* as well.
+    const appRoutes = new cloudfront.Function(this, 'AppRoutes', {
+      functionName: `${names.prefix}-app-routes`,
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(
+        [
+          'function handler(event) {',
+          '  var request = event.request;',
+          "  if (!/\\.[a-z0-9]+$/i.test(request.uri)) request.uri = '/index.html';",
+          '  return request;',
+          '}',
+        ].join('\n'),
+      ),
+    });
+
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: `${names.prefix}: web app and API`,
+      defaultRootObject: 'index.html',
+      webAclId: props.cloudFrontWebAclArn,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(certificate
+        ? {
+            certificate,
+            domainNames: [stage.domains.web],
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(webBuild),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+        compress: true,
+        functionAssociations: [
+          { function: appRoutes, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+        ],
+      },
+      additionalBehaviors: {
+        // Never cached: answers depend on the caller's token. The Host header stays
+        // CloudFront's (the ALB's certificate is for apiOrigin); the API reads the garden
+        // from the path and X-Forwarded-Host.
+        '/api/*': {
+          origin: api,
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+          allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+          cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+          originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        },
+      },
+    });
+
+    const regional = webAcl(this, 'RegionalWebAcl', {
+      name: `${names.prefix}-alb`,
+      scope: 'REGIONAL',
+      rateLimitPerFiveMinutes: stage.edge.rateLimitPerFiveMinutes,
+    });
+    this.regionalWebAclArn = regional.attrArn;
+
+    new CfnOutput(this, 'WebBucket', {
+      value: webBuild.bucketName,
+      description: 'where releases upload web/dist',
+    });
+    new CfnOutput(this, 'DistributionId', {
+      value: this.distribution.distributionId,
+      description: 'invalidated after each web release',
+    });
+    new CfnOutput(this, 'DistributionDomain', {
+      value: this.distribution.distributionDomainName,
+      description: `the CNAME (or Route 53 alias) target of ${stage.domains.web}`,
+    });
+    new CfnOutput(this, 'RegionalWebAclArn', {
+      value: regional.attrArn,
+      description: 'alb.ingress.kubernetes.io/wafv2-acl-arn of the API Ingress',
+      exportName: `${names.prefix}-regional-web-acl-arn`,
+    });
+  }
+}

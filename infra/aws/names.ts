@@ -1,0 +1,35 @@
+import { tableNames } from '../../adapters/store/dynamo-client.ts';
+import { stagePrefix, type StageSettings } from './stages.ts';
+
+/** The application's tables of a stage (DYNAMODB_TABLE_PREFIX is the stage prefix), by purpose. */
+export function stageTables(stage: StageSettings): { purpose: 'control' | 'gardens'; tableName: string }[] {
+  const names = tableNames(stagePrefix(stage));
+  return [
+    { purpose: 'control', tableName: names.control },
+    { purpose: 'gardens', tableName: names.gardens },
+  ];
+}
+
+/**
+ * Names the stacks share without a cross-stack reference: resources in another region (the
+ * disaster-recovery vault and bucket) are named from the stage so that the primary region's
+ * stacks can point at them by ARN.
+ */
+export function resourceNames(stage: StageSettings) {
+  const prefix = stagePrefix(stage);
+  return {
+    prefix,
+    clusterName: prefix,
+    documentsBucket: `${prefix}-documents-${stage.account}`,
+    documentsReplicaBucket: `${prefix}-documents-replica-${stage.account}`,
+    webBucket: `${prefix}-web-${stage.account}`,
+    backupVault: `${prefix}-backups`,
+    disasterRecoveryVault: `${prefix}-backups-dr`,
+    disasterRecoveryVaultArn: `arn:aws:backup:${stage.disasterRecoveryRegion}:${stage.account}:backup-vault:${prefix}-backups-dr`,
+    documentsReplicaBucketArn: `arn:aws:s3:::${prefix}-documents-replica-${stage.account}`,
+    sesConfigurationSet: `${prefix}-mail`,
+    temporalApiKeySecret: `${prefix}/temporal-api-key`,
+    /** Custom CloudWatch namespaces the application (or its metrics collector) publishes to. */
+    metrics: { temporal: 'Cocagne/Temporal', extensions: 'Cocagne/Extensions' },
+  };
+}

@@ -1,0 +1,122 @@
+import { ArnFormat, type Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { resourceNames, stageTables } from './names.ts';
+import type { StageSettings } from './stages.ts';
+
+/**
+ * What each workload may do with the application's data, action by action (no `dynamodb:*`,
+ * no `s3:*`): resources are named from the stage, so the cluster stack needs no reference to
+ * the data and storage stacks.
+ */
+export function dataResources(stack: Stack, stage: StageSettings) {
+  const names = resourceNames(stage);
+  const tables = stageTables(stage).map(({ tableName: table }) =>
+    stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: table }),
+  );
+  return {
+    tables,
+    tablesAndIndexes: [...tables, ...tables.map((table) => `${table}/index/*`)],
+    documentsBucket: `arn:aws:s3:::${names.documentsBucket}`,
+    documentsObjects: `arn:aws:s3:::${names.documentsBucket}/*`,
+    temporalApiKey: stack.formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: `${names.temporalApiKeySecret}-??????`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    }),
+    mailIdentity: stack.formatArn({ service: 'ses', resource: 'identity', resourceName: stage.domains.mail }),
+    mailConfigurationSet: stack.formatArn({
+      service: 'ses',
+      resource: 'configuration-set',
+      resourceName: names.sesConfigurationSet,
+    }),
+  };
+}
+
+const readItems = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DescribeTable',
+];
+const writeItems = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/**
+ * The API: reads and writes records (transactions are made of these item actions), reads and
+ * writes documents, sends mail and SMS, reads the Temporal Cloud API key.
+ */
+export function apiPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocument {
+  const data = dataResources(stack, stage);
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'Records',
+        actions: [...readItems, ...writeItems],
+        resources: data.tablesAndIndexes,
+      }),
+      new iam.PolicyStatement({
+        sid: 'Documents',
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [data.documentsObjects],
+      }),
+      ...messaging(data),
+      secret(data),
+    ],
+  });
+}
+
+/**
+ * The workers (the shared one on the `network` queue, which provisions and retires gardens,
+ * and each garden's): the API's rights, plus what provisioning and retirement need, listing
+ * and deleting a garden's documents under its prefix and scanning nothing.
+ */
+export function workerPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocument {
+  const data = dataResources(stack, stage);
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'Records',
+        actions: [...readItems, ...writeItems],
+        resources: data.tablesAndIndexes,
+      }),
+      new iam.PolicyStatement({
+        sid: 'Documents',
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [data.documentsObjects],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DocumentsList',
+        actions: ['s3:ListBucket'],
+        resources: [data.documentsBucket],
+      }),
+      ...messaging(data),
+      secret(data),
+    ],
+  });
+}
+
+function messaging(data: ReturnType<typeof dataResources>): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({
+      sid: 'Mail',
+      actions: ['ses:SendEmail', 'ses:SendRawEmail'],
+      resources: [data.mailIdentity, data.mailConfigurationSet],
+    }),
+    // An SMS to a phone number has no ARN to name: SNS documents `*` for it.
+    new iam.PolicyStatement({ sid: 'Sms', actions: ['sns:Publish'], resources: ['*'] }),
+  ];
+}
+
+function secret(data: ReturnType<typeof dataResources>): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'TemporalApiKey',
+    actions: ['secretsmanager:GetSecretValue'],
+    resources: [data.temporalApiKey],
+  });
+}
