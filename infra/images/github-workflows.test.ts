@@ -72,7 +72,7 @@ describe('the GitHub Actions workflows', () => {
     expect(action('ci.yml', 'actions/setup-python')).toBeDefined();
     expect(steps('ci.yml').some((step) => step.run?.includes('libxml2-utils'))).toBe(true);
     const tools = steps('ci.yml').find((step) => step.uses?.startsWith('actions/cache@'));
-    expect(tools?.with?.path.split('\n')[0]).toBe('.tools');
+    expect(tools?.with?.path?.split('\n')[0]).toBe('.tools');
   });
 
   it('release: builds every Dockerfile, after CI on main, pushed, signed and with an SBOM', () => {
