@@ -90,6 +90,18 @@ describe('the GitHub Actions workflows', () => {
     }
     expect(build).toContain('--file "infra/images/${{ matrix.image }}.Dockerfile"');
     expect(steps('release.yml').some((step) => step.run?.includes('cosign sign --yes'))).toBe(true);
+    // A semver tag that grows with each commit: what the ImagePolicies take (semver ranges).
+    expect(build).toContain('tag="$(echo "$version" | cut -d. -f1-2).${stamp}"');
+    expect(build).toContain('stamp=$(git show -s --format=%ct "$COMMIT")');
+    const policies = readFileSync(join(repositoryRoot, 'infra/flux/production/images.yaml'), 'utf8')
+      .split(/^---$/m)
+      .map(
+        (document) =>
+          parse(document) as { kind?: string; spec?: { policy?: Record<string, unknown> } } | null,
+      )
+      .filter((document) => document?.kind === 'ImagePolicy');
+    expect(policies).toHaveLength(3);
+    for (const policy of policies) expect(Object.keys(policy!.spec!.policy!)).toEqual(['semver']);
   });
 
   it("release: pushes the repositories the production overlay's images name", () => {
