@@ -1,0 +1,162 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { testEnvironment } from '../../tests/support/environment.ts';
+import { kustomizeBuild, type Manifest, objectName, repositoryRoot } from '../k8s/manifests.ts';
+
+/**
+ * Flux's objects agree with what they point at: paths, dependencies, image policies, the
+ * Canaries' Deployments and the release checks' Service (the contract of infra/flux/README.md).
+ * Each object's schema is judged by the API server in infra/k8s/dry-run.test.ts.
+ */
+const environments = ['staging', 'production'] as const;
+const builds = new Map<string, Manifest[]>();
+const built = (folder: string) => builds.get(folder)!;
+function kustomizationsUnder(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    if (statSync(path).isDirectory()) return kustomizationsUnder(path);
+    return name === 'kustomization.yaml' ? [path] : [];
+  });
+}
+const spec = <T>(object: Manifest | undefined) => object?.spec as T;
+
+beforeAll(() => {
+  const kustomize = testEnvironment().KUSTOMIZE_PATH!;
+  for (const env of environments)
+    for (const folder of [`infra/flux/${env}`, `infra/flux/${env}/delivery`, `infra/k8s/overlays/${env}`])
+      builds.set(folder, kustomizeBuild(kustomize, folder));
+  builds.set('infra/k8s/gardens', kustomizeBuild(kustomize, 'infra/k8s/gardens'));
+});
+
+describe.each(environments)('Flux in %s', (env) => {
+  it('applies folders that exist, each after what it depends on', () => {
+    const kustomizations = built(`infra/flux/${env}`).filter((object) => object.kind === 'Kustomization');
+    const names = kustomizations.map((object) => object.metadata.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'controllers',
+        'platform',
+        'delivery',
+        ...(env === 'production' ? ['gardens'] : []),
+      ]),
+    );
+    const source = built(`infra/flux/${env}`).find((object) => object.kind === 'GitRepository')!;
+    for (const object of kustomizations) {
+      const {
+        path,
+        dependsOn = [],
+        sourceRef,
+      } = spec<{
+        path: string;
+        dependsOn?: { name: string }[];
+        sourceRef: { kind: string; name: string };
+      }>(object);
+      expect(
+        existsSync(join(repositoryRoot, path, 'kustomization.yaml')),
+        `${object.metadata.name}: ${path}`,
+      ).toBe(true);
+      for (const dependency of dependsOn) expect(names).toContain(dependency.name);
+      expect(sourceRef).toEqual({ kind: 'GitRepository', name: source.metadata.name });
+    }
+    const dependsOn = (name: string) =>
+      spec<{ dependsOn?: { name: string }[] }>(
+        kustomizations.find((object) => object.metadata.name === name),
+      ).dependsOn?.map((dependency) => dependency.name) ?? [];
+    expect(dependsOn('platform')).toContain('controllers');
+    expect(dependsOn('delivery')).toEqual(expect.arrayContaining(['controllers', 'platform']));
+  });
+
+  it('has an image policy for every marker in the folders its automations update, and pushes where it pulls', () => {
+    const flux = built(`infra/flux/${env}`);
+    const policies = flux
+      .filter((object) => object.kind === 'ImagePolicy')
+      .map((object) => `${object.metadata.namespace}:${object.metadata.name}`);
+    const source = spec<{ ref: { branch: string } }>(flux.find((object) => object.kind === 'GitRepository'));
+    const automations = flux.filter((object) => object.kind === 'ImageUpdateAutomation');
+    expect(automations.length).toBeGreaterThan(0);
+    for (const automation of automations) {
+      const { git, update } = spec<{
+        git: { checkout: { ref: { branch: string } }; push: { branch: string } };
+        update: { path: string; strategy: string };
+      }>(automation);
+      expect(git.checkout.ref.branch).toBe(source.ref.branch);
+      expect(git.push.branch).toBe(source.ref.branch);
+      expect(update.strategy).toBe('Setters');
+      // Setters read every YAML file under the path: the markers are in the kustomizations.
+      const files = kustomizationsUnder(join(repositoryRoot, update.path));
+      const markers = files.flatMap((file) =>
+        [
+          ...readFileSync(file, 'utf8').matchAll(/\{"\$imagepolicy": "([^"]+?)(?::(tag|digest|name))?"\}/g),
+        ].map(([, policy]) => ({ file, policy })),
+      );
+      expect(markers.length, update.path).toBeGreaterThan(0);
+      for (const { file, policy } of markers) expect(policies, file).toContain(policy);
+    }
+    for (const policy of flux.filter((object) => object.kind === 'ImagePolicy'))
+      expect(spec<{ digestReflectionPolicy: string }>(policy).digestReflectionPolicy).toBe('Always');
+    for (const repository of flux.filter((object) => object.kind === 'ImageRepository'))
+      expect(spec<{ secretRef: { name: string } }>(repository).secretRef.name).toBe('nexus-credentials');
+  });
+
+  it('delivers the API and the web app by Flagger, checked by the release checks before traffic switches', () => {
+    const platform = built(`infra/k8s/overlays/${env}`);
+    const canaries = built(`infra/flux/${env}/delivery`).filter((object) => object.kind === 'Canary');
+    expect(canaries.map((object) => object.metadata.name).sort()).toEqual(['cocagne-api', 'cocagne-web']);
+    const checks = platform.find(
+      (object) => object.kind === 'Service' && object.metadata.name === 'cocagne-release-checks',
+    );
+    expect(objectName(checks!)).toBe('Service/cocagne/cocagne-release-checks');
+    expect(spec<{ ports: { port: number }[] }>(checks).ports.map((port) => port.port)).toEqual([8080]);
+    for (const canary of canaries) {
+      const canarySpec = spec<{
+        provider: string;
+        targetRef: { kind: string; name: string };
+        autoscalerRef: { kind: string; name: string };
+        analysis: {
+          threshold: number;
+          iterations: number;
+          webhooks: { type: string; url: string; metadata: Record<string, string> }[];
+        };
+      }>(canary);
+      expect(canarySpec.provider).toBe('kubernetes');
+      for (const reference of [canarySpec.targetRef, canarySpec.autoscalerRef])
+        expect(
+          platform.some(
+            (object) => object.kind === reference.kind && object.metadata.name === reference.name,
+          ),
+          `${canary.metadata.name}: ${reference.kind} ${reference.name}`,
+        ).toBe(true);
+      expect(canarySpec.analysis.threshold).toBeGreaterThan(0);
+      expect(canarySpec.analysis.iterations).toBeGreaterThan(0);
+      const types = canarySpec.analysis.webhooks.map((webhook) => webhook.type);
+      expect(types).toEqual(expect.arrayContaining(['pre-rollout', 'rollout']));
+      for (const webhook of canarySpec.analysis.webhooks) {
+        expect(webhook.url).toMatch(
+          /^http:\/\/cocagne-release-checks\.cocagne:8080\/(smoke|extension-self-tests)$/,
+        );
+        // The canary's own Service, which Flagger makes: `<name>-canary`.
+        expect(webhook.metadata.target).toBe(`http://${canary.metadata.name}-canary.cocagne:8080`);
+      }
+    }
+    const api = canaries.find((object) => object.metadata.name === 'cocagne-api');
+    expect(JSON.stringify(api)).toContain('/extension-self-tests');
+  });
+
+  it('pins every Helm chart to one version', () => {
+    const releases = kustomizeBuild(
+      testEnvironment().KUSTOMIZE_PATH!,
+      `infra/flux/${env}/controllers`,
+    ).filter((object) => object.kind === 'HelmRelease');
+    expect(releases.map((object) => object.metadata.name).sort()).toEqual([
+      'aws-load-balancer-controller',
+      'external-dns',
+      'flagger',
+    ]);
+    for (const release of releases)
+      expect(spec<{ chart: { spec: { version: string } } }>(release).chart.spec.version).toMatch(
+        /^\d+\.\d+\.\d+$/,
+      );
+    expect(JSON.stringify(releases)).not.toContain('placeholder');
+  });
+});
