@@ -195,6 +195,37 @@ describe('the release checks Flagger calls', () => {
     );
   });
 
+  it('rolls a canary back once an operator asked, once, and only that canary', async () => {
+    const canary = { name: 'cocagne-api', namespace: 'cocagne' };
+    const post = async (path: string, body: object) => {
+      const response = await fetch(`${checks.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+      return [response.status, await response.text()];
+    };
+    expect(await post('/rollback', { ...canary, phase: 'Progressing' })).toEqual([
+      403,
+      'no rollback of cocagne/cocagne-api asked\n',
+    ]);
+    expect(await post('/rollback/open', canary)).toEqual([
+      202,
+      'rollback of cocagne/cocagne-api asked: Flagger rolls it back at its next check\n',
+    ]);
+    expect(
+      (await post('/rollback', { name: 'cocagne-web', namespace: 'cocagne', phase: 'Progressing' }))[0],
+    ).toBe(403);
+    const [status, text] = await post('/rollback', { ...canary, phase: 'Progressing' });
+    expect([status, text]).toEqual([
+      200,
+      expect.stringMatching(/^roll back cocagne\/cocagne-api: asked by an operator at /),
+    ]);
+    expect((await post('/rollback', { ...canary, phase: 'Progressing' }))[0]).toBe(403);
+    await post('/rollback/open', canary);
+    expect(await post('/rollback/close', canary)).toEqual([
+      200,
+      'rollback of cocagne/cocagne-api no longer asked\n',
+    ]);
+    expect((await post('/rollback', { ...canary, phase: 'Waiting' }))[0]).toBe(403);
+  });
+
   it('refuses what is not a webhook call it understands, with the reason', async () => {
     const noTarget = await call('/smoke', {});
     expect(noTarget).toEqual({

@@ -4,6 +4,9 @@
 //
 //   POST /smoke                 the smoke checks against the canary
 //   POST /extension-self-tests  the gardens' extension self-tests, and the canary's modules
+//   POST /rollback              Flagger's rollback webhook: 200 (roll back) once an operator
+//                               asked with POST /rollback/open {name, namespace}, else 403
+//   POST /rollback/open, /rollback/close
 //   GET  /healthz               this service itself
 //
 // The body is Flagger's: {name, namespace, phase, checksum, metadata}. metadata.target is the
@@ -58,7 +61,7 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function webhookOf(text: string): Webhook {
+function webhookOf(text: string, needsTarget: boolean): Webhook {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -70,6 +73,8 @@ function webhookOf(text: string): Webhook {
   if (typeof call?.name !== 'string' || typeof call.namespace !== 'string' || typeof metadata !== 'object') {
     throw new BadRequest('not a Flagger webhook call: name, namespace and metadata expected');
   }
+  if (!needsTarget)
+    return { name: call.name, namespace: call.namespace, phase: String(call.phase ?? ''), metadata };
   const url = metadata.target;
   if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/.test(url)) {
     throw new BadRequest("metadata.target must be the canary's http(s) address");
@@ -84,10 +89,39 @@ const report = (results: CheckResult[]) =>
   results.map((result) => `${result.passed ? 'ok' : 'FAILED'} ${result.name}: ${result.detail}`).join('\n') +
   '\n';
 
+/** The checks' paths, and the rollback gate's (see README, "Rolling back by hand"). */
+const checkPaths = ['/smoke', '/extension-self-tests'];
+const gatePaths = ['/rollback', '/rollback/open', '/rollback/close'];
+
 export function createChecksServer(options: ChecksServerOptions): Server {
   const log = options.log ?? (() => undefined);
+  /** Canaries (`namespace/name`) an operator asked to roll back, with when. */
+  const rollbacksAsked = new Map<string, string>();
+
+  async function gate(path: string, call: Webhook): Promise<{ status: number; text: string }> {
+    const canary = `${call.namespace}/${call.name}`;
+    if (path === '/rollback/open') {
+      rollbacksAsked.set(canary, new Date().toISOString());
+      log(`rollback of ${canary} asked`);
+      return { status: 202, text: `rollback of ${canary} asked: Flagger rolls it back at its next check\n` };
+    }
+    if (path === '/rollback/close') {
+      const asked = rollbacksAsked.delete(canary);
+      return {
+        status: 200,
+        text: asked ? `rollback of ${canary} no longer asked\n` : `no rollback of ${canary} was asked\n`,
+      };
+    }
+    // Flagger's `rollback` webhook: a 2xx rolls the canary back. Answered once per request.
+    const asked = rollbacksAsked.get(canary);
+    if (!asked) return { status: 403, text: `no rollback of ${canary} asked\n` };
+    rollbacksAsked.delete(canary);
+    log(`rolling back ${canary} (${call.phase}), asked at ${asked}`);
+    return { status: 200, text: `roll back ${canary}: asked by an operator at ${asked}\n` };
+  }
+
   return createServer((request, response) => {
-    const path = (request.url ?? '/').split('?')[0];
+    const path = (request.url ?? '/').split('?')[0] ?? '/';
     const answer = (status: number, text: string) => {
       response.writeHead(status, {
         'content-type': 'text/plain; charset=utf-8',
@@ -96,11 +130,15 @@ export function createChecksServer(options: ChecksServerOptions): Server {
       response.end(text);
     };
     if (path === '/healthz' && request.method === 'GET') return answer(200, 'ok\n');
-    if (path !== '/smoke' && path !== '/extension-self-tests') return answer(404, `no check at ${path}\n`);
+    if (!checkPaths.includes(path) && !gatePaths.includes(path)) return answer(404, `no check at ${path}\n`);
     if (request.method !== 'POST') return answer(405, 'POST a Flagger webhook call\n');
     void (async () => {
       try {
-        const call = webhookOf(await bodyOf(request));
+        const call = webhookOf(await bodyOf(request), checkPaths.includes(path));
+        if (gatePaths.includes(path)) {
+          const { status, text } = await gate(path, call);
+          return answer(status, text);
+        }
         const results =
           path === '/smoke'
             ? await smokeChecks(
