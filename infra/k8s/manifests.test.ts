@@ -60,11 +60,7 @@ describe('every folder Flux applies', () => {
           const where = `${folder}: ${objectName(object)} container ${container.name}`;
           const { image } = container;
           if (/:latest(@|$)/.test(image)) problems.push(`${where}: tag latest`);
-          if (folder === 'infra/k8s/base') {
-            // The base names images only; each overlay pins them (its `images`).
-            if (!/^cocagne-(api|web|worker)$/.test(image))
-              problems.push(`${where}: ${image} is not a bare name`);
-          } else if (!/@sha256:[0-9a-f]{64}$/.test(image))
+          if (!/^[a-z0-9.-]+\/[a-z0-9/-]+(:[\w.-]+)?@sha256:[0-9a-f]{64}$/.test(image))
             problems.push(`${where}: ${image} not pinned by digest`);
           for (const kind of ['requests', 'limits'] as const)
             for (const resource of ['cpu', 'memory'])
