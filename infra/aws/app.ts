@@ -1,4 +1,4 @@
-import { App, Tags, type Environment, type Stack } from 'aws-cdk-lib';
+import { App, Tags, type Environment, type Stack } from 'aws-cdk-lib/core';
 import { AccessStack } from './access-stack.ts';
 import { ClusterStack } from './cluster-stack.ts';
 import { DataStack } from './data-stack.ts';
