@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readGardenDeploymentProfile } from '../../adapters/kubernetes/kubernetes-settings.ts';
 import { gardenDeployment, gardenSettings } from '../../domain/garden-deployment.ts';
+import { stagePrefix, stages } from '../aws/stages.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { renderGardenYaml } from './garden-yaml.ts';
 import {
@@ -112,6 +114,48 @@ describe('every folder Flux applies', () => {
       expect(JSON.stringify(objects.filter((object) => object.kind === 'NetworkPolicy'))).toContain(
         environment.data.vpcCidr,
       );
+    }
+  });
+
+  it('agrees with the AWS stack: account, network, names, the ALB origin', () => {
+    for (const env of environments) {
+      const stage = stages.find((each) => each.name === env)!;
+      const [environment] = parseManifests(read(`infra/k8s/overlays/${env}/environment.yaml`), env) as [
+        Manifest & { data: Record<string, string> },
+      ];
+      expect(environment.data.host).toBe(stage.domains.apiOrigin);
+      expect(environment.data.vpcCidr).toBe(stage.network.cidr);
+      expect(environment.data.loadBalancerName).toBe(stage.monitoring.apiLoadBalancer.split('/')[1]);
+      for (const arn of ['certificateArn', 'wafAclArn', 'apiTargetGroupArn', 'webTargetGroupArn'])
+        expect(environment.data[arn]).toContain(`:${stage.region}:${stage.account}:`);
+      const config = built(`infra/k8s/overlays/${env}`).find((object) =>
+        object.metadata.name.startsWith('cocagne-config'),
+      ) as Manifest & { data: Record<string, string> };
+      expect(config.data).toMatchObject({
+        AWS_REGION: stage.region,
+        DYNAMODB_TABLE_PREFIX: stagePrefix(stage),
+        S3_BUCKET: `${stagePrefix(stage)}-documents-${stage.account}`,
+        TEMPORAL_ADDRESS: stage.temporal.address,
+        TEMPORAL_NAMESPACE: stage.temporal.namespace,
+        PUBLIC_URL: `https://${stage.domains.web}`,
+      });
+      const profile = readGardenDeploymentProfile(
+        join(
+          repositoryRoot,
+          env === 'production'
+            ? 'infra/k8s/production/garden-deployment-profile.json'
+            : 'infra/k8s/overlays/staging/garden-deployment-profile.json',
+        ),
+      );
+      expect(profile.environment).toMatchObject({
+        DYNAMODB_TABLE_PREFIX: config.data.DYNAMODB_TABLE_PREFIX,
+        S3_BUCKET: config.data.S3_BUCKET,
+      });
+      expect(profile.temporal.address).toBe(stage.temporal.address);
+      expect(profile.site).toMatchObject({
+        apiTargetGroupArn: environment.data.apiTargetGroupArn,
+        webTargetGroupArn: environment.data.webTargetGroupArn,
+      });
     }
   });
 
