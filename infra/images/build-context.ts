@@ -46,6 +46,8 @@ export interface ImportGraph {
   packages: Map<string, string>;
   /** Relative imports that point at no file. */
   missing: string[];
+  /** Files reached by `new URL('./…', import.meta.url)` only: loaded apart (worker threads). */
+  loadedApart: string[];
 }
 
 /**
@@ -54,6 +56,17 @@ export interface ImportGraph {
  * `import type` and `export type` are left out: Node's type stripping erases them.
  */
 export function importsOf(source: string): string[] {
+  return [...modulesOf(source), ...urlsOf(source)];
+}
+
+/** `new URL('./…', import.meta.url)`: files a module loads apart (a worker thread's script). */
+function urlsOf(source: string): string[] {
+  return [...source.matchAll(/new URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url\s*\)/g)].map(
+    (match) => match[1]!,
+  );
+}
+
+function modulesOf(source: string): string[] {
   const found: string[] = [];
   const statements = /^[ \t]*(import|export)\b([^;'"]*?)\bfrom\s*['"]([^'"]+)['"]/gm;
   for (const match of source.matchAll(statements)) {
@@ -81,24 +94,35 @@ export function importGraph(entries: string[], root = repositoryRoot): ImportGra
   const files = new Set<string>();
   const packages = new Map<string, string>();
   const missing: string[] = [];
+  const imported = new Set<string>(entries);
+  const urls = new Set<string>();
   const queue = [...entries];
   while (queue.length > 0) {
     const file = queue.pop()!;
     if (files.has(file)) continue;
     files.add(file);
     if (!/\.(ts|js|mjs)$/.test(file)) continue;
-    for (const specifier of importsOf(readFileSync(join(root, file), 'utf8'))) {
+    const source = readFileSync(join(root, file), 'utf8');
+    const url = new Set(urlsOf(source));
+    for (const specifier of importsOf(source)) {
       if (specifier.startsWith('.')) {
         const target = relative(root, resolve(root, dirname(file), specifier));
-        if (existsSync(join(root, target)) && statSync(join(root, target)).isFile()) queue.push(target);
-        else missing.push(`${file} → ${specifier}`);
+        if (existsSync(join(root, target)) && statSync(join(root, target)).isFile()) {
+          queue.push(target);
+          (url.has(specifier) ? urls : imported).add(target);
+        } else missing.push(`${file} → ${specifier}`);
       } else if (!isBuiltin(specifier) && !specifier.startsWith('node:')) {
         const name = packageName(specifier);
         if (!packages.has(name)) packages.set(name, file);
       }
     }
   }
-  return { files: [...files].sort(), packages, missing };
+  return {
+    files: [...files].sort(),
+    packages,
+    missing,
+    loadedApart: [...urls].filter((file) => !imported.has(file)).sort(),
+  };
 }
 
 interface Lockfile {

@@ -104,17 +104,21 @@ describe('the GitHub Actions workflows', () => {
     for (const policy of policies) expect(Object.keys(policy!.spec!.policy!)).toEqual(['semver']);
   });
 
-  it("release: pushes the repositories the production overlay's images name", () => {
+  it('release: pushes the repositories Flux scans (ImageRepository objects)', () => {
     const image = (
       parse(readFileSync(join(workflowsDir, 'release.yml'), 'utf8')) as {
         jobs: { images: { env: { IMAGE: string } } };
       }
     ).jobs.images.env.IMAGE;
     expect(image).toBe('${{ secrets.NEXUS_REGISTRY }}/cocagne/cocagne-${{ matrix.image }}');
-    const overlay = parse(
-      readFileSync(join(repositoryRoot, 'infra/k8s/overlays/production/kustomization.yaml'), 'utf8'),
-    ) as { images: Array<{ name: string; newName: string }> };
-    const repositories = overlay.images.map((entry) => entry.newName.split('/').slice(1).join('/')).sort();
-    expect(repositories).toEqual(['api', 'web', 'worker'].map((name) => `cocagne/cocagne-${name}`));
+    for (const environment of ['production', 'staging']) {
+      const scanned = readFileSync(join(repositoryRoot, `infra/flux/${environment}/images.yaml`), 'utf8')
+        .split(/^---$/m)
+        .map((document) => parse(document) as { kind?: string; spec?: { image?: string } } | null)
+        .filter((document) => document?.kind === 'ImageRepository')
+        .map((document) => document!.spec!.image!.split('/').slice(1).join('/'))
+        .sort();
+      expect(scanned, environment).toEqual(['api', 'web', 'worker'].map((name) => `cocagne/cocagne-${name}`));
+    }
   });
 });

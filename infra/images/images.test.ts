@@ -4,9 +4,19 @@
 // packages, `npm ci` accepting the lock as the build runs it, and the web image's headers the
 // same as the API's.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync, statSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -141,6 +151,50 @@ describe('the Dockerfiles', () => {
         sources: ['/app/node_modules'],
         destination: `${final.workdir}/node_modules`,
       });
+    },
+  );
+
+  it.each(['api', 'worker'] as const)(
+    '%s: its modules load with only the production packages beside them',
+    async (name) => {
+      // The final stage's layout in a scratch folder: the files the command loads, package.json,
+      // and a node_modules holding only the packages `npm ci --omit=dev` installs (links to ours).
+      // --preserve-symlinks makes Node resolve from the links, so a package outside that set is
+      // missing as it would be in the image.
+      const { final } = dockerfiles[name];
+      const entry = final.command![1]!;
+      const graph = importGraph(name === 'api' ? [entry, 'infra/release/checks-server.ts'] : [entry]);
+      const scratch = mkdtempSync(join(tmpdir(), `cocagne-image-${name}-`));
+      try {
+        for (const file of [...graph.files, 'package.json']) {
+          mkdirSync(dirname(join(scratch, file)), { recursive: true });
+          symlinkSync(join(repositoryRoot, file), join(scratch, file));
+        }
+        for (const pkg of productionPackages()) {
+          mkdirSync(dirname(join(scratch, 'node_modules', pkg)), { recursive: true });
+          symlinkSync(join(repositoryRoot, 'node_modules', pkg), join(scratch, 'node_modules', pkg));
+        }
+        // Every module but the entry itself, which would start the process, and the worker
+        // threads' scripts (their imports are loaded here all the same).
+        const modules = graph.files.filter(
+          (file) => file !== entry && !graph.loadedApart.includes(file) && /\.(ts|js)$/.test(file),
+        );
+        expect(graph.loadedApart).toEqual(
+          name === 'api'
+            ? ['extensions/host/instance-worker.ts']
+            : ['extensions/host/instance-worker.ts', 'workflows/index.ts'],
+        );
+        const script = `for (const m of ${JSON.stringify(modules.map((file) => `./${file}`))}) await import(m);`;
+        const { stderr } = await run(
+          process.execPath,
+          ['--preserve-symlinks', '--input-type=module', '--eval', script],
+          { cwd: scratch, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' } },
+        );
+        expect(stderr).toBe('');
+        expect(modules.length).toBeGreaterThan(100);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
     },
   );
 
