@@ -55,29 +55,46 @@ export class AccessStack extends Stack {
         }),
         new iam.PolicyStatement({
           sid: 'RestoreTables',
+          // Copying a garden's items back from a restored table (README, "Restore DynamoDB")
+          // writes item by item into the live tables.
           actions: [
             'dynamodb:DescribeTable',
             'dynamodb:DescribeContinuousBackups',
+            'dynamodb:DescribeTimeToLive',
             'dynamodb:RestoreTableToPointInTime',
-            'dynamodb:ListBackups',
+            'dynamodb:Query',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:BatchWriteItem',
           ],
           resources: data.tables,
         }),
         new iam.PolicyStatement({
           sid: 'RestoredTables',
-          // A restore writes a new table (<name>-restored-<date>) the operator checks, then
-          // the application is pointed at it or items are copied back.
+          // A restore makes new tables under the prefix <stage prefix>-restored-<when>, which
+          // the operator checks, copies from, or points the application at; a restore needs
+          // these item actions on its target too.
           actions: [
             'dynamodb:DescribeTable',
             'dynamodb:Scan',
             'dynamodb:Query',
             'dynamodb:GetItem',
             'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
             'dynamodb:BatchWriteItem',
             'dynamodb:UpdateTable',
+            'dynamodb:UpdateTimeToLive',
+            'dynamodb:UpdateContinuousBackups',
             'dynamodb:DeleteTable',
           ],
-          resources: data.tables.map((table) => `${table}-restored-*`),
+          resources: [
+            this.formatArn({
+              service: 'dynamodb',
+              resource: 'table',
+              resourceName: `${names.prefix}-restored-*`,
+            }),
+          ],
         }),
         new iam.PolicyStatement({
           sid: 'RestoreDocuments',

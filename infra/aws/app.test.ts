@@ -302,12 +302,16 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
     );
     expect(associations.sort()).toEqual([
       'cocagne/cocagne-api',
+      'cocagne/cocagne-release-checks',
       'cocagne/cocagne-worker',
       'external-dns/external-dns',
+      'external-secrets/external-secrets',
       'kube-system/aws-load-balancer-controller',
     ]);
-    // No kubectl Lambda: nothing in this stack runs code at deployment.
-    cluster.resourceCountIs('AWS::Lambda::Function', 0);
+    // No kubectl Lambda: the only code run at deployment is CDK's CfnJson (the IRSA trust's keys).
+    expect(Object.keys(cluster.findResources('AWS::Lambda::Function'))).toEqual([
+      expect.stringMatching(/^AWSCDKCfnUtilsProvider/),
+    ]);
     const entries = resourcesOf(stacks.cluster, 'AWS::EKS::AccessEntry').map(
       ([, entry]) => (entry.Properties!.AccessPolicies as { PolicyArn: string }[])[0]!.PolicyArn,
     );
@@ -322,6 +326,44 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       'ExternalDnsRoleArn',
       'GardenWorkerRoleArn',
     ]) {
+      cluster.hasOutput(output, Match.anyValue());
+    }
+  });
+
+  it("lets every garden's worker, and only those, take the gardens' role by IRSA", () => {
+    const cluster = template(stacks.cluster);
+    cluster.hasResourceProperties('AWS::IAM::OIDCProvider', { ClientIdList: ['sts.amazonaws.com'] });
+    const [role] = resourcesOf(stacks.cluster, 'AWS::IAM::Role').filter(
+      ([, candidate]) => candidate.Properties!.RoleName === 'cocagne-garden-worker',
+    );
+    const [statement] = (role![1].Properties!.AssumeRolePolicyDocument as { Statement: Json[] }).Statement;
+    expect(statement).toMatchObject({
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: {
+        StringEquals: { 'Fn::GetAtt': [expect.stringMatching(/^GardenWorkerAudience/), 'Value'] },
+      },
+    });
+    const subject = resourcesOf(stacks.cluster, 'Custom::AWSCDKCfnJson').find(([id]) =>
+      id.startsWith('GardenWorkerSubject'),
+    )!;
+    expect(JSON.stringify(subject[1].Properties)).toContain('system:serviceaccount:garden-*:garden-*-worker');
+  });
+
+  it("makes the ALB's target groups and security group the API Ingress names", () => {
+    const cluster = template(stacks.cluster);
+    for (const [name, path] of [
+      ['cocagne-api', '/api/health'],
+      ['cocagne-web', '/healthz'],
+    ]) {
+      cluster.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+        Name: name,
+        TargetType: 'ip',
+        Port: 8080,
+        HealthCheckPath: path,
+      });
+    }
+    cluster.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, ToPort: 8080 });
+    for (const output of ['AlbSecurityGroupId', 'ApiTargetGroupArn', 'WebTargetGroupArn', 'VpcCidr']) {
       cluster.hasOutput(output, Match.anyValue());
     }
   });

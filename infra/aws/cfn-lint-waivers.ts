@@ -18,4 +18,11 @@ export const cfnLintWaivers: readonly CfnLintWaiver[] = [
       "CDK's own provider for cross-region references (CloudFront's web ACL ARN from us-east-1) " +
       'writes a DependsOn its GetAtt already implies: redundant, harmless, and not ours to change.',
   },
+  {
+    rule: 'W3005',
+    resourcePrefix: 'AWSCDKCfnUtilsProvider',
+    reason:
+      "The same in CDK's own provider behind CfnJson (the gardens' IRSA trust policy, whose keys " +
+      "hold the cluster's OIDC issuer): redundant, harmless, and not ours to change.",
+  },
 ];

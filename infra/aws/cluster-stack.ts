@@ -1,6 +1,7 @@
-import { CfnOutput, Duration, Stack, Tags, type StackProps } from 'aws-cdk-lib/core';
+import { CfnJson, CfnOutput, Duration, Fn, Stack, Tags, type StackProps } from 'aws-cdk-lib/core';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as eks from 'aws-cdk-lib/aws-eks';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,7 +10,10 @@ import type { Construct } from 'constructs';
 import { externalDnsPolicy, loadBalancerControllerPolicy } from './controller-policies.ts';
 import { resourceNames } from './names.ts';
 import type { StageSettings } from './stages.ts';
-import { apiPolicy, workerPolicy } from './workload-policies.ts';
+import { apiPolicy, externalSecretsPolicy, releaseChecksPolicy, workerPolicy } from './workload-policies.ts';
+
+/** Every garden's worker service account (domain/garden-deployment.ts names them so). */
+export const gardenWorkerServiceAccounts = 'system:serviceaccount:garden-*:garden-*-worker';
 
 /** A Kubernetes service account that gets AWS credentials through EKS Pod Identity. */
 export interface Workload {
@@ -192,6 +196,18 @@ export class ClusterStack extends Stack {
         output: 'WorkerRoleArn',
       },
       {
+        namespace: 'cocagne',
+        serviceAccount: 'cocagne-release-checks',
+        policy: releaseChecksPolicy(this, stage),
+        output: 'ReleaseChecksRoleArn',
+      },
+      {
+        namespace: 'external-secrets',
+        serviceAccount: 'external-secrets',
+        policy: externalSecretsPolicy(this, stage),
+        output: 'ExternalSecretsRoleArn',
+      },
+      {
         namespace: 'kube-system',
         serviceAccount: 'aws-load-balancer-controller',
         policy: loadBalancerControllerPolicy(names.clusterName),
@@ -219,13 +235,78 @@ export class ClusterStack extends Stack {
       });
     }
     // Each garden's worker runs in its own namespace (garden-<slug>), made by the provisioning
-    // workflow: a Pod Identity association names one namespace, so the association for a new
-    // garden is made when the garden is (infra/aws/README.md, "Garden workers' AWS rights").
-    const gardenWorkerRole = podRole('GardenWorkerRole', workerPolicy(this, stage));
+    // workflow, and a Pod Identity association names one namespace: the gardens' workers take
+    // their role by IRSA instead (the profile's awsRoleArn, annotated on each garden's
+    // ServiceAccount), whose trust policy can match every garden's service account by pattern.
+    // The condition's keys hold the cluster's issuer, known at deployment only: CfnJson (a
+    // CDK-provided function, no kubectl) writes them.
+    const oidcProvider = new iam.CfnOIDCProvider(this, 'OidcProvider', {
+      url: cluster.attrOpenIdConnectIssuerUrl,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+    const issuer = Fn.select(1, Fn.split('https://', cluster.attrOpenIdConnectIssuerUrl));
+    const gardenWorkerRole = new iam.Role(this, 'GardenWorkerRole', {
+      roleName: 'cocagne-garden-worker',
+      description: 'Every garden-<slug>/garden-<slug>-worker service account, by IRSA',
+      assumedBy: new iam.FederatedPrincipal(
+        oidcProvider.attrArn,
+        {
+          StringEquals: new CfnJson(this, 'GardenWorkerAudience', {
+            value: { [`${issuer}:aud`]: 'sts.amazonaws.com' },
+          }),
+          StringLike: new CfnJson(this, 'GardenWorkerSubject', {
+            value: { [`${issuer}:sub`]: gardenWorkerServiceAccounts },
+          }),
+        },
+        'sts:AssumeRoleWithWebIdentity',
+      ),
+      inlinePolicies: { access: workerPolicy(this, stage) },
+    });
     new CfnOutput(this, 'GardenWorkerRoleArn', {
       value: gardenWorkerRole.roleArn,
-      description: 'IAM role of every garden-<slug>/garden-<slug>-worker (one association per garden)',
+      description: "awsRoleArn of the gardens' deployment profile (IRSA)",
     });
+
+    // ---- The ALB's fixed parts (the controller makes the ALB itself from the API Ingress) ----
+    const albSecurityGroup = new ec2.SecurityGroup(this, 'AlbSecurityGroup', {
+      vpc,
+      description: `${names.prefix}: the API ALB (HTTPS from CloudFront)`,
+      allowAllOutbound: false,
+    });
+    albSecurityGroup.addIngressRule(
+      stage.edge.cloudFrontPrefixListId
+        ? ec2.Peer.prefixList(stage.edge.cloudFrontPrefixListId)
+        : ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS from CloudFront (its origin-facing prefix list once set in the stage)',
+    );
+    // Target type ip: the ALB reaches pods on their own addresses, which carry the cluster's
+    // security group.
+    const podPort = 8080;
+    albSecurityGroup.addEgressRule(ec2.Peer.ipv4(stage.network.cidr), ec2.Port.tcp(podPort), 'to the pods');
+    new ec2.CfnSecurityGroupIngress(this, 'PodsFromAlb', {
+      groupId: cluster.attrClusterSecurityGroupId,
+      sourceSecurityGroupId: albSecurityGroup.securityGroupId,
+      ipProtocol: 'tcp',
+      fromPort: podPort,
+      toPort: podPort,
+      description: 'the API ALB to the API and web pods',
+    });
+    const targetGroup = (id: string, name: string, healthCheckPath: string) =>
+      new elbv2.CfnTargetGroup(this, id, {
+        name,
+        targetType: 'ip',
+        protocol: 'HTTP',
+        port: podPort,
+        vpcId: vpc.vpcId,
+        healthCheckPath,
+        healthCheckIntervalSeconds: 10,
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 3,
+        targetGroupAttributes: [{ key: 'deregistration_delay.timeout_seconds', value: '30' }],
+      });
+    const apiTargets = targetGroup('ApiTargets', 'cocagne-api', '/api/health');
+    const webTargets = targetGroup('WebTargets', 'cocagne-web', '/healthz');
 
     // ---- People (roles the IAM groups of the access stack may take) ----
     const people = (id: string, description: string) =>
@@ -259,6 +340,13 @@ export class ClusterStack extends Stack {
       value: vpc.vpcId,
       description: 'the AWS Load Balancer Controller --aws-vpc-id',
     });
+    new CfnOutput(this, 'VpcCidr', {
+      value: stage.network.cidr,
+      description: 'vpcCidr of the Kubernetes environment',
+    });
+    new CfnOutput(this, 'AlbSecurityGroupId', { value: albSecurityGroup.securityGroupId });
+    new CfnOutput(this, 'ApiTargetGroupArn', { value: apiTargets.ref });
+    new CfnOutput(this, 'WebTargetGroupArn', { value: webTargets.ref });
     new CfnOutput(this, 'OperatorRoleArn', { value: this.operatorRole.roleArn });
     new CfnOutput(this, 'ViewerRoleArn', { value: this.viewerRole.roleArn });
   }

@@ -56,6 +56,12 @@ export interface StageSettings {
   edge: {
     /** Requests per client address over 5 minutes before WAF blocks it (rate-based rule). */
     rateLimitPerFiveMinutes: number;
+    /**
+     * CloudFront's origin-facing managed prefix list in the region (`aws ec2
+     * describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.global.cloudfront.origin-facing`):
+     * once set, the ALB accepts HTTPS from CloudFront only; until then from anywhere (WAF still applies).
+     */
+    cloudFrontPrefixListId?: string;
   };
   monitoring: {
     /**

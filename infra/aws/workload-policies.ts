@@ -101,6 +101,41 @@ export function workerPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocu
   });
 }
 
+/** Flagger's release checks: read the gardens' extensions to run their self-tests. */
+export function releaseChecksPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocument {
+  const data = dataResources(stack, stage);
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({ sid: 'Records', actions: readItems, resources: data.tablesAndIndexes }),
+      new iam.PolicyStatement({
+        sid: 'Documents',
+        actions: ['s3:GetObject'],
+        resources: [data.documentsObjects],
+      }),
+    ],
+  });
+}
+
+/** External Secrets: reads the stage's secrets (`<prefix>/…`) into Kubernetes Secrets. */
+export function externalSecretsPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocument {
+  return new iam.PolicyDocument({
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'StageSecrets',
+        actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        resources: [
+          stack.formatArn({
+            service: 'secretsmanager',
+            resource: 'secret',
+            resourceName: `${resourceNames(stage).prefix}/*`,
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    ],
+  });
+}
+
 function messaging(data: ReturnType<typeof dataResources>): iam.PolicyStatement[] {
   return [
     new iam.PolicyStatement({
