@@ -357,6 +357,47 @@ describe('a garden applied to the Kubernetes API server', () => {
     expect((await cluster.describe(gardenId)).objects).toEqual([]);
   });
 
+  it('serves a garden’s own host on the AWS ALB with an Ingress alone, as the provisioner, and removes it', async () => {
+    const gardenId = newGardenId('alb');
+    const names = gardenObjectNames(gardenId);
+    const targetGroup = (name: string) =>
+      `arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/${name}/0123456789abcdef`;
+    const onAlb = clusterWith({
+      site: {
+        via: 'alb-target-group',
+        ingressClassName: 'alb',
+        groupName: 'cocagne',
+        apiTargetGroupArn: targetGroup('cocagne-api'),
+        webTargetGroupArn: targetGroup('cocagne-web'),
+      },
+    });
+    const hostName = `${gardenId}.paniers.example.org`;
+
+    const applied = await onAlb.apply(gardenId, { hostName });
+
+    expect(applied.at(-1)).toBe(`Ingress/${names.namespace}/${names.ingress}`);
+    expect(applied).not.toContain(`Service/${names.namespace}/${names.service}`);
+    const ingress = await controllerRequest(
+      'GET',
+      `/apis/networking.k8s.io/v1/namespaces/${names.namespace}/ingresses/${names.ingress}`,
+    );
+    expect(ingress.body).toMatchObject({
+      metadata: {
+        annotations: {
+          'alb.ingress.kubernetes.io/group.name': 'cocagne',
+          'alb.ingress.kubernetes.io/actions.cocagne-api': JSON.stringify({
+            type: 'forward',
+            forwardConfig: { targetGroups: [{ targetGroupARN: targetGroup('cocagne-api') }] },
+          }),
+        },
+      },
+      spec: { ingressClassName: 'alb', tls: [{ hosts: [hostName] }], rules: [{ host: hostName }] },
+    });
+    expect(await onAlb.apply(gardenId, { hostName })).toEqual(applied);
+    expect(await cluster.remove(gardenId)).toContain(`Ingress/${names.namespace}/${names.ingress}`);
+    expect((await cluster.describe(gardenId)).objects).toEqual([]);
+  });
+
   it("lets the worker's pod through the namespace's Pod Security (restricted) and its quota", async () => {
     const gardenId = newGardenId('pod');
     const names = gardenObjectNames(gardenId);
