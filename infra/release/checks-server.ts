@@ -155,7 +155,9 @@ export function createChecksServer(options: ChecksServerOptions): Server {
                 options.selfTestTimeoutMs,
               );
         const passed = results.every((result) => result.passed);
-        log(`${path} ${call.namespace}/${call.name} ${call.phase}: ${passed ? 'passed' : 'FAILED'}`);
+        log(
+          `${path} ${call.namespace}/${call.name}${call.phase ? ` (${call.phase})` : ''}: ${passed ? 'passed' : 'FAILED'}`,
+        );
         answer(passed ? 200 : 500, report(results));
       } catch (error) {
         if (error instanceof BadRequest) return answer(400, `${error.message}\n`);
@@ -182,8 +184,9 @@ export async function startChecksServer(options: ChecksServerOptions, port: numb
 const ChecksSettings = Type.Object({
   ...StoreSettings.properties,
   ...DocumentSettings.properties,
-  CHECKS_HOST: Type.String({ default: '0.0.0.0' }),
-  CHECKS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
+  // The API's names: the Deployment sets them as for the API.
+  HTTP_HOST: Type.String({ default: '0.0.0.0' }),
+  HTTP_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
   CHECKS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
   SELF_TESTS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 50 }),
 });
@@ -207,8 +210,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       selfTestTimeoutMs: settings.SELF_TESTS_TIMEOUT_SECONDS * 1000,
       log,
     },
-    settings.CHECKS_PORT,
-    settings.CHECKS_HOST,
+    settings.HTTP_PORT,
+    settings.HTTP_HOST,
   );
   log(`listening on ${server.url} (/smoke, /extension-self-tests)`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
