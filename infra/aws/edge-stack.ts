@@ -92,9 +92,9 @@ export class EdgeStack extends Stack {
         ],
       },
       additionalBehaviors: {
-        // Never cached: answers depend on the caller's token. The Host header stays
-        // CloudFront's (the ALB's certificate is for apiOrigin); the API reads the garden
-        // from the path and X-Forwarded-Host.
+        // Never cached: answers depend on the caller's token. The Host header becomes the
+        // origin's (apiOrigin: the ALB's certificate and Ingress rule are for it); the
+        // viewer's address comes in X-Forwarded-For (TRUST_PROXY_HOPS=2: CloudFront, then the ALB).
         '/api/*': {
           origin: api,
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

@@ -52,6 +52,7 @@ describe('cdk synth and cfn-lint', () => {
           ...env,
           PATH: `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}`,
           CDK_DISABLE_CLI_TELEMETRY: 'true',
+          CDK_DISABLE_VERSION_CHECK: 'true',
         },
       },
     );
