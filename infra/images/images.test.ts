@@ -307,6 +307,34 @@ describe('the web image', () => {
     expect(fromNginx).toEqual(fromApi);
   });
 
+  it("stops at start when Keycloak's origin is missing or malformed", async () => {
+    const script = join(imagesDir, 'web/05-cocagne-settings.sh');
+    expect(dockerfiles.web.final.copies).toContainEqual(
+      expect.objectContaining({
+        sources: ['infra/images/web/05-cocagne-settings.sh'],
+        destination: '/docker-entrypoint.d',
+        intoFolder: true,
+      }),
+    );
+    expect(dockerfiles.web.final.instructions.some((step) => step.rest.startsWith('--chmod=0755 '))).toBe(
+      true,
+    );
+    const start = (env: Record<string, string>) =>
+      run('sh', [script], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
+        () => 0,
+        (error: { code?: number }) => error.code,
+      );
+    expect(await start({ COCAGNE_IDENTITY_ORIGIN: 'https://auth.jardins-cocagne.example' })).toBe(0);
+    expect(await start({})).toBe(1);
+    expect(await start({ COCAGNE_IDENTITY_ORIGIN: 'auth.jardins-cocagne.example' })).toBe(1);
+    expect(
+      await start({
+        COCAGNE_IDENTITY_ORIGIN: 'https://auth.example.org',
+        COCAGNE_TILE_SOURCE: 'https://x; script-src *',
+      }),
+    ).toBe(1);
+  });
+
   it('has every location send those headers, and only COCAGNE_ variables in its templates', () => {
     const locations = [...siteTemplate.matchAll(/^\s*location\s+([^{]+)\{([^}]*)\}/gm)];
     expect(locations.length).toBeGreaterThan(4);

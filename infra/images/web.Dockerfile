@@ -26,6 +26,8 @@ ENV NGINX_ENVSUBST_OUTPUT_DIR=/tmp \
     NGINX_ENVSUBST_FILTER=^COCAGNE_ \
     COCAGNE_TILE_SOURCE=https://tile.openstreetmap.org
 COPY infra/images/web/nginx.conf /etc/nginx/nginx.conf
+# Stops the container at start when COCAGNE_IDENTITY_ORIGIN is missing or malformed.
+COPY --chmod=0755 infra/images/web/05-cocagne-settings.sh /docker-entrypoint.d/
 COPY infra/images/web/cocagne-site.conf.template infra/images/web/cocagne-headers.inc.template /etc/nginx/templates/
 COPY --from=build /app/web/dist /usr/share/nginx/html
 # The image's own nginx user (uid 101, group 0): any uid with group 0 also works.
