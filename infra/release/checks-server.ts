@@ -184,9 +184,9 @@ export async function startChecksServer(options: ChecksServerOptions, port: numb
 const ChecksSettings = Type.Object({
   ...StoreSettings.properties,
   ...DocumentSettings.properties,
-  // The API's names: the Deployment sets them as for the API.
-  HTTP_HOST: Type.String({ default: '0.0.0.0' }),
-  HTTP_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
+  // Not HTTP_HOST and HTTP_PORT: the API's settings, which the Deployment's ConfigMap may hold.
+  CHECKS_HOST: Type.String({ default: '0.0.0.0' }),
+  CHECKS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
   CHECKS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
   SELF_TESTS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 50 }),
 });
@@ -210,8 +210,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       selfTestTimeoutMs: settings.SELF_TESTS_TIMEOUT_SECONDS * 1000,
       log,
     },
-    settings.HTTP_PORT,
-    settings.HTTP_HOST,
+    settings.CHECKS_PORT,
+    settings.CHECKS_HOST,
   );
   log(`listening on ${server.url} (/smoke, /extension-self-tests)`);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
