@@ -24,10 +24,15 @@ const spec = <T>(object: Manifest | undefined) => object?.spec as T;
 beforeAll(() => {
   const kustomize = testEnvironment().KUSTOMIZE_PATH!;
   for (const env of environments)
-    for (const folder of [`infra/flux/${env}`, `infra/flux/${env}/delivery`, `infra/k8s/overlays/${env}`])
+    for (const folder of [
+      `infra/flux/${env}`,
+      `infra/flux/${env}/controllers`,
+      `infra/flux/${env}/delivery`,
+      `infra/k8s/overlays/${env}`,
+    ])
       builds.set(folder, kustomizeBuild(kustomize, folder));
   builds.set('infra/k8s/gardens', kustomizeBuild(kustomize, 'infra/k8s/gardens'));
-});
+}, 60_000);
 
 describe.each(environments)('Flux in %s', (env) => {
   it('applies folders that exist, each after what it depends on', () => {
@@ -144,10 +149,7 @@ describe.each(environments)('Flux in %s', (env) => {
   });
 
   it('pins every Helm chart to one version', () => {
-    const releases = kustomizeBuild(
-      testEnvironment().KUSTOMIZE_PATH!,
-      `infra/flux/${env}/controllers`,
-    ).filter((object) => object.kind === 'HelmRelease');
+    const releases = built(`infra/flux/${env}/controllers`).filter((object) => object.kind === 'HelmRelease');
     expect(releases.map((object) => object.metadata.name).sort()).toEqual([
       'aws-load-balancer-controller',
       'external-dns',

@@ -233,5 +233,6 @@ describe('every object Flux applies, on the local kube-apiserver', () => {
         kind,
       ).toBe(true);
     expect(accepted).toBeGreaterThan(150);
-  });
+    // ~190 requests, eight at a time: seconds, more beside other test files.
+  }, 120_000);
 });

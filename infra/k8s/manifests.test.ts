@@ -33,7 +33,7 @@ beforeAll(() => {
   // Once per file: every folder Flux applies, built as its kustomize-controller would.
   const kustomize = testEnvironment().KUSTOMIZE_PATH!;
   for (const folder of kustomizeFolders) builds.set(folder, kustomizeBuild(kustomize, folder));
-});
+}, 60_000);
 
 describe('every folder Flux applies', () => {
   it('builds with kustomize, each object once', () => {
