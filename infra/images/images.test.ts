@@ -145,6 +145,12 @@ describe('the Dockerfiles', () => {
       const declared = declaredDependencies();
       const notProduction = [...graph.packages].filter(([pkg]) => !production.has(pkg) || !declared.has(pkg));
       expect(notProduction, 'packages loaded that `npm ci --omit=dev` leaves out').toEqual([]);
+      // Read at run time by name (the rollout's comparison): each hook's example input.
+      for (const hook of readdirSync(join(repositoryRoot, 'extensions/hooks'), { withFileTypes: true })) {
+        if (!hook.isDirectory()) continue;
+        const example = `extensions/hooks/${hook.name}/example-input.json`;
+        expect(inStage(final, example), example).toBe(`${final.workdir}/${example}`);
+      }
       // package.json says the .ts sources are ES modules.
       expect(inStage(final, 'package.json')).toBe(`${final.workdir}/package.json`);
       expect(final.copies.find((copy) => copy.from === 'dependencies')).toMatchObject({
