@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import Type from 'typebox';
 import { readGardenDeploymentProfile } from '../../adapters/kubernetes/kubernetes-settings.ts';
+import { ApiSettings } from '../../api/settings.ts';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { ActivitySettings, NetworkSettings } from '../../temporal/activity-deps.ts';
+import { TemporalSettings } from '../../temporal/settings.ts';
 import { gardenDeployment, gardenSettings } from '../../domain/garden-deployment.ts';
 import { stagePrefix, stages } from '../aws/stages.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
@@ -156,6 +161,53 @@ describe('every folder Flux applies', () => {
         apiTargetGroupArn: environment.data.apiTargetGroupArn,
         webTargetGroupArn: environment.data.webTargetGroupArn,
       });
+    }
+  });
+
+  it('gives the API, the network worker and the gardens’ workers every setting they check at start', () => {
+    // The Secrets' keys, as External Secrets makes them: values never in Git.
+    const secrets: Record<string, string> = {
+      TEMPORAL_API_KEY: 'x',
+      STRIPE_SECRET_KEY: 'sk_live_x',
+      KEYCLOAK_ADMIN_CLIENT_SECRET: 'x',
+    };
+    const workerSettings = Type.Object({
+      ...TemporalSettings.properties,
+      ...ActivitySettings.properties,
+      ...NetworkSettings.properties,
+    });
+    const literalEnv = (container: { env?: { name: string; value?: string }[] }) =>
+      Object.fromEntries(
+        (container.env ?? []).map((variable) => [variable.name, variable.value ?? 'from-a-secret']),
+      );
+    for (const env of environments) {
+      const objects = built(`infra/k8s/overlays/${env}`);
+      const config = objects.find((object) =>
+        object.metadata.name.startsWith('cocagne-config'),
+      ) as Manifest & {
+        data: Record<string, string>;
+      };
+      const containers = Object.fromEntries(
+        podTemplates(objects).map(({ object, pod }) => [object.metadata.name, pod.containers[0]!]),
+      );
+      const environmentOf = (name: string) => ({
+        ...config.data,
+        ...secrets,
+        ...literalEnv(containers[name] as { env?: { name: string; value?: string }[] }),
+      });
+      expect(() => readConfiguration(ApiSettings, environmentOf('cocagne-api')), env).not.toThrow();
+      expect(() => readConfiguration(workerSettings, environmentOf('cocagne-worker')), env).not.toThrow();
+    }
+    // A garden's worker: its ConfigMap, and its Secret's keys.
+    for (const garden of productionGardens()) {
+      const objects = gardenDeployment(gardenSettings(productionProfile(), garden.gardenId, garden.hostName));
+      const configMap = objects.find((object) => object.kind === 'ConfigMap')!;
+      const keys = productionProfile().secret?.keys ?? [];
+      const gardenEnvironment = {
+        ...configMap.data,
+        ...Object.fromEntries(keys.map((key) => [key, secrets[key] ?? 'x'])),
+      };
+      expect(() => readConfiguration(workerSettings, gardenEnvironment), garden.gardenId).not.toThrow();
     }
   });
 
