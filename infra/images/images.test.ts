@@ -69,6 +69,25 @@ function inStage(stage: Stage, file: string): string | undefined {
   return found;
 }
 
+/**
+ * A stage's layout in a scratch folder: the given files (links to ours), package.json, and a
+ * node_modules holding only the packages `npm ci --omit=dev` installs (links to ours). Node run
+ * with --preserve-symlinks resolves from the links, so a package outside that set is missing as
+ * it would be in the image.
+ */
+function productionLayout(label: string, files: string[]): string {
+  const scratch = mkdtempSync(join(tmpdir(), `cocagne-image-${label}-`));
+  for (const file of [...files, 'package.json']) {
+    mkdirSync(dirname(join(scratch, file)), { recursive: true });
+    symlinkSync(join(repositoryRoot, file), join(scratch, file));
+  }
+  for (const pkg of productionPackages()) {
+    mkdirSync(dirname(join(scratch, 'node_modules', pkg)), { recursive: true });
+    symlinkSync(join(repositoryRoot, 'node_modules', pkg), join(scratch, 'node_modules', pkg));
+  }
+  return scratch;
+}
+
 describe('the Dockerfiles', () => {
   it('pass hadolint with the repository settings (.hadolint.yaml)', async () => {
     const hadolint = testEnvironment().HADOLINT_PATH;
@@ -163,23 +182,11 @@ describe('the Dockerfiles', () => {
   it.each(['api', 'worker'] as const)(
     '%s: its modules load with only the production packages beside them',
     async (name) => {
-      // The final stage's layout in a scratch folder: the files the command loads, package.json,
-      // and a node_modules holding only the packages `npm ci --omit=dev` installs (links to ours).
-      // --preserve-symlinks makes Node resolve from the links, so a package outside that set is
-      // missing as it would be in the image.
       const { final } = dockerfiles[name];
       const entry = final.command![1]!;
       const graph = importGraph(name === 'api' ? [entry, 'infra/release/checks-server.ts'] : [entry]);
-      const scratch = mkdtempSync(join(tmpdir(), `cocagne-image-${name}-`));
+      const scratch = productionLayout(name, graph.files);
       try {
-        for (const file of [...graph.files, 'package.json']) {
-          mkdirSync(dirname(join(scratch, file)), { recursive: true });
-          symlinkSync(join(repositoryRoot, file), join(scratch, file));
-        }
-        for (const pkg of productionPackages()) {
-          mkdirSync(dirname(join(scratch, 'node_modules', pkg)), { recursive: true });
-          symlinkSync(join(repositoryRoot, 'node_modules', pkg), join(scratch, 'node_modules', pkg));
-        }
         // Every module but the entry itself, which would start the process, and the worker
         // threads' scripts (their imports are loaded here all the same).
         const modules = graph.files.filter(
@@ -203,6 +210,28 @@ describe('the Dockerfiles', () => {
       }
     },
   );
+
+  it('worker: its build stage makes the workflow bundle with only the production packages', async () => {
+    const bundleStage = dockerfiles.worker.stages.find((stage) => stage.name === 'workflow-bundle')!;
+    const [node, script, ...rest] = bundleStage.instructions
+      .find((instruction) => instruction.keyword === 'RUN')!
+      .rest.split(' ');
+    expect([node, rest]).toEqual(['node', []]);
+    const graph = importGraph([script!, 'workflows/index.ts']);
+    const scratch = productionLayout(
+      'bundle',
+      graph.files.filter((file) => !file.startsWith('temporal/dist/')),
+    );
+    try {
+      await run(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', script!], {
+        cwd: scratch,
+        env: { PATH: process.env.PATH ?? '' },
+      });
+      expect(statSync(join(scratch, 'temporal/dist/workflow-bundle.js')).size).toBeGreaterThan(1_000_000);
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+    }
+  });
 
   it('worker: loads the workflow bundle its build stage makes', () => {
     const { final, stages } = dockerfiles.worker;
