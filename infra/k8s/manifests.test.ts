@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Type from 'typebox';
+import { DocumentSettings, StoreSettings } from '../../adapters/aws.ts';
 import { readGardenDeploymentProfile } from '../../adapters/kubernetes/kubernetes-settings.ts';
 import { ApiSettings } from '../../api/settings.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
@@ -197,6 +198,12 @@ describe('every folder Flux applies', () => {
       });
       expect(() => readConfiguration(ApiSettings, environmentOf('cocagne-api')), env).not.toThrow();
       expect(() => readConfiguration(workerSettings, environmentOf('cocagne-worker')), env).not.toThrow();
+      // The release checks read the store and the bucket (infra/release/checks-server.ts).
+      const checksSettings = Type.Object({ ...StoreSettings.properties, ...DocumentSettings.properties });
+      expect(
+        () => readConfiguration(checksSettings, environmentOf('cocagne-release-checks')),
+        env,
+      ).not.toThrow();
     }
     // A garden's worker: its ConfigMap, and its Secret's keys.
     for (const garden of productionGardens()) {
