@@ -108,15 +108,33 @@ export class AccessStack extends Stack {
           resources: [data.documentsObjects],
         }),
         new iam.PolicyStatement({
-          sid: 'Backups',
+          sid: 'BackupVaults',
+          actions: ['backup:ListRecoveryPointsByBackupVault'],
+          resources: [`arn:aws:backup:*:${stage.account}:backup-vault:${names.prefix}-*`],
+        }),
+        new iam.PolicyStatement({
+          sid: 'RecoveryPoints',
+          // A table's recovery point has AWS Backup's ARN or a DynamoDB backup's, of any
+          // service: IAM's format for it matches no narrower pattern (cfn-lint I3510 says so).
           actions: [
-            'backup:ListRecoveryPointsByBackupVault',
             'backup:DescribeRecoveryPoint',
+            'backup:GetRecoveryPointRestoreMetadata',
             'backup:StartRestoreJob',
-            'backup:DescribeRestoreJob',
             'backup:StartCopyJob',
           ],
           resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'BackupJobs',
+          // Jobs have no ARN to name before they exist.
+          actions: ['backup:DescribeRestoreJob', 'backup:DescribeCopyJob'],
+          resources: ['*'],
+        }),
+        new iam.PolicyStatement({
+          sid: 'BackupRole',
+          actions: ['iam:PassRole'],
+          resources: [`arn:aws:iam::${stage.account}:role/${names.backupRole}`],
+          conditions: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
         }),
         new iam.PolicyStatement({
           sid: 'RotateTemporalKey',

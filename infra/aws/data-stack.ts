@@ -9,6 +9,7 @@ import {
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { tableNames, type TableNames } from '../../adapters/store/dynamo-client.ts';
@@ -89,8 +90,15 @@ export class DataStack extends Stack {
         }),
       ],
     });
+    // Named, so that operators may pass it to a restore job (access stack).
+    const backupRole = new iam.Role(this, 'BackupRole', {
+      roleName: names.backupRole,
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+    });
     plan.addSelection('Tables', {
       resources: this.tableArns.map((arn) => backup.BackupResource.fromArn(arn)),
+      role: backupRole,
+      allowRestores: true,
     });
 
     for (const { purpose, tableName } of stageTables(stage)) {

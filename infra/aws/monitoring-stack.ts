@@ -1,6 +1,8 @@
 import { Duration, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
@@ -44,7 +46,24 @@ export class MonitoringStack extends Stack {
     const tables = stageTables(stage).map((table) => table.tableName);
     const fiveMinutes = Duration.minutes(5);
 
-    const topic = new sns.Topic(this, 'Alarms', { topicName: `${names.prefix}-alarms`, enforceSSL: true });
+    // Encrypted with a key CloudWatch may use to publish (the AWS managed SNS key allows no one else).
+    const key = new kms.Key(this, 'AlarmsKey', {
+      description: `${names.prefix}: alarms topic`,
+      enableKeyRotation: true,
+    });
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stage.account } },
+      }),
+    );
+    const topic = new sns.Topic(this, 'Alarms', {
+      topicName: `${names.prefix}-alarms`,
+      masterKey: key,
+      enforceSSL: true,
+    });
     topic.addSubscription(new subscriptions.EmailSubscription(stage.alarmEmail));
 
     const alarm = (

@@ -25,6 +25,8 @@ export function resourceNames(stage: StageSettings) {
     webBucket: `${prefix}-web-${stage.account}`,
     backupVault: `${prefix}-backups`,
     disasterRecoveryVault: `${prefix}-backups-dr`,
+    /** The role AWS Backup takes to back up and restore the tables. */
+    backupRole: `${prefix}-backup`,
     disasterRecoveryVaultArn: `arn:aws:backup:${stage.disasterRecoveryRegion}:${stage.account}:backup-vault:${prefix}-backups-dr`,
     documentsReplicaBucketArn: `arn:aws:s3:::${prefix}-documents-replica-${stage.account}`,
     sesConfigurationSet: `${prefix}-mail`,
