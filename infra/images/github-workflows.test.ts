@@ -51,7 +51,7 @@ describe('the GitHub Actions workflows', () => {
     ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
     expect(JSON.parse(stdout)).toEqual([]);
     expect(workflowFiles.sort()).toEqual(['ci.yml', 'release.yml']);
-  });
+  }, 60_000);
 
   it.each(workflowFiles)('%s: pins every action by commit, its version beside it', (file) => {
     const text = readFileSync(join(workflowsDir, file), 'utf8');

@@ -33,6 +33,8 @@ import {
 import { parseDockerfile, type Dockerfile, type Stage } from './dockerfile.ts';
 
 const run = promisify(execFile);
+/** For the tests that start processes: a loaded 2-core machine (npm test) is slow to run them. */
+const processTimeout = 120_000;
 const imagesDir = import.meta.dirname;
 const names = ['api', 'worker', 'web'] as const;
 const dockerfiles = Object.fromEntries(
@@ -89,22 +91,26 @@ function productionLayout(label: string, files: string[]): string {
 }
 
 describe('the Dockerfiles', () => {
-  it('pass hadolint with the repository settings (.hadolint.yaml)', async () => {
-    const hadolint = testEnvironment().HADOLINT_PATH;
-    expect(
-      hadolint && existsSync(hadolint),
-      `hadolint at ${hadolint}: run \`npm test\`, which installs it`,
-    ).toBe(true);
-    const files = names.map((name) => join(imagesDir, `${name}.Dockerfile`));
-    const { stdout } = await run(
-      hadolint!,
-      ['--config', join(repositoryRoot, '.hadolint.yaml'), '-f', 'json', ...files],
-      {
-        cwd: repositoryRoot,
-      },
-    ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
-    expect(JSON.parse(stdout)).toEqual([]);
-  });
+  it(
+    'pass hadolint with the repository settings (.hadolint.yaml)',
+    async () => {
+      const hadolint = testEnvironment().HADOLINT_PATH;
+      expect(
+        hadolint && existsSync(hadolint),
+        `hadolint at ${hadolint}: run \`npm test\`, which installs it`,
+      ).toBe(true);
+      const files = names.map((name) => join(imagesDir, `${name}.Dockerfile`));
+      const { stdout } = await run(
+        hadolint!,
+        ['--config', join(repositoryRoot, '.hadolint.yaml'), '-f', 'json', ...files],
+        {
+          cwd: repositoryRoot,
+        },
+      ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+      expect(JSON.parse(stdout)).toEqual([]);
+    },
+    processTimeout,
+  );
 
   it.each(names)('%s: every base image is pinned by digest, node on the .nvmrc major version', (name) => {
     const nodeMajor = readFileSync(join(repositoryRoot, '.nvmrc'), 'utf8').trim().split('.')[0];
@@ -209,29 +215,34 @@ describe('the Dockerfiles', () => {
         rmSync(scratch, { recursive: true, force: true });
       }
     },
+    processTimeout,
   );
 
-  it('worker: its build stage makes the workflow bundle with only the production packages', async () => {
-    const bundleStage = dockerfiles.worker.stages.find((stage) => stage.name === 'workflow-bundle')!;
-    const [node, script, ...rest] = bundleStage.instructions
-      .find((instruction) => instruction.keyword === 'RUN')!
-      .rest.split(' ');
-    expect([node, rest]).toEqual(['node', []]);
-    const graph = importGraph([script!, 'workflows/index.ts']);
-    const scratch = productionLayout(
-      'bundle',
-      graph.files.filter((file) => !file.startsWith('temporal/dist/')),
-    );
-    try {
-      await run(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', script!], {
-        cwd: scratch,
-        env: { PATH: process.env.PATH ?? '' },
-      });
-      expect(statSync(join(scratch, 'temporal/dist/workflow-bundle.js')).size).toBeGreaterThan(1_000_000);
-    } finally {
-      rmSync(scratch, { recursive: true, force: true });
-    }
-  });
+  it(
+    'worker: its build stage makes the workflow bundle with only the production packages',
+    async () => {
+      const bundleStage = dockerfiles.worker.stages.find((stage) => stage.name === 'workflow-bundle')!;
+      const [node, script, ...rest] = bundleStage.instructions
+        .find((instruction) => instruction.keyword === 'RUN')!
+        .rest.split(' ');
+      expect([node, rest]).toEqual(['node', []]);
+      const graph = importGraph([script!, 'workflows/index.ts']);
+      const scratch = productionLayout(
+        'bundle',
+        graph.files.filter((file) => !file.startsWith('temporal/dist/')),
+      );
+      try {
+        await run(process.execPath, ['--preserve-symlinks', '--preserve-symlinks-main', script!], {
+          cwd: scratch,
+          env: { PATH: process.env.PATH ?? '' },
+        });
+        expect(statSync(join(scratch, 'temporal/dist/workflow-bundle.js')).size).toBeGreaterThan(1_000_000);
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+    processTimeout,
+  );
 
   it('worker: loads the workflow bundle its build stage makes', () => {
     const { final, stages } = dockerfiles.worker;
@@ -293,19 +304,23 @@ describe("the images' npm install", () => {
   it.each([
     ['api', '--omit=dev'],
     ['web', undefined],
-  ] as const)('%s: `npm ci` as its build runs it accepts package.json and the lock', async (name, omit) => {
-    const step = dockerfiles[name].stages[0]!.instructions.find(
-      (instruction) => instruction.keyword === 'RUN',
-    )!;
-    const args = step.rest.split('&&')[0]!.trim().split(/\s+/);
-    expect(args.slice(0, 2)).toEqual(['npm', 'ci']);
-    if (omit) expect(args).toContain(omit);
-    // Only what the lock says is read (--offline --dry-run: nothing downloaded, nothing written);
-    // npm ci refuses a lock that does not match package.json.
-    const { stdout } = await run('npm', [...args.slice(1), '--dry-run', '--offline'], { cwd: scratch });
-    expect(stdout).toMatch(/added \d+ packages/);
-    expect(readdirSync(scratch).sort()).toEqual(['package-lock.json', 'package.json']);
-  });
+  ] as const)(
+    '%s: `npm ci` as its build runs it accepts package.json and the lock',
+    async (name, omit) => {
+      const step = dockerfiles[name].stages[0]!.instructions.find(
+        (instruction) => instruction.keyword === 'RUN',
+      )!;
+      const args = step.rest.split('&&')[0]!.trim().split(/\s+/);
+      expect(args.slice(0, 2)).toEqual(['npm', 'ci']);
+      if (omit) expect(args).toContain(omit);
+      // Only what the lock says is read (--offline --dry-run: nothing downloaded, nothing written);
+      // npm ci refuses a lock that does not match package.json.
+      const { stdout } = await run('npm', [...args.slice(1), '--dry-run', '--offline'], { cwd: scratch });
+      expect(stdout).toMatch(/added \d+ packages/);
+      expect(readdirSync(scratch).sort()).toEqual(['package-lock.json', 'package.json']);
+    },
+    processTimeout,
+  );
 });
 
 describe('the web image', () => {
@@ -342,33 +357,37 @@ describe('the web image', () => {
     expect(fromNginx).toEqual(fromApi);
   });
 
-  it("stops at start when Keycloak's origin is missing or malformed", async () => {
-    const script = join(imagesDir, 'web/05-cocagne-settings.sh');
-    expect(dockerfiles.web.final.copies).toContainEqual(
-      expect.objectContaining({
-        sources: ['infra/images/web/05-cocagne-settings.sh'],
-        destination: '/docker-entrypoint.d',
-        intoFolder: true,
-      }),
-    );
-    expect(dockerfiles.web.final.instructions.some((step) => step.rest.startsWith('--chmod=0755 '))).toBe(
-      true,
-    );
-    const start = (env: Record<string, string>) =>
-      run('sh', [script], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
-        () => 0,
-        (error: { code?: number }) => error.code,
+  it(
+    "stops at start when Keycloak's origin is missing or malformed",
+    async () => {
+      const script = join(imagesDir, 'web/05-cocagne-settings.sh');
+      expect(dockerfiles.web.final.copies).toContainEqual(
+        expect.objectContaining({
+          sources: ['infra/images/web/05-cocagne-settings.sh'],
+          destination: '/docker-entrypoint.d',
+          intoFolder: true,
+        }),
       );
-    expect(await start({ COCAGNE_IDENTITY_ORIGIN: 'https://auth.jardins-cocagne.example' })).toBe(0);
-    expect(await start({})).toBe(1);
-    expect(await start({ COCAGNE_IDENTITY_ORIGIN: 'auth.jardins-cocagne.example' })).toBe(1);
-    expect(
-      await start({
-        COCAGNE_IDENTITY_ORIGIN: 'https://auth.example.org',
-        COCAGNE_TILE_SOURCE: 'https://x; script-src *',
-      }),
-    ).toBe(1);
-  });
+      expect(dockerfiles.web.final.instructions.some((step) => step.rest.startsWith('--chmod=0755 '))).toBe(
+        true,
+      );
+      const start = (env: Record<string, string>) =>
+        run('sh', [script], { env: { PATH: process.env.PATH ?? '', ...env } }).then(
+          () => 0,
+          (error: { code?: number }) => error.code,
+        );
+      expect(await start({ COCAGNE_IDENTITY_ORIGIN: 'https://auth.jardins-cocagne.example' })).toBe(0);
+      expect(await start({})).toBe(1);
+      expect(await start({ COCAGNE_IDENTITY_ORIGIN: 'auth.jardins-cocagne.example' })).toBe(1);
+      expect(
+        await start({
+          COCAGNE_IDENTITY_ORIGIN: 'https://auth.example.org',
+          COCAGNE_TILE_SOURCE: 'https://x; script-src *',
+        }),
+      ).toBe(1);
+    },
+    processTimeout,
+  );
 
   it('has every location send those headers, and only COCAGNE_ variables in its templates', () => {
     const locations = [...siteTemplate.matchAll(/^\s*location\s+([^{]+)\{([^}]*)\}/gm)];
