@@ -433,6 +433,29 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
   });
 });
 
+describe('the stage settings', () => {
+  it('name each stage once, with an account, zones of its region and node groups that can scale', () => {
+    expect(new Set(stages.map((stage) => stage.name)).size).toBe(stages.length);
+    for (const stage of stages) {
+      expect(stage.name).toMatch(/^[a-z][a-z0-9-]*$/);
+      expect(stage.account).toMatch(/^\d{12}$/);
+      expect(stage.disasterRecoveryRegion).not.toBe(stage.region);
+      for (const zone of stage.network.availabilityZones) expect(zone.startsWith(stage.region)).toBe(true);
+      expect(stage.network.natGateways).toBeGreaterThanOrEqual(1);
+      expect(stage.network.natGateways).toBeLessThanOrEqual(stage.network.availabilityZones.length);
+      for (const group of stage.cluster.nodeGroups) {
+        expect(group.minimum).toBeLessThanOrEqual(group.desired);
+        expect(group.desired).toBeLessThanOrEqual(group.maximum);
+      }
+      // S3 bucket names: 63 characters at most.
+      const names = resourceNames(stage);
+      for (const bucket of [names.documentsBucket, names.documentsReplicaBucket, names.webBucket]) {
+        expect(bucket.length).toBeLessThanOrEqual(63);
+      }
+    }
+  });
+});
+
 describe('IAM across every stack of every stage', () => {
   const statements = allStacks.flatMap(statementsOf);
   const dataServices = /^(dynamodb|s3|secretsmanager|kms|backup|ses|sns):/;
