@@ -44,9 +44,18 @@ describe('the GitHub Actions workflows', () => {
       actionlint && existsSync(actionlint),
       `actionlint at ${actionlint}: run \`npm test\`, which installs it`,
     ).toBe(true);
+    // The workflows' `run:` scripts too, with the pinned shellcheck (not whatever the machine has).
+    const shellcheck = testEnvironment().SHELLCHECK_PATH;
+    expect(shellcheck && existsSync(shellcheck), `shellcheck at ${shellcheck}`).toBe(true);
     const { stdout } = await run(
       actionlint!,
-      ['-format', '{{json .}}', ...workflowFiles.map((file) => join(workflowsDir, file))],
+      [
+        '-format',
+        '{{json .}}',
+        '-shellcheck',
+        shellcheck!,
+        ...workflowFiles.map((file) => join(workflowsDir, file)),
+      ],
       { cwd: repositoryRoot },
     ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
     expect(JSON.parse(stdout)).toEqual([]);

@@ -79,6 +79,7 @@ export function localEnvironment(
     CFN_LINT_PATH: infraVenvBin('cfn-lint'),
     CHECKOV_PATH: infraVenvBin('checkov'),
     HADOLINT_PATH: infraVenvBin('hadolint'),
+    SHELLCHECK_PATH: infraVenvBin('shellcheck'),
     KUSTOMIZE_PATH: goBin('kustomize'),
     ACTIONLINT_PATH: goBin('actionlint'),
     FLUX_CRDS_DIR: fluxCrdsDir,

