@@ -135,13 +135,14 @@ describe.each(environments)('Flux in %s', (env) => {
       expect(canarySpec.analysis.threshold).toBeGreaterThan(0);
       expect(canarySpec.analysis.iterations).toBeGreaterThan(0);
       const types = canarySpec.analysis.webhooks.map((webhook) => webhook.type);
-      expect(types).toEqual(expect.arrayContaining(['pre-rollout', 'rollout']));
+      expect(types).toEqual(expect.arrayContaining(['pre-rollout', 'rollout', 'rollback']));
       for (const webhook of canarySpec.analysis.webhooks) {
         expect(webhook.url).toMatch(
-          /^http:\/\/cocagne-release-checks\.cocagne:8080\/(smoke|extension-self-tests)$/,
+          /^http:\/\/cocagne-release-checks\.cocagne:8080\/(smoke|extension-self-tests|rollback)$/,
         );
         // The canary's own Service, which Flagger makes: `<name>-canary`.
-        expect(webhook.metadata.target).toBe(`http://${canary.metadata.name}-canary.cocagne:8080`);
+        if (webhook.type !== 'rollback')
+          expect(webhook.metadata.target).toBe(`http://${canary.metadata.name}-canary.cocagne:8080`);
       }
     }
     const api = canaries.find((object) => object.metadata.name === 'cocagne-api');

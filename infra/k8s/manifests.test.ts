@@ -158,6 +158,8 @@ describe('every folder Flux applies', () => {
         S3_BUCKET: config.data.S3_BUCKET,
       });
       expect(profile.temporal.address).toBe(stage.temporal.address);
+      // The gardens' workers' role by IRSA (infra/aws cluster-stack.ts).
+      expect(profile.awsRoleArn).toBe(`arn:aws:iam::${stage.account}:role/cocagne-garden-worker`);
       expect(profile.site).toMatchObject({
         apiTargetGroupArn: environment.data.apiTargetGroupArn,
         webTargetGroupArn: environment.data.webTargetGroupArn,
