@@ -76,6 +76,10 @@ export class ClusterStack extends Stack {
       },
       restrictDefaultSecurityGroup: false,
     });
+    Validations.of(vpc).acknowledge({
+      id: 'CloudFormation-Validate::W3010',
+      reason: 'the zones are named in the stage on purpose: synthesis makes no AWS lookup',
+    });
     // Where the AWS Load Balancer Controller puts internet-facing and internal load balancers.
     for (const subnet of vpc.publicSubnets) Tags.of(subnet).add('kubernetes.io/role/elb', '1');
     for (const subnet of vpc.privateSubnets) Tags.of(subnet).add('kubernetes.io/role/internal-elb', '1');
