@@ -207,6 +207,27 @@ describe('every folder Flux applies', () => {
         env,
       ).not.toThrow();
     }
+    // The web app's nginx admits Keycloak's origin in its Content-Security-Policy (without it,
+    // the image stops at start): the origin of the issuer the API trusts.
+    for (const env of environments) {
+      const objects = built(`infra/k8s/overlays/${env}`);
+      const dataOf = (prefix: string) =>
+        (
+          objects.find((object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith(prefix)) as
+            (Manifest & { data: Record<string, string> }) | undefined
+        )?.data ?? {};
+      const web = podTemplates(objects).find(({ object }) => object.metadata.name === 'cocagne-web')!;
+      const references =
+        (web.pod.containers[0] as { envFrom?: { configMapRef?: { name: string } }[] }).envFrom ?? [];
+      const webConfig = objects.find(
+        (object) =>
+          object.kind === 'ConfigMap' &&
+          references.some((reference) => reference.configMapRef?.name === object.metadata.name),
+      ) as (Manifest & { data: Record<string, string> }) | undefined;
+      expect(webConfig?.data.COCAGNE_IDENTITY_ORIGIN, env).toBe(
+        new URL(dataOf('cocagne-config').OIDC_ISSUER!).origin,
+      );
+    }
     // A garden's worker: its ConfigMap, and its Secret's keys.
     for (const garden of productionGardens()) {
       const objects = gardenDeployment(gardenSettings(productionProfile(), garden.gardenId, garden.hostName));
