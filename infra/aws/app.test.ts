@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib/core';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -453,6 +454,62 @@ describe('the stage settings', () => {
         expect(bucket.length).toBeLessThanOrEqual(63);
       }
     }
+  });
+});
+
+/**
+ * The IAM actions each AWS SDK command of the application needs. A command missing here fails
+ * the test below: add it, and the action to the workload policies.
+ */
+const actionsOfCommand: Record<string, string[]> = {
+  GetCommand: ['dynamodb:GetItem'],
+  PutCommand: ['dynamodb:PutItem'],
+  UpdateCommand: ['dynamodb:UpdateItem'],
+  DeleteCommand: ['dynamodb:DeleteItem'],
+  QueryCommand: ['dynamodb:Query'],
+  BatchWriteCommand: ['dynamodb:BatchWriteItem'],
+  // A transaction is authorized item by item.
+  TransactWriteCommand: [
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+    'dynamodb:ConditionCheckItem',
+  ],
+  GetObjectCommand: ['s3:GetObject'],
+  PutObjectCommand: ['s3:PutObject'],
+  DeleteObjectsCommand: ['s3:DeleteObject'],
+  ListObjectsV2Command: ['s3:ListBucket'],
+  SendEmailCommand: ['ses:SendEmail'],
+  PublishCommand: ['sns:Publish'],
+};
+// Table administration runs locally only (ensureTables); production's tables are the data stack's.
+const localOnly = new Set(['adapters/store/tables.ts']);
+
+describe("the workers' rights against the application's own AWS calls", () => {
+  it('allows every AWS SDK command that adapters/ and activities/ send', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const commands = new Set<string>();
+    for (const folder of ['adapters', 'activities']) {
+      for (const file of readdirSync(join(root, folder), { recursive: true }) as string[]) {
+        const path = `${folder}/${file}`;
+        if (!path.endsWith('.ts') || path.endsWith('.test.ts') || localOnly.has(path)) continue;
+        for (const [, command] of readFileSync(join(root, path), 'utf8').matchAll(/new (\w+Command)\(/g)) {
+          commands.add(command!);
+        }
+      }
+    }
+    expect([...commands].filter((command) => !actionsOfCommand[command])).toEqual([]);
+    const stacks = stacksByStage.get('production')!;
+    const workerRole = resourcesOf(stacks.cluster, 'AWS::IAM::Role').find(([id]) =>
+      id.startsWith('WorkerRole'),
+    )!;
+    const allowed = new Set(
+      (workerRole[1].Properties!.Policies as { PolicyDocument: { Statement: Json[] } }[]).flatMap((policy) =>
+        policy.PolicyDocument.Statement.flatMap(actionsOf),
+      ),
+    );
+    const needed = [...commands].flatMap((command) => actionsOfCommand[command]!);
+    expect(needed.filter((action) => !allowed.has(action))).toEqual([]);
   });
 });
 
