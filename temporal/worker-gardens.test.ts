@@ -1,8 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import type { Store } from '../adapters/store/index.ts';
-import { gardenTaskQueue } from '../domain/garden.ts';
+import { gardenTaskQueue, networkTaskQueue } from '../domain/garden.ts';
 import { subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
 import { createTestGarden, testEnvironment, testStore } from '../tests/support/environment.ts';
 import { startWorkerProcess } from '../tests/support/worker-process.ts';
@@ -89,5 +89,74 @@ describe('a worker process limited by WORKER_GARDENS', () => {
     await client.workflow
       .getHandle(subscriptionWorkflowId(served.gardenId, mine.id))
       .terminate('test over: its worker stops with the test');
+  });
+});
+
+/**
+ * Production's network worker (infra/k8s/base/worker.yaml) serves the network's queue alone:
+ * every garden has its own Deployment, and its workflows and extensions run only there.
+ */
+describe('a worker process with WORKER_NETWORK_ONLY', () => {
+  const workerMain = new URL('./worker-main.ts', import.meta.url).pathname;
+  let store: Store;
+  let connection: Connection;
+  let client: Client;
+  const children: ChildProcess[] = [];
+
+  function startWorker(env: Record<string, string>) {
+    const { WORKER_GARDENS: _gardens, ...inherited } = { ...process.env, ...testEnvironment() };
+    const child = spawn(process.execPath, [workerMain], {
+      env: { ...inherited, GARDEN_REFRESH_SECONDS: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    return { child, output: () => output };
+  }
+
+  beforeAll(async () => {
+    store = await testStore();
+    const env = testEnvironment();
+    connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  });
+
+  afterAll(async () => {
+    for (const child of children)
+      if (child.exitCode === null && child.signalCode === null) {
+        await new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGKILL');
+        });
+      }
+    await connection?.close();
+    store?.close();
+  });
+
+  it("polls the network's queue and no garden's, gardens registered before and after its start", async () => {
+    const before = await createTestGarden(store, 'network-only-before');
+    const worker = startWorker({ WORKER_NETWORK_ONLY: 'true' });
+    await expect.poll(worker.output, { timeout: 60_000 }).toContain(`worker polling ${networkTaskQueue}`);
+    expect(worker.output()).toContain('serving no garden (WORKER_NETWORK_ONLY)');
+    const after = await createTestGarden(store, 'network-only-after');
+    // Two refreshes of the garden list later, neither garden's queue has a poller.
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    for (const garden of [before, after]) {
+      const { pollers } = await client.workflowService.describeTaskQueue({
+        namespace: testEnvironment().TEMPORAL_NAMESPACE,
+        taskQueue: { name: gardenTaskQueue(garden.gardenId) },
+      });
+      expect(pollers ?? [], garden.gardenId).toHaveLength(0);
+    }
+    expect(worker.output()).not.toContain('worker polling garden-');
+  });
+
+  it('refuses to start with a list of gardens as well, saying why', async () => {
+    const worker = startWorker({ WORKER_NETWORK_ONLY: 'true', WORKER_GARDENS: 'val-du-doubs' });
+    const code = await new Promise((resolve) => worker.child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(worker.output()).toContain('WORKER_NETWORK_ONLY=true serves the network');
   });
 });

@@ -30,6 +30,11 @@ const WorkerSettings = Type.Object({
    * that serves every garden does; a garden's own deployment never does.
    */
   WORKER_NETWORK: Type.Optional(Type.Boolean()),
+  /**
+   * Serve the network's queue and no garden (production's network worker: each garden has its
+   * own Deployment, and a garden's workflows and extensions never run outside its namespace).
+   */
+  WORKER_NETWORK_ONLY: Type.Optional(Type.Boolean()),
   /** Port of `/livez` and `/readyz` (8081 in a garden's pod); no HTTP at all when unset. */
   WORKER_HEALTH_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   /** 0.0.0.0 in a pod, where the kubelet probes the pod's address; loopback elsewhere. */
@@ -40,6 +45,15 @@ const WorkerSettings = Type.Object({
 
 const settings = readConfiguration(WorkerSettings, process.env);
 const log = (message: string) => console.log(`[worker] ${message}`);
+if (
+  settings.WORKER_NETWORK_ONLY &&
+  (settings.WORKER_GARDENS !== undefined || settings.WORKER_NETWORK === false)
+) {
+  console.error(
+    "WORKER_NETWORK_ONLY=true serves the network's queue and no garden: leave WORKER_GARDENS and WORKER_NETWORK unset.",
+  );
+  process.exit(1);
+}
 
 const deps = activityDepsFrom(settings);
 const connection = await NativeConnection.connect(connectionOptions(settings));
@@ -51,14 +65,18 @@ const workers = createGardenWorkers({
   workflows,
   gardens: deps.store.gardens,
   refreshIntervalMs: settings.GARDEN_REFRESH_SECONDS * 1000,
-  only: settings.WORKER_GARDENS?.split(',')
-    .map((id) => id.trim())
-    .filter(Boolean),
+  only: settings.WORKER_NETWORK_ONLY
+    ? []
+    : settings.WORKER_GARDENS?.split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
   log,
 });
 
 // The network's queue: its activities reach Temporal itself (the gardens' schedules and workflows).
-const servesNetwork = settings.WORKER_NETWORK ?? settings.WORKER_GARDENS === undefined;
+const servesNetwork =
+  settings.WORKER_NETWORK_ONLY === true || (settings.WORKER_NETWORK ?? settings.WORKER_GARDENS === undefined);
+if (settings.WORKER_NETWORK_ONLY) log('serving no garden (WORKER_NETWORK_ONLY)');
 const clientConnection = servesNetwork ? await Connection.connect(connectionOptions(settings)) : undefined;
 const networkWorker = clientConnection
   ? await Worker.create({
