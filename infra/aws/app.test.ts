@@ -77,7 +77,7 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
   it('puts each stack in its region of the stage account, with no lookup left to make', () => {
     expect(assembly.manifest.missing ?? []).toEqual([]);
     expect(stacks.disasterRecovery.region).toBe(stage.disasterRecoveryRegion);
-    expect(stacks.globalWebAcl.region).toBe(cloudFrontRegion);
+    expect(stacks.global.region).toBe(cloudFrontRegion);
     for (const stack of [
       stacks.cluster,
       stacks.data,
@@ -224,7 +224,7 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
   });
 
   it('puts WAF in front of CloudFront (us-east-1) and exports the ALB web ACL for its Ingress', () => {
-    const global = template(stacks.globalWebAcl);
+    const global = template(stacks.global);
     global.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
     const edge = template(stacks.edge);
     const distribution = only(stacks.edge, 'AWS::CloudFront::Distribution');
@@ -235,7 +235,7 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
     });
     expect(JSON.stringify(global.toJSON())).toContain('WebAcl');
     for (const [, acl] of [
-      ...resourcesOf(stacks.globalWebAcl, 'AWS::WAFv2::WebACL'),
+      ...resourcesOf(stacks.global, 'AWS::WAFv2::WebACL'),
       ...resourcesOf(stacks.edge, 'AWS::WAFv2::WebACL'),
     ]) {
       const rules = acl.Properties!.Rules as Json[];
@@ -369,6 +369,46 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
     }
   });
 
+  it('serves the domains from the stage zone: the web alias, DNS-validated certificates, ExternalDNS confined to it', () => {
+    template(stacks.dns).hasResourceProperties('AWS::Route53::HostedZone', {
+      Name: `${stage.dns.zoneName}.`,
+    });
+    const edge = template(stacks.edge);
+    for (const type of ['A', 'AAAA']) {
+      edge.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: `${stage.domains.web}.`,
+        Type: type,
+        AliasTarget: Match.objectLike({ HostedZoneId: Match.anyValue() }),
+      });
+    }
+    const config = only(stacks.edge, 'AWS::CloudFront::Distribution').Properties!.DistributionConfig as Json;
+    expect(config.Aliases).toEqual([stage.domains.web]);
+    expect(config.ViewerCertificate).toMatchObject({
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+    // CloudFront's certificate in us-east-1, the ALB's in the stage's region, both validated by DNS.
+    template(stacks.global).hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: stage.domains.web,
+      ValidationMethod: 'DNS',
+    });
+    edge.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: stage.domains.apiOrigin,
+      ValidationMethod: 'DNS',
+    });
+    edge.hasOutput('ApiOriginCertificateArn', Match.anyValue());
+    const externalDns = resourcesOf(stacks.cluster, 'AWS::IAM::Role').find(([id]) =>
+      id.startsWith('ExternalDnsRole'),
+    )!;
+    const records = (externalDns[1].Properties!.Policies as { PolicyDocument: { Statement: Json[] } }[])[0]!
+      .PolicyDocument.Statement[0]!;
+    // The zone's id, imported from the DNS stack.
+    expect(JSON.stringify(records.Resource)).toMatch(
+      /"Fn::ImportValue":"cocagne-[a-z]+-dns:ExportsOutputRefZone/,
+    );
+    expect(JSON.stringify(records.Resource)).not.toContain('hostedzone/*');
+  });
+
   it('signs mail with Easy DKIM and reports bounces and complaints', () => {
     const mail = template(stacks.mail);
     mail.hasResourceProperties('AWS::SES::EmailIdentity', {
@@ -376,6 +416,11 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       DkimAttributes: { SigningEnabled: true },
       DkimSigningAttributes: { NextSigningKeyLength: 'RSA_2048_BIT' },
     });
+    // Three DKIM CNAMEs, and the MAIL FROM domain's MX and SPF, in the stage's zone.
+    const records = resourcesOf(stacks.mail, 'AWS::Route53::RecordSet').map(
+      ([, record]) => record.Properties!.Type,
+    );
+    expect(records.sort()).toEqual(['CNAME', 'CNAME', 'CNAME', 'MX', 'TXT']);
     for (const destination of ['SnsDestination', 'CloudWatchDestination']) {
       mail.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
         EventDestination: Match.objectLike({
@@ -441,6 +486,10 @@ describe('the stage settings', () => {
       expect(stage.name).toMatch(/^[a-z][a-z0-9-]*$/);
       expect(stage.account).toMatch(/^\d{12}$/);
       expect(stage.disasterRecoveryRegion).not.toBe(stage.region);
+      expect(stage.domains.mail).toBe(stage.dns.zoneName);
+      for (const domain of [stage.domains.web, stage.domains.apiOrigin]) {
+        expect(domain === stage.dns.zoneName || domain.endsWith(`.${stage.dns.zoneName}`)).toBe(true);
+      }
       for (const zone of stage.network.availabilityZones) expect(zone.startsWith(stage.region)).toBe(true);
       expect(stage.network.natGateways).toBeGreaterThanOrEqual(1);
       expect(stage.network.natGateways).toBeLessThanOrEqual(stage.network.availabilityZones.length);

@@ -4,7 +4,8 @@ import { ClusterStack } from './cluster-stack.ts';
 import { DataStack } from './data-stack.ts';
 import { DisasterRecoveryStack } from './disaster-recovery-stack.ts';
 import { EdgeStack } from './edge-stack.ts';
-import { GlobalWebAclStack } from './global-web-acl-stack.ts';
+import { DnsStack } from './dns-stack.ts';
+import { GlobalStack } from './global-stack.ts';
 import { MailStack } from './mail-stack.ts';
 import { MonitoringStack } from './monitoring-stack.ts';
 import { resourceNames } from './names.ts';
@@ -14,7 +15,8 @@ import { StorageStack } from './storage-stack.ts';
 /** The stacks of one stage, by concern; their ids are `<prefix>-<concern>` (e.g. `cocagne-staging-data`). */
 export interface StageStacks {
   disasterRecovery: DisasterRecoveryStack;
-  globalWebAcl: GlobalWebAclStack;
+  dns: DnsStack;
+  global: GlobalStack;
   cluster: ClusterStack;
   data: DataStack;
   storage: StorageStack;
@@ -34,13 +36,20 @@ export function addStage(app: App, stage: StageSettings): StageStacks {
     env: env(stage.disasterRecoveryRegion),
     description: `Cocagne ${stage.name}: off-site backup vault and documents replica`,
   });
-  const globalWebAcl = new GlobalWebAclStack(app, id('global-web-acl'), stage, {
+  const dns = new DnsStack(app, id('dns'), stage, {
+    ...primary,
+    crossRegionReferences: true,
+    description: `Cocagne ${stage.name}: Route 53 zone`,
+  });
+  const global = new GlobalStack(app, id('global'), stage, {
     env: env(cloudFrontRegion),
     crossRegionReferences: true,
-    description: `Cocagne ${stage.name}: CloudFront's web ACL (us-east-1)`,
+    hostedZoneId: dns.zone.hostedZoneId,
+    description: `Cocagne ${stage.name}: CloudFront's web ACL and certificate (us-east-1)`,
   });
   const cluster = new ClusterStack(app, id('cluster'), stage, {
     ...primary,
+    hostedZoneId: dns.zone.hostedZoneId,
     description: `Cocagne ${stage.name}: VPC, EKS cluster, node groups, workload roles`,
   });
   const data = new DataStack(app, id('data'), stage, {
@@ -54,11 +63,14 @@ export function addStage(app: App, stage: StageSettings): StageStacks {
   const edge = new EdgeStack(app, id('edge'), stage, {
     ...primary,
     crossRegionReferences: true,
-    cloudFrontWebAclArn: globalWebAcl.webAclArn,
+    cloudFrontWebAclArn: global.webAclArn,
+    webCertificateArn: global.webCertificateArn,
+    zone: dns.zone,
     description: `Cocagne ${stage.name}: CloudFront, web build bucket, ALB web ACL`,
   });
   const mail = new MailStack(app, id('mail'), stage, {
     ...primary,
+    zone: dns.zone,
     description: `Cocagne ${stage.name}: SES domain, configuration set and events`,
   });
   const monitoring = new MonitoringStack(app, id('monitoring'), stage, {
@@ -79,7 +91,7 @@ export function addStage(app: App, stage: StageSettings): StageStacks {
   monitoring.addStackDependency(storage, 'alarms on the replication');
   monitoring.addStackDependency(mail, 'alarms on SES');
 
-  const stacks = { disasterRecovery, globalWebAcl, cluster, data, storage, edge, mail, monitoring, access };
+  const stacks = { disasterRecovery, dns, global, cluster, data, storage, edge, mail, monitoring, access };
   for (const stack of Object.values(stacks) as Stack[]) {
     Tags.of(stack).add('app', 'cocagne');
     Tags.of(stack).add('stage', stage.name);

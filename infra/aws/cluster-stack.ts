@@ -24,6 +24,11 @@ import { apiPolicy, externalSecretsPolicy, releaseChecksPolicy, workerPolicy } f
 /** Every garden's worker service account (domain/garden-deployment.ts names them so). */
 export const gardenWorkerServiceAccounts = 'system:serviceaccount:garden-*:garden-*-worker';
 
+export interface ClusterStackProps extends StackProps {
+  /** The stage's zone, the only one ExternalDNS may change. */
+  hostedZoneId: string;
+}
+
 /** A Kubernetes service account that gets AWS credentials through EKS Pod Identity. */
 export interface Workload {
   namespace: string;
@@ -53,7 +58,7 @@ export class ClusterStack extends Stack {
     return [...this.zones];
   }
 
-  constructor(scope: Construct, id: string, stage: StageSettings, props: StackProps) {
+  constructor(scope: Construct, id: string, stage: StageSettings, props: ClusterStackProps) {
     super(scope, id, props);
     this.zones = stage.network.availabilityZones;
     const names = resourceNames(stage);
@@ -261,7 +266,7 @@ export class ClusterStack extends Stack {
       {
         namespace: 'external-dns',
         serviceAccount: 'external-dns',
-        policy: externalDnsPolicy(),
+        policy: externalDnsPolicy(props.hostedZoneId),
         output: 'ExternalDnsRoleArn',
       },
     ];

@@ -129,8 +129,8 @@ export function loadBalancerControllerPolicy(clusterName: string): iam.PolicyDoc
   });
 }
 
-/** ExternalDNS: the records of the Ingresses' hosts, in the hosted zones it is given. */
-export function externalDnsPolicy(): iam.PolicyDocument {
+/** ExternalDNS: the records of the Ingresses' hosts, in the stage's zone only. */
+export function externalDnsPolicy(hostedZoneId: string): iam.PolicyDocument {
   return new iam.PolicyDocument({
     statements: [
       new iam.PolicyStatement({
@@ -140,7 +140,7 @@ export function externalDnsPolicy(): iam.PolicyDocument {
           'route53:ListResourceRecordSets',
           'route53:ListTagsForResources',
         ],
-        resources: ['arn:aws:route53:::hostedzone/*'],
+        resources: [`arn:aws:route53:::hostedzone/${hostedZoneId}`],
       }),
       new iam.PolicyStatement({ sid: 'Zones', actions: ['route53:ListHostedZones'], resources: ['*'] }),
     ],

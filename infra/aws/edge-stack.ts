@@ -2,6 +2,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
@@ -9,8 +11,10 @@ import type { StageSettings } from './stages.ts';
 import { webAcl } from './web-acl.ts';
 
 export interface EdgeStackProps extends StackProps {
-  /** CloudFront's web ACL, from the us-east-1 stack (a cross-region reference). */
+  /** CloudFront's web ACL and the web domain's certificate, from the us-east-1 stack (cross-region references). */
   cloudFrontWebAclArn: string;
+  webCertificateArn: string;
+  zone: route53.IPublicHostedZone;
 }
 
 /**
@@ -48,9 +52,7 @@ export class EdgeStack extends Stack {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
     });
-    const certificate = stage.webCertificateArn
-      ? acm.Certificate.fromCertificateArn(this, 'WebCertificate', stage.webCertificateArn)
-      : undefined;
+    const certificate = acm.Certificate.fromCertificateArn(this, 'WebCertificate', props.webCertificateArn);
 
     // The web app routes in the browser: a path without a file extension is index.html. Not
     // an error response (403 → index.html): those apply to /api/* as well.
@@ -74,13 +76,9 @@ export class EdgeStack extends Stack {
       webAclId: props.cloudFrontWebAclArn,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      ...(certificate
-        ? {
-            certificate,
-            domainNames: [stage.domains.web],
-            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
-          }
-        : {}),
+      certificate,
+      domainNames: [stage.domains.web],
+      minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       defaultBehavior: {
         origin: origins.S3BucketOrigin.withOriginAccessControl(webBuild),
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -105,6 +103,20 @@ export class EdgeStack extends Stack {
       },
     });
 
+    const alias = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
+    new route53.ARecord(this, 'WebAlias', { zone: props.zone, recordName: stage.domains.web, target: alias });
+    new route53.AaaaRecord(this, 'WebAliasIpv6', {
+      zone: props.zone,
+      recordName: stage.domains.web,
+      target: alias,
+    });
+
+    // The ALB's certificate, for the API's origin name (the Ingress's certificate-arn).
+    const apiOriginCertificate = new acm.Certificate(this, 'ApiOriginCertificate', {
+      domainName: stage.domains.apiOrigin,
+      validation: acm.CertificateValidation.fromDns(props.zone),
+    });
+
     const regional = webAcl(this, 'RegionalWebAcl', {
       name: `${names.prefix}-alb`,
       scope: 'REGIONAL',
@@ -122,7 +134,11 @@ export class EdgeStack extends Stack {
     });
     new CfnOutput(this, 'DistributionDomain', {
       value: this.distribution.distributionDomainName,
-      description: `the CNAME (or Route 53 alias) target of ${stage.domains.web}`,
+      description: `what ${stage.domains.web} is an alias of`,
+    });
+    new CfnOutput(this, 'ApiOriginCertificateArn', {
+      value: apiOriginCertificate.certificateArn,
+      description: 'alb.ingress.kubernetes.io/certificate-arn of the API Ingress',
     });
     new CfnOutput(this, 'RegionalWebAclArn', {
       value: regional.attrArn,

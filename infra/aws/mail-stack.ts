@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as route53 from 'aws-cdk-lib/aws-route53';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
@@ -8,8 +9,8 @@ import { resourceNames } from './names.ts';
 import type { StageSettings } from './stages.ts';
 
 /**
- * Email through SES: the sending domain with Easy DKIM (its three CNAME records are outputs,
- * for the DNS zone), and a configuration set that reports bounces, complaints, rejects and
+ * Email through SES: the sending domain with Easy DKIM (its three CNAME records, and the MAIL
+ * FROM domain's MX and SPF records, written in the stage's zone), and a configuration set that reports bounces, complaints, rejects and
  * delivery delays to an SNS topic (for whoever must act on an address) and to CloudWatch
  * (counted per configuration set; the monitoring stack alarms on SES's reputation rates).
  *
@@ -17,10 +18,15 @@ import type { StageSettings } from './stages.ts';
  * (spend limit, default type, sender id): infra/aws/README.md gives the one command that sets
  * them from the stage's `smsMonthlySpendLimitUsd`.
  */
+export interface MailStackProps extends StackProps {
+  /** The stage's zone, named `domains.mail`: the identity writes its DKIM and MAIL FROM records there. */
+  zone: route53.IPublicHostedZone;
+}
+
 export class MailStack extends Stack {
   readonly configurationSetName: string;
 
-  constructor(scope: Construct, id: string, stage: StageSettings, props: StackProps) {
+  constructor(scope: Construct, id: string, stage: StageSettings, props: MailStackProps) {
     super(scope, id, props);
     const names = resourceNames(stage);
 
@@ -33,7 +39,7 @@ export class MailStack extends Stack {
     this.configurationSetName = names.sesConfigurationSet;
 
     const identity = new ses.EmailIdentity(this, 'Domain', {
-      identity: ses.Identity.domain(stage.domains.mail),
+      identity: ses.Identity.publicHostedZone(props.zone),
       configurationSet,
       dkimSigning: true,
       dkimIdentity: ses.DkimIdentity.easyDkim(ses.EasyDkimSigningKeyLength.RSA_2048_BIT),

@@ -27,6 +27,8 @@ export interface StageSettings {
   region: string;
   /** Where the off-site copies go (AWS Backup copies, S3 replication). */
   disasterRecoveryRegion: string;
+  /** The stage's Route 53 zone: every domain below is in it. */
+  dns: { zoneName: string };
   domains: {
     /** The web app and the API, through CloudFront. */
     web: string;
@@ -35,14 +37,9 @@ export interface StageSettings {
      * ExternalDNS makes from the API Ingress. Never given to the public.
      */
     apiOrigin: string;
-    /** The domain SES sends from (Easy DKIM); `MAIL_FROM` is an address of it. */
+    /** The domain SES sends from (Easy DKIM): the zone's own name; `MAIL_FROM` is an address of it. */
     mail: string;
   };
-  /**
-   * The ACM certificate (us-east-1) for `domains.web` on CloudFront. Absent: the distribution
-   * answers on its own `*.cloudfront.net` name only (fill it in for a real account).
-   */
-  webCertificateArn?: string;
   /** The on-call address every alarm and the budget write to. */
   alarmEmail: string;
   /** The monthly cost budget in USD, and at what share of it the first warning goes. */
@@ -94,6 +91,7 @@ export const stages: readonly StageSettings[] = [
     account: '111111111111',
     region: 'eu-west-3',
     disasterRecoveryRegion: 'eu-west-1',
+    dns: { zoneName: 'staging.cocagne.example.org' },
     domains: {
       web: 'staging.cocagne.example.org',
       apiOrigin: 'api-origin.staging.cocagne.example.org',
@@ -136,6 +134,7 @@ export const stages: readonly StageSettings[] = [
     account: '222222222222',
     region: 'eu-west-3',
     disasterRecoveryRegion: 'eu-west-1',
+    dns: { zoneName: 'cocagne.example.org' },
     domains: {
       web: 'cocagne.example.org',
       apiOrigin: 'api-origin.cocagne.example.org',

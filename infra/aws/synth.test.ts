@@ -15,7 +15,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const concerns = [
   'disaster-recovery',
-  'global-web-acl',
+  'dns',
+  'global',
   'cluster',
   'data',
   'storage',
