@@ -38,6 +38,7 @@ describe('cdk synth and cfn-lint', () => {
   const out = mkdtempSync(join(tmpdir(), 'cocagne-cdk-'));
   let synth: ReturnType<typeof spawnSync>;
   let templates: { stackName: string; region: string; file: string }[] = [];
+  let dependencies = new Map<string, string[]>();
 
   beforeAll(() => {
     // No AWS credentials: synthesis must need none (fixed accounts and zones, no lookups).
@@ -61,11 +62,22 @@ describe('cdk synth and cfn-lint', () => {
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')) as {
       artifacts: Record<
         string,
-        { type: string; environment?: string; properties?: { templateFile?: string } }
+        {
+          type: string;
+          environment?: string;
+          dependencies?: string[];
+          properties?: { templateFile?: string };
+        }
       >;
       missing?: unknown[];
     };
     expect(manifest.missing ?? []).toEqual([]);
+    dependencies = new Map(
+      Object.entries(manifest.artifacts).map(([name, artifact]) => [
+        name,
+        (artifact.dependencies ?? []).filter((dependency) => !dependency.endsWith('.assets')),
+      ]),
+    );
     templates = Object.entries(manifest.artifacts)
       .filter(([, artifact]) => artifact.type === 'aws:cloudformation:stack')
       .map(([stackName, artifact]) => ({
@@ -86,6 +98,23 @@ describe('cdk synth and cfn-lint', () => {
       concerns.map((concern) => `${resourceNames(stage).prefix}-${concern}`),
     );
     expect(templates.map((template) => template.stackName).sort()).toEqual(expected.sort());
+  });
+
+  it('deploys in the order the README gives: what others name by ARN or reference first', () => {
+    for (const stage of stages) {
+      const stack = (concern: string) => `${resourceNames(stage).prefix}-${concern}`;
+      const after = (concern: string) => [...(dependencies.get(stack(concern)) ?? [])].sort();
+      expect(after('disaster-recovery')).toEqual([]);
+      expect(after('dns')).toEqual([]);
+      expect(after('global')).toEqual([stack('dns')]);
+      expect(after('data')).toEqual([stack('disaster-recovery')]);
+      expect(after('storage')).toEqual([stack('disaster-recovery')]);
+      expect(after('cluster')).toEqual([stack('dns')]);
+      expect(after('mail')).toEqual([stack('dns')]);
+      expect(after('edge')).toEqual([stack('dns'), stack('global')].sort());
+      expect(after('access')).toEqual([stack('cluster')]);
+      expect(after('monitoring')).toEqual([stack('data'), stack('mail'), stack('storage')].sort());
+    }
   });
 
   it('passes cfn-lint (errors, warnings and informational checks), but for the waived findings', () => {
