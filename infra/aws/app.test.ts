@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type Stack } from 'aws-cdk-lib/core';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tableNames } from '../../adapters/store/dynamo-client.ts';
 import { expiringTables, expiryAttribute, tableDefinitions } from '../../adapters/store/tables.ts';
 import { cocagneApp, type StageStacks } from './app.ts';
@@ -13,7 +14,9 @@ import { cloudFrontRegion, stages } from './stages.ts';
 const { context } = JSON.parse(readFileSync(new URL('cdk.json', import.meta.url), 'utf8')) as {
   context: Record<string, unknown>;
 };
-const { app, stages: stacksByStage } = cocagneApp(new App({ context }));
+const outdir = mkdtempSync(join(tmpdir(), 'cocagne-cdk-assertions-'));
+afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+const { app, stages: stacksByStage } = cocagneApp(new App({ context, outdir }));
 const assembly = app.synth();
 const templates = new Map<Stack, Template>();
 const template = (stack: Stack) => {
