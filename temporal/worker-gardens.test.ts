@@ -138,7 +138,7 @@ describe('a worker process with WORKER_NETWORK_ONLY', () => {
   it("polls the network's queue and no garden's, gardens registered before and after its start", async () => {
     const before = await createTestGarden(store, 'network-only-before');
     const worker = startWorker({ WORKER_NETWORK_ONLY: 'true' });
-    await expect.poll(worker.output, { timeout: 60_000 }).toContain(`worker polling ${networkTaskQueue}`);
+    await expect.poll(worker.output, { timeout: 120_000 }).toContain(`worker polling ${networkTaskQueue}`);
     expect(worker.output()).toContain('serving no garden (WORKER_NETWORK_ONLY)');
     const after = await createTestGarden(store, 'network-only-after');
     // Two refreshes of the garden list later, neither garden's queue has a poller.
@@ -151,12 +151,13 @@ describe('a worker process with WORKER_NETWORK_ONLY', () => {
       expect(pollers ?? [], garden.gardenId).toHaveLength(0);
     }
     expect(worker.output()).not.toContain('worker polling garden-');
-  });
+    // The process loads the workflow bundle and connects before it polls: slow beside other files.
+  }, 150_000);
 
   it('refuses to start with a list of gardens as well, saying why', async () => {
     const worker = startWorker({ WORKER_NETWORK_ONLY: 'true', WORKER_GARDENS: 'val-du-doubs' });
     const code = await new Promise((resolve) => worker.child.once('exit', resolve));
     expect(code).toBe(1);
     expect(worker.output()).toContain('WORKER_NETWORK_ONLY=true serves the network');
-  });
+  }, 120_000);
 });

@@ -354,6 +354,9 @@ export class ClusterStack extends Stack {
         healthyThresholdCount: 2,
         unhealthyThresholdCount: 3,
         targetGroupAttributes: [{ key: 'deregistration_delay.timeout_seconds', value: '30' }],
+        // The load balancer controller registers pods only in target groups tagged with its
+        // cluster (its policy's conditions): the TargetGroupBindings of infra/k8s fill these.
+        tags: [{ key: 'elbv2.k8s.aws/cluster', value: names.clusterName }],
       });
     const apiTargets = targetGroup('ApiTargets', 'cocagne-api', '/api/health');
     const webTargets = targetGroup('WebTargets', 'cocagne-web', '/healthz');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../tests/support/api.ts';
 import { sampleUpload } from '../../tests/support/extensions.ts';
-import { startChecksServer } from './checks-server.ts';
+import { canaryTargets, startChecksServer } from './checks-server.ts';
 
 /** A built web app in miniature: the page and the hashed script it loads. */
 function builtWebApp(): string {
@@ -224,6 +224,44 @@ describe('the release checks Flagger calls', () => {
       'rollback of cocagne/cocagne-api no longer asked\n',
     ]);
     expect((await post('/rollback', { ...canary, phase: 'Waiting' }))[0]).toBe(403);
+  });
+
+  it('checks only the canaries it is allowed to, as deployed: no other address is fetched', async () => {
+    const guarded = await startChecksServer(
+      {
+        extensions: { extensions: api.app.extensions!, gardenIds: async () => [] },
+        checkTimeoutMs: 2_000,
+        selfTestTimeoutMs: 2_000,
+        allowedTargets: new RegExp(canaryTargets),
+      },
+      0,
+      '127.0.0.1',
+    );
+    try {
+      for (const target of [
+        'http://169.254.169.254/latest/meta-data',
+        apiUrl,
+        'http://cocagne-api-canary.evil.example:8080',
+      ]) {
+        const response = await fetch(`${guarded.url}/smoke`, {
+          method: 'POST',
+          body: JSON.stringify({
+            name: 'cocagne-api',
+            namespace: 'cocagne',
+            phase: 'Progressing',
+            metadata: { target },
+          }),
+        });
+        expect([response.status, await response.text()], target).toEqual([
+          400,
+          `metadata.target ${target} is not a canary this service checks\n`,
+        ]);
+      }
+      expect(new RegExp(canaryTargets).test('http://cocagne-api-canary.cocagne:8080')).toBe(true);
+      expect(new RegExp(canaryTargets).test('http://cocagne-web-canary.cocagne:8080')).toBe(true);
+    } finally {
+      await guarded.close();
+    }
   });
 
   it('refuses what is not a webhook call it understands, with the reason', async () => {

@@ -36,6 +36,12 @@ export interface ChecksServerOptions {
   checkTimeoutMs: number;
   /** The self-tests' bound, all gardens together. */
   selfTestTimeoutMs: number;
+  /**
+   * The addresses a call may name as its target (CHECKS_ALLOWED_TARGETS): in the cluster, the
+   * canaries' Services only, so that a caller cannot make the service fetch anything else
+   * (the instance metadata, another pod) and read the start of its answer. Any when absent.
+   */
+  allowedTargets?: RegExp;
   log?: (line: string) => void;
 }
 
@@ -50,6 +56,9 @@ const maxBodyBytes = 64 * 1024;
 
 class BadRequest extends Error {}
 
+/** The targets the deployed service accepts by default: the canaries' Services in namespace cocagne. */
+export const canaryTargets = '^http://cocagne-[a-z]+-canary\\.cocagne:8080$';
+
 async function bodyOf(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -61,7 +70,7 @@ async function bodyOf(request: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-function webhookOf(text: string, needsTarget: boolean): Webhook {
+function webhookOf(text: string, needsTarget: boolean, allowedTargets: RegExp | undefined): Webhook {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -78,6 +87,9 @@ function webhookOf(text: string, needsTarget: boolean): Webhook {
   const url = metadata.target;
   if (typeof url !== 'string' || !/^https?:\/\/[^/\s]+/.test(url)) {
     throw new BadRequest("metadata.target must be the canary's http(s) address");
+  }
+  if (allowedTargets && !allowedTargets.test(url)) {
+    throw new BadRequest(`metadata.target ${url.slice(0, 100)} is not a canary this service checks`);
   }
   if (metadata.component !== undefined && !['api', 'web'].includes(metadata.component)) {
     throw new BadRequest('metadata.component must be api or web (absent: both at the same address)');
@@ -134,7 +146,7 @@ export function createChecksServer(options: ChecksServerOptions): Server {
     if (request.method !== 'POST') return answer(405, 'POST a Flagger webhook call\n');
     void (async () => {
       try {
-        const call = webhookOf(await bodyOf(request), checkPaths.includes(path));
+        const call = webhookOf(await bodyOf(request), checkPaths.includes(path), options.allowedTargets);
         if (gatePaths.includes(path)) {
           const { status, text } = await gate(path, call);
           return answer(status, text);
@@ -189,6 +201,8 @@ const ChecksSettings = Type.Object({
   CHECKS_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 8080 }),
   CHECKS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 300, default: 10 }),
   SELF_TESTS_TIMEOUT_SECONDS: Type.Integer({ minimum: 1, maximum: 600, default: 50 }),
+  /** A regular expression every target must match: by default the canaries' Services of namespace cocagne. */
+  CHECKS_ALLOWED_TARGETS: Type.String({ default: canaryTargets }),
 });
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
@@ -208,6 +222,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       },
       checkTimeoutMs: settings.CHECKS_TIMEOUT_SECONDS * 1000,
       selfTestTimeoutMs: settings.SELF_TESTS_TIMEOUT_SECONDS * 1000,
+      allowedTargets: new RegExp(settings.CHECKS_ALLOWED_TARGETS),
       log,
     },
     settings.CHECKS_PORT,
