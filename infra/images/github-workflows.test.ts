@@ -72,6 +72,12 @@ describe('the GitHub Actions workflows', () => {
   it('ci: runs .ci/run (npm test) on pull requests and main, with the README prerequisites', () => {
     const ci = workflow('ci.yml');
     expect(Object.keys(ci.on).sort()).toEqual(['pull_request', 'push']);
+    // Flux's image automation commits to main (staging): those commits start no CI, hence no
+    // release, hence no newer tag for it to commit again.
+    expect((ci.on as { push?: { 'paths-ignore'?: string[] } }).push?.['paths-ignore']).toEqual([
+      'infra/k8s/overlays/*/kustomization.yaml',
+      'infra/k8s/gardens/**',
+    ]);
     expect(readFileSync(join(repositoryRoot, '.ci/run'), 'utf8')).toMatch(/^exec npm test$/m);
     expect(steps('ci.yml').at(-1)).toMatchObject({ run: 'sh .ci/run' });
     expect(action('ci.yml', 'actions/setup-node')?.with).toEqual({ 'node-version-file': '.nvmrc' });
