@@ -27,6 +27,7 @@ export default defineConfig({
             'infra/aws/**/*.test.ts',
             'infra/flux/**/*.test.ts',
             'infra/images/**/*.test.ts',
+            'infra/checkov/**/*.test.ts',
           ],
           environment: 'node',
           // Pure code: its files share their worker's loaded modules (18 s instead of 29 s).
