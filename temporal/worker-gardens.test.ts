@@ -6,6 +6,7 @@ import { gardenTaskQueue, networkTaskQueue } from '../domain/garden.ts';
 import { subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
 import { createTestGarden, testEnvironment, testStore } from '../tests/support/environment.ts';
 import { startWorkerProcess } from '../tests/support/worker-process.ts';
+import { kubernetesReady, kubernetesWaitMs } from '../tests/support/kubernetes.ts';
 import { createSubscriptionCommands } from './subscription-client.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
@@ -117,11 +118,14 @@ describe('a worker process with WORKER_NETWORK_ONLY', () => {
   }
 
   beforeAll(async () => {
+    // The network's worker reads the cluster's settings (its CA file among them) at start: under
+    // npm test the local Kubernetes API is built beside the tests.
+    await kubernetesReady();
     store = await testStore();
     const env = testEnvironment();
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
     client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
-  });
+  }, kubernetesWaitMs);
 
   afterAll(async () => {
     for (const child of children)

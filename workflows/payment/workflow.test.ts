@@ -359,9 +359,15 @@ describe('collecting an invoice', { timeout: 180_000 }, () => {
           { timeout: 10_000 },
         )
         .toContain('suspended');
-      expect(
-        (await garden.store.subscriptions.get(garden.gardenId, subscriptionId))?.suspension?.invoiceNumbers,
-      ).toEqual([invoice.number]);
+      // The workflow's state says suspended before its activity has written the record: wait for it.
+      await expect
+        .poll(
+          async () =>
+            (await garden.store.subscriptions.get(garden.gardenId, subscriptionId))?.suspension
+              ?.invoiceNumbers,
+          { timeout: 10_000 },
+        )
+        .toEqual([invoice.number]);
 
       // A cheque for the whole amount settles the invoice; deliveries resume.
       const paid = await payments.decide(garden.gardenId, invoice.number, {
