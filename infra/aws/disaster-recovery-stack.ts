@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib/core';
+import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { oldVersionsToColdStorage, privateBucket } from './buckets.ts';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
 import type { StageSettings } from './stages.ts';
@@ -24,27 +25,8 @@ export class DisasterRecoveryStack extends Stack {
 
     new s3.Bucket(this, 'DocumentsReplica', {
       bucketName: names.documentsReplicaBucket,
-      versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
-      lifecycleRules: [
-        {
-          id: 'old-versions-to-glacier',
-          noncurrentVersionTransitions: [
-            {
-              storageClass: s3.StorageClass.GLACIER,
-              transitionAfter: Duration.days(stage.documents.noncurrentToGlacierDays),
-            },
-            {
-              storageClass: s3.StorageClass.DEEP_ARCHIVE,
-              transitionAfter: Duration.days(stage.documents.noncurrentToDeepArchiveDays),
-            },
-          ],
-        },
-      ],
+      ...privateBucket,
+      lifecycleRules: [oldVersionsToColdStorage(stage)],
     });
   }
 }

@@ -1,10 +1,11 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib/core';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { privateBucket } from './buckets.ts';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
 import type { StageSettings } from './stages.ts';
@@ -39,12 +40,7 @@ export class EdgeStack extends Stack {
     const webBuild = new s3.Bucket(this, 'WebBuild', {
       bucketName: names.webBucket,
       // Each release uploads a new build; versions let a rollback restore the last one.
-      versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...privateBucket,
       lifecycleRules: [{ id: 'old-builds', noncurrentVersionExpiration: Duration.days(90) }],
     });
 

@@ -1,5 +1,6 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib/core';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { oldVersionsToColdStorage, privateBucket } from './buckets.ts';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
 import type { StageSettings } from './stages.ts';
@@ -24,26 +25,9 @@ export class StorageStack extends Stack {
 
     this.documents = new s3.Bucket(this, 'Documents', {
       bucketName: names.documentsBucket,
-      versioned: true,
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      removalPolicy: RemovalPolicy.RETAIN,
+      ...privateBucket,
       lifecycleRules: [
-        {
-          id: 'old-versions-to-glacier',
-          noncurrentVersionTransitions: [
-            {
-              storageClass: s3.StorageClass.GLACIER,
-              transitionAfter: Duration.days(stage.documents.noncurrentToGlacierDays),
-            },
-            {
-              storageClass: s3.StorageClass.DEEP_ARCHIVE,
-              transitionAfter: Duration.days(stage.documents.noncurrentToDeepArchiveDays),
-            },
-          ],
-        },
+        oldVersionsToColdStorage(stage),
         {
           // Whatever is archived (a retired garden's export and invoices, kept ten years for
           // the accounts) is moved under archives/<garden>/ and read rarely, if ever.

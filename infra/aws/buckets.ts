@@ -1,0 +1,30 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib/core';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { StageSettings } from './stages.ts';
+
+/** What every bucket of the app is: versioned, encrypted, private, TLS only, kept when its stack goes. */
+export const privateBucket = {
+  versioned: true,
+  encryption: s3.BucketEncryption.S3_MANAGED,
+  blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+  enforceSSL: true,
+  objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+  removalPolicy: RemovalPolicy.RETAIN,
+} satisfies s3.BucketProps;
+
+/** The documents' (and their replica's) old versions to Glacier, then Deep Archive; never expired. */
+export function oldVersionsToColdStorage(stage: StageSettings): s3.LifecycleRule {
+  return {
+    id: 'old-versions-to-glacier',
+    noncurrentVersionTransitions: [
+      {
+        storageClass: s3.StorageClass.GLACIER,
+        transitionAfter: Duration.days(stage.documents.noncurrentToGlacierDays),
+      },
+      {
+        storageClass: s3.StorageClass.DEEP_ARCHIVE,
+        transitionAfter: Duration.days(stage.documents.noncurrentToDeepArchiveDays),
+      },
+    ],
+  };
+}
