@@ -1,11 +1,25 @@
-// The GitHub Actions workflows (.github/workflows): actionlint finds nothing, every action is
-// pinned by commit, CI runs what .ci/run runs with the README's prerequisites, and the release
-// builds, signs and describes every image the cluster's manifests name.
+// The GitHub Actions workflows (.github/workflows): actionlint and shellcheck find nothing, every
+// action is pinned by commit, CI runs what .ci/run runs with the README's prerequisites, and the
+// release contract holds: each image pushed as sha-<commit> only, signed, with its SBOM; the
+// release-candidate tag added to all three digests only once all three are pushed; promotion to
+// production behind the `production` environment, after the three signatures are verified. The
+// tagging and promotion scripts are run as GitHub runs them, with stand-ins for docker, cosign and
+// git that keep a registry in a file.
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { minimumGo, minimumJava } from '../local/versions.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
@@ -16,13 +30,27 @@ const workflowsDir = join(repositoryRoot, '.github/workflows');
 const workflowFiles = readdirSync(workflowsDir).filter((file) => file.endsWith('.yml'));
 
 interface Step {
+  name?: string;
+  id?: string;
   uses?: string;
   run?: string;
   with?: Record<string, string>;
+  env?: Record<string, string>;
+}
+interface Job {
+  if?: string;
+  needs?: string | string[];
+  environment?: string;
+  permissions?: Record<string, string>;
+  env?: Record<string, string>;
+  strategy?: { matrix: Record<string, string[]> };
+  steps: Step[];
 }
 interface Workflow {
   on: Record<string, unknown>;
-  jobs: Record<string, { steps: Step[]; strategy?: { matrix: Record<string, string[]> } }>;
+  env?: Record<string, string>;
+  permissions?: Record<string, string>;
+  jobs: Record<string, Job>;
 }
 const workflow = (file: string) => parse(readFileSync(join(workflowsDir, file), 'utf8')) as Workflow;
 const steps = (file: string) => Object.values(workflow(file).jobs).flatMap((job) => job.steps);
@@ -59,7 +87,7 @@ describe('the GitHub Actions workflows', () => {
       { cwd: repositoryRoot },
     ).catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
     expect(JSON.parse(stdout)).toEqual([]);
-    expect(workflowFiles.sort()).toEqual(['ci.yml', 'release.yml']);
+    expect(workflowFiles.sort()).toEqual(['ci.yml', 'promote.yml', 'release.yml']);
   }, 60_000);
 
   it.each(workflowFiles)('%s: pins every action by commit, its version beside it', (file) => {
@@ -90,50 +118,390 @@ describe('the GitHub Actions workflows', () => {
     expect(tools?.with?.path?.split('\n')[0]).toBe('.tools');
   });
 
-  it('release: builds every Dockerfile, after CI on main, pushed, signed and with an SBOM', () => {
+  it('release: builds every Dockerfile after CI on main, pushed as sha-<commit> only, signed, with an SBOM', () => {
     const release = workflow('release.yml');
     expect(release.on).toEqual({
       workflow_run: { workflows: ['ci'], types: ['completed'], branches: ['main'] },
     });
-    const images = readdirSync(join(repositoryRoot, 'infra/images'))
-      .filter((file) => file.endsWith('.Dockerfile'))
-      .map((file) => file.replace('.Dockerfile', ''));
-    expect([...release.jobs.images!.strategy!.matrix.image!].sort()).toEqual(images.sort());
-    const build = steps('release.yml').find((step) => step.run?.includes('docker buildx build'))!.run!;
+    const images = release.jobs.images!;
+    expect(images.needs).toBeUndefined();
+    expect([...images.strategy!.matrix.image!].sort()).toEqual(dockerfiles());
+    const build = stepNamed('release.yml', 'images', 'Build and push').run!;
     for (const flag of ['--sbom=true', '--provenance=mode=max', '--push', '--metadata-file metadata.json']) {
       expect(build).toContain(flag);
     }
     expect(build).toContain('--file "infra/images/${{ matrix.image }}.Dockerfile"');
-    expect(steps('release.yml').some((step) => step.run?.includes('cosign sign --yes'))).toBe(true);
-    // A semver tag that grows with each commit: what the ImagePolicies take (semver ranges).
-    expect(build).toContain('tag="$(echo "$version" | cut -d. -f1-2).${stamp}"');
-    expect(build).toContain('stamp=$(git show -s --format=%ct "$COMMIT")');
-    const policies = readFileSync(join(repositoryRoot, 'infra/flux/production/images.yaml'), 'utf8')
-      .split(/^---$/m)
-      .map(
-        (document) =>
-          parse(document) as { kind?: string; spec?: { policy?: Record<string, unknown> } } | null,
-      )
-      .filter((document) => document?.kind === 'ImagePolicy');
-    expect(policies).toHaveLength(3);
-    for (const policy of policies) expect(Object.keys(policy!.spec!.policy!)).toEqual(['semver']);
+    // No version tag here: a cluster would take one image before its siblings are pushed.
+    expect([...build.matchAll(/--tag\s+(\S+)/g)].map((match) => match[1])).toEqual([
+      '"$IMAGE:sha-${COMMIT:0:12}"',
+    ]);
+    expect(stepNamed('release.yml', 'images', 'Sign').run).toContain('cosign sign --yes');
+    // Each image's digest in its own artifact (a matrix's job outputs overwrite one another).
+    expect(
+      images.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))?.with,
+    ).toMatchObject({
+      name: 'digest-${{ matrix.image }}',
+      path: 'digests/${{ matrix.image }}',
+      'if-no-files-found': 'error',
+    });
   });
 
-  it('release: pushes the repositories Flux scans (ImageRepository objects)', () => {
-    const image = (
-      parse(readFileSync(join(workflowsDir, 'release.yml'), 'utf8')) as {
-        jobs: { images: { env: { IMAGE: string } } };
-      }
-    ).jobs.images.env.IMAGE;
-    expect(image).toBe('${{ secrets.NEXUS_REGISTRY }}/cocagne/cocagne-${{ matrix.image }}');
+  it('release: adds the release-candidate tag only once every image is pushed and signed, to all three', () => {
+    const release = workflow('release.yml');
+    const candidate = release.jobs['release-candidate']!;
+    expect(candidate.needs).toBe('images');
+    // `needs` alone: no `if: always()` or similar that would run it after a failed matrix leg.
+    expect(candidate.if).toBeUndefined();
+    expect(candidate.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))?.with).toEqual(
+      {
+        pattern: 'digest-*',
+        path: 'digests',
+        'merge-multiple': true,
+      },
+    );
+    const tagging = stepNamed('release.yml', 'release-candidate', 'Tag the release candidate').run!;
+    expect(tagging).toContain('tag="$(echo "$version" | cut -d. -f1-2).${stamp}-rc.1"');
+    expect(tagging).toContain('stamp=$(git show -s --format=%ct "$COMMIT")');
+    for (const loop of tagging.matchAll(/for image in ([^;]+); do/g)) {
+      expect(loop[1]!.split(' ').sort()).toEqual(dockerfiles());
+    }
+    // Only this job tags a version: the matrix's build step names sha-<commit> only (above).
+    expect(
+      Object.entries(release.jobs)
+        .filter(([, job]) => job.steps.some((step) => step.run?.includes('imagetools create')))
+        .map(([name]) => name),
+    ).toEqual(['release-candidate']);
+  });
+
+  it('promote: asks for a release candidate, waits for the production environment, verifies, then tags', () => {
+    const promote = workflow('promote.yml');
+    expect(promote.on).toEqual({
+      workflow_dispatch: {
+        inputs: { release: { description: expect.any(String), required: true, type: 'string' } },
+      },
+    });
+    expect(Object.keys(promote.jobs)).toEqual(['promote']);
+    const job = promote.jobs.promote!;
+    expect(job.environment).toBe('production');
+    // Verifying needs no token, and nothing here writes to the repository.
+    expect(job.permissions).toEqual({ contents: 'read' });
+    expect(promote.permissions).toEqual({ contents: 'read' });
+    const names = job.steps.map((step) => step.name);
+    expect(names.indexOf("Release candidate's tag")).toBe(0);
+    expect(names.indexOf("Verify the three images' signatures")).toBeLessThan(
+      names.indexOf('Tag the stable release'),
+    );
+    // The keyless identity verified is the one release.yml signs with: its own file, on main.
+    expect(stepNamed('promote.yml', 'promote', "Verify the three images' signatures").env?.SIGNER).toBe(
+      '${{ github.server_url }}/${{ github.repository }}/.github/workflows/release.yml@refs/heads/main',
+    );
+    expect(workflow('release.yml').on).toMatchObject({ workflow_run: { branches: ['main'] } });
+    // The input reaches the scripts as an environment variable, never spliced into them.
+    expect(job.env?.RELEASE).toBe('${{ inputs.release }}');
+    for (const step of job.steps) expect(step.run ?? '').not.toContain('${{');
+  });
+
+  it('release and promote: the registry host is the repository variable NEXUS_REGISTRY, not a secret', () => {
+    for (const file of workflowFiles) {
+      expect(readFileSync(join(workflowsDir, file), 'utf8'), file).not.toMatch(/secrets\.NEXUS_REGISTRY/);
+    }
+    expect(workflow('release.yml').env?.REGISTRY).toBe('${{ vars.NEXUS_REGISTRY }}');
+    expect(workflow('release.yml').jobs.images!.env?.IMAGE).toBe(
+      '${{ vars.NEXUS_REGISTRY }}/cocagne/cocagne-${{ matrix.image }}',
+    );
+    expect(workflow('promote.yml').jobs.promote!.env?.REGISTRY).toBe('${{ vars.NEXUS_REGISTRY }}');
+    const logins = ['release.yml', 'promote.yml'].flatMap((file) =>
+      steps(file).filter((step) => step.uses?.startsWith('docker/login-action@')),
+    );
+    expect(logins).toHaveLength(3);
+    for (const login of logins) expect(login.with?.registry).toBe('${{ vars.NEXUS_REGISTRY }}');
+  });
+
+  it('release: pushes the repositories Flux scans, rc tags for staging and stable ones for production', () => {
     for (const environment of ['production', 'staging']) {
-      const scanned = readFileSync(join(repositoryRoot, `infra/flux/${environment}/images.yaml`), 'utf8')
+      const documents = readFileSync(join(repositoryRoot, `infra/flux/${environment}/images.yaml`), 'utf8')
         .split(/^---$/m)
-        .map((document) => parse(document) as { kind?: string; spec?: { image?: string } } | null)
+        .map(
+          (document) =>
+            parse(document) as {
+              kind?: string;
+              spec?: { image?: string; policy?: { semver?: { range?: string } } };
+            } | null,
+        );
+      const scanned = documents
         .filter((document) => document?.kind === 'ImageRepository')
         .map((document) => document!.spec!.image!.split('/').slice(1).join('/'))
         .sort();
-      expect(scanned, environment).toEqual(['api', 'web', 'worker'].map((name) => `cocagne/cocagne-${name}`));
+      expect(scanned, environment).toEqual(dockerfiles().map((name) => `cocagne/cocagne-${name}`));
+      const ranges = documents
+        .filter((document) => document?.kind === 'ImagePolicy')
+        .map((document) => document!.spec!.policy);
+      // Staging takes pre-releases (the rc tags), production only the stable tags promote adds.
+      expect(ranges, environment).toEqual(
+        dockerfiles().map(() => ({ semver: { range: environment === 'staging' ? '>=0.0.0-0' : '>=0.0.0' } })),
+      );
     }
+  });
+});
+
+/** The images, from their Dockerfiles: api, web, worker. */
+function dockerfiles(): string[] {
+  return readdirSync(join(repositoryRoot, 'infra/images'))
+    .filter((file) => file.endsWith('.Dockerfile'))
+    .map((file) => file.replace('.Dockerfile', ''))
+    .sort();
+}
+
+function stepNamed(file: string, job: string, name: string): Step {
+  const step = workflow(file).jobs[job]?.steps.find((candidate) => candidate.name === name);
+  if (!step) throw new Error(`${file}: no step "${name}" in job ${job}`);
+  return step;
+}
+
+// Stand-ins for the tools the scripts call. The registry is a file of "reference digest" lines
+// (the last line of a reference wins); every call is logged.
+const fakeDocker = `#!/usr/bin/env bash
+echo "docker $*" >>"$FAKE_LOG"
+[ "$1 $2" = "buildx imagetools" ] || { echo "unexpected: docker $*" >&2; exit 2; }
+case "$3" in
+  inspect)
+    digest=$(awk -v ref="$4" '$1 == ref { digest = $2 } END { print digest }' "$FAKE_REGISTRY")
+    [ -n "$digest" ] || { echo "ERROR: $4: not found" >&2; exit 1; }
+    printf 'Name:      %s\\nMediaType: application/vnd.oci.image.index.v1+json\\nDigest:    %s\\n' "$4" "$digest" ;;
+  create)
+    [ "$4" = --tag ] && [ $# -eq 6 ] || { echo "unexpected: docker $*" >&2; exit 2; }
+    source_digest=\${6#*@}
+    awk -v digest="$source_digest" '$2 == digest { found = 1 } END { exit !found }' "$FAKE_REGISTRY" ||
+      { echo "ERROR: $6: not found" >&2; exit 1; }
+    echo "$5 \${FAKE_NEW_DIGEST:-$source_digest}" >>"$FAKE_REGISTRY" ;;
+  *) echo "unexpected: docker $*" >&2; exit 2 ;;
+esac
+`;
+const fakeCosign = `#!/usr/bin/env bash
+echo "cosign $*" >>"$FAKE_LOG"
+[ "$1" = verify ] || { echo "unexpected: cosign $*" >&2; exit 2; }
+reference=\${!#}
+case " \${FAKE_UNSIGNED:-} " in
+  *" \${reference#*@} "*) echo "Error: no matching signatures" >&2; exit 1 ;;
+esac
+echo '[{"critical":{}}]'
+`;
+const fakeGit = `#!/usr/bin/env bash
+[ "$1 $2 $3" = "show -s --format=%ct" ] || { echo "unexpected: git $*" >&2; exit 2; }
+echo 1765000000
+`;
+
+const commit = '0123456789abcdef0123456789abcdef01234567';
+const registry = 'nexus.example.org';
+const digestOf = (image: string) => `sha256:${Buffer.from(image).toString('hex').padEnd(64, '0')}`;
+const candidate = '0.1.1765000000-rc.1';
+
+describe('the release and promotion scripts, as the runner runs them', () => {
+  let scratch: string;
+  let workspace: string;
+  const file = (name: string) => join(scratch, name);
+  const lines = (name: string) =>
+    existsSync(file(name)) ? readFileSync(file(name), 'utf8').trim().split('\n').filter(Boolean) : [];
+  const creates = () => lines('log').filter((line) => line.startsWith('docker buildx imagetools create'));
+
+  beforeEach(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'cocagne-workflow-scripts-'));
+    workspace = join(scratch, 'workspace');
+    mkdirSync(join(scratch, 'bin'));
+    mkdirSync(workspace);
+    for (const [name, text] of [
+      ['docker', fakeDocker],
+      ['cosign', fakeCosign],
+      ['git', fakeGit],
+    ] as const) {
+      writeFileSync(join(scratch, 'bin', name), text);
+      chmodSync(join(scratch, 'bin', name), 0o755);
+    }
+    writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'cocagne', version: '0.1.0' }));
+    // What the matrix pushed: each image as sha-<commit>.
+    writeFileSync(
+      file('registry'),
+      dockerfiles()
+        .map(
+          (image) => `${registry}/cocagne/cocagne-${image}:sha-${commit.slice(0, 12)} ${digestOf(image)}\n`,
+        )
+        .join(''),
+    );
+  });
+  afterEach(() => rmSync(scratch, { recursive: true, force: true }));
+
+  /** A step's script with bash -e -o pipefail, GitHub's default shell, in the workspace. */
+  async function runStep(step: Step, env: Record<string, string> = {}) {
+    const variables = {
+      PATH: `${join(scratch, 'bin')}:${process.env.PATH}`,
+      HOME: scratch,
+      REGISTRY: registry,
+      COMMIT: commit,
+      GITHUB_OUTPUT: file('output'),
+      GITHUB_STEP_SUMMARY: file('summary'),
+      FAKE_LOG: file('log'),
+      FAKE_REGISTRY: file('registry'),
+      ...env,
+    };
+    return run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+      cwd: workspace,
+      env: variables,
+    }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
+      (error: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: error.code ?? -1,
+        stdout: error.stdout ?? '',
+        stderr: error.stderr ?? '',
+      }),
+    );
+  }
+  const recordDigests = (images: string[]) => {
+    mkdirSync(join(workspace, 'digests'), { recursive: true });
+    for (const image of images) writeFileSync(join(workspace, 'digests', image), `${digestOf(image)}\n`);
+  };
+  const tagCandidate = stepNamed('release.yml', 'release-candidate', 'Tag the release candidate');
+  const checkInput = stepNamed('promote.yml', 'promote', "Release candidate's tag");
+  const verify = stepNamed('promote.yml', 'promote', "Verify the three images' signatures");
+  const tagStable = stepNamed('promote.yml', 'promote', 'Tag the stable release');
+  const signer =
+    'https://github.com/jardins-de-cocagne/cocagne/.github/workflows/release.yml@refs/heads/main';
+  const tagged = (tag: string) =>
+    lines('registry')
+      .filter((line) => line.split(' ')[0]!.endsWith(`:${tag}`))
+      .sort();
+  const expectedTags = (tag: string) =>
+    dockerfiles().map((image) => `${registry}/cocagne/cocagne-${image}:${tag} ${digestOf(image)}`);
+
+  it('release: tags the three recorded digests <major>.<minor>.<commit time>-rc.1, the same digests', async () => {
+    recordDigests(dockerfiles());
+    const result = await runStep(tagCandidate);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(tagged(candidate)).toEqual(expectedTags(candidate));
+    expect(creates()).toEqual(
+      ['api', 'worker', 'web'].map(
+        (image) =>
+          `docker buildx imagetools create --tag ${registry}/cocagne/cocagne-${image}:${candidate} ${registry}/cocagne/cocagne-${image}@${digestOf(image)}`,
+      ),
+    );
+    expect(readFileSync(file('summary'), 'utf8')).toContain(`run the promote workflow with \`${candidate}\``);
+  });
+
+  it('release: tags nothing when an image has no digest recorded', async () => {
+    recordDigests(['api', 'web']);
+    const result = await runStep(tagCandidate);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain('no digest recorded for cocagne-worker');
+    expect(creates()).toEqual([]);
+    expect(tagged(candidate)).toEqual([]);
+  });
+
+  it('release: fails when the tag would name another digest than the signed one', async () => {
+    recordDigests(dockerfiles());
+    const result = await runStep(tagCandidate, { FAKE_NEW_DIGEST: `sha256:${'f'.repeat(64)}` });
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toContain(
+      `names sha256:${'f'.repeat(64)}, not the signed ${digestOf('api')}`,
+    );
+  });
+
+  it("promote: takes a release candidate's tag and no other input, and drops the rc suffix", async () => {
+    for (const release of [candidate, '1.12.1765000000-rc.3']) {
+      rmSync(file('output'), { force: true });
+      expect((await runStep(checkInput, { RELEASE: release })).code, release).toBe(0);
+      expect(readFileSync(file('output'), 'utf8')).toBe(`stable=${release.replace(/-rc\.\d+$/, '')}\n`);
+    }
+    for (const release of [
+      '0.1.1765000000',
+      'latest',
+      'sha-0123456789ab',
+      '',
+      `${candidate}; echo pwned`,
+      `${candidate}\nstable=9.9.9`,
+      'v0.1.1765000000-rc.1',
+    ]) {
+      const result = await runStep(checkInput, { RELEASE: release });
+      expect(result.code, release).not.toBe(0);
+      expect(result.stdout, release).toContain("is not a release candidate's tag");
+    }
+    expect((await runStep(checkInput, { RELEASE: candidate, REGISTRY: '' })).stdout).toContain(
+      'the repository variable NEXUS_REGISTRY',
+    );
+  });
+
+  /** The release as release.yml leaves it, then promotion's two steps. */
+  async function promote(env: Record<string, string> = {}) {
+    recordDigests(dockerfiles());
+    expect((await runStep(tagCandidate)).code).toBe(0);
+    rmSync(join(workspace, 'digests'), { recursive: true });
+    rmSync(file('log'));
+    const verified = await runStep(verify, { RELEASE: candidate, SIGNER: signer, ...env });
+    if (verified.code !== 0) return verified;
+    return runStep(tagStable, { RELEASE: candidate, STABLE: '0.1.1765000000', ...env });
+  }
+
+  it('promote: verifies the three keyless signatures of release.yml, then tags the same digests stable', async () => {
+    const result = await promote();
+    expect(result.code).toBe(0);
+    expect(tagged('0.1.1765000000')).toEqual(expectedTags('0.1.1765000000'));
+    const verifications = lines('log').filter((line) => line.startsWith('cosign'));
+    expect(verifications).toEqual(
+      ['api', 'worker', 'web'].map(
+        (image) =>
+          `cosign verify --certificate-identity ${signer} --certificate-oidc-issuer https://token.actions.githubusercontent.com ${registry}/cocagne/cocagne-${image}@${digestOf(image)}`,
+      ),
+    );
+    // Every verification before the first tag.
+    const log = lines('log');
+    expect(log.findLastIndex((line) => line.startsWith('cosign'))).toBeLessThan(
+      log.findIndex((line) => line.includes('imagetools create')),
+    );
+    // Promoting the same release again changes nothing and succeeds.
+    const again = await runStep(tagStable, { RELEASE: candidate, STABLE: '0.1.1765000000' });
+    expect(again.code).toBe(0);
+    expect(tagged('0.1.1765000000').at(-1)).toBe(expectedTags('0.1.1765000000').at(-1));
+  });
+
+  it('promote: verifies with the public key when the repository has one', async () => {
+    const result = await promote({
+      COSIGN_PUBLIC_KEY: '-----BEGIN PUBLIC KEY-----\nMFkw…\n-----END PUBLIC KEY-----',
+    });
+    expect(result.code).toBe(0);
+    expect(lines('log').filter((line) => line.startsWith('cosign'))).toEqual(
+      ['api', 'worker', 'web'].map(
+        (image) => `cosign verify --key cosign.pub ${registry}/cocagne/cocagne-${image}@${digestOf(image)}`,
+      ),
+    );
+    expect(readFileSync(join(workspace, 'cosign.pub'), 'utf8')).toContain('BEGIN PUBLIC KEY');
+  });
+
+  it('promote: tags nothing when one signature does not verify', async () => {
+    const result = await promote({ FAKE_UNSIGNED: digestOf('worker') });
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('no matching signatures');
+    expect(creates()).toEqual([]);
+    expect(tagged('0.1.1765000000')).toEqual([]);
+  });
+
+  it('promote: tags nothing when an image lacks the release candidate, or a stable tag names another image', async () => {
+    const missing = await promote({ RELEASE: '0.1.1765000001-rc.1' });
+    expect(missing.code).not.toBe(0);
+    expect(missing.stdout).toContain(`${registry}/cocagne/cocagne-api:0.1.1765000001-rc.1 not found`);
+    expect(creates()).toEqual([]);
+
+    rmSync(file('log'));
+    writeFileSync(
+      file('registry'),
+      `${registry}/cocagne/cocagne-web:0.1.1765000000 sha256:${'e'.repeat(64)}\n`,
+      { flag: 'a' },
+    );
+    const verified = await runStep(verify, { RELEASE: candidate, SIGNER: signer });
+    expect(verified.code).toBe(0);
+    const moved = await runStep(tagStable, { RELEASE: candidate, STABLE: '0.1.1765000000' });
+    expect(moved.code).not.toBe(0);
+    expect(moved.stdout).toContain(
+      `${registry}/cocagne/cocagne-web:0.1.1765000000 already names sha256:${'e'.repeat(64)}, not ${digestOf('web')}`,
+    );
+    expect(creates()).toEqual([]);
   });
 });
