@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +9,12 @@ import { gardenDeployment, gardenObjectNames } from '../../domain/garden-deploym
 import { policyName } from '../../infra/k8s/provisioner-rbac.ts';
 import { applyProvisionerRole } from '../../infra/local/kubernetes-access.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
-import { kubernetesReady, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
+import {
+  type KubernetesAnswer,
+  kubernetesReady,
+  kubernetesRequest,
+  kubernetesWaitMs,
+} from '../../tests/support/kubernetes.ts';
 import {
   createGardenCluster,
   isKubernetesError,
@@ -67,51 +71,17 @@ const certificateAuthority = settings.KUBERNETES_CA_FILE
   ? readFileSync(settings.KUBERNETES_CA_FILE)
   : undefined;
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  warnings: string[];
-}
+type Answer = KubernetesAnswer;
 
-/** One request to the API server as it is, JSON in and out, with the answer's warnings. */
-function controllerRequest(
+/** One request to the API server as it is (as a controller would make it), by default as the administrator. */
+const controllerRequest = (
   method: string,
   path: string,
   body?: unknown,
   contentType = 'application/json',
   token = adminToken,
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      new URL(path, apiUrl),
-      {
-        method,
-        ca: certificateAuthority,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': contentType }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const warning = response.headers.warning;
-          resolve({
-            status: response.statusCode ?? 0,
-            body: text ? (JSON.parse(text) as Record<string, unknown>) : {},
-            warnings: warning === undefined ? [] : Array.isArray(warning) ? warning : [warning],
-          });
-        });
-        response.on('error', reject);
-      },
-    );
-    outgoing.on('error', reject);
-    outgoing.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
+): Promise<Answer> =>
+  kubernetesRequest({ apiUrl, token, certificateAuthority }, method, path, body, contentType);
 
 /** The REST path of one of the garden's objects. */
 function pathOf(object: {

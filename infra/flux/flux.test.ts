@@ -2,7 +2,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../../tests/support/environment.ts';
-import { kustomizeBuild, type Manifest, objectName, repositoryRoot } from '../k8s/manifests.ts';
+import {
+  externalSecretsCrds,
+  kustomizeBuild,
+  type Manifest,
+  objectName,
+  repositoryRoot,
+} from '../k8s/manifests.ts';
 
 /**
  * Flux's objects agree with what they point at: paths, dependencies, image policies, the
@@ -154,8 +160,14 @@ describe.each(environments)('Flux in %s', (env) => {
     expect(releases.map((object) => object.metadata.name).sort()).toEqual([
       'aws-load-balancer-controller',
       'external-dns',
+      'external-secrets',
       'flagger',
     ]);
+    // External Secrets' chart is the version whose CRDs the dry run installs.
+    const externalSecrets = releases.find((object) => object.metadata.name === 'external-secrets')!;
+    expect(`v${spec<{ chart: { spec: { version: string } } }>(externalSecrets).chart.spec.version}`).toBe(
+      externalSecretsCrds.version,
+    );
     for (const release of releases)
       expect(spec<{ chart: { spec: { version: string } } }>(release).chart.spec.version).toMatch(
         /^\d+\.\d+\.\d+$/,

@@ -1,15 +1,22 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { request } from 'node:https';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../../tests/support/environment.ts';
-import { kubernetesReady, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
-import { kustomizeBuild, kustomizeFolders, type Manifest, objectName } from './manifests.ts';
+import { kubernetesReady, kubernetesRequest, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
+import {
+  externalSecretsCrds,
+  kustomizeBuild,
+  kustomizeFolders,
+  type Manifest,
+  objectName,
+} from './manifests.ts';
 
 /**
  * Every object of every folder Flux applies, judged by the local kube-apiserver in a server-side
  * dry run (`dryRun=All`: admission and validation in full, nothing stored), with the CRDs of
- * Flux's controllers and Flagger installed first from their published modules (FLUX_CRDS_DIR).
+ * Flux's controllers, Flagger and External Secrets installed first from their published modules
+ * (FLUX_CRDS_DIR, and the Go module cache for External Secrets until the local stack installs it).
  * Namespaced objects are judged in one namespace of the test's, restricted like `cocagne`: the
  * server checks an object, not whether its namespace exists.
  */
@@ -24,48 +31,32 @@ const checkNamespace = 'cocagne-manifests-check';
  */
 const withoutCrd = new Set(['elbv2.k8s.aws/v1beta1 TargetGroupBinding']);
 
-interface Answer {
-  status: number;
-  body: Record<string, unknown>;
-  warnings: string[];
-}
+const caller = {
+  apiUrl,
+  token: environment.KUBERNETES_LOCAL_ADMIN_TOKEN!,
+  certificateAuthority: readFileSync(environment.KUBERNETES_CA_FILE!),
+};
+const call = (method: string, path: string, body?: unknown, contentType?: string) =>
+  kubernetesRequest(caller, method, path, body, contentType);
 
-function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  contentType = 'application/json',
-): Promise<Answer> {
-  return new Promise((resolve, reject) => {
-    const outgoing = request(
-      new URL(path, apiUrl),
-      {
-        method,
-        ca: readFileSync(environment.KUBERNETES_CA_FILE!),
-        headers: {
-          authorization: `Bearer ${environment.KUBERNETES_LOCAL_ADMIN_TOKEN}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': contentType }),
-        },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const warning = response.headers.warning;
-          resolve({
-            status: response.statusCode ?? 0,
-            body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : { text },
-            warnings: warning === undefined ? [] : Array.isArray(warning) ? warning : [warning],
-          });
-        });
-        response.on('error', reject);
-      },
+/**
+ * External Secrets' CRDs (the chart infra/flux/base/controllers installs, v0.16.2), from the Go
+ * module the proxy serves: in FLUX_CRDS_DIR once the local stack installs them there, else in the
+ * Go module cache (`go mod download github.com/external-secrets/external-secrets@v0.16.2`); never
+ * fetched at test time.
+ */
+const externalSecretsModule = `${externalSecretsCrds.module}@${externalSecretsCrds.version}`;
+function externalSecretsCrdFolders(): string[] {
+  if (existsSync(join(environment.FLUX_CRDS_DIR!, 'external-secrets'))) return [];
+  const moduleCache =
+    process.env.GOMODCACHE || join(process.env.GOPATH || join(homedir(), 'go'), 'pkg', 'mod');
+  const folder = join(moduleCache, externalSecretsModule, externalSecretsCrds.folder);
+  if (!existsSync(folder))
+    throw new Error(
+      `External Secrets' CRDs are neither in ${environment.FLUX_CRDS_DIR}/external-secrets nor in ${folder}: ` +
+        `run \`go mod download ${externalSecretsModule}\` once (the Go module proxy).`,
     );
-    outgoing.on('error', reject);
-    outgoing.end(body === undefined || typeof body === 'string' ? body : JSON.stringify(body));
-  });
+  return [folder];
 }
 
 const apply = (path: string, object: unknown, dryRun: boolean) =>
@@ -122,15 +113,17 @@ beforeAll(async () => {
 
   // The CRDs, then until each is Established. Sent as the YAML they are published in: the API
   // server reads it as Go's YAML reader does, which accepts the published files' folded quotes.
-  const crds = crdFiles(environment.FLUX_CRDS_DIR!).flatMap((file) =>
-    readFileSync(file, 'utf8')
-      .split(/^---\s*$/m)
-      .filter((text) => /^kind: CustomResourceDefinition$/m.test(text))
-      .map((text) => ({
-        text,
-        name: /^metadata:\n(?:[ ]{2}.*\n)*?[ ]{2}name: (\S+)$/m.exec(text)?.[1] ?? file,
-      })),
-  );
+  const crds = [environment.FLUX_CRDS_DIR!, ...externalSecretsCrdFolders()]
+    .flatMap(crdFiles)
+    .flatMap((file) =>
+      readFileSync(file, 'utf8')
+        .split(/^---\s*$/m)
+        .filter((text) => /^kind: CustomResourceDefinition$/m.test(text))
+        .map((text) => ({
+          text,
+          name: /^metadata:\n(?:[ ]{2}.*\n)*?[ ]{2}name: (\S+)$/m.exec(text)?.[1] ?? file,
+        })),
+    );
   expect(crds.length).toBeGreaterThan(10);
   for (const crd of await inBatches(crds, 4, async (crd) => ({
     name: crd.name,
@@ -227,6 +220,9 @@ describe('every object Flux applies, on the local kube-apiserver', () => {
       'ImagePolicy',
       'ImageUpdateAutomation',
       'Canary',
+      'ExternalSecret',
+      'ClusterExternalSecret',
+      'ClusterSecretStore',
     ])
       expect(
         objects.some(({ object }) => object.kind === kind),

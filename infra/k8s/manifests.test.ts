@@ -241,6 +241,96 @@ describe('every folder Flux applies', () => {
     }
   });
 
+  it('makes every Secret the pods and Flux read with External Secrets, from the stage’s AWS secrets', () => {
+    type ExternalSecretSpec = {
+      secretStoreRef: { kind: string; name: string };
+      target: { name: string };
+      data?: { secretKey: string; remoteRef: { key: string } }[];
+      dataFrom?: { extract: { key: string } }[];
+    };
+    for (const env of environments) {
+      const stage = stages.find((each) => each.name === env)!;
+      const objects = built(`infra/k8s/overlays/${env}`);
+      const store = objects.find((object) => object.kind === 'ClusterSecretStore')!;
+      // The operator reads as its own ServiceAccount (Pod Identity): no credentials in the store,
+      // and only under the stage's prefix, the AWS stack's secrets (infra/aws names.ts).
+      expect(store.spec, env).toEqual(
+        expect.objectContaining({
+          provider: {
+            aws: { service: 'SecretsManager', region: stage.region, prefix: `${stagePrefix(stage)}/` },
+          },
+        }),
+      );
+      const made = new Map<string, ExternalSecretSpec>(
+        objects
+          .filter((object) => object.kind === 'ExternalSecret')
+          .map((object) => {
+            const spec = object.spec as ExternalSecretSpec;
+            expect(spec.secretStoreRef, objectName(object)).toEqual({
+              kind: 'ClusterSecretStore',
+              name: store.metadata.name,
+            });
+            return [`${object.metadata.namespace}/${spec.target.name}`, spec];
+          }),
+      );
+      // Every Secret a pod of the platform reads, but the token controller's.
+      const read = new Set<string>();
+      for (const { object, pod } of podTemplates(objects)) {
+        const text = JSON.stringify(pod);
+        for (const match of text.matchAll(/"(?:secretRef|secretKeyRef)":\{[^}]*"name":"([^"]+)"/g))
+          read.add(`${object.metadata.namespace}/${match[1]}`);
+        for (const match of text.matchAll(/"secret":\{"secretName":"([^"]+)"/g))
+          read.add(`${object.metadata.namespace}/${match[1]}`);
+      }
+      // Flux's: the registry's credentials and the alerts' webhook.
+      const flux = [...built(`infra/flux/${env}`)];
+      for (const object of flux) {
+        const name = (object.spec as { secretRef?: { name: string } } | undefined)?.secretRef?.name;
+        if (name && name !== 'flux-system') read.add(`flux-system/${name}`);
+      }
+      read.delete('cocagne/cocagne-provisioner-token');
+      expect([...read].sort(), env).toEqual([...made.keys()].sort());
+      expect(read.has('flux-system/nexus-credentials') && read.has('flux-system/flux-notifications')).toBe(
+        true,
+      );
+      // The keys the API's and the network worker's settings check.
+      expect(
+        made
+          .get('cocagne/cocagne-secrets')
+          ?.data?.map((each) => each.secretKey)
+          .sort(),
+      ).toEqual([
+        'KEYCLOAK_ADMIN_CLIENT_SECRET',
+        'STRIPE_SECRET_KEY',
+        'STRIPE_WEBHOOK_SECRET',
+        'TEMPORAL_API_KEY',
+      ]);
+      // The gardens' workers' Secret in every garden's namespace, Git's and the workflow's.
+      const gardens = objects.find((object) => object.kind === 'ClusterExternalSecret')!;
+      const gardenSpec = gardens.spec as {
+        namespaceSelectors: { matchLabels: Record<string, string> }[];
+        externalSecretSpec: ExternalSecretSpec;
+      };
+      const profile = readGardenDeploymentProfile(
+        join(
+          repositoryRoot,
+          env === 'production'
+            ? 'infra/k8s/production/garden-deployment-profile.json'
+            : 'infra/k8s/overlays/staging/garden-deployment-profile.json',
+        ),
+      );
+      expect(gardenSpec.externalSecretSpec.target.name).toBe(profile.secret?.name);
+      expect(gardenSpec.externalSecretSpec.data?.map((each) => each.secretKey).sort()).toEqual(
+        [...(profile.secret?.keys ?? [])].sort(),
+      );
+      const namespace = gardenDeployment(gardenSettings(profile, 'any-garden')).find(
+        (object) => object.kind === 'Namespace',
+      )!;
+      for (const selector of gardenSpec.namespaceSelectors)
+        expect(namespace.metadata.labels).toMatchObject(selector.matchLabels);
+    }
+  });
+
   it('keeps a copy of the provisioner role in the base, identical to infra/k8s/provisioner-rbac.yaml', () => {
     // After a change of the role: cp infra/k8s/provisioner-rbac.yaml infra/k8s/base/
     expect(read('infra/k8s/base/provisioner-rbac.yaml')).toBe(read('infra/k8s/provisioner-rbac.yaml'));

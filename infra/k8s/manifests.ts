@@ -28,6 +28,16 @@ export const kustomizeFolders = [
   'infra/flux/production/delivery',
 ] as const;
 
+/**
+ * External Secrets' CRDs for the dry run: the Go module of the chart's version (the HelmRelease in
+ * infra/flux/base/controllers, flux.test.ts holds them together) and the folder of its CRDs.
+ */
+export const externalSecretsCrds = {
+  module: 'github.com/external-secrets/external-secrets',
+  version: 'v0.16.2',
+  folder: 'config/crds/bases',
+} as const;
+
 export interface Manifest {
   apiVersion: string;
   kind: string;

@@ -1,6 +1,7 @@
 // The local Kubernetes API for the tests that need it. `npm test` builds and starts it beside
 // the tests (infra/local/test-run.ts); those tests call `kubernetesReady()` in a `beforeAll`
 // with `kubernetesWaitMs` as its timeout, and run last (tests/support/long-files-first.ts).
+import { request } from 'node:https';
 import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
 import { readKubernetesLane } from '../../infra/local/kubernetes-lane.ts';
 import { testEnvironment } from './environment.ts';
@@ -44,4 +45,61 @@ export async function kubernetesReady(): Promise<void> {
       throw new Error(`The local Kubernetes API was not up after ${kubernetesWaitMs / 60_000} minutes.`);
     await new Promise((resolvePromise) => setTimeout(resolvePromise, 2000));
   }
+}
+
+/** An API server's answer: its status, its JSON body (or `{ text }`), its warnings. */
+export interface KubernetesAnswer {
+  status: number;
+  body: Record<string, unknown>;
+  warnings: string[];
+}
+
+/** Where and as whom the tests call an API server directly (as a controller or an administrator would). */
+export interface KubernetesCaller {
+  apiUrl: string;
+  token: string;
+  certificateAuthority?: Buffer;
+}
+
+/**
+ * One request to the API server as it is: a body sent as JSON, or as written when it is a string
+ * (YAML for `application/apply-patch+yaml`); the answer's JSON, and its warnings.
+ */
+export function kubernetesRequest(
+  caller: KubernetesCaller,
+  method: string,
+  path: string,
+  body?: unknown,
+  contentType = 'application/json',
+): Promise<KubernetesAnswer> {
+  return new Promise((resolvePromise, reject) => {
+    const outgoing = request(
+      new URL(path, caller.apiUrl),
+      {
+        method,
+        ca: caller.certificateAuthority,
+        headers: {
+          authorization: `Bearer ${caller.token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': contentType }),
+        },
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const warning = response.headers.warning;
+          resolvePromise({
+            status: response.statusCode ?? 0,
+            body: text.startsWith('{') ? (JSON.parse(text) as Record<string, unknown>) : text ? { text } : {},
+            warnings: warning === undefined ? [] : Array.isArray(warning) ? warning : [warning],
+          });
+        });
+        response.on('error', reject);
+      },
+    );
+    outgoing.on('error', reject);
+    outgoing.end(body === undefined || typeof body === 'string' ? body : JSON.stringify(body));
+  });
 }
