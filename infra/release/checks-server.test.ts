@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../tests/support/api.ts';
+import { createTestGarden } from '../../tests/support/environment.ts';
 import { sampleUpload } from '../../tests/support/extensions.ts';
 import { canaryTargets, startChecksServer } from './checks-server.ts';
 
@@ -149,7 +150,7 @@ describe('the release checks Flagger calls', () => {
     expect(lines).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^ok extensions ${api.gardenId}: [1-9]\\d* self-test\\(s\\) passed \\(quotient-familial 1\\.0\\.0\\)$`,
+          `^ok extensions ${api.gardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* case\\(s\\) passed$`,
         ),
       ),
       `ok canary extension modules ${api.gardenId}: no browser module, as the catalogue says`,
@@ -180,9 +181,67 @@ describe('the release checks Flagger calls', () => {
     expect(lines[0]).toMatch(new RegExp(`^ok extensions ${api.gardenId}: `));
     expect(lines[2]).toMatch(
       new RegExp(
-        `^FAILED extensions ${api.otherGardenId}: 1 of \\d+ self-test\\(s\\) failed: quotient-familial 1\\.0\\.0 solidarity-price « tarif plein attendu »: another answer$`,
+        `^FAILED extensions ${api.otherGardenId}: quotient-familial 1\\.0\\.0: 1 of \\d+ case\\(s\\) failed: solidarity-price « tarif plein attendu »: another answer$`,
       ),
     );
+  });
+
+  it('says how many cases ran per extension, and fails an installed extension that has none', async () => {
+    // A garden running quotient-familial (with its test vectors) and panier-solidaire uploaded
+    // without any, and no golden case for sign-up-checks: zero cases must not pass.
+    const { gardenId } = await createTestGarden(api.store, 'release-untested');
+    const catalogue = api.app.extensions!.catalogue;
+    const at = new Date().toISOString();
+    const by = { userId: 'u-admin', name: 'Admin' };
+    const tested = await sampleUpload('quotient-familial');
+    const untested = { ...(await sampleUpload('panier-solidaire')), testVectors: {} };
+    for (const upload of [tested, untested]) {
+      await catalogue.upload(gardenId, upload, { by, at });
+      await catalogue.activate(gardenId, upload.manifest.name, upload.manifest.version, { at });
+    }
+    const { status, lines } = await call('/extension-self-tests', { target: apiUrl, gardens: gardenId });
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^FAILED extensions ${gardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* case\\(s\\) passed \\| panier-solidaire 1\\.0\\.0: no case ran \\(no test vector, no golden case for sign-up-checks\\): an extension without cases cannot be judged$`,
+      ),
+    );
+    expect(lines[1]).toMatch(
+      new RegExp(`^ok canary extension modules ${gardenId}: serves the active sign-up-checks module `),
+    );
+    expect(status).toBe(500);
+  });
+
+  it('passes a garden with no extension installed, and a cluster with no garden, saying so', async () => {
+    const { gardenId } = await createTestGarden(api.store, 'release-bare');
+    const bare = await call('/extension-self-tests', { target: apiUrl, gardens: gardenId });
+    expect(bare).toEqual({
+      status: 200,
+      lines: [
+        `ok extensions ${gardenId}: no extension installed`,
+        `ok canary extension modules ${gardenId}: no browser module, as the catalogue says`,
+      ],
+    });
+    const empty = await startChecksServer(
+      {
+        extensions: { extensions: api.app.extensions!, gardenIds: async () => [] },
+        checkTimeoutMs: 2_000,
+        selfTestTimeoutMs: 2_000,
+      },
+      0,
+      '127.0.0.1',
+    );
+    try {
+      const response = await fetch(`${empty.url}/extension-self-tests`, {
+        method: 'POST',
+        body: JSON.stringify({ name: 'cocagne-api', namespace: 'cocagne', metadata: { target: apiUrl } }),
+      });
+      expect([response.status, await response.text()]).toEqual([
+        200,
+        'ok extensions: no garden registered: no extension installed\n',
+      ]);
+    } finally {
+      await empty.close();
+    }
   });
 
   it('fails the self-tests of a garden that does not exist, and of a canary that does not answer', async () => {

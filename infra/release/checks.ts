@@ -138,6 +138,9 @@ export interface ExtensionCheckDeps {
  * the garden's golden cases for its hooks, run by this release's extension host (the same cases
  * as the rollout's self-tests, `activities/extensions/rollout-activities.ts`, nothing recorded);
  * and the canary must serve each garden's active browser module, the one the catalogue names.
+ * The result says per extension how many cases ran. An active extension with no case at all
+ * fails: zero cases passing would let any release through untested. A garden with no active
+ * extension passes, saying so; so does a call when no garden is registered.
  */
 export async function extensionSelfTests(
   deps: ExtensionCheckDeps,
@@ -146,13 +149,22 @@ export async function extensionSelfTests(
   timeoutMs: number,
 ): Promise<CheckResult[]> {
   const registered = await deps.gardenIds();
-  const unknown = only?.filter((id) => !registered.includes(id)) ?? [];
-  const gardens = only ? only.filter((id) => registered.includes(id)) : registered;
+  // An empty list of gardens is no list: checking none would pass without a case run.
+  const named = only?.length ? only : undefined;
+  const unknown = named?.filter((id) => !registered.includes(id)) ?? [];
+  const gardens = named ? named.filter((id) => registered.includes(id)) : registered;
   const results: CheckResult[] = unknown.map((id) => ({
     name: `extensions ${id}`,
     passed: false,
     detail: 'no such garden',
   }));
+  if (!named && gardens.length === 0) {
+    results.push({
+      name: 'extensions',
+      passed: true,
+      detail: 'no garden registered: no extension installed',
+    });
+  }
   const { catalogue, runner } = deps.extensions;
   const deadline = AbortSignal.timeout(timeoutMs);
   for (const gardenId of gardens) {
@@ -167,33 +179,43 @@ export async function extensionSelfTests(
     results.push(
       await check(`extensions ${gardenId}`, timeoutMs, async () => {
         const set = await catalogue.activeSet(gardenId);
-        const failures: string[] = [];
-        let total = 0;
+        if (set.active.length === 0) return 'no extension installed';
+        // One verdict per extension (joined by |): how many cases ran, and which failed.
+        const verdicts: string[] = [];
+        let failed = false;
         for (const active of set.active) {
+          const label = `${active.name} ${active.version}`;
           const vectors = await catalogue.modules.testVectors(gardenId, active.name, active.version);
+          const failures: string[] = [];
+          let ran = 0;
           for (const hook of active.hooks) {
             const golden = await catalogue.records.goldenCases(gardenId, hook);
             for (const testCase of [...(vectors[hook] ?? []), ...golden]) {
-              if (deadline.aborted) throw new Error(`${timeoutMs} ms spent after ${total} self-test(s)`);
-              total += 1;
+              if (deadline.aborted)
+                throw new Error(`${timeoutMs} ms spent, at ${label} after ${ran} case(s)`);
+              ran += 1;
               const answer = await runner.runVersion(gardenId, active, hook, testCase.input);
               if (answer.failure) {
-                failures.push(
-                  `${active.name} ${active.version} ${hook} « ${testCase.name} »: ${answer.failure.kind}`,
-                );
+                failures.push(`${hook} « ${testCase.name} »: ${answer.failure.kind}`);
               } else if (!sameJson(answer.output, testCase.output)) {
-                failures.push(
-                  `${active.name} ${active.version} ${hook} « ${testCase.name} »: another answer`,
-                );
+                failures.push(`${hook} « ${testCase.name} »: another answer`);
               }
             }
           }
+          if (ran === 0) {
+            failed = true;
+            verdicts.push(
+              `${label}: no case ran (no test vector, no golden case for ${active.hooks.join(', ')}): an extension without cases cannot be judged`,
+            );
+          } else if (failures.length > 0) {
+            failed = true;
+            verdicts.push(`${label}: ${failures.length} of ${ran} case(s) failed: ${failures.join('; ')}`);
+          } else {
+            verdicts.push(`${label}: ${ran} case(s) passed`);
+          }
         }
-        if (failures.length > 0)
-          throw new Error(`${failures.length} of ${total} self-test(s) failed: ${failures.join('; ')}`);
-        return set.active.length === 0
-          ? 'no active extension'
-          : `${total} self-test(s) passed (${set.active.map((active) => `${active.name} ${active.version}`).join(', ')})`;
+        if (failed) throw new Error(verdicts.join(' | '));
+        return verdicts.join(' | ');
       }),
     );
     results.push(
