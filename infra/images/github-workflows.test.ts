@@ -423,6 +423,8 @@ describe('the release and promotion scripts, as the runner runs them', () => {
       const result = await runStep(checkInput, { RELEASE: release });
       expect(result.code, release).not.toBe(0);
       expect(result.stdout, release).toContain("is not a release candidate's tag");
+      // The input is not echoed: a line of it could be read by the runner as a command.
+      expect(result.stdout, release).not.toMatch(/pwned|stable=9/);
     }
     expect((await runStep(checkInput, { RELEASE: candidate, REGISTRY: '' })).stdout).toContain(
       'the repository variable NEXUS_REGISTRY',
