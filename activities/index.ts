@@ -24,6 +24,7 @@ import type { Geocoder } from '../adapters/geocoding/ban-geocoder.ts';
 import { keepRoutes } from '../domain/rounds/keep-routes.ts';
 import { log } from '@temporalio/activity';
 import { createExtensionServices, type ExtensionServices } from './extensions/services.ts';
+import type { MetricsPublisher } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { createRolloutActivities } from './extensions/rollout-activities.ts';
 
 export {
@@ -57,6 +58,8 @@ export interface ActivityDeps {
   geocoder?: Geocoder | undefined;
   /** The extension catalogue and hook runner; over `s3` and `documentsBucket` when not given. */
   extensions?: ExtensionServices | undefined;
+  /** The process's custom metrics (extension calls and fallbacks), when published. */
+  metrics?: MetricsPublisher | undefined;
 }
 
 /**
@@ -153,7 +156,13 @@ export function createActivities(deps: ActivityDeps) {
     }),
     ...createRolloutActivities({
       extensions:
-        deps.extensions ?? createExtensionServices({ store, s3: deps.s3, bucket: deps.documentsBucket }),
+        deps.extensions ??
+        createExtensionServices({
+          store,
+          s3: deps.s3,
+          bucket: deps.documentsBucket,
+          ...(deps.metrics ? { runner: { metrics: deps.metrics } } : {}),
+        }),
       gardens: store.gardens,
       mailer,
       publicUrl: deps.publicUrl,

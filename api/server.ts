@@ -1,6 +1,7 @@
 // The API process.
 import { Client, Connection } from '@temporalio/client';
 import { documentStoreFrom, storeFrom } from '../adapters/aws.ts';
+import { metricsPublisherFrom } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { extensionServicesFrom } from '../temporal/extension-services.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { connectionOptions } from '../temporal/settings.ts';
@@ -16,6 +17,7 @@ import { ApiSettings, rateLimitsOf } from './settings.ts';
 const settings = readConfiguration(ApiSettings, process.env);
 
 const store = storeFrom(settings);
+const metrics = metricsPublisherFrom(settings);
 const connection = await Connection.connect(connectionOptions(settings));
 const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
 
@@ -27,7 +29,7 @@ const app = await buildApp({
       client,
       documentStoreFrom(settings),
       stripeConfigFrom(settings),
-      extensionServicesFrom(settings, store),
+      extensionServicesFrom(settings, store, metrics),
     ),
     team: adminUrl
       ? createKeycloakTeam(
@@ -57,6 +59,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app.close().then(async () => {
       await connection.close();
+      await metrics.close();
       store.close();
     });
   });

@@ -1,4 +1,5 @@
 import Type from 'typebox';
+import { MetricsSettings } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { TemporalSettings } from '../temporal/settings.ts';
 import { DocumentSettings, StoreSettings } from '../adapters/aws.ts';
 import { StripeSettings } from '../adapters/stripe/stripe-settings.ts';
@@ -15,6 +16,8 @@ export const ApiSettings = Type.Object({
   /** DynamoDB (the records) and S3 (documents), as the worker reads them. */
   ...StoreSettings.properties,
   ...DocumentSettings.properties,
+  /** The extensions' calls and fallbacks for CloudWatch (off unless METRICS_CLOUDWATCH is true). */
+  ...MetricsSettings.properties,
   /** Keycloak realm URL, e.g. https://id.example.org/realms/cocagne. */
   OIDC_ISSUER: Type.String({ pattern: '^https?://' }),
   OIDC_AUDIENCE: Type.String({ minLength: 1 }),

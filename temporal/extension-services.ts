@@ -2,6 +2,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { s3ClientFrom, type DocumentSettings } from '../adapters/aws.ts';
 import { schemaDocument, type HookName } from '../extensions/hooks/index.ts';
 import type { Store } from '../adapters/store/index.ts';
+import type { MetricsPublisher } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { createExtensionServices, type ExtensionServices } from '../activities/extensions/services.ts';
 
 export type { ExtensionServices } from '../activities/extensions/services.ts';
@@ -11,8 +12,17 @@ export type { HookAnswer } from '../activities/extensions/hook-runner.ts';
  * The extension catalogue and hook runner of a process (the API's, the worker's), over the
  * documents bucket's S3 and the process's store: built once, closed with the process.
  */
-export function extensionServicesFrom(settings: DocumentSettings, store: Store): ExtensionServices {
-  return createExtensionServices({ store, s3: s3ClientFrom(settings), bucket: settings.S3_BUCKET });
+export function extensionServicesFrom(
+  settings: DocumentSettings,
+  store: Store,
+  metrics?: MetricsPublisher,
+): ExtensionServices {
+  return createExtensionServices({
+    store,
+    s3: s3ClientFrom(settings),
+    bucket: settings.S3_BUCKET,
+    ...(metrics ? { runner: { metrics } } : {}),
+  });
 }
 
 export { hookNames, hooks, isHookName } from '../extensions/hooks/index.ts';

@@ -8,6 +8,8 @@ import { createTestGarden, testEnvironment, testStore } from '../tests/support/e
 import { startWorkerProcess } from '../tests/support/worker-process.ts';
 import { kubernetesReady, kubernetesWaitMs } from '../tests/support/kubernetes.ts';
 import { createSubscriptionCommands } from './subscription-client.ts';
+import { customMetricNames } from '../adapters/metrics/metric-names.ts';
+import { metricStatistics } from '../tests/support/moto.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 
@@ -44,7 +46,14 @@ describe('a worker process limited by WORKER_GARDENS', () => {
   });
 
   it("runs its garden's workflows and leaves another garden's queue untouched", async () => {
-    worker = (await startWorkerProcess(served.gardenId, { GARDEN_REFRESH_SECONDS: '1' })).child;
+    // Publishing its metrics to CloudWatch (moto), as in production, each second.
+    worker = (
+      await startWorkerProcess(served.gardenId, {
+        GARDEN_REFRESH_SECONDS: '1',
+        METRICS_CLOUDWATCH: 'true',
+        METRICS_FLUSH_SECONDS: '1',
+      })
+    ).child;
     const commands = createSubscriptionCommands(client);
     const apply = (garden: { gardenId: string; depotId: string }) =>
       commands.apply(
@@ -85,6 +94,24 @@ describe('a worker process limited by WORKER_GARDENS', () => {
       ).pollers ?? [];
     expect(await pollers(served.gardenId)).not.toHaveLength(0);
     expect(await pollers(other.gardenId)).toHaveLength(0);
+
+    // The SDK's schedule-to-start latency of the garden's workflow tasks reached CloudWatch, for
+    // its queue (temporal/sdk-metrics.test.ts shows the series for all queues goes with it).
+    const latency = (dimensions: Array<{ Name: string; Value: string }>) =>
+      metricStatistics(
+        customMetricNames.temporal.namespace,
+        customMetricNames.temporal.scheduleToStartLatency,
+        dimensions,
+      );
+    await expect
+      .poll(() => latency([{ Name: 'TaskQueue', Value: gardenTaskQueue(served.gardenId) }]), {
+        timeout: 20_000,
+      })
+      .toMatchObject({ samples: expect.any(Number), unit: 'Seconds' });
+    const perQueue = await latency([{ Name: 'TaskQueue', Value: gardenTaskQueue(served.gardenId) }]);
+    expect(perQueue!.samples).toBeGreaterThan(0);
+    expect(perQueue!.maximum).toBeGreaterThanOrEqual(0);
+    expect(perQueue!.maximum).toBeLessThan(30);
     await handle.terminate('test over: no worker serves this garden on purpose');
     // The served garden's subscription waits on staff: nothing will answer once the worker goes.
     await client.workflow

@@ -16,9 +16,12 @@ import { createGardenWorkers } from './garden-workers.ts';
 import { startHealthServer } from './worker-health.ts';
 import { connectionOptions, TemporalSettings } from './settings.ts';
 import { workflowSource } from './workflow-source.ts';
+import { MetricsSettings, metricsPublisherFrom } from '../adapters/metrics/cloudwatch-metrics.ts';
+import { installRuntimeWithMetrics } from './sdk-metrics.ts';
 
 const WorkerSettings = Type.Object({
   ...TemporalSettings.properties,
+  ...MetricsSettings.properties,
   ...ActivitySettings.properties,
   ...NetworkSettings.properties,
   WORKFLOW_BUNDLE_PATH: Type.Optional(Type.String()),
@@ -55,7 +58,14 @@ if (
   process.exit(1);
 }
 
-const deps = activityDepsFrom(settings);
+// Custom metrics (workflow task failures and latency, extension fallbacks) for CloudWatch's
+// alarms: the Temporal runtime buffers its own, installed before the first connection.
+const metrics = metricsPublisherFrom(settings, (message) => log(`metrics: ${message}`));
+if (settings.METRICS_CLOUDWATCH) {
+  installRuntimeWithMetrics(metrics);
+  log(`publishing metrics to CloudWatch every ${settings.METRICS_FLUSH_SECONDS} s`);
+}
+const deps = { ...activityDepsFrom(settings), metrics };
 const connection = await NativeConnection.connect(connectionOptions(settings));
 const workflows = await workflowSource(settings.WORKFLOW_BUNDLE_PATH);
 const workers = createGardenWorkers({
@@ -133,5 +143,6 @@ try {
   await clientConnection?.close();
   await health?.close();
   await connection.close();
+  await metrics.close();
   closeActivityDeps(deps);
 }

@@ -15,6 +15,10 @@ import {
 import type { ExtensionServices } from './services.ts';
 import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 import { testEnvironment } from '../../tests/support/environment.ts';
+import { metricsPublisherFrom, MetricsSettings } from '../../adapters/metrics/cloudwatch-metrics.ts';
+import { customMetricNames } from '../../adapters/metrics/metric-names.ts';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { metricStatistics } from '../../tests/support/moto.ts';
 
 const admin = { userId: 'u-admin', name: 'Claire <b>Admin</b>' };
 const act = (at: string) => ({ by: admin, at });
@@ -24,14 +28,19 @@ describe('the extension catalogue and the hook runner', () => {
   let services: ExtensionServices;
   let quotient: SampleUpload;
   let trap: SampleUpload;
+  // The calls and fallbacks CloudWatch's alarm reads, published to moto as in production.
+  const metrics = metricsPublisherFrom(
+    readConfiguration(MetricsSettings, { ...testEnvironment(), METRICS_CLOUDWATCH: 'true' }),
+  );
 
   beforeAll(async () => {
     store = await testStore();
-    services = testExtensionServices(store);
+    services = testExtensionServices(store, { activeSetTtlMs: 0, flushDelayMs: 0, metrics });
     [quotient, trap] = await Promise.all([sampleUpload('quotient-familial'), sampleUpload('hostile-trap')]);
   }, 120_000);
   afterAll(async () => {
     await services?.close();
+    await metrics.close();
     store?.close();
   });
 
@@ -78,6 +87,14 @@ describe('the extension catalogue and the hook runner', () => {
       calls: 1,
       failures: 0,
     });
+    await metrics.flush();
+    const { namespace, calls, fallbacks } = customMetricNames.extensions;
+    expect(await metricStatistics(namespace, calls, [{ Name: 'Garden', Value: gardenId }])).toMatchObject({
+      sum: 1,
+    });
+    expect(
+      await metricStatistics(namespace, fallbacks, [{ Name: 'Garden', Value: gardenId }]),
+    ).toBeUndefined();
     expect(
       (await catalogue.records.recentInputs(gardenId, 'solidarity-price')).map((kept) => kept.input),
     ).toEqual([priceInput, priceInput]);
@@ -111,6 +128,12 @@ describe('the extension catalogue and the hook runner', () => {
       byKind: { trap: 3 },
       lastFailure: { kind: 'trap', hook: 'solidarity-price' },
     });
+    // And in CloudWatch, per garden (the alarm reads the series of all gardens, sent with it).
+    await metrics.flush();
+    const { namespace, calls, fallbacks } = customMetricNames.extensions;
+    const garden = [{ Name: 'Garden', Value: gardenId }];
+    expect(await metricStatistics(namespace, calls, garden)).toMatchObject({ sum: 3 });
+    expect(await metricStatistics(namespace, fallbacks, garden)).toMatchObject({ sum: 3 });
   });
 
   it('keeps both of two activations made at once (revision checked), and rolls one back', async () => {

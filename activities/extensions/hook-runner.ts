@@ -4,6 +4,8 @@ import { activeFor, type ActiveExtension } from '../../domain/extensions/catalog
 import { CocagneError } from '../../domain/errors.ts';
 import type { CallDelta, RecentInput } from '../../adapters/store/extension-records.ts';
 import type { ExtensionCatalogueStore } from '../../adapters/store/extension-catalogue.ts';
+import type { MetricsPublisher } from '../../adapters/metrics/cloudwatch-metrics.ts';
+import { customMetricNames } from '../../adapters/metrics/metric-names.ts';
 
 /** What a hook answered, and who answered it. */
 export interface HookAnswer<Output = unknown> {
@@ -28,6 +30,8 @@ export interface HookRunnerOptions {
   /** How long call counts gather before they are written (0: written after each call). */
   flushDelayMs?: number;
   now?: () => Date;
+  /** Where each call and fallback is also counted for CloudWatch's alarm (all gardens, and per garden). */
+  metrics?: MetricsPublisher;
 }
 
 export class UnknownHook extends CocagneError {
@@ -143,6 +147,13 @@ export function createHookRunner(options: HookRunnerOptions) {
       pendingCalls.set(key, delta);
     }
     delta.calls += 1;
+    if (options.metrics) {
+      const { namespace, calls, fallbacks } = customMetricNames.extensions;
+      for (const dimensions of [{}, { Garden: gardenId }] as Array<Record<string, string>>) {
+        options.metrics.count(namespace, calls, 1, dimensions);
+        if (answer.failure) options.metrics.count(namespace, fallbacks, 1, dimensions);
+      }
+    }
     if (answer.failure) {
       delta.failures += 1;
       delta.byKind[answer.failure.kind] = (delta.byKind[answer.failure.kind] ?? 0) + 1;

@@ -533,6 +533,7 @@ const actionsOfCommand: Record<string, string[]> = {
   ListObjectsV2Command: ['s3:ListBucket'],
   SendEmailCommand: ['ses:SendEmail'],
   PublishCommand: ['sns:Publish'],
+  PutMetricDataCommand: ['cloudwatch:PutMetricData'],
 };
 // Table administration runs locally only (ensureTables); production's tables are the data stack's.
 const localOnly = new Set(['adapters/store/tables.ts']);
@@ -562,6 +563,20 @@ describe("the workers' rights against the application's own AWS calls", () => {
     );
     const needed = [...commands].flatMap((command) => actionsOfCommand[command]!);
     expect(needed.filter((action) => !allowed.has(action))).toEqual([]);
+    // PutMetricData names no resource: the condition keeps it to the application's namespaces.
+    const metricStatements = (
+      workerRole[1].Properties!.Policies as { PolicyDocument: { Statement: Json[] } }[]
+    )
+      .flatMap((policy) => policy.PolicyDocument.Statement)
+      .filter((statement) => actionsOf(statement).includes('cloudwatch:PutMetricData'));
+    expect(metricStatements).toEqual([
+      expect.objectContaining({
+        Resource: '*',
+        Condition: {
+          StringEquals: { 'cloudwatch:namespace': ['Cocagne/Temporal', 'Cocagne/Extensions'] },
+        },
+      }),
+    ]);
   });
 });
 

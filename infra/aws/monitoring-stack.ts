@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
+import { customMetricNames } from '../../adapters/metrics/metric-names.ts';
 import { resourceNames, stageTables } from './names.ts';
 import type { StageSettings } from './stages.ts';
 
@@ -15,21 +16,12 @@ export interface AlarmDescription {
   meaning: string;
 }
 
-/** The custom metrics the application (or its collector) publishes, by namespace. */
-export const customMetrics = {
-  /**
-   * The Temporal SDK's own metrics (`temporal_workflow_task_execution_failed`, a counter;
-   * `temporal_workflow_task_schedule_to_start_latency`, a histogram in seconds), scraped from the
-   * workers' Prometheus endpoint and published without dimensions (all task queues) plus
-   * per `TaskQueue`.
-   */
-  temporal: {
-    workflowTaskFailures: 'temporal_workflow_task_execution_failed',
-    scheduleToStartLatency: 'temporal_workflow_task_schedule_to_start_latency',
-  },
-  /** Each extension hook call (`ExtensionCalls`) and each that fell back to the default (`ExtensionFallbacks`). */
-  extensions: { calls: 'ExtensionCalls', fallbacks: 'ExtensionFallbacks' },
-} as const;
+/**
+ * The custom metrics the processes publish (adapters/metrics): the Temporal SDK's (workflow task
+ * failures, a count; schedule-to-start latency, a distribution in seconds) and the extensions'
+ * calls and fallbacks, each without dimensions (what the alarms read) and per task queue or garden.
+ */
+export const customMetrics = customMetricNames;
 
 /**
  * Alarms on what needs a person, to the on-call address through one SNS topic, and a dashboard
@@ -170,7 +162,7 @@ export class MonitoringStack extends Stack {
 
     // ---- Temporal (the workers' SDK metrics) ----
     const workflowTaskFailures = new cloudwatch.Metric({
-      namespace: names.metrics.temporal,
+      namespace: customMetrics.temporal.namespace,
       metricName: customMetrics.temporal.workflowTaskFailures,
       statistic: 'Sum',
       period: fiveMinutes,
@@ -182,7 +174,7 @@ export class MonitoringStack extends Stack {
       0,
     );
     const scheduleToStart = new cloudwatch.Metric({
-      namespace: names.metrics.temporal,
+      namespace: customMetrics.temporal.namespace,
       metricName: customMetrics.temporal.scheduleToStartLatency,
       statistic: 'p95',
       period: fiveMinutes,
@@ -226,7 +218,7 @@ export class MonitoringStack extends Stack {
     // ---- Extensions ----
     const extensionMetric = (metricName: string) =>
       new cloudwatch.Metric({
-        namespace: names.metrics.extensions,
+        namespace: customMetrics.extensions.namespace,
         metricName,
         statistic: 'Sum',
         period: Duration.minutes(15),

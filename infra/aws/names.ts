@@ -31,7 +31,5 @@ export function resourceNames(stage: StageSettings) {
     documentsReplicaBucketArn: `arn:aws:s3:::${prefix}-documents-replica-${stage.account}`,
     sesConfigurationSet: `${prefix}-mail`,
     temporalApiKeySecret: `${prefix}/temporal-api-key`,
-    /** Custom CloudWatch namespaces the application (or its metrics collector) publishes to. */
-    metrics: { temporal: 'Cocagne/Temporal', extensions: 'Cocagne/Extensions' },
   };
 }

@@ -1,5 +1,6 @@
 import { ArnFormat, type Stack } from 'aws-cdk-lib/core';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { customMetricNames } from '../../adapters/metrics/metric-names.ts';
 import { resourceNames, stageTables } from './names.ts';
 import type { StageSettings } from './stages.ts';
 
@@ -48,18 +49,14 @@ const writeItems = [
 ];
 
 /**
- * The API: reads and writes records (transactions are made of these item actions), reads and
- * writes documents, sends mail and SMS, reads the Temporal Cloud API key.
+ * The API: reads and writes records, reads and writes documents, sends mail and SMS, reads the
+ * Temporal Cloud API key, publishes the extensions' metrics.
  */
 export function apiPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocument {
   const data = dataResources(stack, stage);
   return new iam.PolicyDocument({
     statements: [
-      new iam.PolicyStatement({
-        sid: 'Records',
-        actions: [...readItems, ...writeItems],
-        resources: data.tablesAndIndexes,
-      }),
+      records(data),
       new iam.PolicyStatement({
         sid: 'Documents',
         actions: ['s3:GetObject', 's3:PutObject'],
@@ -67,6 +64,7 @@ export function apiPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocumen
       }),
       ...messaging(data),
       secret(data),
+      metrics(),
     ],
   });
 }
@@ -80,11 +78,7 @@ export function workerPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocu
   const data = dataResources(stack, stage);
   return new iam.PolicyDocument({
     statements: [
-      new iam.PolicyStatement({
-        sid: 'Records',
-        actions: [...readItems, ...writeItems],
-        resources: data.tablesAndIndexes,
-      }),
+      records(data),
       new iam.PolicyStatement({
         sid: 'Documents',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
@@ -97,6 +91,7 @@ export function workerPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocu
       }),
       ...messaging(data),
       secret(data),
+      metrics(),
     ],
   });
 }
@@ -133,6 +128,35 @@ export function externalSecretsPolicy(stack: Stack, stage: StageSettings): iam.P
         ],
       }),
     ],
+  });
+}
+
+/** Reads and writes records (transactions are made of these item actions). */
+function records(data: ReturnType<typeof dataResources>): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'Records',
+    actions: [...readItems, ...writeItems],
+    resources: data.tablesAndIndexes,
+  });
+}
+
+/**
+ * The custom metrics (adapters/metrics): PutMetricData has no resource to name, so the
+ * condition keeps it to the application's own namespaces.
+ */
+function metrics(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'Metrics',
+    actions: ['cloudwatch:PutMetricData'],
+    resources: ['*'],
+    conditions: {
+      StringEquals: {
+        'cloudwatch:namespace': [
+          customMetricNames.temporal.namespace,
+          customMetricNames.extensions.namespace,
+        ],
+      },
+    },
   });
 }
 

@@ -59,6 +59,8 @@ export function localEnvironment(
     S3_BUCKET: 'cocagne-documents',
     SES_ENDPOINT: `http://127.0.0.1:${ports.moto}`,
     SNS_ENDPOINT: `http://127.0.0.1:${ports.moto}`,
+    // Custom metrics go to moto's CloudWatch only when METRICS_CLOUDWATCH=true (tests that check them).
+    CLOUDWATCH_ENDPOINT: `http://127.0.0.1:${ports.moto}`,
     MAIL_FROM: 'Jardin de Cocagne <ne-pas-repondre@cocagne.local>',
     STRIPE_API_BASE: ownStripeKey ? '' : `http://127.0.0.1:${ports.stripe}`,
     STRIPE_SECRET_KEY: ownStripeKey || stripeMockKey,

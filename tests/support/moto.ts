@@ -1,6 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { CloudWatchClient, GetMetricStatisticsCommand } from '@aws-sdk/client-cloudwatch';
 import { testEnvironment } from './environment.ts';
 
 /**
@@ -102,5 +103,51 @@ export async function ensureTestSender(): Promise<void> {
     await ensureSenderIdentity(ses, testEnvironment().MAIL_FROM ?? '');
   } finally {
     ses.destroy();
+  }
+}
+
+/** What moto's CloudWatch holds of one metric over the last hour, as one period (none: no data). */
+export interface MetricSummary {
+  samples: number;
+  sum: number;
+  maximum: number;
+  unit: string | undefined;
+}
+
+/**
+ * The statistics of a metric over the last hour, for the datums carrying these dimensions.
+ * moto matches them as a subset (CloudWatch matches them exactly): asked for none, it sums
+ * every series of the metric, so a test reads a series without dimensions only where no other
+ * series has its name, and filters on its own namespace or dimensions.
+ */
+export async function metricStatistics(
+  namespace: string,
+  metricName: string,
+  dimensions: Array<{ Name: string; Value: string }>,
+): Promise<MetricSummary | undefined> {
+  const env = testEnvironment();
+  const client = new CloudWatchClient({ region: env.AWS_REGION, endpoint: env.CLOUDWATCH_ENDPOINT });
+  try {
+    const now = Date.now();
+    const { Datapoints } = await client.send(
+      new GetMetricStatisticsCommand({
+        Namespace: namespace,
+        MetricName: metricName,
+        Dimensions: dimensions,
+        StartTime: new Date(now - 3_600_000),
+        EndTime: new Date(now + 60_000),
+        Period: 3_660,
+        Statistics: ['SampleCount', 'Sum', 'Maximum'],
+      }),
+    );
+    if (!Datapoints || Datapoints.length === 0) return undefined;
+    return {
+      samples: Datapoints.reduce((total, point) => total + (point.SampleCount ?? 0), 0),
+      sum: Datapoints.reduce((total, point) => total + (point.Sum ?? 0), 0),
+      maximum: Math.max(...Datapoints.map((point) => point.Maximum ?? -Infinity)),
+      unit: Datapoints[0]!.Unit,
+    };
+  } finally {
+    client.destroy();
   }
 }
