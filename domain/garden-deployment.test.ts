@@ -10,6 +10,7 @@ import {
   maxDeployableSlugLength,
   requireDeployableSlug,
   workerHealthPort,
+  isDigestPinned,
 } from './garden-deployment.ts';
 
 const image = `registry.example.org/cocagne/worker@sha256:${'a1'.repeat(32)}`;
@@ -384,6 +385,10 @@ describe('gardenDeployment', () => {
       `worker@sha256:${'a'.repeat(63)}`,
     ])
       expect(refusal(() => gardenDeployment(settings({ image: tag }))).field).toBe('image');
+    // A tag beside the digest (as kustomize writes it) is kept: the digest is what is pulled.
+    const tagged = `registry.example.org/cocagne/worker:1.4.0-rc.1@sha256:${'a1'.repeat(32)}`;
+    expect(isDigestPinned(tagged)).toBe(true);
+    expect(() => gardenDeployment(settings({ image: tagged }))).not.toThrow();
   });
 
   it('keeps secrets and the deployment’s own settings out of the ConfigMap', () => {

@@ -418,8 +418,15 @@ function refuse(field: string, fr: string, en: string): never {
   throw new CocagneError('invalid_input', { fr, en }, { field });
 }
 
+/**
+ * `registry/name@sha256:…`, or `registry/name:tag@sha256:…` as kustomize writes it from a tag and
+ * a digest (the digest is what is pulled; the tag only says which release it was).
+ */
 const digestPinned =
-  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*@sha256:[0-9a-f]{64}$/;
+  /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::\w[\w.-]{0,127})?@sha256:[0-9a-f]{64}$/;
+
+/** Whether an image reference is pinned by digest, as a garden's worker image must be. */
+export const isDigestPinned = (image: string): boolean => digestPinned.test(image);
 const dnsLabel = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const environmentName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Names that say a value is a credential: those go to the Secret, never to the ConfigMap. */

@@ -1,7 +1,7 @@
 import { accessSync, constants, readFileSync } from 'node:fs';
 import Type from 'typebox';
 import { isCocagneError } from '../../domain/errors.ts';
-import { gardenDeployment } from '../../domain/garden-deployment.ts';
+import { gardenDeployment, isDigestPinned } from '../../domain/garden-deployment.ts';
 import { createGardenCluster, type GardenCluster, type GardenDeploymentProfile } from './garden-cluster.ts';
 
 /**
@@ -21,6 +21,13 @@ export const KubernetesEnvironment = Type.Object({
    * infra/local/garden-deployment-profile.json.
    */
   GARDEN_DEPLOYMENT_PROFILE: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * The gardens' workers' image, over the profile's `image`: pinned by digest
+   * (`registry/name[:tag]@sha256:…`). In production the network worker's own image, which Flux's
+   * image automation keeps current (infra/k8s/overlays/<env>/kustomization.yaml), so a garden
+   * created at run time starts on the release the platform runs, not on the profile's.
+   */
+  GARDEN_WORKER_IMAGE: Type.Optional(Type.String({ minLength: 1 })),
 });
 export type KubernetesEnvironment = Type.Static<typeof KubernetesEnvironment>;
 
@@ -35,7 +42,9 @@ export function gardenClusterFrom(
   settings: KubernetesEnvironment,
   readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
 ): GardenCluster | undefined {
-  const given = [...requiredTogether, 'KUBERNETES_CA_FILE' as const].filter((name) => settings[name]);
+  const given = [...requiredTogether, 'KUBERNETES_CA_FILE' as const, 'GARDEN_WORKER_IMAGE' as const].filter(
+    (name) => settings[name],
+  );
   if (given.length === 0) return undefined;
   const missing = requiredTogether.filter((name) => !settings[name]);
   if (missing.length > 0)
@@ -60,8 +69,29 @@ export function gardenClusterFrom(
     apiUrl: settings.KUBERNETES_API_URL!,
     token: settings.KUBERNETES_TOKEN!,
     caFile,
-    profile: readGardenDeploymentProfile(settings.GARDEN_DEPLOYMENT_PROFILE!, readText),
+    profile: gardenProfileFrom(
+      { GARDEN_DEPLOYMENT_PROFILE: settings.GARDEN_DEPLOYMENT_PROFILE!, ...settings },
+      readText,
+    ),
   });
+}
+
+/**
+ * The profile every garden is deployed with: the file's (checked), its image replaced by
+ * GARDEN_WORKER_IMAGE when that is set, which must be pinned by digest.
+ */
+export function gardenProfileFrom(
+  settings: Pick<KubernetesEnvironment, 'GARDEN_WORKER_IMAGE'> & { GARDEN_DEPLOYMENT_PROFILE: string },
+  readText: (path: string) => string = (path) => readFileSync(path, 'utf8'),
+): GardenDeploymentProfile {
+  const image = settings.GARDEN_WORKER_IMAGE;
+  if (image !== undefined && !isDigestPinned(image))
+    throw new Error(
+      `Invalid configuration: GARDEN_WORKER_IMAGE ${image} must be pinned by digest ` +
+        '(registry/name@sha256:<64 hex digits>, a tag before the @ allowed): a tag alone can move.',
+    );
+  const profile = readGardenDeploymentProfile(settings.GARDEN_DEPLOYMENT_PROFILE, readText);
+  return image === undefined ? profile : { ...profile, image };
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -34,6 +34,16 @@ const read = (path: string) => readFileSync(join(repositoryRoot, path), 'utf8');
 const builds = new Map<string, Manifest[]>();
 const built = (folder: (typeof kustomizeFolders)[number]) => builds.get(folder)!;
 const environments = ['staging', 'production'] as const;
+/** The garden profile the network worker of an environment reads. */
+const profileOf = (env: (typeof environments)[number]) =>
+  readGardenDeploymentProfile(
+    join(
+      repositoryRoot,
+      env === 'production'
+        ? 'infra/k8s/production/garden-deployment-profile.json'
+        : 'infra/k8s/overlays/staging/garden-deployment-profile.json',
+    ),
+  );
 
 beforeAll(() => {
   // Once per file: every folder Flux applies, built as its kustomize-controller would.
@@ -145,14 +155,7 @@ describe('every folder Flux applies', () => {
         TEMPORAL_NAMESPACE: stage.temporal.namespace,
         PUBLIC_URL: `https://${stage.domains.web}`,
       });
-      const profile = readGardenDeploymentProfile(
-        join(
-          repositoryRoot,
-          env === 'production'
-            ? 'infra/k8s/production/garden-deployment-profile.json'
-            : 'infra/k8s/overlays/staging/garden-deployment-profile.json',
-        ),
-      );
+      const profile = profileOf(env);
       expect(profile.environment).toMatchObject({
         DYNAMODB_TABLE_PREFIX: config.data.DYNAMODB_TABLE_PREFIX,
         S3_BUCKET: config.data.S3_BUCKET,
@@ -311,14 +314,7 @@ describe('every folder Flux applies', () => {
         namespaceSelectors: { matchLabels: Record<string, string> }[];
         externalSecretSpec: ExternalSecretSpec;
       };
-      const profile = readGardenDeploymentProfile(
-        join(
-          repositoryRoot,
-          env === 'production'
-            ? 'infra/k8s/production/garden-deployment-profile.json'
-            : 'infra/k8s/overlays/staging/garden-deployment-profile.json',
-        ),
-      );
+      const profile = profileOf(env);
       expect(gardenSpec.externalSecretSpec.target.name).toBe(profile.secret?.name);
       expect(gardenSpec.externalSecretSpec.data?.map((each) => each.secretKey).sort()).toEqual(
         [...(profile.secret?.keys ?? [])].sort(),
@@ -328,6 +324,27 @@ describe('every folder Flux applies', () => {
       )!;
       for (const selector of gardenSpec.namespaceSelectors)
         expect(namespace.metadata.labels).toMatchObject(selector.matchLabels);
+    }
+  });
+
+  it('gives the network worker the gardens’ image: its own, as Flux’s markers set it, and CloudWatch metrics', () => {
+    for (const env of environments) {
+      const worker = podTemplates(built(`infra/k8s/overlays/${env}`)).find(
+        ({ object }) => object.metadata.name === 'cocagne-worker',
+      )!.pod.containers[0] as unknown as { image: string; env: { name: string; value?: string }[] };
+      const variable = (name: string) => worker.env.find((each) => each.name === name)?.value;
+      const kustomization = read(`infra/k8s/overlays/${env}/kustomization.yaml`);
+      const digest =
+        /digest: (sha256:[0-9a-f]{64}) # \{"\$imagepolicy": "flux-system:cocagne-worker:digest"\}/.exec(
+          kustomization,
+        )?.[1];
+      expect(digest, env).toBeDefined();
+      expect(worker.image.endsWith(`@${digest}`), env).toBe(true);
+      expect(variable('GARDEN_WORKER_IMAGE'), env).toBe(worker.image);
+      expect(variable('METRICS_CLOUDWATCH'), env).toBe('true');
+      // The gardens' workers publish theirs too (the profile's environment, their ConfigMap).
+      const profile = profileOf(env);
+      expect(profile.environment?.METRICS_CLOUDWATCH, env).toBe('true');
     }
   });
 
