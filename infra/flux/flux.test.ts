@@ -1,5 +1,15 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import {
@@ -41,6 +51,52 @@ beforeAll(() => {
 }, 60_000);
 
 describe.each(environments)('Flux in %s', (env) => {
+  it('builds before `flux bootstrap --path=infra/flux/<env>` and after, with Flux’s own objects', () => {
+    // Bootstrap keeps flux-system/kustomization.yaml and writes the two files it lists.
+    const bootstrapFolder = join(repositoryRoot, `infra/flux/${env}/flux-system`);
+    expect(readFileSync(join(bootstrapFolder, 'kustomization.yaml'), 'utf8')).toMatch(
+      /resources:\n {2}- gotk-components\.yaml\n {2}- gotk-sync\.yaml\n/,
+    );
+    expect(readFileSync(join(repositoryRoot, `infra/flux/${env}/kustomization.yaml`), 'utf8')).toMatch(
+      /^ {2}- flux-system$/m,
+    );
+    expect(built(`infra/flux/${env}`).some((object) => object.metadata.name === 'flux-system')).toBe(false);
+    // After bootstrap: the same folder with what bootstrap writes in gotk-sync.yaml (its
+    // components' file is left empty here: no module serves it offline).
+    const copy = mkdtempSync(join(tmpdir(), 'flux-bootstrapped-'));
+    try {
+      cpSync(join(repositoryRoot, `infra/flux/${env}`), copy, { recursive: true });
+      writeFileSync(
+        join(copy, 'flux-system', 'gotk-sync.yaml'),
+        [
+          'apiVersion: source.toolkit.fluxcd.io/v1',
+          'kind: GitRepository',
+          'metadata: { name: flux-system, namespace: flux-system }',
+          `spec: { interval: 1m, ref: { branch: ${env === 'production' ? 'production' : 'main'} }, secretRef: { name: flux-system }, url: 'ssh://git@github.com/cocagne/cocagne' }`,
+          '---',
+          'apiVersion: kustomize.toolkit.fluxcd.io/v1',
+          'kind: Kustomization',
+          'metadata: { name: flux-system, namespace: flux-system }',
+          `spec: { interval: 10m, path: ./infra/flux/${env}, prune: true, sourceRef: { kind: GitRepository, name: flux-system } }`,
+          '',
+        ].join('\n'),
+      );
+      const after = kustomizeBuild(testEnvironment().KUSTOMIZE_PATH!, relative(repositoryRoot, copy)).map(
+        objectName,
+      );
+      expect(new Set(after).size).toBe(after.length);
+      expect(after).toEqual(
+        expect.arrayContaining([
+          ...built(`infra/flux/${env}`).map(objectName),
+          'GitRepository/flux-system/flux-system',
+          'Kustomization/flux-system/flux-system',
+        ]),
+      );
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('applies folders that exist, each after what it depends on', () => {
     const kustomizations = built(`infra/flux/${env}`).filter((object) => object.kind === 'Kustomization');
     const names = kustomizations.map((object) => object.metadata.name);
