@@ -8,7 +8,7 @@ import { tableNames } from '../../adapters/store/dynamo-client.ts';
 import { expiringTables, expiryAttribute, tableDefinitions } from '../../adapters/store/tables.ts';
 import { cocagneApp, type StageStacks } from './app.ts';
 import { resourceNames } from './names.ts';
-import { cloudFrontRegion, stages } from './stages.ts';
+import { cloudFrontRegion, gardenHostIds, stages } from './stages.ts';
 
 // The app is synthesized once for the file, with cdk.json's context, as the CLI would.
 const { context } = JSON.parse(readFileSync(new URL('cdk.json', import.meta.url), 'utf8')) as {
@@ -34,6 +34,16 @@ function only(stack: Stack, type: string): Resource {
   const found = resourcesOf(stack, type);
   expect(found).toHaveLength(1);
   return found[0]![1];
+}
+/** The platform's distribution (its own name), then one per garden host. */
+const distributionsOf = (stacks: StageStacks) =>
+  resourcesOf(stacks.edge, 'AWS::CloudFront::Distribution').map(([, resource]) => resource);
+function platformDistribution(stacks: StageStacks, web: string): Resource {
+  const found = distributionsOf(stacks).filter(
+    (resource) => ((resource.Properties!.DistributionConfig as Json).Aliases as string[])[0] === web,
+  );
+  expect(found).toHaveLength(1);
+  return found[0]!;
 }
 const allStacks = [...stacksByStage.values()].flatMap((stacks) => Object.values(stacks) as Stack[]);
 
@@ -230,12 +240,15 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
     const global = template(stacks.global);
     global.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });
     const edge = template(stacks.edge);
-    const distribution = only(stacks.edge, 'AWS::CloudFront::Distribution');
-    const config = distribution.Properties!.DistributionConfig as Json;
-    // The cross-region reference resolves to the us-east-1 ACL's ARN at deployment.
-    expect(config.WebACLId).toEqual({
-      'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.any(String)],
-    });
+    // Every distribution (the platform's, each garden host's): the cross-region reference
+    // resolves to the us-east-1 ACL's ARN at deployment.
+    expect(distributionsOf(stacks)).toHaveLength(1 + stage.domains.gardenHosts.length);
+    for (const distribution of distributionsOf(stacks)) {
+      const config = distribution.Properties!.DistributionConfig as Json;
+      expect(config.WebACLId).toEqual({
+        'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.any(String)],
+      });
+    }
     expect(JSON.stringify(global.toJSON())).toContain('WebAcl');
     for (const [, acl] of [
       ...resourcesOf(stacks.global, 'AWS::WAFv2::WebACL'),
@@ -261,24 +274,25 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
   it('serves the web build through Origin Access Control only, and /api/* uncached from the ALB', () => {
     const edge = template(stacks.edge);
     edge.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
-    const distribution = only(stacks.edge, 'AWS::CloudFront::Distribution');
-    const config = distribution.Properties!.DistributionConfig as {
-      Origins: { DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: Json }[];
-      CacheBehaviors: Json[];
-    };
-    expect(config.Origins).toHaveLength(2);
-    const s3Origin = config.Origins.find((origin) => origin.S3OriginConfig)!;
-    expect(s3Origin.OriginAccessControlId).toBeDefined();
-    expect(s3Origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
-    expect(config.Origins.map((origin) => origin.DomainName)).toContain(stage.domains.apiOrigin);
-    expect(config.CacheBehaviors).toEqual([
-      expect.objectContaining({
-        PathPattern: '/api/*',
-        ViewerProtocolPolicy: 'https-only',
-        // AWS's managed CachingDisabled policy.
-        CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
-      }),
-    ]);
+    for (const distribution of distributionsOf(stacks)) {
+      const config = distribution.Properties!.DistributionConfig as {
+        Origins: { DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: Json }[];
+        CacheBehaviors: Json[];
+      };
+      expect(config.Origins).toHaveLength(2);
+      const s3Origin = config.Origins.find((origin) => origin.S3OriginConfig)!;
+      expect(s3Origin.OriginAccessControlId).toBeDefined();
+      expect(s3Origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
+      expect(config.Origins.map((origin) => origin.DomainName)).toContain(stage.domains.apiOrigin);
+      expect(config.CacheBehaviors).toEqual([
+        expect.objectContaining({
+          PathPattern: '/api/*',
+          ViewerProtocolPolicy: 'https-only',
+          // AWS's managed CachingDisabled policy.
+          CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+        }),
+      ]);
+    }
   });
 
   it('runs the cluster from CloudFormation resources only: node groups that scale, add-ons, Pod Identity', () => {
@@ -384,7 +398,7 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
         AliasTarget: Match.objectLike({ HostedZoneId: Match.anyValue() }),
       });
     }
-    const config = only(stacks.edge, 'AWS::CloudFront::Distribution').Properties!.DistributionConfig as Json;
+    const config = platformDistribution(stacks, stage.domains.web).Properties!.DistributionConfig as Json;
     expect(config.Aliases).toEqual([stage.domains.web]);
     expect(config.ViewerCertificate).toMatchObject({
       MinimumProtocolVersion: 'TLSv1.2_2021',
@@ -410,6 +424,67 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       /"Fn::ImportValue":"cocagne-[a-z]+-dns:ExportsOutputRefZone/,
     );
     expect(JSON.stringify(records.Resource)).not.toContain('hostedzone/*');
+  });
+
+  it("serves each garden's own host name through a CloudFront distribution of its own", () => {
+    const gardens = distributionsOf(stacks).filter(
+      (resource) =>
+        ((resource.Properties!.DistributionConfig as Json).Aliases as string[])[0] !== stage.domains.web,
+    );
+    expect(gardens.map((resource) => (resource.Properties!.DistributionConfig as Json).Aliases)).toEqual(
+      stage.domains.gardenHosts.map((host) => [host]),
+    );
+    const certificates = resourcesOf(stacks.global, 'AWS::CertificateManager::Certificate').map(
+      ([, resource]) => resource.Properties!,
+    );
+    for (const host of stage.domains.gardenHosts) {
+      // Validated by DNS in the garden's zone, not ours: no validation record for us to write.
+      expect(certificates).toContainEqual({
+        DomainName: host,
+        ValidationMethod: 'DNS',
+        Tags: expect.any(Array),
+      });
+      expect(JSON.stringify(template(stacks.edge).findResources('AWS::Route53::RecordSet'))).not.toContain(
+        host,
+      );
+    }
+    for (const [index, distribution] of gardens.entries()) {
+      const config = distribution.Properties!.DistributionConfig as Json;
+      // Its own certificate (a cross-region reference to its us-east-1 certificate), not the platform's.
+      expect(config.ViewerCertificate).toMatchObject({
+        AcmCertificateArn: { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.any(String)] },
+        SslSupportMethod: 'sni-only',
+      });
+      expect(config.ViewerCertificate).not.toEqual(
+        (platformDistribution(stacks, stage.domains.web).Properties!.DistributionConfig as Json)
+          .ViewerCertificate,
+      );
+      expect(index).toBeLessThan(stage.domains.gardenHosts.length);
+    }
+    expect(
+      Object.keys(template(stacks.edge).findOutputs('*')).filter((name) =>
+        name.startsWith('GardenDistribution'),
+      ),
+    ).toHaveLength(stage.domains.gardenHosts.length * 2);
+  });
+
+  it('refuses a garden host name that is not one, or one listed twice', () => {
+    const withHosts = (gardenHosts: string[]) => ({ ...stage, domains: { ...stage.domains, gardenHosts } });
+    expect(gardenHostIds(withHosts(['paniers.val-du-doubs.example.org']))).toEqual([
+      { host: 'paniers.val-du-doubs.example.org', id: 'PaniersValDuDoubsExampleOrg' },
+    ]);
+    for (const bad of [
+      '<b>jardin</b>.fr',
+      'Jardin.example.org',
+      'localhost',
+      '__proto__',
+      'a..b.fr',
+      '-x.example.org',
+    ]) {
+      expect(() => gardenHostIds(withHosts([bad])), bad).toThrow(/is not a lowercase host name/);
+    }
+    expect(() => gardenHostIds(withHosts(['a.example.org', 'a.example.org']))).toThrow(/listed twice/);
+    expect(() => gardenHostIds(withHosts([stage.domains.web]))).toThrow(/listed twice/);
   });
 
   it('signs mail with Easy DKIM and reports bounces and complaints', () => {

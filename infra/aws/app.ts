@@ -65,6 +65,7 @@ export function addStage(app: App, stage: StageSettings): StageStacks {
     crossRegionReferences: true,
     cloudFrontWebAclArn: global.webAclArn,
     webCertificateArn: global.webCertificateArn,
+    gardenCertificateArns: global.gardenCertificateArns,
     zone: dns.zone,
     description: `Cocagne ${stage.name}: CloudFront, web build bucket, ALB web ACL`,
   });

@@ -8,13 +8,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { privateBucket } from './buckets.ts';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
-import type { StageSettings } from './stages.ts';
+import { gardenHostIds, type StageSettings } from './stages.ts';
 import { webAcl } from './web-acl.ts';
 
 export interface EdgeStackProps extends StackProps {
   /** CloudFront's web ACL and the web domain's certificate, from the us-east-1 stack (cross-region references). */
   cloudFrontWebAclArn: string;
   webCertificateArn: string;
+  /** A garden's own host name -> its certificate's ARN (us-east-1), from the same stack. */
+  gardenCertificateArns: ReadonlyMap<string, string>;
   zone: route53.IPublicHostedZone;
 }
 
@@ -31,6 +33,8 @@ export interface EdgeStackProps extends StackProps {
  */
 export class EdgeStack extends Stack {
   readonly distribution: cloudfront.Distribution;
+  /** A garden's own host name -> the distribution serving it. */
+  readonly gardenDistributions = new Map<string, cloudfront.Distribution>();
   readonly regionalWebAclArn: string;
 
   constructor(scope: Construct, id: string, stage: StageSettings, props: EdgeStackProps) {
@@ -66,17 +70,25 @@ export class EdgeStack extends Stack {
       ),
     });
 
-    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `${names.prefix}: web app and API`,
+    const webOrigin = origins.S3BucketOrigin.withOriginAccessControl(webBuild);
+    // The same behaviours for the platform's name and for each garden's own: the web app from
+    // the bucket, /api/* from the ALB under apiOrigin, behind CloudFront's web ACL. The ALB
+    // admits CloudFront only, so every request counts the same two proxies (TRUST_PROXY_HOPS=2).
+    const distributionProps = (
+      domainName: string,
+      domainCertificate: acm.ICertificate,
+      comment: string,
+    ): cloudfront.DistributionProps => ({
+      comment,
       defaultRootObject: 'index.html',
       webAclId: props.cloudFrontWebAclArn,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
-      certificate,
-      domainNames: [stage.domains.web],
+      certificate: domainCertificate,
+      domainNames: [domainName],
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(webBuild),
+        origin: webOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
@@ -98,6 +110,37 @@ export class EdgeStack extends Stack {
         },
       },
     });
+
+    this.distribution = new cloudfront.Distribution(
+      this,
+      'Distribution',
+      distributionProps(stage.domains.web, certificate, `${names.prefix}: web app and API`),
+    );
+    // A garden's own host: a distribution of its own (a certificate each, so that adding a
+    // garden never reissues the platform's). Its DNS is the garden's: it points a CNAME at the
+    // distribution's domain name (an output).
+    for (const { host, id } of gardenHostIds(stage)) {
+      const arn = props.gardenCertificateArns.get(host);
+      if (!arn) throw new Error(`No certificate for the garden host ${host}`);
+      const distribution = new cloudfront.Distribution(
+        this,
+        `GardenDistribution${id}`,
+        distributionProps(
+          host,
+          acm.Certificate.fromCertificateArn(this, `GardenCertificate${id}`, arn),
+          `${names.prefix}: ${host}`,
+        ),
+      );
+      this.gardenDistributions.set(host, distribution);
+      new CfnOutput(this, `GardenDistributionDomain${id}`, {
+        value: distribution.distributionDomainName,
+        description: `the CNAME target of ${host} (the garden's DNS)`,
+      });
+      new CfnOutput(this, `GardenDistributionId${id}`, {
+        value: distribution.distributionId,
+        description: `invalidated after each web release, like DistributionId (${host})`,
+      });
+    }
 
     const alias = route53.RecordTarget.fromAlias(new targets.CloudFrontTarget(this.distribution));
     new route53.ARecord(this, 'WebAlias', { zone: props.zone, recordName: stage.domains.web, target: alias });

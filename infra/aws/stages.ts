@@ -39,6 +39,12 @@ export interface StageSettings {
     apiOrigin: string;
     /** The domain SES sends from (Easy DKIM): the zone's own name; `MAIL_FROM` is an address of it. */
     mail: string;
+    /**
+     * The gardens' own host names (a garden's `hostName`), outside our zone: each is served by a
+     * CloudFront distribution of its own, like `web` (its certificate validated by a CNAME the
+     * garden adds), so every request reaches the ALB through CloudFront.
+     */
+    gardenHosts: readonly string[];
   };
   /** The on-call address every alarm and the budget write to. */
   alarmEmail: string;
@@ -96,6 +102,7 @@ export const stages: readonly StageSettings[] = [
       web: 'staging.cocagne.example.org',
       apiOrigin: 'api-origin.staging.cocagne.example.org',
       mail: 'staging.cocagne.example.org',
+      gardenHosts: [],
     },
     alarmEmail: 'astreinte-staging@cocagne.example.org',
     budget: { monthlyUsd: 600, warnAtPercent: 80 },
@@ -139,6 +146,8 @@ export const stages: readonly StageSettings[] = [
       web: 'cocagne.example.org',
       apiOrigin: 'api-origin.cocagne.example.org',
       mail: 'cocagne.example.org',
+      // infra/k8s/gardens/gardens.json: the gardens kept in Git with their host names.
+      gardenHosts: ['paniers.val-du-doubs.example.org'],
     },
     alarmEmail: 'astreinte@cocagne.example.org',
     budget: { monthlyUsd: 3000, warnAtPercent: 80 },
@@ -178,6 +187,31 @@ export const stages: readonly StageSettings[] = [
     documents: { noncurrentToGlacierDays: 30, noncurrentToDeepArchiveDays: 180 },
   },
 ];
+
+/** A host name CloudFront and ACM accept (lowercase labels, at least two). */
+const hostNamePattern = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+/**
+ * The construct id part of a garden's host name (`paniers.val-du-doubs.example.org` ->
+ * `PaniersValDuDoubsExampleOrg`); refuses a host name that is not one, or one twice.
+ */
+export function gardenHostIds(stage: StageSettings): Array<{ host: string; id: string }> {
+  const seen = new Set<string>();
+  return stage.domains.gardenHosts.map((host) => {
+    if (!hostNamePattern.test(host)) {
+      throw new Error(`Stage ${stage.name}: gardenHosts: "${host}" is not a lowercase host name`);
+    }
+    if (seen.has(host) || host === stage.domains.web) {
+      throw new Error(`Stage ${stage.name}: gardenHosts: "${host}" is listed twice`);
+    }
+    seen.add(host);
+    const id = host
+      .split(/[.-]/)
+      .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+      .join('');
+    return { host, id };
+  });
+}
 
 /** `cocagne-<stage>`: the prefix of every name, and the application's DYNAMODB_TABLE_PREFIX. */
 export const stagePrefix = (stage: StageSettings) => `cocagne-${stage.name}`;

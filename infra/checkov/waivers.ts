@@ -82,7 +82,10 @@ export const waivers: Waiver[] = [
   ...(
     [
       ['CKV_AWS_18', /^AWS::S3::Bucket\.(Documents|DocumentsReplica|WebBuild)[0-9A-F]{8}$/],
-      ['CKV_AWS_86', /^AWS::CloudFront::Distribution\.Distribution[0-9A-F]{8}$/],
+      [
+        'CKV_AWS_86',
+        /^AWS::CloudFront::Distribution\.(Distribution|GardenDistribution[A-Za-z0-9]+)[0-9A-F]{8}$/,
+      ],
     ] as const
   ).map(([check, resource]) => ({
     check,
@@ -92,4 +95,13 @@ export const waivers: Waiver[] = [
       "visitors' addresses and need a log bucket per region with a retention the privacy policy " +
       'states. Listed as a known gap in infra/aws/README.md ("Known limits").',
   })),
+  {
+    check: 'CKV_GHA_7',
+    resource: /^on\(promote\)$/,
+    reason:
+      'promote.yml builds nothing: its one input names the release candidate a reviewer promotes to ' +
+      'production, checked against ^N.N.N-rc.N$ before use and passed to the scripts only as an ' +
+      'environment variable; the job only adds a tag to digests whose cosign signatures from release.yml it ' +
+      'has verified. The build (release.yml) takes no input.',
+  },
 ];
