@@ -18,6 +18,7 @@ import {
 import {
   createGardenCluster,
   isKubernetesError,
+  keptInGitLabel,
   type GardenCluster,
   type GardenDeploymentProfile,
 } from './garden-cluster.ts';
@@ -782,6 +783,61 @@ describe("the admission policy: the provisioner writes only in the gardens' name
         await finalizeNamespace('cocagne');
       }
     }
+  });
+
+  describe('a garden kept in Git (its namespace labelled by infra/k8s/gardens)', () => {
+    // Its own id, outside gardensMade: the shared cleanup would rightly be refused on it.
+    const gardenId = `k8s-in-git-${randomUUID().slice(0, 8)}`;
+    const names = gardenObjectNames(gardenId);
+    const path = `/api/v1/namespaces/${names.namespace}`;
+    const [namespace] = gardenDeployment(settingsOf(gardenId));
+
+    beforeAll(async () => {
+      // As Flux applies it: the garden's namespace, with the label the gardens' folder adds.
+      const made = await controllerRequest('POST', '/api/v1/namespaces', {
+        ...namespace,
+        metadata: {
+          ...namespace!.metadata,
+          labels: { ...namespace!.metadata.labels, [keptInGitLabel]: 'true' },
+        },
+      });
+      expect(made.status).toBe(201);
+    });
+    afterAll(async () => {
+      await controllerRequest('DELETE', path);
+      await finalizeNamespace(names.namespace);
+    });
+
+    it('is left to Flux: apply writes nothing in it, remove refuses in words and deletes nothing', async () => {
+      expect(await cluster.apply(gardenId)).toEqual([]);
+      expect((await cluster.describe(gardenId)).objects).toEqual([]);
+
+      const failure = await cluster.remove(gardenId).catch((error: unknown) => error);
+      expect(failure).toMatchObject({
+        failure: 'refused',
+        transient: false,
+        object: `Namespace/${names.namespace}`,
+        message: expect.stringContaining(`Garden ${gardenId} is kept in Git`),
+        messages: { fr: expect.stringContaining(`Le jardin ${gardenId} est gardé dans Git`) },
+      });
+      const answer = await controllerRequest('GET', path);
+      expect(answer.body).toMatchObject({
+        metadata: { labels: { [keptInGitLabel]: 'true' } },
+        status: { phase: 'Active' },
+      });
+    });
+
+    it('is the workflow’s again once the label is gone', async () => {
+      const unlabelled = await controllerRequest(
+        'PATCH',
+        path,
+        { metadata: { labels: { [keptInGitLabel]: null } } },
+        'application/merge-patch+json',
+      );
+      expect(unlabelled.status).toBe(200);
+      expect((await cluster.apply(gardenId)).length).toBeGreaterThan(1);
+      expect((await cluster.remove(gardenId)).length).toBeGreaterThan(1);
+    });
   });
 
   describe("a namespace named as a garden's, made by someone else", () => {

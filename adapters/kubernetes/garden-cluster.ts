@@ -55,7 +55,8 @@ export interface GardenClusterState {
 export interface GardenCluster {
   /**
    * Applies the garden's objects in order; returns them as `Kind/name` or `Kind/namespace/name`.
-   * An existing namespace of the garden's name not made for it is refused, never taken over.
+   * An existing namespace of the garden's name not made for it is refused, never taken over; a
+   * garden kept in Git (its namespace labelled `keptInGitLabel`) is left to Flux: nothing applied.
    * A garden with its own host name also gets a Service and an Ingress for it (`servesSites`).
    */
   apply(gardenId: string, options?: { hostName?: string | undefined }): Promise<string[]>;
@@ -68,7 +69,8 @@ export interface GardenCluster {
   ): Promise<GardenAvailability>;
   /**
    * Deletes what `apply` made, namespaced objects first; returns what existed. A namespace of the
-   * garden's name not made for it is refused (`refused`, not transient) and left as it is.
+   * garden's name not made for it, or a garden kept in Git, is refused (`refused`, not transient)
+   * and left as it is.
    */
   remove(gardenId: string): Promise<string[]>;
   describe(gardenId: string): Promise<GardenClusterState>;
@@ -82,6 +84,13 @@ export const provisioningFieldManager = 'cocagne-provisioning';
  * checks the same on the server.
  */
 const ownershipLabels = ['app.kubernetes.io/managed-by', 'cocagne/garden'] as const;
+
+/**
+ * The label (value `"true"`) of the namespaces of the gardens kept in Git (infra/k8s/gardens,
+ * applied by Flux): Git owns them, so the provisioning workflow applies nothing in them and
+ * removes nothing of them (infra/k8s/README.md, "Who manages a garden").
+ */
+export const keptInGitLabel = 'cocagne/kept-in-git';
 
 /**
  * Why a request to the API server failed:
@@ -362,15 +371,28 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
    * Whether the garden's namespace is absent, ours (made by the provisioner for this garden: its
    * labels say so, as gardenDeployment writes them) or someone else's that only bears the name.
    */
-  async function namespaceOwner(gardenId: string): Promise<'absent' | 'ours' | 'foreign'> {
+  async function namespaceOwner(gardenId: string): Promise<'absent' | 'ours' | 'git' | 'foreign'> {
     const names = gardenObjectNames(gardenId);
     const found = await read({ apiVersion: 'v1', kind: 'Namespace', name: names.namespace });
     if (!found) return 'absent';
     const expected = ownLabels(gardenId);
     const labels = found.metadata?.labels ?? {};
-    return ownershipLabels.every((key) => expected[key] !== undefined && labels[key] === expected[key])
-      ? 'ours'
-      : 'foreign';
+    if (!ownershipLabels.every((key) => expected[key] !== undefined && labels[key] === expected[key]))
+      return 'foreign';
+    return labels[keptInGitLabel] === 'true' ? 'git' : 'ours';
+  }
+
+  /** The refusal to remove a garden kept in Git: Flux would make it again from there. */
+  function keptInGit(gardenId: string): KubernetesError {
+    const namespace = gardenObjectNames(gardenId).namespace;
+    return new KubernetesError(
+      'refused',
+      {
+        fr: `Le jardin ${gardenId} est gardé dans Git (infra/k8s/gardens, appliqué par Flux ; son espace de noms ${namespace} porte l'étiquette ${keptInGitLabel}=true) : Cocagne n'en supprime rien, Flux le recréerait. Retirez-le d'abord de infra/k8s/gardens/gardens.json, puis ôtez l'étiquette, puis réessayez.`,
+        en: `Garden ${gardenId} is kept in Git (infra/k8s/gardens, applied by Flux; its namespace ${namespace} bears the label ${keptInGitLabel}=true): Cocagne removes nothing of it, Flux would make it again. Take it out of infra/k8s/gardens/gardens.json first, then remove the label, then retry.`,
+      },
+      { object: `Namespace/${namespace}` },
+    );
   }
 
   /** The refusal to touch a namespace named as the garden's that the provisioner did not make. */
@@ -398,7 +420,10 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
 
     async apply(gardenId, applyOptions = {}) {
       // Server-side apply with force would take over a namespace of the same name: ours only.
-      if ((await namespaceOwner(gardenId)) === 'foreign') throw notOurs(gardenId, 'apply');
+      const owner = await namespaceOwner(gardenId);
+      if (owner === 'foreign') throw notOurs(gardenId, 'apply');
+      // A garden kept in Git is Flux's: its objects and its image come from there.
+      if (owner === 'git') return [];
       const applied: string[] = [];
       for (const object of deploymentOf(gardenId, applyOptions.hostName)) {
         const path = objectPath(object);
@@ -474,6 +499,7 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
       const owner = await namespaceOwner(gardenId);
       if (owner === 'absent') return [];
       if (owner === 'foreign') throw notOurs(gardenId, 'delete');
+      if (owner === 'git') throw keptInGit(gardenId);
       const removed: string[] = [];
       const targets = [
         ...namespacedObjects(gardenId).map((object) => ({ ...object, namespace: names.namespace })),

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import Type from 'typebox';
 import { DocumentSettings, StoreSettings } from '../../adapters/aws.ts';
+import { keptInGitLabel } from '../../adapters/kubernetes/garden-cluster.ts';
 import { readGardenDeploymentProfile } from '../../adapters/kubernetes/kubernetes-settings.ts';
 import { ApiSettings } from '../../api/settings.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
@@ -389,6 +390,16 @@ describe('the production gardens in Git', () => {
       if (digest === imageParts(profile.image).digest)
         expect(kustomization).toBe(gardenKustomization(profile));
     }
+  });
+
+  it('are Git’s alone: each namespace says so, and the provisioning workflow leaves them to Flux', () => {
+    const namespaces = built('infra/k8s/gardens').filter((object) => object.kind === 'Namespace');
+    expect(namespaces.map((namespace) => namespace.metadata.labels?.['cocagne/garden'])).toEqual(
+      expect.arrayContaining(gardens.map((garden) => garden.gardenId)),
+    );
+    expect(namespaces).toHaveLength(gardens.length);
+    for (const namespace of namespaces) expect(namespace.metadata.labels?.[keptInGitLabel]).toBe('true');
+    // What the label does to the workflow's apply and remove: garden-cluster.test.ts.
   });
 
   it('serve a garden’s own host on the shared ALB, by the platform’s target groups', () => {

@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { keptInGitLabel } from '../../adapters/kubernetes/garden-cluster.ts';
 import { readGardenDeploymentProfile } from '../../adapters/kubernetes/kubernetes-settings.ts';
 import { gardenSettings, type GardenDeploymentProfile } from '../../domain/garden-deployment.ts';
 import { renderGardenYaml } from './garden-yaml.ts';
@@ -65,11 +66,19 @@ export function gardenKustomization(profile: GardenDeploymentProfile): string {
 export function gardensKustomization(gardens: readonly ProductionGarden[]): string {
   return [
     '# Every production garden kept in Git (infra/k8s/gardens/gardens.json): rendered by',
-    '# infra/k8s/render-production-gardens.ts.',
+    '# infra/k8s/render-production-gardens.ts. Their namespaces say so: the provisioning workflow',
+    '# then applies and removes nothing of them (Git, by Flux, is their one owner).',
     'apiVersion: kustomize.config.k8s.io/v1beta1',
     'kind: Kustomization',
     'resources:',
     ...gardens.map((garden) => `  - ${garden.gardenId}`),
+    'patches:',
+    '  - target:',
+    '      kind: Namespace',
+    '    patch: |-',
+    '      - op: add',
+    `        path: /metadata/labels/${keptInGitLabel.replace('/', '~1')}`,
+    "        value: 'true'",
     '',
   ].join('\n');
 }
