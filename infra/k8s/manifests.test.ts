@@ -349,6 +349,42 @@ describe('every folder Flux applies', () => {
     }
   });
 
+  it('lets the network worker reach the Kubernetes API: its Service address and the control plane’s interfaces', () => {
+    type Policy = {
+      podSelector: { matchLabels?: Record<string, string>; matchExpressions?: unknown };
+      policyTypes: string[];
+      egress?: { to?: { ipBlock?: { cidr: string } }[]; ports?: { port: number }[] }[];
+    };
+    for (const env of environments) {
+      const objects = built(`infra/k8s/overlays/${env}`);
+      const stage = stages.find((each) => each.name === env)!;
+      const worker = podTemplates(objects).find(({ object }) => object.metadata.name === 'cocagne-worker')!;
+      const labels = (worker.object.spec as { template: { metadata: { labels: Record<string, string> } } })
+        .template.metadata.labels;
+      const allowed = objects
+        .filter((object) => object.kind === 'NetworkPolicy')
+        .map((object) => object.spec as Policy)
+        .filter(
+          (policy) =>
+            policy.podSelector.matchExpressions === undefined &&
+            Object.entries(policy.podSelector.matchLabels ?? {}).every(
+              ([key, value]) => labels[key] === value,
+            ),
+        )
+        .flatMap((policy) =>
+          (policy.egress ?? []).flatMap((rule) =>
+            (rule.to ?? []).flatMap((peer) =>
+              (rule.ports ?? []).map((port) => `${peer.ipBlock?.cidr ?? 'pods'}:${port.port}`),
+            ),
+          ),
+        );
+      // kubernetes.default.svc (EKS's first service address for a VPC in 10.0.0.0/8) and the VPC.
+      expect(allowed, env).toEqual(
+        expect.arrayContaining(['172.20.0.1/32:443', `${stage.network.cidr}:443`]),
+      );
+    }
+  });
+
   it('keeps a copy of the provisioner role in the base, identical to infra/k8s/provisioner-rbac.yaml', () => {
     // After a change of the role: cp infra/k8s/provisioner-rbac.yaml infra/k8s/base/
     expect(read('infra/k8s/base/provisioner-rbac.yaml')).toBe(read('infra/k8s/provisioner-rbac.yaml'));
