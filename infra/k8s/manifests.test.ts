@@ -385,6 +385,66 @@ describe('every folder Flux applies', () => {
     }
   });
 
+  it('serves the route optimiser at VROOM_URL, to the API, the network worker and the gardens’ workers', () => {
+    for (const env of environments) {
+      const objects = built(`infra/k8s/overlays/${env}`);
+      const config = objects.find((object) =>
+        object.metadata.name.startsWith('cocagne-config'),
+      ) as Manifest & {
+        data: Record<string, string>;
+      };
+      const url = new URL(config.data.VROOM_URL!);
+      expect(profileOf(env).environment?.VROOM_URL).toBe(config.data.VROOM_URL);
+      const [serviceName, namespace] = url.hostname.split('.');
+      const service = objects.find(
+        (object) => object.kind === 'Service' && object.metadata.name === serviceName,
+      ) as Manifest & { spec: { selector: Record<string, string>; ports: { port: number }[] } };
+      expect(service?.metadata.namespace).toBe(namespace);
+      expect(service.spec.ports.map((port) => port.port)).toEqual([Number(url.port)]);
+      const vroom = podTemplates(objects).find(({ object }) => object.metadata.name === serviceName)!;
+      const podLabels = (vroom.object.spec as { template: { metadata: { labels: Record<string, string> } } })
+        .template.metadata.labels;
+      expect(podLabels).toMatchObject(service.spec.selector);
+      // The gardens' workers: their profile's egress reaches those pods, and the pods' policy
+      // admits them (their namespace's and pod's labels, as gardenDeployment writes them).
+      expect(JSON.stringify(profileOf(env).egress.others?.vroom)).toContain(
+        JSON.stringify(service.spec.selector),
+      );
+      const policy = objects.find(
+        (object) => object.kind === 'NetworkPolicy' && object.metadata.name === 'vroom',
+      )!.spec as {
+        ingress: {
+          from: {
+            namespaceSelector?: { matchLabels: Record<string, string> };
+            podSelector?: { matchLabels?: Record<string, string> };
+          }[];
+          ports: { port: number }[];
+        }[];
+      };
+      expect(policy.ingress[0]?.ports).toEqual([{ protocol: 'TCP', port: Number(url.port) }]);
+      const garden = gardenDeployment(gardenSettings(profileOf(env), 'any-garden'));
+      const gardenNamespace = garden.find((object) => object.kind === 'Namespace')!.metadata.labels;
+      const gardenWorker = (
+        garden.find((object) => object.kind === 'Deployment') as unknown as {
+          spec: { template: { metadata: { labels: Record<string, string> } } };
+        }
+      ).spec.template.metadata.labels;
+      expect(
+        policy.ingress[0]?.from.some(
+          (peer) =>
+            peer.namespaceSelector !== undefined &&
+            Object.entries(peer.namespaceSelector.matchLabels).every(
+              ([key, value]) => gardenNamespace[key] === value,
+            ) &&
+            Object.entries(peer.podSelector?.matchLabels ?? {}).every(
+              ([key, value]) => gardenWorker[key] === value,
+            ),
+        ),
+        env,
+      ).toBe(true);
+    }
+  });
+
   it('keeps a copy of the provisioner role in the base, identical to infra/k8s/provisioner-rbac.yaml', () => {
     // After a change of the role: cp infra/k8s/provisioner-rbac.yaml infra/k8s/base/
     expect(read('infra/k8s/base/provisioner-rbac.yaml')).toBe(read('infra/k8s/provisioner-rbac.yaml'));
