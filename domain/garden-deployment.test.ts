@@ -276,6 +276,17 @@ describe('gardenDeployment', () => {
       ).toBe('site.hostName');
   });
 
+  it('leaves a host served by CloudFront to it: no Service nor Ingress, the host still checked', () => {
+    const withoutHost = gardenDeployment(settings());
+    const served = gardenDeployment(
+      settings({ site: { via: 'cloudfront', hostName: 'paniers.jardins-du-doubs.fr' } }),
+    );
+    expect(served).toEqual(withoutHost);
+    expect(
+      refusal(() => gardenDeployment(settings({ site: { via: 'cloudfront', hostName: 'paniers' } }))).field,
+    ).toBe('site.hostName');
+  });
+
   it('serves the host through the ALB by the API target group, with no Service', () => {
     const apiTargetGroupArn =
       'arn:aws:elasticloadbalancing:eu-west-3:123456789012:targetgroup/cocagne-api/0123456789abcdef';

@@ -74,12 +74,20 @@ export interface GardenDeploymentSettings {
 }
 
 /**
- * A garden's own host name, served by the shared API (which tells gardens apart by host). Two
- * ways, by the Ingress controller of the cluster: `service` (the default) for a controller that
- * follows an `ExternalName` Service (ingress-nginx, the local stack); `alb-target-group` for the
- * AWS Load Balancer Controller, which does not (infra/k8s/README.md, "The garden's own host name").
+ * A garden's own host name, served by the shared API and web app. Three ways: `service` (the
+ * default) for an Ingress controller that follows an `ExternalName` Service (ingress-nginx, the
+ * local stack); `alb-target-group` for the AWS Load Balancer Controller, which does not;
+ * `cloudfront` when a CDN in front of the cluster serves the host and reaches the platform under
+ * the platform's own name (production on AWS: infra/aws, a distribution per garden host), so the
+ * cluster needs nothing for it (infra/k8s/README.md, "Hosts").
  */
-export type GardenSite = GardenSiteByService | GardenSiteByTargetGroup;
+export type GardenSite = GardenSiteByService | GardenSiteByTargetGroup | GardenSiteByCloudFront;
+
+/** Served before the cluster (a CloudFront distribution of its own): no object for the host. */
+export interface GardenSiteByCloudFront {
+  via: 'cloudfront';
+  hostName: string;
+}
 
 export interface GardenSiteByService {
   via?: 'service';
@@ -822,7 +830,7 @@ function siteObjects(
   site: GardenSite,
   names: ReturnType<typeof gardenObjectNames>,
   meta: (name: string, annotations?: Record<string, string>) => ObjectMeta,
-): [Service, Ingress] | [Ingress] {
+): [Service, Ingress] | [Ingress] | [] {
   const hostName = site.hostName;
   if (!isDnsSubdomain(hostName) || !hostName.includes('.'))
     refuse(
@@ -830,6 +838,7 @@ function siteObjects(
       `${quoted(hostName)} n'est pas un nom d'hôte.`,
       `${quoted(hostName)} is not a host name.`,
     );
+  if (site.via === 'cloudfront') return [];
   if (!isDnsSubdomain(site.ingressClassName))
     refuse(
       'site.ingressClassName',
@@ -850,8 +859,8 @@ function siteObjects(
   if (site.via !== undefined)
     refuse(
       'site.via',
-      `${quoted(String(site.via))} : « service » ou « alb-target-group ».`,
-      `${quoted(String(site.via))}: "service" or "alb-target-group".`,
+      `${quoted(String(site.via))} : « service », « alb-target-group » ou « cloudfront ».`,
+      `${quoted(String(site.via))}: "service", "alb-target-group" or "cloudfront".`,
     );
   if (!isDnsSubdomain(site.apiHost))
     refuse(

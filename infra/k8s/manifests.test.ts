@@ -164,10 +164,8 @@ describe('every folder Flux applies', () => {
       expect(profile.temporal.address).toBe(stage.temporal.address);
       // The gardens' workers' role by IRSA (infra/aws cluster-stack.ts).
       expect(profile.awsRoleArn).toBe(`arn:aws:iam::${stage.account}:role/cocagne-garden-worker`);
-      expect(profile.site).toMatchObject({
-        apiTargetGroupArn: environment.data.apiTargetGroupArn,
-        webTargetGroupArn: environment.data.webTargetGroupArn,
-      });
+      // Gardens' own hosts are CloudFront's (infra/aws edge stack), not the ALB's.
+      expect(profile.site).toEqual({ via: 'cloudfront' });
     }
   });
 
@@ -498,23 +496,22 @@ describe('the production gardens in Git', () => {
     // What the label does to the workflow's apply and remove: garden-cluster.test.ts.
   });
 
-  it('serve a garden’s own host on the shared ALB, by the platform’s target groups', () => {
-    const ingress = built('infra/k8s/gardens/val-du-doubs').find((object) => object.kind === 'Ingress')!;
-    expect(ingress.metadata.annotations?.['alb.ingress.kubernetes.io/group.name']).toBe(
-      built('infra/k8s/overlays/production').find((object) => object.kind === 'Ingress')?.metadata
-        .annotations?.['alb.ingress.kubernetes.io/group.name'],
-    );
+  it('leave a garden’s own host to its CloudFront distribution: nothing for it in the cluster', () => {
+    // infra/aws makes a distribution and certificate per host of the stage's gardenHosts; it
+    // reaches the ALB under the platform's own name (apiOrigin), which the platform's Ingress serves.
+    expect(profile.site).toEqual({ via: 'cloudfront' });
+    const production = stages.find((stage) => stage.name === 'production')!;
+    const hosts = gardens.flatMap((garden) => (garden.hostName ? [garden.hostName] : []));
+    expect(hosts.length).toBeGreaterThan(0);
+    for (const host of hosts) expect(production.domains.gardenHosts).toContain(host);
+    expect(
+      built('infra/k8s/gardens').filter((object) => object.kind === 'Ingress' || object.kind === 'Service'),
+    ).toEqual([]);
     const [environment] = parseManifests(
       read('infra/k8s/overlays/production/environment.yaml'),
       'environment',
     ) as [Manifest & { data: Record<string, string> }];
-    expect(profile.site).toMatchObject({
-      via: 'alb-target-group',
-      apiTargetGroupArn: environment.data.apiTargetGroupArn,
-      webTargetGroupArn: environment.data.webTargetGroupArn,
-    });
     expect(JSON.stringify(profile.egress)).toContain(environment.data.vpcCidr);
-    expect(built('infra/k8s/gardens/pays-de-vesoul').some((object) => object.kind === 'Ingress')).toBe(false);
   });
 
   it('is the profile the network’s worker reads in production', () => {
