@@ -10,6 +10,7 @@ import { readConfiguration } from '../../domain/configuration.ts';
 import { ActivitySettings, NetworkSettings } from '../../temporal/activity-deps.ts';
 import { TemporalSettings } from '../../temporal/settings.ts';
 import { gardenDeployment, gardenSettings } from '../../domain/garden-deployment.ts';
+import { resourceNames } from '../aws/names.ts';
 import { stagePrefix, stages } from '../aws/stages.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { renderGardenYaml } from './garden-yaml.ts';
@@ -307,6 +308,11 @@ describe('every folder Flux applies', () => {
         'STRIPE_WEBHOOK_SECRET',
         'TEMPORAL_API_KEY',
       ]);
+      // The Temporal key's secret is the one the AWS stack makes, under the store's prefix.
+      const temporalKey = made
+        .get('cocagne/cocagne-secrets')
+        ?.data?.find((each) => each.secretKey === 'TEMPORAL_API_KEY')?.remoteRef.key;
+      expect(`${stagePrefix(stage)}/${temporalKey}`).toBe(resourceNames(stage).temporalApiKeySecret);
       // The gardens' workers' Secret in every garden's namespace, Git's and the workflow's.
       const gardens = objects.find((object) => object.kind === 'ClusterExternalSecret')!;
       const gardenSpec = gardens.spec as {
@@ -503,7 +509,8 @@ describe('the production gardens in Git', () => {
     const production = stages.find((stage) => stage.name === 'production')!;
     const hosts = gardens.flatMap((garden) => (garden.hostName ? [garden.hostName] : []));
     expect(hosts.length).toBeGreaterThan(0);
-    for (const host of hosts) expect(production.domains.gardenHosts).toContain(host);
+    // (By name: the list's entries are host names, or objects naming theirs.)
+    for (const host of hosts) expect(JSON.stringify(production.domains.gardenHosts)).toContain(`"${host}"`);
     expect(
       built('infra/k8s/gardens').filter((object) => object.kind === 'Ingress' || object.kind === 'Service'),
     ).toEqual([]);
