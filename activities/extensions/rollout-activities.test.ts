@@ -1,7 +1,11 @@
 // The rollout's static check of a module's memory against its hooks' own limits, over the real
 // catalogue (S3 on versitygw, DynamoDB Local): a module that starts with more memory than the
 // host's default gives every call is accepted for a hook that allows it (accounting-export,
-// 1,024 pages), refused for a hook with the default limits (512 pages).
+// 1,024 pages), refused for a hook with the default limits (512 pages). And its self-tests: a
+// version with no case at all (no test vector, no golden case for its hooks) fails them, so it
+// never reaches approval; every sample that ships test vectors passes them.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MailerSettings, mailerFrom } from '../../adapters/messaging/mailer.ts';
 import type { Store } from '../../adapters/store/index.ts';
@@ -9,8 +13,9 @@ import { readConfiguration } from '../../domain/configuration.ts';
 import { defaultLimits } from '../../extensions/host/host.ts';
 import { hooks, type HookName } from '../../extensions/hooks/index.ts';
 import { createTestGarden, testEnvironment, testStore } from '../../tests/support/environment.ts';
-import { priceInput, testExtensionServices } from '../../tests/support/extensions.ts';
-import { createRolloutActivities, moduleMaxPages } from './rollout-activities.ts';
+import { samplesDir } from '../../extensions/build-samples.ts';
+import { priceInput, sampleUpload, testExtensionServices } from '../../tests/support/extensions.ts';
+import { createRolloutActivities, moduleMaxPages, noCaseRan } from './rollout-activities.ts';
 import type { ExtensionServices } from './services.ts';
 
 const admin = { userId: 'u-admin', name: 'Claire Vuillemin' };
@@ -130,4 +135,90 @@ describe("a module's memory at start, against its hooks' limits", () => {
       ]);
     });
   });
+});
+
+describe('the self-tests of a version', () => {
+  let store: Store;
+  let services: ExtensionServices;
+  let activities: ReturnType<typeof createRolloutActivities>;
+
+  beforeAll(async () => {
+    store = await testStore();
+    services = testExtensionServices(store);
+    activities = createRolloutActivities({
+      extensions: services,
+      gardens: store.gardens,
+      mailer: mailerFrom(readConfiguration(MailerSettings, testEnvironment())),
+      publicUrl: 'http://localhost:8080',
+    });
+  });
+  afterAll(async () => {
+    await services?.close();
+    store?.close();
+  });
+
+  const upload = (gardenId: string, sample: Awaited<ReturnType<typeof sampleUpload>>) =>
+    services.catalogue.upload(gardenId, sample, { by: admin, at: new Date().toISOString() });
+
+  it('fails a version with no case at all, saying why and what to add; a golden case is enough', async () => {
+    const { gardenId } = await createTestGarden(store, 'ext-no-case');
+    const quotient = await sampleUpload('quotient-familial');
+    const untested = { ...quotient, testVectors: {} };
+    await upload(gardenId, untested);
+    const ref = { gardenId, name: 'quotient-familial', version: '1.0.0' };
+
+    expect(await activities.selfTestExtensionVersion(ref)).toEqual({ passed: false, total: 0, failed: 0 });
+    const record = await services.catalogue.records.version(gardenId, ref.name, ref.version);
+    expect(record?.status).toBe('self-tests-failed');
+    expect(record?.selfTests).toMatchObject({ passed: false, total: 0, failed: 0, results: [] });
+    const said = record?.history.at(-1)?.what;
+    expect(said).toEqual(noCaseRan(['solidarity-price']));
+    expect(said?.fr).toContain('une extension sans aucun cas ne peut pas être jugée');
+    expect(said?.en).toContain('an extension with no case cannot be judged; add test vectors');
+    // Asked again (an activity's retry), the same answer from the record.
+    expect(await activities.selfTestExtensionVersion(ref)).toEqual({ passed: false, total: 0, failed: 0 });
+
+    // The same module without vectors, in a garden with a golden case for its hook: one case ran.
+    const other = await createTestGarden(store, 'ext-golden-only');
+    const [vector] = quotient.testVectors['solidarity-price']!;
+    await services.catalogue.records.addGoldenCase(other.gardenId, {
+      id: 'g1',
+      hook: 'solidarity-price',
+      name: vector!.name,
+      input: vector!.input,
+      output: vector!.output,
+      added: { by: admin, at: new Date().toISOString() },
+    });
+    await upload(other.gardenId, untested);
+    expect(await activities.selfTestExtensionVersion({ ...ref, gardenId: other.gardenId })).toEqual({
+      passed: true,
+      total: 1,
+      failed: 0,
+    });
+  });
+
+  it('passes every sample that ships test vectors, with each of its cases run', async () => {
+    const samples = readdirSync(samplesDir).filter((name) =>
+      existsSync(join(samplesDir, name, 'test-vectors.json')),
+    );
+    expect(samples.sort()).toEqual([
+      'absences-ete',
+      'ecritures-fec',
+      'panier-solidaire',
+      'quotient-familial',
+    ]);
+    const { gardenId } = await createTestGarden(store, 'ext-samples');
+    for (const name of samples) {
+      const sample = await sampleUpload(name);
+      const cases = Object.values(sample.testVectors).flat().length;
+      expect(cases, name).toBeGreaterThan(0);
+      await upload(gardenId, sample);
+      const ref = { gardenId, name: sample.manifest.name, version: sample.manifest.version };
+      expect(await activities.selfTestExtensionVersion(ref), name).toEqual({
+        passed: true,
+        total: cases,
+        failed: 0,
+      });
+    }
+  }, 240_000);
 });

@@ -58,6 +58,12 @@ export function moduleMaxPages(hookNames: readonly string[], defaultPages: numbe
   return pages.length > 0 ? Math.max(...pages) : defaultPages;
 }
 
+/** The self-tests' record when no case ran: no test vector, and no golden case for its hooks. */
+export const noCaseRan = (hookNames: readonly string[]): Localized => ({
+  fr: `Aucun test n’a tourné (aucun vecteur de test, aucun cas de référence du jardin pour ${hookNames.join(', ')}) : une extension sans aucun cas ne peut pas être jugée ; ajoutez des vecteurs de test (test-vectors.json) ou des cas de référence. Jamais activée.`,
+  en: `No case ran (no test vector, no golden case of the garden for ${hookNames.join(', ')}): an extension with no case cannot be judged; add test vectors (test-vectors.json) or golden cases. Never activated.`,
+});
+
 /** What an answer is for the records: the output, and why the module did not give it, if so. */
 const failureText = (answer: HookAnswer) =>
   answer.failure ? `${answer.failure.kind}: ${answer.failure.message}` : undefined;
@@ -188,7 +194,14 @@ export function createRolloutActivities(deps: RolloutActivityDeps) {
         }
       }
       const failed = results.filter((result) => !result.passed).length;
-      const report: SelfTestReport = { passed: failed === 0, total: results.length, failed, results };
+      // No case at all proves nothing: such a version must not reach approval, since the release
+      // checks (infra/release/checks.ts) fail every release while an active extension has none.
+      const report: SelfTestReport = {
+        passed: results.length > 0 && failed === 0,
+        total: results.length,
+        failed,
+        results,
+      };
       const at = now().toISOString();
       await records.updateVersion(
         ref.gardenId,
@@ -202,10 +215,12 @@ export function createRolloutActivities(deps: RolloutActivityDeps) {
                 fr: `Tests réussis (${report.total}).`,
                 en: `Self-tests passed (${report.total}).`,
               }
-            : {
-                fr: `${failed} test(s) sur ${report.total} en échec : jamais activée.`,
-                en: `${failed} of ${report.total} self-test(s) failed: never activated.`,
-              },
+            : report.total === 0
+              ? noCaseRan(record.manifest.hooks)
+              : {
+                  fr: `${failed} test(s) sur ${report.total} en échec : jamais activée.`,
+                  en: `${failed} of ${report.total} self-test(s) failed: never activated.`,
+                },
         },
       );
       return { passed: report.passed, total: report.total, failed };

@@ -5,6 +5,7 @@ import { createRolloutActivities } from '../../activities/extensions/rollout-act
 import type { ExtensionServices } from '../../activities/extensions/services.ts';
 import { MailerSettings, mailerFrom } from '../../adapters/messaging/mailer.ts';
 import { readConfiguration } from '../../domain/configuration.ts';
+import type { SelfTestReport } from '../../domain/extension-rollout.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { createTestGarden, testActivities, testEnvironment } from '../../tests/support/environment.ts';
 import {
@@ -69,14 +70,24 @@ describe('the rollout of an extension in a garden', () => {
     };
   }
 
-  /** Stores an upload and tells the garden's rollout of it (started by the first upload). */
+  /**
+   * Stores an upload and tells the garden's rollout of it (started by the first upload). With
+   * `selfTests`, the version's self-tests are recorded as passed on that report before the rollout
+   * sees it (the activity keeps a recorded report), for a module that passes its cases but fails
+   * on what the garden's calls send.
+   */
   async function upload(
     env: TestWorkflowEnvironment,
     taskQueue: string,
     gardenId: string,
     sample: SampleUpload,
+    selfTests?: SelfTestReport,
   ) {
     await services.catalogue.upload(gardenId, sample, { by: admin, at: new Date().toISOString() });
+    if (selfTests) {
+      const { name, version } = sample.manifest;
+      await services.catalogue.records.updateVersion(gardenId, name, version, { selfTests });
+    }
     return env.client.workflow.signalWithStart<typeof extensionRollout, [{ version: string }]>(
       extensionRolloutType,
       {
@@ -218,15 +229,56 @@ describe('the rollout of an extension in a garden', () => {
     });
   });
 
+  it('never activates a version with no case at all: no test vector, no golden case for its hooks', async () => {
+    const { env, store } = garden;
+    const { gardenId } = await createTestGarden(store, 'ext-no-case');
+    const untested = { ...quotient, testVectors: {} };
+    await withTestWorker(env, activities(store), async (taskQueue) => {
+      const handle = await upload(env, taskQueue, gardenId, untested);
+      await expect
+        .poll(async () => (await handle.query(rolloutStatusQuery)).outcome, { timeout: 30_000 })
+        .toEqual({ version: '1.0.0', result: 'self-tests-failed' });
+      const record = await services.catalogue.records.version(gardenId, 'quotient-familial', '1.0.0');
+      expect(record).toMatchObject({
+        status: 'self-tests-failed',
+        selfTests: { passed: false, total: 0, failed: 0 },
+      });
+      expect(record?.history.at(-1)?.what.en).toContain('an extension with no case cannot be judged');
+      // It never reached approval: no diff, nothing to approve, nothing active.
+      expect(record?.diff).toBeUndefined();
+      await expect(
+        handle.executeUpdate(approveVersionUpdate, { args: [{ actor: admin, version: '1.0.0' }] }),
+      ).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((await services.catalogue.activeSet(gardenId)).active).toEqual([]);
+    });
+  });
+
   it('rolls a version back by itself when it fails more than the one before, and tells the admins', async () => {
     const { env, store } = garden;
     const { gardenId } = await createTestGarden(store, 'ext-auto-rollback');
     const contact = (await store.gardens.get(gardenId))!.contactEmail;
-    // A new version that traps on every call, shipped without test vectors (so its self-tests pass).
+    // A new version that traps on every call. A version with no case fails its self-tests (below)
+    // and the trap fails any case, so its self-tests are recorded as passed on one case, as a
+    // module whose cases miss what the garden's calls send would pass them.
     const broken = {
       ...trap,
       manifest: { ...quotient.manifest, version: '1.1.0' },
       testVectors: {},
+    };
+    const blindSpot: SelfTestReport = {
+      passed: true,
+      total: 1,
+      failed: 0,
+      results: [
+        {
+          kind: 'vector',
+          hook: 'solidarity-price',
+          name: 'a case the garden never sends',
+          passed: true,
+          expected: { tierId: null, basketPrice: 1700 },
+          actual: { tierId: null, basketPrice: 1700 },
+        },
+      ],
     };
     await withTestWorker(env, activities(store), async (taskQueue) => {
       const handle = await upload(env, taskQueue, gardenId, quotient);
@@ -235,7 +287,7 @@ describe('the rollout of an extension in a garden', () => {
       await env.sleep(timings.probationMs + hour);
       await reaches(handle, 'idle');
 
-      await upload(env, taskQueue, gardenId, broken);
+      await upload(env, taskQueue, gardenId, broken, blindSpot);
       await reaches(handle, 'awaiting-approval');
       const record = await services.catalogue.records.version(gardenId, 'quotient-familial', '1.1.0');
       // The diff shows the admin what it would do: fail, and the built-in answers.
