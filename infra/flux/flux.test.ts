@@ -105,6 +105,7 @@ describe.each(environments)('Flux in %s', (env) => {
         'controllers',
         'platform',
         'delivery',
+        'route-optimiser',
         ...(env === 'production' ? ['gardens'] : []),
       ]),
     );
@@ -132,6 +133,9 @@ describe.each(environments)('Flux in %s', (env) => {
       ).dependsOn?.map((dependency) => dependency.name) ?? [];
     expect(dependsOn('platform')).toContain('controllers');
     expect(dependsOn('delivery')).toEqual(expect.arrayContaining(['controllers', 'platform']));
+    // The route optimiser's image is built apart from the release: nothing waits for it.
+    expect(dependsOn('route-optimiser')).toEqual(['platform']);
+    for (const name of names) expect(dependsOn(name), name).not.toContain('route-optimiser');
   });
 
   it('has an image policy for every marker in the folders its automations update, and pushes where it pulls', () => {

@@ -69,6 +69,7 @@ describe('every folder Flux applies', () => {
     const deployed = [
       'infra/k8s/overlays/staging',
       'infra/k8s/overlays/production',
+      'infra/k8s/vroom',
       'infra/k8s/gardens',
     ] as const;
     const problems: string[] = [];
@@ -391,7 +392,7 @@ describe('every folder Flux applies', () => {
 
   it('serves the route optimiser at VROOM_URL, to the API, the network worker and the gardens’ workers', () => {
     for (const env of environments) {
-      const objects = built(`infra/k8s/overlays/${env}`);
+      const objects = [...built(`infra/k8s/overlays/${env}`), ...built('infra/k8s/vroom')];
       const config = objects.find((object) =>
         object.metadata.name.startsWith('cocagne-config'),
       ) as Manifest & {

@@ -15,6 +15,7 @@ export const kustomizeFolders = [
   'infra/k8s/production',
   'infra/k8s/overlays/staging',
   'infra/k8s/overlays/production',
+  'infra/k8s/vroom',
   'infra/k8s/gardens',
   'infra/k8s/gardens/val-du-doubs',
   'infra/k8s/gardens/pays-de-vesoul',
