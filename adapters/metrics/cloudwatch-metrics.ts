@@ -49,9 +49,9 @@ export interface MetricsPublisher {
 export const cloudWatchLimits = { datumsPerRequest: 1000, valuesPerDatum: 150, dimensions: 30 } as const;
 
 /**
- * At most this many series gather between two flushes: a runaway dimension (a garden id from
- * bad input, say) costs money per series in CloudWatch and memory here, so more are dropped
- * and counted in the log instead.
+ * At most this many series gather between two flushes, so a runaway dimension costs bounded
+ * memory here; more are dropped and counted in the log. (The dimensions are task queues and
+ * garden ids, not user input: CloudWatch's own count of series stays that of the gardens.)
  */
 export const maxSeriesPerFlush = 2000;
 
@@ -93,6 +93,9 @@ export function metricsPublisherFrom(
     ...(settings.CLOUDWATCH_ENDPOINT ? { endpoint: settings.CLOUDWATCH_ENDPOINT } : {}),
     // PutMetricData's bodies are compressed above this size (the SDK's default is 10 KB).
     requestMinCompressionSizeBytes: 10_240,
+    // A call that hangs (a black-holed route) must not hold every later publication behind it.
+    requestHandler: { connectionTimeout: 5_000, requestTimeout: 15_000 },
+    maxAttempts: 3,
   });
   return createMetricsPublisher({ client, flushSeconds: settings.METRICS_FLUSH_SECONDS, log });
 }

@@ -170,7 +170,7 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       resourcesOf(stack, 'AWS::S3::Bucket').map(([id, bucket]) => ({ stack, id, bucket })),
     );
     expect(buckets.map(({ bucket }) => bucket.Properties!.BucketName).sort()).toEqual(
-      [names.documentsBucket, names.documentsReplicaBucket, names.webBucket].sort(),
+      [names.documentsBucket, names.documentsReplicaBucket].sort(),
     );
     for (const { stack, id, bucket } of buckets) {
       expect(bucket.Properties).toMatchObject({
@@ -271,22 +271,40 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
     edge.hasOutput('RegionalWebAclArn', { Export: { Name: `${names.prefix}-regional-web-acl-arn` } });
   });
 
-  it('serves the web build through Origin Access Control only, and /api/* uncached from the ALB', () => {
+  it('serves the web app and the API from the ALB, so a release Flagger promotes is what visitors get', () => {
     const edge = template(stacks.edge);
-    edge.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    // No bucket of its own for the web app: the web pods serve it, behind the same ALB.
+    edge.resourceCountIs('AWS::CloudFront::OriginAccessControl', 0);
+    edge.resourceCountIs('AWS::S3::Bucket', 0);
     for (const distribution of distributionsOf(stacks)) {
       const config = distribution.Properties!.DistributionConfig as {
-        Origins: { DomainName: unknown; OriginAccessControlId?: unknown; S3OriginConfig?: Json }[];
+        Origins: { Id: string; DomainName: unknown; CustomOriginConfig?: Json }[];
+        DefaultCacheBehavior: Json;
         CacheBehaviors: Json[];
       };
-      expect(config.Origins).toHaveLength(2);
-      const s3Origin = config.Origins.find((origin) => origin.S3OriginConfig)!;
-      expect(s3Origin.OriginAccessControlId).toBeDefined();
-      expect(s3Origin.S3OriginConfig).toEqual({ OriginAccessIdentity: '' });
-      expect(config.Origins.map((origin) => origin.DomainName)).toContain(stage.domains.apiOrigin);
+      expect(config.Origins).toEqual([
+        expect.objectContaining({
+          DomainName: stage.domains.apiOrigin,
+          CustomOriginConfig: expect.objectContaining({
+            OriginProtocolPolicy: 'https-only',
+            OriginSSLProtocols: ['TLSv1.2'],
+          }),
+        }),
+      ]);
+      const origin = config.Origins[0]!.Id;
+      expect(config.DefaultCacheBehavior).toMatchObject({
+        TargetOriginId: origin,
+        ViewerProtocolPolicy: 'redirect-to-https',
+        // AWS's managed CachingOptimized policy: the pods' Cache-Control decides, no cookie or
+        // query string in the key, and no origin request policy: the Host is apiOrigin's.
+        CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+        Compress: true,
+      });
+      expect(config.DefaultCacheBehavior).not.toHaveProperty('OriginRequestPolicyId');
       expect(config.CacheBehaviors).toEqual([
         expect.objectContaining({
           PathPattern: '/api/*',
+          TargetOriginId: origin,
           ViewerProtocolPolicy: 'https-only',
           // AWS's managed CachingDisabled policy.
           CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
@@ -432,46 +450,45 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
         ((resource.Properties!.DistributionConfig as Json).Aliases as string[])[0] !== stage.domains.web,
     );
     expect(gardens.map((resource) => (resource.Properties!.DistributionConfig as Json).Aliases)).toEqual(
-      stage.domains.gardenHosts.map((host) => [host]),
+      stage.domains.gardenHosts.map(({ host }) => [host]),
     );
-    const certificates = resourcesOf(stacks.global, 'AWS::CertificateManager::Certificate').map(
-      ([, resource]) => resource.Properties!,
-    );
-    for (const host of stage.domains.gardenHosts) {
-      // Validated by DNS in the garden's zone, not ours: no validation record for us to write.
-      expect(certificates).toContainEqual({
-        DomainName: host,
-        ValidationMethod: 'DNS',
-        Tags: expect.any(Array),
-      });
-      expect(JSON.stringify(template(stacks.edge).findResources('AWS::Route53::RecordSet'))).not.toContain(
-        host,
-      );
-    }
     for (const [index, distribution] of gardens.entries()) {
       const config = distribution.Properties!.DistributionConfig as Json;
-      // Its own certificate (a cross-region reference to its us-east-1 certificate), not the platform's.
-      expect(config.ViewerCertificate).toMatchObject({
-        AcmCertificateArn: { 'Fn::GetAtt': [expect.stringMatching(/^ExportsReader/), expect.any(String)] },
+      // The certificate requested beforehand for that host (us-east-1), never the platform's.
+      expect(config.ViewerCertificate).toEqual({
+        AcmCertificateArn: stage.domains.gardenHosts[index]!.certificateArn,
+        MinimumProtocolVersion: 'TLSv1.2_2021',
         SslSupportMethod: 'sni-only',
       });
-      expect(config.ViewerCertificate).not.toEqual(
-        (platformDistribution(stacks, stage.domains.web).Properties!.DistributionConfig as Json)
-          .ViewerCertificate,
-      );
-      expect(index).toBeLessThan(stage.domains.gardenHosts.length);
     }
+    // The garden's DNS is its own: no record of ours, one output (the CNAME target) each.
+    const records = JSON.stringify(template(stacks.edge).findResources('AWS::Route53::RecordSet'));
+    for (const { host } of stage.domains.gardenHosts) expect(records).not.toContain(host);
     expect(
       Object.keys(template(stacks.edge).findOutputs('*')).filter((name) =>
         name.startsWith('GardenDistribution'),
       ),
-    ).toHaveLength(stage.domains.gardenHosts.length * 2);
+    ).toHaveLength(stage.domains.gardenHosts.length);
+    // Nothing for the gardens in us-east-1: no certificate waits there on a garden's DNS.
+    expect(
+      resourcesOf(stacks.global, 'AWS::CertificateManager::Certificate').map(
+        ([, resource]) => resource.Properties!.DomainName,
+      ),
+    ).toEqual([stage.domains.web]);
   });
 
-  it('refuses a garden host name that is not one, or one listed twice', () => {
-    const withHosts = (gardenHosts: string[]) => ({ ...stage, domains: { ...stage.domains, gardenHosts } });
-    expect(gardenHostIds(withHosts(['paniers.val-du-doubs.example.org']))).toEqual([
-      { host: 'paniers.val-du-doubs.example.org', id: 'PaniersValDuDoubsExampleOrg' },
+  it('refuses a garden host that is not a host name, is listed twice, clashes, or has no CloudFront certificate', () => {
+    const certificateArn =
+      'arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000009';
+    const withHosts = (gardenHosts: Array<{ host: string; certificateArn?: string }>) => ({
+      ...stage,
+      domains: {
+        ...stage.domains,
+        gardenHosts: gardenHosts.map((entry) => ({ certificateArn, ...entry })),
+      },
+    });
+    expect(gardenHostIds(withHosts([{ host: 'paniers.val-du-doubs.example.org' }]))).toEqual([
+      { host: 'paniers.val-du-doubs.example.org', id: 'PaniersValDuDoubsExampleOrg', certificateArn },
     ]);
     for (const bad of [
       '<b>jardin</b>.fr',
@@ -481,10 +498,24 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       'a..b.fr',
       '-x.example.org',
     ]) {
-      expect(() => gardenHostIds(withHosts([bad])), bad).toThrow(/is not a lowercase host name/);
+      expect(() => gardenHostIds(withHosts([{ host: bad }])), bad).toThrow(/is not a lowercase host name/);
     }
-    expect(() => gardenHostIds(withHosts(['a.example.org', 'a.example.org']))).toThrow(/listed twice/);
-    expect(() => gardenHostIds(withHosts([stage.domains.web]))).toThrow(/listed twice/);
+    expect(() => gardenHostIds(withHosts([{ host: 'a.example.org' }, { host: 'a.example.org' }]))).toThrow(
+      /listed twice/,
+    );
+    expect(() => gardenHostIds(withHosts([{ host: stage.domains.web }]))).toThrow(/listed twice/);
+    expect(() =>
+      gardenHostIds(withHosts([{ host: 'a-b.example.org' }, { host: 'a.b.example.org' }])),
+    ).toThrow(/"a.b.example.org" and "a-b.example.org" make the same construct id/);
+    for (const wrong of [
+      'arn:aws:acm:eu-west-3:222222222222:certificate/00000000-0000-0000-0000-000000000009',
+      'arn:aws:iam::222222222222:server-certificate/x',
+      '',
+    ]) {
+      expect(() => gardenHostIds(withHosts([{ host: 'a.example.org', certificateArn: wrong }]))).toThrow(
+        /must be an ACM certificate in us-east-1/,
+      );
+    }
   });
 
   it('signs mail with Easy DKIM and reports bounces and complaints', () => {
@@ -577,7 +608,7 @@ describe('the stage settings', () => {
       }
       // S3 bucket names: 63 characters at most.
       const names = resourceNames(stage);
-      for (const bucket of [names.documentsBucket, names.documentsReplicaBucket, names.webBucket]) {
+      for (const bucket of [names.documentsBucket, names.documentsReplicaBucket]) {
         expect(bucket.length).toBeLessThanOrEqual(63);
       }
     }
@@ -689,5 +720,16 @@ describe('IAM across every stack of every stage', () => {
         actionsOf(statement).join() === 'kms:*' && JSON.stringify(statement.Principal).includes(':root');
       expect({ where, allowed: deniesPlainHttp || accountAdministersKey }).toEqual({ where, allowed: true });
     }
+  });
+});
+
+describe("the gardens' own host names", () => {
+  it('are the ones infra/k8s/gardens/gardens.json gives the gardens kept in Git (production)', () => {
+    const gardens = JSON.parse(
+      readFileSync(new URL('../k8s/gardens/gardens.json', import.meta.url), 'utf8'),
+    ) as Array<{ gardenId: string; hostName?: string }>;
+    const production = stages.find((stage) => stage.name === 'production')!;
+    const hosts = production.domains.gardenHosts.map(({ host }) => host);
+    for (const { hostName } of gardens) if (hostName) expect(hosts).toContain(hostName);
   });
 });

@@ -65,9 +65,8 @@ export function addStage(app: App, stage: StageSettings): StageStacks {
     crossRegionReferences: true,
     cloudFrontWebAclArn: global.webAclArn,
     webCertificateArn: global.webCertificateArn,
-    gardenCertificateArns: global.gardenCertificateArns,
     zone: dns.zone,
-    description: `Cocagne ${stage.name}: CloudFront, web build bucket, ALB web ACL`,
+    description: `Cocagne ${stage.name}: CloudFront, ALB certificate and web ACL`,
   });
   const mail = new MailStack(app, id('mail'), stage, {
     ...primary,

@@ -1,11 +1,9 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib/core';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
-import * as s3 from 'aws-cdk-lib/aws-s3';
-import { privateBucket } from './buckets.ts';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
 import { gardenHostIds, type StageSettings } from './stages.ts';
@@ -15,8 +13,6 @@ export interface EdgeStackProps extends StackProps {
   /** CloudFront's web ACL and the web domain's certificate, from the us-east-1 stack (cross-region references). */
   cloudFrontWebAclArn: string;
   webCertificateArn: string;
-  /** A garden's own host name -> its certificate's ARN (us-east-1), from the same stack. */
-  gardenCertificateArns: ReadonlyMap<string, string>;
   zone: route53.IPublicHostedZone;
 }
 
@@ -41,61 +37,39 @@ export class EdgeStack extends Stack {
     super(scope, id, props);
     const names = resourceNames(stage);
 
-    const webBuild = new s3.Bucket(this, 'WebBuild', {
-      bucketName: names.webBucket,
-      // Each release uploads a new build; versions let a rollback restore the last one.
-      ...privateBucket,
-      lifecycleRules: [{ id: 'old-builds', noncurrentVersionExpiration: Duration.days(90) }],
-    });
-
     const api = new origins.HttpOrigin(stage.domains.apiOrigin, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
     });
     const certificate = acm.Certificate.fromCertificateArn(this, 'WebCertificate', props.webCertificateArn);
 
-    // The web app routes in the browser: a path without a file extension is index.html. Not
-    // an error response (403 → index.html): those apply to /api/* as well.
-    const appRoutes = new cloudfront.Function(this, 'AppRoutes', {
-      functionName: `${names.prefix}-app-routes`,
-      runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(
-        [
-          'function handler(event) {',
-          '  var request = event.request;',
-          "  if (!/\\.[a-z0-9]+$/i.test(request.uri)) request.uri = '/index.html';",
-          '  return request;',
-          '}',
-        ].join('\n'),
-      ),
-    });
-
-    const webOrigin = origins.S3BucketOrigin.withOriginAccessControl(webBuild);
-    // The same behaviours for the platform's name and for each garden's own: the web app from
-    // the bucket, /api/* from the ALB under apiOrigin, behind CloudFront's web ACL. The ALB
-    // admits CloudFront only, so every request counts the same two proxies (TRUST_PROXY_HOPS=2).
+    // The same behaviours for the platform's name and for each garden's own, both from the ALB
+    // under apiOrigin (its Ingress sends /api and /docs to the API, every other path to the web
+    // app's pods), behind CloudFront's web ACL. So what Flux and Flagger roll out is what
+    // visitors get: the web pods' nginx says what may be cached (hashed assets for a year, pages
+    // and other files revalidated) and routes the app's pages to index.html. The ALB admits
+    // CloudFront only, so every request counts the same two proxies (TRUST_PROXY_HOPS=2).
     const distributionProps = (
       domainName: string,
       domainCertificate: acm.ICertificate,
       comment: string,
     ): cloudfront.DistributionProps => ({
       comment,
-      defaultRootObject: 'index.html',
       webAclId: props.cloudFrontWebAclArn,
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       certificate: domainCertificate,
       domainNames: [domainName],
       minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+      // The web app: cached as its Cache-Control says, keyed on the path alone (no cookie, no
+      // query string: the app's files do not vary by either); the Host CloudFront sends is
+      // apiOrigin's, as for the API.
       defaultBehavior: {
-        origin: webOrigin,
+        origin: api,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
         responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         compress: true,
-        functionAssociations: [
-          { function: appRoutes, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
-        ],
       },
       additionalBehaviors: {
         // Never cached: answers depend on the caller's token. The Host header becomes the
@@ -116,18 +90,16 @@ export class EdgeStack extends Stack {
       'Distribution',
       distributionProps(stage.domains.web, certificate, `${names.prefix}: web app and API`),
     );
-    // A garden's own host: a distribution of its own (a certificate each, so that adding a
-    // garden never reissues the platform's). Its DNS is the garden's: it points a CNAME at the
-    // distribution's domain name (an output).
-    for (const { host, id } of gardenHostIds(stage)) {
-      const arn = props.gardenCertificateArns.get(host);
-      if (!arn) throw new Error(`No certificate for the garden host ${host}`);
+    // A garden's own host: a distribution of its own, with the certificate requested and
+    // validated beforehand (stages.ts: nothing here waits on a garden's DNS). Its DNS is the
+    // garden's: it points a CNAME at the distribution's domain name (an output).
+    for (const { host, id, certificateArn } of gardenHostIds(stage)) {
       const distribution = new cloudfront.Distribution(
         this,
         `GardenDistribution${id}`,
         distributionProps(
           host,
-          acm.Certificate.fromCertificateArn(this, `GardenCertificate${id}`, arn),
+          acm.Certificate.fromCertificateArn(this, `GardenCertificate${id}`, certificateArn),
           `${names.prefix}: ${host}`,
         ),
       );
@@ -135,10 +107,6 @@ export class EdgeStack extends Stack {
       new CfnOutput(this, `GardenDistributionDomain${id}`, {
         value: distribution.distributionDomainName,
         description: `the CNAME target of ${host} (the garden's DNS)`,
-      });
-      new CfnOutput(this, `GardenDistributionId${id}`, {
-        value: distribution.distributionId,
-        description: `invalidated after each web release, like DistributionId (${host})`,
       });
     }
 
@@ -163,14 +131,6 @@ export class EdgeStack extends Stack {
     });
     this.regionalWebAclArn = regional.attrArn;
 
-    new CfnOutput(this, 'WebBucket', {
-      value: webBuild.bucketName,
-      description: 'where releases upload web/dist',
-    });
-    new CfnOutput(this, 'DistributionId', {
-      value: this.distribution.distributionId,
-      description: 'invalidated after each web release',
-    });
     new CfnOutput(this, 'DistributionDomain', {
       value: this.distribution.distributionDomainName,
       description: `what ${stage.domains.web} is an alias of`,

@@ -3,7 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
-import { gardenHostIds, type StageSettings } from './stages.ts';
+import type { StageSettings } from './stages.ts';
 import { webAcl } from './web-acl.ts';
 
 export interface GlobalStackProps extends StackProps {
@@ -12,15 +12,13 @@ export interface GlobalStackProps extends StackProps {
 }
 
 /**
- * What CloudFront takes from us-east-1 only: its web ACL (CLOUDFRONT scope), the web domain's
- * certificate, validated by DNS in the stage's zone, and a certificate for each garden's own
- * host name, validated by the CNAME the garden adds in its own zone (infra/aws/README.md).
+ * What CloudFront takes from us-east-1 only: its web ACL (CLOUDFRONT scope) and the web
+ * domain's certificate, validated by DNS in the stage's zone. (The gardens' own host names
+ * bring certificates requested beforehand: stages.ts, `gardenHosts`.)
  */
 export class GlobalStack extends Stack {
   readonly webAclArn: string;
   readonly webCertificateArn: string;
-  /** A garden's host name -> its certificate's ARN. */
-  readonly gardenCertificateArns: ReadonlyMap<string, string>;
 
   constructor(scope: Construct, id: string, stage: StageSettings, props: GlobalStackProps) {
     super(scope, id, props);
@@ -32,17 +30,6 @@ export class GlobalStack extends Stack {
       domainName: stage.domains.web,
       validation: acm.CertificateValidation.fromDns(zone),
     }).certificateArn;
-    // One certificate per garden: a garden added later (or one slow to add its CNAME) never
-    // holds up another's, nor the platform's.
-    this.gardenCertificateArns = new Map(
-      gardenHostIds(stage).map(({ host, id }) => [
-        host,
-        new acm.Certificate(this, `GardenCertificate${id}`, {
-          domainName: host,
-          validation: acm.CertificateValidation.fromDns(),
-        }).certificateArn,
-      ]),
-    );
     const acl = webAcl(this, 'WebAcl', {
       name: `${resourceNames(stage).prefix}-cloudfront`,
       scope: 'CLOUDFRONT',

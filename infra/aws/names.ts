@@ -22,7 +22,6 @@ export function resourceNames(stage: StageSettings) {
     clusterName: prefix,
     documentsBucket: `${prefix}-documents-${stage.account}`,
     documentsReplicaBucket: `${prefix}-documents-replica-${stage.account}`,
-    webBucket: `${prefix}-web-${stage.account}`,
     backupVault: `${prefix}-backups`,
     disasterRecoveryVault: `${prefix}-backups-dr`,
     /** The role AWS Backup takes to back up and restore the tables. */

@@ -41,10 +41,12 @@ export interface StageSettings {
     mail: string;
     /**
      * The gardens' own host names (a garden's `hostName`), outside our zone: each is served by a
-     * CloudFront distribution of its own, like `web` (its certificate validated by a CNAME the
-     * garden adds), so every request reaches the ALB through CloudFront.
+     * CloudFront distribution of its own, like `web`, so every request reaches the ALB through
+     * CloudFront. Its certificate is requested in us-east-1 beforehand (`aws acm
+     * request-certificate`) and validated by a CNAME the garden adds: a deployment never waits
+     * on a garden's DNS, and a host leaves without a cross-stack export to unwind.
      */
-    gardenHosts: readonly string[];
+    gardenHosts: ReadonlyArray<{ host: string; certificateArn: string }>;
   };
   /** The on-call address every alarm and the budget write to. */
   alarmEmail: string;
@@ -146,8 +148,15 @@ export const stages: readonly StageSettings[] = [
       web: 'cocagne.example.org',
       apiOrigin: 'api-origin.cocagne.example.org',
       mail: 'cocagne.example.org',
-      // infra/k8s/gardens/gardens.json: the gardens kept in Git with their host names.
-      gardenHosts: ['paniers.val-du-doubs.example.org'],
+      // infra/k8s/gardens/gardens.json: the gardens kept in Git with their host names
+      // (app.test.ts checks the two lists agree).
+      gardenHosts: [
+        {
+          host: 'paniers.val-du-doubs.example.org',
+          certificateArn:
+            'arn:aws:acm:us-east-1:222222222222:certificate/00000000-0000-0000-0000-000000000001',
+        },
+      ],
     },
     alarmEmail: 'astreinte@cocagne.example.org',
     budget: { monthlyUsd: 3000, warnAtPercent: 80 },
@@ -188,28 +197,44 @@ export const stages: readonly StageSettings[] = [
   },
 ];
 
+/** An ACM certificate in us-east-1, the only region CloudFront takes certificates from. */
+const certificateArnPattern = /^arn:aws:acm:us-east-1:[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
+
 /** A host name CloudFront and ACM accept (lowercase labels, at least two). */
 const hostNamePattern = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
 /**
- * The construct id part of a garden's host name (`paniers.val-du-doubs.example.org` ->
- * `PaniersValDuDoubsExampleOrg`); refuses a host name that is not one, or one twice.
+ * The gardens' host names with their construct ids (`paniers.val-du-doubs.example.org` ->
+ * `PaniersValDuDoubsExampleOrg`); refuses a name that is not a host name, one listed twice,
+ * two names with the same id, and a certificate that is not an ACM one in us-east-1.
  */
-export function gardenHostIds(stage: StageSettings): Array<{ host: string; id: string }> {
-  const seen = new Set<string>();
-  return stage.domains.gardenHosts.map((host) => {
+export function gardenHostIds(
+  stage: StageSettings,
+): Array<{ host: string; id: string; certificateArn: string }> {
+  const hosts = new Set<string>([stage.domains.web]);
+  const ids = new Map<string, string>();
+  return stage.domains.gardenHosts.map(({ host, certificateArn }) => {
     if (!hostNamePattern.test(host)) {
       throw new Error(`Stage ${stage.name}: gardenHosts: "${host}" is not a lowercase host name`);
     }
-    if (seen.has(host) || host === stage.domains.web) {
-      throw new Error(`Stage ${stage.name}: gardenHosts: "${host}" is listed twice`);
+    if (hosts.has(host)) throw new Error(`Stage ${stage.name}: gardenHosts: "${host}" is listed twice`);
+    hosts.add(host);
+    if (!certificateArnPattern.test(certificateArn)) {
+      throw new Error(
+        `Stage ${stage.name}: gardenHosts: the certificate of "${host}" must be an ACM certificate in ${cloudFrontRegion} (CloudFront's region)`,
+      );
     }
-    seen.add(host);
     const id = host
       .split(/[.-]/)
       .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
       .join('');
-    return { host, id };
+    const clash = ids.get(id);
+    if (clash)
+      throw new Error(
+        `Stage ${stage.name}: gardenHosts: "${host}" and "${clash}" make the same construct id`,
+      );
+    ids.set(id, host);
+    return { host, id, certificateArn };
   });
 }
 

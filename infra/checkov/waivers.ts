@@ -81,7 +81,7 @@ export const waivers: Waiver[] = [
   })),
   ...(
     [
-      ['CKV_AWS_18', /^AWS::S3::Bucket\.(Documents|DocumentsReplica|WebBuild)[0-9A-F]{8}$/],
+      ['CKV_AWS_18', /^AWS::S3::Bucket\.(Documents|DocumentsReplica)[0-9A-F]{8}$/],
       [
         'CKV_AWS_86',
         /^AWS::CloudFront::Distribution\.(Distribution|GardenDistribution[A-Za-z0-9]+)[0-9A-F]{8}$/,
