@@ -1,10 +1,12 @@
 // The GitHub Actions workflows (.github/workflows): actionlint and shellcheck find nothing, every
 // action is pinned by commit, CI runs what .ci/run runs with the README's prerequisites, and the
 // release contract holds: each image pushed as sha-<commit> only, signed, with its SBOM; the
-// release-candidate tag added to all three digests only once all three are pushed; promotion to
-// production behind the `production` environment, after the three signatures are verified. The
-// tagging and promotion scripts are run as GitHub runs them, with stand-ins for docker, cosign and
-// git that keep a registry in a file.
+// release-candidate tag added to all three digests (read back from the sha-<commit> tags) only
+// once all three are pushed, never moved; promotion to production behind the `production`
+// environment, after the three signatures are verified; the registry's credentials are secrets of
+// those environments only. The tagging and promotion scripts are run as GitHub runs them (its
+// command for the step's shell, on a script file), with stand-ins for docker, cosign and git that
+// keep a registry in a file.
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
@@ -34,13 +36,18 @@ interface Step {
   id?: string;
   uses?: string;
   run?: string;
+  shell?: string;
   with?: Record<string, string>;
   env?: Record<string, string>;
+}
+interface Defaults {
+  run?: { shell?: string };
 }
 interface Job {
   if?: string;
   needs?: string | string[];
   environment?: string;
+  defaults?: Defaults;
   permissions?: Record<string, string>;
   env?: Record<string, string>;
   strategy?: { matrix: Record<string, string[]> };
@@ -48,6 +55,7 @@ interface Job {
 }
 interface Workflow {
   on: Record<string, unknown>;
+  defaults?: Defaults;
   env?: Record<string, string>;
   permissions?: Record<string, string>;
   jobs: Record<string, Job>;
@@ -136,14 +144,8 @@ describe('the GitHub Actions workflows', () => {
       '"$IMAGE:sha-${COMMIT:0:12}"',
     ]);
     expect(stepNamed('release.yml', 'images', 'Sign').run).toContain('cosign sign --yes');
-    // Each image's digest in its own artifact (a matrix's job outputs overwrite one another).
-    expect(
-      images.steps.find((step) => step.uses?.startsWith('actions/upload-artifact@'))?.with,
-    ).toMatchObject({
-      name: 'digest-${{ matrix.image }}',
-      path: 'digests/${{ matrix.image }}',
-      'if-no-files-found': 'error',
-    });
+    // No artifacts between the jobs: an earlier attempt's may be gone when a job is re-run.
+    expect(readFileSync(join(workflowsDir, 'release.yml'), 'utf8')).not.toMatch(/-artifact@/);
   });
 
   it('release: adds the release-candidate tag only once every image is pushed and signed, to all three', () => {
@@ -152,14 +154,9 @@ describe('the GitHub Actions workflows', () => {
     expect(candidate.needs).toBe('images');
     // `needs` alone: no `if: always()` or similar that would run it after a failed matrix leg.
     expect(candidate.if).toBeUndefined();
-    expect(candidate.steps.find((step) => step.uses?.startsWith('actions/download-artifact@'))?.with).toEqual(
-      {
-        pattern: 'digest-*',
-        path: 'digests',
-        'merge-multiple': true,
-      },
-    );
     const tagging = stepNamed('release.yml', 'release-candidate', 'Tag the release candidate').run!;
+    // The digests come from the registry, under the tags the matrix pushed.
+    expect(tagging).toContain('docker buildx imagetools inspect "$repository:sha-${COMMIT:0:12}"');
     expect(tagging).toContain('tag="$(echo "$version" | cut -d. -f1-2).${stamp}-rc.1"');
     expect(tagging).toContain('stamp=$(git show -s --format=%ct "$COMMIT")');
     for (const loop of tagging.matchAll(/for image in ([^;]+); do/g)) {
@@ -217,6 +214,48 @@ describe('the GitHub Actions workflows', () => {
     for (const login of logins) expect(login.with?.registry).toBe('${{ vars.NEXUS_REGISTRY }}');
   });
 
+  it("release and promote: the registry's users and cosign's key are secrets of environments limited to main", () => {
+    // A repository secret is readable by any workflow on any branch: one that pushed a stable tag
+    // would bypass the production environment's reviewers. Each job that logs in to Nexus runs
+    // in an environment (deployment branch main), and reads that environment's user.
+    const secretsOf = (job: Job) =>
+      [...JSON.stringify(job).matchAll(/secrets\.(\w+)/g)].map((match) => match[1]!).sort();
+    const jobs = (file: string) => Object.entries(workflow(file).jobs);
+    expect(jobs('release.yml').map(([name, job]) => [name, job.environment, secretsOf(job)])).toEqual([
+      [
+        'images',
+        'release',
+        ['COSIGN_PASSWORD', 'COSIGN_PRIVATE_KEY', 'NEXUS_RELEASE_PASSWORD', 'NEXUS_RELEASE_USERNAME'],
+      ],
+      ['release-candidate', 'release', ['NEXUS_RELEASE_PASSWORD', 'NEXUS_RELEASE_USERNAME']],
+    ]);
+    expect(jobs('promote.yml').map(([name, job]) => [name, job.environment, secretsOf(job)])).toEqual([
+      ['promote', 'production', ['NEXUS_PROMOTE_PASSWORD', 'NEXUS_PROMOTE_USERNAME']],
+    ]);
+    // No other workflow reads a secret (the former repository secrets are named nowhere).
+    for (const file of workflowFiles) {
+      const text = readFileSync(join(workflowsDir, file), 'utf8');
+      expect(text, file).not.toMatch(/secrets\.NEXUS_(USERNAME|PASSWORD)\b/);
+      if (file !== 'release.yml' && file !== 'promote.yml') expect(text, file).not.toMatch(/secrets\./);
+    }
+    // The README says which Nexus user may push which tags.
+    const readme = readFileSync(join(repositoryRoot, 'infra/release/README.md'), 'utf8');
+    for (const name of ['NEXUS_RELEASE_USERNAME', 'NEXUS_PROMOTE_USERNAME', 'content selector']) {
+      expect(readme).toContain(name);
+    }
+  });
+
+  it.each(['release.yml', 'promote.yml'])(
+    "%s: runs every script in GitHub's bash with pipefail (shell: bash), none in another shell",
+    (file) => {
+      expect(workflow(file).defaults).toEqual({ run: { shell: 'bash' } });
+      for (const [name, job] of Object.entries(workflow(file).jobs)) {
+        expect(job.defaults, name).toBeUndefined();
+        for (const step of job.steps) expect(step.shell, `${name}: ${step.name}`).toBeUndefined();
+      }
+    },
+  );
+
   it('release: pushes the repositories Flux scans, rc tags for staging and stable ones for production', () => {
     for (const environment of ['production', 'staging']) {
       const documents = readFileSync(join(repositoryRoot, `infra/flux/${environment}/images.yaml`), 'utf8')
@@ -257,6 +296,26 @@ function stepNamed(file: string, job: string, name: string): Step {
   if (!step) throw new Error(`${file}: no step "${name}" in job ${job}`);
   return step;
 }
+
+/** A `run` step with the shell GitHub gives it: its own, else its job's default, else the workflow's. */
+function scriptNamed(file: string, job: string, name: string): Step & { run: string } {
+  const step = stepNamed(file, job, name);
+  if (!step.run) throw new Error(`${file}: step "${name}" runs no script`);
+  const shell =
+    step.shell ?? workflow(file).jobs[job]!.defaults?.run?.shell ?? workflow(file).defaults?.run?.shell;
+  return { ...step, run: step.run, ...(shell ? { shell } : {}) };
+}
+
+/**
+ * The command GitHub's Linux runners run for a shell, on the step's script file (`{0}`), from
+ * GitHub's workflow syntax reference: unspecified, `bash -e {0}` (no pipefail); `bash`,
+ * `bash --noprofile --norc -eo pipefail {0}`.
+ */
+const githubShells: Record<string, string> = {
+  '': 'bash -e {0}',
+  bash: 'bash --noprofile --norc -eo pipefail {0}',
+  sh: 'sh -e {0}',
+};
 
 // Stand-ins for the tools the scripts call. The registry is a file of "reference digest" lines
 // (the last line of a reference wins); every call is logged.
@@ -330,7 +389,7 @@ describe('the release and promotion scripts, as the runner runs them', () => {
   });
   afterEach(() => rmSync(scratch, { recursive: true, force: true }));
 
-  /** A step's script with bash -e -o pipefail, GitHub's default shell, in the workspace. */
+  /** A step's script as GitHub runs it: written to a file, run by its shell's command, in the workspace. */
   async function runStep(step: Step, env: Record<string, string> = {}) {
     const variables = {
       PATH: `${join(scratch, 'bin')}:${process.env.PATH}`,
@@ -343,7 +402,12 @@ describe('the release and promotion scripts, as the runner runs them', () => {
       FAKE_REGISTRY: file('registry'),
       ...env,
     };
-    return run('bash', ['--noprofile', '--norc', '-eo', 'pipefail', '-c', step.run!], {
+    const script = file('step.sh');
+    writeFileSync(script, step.run!);
+    const template = githubShells[step.shell ?? ''];
+    if (!template) throw new Error(`no command known for shell ${step.shell}`);
+    const [command, ...args] = template.split(' ').map((word) => (word === '{0}' ? script : word));
+    return run(command!, args, {
       cwd: workspace,
       env: variables,
     }).then(
@@ -355,14 +419,19 @@ describe('the release and promotion scripts, as the runner runs them', () => {
       }),
     );
   }
-  const recordDigests = (images: string[]) => {
-    mkdirSync(join(workspace, 'digests'), { recursive: true });
-    for (const image of images) writeFileSync(join(workspace, 'digests', image), `${digestOf(image)}\n`);
-  };
-  const tagCandidate = stepNamed('release.yml', 'release-candidate', 'Tag the release candidate');
-  const checkInput = stepNamed('promote.yml', 'promote', "Release candidate's tag");
-  const verify = stepNamed('promote.yml', 'promote', "Verify the three images' signatures");
-  const tagStable = stepNamed('promote.yml', 'promote', 'Tag the stable release');
+  const tagCandidate = scriptNamed('release.yml', 'release-candidate', 'Tag the release candidate');
+  const checkInput = scriptNamed('promote.yml', 'promote', "Release candidate's tag");
+  const verify = scriptNamed('promote.yml', 'promote', "Verify the three images' signatures");
+  const tagStable = scriptNamed('promote.yml', 'promote', 'Tag the stable release');
+  /** The registry without an image's sha-<commit> tag (its leg of the matrix never pushed it). */
+  const withoutSha = (image: string) =>
+    writeFileSync(
+      file('registry'),
+      lines('registry')
+        .filter((line) => !line.startsWith(`${registry}/cocagne/cocagne-${image}:sha-`))
+        .map((line) => `${line}\n`)
+        .join(''),
+    );
   const signer =
     'https://github.com/jardins-de-cocagne/cocagne/.github/workflows/release.yml@refs/heads/main';
   const tagged = (tag: string) =>
@@ -372,8 +441,15 @@ describe('the release and promotion scripts, as the runner runs them', () => {
   const expectedTags = (tag: string) =>
     dockerfiles().map((image) => `${registry}/cocagne/cocagne-${image}:${tag} ${digestOf(image)}`);
 
-  it('release: tags the three recorded digests <major>.<minor>.<commit time>-rc.1, the same digests', async () => {
-    recordDigests(dockerfiles());
+  it("runs a step's script in GitHub's bash: a failure on the left of a pipe fails the step", async () => {
+    expect(tagCandidate.shell).toBe('bash');
+    expect((await runStep({ run: 'false | true\necho went on', shell: 'bash' })).code).not.toBe(0);
+    // What a step without `shell` would do: carry on.
+    const unset = await runStep({ run: 'false | true\necho went on' });
+    expect(unset).toMatchObject({ code: 0, stdout: 'went on\n' });
+  });
+
+  it('release: tags the three sha-<commit> digests <major>.<minor>.<commit time>-rc.1, the same digests', async () => {
     const result = await runStep(tagCandidate);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -387,17 +463,44 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     expect(readFileSync(file('summary'), 'utf8')).toContain(`run the promote workflow with \`${candidate}\``);
   });
 
-  it('release: tags nothing when an image has no digest recorded', async () => {
-    recordDigests(['api', 'web']);
+  it('release: tags nothing when an image has no sha-<commit> tag', async () => {
+    withoutSha('worker');
     const result = await runStep(tagCandidate);
     expect(result.code).not.toBe(0);
-    expect(result.stdout + result.stderr).toContain('no digest recorded for cocagne-worker');
+    expect(result.stdout).toContain(
+      `${registry}/cocagne/cocagne-worker:sha-${commit.slice(0, 12)} not found: the images job pushed no such image`,
+    );
     expect(creates()).toEqual([]);
     expect(tagged(candidate)).toEqual([]);
   });
 
+  it('release: re-run, tags the same digests again; never moves an rc tag to another digest', async () => {
+    expect((await runStep(tagCandidate)).code).toBe(0);
+    // The job re-run alone (after a registry failure between two tags, say): harmless.
+    const again = await runStep(tagCandidate);
+    expect(again.code).toBe(0);
+    expect([...new Set(tagged(candidate))]).toEqual(expectedTags(candidate));
+
+    // The whole release re-run on the same commit: the matrix built the web image again.
+    rmSync(file('log'));
+    const rebuilt = `sha256:${'d'.repeat(64)}`;
+    writeFileSync(
+      file('registry'),
+      `${registry}/cocagne/cocagne-web:sha-${commit.slice(0, 12)} ${rebuilt}\n`,
+      {
+        flag: 'a',
+      },
+    );
+    const moved = await runStep(tagCandidate);
+    expect(moved.code).not.toBe(0);
+    expect(moved.stdout).toContain(
+      `${registry}/cocagne/cocagne-web:${candidate} already names ${digestOf('web')}, not ${rebuilt} (sha-${commit.slice(0, 12)}): an rc tag is never moved; to release again, push a new commit`,
+    );
+    // Nothing tagged, not even the api and worker before it.
+    expect(creates()).toEqual([]);
+  });
+
   it('release: fails when the tag would name another digest than the signed one', async () => {
-    recordDigests(dockerfiles());
     const result = await runStep(tagCandidate, { FAKE_NEW_DIGEST: `sha256:${'f'.repeat(64)}` });
     expect(result.code).not.toBe(0);
     expect(result.stdout + result.stderr).toContain(
@@ -433,7 +536,6 @@ describe('the release and promotion scripts, as the runner runs them', () => {
 
   /** The release as release.yml leaves it, then promotion's two steps. */
   async function promote(env: Record<string, string> = {}) {
-    recordDigests(dockerfiles());
     expect((await runStep(tagCandidate)).code).toBe(0);
     rmSync(join(workspace, 'digests'), { recursive: true });
     rmSync(file('log'));
