@@ -272,6 +272,21 @@ describe('extensions', () => {
         422,
         /entrée invalide/,
       ],
+      [
+        'no case at all (no vector, no golden case for its hook)',
+        body(quotient, { manifest: { ...quotient.manifest, name: 'sans-tests' }, testVectors: {} }),
+        422,
+        /Aucun test : ni vecteur de test, ni cas de référence du jardin pour solidarity-price\. Une extension sans aucun cas ne peut pas être jugée/,
+      ],
+      [
+        'an empty list of vectors',
+        body(quotient, {
+          manifest: { ...quotient.manifest, name: 'sans-tests' },
+          testVectors: { 'solidarity-price': [] },
+        }),
+        422,
+        /ne peut pas être jugée/,
+      ],
     ];
     for (const [what, payload, status, message] of refusals) {
       const answer = await api.call(gardenAdmin, 'POST', url(), payload);
@@ -299,7 +314,7 @@ describe('extensions', () => {
     expect(huge.json<{ message: string }>().message).toBe('La requête est trop volumineuse.');
 
     const names = (await view()).extensions.map((extension) => extension.name);
-    for (const refused of ['pas-un-module', 'trop-gros', 'poison', 'constructor'])
+    for (const refused of ['pas-un-module', 'trop-gros', 'poison', 'constructor', 'sans-tests'])
       expect(names).not.toContain(refused);
   });
 
@@ -333,6 +348,15 @@ describe('extensions', () => {
     });
     expect(added.statusCode, added.body).toBe(201);
     const { id } = added.json<{ id: string }>();
+    // A version without vectors can be judged by the garden's golden cases for its hook: taken.
+    const byCases = await api.call(
+      gardenAdmin,
+      'POST',
+      url(),
+      body(quotient, { manifest: { ...quotient.manifest, name: 'tarif-par-cas' }, testVectors: {} }),
+    );
+    expect(byCases.statusCode, byCases.body).toBe(202);
+    started.push([api.gardenId, 'tarif-par-cas']);
     expect((await view()).goldenCases).toMatchObject([
       { id, hook: 'solidarity-price', name: '<i>plein tarif</i>' },
     ]);
@@ -354,6 +378,20 @@ describe('extensions', () => {
       gardens: ['jardin-inexistant-42'],
     });
     expect(unknown.statusCode).toBe(422);
+    // Without vectors, a garden with no golden case for its hook does not take it, and says why.
+    const untested = await api.call(networkAdmin, 'POST', '/api/network/extensions', {
+      ...payload,
+      testVectors: {},
+    });
+    expect(untested.statusCode, untested.body).toBe(202);
+    expect(untested.json<{ gardens: unknown[] }>().gardens).toEqual(
+      [api.gardenId, api.otherGardenId].map((gardenId) => ({
+        gardenId,
+        created: false,
+        status: 'refused',
+        refusal: expect.stringContaining('ne peut pas être jugée') as unknown,
+      })),
+    );
     const answer = await api.call(networkAdmin, 'POST', '/api/network/extensions', payload);
     expect(answer.statusCode, answer.body).toBe(202);
     started.push([api.gardenId, 'tarif-reseau'], [api.otherGardenId, 'tarif-reseau']);

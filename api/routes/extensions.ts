@@ -96,6 +96,28 @@ function decodeUpload(body: Upload): {
   return { manifest: body.manifest, testVectors, module };
 }
 
+/**
+ * An upload its rollout could not judge: no test vector, and the garden has no golden case for
+ * any of its hooks. Its self-tests would run no case and fail (activities/extensions/
+ * rollout-activities.ts); refused here first, with what to add. Undefined when it can be judged.
+ */
+async function withoutCases(
+  extensions: ExtensionServices,
+  gardenId: string,
+  upload: ReturnType<typeof decodeUpload>,
+): Promise<CocagneError | undefined> {
+  if (Object.values(upload.testVectors).some((cases) => cases.length > 0)) return undefined;
+  for (const hook of upload.manifest.hooks) {
+    if ((await extensions.catalogue.records.goldenCases(gardenId, hook)).length > 0) return undefined;
+  }
+  const hooksNamed = upload.manifest.hooks.join(', ');
+  return invalid(
+    `Aucun test : ni vecteur de test, ni cas de référence du jardin pour ${hooksNamed}. Une extension sans aucun cas ne peut pas être jugée : joignez ses tests (test-vectors.json) ou ajoutez des cas de référence.`,
+    `No case: no test vector, and no golden case of the garden for ${hooksNamed}. An extension with no case cannot be judged: attach its tests (test-vectors.json) or add golden cases.`,
+    'testVectors',
+  );
+}
+
 async function store(
   extensions: ExtensionServices,
   gardenId: string,
@@ -179,6 +201,8 @@ export const extensionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const { gardenId } = request.params;
       const upload = decodeUpload(request.body);
+      const refusal = await withoutCases(extensionsOf(), gardenId, upload);
+      if (refusal) throw refusal;
       const { record, created } = await store(
         extensionsOf(),
         gardenId,
@@ -397,6 +421,17 @@ export const networkExtensionRoutes: FastifyPluginAsyncTypebox = async (app) => 
       }
       const gardens = [];
       for (const garden of registered.filter((garden) => !wanted || wanted.includes(garden.id))) {
+        // Without vectors, only the gardens whose golden cases can judge it take it.
+        const untestable = await withoutCases(extensions, garden.id, upload);
+        if (untestable) {
+          gardens.push({
+            gardenId: garden.id,
+            created: false,
+            status: 'refused',
+            refusal: untestable.say(request.locale),
+          });
+          continue;
+        }
         try {
           const { record, created } = await store(extensions, garden.id, upload, actor, at);
           if (created || record.status === 'uploaded')
