@@ -5,7 +5,9 @@ import {
   acceptInvitation,
   createAccount,
   deleteAccounts,
+  forgetSiteHost,
   type TestAccount,
+  webClientRedirectUris,
 } from '../tests/support/keycloak.ts';
 import { kubernetesReady, kubernetesWaitMs } from '../tests/support/kubernetes.ts';
 import { uniqueEmail } from '../tests/support/moto.ts';
@@ -31,6 +33,8 @@ describe('a garden created through the API', () => {
   }, kubernetesWaitMs);
   afterAll(async () => {
     await deleteAccounts([networkAdmin, firstAdmin].filter((account) => account !== undefined));
+    // The garden stays (no retirement here): its host leaves the local realm's web client.
+    await forgetSiteHost(`${slug}.paniers.example.org`);
     await api?.close();
   });
 
@@ -74,6 +78,8 @@ describe('a garden created through the API', () => {
     expect(JSON.parse(ingress!.body)).toMatchObject({
       spec: { ingressClassName: 'nginx', rules: [{ host: `${slug}.paniers.example.org` }] },
     });
+    // And people sign in there: Keycloak returns them to the garden's host.
+    expect(await webClientRedirectUris()).toContain(`https://${slug}.paniers.example.org/*`);
 
     firstAdmin = await acceptInvitation(adminEmail);
     const me = await api.call(firstAdmin, 'GET', '/api/me');
@@ -125,5 +131,7 @@ describe('a garden created through the API', () => {
       .poll(async () => (await read()).state, { timeout: 60_000, interval: 500 })
       .toBe('rolled-back');
     expect(await api.store.gardens.get(second)).toBeUndefined();
+    // Its roll-back took nothing of the first garden's: sign-in still returns to its host.
+    expect(await webClientRedirectUris()).toContain(`https://${slug}.paniers.example.org/*`);
   });
 });

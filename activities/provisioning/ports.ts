@@ -50,4 +50,8 @@ export interface GardenIdentityPort {
   removeGroup(gardenId: string): Promise<void>;
   /** Disables every account of the garden and ends their sessions; returns how many. */
   disableAccounts(gardenId: string): Promise<number>;
+  /** The garden's own host name among the web app's sign-in return addresses (safe to repeat). */
+  allowSiteHost(hostName: string): Promise<void>;
+  /** Takes it out again (safe to repeat). */
+  forbidSiteHost(hostName: string): Promise<void>;
 }

@@ -305,6 +305,9 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     }): Promise<StepOutcome> {
       await ports.identity.ensureGroup(input.gardenId);
       const { userId } = await ports.identity.ensureFirstAdmin(input.gardenId, input.firstAdmin);
+      // Sign-in on the garden's own host name returns there (Keycloak refuses unknown addresses).
+      const { hostName } = await gardenOf(input.gardenId);
+      if (hostName) await ports.identity.allowSiteHost(hostName);
       // Keycloak's invitation once: a run that stopped after asking for it does not ask again.
       if (!(await store.gardens.marks(input.gardenId)).invitationSentAt) {
         await ports.identity.sendInvitation(userId);
@@ -314,6 +317,8 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     },
 
     async deleteGardenIdentity(input: { gardenId: string; email: string }): Promise<void> {
+      const hostName = (await store.gardens.get(input.gardenId))?.hostName;
+      if (hostName) await ports.identity.forbidSiteHost(hostName);
       await ports.identity.removeFirstAdmin(input.gardenId, input.email);
       await ports.identity.removeGroup(input.gardenId);
     },
@@ -469,6 +474,8 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     async disableGardenIdentity(input: { gardenId: string }): Promise<StepOutcome> {
       const disabled = await ports.identity.disableAccounts(input.gardenId);
       await ports.identity.removeGroup(input.gardenId);
+      const hostName = (await store.gardens.get(input.gardenId))?.hostName;
+      if (hostName) await ports.identity.forbidSiteHost(hostName);
       return {
         attempt: attempt(),
         note: { fr: `${disabled} comptes désactivés.`, en: `${disabled} accounts disabled.` },

@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { testEnvironment } from '../../tests/support/environment.ts';
+import { webClientRedirectUris } from '../../tests/support/keycloak.ts';
 import { createKeycloakGarden, gardenGroupName } from './keycloak-garden.ts';
+import { KeycloakAdminEnvironment, keycloakAdminFrom } from './keycloak-settings.ts';
 
 /**
  * An answer the local Keycloak never gives (it always names the new group in `Location`), so a
- * fake one here: the real calls are checked by workflows/garden-provisioning/workflow.test.ts.
+ * fake one here: the real calls are checked by workflows/garden-provisioning/workflow.test.ts
+ * (and the web client's addresses against the local Keycloak below).
  */
 function keycloakWithoutLocation() {
   const groups: Array<{ id: string; name: string }> = [];
@@ -45,5 +50,34 @@ describe("a garden's group in Keycloak", () => {
     expect(
       keycloak.requests.filter((request) => request === 'POST /admin/realms/cocagne/groups'),
     ).toHaveLength(1);
+  });
+});
+
+describe("a garden's own host name in the local Keycloak's web client", () => {
+  const env = testEnvironment();
+  const garden = createKeycloakGarden(keycloakAdminFrom(readConfiguration(KeycloakAdminEnvironment, env)), {
+    clientId: env.OIDC_WEB_CLIENT_ID ?? 'cocagne-web',
+  });
+  const stamp = Date.now().toString(36);
+  const hosts = [`a-${stamp}.paniers.example.org`, `b-${stamp}.paniers.example.org`];
+  const redirect = (host: string) => `https://${host}/*`;
+
+  it('is added and removed as a sign-in return address, two at once kept, each change safe to repeat', async () => {
+    const before = await webClientRedirectUris();
+    await Promise.all(hosts.map((host) => garden.allowSiteHost(host)));
+    await garden.allowSiteHost(hosts[0]!);
+    const added = await webClientRedirectUris();
+    expect(added.filter((uri) => uri === redirect(hosts[0]!))).toHaveLength(1);
+    expect(added).toContain(redirect(hosts[1]!));
+    // The realm's own addresses stay.
+    for (const uri of before) expect(added).toContain(uri);
+
+    await garden.forbidSiteHost(hosts[0]!);
+    await garden.forbidSiteHost(hosts[0]!);
+    const removed = await webClientRedirectUris();
+    expect(removed).not.toContain(redirect(hosts[0]!));
+    expect(removed).toContain(redirect(hosts[1]!));
+    await garden.forbidSiteHost(hosts[1]!);
+    expect(await webClientRedirectUris()).toEqual(before);
   });
 });

@@ -16,6 +16,15 @@ interface GroupRepresentation {
   name: string;
 }
 
+interface ClientRepresentation {
+  id: string;
+  clientId: string;
+  redirectUris?: string[];
+}
+
+/** How many times a change to the web client's redirect URIs is tried when another one crossed it. */
+const clientUpdateAttempts = 5;
+
 /** The garden's group: its accounts, found at a glance in Keycloak's console. */
 export const gardenGroupName = (gardenId: string) => `garden-${gardenId}`;
 
@@ -34,6 +43,9 @@ export function createKeycloakGarden(
   fetchImpl: typeof fetch = fetch,
 ) {
   const admin = createKeycloakAdmin(settings, fetchImpl);
+  // One change to the web client at a time in this process (Keycloak has no version to update
+  // a client on): the network's worker makes them all; each is also read back.
+  let clientChanges: Promise<unknown> = Promise.resolve();
 
   async function json<T>(path: string): Promise<T> {
     return (await (await admin(path)).json()) as T;
@@ -112,8 +124,61 @@ export function createKeycloakGarden(
     }
   }
 
+  /** `https://<host>/*`: a garden host's sign-in return (its site is served over HTTPS only). */
+  function siteRedirect(hostName: string): string {
+    return `https://${hostName}/*`;
+  }
+
+  async function webClient(): Promise<ClientRepresentation> {
+    if (!link.clientId) throw new Error("The web app's client id is not configured (OIDC_WEB_CLIENT_ID)");
+    const found = await json<ClientRepresentation[]>(
+      `/clients?clientId=${encodeURIComponent(link.clientId)}`,
+    );
+    const client = found.find((candidate) => candidate.clientId === link.clientId);
+    if (!client) throw new Error(`Keycloak has no client ${link.clientId} in realm ${settings.realm}`);
+    return client;
+  }
+
+  /**
+   * Adds or removes one redirect URI of the web client, read back after writing: a change that
+   * another crossed is made again.
+   */
+  function changeRedirect(uri: string, present: boolean): Promise<void> {
+    const run = async () => {
+      for (let attempt = 1; attempt <= clientUpdateAttempts; attempt++) {
+        const client = await webClient();
+        const uris = client.redirectUris ?? [];
+        if (uris.includes(uri) === present) return;
+        const redirectUris = present ? [...uris, uri] : uris.filter((candidate) => candidate !== uri);
+        await admin(`/clients/${encodeURIComponent(client.id)}`, {
+          method: 'PUT',
+          body: JSON.stringify({ ...client, redirectUris }),
+        });
+      }
+      const uris = (await webClient()).redirectUris ?? [];
+      if (uris.includes(uri) !== present) {
+        throw new Error(
+          `The web client's redirect URIs kept changing: ${uri} could not be ${present ? 'added' : 'removed'}`,
+        );
+      }
+    };
+    const change = clientChanges.then(run, run);
+    clientChanges = change.catch(() => undefined);
+    return change;
+  }
+
   return {
     ensureGroup,
+
+    /** Lets the web app on the garden's own host name sign people in (and out) there. */
+    async allowSiteHost(hostName: string): Promise<void> {
+      await changeRedirect(siteRedirect(hostName), true);
+    },
+
+    /** The garden's host name no longer signs anyone in (safe to repeat). */
+    async forbidSiteHost(hostName: string): Promise<void> {
+      await changeRedirect(siteRedirect(hostName), false);
+    },
 
     async ensureFirstAdmin(
       gardenId: string,

@@ -109,9 +109,18 @@ describe('the production Keycloak realm template', () => {
       expect(user.credentials, user.username).toBeUndefined();
       expect(user.realmRoles ?? [], user.username).toEqual([]);
     }
-    // What linking a new account to its garden, member record and role needs, and no more.
+    // What linking a new account to its garden, member record and role needs, and adding a
+    // garden's own host name to the web client's return addresses (provisioning), and no more.
     expect(production.users?.[0]?.clientRoles).toEqual({
-      'realm-management': ['view-users', 'query-users', 'manage-users', 'view-realm'],
+      'realm-management': [
+        'view-users',
+        'query-users',
+        'manage-users',
+        'view-realm',
+        'query-clients',
+        'view-clients',
+        'manage-clients',
+      ],
     });
     expect(client(production, 'cocagne-worker')).toMatchObject({
       publicClient: false,

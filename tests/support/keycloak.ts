@@ -170,3 +170,27 @@ export async function acceptInvitation(email: string): Promise<TestAccount> {
     token: () => tokenFor(user.username, testPassword),
   };
 }
+
+/** The redirect URIs of the web app's client in the local realm (sign-in return addresses). */
+export async function webClientRedirectUris(): Promise<string[]> {
+  const found = await admin(
+    `/clients?clientId=${encodeURIComponent(testEnvironment().OIDC_WEB_CLIENT_ID ?? 'cocagne-web')}`,
+  );
+  const [client] = (await found.json()) as Array<{ redirectUris?: string[] }>;
+  return client?.redirectUris ?? [];
+}
+
+/** Takes a test garden's host out of the web client's redirect URIs (best effort). */
+export async function forgetSiteHost(hostName: string): Promise<void> {
+  const env = testEnvironment();
+  const found = await admin(
+    `/clients?clientId=${encodeURIComponent(env.OIDC_WEB_CLIENT_ID ?? 'cocagne-web')}`,
+  );
+  const [client] = (await found.json()) as Array<{ id: string; redirectUris?: string[] }>;
+  if (!client) return;
+  const redirectUris = (client.redirectUris ?? []).filter((uri) => uri !== `https://${hostName}/*`);
+  await admin(`/clients/${client.id}`, {
+    method: 'PUT',
+    body: JSON.stringify({ ...client, redirectUris }),
+  }).catch(() => undefined);
+}
