@@ -326,7 +326,11 @@ case "$3" in
   inspect)
     digest=$(awk -v ref="$4" '$1 == ref { digest = $2 } END { print digest }' "$FAKE_REGISTRY")
     [ -n "$digest" ] || { echo "ERROR: $4: not found" >&2; exit 1; }
-    printf 'Name:      %s\\nMediaType: application/vnd.oci.image.index.v1+json\\nDigest:    %s\\n' "$4" "$digest" ;;
+    printf 'Name:      %s\\nMediaType: application/vnd.oci.image.index.v1+json\\nDigest:    %s\\n' "$4" "$digest"
+    # Then the index's manifests, more than a pipe holds: a reader that stops at the digest
+    # would kill this writer (SIGPIPE), which pipefail makes the step's failure.
+    printf '\\nManifests:\\n'
+    for index in $(seq 1 2000); do printf '  Name:      %s@sha256:%064d\\n' "$4" "$index"; done ;;
   create)
     [ "$4" = --tag ] && [ $# -eq 6 ] || { echo "unexpected: docker $*" >&2; exit 2; }
     source_digest=\${6#*@}
