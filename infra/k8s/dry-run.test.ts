@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../../tests/support/environment.ts';
@@ -39,24 +38,13 @@ const caller = {
 const call = (method: string, path: string, body?: unknown, contentType?: string) =>
   kubernetesRequest(caller, method, path, body, contentType);
 
-/**
- * External Secrets' CRDs (the chart infra/flux/base/controllers installs, v0.16.2), from the Go
- * module the proxy serves: in FLUX_CRDS_DIR once the local stack installs them there, else in the
- * Go module cache (`go mod download github.com/external-secrets/external-secrets@v0.16.2`); never
- * fetched at test time.
- */
-const externalSecretsModule = `${externalSecretsCrds.module}@${externalSecretsCrds.version}`;
+/** External Secrets' CRDs, which the local stack installs beside Flux's (infra/local/versions.ts). */
 function externalSecretsCrdFolders(): string[] {
   if (existsSync(join(environment.FLUX_CRDS_DIR!, 'external-secrets'))) return [];
-  const moduleCache =
-    process.env.GOMODCACHE || join(process.env.GOPATH || join(homedir(), 'go'), 'pkg', 'mod');
-  const folder = join(moduleCache, externalSecretsModule, externalSecretsCrds.folder);
-  if (!existsSync(folder))
-    throw new Error(
-      `External Secrets' CRDs are neither in ${environment.FLUX_CRDS_DIR}/external-secrets nor in ${folder}: ` +
-        `run \`go mod download ${externalSecretsModule}\` once (the Go module proxy).`,
-    );
-  return [folder];
+  throw new Error(
+    `External Secrets' CRDs (${externalSecretsCrds.module}@${externalSecretsCrds.version}) are not in ` +
+      `${environment.FLUX_CRDS_DIR}/external-secrets: run \`npm run stack up\`, which installs them.`,
+  );
 }
 
 const apply = (path: string, object: unknown, dryRun: boolean) =>

@@ -6,6 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { fluxCrdModules } from '../local/versions.ts';
 
 export const repositoryRoot = resolve(import.meta.dirname, '../..');
 
@@ -31,13 +32,12 @@ export const kustomizeFolders = [
 
 /**
  * External Secrets' CRDs for the dry run: the Go module of the chart's version (the HelmRelease in
- * infra/flux/base/controllers, flux.test.ts holds them together) and the folder of its CRDs.
+ * infra/flux/base/controllers, flux.test.ts holds them together), installed by the local stack
+ * into FLUX_CRDS_DIR/external-secrets with Flux's (infra/local/versions.ts).
  */
-export const externalSecretsCrds = {
-  module: 'github.com/external-secrets/external-secrets',
-  version: 'v0.16.2',
-  folder: 'config/crds/bases',
-} as const;
+export const externalSecretsCrds = fluxCrdModules.find(
+  (entry) => entry.module === 'github.com/external-secrets/external-secrets',
+)!;
 
 export interface Manifest {
   apiVersion: string;

@@ -61,6 +61,8 @@ export const fluxCrdModules = [
   { module: 'github.com/fluxcd/helm-controller', version: 'v1.4.3', crds: 'config/crd/bases' },
   { module: 'github.com/fluxcd/notification-controller', version: 'v1.6.0', crds: 'config/crd/bases' },
   { module: 'github.com/fluxcd/flagger', version: 'v1.41.0', crds: 'artifacts/flagger/crd.yaml' },
+  // The External Secrets operator's chart version (infra/flux/base/controllers; flux.test.ts holds them together).
+  { module: 'github.com/external-secrets/external-secrets', version: 'v0.16.2', crds: 'config/crds/bases' },
 ] as const;
 
 /** Keycloak server distribution from Maven Central. */
