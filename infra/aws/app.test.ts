@@ -319,7 +319,11 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       Name: names.clusterName,
       AccessConfig: { AuthenticationMode: 'API', BootstrapClusterCreatorAdminPermissions: false },
       EncryptionConfig: [Match.objectLike({ Provider: Match.anyValue() })],
+      // The address the network worker's NetworkPolicy allows for kubernetes.default.svc.
+      KubernetesNetworkConfig: { IpFamily: 'ipv4', ServiceIpv4Cidr: '172.20.0.0/16' },
     });
+    const policies = readFileSync(new URL('../k8s/base/network-policies.yaml', import.meta.url), 'utf8');
+    expect(policies).toContain('172.20.0.1/32');
     const groups = resourcesOf(stacks.cluster, 'AWS::EKS::Nodegroup').map(([, group]) => group.Properties!);
     expect(groups.map((group) => group.ScalingConfig)).toEqual(
       stage.cluster.nodeGroups.map((group) => ({
@@ -401,6 +405,33 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
     cluster.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 8080, ToPort: 8080 });
     for (const output of ['AlbSecurityGroupId', 'ApiTargetGroupArn', 'WebTargetGroupArn', 'VpcCidr']) {
       cluster.hasOutput(output, Match.anyValue());
+    }
+  });
+
+  it('makes every secret External Secrets reads, with the keys its Secret needs, values left to fill in', () => {
+    const secrets = resourcesOf(stacks.cluster, 'AWS::SecretsManager::Secret').map(
+      ([, secret]) => secret.Properties!,
+    );
+    const external = readFileSync(new URL('../k8s/base/external-secrets.yaml', import.meta.url), 'utf8');
+    for (const [name, keys] of [
+      [
+        names.clusterSecrets.application,
+        ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'KEYCLOAK_ADMIN_CLIENT_SECRET'],
+      ],
+      [names.clusterSecrets.nexusPull, ['registry', 'username', 'password']],
+      [names.clusterSecrets.fluxNotifications, ['address']],
+    ] as const) {
+      const secret = secrets.find((candidate) => candidate.Name === name);
+      expect(secret, name).toBeDefined();
+      // Generated at creation only: a later deployment never overwrites the values put in.
+      expect(secret).not.toHaveProperty('SecretString');
+      const template = JSON.parse(
+        (secret!.GenerateSecretString as { SecretStringTemplate: string }).SecretStringTemplate,
+      ) as Record<string, string>;
+      expect(Object.keys(template)).toEqual(keys);
+      // The cluster reads it under the store's prefix by its last part (key: application…).
+      expect(external).toContain(`key: ${name.slice(`${names.prefix}/`.length)}`);
+      for (const key of keys) expect(external).toContain(key);
     }
   });
 

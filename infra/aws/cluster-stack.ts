@@ -21,6 +21,9 @@ import { resourceNames } from './names.ts';
 import type { StageSettings } from './stages.ts';
 import { apiPolicy, externalSecretsPolicy, releaseChecksPolicy, workerPolicy } from './workload-policies.ts';
 
+/** The cluster's Service addresses: kubernetes.default.svc is its first, 172.20.0.1. */
+export const serviceCidr = '172.20.0.0/16';
+
 /** Every garden's worker service account (domain/garden-deployment.ts names them so). */
 export const gardenWorkerServiceAccounts = 'system:serviceaccount:garden-*:garden-*-worker';
 
@@ -144,6 +147,9 @@ export class ClusterStack extends Stack {
       // EKS's API takes `secrets` as the only value (CloudFormation's schema marks the list
       // deprecated; it is still what the API documents, and what checkov looks for).
       encryptionConfig: [{ provider: { keyArn: secretsKey.keyArn }, resources: ['secrets'] }],
+      // Pinned, not EKS's choice by the VPC's range: the network worker's NetworkPolicy allows
+      // kubernetes.default.svc at 172.20.0.1 (infra/k8s/base/network-policies.yaml).
+      kubernetesNetworkConfig: { ipFamily: 'ipv4', serviceIpv4Cidr: serviceCidr },
       logging: {
         clusterLogging: {
           enabledTypes: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'].map((type) => ({
@@ -232,6 +238,29 @@ export class ClusterStack extends Stack {
       secretName: names.temporalApiKeySecret,
       description: `Temporal Cloud API key of ${stage.temporal.namespace} (TEMPORAL_API_KEY): put the real one in after deployment`,
     });
+    // The secrets External Secrets copies into the cluster, made with the keys each must hold
+    // (empty, plus a generated `unused` one) so an operator fills in values, never guesses names
+    // (infra/k8s README, "Secrets").
+    const clusterSecrets: Array<[string, string, string[]]> = [
+      [
+        'ApplicationSecrets',
+        names.clusterSecrets.application,
+        ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'KEYCLOAK_ADMIN_CLIENT_SECRET'],
+      ],
+      ['NexusPullSecret', names.clusterSecrets.nexusPull, ['registry', 'username', 'password']],
+      ['FluxNotificationsSecret', names.clusterSecrets.fluxNotifications, ['address']],
+    ];
+    for (const [id, secretName, keys] of clusterSecrets) {
+      new secretsmanager.Secret(this, id, {
+        secretName,
+        description: `JSON with ${keys.join(', ')}: put the real values in after deployment`,
+        // Generated once, at creation: a later deployment never overwrites what the operator put in.
+        generateSecretString: {
+          secretStringTemplate: JSON.stringify(Object.fromEntries(keys.map((key) => [key, '']))),
+          generateStringKey: 'unused',
+        },
+      });
+    }
     const workloads: Workload[] = [
       {
         namespace: 'cocagne',

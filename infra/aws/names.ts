@@ -30,5 +30,11 @@ export function resourceNames(stage: StageSettings) {
     documentsReplicaBucketArn: `arn:aws:s3:::${prefix}-documents-replica-${stage.account}`,
     sesConfigurationSet: `${prefix}-mail`,
     temporalApiKeySecret: `${prefix}/temporal-api-key`,
+    /** What External Secrets copies into the cluster (infra/k8s/base/external-secrets.yaml), each a JSON object. */
+    clusterSecrets: {
+      application: `${prefix}/application`,
+      nexusPull: `${prefix}/nexus-pull`,
+      fluxNotifications: `${prefix}/flux-notifications`,
+    },
   };
 }
