@@ -348,6 +348,11 @@ describe('every folder Flux applies', () => {
       expect(worker.image.endsWith(`@${digest}`), env).toBe(true);
       expect(variable('GARDEN_WORKER_IMAGE'), env).toBe(worker.image);
       expect(variable('METRICS_CLOUDWATCH'), env).toBe('true');
+      // The API runs hooks too: its extension calls and fallbacks count in the alarm.
+      const api = podTemplates(built(`infra/k8s/overlays/${env}`)).find(
+        ({ object }) => object.metadata.name === 'cocagne-api',
+      )!.pod.containers[0] as unknown as { env: { name: string; value?: string }[] };
+      expect(api.env.find((each) => each.name === 'METRICS_CLOUDWATCH')?.value, env).toBe('true');
       // The gardens' workers publish theirs too (the profile's environment, their ConfigMap).
       const profile = profileOf(env);
       expect(profile.environment?.METRICS_CLOUDWATCH, env).toBe('true');
