@@ -168,9 +168,13 @@ describe('a worker process with WORKER_NETWORK_ONLY', () => {
 
   it("polls the network's queue and no garden's, gardens registered before and after its start", async () => {
     const before = await createTestGarden(store, 'network-only-before');
-    const worker = startWorker({ WORKER_NETWORK_ONLY: 'true' });
+    // As production's network worker: it also brings the deployed gardens to its release at start.
+    const worker = startWorker({ WORKER_NETWORK_ONLY: 'true', GARDEN_REFRESH_ON_START: 'true' });
     await expect.poll(worker.output, { timeout: 120_000 }).toContain(`worker polling ${networkTaskQueue}`);
     expect(worker.output()).toContain('serving no garden (WORKER_NETWORK_ONLY)');
+    await expect
+      .poll(worker.output, { timeout: 60_000 })
+      .toMatch(/gardens brought to this release: \d+ applied again, \d+ left \(not active\), \d+ failed/);
     const after = await createTestGarden(store, 'network-only-after');
     // Two refreshes of the garden list later, neither garden's queue has a poller.
     await new Promise((resolve) => setTimeout(resolve, 2500));

@@ -18,6 +18,8 @@ import { connectionOptions, TemporalSettings } from './settings.ts';
 import { workflowSource } from './workflow-source.ts';
 import { MetricsSettings, metricsPublisherFrom } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { installRuntimeWithMetrics } from './sdk-metrics.ts';
+import { customMetricNames } from '../adapters/metrics/metric-names.ts';
+import { refreshDeployedGardens } from '../activities/provisioning/garden-refresh.ts';
 
 const WorkerSettings = Type.Object({
   ...TemporalSettings.properties,
@@ -38,6 +40,11 @@ const WorkerSettings = Type.Object({
    * own Deployment, and a garden's workflows and extensions never run outside its namespace).
    */
   WORKER_NETWORK_ONLY: Type.Optional(Type.Boolean()),
+  /**
+   * Once serving the network's queue, apply again every garden the provisioning workflow
+   * deployed, so they run this release's image and profile (production's network worker).
+   */
+  GARDEN_REFRESH_ON_START: Type.Boolean({ default: false }),
   /** Port of `/livez` and `/readyz` (8081 in a garden's pod); no HTTP at all when unset. */
   WORKER_HEALTH_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   /** 0.0.0.0 in a pod, where the kubelet probes the pod's address; loopback elsewhere. */
@@ -88,23 +95,44 @@ const servesNetwork =
   settings.WORKER_NETWORK_ONLY === true || (settings.WORKER_NETWORK ?? settings.WORKER_GARDENS === undefined);
 if (settings.WORKER_NETWORK_ONLY) log('serving no garden (WORKER_NETWORK_ONLY)');
 const clientConnection = servesNetwork ? await Connection.connect(connectionOptions(settings)) : undefined;
-const networkWorker = clientConnection
+const provisioning = clientConnection
+  ? provisioningPortsFrom(
+      settings,
+      deps,
+      new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE }),
+    )
+  : undefined;
+const networkWorker = provisioning
   ? await Worker.create({
       connection,
       namespace: settings.TEMPORAL_NAMESPACE,
       taskQueue: networkTaskQueue,
       workflowBundle: workflows,
-      activities: createProvisioningActivities(
-        provisioningPortsFrom(
-          settings,
-          deps,
-          new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE }),
-        ),
-      ),
+      activities: createProvisioningActivities(provisioning),
     })
   : undefined;
 const networkRun = networkWorker?.run();
 if (networkWorker) log(`worker polling ${networkTaskQueue}`);
+
+// This release reaches the gardens the workflow deployed (in the background: polling goes on).
+if (settings.GARDEN_REFRESH_ON_START && provisioning?.cluster) {
+  const { namespace, refreshFailures } = customMetricNames.gardens;
+  void refreshDeployedGardens({
+    gardens: deps.store.gardens,
+    cluster: provisioning.cluster,
+    log,
+    failed: () => metrics.count(namespace, refreshFailures),
+  })
+    .then(({ refreshed, skipped, failed }) =>
+      log(
+        `gardens brought to this release: ${refreshed.length} applied again, ${skipped.length} left (not active), ${failed.length} failed`,
+      ),
+    )
+    .catch((error: unknown) => {
+      metrics.count(namespace, refreshFailures);
+      log(`gardens not brought to this release: ${error instanceof Error ? error.message : String(error)}`);
+    });
+}
 
 const health =
   settings.WORKER_HEALTH_PORT === undefined

@@ -7,8 +7,14 @@ import type { Localized } from '../../domain/locale.ts';
 
 /** The garden's objects in Kubernetes (adapters/kubernetes/garden-cluster.ts). */
 export interface GardenClusterPort {
-  /** With `hostName`, the garden's own host also gets its Service and Ingress. */
-  apply(gardenId: string, options?: { hostName?: string | undefined }): Promise<string[]>;
+  /**
+   * With `hostName`, the garden's own host also gets its Service and Ingress; with
+   * `existingOnly`, only a garden still deployed is applied (its namespace never made again).
+   */
+  apply(
+    gardenId: string,
+    options?: { hostName?: string | undefined; existingOnly?: boolean },
+  ): Promise<string[]>;
   /** Whether the cluster's profile says how to serve a garden's own host name. */
   readonly servesSites: boolean;
   waitUntilAvailable(
@@ -16,6 +22,8 @@ export interface GardenClusterPort {
     options?: { timeoutMs?: number; pollMs?: number },
   ): Promise<{ available: true } | { available: false; reason: 'no-nodes' | 'timeout'; message: Localized }>;
   remove(gardenId: string): Promise<string[]>;
+  /** The gardens whose namespace the provisioner made and owns (not those kept in Git). */
+  deployedGardens(): Promise<string[]>;
 }
 
 /** The garden's Temporal Schedules (weeks, billing). */

@@ -59,7 +59,7 @@ export interface GardenCluster {
    * garden kept in Git (its namespace labelled `keptInGitLabel`) is left to Flux: nothing applied.
    * A garden with its own host name also gets a Service and an Ingress for it (`servesSites`).
    */
-  apply(gardenId: string, options?: { hostName?: string | undefined }): Promise<string[]>;
+  apply(gardenId: string, options?: GardenApplyOptions): Promise<string[]>;
   /** Whether the profile says how to serve a garden's own host name (its `site`). */
   readonly servesSites: boolean;
   /** Waits for the worker Deployment; says at once when the cluster has no node to run it. */
@@ -74,6 +74,20 @@ export interface GardenCluster {
    */
   remove(gardenId: string): Promise<string[]>;
   describe(gardenId: string): Promise<GardenClusterState>;
+  /**
+   * The gardens whose namespace this provisioner made and still owns (kept-in-Git ones are
+   * Flux's): those a new release's image or profile must reach by applying them again.
+   */
+  deployedGardens(): Promise<string[]>;
+}
+
+export interface GardenApplyOptions {
+  hostName?: string | undefined;
+  /**
+   * Only a garden still deployed: its namespace is not made again, and nothing is applied when
+   * it is gone (a release's refresh crossing a retirement must not bring the garden back).
+   */
+  existingOnly?: boolean;
 }
 
 export const provisioningFieldManager = 'cocagne-provisioning';
@@ -418,14 +432,34 @@ export function createGardenCluster(options: GardenClusterOptions): GardenCluste
   return {
     servesSites: siteDefaults !== undefined,
 
+    async deployedGardens() {
+      const labelSelector = `app.kubernetes.io/managed-by=${provisioningFieldManager},${keptInGitLabel}!=true`;
+      try {
+        const { items } = await core.listNamespace({ labelSelector });
+        return (
+          items
+            // One being deleted is a garden leaving: nothing to bring to a release.
+            .filter((namespace) => namespace.status?.phase !== 'Terminating')
+            .map((namespace) => namespace.metadata?.labels?.['cocagne/garden'])
+            .filter((gardenId): gardenId is string => typeof gardenId === 'string' && gardenId !== '')
+            .sort()
+        );
+      } catch (error) {
+        throw explain(error, apiUrl, 'list', '/api/v1/namespaces');
+      }
+    },
+
     async apply(gardenId, applyOptions = {}) {
       // Server-side apply with force would take over a namespace of the same name: ours only.
       const owner = await namespaceOwner(gardenId);
       if (owner === 'foreign') throw notOurs(gardenId, 'apply');
       // A garden kept in Git is Flux's: its objects and its image come from there.
       if (owner === 'git') return [];
+      if (applyOptions.existingOnly && owner === 'absent') return [];
       const applied: string[] = [];
       for (const object of deploymentOf(gardenId, applyOptions.hostName)) {
+        // Its namespace is not made again: being deleted, the server refuses what would go in it.
+        if (applyOptions.existingOnly && object.kind === 'Namespace') continue;
         const path = objectPath(object);
         try {
           // The serializer only reads the object; a copy keeps the domain's value as it was.

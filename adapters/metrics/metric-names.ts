@@ -13,6 +13,12 @@ export const customMetricNames = {
     /** A distribution in seconds: how long workflow tasks waited for a worker. */
     scheduleToStartLatency: 'temporal_workflow_task_schedule_to_start_latency',
   },
+  /** The gardens' deployments brought to the running release (activities/provisioning/garden-refresh.ts). */
+  gardens: {
+    namespace: 'Cocagne/Gardens',
+    /** A count: gardens whose objects could not be applied again, after their attempts. */
+    refreshFailures: 'GardenRefreshFailures',
+  },
   /** Each extension hook call, and each that fell back to the built-in behaviour; all gardens and per `Garden`. */
   extensions: {
     namespace: 'Cocagne/Extensions',

@@ -587,6 +587,7 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
         'ses-bounce-rate',
         'ses-complaint-rate',
         'extension-fallback-rate',
+        'garden-refresh-failures',
         'backup-jobs-failed',
         'backup-copies-failed',
         'documents-replication-failed',
@@ -710,7 +711,9 @@ describe("the workers' rights against the application's own AWS calls", () => {
       expect.objectContaining({
         Resource: '*',
         Condition: {
-          StringEquals: { 'cloudwatch:namespace': ['Cocagne/Temporal', 'Cocagne/Extensions'] },
+          StringEquals: {
+            'cloudwatch:namespace': ['Cocagne/Temporal', 'Cocagne/Extensions', 'Cocagne/Gardens'],
+          },
         },
       }),
     ]);

@@ -239,6 +239,20 @@ export class MonitoringStack extends Stack {
       5,
     );
 
+    // ---- Gardens brought to a new release (the network worker, at its start) ----
+    alarm(
+      'garden-refresh-failures',
+      "A garden's worker could not be brought to the running release (applied again three times): it runs the previous one.",
+      new cloudwatch.Metric({
+        namespace: customMetrics.gardens.namespace,
+        metricName: customMetrics.gardens.refreshFailures,
+        statistic: 'Sum',
+        period: fiveMinutes,
+      }),
+      0,
+      { evaluationPeriods: 1, datapointsToAlarm: 1 },
+    );
+
     // ---- Off-site copies ----
     const failedBackups = new cloudwatch.Metric({
       namespace: 'AWS/Backup',

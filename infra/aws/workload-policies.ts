@@ -154,6 +154,7 @@ function metrics(): iam.PolicyStatement {
         'cloudwatch:namespace': [
           customMetricNames.temporal.namespace,
           customMetricNames.extensions.namespace,
+          customMetricNames.gardens.namespace,
         ],
       },
     },

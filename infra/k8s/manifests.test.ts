@@ -13,6 +13,7 @@ import { gardenDeployment, gardenSettings } from '../../domain/garden-deployment
 import { resourceNames } from '../aws/names.ts';
 import { stagePrefix, stages } from '../aws/stages.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
+import { parseDockerfile } from '../images/dockerfile.ts';
 import { renderGardenYaml } from './garden-yaml.ts';
 import {
   kustomizeBuild,
@@ -69,7 +70,8 @@ describe('every folder Flux applies', () => {
     const deployed = [
       'infra/k8s/overlays/staging',
       'infra/k8s/overlays/production',
-      'infra/k8s/vroom',
+      'infra/k8s/vroom/staging',
+      'infra/k8s/vroom/production',
       'infra/k8s/gardens',
     ] as const;
     const problems: string[] = [];
@@ -348,6 +350,8 @@ describe('every folder Flux applies', () => {
       expect(worker.image.endsWith(`@${digest}`), env).toBe(true);
       expect(variable('GARDEN_WORKER_IMAGE'), env).toBe(worker.image);
       expect(variable('METRICS_CLOUDWATCH'), env).toBe('true');
+      // A new release reaches the gardens the workflow deployed: applied again at its start.
+      expect(variable('GARDEN_REFRESH_ON_START'), env).toBe('true');
       // The API runs hooks too: its extension calls and fallbacks count in the alarm.
       const api = podTemplates(built(`infra/k8s/overlays/${env}`)).find(
         ({ object }) => object.metadata.name === 'cocagne-api',
@@ -397,7 +401,7 @@ describe('every folder Flux applies', () => {
 
   it('serves the route optimiser at VROOM_URL, to the API, the network worker and the gardens’ workers', () => {
     for (const env of environments) {
-      const objects = [...built(`infra/k8s/overlays/${env}`), ...built('infra/k8s/vroom')];
+      const objects = [...built(`infra/k8s/overlays/${env}`), ...built(`infra/k8s/vroom/${env}`)];
       const config = objects.find((object) =>
         object.metadata.name.startsWith('cocagne-config'),
       ) as Manifest & {
@@ -415,6 +419,20 @@ describe('every folder Flux applies', () => {
       const podLabels = (vroom.object.spec as { template: { metadata: { labels: Record<string, string> } } })
         .template.metadata.labels;
       expect(podLabels).toMatchObject(service.spec.selector);
+      // Its image is the release's, as Flux's markers in the environment's folder set it, and
+      // its command the image's own (infra/images/vroom.Dockerfile) on the Service's port.
+      const markers = read(`infra/k8s/vroom/${env}/kustomization.yaml`);
+      const marker = (field: string, value: string) =>
+        new RegExp(
+          `${field}: (${value}) # \\{"\\$imagepolicy": "flux-system:cocagne-vroom:${field === 'newTag' ? 'tag' : 'digest'}"\\}`,
+        ).exec(markers)?.[1];
+      const container = vroom.pod.containers[0] as unknown as { image: string; command: string[] };
+      expect(container.image, env).toBe(
+        `nexus.example.org/cocagne/cocagne-vroom:${marker('newTag', '\\S+')}@${marker('digest', 'sha256:[0-9a-f]{64}')}`,
+      );
+      const imageCommand = parseDockerfile(read('infra/images/vroom.Dockerfile')).final.command!;
+      expect(container.command).toEqual(imageCommand);
+      expect(imageCommand[imageCommand.indexOf('--port') + 1]).toBe(url.port);
       // The gardens' workers: their profile's egress reaches those pods, and the pods' policy
       // admits them (their namespace's and pod's labels, as gardenDeployment writes them).
       expect(JSON.stringify(profileOf(env).egress.others?.vroom)).toContain(
