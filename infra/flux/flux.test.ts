@@ -146,6 +146,7 @@ describe.each(environments)('Flux in %s', (env) => {
     const source = spec<{ ref: { branch: string } }>(flux.find((object) => object.kind === 'GitRepository'));
     const automations = flux.filter((object) => object.kind === 'ImageUpdateAutomation');
     expect(automations.length).toBeGreaterThan(0);
+    const used = new Set<string>();
     for (const automation of automations) {
       const { git, update } = spec<{
         git: { checkout: { ref: { branch: string } }; push: { branch: string } };
@@ -159,11 +160,22 @@ describe.each(environments)('Flux in %s', (env) => {
       const markers = files.flatMap((file) =>
         [
           ...readFileSync(file, 'utf8').matchAll(/\{"\$imagepolicy": "([^"]+?)(?::(tag|digest|name))?"\}/g),
-        ].map(([, policy]) => ({ file, policy })),
+        ].map(([, policy]) => ({ file, policy: policy! })),
       );
       expect(markers.length, update.path).toBeGreaterThan(0);
       for (const { file, policy } of markers) expect(policies, file).toContain(policy);
+      markers.forEach(({ policy }) => used.add(policy));
     }
+    // And every policy's choice is written somewhere: no image left pinned by hand.
+    expect([...used].sort()).toEqual([...policies].sort());
+    // The route optimiser's folder is one an automation updates.
+    const routeOptimiser = flux.find(
+      (object) => object.kind === 'Kustomization' && object.metadata.name === 'route-optimiser',
+    );
+    expect(spec<{ path: string }>(routeOptimiser).path).toBe(`./infra/k8s/vroom/${env}`);
+    expect(
+      automations.map((automation) => spec<{ update: { path: string } }>(automation).update.path),
+    ).toContain(`./infra/k8s/vroom/${env}`);
     for (const policy of flux.filter((object) => object.kind === 'ImagePolicy'))
       expect(spec<{ digestReflectionPolicy: string }>(policy).digestReflectionPolicy).toBe('Always');
     for (const repository of flux.filter((object) => object.kind === 'ImageRepository'))

@@ -1,9 +1,9 @@
 // The GitHub Actions workflows (.github/workflows): actionlint and shellcheck find nothing, every
 // action is pinned by commit, CI runs what .ci/run runs with the README's prerequisites, and the
 // release contract holds: each image pushed as sha-<commit> only, signed, with its SBOM; the
-// release-candidate tag added to all three digests (read back from the sha-<commit> tags) only
-// once all three are pushed, never moved; promotion to production behind the `production`
-// environment, after the three signatures are verified; the registry's credentials are secrets of
+// release-candidate tag added to every image's digest (read back from the sha-<commit> tags) only
+// once all of them are pushed, never moved; promotion to production behind the `production`
+// environment, after every signature is verified; the registry's credentials are secrets of
 // those environments only. The tagging and promotion scripts are run as GitHub runs them (its
 // command for the step's shell, on a script file), with stand-ins for docker, cosign and git that
 // keep a registry in a file.
@@ -112,8 +112,30 @@ describe('the GitHub Actions workflows', () => {
     // release, hence no newer tag for it to commit again.
     expect((ci.on as { push?: { 'paths-ignore'?: string[] } }).push?.['paths-ignore']).toEqual([
       'infra/k8s/overlays/*/kustomization.yaml',
+      'infra/k8s/vroom/staging/kustomization.yaml',
       'infra/k8s/gardens/**',
     ]);
+    // Every kustomization a staging automation writes to (its markers) is among them.
+    const ignored = (ci.on as { push: { 'paths-ignore': string[] } }).push['paths-ignore'].map(
+      (pattern) =>
+        new RegExp(
+          `^${pattern
+            .replaceAll('.', '\\.')
+            .replaceAll('**', '.+')
+            .replace(/\*(?!\+)/g, '[^/]*')}$`,
+        ),
+    );
+    const automations = fluxDocuments('staging').filter(
+      (document) => document?.kind === 'ImageUpdateAutomation',
+    );
+    expect(automations.length).toBeGreaterThan(1);
+    for (const automation of automations) {
+      const written = `${automation!.spec!.update!.path!.replace(/^\.\//, '')}/kustomization.yaml`;
+      expect(
+        ignored.some((pattern) => pattern.test(written)),
+        written,
+      ).toBe(true);
+    }
     expect(readFileSync(join(repositoryRoot, '.ci/run'), 'utf8')).toMatch(/^exec npm test$/m);
     expect(steps('ci.yml').at(-1)).toMatchObject({ run: 'sh .ci/run' });
     expect(action('ci.yml', 'actions/setup-node')?.with).toEqual({ 'node-version-file': '.nvmrc' });
@@ -148,7 +170,7 @@ describe('the GitHub Actions workflows', () => {
     expect(readFileSync(join(workflowsDir, 'release.yml'), 'utf8')).not.toMatch(/-artifact@/);
   });
 
-  it('release: adds the release-candidate tag only once every image is pushed and signed, to all three', () => {
+  it('release: adds the release-candidate tag only once every image is pushed and signed, to all of them', () => {
     const release = workflow('release.yml');
     const candidate = release.jobs['release-candidate']!;
     expect(candidate.needs).toBe('images');
@@ -185,11 +207,11 @@ describe('the GitHub Actions workflows', () => {
     expect(promote.permissions).toEqual({ contents: 'read' });
     const names = job.steps.map((step) => step.name);
     expect(names.indexOf("Release candidate's tag")).toBe(0);
-    expect(names.indexOf("Verify the three images' signatures")).toBeLessThan(
+    expect(names.indexOf("Verify the images' signatures")).toBeLessThan(
       names.indexOf('Tag the stable release'),
     );
     // The keyless identity verified is the one release.yml signs with: its own file, on main.
-    expect(stepNamed('promote.yml', 'promote', "Verify the three images' signatures").env?.SIGNER).toBe(
+    expect(stepNamed('promote.yml', 'promote', "Verify the images' signatures").env?.SIGNER).toBe(
       '${{ github.server_url }}/${{ github.repository }}/.github/workflows/release.yml@refs/heads/main',
     );
     expect(workflow('release.yml').on).toMatchObject({ workflow_run: { branches: ['main'] } });
@@ -257,16 +279,8 @@ describe('the GitHub Actions workflows', () => {
   );
 
   it('release: pushes the repositories Flux scans, rc tags for staging and stable ones for production', () => {
-    for (const environment of ['production', 'staging']) {
-      const documents = readFileSync(join(repositoryRoot, `infra/flux/${environment}/images.yaml`), 'utf8')
-        .split(/^---$/m)
-        .map(
-          (document) =>
-            parse(document) as {
-              kind?: string;
-              spec?: { image?: string; policy?: { semver?: { range?: string } } };
-            } | null,
-        );
+    for (const environment of ['production', 'staging'] as const) {
+      const documents = fluxDocuments(environment);
       const scanned = documents
         .filter((document) => document?.kind === 'ImageRepository')
         .map((document) => document!.spec!.image!.split('/').slice(1).join('/'))
@@ -283,7 +297,20 @@ describe('the GitHub Actions workflows', () => {
   });
 });
 
-/** The images, from their Dockerfiles: api, web, worker. */
+/** The objects of an environment's infra/flux/<env>/images.yaml. */
+function fluxDocuments(environment: 'staging' | 'production') {
+  return readFileSync(join(repositoryRoot, `infra/flux/${environment}/images.yaml`), 'utf8')
+    .split(/^---$/m)
+    .map(
+      (document) =>
+        parse(document) as {
+          kind?: string;
+          spec?: { image?: string; policy?: { semver?: { range?: string } }; update?: { path?: string } };
+        } | null,
+    );
+}
+
+/** The images, from their Dockerfiles: api, vroom, web, worker. */
 function dockerfiles(): string[] {
   return readdirSync(join(repositoryRoot, 'infra/images'))
     .filter((file) => file.endsWith('.Dockerfile'))
@@ -425,7 +452,7 @@ describe('the release and promotion scripts, as the runner runs them', () => {
   }
   const tagCandidate = scriptNamed('release.yml', 'release-candidate', 'Tag the release candidate');
   const checkInput = scriptNamed('promote.yml', 'promote', "Release candidate's tag");
-  const verify = scriptNamed('promote.yml', 'promote', "Verify the three images' signatures");
+  const verify = scriptNamed('promote.yml', 'promote', "Verify the images' signatures");
   const tagStable = scriptNamed('promote.yml', 'promote', 'Tag the stable release');
   /** The registry without an image's sha-<commit> tag (its leg of the matrix never pushed it). */
   const withoutSha = (image: string) =>
@@ -453,13 +480,13 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     expect(unset).toMatchObject({ code: 0, stdout: 'went on\n' });
   });
 
-  it('release: tags the three sha-<commit> digests <major>.<minor>.<commit time>-rc.1, the same digests', async () => {
+  it('release: tags every sha-<commit> digest <major>.<minor>.<commit time>-rc.1, the same digests', async () => {
     const result = await runStep(tagCandidate);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(tagged(candidate)).toEqual(expectedTags(candidate));
     expect(creates()).toEqual(
-      ['api', 'worker', 'web'].map(
+      ['api', 'worker', 'web', 'vroom'].map(
         (image) =>
           `docker buildx imagetools create --tag ${registry}/cocagne/cocagne-${image}:${candidate} ${registry}/cocagne/cocagne-${image}@${digestOf(image)}`,
       ),
@@ -548,13 +575,13 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     return runStep(tagStable, { RELEASE: candidate, STABLE: '0.1.1765000000', ...env });
   }
 
-  it('promote: verifies the three keyless signatures of release.yml, then tags the same digests stable', async () => {
+  it('promote: verifies the keyless signatures of release.yml, then tags the same digests stable', async () => {
     const result = await promote();
     expect(result.code).toBe(0);
     expect(tagged('0.1.1765000000')).toEqual(expectedTags('0.1.1765000000'));
     const verifications = lines('log').filter((line) => line.startsWith('cosign'));
     expect(verifications).toEqual(
-      ['api', 'worker', 'web'].map(
+      ['api', 'worker', 'web', 'vroom'].map(
         (image) =>
           `cosign verify --certificate-identity ${signer} --certificate-oidc-issuer https://token.actions.githubusercontent.com ${registry}/cocagne/cocagne-${image}@${digestOf(image)}`,
       ),
@@ -576,7 +603,7 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     });
     expect(result.code).toBe(0);
     expect(lines('log').filter((line) => line.startsWith('cosign'))).toEqual(
-      ['api', 'worker', 'web'].map(
+      ['api', 'worker', 'web', 'vroom'].map(
         (image) => `cosign verify --key cosign.pub ${registry}/cocagne/cocagne-${image}@${digestOf(image)}`,
       ),
     );

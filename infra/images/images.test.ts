@@ -1,9 +1,9 @@
 // The images, checked without Docker: hadolint on each Dockerfile; then, read with our own
 // parser, what their builds would do: every base pinned by digest, every COPY source in the
 // build context, the final stage's command loading only files it copies and production
-// packages, `npm ci` accepting the lock as the build runs it, and the web image's headers the
-// same as the API's.
-import { execFile } from 'node:child_process';
+// packages, `npm ci` accepting the lock as the build runs it, the web image's headers the
+// same as the API's, and the route optimiser's pinned packages serving as its image lays them out.
+import { execFile, spawn } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -15,6 +15,7 @@ import {
   statSync,
   symlinkSync,
 } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,6 +23,8 @@ import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityHeadersPlugin } from '../../api/plugins/security-headers.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
+import { venvBin } from '../local/paths.ts';
+import { pythonPackages } from '../local/versions.ts';
 import {
   declaredDependencies,
   dockerIgnore,
@@ -36,7 +39,7 @@ const run = promisify(execFile);
 /** For the tests that start processes: a loaded 2-core machine (npm test) is slow to run them. */
 const processTimeout = 120_000;
 const imagesDir = import.meta.dirname;
-const names = ['api', 'worker', 'web'] as const;
+const names = ['api', 'worker', 'web', 'vroom'] as const;
 const dockerfiles = Object.fromEntries(
   names.map((name) => [name, parseDockerfile(readFileSync(join(imagesDir, `${name}.Dockerfile`), 'utf8'))]),
 ) as Record<(typeof names)[number], Dockerfile>;
@@ -149,8 +152,12 @@ describe('the Dockerfiles', () => {
     expect(final.user).toMatch(/^[1-9]\d*(:[1-9]\d*)?$/);
     if (name !== 'web') expect(final.user).toBe('1000:1000');
     expect(final.healthcheck).toBeDefined();
-    const port =
-      name === 'worker' ? final.env.WORKER_HEALTH_PORT : name === 'api' ? final.env.HTTP_PORT : '8080';
+    const port = {
+      worker: final.env.WORKER_HEALTH_PORT,
+      api: final.env.HTTP_PORT,
+      web: '8080',
+      vroom: final.command?.[final.command.indexOf('--port') + 1],
+    }[name];
     expect(final.exposed).toEqual([Number(port)]);
     expect(final.healthcheck!.join(' ')).toContain(name === 'web' ? ':8080/healthz' : '127.0.0.1');
   });
@@ -407,3 +414,181 @@ describe('the web image', () => {
     });
   });
 });
+
+describe('the route optimiser image', () => {
+  const vroom = dockerfiles.vroom;
+  const dependencies = vroom.stages.find((stage) => stage.name === 'dependencies')!;
+  const requirementsFile = 'infra/images/vroom/requirements.txt';
+  const requirements = readFileSync(join(repositoryRoot, requirementsFile), 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
+  const python = venvBin('python');
+
+  /** Runs a Python script with the local stack's venv (where pyvroom runs today) and parses its JSON. */
+  async function pythonJson<T>(script: string): Promise<T> {
+    const { stdout } = await run(python, ['-c', script], { env: { PATH: process.env.PATH ?? '' } });
+    return JSON.parse(stdout) as T;
+  }
+
+  it(
+    "pins pyvroom at the local stack's version and each package it needs on Linux, by its wheel's hash",
+    async () => {
+      const pinned = requirements.map((line) => {
+        const match = /^([A-Za-z0-9._-]+)==(\S+) --hash=sha256:[0-9a-f]{64}$/.exec(line);
+        expect(match, line).not.toBeNull();
+        return { name: match![1]!.toLowerCase(), version: match![2]! };
+      });
+      expect(pinned.find((entry) => entry.name === 'pyvroom')?.version).toBe(pythonPackages.pyvroom.version);
+      // pip installs only those (--no-deps): they must be pyvroom's whole closure for the image's
+      // Python on Linux, markers evaluated as there (tzdata, say, is for Windows only).
+      const pythonMinor = /^python:(\d+\.\d+)[.-]/.exec(vroom.final.image)?.[1];
+      expect(pythonMinor).toBeDefined();
+      const closure = await pythonJson<{ names: string[]; classifiers: string[]; requiresPython: string }>(`
+import json
+from importlib.metadata import metadata, requires
+from pip._vendor.packaging.requirements import Requirement
+from pip._vendor.packaging.utils import canonicalize_name
+environment = {"python_version": "${pythonMinor}", "python_full_version": "${pythonMinor}.0", "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix", "platform_machine": "x86_64", "implementation_name": "cpython", "platform_python_implementation": "CPython", "extra": ""}
+seen, queue = set(), ["pyvroom"]
+while queue:
+    name = canonicalize_name(queue.pop())
+    if name in seen:
+        continue
+    seen.add(name)
+    for line in requires(name) or []:
+        requirement = Requirement(line)
+        if requirement.marker is None or requirement.marker.evaluate(environment):
+            queue.append(requirement.name)
+meta = metadata("pyvroom")
+print(json.dumps({"names": sorted(seen), "classifiers": meta.get_all("Classifier"), "requiresPython": meta["Requires-Python"]}))
+`);
+      expect(pinned.map((entry) => entry.name).sort()).toEqual(closure.names);
+      // The base's Python is one pyvroom is made for.
+      expect(closure.classifiers).toContain(`Programming Language :: Python :: ${pythonMinor}`);
+      // Both stages on the same base; Debian's release the same as node's images.
+      expect(new Set(vroom.stages.map((stage) => stage.image)).size).toBe(1);
+      expect(vroom.final.image).toMatch(/-slim-bookworm@/);
+      expect(dockerfiles.api.final.image).toMatch(/-bookworm-slim@/);
+      // The install: exactly the file's wheels, checked against its hashes.
+      const install = dependencies.instructions.find((step) => step.keyword === 'RUN')!.rest;
+      for (const flag of ['--require-hashes', '--no-deps', '--only-binary=:all:', '--no-cache-dir'])
+        expect(install).toContain(flag);
+      const copied = dependencies.copies.find((copy) => copy.sources.includes(requirementsFile));
+      expect(install).toContain(`-r ${copied?.destination}`);
+      expect(install).toContain('python -m venv --without-pip /opt/venv');
+    },
+    processTimeout,
+  );
+
+  it(
+    'serves /solve and answers its health check with only the pinned packages, laid out as in the image',
+    async () => {
+      // The pinned distributions' files, as the venv in the image holds them (links to ours).
+      const files = await pythonJson<string[]>(`
+import json
+from importlib.metadata import distribution
+names = ${JSON.stringify(requirements.map((line) => line.split('==')[0]))}
+print(json.dumps([str(f) for name in names for f in distribution(name).files if not str(f).startswith("..")]))
+`);
+      const sitePackages = (
+        await pythonJson<string[]>('import json, site; print(json.dumps(site.getsitepackages()))')
+      )[0]!;
+      const scratch = mkdtempSync(join(tmpdir(), 'cocagne-image-vroom-'));
+      const venvRoot = join(scratch, 'opt/venv');
+      const libFolder = relative(join(sitePackages, '../../..'), sitePackages); // lib/python3.x/site-packages
+      const app = join(scratch, 'app');
+      let server: ReturnType<typeof spawn> | undefined;
+      try {
+        for (const file of files) {
+          mkdirSync(dirname(join(venvRoot, libFolder, file)), { recursive: true });
+          symlinkSync(join(sitePackages, file), join(venvRoot, libFolder, file));
+        }
+        // The dependencies stage's steps after the install, run in its WORKDIR (the venv).
+        const venvCopy = vroom.final.copies.find((copy) => copy.from === 'dependencies')!;
+        expect(venvCopy).toMatchObject({ sources: ['/opt/venv'], destination: '/opt/venv' });
+        const [, ...cleanups] = dependencies.instructions.filter((step) => step.keyword === 'RUN');
+        expect(cleanups.length).toBeGreaterThan(0);
+        expect(dependencies.workdir).toBe('/opt/venv');
+        for (const step of cleanups) await run('sh', ['-c', step.rest], { cwd: venvRoot });
+        expect(existsSync(join(venvRoot, libFolder, 'pandas/tests'))).toBe(false);
+        // The final stage's command, from its WORKDIR, with the file it names where COPY puts it.
+        const [command, script, ...args] = vroom.final.command!;
+        expect(command).toBe('python');
+        expect(inStage(vroom.final, 'infra/local/vroom-service.py')).toBe(`${vroom.final.workdir}/${script}`);
+        mkdirSync(app);
+        copyFileSync(join(repositoryRoot, 'infra/local/vroom-service.py'), join(app, script!));
+        const port = await freePort();
+        const portArgs = args.map((arg, index) => (args[index - 1] === '--port' ? String(port) : arg));
+        // -S: no site-packages but the image's (PYTHONPATH), nor the venv's others.
+        const env = {
+          PATH: process.env.PATH ?? '',
+          PYTHONPATH: join(venvRoot, libFolder),
+          PYTHONDONTWRITEBYTECODE: vroom.final.env.PYTHONDONTWRITEBYTECODE!,
+          PYTHONUNBUFFERED: vroom.final.env.PYTHONUNBUFFERED!,
+        };
+        const started = spawn(python, ['-S', script!, ...portArgs], { cwd: app, env, stdio: 'pipe' });
+        server = started;
+        const log: string[] = [];
+        await new Promise<void>((resolveStart, rejectStart) => {
+          started.stderr.on('data', (chunk: Buffer) => {
+            log.push(chunk.toString());
+            if (log.join('').includes(`:${port}`)) resolveStart();
+          });
+          started.on('exit', (code) => rejectStart(new Error(`exited ${code}: ${log.join('')}`)));
+        });
+        // The HEALTHCHECK's command, on the port the server was given.
+        const health = vroom.final.healthcheck!;
+        expect(health.join(' ')).toContain(`:${args[args.indexOf('--port') + 1]}/health`);
+        const [healthCommand, ...healthArgs] = health.map((part) =>
+          part.replace(/:\d+\/health/, `:${port}/health`),
+        );
+        expect(healthCommand).toBe('python');
+        await run(python, ['-S', ...healthArgs], { env });
+        const answer = await fetch(`http://127.0.0.1:${port}/health`);
+        expect(await answer.json()).toMatchObject({
+          service: 'cocagne-vroom',
+          pyvroom: pythonPackages.pyvroom.version,
+        });
+        const solved = await fetch(`http://127.0.0.1:${port}/solve`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            vehicles: [{ id: 1, start_index: 0, end_index: 0 }],
+            jobs: [
+              { id: 1, location_index: 1 },
+              { id: 2, location_index: 2 },
+            ],
+            matrices: {
+              car: {
+                durations: [
+                  [0, 60, 120],
+                  [60, 0, 60],
+                  [120, 60, 0],
+                ],
+              },
+            },
+          }),
+        });
+        expect(solved.status).toBe(200);
+        const solution = (await solved.json()) as { summary: { routes: number; unassigned: number } };
+        expect(solution.summary).toMatchObject({ routes: 1, unassigned: 0 });
+      } finally {
+        server?.kill();
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    },
+    processTimeout,
+  );
+});
+
+/** A TCP port nothing listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, rejectPort) => {
+    const probe = createServer();
+    probe.once('error', rejectPort);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolvePort(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
