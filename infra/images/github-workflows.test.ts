@@ -218,6 +218,10 @@ describe('the GitHub Actions workflows', () => {
     // The input reaches the scripts as an environment variable, never spliced into them.
     expect(job.env?.RELEASE).toBe('${{ inputs.release }}');
     for (const step of job.steps) expect(step.run ?? '').not.toContain('${{');
+    // Every image is verified and tagged: the loops name each Dockerfile's image.
+    const loops = job.steps.flatMap((step) => [...(step.run ?? '').matchAll(/for image in ([^;]+); do/g)]);
+    expect(loops).toHaveLength(3);
+    for (const loop of loops) expect(loop[1]!.split(' ').sort()).toEqual(dockerfiles());
   });
 
   it('release and promote: the registry host is the repository variable NEXUS_REGISTRY, not a secret', () => {
