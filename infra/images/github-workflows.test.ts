@@ -269,6 +269,11 @@ describe('the GitHub Actions workflows', () => {
     for (const name of ['NEXUS_RELEASE_USERNAME', 'NEXUS_PROMOTE_USERNAME', 'content selector']) {
       expect(readme).toContain(name);
     }
+    // Its two content selectors let each user write to every image's repository.
+    const selected = [...readme.matchAll(/\^\/v2\/cocagne\/cocagne-\(([a-z|]+)\)\//g)].map((match) =>
+      match[1]!.split('|').sort(),
+    );
+    expect(selected).toEqual([dockerfiles(), dockerfiles()]);
   });
 
   it.each(['release.yml', 'promote.yml'])(
