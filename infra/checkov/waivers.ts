@@ -25,8 +25,9 @@ export const waivers: Waiver[] = [
     check: 'CKV_K8S_40',
     resource: /^Deployment\.(cocagne|garden-[a-z0-9-]+)\./,
     reason:
-      "The images run as uid 1000 (the node image's own `node` user, 101 for nginx-unprivileged), " +
-      'which their files belong to. A high uid guards against sharing a uid with a host user through ' +
+      "The images run as uid 1000 (the node image's own `node` user, which its files belong to; the " +
+      "route optimiser's python image has no entry for it and its files stay root's, read-only), or " +
+      '101 for nginx-unprivileged. A high uid guards against sharing a uid with a host user through ' +
       'host paths or host namespaces; the pods use neither, and run under Pod Security restricted: ' +
       'non-root, no privilege escalation, every capability dropped, read-only root file system.',
   },
