@@ -4,9 +4,11 @@ import App from './App.vue';
 import { hydrate } from './hydrate.ts';
 import { i18n } from './i18n/index.ts';
 import { createAppRouter } from './router/index.ts';
+import { reloadOnStaleChunks } from './stale-release.ts';
 import './styles/main.css';
 
 async function start(): Promise<void> {
+  reloadOnStaleChunks(window, sessionStorage);
   const app = createApp(App).use(createPinia()).use(i18n);
   // The first page depends on who is signed in: hydrate, then route.
   await hydrate();
