@@ -120,12 +120,13 @@ if (settings.GARDEN_REFRESH_ON_START && provisioning?.cluster) {
   void refreshDeployedGardens({
     gardens: deps.store.gardens,
     cluster: provisioning.cluster,
+    identity: provisioning.identity,
     log,
     failed: () => metrics.count(namespace, refreshFailures),
   })
     .then(({ refreshed, skipped, failed }) =>
       log(
-        `gardens brought to this release: ${refreshed.length} applied again, ${skipped.length} left (not active), ${failed.length} failed`,
+        `gardens brought to this release: ${refreshed.length} applied again, ${skipped.length} left (leaving or unknown), ${failed.length} failed`,
       ),
     )
     .catch((error: unknown) => {

@@ -38,6 +38,7 @@ const stamp = Date.now().toString(36);
 const ids: Record<string, string> = {
   active: `rf-actif-${stamp}`,
   retiring: `rf-retrait-${stamp}`,
+  suspended: `rf-suspendu-${stamp}`,
   git: `rf-git-${stamp}`,
   never: `rf-jamais-${stamp}`,
 };
@@ -62,7 +63,7 @@ describe('a new release brought to the deployed gardens', () => {
 
   beforeAll(async () => {
     await kubernetesReady();
-    for (const id of [ids.active!, ids.retiring!, ids.git!]) await before.apply(id);
+    for (const id of [ids.active!, ids.retiring!, ids.suspended!, ids.git!]) await before.apply(id);
     // A garden kept in Git: Flux's, labelled so (as infra/k8s/gardens does).
     const labelled = await kubernetesRequest(
       admin,
@@ -111,7 +112,7 @@ describe('a new release brought to the deployed gardens', () => {
     ids.leaving = leaving;
   });
 
-  it("applies the active ones again with this release's image, and leaves the others as they are", async () => {
+  it("applies the running ones again with this release's image, and leaves the others as they are", async () => {
     const logged: string[] = [];
     const failed: string[] = [];
     const summary = await refreshDeployedGardens({
@@ -120,6 +121,7 @@ describe('a new release brought to the deployed gardens', () => {
         list: async () => [
           garden(ids.active!, 'active'),
           garden(ids.retiring!, 'retiring'),
+          garden(ids.suspended!, 'suspended'),
           garden(ids.git!, 'active'),
           garden(ids.never!, 'active'),
         ],
@@ -128,11 +130,13 @@ describe('a new release brought to the deployed gardens', () => {
       log: (message) => logged.push(message),
       failed: (gardenId) => failed.push(gardenId),
     });
-    expect(summary.refreshed).toEqual([ids.active!]);
+    // Its worker runs while suspended: it moves too.
+    expect(summary.refreshed).toEqual([ids.active!, ids.suspended!].sort());
     expect(summary.skipped).toContain(ids.retiring!);
     expect(summary.failed).toEqual([]);
     expect(failed).toEqual([]);
     expect(await workerImage(ids.active!)).toBe(newImage);
+    expect(await workerImage(ids.suspended!)).toBe(newImage);
     expect(await workerImage(ids.retiring!)).toBe(oldImage);
     expect(await workerImage(ids.git!)).toBe(oldImage);
     // Never deployed: not made by a refresh.
@@ -175,5 +179,25 @@ describe('a new release brought to the deployed gardens', () => {
     });
     expect(failed).toEqual(['a']);
     expect(logged).toContain('garden a not brought to this release after 3 attempts: quota exceeded');
+  });
+
+  it("asserts each refreshed garden's own host among the sign-in addresses again", async () => {
+    const allowed: string[] = [];
+    await refreshDeployedGardens({
+      gardens: {
+        list: async () => [
+          { ...garden('a', 'active'), hostName: 'paniers.a.example.org' },
+          garden('b', 'active'),
+          { ...garden('c', 'retiring'), hostName: 'paniers.c.example.org' },
+        ],
+      },
+      cluster: {
+        deployedGardens: async () => ['a', 'b', 'c'],
+        apply: async (gardenId) => [`Deployment/${gardenId}`],
+      },
+      identity: { allowSiteHost: async (host) => void allowed.push(host) },
+      log: () => {},
+    });
+    expect(allowed).toEqual(['paniers.a.example.org']);
   });
 });

@@ -4,11 +4,16 @@
 // with. Gardens kept in Git are Flux's and are left to it. One garden that fails never stops the
 // others: each is tried a few times, then counted for the alarm and logged.
 import type { Garden } from '../../domain/garden.ts';
-import type { GardenClusterPort } from './ports.ts';
+import type { GardenClusterPort, GardenIdentityPort } from './ports.ts';
 
 export interface GardenRefreshPorts {
   gardens: { list(): Promise<Garden[]> };
   cluster: Pick<GardenClusterPort, 'apply' | 'deployedGardens'>;
+  /**
+   * The web client's sign-in addresses: each refreshed garden's own host is asserted again, so
+   * one lost to two processes changing the client at once comes back with the next release.
+   */
+  identity?: Pick<GardenIdentityPort, 'allowSiteHost'>;
   log: (message: string) => void;
   /** A garden left as it was after its attempts (the process counts it for CloudWatch's alarm). */
   failed?: (gardenId: string) => void;
@@ -19,7 +24,7 @@ export interface GardenRefreshPorts {
 
 export interface GardenRefreshSummary {
   refreshed: string[];
-  /** Deployed but not active (being created or retired: their workflow applies them) or unknown. */
+  /** Deployed but leaving (retiring, retired: their workflow removes them) or unknown to the registry. */
   skipped: string[];
   failed: Array<{ gardenId: string; message: string }>;
 }
@@ -34,7 +39,9 @@ export async function refreshDeployedGardens(ports: GardenRefreshPorts): Promise
   const summary: GardenRefreshSummary = { refreshed: [], skipped: [], failed: [] };
   for (const [index, gardenId] of deployed.entries()) {
     const garden = byId.get(gardenId);
-    if (!garden || (garden.state !== undefined && garden.state !== 'active')) {
+    // Every garden whose worker runs (being created, active or suspended); one leaving is its
+    // retirement's, and a namespace the registry does not know is left alone.
+    if (!garden || garden.state === 'retiring' || garden.state === 'retired') {
       summary.skipped.push(gardenId);
       continue;
     }
@@ -45,6 +52,7 @@ export async function refreshDeployedGardens(ports: GardenRefreshPorts): Promise
           hostName: garden.hostName,
           existingOnly: true,
         });
+        if (applied.length > 0 && garden.hostName) await ports.identity?.allowSiteHost(garden.hostName);
         (applied.length > 0 ? summary.refreshed : summary.skipped).push(gardenId);
         break;
       } catch (error) {

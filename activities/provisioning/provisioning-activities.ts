@@ -117,6 +117,19 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
   const { store, blobs } = ports;
   const now = () => (ports.now ?? (() => new Date()))();
 
+  /**
+   * Takes the garden's own host out of the web client's sign-in addresses, unless another garden
+   * still being served holds the same host (its sign-in must keep working).
+   */
+  async function forbidSiteHostOf(gardenId: string): Promise<void> {
+    const hostName = (await store.gardens.get(gardenId))?.hostName;
+    if (!hostName) return;
+    const holders = (await store.gardens.list()).filter(
+      (garden) => garden.id !== gardenId && garden.hostName === hostName && garden.state !== 'retired',
+    );
+    if (holders.length === 0) await ports.identity.forbidSiteHost(hostName);
+  }
+
   async function gardenOf(gardenId: string): Promise<Garden> {
     const garden = await store.gardens.get(gardenId);
     if (!garden) {
@@ -317,8 +330,7 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     },
 
     async deleteGardenIdentity(input: { gardenId: string; email: string }): Promise<void> {
-      const hostName = (await store.gardens.get(input.gardenId))?.hostName;
-      if (hostName) await ports.identity.forbidSiteHost(hostName);
+      await forbidSiteHostOf(input.gardenId);
       await ports.identity.removeFirstAdmin(input.gardenId, input.email);
       await ports.identity.removeGroup(input.gardenId);
     },
@@ -474,8 +486,7 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
     async disableGardenIdentity(input: { gardenId: string }): Promise<StepOutcome> {
       const disabled = await ports.identity.disableAccounts(input.gardenId);
       await ports.identity.removeGroup(input.gardenId);
-      const hostName = (await store.gardens.get(input.gardenId))?.hostName;
-      if (hostName) await ports.identity.forbidSiteHost(hostName);
+      await forbidSiteHostOf(input.gardenId);
       return {
         attempt: attempt(),
         note: { fr: `${disabled} comptes désactivés.`, en: `${disabled} accounts disabled.` },
