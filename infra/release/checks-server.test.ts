@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../../tests/support/api.ts';
 import { createTestGarden } from '../../tests/support/environment.ts';
 import { sampleUpload } from '../../tests/support/extensions.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../../tests/support/keycloak.ts';
 import { canaryTargets, startChecksServer } from './checks-server.ts';
 
 /** A built web app in miniature: the page and the hashed script it loads. */
@@ -39,6 +40,7 @@ describe('the release checks Flagger calls', () => {
   let checks: Awaited<ReturnType<typeof startChecksServer>>;
   let failing: ReturnType<typeof createServer>;
   let failingUrl: string;
+  const accounts: TestAccount[] = [];
 
   beforeAll(async () => {
     webDist = builtWebApp();
@@ -76,6 +78,7 @@ describe('the release checks Flagger calls', () => {
   afterAll(async () => {
     await checks?.close();
     await new Promise<void>((resolve) => (failing ? failing.close(() => resolve()) : resolve()));
+    await deleteAccounts(accounts);
     await api?.close();
     rmSync(webDist, { recursive: true, force: true });
   });
@@ -150,7 +153,7 @@ describe('the release checks Flagger calls', () => {
     expect(lines).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^ok extensions ${api.gardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* case\\(s\\) passed$`,
+          `^ok extensions ${api.gardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* test vector\\(s\\) passed$`,
         ),
       ),
       `ok canary extension modules ${api.gardenId}: no browser module, as the catalogue says`,
@@ -158,57 +161,135 @@ describe('the release checks Flagger calls', () => {
     expect(status).toBe(200);
   });
 
-  it("fails when a garden's golden case gets another answer, naming the case", async () => {
+  /** A garden admin of a garden, who may add and delete its golden cases (the extensions page). */
+  async function gardenAdminOf(gardenId: string) {
+    const account = await createAccount({ role: 'garden-admin', gardenId });
+    accounts.push(account);
+    const goldenCases = `/api/gardens/${gardenId}/extensions/golden-cases`;
+    return {
+      add: async (golden: { hook: string; name: string; input: unknown; output: unknown }) => {
+        const response = await api.call(account, 'POST', goldenCases, golden);
+        expect(response.statusCode, response.body).toBe(201);
+        return response.json<{ id: string }>().id;
+      },
+      remove: async (hook: string, id: string) =>
+        expect((await api.call(account, 'DELETE', `${goldenCases}/${hook}/${id}`)).statusCode).toBe(204),
+    };
+  }
+
+  it("only warns when a garden's golden case gets another answer: the garden may change it at any time", async () => {
     const vectors = await api.app.extensions!.catalogue.modules.testVectors(
       api.otherGardenId,
       'quotient-familial',
       '1.0.0',
     );
     const [vector] = vectors['solidarity-price'] ?? [];
-    await api.app.extensions!.catalogue.records.addGoldenCase(api.otherGardenId, {
-      id: 'release-check-golden',
+    const admin = await gardenAdminOf(api.otherGardenId);
+    const id = await admin.add({
       hook: 'solidarity-price',
       name: 'tarif plein attendu',
       input: vector!.input,
       output: { tierId: null, basketPrice: 1700 },
-      added: { by: { userId: 'u-admin', name: 'Admin' }, at: new Date().toISOString() },
     });
-    const { status, lines } = await call('/extension-self-tests', {
-      target: apiUrl,
-      gardens: `${api.gardenId}, ${api.otherGardenId}`,
-    });
-    expect(status).toBe(500);
+    const gardens = `${api.gardenId}, ${api.otherGardenId}`;
+    const { status, lines } = await call('/extension-self-tests', { target: apiUrl, gardens });
     expect(lines[0]).toMatch(new RegExp(`^ok extensions ${api.gardenId}: `));
-    expect(lines[2]).toMatch(
-      new RegExp(
-        `^FAILED extensions ${api.otherGardenId}: quotient-familial 1\\.0\\.0: 1 of \\d+ case\\(s\\) failed: solidarity-price « tarif plein attendu »: another answer$`,
+    expect(lines.slice(2)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^ok extensions ${api.otherGardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* test vector\\(s\\) passed; golden cases \\(warnings only\\): 0 passed, 1 failed$`,
+        ),
       ),
-    );
+      `warning extensions ${api.otherGardenId}: quotient-familial 1.0.0 : 1 cas de référence sur 1 en échec (n’arrête pas la mise en production) : solidarity-price « tarif plein attendu » : autre réponse (en: quotient-familial 1.0.0: 1 of 1 golden case(s) failed (does not stop the release): solidarity-price « tarif plein attendu »: another answer)`,
+      `ok canary extension modules ${api.otherGardenId}: no browser module, as the catalogue says`,
+    ]);
+    expect(status).toBe(200);
+
+    // Deleted, it leaves the test vectors' verdict alone, without a warning.
+    await admin.remove('solidarity-price', id);
+    const after = await call('/extension-self-tests', { target: apiUrl, gardens: api.otherGardenId });
+    expect(after.lines).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^ok extensions ${api.otherGardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* test vector\\(s\\) passed$`,
+        ),
+      ),
+      `ok canary extension modules ${api.otherGardenId}: no browser module, as the catalogue says`,
+    ]);
+    expect(after.status).toBe(200);
   });
 
-  it('says how many cases ran per extension, and fails an installed extension that has none', async () => {
+  it('fails when a test vector gets another answer from this release, naming it', async () => {
+    // The version passed its vectors at its activation, with the platform of then: one that gets
+    // another answer now is this release breaking it (here the vector is altered instead).
+    const { gardenId } = await createTestGarden(api.store, 'release-broken');
+    const catalogue = api.app.extensions!.catalogue;
+    const at = new Date().toISOString();
+    const upload = await sampleUpload('quotient-familial');
+    const [first, ...others] = upload.testVectors['solidarity-price'] ?? [];
+    const broken = {
+      ...upload,
+      testVectors: {
+        ...upload.testVectors,
+        'solidarity-price': [{ ...first!, output: { tierId: null, basketPrice: 1 } }, ...others],
+      },
+    };
+    await catalogue.upload(gardenId, broken, { by: { userId: 'u-admin', name: 'Admin' }, at });
+    await catalogue.activate(gardenId, upload.manifest.name, upload.manifest.version, { at });
+    const { status, lines } = await call('/extension-self-tests', { target: apiUrl, gardens: gardenId });
+    expect(lines).toEqual([
+      `FAILED extensions ${gardenId}: quotient-familial 1.0.0: 1 of ${others.length + 1} test vector(s) failed: solidarity-price « ${first!.name} »: another answer`,
+      `ok canary extension modules ${gardenId}: no browser module, as the catalogue says`,
+    ]);
+    expect(status).toBe(500);
+  });
+
+  it('does not judge an active extension without test vectors, says so, and its golden cases cannot fail the check', async () => {
     // A garden running quotient-familial (with its test vectors) and panier-solidaire uploaded
-    // without any, and no golden case for sign-up-checks: zero cases must not pass.
+    // without any (made active before uploads without a case were refused): its garden admin
+    // adds a golden case for sign-up-checks, then deletes it, its last.
     const { gardenId } = await createTestGarden(api.store, 'release-untested');
     const catalogue = api.app.extensions!.catalogue;
     const at = new Date().toISOString();
     const by = { userId: 'u-admin', name: 'Admin' };
     const tested = await sampleUpload('quotient-familial');
-    const untested = { ...(await sampleUpload('panier-solidaire')), testVectors: {} };
-    for (const upload of [tested, untested]) {
+    const panier = await sampleUpload('panier-solidaire');
+    for (const upload of [tested, { ...panier, testVectors: {} }]) {
       await catalogue.upload(gardenId, upload, { by, at });
       await catalogue.activate(gardenId, upload.manifest.name, upload.manifest.version, { at });
     }
-    const { status, lines } = await call('/extension-self-tests', { target: apiUrl, gardens: gardenId });
-    expect(lines[0]).toMatch(
-      new RegExp(
-        `^FAILED extensions ${gardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* case\\(s\\) passed \\| panier-solidaire 1\\.0\\.0: no case ran \\(no test vector, no golden case for sign-up-checks\\): an extension without cases cannot be judged$`,
-      ),
-    );
-    expect(lines[1]).toMatch(
+    const notJudged = `warning extensions ${gardenId}: panier-solidaire 1.0.0 : non jugée par la mise en production (aucun vecteur de test) ; ses cas de référence ne l’arrêtent pas, le jardin pouvant les changer à tout moment. Une prochaine version avec des vecteurs de test (test-vectors.json) arrêtera une version de la plateforme qui la casse. (en: panier-solidaire 1.0.0: not judged by the release (no test vector); its golden cases do not stop a release, since the garden may change them at any time. A next version with test vectors (test-vectors.json) will stop a platform release that breaks it.)`;
+    const testedLine = `ok extensions ${gardenId}: quotient-familial 1\\.0\\.0: [1-9]\\d* test vector\\(s\\) passed \\| panier-solidaire 1\\.0\\.0: not judged by the release \\(no test vector\\)`;
+    const modulesLine = expect.stringMatching(
       new RegExp(`^ok canary extension modules ${gardenId}: serves the active sign-up-checks module `),
     );
-    expect(status).toBe(500);
+
+    const admin = await gardenAdminOf(gardenId);
+    const [vector] = panier.testVectors['sign-up-checks'] ?? [];
+    const id = await admin.add({
+      hook: 'sign-up-checks',
+      name: 'formulaire vide',
+      input: vector!.input,
+      output: vector!.output,
+    });
+    const withGolden = await call('/extension-self-tests', { target: apiUrl, gardens: gardenId });
+    expect(withGolden.lines).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${testedLine}; golden cases \\(warnings only\\): 1 passed, 0 failed$`),
+      ),
+      notJudged,
+      modulesLine,
+    ]);
+    expect(withGolden.status).toBe(200);
+
+    await admin.remove('sign-up-checks', id);
+    const without = await call('/extension-self-tests', { target: apiUrl, gardens: gardenId });
+    expect(without.lines).toEqual([
+      expect.stringMatching(new RegExp(`^${testedLine}$`)),
+      notJudged,
+      modulesLine,
+    ]);
+    expect(without.status).toBe(200);
   });
 
   it('passes a garden with no extension installed, and a cluster with no garden, saying so', async () => {

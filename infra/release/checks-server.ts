@@ -14,7 +14,9 @@
 // serves, `api` or `web` (absent: both, an API serving the app itself); metadata.gardens,
 // comma-separated, limits the self-tests to some gardens.
 // 200 with one line per check when all pass; 500 with the same lines when one fails; 400 when
-// the body is not a webhook call this service understands.
+// the body is not a webhook call this service understands. A check's warnings follow its line
+// (`warning <check>: …`) and change neither: the extension self-tests warn about what a garden
+// can change (its golden cases) and what the release cannot judge (a version without vectors).
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -97,9 +99,16 @@ function webhookOf(text: string, needsTarget: boolean, allowedTargets: RegExp | 
   return { name: call.name, namespace: call.namespace, phase: String(call.phase ?? ''), metadata };
 }
 
+/** Each check's line, then its warnings' (French, then English), which pass or fail nothing. */
 const report = (results: CheckResult[]) =>
-  results.map((result) => `${result.passed ? 'ok' : 'FAILED'} ${result.name}: ${result.detail}`).join('\n') +
-  '\n';
+  results
+    .flatMap((result) => [
+      `${result.passed ? 'ok' : 'FAILED'} ${result.name}: ${result.detail}`,
+      ...(result.warnings ?? []).map(
+        (warning) => `warning ${result.name}: ${warning.fr} (en: ${warning.en})`,
+      ),
+    ])
+    .join('\n') + '\n';
 
 /** The checks' paths, and the rollback gate's (see README, "Rolling back by hand"). */
 const checkPaths = ['/smoke', '/extension-self-tests'];
@@ -167,9 +176,14 @@ export function createChecksServer(options: ChecksServerOptions): Server {
                 options.selfTestTimeoutMs,
               );
         const passed = results.every((result) => result.passed);
+        const warnings = results.reduce((count, result) => count + (result.warnings?.length ?? 0), 0);
         log(
-          `${path} ${call.namespace}/${call.name}${call.phase ? ` (${call.phase})` : ''}: ${passed ? 'passed' : 'FAILED'}`,
+          `${path} ${call.namespace}/${call.name}${call.phase ? ` (${call.phase})` : ''}: ${passed ? 'passed' : 'FAILED'}${warnings ? `, ${warnings} warning(s)` : ''}`,
         );
+        // Flagger keeps a passing answer to itself: its warnings are read here, or by calling.
+        for (const result of results) {
+          for (const warning of result.warnings ?? []) log(`warning ${result.name}: ${warning.en}`);
+        }
         answer(passed ? 200 : 500, report(results));
       } catch (error) {
         if (error instanceof BadRequest) return answer(400, `${error.message}\n`);

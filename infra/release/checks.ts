@@ -1,7 +1,8 @@
 // The release checks Flagger runs against a canary before and during its rollout: the smoke
 // checks (the API, its description, the web app, access control, a public read) and the garden
 // extensions' self-tests. Each check is named and bounded in time; its result says why it failed.
-import { activeFor } from '../../domain/extensions/catalogue.ts';
+import { activeFor, type ActiveExtension } from '../../domain/extensions/catalogue.ts';
+import type { Localized } from '../../domain/locale.ts';
 import { sameJson } from '../../domain/extension-rollout.ts';
 import type { ExtensionServices } from '../../activities/extensions/services.ts';
 
@@ -10,6 +11,8 @@ export interface CheckResult {
   passed: boolean;
   /** What was seen: on failure, why, in a sentence an operator reads in Flagger's events. */
   detail: string;
+  /** What does not fail the check but someone should act on, French first. */
+  warnings?: Localized[];
 }
 
 /** What a canary serves: the API, the web app, or both (an API that serves the app itself). */
@@ -133,14 +136,116 @@ export interface ExtensionCheckDeps {
   gardenIds: () => Promise<string[]>;
 }
 
+interface Case {
+  name: string;
+  input: unknown;
+  output: unknown;
+}
+
+/** A case that did not get its expected answer: the module failed (its kind), or answered another. */
+interface CaseFailure {
+  hook: string;
+  name: string;
+  kind?: string;
+}
+
+/** How one kind of case (test vectors, golden cases) went for an active version. */
+interface CaseTally {
+  ran: number;
+  failures: CaseFailure[];
+}
+
+const failuresIn = (failures: CaseFailure[], locale: 'fr' | 'en') =>
+  failures
+    .map(({ hook, name, kind }) =>
+      locale === 'fr'
+        ? `${hook} « ${name} » : ${kind ?? 'autre réponse'}`
+        : `${hook} « ${name} »: ${kind ?? 'another answer'}`,
+    )
+    .join(locale === 'fr' ? ' ; ' : '; ');
+
+/** An active version's cases as the release ran them. */
+interface Judgement {
+  active: ActiveExtension;
+  label: string;
+  vectors: CaseTally;
+  golden: CaseTally & {
+    /** The self-tests' time ran out before every golden case ran. */
+    unfinished?: boolean;
+    /** The garden's golden cases could not be read. */
+    unreadable?: string;
+  };
+}
+
+/** A garden's share of the self-tests: its judgements, or why they could not be made. */
+interface GardenRun {
+  gardenId: string;
+  judgements: Judgement[];
+  error?: string;
+}
+
 /**
- * The gardens' extension self-tests: for each garden, each active version's test vectors and
- * the garden's golden cases for its hooks, run by this release's extension host (the same cases
- * as the rollout's self-tests, `activities/extensions/rollout-activities.ts`, nothing recorded);
- * and the canary must serve each garden's active browser module, the one the catalogue names.
- * The result says per extension how many cases ran. An active extension with no case at all
- * fails: zero cases passing would let any release through untested. A garden with no active
- * extension passes, saying so; so does a call when no garden is registered.
+ * What a release does not judge an active version by, or what its garden's golden cases say
+ * against it: warnings, French first (a garden's admin acts on them), which never fail the check.
+ */
+const warningsOf = ({ label, vectors, golden }: Judgement, timeoutMs: number): Localized[] => {
+  const warnings: Localized[] = [];
+  if (vectors.ran === 0) {
+    warnings.push({
+      fr: `${label} : non jugée par la mise en production (aucun vecteur de test) ; ses cas de référence ne l’arrêtent pas, le jardin pouvant les changer à tout moment. Une prochaine version avec des vecteurs de test (test-vectors.json) arrêtera une version de la plateforme qui la casse.`,
+      en: `${label}: not judged by the release (no test vector); its golden cases do not stop a release, since the garden may change them at any time. A next version with test vectors (test-vectors.json) will stop a platform release that breaks it.`,
+    });
+  }
+  if (golden.failures.length > 0) {
+    warnings.push({
+      fr: `${label} : ${golden.failures.length} cas de référence sur ${golden.ran} en échec (n’arrête pas la mise en production) : ${failuresIn(golden.failures, 'fr')}`,
+      en: `${label}: ${golden.failures.length} of ${golden.ran} golden case(s) failed (does not stop the release): ${failuresIn(golden.failures, 'en')}`,
+    });
+  }
+  if (golden.unfinished) {
+    warnings.push({
+      fr: `${label} : cas de référence pas tous joués, les ${timeoutMs} ms des auto-tests écoulées (${golden.ran} joué(s))`,
+      en: `${label}: golden cases not all run, the self-tests' ${timeoutMs} ms spent (${golden.ran} ran)`,
+    });
+  }
+  if (golden.unreadable) {
+    warnings.push({
+      fr: `${label} : cas de référence du jardin illisibles (${golden.unreadable})`,
+      en: `${label}: the garden's golden cases could not be read (${golden.unreadable})`,
+    });
+  }
+  return warnings;
+};
+
+/** One verdict per active version: its test vectors' (which judge the release), then its golden cases'. */
+function verdictOf({ label, vectors, golden }: Judgement): { failed: boolean; text: string } {
+  const failed = vectors.failures.length > 0;
+  const judged =
+    vectors.ran === 0
+      ? 'not judged by the release (no test vector)'
+      : failed
+        ? `${vectors.failures.length} of ${vectors.ran} test vector(s) failed: ${failuresIn(vectors.failures, 'en')}`
+        : `${vectors.ran} test vector(s) passed`;
+  const goldenPassed = golden.ran - golden.failures.length;
+  const goldenText =
+    golden.ran === 0 && !golden.unfinished && !golden.unreadable
+      ? ''
+      : `; golden cases (warnings only): ${goldenPassed} passed, ${golden.failures.length} failed${golden.unfinished ? ', not all run' : ''}${golden.unreadable ? ', unreadable' : ''}`;
+  return { failed, text: `${label}: ${judged}${goldenText}` };
+}
+
+/**
+ * The gardens' extension self-tests, run by this release's extension host with nothing
+ * recorded, and the canary must serve each garden's active browser module, the one the
+ * catalogue names.
+ *
+ * What fails the check is what only the platform can change: each active version's test
+ * vectors, fixed with the version and passed by it at its activation (the rollout's self-tests,
+ * `activities/extensions/rollout-activities.ts`), so a vector failing now is this release
+ * breaking the extension. The garden's golden cases run too, after every garden's vectors, but
+ * only warn: a garden admin adds or deletes them at any time, and one of them could otherwise
+ * block every platform release. An active version with no test vector is not judged by the
+ * release, and the answer says so in a warning rather than passing it silently.
  */
 export async function extensionSelfTests(
   deps: ExtensionCheckDeps,
@@ -167,57 +272,94 @@ export async function extensionSelfTests(
   }
   const { catalogue, runner } = deps.extensions;
   const deadline = AbortSignal.timeout(timeoutMs);
+  const failureOf = async (
+    gardenId: string,
+    active: ActiveExtension,
+    hook: string,
+    testCase: Case,
+  ): Promise<CaseFailure | undefined> => {
+    const answer = await runner.runVersion(gardenId, active, hook, testCase.input);
+    if (answer.failure) return { hook, name: testCase.name, kind: answer.failure.kind };
+    if (!sameJson(answer.output, testCase.output)) return { hook, name: testCase.name };
+    return undefined;
+  };
+
+  // First every garden's test vectors, which judge the release, then the golden cases with the
+  // time left: a garden's many golden cases cannot starve another garden's vectors.
+  const runs: GardenRun[] = [];
   for (const gardenId of gardens) {
+    const run: GardenRun = { gardenId, judgements: [] };
+    runs.push(run);
     if (deadline.aborted) {
-      results.push({
-        name: `extensions ${gardenId}`,
-        passed: false,
-        detail: `not run: ${timeoutMs} ms spent`,
-      });
+      run.error = `not run: ${timeoutMs} ms spent`;
       continue;
     }
-    results.push(
-      await check(`extensions ${gardenId}`, timeoutMs, async () => {
-        const set = await catalogue.activeSet(gardenId);
-        if (set.active.length === 0) return 'no extension installed';
-        // One verdict per extension (joined by |): how many cases ran, and which failed.
-        const verdicts: string[] = [];
-        let failed = false;
-        for (const active of set.active) {
-          const label = `${active.name} ${active.version}`;
-          const vectors = await catalogue.modules.testVectors(gardenId, active.name, active.version);
-          const failures: string[] = [];
-          let ran = 0;
-          for (const hook of active.hooks) {
-            const golden = await catalogue.records.goldenCases(gardenId, hook);
-            for (const testCase of [...(vectors[hook] ?? []), ...golden]) {
-              if (deadline.aborted)
-                throw new Error(`${timeoutMs} ms spent, at ${label} after ${ran} case(s)`);
-              ran += 1;
-              const answer = await runner.runVersion(gardenId, active, hook, testCase.input);
-              if (answer.failure) {
-                failures.push(`${hook} « ${testCase.name} »: ${answer.failure.kind}`);
-              } else if (!sameJson(answer.output, testCase.output)) {
-                failures.push(`${hook} « ${testCase.name} »: another answer`);
-              }
+    try {
+      const set = await catalogue.activeSet(gardenId);
+      for (const active of set.active) {
+        const judgement: Judgement = {
+          active,
+          label: `${active.name} ${active.version}`,
+          vectors: { ran: 0, failures: [] },
+          golden: { ran: 0, failures: [] },
+        };
+        run.judgements.push(judgement);
+        const vectors = await catalogue.modules.testVectors(gardenId, active.name, active.version);
+        for (const hook of active.hooks) {
+          for (const testCase of vectors[hook] ?? []) {
+            if (deadline.aborted) {
+              throw new Error(
+                `${timeoutMs} ms spent, at ${judgement.label} after ${judgement.vectors.ran} test vector(s)`,
+              );
             }
-          }
-          if (ran === 0) {
-            failed = true;
-            verdicts.push(
-              `${label}: no case ran (no test vector, no golden case for ${active.hooks.join(', ')}): an extension without cases cannot be judged`,
-            );
-          } else if (failures.length > 0) {
-            failed = true;
-            verdicts.push(`${label}: ${failures.length} of ${ran} case(s) failed: ${failures.join('; ')}`);
-          } else {
-            verdicts.push(`${label}: ${ran} case(s) passed`);
+            judgement.vectors.ran += 1;
+            const failure = await failureOf(gardenId, active, hook, testCase);
+            if (failure) judgement.vectors.failures.push(failure);
           }
         }
-        if (failed) throw new Error(verdicts.join(' | '));
-        return verdicts.join(' | ');
-      }),
-    );
+      }
+    } catch (error) {
+      run.error = reasonOf(error, timeoutMs);
+    }
+  }
+  for (const run of runs) {
+    if (run.error) continue;
+    for (const judgement of run.judgements) {
+      const { active, golden } = judgement;
+      try {
+        for (const hook of active.hooks) {
+          for (const testCase of await catalogue.records.goldenCases(run.gardenId, hook)) {
+            if (deadline.aborted) {
+              golden.unfinished = true;
+              break;
+            }
+            golden.ran += 1;
+            const failure = await failureOf(run.gardenId, active, hook, testCase);
+            if (failure) golden.failures.push(failure);
+          }
+        }
+      } catch (error) {
+        golden.unreadable = reasonOf(error, timeoutMs);
+      }
+    }
+  }
+
+  for (const run of runs) {
+    const { gardenId } = run;
+    if (run.error) {
+      results.push({ name: `extensions ${gardenId}`, passed: false, detail: run.error });
+    } else if (run.judgements.length === 0) {
+      results.push({ name: `extensions ${gardenId}`, passed: true, detail: 'no extension installed' });
+    } else {
+      const verdicts = run.judgements.map(verdictOf);
+      const warnings = run.judgements.flatMap((judgement) => warningsOf(judgement, timeoutMs));
+      results.push({
+        name: `extensions ${gardenId}`,
+        passed: verdicts.every((verdict) => !verdict.failed),
+        detail: verdicts.map((verdict) => verdict.text).join(' | '),
+        ...(warnings.length > 0 ? { warnings } : {}),
+      });
+    }
     results.push(
       await check(`canary extension modules ${gardenId}`, timeoutMs, async (signal) => {
         const expected =
