@@ -449,6 +449,21 @@ describe('gardenDeployment', () => {
     );
   });
 
+  it('names the registry’s pull secret on the ServiceAccount when the profile gives one, and none otherwise', () => {
+    const account = only(gardenDeployment(settings({ imagePullSecret: 'nexus-pull' })), 'ServiceAccount');
+    expect(account.imagePullSecrets).toEqual([{ name: 'nexus-pull' }]);
+    // The pods take it from their ServiceAccount: the Deployment names only the account.
+    const worker = only(gardenDeployment(settings({ imagePullSecret: 'nexus-pull' })), 'Deployment');
+    expect(worker.spec.template.spec.serviceAccountName).toBe(account.metadata.name);
+    expect(worker.spec.template.spec).not.toHaveProperty('imagePullSecrets');
+    // A public image (the local stack's profile): no field at all, not an empty list.
+    expect(only(gardenDeployment(settings()), 'ServiceAccount')).not.toHaveProperty('imagePullSecrets');
+    for (const name of ['', 'Nexus_Pull', 'nexus pull', `${'a'.repeat(254)}`])
+      expect(refusal(() => gardenDeployment(settings({ imagePullSecret: name }))).field, name).toBe(
+        'imagePullSecret',
+      );
+  });
+
   it('is a function of its settings: the same settings give the same objects', () => {
     expect(gardenDeployment(settings())).toEqual(gardenDeployment(settings()));
   });

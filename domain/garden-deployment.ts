@@ -60,6 +60,12 @@ export interface GardenDeploymentSettings {
   secret?: { name?: string; keys: readonly string[] };
   /** The IAM role the worker's ServiceAccount takes on EKS (IRSA): AWS credentials without a secret. */
   awsRoleArn?: string;
+  /**
+   * The Secret (`kubernetes.io/dockerconfigjson`) the kubelet pulls the image with, from a private
+   * registry: named on the garden's ServiceAccount, made in the garden's namespace elsewhere
+   * (External Secrets in production: infra/k8s/base/external-secrets.yaml). None for a public image.
+   */
+  imagePullSecret?: string;
   /** The services the worker calls (DNS is added: the cluster's kube-dns). */
   egress: {
     temporal: EgressDestination;
@@ -239,6 +245,7 @@ export interface ServiceAccount {
   kind: 'ServiceAccount';
   metadata: ObjectMeta;
   automountServiceAccountToken: false;
+  imagePullSecrets?: { name: string }[];
 }
 
 export interface ConfigMap {
@@ -589,6 +596,12 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
   const secretName = settings.secret?.name ?? names.secret;
   if (!isDnsSubdomain(secretName))
     refuse('secret.name', `${quoted(secretName)} : nom invalide.`, `${quoted(secretName)}: invalid name.`);
+  if (settings.imagePullSecret !== undefined && !isDnsSubdomain(settings.imagePullSecret))
+    refuse(
+      'imagePullSecret',
+      `${quoted(settings.imagePullSecret)} : nom de Secret invalide.`,
+      `${quoted(settings.imagePullSecret)}: invalid Secret name.`,
+    );
   if (settings.awsRoleArn !== undefined && !iamRole.test(settings.awsRoleArn))
     refuse(
       'awsRoleArn',
@@ -721,6 +734,8 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
       ),
       // The worker never calls the Kubernetes API.
       automountServiceAccountToken: false,
+      // Kubernetes copies it into the worker's pods: the kubelet pulls the image with it.
+      ...(settings.imagePullSecret ? { imagePullSecrets: [{ name: settings.imagePullSecret }] } : {}),
     },
     {
       apiVersion: 'v1',

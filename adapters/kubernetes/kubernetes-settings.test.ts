@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { gardenDeployment, gardenSettings } from '../../domain/garden-deployment.ts';
-import { gardenClusterFrom, gardenProfileFrom } from './kubernetes-settings.ts';
+import { gardenClusterFrom, gardenProfileFrom, readGardenDeploymentProfile } from './kubernetes-settings.ts';
 
 /** The gardens' image over the profile's (GARDEN_WORKER_IMAGE): no cluster needed. */
 const profilePath = join(import.meta.dirname, '../../infra/k8s/production/garden-deployment-profile.json');
@@ -52,6 +52,28 @@ describe('GARDEN_WORKER_IMAGE', () => {
   it('is refused without the cluster it would deploy to', () => {
     expect(() => gardenClusterFrom({ GARDEN_WORKER_IMAGE: released }, readText)).toThrow(
       'KUBERNETES_API_URL, KUBERNETES_TOKEN, GARDEN_DEPLOYMENT_PROFILE missing',
+    );
+  });
+});
+
+describe('the profile’s imagePullSecret', () => {
+  const withPullSecret = (value: unknown) => () =>
+    JSON.stringify({ ...(JSON.parse(profileText) as object), imagePullSecret: value });
+
+  it('reaches the ServiceAccount of every garden the workflow deploys', () => {
+    const profile = readGardenDeploymentProfile(profilePath, withPullSecret('registry-pull'));
+    const account = gardenDeployment(gardenSettings(profile, 'val-de-saone')).find(
+      (object) => object.kind === 'ServiceAccount',
+    );
+    expect(account).toMatchObject({ imagePullSecrets: [{ name: 'registry-pull' }] });
+  });
+
+  it('is refused at start when it is no Secret’s name, naming the file and the field', () => {
+    expect(() => readGardenDeploymentProfile(profilePath, withPullSecret(['nexus-pull']))).toThrow(
+      `GARDEN_DEPLOYMENT_PROFILE ${profilePath}: imagePullSecret: a string`,
+    );
+    expect(() => readGardenDeploymentProfile(profilePath, withPullSecret('Nexus Pull'))).toThrow(
+      `GARDEN_DEPLOYMENT_PROFILE ${profilePath}: imagePullSecret: "Nexus Pull": invalid Secret name.`,
     );
   });
 });

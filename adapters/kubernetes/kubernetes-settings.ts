@@ -104,6 +104,8 @@ function shapeProblems(value: Record<string, unknown>): string[] {
   if ('gardenId' in value) problems.push('gardenId: must be absent (each garden gets its own)');
   if (typeof value.image !== 'string') problems.push('image: a string');
   if (value.replicas !== undefined && typeof value.replicas !== 'number') problems.push('replicas: a number');
+  if (value.imagePullSecret !== undefined && typeof value.imagePullSecret !== 'string')
+    problems.push('imagePullSecret: a string (the name of a Secret)');
   const temporal = value.temporal;
   if (!isObject(temporal) || typeof temporal.address !== 'string' || typeof temporal.namespace !== 'string')
     problems.push('temporal.address and temporal.namespace: strings');

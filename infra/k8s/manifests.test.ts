@@ -21,6 +21,7 @@ import {
   type Manifest,
   objectName,
   parseManifests,
+  type PodTemplateOwner,
   podTemplates,
   repositoryRoot,
 } from './manifests.ts';
@@ -47,6 +48,25 @@ const profileOf = (env: (typeof environments)[number]) =>
         : 'infra/k8s/overlays/staging/garden-deployment-profile.json',
     ),
   );
+
+interface ServiceAccountManifest extends Manifest {
+  imagePullSecrets?: { name: string }[];
+}
+
+/** The pull secrets of a pod: its own and its ServiceAccount's (which Kubernetes copies into it). */
+function pullSecretsOf(
+  objects: readonly Manifest[],
+  owner: Manifest,
+  pod: PodTemplateOwner['pod'],
+): string[] {
+  const account = objects.find(
+    (object): object is ServiceAccountManifest =>
+      object.kind === 'ServiceAccount' &&
+      object.metadata.name === (pod.serviceAccountName ?? 'default') &&
+      object.metadata.namespace === owner.metadata.namespace,
+  );
+  return [...(pod.imagePullSecrets ?? []), ...(account?.imagePullSecrets ?? [])].map((each) => each.name);
+}
 
 beforeAll(() => {
   // Once per file: every folder Flux applies, built as its kustomize-controller would.
@@ -279,7 +299,8 @@ describe('every folder Flux applies', () => {
             return [`${object.metadata.namespace}/${spec.target.name}`, spec];
           }),
       );
-      // Every Secret a pod of the platform reads, but the token controller's.
+      // Every Secret a pod of the platform reads, and the kubelet pulls its image with (its
+      // ServiceAccount's), but the token controller's.
       const read = new Set<string>();
       for (const { object, pod } of podTemplates(objects)) {
         const text = JSON.stringify(pod);
@@ -287,6 +308,8 @@ describe('every folder Flux applies', () => {
           read.add(`${object.metadata.namespace}/${match[1]}`);
         for (const match of text.matchAll(/"secret":\{"secretName":"([^"]+)"/g))
           read.add(`${object.metadata.namespace}/${match[1]}`);
+        for (const name of pullSecretsOf(objects, object, pod))
+          read.add(`${object.metadata.namespace}/${name}`);
       }
       // Flux's: the registry's credentials and the alerts' webhook.
       const flux = [...built(`infra/flux/${env}`)];
@@ -317,13 +340,18 @@ describe('every folder Flux applies', () => {
         ?.data?.find((each) => each.secretKey === 'TEMPORAL_API_KEY')?.remoteRef.key;
       expect(`${stagePrefix(stage)}/${temporalKey}`).toBe(resourceNames(stage).temporalApiKeySecret);
       // The gardens' workers' Secret in every garden's namespace, Git's and the workflow's.
-      const gardens = objects.find((object) => object.kind === 'ClusterExternalSecret')!;
+      const profile = profileOf(env);
+      const gardens = objects.find(
+        (object) =>
+          object.kind === 'ClusterExternalSecret' &&
+          (object.spec as { externalSecretSpec: ExternalSecretSpec }).externalSecretSpec.target.name ===
+            profile.secret?.name,
+      )!;
+      expect(gardens, env).toBeDefined();
       const gardenSpec = gardens.spec as {
         namespaceSelectors: { matchLabels: Record<string, string> }[];
         externalSecretSpec: ExternalSecretSpec;
       };
-      const profile = profileOf(env);
-      expect(gardenSpec.externalSecretSpec.target.name).toBe(profile.secret?.name);
       expect(gardenSpec.externalSecretSpec.data?.map((each) => each.secretKey).sort()).toEqual(
         [...(profile.secret?.keys ?? [])].sort(),
       );
@@ -471,6 +499,161 @@ describe('every folder Flux applies', () => {
         env,
       ).toBe(true);
     }
+  });
+
+  it('pulls every pod’s image with a secret External Secrets makes in its namespace: the platform, the route optimiser, the gardens', () => {
+    type ExternalSecretSpec = {
+      target: { name: string; template?: { type?: string } };
+      dataFrom?: { extract: { key: string } }[];
+    };
+    /** A docker config Secret from the AWS secret nexus-pull (its registry and read-only user). */
+    const isNexusPull = (spec: ExternalSecretSpec) =>
+      spec.target.template?.type === 'kubernetes.io/dockerconfigjson' &&
+      JSON.stringify(spec.dataFrom) === JSON.stringify([{ extract: { key: 'nexus-pull' } }]);
+    const problems: string[] = [];
+    let pods = 0;
+    for (const env of environments) {
+      const platform = built(`infra/k8s/overlays/${env}`);
+      const clusterSecrets = platform
+        .filter((object) => object.kind === 'ClusterExternalSecret')
+        .map(
+          (object) =>
+            object.spec as {
+              namespaceSelectors: { matchLabels: Record<string, string> }[];
+              externalSecretSpec: ExternalSecretSpec;
+            },
+        );
+      /** Whether a pull secret of that name is made in that namespace (given its labels). */
+      const madeIn = (namespace: string, labels: Record<string, string>, name: string) =>
+        platform.some(
+          (object) =>
+            object.kind === 'ExternalSecret' &&
+            object.metadata.namespace === namespace &&
+            (object.spec as ExternalSecretSpec).target.name === name &&
+            isNexusPull(object.spec as ExternalSecretSpec),
+        ) ||
+        clusterSecrets.some(
+          (spec) =>
+            spec.externalSecretSpec.target.name === name &&
+            isNexusPull(spec.externalSecretSpec) &&
+            spec.namespaceSelectors.some((selector) =>
+              Object.entries(selector.matchLabels).every(([key, value]) => labels[key] === value),
+            ),
+        );
+      const check = (where: string, objects: readonly Manifest[]) => {
+        for (const { object, pod } of podTemplates(objects)) {
+          pods += 1;
+          const namespace = object.metadata.namespace!;
+          const labels =
+            objects.find((each) => each.kind === 'Namespace' && each.metadata.name === namespace)?.metadata
+              .labels ?? {};
+          const names = pullSecretsOf(objects, object, pod);
+          if (names.length === 0) problems.push(`${where}: ${objectName(object)} names no pull secret`);
+          for (const name of names)
+            if (!madeIn(namespace, labels, name))
+              problems.push(`${where}: ${objectName(object)} pulls with ${name}, made in no ${namespace}`);
+        }
+      };
+      check(env, platform);
+      // The route optimiser's pods run in the platform's namespace, with its ServiceAccount.
+      check(`vroom/${env}`, [
+        ...built(`infra/k8s/vroom/${env}`),
+        ...platform.filter((o) => o.kind === 'Namespace'),
+      ]);
+      // The gardens the workflow creates in this environment, from its profile.
+      check(`${env} gardens`, gardenDeployment(gardenSettings(profileOf(env), 'any-garden')) as Manifest[]);
+      // Git's gardens (production's Flux applies them).
+      if (env === 'production') check('infra/k8s/gardens', built('infra/k8s/gardens'));
+    }
+    expect(problems).toEqual([]);
+    // The API, the web app, the network worker, the release checks and VROOM, twice; four gardens.
+    expect(pods).toBe(2 * 5 + 2 + 2);
+  });
+
+  it('keeps Keycloak’s provisioner client to the network worker: no garden profile nor namespace gets its secret', () => {
+    const realm = JSON.parse(read('infra/keycloak/realm-production.json')) as {
+      users: { serviceAccountClientId: string; clientRoles: Record<string, string[]> }[];
+    };
+    const managesClients = (clientId: string | undefined) =>
+      realm.users
+        .find((user) => user.serviceAccountClientId === clientId)
+        ?.clientRoles['realm-management']?.includes('manage-clients') ?? false;
+    const forbidden = ['cocagne-provisioner', 'KEYCLOAK_PROVISIONER', 'cocagne-keycloak-provisioner'];
+    for (const env of environments) {
+      const objects = built(`infra/k8s/overlays/${env}`);
+      type Variable = {
+        name: string;
+        value?: string;
+        valueFrom?: { secretKeyRef?: { name: string; key: string } };
+      };
+      const containerOf = (name: string) =>
+        podTemplates(objects).find(({ object }) => object.metadata.name === name)!.pod
+          .containers[0] as unknown as {
+          env?: Variable[];
+        };
+      const variable = (container: { env?: Variable[] }, name: string) =>
+        container.env?.find((each) => each.name === name);
+      // The network worker signs in as cocagne-provisioner, with its own Secret's key, over the
+      // ConfigMap's and cocagne-secrets' cocagne-worker.
+      const worker = containerOf('cocagne-worker');
+      expect(variable(worker, 'KEYCLOAK_ADMIN_CLIENT_ID')?.value, env).toBe('cocagne-provisioner');
+      expect(variable(worker, 'KEYCLOAK_ADMIN_CLIENT_SECRET')?.valueFrom?.secretKeyRef, env).toEqual({
+        name: 'cocagne-keycloak-provisioner',
+        key: 'KEYCLOAK_PROVISIONER_CLIENT_SECRET',
+        optional: false,
+      });
+      expect(managesClients('cocagne-provisioner')).toBe(true);
+      const made = objects.find(
+        (object) =>
+          object.kind === 'ExternalSecret' && object.metadata.name === 'cocagne-keycloak-provisioner',
+      );
+      expect(made?.metadata.namespace).toBe('cocagne');
+      expect((made?.spec as { data: unknown[] }).data).toEqual([
+        {
+          secretKey: 'KEYCLOAK_PROVISIONER_CLIENT_SECRET',
+          remoteRef: { key: 'application', property: 'KEYCLOAK_PROVISIONER_CLIENT_SECRET' },
+        },
+      ]);
+      // No other pod reads it: the API (its ConfigMap's client is cocagne-worker), the web app,
+      // the release checks, the route optimiser.
+      const config = objects.find((object) =>
+        object.metadata.name.startsWith('cocagne-config'),
+      ) as Manifest & {
+        data: Record<string, string>;
+      };
+      expect(config.data.KEYCLOAK_ADMIN_CLIENT_ID).toBe('cocagne-worker');
+      expect(managesClients(config.data.KEYCLOAK_ADMIN_CLIENT_ID)).toBe(false);
+      for (const { object, pod } of [
+        ...podTemplates(objects),
+        ...podTemplates(built(`infra/k8s/vroom/${env}`)),
+      ])
+        if (object.metadata.name !== 'cocagne-worker')
+          for (const text of forbidden)
+            expect(JSON.stringify(pod), `${objectName(object)} ${text}`).not.toContain(text);
+      // Nor any other Secret of the platform (cocagne-secrets, which the API reads), nor any
+      // garden's namespace: the ClusterExternalSecrets copy nothing of it.
+      for (const object of objects.filter((each) => each.kind.endsWith('ExternalSecret')))
+        if (object.metadata.name !== 'cocagne-keycloak-provisioner')
+          expect(JSON.stringify(object.spec), objectName(object)).not.toContain('KEYCLOAK_PROVISIONER');
+      // The gardens' profile (the workflow's gardens) signs in as cocagne-worker, with no client rights.
+      const profile = profileOf(env);
+      expect(profile.environment?.KEYCLOAK_ADMIN_CLIENT_ID, env).toBe('cocagne-worker');
+      expect(managesClients(profile.environment?.KEYCLOAK_ADMIN_CLIENT_ID)).toBe(false);
+      for (const text of forbidden)
+        expect(JSON.stringify(gardenDeployment(gardenSettings(profile, 'any-garden'))), text).not.toContain(
+          text,
+        );
+    }
+    // Git's gardens, and the other profiles and renderings.
+    for (const [name, text] of [
+      ['infra/k8s/gardens', JSON.stringify(built('infra/k8s/gardens'))],
+      ['production profile', read('infra/k8s/production/garden-deployment-profile.json')],
+      ['staging profile', read('infra/k8s/overlays/staging/garden-deployment-profile.json')],
+      ['local profile', read('infra/local/garden-deployment-profile.json')],
+      ['demo garden', read('infra/k8s/demo-garden.yaml')],
+    ])
+      for (const forbiddenText of forbidden)
+        expect(text, `${name}: ${forbiddenText}`).not.toContain(forbiddenText);
   });
 
   it('keeps a copy of the provisioner role in the base, identical to infra/k8s/provisioner-rbac.yaml', () => {

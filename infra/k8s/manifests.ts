@@ -78,6 +78,8 @@ export const objectName = (object: Manifest) =>
 export interface PodTemplateOwner {
   object: Manifest;
   pod: {
+    serviceAccountName?: string;
+    imagePullSecrets?: { name: string }[];
     securityContext?: Record<string, unknown>;
     containers: {
       name: string;

@@ -103,15 +103,27 @@ describe('the production Keycloak realm template', () => {
     });
   });
 
-  it('has no demo users: only the service account of the workflows, with no password', () => {
-    for (const user of production.users ?? []) {
-      expect(user.serviceAccountClientId, user.username).toBe('cocagne-worker');
+  it('has no demo users: only the service accounts of the workflows and of provisioning, with no password', () => {
+    const users = production.users ?? [];
+    expect(users.map((user) => user.serviceAccountClientId).sort()).toEqual([
+      'cocagne-provisioner',
+      'cocagne-worker',
+    ]);
+    for (const user of users) {
+      expect(user.username, user.username).toBe(`service-account-${user.serviceAccountClientId}`);
       expect(user.credentials, user.username).toBeUndefined();
       expect(user.realmRoles ?? [], user.username).toEqual([]);
     }
-    // What linking a new account to its garden, member record and role needs, and adding a
-    // garden's own host name to the web client's return addresses (provisioning), and no more.
-    expect(production.users?.[0]?.clientRoles).toEqual({
+    const rolesOf = (clientId: string) =>
+      users.find((user) => user.serviceAccountClientId === clientId)?.clientRoles;
+    // The workers (the API's team invitations, every garden's worker): linking a new account to
+    // its garden, member record and role, and no more. Its secret is in every garden's namespace.
+    expect(rolesOf('cocagne-worker')).toEqual({
+      'realm-management': ['view-users', 'query-users', 'manage-users', 'view-realm'],
+    });
+    // The network's worker alone (creating and retiring gardens): the same, and adding a garden's
+    // own host name to the web client's return addresses.
+    expect(rolesOf('cocagne-provisioner')).toEqual({
       'realm-management': [
         'view-users',
         'query-users',
@@ -122,12 +134,23 @@ describe('the production Keycloak realm template', () => {
         'manage-clients',
       ],
     });
-    expect(client(production, 'cocagne-worker')).toMatchObject({
-      publicClient: false,
-      serviceAccountsEnabled: true,
-      standardFlowEnabled: false,
-      secret: '${COCAGNE_KEYCLOAK_WORKER_SECRET}',
-    });
+    // No one else may touch clients.
+    const clientRights = users.filter((user) =>
+      Object.values(user.clientRoles ?? {})
+        .flat()
+        .some((role) => role.endsWith('-clients')),
+    );
+    expect(clientRights.map((user) => user.serviceAccountClientId)).toEqual(['cocagne-provisioner']);
+    for (const [clientId, secret] of [
+      ['cocagne-worker', '${COCAGNE_KEYCLOAK_WORKER_SECRET}'],
+      ['cocagne-provisioner', '${COCAGNE_KEYCLOAK_PROVISIONER_SECRET}'],
+    ] as const)
+      expect(client(production, clientId), clientId).toMatchObject({
+        publicClient: false,
+        serviceAccountsEnabled: true,
+        standardFlowEnabled: false,
+        secret,
+      });
   });
 
   it('has the web client sign in with PKCE and come back to the public address only', () => {
