@@ -250,25 +250,72 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       });
     }
     expect(JSON.stringify(global.toJSON())).toContain('WebAcl');
-    for (const [, acl] of [
-      ...resourcesOf(stacks.global, 'AWS::WAFv2::WebACL'),
-      ...resourcesOf(stacks.edge, 'AWS::WAFv2::WebACL'),
-    ]) {
+    const managedGroups = [
+      'AWSManagedRulesAmazonIpReputationList',
+      'AWSManagedRulesCommonRuleSet',
+      'AWSManagedRulesKnownBadInputsRuleSet',
+      'AWSManagedRulesSQLiRuleSet',
+    ];
+    for (const [stack, first] of [
+      [stacks.global, []],
+      // The ALB's: whatever does not come through CloudFront is blocked before anything else.
+      [stacks.edge, ['from-cloudfront-only']],
+    ] as const) {
+      const [[, acl]] = resourcesOf(stack, 'AWS::WAFv2::WebACL') as [[string, Resource]];
       const rules = acl.Properties!.Rules as Json[];
-      expect(rules.map((rule) => rule.Name)).toEqual([
-        'rate-per-address',
-        'AWSManagedRulesAmazonIpReputationList',
-        'AWSManagedRulesCommonRuleSet',
-        'AWSManagedRulesKnownBadInputsRuleSet',
-        'AWSManagedRulesSQLiRuleSet',
-      ]);
-      expect(rules[0]).toMatchObject({
+      expect(rules.map((rule) => rule.Name)).toEqual([...first, 'rate-per-address', ...managedGroups]);
+      expect(rules.find((rule) => rule.Name === 'rate-per-address')).toMatchObject({
         Action: { Block: {} },
         Statement: { RateBasedStatement: { Limit: stage.edge.rateLimitPerFiveMinutes } },
       });
     }
     edge.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'REGIONAL' });
     edge.hasOutput('RegionalWebAclArn', { Export: { Name: `${names.prefix}-regional-web-acl-arn` } });
+  });
+
+  it('lets nothing reach the ALB around CloudFront: a secret header sent by every origin, required by its ACL', () => {
+    const secret = resourcesOf(stacks.edge, 'AWS::SecretsManager::Secret').find(
+      ([, resource]) => resource.Properties!.Name === names.originVerifySecret,
+    );
+    expect(secret).toBeDefined();
+    const [secretId] = secret!;
+    // The value is resolved by CloudFormation at deployment, never written in the template.
+    const reference = {
+      'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']],
+    };
+    for (const distribution of distributionsOf(stacks)) {
+      const config = distribution.Properties!.DistributionConfig as {
+        Origins: { CustomOriginConfig?: Json; OriginCustomHeaders?: Json[] }[];
+      };
+      for (const origin of config.Origins) {
+        expect(origin.OriginCustomHeaders).toEqual([
+          { HeaderName: 'X-Cocagne-Origin', HeaderValue: reference },
+        ]);
+      }
+    }
+    const [[, acl]] = resourcesOf(stacks.edge, 'AWS::WAFv2::WebACL') as [[string, Resource]];
+    const [first] = acl.Properties!.Rules as Json[];
+    expect(first).toMatchObject({
+      Name: 'from-cloudfront-only',
+      Priority: 0,
+      Action: { Block: {} },
+      Statement: {
+        NotStatement: {
+          Statement: {
+            ByteMatchStatement: {
+              FieldToMatch: { SingleHeader: { Name: 'x-cocagne-origin' } },
+              PositionalConstraint: 'EXACTLY',
+              SearchString: reference,
+            },
+          },
+        },
+      },
+    });
+    // And the security headers are the web pods' own (nginx): no CloudFront policy replaces them.
+    for (const distribution of distributionsOf(stacks)) {
+      const config = distribution.Properties!.DistributionConfig as { DefaultCacheBehavior: Json };
+      expect(config.DefaultCacheBehavior).not.toHaveProperty('ResponseHeadersPolicyId');
+    }
   });
 
   it('serves the web app and the API from the ALB, so a release Flagger promotes is what visitors get', () => {
@@ -409,29 +456,36 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
   });
 
   it('makes every secret External Secrets reads, with the keys its Secret needs, values left to fill in', () => {
-    const secrets = resourcesOf(stacks.cluster, 'AWS::SecretsManager::Secret').map(
-      ([, secret]) => secret.Properties!,
-    );
+    const secrets = resourcesOf(stacks.cluster, 'AWS::SecretsManager::Secret').map(([, secret]) => secret);
     const external = readFileSync(new URL('../k8s/base/external-secrets.yaml', import.meta.url), 'utf8');
-    for (const [name, keys] of [
-      [
-        names.clusterSecrets.application,
-        ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'KEYCLOAK_ADMIN_CLIENT_SECRET'],
-      ],
-      [names.clusterSecrets.nexusPull, ['registry', 'username', 'password']],
-      [names.clusterSecrets.fluxNotifications, ['address']],
-    ] as const) {
-      const secret = secrets.find((candidate) => candidate.Name === name);
+    // DO NOT CHANGE these templates once a stage is deployed: CloudFormation generates the
+    // secret's value again at any change of SecretStringTemplate, replacing every value the
+    // operators put in with empty strings. A new key is added by hand with
+    // `aws secretsmanager put-secret-value` (infra/aws/README.md, "Adding a key to a cluster
+    // secret"), never in cluster-stack.ts. This test pins them so that no change goes unseen.
+    const pinned = {
+      [names.clusterSecrets.application]:
+        '{"STRIPE_SECRET_KEY":"","STRIPE_WEBHOOK_SECRET":"","KEYCLOAK_ADMIN_CLIENT_SECRET":"","KEYCLOAK_PROVISIONER_CLIENT_SECRET":""}',
+      [names.clusterSecrets.nexusPull]: '{"registry":"","username":"","password":""}',
+      [names.clusterSecrets.fluxNotifications]: '{"address":""}',
+    };
+    for (const [name, secretStringTemplate] of Object.entries(pinned)) {
+      const secret = secrets.find((candidate) => candidate.Properties!.Name === name) as
+        (Resource & { UpdateReplacePolicy?: string }) | undefined;
       expect(secret, name).toBeDefined();
-      // Generated at creation only: a later deployment never overwrites the values put in.
-      expect(secret).not.toHaveProperty('SecretString');
-      const template = JSON.parse(
-        (secret!.GenerateSecretString as { SecretStringTemplate: string }).SecretStringTemplate,
-      ) as Record<string, string>;
-      expect(Object.keys(template)).toEqual(keys);
+      // Generated at creation: a deployment that leaves the template alone never touches the values.
+      expect(secret!.Properties).not.toHaveProperty('SecretString');
+      expect(
+        secret!.Properties!.GenerateSecretString,
+        `${name}: changing this template regenerates the secret and wipes its values; add keys by hand`,
+      ).toEqual({ SecretStringTemplate: secretStringTemplate, GenerateStringKey: 'unused' });
+      // Kept when the stack or the resource goes: deleting it would lose the values as well.
+      expect(secret!.DeletionPolicy, name).toBe('Retain');
+      expect(secret!.UpdateReplacePolicy, name).toBe('Retain');
       // The cluster reads it under the store's prefix by its last part (key: application…).
       expect(external).toContain(`key: ${name.slice(`${names.prefix}/`.length)}`);
-      for (const key of keys) expect(external).toContain(key);
+      for (const key of Object.keys(JSON.parse(secretStringTemplate) as object))
+        expect(external).toContain(key);
     }
   });
 

@@ -3,11 +3,15 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as targets from 'aws-cdk-lib/aws-route53-targets';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
 import { gardenHostIds, type StageSettings } from './stages.ts';
 import { webAcl } from './web-acl.ts';
+
+/** The header CloudFront adds to every request to the ALB, with the origin's secret. */
+export const originHeader = 'X-Cocagne-Origin';
 
 export interface EdgeStackProps extends StackProps {
   /** CloudFront's web ACL and the web domain's certificate, from the us-east-1 stack (cross-region references). */
@@ -17,15 +21,14 @@ export interface EdgeStackProps extends StackProps {
 }
 
 /**
- * What the public reaches: CloudFront in front of the web app's static build (its own bucket,
- * read through Origin Access Control only) and of the API (`/api/*`, to the ALB the AWS Load
- * Balancer Controller makes from the API Ingress), with CloudFront's web ACL; and the ALB's
- * own (REGIONAL) web ACL. The ALB does not exist when this stack is deployed, so the ACL is not
- * associated here: its ARN is an output, which the API Ingress names in its
+ * What the public reaches: CloudFront (the platform's name and each garden's own) in front of
+ * the ALB the AWS Load Balancer Controller makes from the platform's Ingress, which serves the
+ * web app's pods and the API (`/api/*`, never cached), with CloudFront's web ACL; and the ALB's
+ * own (REGIONAL) web ACL, which blocks every request without the secret header CloudFront adds
+ * (`X-Cocagne-Origin`, a generated secret of this stack), so nothing reaches the ALB around
+ * CloudFront. The ALB does not exist when this stack is deployed, so its ACL is not associated
+ * here: its ARN is an output, which the API Ingress names in its
  * `alb.ingress.kubernetes.io/wafv2-acl-arn` annotation, and the controller associates it.
- *
- * The web bucket is here, not in the storage stack: OAC writes the distribution's ARN into the
- * bucket's policy, and the two in different stacks would reference each other.
  */
 export class EdgeStack extends Stack {
   readonly distribution: cloudfront.Distribution;
@@ -37,9 +40,18 @@ export class EdgeStack extends Stack {
     super(scope, id, props);
     const names = resourceNames(stage);
 
+    // The value only CloudFront sends the ALB: generated here, resolved by CloudFormation into
+    // the origin's header and the ALB's ACL (a dynamic reference: never in the template).
+    const originSecret = new secretsmanager.Secret(this, 'OriginVerify', {
+      secretName: names.originVerifySecret,
+      description: `${originHeader} CloudFront sends the ALB, which its web ACL requires`,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+    });
+    const originValue = originSecret.secretValue.unsafeUnwrap();
     const api = new origins.HttpOrigin(stage.domains.apiOrigin, {
       protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [originHeader]: originValue },
     });
     const certificate = acm.Certificate.fromCertificateArn(this, 'WebCertificate', props.webCertificateArn);
 
@@ -47,8 +59,10 @@ export class EdgeStack extends Stack {
     // under apiOrigin (its Ingress sends /api and /docs to the API, every other path to the web
     // app's pods), behind CloudFront's web ACL. So what Flux and Flagger roll out is what
     // visitors get: the web pods' nginx says what may be cached (hashed assets for a year, pages
-    // and other files revalidated) and routes the app's pages to index.html. The ALB admits
-    // CloudFront only, so every request counts the same two proxies (TRUST_PROXY_HOPS=2).
+    // and other files revalidated), routes the app's pages to index.html and sends the security
+    // headers (its CSP among them: no response headers policy here to override them). The ALB
+    // admits CloudFront only (its ACL), so every request counts the same two proxies
+    // (TRUST_PROXY_HOPS=2).
     const distributionProps = (
       domainName: string,
       domainCertificate: acm.ICertificate,
@@ -68,7 +82,6 @@ export class EdgeStack extends Stack {
         origin: api,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
-        responseHeadersPolicy: cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
         compress: true,
       },
       additionalBehaviors: {
@@ -128,6 +141,7 @@ export class EdgeStack extends Stack {
       name: `${names.prefix}-alb`,
       scope: 'REGIONAL',
       rateLimitPerFiveMinutes: stage.edge.rateLimitPerFiveMinutes,
+      requiredHeader: { name: originHeader, value: originValue },
     });
     this.regionalWebAclArn = regional.attrArn;
 

@@ -30,6 +30,8 @@ export function resourceNames(stage: StageSettings) {
     documentsReplicaBucketArn: `arn:aws:s3:::${prefix}-documents-replica-${stage.account}`,
     sesConfigurationSet: `${prefix}-mail`,
     temporalApiKeySecret: `${prefix}/temporal-api-key`,
+    /** The header's value CloudFront sends the ALB and the ALB's web ACL requires (edge stack). */
+    originVerifySecret: `${prefix}/origin-verify`,
     /** What External Secrets copies into the cluster (infra/k8s/base/external-secrets.yaml), each a JSON object. */
     clusterSecrets: {
       application: `${prefix}/application`,

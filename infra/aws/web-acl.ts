@@ -5,12 +5,23 @@ import type { Construct } from 'constructs';
  * A web ACL with AWS's managed rule groups and a rate-based rule. CLOUDFRONT scope sees the
  * client's own address; REGIONAL scope (on the ALB, behind CloudFront) sees CloudFront's, so
  * its rate rule counts by the first address of X-Forwarded-For instead (which a client can
- * forge: CloudFront's own ACL is the one that limits by true address).
+ * forge: CloudFront's own ACL is the one that limits by true address), and it first blocks
+ * whatever does not come through CloudFront (`requiredHeader`).
  */
 export function webAcl(
   scope: Construct,
   id: string,
-  settings: { name: string; scope: 'CLOUDFRONT' | 'REGIONAL'; rateLimitPerFiveMinutes: number },
+  settings: {
+    name: string;
+    scope: 'CLOUDFRONT' | 'REGIONAL';
+    rateLimitPerFiveMinutes: number;
+    /**
+     * A header every request must carry with this value, or be blocked first: the ALB's ACL
+     * requires the one only CloudFront sends (the origin's secret), so nothing reaches the ALB
+     * around CloudFront's ACL, nor writes the X-Forwarded-For the API reads.
+     */
+    requiredHeader?: { name: string; value: string };
+  },
 ): wafv2.CfnWebACL {
   const visibility = (metricName: string) => ({
     cloudWatchMetricsEnabled: true,
@@ -40,9 +51,31 @@ export function webAcl(
     defaultAction: { allow: {} },
     visibilityConfig: visibility(settings.name),
     rules: [
+      ...(settings.requiredHeader
+        ? [
+            {
+              name: 'from-cloudfront-only',
+              priority: 0,
+              action: { block: {} },
+              statement: {
+                notStatement: {
+                  statement: {
+                    byteMatchStatement: {
+                      fieldToMatch: { singleHeader: { Name: settings.requiredHeader.name.toLowerCase() } },
+                      positionalConstraint: 'EXACTLY',
+                      searchString: settings.requiredHeader.value,
+                      textTransformations: [{ priority: 0, type: 'NONE' }],
+                    },
+                  },
+                },
+              },
+              visibilityConfig: visibility('from-cloudfront-only'),
+            },
+          ]
+        : []),
       {
         name: 'rate-per-address',
-        priority: 0,
+        priority: 1,
         action: { block: {} },
         statement: {
           rateBasedStatement: {
@@ -58,14 +91,14 @@ export function webAcl(
         },
         visibilityConfig: visibility('rate-per-address'),
       },
-      managed(1, 'AWSManagedRulesAmazonIpReputationList'),
+      managed(2, 'AWSManagedRulesAmazonIpReputationList'),
       // Extension modules (WASM) and imports are uploaded as bodies over the group's 8 KB:
       // that one rule only counts; the API checks sizes itself (Fastify's body limit).
-      managed(2, 'AWSManagedRulesCommonRuleSet', [
+      managed(3, 'AWSManagedRulesCommonRuleSet', [
         { name: 'SizeRestrictions_BODY', actionToUse: { count: {} } },
       ]),
-      managed(3, 'AWSManagedRulesKnownBadInputsRuleSet'),
-      managed(4, 'AWSManagedRulesSQLiRuleSet'),
+      managed(4, 'AWSManagedRulesKnownBadInputsRuleSet'),
+      managed(5, 'AWSManagedRulesSQLiRuleSet'),
     ],
   });
 }
