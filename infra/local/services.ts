@@ -426,7 +426,9 @@ function keycloakService(ports: LocalPorts): ServiceDefinition {
     },
     ports: [{ port: ports.keycloak, variable: portSettings.keycloak.variable }],
     dataDirs: [dir],
-    startTimeoutSeconds: 180,
+    // Its first start on a fresh clone builds Quarkus's augmentation (80 s idle) and imports the
+    // realm while `npm test` lints and type-checks on the same two cores: 180 s was once too few.
+    startTimeoutSeconds: 300,
     stopGraceSeconds: 20,
     prepare: () => {
       mkdirSync(dir, { recursive: true });
