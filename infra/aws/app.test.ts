@@ -470,8 +470,10 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       [names.clusterSecrets.fluxNotifications]: '{"address":""}',
     };
     for (const [name, secretStringTemplate] of Object.entries(pinned)) {
-      const secret = secrets.find((candidate) => candidate.Properties!.Name === name) as
-        (Resource & { UpdateReplacePolicy?: string }) | undefined;
+      const secret = secrets.find(
+        (candidate): candidate is Resource & { UpdateReplacePolicy?: string } =>
+          candidate.Properties!.Name === name,
+      );
       expect(secret, name).toBeDefined();
       // Generated at creation: a deployment that leaves the template alone never touches the values.
       expect(secret!.Properties).not.toHaveProperty('SecretString');

@@ -3,6 +3,7 @@ import {
   CfnOutput,
   Duration,
   Fn,
+  RemovalPolicy,
   Stack,
   Tags,
   Validations,
@@ -240,12 +241,22 @@ export class ClusterStack extends Stack {
     });
     // The secrets External Secrets copies into the cluster, made with the keys each must hold
     // (empty, plus a generated `unused` one) so an operator fills in values, never guesses names
-    // (infra/k8s README, "Secrets").
+    // (infra/k8s/base/external-secrets.yaml). CloudFormation generates the value at creation, and
+    // again whenever the template below changes: changing a key list here would replace every
+    // value the operators put in with empty strings. So these lists stay as they are once a stage
+    // is deployed: a new key is added by hand (`aws secretsmanager put-secret-value`, the whole
+    // JSON with the new key; infra/aws/README.md, "Adding a key to a cluster secret"), never here.
+    // Kept when the stack or the resource goes (RETAIN): deleting would lose the values too.
     const clusterSecrets: Array<[string, string, string[]]> = [
       [
         'ApplicationSecrets',
         names.clusterSecrets.application,
-        ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'KEYCLOAK_ADMIN_CLIENT_SECRET'],
+        [
+          'STRIPE_SECRET_KEY',
+          'STRIPE_WEBHOOK_SECRET',
+          'KEYCLOAK_ADMIN_CLIENT_SECRET',
+          'KEYCLOAK_PROVISIONER_CLIENT_SECRET',
+        ],
       ],
       ['NexusPullSecret', names.clusterSecrets.nexusPull, ['registry', 'username', 'password']],
       ['FluxNotificationsSecret', names.clusterSecrets.fluxNotifications, ['address']],
@@ -254,7 +265,8 @@ export class ClusterStack extends Stack {
       new secretsmanager.Secret(this, id, {
         secretName,
         description: `JSON with ${keys.join(', ')}: put the real values in after deployment`,
-        // Generated once, at creation: a later deployment never overwrites what the operator put in.
+        removalPolicy: RemovalPolicy.RETAIN,
+        // Generated at creation, and at every change of this template (never change it: above).
         generateSecretString: {
           secretStringTemplate: JSON.stringify(Object.fromEntries(keys.map((key) => [key, '']))),
           generateStringKey: 'unused',
