@@ -5,8 +5,8 @@
 // once all of them are pushed, never moved; promotion to production behind the `production`
 // environment, after every signature is verified; the registry's credentials are secrets of
 // those environments only. The tagging and promotion scripts are run as GitHub runs them (its
-// command for the step's shell, on a script file), with stand-ins for docker, cosign and git that
-// keep a registry in a file.
+// command for the step's shell, on a script file), with stand-ins for docker, cosign and skopeo
+// that keep a registry in a file.
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
@@ -179,8 +179,14 @@ describe('the GitHub Actions workflows', () => {
     const tagging = stepNamed('release.yml', 'release-candidate', 'Tag the release candidate').run!;
     // The digests come from the registry, under the tags the matrix pushed.
     expect(tagging).toContain('docker buildx imagetools inspect "$repository:sha-${COMMIT:0:12}"');
-    expect(tagging).toContain('tag="$(echo "$version" | cut -d. -f1-2).${stamp}-rc.1"');
-    expect(tagging).toContain('stamp=$(git show -s --format=%ct "$COMMIT")');
+    // The version grows with each run of the workflow (a commit's time can go backwards), and
+    // reaches the script as an environment variable.
+    expect(tagging).toContain('tag="$major.$minor.$RUN_NUMBER-rc.1"');
+    expect(stepNamed('release.yml', 'release-candidate', 'Tag the release candidate').env).toEqual({
+      RUN_NUMBER: '${{ github.run_number }}',
+    });
+    expect(tagging).not.toContain('${{');
+    expect(tagging).not.toMatch(/\bgit\b/);
     for (const loop of tagging.matchAll(/for image in ([^;]+); do/g)) {
       expect(loop[1]!.split(' ').sort()).toEqual(dockerfiles());
     }
@@ -385,15 +391,22 @@ case " \${FAKE_UNSIGNED:-} " in
 esac
 echo '[{"critical":{}}]'
 `;
-const fakeGit = `#!/usr/bin/env bash
-[ "$1 $2 $3" = "show -s --format=%ct" ] || { echo "unexpected: git $*" >&2; exit 2; }
-echo 1765000000
+// skopeo list-tags docker://<repository>: the registry's tags of that repository, as JSON.
+const fakeSkopeo = `#!/usr/bin/env bash
+echo "skopeo $*" >>"$FAKE_LOG"
+[ "$1" = list-tags ] && [ $# -eq 2 ] && [ "\${2#docker://}" != "$2" ] || { echo "unexpected: skopeo $*" >&2; exit 2; }
+repository=\${2#docker://}
+awk -v prefix="$repository:" 'index($1, prefix) == 1 { print substr($1, length(prefix) + 1) }' "$FAKE_REGISTRY" |
+  sort -u | jq -R . | jq -s --arg repository "$repository" '{Repository: $repository, Tags: .}'
 `;
 
 const commit = '0123456789abcdef0123456789abcdef01234567';
 const registry = 'nexus.example.org';
 const digestOf = (image: string) => `sha256:${Buffer.from(image).toString('hex').padEnd(64, '0')}`;
-const candidate = '0.1.1765000000-rc.1';
+/** The release's run number, as GitHub gives it, and the versions it makes. */
+const runNumber = '57';
+const candidate = '0.1.57-rc.1';
+const stable = '0.1.57';
 
 describe('the release and promotion scripts, as the runner runs them', () => {
   let scratch: string;
@@ -411,7 +424,7 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     for (const [name, text] of [
       ['docker', fakeDocker],
       ['cosign', fakeCosign],
-      ['git', fakeGit],
+      ['skopeo', fakeSkopeo],
     ] as const) {
       writeFileSync(join(scratch, 'bin', name), text);
       chmodSync(join(scratch, 'bin', name), 0o755);
@@ -436,6 +449,7 @@ describe('the release and promotion scripts, as the runner runs them', () => {
       HOME: scratch,
       REGISTRY: registry,
       COMMIT: commit,
+      RUN_NUMBER: runNumber,
       GITHUB_OUTPUT: file('output'),
       GITHUB_STEP_SUMMARY: file('summary'),
       FAKE_LOG: file('log'),
@@ -489,7 +503,7 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     expect(unset).toMatchObject({ code: 0, stdout: 'went on\n' });
   });
 
-  it('release: tags every sha-<commit> digest <major>.<minor>.<commit time>-rc.1, the same digests', async () => {
+  it('release: tags every sha-<commit> digest <major>.<minor>.<run number>-rc.1, the same digests', async () => {
     const result = await runStep(tagCandidate);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -540,6 +554,83 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     expect(creates()).toEqual([]);
   });
 
+  it('release: tags a version above every version an image has, rc or stable, and none other', async () => {
+    // Earlier releases, promoted or not, and tags that are no version: below, or ignored.
+    const earlier = [
+      '0.1.56-rc.1',
+      '0.1.56',
+      '0.0.900-rc.1',
+      'sha-fedcba987654',
+      `sha256-${'c'.repeat(64)}.sig`,
+    ];
+    writeFileSync(
+      file('registry'),
+      earlier.map((tag) => `${registry}/cocagne/cocagne-web:${tag} sha256:${'a'.repeat(64)}\n`).join(''),
+      { flag: 'a' },
+    );
+    const result = await runStep(tagCandidate);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(tagged(candidate)).toEqual(expectedTags(candidate));
+    expect(lines('log').filter((line) => line.startsWith('skopeo'))).toEqual(
+      ['api', 'worker', 'web', 'vroom'].map(
+        (image) => `skopeo list-tags docker://${registry}/cocagne/cocagne-${image}`,
+      ),
+    );
+
+    // A version above this run's: a newer release already out, the run numbers restarted, the
+    // former scheme's commit times, package.json's minor lowered. Nothing is tagged.
+    for (const above of ['0.1.58-rc.1', '0.1.58', '0.1.1765000000', '0.2.3-rc.1', '1.0.1-rc.1', '0.1.060']) {
+      writeFileSync(
+        file('registry'),
+        `${registry}/cocagne/cocagne-vroom:${above} sha256:${'b'.repeat(64)}\n`,
+        {
+          flag: 'a',
+        },
+      );
+      rmSync(file('log'));
+      const refused = await runStep(tagCandidate);
+      expect(refused.code, above).not.toBe(0);
+      expect(refused.stdout, above).toContain(
+        `${registry}/cocagne/cocagne-vroom already has version ${above.replace(/-rc\.1$/, '').replace('060', '60')}, above ${candidate}: staging would never take this one.`,
+      );
+      expect(creates(), above).toEqual([]);
+      writeFileSync(
+        file('registry'),
+        lines('registry')
+          .filter((line) => !line.includes(`cocagne-vroom:${above} `))
+          .map((line) => `${line}\n`)
+          .join(''),
+      );
+    }
+
+    // An older run's job re-run once this one is tagged: refused too.
+    rmSync(file('log'));
+    const older = await runStep(tagCandidate, { RUN_NUMBER: '56' });
+    expect(older.code).not.toBe(0);
+    expect(older.stdout).toContain(
+      `${registry}/cocagne/cocagne-api already has version 0.1.57, above 0.1.56-rc.1: staging would never take this one.`,
+    );
+    expect(creates()).toEqual([]);
+  }, 60_000);
+
+  it("release: takes package.json's major and minor, and refuses a version or run number that is not one", async () => {
+    writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'cocagne', version: '2.14.3' }));
+    expect((await runStep(tagCandidate)).code).toBe(0);
+    expect(tagged('2.14.57-rc.1')).toEqual(expectedTags('2.14.57-rc.1'));
+    for (const [version, run] of [
+      ['0.1.0', '57; echo pwned'],
+      ['0.1.0', ''],
+      ['next', '57'],
+      ['0.01.0', '57'],
+    ] as const) {
+      writeFileSync(join(workspace, 'package.json'), JSON.stringify({ name: 'cocagne', version }));
+      const result = await runStep(tagCandidate, { RUN_NUMBER: run });
+      expect(result.code, `${version} ${run}`).not.toBe(0);
+      expect(result.stdout).toContain('is not a number');
+      expect(result.stdout).not.toContain('pwned\n');
+    }
+  });
+
   it('release: fails when the tag would name another digest than the signed one', async () => {
     const result = await runStep(tagCandidate, { FAKE_NEW_DIGEST: `sha256:${'f'.repeat(64)}` });
     expect(result.code).not.toBe(0);
@@ -549,19 +640,19 @@ describe('the release and promotion scripts, as the runner runs them', () => {
   });
 
   it("promote: takes a release candidate's tag and no other input, and drops the rc suffix", async () => {
-    for (const release of [candidate, '1.12.1765000000-rc.3']) {
+    for (const release of [candidate, '1.12.1765000000-rc.3', '0.2.1-rc.1']) {
       rmSync(file('output'), { force: true });
       expect((await runStep(checkInput, { RELEASE: release })).code, release).toBe(0);
       expect(readFileSync(file('output'), 'utf8')).toBe(`stable=${release.replace(/-rc\.\d+$/, '')}\n`);
     }
     for (const release of [
-      '0.1.1765000000',
+      stable,
       'latest',
       'sha-0123456789ab',
       '',
       `${candidate}; echo pwned`,
       `${candidate}\nstable=9.9.9`,
-      'v0.1.1765000000-rc.1',
+      `v${candidate}`,
     ]) {
       const result = await runStep(checkInput, { RELEASE: release });
       expect(result.code, release).not.toBe(0);
@@ -581,13 +672,13 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     rmSync(file('log'));
     const verified = await runStep(verify, { RELEASE: candidate, SIGNER: signer, ...env });
     if (verified.code !== 0) return verified;
-    return runStep(tagStable, { RELEASE: candidate, STABLE: '0.1.1765000000', ...env });
+    return runStep(tagStable, { RELEASE: candidate, STABLE: stable, ...env });
   }
 
   it('promote: verifies the keyless signatures of release.yml, then tags the same digests stable', async () => {
     const result = await promote();
     expect(result.code).toBe(0);
-    expect(tagged('0.1.1765000000')).toEqual(expectedTags('0.1.1765000000'));
+    expect(tagged(stable)).toEqual(expectedTags(stable));
     const verifications = lines('log').filter((line) => line.startsWith('cosign'));
     expect(verifications).toEqual(
       ['api', 'worker', 'web', 'vroom'].map(
@@ -601,9 +692,9 @@ describe('the release and promotion scripts, as the runner runs them', () => {
       log.findIndex((line) => line.includes('imagetools create')),
     );
     // Promoting the same release again changes nothing and succeeds.
-    const again = await runStep(tagStable, { RELEASE: candidate, STABLE: '0.1.1765000000' });
+    const again = await runStep(tagStable, { RELEASE: candidate, STABLE: stable });
     expect(again.code).toBe(0);
-    expect(tagged('0.1.1765000000').at(-1)).toBe(expectedTags('0.1.1765000000').at(-1));
+    expect(tagged(stable).at(-1)).toBe(expectedTags(stable).at(-1));
   });
 
   it('promote: verifies with the public key when the repository has one', async () => {
@@ -624,27 +715,25 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('no matching signatures');
     expect(creates()).toEqual([]);
-    expect(tagged('0.1.1765000000')).toEqual([]);
+    expect(tagged(stable)).toEqual([]);
   });
 
   it('promote: tags nothing when an image lacks the release candidate, or a stable tag names another image', async () => {
-    const missing = await promote({ RELEASE: '0.1.1765000001-rc.1' });
+    const missing = await promote({ RELEASE: '0.1.58-rc.1' });
     expect(missing.code).not.toBe(0);
-    expect(missing.stdout).toContain(`${registry}/cocagne/cocagne-api:0.1.1765000001-rc.1 not found`);
+    expect(missing.stdout).toContain(`${registry}/cocagne/cocagne-api:0.1.58-rc.1 not found`);
     expect(creates()).toEqual([]);
 
     rmSync(file('log'));
-    writeFileSync(
-      file('registry'),
-      `${registry}/cocagne/cocagne-web:0.1.1765000000 sha256:${'e'.repeat(64)}\n`,
-      { flag: 'a' },
-    );
+    writeFileSync(file('registry'), `${registry}/cocagne/cocagne-web:${stable} sha256:${'e'.repeat(64)}\n`, {
+      flag: 'a',
+    });
     const verified = await runStep(verify, { RELEASE: candidate, SIGNER: signer });
     expect(verified.code).toBe(0);
-    const moved = await runStep(tagStable, { RELEASE: candidate, STABLE: '0.1.1765000000' });
+    const moved = await runStep(tagStable, { RELEASE: candidate, STABLE: stable });
     expect(moved.code).not.toBe(0);
     expect(moved.stdout).toContain(
-      `${registry}/cocagne/cocagne-web:0.1.1765000000 already names sha256:${'e'.repeat(64)}, not ${digestOf('web')}`,
+      `${registry}/cocagne/cocagne-web:${stable} already names sha256:${'e'.repeat(64)}, not ${digestOf('web')}`,
     );
     expect(creates()).toEqual([]);
   });
