@@ -153,6 +153,13 @@ describe('the production Keycloak realm template', () => {
       });
   });
 
+  it('fits Keycloak’s columns: a client’s description of at most 255 characters, or the import fails', () => {
+    // Keycloak answers "Database operation failed" (400) to a realm with a longer one.
+    for (const realm of [production, local])
+      for (const entry of realm.clients as (RealmClient & { description?: string })[])
+        expect([...(entry.description ?? '')].length, entry.clientId).toBeLessThanOrEqual(255);
+  });
+
   it('has the web client sign in with PKCE and come back to the public address only', () => {
     const web = client(production, 'cocagne-web');
     expect(web).toMatchObject({ publicClient: true, standardFlowEnabled: true });
