@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKeycloakAccounts } from '../../adapters/keycloak/keycloak-accounts.ts';
+import { KeycloakAdminError } from '../../adapters/keycloak/keycloak-admin.ts';
+import { createKeycloakGarden } from '../../adapters/keycloak/keycloak-garden.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 
 /**
@@ -15,6 +17,7 @@ describe('the production realm template in a real Keycloak', () => {
   const keycloak = env.KEYCLOAK_ADMIN_URL ?? '';
   const realm = `cocagne-prod-${randomUUID().slice(0, 8)}`;
   const workerSecret = randomUUID();
+  const provisionerSecret = randomUUID();
 
   async function adminToken(): Promise<string> {
     const response = await fetch(`${keycloak}/realms/master/protocol/openid-connect/token`, {
@@ -34,7 +37,10 @@ describe('the production realm template in a real Keycloak', () => {
   async function admin(path: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`${keycloak}/admin/realms${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${await adminToken()}`, 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${await adminToken()}`,
+        'content-type': 'application/json',
+      },
     });
   }
 
@@ -43,6 +49,7 @@ describe('the production realm template in a real Keycloak', () => {
     const filled = template
       .replaceAll('${COCAGNE_PUBLIC_URL}', 'https://cocagne.example.org')
       .replaceAll('${COCAGNE_KEYCLOAK_WORKER_SECRET}', workerSecret)
+      .replaceAll('${COCAGNE_KEYCLOAK_PROVISIONER_SECRET}', provisionerSecret)
       .replaceAll('${COCAGNE_SMTP_HOST}', 'smtp.example.org')
       .replaceAll('${COCAGNE_SMTP_PORT}', '587')
       .replaceAll('${COCAGNE_SMTP_FROM}', 'ne-pas-repondre@example.org')
@@ -105,7 +112,11 @@ describe('the production realm template in a real Keycloak', () => {
       clientId: 'cocagne-worker',
       clientSecret: workerSecret,
     });
-    await accounts.linkMemberAccount({ userId, gardenId: 'val-du-doubs', memberId: 'm-0042' });
+    await accounts.linkMemberAccount({
+      userId,
+      gardenId: 'val-du-doubs',
+      memberId: 'm-0042',
+    });
 
     const clients = (await (await admin(`/${realm}/clients?clientId=cocagne-web`)).json()) as Array<{
       id: string;
@@ -123,5 +134,45 @@ describe('the production realm template in a real Keycloak', () => {
     });
     expect([claims.aud].flat()).toContain('cocagne-api');
     expect(typeof claims.exp).toBe('number');
+  });
+
+  it('lets the network worker’s client add a garden’s host to the web client, and refuses it to cocagne-worker', async () => {
+    const link = {
+      clientId: 'cocagne-web',
+      redirectUri: 'https://cocagne.example.org/',
+    };
+    const redirects = async () =>
+      (
+        (await (await admin(`/${realm}/clients?clientId=cocagne-web`)).json()) as { redirectUris: string[] }[]
+      )[0]?.redirectUris;
+    const provisioner = createKeycloakGarden(
+      {
+        baseUrl: keycloak,
+        realm,
+        clientId: 'cocagne-provisioner',
+        clientSecret: provisionerSecret,
+      },
+      link,
+    );
+    await provisioner.allowSiteHost('paniers.val-du-doubs.example.org');
+    expect(await redirects()).toContain('https://paniers.val-du-doubs.example.org/*');
+    await provisioner.forbidSiteHost('paniers.val-du-doubs.example.org');
+    expect(await redirects()).toEqual(['https://cocagne.example.org/*']);
+    // Every garden's namespace holds cocagne-worker's secret: it may not touch clients…
+    const worker = createKeycloakGarden(
+      {
+        baseUrl: keycloak,
+        realm,
+        clientId: 'cocagne-worker',
+        clientSecret: workerSecret,
+      },
+      link,
+    );
+    const refused = await worker.allowSiteHost('ailleurs.example.org').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(KeycloakAdminError);
+    expect(String(refused)).toContain('403');
+    expect(await redirects()).toEqual(['https://cocagne.example.org/*']);
+    // …but still manages the garden's accounts and groups.
+    expect(await worker.ensureGroup('val-du-doubs')).toEqual(await provisioner.ensureGroup('val-du-doubs'));
   });
 });
