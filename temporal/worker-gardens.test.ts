@@ -174,7 +174,9 @@ describe('a worker process with WORKER_NETWORK_ONLY', () => {
     expect(worker.output()).toContain('serving no garden (WORKER_NETWORK_ONLY)');
     await expect
       .poll(worker.output, { timeout: 60_000 })
-      .toMatch(/gardens brought to this release: \d+ applied again, \d+ left \(leaving or unknown\), \d+ failed/);
+      .toMatch(
+        /gardens brought to this release: \d+ applied again, \d+ left \(leaving or unknown\), \d+ failed/,
+      );
     const after = await createTestGarden(store, 'network-only-after');
     // Two refreshes of the garden list later, neither garden's queue has a poller.
     await new Promise((resolve) => setTimeout(resolve, 2500));
