@@ -200,4 +200,24 @@ describe('a new release brought to the deployed gardens', () => {
     });
     expect(allowed).toEqual(['paniers.a.example.org']);
   });
+
+  it('counts no garden as failed when only Keycloak is down: its worker is on the release, the host is logged', async () => {
+    const logged: string[] = [];
+    const summary = await refreshDeployedGardens({
+      gardens: { list: async () => [{ ...garden('a', 'active'), hostName: 'paniers.a.example.org' }] },
+      cluster: {
+        deployedGardens: async () => ['a'],
+        apply: async () => ['Deployment/garden-a/cocagne-worker'],
+      },
+      identity: {
+        allowSiteHost: async () => Promise.reject(new Error('Keycloak refused the admin login (503)')),
+      },
+      log: (message) => logged.push(message),
+      retryDelayMs: 1,
+    });
+    expect(summary).toEqual({ refreshed: ['a'], skipped: [], failed: [] });
+    expect(logged).toContain(
+      'garden a: its host paniers.a.example.org not asserted among the sign-in addresses: Keycloak refused the admin login (503)',
+    );
+  });
 });

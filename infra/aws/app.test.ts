@@ -264,8 +264,9 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       const [[, acl]] = resourcesOf(stack, 'AWS::WAFv2::WebACL') as [[string, Resource]];
       const rules = acl.Properties!.Rules as Json[];
       expect(rules.map((rule) => rule.Name)).toEqual([...first, 'rate-per-address', ...managedGroups]);
+      // CloudFront's blocks by true address; the ALB's keys on a client-written header: it only counts.
       expect(rules.find((rule) => rule.Name === 'rate-per-address')).toMatchObject({
-        Action: { Block: {} },
+        Action: stack === stacks.global ? { Block: {} } : { Count: {} },
         Statement: { RateBasedStatement: { Limit: stage.edge.rateLimitPerFiveMinutes } },
       });
     }

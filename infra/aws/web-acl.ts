@@ -3,10 +3,10 @@ import type { Construct } from 'constructs';
 
 /**
  * A web ACL with AWS's managed rule groups and a rate-based rule. CLOUDFRONT scope sees the
- * client's own address; REGIONAL scope (on the ALB, behind CloudFront) sees CloudFront's, so
- * its rate rule counts by the first address of X-Forwarded-For instead (which a client can
- * forge: CloudFront's own ACL is the one that limits by true address), and it first blocks
- * whatever does not come through CloudFront (`requiredHeader`).
+ * client's own address and blocks by it; REGIONAL scope (on the ALB, behind CloudFront) sees
+ * CloudFront's, so its rate rule keys on the first address of X-Forwarded-For, which a client
+ * can write, and only counts; it first blocks whatever does not come through CloudFront
+ * (`requiredHeader`).
  */
 export function webAcl(
   scope: Construct,
@@ -76,7 +76,10 @@ export function webAcl(
       {
         name: 'rate-per-address',
         priority: 1,
-        action: { block: {} },
+        // Behind CloudFront the first X-Forwarded-For address is the client's to write: blocking
+        // on it would let anyone lock a victim's address out. The ALB's counts (a metric to
+        // watch); CloudFront's ACL, which sees true addresses, blocks.
+        action: settings.scope === 'CLOUDFRONT' ? { block: {} } : { count: {} },
         statement: {
           rateBasedStatement: {
             limit: settings.rateLimitPerFiveMinutes,

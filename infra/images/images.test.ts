@@ -396,6 +396,21 @@ describe('the web image', () => {
     processTimeout,
   );
 
+  it('keeps hashed assets a year, but never a missing one (a rolling release must not leave a cached 404)', () => {
+    const location = (name: string) =>
+      new RegExp(`location\\s+${name.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')}\\s*\\{([^}]*)\\}`).exec(
+        siteTemplate,
+      )?.[1];
+    const assets = location('^~ /assets/');
+    expect(assets).toContain('add_header Cache-Control "public, max-age=31536000, immutable";');
+    // Without `always`, nginx adds it to successful answers only.
+    expect(assets).not.toMatch(/immutable"\s+always/);
+    expect(assets).toContain('try_files $uri @missing-asset;');
+    const missing = location('@missing-asset');
+    expect(missing).toContain('add_header Cache-Control "no-store" always;');
+    expect(missing).toContain('return 404;');
+  });
+
   it('has every location send those headers, and only COCAGNE_ variables in its templates', () => {
     const locations = [...siteTemplate.matchAll(/^\s*location\s+([^{]+)\{([^}]*)\}/gm)];
     expect(locations.length).toBeGreaterThan(4);
