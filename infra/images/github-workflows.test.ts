@@ -6,7 +6,7 @@
 // environment, after every signature is verified; the registry's credentials are secrets of
 // those environments only. The tagging and promotion scripts are run as GitHub runs them (its
 // command for the step's shell, on a script file), with stand-ins for docker, cosign and skopeo
-// that keep a registry in a file.
+// that keep a registry in a file, and for gh (GitHub's comparison of the commit with main).
 import { execFile } from 'node:child_process';
 import {
   chmodSync,
@@ -184,7 +184,13 @@ describe('the GitHub Actions workflows', () => {
     expect(tagging).toContain('tag="$major.$minor.$RUN_NUMBER-rc.1"');
     expect(stepNamed('release.yml', 'release-candidate', 'Tag the release candidate').env).toEqual({
       RUN_NUMBER: '${{ github.run_number }}',
+      GH_TOKEN: '${{ github.token }}',
     });
+    // Main's tip is compared with the commit before any tag is written (GitHub's API, the job's
+    // read-only token: the checkout keeps no credentials to fetch with).
+    expect(tagging.indexOf('gh api "repos/$GITHUB_REPOSITORY/compare/$COMMIT...main"')).toBeGreaterThan(-1);
+    expect(tagging.indexOf('compare/$COMMIT...main')).toBeLessThan(tagging.indexOf('imagetools'));
+    expect(candidate.permissions).toEqual({ contents: 'read' });
     expect(tagging).not.toContain('${{');
     expect(tagging).not.toMatch(/\bgit\b/);
     for (const loop of tagging.matchAll(/for image in ([^;]+); do/g)) {
@@ -391,6 +397,14 @@ case " \${FAKE_UNSIGNED:-} " in
 esac
 echo '[{"critical":{}}]'
 `;
+// gh api repos/<repository>/compare/<commit>...main: GitHub's comparison, from $FAKE_COMPARE (JSON;
+// main is the commit itself unless a test says otherwise).
+const fakeGh = `#!/usr/bin/env bash
+echo "gh $*" >>"$FAKE_LOG"
+[ "$1" = api ] && [ $# -eq 2 ] && [ "$2" = "repos/$GITHUB_REPOSITORY/compare/$COMMIT...main" ] || { echo "unexpected: gh $*" >&2; exit 2; }
+[ -n "$GH_TOKEN" ] || { echo "gh: no token" >&2; exit 4; }
+if [ -n "\${FAKE_COMPARE:-}" ]; then printf '%s\\n' "$FAKE_COMPARE"; else echo '{"status": "identical", "files": []}'; fi
+`;
 // skopeo list-tags docker://<repository>: the registry's tags of that repository, as JSON.
 const fakeSkopeo = `#!/usr/bin/env bash
 echo "skopeo $*" >>"$FAKE_LOG"
@@ -425,6 +439,7 @@ describe('the release and promotion scripts, as the runner runs them', () => {
       ['docker', fakeDocker],
       ['cosign', fakeCosign],
       ['skopeo', fakeSkopeo],
+      ['gh', fakeGh],
     ] as const) {
       writeFileSync(join(scratch, 'bin', name), text);
       chmodSync(join(scratch, 'bin', name), 0o755);
@@ -450,6 +465,8 @@ describe('the release and promotion scripts, as the runner runs them', () => {
       REGISTRY: registry,
       COMMIT: commit,
       RUN_NUMBER: runNumber,
+      GITHUB_REPOSITORY: 'jardins-de-cocagne/cocagne',
+      GH_TOKEN: 'ghs_test',
       GITHUB_OUTPUT: file('output'),
       GITHUB_STEP_SUMMARY: file('summary'),
       FAKE_LOG: file('log'),
@@ -526,6 +543,64 @@ describe('the release and promotion scripts, as the runner runs them', () => {
     );
     expect(creates()).toEqual([]);
     expect(tagged(candidate)).toEqual([]);
+  });
+
+  it("release: tags main's tip; refuses an older commit of main, tagging nothing", async () => {
+    const compare = (status: string, files: string[]) =>
+      JSON.stringify({ status, files: files.map((filename) => ({ filename })) });
+    const refused = async (status: string, files: string[]) => {
+      rmSync(file('log'), { force: true });
+      const result = await runStep(tagCandidate, { FAKE_COMPARE: compare(status, files) });
+      expect(result.code, `${status} ${files.join(' ')}`).not.toBe(0);
+      expect(result.stdout).toContain(`${commit} is not main's newest code (main is ${status} of it`);
+      expect(result.stdout).toContain('nothing tagged');
+      // Refused before the registry is read or written.
+      expect(lines('log')).toEqual([`gh api repos/jardins-de-cocagne/cocagne/compare/${commit}...main`]);
+      expect(tagged(candidate)).toEqual([]);
+      return result;
+    };
+    // CI re-run for an older commit: main has newer code.
+    const older = await refused('ahead', [
+      'api/src/server.ts',
+      'infra/k8s/overlays/staging/kustomization.yaml',
+    ]);
+    expect(older.stdout).toContain('with changes to api/src/server.ts)');
+    await refused('behind', []);
+    await refused('diverged', ['web/src/main.ts']);
+    // Near misses of ci.yml's paths-ignore are code CI runs for.
+    await refused('ahead', ['infra/k8s/overlays/staging/extra/kustomization.yaml']);
+    await refused('ahead', ['infra/k8s/vroom/production/kustomization.yaml']);
+    // A list of files GitHub cut short (300) is not known to hold bumps only.
+    await refused(
+      'ahead',
+      Array.from({ length: 300 }, (_, index) => `infra/k8s/gardens/g${index}.yaml`),
+    );
+
+    // Main ahead only by Flux's digest bumps (ci.yml's paths-ignore: no release of their own),
+    // as after staging took part of a release whose job is re-run: tagged.
+    const bumped = await runStep(tagCandidate, {
+      FAKE_COMPARE: compare('ahead', [
+        'infra/k8s/overlays/staging/kustomization.yaml',
+        'infra/k8s/vroom/staging/kustomization.yaml',
+        'infra/k8s/gardens/potager/kustomization.yaml',
+      ]),
+    });
+    expect(bumped.code, bumped.stdout + bumped.stderr).toBe(0);
+    expect(tagged(candidate)).toEqual(expectedTags(candidate));
+  }, 60_000);
+
+  it("release: the commit check's ignored paths are ci.yml's paths-ignore", () => {
+    const ignored = (workflow('ci.yml').on as { push: { 'paths-ignore': string[] } }).push['paths-ignore'];
+    const tagging = stepNamed('release.yml', 'release-candidate', 'Tag the release candidate').run!;
+    const pattern = /grep -Ev '\^\((.+)\)\$'/.exec(tagging)?.[1];
+    expect(pattern).toBeDefined();
+    // GitHub's glob: `*` stops at a slash, `**` does not.
+    const asRegex = (glob: string) =>
+      glob
+        .replace(/\./g, '\\.')
+        .replace(/\*\*/g, '.+')
+        .replace(/(?<!\.)\*/g, '[^/]+');
+    expect(pattern!.split('|')).toEqual(ignored.map(asRegex));
   });
 
   it('release: re-run, tags the same digests again; never moves an rc tag to another digest', async () => {
