@@ -11,7 +11,12 @@ import {
   readGardenDeploymentProfile,
 } from '../../adapters/kubernetes/kubernetes-settings.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
-import { kubernetesReady, kubernetesRequest, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
+import {
+  finalizeNamespace,
+  kubernetesReady,
+  kubernetesRequest,
+  kubernetesWaitMs,
+} from '../../tests/support/kubernetes.ts';
 import { refreshDeployedGardens } from './garden-refresh.ts';
 
 const environment = testEnvironment();
@@ -86,14 +91,7 @@ describe('a new release brought to the deployed gardens', () => {
     for (const id of Object.values(ids)) {
       await after.remove(id).catch(() => undefined);
       // As the namespace controller would, once its content is gone (the local stack has none).
-      const namespace = `/api/v1/namespaces/${gardenObjectNames(id).namespace}`;
-      const current = await kubernetesRequest(admin, 'GET', namespace);
-      if (current.status !== 200) continue;
-      const spec = (current.body.spec ?? {}) as Record<string, unknown>;
-      await kubernetesRequest(admin, 'PUT', `${namespace}/finalize`, {
-        ...current.body,
-        spec: { ...spec, finalizers: [] },
-      });
+      await finalizeNamespace(admin, gardenObjectNames(id).namespace);
     }
   });
 

@@ -14,6 +14,7 @@ import {
   kubernetesReady,
   kubernetesRequest,
   kubernetesWaitMs,
+  finalizeNamespace as finalizeAsController,
 } from '../../tests/support/kubernetes.ts';
 import {
   createGardenCluster,
@@ -131,14 +132,8 @@ async function stored(object: Parameters<typeof pathOf>[0]): Promise<Answer> {
 
 /** As the namespace controller does once a namespace's content is gone: lets the server delete it. */
 async function finalizeNamespace(namespace: string): Promise<void> {
-  const answer = await controllerRequest('GET', `/api/v1/namespaces/${namespace}`);
-  if (answer.status === 404) return;
-  const current = answer.body as { spec?: Record<string, unknown> };
-  const finalized = await controllerRequest('PUT', `/api/v1/namespaces/${namespace}/finalize`, {
-    ...current,
-    spec: { ...current.spec, finalizers: [] },
-  });
-  expect([200, 404, 409]).toContain(finalized.status);
+  const status = await finalizeAsController({ apiUrl, token: adminToken, certificateAuthority }, namespace);
+  expect([200, 404, 409]).toContain(status);
 }
 
 /** A request as the provisioner, with the token the adapter uses. */

@@ -17,13 +17,6 @@ export interface AlarmDescription {
 }
 
 /**
- * The custom metrics the processes publish (adapters/metrics): the Temporal SDK's (workflow task
- * failures, a count; schedule-to-start latency, a distribution in seconds) and the extensions'
- * calls and fallbacks, each without dimensions (what the alarms read) and per task queue or garden.
- */
-export const customMetrics = customMetricNames;
-
-/**
  * Alarms on what needs a person, to the on-call address through one SNS topic, and a dashboard
  * of the same metrics. The API's load balancer is named in the stage settings (it exists once
  * the controller has made it); the Temporal and extension metrics are custom ones whose
@@ -162,8 +155,8 @@ export class MonitoringStack extends Stack {
 
     // ---- Temporal (the workers' SDK metrics) ----
     const workflowTaskFailures = new cloudwatch.Metric({
-      namespace: customMetrics.temporal.namespace,
-      metricName: customMetrics.temporal.workflowTaskFailures,
+      namespace: customMetricNames.temporal.namespace,
+      metricName: customMetricNames.temporal.workflowTaskFailures,
       statistic: 'Sum',
       period: fiveMinutes,
     });
@@ -174,8 +167,8 @@ export class MonitoringStack extends Stack {
       0,
     );
     const scheduleToStart = new cloudwatch.Metric({
-      namespace: customMetrics.temporal.namespace,
-      metricName: customMetrics.temporal.scheduleToStartLatency,
+      namespace: customMetricNames.temporal.namespace,
+      metricName: customMetricNames.temporal.scheduleToStartLatency,
       statistic: 'p95',
       period: fiveMinutes,
     });
@@ -218,7 +211,7 @@ export class MonitoringStack extends Stack {
     // ---- Extensions ----
     const extensionMetric = (metricName: string) =>
       new cloudwatch.Metric({
-        namespace: customMetrics.extensions.namespace,
+        namespace: customMetricNames.extensions.namespace,
         metricName,
         statistic: 'Sum',
         period: Duration.minutes(15),
@@ -226,8 +219,8 @@ export class MonitoringStack extends Stack {
     const fallbackRate = new cloudwatch.MathExpression({
       expression: 'IF(calls > 20, 100 * fallbacks / calls, 0)',
       usingMetrics: {
-        calls: extensionMetric(customMetrics.extensions.calls),
-        fallbacks: extensionMetric(customMetrics.extensions.fallbacks),
+        calls: extensionMetric(customMetricNames.extensions.calls),
+        fallbacks: extensionMetric(customMetricNames.extensions.fallbacks),
       },
       label: 'Extension fallbacks (%)',
       period: Duration.minutes(15),
@@ -244,8 +237,8 @@ export class MonitoringStack extends Stack {
       'garden-refresh-failures',
       "A garden's worker could not be brought to the running release (applied again three times): it runs the previous one.",
       new cloudwatch.Metric({
-        namespace: customMetrics.gardens.namespace,
-        metricName: customMetrics.gardens.refreshFailures,
+        namespace: customMetricNames.gardens.namespace,
+        metricName: customMetricNames.gardens.refreshFailures,
         statistic: 'Sum',
         period: fiveMinutes,
       }),

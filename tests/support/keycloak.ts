@@ -171,22 +171,22 @@ export async function acceptInvitation(email: string): Promise<TestAccount> {
   };
 }
 
+/** The web app's client in the local realm, as Keycloak's admin API gives it. */
+async function webClient(): Promise<{ id: string; redirectUris?: string[] } | undefined> {
+  const clientId = testEnvironment().OIDC_WEB_CLIENT_ID ?? 'cocagne-web';
+  const found = await admin(`/clients?clientId=${encodeURIComponent(clientId)}`);
+  const [client] = (await found.json()) as Array<{ id: string; redirectUris?: string[] }>;
+  return client;
+}
+
 /** The redirect URIs of the web app's client in the local realm (sign-in return addresses). */
 export async function webClientRedirectUris(): Promise<string[]> {
-  const found = await admin(
-    `/clients?clientId=${encodeURIComponent(testEnvironment().OIDC_WEB_CLIENT_ID ?? 'cocagne-web')}`,
-  );
-  const [client] = (await found.json()) as Array<{ redirectUris?: string[] }>;
-  return client?.redirectUris ?? [];
+  return (await webClient())?.redirectUris ?? [];
 }
 
 /** Takes a test garden's host out of the web client's redirect URIs (best effort). */
 export async function forgetSiteHost(hostName: string): Promise<void> {
-  const env = testEnvironment();
-  const found = await admin(
-    `/clients?clientId=${encodeURIComponent(env.OIDC_WEB_CLIENT_ID ?? 'cocagne-web')}`,
-  );
-  const [client] = (await found.json()) as Array<{ id: string; redirectUris?: string[] }>;
+  const client = await webClient();
   if (!client) return;
   const redirectUris = (client.redirectUris ?? []).filter((uri) => uri !== `https://${hostName}/*`);
   await admin(`/clients/${client.id}`, {

@@ -103,3 +103,18 @@ export function kubernetesRequest(
     outgoing.end(body === undefined || typeof body === 'string' ? body : JSON.stringify(body));
   });
 }
+
+/**
+ * As the namespace controller does once a namespace's content is gone (the local stack runs no
+ * controller): lets the server delete it. The finalize call's status, or 404 when it is gone.
+ */
+export async function finalizeNamespace(caller: KubernetesCaller, namespace: string): Promise<number> {
+  const answer = await kubernetesRequest(caller, 'GET', `/api/v1/namespaces/${namespace}`);
+  if (answer.status === 404) return 404;
+  const current = answer.body as { spec?: Record<string, unknown> };
+  const finalized = await kubernetesRequest(caller, 'PUT', `/api/v1/namespaces/${namespace}/finalize`, {
+    ...current,
+    spec: { ...current.spec, finalizers: [] },
+  });
+  return finalized.status;
+}
