@@ -9,6 +9,7 @@ import { uniqueEmail } from '../tests/support/moto.ts';
 import { buildApp, type App } from './app.ts';
 import { createTokenVerifier } from './auth/token-verifier.ts';
 import { createApiServices } from './plugins/services.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 
 /**
  * Garden administrators manage their team (staff, drivers, administrators) in the real local
@@ -45,7 +46,11 @@ describe('garden team', () => {
     otherGardenId = (await createTestGarden(store, 'team-other')).gardenId;
     // No workflow is started here: a lazy connection is never dialled.
     connection = Connection.lazy({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+    const client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      dataConverter: testDataConverter(),
+    });
     app = await buildApp({
       services: { ...createApiServices(store, client, testDocuments()), team: createKeycloakTeam(keycloak) },
       verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),

@@ -7,6 +7,7 @@ import { startStripeDouble, testStripeConfig, type StripeDouble } from '../tests
 import { buildApp } from './app.ts';
 import type { CallerIdentity } from './auth/identity.ts';
 import { createApiServices } from './plugins/services.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 
 /**
  * A household's card or SEPA mandate through the API, against stripe-mock (behind a proxy that
@@ -219,7 +220,7 @@ describe('payment methods without Stripe configured', () => {
     const app = await buildApp({
       services: createApiServices(
         store,
-        new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }),
+        new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, dataConverter: testDataConverter() }),
         testDocuments(),
       ),
       verifyToken: async () => staff,

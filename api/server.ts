@@ -4,7 +4,7 @@ import { documentStoreFrom, storeFrom } from '../adapters/aws.ts';
 import { metricsPublisherFrom } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { extensionServicesFrom } from '../temporal/extension-services.ts';
 import { readConfiguration } from '../domain/configuration.ts';
-import { connectionOptions } from '../temporal/settings.ts';
+import { connectionOptions, dataConverterFrom } from '../temporal/settings.ts';
 import { stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
 import { keycloakAdminFrom } from '../adapters/keycloak/keycloak-settings.ts';
 import { createKeycloakTeam } from '../adapters/keycloak/keycloak-team.ts';
@@ -19,7 +19,11 @@ const settings = readConfiguration(ApiSettings, process.env);
 const store = storeFrom(settings);
 const metrics = metricsPublisherFrom(settings);
 const connection = await Connection.connect(connectionOptions(settings));
-const client = new Client({ connection, namespace: settings.TEMPORAL_NAMESPACE });
+const client = new Client({
+  connection,
+  namespace: settings.TEMPORAL_NAMESPACE,
+  dataConverter: dataConverterFrom(settings),
+});
 
 const adminUrl = settings.KEYCLOAK_ADMIN_URL;
 const app = await buildApp({

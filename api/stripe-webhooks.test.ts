@@ -10,6 +10,7 @@ import { testStripeConfig } from '../tests/support/stripe.ts';
 import { buildApp, type App } from './app.ts';
 import type { CallerIdentity } from './auth/identity.ts';
 import { createApiServices } from './plugins/services.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 
 const secret = testStripeConfig().webhookSecret ?? '';
 
@@ -35,7 +36,11 @@ describe('Stripe webhooks', () => {
     store = await testStore();
     ({ gardenId } = await createTestGarden(store, 'webhooks'));
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: testDataConverter(),
+    });
     const services = createApiServices(store, client, testDocuments(), testStripeConfig());
     const { collection } = services.payments;
     const payments = {

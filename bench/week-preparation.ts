@@ -26,6 +26,7 @@ import { deliveryWeekKey, gardenIdKey } from '../workflows/search-attributes.ts'
 import { weekPreparationId, weekPreparationType, weekProgressQuery } from '../workflows/week/contract.ts';
 import type { weekPreparation } from '../workflows/week/workflow.ts';
 import { benchGardenId, seedGarden, type SeedPlan } from './seed.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -215,9 +216,14 @@ async function main(): Promise<void> {
     const { code } = await bundleWorkflowCode({ workflowsPath, logger: quietLogger });
     bundleMs = performance.now() - started;
     const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    const client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: testDataConverter(),
+    });
     const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
     const worker = await Worker.create({
+      dataConverter: testDataConverter(),
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: gardenTaskQueue(first),

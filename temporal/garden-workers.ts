@@ -1,4 +1,5 @@
 import type { NativeConnection, State as WorkerState } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { Worker, type WorkerOptions, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Activities } from '../activities/index.ts';
 import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
@@ -17,6 +18,8 @@ export interface GardenWorkersOptions {
   log: (message: string) => void;
   /** Makes a garden's worker; `Worker.create` unless a test needs a worker that fails. */
   createWorker?: (options: WorkerOptions) => Promise<GardenWorker>;
+  /** How payloads are sealed (temporal/settings.ts `dataConverterFrom`): as the clients do. */
+  dataConverter?: DataConverter | undefined;
 }
 
 /** What this module needs of a Temporal `Worker`. */
@@ -74,6 +77,7 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
         taskQueue: gardenTaskQueue(garden.id),
         workflowBundle: options.workflows,
         activities: options.activities,
+        ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
       });
       const done = worker.run().catch((error: unknown) => {
         if (failure === undefined) {

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { Worker, type WorkflowBundleOption } from '@temporalio/worker';
 import { workflowBundle } from '../tests/support/temporal.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 import { workflowSource } from './workflow-source.ts';
 
 const folder = new URL('./histories/', import.meta.url);
@@ -18,7 +19,9 @@ async function replayAll(bundle: WorkflowBundleOption) {
     })),
   );
   const results = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+  // Histories recorded before payloads were sealed read as they are; later ones need the key.
+  const options = { workflowBundle: bundle, dataConverter: testDataConverter() };
+  for await (const result of Worker.runReplayHistories(options, histories)) {
     results.push({ workflowId: result.workflowId, error: result.error?.message });
   }
   return { files, results };

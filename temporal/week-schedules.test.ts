@@ -23,6 +23,7 @@ import {
 } from '../tests/support/environment.ts';
 import { workflowBundle } from '../tests/support/temporal.ts';
 import { createWeekSchedules } from './week-schedules.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 
 const poll = { timeout: 30_000, interval: 300 };
 
@@ -65,9 +66,14 @@ describe('week schedules', () => {
     store = await testStore();
     ({ gardenId } = await createTestGarden(store, 'schedule'));
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: testDataConverter(),
+    });
     nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
     worker = await Worker.create({
+      dataConverter: testDataConverter(),
       connection: nativeConnection,
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: gardenTaskQueue(gardenId),

@@ -10,6 +10,7 @@ import { kubernetesReady, kubernetesWaitMs } from '../tests/support/kubernetes.t
 import { createSubscriptionCommands } from './subscription-client.ts';
 import { customMetricNames } from '../adapters/metrics/metric-names.ts';
 import { metricStatistics } from '../tests/support/moto.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 
@@ -31,7 +32,11 @@ describe('a worker process limited by WORKER_GARDENS', () => {
     other = await createTestGarden(store, 'not-served');
     const env = testEnvironment();
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: testDataConverter(),
+    });
   });
 
   afterAll(async () => {
@@ -151,7 +156,11 @@ describe('a worker process with WORKER_NETWORK_ONLY', () => {
     store = await testStore();
     const env = testEnvironment();
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: testDataConverter(),
+    });
   }, kubernetesWaitMs);
 
   afterAll(async () => {

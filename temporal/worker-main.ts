@@ -14,7 +14,7 @@ import {
 import { networkTaskQueue } from '../domain/garden.ts';
 import { createGardenWorkers } from './garden-workers.ts';
 import { startHealthServer } from './worker-health.ts';
-import { connectionOptions, TemporalSettings } from './settings.ts';
+import { connectionOptions, dataConverterFrom, TemporalSettings } from './settings.ts';
 import { workflowSource } from './workflow-source.ts';
 import { MetricsSettings, metricsPublisherFrom } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { installRuntimeWithMetrics } from './sdk-metrics.ts';
@@ -75,8 +75,11 @@ if (settings.METRICS_CLOUDWATCH) {
 const deps = { ...activityDepsFrom(settings), metrics };
 const connection = await NativeConnection.connect(connectionOptions(settings));
 const workflows = await workflowSource(settings.WORKFLOW_BUNDLE_PATH);
+// Workflow payloads sealed with the payload keys (names, emails, addresses never in clear).
+const dataConverter = dataConverterFrom(settings);
 const workers = createGardenWorkers({
   connection,
+  dataConverter,
   namespace: settings.TEMPORAL_NAMESPACE,
   activities: createActivities(deps),
   workflows,
@@ -99,7 +102,7 @@ const provisioning = clientConnection
   ? provisioningPortsFrom(
       settings,
       deps,
-      new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE }),
+      new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter }),
     )
   : undefined;
 const networkWorker = provisioning
@@ -109,6 +112,7 @@ const networkWorker = provisioning
       taskQueue: networkTaskQueue,
       workflowBundle: workflows,
       activities: createProvisioningActivities(provisioning),
+      ...(dataConverter ? { dataConverter } : {}),
     })
   : undefined;
 const networkRun = networkWorker?.run();

@@ -6,6 +6,7 @@ import { createTestGarden, testEnvironment, testStore } from '../tests/support/e
 import { startWorkerProcess } from '../tests/support/worker-process.ts';
 import { subscriptionQuery, subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from './subscription-client.ts';
+import { testDataConverter } from '../tests/support/environment.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 
@@ -30,7 +31,11 @@ describe('the worker process dies while subscriptions wait', () => {
     ({ gardenId, depotId } = await createTestGarden(store, 'restart'));
     const env = testEnvironment();
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-    client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+    client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE,
+      dataConverter: testDataConverter(),
+    });
     commands = createSubscriptionCommands(client);
   });
 

@@ -23,6 +23,7 @@ import { createTestGarden, testActivities, testEnvironment, testStore } from './
 import { sampleUpload, testExtensionServices } from './support/extensions.ts';
 import { ensureTestSender } from './support/moto.ts';
 import { timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
+import { testDataConverter } from './support/environment.ts';
 
 const admin = { userId: 'u-admin', name: 'Claire Vuillemin' };
 const target = new URL(
@@ -40,6 +41,7 @@ if (existsSync(target)) {
   const { gardenId } = await createTestGarden(store, 'history-extension');
   const taskQueue = `history-${randomUUID()}`;
   const worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: await workflowBundle(),

@@ -45,6 +45,7 @@ import {
   subscriptionWorkflowType,
   type SubscriptionWorkflowInput,
 } from '../workflows/subscription/contract.ts';
+import { testDataConverter } from './support/environment.ts';
 
 const staff = { userId: 'u-staff', name: 'Julien Cuenot' };
 const env = await timeSkippingEnvironment();
@@ -56,6 +57,7 @@ let providerDown = false;
 let mailDown = false;
 const real = testActivities(store);
 const worker = await Worker.create({
+  dataConverter: testDataConverter(),
   connection: env.nativeConnection,
   taskQueue,
   workflowBundle: await workflowBundle(),

@@ -30,6 +30,7 @@ import {
   paymentDecisionUpdate,
   stripePaymentEventSignal,
 } from '../workflows/payment/contract.ts';
+import { testDataConverter } from './support/environment.ts';
 
 type ChargeAnswer = Awaited<ReturnType<ChargeGateway['charge']>>;
 
@@ -65,6 +66,7 @@ let mailDown = false;
 const badData = new Set<string>();
 const real = testBillingActivities(store, gateway);
 const worker = await Worker.create({
+  dataConverter: testDataConverter(),
   connection: env.nativeConnection,
   taskQueue,
   workflowBundle: await workflowBundle(),

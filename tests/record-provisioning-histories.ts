@@ -22,6 +22,7 @@ import {
 } from '../workflows/garden-provisioning/contract.ts';
 import { newGardenRequest, networkAdmin } from './support/provisioning.ts';
 import { timeSkippingEnvironment, workflowBundle } from './support/temporal.ts';
+import { testDataConverter } from './support/environment.ts';
 
 const folder = new URL('../temporal/histories/', import.meta.url);
 const env = await timeSkippingEnvironment();
@@ -55,6 +56,7 @@ const activities = Object.fromEntries(
 );
 
 const worker = await Worker.create({
+  dataConverter: testDataConverter(),
   connection: env.nativeConnection,
   taskQueue,
   workflowBundle: await workflowBundle(),

@@ -48,6 +48,11 @@ export function localEnvironment(
   return {
     TEMPORAL_ADDRESS: `127.0.0.1:${ports.temporal}`,
     TEMPORAL_NAMESPACE: localNamespace,
+    // The local stack's own payload key (temporal/payload-codec.ts): workflow payloads are sealed
+    // here as in production, so nothing works locally that would not there. Known to anyone who
+    // reads this file: it protects nothing but the habit; production's come from Secrets Manager.
+    TEMPORAL_PAYLOAD_KEYS: 'local-1:U0+fMl28NEhabH2+w9J3TVexAUZY9kPQUy0l8xe0X0g=',
+    TEMPORAL_PAYLOAD_KEY_ID: 'local-1',
     TEMPORAL_UI_URL: `http://127.0.0.1:${ports.temporalUi}`,
     AWS_REGION: localRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,

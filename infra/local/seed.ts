@@ -19,6 +19,7 @@ import { createBillingCommands } from '../../temporal/billing-client.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
 import { createRoundCommands, type RoundCommands } from '../../temporal/round-client.ts';
+import { dataConverterFrom } from '../../temporal/settings.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoContacts, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
@@ -36,6 +37,16 @@ import { seedPaymentMeans } from './seed-payment-means.ts';
 import { seedExtensions } from './seed-extensions.ts';
 import { createExtensionCommands } from '../../temporal/extension-client.ts';
 import { demoExtensions } from '../demo/demo-extensions.ts';
+
+/** The stack's payload keys, as the app's clients and workers read them (temporal/settings.ts). */
+const payloadConverterOf = (env: Record<string, string>) =>
+  dataConverterFrom({
+    TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? '',
+    TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? '',
+    TEMPORAL_TLS: false,
+    ...(env.TEMPORAL_PAYLOAD_KEYS ? { TEMPORAL_PAYLOAD_KEYS: env.TEMPORAL_PAYLOAD_KEYS } : {}),
+    ...(env.TEMPORAL_PAYLOAD_KEY_ID ? { TEMPORAL_PAYLOAD_KEY_ID: env.TEMPORAL_PAYLOAD_KEY_ID } : {}),
+  });
 
 const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
 /** The rounds' demo (fleet, home-delivery depot and households), added after the first demo data. */
@@ -167,7 +178,8 @@ async function seedSubscriptions(
   const namespace = env.TEMPORAL_NAMESPACE ?? '';
   const connection = await Connection.connect({ address });
   const nativeConnection = await NativeConnection.connect({ address });
-  const client = new Client({ connection, namespace });
+  const dataConverter = payloadConverterOf(env);
+  const client = new Client({ connection, namespace, dataConverter });
   const commands = createSubscriptionCommands(client);
   // Every garden prepares next week's baskets on its own schedule.
   const schedules = createWeekSchedules(client);
@@ -189,6 +201,7 @@ async function seedSubscriptions(
         taskQueue: gardenTaskQueue(garden.id),
         workflowBundle: { code },
         activities,
+        ...(dataConverter ? { dataConverter } : {}),
       }),
     ),
   );
@@ -516,7 +529,11 @@ async function seedDemoExtensions(env: Record<string, string>, store: Store): Pr
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '' });
   try {
     const extensions = createExtensionCommands(
-      new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? '' }),
+      new Client({
+        connection,
+        namespace: env.TEMPORAL_NAMESPACE ?? '',
+        dataConverter: payloadConverterOf(env),
+      }),
     );
     await seedExtensions(env, store, demoExtensions, (gardenId, name, version) =>
       extensions.adopt(gardenId, name, version),

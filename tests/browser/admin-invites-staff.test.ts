@@ -20,6 +20,7 @@ import {
 import { createTestGarden, testDocuments, testEnvironment, testStore } from '../support/environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { uniqueEmail } from '../support/moto.ts';
+import { testDataConverter } from '../support/environment.ts';
 
 /**
  * A garden administrator invites a driver from « Équipe du jardin » on a phone; the invitation
@@ -67,7 +68,11 @@ describe('a garden administrator invites a driver', () => {
     const store = await testStore();
     const { gardenId } = await createTestGarden(store, 'team-browser');
     connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-    const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+    const client = new Client({
+      connection,
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      dataConverter: testDataConverter(),
+    });
     app = await buildApp({
       services: { ...createApiServices(store, client, testDocuments()), team: createKeycloakTeam(keycloak) },
       verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),

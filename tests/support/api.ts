@@ -27,6 +27,7 @@ import type { ProvisioningCommands } from '../../temporal/provisioning-contract.
 import type { NewGardenRequest } from '../../domain/garden-provisioning.ts';
 import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
 import { provisioningTestBed, type ProvisioningTestBed } from './provisioning.ts';
+import { testDataConverter } from './environment.ts';
 
 /**
  * The real API app, built as the server builds it, over the real local stack: DynamoDB Local
@@ -75,9 +76,14 @@ export async function startTestApi(
   const otherGarden = await createTestGarden(store, `${purpose}-other`);
 
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: testDataConverter(),
+  });
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const worker = await Worker.create({
+    dataConverter: testDataConverter(),
     connection: nativeConnection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: gardenTaskQueue(gardenId),

@@ -10,6 +10,8 @@ import { ensureTables } from '../../adapters/store/tables.ts';
 import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';
 import { localEnvironment } from '../../infra/local/environment.ts';
+import type { DataConverter } from '@temporalio/common';
+import { dataConverterFrom, TemporalSettings } from '../../temporal/settings.ts';
 
 /**
  * Settings of the local stack for tests: what `npm test` passed in, else the local defaults
@@ -130,4 +132,12 @@ export function testDocuments() {
     new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true }),
     env.S3_BUCKET ?? 'cocagne-documents',
   );
+}
+
+/**
+ * How the tests' Temporal clients and workers convert payloads: sealed with the local stack's
+ * payload key, as the app's processes do (a client without it could not read their results).
+ */
+export function testDataConverter(): DataConverter | undefined {
+  return dataConverterFrom(readConfiguration(TemporalSettings, testEnvironment()));
 }

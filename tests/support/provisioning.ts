@@ -24,6 +24,7 @@ import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
 import { testEnvironment, testStore } from './environment.ts';
 import { uniqueEmail } from './moto.ts';
 import { workflowBundle } from './temporal.ts';
+import { testDataConverter } from './environment.ts';
 
 /** The network admin of the tests. */
 export const networkAdmin = { userId: 'u-reseau', name: 'Réseau Cocagne' };
@@ -57,7 +58,11 @@ export async function provisioningTestBed() {
   const env = testEnvironment();
   const store: Store = await testStore();
   const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    dataConverter: testDataConverter(),
+  });
   const nativeConnection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const settings = {
     ...readConfiguration(ActivitySettings, env),
@@ -117,6 +122,7 @@ export async function provisioningTestBed() {
     ) {
       const activities = createProvisioningActivities(ports);
       const worker = await Worker.create({
+        dataConverter: testDataConverter(),
         connection: nativeConnection,
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue,

@@ -13,7 +13,13 @@ import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { searchAttributeKeys } from '../../workflows/search-attributes.ts';
 import { afterAll, afterEach, beforeAll, beforeEach, inject } from 'vitest';
 import type { Store } from '../../adapters/store/index.ts';
-import { createTestGarden, testEnvironment, testStore } from './environment.ts';
+import { createTestGarden, testDataConverter, testEnvironment, testStore } from './environment.ts';
+
+/** The `dataConverter` option of a test's worker, when payloads are sealed (spread it in). */
+export function testWorkerConverter(): { dataConverter?: NonNullable<ReturnType<typeof testDataConverter>> } {
+  const dataConverter = testDataConverter();
+  return dataConverter ? { dataConverter } : {};
+}
 import { silentLogger } from './quiet-logger.ts';
 
 // Workers log every state change at INFO: tests only need to hear about problems.
@@ -33,8 +39,10 @@ try {
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = testEnvironment().TEMPORAL_TEST_SERVER_PATH;
   if (!path) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: run the tests with `npm test`.');
+  const dataConverter = testDataConverter();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
+    ...(dataConverter ? { client: { dataConverter } } : {}),
   });
   // The test server knows no custom search attributes until told, like a fresh namespace.
   const searchAttributes: Record<string, proto.temporal.api.enums.v1.IndexedValueType> = {};
@@ -130,6 +138,7 @@ export async function withTestWorker<T>(
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    ...testWorkerConverter(),
   });
   return worker.runUntil(body(taskQueue));
 }

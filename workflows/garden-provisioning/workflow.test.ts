@@ -34,6 +34,7 @@ import { workflowBundle } from '../../tests/support/temporal.ts';
 import { startWorkerProcess } from '../../tests/support/worker-process.ts';
 import { extensionRolloutType } from '../extension-rollout/contract.ts';
 import { gardenIdKey } from '../search-attributes.ts';
+import { testDataConverter } from '../../tests/support/environment.ts';
 
 /** The activity each creation step runs (the one a test makes fail). */
 const stepActivity: Record<ProvisioningStep, keyof ProvisioningActivities> = {
@@ -410,6 +411,7 @@ describe('garden provisioning saga', () => {
     expect(await bed.store.calendarLinks.resolve(feedToken)).toEqual({ gardenId, memberId: 'member-feed' });
     const native = await NativeConnection.connect({ address: testEnvironment().TEMPORAL_ADDRESS });
     const gardenWorker = await Worker.create({
+      dataConverter: testDataConverter(),
       connection: native,
       namespace: testEnvironment().TEMPORAL_NAMESPACE,
       taskQueue: gardenTaskQueue(gardenId),
