@@ -3,6 +3,9 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import {
   EncryptionCodec,
+  gardenMetadata,
+  gardenOfSealedPayload,
+  gardenOfWorkflowId,
   keyIdMetadata,
   parseKeyRing,
   PayloadSealError,
@@ -89,6 +92,39 @@ describe('the payload encryption codec (AES-256-GCM, key ids)', () => {
     const [opened] = await codec.decode(await codec.encode([odd]));
     expect(Object.getOwnPropertyNames(opened!.metadata)).toEqual(['__proto__', 'encoding']);
     expect(opened!.data).toEqual(new Uint8Array());
+  });
+
+  it('names the garden of the workflow that owns a payload, and a payload relabelled with another garden does not open', async () => {
+    const codec = new EncryptionCodec(parseKeyRing(`k1:${k1}`, 'k1'));
+    const context = {
+      type: 'workflow',
+      namespace: 'default',
+      workflowId: 'jardin-a/subscription/m1.2027-01-04',
+    } as const;
+    const [sealed] = await codec.encode([defaultPayloadConverter.toPayload(member)], context);
+    expect(gardenOfSealedPayload(sealed!)).toBe('jardin-a');
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([sealed!]))[0]!)).toEqual(member);
+    const relabelled = {
+      ...sealed!,
+      metadata: { ...sealed!.metadata, [gardenMetadata]: new TextEncoder().encode('jardin-b') },
+    };
+    await expect(codec.decode([relabelled])).rejects.toThrow(PayloadSealError);
+    const unlabelled = { ...sealed!, metadata: { ...sealed!.metadata } };
+    delete unlabelled.metadata[gardenMetadata];
+    await expect(codec.decode([unlabelled])).rejects.toThrow(PayloadSealError);
+    // The network's processes, and payloads sealed without a context, belong to no garden.
+    const [network] = await codec.encode([defaultPayloadConverter.toPayload(1)], {
+      type: 'workflow',
+      namespace: 'default',
+      workflowId: 'network/garden-provisioning/jardin-a',
+    });
+    expect(gardenOfSealedPayload(network!)).toBeUndefined();
+    expect(
+      gardenOfSealedPayload((await codec.encode([defaultPayloadConverter.toPayload(1)]))[0]!),
+    ).toBeUndefined();
+    expect(gardenOfWorkflowId('__proto__/x/y')).toBeUndefined();
+    expect(gardenOfWorkflowId('<b>x</b>/x/y')).toBeUndefined();
+    expect(gardenOfWorkflowId(undefined)).toBeUndefined();
   });
 
   it('says what is wrong with the keys given, without showing them', () => {

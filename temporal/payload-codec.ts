@@ -6,15 +6,39 @@
 // Search attributes and workflow ids are not payloads: they stay free of personal data by
 // design (temporal/search-attributes.ts).
 //
-// Not wired into the clients and workers yet: that step, the codec server for the Temporal UI
-// and the "no personal data in clear" check against the server are issue 13's.
+// Each payload also names, in clear, the garden whose process owns it (from the workflow id the
+// SDK passes as serialization context: `<garden>/<process>/<entity>`), and that name is
+// authenticated with the key id: the codec server (api/routes/temporal-codec.ts) opens a garden's
+// payloads for that garden's administrators only, and a payload relabelled with another garden
+// does not open. Payloads without a garden (the network's processes, or a path of the SDK that
+// gives no context) open for network administrators only.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
+import { isGardenId } from '../domain/ids.ts';
 
 /** The metadata `encoding` of a sealed payload. */
 export const sealedEncoding = 'binary/encrypted';
 /** The metadata key naming the key a payload was sealed with. */
 export const keyIdMetadata = 'encryption-key-id';
+/** The metadata key naming the garden whose process owns a sealed payload (absent: the network's). */
+export const gardenMetadata = 'cocagne-garden';
+
+/** The garden a workflow id belongs to (`<garden>/<process>/<entity>`), if any. */
+export function gardenOfWorkflowId(workflowId: string | undefined): string | undefined {
+  const first = workflowId?.split('/', 1)[0];
+  return first && first !== 'network' && isGardenId(first) ? first : undefined;
+}
+
+/** The garden a sealed payload says it belongs to (authenticated when it opens), if any. */
+export function gardenOfSealedPayload(payload: Payload): string | undefined {
+  const bytes = payload.metadata?.[gardenMetadata];
+  return bytes ? decoder.decode(bytes) : undefined;
+}
+
+/** What a sealed payload's tag authenticates besides its bytes: its key id and its garden. */
+function additionalData(keyId: string, garden: string | undefined): Uint8Array {
+  return encoder.encode(garden === undefined ? keyId : `${keyId}\n${garden}`);
+}
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -98,17 +122,22 @@ export class EncryptionCodec implements PayloadCodec {
     this.#ring = ring;
   }
 
-  async encode(payloads: Payload[]): Promise<Payload[]> {
+  async encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
     const keyId = this.#ring.currentKeyId;
     const key = this.#ring.keys.get(keyId)!;
+    const garden = gardenOfWorkflowId(context?.workflowId);
     return payloads.map((payload) => {
       const iv = randomBytes(ivBytes);
       const cipher = createCipheriv('aes-256-gcm', key, iv);
-      // The key id is authenticated too: a sealed payload relabelled with another id fails.
-      cipher.setAAD(encoder.encode(keyId));
+      // The key id and the garden are authenticated too: a sealed payload relabelled fails.
+      cipher.setAAD(additionalData(keyId, garden));
       const sealed = Buffer.concat([cipher.update(serialize(payload)), cipher.final()]);
       return {
-        metadata: { encoding: encoder.encode(sealedEncoding), [keyIdMetadata]: encoder.encode(keyId) },
+        metadata: {
+          encoding: encoder.encode(sealedEncoding),
+          [keyIdMetadata]: encoder.encode(keyId),
+          ...(garden === undefined ? {} : { [gardenMetadata]: encoder.encode(garden) }),
+        },
         data: new Uint8Array(Buffer.concat([iv, sealed, cipher.getAuthTag()])),
       };
     });
@@ -130,7 +159,7 @@ export class EncryptionCodec implements PayloadCodec {
       const bytes = payload.data ?? new Uint8Array();
       if (bytes.length < ivBytes + tagBytes) throw new PayloadSealError('A sealed payload is truncated');
       const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, ivBytes));
-      decipher.setAAD(encoder.encode(keyId));
+      decipher.setAAD(additionalData(keyId, gardenOfSealedPayload(payload)));
       decipher.setAuthTag(bytes.subarray(bytes.length - tagBytes));
       try {
         const opened = Buffer.concat([
