@@ -39,6 +39,7 @@ import { fleetRoutes } from './routes/fleet.ts';
 import { gardenTeamRoutes } from './routes/garden-team.ts';
 import { extensionRoutes, networkExtensionRoutes } from './routes/extensions.ts';
 import { extensionModuleRoutes } from './routes/extension-modules.ts';
+import { temporalCodecRoutes } from './routes/temporal-codec.ts';
 import { networkGardenRoutes } from './routes/network-gardens.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -59,6 +60,8 @@ export interface AppOptions {
   rateLimits?: Partial<RateLimits> | undefined;
   /** Proxies in front whose X-Forwarded-For gives the client's address (0: none). */
   trustProxyHops?: number | undefined;
+  /** The Temporal UI's address: its pages may call the codec server from the browser. */
+  temporalUiUrl?: string | undefined;
 }
 
 /** The whole HTTP application, built from its dependencies (tests build it the same way). */
@@ -127,6 +130,10 @@ export async function buildApp(options: AppOptions) {
       await api.register(stripeWebhookRoutes);
       await api.register(circuitWebhookRoutes);
       await api.register(networkExtensionRoutes);
+      await api.register(temporalCodecRoutes, {
+        codec: options.services.payloadCodec,
+        temporalUiOrigin: options.temporalUiUrl ? new URL(options.temporalUiUrl).origin : undefined,
+      });
       await api.register(networkGardenRoutes, {
         provisioning: options.services.provisioning,
         health: options.services.gardenHealth,

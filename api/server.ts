@@ -57,6 +57,7 @@ const app = await buildApp({
   logLevel: settings.LOG_LEVEL,
   rateLimits: rateLimitsOf(settings),
   trustProxyHops: settings.TRUST_PROXY_HOPS,
+  temporalUiUrl: settings.TEMPORAL_UI_URL,
 });
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

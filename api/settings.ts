@@ -25,6 +25,11 @@ export const ApiSettings = Type.Object({
   /** Map tiles for the web app's maps (Leaflet URL template) and their credit line. */
   MAP_TILE_URL: Type.String({ default: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png' }),
   MAP_ATTRIBUTION: Type.String({ default: '© contributeurs OpenStreetMap' }),
+  /**
+   * The Temporal UI's address: the journals link each process to it, and its pages may call the
+   * codec server (api/routes/temporal-codec.ts) from the browser.
+   */
+  TEMPORAL_UI_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** The built web app to serve, if any. */
   WEB_DIST: Type.Optional(Type.String()),
   /**

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import fp from 'fastify-plugin';
 import type { DocumentStore } from '../../adapters/store/documents.ts';
 import type { Store } from '../../adapters/store/index.ts';
@@ -50,6 +51,13 @@ export interface ApiServices {
   provisioning?: ProvisioningCommands | undefined;
   /** Each garden's health as Temporal sees it, for the network admin's list of gardens. */
   gardenHealth?: GardenHealthReader | undefined;
+  /**
+   * The Temporal client itself, with the payload keys (its data converter), for what reads
+   * histories and visibility: the journals, the network overview, the codec server.
+   */
+  temporal?: Client | undefined;
+  /** The codec sealing workflow payloads (temporal/payload-codec.ts), when payload keys are set. */
+  payloadCodec?: PayloadCodec | undefined;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */
@@ -65,6 +73,8 @@ export function createApiServices(
     store,
     documents,
     gardenHealth: createGardenHealth(client),
+    temporal: client,
+    payloadCodec: client.options.loadedDataConverter.payloadCodecs[0],
     commands: {
       subscriptions: createSubscriptionCommands(client),
       gardenSettings: createGardenSettingsCommands(client),

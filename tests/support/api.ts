@@ -110,6 +110,7 @@ export async function startTestApi(
     webClientId: env.OIDC_WEB_CLIENT_ID ?? '',
     webDist: options.webDist,
     rateLimits: options.rateLimits,
+    temporalUiUrl: env.TEMPORAL_UI_URL,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
 
