@@ -190,6 +190,13 @@ export const routes: RouteRecordRaw[] = [
         component: () => import('../features/team/TeamPage.vue'),
         meta: { area: 'staff' },
       },
+      {
+        // Every staff action in the garden (who, when, from where, what changed): garden administrators read it.
+        path: 'journal',
+        name: 'staff-actions',
+        component: () => import('../features/journal/StaffActionsPage.vue'),
+        meta: { area: 'staff' },
+      },
     ],
   },
   {
@@ -250,6 +257,13 @@ export const routes: RouteRecordRaw[] = [
     path: '/reseau/jardins',
     name: 'network-gardens',
     component: () => import('../features/network-gardens/GardensPage.vue'),
+    meta: { area: 'network' },
+  },
+  {
+    // Across gardens: the processes waiting on a person, failed or stuck, and opening a garden (logged).
+    path: '/reseau/vue-d-ensemble',
+    name: 'network-overview',
+    component: () => import('../features/network-overview/NetworkOverviewPage.vue'),
     meta: { area: 'network' },
   },
   {

@@ -1,0 +1,112 @@
+import { ref } from 'vue';
+import type { JournalActor } from '../../../../domain/journal/journal-entry.ts';
+import { orProblem } from '../../api-client/problems.ts';
+import { requireGardenId } from '../../stores/session.ts';
+import {
+  downloadStaffActions,
+  listStaffActions,
+  type StaffActionEntry,
+  type StaffActionsQuery,
+} from './journal-api.ts';
+import { actorsOf, journalFileName } from './journal-view.ts';
+
+/** The staff action log's filters as the page holds them: '' when not filtered. */
+export interface StaffActionFilters {
+  q: string;
+  from: string;
+  to: string;
+  actorId: string;
+  subjectKind: string;
+}
+
+export const noStaffActionFilters = (): StaffActionFilters => ({
+  q: '',
+  from: '',
+  to: '',
+  actorId: '',
+  subjectKind: '',
+});
+
+export function staffActionsQuery(filters: StaffActionFilters): StaffActionsQuery {
+  const query: StaffActionsQuery = {};
+  const q = filters.q.trim();
+  if (q) query.q = q;
+  if (filters.from) query.from = filters.from;
+  if (filters.to) query.to = filters.to;
+  if (filters.actorId) query.actorId = filters.actorId;
+  if (filters.subjectKind) query.subjectKind = filters.subjectKind;
+  return query;
+}
+
+/**
+ * The garden's staff action log, newest first, a page at a time (« Voir plus » follows the API's
+ * cursor). A new filter reads from the start again; a 403 is said apart from a failure.
+ */
+export function useStaffActionsReading() {
+  const entries = ref<StaffActionEntry[]>([]);
+  const actors = ref<JournalActor[]>([]);
+  const filters = ref<StaffActionFilters>(noStaffActionFilters());
+  const nextCursor = ref<string>();
+  const loading = ref(false);
+  const loaded = ref(false);
+  const error = ref<string>();
+  const forbidden = ref(false);
+  let reading = 0;
+
+  async function read(more: boolean): Promise<void> {
+    const mine = ++reading;
+    loading.value = true;
+    error.value = undefined;
+    try {
+      await orProblem(
+        async () => {
+          const page = await listStaffActions(
+            requireGardenId(),
+            staffActionsQuery(filters.value),
+            more ? nextCursor.value : undefined,
+          );
+          if (mine !== reading) return;
+          entries.value = more ? [...entries.value, ...page.entries] : page.entries;
+          nextCursor.value = page.nextCursor;
+          actors.value = actorsOf(actors.value, page.entries);
+          loaded.value = true;
+        },
+        (problem) => {
+          if (mine !== reading) return;
+          if (problem.status === 403) forbidden.value = true;
+          else error.value = problem.message;
+        },
+      );
+    } finally {
+      if (mine === reading) loading.value = false;
+    }
+  }
+
+  /** From the newest, with the filters as they are now. */
+  const load = () => read(false);
+  /** The next older page, when there is one. */
+  const loadMore = () => (nextCursor.value ? read(true) : Promise.resolve());
+
+  /** The log as a CSV with the filters shown; throws the ApiError (the button shows it). */
+  async function download(): Promise<{ url: string; filename: string }> {
+    const file = await downloadStaffActions(requireGardenId(), staffActionsQuery(filters.value));
+    return {
+      url: URL.createObjectURL(file.blob),
+      filename: file.filename ?? journalFileName('actions', 'csv'),
+    };
+  }
+
+  return {
+    entries,
+    actors,
+    filters,
+    nextCursor,
+    loading,
+    loaded,
+    error,
+    forbidden,
+    load,
+    loadMore,
+    download,
+  };
+}
