@@ -28,6 +28,12 @@ import type { MetricsPublisher } from '../adapters/metrics/cloudwatch-metrics.ts
 import { createRolloutActivities } from './extensions/rollout-activities.ts';
 
 export {
+  createHistoryArchive,
+  createHistoryArchiveActivities,
+  type HistoryArchive,
+  type HistoryArchiveActivities,
+} from './history-archive.ts';
+export {
   createProvisioningActivities,
   type ProvisioningActivities,
   type ProvisioningPorts,

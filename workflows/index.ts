@@ -8,3 +8,4 @@ export { billingRun, billingRunTrigger } from './billing/workflow.ts';
 export { deliveryRound } from './round/workflow.ts';
 export { extensionRollout } from './extension-rollout/workflow.ts';
 export { gardenProvisioning, gardenRetirement } from './garden-provisioning/workflow.ts';
+export { historyArchive } from './history-archive/workflow.ts';
