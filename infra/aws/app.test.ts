@@ -212,6 +212,12 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
             ],
           }),
           Match.objectLike({ Id: 'archives-to-glacier', Prefix: 'archives/' }),
+          // The journals read archived histories at once: never Glacier for them.
+          Match.objectLike({
+            Id: 'history-archive-to-infrequent-access',
+            Prefix: 'history-archive/',
+            Transitions: [Match.objectLike({ StorageClass: 'STANDARD_IA' })],
+          }),
         ]),
       },
       ReplicationConfiguration: {
@@ -469,6 +475,7 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
         '{"STRIPE_SECRET_KEY":"","STRIPE_WEBHOOK_SECRET":"","KEYCLOAK_ADMIN_CLIENT_SECRET":"","KEYCLOAK_PROVISIONER_CLIENT_SECRET":""}',
       [names.clusterSecrets.nexusPull]: '{"registry":"","username":"","password":""}',
       [names.clusterSecrets.fluxNotifications]: '{"address":""}',
+      [names.temporalPayloadKeysSecret]: '{"TEMPORAL_PAYLOAD_KEYS":"","TEMPORAL_PAYLOAD_KEY_ID":""}',
     };
     for (const [name, secretStringTemplate] of Object.entries(pinned)) {
       const secret = secrets.find(
@@ -490,6 +497,11 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
       for (const key of Object.keys(JSON.parse(secretStringTemplate) as object))
         expect(external).toContain(key);
     }
+    // The payload keys are copied to the recovery region: without them no history or archive opens.
+    const payloadKeys = secrets.find(
+      (secret) => secret.Properties!.Name === names.temporalPayloadKeysSecret,
+    )!;
+    expect(payloadKeys.Properties!.ReplicaRegions).toEqual([{ Region: stage.disasterRecoveryRegion }]);
   });
 
   it('serves the domains from the stage zone: the web alias, DNS-validated certificates, ExternalDNS confined to it', () => {
@@ -723,6 +735,7 @@ const actionsOfCommand: Record<string, string[]> = {
     'dynamodb:ConditionCheckItem',
   ],
   GetObjectCommand: ['s3:GetObject'],
+  HeadObjectCommand: ['s3:GetObject'],
   PutObjectCommand: ['s3:PutObject'],
   DeleteObjectsCommand: ['s3:DeleteObject'],
   ListObjectsV2Command: ['s3:ListBucket'],

@@ -239,6 +239,21 @@ export class ClusterStack extends Stack {
       secretName: names.temporalApiKeySecret,
       description: `Temporal Cloud API key of ${stage.temporal.namespace} (TEMPORAL_API_KEY): put the real one in after deployment`,
     });
+    // The keys sealing workflow payloads: every pod speaking to Temporal reads them (External
+    // Secrets); an empty value stops the pods at start (their settings refuse it), so an operator
+    // puts a generated key in before the first release (infra/aws/README.md, "Payload keys").
+    // Kept, and replicated to the recovery region: without them, no history or archive opens.
+    new secretsmanager.Secret(this, 'TemporalPayloadKeys', {
+      secretName: names.temporalPayloadKeysSecret,
+      description:
+        'JSON with TEMPORAL_PAYLOAD_KEYS (id:base64 32-byte key, comma-separated) and TEMPORAL_PAYLOAD_KEY_ID: put a generated key in after deployment, never remove a key still sealing history or archives',
+      removalPolicy: RemovalPolicy.RETAIN,
+      replicaRegions: [{ region: stage.disasterRecoveryRegion }],
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ TEMPORAL_PAYLOAD_KEYS: '', TEMPORAL_PAYLOAD_KEY_ID: '' }),
+        generateStringKey: 'unused',
+      },
+    });
     // The secrets External Secrets copies into the cluster, made with the keys each must hold
     // (empty, plus a generated `unused` one) so an operator fills in values, never guesses names
     // (infra/k8s/base/external-secrets.yaml). CloudFormation generates the value at creation, and

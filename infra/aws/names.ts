@@ -30,6 +30,12 @@ export function resourceNames(stage: StageSettings) {
     documentsReplicaBucketArn: `arn:aws:s3:::${prefix}-documents-replica-${stage.account}`,
     sesConfigurationSet: `${prefix}-mail`,
     temporalApiKeySecret: `${prefix}/temporal-api-key`,
+    /**
+     * The keys sealing workflow payloads (temporal/payload-codec.ts): JSON with
+     * TEMPORAL_PAYLOAD_KEYS and TEMPORAL_PAYLOAD_KEY_ID, replicated to the recovery region (the
+     * archived histories stay sealed with them).
+     */
+    temporalPayloadKeysSecret: `${prefix}/temporal-payload-keys`,
     /** The header's value CloudFront sends the ALB and the ALB's web ACL requires (edge stack). */
     originVerifySecret: `${prefix}/origin-verify`,
     /** What External Secrets copies into the cluster (infra/k8s/base/external-secrets.yaml), each a JSON object. */

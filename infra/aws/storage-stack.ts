@@ -38,6 +38,16 @@ export class StorageStack extends Stack {
             { storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(180) },
           ],
         },
+        {
+          // Closed workflow histories (activities/history-archive.ts), which the journals read
+          // when Temporal has deleted them: cheaper after a month, yet read at once (never
+          // Glacier: a journal waits for no restore).
+          id: 'history-archive-to-infrequent-access',
+          prefix: 'history-archive/',
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
+          ],
+        },
         { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
       ],
       replicationRules: [

@@ -70,7 +70,7 @@ export const waivers: Waiver[] = [
       ['CKV_AWS_119', /^AWS::DynamoDB::Table\.(ControlTable|GardensTable)$/],
       [
         'CKV_AWS_149',
-        /^AWS::SecretsManager::Secret\.(TemporalApiKey|ApplicationSecrets|NexusPullSecret|FluxNotificationsSecret|OriginVerify)[0-9A-F]{8}$/,
+        /^AWS::SecretsManager::Secret\.(TemporalApiKey|ApplicationSecrets|NexusPullSecret|FluxNotificationsSecret|OriginVerify|TemporalPayloadKeys)[0-9A-F]{8}$/,
       ],
       ['CKV_AWS_166', /^AWS::Backup::BackupVault\.Vault[0-9A-F]{8}$/],
     ] as const

@@ -333,12 +333,22 @@ describe('every folder Flux applies', () => {
         'STRIPE_SECRET_KEY',
         'STRIPE_WEBHOOK_SECRET',
         'TEMPORAL_API_KEY',
+        'TEMPORAL_PAYLOAD_KEYS',
+        'TEMPORAL_PAYLOAD_KEY_ID',
       ]);
       // The Temporal key's secret is the one the AWS stack makes, under the store's prefix.
       const temporalKey = made
         .get('cocagne/cocagne-secrets')
         ?.data?.find((each) => each.secretKey === 'TEMPORAL_API_KEY')?.remoteRef.key;
       expect(`${stagePrefix(stage)}/${temporalKey}`).toBe(resourceNames(stage).temporalApiKeySecret);
+      const payloadKeys = made
+        .get('cocagne/cocagne-secrets')
+        ?.data?.find((each) => each.secretKey === 'TEMPORAL_PAYLOAD_KEYS')?.remoteRef.key;
+      expect(`${stagePrefix(stage)}/${payloadKeys}`).toBe(resourceNames(stage).temporalPayloadKeysSecret);
+      // Every garden's worker seals and opens payloads with the same keys as the API and the network worker.
+      expect(profileOf(env).secret?.keys).toEqual(
+        expect.arrayContaining(['TEMPORAL_PAYLOAD_KEYS', 'TEMPORAL_PAYLOAD_KEY_ID']),
+      );
       // The gardens' workers' Secret in every garden's namespace, Git's and the workflow's.
       const profile = profileOf(env);
       const gardens = objects.find(
