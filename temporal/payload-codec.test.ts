@@ -11,6 +11,8 @@ import {
   PayloadSealError,
   sealedEncoding,
 } from './payload-codec.ts';
+import { readConfiguration } from '../domain/configuration.ts';
+import { dataConverterFrom, TemporalSettings } from './settings.ts';
 
 const newKey = () => randomBytes(32).toString('base64');
 const member = {
@@ -147,5 +149,26 @@ describe('the payload encryption codec (AES-256-GCM, key ids)', () => {
       expect(String(thrown)).not.toContain(k1);
       expect(String(thrown)).not.toContain(k2);
     }
+  });
+
+  it('refuses to start without keys where they are required, an empty secret included', () => {
+    const base = { TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default' };
+    const settings = (env: Record<string, string>) =>
+      readConfiguration(TemporalSettings, { ...base, ...env });
+    for (const keys of [{}, { TEMPORAL_PAYLOAD_KEYS: '', TEMPORAL_PAYLOAD_KEY_ID: '' }]) {
+      expect(() => dataConverterFrom(settings({ ...keys, TEMPORAL_PAYLOAD_KEYS_REQUIRED: 'true' }))).toThrow(
+        /TEMPORAL_PAYLOAD_KEYS is empty while TEMPORAL_PAYLOAD_KEYS_REQUIRED is true/,
+      );
+      // Elsewhere (a developer's own Temporal), payloads stay as they are.
+      expect(dataConverterFrom(settings(keys))).toBeUndefined();
+    }
+    const sealing = dataConverterFrom(
+      settings({
+        TEMPORAL_PAYLOAD_KEYS: `k1:${k1}`,
+        TEMPORAL_PAYLOAD_KEY_ID: 'k1',
+        TEMPORAL_PAYLOAD_KEYS_REQUIRED: 'true',
+      }),
+    );
+    expect(sealing?.payloadCodecs?.[0]).toBeInstanceOf(EncryptionCodec);
   });
 });

@@ -16,6 +16,11 @@ export const TemporalSettings = Type.Object({
    */
   TEMPORAL_PAYLOAD_KEYS: Type.Optional(Type.String({ minLength: 1 })),
   TEMPORAL_PAYLOAD_KEY_ID: Type.Optional(Type.String({ minLength: 1 })),
+  /**
+   * Refuse to start without payload keys (staging and production set it: an empty secret would
+   * otherwise leave every payload in clear on the Temporal service).
+   */
+  TEMPORAL_PAYLOAD_KEYS_REQUIRED: Type.Boolean({ default: false }),
 });
 export type TemporalSettings = Type.Static<typeof TemporalSettings>;
 
@@ -35,6 +40,11 @@ export function connectionOptions(settings: TemporalSettings) {
 export function dataConverterFrom(settings: TemporalSettings): DataConverter | undefined {
   const keys = settings.TEMPORAL_PAYLOAD_KEYS;
   if (!keys) {
+    if (settings.TEMPORAL_PAYLOAD_KEYS_REQUIRED) {
+      throw new Error(
+        'TEMPORAL_PAYLOAD_KEYS is empty while TEMPORAL_PAYLOAD_KEYS_REQUIRED is true: put the payload keys in its secret (infra/aws/README.md, "Payload keys")',
+      );
+    }
     if (settings.TEMPORAL_PAYLOAD_KEY_ID)
       throw new Error('TEMPORAL_PAYLOAD_KEY_ID is set without TEMPORAL_PAYLOAD_KEYS');
     return undefined;

@@ -345,10 +345,16 @@ describe('every folder Flux applies', () => {
         .get('cocagne/cocagne-secrets')
         ?.data?.find((each) => each.secretKey === 'TEMPORAL_PAYLOAD_KEYS')?.remoteRef.key;
       expect(`${stagePrefix(stage)}/${payloadKeys}`).toBe(resourceNames(stage).temporalPayloadKeysSecret);
-      // Every garden's worker seals and opens payloads with the same keys as the API and the network worker.
+      // Every garden's worker seals and opens payloads with the same keys as the API and the
+      // network worker, and none starts without them.
       expect(profileOf(env).secret?.keys).toEqual(
         expect.arrayContaining(['TEMPORAL_PAYLOAD_KEYS', 'TEMPORAL_PAYLOAD_KEY_ID']),
       );
+      expect(profileOf(env).environment).toMatchObject({ TEMPORAL_PAYLOAD_KEYS_REQUIRED: 'true' });
+      const config = objects.find(
+        (object) => object.kind === 'ConfigMap' && object.metadata.name.startsWith('cocagne-config'),
+      ) as { data?: Record<string, string> } | undefined;
+      expect(config?.data?.['TEMPORAL_PAYLOAD_KEYS_REQUIRED'], env).toBe('true');
       // The gardens' workers' Secret in every garden's namespace, Git's and the workflow's.
       const profile = profileOf(env);
       const gardens = objects.find(

@@ -53,6 +53,7 @@ export function localEnvironment(
     // reads this file: it protects nothing but the habit; production's come from Secrets Manager.
     TEMPORAL_PAYLOAD_KEYS: 'local-1:U0+fMl28NEhabH2+w9J3TVexAUZY9kPQUy0l8xe0X0g=',
     TEMPORAL_PAYLOAD_KEY_ID: 'local-1',
+    TEMPORAL_PAYLOAD_KEYS_REQUIRED: 'true',
     TEMPORAL_UI_URL: `http://127.0.0.1:${ports.temporalUi}`,
     AWS_REGION: localRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
