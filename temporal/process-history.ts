@@ -1,0 +1,276 @@
+import { isGrpcServiceError, type Client } from '@temporalio/client';
+import type { LoadedDataConverter, Payload } from '@temporalio/common';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import proto from '@temporalio/proto';
+import {
+  journalEventTypes,
+  type JournalEventType,
+  type ProcessEvent,
+  type ProcessFailure,
+  type ProcessRun,
+} from '../domain/journal/process-events.ts';
+
+const { temporal } = proto;
+
+type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
+type History = proto.temporal.api.history.v1.IHistory;
+type Failure = proto.temporal.api.failure.v1.IFailure;
+
+/**
+ * One run of a process as the S3 archive keeps it (workflows/history-archive, helper R): its
+ * whole history as `temporal.api.history.v1.History`'s proto JSON (the form `historyToJSON`
+ * writes and the Temporal CLI reads), its payloads still sealed.
+ */
+export interface ArchivedRun {
+  workflowId: string;
+  runId: string;
+  history: unknown;
+}
+
+/** Where the runs the Temporal server no longer holds are read from. */
+export interface HistoryArchive {
+  readArchivedRuns(gardenId: string, workflowId: string): Promise<ArchivedRun[]>;
+}
+
+export interface ProcessHistoryOptions {
+  /** The archive, for runs past the server's retention; without it, such runs are left out. */
+  archive?: HistoryArchive | undefined;
+}
+
+const wanted = new Set<string>(journalEventTypes);
+/** gRPC's NOT_FOUND: the server holds no such run (never started, or deleted at its retention). */
+const notFound = 5;
+
+/** `EVENT_TYPE_ACTIVITY_TASK_SCHEDULED` → `ActivityTaskScheduled`. */
+function eventTypeName(value: number | null | undefined): string {
+  const constant = temporal.api.enums.v1.EventType[value ?? 0] ?? '';
+  return constant
+    .replace(/^EVENT_TYPE_/, '')
+    .toLowerCase()
+    .replace(/(^|_)([a-z])/g, (_match, _separator: string, letter: string) => letter.toUpperCase());
+}
+
+function isoOf(time: proto.temporal.api.history.v1.IHistoryEvent['eventTime']): string {
+  if (!time) return new Date(0).toISOString();
+  const seconds = Number(time.seconds ?? 0);
+  return new Date(seconds * 1000 + Math.floor((time.nanos ?? 0) / 1e6)).toISOString();
+}
+
+function failureOf(failure: Failure | null | undefined): ProcessFailure {
+  const type = failure?.applicationFailureInfo?.type ?? undefined;
+  const cause = failure?.cause?.message;
+  const message = [failure?.message, cause].filter(Boolean).join(': ') || 'failure';
+  return { message, ...(type ? { type } : {}) };
+}
+
+/** An event as the journal reads it, its payloads still to be opened (`open` below). */
+interface PendingEvent {
+  event: ProcessEvent;
+  args?: Payload[] | undefined;
+  result?: Payload[] | undefined;
+}
+
+function pendingOf(raw: HistoryEvent): PendingEvent | undefined {
+  const eventType = eventTypeName(raw.eventType) as JournalEventType;
+  if (!wanted.has(eventType)) return undefined;
+  const event: ProcessEvent = {
+    eventId: Number(raw.eventId ?? 0),
+    eventType,
+    at: isoOf(raw.eventTime),
+  };
+  const payloads = (list: proto.temporal.api.common.v1.IPayloads | null | undefined) =>
+    list?.payloads ?? undefined;
+  switch (eventType) {
+    case 'WorkflowExecutionStarted': {
+      const attributes = raw.workflowExecutionStartedEventAttributes;
+      event.name = attributes?.workflowType?.name ?? '';
+      if (attributes?.continuedExecutionRunId) event.continuedFromRunId = attributes.continuedExecutionRunId;
+      return { event, args: payloads(attributes?.input) };
+    }
+    case 'WorkflowExecutionCompleted':
+      return { event, result: payloads(raw.workflowExecutionCompletedEventAttributes?.result) };
+    case 'WorkflowExecutionFailed':
+      event.failure = failureOf(raw.workflowExecutionFailedEventAttributes?.failure);
+      return { event };
+    case 'WorkflowExecutionTerminated':
+      event.failure = { message: raw.workflowExecutionTerminatedEventAttributes?.reason || 'terminated' };
+      return { event };
+    case 'WorkflowExecutionTimedOut':
+    case 'WorkflowExecutionCanceled':
+      return { event };
+    case 'ActivityTaskScheduled': {
+      const attributes = raw.activityTaskScheduledEventAttributes;
+      event.name = attributes?.activityType?.name ?? '';
+      return { event, args: payloads(attributes?.input) };
+    }
+    case 'ActivityTaskCompleted': {
+      const attributes = raw.activityTaskCompletedEventAttributes;
+      event.scheduledEventId = Number(attributes?.scheduledEventId ?? 0);
+      return { event, result: payloads(attributes?.result) };
+    }
+    case 'ActivityTaskFailed': {
+      const attributes = raw.activityTaskFailedEventAttributes;
+      event.scheduledEventId = Number(attributes?.scheduledEventId ?? 0);
+      event.failure = failureOf(attributes?.failure);
+      return { event };
+    }
+    case 'ActivityTaskTimedOut': {
+      const attributes = raw.activityTaskTimedOutEventAttributes;
+      event.scheduledEventId = Number(attributes?.scheduledEventId ?? 0);
+      event.failure = failureOf(attributes?.failure);
+      return { event };
+    }
+    case 'WorkflowExecutionSignaled': {
+      const attributes = raw.workflowExecutionSignaledEventAttributes;
+      event.name = attributes?.signalName ?? '';
+      return { event, args: payloads(attributes?.input) };
+    }
+    case 'WorkflowExecutionUpdateAccepted': {
+      const request = raw.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest;
+      event.name = request?.input?.name ?? '';
+      event.updateId = request?.meta?.updateId ?? '';
+      return { event, args: payloads(request?.input?.args) };
+    }
+    case 'WorkflowExecutionUpdateCompleted': {
+      const attributes = raw.workflowExecutionUpdateCompletedEventAttributes;
+      event.updateId = attributes?.meta?.updateId ?? '';
+      // The answer (the whole new state) is not read: whether it failed is.
+      if (attributes?.outcome?.failure) event.failure = failureOf(attributes.outcome.failure);
+      return { event };
+    }
+  }
+}
+
+/**
+ * Opens a run's payloads: all at once through the codecs (last codec first, as the SDK does),
+ * then the payload converter. A payload that does not open (a key no longer held) leaves its
+ * field out rather than failing the whole journal.
+ */
+async function open(converter: LoadedDataConverter, pending: PendingEvent[]): Promise<ProcessEvent[]> {
+  const sealed: Payload[] = [];
+  for (const item of pending) sealed.push(...(item.args ?? []), ...(item.result ?? []));
+  let opened: Payload[] | undefined = sealed;
+  try {
+    for (const codec of [...converter.payloadCodecs].reverse()) opened = await codec.decode(opened);
+  } catch {
+    opened = undefined;
+  }
+  let index = 0;
+  const next = (count: number): unknown[] | undefined => {
+    const slice = opened?.slice(index, index + count);
+    index += count;
+    if (!slice) return undefined;
+    try {
+      return slice.map((payload) => converter.payloadConverter.fromPayload(payload));
+    } catch {
+      return undefined;
+    }
+  };
+  return pending.map(({ event, args, result }) => {
+    if (args) {
+      const values = next(args.length);
+      if (values) event.args = values;
+    }
+    if (result) {
+      const values = next(result.length);
+      if (values && values.length > 0) event.result = values[0];
+    }
+    return event;
+  });
+}
+
+/** A run's events as the journal reads them, from a history (the server's or the archive's). */
+export async function decodeRun(
+  converter: LoadedDataConverter,
+  workflowId: string,
+  runId: string,
+  history: History,
+  archived: boolean,
+): Promise<ProcessRun> {
+  const pending: PendingEvent[] = [];
+  for (const raw of history.events ?? []) {
+    const item = pendingOf(raw);
+    if (item) pending.push(item);
+  }
+  const events = await open(converter, pending);
+  const workflowType = events.find((event) => event.eventType === 'WorkflowExecutionStarted')?.name ?? '';
+  return { workflowId, runId, workflowType, archived, events };
+}
+
+/** The whole history of one run from the server, page by page; undefined when it holds none. */
+async function serverHistory(
+  client: Client,
+  workflowId: string,
+  runId: string | undefined,
+): Promise<{ history: History; runId: string } | undefined> {
+  const events: HistoryEvent[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  try {
+    do {
+      const page = await client.workflowService.getWorkflowExecutionHistory({
+        namespace: client.options.namespace,
+        execution: { workflowId, ...(runId ? { runId } : {}) },
+        maximumPageSize: 1000,
+        ...(nextPageToken ? { nextPageToken } : {}),
+      });
+      events.push(...(page.history?.events ?? []));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+  } catch (error) {
+    if (isGrpcServiceError(error) && Number(error.code) === notFound) return undefined;
+    throw error;
+  }
+  const started = events[0]?.workflowExecutionStartedEventAttributes;
+  // A run's own id is its original execution's (the same unless it was reset).
+  const id = runId ?? started?.originalExecutionRunId ?? '';
+  return { history: { events }, runId: id };
+}
+
+/**
+ * Every run of a process, oldest first, with its events decoded: from the latest run back to
+ * the first through each start's `continuedExecutionRunId` (continue-as-new), then from the
+ * archive for the runs the server no longer holds (all of them when it holds none).
+ */
+export async function processHistory(
+  client: Client,
+  gardenId: string,
+  workflowId: string,
+  options: ProcessHistoryOptions = {},
+): Promise<ProcessRun[]> {
+  const converter = client.options.loadedDataConverter;
+  const runs: ProcessRun[] = [];
+  let runId: string | undefined;
+  let missing = false;
+  for (let first = true; first || runId; first = false) {
+    const found = await serverHistory(client, workflowId, runId);
+    if (!found) {
+      missing = true;
+      break;
+    }
+    const run = await decodeRun(converter, workflowId, found.runId, found.history, false);
+    runs.unshift(run);
+    runId = run.events[0]?.continuedFromRunId;
+  }
+  if (missing && options.archive) {
+    const held = new Set(runs.map((run) => run.runId));
+    const archived = await options.archive.readArchivedRuns(gardenId, workflowId);
+    const older: ProcessRun[] = [];
+    for (const run of archived) {
+      if (held.has(run.runId)) continue;
+      older.push(await decodeRun(converter, workflowId, run.runId, historyFromJSON(run.history), true));
+    }
+    older.sort((a, b) => (a.events[0]?.at ?? '').localeCompare(b.events[0]?.at ?? ''));
+    runs.unshift(...older);
+  }
+  return runs;
+}
+
+/** The histories of several processes at once (a member's subscriptions and invoices). */
+export async function processHistories(
+  client: Client,
+  gardenId: string,
+  workflowIds: readonly string[],
+  options: ProcessHistoryOptions = {},
+): Promise<ProcessRun[][]> {
+  return Promise.all(workflowIds.map((id) => processHistory(client, gardenId, id, options)));
+}
