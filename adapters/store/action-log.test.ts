@@ -1,0 +1,219 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { StaffActionDraft } from '../../domain/journal/staff-actions.ts';
+import { CocagneError } from '../../domain/errors.ts';
+import {
+  createTestGarden,
+  testEnvironment,
+  testStore,
+  uniqueGardenId,
+} from '../../tests/support/environment.ts';
+import type { Store } from './index.ts';
+import {
+  appendStaffAction,
+  listStaffActions,
+  originRetentionSeconds,
+  verifyActionChain,
+} from './action-log.ts';
+import { expiryAttribute } from './tables.ts';
+
+const claire = { id: 'u-claire', name: 'Claire M.', role: 'garden-admin' };
+const paul = { id: 'u-paul', name: 'Paul R.', role: 'staff' };
+
+const depotChange = (capacity: number, actor = claire): StaffActionDraft => ({
+  action: 'depot.updated',
+  subject: { kind: 'depot', id: 'd-centre' },
+  actor,
+  before: { name: 'Dépôt du centre', capacity: capacity - 1, version: capacity - 1 },
+  after: { name: 'Dépôt du centre', capacity, version: capacity },
+});
+
+/** The staff action log against DynamoDB Local. */
+describe('staff action log', () => {
+  let store: Store;
+  let gardenId: string;
+
+  beforeAll(async () => {
+    store = await testStore();
+    ({ gardenId } = await createTestGarden(store, 'action-log'));
+  });
+  afterAll(() => store?.close());
+
+  it('appends entries in a chain and lists them newest first, with their origin', async () => {
+    const garden = uniqueGardenId('action-list');
+    const first = await appendStaffAction(store, garden, depotChange(26), {
+      ip: '203.0.113.7',
+      userAgent: 'Firefox',
+    });
+    const second = await appendStaffAction(store, garden, depotChange(27, paul));
+    expect(first).toMatchObject({ seq: 1, previousHash: '0'.repeat(64) });
+    expect(second).toMatchObject({ seq: 2, previousHash: first.hash });
+
+    const { entries, nextCursor } = await listStaffActions(store, garden);
+    expect(entries.map((entry) => entry.seq)).toEqual([2, 1]);
+    expect(entries[1]?.origin).toEqual({ ip: '203.0.113.7', userAgent: 'Firefox' });
+    expect(entries[0]?.origin).toBeUndefined();
+    expect(nextCursor).toBeUndefined();
+
+    // The origin expires by the table's TTL, after the retention.
+    const { Item } = await store.db.send(
+      new GetCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONORIGIN#${garden}`, sk: '000000000001' },
+      }),
+    );
+    expect(Item?.[expiryAttribute]).toBe(Math.floor(Date.parse(first.at) / 1000) + originRetentionSeconds);
+
+    expect((await listStaffActions(store, garden, { actorId: paul.id })).entries.map((e) => e.seq)).toEqual([
+      2,
+    ]);
+    const paged = await listStaffActions(store, garden, { limit: 1 });
+    expect(paged.entries.map((entry) => entry.seq)).toEqual([2]);
+    const rest = await listStaffActions(store, garden, { limit: 1, cursor: paged.nextCursor });
+    expect(rest.entries.map((entry) => entry.seq)).toEqual([1]);
+    expect(rest.nextCursor).toBeUndefined();
+    await expect(listStaffActions(store, gardenId, { cursor: paged.nextCursor })).rejects.toThrow(
+      CocagneError,
+    );
+    expect(await verifyActionChain(store, garden)).toEqual({ ok: true, gardenId: garden, count: 2 });
+  });
+
+  it('gives two writers at the same moment seq 1 and 2, chained', async () => {
+    const garden = uniqueGardenId('action-race');
+    const [a, b] = await Promise.all([
+      appendStaffAction(store, garden, depotChange(30)),
+      appendStaffAction(store, garden, depotChange(31, paul)),
+    ]);
+    expect([a?.seq, b?.seq].sort()).toEqual([1, 2]);
+    const [older, newer] = a.seq === 1 ? [a, b] : [b, a];
+    expect(newer.previousHash).toBe(older.hash);
+    expect(await verifyActionChain(store, garden)).toEqual({ ok: true, gardenId: garden, count: 2 });
+  });
+
+  it('writes neither the entry nor the head when the change it records is refused', async () => {
+    const garden = uniqueGardenId('action-refused');
+    await appendStaffAction(store, garden, depotChange(40));
+    const change = {
+      Put: {
+        TableName: store.tables.gardens,
+        Item: { pk: garden, sk: 'DEPOT#d-nowhere', version: 2 },
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': 1 },
+      },
+    };
+    await expect(
+      appendStaffAction(store, garden, depotChange(41), undefined, [change]),
+    ).rejects.toMatchObject({
+      code: 'conflict',
+    });
+    const { entries } = await listStaffActions(store, garden);
+    expect(entries.map((entry) => entry.seq)).toEqual([1]);
+    const { Item: head } = await store.db.send(
+      new GetCommand({ TableName: store.tables.gardens, Key: { pk: `ACTIONS#${garden}`, sk: 'HEAD' } }),
+    );
+    expect(head?.seq).toBe(1);
+    const { Item: depot } = await store.db.send(
+      new GetCommand({ TableName: store.tables.gardens, Key: { pk: garden, sk: 'DEPOT#d-nowhere' } }),
+    );
+    expect(depot).toBeUndefined();
+
+    // With the change's condition holding, both land.
+    await store.db.send(
+      new PutCommand({
+        TableName: store.tables.gardens,
+        Item: { pk: garden, sk: 'DEPOT#d-nowhere', version: 1 },
+      }),
+    );
+    await appendStaffAction(store, garden, depotChange(41), undefined, [change]);
+    expect((await listStaffActions(store, garden)).entries.map((entry) => entry.seq)).toEqual([2, 1]);
+  });
+
+  it('finds an entry changed in the table, and an entry deleted', async () => {
+    const garden = uniqueGardenId('action-tamper');
+    for (const capacity of [50, 51, 52, 53]) await appendStaffAction(store, garden, depotChange(capacity));
+    expect(await verifyActionChain(store, garden)).toMatchObject({ ok: true, count: 4 });
+
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${garden}`, sk: '000000000002' },
+        UpdateExpression: 'SET #after.#capacity = :capacity',
+        ExpressionAttributeNames: { '#after': 'after', '#capacity': 'capacity' },
+        ExpressionAttributeValues: { ':capacity': 500 },
+      }),
+    );
+    expect(await verifyActionChain(store, garden)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'hash' },
+    });
+
+    const other = uniqueGardenId('action-delete');
+    for (const capacity of [60, 61, 62]) await appendStaffAction(store, other, depotChange(capacity));
+    await store.db.send(
+      new DeleteCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${other}`, sk: '000000000002' },
+      }),
+    );
+    expect(await verifyActionChain(store, other)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'missing' },
+    });
+    await store.db.send(
+      new DeleteCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${other}`, sk: '000000000003' },
+      }),
+    );
+    // Now the last one is gone too: the first missing is still 2.
+    expect(await verifyActionChain(store, other)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'missing' },
+    });
+
+    const last = uniqueGardenId('action-delete-last');
+    for (const capacity of [70, 71]) await appendStaffAction(store, last, depotChange(capacity));
+    await store.db.send(
+      new DeleteCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${last}`, sk: '000000000002' },
+      }),
+    );
+    expect(await verifyActionChain(store, last)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'missing' },
+    });
+  });
+
+  it('has a command that says a chain is intact (exit 0) or where it breaks (exit 1)', async () => {
+    const garden = uniqueGardenId('action-cli');
+    for (const capacity of [80, 81, 82]) await appendStaffAction(store, garden, depotChange(capacity));
+    const script = fileURLToPath(new URL('./verify-action-log.ts', import.meta.url));
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [script, ...args], {
+        env: { ...process.env, ...testEnvironment() },
+        encoding: 'utf8',
+      });
+
+    const intact = run('--garden', garden);
+    expect(intact.status, intact.stderr).toBe(0);
+    expect(intact.stdout).toContain('chaîne intacte : 3 entrées');
+
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${garden}`, sk: '000000000003' },
+        UpdateExpression: 'SET actor.#name = :name',
+        ExpressionAttributeNames: { '#name': 'name' },
+        ExpressionAttributeValues: { ':name': 'Quelqu’un d’autre' },
+      }),
+    );
+    const broken = run('--garden', garden);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain('chaîne rompue à l’entrée 3');
+
+    expect(run().status).toBe(2);
+  });
+});

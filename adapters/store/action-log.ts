@@ -1,0 +1,391 @@
+import { createHash } from 'node:crypto';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { JournalSubjectKind } from '../../domain/journal/journal-entry.ts';
+import {
+  sealStaffAction,
+  verifyChain,
+  type ChainBreak,
+  type RequestOrigin,
+  type StaffAction,
+  type StaffActionDraft,
+} from '../../domain/journal/staff-actions.ts';
+import { conflict, CocagneError } from '../../domain/errors.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import type { TableNames } from './dynamo-client.ts';
+import { queryAll } from './query-all.ts';
+import { expiryAttribute } from './tables.ts';
+
+// The staff action log lives in the gardens table, one partition per garden beside its data:
+//   pk = ACTIONS#<gardenId>, sk = <seq, 12 digits>   one entry, written once, never updated
+//   pk = ACTIONS#<gardenId>, sk = HEAD               { seq, hash } of the last entry
+//   pk = ACTIONORIGIN#<gardenId>, sk = <seq>         where the request came from (IP, user agent)
+// An entry, the head's move and the change it records go in one TransactWriteItems: the change
+// and its entry land together or not at all, and two writers cannot take the same seq (the head
+// is conditioned on the seq read; the entry on not existing).
+
+/** The clients the log needs: a store built by `createStore` has them. */
+export interface ActionLogClients {
+  db: DynamoDBDocumentClient;
+  tables: TableNames;
+}
+
+/** One write of the change an entry records, in the form TransactWriteItems takes (lib-dynamodb). */
+export type ChangeItem = NonNullable<
+  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
+>[number];
+
+export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/**
+ * How long the request's origin (IP address, user agent) is kept: 13 months. The CNIL's
+ * recommendation for logs that trace access to personal data is 6 months to a year; a garden's
+ * season runs a year, so an action is still traceable when the same season comes round again
+ * and questions about it are asked, and a month more covers the time to ask. The entry itself
+ * (who, when, what) stays: the origin is outside the hash, so its expiry breaks no chain.
+ */
+export const originRetentionSeconds = 13 * 31 * 24 * 3600;
+
+const partitionOf = (gardenId: string) => `ACTIONS#${gardenId}`;
+const originPartitionOf = (gardenId: string) => `ACTIONORIGIN#${gardenId}`;
+const seqKey = (seq: number) => String(seq).padStart(12, '0');
+const headKey = 'HEAD';
+/** Attempts at taking the next seq when other writers take it first. */
+const maxAttempts = 5;
+
+/** The change an entry records could not be written: its own condition did not hold. */
+export class ChangeRefusedError extends Error {
+  /** Index of the refused item in `changeItems`. */
+  readonly index: number;
+
+  constructor(index: number, cause: unknown) {
+    super(`The change item ${index} was refused by its condition; nothing was written.`, { cause });
+    this.name = 'ChangeRefusedError';
+    this.index = index;
+  }
+}
+
+interface Head {
+  seq: number;
+  hash: string;
+}
+
+async function readHead(clients: ActionLogClients, gardenId: string): Promise<Head | undefined> {
+  const { Item } = await clients.db.send(
+    new GetCommand({
+      TableName: clients.tables.gardens,
+      Key: { pk: partitionOf(gardenId), sk: headKey },
+      ConsistentRead: true,
+    }),
+  );
+  if (!Item) return undefined;
+  return { seq: Number(Item.seq), hash: String(Item.hash) };
+}
+
+function cancellationCodes(error: unknown): Array<string | undefined> | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+  return (reasons ?? []).map((reason) => reason.Code);
+}
+
+export interface AppendOptions {
+  /** The entry's instant (the app's clock); now when absent. */
+  at?: string;
+  /**
+   * What a refused change becomes for the caller (a stale version: 409). By default a
+   * `conflict()`; a store that knows better (not found, duplicate) gives its own.
+   */
+  onChangeRefused?: (refused: ChangeRefusedError) => Error | Promise<Error>;
+}
+
+/**
+ * Appends an entry to the garden's log in the same transaction as the change it records
+ * (`changeItems`, with their own conditions). When another writer took the next seq first, the
+ * head is read again and the entry sealed again, up to 5 times; a change whose condition fails
+ * leaves nothing written, neither the change nor the entry nor the head.
+ */
+export async function appendStaffAction(
+  clients: ActionLogClients,
+  gardenId: string,
+  draft: StaffActionDraft,
+  origin?: RequestOrigin,
+  changeItems: readonly ChangeItem[] = [],
+  options: AppendOptions = {},
+): Promise<StaffAction> {
+  const table = clients.tables.gardens;
+  // 1 head + 1 entry (+ 1 origin) + the change's items: TransactWriteItems takes 100.
+  if (changeItems.length > 97) throw new Error('A change logged with its entry may write 97 items at most.');
+  for (let attempt = 1; ; attempt++) {
+    const head = await readHead(clients, gardenId);
+    const seq = (head?.seq ?? 0) + 1;
+    const action = sealStaffAction(
+      draft,
+      {
+        gardenId,
+        seq,
+        at: options.at ?? new Date().toISOString(),
+        previousHash: head?.hash ?? '0'.repeat(64),
+      },
+      sha256Hex,
+    );
+    const at = Date.parse(action.at);
+    const logItems: ChangeItem[] = [
+      {
+        Put: {
+          TableName: table,
+          Item: { pk: partitionOf(gardenId), sk: headKey, entity: 'action-head', seq, hash: action.hash },
+          ConditionExpression: head ? 'seq = :expected' : 'attribute_not_exists(pk)',
+          ...(head ? { ExpressionAttributeValues: { ':expected': head.seq } } : {}),
+        },
+      },
+      {
+        Put: {
+          TableName: table,
+          Item: { pk: partitionOf(gardenId), sk: seqKey(seq), entity: 'staff-action', ...action },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...(origin
+        ? [
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  pk: originPartitionOf(gardenId),
+                  sk: seqKey(seq),
+                  entity: 'staff-action-origin',
+                  ip: origin.ip,
+                  userAgent: origin.userAgent,
+                  [expiryAttribute]:
+                    Math.floor((Number.isNaN(at) ? Date.now() : at) / 1000) + originRetentionSeconds,
+                },
+              },
+            },
+          ]
+        : []),
+    ];
+    try {
+      await clients.db.send(new TransactWriteCommand({ TransactItems: [...logItems, ...changeItems] }));
+      return action;
+    } catch (error) {
+      const codes = cancellationCodes(error);
+      if (!codes) throw error;
+      const refusedChange = codes.findIndex(
+        (code, index) => index >= logItems.length && code === 'ConditionalCheckFailed',
+      );
+      if (refusedChange >= 0) {
+        const refused = new ChangeRefusedError(refusedChange - logItems.length, error);
+        throw await (options.onChangeRefused ?? (() => conflict()))(refused);
+      }
+      const headTaken = codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed';
+      // Another writer's transaction on the same head at the same moment: also worth another go.
+      const contended = codes.some((code) => code === 'TransactionConflict');
+      if (!(headTaken || contended)) throw error;
+      if (attempt >= maxAttempts) {
+        throw new CocagneError('unavailable', {
+          fr: 'Le journal des actions du jardin est très sollicité : rien n’a été enregistré, réessayez dans un instant.',
+          en: "The garden's action log is busy: nothing was saved, try again in a moment.",
+        });
+      }
+      // A little wait, longer each time, so that writers in step fall out of it.
+      await new Promise((resolve) => setTimeout(resolve, 20 * attempt + Math.random() * 30 * attempt));
+    }
+  }
+}
+
+/** The entry as stored, without its storage keys (the exact fields the hash covers, and the hash). */
+function actionOf(item: Record<string, unknown>): StaffAction {
+  const { pk: _pk, sk: _sk, entity: _entity, ...action } = item;
+  return action as unknown as StaffAction;
+}
+
+export interface StaffActionFilter {
+  subject?: { kind: JournalSubjectKind; id: string };
+  subjectKind?: JournalSubjectKind;
+  actorId?: string;
+  /** ISO instants or days, inclusive. */
+  from?: string;
+  to?: string;
+  /** Words to find in the subject's id, the action or the values (case and accents ignored), applied by `matches`. */
+  matches?: (action: StaffAction) => boolean;
+  cursor?: string;
+  /** Entries per page (at most 200). */
+  limit?: number;
+}
+
+export interface StaffActionWithOrigin extends StaffAction {
+  /** While kept (see `originRetentionSeconds`). */
+  origin?: RequestOrigin;
+}
+
+/**
+ * A garden's entries, newest first, filtered; a page of `limit` with the cursor of the next.
+ * Filters are applied while reading pages of the partition, so a page may take several reads.
+ */
+export async function listStaffActions(
+  clients: ActionLogClients,
+  gardenId: string,
+  filter: StaffActionFilter = {},
+): Promise<{ entries: StaffActionWithOrigin[]; nextCursor?: string }> {
+  const table = clients.tables.gardens;
+  const pk = partitionOf(gardenId);
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  let start: Record<string, unknown> | undefined = decodeCursor(filter.cursor, { name: 'pk', value: pk }, [
+    'pk',
+    'sk',
+  ]);
+  const to = filter.to && filter.to.length === 10 ? `${filter.to}T23:59:59.999Z` : filter.to;
+  const keep = (action: StaffAction) =>
+    (!filter.subject ||
+      (action.subject.kind === filter.subject.kind && action.subject.id === filter.subject.id)) &&
+    (!filter.subjectKind || action.subject.kind === filter.subjectKind) &&
+    (!filter.actorId || action.actor.id === filter.actorId) &&
+    (!to || action.at <= to) &&
+    (!filter.matches || filter.matches(action));
+  const found: StaffAction[] = [];
+  let nextCursor: string | undefined;
+  reading: for (;;) {
+    const page = await clients.db.send(
+      new QueryCommand({
+        TableName: table,
+        // Entries only: the head's key, HEAD, sorts after the digits.
+        KeyConditionExpression: 'pk = :pk AND sk < :head',
+        ExpressionAttributeValues: { ':pk': pk, ':head': headKey },
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+        Limit: 100,
+      }),
+    );
+    const items = page.Items ?? [];
+    for (const [index, item] of items.entries()) {
+      const action = actionOf(item);
+      // Entries are read newest first and seq follows time: past `from`, nothing older matches.
+      if (filter.from && action.at < filter.from) break reading;
+      if (!keep(action)) continue;
+      found.push(action);
+      if (found.length === limit) {
+        if (index < items.length - 1 || page.LastEvaluatedKey) nextCursor = encodeCursor({ pk, sk: item.sk });
+        break reading;
+      }
+    }
+    if (!page.LastEvaluatedKey) break;
+    start = page.LastEvaluatedKey;
+  }
+  const entries = await withOrigins(clients, gardenId, found);
+  return nextCursor ? { entries, nextCursor } : { entries };
+}
+
+/** Each entry with its origin while it is kept. */
+async function withOrigins(
+  clients: ActionLogClients,
+  gardenId: string,
+  actions: StaffAction[],
+): Promise<StaffActionWithOrigin[]> {
+  if (actions.length === 0) return [];
+  const seqs = actions.map((action) => action.seq);
+  const origins = await queryAll(clients.db, {
+    TableName: clients.tables.gardens,
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+    ExpressionAttributeValues: {
+      ':pk': originPartitionOf(gardenId),
+      ':low': seqKey(Math.min(...seqs)),
+      ':high': seqKey(Math.max(...seqs)),
+    },
+  });
+  const now = Math.floor(Date.now() / 1000);
+  const bySeq = new Map(
+    origins
+      // DynamoDB removes expired items within days, not at once: an expired one is not shown.
+      .filter((item) => {
+        const expiresAt = item[expiryAttribute];
+        return typeof expiresAt !== 'number' || expiresAt > now;
+      })
+      .map((item) => [Number(item.sk), { ip: String(item.ip), userAgent: String(item.userAgent) }]),
+  );
+  return actions.map((action) => {
+    const origin = bySeq.get(action.seq);
+    return origin ? { ...action, origin } : action;
+  });
+}
+
+export type ChainVerification =
+  | { ok: true; gardenId: string; count: number }
+  | { ok: false; gardenId: string; count: number; break: ChainBreak };
+
+/**
+ * Reads a garden's whole log in order and re-computes every seq and hash: the first entry that
+ * was changed, removed or added by hand is reported (its seq, what was expected, what was found).
+ */
+export async function verifyActionChain(
+  clients: ActionLogClients,
+  gardenId: string,
+): Promise<ChainVerification> {
+  const items = await queryAll(clients.db, {
+    TableName: clients.tables.gardens,
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': partitionOf(gardenId) },
+    ConsistentRead: true,
+  });
+  const head = items.find((item) => item.sk === headKey);
+  const actions = items.filter((item) => item.sk !== headKey).map(actionOf);
+  const misplaced = items.find((item) => item.sk !== headKey && seqKey(Number(item.seq)) !== item.sk);
+  if (misplaced) {
+    return {
+      ok: false,
+      gardenId,
+      count: actions.length,
+      break: {
+        seq: Number(misplaced.seq),
+        problem: 'hash',
+        expected: `an entry stored under ${String(misplaced.sk)} with that seq`,
+        found: `seq ${String(misplaced.seq)}`,
+      },
+    };
+  }
+  const result = verifyChain(
+    actions,
+    sha256Hex,
+    head ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
+  );
+  return result.ok
+    ? { ok: true, gardenId, count: result.count }
+    : { ok: false, gardenId, count: result.count, break: result.break };
+}
+
+/**
+ * A change about to be written, with what the log needs to know of it besides its new value:
+ * stores that take one write their change through it, in one transaction with its entry.
+ */
+export interface ChangeLog {
+  /** Writes `changeItems` and the entry whose `after` is `after`, together or not at all. */
+  write(
+    changeItems: readonly ChangeItem[],
+    after: unknown,
+    onChangeRefused?: AppendOptions['onChangeRefused'],
+  ): Promise<StaffAction>;
+}
+
+/** The log of one change: the draft without its new value, which the store gives when it writes. */
+export function changeLog(
+  clients: ActionLogClients,
+  gardenId: string,
+  draft: Omit<StaffActionDraft, 'after'>,
+  origin?: RequestOrigin,
+  at?: string,
+): ChangeLog {
+  return {
+    write: (changeItems, after, onChangeRefused) =>
+      appendStaffAction(
+        clients,
+        gardenId,
+        after === undefined ? draft : { ...draft, after },
+        origin,
+        changeItems,
+        { ...(at ? { at } : {}), ...(onChangeRefused ? { onChangeRefused } : {}) },
+      ),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * Checks gardens' staff action logs: every entry's seq follows the previous one's and its hash
+ * is what its fields and the previous hash give (`verifyActionChain`), so that an entry changed,
+ * removed or added in DynamoDB by hand is found.
+ *
+ *   node adapters/store/verify-action-log.ts --garden <gardenId>
+ *   node adapters/store/verify-action-log.ts --all
+ *
+ * The store comes from the environment as for the API and the worker (AWS_REGION,
+ * DYNAMODB_TABLE_PREFIX, DYNAMODB_ENDPOINT locally). `--all` checks every garden of the
+ * registry. Prints « chaîne intacte : N entrées » per garden, or the first break; exits with 1
+ * when a chain is broken, 2 on a wrong command line.
+ */
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readConfiguration } from '../../domain/configuration.ts';
+import { StoreSettings, storeFrom } from '../aws.ts';
+import { verifyActionChain, type ChainVerification } from './action-log.ts';
+
+const usage = 'usage: node adapters/store/verify-action-log.ts --garden <gardenId> | --all';
+
+/** One line per garden, in French as operators read it, and English after. */
+export function describeVerification(result: ChainVerification): string {
+  if (result.ok) {
+    return `${result.gardenId} : chaîne intacte : ${result.count} entrée${result.count > 1 ? 's' : ''} (chain intact: ${result.count} entries)`;
+  }
+  const { seq, problem, expected, found } = result.break;
+  const what = {
+    hash: 'entrée modifiée (hash recalculé différent)',
+    'previous-hash': 'entrée qui ne suit pas la précédente (hash précédent différent)',
+    missing: 'entrée manquante',
+    head: 'tête de chaîne qui ne désigne pas la dernière entrée',
+  }[problem];
+  return (
+    `${result.gardenId} : chaîne rompue à l’entrée ${seq} : ${what} ; attendu ${expected}, trouvé ${found} ` +
+    `(chain broken at seq ${seq}: ${problem}; expected ${expected}, found ${found})`
+  );
+}
+
+async function main(): Promise<number> {
+  let options: { garden?: string | undefined; all?: boolean | undefined };
+  try {
+    ({ values: options } = parseArgs({
+      options: { garden: { type: 'string' }, all: { type: 'boolean' } },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
+    return 2;
+  }
+  if (Boolean(options.garden) === Boolean(options.all)) {
+    console.error(usage);
+    return 2;
+  }
+  const store = storeFrom(readConfiguration(StoreSettings, process.env));
+  try {
+    const gardenIds = options.garden
+      ? [options.garden]
+      : (await store.gardens.list()).map((garden) => garden.id);
+    let broken = 0;
+    for (const gardenId of gardenIds) {
+      const result = await verifyActionChain(store, gardenId);
+      if (!result.ok) broken++;
+      (result.ok ? console.log : console.error)(describeVerification(result));
+    }
+    return broken > 0 ? 1 : 0;
+  } finally {
+    store.close();
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) process.exitCode = await main();
