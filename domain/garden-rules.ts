@@ -30,6 +30,12 @@ export const GardenRulesInput = Type.Object(
     /** When next week's baskets are prepared: ISO weekday (1 = Monday) and hour, garden time. */
     weekPreparationDay: Type.Integer({ minimum: 1, maximum: 7 }),
     weekPreparationHour: Type.Integer({ minimum: 0, maximum: 23 }),
+    /**
+     * Staff may read the journals (what happened to a member, a subscription, an invoice…, from
+     * the processes' histories); garden administrators always may. Absent on rules stored before
+     * it existed, and from forms that do not show it: false.
+     */
+    journalForStaff: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );
@@ -49,7 +55,19 @@ export const defaultGardenRules: GardenRules = {
   dayBeforeReminderHour: 17,
   weekPreparationDay: 4,
   weekPreparationHour: 8,
+  journalForStaff: false,
   version: 0,
+};
+
+/** Whether the garden lets its staff read the journals (rules stored before the rule: no). */
+export function journalOpenToStaff(rules: Pick<GardenRulesInput, 'journalForStaff'>): boolean {
+  return rules.journalForStaff === true;
+}
+
+/** The rule `journalForStaff` as the garden's settings form names it. */
+export const journalForStaffLabel: Localized = {
+  fr: "L'équipe peut consulter les journaux (historique des adhérents, abonnements, factures…)",
+  en: 'Staff may read the journals (history of members, subscriptions, invoices…)',
 };
 
 export const absencePolicyLabels: Readonly<Record<GardenRules['absencePolicy'], Localized>> = {

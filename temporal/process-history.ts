@@ -2,6 +2,7 @@ import { isGrpcServiceError, type Client } from '@temporalio/client';
 import type { LoadedDataConverter, Payload } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
+import type { HistoryArchiveReader } from '../domain/journal/archive-keys.ts';
 import {
   journalEventTypes,
   type JournalEventType,
@@ -16,25 +17,9 @@ type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
 type History = proto.temporal.api.history.v1.IHistory;
 type Failure = proto.temporal.api.failure.v1.IFailure;
 
-/**
- * One run of a process as the S3 archive keeps it (workflows/history-archive, helper R): its
- * whole history as `temporal.api.history.v1.History`'s proto JSON (the form `historyToJSON`
- * writes and the Temporal CLI reads), its payloads still sealed.
- */
-export interface ArchivedRun {
-  workflowId: string;
-  runId: string;
-  history: unknown;
-}
-
-/** Where the runs the Temporal server no longer holds are read from. */
-export interface HistoryArchive {
-  readArchivedRuns(gardenId: string, workflowId: string): Promise<ArchivedRun[]>;
-}
-
 export interface ProcessHistoryOptions {
   /** The archive, for runs past the server's retention; without it, such runs are left out. */
-  archive?: HistoryArchive | undefined;
+  archive?: HistoryArchiveReader | undefined;
 }
 
 const wanted = new Set<string>(journalEventTypes);
