@@ -385,6 +385,9 @@ export const en: Messages = {
     waitingListLegend: 'Waiting list',
     waitingList: 'Put applications for a full pick-up point on a waiting list',
     waitingListHint: 'Unticked: an application for a full pick-up point is refused.',
+    journalLegend: 'Journals',
+    journalForStaffHint:
+      'The garden’s administrators always read the journals and the action log. Unticked: the rest of the team reads “not allowed” in the Journal tab.',
     hour: '{hour}:00',
   },
   absenceCredits: {

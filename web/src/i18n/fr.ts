@@ -393,6 +393,9 @@ export const fr = {
     waitingListLegend: 'Liste d’attente',
     waitingList: 'Mettre sur liste d’attente les demandes pour un point de dépôt complet',
     waitingListHint: 'Décoché : une demande pour un point de dépôt complet est refusée.',
+    journalLegend: 'Journaux',
+    journalForStaffHint:
+      'Les administrateurs du jardin consultent toujours les journaux et le journal des actions. Décoché : le reste de l’équipe lit « pas autorisé » dans l’onglet Journal.',
     hour: '{hour} h',
   },
   absenceCredits: {

@@ -52,6 +52,7 @@ describe('the garden rules page', () => {
       'Rappels',
       'Préparation des paniers',
       'Liste d’attente',
+      'Journaux',
     ]);
     const max = wrapper.get<HTMLInputElement>('[data-testid="rule-maxAbsencesPerSeason"]');
     expect(max.element.value).toBe('4');
@@ -69,6 +70,21 @@ describe('the garden rules page', () => {
     expect(reminder.element.selectedOptions[0]?.textContent).toBe('17 h');
     expect(reminder.findAll('option')[0]?.text()).toBe('Pas de rappel');
     expect(wrapper.get<HTMLInputElement>('[data-testid="rule-waitingList"]').element.checked).toBe(true);
+    // Journals are the administrators' until the garden opens them to its staff.
+    expect(wrapper.get<HTMLInputElement>('[data-testid="rule-journalForStaff"]').element.checked).toBe(false);
+    expect(wrapper.get('[data-testid="rules-journal"]').text()).toContain(
+      "L'équipe peut consulter les journaux",
+    );
+  });
+
+  it('opens the journals to staff when a garden admin ticks the rule', async () => {
+    const rules = rulesApi();
+    const { wrapper, api } = await mountPage(admin, rules.handle);
+    await wrapper.get('[data-testid="rule-journalForStaff"]').setValue(true);
+    await wrapper.get('form').trigger('submit');
+    await flushPromises();
+    expect(puts(api.calls)).toHaveLength(1);
+    expect(rules.current).toEqual({ ...defaultGardenRules, journalForStaff: true, version: 3 });
   });
 
   it('saves the rules a garden admin changes, and says « Enregistré » until the next change', async () => {

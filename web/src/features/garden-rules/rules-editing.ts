@@ -1,5 +1,6 @@
 import { ref, watch } from 'vue';
 import { fieldLabels } from '../../../../domain/field-labels.ts';
+import { journalForStaffLabel } from '../../../../domain/garden-rules.ts';
 import type { GardenRules } from '../../../../domain/garden-rules.ts';
 import { useFormSubmit } from '../../forms/form-submit.ts';
 import { currentLocale, translate } from '../../i18n/index.ts';
@@ -81,7 +82,8 @@ export function useRulesEditing(mayEdit: () => boolean) {
       typed && before ? keepTyped(typed, rulesFormOf(before), rulesFormOf(fresh)) : rulesFormOf(fresh);
     filledFrom = fresh;
     kept.value = changedRules(form.value, rulesFormOf(fresh)).map(
-      (name) => fieldLabels[name]?.[currentLocale()] ?? name,
+      (name) =>
+        (name === 'journalForStaff' ? journalForStaffLabel : fieldLabels[name])?.[currentLocale()] ?? name,
     );
     banner.value = [];
     errors.value = {};

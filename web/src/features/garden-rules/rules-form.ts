@@ -20,6 +20,8 @@ export interface RulesFormModel {
   dayBeforeReminderHour: number | '';
   weekPreparationDay: number;
   weekPreparationHour: number;
+  /** Staff who are not administrators may read the journals. */
+  journalForStaff: boolean;
 }
 
 type RuleName = keyof RulesFormModel;
@@ -36,6 +38,7 @@ export const ruleNames: readonly RuleName[] = [
   'dayBeforeReminderHour',
   'weekPreparationDay',
   'weekPreparationHour',
+  'journalForStaff',
 ];
 
 export function rulesFormOf(rules: GardenRules): RulesFormModel {
@@ -50,6 +53,8 @@ export function rulesFormOf(rules: GardenRules): RulesFormModel {
     dayBeforeReminderHour: rules.dayBeforeReminderHour ?? '',
     weekPreparationDay: rules.weekPreparationDay,
     weekPreparationHour: rules.weekPreparationHour,
+    // Rules stored before the rule existed: closed to staff.
+    journalForStaff: rules.journalForStaff === true,
   };
 }
 
@@ -83,6 +88,7 @@ export function checkRulesForm(form: RulesFormModel, locale: Locale): RulesCheck
     ...(form.dayBeforeReminderHour === '' ? {} : { dayBeforeReminderHour: form.dayBeforeReminderHour }),
     weekPreparationDay: form.weekPreparationDay,
     weekPreparationHour: form.weekPreparationHour,
+    journalForStaff: form.journalForStaff,
     ...typedCounts,
   };
   if (Value.Check(GardenRulesInput, input)) return { ok: true, input };
