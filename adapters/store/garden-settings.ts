@@ -8,6 +8,7 @@ import {
 import { defaultGardenRules, type GardenRules, type GardenRulesInput } from '../../domain/garden-rules.ts';
 import { defaultGardenContact, type GardenContact } from '../../domain/garden-contact.ts';
 import { defaultPricing, type Pricing, type PricingInput } from '../../domain/pricing.ts';
+import type { ChangeLog } from './action-log.ts';
 import { putVersioned, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
@@ -23,9 +24,15 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
     return Item ? withoutKeys<T>(Item) : undefined;
   }
 
-  async function write(gardenId: string, sk: string, item: Record<string, unknown>, expectedVersion: number) {
+  async function write(
+    gardenId: string,
+    sk: string,
+    item: Record<string, unknown>,
+    expectedVersion: number,
+    log: ChangeLog | undefined,
+  ) {
     const next = { pk: gardenId, sk, ...item, version: expectedVersion + 1 };
-    await putVersioned(db, tables.gardens, next, expectedVersion);
+    await putVersioned(db, tables.gardens, next, expectedVersion, log);
   }
 
   return {
@@ -42,6 +49,8 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
       input: DeliveryCalendarInput,
       expectedVersion: number,
       now: string,
+      /** The staff action log's entry of this change, written with it. */
+      log?: ChangeLog,
     ): Promise<DeliveryCalendar> {
       const calendar: DeliveryCalendar = {
         ...input,
@@ -51,7 +60,7 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
         updatedAt: now,
         version: expectedVersion + 1,
       };
-      await write(gardenId, 'SETTINGS#CALENDAR', calendar, expectedVersion);
+      await write(gardenId, 'SETTINGS#CALENDAR', calendar, expectedVersion, log);
       return calendar;
     },
 
@@ -64,9 +73,10 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
       gardenId: string,
       input: GardenRulesInput,
       expectedVersion: number,
+      log?: ChangeLog,
     ): Promise<GardenRules> {
       const rules: GardenRules = { ...input, version: expectedVersion + 1 };
-      await write(gardenId, 'SETTINGS#RULES', rules, expectedVersion);
+      await write(gardenId, 'SETTINGS#RULES', rules, expectedVersion, log);
       return rules;
     },
 
@@ -75,9 +85,14 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
       return (await read<Pricing>(gardenId, 'SETTINGS#PRICING')) ?? defaultPricing;
     },
 
-    async savePricing(gardenId: string, input: PricingInput, expectedVersion: number): Promise<Pricing> {
+    async savePricing(
+      gardenId: string,
+      input: PricingInput,
+      expectedVersion: number,
+      log?: ChangeLog,
+    ): Promise<Pricing> {
       const pricing: Pricing = { ...input, version: expectedVersion + 1 };
-      await write(gardenId, 'SETTINGS#PRICING', pricing, expectedVersion);
+      await write(gardenId, 'SETTINGS#PRICING', pricing, expectedVersion, log);
       return pricing;
     },
 
@@ -96,9 +111,10 @@ export function createGardenSettingsStore(db: DynamoDBDocumentClient, tables: Ta
       gardenId: string,
       input: Omit<GardenContact, 'version'>,
       expectedVersion: number,
+      log?: ChangeLog,
     ): Promise<GardenContact> {
       const contact: GardenContact = { ...input, version: expectedVersion + 1 };
-      await write(gardenId, 'SETTINGS#CONTACT', contact, expectedVersion);
+      await write(gardenId, 'SETTINGS#CONTACT', contact, expectedVersion, log);
       return contact;
     },
   };

@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/li
 import { conflict, CocagneError, notFound } from '../../domain/errors.ts';
 import { requireEntityId } from '../../domain/ids.ts';
 import type { Product, ProductInput } from '../../domain/products.ts';
+import { ChangeRefusedError, type ChangeLog } from './action-log.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryPrefix } from './query-all.ts';
@@ -13,19 +14,19 @@ export function createProductStore(db: DynamoDBDocumentClient, tables: TableName
   const key = (gardenId: string, id: string) => ({ pk: gardenId, sk: `PRODUCT#${id}` });
 
   return {
-    async create(gardenId: string, id: string, input: ProductInput): Promise<Product> {
+    async create(gardenId: string, id: string, input: ProductInput, log?: ChangeLog): Promise<Product> {
       requireEntityId(id, productLabel);
       const product: Product = { ...input, id, gardenId, version: 1 };
+      const put = {
+        TableName: tables.gardens,
+        Item: { ...key(gardenId, id), entity: 'product', ...product },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
       try {
-        await db.send(
-          new PutCommand({
-            TableName: tables.gardens,
-            Item: { ...key(gardenId, id), entity: 'product', ...product },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        if (log) await log.write([{ Put: put }], product, (refused) => refused);
+        else await db.send(new PutCommand(put));
       } catch (error) {
-        if (isConditionFailure(error)) {
+        if (isConditionFailure(error) || error instanceof ChangeRefusedError) {
           throw new CocagneError('duplicate', {
             fr: 'Ce produit existe déjà.',
             en: 'This product already exists.',
@@ -46,19 +47,21 @@ export function createProductStore(db: DynamoDBDocumentClient, tables: TableName
       id: string,
       expectedVersion: number,
       input: ProductInput,
+      /** The staff action log's entry of this change, written with it. */
+      log?: ChangeLog,
     ): Promise<Product> {
       const product: Product = { ...input, id, gardenId, version: expectedVersion + 1 };
+      const put = {
+        TableName: tables.gardens,
+        Item: { ...key(gardenId, id), entity: 'product', ...product },
+        ConditionExpression: 'attribute_exists(pk) AND version = :expected',
+        ExpressionAttributeValues: { ':expected': expectedVersion },
+      };
       try {
-        await db.send(
-          new PutCommand({
-            TableName: tables.gardens,
-            Item: { ...key(gardenId, id), entity: 'product', ...product },
-            ConditionExpression: 'attribute_exists(pk) AND version = :expected',
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          }),
-        );
+        if (log) await log.write([{ Put: put }], product, (refused) => refused);
+        else await db.send(new PutCommand(put));
       } catch (error) {
-        if (!isConditionFailure(error)) throw error;
+        if (!(isConditionFailure(error) || error instanceof ChangeRefusedError)) throw error;
         if (!(await this.get(gardenId, id))) throw notFound(productLabel);
         throw conflict();
       }

@@ -5,6 +5,7 @@ import { notFound } from '../../domain/errors.ts';
 import { Member } from '../../domain/member.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { DepotParams, errorAnswers, GardenParams, MemberParams, Version } from '../schemas.ts';
+import { staffChangeLog } from '../plugins/request-origin.ts';
 
 /** Depots, placed on the map; members' homes placed on the map for home deliveries. */
 export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -34,7 +35,13 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
         gardenId,
         version: 1,
       };
-      await store.depots.createIfAbsent(depot);
+      await store.depots.createIfAbsent(
+        depot,
+        staffChangeLog(app, request, gardenId, {
+          action: 'depot.created',
+          subject: { kind: 'depot', id: depot.id },
+        }),
+      );
       return reply.status(201).send(depot);
     },
   );
@@ -57,11 +64,19 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId, depotId } = request.params;
       const { version, ...input } = request.body;
-      const depot = await store.depots.update(gardenId, depotId, version, {
-        ...input,
-        name: input.name.trim(),
-        location: keptPosition(input.location),
-      });
+      const before = await store.depots.get(gardenId, depotId);
+      if (!before) throw notFound({ fr: 'Point de dépôt', en: 'Pick-up point' });
+      const depot = await store.depots.update(
+        gardenId,
+        depotId,
+        version,
+        { ...input, name: input.name.trim(), location: keptPosition(input.location) },
+        staffChangeLog(app, request, gardenId, {
+          action: 'depot.updated',
+          subject: { kind: 'depot', id: depotId },
+          before,
+        }),
+      );
       await gardenSettings.announce(gardenId, `depot-${depotId}-v${depot.version}`);
       return depot;
     },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { calendarRefusal, DeliveryCalendar, DeliveryCalendarInput } from '../../domain/delivery-calendar.ts';
 import { isIsoWeek } from '../../domain/iso-weeks.ts';
@@ -7,6 +8,7 @@ import { GardenRules, GardenRulesInput } from '../../domain/garden-rules.ts';
 import { GardenContact, GardenContactInput, normalizeGardenContact } from '../../domain/garden-contact.ts';
 import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { errorAnswers, GardenParams, Version, WeekParams } from '../schemas.ts';
+import { staffChangeLog } from '../plugins/request-origin.ts';
 
 const version = {
   version: Version(0, 'The version read; 0 for a garden using the defaults.'),
@@ -54,14 +56,25 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: expected, ...input } = request.body;
       const refusal = calendarRefusal(input);
       if (refusal) throw new CocagneError('refused', refusal, { field: 'seasons' });
-      const saved = await store.settings.saveCalendar(gardenId, input, expected, app.now().toISOString());
+      const before = await store.settings.calendar(gardenId, app.now());
+      const saved = await store.settings.saveCalendar(
+        gardenId,
+        input,
+        expected,
+        app.now().toISOString(),
+        staffChangeLog(app, request, gardenId, {
+          action: 'calendar.updated',
+          subject: { kind: 'calendar', id: 'calendar' },
+          ...(before.version > 0 ? { before } : {}),
+        }),
+      );
       await gardenSettings.announce(gardenId, `calendar-v${saved.version}`);
       return saved;
     },
   );
 
   /** Closes or reopens one week, whatever else changed in the calendar meanwhile. */
-  async function setWeek(gardenId: string, week: string, closed: boolean) {
+  async function setWeek(request: FastifyRequest, gardenId: string, week: string, closed: boolean) {
     // A week 53 in a year of 52 weeks matches the pattern, but there is no such week.
     if (!isIsoWeek(week)) {
       throw new CocagneError('not_found', {
@@ -81,6 +94,11 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { seasons: calendar.seasons, cutoffHours: calendar.cutoffHours, closedWeeks: [...weeks] },
           calendar.version,
           app.now().toISOString(),
+          staffChangeLog(app, request, gardenId, {
+            action: closed ? 'calendar.week-closed' : 'calendar.week-reopened',
+            subject: { kind: 'calendar', id: week },
+            ...(calendar.version > 0 ? { before: calendar } : {}),
+          }),
         );
         await gardenSettings.announce(gardenId, `calendar-v${saved.version}`);
         return saved;
@@ -103,7 +121,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DeliveryCalendar, ...errorAnswers },
       },
     },
-    async (request) => setWeek(request.params.gardenId, request.params.week, true),
+    async (request) => setWeek(request, request.params.gardenId, request.params.week, true),
   );
 
   app.delete(
@@ -118,7 +136,7 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: DeliveryCalendar, ...errorAnswers },
       },
     },
-    async (request) => setWeek(request.params.gardenId, request.params.week, false),
+    async (request) => setWeek(request, request.params.gardenId, request.params.week, false),
   );
 
   app.get(
@@ -151,7 +169,17 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId } = request.params;
       const { version: expected, ...input } = request.body;
-      const saved = await store.settings.saveRules(gardenId, input, expected);
+      const before = await store.settings.rules(gardenId);
+      const saved = await store.settings.saveRules(
+        gardenId,
+        input,
+        expected,
+        staffChangeLog(app, request, gardenId, {
+          action: 'rules.updated',
+          subject: { kind: 'settings', id: 'rules' },
+          before,
+        }),
+      );
       await gardenSettings.announce(gardenId, `rules-v${saved.version}`);
       const garden = await store.gardens.get(gardenId);
       await weekSchedules.ensure(gardenId, saved, garden?.timeZone);
@@ -200,7 +228,17 @@ export const gardenSettingsRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: expected, ...input } = request.body;
       const outcome = normalizeGardenContact(input);
       if (!outcome.ok) throw new CocagneError('refused', outcome.message, { field: outcome.field });
-      const saved = await store.settings.saveContact(gardenId, outcome.value, expected);
+      const before = await store.settings.contact(gardenId, await store.gardens.get(gardenId));
+      const saved = await store.settings.saveContact(
+        gardenId,
+        outcome.value,
+        expected,
+        staffChangeLog(app, request, gardenId, {
+          action: 'contact.updated',
+          subject: { kind: 'garden', id: gardenId },
+          before,
+        }),
+      );
       await gardenSettings.copyConfiguration(gardenId, `contact-v${saved.version}`);
       return saved;
     },

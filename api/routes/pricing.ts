@@ -11,6 +11,7 @@ import { SolidarityProposal } from '../../domain/subscription.ts';
 import { proposeSolidarityPrice } from './solidarity-proposal.ts';
 import { errorAnswers, GardenParams, MemberParams, Version } from '../schemas.ts';
 import { memberNotFound } from '../plugins/access.ts';
+import { staffChangeLog } from '../plugins/request-origin.ts';
 
 /** A garden's prices, solidarity tiers, membership fee, billing model and legal details. */
 export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -104,7 +105,16 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
           });
         }
       }
-      const saved = await store.settings.savePricing(gardenId, trimmed, version);
+      const saved = await store.settings.savePricing(
+        gardenId,
+        trimmed,
+        version,
+        staffChangeLog(app, request, gardenId, {
+          action: 'pricing.updated',
+          subject: { kind: 'price', id: 'pricing' },
+          before: current,
+        }),
+      );
       // The monthly billing run follows the garden's pricing: from now on it runs on the 1st.
       const garden = await store.gardens.get(gardenId);
       await billing.ensureSchedule(gardenId, garden?.timeZone);

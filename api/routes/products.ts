@@ -3,6 +3,8 @@ import Type from 'typebox';
 import { Product, ProductInput } from '../../domain/products.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { errorAnswers, GardenParams, ProductParams, Version } from '../schemas.ts';
+import { notFound } from '../../domain/errors.ts';
+import { staffChangeLog } from '../plugins/request-origin.ts';
 
 /** The garden's catalogue of vegetables and products. */
 export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -37,10 +39,17 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const product = await store.products.create(request.params.gardenId, `p-${app.newId().slice(2)}`, {
-        ...request.body,
-        name: request.body.name.trim(),
-      });
+      const { gardenId } = request.params;
+      const id = `p-${app.newId().slice(2)}`;
+      const product = await store.products.create(
+        gardenId,
+        id,
+        { ...request.body, name: request.body.name.trim() },
+        staffChangeLog(app, request, gardenId, {
+          action: 'product.created',
+          subject: { kind: 'product', id },
+        }),
+      );
       return reply.status(201).send(product);
     },
   );
@@ -62,11 +71,21 @@ export const productRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
+      const { gardenId, productId } = request.params;
       const { version, ...input } = request.body;
-      return store.products.update(request.params.gardenId, request.params.productId, version, {
-        ...input,
-        name: input.name.trim(),
-      });
+      const before = await store.products.get(gardenId, productId);
+      if (!before) throw notFound({ fr: 'Produit', en: 'Product' });
+      return store.products.update(
+        gardenId,
+        productId,
+        version,
+        { ...input, name: input.name.trim() },
+        staffChangeLog(app, request, gardenId, {
+          action: 'product.updated',
+          subject: { kind: 'product', id: productId },
+          before,
+        }),
+      );
     },
   );
 };

@@ -199,6 +199,11 @@ export const actionLabels: Readonly<Record<string, Localized & { category?: Jour
   'account.role-changed': { fr: 'Rôle du compte modifié', en: 'Account role changed', category: 'access' },
   'account.disabled': { fr: 'Compte désactivé', en: 'Account disabled', category: 'access' },
   'account.enabled': { fr: 'Compte réactivé', en: 'Account enabled', category: 'access' },
+  'account.change-failed': {
+    fr: 'Changement de compte non fait (l’annuaire des comptes l’a refusé ou n’a pas répondu), demandé',
+    en: 'Account change not made (the accounts directory refused it or did not answer), asked',
+    category: 'access',
+  },
   'extension.activated': { fr: 'Extension activée', en: 'Extension activated' },
   'extension.deactivated': { fr: 'Extension désactivée', en: 'Extension deactivated' },
   'extension.settings-updated': { fr: 'Réglages de l’extension modifiés', en: 'Extension settings changed' },
@@ -345,4 +350,74 @@ export function shortName(person: {
   const last = person.lastName?.trim();
   if (first && last) return `${first} ${last.charAt(0).toUpperCase()}.`;
   return person.name;
+}
+
+/** A cell a person may have typed, safe in a spreadsheet: never run as a formula, quoted when needed. */
+function csvCell(text: string): string {
+  const value = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return /[;"\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/**
+ * The log as CSV for a spreadsheet (UTF-8 with a byte order mark, semicolons, CRLF), one line
+ * per entry, in the caller's language. Every cell that holds what a person typed (names, values,
+ * user agents) is made safe from running as a formula.
+ */
+export function staffActionsCsv(
+  actions: ReadonlyArray<StaffAction & { origin?: RequestOrigin }>,
+  locale: 'fr' | 'en',
+): string {
+  const headers =
+    locale === 'fr'
+      ? [
+          'Date',
+          'N°',
+          'Action',
+          'Texte',
+          'Par',
+          'Rôle',
+          'Objet',
+          'Motif',
+          'Modifications',
+          'Adresse IP',
+          'Navigateur',
+        ]
+      : [
+          'Date',
+          'No.',
+          'Action',
+          'Text',
+          'By',
+          'Role',
+          'Subject',
+          'Reason',
+          'Changes',
+          'IP address',
+          'User agent',
+        ];
+  const lines = actions.map((action) => {
+    const entry = staffActionToEntry(action);
+    const changes = (entry.changes ?? [])
+      .map(
+        (change) =>
+          `${change.label[locale]} : ${shown(change.before, change.field, locale)} → ${shown(change.after, change.field, locale)}`,
+      )
+      .join(' | ');
+    return [
+      action.at,
+      String(action.seq),
+      action.action,
+      entry.text[locale],
+      action.actor.name,
+      action.actor.role ?? '',
+      `${action.subject.kind}/${action.subject.id}`,
+      action.reason ?? '',
+      changes,
+      action.origin?.ip ?? '',
+      action.origin?.userAgent ?? '',
+    ]
+      .map(csvCell)
+      .join(';');
+  });
+  return `\ufeff${[headers.join(';'), ...lines].join('\r\n')}\r\n`;
 }
