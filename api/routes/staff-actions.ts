@@ -1,0 +1,200 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import Type from 'typebox';
+import { listStaffActions, type StaffActionWithOrigin } from '../../adapters/store/action-log.ts';
+import { PageCursor } from '../../domain/ids.ts';
+import type { JournalSubjectKind } from '../../domain/journal/journal-entry.ts';
+import { staffActionsCsv, staffActionToEntry, type StaffAction } from '../../domain/journal/staff-actions.ts';
+import { hasAnyRole, gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
+import { foldForSearch } from '../../domain/text.ts';
+import { callerOf, forbidden } from '../plugins/auth.ts';
+import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
+
+const subjectKinds: readonly JournalSubjectKind[] = [
+  'garden',
+  'member',
+  'subscription',
+  'invoice',
+  'week',
+  'round',
+  'extension',
+  'depot',
+  'product',
+  'price',
+  'calendar',
+  'account',
+  'settings',
+  'vehicle',
+];
+
+const Localized = Type.Object({ fr: Type.String(), en: Type.String() });
+
+/** A journal entry (domain/journal/journal-entry.ts) from the staff action log, with its subject and origin. */
+const StaffJournalEntry = Type.Object({
+  id: Type.String({ description: '`action:<seq>`' }),
+  at: Type.String({ description: 'ISO instant.' }),
+  kind: Type.String({ description: "The action, e.g. 'depot.updated', 'pricing.updated'." }),
+  category: Type.String(),
+  text: Localized,
+  actor: Type.Optional(
+    Type.Object({ id: Type.String(), name: Type.String(), role: Type.Optional(Type.String()) }),
+  ),
+  reason: Type.Optional(Type.String()),
+  changes: Type.Optional(
+    Type.Array(
+      Type.Object({
+        field: Type.String(),
+        label: Localized,
+        before: Type.Optional(Type.Unknown()),
+        after: Type.Optional(Type.Unknown()),
+      }),
+    ),
+  ),
+  source: Type.Object({ type: Type.Enum(['action']), seq: Type.Integer() }),
+  subject: Type.Object({ kind: Type.String(), id: Type.String() }),
+  origin: Type.Optional(
+    Type.Object(
+      { ip: Type.String(), userAgent: Type.String() },
+      { description: 'Where the request came from, while it is kept (13 months).' },
+    ),
+  ),
+});
+
+const DayOrInstant = Type.String({
+  pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?Z)?$',
+  maxLength: 24,
+  description: 'A day (2026-12-03) or an instant in UTC (2026-12-03T10:12:00Z), inclusive.',
+});
+
+const StaffActionsQuery = Query({
+  from: Type.Optional(DayOrInstant),
+  to: Type.Optional(DayOrInstant),
+  actorId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+  subjectKind: Type.Optional(Type.Enum([...subjectKinds])),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description:
+        "Words found in the entry's sentence (French or English), its subject's id or the person's name.",
+    }),
+  ),
+  cursor: Type.Optional(PageCursor),
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  format: Type.Enum(['json', 'csv'], { default: 'json' }),
+  lang: Type.Optional(
+    Type.Enum(['fr', 'en'], { description: "The CSV's language; the caller's by default." }),
+  ),
+});
+
+/** The most lines one CSV export holds. */
+const csvLimit = 10_000;
+
+/**
+ * May the caller read the garden's journals: garden administrators and the network
+ * administration; staff only when the garden's rule `journalForStaff` says so; drivers and
+ * members never (the guard already keeps them out).
+ */
+async function requireJournalReader(
+  request: FastifyRequest,
+  rules: () => Promise<Record<string, unknown>>,
+): Promise<void> {
+  const caller = callerOf(request);
+  if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
+  if (caller.roles.includes('staff') && (await rules()).journalForStaff === true) return;
+  throw forbidden();
+}
+
+function entryOf(action: StaffActionWithOrigin) {
+  return {
+    ...staffActionToEntry(action),
+    subject: action.subject,
+    ...(action.origin ? { origin: action.origin } : {}),
+  };
+}
+
+/** The garden-wide journal of staff actions (prices, depots, calendar, products, accounts, settings). */
+export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app;
+
+  app.get(
+    '/staff-actions',
+    {
+      config: { roles: staffRoles },
+      schema: {
+        tags: ['journal'],
+        summary:
+          "Every staff action in the garden outside the processes, newest first: who, when, from where (IP and user agent, kept 13 months), what changed (before and after). Garden administrators; staff when the garden's rule `journalForStaff` allows. `format=csv`: the whole selection (at most 10,000 lines) as CSV (UTF-8 with BOM, semicolons).",
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        querystring: StaffActionsQuery,
+        response: {
+          200: {
+            description: 'A page of entries (JSON), or the CSV file.',
+            content: {
+              'application/json': {
+                schema: Type.Object({
+                  entries: Type.Array(StaffJournalEntry),
+                  nextCursor: Type.Optional(Type.String()),
+                }),
+              },
+              'text/csv': fileAnswer('text/csv', '').content['text/csv'],
+            },
+          },
+          ...errorAnswers,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId } = request.params;
+      // The rule is read as a field of the rules, so that it applies as soon as the garden has it.
+      await requireJournalReader(request, () => store.settings.rules(gardenId));
+      const { from, to, actorId, subjectKind, q, cursor, limit, format } = request.query;
+      const words = q ? foldForSearch(q).split(' ').filter(Boolean) : [];
+      const matches =
+        words.length > 0
+          ? (action: StaffAction) => {
+              const entry = staffActionToEntry(action);
+              const haystack = foldForSearch(
+                [entry.text.fr, entry.text.en, action.subject.id, action.actor.name, action.action].join(' '),
+              );
+              return words.every((word) => haystack.includes(word));
+            }
+          : undefined;
+      const filter = {
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(actorId ? { actorId } : {}),
+        ...(subjectKind ? { subjectKind } : {}),
+        ...(matches ? { matches } : {}),
+      };
+      if (format === 'csv') {
+        const actions: StaffActionWithOrigin[] = [];
+        let next: string | undefined;
+        do {
+          const page = await listStaffActions(store, gardenId, {
+            ...filter,
+            limit: 200,
+            ...(next ? { cursor: next } : {}),
+          });
+          actions.push(...page.entries);
+          next = page.nextCursor;
+        } while (next && actions.length < csvLimit);
+        const locale = request.query.lang ?? request.locale;
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="journal-actions-${gardenId}.csv"`)
+          .header('cache-control', 'private, no-store')
+          .send(staffActionsCsv(actions.slice(0, csvLimit), locale));
+      }
+      const page = await listStaffActions(store, gardenId, {
+        ...filter,
+        limit,
+        ...(cursor ? { cursor } : {}),
+      });
+      return {
+        entries: page.entries.map(entryOf),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+      };
+    },
+  );
+};
