@@ -1,0 +1,293 @@
+// The network admin's overview on the local stack: a subscription waiting on staff, a process
+// whose activity keeps failing, one terminated, in the test's garden; what the overview says of
+// them now and three days later, its filters and refusals, and opening a garden (logged).
+import { randomUUID } from 'node:crypto';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listStaffActions } from '../adapters/store/action-log.ts';
+import { addDays, gardenDay } from '../domain/calendar.ts';
+import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { testActivities, testEnvironment } from '../tests/support/environment.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
+import { testWorkerConverter, workflowBundle } from '../tests/support/temporal.ts';
+import { billingRunTriggerType, billingRunType } from '../workflows/billing/contract.ts';
+import { extensionRolloutType } from '../workflows/extension-rollout/contract.ts';
+import {
+  gardenProvisioningType,
+  gardenRetirementType,
+  networkDecisionWaitingOn,
+} from '../workflows/garden-provisioning/contract.ts';
+import {
+  gardenConfigurationCopyType,
+  gardenSettingsBroadcastType,
+} from '../workflows/garden-settings/contract.ts';
+import { historyArchiveType } from '../workflows/history-archive/contract.ts';
+import { invoicePaymentType } from '../workflows/payment/contract.ts';
+import { deliveryRoundType } from '../workflows/round/contract.ts';
+import { gardenIdKey, waitingOn } from '../workflows/search-attributes.ts';
+import { subscriptionWorkflowId, subscriptionWorkflowType } from '../workflows/subscription/contract.ts';
+import { weekPreparationTriggerType, weekPreparationType } from '../workflows/week/contract.ts';
+import * as workflows from '../workflows/index.ts';
+import {
+  createNetworkOverview,
+  filterClauses,
+  networkOverviewRoutes,
+  processKinds,
+  waitingOnValues,
+  type NetworkOverviewAnswer,
+} from './routes/network-overview.ts';
+
+const poll = { timeout: 30_000, interval: 500 };
+const threeDaysMs = 3 * 24 * 3_600_000;
+// Until api/app.ts registers the routes, the test registers them under a prefix of its own, with
+// an overview whose clock is three days ahead (so what starts now has waited 72 h).
+const base = '/test-clock/api';
+
+describe('the network overview (network admin)', () => {
+  let api: TestApi;
+  let networkAdmin: TestAccount;
+  let gardenAdmin: TestAccount;
+  let nativeConnection: NativeConnection;
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  const taskQueue = `test-overview-${randomUUID()}`;
+  const person = {
+    firstName: 'Hortense',
+    lastName: 'Zyxquor-Overview',
+    email: 'hortense.zyxquor@example.org',
+  };
+  let subscriptionWorkflow: string;
+  let stuckWorkflow: string;
+  let terminatedWorkflow: string;
+
+  beforeAll(async () => {
+    api = await startTestApi('overview');
+    await api.app.register(networkOverviewRoutes, {
+      prefix: base,
+      overview: createNetworkOverview(api.client, { now: () => new Date(Date.now() + threeDaysMs) }),
+    });
+    [networkAdmin, gardenAdmin] = await Promise.all([
+      createAccount({ role: 'network-admin', firstName: 'Rémi', lastName: 'Réseau' }),
+      createAccount({ role: 'garden-admin', gardenId: api.gardenId }),
+    ]);
+    // A worker whose store "is down" for one activity: the broadcast keeps retrying it.
+    nativeConnection = await NativeConnection.connect({ address: testEnvironment().TEMPORAL_ADDRESS });
+    worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: testEnvironment().TEMPORAL_NAMESPACE,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: {
+        ...testActivities(api.store),
+        runningSubscriptionWorkflowIds: () => Promise.reject(new Error('The store does not answer.')),
+      },
+      ...testWorkerConverter(),
+    });
+    workerRun = worker.run();
+
+    // Waiting on staff: an application with a person's name in its (sealed) payloads.
+    const { id: memberId } = await api.createMember(person);
+    const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
+      memberId,
+      basketSize: 'medium',
+      frequency: 'weekly',
+      depotId: api.depotId,
+      startDate: addDays(gardenDay(new Date()), 14),
+    });
+    expect([201, 202], applied.body).toContain(applied.statusCode);
+    subscriptionWorkflow = subscriptionWorkflowId(api.gardenId, applied.json<{ id: string }>().id);
+
+    stuckWorkflow = `${api.gardenId}/garden-settings/overview-stuck`;
+    const stuck = await api.client.workflow.start(gardenSettingsBroadcastType, {
+      taskQueue,
+      workflowId: stuckWorkflow,
+      args: [{ gardenId: api.gardenId }],
+      typedSearchAttributes: [{ key: gardenIdKey, value: api.gardenId }],
+    });
+    // Its activity is pending (and failing) before the tests look.
+    for (let tries = 0; ((await stuck.describe()).raw.pendingActivities?.length ?? 0) === 0; tries++) {
+      if (tries > 60) throw new Error('The broadcast never scheduled its activity.');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+
+    terminatedWorkflow = `${api.gardenId}/garden-settings/overview-terminated`;
+    const terminated = await api.client.workflow.start(gardenSettingsBroadcastType, {
+      taskQueue: `nobody-${randomUUID()}`,
+      workflowId: terminatedWorkflow,
+      args: [{ gardenId: api.gardenId }],
+      typedSearchAttributes: [{ key: gardenIdKey, value: api.gardenId }],
+    });
+    await terminated.terminate('test: ended by hand');
+  });
+
+  afterAll(async () => {
+    for (const workflowId of [subscriptionWorkflow, stuckWorkflow]) {
+      if (!workflowId) continue;
+      await api.client.workflow
+        .getHandle(workflowId)
+        .terminate('test over')
+        .catch(() => undefined);
+    }
+    if (worker) {
+      worker.shutdown();
+      await workerRun;
+    }
+    await nativeConnection?.close();
+    await deleteAccounts([networkAdmin, gardenAdmin].filter(Boolean));
+    await api?.close();
+  });
+
+  const overview = async (query: string) => {
+    const response = await api.call(networkAdmin, 'GET', `${base}/network/overview?${query}`);
+    expect(response.statusCode, response.body).toBe(200);
+    return { body: response.json<NetworkOverviewAnswer>(), text: response.body };
+  };
+
+  it('lists what waits too long, fails or is stuck, counted per garden, and no personal data', async () => {
+    let answer: NetworkOverviewAnswer | undefined;
+    let text = '';
+    await expect
+      .poll(async () => {
+        ({ body: answer, text } = await overview(`gardenId=${api.gardenId}`));
+        return answer.counts;
+      }, poll)
+      .toEqual([{ gardenId: api.gardenId, running: 2, waitingOnPerson: 1, failed: 1, stuck: 1 }]);
+    expect(answer?.partial).toBeUndefined();
+    const byId = new Map(answer?.processes.map((process) => [process.workflowId, process]));
+    expect(byId.get(subscriptionWorkflow)).toMatchObject({
+      gardenId: api.gardenId,
+      kind: 'subscription',
+      state: 'waiting',
+      waitingOn: 'staff-approval',
+      waitingForHours: expect.any(Number),
+    });
+    expect(byId.get(subscriptionWorkflow)?.waitingForHours).toBeGreaterThanOrEqual(71);
+    expect(byId.get(stuckWorkflow)).toMatchObject({
+      kind: 'settings',
+      state: 'stuck',
+      retryingActivity: { name: 'runningSubscriptionWorkflowIds', attempts: expect.any(Number) },
+    });
+    expect(byId.get(terminatedWorkflow)).toMatchObject({
+      kind: 'settings',
+      state: 'failed',
+      closeStatus: 'terminated',
+    });
+    expect(answer?.processes).toHaveLength(3);
+    // Ids and search attributes only: the member's name, email and the staff's name never show.
+    for (const secret of ['Hortense', 'Zyxquor', 'hortense.zyxquor', 'Camille', 'Martin']) {
+      expect(text, secret).not.toContain(secret);
+    }
+  });
+
+  it('says nothing waits too long or is stuck when it all began just now', async () => {
+    const now = await createNetworkOverview(api.client).read({ gardenId: api.gardenId });
+    expect(now.counts).toEqual([
+      { gardenId: api.gardenId, running: 2, waitingOnPerson: 0, failed: 1, stuck: 0 },
+    ]);
+    expect(now.processes.map((process) => process.workflowId)).toEqual([terminatedWorkflow]);
+  });
+
+  it('filters by kind, state and WaitingOn', async () => {
+    const garden = `gardenId=${api.gardenId}`;
+    const ids = async (query: string) =>
+      (await overview(`${garden}&${query}`)).body.processes.map((process) => process.workflowId).sort();
+    expect(await ids('state=failed')).toEqual([terminatedWorkflow]);
+    expect(await ids('state=stuck')).toEqual([stuckWorkflow]);
+    expect(await ids('state=waiting')).toEqual([subscriptionWorkflow]);
+    expect(await ids('kind=subscription')).toEqual([subscriptionWorkflow]);
+    expect(await ids('kind=settings')).toEqual([stuckWorkflow, terminatedWorkflow].sort());
+    expect(await ids('waitingOn=staff-approval')).toEqual([subscriptionWorkflow]);
+    expect(await ids('waitingOn=round-approval')).toEqual([]);
+    const counted = (await overview(`${garden}&kind=subscription`)).body.counts;
+    expect(counted).toEqual([
+      { gardenId: api.gardenId, running: 1, waitingOnPerson: 1, failed: 0, stuck: 0 },
+    ]);
+  });
+
+  it('refuses a filter value it does not know, in words, so nothing else reaches the List Filter', async () => {
+    for (const [query, field] of [
+      ['kind=everything', 'kind'],
+      ['state=asleep', 'state'],
+      ['waitingOn=nobody', 'waitingOn'],
+      [`gardenId=${encodeURIComponent("x' OR GardenId != '")}`, 'gardenId'],
+      [`kind=${encodeURIComponent("subscription' OR WorkflowType != '")}`, 'kind'],
+    ] as const) {
+      const response = await api.call(networkAdmin, 'GET', `${base}/network/overview?${query}`);
+      expect(response.statusCode, query).toBe(400);
+      const body = response.json<{ message: string; issues?: Array<{ field: string }> }>();
+      expect(body.message, query).toBeTruthy();
+      expect(
+        body.issues?.map((issue) => issue.field),
+        query,
+      ).toContain(field);
+    }
+    expect(() => filterClauses({ gardenId: "x' OR 1=1 OR GardenId = 'y" })).toThrow(RangeError);
+    expect(filterClauses({ kind: 'week', waitingOn: 'week-composition', gardenId: 'les-jardins' })).toEqual([
+      "(WorkflowType = 'weekPreparation' OR WorkflowType = 'weekPreparationTrigger')",
+      "WaitingOn = 'week-composition'",
+      "GardenId = 'les-jardins'",
+    ]);
+  });
+
+  it('names the workflow types and WaitingOn values the workflows use', () => {
+    expect(processKinds).toEqual({
+      subscription: [subscriptionWorkflowType],
+      payment: [invoicePaymentType],
+      billing: [billingRunType, billingRunTriggerType],
+      week: [weekPreparationType, weekPreparationTriggerType],
+      round: [deliveryRoundType],
+      extension: [extensionRolloutType],
+      settings: [gardenSettingsBroadcastType, gardenConfigurationCopyType],
+      provisioning: [gardenProvisioningType, gardenRetirementType],
+      archive: [historyArchiveType],
+    });
+    // Every workflow the worker runs has its kind.
+    expect(Object.keys(workflows).sort()).toEqual(Object.values(processKinds).flat().sort());
+    expect([...waitingOnValues].sort()).toEqual(
+      [...Object.values(waitingOn), networkDecisionWaitingOn].sort(),
+    );
+  });
+
+  it('opens a garden for the network admin, logged with the reason in that garden’s action log', async () => {
+    const url = (gardenId: string) => `${base}/network/gardens/${gardenId}/open`;
+    const opened = await api.call(networkAdmin, 'POST', url(api.gardenId), {
+      reason: 'Ticket 42 : relance bloquée',
+    });
+    expect(opened.statusCode, opened.body).toBe(204);
+    const { entries } = await listStaffActions(api.store, api.gardenId, {});
+    const entry = entries.find((each) => each.action === 'garden.opened');
+    expect(entry).toMatchObject({
+      action: 'garden.opened',
+      subject: { kind: 'garden', id: api.gardenId },
+      reason: 'Ticket 42 : relance bloquée',
+      actor: { id: networkAdmin.userId, name: 'Rémi R.', role: 'network-admin' },
+    });
+
+    for (const body of [{}, { reason: '' }, { reason: '   ' }]) {
+      const refused = await api.call(networkAdmin, 'POST', url(api.gardenId), body);
+      expect(refused.statusCode, JSON.stringify(body)).toBe(400);
+    }
+    const unknown = await api.call(networkAdmin, 'POST', url('t-nulle-part'), { reason: 'Vérification' });
+    expect(unknown.statusCode).toBe(404);
+    expect((await listStaffActions(api.store, api.gardenId, {})).entries).toHaveLength(entries.length);
+  });
+
+  it('refuses everyone but the network admin', async () => {
+    const callers: Array<[string, TestAccount | undefined, number]> = [
+      ['anonymous', undefined, 401],
+      ['staff', api.accounts.staff, 403],
+      ['member', api.accounts.member, 403],
+      ['garden admin', gardenAdmin, 403],
+    ];
+    for (const [who, account, status] of callers) {
+      const read = await api.call(account, 'GET', `${base}/network/overview`);
+      expect(read.statusCode, `${who}: ${read.body}`).toBe(status);
+      const open = await api.call(account, 'POST', `${base}/network/gardens/${api.gardenId}/open`, {
+        reason: 'Curiosité',
+      });
+      expect(open.statusCode, `${who}: ${open.body}`).toBe(status);
+    }
+    const { entries } = await listStaffActions(api.store, api.gardenId, {});
+    expect(entries.filter((entry) => entry.reason === 'Curiosité')).toEqual([]);
+  });
+});
