@@ -17,8 +17,11 @@ export type JournalKind = Extract<
 /** One process of the subject, with its chain of runs (continue-as-new) and its page in the Temporal UI. */
 export interface JournalProcess {
   workflowId: string;
+  /** Every run of the chain, oldest first. */
   runIds: string[];
-  temporalUiUrl: string;
+  /** The latest run in the Temporal UI (when the API knows the UI's address). */
+  temporalUiUrl?: string;
+  runs?: Array<{ runId: string; archived: boolean; temporalUiUrl?: string }>;
 }
 
 export interface JournalAnswer {

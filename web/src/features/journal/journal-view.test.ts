@@ -54,6 +54,18 @@ describe('journal view', () => {
     expect(
       temporalUrlOf({ ...approved!, source: { type: 'action', seq: 3 } }, subscriptionJournal.processes),
     ).toBe(undefined);
+    // A run's own page, when the answer names it; else the process's latest run; else none.
+    const [process] = subscriptionJournal.processes;
+    const withRuns = [
+      {
+        ...process!,
+        runs: [{ runId: 'run-2', archived: false, temporalUiUrl: 'http://localhost:8233/run-2' }],
+      },
+    ];
+    expect(temporalUrlOf(approved!, withRuns)).toBe('http://localhost:8233/run-2');
+    const [, requested] = subscriptionJournal.entries;
+    expect(temporalUrlOf(requested!, withRuns)).toBe(process!.temporalUiUrl);
+    expect(temporalUrlOf(approved!, [{ workflowId: 'subscription-s-1', runIds: ['run-2'] }])).toBeUndefined();
   });
 
   it('names a file without the characters a file name cannot hold', () => {

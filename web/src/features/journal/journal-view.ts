@@ -3,7 +3,7 @@ import type {
   JournalCategory,
   JournalEntry,
 } from '../../../../domain/journal/journal-entry.ts';
-import type { JournalQuery } from './journal-api.ts';
+import type { JournalProcess, JournalQuery } from './journal-api.ts';
 
 /** Every category, in the order the filter lists them. */
 export const journalCategories: readonly JournalCategory[] = [
@@ -76,14 +76,12 @@ export function changeValue(value: unknown, words: { yes: string; no: string; no
   return JSON.stringify(value);
 }
 
-/** The Temporal UI's page of an entry's process, when the answer gives one. */
-export function temporalUrlOf(
-  entry: JournalEntry,
-  processes: ReadonlyArray<{ workflowId: string; temporalUiUrl: string }>,
-): string | undefined {
+/** The Temporal UI's page of an entry's run (else of its process's latest run), when the answer gives one. */
+export function temporalUrlOf(entry: JournalEntry, processes: readonly JournalProcess[]): string | undefined {
   if (entry.source.type !== 'workflow') return undefined;
-  const { workflowId } = entry.source;
-  return processes.find((process) => process.workflowId === workflowId)?.temporalUiUrl;
+  const { workflowId, runId } = entry.source;
+  const process = processes.find((each) => each.workflowId === workflowId);
+  return process?.runs?.find((run) => run.runId === runId)?.temporalUiUrl ?? process?.temporalUiUrl;
 }
 
 /** The name a downloaded journal is saved under when the API gives none. */

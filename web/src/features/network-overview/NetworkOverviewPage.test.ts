@@ -8,7 +8,7 @@ import { useSessionStore } from '../../stores/session.ts';
 import { signedIn, staffIdentity, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
 import type { NetworkOverview } from './network-overview-api.ts';
 import NetworkOverviewPage from './NetworkOverviewPage.vue';
-import { barWidth, chartScale, valuesSeen } from './overview-view.ts';
+import { barWidth, chartScale } from './overview-view.ts';
 
 const networkAdmin: Identity = {
   userId: 'u-reseau',
@@ -25,17 +25,17 @@ const overview: NetworkOverview = {
   processes: [
     {
       gardenId: 'val-du-doubs',
-      workflowId: 'subscription-s-1',
+      workflowId: 'val-du-doubs/subscription/s-1',
       kind: 'subscription',
-      state: 'running',
-      waitingOn: 'staff',
+      state: 'waiting',
+      waitingOn: 'staff-approval',
       since: '2026-12-01T08:00:00.000Z',
       waitingForHours: 52,
     },
     {
       gardenId: 'pays-de-vesoul',
-      workflowId: 'billing-run-2026-11',
-      kind: 'billing-run',
+      workflowId: 'pays-de-vesoul/billing/2026-11',
+      kind: 'billing',
       state: 'stuck',
       since: '2026-12-05T08:00:00.000Z',
       retryingActivity: { name: 'chargeMandate', attempts: 14, since: '2026-12-05T09:00:00.000Z' },
@@ -90,11 +90,6 @@ describe('« Vue d’ensemble du réseau »', () => {
     expect(barWidth(12, 12)).toBe(100);
     expect(barWidth(0, 12)).toBe(0);
     expect(barWidth(1, 1000)).toBe(2);
-    expect(valuesSeen(['b'], overview.processes, (p) => p.kind)).toEqual([
-      'b',
-      'billing-run',
-      'subscription',
-    ]);
   });
 
   it('counts each garden’s processes and lists them, in words screen readers hear too', async () => {
@@ -108,17 +103,28 @@ describe('« Vue d’ensemble du réseau »', () => {
     const processes = wrapper.findAll('[data-testid="network-process"]');
     expect(processes).toHaveLength(2);
     expect(processes[0]!.text()).toContain('en attente depuis 52 h');
+    expect(processes[0]!.text()).toContain('En attente de la validation d’une demande');
+    expect(processes[1]!.text()).toContain('Facturation');
     expect(processes[1]!.get('[data-testid="retrying"]').text()).toContain('chargeMandate : 14 tentatives');
   });
 
   it('filters the processes through the API, keeping the other kinds to choose back', async () => {
     const { wrapper, api } = await mountPage();
-    await wrapper.get('[data-testid="overview-kind"]').setValue('billing-run');
+    await wrapper.get('[data-testid="overview-kind"]').setValue('billing');
     await flushPromises();
-    expect(api.calls.at(-1)?.query.toString()).toBe('kind=billing-run');
+    await wrapper.get('[data-testid="overview-waiting-on"]').setValue('payment-decision');
+    await flushPromises();
+    expect(api.calls.at(-1)?.query.toString()).toBe('kind=billing&waitingOn=payment-decision');
     expect(wrapper.findAll('[data-testid="network-process"]')).toHaveLength(1);
     const kinds = wrapper.findAll('[data-testid="overview-kind"] option').map((option) => option.text());
-    expect(kinds).toEqual(['Tous', 'billing-run', 'subscription']);
+    expect(kinds.slice(0, 3)).toEqual(['Tous', 'Abonnements', 'Paiements']);
+  });
+
+  it('says when the list may be short', async () => {
+    const { wrapper } = await mountPage((call) =>
+      call.path === '/api/network/overview' ? { body: { ...overview, partial: true } } : undefined,
+    );
+    expect(wrapper.get('[data-testid="overview-partial"]').text()).toContain('incomplets');
   });
 
   it('asks why before opening a garden, records it, then shows that garden', async () => {

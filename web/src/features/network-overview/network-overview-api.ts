@@ -15,6 +15,8 @@ export interface NetworkProcess {
   workflowId: string;
   kind: string;
   state: string;
+  /** How a failed process ended: failed, terminated or timed out. */
+  closeStatus?: string;
   waitingOn?: string;
   since: string;
   waitingForHours?: number;
@@ -24,6 +26,8 @@ export interface NetworkProcess {
 export interface NetworkOverview {
   counts: GardenCounts[];
   processes: NetworkProcess[];
+  /** Some processes could not be read in time, or more than the API lists: filter to narrow. */
+  partial?: true;
 }
 
 export interface OverviewQuery {

@@ -1,4 +1,4 @@
-import type { GardenCounts, NetworkProcess, OverviewQuery } from './network-overview-api.ts';
+import type { GardenCounts, OverviewQuery } from './network-overview-api.ts';
 
 export interface OverviewFilters {
   kind: string;
@@ -36,19 +36,28 @@ export function barWidth(value: number, scale: number): number {
   return Math.max(2, Math.round((value / scale) * 100));
 }
 
-/**
- * The values a filter offers: those seen in the answers so far, sorted, with the one chosen kept
- * (a filtered answer holds only it, and the others must stay to choose back).
- */
-export function valuesSeen(
-  known: readonly string[],
-  processes: readonly NetworkProcess[],
-  pick: (process: NetworkProcess) => string | undefined,
-): string[] {
-  const values = new Set(known);
-  for (const process of processes) {
-    const value = pick(process);
-    if (value) values.add(value);
-  }
-  return [...values].sort();
-}
+/** The kinds of process the API filters by (api/routes/network-overview.ts), named in overview.kinds. */
+export const processKinds = [
+  'subscription',
+  'payment',
+  'billing',
+  'week',
+  'round',
+  'extension',
+  'settings',
+  'provisioning',
+  'archive',
+] as const;
+
+/** waiting: on a person for more than 48 h; failed: in the last 30 days; stuck: an activity pending for 2 h. */
+export const overviewStates = ['waiting', 'failed', 'stuck'] as const;
+
+/** Who or what a process waits on (the `WaitingOn` search attribute). */
+export const waitingOnValues = [
+  'staff-approval',
+  'week-composition',
+  'payment-decision',
+  'round-approval',
+  'extension-approval',
+  'network-decision',
+] as const;
