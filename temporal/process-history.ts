@@ -3,6 +3,9 @@ import type { LoadedDataConverter, Payload } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import proto from '@temporalio/proto';
 import type { HistoryArchiveReader } from '../domain/journal/archive-keys.ts';
+import { gardenProvisioningId, gardenRetirementId } from '../workflows/garden-provisioning/contract.ts';
+import { gardenSettingsBroadcastType } from '../workflows/garden-settings/contract.ts';
+import { gardenIdKey } from '../workflows/search-attributes.ts';
 import {
   journalEventTypes,
   type JournalEventType,
@@ -259,3 +262,25 @@ export async function processHistories(
 ): Promise<ProcessRun[][]> {
   return Promise.all(workflowIds.map((id) => processHistory(client, gardenId, id, options)));
 }
+
+/** Broadcasts of the garden's settings read for its journal, at most (the latest first). */
+const broadcastLimit = 200;
+
+/**
+ * The garden's own processes: its creation (and retirement), and the broadcasts of its settings
+ * to its subscriptions (listed by visibility, newest first: one per change).
+ */
+export async function gardenProcessIds(client: Client, gardenId: string): Promise<string[]> {
+  // A garden id is checked by its pattern (lowercase letters, digits, dashes): safe in a filter.
+  if (!/^[a-z0-9-]+$/.test(gardenId)) return [];
+  const ids = [gardenProvisioningId(gardenId), gardenRetirementId(gardenId)];
+  const query = `WorkflowType = '${gardenSettingsBroadcastType}' AND ${gardenIdKey.name} = '${gardenId}'`;
+  for await (const execution of client.workflow.list({ query, pageSize: 100 })) {
+    if (!ids.includes(execution.workflowId)) ids.push(execution.workflowId);
+    if (ids.length >= broadcastLimit + 2) break;
+  }
+  return ids;
+}
+
+/** The journal as a PDF (activities/documents/journal-pdf.ts), for the API, which reaches activities through this layer. */
+export { journalPdf } from '../activities/documents/journal-pdf.ts';

@@ -33,9 +33,11 @@ function decisionBy(
   kind: string,
   words: Localized,
   actorKey = 'actor',
+  role?: string,
 ): EntryDraft[] {
   const args = record(event.args?.[0]);
-  const actor = personOf(reader, args[actorKey]);
+  const person = personOf(reader, args[actorKey], 'staff');
+  const actor = person && role ? { ...person, role } : person;
   const reason = text(args['reason']);
   return [
     {
@@ -357,6 +359,7 @@ export const provisioningMapper: EventMapper = (event, reader) => {
           ? { fr: "Décision : reprendre l'étape,", en: 'Decision: retry the step,' }
           : { fr: 'Décision : tout annuler,', en: 'Decision: roll back,' },
         'by',
+        'network-admin',
       );
     }
     case 'WorkflowExecutionCompleted':

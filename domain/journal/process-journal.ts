@@ -19,6 +19,11 @@ export interface JournalContext {
   timeZone?: string;
   /** Accounts known to be members (not staff): their actions read « par l'adhérent ». */
   memberActorIds?: ReadonlySet<string>;
+  /**
+   * The garden's team (staff, administrators, drivers) by account id, with their role, when
+   * known: anyone else acting on a member's own record (an absence, a pause…) is the member.
+   */
+  team?: ReadonlyMap<string, string>;
   /** Depot names by id, for changes of depot. */
   depotNames?: Readonly<Record<string, string>>;
 }
@@ -154,12 +159,26 @@ export function byWhom(actor: JournalActor | undefined): Localized {
   return { fr: `par ${actor.name}`, en: `by ${actor.name}` };
 }
 
-/** The actor of an update's arguments, with the role `member` when this account acted as the member. */
-export function personOf(reader: RunReader, value: unknown): JournalActor | undefined {
+/**
+ * The actor of an update's arguments, with their role when it is known: `member` for an account
+ * seen acting as the member (an online application or cancellation, `memberActorIds`), the team
+ * role for the garden's team; for an action a member may take on their own record (`member`),
+ * anyone outside a known team is the member; a decision only staff may take (`staff`) is staff's.
+ */
+export function personOf(
+  reader: RunReader,
+  value: unknown,
+  who: 'member' | 'staff',
+): JournalActor | undefined {
   const actor = actorOf(value);
   if (!actor) return undefined;
-  const isMember = reader.memberIds.has(actor.id) || reader.context.memberActorIds?.has(actor.id);
-  return { ...actor, role: isMember ? 'member' : 'staff' };
+  const { team, memberActorIds } = reader.context;
+  const teamRole = team?.get(actor.id);
+  const role =
+    reader.memberIds.has(actor.id) || memberActorIds?.has(actor.id)
+      ? 'member'
+      : (teamRole ?? (who === 'staff' ? 'staff' : team ? 'member' : undefined));
+  return role ? { ...actor, role } : actor;
 }
 
 const activityFailureWords: Localized = { fr: 'Étape en échec', en: 'Step failed' };

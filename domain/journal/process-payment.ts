@@ -139,7 +139,7 @@ function completed(event: ProcessEvent, reader: RunReader, memory: PaymentMemory
     case 'recordManualPayment': {
       const payment = record(input['payment']);
       const method = typeof payment['method'] === 'string' ? methodWords[payment['method']] : undefined;
-      const actor = personOf(reader, input['actor']);
+      const actor = personOf(reader, input['actor'], 'staff');
       const sum = euros(payment['amount']);
       return [
         {
@@ -154,7 +154,7 @@ function completed(event: ProcessEvent, reader: RunReader, memory: PaymentMemory
       ];
     }
     case 'writeOffInvoice': {
-      const actor = personOf(reader, input['actor']);
+      const actor = personOf(reader, input['actor'], 'staff');
       return [
         {
           kind: 'payment.written-off',
@@ -194,7 +194,7 @@ function completed(event: ProcessEvent, reader: RunReader, memory: PaymentMemory
 
 function decision(event: ProcessEvent, reader: RunReader): EntryDraft[] {
   const args = record(event.args?.[0]);
-  const actor = personOf(reader, args['actor']);
+  const actor = personOf(reader, args['actor'], 'staff');
   const reason = text(args['reason']);
   const choice = typeof args['decision'] === 'string' ? decisionWords[args['decision']] : undefined;
   if (!choice) return [];

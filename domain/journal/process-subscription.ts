@@ -93,7 +93,7 @@ function started(event: ProcessEvent, reader: RunReader): EntryDraft[] {
 function decision(event: ProcessEvent, reader: RunReader): EntryDraft[] {
   const args = record(event.args?.[0]);
   const input = record(args['input']);
-  const actor = personOf(reader, args['actor']);
+  const actor = personOf(reader, args['actor'], 'staff');
   const reason = text(input['reason']);
   const when = whenSaid(event.at, reader.context.timeZone);
   const by = byWhom(actor);
@@ -146,7 +146,7 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
     case 'decide':
       return decision(event, reader);
     case 'reportAbsences': {
-      const actor = personOf(reader, args['actor']);
+      const actor = personOf(reader, args['actor'], 'member');
       const days = dayList(args['dates']);
       const many = Array.isArray(args['dates']) && args['dates'].length > 1;
       return [
@@ -163,7 +163,7 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
       ];
     }
     case 'withdrawAbsence': {
-      const actor = personOf(reader, args['actor']);
+      const actor = personOf(reader, args['actor'], 'member');
       const day = shortDay(args['date']);
       return [
         {
@@ -179,7 +179,7 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
       ];
     }
     case 'pause': {
-      const actor = personOf(reader, args['actor']);
+      const actor = personOf(reader, args['actor'], 'member');
       const from = shortDay(args['from']);
       const until = shortDay(args['until']);
       return [
@@ -202,7 +202,7 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
       ];
     }
     case 'changeTerms': {
-      const actor = personOf(reader, args['actor']);
+      const actor = personOf(reader, args['actor'], 'member');
       const changes: JournalChange[] = [];
       const said: Localized[] = [];
       if (typeof args['depotId'] === 'string' && args['depotId'] !== memory.depotId) {
@@ -247,7 +247,7 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
       ];
     }
     case 'renew': {
-      const actor = personOf(reader, args['actor']);
+      const actor = personOf(reader, args['actor'], 'member');
       return [
         {
           kind: 'subscription.renewed',
@@ -261,7 +261,7 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
       const online = args['origin'] === 'member';
       const plain = actorOf(args['actor'], online ? 'member' : 'staff');
       if (online && plain) reader.memberIds.add(plain.id);
-      const actor = online ? plain : personOf(reader, args['actor']);
+      const actor = online ? plain : personOf(reader, args['actor'], 'staff');
       const reason = text(args['reason']);
       return [
         {
@@ -288,7 +288,7 @@ function signal(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
   if (event.name === 'suspendDeliveries') {
     memory.explained = true;
     const decided = record(args['decided']);
-    const actor = personOf(reader, decided['by']);
+    const actor = personOf(reader, decided['by'], 'staff');
     const reason = text(args['reason']);
     const invoice = text(args['invoiceLabel']) ?? plain(args['invoiceNumber']);
     return [
