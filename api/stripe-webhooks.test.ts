@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoicePaymentId, invoicePaymentType } from '../workflows/payment/contract.ts';
@@ -10,7 +9,7 @@ import { testStripeConfig } from '../tests/support/stripe.ts';
 import { buildApp, type App } from './app.ts';
 import type { CallerIdentity } from './auth/identity.ts';
 import { createApiServices } from './plugins/services.ts';
-import { testDataConverter } from '../tests/support/environment.ts';
+import { openPayload, testDataConverter } from '../tests/support/environment.ts';
 
 const secret = testStripeConfig().webhookSecret ?? '';
 
@@ -91,13 +90,15 @@ describe('Stripe webhooks', () => {
 
   async function signals(handle: WorkflowHandle) {
     const history = await handle.fetchHistory();
-    return (history.events ?? [])
-      .map((event) => event.workflowExecutionSignaledEventAttributes)
-      .filter((signal) => !!signal)
-      .map((signal) => ({
-        name: signal.signalName,
-        input: defaultPayloadConverter.fromPayload(signal.input!.payloads![0]!),
-      }));
+    return Promise.all(
+      (history.events ?? [])
+        .map((event) => event.workflowExecutionSignaledEventAttributes)
+        .filter((signal) => !!signal)
+        .map(async (signal) => ({
+          name: signal.signalName,
+          input: await openPayload(signal.input!.payloads![0]!),
+        })),
+    );
   }
 
   function stripeEvent(

@@ -23,7 +23,7 @@ import {
 } from '../tests/support/environment.ts';
 import { workflowBundle } from '../tests/support/temporal.ts';
 import { createWeekSchedules } from './week-schedules.ts';
-import { testDataConverter } from '../tests/support/environment.ts';
+import { openPayload, testDataConverter } from '../tests/support/environment.ts';
 
 const poll = { timeout: 30_000, interval: 300 };
 
@@ -204,8 +204,7 @@ describe('week schedules', () => {
     expect(described).toMatchObject({ type: weekPreparationType, taskQueue: gardenTaskQueue(gardenId) });
     // The week's run is told the garden's time zone, for the end of its week.
     const started = (await week.fetchHistory()).events?.[0]?.workflowExecutionStartedEventAttributes;
-    const input = started?.input?.payloads?.[0]?.data;
-    expect(JSON.parse(Buffer.from(input ?? new Uint8Array()).toString())).toEqual({
+    expect(await openPayload(started!.input!.payloads![0]!)).toEqual({
       gardenId,
       week: nextWeek,
       timeZone: 'Europe/Paris',

@@ -10,7 +10,7 @@ import { ensureTables } from '../../adapters/store/tables.ts';
 import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';
 import { localEnvironment } from '../../infra/local/environment.ts';
-import type { DataConverter } from '@temporalio/common';
+import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
 import { dataConverterFrom, TemporalSettings } from '../../temporal/settings.ts';
 
 /**
@@ -140,4 +140,12 @@ export function testDocuments() {
  */
 export function testDataConverter(): DataConverter | undefined {
   return dataConverterFrom(readConfiguration(TemporalSettings, testEnvironment()));
+}
+
+/** The value of a payload read from a raw history (sealed by the app's codec): opened, then parsed. */
+export async function openPayload(payload: Payload): Promise<unknown> {
+  let opened = payload;
+  for (const codec of [...(testDataConverter()?.payloadCodecs ?? [])].reverse())
+    [opened] = (await codec.decode([opened])) as [Payload];
+  return defaultPayloadConverter.fromPayload(opened);
 }
