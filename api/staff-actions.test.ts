@@ -148,6 +148,86 @@ describe('staff actions journal', () => {
     expect(lines[1]).toContain('Point de dépôt modifié');
   });
 
+  it('logs team changes (Keycloak) before they are made, and says when one was not', async () => {
+    const email = `chauffeur-${api.gardenId}@example.org`.toLowerCase();
+    const invitation = { firstName: 'Paul', lastName: 'Roux', email, role: 'driver' };
+    const invited = await api.call(admin, 'POST', gardenUrl('/team/invitations'), invitation);
+    expect(invited.statusCode, invited.body).toBe(201);
+    const { id: userId } = invited.json<{ id: string }>();
+    const role = await api.call(admin, 'PUT', gardenUrl(`/team/${userId}/role`), { role: 'staff' });
+    expect(role.statusCode, role.body).toBe(200);
+    const again = await api.call(admin, 'POST', gardenUrl('/team/invitations'), invitation);
+    expect(again.statusCode).toBe(409);
+
+    const entries = await journal('?subjectKind=account');
+    expect(entries.map((entry) => entry.kind)).toEqual([
+      'account.change-failed',
+      'account.invited',
+      'account.role-changed',
+      'account.invited',
+    ]);
+    expect(entries[2]).toMatchObject({
+      subject: { kind: 'account', id: userId },
+      actor: { name: 'Claire M.', role: 'garden-admin' },
+      changes: [{ field: 'role', before: 'driver', after: 'staff' }],
+    });
+    expect(entries[0]?.changes).toEqual([expect.objectContaining({ after: entries[1]?.source.seq })]);
+  });
+
+  it('logs golden cases added and removed with the extension', async () => {
+    const added = await api.call(admin, 'POST', gardenUrl('/extensions/golden-cases'), {
+      hook: 'solidarity-price',
+      name: 'plein tarif',
+      input: {
+        basketSize: 'small',
+        frequency: 'weekly',
+        household: { quotientFamilial: 1500 },
+        prices: { basketPrices: { small: 1200, medium: 1700, large: 2300 }, solidarityTiers: [] },
+      },
+      output: { tierId: null, basketPrice: 1200 },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    const { id } = added.json<{ id: string }>();
+    const removed = await api.call(
+      admin,
+      'DELETE',
+      gardenUrl(`/extensions/golden-cases/solidarity-price/${id}`),
+    );
+    expect(removed.statusCode).toBe(204);
+    expect(
+      (await api.call(admin, 'DELETE', gardenUrl(`/extensions/golden-cases/solidarity-price/${id}`)))
+        .statusCode,
+    ).toBe(404);
+    const entries = await journal('?subjectKind=extension');
+    expect(entries.map((entry) => [entry.kind, entry.text.fr])).toEqual([
+      ['extension.golden-case-deleted', 'Cas de référence supprimé « plein tarif » par Claire M.'],
+      ['extension.golden-case-saved', 'Cas de référence enregistré « plein tarif » par Claire M.'],
+    ]);
+    expect(await verifyActionChain(api.store, api.gardenId)).toMatchObject({ ok: true });
+  });
+
+  it("logs a household's solidarity tier with the reason given", async () => {
+    const given = await api.call(
+      api.accounts.staff,
+      'PUT',
+      gardenUrl(`/members/${api.member.id}/pricing-tier`),
+      {
+        tierId: 'solidaire',
+        reason: 'Quotient familial sous 700',
+        version: 0,
+      },
+    );
+    expect(given.statusCode, given.body).toBe(200);
+    const [entry] = await journal('?subjectKind=member');
+    expect(entry).toMatchObject({
+      kind: 'member.tier-given',
+      subject: { kind: 'member', id: api.member.id },
+      reason: 'Quotient familial sous 700',
+      text: { fr: 'Tarif solidaire accordé par Camille M.' },
+    });
+    expect(entry?.changes).toContainEqual(expect.objectContaining({ field: 'tier', before: null }));
+  });
+
   it('is for garden administrators; staff only when the garden allows it', async () => {
     for (const [who, account] of [
       ['staff', api.accounts.staff],

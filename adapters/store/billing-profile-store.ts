@@ -1,6 +1,8 @@
 import { GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { BillingProfile } from '../../domain/pricing.ts';
-import { putVersioned, withoutKeys } from './conditional.ts';
+import type { ChangeLog } from './action-log.ts';
+import { conflict } from '../../domain/errors.ts';
+import { putVersioned, versionedPutItem, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryAll } from './query-all.ts';
 
@@ -56,6 +58,11 @@ export function createBillingProfileStore(db: DynamoDBDocumentClient, tables: Ta
       fields: Partial<Pick<BillingProfile, 'tier' | 'stripeCustomerId' | 'paymentMethod'>> & {
         tier?: BillingProfile['tier'] | undefined;
       },
+      /**
+       * The staff action log's entry of a tier given or taken back, written with it; its `after`
+       * is the tier alone (the profile also holds the household's means of payment).
+       */
+      log?: ChangeLog,
     ): Promise<BillingProfile> {
       const updated: BillingProfile = { ...profile, ...fields, version: profile.version + 1 };
       for (const key of Object.keys(updated) as Array<keyof BillingProfile>) {
@@ -66,7 +73,15 @@ export function createBillingProfileStore(db: DynamoDBDocumentClient, tables: Ta
         entity: 'billing-profile',
         ...updated,
       };
-      await putVersioned(db, tables.gardens, item, profile.version);
+      if (log) {
+        await log.write(
+          [versionedPutItem(tables.gardens, item, profile.version)],
+          { tier: updated.tier ?? null },
+          () => conflict(),
+        );
+      } else {
+        await putVersioned(db, tables.gardens, item, profile.version);
+      }
       return updated;
     },
   };

@@ -13,6 +13,7 @@ import {
   type ExtensionVersionRecord,
   type GoldenCase,
 } from '../../domain/extension-rollout.ts';
+import { ChangeRefusedError, type ChangeLog } from './action-log.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryPrefix } from './query-all.ts';
@@ -144,28 +145,42 @@ export function createExtensionRecords(db: DynamoDBDocumentClient, tables: Table
         .sort((a, b) => a.added.at.localeCompare(b.added.at));
     },
 
-    async addGoldenCase(gardenId: string, golden: GoldenCase): Promise<void> {
-      await db.send(
-        new PutCommand({
-          TableName: table,
-          Item: {
-            pk: partition(gardenId),
-            sk: `GOLDEN#${golden.hook}#${golden.id}`,
-            entity: 'extension-golden-case',
-            ...golden,
-          },
-        }),
-      );
+    /**
+     * Adds a golden case. With a `log`, the staff action log's entry is written with it (naming the
+     * case, not its input and answer, which may be large).
+     */
+    async addGoldenCase(gardenId: string, golden: GoldenCase, log?: ChangeLog): Promise<void> {
+      const put = {
+        TableName: table,
+        Item: {
+          pk: partition(gardenId),
+          sk: `GOLDEN#${golden.hook}#${golden.id}`,
+          entity: 'extension-golden-case',
+          ...golden,
+        },
+      };
+      if (log) await log.write([{ Put: put }], { id: golden.id, hook: golden.hook, name: golden.name });
+      else await db.send(new PutCommand(put));
     },
 
     /** Removes a golden case; false when there was none. */
-    async removeGoldenCase(gardenId: string, hook: string, id: string): Promise<boolean> {
+    async removeGoldenCase(gardenId: string, hook: string, id: string, log?: ChangeLog): Promise<boolean> {
+      const key = { pk: partition(gardenId), sk: `GOLDEN#${hook}#${id}` };
+      if (log) {
+        try {
+          await log.write(
+            [{ Delete: { TableName: table, Key: key, ConditionExpression: 'attribute_exists(pk)' } }],
+            undefined,
+            (refused) => refused,
+          );
+          return true;
+        } catch (error) {
+          if (error instanceof ChangeRefusedError) return false;
+          throw error;
+        }
+      }
       const { Attributes } = await db.send(
-        new DeleteCommand({
-          TableName: table,
-          Key: { pk: partition(gardenId), sk: `GOLDEN#${hook}#${id}` },
-          ReturnValues: 'ALL_OLD',
-        }),
+        new DeleteCommand({ TableName: table, Key: key, ReturnValues: 'ALL_OLD' }),
       );
       return Attributes !== undefined;
     },

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyFleet, type Fleet, type FleetInput } from '../../domain/rounds/fleet.ts';
+import type { ChangeLog } from './action-log.ts';
 import { putVersioned, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
@@ -52,7 +53,14 @@ export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames)
     },
 
     /** Saves the fleet made from version `expectedVersion` (0: none yet); a stale version is a conflict. */
-    async put(gardenId: string, input: FleetInput, expectedVersion: number, now: string): Promise<Fleet> {
+    async put(
+      gardenId: string,
+      input: FleetInput,
+      expectedVersion: number,
+      now: string,
+      /** The staff action log's entry of this change, written with it. */
+      log?: ChangeLog,
+    ): Promise<Fleet> {
       const fleet: Fleet = {
         vehicles: input.vehicles,
         serviceMinutes: input.serviceMinutes,
@@ -68,6 +76,7 @@ export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames)
         tables.gardens,
         { pk: gardenId, sk: fleetKey, entity: 'fleet', ...fleet },
         expectedVersion,
+        log,
       );
       return this.get(gardenId);
     },
@@ -81,21 +90,34 @@ export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames)
      * Stores (or replaces) the garden's Circuit API key, and the secret its webhooks are signed
      * with when given (a new key alone keeps the secret stored before).
      */
-    async setCircuitKey(gardenId: string, key: string, now: string, webhookSecret?: string): Promise<void> {
-      await db.send(
-        new UpdateCommand({
-          TableName: tables.gardens,
-          Key: { pk: gardenId, sk: circuitKeyKey },
-          UpdateExpression: `SET entity = :entity, #key = :key, updatedAt = :now${webhookSecret ? ', webhookSecret = :secret' : ''}`,
-          ExpressionAttributeNames: { '#key': 'key' },
-          ExpressionAttributeValues: {
-            ':entity': 'secret',
-            ':key': key,
-            ':now': now,
-            ...(webhookSecret ? { ':secret': webhookSecret } : {}),
-          },
-        }),
-      );
+    async setCircuitKey(
+      gardenId: string,
+      key: string,
+      now: string,
+      webhookSecret?: string,
+      /** The log's entry: it is given the key's hint only, never the key nor the secret. */
+      log?: ChangeLog,
+    ): Promise<void> {
+      const update = {
+        TableName: tables.gardens,
+        Key: { pk: gardenId, sk: circuitKeyKey },
+        UpdateExpression: `SET entity = :entity, #key = :key, updatedAt = :now${webhookSecret ? ', webhookSecret = :secret' : ''}`,
+        ExpressionAttributeNames: { '#key': 'key' },
+        ExpressionAttributeValues: {
+          ':entity': 'secret',
+          ':key': key,
+          ':now': now,
+          ...(webhookSecret ? { ':secret': webhookSecret } : {}),
+        },
+      };
+      if (log) {
+        await log.write([{ Update: update }], {
+          circuitKeyHint: keyHint(key),
+          webhookSecret: webhookSecret ? 'set' : 'kept',
+        });
+      } else {
+        await db.send(new UpdateCommand(update));
+      }
     },
 
     /** The secret Circuit's webhooks for this garden are signed with, if stored (never for an answer). */
@@ -110,10 +132,10 @@ export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames)
       return typeof Item?.webhookSecret === 'string' ? Item.webhookSecret : undefined;
     },
 
-    async removeCircuitKey(gardenId: string): Promise<void> {
-      await db.send(
-        new DeleteCommand({ TableName: tables.gardens, Key: { pk: gardenId, sk: circuitKeyKey } }),
-      );
+    async removeCircuitKey(gardenId: string, log?: ChangeLog): Promise<void> {
+      const remove = { TableName: tables.gardens, Key: { pk: gardenId, sk: circuitKeyKey } };
+      if (log) await log.write([{ Delete: remove }], undefined);
+      else await db.send(new DeleteCommand(remove));
     },
 
     /** The Circuit API key itself: for the worker's Circuit adapter only, never for an answer. */

@@ -19,6 +19,7 @@ import { callerOf, requireRole } from '../plugins/auth.ts';
 import { requireExtensions } from '../plugins/extensions.ts';
 import { GardenId } from '../../domain/ids.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
+import { staffChangeLog } from '../plugins/request-origin.ts';
 import {
   ExtensionParams,
   ExtensionsView,
@@ -327,7 +328,14 @@ export const extensionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         output,
         added: { by: actorOf(callerOf(request)), at: app.now().toISOString() },
       };
-      await extensionsOf().catalogue.records.addGoldenCase(gardenId, golden);
+      await extensionsOf().catalogue.records.addGoldenCase(
+        gardenId,
+        golden,
+        staffChangeLog(app, request, gardenId, {
+          action: 'extension.golden-case-saved',
+          subject: { kind: 'extension', id: hook },
+        }),
+      );
       return reply.status(201).send(golden);
     },
   );
@@ -346,7 +354,14 @@ export const extensionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { gardenId, hook, id } = request.params;
-      if (!(await extensionsOf().catalogue.records.removeGoldenCase(gardenId, hook, id))) {
+      const { records } = extensionsOf().catalogue;
+      const removed = (await records.goldenCases(gardenId, hook)).find((golden) => golden.id === id);
+      const log = staffChangeLog(app, request, gardenId, {
+        action: 'extension.golden-case-deleted',
+        subject: { kind: 'extension', id: hook },
+        ...(removed ? { before: { id, hook, name: removed.name } } : {}),
+      });
+      if (!removed || !(await records.removeGoldenCase(gardenId, hook, id, log))) {
         throw new CocagneError('not_found', {
           fr: 'Cas de référence introuvable.',
           en: 'Golden case not found.',

@@ -4,6 +4,7 @@ import { CocagneError, refusedInput } from '../../domain/errors.ts';
 import { FleetInput, normalizeFleetInput, type Fleet as FleetRecord } from '../../domain/rounds/fleet.ts';
 import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { errorAnswers, GardenParams, Version } from '../schemas.ts';
+import { staffChangeLog } from '../plugins/request-origin.ts';
 
 /**
  * The fleet as answered: what admins set, with the last four characters of the Circuit key
@@ -93,7 +94,18 @@ export const fleetRoutes: FastifyPluginAsyncTypebox = async (app) => {
           outcome.issues.map((issue) => ({ field: issue.field, message: issue.message[request.locale] })),
         );
       }
-      return store.fleet.put(gardenId, outcome.value, version, app.now().toISOString());
+      const { circuitKeyHint: _hint, ...before } = await store.fleet.get(gardenId);
+      return store.fleet.put(
+        gardenId,
+        outcome.value,
+        version,
+        app.now().toISOString(),
+        staffChangeLog(app, request, gardenId, {
+          action: 'fleet.updated',
+          subject: { kind: 'vehicle', id: 'fleet' },
+          ...(before.version > 0 ? { before } : {}),
+        }),
+      );
     },
   );
 
@@ -114,11 +126,17 @@ export const fleetRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const { gardenId } = request.params;
+      const { circuitKeyHint } = await store.fleet.get(gardenId);
       await store.fleet.setCircuitKey(
         gardenId,
         request.body.key,
         app.now().toISOString(),
         request.body.webhookSecret,
+        staffChangeLog(app, request, gardenId, {
+          action: 'fleet.circuit-key-set',
+          subject: { kind: 'vehicle', id: 'circuit-key' },
+          ...(circuitKeyHint ? { before: { circuitKeyHint } } : {}),
+        }),
       );
       return store.fleet.get(gardenId);
     },
@@ -151,7 +169,14 @@ export const fleetRoutes: FastifyPluginAsyncTypebox = async (app) => {
           { field: 'optimiser' },
         );
       }
-      await store.fleet.removeCircuitKey(gardenId);
+      await store.fleet.removeCircuitKey(
+        gardenId,
+        staffChangeLog(app, request, gardenId, {
+          action: 'fleet.circuit-key-removed',
+          subject: { kind: 'vehicle', id: 'circuit-key' },
+          ...(fleet.circuitKeyHint ? { before: { circuitKeyHint: fleet.circuitKeyHint } } : {}),
+        }),
+      );
       return store.fleet.get(gardenId);
     },
   );

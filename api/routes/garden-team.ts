@@ -19,6 +19,7 @@ import { gardenAdminRoles } from '../../domain/roles.ts';
 import { callerOf } from '../plugins/auth.ts';
 import type { ApiServices } from '../plugins/services.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
+import { logStaffAction } from '../plugins/request-origin.ts';
 
 const TeamRole = Type.Enum([...teamRoles], {
   description: 'staff (équipe), driver (chauffeur) or garden-admin (administration du jardin, staff too).',
@@ -93,12 +94,60 @@ export const gardenTeamRoutes: FastifyPluginAsyncTypebox<{
     if (!target) throw notInTeam();
     const refusal = teamChangeRefusal(members, target, requested, callerOf(request).userId);
     if (refusal) throw new CocagneError('refused', refusal);
-    const changed =
+    const before = {
+      firstName: target.firstName,
+      lastName: target.lastName,
+      role: target.role,
+      enabled: target.enabled,
+    };
+    const after =
       requested.kind === 'role'
-        ? await team.setRole(gardenId, userId, requested.role)
-        : await team.setEnabled(gardenId, userId, requested.kind === 'enable');
-    if (!changed) throw notInTeam();
-    return changed;
+        ? { ...before, role: requested.role }
+        : { ...before, enabled: requested.kind === 'enable' };
+    const action =
+      requested.kind === 'role'
+        ? 'account.role-changed'
+        : requested.kind === 'enable'
+          ? 'account.enabled'
+          : 'account.disabled';
+    return withLoggedAttempt(
+      request,
+      { action, subject: { kind: 'account', id: userId }, before, after },
+      async () => {
+        const changed =
+          requested.kind === 'role'
+            ? await team.setRole(gardenId, userId, requested.role)
+            : await team.setEnabled(gardenId, userId, requested.kind === 'enable');
+        if (!changed) throw notInTeam();
+        return changed;
+      },
+    );
+  }
+
+  /**
+   * Accounts live in Keycloak, which no DynamoDB transaction reaches: the entry is written first,
+   * so that a process dying after Keycloak's change cannot leave it out of the log, and when
+   * Keycloak then refuses or fails, a second entry says the change was not made.
+   */
+  async function withLoggedAttempt<T>(
+    request: FastifyRequest<{ Params: { gardenId: string } }>,
+    action: Parameters<typeof logStaffAction>[3],
+    attempt: () => Promise<T>,
+  ): Promise<T> {
+    const { gardenId } = request.params;
+    const logged = await logStaffAction(app, request, gardenId, action);
+    try {
+      return await attempt();
+    } catch (error) {
+      await logStaffAction(app, request, gardenId, {
+        action: 'account.change-failed',
+        subject: action.subject,
+        after: { attempt: logged.seq },
+      }).catch((failure: unknown) =>
+        request.log.error({ err: failure }, 'the failed account change was not logged'),
+      );
+      throw error;
+    }
   }
 
   app.get(
@@ -144,10 +193,20 @@ export const gardenTeamRoutes: FastifyPluginAsyncTypebox<{
       ).flatMap(([field, problem]) => (problem ? [{ field, message: problem[request.locale] }] : []));
       if (issues.length > 0) throw refusedInput(issues);
       try {
-        const invited = await team.invite(request.params.gardenId, request.body, {
-          clientId: options.webClientId,
-          redirectUri: `${options.publicUrl.replace(/\/$/, '')}/`,
-        });
+        const { email, role } = request.body;
+        const invited = await withLoggedAttempt(
+          request,
+          {
+            action: 'account.invited',
+            subject: { kind: 'account', id: email.toLowerCase() },
+            after: { firstName: firstName.trim(), lastName: lastName.trim(), email, role },
+          },
+          () =>
+            team.invite(request.params.gardenId, request.body, {
+              clientId: options.webClientId,
+              redirectUri: `${options.publicUrl.replace(/\/$/, '')}/`,
+            }),
+        );
         return reply.status(201).send(invited);
       } catch (error) {
         if (error instanceof EmailTakenError) {

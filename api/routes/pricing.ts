@@ -230,15 +230,24 @@ export const pricingRoutes: FastifyPluginAsyncTypebox = async (app) => {
         );
       }
       if (profile.version !== version) throw conflict();
-      await store.billingProfiles.save(profile, {
-        tier: tier
-          ? {
-              id: tier.id,
-              reason,
-              assigned: { by: actorOf(callerOf(request)), at: app.now().toISOString() },
-            }
-          : undefined,
-      });
+      await store.billingProfiles.save(
+        profile,
+        {
+          tier: tier
+            ? {
+                id: tier.id,
+                reason,
+                assigned: { by: actorOf(callerOf(request)), at: app.now().toISOString() },
+              }
+            : undefined,
+        },
+        staffChangeLog(app, request, gardenId, {
+          action: tier ? 'member.tier-given' : 'member.tier-removed',
+          subject: { kind: 'member', id: memberId },
+          before: { tier: profile.tier ?? null },
+          ...(reason ? { reason } : {}),
+        }),
+      );
       return views.memberBilling(request.log, gardenId, memberId);
     },
   );

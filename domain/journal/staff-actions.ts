@@ -184,6 +184,8 @@ export const actionLabels: Readonly<Record<string, Localized & { category?: Jour
   'depot.created': { fr: 'Point de dépôt créé', en: 'Pick-up point created' },
   'depot.updated': { fr: 'Point de dépôt modifié', en: 'Pick-up point changed' },
   'member.located': { fr: 'Domicile placé sur la carte', en: 'Home placed on the map' },
+  'member.tier-given': { fr: 'Tarif solidaire accordé', en: 'Solidarity tier given' },
+  'member.tier-removed': { fr: 'Tarif solidaire retiré', en: 'Solidarity tier taken back' },
   'product.created': { fr: 'Produit ajouté au catalogue', en: 'Product added to the catalogue' },
   'product.updated': { fr: 'Produit modifié', en: 'Product changed' },
   'pricing.updated': { fr: 'Prix et facturation modifiés', en: 'Prices and billing changed' },
@@ -305,7 +307,12 @@ export function staffActionText(action: StaffActionDraft, changes: readonly Jour
   };
   const name = nameOf(action.after) ?? nameOf(action.before);
   const edit = action.before !== undefined && action.after !== undefined;
-  const single = edit && changes.length === 1 ? changes[0] : undefined;
+  const scalar = (value: unknown) => value === undefined || value === null || typeof value !== 'object';
+  // One field changed from one plain value to another: the sentence says it.
+  const single =
+    edit && changes.length === 1 && scalar(changes[0]?.before) && scalar(changes[0]?.after)
+      ? changes[0]
+      : undefined;
   const sentence = (locale: 'fr' | 'en') => {
     let head = `${label[locale]}${name ? (locale === 'fr' ? ` « ${name} »` : ` "${name}"`) : ''}`;
     let field = single ? `${single.label[locale]} ` : '';
