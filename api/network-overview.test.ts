@@ -6,6 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listStaffActions } from '../adapters/store/action-log.ts';
 import { addDays, gardenDay } from '../domain/calendar.ts';
+import { incidentKeys } from '../domain/incidents.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { testActivities, testEnvironment } from '../tests/support/environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
@@ -33,6 +34,7 @@ import {
   filterClauses,
   networkOverviewRoutes,
   processKinds,
+  stalledStepsFrom,
   waitingOnValues,
   type NetworkOverviewAnswer,
 } from './routes/network-overview.ts';
@@ -58,13 +60,17 @@ describe('the network overview (network admin)', () => {
   };
   let subscriptionWorkflow: string;
   let stuckWorkflow: string;
+  let stalledWorkflow: string;
   let terminatedWorkflow: string;
 
   beforeAll(async () => {
     api = await startTestApi('overview');
     await api.app.register(networkOverviewRoutes, {
       prefix: base,
-      overview: createNetworkOverview(api.client, { now: () => new Date(Date.now() + threeDaysMs) }),
+      overview: createNetworkOverview(api.client, {
+        now: () => new Date(Date.now() + threeDaysMs),
+        stalledSteps: stalledStepsFrom(api.store),
+      }),
     });
     [networkAdmin, gardenAdmin] = await Promise.all([
       createAccount({ role: 'network-admin', firstName: 'Rémi', lastName: 'Réseau' }),
@@ -110,6 +116,29 @@ describe('the network overview (network admin)', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
 
+    // A step past its retries, which the process tries again in rounds (an incident in the
+    // garden's inbox): its activity is not pending between two rounds. No worker serves it here.
+    stalledWorkflow = `${api.gardenId}/garden-settings/overview-stalled`;
+    await api.client.workflow.start(gardenSettingsBroadcastType, {
+      taskQueue: `nobody-${randomUUID()}`,
+      workflowId: stalledWorkflow,
+      args: [{ gardenId: api.gardenId }],
+      typedSearchAttributes: [{ key: gardenIdKey, value: api.gardenId }],
+    });
+    await api.store.incidents.report(
+      {
+        gardenId: api.gardenId,
+        key: incidentKeys.stalled(stalledWorkflow, 'list-subscriptions'),
+        kind: 'process-stalled',
+        workflowId: stalledWorkflow,
+        subject: {},
+        summary: { fr: `Relance de ${person.firstName} ${person.lastName}`, en: 'Reminder' },
+        cause: `Error: ${person.email} refused`,
+        retriesByItself: true,
+      },
+      new Date().toISOString(),
+    );
+
     terminatedWorkflow = `${api.gardenId}/garden-settings/overview-terminated`;
     const terminated = await api.client.workflow.start(gardenSettingsBroadcastType, {
       taskQueue: `nobody-${randomUUID()}`,
@@ -121,7 +150,7 @@ describe('the network overview (network admin)', () => {
   });
 
   afterAll(async () => {
-    for (const workflowId of [subscriptionWorkflow, stuckWorkflow]) {
+    for (const workflowId of [subscriptionWorkflow, stuckWorkflow, stalledWorkflow]) {
       if (!workflowId) continue;
       await api.client.workflow
         .getHandle(workflowId)
@@ -151,7 +180,7 @@ describe('the network overview (network admin)', () => {
         ({ body: answer, text } = await overview(`gardenId=${api.gardenId}`));
         return answer.counts;
       }, poll)
-      .toEqual([{ gardenId: api.gardenId, running: 2, waitingOnPerson: 1, failed: 1, stuck: 1 }]);
+      .toEqual([{ gardenId: api.gardenId, running: 3, waitingOnPerson: 1, failed: 1, stuck: 2 }]);
     expect(answer?.partial).toBeUndefined();
     const byId = new Map(answer?.processes.map((process) => [process.workflowId, process]));
     expect(byId.get(subscriptionWorkflow)).toMatchObject({
@@ -167,12 +196,17 @@ describe('the network overview (network admin)', () => {
       state: 'stuck',
       retryingActivity: { name: 'runningSubscriptionWorkflowIds', attempts: expect.any(Number) },
     });
+    expect(byId.get(stalledWorkflow)).toMatchObject({
+      kind: 'settings',
+      state: 'stuck',
+      retryingActivity: { name: 'list-subscriptions', attempts: 1 },
+    });
     expect(byId.get(terminatedWorkflow)).toMatchObject({
       kind: 'settings',
       state: 'failed',
       closeStatus: 'terminated',
     });
-    expect(answer?.processes).toHaveLength(3);
+    expect(answer?.processes).toHaveLength(4);
     // Ids and search attributes only: the member's name, email and the staff's name never show.
     for (const secret of ['Hortense', 'Zyxquor', 'hortense.zyxquor', 'Camille', 'Martin']) {
       expect(text, secret).not.toContain(secret);
@@ -180,9 +214,11 @@ describe('the network overview (network admin)', () => {
   });
 
   it('says nothing waits too long or is stuck when it all began just now', async () => {
-    const now = await createNetworkOverview(api.client).read({ gardenId: api.gardenId });
+    const now = await createNetworkOverview(api.client, { stalledSteps: stalledStepsFrom(api.store) }).read({
+      gardenId: api.gardenId,
+    });
     expect(now.counts).toEqual([
-      { gardenId: api.gardenId, running: 2, waitingOnPerson: 0, failed: 1, stuck: 0 },
+      { gardenId: api.gardenId, running: 3, waitingOnPerson: 0, failed: 1, stuck: 0 },
     ]);
     expect(now.processes.map((process) => process.workflowId)).toEqual([terminatedWorkflow]);
   });
@@ -192,10 +228,10 @@ describe('the network overview (network admin)', () => {
     const ids = async (query: string) =>
       (await overview(`${garden}&${query}`)).body.processes.map((process) => process.workflowId).sort();
     expect(await ids('state=failed')).toEqual([terminatedWorkflow]);
-    expect(await ids('state=stuck')).toEqual([stuckWorkflow]);
+    expect(await ids('state=stuck')).toEqual([stalledWorkflow, stuckWorkflow].sort());
     expect(await ids('state=waiting')).toEqual([subscriptionWorkflow]);
     expect(await ids('kind=subscription')).toEqual([subscriptionWorkflow]);
-    expect(await ids('kind=settings')).toEqual([stuckWorkflow, terminatedWorkflow].sort());
+    expect(await ids('kind=settings')).toEqual([stalledWorkflow, stuckWorkflow, terminatedWorkflow].sort());
     expect(await ids('waitingOn=staff-approval')).toEqual([subscriptionWorkflow]);
     expect(await ids('waitingOn=round-approval')).toEqual([]);
     const counted = (await overview(`${garden}&kind=subscription`)).body.counts;

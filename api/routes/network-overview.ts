@@ -9,6 +9,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import Type from 'typebox';
+import type { Store } from '../../adapters/store/index.ts';
 import { notFound } from '../../domain/errors.ts';
 import { GardenId, isGardenId } from '../../domain/ids.ts';
 import { requireRole } from '../plugins/auth.ts';
@@ -86,13 +87,65 @@ export interface NetworkOverviewAnswer {
   partial?: true;
 }
 
+/**
+ * A step of a process past its bounded retries, which the process tries again by itself in
+ * rounds (workflows/incidents/persevere.ts: 15 min, 1 h, 4 h, then daily): in this system, that
+ * is what an activity « retrying for hours » looks like, its activity not pending between rounds.
+ * Read from the gardens' open `process-stalled` incidents: ids, the step's name and times only.
+ */
+export interface StalledStep {
+  gardenId: string;
+  workflowId: string;
+  /** The step's name in its process ("record", "list-subscriptions"…). */
+  step: string;
+  /** When the step was first reported past its retries. */
+  since: string;
+  /** Rounds of tries reported so far. */
+  rounds: number;
+}
+
+/** The stalled steps of one garden, or of every garden, from the gardens' incidents in the store. */
+export function stalledStepsFrom(store: Pick<Store, 'gardens' | 'incidents'>) {
+  return async (gardenId: string | undefined): Promise<StalledSteps> => {
+    const gardenIds = gardenId ? [gardenId] : (await store.gardens.list()).map((garden) => garden.id);
+    const { results, unread } = await readEach(
+      gardenIds,
+      (id) => store.incidents.list(id),
+      () => false,
+    );
+    const steps = [...results.values()].flat().flatMap((incident) => {
+      const prefix = `stalled/${incident.workflowId}/`;
+      if (incident.kind !== 'process-stalled' || !incident.workflowId || !incident.key.startsWith(prefix))
+        return [];
+      return [
+        {
+          gardenId: incident.gardenId,
+          workflowId: incident.workflowId,
+          step: incident.key.slice(prefix.length),
+          since: incident.since,
+          rounds: incident.occurrences,
+        },
+      ];
+    });
+    return { steps, unread };
+  };
+}
+
+/** The stalled steps read, and how many gardens' incidents could not be read. */
+export interface StalledSteps {
+  steps: StalledStep[];
+  unread: number;
+}
+
 export interface NetworkOverviewOptions {
   now?: () => Date;
+  /** The steps past their retries (the gardens' incidents); none when absent. */
+  stalledSteps?: ((gardenId: string | undefined) => Promise<StalledSteps>) | undefined;
   /** A wait longer than this is too long (48 h). */
   waitingTooLongHours?: number;
   /** How far back failed processes are counted (30 days). */
   failedWithinDays?: number;
-  /** An activity pending longer than this since first scheduled is stuck (2 h). */
+  /** An activity pending, or a step past its retries, for longer than this is stuck (2 h). */
   stuckAfterHours?: number;
   /** Candidates read one by one (waits' start, stuck activities), at most, per answer. */
   maxCandidates?: number;
@@ -206,7 +259,7 @@ export function createNetworkOverview(client: Client, options: NetworkOverviewOp
   const waitingTooLongMs = (options.waitingTooLongHours ?? 48) * hourMs;
   const failedWithinMs = (options.failedWithinDays ?? 30) * 24 * hourMs;
   const stuckAfterMs = (options.stuckAfterHours ?? 2) * hourMs;
-  const maxCandidates = options.maxCandidates ?? 300;
+  const maxCandidates = options.maxCandidates ?? 1_000;
   const budgetMs = options.budgetMs ?? 8_000;
   const namespace = client.options.namespace;
 
@@ -333,10 +386,41 @@ export function createNetworkOverview(client: Client, options: NetworkOverviewOp
         }
       }
 
+      // Steps past their retries, for hours, of the running processes listed (so the filters hold).
+      const stalled = await (
+        options.stalledSteps?.(filter.gardenId) ?? Promise.resolve({ steps: [], unread: 0 })
+      ).catch(() => ({ steps: [], unread: 1 }));
+      if (stalled.unread > 0) partial = true;
+      const runningById = new Map(running.map((row) => [row.workflowId, row]));
+      const stuckRows = new Set<RunningRow>();
+      for (const step of stalled.steps) {
+        const row = runningById.get(step.workflowId);
+        if (!row || stuckRows.has(row) || Date.parse(step.since) >= at - stuckAfterMs) continue;
+        stuckRows.add(row);
+        countsOf(row.gardenId).stuck++;
+        if (filter.state === undefined || filter.state === 'stuck') {
+          processes.push({
+            gardenId: row.gardenId,
+            workflowId: row.workflowId,
+            kind: row.kind,
+            state: 'stuck',
+            ...(row.waitingOn ? { waitingOn: row.waitingOn } : {}),
+            since: step.since,
+            retryingActivity: { name: step.step, attempts: step.rounds, since: step.since },
+          });
+        }
+      }
+
       const waiting = running.filter((row) => row.waitingOn !== undefined);
-      const stuckCandidates = running.filter(
-        (row) => row.waitingOn === undefined && row.startTime.getTime() < at - stuckAfterMs,
-      );
+      // Short-lived processes first: a subscription or an extension's rollout lives for months,
+      // mostly asleep on its timers, and is the least likely to hold an activity for hours.
+      const longLived: readonly ProcessKind[] = ['subscription', 'extension'];
+      const stuckCandidates = running
+        .filter(
+          (row) =>
+            !stuckRows.has(row) && row.waitingOn === undefined && row.startTime.getTime() < at - stuckAfterMs,
+        )
+        .sort((a, b) => Number(longLived.includes(a.kind)) - Number(longLived.includes(b.kind)));
       if (waiting.length + stuckCandidates.length > maxCandidates) partial = true;
       const [waits, stuck] = await Promise.all([
         readEach(waiting.slice(0, maxCandidates), (row) => waitingSince(row, row.waitingOn as string), over),
@@ -435,7 +519,7 @@ const OverviewQuery = Type.Object(
       Type.Enum([...overviewStates], {
         description:
           'waiting (on a person for more than 48 h), failed (failed, terminated or timed out in the last 30 days), ' +
-          'stuck (an activity pending for more than 2 h).',
+          'stuck (an activity pending, or a step past its retries, for more than 2 h).',
       }),
     ),
     waitingOn: Type.Optional(
@@ -485,8 +569,11 @@ const OverviewAnswer = Type.Object(
           retryingActivity: Type.Optional(
             Type.Object(
               {
-                name: Type.String({ description: "The activity's type." }),
-                attempts: Type.Integer({ minimum: 1 }),
+                name: Type.String({ description: "The activity's type, or the process step's name." }),
+                attempts: Type.Integer({
+                  minimum: 1,
+                  description: "The activity's attempt, or the step's rounds of tries.",
+                }),
                 since: Instant,
               },
               { additionalProperties: false },
@@ -531,7 +618,11 @@ export const networkOverviewRoutes: FastifyPluginAsyncTypebox<{
   client?: Client | undefined;
   overview?: NetworkOverview | undefined;
 }> = async (app, options) => {
-  const overview = options.overview ?? (options.client ? createNetworkOverview(options.client) : undefined);
+  const overview =
+    options.overview ??
+    (options.client
+      ? createNetworkOverview(options.client, { stalledSteps: stalledStepsFrom(app.store) })
+      : undefined);
 
   const networkAdminOnly = async (request: FastifyRequest) => {
     await app.authenticate(request);
@@ -547,7 +638,8 @@ export const networkOverviewRoutes: FastifyPluginAsyncTypebox<{
           tags: ['network'],
           summary:
             "Every garden's processes that need a look (network admin): waiting on a person for more than 48 h, failed " +
-            'in the last 30 days, stuck on an activity for more than 2 h, oldest first, and counts per garden. Ids and ' +
+            'in the last 30 days, stuck for more than 2 h (an activity pending, or a step past its retries tried again ' +
+            'in rounds), oldest first, and counts per garden. Ids and ' +
             'search attributes only, never personal data. kind, state and waitingOn take the listed values (400 otherwise).',
           security: [{ bearer: [] }],
           querystring: OverviewQuery,
