@@ -80,6 +80,35 @@ describe('staff action log', () => {
     expect(await verifyActionChain(store, garden)).toEqual({ ok: true, gardenId: garden, count: 2 });
   });
 
+  it("lists one subject's entries from the index, page by page", async () => {
+    const garden = uniqueGardenId('action-subject');
+    const of = (id: string, capacity: number): StaffActionDraft => ({
+      ...depotChange(capacity),
+      subject: { kind: 'depot', id },
+    });
+    for (const [id, capacity] of [
+      ['d-nord', 1],
+      ['d-sud', 2],
+      ['d-nord', 3],
+      ['d-sud', 4],
+      ['d-nord', 5],
+    ] as const) {
+      await appendStaffAction(store, garden, of(id, capacity));
+    }
+    const subject = { kind: 'depot', id: 'd-nord' } as const;
+    const first = await listStaffActions(store, garden, { subject, limit: 2 });
+    expect(first.entries.map((entry) => entry.seq)).toEqual([5, 3]);
+    const rest = await listStaffActions(store, garden, { subject, limit: 2, cursor: first.nextCursor });
+    expect(rest.entries.map((entry) => entry.seq)).toEqual([1]);
+    expect(rest.nextCursor).toBeUndefined();
+    // A cursor of the garden-wide list is not one of this subject's.
+    const wide = await listStaffActions(store, garden, { limit: 1 });
+    await expect(listStaffActions(store, garden, { subject, cursor: wide.nextCursor })).rejects.toThrow(
+      CocagneError,
+    );
+    expect(await verifyActionChain(store, garden)).toMatchObject({ ok: true, count: 5 });
+  });
+
   it('gives two writers at the same moment seq 1 and 2, chained', async () => {
     const garden = uniqueGardenId('action-race');
     const [a, b] = await Promise.all([

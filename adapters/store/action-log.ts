@@ -52,6 +52,8 @@ export const originRetentionSeconds = 13 * 31 * 24 * 3600;
 
 const partitionOf = (gardenId: string) => `ACTIONS#${gardenId}`;
 const originPartitionOf = (gardenId: string) => `ACTIONORIGIN#${gardenId}`;
+const subjectPartitionOf = (gardenId: string, subject: { kind: string; id: string }) =>
+  `ACTIONS#${gardenId}#${subject.kind}#${subject.id}`;
 const seqKey = (seq: number) => String(seq).padStart(12, '0');
 const headKey = 'HEAD';
 /** Attempts at taking the next seq when other writers take it first. */
@@ -145,7 +147,15 @@ export async function appendStaffAction(
       {
         Put: {
           TableName: table,
-          Item: { pk: partitionOf(gardenId), sk: seqKey(seq), entity: 'staff-action', ...action },
+          Item: {
+            pk: partitionOf(gardenId),
+            sk: seqKey(seq),
+            entity: 'staff-action',
+            // A subject's entries straight from the index (a member's, a depot's journal).
+            gsi1pk: subjectPartitionOf(gardenId, action.subject),
+            gsi1sk: seqKey(seq),
+            ...action,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
@@ -199,7 +209,7 @@ export async function appendStaffAction(
 
 /** The entry as stored, without its storage keys (the exact fields the hash covers, and the hash). */
 function actionOf(item: Record<string, unknown>): StaffAction {
-  const { pk: _pk, sk: _sk, entity: _entity, ...action } = item;
+  const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...action } = item;
   return action as unknown as StaffAction;
 }
 
@@ -234,10 +244,11 @@ export async function listStaffActions(
   const table = clients.tables.gardens;
   const pk = partitionOf(gardenId);
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
-  let start: Record<string, unknown> | undefined = decodeCursor(filter.cursor, { name: 'pk', value: pk }, [
-    'pk',
-    'sk',
-  ]);
+  // One subject's entries come from the index; the garden's, from the log's partition.
+  const bySubject = filter.subject ? subjectPartitionOf(gardenId, filter.subject) : undefined;
+  let start: Record<string, unknown> | undefined = bySubject
+    ? decodeCursor(filter.cursor, { name: 'gsi1pk', value: bySubject })
+    : decodeCursor(filter.cursor, { name: 'pk', value: pk }, ['pk', 'sk']);
   const to = filter.to && filter.to.length === 10 ? `${filter.to}T23:59:59.999Z` : filter.to;
   const keep = (action: StaffAction) =>
     (!filter.subject ||
@@ -252,9 +263,17 @@ export async function listStaffActions(
     const page = await clients.db.send(
       new QueryCommand({
         TableName: table,
-        // Entries only: the head's key, HEAD, sorts after the digits.
-        KeyConditionExpression: 'pk = :pk AND sk < :head',
-        ExpressionAttributeValues: { ':pk': pk, ':head': headKey },
+        ...(bySubject
+          ? {
+              IndexName: 'gsi1',
+              KeyConditionExpression: 'gsi1pk = :pk',
+              ExpressionAttributeValues: { ':pk': bySubject },
+            }
+          : {
+              // Entries only: the head's key, HEAD, sorts after the digits.
+              KeyConditionExpression: 'pk = :pk AND sk < :head',
+              ExpressionAttributeValues: { ':pk': pk, ':head': headKey },
+            }),
         ScanIndexForward: false,
         ExclusiveStartKey: start,
         Limit: 100,
@@ -268,7 +287,13 @@ export async function listStaffActions(
       if (!keep(action)) continue;
       found.push(action);
       if (found.length === limit) {
-        if (index < items.length - 1 || page.LastEvaluatedKey) nextCursor = encodeCursor({ pk, sk: item.sk });
+        if (index < items.length - 1 || page.LastEvaluatedKey) {
+          nextCursor = encodeCursor(
+            bySubject
+              ? { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk }
+              : { pk: item.pk, sk: item.sk },
+          );
+        }
         break reading;
       }
     }
