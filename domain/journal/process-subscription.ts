@@ -187,8 +187,8 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
           kind: 'subscription.paused',
           category: 'change',
           text: {
-            fr: `Pause du ${from.fr} au ${until.fr} (reprise) demandée ${byWhom(actor).fr}`,
-            en: `Break from ${from.en} until ${until.en} (resumption) asked ${byWhom(actor).en}`,
+            fr: `Pause à partir du ${from.fr}, reprise le ${until.fr}, demandée ${byWhom(actor).fr}`,
+            en: `Break from ${from.en}, deliveries resuming on ${until.en}, asked ${byWhom(actor).en}`,
           },
           actor,
           changes: [
@@ -229,8 +229,8 @@ function update(event: ProcessEvent, reader: RunReader, memory: SubscriptionMemo
           after: args['basketSize'],
         });
         said.push({
-          fr: `panier ${before ? `${before.fr} → ` : ''}${after.fr}`,
-          en: `basket ${before ? `${before.en} → ` : ''}${after.en}`,
+          fr: `${before ? `${before.fr} → ` : ''}${after.fr}`,
+          en: `${before ? `${before.en} → ` : ''}${after.en}`,
         });
       }
       return [
