@@ -308,6 +308,26 @@ describe('the network overview (network admin)', () => {
     expect((await listStaffActions(api.store, api.gardenId, {})).entries).toHaveLength(entries.length);
   });
 
+  it('describes its routes in OpenAPI 3.0, with every refusal documented', async () => {
+    const description = (await api.call(undefined, 'GET', '/docs/json')).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>();
+    const ours = Object.entries(description.paths).filter(([path]) => path.startsWith(base));
+    expect(ours.map(([path]) => path).sort()).toEqual(
+      [`${base}/network/gardens/{slug}/open`, `${base}/network/overview`].sort(),
+    );
+    const text = JSON.stringify(ours);
+    // OpenAPI 3.0 has no `const` and no `type: "null"` (api/api-description.test.ts holds every route to it).
+    expect(text).not.toMatch(/"const":|"type":"null"/);
+    for (const [path, byMethod] of ours) {
+      for (const [method, operation] of Object.entries(byMethod)) {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(
+          expect.arrayContaining(['400', '401', '403', '404']),
+        );
+      }
+    }
+  });
+
   it('refuses everyone but the network admin', async () => {
     const callers: Array<[string, TestAccount | undefined, number]> = [
       ['anonymous', undefined, 401],

@@ -584,10 +584,10 @@ const OverviewAnswer = Type.Object(
       ),
     ),
     partial: Type.Optional(
-      Type.Literal(true, {
+      Type.Boolean({
         description:
-          'Some processes could not be read in the time allowed, or more than 500 are listed: counts and list may be ' +
-          'short. Filter by garden or kind to narrow.',
+          'true (else absent) when some processes could not be read in the time allowed, or more than 500 are listed: ' +
+          'counts and list may be short. Filter by garden or kind to narrow.',
       }),
     ),
   },
