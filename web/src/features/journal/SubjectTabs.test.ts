@@ -92,7 +92,9 @@ describe('a record’s « Journal » tab', () => {
     expect(approved!.get('[data-testid="journal-at"]').text()).toBe('3 décembre 2026 à 10:12');
     expect(approved!.get('[data-testid="journal-category"]').text()).toBe('Décision');
     expect(approved!.get('[data-testid="journal-text"]').text()).toBe('Validée par Claire M.');
-    expect(approved!.get('[data-testid="journal-actor"]').text()).toBe('par Claire M.');
+    // Named in its sentence: not said twice.
+    expect(approved!.find('[data-testid="journal-actor"]').exists()).toBe(false);
+    expect(requested!.get('[data-testid="journal-actor"]').text()).toBe('par Paul R.');
     expect(approved!.get('[data-testid="journal-reason"]').text()).toBe('« place libre au dépôt »');
     const rows = approved!.findAll('[data-testid="journal-changes"] tbody tr');
     expect(rows.map((row) => row.text())).toEqual(['Statutpendingactive', 'Liste d’attenteouinon']);
