@@ -39,6 +39,10 @@ import { fleetRoutes } from './routes/fleet.ts';
 import { gardenTeamRoutes } from './routes/garden-team.ts';
 import { extensionRoutes, networkExtensionRoutes } from './routes/extensions.ts';
 import { extensionModuleRoutes } from './routes/extension-modules.ts';
+import { gardenOpeningsFrom } from './routes/garden-openings.ts';
+import { journalRoutes } from './routes/journal.ts';
+import { networkOverviewRoutes } from './routes/network-overview.ts';
+import { staffActionRoutes } from './routes/staff-actions.ts';
 import { temporalCodecRoutes } from './routes/temporal-codec.ts';
 import { networkGardenRoutes } from './routes/network-gardens.ts';
 import { validatorCompiler } from './validation.ts';
@@ -133,7 +137,9 @@ export async function buildApp(options: AppOptions) {
       await api.register(temporalCodecRoutes, {
         codec: options.services.payloadCodec,
         temporalUiOrigin: options.temporalUiUrl ? new URL(options.temporalUiUrl).origin : undefined,
+        gardenOpenings: gardenOpeningsFrom(options.services.store),
       });
+      await api.register(networkOverviewRoutes, { client: options.services.temporal });
       await api.register(networkGardenRoutes, {
         provisioning: options.services.provisioning,
         health: options.services.gardenHealth,
@@ -170,6 +176,13 @@ export async function buildApp(options: AppOptions) {
           });
           await garden.register(extensionRoutes);
           await garden.register(extensionModuleRoutes);
+          await garden.register(journalRoutes, {
+            client: options.services.temporal,
+            temporalUiUrl: options.temporalUiUrl,
+            archive: options.services.historyArchive,
+            team: options.services.team,
+          });
+          await garden.register(staffActionRoutes);
         },
       });
     },

@@ -93,6 +93,13 @@ describe('the codec server for the Temporal UI', () => {
       'en clair',
     ]);
 
+    // Once they open the garden (with a reason, logged in its staff action log), its payloads open for them.
+    const opening = await api.call(networkAdmin, 'POST', `/api/network/gardens/${api.gardenId}/open`, {
+      reason: 'Ticket 4521 : prélèvement bloqué',
+    });
+    expect(opening.statusCode, opening.body).toBe(204);
+    expect(await decode(networkAdmin)).toEqual([person, 'sealed', { gardenName: 'Jardin neuf' }, 'en clair']);
+
     // Relabelled to this garden, another garden's payload still does not open: the label is sealed in.
     const relabelled = {
       ...payloads[1]!,

@@ -155,7 +155,11 @@ describe('the payload encryption codec (AES-256-GCM, key ids)', () => {
     const base = { TEMPORAL_ADDRESS: '127.0.0.1:7233', TEMPORAL_NAMESPACE: 'default' };
     const settings = (env: Record<string, string>) =>
       readConfiguration(TemporalSettings, { ...base, ...env });
-    for (const keys of [{}, { TEMPORAL_PAYLOAD_KEYS: '', TEMPORAL_PAYLOAD_KEY_ID: '' }]) {
+    const unset: Array<Record<string, string>> = [
+      {},
+      { TEMPORAL_PAYLOAD_KEYS: '', TEMPORAL_PAYLOAD_KEY_ID: '' },
+    ];
+    for (const keys of unset) {
       expect(() => dataConverterFrom(settings({ ...keys, TEMPORAL_PAYLOAD_KEYS_REQUIRED: 'true' }))).toThrow(
         /TEMPORAL_PAYLOAD_KEYS is empty while TEMPORAL_PAYLOAD_KEYS_REQUIRED is true/,
       );

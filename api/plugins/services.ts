@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { PayloadCodec } from '@temporalio/common';
+import type { HistoryArchiveReader } from '../../domain/journal/archive-keys.ts';
 import fp from 'fastify-plugin';
 import type { DocumentStore } from '../../adapters/store/documents.ts';
 import type { Store } from '../../adapters/store/index.ts';
@@ -58,6 +59,8 @@ export interface ApiServices {
   temporal?: Client | undefined;
   /** The codec sealing workflow payloads (temporal/payload-codec.ts), when payload keys are set. */
   payloadCodec?: PayloadCodec | undefined;
+  /** Closed histories archived in S3, which the journals read once Temporal deleted them. */
+  historyArchive?: HistoryArchiveReader | undefined;
 }
 
 /** The services of the API over one store and one Temporal client (the server's and the tests'). */

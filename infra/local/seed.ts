@@ -19,7 +19,7 @@ import { createBillingCommands } from '../../temporal/billing-client.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
 import { createRoundCommands, type RoundCommands } from '../../temporal/round-client.ts';
-import { dataConverterFrom } from '../../temporal/settings.ts';
+import { dataConverterFrom, TemporalSettings } from '../../temporal/settings.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoContacts, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
@@ -40,13 +40,7 @@ import { demoExtensions } from '../demo/demo-extensions.ts';
 
 /** The stack's payload keys, as the app's clients and workers read them (temporal/settings.ts). */
 const payloadConverterOf = (env: Record<string, string>) =>
-  dataConverterFrom({
-    TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? '',
-    TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE ?? '',
-    TEMPORAL_TLS: false,
-    ...(env.TEMPORAL_PAYLOAD_KEYS ? { TEMPORAL_PAYLOAD_KEYS: env.TEMPORAL_PAYLOAD_KEYS } : {}),
-    ...(env.TEMPORAL_PAYLOAD_KEY_ID ? { TEMPORAL_PAYLOAD_KEY_ID: env.TEMPORAL_PAYLOAD_KEY_ID } : {}),
-  });
+  dataConverterFrom(readConfiguration(TemporalSettings, env));
 
 const seedMarker = { pk: 'DEMO', sk: 'seed-v4' };
 /** The rounds' demo (fleet, home-delivery depot and households), added after the first demo data. */

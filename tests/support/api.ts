@@ -14,6 +14,7 @@ import {
   createTestGarden,
   testActivities,
   testDocuments,
+  testHistoryArchive,
   testEnvironment,
   testStore,
 } from './environment.ts';
@@ -104,6 +105,7 @@ export async function startTestApi(
       ),
       team: createKeycloakTeam(keycloakAdminFrom(readConfiguration(KeycloakAdminEnvironment, env))),
       provisioning: options.provisioning ?? network?.commands,
+      historyArchive: testHistoryArchive(),
     },
     verifyToken: createTokenVerifier({ issuer: env.OIDC_ISSUER ?? '', audience: env.OIDC_AUDIENCE ?? '' }),
     oidcIssuer: env.OIDC_ISSUER ?? '',

@@ -10,6 +10,7 @@ import { ensureTables } from '../../adapters/store/tables.ts';
 import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';
 import { localEnvironment } from '../../infra/local/environment.ts';
+import { createHistoryArchive } from '../../activities/history-archive.ts';
 import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
 import { dataConverterFrom, TemporalSettings } from '../../temporal/settings.ts';
 
@@ -126,6 +127,15 @@ export function testActivities(store: Store, settings: Record<string, string> = 
 }
 
 /** The documents bucket of the local stack (S3 on versitygw). */
+/** The S3 archive of closed histories on the local stack (activities/history-archive.ts). */
+export function testHistoryArchive() {
+  const env = testEnvironment();
+  return createHistoryArchive(
+    new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true }),
+    env.S3_BUCKET ?? 'cocagne-documents',
+  );
+}
+
 export function testDocuments() {
   const env = testEnvironment();
   return createDocumentStore(
