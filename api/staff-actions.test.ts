@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Depot } from '../domain/depot.ts';
-import type { GardenRulesInput } from '../domain/garden-rules.ts';
 import type { Pricing } from '../domain/pricing.ts';
 import { verifyActionChain } from '../adapters/store/action-log.ts';
 import { gardenPrefix, gardenScope } from './plugins/garden-scope.ts';
@@ -246,8 +245,7 @@ describe('staff actions journal', () => {
 
     const rules = await api.store.settings.rules(api.gardenId);
     const { version, ...current } = rules;
-    const allowing = { ...current, journalForStaff: true } as GardenRulesInput;
-    await api.store.settings.saveRules(api.gardenId, allowing, version);
+    await api.store.settings.saveRules(api.gardenId, { ...current, journalForStaff: true }, version);
     expect((await journal('', api.accounts.staff)).length).toBeGreaterThan(0);
     expect((await api.call(api.accounts.driver, 'GET', gardenUrl('/staff-actions'))).statusCode).toBe(403);
   });

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { listStaffActions, type StaffActionWithOrigin } from '../../adapters/store/action-log.ts';
+import { journalOpenToStaff, type GardenRules } from '../../domain/garden-rules.ts';
 import { PageCursor } from '../../domain/ids.ts';
 import type { JournalSubjectKind } from '../../domain/journal/journal-entry.ts';
 import { staffActionsCsv, staffActionToEntry, type StaffAction } from '../../domain/journal/staff-actions.ts';
@@ -96,11 +97,11 @@ const csvLimit = 10_000;
  */
 async function requireJournalReader(
   request: FastifyRequest,
-  rules: () => Promise<Record<string, unknown>>,
+  rules: () => Promise<GardenRules>,
 ): Promise<void> {
   const caller = callerOf(request);
   if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
-  if (caller.roles.includes('staff') && (await rules()).journalForStaff === true) return;
+  if (caller.roles.includes('staff') && journalOpenToStaff(await rules())) return;
   throw forbidden();
 }
 
@@ -146,7 +147,6 @@ export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { gardenId } = request.params;
-      // The rule is read as a field of the rules, so that it applies as soon as the garden has it.
       await requireJournalReader(request, () => store.settings.rules(gardenId));
       const { from, to, actorId, subjectKind, q, cursor, limit, format } = request.query;
       const words = q ? foldForSearch(q).split(' ').filter(Boolean) : [];
