@@ -17,7 +17,7 @@ function runOf(
   const add = (event: Omit<ProcessEvent, 'eventId' | 'at'>): number => {
     clock += 60_000;
     const eventId = events.length + 1;
-    events.push({ ...event, eventId, at: new Date(clock).toISOString() } as ProcessEvent);
+    events.push({ ...event, eventId, at: new Date(clock).toISOString() });
     return eventId;
   };
   const builder = {
