@@ -250,6 +250,8 @@ export async function listStaffActions(
     ? decodeCursor(filter.cursor, { name: 'gsi1pk', value: bySubject })
     : decodeCursor(filter.cursor, { name: 'pk', value: pk }, ['pk', 'sk']);
   const to = filter.to && filter.to.length === 10 ? `${filter.to}T23:59:59.999Z` : filter.to;
+  const fromTime = filter.from ? Date.parse(filter.from) : Number.NaN;
+  const fromMargin = Number.isNaN(fromTime) ? filter.from : new Date(fromTime - 60_000).toISOString();
   const keep = (action: StaffAction) =>
     (!filter.subject ||
       (action.subject.kind === filter.subject.kind && action.subject.id === filter.subject.id)) &&
@@ -282,8 +284,10 @@ export async function listStaffActions(
     const items = page.Items ?? [];
     for (const [index, item] of items.entries()) {
       const action = actionOf(item);
-      // Entries are read newest first and seq follows time: past `from`, nothing older matches.
-      if (filter.from && action.at < filter.from) break reading;
+      // Entries are read newest first and seq follows time, give or take the moments between
+      // two requests' clocks and their writes: a minute past `from`, nothing older matches.
+      if (fromMargin && action.at < fromMargin) break reading;
+      if (filter.from && action.at < filter.from) continue;
       if (!keep(action)) continue;
       found.push(action);
       if (found.length === limit) {
