@@ -16,7 +16,7 @@ const workflowId = 'g-test/subscription/m-1.2026-12-08';
 
 async function sealed(...values: unknown[]): Promise<{ payloads: Payload[] }> {
   const payloads = values.map((value) => defaultPayloadConverter.toPayload(value));
-  return { payloads: await codec.encode(payloads, { workflowId }) };
+  return { payloads: await codec.encode(payloads, { type: 'workflow', namespace: 'test', workflowId }) };
 }
 
 const time = (minute: number) => ({
@@ -26,7 +26,8 @@ const time = (minute: number) => ({
 
 /** A run's history as the server keeps it: sealed payloads, every kind of event. */
 async function historyOf(runId: string, previousRunId: string | undefined, decision: string) {
-  const events: HistoryEvent[] = [
+  // Plain numbers where the generated types say Long: the reader and `fromObject` take both.
+  const events = [
     {
       eventId: 1,
       eventTime: time(1),
@@ -81,7 +82,7 @@ async function historyOf(runId: string, previousRunId: string | undefined, decis
         result: await sealed({ status: 'sent', channels: ['sms'] }),
       },
     },
-  ];
+  ] as unknown as HistoryEvent[];
   return { events };
 }
 
