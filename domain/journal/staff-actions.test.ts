@@ -6,6 +6,7 @@ import {
   genesisHash,
   sealStaffAction,
   shortName,
+  staffActionsCsv,
   staffActionToEntry,
   verifyChain,
   type StaffAction,
@@ -171,5 +172,26 @@ describe('in the garden’s words', () => {
   it('shortens a name to the first name and an initial', () => {
     expect(shortName({ name: 'Claire Martin', firstName: 'Claire', lastName: 'martin' })).toBe('Claire M.');
     expect(shortName({ name: 'cmartin' })).toBe('cmartin');
+  });
+});
+
+describe('the log as CSV', () => {
+  it('starts with a BOM, separates with semicolons and never lets a cell run as a formula', () => {
+    const [action] = chain([{ ...depotChange, actor: { id: 'u-x', name: '=cmd|calc', role: 'staff' } }]);
+    if (!action) throw new Error('no entry');
+    const csv = staffActionsCsv(
+      [{ ...action, origin: { ip: '203.0.113.7', userAgent: '@SUM(A1;A2)' } }],
+      'fr',
+    );
+    expect(
+      csv.startsWith(
+        '\ufeffDate;N°;Action;Texte;Par;Rôle;Objet;Motif;Modifications;Adresse IP;Navigateur\r\n',
+      ),
+    ).toBe(true);
+    const [, line] = csv.split('\r\n');
+    const cells = line?.split(';') ?? [];
+    expect(cells.slice(0, 3)).toEqual([action.at, '1', 'depot.updated']);
+    expect(cells[4]).toBe("'=cmd|calc");
+    expect(line?.endsWith(`;203.0.113.7;"'@SUM(A1;A2)"`)).toBe(true);
   });
 });
