@@ -26,6 +26,7 @@ import {
 import { workflowBundle } from '../tests/support/temporal.ts';
 import { gardenSettingsBroadcastType } from '../workflows/garden-settings/contract.ts';
 import {
+  historyArchiveProgressQuery,
   historyArchiveType,
   type HistoryArchiveInput,
   type HistoryArchiveResult,
@@ -261,11 +262,23 @@ describe('history archive', () => {
       since: startedAt,
       until: new Date(Date.now() + 1_000).toISOString(),
       batchSize: 1,
+      batchesPerRun: 2,
     };
-    const result = await client.workflow.execute<
+    const archiving = await client.workflow.start<
       (input: HistoryArchiveInput) => Promise<HistoryArchiveResult>
     >(historyArchiveType, { taskQueue, workflowId: `test-history-archive-${randomUUID()}`, args: [input] });
-    // One batch per run: the listing's page tokens carried from batch to batch.
+    const result = await archiving.result();
+    // Its progress as the query answers it, from the last run of the chain.
+    expect(await archiving.query(historyArchiveProgressQuery)).toEqual({
+      archived: 2,
+      skipped: 1,
+      failed: 0,
+      failures: [],
+      batches: 3,
+    });
+    // One batch per run, two batches per run of the workflow: the listing's page token and the
+    // counts carried from batch to batch and over the continue-as-new.
+    expect((await archiving.describe()).runId).not.toBe(archiving.firstExecutionRunId);
     expect(result).toMatchObject({
       gardenId: windowGardenId,
       archived: 2,
@@ -280,6 +293,29 @@ describe('history archive', () => {
     const runs = await archive.readArchivedRuns(windowGardenId, workflowId);
     expect(runs.map((run) => run.runId)).toEqual([first, second]);
     expect((await archive.readArchivedRuns(windowGardenId, other)).map((run) => run.runId)).toEqual([third]);
+  });
+
+  it('takes up a batch where a previous attempt heartbeated it was, its counts with it', async () => {
+    const workflowId = `${gardenId}/garden-settings/archive-${randomUUID().slice(0, 8)}`;
+    const runId = await completedRun(workflowId);
+    const run: ClosedRun = {
+      gardenId,
+      workflowId,
+      runId,
+      workflowType: gardenSettingsBroadcastType,
+      closeTime: new Date().toISOString(),
+    };
+    // The first run of the batch was done (and counted) by the attempt before: not read again.
+    const done: ClosedRun = {
+      ...run,
+      workflowId: `${gardenId}/garden-settings/done-before`,
+      runId: randomUUID(),
+    };
+    const resumed = await new MockActivityEnvironment({
+      heartbeatDetails: { next: 1, archived: 1, skipped: 0, failed: 0, failures: [] },
+    }).run((input: { runs: ClosedRun[] }) => activities.archiveRuns(input), { runs: [done, run] });
+    expect(resumed).toEqual({ archived: 2, skipped: 0, failed: 0, failures: [] });
+    expect((await archive.readArchivedRuns(gardenId, workflowId)).map((each) => each.runId)).toEqual([runId]);
   });
 
   it('refuses a window or a garden that is not one, so nothing else reaches the List Filter', () => {

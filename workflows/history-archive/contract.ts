@@ -42,6 +42,8 @@ export interface HistoryArchiveInput {
   /** When `since` is absent: `until` minus this many days (`defaultLookbackDays`). */
   lookbackDays?: number;
   batchSize?: number;
+  /** Batches before continuing as new (`batchesPerRun`; tests lower it). */
+  batchesPerRun?: number;
   /** Carried over a continue-as-new: where the listing stopped and the counts so far. */
   pageToken?: string;
   progress?: HistoryArchiveProgress;

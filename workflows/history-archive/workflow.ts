@@ -62,6 +62,7 @@ export async function historyArchive(input: HistoryArchiveInput = {}): Promise<H
   const lookbackDays = Math.min(Math.max(input.lookbackDays ?? defaultLookbackDays, 1), maxLookbackDays);
   const since = input.since ?? new Date(Date.parse(until) - lookbackDays * 86_400_000).toISOString();
   const batchSize = input.batchSize ?? defaultBatchSize;
+  const batchesBeforeNewRun = Math.max(1, input.batchesPerRun ?? batchesPerRun);
   const progress: HistoryArchiveProgress = input.progress ?? {
     archived: 0,
     skipped: 0,
@@ -73,7 +74,7 @@ export async function historyArchive(input: HistoryArchiveInput = {}): Promise<H
 
   let pageToken = input.pageToken;
   for (let batch = 0; ; batch++) {
-    if (batch >= batchesPerRun || workflowInfo().continueAsNewSuggested) {
+    if (batch >= batchesBeforeNewRun || workflowInfo().continueAsNewSuggested) {
       return continueAsNew<typeof historyArchive>({
         ...input,
         since,
