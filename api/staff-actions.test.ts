@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Depot } from '../domain/depot.ts';
 import type { Pricing } from '../domain/pricing.ts';
 import { verifyActionChain } from '../adapters/store/action-log.ts';
-import { gardenPrefix, gardenScope } from './plugins/garden-scope.ts';
-import { staffActionRoutes } from './routes/staff-actions.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 
@@ -27,16 +24,6 @@ describe('staff actions journal', () => {
 
   beforeAll(async () => {
     api = await startTestApi('staff-actions');
-    // Until api/app.ts registers the route (asked of the lead), the test registers it in the
-    // garden scope, behind the same guard.
-    if (!readFileSync(new URL('./app.ts', import.meta.url), 'utf8').includes('staffActionRoutes')) {
-      await api.app.register(gardenScope, {
-        prefix: `/api${gardenPrefix}`,
-        routes: async (garden) => {
-          await garden.register(staffActionRoutes);
-        },
-      });
-    }
     [admin, otherAdmin] = await Promise.all([
       createAccount({
         role: 'garden-admin',
