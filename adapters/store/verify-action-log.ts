@@ -22,7 +22,7 @@ const usage = 'usage: node adapters/store/verify-action-log.ts --garden <gardenI
 /** One line per garden, in French as operators read it, and English after. */
 export function describeVerification(result: ChainVerification): string {
   if (result.ok) {
-    return `${result.gardenId} : chaîne intacte : ${result.count} entrée${result.count > 1 ? 's' : ''} (chain intact: ${result.count} entries)`;
+    return `${result.gardenId} : chaîne intacte : ${result.count} entrée${result.count > 1 ? 's' : ''} (chain intact: ${result.count} entr${result.count === 1 ? 'y' : 'ies'})`;
   }
   const { seq, problem, expected, found } = result.break;
   const what = {
@@ -52,7 +52,17 @@ async function main(): Promise<number> {
     console.error(usage);
     return 2;
   }
-  const store = storeFrom(readConfiguration(StoreSettings, process.env));
+  let settings: StoreSettings;
+  try {
+    settings = readConfiguration(StoreSettings, process.env);
+  } catch (error) {
+    console.error(
+      `${error instanceof Error ? error.message : String(error)}\n` +
+        'Set the store as for the API: AWS_REGION, DYNAMODB_TABLE_PREFIX, and DYNAMODB_ENDPOINT for DynamoDB Local.',
+    );
+    return 2;
+  }
+  const store = storeFrom(settings);
   try {
     const gardenIds = options.garden
       ? [options.garden]
