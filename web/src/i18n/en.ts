@@ -1694,7 +1694,7 @@ export const en: Messages = {
     waitingOn: 'Waiting on',
     anyone: 'All',
     garden: 'Garden',
-    allGardens: 'All',
+    allGardens: 'All (the garden’s id)',
     process: 'Process',
     since: 'Since',
     waitingFor: 'waiting for {hours} h',

@@ -1730,7 +1730,7 @@ export const fr = {
     waitingOn: 'En attente de',
     anyone: 'Tous',
     garden: 'Jardin',
-    allGardens: 'Tous',
+    allGardens: 'Tous (identifiant du jardin)',
     process: 'Processus',
     since: 'Depuis',
     waitingFor: 'en attente depuis {hours} h',

@@ -120,6 +120,23 @@ describe('« Vue d’ensemble du réseau »', () => {
     expect(kinds.slice(0, 3)).toEqual(['Tous', 'Abonnements', 'Paiements']);
   });
 
+  it('reads one garden whose id is typed, every garden again when emptied', async () => {
+    const { wrapper, api } = await mountPage();
+    const garden = wrapper.get('[data-testid="overview-garden"]');
+    expect(wrapper.findAll('datalist option').map((option) => option.attributes('value'))).toEqual([
+      'pays-de-vesoul',
+      'val-du-doubs',
+    ]);
+    await garden.setValue(' Val-du-Doubs ');
+    await garden.trigger('change');
+    await flushPromises();
+    expect(api.calls.at(-1)?.query.toString()).toBe('gardenId=val-du-doubs');
+    await garden.setValue('');
+    await garden.trigger('change');
+    await flushPromises();
+    expect(api.calls.at(-1)?.query.toString()).toBe('');
+  });
+
   it('says when the list may be short', async () => {
     const { wrapper } = await mountPage((call) =>
       call.path === '/api/network/overview' ? { body: { ...overview, partial: true } } : undefined,
