@@ -16,6 +16,7 @@ import { networkTaskQueue } from '../domain/garden.ts';
 import { archivedRunKey, gardenArchivePrefix, type ArchivedRun } from '../domain/journal/archive-keys.ts';
 import { sealedEncoding } from '../temporal/payload-codec.ts';
 import { createArchiveSchedule } from '../temporal/archive-schedule.ts';
+import { processHistory } from '../temporal/process-history.ts';
 import {
   createTestGarden,
   testActivities,
@@ -222,6 +223,16 @@ describe('history archive', () => {
     const [read, ...more] = await archive.readArchivedRuns(gardenId, workflowId);
     expect(more).toEqual([]);
     expect(read).toEqual(stored);
+    // The journal's reading of the process (temporal/process-history.ts) finds it there, decoded.
+    const [journalRun, ...others] = await processHistory(client, gardenId, workflowId, { archive });
+    expect(others).toEqual([]);
+    expect(journalRun).toMatchObject({
+      workflowId,
+      runId,
+      workflowType: gardenSettingsBroadcastType,
+      archived: true,
+    });
+    expect(JSON.stringify(journalRun?.events)).toContain(person);
   }, 120_000);
 
   it('goes on past a run it cannot archive, and names it', async () => {
