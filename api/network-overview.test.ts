@@ -347,3 +347,88 @@ describe('the network overview (network admin)', () => {
     expect(entries.filter((entry) => entry.reason === 'Curiosité')).toEqual([]);
   });
 });
+
+describe('when a process began waiting (its history read backwards)', () => {
+  const keyword = (value: string | null) => ({ data: Buffer.from(JSON.stringify(value)) });
+  const at = (iso: string) => ({ seconds: Math.floor(Date.parse(iso) / 1000), nanos: 0 });
+  const upsert = (iso: string, fields: Record<string, string | null>) => ({
+    eventTime: at(iso),
+    upsertWorkflowSearchAttributesEventAttributes: {
+      searchAttributes: {
+        indexedFields: Object.fromEntries(
+          Object.entries(fields).map(([name, value]) => [name, keyword(value)]),
+        ),
+      },
+    },
+  });
+  const started = (iso: string, fields: Record<string, string>, continuedExecutionRunId?: string) => ({
+    eventTime: at(iso),
+    workflowExecutionStartedEventAttributes: {
+      continuedExecutionRunId,
+      searchAttributes: {
+        indexedFields: Object.fromEntries(
+          Object.entries(fields).map(([name, value]) => [name, keyword(value)]),
+        ),
+      },
+    },
+  });
+
+  it('takes the first of the latest unbroken WaitingOn upserts, back across a continue-as-new', async () => {
+    // Newest first, as GetWorkflowExecutionHistoryReverse answers.
+    const histories: Record<string, object[]> = {
+      'run-2': [
+        upsert('2026-12-05T10:00:00Z', { SubscriptionStatus: 'pending', WaitingOn: 'staff-approval' }),
+        upsert('2026-12-04T10:00:00Z', { SubscriptionStatus: 'pending' }),
+        started('2026-12-04T09:00:00Z', { GardenId: 'g-one', WaitingOn: 'staff-approval' }, 'run-1'),
+      ],
+      'run-1': [
+        { eventTime: at('2026-12-04T09:00:00Z') },
+        upsert('2026-12-01T08:00:00Z', { WaitingOn: 'staff-approval' }),
+        upsert('2026-11-30T08:00:00Z', { WaitingOn: null }),
+        upsert('2026-11-20T08:00:00Z', { WaitingOn: 'staff-approval' }),
+        started('2026-11-20T07:00:00Z', { GardenId: 'g-one' }),
+      ],
+    };
+    const client = {
+      options: { namespace: 'test' },
+      workflow: {
+        async *list({ query }: { query: string }) {
+          if (!query.startsWith("ExecutionStatus = 'Running'")) return;
+          yield {
+            workflowId: 'g-one/subscription/m-1.2026-12-01',
+            runId: 'run-2',
+            type: 'subscriptionWorkflow',
+            startTime: new Date('2026-12-04T09:00:00Z'),
+            typedSearchAttributes: {
+              get: (key: { name: string }) =>
+                ({ GardenId: 'g-one', WaitingOn: 'staff-approval' })[key.name as 'GardenId' | 'WaitingOn'],
+            },
+          };
+        },
+      },
+      workflowService: {
+        getWorkflowExecutionHistoryReverse: async ({ execution }: { execution: { runId: string } }) => ({
+          history: { events: histories[execution.runId] ?? [] },
+        }),
+      },
+    } as unknown as Parameters<typeof createNetworkOverview>[0];
+    const answer = await createNetworkOverview(client, { now: () => new Date('2026-12-06T08:00:00Z') }).read(
+      {},
+    );
+    expect(answer.processes).toEqual([
+      {
+        gardenId: 'g-one',
+        workflowId: 'g-one/subscription/m-1.2026-12-01',
+        kind: 'subscription',
+        state: 'waiting',
+        waitingOn: 'staff-approval',
+        // Not the run's start (4 Dec), nor the last upsert: 1 Dec, after the wait of 20 Nov was over.
+        since: '2026-12-01T08:00:00.000Z',
+        waitingForHours: 120,
+      },
+    ]);
+    expect(answer.counts).toEqual([
+      { gardenId: 'g-one', running: 1, waitingOnPerson: 1, failed: 0, stuck: 0 },
+    ]);
+  });
+});
