@@ -1,3 +1,5 @@
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeycloakAdminEnvironment, keycloakAdminFrom } from '../adapters/keycloak/keycloak-settings.ts';
 import { createKeycloakTeam } from '../adapters/keycloak/keycloak-team.ts';
@@ -13,7 +15,7 @@ import {
 } from '../workflows/subscription/contract.ts';
 import { gardenIdKey } from '../workflows/search-attributes.ts';
 import { approveAsStaff, startTestApi, type TestApi } from '../tests/support/api.ts';
-import { testEnvironment } from '../tests/support/environment.ts';
+import { testEnvironment, testHistoryArchive } from '../tests/support/environment.ts';
 import { clearOfMidnight } from '../tests/support/garden-clock.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 import { gardenPrefix, gardenScope } from './plugins/garden-scope.ts';
@@ -69,7 +71,12 @@ describe('the journal of a subscription', () => {
       await api.app.register(gardenScope, {
         prefix: `/api${gardenPrefix}`,
         routes: async (garden) => {
-          await garden.register(journalRoutes, { client: api.client, temporalUiUrl, team });
+          await garden.register(journalRoutes, {
+            client: api.client,
+            temporalUiUrl,
+            team,
+            archive: testHistoryArchive(),
+          });
         },
       });
     }
@@ -264,5 +271,47 @@ describe('the journal of a subscription', () => {
     expect(pdf.statusCode, pdf.body.slice(0, 200)).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+  });
+  it('survives archiving: a run Temporal deleted is read from the S3 archive', async () => {
+    const before = (await api.call(admin, 'GET', journalUrl())).json<JournalAnswer>();
+    const chain = before.processes.find((process) => process.workflowId === workflowId);
+    const firstRunId = chain?.runIds[0] ?? '';
+    const approval = before.entries.find((entry) => entry.kind === 'subscription.approved');
+    expect(approval?.source).toMatchObject({ runId: firstRunId, archived: false });
+
+    // The first run (closed when it continued as new) archived as the archive workflow does,
+    // then deleted by the server, as its retention would.
+    const handle = api.client.workflow.getHandle(workflowId, firstRunId);
+    const [history, described] = await Promise.all([handle.fetchHistory(), handle.describe()]);
+    await testHistoryArchive().write(api.gardenId, {
+      workflowId,
+      runId: firstRunId,
+      workflowType: described.type,
+      closeTime: described.closeTime?.toISOString() ?? new Date().toISOString(),
+      history: JSON.parse(historyToJSON(history)) as { events: unknown[] },
+    });
+    await api.client.workflowService.deleteWorkflowExecution({
+      namespace: api.client.options.namespace,
+      workflowExecution: { workflowId, runId: firstRunId },
+    });
+    await eventually('the first run deleted', () =>
+      handle.describe().then(
+        () => undefined,
+        (error: unknown) => (error instanceof WorkflowNotFoundError ? true : undefined),
+      ),
+    );
+
+    const after = (await api.call(admin, 'GET', journalUrl())).json<JournalAnswer>();
+    // The same timeline, the first run's entries marked archived.
+    expect(after.entries.map((entry) => entry.id)).toEqual(before.entries.map((entry) => entry.id));
+    expect(after.entries.find((entry) => entry.kind === 'subscription.approved')).toMatchObject({
+      text: approval?.text,
+      actor: approval?.actor,
+      source: { runId: firstRunId, archived: true },
+    });
+    expect(after.processes.find((process) => process.workflowId === workflowId)?.runs[0]).toMatchObject({
+      runId: firstRunId,
+      archived: true,
+    });
   });
 });
