@@ -30,22 +30,15 @@ export class StorageStack extends Stack {
         oldVersionsToColdStorage(stage),
         {
           // Whatever is archived (a retired garden's export and invoices, kept ten years for
-          // the accounts) is moved under archives/<garden>/ and read rarely, if ever.
+          // the accounts) is moved under archives/<garden>/ and read rarely, if ever. Not the
+          // closed workflow histories (history-archive/, activities/history-archive.ts): the
+          // journals read them at once, so they stay in S3 Standard (1 to 30 KB each, too small
+          // for Standard-IA to cost less).
           id: 'archives-to-glacier',
           prefix: 'archives/',
           transitions: [
             { storageClass: s3.StorageClass.GLACIER, transitionAfter: Duration.days(30) },
             { storageClass: s3.StorageClass.DEEP_ARCHIVE, transitionAfter: Duration.days(180) },
-          ],
-        },
-        {
-          // Closed workflow histories (activities/history-archive.ts), which the journals read
-          // when Temporal has deleted them: cheaper after a month, yet read at once (never
-          // Glacier: a journal waits for no restore).
-          id: 'history-archive-to-infrequent-access',
-          prefix: 'history-archive/',
-          transitions: [
-            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(30) },
           ],
         },
         { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
