@@ -4,7 +4,13 @@
 // garden's window, page by page; its daily Schedule.
 import { randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
-import { DeleteObjectsCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -327,6 +333,30 @@ describe('history archive', () => {
     }).run((input: { runs: ClosedRun[] }) => activities.archiveRuns(input), { runs: [done, run] });
     expect(resumed).toEqual({ archived: 2, skipped: 0, failed: 0, failures: [] });
     expect((await archive.readArchivedRuns(gardenId, workflowId)).map((each) => each.runId)).toEqual([runId]);
+  });
+
+  it('writes a run once even when its HEAD found nothing (a race): S3 refuses the second write', async () => {
+    const run: ArchivedRun = {
+      workflowId: `${gardenId}/garden-settings/raced`,
+      runId: randomUUID(),
+      workflowType: gardenSettingsBroadcastType,
+      closeTime: new Date().toISOString(),
+      history: { events: [] },
+    };
+    // An archive whose HEAD always says « not there », as when two archivings look at once:
+    // the PutObject's If-None-Match alone keeps the first copy.
+    const blind = createHistoryArchive(
+      {
+        send: (command: unknown) =>
+          command instanceof HeadObjectCommand
+            ? Promise.reject(Object.assign(new Error('not found'), { name: 'NotFound' }))
+            : s3.send(command as GetObjectCommand),
+      } as unknown as S3Client,
+      bucket,
+    );
+    expect(await blind.write(gardenId, run)).toEqual({ written: true });
+    expect(await blind.write(gardenId, { ...run, workflowType: 'another copy' })).toEqual({ written: false });
+    expect(await archive.readArchivedRuns(gardenId, run.workflowId)).toEqual([run]);
   });
 
   it('refuses a window or a garden that is not one, so nothing else reaches the List Filter', () => {

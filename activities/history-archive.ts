@@ -78,10 +78,14 @@ function isNotFound(error: unknown): boolean {
   return error.name === 'NotFound' || error.name === 'NoSuchKey' || status === 404;
 }
 
+/**
+ * S3's answers to If-None-Match when the object is there (412), or when another write of the same
+ * key is under way (409 ConditionalRequestConflict): either way the same closed run gets written.
+ */
 function isAlreadyWritten(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'PreconditionFailed' || status === 412;
+  return error.name === 'PreconditionFailed' || status === 412 || error.name === 'ConditionalRequestConflict';
 }
 
 /** The archive in the documents bucket: write a run once, read a workflow's runs back. */
