@@ -294,11 +294,15 @@ describe('the journal of a subscription', () => {
       namespace: api.client.options.namespace,
       workflowExecution: { workflowId, runId: firstRunId },
     });
-    await eventually('the first run deleted', () =>
-      handle.describe().then(
-        () => undefined,
-        (error: unknown) => (error instanceof WorkflowNotFoundError ? true : undefined),
-      ),
+    // The server deletes in the background: slower when the machine is busy.
+    await eventually(
+      'the first run deleted',
+      () =>
+        handle.describe().then(
+          () => undefined,
+          (error: unknown) => (error instanceof WorkflowNotFoundError ? true : undefined),
+        ),
+      80_000,
     );
 
     const after = (await api.call(admin, 'GET', journalUrl())).json<JournalAnswer>();
@@ -313,5 +317,5 @@ describe('the journal of a subscription', () => {
       runId: firstRunId,
       archived: true,
     });
-  });
+  }, 120_000);
 });

@@ -130,6 +130,7 @@ const JournalParams = Type.Object({
   kind: Type.Enum([...journalKinds]),
   id: Type.String({
     pattern: '^[a-zA-Z0-9][a-zA-Z0-9._-]{0,90}$',
+    maxLength: 91,
     description:
       "The subject's id: a member's, a subscription's, an invoice's number, a week (2026-W49), a round's day (2026-12-08), an extension's name, or the garden's own id.",
   }),
@@ -315,8 +316,13 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
   app.get(
     '/journal/:kind/:id',
     {
+      // Who may read it, before anything else (as the garden guard would, which this route's
+      // own check replaces to answer another garden's account 404).
+      onRequest: async (request) => {
+        await requireJournalReader(request, (request.params as { gardenId: string }).gardenId);
+      },
       config: {
-        // The guard is run by the handler below, after answering another garden's account 404.
+        // The guard is run by the route's onRequest hook, after answering another garden's account 404.
         openToEveryGarden: {
           reason: "another garden's accounts get 404: a journal never says whether a record exists",
         },
@@ -343,7 +349,6 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
     },
     async (request, reply) => {
       const { gardenId, kind, id } = request.params;
-      await requireJournalReader(request, gardenId);
       const [processIds, garden, depots, actions, teamRoles] = await Promise.all([
         processIdsOf(store, client, gardenId, kind, id),
         store.gardens.get(gardenId),
