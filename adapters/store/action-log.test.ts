@@ -69,6 +69,12 @@ describe('staff action log', () => {
     expect((await listStaffActions(store, garden, { actorId: paul.id })).entries.map((e) => e.seq)).toEqual([
       2,
     ]);
+    // Bounds as a day or an instant to the minute, inclusive.
+    const minute = `${first.at.slice(0, 16)}Z`;
+    const day = second.at.slice(0, 10);
+    const within = await listStaffActions(store, garden, { from: minute, to: day });
+    expect(within.entries.map((entry) => entry.seq)).toEqual([2, 1]);
+    expect((await listStaffActions(store, garden, { to: '2000-01-01' })).entries).toEqual([]);
     const paged = await listStaffActions(store, garden, { limit: 1 });
     expect(paged.entries.map((entry) => entry.seq)).toEqual([2]);
     const rest = await listStaffActions(store, garden, { limit: 1, cursor: paged.nextCursor });

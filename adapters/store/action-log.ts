@@ -249,9 +249,18 @@ export async function listStaffActions(
   let start: Record<string, unknown> | undefined = bySubject
     ? decodeCursor(filter.cursor, { name: 'gsi1pk', value: bySubject })
     : decodeCursor(filter.cursor, { name: 'pk', value: pk }, ['pk', 'sk']);
-  const to = filter.to && filter.to.length === 10 ? `${filter.to}T23:59:59.999Z` : filter.to;
-  const fromTime = filter.from ? Date.parse(filter.from) : Number.NaN;
-  const fromMargin = Number.isNaN(fromTime) ? filter.from : new Date(fromTime - 60_000).toISOString();
+  // Entries' times are full ISO instants: a bound is written the same way to compare as text
+  // (a day ends at its last millisecond; 10:12Z is 10:12:00.000Z).
+  const instant = (bound: string | undefined, endOfDay: boolean) => {
+    if (!bound) return undefined;
+    if (bound.length === 10) return endOfDay ? `${bound}T23:59:59.999Z` : bound;
+    const time = Date.parse(bound);
+    return Number.isNaN(time) ? bound : new Date(time).toISOString();
+  };
+  const from = instant(filter.from, false);
+  const to = instant(filter.to, true);
+  const fromTime = from ? Date.parse(from) : Number.NaN;
+  const fromMargin = Number.isNaN(fromTime) ? from : new Date(fromTime - 60_000).toISOString();
   const keep = (action: StaffAction) =>
     (!filter.subject ||
       (action.subject.kind === filter.subject.kind && action.subject.id === filter.subject.id)) &&
@@ -287,7 +296,7 @@ export async function listStaffActions(
       // Entries are read newest first and seq follows time, give or take the moments between
       // two requests' clocks and their writes: a minute past `from`, nothing older matches.
       if (fromMargin && action.at < fromMargin) break reading;
-      if (filter.from && action.at < filter.from) continue;
+      if (from && action.at < from) continue;
       if (!keep(action)) continue;
       found.push(action);
       if (found.length === limit) {
