@@ -214,6 +214,7 @@ describe('the journal of a subscription', () => {
     const run = runOf('subscriptionWorkflow', 'g/subscription/s', 'r')
       .started({ requested: { by: claire, at: '2026-12-03T09:00:00Z' } })
       .update('decide', { input: { decision: 'reject', reason: 'Dépôt complet' }, actor: paul })
+      .failedActivity('notifyMember', notice('subscription-rejected'), 'SES unavailable')
       .activity('notifyMember', notice('subscription-rejected'), { status: 'skipped', channels: [] })
       .activity('notifyMember', notice('subscription-rejected'), { status: 'duplicate', channels: ['email'] })
       .run();
@@ -221,6 +222,7 @@ describe('the journal of a subscription', () => {
     expect(words(entries)).toEqual([
       "Demande d'adhésion saisie par Claire M.",
       'Refusée par Paul R. le 3 déc. à 10 h 02 : « Dépôt complet »',
+      "Message « Abonnement refusé » : échec de l'envoi",
       "Message « Abonnement refusé » non envoyé : l'adhérent ne peut pas être joint (préférences ou coordonnées)",
     ]);
     expect(entries.find((entry) => entry.kind === 'subscription.rejected')).toMatchObject({

@@ -379,7 +379,8 @@ export function noticeEntry(event: ProcessEvent, reader: RunReader): EntryDraft[
       {
         kind: `notice.${kind}.failed`,
         category: 'notice',
-        text: { fr: `${what.fr} non envoyé (échec de l'envoi)`, en: `${what.en} not sent (sending failed)` },
+        // A round of retries ended: the process may try again (a required message) or tell staff.
+        text: { fr: `${what.fr} : échec de l'envoi`, en: `${what.en}: sending failed` },
       },
     ];
   }
