@@ -1,30 +1,16 @@
 // Closed workflow histories archived to S3 before Temporal's retention deletes them, and read
 // back for the journals. Each run is one gzip-compressed JSON object (domain/journal/archive-keys.ts),
 // its payloads as sealed as on the server: archiving never decodes them.
-import { promisify } from 'node:util';
-import { gunzip, gzip } from 'node:zlib';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
 import { Context, log } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { temporal } from '@temporalio/proto';
-import {
-  archivedRunKey,
-  runIdOfKey,
-  workflowArchivePrefix,
-  type ArchivedRun,
-  type HistoryArchiveReader,
-} from '../domain/journal/archive-keys.ts';
+import { archivedRunKey, type ArchivedRun } from '../domain/journal/archive-keys.ts';
 import { isGardenId } from '../domain/ids.ts';
 
-const gzipped = promisify(gzip);
-const gunzipped = promisify(gunzip);
+import { createHistoryArchive, type HistoryArchive } from '../adapters/store/history-archive.ts';
+
+export { createHistoryArchive, type HistoryArchive };
 
 /** A closed run the archive may keep. */
 export interface ClosedRun {
@@ -69,99 +55,6 @@ export interface ClosedRunsQuery {
 
 /** Failed runs named in a batch's result (the count is always whole). */
 const failuresKept = 20;
-/** Objects read at once when a journal reads a chain of archived runs. */
-const readConcurrency = 8;
-
-function isNotFound(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'NotFound' || error.name === 'NoSuchKey' || status === 404;
-}
-
-/**
- * S3's answers to If-None-Match when the object is there (412), or when another write of the same
- * key is under way (409 ConditionalRequestConflict): either way the same closed run gets written.
- */
-function isAlreadyWritten(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return error.name === 'PreconditionFailed' || status === 412 || error.name === 'ConditionalRequestConflict';
-}
-
-/** The archive in the documents bucket: write a run once, read a workflow's runs back. */
-export function createHistoryArchive(s3: S3Client, bucket: string) {
-  async function has(key: string): Promise<boolean> {
-    try {
-      await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isNotFound(error)) return false;
-      throw error;
-    }
-  }
-
-  async function readRun(key: string): Promise<ArchivedRun> {
-    const answer = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const bytes = await (answer.Body?.transformToByteArray() ?? Promise.resolve(new Uint8Array()));
-    return JSON.parse((await gunzipped(bytes)).toString('utf8')) as ArchivedRun;
-  }
-
-  async function keysUnder(prefix: string): Promise<string[]> {
-    const keys: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await s3.send(
-        new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-      );
-      for (const object of page.Contents ?? [])
-        if (object.Key && runIdOfKey(object.Key)) keys.push(object.Key);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return keys;
-  }
-
-  const archive = {
-    has,
-
-    /**
-     * Writes the run unless it is there already: `written` false when an earlier archiving (or
-     * one racing this one) wrote it. A closed run never changes, so either copy is the same.
-     */
-    async write(gardenId: string, run: ArchivedRun): Promise<{ written: boolean }> {
-      const key = archivedRunKey(gardenId, run.workflowId, run.runId);
-      if (await has(key)) return { written: false };
-      const body = await gzipped(Buffer.from(JSON.stringify(run), 'utf8'));
-      try {
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentType: 'application/json',
-            ContentEncoding: 'gzip',
-            IfNoneMatch: '*',
-          }),
-        );
-      } catch (error) {
-        if (isAlreadyWritten(error)) return { written: false };
-        throw error;
-      }
-      return { written: true };
-    },
-
-    /** Every archived run of the workflow id (a continue-as-new chain: each run), oldest first. */
-    async readArchivedRuns(gardenId: string, workflowId: string): Promise<ArchivedRun[]> {
-      const keys = await keysUnder(workflowArchivePrefix(gardenId, workflowId));
-      const runs: ArchivedRun[] = [];
-      for (let start = 0; start < keys.length; start += readConcurrency) {
-        runs.push(...(await Promise.all(keys.slice(start, start + readConcurrency).map(readRun))));
-      }
-      return runs.sort((a, b) => a.closeTime.localeCompare(b.closeTime));
-    },
-  };
-  return archive satisfies HistoryArchiveReader;
-}
-export type HistoryArchive = ReturnType<typeof createHistoryArchive>;
 
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 

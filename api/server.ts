@@ -1,6 +1,7 @@
 // The API process.
 import { Client, Connection } from '@temporalio/client';
-import { documentStoreFrom, storeFrom } from '../adapters/aws.ts';
+import { documentStoreFrom, s3ClientFrom, storeFrom } from '../adapters/aws.ts';
+import { createHistoryArchive } from '../adapters/store/history-archive.ts';
 import { metricsPublisherFrom } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { extensionServicesFrom } from '../temporal/extension-services.ts';
 import { readConfiguration } from '../domain/configuration.ts';
@@ -47,6 +48,9 @@ const app = await buildApp({
     // Creating and retiring gardens: workflows on the network's task queue, which the worker
     // process serves (temporal/worker-main.ts).
     provisioning: createProvisioningCommands(client, store.gardens),
+    // The closed histories the network worker archived: the journals read them once Temporal's
+    // retention deleted them.
+    historyArchive: createHistoryArchive(s3ClientFrom(settings), settings.S3_BUCKET),
   },
   verifyToken: createTokenVerifier({ issuer: settings.OIDC_ISSUER, audience: settings.OIDC_AUDIENCE }),
   oidcIssuer: settings.OIDC_ISSUER,

@@ -2,7 +2,13 @@
 import Type from 'typebox';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { createActivities, createProvisioningActivities } from '../activities/index.ts';
+import {
+  createActivities,
+  createHistoryArchiveActivities,
+  createProvisioningActivities,
+} from '../activities/index.ts';
+import { createHistoryArchive } from '../adapters/store/history-archive.ts';
+import { createArchiveSchedule } from './archive-schedule.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import {
   ActivitySettings,
@@ -98,25 +104,52 @@ const servesNetwork =
   settings.WORKER_NETWORK_ONLY === true || (settings.WORKER_NETWORK ?? settings.WORKER_GARDENS === undefined);
 if (settings.WORKER_NETWORK_ONLY) log('serving no garden (WORKER_NETWORK_ONLY)');
 const clientConnection = servesNetwork ? await Connection.connect(connectionOptions(settings)) : undefined;
-const provisioning = clientConnection
-  ? provisioningPortsFrom(
-      settings,
-      deps,
-      new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter }),
-    )
+const networkClient = clientConnection
+  ? new Client({ connection: clientConnection, namespace: settings.TEMPORAL_NAMESPACE, dataConverter })
   : undefined;
-const networkWorker = provisioning
-  ? await Worker.create({
-      connection,
-      namespace: settings.TEMPORAL_NAMESPACE,
-      taskQueue: networkTaskQueue,
-      workflowBundle: workflows,
-      activities: createProvisioningActivities(provisioning),
-      ...(dataConverter ? { dataConverter } : {}),
-    })
-  : undefined;
+const provisioning = networkClient ? provisioningPortsFrom(settings, deps, networkClient) : undefined;
+const networkWorker =
+  provisioning && networkClient
+    ? await Worker.create({
+        connection,
+        namespace: settings.TEMPORAL_NAMESPACE,
+        taskQueue: networkTaskQueue,
+        workflowBundle: workflows,
+        activities: {
+          ...createProvisioningActivities(provisioning),
+          // Closed histories to S3 before Temporal's retention deletes them (still sealed).
+          ...createHistoryArchiveActivities({
+            temporal: networkClient,
+            archive: createHistoryArchive(deps.s3, deps.documentsBucket),
+          }),
+        },
+        ...(dataConverter ? { dataConverter } : {}),
+      })
+    : undefined;
 const networkRun = networkWorker?.run();
 if (networkWorker) log(`worker polling ${networkTaskQueue}`);
+// The nightly archive of closed histories: its Schedule made or brought up to date (idempotent),
+// in the background; tried for an hour at growing intervals while Temporal refuses, then left to
+// the next start, loudly (the log says so, and the archive's alarm is its absence of runs).
+if (networkWorker && networkClient) {
+  const archiveSchedule = createArchiveSchedule(networkClient);
+  void (async () => {
+    for (let attempt = 1, waitMs = 5_000; ; attempt++, waitMs = Math.min(waitMs * 2, 600_000)) {
+      try {
+        await archiveSchedule.ensure();
+        log('history archive schedule ensured');
+        return;
+      } catch (error) {
+        if (attempt >= 8) {
+          log(`ERROR history archive schedule not ensured after ${attempt} attempts: ${String(error)}`);
+          return;
+        }
+        log(`history archive schedule not ensured yet (attempt ${attempt}): ${String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, waitMs).unref());
+      }
+    }
+  })();
+}
 
 // This release reaches the gardens the workflow deployed (in the background: polling goes on).
 if (settings.GARDEN_REFRESH_ON_START && provisioning?.cluster) {

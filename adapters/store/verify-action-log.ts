@@ -74,6 +74,15 @@ async function main(): Promise<number> {
       (result.ok ? console.log : console.error)(describeVerification(result));
     }
     return broken > 0 ? 1 : 0;
+  } catch (error) {
+    // The store out of reach or not made: say which, not a stack trace (exit 2: nothing was checked).
+    const name = error instanceof Error ? error.name : '';
+    console.error(
+      name === 'ResourceNotFoundException'
+        ? `The tables ${settings.DYNAMODB_TABLE_PREFIX}-* do not exist here: check DYNAMODB_TABLE_PREFIX (locally, \`npm start\` makes them).`
+        : `The store could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    return 2;
   } finally {
     store.close();
   }

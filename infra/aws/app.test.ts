@@ -797,6 +797,19 @@ describe("the workers' rights against the application's own AWS calls", () => {
   });
 });
 
+describe("the API's rights", () => {
+  it('list the archived workflow histories the journals read, and no other part of the bucket', () => {
+    const stacks = stacksByStage.get('production')!;
+    const apiRole = resourcesOf(stacks.cluster, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiRole'))!;
+    const listing = (apiRole[1].Properties!.Policies as { PolicyDocument: { Statement: Json[] } }[])
+      .flatMap((policy) => policy.PolicyDocument.Statement)
+      .filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+    expect(listing).toEqual([
+      expect.objectContaining({ Condition: { StringLike: { 's3:prefix': ['history-archive/*'] } } }),
+    ]);
+  });
+});
+
 describe('IAM across every stack of every stage', () => {
   const statements = allStacks.flatMap(statementsOf);
   const dataServices = /^(dynamodb|s3|secretsmanager|kms|backup|ses|sns):/;

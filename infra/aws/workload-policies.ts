@@ -62,6 +62,14 @@ export function apiPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocumen
         actions: ['s3:GetObject', 's3:PutObject'],
         resources: [data.documentsObjects],
       }),
+      // The journals list a process's archived runs (adapters/store/history-archive.ts), and
+      // nothing else of the bucket.
+      new iam.PolicyStatement({
+        sid: 'HistoryArchiveList',
+        actions: ['s3:ListBucket'],
+        resources: [data.documentsBucket],
+        conditions: { StringLike: { 's3:prefix': ['history-archive/*'] } },
+      }),
       ...messaging(data),
       secret(data),
       metrics(),

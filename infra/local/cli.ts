@@ -1,5 +1,6 @@
 // Command line of the local stack manager, run by infra/local/bin/cocagne:
-//   start | test [vitest args] | install | stack up|down|status|logs <service> [-f]
+//   start | test [vitest args] | install | stack up|down|status|logs <service> [-f] | audit-verify
+import { spawnSync } from 'node:child_process';
 import { error, UserFacingError } from './log.ts';
 import { stackDown, stackLogs, stackStatus, stackUp } from './stack.ts';
 import { shutdownExitCode } from './signals.ts';
@@ -13,7 +14,11 @@ const usage = `Usage: infra/local/bin/cocagne <command>
   stack up                      start the local services in the background
   stack down                    stop what this project started
   stack status                  show each service
-  stack logs <service> [-f]     show (or follow) a service's log`;
+  stack logs <service> [-f]     show (or follow) a service's log
+  audit-verify --garden <id>|--all
+                                check the staff action log's hash chain on the local stack
+                                (adapters/store/verify-action-log.ts; elsewhere, run that with
+                                the deployment's settings)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -43,6 +48,17 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return 0;
+    }
+    case 'audit-verify': {
+      // The local stack's settings, unless the caller's environment says otherwise.
+      const { localEnvironment } = await import('./environment.ts');
+      const { rootDir } = await import('./paths.ts');
+      const checked = spawnSync(process.execPath, ['adapters/store/verify-action-log.ts', ...rest], {
+        cwd: rootDir,
+        stdio: 'inherit',
+        env: { ...localEnvironment(), ...process.env },
+      });
+      return checked.status ?? 1;
     }
     default:
       console.error(usage);

@@ -10,7 +10,7 @@ import { ensureTables } from '../../adapters/store/tables.ts';
 import type { Depot } from '../../domain/depot.ts';
 import type { Garden } from '../../domain/garden.ts';
 import { localEnvironment } from '../../infra/local/environment.ts';
-import { createHistoryArchive } from '../../activities/history-archive.ts';
+import { createHistoryArchive } from '../../adapters/store/history-archive.ts';
 import { defaultPayloadConverter, type DataConverter, type Payload } from '@temporalio/common';
 import { dataConverterFrom, TemporalSettings } from '../../temporal/settings.ts';
 
