@@ -130,7 +130,7 @@ const networkRun = networkWorker?.run();
 if (networkWorker) log(`worker polling ${networkTaskQueue}`);
 // The nightly archive of closed histories: its Schedule made or brought up to date (idempotent),
 // in the background; tried for an hour at growing intervals while Temporal refuses, then left to
-// the next start, loudly (the log says so, and the archive's alarm is its absence of runs).
+// the next start, with an error in the log.
 if (networkWorker && networkClient) {
   const archiveSchedule = createArchiveSchedule(networkClient);
   void (async () => {
