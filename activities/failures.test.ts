@@ -4,7 +4,7 @@ import { AccountNotFoundError } from '../adapters/keycloak/keycloak-accounts.ts'
 import { MessageRejectedError, SenderRejectedError } from '../adapters/messaging/messaging-errors.ts';
 import { conflict, CocagneError, notFound } from '../domain/errors.ts';
 import { failureTypes } from '../domain/failure-types.ts';
-import { asTemporalFailure, withTemporalFailures } from './failures.ts';
+import { asTemporalFailure, redactContactDetails, withTemporalFailures } from './failures.ts';
 
 describe('what activities throw, as Temporal sees it', () => {
   it('ends at once on a domain error that retrying cannot cure, with its words', () => {
@@ -68,5 +68,29 @@ describe('what activities throw, as Temporal sees it', () => {
     expect(Object.keys(activities)).toEqual(['findSeason']);
     await expect(activities.findSeason('2026-2027')).resolves.toBe('2026-2027');
     await expect(activities.findSeason('x')).rejects.toMatchObject({ type: 'not_found', nonRetryable: true });
+  });
+
+  it('never hands Temporal an email address or a phone number in a failure, the message or its causes', async () => {
+    const activities = withTemporalFailures({
+      send: async () => {
+        throw new MessageRejectedError(
+          'SES refuses: MessageRejected: Email address is not verified: jean.dupont+cocagne@exemple.fr',
+          { cause: new Error('SNS: Invalid parameter: PhoneNumber +33612345678 (06 12 34 56 78)') },
+        );
+      },
+    });
+    const thrown = await activities.send().catch((error: unknown) => error);
+    const texts: string[] = [];
+    for (let each: unknown = thrown; each instanceof Error; each = each.cause)
+      texts.push(each.message, each.stack ?? '');
+    const all = texts.join('\n');
+    expect(all).toContain('<e-mail>');
+    expect(all).toContain('<téléphone>');
+    for (const secret of ['jean.dupont', 'exemple.fr', '612345678', '06 12 34 56 78'])
+      expect(all).not.toContain(secret);
+    // Dates, amounts and ids are no phone numbers.
+    expect(redactContactDetails('week 2026-W50, invoice 20261206, 14,50 €, 2026-12-06')).toBe(
+      'week 2026-W50, invoice 20261206, 14,50 €, 2026-12-06',
+    );
   });
 });

@@ -62,6 +62,31 @@ export function asTemporalFailure(error: unknown): unknown {
   return error;
 }
 
+/**
+ * Email addresses and phone numbers in an error's words, replaced: a failure's message and stack
+ * go to the Temporal service as they are (not sealed like payloads: temporal/payload-codec.ts),
+ * and providers name the address or number they refuse (SES's MessageRejected, SNS's invalid
+ * number).
+ */
+const emailPattern = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+const phonePattern = /(?:\+\d{2,3}[ .-]?|\b0)[1-9](?:[ .-]?\d{2}){4}\b/g;
+export function redactContactDetails(text: string): string {
+  return text.replace(emailPattern, '<e-mail>').replace(phonePattern, '<téléphone>');
+}
+
+/** The failure and each of its causes, their messages and stacks without contact details. */
+function redacted(error: unknown): unknown {
+  for (
+    let each: unknown = error, depth = 0;
+    each instanceof Error && depth < 10;
+    each = each.cause, depth++
+  ) {
+    each.message = redactContactDetails(each.message);
+    if (each.stack) each.stack = redactContactDetails(each.stack);
+  }
+  return error;
+}
+
 type AnyActivity = (...args: never[]) => Promise<unknown>;
 
 /** The same activities, each throwing its failures through `asTemporalFailure`. */
@@ -72,7 +97,7 @@ export function withTemporalFailures<T extends Record<string, AnyActivity>>(acti
       try {
         return await activity(...args);
       } catch (error) {
-        throw asTemporalFailure(error);
+        throw redacted(asTemporalFailure(error));
       }
     };
   }
