@@ -21,10 +21,11 @@ describe('staff actions journal', () => {
   let api: TestApi;
   let admin: TestAccount;
   let otherAdmin: TestAccount;
+  let networkAdmin: TestAccount;
 
   beforeAll(async () => {
     api = await startTestApi('staff-actions');
-    [admin, otherAdmin] = await Promise.all([
+    [admin, otherAdmin, networkAdmin] = await Promise.all([
       createAccount({
         role: 'garden-admin',
         gardenId: api.gardenId,
@@ -32,10 +33,11 @@ describe('staff actions journal', () => {
         lastName: 'Martin',
       }),
       createAccount({ role: 'garden-admin', gardenId: api.otherGardenId }),
+      createAccount({ role: 'network-admin' }),
     ]);
   });
   afterAll(async () => {
-    await deleteAccounts([admin, otherAdmin].filter(Boolean));
+    await deleteAccounts([admin, otherAdmin, networkAdmin].filter(Boolean));
     await api?.close();
   });
 
@@ -235,5 +237,23 @@ describe('staff actions journal', () => {
     await api.store.settings.saveRules(api.gardenId, { ...current, journalForStaff: true }, version);
     expect((await journal('', api.accounts.staff)).length).toBeGreaterThan(0);
     expect((await api.call(api.accounts.driver, 'GET', gardenUrl('/staff-actions'))).statusCode).toBe(403);
+  });
+
+  it('is read by a network admin only once they opened the garden, with a reason', async () => {
+    for (const format of ['json', 'csv']) {
+      const refused = await api.call(networkAdmin, 'GET', gardenUrl(`/staff-actions?format=${format}`));
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.body).toContain('Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau');
+    }
+    const opened = await api.call(networkAdmin, 'POST', `/api/network/gardens/${api.gardenId}/open`, {
+      reason: 'Ticket 7 : vérification du journal',
+    });
+    expect(opened.statusCode, opened.body).toBe(204);
+    const [entry, ...earlier] = await journal('', networkAdmin);
+    expect(entry).toMatchObject({ kind: 'garden.opened', reason: 'Ticket 7 : vérification du journal' });
+    expect(earlier.length).toBeGreaterThan(0);
+    // Opening this garden opens no other.
+    const other = await api.call(networkAdmin, 'GET', gardenUrl('/staff-actions', api.otherGardenId));
+    expect(other.statusCode, other.body).toBe(403);
   });
 });

@@ -8,7 +8,9 @@ import type { JournalSubjectKind } from '../../domain/journal/journal-entry.ts';
 import { staffActionsCsv, staffActionToEntry, type StaffAction } from '../../domain/journal/staff-actions.ts';
 import { hasAnyRole, gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { foldForSearch } from '../../domain/text.ts';
+import { CocagneError } from '../../domain/errors.ts';
 import { callerOf, forbidden } from '../plugins/auth.ts';
+import { gardenOpeningsFrom } from './garden-openings.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
 
 const subjectKinds: readonly JournalSubjectKind[] = [
@@ -91,15 +93,25 @@ const StaffActionsQuery = Query({
 const csvLimit = 10_000;
 
 /**
- * May the caller read the garden's journals: garden administrators and the network
- * administration; staff only when the garden's rule `journalForStaff` says so; drivers and
+ * May the caller read the garden's journals: garden administrators; the network administration
+ * once it opened the garden (with a reason, logged: the log holds IPs, user agents and names of
+ * the garden's people); staff only when the garden's rule `journalForStaff` says so; drivers and
  * members never (the guard already keeps them out).
  */
 async function requireJournalReader(
   request: FastifyRequest,
+  gardenId: string,
   rules: () => Promise<GardenRules>,
+  openedRecently: (gardenId: string, userId: string) => Promise<boolean>,
 ): Promise<void> {
   const caller = callerOf(request);
+  if (caller.roles.includes('network-admin')) {
+    if (await openedRecently(gardenId, caller.userId)) return;
+    throw new CocagneError('forbidden', {
+      fr: 'Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau, avec un motif.',
+      en: 'Open this garden from the network overview first, with a reason.',
+    });
+  }
   if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
   if (caller.roles.includes('staff') && journalOpenToStaff(await rules())) return;
   throw forbidden();
@@ -116,6 +128,7 @@ function entryOf(action: StaffActionWithOrigin) {
 /** The garden-wide journal of staff actions (prices, depots, calendar, products, accounts, settings). */
 export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app;
+  const openings = gardenOpeningsFrom(store);
 
   app.get(
     '/staff-actions',
@@ -124,7 +137,7 @@ export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['journal'],
         summary:
-          "Every staff action in the garden outside the processes, newest first: who, when, from where (IP and user agent, kept 13 months), what changed (before and after). Garden administrators; staff when the garden's rule `journalForStaff` allows. `format=csv`: the whole selection (at most 10,000 lines) as CSV (UTF-8 with BOM, semicolons).",
+          "Every staff action in the garden outside the processes, newest first: who, when, from where (IP and user agent, kept 13 months), what changed (before and after). Garden administrators; network administrators once they opened the garden (POST /network/gardens/{slug}/open, else 403); staff when the garden's rule `journalForStaff` allows. `format=csv`: the whole selection (at most 10,000 lines) as CSV (UTF-8 with BOM, semicolons).",
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: StaffActionsQuery,
@@ -147,7 +160,12 @@ export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { gardenId } = request.params;
-      await requireJournalReader(request, () => store.settings.rules(gardenId));
+      await requireJournalReader(
+        request,
+        gardenId,
+        () => store.settings.rules(gardenId),
+        (garden, userId) => openings.openedRecently(garden, userId),
+      );
       const { from, to, actorId, subjectKind, q, cursor, limit, format } = request.query;
       const words = q ? foldForSearch(q).split(' ').filter(Boolean) : [];
       const matches =
