@@ -273,7 +273,10 @@ describe('the journal of an invoice’s collection', () => {
       .activity('notifyMember', failedNotice, { status: 'sent', channels: ['email'] })
       .activity('chargeInvoice', charge(2), {
         status: 'failed',
-        reason: { fr: 'Compte clôturé.', en: 'Account closed.' },
+        reason: {
+          fr: 'Le prélèvement a été rejeté : le compte du mandat est clos. Enregistrez un autre compte.',
+          en: 'The direct debit was rejected: the mandate’s account is closed. Save another account.',
+        },
       })
       .activity('notifyMember', failedNotice, { status: 'sent', channels: ['email', 'sms'] })
       .update('paymentDecision', { decision: 'retry', reason: 'appel, paiera vendredi', actor: paul })
@@ -286,7 +289,7 @@ describe('the journal of an invoice’s collection', () => {
       'Prélèvement de 42,00 € envoyé à la banque (tentative 1)',
       'Prélèvement refusé : provision insuffisante',
       'Relance 1 envoyée (e-mail)',
-      'Prélèvement refusé : compte clôturé',
+      'Prélèvement refusé : le compte du mandat est clos',
       'Relance 2 envoyée (e-mail et SMS)',
       'Décision : nouvel essai, par Paul R. : « appel, paiera vendredi »',
       'Paiement accepté : 42,00 € (tentative 3)',

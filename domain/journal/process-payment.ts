@@ -50,9 +50,53 @@ function refused(memory: PaymentMemory): Localized {
     : { fr: 'Prélèvement refusé', en: 'Direct debit refused' };
 }
 
-function failedEntry(memory: PaymentMemory, reason: Localized | undefined): EntryDraft {
+/** Stripe's failure codes in a few words, as staff read them (the member's notice explains more). */
+const shortReasons: Readonly<Record<string, Localized>> = {
+  insufficient_funds: { fr: 'provision insuffisante', en: 'insufficient funds' },
+  expired_card: { fr: 'carte expirée', en: 'card expired' },
+  authentication_required: {
+    fr: 'la banque demande une authentification',
+    en: 'the bank asks for authentication',
+  },
+  incorrect_cvc: { fr: 'code de sécurité erroné', en: 'wrong security code' },
+  processing_error: { fr: 'erreur technique (banque ou Stripe)', en: 'technical error (bank or Stripe)' },
+  try_again_later: { fr: 'erreur technique (banque ou Stripe)', en: 'technical error (bank or Stripe)' },
+  account_closed: { fr: 'compte clos ou bloqué', en: 'account closed or blocked' },
+  account_frozen: { fr: 'compte clos ou bloqué', en: 'account closed or blocked' },
+  bank_account_restricted: { fr: 'compte clos ou bloqué', en: 'account closed or blocked' },
+  no_account: { fr: 'compte introuvable', en: 'account not found' },
+  invalid_account_number: { fr: 'compte introuvable', en: 'account not found' },
+  debit_not_authorized: {
+    fr: 'prélèvement non autorisé par le titulaire',
+    en: 'debit not authorised by the holder',
+  },
+  lost_card: { fr: 'carte perdue ou volée', en: 'card lost or stolen' },
+  stolen_card: { fr: 'carte perdue ou volée', en: 'card lost or stolen' },
+  fraudulent: { fr: 'suspicion de fraude', en: 'suspected fraud' },
+};
+
+/**
+ * Why it failed, short: from Stripe's code when known, else the member's sentence, its first
+ * sentence and, when it says « refusé : … », what follows.
+ */
+function whyFailed(code: unknown, reason: Localized | undefined): Localized | undefined {
+  if (typeof code === 'string' && Object.hasOwn(shortReasons, code)) return shortReasons[code];
+  if (!reason) return undefined;
+  const gist = (sentence: string) => {
+    const first = sentence.split(/(?<=\.)\s/)[0] ?? sentence;
+    const colon =
+      first.indexOf(' : ') >= 0
+        ? first.indexOf(' : ') + 3
+        : first.indexOf(': ') >= 0
+          ? first.indexOf(': ') + 2
+          : 0;
+    return first.slice(colon);
+  };
+  return clause({ fr: gist(reason.fr), en: gist(reason.en) });
+}
+
+function failedEntry(memory: PaymentMemory, why: Localized | undefined): EntryDraft {
   const words = refused(memory);
-  const why = reason ? clause(reason) : undefined;
   return {
     kind: 'payment.failed',
     category: 'payment',
@@ -103,7 +147,7 @@ function completed(event: ProcessEvent, reader: RunReader, memory: PaymentMemory
             },
           ];
         case 'failed':
-          return [failedEntry(memory, localized(result['reason']))];
+          return [failedEntry(memory, whyFailed(undefined, localized(result['reason'])))];
         case 'no-payment-method':
           return [
             {
@@ -121,7 +165,7 @@ function completed(event: ProcessEvent, reader: RunReader, memory: PaymentMemory
     }
     case 'describeFailure':
       // A SEPA debit refused days later (Stripe's event), in words.
-      return [failedEntry(memory, localized(event.result))];
+      return [failedEntry(memory, whyFailed(input['code'], localized(event.result)))];
     case 'recordStripePayment': {
       const method = typeof input['method'] === 'string' ? methodWords[input['method']] : undefined;
       const sum = euros(input['amount']);
