@@ -231,6 +231,34 @@ describe('the journal of a subscription', () => {
     });
   });
 
+  it('says deliveries suspended for an unpaid invoice, by whose decision, and resumed once it is settled', () => {
+    const run = runOf('subscriptionWorkflow', 'g/subscription/s', 'r')
+      .started({ carried: { subscription } })
+      .activity('recordSubscription', { ...subscription, status: 'active' })
+      .signal('suspendDeliveries', {
+        invoiceNumber: 12,
+        invoiceLabel: 'Facture F-12',
+        amount: 4200,
+        reason: 'trois relances sans réponse',
+        decided: { by: paul, at: '2026-12-03T09:00:00Z' },
+      })
+      .activity('recordSubscription', { ...subscription, status: 'active', suspension: {} })
+      .signal('resumeDeliveries', { invoiceNumber: 12, invoiceLabel: 'Facture F-12', writtenOff: true })
+      .activity('recordSubscription', { ...subscription, status: 'active' })
+      .run();
+    const entries = processJournal([[run]], { team });
+    expect(words(entries)).toEqual([
+      'Livraisons suspendues (Facture F-12 impayée), décision par Paul R. : « trois relances sans réponse »',
+      'Livraisons reprises : Facture F-12 passée en perte',
+    ]);
+    expect(entries.at(-1)).toMatchObject({
+      kind: 'subscription.deliveries-suspended',
+      category: 'decision',
+      reason: 'trois relances sans réponse',
+      actor: { id: 'u-paul', role: 'garden-admin' },
+    });
+  });
+
   it('keeps names as they were typed: markup in a name is text, never read', () => {
     const run = runOf('subscriptionWorkflow', 'g/subscription/s', 'r')
       .started({
