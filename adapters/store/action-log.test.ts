@@ -222,6 +222,107 @@ describe('staff action log', () => {
     });
   });
 
+  it('finds a head deleted, alone or with the last entry, or moved back, and refuses to append past it', async () => {
+    const headKey = (garden: string) => ({ pk: `ACTIONS#${garden}`, sk: 'HEAD' });
+    const entryKey = (garden: string, seq: number) => ({
+      pk: `ACTIONS#${garden}`,
+      sk: String(seq).padStart(12, '0'),
+    });
+    const remove = (key: Record<string, string>) =>
+      store.db.send(new DeleteCommand({ TableName: store.tables.gardens, Key: key }));
+    const seeded = async (name: string) => {
+      const garden = uniqueGardenId(name);
+      for (const capacity of [90, 91, 92]) await appendStaffAction(store, garden, depotChange(capacity));
+      return garden;
+    };
+
+    // The head deleted: entries without a head.
+    const headless = await seeded('action-headless');
+    await remove(headKey(headless));
+    expect(await verifyActionChain(store, headless)).toMatchObject({
+      ok: false,
+      count: 3,
+      break: { seq: 3, problem: 'head', found: 'no head' },
+    });
+    // An append says the log is corrupt, at once, rather than « busy » after five tries.
+    const refused = await appendStaffAction(store, headless, depotChange(93)).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(CocagneError);
+    expect(refused).toMatchObject({ code: 'internal' });
+    expect((refused as Error).message).toContain('entry 1 exists but its head (HEAD) is missing');
+    expect((await listStaffActions(store, headless)).entries.map((entry) => entry.seq)).toEqual([3, 2, 1]);
+
+    // The head and the last entry deleted.
+    const shortened = await seeded('action-shortened');
+    await remove(headKey(shortened));
+    await remove(entryKey(shortened, 3));
+    expect(await verifyActionChain(store, shortened)).toMatchObject({
+      ok: false,
+      count: 2,
+      break: { seq: 2, problem: 'head', found: 'no head' },
+    });
+
+    // The head moved back onto entry 2, entry 3 kept: found, and no append goes past it.
+    const rewound = await seeded('action-rewound');
+    const { entries } = await listStaffActions(store, rewound);
+    const second = entries.find((entry) => entry.seq === 2);
+    await store.db.send(
+      new PutCommand({
+        TableName: store.tables.gardens,
+        Item: { ...headKey(rewound), entity: 'action-head', seq: 2, hash: second?.hash },
+      }),
+    );
+    expect(await verifyActionChain(store, rewound)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'head' },
+    });
+    await expect(appendStaffAction(store, rewound, depotChange(93))).rejects.toThrow(
+      'entry 3 exists but its head names seq 2',
+    );
+    // Entry 3 deleted as well, the head moved back onto entry 2: the chain is whole again, which
+    // no check inside the table can tell (see action-log.ts); the next append follows on.
+    await remove(entryKey(rewound, 3));
+    expect(await verifyActionChain(store, rewound)).toMatchObject({ ok: true, count: 2 });
+  });
+
+  it("finds an entry moved to another subject's journal (its index keys changed)", async () => {
+    const garden = uniqueGardenId('action-moved');
+    for (const capacity of [95, 96]) await appendStaffAction(store, garden, depotChange(capacity));
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${garden}`, sk: '000000000001' },
+        UpdateExpression: 'SET gsi1pk = :elsewhere',
+        ExpressionAttributeValues: { ':elsewhere': `ACTIONS#${garden}#depot#d-ailleurs` },
+      }),
+    );
+    // Gone from its own subject's journal.
+    const own = await listStaffActions(store, garden, { subject: { kind: 'depot', id: 'd-centre' } });
+    expect(own.entries.map((entry) => entry.seq)).toEqual([2]);
+    expect(await verifyActionChain(store, garden)).toMatchObject({
+      ok: false,
+      break: {
+        seq: 1,
+        problem: 'index',
+        expected: `ACTIONS#${garden}#depot#d-centre 000000000001`,
+        found: `ACTIONS#${garden}#depot#d-ailleurs 000000000001`,
+      },
+    });
+  });
+
+  it('sees no break in entries a live append writes while the chain is read', async () => {
+    const garden = uniqueGardenId('action-live');
+    await appendStaffAction(store, garden, depotChange(97));
+    const results = await Promise.all([
+      verifyActionChain(store, garden),
+      ...[98, 99, 100].map((capacity) => appendStaffAction(store, garden, depotChange(capacity))),
+      verifyActionChain(store, garden),
+    ]);
+    for (const result of [results[0], results[4]]) expect(result).toMatchObject({ ok: true });
+    expect(await verifyActionChain(store, garden)).toMatchObject({ ok: true, count: 4 });
+  });
+
   it('has a command that says a chain is intact (exit 0) or where it breaks (exit 1)', async () => {
     const garden = uniqueGardenId('action-cli');
     for (const capacity of [80, 81, 82]) await appendStaffAction(store, garden, depotChange(capacity));

@@ -10,6 +10,7 @@ import {
   sealStaffAction,
   verifyChain,
   type ChainBreak,
+  type ChainHead,
   type RequestOrigin,
   type StaffAction,
   type StaffActionDraft,
@@ -27,6 +28,21 @@ import { expiryAttribute } from './tables.ts';
 // An entry, the head's move and the change it records go in one TransactWriteItems: the change
 // and its entry land together or not at all, and two writers cannot take the same seq (the head
 // is conditioned on the seq read; the entry on not existing).
+
+/**
+ * What the chain shows, and what it does not. `verifyActionChain` finds an entry changed
+ * (its hash), removed or added in the middle (seq and previous hash), moved to another
+ * subject's journal (its index keys), entries left without a head or past it (the head
+ * deleted or moved back), and a head past the last entry (the last entries deleted).
+ *
+ * It does NOT protect against someone with write access to the table who rewrites every
+ * entry after the one they change, with hashes made again, and the head: the chain is then
+ * whole again and nothing in it differs from a true one. The same holds for the last
+ * entries deleted with the head moved back onto the new last one. Nothing outside the table
+ * anchors the chain yet (a head hash published or written elsewhere, e.g. to S3 with Object
+ * Lock, and compared by the check); until then the chain shows changes made by hand to a
+ * few items, not a rewrite by someone who knows how it is made.
+ */
 
 /** The clients the log needs: a store built by `createStore` has them. */
 export interface ActionLogClients {
@@ -71,12 +87,7 @@ export class ChangeRefusedError extends Error {
   }
 }
 
-interface Head {
-  seq: number;
-  hash: string;
-}
-
-async function readHead(clients: ActionLogClients, gardenId: string): Promise<Head | undefined> {
+async function readHead(clients: ActionLogClients, gardenId: string): Promise<ChainHead | undefined> {
   const { Item } = await clients.db.send(
     new GetCommand({
       TableName: clients.tables.gardens,
@@ -92,6 +103,40 @@ function cancellationCodes(error: unknown): Array<string | undefined> | undefine
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
   const reasons = (error as Error & { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
   return (reasons ?? []).map((reason) => reason.Code);
+}
+
+/**
+ * The error of a log whose head no longer names its last entry (deleted, or moved back by
+ * hand): entry `seq` exists while the head says less. `undefined` when the head is right.
+ */
+async function headBehindItsEntries(
+  clients: ActionLogClients,
+  gardenId: string,
+  seq: number,
+): Promise<CocagneError | undefined> {
+  const [head, { Item: entry }] = await Promise.all([
+    readHead(clients, gardenId),
+    clients.db.send(
+      new GetCommand({
+        TableName: clients.tables.gardens,
+        Key: { pk: partitionOf(gardenId), sk: seqKey(seq) },
+        ConsistentRead: true,
+        ProjectionExpression: 'seq',
+      }),
+    ),
+  ]);
+  if (!entry || (head && head.seq >= seq)) return undefined;
+  const headText = head ? `its head names seq ${head.seq}` : 'its head (HEAD) is missing';
+  // The API logs errors of this code with their English message: operators find the garden there.
+  return new CocagneError('internal', {
+    fr:
+      `Le journal des actions du jardin ${gardenId} est corrompu : l’entrée ${seq} existe mais ` +
+      `${head ? `sa tête désigne l’entrée ${head.seq}` : 'sa tête (HEAD) a disparu'}. Rien n’a été enregistré ; ` +
+      'l’équipe technique doit vérifier la chaîne (npm run audit:verify) avant toute nouvelle modification.',
+    en:
+      `The staff action log of garden ${gardenId} is corrupt: entry ${seq} exists but ${headText}. ` +
+      'Nothing was saved; the chain must be checked (npm run audit:verify) before any further change.',
+  });
 }
 
 export interface AppendOptions {
@@ -190,6 +235,12 @@ export async function appendStaffAction(
       if (refusedChange >= 0) {
         const refused = new ChangeRefusedError(refusedChange - logItems.length, error);
         throw await (options.onChangeRefused ?? (() => conflict()))(refused);
+      }
+      if (codes[1] === 'ConditionalCheckFailed' && codes[0] !== 'ConditionalCheckFailed') {
+        // The head's condition held yet the entry's seq is taken: unless another writer moved
+        // both since, the head was deleted or moved back by hand, and no retry will help.
+        const corruption = await headBehindItsEntries(clients, gardenId, seq);
+        if (corruption) throw corruption;
       }
       const headTaken = codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed';
       // Another writer's transaction on the same head at the same moment: also worth another go.
@@ -355,43 +406,65 @@ export type ChainVerification =
   | { ok: false; gardenId: string; count: number; break: ChainBreak };
 
 /**
- * Reads a garden's whole log in order and re-computes every seq and hash: the first entry that
- * was changed, removed or added by hand is reported (its seq, what was expected, what was found).
+ * Checks a garden's log: reads its head first (a consistent read), then its entries, and
+ * re-computes every seq and hash up to the head; each entry must also be stored under its seq
+ * and in its own subject's index (gsi1pk, gsi1sk), so that an entry moved to another
+ * subject's journal is found. Entries without a head, or past a head that did not move while
+ * they were read, are a break; entries a live append wrote after the head was read are left
+ * for the next check. The first break (lowest seq) is reported: what was expected, what was found.
  */
 export async function verifyActionChain(
   clients: ActionLogClients,
   gardenId: string,
 ): Promise<ChainVerification> {
+  const head = await readHead(clients, gardenId);
   const items = await queryAll(clients.db, {
     TableName: clients.tables.gardens,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': partitionOf(gardenId) },
+    // Entries only: the head's key, HEAD, sorts after the digits.
+    KeyConditionExpression: 'pk = :pk AND sk < :head',
+    ExpressionAttributeValues: { ':pk': partitionOf(gardenId), ':head': headKey },
     ConsistentRead: true,
   });
-  const head = items.find((item) => item.sk === headKey);
-  const actions = items.filter((item) => item.sk !== headKey).map(actionOf);
-  const misplaced = items.find((item) => item.sk !== headKey && seqKey(Number(item.seq)) !== item.sk);
+  const broken = (count: number, chainBreak: ChainBreak): ChainVerification => ({
+    ok: false,
+    gardenId,
+    count,
+    break: chainBreak,
+  });
+  const misplaced = items.find((item) => seqKey(Number(item.seq)) !== item.sk);
   if (misplaced) {
-    return {
-      ok: false,
-      gardenId,
-      count: actions.length,
-      break: {
-        seq: Number(misplaced.seq),
-        problem: 'hash',
-        expected: `an entry stored under ${String(misplaced.sk)} with that seq`,
-        found: `seq ${String(misplaced.seq)}`,
-      },
-    };
+    return broken(items.length, {
+      seq: Number(misplaced.seq),
+      problem: 'hash',
+      expected: `an entry stored under ${String(misplaced.sk)} with that seq`,
+      found: `seq ${String(misplaced.seq)}`,
+    });
   }
-  const result = verifyChain(
-    actions,
-    sha256Hex,
-    head ? { seq: Number(head.seq), hash: String(head.hash) } : undefined,
+  // Entries past the head read: a live append's (its head moved with it), or left behind by a
+  // head moved back or deleted by hand. The head read again tells which.
+  const headSeq = head?.seq ?? 0;
+  const lastRead = Math.max(0, ...items.map((item) => Number(item.seq)));
+  let checked = items;
+  let against: ChainHead | null = head ?? null;
+  if (lastRead > headSeq) {
+    const now = await readHead(clients, gardenId);
+    if (now && now.seq >= lastRead) checked = items.filter((item) => Number(item.seq) <= headSeq);
+    else against = now ?? null;
+  }
+  const actions = checked.map(actionOf);
+  const chain = verifyChain(actions, sha256Hex, against);
+  const wrongIndex = checked.find(
+    (item, index) =>
+      item.gsi1pk !== subjectPartitionOf(gardenId, actions[index]!.subject) || item.gsi1sk !== item.sk,
   );
-  return result.ok
-    ? { ok: true, gardenId, count: result.count }
-    : { ok: false, gardenId, count: result.count, break: result.break };
+  const indexBreak: ChainBreak | undefined = wrongIndex && {
+    seq: Number(wrongIndex.seq),
+    problem: 'index',
+    expected: `${subjectPartitionOf(gardenId, actionOf(wrongIndex).subject)} ${String(wrongIndex.sk)}`,
+    found: `${String(wrongIndex.gsi1pk)} ${String(wrongIndex.gsi1sk)}`,
+  };
+  if (indexBreak && (chain.ok || indexBreak.seq < chain.break.seq)) return broken(chain.count, indexBreak);
+  return chain.ok ? { ok: true, gardenId, count: chain.count } : broken(chain.count, chain.break);
 }
 
 /**

@@ -1,7 +1,9 @@
 /**
  * Checks gardens' staff action logs: every entry's seq follows the previous one's and its hash
- * is what its fields and the previous hash give (`verifyActionChain`), so that an entry changed,
- * removed or added in DynamoDB by hand is found.
+ * is what its fields and the previous hash give, the head names the last entry and each entry
+ * sits in its own subject's index (`verifyActionChain`), so that an entry changed, removed,
+ * added or moved in DynamoDB by hand, or the head deleted, is found. What the chain cannot show
+ * is said in adapters/store/action-log.ts.
  *
  *   node adapters/store/verify-action-log.ts --garden <gardenId>
  *   node adapters/store/verify-action-log.ts --all
@@ -29,7 +31,8 @@ export function describeVerification(result: ChainVerification): string {
     hash: 'entrée modifiée (hash recalculé différent)',
     'previous-hash': 'entrée qui ne suit pas la précédente (hash précédent différent)',
     missing: 'entrée manquante',
-    head: 'tête de chaîne qui ne désigne pas la dernière entrée',
+    head: 'tête de chaîne absente ou qui ne désigne pas la dernière entrée',
+    index: 'entrée rangée dans le journal d’un autre sujet (index modifié)',
   }[problem];
   return (
     `${result.gardenId} : chaîne rompue à l’entrée ${seq} : ${what} ; attendu ${expected}, trouvé ${found} ` +

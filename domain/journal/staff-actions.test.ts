@@ -82,7 +82,7 @@ describe('the chain', () => {
         after: { version: 4, basketPrices: { large: 2300, medium: 1500, small: 1200 } },
       }),
     ) as StaffAction;
-    expect(verifyChain([reordered], sha256).ok).toBe(true);
+    expect(verifyChain([reordered], sha256, { seq: 1, hash: sealed.hash }).ok).toBe(true);
   });
 
   it('finds a changed value, a removed entry and a removed last entry', () => {
@@ -90,18 +90,38 @@ describe('the chain', () => {
     const tampered = actions.map((action) =>
       action.seq === 2 ? { ...action, after: { name: 'Marché couvert', capacity: 300, version: 2 } } : action,
     );
-    expect(verifyChain(tampered, sha256)).toMatchObject({ ok: false, break: { seq: 2, problem: 'hash' } });
+    const head = { seq: 3, hash: actions[2]?.hash ?? '' };
+    expect(verifyChain(tampered, sha256, head)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'hash' },
+    });
 
     const withoutSecond = actions.filter((action) => action.seq !== 2);
-    expect(verifyChain(withoutSecond, sha256)).toMatchObject({
+    expect(verifyChain(withoutSecond, sha256, head)).toMatchObject({
       ok: false,
       break: { seq: 2, problem: 'missing' },
     });
 
-    const head = { seq: 3, hash: actions[2]?.hash ?? '' };
     expect(verifyChain(actions.slice(0, 2), sha256, head)).toMatchObject({
       ok: false,
       break: { seq: 3, problem: 'missing' },
+    });
+  });
+
+  it('finds entries without a head, and a head behind or past the last entry', () => {
+    const actions = chain([priceChange, depotChange, priceChange]);
+    expect(verifyChain([], sha256, null)).toEqual({ ok: true, count: 0 });
+    expect(verifyChain(actions, sha256, null)).toMatchObject({
+      ok: false,
+      break: { seq: 3, problem: 'head', found: 'no head' },
+    });
+    expect(verifyChain(actions, sha256, { seq: 2, hash: actions[1]?.hash ?? '' })).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'head' },
+    });
+    expect(verifyChain(actions, sha256, { seq: 3, hash: 'f'.repeat(64) })).toMatchObject({
+      ok: false,
+      break: { seq: 3, problem: 'head' },
     });
   });
 
@@ -113,7 +133,7 @@ describe('the chain', () => {
       sha256,
     );
     const forged = [actions[0], resealed, actions[2]] as StaffAction[];
-    expect(verifyChain(forged, sha256)).toMatchObject({
+    expect(verifyChain(forged, sha256, { seq: 3, hash: actions[2]?.hash ?? '' })).toMatchObject({
       ok: false,
       break: { seq: 3, problem: 'previous-hash' },
     });

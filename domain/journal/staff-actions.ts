@@ -110,69 +110,77 @@ export type ChainBreak =
   | { seq: number; problem: 'hash'; expected: string; found: string }
   | { seq: number; problem: 'previous-hash'; expected: string; found: string }
   | { seq: number; problem: 'missing'; expected: string; found: string }
-  | { seq: number; problem: 'head'; expected: string; found: string };
+  | { seq: number; problem: 'head'; expected: string; found: string }
+  | { seq: number; problem: 'index'; expected: string; found: string };
+
+/** The head of a chain as stored: the seq and hash of its last entry. */
+export interface ChainHead {
+  seq: number;
+  hash: string;
+}
 
 /**
  * Checks entries read in order of `seq`: each one's seq follows the previous one's, its
  * `previousHash` is the previous one's hash, and its own hash is what its fields give. The
- * head, when given, must name the last entry. The first break is reported.
+ * head (`null` when there is none) must name the last entry: entries without a head, or a head
+ * past the last entry, are a break. The first break is reported.
  */
 export function verifyChain(
   actions: readonly StaffAction[],
   sha256: Sha256Hex,
-  head?: { seq: number; hash: string },
+  head: ChainHead | null,
 ): { ok: true; count: number } | { ok: false; count: number; break: ChainBreak } {
+  const broken = (chainBreak: ChainBreak) => ({
+    ok: false as const,
+    count: actions.length,
+    break: chainBreak,
+  });
   let previousHash = genesisHash;
   let expectedSeq = 1;
   for (const action of actions) {
     if (action.seq !== expectedSeq) {
-      return {
-        ok: false,
-        count: actions.length,
-        break: {
-          seq: expectedSeq,
-          problem: 'missing',
-          expected: `seq ${expectedSeq}`,
-          found: `seq ${action.seq}`,
-        },
-      };
+      return broken({
+        seq: expectedSeq,
+        problem: 'missing',
+        expected: `seq ${expectedSeq}`,
+        found: `seq ${action.seq}`,
+      });
     }
     if (action.previousHash !== previousHash) {
-      return {
-        ok: false,
-        count: actions.length,
-        break: {
-          seq: action.seq,
-          problem: 'previous-hash',
-          expected: previousHash,
-          found: action.previousHash,
-        },
-      };
+      return broken({
+        seq: action.seq,
+        problem: 'previous-hash',
+        expected: previousHash,
+        found: action.previousHash,
+      });
     }
     const computed = staffActionHash(action, sha256);
     if (computed !== action.hash) {
-      return {
-        ok: false,
-        count: actions.length,
-        break: { seq: action.seq, problem: 'hash', expected: computed, found: action.hash },
-      };
+      return broken({ seq: action.seq, problem: 'hash', expected: computed, found: action.hash });
     }
     previousHash = action.hash;
     expectedSeq++;
   }
-  if (head && (head.seq !== expectedSeq - 1 || head.hash !== previousHash)) {
+  const lastSeq = expectedSeq - 1;
+  if (!head) {
+    // No head: right for an empty log only. Entries without one had their head deleted.
+    if (lastSeq === 0) return { ok: true, count: 0 };
+    return broken({
+      seq: lastSeq,
+      problem: 'head',
+      expected: `a head naming seq ${lastSeq}, ${previousHash}`,
+      found: 'no head',
+    });
+  }
+  if (head.seq !== lastSeq || head.hash !== previousHash) {
     // Entries after the last one read were removed (or the head was moved by hand).
-    const missingSeq = head.seq > expectedSeq - 1 ? expectedSeq : head.seq;
-    return {
-      ok: false,
-      count: actions.length,
-      break: {
-        seq: missingSeq,
-        problem: head.seq > expectedSeq - 1 ? 'missing' : 'head',
-        expected: `seq ${head.seq}, ${head.hash}`,
-        found: `seq ${expectedSeq - 1}, ${previousHash}`,
-      },
-    };
+    const missing = head.seq > lastSeq;
+    return broken({
+      seq: missing ? expectedSeq : head.seq,
+      problem: missing ? 'missing' : 'head',
+      expected: `seq ${head.seq}, ${head.hash}`,
+      found: `seq ${lastSeq}, ${previousHash}`,
+    });
   }
   return { ok: true, count: actions.length };
 }
