@@ -115,6 +115,47 @@ describe('staff action log', () => {
     expect(await verifyActionChain(store, garden)).toMatchObject({ ok: true, count: 5 });
   });
 
+  it('reads at most readLimit items a call, and gives the cursor to read on from', async () => {
+    const garden = uniqueGardenId('action-cap');
+    const origin = (n: number) => ({ ip: `203.0.113.${n}`, userAgent: `Agent ${n}` });
+    // Seq 1 and 7 are by Paul, the others by Claire.
+    for (let seq = 1; seq <= 7; seq++) {
+      await appendStaffAction(store, garden, depotChange(seq, seq % 6 === 1 ? paul : claire), origin(seq));
+    }
+    const byPaul = { actorId: paul.id, readLimit: 3 };
+    const first = await listStaffActions(store, garden, byPaul);
+    // Seq 7, 6 and 5 read: one found, and the cursor after seq 5.
+    expect(first.entries.map((entry) => [entry.seq, entry.origin])).toEqual([[7, origin(7)]]);
+    expect(first.nextCursor).toBeDefined();
+    const second = await listStaffActions(store, garden, { ...byPaul, cursor: first.nextCursor });
+    expect(second.entries).toEqual([]);
+    expect(second.nextCursor).toBeDefined();
+    const third = await listStaffActions(store, garden, { ...byPaul, cursor: second.nextCursor });
+    expect(third.entries.map((entry) => [entry.seq, entry.origin])).toEqual([[1, origin(1)]]);
+    expect(third.nextCursor).toBeUndefined();
+
+    // One subject's journal (the index) the same way.
+    const subject = { kind: 'depot', id: 'd-centre' } as const;
+    const indexed = await listStaffActions(store, garden, { subject, actorId: paul.id, readLimit: 4 });
+    expect(indexed.entries.map((entry) => entry.seq)).toEqual([7]);
+    const rest = await listStaffActions(store, garden, {
+      subject,
+      actorId: paul.id,
+      readLimit: 4,
+      cursor: indexed.nextCursor,
+    });
+    expect(rest.entries.map((entry) => entry.seq)).toEqual([1]);
+    expect(rest.nextCursor).toBeUndefined();
+
+    // Without a filter, each entry comes with its own origin, read by its key.
+    const all = await listStaffActions(store, garden, { limit: 3 });
+    expect(all.entries.map((entry) => [entry.seq, entry.origin])).toEqual([
+      [7, origin(7)],
+      [6, origin(6)],
+      [5, origin(5)],
+    ]);
+  });
+
   it('gives two writers at the same moment seq 1 and 2, chained', async () => {
     const garden = uniqueGardenId('action-race');
     const [a, b] = await Promise.all([

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
+  BatchGetCommand,
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
@@ -276,7 +277,15 @@ export interface StaffActionFilter {
   cursor?: string;
   /** Entries per page (at most 200). */
   limit?: number;
+  /**
+   * Items read at most in one call (2,000 by default): a filter few entries match gives a
+   * short page, or none, with the cursor to read on from, rather than reading the whole log.
+   */
+  readLimit?: number;
 }
+
+/** Items `listStaffActions` reads at most in one call by default. */
+export const staffActionsReadLimit = 2_000;
 
 export interface StaffActionWithOrigin extends StaffAction {
   /** While kept (see `originRetentionSeconds`). */
@@ -285,7 +294,9 @@ export interface StaffActionWithOrigin extends StaffAction {
 
 /**
  * A garden's entries, newest first, filtered; a page of `limit` with the cursor of the next.
- * Filters are applied while reading pages of the partition, so a page may take several reads.
+ * Filters are applied while reading pages of the partition, so a page may take several reads,
+ * up to `readLimit` items: past it, the page holds what was found so far (maybe nothing) and
+ * the cursor where reading stopped.
  */
 export async function listStaffActions(
   clients: ActionLogClients,
@@ -319,6 +330,8 @@ export async function listStaffActions(
     (!filter.actorId || action.actor.id === filter.actorId) &&
     (!to || action.at <= to) &&
     (!filter.matches || filter.matches(action));
+  const readLimit = Math.max(filter.readLimit ?? staffActionsReadLimit, 1);
+  let read = 0;
   const found: StaffAction[] = [];
   let nextCursor: string | undefined;
   reading: for (;;) {
@@ -338,10 +351,11 @@ export async function listStaffActions(
             }),
         ScanIndexForward: false,
         ExclusiveStartKey: start,
-        Limit: 100,
+        Limit: Math.min(100, readLimit - read),
       }),
     );
     const items = page.Items ?? [];
+    read += items.length;
     for (const [index, item] of items.entries()) {
       const action = actionOf(item);
       // Entries are read newest first and seq follows time, give or take the moments between
@@ -362,29 +376,59 @@ export async function listStaffActions(
       }
     }
     if (!page.LastEvaluatedKey) break;
+    if (read >= readLimit) {
+      nextCursor = encodeCursor(page.LastEvaluatedKey);
+      break;
+    }
     start = page.LastEvaluatedKey;
   }
   const entries = await withOrigins(clients, gardenId, found);
   return nextCursor ? { entries, nextCursor } : { entries };
 }
 
-/** Each entry with its origin while it is kept. */
+/** Each entry with its origin while it is kept: the exact keys, read by BatchGetItem. */
 async function withOrigins(
   clients: ActionLogClients,
   gardenId: string,
   actions: StaffAction[],
 ): Promise<StaffActionWithOrigin[]> {
   if (actions.length === 0) return [];
-  const seqs = actions.map((action) => action.seq);
-  const origins = await queryAll(clients.db, {
-    TableName: clients.tables.gardens,
-    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
-    ExpressionAttributeValues: {
-      ':pk': originPartitionOf(gardenId),
-      ':low': seqKey(Math.min(...seqs)),
-      ':high': seqKey(Math.max(...seqs)),
-    },
-  });
+  const table = clients.tables.gardens;
+  const origins: Array<Record<string, unknown>> = [];
+  let keys = actions.map((action) => ({ pk: originPartitionOf(gardenId), sk: seqKey(action.seq) }));
+  for (let round = 0; keys.length > 0; round++) {
+    // Keys left unread by a throttled table: tried again a few times, then the caller is told.
+    if (round === 6) {
+      throw new CocagneError('unavailable', {
+        fr: 'Le journal des actions est très sollicité : réessayez dans un instant.',
+        en: 'The action log is busy: try again in a moment.',
+      });
+    }
+    if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(round, 6)));
+    const unprocessed: typeof keys = [];
+    // BatchGetItem takes 100 keys.
+    for (let index = 0; index < keys.length; index += 100) {
+      const answer = await clients.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [table]: {
+              Keys: keys.slice(index, index + 100),
+              ProjectionExpression: '#sk, #ip, #userAgent, #expiry',
+              ExpressionAttributeNames: {
+                '#sk': 'sk',
+                '#ip': 'ip',
+                '#userAgent': 'userAgent',
+                '#expiry': expiryAttribute,
+              },
+            },
+          },
+        }),
+      );
+      origins.push(...(answer.Responses?.[table] ?? []));
+      unprocessed.push(...((answer.UnprocessedKeys?.[table]?.Keys ?? []) as typeof keys));
+    }
+    keys = unprocessed;
+  }
   const now = Math.floor(Date.now() / 1000);
   const bySeq = new Map(
     origins
