@@ -128,8 +128,8 @@ export const retirementStepLabels: Record<RetirementStep, Localized> = {
   },
   identity: { fr: 'Désactiver les comptes (Keycloak)', en: 'Disable the accounts (Keycloak)' },
   data: {
-    fr: 'Effacer les données (les factures sont conservées)',
-    en: 'Erase the data (invoices are kept)',
+    fr: 'Effacer les données et le journal de l’équipe (les factures sont conservées, les historiques mis aux archives)',
+    en: 'Erase the data and the staff action log (invoices are kept, histories moved to the archives)',
   },
   retired: { fr: 'Marquer le jardin retiré', en: 'Mark the garden retired' },
 };

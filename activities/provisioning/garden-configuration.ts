@@ -1,4 +1,5 @@
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
   ListObjectsV2Command,
@@ -43,6 +44,16 @@ export interface GardenConfiguration {
 
 /** Everything of a garden in S3 is under this prefix (documents, invoices, extensions, exports). */
 export const gardenPrefix = (gardenId: string) => `${gardenId}/`;
+
+/**
+ * What a retired garden keeps outside its own prefix, read rarely if ever: `archives/<garden>/`,
+ * which the bucket's lifecycle moves to Glacier, then Deep Archive (infra/aws/storage-stack.ts).
+ */
+export const gardenKeptArchivePrefix = (gardenId: string) => `archives/${gardenId}/`;
+
+/** Objects copied at once by `moveUnder`, and the page it copies then deletes before the next. */
+const copyConcurrency = 8;
+const movePage = 200;
 
 export const gardenPrefixes = (gardenId: string): GardenConfiguration['prefixes'] => ({
   documents: `${gardenId}/weeks/`,
@@ -215,6 +226,34 @@ export function createGardenBlobs(s3: S3Client, bucket: string) {
     async deleteGarden(gardenId: string): Promise<number> {
       const keys = await keysUnder(gardenPrefix(gardenId));
       await deleteKeys(keys);
+      return keys.length;
+    },
+
+    /**
+     * Moves every object under `from` to the same name under `to`: a page of them copied, then
+     * deleted, then the next page; returns how many moved. Run again after a crash, it finds
+     * only what was not yet deleted, and copies it again (the same bytes) before deleting it.
+     */
+    async moveUnder(from: string, to: string): Promise<number> {
+      const keys = await keysUnder(from);
+      for (let start = 0; start < keys.length; start += movePage) {
+        const page = keys.slice(start, start + movePage);
+        for (let at = 0; at < page.length; at += copyConcurrency) {
+          await Promise.all(
+            page.slice(at, at + copyConcurrency).map((key) =>
+              s3.send(
+                new CopyObjectCommand({
+                  Bucket: bucket,
+                  Key: `${to}${key.slice(from.length)}`,
+                  // The source as a URL path: each segment encoded (run keys hold `%`).
+                  CopySource: `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`,
+                }),
+              ),
+            ),
+          );
+        }
+        await deleteKeys(page);
+      }
       return keys.length;
     },
 

@@ -4,16 +4,24 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Mailer } from '../../adapters/messaging/mailer.ts';
 import { EmailTakenError } from '../../adapters/keycloak/keycloak-team.ts';
+import { sha256Hex } from '../../adapters/store/action-log.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { queryAll } from '../../adapters/store/query-all.ts';
 import { isCocagneError } from '../../domain/errors.ts';
 import { gardenStateOf, type Garden } from '../../domain/garden.ts';
 import { normaliseSiret, type NewGardenRequest } from '../../domain/garden-provisioning.ts';
 import { defaultGardenRules } from '../../domain/garden-rules.ts';
+import { gardenArchivePrefix } from '../../domain/journal/archive-keys.ts';
+import { verifyChain, type StaffAction } from '../../domain/journal/staff-actions.ts';
 import type { Localized } from '../../domain/locale.ts';
 import { defaultPricing } from '../../domain/pricing.ts';
 import { asTemporalFailure } from '../failures.ts';
-import { gardenConfigurationOf, gardenPrefixes, type GardenBlobs } from './garden-configuration.ts';
+import {
+  gardenConfigurationOf,
+  gardenKeptArchivePrefix,
+  gardenPrefixes,
+  type GardenBlobs,
+} from './garden-configuration.ts';
 import type {
   GardenClusterPort,
   GardenIdentityPort,
@@ -106,6 +114,31 @@ const extensionsPartition = (gardenId: string) => `EXTENSIONS#${gardenId}`;
  */
 const calendarLinkPrefix = 'ICAL#';
 const calendarLookupPartition = 'ICAL';
+/**
+ * The garden's staff action log in the gardens table (adapters/store/action-log.ts): its entries
+ * and head, and the requests' origins (IP address, user agent) beside them.
+ */
+const staffActionsPartition = (gardenId: string) => `ACTIONS#${gardenId}`;
+const staffOriginsPartition = (gardenId: string) => `ACTIONORIGIN#${gardenId}`;
+const staffActionsHead = 'HEAD';
+/** The staff action log's file in a retirement's export (`staff-actions-<exportId>.json`). */
+const staffActionsFile = /\/staff-actions(-[^/]*)?\.json$/;
+
+/**
+ * The staff action log as a retirement exports it: every entry with its hash, in order, and
+ * the head, so that `verifyChain` (domain/journal/staff-actions.ts) checks the chain from the
+ * file alone. The requests' origins are not in it: they are kept 13 months only
+ * (`originRetentionSeconds`), not for as long as the export.
+ */
+export interface ExportedStaffActions {
+  gardenId: string;
+  exportedAt: string;
+  head: { seq: number; hash: string } | null;
+  count: number;
+  entries: StaffAction[];
+  verification: string;
+}
+
 /** The settings items `writeGardenDefaults` writes (and only those are erased by its undo). */
 const settingsKeys = ['SETTINGS#RULES', 'SETTINGS#CALENDAR', 'SETTINGS#CONTACT', 'SETTINGS#PRICING'];
 
@@ -180,6 +213,52 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': extensionsPartition(gardenId) },
     });
+  }
+
+  /** The garden's staff action log as stored: its entries in order of seq, and its head. */
+  async function staffActionLog(gardenId: string) {
+    const items = await queryAll(store.db, {
+      TableName: store.tables.gardens,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': staffActionsPartition(gardenId) },
+      ConsistentRead: true,
+    });
+    const headItem = items.find((item) => item.sk === staffActionsHead);
+    const entries = items
+      .filter((item) => item.sk !== staffActionsHead)
+      .map((item) => {
+        // The entry without its storage keys: the fields its hash covers, and the hash.
+        const { pk: _pk, sk: _sk, entity: _entity, gsi1pk: _gsi1pk, gsi1sk: _gsi1sk, ...entry } = item;
+        return entry as unknown as StaffAction;
+      });
+    const head = headItem ? { seq: Number(headItem.seq), hash: String(headItem.hash) } : undefined;
+    return { items, entries, head };
+  }
+
+  /**
+   * Writes the garden's staff action log to `key`, merged with what the file already holds: an
+   * entry never changes, so the union by seq loses nothing when a run before this one erased
+   * part of the partition after writing the file. Returns what the file holds now.
+   */
+  async function exportStaffActions(gardenId: string, key: string): Promise<ExportedStaffActions> {
+    const stored = await staffActionLog(gardenId);
+    const before = await blobs.readJson<ExportedStaffActions>(key);
+    const bySeq = new Map<number, StaffAction>();
+    for (const entry of [...(before?.entries ?? []), ...stored.entries]) bySeq.set(entry.seq, entry);
+    const entries = [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+    const heads = [before?.head ?? undefined, stored.head].filter((head) => head !== undefined);
+    const head = heads.sort((a, b) => b.seq - a.seq)[0] ?? null;
+    const exported: ExportedStaffActions = {
+      gardenId,
+      exportedAt: now().toISOString(),
+      head,
+      count: entries.length,
+      entries,
+      verification:
+        'Each entry: hash = sha256(previousHash + canonical JSON of the entry without its hash); previousHash = the hash of the entry before (64 zeros for the first); head = the last entry. verifyChain of domain/journal/staff-actions.ts checks it.',
+    };
+    await blobs.putJson(key, exported);
+    return exported;
   }
 
   const activities = {
@@ -452,6 +531,9 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
         });
       }
       const key = `${gardenPrefixes(garden.id).exports}retirement-${input.exportId}.json`;
+      // The staff action log in its own file beside it (the data step adds what comes after).
+      const staffActionsKey = `${gardenPrefixes(garden.id).exports}staff-actions-${input.exportId}.json`;
+      const staffActions = await exportStaffActions(garden.id, staffActionsKey);
       const items = await gardenItems(garden.id);
       const controlItems = await gardenControlItems(garden.id);
       await blobs.putJson(key, {
@@ -461,13 +543,14 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
         configuration: await blobs.configuration(garden.id),
         records: items,
         extensionRecords: controlItems,
+        staffActions: { key: staffActionsKey },
       });
       const count = items.length + controlItems.length;
       return {
         attempt: attempt(),
         note: {
-          fr: `${count} enregistrements exportés dans S3 : ${key}.`,
-          en: `${count} records exported to S3: ${key}.`,
+          fr: `${count} enregistrements exportés dans S3 : ${key} ; le journal des actions de l’équipe (${staffActions.count} entrées) : ${staffActionsKey}.`,
+          en: `${count} records exported to S3: ${key}; the staff action log (${staffActions.count} entries): ${staffActionsKey}.`,
         },
       };
     },
@@ -514,11 +597,44 @@ export function createProvisioningActivities(ports: ProvisioningPorts) {
       await deleteItems(store.tables.control, controlItems.map(keyOf));
       const files = await blobs.deleteGardenExcept(input.gardenId, [prefixes.invoices, prefixes.exports]);
       const kept = items.length - erased.length;
+      // The staff action log: into the export first (with what was logged since the export
+      // step), then out of the table, the origins with it.
+      const staffActionsKeys = (await blobs.keysUnder(prefixes.exports)).filter((key) =>
+        staffActionsFile.test(key),
+      );
+      if (staffActionsKeys.length === 0) staffActionsKeys.push(`${prefixes.exports}staff-actions.json`);
+      let exportedActions = 0;
+      // A chain that does not verify is exported as it is (the file shows the break to whoever
+      // checks it) and said in the note: the erasure does not wait on it.
+      const breaks: string[] = [];
+      for (const key of staffActionsKeys) {
+        const exported = await exportStaffActions(input.gardenId, key);
+        const chain = verifyChain(exported.entries, sha256Hex, exported.head);
+        if (!chain.ok) breaks.push(`${key}: ${chain.break.problem} (${chain.break.seq})`);
+        exportedActions = Math.max(exportedActions, exported.count);
+      }
+      const origins = await queryAll(store.db, {
+        TableName: store.tables.gardens,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': staffOriginsPartition(input.gardenId) },
+      });
+      await deleteItems(store.tables.gardens, origins.map(keyOf));
+      await deleteItems(store.tables.gardens, (await staffActionLog(input.gardenId)).items.map(keyOf));
+      // The closed workflows' archived histories leave the live archive for the kept one.
+      const keptHistories = `${gardenKeptArchivePrefix(input.gardenId)}history-archive/`;
+      const histories = await blobs.moveUnder(gardenArchivePrefix(input.gardenId), keptHistories);
+      const broken =
+        breaks.length === 0
+          ? { fr: '', en: '' }
+          : {
+              fr: ` Attention, la chaîne du journal exporté ne se vérifie pas : ${breaks.join(' ; ')}.`,
+              en: ` Beware, the exported log's chain does not verify: ${breaks.join('; ')}.`,
+            };
       return {
         attempt: attempt(),
         note: {
-          fr: `${erased.length + controlItems.length} enregistrements et ${files} fichiers effacés. Conservés pour la durée légale : ${kept} enregistrements de factures (DynamoDB, partition ${input.gardenId}) et les PDF des factures (S3, ${prefixes.invoices}) ; l’export reste dans ${prefixes.exports}.`,
-          en: `${erased.length + controlItems.length} records and ${files} files erased. Kept for their legal retention: ${kept} invoice records (DynamoDB, partition ${input.gardenId}) and the invoices' PDFs (S3, ${prefixes.invoices}); the export stays in ${prefixes.exports}.`,
+          fr: `${erased.length + controlItems.length} enregistrements et ${files} fichiers effacés ; le journal des actions de l’équipe (${exportedActions} entrées, dans ${staffActionsKeys.join(', ')}) et ses ${origins.length} origines (adresses IP) effacés de DynamoDB ; ${histories} historiques de processus archivés déplacés dans ${keptHistories}. Conservés pour la durée légale : ${kept} enregistrements de factures (DynamoDB, partition ${input.gardenId}) et les PDF des factures (S3, ${prefixes.invoices}) ; l’export reste dans ${prefixes.exports}.${broken.fr}`,
+          en: `${erased.length + controlItems.length} records and ${files} files erased; the staff action log (${exportedActions} entries, in ${staffActionsKeys.join(', ')}) and its ${origins.length} origins (IP addresses) erased from DynamoDB; ${histories} archived process histories moved to ${keptHistories}. Kept for their legal retention: ${kept} invoice records (DynamoDB, partition ${input.gardenId}) and the invoices' PDFs (S3, ${prefixes.invoices}); the export stays in ${prefixes.exports}.${broken.en}`,
         },
       };
     },
