@@ -139,13 +139,20 @@ describe('the journal of a subscription', () => {
     });
 
     const subscriptionUrl = (action: string) => `/api/gardens/${api.gardenId}/subscriptions/${id}/${action}`;
-    const next = await api.call(api.accounts.member, 'GET', `${subscriptionUrl('next-deliveries')}?count=8`);
-    expect(next.statusCode, next.body).toBe(200);
-    const open = next
-      .json<Array<{ date: string; changeableUntil: string }>>()
-      .filter((delivery) => Date.parse(delivery.changeableUntil) > Date.now() + 3_600_000);
+    // The new run reads the garden's calendar first: until then it knows no delivery.
+    const open = await eventually('two deliveries still open', async () => {
+      const next = await api.call(
+        api.accounts.member,
+        'GET',
+        `${subscriptionUrl('next-deliveries')}?count=8`,
+      );
+      expect(next.statusCode, next.body).toBe(200);
+      const changeable = next
+        .json<Array<{ date: string; changeableUntil: string }>>()
+        .filter((delivery) => Date.parse(delivery.changeableUntil) > Date.now() + 3_600_000);
+      return changeable.length >= 2 ? changeable : undefined;
+    });
     const [absent, paused] = open;
-    expect(absent && paused, 'two deliveries still open').toBeTruthy();
     const steps: Array<[TestAccount, string, unknown]> = [
       [api.accounts.member, 'absences', { dates: [absent!.date] }],
       [api.accounts.staff, 'pause', { from: paused!.date, until: addDays(paused!.date, 14) }],
@@ -344,8 +351,17 @@ describe('the journal of a subscription', () => {
     );
 
     const after = (await api.call(admin, 'GET', journalUrl())).json<JournalAnswer>();
-    // The same timeline, the first run's entries marked archived.
-    expect(after.entries.map((entry) => entry.id)).toEqual(before.entries.map((entry) => entry.id));
+    // The first run's entries as they were, now read from the archive (the latest run may
+    // have sent more messages since).
+    const ofFirstRun = (answer: JournalAnswer) =>
+      answer.entries.filter((entry) => entry.source.type === 'workflow' && entry.source.runId === firstRunId);
+    expect(ofFirstRun(before).length).toBeGreaterThanOrEqual(3);
+    expect(ofFirstRun(after).map((entry) => [entry.id, entry.text])).toEqual(
+      ofFirstRun(before).map((entry) => [entry.id, entry.text]),
+    );
+    expect(
+      ofFirstRun(after).every((entry) => entry.source.type === 'workflow' && entry.source.archived),
+    ).toBe(true);
     expect(after.entries.find((entry) => entry.kind === 'subscription.approved')).toMatchObject({
       text: approval?.text,
       actor: approval?.actor,
