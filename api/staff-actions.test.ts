@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Depot } from '../domain/depot.ts';
+import type { Member } from '../domain/member.ts';
 import type { Pricing } from '../domain/pricing.ts';
 import { verifyActionChain } from '../adapters/store/action-log.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
@@ -255,5 +256,65 @@ describe('staff actions journal', () => {
     // Opening this garden opens no other.
     const other = await api.call(networkAdmin, 'GET', gardenUrl('/staff-actions', api.otherGardenId));
     expect(other.statusCode, other.body).toBe(403);
+  });
+
+  it("logs staff's changes to a member's record, with before and after; a stale edit logs nothing", async () => {
+    const memberUrl = gardenUrl(`/members/${api.member.id}`);
+    const read = (await api.call(api.accounts.staff, 'GET', memberUrl)).json<Member>();
+    const {
+      id: _id,
+      gardenId: _garden,
+      createdAt: _c,
+      updatedAt: _u,
+      version,
+      location: _l,
+      ...fields
+    } = read;
+    const input = Object.fromEntries(
+      Object.entries(fields).filter(([name]) => !['termsAcceptedAt', 'pricingTier'].includes(name)),
+    );
+    const edited = await api.call(api.accounts.staff, 'PUT', memberUrl, {
+      ...input,
+      lastName: 'Michel-Roux',
+      version,
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
+    const [entry] = await journal('?subjectKind=member');
+    expect(entry).toMatchObject({
+      kind: 'member.updated',
+      subject: { kind: 'member', id: api.member.id },
+      actor: { name: 'Camille M.', role: 'staff' },
+      changes: [{ field: 'lastName', before: read.lastName, after: 'Michel-Roux' }],
+    });
+    expect(entry?.text.fr).toBe(
+      `Fiche adhérent modifiée « ${read.email} » par Camille M. : Nom ${read.lastName} → Michel-Roux`,
+    );
+
+    const stale = await api.call(api.accounts.staff, 'PUT', memberUrl, { ...input, lastName: 'X', version });
+    expect(stale.statusCode).toBe(409);
+    expect((await journal('?subjectKind=member'))[0]?.id).toBe(entry?.id);
+
+    const located = await api.call(admin, 'PUT', `${memberUrl}/location`, { lat: 45.76, lng: 4.84 });
+    expect(located.statusCode, located.body).toBe(200);
+    const [placed] = await journal('?subjectKind=member');
+    expect(placed).toMatchObject({
+      kind: 'member.located',
+      subject: { kind: 'member', id: api.member.id },
+      actor: { name: 'Claire M.' },
+      changes: [{ field: 'location', after: { lat: 45.76, lng: 4.84 } }],
+    });
+
+    const created = await api.call(api.accounts.staff, 'POST', gardenUrl('/members'), {
+      firstName: 'Jean',
+      lastName: 'Jaurès',
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { id: newId } = created.json<Member>();
+    const [registered] = await journal('?subjectKind=member');
+    expect(registered).toMatchObject({ kind: 'member.created', subject: { kind: 'member', id: newId } });
+    expect(registered?.changes).toContainEqual(
+      expect.objectContaining({ field: 'lastName', after: 'Jaurès' }),
+    );
+    expect(await verifyActionChain(api.store, api.gardenId)).toMatchObject({ ok: true });
   });
 });

@@ -516,11 +516,16 @@ export async function verifyActionChain(
  * stores that take one write their change through it, in one transaction with its entry.
  */
 export interface ChangeLog {
-  /** Writes `changeItems` and the entry whose `after` is `after`, together or not at all. */
+  /**
+   * Writes `changeItems` and the entry whose `after` is `after`, together or not at all. A store
+   * that reads the record it changes gives `before` (the value its write is conditioned on),
+   * which takes the place of the draft's.
+   */
   write(
     changeItems: readonly ChangeItem[],
     after: unknown,
     onChangeRefused?: AppendOptions['onChangeRefused'],
+    before?: unknown,
   ): Promise<StaffAction>;
 }
 
@@ -533,11 +538,15 @@ export function changeLog(
   at?: string,
 ): ChangeLog {
   return {
-    write: (changeItems, after, onChangeRefused) =>
+    write: (changeItems, after, onChangeRefused, before) =>
       appendStaffAction(
         clients,
         gardenId,
-        after === undefined ? draft : { ...draft, after },
+        {
+          ...draft,
+          ...(before === undefined ? {} : { before }),
+          ...(after === undefined ? {} : { after }),
+        },
         origin,
         changeItems,
         { ...(at ? { at } : {}), ...(onChangeRefused ? { onChangeRefused } : {}) },

@@ -15,7 +15,8 @@ import {
   type Member,
   type MemberInput,
 } from '../../domain/member.ts';
-import { isConditionFailure, putVersioned, withoutKeys } from './conditional.ts';
+import { ChangeRefusedError, type ChangeLog } from './action-log.ts';
+import { isConditionFailure, putVersioned, versionedPutItem, withoutKeys } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { queryAll } from './query-all.ts';
 import type { TableNames } from './dynamo-client.ts';
@@ -49,7 +50,9 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
     field: Field,
     value: NonNullable<Member[Field]>,
     now: string,
+    log?: ChangeLog,
   ): Promise<Member> {
+    if (log) return setOwnFieldLogged(gardenId, id, field, value, now, log);
     try {
       const { Attributes } = await db.send(
         new UpdateCommand({
@@ -69,6 +72,62 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
     }
   }
 
+  /**
+   * `setOwnField` with the staff action log's entry, before and after: the record is read and
+   * written on condition of its version, in one transaction with the entry; a change made
+   * meanwhile makes it read again (a few times), as the field is set whatever else changed.
+   */
+  async function setOwnFieldLogged<Field extends 'contactPreferences' | 'language' | 'location'>(
+    gardenId: string,
+    id: string,
+    field: Field,
+    value: NonNullable<Member[Field]>,
+    now: string,
+    log: ChangeLog,
+  ): Promise<Member> {
+    for (let attempt = 1; ; attempt++) {
+      const { Item } = await db.send(
+        new GetCommand({
+          TableName: tables.gardens,
+          Key: { pk: gardenId, sk: `MEMBER#${id}` },
+          ConsistentRead: true,
+        }),
+      );
+      if (!Item) throw notFound(memberLabel);
+      const before = withoutKeys<Member>(Item);
+      const after: Member = { ...before, [field]: value, updatedAt: now, version: before.version + 1 };
+      try {
+        await log.write(
+          [
+            {
+              Update: {
+                TableName: tables.gardens,
+                Key: { pk: gardenId, sk: `MEMBER#${id}` },
+                UpdateExpression: 'SET #field = :value, updatedAt = :now, version = :next',
+                ConditionExpression: 'version = :read',
+                ExpressionAttributeNames: { '#field': field },
+                ExpressionAttributeValues: {
+                  ':value': value,
+                  ':now': now,
+                  ':next': after.version,
+                  ':read': before.version,
+                },
+              },
+            },
+          ],
+          after,
+          (refused) => refused,
+          before,
+        );
+        return after;
+      } catch (error) {
+        if (!(error instanceof ChangeRefusedError) || attempt >= 3) {
+          throw error instanceof ChangeRefusedError ? conflict() : error;
+        }
+      }
+    }
+  }
+
   return {
     /** Creates a member with the given id; refuses to overwrite an existing one. */
     async create(
@@ -76,18 +135,20 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       id: string,
       input: MemberInput & Pick<Member, 'termsAcceptedAt'>,
       now: string,
+      /** The staff action log's entry of this change, written with it. */
+      log?: ChangeLog,
     ): Promise<Member> {
       const member: Member = { ...input, id, gardenId, createdAt: now, updatedAt: now, version: 1 };
+      const put = {
+        TableName: tables.gardens,
+        Item: memberItem(member),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      };
       try {
-        await db.send(
-          new PutCommand({
-            TableName: tables.gardens,
-            Item: memberItem(member),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        );
+        if (log) await log.write([{ Put: put }], member, (refused) => refused);
+        else await db.send(new PutCommand(put));
       } catch (error) {
-        if (isConditionFailure(error)) {
+        if (isConditionFailure(error) || error instanceof ChangeRefusedError) {
           throw new CocagneError('duplicate', {
             fr: 'Un adhérent existe déjà avec cet identifiant.',
             en: 'A member already exists with this id.',
@@ -127,6 +188,8 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       expectedVersion: number,
       input: MemberInput,
       now: string,
+      /** The staff action log's entry of this change (before: the record read), written with it. */
+      log?: ChangeLog,
     ): Promise<Member> {
       const current = await this.get(gardenId, id);
       if (!current) throw notFound(memberLabel);
@@ -148,7 +211,13 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
         updatedAt: now,
         version: expectedVersion + 1,
       };
-      await putVersioned(db, tables.gardens, memberItem(member), expectedVersion);
+      if (log) {
+        // `current` is the version the write is conditioned on: the entry's before, exactly.
+        const write = versionedPutItem(tables.gardens, memberItem(member), expectedVersion);
+        await log.write([write], member, () => conflict(), current);
+      } else {
+        await putVersioned(db, tables.gardens, memberItem(member), expectedVersion);
+      }
       return member;
     },
 
@@ -180,8 +249,10 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       id: string,
       location: { lat: number; lng: number },
       now: string,
+      /** The staff action log's entry of this change (before and after), written with it. */
+      log?: ChangeLog,
     ): Promise<Member> {
-      return setOwnField(gardenId, id, 'location', location, now);
+      return setOwnField(gardenId, id, 'location', location, now, log);
     },
 
     /** The member record an identity-provider account applied with, if any. */

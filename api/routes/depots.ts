@@ -103,6 +103,10 @@ export const depotRoutes: FastifyPluginAsyncTypebox = async (app) => {
         memberId,
         keptPosition(request.body),
         app.now().toISOString(),
+        staffChangeLog(app, request, gardenId, {
+          action: 'member.located',
+          subject: { kind: 'member', id: memberId },
+        }),
       );
     },
   );

@@ -11,6 +11,7 @@ import {
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { errorAnswers, GardenParams, MemberPage, MemberParams, Query, Version } from '../schemas.ts';
+import { staffChangeLog } from '../plugins/request-origin.ts';
 import { DepotId, PageCursor } from '../../domain/ids.ts';
 import { memberFilter, memberStandings } from '../../domain/member-standing.ts';
 
@@ -101,7 +102,14 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const normalized = normalizeMemberInput(request.body, request.locale);
       if (!normalized.ok) throw refusedInput(normalized.issues);
       const now = app.now().toISOString();
-      const member = await store.members.create(gardenId, app.newId(), normalized.value, now);
+      const id = app.newId();
+      const member = await store.members.create(
+        gardenId,
+        id,
+        normalized.value,
+        now,
+        staffChangeLog(app, request, gardenId, { action: 'member.created', subject: { kind: 'member', id } }),
+      );
       return reply.status(201).send(member);
     },
   );
@@ -141,7 +149,18 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version, ...input } = request.body;
       const normalized = normalizeMemberInput(input, request.locale);
       if (!normalized.ok) throw refusedInput(normalized.issues);
-      return store.members.update(gardenId, memberId, version, normalized.value, app.now().toISOString());
+      return store.members.update(
+        gardenId,
+        memberId,
+        version,
+        normalized.value,
+        app.now().toISOString(),
+        // Its before is the record the store reads and conditions its write on.
+        staffChangeLog(app, request, gardenId, {
+          action: 'member.updated',
+          subject: { kind: 'member', id: memberId },
+        }),
+      );
     },
   );
 };

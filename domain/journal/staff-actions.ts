@@ -191,6 +191,8 @@ export function verifyChain(
 export const actionLabels: Readonly<Record<string, Localized & { category?: JournalCategory }>> = {
   'depot.created': { fr: 'Point de dépôt créé', en: 'Pick-up point created' },
   'depot.updated': { fr: 'Point de dépôt modifié', en: 'Pick-up point changed' },
+  'member.created': { fr: 'Adhérent inscrit', en: 'Member registered' },
+  'member.updated': { fr: 'Fiche adhérent modifiée', en: "Member's details changed" },
   'member.located': { fr: 'Domicile placé sur la carte', en: 'Home placed on the map' },
   'member.tier-given': { fr: 'Tarif solidaire accordé', en: 'Solidarity tier given' },
   'member.tier-removed': { fr: 'Tarif solidaire retiré', en: 'Solidarity tier taken back' },
