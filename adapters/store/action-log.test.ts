@@ -13,6 +13,7 @@ import {
 import type { Store } from './index.ts';
 import {
   appendStaffAction,
+  changeLog,
   listStaffActions,
   originRetentionSeconds,
   verifyActionChain,
@@ -362,6 +363,26 @@ describe('staff action log', () => {
     ]);
     for (const result of [results[0], results[4]]) expect(result).toMatchObject({ ok: true });
     expect(await verifyActionChain(store, garden)).toMatchObject({ ok: true, count: 4 });
+  });
+
+  it('logs a Circuit key removed only when there was one', async () => {
+    const garden = uniqueGardenId('action-circuit');
+    const removal = () =>
+      changeLog(store, garden, {
+        action: 'fleet.circuit-key-removed',
+        subject: { kind: 'vehicle', id: 'circuit-key' },
+        actor: claire,
+      });
+    expect(await store.fleet.removeCircuitKey(garden, removal())).toBe(false);
+    expect((await listStaffActions(store, garden)).entries).toEqual([]);
+    await store.fleet.setCircuitKey(garden, 'ck-0123456789abcdef', new Date().toISOString());
+    expect(await store.fleet.removeCircuitKey(garden, removal())).toBe(true);
+    expect(await store.fleet.hasCircuitKey(garden)).toBe(false);
+    expect(await store.fleet.removeCircuitKey(garden, removal())).toBe(false);
+    const { entries } = await listStaffActions(store, garden);
+    expect(entries.map((entry) => [entry.seq, entry.action])).toEqual([[1, 'fleet.circuit-key-removed']]);
+    // Without a log, the same answer.
+    expect(await store.fleet.removeCircuitKey(garden)).toBe(false);
   });
 
   it('has a command that says a chain is intact (exit 0) or where it breaks (exit 1)', async () => {

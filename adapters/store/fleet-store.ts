@@ -1,6 +1,6 @@
 import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { emptyFleet, type Fleet, type FleetInput } from '../../domain/rounds/fleet.ts';
-import type { ChangeLog } from './action-log.ts';
+import { ChangeRefusedError, type ChangeLog } from './action-log.ts';
 import { putVersioned, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 
@@ -132,10 +132,27 @@ export function createFleetStore(db: DynamoDBDocumentClient, tables: TableNames)
       return typeof Item?.webhookSecret === 'string' ? Item.webhookSecret : undefined;
     },
 
-    async removeCircuitKey(gardenId: string, log?: ChangeLog): Promise<void> {
+    /**
+     * Removes the garden's Circuit key; false when there was none. With a `log`, the entry is
+     * written only with a key removed: removing nothing logs nothing.
+     */
+    async removeCircuitKey(gardenId: string, log?: ChangeLog): Promise<boolean> {
       const remove = { TableName: tables.gardens, Key: { pk: gardenId, sk: circuitKeyKey } };
-      if (log) await log.write([{ Delete: remove }], undefined);
-      else await db.send(new DeleteCommand(remove));
+      if (!log) {
+        const { Attributes } = await db.send(new DeleteCommand({ ...remove, ReturnValues: 'ALL_OLD' }));
+        return Attributes !== undefined;
+      }
+      try {
+        await log.write(
+          [{ Delete: { ...remove, ConditionExpression: 'attribute_exists(pk)' } }],
+          undefined,
+          (refused) => refused,
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ChangeRefusedError) return false;
+        throw error;
+      }
     },
 
     /** The Circuit API key itself: for the worker's Circuit adapter only, never for an answer. */
