@@ -57,6 +57,7 @@ describe('the journal of a subscription', () => {
   let api: TestApi;
   let admin: TestAccount;
   let otherAdmin: TestAccount;
+  let networkAdmin: TestAccount;
   let id: string;
   let workflowId: string;
   const absentDay = { date: '' };
@@ -96,9 +97,10 @@ describe('the journal of a subscription', () => {
       calendar.version,
       new Date().toISOString(),
     );
-    [admin, otherAdmin] = await Promise.all([
+    [admin, otherAdmin, networkAdmin] = await Promise.all([
       createAccount({ role: 'garden-admin', gardenId: api.gardenId, firstName: 'Claire', lastName: 'Morel' }),
       createAccount({ role: 'garden-admin', gardenId: api.otherGardenId }),
+      createAccount({ role: 'network-admin' }),
     ]);
 
     // The application, started as the API starts it, with a short history so that the run
@@ -196,7 +198,7 @@ describe('the journal of a subscription', () => {
       .getHandle(workflowId)
       .terminate('test over')
       .catch(() => undefined);
-    await deleteAccounts([admin, otherAdmin].filter(Boolean));
+    await deleteAccounts([admin, otherAdmin, networkAdmin].filter(Boolean));
     await api?.close();
   });
 
@@ -285,6 +287,31 @@ describe('the journal of a subscription', () => {
       `/api/gardens/${api.gardenId}/journal/subscription/m-nobody.2026-01-06`,
     );
     expect(missing.statusCode).toBe(404);
+  });
+
+  it('is read by a network admin only once they opened the garden, with a reason', async () => {
+    for (const format of ['json', 'csv', 'pdf']) {
+      const refused = await api.call(networkAdmin, 'GET', journalUrl(`?format=${format}`));
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect(refused.body).toContain('Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau');
+      expect(refused.body).not.toContain('Camille');
+    }
+    const opened = await api.call(networkAdmin, 'POST', `/api/network/gardens/${api.gardenId}/open`, {
+      reason: 'Ticket 12 : lecture du journal',
+    });
+    expect(opened.statusCode, opened.body).toBe(204);
+    const answer = await api.call(networkAdmin, 'GET', journalUrl());
+    expect(answer.statusCode, answer.body).toBe(200);
+    expect(answer.json<JournalAnswer>().entries.some((entry) => entry.kind === 'subscription.approved')).toBe(
+      true,
+    );
+    // Opening this garden opens no other.
+    const other = await api.call(
+      networkAdmin,
+      'GET',
+      `/api/gardens/${api.otherGardenId}/journal/garden/${api.otherGardenId}`,
+    );
+    expect(other.statusCode, other.body).toBe(403);
   });
 
   it('exports the journal as CSV for French Excel and as a PDF', async () => {

@@ -28,6 +28,7 @@ import { gardenAdminRoles, hasAnyRole, staffRoles } from '../../domain/roles.ts'
 import { gardenProcessIds, journalPdf, processHistory } from '../../temporal/process-history.ts';
 import { callerOf, forbidden } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
+import { gardenOpeningsFrom } from './garden-openings.ts';
 
 export const journalKinds = [
   'garden',
@@ -281,6 +282,7 @@ function runUrl(
 export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = async (app, options) => {
   const { store } = app;
   const { client, archive, temporalUiUrl, team } = options;
+  const openings = gardenOpeningsFrom(store);
 
   /** The team's roles by account id; none when the identity provider does not answer. */
   async function teamOf(gardenId: string): Promise<ReadonlyMap<string, string> | undefined> {
@@ -294,9 +296,10 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
   }
 
   /**
-   * Garden administrators and the network administration read journals; staff when the
-   * garden's rule `journalForStaff` says so; members and drivers never. An account of another
-   * garden is answered as if nothing were there (404), before anything is read.
+   * Garden administrators read journals; the network administration once it opened the garden
+   * (with a reason, logged: journals hold the garden's people's names and reasons); staff when
+   * the garden's rule `journalForStaff` says so; members and drivers never. An account of
+   * another garden is answered as if nothing were there (404), before anything is read.
    */
   async function requireJournalReader(request: FastifyRequest, gardenId: string): Promise<void> {
     await app.authenticate(request);
@@ -308,6 +311,13 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
       });
     // The garden's state (retired, unknown…) and the roles, as every garden route.
     await app.guardGarden(request, staffRoles);
+    if (caller.roles.includes('network-admin')) {
+      if (await openings.openedRecently(gardenId, caller.userId)) return;
+      throw new CocagneError('forbidden', {
+        fr: 'Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau, avec un motif.',
+        en: 'Open this garden from the network overview first, with a reason.',
+      });
+    }
     if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
     if (caller.roles.includes('staff') && journalOpenToStaff(await store.settings.rules(gardenId))) return;
     throw forbidden();
@@ -330,7 +340,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
       schema: {
         tags: ['journal'],
         summary:
-          "What happened to a record, newest first: its processes' events in the garden's words (every run of a continue-as-new chain, archived ones included) and the staff actions about it, with who, why and what changed. Garden administrators and network administrators; staff when the garden's rule `journalForStaff` allows; members and drivers never. `format=csv` (UTF-8 with BOM, semicolons) or `format=pdf`.",
+          "What happened to a record, newest first: its processes' events in the garden's words (every run of a continue-as-new chain, archived ones included) and the staff actions about it, with who, why and what changed. Garden administrators; network administrators once they opened the garden (POST /network/gardens/{slug}/open, else 403); staff when the garden's rule `journalForStaff` allows; members and drivers never. `format=csv` (UTF-8 with BOM, semicolons) or `format=pdf`.",
         security: [{ bearer: [] }],
         params: JournalParams,
         querystring: JournalQuery,
