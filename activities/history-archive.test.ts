@@ -269,6 +269,35 @@ describe('history archive', () => {
     expect(await archive.readArchivedRuns(gardenId, gone.workflowId)).toEqual([]);
   });
 
+  it('archives nothing of a garden leaving the network: its retirement moved its archive away', async () => {
+    const workflowId = `${gardenId}/garden-settings/archive-${randomUUID().slice(0, 8)}`;
+    const runId = await completedRun(workflowId);
+    const run: ClosedRun = {
+      gardenId,
+      workflowId,
+      runId,
+      workflowType: gardenSettingsBroadcastType,
+      closeTime: new Date().toISOString(),
+    };
+    const asked: string[] = [];
+    const retiring = createHistoryArchiveActivities({
+      temporal: client,
+      archive,
+      leftNetwork: async (id) => {
+        asked.push(id);
+        return id === gardenId;
+      },
+    });
+    const result = await new MockActivityEnvironment().run(
+      (input: { runs: ClosedRun[] }) => retiring.archiveRuns(input),
+      { runs: [run, { ...run, runId: randomUUID() }] },
+    );
+    expect(result).toMatchObject({ archived: 0, skipped: 2, failed: 0 });
+    // Asked once per garden in a batch, and nothing written.
+    expect(asked).toEqual([gardenId]);
+    expect(await archive.readArchivedRuns(gardenId, workflowId)).toEqual([]);
+  });
+
   it("archives a garden's window page by page in a workflow, every run of a workflow id read back oldest first", async () => {
     const workflowId = `${windowGardenId}/garden-settings/archive-chain`;
     const other = `${windowGardenId}/garden-settings/archive-other`;

@@ -100,7 +100,16 @@ function reasonOf(error: unknown): string {
  * time, and archive a batch of them, heartbeating after each run. `temporal` is a client whose
  * histories are read raw (workflowService): payloads stay as the server holds them, sealed.
  */
-export function createHistoryArchiveActivities(deps: { temporal: Client; archive: HistoryArchive }) {
+export function createHistoryArchiveActivities(deps: {
+  temporal: Client;
+  archive: HistoryArchive;
+  /**
+   * Whether a garden is leaving or has left the network (retiring, retired): its runs are not
+   * archived, since its retirement moves its archive to the kept prefix and erases the live one
+   * (activities/provisioning), which this must not fill again.
+   */
+  leftNetwork?: (gardenId: string) => Promise<boolean>;
+}) {
   const namespace = deps.temporal.options.namespace;
 
   async function rawHistory(workflowId: string, runId: string) {
@@ -161,11 +170,19 @@ export function createHistoryArchiveActivities(deps: { temporal: Client; archive
             failures: resumed.failures,
           }
         : { archived: 0, skipped: 0, failed: 0, failures: [] };
+      const leaving = new Map<string, Promise<boolean>>();
+      const hasLeft = (gardenId: string): Promise<boolean> => {
+        if (!deps.leftNetwork) return Promise.resolve(false);
+        if (!leaving.has(gardenId)) leaving.set(gardenId, deps.leftNetwork(gardenId));
+        return leaving.get(gardenId)!;
+      };
       for (let index = resumed?.next ?? 0; index < input.runs.length; index++) {
         const run = input.runs[index] as ClosedRun;
         try {
           const key = archivedRunKey(run.gardenId, run.workflowId, run.runId);
-          if (await deps.archive.has(key)) {
+          if (await hasLeft(run.gardenId)) {
+            result.skipped++;
+          } else if (await deps.archive.has(key)) {
             result.skipped++;
           } else {
             const history = await rawHistory(run.workflowId, run.runId);

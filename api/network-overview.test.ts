@@ -8,7 +8,7 @@ import { listStaffActions } from '../adapters/store/action-log.ts';
 import { addDays, gardenDay } from '../domain/calendar.ts';
 import { incidentKeys } from '../domain/incidents.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
-import { testActivities, testEnvironment } from '../tests/support/environment.ts';
+import { createTestGarden, testActivities, testEnvironment } from '../tests/support/environment.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 import { testWorkerConverter, workflowBundle } from '../tests/support/temporal.ts';
 import { billingRunTriggerType, billingRunType } from '../workflows/billing/contract.ts';
@@ -306,6 +306,12 @@ describe('the network overview (network admin)', () => {
     const unknown = await api.call(networkAdmin, 'POST', url('t-nulle-part'), { reason: 'Vérification' });
     expect(unknown.statusCode).toBe(404);
     expect((await listStaffActions(api.store, api.gardenId, {})).entries).toHaveLength(entries.length);
+    // A retired garden's log left with its export: opening it would start a new one.
+    const { gardenId: retired } = await createTestGarden(api.store, 'retired-open');
+    expect(await api.store.gardens.setState(retired, ['active'], 'retired')).toBe(true);
+    const refused = await api.call(networkAdmin, 'POST', url(retired), { reason: 'Vérification' });
+    expect(refused.statusCode).toBe(404);
+    expect((await listStaffActions(api.store, retired, {})).entries).toEqual([]);
   });
 
   it('describes its routes in OpenAPI 3.0, with every refusal documented', async () => {

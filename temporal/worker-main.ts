@@ -17,7 +17,7 @@ import {
   NetworkSettings,
   provisioningPortsFrom,
 } from './activity-deps.ts';
-import { networkTaskQueue } from '../domain/garden.ts';
+import { gardenStateOf, networkTaskQueue } from '../domain/garden.ts';
 import { createGardenWorkers } from './garden-workers.ts';
 import { startHealthServer } from './worker-health.ts';
 import { connectionOptions, dataConverterFrom, TemporalSettings } from './settings.ts';
@@ -121,6 +121,10 @@ const networkWorker =
           ...createHistoryArchiveActivities({
             temporal: networkClient,
             archive: createHistoryArchive(deps.s3, deps.documentsBucket),
+            leftNetwork: async (gardenId) => {
+              const garden = await deps.store.gardens.get(gardenId);
+              return garden !== undefined && ['retiring', 'retired'].includes(gardenStateOf(garden));
+            },
           }),
         },
         ...(dataConverter ? { dataConverter } : {}),

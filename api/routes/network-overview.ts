@@ -3,6 +3,7 @@
 // garden. Read from Temporal's visibility (List Filter over the search attributes) and, for the
 // few candidates only, from their histories and descriptions. Ids and search attributes only:
 // no payload is ever decoded here, so no member's personal data can reach the answer.
+import { gardenStateOf } from '../../domain/garden.ts';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
@@ -658,7 +659,7 @@ export const networkOverviewRoutes: FastifyPluginAsyncTypebox<{
         tags: ['network'],
         summary:
           "Opens a garden's data to the network admin: « garden opened », with the reason, goes in that garden's staff " +
-          'action log (204). The reason is required (400); an unknown garden is 404.',
+          'action log (204). The reason is required (400); an unknown or retired garden is 404.',
         security: [{ bearer: [] }],
         params: OpenParams,
         body: OpenBody,
@@ -667,7 +668,9 @@ export const networkOverviewRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       const gardenId = request.params.slug;
-      if (!(await app.store.gardens.get(gardenId))) throw notFound({ fr: 'Jardin', en: 'Garden' });
+      const garden = await app.store.gardens.get(gardenId);
+      // A retired garden's log left with its export: opening it would start a new one.
+      if (!garden || gardenStateOf(garden) === 'retired') throw notFound({ fr: 'Jardin', en: 'Garden' });
       await logStaffAction(app, request, gardenId, {
         action: 'garden.opened',
         subject: { kind: 'garden', id: gardenId },
