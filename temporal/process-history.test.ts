@@ -212,4 +212,26 @@ describe('the history of a process', () => {
     expect(read?.events.map((event) => event.eventType)).toHaveLength(4);
     expect(read?.events.every((event) => event.args === undefined && event.result === undefined)).toBe(true);
   });
+
+  it('leaves out only the payload sealed with a retired key: the rest of its run still opens', async () => {
+    const run = { runId: 'run-1', ...(await historyOf('run-1', undefined, 'approve')) };
+    // The notice's input sealed long ago with a key since removed from the ring.
+    const retired = new EncryptionCodec(parseKeyRing(`k0:${randomBytes(32).toString('base64')}`, 'k0'));
+    const scheduled = run.events[3]?.activityTaskScheduledEventAttributes;
+    if (!scheduled?.input?.payloads) throw new Error('the history has no scheduled activity');
+    scheduled.input.payloads = await retired.encode(scheduled.input.payloads, {
+      type: 'workflow',
+      namespace: 'test',
+      workflowId,
+    });
+    const [read] = await processHistory(clientHolding([run]).client, 'g-test', workflowId);
+    const [started, decided, notice, done] = read?.events ?? [];
+    expect(started).toMatchObject({ args: [{ requested: { by: { name: 'Claire Martin' } } }] });
+    expect(decided).toMatchObject({
+      args: [{ input: { decision: 'approve' }, actor: { name: 'Paul Renard' } }],
+    });
+    expect(notice).toMatchObject({ eventType: 'ActivityTaskScheduled', name: 'notifyMember' });
+    expect(notice?.args).toBeUndefined();
+    expect(done).toMatchObject({ result: { status: 'sent', channels: ['sms'] } });
+  });
 });

@@ -129,27 +129,45 @@ function pendingOf(raw: HistoryEvent): PendingEvent | undefined {
   }
 }
 
+/** One batch of payloads through the codecs, last codec first, as the SDK does. */
+async function decoded(converter: LoadedDataConverter, payloads: Payload[]): Promise<Payload[]> {
+  let opened = payloads;
+  for (const codec of [...converter.payloadCodecs].reverse()) opened = await codec.decode(opened);
+  return opened;
+}
+
 /**
- * Opens a run's payloads: all at once through the codecs (last codec first, as the SDK does),
- * then the payload converter. A payload that does not open (a key no longer held) leaves its
- * field out rather than failing the whole journal.
+ * Opens a run's payloads: all at once through the codecs, then the payload converter. When the
+ * batch does not open (a payload sealed with a key no longer held, or altered), each payload is
+ * opened on its own, and only those that do not open leave their field out: the rest of the
+ * run keeps its names, reasons and decisions, and the journal never fails for one payload.
  */
 async function open(converter: LoadedDataConverter, pending: PendingEvent[]): Promise<ProcessEvent[]> {
   const sealed: Payload[] = [];
   for (const item of pending) sealed.push(...(item.args ?? []), ...(item.result ?? []));
-  let opened: Payload[] | undefined = sealed;
+  let opened: Array<Payload | undefined>;
   try {
-    for (const codec of [...converter.payloadCodecs].reverse()) opened = await codec.decode(opened);
+    opened = await decoded(converter, sealed);
   } catch {
-    opened = undefined;
+    opened = await Promise.all(
+      sealed.map((payload) =>
+        decoded(converter, [payload]).then(
+          ([one]) => one,
+          () => undefined,
+        ),
+      ),
+    );
   }
   let index = 0;
+  /** The next `count` values; undefined when one of them does not open or convert. */
   const next = (count: number): unknown[] | undefined => {
-    const slice = opened?.slice(index, index + count);
+    const slice = opened.slice(index, index + count);
     index += count;
-    if (!slice) return undefined;
     try {
-      return slice.map((payload) => converter.payloadConverter.fromPayload(payload));
+      return slice.map((payload) => {
+        if (!payload) throw new Error('sealed');
+        return converter.payloadConverter.fromPayload(payload);
+      });
     } catch {
       return undefined;
     }
