@@ -351,6 +351,28 @@ describe('staff action log', () => {
         found: `ACTIONS#${garden}#depot#d-ailleurs 000000000001`,
       },
     });
+
+    // Put back; then an entry's subject removed by hand: a break found, not a check that fails.
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${garden}`, sk: '000000000001' },
+        UpdateExpression: 'SET gsi1pk = :own',
+        ExpressionAttributeValues: { ':own': `ACTIONS#${garden}#depot#d-centre` },
+      }),
+    );
+    expect(await verifyActionChain(store, garden)).toMatchObject({ ok: true, count: 2 });
+    await store.db.send(
+      new UpdateCommand({
+        TableName: store.tables.gardens,
+        Key: { pk: `ACTIONS#${garden}`, sk: '000000000002' },
+        UpdateExpression: 'REMOVE subject',
+      }),
+    );
+    expect(await verifyActionChain(store, garden)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'hash' },
+    });
   });
 
   it('sees no break in entries a live append writes while the chain is read', async () => {

@@ -487,7 +487,7 @@ export async function verifyActionChain(
   // Entries past the head read: a live append's (its head moved with it), or left behind by a
   // head moved back or deleted by hand. The head read again tells which.
   const headSeq = head?.seq ?? 0;
-  const lastRead = Math.max(0, ...items.map((item) => Number(item.seq)));
+  const lastRead = items.reduce((last, item) => Math.max(last, Number(item.seq)), 0);
   let checked = items;
   let against: ChainHead | null = head ?? null;
   if (lastRead > headSeq) {
@@ -497,14 +497,18 @@ export async function verifyActionChain(
   }
   const actions = checked.map(actionOf);
   const chain = verifyChain(actions, sha256Hex, against);
+  // Where each entry should be in the subjects' index (a subject removed by hand: its hash tells).
+  const indexKeyOf = (item: Record<string, unknown>) => {
+    const subject = actionOf(item).subject as Partial<StaffAction['subject']> | undefined;
+    return `${subjectPartitionOf(gardenId, { kind: String(subject?.kind), id: String(subject?.id) })} ${String(item.sk)}`;
+  };
   const wrongIndex = checked.find(
-    (item, index) =>
-      item.gsi1pk !== subjectPartitionOf(gardenId, actions[index]!.subject) || item.gsi1sk !== item.sk,
+    (item) => `${String(item.gsi1pk)} ${String(item.gsi1sk)}` !== indexKeyOf(item),
   );
   const indexBreak: ChainBreak | undefined = wrongIndex && {
     seq: Number(wrongIndex.seq),
     problem: 'index',
-    expected: `${subjectPartitionOf(gardenId, actionOf(wrongIndex).subject)} ${String(wrongIndex.sk)}`,
+    expected: indexKeyOf(wrongIndex),
     found: `${String(wrongIndex.gsi1pk)} ${String(wrongIndex.gsi1sk)}`,
   };
   if (indexBreak && (chain.ok || indexBreak.seq < chain.break.seq)) return broken(chain.count, indexBreak);
