@@ -14,7 +14,11 @@ import type {
 } from '../../domain/journal/journal-entry.ts';
 import type { ProcessRun } from '../../domain/journal/process-events.ts';
 import { filterJournal, journalCsv, journalTime } from '../../domain/journal/process-export.ts';
-import { newestFirst, processJournal } from '../../domain/journal/process-mappers.ts';
+import {
+  actionsNewestFirst,
+  mergeNewestFirst,
+  processJournal,
+} from '../../domain/journal/process-mappers.ts';
 import { staffActionToEntry } from '../../domain/journal/staff-actions.ts';
 import type { Locale } from '../../domain/locale.ts';
 import {
@@ -378,7 +382,10 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
         ...(teamRoles ? { team: teamRoles } : {}),
       };
       const { from, to, category, actorId, format } = request.query;
-      const entries = filterJournal(newestFirst([...processJournal(histories, context), ...actions]), {
+      // Each sorted once by its own keys, then merged: a second sort would undo the order of
+      // the entries that share an instant (one workflow task's events).
+      const merged = mergeNewestFirst(processJournal(histories, context), actionsNewestFirst(actions));
+      const entries = filterJournal(merged, {
         from,
         to,
         category,

@@ -3,7 +3,7 @@ import type { JournalEntry } from './journal-entry.ts';
 import type { ProcessEvent, ProcessRun } from './process-events.ts';
 import { csvCell, filterJournal, journalCsv } from './process-export.ts';
 import { shortName } from './process-journal.ts';
-import { processJournal } from './process-mappers.ts';
+import { actionsNewestFirst, mergeNewestFirst, processJournal } from './process-mappers.ts';
 
 /** A run built event by event: ids and instants in order, activities paired with their completion. */
 function runOf(
@@ -433,6 +433,53 @@ describe('the other processes', () => {
       .started({ week: '2026-W01' })
       .run();
     expect(processJournal([[archived]])[0]?.source).toMatchObject({ archived: true, runId: 'old' });
+  });
+});
+
+describe('the order of a journal', () => {
+  it('keeps the entries of one instant latest first, merged with staff actions, without reversing them', () => {
+    const run = runOf('subscriptionWorkflow', 'g/subscription/s', 'r')
+      .started({ requested: { by: louise, at: '' }, acknowledge: true })
+      .update('decide', { input: { decision: 'approve' }, actor: claire })
+      .activity('notifyMember', notice('subscription-approved'), { status: 'sent', channels: ['email'] })
+      .run();
+    // One workflow task: the approval and the message it sends share their instant (the
+    // message's completion written with fewer digits, as another source may).
+    for (const event of run.events.slice(1)) event.at = '2026-12-03T09:10:00.000Z';
+    run.events.at(-1)!.at = '2026-12-03T09:10:00Z';
+    const processes = processJournal([[run]], { team });
+    expect(processes.map((entry) => entry.kind)).toEqual([
+      'notice.subscription-approved',
+      'subscription.approved',
+      'subscription.requested',
+    ]);
+    const action = (seq: number, at: string): JournalEntry => ({
+      id: `action:${seq}`,
+      at,
+      kind: 'depot.updated',
+      category: 'change',
+      text: { fr: `action ${seq}`, en: `action ${seq}` },
+      source: { type: 'action', seq },
+    });
+    const actions = actionsNewestFirst([
+      action(7, '2026-12-03T09:10:00.000Z'),
+      action(9, '2026-12-03T09:30:00.000Z'),
+      action(8, '2026-12-03T09:10:00Z'),
+      action(3, '2026-12-03T08:00:00.000Z'),
+    ]);
+    expect(actions.map((entry) => entry.id)).toEqual(['action:9', 'action:8', 'action:7', 'action:3']);
+    const merged = mergeNewestFirst(processes, actions);
+    expect(merged.map((entry) => entry.id.replace(/^wf:g\/subscription\/s:r:/, 'event '))).toEqual([
+      'action:9',
+      'event 5',
+      'event 2',
+      'action:8',
+      'action:7',
+      'event 1',
+      'action:3',
+    ]);
+    // Merging again (or merging an already merged journal) changes nothing.
+    expect(mergeNewestFirst(merged, [])).toEqual(merged);
   });
 });
 
