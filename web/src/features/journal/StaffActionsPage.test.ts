@@ -116,6 +116,22 @@ describe('« Journal des actions »', () => {
     );
   });
 
+  it('follows the cursor of pages that came back empty (a bounded read) before saying nothing matches', async () => {
+    const api = stubApi((call) => {
+      const cursor = call.query.get('cursor');
+      if (!cursor) return { body: { entries: [], nextCursor: 'c-1' } };
+      if (cursor === 'c-1') return { body: { entries: [], nextCursor: 'c-2' } };
+      return { body: { entries: [older] } };
+    });
+    const wrapper = mountPage();
+    await flushPromises();
+    expect(api.calls.map((call) => call.query.get('cursor'))).toEqual([null, 'c-1', 'c-2']);
+    expect(wrapper.findAll('[data-testid="journal-text"]').map((text) => text.text())).toEqual([
+      'Tarifs modifiés',
+    ]);
+    expect(wrapper.find('[data-testid="staff-actions-more"]').exists()).toBe(false);
+  });
+
   it('says when nothing matches the filters', async () => {
     stubApi(() => ({ body: { entries: [] } }));
     const wrapper = mountPage();

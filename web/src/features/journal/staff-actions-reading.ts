@@ -38,6 +38,9 @@ export function staffActionsQuery(filters: StaffActionFilters): StaffActionsQuer
   return query;
 }
 
+/** Empty pages followed at once before showing an empty one (« Voir plus » then goes on). */
+const emptyPagesFollowed = 4;
+
 /**
  * The garden's staff action log, newest first, a page at a time (« Voir plus » follows the API's
  * cursor). A new filter reads from the start again; a 403 is said apart from a failure.
@@ -60,15 +63,20 @@ export function useStaffActionsReading() {
     try {
       await orProblem(
         async () => {
-          const page = await listStaffActions(
-            requireGardenId(),
-            staffActionsQuery(filters.value),
-            more ? nextCursor.value : undefined,
-          );
-          if (mine !== reading) return;
-          entries.value = more ? [...entries.value, ...page.entries] : page.entries;
-          nextCursor.value = page.nextCursor;
-          actors.value = actorsOf(actors.value, page.entries);
+          // The server reads a bounded number of items a call: a search few entries match may
+          // answer a page with none and a cursor. Follow it a few times before showing nothing.
+          const found: StaffActionEntry[] = [];
+          let cursor = more ? nextCursor.value : undefined;
+          for (let hop = 0; ; hop++) {
+            const page = await listStaffActions(requireGardenId(), staffActionsQuery(filters.value), cursor);
+            if (mine !== reading) return;
+            found.push(...page.entries);
+            cursor = page.nextCursor;
+            if (found.length > 0 || !cursor || hop >= emptyPagesFollowed) break;
+          }
+          entries.value = more ? [...entries.value, ...found] : found;
+          nextCursor.value = cursor;
+          actors.value = actorsOf(actors.value, found);
           loaded.value = true;
         },
         (problem) => {
