@@ -144,7 +144,8 @@ const JournalParams = Type.Object({
 const DayOrInstant = Type.String({
   pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?Z)?$',
   maxLength: 24,
-  description: 'A day (2026-12-03) or an instant in UTC (2026-12-03T10:12:00Z), inclusive.',
+  description:
+    "A day in the garden's time zone (2026-12-03, `to` inclusive of its whole day) or an instant in UTC (2026-12-03T10:12:00Z), inclusive.",
 });
 
 const JournalQuery = Query({
@@ -385,12 +386,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
       // Each sorted once by its own keys, then merged: a second sort would undo the order of
       // the entries that share an instant (one workflow task's events).
       const merged = mergeNewestFirst(processJournal(histories, context), actionsNewestFirst(actions));
-      const entries = filterJournal(merged, {
-        from,
-        to,
-        category,
-        actorId,
-      }).slice(0, entryLimit);
+      const entries = filterJournal(merged, { from, to, category, actorId, timeZone }).slice(0, entryLimit);
       const namespace = client?.options.namespace ?? '';
       const processes = histories
         .filter((runs) => runs.length > 0)

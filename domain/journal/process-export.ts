@@ -1,27 +1,63 @@
-import { dateFormatter, gardenTimeZone } from '../calendar.ts';
+import { dateFormatter, gardenDay, gardenTimeZone } from '../calendar.ts';
+import { CocagneError } from '../errors.ts';
 import type { Locale } from '../locale.ts';
 import type { JournalCategory, JournalChange, JournalEntry } from './journal-entry.ts';
 
 /** What a journal may be narrowed to (the route's query). */
 export interface JournalFilter {
-  /** A day (2026-12-03, inclusive: to its end) or an ISO instant. */
+  /**
+   * A day (2026-12-03: a day in the garden's time zone, `to` inclusive of its whole day) or an
+   * ISO instant (2026-12-03T10:12Z, compared as an instant).
+   */
   from?: string | undefined;
   to?: string | undefined;
   category?: JournalCategory | undefined;
   actorId?: string | undefined;
+  /** The garden's time zone, for the days; Europe/Paris by default. */
+  timeZone?: string | undefined;
+}
+
+const isDay = (value: string) => /^\d{4}-\d{2}-\d{2}$/.test(value);
+
+/**
+ * One bound of a period: whether an entry at `instant` (ms) falls on its side. A day is read in
+ * the garden's time zone (the entry's own day there compared with it); an instant as an instant.
+ */
+function boundOf(
+  bound: string | undefined,
+  side: 'from' | 'to',
+  timeZone: string,
+): ((instant: number) => boolean) | undefined {
+  if (!bound) return undefined;
+  if (isDay(bound)) {
+    return side === 'from'
+      ? (instant) => gardenDay(new Date(instant), timeZone) >= bound
+      : (instant) => gardenDay(new Date(instant), timeZone) <= bound;
+  }
+  const limit = Date.parse(bound);
+  if (Number.isNaN(limit))
+    throw new CocagneError(
+      'invalid_input',
+      { fr: `Date invalide : ${bound}`, en: `Not a valid date: ${bound}` },
+      { field: side },
+    );
+  return side === 'from' ? (instant) => instant >= limit : (instant) => instant <= limit;
 }
 
 /** The entries a filter keeps, in their order. */
 export function filterJournal(entries: readonly JournalEntry[], filter: JournalFilter): JournalEntry[] {
-  const from = filter.from;
-  const to = filter.to && filter.to.length === 10 ? `${filter.to}T23:59:59.999Z` : filter.to;
-  return entries.filter(
-    (entry) =>
-      (!from || entry.at >= from) &&
-      (!to || entry.at <= to) &&
+  const timeZone = filter.timeZone ?? gardenTimeZone;
+  const from = boundOf(filter.from, 'from', timeZone);
+  const to = boundOf(filter.to, 'to', timeZone);
+  return entries.filter((entry) => {
+    const instant = Date.parse(entry.at);
+    return (
+      (!from || from(instant)) &&
+      (!to || to(instant)) &&
       (!filter.category || entry.category === filter.category) &&
-      (!filter.actorId || entry.actor?.id === filter.actorId),
-  );
+      (!filter.actorId || entry.actor?.id === filter.actorId)
+    );
+  });
 }
 
 export const journalCategoryLabels: Readonly<Record<JournalCategory, Readonly<Record<Locale, string>>>> = {

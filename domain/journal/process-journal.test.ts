@@ -508,6 +508,56 @@ describe('names, filters and the CSV', () => {
     expect(filterJournal(entries, { from: '2026-12-03T09:01:30Z' })).toHaveLength(1);
   });
 
+  it('compares instants as instants, and reads a day as a day in the garden (its whole day for `to`)', () => {
+    const at = (instant: string): JournalEntry => ({
+      id: instant,
+      at: instant,
+      kind: 'depot.updated',
+      category: 'change',
+      text: { fr: instant, en: instant },
+      source: { type: 'action', seq: 1 },
+    });
+    const entries = [
+      // 00:30 on 4 December in Paris: the hour after midnight, still 3 December in UTC.
+      at('2026-12-03T23:30:00.000Z'),
+      at('2026-12-03T10:12:30.000Z'),
+      at('2026-12-03T10:12:00Z'),
+      // Midnight on 3 December in Paris.
+      at('2026-12-02T23:00:00.000Z'),
+      at('2026-12-02T22:59:59.999Z'),
+    ];
+    const kept = (filter: Parameters<typeof filterJournal>[1]) =>
+      filterJournal(entries, filter).map((entry) => entry.at);
+    expect(kept({ from: '2026-12-03T10:12Z' })).toEqual([
+      '2026-12-03T23:30:00.000Z',
+      '2026-12-03T10:12:30.000Z',
+      '2026-12-03T10:12:00Z',
+    ]);
+    expect(kept({ to: '2026-12-03T10:12Z' })).toEqual([
+      '2026-12-03T10:12:00Z',
+      '2026-12-02T23:00:00.000Z',
+      '2026-12-02T22:59:59.999Z',
+    ]);
+    expect(kept({ from: '2026-12-03T10:12:30.000Z', to: '2026-12-03T10:12:30Z' })).toEqual([
+      '2026-12-03T10:12:30.000Z',
+    ]);
+    // Days in Paris: 3 December runs from 23:00 UTC the day before to 22:59:59.999 UTC.
+    expect(kept({ from: '2026-12-03', to: '2026-12-03' })).toEqual([
+      '2026-12-03T10:12:30.000Z',
+      '2026-12-03T10:12:00Z',
+      '2026-12-02T23:00:00.000Z',
+    ]);
+    expect(kept({ from: '2026-12-04' })).toEqual(['2026-12-03T23:30:00.000Z']);
+    expect(kept({ to: '2026-12-02' })).toEqual(['2026-12-02T22:59:59.999Z']);
+    // Another garden's time zone.
+    expect(kept({ from: '2026-12-03', to: '2026-12-03', timeZone: 'UTC' })).toEqual([
+      '2026-12-03T23:30:00.000Z',
+      '2026-12-03T10:12:30.000Z',
+      '2026-12-03T10:12:00Z',
+    ]);
+    expect(() => kept({ from: '2026-13-03T10:12Z' })).toThrow(/Not a valid date/);
+  });
+
   it('writes CSV for French Excel: BOM, semicolons, CRLF, and no cell run as a formula', () => {
     expect(csvCell('=HYPERLINK("http://x")')).toBe('"\'=HYPERLINK(""http://x"")"');
     expect(csvCell('+33 6')).toBe("'+33 6");
