@@ -88,7 +88,9 @@ async function historyOf(runId: string, previousRunId: string | undefined, decis
 
 /** A client whose server holds the given runs (the latest last), a page of two events at a time. */
 function clientHolding(runs: Array<{ runId: string; events: HistoryEvent[] }>) {
-  const requests: Array<{ runId?: string; page?: string }> = [];
+  const requests: Array<{ runId?: string; page?: string; describe?: true }> = [];
+  const notFoundError = () =>
+    Object.assign(new Error('workflow execution not found'), { code: 5, details: 'not found', metadata: {} });
   const client = {
     options: {
       namespace: 'test',
@@ -99,6 +101,16 @@ function clientHolding(runs: Array<{ runId: string; events: HistoryEvent[] }>) {
       },
     },
     workflowService: {
+      async describeWorkflowExecution(request: { execution: { workflowId: string; runId?: string } }) {
+        requests.push({ describe: true });
+        const run = runs.at(-1);
+        if (!run || request.execution.runId) throw notFoundError();
+        return {
+          workflowExecutionInfo: {
+            execution: { workflowId: request.execution.workflowId, runId: run.runId },
+          },
+        };
+      },
       async getWorkflowExecutionHistory(request: {
         execution: { workflowId: string; runId?: string };
         nextPageToken?: Uint8Array;
@@ -107,13 +119,7 @@ function clientHolding(runs: Array<{ runId: string; events: HistoryEvent[] }>) {
         const page = request.nextPageToken ? Number(Buffer.from(request.nextPageToken).toString()) : 0;
         requests.push({ ...(runId ? { runId } : {}), ...(page ? { page: String(page) } : {}) });
         const run = runId ? runs.find((candidate) => candidate.runId === runId) : runs.at(-1);
-        if (!run) {
-          throw Object.assign(new Error('workflow execution not found'), {
-            code: 5,
-            details: 'not found',
-            metadata: {},
-          });
-        }
+        if (!run) throw notFoundError();
         const events = run.events.slice(page, page + 2);
         const next = page + 2 < run.events.length ? new Uint8Array(Buffer.from(String(page + 2))) : undefined;
         return { history: { events }, ...(next ? { nextPageToken: next } : {}) };
@@ -133,11 +139,13 @@ describe('the history of a process', () => {
       ['run-1', 'subscriptionWorkflow', false],
       ['run-2', 'subscriptionWorkflow', false],
     ]);
-    // The latest run first (no run id), then back through each start's previous run; three pages each.
-    expect(requests.map((request) => request.runId ?? 'latest')).toEqual([
-      'latest',
-      'latest',
-      'latest',
+    // The latest run first (its id as the server describes it), then back through each start's
+    // previous run; three pages each.
+    expect(requests.map((request) => (request.describe ? 'describe' : request.runId))).toEqual([
+      'describe',
+      'run-2',
+      'run-2',
+      'run-2',
       'run-1',
       'run-1',
       'run-1',
@@ -201,6 +209,15 @@ describe('the history of a process', () => {
     expect(asked).toEqual([`g-test ${workflowId}`, `g-test ${workflowId}`]);
     // Without an archive, what the server holds.
     expect(await processHistory(clientHolding([]).client, 'g-test', workflowId)).toEqual([]);
+  });
+
+  it('names the latest run by its own id, a reset run’s too (not its original run’s)', async () => {
+    const first = { runId: 'run-1', ...(await historyOf('run-1', undefined, 'approve')) };
+    // A reset of run-1: a new run whose start still names run-1 as its original execution.
+    const reset = { runId: 'run-1-reset', ...(await historyOf('run-1', undefined, 'waitlist')) };
+    const runs = await processHistory(clientHolding([first, reset]).client, 'g-test', workflowId);
+    expect(runs.map((run) => run.runId)).toEqual(['run-1-reset']);
+    expect(runs[0]?.events[1]).toMatchObject({ args: [{ input: { decision: 'waitlist' } }] });
   });
 
   it('leaves out a payload that does not open rather than failing the journal', async () => {

@@ -203,32 +203,51 @@ export async function decodeRun(
   return { workflowId, runId, workflowType, archived, events };
 }
 
-/** The whole history of one run from the server, page by page; undefined when it holds none. */
+/** gRPC's NOT_FOUND, as undefined; any other error thrown. */
+async function unlessNotFound<T>(call: Promise<T>): Promise<T | undefined> {
+  try {
+    return await call;
+  } catch (error) {
+    if (isGrpcServiceError(error) && Number(error.code) === notFound) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * The whole history of one run from the server, page by page; undefined when it holds none.
+ * Without a run id, the latest run's: its id as the server describes it (a reset run's own,
+ * which its start's `originalExecutionRunId` is not), then that very run's history, so that a
+ * run continuing as new meanwhile does not mix two runs.
+ */
 async function serverHistory(
   client: Client,
   workflowId: string,
   runId: string | undefined,
 ): Promise<{ history: History; runId: string } | undefined> {
+  const namespace = client.options.namespace;
+  const id =
+    runId ??
+    (
+      await unlessNotFound(
+        client.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId } }),
+      )
+    )?.workflowExecutionInfo?.execution?.runId;
+  if (!id) return undefined;
   const events: HistoryEvent[] = [];
   let nextPageToken: Uint8Array | undefined;
-  try {
-    do {
-      const page = await client.workflowService.getWorkflowExecutionHistory({
-        namespace: client.options.namespace,
-        execution: { workflowId, ...(runId ? { runId } : {}) },
+  do {
+    const page = await unlessNotFound(
+      client.workflowService.getWorkflowExecutionHistory({
+        namespace,
+        execution: { workflowId, runId: id },
         maximumPageSize: 1000,
         ...(nextPageToken ? { nextPageToken } : {}),
-      });
-      events.push(...(page.history?.events ?? []));
-      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
-    } while (nextPageToken);
-  } catch (error) {
-    if (isGrpcServiceError(error) && Number(error.code) === notFound) return undefined;
-    throw error;
-  }
-  const started = events[0]?.workflowExecutionStartedEventAttributes;
-  // A run's own id is its original execution's (the same unless it was reset).
-  const id = runId ?? started?.originalExecutionRunId ?? '';
+      }),
+    );
+    if (!page) return undefined;
+    events.push(...(page.history?.events ?? []));
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
   return { history: { events }, runId: id };
 }
 
