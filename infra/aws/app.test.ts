@@ -741,7 +741,10 @@ const actionsOfCommand: Record<string, string[]> = {
     'dynamodb:DeleteItem',
     'dynamodb:ConditionCheckItem',
   ],
+  BatchGetCommand: ['dynamodb:BatchGetItem'],
   GetObjectCommand: ['s3:GetObject'],
+  // A copy reads its source and writes its target.
+  CopyObjectCommand: ['s3:GetObject', 's3:PutObject'],
   HeadObjectCommand: ['s3:GetObject'],
   PutObjectCommand: ['s3:PutObject'],
   DeleteObjectsCommand: ['s3:DeleteObject'],
