@@ -1,4 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import { listStaffActions, type ActionLogClients } from '../../adapters/store/action-log.ts';
+import { CocagneError } from '../../domain/errors.ts';
+import { journalOpenToStaff, type GardenRules } from '../../domain/garden-rules.ts';
+import { gardenAdminRoles, hasAnyRole } from '../../domain/roles.ts';
+import { callerOf, forbidden } from '../plugins/auth.ts';
 import type { GardenOpenings } from './temporal-codec.ts';
 
 /**
@@ -28,4 +33,29 @@ export function gardenOpeningsFrom(
       return entries.some((entry) => entry.action === 'garden.opened');
     },
   };
+}
+
+/**
+ * May the caller read the garden's journals (a record's, and the staff action log): garden
+ * administrators; the network administration once it opened the garden (with a reason, logged:
+ * journals hold the garden's people's names, reasons, IPs and user agents); staff only when the
+ * garden's rule `journalForStaff` says so; drivers and members never. Throws 403 otherwise.
+ */
+export async function requireJournalReader(
+  request: FastifyRequest,
+  gardenId: string,
+  rules: () => Promise<GardenRules>,
+  openings: GardenOpenings,
+): Promise<void> {
+  const caller = callerOf(request);
+  if (caller.roles.includes('network-admin')) {
+    if (await openings.openedRecently(gardenId, caller.userId)) return;
+    throw new CocagneError('forbidden', {
+      fr: 'Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau, avec un motif.',
+      en: 'Open this garden from the network overview first, with a reason.',
+    });
+  }
+  if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
+  if (caller.roles.includes('staff') && journalOpenToStaff(await rules())) return;
+  throw forbidden();
 }

@@ -5,7 +5,6 @@ import Type from 'typebox';
 import { listStaffActions } from '../../adapters/store/action-log.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
-import { journalOpenToStaff } from '../../domain/garden-rules.ts';
 import type { HistoryArchiveReader } from '../../domain/journal/archive-keys.ts';
 import type {
   JournalCategory,
@@ -28,11 +27,11 @@ import {
   subscriptionProcessId,
   weekProcessId,
 } from '../../domain/process-ids.ts';
-import { gardenAdminRoles, hasAnyRole, staffRoles } from '../../domain/roles.ts';
+import { staffRoles } from '../../domain/roles.ts';
 import { gardenProcessIds, journalPdf, processHistory } from '../../temporal/process-history.ts';
-import { callerOf, forbidden } from '../plugins/auth.ts';
+import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
-import { gardenOpeningsFrom } from './garden-openings.ts';
+import { gardenOpeningsFrom, requireJournalReader } from './garden-openings.ts';
 
 export const journalKinds = [
   'garden',
@@ -306,7 +305,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
    * the garden's rule `journalForStaff` says so; members and drivers never. An account of
    * another garden is answered as if nothing were there (404), before anything is read.
    */
-  async function requireJournalReader(request: FastifyRequest, gardenId: string): Promise<void> {
+  async function mayRead(request: FastifyRequest, gardenId: string): Promise<void> {
     await app.authenticate(request);
     const caller = callerOf(request);
     if (!caller.roles.includes('network-admin') && caller.gardenId !== gardenId)
@@ -316,16 +315,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
       });
     // The garden's state (retired, unknown…) and the roles, as every garden route.
     await app.guardGarden(request, staffRoles);
-    if (caller.roles.includes('network-admin')) {
-      if (await openings.openedRecently(gardenId, caller.userId)) return;
-      throw new CocagneError('forbidden', {
-        fr: 'Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau, avec un motif.',
-        en: 'Open this garden from the network overview first, with a reason.',
-      });
-    }
-    if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
-    if (caller.roles.includes('staff') && journalOpenToStaff(await store.settings.rules(gardenId))) return;
-    throw forbidden();
+    await requireJournalReader(request, gardenId, () => store.settings.rules(gardenId), openings);
   }
 
   app.get(
@@ -334,7 +324,7 @@ export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = asy
       // Who may read it, before anything else (as the garden guard would, which this route's
       // own check replaces to answer another garden's account 404).
       onRequest: async (request) => {
-        await requireJournalReader(request, (request.params as { gardenId: string }).gardenId);
+        await mayRead(request, (request.params as { gardenId: string }).gardenId);
       },
       config: {
         // The guard is run by the route's onRequest hook, after answering another garden's account 404.

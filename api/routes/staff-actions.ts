@@ -1,34 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { listStaffActions, type StaffActionWithOrigin } from '../../adapters/store/action-log.ts';
-import { journalOpenToStaff, type GardenRules } from '../../domain/garden-rules.ts';
 import { PageCursor } from '../../domain/ids.ts';
-import type { JournalSubjectKind } from '../../domain/journal/journal-entry.ts';
+import { journalSubjectKinds } from '../../domain/journal/journal-entry.ts';
 import { staffActionsCsv, staffActionToEntry, type StaffAction } from '../../domain/journal/staff-actions.ts';
-import { hasAnyRole, gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
+import { staffRoles } from '../../domain/roles.ts';
 import { foldForSearch } from '../../domain/text.ts';
-import { CocagneError } from '../../domain/errors.ts';
-import { callerOf, forbidden } from '../plugins/auth.ts';
-import { gardenOpeningsFrom } from './garden-openings.ts';
+import { gardenOpeningsFrom, requireJournalReader } from './garden-openings.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
 
-const subjectKinds: readonly JournalSubjectKind[] = [
-  'garden',
-  'member',
-  'subscription',
-  'invoice',
-  'week',
-  'round',
-  'extension',
-  'depot',
-  'product',
-  'price',
-  'calendar',
-  'account',
-  'settings',
-  'vehicle',
-];
+const subjectKinds = journalSubjectKinds;
 
 const Localized = Type.Object({ fr: Type.String(), en: Type.String() });
 
@@ -92,31 +73,6 @@ const StaffActionsQuery = Query({
 /** The most lines one CSV export holds. */
 const csvLimit = 10_000;
 
-/**
- * May the caller read the garden's journals: garden administrators; the network administration
- * once it opened the garden (with a reason, logged: the log holds IPs, user agents and names of
- * the garden's people); staff only when the garden's rule `journalForStaff` says so; drivers and
- * members never (the guard already keeps them out).
- */
-async function requireJournalReader(
-  request: FastifyRequest,
-  gardenId: string,
-  rules: () => Promise<GardenRules>,
-  openedRecently: (gardenId: string, userId: string) => Promise<boolean>,
-): Promise<void> {
-  const caller = callerOf(request);
-  if (caller.roles.includes('network-admin')) {
-    if (await openedRecently(gardenId, caller.userId)) return;
-    throw new CocagneError('forbidden', {
-      fr: 'Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau, avec un motif.',
-      en: 'Open this garden from the network overview first, with a reason.',
-    });
-  }
-  if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
-  if (caller.roles.includes('staff') && journalOpenToStaff(await rules())) return;
-  throw forbidden();
-}
-
 function entryOf(action: StaffActionWithOrigin) {
   return {
     ...staffActionToEntry(action),
@@ -160,12 +116,7 @@ export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const { gardenId } = request.params;
-      await requireJournalReader(
-        request,
-        gardenId,
-        () => store.settings.rules(gardenId),
-        (garden, userId) => openings.openedRecently(garden, userId),
-      );
+      await requireJournalReader(request, gardenId, () => store.settings.rules(gardenId), openings);
       const { from, to, actorId, subjectKind, q, cursor, limit, format } = request.query;
       const words = q ? foldForSearch(q).split(' ').filter(Boolean) : [];
       const matches =

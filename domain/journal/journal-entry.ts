@@ -9,21 +9,23 @@ import type { Localized } from '../locale.ts';
  */
 
 /** What a journal is about: the `:kind` of the journal route and a staff action's subject. */
-export type JournalSubjectKind =
-  | 'garden'
-  | 'member'
-  | 'subscription'
-  | 'invoice'
-  | 'week'
-  | 'round'
-  | 'extension'
-  | 'depot'
-  | 'product'
-  | 'price'
-  | 'calendar'
-  | 'account'
-  | 'settings'
-  | 'vehicle';
+export const journalSubjectKinds = [
+  'garden',
+  'member',
+  'subscription',
+  'invoice',
+  'week',
+  'round',
+  'extension',
+  'depot',
+  'product',
+  'price',
+  'calendar',
+  'account',
+  'settings',
+  'vehicle',
+] as const;
+export type JournalSubjectKind = (typeof journalSubjectKinds)[number];
 
 /** Who did it. `role` is a `Role` of domain/roles.ts, 'member' or 'system'; `name` is shortened (« Claire M. »). */
 export interface JournalActor {
