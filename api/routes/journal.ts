@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { journalEntryFields } from './journal-schemas.ts';
 import type { Client } from '@temporalio/client';
 import type { FastifyRequest } from 'fastify';
 import Type from 'typebox';
@@ -70,28 +71,11 @@ export interface JournalRouteOptions {
   team?: { list(gardenId: string): Promise<ReadonlyArray<{ id: string; role: string }>> } | undefined;
 }
 
-const Localized = Type.Object({ fr: Type.String(), en: Type.String() });
-
 const JournalEntrySchema = Type.Object({
   id: Type.String({ description: '`wf:<workflowId>:<runId>:<eventId>` or `action:<seq>`.' }),
-  at: Type.String({ description: 'ISO instant.' }),
   kind: Type.String({ description: "e.g. 'subscription.approved', 'payment.failed', 'depot.updated'." }),
   category: Type.Enum([...categories]),
-  text: Localized,
-  actor: Type.Optional(
-    Type.Object({ id: Type.String(), name: Type.String(), role: Type.Optional(Type.String()) }),
-  ),
-  reason: Type.Optional(Type.String()),
-  changes: Type.Optional(
-    Type.Array(
-      Type.Object({
-        field: Type.String(),
-        label: Localized,
-        before: Type.Optional(Type.Unknown()),
-        after: Type.Optional(Type.Unknown()),
-      }),
-    ),
-  ),
+  ...journalEntryFields,
   source: Type.Union([
     Type.Object({
       type: Type.Literal('workflow'),

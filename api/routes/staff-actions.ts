@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { journalEntryFields } from './journal-schemas.ts';
 import Type from 'typebox';
 import { listStaffActions, type StaffActionWithOrigin } from '../../adapters/store/action-log.ts';
 import { PageCursor } from '../../domain/ids.ts';
@@ -11,29 +12,12 @@ import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
 
 const subjectKinds = journalSubjectKinds;
 
-const Localized = Type.Object({ fr: Type.String(), en: Type.String() });
-
 /** A journal entry (domain/journal/journal-entry.ts) from the staff action log, with its subject and origin. */
 const StaffJournalEntry = Type.Object({
   id: Type.String({ description: '`action:<seq>`' }),
-  at: Type.String({ description: 'ISO instant.' }),
   kind: Type.String({ description: "The action, e.g. 'depot.updated', 'pricing.updated'." }),
   category: Type.String(),
-  text: Localized,
-  actor: Type.Optional(
-    Type.Object({ id: Type.String(), name: Type.String(), role: Type.Optional(Type.String()) }),
-  ),
-  reason: Type.Optional(Type.String()),
-  changes: Type.Optional(
-    Type.Array(
-      Type.Object({
-        field: Type.String(),
-        label: Localized,
-        before: Type.Optional(Type.Unknown()),
-        after: Type.Optional(Type.Unknown()),
-      }),
-    ),
-  ),
+  ...journalEntryFields,
   source: Type.Object({ type: Type.Enum(['action']), seq: Type.Integer() }),
   subject: Type.Object({ kind: Type.String(), id: Type.String() }),
   origin: Type.Optional(
