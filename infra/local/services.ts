@@ -64,6 +64,12 @@ function commandSucceeds(command: string, args: string[], timeoutMs: number): Pr
   });
 }
 
+/** The history queues whose acknowledgement a run's deletion waits for (Temporal's dynamic config). */
+const queueAckIntervals = [
+  'history.transferProcessorUpdateAckInterval',
+  'history.visibilityProcessorUpdateAckInterval',
+];
+
 function temporal(ports: LocalPorts): ServiceDefinition {
   const dir = join(dataDir, 'temporal');
   const address = `127.0.0.1:${ports.temporal}`;
@@ -91,6 +97,10 @@ function temporal(ports: LocalPorts): ServiceDefinition {
         '--search-attribute',
         `${attribute.name}=${attribute.type}`,
       ]),
+      // A deleted run (retention, or DeleteWorkflowExecution) goes once its close tasks are
+      // acknowledged, which the queues record every 30 s by default: deletion took 30 to 90 s
+      // and the archive's test waiting for it timed out on a busy machine. Every 2 s here.
+      ...queueAckIntervals.flatMap((setting) => ['--dynamic-config-value', `${setting}="2s"`]),
     ],
     cwd: rootDir,
     ports: [
