@@ -72,3 +72,8 @@ export function stopCurrentStep(): void {
   current?.kill('SIGTERM');
   for (const child of quiet) child.kill('SIGTERM');
 }
+
+/** Ends the foreground command alone (the tests, when a check beside them failed). */
+export function stopForegroundStep(): void {
+  current?.kill('SIGTERM');
+}

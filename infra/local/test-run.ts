@@ -1,7 +1,8 @@
-// `npm test [-- vitest args]`: side by side, the checks that need no service (lint, type
-// checks, format, the builds), two at a time, and the tools then the services (reused when
-// already up) with the provisioning of the test tables; then the tests. It stops at the first
-// failure.
+// `npm test [-- vitest args]`: side by side, the builds the tests load (the web app, the
+// extension samples) then the checks that need no service (lint, type checks, format), two at a
+// time at a lower priority, and the tools then the services (reused when already up) with the
+// provisioning of the test tables. The tests start once the builds are done and the services
+// up, while the checks go on. It stops at the first failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { localEnvironment } from './environment.ts';
@@ -10,7 +11,7 @@ import { rootDir } from './paths.ts';
 import { localPorts } from './ports.ts';
 import { writeKubernetesLane } from './kubernetes-lane.ts';
 import { provisionKubernetes, provisionLocalStack } from './provision.ts';
-import { projectBin, runQuietStep, runStep, stopCurrentStep } from './run-step.ts';
+import { projectBin, runQuietStep, runStep, stopCurrentStep, stopForegroundStep } from './run-step.ts';
 import { kubernetesServiceDefinitions, serviceDefinitions } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { ensureServices, stopStarted } from './supervisor.ts';
@@ -25,8 +26,27 @@ interface TestStep {
 }
 
 /**
- * The checks of `npm test` that need no service, run two at a time while the services start
- * (2 cores: eslint, tsc and vue-tsc use one each).
+ * What the tests load, built first: the browser tests serve the built web app, the extension
+ * host's tests load the sample modules (skipped when unchanged).
+ */
+export const testPrerequisites: TestStep[] = [
+  {
+    title: 'web build (for the browser tests)',
+    command: 'vite',
+    args: () => ['build', 'web', '--logLevel', 'warn'],
+    requires: 'web/index.html',
+  },
+  {
+    title: 'extension samples (AssemblyScript, Go → WebAssembly)',
+    command: 'node',
+    args: () => ['extensions/build-samples.ts'],
+    requires: 'extensions/build-samples.ts',
+  },
+];
+
+/**
+ * The checks of `npm test` that need no service, run two at a time (2 cores: eslint, tsc and
+ * vue-tsc use one each) while the services start, then beside the tests.
  */
 export const checkSteps: TestStep[] = [
   { title: 'lint', command: 'eslint', args: () => ['.'] },
@@ -38,42 +58,32 @@ export const checkSteps: TestStep[] = [
     requires: 'web/tsconfig.json',
   },
   { title: 'format', command: 'prettier', args: () => ['--check', '--log-level', 'warn', '.'] },
-  {
-    title: 'web build (for the browser tests)',
-    command: 'vite',
-    args: () => ['build', 'web', '--logLevel', 'warn'],
-    requires: 'web/index.html',
-  },
-  {
-    // Before the tests: the extension host's tests load the sample modules (skipped when unchanged).
-    title: 'extension samples (AssemblyScript, Go → WebAssembly)',
-    command: 'node',
-    args: () => ['extensions/build-samples.ts'],
-    requires: 'extensions/build-samples.ts',
-  },
 ];
 
-/** The tests themselves, once the checks passed and the services are up. Extra CLI arguments go to vitest. */
+/** The tests themselves, once the builds are done and the services up. Extra CLI arguments go to vitest. */
 export const testStep: TestStep = { title: 'tests', command: 'vitest', args: (extra) => ['run', ...extra] };
 
 /** How many checks run at once. */
 const checkLanes = 2;
 
 /**
- * The checks run at a lower priority: the tool installs (pip, go builds) and the services'
- * start are what the tests wait for, and the checks take the CPU those leave (downloads,
- * waits). At the same priority, both at once took 290 s before the tests, one after the
- * other 240 s.
+ * The builds and checks run at a lower priority: the tool installs (pip, go builds) and the
+ * services' start are what the tests wait for, then the tests themselves, and the checks take
+ * the CPU those leave (downloads, waits on services and timers). Gating the tests, the checks
+ * took 430 to 520 s of a fresh clone's run while the services were up after 360 s.
  */
 const checkNiceness = 10;
 
-/** Runs the checks, `checkLanes` at a time; the first failure's exit code (the others finish). */
-async function runChecks(env: NodeJS.ProcessEnv, begin: number): Promise<number> {
-  const waiting = [...checkSteps];
+/** Set once the tests failed: the checks still running are stopped, and say nothing more. */
+let stopping = false;
+
+/** Runs steps, `checkLanes` at a time; the first failure's exit code (the others finish). */
+async function runChecks(steps: readonly TestStep[], env: NodeJS.ProcessEnv, begin: number): Promise<number> {
+  const waiting = [...steps];
   let failure = 0;
   const lane = async () => {
     for (let step = waiting.shift(); step; step = waiting.shift()) {
-      if (failure !== 0) return;
+      if (failure !== 0 || stopping) return;
       if (step.requires && !existsSync(join(rootDir, step.requires))) {
         warn(`${step.title}: skipped (${step.requires} does not exist yet).`);
         continue;
@@ -84,6 +94,10 @@ async function runChecks(env: NodeJS.ProcessEnv, begin: number): Promise<number>
       const { code, output } = await runQuietStep(projectBin(step.command), args, env, {
         niceness: checkNiceness,
       });
+      if (stopping) {
+        if (failure === 0) failure = code || 1;
+        return;
+      }
       if (output.trim()) process.stdout.write(`${bold(`[${step.title}]`)}\n${output.trimEnd()}\n`);
       if (code !== 0) {
         error(`✗ ${step.title} failed (exit code ${code}, ${elapsed(stepStart)}). Total ${elapsed(begin)}.`);
@@ -145,10 +159,24 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     const ports = localPorts();
     const env = { ...localEnvironment(ports), DYNAMODB_TABLE_PREFIX: testTablePrefix };
     const childEnv = { ...process.env, ...env };
-    // The checks need only the npm packages (installed before this runs): they start at once,
-    // at a lower priority, while the tools install (downloads, pip, go builds) and the services
-    // start.
-    const checks = runChecks(childEnv, begin);
+    // The builds and checks need only the npm packages (installed before this runs): they
+    // start at once, at a lower priority, while the tools install (downloads, pip, go builds)
+    // and the services start; the checks go on beside the tests.
+    const prerequisites = runChecks(testPrerequisites, childEnv, begin);
+    let checksFailed = false;
+    let testsRunning = false;
+    const checks = prerequisites.then(async (code) => {
+      if (code !== 0) return code;
+      const checked = await runChecks(checkSteps, childEnv, begin);
+      if (checked !== 0) {
+        checksFailed = true;
+        if (testsRunning) {
+          warn('A check failed: the tests stop.');
+          stopForegroundStep();
+        }
+      }
+      return checked;
+    });
     const tools = installTools({
       chromium: 'required',
       xmllint: 'required',
@@ -169,23 +197,36 @@ export async function runTests(extraArgs: string[]): Promise<number> {
       () => kubernetesBesideTests(ports, env, services, stopKubernetes.signal),
       () => undefined,
     );
-    // Both settle before going on (a check failing does not leave services half started).
-    const [checked, stack] = await Promise.allSettled([checks, services]);
-    if (stack.status === 'rejected') throw stack.reason;
-    const code = checked.status === 'fulfilled' ? checked.value : 1;
-    if (code !== 0) return code;
+    // Both settle before going on (a build failing does not leave services half started).
+    const [built, stack] = await Promise.allSettled([prerequisites, services]);
+    if (stack.status === 'rejected') {
+      stopping = true;
+      stopCurrentStep();
+      await checks;
+      throw stack.reason;
+    }
+    const builtCode = built.status === 'fulfilled' ? built.value : 1;
+    if (builtCode !== 0 || checksFailed) return await checks;
 
     const args = testStep.args(extraArgs);
     const stepStart = performance.now();
     say(bold(`▶ ${testStep.title}: ${testStep.command} ${args.join(' ')}`));
+    testsRunning = true;
     const tested = await runStep(projectBin(testStep.command), args, childEnv);
+    testsRunning = false;
+    if (checksFailed) return await checks;
     if (tested !== 0) {
       error(
         `✗ ${testStep.title} failed (exit code ${tested}, ${elapsed(stepStart)}). Total ${elapsed(begin)}.`,
       );
+      stopping = true;
+      stopCurrentStep();
+      await checks;
       return tested;
     }
     say(`✓ ${testStep.title} (${elapsed(stepStart)})`);
+    const checked = await checks;
+    if (checked !== 0) return checked;
     say(`All checks passed in ${elapsed(begin)}.`);
     return 0;
   } finally {
