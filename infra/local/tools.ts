@@ -427,17 +427,23 @@ export interface InstallOptions {
   kubernetes?: 'with-the-others' | 'separately';
   /**
    * The checkers of the production infrastructure (cfn-lint, checkov, hadolint, kustomize,
-   * actionlint, the Flux CRDs): `test` and `install` need them, `start` does not.
+   * actionlint, the Flux CRDs): `install` needs them, `start` does not, and `test` installs
+   * them separately (`installInfraCheckTools`) while the services start.
    */
   infraChecks?: 'required' | 'skip';
 }
+
+/** The lanes of the production infrastructure's checkers (see `infraChecks`). */
+const infraCheckLanes = (): InstallStep[][] => [
+  [infraVenvStep],
+  [goStep(infraCheckPrograms.kustomize), goStep(infraCheckPrograms.actionlint), fluxCrdsStep],
+];
 
 /**
  * Installs every tool of the local stack. Independent lanes run in parallel (downloads and
  * builds overlap); the steps of a lane run in order.
  */
 export async function installTools(options: InstallOptions): Promise<void> {
-  const start = performance.now();
   requireJava(); // DynamoDB Local and Keycloak run on it, installed or not.
   const lanes: InstallStep[][] = [
     [pythonStep],
@@ -446,13 +452,22 @@ export async function installTools(options: InstallOptions): Promise<void> {
     [{ ...chromiumStep, required: options.chromium === 'required' }],
     [{ ...xmllintStep, required: options.xmllint === 'required' }],
     ...(options.kubernetes === 'separately' ? [] : [kubernetesSteps()]),
-    ...(options.infraChecks === 'required'
-      ? [
-          [infraVenvStep],
-          [goStep(infraCheckPrograms.kustomize), goStep(infraCheckPrograms.actionlint), fluxCrdsStep],
-        ]
-      : []),
+    ...(options.infraChecks === 'required' ? infraCheckLanes() : []),
   ];
+  await installLanes(lanes, 'Tools ready');
+}
+
+/**
+ * Installs the production infrastructure's checkers alone: `npm test` does it once the other
+ * tools are installed, while the services start, which then wait for fewer tools.
+ */
+export async function installInfraCheckTools(): Promise<void> {
+  await installLanes(infraCheckLanes(), 'Infrastructure checkers ready');
+}
+
+/** Runs independent lanes in parallel, the steps of a lane in order; says `done` when any was installed. */
+async function installLanes(lanes: InstallStep[][], done: string): Promise<void> {
+  const start = performance.now();
   const pending = lanes.flat().filter((step) => !isUpToDate(step));
   for (const step of pending) step.prerequisites?.();
   const results = await Promise.allSettled(
@@ -472,5 +487,5 @@ export async function installTools(options: InstallOptions): Promise<void> {
   );
   const failure = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failure) throw failure.reason;
-  if (pending.length) say(`Tools ready (${elapsed(start)}).`);
+  if (pending.length) say(`${done} (${elapsed(start)}).`);
 }
