@@ -142,12 +142,19 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
     const subscriptionId =
       (await page.getByTestId('my-subscription').getAttribute('data-subscription-id')) ?? '';
-    expect(
-      (await garden.api.store.subscriptions.get(garden.api.gardenId, subscriptionId))?.signUpAnswers,
-    ).toEqual({
-      socialBasket: true,
-      associationNumber: 'CCAS-2026-0142',
-    });
+    expect(subscriptionId).not.toBe('');
+    // The portal may show the application from the API's answer (202) before its record is
+    // written, under a full run's load: the record comes within seconds.
+    await expect
+      .poll(
+        async () =>
+          (await garden.api.store.subscriptions.get(garden.api.gardenId, subscriptionId))?.signUpAnswers,
+        { timeout: 20_000, interval: 250 },
+      )
+      .toEqual({
+        socialBasket: true,
+        associationNumber: 'CCAS-2026-0142',
+      });
     await page.context().close();
   });
 
