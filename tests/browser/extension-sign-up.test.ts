@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
-import { baseUrl, scrollWidth, signInAs } from '../support/browser.ts';
+import { baseUrl, polledSubscription, scrollWidth, signInAs } from '../support/browser.ts';
 import { createAccount, type TestAccount } from '../support/keycloak.ts';
 import { uniqueEmail } from '../support/moto.ts';
 import { sampleBrowserTest } from '../support/sample-browser-test.ts';
@@ -142,19 +142,14 @@ describe('the garden’s sign-up-checks extension in the application form', () =
     await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
     const subscriptionId =
       (await page.getByTestId('my-subscription').getAttribute('data-subscription-id')) ?? '';
-    expect(subscriptionId).not.toBe('');
-    // The portal may show the application from the API's answer (202) before its record is
-    // written, under a full run's load: the record comes within seconds.
-    await expect
-      .poll(
-        async () =>
-          (await garden.api.store.subscriptions.get(garden.api.gardenId, subscriptionId))?.signUpAnswers,
-        { timeout: 20_000, interval: 250 },
-      )
-      .toEqual({
-        socialBasket: true,
-        associationNumber: 'CCAS-2026-0142',
-      });
+    await polledSubscription(
+      garden.api,
+      subscriptionId,
+      (subscription) => subscription?.signUpAnswers,
+    ).toEqual({
+      socialBasket: true,
+      associationNumber: 'CCAS-2026-0142',
+    });
     await page.context().close();
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scrollWidth, signInAs } from '../support/browser.ts';
+import { polledSubscription, scrollWidth, signInAs } from '../support/browser.ts';
 import { createAccount } from '../support/keycloak.ts';
 import { sampleBrowserTest } from '../support/sample-browser-test.ts';
 
@@ -43,22 +43,17 @@ describe('the quotient familial in the application form', () => {
     await page.waitForURL((url) => url.pathname === '/adherent', { timeout: 45_000 });
     const subscriptionId =
       (await page.getByTestId('my-subscription').getAttribute('data-subscription-id')) ?? '';
-    expect(subscriptionId).not.toBe('');
-    // The portal may show the application from the API's answer (202) before its record is
-    // written, under a full run's load: the record comes within seconds.
-    await expect
-      .poll(
-        async () =>
-          (await garden.api.store.subscriptions.get(garden.api.gardenId, subscriptionId))?.solidarityProposal,
-        { timeout: 20_000, interval: 250 },
-      )
-      .toMatchObject({
-        tierId: 'solidaire',
-        basketPrice: 850,
-        quotientFamilial: 640,
-        source: 'extension',
-        extension: { name: 'quotient-familial', version: '1.0.0' },
-      });
+    await polledSubscription(
+      garden.api,
+      subscriptionId,
+      (subscription) => subscription?.solidarityProposal,
+    ).toMatchObject({
+      tierId: 'solidaire',
+      basketPrice: 850,
+      quotientFamilial: 640,
+      source: 'extension',
+      extension: { name: 'quotient-familial', version: '1.0.0' },
+    });
     await context.close();
   });
 });

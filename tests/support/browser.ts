@@ -4,7 +4,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { expect } from 'vitest';
 import { addDays, gardenDay, isoWeekday, type IsoDate } from '../../domain/calendar.ts';
 import type { MemberInput } from '../../domain/member.ts';
-import type { BasketSize } from '../../domain/subscription.ts';
+import type { BasketSize, Subscription } from '../../domain/subscription.ts';
 import { applyAsStaff, approveAsStaff, startTestApi, type TestApi } from './api.ts';
 import { testEnvironment } from './environment.ts';
 import { createAccount, type TestAccount } from './keycloak.ts';
@@ -191,4 +191,21 @@ export async function activeSubscription(
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   throw new Error(`subscription ${id} did not become active`);
+}
+
+/**
+ * Polls a field of the subscription the portal named (`id`, read from the page): the portal may
+ * show an application from the API's answer (202) before its record is written, under a full
+ * run's load, and the record comes within seconds.
+ */
+export function polledSubscription<Field>(
+  api: TestApi,
+  id: string,
+  field: (subscription: Subscription | undefined) => Field,
+) {
+  expect(id).not.toBe('');
+  return expect.poll(async () => field(await api.store.subscriptions.get(api.gardenId, id)), {
+    timeout: 20_000,
+    interval: 250,
+  });
 }
