@@ -1,6 +1,5 @@
 // A new release brought to the gardens the workflow deployed, against the local stack's real
 // kube-apiserver: the adapter's list of deployed gardens and the refresh that applies them again.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readConfiguration } from '../../domain/configuration.ts';
 import type { Garden } from '../../domain/garden.ts';
@@ -26,7 +25,7 @@ const apiUrl = settings.KUBERNETES_API_URL!;
 const admin = {
   apiUrl,
   token: environment.KUBERNETES_LOCAL_ADMIN_TOKEN || settings.KUBERNETES_TOKEN!,
-  ...(settings.KUBERNETES_CA_FILE ? { certificateAuthority: readFileSync(settings.KUBERNETES_CA_FILE) } : {}),
+  caFile: settings.KUBERNETES_CA_FILE,
 };
 const clusterWith = (image: string) =>
   createGardenCluster({

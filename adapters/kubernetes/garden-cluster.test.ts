@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,9 +69,7 @@ const settingsOf = (gardenId: string) => {
  * role rightly has no right to it.
  */
 const adminToken = environment.KUBERNETES_LOCAL_ADMIN_TOKEN || settings.KUBERNETES_TOKEN!;
-const certificateAuthority = settings.KUBERNETES_CA_FILE
-  ? readFileSync(settings.KUBERNETES_CA_FILE)
-  : undefined;
+const caFile = settings.KUBERNETES_CA_FILE;
 
 type Answer = KubernetesAnswer;
 
@@ -82,8 +80,7 @@ const controllerRequest = (
   body?: unknown,
   contentType = 'application/json',
   token = adminToken,
-): Promise<Answer> =>
-  kubernetesRequest({ apiUrl, token, certificateAuthority }, method, path, body, contentType);
+): Promise<Answer> => kubernetesRequest({ apiUrl, token, caFile }, method, path, body, contentType);
 
 /** The REST path of one of the garden's objects. */
 function pathOf(object: {
@@ -132,7 +129,7 @@ async function stored(object: Parameters<typeof pathOf>[0]): Promise<Answer> {
 
 /** As the namespace controller does once a namespace's content is gone: lets the server delete it. */
 async function finalizeNamespace(namespace: string): Promise<void> {
-  const status = await finalizeAsController({ apiUrl, token: adminToken, certificateAuthority }, namespace);
+  const status = await finalizeAsController({ apiUrl, token: adminToken, caFile }, namespace);
   expect([200, 404, 409]).toContain(status);
 }
 

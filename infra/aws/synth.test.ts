@@ -8,6 +8,10 @@ import { testEnvironment } from '../../tests/support/environment.ts';
 import { cfnLintWaivers } from './cfn-lint-waivers.ts';
 import { resourceNames } from './names.ts';
 import { stages } from './stages.ts';
+import { infraCheckersReady, infraCheckersWaitMs } from '../../tests/support/side-lanes.ts';
+
+// The checkers this file runs: `npm test` installs them beside the first tests.
+beforeAll(() => infraCheckersReady(), infraCheckersWaitMs);
 
 // The real CLI, as an operator runs it (cdk.json's `app` included), once for the file: every
 // stage's templates into a temporary folder, then cfn-lint on each template for its region.

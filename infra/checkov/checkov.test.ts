@@ -17,6 +17,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cocagneApp } from '../aws/app.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { waivers, type Waiver } from './waivers.ts';
+import { infraCheckersReady, infraCheckersWaitMs } from '../../tests/support/side-lanes.ts';
+
+// The checkers this file runs: `npm test` installs them beside the first tests.
+beforeAll(() => infraCheckersReady(), infraCheckersWaitMs);
 
 /**
  * checkov (PyPI, pinned in infra/local/versions.ts) on what production runs: the CloudFormation

@@ -19,6 +19,10 @@ import {
   objectName,
   repositoryRoot,
 } from '../k8s/manifests.ts';
+import { infraCheckersReady, infraCheckersWaitMs } from '../../tests/support/side-lanes.ts';
+
+// The checkers this file runs: `npm test` installs them beside the first tests.
+beforeAll(() => infraCheckersReady(), infraCheckersWaitMs);
 
 /**
  * Flux's objects agree with what they point at: paths, dependencies, image policies, the

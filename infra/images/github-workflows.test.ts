@@ -21,11 +21,15 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { minimumGo, minimumJava } from '../local/versions.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { repositoryRoot } from './build-context.ts';
+import { infraCheckersReady, infraCheckersWaitMs } from '../../tests/support/side-lanes.ts';
+
+// The checkers this file runs: `npm test` installs them beside the first tests.
+beforeAll(() => infraCheckersReady(), infraCheckersWaitMs);
 
 const run = promisify(execFile);
 const workflowsDir = join(repositoryRoot, '.github/workflows');

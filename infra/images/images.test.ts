@@ -34,6 +34,10 @@ import {
   repositoryRoot,
 } from './build-context.ts';
 import { parseDockerfile, type Dockerfile, type Stage } from './dockerfile.ts';
+import { infraCheckersReady, infraCheckersWaitMs } from '../../tests/support/side-lanes.ts';
+
+// The checkers this file runs: `npm test` installs them beside the first tests.
+beforeAll(() => infraCheckersReady(), infraCheckersWaitMs);
 
 const run = promisify(execFile);
 /** For the tests that start processes: a loaded 2-core machine (npm test) is slow to run them. */

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testEnvironment } from '../../tests/support/environment.ts';
 import { kubernetesReady, kubernetesRequest, kubernetesWaitMs } from '../../tests/support/kubernetes.ts';
+import { infraCheckersReady } from '../../tests/support/side-lanes.ts';
 import {
   externalSecretsCrds,
   kustomizeBuild,
@@ -33,7 +34,7 @@ const withoutCrd = new Set(['elbv2.k8s.aws/v1beta1 TargetGroupBinding']);
 const caller = {
   apiUrl,
   token: environment.KUBERNETES_LOCAL_ADMIN_TOKEN!,
-  certificateAuthority: readFileSync(environment.KUBERNETES_CA_FILE!),
+  caFile: environment.KUBERNETES_CA_FILE!,
 };
 const call = (method: string, path: string, body?: unknown, contentType?: string) =>
   kubernetesRequest(caller, method, path, body, contentType);
@@ -95,6 +96,7 @@ async function inBatches<T, R>(
 const builds = new Map<string, Manifest[]>();
 
 beforeAll(async () => {
+  await infraCheckersReady();
   for (const folder of kustomizeFolders)
     builds.set(folder, kustomizeBuild(environment.KUSTOMIZE_PATH!, folder));
   await kubernetesReady();

@@ -33,6 +33,10 @@ import {
   productionGardens,
   productionProfile,
 } from './render-production-gardens.ts';
+import { infraCheckersReady, infraCheckersWaitMs } from '../../tests/support/side-lanes.ts';
+
+// The checkers this file runs: `npm test` installs them beside the first tests.
+beforeAll(() => infraCheckersReady(), infraCheckersWaitMs);
 
 const read = (path: string) => readFileSync(join(repositoryRoot, path), 'utf8');
 const builds = new Map<string, Manifest[]>();

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { formatLogTail } from './log-tail.ts';
@@ -11,6 +12,8 @@ export interface RunLoggedOptions {
   logPath: string;
   /** Stops the command and its children (a build's compilers) when aborted. */
   signal?: AbortSignal;
+  /** A lower priority (the command's children inherit it), for an install beside the tests. */
+  niceness?: number;
 }
 
 /** Runs a command to completion with its output in a log file; fails with the log tail. */
@@ -30,6 +33,13 @@ export async function runLogged(
         // Its own process group, so that an abort stops its children too.
         detached: options.signal !== undefined,
       });
+      if (options.niceness && child.pid !== undefined) {
+        try {
+          setPriority(child.pid, options.niceness);
+        } catch {
+          // Left at normal priority where the system refuses: only slower, never wrong.
+        }
+      }
       const abort = () => {
         if (child.pid === undefined) return;
         try {

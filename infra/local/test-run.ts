@@ -2,14 +2,16 @@
 // extension samples) then the checks that need no service (lint, type checks, format), two at a
 // time at a lower priority, and the tools then the services (reused when already up) with the
 // provisioning of the test tables. The tests start once the builds are done and the services
-// up, while the checks go on. It stops at the first failure.
+// up, while the checks go on, and while the infrastructure's checkers install and the local
+// Kubernetes API builds (the few files that need those wait for them, and run last). It stops at
+// the first failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { localEnvironment } from './environment.ts';
 import { bold, elapsed, error, say, warn } from './log.ts';
 import { rootDir } from './paths.ts';
 import { localPorts } from './ports.ts';
-import { writeKubernetesLane } from './kubernetes-lane.ts';
+import { writeSideLane } from './side-lanes.ts';
 import { provisionKubernetes, provisionLocalStack } from './provision.ts';
 import { projectBin, runQuietStep, runStep, stopCurrentStep, stopForegroundStep } from './run-step.ts';
 import { kubernetesServiceDefinitions, serviceDefinitions } from './services.ts';
@@ -130,19 +132,39 @@ async function kubernetesBesideTests(
   otherServices: Promise<void>,
   signal: AbortSignal,
 ): Promise<void> {
-  writeKubernetesLane({ state: 'building' });
+  writeSideLane('kubernetes', { state: 'preparing' });
   try {
     const laneStart = performance.now();
     await installKubernetesTools(kubernetesNiceness, signal);
     await otherServices;
     await ensureServices(kubernetesServiceDefinitions(ports), 'test');
     await provisionKubernetes(env);
-    writeKubernetesLane({ state: 'ready' });
+    writeSideLane('kubernetes', { state: 'ready' });
     say(`✓ Kubernetes API up beside the tests (${elapsed(laneStart)})`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    writeKubernetesLane({ state: 'failed', message });
+    writeSideLane('kubernetes', { state: 'failed', message });
     if (!signal.aborted) warn(`The local Kubernetes API could not start: ${message}`);
+  }
+}
+
+/**
+ * The infrastructure's checkers install at the checks' priority: only 8 test files need them,
+ * and those run late (tests/support/side-lanes.ts).
+ */
+const infraCheckersNiceness = checkNiceness;
+
+/** Installs the infrastructure's checkers, telling the tests through the lane file. */
+async function infraCheckersBesideTests(tools: Promise<void>): Promise<void> {
+  writeSideLane('infra-checkers', { state: 'preparing' });
+  try {
+    await tools;
+    await installInfraCheckTools(infraCheckersNiceness);
+    writeSideLane('infra-checkers', { state: 'ready' });
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    writeSideLane('infra-checkers', { state: 'failed', message });
+    warn(`The infrastructure's checkers could not be installed: ${message}`);
   }
 }
 
@@ -150,6 +172,7 @@ export async function runTests(extraArgs: string[]): Promise<number> {
   const begin = performance.now();
   const stopKubernetes = new AbortController();
   let kubernetes: Promise<void> = Promise.resolve();
+  let infraCheckers: Promise<void> = Promise.resolve();
   onShutdownSignal(async () => {
     stopCurrentStep();
     stopKubernetes.abort();
@@ -190,8 +213,9 @@ export async function runTests(extraArgs: string[]): Promise<number> {
       await provisionLocalStack(env, { kubernetes: false });
       say(`✓ services up and provisioned (${elapsed(servicesStart)})`);
     })();
-    // The infrastructure's checkers (for their tests) install while the services start.
-    const infraTools = tools.then(installInfraCheckTools);
+    // The infrastructure's checkers (for their tests) install while the services start and the
+    // first tests run: waiting for them, the tests started 80 s later.
+    infraCheckers = infraCheckersBesideTests(tools);
     // The build starts once the services' tools are installed, while the services start and the
     // infrastructure's checkers install: started at once, its downloads slowed the tool installs
     // and the services' start (tools ready in 298 s instead of 119 s); started after the
@@ -202,14 +226,12 @@ export async function runTests(extraArgs: string[]): Promise<number> {
       () => undefined,
     );
     // All settle before going on (a build failing does not leave services half started).
-    const [built, stack, checkers] = await Promise.allSettled([prerequisites, services, infraTools]);
-    for (const ready of [stack, checkers]) {
-      if (ready.status === 'rejected') {
-        stopping = true;
-        stopCurrentStep();
-        await checks;
-        throw ready.reason;
-      }
+    const [built, stack] = await Promise.allSettled([prerequisites, services]);
+    if (stack.status === 'rejected') {
+      stopping = true;
+      stopCurrentStep();
+      await checks;
+      throw stack.reason;
     }
     const builtCode = built.status === 'fulfilled' ? built.value : 1;
     if (builtCode !== 0 || checksFailed) return await checks;
@@ -236,9 +258,11 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     say(`All checks passed in ${elapsed(begin)}.`);
     return 0;
   } finally {
-    // The tests may end before the build does (a few files, or a failure): stop it.
+    // The tests may end before the build does (a few files, or a failure): stop it. An install
+    // of the checkers is left to finish (a half-installed venv would be reinstalled next time).
     stopKubernetes.abort();
     await kubernetes;
+    await infraCheckers;
     await stopStarted();
   }
 }

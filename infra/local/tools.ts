@@ -84,8 +84,11 @@ const pythonStep: InstallStep = {
 
 const infraRequirements = Object.values(infraCheckPackages).map((pkg) => `${pkg.name}==${pkg.version}`);
 
-/** cfn-lint, checkov, hadolint and shellcheck, in their own venv (`npm test` only: the checks of infra/). */
-const infraVenvStep: InstallStep = {
+/**
+ * cfn-lint, checkov, hadolint and shellcheck, in their own venv (`npm test` only: the checks of
+ * infra/); `niceness` lowers the install's priority when it runs beside the tests.
+ */
+const infraVenvStep = (niceness = 0): InstallStep => ({
   name: 'venv-iac',
   pin: infraRequirements.join(', '),
   present: filesExist(
@@ -100,18 +103,18 @@ const infraVenvStep: InstallStep = {
     if (spawnSync(infraVenvBin('python'), ['-c', ''], { stdio: 'ignore' }).status !== 0) {
       rmSync(infraVenvDir, { recursive: true, force: true });
       progress('creating .tools/venv-iac');
-      await runLogged('python3', ['-m', 'venv', infraVenvDir], { logPath: log });
+      await runLogged('python3', ['-m', 'venv', infraVenvDir], { logPath: log, niceness });
     }
     progress(`pip install ${infraRequirements.join(' ')}`);
     await runLogged(
       infraVenvBin('python'),
       ['-m', 'pip', 'install', '--disable-pip-version-check', '--no-input', ...infraRequirements],
-      { logPath: log },
+      { logPath: log, niceness },
     );
   },
-};
+});
 
-function goStep(program: { module: string; version: string; binary?: string }): InstallStep {
+function goStep(program: { module: string; version: string; binary?: string }, niceness = 0): InstallStep {
   const binary = program.binary ?? program.module.split('/').at(-1)!;
   return {
     name: binary,
@@ -123,6 +126,7 @@ function goStep(program: { module: string; version: string; binary?: string }): 
       await runLogged('go', ['install', `${program.module}@${program.version}`], {
         logPath: logFile(`install-${binary}`),
         env: goEnvironment(),
+        niceness,
       });
     },
   };
@@ -143,7 +147,7 @@ function fluxCrdsPin(): string {
  * The CRDs of Flux's controllers and Flagger, for the server-side dry runs of infra/flux: each
  * published YAML copied from its module, and the image controllers' generated (versions.ts).
  */
-const fluxCrdsStep: InstallStep = {
+const fluxCrdsStep = (niceness = 0): InstallStep => ({
   name: 'flux-crds',
   get pin() {
     return fluxCrdsPin();
@@ -196,6 +200,7 @@ const fluxCrdsStep: InstallStep = {
       {
         logPath: log,
         env: goEnvironment(),
+        niceness,
       },
     );
     const imageCrds = join(fluxCrdsDir, 'image-controllers');
@@ -207,10 +212,10 @@ const fluxCrdsStep: InstallStep = {
         'paths=github.com/fluxcd/image-automation-controller/api/...',
         `output:crd:dir=${imageCrds}`,
       ],
-      { logPath: log, env: goEnvironment(), cwd: fluxCrdsModuleDir },
+      { logPath: log, env: goEnvironment(), cwd: fluxCrdsModuleDir, niceness },
     );
   },
-};
+});
 
 /** The Go environment of every build: its caches in .tools/go, so `rm -rf .tools` starts anew. */
 function goEnvironment(): NodeJS.ProcessEnv {
@@ -434,9 +439,13 @@ export interface InstallOptions {
 }
 
 /** The lanes of the production infrastructure's checkers (see `infraChecks`). */
-const infraCheckLanes = (): InstallStep[][] => [
-  [infraVenvStep],
-  [goStep(infraCheckPrograms.kustomize), goStep(infraCheckPrograms.actionlint), fluxCrdsStep],
+const infraCheckLanes = (niceness = 0): InstallStep[][] => [
+  [infraVenvStep(niceness)],
+  [
+    goStep(infraCheckPrograms.kustomize, niceness),
+    goStep(infraCheckPrograms.actionlint, niceness),
+    fluxCrdsStep(niceness),
+  ],
 ];
 
 /**
@@ -459,10 +468,11 @@ export async function installTools(options: InstallOptions): Promise<void> {
 
 /**
  * Installs the production infrastructure's checkers alone: `npm test` does it once the other
- * tools are installed, while the services start, which then wait for fewer tools.
+ * tools are installed, at a lower priority (`niceness`) beside the services' start and the
+ * first tests, which need none of them.
  */
-export async function installInfraCheckTools(): Promise<void> {
-  await installLanes(infraCheckLanes(), 'Infrastructure checkers ready');
+export async function installInfraCheckTools(niceness = 0): Promise<void> {
+  await installLanes(infraCheckLanes(niceness), 'Infrastructure checkers ready');
 }
 
 /** Runs independent lanes in parallel, the steps of a lane in order; says `done` when any was installed. */

@@ -1,10 +1,11 @@
 // The local Kubernetes API for the tests that need it. `npm test` builds and starts it beside
 // the tests (infra/local/test-run.ts); those tests call `kubernetesReady()` in a `beforeAll`
 // with `kubernetesWaitMs` as its timeout, and run last (tests/support/long-files-first.ts).
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
-import { readKubernetesLane } from '../../infra/local/kubernetes-lane.ts';
 import { testEnvironment } from './environment.ts';
+import { sideLaneReady } from './side-lanes.ts';
 
 /** Long enough for the first build of kube-apiserver at low priority beside the other tests. */
 export const kubernetesWaitMs = 25 * 60_000;
@@ -12,39 +13,22 @@ export const kubernetesWaitMs = 25 * 60_000;
 /** The marker the test sequencer looks for: files that call it run after the others. */
 export const kubernetesMarker = 'kubernetesReady(';
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
- * Resolves once the local API server answers ready; fails at once with the reason when its
- * build or start failed, or when nothing is starting it.
+ * Resolves once the local API server is up and provisioned; fails at once with the reason when
+ * its build or start failed, or when nothing is starting it.
  */
-export async function kubernetesReady(): Promise<void> {
+export function kubernetesReady(): Promise<void> {
   const url = testEnvironment().KUBERNETES_API_URL!;
   const port = Number(new URL(url).port);
-  const deadline = Date.now() + kubernetesWaitMs;
-  for (;;) {
-    const ready = await kubernetesAdminRequest(port, 'GET', '/readyz');
-    if (ready?.status === 200 && ready.body.trim() === 'ok') return;
-    const lane = readKubernetesLane();
-    if (lane?.state === 'failed')
-      throw new Error(`The local Kubernetes API could not start: ${lane.message}`);
-    const starting = lane?.state === 'building' && isAlive(lane.pid);
-    if (!starting) {
-      throw new Error(
-        `The local Kubernetes API does not answer at ${url}: start the local stack (\`npm run stack up\`), or run the tests with \`npm test\`.`,
-      );
-    }
-    if (Date.now() > deadline)
-      throw new Error(`The local Kubernetes API was not up after ${kubernetesWaitMs / 60_000} minutes.`);
-    await new Promise((resolvePromise) => setTimeout(resolvePromise, 2000));
-  }
+  return sideLaneReady('kubernetes', {
+    what: 'The local Kubernetes API',
+    present: async () => {
+      const ready = await kubernetesAdminRequest(port, 'GET', '/readyz');
+      return ready?.status === 200 && ready.body.trim() === 'ok';
+    },
+    waitMs: kubernetesWaitMs,
+    remedy: `nothing answers at ${url}: start the local stack (\`npm run stack up\`), or run the tests with \`npm test\`.`,
+  });
 }
 
 /** An API server's answer: its status, its JSON body (or `{ text }`), its warnings. */
@@ -54,11 +38,15 @@ export interface KubernetesAnswer {
   warnings: string[];
 }
 
-/** Where and as whom the tests call an API server directly (as a controller or an administrator would). */
+/**
+ * Where and as whom the tests call an API server directly (as a controller or an administrator
+ * would). The certificate authority is a file's path, read at each request: the local stack
+ * writes it when the server starts, which may be after a test file is loaded.
+ */
 export interface KubernetesCaller {
   apiUrl: string;
   token: string;
-  certificateAuthority?: Buffer;
+  caFile?: string;
 }
 
 /**
@@ -77,7 +65,7 @@ export function kubernetesRequest(
       new URL(path, caller.apiUrl),
       {
         method,
-        ca: caller.certificateAuthority,
+        ca: caller.caFile === undefined ? undefined : readFileSync(caller.caFile),
         headers: {
           authorization: `Bearer ${caller.token}`,
           accept: 'application/json',

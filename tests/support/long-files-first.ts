@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import { kubernetesMarker } from './kubernetes.ts';
+import { infraCheckersMarker } from './side-lanes.ts';
 
 /**
  * Test files that take minutes on their own: started first, so that the other worker shares
@@ -10,27 +11,33 @@ import { kubernetesMarker } from './kubernetes.ts';
 const longFiles = ['api/openapi-fuzz.test.ts'];
 
 /**
- * Whether a test file waits for the local Kubernetes API (`kubernetesReady()`), which `npm test`
- * builds and starts beside the other tests: such files run last.
+ * Whether a test file waits for what `npm test` prepares beside the other tests: the local
+ * Kubernetes API (`kubernetesReady()`), the infrastructure's checkers (`infraCheckersReady()`).
  */
-function needsKubernetes(spec: TestSpecification): boolean {
-  try {
-    return readFileSync(spec.moduleId, 'utf8').includes(kubernetesMarker);
-  } catch {
-    return false;
-  }
+function waitsFor(marker: string): (spec: TestSpecification) => boolean {
+  return (spec) => {
+    try {
+      return readFileSync(spec.moduleId, 'utf8').includes(marker);
+    } catch {
+      return false;
+    }
+  };
 }
 
 /**
- * Vitest's order (failed first, then longest first once it has timings), long files ahead,
- * files that need the Kubernetes API behind.
+ * Vitest's order (failed first, then longest first once it has timings), long files ahead, then
+ * files that need the infrastructure's checkers, then those that need the Kubernetes API (ready
+ * last).
  */
 export class LongFilesFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     const isLong = (spec: TestSpecification) => longFiles.some((file) => spec.moduleId.endsWith(`/${file}`));
-    const late = new Set(sorted.filter(needsKubernetes));
-    const early = sorted.filter((spec) => !late.has(spec));
-    return [...early.filter(isLong), ...early.filter((spec) => !isLong(spec)), ...late];
+    const kubernetes = sorted.filter(waitsFor(kubernetesMarker));
+    const checkers = sorted
+      .filter((spec) => !kubernetes.includes(spec))
+      .filter(waitsFor(infraCheckersMarker));
+    const early = sorted.filter((spec) => !kubernetes.includes(spec) && !checkers.includes(spec));
+    return [...early.filter(isLong), ...early.filter((spec) => !isLong(spec)), ...checkers, ...kubernetes];
   }
 }
