@@ -6,6 +6,13 @@ import { LongFilesFirst } from './tests/support/long-files-first.ts';
 // - unit: pure code (domain rules, web stores and components);
 // - integration: against the real local stack (DynamoDB Local, Temporal, Keycloak, moto…);
 // - browser: the built app in headless Chromium.
+/**
+ * `expect.poll` waits 1 s by default: what the tests poll (a record a workflow writes, a message
+ * sent) took longer in a fresh run on a machine twice as slow as usual, and four tests failed.
+ * A poll that succeeds returns at once, so a longer bound costs nothing when all is well.
+ */
+const pollUnderLoad = { timeout: 15_000, interval: 100 };
+
 export default defineConfig({
   test: {
     sequence: { sequencer: LongFilesFirst },
@@ -32,6 +39,8 @@ export default defineConfig({
           environment: 'node',
           // Pure code: its files share their worker's loaded modules (18 s instead of 29 s).
           isolate: false,
+          // Some run tools (the release scripts, kustomize): 5 s is short on a loaded machine.
+          testTimeout: 30_000,
         },
       },
       {
@@ -65,6 +74,7 @@ export default defineConfig({
           isolate: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
+          expect: { poll: pollUnderLoad },
         },
       },
       {
@@ -76,6 +86,7 @@ export default defineConfig({
           isolate: false,
           testTimeout: 120_000,
           hookTimeout: 240_000,
+          expect: { poll: pollUnderLoad },
         },
       },
     ],

@@ -132,7 +132,7 @@ export function createPerseverance() {
           .then(() => (reported = true))
           .catch(() => log.error('incident not reported', { key }));
         retryAsked = false;
-        const wait = roundWaits[Math.min(round, roundWaits.length - 1)];
+        const wait = roundWaits[Math.min(round, roundWaits.length - 1)] ?? '1 day';
         if (retriesByItself) await condition(() => retryAsked, wait);
         else await condition(() => retryAsked);
       }
