@@ -42,12 +42,16 @@ describe('the garden guard', () => {
     const members = await app.inject({ method: 'GET', url: '/api/gardens/g-test/members' });
     expect(members.statusCode).toBe(401);
 
-    // All of them, as the description lists them, but the garden's public reads: its offer, and
-    // the extension modules its application form runs in the browser.
+    // All of them, as the description lists them, but the garden's public reads: its offer, the
+    // extension modules its application form runs in the browser, and its published pages.
     const publicPaths = [
       '/api/gardens/{gardenId}/offer',
       '/api/gardens/{gardenId}/extension-modules/{hook}',
       '/api/gardens/{gardenId}/extension-modules/{hook}/{contentHash}',
+      '/api/gardens/{gardenId}/pages',
+      '/api/gardens/{gardenId}/pages/{pageSlug}',
+      '/api/gardens/{gardenId}/pages/{pageSlug}/versions/{version}',
+      '/api/gardens/{gardenId}/page-images/{imageId}',
     ];
     const { paths } = (await app.inject({ method: 'GET', url: '/docs/json' })).json<{
       paths: Record<string, Record<string, unknown>>;

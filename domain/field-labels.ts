@@ -127,6 +127,17 @@ export const fieldLabels: Readonly<Record<string, Localized>> = {
   timeZone: { fr: 'Fuseau horaire', en: 'Time zone' },
   firstAdmin: { fr: 'Premier administrateur', en: 'First administrator' },
   hostName: { fr: 'Nom d’hôte propre (facultatif)', en: 'Own host name (optional)' },
+  // The garden's pages and legal details.
+  pageSlug: { fr: 'Adresse de la page', en: 'Page address' },
+  title: { fr: 'Titre', en: 'Title' },
+  html: { fr: 'Contenu de la page', en: 'Page content' },
+  substantial: { fr: 'Changement important', en: 'Substantial change' },
+  publishedVersion: { fr: 'Version publiée', en: 'Published version' },
+  note: { fr: 'Note sur la version', en: 'Version note' },
+  imageId: { fr: 'Image', en: 'Image' },
+  legalForm: { fr: 'Forme juridique', en: 'Legal form' },
+  publicationDirector: { fr: 'Direction de la publication', en: 'Publication director' },
+  host: { fr: 'Hébergeur', en: 'Host' },
 };
 
 /**
@@ -159,6 +170,10 @@ export const formatHints: Readonly<Record<string, Localized>> = {
   hostName: {
     fr: 'n’est pas un nom d’hôte (exemple : paniers.jardin-du-val.fr, en minuscules)',
     en: 'is not a host name (for example paniers.jardin-du-val.fr, in lowercase)',
+  },
+  pageSlug: {
+    fr: 'doit faire de 1 à 60 caractères : lettres minuscules sans accent, chiffres et tirets simples, sans tiret au début ni à la fin (exemple : nos-paniers)',
+    en: 'must be 1 to 60 characters: lowercase letters without accents, digits and single dashes, no dash first or last (for example nos-paniers)',
   },
   siret: {
     fr: 'doit contenir 14 chiffres (les espaces sont permis)',

@@ -210,6 +210,11 @@ export const actionLabels: Readonly<Record<string, Localized & { category?: Jour
   'calendar.week-closed': { fr: 'Semaine fermée', en: 'Week closed' },
   'calendar.week-reopened': { fr: 'Semaine rouverte', en: 'Week reopened' },
   'contact.updated': { fr: 'Coordonnées du jardin modifiées', en: "Garden's contact details changed" },
+  'legal-details.updated': {
+    fr: 'Mentions légales du jardin modifiées',
+    en: "Garden's legal details changed",
+  },
+  'page.published': { fr: 'Page publiée', en: 'Page published' },
   'fleet.updated': { fr: 'Véhicules et tournées modifiés', en: 'Vehicles and rounds changed' },
   'fleet.circuit-key-set': { fr: 'Clé Circuit enregistrée', en: 'Circuit key saved' },
   'fleet.circuit-key-removed': { fr: 'Clé Circuit retirée', en: 'Circuit key removed' },

@@ -47,4 +47,12 @@ describe('the staff layout on a phone', () => {
     const staff = await mountAt('/equipe');
     expect(staff.find('[data-testid="nav-fleet"]').exists()).toBe(false);
   });
+
+  it('gives garden administrators « Pages du jardin » under « Plus », not other staff', async () => {
+    const admin = await mountAt('/equipe/pages/cgv', { ...staffIdentity, roles: ['garden-admin', 'staff'] });
+    expect(admin.get('[data-testid="nav-garden-pages"]').attributes('href')).toBe('/equipe/pages');
+    expect(admin.get('[data-testid="nav-more"]').classes()).toContain('router-link-active');
+    const staff = await mountAt('/equipe');
+    expect(staff.find('[data-testid="nav-garden-pages"]').exists()).toBe(false);
+  });
 });

@@ -1,0 +1,25 @@
+import { defineStore } from 'pinia';
+import { useVersionedSettings } from '../../stores/versioned-settings.ts';
+import * as api from './garden-pages-api.ts';
+import type { LegalDetailsInput, PublisherLegalDetails } from './garden-pages-api.ts';
+
+/**
+ * Who publishes the garden's site, as the law wants it named (name, legal form, SIRET,
+ * address, publication director, host): what the legal pages' templates are filled with. Set
+ * by garden administrators, saved whole over the version read.
+ */
+export const useLegalDetailsStore = defineStore('legalDetails', () => {
+  const {
+    settings: details,
+    loading,
+    error,
+    conflict,
+    load,
+    save,
+  } = useVersionedSettings<PublisherLegalDetails, LegalDetailsInput>('The legal details', {
+    read: api.getLegalDetails,
+    write: api.saveLegalDetails,
+  });
+
+  return { details, loading, error, conflict, load, save };
+});
