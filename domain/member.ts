@@ -24,6 +24,20 @@ export function addressLine(address: PostalAddress): string {
 }
 
 /**
+ * Whether two addresses name the same door, however they are written (case, accents, spaces):
+ * a household's place on the map holds only for the address it was placed at.
+ */
+export function sameStreetAddress(a: PostalAddress | undefined, b: PostalAddress | undefined): boolean {
+  if (!a || !b) return a === b;
+  const written = foldForSearch;
+  return (
+    written(a.street) === written(b.street) &&
+    a.postalCode === b.postalCode &&
+    written(a.city) === written(b.city)
+  );
+}
+
+/**
  * How a member wants to hear from the garden. Email by default; SMS only when they opt in
  * (and have a mobile number); both off means no reminders at all.
  */
@@ -149,6 +163,66 @@ export function normalizeMemberInput(
     };
   }
   return { ok: true, value };
+}
+
+/**
+ * What a member may correct of their own record (« Mes données »): their names, contact and
+ * address, checked as staff's input is. The rest (household size, notes, access notes) is
+ * staff's to write; contact preferences and language have their own routes.
+ */
+export const MemberDetails = Type.Object(
+  {
+    firstName: MemberInput.properties.firstName,
+    lastName: MemberInput.properties.lastName,
+    email: MemberInput.properties.email,
+    phone: MemberInput.properties.phone,
+    address: MemberInput.properties.address,
+  },
+  { additionalProperties: false },
+);
+export type MemberDetails = Type.Static<typeof MemberDetails>;
+
+/** The fields of `MemberInput` that only staff change: a member sending one is refused by name. */
+export const staffOnlyMemberFields = ['householdSize', 'notes', 'accessNotes'] as const;
+
+/**
+ * The whole input of a member's record once they corrected their own details: what they may
+ * change replaced (an email, phone or address left out is removed), everything else as it was.
+ * Normalised as staff's input; a phone removed while the member gets reminders by SMS is
+ * refused on the phone, in words that say what to do first.
+ */
+export function normalizeMemberDetails(
+  member: Member,
+  details: MemberDetails,
+  locale: Locale,
+): { ok: true; value: MemberInput } | { ok: false; issues: InputIssue[] } {
+  const input: MemberInput = {
+    firstName: details.firstName,
+    lastName: details.lastName,
+    ...(details.email !== undefined ? { email: details.email } : {}),
+    ...(details.phone !== undefined ? { phone: details.phone } : {}),
+    ...(details.address ? { address: details.address } : {}),
+    ...(member.householdSize !== undefined ? { householdSize: member.householdSize } : {}),
+    ...(member.notes !== undefined ? { notes: member.notes } : {}),
+    ...(member.accessNotes !== undefined ? { accessNotes: member.accessNotes } : {}),
+    ...(member.contactPreferences ? { contactPreferences: member.contactPreferences } : {}),
+    ...(member.language ? { language: member.language } : {}),
+  };
+  if (member.contactPreferences?.sms && details.phone === undefined) {
+    return {
+      ok: false,
+      issues: [
+        {
+          field: 'phone',
+          message:
+            locale === 'fr'
+              ? 'Vous recevez les rappels par SMS : gardez un numéro de portable, ou arrêtez d’abord les SMS dans « Mes préférences ».'
+              : 'You get reminders by text message: keep a mobile number, or first turn text messages off in « My preferences ».',
+        },
+      ],
+    };
+  }
+  return normalizeMemberInput(input, locale);
 }
 
 /** "Dupont Marie": how members are sorted in lists. */

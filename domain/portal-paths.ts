@@ -7,4 +7,6 @@ export const portalPaths = {
   home: '/adherent',
   /** The portal with the means of payment first, after a failed payment. */
   paymentMethod: '/adherent/paiement',
+  /** « Mes données »: the member's details, which they correct themselves. */
+  myData: '/adherent/mes-donnees',
 } as const;

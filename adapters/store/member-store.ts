@@ -11,6 +11,7 @@ import type { Locale } from '../../domain/locale.ts';
 import { memberMatches, parseMemberQuery } from '../../domain/member-search.ts';
 import {
   memberSortName,
+  sameStreetAddress,
   type ContactPreferences,
   type Member,
   type MemberInput,
@@ -195,12 +196,15 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       if (!current) throw notFound(memberLabel);
       if (current.version !== expectedVersion) throw conflict();
       // What the form does not carry stays as it was: the member's own contact preferences and
-      // language (when not sent), their acceptance of the terms, their place on the map.
+      // language (when not sent), their acceptance of the terms, their place on the map while
+      // the address is the same (a household that moved must be placed again, not delivered
+      // at its old door).
+      const sameAddress = sameStreetAddress(current.address, input.address);
       const kept = {
         ...(current.contactPreferences ? { contactPreferences: current.contactPreferences } : {}),
         ...(current.language ? { language: current.language } : {}),
         ...(current.termsAcceptedAt ? { termsAcceptedAt: current.termsAcceptedAt } : {}),
-        ...(current.location ? { location: current.location } : {}),
+        ...(current.location && sameAddress ? { location: current.location } : {}),
       };
       const member: Member = {
         ...kept,

@@ -1,12 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import Type from 'typebox';
 import { CocagneError, refusedInput } from '../../domain/errors.ts';
+import { fieldLabels } from '../../domain/field-labels.ts';
 import {
   ContactPreferences,
   Member,
+  MemberDetails,
   MemberInput,
   MemberLanguage,
+  normalizeMemberDetails,
   normalizeMemberInput,
+  staffOnlyMemberFields,
 } from '../../domain/member.ts';
 import { notificationChannels, notificationKinds, notificationStatuses } from '../../domain/notifications.ts';
 import { staffRoles } from '../../domain/roles.ts';
@@ -19,6 +24,31 @@ export const MemberUpdate = Type.Object(
   { ...MemberInput.properties, version: Version(1) },
   { additionalProperties: false },
 );
+
+/** A member's own details as they correct them, with the version they read. */
+export const MemberDetailsUpdate = Type.Object(
+  { ...MemberDetails.properties, version: Version(1) },
+  { additionalProperties: false },
+);
+
+/**
+ * A field only staff change, sent to the member's own route: refused by name (403) before the
+ * body's description is checked, so the answer says why rather than « unknown field ».
+ */
+function staffOnlyFieldRefusal(body: unknown): CocagneError | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const field = staffOnlyMemberFields.find((name) => Object.hasOwn(body, name));
+  if (!field) return undefined;
+  const label = fieldLabels[field] ?? { fr: field, en: field };
+  return new CocagneError(
+    'forbidden',
+    {
+      fr: `« ${label.fr} » ne se change pas ici : l’équipe du jardin le tient à jour sur la fiche de l’adhérent.`,
+      en: `« ${label.en} » is not changed here: the garden staff keep it up to date on the member's record.`,
+    },
+    { field },
+  );
+}
 
 const NotificationLogEntry = Type.Object({
   kind: Type.Enum([...notificationKinds]),
@@ -149,24 +179,70 @@ export const memberRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version, ...input } = request.body;
       const normalized = normalizeMemberInput(input, request.locale);
       if (!normalized.ok) throw refusedInput(normalized.issues);
-      return store.members.update(
-        gardenId,
-        memberId,
-        version,
-        normalized.value,
-        app.now().toISOString(),
-        // Its before is the record the store reads and conditions its write on.
-        staffChangeLog(app, request, gardenId, {
-          action: 'member.updated',
-          subject: { kind: 'member', id: memberId },
-        }),
-      );
+      return updateMember(app, request, gardenId, memberId, version, normalized.value);
     },
   );
 };
 
+/**
+ * A member's record replaced by a normalised input, at the version read (409 otherwise), with
+ * its entry in the staff action log: the actor is whoever called (staff, or the member
+ * themself from « Mes données »), the before the record the store conditions its write on.
+ */
+function updateMember(
+  app: FastifyInstance,
+  request: FastifyRequest,
+  gardenId: string,
+  memberId: string,
+  version: number,
+  value: MemberInput,
+) {
+  return app.store.members.update(
+    gardenId,
+    memberId,
+    version,
+    value,
+    app.now().toISOString(),
+    staffChangeLog(app, request, gardenId, {
+      action: 'member.updated',
+      subject: { kind: 'member', id: memberId },
+    }),
+  );
+}
+
 export const memberContactRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app;
+
+  app.put(
+    '/members/:memberId/details',
+    {
+      preValidation: async (request) => {
+        const refusal = staffOnlyFieldRefusal(request.body);
+        if (refusal) throw refusal;
+      },
+      schema: {
+        tags: ['members'],
+        summary:
+          'The member corrects their own details (« Mes données »): names, contact email, phone and postal address, ' +
+          "checked as staff's changes are; an email, phone or address left out is removed. Everything else stays " +
+          'as it was; a field only staff change (household size, notes, access notes) is refused by name (403). ' +
+          'The sign-in email is the identity provider’s and does not follow. `version` must be the one read: a ' +
+          'concurrent change gives 409. Staff may use it too; their own form is `PUT /members/:memberId`.',
+        security: [{ bearer: [] }],
+        params: MemberParams,
+        body: MemberDetailsUpdate,
+        response: { 200: Member, ...errorAnswers },
+      },
+    },
+    async (request) => {
+      const { gardenId, memberId } = request.params;
+      const member = await request.reachableMember(gardenId, memberId);
+      const { version, ...details } = request.body;
+      const normalized = normalizeMemberDetails(member, details, request.locale);
+      if (!normalized.ok) throw refusedInput(normalized.issues);
+      return updateMember(app, request, gardenId, memberId, version, normalized.value);
+    },
+  );
 
   app.put(
     '/members/:memberId/contact-preferences',
