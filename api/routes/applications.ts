@@ -26,6 +26,7 @@ import {
 import type { Locale } from '../../domain/locale.ts';
 import { SubscriptionView } from '../../domain/views.ts';
 import { proposeSolidarityPrice } from './solidarity-proposal.ts';
+import { checkedTerms, OptionalConsentsInput, recordConsents, TermsVersionsInput } from './consents.ts';
 import { actorOf } from '../auth/identity.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
@@ -77,6 +78,17 @@ export const ApplicationInput = Type.Object(
     /** The garden's terms, accepted by ticking the box. */
     consent: Type.Boolean({
       description: "The garden's terms, accepted: without it the application is refused (422).",
+    }),
+    termsVersions: Type.Optional({
+      ...TermsVersionsInput,
+      description:
+        'The versions of the CGV and the privacy policy the form showed (absent or null: not published). ' +
+        'They are recorded as accepted, with the time and address; older than the latest published: 409.',
+    }),
+    optionalConsents: Type.Optional({
+      ...OptionalConsentsInput,
+      description:
+        'Optional consents ticked on the form (newsletter, photos, SMS), each recorded in the consent log.',
     }),
     quotientFamilial: Type.Optional(
       Type.Integer({
@@ -298,6 +310,7 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
               en: `The pick-up point "${depot.name}" has no delivery that day: choose a ${weekdayLabels.en[depot.deliveryWeekday - 1]} within a season, outside closed weeks.`,
             });
       if (refusal) throw new CocagneError('refused', refusal, { field: 'startDate' });
+      const acceptedTerms = await checkedTerms(store, gardenId, request.body.termsVersions);
 
       let memberId = caller.memberId ?? (await store.members.memberOfAccount(gardenId, caller.userId));
       const signUpAnswers = await checkSignUp(
@@ -365,6 +378,14 @@ export const applicationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ...(Object.keys(signUpAnswers).length > 0 ? { signUpAnswers } : {}),
         solidarityProposal,
       };
+      await recordConsents(app, request, {
+        gardenId,
+        memberId,
+        at: now.toISOString(),
+        how: 'sign-up',
+        terms: acceptedTerms,
+        ...(request.body.optionalConsents ? { optional: request.body.optionalConsents } : {}),
+      });
       const linkAccount = caller.memberId ? undefined : { userId: caller.userId };
       // Made online: the member hears at once that it is received, not only when staff decide.
       const started = await commands.apply(gardenId, application, actorOf(caller), now.toISOString(), {

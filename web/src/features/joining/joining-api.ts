@@ -42,6 +42,10 @@ export interface ApplicationInput {
   answers?: Record<string, string | number | boolean>;
   /** The household's quotient familial (CAF), euros a month: the garden proposes a tier from it. */
   quotientFamilial?: number;
+  /** The versions of the CGV and privacy policy the form showed (null: not published). */
+  termsVersions?: { cgv: number | null; confidentialite: number | null };
+  /** Optional consents ticked on the form. */
+  optionalConsents?: { newsletter: boolean; photos: boolean; sms: boolean };
 }
 
 export interface ApplicationAnswer {
