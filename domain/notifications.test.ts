@@ -68,6 +68,10 @@ function samplesAt(at: typeof depot): Samples {
     'deliveries-resumed': { invoiceLabel: 'F-000042' },
     'delivery-window': { date: '2026-12-08', from: '17:10', to: '17:40' },
     'delivery-missed': { date: '2026-12-08', reason: 'absent' },
+    'data-export-ready': {
+      expiresOn: '2026-12-14',
+      link: 'https://pays-de-vesoul.cocagne.org/adherent/mes-donnees',
+    },
   };
 }
 

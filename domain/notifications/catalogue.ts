@@ -28,6 +28,7 @@ export const notificationKinds = [
   'deliveries-resumed',
   'delivery-window',
   'delivery-missed',
+  'data-export-ready',
 ] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
@@ -123,6 +124,11 @@ export interface NotificationDataByKind {
   'deliveries-suspended': { invoiceLabel: string; amount: number; from: IsoDate };
   /** `writtenOff`: staff closed the invoice unpaid rather than the member paying it. */
   'deliveries-resumed': { invoiceLabel: string; writtenOff?: boolean };
+  /**
+   * The member's data export (RGPD article 20) is ready: `link` is the portal page that
+   * downloads it with the member's own sign-in (never the files themselves), until `expiresOn`.
+   */
+  'data-export-ready': { expiresOn: IsoDate; link: string };
 }
 
 /** A message as a workflow asks for it: its kind and the kind's own data. */
@@ -170,6 +176,7 @@ export const notificationKindLabels: Readonly<Record<NotificationKind, Localized
   'deliveries-resumed': { fr: 'Livraisons reprises', en: 'Deliveries resumed' },
   'delivery-window': { fr: 'Créneau de livraison', en: 'Delivery window' },
   'delivery-missed': { fr: 'Panier non livré', en: 'Basket not delivered' },
+  'data-export-ready': { fr: 'Export de données prêt', en: 'Data export ready' },
 };
 
 // ---- The log of what was sent (written by activities, read by the staff screen) ----

@@ -1,5 +1,6 @@
 import type { Locale } from '../locale.ts';
 import type { Notification, NotificationKind, RenderedNotification } from './catalogue.ts';
+import { dataExportTemplates } from './data-export-templates.ts';
 import { deliveryTemplates } from './delivery-templates.ts';
 import { renderEmail } from './email.ts';
 import { paymentTemplates } from './payment-templates.ts';
@@ -14,6 +15,7 @@ const templates: Templates<NotificationKind> = {
   ...deliveryTemplates,
   ...paymentTemplates,
   ...roundTemplates,
+  ...dataExportTemplates,
 };
 
 function compose(notification: Notification, locale: Locale): Composed {
