@@ -26,6 +26,8 @@ import { log } from '@temporalio/activity';
 import { createExtensionServices, type ExtensionServices } from './extensions/services.ts';
 import type { MetricsPublisher } from '../adapters/metrics/cloudwatch-metrics.ts';
 import { createRolloutActivities } from './extensions/rollout-activities.ts';
+import { createMemberDataExportActivities } from './member-data-export.ts';
+import { createTermsNoticeActivities } from './terms-notices.ts';
 
 export {
   createHistoryArchive,
@@ -179,6 +181,14 @@ export function createActivities(deps: ActivityDeps) {
       gateway: deps.stripe
         ? createStripeGateway(deps.stripe, { billingProfiles: store.billingProfiles })
         : undefined,
+      publicUrl: deps.publicUrl,
+    }),
+    ...createMemberDataExportActivities({ store, documents, publicUrl: deps.publicUrl }),
+    ...createTermsNoticeActivities({
+      members: store.members,
+      gardens: store.gardens,
+      consents: store.consents,
+      mailer,
       publicUrl: deps.publicUrl,
     }),
   });

@@ -45,6 +45,12 @@ import { networkOverviewRoutes } from './routes/network-overview.ts';
 import { staffActionRoutes } from './routes/staff-actions.ts';
 import { temporalCodecRoutes } from './routes/temporal-codec.ts';
 import { networkGardenRoutes } from './routes/network-gardens.ts';
+import { gardenPagesRoutes } from './routes/garden-pages.ts';
+import { networkPagesRoutes } from './routes/network-pages.ts';
+import { processingRegisterRoutes } from './routes/processing-register.ts';
+import { consentRoutes } from './routes/consents.ts';
+import { memberDataExportRoutes } from './routes/member-data-exports.ts';
+import { createMemberDataExportCommands } from '../temporal/member-data-export-client.ts';
 import { validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
@@ -134,6 +140,8 @@ export async function buildApp(options: AppOptions) {
       await api.register(stripeWebhookRoutes);
       await api.register(circuitWebhookRoutes);
       await api.register(networkExtensionRoutes);
+      await api.register(networkPagesRoutes);
+      await api.register(processingRegisterRoutes);
       await api.register(temporalCodecRoutes, {
         codec: options.services.payloadCodec,
         temporalUiOrigin: options.temporalUiUrl ? new URL(options.temporalUiUrl).origin : undefined,
@@ -183,6 +191,13 @@ export async function buildApp(options: AppOptions) {
             team: options.services.team,
           });
           await garden.register(staffActionRoutes);
+          await garden.register(gardenPagesRoutes);
+          await garden.register(consentRoutes);
+          await garden.register(memberDataExportRoutes, {
+            commands: options.services.temporal
+              ? createMemberDataExportCommands(options.services.temporal)
+              : undefined,
+          });
         },
       });
     },

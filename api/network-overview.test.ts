@@ -28,6 +28,8 @@ import { deliveryRoundType } from '../workflows/round/contract.ts';
 import { gardenIdKey, waitingOn } from '../workflows/search-attributes.ts';
 import { subscriptionWorkflowId, subscriptionWorkflowType } from '../workflows/subscription/contract.ts';
 import { weekPreparationTriggerType, weekPreparationType } from '../workflows/week/contract.ts';
+import { termsNoticeType } from '../workflows/terms-notice/contract.ts';
+import { memberDataExportType } from '../workflows/member-data-export/contract.ts';
 import * as workflows from '../workflows/index.ts';
 import {
   createNetworkOverview,
@@ -273,9 +275,10 @@ describe('the network overview (network admin)', () => {
       week: [weekPreparationType, weekPreparationTriggerType],
       round: [deliveryRoundType],
       extension: [extensionRolloutType],
-      settings: [gardenSettingsBroadcastType, gardenConfigurationCopyType],
+      settings: [gardenSettingsBroadcastType, gardenConfigurationCopyType, termsNoticeType],
       provisioning: [gardenProvisioningType, gardenRetirementType],
       archive: [historyArchiveType],
+      privacy: [memberDataExportType],
     });
     // Every workflow the worker runs has its kind.
     expect(Object.keys(workflows).sort()).toEqual(Object.values(processKinds).flat().sort());

@@ -9,3 +9,5 @@ export { deliveryRound } from './round/workflow.ts';
 export { extensionRollout } from './extension-rollout/workflow.ts';
 export { gardenProvisioning, gardenRetirement } from './garden-provisioning/workflow.ts';
 export { historyArchive } from './history-archive/workflow.ts';
+export { memberDataExport } from './member-data-export/workflow.ts';
+export { termsNotice } from './terms-notice/workflow.ts';

@@ -14,6 +14,8 @@ import { createStripeEventStore } from './stripe-event-store.ts';
 import { createIncidentStore } from './incident-store.ts';
 import { createFleetStore } from './fleet-store.ts';
 import { createRoundStore } from './round-store.ts';
+import { createPageStore } from './page-store.ts';
+import { createConsentLog } from './consent-log.ts';
 
 export type { DynamoConfig } from './dynamo-client.ts';
 
@@ -39,6 +41,8 @@ export function createStore(config: DynamoConfig) {
     incidents: createIncidentStore(db, tables),
     fleet: createFleetStore(db, tables),
     rounds: createRoundStore(db, tables),
+    pages: createPageStore(db, tables),
+    consents: createConsentLog(db, tables),
     close: () => db.destroy(),
   };
 }

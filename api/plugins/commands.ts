@@ -5,6 +5,7 @@ import type { IncidentCommands } from '../../temporal/incident-client.ts';
 import type { Inbox } from '../../temporal/inbox.ts';
 import type { RoundCommands } from '../../temporal/round-client.ts';
 import type { SubscriptionCommands } from '../../temporal/subscription-client.ts';
+import type { TermsNoticeCommands } from '../../temporal/terms-notice-client.ts';
 import type { WeekCommands } from '../../temporal/week-client.ts';
 import type { WeekSchedules } from '../../temporal/week-schedules.ts';
 
@@ -23,6 +24,8 @@ export interface GardenCommands {
   inbox: Inbox;
   /** Each garden's extension rollouts: upload, approve, reject, roll back. */
   extensions: ExtensionCommands;
+  /** Emails members about a substantial new version of the terms (CGV, privacy policy). */
+  termsNotices: TermsNoticeCommands;
 }
 
 declare module 'fastify' {

@@ -15,6 +15,7 @@ import { createInbox } from '../../temporal/inbox.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createRoundCommands } from '../../temporal/round-client.ts';
 import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
+import { createTermsNoticeCommands } from '../../temporal/terms-notice-client.ts';
 import { createWeekCommands } from '../../temporal/week-client.ts';
 import { createWeekSchedules } from '../../temporal/week-schedules.ts';
 import type { ExtensionServices } from '../../temporal/extension-services.ts';
@@ -87,6 +88,7 @@ export function createApiServices(
       rounds: createRoundCommands(client),
       inbox: createInbox(client),
       extensions: createExtensionCommands(client),
+      termsNotices: createTermsNoticeCommands(client),
     },
     payments: {
       collection: createPaymentCommands(client),

@@ -28,9 +28,12 @@ export const processKinds = {
   week: ['weekPreparation', 'weekPreparationTrigger'],
   round: ['deliveryRound'],
   extension: ['extensionRollout'],
-  settings: ['gardenSettingsBroadcast', 'gardenConfigurationCopy'],
+  // A garden's settings and pages changing, and what follows: members told of new terms.
+  settings: ['gardenSettingsBroadcast', 'gardenConfigurationCopy', 'termsNotice'],
   provisioning: ['gardenProvisioning', 'gardenRetirement'],
   archive: ['historyArchive'],
+  // A member's rights over their data (RGPD): their export.
+  privacy: ['memberDataExport'],
 } as const satisfies Record<string, readonly string[]>;
 export type ProcessKind = keyof typeof processKinds | 'other';
 const kindNames = Object.keys(processKinds) as Array<keyof typeof processKinds>;

@@ -1,3 +1,6 @@
+import { gardenPagesEn } from '../features/garden-pages/garden-pages-messages.ts';
+import { consentsEn } from '../features/consents/consents-messages.ts';
+import { networkRegisterEn } from '../features/network-register/register-messages.ts';
 import type { Messages } from './fr.ts';
 
 /** English: the same keys as French (the type checks it). */
@@ -256,8 +259,37 @@ export const en: Messages = {
     rejectedNoReason: 'Your application was rejected.',
     cancelled: 'This subscription is cancelled.',
     ended: 'This subscription has ended.',
-    detailsHint: 'Something wrong in your details? Tell the garden staff.',
+    detailsHint:
+      'Something wrong elsewhere on your record (household, access to your home)? Tell the garden staff.',
+    correctDetails: 'See and correct my details',
     noMemberRecord: 'Your account is not linked to a member record yet. Ask the garden staff.',
+  },
+  myData: {
+    title: 'My data',
+    back: 'Back to my space',
+    lead: 'What the garden knows about you to deliver and write to you. Correct it here as soon as something changes.',
+    name: 'Name',
+    edit: 'Correct my details',
+    save: 'Save my details',
+    saved: 'Your details are saved.',
+    emailHint:
+      'The address the garden writes to (reminders, invoices); the one you sign in with does not change.',
+    signInEmail: 'You sign in with {email}: this does not change when you correct the email on your record.',
+    staffKeeps:
+      'The rest of your record (household size, access to your home) is kept up to date by the garden staff.',
+
+    export: {
+      title: 'Download my data',
+      lead: 'A copy of everything the garden keeps about you (record, subscriptions, invoices, payments, messages, consents), as JSON and as a readable PDF. We write to you when it is ready.',
+      ask: 'Download my data',
+      asking: 'Asking…',
+      preparing: 'Export being prepared… It usually takes less than a minute.',
+      ready: 'Your export is ready, to download until {date}.',
+      json: 'Download the JSON file',
+      pdf: 'Download the PDF',
+      failed: 'Preparing your export failed. Ask again; the garden staff have been told.',
+      expired: 'Your last export expired: ask for a new one.',
+    },
   },
   driver: {
     title: 'My rounds',
@@ -1722,6 +1754,7 @@ export const en: Messages = {
       settings: 'Settings',
       provisioning: 'Creating and retiring gardens',
       archive: 'Archiving',
+      privacy: 'Personal data',
       other: 'Other',
     },
     states: {
@@ -1741,6 +1774,9 @@ export const en: Messages = {
     },
     back: 'Network',
   },
+  gardenPages: gardenPagesEn,
+  consents: consentsEn,
+  networkRegister: networkRegisterEn,
   errors: {
     network:
       'The server is not answering. Check your connection and try again: nothing you typed has been lost.',

@@ -1,3 +1,7 @@
+import { gardenPagesFr } from '../features/garden-pages/garden-pages-messages.ts';
+import { consentsFr } from '../features/consents/consents-messages.ts';
+import { networkRegisterFr } from '../features/network-register/register-messages.ts';
+
 /**
  * French, the product's first language. `en.ts` must have the same keys (its type says so).
  * vue-i18n reads { } @ $ as syntax: keep them out of the sentences; | separates singular | plural.
@@ -260,9 +264,38 @@ export const fr = {
     rejectedNoReason: 'Votre demande a été refusée.',
     cancelled: 'Cet abonnement est résilié.',
     ended: 'Cet abonnement est terminé.',
-    detailsHint: 'Une erreur dans vos coordonnées ? Signalez-la à l’équipe du jardin.',
+    detailsHint:
+      'Une erreur ailleurs sur votre fiche (foyer, accès au domicile) ? Signalez-la à l’équipe du jardin.',
+    correctDetails: 'Voir et corriger mes données',
     noMemberRecord:
       'Votre compte n’est pas encore relié à une fiche d’adhérent. Adressez-vous à l’équipe du jardin.',
+  },
+  myData: {
+    title: 'Mes données',
+    back: 'Retour à mon espace',
+    lead: 'Ce que le jardin sait de vous pour vous livrer et vous écrire. Corrigez-le ici dès que quelque chose change.',
+    name: 'Nom',
+    edit: 'Corriger mes coordonnées',
+    save: 'Enregistrer mes coordonnées',
+    saved: 'Vos coordonnées sont enregistrées.',
+    emailHint:
+      'L’adresse où le jardin vous écrit (rappels, factures) ; votre identifiant de connexion, lui, ne change pas.',
+    signInEmail:
+      'Vous vous connectez avec {email} : cet identifiant ne change pas quand vous corrigez le courriel de votre fiche.',
+    staffKeeps:
+      'Le reste de votre fiche (personnes au foyer, accès au domicile) est tenu à jour par l’équipe du jardin.',
+    export: {
+      title: 'Télécharger mes données',
+      lead: 'Une copie de tout ce que le jardin garde sur vous (fiche, abonnements, factures, paiements, messages, consentements), en JSON et en PDF lisible. Nous vous écrivons quand elle est prête.',
+      ask: 'Télécharger mes données',
+      asking: 'Demande en cours…',
+      preparing: 'Export en préparation… Cela prend en général moins d’une minute.',
+      ready: 'Votre export est prêt, téléchargeable jusqu’au {date}.',
+      json: 'Télécharger le fichier JSON',
+      pdf: 'Télécharger le PDF',
+      failed: 'La préparation de votre export a échoué. Redemandez-le ; l’équipe du jardin est prévenue.',
+      expired: 'Votre dernier export a expiré : demandez-en un nouveau.',
+    },
   },
   driver: {
     title: 'Mes tournées',
@@ -1758,6 +1791,7 @@ export const fr = {
       settings: 'Réglages',
       provisioning: 'Création et retrait de jardins',
       archive: 'Archivage',
+      privacy: 'Données personnelles',
       other: 'Autre',
     },
     states: {
@@ -1777,6 +1811,9 @@ export const fr = {
     },
     back: 'Réseau',
   },
+  gardenPages: gardenPagesFr,
+  consents: consentsFr,
+  networkRegister: networkRegisterFr,
   errors: {
     network:
       'Le serveur ne répond pas. Vérifiez votre connexion puis réessayez : rien de ce que vous avez saisi n’a été perdu.',

@@ -9,6 +9,7 @@ import { portalPaths } from '../../../domain/portal-paths.ts';
 import { onSessionLost } from '../auth/keycloak.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { currentWeek } from '../features/weeks/week-dates.ts';
+import { acceptTermsPath, termsGuard } from '../features/consents/terms-guard.ts';
 
 /**
  * Who may open a page: anyone, signed-in people, one area's roles, or (`joining`) a signed-in
@@ -184,6 +185,27 @@ export const routes: RouteRecordRaw[] = [
         meta: { area: 'staff' },
       },
       {
+        // The garden's legal pages and its own pages: garden administrators write and publish them.
+        path: 'pages',
+        name: 'garden-pages',
+        component: () => import('../features/garden-pages/PagesAdminPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        // Who publishes the site (the mentions légales name them): garden administrators set it.
+        path: 'pages/informations-legales',
+        name: 'legal-details',
+        component: () => import('../features/garden-pages/LegalDetailsPage.vue'),
+        meta: { area: 'staff' },
+      },
+      {
+        path: 'pages/:slug',
+        name: 'page-editor',
+        component: () => import('../features/garden-pages/PageEditorPage.vue'),
+        props: true,
+        meta: { area: 'staff' },
+      },
+      {
         // The garden's team (staff, drivers, administrators): garden administrators manage it.
         path: 'equipe-du-jardin',
         name: 'team',
@@ -211,6 +233,20 @@ export const routes: RouteRecordRaw[] = [
     name: 'portal-payment',
     component: () => import('../features/member-portal/MemberPortal.vue'),
     props: { section: 'payment' },
+    meta: { area: 'member' },
+  },
+  {
+    // « Mes données »: the member sees and corrects their own details.
+    path: portalPaths.myData,
+    name: 'my-data',
+    component: () => import('../features/member-portal/MyDataPage.vue'),
+    meta: { area: 'member' },
+  },
+  {
+    // « Nos conditions ont changé »: a substantial new CGV or privacy policy, accepted first.
+    path: acceptTermsPath,
+    name: 'accept-terms',
+    component: () => import('../features/consents/AcceptTermsPage.vue'),
     meta: { area: 'member' },
   },
   {
@@ -267,6 +303,43 @@ export const routes: RouteRecordRaw[] = [
     meta: { area: 'network' },
   },
   {
+    // The register of processing activities (RGPD article 30), from the product's data model.
+    path: '/reseau/registre-des-traitements',
+    name: 'network-register',
+    component: () => import('../features/network-register/ProcessingRegisterPage.vue'),
+    meta: { area: 'network' },
+  },
+  {
+    // A garden's published pages (legal pages, its own), and the network's: anyone reads them.
+    path: '/jardins/:gardenId/pages/:slug',
+    name: 'garden-page',
+    component: () => import('../features/garden-pages/PublicPage.vue'),
+    props: true,
+    meta: { area: 'public' },
+  },
+  {
+    path: '/reseau/pages/:slug',
+    name: 'network-page',
+    component: () => import('../features/garden-pages/PublicPage.vue'),
+    props: true,
+    meta: { area: 'public' },
+  },
+  {
+    // The network's own pages, for its administrators: the same list and editor as a garden's.
+    path: '/reseau/pages-du-reseau',
+    name: 'network-pages',
+    component: () => import('../features/garden-pages/PagesAdminPage.vue'),
+    props: { scope: 'network' },
+    meta: { area: 'network' },
+  },
+  {
+    path: '/reseau/pages-du-reseau/:slug',
+    name: 'network-page-editor',
+    component: () => import('../features/garden-pages/PageEditorPage.vue'),
+    props: (route) => ({ slug: route.params.slug, scope: 'network' }),
+    meta: { area: 'network' },
+  },
+  {
     path: '/compte-sans-jardin',
     name: 'no-garden',
     component: () => import('../views/NoGardenPage.vue'),
@@ -319,6 +392,7 @@ export function createAppRouter() {
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
   });
   router.beforeEach((to) => redirectFor(to) ?? true);
+  router.beforeEach(termsGuard);
   // A refresh failed or the API refused the token: sign in again, then come back here.
   onSessionLost(() => {
     const here = router.currentRoute.value;

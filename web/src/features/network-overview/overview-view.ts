@@ -47,6 +47,7 @@ export const processKinds = [
   'settings',
   'provisioning',
   'archive',
+  'privacy',
 ] as const;
 
 /** waiting: on a person for more than 48 h; failed: in the last 30 days; stuck: an activity pending for 2 h. */
