@@ -22,6 +22,7 @@ import { createRoundCommands, type RoundCommands } from '../../temporal/round-cl
 import { dataConverterFrom, TemporalSettings } from '../../temporal/settings.ts';
 import { workflowsPath } from '../../temporal/workflow-source.ts';
 import { demoCalendar, demoContacts, demoDepots, demoGardens } from '../demo/demo-gardens.ts';
+import { seedDemoLegalPages } from '../demo/demo-legal.ts';
 import { demoMembers, type DemoMember } from '../demo/demo-members.ts';
 import { demoAftermathStep } from '../demo/demo-steps.ts';
 import {
@@ -476,6 +477,8 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
   try {
     // Added after the first demo data: a stack seeded before gets them at its next start too.
     await seedContacts(store);
+    const legalPages = await seedDemoLegalPages(store, demoGardens);
+    if (legalPages > 0) say(`demo data: ${legalPages} legal pages published (mentions légales, CGV…)`);
     await seedDemoPaymentMeans(store);
     await seedDemoExtensions(env, store);
     if (await alreadySeeded(store)) {
