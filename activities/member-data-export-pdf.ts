@@ -1,6 +1,6 @@
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
 import { wrapText } from './documents/journal-pdf.ts';
-import { printable } from './documents/printable-table.ts';
+import { printable } from '../domain/pdf-text.ts';
 
 /** One part of the member's data: a heading and a table (a key/value table for their record). */
 export interface ExportSection {

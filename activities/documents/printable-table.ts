@@ -1,4 +1,5 @@
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from 'pdf-lib';
+import { printable } from '../../domain/pdf-text.ts';
 
 /**
  * Printable A4 documents made of a title, a few lines of context and one table, paginated,
@@ -23,20 +24,7 @@ const ink = rgb(0.1, 0.12, 0.1);
 const soft = rgb(0.4, 0.42, 0.4);
 const line = rgb(0.75, 0.77, 0.75);
 
-// The standard PDF fonts write WinAnsi: Latin-1 and a few typographic signs. Anything else
-// (an emoji in a note…) becomes "?" instead of breaking the document.
-const winAnsiExtras = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-export function printable(text: string): string {
-  return [...text.normalize('NFC')]
-    .map((char) => {
-      const code = char.codePointAt(0) ?? 0;
-      if (char === '\u202f' || char === '\u00a0') return ' ';
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || winAnsiExtras.has(char))
-        return char;
-      return '?';
-    })
-    .join('');
-}
+export { printable };
 
 /** Cuts a text to fit a width, with an ellipsis. */
 function fit(text: string, font: PDFFont, size: number, width: number): string {

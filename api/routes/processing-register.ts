@@ -7,6 +7,7 @@ import Type from 'typebox';
 import { processingRegister, ProcessingRegister } from '../../domain/processing-register.ts';
 import { errorAnswers, fileAnswer } from '../schemas.ts';
 import { requireRole } from '../plugins/auth.ts';
+import { printable } from '../../domain/pdf-text.ts';
 
 const RegisterQuery = Type.Object(
   { format: Type.Enum(['json', 'pdf'], { default: 'json' }) },
@@ -15,20 +16,6 @@ const RegisterQuery = Type.Object(
 
 const pageSize: [number, number] = [595.28, 841.89];
 const margin = 48;
-
-// The standard fonts write WinAnsi: Latin-1 and a few typographic signs; anything else is "?".
-const winAnsiExtras = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-function printable(text: string): string {
-  return [...text.normalize('NFC')]
-    .map((char) => {
-      const code = char.codePointAt(0) ?? 0;
-      if (char === '\u202f' || char === '\u00a0') return ' ';
-      if ((code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xff) || winAnsiExtras.has(char))
-        return char;
-      return '?';
-    })
-    .join('');
-}
 
 /** Words cut into lines no wider than `width` points. */
 function linesOf(text: string, font: PDFFont, size: number, width: number): string[] {

@@ -6,9 +6,9 @@ import {
   type Member,
   type MemberInput,
 } from '../../../../domain/member.ts';
-import { formatPhone } from '../../../../domain/phone.ts';
 import type { InputIssue } from '../../../../domain/validation.ts';
 import { schemaIssues } from '../../../../domain/validation.ts';
+import { emptyMemberForm, memberFormOf, memberInputOf } from '../members/member-form.ts';
 
 /** What « Mes données » lets a member correct, as typed: names, contact, address. */
 export interface MyDetailsFormModel {
@@ -34,29 +34,23 @@ export const myDetailsFormFields = [
 ] as const;
 
 export function myDetailsFormOf(member: Member): MyDetailsFormModel {
-  return {
-    firstName: member.firstName,
-    lastName: member.lastName,
-    email: member.email ?? '',
-    phone: member.phone ? formatPhone(member.phone) : '',
-    street: member.address?.street ?? '',
-    postalCode: member.address?.postalCode ?? '',
-    city: member.address?.city ?? '',
-  };
+  const { firstName, lastName, email, phone, street, postalCode, city } = memberFormOf(member);
+  return { firstName, lastName, email, phone, street, postalCode, city };
 }
 
 /**
- * The form as the API's `MemberDetails`: text trimmed, an empty email or phone left out (the
- * record has none any more), the address whole or not at all.
+ * The form as the API's `MemberDetails`: as staff's form makes its input (text trimmed, an
+ * empty email or phone left out, the address whole or not at all), the details alone.
  */
 export function myDetailsOf(form: MyDetailsFormModel): Record<string, unknown> {
-  const text = (value: string) => value.trim();
-  const details: Record<string, unknown> = { firstName: text(form.firstName), lastName: text(form.lastName) };
-  if (text(form.email)) details.email = text(form.email);
-  if (text(form.phone)) details.phone = text(form.phone);
-  const address = { street: text(form.street), postalCode: text(form.postalCode), city: text(form.city) };
-  if (address.street || address.postalCode || address.city) details.address = address;
-  return details;
+  const { firstName, lastName, email, phone, address } = memberInputOf({ ...emptyMemberForm(), ...form });
+  return {
+    firstName,
+    lastName,
+    ...(email === undefined ? {} : { email }),
+    ...(phone === undefined ? {} : { phone }),
+    ...(address === undefined ? {} : { address }),
+  };
 }
 
 /**
