@@ -244,6 +244,14 @@ export function createMemberDataExportActivities(deps: MemberDataExportDeps) {
       return { expiresAt, expiresOn, link: myDataUrl };
     },
 
+    /** Once the files have expired: both gone from S3 (the request keeps its dates and says 410). */
+    async deleteMemberDataExportFiles(input: ExportRef): Promise<void> {
+      await documents.remove([
+        memberDataExportKey(input, 'export.json'),
+        memberDataExportKey(input, 'export.pdf'),
+      ]);
+    },
+
     async markMemberDataExportFailed(input: ExportRef): Promise<void> {
       await exports.finish(input.gardenId, input.memberId, input.exportId, {
         status: 'failed',

@@ -166,6 +166,12 @@ describe('consents', () => {
       .entries.filter((entry) => entry.kind === 'optional' && entry.purpose === 'sms')
       .map((entry) => entry.kind === 'optional' && entry.given);
     expect(sms).toEqual([true, false]);
+    // The member's address, browser and account are theirs (and the export's), not staff's.
+    expect(read.json<ConsentsView>().entries.some((entry) => 'origin' in entry || 'accountId' in entry)).toBe(
+      false,
+    );
+    const own = await api.call(api.accounts.member, 'GET', consentsUrl(member));
+    expect(own.json<ConsentsView>().entries.every((entry) => entry.origin?.ip !== undefined)).toBe(true);
 
     const unknown = await api.call(api.accounts.member, 'PUT', consentsUrl(member, '/__proto__'), {
       given: true,

@@ -373,7 +373,7 @@ describe('the garden’s pages', () => {
     expect(image.rawPayload.equals(png)).toBe(true);
     expect(image.headers).toMatchObject({
       'content-type': 'image/png',
-      'cache-control': 'public, max-age=31536000, immutable',
+      'cache-control': 'public, max-age=86400',
       'x-content-type-options': 'nosniff',
       'content-security-policy': "default-src 'none'",
     });

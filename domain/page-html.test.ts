@@ -18,6 +18,12 @@ function expectHarmless(html: string) {
 }
 
 describe('sanitizing a page', () => {
+  it("keeps CKEditor's italic and bold (<i>, <b>) as emphasis, without their attributes", () => {
+    expect(
+      clean('<p><i class="x" onclick="alert(1)">italique</i> et <b style="color:red">gras</b></p>'),
+    ).toBe('<p><em>italique</em> et <strong>gras</strong></p>');
+  });
+
   it('keeps what CKEditor writes: headings, emphasis, lists, quotes, links, own images, tables', () => {
     const html =
       '<h2>Nos paniers</h2><h3>Le petit</h3><h4>Contenu</h4>' +

@@ -123,6 +123,10 @@ export function sanitizePageHtml(html: string, { imagePath }: PageHtmlOptions): 
     nestingLimit: 64,
     enforceHtmlBoundary: false,
     transformTags: {
+      // CKEditor's italic and bold buttons write <i> and <b> (with <strong> for bold): kept as
+      // the emphasis they mean, without their attributes.
+      i: () => ({ tagName: 'em', attribs: {} }),
+      b: () => ({ tagName: 'strong', attribs: {} }),
       a: (_tag, attribs) => {
         const link = allowedHref(attribs.href);
         return {

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { notFound } from '../../domain/errors.ts';
 
 /**
@@ -26,6 +26,22 @@ export function createDocumentStore(s3: S3Client, bucket: string) {
         }
         throw error;
       }
+    },
+
+    /**
+     * Deletes the documents (gone already is fine; safe to repeat). The bucket is versioned:
+     * earlier versions follow its lifecycle rules.
+     */
+    async remove(keys: readonly string[]): Promise<void> {
+      if (keys.length === 0) return;
+      const { Errors } = await s3.send(
+        new DeleteObjectsCommand({
+          Bucket: bucket,
+          Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true },
+        }),
+      );
+      const first = Errors?.[0];
+      if (first) throw new Error(`S3 could not delete ${first.Key} (${first.Code}: ${first.Message})`);
     },
   };
 }

@@ -210,7 +210,13 @@ export const consentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { gardenId, memberId } = request.params;
       await request.reachableMember(gardenId, memberId);
-      return consentsView(store, gardenId, memberId);
+      const view = await consentsView(store, gardenId, memberId);
+      if (callerOf(request).memberId === memberId) return view;
+      // Staff read what was consented to and when: not the member's address, browser or account.
+      return {
+        ...view,
+        entries: view.entries.map(({ origin: _origin, accountId: _account, ...entry }) => entry),
+      };
     },
   );
 

@@ -383,12 +383,16 @@ export function pageService(app: FastifyInstance) {
         if (isCocagneError(error) && error.code === 'not_found') throw notFound({ fr: 'Image', en: 'Image' });
         throw error;
       }
-      return reply
-        .type(isPageImageType(file.contentType) ? file.contentType : 'application/octet-stream')
-        .header('cache-control', 'public, max-age=31536000, immutable')
-        .header('x-content-type-options', 'nosniff')
-        .header('content-security-policy', "default-src 'none'")
-        .send(Buffer.from(file.bytes));
+      return (
+        reply
+          .type(isPageImageType(file.contentType) ? file.contentType : 'application/octet-stream')
+          // A day, not for ever: an image a garden must take down (a photo whose consent was
+          // withdrawn) does not stay in caches for a year.
+          .header('cache-control', 'public, max-age=86400')
+          .header('x-content-type-options', 'nosniff')
+          .header('content-security-policy', "default-src 'none'")
+          .send(Buffer.from(file.bytes))
+      );
     },
   };
 }

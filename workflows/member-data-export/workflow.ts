@@ -1,4 +1,4 @@
-import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { MemberDataExportActivities } from '../../activities/member-data-export.ts';
 import type { NotificationActivities } from '../../activities/notifications.ts';
 import { boundedRetry, causeOf, tellStaff } from '../incidents/persevere.ts';
@@ -16,12 +16,11 @@ const { writeMemberDataExport } = proxyActivities<MemberDataExportActivities>({
   retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 
-const { markMemberDataExportReady, markMemberDataExportFailed } = proxyActivities<MemberDataExportActivities>(
-  {
+const { markMemberDataExportReady, markMemberDataExportFailed, deleteMemberDataExportFiles } =
+  proxyActivities<MemberDataExportActivities>({
     startToCloseTimeout: '30 seconds',
     retry: boundedRetry,
-  },
-);
+  });
 
 const { notifyMember } = proxyActivities<NotificationActivities>({
   startToCloseTimeout: '1 minute',
@@ -30,7 +29,8 @@ const { notifyMember } = proxyActivities<NotificationActivities>({
 
 /**
  * A member's data export: 1. write `export.json` and `export.pdf`; 2. mark the request ready
- * for seven days; 3. email the member the way to « Mes données ». When the files cannot be
+ * for seven days; 3. email the member the way to « Mes données »; 4. once the seven days have
+ * passed, delete both files (a copy of everything about the member is kept no longer). When the files cannot be
  * written within the bounded tries, the request is marked failed (the member sees it and may ask
  * again) and staff get an incident.
  */
@@ -82,5 +82,26 @@ export async function memberDataExport(input: MemberDataExportInput): Promise<Me
     data: { expiresOn: ready.expiresOn, link: ready.link },
   });
   await Promise.all(notices.onTheirWay());
+
+  // 4. The files gone once they expire; staff hear of files that could not be deleted.
+  const untilExpiry = Date.parse(ready.expiresAt) - Date.now();
+  if (untilExpiry > 0) await sleep(untilExpiry);
+  try {
+    await deleteMemberDataExportFiles(ref);
+  } catch (error) {
+    await tellStaff({
+      gardenId,
+      key: `data-export-files/${workflowId}`,
+      kind: 'process-stalled',
+      workflowId,
+      subject: { memberId },
+      summary: {
+        fr: "Les fichiers d'un export de données expiré n'ont pas pu être supprimés : prévenez l'équipe technique, ils contiennent toutes les données de l'adhérent.",
+        en: "The files of an expired data export could not be deleted: tell the technical team, they hold all of the member's data.",
+      },
+      cause: causeOf(error),
+      retriesByItself: false,
+    });
+  }
   return { status: 'ready', expiresAt: ready.expiresAt };
 }
