@@ -52,6 +52,8 @@ export default defineConfig({
           // Isolated: stores and mocked modules are per file (shared, 9 files fail). Each file in
           // a fresh worker thread rather than a process: 52 s of CPU instead of 67 s.
           pool: 'threads',
+          // The router's first test loads every layout (2.4 s alone): 5 s was short under load.
+          testTimeout: 20_000,
         },
       },
       {
