@@ -1,15 +1,20 @@
 import { createHash } from 'node:crypto';
 import {
   BatchGetCommand,
+  DeleteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { JournalSubjectKind } from '../../domain/journal/journal-entry.ts';
+import { mentionsAny, scrubIdentifiers } from '../../domain/member-erasure.ts';
 import {
+  memberErasedAction,
   sealStaffAction,
   verifyChain,
+  type MemberErasedRecord,
   type ChainBreak,
   type ChainHead,
   type RequestOrigin,
@@ -513,6 +518,105 @@ export async function verifyActionChain(
   };
   if (indexBreak && (chain.ok || indexBreak.seq < chain.break.seq)) return broken(chain.count, indexBreak);
   return chain.ok ? { ok: true, gardenId, count: chain.count } : broken(chain.count, chain.break);
+}
+
+/**
+ * Takes a member out of the garden's action log, on their erasure (RGPD article 17). The
+ * erasure's own entry (`member.erased`, by `actor`) is appended first, listing the entries to
+ * redact: those about the member, and those whose values or actor name them. Each listed entry
+ * then has the member's identifiers replaced by the reference in its reason, before, after and
+ * actor, and is marked `redacted`; the origins of the member's own requests go too. Appended
+ * once: a retry finds the erasure's entry and redacts what it lists. The chain still verifies
+ * (`verifyChain` accepts a redacted entry that a later erasure lists, and nothing else).
+ */
+export async function redactMemberInActionLog(
+  clients: ActionLogClients,
+  gardenId: string,
+  erasure: {
+    memberId: string;
+    identifiers: readonly string[];
+    reference: string;
+    actor: StaffActionDraft['actor'];
+    at: string;
+  },
+): Promise<{ erasureSeq: number; redacted: number }> {
+  const table = clients.tables.gardens;
+  const items = await queryAll(clients.db, {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND sk < :head',
+    ExpressionAttributeValues: { ':pk': partitionOf(gardenId), ':head': headKey },
+    ConsistentRead: true,
+  });
+  const actions = items.map(actionOf);
+  const isThisErasure = (action: StaffAction) =>
+    action.action === memberErasedAction &&
+    action.subject.kind === 'member' &&
+    action.subject.id === erasure.memberId;
+  let entry = actions.find(isThisErasure);
+  if (!entry) {
+    // Another household's entries keep what they share with this member (a phone, a street).
+    const aboutAnother = (action: StaffAction) =>
+      action.subject.kind === 'member' && action.subject.id !== erasure.memberId;
+    const about = (action: StaffAction) =>
+      (action.subject.kind === 'member' && action.subject.id === erasure.memberId) ||
+      (!aboutAnother(action) &&
+        action.action !== memberErasedAction &&
+        mentionsAny(
+          { reason: action.reason, before: action.before, after: action.after, actor: action.actor },
+          erasure.identifiers,
+        ));
+    const record: MemberErasedRecord = {
+      reference: erasure.reference,
+      redactedSeqs: actions.filter(about).map((action) => action.seq),
+    };
+    entry = await appendStaffAction(
+      clients,
+      gardenId,
+      {
+        action: memberErasedAction,
+        subject: { kind: 'member', id: erasure.memberId },
+        actor: erasure.actor,
+        after: record,
+      },
+      undefined,
+      [],
+      { at: erasure.at },
+    );
+  }
+  const listed = (entry.after as MemberErasedRecord).redactedSeqs;
+  const bySeq = new Map(actions.map((action) => [action.seq, action]));
+  let redacted = 0;
+  for (const seq of listed) {
+    const action = bySeq.get(seq);
+    if (!action) continue;
+    const scrubbed = scrubIdentifiers(
+      { reason: action.reason, before: action.before, after: action.after, actor: action.actor },
+      erasure.identifiers,
+      erasure.reference,
+    ).value as Pick<StaffAction, 'reason' | 'before' | 'after' | 'actor'>;
+    const memberActed = action.actor.role === 'member' || action.actor.id === erasure.memberId;
+    const actor = memberActed ? { ...scrubbed.actor, name: erasure.reference } : scrubbed.actor;
+    const { pk: _pk, sk: _sk, ...stored } = items.find((item) => Number(item.seq) === seq) ?? {};
+    const updated: Record<string, unknown> = {
+      ...stored,
+      actor,
+      redacted: { at: erasure.at, bySeq: entry.seq },
+    };
+    for (const field of ['reason', 'before', 'after'] as const) {
+      if (scrubbed[field] === undefined) delete updated[field];
+      else updated[field] = scrubbed[field];
+    }
+    await clients.db.send(
+      new PutCommand({ TableName: table, Item: { pk: partitionOf(gardenId), sk: seqKey(seq), ...updated } }),
+    );
+    if (memberActed) {
+      await clients.db.send(
+        new DeleteCommand({ TableName: table, Key: { pk: originPartitionOf(gardenId), sk: seqKey(seq) } }),
+      );
+    }
+    redacted++;
+  }
+  return { erasureSeq: entry.seq, redacted };
 }
 
 /**

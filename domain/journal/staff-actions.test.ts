@@ -4,6 +4,7 @@ import {
   canonicalJson,
   changesBetween,
   genesisHash,
+  memberErasedAction,
   sealStaffAction,
   shortName,
   staffActionsCsv,
@@ -136,6 +137,52 @@ describe('the chain', () => {
     expect(verifyChain(forged, sha256, { seq: 3, hash: actions[2]?.hash ?? '' })).toMatchObject({
       ok: false,
       break: { seq: 3, problem: 'previous-hash' },
+    });
+  });
+});
+
+describe('an erasure in the chain (RGPD article 17)', () => {
+  const memberEdit: StaffActionDraft = {
+    action: 'member.updated',
+    subject: { kind: 'member', id: 'm-rose' },
+    actor: claire,
+    before: { firstName: 'Rose', lastName: 'Quenouille', version: 1 },
+    after: { firstName: 'Rose', lastName: 'Quenouille-Martin', version: 2 },
+  };
+  const erased = (seqs: number[]): StaffActionDraft => ({
+    action: memberErasedAction,
+    subject: { kind: 'member', id: 'm-rose' },
+    actor: claire,
+    after: { reference: 'EFF-7K3Q2M', redactedSeqs: seqs },
+  });
+  const redact = (action: StaffAction, bySeq: number): StaffAction => ({
+    ...action,
+    before: { firstName: 'Adhérent effacé', lastName: 'EFF-7K3Q2M', version: 1 },
+    after: { firstName: 'Adhérent effacé', lastName: 'EFF-7K3Q2M', version: 2 },
+    redacted: { at: '2026-12-09T10:00:00.000Z', bySeq },
+  });
+
+  it('holds when an entry the erasure lists is redacted, the erasure itself being sealed after it', () => {
+    const [price, edit, erasure] = chain([priceChange, memberEdit, erased([2])]);
+    if (!price || !edit || !erasure) throw new Error('three entries');
+    const actions = [price, redact(edit, 3), erasure];
+    expect(verifyChain(actions, sha256, { seq: 3, hash: erasure.hash })).toEqual({ ok: true, count: 3 });
+  });
+
+  it('breaks when an entry is marked redacted without an erasure listing it, or by an earlier one', () => {
+    const [price, edit, erasure] = chain([priceChange, memberEdit, erased([1])]);
+    if (!price || !edit || !erasure) throw new Error('three entries');
+    const head = { seq: 3, hash: erasure.hash };
+    expect(verifyChain([price, redact(edit, 3), erasure], sha256, head)).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'hash' },
+    });
+    // A mark naming an entry that is no erasure, or one before the entry, proves nothing either.
+    const [first, second] = chain([erased([2]), memberEdit]);
+    if (!first || !second) throw new Error('two entries');
+    expect(verifyChain([first, redact(second, 1)], sha256, { seq: 2, hash: second.hash })).toMatchObject({
+      ok: false,
+      break: { seq: 2, problem: 'hash' },
     });
   });
 });

@@ -40,6 +40,33 @@ export interface StaffAction extends StaffActionDraft {
   previousHash: string;
   /** `sha256(previousHash + canonicalJson(the entry without hash))`, hex. */
   hash: string;
+  /**
+   * Set when a member's erasure (RGPD article 17) took their personal data out of the entry:
+   * its hash is then the one it was sealed with, no longer what its fields give. The erasure's
+   * own entry (`bySeq`, action `member.erased`) lists this seq, so the chain still shows an
+   * entry changed by anyone else (outside the hash, like the origin).
+   */
+  redacted?: { at: string; bySeq: number };
+}
+
+/** The action of the entry that records a member's erasure, and lists the entries it redacted. */
+export const memberErasedAction = 'member.erased';
+
+/** What a `member.erased` entry keeps: no name, only the reference and the entries redacted. */
+export interface MemberErasedRecord {
+  reference: string;
+  redactedSeqs: number[];
+}
+
+/** The seqs each `member.erased` entry of a chain lists, by the entry's seq. */
+function redactionsListed(actions: readonly StaffAction[]): Map<number, ReadonlySet<number>> {
+  const listed = new Map<number, ReadonlySet<number>>();
+  for (const action of actions) {
+    if (action.action !== memberErasedAction) continue;
+    const seqs = (action.after as Partial<MemberErasedRecord> | undefined)?.redactedSeqs;
+    listed.set(action.seq, new Set(Array.isArray(seqs) ? seqs.filter((seq) => typeof seq === 'number') : []));
+  }
+  return listed;
 }
 
 /** Where the request came from: kept beside the entry for a limited time, outside the hash. */
@@ -137,6 +164,7 @@ export function verifyChain(
   });
   let previousHash = genesisHash;
   let expectedSeq = 1;
+  const listed = redactionsListed(actions);
   for (const action of actions) {
     if (action.seq !== expectedSeq) {
       return broken({
@@ -161,7 +189,12 @@ export function verifyChain(
       // A field the hash covers removed or reshaped by hand (its subject, say).
       computed = 'no hash: the entry lacks fields it was sealed with';
     }
-    if (computed !== action.hash) {
+    // Redacted by an erasure that the chain itself records, later: the seal stands as it was.
+    const redactedByErasure =
+      action.redacted !== undefined &&
+      action.redacted.bySeq > action.seq &&
+      (listed.get(action.redacted.bySeq)?.has(action.seq) ?? false);
+    if (computed !== action.hash && !redactedByErasure) {
       return broken({ seq: action.seq, problem: 'hash', expected: computed, found: action.hash });
     }
     previousHash = action.hash;
@@ -200,6 +233,14 @@ export const actionLabels: Readonly<Record<string, Localized & { category?: Jour
   'member.created': { fr: 'Adhérent inscrit', en: 'Member registered' },
   'member.updated': { fr: 'Fiche adhérent modifiée', en: "Member's details changed" },
   'member.located': { fr: 'Domicile placé sur la carte', en: 'Home placed on the map' },
+  'member.erasure-requested': {
+    fr: 'Effacement des données demandé pour l’adhérent (RGPD, article 17)',
+    en: "Erasure of the member's data asked for (GDPR article 17)",
+  },
+  'member.erased': {
+    fr: 'Données de l’adhérent effacées (RGPD, article 17)',
+    en: "Member's data erased (GDPR article 17)",
+  },
   'member.tier-given': { fr: 'Tarif solidaire accordé', en: 'Solidarity tier given' },
   'member.tier-removed': { fr: 'Tarif solidaire retiré', en: 'Solidarity tier taken back' },
   'product.created': { fr: 'Produit ajouté au catalogue', en: 'Product added to the catalogue' },
