@@ -28,6 +28,8 @@ import type { MetricsPublisher } from '../adapters/metrics/cloudwatch-metrics.ts
 import { createRolloutActivities } from './extensions/rollout-activities.ts';
 import { createMemberDataExportActivities } from './member-data-export.ts';
 import { createTermsNoticeActivities } from './terms-notices.ts';
+import { createMemberErasureActivities } from './member-erasure.ts';
+import { createKeycloakAccounts } from '../adapters/keycloak/keycloak-accounts.ts';
 
 export {
   createHistoryArchive,
@@ -119,6 +121,11 @@ export function createActivities(deps: ActivityDeps) {
           builtIn,
         )
       : builtIn;
+  const gateway = deps.stripe
+    ? createStripeGateway(deps.stripe, { billingProfiles: store.billingProfiles })
+    : undefined;
+  const billing = createBillingActivities({ store, documents, gateway, publicUrl: deps.publicUrl });
+  const weeks = createWeekActivities({ store, documents, mailer, publicUrl: deps.publicUrl });
   return withTemporalFailures({
     ...createSubscriptionActivities({
       subscriptions: store.subscriptions,
@@ -156,12 +163,7 @@ export function createActivities(deps: ActivityDeps) {
       mailer,
       publicUrl: deps.publicUrl,
     }),
-    ...createWeekActivities({
-      store,
-      documents,
-      mailer,
-      publicUrl: deps.publicUrl,
-    }),
+    ...weeks,
     ...createRolloutActivities({
       extensions:
         deps.extensions ??
@@ -175,15 +177,17 @@ export function createActivities(deps: ActivityDeps) {
       mailer,
       publicUrl: deps.publicUrl,
     }),
-    ...createBillingActivities({
+    ...billing,
+    ...createMemberDataExportActivities({ store, documents, publicUrl: deps.publicUrl }),
+    ...createMemberErasureActivities({
       store,
       documents,
-      gateway: deps.stripe
-        ? createStripeGateway(deps.stripe, { billingProfiles: store.billingProfiles })
-        : undefined,
-      publicUrl: deps.publicUrl,
+      mailer,
+      accounts: createKeycloakAccounts(deps.keycloak),
+      payments: gateway,
+      printInvoice: (input) => billing.printInvoice(input),
+      printWeekDocuments: (input) => weeks.printWeekDocuments(input),
     }),
-    ...createMemberDataExportActivities({ store, documents, publicUrl: deps.publicUrl }),
     ...createTermsNoticeActivities({
       members: store.members,
       gardens: store.gardens,

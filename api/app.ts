@@ -50,6 +50,7 @@ import { networkPagesRoutes } from './routes/network-pages.ts';
 import { processingRegisterRoutes } from './routes/processing-register.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { memberDataExportRoutes } from './routes/member-data-exports.ts';
+import { memberErasureRoutes } from './routes/member-erasures.ts';
 import { createMemberDataExportCommands } from '../temporal/member-data-export-client.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -198,6 +199,7 @@ export async function buildApp(options: AppOptions) {
               ? createMemberDataExportCommands(options.services.temporal)
               : undefined,
           });
+          await garden.register(memberErasureRoutes);
         },
       });
     },

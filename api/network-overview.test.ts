@@ -30,6 +30,7 @@ import { subscriptionWorkflowId, subscriptionWorkflowType } from '../workflows/s
 import { weekPreparationTriggerType, weekPreparationType } from '../workflows/week/contract.ts';
 import { termsNoticeType } from '../workflows/terms-notice/contract.ts';
 import { memberDataExportType } from '../workflows/member-data-export/contract.ts';
+import { memberErasureType } from '../workflows/member-erasure/contract.ts';
 import * as workflows from '../workflows/index.ts';
 import {
   createNetworkOverview,
@@ -278,7 +279,7 @@ describe('the network overview (network admin)', () => {
       settings: [gardenSettingsBroadcastType, gardenConfigurationCopyType, termsNoticeType],
       provisioning: [gardenProvisioningType, gardenRetirementType],
       archive: [historyArchiveType],
-      privacy: [memberDataExportType],
+      privacy: [memberDataExportType, memberErasureType],
     });
     // Every workflow the worker runs has its kind.
     expect(Object.keys(workflows).sort()).toEqual(Object.values(processKinds).flat().sort());

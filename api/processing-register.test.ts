@@ -1,27 +1,8 @@
-import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProcessingRegister } from '../domain/processing-register.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
-
-/** The text a PDF draws: its Flate streams inflated, the hex strings of the standard fonts decoded. */
-function pdfText(bytes: Buffer): string {
-  const raw = bytes.toString('latin1');
-  const texts: string[] = [];
-  for (const match of raw.matchAll(/stream\r?\n/g)) {
-    const start = match.index + match[0].length;
-    const end = raw.indexOf('endstream', start);
-    try {
-      const content = inflateSync(bytes.subarray(start, end)).toString('latin1');
-      for (const hex of content.matchAll(/<([0-9A-Fa-f]+)>\s*Tj/g)) {
-        texts.push(Buffer.from(hex[1] ?? '', 'hex').toString('latin1'));
-      }
-    } catch {
-      // Not a Flate stream (a font): nothing drawn in it.
-    }
-  }
-  return texts.join(' ');
-}
+import { pdfText } from '../tests/support/pdf-text.ts';
 
 const url = '/api/network/processing-register';
 

@@ -3,7 +3,8 @@ import { waitingOn, waitingOnKey } from '../workflows/search-attributes.ts';
 
 /** Something in a garden that waits on a person, as Temporal's visibility knows it. */
 export interface WaitingItem {
-  kind: 'subscription-approval' | 'week-composition' | 'payment-decision' | 'round-approval';
+  kind:
+    'subscription-approval' | 'week-composition' | 'payment-decision' | 'round-approval' | 'member-erasure';
   workflowId: string;
   /** The entity the process is about: the subscription id, the ISO week, the invoice number, the round's day. */
   entityId: string;
@@ -16,6 +17,7 @@ const kindOf: Record<string, WaitingItem['kind']> = {
   [waitingOn.weekComposition]: 'week-composition',
   [waitingOn.paymentDecision]: 'payment-decision',
   [waitingOn.roundApproval]: 'round-approval',
+  [waitingOn.erasureDecision]: 'member-erasure',
 };
 
 /**

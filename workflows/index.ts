@@ -11,3 +11,4 @@ export { gardenProvisioning, gardenRetirement } from './garden-provisioning/work
 export { historyArchive } from './history-archive/workflow.ts';
 export { memberDataExport } from './member-data-export/workflow.ts';
 export { termsNotice } from './terms-notice/workflow.ts';
+export { memberErasure } from './member-erasure/workflow.ts';

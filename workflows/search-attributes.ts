@@ -27,4 +27,6 @@ export const waitingOn = {
   paymentDecision: 'payment-decision',
   roundApproval: 'round-approval',
   extensionApproval: 'extension-approval',
+  /** A member's erasure request (RGPD article 17) waits for staff to confirm nothing is outstanding. */
+  erasureDecision: 'erasure-decision',
 } as const;

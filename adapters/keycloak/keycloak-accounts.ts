@@ -1,4 +1,4 @@
-import { createKeycloakAdmin } from './keycloak-admin.ts';
+import { AccountNotFoundError, createKeycloakAdmin } from './keycloak-admin.ts';
 
 export { AccountNotFoundError } from './keycloak-admin.ts';
 
@@ -39,6 +39,51 @@ export function createKeycloakAccounts(settings: KeycloakAdminSettings, fetchImp
         method: 'POST',
         body: JSON.stringify([role]),
       });
+    },
+
+    /** The accounts the identity provider holds for this member of this garden (by their attributes). */
+    async memberAccountIds(input: { gardenId: string; memberId: string }): Promise<string[]> {
+      const query = new URLSearchParams({
+        q: `member:${input.memberId}`,
+        briefRepresentation: 'false',
+        max: '20',
+      });
+      const users = (await (await admin(`/users?${query.toString()}`)).json()) as UserRepresentation[];
+      return users
+        .filter(
+          (user) =>
+            (user.attributes?.member ?? []).includes(input.memberId) &&
+            (user.attributes?.garden ?? []).includes(input.gardenId),
+        )
+        .map((user) => user.id);
+    },
+
+    /**
+     * Deletes a member's account, on their erasure: only an account that belongs to this member
+     * of this garden (a staff account bound by mistake is left alone, and said so). An account
+     * already gone counts as deleted.
+     */
+    async deleteMemberAccount(input: {
+      userId: string;
+      gardenId: string;
+      memberId: string;
+    }): Promise<'deleted' | 'gone' | 'not-the-member'> {
+      const path = `/users/${encodeURIComponent(input.userId)}`;
+      try {
+        const user = (await (await admin(path)).json()) as UserRepresentation;
+        const attributes = user.attributes ?? {};
+        if (
+          !(attributes.garden ?? []).includes(input.gardenId) ||
+          !(attributes.member ?? []).includes(input.memberId)
+        ) {
+          return 'not-the-member';
+        }
+        await admin(path, { method: 'DELETE' });
+        return 'deleted';
+      } catch (error) {
+        if (error instanceof AccountNotFoundError) return 'gone';
+        throw error;
+      }
     },
   };
 }

@@ -104,6 +104,19 @@ export function createCalendarLinks(db: DynamoDBDocumentClient, tables: TableNam
       );
     },
 
+    /** The member's feed closed for good (their erasure): the token and its lookup both go. */
+    async forget(gardenId: string, memberId: string): Promise<void> {
+      const token = await storedToken(gardenId, memberId);
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            ...(token ? [{ Delete: { TableName: tables.control, Key: lookupKey(token) } }] : []),
+            { Delete: { TableName: tables.gardens, Key: memberKey(gardenId, memberId) } },
+          ],
+        }),
+      );
+    },
+
     /** Whose feed a token opens, or undefined for a token that is unknown or was replaced. */
     async resolve(token: string): Promise<CalendarLinkOwner | undefined> {
       if (!tokenShape.test(token)) return undefined;

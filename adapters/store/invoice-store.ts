@@ -158,6 +158,18 @@ export function createInvoiceStore(db: DynamoDBDocumentClient, tables: TableName
       );
     },
 
+    /** Forgets where the invoice's PDF is, so that it is printed again (a member's erasure). */
+    async clearDocument(gardenId: string, number: number): Promise<void> {
+      await db.send(
+        new UpdateCommand({
+          TableName: tables.gardens,
+          Key: invoiceKey(gardenId, number),
+          UpdateExpression: 'REMOVE documentKey',
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+    },
+
     /** Writes new fields of an invoice, provided nobody changed it since it was read. */
     async replace(
       invoice: Invoice,

@@ -226,6 +226,15 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
     },
 
     /**
+     * Puts the erased record (`domain/member-erasure.ts` `erasedMember`) in place of the member's,
+     * whatever it was: the erasure comes after staff confirmed it, and an edit made meanwhile
+     * must not bring a name back (the version moves on, so that edit is refused as stale).
+     */
+    async replaceErased(erased: Member): Promise<void> {
+      await db.send(new PutCommand({ TableName: tables.gardens, Item: memberItem(erased) }));
+    },
+
+    /**
      * Sets how a member wants to hear from the garden, whatever else changed meanwhile (the
      * preferences are theirs alone); the version still moves on, so staff editing the record
      * reload it before saving.

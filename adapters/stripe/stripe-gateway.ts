@@ -336,6 +336,20 @@ export function createStripeGateway(
     publishableKey: config.publishableKey,
 
     /**
+     * Deletes a member's Stripe customer (their name, email and saved payment methods), on their
+     * erasure. The payments already made stay in Stripe's records, as the law wants them kept.
+     * A customer already deleted counts as deleted.
+     */
+    async deleteCustomer(customerId: string): Promise<void> {
+      try {
+        await stripe.customers.del(customerId);
+      } catch (error) {
+        if (error instanceof Stripe.errors.StripeError && error.code === 'resource_missing') return;
+        throw gatewayError(error);
+      }
+    },
+
+    /**
      * The member's Stripe customer, created once: its id is kept in the billing profile, and
      * the creation carries an idempotency key per garden and member, so two concurrent first
      * calls make one customer.

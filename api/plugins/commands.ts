@@ -6,6 +6,7 @@ import type { Inbox } from '../../temporal/inbox.ts';
 import type { RoundCommands } from '../../temporal/round-client.ts';
 import type { SubscriptionCommands } from '../../temporal/subscription-client.ts';
 import type { TermsNoticeCommands } from '../../temporal/terms-notice-client.ts';
+import type { MemberErasureCommands } from '../../temporal/member-erasure-client.ts';
 import type { WeekCommands } from '../../temporal/week-client.ts';
 import type { WeekSchedules } from '../../temporal/week-schedules.ts';
 
@@ -26,6 +27,8 @@ export interface GardenCommands {
   extensions: ExtensionCommands;
   /** Emails members about a substantial new version of the terms (CGV, privacy policy). */
   termsNotices: TermsNoticeCommands;
+  /** Members' erasure requests (RGPD article 17): started, answered by staff. */
+  erasures: MemberErasureCommands;
 }
 
 declare module 'fastify' {

@@ -16,6 +16,7 @@ import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createRoundCommands } from '../../temporal/round-client.ts';
 import { createSubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { createTermsNoticeCommands } from '../../temporal/terms-notice-client.ts';
+import { createMemberErasureCommands } from '../../temporal/member-erasure-client.ts';
 import { createWeekCommands } from '../../temporal/week-client.ts';
 import { createWeekSchedules } from '../../temporal/week-schedules.ts';
 import type { ExtensionServices } from '../../temporal/extension-services.ts';
@@ -89,6 +90,7 @@ export function createApiServices(
       inbox: createInbox(client),
       extensions: createExtensionCommands(client),
       termsNotices: createTermsNoticeCommands(client),
+      erasures: createMemberErasureCommands(client),
     },
     payments: {
       collection: createPaymentCommands(client),

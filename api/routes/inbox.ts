@@ -9,6 +9,8 @@ import { memberDisplayName } from '../../domain/member.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { canRetryNow, incidentKinds } from '../../domain/incidents.ts';
+import { createMemberErasureStore } from '../../adapters/store/member-erasure-store.ts';
+import { erasureBlockers } from '../../domain/member-erasure.ts';
 
 /** The subject's fields that are set (DynamoDB gives back what was stored, nulls included). */
 function definedOnly<T extends object>(subject: T): Partial<T> {
@@ -43,6 +45,7 @@ export const InboxItem = Type.Object({
     'week-composition',
     'payment-decision',
     'round-approval',
+    'member-erasure',
     'incident',
   ]),
   since: Type.String(),
@@ -85,6 +88,16 @@ export const InboxItem = Type.Object({
       vehicles: Type.Integer(),
     }),
   ),
+  /** For an erasure request (RGPD article 17): whose, when asked, and what still stands in the way. */
+  erasure: Type.Optional(
+    Type.Object({
+      memberId: Type.String(),
+      memberName: Type.String(),
+      requestedAt: Type.String(),
+      unpaidInvoices: Type.Integer(),
+      runningSubscriptions: Type.Integer(),
+    }),
+  ),
   /** For an application: how full its depot is (active subscriptions out of its capacity). */
   depotLoad: Type.Optional(Type.Object({ active: Type.Integer(), capacity: Type.Integer() })),
 });
@@ -96,6 +109,7 @@ export const InboxItem = Type.Object({
 export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store, views } = app;
   const { inbox, weeks, incidents: incidentCommands } = app.commands;
+  const erasures = createMemberErasureStore(store.db, store.tables);
   const payments = app.payments.collection;
   const retryNow = (workflowId: string) => incidentCommands.retryNow(workflowId);
 
@@ -165,6 +179,27 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 stops: round.stops.length,
                 unrouted: round.solution?.unrouted.length ?? 0,
                 vehicles: round.solution?.routes.filter((route) => route.stops.length > 0).length ?? 0,
+              },
+            };
+          }
+          if (item.kind === 'member-erasure') {
+            const [member, request, invoices, memberSubscriptions] = await Promise.all([
+              store.members.get(gardenId, item.entityId),
+              erasures.get(gardenId, item.entityId),
+              store.invoices.listForMember(gardenId, item.entityId),
+              store.subscriptions.listForMember(gardenId, item.entityId),
+            ]);
+            if (!member || !request) return undefined;
+            const blockers = erasureBlockers(invoices, memberSubscriptions);
+            return {
+              kind: item.kind,
+              since: item.since,
+              erasure: {
+                memberId: member.id,
+                memberName: memberDisplayName(member),
+                requestedAt: request.requestedAt,
+                unpaidInvoices: blockers.unpaidInvoices.length,
+                runningSubscriptions: blockers.runningSubscriptions.length,
               },
             };
           }

@@ -32,8 +32,8 @@ export const processKinds = {
   settings: ['gardenSettingsBroadcast', 'gardenConfigurationCopy', 'termsNotice'],
   provisioning: ['gardenProvisioning', 'gardenRetirement'],
   archive: ['historyArchive'],
-  // A member's rights over their data (RGPD): their export.
-  privacy: ['memberDataExport'],
+  // A member's rights over their data (RGPD): their export, their erasure.
+  privacy: ['memberDataExport', 'memberErasure'],
 } as const satisfies Record<string, readonly string[]>;
 export type ProcessKind = keyof typeof processKinds | 'other';
 const kindNames = Object.keys(processKinds) as Array<keyof typeof processKinds>;
@@ -49,6 +49,7 @@ export const waitingOnValues = [
   'payment-decision',
   'round-approval',
   'extension-approval',
+  'erasure-decision',
   'network-decision',
 ] as const;
 

@@ -747,8 +747,10 @@ const actionsOfCommand: Record<string, string[]> = {
   CopyObjectCommand: ['s3:GetObject', 's3:PutObject'],
   HeadObjectCommand: ['s3:GetObject'],
   PutObjectCommand: ['s3:PutObject'],
-  DeleteObjectsCommand: ['s3:DeleteObject'],
+  // With version ids (a member's erasure), a version: s3:DeleteObjectVersion.
+  DeleteObjectsCommand: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
   ListObjectsV2Command: ['s3:ListBucket'],
+  ListObjectVersionsCommand: ['s3:ListBucketVersions'],
   SendEmailCommand: ['ses:SendEmail'],
   PublishCommand: ['sns:Publish'],
   PutMetricDataCommand: ['cloudwatch:PutMetricData'],

@@ -87,14 +87,16 @@ export function workerPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocu
   return new iam.PolicyDocument({
     statements: [
       records(data),
+      // A member's erasure deletes the earlier versions of what named them (ListObjectVersions,
+      // DeleteObjects with version ids): nothing else deletes a version.
       new iam.PolicyStatement({
         sid: 'Documents',
-        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
         resources: [data.documentsObjects],
       }),
       new iam.PolicyStatement({
         sid: 'DocumentsList',
-        actions: ['s3:ListBucket'],
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
         resources: [data.documentsBucket],
       }),
       ...messaging(data),

@@ -3,7 +3,12 @@
 // attributes. The same definitions serve production (see infra/README.md).
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateBucketCommand,
+  HeadBucketCommand,
+  PutBucketVersioningCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
@@ -35,9 +40,14 @@ async function ensureBucket(env: Record<string, string>): Promise<void> {
   });
   const Bucket = need(env, 'S3_BUCKET');
   try {
-    await s3.send(new HeadBucketCommand({ Bucket }));
-  } catch {
-    await s3.send(new CreateBucketCommand({ Bucket }));
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket }));
+    } catch {
+      await s3.send(new CreateBucketCommand({ Bucket }));
+    }
+    // Versioned, as production's bucket is: an overwritten or deleted document keeps its
+    // earlier versions, which a member's erasure must delete too (and its tests can see).
+    await s3.send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }));
   } finally {
     s3.destroy();
   }

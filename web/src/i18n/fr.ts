@@ -297,6 +297,57 @@ export const fr = {
       expired: 'Votre dernier export a expiré : demandez-en un nouveau.',
     },
   },
+  erasure: {
+    title: 'Effacer mes données',
+    lead: 'Vous pouvez demander au jardin d’effacer toutes vos données personnelles (RGPD, article 17). L’équipe vérifie que rien n’est en cours (facture à payer, abonnement) puis efface tout, et vous écrit une dernière fois.',
+    ask: 'Demander l’effacement de mes données',
+    confirmTitle: 'Effacer toutes vos données ?',
+    confirm: 'Oui, demander l’effacement',
+    effects: {
+      account: 'Votre compte est supprimé : vous ne pourrez plus vous connecter.',
+      invoices:
+        'Vos factures et paiements restent conservés dix ans, comme la loi l’exige, sous une référence à la place de votre nom.',
+      outstanding:
+        'Si une facture reste à payer ou un abonnement est en cours, l’équipe vous le dira : réglez-les d’abord.',
+      final: 'Une fois faite, l’effacement ne peut pas être annulé.',
+    },
+    waiting: 'Votre demande du {date} a été transmise au jardin, qui y répond sous un mois.',
+    refused: 'Le jardin n’a pas pu effacer vos données, pour la raison suivante :',
+    done: 'Vos données sont en cours d’effacement. Vous recevrez un dernier message quand ce sera fait.',
+    inbox: {
+      badge: 'Effacement demandé',
+      open: 'Ouvrir la fiche',
+      asked: 'Demande d’effacement des données (RGPD) du {date}',
+      outstanding:
+        'À régler avant de confirmer : {invoices} facture(s) impayée(s), {subscriptions} abonnement(s) en cours.',
+    },
+    staff: {
+      title: 'Demande d’effacement (RGPD)',
+      asked: 'L’adhérent a demandé l’effacement de ses données le {date}. Vous avez un mois pour répondre.',
+      askedByStaff:
+        'L’équipe a demandé l’effacement des données de l’adhérent le {date}. Vous avez un mois pour répondre.',
+      unpaid: 'Une facture reste à payer | {count} factures restent à payer',
+      running: 'Un abonnement est en cours | {count} abonnements sont en cours',
+      nothingOutstanding: 'Rien n’est en cours : l’effacement peut être confirmé.',
+      confirm: 'Confirmer l’effacement',
+      refuse: 'Refuser la demande',
+      confirmTitle: 'Effacer les données de cet adhérent ?',
+      confirmText:
+        'Sa fiche, son compte, ses messages et ses coordonnées partout où elles figurent sont effacés. Ses factures restent, sous une référence. Cela ne peut pas être annulé.',
+      confirmErase: 'Effacer définitivement',
+      confirmed: 'Effacement confirmé : il est en cours.',
+      erasing: 'Effacement en cours : l’adhérent recevra un dernier message quand ce sera fait.',
+      refuseTitle: 'Refuser la demande d’effacement',
+      reason: 'Pourquoi ?',
+      reasonHint: 'L’adhérent lira cette raison dans le message qu’il reçoit.',
+      reasonRequired: 'Dites pourquoi : l’adhérent le lira.',
+      reasonTooLong: '{max} caractères au plus.',
+      refusedToast: 'Demande refusée : l’adhérent en est informé.',
+      wasRefused: 'Demande refusée par {by} : « {reason} »',
+      erased:
+        'Les données de cet adhérent ont été effacées. Ses factures sont conservées sous la référence {reference}.',
+    },
+  },
   driver: {
     title: 'Mes tournées',
     none: 'Aucune tournée ne vous a encore été publiée. Quand l’équipe du jardin publiera une tournée, elle apparaîtra ici.',
@@ -1807,6 +1858,7 @@ export const fr = {
       'payment-decision': 'En attente d’une décision sur un impayé',
       'round-approval': 'En attente de l’approbation des tournées',
       'extension-approval': 'En attente de l’approbation d’une extension',
+      'erasure-decision': 'En attente d’une réponse à une demande d’effacement (RGPD)',
       'network-decision': 'En attente d’une décision du réseau',
     },
     back: 'Réseau',

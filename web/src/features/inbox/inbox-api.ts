@@ -18,7 +18,18 @@ export type InboxItem =
     }
   | { kind: 'payment-decision'; since: string; invoice: InvoiceDecisionItem }
   | { kind: 'round-approval'; since: string; round: RoundApprovalItem }
+  | { kind: 'member-erasure'; since: string; erasure: ErasureRequestItem }
   | { kind: 'incident'; since: string; incident: IncidentItem };
+
+/** A member's erasure request (RGPD article 17) waiting for staff to confirm or refuse it. */
+export interface ErasureRequestItem {
+  memberId: string;
+  memberName: string;
+  requestedAt: string;
+  /** What still stands in the way, as counts (the member's page lists them). */
+  unpaidInvoices: number;
+  runningSubscriptions: number;
+}
 
 /** A delivery day's routes to approve: the day, when they are due, how many stops and vehicles. */
 export interface RoundApprovalItem {

@@ -2,7 +2,12 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SubscriptionStatus } from '../../../../domain/subscription.ts';
 import * as api from './inbox-api.ts';
-import type { IncidentItem, InvoiceDecisionItem, RoundApprovalItem } from './inbox-api.ts';
+import type {
+  ErasureRequestItem,
+  IncidentItem,
+  InvoiceDecisionItem,
+  RoundApprovalItem,
+} from './inbox-api.ts';
 import { orProblem } from '../../api-client/problems.ts';
 import { requireGardenId } from '../../stores/session.ts';
 import { useSubscriptionStore } from '../subscriptions/subscriptions-store.ts';
@@ -39,6 +44,12 @@ export interface RoundInboxEntry extends RoundApprovalItem {
   since: string;
 }
 
+/** A member's erasure request, decided on the member's page. */
+export interface ErasureInboxEntry extends ErasureRequestItem {
+  kind: 'member-erasure';
+  since: string;
+}
+
 export interface IncidentInboxEntry extends IncidentItem {
   since: string;
   /** Staff asked for a new try on this visit. */
@@ -65,6 +76,7 @@ export const useInboxStore = defineStore('inbox', () => {
   const invoiceEntries = ref<InvoiceInboxEntry[]>([]);
   const incidentEntries = ref<IncidentInboxEntry[]>([]);
   const roundEntries = ref<RoundInboxEntry[]>([]);
+  const erasureEntries = ref<ErasureInboxEntry[]>([]);
   /** Days whose routes were approved on this visit (visibility may still list them for a moment). */
   const approvedRounds = ref<string[]>([]);
   const loaded = ref(false);
@@ -87,6 +99,7 @@ export const useInboxStore = defineStore('inbox', () => {
         weekEntries.value.filter((entry) => !approvedWeeks.value.includes(entry.week)).length +
         invoiceEntries.value.length +
         incidentEntries.value.length +
+        erasureEntries.value.length +
         roundEntries.value.filter((entry) => !approvedRounds.value.includes(entry.date)).length
       : serverCount.value,
   );
@@ -112,7 +125,12 @@ export const useInboxStore = defineStore('inbox', () => {
           const invoices: InvoiceInboxEntry[] = [];
           const incidents: IncidentInboxEntry[] = [];
           const rounds: RoundInboxEntry[] = [];
+          const erasures: ErasureInboxEntry[] = [];
           for (const item of items) {
+            if (item.kind === 'member-erasure') {
+              erasures.push({ ...item.erasure, kind: item.kind, since: item.since });
+              continue;
+            }
             if (item.kind === 'round-approval') {
               rounds.push({ ...item.round, kind: item.kind, since: item.since });
               continue;
@@ -148,9 +166,15 @@ export const useInboxStore = defineStore('inbox', () => {
           invoiceEntries.value = invoices;
           incidentEntries.value = incidents;
           roundEntries.value = rounds;
+          erasureEntries.value = erasures;
           loaded.value = true;
           serverCount.value =
-            applications.length + weeks.length + invoices.length + incidents.length + rounds.length;
+            applications.length +
+            weeks.length +
+            invoices.length +
+            incidents.length +
+            rounds.length +
+            erasures.length;
         },
         (failure) => {
           error.value = failure.message;
@@ -222,6 +246,7 @@ export const useInboxStore = defineStore('inbox', () => {
     invoiceEntries,
     incidentEntries,
     roundEntries,
+    erasureEntries,
     all,
     loaded,
     loading,

@@ -60,5 +60,6 @@ export const waitingOnValues = [
   'payment-decision',
   'round-approval',
   'extension-approval',
+  'erasure-decision',
   'network-decision',
 ] as const;

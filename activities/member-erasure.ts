@@ -1,0 +1,273 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Mailer } from '../adapters/messaging/mailer.ts';
+import { redactMemberInActionLog } from '../adapters/store/action-log.ts';
+import type { DocumentStore } from '../adapters/store/documents.ts';
+import type { Store } from '../adapters/store/index.ts';
+import { createMemberErasureStore } from '../adapters/store/member-erasure-store.ts';
+import { queryPrefix } from '../adapters/store/query-all.ts';
+import { failureTypes } from '../domain/failure-types.ts';
+import type { JournalActor } from '../domain/journal/journal-entry.ts';
+import { memberLanguage } from '../domain/member.ts';
+import { memberDataExportKey } from '../domain/member-data-export.ts';
+import {
+  erasedMember,
+  erasureBlockers,
+  erasureEmail,
+  memberIdentifiers,
+  type ErasureBlockers,
+  type ErasureStatus,
+} from '../domain/member-erasure.ts';
+
+export interface MemberErasureDeps {
+  store: Store;
+  documents: DocumentStore;
+  /** Emails, from the network's no-reply sender; answers go to the garden. */
+  mailer: Mailer;
+  /** The member's account in the identity provider (`adapters/keycloak/keycloak-accounts.ts`). */
+  accounts: {
+    memberAccountIds(input: { gardenId: string; memberId: string }): Promise<string[]>;
+    deleteMemberAccount(input: { userId: string; gardenId: string; memberId: string }): Promise<unknown>;
+  };
+  /** The member's Stripe customer, when online payment is configured. */
+  payments?: { deleteCustomer(customerId: string): Promise<void> } | undefined;
+  /** Prints an invoice's PDF again (from the record as it is now); answers its S3 key. */
+  printInvoice(input: { gardenId: string; invoiceNumber: number }): Promise<string>;
+  /** Prints a week's sheets again (from the records as they are now); answers them with their keys. */
+  printWeekDocuments(input: { gardenId: string; week: string }): Promise<ReadonlyArray<{ key: string }>>;
+  now?: () => Date;
+}
+
+export interface ErasureRef {
+  gardenId: string;
+  memberId: string;
+}
+
+/** What the erasure did, in counts: the workflow's history holds nothing else of it. */
+export interface ErasureOutcome {
+  accounts: number;
+  items: { deleted: number; scrubbed: number };
+  journalEntries: number;
+  exports: number;
+  invoicesPrinted: number;
+  weeksPrinted: number;
+  /** Earlier versions of documents deleted from S3. */
+  earlierVersions: number;
+}
+
+/**
+ * A member's erasure (RGPD article 17), after staff confirmed it: the steps of the
+ * `memberErasure` workflow. Nothing personal goes back into the workflow's history: ids,
+ * statuses and counts only.
+ */
+export function createMemberErasureActivities(deps: MemberErasureDeps) {
+  const { store, documents } = deps;
+  const now = deps.now ?? (() => new Date());
+  const erasures = createMemberErasureStore(store.db, store.tables);
+
+  async function requireRequest(ref: ErasureRef) {
+    const record = await erasures.get(ref.gardenId, ref.memberId);
+    if (!record) {
+      throw ApplicationFailure.create({
+        type: failureTypes.memberNotFound,
+        message: `No erasure request for member ${ref.memberId} of garden ${ref.gardenId}.`,
+        nonRetryable: true,
+      });
+    }
+    return record;
+  }
+
+  return {
+    /** What still binds the member: unpaid invoices, running subscriptions (ids only). */
+    async memberErasureBlockers(ref: ErasureRef): Promise<ErasureBlockers> {
+      const [invoices, subscriptions] = await Promise.all([
+        store.invoices.listForMember(ref.gardenId, ref.memberId),
+        store.subscriptions.listForMember(ref.gardenId, ref.memberId),
+      ]);
+      return erasureBlockers(invoices, subscriptions);
+    },
+
+    /**
+     * Notes staff's decision on the request. On `erasing`, the address the acknowledgement will
+     * go to is copied from the member's record (which is about to lose it).
+     */
+    async markMemberErasure(
+      input: ErasureRef & { status: ErasureStatus; decidedBy?: string; refusal?: string },
+    ): Promise<void> {
+      const { gardenId, memberId, status } = input;
+      const at = now().toISOString();
+      if (status === 'erasing') {
+        const [record, member] = await Promise.all([
+          requireRequest(input),
+          store.members.get(gardenId, memberId),
+        ]);
+        // A retry after the record was erased keeps the address copied the first time.
+        const acknowledgeTo =
+          record.acknowledgeTo ??
+          (member?.email && member.lastName !== record.reference
+            ? { email: member.email, language: memberLanguage(member) }
+            : undefined);
+        await erasures.update(gardenId, memberId, {
+          status,
+          decidedAt: at,
+          ...(input.decidedBy ? { decidedBy: input.decidedBy } : {}),
+          ...(acknowledgeTo ? { acknowledgeTo } : {}),
+        });
+        return;
+      }
+      await erasures.update(gardenId, memberId, {
+        status,
+        ...(status === 'refused'
+          ? {
+              decidedAt: at,
+              ...(input.decidedBy ? { decidedBy: input.decidedBy } : {}),
+              refusal: input.refusal ?? '',
+            }
+          : {}),
+        ...(status === 'erased' ? { erasedAt: at } : {}),
+      });
+    },
+
+    /**
+     * Erases the member everywhere the garden keeps them; safe to repeat. Their account (identity
+     * provider) and Stripe customer are deleted; their data exports' files, calendar feed,
+     * billing profile and account bindings go; every item and journal entry that names them
+     * has the reference instead; the invoices and week sheets that printed their name are
+     * printed again; their own record goes last (a retry still knows whom to look for).
+     */
+    async eraseMember(input: ErasureRef & { actor: JournalActor }): Promise<ErasureOutcome> {
+      const { gardenId, memberId } = input;
+      const record = await requireRequest(input);
+      const member = await store.members.get(gardenId, memberId);
+      const alreadyErased = !member || member.lastName === record.reference;
+      const identifiers = member && !alreadyErased ? memberIdentifiers(member) : [];
+      const at = now().toISOString();
+      const outcome: ErasureOutcome = {
+        accounts: 0,
+        items: { deleted: 0, scrubbed: 0 },
+        journalEntries: 0,
+        exports: 0,
+        invoicesPrinted: 0,
+        weeksPrinted: 0,
+        earlierVersions: 0,
+      };
+
+      // 1. Outside the store first (a failure leaves the bindings that say what to delete).
+      const [accounts, billing, exports] = await Promise.all([
+        queryPrefix(store.db, store.tables.gardens, gardenId, 'ACCOUNT#'),
+        store.billingProfiles.get(gardenId, memberId),
+        queryPrefix(store.db, store.tables.gardens, gardenId, `DATAEXPORT#${memberId}#`),
+      ]);
+      // Bound at sign-up (ACCOUNT#), or given the member's attributes by staff's invitation.
+      const userIds = new Set([
+        ...accounts.filter((item) => item.memberId === memberId).map((item) => String(item.userId)),
+        ...(await deps.accounts.memberAccountIds({ gardenId, memberId })),
+      ]);
+      for (const userId of userIds) {
+        await deps.accounts.deleteMemberAccount({ userId, gardenId, memberId });
+        outcome.accounts++;
+      }
+      if (billing.stripeCustomerId) {
+        if (!deps.payments) {
+          throw ApplicationFailure.create({
+            type: 'StripeNotConfigured',
+            message: `Member ${memberId} has a Stripe customer but Stripe is not configured: it cannot be deleted.`,
+            nonRetryable: true,
+          });
+        }
+        await deps.payments.deleteCustomer(billing.stripeCustomerId);
+      }
+      const exportKeys = exports.flatMap((item) => {
+        const ref = { gardenId, memberId, exportId: String(item.exportId) };
+        return [memberDataExportKey(ref, 'export.json'), memberDataExportKey(ref, 'export.pdf')];
+      });
+      if (exportKeys.length) {
+        await documents.remove(exportKeys);
+        await documents.removeEarlierVersions(exportKeys);
+      }
+      outcome.exports = exports.length;
+      await store.calendarLinks.forget(gardenId, memberId);
+
+      // 2. The garden's partition, then its action log.
+      const partition = await erasures.erasePartition(gardenId, memberId, identifiers, record.reference);
+      outcome.items = { deleted: partition.deleted, scrubbed: partition.scrubbed };
+      const journal = await redactMemberInActionLog(store, gardenId, {
+        memberId,
+        identifiers,
+        reference: record.reference,
+        actor: input.actor,
+        at,
+      });
+      outcome.journalEntries = journal.redacted;
+
+      // 3. The member's own record, last.
+      if (member && !alreadyErased)
+        await store.members.replaceErased(erasedMember(member, record.reference, at));
+
+      // 4. What printed the name, printed again with the reference.
+      const invoices = await store.invoices.listForMember(gardenId, memberId);
+      const printedAgain: string[] = [];
+      for (const invoice of invoices.filter((invoice) => invoice.documentKey)) {
+        await store.invoices.clearDocument(gardenId, invoice.number);
+        printedAgain.push(String(await deps.printInvoice({ gardenId, invoiceNumber: invoice.number })));
+        outcome.invoicesPrinted++;
+      }
+      const baskets = await queryPrefix(store.db, store.tables.gardens, gardenId, 'BASKET#');
+      const weeks = new Set(
+        baskets
+          .filter((basket) => basket.memberId === memberId)
+          .map((basket) => String(basket.sk).split('#')[1] ?? ''),
+      );
+      for (const week of [...weeks].filter(Boolean).sort()) {
+        const summary = await store.weeks.summary(gardenId, week);
+        if (!summary?.documents?.length) continue;
+        const listed = await deps.printWeekDocuments({ gardenId, week });
+        printedAgain.push(...listed.map((document) => document.key));
+        outcome.weeksPrinted++;
+      }
+      // The versions printed before, with the name, go too (the bucket keeps them otherwise).
+      outcome.earlierVersions = await documents.removeEarlierVersions(printedAgain);
+      return outcome;
+    },
+
+    /**
+     * Answers the member by email: erased (to the address copied before, then forgotten) or
+     * refused (to the member's address, with staff's reason). False when there is nowhere to
+     * send it.
+     */
+    async acknowledgeMemberErasure(ref: ErasureRef): Promise<boolean> {
+      const record = await requireRequest(ref);
+      const garden = await store.gardens.get(ref.gardenId);
+      const gardenName = garden?.name ?? ref.gardenId;
+      const replyTo = garden?.contactEmail || undefined;
+      if (record.status === 'erased') {
+        const to = record.acknowledgeTo;
+        if (to) {
+          const email = erasureEmail(
+            { status: 'erased', reference: record.reference },
+            gardenName,
+            to.language,
+          );
+          await deps.mailer.send({ to: to.email, ...email, replyTo });
+        }
+        await erasures.update(ref.gardenId, ref.memberId, { acknowledgedAt: now().toISOString() }, [
+          'acknowledgeTo',
+        ]);
+        return to !== undefined;
+      }
+      if (record.status === 'refused') {
+        const member = await store.members.get(ref.gardenId, ref.memberId);
+        if (!member?.email) return false;
+        const email = erasureEmail(
+          { status: 'refused', refusal: record.refusal ?? '' },
+          gardenName,
+          memberLanguage(member),
+        );
+        await deps.mailer.send({ to: member.email, ...email, replyTo });
+        await erasures.update(ref.gardenId, ref.memberId, { acknowledgedAt: now().toISOString() });
+        return true;
+      }
+      return false;
+    },
+  };
+}
+export type MemberErasureActivities = ReturnType<typeof createMemberErasureActivities>;

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { issueTestInvoice } from '../tests/support/billing.ts';
+import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
+
+interface ErasureAnswer {
+  status: string;
+  reference?: string;
+  requestedBy?: string;
+  blockers?: { unpaidInvoices: number[]; runningSubscriptions: string[] };
+}
+
+/** A member's erasure request through the API: who may ask, read and answer, and what is refused. */
+describe('member erasure requests', () => {
+  let api: TestApi;
+  let neighbour: TestAccount;
+  let neighbourId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi('erasure-api');
+    const other = await api.createMember({ firstName: 'Henri', lastName: 'Voisin' });
+    neighbourId = other.id;
+    neighbour = await createAccount({ role: 'member', gardenId: api.gardenId, memberId: other.id });
+  });
+  afterAll(async () => {
+    await deleteAccounts([neighbour]);
+    await api?.close();
+  });
+
+  const url = (memberId: string, suffix = '') =>
+    `/api/gardens/${api.gardenId}/members/${memberId}/erasure${suffix}`;
+
+  it('answers « none » before any request, to the member and to staff', async () => {
+    for (const account of [api.accounts.member, api.accounts.staff]) {
+      const read = await api.call(account, 'GET', url(api.member.id));
+      expect(read.statusCode).toBe(200);
+      expect(read.json()).toEqual({ status: 'none' });
+    }
+  });
+
+  it("keeps another household's request out of reach, and the decision to staff", async () => {
+    expect((await api.call(neighbour, 'GET', url(api.member.id))).statusCode).toBe(404);
+    expect((await api.call(neighbour, 'POST', url(api.member.id))).statusCode).toBe(404);
+    expect(
+      (await api.call(api.accounts.member, 'POST', url(api.member.id, '/decision'), { decision: 'confirm' }))
+        .statusCode,
+    ).toBe(403);
+    // Reserved words are no member's id: refused as such, before anything is read.
+    expect((await api.call(api.accounts.staff, 'GET', url('constructor'))).statusCode).toBe(400);
+    expect((await api.call(api.accounts.staff, 'POST', url('__proto__'))).statusCode).toBe(400);
+    expect((await api.call(api.accounts.staff, 'POST', url('m-nobody'))).statusCode).toBe(404);
+  });
+
+  it('takes the request once, shows staff what is owed, refuses a blank reason and an early confirmation', async () => {
+    const invoice = await issueTestInvoice(api, api.member.id, { total: 1800, dueOn: '2026-03-10' });
+    const asked = await api.call(api.accounts.member, 'POST', url(api.member.id));
+    expect(asked.statusCode, asked.body).toBe(202);
+    const request = asked.json<ErasureAnswer>();
+    expect(request).toMatchObject({ status: 'awaiting-staff', requestedBy: 'member' });
+    expect(request.reference).toMatch(/^EFF-[2-9A-HJKMNP-Z]{6}$/);
+
+    const again = await api.call(api.accounts.member, 'POST', url(api.member.id));
+    expect(again.statusCode).toBe(409);
+    expect(again.json<{ message: string }>().message).toContain('déjà en cours');
+
+    const read = await api.call(api.accounts.staff, 'GET', url(api.member.id));
+    expect(read.json<ErasureAnswer>()).toMatchObject({
+      status: 'awaiting-staff',
+      blockers: { unpaidInvoices: [invoice.number], runningSubscriptions: [] },
+    });
+
+    const decision = url(api.member.id, '/decision');
+    const blank = await api.call(api.accounts.staff, 'POST', decision, { decision: 'refuse', reason: '   ' });
+    expect(blank.statusCode).toBe(422);
+    const huge = await api.call(api.accounts.staff, 'POST', decision, {
+      decision: 'refuse',
+      reason: 'x'.repeat(1001),
+    });
+    expect(huge.statusCode).toBe(400);
+    const odd = await api.call(api.accounts.staff, 'POST', decision, { decision: 'maybe' });
+    expect(odd.statusCode).toBe(400);
+    const early = await api.call(api.accounts.staff, 'POST', decision, { decision: 'confirm' });
+    expect(early.statusCode).toBe(422);
+    expect(early.json<{ message: string }>().message).toContain('une facture reste à payer');
+    expect((await api.store.members.get(api.gardenId, api.member.id))?.lastName).toBe('Michel');
+
+    // Refused with a reason: the member reads it, and may ask again.
+    const refused = await api.call(api.accounts.staff, 'POST', decision, {
+      decision: 'refuse',
+      reason: 'La facture de mars reste à régler.',
+    });
+    expect(refused.statusCode, refused.body).toBe(200);
+    await expect
+      .poll(
+        async () => (await api.call(api.accounts.member, 'GET', url(api.member.id))).json<ErasureAnswer>(),
+        {
+          timeout: 30_000,
+        },
+      )
+      .toMatchObject({ status: 'refused', refusal: 'La facture de mars reste à régler.' });
+    const late = await api.call(api.accounts.staff, 'POST', decision, { decision: 'confirm' });
+    expect(late.statusCode).toBe(409);
+    const anew = await api.call(api.accounts.member, 'POST', url(api.member.id));
+    expect(anew.statusCode, anew.body).toBe(202);
+    expect(anew.json<ErasureAnswer>().reference).not.toBe(request.reference);
+  });
+
+  it('lists the request in the staff inbox, with what is owed', async () => {
+    await expect
+      .poll(
+        async () => {
+          const inbox = await api.call(api.accounts.staff, 'GET', `/api/gardens/${api.gardenId}/inbox`);
+          return inbox
+            .json<{
+              items: Array<{ kind: string; erasure?: { memberId: string; unpaidInvoices: number } }>;
+            }>()
+            .items.find((item) => item.kind === 'member-erasure');
+        },
+        { timeout: 30_000 },
+      )
+      .toMatchObject({
+        erasure: { memberId: api.member.id, memberName: 'Louise Michel', unpaidInvoices: 1 },
+      });
+    expect(neighbourId).toBeDefined();
+  });
+});
