@@ -29,6 +29,7 @@ import { createRolloutActivities } from './extensions/rollout-activities.ts';
 import { createMemberDataExportActivities } from './member-data-export.ts';
 import { createTermsNoticeActivities } from './terms-notices.ts';
 import { createMemberErasureActivities } from './member-erasure.ts';
+import { createRetentionActivities } from './retention.ts';
 import { createKeycloakAccounts } from '../adapters/keycloak/keycloak-accounts.ts';
 
 export {
@@ -188,6 +189,7 @@ export function createActivities(deps: ActivityDeps) {
       printInvoice: (input) => billing.printInvoice(input),
       printWeekDocuments: (input) => weeks.printWeekDocuments(input),
     }),
+    ...createRetentionActivities({ store, documents }),
     ...createTermsNoticeActivities({
       members: store.members,
       gardens: store.gardens,

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Mailer } from '../adapters/messaging/mailer.ts';
 import { redactMemberInActionLog } from '../adapters/store/action-log.ts';
@@ -13,6 +14,7 @@ import {
   erasedMember,
   erasureBlockers,
   erasureEmail,
+  erasureReference,
   memberIdentifiers,
   type ErasureBlockers,
   type ErasureStatus,
@@ -36,6 +38,9 @@ export interface MemberErasureDeps {
   printWeekDocuments(input: { gardenId: string; week: string }): Promise<ReadonlyArray<{ key: string }>>;
   now?: () => Date;
 }
+
+/** Who the action log names for an erasure the retention rules made. */
+const retentionActor: JournalActor = { id: 'retention', name: 'Durées de conservation', role: 'system' };
 
 export interface ErasureRef {
   gardenId: string;
@@ -74,6 +79,109 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
       });
     }
     return record;
+  }
+
+  /**
+   * Erases the member everywhere the garden keeps them; safe to repeat. Their account (identity
+   * provider) and Stripe customer are deleted; their data exports' files, calendar feed,
+   * billing profile and account bindings go; every item and journal entry that names them
+   * has the reference instead; the invoices and week sheets that printed their name are
+   * printed again, and their earlier versions deleted; their own record goes last (a retry
+   * still knows whom to look for).
+   */
+  async function erase(input: ErasureRef, actor: JournalActor): Promise<ErasureOutcome> {
+    const { gardenId, memberId } = input;
+    const record = await requireRequest(input);
+    const member = await store.members.get(gardenId, memberId);
+    const alreadyErased = !member || member.lastName === record.reference;
+    const identifiers = member && !alreadyErased ? memberIdentifiers(member) : [];
+    const at = now().toISOString();
+    const outcome: ErasureOutcome = {
+      accounts: 0,
+      items: { deleted: 0, scrubbed: 0 },
+      journalEntries: 0,
+      exports: 0,
+      invoicesPrinted: 0,
+      weeksPrinted: 0,
+      earlierVersions: 0,
+    };
+
+    // 1. Outside the store first (a failure leaves the bindings that say what to delete).
+    const [accounts, billing, exports] = await Promise.all([
+      queryPrefix(store.db, store.tables.gardens, gardenId, 'ACCOUNT#'),
+      store.billingProfiles.get(gardenId, memberId),
+      queryPrefix(store.db, store.tables.gardens, gardenId, `DATAEXPORT#${memberId}#`),
+    ]);
+    // Bound at sign-up (ACCOUNT#), or given the member's attributes by staff's invitation.
+    const userIds = new Set([
+      ...accounts.filter((item) => item.memberId === memberId).map((item) => String(item.userId)),
+      ...(await deps.accounts.memberAccountIds({ gardenId, memberId })),
+    ]);
+    for (const userId of userIds) {
+      await deps.accounts.deleteMemberAccount({ userId, gardenId, memberId });
+      outcome.accounts++;
+    }
+    if (billing.stripeCustomerId) {
+      if (!deps.payments) {
+        throw ApplicationFailure.create({
+          type: 'StripeNotConfigured',
+          message: `Member ${memberId} has a Stripe customer but Stripe is not configured: it cannot be deleted.`,
+          nonRetryable: true,
+        });
+      }
+      await deps.payments.deleteCustomer(billing.stripeCustomerId);
+    }
+    const exportKeys = exports.flatMap((item) => {
+      const ref = { gardenId, memberId, exportId: String(item.exportId) };
+      return [memberDataExportKey(ref, 'export.json'), memberDataExportKey(ref, 'export.pdf')];
+    });
+    if (exportKeys.length) {
+      await documents.remove(exportKeys);
+      await documents.removeEarlierVersions(exportKeys);
+    }
+    outcome.exports = exports.length;
+    await store.calendarLinks.forget(gardenId, memberId);
+
+    // 2. The garden's partition, then its action log.
+    const partition = await erasures.erasePartition(gardenId, memberId, identifiers, record.reference);
+    outcome.items = { deleted: partition.deleted, scrubbed: partition.scrubbed };
+    const journal = await redactMemberInActionLog(store, gardenId, {
+      memberId,
+      identifiers,
+      reference: record.reference,
+      actor,
+      at,
+    });
+    outcome.journalEntries = journal.redacted;
+
+    // 3. The member's own record, last.
+    if (member && !alreadyErased)
+      await store.members.replaceErased(erasedMember(member, record.reference, at));
+
+    // 4. What printed the name, printed again with the reference.
+    const invoices = await store.invoices.listForMember(gardenId, memberId);
+    const printedAgain: string[] = [];
+    for (const invoice of invoices.filter((invoice) => invoice.documentKey)) {
+      await store.invoices.clearDocument(gardenId, invoice.number);
+      printedAgain.push(String(await deps.printInvoice({ gardenId, invoiceNumber: invoice.number })));
+      outcome.invoicesPrinted++;
+    }
+    const baskets = await queryPrefix(store.db, store.tables.gardens, gardenId, 'BASKET#');
+    const weeks = new Set(
+      baskets
+        .filter((basket) => basket.memberId === memberId)
+        .map((basket) => String(basket.sk).split('#')[1] ?? ''),
+    );
+    for (const week of [...weeks].filter(Boolean).sort()) {
+      const summary = await store.weeks.summary(gardenId, week);
+      if (!summary?.documents?.length) continue;
+      const listed = await deps.printWeekDocuments({ gardenId, week });
+      printedAgain.push(...listed.map((document) => document.key));
+      outcome.weeksPrinted++;
+    }
+    // The versions printed before, with the name, go too (the bucket keeps them otherwise).
+    outcome.earlierVersions = await documents.removeEarlierVersions(printedAgain);
+    return outcome;
   }
 
   return {
@@ -127,106 +235,42 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
       });
     },
 
-    /**
-     * Erases the member everywhere the garden keeps them; safe to repeat. Their account (identity
-     * provider) and Stripe customer are deleted; their data exports' files, calendar feed,
-     * billing profile and account bindings go; every item and journal entry that names them
-     * has the reference instead; the invoices and week sheets that printed their name are
-     * printed again; their own record goes last (a retry still knows whom to look for).
-     */
+    /** Erases the member everywhere, after staff confirmed it (`erase` above). */
     async eraseMember(input: ErasureRef & { actor: JournalActor }): Promise<ErasureOutcome> {
-      const { gardenId, memberId } = input;
-      const record = await requireRequest(input);
+      return erase(input, input.actor);
+    },
+
+    /**
+     * The retention rule for members inactive for three years (`domain/retention.ts`): the
+     * member is erased as on a request, without staff (nothing is owed: the sweep found them
+     * inactive) and without an email (an address unused for three years). A member already
+     * erased, or whose own request waits for staff, is left as it is. Safe to repeat.
+     */
+    async anonymiseInactiveMember(ref: ErasureRef): Promise<'anonymised' | 'skipped'> {
+      const { gardenId, memberId } = ref;
+      const existing = await erasures.get(gardenId, memberId);
+      const resuming = existing?.status === 'erasing' && existing.requestedBy === 'retention';
+      if (existing && !resuming && existing.status !== 'refused') return 'skipped';
       const member = await store.members.get(gardenId, memberId);
-      const alreadyErased = !member || member.lastName === record.reference;
-      const identifiers = member && !alreadyErased ? memberIdentifiers(member) : [];
-      const at = now().toISOString();
-      const outcome: ErasureOutcome = {
-        accounts: 0,
-        items: { deleted: 0, scrubbed: 0 },
-        journalEntries: 0,
-        exports: 0,
-        invoicesPrinted: 0,
-        weeksPrinted: 0,
-        earlierVersions: 0,
-      };
-
-      // 1. Outside the store first (a failure leaves the bindings that say what to delete).
-      const [accounts, billing, exports] = await Promise.all([
-        queryPrefix(store.db, store.tables.gardens, gardenId, 'ACCOUNT#'),
-        store.billingProfiles.get(gardenId, memberId),
-        queryPrefix(store.db, store.tables.gardens, gardenId, `DATAEXPORT#${memberId}#`),
-      ]);
-      // Bound at sign-up (ACCOUNT#), or given the member's attributes by staff's invitation.
-      const userIds = new Set([
-        ...accounts.filter((item) => item.memberId === memberId).map((item) => String(item.userId)),
-        ...(await deps.accounts.memberAccountIds({ gardenId, memberId })),
-      ]);
-      for (const userId of userIds) {
-        await deps.accounts.deleteMemberAccount({ userId, gardenId, memberId });
-        outcome.accounts++;
+      if (!member || (existing?.status === 'erased' && member.lastName === existing.reference))
+        return 'skipped';
+      if (!resuming) {
+        const at = now().toISOString();
+        const record = {
+          memberId,
+          status: 'erasing' as const,
+          reference: erasureReference(randomBytes(6)),
+          requestedAt: at,
+          requestedBy: 'retention' as const,
+          decidedAt: at,
+          decidedBy: retentionActor.name,
+        };
+        // Replaces a refused request only (`open`'s condition); a request made meanwhile wins.
+        if (!(await erasures.open(gardenId, record))) return 'skipped';
       }
-      if (billing.stripeCustomerId) {
-        if (!deps.payments) {
-          throw ApplicationFailure.create({
-            type: 'StripeNotConfigured',
-            message: `Member ${memberId} has a Stripe customer but Stripe is not configured: it cannot be deleted.`,
-            nonRetryable: true,
-          });
-        }
-        await deps.payments.deleteCustomer(billing.stripeCustomerId);
-      }
-      const exportKeys = exports.flatMap((item) => {
-        const ref = { gardenId, memberId, exportId: String(item.exportId) };
-        return [memberDataExportKey(ref, 'export.json'), memberDataExportKey(ref, 'export.pdf')];
-      });
-      if (exportKeys.length) {
-        await documents.remove(exportKeys);
-        await documents.removeEarlierVersions(exportKeys);
-      }
-      outcome.exports = exports.length;
-      await store.calendarLinks.forget(gardenId, memberId);
-
-      // 2. The garden's partition, then its action log.
-      const partition = await erasures.erasePartition(gardenId, memberId, identifiers, record.reference);
-      outcome.items = { deleted: partition.deleted, scrubbed: partition.scrubbed };
-      const journal = await redactMemberInActionLog(store, gardenId, {
-        memberId,
-        identifiers,
-        reference: record.reference,
-        actor: input.actor,
-        at,
-      });
-      outcome.journalEntries = journal.redacted;
-
-      // 3. The member's own record, last.
-      if (member && !alreadyErased)
-        await store.members.replaceErased(erasedMember(member, record.reference, at));
-
-      // 4. What printed the name, printed again with the reference.
-      const invoices = await store.invoices.listForMember(gardenId, memberId);
-      const printedAgain: string[] = [];
-      for (const invoice of invoices.filter((invoice) => invoice.documentKey)) {
-        await store.invoices.clearDocument(gardenId, invoice.number);
-        printedAgain.push(String(await deps.printInvoice({ gardenId, invoiceNumber: invoice.number })));
-        outcome.invoicesPrinted++;
-      }
-      const baskets = await queryPrefix(store.db, store.tables.gardens, gardenId, 'BASKET#');
-      const weeks = new Set(
-        baskets
-          .filter((basket) => basket.memberId === memberId)
-          .map((basket) => String(basket.sk).split('#')[1] ?? ''),
-      );
-      for (const week of [...weeks].filter(Boolean).sort()) {
-        const summary = await store.weeks.summary(gardenId, week);
-        if (!summary?.documents?.length) continue;
-        const listed = await deps.printWeekDocuments({ gardenId, week });
-        printedAgain.push(...listed.map((document) => document.key));
-        outcome.weeksPrinted++;
-      }
-      // The versions printed before, with the name, go too (the bucket keeps them otherwise).
-      outcome.earlierVersions = await documents.removeEarlierVersions(printedAgain);
-      return outcome;
+      await erase(ref, retentionActor);
+      await erasures.update(gardenId, memberId, { status: 'erased', erasedAt: now().toISOString() });
+      return 'anonymised';
     },
 
     /**

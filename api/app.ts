@@ -51,6 +51,7 @@ import { processingRegisterRoutes } from './routes/processing-register.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { memberDataExportRoutes } from './routes/member-data-exports.ts';
 import { memberErasureRoutes } from './routes/member-erasures.ts';
+import { retentionReportRoutes } from './routes/retention-reports.ts';
 import { createMemberDataExportCommands } from '../temporal/member-data-export-client.ts';
 import { validatorCompiler } from './validation.ts';
 
@@ -200,6 +201,7 @@ export async function buildApp(options: AppOptions) {
               : undefined,
           });
           await garden.register(memberErasureRoutes);
+          await garden.register(retentionReportRoutes);
         },
       });
     },

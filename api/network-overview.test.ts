@@ -31,6 +31,7 @@ import { weekPreparationTriggerType, weekPreparationType } from '../workflows/we
 import { termsNoticeType } from '../workflows/terms-notice/contract.ts';
 import { memberDataExportType } from '../workflows/member-data-export/contract.ts';
 import { memberErasureType } from '../workflows/member-erasure/contract.ts';
+import { retentionSweepType } from '../workflows/retention/contract.ts';
 import * as workflows from '../workflows/index.ts';
 import {
   createNetworkOverview,
@@ -279,7 +280,7 @@ describe('the network overview (network admin)', () => {
       settings: [gardenSettingsBroadcastType, gardenConfigurationCopyType, termsNoticeType],
       provisioning: [gardenProvisioningType, gardenRetirementType],
       archive: [historyArchiveType],
-      privacy: [memberDataExportType, memberErasureType],
+      privacy: [memberDataExportType, memberErasureType, retentionSweepType],
     });
     // Every workflow the worker runs has its kind.
     expect(Object.keys(workflows).sort()).toEqual(Object.values(processKinds).flat().sort());

@@ -34,7 +34,8 @@ export interface MemberErasureRecord {
   /** « EFF-7K3Q2M »: what stands for the member on the invoices kept. */
   reference: string;
   requestedAt: string;
-  requestedBy: 'member' | 'staff';
+  /** `retention`: a member inactive for three years, anonymised by the retention rules. */
+  requestedBy: 'member' | 'staff' | 'retention';
   decidedAt?: string;
   /** Staff's name as the journal shows it (staff, not the member). */
   decidedBy?: string;

@@ -2,23 +2,34 @@ import { ScheduleNotFoundError, WorkflowNotFoundError, type Client } from '@temp
 import type { GardenSchedulesPort, GardenWorkflowsPort } from '../activities/provisioning/ports.ts';
 import type { Store } from '../adapters/store/index.ts';
 import { billingScheduleId } from '../workflows/billing/contract.ts';
+import { retentionScheduleId } from '../workflows/retention/contract.ts';
 import { weekScheduleId } from '../workflows/week/contract.ts';
 import { createBillingCommands } from './billing-client.ts';
+import { createRetentionSchedules } from './retention-schedules.ts';
 import { createWeekSchedules } from './week-schedules.ts';
 
-/** A garden's schedules as the seed makes them: next week's baskets, and the monthly billing. */
+/**
+ * A garden's schedules as the seed makes them: next week's baskets, the monthly billing, and the
+ * nightly retention sweep (`workflows/retention`).
+ */
 export function createGardenSchedulesPort(client: Client, store: Store): GardenSchedulesPort {
   const weeks = createWeekSchedules(client);
   const billing = createBillingCommands(client);
+  const retention = createRetentionSchedules(client);
   return {
     async ensure(gardenId, timeZone) {
       await weeks.ensure(gardenId, await store.settings.rules(gardenId), timeZone);
       await billing.ensureSchedule(gardenId, timeZone);
-      return [weekScheduleId(gardenId), billingScheduleId(gardenId)];
+      await retention.ensure(gardenId, timeZone);
+      return [weekScheduleId(gardenId), billingScheduleId(gardenId), retentionScheduleId(gardenId)];
     },
     async remove(gardenId) {
       const removed: string[] = [];
-      for (const scheduleId of [weekScheduleId(gardenId), billingScheduleId(gardenId)]) {
+      for (const scheduleId of [
+        weekScheduleId(gardenId),
+        billingScheduleId(gardenId),
+        retentionScheduleId(gardenId),
+      ]) {
         try {
           await client.schedule.getHandle(scheduleId).delete();
           removed.push(scheduleId);

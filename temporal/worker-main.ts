@@ -9,6 +9,7 @@ import {
 } from '../activities/index.ts';
 import { createHistoryArchive } from '../adapters/store/history-archive.ts';
 import { createArchiveSchedule } from './archive-schedule.ts';
+import { createRetentionSchedules } from './retention-schedules.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import {
   ActivitySettings,
@@ -142,6 +143,18 @@ if (networkWorker && networkClient) {
       try {
         await archiveSchedule.ensure();
         log('history archive schedule ensured');
+        // Gardens made before the retention sweep existed get their nightly schedule here (a
+        // garden provisioned since has it from its provisioning; ensuring again changes nothing).
+        const retention = createRetentionSchedules(networkClient);
+        for (const garden of await deps.store.gardens.list()) {
+          if (gardenStateOf(garden) !== 'active') continue;
+          await retention
+            .ensure(garden.id, garden.timeZone)
+            .catch((error: unknown) =>
+              log(`ERROR retention schedule of ${garden.id} not ensured: ${String(error)}`),
+            );
+        }
+        log('retention schedules ensured');
         return;
       } catch (error) {
         if (attempt >= 8) {

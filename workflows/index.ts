@@ -12,3 +12,4 @@ export { historyArchive } from './history-archive/workflow.ts';
 export { memberDataExport } from './member-data-export/workflow.ts';
 export { termsNotice } from './terms-notice/workflow.ts';
 export { memberErasure } from './member-erasure/workflow.ts';
+export { retentionSweep } from './retention/workflow.ts';

@@ -127,7 +127,7 @@ const staffActionsFile = /\/staff-actions(-[^/]*)?\.json$/;
 /**
  * The staff action log as a retirement exports it: every entry with its hash, in order, and
  * the head, so that `verifyChain` (domain/journal/staff-actions.ts) checks the chain from the
- * file alone. The requests' origins are not in it: they are kept 13 months only
+ * file alone. The requests' origins are not in it: they are kept 12 months only
  * (`originRetentionSeconds`), not for as long as the export.
  */
 export interface ExportedStaffActions {

@@ -22,6 +22,7 @@ import {
   type StaffActionDraft,
 } from '../../domain/journal/staff-actions.ts';
 import { conflict, CocagneError } from '../../domain/errors.ts';
+import { deleteItems } from './batch-delete.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryAll } from './query-all.ts';
@@ -64,11 +65,12 @@ export type ChangeItem = NonNullable<
 export const sha256Hex = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /**
- * How long the request's origin (IP address, user agent) is kept: 13 months. The CNIL's
- * recommendation for logs that trace access to personal data is 6 months to a year; a garden's
- * season runs a year, so an action is still traceable when the same season comes round again
- * and questions about it are asked, and a month more covers the time to ask. The entry itself
- * (who, when, what) stays: the origin is outside the hash, so its expiry breaks no chain.
+ * How long the request's origin (IP address, user agent) is kept at most. The nightly
+ * retention sweep deletes it after 12 months (`domain/retention.ts`, a season: an action is
+ * still traceable when the same season comes round again; the CNIL recommends 6 months to a
+ * year for such logs); this DynamoDB expiry, a month later, is the backstop should sweeps be
+ * missed. The entry itself (who, when, what) stays: the origin is outside the hash, so its
+ * deletion breaks no chain.
  */
 export const originRetentionSeconds = 13 * 31 * 24 * 3600;
 
@@ -660,4 +662,78 @@ export function changeLog(
         { ...(at ? { at } : {}), ...(onChangeRefused ? { onChangeRefused } : {}) },
       ),
   };
+}
+
+/** A request origin as the retention sweep reads it: its entry's seq, and that entry's instant when found. */
+export interface RetainedOrigin {
+  /** The stored sort key (the entry's seq, 12 digits). */
+  sortKey: string;
+  seq: number;
+  /** The instant of the entry it belongs to; undefined when that entry is missing or has no readable time. */
+  at?: string;
+}
+
+/**
+ * A page of the garden's request origins, oldest first (by seq), each with the instant of its
+ * entry, for the retention sweep. The entries' instants are read in one query over the page's
+ * seq range (entries without an origin in between are read too, their time only).
+ */
+export async function requestOriginsPage(
+  clients: ActionLogClients,
+  gardenId: string,
+  options: { limit: number; cursor?: string | undefined },
+): Promise<{ origins: RetainedOrigin[]; nextCursor?: string }> {
+  const table = clients.tables.gardens;
+  const originPartition = originPartitionOf(gardenId);
+  const page = await clients.db.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': originPartition },
+      ProjectionExpression: 'pk, sk',
+      ExclusiveStartKey: decodeCursor(options.cursor, { name: 'pk', value: originPartition }, ['pk', 'sk']),
+      Limit: options.limit,
+    }),
+  );
+  const keys = (page.Items ?? []).map((item) => String(item.sk));
+  const nextCursor = encodeCursor(page.LastEvaluatedKey);
+  const first = keys[0];
+  const last = keys[keys.length - 1];
+  const instants = new Map<string, string>();
+  if (first !== undefined && last !== undefined) {
+    const entries = await queryAll(clients.db, {
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':pk': partitionOf(gardenId), ':first': first, ':last': last },
+      ProjectionExpression: 'sk, #at',
+    });
+    for (const entry of entries) {
+      const time = typeof entry.at === 'string' ? Date.parse(entry.at) : Number.NaN;
+      if (!Number.isNaN(time)) instants.set(String(entry.sk), new Date(time).toISOString());
+    }
+  }
+  return {
+    origins: keys.map((sortKey) => {
+      const at = instants.get(sortKey);
+      return { sortKey, seq: Number(sortKey), ...(at ? { at } : {}) };
+    }),
+    ...(nextCursor ? { nextCursor } : {}),
+  };
+}
+
+/**
+ * Deletes request origins (IP address, user agent) whose time is up; the entries stay, and
+ * their chain with them (the origin is outside the hash). Gone already is fine.
+ */
+export async function forgetRequestOrigins(
+  clients: ActionLogClients,
+  gardenId: string,
+  sortKeys: readonly string[],
+): Promise<void> {
+  await deleteItems(
+    clients.db,
+    clients.tables.gardens,
+    sortKeys.map((sk) => ({ pk: originPartitionOf(gardenId), sk })),
+  );
 }

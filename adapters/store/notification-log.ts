@@ -11,6 +11,7 @@ import type {
   NotificationLogEntry,
   NotificationSkipReason,
 } from '../../domain/notifications.ts';
+import { deleteItems } from './batch-delete.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { TableNames } from './dynamo-client.ts';
@@ -134,7 +135,8 @@ export function createNotificationLog(db: DynamoDBDocumentClient, tables: TableN
         if (!isConditionFailure(error)) throw error;
       }
       const existing = await get(claim.gardenId, claim.idempotencyKey);
-      // Entries are never deleted one by one; if it vanished (garden data erased), say so loudly.
+      // Only the retention sweep deletes entries, a year after sending: one that vanished between
+      // the claim and this read (garden data erased meanwhile) is said loudly.
       if (!existing)
         throw new Error(`Notification ${claim.idempotencyKey} was claimed and then disappeared.`);
       return { claimed: false, entry: existing };
@@ -212,6 +214,54 @@ export function createNotificationLog(db: DynamoDBDocumentClient, tables: TableN
             : undefined,
       };
     },
+
+    /**
+     * A page of the garden's log for the retention sweep: the entries not made on or after
+     * `keepFrom` (an ISO instant), that is those older and those whose date cannot be read, in
+     * the order of their keys. At most `limit` entries are read, whatever how many match, so a
+     * page may hold none and still have a next one.
+     */
+    async pageBefore(
+      gardenId: string,
+      keepFrom: string,
+      options: { limit: number; cursor?: string | undefined },
+    ): Promise<{ entries: RetainedNotification[]; nextCursor?: string }> {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tables.gardens,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          // A missing or non-text date compares false, so its negation keeps it: the sweep sees it.
+          FilterExpression: 'NOT (#createdAt >= :keepFrom)',
+          ExpressionAttributeNames: { '#createdAt': 'createdAt' },
+          ExpressionAttributeValues: { ':pk': gardenId, ':prefix': sortKey(''), ':keepFrom': keepFrom },
+          ExclusiveStartKey: decodeCursor(options.cursor, { name: 'pk', value: gardenId }, ['pk', 'sk']),
+          Limit: options.limit,
+        }),
+      );
+      const nextCursor = encodeCursor(page.LastEvaluatedKey);
+      return {
+        entries: (page.Items ?? []).map((item) => ({
+          idempotencyKey: String(item.sk).slice(sortKey('').length),
+          createdAt: item.createdAt as unknown,
+        })),
+        ...(nextCursor ? { nextCursor } : {}),
+      };
+    },
+
+    /** Deletes entries whose time in the log is up (retention); gone already is fine. */
+    async remove(gardenId: string, idempotencyKeys: readonly string[]): Promise<void> {
+      await deleteItems(
+        db,
+        tables.gardens,
+        idempotencyKeys.map((key) => ({ pk: gardenId, sk: sortKey(key) })),
+      );
+    },
   };
+}
+
+/** An entry of the log as the retention sweep reads it: its key, and its date as stored (maybe unreadable). */
+export interface RetainedNotification {
+  idempotencyKey: string;
+  createdAt: unknown;
 }
 export type NotificationLog = ReturnType<typeof createNotificationLog>;

@@ -1,7 +1,15 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Round, StopMark } from '../../domain/rounds/round.ts';
+import { deleteItems } from './batch-delete.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryPrefix } from './query-all.ts';
 
@@ -141,6 +149,61 @@ export function createRoundStore(db: DynamoDBDocumentClient, tables: TableNames)
         return { mark: withoutKeys<StopMark>(Item ?? {}), duplicate: true };
       }
     },
+
+    /**
+     * A page of the delivery days before `keepFrom` that have a round, oldest first, for the
+     * retention sweep (the rounds' bulk is not read).
+     */
+    async daysBefore(
+      gardenId: string,
+      keepFrom: string,
+      options: { limit: number; cursor?: string | undefined },
+    ): Promise<{ dates: string[]; nextCursor?: string }> {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tables.gardens,
+          // ROUND#<date> only: ROUNDMARK# and ROUNDSENT# sort after every ROUND#<digit>.
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          ExpressionAttributeValues: { ':pk': gardenId, ':first': 'ROUND#', ':last': `ROUND#${keepFrom}` },
+          ProjectionExpression: 'pk, sk',
+          ExclusiveStartKey: decodeCursor(options.cursor, { name: 'pk', value: gardenId }, ['pk', 'sk']),
+          Limit: options.limit,
+        }),
+      );
+      const nextCursor = encodeCursor(page.LastEvaluatedKey);
+      return {
+        dates: (page.Items ?? [])
+          .map((item) => String(item.sk).slice('ROUND#'.length))
+          .filter((date) => date < keepFrom),
+        ...(nextCursor ? { nextCursor } : {}),
+      };
+    },
+
+    /** The marks of a day's round as stored (their photo as given, maybe malformed), for the retention sweep. */
+    async marksWithPhotos(
+      gardenId: string,
+      date: string,
+    ): Promise<Array<{ markId: string; photoKey: unknown }>> {
+      const items = await queryPrefix(db, tables.gardens, gardenId, `ROUNDMARK#${date}#`);
+      return items.map((item) => ({
+        markId: String(item.sk).slice(`ROUNDMARK#${date}#`.length),
+        photoKey: item.photoKey,
+      }));
+    },
+
+    /** Deletes a day's round and its marks (retention); gone already is fine. */
+    async remove(gardenId: string, date: string, markIds: readonly string[]): Promise<void> {
+      // The marks first: a round half deleted is found again by the next sweep through its own item.
+      await deleteItems(db, tables.gardens, [...markIds.map((markId) => markKey(gardenId, date, markId))]);
+      await deleteItems(db, tables.gardens, [roundKey(gardenId, date)]);
+    },
   };
 }
+
+/** What a proof photo's id may be: the driver's phone makes it (api/routes/rounds.ts `PhotoId`). */
+export const roundPhotoIdPattern = '^[a-f0-9][a-f0-9-]{7,63}$';
+
+/** Where a stop's proof photo is kept in the garden's documents (a mark names it by its id). */
+export const roundPhotoKey = (gardenId: string, date: string, photoId: string) =>
+  `${gardenId}/rounds/${date}/photos/${photoId}.jpg`;
 export type RoundStore = ReturnType<typeof createRoundStore>;

@@ -2,6 +2,8 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
+  QueryCommand,
+  UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Actor } from '../../domain/actor.ts';
@@ -11,7 +13,8 @@ import type {
   PlannedBasket,
   WeekComposition,
 } from '../../domain/delivery-week.ts';
-import { putVersioned, withoutKeys } from './conditional.ts';
+import { isConditionFailure, putVersioned, withoutKeys } from './conditional.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryPrefix } from './query-all.ts';
 
@@ -156,6 +159,64 @@ export function createWeekStore(db: DynamoDBDocumentClient, tables: TableNames) 
         .map((item) => withoutKeys<WeekSummary>(item))
         .sort((a, b) => b.week.localeCompare(a.week))
         .slice(0, limit);
+    },
+
+    /**
+     * A page of the summaries of weeks up to `lastWeek` (included), oldest first, for the
+     * retention sweep: each with its documents as stored (maybe malformed). At most `limit`
+     * items of the weeks' records are read, so a page may hold no summary and still have a
+     * next one.
+     */
+    async summariesUpTo(
+      gardenId: string,
+      lastWeek: string,
+      options: { limit: number; cursor?: string | undefined },
+    ): Promise<{ summaries: Array<{ week: string; documents: unknown }>; nextCursor?: string }> {
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tables.gardens,
+          // '~' sorts after the week's own records (COMPOSITION, REMINDED, SUMMARY).
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',
+          FilterExpression: '#entity = :summary',
+          ExpressionAttributeNames: { '#entity': 'entity' },
+          ExpressionAttributeValues: {
+            ':pk': gardenId,
+            ':first': 'WEEK#',
+            ':last': `WEEK#${lastWeek}#~`,
+            ':summary': 'week-summary',
+          },
+          ExclusiveStartKey: decodeCursor(options.cursor, { name: 'pk', value: gardenId }, ['pk', 'sk']),
+          Limit: options.limit,
+        }),
+      );
+      const nextCursor = encodeCursor(page.LastEvaluatedKey);
+      return {
+        summaries: (page.Items ?? []).map((item) => ({
+          week: String(item.sk).slice('WEEK#'.length, -'#SUMMARY'.length),
+          documents: item.documents as unknown,
+        })),
+        ...(nextCursor ? { nextCursor } : {}),
+      };
+    },
+
+    /**
+     * Sets the documents a week's summary lists (the retention sweep drops the signing sheets
+     * it deleted); a week with no summary is left without one.
+     */
+    async setDocuments(gardenId: string, week: string, documents: WeekSummary['documents'], now: string) {
+      try {
+        await db.send(
+          new UpdateCommand({
+            TableName: tables.gardens,
+            Key: { pk: gardenId, sk: `WEEK#${week}#SUMMARY` },
+            UpdateExpression: 'SET documents = :documents, updatedAt = :now',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':documents': documents, ':now': now },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
     },
   };
 }

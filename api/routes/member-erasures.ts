@@ -27,7 +27,7 @@ const ErasureView = Type.Object({
   }),
   reference: Type.Optional(Type.String({ description: 'What stands for the member on the invoices kept.' })),
   requestedAt: Type.Optional(Type.String()),
-  requestedBy: Type.Optional(Type.Enum(['member', 'staff'])),
+  requestedBy: Type.Optional(Type.Enum(['member', 'staff', 'retention'])),
   decidedAt: Type.Optional(Type.String()),
   decidedBy: Type.Optional(Type.String()),
   refusal: Type.Optional(Type.String()),

@@ -32,8 +32,8 @@ export const processKinds = {
   settings: ['gardenSettingsBroadcast', 'gardenConfigurationCopy', 'termsNotice'],
   provisioning: ['gardenProvisioning', 'gardenRetirement'],
   archive: ['historyArchive'],
-  // A member's rights over their data (RGPD): their export, their erasure.
-  privacy: ['memberDataExport', 'memberErasure'],
+  // A member's rights over their data (RGPD): their export, their erasure; the retention rules.
+  privacy: ['memberDataExport', 'memberErasure', 'retentionSweep'],
 } as const satisfies Record<string, readonly string[]>;
 export type ProcessKind = keyof typeof processKinds | 'other';
 const kindNames = Object.keys(processKinds) as Array<keyof typeof processKinds>;

@@ -23,7 +23,7 @@ const StaffJournalEntry = Type.Object({
   origin: Type.Optional(
     Type.Object(
       { ip: Type.String(), userAgent: Type.String() },
-      { description: 'Where the request came from, while it is kept (13 months).' },
+      { description: 'Where the request came from, while it is kept (12 months).' },
     ),
   ),
 });
@@ -77,7 +77,7 @@ export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['journal'],
         summary:
-          "Every staff action in the garden outside the processes, newest first: who, when, from where (IP and user agent, kept 13 months), what changed (before and after). Garden administrators; network administrators once they opened the garden (POST /network/gardens/{slug}/open, else 403); staff when the garden's rule `journalForStaff` allows. `format=csv`: the whole selection (at most 10,000 lines) as CSV (UTF-8 with BOM, semicolons).",
+          "Every staff action in the garden outside the processes, newest first: who, when, from where (IP and user agent, kept 12 months), what changed (before and after). Garden administrators; network administrators once they opened the garden (POST /network/gardens/{slug}/open, else 403); staff when the garden's rule `journalForStaff` allows. `format=csv`: the whole selection (at most 10,000 lines) as CSV (UTF-8 with BOM, semicolons).",
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: StaffActionsQuery,

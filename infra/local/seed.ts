@@ -15,6 +15,7 @@ import { gardenTaskQueue } from '../../domain/garden.ts';
 import { normalizeMemberInput } from '../../domain/member.ts';
 import { createSubscriptionCommands, type SubscriptionCommands } from '../../temporal/subscription-client.ts';
 import { createWeekSchedules } from '../../temporal/week-schedules.ts';
+import { createRetentionSchedules } from '../../temporal/retention-schedules.ts';
 import { createBillingCommands } from '../../temporal/billing-client.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { createWeekCommands, type WeekCommands } from '../../temporal/week-client.ts';
@@ -176,10 +177,13 @@ async function seedSubscriptions(
   const dataConverter = payloadConverterOf(env);
   const client = new Client({ connection, namespace, dataConverter });
   const commands = createSubscriptionCommands(client);
-  // Every garden prepares next week's baskets on its own schedule.
+  // Every garden prepares next week's baskets on its own schedule, and applies its retention
+  // periods every night (workflows/retention).
   const schedules = createWeekSchedules(client);
+  const retention = createRetentionSchedules(client);
   for (const garden of demoGardens) {
     await schedules.ensure(garden.id, await store.settings.rules(garden.id), garden.timeZone);
+    await retention.ensure(garden.id, garden.timeZone);
   }
   // Decisions need a worker: run one for the demo gardens while seeding.
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: silent });
