@@ -1,9 +1,5 @@
-import {
-  ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
-  type Client,
-  type ScheduleOptions,
-} from '@temporalio/client';
+import { type Client, type ScheduleOptions } from '@temporalio/client';
+import { describeSchedule, ensureSchedule } from './schedules.ts';
 import { gardenTimeZone } from '../domain/calendar.ts';
 import { networkTaskQueue } from '../domain/garden.ts';
 import {
@@ -46,26 +42,11 @@ export function createArchiveSchedule(
   return {
     /** Creates the schedule, or brings its time and input to these. */
     async ensure(lookbackDays = defaultLookbackDays): Promise<void> {
-      const wanted = options(lookbackDays);
-      try {
-        await client.schedule.create(wanted);
-      } catch (error) {
-        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-        await client.schedule.getHandle(wanted.scheduleId).update((previous) => ({
-          ...previous,
-          spec: wanted.spec,
-          action: { ...previous.action, args: wanted.action.args },
-        }));
-      }
+      await ensureSchedule(client, options(lookbackDays));
     },
 
-    async describe() {
-      try {
-        return await client.schedule.getHandle(scheduleId).describe();
-      } catch (error) {
-        if (error instanceof ScheduleNotFoundError) return undefined;
-        throw error;
-      }
+    describe() {
+      return describeSchedule(client, scheduleId);
     },
 
     /** Archives now, outside the daily time (the schedule's own action, e.g. before a migration). */

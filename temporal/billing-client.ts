@@ -1,12 +1,12 @@
 import { gardenTimeZone } from '../domain/calendar.ts';
 import { CocagneError } from '../domain/errors.ts';
 import {
-  ScheduleAlreadyRunning,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   type Client,
   type ScheduleOptions,
 } from '@temporalio/client';
+import { ensureSchedule } from './schedules.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import {
   billingProgressQuery,
@@ -79,16 +79,7 @@ export function createBillingCommands(client: Client) {
         },
         policies: { overlap: 'SKIP' as const, catchupWindow: '3 days' },
       } satisfies ScheduleOptions;
-      try {
-        await client.schedule.create(options);
-      } catch (error) {
-        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-        await client.schedule.getHandle(options.scheduleId).update((previous) => ({
-          ...previous,
-          spec: options.spec,
-          action: { ...previous.action, args: options.action.args },
-        }));
-      }
+      await ensureSchedule(client, options);
     },
   };
 }

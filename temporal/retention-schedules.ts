@@ -1,9 +1,5 @@
-import {
-  ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
-  type Client,
-  type ScheduleOptions,
-} from '@temporalio/client';
+import { ScheduleNotFoundError, type Client, type ScheduleOptions } from '@temporalio/client';
+import { describeSchedule, ensureSchedule } from './schedules.ts';
 import { gardenTimeZone } from '../domain/calendar.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import { gardenIdKey } from '../workflows/search-attributes.ts';
@@ -49,27 +45,11 @@ export function createRetentionSchedules(client: Client) {
 
     /** Creates the garden's schedule, or brings it to the garden's time zone. */
     async ensure(gardenId: string, timeZone = gardenTimeZone): Promise<void> {
-      const wanted = options(gardenId, timeZone);
-      try {
-        await client.schedule.create(wanted);
-      } catch (error) {
-        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-        await client.schedule.getHandle(wanted.scheduleId).update((previous) => ({
-          ...previous,
-          spec: wanted.spec,
-          policies: { ...previous.policies, ...wanted.policies },
-          action: { ...previous.action, args: wanted.action.args },
-        }));
-      }
+      await ensureSchedule(client, options(gardenId, timeZone));
     },
 
-    async describe(gardenId: string) {
-      try {
-        return await client.schedule.getHandle(retentionScheduleId(gardenId)).describe();
-      } catch (error) {
-        if (error instanceof ScheduleNotFoundError) return undefined;
-        throw error;
-      }
+    describe(gardenId: string) {
+      return describeSchedule(client, retentionScheduleId(gardenId));
     },
 
     /** Sweeps now, outside the night (the schedule's own action). */

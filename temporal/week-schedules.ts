@@ -1,9 +1,5 @@
-import {
-  ScheduleAlreadyRunning,
-  ScheduleNotFoundError,
-  type Client,
-  type ScheduleOptions,
-} from '@temporalio/client';
+import { type Client, type ScheduleOptions } from '@temporalio/client';
+import { describeSchedule, ensureSchedule } from './schedules.ts';
 import { gardenTimeZone } from '../domain/calendar.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
 import type { GardenRules } from '../domain/garden-rules.ts';
@@ -57,26 +53,11 @@ export function createWeekSchedules(client: Client) {
       rules: Pick<GardenRules, 'weekPreparationDay' | 'weekPreparationHour'>,
       timeZone = gardenTimeZone,
     ): Promise<void> {
-      const wanted = options(gardenId, rules, timeZone);
-      try {
-        await client.schedule.create(wanted);
-      } catch (error) {
-        if (!(error instanceof ScheduleAlreadyRunning)) throw error;
-        await client.schedule.getHandle(wanted.scheduleId).update((previous) => ({
-          ...previous,
-          spec: wanted.spec,
-          action: { ...previous.action, args: wanted.action.args },
-        }));
-      }
+      await ensureSchedule(client, options(gardenId, rules, timeZone));
     },
 
-    async describe(gardenId: string) {
-      try {
-        return await client.schedule.getHandle(weekScheduleId(gardenId)).describe();
-      } catch (error) {
-        if (error instanceof ScheduleNotFoundError) return undefined;
-        throw error;
-      }
+    describe(gardenId: string) {
+      return describeSchedule(client, weekScheduleId(gardenId));
     },
   };
 }
