@@ -333,6 +333,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { area: 'network' },
   },
   {
+    // Who publishes the network's own pages (its mentions légales name them).
+    path: '/reseau/pages-du-reseau/informations-legales',
+    name: 'network-legal-details',
+    component: () => import('../features/garden-pages/LegalDetailsPage.vue'),
+    props: { scope: 'network' },
+    meta: { area: 'network' },
+  },
+  {
     path: '/reseau/pages-du-reseau/:slug',
     name: 'network-page-editor',
     component: () => import('../features/garden-pages/PageEditorPage.vue'),

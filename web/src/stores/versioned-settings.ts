@@ -15,8 +15,11 @@ export function useVersionedSettings<Settings extends { version: number }, Input
   api: {
     read: (gardenId: string) => Promise<Settings>;
     write: (gardenId: string, input: Input, version: number) => Promise<Settings>;
+    /** Whose settings: the signed-in garden's unless told (the network's own, say). */
+    owner?: () => string;
   },
 ) {
+  const owner = api.owner ?? requireGardenId;
   const settings = ref<Settings>();
   const loading = ref(false);
   /** The last read's failure, in words. */
@@ -31,7 +34,7 @@ export function useVersionedSettings<Settings extends { version: number }, Input
     try {
       await orProblem(
         async () => {
-          settings.value = await api.read(requireGardenId());
+          settings.value = await api.read(owner());
           conflict.value = false;
         },
         (failure) => {
@@ -51,7 +54,7 @@ export function useVersionedSettings<Settings extends { version: number }, Input
     if (version === undefined) throw new Error(`${what} has not been read.`);
     return onConflict(
       async () => {
-        settings.value = await api.write(requireGardenId(), input, version);
+        settings.value = await api.write(owner(), input, version);
         conflict.value = false;
         return settings.value;
       },

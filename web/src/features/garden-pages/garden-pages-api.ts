@@ -114,3 +114,13 @@ export const saveLegalDetails = (gardenId: string, input: LegalDetailsInput, ver
     body: { ...input, version },
     toast: false,
   });
+
+/** The network's own legal details (network administrators), which its pages' templates use. */
+export const getNetworkLegalDetails = () =>
+  request<PublisherLegalDetails>('GET', '/network/legal-details', { toast: false });
+
+export const saveNetworkLegalDetails = (input: LegalDetailsInput, version: number) =>
+  request<PublisherLegalDetails>('PUT', '/network/legal-details', {
+    body: { ...input, version },
+    toast: false,
+  });

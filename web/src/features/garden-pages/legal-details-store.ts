@@ -23,3 +23,21 @@ export const useLegalDetailsStore = defineStore('legalDetails', () => {
 
   return { details, loading, error, conflict, load, save };
 });
+
+/** The network's own legal details, for its pages (set by network administrators). */
+export const useNetworkLegalDetailsStore = defineStore('networkLegalDetails', () => {
+  const {
+    settings: details,
+    loading,
+    error,
+    conflict,
+    load,
+    save,
+  } = useVersionedSettings<PublisherLegalDetails, LegalDetailsInput>("The network's legal details", {
+    read: () => api.getNetworkLegalDetails(),
+    write: (_network, input, version) => api.saveNetworkLegalDetails(input, version),
+    owner: () => 'network',
+  });
+
+  return { details, loading, error, conflict, load, save };
+});
