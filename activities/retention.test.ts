@@ -8,6 +8,7 @@ import { createRetentionReportStore } from '../adapters/store/retention-report-s
 import { roundPhotoKey } from '../adapters/store/round-store.ts';
 import type { Subscription } from '../domain/subscription.ts';
 import { createTestGarden, testDocuments, testStore } from '../tests/support/environment.ts';
+import { versionsOf } from '../tests/support/traces.ts';
 import { createRetentionActivities, type RetentionPlan, type SweepPageInput } from './retention.ts';
 
 /** The run's instant: a fixed night, far from today's date (the sweep takes its clock from the workflow). */
@@ -201,6 +202,8 @@ describe('retention activities', { timeout: 60_000 }, () => {
       "WEEK#2030-W12#SUMMARY: a document without a key of the garden's own",
     ]);
     for (const key of [...oldSheets, ...dueSheets]) expect(await exists(key)).toBe(false);
+    // Not even an earlier version: the bucket is versioned.
+    for (const key of [...oldSheets, ...dueSheets]) expect(await versionsOf(key)).toEqual([]);
     for (const key of [oldHarvest!, dueHarvest!, ...keptKeys]) expect(await exists(key)).toBe(true);
     expect(
       (await store.weeks.summary(gardenId, '2030-W23'))?.documents.map((document) => document.name),
@@ -262,6 +265,7 @@ describe('retention activities', { timeout: 60_000 }, () => {
     expect(await store.rounds.get(gardenId, '2030-06-14')).toBeUndefined();
     expect(await store.rounds.marksWithPhotos(gardenId, '2029-11-03')).toEqual([]);
     for (const key of oldPhotos) expect(await exists(key)).toBe(false);
+    for (const key of oldPhotos) expect(await versionsOf(key)).toEqual([]);
     expect(await store.rounds.get(gardenId, '2030-06-15')).toMatchObject({ marks: [{ markId: 'mark-0' }] });
     for (const key of keptPhotos) expect(await exists(key)).toBe(true);
     expect(await store.rounds.get(gardenId, '2030-03-03')).toBeDefined();

@@ -184,7 +184,10 @@ export function createRetentionActivities(deps: RetentionDeps) {
         const documentsOfWeek = listed as WeekSummary['documents'];
         const sheets = documentsOfWeek.filter((document) => document.depotId !== undefined);
         if (sheets.length === 0) continue;
-        await documents.remove(sheets.map((sheet) => sheet.key));
+        // Their earlier versions too: the bucket is versioned and keeps them otherwise.
+        const keys = sheets.map((sheet) => sheet.key);
+        await documents.remove(keys);
+        await documents.removeEarlierVersions(keys);
         await store.weeks.setDocuments(
           input.gardenId,
           week,
@@ -227,6 +230,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
           typeof mark.photoKey === 'string' ? [roundPhotoKey(input.gardenId, date, mark.photoKey)] : [],
         );
         await documents.remove(photos);
+        await documents.removeEarlierVersions(photos);
         await store.rounds.remove(
           input.gardenId,
           date,

@@ -95,6 +95,14 @@ describe("a member's erasure", () => {
       value: { name: 'Paul' },
       changed: false,
     });
+    // What DynamoDB's client gives as a binary or a set is kept whole, never flattened to {}.
+    const kept = scrubIdentifiers(
+      { tags: new Set(['a', 'b']), raw: new Uint8Array([1, 2]) },
+      identifiers,
+      'x',
+    ).value as { tags: Set<string>; raw: Uint8Array };
+    expect([...kept.tags]).toEqual(['a', 'b']);
+    expect([...kept.raw]).toEqual([1, 2]);
   });
 
   it('takes identifiers as text, never as patterns, and keeps keys such as __proto__ as data', () => {

@@ -182,7 +182,10 @@ export function scrubIdentifiers(
       return replaced;
     }
     if (Array.isArray(current)) return current.map(walk);
-    if (current && typeof current === 'object' && !(current instanceof Uint8Array)) {
+    // Plain objects only: a binary value or a set (as DynamoDB's client gives them) stays whole.
+    const prototype: unknown =
+      current && typeof current === 'object' ? Object.getPrototypeOf(current) : undefined;
+    if (current && typeof current === 'object' && (prototype === Object.prototype || prototype === null)) {
       const copy: Record<string, unknown> = {};
       for (const [key, member] of Object.entries(current)) {
         Object.defineProperty(copy, key, {

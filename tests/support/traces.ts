@@ -70,3 +70,19 @@ export async function placesHolding(text: string, store: Store, gardenId: string
   }
   return places;
 }
+
+/** Every version and delete marker S3 keeps of one key (the bucket is versioned). */
+export async function versionsOf(key: string): Promise<string[]> {
+  const env = testEnvironment();
+  const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true });
+  try {
+    const page = await s3.send(
+      new ListObjectVersionsCommand({ Bucket: env.S3_BUCKET ?? 'cocagne-documents', Prefix: key }),
+    );
+    return [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+      .filter((version) => version.Key === key)
+      .map((version) => version.VersionId ?? '');
+  } finally {
+    s3.destroy();
+  }
+}
