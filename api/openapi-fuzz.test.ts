@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gardenDay } from '../domain/calendar.ts';
 import type { Role } from '../domain/roles.ts';
+import { createRetentionReportStore } from '../adapters/store/retention-report-store.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { issueTestInvoice, printTestInvoice } from '../tests/support/billing.ts';
 import { testEnvironment } from '../tests/support/environment.ts';
@@ -71,7 +72,11 @@ describe('the API as its OpenAPI description says (Schemathesis)', () => {
     invoiceNumbers: [] as number[],
   };
   /** Real page cursors, per list: a cursor is made by the API, so generated text is never one. */
-  const cursors = { members: [] as string[], notifications: [] as string[] };
+  const cursors = {
+    members: [] as string[],
+    notifications: [] as string[],
+    retentionReports: [] as string[],
+  };
 
   beforeAll(async () => {
     expect(existsSync(schemathesis), `Schemathesis at ${schemathesis}: run \`npm test\``).toBe(true);
@@ -145,9 +150,22 @@ describe('the API as its OpenAPI description says (Schemathesis)', () => {
       `${garden}/members/${api.member.id}/notifications?limit=1`,
     );
     cursors.notifications = [firstMessages.json<{ nextCursor: string }>().nextCursor];
-    expect(cursors, 'a second page of members and of messages').toEqual({
+    // Two nights of the retention sweep, so their reports have a second page.
+    const reports = createRetentionReportStore(api.store.db, api.store.tables);
+    for (const night of [1, 2]) {
+      await reports.save({
+        gardenId: api.gardenId,
+        ranAt: new Date(Date.now() - night * 86_400_000).toISOString(),
+        timeZone: 'Europe/Paris',
+        rules: [],
+      });
+    }
+    const firstReports = await api.call(gardenAdmin, 'GET', `${garden}/retention-reports?limit=1`);
+    cursors.retentionReports = [firstReports.json<{ nextCursor: string }>().nextCursor];
+    expect(cursors, 'a second page of members, of messages and of retention reports').toEqual({
       members: [expect.any(String)],
       notifications: [expect.any(String)],
+      retentionReports: [expect.any(String)],
     });
 
     ids.memberIds = [api.member.id, other.id];
@@ -215,6 +233,10 @@ describe('the API as its OpenAPI description says (Schemathesis)', () => {
       'include-path = "/api/gardens/{gardenId}/members/{memberId}/notifications"',
       // The cursor of one member's messages, with that member (another's list refuses it).
       `parameters = { "query.cursor" = ${toml(cursors.notifications[0] ?? '')}, "path.gardenId" = ${toml(api.gardenId)}, "path.memberId" = ${toml(api.member.id)} }`,
+      '',
+      '[[operations]]',
+      'include-path = "/api/gardens/{gardenId}/retention-reports"',
+      `parameters = { "query.cursor" = ${toml(cursors.retentionReports[0] ?? '')}, "path.gardenId" = ${toml(api.gardenId)} }`,
       '',
       // Stripe signs its events with a secret: no generated request can carry a valid signature.
       '[[operations]]',
