@@ -4,7 +4,7 @@ import type { Mailer } from '../adapters/messaging/mailer.ts';
 import { redactMemberInActionLog } from '../adapters/store/action-log.ts';
 import type { DocumentStore } from '../adapters/store/documents.ts';
 import type { Store } from '../adapters/store/index.ts';
-import { createMemberErasureStore } from '../adapters/store/member-erasure-store.ts';
+import { createMemberErasureStore, erasureBlockersOf } from '../adapters/store/member-erasure-store.ts';
 import { queryPrefix } from '../adapters/store/query-all.ts';
 import { failureTypes } from '../domain/failure-types.ts';
 import type { JournalActor } from '../domain/journal/journal-entry.ts';
@@ -12,7 +12,6 @@ import { memberLanguage } from '../domain/member.ts';
 import { memberDataExportKey } from '../domain/member-data-export.ts';
 import {
   erasedMember,
-  erasureBlockers,
   erasureEmail,
   erasureReference,
   memberIdentifiers,
@@ -187,11 +186,7 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
   return {
     /** What still binds the member: unpaid invoices, running subscriptions (ids only). */
     async memberErasureBlockers(ref: ErasureRef): Promise<ErasureBlockers> {
-      const [invoices, subscriptions] = await Promise.all([
-        store.invoices.listForMember(ref.gardenId, ref.memberId),
-        store.subscriptions.listForMember(ref.gardenId, ref.memberId),
-      ]);
-      return erasureBlockers(invoices, subscriptions);
+      return erasureBlockersOf(store, ref.gardenId, ref.memberId);
     },
 
     /**

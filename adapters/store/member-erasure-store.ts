@@ -5,8 +5,10 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { ErasureStatus, MemberErasureRecord } from '../../domain/member-erasure.ts';
-import { scrubIdentifiers } from '../../domain/member-erasure.ts';
+import type { ErasureBlockers, ErasureStatus, MemberErasureRecord } from '../../domain/member-erasure.ts';
+import { erasureBlockers, scrubIdentifiers } from '../../domain/member-erasure.ts';
+import type { InvoiceStore } from './invoice-store.ts';
+import type { SubscriptionStore } from './subscription-store.ts';
 import { isConditionFailure, withoutKeys } from './conditional.ts';
 import type { TableNames } from './dynamo-client.ts';
 import { queryAll } from './query-all.ts';
@@ -40,6 +42,25 @@ export interface PartitionErasure {
   /** Items deleted, and items whose personal data was taken out. */
   deleted: number;
   scrubbed: number;
+}
+
+/**
+ * What stands in the way of a member's erasure now, from their records: the inbox, the API and
+ * the workflow (when staff confirm) all read it here.
+ */
+export async function erasureBlockersOf(
+  store: {
+    invoices: Pick<InvoiceStore, 'listForMember'>;
+    subscriptions: Pick<SubscriptionStore, 'listForMember'>;
+  },
+  gardenId: string,
+  memberId: string,
+): Promise<ErasureBlockers> {
+  const [invoices, subscriptions] = await Promise.all([
+    store.invoices.listForMember(gardenId, memberId),
+    store.subscriptions.listForMember(gardenId, memberId),
+  ]);
+  return erasureBlockers(invoices, subscriptions);
 }
 
 /** Members' erasure requests, and the erasure of what the garden's partition holds of a member. */

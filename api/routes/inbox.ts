@@ -9,8 +9,7 @@ import { memberDisplayName } from '../../domain/member.ts';
 import { errorAnswers, GardenParams } from '../schemas.ts';
 import { CocagneError, notFound } from '../../domain/errors.ts';
 import { canRetryNow, incidentKinds } from '../../domain/incidents.ts';
-import { createMemberErasureStore } from '../../adapters/store/member-erasure-store.ts';
-import { erasureBlockers } from '../../domain/member-erasure.ts';
+import { createMemberErasureStore, erasureBlockersOf } from '../../adapters/store/member-erasure-store.ts';
 
 /** The subject's fields that are set (DynamoDB gives back what was stored, nulls included). */
 function definedOnly<T extends object>(subject: T): Partial<T> {
@@ -183,14 +182,12 @@ export const inboxRoutes: FastifyPluginAsyncTypebox = async (app) => {
             };
           }
           if (item.kind === 'member-erasure') {
-            const [member, request, invoices, memberSubscriptions] = await Promise.all([
+            const [member, request, blockers] = await Promise.all([
               store.members.get(gardenId, item.entityId),
               erasures.get(gardenId, item.entityId),
-              store.invoices.listForMember(gardenId, item.entityId),
-              store.subscriptions.listForMember(gardenId, item.entityId),
+              erasureBlockersOf(store, gardenId, item.entityId),
             ]);
             if (!member || !request) return undefined;
-            const blockers = erasureBlockers(invoices, memberSubscriptions);
             return {
               kind: item.kind,
               since: item.since,

@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
-import { createMemberErasureStore } from '../../adapters/store/member-erasure-store.ts';
+import { createMemberErasureStore, erasureBlockersOf } from '../../adapters/store/member-erasure-store.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import {
-  erasureBlockers,
   erasureRefusalMaxLength as refusalMaxLength,
   erasureReference,
   erasureStatuses,
@@ -73,14 +72,6 @@ const unavailable = (cause: unknown) =>
 export const memberErasureRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const erasures = createMemberErasureStore(app.store.db, app.store.tables);
   const commands = app.commands.erasures;
-  /** What stands in the way now, from the records (the process looks again when staff confirm). */
-  const blockersNow = async (gardenId: string, memberId: string) => {
-    const [invoices, subscriptions] = await Promise.all([
-      app.store.invoices.listForMember(gardenId, memberId),
-      app.store.subscriptions.listForMember(gardenId, memberId),
-    ]);
-    return erasureBlockers(invoices, subscriptions);
-  };
 
   app.post(
     '/members/:memberId/erasure',
@@ -153,7 +144,8 @@ export const memberErasureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       request.requireMemberAccess(memberId);
       const record = await erasures.get(gardenId, memberId);
       if (record?.status !== 'awaiting-staff') return view(record);
-      return view(record, await blockersNow(gardenId, memberId));
+      // From the records now (the process looks again when staff confirm).
+      return view(record, await erasureBlockersOf(app.store, gardenId, memberId));
     },
   );
 

@@ -38,3 +38,8 @@ export async function onConflict<T>(write: () => Promise<T>, react: () => void):
     throw error;
   }
 }
+
+/** What to show of a failure caught on a page: the API's sentence, or the error's own words. */
+export function problemText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
