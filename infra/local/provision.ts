@@ -104,6 +104,7 @@ export function realmSettings(env: Record<string, string>): Record<string, unkno
       'defaultLocale',
       'loginTheme',
       'emailTheme',
+      'passwordPolicy',
     ),
     smtpServer: {
       ...(realm.smtpServer as Record<string, string>),
@@ -117,7 +118,8 @@ export function realmSettings(env: Record<string, string>): Record<string, unkno
  * Realm settings that came after a local realm was first imported (imports only happen into a
  * new database), taken from realm-cocagne.json: people may create their own account, verify
  * their address and reset their password by email (through the SMTP relay, to SES), in French
- * first, on Cocagne's own login and email themes (copied into Keycloak first).
+ * first, on Cocagne's own login and email themes (copied into Keycloak first), with the local
+ * realm's cheap password hashing.
  */
 async function ensureRealmSettings(env: Record<string, string>): Promise<void> {
   installKeycloakThemes();

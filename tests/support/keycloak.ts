@@ -25,15 +25,32 @@ async function form(url: string, fields: Record<string, string>): Promise<Record
   return (await response.json()) as Record<string, unknown>;
 }
 
-async function adminToken(): Promise<string> {
+/**
+ * The admin's token, shared by the calls of a worker until shortly before it expires: each
+ * password grant costs Keycloak a password hash (PBKDF2, 210,000 rounds), and asking one per
+ * admin call made account set-up one of the test run's main costs.
+ */
+let adminSession: { token: Promise<string>; until: number } | undefined;
+
+/** How long an admin token is reused: the master realm's admin-cli tokens live 60 s. */
+const adminTokenReuseMs = 40_000;
+
+function adminToken(): Promise<string> {
+  if (adminSession && adminSession.until > Date.now()) return adminSession.token;
   const env = testEnvironment();
-  const body = await form(`${keycloakUrl()}/realms/master/protocol/openid-connect/token`, {
+  const token = form(`${keycloakUrl()}/realms/master/protocol/openid-connect/token`, {
     grant_type: 'password',
     client_id: 'admin-cli',
     username: env.KEYCLOAK_ADMIN_USERNAME ?? 'admin',
     password: env.KEYCLOAK_ADMIN_PASSWORD ?? 'admin',
+  }).then((body) => String(body.access_token));
+  const session = { token, until: Date.now() + adminTokenReuseMs };
+  adminSession = session;
+  // A failed login is not kept: the next call asks again.
+  token.catch(() => {
+    if (adminSession === session) adminSession = undefined;
   });
-  return String(body.access_token);
+  return token;
 }
 
 async function admin(path: string, init: RequestInit = {}): Promise<Response> {
