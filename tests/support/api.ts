@@ -19,7 +19,7 @@ import {
   testStore,
 } from './environment.ts';
 import { createAccount, deleteAccounts, deleteGardenAccounts, type TestAccount } from './keycloak.ts';
-import { workflowBundle } from './temporal.ts';
+import { closeWhenSettled, workflowBundle } from './temporal.ts';
 import { testExtensionServices } from './extensions.ts';
 import { testStripeConfig } from './stripe.ts';
 import type { StripeConfig } from '../../adapters/stripe/stripe-gateway.ts';
@@ -171,7 +171,7 @@ export async function startTestApi(
       worker.shutdown();
       await workerRun;
       await nativeConnection.close();
-      await connection.close();
+      closeWhenSettled(connection);
       store.close();
       await deleteAccounts(accounts);
       // And the ones the test made through the API (team invitations).

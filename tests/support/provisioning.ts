@@ -23,7 +23,7 @@ import { gardenObjectNames } from '../../domain/garden-deployment.ts';
 import { kubernetesAdminRequest } from '../../infra/local/kubernetes-access.ts';
 import { testEnvironment, testStore } from './environment.ts';
 import { uniqueEmail } from './moto.ts';
-import { workflowBundle } from './temporal.ts';
+import { closeWhenSettled, workflowBundle } from './temporal.ts';
 import { testDataConverter } from './environment.ts';
 
 /** The network admin of the tests. */
@@ -213,7 +213,7 @@ export async function provisioningTestBed() {
     async close() {
       for (const worker of running) if (worker.getState() === 'RUNNING') worker.shutdown();
       await nativeConnection.close();
-      await connection.close();
+      closeWhenSettled(connection);
       s3.destroy();
       ports.mailer.close();
       store.close();

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import proto from '@temporalio/proto';
+import type { Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import {
   bundleWorkflowCode,
@@ -147,4 +148,15 @@ export async function withTestWorker<T>(
 export async function sleepUntil(env: TestWorkflowEnvironment, instant: Date): Promise<void> {
   const wait = instant.getTime() - (await env.currentTimeMs());
   if (wait > 0) await env.sleep(wait);
+}
+
+/**
+ * Closes a client connection once the calls still under way have had time to settle. The
+ * client retries a failed call on a timer (up to about a minute, @temporalio/client's
+ * grpc-retry); a retry that fires after the close throws "Channel has been shut down" from
+ * the timer, an uncaught exception that failed a whole run (a call left waiting by the app,
+ * seen once on a loaded machine). The timer does not keep the test worker alive.
+ */
+export function closeWhenSettled(connection: Connection): void {
+  setTimeout(() => void connection.close().catch(() => undefined), 90_000).unref();
 }
