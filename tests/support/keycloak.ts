@@ -26,9 +26,9 @@ async function form(url: string, fields: Record<string, string>): Promise<Record
 }
 
 /**
- * The admin's token, shared by the calls of a worker until shortly before it expires: each
- * password grant costs Keycloak a password hash (PBKDF2, 210,000 rounds), and asking one per
- * admin call made account set-up one of the test run's main costs.
+ * The admin's token, shared by the calls of a worker until shortly before it expires: a
+ * password grant on the master realm costs Keycloak 100–125 ms of CPU (an Argon2id hash and a
+ * signed token), and one was asked per admin call (three to make an account).
  */
 let adminSession: { token: Promise<string>; until: number } | undefined;
 
