@@ -30,6 +30,9 @@ import { createMemberDataExportActivities } from './member-data-export.ts';
 import { createTermsNoticeActivities } from './terms-notices.ts';
 import { createMemberErasureActivities } from './member-erasure.ts';
 import { createRetentionActivities } from './retention.ts';
+import { createHistoryPurge } from './history-purge.ts';
+import { createHistoryArchive } from './history-archive.ts';
+import type { Connection } from '@temporalio/client';
 import { createKeycloakAccounts } from '../adapters/keycloak/keycloak-accounts.ts';
 
 export {
@@ -71,6 +74,11 @@ export interface ActivityDeps {
   extensions?: ExtensionServices | undefined;
   /** The process's custom metrics (extension calls and fallbacks), when published. */
   metrics?: MetricsPublisher | undefined;
+  /**
+   * Temporal's own service, for what activities do to histories (a member's erasure deletes
+   * their processes' histories): a lazy connection, opened at its first call.
+   */
+  temporal: { connection: Pick<Connection, 'workflowService' | 'close'>; namespace: string };
 }
 
 /**
@@ -188,6 +196,11 @@ export function createActivities(deps: ActivityDeps) {
       payments: gateway,
       printInvoice: (input) => billing.printInvoice(input),
       printWeekDocuments: (input) => weeks.printWeekDocuments(input),
+      histories: createHistoryPurge({
+        workflowService: deps.temporal.connection.workflowService,
+        namespace: deps.temporal.namespace,
+        archive: createHistoryArchive(deps.s3, deps.documentsBucket),
+      }),
     }),
     ...createRetentionActivities({ store, documents }),
     ...createTermsNoticeActivities({

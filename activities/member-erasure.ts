@@ -10,6 +10,8 @@ import { failureTypes } from '../domain/failure-types.ts';
 import type { JournalActor } from '../domain/journal/journal-entry.ts';
 import { memberLanguage } from '../domain/member.ts';
 import { memberDataExportKey } from '../domain/member-data-export.ts';
+import { memberDataExportProcessId, subscriptionProcessId } from '../domain/process-ids.ts';
+import type { HistoryPurge } from './history-purge.ts';
 import {
   erasedMember,
   erasureEmail,
@@ -35,6 +37,8 @@ export interface MemberErasureDeps {
   printInvoice(input: { gardenId: string; invoiceNumber: number }): Promise<string>;
   /** Prints a week's sheets again (from the records as they are now); answers them with their keys. */
   printWeekDocuments(input: { gardenId: string; week: string }): Promise<ReadonlyArray<{ key: string }>>;
+  /** The histories of the member's processes, on the Temporal server and in the S3 archive. */
+  histories: HistoryPurge;
   now?: () => Date;
 }
 
@@ -56,6 +60,11 @@ export interface ErasureOutcome {
   weeksPrinted: number;
   /** Earlier versions of documents deleted from S3. */
   earlierVersions: number;
+  /**
+   * The histories of the member's subscriptions and data exports: runs deleted from Temporal,
+   * archived runs deleted from S3, processes left because a run is still open.
+   */
+  histories: { runs: number; archived: number; stillRunning: number };
 }
 
 /**
@@ -82,7 +91,7 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
 
   /**
    * Erases the member everywhere the garden keeps them; safe to repeat. Their account (identity
-   * provider) and Stripe customer are deleted; their data exports' files, calendar feed,
+   * provider) and Stripe customer are deleted, and their processes' histories; their data exports' files, calendar feed,
    * billing profile and account bindings go; every item and journal entry that names them
    * has the reference instead; the invoices and week sheets that printed their name are
    * printed again, and their earlier versions deleted; their own record goes last (a retry
@@ -103,6 +112,7 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
       invoicesPrinted: 0,
       weeksPrinted: 0,
       earlierVersions: 0,
+      histories: { runs: 0, archived: 0, stillRunning: 0 },
     };
 
     // 1. Outside the store first (a failure leaves the bindings that say what to delete).
@@ -140,6 +150,19 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
     }
     outcome.exports = exports.length;
     await store.calendarLinks.forget(gardenId, memberId);
+    // The histories of their subscriptions (what they answered at sign-up, their name on an
+    // application made online) and data exports. Their invoices' collections are kept, as the
+    // invoices are: ids, amounts and staff's decisions.
+    const subscriptions = await store.subscriptions.listForMember(gardenId, memberId);
+    const histories = await deps.histories.purge(gardenId, [
+      ...subscriptions.map((subscription) => subscriptionProcessId(gardenId, subscription.id)),
+      ...exports.map((item) => memberDataExportProcessId(gardenId, memberId, String(item.exportId))),
+    ]);
+    outcome.histories = {
+      runs: histories.runsDeleted,
+      archived: histories.archivedRunsRemoved,
+      stillRunning: histories.stillRunning.length,
+    };
 
     // 2. The garden's partition, then its action log.
     const partition = await erasures.erasePartition(gardenId, memberId, identifiers, record.reference);

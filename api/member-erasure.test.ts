@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { issueTestInvoice } from '../tests/support/billing.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
+import { gardenDay } from '../domain/calendar.ts';
+import { subscriptionProcessId } from '../domain/process-ids.ts';
 
 interface ErasureAnswer {
   status: string;
@@ -123,4 +125,62 @@ describe('member erasure requests', () => {
       });
     expect(neighbourId).toBeDefined();
   });
+
+  it("erases a member who owes nothing, and deletes their processes' histories from Temporal", async () => {
+    // The neighbour's application, rejected: a process that ended, its history on the server
+    // with what they asked for.
+    const garden = `/api/gardens/${api.gardenId}`;
+    const applied = await api.call(api.accounts.staff, 'POST', `${garden}/subscriptions`, {
+      memberId: neighbourId,
+      basketSize: 'medium',
+      frequency: 'weekly',
+      depotId: api.depotId,
+      startDate: gardenDay(new Date()),
+    });
+    expect(applied.statusCode, applied.body).toBe(201);
+    const subscriptionId = applied.json<{ id: string }>().id;
+    const rejected = await api.call(
+      api.accounts.staff,
+      'POST',
+      `${garden}/subscriptions/${subscriptionId}/decision`,
+      {
+        decision: 'reject',
+        reason: 'Complet cette saison',
+      },
+    );
+    expect(rejected.statusCode, rejected.body).toBe(200);
+    const application = api.client.workflow.getHandle(subscriptionProcessId(api.gardenId, subscriptionId));
+    await application.result();
+    const runs = await application.describe();
+
+    const asked = await api.call(neighbour, 'POST', url(neighbourId));
+    expect(asked.statusCode, asked.body).toBe(202);
+    const confirmed = await api.call(api.accounts.staff, 'POST', url(neighbourId, '/decision'), {
+      decision: 'confirm',
+    });
+    expect(confirmed.statusCode, confirmed.body).toBe(200);
+    await expect
+      .poll(
+        async () =>
+          (await api.call(api.accounts.staff, 'GET', url(neighbourId))).json<ErasureAnswer>().status,
+        {
+          timeout: 60_000,
+        },
+      )
+      .toBe('erased');
+    // The server deletes a run in the background: seconds, tens of seconds on a loaded machine.
+    await expect
+      .poll(
+        () =>
+          api.client.workflow
+            .getHandle(runs.workflowId, runs.runId)
+            .describe()
+            .then(
+              () => 'still there',
+              () => 'deleted',
+            ),
+        { timeout: 80_000 },
+      )
+      .toBe('deleted');
+  }, 180_000);
 });

@@ -34,3 +34,8 @@ export function roundProcessId(gardenId: string, date: string): string {
 export function extensionRolloutProcessId(gardenId: string, extensionName: string): string {
   return `${gardenId}/extension/${extensionName}`;
 }
+
+/** One copy of a member's data (RGPD article 20), by the request's id. */
+export function memberDataExportProcessId(gardenId: string, memberId: string, exportId: string): string {
+  return `${gardenId}/member-data-export/${memberId}-${exportId}`;
+}

@@ -7,12 +7,13 @@ import { KeycloakAdminEnvironment, keycloakAdminFrom } from '../adapters/keycloa
 import { StripeSettings, stripeConfigFrom } from '../adapters/stripe/stripe-settings.ts';
 import { GeocoderSettings, geocoderFrom } from '../adapters/geocoding/geocoder-settings.ts';
 import { VroomSettings, vroomOptimiserFrom } from '../adapters/routing/vroom-settings.ts';
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
 import { createKeycloakGarden } from '../adapters/keycloak/keycloak-garden.ts';
 import { gardenClusterFrom, KubernetesEnvironment } from '../adapters/kubernetes/kubernetes-settings.ts';
 import { createGardenBlobs } from '../activities/provisioning/garden-configuration.ts';
 import type { ProvisioningPorts } from '../activities/provisioning/provisioning-activities.ts';
 import { createGardenSchedulesPort, createGardenWorkflowsPort } from './provisioning-ports.ts';
+import { connectionOptions, TemporalSettings } from './settings.ts';
 
 /** What activities need from the environment: the store, email and SMS, the identity provider. */
 export const ActivitySettings = Type.Object({
@@ -30,6 +31,8 @@ export const ActivitySettings = Type.Object({
   CIRCUIT_API_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   /** The address geocoder (BAN); unset locally: staff place members on the map. */
   ...GeocoderSettings.properties,
+  /** Temporal itself: a member's erasure deletes the histories of their processes. */
+  ...TemporalSettings.properties,
 });
 export type ActivitySettings = Type.Static<typeof ActivitySettings>;
 
@@ -47,10 +50,16 @@ export function activityDepsFrom(settings: ActivitySettings): ActivityDeps {
     vroom: vroomOptimiserFrom(settings),
     circuitBaseUrl: settings.CIRCUIT_API_URL,
     geocoder: geocoderFrom(settings),
+    // Connects at its first call: only an erasure reaches Temporal from an activity.
+    temporal: {
+      connection: Connection.lazy(connectionOptions(settings)),
+      namespace: settings.TEMPORAL_NAMESPACE,
+    },
   };
 }
 
 export function closeActivityDeps(deps: ActivityDeps): void {
+  void deps.temporal.connection.close();
   deps.store.close();
   deps.mailer.close();
   deps.texter.close();

@@ -4,8 +4,10 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import {
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -99,6 +101,46 @@ export function createHistoryArchive(s3: S3Client, bucket: string) {
         throw error;
       }
       return { written: true };
+    },
+
+    /**
+     * Deletes every archived run of the workflow id, with every earlier version and delete marker
+     * the versioned bucket keeps of them (a member's erasure): how many runs it held.
+     */
+    async removeWorkflow(gardenId: string, workflowId: string): Promise<number> {
+      const prefix = workflowArchivePrefix(gardenId, workflowId);
+      const versions: Array<{ Key: string; VersionId: string }> = [];
+      const runs = new Set<string>();
+      let keyMarker: string | undefined;
+      let versionMarker: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectVersionsCommand({
+            Bucket: bucket,
+            Prefix: prefix,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionMarker,
+          }),
+        );
+        for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+          if (!version.Key?.startsWith(prefix) || !version.VersionId) continue;
+          versions.push({ Key: version.Key, VersionId: version.VersionId });
+          if ('Size' in version) runs.add(version.Key);
+        }
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } while (keyMarker);
+      for (let start = 0; start < versions.length; start += 1000) {
+        const { Errors } = await s3.send(
+          new DeleteObjectsCommand({
+            Bucket: bucket,
+            Delete: { Objects: versions.slice(start, start + 1000), Quiet: true },
+          }),
+        );
+        const first = Errors?.[0];
+        if (first) throw new Error(`S3 could not delete ${first.Key} (${first.Code}: ${first.Message})`);
+      }
+      return runs.size;
     },
 
     /** Every archived run of the workflow id (a continue-as-new chain: each run), oldest first. */

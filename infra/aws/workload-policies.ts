@@ -87,8 +87,9 @@ export function workerPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocu
   return new iam.PolicyDocument({
     statements: [
       records(data),
-      // A member's erasure deletes the earlier versions of what named them (ListObjectVersions,
-      // DeleteObjects with version ids): nothing else deletes a version.
+      // A member's erasure deletes the earlier versions of what named them, and the archived
+      // histories of their processes with every version (ListObjectVersions, DeleteObjects with
+      // version ids); the retention sweep, the earlier versions of what it deletes.
       new iam.PolicyStatement({
         sid: 'Documents',
         actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],

@@ -1,5 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { ExportStatus, MemberDataExportRef } from '../../domain/member-data-export.ts';
+import { memberDataExportProcessId } from '../../domain/process-ids.ts';
 
 /**
  * A member's copy of their own data (RGPD article 20, `domain/member-data-export.ts`): gathered
@@ -11,7 +12,7 @@ export const memberDataExportType = 'memberDataExport';
 
 /** Business keys only: the garden, the member's id, the request's id. */
 export const memberDataExportWorkflowId = ({ gardenId, memberId, exportId }: MemberDataExportRef) =>
-  `${gardenId}/member-data-export/${memberId}-${exportId}`;
+  memberDataExportProcessId(gardenId, memberId, exportId);
 
 export interface MemberDataExportInput extends MemberDataExportRef {
   /** When the member asked (the API's clock); the validity runs from when the files are ready. */

@@ -10,6 +10,7 @@ import { queryAll } from '../../adapters/store/query-all.ts';
 import type { Member } from '../../domain/member.ts';
 import { memberIdentifiers, mentionsAny } from '../../domain/member-erasure.ts';
 import type { Subscription } from '../../domain/subscription.ts';
+import { subscriptionProcessId } from '../../domain/process-ids.ts';
 import { testActivities, testDocuments } from '../../tests/support/environment.ts';
 import { withTestWorker, workflowTestGarden, type WorkflowTestGarden } from '../../tests/support/temporal.ts';
 import {
@@ -125,6 +126,7 @@ function recordedActivities(garden: WorkflowTestGarden) {
   const sent: Email[] = [];
   const deletedAccounts: string[] = [];
   const printed: number[] = [];
+  const purged: string[] = [];
   const activities = {
     ...testActivities(garden.store),
     ...createMemberErasureActivities({
@@ -148,9 +150,16 @@ function recordedActivities(garden: WorkflowTestGarden) {
         return invoiceDocumentKey(gardenId, invoiceNumber);
       },
       printWeekDocuments: async () => [],
+      // The real purge (Temporal's visibility, S3) is tested in activities/history-purge.test.ts.
+      histories: {
+        async purge(_gardenId, workflowIds) {
+          purged.push(...workflowIds);
+          return { runsDeleted: workflowIds.length, archivedRunsRemoved: 0, stillRunning: [] };
+        },
+      },
     }),
   };
-  return { activities, sent, deletedAccounts, printed };
+  return { activities, sent, deletedAccounts, printed, purged };
 }
 
 const refusalOf = (error: unknown) =>
@@ -163,7 +172,7 @@ describe("a member's erasure (RGPD article 17)", { timeout: 180_000 }, () => {
     const { store, gardenId, env } = garden;
     const { member, subscription, invoice, erasures, reference } = await householdToErase(garden);
     const identifiers = memberIdentifiers(member);
-    const { activities, sent, deletedAccounts, printed } = recordedActivities(garden);
+    const { activities, sent, deletedAccounts, printed, purged } = recordedActivities(garden);
 
     await withTestWorker(env, activities, async (taskQueue) => {
       const handle = await env.client.workflow.start<typeof memberErasure>(memberErasureType, {
@@ -206,6 +215,8 @@ describe("a member's erasure (RGPD article 17)", { timeout: 180_000 }, () => {
     ]);
     expect(printed).toEqual([invoice.number]);
     expect(deletedAccounts).toHaveLength(1);
+    // The subscription's process history goes; the invoice's collection is kept with the invoice.
+    expect(purged).toEqual([subscriptionProcessId(gardenId, subscription.id)]);
 
     // Nowhere in the garden's partition, nor in its action log; the chain still holds.
     const items = [
