@@ -3,7 +3,7 @@
 // payloads are sealed (temporal/payload-codec.ts) but hold what the member typed (the answers
 // to a garden's sign-up questions, their own name on an application they made online).
 import type { WorkflowService } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import type { HistoryArchive } from '../adapters/store/history-archive.ts';
 
 export interface HistoryPurgeOutcome {
@@ -21,6 +21,8 @@ export interface HistoryPurge {
 
 /** Characters of the garden's workflow ids: nothing that could end the List Filter's quoted value. */
 const safeWorkflowId = /^[A-Za-z0-9][A-Za-z0-9._:#-]*(\/[A-Za-z0-9._:#-]+)+$/;
+
+const running = proto.temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 
 /** gRPC's NOT_FOUND: a run deleted already (a retry of the erasure). */
 const notFound = 5;
@@ -52,8 +54,7 @@ export function createHistoryPurge(deps: {
       for (const info of page.executions ?? []) {
         const runId = info.execution?.runId;
         if (!runId) continue;
-        const open =
-          info.status === temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+        const open = info.status === running;
         runs.push({ runId, open });
       }
       nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
