@@ -354,6 +354,15 @@ export const en: Messages = {
       refusedToast: 'Request refused: the member is told.',
       wasRefused: 'Request refused by {by}: "{reason}"',
       erased: "This member's data has been erased. Their invoices are kept under the reference {reference}.",
+      onBehalfTitle: 'Data erasure (GDPR)',
+      onBehalfLead:
+        'If the member asks you by letter, by phone or at the garden to erase their data, record their request here: it goes the same way as a request made online, and you have a month to answer it.',
+      onBehalf: 'Record their erasure request',
+      onBehalfConfirmTitle: 'Record an erasure request?',
+      onBehalfConfirmText:
+        "The request shows in the team's inbox, who confirm it once nothing is outstanding, or refuse it saying why. Record it only if the member asked for it.",
+      onBehalfSend: 'Record the request',
+      onBehalfRecorded: 'Erasure request recorded.',
     },
   },
   driver: {

@@ -361,6 +361,15 @@ export const fr = {
       wasRefused: 'Demande refusée par {by} : « {reason} »',
       erased:
         'Les données de cet adhérent ont été effacées. Ses factures sont conservées sous la référence {reference}.',
+      onBehalfTitle: 'Effacement des données (RGPD)',
+      onBehalfLead:
+        'Si l’adhérent vous demande par courrier, par téléphone ou au jardin d’effacer ses données, enregistrez sa demande ici : elle suit le même chemin qu’une demande faite en ligne, et vous avez un mois pour y répondre.',
+      onBehalf: 'Enregistrer sa demande d’effacement',
+      onBehalfConfirmTitle: 'Enregistrer une demande d’effacement ?',
+      onBehalfConfirmText:
+        'La demande apparaît dans la boîte de réception de l’équipe, qui la confirme une fois que rien n’est en cours, ou la refuse en disant pourquoi. Enregistrez-la seulement si l’adhérent l’a demandée.',
+      onBehalfSend: 'Enregistrer la demande',
+      onBehalfRecorded: 'Demande d’effacement enregistrée.',
     },
   },
   driver: {
