@@ -94,7 +94,12 @@ describe('the API description is the API', () => {
 
     it('refuses a version of 35 digits (400), which the store cannot keep (it answered 500)', async () => {
       const pricing = await api.call(api.accounts.staff, 'GET', gardenUrl('/pricing'));
-      // Garden administrators set the pricing (staff are refused before the body is read).
+      // Garden administrators set the pricing (staff are refused before the body is read); the
+      // network administration, once it opened the garden.
+      const opened = await api.call(networkAdmin, 'POST', `/api/network/gardens/${api.gardenId}/open`, {
+        reason: 'Ticket 35 : tarifs',
+      });
+      expect(opened.statusCode, opened.body).toBe(204);
       const response = await api.call(networkAdmin, 'PUT', gardenUrl('/pricing'), {
         ...pricing.json<Record<string, unknown>>(),
         version: 10428112114633764384322292671315968,

@@ -115,6 +115,12 @@ describe('garden team', () => {
     const ids = team.map((teammate) => teammate.id);
     for (const outsider of [member, otherAdmin, otherStaff, networkAdmin])
       expect(ids).not.toContain(outsider.userId);
+    // The network administration sees the team once it opened the garden, with a reason.
+    expect((await call(networkAdmin, 'GET', teamUrl(gardenId))).statusCode).toBe(403);
+    const opened = await call(networkAdmin, 'POST', `/api/network/gardens/${gardenId}/open`, {
+      reason: 'Ticket 3 : équipe du jardin',
+    });
+    expect(opened.statusCode, opened.body).toBe(204);
     const byNetwork = await call(networkAdmin, 'GET', teamUrl(gardenId));
     expect(byNetwork.statusCode).toBe(200);
     expect(

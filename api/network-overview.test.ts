@@ -289,6 +289,43 @@ describe('the network overview (network admin)', () => {
     );
   });
 
+  it('keeps a garden’s people from the network admin until they open it, and that garden only', async () => {
+    const gardenRoutes = (gardenId: string) => [
+      `/api/gardens/${gardenId}/members`,
+      `/api/gardens/${gardenId}/members/${api.member.id}`,
+      `/api/gardens/${gardenId}/subscriptions`,
+      `/api/gardens/${gardenId}/inbox`,
+      `/api/gardens/${gardenId}/team`,
+    ];
+    for (const url of gardenRoutes(api.otherGardenId)) {
+      const refused = await api.call(networkAdmin, 'GET', url);
+      expect(refused.statusCode, url).toBe(403);
+      expect(refused.json<{ message: string }>().message).toContain('Ouvrez d’abord ce jardin');
+      expect(refused.body).not.toContain('Louise');
+    }
+    // The garden's own record (name, town, contact) is what they open it from.
+    const record = await api.call(networkAdmin, 'GET', `/api/gardens/${api.otherGardenId}`);
+    expect(record.statusCode, record.body).toBe(200);
+    // An unknown garden stays unknown, opened or not.
+    expect((await api.call(networkAdmin, 'GET', `/api/gardens/t-nulle-part/members`)).statusCode).toBe(404);
+
+    const opened = await api.call(networkAdmin, 'POST', `/api/network/gardens/${api.otherGardenId}/open`, {
+      reason: 'Ticket 43 : fiche d’un adhérent',
+    });
+    expect(opened.statusCode, opened.body).toBe(204);
+    for (const url of gardenRoutes(api.otherGardenId).filter((url) => !url.includes(api.member.id))) {
+      const read = await api.call(networkAdmin, 'GET', url);
+      expect(read.statusCode, `${url}: ${read.body}`).toBe(200);
+    }
+    // Opening a garden opens no other; the staff of a garden never need to.
+    expect((await api.call(networkAdmin, 'GET', `/api/gardens/${api.gardenId}/members`)).statusCode).toBe(
+      403,
+    );
+    expect(
+      (await api.call(api.accounts.staff, 'GET', `/api/gardens/${api.gardenId}/members`)).statusCode,
+    ).toBe(200);
+  });
+
   it('opens a garden for the network admin, logged with the reason in that garden’s action log', async () => {
     const url = (gardenId: string) => `${base}/network/gardens/${gardenId}/open`;
     const opened = await api.call(networkAdmin, 'POST', url(api.gardenId), {

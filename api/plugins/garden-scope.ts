@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../../domain/roles.ts';
+import { gardenOpeningsFrom, requireOpenedByNetwork } from '../routes/garden-openings.ts';
 
 // Every route about one garden lives in one scope, under `/gardens/:gardenId`, whose hook runs
 // the garden guard before anything else: a new garden route cannot forget it. A route that
@@ -16,6 +17,12 @@ declare module 'fastify' {
      * join, the garden's public offer. The garden guard leaves it to its own hooks.
      */
     openToEveryGarden?: { reason: string };
+    /**
+     * A garden route a network administrator may call without opening the garden first (with
+     * a reason, logged): one that shows nothing of the garden's people. Every other garden route
+     * asks them to open it (403 until they do).
+     */
+    networkWithoutOpening?: { reason: string };
   }
 }
 
@@ -54,6 +61,9 @@ export const gardenScopeCheck = fp(
  * The garden's routes, registered by `routes` in a context with the prefix `/gardens/:gardenId`
  * (their own URLs start after it). Each runs the garden guard first, with the roles its
  * `config.roles` asks for, unless its `config.openToEveryGarden` says why anyone may call it.
+ * A network administrator, who belongs to no garden, then needs to have opened the garden
+ * (`POST /network/gardens/{slug}/open`, with a reason, in its staff action log) unless the
+ * route's `config.networkWithoutOpening` says why not.
  */
 export const gardenScope: FastifyPluginAsyncTypebox<{ routes: FastifyPluginAsyncTypebox }> = async (
   garden,
@@ -62,10 +72,12 @@ export const gardenScope: FastifyPluginAsyncTypebox<{ routes: FastifyPluginAsync
   if (!garden.prefix.endsWith(gardenPrefix))
     throw new Error(`The garden scope needs the prefix ${gardenPrefix}.`);
   gardenScopes.add(garden);
+  const openings = gardenOpeningsFrom(garden.store);
   garden.addHook('onRequest', async (request) => {
-    const { roles, openToEveryGarden } = request.routeOptions.config;
+    const { roles, openToEveryGarden, networkWithoutOpening } = request.routeOptions.config;
     if (openToEveryGarden) return;
     await garden.guardGarden(request, roles);
+    if (!networkWithoutOpening) await requireOpenedByNetwork(request, openings);
   });
   await routes(garden, {});
 };

@@ -21,18 +21,57 @@ export function gardenOpeningsFrom(
   clients: ActionLogClients,
   now: () => Date = () => new Date(),
 ): GardenOpenings {
+  // An opening found is kept a minute (every request of an opened garden reads it); none found
+  // is asked again at the next request, so an opening counts at once.
+  const found = new Map<string, number>();
   return {
     async openedRecently(gardenId, userId) {
-      const from = new Date(now().getTime() - gardenOpeningHours * 3600_000).toISOString();
+      const key = JSON.stringify([gardenId, userId]);
+      const at = now().getTime();
+      const until = found.get(key);
+      if (until !== undefined && until > at) return true;
+      found.delete(key);
+      const from = new Date(at - gardenOpeningHours * 3600_000).toISOString();
       const { entries } = await listStaffActions(clients, gardenId, {
         subject: { kind: 'garden', id: gardenId },
         actorId: userId,
         from,
         limit: 20,
       });
-      return entries.some((entry) => entry.action === 'garden.opened');
+      const opened = entries.some((entry) => entry.action === 'garden.opened');
+      if (opened) {
+        if (found.size >= openingsKept) found.clear();
+        found.set(key, at + openingReuseMs);
+      }
+      return opened;
     },
   };
+}
+
+/** How long an opening found is reused, and how many are kept at most. */
+const openingReuseMs = 60_000;
+const openingsKept = 1_000;
+
+const openFirst = () =>
+  new CocagneError('forbidden', {
+    fr: 'Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau, avec un motif.',
+    en: 'Open this garden from the network overview first, with a reason.',
+  });
+
+/**
+ * A network administrator outside the garden of the URL may go on only once they opened it
+ * (with a reason, logged; `gardenOpeningHours`): the garden's routes show its people. Anyone
+ * else goes on (the garden guard has checked them already).
+ */
+export async function requireOpenedByNetwork(
+  request: FastifyRequest,
+  openings: GardenOpenings,
+): Promise<void> {
+  const caller = request.identity;
+  const gardenId = (request.params as { gardenId?: unknown } | undefined)?.gardenId;
+  if (!caller?.roles.includes('network-admin') || typeof gardenId !== 'string') return;
+  if (caller.gardenId === gardenId) return;
+  if (!(await openings.openedRecently(gardenId, caller.userId))) throw openFirst();
 }
 
 /**
@@ -50,10 +89,7 @@ export async function requireJournalReader(
   const caller = callerOf(request);
   if (caller.roles.includes('network-admin')) {
     if (await openings.openedRecently(gardenId, caller.userId)) return;
-    throw new CocagneError('forbidden', {
-      fr: 'Ouvrez d’abord ce jardin depuis la vue d’ensemble du réseau, avec un motif.',
-      en: 'Open this garden from the network overview first, with a reason.',
-    });
+    throw openFirst();
   }
   if (hasAnyRole(caller.roles, gardenAdminRoles)) return;
   if (caller.roles.includes('staff') && journalOpenToStaff(await rules())) return;

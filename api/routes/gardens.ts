@@ -36,6 +36,11 @@ export const gardenRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '',
     {
+      config: {
+        networkWithoutOpening: {
+          reason: 'its name, town and contact, not its people: the network admin opens it from there',
+        },
+      },
       schema: {
         tags: ['gardens'],
         summary: 'A garden.',

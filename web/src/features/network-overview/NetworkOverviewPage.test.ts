@@ -165,7 +165,9 @@ describe('« Vue d’ensemble du réseau »', () => {
     expect(open?.body).toEqual({ reason: 'Ticket 42 : prélèvements bloqués' });
     expect(useSessionStore().gardenId).toBe('val-du-doubs');
     // The staff pages load lazily: the navigation ends once they have.
-    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/equipe'));
+    await vi.waitFor(() => expect(router.currentRoute.value.path).toBe('/equipe'), {
+      timeout: 10_000,
+    });
   });
 
   it('stays out of the garden when the API refuses the opening', async () => {
