@@ -1,11 +1,6 @@
-import {
-  DeleteObjectsCommand,
-  GetObjectCommand,
-  ListObjectVersionsCommand,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { notFound } from '../../domain/errors.ts';
+import { deleteObjectVersions, listObjectVersions } from './object-versions.ts';
 
 /**
  * The garden's printable documents in S3 (depot sheets, harvest lists…), under the garden's
@@ -58,41 +53,11 @@ export function createDocumentStore(s3: S3Client, bucket: string) {
     async removeEarlierVersions(keys: readonly string[]): Promise<number> {
       let removed = 0;
       for (const key of keys) {
-        const earlier: Array<{ Key: string; VersionId: string }> = [];
-        let keyMarker: string | undefined;
-        let versionMarker: string | undefined;
-        do {
-          const page = await s3.send(
-            new ListObjectVersionsCommand({
-              Bucket: bucket,
-              Prefix: key,
-              KeyMarker: keyMarker,
-              VersionIdMarker: versionMarker,
-            }),
-          );
-          // The current version of a document stays; every other version and delete marker goes.
-          const versions = (page.Versions ?? []).filter((version) => version.IsLatest !== true);
-          for (const version of [...versions, ...(page.DeleteMarkers ?? [])]) {
-            if (version.Key !== key || !version.VersionId) continue;
-            earlier.push({ Key: key, VersionId: version.VersionId });
-          }
-          keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-          versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-        } while (keyMarker);
-        for (let start = 0; start < earlier.length; start += 1000) {
-          const { Errors } = await s3.send(
-            new DeleteObjectsCommand({
-              Bucket: bucket,
-              Delete: { Objects: earlier.slice(start, start + 1000), Quiet: true },
-            }),
-          );
-          const first = Errors?.[0];
-          if (first) {
-            throw new Error(
-              `S3 could not delete a version of ${first.Key} (${first.Code}: ${first.Message})`,
-            );
-          }
-        }
+        // The current version of a document stays; every other version and delete marker goes.
+        const earlier = (await listObjectVersions(s3, bucket, key)).filter(
+          (version) => version.Key === key && !version.latest,
+        );
+        await deleteObjectVersions(s3, bucket, earlier);
         removed += earlier.length;
       }
       return removed;

@@ -4,10 +4,8 @@
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import {
-  DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectVersionsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -19,6 +17,7 @@ import {
   type ArchivedRun,
   type HistoryArchiveReader,
 } from '../../domain/journal/archive-keys.ts';
+import { deleteObjectVersions, listObjectVersions } from './object-versions.ts';
 
 const gzipped = promisify(gzip);
 const gunzipped = promisify(gunzip);
@@ -108,39 +107,9 @@ export function createHistoryArchive(s3: S3Client, bucket: string) {
      * the versioned bucket keeps of them (a member's erasure): how many runs it held.
      */
     async removeWorkflow(gardenId: string, workflowId: string): Promise<number> {
-      const prefix = workflowArchivePrefix(gardenId, workflowId);
-      const versions: Array<{ Key: string; VersionId: string }> = [];
-      const runs = new Set<string>();
-      let keyMarker: string | undefined;
-      let versionMarker: string | undefined;
-      do {
-        const page = await s3.send(
-          new ListObjectVersionsCommand({
-            Bucket: bucket,
-            Prefix: prefix,
-            KeyMarker: keyMarker,
-            VersionIdMarker: versionMarker,
-          }),
-        );
-        for (const version of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
-          if (!version.Key?.startsWith(prefix) || !version.VersionId) continue;
-          versions.push({ Key: version.Key, VersionId: version.VersionId });
-          if ('Size' in version) runs.add(version.Key);
-        }
-        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-        versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-      } while (keyMarker);
-      for (let start = 0; start < versions.length; start += 1000) {
-        const { Errors } = await s3.send(
-          new DeleteObjectsCommand({
-            Bucket: bucket,
-            Delete: { Objects: versions.slice(start, start + 1000), Quiet: true },
-          }),
-        );
-        const first = Errors?.[0];
-        if (first) throw new Error(`S3 could not delete ${first.Key} (${first.Code}: ${first.Message})`);
-      }
-      return runs.size;
+      const versions = await listObjectVersions(s3, bucket, workflowArchivePrefix(gardenId, workflowId));
+      await deleteObjectVersions(s3, bucket, versions);
+      return new Set(versions.filter((version) => !version.marker).map((version) => version.Key)).size;
     },
 
     /** Every archived run of the workflow id (a continue-as-new chain: each run), oldest first. */
