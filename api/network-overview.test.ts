@@ -306,6 +306,8 @@ describe('the network overview (network admin)', () => {
     // The garden's own record (name, town, contact) is what they open it from.
     const record = await api.call(networkAdmin, 'GET', `/api/gardens/${api.otherGardenId}`);
     expect(record.statusCode, record.body).toBe(200);
+    // A malformed id is refused as malformed, to them as to anyone.
+    expect((await api.call(networkAdmin, 'GET', '/api/gardens/__proto__/members')).statusCode).toBe(400);
     // An unknown garden stays unknown, opened or not.
     expect((await api.call(networkAdmin, 'GET', `/api/gardens/t-nulle-part/members`)).statusCode).toBe(404);
 

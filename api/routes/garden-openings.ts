@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { listStaffActions, type ActionLogClients } from '../../adapters/store/action-log.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import { journalOpenToStaff, type GardenRules } from '../../domain/garden-rules.ts';
+import { isGardenId } from '../../domain/ids.ts';
 import { gardenAdminRoles, hasAnyRole } from '../../domain/roles.ts';
 import { callerOf, forbidden } from '../plugins/auth.ts';
 import type { GardenOpenings } from './temporal-codec.ts';
@@ -70,7 +71,8 @@ export async function requireOpenedByNetwork(
   const caller = request.identity;
   const gardenId = (request.params as { gardenId?: unknown } | undefined)?.gardenId;
   if (!caller?.roles.includes('network-admin') || typeof gardenId !== 'string') return;
-  if (caller.gardenId === gardenId) return;
+  // A malformed id is the parameters' schema's to refuse (400), as for anyone.
+  if (caller.gardenId === gardenId || !isGardenId(gardenId)) return;
   if (!(await openings.openedRecently(gardenId, caller.userId))) throw openFirst();
 }
 
