@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApi, type TestApi } from '../tests/support/api.ts';
+import { applyAsStaff, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { issueTestInvoice } from '../tests/support/billing.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
 import { gardenDay } from '../domain/calendar.ts';
@@ -129,20 +129,13 @@ describe('member erasure requests', () => {
   it("erases a member who owes nothing, and deletes their processes' histories from Temporal", async () => {
     // The neighbour's application, rejected: a process that ended, its history on the server
     // with what they asked for.
-    const garden = `/api/gardens/${api.gardenId}`;
-    const applied = await api.call(api.accounts.staff, 'POST', `${garden}/subscriptions`, {
-      memberId: neighbourId,
-      basketSize: 'medium',
-      frequency: 'weekly',
-      depotId: api.depotId,
-      startDate: gardenDay(new Date()),
-    });
+    const applied = await applyAsStaff(api, { memberId: neighbourId, startDate: gardenDay(new Date()) });
     expect(applied.statusCode, applied.body).toBe(201);
     const subscriptionId = applied.json<{ id: string }>().id;
     const rejected = await api.call(
       api.accounts.staff,
       'POST',
-      `${garden}/subscriptions/${subscriptionId}/decision`,
+      `/api/gardens/${api.gardenId}/subscriptions/${subscriptionId}/decision`,
       {
         decision: 'reject',
         reason: 'Complet cette saison',
