@@ -3,6 +3,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Role } from '../../domain/roles.ts';
 import { gardenOpeningsFrom, requireOpenedByNetwork } from '../routes/garden-openings.ts';
+import type { GardenOpenings } from '../routes/temporal-codec.ts';
 
 // Every route about one garden lives in one scope, under `/gardens/:gardenId`, whose hook runs
 // the garden guard before anything else: a new garden route cannot forget it. A route that
@@ -23,6 +24,13 @@ declare module 'fastify' {
      * asks them to open it (403 until they do).
      */
     networkWithoutOpening?: { reason: string };
+  }
+  interface FastifyInstance {
+    /**
+     * Network administrators' openings of gardens (with a reason, in the garden's action log),
+     * one reader for the garden scope and its routes (the journals ask it too).
+     */
+    gardenOpenings: GardenOpenings;
   }
 }
 
@@ -73,6 +81,7 @@ export const gardenScope: FastifyPluginAsyncTypebox<{ routes: FastifyPluginAsync
     throw new Error(`The garden scope needs the prefix ${gardenPrefix}.`);
   gardenScopes.add(garden);
   const openings = gardenOpeningsFrom(garden.store);
+  garden.decorate('gardenOpenings', openings);
   garden.addHook('onRequest', async (request) => {
     const { roles, openToEveryGarden, networkWithoutOpening } = request.routeOptions.config;
     if (openToEveryGarden) return;

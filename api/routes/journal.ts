@@ -32,7 +32,7 @@ import { staffRoles } from '../../domain/roles.ts';
 import { gardenProcessIds, journalPdf, processHistory } from '../../temporal/process-history.ts';
 import { callerOf } from '../plugins/auth.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
-import { gardenOpeningsFrom, requireJournalReader } from './garden-openings.ts';
+import { requireJournalReader } from './garden-openings.ts';
 
 export const journalKinds = [
   'garden',
@@ -270,7 +270,8 @@ function runUrl(
 export const journalRoutes: FastifyPluginAsyncTypebox<JournalRouteOptions> = async (app, options) => {
   const { store } = app;
   const { client, archive, temporalUiUrl, team } = options;
-  const openings = gardenOpeningsFrom(store);
+  // The garden scope's reader of openings (plugins/garden-scope.ts): one cache for both checks.
+  const openings = app.gardenOpenings;
 
   /** The team's roles by account id; none when the identity provider does not answer. */
   async function teamOf(gardenId: string): Promise<ReadonlyMap<string, string> | undefined> {

@@ -7,7 +7,7 @@ import { journalSubjectKinds } from '../../domain/journal/journal-entry.ts';
 import { staffActionsCsv, staffActionToEntry, type StaffAction } from '../../domain/journal/staff-actions.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { foldForSearch } from '../../domain/text.ts';
-import { gardenOpeningsFrom, requireJournalReader } from './garden-openings.ts';
+import { requireJournalReader } from './garden-openings.ts';
 import { errorAnswers, fileAnswer, GardenParams, Query } from '../schemas.ts';
 
 const subjectKinds = journalSubjectKinds;
@@ -68,7 +68,8 @@ function entryOf(action: StaffActionWithOrigin) {
 /** The garden-wide journal of staff actions (prices, depots, calendar, products, accounts, settings). */
 export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { store } = app;
-  const openings = gardenOpeningsFrom(store);
+  // The garden scope's reader of openings (plugins/garden-scope.ts): one cache for both checks.
+  const openings = app.gardenOpenings;
 
   app.get(
     '/staff-actions',
