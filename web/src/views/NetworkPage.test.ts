@@ -6,6 +6,7 @@ import { i18n, setLocale } from '../i18n/index.ts';
 import { routes } from '../router/index.ts';
 import { useSessionStore } from '../stores/session.ts';
 import { signedIn, stubApi, type ApiCall } from '../testing/api-stub.ts';
+import { giveOpeningReason } from '../testing/open-garden.ts';
 import NetworkPage from './NetworkPage.vue';
 
 const networkAdmin: Identity = {
@@ -62,9 +63,7 @@ describe('the network admin opens a garden by its id', () => {
         .map((call) => `${call.method} ${call.path}`);
     expect(gardenCalls()).toEqual(['GET /api/gardens/val-du-doubs']);
 
-    await wrapper.get('[data-testid="open-garden-reason"]').setValue('Ticket 51 : un adhérent appelle');
-    await wrapper.get('[data-testid="open-garden-dialog"] form').trigger('submit');
-    await flushPromises();
+    await giveOpeningReason(wrapper, 'Ticket 51 : un adhérent appelle');
     const open = api.calls.find((call) => call.method === 'POST');
     expect(open?.path).toBe('/api/network/gardens/val-du-doubs/open');
     expect(open?.body).toEqual({ reason: 'Ticket 51 : un adhérent appelle' });

@@ -7,6 +7,7 @@ import { routes } from '../../router/index.ts';
 import { useSessionStore } from '../../stores/session.ts';
 import { signedIn, staffIdentity, stubApi, type ApiCall, type StubAnswer } from '../../testing/api-stub.ts';
 import type { NetworkOverview } from './network-overview-api.ts';
+import { giveOpeningReason } from '../../testing/open-garden.ts';
 import NetworkOverviewPage from './NetworkOverviewPage.vue';
 import { barWidth, chartScale } from './overview-view.ts';
 
@@ -157,9 +158,7 @@ describe('« Vue d’ensemble du réseau »', () => {
     );
     expect(api.calls.filter((call) => call.method === 'POST')).toEqual([]);
 
-    await wrapper.get('[data-testid="open-garden-reason"]').setValue('Ticket 42 : prélèvements bloqués');
-    await wrapper.get('[data-testid="open-garden-dialog"] form').trigger('submit');
-    await flushPromises();
+    await giveOpeningReason(wrapper, 'Ticket 42 : prélèvements bloqués');
     const open = api.calls.find((call) => call.method === 'POST');
     expect(open?.path).toBe('/api/network/gardens/val-du-doubs/open');
     expect(open?.body).toEqual({ reason: 'Ticket 42 : prélèvements bloqués' });
@@ -175,9 +174,7 @@ describe('« Vue d’ensemble du réseau »', () => {
       call.method === 'POST' ? { status: 403, body: { error: 'forbidden', message: 'Refusé.' } } : undefined,
     );
     await wrapper.get('[data-testid="open-garden-val-du-doubs"]').trigger('click');
-    await wrapper.get('[data-testid="open-garden-reason"]').setValue('Vérification');
-    await wrapper.get('[data-testid="open-garden-dialog"] form').trigger('submit');
-    await flushPromises();
+    await giveOpeningReason(wrapper, 'Vérification');
     expect(wrapper.get('[data-testid="open-garden-error"]').text()).toBe('Refusé.');
     expect(useSessionStore().gardenId).toBeUndefined();
   });
