@@ -103,8 +103,16 @@ describe('member data export', () => {
     expect((await api.call(api.accounts.staff, 'GET', path)).statusCode).toBe(403);
 
     // The email leads to « Mes données », not to the file.
-    const sent = await api.store.notifications.listForMember(api.gardenId, api.member.id, { limit: 10 });
-    expect(sent.entries.map((entry) => entry.kind)).toContain('data-export-ready');
+    // The email is the step after the file is written, so it may come a moment later.
+    await expect
+      .poll(
+        async () => {
+          const sent = await api.store.notifications.listForMember(api.gardenId, api.member.id, { limit: 10 });
+          return sent.entries.map((entry) => entry.kind);
+        },
+        { timeout: 30_000, interval: 300 },
+      )
+      .toContain('data-export-ready');
 
     const expiry = Date.parse(record?.expiresAt ?? '');
     vi.spyOn(api.app, 'now').mockReturnValue(new Date(expiry + 1_000));

@@ -443,7 +443,11 @@ describe('hostile samples are contained: the built-in behaviour answers and the 
 
   it("Go's runtime failing (out of memory, a panic) is a failed call, with Go's first line", async () => {
     const lines: string[] = [];
-    const host = newHost({ limits: { maxPages: 256 }, log: (entry) => lines.push(entry.line) });
+    // A generous time budget: on a loaded machine, Go filling 16 MiB must still meet the memory limit first.
+    const host = newHost({
+      limits: { maxPages: 256, timeBudgetMs: 10_000 },
+      log: (entry) => lines.push(entry.line),
+    });
     const bomb = await callSample(host, 'val-du-doubs', 'hostile-go');
     expect(bomb).toMatchObject({
       source: 'built-in',
