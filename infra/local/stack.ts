@@ -2,14 +2,14 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { localPorts } from './ports.ts';
+import { bringUp } from './bring-up.ts';
 import { bold, dim, say, UserFacingError, warn } from './log.ts';
 import { logTail } from './log-tail.ts';
 import { logFile } from './paths.ts';
 import { serviceDefinitions, type ServiceDefinition } from './services.ts';
 import { runningProcesses } from './state.ts';
-import { detachAll, ensureServices, stopRecorded, stopStarted } from './supervisor.ts';
+import { detachAll, stopRecorded, stopStarted } from './supervisor.ts';
 import { onShutdownSignal } from './signals.ts';
-import { installTools } from './tools.ts';
 
 export function printServiceUrls(definitions: ServiceDefinition[]): void {
   for (const definition of definitions) {
@@ -21,11 +21,10 @@ export function printServiceUrls(definitions: ServiceDefinition[]): void {
 }
 
 export async function stackUp(): Promise<void> {
-  await installTools({ chromium: 'optional' });
   const definitions = serviceDefinitions(localPorts());
   // Ctrl-C while starting: stop what was started; once up, the services live on.
   onShutdownSignal(stopStarted, 130);
-  const result = await ensureServices(definitions, 'stack up');
+  const result = await bringUp(definitions, { chromium: 'optional' }, 'stack up');
   detachAll();
   say(result.started.length ? 'Local stack up, running in the background:' : 'Local stack already up:');
   printServiceUrls(definitions);

@@ -3,6 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { bringUp } from './bring-up.ts';
 import { localEnvironment } from './environment.ts';
 import { formatLogTail } from './log-tail.ts';
 import { bold, elapsed, error, say, UserFacingError, warn } from './log.ts';
@@ -15,14 +16,7 @@ import { seedDemoData } from './seed.ts';
 import { serviceDefinitions } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { runningProcesses } from './state.ts';
-import {
-  ensureServices,
-  onUnexpectedExit,
-  startProcess,
-  stopStarted,
-  type Supervised,
-} from './supervisor.ts';
-import { installTools } from './tools.ts';
+import { onUnexpectedExit, startProcess, stopStarted, type Supervised } from './supervisor.ts';
 
 /** Demo accounts of the local Keycloak realm (infra/keycloak/realm-cocagne.json). */
 const demoLogins = [
@@ -80,10 +74,9 @@ export async function start(): Promise<void> {
     );
   }
 
-  await installTools({ chromium: 'optional' });
   onShutdownSignal(stopStarted, 0);
   const definitions = serviceDefinitions(ports);
-  await ensureServices(definitions, 'start');
+  await bringUp(definitions, { chromium: 'optional' }, 'start');
 
   await provisionLocalStack(env);
   await seedDemoData(env);

@@ -7,6 +7,7 @@
 // the first failure.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { installToolsAndStartServices } from './bring-up.ts';
 import { localEnvironment } from './environment.ts';
 import { bold, elapsed, error, say, warn } from './log.ts';
 import { rootDir } from './paths.ts';
@@ -17,7 +18,7 @@ import { projectBin, runQuietStep, runStep, stopCurrentStep, stopForegroundStep 
 import { kubernetesServiceDefinitions, serviceDefinitions } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { ensureServices, stopStarted } from './supervisor.ts';
-import { installInfraCheckTools, installKubernetesTools, installTools } from './tools.ts';
+import { installInfraCheckTools, installKubernetesTools } from './tools.ts';
 
 interface TestStep {
   title: string;
@@ -201,18 +202,17 @@ export async function runTests(extraArgs: string[]): Promise<number> {
       }
       return checked;
     });
-    const tools = installTools({
-      chromium: 'required',
-      xmllint: 'required',
-      kubernetes: 'separately',
-      infraChecks: 'skip',
-    });
+    // Keycloak (the longest start) and DynamoDB Local start while the other tools install.
+    const bringingUp = installToolsAndStartServices(
+      serviceDefinitions(ports, { kubernetes: false }),
+      { chromium: 'required', xmllint: 'required', kubernetes: 'separately', infraChecks: 'skip' },
+      'test',
+    );
+    const tools = bringingUp.tools;
     const services = (async () => {
-      await tools;
-      const servicesStart = performance.now();
-      await ensureServices(serviceDefinitions(ports, { kubernetes: false }), 'test');
+      await bringingUp.services;
       await provisionLocalStack(env, { kubernetes: false });
-      say(`✓ services up and provisioned (${elapsed(servicesStart)})`);
+      say(`✓ services up and provisioned (${elapsed(begin)} in)`);
     })();
     // The infrastructure's checkers (for their tests) install while the services start and the
     // first tests run: waiting for them, the tests started 80 s later.

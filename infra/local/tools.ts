@@ -436,6 +436,12 @@ export interface InstallOptions {
    * them separately (`installInfraCheckTools`) while the services start.
    */
   infraChecks?: 'required' | 'skip';
+  /**
+   * Whether to install Keycloak with the others, or leave it to `installKeycloak`: the local
+   * stack's start installs it first, to start it while the other tools install
+   * (`installToolsAndStartServices`, infra/local/bring-up.ts).
+   */
+  keycloak?: 'with-the-others' | 'separately';
 }
 
 /** The lanes of the production infrastructure's checkers (see `infraChecks`). */
@@ -457,13 +463,18 @@ export async function installTools(options: InstallOptions): Promise<void> {
   const lanes: InstallStep[][] = [
     [pythonStep],
     [goStep(goPrograms.versitygw), goStep(goPrograms.stripeMock)],
-    [keycloakStep],
+    ...(options.keycloak === 'separately' ? [] : [[keycloakStep]]),
     [{ ...chromiumStep, required: options.chromium === 'required' }],
     [{ ...xmllintStep, required: options.xmllint === 'required' }],
     ...(options.kubernetes === 'separately' ? [] : [kubernetesSteps()]),
     ...(options.infraChecks === 'required' ? infraCheckLanes() : []),
   ];
   await installLanes(lanes, 'Tools ready');
+}
+
+/** Installs Keycloak alone (a download and its checksum, on Java): see `InstallOptions.keycloak`. */
+export async function installKeycloak(): Promise<void> {
+  await installLanes([[keycloakStep]], 'Keycloak ready to start');
 }
 
 /**
