@@ -80,13 +80,9 @@ const pythonStep: InstallStep = {
       await runLogged('python3', ['-m', 'venv', venvDir], { logPath: log });
     }
     progress(`pip install ${pipRequirements.join(' ')}`);
-    await runLogged(
-      venvBin('python'),
-      ['-m', 'pip', 'install', ...pipQuietly, ...pipRequirements],
-      {
-        logPath: log,
-      },
-    );
+    await runLogged(venvBin('python'), ['-m', 'pip', 'install', ...pipQuietly, ...pipRequirements], {
+      logPath: log,
+    });
   },
 };
 
@@ -114,15 +110,26 @@ const infraVenvStep = (niceness = 0): InstallStep => ({
       await runLogged('python3', ['-m', 'venv', infraVenvDir], { logPath: log, niceness });
     }
     progress(`pip install ${infraRequirements.join(' ')}`);
-    await runLogged(
-      infraVenvBin('python'),
-      ['-m', 'pip', 'install', ...pipQuietly, ...infraRequirements],
-      { logPath: log, niceness },
-    );
+    await runLogged(infraVenvBin('python'), ['-m', 'pip', 'install', ...pipQuietly, ...infraRequirements], {
+      logPath: log,
+      niceness,
+    });
   },
 });
 
-function goStep(program: { module: string; version: string; binary?: string }, niceness = 0): InstallStep {
+/**
+ * Go programs that serve only the tests and the local stack are built without the compiler's
+ * optimisations and symbols: versitygw took 246 s of CPU to build on a fresh clone, 188 s so;
+ * stripe-mock 63 s, 48 s (it then starts in 2.3 s instead of 1.1 s; requests as fast). The
+ * checkers (kustomize runs in many tests) keep their optimised build.
+ */
+const localOnlyBuild = ['-trimpath', '-gcflags=all=-N -l', '-ldflags=-s -w'];
+
+function goStep(
+  program: { module: string; version: string; binary?: string },
+  niceness = 0,
+  flags: readonly string[] = [],
+): InstallStep {
   const binary = program.binary ?? program.module.split('/').at(-1)!;
   return {
     name: binary,
@@ -131,7 +138,7 @@ function goStep(program: { module: string; version: string; binary?: string }, n
     prerequisites: requireGo,
     async install(progress) {
       progress(`go install ${program.module}@${program.version} (about a minute or two)`);
-      await runLogged('go', ['install', `${program.module}@${program.version}`], {
+      await runLogged('go', ['install', ...flags, `${program.module}@${program.version}`], {
         logPath: logFile(`install-${binary}`),
         env: goEnvironment(),
         niceness,
@@ -470,7 +477,7 @@ export async function installTools(options: InstallOptions): Promise<void> {
   requireJava(); // DynamoDB Local and Keycloak run on it, installed or not.
   const lanes: InstallStep[][] = [
     [pythonStep],
-    [goStep(goPrograms.versitygw), goStep(goPrograms.stripeMock)],
+    [goStep(goPrograms.versitygw, 0, localOnlyBuild), goStep(goPrograms.stripeMock, 0, localOnlyBuild)],
     ...(options.keycloak === 'separately' ? [] : [[keycloakStep]]),
     [{ ...chromiumStep, required: options.chromium === 'required' }],
     [{ ...xmllintStep, required: options.xmllint === 'required' }],
