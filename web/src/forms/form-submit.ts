@@ -6,7 +6,7 @@ import { focusFirstProblem } from './focus.ts';
 import { placeIssues } from './issues.ts';
 
 /** What a form's own check says: `ok` with what to send, or the issues found. */
-type Checked = { ok: true } | { ok: false; issues: readonly InputIssue[] };
+export type Checked = { ok: true } | { ok: false; issues: readonly InputIssue[] };
 
 /**
  * A form checked in the browser, then sent: its problems go beside the fields it shows (`errors`),

@@ -100,5 +100,18 @@ describe('« Mes données »', () => {
     expect((wrapper.get('[data-testid="my-lastName"]').element as HTMLInputElement).value).toBe(
       'Bérard-Vallet',
     );
+
+    // Reading it again puts the record as it is now in the form, and the conflict goes.
+    const reads = api.calls.filter((call) => call.method === 'GET' && call.path.endsWith(`/${member.id}`));
+    await wrapper.get('[data-testid="reload-details"]').trigger('click');
+    await flushPromises();
+    expect(
+      api.calls.filter((call) => call.method === 'GET' && call.path.endsWith(`/${member.id}`)).length,
+    ).toBe(reads.length + 1);
+    expect((wrapper.get('[data-testid="my-lastName"]').element as HTMLInputElement).value).toBe(
+      member.lastName,
+    );
+    expect(wrapper.find('[data-testid="reload-details"]').exists()).toBe(false);
+    expect(wrapper.find('[role="alert"]').exists()).toBe(false);
   });
 });
