@@ -1,6 +1,6 @@
 // `npm test [-- vitest args]`: side by side, the builds the tests load (the web app, the
-// extension samples) then the checks that need no service (lint, type checks, format), two at a
-// time at a lower priority, and the tools then the services (reused when already up) with the
+// extension samples) then the checks that need no service (lint, type checks, format, at a lower
+// priority), two at a time, and the tools then the services (reused when already up) with the
 // provisioning of the test tables. The tests start once the builds are done and the services
 // up, while the checks go on, and while the infrastructure's checkers install and the local
 // Kubernetes API builds (the few files that need those wait for them, and run last). It stops at
@@ -70,18 +70,30 @@ export const testStep: TestStep = { title: 'tests', command: 'vitest', args: (ex
 const checkLanes = 2;
 
 /**
- * The builds and checks run at a lower priority: the tool installs (pip, go builds) and the
- * services' start are what the tests wait for, then the tests themselves, and the checks take
- * the CPU those leave (downloads, waits on services and timers). Gating the tests, the checks
- * took 430 to 520 s of a fresh clone's run while the services were up after 360 s.
+ * The checks run at a lower priority: the tool installs (pip, go builds), the services' start and
+ * the builds are what the tests wait for, then the tests themselves, and the checks take the CPU
+ * those leave (downloads, waits on services and timers). Gating the tests, the checks took 430
+ * to 520 s of a fresh clone's run while the services were up after 360 s.
  */
 const checkNiceness = 10;
+
+/**
+ * The builds the tests load run at the tools' priority: at the checks', once Keycloak started
+ * beside the tool installs, the extension samples were still building long after the services
+ * were up, and the tests waited for them.
+ */
+const prerequisiteNiceness = 0;
 
 /** Set once the tests failed: the checks still running are stopped, and say nothing more. */
 let stopping = false;
 
 /** Runs steps, `checkLanes` at a time; the first failure's exit code (the others finish). */
-async function runChecks(steps: readonly TestStep[], env: NodeJS.ProcessEnv, begin: number): Promise<number> {
+async function runChecks(
+  steps: readonly TestStep[],
+  env: NodeJS.ProcessEnv,
+  begin: number,
+  niceness: number,
+): Promise<number> {
   const waiting = [...steps];
   let failure = 0;
   const lane = async () => {
@@ -95,7 +107,7 @@ async function runChecks(steps: readonly TestStep[], env: NodeJS.ProcessEnv, beg
       const stepStart = performance.now();
       say(bold(`▶ ${step.title}: ${step.command} ${args.join(' ')}`));
       const { code, output } = await runQuietStep(projectBin(step.command), args, env, {
-        niceness: checkNiceness,
+        niceness,
       });
       if (stopping) {
         if (failure === 0) failure = code || 1;
@@ -187,12 +199,12 @@ export async function runTests(extraArgs: string[]): Promise<number> {
     // The builds and checks need only the npm packages (installed before this runs): they
     // start at once, at a lower priority, while the tools install (downloads, pip, go builds)
     // and the services start; the checks go on beside the tests.
-    const prerequisites = runChecks(testPrerequisites, childEnv, begin);
+    const prerequisites = runChecks(testPrerequisites, childEnv, begin, prerequisiteNiceness);
     let checksFailed = false;
     let testsRunning = false;
     const checks = prerequisites.then(async (code) => {
       if (code !== 0) return code;
-      const checked = await runChecks(checkSteps, childEnv, begin);
+      const checked = await runChecks(checkSteps, childEnv, begin, checkNiceness);
       if (checked !== 0) {
         checksFailed = true;
         if (testsRunning) {
