@@ -506,6 +506,7 @@ function legalTemplateHtml(slug: LegalSlug, { legal, contact }: TemplateDetails)
         '<h2>Durées de conservation</h2>',
         paragraphs(
           'Les données des adhérents sont conservées trois ans après la fin de la relation, puis anonymisées. Les factures et paiements sont conservés dix ans, comme le code de commerce l’exige.',
+          'Les copies de sauvegarde, auxquelles seuls les administrateurs techniques ont accès, sont gardées un an au plus : une donnée effacée en disparaît dans ce délai, et n’est jamais rétablie par une restauration.',
         ),
         '<h2>Destinataires et sous-traitants</h2>',
         paragraphs(

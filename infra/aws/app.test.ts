@@ -249,6 +249,25 @@ describe.each([...stacksByStage.entries()])('the %s stage', (stageName, stacks: 
     }
   });
 
+  it("lets the replica's old versions expire (an erasure's deleted versions are not replicated), never a current one", () => {
+    const replica = only(stacks.disasterRecovery, 'AWS::S3::Bucket');
+    const rules = (replica.Properties!.LifecycleConfiguration as { Rules: Json[] }).Rules;
+    expect(rules).toContainEqual(
+      expect.objectContaining({
+        Id: 'replica-old-versions-expire',
+        Status: 'Enabled',
+        NoncurrentVersionExpiration: { NoncurrentDays: stage.documents.replicaOldVersionsDays },
+        ExpiredObjectDeleteMarker: true,
+      }),
+    );
+    for (const rule of rules) {
+      expect(rule).not.toHaveProperty('ExpirationInDays');
+      expect(rule).not.toHaveProperty('ExpirationDate');
+      expect(rule).not.toHaveProperty('NoncurrentVersionTransitions');
+    }
+    expect(stage.documents.replicaOldVersionsDays).toBeLessThanOrEqual(30);
+  });
+
   it('puts WAF in front of CloudFront (us-east-1) and exports the ALB web ACL for its Ingress', () => {
     const global = template(stacks.global);
     global.hasResourceProperties('AWS::WAFv2::WebACL', { Scope: 'CLOUDFRONT' });

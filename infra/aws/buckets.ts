@@ -12,7 +12,7 @@ export const privateBucket = {
   removalPolicy: RemovalPolicy.RETAIN,
 } satisfies s3.BucketProps;
 
-/** The documents' (and their replica's) old versions to Glacier, then Deep Archive; never expired. */
+/** The documents' old versions to Glacier, then Deep Archive; never expired. */
 export function oldVersionsToColdStorage(stage: StageSettings): s3.LifecycleRule {
   return {
     id: 'old-versions-to-glacier',
@@ -26,5 +26,21 @@ export function oldVersionsToColdStorage(stage: StageSettings): s3.LifecycleRule
         transitionAfter: Duration.days(stage.documents.noncurrentToDeepArchiveDays),
       },
     ],
+  };
+}
+
+/**
+ * The off-site replica's old versions expire after `replicaOldVersionsDays`, in S3 Standard (no
+ * transition: Glacier bills 90 days at least). The primary bucket keeps every version; the
+ * replica answers the loss of the region, with the current versions, and the old ones of the
+ * last days. An erasure deletes a member's versions in the primary only (a version's deletion is
+ * not replicated): this rule is what removes them from the replica. Delete markers left alone
+ * once their versions have expired go too.
+ */
+export function replicaOldVersionsExpire(stage: StageSettings): s3.LifecycleRule {
+  return {
+    id: 'replica-old-versions-expire',
+    noncurrentVersionExpiration: Duration.days(stage.documents.replicaOldVersionsDays),
+    expiredObjectDeleteMarker: true,
   };
 }

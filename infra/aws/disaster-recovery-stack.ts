@@ -1,7 +1,7 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib/core';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib/core';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { oldVersionsToColdStorage, privateBucket } from './buckets.ts';
+import { privateBucket, replicaOldVersionsExpire } from './buckets.ts';
 import type { Construct } from 'constructs';
 import { resourceNames } from './names.ts';
 import type { StageSettings } from './stages.ts';
@@ -26,7 +26,10 @@ export class DisasterRecoveryStack extends Stack {
     new s3.Bucket(this, 'DocumentsReplica', {
       bucketName: names.documentsReplicaBucket,
       ...privateBucket,
-      lifecycleRules: [oldVersionsToColdStorage(stage)],
+      lifecycleRules: [
+        replicaOldVersionsExpire(stage),
+        { id: 'unfinished-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+      ],
     });
   }
 }

@@ -84,8 +84,18 @@ export interface StageSettings {
   };
   /** SNS SMS: the monthly spend limit in USD (set by hand: CloudFormation cannot, README). */
   smsMonthlySpendLimitUsd: number;
-  /** Days the documents' old versions are kept before they go to Deep Archive. */
-  documents: { noncurrentToGlacierDays: number; noncurrentToDeepArchiveDays: number };
+  documents: {
+    /** Days the documents' old versions stay in S3 Standard before Glacier (never expired). */
+    noncurrentToGlacierDays: number;
+    /** Days before those old versions go on to Deep Archive. */
+    noncurrentToDeepArchiveDays: number;
+    /**
+     * Days an old version stays in the off-site replica. S3 does not replicate the deletion of a
+     * version: a member's erasure deletes their documents' versions here, and the replica's go
+     * after these days (the privacy policy says how long backups keep erased data).
+     */
+    replicaOldVersionsDays: number;
+  };
 }
 
 /** The region CloudFront's web ACLs and certificates must be in. */
@@ -136,7 +146,7 @@ export const stages: readonly StageSettings[] = [
     monitoring: { apiLoadBalancer: `app/cocagne-staging-api/${placeholderLoadBalancerId}` },
     temporal: { address: 'cocagne-staging.a0b1c.tmprl.cloud:7233', namespace: 'cocagne-staging.a0b1c' },
     smsMonthlySpendLimitUsd: 20,
-    documents: { noncurrentToGlacierDays: 30, noncurrentToDeepArchiveDays: 180 },
+    documents: { noncurrentToGlacierDays: 30, noncurrentToDeepArchiveDays: 180, replicaOldVersionsDays: 30 },
   },
   {
     name: 'production',
@@ -193,7 +203,7 @@ export const stages: readonly StageSettings[] = [
     monitoring: { apiLoadBalancer: `app/cocagne-production-api/${placeholderLoadBalancerId}` },
     temporal: { address: 'cocagne.a0b1c.tmprl.cloud:7233', namespace: 'cocagne.a0b1c' },
     smsMonthlySpendLimitUsd: 100,
-    documents: { noncurrentToGlacierDays: 30, noncurrentToDeepArchiveDays: 180 },
+    documents: { noncurrentToGlacierDays: 30, noncurrentToDeepArchiveDays: 180, replicaOldVersionsDays: 30 },
   },
 ];
 
