@@ -1,4 +1,6 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listStaffActions } from '../adapters/store/action-log.ts';
 import { applyAsStaff, startTestApi, type TestApi } from '../tests/support/api.ts';
 import { issueTestInvoice } from '../tests/support/billing.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../tests/support/keycloak.ts';
@@ -28,6 +30,23 @@ describe('member erasure requests', () => {
     await deleteAccounts([neighbour]);
     await api?.close();
   });
+
+  /** An erasure request in a given state, as the process leaves it (the test takes a step alone). */
+  const putErasure = (memberId: string, status: string) =>
+    api.store.db.send(
+      new PutCommand({
+        TableName: api.store.tables.gardens,
+        Item: {
+          pk: api.gardenId,
+          sk: `ERASURE#${memberId}`,
+          entity: 'erasure',
+          memberId,
+          status,
+          requestedAt: new Date().toISOString(),
+          requestedBy: 'member',
+        },
+      }),
+    );
 
   const url = (memberId: string, suffix = '') =>
     `/api/gardens/${api.gardenId}/members/${memberId}/erasure${suffix}`;
@@ -124,6 +143,31 @@ describe('member erasure requests', () => {
         erasure: { memberId: api.member.id, memberName: 'Louise Michel', unpaidInvoices: 1 },
       });
     expect(neighbourId).toBeDefined();
+  });
+
+  it('refuses edits of the record once staff confirmed the erasure, so that no name comes back', async () => {
+    const member = await api.createMember({ firstName: 'Irène', lastName: 'Effacée' });
+    const edit = async () =>
+      api.call(api.accounts.staff, 'PUT', `/api/gardens/${api.gardenId}/members/${member.id}`, {
+        firstName: 'Irène',
+        lastName: 'Rétablie',
+        version: (await api.store.members.get(api.gardenId, member.id))!.version,
+      });
+    // Asked, awaiting staff: the record may still be corrected.
+    await putErasure(member.id, 'awaiting-staff');
+    expect((await edit()).statusCode).toBe(200);
+
+    for (const status of ['erasing', 'erased']) {
+      await putErasure(member.id, status);
+      const refused = await edit();
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json<{ message: string }>().message).toMatch(/effacées à sa demande/);
+      expect((await api.store.members.get(api.gardenId, member.id))?.lastName).toBe('Rétablie');
+    }
+    const { entries } = await listStaffActions(api.store, api.gardenId, { limit: 200 });
+    expect(
+      entries.filter((entry) => entry.action === 'member.updated' && entry.subject.id === member.id),
+    ).toHaveLength(1);
   });
 
   it("erases a member who owes nothing, and deletes their processes' histories from Temporal", async () => {

@@ -16,7 +16,7 @@ import {
   type Member,
   type MemberInput,
 } from '../../domain/member.ts';
-import { ChangeRefusedError, type ChangeLog } from './action-log.ts';
+import { ChangeRefusedError, type ChangeItem, type ChangeLog } from './action-log.ts';
 import { isConditionFailure, putVersioned, versionedPutItem, withoutKeys } from './conditional.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { queryAll } from './query-all.ts';
@@ -39,6 +39,30 @@ function memberItem(member: Member) {
     ...member,
   };
 }
+
+/**
+ * Written with every logged change of a member's record: their erasure has not begun. From the
+ * moment staff confirm it (status `erasing`) until it is done, an edit could otherwise write a
+ * name back, in the record or in the log's entry, after the erasure took it out.
+ */
+function notBeingErased(tables: TableNames, gardenId: string, memberId: string): ChangeItem {
+  return {
+    ConditionCheck: {
+      TableName: tables.gardens,
+      Key: { pk: gardenId, sk: `ERASURE#${memberId}` },
+      ConditionExpression: 'attribute_not_exists(pk) OR NOT (#status IN (:erasing, :erased))',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':erasing': 'erasing', ':erased': 'erased' },
+    },
+  };
+}
+
+/** The answer to an edit refused because the member's erasure has begun. */
+export const beingErased = () =>
+  new CocagneError('conflict', {
+    fr: 'Les données de cet adhérent sont effacées à sa demande : sa fiche ne peut plus être modifiée.',
+    en: "This member's data is being erased at their request: their record can no longer be changed.",
+  });
 
 export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames) {
   /**
@@ -115,6 +139,7 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
                 },
               },
             },
+            notBeingErased(tables, gardenId, id),
           ],
           after,
           (refused) => refused,
@@ -122,6 +147,7 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
         );
         return after;
       } catch (error) {
+        if (error instanceof ChangeRefusedError && error.index === 1) throw beingErased();
         if (!(error instanceof ChangeRefusedError) || attempt >= 3) {
           throw error instanceof ChangeRefusedError ? conflict() : error;
         }
@@ -218,7 +244,12 @@ export function createMemberStore(db: DynamoDBDocumentClient, tables: TableNames
       if (log) {
         // `current` is the version the write is conditioned on: the entry's before, exactly.
         const write = versionedPutItem(tables.gardens, memberItem(member), expectedVersion);
-        await log.write([write], member, () => conflict(), current);
+        await log.write(
+          [write, notBeingErased(tables, gardenId, id)],
+          member,
+          (refused) => (refused.index === 1 ? beingErased() : conflict()),
+          current,
+        );
       } else {
         await putVersioned(db, tables.gardens, memberItem(member), expectedVersion);
       }
