@@ -27,11 +27,15 @@ describe('the garden’s extensions page', () => {
   });
 
   /** The version's status as the page shows it, the page read again each time. */
+  /**
+   * The version's status as the page shows it after a reload. The page's frame comes before its
+   * list: the row is waited for (on a loaded machine, looking at once found none, every time).
+   */
   async function statusOf(page: Page, version: string): Promise<string | null> {
     await page.reload();
-    await page.getByTestId('extensions-page').waitFor({ timeout: 20_000 });
     const row = page.locator(`[data-testid="extension-version"][data-version="${version}"]`);
-    return (await row.count()) ? row.getAttribute('data-status') : null;
+    await row.waitFor({ timeout: 20_000 });
+    return row.getAttribute('data-status');
   }
 
   it('uploads panier-solidaire from the page, shows its checks and self-tests, and approves it after a confirmation', async () => {
@@ -80,6 +84,8 @@ describe('the garden’s extensions page', () => {
       'Approuver la version 1.0.0 de panier-solidaire ?',
     );
     await page.getByTestId('confirm-decision').click();
+    // The approval is sent before the page is reloaded (a reload would cancel it on its way).
+    await page.getByTestId('decision-confirm').waitFor({ state: 'detached', timeout: 30_000 });
     await expect
       .poll(() => statusOf(page, '1.0.0'), { timeout: 30_000, interval: 1000 })
       .toMatch(/^(probation|active)$/);
