@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PageDraftView, PublishedPage, PublisherLegalDetails } from '../domain/garden-pages.ts';
+import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
+import { listStaffActions } from '../adapters/store/action-log.ts';
+import type {
+  PageDraftView,
+  PageImageList,
+  PublishedPage,
+  PublisherLegalDetails,
+} from '../domain/garden-pages.ts';
+import { testEnvironment } from '../tests/support/environment.ts';
 import { startTestApi, type TestApi } from '../tests/support/api.ts';
 import { emailsTo, uniqueEmail } from '../tests/support/moto.ts';
 import { termsNoticeWorkflowId } from '../workflows/terms-notice/contract.ts';
@@ -414,6 +422,65 @@ describe('the garden’s pages', () => {
     expect((await api.call(undefined, 'GET', gardenUrl('/page-images/img-000000000000'))).statusCode).toBe(
       404,
     );
+  });
+
+  it('lists the garden’s images with the pages showing them, and deletes one for good, logged', async () => {
+    const url = gardenUrl('/page-images');
+    const upload = async () => {
+      const uploaded = await api.call(gardenAdmin, 'POST', url, png, { 'content-type': 'image/png' });
+      expect(uploaded.statusCode, uploaded.body).toBe(201);
+      return uploaded.json<{ url: string }>().url;
+    };
+    const photo = await upload();
+    const spare = await upload();
+    const photoId = photo.split('/').at(-1)!;
+    await saveDraft('photos-du-jardin', 'Photos <b>du jardin</b>', `<p><img src="${photo}" alt="Rose"></p>`);
+
+    const listed = await api.call(gardenAdmin, 'GET', url);
+    expect(listed.statusCode, listed.body).toBe(200);
+    const { images } = listed.json<PageImageList>();
+    const byUrl = new Map(images.map((image) => [image.url, image]));
+    expect(byUrl.get(photo)).toMatchObject({
+      id: photoId,
+      bytes: png.length,
+      usedIn: [{ slug: 'photos-du-jardin', title: 'Photos <b>du jardin</b>', where: 'draft' }],
+    });
+    expect(byUrl.get(spare)?.usedIn).toEqual([]);
+    expect((await api.call(api.accounts.staff, 'GET', url)).statusCode).toBe(403);
+    expect((await api.call(api.accounts.otherStaff, 'GET', url)).statusCode).toBe(403);
+
+    // Staff may not delete; another garden's admin finds nothing; a malformed id is refused.
+    expect((await api.call(api.accounts.staff, 'DELETE', photo)).statusCode).toBe(403);
+    const elsewhere = gardenUrl(`/page-images/${photoId}`, api.otherGardenId);
+    expect((await api.call(gardenAdmin, 'DELETE', elsewhere)).statusCode).toBe(403);
+    expect((await api.call(gardenAdmin, 'DELETE', gardenUrl('/page-images/__proto__'))).statusCode).toBe(400);
+
+    const deleted = await api.call(gardenAdmin, 'DELETE', photo);
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect((await api.call(undefined, 'GET', photo)).statusCode).toBe(404);
+    expect((await api.call(gardenAdmin, 'DELETE', photo)).statusCode).toBe(404);
+    // Gone for good: no version nor delete marker is left in the bucket.
+    const env = testEnvironment();
+    const s3 = new S3Client({ region: env.AWS_REGION, endpoint: env.S3_ENDPOINT, forcePathStyle: true });
+    try {
+      const left = await s3.send(
+        new ListObjectVersionsCommand({
+          Bucket: env.S3_BUCKET ?? 'cocagne-documents',
+          Prefix: `${api.gardenId}/page-images/${photoId}`,
+        }),
+      );
+      expect([...(left.Versions ?? []), ...(left.DeleteMarkers ?? [])]).toEqual([]);
+    } finally {
+      s3.destroy();
+    }
+    const after = (await api.call(gardenAdmin, 'GET', url)).json<PageImageList>();
+    expect(after.images.map((image) => image.url)).toContain(spare);
+    expect(after.images.map((image) => image.url)).not.toContain(photo);
+
+    const { entries } = await listStaffActions(api.store, api.gardenId, { limit: 200 });
+    expect(entries.filter((entry) => entry.action === 'page-image.deleted')).toEqual([
+      expect.objectContaining({ subject: { kind: 'settings', id: `page-image:${photoId}` } }),
+    ]);
   });
 
   it('keeps the network’s own legal details, which fill its legal pages’ templates', async () => {

@@ -352,6 +352,27 @@ export const PageVersionList = Type.Object({
 });
 export type PageVersionList = Type.Static<typeof PageVersionList>;
 
+/** The images a publisher uploaded for its pages, newest first, with the pages showing each now. */
+export const PageImageList = Type.Object({
+  images: Type.Array(
+    Type.Object({
+      id: PageImageId,
+      url: Type.String(),
+      bytes: Type.Integer({ minimum: 0 }),
+      uploadedAt: Type.String(),
+      /** A page's draft or its published version shows it: deleting it leaves a gap there. */
+      usedIn: Type.Array(
+        Type.Object({
+          slug: Type.String(),
+          title: Type.String(),
+          where: Type.Union([Type.Literal('draft'), Type.Literal('published')]),
+        }),
+      ),
+    }),
+  ),
+});
+export type PageImageList = Type.Static<typeof PageImageList>;
+
 /** The most pages of its own a garden may have besides the legal ones. */
 export const ownPagesLimit = 50;
 

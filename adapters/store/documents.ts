@@ -1,4 +1,10 @@
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
 import { notFound } from '../../domain/errors.ts';
 import { deleteObjectVersions, listObjectVersions } from './object-versions.ts';
 
@@ -43,6 +49,38 @@ export function createDocumentStore(s3: S3Client, bucket: string) {
       );
       const first = Errors?.[0];
       if (first) throw new Error(`S3 could not delete ${first.Key} (${first.Code}: ${first.Message})`);
+    },
+
+    /** The current documents under `prefix`, page after page: key, size and last write. */
+    async list(prefix: string): Promise<Array<{ key: string; bytes: number; modifiedAt: string }>> {
+      const found: Array<{ key: string; bytes: number; modifiedAt: string }> = [];
+      let token: string | undefined;
+      do {
+        const page = await s3.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (!object.Key?.startsWith(prefix)) continue;
+          found.push({
+            key: object.Key,
+            bytes: object.Size ?? 0,
+            modifiedAt: (object.LastModified ?? new Date(0)).toISOString(),
+          });
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return found;
+    },
+
+    /**
+     * Deletes a document for good: its current version, every earlier one and every delete
+     * marker (an image a garden must take down). Returns how many versions went (0: none was
+     * there).
+     */
+    async removeForGood(key: string): Promise<number> {
+      const versions = (await listObjectVersions(s3, bucket, key)).filter((version) => version.Key === key);
+      await deleteObjectVersions(s3, bucket, versions);
+      return versions.filter((version) => !version.marker).length;
     },
 
     /**

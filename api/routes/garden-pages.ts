@@ -23,6 +23,8 @@ import {
   PageDraftList,
   PageDraftView,
   PageImageId,
+  pageImageIdPattern,
+  PageImageList,
   pageImageMaxBytes,
   pageImagesPath,
   pageImageTypes,
@@ -43,7 +45,7 @@ import { sanitizePageHtml } from '../../domain/page-html.ts';
 import { termsDocuments } from '../../domain/consents.ts';
 import { gardenAdminRoles, staffRoles } from '../../domain/roles.ts';
 import { callerOf } from '../plugins/auth.ts';
-import { staffChangeLog } from '../plugins/request-origin.ts';
+import { logStaffAction, staffChangeLog } from '../plugins/request-origin.ts';
 import { ErrorAnswer, errorAnswers, GardenParams, Version } from '../schemas.ts';
 
 // The garden's pages (issue 14): the public reads them, garden administrators write drafts and
@@ -375,6 +377,65 @@ export function pageService(app: FastifyInstance) {
       return reply.status(201).send({ url: `${pageImagesPath(publisher)}${imageId}` });
     },
 
+    /** The publisher's images, newest first, each with the pages (draft or published) showing it. */
+    async images(publisher: PagePublisher): Promise<PageImageList> {
+      const prefix = imageKey(publisher, '');
+      const files = await documents.list(prefix);
+      const shown: Array<{ slug: string; title: string; where: 'draft' | 'published'; html: string }> = [];
+      for (const listed of await store.pages.list(publisher)) {
+        const page = listed.draft ? await store.pages.get(publisher, listed.slug) : listed;
+        if (page?.draft) {
+          shown.push({ slug: page.slug, title: page.draft.title, where: 'draft', html: page.draft.html });
+        }
+        const published = page?.published
+          ? await store.pages.version(publisher, page.slug, page.published.version)
+          : undefined;
+        if (published) {
+          shown.push({
+            slug: published.slug,
+            title: published.title,
+            where: 'published',
+            html: published.html,
+          });
+        }
+      }
+      const images = files
+        .map((file) => ({ ...file, id: file.key.slice(prefix.length) }))
+        .filter((file) => new RegExp(pageImageIdPattern).test(file.id))
+        .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt))
+        .map((file) => {
+          const url = `${pageImagesPath(publisher)}${file.id}`;
+          return {
+            id: file.id,
+            url,
+            bytes: file.bytes,
+            uploadedAt: file.modifiedAt,
+            usedIn: shown
+              .filter((page) => page.html.includes(url))
+              .map(({ slug, title, where }) => ({ slug, title, where })),
+          };
+        });
+      return { images };
+    },
+
+    /**
+     * Deletes an image for good, every version of it (a photo whose consent was withdrawn): its
+     * address answers 404 from then on, and a page still showing it shows a gap there.
+     */
+    async deleteImage(
+      publisher: PagePublisher,
+      imageId: string,
+      log?: () => Promise<unknown>,
+    ): Promise<void> {
+      const key = imageKey(publisher, imageId);
+      if (!(await documents.list(key)).some((file) => file.key === key)) {
+        throw notFound({ fr: 'Image', en: 'Image' });
+      }
+      // Logged first: a deletion that fails half-way is asked again, never done unlogged.
+      await log?.();
+      await documents.removeForGood(key);
+    },
+
     async sendImage(reply: FastifyReply, publisher: PagePublisher, imageId: string) {
       let file: { bytes: Uint8Array; contentType: string };
       try {
@@ -539,7 +600,8 @@ export const gardenPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { openToEveryGarden: { reason: "the images of the garden's published pages" } },
       schema: {
         tags: ['pages'],
-        summary: "An image of the garden's pages (public; kept for ever under its address).",
+        summary:
+          "An image of the garden's pages (public, under its address until an administrator deletes it).",
         params: Type.Object({ ...GardenParams.properties, ...ImageParams.properties }),
         response: { 200: imageAnswer, ...errorAnswers },
       },
@@ -728,6 +790,47 @@ export const gardenPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => pages.versions(gardenOf(request.params.gardenId), request.params.pageSlug),
+  );
+
+  app.get(
+    '/page-images',
+    {
+      config: { roles: gardenAdminRoles },
+      schema: {
+        tags: ['pages'],
+        summary: "The images uploaded for the garden's pages, newest first, with the pages that show each.",
+        security: [{ bearer: [] }],
+        params: GardenParams,
+        response: { 200: PageImageList, ...errorAnswers },
+      },
+    },
+    async (request) => pages.images(gardenOf(request.params.gardenId)),
+  );
+
+  app.delete(
+    '/page-images/:imageId',
+    {
+      config: { roles: gardenAdminRoles },
+      schema: {
+        tags: ['pages'],
+        summary:
+          'Deletes an image of the pages for good, every version of it (a photo whose consent was withdrawn): ' +
+          'its address answers 404 from then on. Logged in the staff action log.',
+        security: [{ bearer: [] }],
+        params: Type.Object({ ...GardenParams.properties, ...ImageParams.properties }),
+        response: { 204: Type.Null(), ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      const { gardenId, imageId } = request.params;
+      await pages.deleteImage(gardenOf(gardenId), imageId, () =>
+        logStaffAction(app, request, gardenId, {
+          action: 'page-image.deleted',
+          subject: { kind: 'settings', id: `page-image:${imageId}` },
+        }),
+      );
+      return reply.status(204).send(null);
+    },
   );
 
   // In a context of its own: its body parser takes any type, for the 415 to say what is accepted.

@@ -9,6 +9,7 @@ import {
   PageDraftList,
   PageDraftView,
   pageImageTypes,
+  PageImageList,
   PageVersionList,
   PublishedPage,
   PublishedPageList,
@@ -105,7 +106,8 @@ export const networkPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       onRequest: publicReads,
       schema: {
         tags: ['pages'],
-        summary: "An image of the network's pages (public; kept for ever under its address).",
+        summary:
+          "An image of the network's pages (public, under its address until an administrator deletes it).",
         params: ImageParams,
         response: { 200: imageAnswer, ...errorAnswers },
       },
@@ -260,6 +262,39 @@ export const networkPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => pages.versions(network, request.params.pageSlug),
+  );
+
+  app.get(
+    '/network/page-images',
+    {
+      onRequest: networkAdminOnly,
+      schema: {
+        tags: ['pages'],
+        summary: "The images uploaded for the network's pages, newest first, with the pages that show each.",
+        security: [{ bearer: [] }],
+        response: { 200: PageImageList, ...errorAnswers },
+      },
+    },
+    async () => pages.images(network),
+  );
+
+  app.delete(
+    '/network/page-images/:imageId',
+    {
+      onRequest: networkAdminOnly,
+      schema: {
+        tags: ['pages'],
+        summary:
+          "Deletes an image of the network's pages for good, every version of it: its address answers 404 from then on.",
+        security: [{ bearer: [] }],
+        params: ImageParams,
+        response: { 204: Type.Null(), ...errorAnswers },
+      },
+    },
+    async (request, reply) => {
+      await pages.deleteImage(network, request.params.imageId);
+      return reply.status(204).send(null);
+    },
   );
 
   const uploadRoutes: FastifyPluginAsyncTypebox = async (uploads) => {

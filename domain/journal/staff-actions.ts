@@ -256,6 +256,10 @@ export const actionLabels: Readonly<Record<string, Localized & { category?: Jour
     en: "Garden's legal details changed",
   },
   'page.published': { fr: 'Page publiée', en: 'Page published' },
+  'page-image.deleted': {
+    fr: 'Image des pages supprimée définitivement',
+    en: 'Image of the pages deleted for good',
+  },
   'fleet.updated': { fr: 'Véhicules et tournées modifiés', en: 'Vehicles and rounds changed' },
   'fleet.circuit-key-set': { fr: 'Clé Circuit enregistrée', en: 'Circuit key saved' },
   'fleet.circuit-key-removed': { fr: 'Clé Circuit retirée', en: 'Circuit key removed' },

@@ -822,15 +822,29 @@ describe("the workers' rights against the application's own AWS calls", () => {
 });
 
 describe("the API's rights", () => {
-  it('list the archived workflow histories the journals read, and no other part of the bucket', () => {
+  const apiStatements = () => {
     const stacks = stacksByStage.get('production')!;
     const apiRole = resourcesOf(stacks.cluster, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiRole'))!;
-    const listing = (apiRole[1].Properties!.Policies as { PolicyDocument: { Statement: Json[] } }[])
-      .flatMap((policy) => policy.PolicyDocument.Statement)
-      .filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+    return (apiRole[1].Properties!.Policies as { PolicyDocument: { Statement: Json[] } }[]).flatMap(
+      (policy) => policy.PolicyDocument.Statement,
+    );
+  };
+
+  it("list the archived workflow histories the journals read and the pages' images, no other part of the bucket", () => {
+    const listing = apiStatements().filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
     expect(listing).toEqual([
       expect.objectContaining({ Condition: { StringLike: { 's3:prefix': ['history-archive/*'] } } }),
+      expect.objectContaining({ Condition: { StringLike: { 's3:prefix': ['*/page-images/*'] } } }),
     ]);
+  });
+
+  it("delete the pages' images only, every version of them", () => {
+    const deleting = apiStatements().filter((statement) =>
+      actionsOf(statement).some((action) => action.startsWith('s3:Delete')),
+    );
+    expect(deleting).toHaveLength(1);
+    expect(actionsOf(deleting[0]!).sort()).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion']);
+    expect(JSON.stringify(deleting[0]!.Resource)).toMatch(/\/\*\/page-images\/\*"$/);
   });
 });
 

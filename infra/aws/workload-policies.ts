@@ -70,6 +70,19 @@ export function apiPolicy(stack: Stack, stage: StageSettings): iam.PolicyDocumen
         resources: [data.documentsBucket],
         conditions: { StringLike: { 's3:prefix': ['history-archive/*'] } },
       }),
+      // A garden's (or the network's) administrators list the images of their pages and delete
+      // one for good (a photo whose consent was withdrawn): every version, under page-images/.
+      new iam.PolicyStatement({
+        sid: 'PageImagesList',
+        actions: ['s3:ListBucket', 's3:ListBucketVersions'],
+        resources: [data.documentsBucket],
+        conditions: { StringLike: { 's3:prefix': ['*/page-images/*'] } },
+      }),
+      new iam.PolicyStatement({
+        sid: 'PageImagesDelete',
+        actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+        resources: [`${data.documentsBucket}/*/page-images/*`],
+      }),
       ...messaging(data),
       secret(data),
       metrics(),

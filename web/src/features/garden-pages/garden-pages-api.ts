@@ -5,6 +5,7 @@ import type {
   PageDraftInput,
   PageDraftList,
   PageDraftView,
+  PageImageList,
   PagePublisher,
   PageVersionList,
   PublishedPage,
@@ -101,6 +102,18 @@ export const uploadImage = (publisher: Publisher, file: Blob, signal?: AbortSign
     body: file,
     toast: false,
     ...(signal ? { signal } : {}),
+  });
+
+export type PageImageEntry = PageImageList['images'][number];
+
+/** The publisher's images, newest first, with the pages showing each (administrators). */
+export const listImages = (publisher: Publisher) =>
+  request<PageImageList>('GET', `${publisherPath(publisher)}/page-images`, { toast: false });
+
+/** Deletes an image for good, every copy of it: its address answers 404 from then on. */
+export const deleteImage = (publisher: Publisher, imageId: string) =>
+  request<void>('DELETE', `${publisherPath(publisher)}/page-images/${encodeURIComponent(imageId)}`, {
+    toast: false,
   });
 
 const legalDetailsPath = (gardenId: string) => `/gardens/${encodeURIComponent(gardenId)}/legal-details`;

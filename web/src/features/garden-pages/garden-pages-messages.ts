@@ -134,6 +134,23 @@ export const gardenPagesFr = {
     added: 'ajouté :',
     diffLabel: 'Différences entre les deux versions',
   },
+  images: {
+    title: 'Images des pages',
+    lead: 'Les images envoyées dans l’éditeur, les plus récentes d’abord. Supprimer une image l’efface pour de bon, anciennes copies comprises : à faire quand une personne photographiée retire son accord.',
+    none: 'Aucune image envoyée pour l’instant.',
+    alt: 'Image envoyée le {date}',
+    uploaded: 'Envoyée le {date}, {size}',
+    usedIn: 'Montrée par :',
+    notUsed: 'Montrée par aucune page.',
+    inDraft: '{title} (brouillon)',
+    inPublished: '{title} (en ligne)',
+    delete: 'Supprimer définitivement',
+    deleteTitle: 'Supprimer cette image pour de bon ?',
+    deleteText: 'L’image et toutes ses anciennes copies seront effacées. Cela ne peut pas être annulé.',
+    deleteShown:
+      'Elle est encore montrée par {pages} : un vide restera à sa place. Retirez-la de ces pages et publiez-les de nouveau.',
+    deleted: 'Image supprimée définitivement.',
+  },
 };
 
 export type GardenPagesMessages = typeof gardenPagesFr;
@@ -267,5 +284,22 @@ export const gardenPagesEn: GardenPagesMessages = {
     removed: 'removed:',
     added: 'added:',
     diffLabel: 'Differences between the two versions',
+  },
+  images: {
+    title: 'Images of the pages',
+    lead: 'The images sent from the editor, newest first. Deleting an image erases it for good, older copies included: do so when a person in a photo withdraws their consent.',
+    none: 'No image sent yet.',
+    alt: 'Image sent on {date}',
+    uploaded: 'Sent on {date}, {size}',
+    usedIn: 'Shown by:',
+    notUsed: 'Shown by no page.',
+    inDraft: '{title} (draft)',
+    inPublished: '{title} (online)',
+    delete: 'Delete for good',
+    deleteTitle: 'Delete this image for good?',
+    deleteText: 'The image and all its older copies will be erased. This cannot be undone.',
+    deleteShown:
+      'It is still shown by {pages}: a gap will stay in its place. Take it out of those pages and publish them again.',
+    deleted: 'Image deleted for good.',
   },
 };
