@@ -107,7 +107,9 @@ describe('member data export', () => {
     await expect
       .poll(
         async () => {
-          const sent = await api.store.notifications.listForMember(api.gardenId, api.member.id, { limit: 10 });
+          const sent = await api.store.notifications.listForMember(api.gardenId, api.member.id, {
+            limit: 10,
+          });
           return sent.entries.map((entry) => entry.kind);
         },
         { timeout: 30_000, interval: 300 },
