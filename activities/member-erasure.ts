@@ -65,6 +65,11 @@ export interface ErasureOutcome {
    * archived runs deleted from S3, processes left because a run is still open.
    */
   histories: { runs: number; archived: number; stillRunning: number };
+  /**
+   * The ids of the processes whose histories were purged (ids only): purged again days later
+   * (`purgeMemberHistoriesAgain`), for a run archived meanwhile or still open then.
+   */
+  purgedProcesses: string[];
 }
 
 /**
@@ -113,6 +118,7 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
       weeksPrinted: 0,
       earlierVersions: 0,
       histories: { runs: 0, archived: 0, stillRunning: 0 },
+      purgedProcesses: [],
     };
 
     // 1. Outside the store first (a failure leaves the bindings that say what to delete).
@@ -154,10 +160,11 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
     // application made online) and data exports. Their invoices' collections are kept, as the
     // invoices are: ids, amounts and staff's decisions.
     const subscriptions = await store.subscriptions.listForMember(gardenId, memberId);
-    const histories = await deps.histories.purge(gardenId, [
+    outcome.purgedProcesses = [
       ...subscriptions.map((subscription) => subscriptionProcessId(gardenId, subscription.id)),
       ...exports.map((item) => memberDataExportProcessId(gardenId, memberId, String(item.exportId))),
-    ]);
+    ];
+    const histories = await deps.histories.purge(gardenId, outcome.purgedProcesses);
     outcome.histories = {
       runs: histories.runsDeleted,
       archived: histories.archivedRunsRemoved,
@@ -256,6 +263,23 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
     /** Erases the member everywhere, after staff confirmed it (`erase` above). */
     async eraseMember(input: ErasureRef & { actor: JournalActor }): Promise<ErasureOutcome> {
       return erase(input, input.actor);
+    },
+
+    /**
+     * The same histories purged again, days after the erasure: a run the nightly archiver read
+     * before the first purge may have been written to S3 after it, and a data export's run still
+     * open then has closed since. Ids in, counts out.
+     */
+    async purgeMemberHistoriesAgain(input: {
+      gardenId: string;
+      workflowIds: string[];
+    }): Promise<ErasureOutcome['histories']> {
+      const purged = await deps.histories.purge(input.gardenId, input.workflowIds);
+      return {
+        runs: purged.runsDeleted,
+        archived: purged.archivedRunsRemoved,
+        stillRunning: purged.stillRunning.length,
+      };
     },
 
     /**

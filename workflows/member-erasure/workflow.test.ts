@@ -17,6 +17,7 @@ import {
   decideErasureUpdate,
   erasureProgressQuery,
   erasureReminderDays,
+  historiesPurgedAgainAfterDays,
   memberErasureType,
   memberErasureWorkflowId,
 } from './contract.ts';
@@ -202,7 +203,17 @@ describe("a member's erasure (RGPD article 17)", { timeout: 180_000 }, () => {
       });
       await store.subscriptions.record({ ...subscription, status: 'cancelled', updatedAt: at, revision: 2 });
       await handle.executeUpdate(decideErasureUpdate, { args: [{ decision: 'confirm', actor: claire }] });
+      await expect
+        .poll(() => handle.query(erasureProgressQuery), { timeout: 30_000 })
+        .toEqual({ status: 'erased' });
+      // Erased and told at once; the histories are purged then, and again days later (a run
+      // archived meanwhile, an export's run closed since), before the process ends.
+      expect(purged).toEqual([subscriptionProcessId(gardenId, subscription.id)]);
+      const erasedAt = await env.currentTimeMs();
       expect(await handle.result()).toEqual({ status: 'erased' });
+      expect(await env.currentTimeMs()).toBeGreaterThanOrEqual(
+        erasedAt + historiesPurgedAgainAfterDays * 86_400_000,
+      );
     });
 
     // The record keeps only the reference; the invoice stays, printed again.
@@ -216,7 +227,10 @@ describe("a member's erasure (RGPD article 17)", { timeout: 180_000 }, () => {
     expect(printed).toEqual([invoice.number]);
     expect(deletedAccounts).toHaveLength(1);
     // The subscription's process history goes; the invoice's collection is kept with the invoice.
-    expect(purged).toEqual([subscriptionProcessId(gardenId, subscription.id)]);
+    expect(purged).toEqual([
+      subscriptionProcessId(gardenId, subscription.id),
+      subscriptionProcessId(gardenId, subscription.id),
+    ]);
 
     // Nowhere in the garden's partition, nor in its action log; the chain still holds.
     const items = [

@@ -1,7 +1,9 @@
 import {
   condition,
+  patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -14,6 +16,7 @@ import {
   decideErasureUpdate,
   erasureProgressQuery,
   erasureReminderDays,
+  historiesPurgedAgainAfterDays,
   refusalMaxLength,
   type ErasureDecision,
   type ErasureProgress,
@@ -36,7 +39,8 @@ const long = proxyActivities<MemberErasureActivities>({
  * inbox), reminding them once after 20 days; staff may confirm only once nothing is
  * outstanding (the Update is refused, saying what, otherwise) or refuse with a reason; 2. on a
  * refusal, the member is told why; 3. on a confirmation, the member is erased everywhere, then
- * told, at the address copied before. Every step retries within bounds, then staff hear of it
+ * told, at the address copied before; 4. days later (`historiesPurgedAgainAfterDays`) the
+ * histories of their processes are purged again. Every step retries within bounds, then staff hear of it
  * and may ask for a new try; nothing of the member's data enters the history but ids.
  */
 export async function memberErasure(input: MemberErasureInput): Promise<ErasureProgress> {
@@ -142,9 +146,15 @@ export async function memberErasure(input: MemberErasureInput): Promise<ErasureP
   // 3. Confirmed: erased everywhere, then told.
   await steps.markMemberErasure({ ...ref, status: 'erasing', decidedBy });
   progress = { status: 'erasing' };
-  await longSteps.eraseMember({ ...ref, actor: decided.actor });
+  const erased = await longSteps.eraseMember({ ...ref, actor: decided.actor });
   await steps.markMemberErasure({ ...ref, status: 'erased' });
   progress = { status: 'erased' };
   await steps.acknowledgeMemberErasure(ref);
+
+  // 4. Days later, the histories again: what the archiver wrote meanwhile, an export closed since.
+  if (patched('erasure-purges-histories-again') && erased.purgedProcesses.length > 0) {
+    await sleep(`${historiesPurgedAgainAfterDays} days`);
+    await steps.purgeMemberHistoriesAgain({ gardenId, workflowIds: erased.purgedProcesses });
+  }
   return progress;
 }
