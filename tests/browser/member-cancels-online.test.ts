@@ -55,7 +55,7 @@ describe('a member cancels online', () => {
     expect(await cancelLink.textContent()).toContain('Résilier mon abonnement');
     await cancelLink.click();
     await expect
-      .poll(() => page.getByTestId('cancellation-effective-date').textContent(), { timeout: 20_000 })
+      .poll(() => page.getByTestId('cancellation-effective-date').textContent(), { timeout: 60_000 })
       .toContain(formatDay(effectiveDate, 'fr'));
     expect(await page.getByTestId('cancellation-screen').textContent()).toContain(`e-mail à ${email}`);
 
@@ -95,5 +95,5 @@ describe('a member cancels online', () => {
       .toContain(`prend fin le ${formatDay(effectiveDate, 'fr')}`);
     expect(await page.getByTestId('cancel-subscription').count()).toBe(0);
     await context.close();
-  });
+  }, 240_000);
 });

@@ -136,11 +136,12 @@ describe('staff can take back an approval from the inbox for a few seconds', () 
     const sent = decisionsSent(page);
     await emile.getByTestId('approve-button').click();
     await emile.getByTestId('undo-decision').waitFor({ timeout: 2_000 });
+    // Nothing goes out while « Annuler » is offered.
     expect(sent).toEqual([]);
     // Closed well within the delay, and no chance to ask to stay: the decision still arrives.
     await page.close({ runBeforeUnload: false });
-    // The page sent it as it closed; the process then takes the approval (a while, under load).
-    expect(sent).toEqual([applications.emile]);
+    // The page sends it as it closes (Playwright no longer reports a closed page's requests);
+    // the process then takes the approval: a while, under load.
     await expect.poll(() => statusOf(applications.emile), { timeout: 90_000 }).toBe('active');
   }, 180_000);
 });
