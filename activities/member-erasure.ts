@@ -102,6 +102,19 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
    * printed again, and their earlier versions deleted; their own record goes last (a retry
    * still knows whom to look for).
    */
+  /** The processes' histories purged (`HistoryPurge`), as counts: what the workflow's history keeps. */
+  async function purgeHistories(
+    gardenId: string,
+    workflowIds: string[],
+  ): Promise<ErasureOutcome['histories']> {
+    const purged = await deps.histories.purge(gardenId, workflowIds);
+    return {
+      runs: purged.runsDeleted,
+      archived: purged.archivedRunsRemoved,
+      stillRunning: purged.stillRunning.length,
+    };
+  }
+
   async function erase(input: ErasureRef, actor: JournalActor): Promise<ErasureOutcome> {
     const { gardenId, memberId } = input;
     const record = await requireRequest(input);
@@ -164,12 +177,7 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
       ...subscriptions.map((subscription) => subscriptionProcessId(gardenId, subscription.id)),
       ...exports.map((item) => memberDataExportProcessId(gardenId, memberId, String(item.exportId))),
     ];
-    const histories = await deps.histories.purge(gardenId, outcome.purgedProcesses);
-    outcome.histories = {
-      runs: histories.runsDeleted,
-      archived: histories.archivedRunsRemoved,
-      stillRunning: histories.stillRunning.length,
-    };
+    outcome.histories = await purgeHistories(gardenId, outcome.purgedProcesses);
 
     // 2. The garden's partition, then its action log.
     const partition = await erasures.erasePartition(gardenId, memberId, identifiers, record.reference);
@@ -274,12 +282,7 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
       gardenId: string;
       workflowIds: string[];
     }): Promise<ErasureOutcome['histories']> {
-      const purged = await deps.histories.purge(input.gardenId, input.workflowIds);
-      return {
-        runs: purged.runsDeleted,
-        archived: purged.archivedRunsRemoved,
-        stillRunning: purged.stillRunning.length,
-      };
+      return purgeHistories(input.gardenId, input.workflowIds);
     },
 
     /**

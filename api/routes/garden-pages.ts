@@ -107,6 +107,8 @@ const noSuchPage = (slug: string) =>
     en: `There is no page "${slug}". Save a draft to create it.`,
   });
 
+const imageIdShape = new RegExp(pageImageIdPattern);
+
 function imageKey(publisher: PagePublisher, imageId: string): string {
   // Garden ids never start with an underscore: the network's images cannot meet a garden's.
   return publisher.kind === 'garden'
@@ -401,7 +403,7 @@ export function pageService(app: FastifyInstance) {
       }
       const images = files
         .map((file) => ({ ...file, id: file.key.slice(prefix.length) }))
-        .filter((file) => new RegExp(pageImageIdPattern).test(file.id))
+        .filter((file) => imageIdShape.test(file.id))
         .sort((a, b) => b.modifiedAt.localeCompare(a.modifiedAt))
         .map((file) => {
           const url = `${pageImagesPath(publisher)}${file.id}`;
