@@ -94,14 +94,6 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
     return record;
   }
 
-  /**
-   * Erases the member everywhere the garden keeps them; safe to repeat. Their account (identity
-   * provider) and Stripe customer are deleted, and their processes' histories; their data exports' files, calendar feed,
-   * billing profile and account bindings go; every item and journal entry that names them
-   * has the reference instead; the invoices and week sheets that printed their name are
-   * printed again, and their earlier versions deleted; their own record goes last (a retry
-   * still knows whom to look for).
-   */
   /** The processes' histories purged (`HistoryPurge`), as counts: what the workflow's history keeps. */
   async function purgeHistories(
     gardenId: string,
@@ -115,6 +107,14 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
     };
   }
 
+  /**
+   * Erases the member everywhere the garden keeps them; safe to repeat. Their account (identity
+   * provider) and Stripe customer are deleted, and their processes' histories; their data exports' files, calendar feed,
+   * billing profile and account bindings go; every item and journal entry that names them
+   * has the reference instead; the invoices and week sheets that printed their name are
+   * printed again, and their earlier versions deleted; their own record goes last (a retry
+   * still knows whom to look for).
+   */
   async function erase(input: ErasureRef, actor: JournalActor): Promise<ErasureOutcome> {
     const { gardenId, memberId } = input;
     const record = await requireRequest(input);

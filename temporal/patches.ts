@@ -178,4 +178,13 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     retireWhen:
       'no deliveryRound run started before that day is still open: a round ends on its evening (runs started before the patch do not wait for late marks).',
   },
+  {
+    id: 'erasure-purges-histories-again',
+    workflows: ['memberErasure'],
+    change:
+      'After erasing a member and telling them, the process waits a few days (`historiesPurgedAgainAfterDays`) and purges the histories of their processes again: a run the archiver wrote meanwhile, a data export closed since.',
+    added: { commit: 'c7be00c', on: '2026-12-07' },
+    retireWhen:
+      'no memberErasure run started before that day is still open: a request waits for staff (the law gives them a month, but check, do not assume), then ends the day the member is erased or told of a refusal.',
+  },
 ];
