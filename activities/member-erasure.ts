@@ -16,10 +16,13 @@ import {
   erasedMember,
   erasureEmail,
   erasureReference,
+  historiesPurgedAgainAfterDays,
   memberIdentifiers,
   type ErasureBlockers,
   type ErasureStatus,
+  type HistoriesPurge,
 } from '../domain/member-erasure.ts';
+import { problemsKept } from '../domain/retention-sweep.ts';
 
 export interface MemberErasureDeps {
   store: Store;
@@ -48,6 +51,19 @@ const retentionActor: JournalActor = { id: 'retention', name: 'Durées de conser
 export interface ErasureRef {
   gardenId: string;
   memberId: string;
+}
+
+/** What one call of `purgeErasedHistoriesDue` did: counts, and problems naming ids only. */
+export interface HistoriesPurgePage {
+  /** Erased members whose processes' histories were purged again. */
+  members: number;
+  /** Runs deleted from Temporal and archived copies deleted from S3. */
+  runs: number;
+  errors: number;
+  problems: string[];
+  /** More purges are due: call again from `cursor`. */
+  more: boolean;
+  cursor?: string;
 }
 
 /** What the erasure did, in counts: the workflow's history holds nothing else of it. */
@@ -286,12 +302,82 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
     },
 
     /**
+     * The retention rule's erasures, their histories purged again once due (as a request's
+     * erasure does in its workflow): at most `limit` members per call, the oldest due first,
+     * after `cursor` (where the previous call stopped). One that fails is counted, named by its
+     * member id, and kept for the next night; a process still open is named, and tried again
+     * the next night. Ids in, counts out.
+     */
+    async purgeErasedHistoriesDue(input: {
+      gardenId: string;
+      /** The sweep's instant: purges due by then are done. */
+      ranAt: string;
+      cursor?: string | undefined;
+      limit?: number | undefined;
+    }): Promise<HistoriesPurgePage> {
+      const { gardenId } = input;
+      const limit = Math.min(Math.max(Math.floor(input.limit ?? 50), 1), 500);
+      const cursorOf = (purge: HistoriesPurge) => `${purge.due}#${purge.memberId}`;
+      const pending = (await erasures.historiesPurgesDue(gardenId, input.ranAt)).filter(
+        (purge) => input.cursor === undefined || cursorOf(purge) > input.cursor,
+      );
+      const due = pending.slice(0, limit);
+      const last = due.at(-1);
+      const page: HistoriesPurgePage = {
+        members: 0,
+        runs: 0,
+        errors: 0,
+        problems: [],
+        more: pending.length > limit,
+        ...(pending.length > limit && last ? { cursor: cursorOf(last) } : {}),
+      };
+      const problem = (text: string) => {
+        page.errors++;
+        if (page.problems.length < problemsKept) page.problems.push(text);
+      };
+      for (const purge of due) {
+        const ids = Array.isArray(purge.workflowIds)
+          ? purge.workflowIds.filter((id): id is string => typeof id === 'string')
+          : [];
+        if (ids.length === 0) {
+          problem(`HISTORIESPURGE#${purge.memberId}: no workflow id to purge`);
+          continue;
+        }
+        try {
+          const done = await deps.histories.purge(gardenId, ids);
+          page.members++;
+          page.runs += done.runsDeleted + done.archivedRunsRemoved;
+          if (done.stillRunning.length > 0) {
+            // Closed by tomorrow, or named every night until someone looks.
+            problem(`member ${purge.memberId}: still running ${done.stillRunning.join(', ')}`);
+            await erasures.scheduleHistoriesPurge(gardenId, {
+              memberId: purge.memberId,
+              due: new Date(Date.parse(input.ranAt) + 86_400_000).toISOString(),
+              workflowIds: [...done.stillRunning],
+            });
+          } else {
+            await erasures.forgetHistoriesPurge(gardenId, purge);
+          }
+        } catch (error) {
+          const cause = error instanceof Error ? error.message : String(error);
+          problem(`member ${purge.memberId}: ${cause.slice(0, 300)}`);
+        }
+      }
+      return page;
+    },
+
+    /**
      * The retention rule for members inactive for three years (`domain/retention.ts`): the
      * member is erased as on a request, without staff (nothing is owed: the sweep found them
      * inactive) and without an email (an address unused for three years). A member already
      * erased, or whose own request waits for staff, is left as it is. Safe to repeat.
      */
-    async anonymiseInactiveMember(ref: ErasureRef): Promise<'anonymised' | 'skipped'> {
+    async anonymiseInactiveMember(
+      ref: ErasureRef & {
+        /** The sweep's instant (its workflow's clock): the histories are purged again days after it. */
+        sweptAt?: string;
+      },
+    ): Promise<'anonymised' | 'skipped'> {
       const { gardenId, memberId } = ref;
       const existing = await erasures.get(gardenId, memberId);
       const resuming = existing?.status === 'erasing' && existing.requestedBy === 'retention';
@@ -313,7 +399,18 @@ export function createMemberErasureActivities(deps: MemberErasureDeps) {
         // Replaces a refused request only (`open`'s condition); a request made meanwhile wins.
         if (!(await erasures.open(gardenId, record))) return 'skipped';
       }
-      await erase(ref, retentionActor);
+      const erased = await erase(ref, retentionActor);
+      // Days later, the nightly sweep purges these histories again (`purgeErasedHistoriesDue`).
+      if (erased.purgedProcesses.length > 0) {
+        await erasures.scheduleHistoriesPurge(gardenId, {
+          memberId,
+          due: new Date(
+            (ref.sweptAt ? Date.parse(ref.sweptAt) : now().getTime()) +
+              historiesPurgedAgainAfterDays * 86_400_000,
+          ).toISOString(),
+          workflowIds: erased.purgedProcesses,
+        });
+      }
       await erasures.update(gardenId, memberId, { status: 'erased', erasedAt: now().toISOString() });
       return 'anonymised';
     },

@@ -44,6 +44,8 @@ export interface RetentionPlan {
   cutoffs: Record<SweptKind, RetentionCutoff>;
   /** Rules the garden's previous run reported failed: their incidents close when they pass. */
   previouslyFailed: SweptKind[];
+  /** The previous run's purge of erased members' histories failed: its incident closes when it passes. */
+  historiesPurgeFailed?: boolean;
 }
 
 export interface SweepPageInput {
@@ -128,6 +130,7 @@ export function createRetentionActivities(deps: RetentionDeps) {
         previouslyFailed: (previous?.rules ?? [])
           .filter((rule) => rule.outcome === 'failed')
           .map((rule) => rule.kind),
+        historiesPurgeFailed: previous?.historiesPurgedAgain?.outcome === 'failed',
       };
     },
 

@@ -1,4 +1,5 @@
 import type { Localized } from './locale.ts';
+import { exportValidityDays } from './member-data-export.ts';
 import { outstanding, type Invoice } from './invoices.ts';
 import { toE164 } from './phone.ts';
 import { foldForSearch } from './text.ts';
@@ -12,6 +13,23 @@ import type { Subscription } from './subscription.ts';
  * years (Code de commerce, L123-22), with the member's name replaced by the erasure's
  * reference. The request itself is kept, without any personal data, as the garden's proof.
  */
+
+/**
+ * Days after an erasure its processes' histories are purged again: longer than a data export's
+ * run stays open, and than a night of the archiver, which may write a run it read before the
+ * first purge. A request's erasure waits in its workflow; the retention rule's, in the garden's
+ * nightly sweep (`HistoriesPurge`).
+ */
+export const historiesPurgedAgainAfterDays = exportValidityDays + 1;
+
+/** The processes of an erased member whose histories are purged again once `due` has passed. */
+export interface HistoriesPurge {
+  memberId: string;
+  /** The instant from which the sweep purges them (the erasure + `historiesPurgedAgainAfterDays`). */
+  due: string;
+  /** Workflow ids only. */
+  workflowIds: string[];
+}
 
 /** Longest reason staff may give for a refusal (the member reads it in an email). */
 export const erasureRefusalMaxLength = 1000;

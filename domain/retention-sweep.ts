@@ -213,11 +213,25 @@ export const RetentionRuleOutcome = Type.Object({
 });
 export type RetentionRuleOutcome = Type.Static<typeof RetentionRuleOutcome>;
 
+/**
+ * The histories of members the inactive-member rule erased days before, purged again (as a
+ * request's erasure does): a run the archiver wrote meanwhile, a data export closed since.
+ */
+export const HistoriesPurgedAgain = Type.Object({
+  members: Type.Integer({ minimum: 0, description: 'Erased members whose histories were purged again.' }),
+  runs: Type.Integer({ minimum: 0, description: 'Runs deleted from Temporal and archived copies from S3.' }),
+  errors: Type.Integer({ minimum: 0, description: 'Members whose purge failed or left a process open.' }),
+  problems: Type.Array(Type.String(), { description: 'The first problems met (ids only).' }),
+  outcome: Type.Enum(['done', 'unfinished', 'failed']),
+});
+export type HistoriesPurgedAgain = Type.Static<typeof HistoriesPurgedAgain>;
+
 export const RetentionReport = Type.Object({
   gardenId: Type.String(),
   ranAt: Type.String({ description: 'When the run started (its clock fixes every cutoff).' }),
   timeZone: Type.String(),
   rules: Type.Array(RetentionRuleOutcome),
+  historiesPurgedAgain: Type.Optional(HistoriesPurgedAgain),
 });
 export type RetentionReport = Type.Static<typeof RetentionReport>;
 
@@ -257,6 +271,29 @@ export function withPage(outcome: RetentionRuleOutcome, page: RetentionPage): Re
   };
 }
 
+/** Nothing purged again yet: where a run starts. */
+export const noHistoriesPurgedAgain: HistoriesPurgedAgain = {
+  members: 0,
+  runs: 0,
+  errors: 0,
+  problems: [],
+  outcome: 'done',
+};
+
+/** The purge's report with one more page counted in. */
+export function withHistoriesPage(
+  done: HistoriesPurgedAgain,
+  page: { members: number; runs: number; errors: number; problems: readonly string[] },
+): HistoriesPurgedAgain {
+  return {
+    ...done,
+    members: done.members + page.members,
+    runs: done.runs + page.runs,
+    errors: done.errors + page.errors,
+    problems: [...done.problems, ...page.problems].slice(0, problemsKept),
+  };
+}
+
 /** The run in one sentence per language, for logs and the Temporal UI. */
 export function retentionSummary(report: RetentionReport): Localized {
   const parts = report.rules.map((rule) => {
@@ -273,6 +310,14 @@ export function retentionSummary(report: RetentionReport): Localized {
       en: `${label.en}: ${rule.removed} handled${listed.en}, ${rule.errors} errors${state.en}`,
     };
   });
+  const again = report.historiesPurgedAgain;
+  if (again && (again.members > 0 || again.errors > 0 || again.outcome !== 'done')) {
+    const failed = again.outcome === 'failed' ? { fr: ' (en échec)', en: ' (failed)' } : { fr: '', en: '' };
+    parts.push({
+      fr: `historiques des adhérents effacés purgés à nouveau : ${again.members}, ${again.errors} erreurs${failed.fr}`,
+      en: `histories of erased members purged again: ${again.members}, ${again.errors} errors${failed.en}`,
+    });
+  }
   return {
     fr: `Durées de conservation, jardin ${report.gardenId} : ${parts.map((part) => part.fr).join(' ; ')}.`,
     en: `Retention, garden ${report.gardenId}: ${parts.map((part) => part.en).join('; ')}.`,

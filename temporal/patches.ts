@@ -187,4 +187,12 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     retireWhen:
       'no memberErasure run started before that day is still open: a request waits for staff (the law gives them a month, but check, do not assume), then ends the day the member is erased or told of a refusal.',
   },
+  {
+    id: 'retention-purges-histories-again',
+    workflows: ['retentionSweep'],
+    change:
+      'After its rules, the nightly sweep purges again the histories of the members the inactive-member rule erased days before (`historiesPurgedAgainAfterDays`), and reports it (`historiesPurgedAgain`).',
+    added: { commit: 'HEAD', on: '2026-12-07' },
+    retireWhen: 'no retentionSweep run started before that day is still open: a run lasts minutes.',
+  },
 ];

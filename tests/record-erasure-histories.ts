@@ -1,4 +1,5 @@
-// Records the member erasure's histories that temporal/replay.test.ts replays (see
+// Records the histories of a member's erasure, and of the retention sweep's second purge of an
+// erased member's histories, that temporal/replay.test.ts replays (see
 // tests/record-histories.ts for the rules: run it when the erasure gains a path worth guarding,
 // commit the new files, never record an existing one again):
 //   sh infra/local/bin/cocagne exec node tests/record-erasure-histories.ts
@@ -18,6 +19,9 @@ import {
   memberErasureWorkflowId,
 } from '../workflows/member-erasure/contract.ts';
 import type { memberErasure } from '../workflows/member-erasure/workflow.ts';
+import { retentionSweepType, retentionSweepWorkflowId } from '../workflows/retention/contract.ts';
+import type { retentionSweep } from '../workflows/retention/workflow.ts';
+import { subscriptionProcessId } from '../domain/process-ids.ts';
 import {
   createTestGarden,
   testActivities,
@@ -33,9 +37,15 @@ const staff = { id: 'u-staff', name: 'Julien Cuenot', role: 'staff' };
 // Patch erasure-purges-histories-again: staff confirm a member's erasure; the member is erased
 // and told, and the histories of their processes are purged again days later.
 const target = new URL('../temporal/histories/member-erasure-histories-purged-again.json', import.meta.url);
+// Patch retention-purges-histories-again: the garden's nightly sweep purges again the histories
+// of a member the retention rule erased days before.
+const sweepTarget = new URL(
+  '../temporal/histories/retention-sweep-histories-purged-again.json',
+  import.meta.url,
+);
 
-if (existsSync(target)) {
-  console.log(`kept ${target.pathname} (already recorded)`);
+if (existsSync(target) && existsSync(sweepTarget)) {
+  console.log(`kept ${target.pathname} and ${sweepTarget.pathname} (already recorded)`);
 } else {
   await ensureTestSender();
   const env = await timeSkippingEnvironment();
@@ -63,7 +73,8 @@ if (existsSync(target)) {
     updatedAt: at,
     revision: 2,
   });
-  await createMemberErasureStore(store.db, store.tables).open(gardenId, {
+  const erasures = createMemberErasureStore(store.db, store.tables);
+  await erasures.open(gardenId, {
     memberId,
     status: 'awaiting-staff',
     reference: 'EFF-HISTORY',
@@ -101,6 +112,13 @@ if (existsSync(target)) {
     },
   });
   await worker.runUntil(async () => {
+    if (!existsSync(target)) await recordErasure();
+    if (!existsSync(sweepTarget)) await recordSweep();
+  });
+  await env.teardown();
+  store.close();
+
+  async function recordErasure() {
     const handle = await env.client.workflow.start<typeof memberErasure>(memberErasureType, {
       taskQueue,
       workflowId: memberErasureWorkflowId({ gardenId, memberId }),
@@ -115,7 +133,23 @@ if (existsSync(target)) {
     if (outcome.status !== 'erased') throw new Error(`erasure ended ${outcome.status}`);
     await writeFile(target, historyToJSON(await handle.fetchHistory()));
     console.log(`recorded ${target.pathname}`);
-  });
-  await env.teardown();
-  store.close();
+  }
+
+  async function recordSweep() {
+    // A member the rule erased days ago: their processes' histories are due again.
+    await erasures.scheduleHistoriesPurge(gardenId, {
+      memberId: 'm-retention',
+      due: new Date((await env.currentTimeMs()) - 86_400_000).toISOString(),
+      workflowIds: [subscriptionProcessId(gardenId, 'm-retention.2022')],
+    });
+    const handle = await env.client.workflow.start<typeof retentionSweep>(retentionSweepType, {
+      taskQueue,
+      workflowId: `${retentionSweepWorkflowId(gardenId)}-history`,
+      args: [{ gardenId }],
+    });
+    const report = await handle.result();
+    if (report.historiesPurgedAgain?.members !== 1) throw new Error('the sweep purged nothing again');
+    await writeFile(sweepTarget, historyToJSON(await handle.fetchHistory()));
+    console.log(`recorded ${sweepTarget.pathname}`);
+  }
 }

@@ -5,7 +5,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { ErasureBlockers, ErasureStatus, MemberErasureRecord } from '../../domain/member-erasure.ts';
+import type {
+  ErasureBlockers,
+  ErasureStatus,
+  HistoriesPurge,
+  MemberErasureRecord,
+} from '../../domain/member-erasure.ts';
 import { erasureBlockers, scrubIdentifiers } from '../../domain/member-erasure.ts';
 import type { InvoiceStore } from './invoice-store.ts';
 import type { SubscriptionStore } from './subscription-store.ts';
@@ -16,8 +21,15 @@ import { queryAll } from './query-all.ts';
 // A member's erasure request lives in the garden's partition of the gardens table:
 //   pk = <gardenId>, sk = ERASURE#<memberId>   the request, where it stands, its reference
 // It stays once the member is erased, without personal data: the garden's proof of what it did.
+//   pk = <gardenId>, sk = HISTORIESPURGE#<memberId>   the erased member's processes whose
+//   histories the nightly sweep purges again once `due` has passed (ids only), then deleted
 
 const requestKey = (gardenId: string, memberId: string) => ({ pk: gardenId, sk: `ERASURE#${memberId}` });
+const historiesPurgePrefix = 'HISTORIESPURGE#';
+const historiesPurgeKey = (gardenId: string, memberId: string) => ({
+  pk: gardenId,
+  sk: `${historiesPurgePrefix}${memberId}`,
+});
 
 /** Items of the garden's partition that are the member's own, by what their sort key starts with. */
 const ownPrefixes = (memberId: string) => ({
@@ -97,6 +109,53 @@ export function createMemberErasureStore(db: DynamoDBDocumentClient, tables: Tab
         if (isConditionFailure(error)) return false;
         throw error;
       }
+    },
+
+    /**
+     * Keeps the processes whose histories are purged again once `due` has passed (the retention
+     * rule's erasures; a request's erasure waits in its own workflow). Replaces the member's
+     * earlier one: an erasure repeated counts from its last run.
+     */
+    async scheduleHistoriesPurge(gardenId: string, purge: HistoriesPurge): Promise<void> {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { ...historiesPurgeKey(gardenId, purge.memberId), entity: 'historiesPurge', ...purge },
+        }),
+      );
+    },
+
+    /**
+     * The purges due by `instant`, oldest first. The pending ones are few (the erasures of the
+     * last days, and those that failed since), so they are read together and filtered on `due`.
+     */
+    async historiesPurgesDue(gardenId: string, instant: string): Promise<HistoriesPurge[]> {
+      const items = await queryAll(db, {
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': gardenId, ':prefix': historiesPurgePrefix },
+        ConsistentRead: true,
+      });
+      return items
+        .map((item) => withoutKeys<HistoriesPurge>(item))
+        .filter((purge) => typeof purge.due === 'string' && purge.due <= instant)
+        .sort((a, b) => a.due.localeCompare(b.due) || a.memberId.localeCompare(b.memberId));
+    },
+
+    /** Forgets a purge once done, unless it was scheduled again meanwhile (another `due`). */
+    async forgetHistoriesPurge(gardenId: string, purge: Pick<HistoriesPurge, 'memberId' | 'due'>) {
+      await db
+        .send(
+          new DeleteCommand({
+            TableName: table,
+            Key: historiesPurgeKey(gardenId, purge.memberId),
+            ConditionExpression: 'due = :due',
+            ExpressionAttributeValues: { ':due': purge.due },
+          }),
+        )
+        .catch((error: unknown) => {
+          if (!isConditionFailure(error)) throw error;
+        });
     },
 
     /** Forgets a request whose process could not be started (the member may ask again at once). */

@@ -126,7 +126,6 @@ export function testActivities(store: Store, settings: Record<string, string> = 
   return createActivities({ ...deps, store });
 }
 
-/** The documents bucket of the local stack (S3 on versitygw). */
 /** The S3 archive of closed histories on the local stack (activities/history-archive.ts). */
 export function testHistoryArchive() {
   const env = testEnvironment();
@@ -136,6 +135,7 @@ export function testHistoryArchive() {
   );
 }
 
+/** The documents bucket of the local stack (S3 on versitygw). */
 export function testDocuments() {
   const env = testEnvironment();
   return createDocumentStore(

@@ -1,4 +1,3 @@
-import { exportValidityDays } from '../../domain/member-data-export.ts';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { JournalActor } from '../../domain/journal/journal-entry.ts';
 import type { ErasureBlockers, ErasureStatus } from '../../domain/member-erasure.ts';
@@ -40,9 +39,5 @@ export { erasureRefusalMaxLength as refusalMaxLength } from '../../domain/member
 /** Staff are reminded once a request has waited this long: the law gives the garden a month to answer. */
 export const erasureReminderDays = 20;
 
-/**
- * Days after an erasure its processes' histories are purged again: longer than a data export's
- * run stays open, and than a night of the archiver, which may write a run it read before the
- * first purge.
- */
-export const historiesPurgedAgainAfterDays = exportValidityDays + 1;
+/** Days after the erasure the histories are purged again (`domain/member-erasure.ts`). */
+export { historiesPurgedAgainAfterDays } from '../../domain/member-erasure.ts';

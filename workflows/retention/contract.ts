@@ -30,4 +30,4 @@ export interface RetentionSweepInput {
 export type RetentionSweepResult = RetentionReport;
 
 /** The incident staff see while a rule keeps failing: one per garden and rule, closed once it passes. */
-export const retentionIncidentKey = (kind: SweptKind) => `retention/${kind}`;
+export const retentionIncidentKey = (kind: SweptKind | 'historiesPurgedAgain') => `retention/${kind}`;

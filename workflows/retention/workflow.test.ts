@@ -9,10 +9,14 @@ import { weekDocumentKey } from '../../adapters/store/documents.ts';
 import { createRetentionReportStore } from '../../adapters/store/retention-report-store.ts';
 import { roundPhotoKey } from '../../adapters/store/round-store.ts';
 import type { Store } from '../../adapters/store/index.ts';
+import { createMemberErasureActivities } from '../../activities/member-erasure.ts';
 import { createRetentionActivities } from '../../activities/retention.ts';
+import { createMemberErasureStore } from '../../adapters/store/member-erasure-store.ts';
 import { gardenDay } from '../../domain/calendar.ts';
 import { monthsBefore } from '../../domain/retention-sweep.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
+import { historiesPurgedAgainAfterDays } from '../../domain/member-erasure.ts';
+import { subscriptionProcessId } from '../../domain/process-ids.ts';
 import { testActivities, testDocuments } from '../../tests/support/environment.ts';
 import { silentLogger } from '../../tests/support/quiet-logger.ts';
 import { testWorkerConverter, workflowTestGarden } from '../../tests/support/temporal.ts';
@@ -283,5 +287,104 @@ describe('the retention sweep when a rule fails', { timeout: 180_000 }, () => {
     expect(Item).toBeUndefined();
     const kept = await createRetentionReportStore(store.db, store.tables).list(gardenId, { limit: 5 });
     expect(kept.reports.map((report) => report.ranAt)).toEqual([second.ranAt, first.ranAt]);
+  });
+});
+
+describe('the retention sweep after it erased a member', { timeout: 180_000 }, () => {
+  const garden = workflowTestGarden('retention-histories');
+
+  it('purges their histories again days later, keeping for the next night a purge that failed', async () => {
+    const { env, store, gardenId, depotId } = garden;
+    const start = await env.currentTimeMs();
+    const longAgo = new Date(start - 4 * 366 * day).toISOString();
+    await store.members.create(gardenId, 'm-parti', { firstName: 'Paul', lastName: 'Parti' }, longAgo);
+    const subscriptionId = 'm-parti.2022';
+    await store.subscriptions.record({
+      id: subscriptionId,
+      gardenId,
+      memberId: 'm-parti',
+      basketSize: 'medium',
+      frequency: 'weekly',
+      depotId,
+      startDate: gardenDay(new Date(start - 4 * 366 * day)),
+      status: 'cancelled',
+      requested: { by: { userId: 'u-paul', name: 'Paul' }, at: longAgo },
+      updatedAt: longAgo,
+      revision: 2,
+    });
+    const processId = subscriptionProcessId(gardenId, subscriptionId);
+    // The histories' purge, recorded; it fails while `purgeDown`.
+    const purged: string[][] = [];
+    let purgeDown = false;
+    const erasure = createMemberErasureActivities({
+      store,
+      documents: testDocuments(),
+      mailer: { send: async () => ({ messageId: 'unused' }) } as never,
+      accounts: { memberAccountIds: async () => [], deleteMemberAccount: async () => 'deleted' },
+      printInvoice: async () => {
+        throw new Error('no invoice to print');
+      },
+      printWeekDocuments: async () => [],
+      histories: {
+        async purge(_gardenId, workflowIds) {
+          if (purgeDown) throw new Error('Temporal is out of reach');
+          purged.push([...workflowIds]);
+          return { runsDeleted: workflowIds.length, archivedRunsRemoved: 1, stillRunning: [] };
+        },
+      },
+    });
+    const night = () =>
+      withSweepWorker(env, sweepActivities(store, erasure), (taskQueue) => sweep(env, taskQueue, gardenId));
+    const erasures = createMemberErasureStore(store.db, store.tables);
+
+    // Night 1: the member is erased, their subscription's history purged once; nothing due yet.
+    const first = await night();
+    expect(first.rules.find((rule) => rule.kind === 'inactiveMember')).toMatchObject({ removed: 1 });
+    expect(first.historiesPurgedAgain).toEqual({
+      members: 0,
+      runs: 0,
+      errors: 0,
+      problems: [],
+      outcome: 'done',
+    });
+    expect(purged).toEqual([[processId]]);
+    const [pending] = await erasures.historiesPurgesDue(gardenId, '9999-12-31T00:00:00.000Z');
+    expect(pending).toMatchObject({ memberId: 'm-parti', workflowIds: [processId] });
+    expect(Date.parse(pending?.due ?? '')).toBe(
+      Date.parse(first.ranAt) + historiesPurgedAgainAfterDays * day,
+    );
+
+    // Three nights later: not due.
+    await env.sleep(3 * day);
+    expect((await night()).historiesPurgedAgain).toMatchObject({ members: 0, errors: 0 });
+    expect(purged).toHaveLength(1);
+
+    // Once due, the purge fails: counted, named by the member's id, kept for the next night.
+    await env.sleep((historiesPurgedAgainAfterDays - 3) * day);
+    purgeDown = true;
+    const failed = await night();
+    expect(failed.historiesPurgedAgain).toMatchObject({
+      members: 0,
+      errors: 1,
+      problems: ['member m-parti: Temporal is out of reach'],
+      outcome: 'done',
+    });
+    expect(await erasures.historiesPurgesDue(gardenId, '9999-12-31T00:00:00.000Z')).toHaveLength(1);
+
+    // The next night it passes, and is forgotten.
+    purgeDown = false;
+    await env.sleep(day);
+    const again = await night();
+    expect(again.historiesPurgedAgain).toEqual({
+      members: 1,
+      runs: 2,
+      errors: 0,
+      problems: [],
+      outcome: 'done',
+    });
+    expect(purged).toEqual([[processId], [processId]]);
+    expect(await erasures.historiesPurgesDue(gardenId, '9999-12-31T00:00:00.000Z')).toEqual([]);
+    const kept = await createRetentionReportStore(store.db, store.tables).list(gardenId, { limit: 1 });
+    expect(kept.reports[0]?.historiesPurgedAgain).toEqual(again.historiesPurgedAgain);
   });
 });

@@ -1,4 +1,4 @@
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { IncidentActivities } from '../../activities/incident-activities.ts';
 import type { MemberErasureActivities } from '../../activities/member-erasure.ts';
 import type {
@@ -8,8 +8,11 @@ import type {
   SweepPageResult,
 } from '../../activities/retention.ts';
 import {
+  noHistoriesPurgedAgain,
   retentionSummary,
   startedOutcome,
+  withHistoriesPage,
+  type HistoriesPurgedAgain,
   sweptKindLabels,
   sweptKinds,
   withPage,
@@ -42,6 +45,12 @@ const { anonymiseInactiveMember } = proxyActivities<MemberErasureActivities>({
   retry: { ...boundedRetry, maximumAttempts: 5 },
 });
 
+/** A page of erased members' histories purged again: a few Temporal and S3 calls per member. */
+const { purgeErasedHistoriesDue } = proxyActivities<MemberErasureActivities>({
+  startToCloseTimeout: '10 minutes',
+  retry: boundedRetry,
+});
+
 const { resolveIncident } = proxyActivities<IncidentActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { ...boundedRetry, maximumAttempts: 5 },
@@ -59,7 +68,8 @@ const pageOf: Record<SweptKind, (input: SweepPageInput) => Promise<SweepPageResu
 /**
  * A garden's retention sweep: 1. fix every rule's cutoff from the run's clock and the garden's
  * time zone; 2. for each rule, page after page (at most `pagesPerRule`; the rest is the next
- * night's): delete what has had its period, count what could not be handled; 3. keep the report.
+ * night's): delete what has had its period, count what could not be handled; 3. purge again the
+ * histories of the members the rule erased days before; 4. keep the report.
  * A rule that fails past its bounded retries is reported to staff and the next rules still run;
  * its incident closes on the first night it passes again. Only counts and ids are in the history.
  */
@@ -97,7 +107,7 @@ export async function retentionSweep(input: RetentionSweepInput): Promise<Retent
         if ('memberIds' in page) {
           for (const memberId of page.memberIds) {
             try {
-              const done = await anonymiseInactiveMember({ gardenId, memberId });
+              const done = await anonymiseInactiveMember({ gardenId, memberId, sweptAt: ranAt });
               outcome = withPage(outcome, {
                 removed: done === 'anonymised' ? 1 : 0,
                 errors: 0,
@@ -140,8 +150,53 @@ export async function retentionSweep(input: RetentionSweepInput): Promise<Retent
     rules.push(outcome);
   }
 
-  // 3. The report.
-  const report: RetentionReport = { gardenId, ranAt, timeZone: plan.timeZone, rules };
+  // 3. The histories of the members erased days before, purged again (`historiesPurgedAgainAfterDays`).
+  let historiesPurgedAgain: HistoriesPurgedAgain | undefined;
+  if (patched('retention-purges-histories-again')) {
+    let done = noHistoriesPurgedAgain;
+    try {
+      let cursor: string | undefined;
+      for (let pages = 0; ; pages++) {
+        if (pages >= pagesPerRule) {
+          done = { ...done, outcome: 'unfinished' };
+          break;
+        }
+        const page = await purgeErasedHistoriesDue({ gardenId, ranAt, cursor, limit: input.pageSize });
+        done = withHistoriesPage(done, page);
+        if (!page.more || !page.cursor) break;
+        cursor = page.cursor;
+      }
+      if (plan.historiesPurgeFailed) {
+        const key = retentionIncidentKey('historiesPurgedAgain');
+        await resolveIncident({ gardenId, key }).catch(() => log.warn('incident not closed', { key }));
+      }
+    } catch (error) {
+      done = { ...done, outcome: 'failed' };
+      await tellStaff({
+        gardenId,
+        key: retentionIncidentKey('historiesPurgedAgain'),
+        kind: 'process-stalled',
+        workflowId,
+        subject: {},
+        summary: {
+          fr: "Durées de conservation : la nouvelle purge des historiques des adhérents effacés a échoué après plusieurs essais. Elle sera retentée la nuit prochaine ; si cela se répète, prévenez l'équipe technique.",
+          en: 'Retention: purging again the histories of erased members failed after several tries. It will be tried again next night; if it happens again, tell the technical team.',
+        },
+        cause: causeOf(error),
+        retriesByItself: true,
+      });
+    }
+    historiesPurgedAgain = done;
+  }
+
+  // 4. The report.
+  const report: RetentionReport = {
+    gardenId,
+    ranAt,
+    timeZone: plan.timeZone,
+    rules,
+    ...(historiesPurgedAgain ? { historiesPurgedAgain } : {}),
+  };
   try {
     await saveRetentionReport(report);
   } catch (error) {

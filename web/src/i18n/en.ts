@@ -305,6 +305,10 @@ export const en: Messages = {
     errors: '{count} unreadable, left | {count} unreadable, left',
     failed: 'failed: the team is told',
     unfinished: 'goes on next night',
+    historiesAgain:
+      'Histories of the processes of erased members, purged again {days} days after their erasure: {count} member | Histories of the processes of erased members, purged again {days} days after their erasure: {count} members',
+    historiesErrors:
+      '{count} not purged, tried again next night | {count} not purged, tried again next night',
   },
   erasure: {
     title: 'Erase my data',

@@ -311,6 +311,10 @@ export const fr = {
     errors: '{count} illisible, laissé | {count} illisibles, laissés',
     failed: 'échec : l’équipe est prévenue',
     unfinished: 'à suivre la nuit prochaine',
+    historiesAgain:
+      'Historiques des traitements des adhérents effacés, purgés à nouveau {days} jours après l’effacement : {count} adhérent | Historiques des traitements des adhérents effacés, purgés à nouveau {days} jours après l’effacement : {count} adhérents',
+    historiesErrors:
+      '{count} non purgé, retenté la nuit prochaine | {count} non purgés, retentés la nuit prochaine',
   },
   erasure: {
     title: 'Effacer mes données',

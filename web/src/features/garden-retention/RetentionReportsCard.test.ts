@@ -88,6 +88,27 @@ describe('« Durées de conservation »', () => {
     expect(row('staffActionLog')).toContain('échec : l’équipe est prévenue');
     expect(row('inactiveMember')).toContain('3 ans après la dernière activité, puis anonymisation');
     expect(row('inactiveMember')).toContain('1 supprimé ou anonymisé');
+    // A night with no erased member's history due says nothing of it.
+    expect(wrapper.find('[data-testid="retention-histories-again"]').exists()).toBe(false);
+  });
+
+  it('says how many erased members had their histories purged again, and what is left for next night', async () => {
+    const { wrapper } = await mountCard([
+      {
+        ...report,
+        historiesPurgedAgain: {
+          members: 2,
+          runs: 5,
+          errors: 1,
+          problems: ['member m-1: down'],
+          outcome: 'done',
+        },
+      },
+    ]);
+    const line = wrapper.get('[data-testid="retention-histories-again"]').text();
+    expect(line).toContain('purgés à nouveau 8 jours après l’effacement : 2 adhérents');
+    expect(line).toContain('1 non purgé, retenté la nuit prochaine');
+    expect(line).not.toContain('m-1');
   });
 
   it('says the first run is tonight when there is none yet', async () => {
