@@ -192,7 +192,7 @@ export const workflowPatches: readonly WorkflowPatch[] = [
     workflows: ['retentionSweep'],
     change:
       'After its rules, the nightly sweep purges again the histories of the members the inactive-member rule erased days before (`historiesPurgedAgainAfterDays`), and reports it (`historiesPurgedAgain`).',
-    added: { commit: 'HEAD', on: '2026-12-07' },
+    added: { commit: '124de8a', on: '2026-12-07' },
     retireWhen: 'no retentionSweep run started before that day is still open: a run lasts minutes.',
   },
 ];
