@@ -42,7 +42,7 @@ import { extensionModuleRoutes } from './routes/extension-modules.ts';
 import { gardenOpeningsFrom } from './routes/garden-openings.ts';
 import { journalRoutes } from './routes/journal.ts';
 import { networkOverviewRoutes } from './routes/network-overview.ts';
-import { staffActionRoutes } from './routes/staff-actions.ts';
+import { networkStaffActionRoutes, staffActionRoutes } from './routes/staff-actions.ts';
 import { temporalCodecRoutes } from './routes/temporal-codec.ts';
 import { networkGardenRoutes } from './routes/network-gardens.ts';
 import { gardenPagesRoutes } from './routes/garden-pages.ts';
@@ -143,6 +143,7 @@ export async function buildApp(options: AppOptions) {
       await api.register(circuitWebhookRoutes);
       await api.register(networkExtensionRoutes);
       await api.register(networkPagesRoutes);
+      await api.register(networkStaffActionRoutes);
       await api.register(processingRegisterRoutes);
       await api.register(temporalCodecRoutes, {
         codec: options.services.payloadCodec,

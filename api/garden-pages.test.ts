@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ListObjectVersionsCommand, S3Client } from '@aws-sdk/client-s3';
-import { listStaffActions } from '../adapters/store/action-log.ts';
+import { listStaffActions, verifyActionChain } from '../adapters/store/action-log.ts';
+import { networkActionChain } from '../domain/journal/staff-actions.ts';
 import type {
   PageDraftView,
   PageImageList,
@@ -514,6 +515,31 @@ describe('the garden’s pages', () => {
     const stale = await api.call(networkAdmin, 'PUT', url, { ...details, version });
     expect(stale.statusCode, stale.body).toBe(409);
 
+    // Logged in the network's own chain, with who, the before and after; read by network admins only.
+    const journal = '/api/network/staff-actions?subjectKind=settings&limit=200';
+    expect((await api.call(gardenAdmin, 'GET', journal)).statusCode).toBe(403);
+    expect((await api.call(undefined, 'GET', journal)).statusCode).toBe(401);
+    const logged = await api.call(networkAdmin, 'GET', journal);
+    expect(logged.statusCode, logged.body).toBe(200);
+    const mine = logged
+      .json<{
+        entries: Array<{ kind: string; actor?: { id: string }; changes?: Array<{ after?: unknown }> }>;
+      }>()
+      .entries.find(
+        (entry) =>
+          entry.kind === 'network-legal-details.updated' &&
+          entry.changes?.some((change) => change.after === `Directrice ${version + 1}`),
+      );
+    expect(mine, logged.body).toMatchObject({
+      actor: { id: networkAdmin.userId },
+      text: { fr: expect.stringContaining('Mentions légales du réseau modifiées') as unknown },
+    });
+    const csv = await api.call(networkAdmin, 'GET', `${journal}&format=csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-disposition']).toContain('journal-actions-reseau.csv');
+    const chain = await verifyActionChain(api.store, networkActionChain);
+    expect(chain, JSON.stringify(chain)).toMatchObject({ ok: true });
+
     // The network's CGV, which no test writes, is still its template: filled from them, escaped.
     const template = await api.call(networkAdmin, 'GET', '/api/network/page-drafts/cgv');
     expect(template.statusCode, template.body).toBe(200);
@@ -545,5 +571,38 @@ describe('the garden’s pages', () => {
     expect(list.json<{ pages: Array<{ slug: string }> }>().pages.map((page) => page.slug)).toContain(
       'accessibilite',
     );
+    const { entries } = await listStaffActions(api.store, networkActionChain, { limit: 200 });
+    expect(
+      entries.find(
+        (entry) =>
+          entry.action === 'page.published' &&
+          entry.subject.id === 'page:accessibilite' &&
+          entry.actor.id === networkAdmin.userId,
+      ),
+    ).toBeDefined();
+  });
+
+  it('deletes an image of the network’s pages for good, logged in the network’s chain', async () => {
+    const uploaded = await api.call(networkAdmin, 'POST', '/api/network/page-images', png, {
+      'content-type': 'image/png',
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
+    const image = uploaded.json<{ url: string }>().url;
+    const imageId = image.split('/').at(-1)!;
+    expect((await api.call(gardenAdmin, 'DELETE', image)).statusCode).toBe(403);
+    const deleted = await api.call(networkAdmin, 'DELETE', image);
+    expect(deleted.statusCode, deleted.body).toBe(204);
+    expect((await api.call(undefined, 'GET', image)).statusCode).toBe(404);
+    const { entries } = await listStaffActions(api.store, networkActionChain, { limit: 200 });
+    expect(
+      entries.filter(
+        (entry) => entry.action === 'page-image.deleted' && entry.subject.id === `page-image:${imageId}`,
+      ),
+    ).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ id: networkAdmin.userId }) as unknown }),
+    ]);
+    // Nothing of it in the garden's chain.
+    const garden = await listStaffActions(api.store, api.gardenId, { limit: 200 });
+    expect(garden.entries.some((entry) => entry.subject.id === `page-image:${imageId}`)).toBe(false);
   });
 });

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { StaffActionDraft } from '../../domain/journal/staff-actions.ts';
+import { networkActionChain, type StaffActionDraft } from '../../domain/journal/staff-actions.ts';
 import { CocagneError } from '../../domain/errors.ts';
 import {
   createTestGarden,
@@ -435,5 +435,16 @@ describe('staff action log', () => {
     expect(broken.stderr).toContain('chaîne rompue à l’entrée 3');
 
     expect(run().status).toBe(2);
+    expect(run('--network', '--garden', garden).status).toBe(2);
+
+    // The network's own chain (its pages, its legal details) is checked apart, and with --all.
+    await appendStaffAction(store, networkActionChain, {
+      action: 'page.published',
+      subject: { kind: 'settings', id: 'page:cgv' },
+      actor: claire,
+    });
+    const network = run('--network');
+    expect(network.status, network.stderr).toBe(0);
+    expect(network.stdout).toMatch(/^NETWORK : chaîne intacte : \d+ entrée/m);
   });
 });

@@ -348,8 +348,9 @@ export function createPageStore(db: DynamoDBDocumentClient, tables: TableNames) 
     async saveNetworkLegalDetails(
       input: Omit<PublisherLegalDetails, 'version'>,
       expectedVersion: number,
+      log?: ChangeLog,
     ): Promise<PublisherLegalDetails> {
-      return writeLegalDetails(partitionOf(network), input, expectedVersion);
+      return writeLegalDetails(partitionOf(network), input, expectedVersion, log);
     },
   };
 }

@@ -6,20 +6,23 @@
  * is said in adapters/store/action-log.ts.
  *
  *   node adapters/store/verify-action-log.ts --garden <gardenId>
+ *   node adapters/store/verify-action-log.ts --network
  *   node adapters/store/verify-action-log.ts --all
  *
  * The store comes from the environment as for the API and the worker (AWS_REGION,
- * DYNAMODB_TABLE_PREFIX, DYNAMODB_ENDPOINT locally). `--all` checks every garden of the
- * registry. Prints « chaîne intacte : N entrées » per garden, or the first break; exits with 1
+ * DYNAMODB_TABLE_PREFIX, DYNAMODB_ENDPOINT locally). `--network` checks the network's own
+ * chain (its pages and legal details); `--all` checks every garden of the registry, then the
+ * network's chain. Prints « chaîne intacte : N entrées » per garden, or the first break; exits with 1
  * when a chain is broken, 2 on a wrong command line.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { readConfiguration } from '../../domain/configuration.ts';
 import { StoreSettings, storeFrom } from '../aws.ts';
+import { networkActionChain } from '../../domain/journal/staff-actions.ts';
 import { verifyActionChain, type ChainVerification } from './action-log.ts';
 
-const usage = 'usage: node adapters/store/verify-action-log.ts --garden <gardenId> | --all';
+const usage = 'usage: node adapters/store/verify-action-log.ts --garden <gardenId> | --network | --all';
 
 /** One line per garden, in French as operators read it, and English after. */
 export function describeVerification(result: ChainVerification): string {
@@ -41,17 +44,19 @@ export function describeVerification(result: ChainVerification): string {
 }
 
 async function main(): Promise<number> {
-  let options: { garden?: string | undefined; all?: boolean | undefined };
+  let options: { garden?: string | undefined; network?: boolean | undefined; all?: boolean | undefined };
   try {
     ({ values: options } = parseArgs({
-      options: { garden: { type: 'string' }, all: { type: 'boolean' } },
+      options: { garden: { type: 'string' }, network: { type: 'boolean' }, all: { type: 'boolean' } },
       strict: true,
     }));
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${usage}`);
     return 2;
   }
-  if (Boolean(options.garden) === Boolean(options.all)) {
+  if (
+    [Boolean(options.garden), Boolean(options.network), Boolean(options.all)].filter(Boolean).length !== 1
+  ) {
     console.error(usage);
     return 2;
   }
@@ -69,7 +74,9 @@ async function main(): Promise<number> {
   try {
     const gardenIds = options.garden
       ? [options.garden]
-      : (await store.gardens.list()).map((garden) => garden.id);
+      : options.network
+        ? [networkActionChain]
+        : [...(await store.gardens.list()).map((garden) => garden.id), networkActionChain];
     let broken = 0;
     for (const gardenId of gardenIds) {
       const result = await verifyActionChain(store, gardenId);

@@ -18,7 +18,9 @@ import {
   type PagePublisher,
   type TemplateDetails,
 } from '../../domain/garden-pages.ts';
+import { networkActionChain } from '../../domain/journal/staff-actions.ts';
 import { requireRole } from '../plugins/auth.ts';
+import { logStaffAction, staffChangeLog } from '../plugins/request-origin.ts';
 import { errorAnswers, Version } from '../schemas.ts';
 import {
   acceptImageBodies,
@@ -139,7 +141,8 @@ export const networkPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['pages'],
         summary:
           "Saves the network's legal details (network administrators). `version` must be the one read: a " +
-          'concurrent change gives 409. A SIRET whose check digit is wrong is refused (422).',
+          'concurrent change gives 409. A SIRET whose check digit is wrong is refused (422). Logged in the ' +
+          "network's action log (GET /network/staff-actions).",
         security: [{ bearer: [] }],
         body: Type.Object(
           {
@@ -155,7 +158,16 @@ export const networkPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { version: expected, ...input } = request.body;
       const outcome = normalizeLegalDetails(input);
       if (!outcome.ok) throw new CocagneError('refused', outcome.message, { field: outcome.field });
-      return store.pages.saveNetworkLegalDetails(outcome.value, expected);
+      const before = await store.pages.networkLegalDetails();
+      return store.pages.saveNetworkLegalDetails(
+        outcome.value,
+        expected,
+        staffChangeLog(app, request, networkActionChain, {
+          action: 'network-legal-details.updated',
+          subject: { kind: 'settings', id: 'legal-details' },
+          ...(before.version > 0 ? { before } : {}),
+        }),
+      );
     },
   );
 
@@ -218,7 +230,7 @@ export const networkPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['pages'],
         summary:
           "Publishes a network page's draft as its next version and clears the draft. 422 when there is no draft or " +
-          'while accessibility problems remain; 409 when the page changed meanwhile.',
+          "while accessibility problems remain; 409 when the page changed meanwhile. Logged in the network's action log.",
         security: [{ bearer: [] }],
         params: SlugParams,
         body: PublishInput,
@@ -226,7 +238,13 @@ export const networkPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const published = await pages.publish(request, network, request.params.pageSlug, request.body);
+      const slug = request.params.pageSlug;
+      const published = await pages.publish(request, network, slug, request.body, () =>
+        staffChangeLog(app, request, networkActionChain, {
+          action: 'page.published',
+          subject: { kind: 'settings', id: `page:${slug}` },
+        }),
+      );
       return reply.status(201).send(published);
     },
   );
@@ -285,14 +303,21 @@ export const networkPagesRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['pages'],
         summary:
-          "Deletes an image of the network's pages for good, every version of it: its address answers 404 from then on.",
+          "Deletes an image of the network's pages for good, every version of it: its address answers 404 from then on. " +
+          "Logged in the network's action log.",
         security: [{ bearer: [] }],
         params: ImageParams,
         response: { 204: Type.Null(), ...errorAnswers },
       },
     },
     async (request, reply) => {
-      await pages.deleteImage(network, request.params.imageId);
+      const { imageId } = request.params;
+      await pages.deleteImage(network, imageId, () =>
+        logStaffAction(app, request, networkActionChain, {
+          action: 'page-image.deleted',
+          subject: { kind: 'settings', id: `page-image:${imageId}` },
+        }),
+      );
       return reply.status(204).send(null);
     },
   );

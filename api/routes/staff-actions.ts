@@ -1,10 +1,21 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { journalEntryFields } from './journal-schemas.ts';
 import Type from 'typebox';
-import { listStaffActions, type StaffActionWithOrigin } from '../../adapters/store/action-log.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  listStaffActions,
+  type ActionLogClients,
+  type StaffActionWithOrigin,
+} from '../../adapters/store/action-log.ts';
 import { PageCursor } from '../../domain/ids.ts';
 import { journalSubjectKinds } from '../../domain/journal/journal-entry.ts';
-import { staffActionsCsv, staffActionToEntry, type StaffAction } from '../../domain/journal/staff-actions.ts';
+import {
+  networkActionChain,
+  staffActionsCsv,
+  staffActionToEntry,
+  type StaffAction,
+} from '../../domain/journal/staff-actions.ts';
+import { requireRole } from '../plugins/auth.ts';
 import { staffRoles } from '../../domain/roles.ts';
 import { foldForSearch } from '../../domain/text.ts';
 import { requireJournalReader } from './garden-openings.ts';
@@ -54,6 +65,23 @@ const StaffActionsQuery = Query({
   ),
 });
 
+/** A page of entries (JSON), or the CSV file. */
+const staffActionsAnswers = {
+  200: {
+    description: 'A page of entries (JSON), or the CSV file.',
+    content: {
+      'application/json': {
+        schema: Type.Object({
+          entries: Type.Array(StaffJournalEntry),
+          nextCursor: Type.Optional(Type.String()),
+        }),
+      },
+      'text/csv': fileAnswer('text/csv', '').content['text/csv'],
+    },
+  },
+  ...errorAnswers,
+};
+
 /** The most lines one CSV export holds. */
 const csvLimit = 10_000;
 
@@ -82,73 +110,95 @@ export const staffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
         security: [{ bearer: [] }],
         params: GardenParams,
         querystring: StaffActionsQuery,
-        response: {
-          200: {
-            description: 'A page of entries (JSON), or the CSV file.',
-            content: {
-              'application/json': {
-                schema: Type.Object({
-                  entries: Type.Array(StaffJournalEntry),
-                  nextCursor: Type.Optional(Type.String()),
-                }),
-              },
-              'text/csv': fileAnswer('text/csv', '').content['text/csv'],
-            },
-          },
-          ...errorAnswers,
-        },
+        response: staffActionsAnswers,
       },
     },
     async (request, reply) => {
       const { gardenId } = request.params;
       await requireJournalReader(request, gardenId, () => store.settings.rules(gardenId), openings);
-      const { from, to, actorId, subjectKind, q, cursor, limit, format } = request.query;
-      const words = q ? foldForSearch(q).split(' ').filter(Boolean) : [];
-      const matches =
-        words.length > 0
-          ? (action: StaffAction) => {
-              const entry = staffActionToEntry(action);
-              const haystack = foldForSearch(
-                [entry.text.fr, entry.text.en, action.subject.id, action.actor.name, action.action].join(' '),
-              );
-              return words.every((word) => haystack.includes(word));
-            }
-          : undefined;
-      const filter = {
-        ...(from ? { from } : {}),
-        ...(to ? { to } : {}),
-        ...(actorId ? { actorId } : {}),
-        ...(subjectKind ? { subjectKind } : {}),
-        ...(matches ? { matches } : {}),
-      };
-      if (format === 'csv') {
-        const actions: StaffActionWithOrigin[] = [];
-        let next: string | undefined;
-        do {
-          const page = await listStaffActions(store, gardenId, {
-            ...filter,
-            limit: 200,
-            ...(next ? { cursor: next } : {}),
-          });
-          actions.push(...page.entries);
-          next = page.nextCursor;
-        } while (next && actions.length < csvLimit);
-        const locale = request.query.lang ?? request.locale;
-        return reply
-          .type('text/csv; charset=utf-8')
-          .header('content-disposition', `attachment; filename="journal-actions-${gardenId}.csv"`)
-          .header('cache-control', 'private, no-store')
-          .send(staffActionsCsv(actions.slice(0, csvLimit), locale));
-      }
-      const page = await listStaffActions(store, gardenId, {
-        ...filter,
-        limit,
-        ...(cursor ? { cursor } : {}),
-      });
-      return {
-        entries: page.entries.map(entryOf),
-        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
-      };
+      return answerStaffActions(store, gardenId, request, reply, `journal-actions-${gardenId}.csv`);
     },
   );
 };
+
+/** The network's own action log (its pages, its legal details), for network administrators. */
+export const networkStaffActionRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const { store } = app;
+
+  app.get(
+    '/network/staff-actions',
+    {
+      onRequest: async (request) => {
+        await app.authenticate(request);
+        requireRole(request, ['network-admin']);
+      },
+      schema: {
+        tags: ['journal'],
+        summary:
+          "The network's own actions, newest first (network administrators): its pages published, its images deleted, its legal details changed, with who, when, from where (kept 12 months) and what changed. The same filters and CSV as a garden's journal.",
+        security: [{ bearer: [] }],
+        querystring: StaffActionsQuery,
+        response: staffActionsAnswers,
+      },
+    },
+    async (request, reply) =>
+      answerStaffActions(store, networkActionChain, request, reply, 'journal-actions-reseau.csv'),
+  );
+};
+
+/** A page of a chain's entries (JSON), or the whole selection as CSV, with the query's filters. */
+async function answerStaffActions(
+  store: ActionLogClients,
+  chainId: string,
+  request: FastifyRequest<{ Querystring: Type.Static<typeof StaffActionsQuery> }>,
+  reply: FastifyReply,
+  csvName: string,
+) {
+  const { from, to, actorId, subjectKind, q, cursor, limit, format } = request.query;
+  const words = q ? foldForSearch(q).split(' ').filter(Boolean) : [];
+  const matches =
+    words.length > 0
+      ? (action: StaffAction) => {
+          const entry = staffActionToEntry(action);
+          const haystack = foldForSearch(
+            [entry.text.fr, entry.text.en, action.subject.id, action.actor.name, action.action].join(' '),
+          );
+          return words.every((word) => haystack.includes(word));
+        }
+      : undefined;
+  const filter = {
+    ...(from ? { from } : {}),
+    ...(to ? { to } : {}),
+    ...(actorId ? { actorId } : {}),
+    ...(subjectKind ? { subjectKind } : {}),
+    ...(matches ? { matches } : {}),
+  };
+  if (format === 'csv') {
+    const actions: StaffActionWithOrigin[] = [];
+    let next: string | undefined;
+    do {
+      const page = await listStaffActions(store, chainId, {
+        ...filter,
+        limit: 200,
+        ...(next ? { cursor: next } : {}),
+      });
+      actions.push(...page.entries);
+      next = page.nextCursor;
+    } while (next && actions.length < csvLimit);
+    const locale = request.query.lang ?? request.locale;
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${csvName}"`)
+      .header('cache-control', 'private, no-store')
+      .send(staffActionsCsv(actions.slice(0, csvLimit), locale));
+  }
+  const page = await listStaffActions(store, chainId, {
+    ...filter,
+    limit,
+    ...(cursor ? { cursor } : {}),
+  });
+  return {
+    entries: page.entries.map(entryOf),
+    ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+  };
+}

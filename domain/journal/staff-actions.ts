@@ -75,6 +75,12 @@ export interface RequestOrigin {
   userAgent: string;
 }
 
+/**
+ * The chain of the network's own actions (its pages, its legal details), beside the gardens':
+ * upper case, so no garden id (lower case, `domain/ids.ts`) can be it.
+ */
+export const networkActionChain = 'NETWORK';
+
 /** The previous hash of a garden's first entry. */
 export const genesisHash = '0'.repeat(64);
 
@@ -254,6 +260,10 @@ export const actionLabels: Readonly<Record<string, Localized & { category?: Jour
   'legal-details.updated': {
     fr: 'Mentions légales du jardin modifiées',
     en: "Garden's legal details changed",
+  },
+  'network-legal-details.updated': {
+    fr: 'Mentions légales du réseau modifiées',
+    en: "Network's legal details changed",
   },
   'page.published': { fr: 'Page publiée', en: 'Page published' },
   'page-image.deleted': {

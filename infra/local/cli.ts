@@ -15,7 +15,7 @@ const usage = `Usage: infra/local/bin/cocagne <command>
   stack down                    stop what this project started
   stack status                  show each service
   stack logs <service> [-f]     show (or follow) a service's log
-  audit-verify --garden <id>|--all
+  audit-verify --garden <id>|--network|--all
                                 check the staff action log's hash chain on the local stack
                                 (adapters/store/verify-action-log.ts; elsewhere, run that with
                                 the deployment's settings)`;

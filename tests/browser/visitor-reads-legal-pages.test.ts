@@ -2,13 +2,14 @@ import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { TestApi } from '../support/api.ts';
-import { baseUrl, phoneContext, scrollWidth, startBrowserTest } from '../support/browser.ts';
+import { baseUrl, phoneContext, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 
 /**
  * Issue 14, the public side of the pages: a visitor on a phone opens the mentions légales from
  * the welcome page's footer (the network's, since no garden is known there) and reads them;
  * axe finds no violation on the welcome page, the list of gardens and a published legal page.
+ * The network administrator who published it finds the publication in the network's action log.
  */
 describe('a visitor reads the legal pages', () => {
   let api: TestApi;
@@ -99,6 +100,28 @@ describe('a visitor reads the legal pages', () => {
       await page.waitForLoadState('networkidle', { timeout: 10_000 }).catch(() => undefined);
       expect(await violations(page), path).toEqual([]);
     }
+    await context.close();
+  });
+
+  it('shows the publication in the network’s action log, to the network administrator, on a phone', async () => {
+    const context = await phoneContext(browser);
+    const page = await context.newPage();
+    await signInAs(page, networkAdmin);
+    await page.waitForURL(`${baseUrl}/reseau`, { timeout: 30_000 });
+    await page.getByTestId('network-staff-actions-link').click();
+    await page
+      .getByRole('heading', { level: 1, name: 'Journal des actions du réseau' })
+      .waitFor({ timeout: 30_000 });
+    // Rémi's own publication, among whatever other runs logged on the same network.
+    await page.getByTestId('staff-actions-search').fill('Rémi');
+    await page.getByTestId('staff-actions-search-button').click();
+    const entry = page
+      .getByTestId('journal-entry')
+      .filter({ hasText: 'Page publiée' })
+      .filter({ hasText: 'Rémi R.' })
+      .first();
+    await entry.waitFor({ timeout: 30_000 });
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(360);
     await context.close();
   });
 });

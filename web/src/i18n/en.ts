@@ -1758,6 +1758,11 @@ export const en: Messages = {
     emptyFiltered: 'No entry matches these filters.',
   },
   staffActions: {
+    network: {
+      title: "Network's action log",
+      lead: "What the network's administrators did outside the gardens: network pages published, images deleted, legal details changed; who, when, from where, and what changed. What is done in a garden is in that garden's log.",
+      link: "Network's action log",
+    },
     title: 'Action log',
     lead: 'Every change the team made in the garden (prices, depots, calendar, products, accounts and roles, extensions, settings): who, when, from where, and what changed.',
     search: 'Search',

@@ -1794,6 +1794,11 @@ export const fr = {
     emptyFiltered: 'Aucune entrée ne correspond à ces filtres.',
   },
   staffActions: {
+    network: {
+      title: 'Journal des actions du réseau',
+      lead: 'Ce que les administrateurs du réseau ont fait hors des jardins : pages du réseau publiées, images supprimées, mentions légales modifiées ; qui, quand, depuis où, et ce qui a changé. Ce que l’on fait dans un jardin est au journal de ce jardin.',
+      link: 'Journal des actions du réseau',
+    },
     title: 'Journal des actions',
     lead: 'Chaque modification faite par l’équipe dans le jardin (tarifs, dépôts, calendrier, produits, comptes et rôles, extensions, réglages) : qui, quand, depuis où, et ce qui a changé.',
     search: 'Rechercher',

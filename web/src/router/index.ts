@@ -303,6 +303,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { area: 'network' },
   },
   {
+    // The network's own action log: its pages published, its images deleted, its legal details.
+    path: '/reseau/journal-des-actions',
+    name: 'network-staff-actions',
+    component: () => import('../features/journal/StaffActionsPage.vue'),
+    props: { scope: 'network' },
+    meta: { area: 'network' },
+  },
+  {
     // The register of processing activities (RGPD article 30), from the product's data model.
     path: '/reseau/registre-des-traitements',
     name: 'network-register',

@@ -35,8 +35,17 @@ const pages = (call: ApiCall): StubAnswer => {
   return { body: { entries: [depotUpdated], nextCursor: 'c-2' } };
 };
 
-function mountPage(identity: Identity = gardenAdmin) {
+const networkAdmin: Identity = {
+  ...staffIdentity,
+  userId: 'u-nadia',
+  name: 'Nadia Réseau',
+  roles: ['network-admin'],
+  gardenId: undefined,
+};
+
+function mountPage(identity: Identity = gardenAdmin, props: { scope?: 'network' } = {}) {
   return mount(StaffActionsPage, {
+    props,
     global: { plugins: [signedIn(identity), i18n] },
     attachTo: document.body,
   });
@@ -105,6 +114,21 @@ describe('« Journal des actions »', () => {
     expect(saved).toEqual(['actions.csv']);
     // The log has no categories: no such filter here.
     expect(wrapper.find('[data-testid="journal-category-filter"]').exists()).toBe(false);
+  });
+
+  it('reads the network’s own log for a network administrator, who belongs to no garden', async () => {
+    const api = stubApi(pages);
+    const wrapper = mountPage(networkAdmin, { scope: 'network' });
+    await flushPromises();
+    expect(api.calls[0]?.path).toBe('/api/network/staff-actions');
+    expect(wrapper.get('h1').text()).toBe('Journal des actions du réseau');
+    expect(wrapper.findAll('[data-testid="journal-entry"]')).toHaveLength(1);
+    // Every entry of the network is about its settings: no subject to choose.
+    expect(wrapper.find('[data-testid="staff-actions-subject"]').exists()).toBe(false);
+    await wrapper.get('[data-testid="journal-export-csv"]').trigger('click');
+    await flushPromises();
+    expect(api.calls.at(-1)?.path).toBe('/api/network/staff-actions');
+    expect(api.calls.at(-1)?.query.get('format')).toBe('csv');
   });
 
   it('tells staff who are not administrators, in words, that the log is not theirs', async () => {

@@ -87,14 +87,23 @@ export const downloadJournal = (
     toast: false,
   });
 
-export const listStaffActions = (gardenId: string, query: StaffActionsQuery, cursor?: string) =>
-  request<StaffActionsPage>('GET', `${garden(gardenId)}/staff-actions`, {
+/** Whose action log: a garden's (its staff), or the network's own (its pages, its legal details). */
+export type ActionLogScope = { gardenId: string } | 'network';
+
+const staffActionsPath = (scope: ActionLogScope) =>
+  scope === 'network' ? '/network/staff-actions' : `${garden(scope.gardenId)}/staff-actions`;
+
+export const listStaffActions = (scope: ActionLogScope, query: StaffActionsQuery, cursor?: string) =>
+  request<StaffActionsPage>('GET', staffActionsPath(scope), {
     query: { ...query, cursor, lang: currentLocale() },
     toast: false,
   });
 
-export const downloadStaffActions = (gardenId: string, query: StaffActionsQuery): Promise<DownloadedFile> =>
-  requestFile(`${garden(gardenId)}/staff-actions`, {
+export const downloadStaffActions = (
+  scope: ActionLogScope,
+  query: StaffActionsQuery,
+): Promise<DownloadedFile> =>
+  requestFile(staffActionsPath(scope), {
     query: { ...query, lang: currentLocale(), format: 'csv' },
     accept: mediaTypes.csv,
     toast: false,

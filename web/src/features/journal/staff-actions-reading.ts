@@ -5,6 +5,7 @@ import { requireGardenId } from '../../stores/session.ts';
 import {
   downloadStaffActions,
   listStaffActions,
+  type ActionLogScope,
   type StaffActionEntry,
   type StaffActionsQuery,
 } from './journal-api.ts';
@@ -42,10 +43,12 @@ export function staffActionsQuery(filters: StaffActionFilters): StaffActionsQuer
 const emptyPagesFollowed = 4;
 
 /**
- * The garden's staff action log, newest first, a page at a time (« Voir plus » follows the API's
+ * The garden's staff action log (or the network's own, `network`), newest first, a page at a time (« Voir plus » follows the API's
  * cursor). A new filter reads from the start again; a 403 is said apart from a failure.
  */
-export function useStaffActionsReading() {
+export function useStaffActionsReading(network = false) {
+  /** Read when asked: a garden's page knows its garden once signed in. */
+  const scope = (): ActionLogScope => (network ? 'network' : { gardenId: requireGardenId() });
   const entries = ref<StaffActionEntry[]>([]);
   const actors = ref<JournalActor[]>([]);
   const filters = ref<StaffActionFilters>(noStaffActionFilters());
@@ -68,7 +71,7 @@ export function useStaffActionsReading() {
           const found: StaffActionEntry[] = [];
           let cursor = more ? nextCursor.value : undefined;
           for (let hop = 0; ; hop++) {
-            const page = await listStaffActions(requireGardenId(), staffActionsQuery(filters.value), cursor);
+            const page = await listStaffActions(scope(), staffActionsQuery(filters.value), cursor);
             if (mine !== reading) return;
             found.push(...page.entries);
             cursor = page.nextCursor;
@@ -97,7 +100,7 @@ export function useStaffActionsReading() {
 
   /** The log as a CSV with the filters shown; throws the ApiError (the button shows it). */
   async function download(): Promise<{ url: string; filename: string }> {
-    const file = await downloadStaffActions(requireGardenId(), staffActionsQuery(filters.value));
+    const file = await downloadStaffActions(scope(), staffActionsQuery(filters.value));
     return {
       url: URL.createObjectURL(file.blob),
       filename: file.filename ?? journalFileName('actions', 'csv'),
