@@ -43,10 +43,13 @@ const networkAdmin: Identity = {
   gardenId: undefined,
 };
 
+/** The network's page stands in the plain layout: its header and footer (their own tests) left out. */
+const PlainLayout = { name: 'PlainLayout', template: '<div data-testid="plain-layout"><slot /></div>' };
+
 function mountPage(identity: Identity = gardenAdmin, props: { scope?: 'network' } = {}) {
   return mount(StaffActionsPage, {
     props,
-    global: { plugins: [signedIn(identity), i18n] },
+    global: { plugins: [signedIn(identity), i18n], stubs: { PlainLayout } },
     attachTo: document.body,
   });
 }
@@ -120,7 +123,8 @@ describe('« Journal des actions »', () => {
     const api = stubApi(pages);
     const wrapper = mountPage(networkAdmin, { scope: 'network' });
     await flushPromises();
-    expect(api.calls[0]?.path).toBe('/api/network/staff-actions');
+    expect(api.calls.map((call) => call.path)).toEqual(['/api/network/staff-actions']);
+    expect(wrapper.find('[data-testid="plain-layout"]').exists()).toBe(true);
     expect(wrapper.get('h1').text()).toBe('Journal des actions du réseau');
     expect(wrapper.findAll('[data-testid="journal-entry"]')).toHaveLength(1);
     // Every entry of the network is about its settings: no subject to choose.
