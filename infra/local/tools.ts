@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { chromiumPath } from './chromium.ts';
+import { chromiumPath, headlessShellPath, installedFullChromium } from './chromium.ts';
 import { download, fetchText } from './download.ts';
 import { filesExist, isUpToDate, runInstallStep, type InstallStep } from './install-step.ts';
 import { elapsed, say, UserFacingError, warn } from './log.ts';
@@ -402,7 +402,12 @@ const chromiumStep: InstallStep = {
   name: 'chromium',
   pin: `chromium (Debian package ${chromiumPackage})`,
   stamped: false,
-  present: () => existsSync(chromiumPath()),
+  // The headless shell; else a full Chromium where apt cannot run (no root nor sudo), rather than nothing.
+  present: () =>
+    existsSync(chromiumPath()) &&
+    (Boolean(process.env.CHROMIUM_PATH) ||
+      chromiumPath() === headlessShellPath ||
+      rootPrefix() === undefined),
   async install(progress) {
     if (process.env.CHROMIUM_PATH) {
       throw new UserFacingError(
@@ -411,10 +416,17 @@ const chromiumStep: InstallStep = {
     }
     await aptInstall(
       [chromiumPackage],
-      'Chromium is needed for the browser tests: install it (Debian/Ubuntu: sudo apt-get install chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
+      'Chromium is needed for the browser tests: install it (Debian/Ubuntu: sudo apt-get install chromium-headless-shell, or chromium) or set CHROMIUM_PATH to a Chromium or Chrome binary.',
       logFile('install-chromium'),
       progress,
-    );
+    ).catch((error: unknown) => {
+      // A full Chromium does the same work, slower: keep the tests running with it.
+      const fallback = installedFullChromium();
+      if (!fallback) throw error;
+      progress(
+        `${chromiumPackage} could not be installed: the browser tests use ${fallback} (about twice the CPU)`,
+      );
+    });
   },
 };
 
