@@ -138,10 +138,14 @@ describe('staff can take back an approval from the inbox for a few seconds', () 
     await emile.getByTestId('undo-decision').waitFor({ timeout: 2_000 });
     // Nothing goes out while « Annuler » is offered.
     expect(sent).toEqual([]);
-    // Closed well within the delay, and no chance to ask to stay: the decision still arrives.
+    // The tab closes well within the delay, with no chance to ask to stay: the page hears only
+    // « pagehide », as the browser fires it on closing, and sends the decision at once (keepalive).
+    // The event is fired here before the close: a loaded machine may kill a closing page's
+    // renderer before it runs its handlers, which a test cannot tell from a page that sent nothing.
+    await page.evaluate("window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }))");
+    await expect.poll(() => sent, { timeout: 5_000 }).toEqual([applications.emile]);
     await page.close({ runBeforeUnload: false });
-    // The page sends it as it closes (Playwright no longer reports a closed page's requests);
-    // the process then takes the approval: a while, under load.
+    // The process then takes the approval: a while, under load.
     await expect.poll(() => statusOf(applications.emile), { timeout: 90_000 }).toBe('active');
   }, 180_000);
 });
