@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
-import type { TestApi } from '../support/api.ts';
+import { takenApplication, type TestApi } from '../support/api.ts';
 import { baseUrl, signInAs, startBrowserTest } from '../support/browser.ts';
 
 describe('staff approve a subscription in the browser', () => {
@@ -23,15 +23,11 @@ describe('staff approve a subscription in the browser', () => {
       lastName: 'Morisot',
       address: { street: '3 rue Pasteur', postalCode: '25000', city: 'Besançon' },
     });
-    const applied = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/subscriptions`, {
+    const subscriptionId = await takenApplication(api, {
       memberId: member.id,
       basketSize: 'large',
-      frequency: 'weekly',
-      depotId: api.depotId,
       startDate: addDays(gardenDay(new Date()), 7),
     });
-    expect(applied.statusCode).toBe(201);
-    const subscriptionId = applied.json<{ id: string }>().id;
 
     const page = await browser.newPage();
     await signInAs(page, api.accounts.staff);

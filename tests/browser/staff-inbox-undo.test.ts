@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { addDays, gardenDay } from '../../domain/calendar.ts';
-import type { TestApi } from '../support/api.ts';
+import { takenApplication, type TestApi } from '../support/api.ts';
 import { baseUrl, signInAs, startBrowserTest } from '../support/browser.ts';
 
 describe('staff can take back an approval from the inbox for a few seconds', () => {
@@ -20,20 +20,7 @@ describe('staff can take back an approval from the inbox for a few seconds', () 
     ({ api, browser } = await startBrowserTest('inbox-undo'));
     const apply = async (firstName: string) => {
       const member = await api.createMember({ firstName, lastName: 'Annulable' });
-      const applied = await api.call(
-        api.accounts.staff,
-        'POST',
-        `/api/gardens/${api.gardenId}/subscriptions`,
-        {
-          memberId: member.id,
-          basketSize: 'medium',
-          frequency: 'weekly',
-          depotId: api.depotId,
-          startDate: addDays(gardenDay(new Date()), 14),
-        },
-      );
-      expect(applied.statusCode).toBe(201);
-      return applied.json<{ id: string }>().id;
+      return takenApplication(api, { memberId: member.id, startDate: addDays(gardenDay(new Date()), 14) });
     };
     applications.berthe = await apply('Berthe');
     applications.claude = await apply('Claude');

@@ -273,9 +273,25 @@ async function becomesActive(api: TestApi, subscriptionId: string, withinMs: num
 }
 
 /**
+ * Staff apply for a member's subscription (as `applyAsStaff`), and it must be taken: 201, or 202
+ * when its record came later than the answer, under a full run's load (then it must appear
+ * within 20 s). Returns the subscription's id.
+ */
+export async function takenApplication(
+  api: TestApi,
+  application: Parameters<typeof applyAsStaff>[1],
+): Promise<string> {
+  const applied = await applyAsStaff(api, application);
+  if (applied.statusCode !== 201 && applied.statusCode !== 202)
+    throw new Error(`application answered ${applied.statusCode}: ${applied.body}`);
+  const { id } = applied.json<{ id: string }>();
+  if (applied.statusCode === 202) await recordedSubscription(api, id);
+  return id;
+}
+
+/**
  * A weekly subscription at the test garden's depot, applied for by staff and approved: the
- * application must be taken (201, or 202 when its record came later than the answer, under a
- * full run's load: then it must appear within 20 s) and the approval answer 200 (or, after a
+ * application must be taken (`takenApplication`) and the approval answer 200 (or, after a
  * 503 under load, the subscription be active, as a second approval makes sure).
  */
 export async function approvedSubscription(
@@ -283,11 +299,7 @@ export async function approvedSubscription(
   memberId: string,
   startDate: string,
 ): Promise<string> {
-  const applied = await applyAsStaff(api, { memberId, startDate });
-  if (applied.statusCode !== 201 && applied.statusCode !== 202)
-    throw new Error(`application answered ${applied.statusCode}: ${applied.body}`);
-  const { id } = applied.json<{ id: string }>();
-  if (applied.statusCode === 202) await recordedSubscription(api, id);
+  const id = await takenApplication(api, { memberId, startDate });
   let approved = await approveAsStaff(api, id);
   if (approved.statusCode === 503) {
     // Under a full run's load the approval's Update may time out (503: « votre action n'a
