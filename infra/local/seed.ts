@@ -503,6 +503,9 @@ export async function seedDemoData(env: Record<string, string>): Promise<void> {
     }
     await seedRecords(store, plans, new Date().toISOString());
     await seedContacts(store);
+    // Again now that the gardens are registered: on a first start the call above found none.
+    const gardenPages = await seedDemoLegalPages(store, demoGardens);
+    if (gardenPages > 0) say(`demo data: ${gardenPages} garden legal pages published`);
     await seedDemoExtensions(env, store);
     await seedFleets(store);
     // Before the subscriptions and the billing run, as households save a card when they join.
