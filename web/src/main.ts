@@ -4,6 +4,7 @@ import App from './App.vue';
 import { hydrate } from './hydrate.ts';
 import { i18n } from './i18n/index.ts';
 import { createAppRouter } from './router/index.ts';
+import { followPageTitle } from './router/page-title.ts';
 import { reloadOnStaleChunks } from './stale-release.ts';
 import './styles/main.css';
 
@@ -14,6 +15,7 @@ async function start(): Promise<void> {
   await hydrate();
   app.use(createAppRouter());
   app.mount('#app');
+  followPageTitle(() => i18n.global.t('app.name'));
 }
 
 void start();

@@ -14,7 +14,16 @@ const france: MapPoint = { lat: 46.6, lng: 2.4 };
  * lets the page say so discreetly; a tile that loads later says `true`.
  */
 export function createBaseMap(element: HTMLElement, onTiles: (available: boolean) => void): L.Map {
-  const map = L.map(element, { zoomControl: true, attributionControl: true, keyboard: true });
+  // Whoever asked for less motion: no zoom, pan or fade animation (prefers-reduced-motion).
+  const still = typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+  const map = L.map(element, {
+    zoomControl: true,
+    attributionControl: true,
+    keyboard: true,
+    zoomAnimation: !still,
+    fadeAnimation: !still,
+    markerZoomAnimation: !still,
+  });
   const { tileUrl, attribution } = mapTiles();
   let loaded = false;
   L.tileLayer(tileUrl, { attribution, maxZoom: 19 })
