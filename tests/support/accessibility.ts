@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Browser, Page, Request } from 'playwright-core';
+import type { Browser, Locator, Page, Request } from 'playwright-core';
 
 /** axe-core's own script, read from its package and run in the page. */
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -102,5 +102,56 @@ export async function overflowingElements(page: Page): Promise<string[]> {
     return innermost.slice(0, 5).map((element) =>
       element.tagName.toLowerCase() + (element.className && typeof element.className === 'string' ? '.' + element.className.trim().split(/\\s+/).join('.') : '') +
       ' "' + (element.textContent ?? '').trim().slice(0, 40) + '" right ' + Math.round(element.getBoundingClientRect().right));
+  })()`);
+}
+
+/** What has the focus: « tag#id [data-testid] "text" », for messages. */
+export async function focusedElement(page: Page): Promise<string> {
+  return page.evaluate<string>(`(() => {
+    const element = document.activeElement;
+    if (!element) return 'nothing';
+    const testid = element.getAttribute('data-testid');
+    return element.tagName.toLowerCase() + (element.id ? '#' + element.id : '') +
+      (testid ? ' [' + testid + ']' : '') + ' "' + (element.textContent ?? '').trim().slice(0, 40) + '"';
+  })()`);
+}
+
+/** Whether `target` has the keyboard's focus. */
+export async function hasFocus(target: Locator): Promise<boolean> {
+  // A function, not a string: Playwright calls a string's function without the element.
+  return target
+    .evaluate(
+      (element: { ownerDocument: { activeElement: unknown } }) =>
+        element === element.ownerDocument.activeElement,
+    )
+    .catch(() => false);
+}
+
+/**
+ * Presses Tab (Shift+Tab with `backwards`) until `target` has the focus, as a keyboard user
+ * would; fails when `max` presses do not reach it. Returns the presses it took.
+ */
+export async function tabTo(
+  page: Page,
+  target: Locator,
+  { max = 60, backwards = false }: { max?: number; backwards?: boolean } = {},
+): Promise<number> {
+  for (let presses = 1; presses <= max; presses++) {
+    await page.keyboard.press(backwards ? 'Shift+Tab' : 'Tab');
+    if (await hasFocus(target)) return presses;
+  }
+  throw new Error(
+    `Tab did not reach ${target.toString()} in ${max} presses (the focus is on ${await focusedElement(page)})`,
+  );
+}
+
+/** Whether the element with the focus shows it: a ring (a shadow) or a visible outline. */
+export async function focusShown(page: Page): Promise<boolean> {
+  return page.evaluate<boolean>(`(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return false;
+    const style = getComputedStyle(element);
+    const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 && !/rgba\\(.*, 0\\)$|transparent/.test(style.outlineColor);
+    return outline || (style.boxShadow !== 'none' && style.boxShadow !== '');
   })()`);
 }
