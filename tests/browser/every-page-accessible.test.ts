@@ -162,6 +162,9 @@ describe('every page is accessible (axe, WCAG 2.1 AA), for each role, on a phone
     if (account) await signInAs(page, account);
     else await page.goto(`${baseUrl}/connexion`);
     const found: string[] = [];
+    // The browser's text size, as a reader sets it (16 px by default): rem and em follow it.
+    const cdp = await page.context().newCDPSession(page);
+    const textSize = (standard: number) => cdp.send('Page.setFontSizes', { fontSizes: { standard } });
     for (const [name, visit] of visits) {
       if (name === 'accept-terms') await newTermsToAccept();
       const path = visit.path(fixture);
@@ -180,6 +183,15 @@ describe('every page is accessible (axe, WCAG 2.1 AA), for each role, on a phone
         const title = await page.title();
         if (!/. – Cocagne$/.test(title)) found.push(`${size.name} ${path}: the title is « ${title} »`);
       }
+      // Text enlarged to 200 % on the desktop (the reader's browser setting): nothing sideways.
+      await textSize(32);
+      await settledPage(page);
+      const rootSize = await page.evaluate<string>('getComputedStyle(document.documentElement).fontSize');
+      if (rootSize !== '32px') found.push(`text 200 % ${path}: the text is ${rootSize}, not 32px`);
+      const wide = await scrollWidth(page);
+      if (wide > 1280)
+        found.push(`text 200 % ${path}: ${wide} px wide: ${(await overflowingElements(page)).join('; ')}`);
+      await textSize(16);
     }
     await page.context().close();
     expect(found).toEqual([]);
