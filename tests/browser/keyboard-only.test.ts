@@ -255,12 +255,28 @@ describe('everyday tasks with a keyboard alone', () => {
       );
       expect(inside, `press ${press + 1}: ${await focusedElement(page)}`).toBe(true);
     }
-    // A cheque is chosen already, for what is due: its number and bank, then Enter.
+    // A cheque is chosen already: its number and bank.
     expect(await dialog.getByTestId('payment-method-cheque').isChecked()).toBe(true);
     await tabTo(page, dialog.getByTestId('payment-reference'));
     await page.keyboard.type('0004321');
     await tabTo(page, dialog.getByTestId('payment-bank'));
     await page.keyboard.type('Crédit Mutuel');
+    // More than is due, sent with Enter: the error is tied to its field, which takes the focus.
+    const amount = dialog.getByTestId('payment-amount');
+    await tabTo(page, amount, { backwards: true });
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('50');
+    await page.keyboard.press('Enter');
+    const error = dialog.getByTestId('field-error-amount');
+    await error.waitFor({ timeout: 5_000 });
+    expect(await amount.getAttribute('aria-invalid')).toBe('true');
+    expect((await amount.getAttribute('aria-describedby'))?.split(' ')).toContain(
+      await error.getAttribute('id'),
+    );
+    await expect.poll(() => hasFocus(amount)).toBe(true);
+    // What is due, then Enter.
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('45,00');
     await page.keyboard.press('Enter');
     await dialog.waitFor({ state: 'detached', timeout: 20_000 });
 

@@ -43,6 +43,11 @@ describe("last month's billing", () => {
       '12 foyers facturés, 3 factures émises (et envoyées au recouvrement).',
     );
     expect(wrapper.emitted('billed')).toHaveLength(1);
+    // Said to screen readers too, politely.
+    expect(wrapper.get('[data-testid="progress-status"]').attributes('role')).toBe('status');
+    expect(wrapper.get('[data-testid="progress-status"]').text()).toBe(
+      '12 foyers facturés, 3 factures émises (et envoyées au recouvrement).',
+    );
   });
 
   it('follows a run in progress with its progress bar', async () => {
@@ -52,6 +57,7 @@ describe("last month's billing", () => {
     expect(wrapper.text()).toContain('Foyers facturés : 15 sur 40');
     const bar = wrapper.get<HTMLProgressElement>('progress').element;
     expect([bar.max, bar.value]).toEqual([40, 15]);
+    expect(wrapper.get('[data-testid="progress-status"]').text()).toBe('Foyers facturés : 15 sur 40');
     expect(wrapper.find('[data-testid="start-billing-run"]').exists()).toBe(false);
     wrapper.unmount();
   });
