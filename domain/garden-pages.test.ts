@@ -147,6 +147,25 @@ describe('legal page templates', () => {
     expect(html).not.toContain('<img');
   });
 
+  it('states the site’s accessibility: its conformance, what is checked, what is not accessible, how to report a problem', () => {
+    const { title, html } = legalPageTemplate('accessibilite', filled);
+    expect(title).toBe('Déclaration d’accessibilité');
+    for (const text of [
+      'partiellement conforme',
+      'WCAG 2.1, niveau AA',
+      '<h2>Contenus non accessibles</h2>',
+      'Les cartes',
+      'Les documents PDF',
+      '<a href="mailto:accueil@jardin.example.org">accueil@jardin.example.org</a>',
+      '<a href="tel:+33381123456">03 81 12 34 56</a>',
+      'Défenseur des droits',
+    ]) {
+      expect(html).toContain(text);
+    }
+    // Only what the garden alone knows is left to complete: its other contents.
+    expect(html.split(toComplete).length - 1).toBe(1);
+  });
+
   it('gives every legal page a template that is accessible and keeps its structure through the sanitizer', () => {
     const sanitize = (html: string) => sanitizePageHtml(html, { imagePath: '/api/gardens/val/page-images/' });
     const tags = (html: string) => [...html.matchAll(/<([a-z0-9]+)/g)].map((match) => match[1]);

@@ -445,6 +445,7 @@ function phoneLink(phone: string | undefined): string {
 }
 
 const paragraphs = (...lines: string[]) => lines.map((line) => `<p>${line}</p>`).join('');
+const list = (items: string[]) => `<ul>${items.map((item) => `<li>${item}</li>`).join('')}</ul>`;
 
 function legalTemplateHtml(slug: LegalSlug, { legal, contact }: TemplateDetails): string {
   const name = inline(legal.legalName);
@@ -540,21 +541,35 @@ function legalTemplateHtml(slug: LegalSlug, { legal, contact }: TemplateDetails)
         ),
       ].join('');
     case 'accessibilite':
+      // What the product knows of itself, checked at each version (tests/browser/every-page-
+      // accessible.test.ts, keyboard-only.test.ts); the garden completes what is its own.
       return [
         paragraphs(
-          `${name} s’engage à rendre son site accessible, conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005.`,
+          `${name} s’engage à rendre son site accessible, conformément à l’article 47 de la loi n° 2005-102 du 11 février 2005. Cette déclaration s’applique à ce site et à l’espace adhérent.`,
         ),
         '<h2>État de conformité</h2>',
         paragraphs(
-          `Ce site est ${toComplete} (totalement, partiellement ou non) conforme au référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1.`,
+          'Ce site est partiellement conforme au référentiel général d’amélioration de l’accessibilité (RGAA), version 4.1, dont le niveau visé est celui des règles WCAG 2.1, niveau AA : aucun audit complet n’a encore été mené.',
+        ),
+        '<h2>Ce qui est vérifié</h2>',
+        paragraphs(
+          'À chaque nouvelle version, toutes les pages sont vérifiées automatiquement (outil axe, règles WCAG 2.0 et 2.1 des niveaux A et AA), pour chaque type d’utilisateur, sur un téléphone de 320 pixels de large et sur un ordinateur, et avec un texte agrandi à 200 % : sans erreur détectée.',
+          'Les tâches courantes se font au clavier seul : se connecter, signaler une absence, valider une demande, fermer une semaine de livraison, enregistrer un chèque. Un lien « Aller au contenu » ouvre chaque page, le titre de la fenêtre dit la page ouverte, les erreurs d’un formulaire sont liées à leur champ, et l’avancement des longues opérations est annoncé aux lecteurs d’écran. Le site respecte le réglage « réduire les animations » de votre appareil.',
         ),
         '<h2>Contenus non accessibles</h2>',
-        paragraphs(toComplete),
+        list([
+          'Les cartes (points de dépôt, tournées) ne se lisent pas avec un lecteur d’écran : chaque carte est accompagnée de la liste des mêmes lieux, avec leurs adresses.',
+          'Les documents PDF (factures, feuilles de dépôt) ne sont pas balisés pour les lecteurs d’écran : les montants et les dates des factures figurent aussi dans l’espace adhérent.',
+          'Le formulaire de carte bancaire est fourni par notre prestataire de paiement (Stripe) : son accessibilité dépend de lui.',
+          `Autres contenus : ${toComplete}`,
+        ]),
         '<h2>Établissement de cette déclaration</h2>',
-        paragraphs(`Cette déclaration a été établie le ${toComplete}.`),
+        paragraphs(
+          'Cette déclaration a été établie à la date de publication indiquée sur cette page, à partir des vérifications décrites ci-dessus.',
+        ),
         '<h2>Retour d’information et contact</h2>',
         paragraphs(
-          `Si vous ne parvenez pas à accéder à un contenu ou à un service, contactez-nous : ${emailLink(contact.email)}, ${phoneLink(contact.phone)}.`,
+          `Si vous ne parvenez pas à accéder à un contenu ou à un service, dites-le nous : nous vous répondrons et vous proposerons une autre façon d’y accéder. Écrivez-nous à ${emailLink(contact.email)} ou appelez le ${phoneLink(contact.phone)}.`,
         ),
         '<h2>Voies de recours</h2>',
         paragraphs(
