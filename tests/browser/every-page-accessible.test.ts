@@ -144,6 +144,31 @@ describe('every page is accessible (axe, WCAG 2.1 AA), for each role, on a phone
     expect(published.statusCode, published.body).toBe(201);
   }
 
+  it('stops animations and transitions for whoever asks their system for less motion', async () => {
+    /** A spinner's animation and a switch's transition, as the page styles them. */
+    const motion = (page: Page) =>
+      page.evaluate<string[]>(`(() => {
+        const spinner = document.createElement('span');
+        spinner.className = 'spinner';
+        const toggle = document.createElement('label');
+        toggle.className = 'switch';
+        toggle.innerHTML = '<input type="checkbox">';
+        document.body.append(spinner, toggle);
+        const style = getComputedStyle(spinner);
+        const knob = getComputedStyle(toggle.querySelector('input'), '::after');
+        return [style.animationName + ' ' + style.animationIterationCount, knob.transitionDuration];
+      })()`);
+    const page = await browser.newPage();
+    await page.goto(`${baseUrl}/connexion`);
+    await page.getByTestId('login-button').waitFor({ timeout: 30_000 });
+    expect(await motion(page)).toEqual(['spin infinite', '0.15s']);
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    const [spinner, transition] = await motion(page);
+    expect(spinner).toMatch(/^none|^spin 1$/);
+    expect(Number.parseFloat(transition ?? '')).toBeLessThan(0.001);
+    await page.close();
+  });
+
   const everyone: Who[] = [
     'visitor',
     'newcomer',
