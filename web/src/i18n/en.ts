@@ -724,7 +724,8 @@ export const en: Messages = {
     title: 'Delivery calendar',
     lead: 'Each pick-up point’s delivery days, the closed weeks and the seasons.',
     gridLabel: 'Calendar',
-    clickHint: 'Choose a day (click, or Enter; the arrow keys move between days) to close or reopen its week.',
+    clickHint:
+      'Choose a day (click, or Enter; the arrow keys move between days) to close or reopen its week.',
     daysLabel: 'Days shown',
     dayLabel: '{day}, week {week}',
     dayLabelClosed: '{day}, week {week} (closed)',

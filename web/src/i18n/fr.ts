@@ -739,7 +739,8 @@ export const fr = {
     title: 'Calendrier des livraisons',
     lead: 'Les jours de livraison de chaque point de dépôt, les semaines fermées et les saisons.',
     gridLabel: 'Calendrier',
-    clickHint: 'Choisissez un jour (clic, ou Entrée ; les flèches passent d’un jour à l’autre) pour fermer ou rouvrir sa semaine.',
+    clickHint:
+      'Choisissez un jour (clic, ou Entrée ; les flèches passent d’un jour à l’autre) pour fermer ou rouvrir sa semaine.',
     daysLabel: 'Jours affichés',
     dayLabel: '{day}, semaine {week}',
     dayLabelClosed: '{day}, semaine {week} (fermée)',
