@@ -186,6 +186,10 @@ describe('every page is accessible (axe, WCAG 2.1 AA), for each role, on a phone
     const account = who[role];
     if (account) await signInAs(page, account);
     else await page.goto(`${baseUrl}/connexion`);
+    // The app's first page (`/` sends each to their home) is shown before the visits: a visit
+    // started meanwhile was overtaken by it on a loaded machine.
+    await page.waitForFunction('location.pathname !== "/"', undefined, { timeout: 30_000 });
+    await settledPage(page);
     const found: string[] = [];
     // The browser's text size, as a reader sets it (16 px by default): rem and em follow it.
     const cdp = await page.context().newCDPSession(page);

@@ -6,9 +6,9 @@ import { infraCheckersMarker } from './side-lanes.ts';
 /**
  * Test files that take minutes on their own: started first, so that the other worker shares
  * out everything else meanwhile instead of one worker running them alone at the end (the
- * Schemathesis run alone is about two minutes).
+ * Schemathesis run alone is about two minutes, the accessibility check of every page as long).
  */
-const longFiles = ['api/openapi-fuzz.test.ts'];
+const longFiles = ['api/openapi-fuzz.test.ts', 'tests/browser/every-page-accessible.test.ts'];
 
 /**
  * Whether a test file waits for what `npm test` prepares beside the other tests: the local
