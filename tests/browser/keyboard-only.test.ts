@@ -6,6 +6,7 @@ import { focusedElement, focusShown, hasFocus, tabTo } from '../support/accessib
 import { issueTestInvoice, printTestInvoice } from '../support/billing.ts';
 import { activeSubscription, baseUrl, memberWithAccount, startBrowserTest } from '../support/browser.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
+import { isoWeek } from '../../domain/iso-weeks.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 import { deleteAccounts, type TestAccount } from '../support/keycloak.ts';
 import { uniqueEmail } from '../support/moto.ts';
@@ -14,9 +15,9 @@ import { uniqueEmail } from '../support/moto.ts';
 await clearOfMidnight();
 
 /**
- * Issue 16: four everyday tasks done with a keyboard alone, from signing in: a member reports
- * an absence, staff approve an application from the inbox, close a week in the calendar and
- * record a cheque. Each step is reached with Tab and done with Enter, Space, the arrows or
+ * Issue 16: everyday tasks done with a keyboard alone, from signing in: a member reports an
+ * absence, staff approve an application from the inbox, close a week in the calendar, write a
+ * week's composition and record a cheque. Each step is reached with Tab and done with Enter, Space, the arrows or
  * typing; the focus shows where it is, stays in a dialog, and comes back after it.
  */
 describe('everyday tasks with a keyboard alone', () => {
@@ -215,6 +216,44 @@ describe('everyday tasks with a keyboard alone', () => {
         timeout: 20_000,
       })
       .not.toContain(week);
+    await page.close();
+  });
+
+  it('staff write a week’s composition: a line added, its product chosen, its quantity typed, saved', async () => {
+    const created = await api.call(api.accounts.staff, 'POST', `/api/gardens/${api.gardenId}/products`, {
+      name: 'Carottes',
+      unit: 'kg',
+      active: true,
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const carrots = created.json<{ id: string }>().id;
+    // A week well ahead, not prepared yet: its composition can be written already.
+    const week = isoWeek(addDays(gardenDay(new Date()), 28));
+
+    const page = await keyboardSignIn(api.accounts.staff);
+    await page.goto(`${baseUrl}/equipe/semaines/${week}`);
+    await page.getByTestId('composition-form').waitFor({ timeout: 30_000 });
+    const small = page.locator('[data-testid="composition-basket"][data-size="small"]');
+    await tabTo(page, small.getByTestId('add-line'), { max: 120 });
+    expect(await focusShown(page)).toBe(true);
+    await page.keyboard.press('Enter');
+    // The new line's product takes the focus: the arrows choose it.
+    const line = small.getByTestId('composition-line').last();
+    const product = line.getByTestId('composition-product');
+    await expect.poll(() => hasFocus(product)).toBe(true);
+    for (let press = 0; press < 10 && (await product.inputValue()) !== carrots; press++) {
+      await page.keyboard.press('ArrowDown');
+    }
+    expect(await product.inputValue()).toBe(carrots);
+    await tabTo(page, line.getByTestId('composition-quantity'));
+    await page.keyboard.type('0,5');
+    await tabTo(page, page.getByTestId('save-composition'), { max: 120 });
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(async () => (await api.store.weeks.composition(api.gardenId, week))?.baskets.small, {
+        timeout: 20_000,
+      })
+      .toEqual([expect.objectContaining({ productId: carrots, quantity: 0.5 })]);
     await page.close();
   });
 
