@@ -554,7 +554,7 @@ function legalTemplateHtml(slug: LegalSlug, { legal, contact }: TemplateDetails)
         '<h2>Ce qui est vérifié</h2>',
         paragraphs(
           'À chaque nouvelle version, toutes les pages sont vérifiées automatiquement (outil axe, règles WCAG 2.0 et 2.1 des niveaux A et AA), pour chaque type d’utilisateur, sur un téléphone de 320 pixels de large et sur un ordinateur, et avec un texte agrandi à 200 % : sans erreur détectée.',
-          'Les tâches courantes se font au clavier seul : se connecter, signaler une absence, valider une demande, fermer une semaine de livraison, enregistrer un chèque. Un lien « Aller au contenu » ouvre chaque page, le titre de la fenêtre dit la page ouverte, les erreurs d’un formulaire sont liées à leur champ, et l’avancement des longues opérations est annoncé aux lecteurs d’écran. Le site respecte le réglage « réduire les animations » de votre appareil.',
+          'Les tâches courantes se font au clavier seul : se connecter, signaler une absence, valider une demande, fermer une semaine de livraison, composer les paniers de la semaine, enregistrer un chèque. Un lien « Aller au contenu » ouvre chaque page, le titre de la fenêtre dit la page ouverte, les erreurs d’un formulaire sont liées à leur champ, et l’avancement des longues opérations est annoncé aux lecteurs d’écran. Le site respecte le réglage « réduire les animations » de votre appareil.',
         ),
         '<h2>Contenus non accessibles</h2>',
         list([
