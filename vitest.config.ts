@@ -1,7 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
 import { LongFilesFirst } from './tests/support/long-files-first.ts';
-import { webIsolated } from './tests/support/web-isolated.ts';
 
 // Three kinds of tests, all run by `npm test`:
 // - unit: pure code (domain rules, web stores and components);
@@ -49,25 +48,11 @@ export default defineConfig({
         test: {
           name: 'web',
           include: ['web/src/**/*.test.ts'],
-          exclude: webIsolated,
           environment: 'happy-dom',
-          // Stores are made per test (setActivePinia): the files of a worker share its loaded
-          // modules (Vue, the i18n messages, happy-dom) instead of loading them again, which
-          // took 86 s of CPU for 52 s of wall time (24 s now).
+          // Isolated: stores and mocked modules are per file (shared, 9 files fail). Each file in
+          // a fresh worker thread rather than a process: 52 s of CPU instead of 67 s.
           pool: 'threads',
-          isolate: false,
           // The router's first test loads every layout (2.4 s alone): 5 s was short under load.
-          testTimeout: 20_000,
-        },
-      },
-      {
-        plugins: [vue()],
-        test: {
-          name: 'web-isolated',
-          include: webIsolated,
-          environment: 'happy-dom',
-          // Each in a fresh worker thread: they mock modules (vi.mock) the others load for real.
-          pool: 'threads',
           testTimeout: 20_000,
         },
       },
