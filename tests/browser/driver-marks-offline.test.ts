@@ -3,15 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { Round } from '../../domain/rounds/round.ts';
 import type { TestApi } from '../support/api.ts';
 import { baseUrl, comingWeekday, scrollWidth, signInAs, startBrowserTest } from '../support/browser.ts';
-import {
-  addHomeDeliveryDepot,
-  addHouseholds,
-  basketsAt,
-  planTestBaskets,
-  saveTestFleet,
-  testFleet,
-  testVehicle,
-} from '../support/rounds.ts';
+import { homesToDeliver, testFleet, testVehicle } from '../support/rounds.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 import { smsTo, uniquePhone } from '../support/moto.ts';
 import { formatDay } from '../../domain/calendar.ts';
@@ -51,10 +43,10 @@ describe('a day’s round: staff approve it, the driver marks stops offline (thr
   beforeAll(async () => {
     ({ api, browser } = await startBrowserTest('driver-offline'));
     const { gardenId, store } = api;
-    await addHomeDeliveryDepot(store, gardenId);
-    await addHouseholds(
+    await homesToDeliver(
       store,
       gardenId,
+      date,
       homes.map((home) => ({
         id: home.id,
         location: home.location,
@@ -64,20 +56,6 @@ describe('a day’s round: staff approve it, the driver marks stops offline (thr
           accessNotes: 'Code 4521, derrière la grange',
         },
       })),
-    );
-    await planTestBaskets(
-      store,
-      gardenId,
-      basketsAt(
-        date,
-        'd-domicile',
-        homes.map((home) => home.id),
-        'medium',
-      ),
-    );
-    await saveTestFleet(
-      store,
-      gardenId,
       testFleet(
         [
           testVehicle({

@@ -17,15 +17,7 @@ import {
   startBrowserTest,
 } from '../support/browser.ts';
 import { createAccount, deleteAccounts, type TestAccount } from '../support/keycloak.ts';
-import {
-  addHomeDeliveryDepot,
-  addHouseholds,
-  basketsAt,
-  planTestBaskets,
-  saveTestFleet,
-  testFleet,
-  testVehicle,
-} from '../support/rounds.ts';
+import { homesToDeliver, testFleet, testVehicle } from '../support/rounds.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
 import { pages, type Fixture, type Who } from './every-page.ts';
@@ -76,33 +68,22 @@ describe('every page is accessible (axe, WCAG 2.1 AA), for each role, on a phone
     });
     const { id: subscriptionId } = await activeSubscription(api, api.member.id, roundDate);
     // A round to show: two homes delivered by the driver's van on the round's day.
-    await addHomeDeliveryDepot(store, gardenId);
-    const homes = [
-      {
-        id: 'm-home-a',
-        location: { lat: 47.2501, lng: 6.0302 },
-        member: { firstName: 'Agathe', lastName: 'Morel' },
-      },
-      {
-        id: 'm-home-b',
-        location: { lat: 47.2312, lng: 6.0105 },
-        member: { firstName: 'Bruno', lastName: 'Lefèvre' },
-      },
-    ];
-    await addHouseholds(store, gardenId, homes);
-    await planTestBaskets(
+    await homesToDeliver(
       store,
       gardenId,
-      basketsAt(
-        roundDate,
-        'd-domicile',
-        homes.map((home) => home.id),
-        'medium',
-      ),
-    );
-    await saveTestFleet(
-      store,
-      gardenId,
+      roundDate,
+      [
+        {
+          id: 'm-home-a',
+          location: { lat: 47.2501, lng: 6.0302 },
+          member: { firstName: 'Agathe', lastName: 'Morel' },
+        },
+        {
+          id: 'm-home-b',
+          location: { lat: 47.2312, lng: 6.0105 },
+          member: { firstName: 'Bruno', lastName: 'Lefèvre' },
+        },
+      ],
       testFleet([
         testVehicle({
           id: 'van-1',

@@ -107,3 +107,29 @@ export async function planTestBaskets(store: Store, gardenId: string, baskets: r
     );
   }
 }
+
+/**
+ * A day of home deliveries ready to plan: the home-delivery depot, the households placed on the
+ * map, one medium basket each on `date`, and the fleet that delivers them.
+ */
+export async function homesToDeliver(
+  store: Store,
+  gardenId: string,
+  date: IsoDate,
+  homes: readonly TestHousehold[],
+  fleet: FleetInput,
+): Promise<void> {
+  const depotId = await addHomeDeliveryDepot(store, gardenId);
+  await addHouseholds(store, gardenId, homes);
+  await planTestBaskets(
+    store,
+    gardenId,
+    basketsAt(
+      date,
+      depotId,
+      homes.map((home) => home.id),
+      'medium',
+    ),
+  );
+  await saveTestFleet(store, gardenId, fleet);
+}
