@@ -66,6 +66,7 @@ export default defineConfig({
             'temporal/**/*.test.ts',
             'api/**/*.test.ts',
             'infra/local/**/*.test.ts',
+            'infra/disaster-recovery/**/*.test.ts',
             'infra/release/**/*.test.ts',
           ],
           environment: 'node',

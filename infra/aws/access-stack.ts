@@ -108,6 +108,23 @@ export class AccessStack extends Stack {
           resources: [data.documentsObjects],
         }),
         new iam.PolicyStatement({
+          sid: 'ExportTables',
+          // A garden restored from its S3 copy (README, "Restore a garden from its S3 copy"):
+          // each table exported from point-in-time recovery into the replica bucket's `restore/`.
+          actions: ['dynamodb:ExportTableToPointInTime'],
+          resources: data.tables,
+        }),
+        new iam.PolicyStatement({
+          sid: 'TableExports',
+          actions: ['dynamodb:DescribeExport'],
+          resources: data.tables.map((table) => `${table}/export/*`),
+        }),
+        new iam.PolicyStatement({
+          sid: 'ExportObjects',
+          actions: ['s3:AbortMultipartUpload', 's3:PutObject', 's3:PutObjectAcl', 's3:GetObject'],
+          resources: [`${names.documentsReplicaBucketArn}/restore/*`],
+        }),
+        new iam.PolicyStatement({
           sid: 'BackupVaults',
           actions: ['backup:ListRecoveryPointsByBackupVault'],
           resources: [`arn:aws:backup:*:${stage.account}:backup-vault:${names.prefix}-*`],
