@@ -11,6 +11,9 @@ import {
   requireDeployableSlug,
   workerHealthPort,
   isDigestPinned,
+  memoryLimitFor,
+  minimumCachedWorkflows,
+  workflowCacheFor,
 } from './garden-deployment.ts';
 
 const image = `registry.example.org/cocagne/worker@sha256:${'a1'.repeat(32)}`;
@@ -121,6 +124,7 @@ describe('gardenDeployment', () => {
       TEMPORAL_TLS: 'false',
       WORKER_HEALTH_PORT: String(workerHealthPort),
       WORKER_HEALTH_HOST: '0.0.0.0',
+      WORKER_MAX_CACHED_WORKFLOWS: String(workflowCacheFor(defaultWorkerResources)),
     });
     const deployment = only(objects, 'Deployment');
     const [container] = deployment.spec.template.spec.containers;
@@ -410,6 +414,7 @@ describe('gardenDeployment', () => {
       'WORKER_GARDENS',
       'TEMPORAL_ADDRESS',
       'WORKER_HEALTH_HOST',
+      'WORKER_MAX_CACHED_WORKFLOWS',
     ])
       expect(refusal(() => gardenDeployment(settings({ environment: { [key]: 'x' } }))).field).toBe(
         'environment',
@@ -437,6 +442,32 @@ describe('gardenDeployment', () => {
         gardenDeployment(settings({ resources: { ...defaultWorkerResources, requestCpuMillis: 5000 } })),
       ).field,
     ).toBe('resources');
+  });
+
+  it('sizes the workflow cache from the pod’s memory limit, and refuses a pod too small for a worker', () => {
+    // 80 % of the limit, less the process's own 340 MiB, at 1.25 MiB a cached workflow.
+    expect(workflowCacheFor({ limitMemoryMiB: 1536 })).toBe(711);
+    expect(workflowCacheFor({ limitMemoryMiB: 2432 })).toBe(1284);
+    expect(memoryLimitFor(1250)).toBe(2432);
+    // The limit a garden's open workflows need, rounded up to 64 MiB, gives a cache that holds them.
+    for (const workflows of [100, 500, 1000, 1250, 5000]) {
+      expect(memoryLimitFor(workflows) % 64).toBe(0);
+      expect(workflowCacheFor({ limitMemoryMiB: memoryLimitFor(workflows) })).toBeGreaterThanOrEqual(
+        workflows,
+      );
+      expect(workflowCacheFor({ limitMemoryMiB: memoryLimitFor(workflows) - 64 })).toBeLessThan(workflows);
+    }
+    const small = { ...defaultWorkerResources, requestMemoryMiB: 256, limitMemoryMiB: 512 };
+    const error = refusal(() => gardenDeployment(settings({ resources: small })));
+    expect(error.field).toBe('resources');
+    expect(error.message).toContain(`${memoryLimitFor(minimumCachedWorkflows)}`);
+    const config = only(
+      gardenDeployment(
+        settings({ resources: { ...small, limitMemoryMiB: memoryLimitFor(minimumCachedWorkflows) } }),
+      ),
+      'ConfigMap',
+    );
+    expect(Number(config.data.WORKER_MAX_CACHED_WORKFLOWS)).toBeGreaterThanOrEqual(minimumCachedWorkflows);
   });
 
   it('takes the AWS role on the ServiceAccount (IRSA) rather than keys', () => {

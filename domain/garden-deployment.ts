@@ -164,13 +164,41 @@ export interface WorkerResources {
   limitMemoryMiB: number;
 }
 
-/** A Node process running every workflow of one garden, with its bundle and extensions loaded. */
+/**
+ * A Node process running every workflow of one garden, with its bundle and extensions loaded:
+ * sized for a garden of about 500 households (its cache holds 711 workflows, below). A garden
+ * of 1,000 households (about 1,250 open subscriptions and collections) wants a profile with
+ * `limitMemoryMiB` 2,432 (`memoryLimitFor(1250)`, cache 1,284).
+ */
 export const defaultWorkerResources: WorkerResources = {
   requestCpuMillis: 250,
-  requestMemoryMiB: 384,
+  requestMemoryMiB: 768,
   limitCpuMillis: 1000,
-  limitMemoryMiB: 768,
+  limitMemoryMiB: 1536,
 };
+
+/**
+ * The worker's sizing rule (bench/README.md, « Worker capacity »): the process takes
+ * `workerBaselineMiB` before any workflow is cached (342 MiB measured, idle, with the prebuilt
+ * bundle), and each cached workflow about 1.1 MB (measured), counted 1.25 MiB; the cache gets what is left of 80 % of the pod's memory limit,
+ * the rest kept for the garbage collector and the bursts (a settings change wakes every
+ * subscription at once). A workflow not in the cache is replayed from its history when it wakes:
+ * a garden should have all its open subscriptions and collections cached.
+ */
+export const workerBaselineMiB = 340;
+export const cachedWorkflowMiB = 1.25;
+/** Below this, a worker would replay most of its workflows at every wake-up: refused. */
+export const minimumCachedWorkflows = 100;
+
+/** How many workflows a garden's worker caches (`WORKER_MAX_CACHED_WORKFLOWS`) in a pod of these resources. */
+export function workflowCacheFor(resources: Pick<WorkerResources, 'limitMemoryMiB'>): number {
+  return Math.floor((resources.limitMemoryMiB * 0.8 - workerBaselineMiB) / cachedWorkflowMiB);
+}
+
+/** The memory limit whose cache holds `workflows` (a garden's open subscriptions and collections). */
+export function memoryLimitFor(workflows: number): number {
+  return Math.ceil((workflows * cachedWorkflowMiB + workerBaselineMiB) / 0.8 / 64) * 64;
+}
 
 /**
  * The port where the worker answers `/livez` and `/readyz` (`temporal/worker-health.ts`), on
@@ -555,6 +583,13 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
     resources.requestMemoryMiB > resources.limitMemoryMiB
   )
     refuse('resources', 'Les demandes dépassent les limites.', 'Requests exceed limits.');
+  const cachedWorkflows = workflowCacheFor(resources);
+  if (cachedWorkflows < minimumCachedWorkflows)
+    refuse(
+      'resources',
+      `${resources.limitMemoryMiB} Mio laissent ${Math.max(cachedWorkflows, 0)} processus en mémoire ; il en faut ${minimumCachedWorkflows} au moins (${memoryLimitFor(minimumCachedWorkflows)} Mio).`,
+      `${resources.limitMemoryMiB} MiB leave room for ${Math.max(cachedWorkflows, 0)} cached workflows; at least ${minimumCachedWorkflows} are needed (${memoryLimitFor(minimumCachedWorkflows)} MiB).`,
+    );
   if (!settings.temporal.address || !settings.temporal.namespace)
     refuse('temporal', 'Adresse et espace Temporal requis.', 'Temporal address and namespace are required.');
 
@@ -566,6 +601,8 @@ export function gardenDeployment(settings: GardenDeploymentSettings): GardenKube
     WORKER_HEALTH_PORT: String(workerHealthPort),
     // The worker listens on loopback unless told: the kubelet probes the pod's address.
     WORKER_HEALTH_HOST: '0.0.0.0',
+    // The SDK's own default grows with the heap, not the pod's limit: the cache must fit the pod.
+    WORKER_MAX_CACHED_WORKFLOWS: String(cachedWorkflows),
   };
   const secretKeys = settings.secret?.keys ?? [];
   const environment = Object.entries(settings.environment ?? {});

@@ -100,4 +100,46 @@ describe('garden workers', () => {
     await workers.stop();
     await running;
   });
+  it('give each garden’s worker the cache size the deployment set, and the SDK’s default without one', async () => {
+    const garden: Garden = {
+      id: 'g-cache',
+      name: 'g-cache',
+      city: 'Dole',
+      contactEmail: 'g-cache@example.org',
+      timeZone: 'Europe/Paris',
+      createdAt: '2026-12-01T00:00:00.000Z',
+    };
+    for (const maxCachedWorkflows of [1_400, undefined]) {
+      const asked: Array<number | undefined> = [];
+      const workers = createGardenWorkers({
+        connection,
+        namespace: 'unused',
+        activities: {} as never,
+        workflows: { code: '' },
+        gardens: { list: async () => [garden] } as unknown as GardenRegistry,
+        refreshIntervalMs: 60 * 60_000,
+        maxCachedWorkflows,
+        log: () => undefined,
+        createWorker: async (options): Promise<GardenWorker> => {
+          asked.push(options.maxCachedWorkflows);
+          let state: ReturnType<GardenWorker['getState']> = 'RUNNING';
+          let end: () => void = () => undefined;
+          const done = new Promise<void>((resolve) => (end = resolve));
+          return {
+            run: () => done,
+            getState: () => state,
+            shutdown: () => {
+              state = 'STOPPED';
+              end();
+            },
+          };
+        },
+      });
+      const running = workers.run();
+      await expect.poll(() => workers.gardens()).toEqual(['g-cache']);
+      expect(asked).toEqual([maxCachedWorkflows]);
+      await workers.stop();
+      await running;
+    }
+  });
 });

@@ -15,6 +15,12 @@ export interface GardenWorkersOptions {
   refreshIntervalMs: number;
   /** Serve only these gardens (one deployment per garden); all registered gardens when absent. */
   only?: readonly string[] | undefined;
+  /**
+   * Workflows each garden's worker keeps in memory between their tasks (the SDK's own default,
+   * which grows with the process's heap, when absent). Sized from the pod's memory: see
+   * `workflowCacheFor` in domain/garden-deployment.ts and bench/README.md (« Worker capacity »).
+   */
+  maxCachedWorkflows?: number | undefined;
   log: (message: string) => void;
   /** Makes a garden's worker; `Worker.create` unless a test needs a worker that fails. */
   createWorker?: (options: WorkerOptions) => Promise<GardenWorker>;
@@ -78,6 +84,7 @@ export function createGardenWorkers(options: GardenWorkersOptions) {
         workflowBundle: options.workflows,
         activities: options.activities,
         ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+        ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
       });
       const done = worker.run().catch((error: unknown) => {
         if (failure === undefined) {

@@ -38,6 +38,11 @@ const WorkerSettings = Type.Object({
   /** Comma-separated garden ids this process serves; every registered garden when unset. */
   WORKER_GARDENS: Type.Optional(Type.String()),
   /**
+   * Workflows each garden's worker keeps cached (about 1.1 MB each, bench/README.md); a garden's
+   * Deployment sets it from its pod's memory. The SDK's default when unset.
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  /**
    * Also serve the network's queue (creating and retiring gardens): by default only a process
    * that serves every garden does; a garden's own deployment never does.
    */
@@ -92,6 +97,7 @@ const workers = createGardenWorkers({
   workflows,
   gardens: deps.store.gardens,
   refreshIntervalMs: settings.GARDEN_REFRESH_SECONDS * 1000,
+  maxCachedWorkflows: settings.WORKER_MAX_CACHED_WORKFLOWS,
   only: settings.WORKER_NETWORK_ONLY
     ? []
     : settings.WORKER_GARDENS?.split(',')

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readConfiguration } from '../../domain/configuration.ts';
-import { gardenDeployment, gardenObjectNames } from '../../domain/garden-deployment.ts';
+import {
+  defaultWorkerResources,
+  gardenDeployment,
+  gardenObjectNames,
+} from '../../domain/garden-deployment.ts';
 import { policyName } from '../../infra/k8s/provisioner-rbac.ts';
 import { applyProvisionerRole } from '../../infra/local/kubernetes-access.ts';
 import { testEnvironment } from '../../tests/support/environment.ts';
@@ -237,7 +241,10 @@ describe('a garden applied to the Kubernetes API server', () => {
       startupProbe: { httpGet: { path: '/livez', port: 'health' } },
       livenessProbe: { httpGet: { path: '/livez', port: 'health' } },
       readinessProbe: { httpGet: { path: '/readyz', port: 'health' } },
-      resources: { requests: { cpu: '250m', memory: '384Mi' }, limits: { memory: '768Mi' } },
+      resources: {
+        requests: { cpu: '250m', memory: `${defaultWorkerResources.requestMemoryMiB}Mi` },
+        limits: { memory: `${defaultWorkerResources.limitMemoryMiB}Mi` },
+      },
     });
     const config = (await stored(expected.find((object) => object.kind === 'ConfigMap')!)).body as {
       data: Record<string, string>;
