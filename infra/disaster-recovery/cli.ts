@@ -18,10 +18,14 @@ import { readConfiguration } from '../../domain/configuration.ts';
 import { connectionOptions, dataConverterFrom, TemporalSettings } from '../../temporal/settings.ts';
 import { localEnvironment } from '../local/environment.ts';
 import { copyGarden, loseGarden, type DrillStack } from './drill.ts';
-import { restoreGarden, type RestoreReport } from './garden-restore.ts';
+import { checkCopy, restoreGarden, type RestoreReport } from './garden-restore.ts';
 import { gardenRecords } from './garden-records.ts';
 
-const Settings = Type.Intersect([StoreSettings, DocumentSettings, TemporalSettings]);
+const Settings = Type.Object({
+  ...StoreSettings.properties,
+  ...DocumentSettings.properties,
+  ...TemporalSettings.properties,
+});
 
 const { values: options, positionals } = parseArgs({
   allowPositionals: true,
@@ -124,6 +128,8 @@ try {
       `restore-drill/${new Date().toISOString().replace(/[:.]/g, '-')}/`,
     );
     say(`copied in ${((Date.now() - start) / 1000).toFixed(2)} s: ${copy.exports.gardens}`);
+    // The copy must be able to bring it back before the garden is deleted.
+    say(`copy checked: ${(await checkCopy(gardenId, copy)).summary}`);
     start = Date.now();
     const lost = await loseGarden(stack, gardenId);
     say(

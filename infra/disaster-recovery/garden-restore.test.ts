@@ -22,7 +22,8 @@ import { issueTestInvoice, printTestInvoice } from '../../tests/support/billing.
 import { clearOfMidnight } from '../../tests/support/garden-clock.ts';
 import { emailsTo } from '../../tests/support/moto.ts';
 import { copyGarden, loseGarden, type DrillStack } from './drill.ts';
-import { restoreGarden, workflowsNotRestarted } from './garden-restore.ts';
+import { isGardenControlItem, restoreGarden, workflowsNotRestarted } from './garden-restore.ts';
+import { writeTableExport } from './table-export.ts';
 
 // The answers compared are read on one garden day: start clear of its midnight.
 await clearOfMidnight();
@@ -240,7 +241,8 @@ describe('a garden restored from its S3 copy', () => {
     const again = await restoreGarden(api.gardenId, copy, stack);
     expect(again.items).toEqual({ gardens: 0, control: 0 });
     expect(again.workflows).toMatchObject({ subscriptions: 0, payments: 0, alreadyRunning: 4 });
-    const elsewhere = { ...copy, exports: { ...copy.exports, gardens: `${copy.exports.gardens}.other` } };
+    // Another copy of the same garden, taken since: refused while the garden is back.
+    const elsewhere = await copyGarden(stack, api.gardenId, `drill-${randomUUID().slice(0, 8)}/`);
     await expect(restoreGarden(api.gardenId, elsewhere, stack)).rejects.toThrow(
       /already exists in the target stack/,
     );
@@ -266,5 +268,39 @@ describe('a garden restored from its S3 copy', () => {
     expect(running.status.name).toBe('RUNNING');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect((await emailsTo(secondEmail)).length).toBe(sentBefore);
+  });
+  // On the garden the test above made and restored (tests of a file run in order).
+  it('registers a garden whose copy lacks its registry record from its configuration JSON, keeping its settings', async () => {
+    const calendarBefore = await api.store.settings.calendar(api.gardenId);
+    const copy = await copyGarden(stack, api.gardenId, `drill-${randomUUID().slice(0, 8)}/`);
+    // The control table's export as if taken while the garden was being created: no registry record.
+    const control = await writeTableExport({
+      db: stack.db,
+      tableName: api.store.tables.control,
+      s3: stack.s3,
+      bucket: stack.bucket,
+      prefix: `${copy.objectsPrefix}exports/control-without-registry`,
+      keep: (item) => isGardenControlItem(api.gardenId)(item) && item.pk?.S !== 'GARDEN',
+    });
+    await loseGarden(stack, api.gardenId);
+    const report = await restoreGarden(
+      api.gardenId,
+      { ...copy, exports: { ...copy.exports, control: control.summaryKey } },
+      stack,
+    );
+    expect(report.workflows.subscriptions).toBe(3);
+    expect(await api.store.gardens.get(api.gardenId)).toMatchObject({ id: api.gardenId, state: 'active' });
+    // Its settings are the export's (same version), not the configuration's written anew.
+    expect(await api.store.settings.calendar(api.gardenId)).toEqual(calendarBefore);
+    // And a second run goes on from there instead of refusing.
+    expect(
+      (
+        await restoreGarden(
+          api.gardenId,
+          { ...copy, exports: { ...copy.exports, control: control.summaryKey } },
+          stack,
+        )
+      ).workflows.alreadyRunning,
+    ).toBeGreaterThanOrEqual(3);
   });
 });

@@ -1,5 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { BatchWriteItemCommand, GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  GetItemCommand,
+  UpdateItemCommand,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -135,6 +140,52 @@ async function putItems(db: DynamoDBClient, table: string, items: DynamoItem[]):
 }
 
 /**
+ * Whether `copy` can bring `gardenId` back, read before anything is written or deleted: its
+ * exports must be readable (their checksums right) and hold the garden's items with its registry
+ * record, or else its configuration JSON must be whole (schema `gardenConfigurationSchemaVersion`)
+ * to register it from. A configuration JSON with only the extensions (an activation writes them
+ * there, even before the rest) is enough with the registry record: the settings are in the
+ * export. Says what it found, or throws why the copy cannot do.
+ */
+export async function checkCopy(
+  gardenId: string,
+  copy: GardenCopy,
+): Promise<{ configuration: GardenConfiguration | undefined; summary: string }> {
+  const key = `${copy.objectsPrefix}${configurationKey(gardenId)}`;
+  const found = await createGardenBlobs(copy.s3, copy.bucket).readJson<Partial<GardenConfiguration>>(key);
+  if (found && found.gardenId !== gardenId)
+    throw new Error(`s3://${copy.bucket}/${key} is the configuration of ${String(found.gardenId)}`);
+  if (found?.schemaVersion !== undefined && found.schemaVersion !== gardenConfigurationSchemaVersion) {
+    throw new Error(
+      `The configuration of ${gardenId} has schema version ${found.schemaVersion}; this code reads ${gardenConfigurationSchemaVersion}`,
+    );
+  }
+  const whole =
+    found?.schemaVersion === gardenConfigurationSchemaVersion ? (found as GardenConfiguration) : undefined;
+  let registered = false;
+  let items = 0;
+  for (const [summaryKey, keep] of [
+    [copy.exports.control, isGardenControlItem(gardenId)],
+    [copy.exports.gardens, isGardenItem(gardenId)],
+  ] as const) {
+    for await (const item of readTableExport({ s3: copy.s3, bucket: copy.bucket, summaryKey, keep })) {
+      if (summaryKey === copy.exports.control && item.pk?.S === registryPartition) registered = true;
+      items += 1;
+    }
+  }
+  if (items === 0) throw new Error(`The exports hold nothing of ${gardenId}: not a copy of this garden`);
+  if (!registered && !whole) {
+    throw new Error(
+      `The copy of ${gardenId} cannot bring it back: no registry record in the control table's export, and ${found ? 'a configuration JSON without its settings' : 'no configuration JSON'} at s3://${copy.bucket}/${key}`,
+    );
+  }
+  const said = whole
+    ? `configuration of ${whole.savedAt} (schema ${whole.schemaVersion})`
+    : `configuration JSON ${found ? 'with its extensions only' : 'absent'}, settings from the export`;
+  return { configuration: whole, summary: `${items} items in the exports, ${said}` };
+}
+
+/**
  * Restores `gardenId` from `copy` into `target`. Refused when the target already has the garden,
  * unless an earlier run of this same restore registered it: its items and objects were all in
  * place then (the registry record is written after them), and its workflows may be running and
@@ -160,22 +211,10 @@ export async function restoreGarden(
   }
   const restoredFrom = copy.exports.gardens;
 
-  // 1. The configuration JSON: says the garden is in the copy, and which shape it has.
+  // 1. What the copy holds of the garden (checked before anything is written), and whether an
+  //    earlier run of this restore registered it already.
   const configuration = await step('configuration', async () => {
-    const source = createGardenBlobs(copy.s3, copy.bucket);
-    const key = `${copy.objectsPrefix}${configurationKey(gardenId)}`;
-    const found = await source.readJson<GardenConfiguration>(key);
-    if (!found)
-      throw new Error(
-        `No configuration of ${gardenId} at s3://${copy.bucket}/${key}: not a copy of this garden`,
-      );
-    if (found.gardenId !== gardenId)
-      throw new Error(`s3://${copy.bucket}/${key} is the configuration of ${found.gardenId}`);
-    if (found.schemaVersion !== gardenConfigurationSchemaVersion) {
-      throw new Error(
-        `The configuration of ${gardenId} has schema version ${found.schemaVersion}; this code reads ${gardenConfigurationSchemaVersion}`,
-      );
-    }
+    const copied = await checkCopy(gardenId, copy);
     const existing = await target.db.send(
       new GetItemCommand({
         TableName: target.store.tables.control,
@@ -188,16 +227,15 @@ export async function restoreGarden(
         `The garden ${gardenId} already exists in the target stack: a restore writes only into a stack without it (delete it first, or restore elsewhere)`,
       );
     }
-    say(
-      `${gardenId}: configuration of ${found.savedAt} (schema ${found.schemaVersion})${existing.Item ? ', resuming an earlier run' : ''}`,
-    );
-    return { found, resuming: existing.Item !== undefined };
+    say(`${gardenId}: ${copied.summary}${existing.Item ? ', resuming an earlier run' : ''}`);
+    return { found: copied.configuration, resuming: existing.Item !== undefined };
   });
   const resuming = configuration.resuming;
 
   // 2. The garden's items, from each table's export; the registry record last of all.
   const entities: Record<string, number> = {};
   let registryItem: DynamoItem | undefined;
+  let sawSettings = false;
   const items = await step('items', async () => {
     const counts = { gardens: 0, control: 0 };
     if (resuming) return counts;
@@ -215,6 +253,7 @@ export async function restoreGarden(
           registryItem = item;
           continue;
         }
+        if (item.sk?.S?.startsWith('SETTINGS#')) sawSettings = true;
         const entity = item.entity?.S ?? '(none)';
         entities[entity] = (entities[entity] ?? 0) + 1;
         batch.push(item);
@@ -263,7 +302,21 @@ export async function restoreGarden(
         { ...registryItem, restoredFrom: { S: restoredFrom }, restoredAt: { S: now().toISOString() } },
       ]);
     } else {
-      await restoreGardenSettings(target.store, configuration.found);
+      // No registry record in the export (a garden exported while being created): from its
+      // configuration JSON, with its settings too when the export had none.
+      const found = configuration.found;
+      if (!found)
+        throw new Error(`The copy of ${gardenId} has neither its registry record nor its configuration`);
+      if (sawSettings) await target.store.gardens.register({ ...found.garden, state: 'active' });
+      else await restoreGardenSettings(target.store, found);
+      await target.db.send(
+        new UpdateItemCommand({
+          TableName: target.store.tables.control,
+          Key: { pk: { S: registryPartition }, sk: { S: gardenId } },
+          UpdateExpression: 'SET restoredFrom = :from, restoredAt = :at',
+          ExpressionAttributeValues: { ':from': { S: restoredFrom }, ':at': { S: now().toISOString() } },
+        }),
+      );
     }
     const registered = await target.store.gardens.get(gardenId);
     if (!registered) throw new Error(`The registry record of ${gardenId} could not be read back`);
