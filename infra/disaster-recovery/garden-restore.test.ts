@@ -303,4 +303,14 @@ describe('a garden restored from its S3 copy', () => {
       ).workflows.alreadyRunning,
     ).toBeGreaterThanOrEqual(3);
   });
+  it('starts no process again for a garden retired when its copy was taken', async () => {
+    expect(await api.store.gardens.setState(api.gardenId, ['active'], 'retired')).toBe(true);
+    const copy = await copyGarden(stack, api.gardenId, `drill-${randomUUID().slice(0, 8)}/`);
+    await loseGarden(stack, api.gardenId);
+    const report = await restoreGarden(api.gardenId, copy, stack);
+    expect(report.workflows).toEqual({ subscriptions: 0, payments: 0, weeks: 0, alreadyRunning: 0 });
+    expect(report.schedules).toEqual([]);
+    expect(report.items.gardens).toBeGreaterThan(10);
+    expect(await api.store.gardens.get(api.gardenId)).toMatchObject({ state: 'retired' });
+  });
 });

@@ -18,7 +18,7 @@ import {
 import { configurationKey } from '../../adapters/store/extension-modules.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { gardenDay, gardenTimeZone } from '../../domain/calendar.ts';
-import { gardenTaskQueue } from '../../domain/garden.ts';
+import { gardenStateOf, gardenTaskQueue } from '../../domain/garden.ts';
 import { outstanding } from '../../domain/invoices.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
 import { finalStatuses, type Subscription } from '../../domain/subscription.ts';
@@ -327,6 +327,11 @@ export async function restoreGarden(
   // 5. Its processes, started again from the records.
   const timeZone = garden.timeZone || gardenTimeZone;
   const { schedules, workflows } = await step('workflows', async () => {
+    // A garden retired or being retired when the copy was taken has no process to run again.
+    if (['retired', 'retiring'].includes(gardenStateOf(garden))) {
+      say(`${gardenId}: ${gardenStateOf(garden)}, so no process started`);
+      return { schedules: [], workflows: { subscriptions: 0, payments: 0, weeks: 0, alreadyRunning: 0 } };
+    }
     const schedules = await createGardenSchedulesPort(target.client, target.store).ensure(gardenId, timeZone);
     const started = { subscriptions: 0, payments: 0, weeks: 0, alreadyRunning: 0 };
     const count = (kind: 'subscriptions' | 'payments' | 'weeks', isNew: boolean) => {
