@@ -29,12 +29,12 @@ import { finalStatuses } from '../domain/subscription.ts';
 import { copyGarden, loseGarden, type DrillStack } from '../infra/disaster-recovery/drill.ts';
 import { gardenRecords } from '../infra/disaster-recovery/garden-records.ts';
 import { restoreGarden } from '../infra/disaster-recovery/garden-restore.ts';
-import { localEnvironment } from '../infra/local/environment.ts';
 import { ActivitySettings, activityDepsFrom, closeActivityDeps } from '../temporal/activity-deps.ts';
 import { createGardenSchedulesPort } from '../temporal/provisioning-ports.ts';
 import { workflowsPath } from '../temporal/workflow-source.ts';
 import { testDataConverter } from '../tests/support/environment.ts';
 import { subscriptionQuery, subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
+import { benchEnvironment } from './bench-environment.ts';
 import { benchGardenId, seedGarden } from './seed.ts';
 
 const { values: options } = parseArgs({
@@ -45,15 +45,7 @@ const { values: options } = parseArgs({
   },
 });
 
-const env: Record<string, string> = { ...localEnvironment() };
-for (const name of Object.keys(env)) {
-  const value = process.env[name];
-  if (value !== undefined && value !== '') env[name] = value;
-}
-env.DYNAMODB_TABLE_PREFIX = options.prefix;
-for (const [name, value] of Object.entries(env)) {
-  if (name.startsWith('AWS_') && !process.env[name]) process.env[name] = value;
-}
+const env = benchEnvironment(options.prefix);
 Runtime.install({
   logger: new DefaultLogger('WARN'),
   telemetryOptions: { logging: { forward: {}, filter: { core: 'ERROR', other: 'ERROR' } } },

@@ -19,12 +19,12 @@ import { addDays, gardenDay } from '../domain/calendar.ts';
 import { isoWeek } from '../domain/iso-weeks.ts';
 import { readConfiguration } from '../domain/configuration.ts';
 import { gardenTaskQueue } from '../domain/garden.ts';
-import { localEnvironment } from '../infra/local/environment.ts';
 import { ActivitySettings, activityDepsFrom, closeActivityDeps } from '../temporal/activity-deps.ts';
 import { workflowsPath } from '../temporal/workflow-source.ts';
 import { deliveryWeekKey, gardenIdKey } from '../workflows/search-attributes.ts';
 import { weekPreparationId, weekPreparationType, weekProgressQuery } from '../workflows/week/contract.ts';
 import type { weekPreparation } from '../workflows/week/workflow.ts';
+import { benchEnvironment } from './bench-environment.ts';
 import { benchGardenId, seedGarden, type SeedPlan } from './seed.ts';
 import { testDataConverter } from '../tests/support/environment.ts';
 
@@ -50,15 +50,7 @@ const budgetSeconds = Number(options.budget);
 
 // ---- The local stack, with the bench's own tables ----
 
-const env: Record<string, string> = { ...localEnvironment() };
-for (const name of Object.keys(env)) {
-  const value = process.env[name];
-  if (value !== undefined && value !== '') env[name] = value;
-}
-env.DYNAMODB_TABLE_PREFIX = options.prefix;
-for (const [name, value] of Object.entries(env)) {
-  if (name.startsWith('AWS_') && !process.env[name]) process.env[name] = value;
-}
+const env = benchEnvironment(options.prefix);
 
 Runtime.install({
   logger: new DefaultLogger('WARN'),

@@ -42,7 +42,6 @@ import { gardenTaskQueue } from '../domain/garden.ts';
 import { isoWeek } from '../domain/iso-weeks.ts';
 import { finalStatuses } from '../domain/subscription.ts';
 import { startSubscription } from '../infra/disaster-recovery/garden-restore.ts';
-import { localEnvironment } from '../infra/local/environment.ts';
 import { ActivitySettings, activityDepsFrom, closeActivityDeps } from '../temporal/activity-deps.ts';
 import { createWeekCommands } from '../temporal/week-client.ts';
 import { workflowsPath } from '../temporal/workflow-source.ts';
@@ -50,6 +49,7 @@ import { testDataConverter } from '../tests/support/environment.ts';
 import { gardenSettingsChangedSignal, subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
 import { weekPreparationId, weekPreparationType } from '../workflows/week/contract.ts';
 import { deliveryWeekKey, gardenIdKey } from '../workflows/search-attributes.ts';
+import { benchEnvironment } from './bench-environment.ts';
 import { benchGardenId, seedGarden } from './seed.ts';
 
 const { values: options } = parseArgs({
@@ -66,15 +66,7 @@ const levels = options.open.split(',').map((level) => {
 });
 const lanes = Number(options.lanes);
 
-const env: Record<string, string> = { ...localEnvironment() };
-for (const name of Object.keys(env)) {
-  const value = process.env[name];
-  if (value !== undefined && value !== '') env[name] = value;
-}
-env.DYNAMODB_TABLE_PREFIX = options.prefix;
-for (const [name, value] of Object.entries(env)) {
-  if (name.startsWith('AWS_') && !process.env[name]) process.env[name] = value;
-}
+const env = benchEnvironment(options.prefix);
 const buffer = new MetricsBuffer({ maxBufferSize: 200_000, useSecondsForDurations: false });
 Runtime.install({
   logger: new DefaultLogger('ERROR'),

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
-import { BatchWriteItemCommand, ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Client } from '@temporalio/client';
 import { createGardenBlobs, gardenPrefix } from '../../activities/provisioning/garden-configuration.ts';
 import type { Store } from '../../adapters/store/index.ts';
 import { createGardenSchedulesPort } from '../../temporal/provisioning-ports.ts';
 import { isGardenControlItem, isGardenItem, type GardenCopy } from './garden-restore.ts';
-import { writeTableExport, type DynamoItem } from './table-export.ts';
+import { batchWrite, writeTableExport, type DynamoItem } from './table-export.ts';
 
 /**
  * The restore drill's two other halves, for a local stack: the copy production keeps anyway
@@ -87,16 +87,12 @@ async function gardenKeys(db: DynamoDBClient, table: string, keep: (item: Dynamo
   return keys;
 }
 
-async function deleteKeys(db: DynamoDBClient, table: string, keys: DynamoItem[]) {
-  for (let index = 0; index < keys.length; index += 25) {
-    let pending = keys.slice(index, index + 25).map((Key) => ({ DeleteRequest: { Key } }));
-    for (let round = 0; pending.length > 0; round++) {
-      if (round === 8) throw new Error(`DynamoDB left ${pending.length} deletes unprocessed in ${table}`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** round, 2000)));
-      const answer = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-      pending = (answer.UnprocessedItems?.[table] ?? []) as typeof pending;
-    }
-  }
+function deleteKeys(db: DynamoDBClient, table: string, keys: DynamoItem[]): Promise<void> {
+  return batchWrite(
+    db,
+    table,
+    keys.map((Key) => ({ DeleteRequest: { Key } })),
+  );
 }
 
 /**

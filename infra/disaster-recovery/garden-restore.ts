@@ -1,10 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import {
-  BatchWriteItemCommand,
-  GetItemCommand,
-  UpdateItemCommand,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CopyObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
@@ -39,7 +34,7 @@ import {
   weekPreparationType,
   type WeekPreparationInput,
 } from '../../workflows/week/contract.ts';
-import { readTableExport, type DynamoItem } from './table-export.ts';
+import { batchWrite, readTableExport, type DynamoItem } from './table-export.ts';
 
 /**
  * Rebuilds one garden, from its copy in S3, into a stack that does not have it: a region lost, a
@@ -127,16 +122,12 @@ async function eachLimited<T>(values: readonly T[], concurrency: number, run: (v
   );
 }
 
-async function putItems(db: DynamoDBClient, table: string, items: DynamoItem[]): Promise<void> {
-  for (let index = 0; index < items.length; index += 25) {
-    let pending = items.slice(index, index + 25).map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; pending.length > 0; round++) {
-      if (round === 8) throw new Error(`DynamoDB left ${pending.length} writes unprocessed in ${table}`);
-      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** round, 2000)));
-      const answer = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
-      pending = (answer.UnprocessedItems?.[table] ?? []) as typeof pending;
-    }
-  }
+function putItems(db: DynamoDBClient, table: string, items: DynamoItem[]): Promise<void> {
+  return batchWrite(
+    db,
+    table,
+    items.map((Item) => ({ PutRequest: { Item } })),
+  );
 }
 
 /**

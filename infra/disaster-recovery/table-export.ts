@@ -1,6 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 
 /**
@@ -207,5 +213,21 @@ export async function* readTableExport(input: {
     throw new Error(
       `The export holds ${read} items where its summary says ${summary.itemCount}: incomplete copy`,
     );
+  }
+}
+
+/**
+ * Puts or deletes raw items, 25 per BatchWriteItem, trying again what DynamoDB leaves
+ * unprocessed with a growing wait; still throttled after eight tries is an error.
+ */
+export async function batchWrite(db: DynamoDBClient, table: string, requests: WriteRequest[]): Promise<void> {
+  for (let index = 0; index < requests.length; index += 25) {
+    let pending = requests.slice(index, index + 25);
+    for (let round = 0; pending.length > 0; round++) {
+      if (round === 8) throw new Error(`DynamoDB left ${pending.length} writes unprocessed in ${table}`);
+      if (round > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(50 * 2 ** round, 2000)));
+      const answer = await db.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+      pending = answer.UnprocessedItems?.[table] ?? [];
+    }
   }
 }

@@ -1,0 +1,19 @@
+import { localEnvironment } from '../infra/local/environment.ts';
+
+/**
+ * The local stack's settings for a bench, in the bench's own tables (`prefix`): the process's
+ * environment wins where it sets a value, and the AWS SDK's own variables (credentials, region)
+ * are put in the process's environment, where the SDK reads them.
+ */
+export function benchEnvironment(prefix: string): Record<string, string> {
+  const env: Record<string, string> = { ...localEnvironment() };
+  for (const name of Object.keys(env)) {
+    const value = process.env[name];
+    if (value !== undefined && value !== '') env[name] = value;
+  }
+  env.DYNAMODB_TABLE_PREFIX = prefix;
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith('AWS_') && !process.env[name]) process.env[name] = value;
+  }
+  return env;
+}
