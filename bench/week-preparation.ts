@@ -417,3 +417,5 @@ try {
 } finally {
   closeActivityDeps(deps);
 }
+// The Temporal runtime keeps the process alive once the bench is over.
+process.exit(process.exitCode ?? 0);
