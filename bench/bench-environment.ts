@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import { localEnvironment } from '../infra/local/environment.ts';
 
 /**
@@ -16,4 +17,16 @@ export function benchEnvironment(prefix: string): Record<string, string> {
     if (name.startsWith('AWS_') && !process.env[name]) process.env[name] = value;
   }
   return env;
+}
+
+/** Terminates every running workflow of a bench's garden (what a run leaves, or an interrupted one left). */
+export async function endRunningWorkflows(client: Client, gardenId: string, reason: string): Promise<void> {
+  for await (const execution of client.workflow.list({
+    query: `GardenId = '${gardenId}' AND ExecutionStatus = 'Running'`,
+  })) {
+    await client.workflow
+      .getHandle(execution.workflowId)
+      .terminate(reason)
+      .catch(() => undefined);
+  }
 }

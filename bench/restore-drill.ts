@@ -34,8 +34,8 @@ import { createGardenSchedulesPort } from '../temporal/provisioning-ports.ts';
 import { workflowsPath } from '../temporal/workflow-source.ts';
 import { testDataConverter } from '../tests/support/environment.ts';
 import { subscriptionQuery, subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
-import { benchEnvironment } from './bench-environment.ts';
-import { benchGardenId, seedGarden } from './seed.ts';
+import { benchEnvironment, endRunningWorkflows } from './bench-environment.ts';
+import { benchGardenId, seedGarden, withoutDayBeforeReminders } from './seed.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -82,9 +82,7 @@ async function main() {
     running: Number(options.subscriptions),
   });
   // Its members are not seeded (bench/seed.ts): no day-before reminder, which would fail for each.
-  const rules = await store.settings.rules(gardenId);
-  const { version, dayBeforeReminderHour: _off, ...quiet } = rules;
-  if (_off !== undefined) await store.settings.saveRules(gardenId, quiet, version);
+  await withoutDayBeforeReminders(store, gardenId);
   await createGardenConfigurationActivities(
     store,
     createGardenBlobs(s3, stack.bucket),
@@ -158,14 +156,7 @@ async function main() {
     if (before.digest !== after.digest) process.exitCode = 1;
   } finally {
     if (!options.keep) {
-      for await (const execution of client.workflow.list({
-        query: `GardenId = '${gardenId}' AND ExecutionStatus = 'Running'`,
-      })) {
-        await client.workflow
-          .getHandle(execution.workflowId)
-          .terminate('bench over')
-          .catch(() => undefined);
-      }
+      await endRunningWorkflows(client, gardenId, 'bench over');
       await createGardenSchedulesPort(client, store).remove(gardenId);
     }
     worker.shutdown();

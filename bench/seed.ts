@@ -360,3 +360,12 @@ export async function seedGarden(store: Store, index: number, plan: SeedPlan): P
   );
   return subscriptions.length + depots.length + 2;
 }
+
+/**
+ * Turns the garden's day-before reminders off: the seed makes no members, so each reminder a
+ * running subscription workflow sent would fail (and retry) beside what a bench measures.
+ */
+export async function withoutDayBeforeReminders(store: Store, gardenId: string): Promise<void> {
+  const { version, dayBeforeReminderHour, ...quiet } = await store.settings.rules(gardenId);
+  if (dayBeforeReminderHour !== undefined) await store.settings.saveRules(gardenId, quiet, version);
+}

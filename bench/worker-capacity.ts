@@ -49,8 +49,8 @@ import { testDataConverter } from '../tests/support/environment.ts';
 import { gardenSettingsChangedSignal, subscriptionWorkflowId } from '../workflows/subscription/contract.ts';
 import { weekPreparationId, weekPreparationType } from '../workflows/week/contract.ts';
 import { deliveryWeekKey, gardenIdKey } from '../workflows/search-attributes.ts';
-import { benchEnvironment } from './bench-environment.ts';
-import { benchGardenId, seedGarden } from './seed.ts';
+import { benchEnvironment, endRunningWorkflows } from './bench-environment.ts';
+import { benchGardenId, seedGarden, withoutDayBeforeReminders } from './seed.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -146,9 +146,7 @@ async function main() {
     const gardenId = benchGardenId(100 + index);
     let started = performance.now();
     await seedGarden(store, 100 + index, { today, week, running: open });
-    const rules = await store.settings.rules(gardenId);
-    const { version, dayBeforeReminderHour: _off, ...quiet } = rules;
-    await store.settings.saveRules(gardenId, quiet, version);
+    await withoutDayBeforeReminders(store, gardenId);
     const subscriptions = (await store.subscriptions.list(gardenId)).filter(
       (subscription) => !finalStatuses.includes(subscription.status),
     );
@@ -157,14 +155,7 @@ async function main() {
     );
 
     // What an interrupted run left running would never enter this run's cache: ended first.
-    for await (const execution of client.workflow.list({
-      query: `GardenId = '${gardenId}' AND ExecutionStatus = 'Running'`,
-    })) {
-      await client.workflow
-        .getHandle(execution.workflowId)
-        .terminate('bench restarted')
-        .catch(() => undefined);
-    }
+    await endRunningWorkflows(client, gardenId, 'bench restarted');
     const worker = await Worker.create({
       connection: await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS }),
       namespace: env.TEMPORAL_NAMESPACE,
@@ -271,14 +262,7 @@ async function main() {
         .terminate('bench over')
         .catch(() => undefined),
     );
-    for await (const execution of client.workflow.list({
-      query: `GardenId = '${gardenId}' AND ExecutionStatus = 'Running'`,
-    })) {
-      await client.workflow
-        .getHandle(execution.workflowId)
-        .terminate('bench over')
-        .catch(() => undefined);
-    }
+    await endRunningWorkflows(client, gardenId, 'bench over');
     worker.shutdown();
     await running;
   }

@@ -13,6 +13,22 @@ import type { GardenRegistry } from '../adapters/store/garden-registry.ts';
 import type { Garden } from '../domain/garden.ts';
 import { createGardenWorkers, type GardenWorker } from './garden-workers.ts';
 
+/** A worker that polls nothing, running until shut down (`onShutdown` hears it). */
+function pollingNothing(onShutdown: () => void = () => undefined): GardenWorker {
+  let state: ReturnType<GardenWorker['getState']> = 'RUNNING';
+  let end: () => void = () => undefined;
+  const done = new Promise<void>((resolve) => (end = resolve));
+  return {
+    run: () => done,
+    getState: () => state,
+    shutdown: () => {
+      state = 'STOPPED';
+      onShutdown();
+      end();
+    },
+  };
+}
+
 /** The worker process's workers, one per garden, on the local Temporal dev server. */
 describe('garden workers', () => {
   let store: Store;
@@ -75,20 +91,7 @@ describe('garden workers', () => {
       refreshIntervalMs: 50,
       log: () => undefined,
       // Workers that poll nothing: what is asked of them is what the test looks at.
-      createWorker: async (options): Promise<GardenWorker> => {
-        let state: ReturnType<GardenWorker['getState']> = 'RUNNING';
-        let end: () => void = () => undefined;
-        const done = new Promise<void>((resolve) => (end = resolve));
-        return {
-          run: () => done,
-          getState: () => state,
-          shutdown: () => {
-            state = 'STOPPED';
-            stopped.push(options.taskQueue);
-            end();
-          },
-        };
-      },
+      createWorker: async (options) => pollingNothing(() => stopped.push(options.taskQueue)),
     });
     const running = workers.run();
     await expect.poll(() => workers.gardens().sort()).toEqual(['g-leaving', 'g-new', 'g-old']);
@@ -120,19 +123,9 @@ describe('garden workers', () => {
         refreshIntervalMs: 60 * 60_000,
         maxCachedWorkflows,
         log: () => undefined,
-        createWorker: async (options): Promise<GardenWorker> => {
+        createWorker: async (options) => {
           asked.push(options.maxCachedWorkflows);
-          let state: ReturnType<GardenWorker['getState']> = 'RUNNING';
-          let end: () => void = () => undefined;
-          const done = new Promise<void>((resolve) => (end = resolve));
-          return {
-            run: () => done,
-            getState: () => state,
-            shutdown: () => {
-              state = 'STOPPED';
-              end();
-            },
-          };
+          return pollingNothing();
         },
       });
       const running = workers.run();
