@@ -5,6 +5,7 @@ import Type from 'typebox';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { awsRequestHandler, messagingRequestTimeoutMs, s3RequestTimeoutMs } from './aws-calls.ts';
 import { createDocumentStore } from './store/documents.ts';
 import { createStore } from './store/index.ts';
 
@@ -40,6 +41,7 @@ export function s3ClientFrom(settings: DocumentSettings): S3Client {
     region: settings.AWS_REGION,
     ...endpoint(settings.S3_ENDPOINT),
     forcePathStyle: settings.S3_FORCE_PATH_STYLE,
+    requestHandler: awsRequestHandler(s3RequestTimeoutMs),
   });
 }
 
@@ -55,7 +57,11 @@ export const SesSettings = Type.Object({
 export type SesSettings = Type.Static<typeof SesSettings>;
 
 export function sesClientFrom(settings: SesSettings): SESv2Client {
-  return new SESv2Client({ region: settings.AWS_REGION, ...endpoint(settings.SES_ENDPOINT) });
+  return new SESv2Client({
+    region: settings.AWS_REGION,
+    ...endpoint(settings.SES_ENDPOINT),
+    requestHandler: awsRequestHandler(messagingRequestTimeoutMs),
+  });
 }
 
 /** SNS: text messages (`adapters/messaging/texter.ts`). */
@@ -66,5 +72,9 @@ export const SnsSettings = Type.Object({
 export type SnsSettings = Type.Static<typeof SnsSettings>;
 
 export function snsClientFrom(settings: SnsSettings): SNSClient {
-  return new SNSClient({ region: settings.AWS_REGION, ...endpoint(settings.SNS_ENDPOINT) });
+  return new SNSClient({
+    region: settings.AWS_REGION,
+    ...endpoint(settings.SNS_ENDPOINT),
+    requestHandler: awsRequestHandler(messagingRequestTimeoutMs),
+  });
 }

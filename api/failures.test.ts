@@ -25,16 +25,17 @@ describe('when the database does not answer', () => {
   });
   afterAll(() => app?.close());
 
-  it('answers 500 with a sentence and a code to pass on, and no internals', async () => {
+  it('answers 503 with a sentence and a code to pass on, and no internals', async () => {
     const response = await app.inject({
       method: 'GET',
       url: '/api/gardens/g-test/members',
       headers: { authorization: 'Bearer any' },
     });
-    expect(response.statusCode).toBe(500);
+    // Unavailable for a moment, not an unexpected error: try again later.
+    expect(response.statusCode).toBe(503);
     const body = response.json<{ error: string; message: string; requestId: string }>();
-    expect(body.error).toBe('internal');
-    expect(body.message).toMatch(/Une erreur inattendue est survenue/);
+    expect(body.error).toBe('unavailable');
+    expect(body.message).toMatch(/momentanément indisponible.*n'a peut-être pas été enregistrée/);
     expect(body.message).toContain(body.requestId);
     expect(response.body).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|stack|at /);
   });

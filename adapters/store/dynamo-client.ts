@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { awsRequestHandler, dynamoRequestTimeoutMs } from '../aws-calls.ts';
 
 export interface DynamoConfig {
   region: string;
@@ -24,6 +25,7 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
   const client = new DynamoDBClient({
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    requestHandler: awsRequestHandler(dynamoRequestTimeoutMs),
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

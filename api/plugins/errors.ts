@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import type { FastifyError } from 'fastify';
+import { isAwsUnavailable } from '../../adapters/aws-calls.ts';
 import { isCocagneError, type ErrorCode } from '../../domain/errors.ts';
 import { describeSchemaErrors } from '../../domain/validation.ts';
 
@@ -58,6 +59,18 @@ export const errorsPlugin = fp(
                 : "La requête n'a pas pu être lue : vérifiez son contenu."
             : error.message;
         return reply.status(status).send({ error: 'invalid_input', message, requestId: request.id });
+      }
+      if (isAwsUnavailable(error)) {
+        // Storage or messaging unreachable (after the SDK's retries): try again later.
+        request.log.error({ err: error }, 'request failed: an AWS service is unreachable');
+        return reply.status(503).send({
+          error: 'unavailable',
+          message:
+            locale === 'fr'
+              ? `Le service est momentanément indisponible : votre action n'a peut-être pas été enregistrée. Vérifiez dans une minute avant de la refaire ; si cela dure, transmettez ce code à l'équipe technique : ${request.id}.`
+              : `The service is unavailable for a moment: your action may not have been recorded. Check again in a minute before doing it again; if this goes on, give this code to the technical team: ${request.id}.`,
+          requestId: request.id,
+        });
       }
       request.log.error({ err: error }, 'request failed');
       return reply.status(500).send({
