@@ -11,7 +11,8 @@ const usage = `Usage: infra/local/bin/cocagne <command>
   start                         install tools, start the stack and the application (Ctrl-C stops)
   test [vitest args]            lint, typecheck and tests against the local stack
   install                       install the tools only
-  stack up                      start the local services in the background
+  stack up [--app]              start the local services in the background; with --app, the
+                                API and the worker too (again: starts only what is not running)
   stack down                    stop what this project started
   stack status                  show each service
   stack logs <service> [-f]     show (or follow) a service's log
@@ -35,7 +36,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     case 'stack': {
       const [sub, ...args] = rest;
-      if (sub === 'up') await stackUp();
+      if (sub === 'up') await stackUp({ app: args.includes('--app') });
       else if (sub === 'down') await stackDown();
       else if (sub === 'status') await stackStatus();
       else if (sub === 'logs')

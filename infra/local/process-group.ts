@@ -67,3 +67,9 @@ export async function stopGroup(
   await waitGone(pgid, 5000);
   return 'killed';
 }
+
+/** SIGKILL to the whole group at once, as a crash would end it (the chaos runs); waits until it is gone. */
+export async function killGroup(pgid: number): Promise<void> {
+  signalGroup(pgid, 'SIGKILL');
+  await waitGone(pgid, 5000);
+}

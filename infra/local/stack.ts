@@ -1,9 +1,11 @@
 // `stack up | down | status | logs <service>`: the local services on their own, in the background.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { localPorts } from './ports.ts';
+import { localEnvironment } from './environment.ts';
+import { localPorts, portSettings } from './ports.ts';
+import { portTaken } from './probes.ts';
 import { bringUp } from './bring-up.ts';
-import { bold, dim, say, UserFacingError, warn } from './log.ts';
+import { bold, dim, elapsed, say, UserFacingError, warn } from './log.ts';
 import { logTail } from './log-tail.ts';
 import { logFile } from './paths.ts';
 import { serviceDefinitions, type ServiceDefinition } from './services.ts';
@@ -20,14 +22,51 @@ export function printServiceUrls(definitions: ServiceDefinition[]): void {
   }
 }
 
-export async function stackUp(): Promise<void> {
-  const definitions = serviceDefinitions(localPorts());
+/**
+ * `stack up`: the services in the background. With `--app`, the API and the worker too, each its
+ * own background process: running it again starts only what is not running (a process that
+ * died or was killed), without preparing again; nothing stops the others when one dies.
+ */
+export async function stackUp(options: { app: boolean } = { app: false }): Promise<void> {
+  const begin = performance.now();
+  const ports = localPorts();
+  const definitions = serviceDefinitions(ports);
   // Ctrl-C while starting: stop what was started; once up, the services live on.
   onShutdownSignal(stopStarted, 130);
   const result = await bringUp(definitions, { chromium: 'optional' }, 'stack up');
+  let appStarted: string[] = [];
+  if (options.app) {
+    const { prepareApplication, startApplication, applicationProcesses } = await import('./application.ts');
+    const env = localEnvironment(ports);
+    const running = new Set(runningProcesses().map((entry) => entry.name));
+    const missing = applicationProcesses.map((app) => app.name).filter((name) => !running.has(name));
+    if (missing.length === applicationProcesses.length) {
+      if (await portTaken(ports.app)) {
+        throw new UserFacingError(
+          `Port ${ports.app} (the application) is taken by another program: stop it, or choose another port with ${portSettings.app.variable}=<port>.`,
+        );
+      }
+      await prepareApplication(env);
+    }
+    if (missing.length) {
+      appStarted = (
+        await startApplication(missing, env, 'stack up', { echo: false, appPort: ports.app })
+      ).map((started) => started.spec.name);
+    }
+  }
   detachAll();
-  say(result.started.length ? 'Local stack up, running in the background:' : 'Local stack already up:');
+  const nothingNew = !result.started.length && !appStarted.length;
+  say(
+    nothingNew ? 'Local stack already up:' : `Local stack up (${elapsed(begin)}), running in the background:`,
+  );
   printServiceUrls(definitions);
+  if (options.app) {
+    for (const entry of runningProcesses().filter((process) => process.kind === 'app'))
+      console.log(
+        `  ${bold(entry.name.padEnd(30))} pid ${entry.pid}${appStarted.includes(entry.name) ? ' (started now)' : ''} ${dim(`(.data/logs/${entry.name}.log)`)}`,
+      );
+    console.log(`  ${bold('Application'.padEnd(30))} ${localEnvironment(ports).PUBLIC_URL}`);
+  }
   say('Stop it with `npm run stack down`.');
   process.exit(0);
 }
