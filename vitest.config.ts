@@ -67,6 +67,7 @@ export default defineConfig({
             'api/**/*.test.ts',
             'infra/local/**/*.test.ts',
             'infra/disaster-recovery/**/*.test.ts',
+            'tests/chaos/**/*.test.ts',
             'infra/release/**/*.test.ts',
           ],
           environment: 'node',

@@ -4,7 +4,7 @@ import { outstanding } from '../../domain/invoices.ts';
 import type { Member } from '../../domain/member.ts';
 import { finalStatuses } from '../../domain/subscription.ts';
 
-async function allMembers(store: Store, gardenId: string): Promise<Member[]> {
+export async function allMembers(store: Store, gardenId: string): Promise<Member[]> {
   const members: Member[] = [];
   let cursor: string | undefined;
   do {
