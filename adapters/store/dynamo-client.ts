@@ -8,6 +8,8 @@ export interface DynamoConfig {
   endpoint?: string | undefined;
   /** Prefix of table names, so several environments can share an account. */
   tablePrefix: string;
+  /** Each try's deadline for an answer; `dynamoRequestTimeoutMs` unless told (tests). */
+  requestTimeoutMs?: number;
 }
 
 export interface TableNames {
@@ -25,7 +27,7 @@ export function createDocumentClient(config: DynamoConfig): DynamoDBDocumentClie
   const client = new DynamoDBClient({
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
-    requestHandler: awsRequestHandler(dynamoRequestTimeoutMs),
+    requestHandler: awsRequestHandler(config.requestTimeoutMs ?? dynamoRequestTimeoutMs),
   });
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },

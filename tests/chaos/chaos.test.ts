@@ -21,7 +21,8 @@ import { startStripeRecorder, type StripeRecorder } from './stripe-recorder.ts';
  * weeks through the real API process, its workflows on the real worker process, while each
  * round one of them is killed with SIGKILL, or DynamoDB, S3 or Temporal is cut off from both
  * (the services themselves stay up: other test files use them meanwhile). After each round
- * the invariants must hold.
+ * the invariants must hold. With CHAOS_KEEP_LOGS=1 the processes' whole output is kept (its
+ * folder is printed).
  */
 describe('chaos: processes killed and peers cut off while a garden is busy', () => {
   const env = testEnvironment();
@@ -61,7 +62,8 @@ describe('chaos: processes killed and peers cut off while a garden is busy', () 
       await deleteAccounts([garden.staff]);
       await deleteGardenAccounts(garden.gardenId);
     }
-    if (bundleDir && !process.env.CHAOS_KEEP_LOGS) await rm(bundleDir, { recursive: true, force: true });
+    if (bundleDir && process.env.CHAOS_KEEP_LOGS) console.log(`The processes' output: ${bundleDir}`);
+    else if (bundleDir) await rm(bundleDir, { recursive: true, force: true });
   });
 
   it('keeps every invariant through five rounds, one fault each', async () => {
@@ -132,6 +134,11 @@ describe('chaos: processes killed and peers cut off while a garden is busy', () 
       log: (line) => console.log(line),
     });
 
+    if (report.violations.length) {
+      // What the processes said last, to tell why (their whole output is in bundleDir while it lives).
+      for (const running of [worker, api])
+        console.log(`--- ${running.name}:\n${running.output().slice(-6_000)}`);
+    }
     expect(report.violations).toEqual([]);
     expect(report.kills).toEqual({ worker: 1, api: 1, DynamoDB: 1, S3: 1, Temporal: 1 });
     // The run did what a busy garden does, not nothing: sign-ups, approvals, invoices, debits.
