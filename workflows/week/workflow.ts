@@ -34,7 +34,19 @@ import {
   type WeekTriggerInput,
 } from './contract.ts';
 
+/**
+ * The week's quick steps (listing, planning a chunk, counting, checking, reminding): seconds
+ * each. Their deadline is also how long a step waits when its task was lost on its way to the
+ * worker (the connection between the worker and Temporal dropped: the server counts the task as
+ * started): the chaos runs saw a week's counts stale for the 2 minutes it was before.
+ */
 const weekActivities = proxyActivities<WeekActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: boundedRetry,
+});
+
+/** Printing the week's documents (the harvest list, a sheet per depot): up to 2 minutes. */
+const weekPrinting = proxyActivities<Pick<WeekActivities, 'printWeekDocuments'>>({
   startToCloseTimeout: '2 minutes',
   retry: boundedRetry,
 });
@@ -100,7 +112,7 @@ export async function weekPreparation(input: WeekPreparationInput): Promise<Week
           "Imprimer la liste de récolte et les feuilles d'émargement",
           'Print the harvest list and depot sheets',
         ),
-        () => weekActivities.printWeekDocuments(args),
+        () => weekPrinting.printWeekDocuments(args),
       ),
     remindStaffOfComposition: (args: Parameters<WeekActivities['remindStaffOfComposition']>[0]) =>
       persevere(
