@@ -94,6 +94,12 @@ async function main() {
     WORKFLOW_BUNDLE_PATH: bundlePath,
     LOG_LEVEL: 'warn',
   };
+  const stopApp = async () => {
+    for (const name of ['api', 'worker'] as const) {
+      const entry = runningProcesses().find((process) => process.name === name);
+      if (entry) await stopGroup(entry.pid, 10);
+    }
+  };
   const startApp = async (names: ApplicationProcess[]) => {
     await startApplication(names, appEnv, 'stack up', { echo: false, appPort: ports.app });
     detachAll();
@@ -127,6 +133,10 @@ async function main() {
       },
     };
   };
+  // Ctrl-C: the bench's own API and worker go with it (they use its Stripe relay).
+  process.once('SIGINT', () => {
+    void stopApp().then(() => process.exit(130));
+  });
   const rounds = Number(options.rounds);
   const random = seededRandom(Number(options.seed));
   const ledger = emptyLedger();
@@ -175,10 +185,7 @@ async function main() {
     process.exitCode = report.violations.length ? 1 : 0;
   } finally {
     await endRunningWorkflows(client, garden.gardenId, 'chaos bench over');
-    for (const name of ['api', 'worker'] as const) {
-      const entry = runningProcesses().find((process) => process.name === name);
-      if (entry) await stopGroup(entry.pid, 10);
-    }
+    await stopApp();
     await deleteAccounts([garden.staff]);
     await connection.close();
     await stripe.close();

@@ -9,6 +9,7 @@ import { outstanding } from '../../domain/invoices.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
 import { addTestDepot, testGarden } from '../support/environment.ts';
+import { saveTestFleet, testFleet, testVehicle } from '../support/rounds.ts';
 import { sampleUpload, testExtensionServices } from '../support/extensions.ts';
 import { createAccount, type TestAccount } from '../support/keycloak.ts';
 import type { StripeRecorder } from './stripe-recorder.ts';
@@ -62,6 +63,8 @@ export function emptyLedger(): Ledger {
 export interface ChaosGarden {
   gardenId: string;
   depotId: string;
+  /** Home deliveries, the same day: their households' doors are stops of the day's round. */
+  homeDepotId: string;
   /** Where members' emails go: one domain per run, so that moto's log is read for this run only. */
   emailDomain: string;
   staff: TestAccount;
@@ -73,7 +76,9 @@ const today = () => gardenDay(new Date());
  * A garden for a chaos run: one depot delivering two days from now (so that this week's and next
  * week's preparations have baskets), a season around today, invoices due on the day they are
  * issued, a staff account, and the absence-policy extension (absences-ete): every absence
- * reported goes through a WASM extension call.
+ * reported goes through a WASM extension call. Its van makes a round on the delivery day (the
+ * depot, and the doors of the households delivered at home), planned by the week's preparation
+ * with the built-in optimiser (VROOM).
  */
 export async function createChaosGarden(store: Store, gardenId: string): Promise<ChaosGarden> {
   await store.gardens.register(testGarden(gardenId));
@@ -85,6 +90,17 @@ export async function createChaosGarden(store: Store, gardenId: string): Promise
     deliveryWeekday: isoWeekday(addDays(today(), 2)),
     capacity: 100_000,
   });
+  const homeDepotId = await addTestDepot(store, gardenId, {
+    id: 'd-domicile',
+    name: 'Livraison à domicile',
+    address: { street: '1 rue de la Gare', postalCode: '25000', city: 'Besançon' },
+    location: { lat: 47.2466, lng: 6.0223 },
+    deliveryWeekday: isoWeekday(addDays(today(), 2)),
+    capacity: 100_000,
+    homeDelivery: true,
+    pickupWindow: { start: '17:00', end: '19:30' },
+  });
+  await saveTestFleet(store, gardenId, testFleet([testVehicle({ id: 'v-chaos', capacity: 10_000 })]));
   const calendar = await store.settings.calendar(gardenId);
   await store.settings.saveCalendar(
     gardenId,
@@ -106,7 +122,7 @@ export async function createChaosGarden(store: Store, gardenId: string): Promise
   await extensions.catalogue.activate(gardenId, upload.manifest.name, upload.manifest.version, { at });
   await extensions.close();
   const staff = await createAccount({ role: 'staff', gardenId, firstName: 'Chaos', lastName: 'Équipe' });
-  return { gardenId, depotId, emailDomain: `${gardenId}.example.org`, staff };
+  return { gardenId, depotId, homeDepotId, emailDomain: `${gardenId}.example.org`, staff };
 }
 
 /** Retries a write straight to the store (the runner's own set-up) while a peer is down. */
@@ -144,7 +160,7 @@ export function gardenTraffic(options: {
   let signUps = 0;
 
   async function call(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'PUT',
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
@@ -201,6 +217,15 @@ export function gardenTraffic(options: {
         });
       });
     }
+    // One household in four is delivered at home: staff place its door on the map first.
+    const atHome = signUps % 4 === 0;
+    if (atHome) {
+      const placed = await call('PUT', `${base}/members/${encodeURIComponent(id)}/location`, {
+        lat: 47.22 + random() * 0.06,
+        lng: 5.98 + random() * 0.08,
+      });
+      if (placed.outcome !== 'accepted') return;
+    }
     const calendar = await untilDone(() => store.settings.calendar(garden.gardenId));
     const weekday = isoWeekday(addDays(today(), 2));
     const startDate = deliveryDayAhead(calendar, weekday, { changeableForMs: 2 * 3_600_000 });
@@ -208,7 +233,7 @@ export function gardenTraffic(options: {
       memberId: id,
       basketSize: (['small', 'medium', 'large'] as const)[signUps % 3],
       frequency: 'weekly',
-      depotId: garden.depotId,
+      depotId: atHome ? garden.homeDepotId : garden.depotId,
       startDate,
     });
     const subscriptionId =

@@ -2,6 +2,8 @@ import type { Client } from '@temporalio/client';
 import type { Store } from '../../adapters/store/index.ts';
 import { scheduleContextOf, readGardenContext } from '../../adapters/store/garden-context.ts';
 import { basketsOfWeek, countBaskets } from '../../domain/delivery-week.ts';
+import { weekDays } from '../../domain/iso-weeks.ts';
+import { stopIdOfDepot, stopIdOfHome } from '../../domain/rounds/stops.ts';
 import { allMembers } from '../../infra/disaster-recovery/garden-records.ts';
 import { sentEmails } from '../support/moto.ts';
 import type { ChaosGarden, Ledger } from './garden-traffic.ts';
@@ -17,6 +19,7 @@ export const invariantNames = [
   'no message sent twice',
   'no workflow failed',
   "the weeks' baskets equal a recount",
+  "each round carries its day's baskets",
 ] as const;
 
 /**
@@ -151,6 +154,38 @@ export async function checkInvariants(input: {
         "the weeks' baskets equal a recount",
         `${week}: prepared ${JSON.stringify(stored)}, recounted ${JSON.stringify(recount)}`,
       );
+  }
+
+  // 7. Each delivery day's round: a stop per depot and per door delivered at home, with its baskets.
+  for (const week of ledger.preparedWeeks) {
+    const days = weekDays(week);
+    const rounds = await store.rounds.between(gardenId, days[0]!, days[6]!);
+    const planned = (await store.weeks.baskets(gardenId, week)).filter(
+      (basket) => basket.state === 'planned' && basket.baskets > 0,
+    );
+    for (const date of [...new Set(planned.map((basket) => basket.date))]) {
+      const expected = new Map<string, number>();
+      for (const basket of planned.filter((candidate) => candidate.date === date)) {
+        const stopId =
+          basket.depotId === garden.homeDepotId
+            ? stopIdOfHome(basket.subscriptionId)
+            : stopIdOfDepot(basket.depotId);
+        expected.set(stopId, (expected.get(stopId) ?? 0) + basket.baskets);
+      }
+      const round = rounds.find((candidate) => candidate.date === date);
+      const carried = new Map(
+        (round?.stops ?? [])
+          .map((stop) => [stop.id, stop.baskets.small + stop.baskets.medium + stop.baskets.large] as const)
+          .filter(([, baskets]) => baskets > 0),
+      );
+      const describe = (stops: Map<string, number>) =>
+        JSON.stringify(Object.fromEntries([...stops].sort(([a], [b]) => a.localeCompare(b))));
+      if (describe(carried) !== describe(expected))
+        broke(
+          "each round carries its day's baskets",
+          `${date}: round ${round ? describe(carried) : 'missing'}, baskets ${describe(expected)}`,
+        );
+    }
   }
   return report;
 }
