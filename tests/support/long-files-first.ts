@@ -6,9 +6,14 @@ import { infraCheckersMarker } from './side-lanes.ts';
 /**
  * Test files that take minutes on their own: started first, so that the other worker shares
  * out everything else meanwhile instead of one worker running them alone at the end (the
- * Schemathesis run alone is about two minutes, the accessibility check of every page as long).
+ * Schemathesis run alone is about two minutes, the accessibility check of every page as long,
+ * the short chaos run one to two).
  */
-const longFiles = ['api/openapi-fuzz.test.ts', 'tests/browser/every-page-accessible.test.ts'];
+const longFiles = [
+  'api/openapi-fuzz.test.ts',
+  'tests/browser/every-page-accessible.test.ts',
+  'tests/chaos/chaos.test.ts',
+];
 
 /**
  * Whether a test file waits for what `npm test` prepares beside the other tests: the local
