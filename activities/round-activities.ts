@@ -1,4 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { whileHeartbeating } from './heartbeat.ts';
 import { formatDay, gardenDay, gardenTimeZone } from '../domain/calendar.ts';
 import type { Act } from '../domain/actor.ts';
 import { isoWeek, weekDays } from '../domain/iso-weeks.ts';
@@ -111,7 +112,9 @@ export function createRoundActivities(deps: RoundActivityDeps) {
     /**
      * Collects the day's stops from its planned baskets, optimises them with the garden's
      * vehicles and pins, and stores the plan as revision `revision` (kept approval and
-     * distribution included). A retry after the write stores nothing new.
+     * distribution included). A retry after the write stores nothing new. It heartbeats while it
+     * runs (Circuit's optimisation can take minutes): a planning whose worker died is tried again
+     * within the heartbeat timeout.
      */
     async planRound(input: {
       gardenId: string;
@@ -123,104 +126,108 @@ export function createRoundActivities(deps: RoundActivityDeps) {
       /** Plan again even when nothing changed (staff asked). */
       force?: boolean;
     }): Promise<{ revision: number; stops: number; unrouted: number; fallbackReason?: string }> {
-      const { gardenId, date } = input;
-      const week = isoWeek(date);
-      const [fleet, depots, baskets, previous, circuitKey] = await Promise.all([
-        store.fleet.get(gardenId),
-        store.depots.list(gardenId),
-        store.weeks.baskets(gardenId, week),
-        store.rounds.get(gardenId, date),
-        store.fleet.circuitKey(gardenId),
-      ]);
-      if (previous && previous.revision >= input.revision) {
-        return {
-          revision: previous.revision,
-          stops: previous.stops.length,
-          unrouted: previous.solution?.unrouted.length ?? 0,
-        };
-      }
-      const memberIds = [
-        ...new Set(baskets.filter((basket) => basket.date === date).map((basket) => basket.memberId)),
-      ];
-      const members = await store.members.getMany(gardenId, memberIds);
-      const stops = collectStops({ date, baskets, depots, members, serviceMinutes: fleet.serviceMinutes });
-      await placeHouseholds(gardenId, stops);
-      const routable = stops.filter((stop) => stop.location);
-      const stopIds = new Set(stops.map((stop) => stop.id));
-      const vehicleIds = new Set(fleet.vehicles.map((vehicle) => vehicle.id));
-      const pins = input.pins.filter((pin) => stopIds.has(pin.stopId) && vehicleIds.has(pin.vehicleId));
-      // The same stops, pins and vehicles as the stored plan: nothing to plan again (a change
-      // elsewhere in the week, or a second signal), so drivers are not told of a change.
-      if (
-        previous &&
-        !input.force &&
-        JSON.stringify(previous.stops) === JSON.stringify(stops) &&
-        JSON.stringify(previous.pins) === JSON.stringify(pins) &&
-        previous.fleetVersion === fleet.version
-      ) {
-        return {
-          revision: previous.revision,
-          stops: previous.stops.length,
-          unrouted: previous.solution?.unrouted.length ?? 0,
-          ...(previous.solution?.fallbackReason ? { fallbackReason: previous.solution.fallbackReason } : {}),
-        };
-      }
-      const flagged: Unrouted[] = stops
-        .filter((stop) => !stop.location)
-        .map((stop) => ({ stopId: stop.id, reason: 'no-location' }));
-      let solution: RoundSolution;
-      const optimiser: RoundOptimiser = deps.optimiserFor(fleet, circuitKey);
-      const problem = { gardenId, date, vehicles: fleet.vehicles, stops: routable, pins };
-      if (routable.length === 0 || fleet.vehicles.length === 0) {
-        // Nothing to route: Circuit's plan (if any) loses its stops too, so its drivers do not
-        // drive to them; what Circuit could not take is said to staff.
-        const stale = optimiser.clear ? await optimiser.clear(gardenId, date) : undefined;
-        solution = {
-          routes: [],
-          unrouted: routable.map((stop) => ({ stopId: stop.id, reason: 'no-vehicle' as const })),
-          optimiser: 'vroom',
-          ...(stale ? { fallbackReason: stale } : {}),
-        };
-      } else if (
-        previous?.phase === 'distributed' &&
-        previous.solution &&
-        !fleet.reoptimiseAfterApproval &&
-        !input.force
-      ) {
-        solution = keepRoutes(problem, previous.solution);
-        // Routes Circuit made and sent stay in step: its plan gets the change, without re-optimising.
-        if (previous.solution.optimiser === 'circuit' && optimiser.keepRoutes) {
-          solution = await optimiser.keepRoutes(problem, solution);
+      return whileHeartbeating(async () => {
+        const { gardenId, date } = input;
+        const week = isoWeek(date);
+        const [fleet, depots, baskets, previous, circuitKey] = await Promise.all([
+          store.fleet.get(gardenId),
+          store.depots.list(gardenId),
+          store.weeks.baskets(gardenId, week),
+          store.rounds.get(gardenId, date),
+          store.fleet.circuitKey(gardenId),
+        ]);
+        if (previous && previous.revision >= input.revision) {
+          return {
+            revision: previous.revision,
+            stops: previous.stops.length,
+            unrouted: previous.solution?.unrouted.length ?? 0,
+          };
         }
-      } else {
-        solution = await optimiser.optimise(problem);
-      }
-      solution = { ...solution, unrouted: [...solution.unrouted, ...flagged] };
-      const round: Omit<Round, 'marks'> = {
-        gardenId,
-        date,
-        week,
-        phase: previous?.phase === 'distributed' ? 'distributed' : input.phase,
-        revision: input.revision,
-        fleetVersion: fleet.version,
-        stops,
-        pins,
-        solution,
-        ...(previous?.solution ? { changes: planChanges(previous.solution, solution) } : {}),
-        deadline: roundDeadline(date, input.timeZone || gardenTimeZone).toISOString(),
-        ...(previous?.approval ? { approval: previous.approval } : {}),
-        ...(previous?.distributedAt ? { distributedAt: previous.distributedAt } : {}),
-        ...(previous?.distributedRoutes ? { distributedRoutes: previous.distributedRoutes } : {}),
-        updatedAt: now().toISOString(),
-      };
-      const written = await store.rounds.savePlan(round);
-      const stored = written ? round : await roundOf(gardenId, date);
-      return {
-        revision: stored.revision,
-        stops: stored.stops.length,
-        unrouted: stored.solution?.unrouted.length ?? 0,
-        ...(stored.solution?.fallbackReason ? { fallbackReason: stored.solution.fallbackReason } : {}),
-      };
+        const memberIds = [
+          ...new Set(baskets.filter((basket) => basket.date === date).map((basket) => basket.memberId)),
+        ];
+        const members = await store.members.getMany(gardenId, memberIds);
+        const stops = collectStops({ date, baskets, depots, members, serviceMinutes: fleet.serviceMinutes });
+        await placeHouseholds(gardenId, stops);
+        const routable = stops.filter((stop) => stop.location);
+        const stopIds = new Set(stops.map((stop) => stop.id));
+        const vehicleIds = new Set(fleet.vehicles.map((vehicle) => vehicle.id));
+        const pins = input.pins.filter((pin) => stopIds.has(pin.stopId) && vehicleIds.has(pin.vehicleId));
+        // The same stops, pins and vehicles as the stored plan: nothing to plan again (a change
+        // elsewhere in the week, or a second signal), so drivers are not told of a change.
+        if (
+          previous &&
+          !input.force &&
+          JSON.stringify(previous.stops) === JSON.stringify(stops) &&
+          JSON.stringify(previous.pins) === JSON.stringify(pins) &&
+          previous.fleetVersion === fleet.version
+        ) {
+          return {
+            revision: previous.revision,
+            stops: previous.stops.length,
+            unrouted: previous.solution?.unrouted.length ?? 0,
+            ...(previous.solution?.fallbackReason
+              ? { fallbackReason: previous.solution.fallbackReason }
+              : {}),
+          };
+        }
+        const flagged: Unrouted[] = stops
+          .filter((stop) => !stop.location)
+          .map((stop) => ({ stopId: stop.id, reason: 'no-location' }));
+        let solution: RoundSolution;
+        const optimiser: RoundOptimiser = deps.optimiserFor(fleet, circuitKey);
+        const problem = { gardenId, date, vehicles: fleet.vehicles, stops: routable, pins };
+        if (routable.length === 0 || fleet.vehicles.length === 0) {
+          // Nothing to route: Circuit's plan (if any) loses its stops too, so its drivers do not
+          // drive to them; what Circuit could not take is said to staff.
+          const stale = optimiser.clear ? await optimiser.clear(gardenId, date) : undefined;
+          solution = {
+            routes: [],
+            unrouted: routable.map((stop) => ({ stopId: stop.id, reason: 'no-vehicle' as const })),
+            optimiser: 'vroom',
+            ...(stale ? { fallbackReason: stale } : {}),
+          };
+        } else if (
+          previous?.phase === 'distributed' &&
+          previous.solution &&
+          !fleet.reoptimiseAfterApproval &&
+          !input.force
+        ) {
+          solution = keepRoutes(problem, previous.solution);
+          // Routes Circuit made and sent stay in step: its plan gets the change, without re-optimising.
+          if (previous.solution.optimiser === 'circuit' && optimiser.keepRoutes) {
+            solution = await optimiser.keepRoutes(problem, solution);
+          }
+        } else {
+          solution = await optimiser.optimise(problem);
+        }
+        solution = { ...solution, unrouted: [...solution.unrouted, ...flagged] };
+        const round: Omit<Round, 'marks'> = {
+          gardenId,
+          date,
+          week,
+          phase: previous?.phase === 'distributed' ? 'distributed' : input.phase,
+          revision: input.revision,
+          fleetVersion: fleet.version,
+          stops,
+          pins,
+          solution,
+          ...(previous?.solution ? { changes: planChanges(previous.solution, solution) } : {}),
+          deadline: roundDeadline(date, input.timeZone || gardenTimeZone).toISOString(),
+          ...(previous?.approval ? { approval: previous.approval } : {}),
+          ...(previous?.distributedAt ? { distributedAt: previous.distributedAt } : {}),
+          ...(previous?.distributedRoutes ? { distributedRoutes: previous.distributedRoutes } : {}),
+          updatedAt: now().toISOString(),
+        };
+        const written = await store.rounds.savePlan(round);
+        const stored = written ? round : await roundOf(gardenId, date);
+        return {
+          revision: stored.revision,
+          stops: stored.stops.length,
+          unrouted: stored.solution?.unrouted.length ?? 0,
+          ...(stored.solution?.fallbackReason ? { fallbackReason: stored.solution.fallbackReason } : {}),
+        };
+      });
     },
 
     async setRoundPhase(input: {

@@ -36,6 +36,17 @@ const roundActivities = proxyActivities<RoundActivities>({
 });
 
 /**
+ * Planning, as long, but heartbeating (activities/heartbeat.ts): a planning whose worker died
+ * is tried again within 30 s. Without it the chaos runs saw a round miss its day's new baskets
+ * for the 5 minutes of its timeout after the worker was killed.
+ */
+const roundPlanning = proxyActivities<Pick<RoundActivities, 'planRound'>>({
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry: boundedRetry,
+});
+
+/**
  * One garden's delivery round on a day: plan the routes, wait for staff to approve them
  * (re-planning when the baskets change, reminding staff before the deadline and telling them
  * when it passes), send them to the drivers, tell home-delivery members their window in the
@@ -163,7 +174,7 @@ export async function deliveryRound(input: RoundInput): Promise<RoundStatus> {
     const before = status.revision;
     status = { ...status, planning: true };
     const planned = await persevere(step('plan', 'Calculer les tournées', 'Plan the routes'), () =>
-      roundActivities.planRound({
+      roundPlanning.planRound({
         gardenId,
         date,
         timeZone,
