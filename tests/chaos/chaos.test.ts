@@ -130,7 +130,9 @@ describe('chaos: processes killed and peers cut off while a garden is busy', () 
       check: () => checkInvariants({ store, client, garden, ledger, stripe }),
       random,
       billAtRound: 3,
-      settleMs: 90_000,
+      // Long enough for a step whose task was lost to be tried again (30 s deadlines and heartbeats)
+      // on a loaded machine; a run that settles returns at once.
+      settleMs: 150_000,
       log: (line) => console.log(line),
     });
 
