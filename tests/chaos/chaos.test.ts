@@ -8,6 +8,7 @@ import { gardenTaskQueue } from '../../domain/garden.ts';
 import { endRunningWorkflows } from '../../bench/bench-environment.ts';
 import { testDataConverter, testEnvironment, testStore, uniqueGardenId } from '../support/environment.ts';
 import { deleteAccounts, deleteGardenAccounts } from '../support/keycloak.ts';
+import { clearOfMidnight } from '../support/garden-clock.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { appProcess, cutOff, freePort } from './app-processes.ts';
 import { createPaymentCommands } from '../../temporal/payment-client.ts';
@@ -15,6 +16,9 @@ import { runChaos, seededRandom } from './chaos-run.ts';
 import { createChaosGarden, emptyLedger, gardenTraffic, type ChaosGarden } from './garden-traffic.ts';
 import { checkInvariants } from './invariants.ts';
 import { startStripeRecorder, type StripeRecorder } from './stripe-recorder.ts';
+
+// The run reads the garden's today (this week, last month) as it goes: start clear of midnight.
+await clearOfMidnight();
 
 /**
  * The short chaos run of `npm test` (issue 18; the long one is bench/chaos.ts): a garden's busy

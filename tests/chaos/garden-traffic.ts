@@ -65,6 +65,8 @@ export interface ChaosGarden {
   depotId: string;
   /** Home deliveries, the same day: their households' doors are stops of the day's round. */
   homeDepotId: string;
+  /** Both depots' ISO weekday: two days after the garden was made, whatever day a long run reaches. */
+  deliveryWeekday: number;
   /** Where members' emails go: one domain per run, so that moto's log is read for this run only. */
   emailDomain: string;
   staff: TestAccount;
@@ -82,12 +84,13 @@ const today = () => gardenDay(new Date());
  */
 export async function createChaosGarden(store: Store, gardenId: string): Promise<ChaosGarden> {
   await store.gardens.register(testGarden(gardenId));
+  const deliveryWeekday = isoWeekday(addDays(today(), 2));
   const depotId = await addTestDepot(store, gardenId, {
     id: 'd-chaos',
     name: 'Dépôt <b>du chaos</b>',
     address: { street: '1 place Pasteur', postalCode: '25000', city: 'Besançon' },
     location: { lat: 47.2378, lng: 6.0241 },
-    deliveryWeekday: isoWeekday(addDays(today(), 2)),
+    deliveryWeekday,
     capacity: 100_000,
   });
   const homeDepotId = await addTestDepot(store, gardenId, {
@@ -95,7 +98,7 @@ export async function createChaosGarden(store: Store, gardenId: string): Promise
     name: 'Livraison à domicile',
     address: { street: '1 rue de la Gare', postalCode: '25000', city: 'Besançon' },
     location: { lat: 47.2466, lng: 6.0223 },
-    deliveryWeekday: isoWeekday(addDays(today(), 2)),
+    deliveryWeekday,
     capacity: 100_000,
     homeDelivery: true,
     pickupWindow: { start: '17:00', end: '19:30' },
@@ -122,7 +125,7 @@ export async function createChaosGarden(store: Store, gardenId: string): Promise
   await extensions.catalogue.activate(gardenId, upload.manifest.name, upload.manifest.version, { at });
   await extensions.close();
   const staff = await createAccount({ role: 'staff', gardenId, firstName: 'Chaos', lastName: 'Équipe' });
-  return { gardenId, depotId, homeDepotId, emailDomain: `${gardenId}.example.org`, staff };
+  return { gardenId, depotId, homeDepotId, deliveryWeekday, emailDomain: `${gardenId}.example.org`, staff };
 }
 
 /** Retries a write straight to the store (the runner's own set-up) while a peer is down. */
@@ -227,11 +230,10 @@ export function gardenTraffic(options: {
       if (placed.outcome !== 'accepted') return;
     }
     const calendar = await untilDone(() => store.settings.calendar(garden.gardenId));
-    const weekday = isoWeekday(addDays(today(), 2));
-    const startDate = deliveryDayAhead(calendar, weekday, { changeableForMs: 2 * 3_600_000 });
+    const startDate = deliveryDayAhead(calendar, garden.deliveryWeekday, { changeableForMs: 2 * 3_600_000 });
     const applied = await call('POST', `${base}/subscriptions`, {
       memberId: id,
-      basketSize: (['small', 'medium', 'large'] as const)[signUps % 3],
+      basketSize: (['small', 'medium', 'large'] as const)[Math.floor(signUps / 2) % 3],
       frequency: 'weekly',
       depotId: atHome ? garden.homeDepotId : garden.depotId,
       startDate,
