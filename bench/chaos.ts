@@ -33,13 +33,14 @@ import { runningProcesses } from '../infra/local/state.ts';
 import { detachAll, ensureServices } from '../infra/local/supervisor.ts';
 import { workflowsPath } from '../temporal/workflow-source.ts';
 import { createPaymentCommands } from '../temporal/payment-client.ts';
-import { runChaos, seededRandom, type Fault } from '../tests/chaos/chaos-run.ts';
+import { runChaos, type Fault } from '../tests/chaos/chaos-run.ts';
 import { createChaosGarden, emptyLedger, gardenTraffic } from '../tests/chaos/garden-traffic.ts';
 import { checkInvariants } from '../tests/chaos/invariants.ts';
 import { startStripeRecorder } from '../tests/chaos/stripe-recorder.ts';
 import { testDataConverter, uniqueGardenId } from '../tests/support/environment.ts';
 import { deleteAccounts } from '../tests/support/keycloak.ts';
 import { silentLogger } from '../tests/support/quiet-logger.ts';
+import { seededRandom } from '../tests/support/seeded-random.ts';
 import { benchEnvironment, endRunningWorkflows } from './bench-environment.ts';
 
 const { values: options } = parseArgs({

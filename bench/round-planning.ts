@@ -26,6 +26,7 @@ import {
 import type { RoundStop, TimeWindow } from '../domain/rounds/stops.ts';
 import { basketsAt, timeRoute } from '../domain/rounds/timing.ts';
 import { localEnvironment } from '../infra/local/environment.ts';
+import { seededRandom as prng } from '../tests/support/seeded-random.ts';
 
 const { values: options } = parseArgs({
   options: {
@@ -50,17 +51,6 @@ function vroomUrl(): string {
 
 // ---- A garden near Besançon: depots and home deliveries, the same at every run ----
 
-/** mulberry32: a small seeded PRNG, so that every run plans the same garden. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const random = prng(Number(options.seed));
 const between = (low: number, high: number) => low + Math.floor(random() * (high - low + 1));
 

@@ -5,6 +5,7 @@ import { isoWeek, mondayOfWeek } from '../domain/iso-weeks.ts';
 import type { Depot } from '../domain/depot.ts';
 import { defaultGardenRules } from '../domain/garden-rules.ts';
 import type { BasketSize, Frequency, Subscription, SubscriptionStatus } from '../domain/subscription.ts';
+import { seededRandom as random } from '../tests/support/seeded-random.ts';
 
 /**
  * Bench data: gardens of a thousand running subscriptions each, written straight into the
@@ -17,18 +18,6 @@ import type { BasketSize, Frequency, Subscription, SubscriptionStatus } from '..
 const generatorVersion = 3;
 
 export const benchActor = { userId: 'bench', name: 'Banc d’essai' };
-
-/** A small seeded PRNG (mulberry32): the same garden gets the same data on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function pick<T>(next: () => number, weighted: ReadonlyArray<readonly [T, number]>): T {
   const total = weighted.reduce((sum, [, weight]) => sum + weight, 0);

@@ -11,6 +11,7 @@ import {
 } from './plan.ts';
 import type { RoundStop } from './stops.ts';
 import { basketsAt, timeRoute } from './timing.ts';
+import { seededRandom as random } from '../../tests/support/seeded-random.ts';
 
 function vehicle(id: string, overrides: Partial<Vehicle> = {}): Vehicle {
   return {
@@ -253,18 +254,6 @@ describe('checkRoundSolution', () => {
 });
 
 // ---- Property: plans made in entry order with timeRoute are feasible; each fault is found ----
-
-/** A small deterministic generator (mulberry32), so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomProblem(seed: number): RoundProblem {
   const next = random(seed);
