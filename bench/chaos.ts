@@ -32,15 +32,12 @@ import { serviceDefinitions } from '../infra/local/services.ts';
 import { runningProcesses } from '../infra/local/state.ts';
 import { detachAll, ensureServices } from '../infra/local/supervisor.ts';
 import { workflowsPath } from '../temporal/workflow-source.ts';
-import { createPaymentCommands } from '../temporal/payment-client.ts';
 import { runChaos, type Fault } from '../tests/chaos/chaos-run.ts';
-import { createChaosGarden, emptyLedger, gardenTraffic } from '../tests/chaos/garden-traffic.ts';
-import { checkInvariants } from '../tests/chaos/invariants.ts';
+import { createChaosGarden } from '../tests/chaos/garden-traffic.ts';
 import { startStripeRecorder } from '../tests/chaos/stripe-recorder.ts';
 import { testDataConverter, uniqueGardenId } from '../tests/support/environment.ts';
 import { deleteAccounts } from '../tests/support/keycloak.ts';
 import { silentLogger } from '../tests/support/quiet-logger.ts';
-import { seededRandom } from '../tests/support/seeded-random.ts';
 import { benchEnvironment, endRunningWorkflows } from './bench-environment.ts';
 
 const { values: options } = parseArgs({
@@ -139,15 +136,13 @@ async function main() {
     void stopApp().then(() => process.exit(130));
   });
   const rounds = Number(options.rounds);
-  const random = seededRandom(Number(options.seed));
-  const ledger = emptyLedger();
   const cpu = cpus();
   console.log(
     `Chaos runs — ${new Date().toISOString()} — ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ` +
       `${Math.round(totalmem() / 1_073_741_824)} GB, Node ${process.version}, garden ${garden.gardenId}, seed ${options.seed}\n`,
   );
   try {
-    const report = await runChaos({
+    const { report, ledger } = await runChaos({
       rounds,
       faults: [
         appFault('worker'),
@@ -156,19 +151,15 @@ async function main() {
         serviceFault('dynamodb'),
         serviceFault('s3'),
       ],
-      traffic: gardenTraffic({
+      target: {
         apiUrl: `http://127.0.0.1:${ports.app}`,
         store,
+        client,
         garden,
         stripe,
         webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? '',
-        ledger,
-        random,
-        collect: (input) => createPaymentCommands(client).collect(input),
-      }),
-      ledger,
-      check: () => checkInvariants({ store, client, garden, ledger, stripe }),
-      random,
+      },
+      seed: Number(options.seed),
       billAtRound: Math.ceil(rounds / 2),
       settleMs: Number(options.settle) * 1000,
       log: (line) => console.log(line),

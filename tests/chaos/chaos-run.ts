@@ -1,6 +1,11 @@
 import { addDays, gardenDay } from '../../domain/calendar.ts';
-import type { GardenTraffic, Ledger } from './garden-traffic.ts';
-import { invariantNames, violationsOf, type InvariantReport } from './invariants.ts';
+import type { Client } from '@temporalio/client';
+import type { Store } from '../../adapters/store/index.ts';
+import { createPaymentCommands } from '../../temporal/payment-client.ts';
+import { seededRandom } from '../support/seeded-random.ts';
+import { emptyLedger, gardenTraffic, type ChaosGarden, type Ledger } from './garden-traffic.ts';
+import { checkInvariants, invariantNames, violationsOf, type InvariantReport } from './invariants.ts';
+import type { StripeRecorder } from './stripe-recorder.ts';
 
 /** Something the runner can kill (`kill -9`, or a peer cut off) and bring back. */
 export interface Fault {
@@ -42,10 +47,17 @@ export async function runChaos(options: {
   faults: Fault[];
   /** Each fault in turn (a short run covers them all), instead of one at random. */
   inTurn?: boolean;
-  traffic: GardenTraffic;
-  ledger: Ledger;
-  check: () => Promise<InvariantReport>;
-  random: () => number;
+  /** The garden, the API that serves it, and what the invariants read. */
+  target: {
+    apiUrl: string;
+    store: Store;
+    client: Client;
+    garden: ChaosGarden;
+    stripe: StripeRecorder;
+    webhookSecret: string;
+  };
+  /** Of the run's random choices: the same seed makes the same choices. */
+  seed: number;
   /**
    * The round of last month's billing run (only last month can be billed: one run per chaos
    * run), with the baskets of the households signed up by then.
@@ -53,8 +65,18 @@ export async function runChaos(options: {
   billAtRound: number;
   settleMs: number;
   log: (line: string) => void;
-}): Promise<ChaosReport> {
-  const { traffic, ledger, random, log } = options;
+}): Promise<{ report: ChaosReport; ledger: Ledger }> {
+  const { log } = options;
+  const { store, client, garden, stripe } = options.target;
+  const ledger = emptyLedger();
+  const random = seededRandom(options.seed);
+  const traffic = gardenTraffic({
+    ...options.target,
+    ledger,
+    random,
+    collect: (input) => createPaymentCommands(client).collect(input),
+  });
+  const check = () => checkInvariants({ store, client, garden, ledger, stripe });
   const began = Date.now();
   const kills: Record<string, number> = Object.fromEntries(options.faults.map((fault) => [fault.name, 0]));
   const violations = new Map<string, number>();
@@ -97,7 +119,7 @@ export async function runChaos(options: {
         await traffic.prepareWeeks({ onlyMissing: true });
         await traffic.deliverWebhooks();
         await traffic.payByCheque();
-        report = await options.check();
+        report = await check();
         if (!violationsOf(report).length) break;
       } catch (error) {
         report = { 'invariants could be read': [String(error)] };
@@ -125,7 +147,7 @@ export async function runChaos(options: {
   for (const cheque of ledger.cheques.values()) count(cheque.outcome);
   for (const webhook of ledger.webhooks.values()) count(webhook.outcome);
   const sorted = [...settleTimes].sort((a, b) => a - b);
-  return {
+  const report: ChaosReport = {
     rounds: options.rounds,
     kills,
     checks,
@@ -138,4 +160,5 @@ export async function runChaos(options: {
     },
     seconds: Math.round((Date.now() - began) / 1000),
   };
+  return { report, ledger };
 }

@@ -9,13 +9,10 @@ import { endRunningWorkflows } from '../../bench/bench-environment.ts';
 import { testDataConverter, testEnvironment, testStore, uniqueGardenId } from '../support/environment.ts';
 import { deleteAccounts, deleteGardenAccounts } from '../support/keycloak.ts';
 import { clearOfMidnight } from '../support/garden-clock.ts';
-import { seededRandom } from '../support/seeded-random.ts';
 import { startTcpProxy } from '../support/tcp-proxy.ts';
 import { appProcess, cutOff, freePort } from './app-processes.ts';
-import { createPaymentCommands } from '../../temporal/payment-client.ts';
 import { runChaos } from './chaos-run.ts';
-import { createChaosGarden, emptyLedger, gardenTraffic, type ChaosGarden } from './garden-traffic.ts';
-import { checkInvariants } from './invariants.ts';
+import { createChaosGarden, type ChaosGarden } from './garden-traffic.ts';
 import { startStripeRecorder, type StripeRecorder } from './stripe-recorder.ts';
 
 // The run reads the garden's today (this week, last month) as it goes: start clear of midnight.
@@ -115,25 +112,12 @@ describe('chaos: processes killed and peers cut off while a garden is busy', () 
     processes.push(worker, api);
     await Promise.all([worker.start(), api.start()]);
 
-    const ledger = emptyLedger();
-    const random = seededRandom(18);
-    const report = await runChaos({
+    const { report, ledger } = await runChaos({
       rounds: 5,
       faults: [worker, api, cutOff('DynamoDB', dynamodb), cutOff('S3', s3), cutOff('Temporal', temporal)],
       inTurn: true,
-      traffic: gardenTraffic({
-        apiUrl,
-        store,
-        garden,
-        stripe,
-        webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? '',
-        ledger,
-        random,
-        collect: (input) => createPaymentCommands(client).collect(input),
-      }),
-      ledger,
-      check: () => checkInvariants({ store, client, garden, ledger, stripe }),
-      random,
+      target: { apiUrl, store, client, garden, stripe, webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? '' },
+      seed: 18,
       billAtRound: 3,
       // Long enough for a step whose task was lost to be tried again (30 s deadlines and heartbeats)
       // on a loaded machine; a run that settles returns at once.
