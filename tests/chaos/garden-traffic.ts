@@ -9,7 +9,7 @@ import { outstanding } from '../../domain/invoices.ts';
 import type { BasketSize } from '../../domain/subscription.ts';
 import { deliveryDayAhead } from '../support/delivery-days.ts';
 import { addTestDepot, testGarden } from '../support/environment.ts';
-import { saveTestFleet, testFleet, testVehicle } from '../support/rounds.ts';
+import { addHomeDeliveryDepot, saveTestFleet, testFleet, testVehicle } from '../support/rounds.ts';
 import { sampleUpload, testExtensionServices } from '../support/extensions.ts';
 import { createAccount, type TestAccount } from '../support/keycloak.ts';
 import type { StripeRecorder } from './stripe-recorder.ts';
@@ -93,16 +93,7 @@ export async function createChaosGarden(store: Store, gardenId: string): Promise
     deliveryWeekday,
     capacity: 100_000,
   });
-  const homeDepotId = await addTestDepot(store, gardenId, {
-    id: 'd-domicile',
-    name: 'Livraison à domicile',
-    address: { street: '1 rue de la Gare', postalCode: '25000', city: 'Besançon' },
-    location: { lat: 47.2466, lng: 6.0223 },
-    deliveryWeekday,
-    capacity: 100_000,
-    homeDelivery: true,
-    pickupWindow: { start: '17:00', end: '19:30' },
-  });
+  const homeDepotId = await addHomeDeliveryDepot(store, gardenId, { deliveryWeekday, capacity: 100_000 });
   await saveTestFleet(store, gardenId, testFleet([testVehicle({ id: 'v-chaos', capacity: 10_000 })]));
   const calendar = await store.settings.calendar(gardenId);
   await store.settings.saveCalendar(

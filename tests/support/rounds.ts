@@ -1,7 +1,7 @@
 import type { Store } from '../../adapters/store/index.ts';
 import type { IsoDate } from '../../domain/calendar.ts';
 import type { PlannedBasket } from '../../domain/delivery-week.ts';
-import type { MapPosition } from '../../domain/depot.ts';
+import type { Depot, MapPosition } from '../../domain/depot.ts';
 import { isoWeek } from '../../domain/iso-weeks.ts';
 import type { MemberInput } from '../../domain/member.ts';
 import type { FleetInput, VehicleInput } from '../../domain/rounds/fleet.ts';
@@ -42,8 +42,15 @@ export async function saveTestFleet(store: Store, gardenId: string, input: Fleet
   await store.fleet.put(gardenId, input, current.version, new Date().toISOString());
 }
 
-/** The home-delivery "depot" (`d-domicile`, Tuesdays, 17:00 to 19:30); returns its id. */
-export function addHomeDeliveryDepot(store: Store, gardenId: string): Promise<string> {
+/**
+ * The home-delivery "depot" (`d-domicile`, Tuesdays unless `fields` say another day, 17:00 to
+ * 19:30); returns its id.
+ */
+export function addHomeDeliveryDepot(
+  store: Store,
+  gardenId: string,
+  fields: Partial<Pick<Depot, 'deliveryWeekday' | 'capacity'>> = {},
+): Promise<string> {
   return addTestDepot(store, gardenId, {
     id: 'd-domicile',
     name: 'Livraison à domicile',
@@ -51,6 +58,7 @@ export function addHomeDeliveryDepot(store: Store, gardenId: string): Promise<st
     location: { lat: 47.2466, lng: 6.0223 },
     homeDelivery: true,
     pickupWindow: { start: '17:00', end: '19:30' },
+    ...fields,
   });
 }
 
