@@ -8,8 +8,8 @@ import { stripVTControlCharacters } from 'node:util';
 import { formatLogTail } from './log-tail.ts';
 import { bold, say, UserFacingError, warn } from './log.ts';
 import { logFile, rootDir } from './paths.ts';
-import type { LocalPorts } from './ports.ts';
-import { httpProbe } from './probes.ts';
+import { portSettings, type LocalPorts } from './ports.ts';
+import { httpProbe, portTaken } from './probes.ts';
 import { provisionLocalStack } from './provision.ts';
 import { projectBin, runStep } from './run-step.ts';
 import { seedDemoData } from './seed.ts';
@@ -25,6 +25,15 @@ export const applicationProcesses: ReadonlyArray<{ name: ApplicationProcess; fil
 ];
 
 const sleep = (ms: number) => new Promise((resolvePromise) => setTimeout(resolvePromise, ms));
+
+/** Refuses to start the application on a port another program holds, saying how to choose another. */
+export async function requireAppPortFree(ports: LocalPorts): Promise<void> {
+  if (await portTaken(ports.app)) {
+    throw new UserFacingError(
+      `Port ${ports.app} (the application) is taken by another program: stop it, or choose another port with ${portSettings.app.variable}=<port>.`,
+    );
+  }
+}
 
 /** Provisioning, demo data, the web app and the sample extensions: what the processes need first. */
 export async function prepareApplication(env: Record<string, string>): Promise<void> {

@@ -2,8 +2,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { localEnvironment } from './environment.ts';
-import { localPorts, portSettings } from './ports.ts';
-import { portTaken } from './probes.ts';
+import { localPorts } from './ports.ts';
 import { bringUp } from './bring-up.ts';
 import { bold, dim, elapsed, say, UserFacingError, warn } from './log.ts';
 import { logTail } from './log-tail.ts';
@@ -35,17 +34,14 @@ export async function stackUp(options: { app: boolean } = { app: false }): Promi
   onShutdownSignal(stopStarted, 130);
   const result = await bringUp(definitions, { chromium: 'optional' }, 'stack up');
   let appStarted: string[] = [];
+  const env = localEnvironment(ports);
   if (options.app) {
-    const { prepareApplication, startApplication, applicationProcesses } = await import('./application.ts');
-    const env = localEnvironment(ports);
+    const { applicationProcesses, prepareApplication, requireAppPortFree, startApplication } =
+      await import('./application.ts');
     const running = new Set(runningProcesses().map((entry) => entry.name));
     const missing = applicationProcesses.map((app) => app.name).filter((name) => !running.has(name));
     if (missing.length === applicationProcesses.length) {
-      if (await portTaken(ports.app)) {
-        throw new UserFacingError(
-          `Port ${ports.app} (the application) is taken by another program: stop it, or choose another port with ${portSettings.app.variable}=<port>.`,
-        );
-      }
+      await requireAppPortFree(ports);
       await prepareApplication(env);
     }
     if (missing.length) {
@@ -65,7 +61,7 @@ export async function stackUp(options: { app: boolean } = { app: false }): Promi
       console.log(
         `  ${bold(entry.name.padEnd(30))} pid ${entry.pid}${appStarted.includes(entry.name) ? ' (started now)' : ''} ${dim(`(.data/logs/${entry.name}.log)`)}`,
       );
-    console.log(`  ${bold('Application'.padEnd(30))} ${localEnvironment(ports).PUBLIC_URL}`);
+    console.log(`  ${bold('Application'.padEnd(30))} ${env.PUBLIC_URL}`);
   }
   say('Stop it with `npm run stack down`.');
   process.exit(0);

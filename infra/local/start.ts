@@ -1,13 +1,17 @@
 // `npm start`: tools, services, provisioning and demo data, web build, then the API and the
 // worker, until Ctrl-C.
-import { prepareApplication, printApplicationBox, startApplication } from './application.ts';
+import {
+  prepareApplication,
+  printApplicationBox,
+  requireAppPortFree,
+  startApplication,
+} from './application.ts';
 import { bringUp } from './bring-up.ts';
 import { localEnvironment } from './environment.ts';
 import { formatLogTail } from './log-tail.ts';
 import { elapsed, error, UserFacingError } from './log.ts';
 import { logFile } from './paths.ts';
-import { localPorts, portSettings } from './ports.ts';
-import { portTaken } from './probes.ts';
+import { localPorts } from './ports.ts';
 import { serviceDefinitions } from './services.ts';
 import { onShutdownSignal } from './signals.ts';
 import { runningProcesses } from './state.ts';
@@ -23,11 +27,7 @@ export async function start(): Promise<void> {
       `The application already runs (${appRunning.name}, pid ${appRunning.pid}, started by \`${appRunning.owner}\`): stop it first (Ctrl-C there, or npm run stack down).`,
     );
   }
-  if (await portTaken(ports.app)) {
-    throw new UserFacingError(
-      `Port ${ports.app} (the application) is taken by another program: stop it, or choose another port with ${portSettings.app.variable}=<port>.`,
-    );
-  }
+  await requireAppPortFree(ports);
 
   onShutdownSignal(stopStarted, 0);
   const definitions = serviceDefinitions(ports);
